@@ -1,0 +1,57 @@
+# One task runner: CI (.ci/run) calls `make test`, the README names `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+NODE_DEPS := node_modules/axe-core/axe.min.js
+
+.PHONY: demo test lint typecheck pytest bench docs system-deps browser-deps install clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,web]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/socialproof demo demo-workspace --force
+
+# System packages the tests need: Debian's chromium for browser tests,
+# fonts and harfbuzz-subset for weasyprint.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-color-emoji libharfbuzz-subset0 >/dev/null 2>&1; then \
+	  echo "installing system packages (chromium, fonts) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	fi
+
+# axe-core (accessibility rules) comes from the npm registry; it is injected into pages under test.
+$(NODE_DEPS):
+	npm install --no-audit --no-fund --no-package-lock --silent
+
+browser-deps: system-deps $(NODE_DEPS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) browser-deps
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+docs: $(STAMP)
+	$(BIN)/python scripts/gen_cli_docs.py
+
+clean:
+	rm -rf $(VENV) node_modules demo-workspace site .mypy_cache .ruff_cache .pytest_cache

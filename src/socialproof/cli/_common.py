@@ -1,0 +1,149 @@
+"""Shared CLI pieces: global state, reusable options, output and progress helpers.
+
+Only typer, click and rich (plus the standard library) may be imported at module
+level here: ``socialproof --help`` must stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pandas as pd
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from socialproof.workspace import Workspace
+
+
+@dataclass
+class State:
+    workspace: Path | None = None
+    debug: bool = False
+    quiet: bool = False
+
+
+STATE = State()
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: the current folder or the nearest parent with "
+        "socialproof.toml; or $SOCIALPROOF_WORKSPACE).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output: a table for people, or csv/json/jsonl/parquet."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Start date (YYYY-MM-DD), inclusive.")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="End date (YYYY-MM-DD), inclusive.")
+]
+
+
+def open_workspace(path: Path | None = None, *, migrate: bool = True) -> Workspace:
+    """Open the workspace named by the command, the global option or the current folder."""
+    from socialproof.workspace import Workspace
+
+    chosen = path or STATE.workspace
+    if chosen is None and os.environ.get("SOCIALPROOF_WORKSPACE"):
+        chosen = Path(os.environ["SOCIALPROOF_WORKSPACE"])
+    return Workspace.open(chosen, migrate=migrate)
+
+
+_console: Console | None = None
+_err_console: Console | None = None
+
+
+def console() -> Console:
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False, soft_wrap=False)
+    return _console
+
+
+def err_console() -> Console:
+    global _err_console
+    if _err_console is None:
+        from rich.console import Console
+
+        _err_console = Console(stderr=True, highlight=False)
+    return _err_console
+
+
+def info(message: str) -> None:
+    """A note for people on stderr (silenced by --quiet)."""
+    if not STATE.quiet:
+        err_console().print(message)
+
+
+def progress(*, transient: bool = True) -> Progress:
+    """A progress bar on stderr that stays hidden for work under a second and with --quiet."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console(),
+        transient=transient,
+        disable=STATE.quiet or not sys.stderr.isatty(),
+    )
+
+
+def emit(
+    data: pd.DataFrame | list[dict[str, Any]],
+    fmt: OutputFormat | str = OutputFormat.table,
+    *,
+    output: Path | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """Print or write tabular results in the chosen format."""
+    from socialproof.render.tables import write_table
+
+    write_table(data, str(getattr(fmt, "value", fmt)), output=output, title=title,
+                caption=caption, console=console())
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")

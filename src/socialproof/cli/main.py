@@ -1,0 +1,127 @@
+"""The ``socialproof`` command: a root app that each command module registers into."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialproof import __version__
+from socialproof.cli._common import STATE
+
+# Each module defines ``register(app)``; order here is the order in --help.
+COMMAND_MODULES = (
+    "socialproof.cli.workspace_cmds",  # init, settings
+    "socialproof.cli.ingest_cmds",  # import, imports
+    "socialproof.cli.metrics_cmds",  # metrics, report
+    "socialproof.cli.campaigns_cmds",  # audit, pilot
+    "socialproof.cli.community_cmds",  # community, sentiment, themes, moderate
+    "socialproof.cli.content_cmds",  # lint, calendar, approve, approvals
+    "socialproof.cli.portfolio_cmds",  # portfolio
+    "socialproof.cli.careers_cmds",  # roles, paths, profile, gap, plan, jobs, market
+    "socialproof.cli.demo_cmds",  # demo
+)
+
+app = typer.Typer(
+    name="socialproof",
+    help="socialproof: measure campaigns, understand your community, publish safely, "
+    "prove your results and steer your social media career, from the exports the "
+    "platforms already give you.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"socialproof {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace folder (default: the current folder or the nearest parent "
+            "holding socialproof.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print results.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    STATE.workspace = workspace
+    STATE.quiet = quiet
+    STATE.debug = debug or STATE.debug
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command group not built yet
+                continue
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning errors into one line and an exit code."""
+    import click
+
+    from socialproof.errors import SocialproofError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    STATE.debug = "--debug" in args or os.environ.get("SOCIALPROOF_DEBUG") == "1"
+    try:
+        result = app(args=args, prog_name="socialproof", standalone_mode=False)
+    except SocialproofError as exc:
+        if STATE.debug:
+            raise
+        _error(str(exc))
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.exceptions.Abort:
+        _error("Interrupted; nothing was left half-written.")
+        return 130
+    except KeyboardInterrupt:
+        _error("Interrupted; nothing was left half-written.")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the edge of the program: one line, never a traceback
+        if STATE.debug:
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc}. Re-run with --debug and report it.")
+        return 1
+    return int(result) if isinstance(result, int) else 0
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"Error: {message}\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Rendering: terminal tables, machine formats, the HTML report shell and SVG charts."""

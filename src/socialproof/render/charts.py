@@ -1,0 +1,269 @@
+"""Inline SVG charts with text alternatives, shared by every HTML report.
+
+Charts are plain SVG strings: no JavaScript, no external requests, readable by
+screen readers (``role="img"`` with a ``<title>`` and ``<desc>``). Every chart
+function also returns its data as rows so a page can show a table alternative.
+All text is escaped here; callers pass plain strings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from itertools import count
+
+# Colour-blind-safe palette (Okabe-Ito) with contrast >= 3:1 on white for graphics.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#56B4E9", "#000000")
+_ids = count(1)
+
+
+@dataclass
+class Chart:
+    """An SVG chart plus what a screen reader or a table needs to stand in for it."""
+
+    svg: str
+    title: str
+    description: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _fmt(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}"
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0:
+        return 1.0
+    exp = 10 ** math.floor(math.log10(v))
+    for m in (1, 2, 2.5, 5, 10):
+        if v <= m * exp:
+            return m * exp
+    return 10 * exp
+
+
+def _frame(width: int, height: int, title: str, description: str, body: str) -> str:
+    n = next(_ids)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="chart-t{n} chart-d{n}" '
+        f'style="max-width:{width}px;height:auto" font-family="system-ui, sans-serif" font-size="12">'
+        f'<title id="chart-t{n}">{escape(title)}</title><desc id="chart-d{n}">{escape(description)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+def line_chart(
+    x_labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    title: str,
+    y_label: str = "",
+    description: str | None = None,
+    width: int = 640,
+    height: int = 260,
+) -> Chart:
+    """One or more lines over shared x labels (dates, weeks)."""
+    left, right, top, bottom = 56, 16, 16, 48
+    pw, ph = width - left - right, height - top - bottom
+    values = [v for s in series.values() for v in s if v is not None and not math.isnan(v)]
+    lo = min(0.0, min(values)) if values else 0.0
+    hi = _nice_max(max(values)) if values else 1.0
+    n = max(len(x_labels), 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = left + (pw * i / (n - 1) if n > 1 else pw / 2)
+        y = top + ph - (v - lo) / ((hi - lo) or 1) * ph
+        return x, y
+
+    parts = [_axes(left, top, pw, ph, lo, hi, y_label)]
+    step = max(1, math.ceil(n / 8))
+    for i in range(0, n, step):
+        x, _ = xy(i, lo)
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#333">'
+            f"{escape(str(x_labels[i]))}</text>"
+        )
+    for k, (name, vals) in enumerate(series.items()):
+        colour = PALETTE[k % len(PALETTE)]
+        segs: list[list[str]] = [[]]
+        for i, v in enumerate(vals):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                segs.append([])
+                continue
+            x, y = xy(i, v)
+            segs[-1].append(f"{x:.1f},{y:.1f}")
+        dash = "" if k == 0 else f' stroke-dasharray="{3 + 2 * k},3"'
+        for seg in segs:
+            if len(seg) > 1:
+                parts.append(
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{" ".join(seg)}"/>'
+                )
+            elif len(seg) == 1:
+                cx, cy = seg[0].split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
+    parts.append(_legend(list(series), left, height - 12))
+    rows = [[str(x_labels[i]), *[_fmt(s[i]) if i < len(s) else "—" for s in series.values()]]  # type: ignore[arg-type]
+            for i in range(len(x_labels))]
+    desc = description or _summarise(series, x_labels, y_label)
+    return Chart(_frame(width, height, title, desc, "".join(parts)), title, desc,
+                 ["", *series.keys()], rows)
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    title: str,
+    value_label: str = "",
+    description: str | None = None,
+    width: int = 640,
+    bar_height: int = 22,
+    value_format: str = "{:,.2f}",
+) -> Chart:
+    """Horizontal bars (readable labels of any length)."""
+    label_w = min(220, 8 + 7 * max((len(str(lab)) for lab in labels), default=4))
+    left, right, top = label_w, 70, 8
+    height = top + bar_height * len(labels) + 24
+    pw = width - left - right
+    clean = [0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
+    hi = _nice_max(max(clean)) if clean and max(clean) > 0 else 1.0
+    parts = []
+    for i, (lab, v) in enumerate(zip(labels, clean, strict=True)):
+        y = top + i * bar_height
+        w = max(0.0, pw * v / hi)
+        shown = str(lab) if len(str(lab)) <= 30 else str(lab)[:29] + "…"
+        parts.append(
+            f'<text x="{left - 6}" y="{y + bar_height * 0.65:.1f}" text-anchor="end" fill="#222">'
+            f"{escape(shown)}</text>"
+            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{PALETTE[0]}"/>'
+            f'<text x="{left + w + 4:.1f}" y="{y + bar_height * 0.65:.1f}" fill="#222">'
+            f"{escape(value_format.format(v))}</text>"
+        )
+    if value_label:
+        parts.append(
+            f'<text x="{left}" y="{height - 6}" fill="#333">{escape(value_label)}</text>'
+        )
+    rows = [[str(lab), value_format.format(v)] for lab, v in zip(labels, clean, strict=True)]
+    if description is None:
+        if clean:
+            top_i = max(range(len(clean)), key=lambda i: clean[i])
+            description = (
+                f"{len(clean)} bars of {value_label or 'value'}; highest {labels[top_i]} "
+                f"at {value_format.format(clean[top_i])}."
+            )
+        else:
+            description = "No data."
+    return Chart(_frame(width, height, title, description, "".join(parts)), title, description,
+                 ["", value_label or "value"], rows)
+
+
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str,
+    bins: int = 20,
+    x_label: str = "",
+    description: str | None = None,
+    width: int = 640,
+    height: int = 240,
+) -> Chart:
+    """A histogram of a distribution (response times, engagement rates)."""
+    vals = [float(v) for v in values if v is not None and not math.isnan(v)]
+    left, right, top, bottom = 56, 16, 16, 40
+    pw, ph = width - left - right, height - top - bottom
+    if not vals:
+        return Chart(_frame(width, height, title, "No data.", ""), title, "No data.")
+    lo, hi = min(vals), max(vals)
+    if hi == lo:
+        hi = lo + 1
+    edges = [lo + (hi - lo) * i / bins for i in range(bins + 1)]
+    counts = [0] * bins
+    for v in vals:
+        counts[min(bins - 1, int((v - lo) / (hi - lo) * bins))] += 1
+    cmax = _nice_max(max(counts))
+    parts = [_axes(left, top, pw, ph, 0, cmax, "count")]
+    bw = pw / bins
+    for i, c in enumerate(counts):
+        h = ph * c / cmax
+        parts.append(
+            f'<rect x="{left + i * bw + 1:.1f}" y="{top + ph - h:.1f}" width="{bw - 2:.1f}" '
+            f'height="{h:.1f}" fill="{PALETTE[0]}"/>'
+        )
+    for i in (0, bins // 2, bins):
+        parts.append(
+            f'<text x="{left + i * bw:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#333">'
+            f"{escape(_fmt(edges[i]))}</text>"
+        )
+    if x_label:
+        parts.append(
+            f'<text x="{left + pw / 2:.1f}" y="{height - 6}" text-anchor="middle" fill="#333">'
+            f"{escape(x_label)}</text>"
+        )
+    srt = sorted(vals)
+    med = srt[len(srt) // 2]
+    desc = description or (
+        f"Distribution of {len(vals)} values of {x_label or 'the measure'}, from {_fmt(lo)} "
+        f"to {_fmt(max(vals))}; median {_fmt(med)}."
+    )
+    rows = [[f"{_fmt(edges[i])}–{_fmt(edges[i + 1])}", str(counts[i])] for i in range(bins)]
+    return Chart(_frame(width, height, title, desc, "".join(parts)), title, desc,
+                 [x_label or "bin", "count"], rows)
+
+
+def _axes(left: float, top: float, pw: float, ph: float, lo: float, hi: float, label: str) -> str:
+    parts = [
+        f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#555"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#555"/>',
+    ]
+    for i in range(5):
+        v = lo + (hi - lo) * i / 4
+        y = top + ph - ph * i / 4
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{escape(_fmt(v))}</text>'
+        )
+    if label:
+        parts.append(
+            f'<text x="12" y="{top + ph / 2:.1f}" transform="rotate(-90 12 {top + ph / 2:.1f})" '
+            f'text-anchor="middle" fill="#333">{escape(label)}</text>'
+        )
+    return "".join(parts)
+
+
+def _legend(names: list[str], x: float, y: float) -> str:
+    if len(names) < 2:
+        return ""
+    parts = []
+    for k, name in enumerate(names):
+        colour = PALETTE[k % len(PALETTE)]
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="4" fill="{colour}"/>'
+            f'<text x="{x + 16:.1f}" y="{y}" fill="#222">{escape(name)}</text>'
+        )
+        x += 28 + 7 * len(name)
+    return "".join(parts)
+
+
+def _summarise(series: dict[str, Sequence[float | None]], x: Sequence[str], y_label: str) -> str:
+    bits = []
+    for name, vals in series.items():
+        clean = [(i, v) for i, v in enumerate(vals) if v is not None and not math.isnan(v)]
+        if not clean:
+            continue
+        first, last = clean[0], clean[-1]
+        peak = max(clean, key=lambda p: p[1])
+        bits.append(
+            f"{name}: from {_fmt(first[1])} ({x[first[0]]}) to {_fmt(last[1])} ({x[last[0]]}), "
+            f"peak {_fmt(peak[1])} ({x[peak[0]]})"
+        )
+    what = y_label or "value"
+    return f"{what} over {len(x)} points. " + "; ".join(bits) + "." if bits else "No data."

@@ -1,0 +1,188 @@
+"""Tables for people (Rich) and for machines (CSV, JSON, JSON Lines, Parquet).
+
+CSV output is safe to open in a spreadsheet: cells that would start a formula
+(``=``, ``+``, ``-``, ``@``, tab, carriage return) are prefixed with a quote,
+unless they are plain numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+FORMATS = ("table", "csv", "json", "jsonl", "parquet")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection in one CSV cell."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _records(data: pd.DataFrame | list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    if isinstance(data, list):
+        columns: list[str] = []
+        for row in data:
+            for key in row:
+                if key not in columns:
+                    columns.append(key)
+        return columns, data
+    columns = [str(c) for c in data.columns]
+    return columns, data.to_dict(orient="records")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly scalar: NaN/NaT -> None, dates -> ISO strings, numpy -> Python."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if type(value).__name__ in ("NaTType", "NAType"):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def format_number(value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != 0 and abs(value) < 0.01:
+            return f"{value:.4g}"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def write_table(
+    data: pd.DataFrame | list[dict[str, Any]],
+    fmt: str = "table",
+    *,
+    output: Path | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    console: Console | None = None,
+) -> None:
+    if fmt not in FORMATS:
+        raise UsageError(f"Unknown output format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}.")
+    columns, rows = _records(data)
+    if fmt == "parquet":
+        _write_parquet(columns, rows, output)
+        return
+    if fmt == "table":
+        _print_rich(columns, rows, title=title, caption=caption, console=console, output=output)
+        return
+    buf = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([safe_cell(c) for c in columns])
+        for row in rows:
+            writer.writerow([safe_cell(_csv_value(row.get(c))) for c in columns])
+    elif fmt == "json":
+        json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], buf, ensure_ascii=False, indent=1)
+        buf.write("\n")
+    else:  # jsonl
+        for r in rows:
+            buf.write(json.dumps({c: _plain(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+    _deliver(buf.getvalue(), output)
+
+
+def _csv_value(value: Any) -> Any:
+    value = _plain(value)
+    return "" if value is None else value
+
+
+def _deliver(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+
+
+def _write_parquet(columns: list[str], rows: list[dict[str, Any]], output: Path | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if output is None:
+        if sys.stdout.isatty():
+            raise UsageError(
+                "Parquet is binary and cannot be printed to a terminal.",
+                hint="Pass --output FILE.parquet or redirect to a file.",
+            )
+    table = pa.Table.from_pylist([{c: _plain(r.get(c)) for c in columns} for r in rows])
+    if output is None:
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        sys.stdout.buffer.write(sink.getvalue().to_pybytes())
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(output)
+
+
+def _print_rich(
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    *,
+    title: str | None,
+    caption: str | None,
+    console: Console | None,
+    output: Path | None,
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    numeric = {
+        c: all(isinstance(_plain(r.get(c)), (int, float)) or _plain(r.get(c)) is None for r in rows)
+        for c in columns
+    }
+    for c in columns:
+        table.add_column(c, justify="right" if numeric[c] and rows else "left", overflow="fold")
+    for r in rows:
+        table.add_row(*[_escape(format_number(r.get(c))) for c in columns])
+    if not rows:
+        table.add_row(*["" for _ in columns]) if columns else None
+    if output is not None:
+        with output.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=160).print(table)
+        return
+    (console or Console()).print(table)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

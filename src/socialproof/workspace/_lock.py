@@ -1,0 +1,46 @@
+"""An inter-process write lock on the workspace (one writer at a time)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from socialproof.errors import WorkspaceBusy, WorkspaceError
+
+LOCK_FILE = ".socialproof.lock"
+
+
+@contextmanager
+def write_lock(root: Path, *, wait_s: float = 30.0) -> Iterator[None]:
+    """Hold the workspace's write lock; wait up to ``wait_s`` for another writer."""
+    path = root / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        raise WorkspaceError(
+            f"Cannot write to the workspace {root}: permission denied.",
+            hint="Check the folder's permissions or use a workspace you own.",
+        ) from None
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WorkspaceBusy(
+                        f"Another socialproof command is writing to {root} "
+                        f"(waited {wait_s:.0f} s).",
+                        hint="Wait for it to finish, then retry.",
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock

@@ -1,0 +1,191 @@
+"""The engine adapter: the one place that knows which database runs the analytics.
+
+Analytics modules build Ibis expressions and call :func:`execute`; they never
+write DuckDB SQL. Writes (imports, derived tables) go through :func:`upsert` and
+:func:`replace_table`, which take Arrow tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import MissingExtra, NoData
+
+if TYPE_CHECKING:
+    import duckdb
+    import ibis
+    import ibis.expr.types as ir
+    import pandas as pd
+    import pyarrow as pa
+
+    from socialproof.workspace.core import Workspace
+    from socialproof.workspace.schema import TableSpec
+
+
+@contextmanager
+def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    """An Ibis backend for the workspace's engine (DuckDB by default, Spark if set)."""
+    import ibis
+
+    if ws.settings.engine.backend == "spark":
+        yield from _spark_backend(ws)
+        return
+    with ws.connect(read_only=True) as con:
+        yield ibis.duckdb.from_connection(con)
+
+
+def _spark_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    import os
+
+    import ibis
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise MissingExtra("pyspark", "spark") from None
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (
+        SparkSession.builder.master(ws.settings.engine.spark_master)
+        .appName("socialproof")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    # Spark reads the canonical tables from the workspace's DuckDB file via Arrow.
+    with ws.connect(read_only=True) as con:
+        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        for name in names:
+            arrow = con.execute(f'SELECT * FROM "{name}"').to_arrow_table()
+            session.createDataFrame(arrow.to_pandas()).createOrReplaceTempView(name)
+    yield ibis.pyspark.connect(session)
+
+
+def memory_backend(tables: dict[str, pa.Table | pd.DataFrame]) -> ibis.BaseBackend:
+    """An in-memory DuckDB backend over the given tables (ad hoc commands, tests)."""
+    import ibis
+
+    con = ibis.duckdb.connect()
+    for name, data in tables.items():
+        con.create_table(name, data)
+    return con
+
+
+def table(con: ibis.BaseBackend, name: str, *, what: str | None = None) -> ir.Table:
+    """A workspace table; a clear error when the workspace has none of it."""
+    if name not in con.list_tables():
+        raise NoData(
+            f"The workspace has no {name} table yet.",
+            hint="Run 'socialproof import FILE' with an export first.",
+        )
+    return con.table(name)
+
+
+def execute(expr: ir.Expr) -> pd.DataFrame:
+    """Run an Ibis expression and return a pandas DataFrame."""
+    result = expr.execute()
+    return result  # type: ignore[no-any-return]
+
+
+def to_arrow(expr: ir.Expr) -> pa.Table:
+    return expr.to_pyarrow()  # type: ignore[no-any-return]
+
+
+def is_empty(con: ibis.BaseBackend, name: str) -> bool:
+    return name not in con.list_tables() or int(con.table(name).count().execute()) == 0
+
+
+# -- writes (DuckDB connection inside Workspace.transaction) ----------------------
+
+
+def upsert(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table
+) -> tuple[int, int, int]:
+    """Insert rows, updating rows whose natural key exists; returns (inserted, updated, unchanged).
+
+    ``data`` may hold a subset of the table's columns; missing ones are NULL.
+    Rows that are identical to what is stored count as unchanged.
+    """
+    import pyarrow as pa
+
+    cols = list(spec.columns)
+    present = [c for c in cols if c in data.column_names]
+    if data.num_rows == 0:
+        return (0, 0, 0)
+    # Drop duplicate keys inside the batch itself: the last row wins.
+    data = _dedupe_last(data, list(spec.key))
+    con.register("_incoming", data)
+    try:
+        select = ", ".join(
+            f'CAST("{c}" AS {spec.columns[c]}) AS "{c}"' if c in present else f'NULL::{spec.columns[c]} AS "{c}"'
+            for c in cols
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {select} FROM _incoming")
+        key_join = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)
+        value_cols = [c for c in present if c not in spec.key and c != "import_id"]
+        existing = con.execute(
+            f"SELECT count(*) FROM _staged s JOIN {spec.name} t ON {key_join}"
+        ).fetchone()
+        n_existing = int(existing[0]) if existing else 0
+        if value_cols:
+            diff = " OR ".join(f't."{c}" IS DISTINCT FROM s."{c}"' for c in value_cols)
+            changed_row = con.execute(
+                f"SELECT count(*) FROM _staged s JOIN {spec.name} t ON {key_join} WHERE {diff}"
+            ).fetchone()
+            n_changed = int(changed_row[0]) if changed_row else 0
+        else:
+            n_changed = 0
+        # Update only the columns this file carries; keep others (a later export may lack them).
+        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in present if c not in spec.key)
+        conflict = f"DO UPDATE SET {sets}" if sets else "DO NOTHING"
+        key_list = ", ".join(f'"{k}"' for k in spec.key)
+        con.execute(
+            f"INSERT INTO {spec.name} SELECT * FROM _staged ON CONFLICT ({key_list}) {conflict}"
+        )
+        con.execute("DROP TABLE _staged")
+    finally:
+        con.unregister("_incoming")
+    _ = pa
+    inserted = data.num_rows - n_existing
+    return (inserted, n_changed, n_existing - n_changed)
+
+
+def _dedupe_last(data: pa.Table, key: Sequence[str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if data.num_rows < 2:
+        return data
+    idx = pa.array(range(data.num_rows))
+    grouped = data.select(list(key)).append_column("_i", idx).group_by(list(key)).aggregate(
+        [("_i", "max")]
+    )
+    if grouped.num_rows == data.num_rows:
+        return data
+    keep = pc.sort_indices(grouped["_i_max"])
+    return data.take(pc.take(grouped["_i_max"], keep))
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table | pd.DataFrame) -> None:
+    """Create or replace a derived table from Arrow/pandas data."""
+    con.register("_derived", data)
+    try:
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _derived')
+    finally:
+        con.unregister("_derived")
+
+
+def append(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table | pd.DataFrame) -> None:
+    """Append rows to an existing table (columns by name)."""
+    con.register("_append", data)
+    try:
+        names = data.column_names if hasattr(data, "column_names") else list(data.columns)
+        cols = ", ".join(f'"{c}"' for c in names)
+        con.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _append')
+    finally:
+        con.unregister("_append")
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Run a small bookkeeping query (provenance, migrations). Not for analytics."""
+    return con.execute(sql, list(params)).fetchall()

@@ -1,0 +1,224 @@
+"""Workspace settings (``socialproof.toml``), declared once and validated.
+
+Every setting has a type, a default and a help text (``description``); the
+documentation in ``docs/settings.md`` is generated from these declarations and a
+test checks that it is current.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from socialproof.errors import SettingsError
+
+SETTINGS_FILE = "socialproof.toml"
+
+INDUSTRIES = (
+    "general",
+    "consumer",
+    "b2b",
+    "finance",
+    "health",
+    "legal",
+    "education",
+    "nonprofit",
+    "government",
+    "media",
+    "retail",
+    "technology",
+    "travel",
+)
+REGULATED_INDUSTRIES = frozenset({"finance", "health", "legal"})
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class BusinessHours(_Section):
+    start: time = Field(time(9, 0), description="Start of the working day (HH:MM, local time).")
+    end: time = Field(time(17, 0), description="End of the working day (HH:MM, local time).")
+    weekdays: list[int] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        description="Working weekdays, 0 = Monday ... 6 = Sunday.",
+    )
+
+    @field_validator("weekdays")
+    @classmethod
+    def _check_weekdays(cls, value: list[int]) -> list[int]:
+        bad = [d for d in value if not 0 <= d <= 6]
+        if bad:
+            raise ValueError(f"weekdays must be 0 (Monday) to 6 (Sunday), got {bad}")
+        return sorted(set(value))
+
+
+class Brand(_Section):
+    handles: list[str] = Field(
+        default_factory=list,
+        description="The brand's own account handles or author ids on every platform "
+        "(messages by these count as brand replies), e.g. ['@acme', 'AcmeHelp'].",
+    )
+    accounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Main account per platform, e.g. {instagram = 'acme', tiktok = 'acme.co'}.",
+    )
+
+
+class Voice(_Section):
+    banned_terms: list[str] = Field(
+        default_factory=list, description="Words or phrases posts must not use."
+    )
+    preferred_terms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Terms to replace: {'customers' = 'members'} suggests 'members'.",
+    )
+    tone: Literal["neutral", "friendly", "formal", "playful"] = Field(
+        "neutral", description="Intended tone; the linter flags copy that clashes with it."
+    )
+
+
+class Community(_Section):
+    sla_hours: float = Field(
+        24.0, gt=0, description="Service level: a thread should get a first reply within this."
+    )
+
+
+class ApprovalTier(_Section):
+    name: str = Field(description="Tier name, e.g. 'review' or 'compliance'.")
+    roles: list[str] = Field(description="Roles that may approve at this tier.")
+    mode: Literal["any", "all"] = Field(
+        "any", description="'any': one approver of these roles suffices; 'all': every role."
+    )
+
+
+class Approvals(_Section):
+    tiers: list[ApprovalTier] | None = Field(
+        None,
+        description="Approval tiers a post must pass before it is scheduled. Default: one "
+        "'review' tier; regulated industries add a 'compliance' tier.",
+    )
+
+
+class Engine(_Section):
+    backend: Literal["duckdb", "spark"] = Field(
+        "duckdb", description="Where analytics run: embedded DuckDB, or Spark for large data."
+    )
+    spark_master: str = Field(
+        "local[*]", description="Spark master URL when backend = 'spark'."
+    )
+
+
+class Settings(_Section):
+    """All settings of a workspace."""
+
+    owner: str = Field("", description="Who owns this workspace (shown on reports and the portfolio).")
+    currency: str = Field(
+        "USD", description="Reporting currency (ISO 4217); ad spend in others is kept as exported."
+    )
+    timezone: str = Field(
+        "UTC", description="IANA timezone used for days, weeks and business hours, e.g. 'Europe/Berlin'."
+    )
+    industry: str = Field(
+        "general",
+        description="Industry of the brand: " + ", ".join(INDUSTRIES) + ". Finance, health "
+        "and legal are regulated (stricter linting and approvals).",
+    )
+    brand: Brand = Field(default_factory=Brand, description="The brand's handles and accounts.")
+    business_hours: BusinessHours = Field(
+        default_factory=BusinessHours, description="When the team answers messages."
+    )
+    voice: Voice = Field(default_factory=Voice, description="Brand voice for the post linter.")
+    community: Community = Field(default_factory=Community, description="Community settings.")
+    approvals: Approvals = Field(default_factory=Approvals, description="Approval workflow.")
+    engine: Engine = Field(default_factory=Engine, description="Analytics engine.")
+
+    @field_validator("currency")
+    @classmethod
+    def _check_currency(cls, value: str) -> str:
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("currency must be a three-letter ISO 4217 code such as USD or EUR")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name such as 'Europe/London'"
+            ) from None
+        return value
+
+    @field_validator("industry")
+    @classmethod
+    def _check_industry(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in INDUSTRIES:
+            raise ValueError(f"industry must be one of: {', '.join(INDUSTRIES)}")
+        return value
+
+    @property
+    def regulated(self) -> bool:
+        return self.industry in REGULATED_INDUSTRIES
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate a settings file; errors name the file, the field and the fix."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"{path} does not exist.", hint="Run 'socialproof init'.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}.", hint="Fix the file and retry.") from None
+    return settings_from_dict(raw, source=str(path))
+
+
+def settings_from_dict(raw: dict[str, Any], *, source: str = "settings") -> Settings:
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        msg = first["msg"]
+        if first["type"] == "extra_forbidden":
+            msg = "unknown setting (check the spelling; 'socialproof settings' lists them)"
+        raise SettingsError(f"{source}: {where}: {msg}.", hint="Fix it and retry.") from None
+
+
+def dump_settings(settings: Settings) -> str:
+    import tomli_w
+
+    data = settings.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+def settings_reference() -> list[tuple[str, str, str, str]]:
+    """(name, type, default, help) for every setting, nested names dotted."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            ann = field.annotation
+            full = f"{prefix}{name}"
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                rows.append((full, "section", "", field.description or ""))
+                walk(ann, full + ".")
+                continue
+            default = field.get_default(call_default_factory=True)
+            type_name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
+            rows.append((full, type_name, repr(default), field.description or ""))
+
+    walk(Settings, "")
+    return rows
