@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from socialproof.errors import BadInput, SettingsError, UsageError, WorkspaceError, WorkspaceNotFound
+from socialproof.errors import (
+    BadInput,
+    SettingsError,
+    UsageError,
+    WorkspaceError,
+    WorkspaceNotFound,
+)
 from socialproof.workspace import Workspace, find_workspace
 from socialproof.workspace.schema import CANONICAL
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,6 +25,21 @@ if TYPE_CHECKING:
     from socialproof.workspace import Workspace
 
 
+def click_exceptions() -> Any:
+    """The click exception classes typer raises (typer vendors click as ``typer._click``)."""
+    import importlib
+    from types import SimpleNamespace
+
+    try:
+        core: Any = importlib.import_module("typer._click.core")
+        exceptions: Any = importlib.import_module("typer._click.exceptions")
+    except ImportError:  # older typer on real click
+        core = exceptions = importlib.import_module("click.exceptions")
+    return SimpleNamespace(
+        Exit=core.Exit, Abort=core.Abort, ClickException=exceptions.ClickException
+    )
+
+
 @dataclass
 class State:
     workspace: Path | None = None
@@ -35,7 +50,7 @@ class State:
 STATE = State()
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -139,8 +154,14 @@ def emit(
     """Print or write tabular results in the chosen format."""
     from socialproof.render.tables import write_table
 
-    write_table(data, str(getattr(fmt, "value", fmt)), output=output, title=title,
-                caption=caption, console=console())
+    write_table(
+        data,
+        str(getattr(fmt, "value", fmt)),
+        output=output,
+        title=title,
+        caption=caption,
+        console=console(),
+    )
 
 
 def print_lines(lines: Iterable[str]) -> None:

@@ -85,9 +85,10 @@ _register_all()
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning errors into one line and an exit code."""
-    import click
-
+    from socialproof.cli._common import click_exceptions
     from socialproof.errors import SocialproofError
+
+    cx = click_exceptions()
 
     args = list(sys.argv[1:] if argv is None else argv)
     STATE.debug = "--debug" in args or os.environ.get("SOCIALPROOF_DEBUG") == "1"
@@ -98,17 +99,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(str(exc))
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except cx.Exit as exc:
         return int(exc.exit_code or 0)
-    except click.exceptions.Abort:
+    except cx.Abort:
         _error("Interrupted; nothing was left half-written.")
         return 130
     except KeyboardInterrupt:
         _error("Interrupted; nothing was left half-written.")
         return 130
-    except click.ClickException as exc:
+    except cx.ClickException as exc:
         exc.show()
-        return exc.exit_code
+        return int(exc.exit_code)
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the edge of the program: one line, never a traceback
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(f"unexpected {type(exc).__name__}: {exc}. Re-run with --debug and report it.")
         return 1
-    return int(result) if isinstance(result, int) else 0
+    return result if isinstance(result, int) else 0
 
 
 def _error(message: str) -> None:

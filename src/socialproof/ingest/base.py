@@ -14,10 +14,11 @@ never from the file name) and turns it into canonical rows
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pyarrow as pa
 
 
@@ -99,7 +100,11 @@ class Format:
     def missing(self, source: Source) -> list[str]:
         """Required columns not found (for 'closest format' messages)."""
         headers = {h for f in source.frames for h in f.normalized_header}
-        return [group[0] for group in self.required if not any(normalize_header(a) in headers for a in group)]
+        return [
+            group[0]
+            for group in self.required
+            if not any(normalize_header(a) in headers for a in group)
+        ]
 
 
 def normalize_header(name: str) -> str:

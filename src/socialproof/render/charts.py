@@ -9,10 +9,13 @@ All text is escaped here; callers pass plain strings.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from itertools import count
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Colour-blind-safe palette (Okabe-Ito) with contrast >= 3:1 on white for graphics.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#56B4E9", "#000000")
@@ -43,7 +46,7 @@ def _fmt(v: float) -> str:
 def _nice_max(v: float) -> float:
     if v <= 0:
         return 1.0
-    exp = 10 ** math.floor(math.log10(v))
+    exp = float(10 ** math.floor(math.log10(v)))
     for m in (1, 2, 2.5, 5, 10):
         if v <= m * exp:
             return m * exp
@@ -92,7 +95,7 @@ def line_chart(
             f'<text x="{x:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#333">'
             f"{escape(str(x_labels[i]))}</text>"
         )
-    for k, (name, vals) in enumerate(series.items()):
+    for k, (_name, vals) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
         segs: list[list[str]] = [[]]
         for i, v in enumerate(vals):
@@ -111,11 +114,14 @@ def line_chart(
                 cx, cy = seg[0].split(",")
                 parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
     parts.append(_legend(list(series), left, height - 12))
-    rows = [[str(x_labels[i]), *[_fmt(s[i]) if i < len(s) else "—" for s in series.values()]]  # type: ignore[arg-type]
-            for i in range(len(x_labels))]
+    rows = [
+        [str(x_labels[i]), *[_fmt(s[i]) if i < len(s) else "—" for s in series.values()]]  # type: ignore[arg-type]
+        for i in range(len(x_labels))
+    ]
     desc = description or _summarise(series, x_labels, y_label)
-    return Chart(_frame(width, height, title, desc, "".join(parts)), title, desc,
-                 ["", *series.keys()], rows)
+    return Chart(
+        _frame(width, height, title, desc, "".join(parts)), title, desc, ["", *series.keys()], rows
+    )
 
 
 def bar_chart(
@@ -134,7 +140,9 @@ def bar_chart(
     left, right, top = label_w, 70, 8
     height = top + bar_height * len(labels) + 24
     pw = width - left - right
-    clean = [0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
+    clean = [
+        0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values
+    ]
     hi = _nice_max(max(clean)) if clean and max(clean) > 0 else 1.0
     parts = []
     for i, (lab, v) in enumerate(zip(labels, clean, strict=True)):
@@ -149,9 +157,7 @@ def bar_chart(
             f"{escape(value_format.format(v))}</text>"
         )
     if value_label:
-        parts.append(
-            f'<text x="{left}" y="{height - 6}" fill="#333">{escape(value_label)}</text>'
-        )
+        parts.append(f'<text x="{left}" y="{height - 6}" fill="#333">{escape(value_label)}</text>')
     rows = [[str(lab), value_format.format(v)] for lab, v in zip(labels, clean, strict=True)]
     if description is None:
         if clean:
@@ -162,8 +168,13 @@ def bar_chart(
             )
         else:
             description = "No data."
-    return Chart(_frame(width, height, title, description, "".join(parts)), title, description,
-                 ["", value_label or "value"], rows)
+    return Chart(
+        _frame(width, height, title, description, "".join(parts)),
+        title,
+        description,
+        ["", value_label or "value"],
+        rows,
+    )
 
 
 def histogram(
@@ -215,8 +226,13 @@ def histogram(
         f"to {_fmt(max(vals))}; median {_fmt(med)}."
     )
     rows = [[f"{_fmt(edges[i])}–{_fmt(edges[i + 1])}", str(counts[i])] for i in range(bins)]
-    return Chart(_frame(width, height, title, desc, "".join(parts)), title, desc,
-                 [x_label or "bin", "count"], rows)
+    return Chart(
+        _frame(width, height, title, desc, "".join(parts)),
+        title,
+        desc,
+        [x_label or "bin", "count"],
+        rows,
+    )
 
 
 def _axes(left: float, top: float, pw: float, ph: float, lo: float, hi: float, label: str) -> str:

@@ -89,10 +89,16 @@ def chart_html(chart: Chart, *, caption: str | None = None) -> str:
     if chart.rows:
         head = "".join(f'<th scope="col">{escape(c)}</th>' for c in chart.columns)
         rows = "".join(
-            "<tr>" + "".join(
-                (f'<th scope="row">{escape(v)}</th>' if i == 0 else f'<td class="num">{escape(v)}</td>')
+            "<tr>"
+            + "".join(
+                (
+                    f'<th scope="row">{escape(v)}</th>'
+                    if i == 0
+                    else f'<td class="num">{escape(v)}</td>'
+                )
                 for i, v in enumerate(r)
-            ) + "</tr>"
+            )
+            + "</tr>"
             for r in chart.rows
         )
         alt = (
@@ -137,13 +143,19 @@ class Report:
 
     def kpis(self, section: Section, items: list[tuple[str, str]]) -> None:
         section.parts.append(
-            '<ul class="kpis">' + "".join(
-                f'<li><span class="v">{escape(v)}</span>{escape(k)}</li>' for k, v in items
-            ) + "</ul>"
+            '<ul class="kpis">'
+            + "".join(f'<li><span class="v">{escape(v)}</span>{escape(k)}</li>' for k, v in items)
+            + "</ul>"
         )
 
-    def table(self, section: Section, data: pd.DataFrame | list[dict[str, Any]], *, caption: str,
-              max_rows: int | None = None) -> None:
+    def table(
+        self,
+        section: Section,
+        data: pd.DataFrame | list[dict[str, Any]],
+        *,
+        caption: str,
+        max_rows: int | None = None,
+    ) -> None:
         section.parts.append(table_html(data, caption=caption, max_rows=max_rows))
 
     def chart(self, section: Section, chart: Chart, *, caption: str | None = None) -> None:

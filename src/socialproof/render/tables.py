@@ -14,12 +14,13 @@ import math
 import re
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
     from rich.console import Console
 
@@ -44,7 +45,7 @@ def _records(data: pd.DataFrame | list[dict[str, Any]]) -> tuple[list[str], list
                     columns.append(key)
         return columns, data
     columns = [str(c) for c in data.columns]
-    return columns, data.to_dict(orient="records")
+    return columns, [{str(k): v for k, v in r.items()} for r in data.to_dict(orient="records")]
 
 
 def _plain(value: Any) -> Any:
@@ -94,7 +95,9 @@ def write_table(
     console: Console | None = None,
 ) -> None:
     if fmt not in FORMATS:
-        raise UsageError(f"Unknown output format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}.")
+        raise UsageError(
+            f"Unknown output format {fmt!r}.", hint=f"Use one of: {', '.join(FORMATS)}."
+        )
     columns, rows = _records(data)
     if fmt == "parquet":
         _write_parquet(columns, rows, output)
@@ -109,7 +112,12 @@ def write_table(
         for row in rows:
             writer.writerow([safe_cell(_csv_value(row.get(c))) for c in columns])
     elif fmt == "json":
-        json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], buf, ensure_ascii=False, indent=1)
+        json.dump(
+            [{c: _plain(r.get(c)) for c in columns} for r in rows],
+            buf,
+            ensure_ascii=False,
+            indent=1,
+        )
         buf.write("\n")
     else:  # jsonl
         for r in rows:

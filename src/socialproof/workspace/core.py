@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +24,8 @@ from socialproof.workspace.settings import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import duckdb
     import ibis
 
@@ -77,7 +78,9 @@ class Workspace:
 
     # -- lifecycle ----------------------------------------------------------
     @classmethod
-    def init(cls, root: Path, *, settings: Settings | None = None, exist_ok: bool = False) -> Workspace:
+    def init(
+        cls, root: Path, *, settings: Settings | None = None, exist_ok: bool = False
+    ) -> Workspace:
         """Create a workspace (settings file, database, folders) at ``root``."""
         root = Path(root)
         if (root / SETTINGS_FILE).exists() and not exist_ok:

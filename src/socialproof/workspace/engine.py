@@ -7,13 +7,14 @@ write DuckDB SQL. Writes (imports, derived tables) go through :func:`upsert` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import MissingExtra, NoData
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
     import duckdb
     import ibis
     import ibis.expr.types as ir
@@ -56,8 +57,8 @@ def _spark_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
     with ws.connect(read_only=True) as con:
         names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
         for name in names:
-            arrow = con.execute(f'SELECT * FROM "{name}"').to_arrow_table()
-            session.createDataFrame(arrow.to_pandas()).createOrReplaceTempView(name)
+            frame = con.execute(f'SELECT * FROM "{name}"').df()
+            session.createDataFrame(frame).createOrReplaceTempView(name)
     yield ibis.pyspark.connect(session)
 
 
@@ -98,9 +99,7 @@ def is_empty(con: ibis.BaseBackend, name: str) -> bool:
 # -- writes (DuckDB connection inside Workspace.transaction) ----------------------
 
 
-def upsert(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table
-) -> tuple[int, int, int]:
+def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> tuple[int, int, int]:
     """Insert rows, updating rows whose natural key exists; returns (inserted, updated, unchanged).
 
     ``data`` may hold a subset of the table's columns; missing ones are NULL.
@@ -117,7 +116,9 @@ def upsert(
     con.register("_incoming", data)
     try:
         select = ", ".join(
-            f'CAST("{c}" AS {spec.columns[c]}) AS "{c}"' if c in present else f'NULL::{spec.columns[c]} AS "{c}"'
+            f'CAST("{c}" AS {spec.columns[c]}) AS "{c}"'
+            if c in present
+            else f'NULL::{spec.columns[c]} AS "{c}"'
             for c in cols
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {select} FROM _incoming")
@@ -157,8 +158,11 @@ def _dedupe_last(data: pa.Table, key: Sequence[str]) -> pa.Table:
     if data.num_rows < 2:
         return data
     idx = pa.array(range(data.num_rows))
-    grouped = data.select(list(key)).append_column("_i", idx).group_by(list(key)).aggregate(
-        [("_i", "max")]
+    grouped = (
+        data.select(list(key))
+        .append_column("_i", idx)
+        .group_by(list(key))
+        .aggregate([("_i", "max")])
     )
     if grouped.num_rows == data.num_rows:
         return data
@@ -186,6 +190,8 @@ def append(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table | pd.DataFr
         con.unregister("_append")
 
 
-def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+def query_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
     """Run a small bookkeeping query (provenance, migrations). Not for analytics."""
     return con.execute(sql, list(params)).fetchall()

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import tomllib
 from datetime import time
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from socialproof.errors import SettingsError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SETTINGS_FILE = "socialproof.toml"
 
@@ -109,20 +111,21 @@ class Engine(_Section):
     backend: Literal["duckdb", "spark"] = Field(
         "duckdb", description="Where analytics run: embedded DuckDB, or Spark for large data."
     )
-    spark_master: str = Field(
-        "local[*]", description="Spark master URL when backend = 'spark'."
-    )
+    spark_master: str = Field("local[*]", description="Spark master URL when backend = 'spark'.")
 
 
 class Settings(_Section):
     """All settings of a workspace."""
 
-    owner: str = Field("", description="Who owns this workspace (shown on reports and the portfolio).")
+    owner: str = Field(
+        "", description="Who owns this workspace (shown on reports and the portfolio)."
+    )
     currency: str = Field(
         "USD", description="Reporting currency (ISO 4217); ad spend in others is kept as exported."
     )
     timezone: str = Field(
-        "UTC", description="IANA timezone used for days, weeks and business hours, e.g. 'Europe/Berlin'."
+        "UTC",
+        description="IANA timezone used for days, weeks and business hours, e.g. 'Europe/Berlin'.",
     )
     industry: str = Field(
         "general",
@@ -181,7 +184,9 @@ def load_settings(path: Path) -> Settings:
     except FileNotFoundError:
         raise SettingsError(f"{path} does not exist.", hint="Run 'socialproof init'.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path} is not valid TOML: {exc}.", hint="Fix the file and retry.") from None
+        raise SettingsError(
+            f"{path} is not valid TOML: {exc}.", hint="Fix the file and retry."
+        ) from None
     return settings_from_dict(raw, source=str(path))
 
 
