@@ -198,7 +198,7 @@ def parse_numbers(
 
     ``percent=True`` says the column holds percentages even where the cells
     lack a '%' sign (Meta's "CTR (all)" exports '1.23' for 1.23 %): every
-    value is divided by 100. Cells with a '%' sign are always fractions
+    value without a sign is divided by 100. Cells with a "%" sign are always fractions
     ('12%' -> 0.12). ``decimal`` forces the decimal separator; by default it
     is decided once for the whole column from its values.
     """
