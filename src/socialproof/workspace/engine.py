@@ -33,8 +33,27 @@ def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
     if ws.settings.engine.backend == "spark":
         yield from _spark_backend(ws)
         return
+    _duckdb_compat()
     with ws.connect(read_only=True) as con:
         yield ibis.duckdb.from_connection(con)
+
+
+def _duckdb_compat() -> None:
+    """ibis 12 calls ``fetch_arrow_table``, which DuckDB 2 renamed ``to_arrow_table``."""
+    import duckdb
+
+    cls = duckdb.DuckDBPyConnection
+    if hasattr(cls, "fetch_arrow_table") or not hasattr(cls, "to_arrow_table"):
+        return
+
+    def fetch_arrow_table(self: Any) -> Any:
+        import warnings
+
+        with warnings.catch_warnings():  # "extra copy" notice: these results are tiny
+            warnings.simplefilter("ignore")
+            return self.to_arrow_table()
+
+    cls.fetch_arrow_table = fetch_arrow_table  # type: ignore[attr-defined]
 
 
 def _spark_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
@@ -66,6 +85,7 @@ def memory_backend(tables: dict[str, pa.Table | pd.DataFrame]) -> ibis.BaseBacke
     """An in-memory DuckDB backend over the given tables (ad hoc commands, tests)."""
     import ibis
 
+    _duckdb_compat()
     con = ibis.duckdb.connect()
     for name, data in tables.items():
         con.create_table(name, data)
