@@ -1,0 +1,232 @@
+"""The pilot statistics against published textbook cases (the source of each is named)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from socialproof.campaigns import stats
+from socialproof.errors import BadInput, UsageError
+
+# R's `sleep` data (Cushny & Peebles 1905, as printed by Student 1908); R documents
+# `t.test(extra ~ group, data = sleep)`: Welch t = -1.8608, df = 17.776,
+# p-value = 0.07939, 95 % CI for group1 - group2: -3.3654832 .. 0.2054832.
+SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+
+def test_welch_matches_r_sleep_example() -> None:
+    # Our comparison is B - A, so with A = group 2 and B = group 1 the signs match R's.
+    res = stats.welch_test(SLEEP_2, SLEEP_1)
+    assert res.test == "Welch t-test"
+    assert res.statistic == pytest.approx(-1.8608, abs=1e-4)
+    assert res.df == pytest.approx(17.776, abs=1e-3)
+    assert res.p_value == pytest.approx(0.07939, abs=1e-5)
+    assert res.diff_low == pytest.approx(-3.3654832, abs=1e-6)
+    assert res.diff_high == pytest.approx(0.2054832, abs=1e-6)
+    assert res.value_a == pytest.approx(2.33)
+    assert res.value_b == pytest.approx(0.75)
+    assert not res.significant
+
+
+def test_two_proportion_matches_agresti_aspirin_example() -> None:
+    # Physicians' Health Study as analysed in Agresti, "Categorical Data Analysis"
+    # (2nd ed., 2002, section 2.2): myocardial infarction 189 / 11,034 on placebo and
+    # 104 / 11,037 on aspirin. Difference 0.0077, 95 % CI (0.005, 0.011); relative
+    # risk 1.82, 95 % CI (1.43, 2.30); the z statistic for equal proportions is 5.0.
+    res = stats.two_proportion_test(104, 11037, 189, 11034)  # A = aspirin, B = placebo
+    assert res.test == "two-proportion z-test"
+    assert res.diff == pytest.approx(0.0077, abs=5e-5)
+    assert round(res.diff_low, 3) == 0.005
+    assert round(res.diff_high, 3) == 0.011
+    assert res.lift is not None and res.lift_low is not None and res.lift_high is not None
+    assert res.lift + 1 == pytest.approx(1.82, abs=0.005)
+    assert res.lift_low + 1 == pytest.approx(1.43, abs=0.005)
+    assert res.lift_high + 1 == pytest.approx(2.30, abs=0.01)  # the book rounds the log SE
+    assert res.statistic == pytest.approx(5.0, abs=0.05)
+    assert res.p_value < 1e-6
+    assert res.significant
+
+
+def test_two_proportion_z_is_the_pooled_formula() -> None:
+    # Hand formula (any statistics text): z = (p_b - p_a) / sqrt(p(1-p)(1/n_a + 1/n_b)).
+    xa, na, xb, nb = 120, 10_000, 150, 10_000
+    pooled = (xa + xb) / (na + nb)
+    z = (xb / nb - xa / na) / math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+    res = stats.two_proportion_test(xa, na, xb, nb)
+    assert res.statistic == pytest.approx(z, rel=1e-9)
+    assert res.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=1e-9)
+    # The Wald interval is centred on the difference with the unpooled standard error.
+    se = math.sqrt(0.012 * 0.988 / na + 0.015 * 0.985 / nb)
+    assert res.diff_high - res.diff == pytest.approx(1.959964 * se, rel=1e-5)
+
+
+def test_two_proportion_zero_clicks_everywhere_is_no_difference() -> None:
+    res = stats.two_proportion_test(0, 500, 0, 400)
+    assert res.p_value == 1.0
+    assert res.diff == 0
+    assert res.lift is None
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ((5, 0, 5, 10), BadInput),  # no trials
+        ((11, 10, 5, 10), BadInput),  # more successes than trials
+        ((-1, 10, 5, 10), BadInput),
+    ],
+)
+def test_two_proportion_rejects_impossible_counts(args: tuple[int, ...], error: type) -> None:
+    with pytest.raises(error):
+        stats.two_proportion_test(*args)
+
+
+def test_srm_matches_kohavi_example() -> None:
+    # Kohavi, Tang & Xu, "Trustworthy Online Controlled Experiments" (2020), ch. 3:
+    # 821,588 users in control vs 815,482 in treatment on a 50/50 design has
+    # p-value 1.8e-6, a sample-ratio mismatch.
+    res = stats.srm_check([821_588, 815_482], [50, 50])
+    assert res.p_value == pytest.approx(1.8e-6, rel=0.05)
+    assert res.mismatch
+    ok = stats.srm_check([5_010, 4_990])
+    assert not ok.mismatch
+    assert ok.expected == (5000.0, 5000.0)
+
+
+def test_srm_with_an_unequal_plan() -> None:
+    # 1/3 : 2/3 split observed exactly: chi-square 0, no mismatch.
+    res = stats.srm_check([1000, 2000], [1, 2])
+    assert res.chi2 == pytest.approx(0.0)
+    assert not res.mismatch
+    with pytest.raises(UsageError):
+        stats.srm_check([1, 2], [1, 2, 3])
+    with pytest.raises(UsageError):
+        stats.srm_check([1, 2], [0, 1])
+
+
+def test_holm_matches_hand_computation() -> None:
+    # Holm (1979) step-down: sorted p × (m - rank), then running maximum.
+    # 0.005×4=0.02, 0.01×3=0.03, 0.03×2=0.06, 0.04×1=0.04→0.06 (monotone).
+    assert stats.adjust_pvalues([0.01, 0.04, 0.03, 0.005]) == pytest.approx(
+        [0.03, 0.06, 0.06, 0.02]
+    )
+    assert stats.adjust_pvalues([0.01, 0.04], method="bonferroni") == pytest.approx([0.02, 0.08])
+    assert stats.adjust_pvalues([0.2]) == [0.2]
+    with pytest.raises(UsageError):
+        stats.adjust_pvalues([0.1, 0.2], method="sidak-ish")
+
+
+def test_sample_size_proportions_matches_cohen_table() -> None:
+    # Cohen (1988), "Statistical Power Analysis", table 6.4.1: h = 0.20, two-sided
+    # alpha 0.05, power 0.80 needs n = 392 per group. Pick a baseline/target with h = 0.2.
+    baseline = 0.5
+    target = math.sin(math.asin(math.sqrt(baseline)) + 0.1) ** 2  # h = 2·Δasin(√p) = 0.2
+    res = stats.sample_size_proportions(baseline, target - baseline, relative=False)
+    assert res.effect_size == pytest.approx(0.2, abs=1e-9)
+    assert res.per_variant == 393  # 392.4 rounded up; Cohen prints 392
+    assert res.total == 786
+
+
+def test_sample_size_proportions_ctr_plan() -> None:
+    # Closed form (Cohen 1988, eq. 6.4.1 for two samples): n = 2 ((z_{1-α/2} + z_{1-β}) / h)²
+    # with h = |2 asin√p2 − 2 asin√p1| (the far tail, ~1e-10 here, is ignored).
+    from scipy.stats import norm
+
+    p1, p2 = 0.012, 0.012 * 1.1
+    h = abs(2 * math.asin(math.sqrt(p2)) - 2 * math.asin(math.sqrt(p1)))
+    n = 2 * ((norm.ppf(0.975) + norm.ppf(0.8)) / h) ** 2
+    res = stats.sample_size_proportions(0.012, 0.10)
+    assert res.per_variant == math.ceil(n)
+    assert res.target == pytest.approx(0.0132)
+    # Three variants: alpha split over two comparisons (Bonferroni bound for Holm).
+    three = stats.sample_size_proportions(0.012, 0.10, variants=3)
+    n3 = 2 * ((norm.ppf(1 - 0.025 / 2) + norm.ppf(0.8)) / h) ** 2
+    assert three.per_variant == math.ceil(n3)
+
+
+def test_sample_size_means_matches_statsmodels_normal_power() -> None:
+    # statsmodels' NormalIndPower for d = 0.5, alpha 0.05, power 0.8 gives 62.79 per
+    # group (the t-based figure, Cohen's table 2.4.1, is 64).
+    res = stats.sample_size_means(10.0, 0.5, 1.0, relative=False)
+    assert res.effect_size == pytest.approx(0.5)
+    assert res.per_variant == 63
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"baseline": 1.5, "mde": 0.1}, "between 0 and 1"),
+        ({"baseline": 0.5, "mde": 0.0}, "not a different proportion"),
+        ({"baseline": 0.9, "mde": 0.2}, "not a different proportion"),
+        ({"baseline": 0.1, "mde": 0.1, "power": 1.2}, "power"),
+        ({"baseline": 0.1, "mde": 0.1, "variants": 1}, "two variants"),
+    ],
+)
+def test_sample_size_rejects_bad_plans(kwargs: dict[str, float], match: str) -> None:
+    with pytest.raises(UsageError, match=match):
+        stats.sample_size_proportions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_sample_size_means_needs_a_spread() -> None:
+    with pytest.raises(UsageError, match="standard deviation"):
+        stats.sample_size_means(0.05, 0.1, 0.0)
+
+
+def test_bootstrap_is_seeded_and_agrees_with_welch_on_sleep_data() -> None:
+    one = stats.bootstrap_test(SLEEP_2, SLEEP_1, seed=7)
+    two = stats.bootstrap_test(SLEEP_2, SLEEP_1, seed=7)
+    assert one == two
+    assert one.test == "bootstrap"
+    assert one.diff == pytest.approx(-1.58)
+    assert one.diff_low < one.diff < one.diff_high
+    # Same question as Welch; with 10 values a side the bootstrap interval is a little
+    # narrower (a known small-sample property), so the figures agree only roughly.
+    welch = stats.welch_test(SLEEP_2, SLEEP_1)
+    assert abs(one.diff_low - welch.diff_low) < 0.8
+    assert abs(one.diff_high - welch.diff_high) < 0.8
+    assert 0.01 < one.p_value < 0.2
+    assert stats.bootstrap_test(SLEEP_2, SLEEP_1, seed=8) != one
+
+
+def test_bootstrap_detects_a_clear_difference() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    a = rng.exponential(0.02, 200)
+    b = rng.exponential(0.03, 200)
+    res = stats.bootstrap_test(list(a), list(b), seed=3)
+    assert res.significant
+    assert res.diff_low > 0
+    assert res.lift_low is not None and res.lift_low > 0
+
+
+def test_choose_mean_test_follows_cochrans_rule() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    symmetric = list(rng.normal(0.05, 0.01, 100))
+    test, why = stats.choose_mean_test(symmetric, symmetric)
+    assert test == "Welch t-test"
+    assert "Welch" in why
+    small = symmetric[:10]
+    test, why = stats.choose_mean_test(symmetric, small)
+    assert test == "bootstrap"
+    assert "B has 10 posts" in why
+    skewed = list(rng.lognormal(0, 1.5, 100))  # skewness far above 1: needs > 100 posts
+    test, _ = stats.choose_mean_test(skewed, skewed)
+    assert test == "bootstrap"
+
+
+def test_welch_needs_two_values_per_variant() -> None:
+    with pytest.raises(BadInput, match="Variant B has 1 usable"):
+        stats.welch_test([1.0, 2.0], [1.0])
+
+
+def test_welch_constant_samples_do_not_crash() -> None:
+    res = stats.welch_test([0.1, 0.1, 0.1], [0.1, 0.1])
+    assert res.p_value == 1.0
+    assert res.diff == pytest.approx(0, abs=1e-12)
+    apart = stats.welch_test([0.1, 0.1, 0.1], [0.2, 0.2])
+    assert apart.p_value == 0.0
+    assert apart.diff == pytest.approx(0.1)
