@@ -1,0 +1,1 @@
+"""Metrics: the KPI registry (each KPI defined once) and the views it reads."""

@@ -1,0 +1,259 @@
+"""The KPI registry: every KPI defined once, with its formula, unit, base and source.
+
+A :class:`KPI` is a ratio of sums (or a plain sum) written as an Ibis
+expression over the canonical columns of the tables it applies to, so it
+aggregates correctly at any grouping: ``ctr_link`` is
+``sum(link_clicks) / sum(impressions)`` whether the group is one ad on one day
+or a whole platform over a year. Division by zero gives NULL.
+
+Register a KPI with :func:`register` or the :func:`kpi` decorator, from any
+module::
+
+    from socialproof.metrics.registry import KPI, kpi, register
+
+    @kpi("response_rate", "Response rate", unit="percent", better="higher",
+         tables=("threads",), formula_text="sum(answered) / count()", source="...")
+    def response_rate(t):
+        return safe_div(t.answered.sum(), t.count())
+
+Built-in KPIs live in ``metrics/kpis.py``; other socialproof modules listed in
+:data:`BUILTIN_MODULES` register theirs when imported; third-party packages
+declare an entry point in the group ``socialproof.kpis`` whose object is a
+callable returning KPIs (or a module that registers them on import).
+
+Units: ``count``, ``currency`` (in the rows' currency), ``seconds``,
+``ratio`` (a plain ratio such as frequency or ROAS, 2.5 = 2.5x) and
+``percent`` (stored as a fraction, 0.05, and shown as 5 %).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from socialproof.errors import UsageError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+Unit = Literal["ratio", "percent", "currency", "count", "seconds"]
+Better = Literal["higher", "lower", "neutral"]
+Formula = Callable[["ir.Table"], "ir.Scalar"]
+
+UNITS: tuple[str, ...] = ("ratio", "percent", "currency", "count", "seconds")
+BETTER: tuple[str, ...] = ("higher", "lower", "neutral")
+ENTRY_POINT_GROUP = "socialproof.kpis"
+#: socialproof modules that register KPIs on import (missing ones are skipped).
+BUILTIN_MODULES: tuple[str, ...] = (
+    "socialproof.metrics.kpis",
+    "socialproof.community.kpis",
+)
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One key performance indicator.
+
+    ``formula`` takes an Ibis table (a canonical table, or its view from
+    :mod:`socialproof.metrics.views`) and returns an aggregate scalar
+    expression; it must be a ratio of sums (or a sum, a count) so it is correct
+    at every grouping.
+    """
+
+    name: str
+    label: str
+    formula: Formula
+    formula_text: str
+    unit: Unit
+    better: Better
+    tables: tuple[str, ...]
+    source: str
+    base: str = ""  # the denominator named for people, e.g. "reach" for engagement rates
+    description: str = ""
+    requires: tuple[str, ...] = field(default=())  # columns the formula reads
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier() or self.name != self.name.lower():
+            raise ValueError(f"KPI name {self.name!r} must be a lower-case identifier")
+        if self.unit not in UNITS:
+            raise ValueError(f"KPI {self.name}: unit must be one of {UNITS}")
+        if self.better not in BETTER:
+            raise ValueError(f"KPI {self.name}: better must be one of {BETTER}")
+        if not self.tables:
+            raise ValueError(f"KPI {self.name}: name at least one table it applies to")
+
+    def applies_to(self, table: str) -> bool:
+        return table in self.tables
+
+    def expr(self, t: ir.Table) -> ir.Scalar:
+        """The aggregate expression over ``t``, named after the KPI."""
+        return self.formula(t).name(self.name)
+
+
+_REGISTRY: dict[str, KPI] = {}
+_loaded = False
+
+
+def register(item: KPI, *, replace: bool = False) -> KPI:
+    """Add a KPI; a second KPI with the same name is an error unless ``replace``."""
+    existing = _REGISTRY.get(item.name)
+    if existing is not None and not replace and existing != item:
+        raise ValueError(f"A KPI named {item.name!r} is already registered")
+    _REGISTRY[item.name] = item
+    return item
+
+
+def kpi(
+    name: str,
+    label: str,
+    *,
+    formula_text: str,
+    unit: Unit,
+    better: Better,
+    tables: Sequence[str],
+    source: str,
+    base: str = "",
+    description: str = "",
+    requires: Sequence[str] = (),
+) -> Callable[[Formula], Formula]:
+    """Decorator form of :func:`register`: the decorated function is the formula."""
+
+    def wrap(fn: Formula) -> Formula:
+        register(
+            KPI(
+                name=name,
+                label=label,
+                formula=fn,
+                formula_text=formula_text,
+                unit=unit,
+                better=better,
+                tables=tuple(tables),
+                source=source,
+                base=base,
+                description=description or (fn.__doc__ or "").strip(),
+                requires=tuple(requires),
+            )
+        )
+        return fn
+
+    return wrap
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILTIN_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        if callable(obj):
+            produced = obj()
+            if isinstance(produced, Iterable):
+                for item in produced:
+                    if isinstance(item, KPI):
+                        register(item, replace=True)
+
+
+def all_kpis(table: str | None = None) -> list[KPI]:
+    """Every registered KPI (for one table, if given), in registration order."""
+    _load()
+    items = list(_REGISTRY.values())
+    if table is not None:
+        items = [k for k in items if k.applies_to(table)]
+    return items
+
+
+def get(name: str, *, table: str | None = None) -> KPI:
+    """A KPI by name; a usage error listing the valid names otherwise."""
+    _load()
+    found = _REGISTRY.get(name.strip().lower())
+    valid = [k.name for k in all_kpis(table)]
+    if found is None:
+        from difflib import get_close_matches
+
+        close = get_close_matches(name, valid, n=1)
+        maybe = f" Did you mean {close[0]!r}?" if close else ""
+        raise UsageError(
+            f"Unknown KPI {name!r}.{maybe}",
+            hint=f"Valid KPIs{' for ' + table if table else ''}: {', '.join(valid)}.",
+        )
+    if table is not None and not found.applies_to(table):
+        raise UsageError(
+            f"KPI {found.name!r} does not apply to {table} (it applies to "
+            f"{', '.join(found.tables)}).",
+            hint=f"Valid KPIs for {table}: {', '.join(valid)}.",
+        )
+    return found
+
+
+def resolve(names: Iterable[str | KPI] | None, *, table: str) -> list[KPI]:
+    """KPIs from names (or all that apply to ``table`` when ``names`` is None)."""
+    if names is None:
+        return all_kpis(table)
+    out: list[KPI] = []
+    for n in names:
+        item = n if isinstance(n, KPI) else get(n, table=table)
+        if not item.applies_to(table):
+            raise UsageError(
+                f"KPI {item.name!r} does not apply to {table}.",
+                hint=f"Valid KPIs for {table}: {', '.join(k.name for k in all_kpis(table))}.",
+            )
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def compute(
+    t: ir.Table,
+    kpis: Iterable[str | KPI] | None,
+    *,
+    table: str,
+    by: Sequence[str] = (),
+    period: str | None = None,
+    time_column: str | None = None,
+    timezone: str = "UTC",
+) -> ir.Table:
+    """KPIs grouped by columns and, optionally, a period, as ONE Ibis expression.
+
+    ``t`` is the table (or view) named ``table``; ``by`` are its columns;
+    ``period`` is ``day``, ``week`` (ISO, Monday) or ``month``, bucketed on
+    ``time_column`` in ``timezone`` (timestamps are naive UTC; dates are taken
+    as they are). The period column is named after the period and comes first.
+    """
+    from socialproof.metrics import _ops
+
+    chosen = resolve(kpis, table=table)
+    missing = [c for c in by if c not in t.columns]
+    if missing:
+        raise UsageError(
+            f"Unknown dimension {', '.join(repr(m) for m in missing)} for {table}.",
+            hint=f"Valid: {', '.join(t.columns)}.",
+        )
+    keys: list[ir.Value] = []
+    if period is not None:
+        if period not in _ops.PERIODS:
+            raise UsageError(
+                f"Unknown period {period!r}.", hint=f"Use one of: {', '.join(_ops.PERIODS)}."
+            )
+        if time_column is None:
+            raise UsageError(f"{table} has no time column to group by {period}.")
+        col = t[time_column]
+        if col.type().is_timestamp():
+            col = _ops.local_time(col, timezone)
+        keys.append(_ops.bucket(col, period).name(period))
+    keys.extend(t[c] for c in by)
+    aggs = [k.expr(t) for k in chosen]
+    if not keys:
+        return t.aggregate(aggs)
+    expr = t.group_by(keys).aggregate(aggs)
+    return expr.order_by([expr[k.get_name()] for k in keys])

@@ -1,0 +1,157 @@
+"""The tables KPIs are computed over: canonical tables, tidied for reporting.
+
+- ``posts``: the posts table; ``followers`` filled from the account's daily
+  ``followers`` series on the (local) day of posting where the export lacked it.
+- ``ad_stats``: the ad rows, without double counting: where an ad has daily rows
+  its reporting-range rows are left out; where it has rows without a breakdown,
+  its breakdown rows (age, gender, ...) are left out; where a campaign has rows
+  at ad level, its campaign- and ad-set-level rows are left out.
+- ``account_daily``: the long series pivoted wide, one row per platform,
+  account and date, one column per metric (``followers``, ``follower_change``,
+  ``reach``, ``impressions``, ``views``, ``profile_views``).
+
+Other modules add views with :func:`register_view`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from socialproof.workspace import engine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import ibis
+    import ibis.expr.types as ir
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    build: Callable[[ibis.BaseBackend, str], ir.Table]  # (backend, timezone) -> table
+    time_column: str | None
+    dimensions: tuple[str, ...]  # columns people may group by
+
+
+_VIEWS: dict[str, View] = {}
+
+
+def register_view(view: View) -> View:
+    _VIEWS[view.name] = view
+    return view
+
+
+def get_view(name: str) -> View:
+    return _VIEWS[name]
+
+
+def view(con: ibis.BaseBackend, name: str, *, timezone: str = "UTC") -> ir.Table:
+    """The reporting view ``name`` over the workspace backend ``con``."""
+    return _VIEWS[name].build(con, timezone)
+
+
+DAILY_METRICS = ("followers", "follower_change", "reach", "impressions", "views", "profile_views")
+
+
+def _daily(con: ibis.BaseBackend, timezone: str) -> ir.Table:
+    t = engine.table(con, "account_daily")
+    return daily_wide(t)
+
+
+def daily_wide(t: ir.Table) -> ir.Table:
+    """account_daily (long) pivoted to one column per metric."""
+    import ibis.expr.datatypes as dt
+
+    aggs = {m: (t.metric == m).ifelse(t.value, None).cast(dt.float64).max() for m in DAILY_METRICS}
+    return t.group_by(["platform", "account", "date"]).aggregate(**aggs)
+
+
+def _posts(con: ibis.BaseBackend, timezone: str) -> ir.Table:
+    import ibis.expr.datatypes as dt
+
+    from socialproof.metrics._ops import local_time
+
+    posts = engine.table(con, "posts")
+    if "account_daily" not in con.list_tables():
+        return posts
+    daily = engine.table(con, "account_daily")
+    fol = (
+        daily.filter(daily.metric == "followers")
+        .group_by(["platform", "account", "date"])
+        .aggregate(_followers_day=daily.value.max())
+    )
+    day = local_time(posts.published_at, timezone).cast(dt.date)
+    joined = posts.left_join(
+        fol,
+        [
+            posts.platform == fol.platform,
+            posts.account == fol.account,
+            day == fol.date,
+        ],
+    )
+    filled = joined.mutate(
+        followers=joined.followers.coalesce(joined._followers_day.cast(dt.int64))
+    )
+    return filled.select(*posts.columns)
+
+
+def _ads(con: ibis.BaseBackend, timezone: str) -> ir.Table:
+    t = engine.table(con, "ad_stats")
+    return tidy_ads(t)
+
+
+def tidy_ads(t: ir.Table) -> ir.Table:
+    """Leave out rows that other, finer rows of the same ad already count (see module doc)."""
+    import ibis
+
+    is_daily = t.date_start == t.date_stop
+    no_breakdown = t.breakdown.fill_null("") == ""
+    level = ibis.cases((t.ad != "", 2), (t.ad_set != "", 1), else_=0)
+    ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
+    w_ad = ibis.window(group_by=[t[c] for c in ad_key])
+    w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
+    marked = t.mutate(
+        _daily=is_daily,
+        _plain=no_breakdown,
+        _level=level,
+        _any_daily=is_daily.max().over(w_ad),
+        _any_plain=no_breakdown.max().over(w_ad),
+        _max_level=level.max().over(w_campaign),
+    )
+    kept = marked.filter(
+        (marked._daily | ~marked._any_daily)
+        & (marked._plain | ~marked._any_plain)
+        & (marked._level == marked._max_level)
+    )
+    return kept.select(*t.columns)
+
+
+register_view(
+    View(
+        "posts",
+        _posts,
+        "published_at",
+        ("platform", "account", "format", "campaign", "is_paid", "post_id", "labels"),
+    )
+)
+register_view(
+    View(
+        "ad_stats",
+        _ads,
+        "date_start",
+        (
+            "platform",
+            "account",
+            "campaign",
+            "ad_set",
+            "ad",
+            "currency",
+            "objective",
+            "result_type",
+            "breakdown",
+        ),
+    )
+)
+register_view(View("account_daily", _daily, "date", ("platform", "account")))

