@@ -1,0 +1,1 @@
+"""Community health: sentiment, moderation, themes, threads and response times, groups."""

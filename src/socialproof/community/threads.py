@@ -1,0 +1,479 @@
+"""Threads, first response times and resolution times from the ``messages`` table.
+
+Definitions (what every number in the community report means):
+
+* **Thread**: the messages sharing ``thread_id``; when an importer left it empty,
+  the root reached by following ``parent_id`` reply links. A reply whose parent
+  is not in the workspace (outside the export, or deleted) starts its own thread,
+  marked ``partial``.
+* **Brand message**: ``is_brand`` is true, or the author is one of
+  ``settings.brand.handles`` (case-insensitive, with or without ``@``), or the
+  export says the message was not inbound. Every other message is a customer
+  (member) message.
+* **Opened at**: the time of the first customer message of the thread; its
+  author is the thread's **opener**. Threads without any customer message
+  (brand posts, brand-to-brand exchanges) have nothing to answer and are only
+  counted.
+* **First response time**: from *opened at* to the first brand message in the
+  thread at or after it. A brand message that claims to reply to a later message
+  (its timestamp precedes its parent's) is a clock anomaly: it is counted and
+  listed, never turned into a negative time.
+* **Resolution time**: from *opened at* to the last brand message, provided the
+  opener did not write again after it. A thread whose opener wrote after the last
+  brand message is answered but **not resolved** (the customer is waiting).
+* **Response rate within the SLA**: threads whose first response came within
+  ``sla_hours`` of opening, over all threads opened (unanswered ones count as
+  misses).
+* **Business-hours variants** count only working time: the hours between
+  ``business_hours.start`` and ``end`` on working ``weekdays``, in the workspace
+  timezone.
+* Medians and 90th percentiles interpolate linearly between ranked values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from socialproof.errors import NoData, SettingsError, UsageError
+
+if TYPE_CHECKING:
+    import ibis
+    import ibis.expr.types as ir
+    import pandas as pd
+
+    from socialproof.workspace.core import Workspace
+
+IMPORT_HINT = (
+    "Import conversations first: 'socialproof import FILE' with a customer-care export "
+    "(tweet_id, author_id, inbound, created_at, text, response_tweet_id, "
+    "in_response_to_tweet_id), a Reddit-style dump, or a CSV with a --mapping file."
+)
+MAX_DEPTH_STEPS = 64
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which messages a community analysis looks at."""
+
+    since: date | None = None
+    until: date | None = None
+    platform: str | None = None
+    group: str | None = None
+
+
+def parse_scope(
+    since: str | None = None,
+    until: str | None = None,
+    platform: str | None = None,
+    group: str | None = None,
+) -> Scope:
+    """Validate command-line style filters into a :class:`Scope`."""
+
+    def _date(value: str | None, flag: str) -> date | None:
+        if value is None or value == "":
+            return None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(
+                f"{flag} {value!r} is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-03-01."
+            ) from None
+
+    lo, hi = _date(since, "--since"), _date(until, "--until")
+    if lo and hi and lo > hi:
+        raise UsageError(
+            f"--since {lo} is after --until {hi}.", hint="Swap them or widen the range."
+        )
+    return Scope(lo, hi, platform.strip().lower() if platform else None, group or None)
+
+
+def norm_handle(value: str) -> str:
+    return value.strip().lstrip("@").lower()
+
+
+def brand_handles(ws: Workspace) -> list[str]:
+    return sorted({norm_handle(h) for h in ws.settings.brand.handles if norm_handle(h)})
+
+
+def scalar(expr: ir.Scalar) -> Any:
+    """Run a scalar Ibis expression (through the engine adapter)."""
+    from socialproof.workspace import engine
+
+    return cast("Any", engine.execute(expr))
+
+
+# -- message level ----------------------------------------------------------------
+
+
+def messages_expr(con: ibis.BaseBackend, ws: Workspace, scope: Scope) -> ir.Table:
+    """Messages with ``thread_key``, ``brand`` and parent details (``parent_*``)."""
+    import ibis
+
+    from socialproof.workspace import engine
+
+    if engine.is_empty(con, "messages"):
+        raise NoData("The workspace has no messages yet.", hint=IMPORT_HINT)
+    t = engine.table(con, "messages")
+    if scope.platform:
+        t = t.filter(t.platform.lower() == scope.platform)
+    t = t.filter(t.created_at.notnull())
+    handles = brand_handles(ws)
+    author = t.author_id.fill_null("").lower().re_replace(r"^@", "")
+    brand = t.is_brand.fill_null(False) | (t.inbound == ibis.literal(False)).fill_null(False)
+    if handles:
+        brand = brand | author.isin(handles)
+    t = t.mutate(
+        brand=brand,
+        author_id=t.author_id.fill_null(""),
+        group_id=t.group_id.fill_null(""),
+        channel=t.channel.fill_null(""),
+        parent_id=ibis.cases((t.parent_id == "", ibis.null("string")), else_=t.parent_id),
+    )
+    keys = _thread_keys(con, t)
+    if keys is None:
+        t = t.mutate(thread_key=t.thread_id)
+    else:
+        t = t.join(keys, ["platform", "message_id"])
+    parents = t.select(
+        platform=t.platform,
+        p_id=t.message_id,
+        parent_created=t.created_at,
+        parent_author=t.author_id,
+        parent_brand=t.brand,
+    )
+    j = t.left_join(parents, [t.platform == parents.platform, t.parent_id == parents.p_id])
+    j = j.drop(*(c for c in j.columns if c.endswith("_right")))
+    return j.mutate(
+        missing_parent=j.parent_id.notnull() & j.p_id.isnull(),
+        clock_anomaly=j.p_id.notnull() & (j.created_at < j.parent_created),
+    ).drop("p_id")
+
+
+def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
+    """Resolve thread roots by pointer jumping over reply links when thread_id is missing."""
+    import ibis
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+
+    missing = t.thread_id.isnull() | (t.thread_id == "")
+    if int(scalar(missing.sum()) or 0) == 0:
+        return None
+    df = engine.execute(t.select("platform", "message_id", "parent_id", "thread_id"))
+    n = len(df)
+    node = df["platform"].astype(str) + "\x1f" + df["message_id"].astype(str)
+    parent = df["platform"].astype(str) + "\x1f" + df["parent_id"].astype(str)
+    index = pd.Index(node)
+    par = index.get_indexer(pd.Index(parent.where(df["parent_id"].notna(), "\x00")))
+    has_tid = df["thread_id"].notna() & (df["thread_id"] != "")
+    self_idx = np.arange(n)
+    ptr = np.where((par < 0) | has_tid.to_numpy(), self_idx, par)
+    for _ in range(MAX_DEPTH_STEPS):
+        nxt = ptr[ptr]
+        if np.array_equal(nxt, ptr):
+            break
+        ptr = nxt
+    else:  # reply cycles: each message of a cycle becomes its own thread
+        cyclic = ptr[ptr] != ptr
+        ptr = np.where(cyclic, self_idx, ptr)
+    tid = df["thread_id"].to_numpy(dtype=object)
+    mid = df["message_id"].to_numpy(dtype=object)
+    root_has = has_tid.to_numpy()[ptr]
+    key = np.where(root_has, tid[ptr], mid[ptr])
+    arrow = pa.table(
+        {
+            "platform": pa.array(df["platform"].astype(str).tolist(), pa.string()),
+            "message_id": pa.array(mid.tolist(), pa.string()),
+            "thread_key": pa.array(key.tolist(), pa.string()),
+        }
+    )
+    return ibis.memtable(arrow)
+
+
+# -- thread level -----------------------------------------------------------------
+
+
+def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
+    """One row per thread with a customer message; plus the count of brand-only threads."""
+    import ibis
+
+    cust = m.filter(~m.brand)
+    opened = cust.group_by(["platform", "thread_key"]).aggregate(
+        opened_at=cust.created_at.min(),
+        opener=cust.author_id.argmin(cust.created_at),
+        group_id=cust.group_id.argmin(cust.created_at),
+        channel=cust.channel.argmin(cust.created_at),
+        opening_message=cust.message_id.argmin(cust.created_at),
+        opening_text=cust.text.argmin(cust.created_at),
+    )
+    j = m.drop("group_id", "channel").join(opened, ["platform", "thread_key"])
+    after = j.brand & (j.created_at >= j.opened_at)
+    threads = j.group_by(["platform", "thread_key"]).aggregate(
+        group_id=j.group_id.min(),
+        channel=j.channel.min(),
+        opener=j.opener.min(),
+        opening_message=j.opening_message.min(),
+        opening_text=j.opening_text.min(),
+        opened_at=j.opened_at.min(),
+        first_response_at=j.created_at.min(where=after),
+        agent=j.author_id.argmin(j.created_at, where=after),
+        last_brand_at=j.created_at.max(where=after),
+        last_opener_at=j.created_at.max(where=j.author_id == j.opener),
+        messages=j.count(),
+        brand_messages=j.brand.sum(),
+        partial=j.missing_parent.any(),
+        clock_anomalies=j.clock_anomaly.sum(),
+    )
+    per = m.group_by(["platform", "thread_key"]).aggregate(
+        customers=ibis.cases((~m.brand, 1), else_=0).sum()
+    )
+    brand_only = per.filter(per.customers == 0).count()
+    return threads, brand_only
+
+
+def _utc_bounds(ws: Workspace, scope: Scope) -> tuple[datetime | None, datetime | None]:
+    """Local --since/--until dates as naive-UTC datetimes [lo, hi)."""
+    from datetime import UTC
+
+    tz = ws.settings.tz
+
+    def conv(d: date) -> datetime:
+        return datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
+
+    lo = conv(scope.since) if scope.since else None
+    hi = conv(scope.until + timedelta(days=1)) if scope.until else None
+    return lo, hi
+
+
+@dataclass
+class ResponseTimes:
+    """Response metrics over a scope: per-thread table, summaries, unanswered list, notes."""
+
+    threads: pd.DataFrame
+    sla_hours: float
+    overall: dict[str, Any]
+    by_platform: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    by_agent: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+    anomalies: pd.DataFrame | None = None
+
+    def unanswered(self) -> pd.DataFrame:
+        t = self.threads
+        cols = [
+            "platform",
+            "thread_key",
+            "group_id",
+            "channel",
+            "opener",
+            "opened_at",
+            "waiting_h",
+            "opening_text",
+        ]
+        return t.loc[~t["answered"], cols].sort_values("opened_at").reset_index(drop=True)
+
+
+def response_times(
+    ws: Workspace, scope: Scope | None = None, *, sla_hours: float | None = None
+) -> ResponseTimes:
+    """First response and resolution times per thread, summarised (see module docs)."""
+    from socialproof.workspace import engine
+
+    scope = scope or Scope()
+    sla = float(sla_hours if sla_hours is not None else ws.settings.community.sla_hours)
+    if not sla > 0 or math.isinf(sla):
+        raise UsageError(
+            f"--sla-hours {sla_hours} must be a positive number of hours.",
+            hint="For example --sla-hours 24.",
+        )
+    _check_hours(ws)
+    with ws.ibis() as con:
+        m = messages_expr(con, ws, scope)
+        threads, brand_only = threads_expr(m)
+        lo, hi = _utc_bounds(ws, scope)
+        if lo is not None:
+            threads = threads.filter(threads.opened_at >= lo)
+        if hi is not None:
+            threads = threads.filter(threads.opened_at < hi)
+        if scope.group is not None:
+            threads = threads.filter(threads.group_id == scope.group)
+        df = engine.execute(threads.order_by(["opened_at", "thread_key"]))
+        n_brand_only = int(scalar(brand_only) or 0)
+        anomalies = engine.execute(
+            m.filter(m.clock_anomaly)
+            .select(
+                "platform", "message_id", "parent_id", "author_id", "created_at", "parent_created"
+            )
+            .limit(1000)
+        )
+        latest = scalar(m.created_at.max())
+        notes = _notes(con, ws, m, scope)
+    df = _derive(df, ws, sla, latest)
+    if n_brand_only:
+        notes.append(
+            f"{n_brand_only:,} thread(s) have only brand messages (brand posts or brand-to-brand "
+            "replies): nothing to answer there, so they are left out of response times."
+        )
+    if len(df) and int(df["partial"].sum()):
+        notes.append(
+            f"{int(df['partial'].sum()):,} thread(s) reply to messages that are not in the "
+            "workspace (outside the export, or deleted): they are measured from the first "
+            "customer message present."
+        )
+    if len(anomalies):
+        notes.append(
+            f"{len(anomalies):,} message(s) are timestamped before the message they reply to "
+            "(clock or export error): they are not used as responses and no negative time is "
+            "reported. See the anomalies list."
+        )
+    if len(df) == 0:
+        notes.append("No customer threads were opened in this range.")
+    overall = summarise(df, sla)
+    return ResponseTimes(
+        threads=df,
+        sla_hours=sla,
+        overall=overall,
+        by_platform=_split(df, "platform", sla),
+        by_channel=_split(df, "channel", sla),
+        by_agent=_split(df[df["answered"]], "agent", sla) if len(df) else [],
+        notes=notes,
+        anomalies=anomalies,
+    )
+
+
+def _check_hours(ws: Workspace) -> None:
+    bh = ws.settings.business_hours
+    if bh.end <= bh.start:
+        raise SettingsError(
+            f"business_hours.end ({bh.end:%H:%M}) is not after business_hours.start "
+            f"({bh.start:%H:%M}).",
+            hint="Fix [business_hours] in socialproof.toml (overnight shifts are not supported).",
+        )
+    if not bh.weekdays:
+        raise SettingsError(
+            "business_hours.weekdays is empty.", hint="List the working days, e.g. [0, 1, 2, 3, 4]."
+        )
+
+
+def _notes(con: ibis.BaseBackend, ws: Workspace, m: ir.Table, scope: Scope) -> list[str]:
+    from socialproof.workspace import engine
+
+    notes: list[str] = []
+    handles = brand_handles(ws)
+    authors = m.author_id.lower().re_replace(r"^@", "")
+    seen = (
+        set(engine.execute(m.filter(authors.isin(handles)).select(a=authors).distinct())["a"])
+        if handles
+        else set()
+    )
+    missing = [h for h in handles if h not in seen]
+    if missing:
+        where = f" on {scope.platform}" if scope.platform else ""
+        notes.append(
+            "Brand handle(s) never seen as an author"
+            + where
+            + ": "
+            + ", ".join("@" + h for h in missing)
+            + ". Check brand.handles in socialproof.toml against the export's author ids."
+        )
+    n_brand = int(scalar(m.brand.sum()) or 0)
+    if n_brand == 0:
+        notes.append(
+            "No brand replies at all: every thread counts as unanswered. Set brand.handles in "
+            "socialproof.toml to the author ids your team replies from."
+        )
+    return notes
+
+
+def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    from socialproof.community._periods import business_seconds_before, to_local
+
+    df = df.copy()
+    for col in ("opened_at", "first_response_at", "last_brand_at", "last_opener_at"):
+        df[col] = pd.to_datetime(df[col])
+    df["answered"] = df["first_response_at"].notna()
+    df["resolved"] = df["last_brand_at"].notna() & (
+        df["last_opener_at"].isna() | (df["last_brand_at"] >= df["last_opener_at"])
+    )
+    df["first_response_s"] = (df["first_response_at"] - df["opened_at"]).dt.total_seconds()
+    df["resolution_s"] = (
+        (df["last_brand_at"] - df["opened_at"]).dt.total_seconds().where(df["resolved"])
+    )
+    tz = ws.settings.tz
+    bh = ws.settings.business_hours
+    b_open = business_seconds_before(to_local(df["opened_at"].to_numpy(), tz), bh)
+    b_first = business_seconds_before(to_local(df["first_response_at"].to_numpy(), tz), bh)
+    b_last = business_seconds_before(to_local(df["last_brand_at"].to_numpy(), tz), bh)
+    df["first_response_bh_s"] = b_first - b_open
+    df["resolution_bh_s"] = pd.Series(b_last - b_open, index=df.index).where(df["resolved"])
+    df["within_sla"] = df["answered"] & (df["first_response_s"] <= sla * 3600)
+    latest_ts = pd.Timestamp(latest) if latest is not None else df["opened_at"].max()
+    waited = pd.Series(latest_ts, index=df.index, dtype="datetime64[ns]") - df["opened_at"]
+    df["waiting_h"] = np.where(df["answered"], np.nan, waited.dt.total_seconds() / 3600)
+    df["partial"] = df["partial"].fillna(False).astype(bool)
+    df["clock_anomalies"] = df["clock_anomalies"].fillna(0).astype("int64")
+    df["messages"] = df["messages"].astype("int64")
+    df["brand_messages"] = df["brand_messages"].fillna(0).astype("int64")
+    return df
+
+
+def _q(values: pd.Series, q: float) -> float | None:
+    v = values.dropna()
+    return None if v.empty else float(v.quantile(q))
+
+
+def summarise(df: pd.DataFrame, sla: float) -> dict[str, Any]:
+    """Headline response metrics of a set of threads (times in hours)."""
+
+    def hours(x: float | None) -> float | None:
+        return None if x is None else x / 3600
+
+    n = len(df)
+    answered = int(df["answered"].sum()) if n else 0
+    return {
+        "threads": n,
+        "answered": answered,
+        "unanswered": n - answered,
+        "response_rate": answered / n if n else None,
+        "within_sla_rate": float(df["within_sla"].sum()) / n if n else None,
+        "sla_hours": sla,
+        "median_first_response_h": hours(_q(df["first_response_s"], 0.5)) if n else None,
+        "p90_first_response_h": hours(_q(df["first_response_s"], 0.9)) if n else None,
+        "median_first_response_bh_h": hours(_q(df["first_response_bh_s"], 0.5)) if n else None,
+        "p90_first_response_bh_h": hours(_q(df["first_response_bh_s"], 0.9)) if n else None,
+        "resolved": int(df["resolved"].sum()) if n else 0,
+        "median_resolution_h": hours(_q(df["resolution_s"], 0.5)) if n else None,
+        "p90_resolution_h": hours(_q(df["resolution_s"], 0.9)) if n else None,
+        "median_resolution_bh_h": hours(_q(df["resolution_bh_s"], 0.5)) if n else None,
+    }
+
+
+def _split(df: pd.DataFrame, by: str, sla: float) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if df.empty:
+        return rows
+    for key, part in df.groupby(by, sort=True, dropna=False):
+        s = summarise(part, sla)
+        rows.append(
+            {
+                by: key if key not in ("", None) else "(none)",
+                "threads": s["threads"],
+                "answered": s["answered"],
+                "response_rate": s["response_rate"],
+                "within_sla_rate": s["within_sla_rate"],
+                "median_first_response_h": s["median_first_response_h"],
+                "p90_first_response_h": s["p90_first_response_h"],
+                "median_first_response_bh_h": s["median_first_response_bh_h"],
+                "median_resolution_h": s["median_resolution_h"],
+            }
+        )
+    rows.sort(key=lambda r: -int(r["threads"]))
+    return rows
