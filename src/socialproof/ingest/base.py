@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
+#: Optional int64 column a format may add to its tables: the source line of each row.
+#: The importer uses it to give out-of-range rows (future dates, ...) a line and drops it.
+LINE_COLUMN = "_line"
+
 
 @dataclass
 class Frame:
@@ -32,6 +36,7 @@ class Frame:
     title_lines: list[str] = field(default_factory=list)  # lines above the header
     sheet: str | None = None  # spreadsheet sheet name
     section: int = 0  # index of the section in multi-section files
+    rejects: list[Reject] = field(default_factory=list)  # rows the reader could not use (ragged)
 
     @property
     def normalized_header(self) -> list[str]:
@@ -48,6 +53,7 @@ class Source:
     text: str | None = None  # decoded text for text formats (Markdown, JSON, JSONL), else None
     kind: str = "csv"  # csv, xlsx, xls, json, jsonl, markdown, html
     sha256: str = ""
+    notes: list[str] = field(default_factory=list)  # what the reader repaired (decoding, ...)
 
 
 @dataclass

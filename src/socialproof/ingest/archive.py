@@ -1,0 +1,148 @@
+"""Expand what the user named into files: folders recursively, .zip archives safely.
+
+Platform data downloads arrive as zip archives (often with folders inside).
+Members are extracted to a temporary folder with their names checked (no
+absolute paths, no '..', no links), and with limits on member count, total
+size and compression ratio so a zip bomb cannot fill the disk.
+"""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from socialproof.errors import BadExport, FileMissing, SocialproofError
+
+MAX_MEMBERS = 10_000
+MAX_TOTAL_BYTES = 8 * 1024**3
+MAX_RATIO = 200  # uncompressed / compressed, per member (beyond it: a zip bomb)
+MAX_DEPTH = 3  # zips inside zips
+_SKIP_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class ArchiveMember:
+    path: Path  # a readable file on disk
+    display_name: str  # as the user knows it: 'data.zip!ads/report.csv'
+
+
+def _skipped(path: Path) -> bool:
+    return (
+        path.name.startswith(".")
+        or path.name.lower() in _SKIP_NAMES
+        or "__MACOSX" in path.parts
+        or path.name.startswith("~$")  # Excel lock files
+    )
+
+
+def is_plain_zip(path: Path) -> bool:
+    """A zip archive that is not an Office workbook."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) != _ZIP_MAGIC:
+                return False
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return path.suffix.lower() == ".zip"
+    return not ("[Content_Types].xml" in names and any(n.startswith("xl/") for n in names))
+
+
+def expand_paths(
+    paths: list[Path], workdir: Path
+) -> tuple[list[ArchiveMember], list[tuple[str, SocialproofError]]]:
+    """Files to import, in a stable order; plus (name, error) for paths that failed."""
+    members: list[ArchiveMember] = []
+    failed: list[tuple[str, SocialproofError]] = []
+    for path in paths:
+        name = str(path)
+        try:
+            if not path.exists():
+                raise FileMissing(f"{name} does not exist.", hint="Check the path and retry.")
+            if path.is_dir():
+                files = sorted(
+                    p for p in path.rglob("*") if p.is_file() and not _skipped(p.relative_to(path))
+                )
+                for f in files:
+                    members.extend(_expand_file(f, str(f), workdir, 0))
+            else:
+                members.extend(_expand_file(path, name, workdir, 0))
+        except SocialproofError as exc:
+            failed.append((name, exc))
+    return members, failed
+
+
+def _expand_file(path: Path, name: str, workdir: Path, depth: int) -> list[ArchiveMember]:
+    if is_plain_zip(path):
+        if depth >= MAX_DEPTH:
+            raise BadExport(f"{name}: zip archives nested too deep.", hint="Extract it first.")
+        return extract_zip(path, name, workdir, depth)
+    return [ArchiveMember(path, name)]
+
+
+def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[ArchiveMember]:
+    """Extract a zip safely into ``workdir``; returns its files (nested zips expanded)."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BadExport(
+            f"{name} is not a readable zip archive ({exc}).", hint="Download it again."
+        ) from None
+    out: list[ArchiveMember] = []
+    target_root = workdir / f"z{len(list(workdir.iterdir()))}"
+    target_root.mkdir(parents=True)
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise BadExport(
+                f"{name} holds {len(infos):,} files (more than {MAX_MEMBERS:,}).",
+                hint="Extract it and import the folders you need.",
+            )
+        total = 0
+        for info in sorted(infos, key=lambda i: i.filename):
+            member = PurePosixPath(info.filename.replace("\\", "/"))
+            if member.is_absolute() or ".." in member.parts or not member.parts:
+                raise BadExport(
+                    f"{name} contains an unsafe path {info.filename!r}; nothing was extracted.",
+                    hint="Extract it yourself and import the files you trust.",
+                )
+            mode = (info.external_attr >> 16) & 0o170000
+            if mode and stat.S_ISLNK(mode):
+                continue  # symbolic links are never followed
+            if _skipped(Path(*member.parts)):
+                continue
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise BadExport(f"{name} unpacks to more than 8 GB.", hint="Extract it yourself.")
+            if (
+                info.compress_size
+                and info.file_size / info.compress_size > MAX_RATIO
+                and info.file_size > 10_000_000
+            ):
+                raise BadExport(
+                    f"{name}: {info.filename} expands {info.file_size // info.compress_size}x "
+                    "(a zip bomb?).",
+                    hint="Extract it yourself if you trust it.",
+                )
+            dest = target_root.joinpath(*member.parts)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with zf.open(info) as src, dest.open("wb") as dst:
+                    written = 0
+                    while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        if written > info.file_size + 1024:
+                            raise BadExport(
+                                f"{name}: {info.filename} is larger than the archive says.",
+                                hint="Download the archive again.",
+                            )
+                        dst.write(chunk)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise BadExport(
+                    f"{name}: cannot extract {info.filename} ({exc}).", hint="Download it again."
+                ) from None
+            out.extend(_expand_file(dest, f"{name}!{info.filename}", target_root, depth + 1))
+    return out

@@ -1,0 +1,303 @@
+"""Conversations: customer-care exports with reply links, and Reddit-style dumps.
+
+Customer care (the shape of the public "Customer Support on Twitter" data):
+``tweet_id, author_id, inbound, created_at, text, response_tweet_id,
+in_response_to_tweet_id``. Reddit-style: ``id, parent_id, link_id, author,
+created_utc, body, subreddit``. Both become ``messages`` rows whose
+``thread_id`` is the root of each reply chain (computed for the whole file at
+once by pointer jumping, not row by row).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socialproof.ingest._aliases import Rows, find
+from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+_ID = ("tweet_id", "message_id", "comment_id", "id")
+_AUTHOR = ("author_id", "author", "user_id", "user", "from", "username", "screen_name")
+_CREATED = ("created_at", "timestamp", "date", "time", "sent_at", "created_time")
+_TEXT = ("text", "body", "message", "content", "comment")
+_PARENT = (
+    "in_response_to_tweet_id",
+    "in_reply_to_id",
+    "in_reply_to_status_id",
+    "reply_to",
+    "parent_id",
+    "parent_message_id",
+)
+_INBOUND = ("inbound", "is_inbound", "direction")
+_CHANNEL = ("channel", "type", "message_type")
+_GROUP = ("group_id", "group", "community", "subreddit", "page", "page_name")
+_POST = ("post_id", "link_id")
+_PLATFORM = ("platform", "network", "source")
+
+_R_ID = ("id", "name")
+_R_PARENT = ("parent_id",)
+_R_LINK = ("link_id",)
+_R_AUTHOR = ("author",)
+_R_CREATED = ("created_utc", "created")
+_R_BODY = ("body", "selftext")
+_R_SUB = ("subreddit",)
+
+
+def _best_frame(source: Source, groups: tuple[tuple[str, ...], ...]) -> tuple[Frame | None, int]:
+    best: Frame | None = None
+    best_found = 0
+    for frame in source.frames:
+        found = sum(1 for g in groups if find(frame, g) is not None)
+        if found > best_found:
+            best, best_found = frame, found
+    return best, best_found
+
+
+class CustomerCareFormat(Format):
+    """Customer-care conversations with reply links (tweet_id / in_response_to_tweet_id)."""
+
+    name = "conversations"
+    label = "Conversations export (customer care, with reply links)"
+    tables = ("messages",)
+    required = (_ID, _AUTHOR, _CREATED, _TEXT, _PARENT)
+    kinds = ("csv", "xlsx", "xls", "json", "jsonl")
+
+    def detect(self, source: Source) -> float:
+        frame, found = _best_frame(source, self.required)
+        if frame is None or found < len(self.required):
+            return 0.4 * found / len(self.required) if found >= 3 else 0.0
+        score = 0.8
+        if find(frame, _INBOUND) is not None:
+            score += 0.1
+        if find(frame, ("response_tweet_id",)) is not None:
+            score += 0.1
+        if find(frame, _R_LINK) is not None or find(frame, _R_CREATED) is not None:
+            score -= 0.3  # a Reddit dump: the Reddit format knows it better
+        return score
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        frame, _ = _best_frame(source, self.required)
+        if frame is None:
+            return ReadResult(tables={}, rows_read=0)
+        rows = Rows(frame, "messages", ctx)
+        tweets = find(frame, ("tweet_id", "in_response_to_tweet_id")) is not None
+        platform_col = rows.text("platform", _PLATFORM)
+        default_platform = ctx.platform or ("x" if tweets else "other")
+        _fill(rows, "platform", platform_col, default_platform)
+        ids = _ids(rows, "message_id", _ID)
+        parents = _ids(rows, "parent_id", _PARENT)
+        rows.text("author_id", _AUTHOR)
+        rows.text("text", _TEXT)
+        rows.boolean("inbound", _INBOUND)
+        _timestamps(rows, _CREATED)
+        rows.require("message_id", "message id")
+        rows.require("created_at", "date")
+        group = rows.text("group_id", _GROUP)
+        _fill(rows, "group_id", group, "")
+        rows.text("post_id", _POST)
+        channel = rows.text("channel", _CHANNEL)
+        if channel is None:
+            rows.set("channel", _channel_from_parent(parents, "reply", "mention"))
+        rows.set("thread_id", thread_roots(ids, parents))
+        table, rejects = rows.finish()
+        table = _with_lines(table, frame, rows)
+        return ReadResult(
+            tables={"messages": table},
+            rows_read=frame.data.num_rows,
+            rejects=rejects,
+            notes=list(dict.fromkeys(rows.notes)),
+        )
+
+
+class RedditFormat(Format):
+    """Reddit-style comment dumps (id, parent_id, link_id, author, created_utc, body)."""
+
+    name = "reddit"
+    label = "Reddit-style comment dump"
+    tables = ("messages",)
+    required = (_R_ID, _R_PARENT, _R_LINK, _R_AUTHOR, _R_CREATED, _R_BODY)
+    kinds = ("csv", "xlsx", "xls", "json", "jsonl")
+
+    def detect(self, source: Source) -> float:
+        frame, found = _best_frame(source, self.required)
+        if frame is None or found < len(self.required):
+            return 0.4 * found / len(self.required) if found >= 4 else 0.0
+        return 0.9 + (0.1 if find(frame, _R_SUB) is not None else 0.0)
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        import pyarrow.compute as pc
+
+        frame, _ = _best_frame(source, self.required)
+        if frame is None:
+            return ReadResult(tables={}, rows_read=0)
+        rows = Rows(frame, "messages", ctx)
+        rows.const("platform", ctx.platform or "reddit")
+        ids = _strip_kind(_ids(rows, "message_id", _R_ID))
+        rows.set("message_id", ids)
+        parents = _strip_kind(_ids(rows, "parent_id", _R_PARENT))
+        links = _strip_kind(_ids(rows, "post_id", _R_LINK))
+        rows.set("parent_id", parents)
+        rows.set("post_id", links)
+        rows.text("author_id", _R_AUTHOR)
+        rows.text("text", _R_BODY)
+        _timestamps(rows, _R_CREATED)
+        rows.require("message_id", "comment id")
+        rows.require("created_at", "date")
+        sub = rows.text("group_id", _R_SUB)
+        _fill(rows, "group_id", sub, "")
+        rows.set("channel", _channel_from_parent(parents, "reply", "comment"))
+        roots = thread_roots(ids, parents)
+        # A comment's thread is its post when the dump names one.
+        if links is not None:
+            roots = pc.if_else(pc.is_valid(links), links, roots)
+        rows.set("thread_id", roots)
+        table, rejects = rows.finish()
+        table = _with_lines(table, frame, rows)
+        return ReadResult(
+            tables={"messages": table},
+            rows_read=frame.data.num_rows,
+            rejects=rejects,
+            notes=list(dict.fromkeys(rows.notes)),
+        )
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
+    """An id column: trimmed, '' and 'nan' as null, '123.0' (a spreadsheet float) as '123'."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    raw = rows.raw(aliases)
+    if raw is None:
+        return None
+    vals = pc.utf8_trim_whitespace(raw)
+    vals = pc.replace_substring_regex(vals, r"^(\d+)\.0$", r"\1")
+    empty = pc.is_in(pc.utf8_lower(vals), value_set=pa.array(["", "nan", "null", "none"]))
+    vals = pc.if_else(empty, pa.scalar(None, pa.string()), vals)
+    # twcs lists several ids in one cell ("a,b"): the first is the parent
+    vals = pc.if_else(
+        pc.match_substring(vals, ","),
+        pc.utf8_trim_whitespace(pc.list_element(pc.split_pattern(vals, ","), 0)),
+        vals,
+    )
+    rows.set(target, vals)
+    return vals
+
+
+def _strip_kind(vals: pa.Array | None) -> pa.Array | None:
+    """Reddit 'fullnames' carry a kind prefix: 't1_abc' -> 'abc'."""
+    import pyarrow.compute as pc
+
+    if vals is None:
+        return None
+    return pc.replace_substring_regex(vals, r"^t[0-9]_", "")
+
+
+def _fill(rows: Rows, target: str, values: pa.Array | None, default: str) -> None:
+    import pyarrow.compute as pc
+
+    if values is None:
+        rows.const(target, default)
+        return
+    blank = pc.equal(values, "").fill_null(True)
+    rows.set(target, pc.if_else(blank, default, values))
+
+
+def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
+    """created_at: Twitter's 'Wed Oct 11 06:55:44 +0000 2017' fast, then every other form."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.ingest.parse import missing_mask, parse_timestamps
+
+    name = rows.header(aliases)
+    raw = rows.raw(aliases)
+    if raw is None or name is None:
+        return
+    trimmed = pc.utf8_trim_whitespace(raw)
+    fast = pc.strptime(trimmed, format="%a %b %d %H:%M:%S %z %Y", unit="us", error_is_null=True)
+    fast = fast.cast(pa.timestamp("us"))
+    todo = fast.is_null().to_numpy(zero_copy_only=False).astype(bool)
+    todo &= ~missing_mask(trimmed)
+    values = fast
+    if todo.any():
+        idx = pa.array(np.flatnonzero(todo))
+        parsed = parse_timestamps(pc.take(trimmed, idx), timezone=rows.ctx.timezone)
+        rows.notes.extend(parsed.notes)
+        merged = fast.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+        merged[np.flatnonzero(todo)] = parsed.values.to_numpy(zero_copy_only=False).astype(
+            "datetime64[us]"
+        )
+        values = pa.array(merged, pa.timestamp("us"))
+        invalid = np.zeros(rows.n, dtype=bool)
+        invalid[np.flatnonzero(todo)] = parsed.invalid
+        if invalid.any():
+            cells = raw.to_pylist()
+            reasons = [""] * rows.n
+            for i in np.flatnonzero(invalid):
+                reasons[int(i)] = f"column '{name}': {cells[int(i)]!r} is not a date and time"
+            rows.fail(invalid, reasons)
+    rows.set("created_at", values)
+
+
+def _channel_from_parent(parents: pa.Array | None, reply: str, root: str) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if parents is None:
+        return pa.array([root], pa.string())
+    return pc.if_else(pc.is_valid(parents), reply, root)
+
+
+def thread_roots(ids: pa.Array | None, parents: pa.Array | None) -> pa.Array:
+    """The root of each message's reply chain, vectorised (pointer doubling).
+
+    A chain that leaves the file (the parent is not in it) ends at that parent's
+    id: messages replying to the same missing message share a thread.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if ids is None:
+        return pa.nulls(0, pa.string())
+    n = len(ids)
+    if parents is None:
+        return ids
+    up = pc.index_in(parents, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False)
+    up = up.astype(np.int64)
+    self_idx = np.arange(n, dtype=np.int64)
+    anc = np.where(up >= 0, up, self_idx)
+    for _ in range(64):  # 2**64 levels: enough; cycles stop here too
+        nxt = anc[anc]
+        if np.array_equal(nxt, anc):
+            break
+        anc = nxt
+    root_ids = pc.take(ids, pa.array(anc))
+    root_parents = pc.take(parents, pa.array(anc))
+    # the root's own parent, when it is outside the file, names the thread
+    return pc.if_else(pc.is_valid(root_parents), root_parents, root_ids)
+
+
+def kept_lines(frame: Frame, rows: Rows) -> np.ndarray | None:
+    import numpy as np
+
+    if frame.line_numbers is None:
+        return None
+    lines = np.asarray(frame.line_numbers, dtype=np.int64)
+    return lines[~rows.bad & ~rows.skip]
+
+
+def _with_lines(table: pa.Table, frame: Frame, rows: Rows) -> pa.Table:
+    import pyarrow as pa
+
+    lines = kept_lines(frame, rows)
+    if lines is None or len(lines) != table.num_rows:
+        return table
+    return table.append_column(LINE_COLUMN, pa.array(lines, pa.int64()))

@@ -1,0 +1,505 @@
+"""Import export files into a workspace: detect, read, check, upsert, archive.
+
+One file goes in whole or not at all: its canonical rows and its ``imports``
+row are written in one transaction. The raw file is archived as
+``imports/<sha256><ext>`` and rejected rows go to
+``imports/<sha256>.rejects.csv``; both files appear only once the transaction
+has committed (temporary files are removed if anything fails, Ctrl-C
+included). The same file twice adds nothing.
+
+Formats may add an integer ``_line`` column (source line of each row) to the
+tables they return; the importer uses it for rejects and drops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadExport, FileMissing, SocialproofError
+from socialproof.ingest.archive import ArchiveMember, expand_paths
+from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Format, Source
+    from socialproof.workspace.core import Workspace
+
+EARLIEST = datetime(2004, 1, 1)  # nothing social predates 2004
+_DATE_COLUMNS = ("published_at", "created_at", "date", "date_start", "date_stop", "posted_at")
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportSummary:
+    """What happened to one file."""
+
+    path: str
+    status: str = "imported"  # imported, already imported, dry run, failed
+    format: str = ""
+    label: str = ""
+    confidence: float = 0.0
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects_file: Path | None = None
+    sha256: str = ""
+    size_bytes: int = 0
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    tables: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "status": self.status,
+            "format": self.format,
+            "confidence": round(self.confidence, 2),
+            "read": self.rows_read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "rejects file": str(self.rejects_file) if self.rejects_file else "",
+        }
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_context(ws: Workspace, **overrides: Any) -> ReadContext:
+    """The ReadContext for ``ws`` with the user's options (None leaves a default)."""
+    s = ws.settings
+    ctx = ReadContext(
+        timezone=s.timezone, currency=s.currency, brand_handles=tuple(s.brand.handles)
+    )
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(ctx, **given)
+
+
+def import_paths(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    format: str | None = None,
+    ctx: ReadContext | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> list[ImportSummary]:
+    """Import files, folders (recursively) and .zip archives; one summary per file."""
+    ctx = ctx or read_context(ws)
+    summaries: list[ImportSummary] = []
+    with tempfile.TemporaryDirectory(prefix="socialproof-import-") as tmp:
+        members, missing = expand_paths([Path(p) for p in paths], Path(tmp))
+        for name, exc in missing:
+            summaries.append(ImportSummary(path=name, status="failed", error=str(exc)))
+        seen: set[str] = set()
+        total = len(members)
+        for k, member in enumerate(members):
+            if progress:
+                progress(k, total, member.display_name)
+            summary = _import_one(ws, member, format=format, ctx=ctx, dry_run=dry_run, seen=seen)
+            summaries.append(summary)
+        if progress:
+            progress(total, total, "")
+    return summaries
+
+
+def _import_one(
+    ws: Workspace,
+    member: ArchiveMember,
+    *,
+    format: str | None,
+    ctx: ReadContext,
+    dry_run: bool,
+    seen: set[str],
+) -> ImportSummary:
+    summary = ImportSummary(path=member.display_name)
+    try:
+        summary.size_bytes = member.path.stat().st_size
+        summary.sha256 = sha256_file(member.path)
+        if summary.sha256 in seen or _already_imported(ws, summary.sha256):
+            summary.status = "already imported"
+            summary.notes.append(f"{member.display_name} was imported before; nothing added.")
+            return summary
+        seen.add(summary.sha256)
+        source, fmt, confidence = open_and_detect(member, format=format, sha256=summary.sha256)
+        summary.format, summary.label, summary.confidence = fmt.name, fmt.label, confidence
+        result = fmt.read(source, ctx)
+        _check_result(fmt, result)
+        summary.notes.extend(source.notes)
+        tables, rejects = _prepare(result, source, ws, ctx, summary.sha256)
+        summary.rows_read = result.rows_read
+        summary.rejected = len(rejects)
+        summary.notes.extend(result.notes)
+        _write(ws, member, summary, tables, rejects, dry_run=dry_run)
+    except SocialproofError as exc:
+        summary.status = "failed"
+        summary.error = str(exc)
+    except (OSError, MemoryError) as exc:
+        summary.status = "failed"
+        summary.error = f"{member.display_name}: {type(exc).__name__}: {exc}"
+    return summary
+
+
+def open_and_detect(
+    member: ArchiveMember | Path, *, format: str | None = None, sha256: str = ""
+) -> tuple[Source, Format, float]:
+    """Open a file and pick its format (forced by name, else the best detection)."""
+    from socialproof.ingest.registry import registry
+    from socialproof.ingest.sources import open_source
+
+    if isinstance(member, Path):
+        member = ArchiveMember(member, str(member))
+    reg = registry()
+    fmt_forced = reg.get(format) if format else None
+    source = open_source(member.path, display_name=member.display_name, sha256=sha256)
+    if fmt_forced is not None:
+        if source.kind not in fmt_forced.kinds:
+            raise BadExport(
+                f"{member.display_name} is {source.kind.upper()}, which the format "
+                f"'{fmt_forced.name}' does not read ({', '.join(fmt_forced.kinds)}).",
+                hint="Pass another --format, or leave it out to detect the format.",
+            )
+        try:
+            confidence = float(fmt_forced.detect(source))
+        except Exception:
+            confidence = 0.0
+        return source, fmt_forced, confidence
+    if not any(f.data.num_rows for f in source.frames) and source.kind in ("csv", "xlsx", "xls"):
+        _no_rows(source)
+    fmt, confidence = reg.choose(source)
+    return source, fmt, confidence
+
+
+def _no_rows(source: Source) -> None:
+    rejects = sum(len(f.rejects) for f in source.frames)
+    if rejects:
+        return
+    header = ", ".join(source.frames[0].header[:6]) if source.frames else ""
+    raise BadExport(
+        f"{source.display_name} has a header ({header}) but no data rows.",
+        hint="Export a date range that has data.",
+    )
+
+
+def _check_result(fmt: Format, result: ReadResult) -> None:
+    from socialproof.workspace.schema import CANONICAL
+
+    for name in result.tables:
+        if name not in CANONICAL or name == "imports":
+            raise BadExport(
+                f"The format '{fmt.name}' produced rows for an unknown table '{name}'.",
+                hint="This is a bug in that format; report it.",
+            )
+
+
+def _prepare(
+    result: ReadResult,
+    source: Source,
+    ws: Workspace,
+    ctx: ReadContext,
+    sha256: str,
+) -> tuple[dict[str, pa.Table], list[Reject]]:
+    """Add provenance, set is_brand, reject out-of-range dates; source rejects included."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rejects: list[Reject] = [r for f in source.frames for r in f.rejects]
+    rejects.extend(result.rejects)
+    out: dict[str, pa.Table] = {}
+    now = datetime.now(UTC).replace(tzinfo=None)
+    latest = now + timedelta(days=1)
+    for name, table in result.tables.items():
+        if table.num_rows == 0:
+            continue
+        bad = np.zeros(table.num_rows, dtype=bool)
+        reasons = np.full(table.num_rows, "", dtype=object)
+        for col in _DATE_COLUMNS:
+            if col not in table.column_names:
+                continue
+            values = table[col]
+            if pa.types.is_string(values.type):
+                continue
+            stamps = values.cast(pa.timestamp("us")) if pa.types.is_date(values.type) else values
+            future = pc.greater(stamps, pa.scalar(latest, pa.timestamp("us")))
+            early = pc.less(stamps, pa.scalar(EARLIEST, pa.timestamp("us")))
+            f_np = future.fill_null(False).to_numpy(zero_copy_only=False)
+            e_np = early.fill_null(False).to_numpy(zero_copy_only=False)
+            if f_np.any() or e_np.any():
+                texts = values.to_pylist()
+                for k in np.flatnonzero(f_np | e_np):
+                    if not bad[k]:
+                        when = "in the future" if f_np[k] else "before 2004"
+                        reasons[k] = f"{col} {texts[k]} is {when}"
+                bad |= f_np | e_np
+        if bad.any():
+            lines = table[LINE_COLUMN].to_pylist() if LINE_COLUMN in table.column_names else None
+            rows = table.drop_columns(
+                [c for c in (LINE_COLUMN,) if c in table.column_names]
+            ).filter(pa.array(bad))
+            raws = [_row_text(r) for r in rows.to_pylist()]
+            for j, k in enumerate(np.flatnonzero(bad)):
+                line = int(lines[k]) if lines and lines[k] is not None else None
+                rejects.append(Reject(line, str(reasons[k]), raws[j]))
+            table = table.filter(pa.array(~bad))
+        if LINE_COLUMN in table.column_names:
+            table = table.drop_columns([LINE_COLUMN])
+        if name == "messages":
+            table = _mark_brand(table, ctx, result)
+        table = _with_import_id(table, sha256)
+        out[name] = table
+    return out, sorted(rejects, key=lambda r: (r.line is None, r.line or 0))
+
+
+def _row_text(row: dict[str, Any]) -> str:
+    parts = [f"{k}={v}" for k, v in row.items() if v not in (None, "")]
+    return "; ".join(parts)[:2000]
+
+
+def _with_import_id(table: pa.Table, sha256: str) -> pa.Table:
+    import pyarrow as pa
+
+    column = (
+        pa.array([sha256] * table.num_rows, pa.string())
+        if table.num_rows < 1000
+        else (
+            pa.repeat(sha256, table.num_rows)  # type: ignore[attr-defined]
+        )
+    )
+    if "import_id" in table.column_names:
+        return table.set_column(table.column_names.index("import_id"), "import_id", column)
+    return table.append_column("import_id", column)
+
+
+def _handle_key(text: str) -> str:
+    return text.strip().lstrip("@").casefold()
+
+
+def _mark_brand(table: pa.Table, ctx: ReadContext, result: ReadResult) -> pa.Table:
+    """is_brand: the author is a brand handle, or the export says the message is not inbound."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    handles = sorted({_handle_key(h) for h in ctx.brand_handles if h.strip()})
+    brand = pa.repeat(False, n) if n else pa.array([], pa.bool_())  # type: ignore[attr-defined]
+    if handles and "author_id" in table.column_names:
+        authors = pc.utf8_lower(pc.utf8_ltrim(pc.utf8_trim_whitespace(table["author_id"]), "@"))
+        found = pc.is_in(authors, value_set=pa.array(handles)).fill_null(False)
+        brand = pc.or_(brand, found)
+        present = set(pc.unique(pc.filter(authors, found)).to_pylist())
+        for h in ctx.brand_handles:
+            if h.strip() and _handle_key(h) not in present:
+                result.notes.append(
+                    f"The brand handle {h!r} (settings: brand.handles) does not appear "
+                    "among this file's authors."
+                )
+    if "inbound" in table.column_names:
+        not_inbound = pc.invert(table["inbound"].cast(pa.bool_())).fill_null(False)
+        brand = pc.or_(brand, not_inbound)
+    if "is_brand" in table.column_names:
+        given = table["is_brand"].cast(pa.bool_()).fill_null(False)
+        brand = pc.or_(brand, given)
+        return table.set_column(table.column_names.index("is_brand"), "is_brand", brand)
+    return table.append_column("is_brand", brand)
+
+
+def _already_imported(ws: Workspace, sha256: str) -> bool:
+    from socialproof.errors import WorkspaceBusy
+    from socialproof.workspace import engine
+
+    try:
+        with ws.connect(read_only=True) as con:
+            rows = engine.query_rows(
+                con, "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1", [sha256]
+            )
+    except WorkspaceBusy:
+        return False  # checked again inside the transaction
+    except Exception as exc:  # a workspace without the imports table yet
+        if "imports" in str(exc):
+            return False
+        raise
+    return bool(rows)
+
+
+def _write(
+    ws: Workspace,
+    member: ArchiveMember,
+    summary: ImportSummary,
+    tables: dict[str, pa.Table],
+    rejects: list[Reject],
+    *,
+    dry_run: bool,
+) -> None:
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL, IMPORTS
+
+    sha = summary.sha256
+    ext = "".join(member.path.suffixes[-1:]).lower()[:12]
+    archive = ws.imports_dir / f"{sha}{ext}"
+    rejects_path = ws.imports_dir / f"{sha}.rejects.csv"
+    temps: list[Path] = []
+    try:
+        if not dry_run:
+            ws.imports_dir.mkdir(exist_ok=True)
+            tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
+            temps.append(tmp_archive)
+            tmp_rejects = None
+            if rejects:
+                tmp_rejects = _write_rejects_temp(rejects, ws.imports_dir, sha)
+                temps.append(tmp_rejects)
+        try:
+            with ws.transaction() as con:
+                if engine.query_rows(
+                    con, "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1", [sha]
+                ):
+                    summary.status = "already imported"
+                    return
+                for name, table in tables.items():
+                    ins, upd, same = engine.upsert(con, CANONICAL[name], table)
+                    summary.tables[name] = (ins, upd, same)
+                    summary.inserted += ins
+                    summary.updated += upd
+                    summary.unchanged += same
+                note = " ".join(summary.notes)[:4000]
+                row = {
+                    "import_id": sha,
+                    "path": summary.path,
+                    "format": summary.format,
+                    "table_name": ",".join(sorted(tables)),
+                    "rows_read": summary.rows_read,
+                    "rows_rejected": summary.rejected,
+                    "rows_inserted": summary.inserted,
+                    "rows_updated": summary.updated,
+                    "size_bytes": summary.size_bytes,
+                    "confidence": float(summary.confidence),
+                    "imported_at": datetime.now(UTC).replace(tzinfo=None),
+                    "note": note,
+                }
+                engine.upsert(con, IMPORTS, pa.Table.from_pylist([row]))
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            summary.status = "dry run"
+            return
+        # committed: now the archived raw file and the rejects appear
+        os.replace(tmp_archive, archive)
+        temps.remove(tmp_archive)
+        if tmp_rejects is not None:
+            os.replace(tmp_rejects, rejects_path)
+            temps.remove(tmp_rejects)
+            summary.rejects_file = rejects_path
+    finally:
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _temp_copy(src: Path, folder: Path, sha: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".part", dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        shutil.copyfile(src, tmp)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def _write_rejects_temp(rejects: list[Reject], folder: Path, sha: str) -> Path:
+    from socialproof.render.tables import safe_cell
+
+    fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".rejects.part", dir=folder)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["line", "reason", "raw"])
+            for r in rejects:
+                writer.writerow(
+                    ["" if r.line is None else r.line, safe_cell(r.reason), safe_cell(r.raw)]
+                )
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def read_rejects(path: Path) -> list[dict[str, str]]:
+    """The rows of a rejects file (for tests and the CLI)."""
+    if not path.exists():
+        raise FileMissing(f"{path} does not exist.", hint="Check the import's summary.")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def list_imports(ws: Workspace, *, format: str | None = None) -> list[dict[str, Any]]:
+    """Rows of the imports table, newest first."""
+    from socialproof.workspace import engine
+
+    with ws.ibis() as con:
+        if "imports" not in con.list_tables():
+            return []
+        t = engine.table(con, "imports")
+        if format:
+            t = t.filter(t.format == format)
+        t = t.order_by(t.imported_at.desc())
+        df = engine.execute(
+            t.select(
+                "path",
+                "format",
+                "rows_read",
+                "rows_rejected",
+                "rows_inserted",
+                "rows_updated",
+                "imported_at",
+                "import_id",
+            )
+        )
+    rows: list[dict[str, Any]] = []
+    for rec in df.to_dict(orient="records"):
+        rows.append(
+            {
+                "file": rec["path"],
+                "format": rec["format"],
+                "rows": int(rec["rows_read"] or 0),
+                "rejected": int(rec["rows_rejected"] or 0),
+                "inserted": int(rec["rows_inserted"] or 0),
+                "updated": int(rec["rows_updated"] or 0),
+                "when": rec["imported_at"],
+                "sha256": str(rec["import_id"])[:12],
+            }
+        )
+    return rows

@@ -1,0 +1,192 @@
+"""One registry of export formats: built-in and third-party, loaded lazily.
+
+Formats come from the ``socialproof.formats`` entry point group. An entry
+point loads to a callable (or a list) giving Format classes, instances or
+``"module:Class"`` strings; the built-in formats are one such entry
+(``socialproof.ingest.formats:builtin_formats``). A built-in module that is
+missing is skipped, so a partly built package still imports what it can.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import UnknownFormat, UsageError
+from socialproof.ingest.base import Format
+
+if TYPE_CHECKING:
+    from socialproof.ingest.base import Source
+
+ENTRY_POINT_GROUP = "socialproof.formats"
+MIN_CONFIDENCE = 0.5  # below this a detection is not trusted
+
+
+class Registry:
+    """Format instances by name, in registration order."""
+
+    def __init__(self) -> None:
+        self._formats: dict[str, Format] = {}
+        self._loaded = False
+        self.load_errors: list[str] = []
+
+    # -- registration -------------------------------------------------------
+    def register(self, fmt: Format | type[Format]) -> Format:
+        instance = fmt() if isinstance(fmt, type) else fmt
+        name = getattr(instance, "name", None)
+        if not isinstance(instance, Format) or not name:
+            raise UsageError(
+                f"{fmt!r} is not a socialproof Format (it needs a name).",
+                hint="Subclass socialproof.ingest.base.Format and set name, label and tables.",
+            )
+        self._formats[name] = instance
+        return instance
+
+    def _ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        from importlib.metadata import entry_points
+
+        eps = list(entry_points(group=ENTRY_POINT_GROUP))
+        if not any(ep.value.startswith("socialproof.ingest.formats") for ep in eps):
+            # running from a source tree without installed metadata
+            from socialproof.ingest.formats import builtin_formats
+
+            self._add_all(builtin_formats(), "builtin")
+        for ep in sorted(eps, key=lambda e: (not e.value.startswith("socialproof."), e.name)):
+            try:
+                target = ep.load()
+            except Exception as exc:  # a broken plugin must not break imports
+                self.load_errors.append(f"{ep.name}: {type(exc).__name__}: {exc}")
+                continue
+            items = target() if callable(target) and not isinstance(target, type) else target
+            self._add_all(items, ep.name)
+
+    def _add_all(self, items: Any, origin: str) -> None:
+        if isinstance(items, (Format, type, str)):
+            items = [items]
+        for item in items if isinstance(items, Iterable) else []:
+            try:
+                self.register(_resolve(item))
+            except ModuleNotFoundError as exc:
+                if origin == "builtin" or str(item).startswith("socialproof."):
+                    continue  # a built-in format not in this build
+                self.load_errors.append(f"{item}: {exc}")
+            except Exception as exc:
+                self.load_errors.append(f"{item}: {type(exc).__name__}: {exc}")
+
+    # -- lookup ---------------------------------------------------------------
+    def all(self) -> list[Format]:
+        self._ensure_loaded()
+        return list(self._formats.values())
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.all()]
+
+    def get(self, name: str) -> Format:
+        self._ensure_loaded()
+        key = name.strip().lower()
+        for fmt in self._formats.values():
+            if fmt.name.lower() == key:
+                return fmt
+        import difflib
+
+        close = difflib.get_close_matches(key, list(self._formats), n=1)
+        hint = f"Did you mean '{close[0]}'? " if close else ""
+        raise UsageError(
+            f"Unknown format '{name}'.",
+            hint=f"{hint}'socialproof formats' lists the formats.",
+        )
+
+    def detect(self, source: Source) -> list[tuple[Format, float]]:
+        """Every format's confidence for ``source``, best first (zero scores left out)."""
+        scores: list[tuple[Format, float]] = []
+        for fmt in self.all():
+            if source.kind not in fmt.kinds:
+                continue
+            try:
+                score = float(fmt.detect(source))
+            except Exception:  # a format that chokes on a file does not recognise it
+                score = 0.0
+            if score > 0:
+                scores.append((fmt, min(score, 1.0)))
+        scores.sort(key=lambda p: -p[1])
+        return scores
+
+    def choose(self, source: Source) -> tuple[Format, float]:
+        """The best format for ``source``, or UnknownFormat naming the closest one."""
+        scores = self.detect(source)
+        if scores and scores[0][1] >= MIN_CONFIDENCE:
+            return scores[0]
+        raise self.unknown(source, scores)
+
+    def unknown(self, source: Source, scores: list[tuple[Format, float]]) -> UnknownFormat:
+        closest = _closest(source, self.all(), scores)
+        hint = "Pass --format NAME ('socialproof formats' lists them) or a --mapping file."
+        if closest is None:
+            return UnknownFormat(
+                f"{source.display_name}: no known format recognises its columns.", hint=hint
+            )
+        fmt, missing = closest
+        what = f" (missing: {', '.join(missing)})" if missing else ""
+        return UnknownFormat(
+            f"{source.display_name}: no known format recognises its columns; "
+            f"closest: {fmt.label}{what}.",
+            hint=hint,
+        )
+
+
+def _closest(
+    source: Source, formats: list[Format], scores: list[tuple[Format, float]]
+) -> tuple[Format, list[str]] | None:
+    """The format with the best score, else the fewest missing required columns."""
+    best: tuple[Format, list[str]] | None = None
+    best_key: tuple[float, float] | None = None
+    score_of = {f.name: s for f, s in scores}
+    for fmt in formats:
+        if not fmt.required or source.kind not in fmt.kinds:
+            continue
+        try:
+            missing = fmt.missing(source)
+        except Exception:  # noqa: S112 - a format that cannot say is not the closest
+            continue
+        found = len(fmt.required) - len(missing)
+        if found <= 0 and not score_of.get(fmt.name):
+            continue
+        key = (score_of.get(fmt.name, 0.0), found / len(fmt.required))
+        if best_key is None or key > best_key:
+            best, best_key = (fmt, missing), key
+    return best
+
+
+def _resolve(item: Any) -> Format | type[Format]:
+    if isinstance(item, str):
+        module, _, attr = item.partition(":")
+        obj = getattr(importlib.import_module(module), attr)
+        return obj  # type: ignore[no-any-return]
+    return item  # type: ignore[no-any-return]
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """The process-wide registry."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = Registry()
+    return _REGISTRY
+
+
+def get(name: str) -> Format:
+    return registry().get(name)
+
+
+def detect(source: Source) -> list[tuple[Format, float]]:
+    return registry().detect(source)
+
+
+def all_formats() -> list[Format]:
+    return registry().all()

@@ -1,0 +1,829 @@
+"""Open any export file as a :class:`~socialproof.ingest.base.Source`.
+
+This module decodes bytes (UTF-8 with or without a byte-order mark, UTF-16 with
+a BOM, Windows-1252 as the fallback), tells spreadsheets from text, sniffs the
+delimiter, separates ``sep=`` and title/description lines from the header and
+splits multi-section files into one :class:`Frame` per table. Every cell stays
+a string; the formats convert.
+
+Large, clean CSV files are parsed by ``pyarrow.csv`` (the tolerant Python path
+below would be ten times slower); anything odd falls back to the Python path,
+which reports ragged rows as :class:`Reject` with their line numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadExport, FileMissing, UsageError
+from socialproof.ingest.base import Frame, Reject, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+FAST_PATH_BYTES = 2_000_000  # CSVs at least this big try the pyarrow reader first
+SNIFF_BYTES = 64 * 1024
+MAX_TITLE_LINES = 5
+DELIMITERS = (",", ";", "\t", "|")
+_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
+
+# -- public entry point ---------------------------------------------------------
+
+
+def open_source(path: Path, *, display_name: str | None = None, sha256: str = "") -> Source:
+    """Read ``path`` into a :class:`Source` (frames of string cells, or raw text)."""
+    path = Path(path)
+    name = display_name or str(path)
+    if not path.exists():
+        raise FileMissing(f"{name} does not exist.", hint="Check the path and retry.")
+    if path.is_dir():
+        raise UsageError(f"{name} is a folder, not a file.", hint="Import the folder instead.")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except PermissionError:
+        raise BadExport(
+            f"Cannot read {name}: permission denied.", hint="Check the file's permissions."
+        ) from None
+    if not head:
+        raise BadExport(f"{name} is empty.", hint="Export the data again; the file has no content.")
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP_MAGIC):
+        if _is_xlsx(path):
+            source = _read_xlsx(path, name)
+        else:
+            raise BadExport(
+                f"{name} is a zip archive, not an export file.",
+                hint="Import the .zip itself (socialproof unpacks it) or extract it first.",
+            )
+    elif head.startswith(_OLE_MAGIC):
+        source = _read_xls(path, name)
+    elif suffix in _XLSX_SUFFIXES:
+        raise BadExport(
+            f"{name} is not a valid Excel workbook (an .xlsx file is a zip archive; this is not).",
+            hint="Re-export it from the platform, or open and re-save it in Excel.",
+        )
+    else:
+        source = _read_text_file(path, name, head)
+    source.sha256 = sha256
+    return source
+
+
+# -- decoding ---------------------------------------------------------------------
+
+
+def decode_bytes(raw: bytes, name: str) -> Decoded:
+    """Decode an export's bytes; never drops a byte without a note."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _decode_utf8(raw[3:], name, "utf-8-sig")
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        enc = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+        body = raw[2:]
+        notes: list[str] = []
+        if len(body) % 2:
+            body = body[:-1]
+            notes.append(f"{name}: the file ends in half a character (cut off?); it was ignored.")
+        text = body.decode(enc, errors="replace")
+        if "\ufffd" in text:
+            notes.append(f"{name}: some bytes were not valid {enc.upper()} and show as '\ufffd'.")
+        return Decoded(text, enc, notes)
+    utf16 = _guess_bomless_utf16(raw[:4096])
+    if utf16:
+        return Decoded(raw.decode(utf16, errors="replace"), utf16)
+    if _looks_binary(raw[:SNIFF_BYTES]):
+        raise BadExport(
+            f"{name} is not a text file (binary content).",
+            hint="Export the data as CSV, XLSX or JSON and import that file.",
+        )
+    return _decode_utf8(raw, name, "utf-8")
+
+
+def _decode_utf8(raw: bytes, name: str, label: str) -> Decoded:
+    try:
+        return Decoded(raw.decode("utf-8"), label)
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("cp1252", errors="replace")
+    notes = [f"{name}: not UTF-8; read as Windows-1252."]
+    if "\ufffd" in text:
+        notes.append(f"{name}: some bytes are not valid Windows-1252 either and show as '\ufffd'.")
+    return Decoded(text, "cp1252", notes)
+
+
+def _guess_bomless_utf16(sample: bytes) -> str | None:
+    if len(sample) < 4:
+        return None
+    even = sample[0::2]
+    odd = sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > max(2, len(sample) // 100)
+
+
+# -- text files -----------------------------------------------------------------
+
+
+def _read_text_file(path: Path, name: str, head: bytes) -> Source:
+    size = path.stat().st_size
+    suffix = path.suffix.lower()
+    plain_utf8 = not head.startswith((b"\xff\xfe", b"\xfe\xff")) and not _guess_bomless_utf16(
+        head[:4096]
+    )
+    if plain_utf8 and _looks_binary(head):
+        raise BadExport(
+            f"{name} is not a text file (binary content).",
+            hint="Export the data as CSV, XLSX or JSON and import that file.",
+        )
+    if plain_utf8 and size >= FAST_PATH_BYTES and suffix not in (".json", ".md", ".html", ".htm"):
+        fast = _try_fast_csv(path, name, head)
+        if fast is not None:
+            return fast
+    raw = path.read_bytes()
+    decoded = decode_bytes(raw, name)
+    del raw
+    return source_from_text(decoded.text, path=path, name=name, notes=decoded.notes)
+
+
+def source_from_text(text: str, *, path: Path, name: str, notes: list[str] | None = None) -> Source:
+    """Build a Source from decoded text: JSON, JSON Lines, front matter, or CSV."""
+    text = text.lstrip("\ufeff")
+    kind = sniff_text_kind(text, path.suffix.lower())
+    frames: list[Frame]
+    if kind == "json":
+        frames = _frames_from_json(text, name)
+    elif kind == "jsonl":
+        frames = _frames_from_jsonl(text, name)
+    elif kind in ("markdown", "html"):
+        frames = []
+    else:
+        frames = frames_from_csv_text(text, name)
+    source = Source(path=path, display_name=name, frames=frames, text=text, kind=kind)
+    source.notes.extend(notes or [])
+    if kind == "csv":
+        source.text = text if len(text) < 5_000_000 else None
+    return source
+
+
+def frame_rejects(frame: Frame) -> list[Reject]:
+    """Rows the reader could not place in the frame (ragged rows), with line numbers."""
+    return frame.rejects
+
+
+def sniff_text_kind(text: str, suffix: str = "") -> str:
+    stripped = text.lstrip()
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    if suffix in (".html", ".htm"):
+        return "html"
+    if stripped.startswith("---\n") or stripped.startswith("---\r\n"):
+        return "markdown"
+    lowered = stripped[:200].lower()
+    if lowered.startswith("<!doctype html") or lowered.startswith("<html"):
+        return "html"
+    if stripped.startswith("["):
+        return "json"
+    if stripped.startswith("{"):
+        first_line = stripped.split("\n", 1)[0].strip()
+        try:
+            json.loads(first_line)
+        except ValueError:
+            return "json"
+        rest = stripped[len(first_line) :].strip()
+        return "jsonl" if rest.startswith("{") or not rest else "json"
+    return "csv"
+
+
+# -- CSV: the tolerant Python path ---------------------------------------------------
+
+
+def frames_from_csv_text(text: str, name: str) -> list[Frame]:
+    """Parse CSV text into frames (sections), keeping source line numbers."""
+    lines_for_sniff = text[:SNIFF_BYTES].splitlines()
+    delimiter: str | None = None
+    skip = 0
+    if lines_for_sniff and re.fullmatch(r'"?sep=(.)"?,*', lines_for_sniff[0].strip()):
+        match = re.fullmatch(r'"?sep=(.)"?,*', lines_for_sniff[0].strip())
+        assert match is not None
+        delimiter = match.group(1)
+        skip = 1
+    body_lines = lines_for_sniff[skip:]
+    wrapped = _rows_wrapped_in_quotes(body_lines)
+    if wrapped:
+        body_lines = [_unwrap(line) for line in body_lines]
+    if delimiter is None:
+        delimiter = sniff_delimiter(body_lines)
+    rows = list(_parse_rows(text, delimiter, skip=skip, unwrap=wrapped))
+    if not any(fields for _, fields in rows):
+        raise BadExport(f"{name} has no rows (only blank lines).", hint="Export the data again.")
+    truncated = None
+    if rows and _unterminated_quote(text, rows[-1][0]):
+        truncated = rows[-1][0]
+    return frames_from_rows(rows, name, truncated_line=truncated)
+
+
+def _unterminated_quote(text: str, start_line: int) -> bool:
+    """True when the last row opens a quote it never closes (a file cut short)."""
+    pos = 0
+    for _ in range(start_line - 1):
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            return False
+        pos = nxt + 1
+    return text.count('"', pos) % 2 == 1
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the sample lines most consistently into several fields."""
+    sample = [ln for ln in lines[:60] if ln.strip()]
+    if not sample:
+        return ","
+    best, best_score = ",", -1.0
+    text = "\n".join(sample)
+    for delim in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(text), delimiter=delim) if r]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode, freq = Counter(counts[min(len(counts) - 1, MAX_TITLE_LINES) :] or counts).most_common(
+            1
+        )[0]
+        if mode < 2:
+            continue
+        score = freq / len(counts) + min(mode, 50) / 1000
+        if score > best_score + 1e-9:
+            best, best_score = delim, score
+    return best
+
+
+def _rows_wrapped_in_quotes(lines: list[str]) -> bool:
+    """Excel sometimes writes every row as one quoted field (a,b,c inside one pair of quotes)."""
+    sample = [ln.strip() for ln in lines[:60] if ln.strip()]
+    if len(sample) < 2:
+        return False
+    wrapped = 0
+    for ln in sample:
+        if len(ln) > 2 and ln[0] == '"' and ln[-1] == '"':
+            inner = ln[1:-1]
+            single = next(csv.reader([ln]), [])
+            if len(single) == 1 and any(d in inner for d in DELIMITERS):
+                wrapped += 1
+    return wrapped >= max(2, int(0.8 * len(sample)))
+
+
+def _unwrap(line: str) -> str:
+    s = line.strip()
+    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
+        fields = next(csv.reader([s]), [s])
+        if len(fields) == 1:
+            return fields[0]
+    return line
+
+
+def _parse_rows(text: str, delimiter: str, *, skip: int, unwrap: bool) -> Any:
+    """Yield (first line number, fields) for each physical row; [] for a blank line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    last = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # only a NUL byte gets here with strict=False; keep going with the next line
+            start = last + 1
+            last = reader.line_num
+            yield start, ["\x00csv-error", str(exc)]
+            continue
+        start = last + 1
+        last = reader.line_num
+        if start <= skip:
+            continue
+        if unwrap and len(fields) == 1:
+            inner = next(csv.reader([fields[0]], delimiter=delimiter), [])
+            if len(inner) > 1:
+                fields = inner
+        yield start, fields
+
+
+def _nonempty(fields: list[str]) -> int:
+    return sum(1 for f in fields if f.strip())
+
+
+def frames_from_rows(
+    rows: list[tuple[int, list[str]]],
+    name: str,
+    *,
+    sheet: str | None = None,
+    section_start: int = 0,
+    truncated_line: int | None = None,
+) -> list[Frame]:
+    """Split rows into sections (title lines, header, data) and build a Frame per section."""
+    frames: list[Frame] = []
+    i = 0
+    n = len(rows)
+    section = section_start
+    while i < n:
+        # skip blank rows
+        while i < n and _nonempty(rows[i][1]) == 0:
+            i += 1
+        if i >= n:
+            break
+        titles: list[str] = []
+        # title/description lines: one non-empty cell, followed by a wider row
+        while i < n and len(titles) < MAX_TITLE_LINES:
+            fields = rows[i][1]
+            if _nonempty(fields) == 0:
+                i += 1
+                continue
+            nxt = _next_nonblank(rows, i + 1)
+            if (
+                _nonempty(fields) == 1
+                and nxt is not None
+                and _nonempty(rows[nxt][1]) >= 2
+                and len(rows[nxt][1]) >= 2
+            ):
+                titles.append(next(f for f in fields if f.strip()).strip())
+                i += 1
+            else:
+                break
+        if i >= n:
+            break
+        header_line, header_raw = rows[i]
+        i += 1
+        width = len(header_raw)
+        header = _clean_header(header_raw)
+        body: list[tuple[int, list[str]]] = []
+        rejects: list[Reject] = []
+        while i < n:
+            line, fields = rows[i]
+            if fields and fields[0] == "\x00csv-error":
+                rejects.append(Reject(line, f"unreadable row: {fields[1]}", ""))
+                i += 1
+                continue
+            if _nonempty(fields) == 0:
+                # a blank line: the section ends if a title or a different table follows
+                nxt = _next_nonblank(rows, i + 1)
+                if nxt is None:
+                    i = n
+                    break
+                nfields = rows[nxt][1]
+                if (_nonempty(nfields) == 1 and width > 2) or _differs(nfields, width, header_raw):
+                    i = nxt
+                    break
+                i += 1
+                continue
+            if (
+                _nonempty(fields) == 1
+                and width > 2
+                and len(fields) < width
+                and (nxt := _next_nonblank(rows, i + 1)) is not None
+                and _nonempty(rows[nxt][1]) >= 2
+                and len(rows[nxt][1]) != width
+            ):
+                break  # a title line that starts the next section
+            cells = _fit(fields, width, header)
+            if line == truncated_line:
+                reason = "the file ends inside this row (an unclosed quote): truncated?"
+                rejects.append(Reject(line, reason, _raw(fields)))
+            elif cells is None:
+                named = sum(1 for h in header if not _is_unnamed(h)) or width
+                reason = f"row has {len(fields)} fields, the header has {named}" + (
+                    " (truncated line?)" if len(fields) < width and i == n - 1 else ""
+                )
+                rejects.append(Reject(line, reason, _raw(fields)))
+            else:
+                body.append((line, cells))
+            i += 1
+        frame = _make_frame(header, body, titles, sheet=sheet, section=section)
+        frame_rejects(frame).extend(rejects)
+        frames.append(frame)
+        section += 1
+        if header_line < 0:
+            break
+    if not frames:
+        raise BadExport(
+            f"{name} has no table (no header row found).", hint="Export the data again."
+        )
+    return frames
+
+
+def _differs(fields: list[str], width: int, header: list[str]) -> bool:
+    """A row after a blank line that cannot continue the current table."""
+    trimmed = len(fields)
+    while trimmed > 0 and not fields[trimmed - 1].strip():
+        trimmed -= 1
+    if trimmed > width:
+        return True
+    return [f.strip() for f in fields] == [h.strip() for h in header] and False
+
+
+def _next_nonblank(rows: list[tuple[int, list[str]]], j: int) -> int | None:
+    while j < len(rows):
+        if _nonempty(rows[j][1]):
+            return j
+        j += 1
+    return None
+
+
+def _fit(fields: list[str], width: int, header: list[str]) -> list[str] | None:
+    if len(fields) == width:
+        return fields
+    if len(fields) > width:
+        if all(not f.strip() for f in fields[width:]):
+            return fields[:width]
+        return None
+    # fewer fields: fine only when the missing columns have no name (trailing comma header)
+    if all(
+        not header[k].startswith(" ") and _is_unnamed(header[k]) for k in range(len(fields), width)
+    ):
+        return fields + [""] * (width - len(fields))
+    return None
+
+
+_UNNAMED = "Unnamed column "
+
+
+def _is_unnamed(h: str) -> bool:
+    return h.startswith(_UNNAMED)
+
+
+def _clean_header(raw: list[str]) -> list[str]:
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for k, h in enumerate(raw):
+        h = h.replace("\ufeff", "").strip()
+        if not h:
+            h = f"{_UNNAMED}{k + 1}"
+        seen[h] += 1
+        if seen[h] > 1:
+            h = f"{h} ({seen[h]})"
+        names.append(h)
+    return names
+
+
+def _raw(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()[:2000]
+
+
+def _make_frame(
+    header: list[str],
+    body: list[tuple[int, list[str]]],
+    titles: list[str],
+    *,
+    sheet: str | None,
+    section: int,
+) -> Frame:
+    import pyarrow as pa
+
+    # Drop unnamed trailing columns that hold nothing (a header ending in a comma).
+    keep = list(range(len(header)))
+    while keep and _is_unnamed(header[keep[-1]]) and all(not r[keep[-1]].strip() for _, r in body):
+        keep.pop()
+    columns = {header[k]: pa.array([r[k] for _, r in body], type=pa.string()) for k in keep}
+    data = pa.table(columns) if columns else pa.table({})
+    if not columns:
+        data = pa.table({h: pa.array([], pa.string()) for h in header[:1]})
+    return Frame(
+        header=[header[k] for k in keep] or header[:1],
+        data=data,
+        line_numbers=[ln for ln, _ in body],
+        title_lines=titles,
+        sheet=sheet,
+        section=section,
+    )
+
+
+# -- CSV: the fast path ------------------------------------------------------------
+
+
+def _try_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
+    """Parse a large, clean UTF-8 CSV with pyarrow; None when it is not clean enough."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        sample = head[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - bom - 4:
+            return None
+        sample = head[bom : bom + exc.start].decode("utf-8")
+    # Cut the sample at its last full line so the sniffers see whole rows.
+    sample = sample[: sample.rfind("\n") + 1] if "\n" in sample else sample
+    try:
+        frames = frames_from_csv_text(sample, name)
+    except BadExport:
+        return None
+    if len(frames) != 1 or frame_rejects(frames[0]) or frames[0].data.num_rows < 2:
+        return None
+    first = frames[0]
+    lines = sample.splitlines(keepends=True)
+    skip_lines = 0 if not first.line_numbers else first.line_numbers[0] - 2  # lines above header
+    if skip_lines < 0:
+        return None
+    header_offset = bom + sum(len(ln.encode("utf-8")) for ln in lines[:skip_lines])
+    delimiter = _sniffed_delimiter(lines[skip_lines:], first.header)
+    if delimiter is None:
+        return None
+    raw = path.read_bytes()
+    body = memoryview(raw)[header_offset:]
+    header_line = skip_lines + 1
+    names = list(first.header)
+    # the header row as written may have more (empty) columns than the sample kept
+    header_fields = next(csv.reader([lines[skip_lines]], delimiter=delimiter))
+    all_names = _clean_header(header_fields)
+    invalid: list[str] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row.text)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=all_names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(all_names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if invalid:
+        return None
+    if names != all_names:
+        dropped = [n for n in all_names if n not in names]
+        for col in dropped:
+            if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[col]), "")).as_py():
+                return None
+        table = table.select(names)
+    # Line numbers: each row starts one line after the previous row's end.
+    n = table.num_rows
+    extra = np.zeros(n, dtype=np.int64)
+    for col in table.columns:
+        counts = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+        extra += counts.astype(np.int64)
+    total_newlines = bytes(body).count(b"\n") if n < 0 else _count_newlines(raw, header_offset)
+    trailing = len(raw) > 0 and raw.endswith(b"\n")
+    physical = total_newlines + (0 if trailing else 1)
+    if physical != 1 + n + int(extra.sum()):
+        return None  # blank lines or other oddities: the Python path numbers them right
+    starts = header_line + 1 + np.arange(n, dtype=np.int64)
+    if n:
+        starts[1:] += np.cumsum(extra)[:-1]
+    del raw, body
+    frame = Frame(
+        header=names,
+        data=table,
+        line_numbers=starts.tolist(),
+        title_lines=first.title_lines,
+    )
+    return Source(path=path, display_name=name, frames=[frame], text=None, kind="csv")
+
+
+def _count_newlines(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", offset)
+
+
+def _sniffed_delimiter(lines: list[str], header: list[str]) -> str | None:
+    for delim in DELIMITERS:
+        fields = next(csv.reader([lines[0]], delimiter=delim), [])
+        cleaned = [f.replace("\ufeff", "").strip() for f in fields]
+        if len(fields) >= len(header) and cleaned[: len(header)] == [
+            h if not _is_unnamed(h) else "" for h in header
+        ]:
+            if len(header) > 1 or delim == ",":
+                return delim
+    return None
+
+
+# -- JSON -------------------------------------------------------------------------
+
+
+def _frames_from_json(text: str, name: str) -> list[Frame]:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise BadExport(
+            f"{name} is not valid JSON: {exc}.", hint="Check the file is complete."
+        ) from None
+    records = _records_in(data)
+    if records is None:
+        return []
+    return [_frame_from_records(records, list(range(1, len(records) + 1)))]
+
+
+def _records_in(data: Any) -> list[dict[str, Any]] | None:
+    """The list of objects inside a JSON document (top level or the first list value)."""
+    if isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        return data
+    if isinstance(data, dict):
+        for value in data.values():
+            if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+                return value
+        return [data]
+    return None
+
+
+def _frames_from_jsonl(text: str, name: str) -> list[Frame]:
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    rejects: list[Reject] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            rejects.append(Reject(number, f"not valid JSON: {exc}", line[:2000]))
+            continue
+        if not isinstance(obj, dict):
+            rejects.append(Reject(number, "not a JSON object", line[:2000]))
+            continue
+        records.append(obj)
+        lines.append(number)
+    frame = _frame_from_records(records, lines)
+    frame_rejects(frame).extend(rejects)
+    return [frame]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _frame_from_records(records: list[dict[str, Any]], lines: list[int]) -> Frame:
+    import pyarrow as pa
+
+    header: list[str] = []
+    seen: set[str] = set()
+    for rec in records:
+        for key in rec:
+            if key not in seen:
+                seen.add(key)
+                header.append(str(key))
+    columns = {h: pa.array([_cell(r.get(h)) for r in records], type=pa.string()) for h in header}
+    data = pa.table(columns) if columns else pa.table({})
+    return Frame(header=header, data=data, line_numbers=lines)
+
+
+# -- spreadsheets -----------------------------------------------------------------
+
+
+def _is_xlsx(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        return path.suffix.lower() in _XLSX_SUFFIXES
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _sheet_cell(value: Any) -> str:
+    from datetime import date, datetime, time
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return _cell(value)
+
+
+def _read_xlsx(path: Path, name: str) -> Source:
+    import zipfile
+
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - core dependency
+        raise BadExport(
+            "openpyxl is needed to read .xlsx files.", hint="pip install openpyxl"
+        ) from None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise BadExport(
+            f"{name} is not a readable Excel workbook ({type(exc).__name__}: {exc}).",
+            hint="Re-export it from the platform, or open and re-save it in Excel.",
+        ) from None
+    frames: list[Frame] = []
+    try:
+        for ws in wb.worksheets:
+            rows = [
+                (k, [_sheet_cell(v) for v in row])
+                for k, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
+            rows = _trim_rows(rows)
+            if not any(_nonempty(r) for _, r in rows):
+                continue
+            frames.extend(frames_from_rows(rows, name, sheet=ws.title, section_start=0))
+    finally:
+        wb.close()
+    if not frames:
+        raise BadExport(f"{name} has no data in any sheet.", hint="Export the data again.")
+    return Source(path=path, display_name=name, frames=frames, kind="xlsx")
+
+
+def _read_xls(path: Path, name: str) -> Source:
+    try:
+        import xlrd
+    except ImportError:  # pragma: no cover - core dependency
+        raise BadExport("xlrd is needed to read .xls files.", hint="pip install xlrd") from None
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # xlrd raises its own XLRDError and assorted builtins
+        raise BadExport(
+            f"{name} is not a readable .xls workbook ({exc}).",
+            hint="Open it in Excel or LibreOffice and save it as .xlsx, then import that.",
+        ) from None
+    frames: list[Frame] = []
+    for sheet in book.sheets():
+        rows: list[tuple[int, list[str]]] = []
+        for r in range(sheet.nrows):
+            cells: list[str] = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        cells.append(
+                            xlrd.xldate_as_datetime(cell.value, book.datemode).isoformat(sep=" ")
+                        )
+                    except Exception:  # a date cell out of range: keep the number
+                        cells.append(_cell(cell.value))
+                else:
+                    cells.append(_cell(cell.value))
+            rows.append((r + 1, cells))
+        rows = _trim_rows(rows)
+        if any(_nonempty(r) for _, r in rows):
+            frames.extend(frames_from_rows(rows, name, sheet=sheet.name))
+    if not frames:
+        raise BadExport(f"{name} has no data in any sheet.", hint="Export the data again.")
+    return Source(path=path, display_name=name, frames=frames, kind="xls")
+
+
+def _trim_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Drop trailing empty cells beyond the widest non-empty column (sheets pad rows)."""
+    width = 0
+    for _, cells in rows:
+        for k in range(len(cells) - 1, -1, -1):
+            if cells[k].strip():
+                width = max(width, k + 1)
+                break
+    return [(ln, (cells + [""] * width)[:width]) for ln, cells in rows]
+
+
+def frame_to_pylist(frame: Frame) -> list[dict[str, str]]:
+    return frame.data.to_pylist()  # type: ignore[no-any-return]
+
+
+def empty_table(columns: list[str]) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table({c: pa.array([], pa.string()) for c in columns})
