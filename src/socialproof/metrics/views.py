@@ -99,33 +99,66 @@ def _posts(con: ibis.BaseBackend, timezone: str) -> ir.Table:
 
 def _ads(con: ibis.BaseBackend, timezone: str) -> ir.Table:
     t = engine.table(con, "ad_stats")
-    return tidy_ads(t)
+    return tidy_ads(t, **_ad_mixes(t))
 
 
-def tidy_ads(t: ir.Table) -> ir.Table:
-    """Leave out rows that other, finer rows of the same ad already count (see module doc)."""
+def _ad_mixes(t: ir.Table) -> dict[str, bool]:
+    """Which kinds of overlapping rows the table holds (one cheap scan)."""
     import ibis
 
-    is_daily = t.date_start == t.date_stop
-    no_breakdown = t.breakdown.fill_null("") == ""
     level = ibis.cases((t.ad != "", 2), (t.ad_set != "", 1), else_=0)
+    row = engine.execute(
+        t.aggregate(
+            ranges=(t.date_start != t.date_stop).sum(),
+            days=(t.date_start == t.date_stop).sum(),
+            split=(t.breakdown.fill_null("") != "").sum(),
+            plain=(t.breakdown.fill_null("") == "").sum(),
+            levels=level.nunique(),
+        )
+    ).iloc[0]
+    return {
+        "ranges": bool(row["ranges"]) and bool(row["days"]),
+        "breakdowns": bool(row["split"]) and bool(row["plain"]),
+        "levels": int(row["levels"] or 0) > 1,
+    }
+
+
+def tidy_ads(
+    t: ir.Table, *, ranges: bool = True, breakdowns: bool = True, levels: bool = True
+) -> ir.Table:
+    """Leave out rows that other, finer rows of the same ad already count (see module doc).
+
+    The flags say which overlaps to look for; each costs a window over the table.
+    """
+    import ibis
+
+    if not (ranges or breakdowns or levels):
+        return t
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
     w_ad = ibis.window(group_by=[t[c] for c in ad_key])
-    w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
-    marked = t.mutate(
-        _daily=is_daily,
-        _plain=no_breakdown,
-        _level=level,
-        _any_daily=is_daily.max().over(w_ad),
-        _any_plain=no_breakdown.max().over(w_ad),
-        _max_level=level.max().over(w_campaign),
-    )
-    kept = marked.filter(
-        (marked._daily | ~marked._any_daily)
-        & (marked._plain | ~marked._any_plain)
-        & (marked._level == marked._max_level)
-    )
-    return kept.select(*t.columns)
+    cond = ibis.literal(True)
+    marks: dict[str, ir.Value] = {}
+    if ranges:
+        is_daily = t.date_start == t.date_stop
+        marks["_daily"] = is_daily
+        marks["_any_daily"] = is_daily.max().over(w_ad)
+    if breakdowns:
+        plain = t.breakdown.fill_null("") == ""
+        marks["_plain"] = plain
+        marks["_any_plain"] = plain.max().over(w_ad)
+    if levels:
+        level = ibis.cases((t.ad != "", 2), (t.ad_set != "", 1), else_=0)
+        w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
+        marks["_level"] = level
+        marks["_max_level"] = level.max().over(w_campaign)
+    m = t.mutate(**marks)
+    if ranges:
+        cond &= m._daily | ~m._any_daily
+    if breakdowns:
+        cond &= m._plain | ~m._any_plain
+    if levels:
+        cond &= m._level == m._max_level
+    return m.filter(cond).select(*t.columns)
 
 
 register_view(

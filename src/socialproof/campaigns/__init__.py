@@ -1,0 +1,1 @@
+"""Campaigns: campaign and post reports, paid social, creators, platform audits, pilots."""

@@ -1,0 +1,378 @@
+"""Campaign and post reports: every number comes from the KPI registry.
+
+``campaign_report`` groups the ad rows by any of the ad dimensions and a
+period; ``post_report`` ranks posts by a KPI or groups them. Both return a
+:class:`ReportResult`: the table plus notes that say what was assumed, left out
+or could not be added up, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from socialproof.campaigns._period import date_range
+from socialproof.errors import NoData, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import date
+
+    import ibis.expr.types as ir
+    import pandas as pd
+
+    from socialproof.metrics.registry import KPI
+    from socialproof.workspace import Workspace
+
+PERIODS = ("day", "week", "month")
+CAMPAIGN_KPIS = (
+    "spend",
+    "impressions",
+    "reach",
+    "frequency",
+    "link_clicks",
+    "ctr_link",
+    "cpc",
+    "cpm",
+    "results",
+    "cost_per_result",
+    "purchase_value",
+    "roas",
+)
+POST_KPIS = (
+    "impressions",
+    "reach",
+    "interactions",
+    "engagement_rate_reach",
+    "engagement_rate_impressions",
+    "engagement_rate_followers",
+    "link_clicks",
+)
+POST_COLUMNS = ("platform", "post_id", "account", "published", "format", "title", "permalink")
+
+
+@dataclass
+class ReportResult:
+    """A report table, the KPIs in it, and notes for the reader."""
+
+    frame: pd.DataFrame
+    kpis: list[KPI]
+    notes: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+def split_by(by: Sequence[str] | str | None, *, period: str | None) -> tuple[list[str], str | None]:
+    """Dimensions from ``--by`` (comma separated allowed); a period named there moves out."""
+    if by is None:
+        return [], period
+    items = [b.strip().lower() for b in ([by] if isinstance(by, str) else by)]
+    dims: list[str] = []
+    for item in ",".join(items).split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item in PERIODS:
+            if period is not None and period != item:
+                raise UsageError(
+                    f"--by names {item!r} and --period names {period!r}.", hint="Pick one period."
+                )
+            period = item
+        elif item not in dims:
+            dims.append(item)
+    if period is not None and period not in PERIODS:
+        raise UsageError(f"Unknown period {period!r}.", hint=f"Use one of: {', '.join(PERIODS)}.")
+    return dims, period
+
+
+def _check_dims(dims: Sequence[str], valid: Sequence[str], table: str) -> None:
+    bad = [d for d in dims if d not in valid]
+    if bad:
+        raise UsageError(
+            f"Unknown dimension {', '.join(repr(b) for b in bad)} for {table}.",
+            hint=f"Valid: {', '.join([*valid, *PERIODS])}.",
+        )
+
+
+def _ad_rows(
+    ws: Workspace, con: Any, since: date | None, until: date | None, notes: list[str]
+) -> ir.Table:
+    """Tidy ad rows inside the date range (range rows must fit inside it)."""
+    from socialproof.metrics import views
+    from socialproof.workspace import engine
+
+    if engine.is_empty(con, "ad_stats"):
+        raise NoData(
+            "The workspace has no ad rows yet.",
+            hint="Import an ads export first (e.g. Meta Ads Manager): socialproof import FILE.",
+        )
+    t = views.view(con, "ad_stats", timezone=ws.settings.timezone)
+    if since is None and until is None:
+        return t
+    inside = t.date_start.notnull()
+    overlap = t.date_start.notnull()
+    if since is not None:
+        inside &= t.date_start >= since
+        overlap &= t.date_stop >= since
+    if until is not None:
+        inside &= t.date_stop <= until
+        overlap &= t.date_start <= until
+    partial = int(engine.execute(t.aggregate(n=(overlap & ~inside).sum())).iloc[0]["n"] or 0)
+    if partial:
+        notes.append(
+            f"{partial} reporting-range row(s) only partly overlap {since or '…'} to "
+            f"{until or '…'} and are left out (their totals cannot be split by day)."
+        )
+    return t.filter(inside)
+
+
+def _currency(
+    t: ir.Table,
+    dims: list[str],
+    rates: Mapping[str, float] | None,
+    reporting: str,
+    notes: list[str],
+) -> ir.Table:
+    """Convert with the user's rates, or report per currency when currencies are mixed."""
+    import ibis
+
+    from socialproof.workspace import engine
+
+    facts = engine.execute(
+        t.aggregate(
+            currencies=t.currency.fill_null("").collect(distinct=True),
+            negative=(t.spend < 0).sum(),
+            no_spend=t.spend.isnull().sum(),
+            rows=t.count(),
+        )
+    ).iloc[0]
+    if int(facts["rows"]) == 0:
+        return t
+    currencies = sorted(str(c) for c in facts["currencies"])
+    if int(facts["negative"] or 0):
+        notes.append(
+            f"{int(facts['negative'])} row(s) have negative spend (refunds or corrections?); "
+            "they are summed as exported."
+        )
+    if int(facts["no_spend"] or 0):
+        notes.append(
+            f"{int(facts['no_spend'])} row(s) have no spend; cost KPIs treat their spend as "
+            "unknown (not zero), so costs per result may be understated."
+        )
+    if rates:
+        upper = {k.upper(): float(v) for k, v in rates.items()}
+        upper.setdefault(reporting, 1.0)
+        missing = [c for c in currencies if c.upper() not in upper]
+        if missing:
+            raise UsageError(
+                f"No exchange rate for {', '.join(missing or ['(blank)'])}.",
+                hint=f"Add --rate {missing[0] or 'XXX'}=<value in {reporting}> for each currency.",
+            )
+        factor = ibis.cases(*[(t.currency.upper() == c, v) for c, v in upper.items()], else_=None)
+        notes.append(
+            "Converted to "
+            + reporting
+            + " at "
+            + ", ".join(f"1 {c} = {upper[c.upper()]:g} {reporting}" for c in currencies)
+            + "."
+        )
+        return t.mutate(
+            spend=t.spend * factor,
+            purchase_value=t.purchase_value * factor,
+            currency=ibis.literal(reporting),
+        )
+    if len(currencies) > 1 and "currency" not in dims:
+        dims.append("currency")
+        notes.append(
+            f"Spend is in several currencies ({', '.join(c or '(blank)' for c in currencies)}); "
+            "reported per currency. Pass --rate CUR=VALUE to convert."
+        )
+    return t
+
+
+def campaign_report(
+    ws: Workspace,
+    *,
+    by: Sequence[str] | str | None = ("platform", "campaign"),
+    period: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    kpis: Sequence[str] | None = None,
+    rates: Mapping[str, float] | None = None,
+) -> ReportResult:
+    """Paid KPIs from the ad rows grouped by ad dimensions and, optionally, a period."""
+    from socialproof.metrics import registry, views
+    from socialproof.workspace import engine
+
+    dims, period = split_by(by, period=period)
+    view = views.get_view("ad_stats")
+    _check_dims(dims, view.dimensions, "ad rows")
+    start, end = date_range(since, until)
+    chosen = registry.resolve(list(kpis) if kpis else list(CAMPAIGN_KPIS), table="ad_stats")
+    notes: list[str] = []
+    with engine.backend(ws) as con:
+        t = _ad_rows(ws, con, start, end, notes)
+        t = _currency(t, dims, rates, ws.settings.currency, notes)
+        expr = registry.compute(
+            t,
+            chosen,
+            table="ad_stats",
+            by=dims,
+            period=period,
+            time_column=view.time_column,
+            timezone=ws.settings.timezone,
+        )
+        if "result_type" not in dims and any(k.name in _RESULT_KPIS for k in chosen):
+            keys = [c for c in expr.columns if c not in {k.name for k in chosen}]
+            mixed = _mixed_result_types(t, keys, period, view.time_column)
+            if mixed:
+                notes.append(
+                    f"{mixed} group(s) add up results of different types (e.g. link clicks and "
+                    "purchases); add result_type to --by to separate them."
+                )
+        frame = engine.execute(expr)
+    if frame.empty:
+        raise NoData(
+            f"No ad rows between {start or 'the first day'} and {end or 'the last day'}.",
+            hint="Widen --since/--until or import more data.",
+        )
+    frame = _tidy_dates(frame, period)
+    return ReportResult(frame, chosen, notes, title="Campaigns")
+
+
+_RESULT_KPIS = frozenset({"results", "cost_per_result"})
+
+
+def _mixed_result_types(
+    t: ir.Table, keys: list[str], period: str | None, time_column: str | None
+) -> int:
+    from socialproof.metrics import _ops
+    from socialproof.workspace import engine
+
+    group = [t[k] for k in keys if k in t.columns]
+    if period is not None and time_column is not None:
+        group.insert(0, _ops.bucket(t[time_column], period).name(period))
+    base = t.filter(t.results != 0)
+    per = (
+        base.group_by(group).aggregate(n=base.result_type.nunique())
+        if group
+        else base.aggregate(n=base.result_type.nunique())
+    )
+    return int(engine.execute(per.aggregate(m=(per.n > 1).sum())).iloc[0]["m"] or 0)
+
+
+def _tidy_dates(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    if period is not None and period in frame.columns:
+        frame[period] = frame[period].map(lambda v: v.date() if hasattr(v, "date") else v)
+    return frame
+
+
+def post_report(
+    ws: Workspace,
+    *,
+    platform: str | None = None,
+    top: int | None = 10,
+    sort_by: str = "engagement_rate_reach",
+    ascending: bool | None = None,
+    group_by: Sequence[str] | str | None = None,
+    period: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    kpis: Sequence[str] | None = None,
+) -> ReportResult:
+    """Top (or bottom) posts by a KPI, or posts grouped by dimensions and a period."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    from socialproof.metrics import _ops, registry, views
+    from socialproof.workspace import engine
+
+    dims, period = split_by(group_by, period=period)
+    view = views.get_view("posts")
+    _check_dims(dims, view.dimensions, "posts")
+    start, end = date_range(since, until)
+    rank = registry.get(sort_by, table="posts")
+    names = list(kpis) if kpis else list(POST_KPIS)
+    if rank.name not in names:
+        names.insert(0, rank.name)
+    chosen = registry.resolve(names, table="posts")
+    if top is not None and top < 1:
+        raise UsageError(f"--top must be at least 1, got {top}.")
+    tz = ws.settings.timezone
+    with engine.backend(ws) as con:
+        if engine.is_empty(con, "posts"):
+            raise NoData(
+                "The workspace has no posts yet.",
+                hint="Import a posts export first (Meta Business Suite, TikTok Studio, "
+                "LinkedIn, X, YouTube): socialproof import FILE.",
+            )
+        t = views.view(con, "posts", timezone=tz)
+        local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
+        if platform:
+            platforms = sorted(
+                str(p) for p in engine.execute(t.select("platform").distinct())["platform"]
+            )
+            if platform.lower() not in platforms:
+                raise NoData(
+                    f"No posts from {platform!r}.",
+                    hint=f"Platforms in this workspace: {', '.join(platforms) or 'none'}.",
+                )
+            t = t.filter(t.platform == platform.lower())
+            local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
+        if start is not None:
+            t = t.filter(local_day >= start)
+            local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
+        if end is not None:
+            t = t.filter(local_day <= end)
+        if dims or period:
+            expr = registry.compute(
+                t,
+                chosen,
+                table="posts",
+                by=dims,
+                period=period,
+                time_column=view.time_column,
+                timezone=tz,
+            )
+            frame = _tidy_dates(engine.execute(expr), period)
+            title = "Posts"
+        else:
+            per = t.group_by(
+                [
+                    t.platform,
+                    t.post_id,
+                    t.account,
+                    _ops.local_time(t.published_at, tz).name("published"),
+                    t.format,
+                    t.title.coalesce(t.text).substr(0, 60).name("title"),
+                    t.permalink,
+                ]
+            ).aggregate([k.expr(t) for k in chosen])
+            lower = rank.better == "lower" if ascending is None else ascending
+            order = ibis.asc(rank.name) if lower else ibis.desc(rank.name)
+            per = per.order_by([order, ibis.asc("published")])
+            if top is not None:
+                per = per.limit(top)
+            frame = engine.execute(per)
+            title = (
+                f"{'Bottom' if lower and rank.better == 'higher' else 'Top'} posts by {rank.label}"
+            )
+    if frame.empty:
+        raise NoData(
+            "No posts match"
+            + (f" {platform}" if platform else "")
+            + f" between {start or 'the first day'} and {end or 'the last day'}.",
+            hint="Widen --since/--until or check --platform.",
+        )
+    notes = [f"{rank.label}: {rank.formula_text} (base: {rank.base or 'n/a'})."]
+    return ReportResult(frame, chosen, notes, title=title)
+
+
+def for_people(result: ReportResult) -> pd.DataFrame:
+    """The table as people read it: percent KPIs times 100 with '%' in the header."""
+    frame = result.frame.copy()
+    renames = {}
+    for k in result.kpis:
+        if k.unit == "percent" and k.name in frame.columns:
+            frame[k.name] = frame[k.name] * 100
+            renames[k.name] = f"{k.name} %"
+    return frame.rename(columns=renames)

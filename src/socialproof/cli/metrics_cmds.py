@@ -1,0 +1,206 @@
+"""``socialproof metrics`` and the ``report`` group (campaigns, posts, paid social views)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from socialproof.cli._common import (
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    SinceOption,
+    UntilOption,
+    WorkspaceOption,
+    emit,
+    info,
+    open_workspace,
+)
+
+if TYPE_CHECKING:
+    from socialproof.campaigns.report import ReportResult
+
+report_app = typer.Typer(
+    help="Reports computed from the KPI registry: campaigns, posts and paid social views.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+KpisOption = Annotated[
+    str | None,
+    typer.Option("--kpis", help="Comma-separated KPI names to show (see 'socialproof metrics')."),
+]
+PeriodOption = Annotated[
+    str | None, typer.Option("--period", help="Group by day, week or month (workspace timezone).")
+]
+RateOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rate",
+        help="Exchange rate CUR=VALUE (1 CUR in the workspace currency), repeatable; without "
+        "rates, mixed currencies are reported per currency.",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("metrics")(metrics)
+    app.add_typer(report_app, name="report")
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    return items or None
+
+
+def _rates(values: list[str] | None) -> dict[str, float] | None:
+    from socialproof.errors import UsageError
+
+    if not values:
+        return None
+    out: dict[str, float] = {}
+    for item in values:
+        cur, sep, num = item.partition("=")
+        try:
+            rate = float(num)
+        except ValueError:
+            rate = -1.0
+        if not sep or len(cur.strip()) != 3 or rate <= 0:
+            raise UsageError(
+                f"--rate {item!r} is not CUR=VALUE.", hint="E.g. --rate EUR=1.08 (1 EUR = 1.08)."
+            )
+        out[cur.strip().upper()] = rate
+    return out
+
+
+def _show(result: ReportResult, fmt: OutputFormat, output: Path | None) -> None:
+    from socialproof.campaigns.report import for_people
+
+    for note in result.notes:
+        info(f"Note: {note}")
+    if fmt == OutputFormat.table:
+        emit(for_people(result), fmt, output=output, title=result.title)
+    else:
+        emit(result.frame, fmt, output=output)
+
+
+def metrics(
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table", help="Only KPIs for this table: posts, ad_stats, account_daily, messages."
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List every KPI: name, formula, unit, base, which direction is better, source."""
+    from socialproof.metrics.registry import all_kpis
+
+    rows = [
+        {
+            "name": k.name,
+            "label": k.label,
+            "formula": k.formula_text,
+            "unit": k.unit,
+            "base": k.base,
+            "better": k.better,
+            "tables": ", ".join(k.tables),
+            "source": k.source,
+        }
+        for k in all_kpis(table)
+    ]
+    if not rows:
+        from socialproof.errors import UsageError
+
+        raise UsageError(
+            f"No KPIs for table {table!r}.",
+            hint="Use posts, ad_stats, account_daily or messages.",
+        )
+    emit(rows, fmt, output=output, title="KPIs")
+
+
+@report_app.command("campaigns")
+def campaigns(
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Comma-separated dimensions: platform, account, campaign, ad_set, ad, "
+            "currency, objective, result_type, breakdown, and/or day, week, month.",
+        ),
+    ] = "platform,campaign",
+    period: PeriodOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kpis: KpisOption = None,
+    rate: RateOption = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Paid campaign KPIs (spend, CPM, CTR, cost per result, ROAS, ...) by any grouping."""
+    from socialproof.campaigns.report import campaign_report
+
+    ws = open_workspace(workspace)
+    result = campaign_report(
+        ws, by=by, period=period, since=since, until=until, kpis=_split(kpis), rates=_rates(rate)
+    )
+    _show(result, fmt, output)
+
+
+@report_app.command("posts")
+def posts(
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Only this platform, e.g. instagram.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many posts to list.")] = 10,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="KPI to rank posts by (see 'socialproof metrics --table posts')."
+        ),
+    ] = "engagement_rate_reach",
+    bottom: Annotated[
+        bool, typer.Option("--bottom", help="List the weakest posts instead of the best.")
+    ] = False,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            "--group-by",
+            help="Instead of ranking posts, group them: platform, account, format, campaign, "
+            "is_paid, labels and/or day, week, month.",
+        ),
+    ] = None,
+    period: PeriodOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kpis: KpisOption = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Top posts by a KPI (engagement rate by reach by default), or posts grouped."""
+    from socialproof.campaigns.report import post_report
+    from socialproof.metrics.registry import get
+
+    ws = open_workspace(workspace)
+    rank = get(by, table="posts")
+    ascending = (rank.better != "lower") if bottom else None
+    result = post_report(
+        ws,
+        platform=platform,
+        top=top,
+        sort_by=by,
+        ascending=ascending,
+        group_by=group_by,
+        period=period,
+        since=since,
+        until=until,
+        kpis=_split(kpis),
+    )
+    _show(result, fmt, output)

@@ -1,0 +1,79 @@
+"""Canonical rows from the committed fixtures in tests/data/campaigns/."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent.parent / "data" / "campaigns"
+
+
+def meta_rows() -> list[dict[str, Any]]:
+    out = []
+    with (DATA / "meta_ads_daily.csv").open() as fh:
+        for r in csv.DictReader(fh):
+            day = date.fromisoformat(r["day"])
+            out.append(
+                {
+                    "platform": "meta",
+                    "account": "act_1",
+                    "campaign": r["campaign"],
+                    "ad_set": r["ad_set"],
+                    "ad": r["ad"],
+                    "date_start": day,
+                    "date_stop": day,
+                    "breakdown": "",
+                    "currency": "USD",
+                    "spend": float(r["spend"]),
+                    "impressions": int(r["impressions"]),
+                    "reach": int(r["reach"]),
+                    "clicks": int(r["clicks"]),
+                    "link_clicks": int(r["link_clicks"]),
+                    "results": float(r["results"]),
+                    "result_type": r["result_type"],
+                    "purchases": float(r["purchases"]),
+                    "purchase_value": float(r["purchase_value"]),
+                }
+            )
+    return out
+
+
+def post(
+    pid: str,
+    day: datetime,
+    *,
+    platform: str = "instagram",
+    fmt: str = "image",
+    reach: int = 1000,
+    inter: int = 50,
+    **kw: Any,
+) -> dict[str, Any]:
+    row = {
+        "platform": platform,
+        "post_id": pid,
+        "account": "acme",
+        "published_at": day,
+        "format": fmt,
+        "text": f"Post {pid}",
+        "reach": reach,
+        "impressions": reach * 2,
+        "reactions": inter,
+        "comments": 0,
+        "shares": 0,
+        "saves": 0,
+    }
+    row.update(kw)
+    return row
+
+
+def many_posts(n: int, start: datetime = datetime(2026, 3, 2, 12)) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(n):
+        fmt = ("reel", "carousel", "image")[i % 3]
+        inter = {"reel": 80, "carousel": 50, "image": 20}[fmt] + (i % 5)
+        rows.append(
+            post(f"p{i}", start + timedelta(days=i // 2, hours=(i % 2) * 6), fmt=fmt, inter=inter)
+        )
+    return rows
