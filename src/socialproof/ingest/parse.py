@@ -29,6 +29,7 @@ __all__ = [
     "MISSING",
     "Parsed",
     "decimal_convention",
+    "decimal_votes",
     "missing_mask",
     "parse_bools",
     "parse_dates",
@@ -168,7 +169,20 @@ def decimal_convention(column: Any) -> str:
     return _decide_decimal(core)
 
 
-def _decide_decimal(core: pa.Array) -> str:
+def decimal_votes(column: Any) -> tuple[int, int]:
+    """How many cells prove a decimal comma, and how many a decimal point."""
+    core, _, _, _ = _number_core(to_string_array(column))
+    return _votes(core)
+
+
+def _decide_decimal(core: pa.Array, default: str = ".") -> str:
+    comma, dot = _votes(core)
+    if comma == dot:
+        return default
+    return "," if comma > dot else "."
+
+
+def _votes(core: pa.Array) -> tuple[int, int]:
     import pyarrow.compute as pc
 
     def count(pattern: str) -> int:
@@ -183,9 +197,7 @@ def _decide_decimal(core: pa.Array) -> str:
     # repeated separators are grouping ('1,234,567' / '1.234.567')
     comma_grouping = count(r"^-?\d+(?:,\d{3}){2,}$")
     dot_grouping = count(r"^-?\d+(?:\.\d{3}){2,}$")
-    comma_votes = comma_last + comma_only + dot_grouping
-    dot_votes = dot_last + dot_only + comma_grouping
-    return "," if comma_votes > dot_votes else "."
+    return comma_last + comma_only + dot_grouping, dot_last + dot_only + comma_grouping
 
 
 def parse_numbers(
@@ -193,6 +205,7 @@ def parse_numbers(
     *,
     percent: bool = False,
     decimal: str | None = None,
+    default_decimal: str = ".",
 ) -> Parsed:
     """Parse a column of numbers in any common locale format into float64.
 
@@ -200,7 +213,9 @@ def parse_numbers(
     lack a '%' sign (Meta's "CTR (all)" exports '1.23' for 1.23 %): every
     value without a sign is divided by 100. Cells with a "%" sign are always fractions
     ('12%' -> 0.12). ``decimal`` forces the decimal separator; by default it
-    is decided once for the whole column from its values.
+    is decided once for the whole column from its values, and where they
+    cannot tell ('1.234' could be either) ``default_decimal`` decides: pass
+    the convention the rest of the file uses.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -208,7 +223,7 @@ def parse_numbers(
     arr = to_string_array(column)
     missing = missing_mask(arr)
     core, paren, pct, multiplier = _number_core(arr)
-    dec = decimal or _decide_decimal(core)
+    dec = decimal or _decide_decimal(core, default_decimal)
     thousands = "," if dec == "." else "."
     d, t = re.escape(dec), re.escape(thousands)
     exponent = r"(?:[eE][+-]?\d+)?" if dec == "." else ""

@@ -1,0 +1,359 @@
+"""Shared machinery of the platform formats: column aliases, detection scores, row building.
+
+Every format describes its columns as alias tuples (the names the platforms
+have used, in any language, compared after :func:`base.normalize_header`).
+:class:`Rows` turns one :class:`Frame` into canonical rows: it parses each
+column with :mod:`socialproof.ingest.parse`, remembers why a row could not be
+read, and hands back the table plus :class:`Reject` records, so nothing is
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from socialproof.ingest.base import Frame, Reject, Source, normalize_header
+from socialproof.ingest.parse import (
+    decimal_votes,
+    parse_bools,
+    parse_dates,
+    parse_integers,
+    parse_numbers,
+    parse_timestamps,
+    to_string_array,
+)
+from socialproof.workspace.schema import CANONICAL
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+    from socialproof.ingest.base import ReadContext
+
+Aliases = tuple[str, ...]
+
+_ARROW_TYPES = {
+    "VARCHAR": "string",
+    "TIMESTAMP": "timestamp[us]",
+    "DATE": "date32",
+    "DOUBLE": "double",
+    "BIGINT": "int64",
+    "BOOLEAN": "bool",
+}
+
+
+def header_index(frame: Frame) -> dict[str, str]:
+    """Normalised header -> header as written (first occurrence wins)."""
+    out: dict[str, str] = {}
+    for raw in frame.header:
+        out.setdefault(normalize_header(raw), raw)
+    return out
+
+
+def find(frame: Frame, aliases: Aliases) -> str | None:
+    """The frame's header matching the first alias found, or None."""
+    index = header_index(frame)
+    for alias in aliases:
+        hit = index.get(normalize_header(alias))
+        if hit is not None:
+            return hit
+    return None
+
+
+def has(frame: Frame, aliases: Aliases) -> bool:
+    return find(frame, aliases) is not None
+
+
+def currency_suffix(frame: Frame, aliases: Aliases) -> str | None:
+    """The ISO currency written in a header's suffix: 'Amount spent (EUR)' -> 'EUR'."""
+    name = find(frame, aliases)
+    if name is None:
+        return None
+    m = re.search(r"\(([A-Z]{3})\)\s*$", name.strip())
+    return m.group(1) if m else None
+
+
+def score(frame: Frame, required: tuple[Aliases, ...], optional: tuple[Aliases, ...] = ()) -> float:
+    """0 when a required column is missing; else 0.6-1.0 by the share of optional ones found."""
+    if not required or not all(has(frame, group) for group in required):
+        return 0.0
+    if not optional:
+        return 0.8
+    found = sum(1 for group in optional if has(frame, group))
+    return 0.6 + 0.4 * found / len(optional)
+
+
+def best_score(
+    source: Source, required: tuple[Aliases, ...], optional: tuple[Aliases, ...] = ()
+) -> float:
+    return max((score(f, required, optional) for f in source.frames), default=0.0)
+
+
+def column(frame: Frame, name: str) -> pa.Array:
+    return to_string_array(frame.data.column(name))
+
+
+def first_nonempty(values: list[str | None]) -> str | None:
+    for v in values:
+        if v is not None and v.strip():
+            return v.strip()
+    return None
+
+
+class Rows:
+    """Canonical rows for ``table`` built from one frame, with per-row failure reasons."""
+
+    def __init__(self, frame: Frame, table: str, ctx: ReadContext) -> None:
+        import numpy as np
+
+        self.frame = frame
+        self.spec = CANONICAL[table]
+        self.ctx = ctx
+        self.n = frame.data.num_rows
+        self.values: dict[str, pa.Array] = {}
+        self.bad = np.zeros(self.n, dtype=bool)
+        self.skip = np.zeros(self.n, dtype=bool)  # rows left out on purpose (summary rows)
+        self.reasons: dict[int, str] = {}
+        self.notes: list[str] = []
+        self.used: set[str] = set()
+        self._decimal: str | None = None
+
+    @property
+    def decimal(self) -> str:
+        """The file's decimal separator, from the cells that prove one (first 2,000 rows)."""
+        if self._decimal is None:
+            comma = dot = 0
+            sample = self.frame.data.slice(0, 2000)
+            for name in sample.column_names:
+                c, d = decimal_votes(sample.column(name))
+                comma, dot = comma + c, dot + d
+            self._decimal = "," if comma > dot else "."
+        return self._decimal
+
+    # -- raw access -----------------------------------------------------------
+    def raw(self, aliases: Aliases) -> pa.Array | None:
+        name = find(self.frame, aliases)
+        if name is None:
+            return None
+        self.used.add(name)
+        return column(self.frame, name)
+
+    def header(self, aliases: Aliases) -> str | None:
+        return find(self.frame, aliases)
+
+    # -- failures -------------------------------------------------------------
+    def fail(self, mask: np.ndarray, reason: str | list[str]) -> None:
+        """Mark rows as unreadable; the first reason per row is kept."""
+        import numpy as np
+
+        idx = np.flatnonzero(mask & ~self.skip)
+        for i in idx[:100_000]:
+            key = int(i)
+            if key not in self.reasons:
+                self.reasons[key] = reason if isinstance(reason, str) else reason[key]
+        self.bad |= mask & ~self.skip
+
+    def _fail_cells(self, invalid: np.ndarray, header: str, raw: pa.Array, what: str) -> None:
+        import numpy as np
+
+        if not invalid.any():
+            return
+        cells = raw.to_pylist()
+        reasons = [""] * self.n
+        for i in np.flatnonzero(invalid):
+            reasons[int(i)] = f"column '{header}': {cells[int(i)]!r} is not {what}"
+        self.fail(invalid, reasons)
+
+    # -- typed setters -------------------------------------------------------
+    def number(
+        self, target: str, aliases: Aliases, *, percent: bool = False, scale: float = 1.0
+    ) -> pa.Array | None:
+        import pyarrow.compute as pc
+
+        name = self.header(aliases)
+        raw = self.raw(aliases)
+        if raw is None or name is None:
+            return None
+        integer = self.spec.columns.get(target) == "BIGINT"
+        dec = self.decimal
+        if integer and scale == 1.0:
+            parsed = parse_integers(raw, percent=percent, default_decimal=dec)
+        else:
+            parsed = parse_numbers(raw, percent=percent, default_decimal=dec)
+        self._fail_cells(parsed.invalid, name, raw, "a number")
+        values = parsed.values
+        if scale != 1.0:
+            values = pc.multiply(values, scale)
+            if integer:
+                values = pc.round(values).cast("int64")
+        self.values[target] = values
+        return values
+
+    def timestamp(self, target: str, aliases: Aliases, **kw: Any) -> pa.Array | None:
+        name = self.header(aliases)
+        raw = self.raw(aliases)
+        if raw is None or name is None:
+            return None
+        parsed = parse_timestamps(raw, timezone=self.ctx.timezone, **kw)
+        self._fail_cells(parsed.invalid, name, raw, "a date and time")
+        self.notes.extend(parsed.notes)
+        self.values[target] = parsed.values
+        return parsed.values
+
+    def date(self, target: str, aliases: Aliases, **kw: Any) -> pa.Array | None:
+        name = self.header(aliases)
+        raw = self.raw(aliases)
+        if raw is None or name is None:
+            return None
+        parsed = parse_dates(raw, **kw)
+        self._fail_cells(parsed.invalid, name, raw, "a date")
+        self.notes.extend(parsed.notes)
+        self.values[target] = parsed.values
+        return parsed.values
+
+    def boolean(self, target: str, aliases: Aliases) -> pa.Array | None:
+        raw = self.raw(aliases)
+        if raw is None:
+            return None
+        parsed = parse_bools(raw)  # unknown words stay null: a flag is not worth a reject
+        self.values[target] = parsed.values
+        return parsed.values
+
+    def text(self, target: str, aliases: Aliases) -> pa.Array | None:
+        import pyarrow.compute as pc
+
+        raw = self.raw(aliases)
+        if raw is None:
+            return None
+        values = pc.utf8_trim_whitespace(raw)
+        self.values[target] = values
+        return values
+
+    def const(self, target: str, value: Any) -> None:
+        import pyarrow as pa
+
+        self.values[target] = pa.array([value] * self.n)
+
+    def set(self, target: str, values: Any) -> None:
+        import pyarrow as pa
+
+        self.values[target] = values if isinstance(values, pa.Array) else pa.array(values)
+
+    def require(self, target: str, what: str) -> None:
+        """Rows without a value in ``target`` are rejected (e.g. no date)."""
+        import numpy as np
+
+        vals = self.values.get(target)
+        if vals is None:
+            self.fail(np.ones(self.n, dtype=bool), f"no {what}")
+            return
+        missing = vals.is_null().to_numpy(zero_copy_only=False).astype(bool)
+        if vals.type == "string":
+            import pyarrow.compute as pc
+
+            missing |= pc.equal(vals, "").fill_null(True).to_numpy(zero_copy_only=False)
+        self.fail(missing & ~self.bad, f"no {what}")
+
+    def skip_rows(self, mask: np.ndarray, note: str) -> None:
+        mask = mask & ~self.skip
+        count = int(mask.sum())
+        if count:
+            self.skip |= mask
+            self.bad &= ~mask
+            for i in [k for k in self.reasons if mask[k]]:
+                del self.reasons[i]
+            self.notes.append(note.format(n=count, s="" if count == 1 else "s"))
+
+    # -- result ---------------------------------------------------------------
+    def finish(self) -> tuple[pa.Table, list[Reject]]:
+        import numpy as np
+        import pyarrow as pa
+
+        keep = ~self.bad & ~self.skip
+        cols: dict[str, pa.Array] = {}
+        for name, duck in self.spec.columns.items():
+            if name == "import_id":
+                continue
+            typ = pa.type_for_alias(_ARROW_TYPES[duck])
+            vals = self.values.get(name)
+            if vals is None:
+                vals = pa.nulls(self.n, typ)
+            elif vals.type != typ:
+                vals = vals.cast(typ)
+            if name in self.spec.key and duck == "VARCHAR":
+                vals = vals.fill_null("")
+            cols[name] = vals
+        table = pa.table(cols).filter(pa.array(keep))
+        rejects = [self._reject(int(i)) for i in np.flatnonzero(self.bad)]
+        return table, rejects
+
+    def _reject(self, i: int) -> Reject:
+        lines = self.frame.line_numbers
+        line = lines[i] if lines is not None and i < len(lines) else None
+        row = self.frame.data.slice(i, 1).to_pylist()[0]
+        raw = ",".join("" if v is None else str(v) for v in row.values())
+        return Reject(line, self.reasons.get(i, "could not be read"), raw[:2000])
+
+
+def concat(tables: list[pa.Table]) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def to_long(
+    frame: Frame,
+    ctx: ReadContext,
+    *,
+    platform: str,
+    date_aliases: Aliases,
+    metrics: dict[str, Aliases],
+    account: str = "",
+    date_kw: dict[str, Any] | None = None,
+    skip_mask: np.ndarray | None = None,
+    skip_note: str = "",
+) -> tuple[pa.Table, list[Reject], list[str], int]:
+    """Daily wide rows (Date, metric columns) -> account_daily long rows."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wide = Rows(frame, "account_daily", ctx)
+    if skip_mask is not None:
+        wide.skip_rows(skip_mask, skip_note)
+    dates = wide.date("date", date_aliases, **(date_kw or {}))
+    if dates is None:
+        return pa.table({}), [], [], 0
+    wide.require("date", "date")
+    found: dict[str, pa.Array] = {}
+    for metric, aliases in metrics.items():
+        vals = wide.number("_" + metric, aliases)  # '_' keeps it out of the canonical columns
+        if vals is not None:
+            found[metric] = vals.cast(pa.float64())
+    keep = ~wide.bad & ~wide.skip
+    parts = []
+    for metric, vals in found.items():
+        ok = keep & vals.is_valid().to_numpy(zero_copy_only=False).astype(bool)
+        idx = pa.array(np.flatnonzero(ok))
+        n = len(idx)
+        parts.append(
+            pa.table(
+                {
+                    "platform": pa.array([platform] * n, pa.string()),
+                    "account": pa.array([account] * n, pa.string()),
+                    "date": pc.take(dates, idx),
+                    "metric": pa.array([metric] * n, pa.string()),
+                    "value": pc.take(vals, idx),
+                }
+            )
+        )
+    rejects = [wide._reject(int(i)) for i in np.flatnonzero(wide.bad)]
+    if not parts:
+        return pa.table({}), rejects, wide.notes, int(keep.sum())
+    return concat(parts), rejects, wide.notes, int(keep.sum())
+
+
+def snake(text: str) -> str:
+    """'Unique impressions (organic)' -> 'unique_impressions_organic'."""
+    return re.sub(r"[^a-z0-9]+", "_", normalize_header(text)).strip("_")

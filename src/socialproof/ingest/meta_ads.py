@@ -1,0 +1,197 @@
+"""Meta Ads Manager exports ("Export table data", CSV or XLSX) -> ``ad_stats``.
+
+Rows are per day (a "Day" column) or per reporting range ("Reporting starts" /
+"Reporting ends"), at campaign, ad set or ad level, optionally broken down by
+age, gender, placement... A summary row (no campaign, ad set or ad name) may
+open or close the file: it is skipped and counted in the notes. The export's
+own computed values (cost per result, ROAS, CTR, CPM, CPC, frequency) are kept
+in ``reported_*`` columns so our KPI formulas can be checked against them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socialproof.ingest import _aliases as A
+from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame
+
+CAMPAIGN = ("Campaign name", "Campaign", "Campaign Name")
+AD_SET = ("Ad set name", "Ad Set Name", "Ad set")
+AD = ("Ad name", "Ad Name", "Ad")
+ACCOUNT = ("Account name", "Account Name", "Account ID", "Ad account name")
+SPEND = ("Amount spent", "Amount Spent", "Spend", "Importe gastado", "Montant dépensé")
+DAY = ("Day", "Date", "Día")
+START = ("Reporting starts", "Reporting Starts", "Inicio del informe")
+END = ("Reporting ends", "Reporting Ends", "Fin del informe")
+IMPRESSIONS = ("Impressions", "Impresiones")
+CURRENCY = ("Currency",)
+
+NUMBERS: dict[str, tuple[str, ...]] = {
+    "spend": SPEND,
+    "impressions": IMPRESSIONS,
+    "reach": ("Reach", "Alcance"),
+    "clicks": ("Clicks (all)", "Clics (todos)"),
+    "link_clicks": ("Link clicks", "Clics en el enlace"),
+    "results": ("Results", "Resultados"),
+    "purchases": ("Purchases", "Website purchases", "Compras"),
+    "purchase_value": (
+        "Purchases conversion value",
+        "Website purchases conversion value",
+        "Purchase conversion value",
+    ),
+    "leads": ("Leads", "Website leads", "On-Facebook leads", "Meta leads"),
+    "video_views": ("ThruPlays", "3-second video plays", "Video plays"),
+    "video_completions": ("Video plays at 100%",),
+    "landing_page_views": ("Website landing page views", "Landing page views"),
+    "adds_to_cart": ("Adds to cart", "Website adds to cart"),
+    "checkouts": ("Checkouts initiated", "Website checkouts initiated"),
+    "messaging_conversations": ("Messaging conversations started",),
+    "reported_cost_per_result": ("Cost per result", "Coste por resultado"),
+    "reported_roas": (
+        "Purchase ROAS (return on ad spend)",
+        "Website purchase ROAS (return on ad spend)",
+        "Purchase ROAS",
+    ),
+    "reported_cpm": ("CPM (cost per 1,000 impressions)", "CPM"),
+    "reported_cpc": ("CPC (all)", "CPC (cost per link click)", "CPC"),
+    "reported_frequency": ("Frequency", "Frecuencia"),
+}
+PERCENTS: dict[str, tuple[str, ...]] = {
+    "reported_ctr": ("CTR (all)", "CTR (link click-through rate)", "CTR"),
+}
+BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "age": ("Age", "Edad"),
+    "gender": ("Gender", "Sexo"),
+    "country": ("Country", "País"),
+    "region": ("Region",),
+    "dma": ("DMA region",),
+    "platform": ("Platform", "Publisher platform"),
+    "placement": ("Placement", "Position"),
+    "device": ("Impression device", "Device platform"),
+    "hour": ("Time of day (ad account time zone)", "Time of day (viewer's time zone)"),
+}
+RESULT_TYPE = ("Result indicator", "Result type", "Result Type", "Indicador de resultado")
+OBJECTIVE = ("Objective", "Campaign objective")
+
+_SUMMARY = r"(?i)^(?:totals?|total results|results from \d+ .*|all)$"
+
+
+class MetaAdsFormat(Format):
+    name = "meta-ads"
+    label = "Meta Ads Manager export"
+    tables = ("ad_stats",)
+    required = (SPEND, CAMPAIGN + AD_SET + AD, DAY + START)
+
+    def detect(self, source: Source) -> float:
+        optional = (
+            IMPRESSIONS,
+            ("Reach",),
+            ("Results",),
+            RESULT_TYPE,
+            ("Cost per result",),
+            ("Frequency",),
+            ("CPM (cost per 1,000 impressions)",),
+            ("Link clicks", "Clicks (all)"),
+            END,
+        )
+        return A.best_score(source, self.required, optional)
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+
+        tables: list[pa.Table] = []
+        rejects: list[Reject] = []
+        notes: list[str] = []
+        rows_read = 0
+        for frame in source.frames:
+            if A.score(frame, self.required) == 0:
+                continue
+            table, rej, frame_notes = _read_frame(frame, ctx)
+            rows_read += frame.data.num_rows
+            tables.append(table)
+            rejects.extend(rej)
+            notes.extend(frame_notes)
+        out = {"ad_stats": A.concat(tables)} if tables else {}
+        return ReadResult(out, rows_read, rejects, list(dict.fromkeys(notes)))
+
+
+def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    rows = A.Rows(frame, "ad_stats", ctx)
+    rows.const("platform", ctx.platform or "meta")
+    names = {}
+    levels: list[tuple[str, A.Aliases]] = [("campaign", CAMPAIGN), ("ad_set", AD_SET), ("ad", AD)]
+    for target, aliases in levels:
+        names[target] = rows.text(target, aliases)
+    # the summary row: no name at any level (or 'Total'), in a file that has named rows
+    present = [v for v in names.values() if v is not None]
+    empty = np.ones(rows.n, dtype=bool)
+    for v in present:
+        blank = pc.or_(
+            pc.equal(v, "").fill_null(True), pc.match_substring_regex(v, _SUMMARY).fill_null(False)
+        )
+        empty &= blank.to_numpy(zero_copy_only=False).astype(bool)
+    if empty.any() and (~empty).any():
+        rows.skip_rows(empty, "Skipped {n} summary row{s} (totals of the rows below).")
+    elif empty.all() and rows.n:
+        rows.fail(empty, "no campaign, ad set or ad name")
+    account = rows.text("account", ACCOUNT)
+    if account is None:
+        rows.const("account", ctx.account or "")
+    elif ctx.account:
+        rows.const("account", ctx.account)
+    # dates: per day, or per reporting range
+    day = rows.date("date_start", DAY) if A.has(frame, DAY) else None
+    if day is not None:
+        rows.set("date_stop", day)
+    else:
+        rows.date("date_start", START)
+        stop = rows.date("date_stop", END)
+        if stop is None:
+            rows.set("date_stop", rows.values["date_start"])
+    rows.require("date_start", "date (Day or Reporting starts)")
+    rows.require("date_stop", "date (Reporting ends)")
+    # breakdown columns -> 'age=25-34;gender=female'
+    parts: list[pa.Array] = []
+    for key, aliases in BREAKDOWNS.items():
+        raw = rows.raw(aliases)
+        if raw is None:
+            continue
+        clean = pc.utf8_trim_whitespace(raw).fill_null("")
+        parts.append(
+            pc.if_else(pc.equal(clean, ""), "", pc.binary_join_element_wise(key, clean, "="))
+        )
+    if parts:
+        joined = pc.binary_join_element_wise(*parts, ";")
+        joined = pc.replace_substring_regex(joined, ";{2,}", ";")
+        rows.set("breakdown", pc.utf8_trim(joined, characters=";"))
+    else:
+        rows.const("breakdown", "")
+    # currency: a Currency column, else the suffix of the spend header, else the workspace's
+    currency = rows.text("currency", CURRENCY)
+    suffix = A.currency_suffix(frame, SPEND)
+    if currency is None:
+        rows.const("currency", suffix or ctx.currency)
+    else:
+        rows.set("currency", pc.if_else(pc.equal(currency, ""), suffix or ctx.currency, currency))
+    result_type = rows.text("result_type", RESULT_TYPE)
+    if result_type is not None:
+        rows.set("result_type", pc.if_else(pc.equal(result_type, ""), None, result_type))
+    rows.text("objective", OBJECTIVE)
+    for target, aliases in NUMBERS.items():
+        rows.number(target, aliases)
+    for target, aliases in PERCENTS.items():
+        rows.number(target, aliases, percent=True)
+    # zero-spend rows with no delivery are real days (kept); negative spend is not
+    spend = rows.values.get("spend")
+    if spend is not None:
+        negative = pc.less(spend, 0).fill_null(False).to_numpy(zero_copy_only=False)
+        rows.fail(negative, "negative amount spent")
+    table, rejects = rows.finish()
+    return table, rejects, rows.notes

@@ -1,0 +1,290 @@
+"""Meta Business Suite post exports (Facebook and Instagram) -> ``posts``.
+
+Two shapes:
+
+* the Business Suite content export (CSV): Post ID, Page/Account name,
+  Publish time, Post type, Permalink, Views (Impressions before 2025), Reach,
+  Reactions, Comments, Shares, Saves, Total clicks, Custom labels...; the
+  column set changes from month to month, so every column is optional except
+  the post id and the publish time.
+* the legacy "Facebook Insights Data Export (Post Level)" XLSX: a row of API
+  names (``post_impressions_unique:lifetime``) and a row of human labels
+  ("Lifetime Post Total Reach") above the data, in either order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from socialproof.ingest import _aliases as A
+from socialproof.ingest.base import (
+    Format,
+    ReadContext,
+    ReadResult,
+    Reject,
+    Source,
+    normalize_header,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame
+
+POST_ID = ("Post ID", "Post id", "ID de la publicación")
+PUBLISHED = ("Publish time", "Publish Time", "Hora de publicación", "Published", "Posted")
+ACCOUNT = ("Account username", "Page name", "Account name", "Nombre de la página")
+IG_MARKERS = ("Account username", "Account ID", "Saves", "Profile visits")
+FB_MARKERS = ("Page ID", "Page name", "Reactions, Comments and Shares")
+
+NUMBERS: dict[str, tuple[str, ...]] = {
+    "impressions": ("Impressions", "Impresiones"),
+    "reach": ("Reach", "Alcance"),
+    "views": ("Views", "Visualizaciones"),
+    "reactions": ("Reactions", "Likes", "Me gusta", "Reacciones"),
+    "comments": ("Comments", "Comentarios"),
+    "shares": ("Shares", "Veces que se compartió", "Compartidos"),
+    "saves": ("Saves", "Guardados"),
+    "clicks": ("Total clicks", "Clicks"),
+    "link_clicks": ("Link clicks",),
+    "profile_visits": ("Profile visits",),
+    "follows": ("Follows",),
+    "engagements": ("Reactions, Comments and Shares", "Interactions"),
+    "video_views": ("3-second video views", "Plays"),
+    "watch_time_s": ("Seconds viewed",),
+    "duration_s": ("Duration (sec)", "Duration (seconds)", "Duración (s)"),
+}
+TEXTS = {
+    "title": ("Title", "Título"),
+    "text": ("Description", "Caption", "Descripción", "Post Message", "Message"),
+    "permalink": ("Permalink", "Enlace permanente"),
+    "labels": ("Custom labels", "Etiquetas personalizadas"),
+}
+POST_TYPE = ("Post type", "Type", "Tipo de publicación")
+FUNDED = ("Funded content status",)
+
+_FORMATS = [
+    (r"reel", "reel"),
+    (r"carousel|album|carrusel", "carousel"),
+    (r"stor(y|ies)|historia", "story"),
+    (r"live|en vivo", "live"),
+    (r"video", "video"),
+    (r"photo|image|imagen|foto", "image"),
+    (r"link|enlace", "link"),
+    (r"text|status|estado", "text"),
+]
+
+# legacy Post Level export: API name and human label of each column
+LEGACY: dict[str, tuple[str, ...]] = {
+    "reach": ("post_impressions_unique:lifetime", "Lifetime Post Total Reach"),
+    "impressions": ("post_impressions:lifetime", "Lifetime Post Total Impressions"),
+    "engagements": ("post_engaged_users:lifetime", "Lifetime Engaged Users"),
+    "clicks": ("post_consumptions:lifetime", "Lifetime Post Consumptions"),
+    "video_views": ("post_video_views:lifetime", "Lifetime Post Total Video Views"),
+    "reactions": (
+        "post_story_adds_by_action_type:lifetime:like",
+        "Lifetime Talking About This (Post) by action type - like",
+    ),
+    "comments": (
+        "post_story_adds_by_action_type:lifetime:comment",
+        "Lifetime Talking About This (Post) by action type - comment",
+    ),
+    "shares": (
+        "post_story_adds_by_action_type:lifetime:share",
+        "Lifetime Talking About This (Post) by action type - share",
+    ),
+}
+
+
+def post_format(values: list[str | None]) -> list[str | None]:
+    out: list[str | None] = []
+    for v in values:
+        low = (v or "").strip().lower()
+        out.append(next((f for pat, f in _FORMATS if re.search(pat, low)), low or None))
+    return out
+
+
+class MetaPostsFormat(Format):
+    name = "meta-posts"
+    label = "Meta Business Suite posts export (Facebook / Instagram)"
+    tables = ("posts",)
+    required = (POST_ID, PUBLISHED)
+    kinds = ("csv", "xlsx", "xls")
+
+    def detect(self, source: Source) -> float:
+        optional = (
+            ("Permalink",),
+            POST_TYPE,
+            ("Reach",),
+            ("Views", "Impressions"),
+            ("Reactions", "Likes"),
+            ("Comments",),
+            ("Shares",),
+            ACCOUNT,
+            ("Custom labels",),
+            ("Duration (sec)",),
+        )
+        best = 0.0
+        for frame in source.frames:
+            if _legacy_labels(frame) is not None:
+                continue
+            s = A.score(frame, self.required, optional)
+            # Business Suite exports have a handful of these columns; one match is not enough
+            if s and sum(A.has(frame, g) for g in optional) < 3:
+                s = min(s, 0.45)
+            best = max(best, s)
+        return best
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        tables, rejects, notes, n = [], [], [], 0
+        for frame in source.frames:
+            if A.score(frame, self.required) == 0:
+                continue
+            t, r, nt = _read_suite(frame, ctx)
+            tables.append(t)
+            rejects.extend(r)
+            notes.extend(nt)
+            n += frame.data.num_rows
+        return ReadResult({"posts": A.concat(tables)} if tables else {}, n, rejects, notes)
+
+
+def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = A.Rows(frame, "posts", ctx)
+    rows.text("post_id", POST_ID)
+    rows.require("post_id", "post id")
+    rows.timestamp("published_at", PUBLISHED, epoch=True)
+    rows.require("published_at", "publish time")
+    account = rows.text("account", ACCOUNT)
+    if ctx.account or account is None:
+        rows.const("account", ctx.account or "")
+    for target, aliases in TEXTS.items():
+        rows.text(target, aliases)
+    ptype = rows.raw(POST_TYPE)
+    if ptype is not None:
+        rows.set("format", pa.array(post_format(ptype.to_pylist()), pa.string()))
+    # platform: Instagram post types start with 'IG ' and Instagram exports name an account
+    if ctx.platform:
+        rows.const("platform", ctx.platform)
+    else:
+        default = (
+            "instagram"
+            if sum(A.has(frame, (m,)) for m in IG_MARKERS)
+            > sum(A.has(frame, (m,)) for m in FB_MARKERS)
+            else "facebook"
+        )
+        if ptype is not None:
+            is_ig = pc.match_substring_regex(ptype, r"(?i)^\s*ig\b").fill_null(False)
+            permalink = rows.values.get("permalink")
+            if permalink is not None:
+                is_ig = pc.or_(
+                    is_ig, pc.match_substring(permalink, "instagram.com").fill_null(False)
+                )
+            rows.set("platform", pc.if_else(is_ig, "instagram", default))
+        else:
+            rows.const("platform", default)
+    for target, aliases in NUMBERS.items():
+        rows.number(target, aliases)
+    funded = rows.raw(FUNDED)
+    if funded is not None:
+        low = pc.utf8_lower(pc.utf8_trim_whitespace(funded))
+        paid = pc.match_substring_regex(low, r"boost|paid|promot|funded|ad\b")
+        rows.set("is_paid", pc.if_else(pc.equal(low, ""), None, paid))
+    table, rejects = rows.finish()
+    return table, rejects, rows.notes
+
+
+# --------------------------------------------------------------------------- legacy XLSX
+
+
+def _legacy_labels(frame: Frame) -> list[str] | None:
+    """The other name row of a legacy Post Level export, or None if this is not one."""
+    header_api = sum(":lifetime" in h for h in frame.header)
+    if frame.data.num_rows == 0:
+        return None
+    first = [str(v or "") for v in frame.data.slice(0, 1).to_pylist()[0].values()]
+    first_api = sum(":lifetime" in v for v in first)
+    if header_api >= 3 or first_api >= 3:
+        return first
+    return None
+
+
+class FacebookInsightsLegacyFormat(Format):
+    name = "facebook-insights-legacy"
+    label = "Facebook Insights Data Export (Post Level), legacy XLSX"
+    tables = ("posts",)
+    required = (("Post ID",), ("Posted", "created_time"))
+    kinds = ("xlsx", "xls", "csv")
+
+    def detect(self, source: Source) -> float:
+        for frame in source.frames:
+            other = _legacy_labels(frame)
+            if other is None:
+                continue
+            names = {normalize_header(n) for n in [*frame.header, *other]}
+            if "post id" in names or "post_id" in names:
+                return 0.95
+        return 0.0
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        tables, rejects, notes, n = [], [], [], 0
+        for frame in source.frames:
+            other = _legacy_labels(frame)
+            if other is None:
+                continue
+            t, r, nt = _read_legacy(frame, other, ctx)
+            tables.append(t)
+            rejects.extend(r)
+            notes.extend(nt)
+            n += frame.data.num_rows - 1
+            break  # the first sheet has the lifetime totals; the others break them down
+        return ReadResult({"posts": A.concat(tables)} if tables else {}, n, rejects, notes)
+
+
+def _read_legacy(
+    frame: Frame, other: list[str], ctx: ReadContext
+) -> tuple[pa.Table, list[Reject], list[str]]:
+    from socialproof.ingest.base import Frame as F
+
+    # rename each column to its human label when the header row holds API names
+    header_is_api = sum(":lifetime" in h for h in frame.header) >= 3
+    names = list(frame.header)
+    aliases = {h: (o if header_is_api else h) for h, o in zip(frame.header, other, strict=False)}
+    api_of = {h: (h if header_is_api else o) for h, o in zip(frame.header, other, strict=False)}
+    data = frame.data.slice(1)
+    lines = frame.line_numbers[1:] if frame.line_numbers else None
+    # columns renamed '<label>' with the API name kept reachable as a second alias table
+    renamed = [aliases.get(h) or h for h in names]
+    seen: dict[str, int] = {}
+    unique = []
+    for r in renamed:
+        seen[r] = seen.get(r, 0) + 1
+        unique.append(r if seen[r] == 1 else f"{r} ({seen[r]})")
+    sub = F(header=unique, data=data.rename_columns(unique), line_numbers=lines, sheet=frame.sheet)
+    rows = A.Rows(sub, "posts", ctx)
+    rows.const("platform", "facebook")
+    rows.text("post_id", ("Post ID", "post_id", "id"))
+    rows.require("post_id", "post id")
+    rows.timestamp("published_at", ("Posted", "created_time"))
+    rows.require("published_at", "publish time")
+    rows.text("permalink", ("Permalink",))
+    rows.text("text", ("Post Message", "message"))
+    ptype = rows.raw(("Type", "type"))
+    if ptype is not None:
+        import pyarrow as pa
+
+        rows.set("format", pa.array(post_format(ptype.to_pylist()), pa.string()))
+    rows.const("account", ctx.account or "")
+    label_by_api = {normalize_header(api_of[h]): u for h, u in zip(names, unique, strict=False)}
+    for target, (api, label) in LEGACY.items():
+        col = label_by_api.get(normalize_header(api))
+        rows.number(target, (col,) if col else (label,))
+    table, rejects = rows.finish()
+    return (
+        table,
+        rejects,
+        [*rows.notes, "Read the legacy Post Level export (lifetime totals sheet)."],
+    )
