@@ -12,7 +12,8 @@ BUILTIN: list[str] = [
     # platform formats
     "socialproof.ingest.meta_ads:MetaAdsFormat",
     "socialproof.ingest.meta_posts:MetaPostsFormat",
-    "socialproof.ingest.instagram_metrics:InstagramMetricFormat",
+    "socialproof.ingest.meta_posts:FacebookInsightsLegacyFormat",
+    "socialproof.ingest.meta_metric:MetaMetricFormat",
     "socialproof.ingest.tiktok:TikTokOverviewFormat",
     "socialproof.ingest.tiktok:TikTokFollowersFormat",
     "socialproof.ingest.tiktok:TikTokViewersFormat",

@@ -76,8 +76,14 @@ class ImportSummary:
             "inserted": self.inserted,
             "updated": self.updated,
             "rejected": self.rejected,
-            "rejects file": str(self.rejects_file) if self.rejects_file else "",
+            "rejects file": _short(self.rejects_file),
         }
+
+
+def _short(path: Path | None) -> str:
+    if path is None:
+        return ""
+    return f"{path.parent.name}/{path.name}"
 
 
 class _DryRun(Exception):
@@ -113,6 +119,8 @@ def import_paths(
 ) -> list[ImportSummary]:
     """Import files, folders (recursively) and .zip archives; one summary per file."""
     ctx = ctx or read_context(ws)
+    if ctx.mapping is not None and format is None:
+        format = "generic"
     summaries: list[ImportSummary] = []
     with tempfile.TemporaryDirectory(prefix="socialproof-import-") as tmp:
         members, missing = expand_paths([Path(p) for p in paths], Path(tmp))

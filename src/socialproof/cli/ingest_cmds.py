@@ -1,0 +1,122 @@
+"""``socialproof import``, ``socialproof imports`` and ``socialproof formats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from socialproof.cli._common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    emit,
+    info,
+    open_workspace,
+    progress,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_files)
+    app.command("imports")(imports)
+    app.command("formats")(formats)
+
+
+def import_files(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Export files, folders (read recursively) or .zip downloads."),
+    ],
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Force this export format (see 'socialproof formats'); default: detect.",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year for exports whose dates have none (TikTok).")
+    ] = None,
+    account: Annotated[str | None, typer.Option(help="Account name to record.")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Platform, for generic or ambiguous files.")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML column mapping for the generic importer (implies --format generic)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check everything; write nothing.")
+    ] = False,
+    output: Annotated[
+        OutputFormat, typer.Option("--output-format", help="Summary as a table, csv or json.")
+    ] = OutputFormat.table,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Import export files into the workspace (autodetects each file's format)."""
+    from socialproof.ingest.importer import import_paths, read_context
+
+    ws = open_workspace(workspace)
+    ctx = read_context(ws, year=year, account=account, platform=platform, mapping=mapping)
+    chosen = export_format or ("generic" if mapping is not None else None)
+    with progress() as bar:
+        task = bar.add_task("Importing", total=None)
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"Importing {name}"[:60])
+
+        summaries = import_paths(
+            ws, list(paths), format=chosen, ctx=ctx, dry_run=dry_run, progress=step
+        )
+    rows: list[dict[str, Any]] = [s.as_row() for s in summaries]
+    emit(rows, output, title="Import" + (" (dry run: nothing written)" if dry_run else ""))
+    for s in summaries:
+        for note in dict.fromkeys(s.notes):
+            info(f"note: {note}")
+        if s.error:
+            info(f"Error: {s.error}")
+    failed = [s for s in summaries if s.failed]
+    if failed:
+        raise typer.Exit(1)
+
+
+def imports(
+    fmt: FormatOption = OutputFormat.table,
+    export_format: Annotated[
+        str | None,
+        typer.Option("--only", help="Only imports of this export format (e.g. meta-ads)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """List what was imported: file, format, rows read and rejected, when."""
+    from socialproof.ingest.importer import list_imports
+
+    ws = open_workspace(workspace)
+    rows = list_imports(ws, format=export_format)
+    if not rows:
+        info("Nothing imported yet. Run 'socialproof import FILES'.")
+        return
+    emit(rows, fmt, title="Imports")
+
+
+def formats(fmt: FormatOption = OutputFormat.table) -> None:
+    """List the export formats socialproof can read (names for --format)."""
+    from socialproof.ingest.registry import registry
+
+    reg = registry()
+    rows = [
+        {
+            "name": f.name,
+            "format": f.label,
+            "files": ", ".join(f.kinds),
+            "tables": ", ".join(f.tables),
+        }
+        for f in reg.all()
+    ]
+    emit(rows, fmt, title="Formats")
+    for err in reg.load_errors:
+        info(f"note: a format plugin failed to load: {err}")

@@ -1,0 +1,223 @@
+"""The generic importer: any CSV/XLSX/JSON plus a YAML mapping to canonical columns.
+
+A mapping file names the canonical table, maps canonical columns to the
+file's columns and may fix constant values::
+
+    table: posts                 # posts, account_daily, ad_stats, messages, job_postings
+    columns:                     # canonical column: column in the file
+      post_id: ID
+      published_at: Posted on
+      impressions: Impr.
+    constants:                   # the same value for every row
+      platform: mastodon
+      account: acme
+    dayfirst: true               # optional: 03/04/2026 is 3 April
+    percent: [reported_engagement_rate]   # optional: columns written as 1.23 meaning 1.23 %
+
+Each value is parsed by the canonical column's type (numbers in any locale,
+dates in the platforms' formats); a cell that cannot be read rejects its row
+with the reason and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadInput, FileMissing, UsageError
+from socialproof.ingest._aliases import Rows, find
+from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_WRITABLE = ("posts", "account_daily", "ad_stats", "messages", "job_postings")
+
+
+@dataclass
+class Mapping:
+    table: str
+    columns: dict[str, str]
+    constants: dict[str, Any] = field(default_factory=dict)
+    dayfirst: bool | None = None
+    percent: tuple[str, ...] = ()
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file; every problem names the file and the fix."""
+    import yaml
+
+    from socialproof.workspace.schema import CANONICAL
+
+    if not path.exists():
+        raise FileMissing(f"The mapping file {path} does not exist.", hint="Check the path.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BadInput(f"{path} is not valid YAML: {first}.", hint="Fix the file.") from None
+    if not isinstance(raw, dict):
+        raise BadInput(f"{path}: expected 'table:' and 'columns:' keys.", hint=_EXAMPLE)
+    unknown = set(raw) - {"table", "columns", "constants", "dayfirst", "percent"}
+    if unknown:
+        raise BadInput(f"{path}: unknown key(s) {', '.join(sorted(unknown))}.", hint=_EXAMPLE)
+    table = str(raw.get("table", "")).strip()
+    if table not in _WRITABLE:
+        raise BadInput(
+            f"{path}: 'table' must be one of {', '.join(_WRITABLE)} (got {table or 'nothing'!r}).",
+            hint=_EXAMPLE,
+        )
+    spec = CANONICAL[table]
+    columns = raw.get("columns") or {}
+    constants = raw.get("constants") or {}
+    if not isinstance(columns, dict) or not isinstance(constants, dict):
+        raise BadInput(f"{path}: 'columns' and 'constants' must be mappings.", hint=_EXAMPLE)
+    for name in list(columns) + list(constants):
+        if name not in spec.columns or name == "import_id":
+            raise BadInput(
+                f"{path}: {name!r} is not a column of {table}.",
+                hint=f"Columns of {table}: {', '.join(c for c in spec.columns if c != 'import_id')}.",
+            )
+    percent = raw.get("percent") or []
+    if isinstance(percent, str):
+        percent = [percent]
+    dayfirst = raw.get("dayfirst")
+    return Mapping(
+        table=table,
+        columns={str(k): str(v) for k, v in columns.items()},
+        constants=dict(constants),
+        dayfirst=None if dayfirst is None else bool(dayfirst),
+        percent=tuple(str(p) for p in percent),
+    )
+
+
+_EXAMPLE = (
+    "Example:\n  table: posts\n  columns:\n    post_id: ID\n    published_at: Date\n"
+    "  constants:\n    platform: mastodon"
+)
+
+
+class GenericFormat(Format):
+    """Any table with a --mapping file (never detected on its own)."""
+
+    name = "generic"
+    label = "Generic table with a YAML column mapping"
+    tables = _WRITABLE
+    kinds = ("csv", "xlsx", "xls", "json", "jsonl")
+
+    def detect(self, source: Source) -> float:
+        return 0.0  # only on request: --format generic or --mapping
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        if ctx.mapping is None:
+            raise UsageError(
+                "The generic format needs a mapping file.",
+                hint="Pass --mapping map.yaml (see 'socialproof import --help').",
+            )
+        mapping = load_mapping(Path(ctx.mapping))
+        frame = _frame_for(source, mapping)
+        return read_mapped(frame, mapping, ctx)
+
+
+def _frame_for(source: Source, mapping: Mapping) -> Frame:
+    best: Frame | None = None
+    best_missing: list[str] = []
+    for frame in source.frames:
+        missing = [c for c in mapping.columns.values() if find(frame, (c,)) is None]
+        if not missing:
+            return frame
+        if best is None or len(missing) < len(best_missing):
+            best, best_missing = frame, missing
+    if best is None:
+        raise BadInput(f"{source.display_name} has no table to map.", hint="Check the file.")
+    raise BadInput(
+        f"{source.display_name} lacks the mapped column(s): {', '.join(best_missing)}.",
+        hint=f"Its columns are: {', '.join(best.header[:20])}. Fix the mapping file.",
+    )
+
+
+def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
+    import numpy as np
+    import pyarrow as pa
+
+    from socialproof.workspace.schema import CANONICAL
+
+    spec = CANONICAL[mapping.table]
+    rows = Rows(frame, mapping.table, ctx)
+    date_kw: dict[str, Any] = {}
+    if mapping.dayfirst is not None:
+        date_kw["dayfirst"] = mapping.dayfirst
+    if ctx.year is not None:
+        date_kw["year"] = ctx.year
+    for target, column in mapping.columns.items():
+        kind = spec.columns[target]
+        aliases = (column,)
+        if kind in ("BIGINT", "DOUBLE"):
+            rows.number(target, aliases, percent=target in mapping.percent)
+        elif kind == "TIMESTAMP":
+            rows.timestamp(target, aliases, **date_kw)
+        elif kind == "DATE":
+            rows.date(target, aliases, **date_kw)
+        elif kind == "BOOLEAN":
+            rows.boolean(target, aliases)
+        else:
+            rows.text(target, aliases)
+    constants = dict(mapping.constants)
+    if ctx.platform and "platform" in spec.columns and "platform" not in mapping.columns:
+        constants.setdefault("platform", ctx.platform)
+    if ctx.account and "account" in spec.columns and "account" not in mapping.columns:
+        constants["account"] = ctx.account
+    for target, value in constants.items():
+        rows.set(target, _constant(value, spec.columns[target], rows.n))
+    missing_keys = [
+        k
+        for k in spec.key
+        if k not in mapping.columns and k not in constants and spec.columns[k] != "VARCHAR"
+    ]
+    if missing_keys:
+        raise BadInput(
+            f"The mapping does not give {', '.join(missing_keys)}, part of the key of "
+            f"{mapping.table} ({', '.join(spec.key)}).",
+            hint="Map a column to it or set it under 'constants'.",
+        )
+    for key in spec.key:
+        if spec.columns[key] != "VARCHAR" and key in rows.values:
+            rows.require(key, key.replace("_", " "))
+    for key in ("post_id", "message_id", "posting_id"):
+        if key in spec.key:
+            rows.require(key, key.replace("_", " "))
+    table, rejects = rows.finish()
+    lines = frame.line_numbers
+    if lines is not None and len(lines) == rows.n:
+        kept = np.asarray(lines, dtype=np.int64)[~rows.bad & ~rows.skip]
+        table = table.append_column(LINE_COLUMN, pa.array(kept, pa.int64()))
+    return ReadResult(
+        tables={mapping.table: table},
+        rows_read=rows.n,
+        rejects=rejects,
+        notes=list(dict.fromkeys(rows.notes)),
+    )
+
+
+def _constant(value: Any, kind: str, n: int) -> pa.Array:
+    import pyarrow as pa
+
+    from socialproof.ingest.parse import parse_bools, parse_dates, parse_numbers, parse_timestamps
+
+    text = [None if value is None else str(value)] * n
+    if kind in ("BIGINT", "DOUBLE"):
+        parsed = parse_numbers(text[:1])
+    elif kind == "TIMESTAMP":
+        parsed = parse_timestamps(text[:1])
+    elif kind == "DATE":
+        parsed = parse_dates(text[:1])
+    elif kind == "BOOLEAN":
+        parsed = parse_bools(text[:1])
+    else:
+        return pa.array(text, pa.string())
+    if parsed.invalid.any():
+        raise BadInput(
+            f"The constant {value!r} is not a valid {kind.lower()}.", hint="Fix the mapping."
+        )
+    return pa.repeat(parsed.values[0], n)  # type: ignore[attr-defined,no-any-return]

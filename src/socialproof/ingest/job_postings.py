@@ -1,0 +1,318 @@
+"""Job postings: CSV / JSON / JSON Lines tables, and Markdown or HTML files with front matter.
+
+Job boards publish postings as tables (one row each) or as one file per
+posting with YAML (``---``) or TOML (``+++``) front matter above the body.
+Salary stays free text here ("$55,000 - $65,000/year"); the market module
+extracts facts from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadExport
+from socialproof.ingest._aliases import Rows, find
+from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_ID = ("posting_id", "job_id", "job id", "id", "requisition_id", "reference")
+_TITLE = ("title", "job_title", "job title", "business title", "position", "role")
+_COMPANY = (
+    "company",
+    "companyname",
+    "company_name",
+    "organization",
+    "organisation",
+    "employer",
+    "agency",
+    "hiring_organization",
+)
+_LOCATION = ("location", "work location", "job_location", "city", "locations")
+_SALARY = ("salary", "salary_text", "compensation", "pay", "salary range", "wage")
+_SAL_FROM = ("salary range from", "salary_min", "min_salary")
+_SAL_TO = ("salary range to", "salary_max", "max_salary")
+_SAL_FREQ = ("salary frequency", "pay_period", "salary_period")
+_TYPE = (
+    "employment_type",
+    "employment type",
+    "jobtype",
+    "job_type",
+    "type",
+    "full-time/part-time indicator",
+    "a_job_type",
+)
+_POSTED = (
+    "posted_at",
+    "date_posted",
+    "posting date",
+    "posted",
+    "date",
+    "published",
+    "created_at",
+    "timestamp",
+    "sort_date",
+    "listed_at",
+)
+_URL = ("url", "link", "job_url", "applyurl", "apply_url", "permalink")
+_BODY = (
+    "body",
+    "description",
+    "job description",
+    "body_markdown",
+    "text",
+    "content",
+    "summary",
+    "details",
+)
+_SOURCE = ("source", "host", "board", "site")
+
+_FRONT = re.compile(r"\A\ufeff?\s*(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n\1[ \t]*(?:\r?\n|\Z)", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """(front matter, body) of a Markdown/HTML file, or None when it has none."""
+    match = _FRONT.match(text)
+    if not match:
+        return None
+    fence, block = match.group(1), match.group(2)
+    try:
+        if fence == "+++":
+            import tomllib
+
+            meta: Any = tomllib.loads(block)
+        else:
+            import yaml
+
+            meta = yaml.safe_load(block) or {}
+    except Exception as exc:  # YAML and TOML raise their own error classes
+        raise BadExport(
+            f"The front matter is not valid {'TOML' if fence == '+++' else 'YAML'}: "
+            f"{str(exc).splitlines()[0]}.",
+            hint="Fix the block between the fences at the top of the file.",
+        ) from None
+    if not isinstance(meta, dict):
+        return None
+    return {str(k): v for k, v in meta.items()}, text[match.end() :]
+
+
+def _norm_keys(meta: dict[str, Any]) -> dict[str, Any]:
+    from socialproof.ingest.base import normalize_header
+
+    return {normalize_header(k): v for k, v in meta.items()}
+
+
+def _pick(meta: dict[str, Any], aliases: tuple[str, ...]) -> Any:
+    for alias in aliases:
+        if alias in meta and meta[alias] not in (None, ""):
+            return meta[alias]
+    return None
+
+
+class JobPostingsFormat(Format):
+    """Job postings from boards: tables, or one Markdown/HTML file per posting."""
+
+    name = "job-postings"
+    label = "Job postings (CSV, JSON Lines, Markdown/HTML with front matter)"
+    tables = ("job_postings",)
+    required = (_TITLE, _BODY, _COMPANY)
+    kinds = ("csv", "xlsx", "xls", "json", "jsonl", "markdown", "html")
+
+    def detect(self, source: Source) -> float:
+        if source.kind in ("markdown", "html"):
+            split = split_front_matter(source.text or "") if source.text else None
+            if split is None:
+                return 0.0
+            meta = _norm_keys(split[0])
+            if _pick(meta, _TITLE) is None:
+                return 0.0
+            hits = sum(_pick(meta, g) is not None for g in (_COMPANY, _SALARY, _LOCATION, _TYPE))
+            return 0.5 + 0.12 * hits if hits else 0.2
+        best = 0.0
+        for frame in source.frames:
+            if find(frame, _TITLE) is None or find(frame, _BODY) is None:
+                continue
+            hits = sum(
+                find(frame, g) is not None
+                for g in (_COMPANY, _SALARY + _SAL_FROM, _LOCATION, _TYPE, _URL)
+            )
+            if hits >= 2:
+                best = max(best, 0.55 + 0.08 * hits)
+        return best
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        if source.kind in ("markdown", "html"):
+            return self._read_document(source, ctx)
+        frame = max(
+            source.frames,
+            key=lambda f: sum(find(f, g) is not None for g in (_TITLE, _BODY, _COMPANY, _SALARY)),
+        )
+        return self._read_frame(frame, source, ctx)
+
+    # -- tables ------------------------------------------------------------------
+    def _read_frame(self, frame: Frame, source: Source, ctx: ReadContext) -> ReadResult:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        rows = Rows(frame, "job_postings", ctx)
+        title = rows.text("title", _TITLE)
+        company = rows.text("company", _COMPANY)
+        rows.text("location", _LOCATION)
+        salary = rows.text("salary_text", _SALARY)
+        if salary is None:
+            salary = _salary_from_range(rows)
+            if salary is not None:
+                rows.set("salary_text", salary)
+        rows.text("employment_type", _TYPE)
+        rows.date("posted_at", _POSTED)
+        url = rows.text("url", _URL)
+        body = rows.text("body", _BODY)
+        src = rows.text("source", _SOURCE)
+        if src is None:
+            rows.const("source", source.display_name.rsplit("/", 1)[-1])
+        given = rows.text("posting_id", _ID)
+        rows.require("title", "job title")
+        ids = _posting_ids(given, title, company, url, body, rows.n)
+        rows.set("posting_id", ids)
+        table, rejects = rows.finish()
+        lines = frame.line_numbers
+        if lines is not None and len(lines) == rows.n:
+            kept = np.asarray(lines, dtype=np.int64)[~rows.bad & ~rows.skip]
+            table = table.append_column(LINE_COLUMN, pa.array(kept, pa.int64()))
+        _ = pc
+        return ReadResult(
+            tables={"job_postings": table},
+            rows_read=rows.n,
+            rejects=rejects,
+            notes=list(dict.fromkeys(rows.notes)),
+        )
+
+    # -- documents --------------------------------------------------------------
+    def _read_document(self, source: Source, ctx: ReadContext) -> ReadResult:
+        import pyarrow as pa
+
+        from socialproof.ingest.parse import parse_dates
+
+        split = split_front_matter(source.text or "")
+        if split is None:
+            raise BadExport(
+                f"{source.display_name} has no front matter (a block between '---' lines at "
+                "the top with title, company, ...).",
+                hint="Add one, or import the posting as a CSV row.",
+            )
+        meta, body = split
+        meta = _norm_keys(meta)
+        if source.kind == "html" or body.lstrip().startswith("<"):
+            body = _html_text(body)
+
+        def text(aliases: tuple[str, ...]) -> str | None:
+            value = _pick(meta, aliases)
+            if value is None:
+                return None
+            if isinstance(value, list):
+                return ", ".join(str(v) for v in value)
+            return str(value).strip()
+
+        title = text(_TITLE)
+        if not title:
+            raise BadExport(
+                f"{source.display_name}: the front matter has no title.",
+                hint="Add 'title: ...' to the front matter.",
+            )
+        posted_raw = _pick(meta, _POSTED)
+        posted = parse_dates([None if posted_raw is None else str(posted_raw)])
+        notes = list(posted.notes)
+        if posted.invalid.any():
+            notes.append(f"{source.display_name}: the date {posted_raw!r} could not be read.")
+        company, url = text(_COMPANY), text(_URL)
+        given = text(_ID)
+        posting_id = given or _hash_id(title, company or "", url or "", body[:500])
+        row = {
+            "posting_id": posting_id,
+            "source": text(_SOURCE) or source.display_name.rsplit("/", 1)[-1],
+            "title": title,
+            "company": company,
+            "location": text(_LOCATION),
+            "salary_text": text(_SALARY),
+            "employment_type": text(_TYPE),
+            "posted_at": posted.values[0].as_py(),
+            "url": url,
+            "body": body.strip(),
+            LINE_COLUMN: 1,
+        }
+        table = pa.Table.from_pylist([row]).cast(
+            pa.schema(
+                [
+                    (
+                        k,
+                        pa.date32()
+                        if k == "posted_at"
+                        else pa.int64()
+                        if k == LINE_COLUMN
+                        else pa.string(),
+                    )
+                    for k in row
+                ]
+            )
+        )
+        return ReadResult(tables={"job_postings": table}, rows_read=1, notes=notes)
+
+
+def _salary_from_range(rows: Rows) -> pa.Array | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    low, high = rows.raw(_SAL_FROM), rows.raw(_SAL_TO)
+    if low is None and high is None:
+        return None
+    freq = rows.raw(_SAL_FREQ)
+    empty = pa.array([""] * rows.n, pa.string())
+    low = pc.utf8_trim_whitespace(low) if low is not None else empty
+    high = pc.utf8_trim_whitespace(high) if high is not None else empty
+    text = pc.binary_join_element_wise(low, high, " - ")
+    text = pc.if_else(pc.equal(high, ""), low, text)
+    text = pc.if_else(pc.equal(low, ""), high, text)
+    if freq is not None:
+        with_freq = pc.binary_join_element_wise(text, pc.utf8_trim_whitespace(freq), " / ")
+        text = pc.if_else(pc.equal(pc.utf8_trim_whitespace(freq), ""), text, with_freq)
+    return text
+
+
+def _hash_id(*parts: str) -> str:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False)
+    return "jp-" + digest.hexdigest()[:16]
+
+
+def _posting_ids(
+    given: pa.Array | None,
+    title: pa.Array | None,
+    company: pa.Array | None,
+    url: pa.Array | None,
+    body: pa.Array | None,
+    n: int,
+) -> pa.Array:
+    """The posting's own id where it has one, else a stable hash of what identifies it."""
+    import pyarrow as pa
+
+    def values(arr: pa.Array | None) -> list[str]:
+        return [v or "" for v in arr.to_pylist()] if arr is not None else [""] * n
+
+    ids = values(given)
+    t, c, u, b = values(title), values(company), values(url), values(body)
+    out = [ids[i] if ids[i] else _hash_id(t[i], c[i], u[i], b[i][:500]) for i in range(n)]
+    return pa.array(out, pa.string())
+
+
+def _html_text(html: str) -> str:
+    import html as html_mod
+
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h[1-6]>", "\n", text)
+    text = _TAG.sub(" ", text)
+    text = html_mod.unescape(text)
+    return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n\n", text)).strip()
