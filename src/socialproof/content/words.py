@@ -1,0 +1,122 @@
+"""Split run-together words (``socialmediatips`` -> social media tips) with a word list.
+
+The list (``data/wordlist_en.txt``, built by ``scripts/build_wordlist.py``) holds word
+frequencies; the most probable split wins (a unigram model, as in Norvig's
+"Natural Language Corpus Data", 2009). Words not in the list make a split fail, so
+the linter only offers a CamelCase fix it can stand behind.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+WORDLIST = Path(__file__).resolve().parent.parent / "data" / "wordlist_en.txt"
+_MAX_WORD = 24
+
+
+@cache
+def _costs() -> dict[str, float]:
+    counts: dict[str, int] = {}
+    with WORDLIST.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            word, _, count = line.rstrip("\n").partition("\t")
+            if word and count.isdigit():
+                counts[word] = int(count)
+    total = float(sum(counts.values())) or 1.0
+    # Very short words are cheap in any corpus and make odd splits; charge them extra.
+    return {
+        w: math.log(total / c)
+        + (
+            4.0
+            if len(w) <= 2
+            and w
+            not in (
+                "a",
+                "i",
+                "of",
+                "to",
+                "in",
+                "on",
+                "my",
+                "we",
+                "me",
+                "at",
+                "by",
+                "up",
+                "go",
+                "no",
+                "is",
+                "it",
+                "be",
+                "do",
+                "so",
+                "us",
+                "or",
+                "an",
+                "as",
+            )
+            else 0.0
+        )
+        for w, c in counts.items()
+    }
+
+
+def split_words(text: str) -> list[str] | None:
+    """The most probable split of a lower-case run of letters, or None when none fits."""
+    s = text.lower()
+    if not s.isalpha():
+        return None
+    costs = _costs()
+    n = len(s)
+    best: list[float] = [0.0] + [math.inf] * n
+    back: list[int] = [0] * (n + 1)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_WORD), end):
+            cost = costs.get(s[start:end])
+            if cost is None or best[start] == math.inf:
+                continue
+            total = best[start] + cost
+            if total < best[end]:
+                best[end] = total
+                back[end] = start
+    if best[n] == math.inf:
+        return None
+    words: list[str] = []
+    end = n
+    while end > 0:
+        start = back[end]
+        words.append(s[start:end])
+        end = start
+    return words[::-1]
+
+
+def camel_case(tag: str) -> str | None:
+    """``socialmediatips`` -> ``SocialMediaTips``; digits kept; None when no split is found.
+
+    Only all-lower-case (or all-upper-case) tags are changed: a tag with mixed case
+    already shows its words.
+    """
+    body = tag.lstrip("#")
+    letters = "".join(ch for ch in body if ch.isalpha())
+    if not letters or not (letters.islower() or letters.isupper()):
+        return None
+    out: list[str] = []
+    chunk = ""
+    for ch in body + "\0":
+        if ch.isalpha():
+            chunk += ch
+            continue
+        if chunk:
+            words = split_words(chunk)
+            if words is None:
+                return None
+            out.append("".join(w[:1].upper() + w[1:] for w in words))
+            chunk = ""
+        if ch != "\0":
+            out.append(ch)
+    result = "".join(out)
+    return result if result != body else None

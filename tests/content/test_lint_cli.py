@@ -1,0 +1,62 @@
+"""``socialproof lint`` end to end: exit codes, formats, --fix, no workspace needed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+DATA = Path(__file__).parent.parent / "data" / "content"
+
+
+def test_lint_text_without_workspace(cli, tmp_path):
+    res = cli(
+        "lint", "--text", "Follow us #socialmediatips", "--platform", "instagram", cwd=tmp_path
+    )
+    assert res.exit_code == 0, res
+    assert "<text>:1:11: warning a11y.hashtag-camelcase" in res.stdout
+    assert "#SocialMediaTips" in res.stdout
+
+
+def test_lint_exit_codes(cli, tmp_path):
+    assert cli("lint", str(DATA / "clean.md"), cwd=tmp_path).exit_code == 0
+    res = cli("lint", str(DATA / "problems.md"), cwd=tmp_path)
+    assert res.exit_code == 1
+    assert "error finance.promissory" in res.stdout
+    assert cli("lint", "--format", "yaml", "--text", "x", "-p", "x", cwd=tmp_path).exit_code == 2
+    assert cli("lint", "--text", "x", cwd=tmp_path).exit_code == 2
+
+
+def test_lint_json_and_sarif(cli, tmp_path):
+    res = cli("lint", str(DATA / "problems.md"), "--format", "json", cwd=tmp_path)
+    rows = json.loads(res.stdout)
+    assert {"path", "line", "column", "rule", "severity", "message"} <= set(rows[0])
+    out = tmp_path / "lint.sarif"
+    res = cli("lint", str(DATA / "problems.md"), "-f", "sarif", "-o", str(out), cwd=tmp_path)
+    assert res.exit_code == 1
+    assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_lint_fix_on_file(cli, tmp_path):
+    target = tmp_path / "p.md"
+    shutil.copy(DATA / "problems.md", target)
+    res = cli("lint", str(target), "--fix", cwd=tmp_path)
+    assert "Applied 3 safe fixes" in res.stderr
+    assert "a11y.hashtag-camelcase" not in res.stdout
+    assert "#ad Save" in target.read_text()
+
+
+def test_lint_workspace_content_and_missing_platform(cli, workspace):
+    (workspace.root / "content" / "a.md").write_text("---\nstatus: draft\n---\nhello\n")
+    res = cli("lint", cwd=workspace.root)
+    assert res.exit_code == 1
+    assert "has no platform" in res.stderr and "instagram" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_lint_rules_file_with_bad_regex(cli, tmp_path):
+    res = cli(
+        "lint", "--text", "x", "-p", "x", "--rules", str(DATA / "bad_regex.yaml"), cwd=tmp_path
+    )
+    assert res.exit_code == 1
+    assert "broken.unclosed" in res.stderr and "malformed regular expression" in res.stderr

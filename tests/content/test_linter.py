@@ -1,0 +1,255 @@
+"""The post linter: rules as data, precise spans, waivers, fixes, SARIF."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socialproof.content.fix import apply_fixes, fixed_text
+from socialproof.content.linter import exit_code, format_text, lint_targets
+from socialproof.content.posts import load_post, parse_post
+from socialproof.content.rules import builtin_rules, load_rules, parse_pack
+from socialproof.content.sarif import to_sarif
+from socialproof.errors import BadInput, UsageError
+
+DATA = Path(__file__).parent.parent / "data" / "content"
+
+
+def _by_rule(results):
+    out: dict[str, list] = {}
+    for r in results:
+        for f in r.findings:
+            out.setdefault(f.rule_id, []).append(f)
+    return out
+
+
+def test_every_packaged_rule_has_source_message_and_a_known_check():
+    rules = builtin_rules()
+    assert len(rules) >= 30
+    assert len({r.id for r in rules}) == len(rules)
+    packs = {r.pack for r in rules}
+    assert {"platform", "accessibility", "disclosure", "regulated", "privacy", "voice"} <= packs
+    for r in rules:
+        assert r.source and r.message and r.severity in ("error", "warning", "info")
+
+
+def test_problem_post_findings_have_precise_spans():
+    results, _ = lint_targets([DATA / "problems.md"])
+    found = _by_rule(results)
+    assert found["a11y.alt-text"][0].line == 9
+    assert found["a11y.alt-text-prefix"][0].line == 10
+    assert found["a11y.video-captions"][0].line == 12
+    assert found["platform.video-length"][0].line == 12
+    promise = found["finance.promissory"][0]
+    assert (promise.line, promise.column) == (15, 22)
+    assert "guaranteed returns" in promise.message
+    assert "finance.risk-statement" in found
+    early = found["disclosure.early"][0]
+    assert (early.line, early.column, early.end_column) == (16, 28, 31)
+    assert early.fixable
+    tags = [f.message for f in found["a11y.hashtag-camelcase"]]
+    assert any("#CoffeeLovers" in m for m in tags) and any("#SavingMoney" in m for m in tags)
+    assert exit_code(results) == 1
+
+
+def test_industry_scope_only_applies_to_that_industry():
+    text = "Guaranteed returns on your savings!"
+    finance, _ = lint_targets([], text=text, platform="x", industry="finance")
+    general, _ = lint_targets([], text=text, platform="x", industry="general")
+    assert "finance.promissory" in _by_rule(finance)
+    assert "finance.promissory" not in _by_rule(general)
+
+
+def test_clean_post_passes():
+    results, _ = lint_targets([DATA / "clean.md"])
+    assert [f.rule_id for f in results[0].active] == []
+    assert exit_code(results) == 0
+
+
+def test_waived_rule_keeps_its_reason_and_does_not_fail():
+    results, _ = lint_targets([DATA / "waived.md"])
+    waived = [f for f in results[0].findings if f.waived]
+    assert [f.rule_id for f in waived] == ["privacy.email"]
+    assert "support address" in waived[0].waived
+    text = "\n".join(format_text(results))
+    assert "waived privacy.email" in text and "support address" in text
+
+
+def test_waiver_without_reason_is_rejected():
+    raw = "---\nplatform: x\nlint:\n  disable:\n    privacy.email: ''\n---\nhi\n"
+    with pytest.raises(BadInput, match="needs a reason"):
+        parse_post(raw)
+
+
+def test_platform_limits_come_from_the_data_file():
+    long = "a" * 290
+    results, _ = lint_targets([], text=long, platform="x")
+    f = _by_rule(results)["platform.characters"][0]
+    assert "290" in f.message and "280" in f.message
+    assert f.column == 281  # the first character past the limit
+    ok, _ = lint_targets([], text=long, platform="linkedin")
+    assert "platform.characters" not in _by_rule(ok)
+
+
+def test_x_counts_links_as_23_characters():
+    link = "https://example.com/" + "x" * 100
+    results, _ = lint_targets([], text="b" * 200 + " " + link, platform="x")
+    assert "platform.characters" not in _by_rule(results)
+
+
+def test_hashtag_limit_span_starts_at_first_extra_tag():
+    tags = " ".join(f"#Tag{i}" for i in range(32))
+    results, _ = lint_targets([], text=tags, platform="instagram")
+    f = _by_rule(results)["platform.hashtags"][0]
+    assert "32" in f.message
+    assert f.column == tags.index("#Tag30") + 1
+
+
+def test_accessibility_checks():
+    text = "🔥 one\n🔥 two\nOur ☕ is HOT TODAY. [click here](https://x.example)"
+    found = _by_rule(lint_targets([], text=text, platform="facebook")[0])
+    assert len(found["a11y.emoji-bullets"]) == 2
+    assert found["a11y.emoji-placement"][0].line == 3
+    assert found["a11y.all-caps"][0].message.startswith("'HOT TODAY'")
+    assert "a11y.link-text" in found
+    assert "a11y.emoji-count" in found
+
+
+def test_acronyms_and_camelcase_are_not_flagged():
+    found = _by_rule(
+        lint_targets([], text="Our FAQ covers ROAS. #SocialMediaTips", platform="x")[0]
+    )
+    assert "a11y.all-caps" not in found and "a11y.hashtag-camelcase" not in found
+
+
+def test_disclosure_early_is_fine_and_vague_tags_are_flagged():
+    ok = _by_rule(lint_targets([], text="#ad Our new mug is here.", platform="instagram")[0])
+    assert "disclosure.early" not in ok
+    late = "x" * 200 + " #sponsored"
+    found = _by_rule(lint_targets([], text=late, platform="instagram")[0])
+    assert "after the first 125 characters" in found["disclosure.early"][0].message
+    vague = _by_rule(lint_targets([], text="Loving these shoes #spon", platform="x")[0])
+    assert "disclosure.vague-tag" in vague
+
+
+def test_sponsored_without_disclosure_is_an_error_and_fixable():
+    raw = "---\nplatform: x\nsponsored: true\n---\nLove my new shoes.\n"
+    post = parse_post(raw)
+    rules = load_rules()
+    from socialproof.content.linter import lint_post
+
+    res = lint_post(post, rules)
+    missing = [f for f in res.findings if f.rule_id == "disclosure.missing"]
+    assert missing and missing[0].line == 3
+    body, count = fixed_text(res)
+    assert body.startswith("#ad Love my new shoes.")
+    assert count == 1
+
+
+def test_health_and_legal_claims():
+    health = _by_rule(
+        lint_targets([], text="Our tea cures headaches.", platform="x", industry="health")[0]
+    )
+    assert "health.benefit-without-risk" in health
+    with_risk = _by_rule(
+        lint_targets(
+            [],
+            text="Our tea relieves headaches. Side effects: nausea. Talk to your doctor.",
+            platform="x",
+            industry="health",
+        )[0]
+    )
+    assert "health.benefit-without-risk" not in with_risk
+    legal = _by_rule(
+        lint_targets([], text="We will win your case.", platform="x", industry="legal")[0]
+    )
+    assert "legal.outcome-guarantee" in legal
+
+
+def test_brand_voice_from_settings(workspace):
+    workspace.settings.voice.banned_terms = ["cheap"]
+    workspace.settings.voice.preferred_terms = {"customers": "members"}
+    workspace.settings.voice.tone = "formal"
+    results, _ = lint_targets(
+        [], text="Cheap deals for customers!! lol", platform="x", ws=workspace
+    )
+    found = _by_rule(results)
+    assert found["voice.banned"][0].column == 1
+    assert "members" in found["voice.preferred"][0].message
+    assert {f.message.split("'")[1] for f in found["voice.tone"]} == {"!!", "lol"}
+
+
+def test_fix_rewrites_file_and_keeps_front_matter(tmp_path):
+    target = tmp_path / "p.md"
+    shutil.copy(DATA / "problems.md", target)
+    results, _ = lint_targets([target])
+    assert apply_fixes(results[0]) == 3
+    text = target.read_text()
+    assert text.startswith("---\nplatform: instagram\n")
+    body = text.split("---\n", 2)[2]
+    assert body.startswith("#ad Save for coffee")
+    assert "#CoffeeLovers #SavingMoney #budgeting" in body
+    after, _ = lint_targets([target])
+    left = _by_rule(after)
+    assert "disclosure.early" not in left and "a11y.hashtag-camelcase" not in left
+    assert "finance.promissory" in left  # not a safe fix
+
+
+def test_malformed_regex_names_the_rule():
+    with pytest.raises(BadInput, match=r"broken\.unclosed.*malformed regular expression"):
+        load_rules([DATA / "bad_regex.yaml"])
+
+
+def test_unknown_check_and_missing_fields_are_reported():
+    with pytest.raises(BadInput, match="unknown check 'nope'"):
+        parse_pack(
+            "rules:\n - {id: a.b, check: nope, severity: error, message: m, source: s}\n",
+            source="t.yaml",
+        )
+    with pytest.raises(BadInput, match="lacks source"):
+        parse_pack(
+            "rules:\n - {id: a.b, check: pattern, severity: error, message: m}\n", source="t.yaml"
+        )
+
+
+def test_extra_rules_pack_with_platform_scope():
+    results, _ = lint_targets(
+        [], text="Team synergy!", platform="linkedin", extra_rules=[DATA / "extra_rules.yaml"]
+    )
+    assert "house.no-synergy" in _by_rule(results)
+    results, _ = lint_targets(
+        [], text="Team synergy!", platform="x", extra_rules=[DATA / "extra_rules.yaml"]
+    )
+    assert "house.no-synergy" not in _by_rule(results)
+
+
+def test_text_needs_platform_and_unknown_platform_lists_known():
+    with pytest.raises(UsageError, match="--platform"):
+        lint_targets([], text="hello")
+    with pytest.raises(BadInput, match="instagram"):
+        lint_targets([], text="hello", platform="myspace")
+
+
+def test_sarif_structure():
+    results, rules = lint_targets([DATA / "problems.md", DATA / "waived.md"])
+    doc = json.loads(json.dumps(to_sarif(results, rules)))
+    assert doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"]
+    run = doc["runs"][0]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for res in run["results"]:
+        assert res["level"] in ("error", "warning", "note")
+        assert ids[res["ruleIndex"]] == res["ruleId"]
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    suppressed = [r for r in run["results"] if "suppressions" in r]
+    assert suppressed[0]["suppressions"][0]["kind"] == "inSource"
+
+
+def test_load_post_positions_map_to_file_lines():
+    post = load_post(DATA / "clean.md")
+    assert post.body_line == 9
+    assert post.position(0) == (9, 1)
+    assert post.position(post.text.index("#CardamomBun")) == (10, 1)

@@ -1,0 +1,83 @@
+"""Parsing content/*.md: front matter, positions, and every kind of bad input."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from socialproof.content.posts import load_post, parse_post
+from socialproof.errors import BadInput
+
+
+def test_publish_at_forms():
+    zone = parse_post("---\nplatform: x\npublish_at: 2026-03-02 09:00 Europe/Berlin\n---\nhi\n")
+    assert zone.publish_at == datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    offset = parse_post("---\nplatform: x\npublish_at: 2026-03-02T09:00:00+01:00\n---\nhi\n")
+    assert offset.publish_at is not None and offset.publish_at.utcoffset().total_seconds() == 3600
+    assert zone.notes == [] and offset.notes == []
+
+
+def test_publish_at_without_timezone_uses_workspace_zone_and_says_so():
+    post = parse_post(
+        "---\nplatform: x\npublish_at: 2026-03-02 09:00\n---\nhi\n", default_tz="America/New_York"
+    )
+    assert post.publish_at is not None
+    assert post.publish_at.tzinfo == ZoneInfo("America/New_York")
+    assert "no timezone" in post.notes[0] and "America/New_York" in post.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("front", "match"),
+    [
+        ("platform: myspace", r"<text>:2: unknown platform 'myspace'.*instagram"),
+        ("platform: x\npublish_at: 2026-03-02", "date but no time"),
+        ("platform: x\npublish_at: tomorrow", "cannot read publish_at"),
+        ("platform: x\npublish_at: 2026-03-02 09:00 Mars/Olympus", "unknown timezone"),
+        ("platform: x\nstatus: done", "unknown status 'done'"),
+        ("platform: x\nassets: img.jpg", "assets must be a list"),
+        ("platform: x\nassets:\n  - image: ../../etc/passwd", "outside"),
+        ("platform: x\nindustry: crypto", "unknown industry"),
+        ("- a\n- b", "must be 'key: value'"),
+    ],
+)
+def test_bad_front_matter(front, match):
+    with pytest.raises(BadInput, match=match):
+        parse_post(f"---\n{front}\n---\nhi\n")
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path):
+    path = tmp_path / "p.md"
+    path.write_text("---\nplatform: x\ntitle: [unclosed\nauthor: Sam\n---\nhi\n")
+    with pytest.raises(BadInput, match=r"p\.md:\d+: malformed front matter"):
+        load_post(path)
+
+
+def test_unclosed_front_matter(tmp_path):
+    with pytest.raises(BadInput, match="never ends"):
+        parse_post("---\nplatform: x\nhi\n")
+
+
+def test_asset_path_escaping_workspace_is_rejected(workspace):
+    raw = "---\nplatform: x\nassets:\n  - image: ../outside.jpg\n    alt: x\n---\nhi\n"
+    with pytest.raises(BadInput, match="outside the workspace"):
+        parse_post(raw, ws=workspace)
+
+
+def test_no_front_matter_is_plain_text():
+    post = parse_post("just text\nline two\n")
+    assert post.platform is None and post.body_line == 1
+    assert post.position(len("just text\n")) == (2, 1)
+
+
+def test_content_hash_ignores_status_only():
+    a = parse_post("---\nplatform: x\nstatus: draft\n---\nhi\n")
+    b = parse_post("---\nplatform: x\nstatus: approved\n---\nhi\n")
+    c = parse_post("---\nplatform: x\nstatus: draft\n---\nhi!\n")
+    assert a.content_hash == b.content_hash != c.content_hash
+
+
+def test_crlf_and_bom_are_accepted():
+    post = parse_post("\ufeff---\r\nplatform: x\r\n---\r\nhi\r\n")
+    assert post.platform == "x" and post.text == "hi\n"
