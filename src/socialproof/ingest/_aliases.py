@@ -118,17 +118,19 @@ class Rows:
         self.notes: list[str] = []
         self.used: set[str] = set()
         self._decimal: str | None = None
+        self._decimal_known = False
 
     @property
-    def decimal(self) -> str:
-        """The file's decimal separator, from the cells that prove one (first 2,000 rows)."""
-        if self._decimal is None:
+    def decimal(self) -> str | None:
+        """The file's decimal separator from the cells that prove one (first 2,000 rows)."""
+        if not self._decimal_known:
             comma = dot = 0
             sample = self.frame.data.slice(0, 2000)
             for name in sample.column_names:
                 c, d = decimal_votes(sample.column(name))
                 comma, dot = comma + c, dot + d
-            self._decimal = "," if comma > dot else "."
+            self._decimal = None if comma == dot else ("," if comma > dot else ".")
+            self._decimal_known = True
         return self._decimal
 
     # -- raw access -----------------------------------------------------------
@@ -180,7 +182,7 @@ class Rows:
         if integer and scale == 1.0:
             parsed = parse_integers(raw, percent=percent, default_decimal=dec)
         else:
-            parsed = parse_numbers(raw, percent=percent, default_decimal=dec)
+            parsed = parse_numbers(raw, percent=percent, default_decimal=dec or ".")
         self._fail_cells(parsed.invalid, name, raw, "a number")
         values = parsed.values
         if scale != 1.0:

@@ -251,13 +251,36 @@ def parse_numbers(
     return Parsed(values, np.asarray(invalid, dtype=bool))
 
 
-def parse_integers(column: Any, **kwargs: Any) -> Parsed:
-    """Counts as int64: like :func:`parse_numbers`, non-whole values are invalid."""
+def parse_integers(
+    column: Any,
+    *,
+    percent: bool = False,
+    decimal: str | None = None,
+    default_decimal: str | None = None,
+) -> Parsed:
+    """Counts as int64: like :func:`parse_numbers`, non-whole values are invalid.
+
+    Where the column cannot tell its decimal separator and no
+    ``default_decimal`` is given, a count written '12.000' is twelve thousand
+    (a count with three decimals is implausible), and '12,000' likewise.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parsed = parse_numbers(column, **kwargs)
+    if decimal is None and default_decimal is None:
+        arr = to_string_array(column)
+        core, _, _, _ = _number_core(arr)
+        comma, dot = _votes(core)
+        if comma == dot:
+            dot_groups = pc.any(pc.match_substring_regex(core, _THOUSANDS_DOT)).as_py()
+            comma_groups = pc.any(pc.match_substring_regex(core, _THOUSANDS_COMMA)).as_py()
+            if dot_groups and not comma_groups:
+                decimal = ","
+        column = arr
+    parsed = parse_numbers(
+        column, percent=percent, decimal=decimal, default_decimal=default_decimal or "."
+    )
     vals = parsed.values
     rounded = pc.round(vals)
     whole = pc.less_equal(pc.abs(pc.subtract(vals, rounded)), 1e-6).fill_null(True)
@@ -499,10 +522,13 @@ def _parse_stamps(
                 start = pd.Timestamp(year_range[0])
                 p = p.where(p >= start, p + pd.DateOffset(years=1))
             elif year is None:
-                this_year = dt.datetime.now(dt.UTC).year
-                p = p + pd.DateOffset(years=this_year - base_year)
+                # the most recent past: this year, or last year for dates still ahead
+                today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
+                p = p + pd.DateOffset(years=today.year - base_year)
+                p = p.where(p <= today + pd.Timedelta(days=1), p - pd.DateOffset(years=1))
                 notes.append(
-                    f"Dates without a year were taken as {this_year}; pass --year if that is wrong."
+                    "Dates without a year were taken as the most recent past ones "
+                    f"(up to {today:%Y-%m-%d}); pass --year if that is wrong."
                 )
             full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
             full[m] = p.astype("datetime64[us]")

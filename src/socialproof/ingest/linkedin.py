@@ -1,0 +1,229 @@
+"""LinkedIn page analytics exports (XLS/XLSX) -> ``posts`` and ``account_daily``.
+
+A LinkedIn page export is a workbook whose sheets each start with a
+description row above the header (the machinery keeps it in
+``Frame.title_lines``):
+
+* content ("All posts"): Post title (older: Update title), Post link, Post type,
+  Posted by, Created date, Impressions, Views, Clicks, Click through rate (CTR),
+  Likes, Comments, Reposts (Shares), Follows, Engagement rate, Content Type;
+* metric sheets ("Metrics", "Visitor metrics"): Date plus columns with
+  (organic) / (sponsored) / (total) suffixes, stored as daily series
+  (``impressions_organic``, ``impressions`` for the total...);
+* followers ("New followers"): Date, Sponsored / Organic / Auto-invited /
+  Total followers (new followers per day).
+
+Demographic sheets (location, job function, seniority...) have no dates and
+are listed in the notes, not stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from socialproof.ingest import _aliases as A
+from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame
+
+TITLE = ("Post title", "Update title", "Título de la publicación")
+LINK = ("Post link", "Update link", "Enlace de la publicación")
+CREATED = ("Created date", "Date", "Fecha de creación", "Posted date")
+DATE = ("Date", "Fecha")
+POST_NUMBERS: dict[str, A.Aliases] = {
+    "impressions": ("Impressions", "Impresiones"),
+    "views": ("Views (excluding off-site video views)", "Views", "Video views"),
+    "clicks": ("Clicks", "Clics"),
+    "reactions": ("Likes", "Reactions", "Recomendaciones"),
+    "comments": ("Comments", "Comentarios"),
+    "shares": ("Reposts", "Shares", "Veces compartido"),
+    "follows": ("Follows", "Seguimientos"),
+}
+POST_TEXTS: dict[str, A.Aliases] = {
+    "campaign": ("Campaign name", "Nombre de la campaña"),
+}
+POSTED_BY = ("Posted by", "Published by", "Publicado por")
+POST_TYPE = ("Content Type", "Content type", "Post type")
+PAID = ("Post type",)  # 'Organic' / 'Sponsored'
+ENGAGEMENT_RATE = ("Engagement rate", "Tasa de interacción")
+SUFFIX = re.compile(r"\((organic|sponsored|total|orgánico|patrocinado)\)\s*$", re.IGNORECASE)
+FOLLOWERS: dict[str, A.Aliases] = {
+    "follower_change": ("Total followers", "Total de seguidores"),
+    "follower_change_organic": ("Organic followers", "Seguidores orgánicos"),
+    "follower_change_sponsored": ("Sponsored followers", "Seguidores patrocinados"),
+    "follower_change_auto_invited": ("Auto-invited followers",),
+}
+
+
+def _is_content(frame: Frame) -> bool:
+    return A.has(frame, TITLE + LINK) and A.has(frame, CREATED) and A.has(frame, ("Impressions",))
+
+
+def _metric_columns(frame: Frame) -> dict[str, str]:
+    """Daily metric sheet columns -> metric names ('Impressions (organic)' -> impressions_organic)."""
+    if not A.has(frame, DATE):
+        return {}
+    out: dict[str, str] = {}
+    for h in frame.header:
+        m = SUFFIX.search(h)
+        if m:
+            base = A.snake(SUFFIX.sub("", h))
+            kind = {"orgánico": "organic", "patrocinado": "sponsored"}.get(
+                m.group(1).lower(), m.group(1).lower()
+            )
+            out[h] = base if kind == "total" else f"{base}_{kind}"
+    return out
+
+
+def _is_followers(frame: Frame) -> bool:
+    return A.has(frame, DATE) and sum(A.has(frame, a) for a in FOLLOWERS.values()) >= 2
+
+
+def _post_id(links: list[str | None], titles: list[str | None]) -> list[str | None]:
+    out: list[str | None] = []
+    for link, title in zip(links, titles, strict=True):
+        m = re.search(r"urn:li:(?:activity|ugcPost|share):(\d+)", link or "")
+        if m:
+            out.append(m.group(1))
+        elif link and link.strip():
+            out.append(link.strip())
+        else:
+            out.append(title.strip() if title and title.strip() else None)
+    return out
+
+
+class LinkedInContentFormat(Format):
+    name = "linkedin"
+    label = "LinkedIn page analytics export (content, metrics, followers)"
+    tables = ("posts", "account_daily")
+    required = (TITLE + LINK, CREATED, ("Impressions",))
+    kinds = ("xls", "xlsx", "csv")
+
+    def detect(self, source: Source) -> float:
+        best = 0.0
+        for frame in source.frames:
+            if _is_content(frame):
+                optional = (
+                    ENGAGEMENT_RATE,
+                    POSTED_BY,
+                    ("Click through rate (CTR)",),
+                    POST_TYPE,
+                    LINK,
+                )
+                s = A.score(frame, self.required, optional)
+                links = A.find(frame, LINK)
+                if links is not None:
+                    sample = " ".join(
+                        str(v) for v in frame.data.column(links).slice(0, 20).to_pylist()
+                    )
+                    if "linkedin.com" in sample:
+                        s = max(s, 0.95)
+                best = max(best, s)
+            elif len(_metric_columns(frame)) >= 3:
+                best = max(best, 0.85)
+            elif _is_followers(frame):
+                best = max(best, 0.8)
+        return best
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        posts: list[pa.Table] = []
+        daily: list[pa.Table] = []
+        rejects: list[Reject] = []
+        notes: list[str] = []
+        skipped: list[str] = []
+        n = 0
+        for frame in source.frames:
+            if _is_content(frame):
+                t, r, nt = _read_content(frame, ctx)
+                posts.append(t)
+            elif (cols := _metric_columns(frame)) and len(cols) >= 3:
+                metrics: dict[str, A.Aliases] = {m: (h,) for h, m in cols.items()}
+                t, r, nt, _ = A.to_long(
+                    frame,
+                    ctx,
+                    platform="linkedin",
+                    date_aliases=DATE,
+                    metrics=metrics,
+                    account=ctx.account or "",
+                )
+                if t.num_columns:
+                    daily.append(t)
+            elif _is_followers(frame):
+                t, r, nt, _ = A.to_long(
+                    frame,
+                    ctx,
+                    platform="linkedin",
+                    date_aliases=DATE,
+                    metrics=FOLLOWERS,
+                    account=ctx.account or "",
+                )
+                if t.num_columns:
+                    daily.append(t)
+            else:
+                skipped.append(frame.sheet or f"section {frame.section + 1}")
+                continue
+            n += frame.data.num_rows
+            rejects.extend(r)
+            notes.extend(nt)
+        if skipped:
+            notes.append(
+                f"Sheets without daily or per-post data were not stored: {', '.join(skipped)}."
+            )
+        tables: dict[str, pa.Table] = {}
+        if posts:
+            tables["posts"] = A.concat(posts)
+        if daily:
+            tables["account_daily"] = A.concat(daily)
+        return ReadResult(tables, n, rejects, list(dict.fromkeys(notes)))
+
+
+def _read_content(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = A.Rows(frame, "posts", ctx)
+    rows.const("platform", "linkedin")
+    title = rows.text("title", TITLE)
+    link = rows.text("permalink", LINK)
+    if title is not None:
+        rows.set("text", title)
+    n = rows.n
+    rows.set(
+        "post_id",
+        pa.array(
+            _post_id(
+                link.to_pylist() if link is not None else [None] * n,
+                title.to_pylist() if title is not None else [None] * n,
+            ),
+            pa.string(),
+        ),
+    )
+    rows.require("post_id", "post link or title")
+    rows.timestamp("published_at", CREATED)
+    rows.require("published_at", "created date")
+    if ctx.account:
+        rows.const("account", ctx.account)
+    else:
+        rows.const("account", "")
+    ctype = rows.raw(POST_TYPE)
+    if ctype is not None:
+        from socialproof.ingest.meta_posts import post_format
+
+        rows.set("format", pa.array(post_format(ctype.to_pylist()), pa.string()))
+    kind = rows.raw(("Post type",))
+    if kind is not None and A.find(frame, ("Content Type",)) is not None:
+        low = pc.utf8_lower(pc.utf8_trim_whitespace(kind))
+        paid = pc.match_substring_regex(low, "sponsor|paid|promot")
+        rows.set("is_paid", pc.if_else(pc.equal(low, ""), None, paid))
+    for target, aliases in POST_TEXTS.items():
+        rows.text(target, aliases)
+    for target, aliases in POST_NUMBERS.items():
+        rows.number(target, aliases)
+    # LinkedIn writes engagement rate as a fraction (0.0523), or with a % sign
+    rows.number("reported_engagement_rate", ENGAGEMENT_RATE)
+    table, rejects = rows.finish()
+    return table, rejects, rows.notes

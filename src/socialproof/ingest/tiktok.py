@@ -1,0 +1,262 @@
+"""TikTok Studio exports (CSV or XLSX) -> ``account_daily`` and ``posts``.
+
+Overview (Date, Video Views, Profile Views, Likes, Comments, Shares),
+FollowerHistory (Date, Followers, Difference in followers from previous day),
+Viewers (Date, Total Viewers, New Viewers, Returning Viewers) and Content (one
+row per video). Files are often localised (Spanish aliases below) and renamed
+by their owners, so they are recognised by their columns only.
+
+Dates have no year ("August 31"). The year comes from ``ReadContext.year``,
+else from a date range in the file name or title (a hint for the year only,
+never used to recognise the file), else the current year, with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from socialproof.ingest import _aliases as A
+from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame
+
+DATE = ("Date", "Fecha", "Data", "Datum")
+
+OVERVIEW: dict[str, A.Aliases] = {
+    "views": (
+        "Video Views",
+        "Video views",
+        "Visualizaciones de videos",
+        "Visualizaciones de vídeos",
+    ),
+    "profile_views": (
+        "Profile Views",
+        "Profile views",
+        "Visualizaciones del perfil",
+        "Visitas al perfil",
+    ),
+    "likes": ("Likes", "Me gusta"),
+    "comments": ("Comments", "Comentarios"),
+    "shares": ("Shares", "Veces compartido", "Compartidos", "Compartido"),
+    "reached_audience": ("Reached audience", "Audiencia alcanzada"),
+}
+FOLLOWERS: dict[str, A.Aliases] = {
+    "followers": ("Followers", "Seguidores"),
+    "follower_change": (
+        "Difference in followers from previous day",
+        "Diferencia de seguidores respecto al día anterior",
+        "Diferencia de seguidores con respecto al día anterior",
+    ),
+}
+VIEWERS: dict[str, A.Aliases] = {
+    "viewers": ("Total Viewers", "Total viewers", "Espectadores totales"),
+    "new_viewers": ("New Viewers", "New viewers", "Espectadores nuevos"),
+    "returning_viewers": ("Returning Viewers", "Returning viewers", "Espectadores recurrentes"),
+}
+CONTENT_TITLE = ("Video title", "Título del video", "Título del vídeo")
+CONTENT_LINK = ("Video link", "Enlace del video", "Enlace del vídeo")
+CONTENT_TIME = ("Post time", "Hora de publicación", "Fecha de publicación", "Time")
+CONTENT_NUMBERS: dict[str, A.Aliases] = {
+    "views": ("Total views", "Visualizaciones totales", "Views"),
+    "reactions": ("Total likes", "Total de me gusta", "Me gusta totales", "Likes"),
+    "comments": ("Total comments", "Total de comentarios", "Comentarios totales", "Comments"),
+    "shares": (
+        "Total shares",
+        "Total de veces compartido",
+        "Veces compartido totales",
+        "Shares",
+    ),
+    "saves": ("Total saves", "Guardados totales", "Favorites"),
+    "reach": ("Reached audience", "Audiencia alcanzada"),
+    "watch_time_s": ("Total play time (s)", "Total time watched (s)"),
+    "duration_s": ("Duration (s)", "Video duration", "Duración"),
+}
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+)
+_YEARLESS = re.compile(
+    rf"(?i)^\s*(?:\d{{1,2}}\s+(?:de\s+)?(?:{_MONTHS})|(?:{_MONTHS})\.?\s+\d{{1,2}})\s*$"
+)
+
+
+def year_hint(source: Source, frame: Frame | None = None) -> tuple[dt.date, dt.date] | None:
+    """A date range written in the file name or a title line (for the YEAR only)."""
+    texts = [source.path.name, source.display_name]
+    if frame is not None:
+        texts.extend(frame.title_lines)
+    for text in texts:
+        found = re.findall(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})", text)
+        days = []
+        for y, m, d in found:
+            try:
+                days.append(dt.date(int(y), int(m), int(d)))
+            except ValueError:
+                continue
+        if days:
+            return min(days), max(days)
+        years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", text)
+        if years:
+            return dt.date(int(min(years)), 1, 1), dt.date(int(max(years)), 12, 31)
+    return None
+
+
+def _date_kw(source: Source, frame: Frame, ctx: ReadContext) -> tuple[dict[str, Any], list[str]]:
+    """Year handling for a frame whose dates may lack a year."""
+    col = A.find(frame, DATE) or A.find(frame, CONTENT_TIME)
+    if col is None:
+        return {}, []
+    sample = [v for v in frame.data.column(col).slice(0, 50).to_pylist() if v]
+    if not any(_YEARLESS.match(str(v)) for v in sample):
+        return {}, []
+    if ctx.year is not None:
+        return {"year": ctx.year}, []
+    hint = year_hint(source, frame)
+    if hint is not None:
+        return {"year_range": hint}, [
+            f"Dates without a year were placed in {hint[0]:%Y-%m-%d}..{hint[1]:%Y-%m-%d}, "
+            "the range in the file name; pass --year if that is wrong."
+        ]
+    return {}, []  # parse falls back to the current year and says so
+
+
+def _daily_score(frame: Frame, metrics: dict[str, A.Aliases], need: int) -> float:
+    if not A.has(frame, DATE):
+        return 0.0
+    found = sum(A.has(frame, a) for a in metrics.values())
+    if found < need:
+        return 0.0
+    extra = len({A.snake(h) for h in frame.header}) - 1 - found
+    return max(0.5, min(0.95, 0.7 + 0.25 * found / len(metrics) - 0.05 * max(extra, 0)))
+
+
+class _TikTokDaily(Format):
+    tables = ("account_daily",)
+    metrics: ClassVar[dict[str, A.Aliases]]
+    need: ClassVar[int]
+
+    def detect(self, source: Source) -> float:
+        return max((_daily_score(f, self.metrics, self.need) for f in source.frames), default=0.0)
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        tables: list[pa.Table] = []
+        rejects: list[Reject] = []
+        notes: list[str] = []
+        n = 0
+        for frame in source.frames:
+            if _daily_score(frame, self.metrics, self.need) == 0:
+                continue
+            kw, year_notes = _date_kw(source, frame, ctx)
+            t, r, nt, _ = A.to_long(
+                frame,
+                ctx,
+                platform="tiktok",
+                date_aliases=DATE,
+                metrics=self.metrics,
+                account=ctx.account or "",
+                date_kw=kw,
+            )
+            n += frame.data.num_rows
+            if t.num_columns:
+                tables.append(t)
+            rejects.extend(r)
+            notes.extend(year_notes + nt)
+        out = {"account_daily": A.concat(tables)} if tables else {}
+        return ReadResult(out, n, rejects, list(dict.fromkeys(notes)))
+
+
+class TikTokOverviewFormat(_TikTokDaily):
+    name = "tiktok-overview"
+    label = "TikTok Studio Overview (daily views, profile views, likes, comments, shares)"
+    required = (DATE, OVERVIEW["views"], OVERVIEW["profile_views"])
+    metrics = OVERVIEW
+    need = 3
+
+
+class TikTokFollowersFormat(_TikTokDaily):
+    name = "tiktok-followers"
+    label = "TikTok Studio FollowerHistory (daily followers)"
+    required = (DATE, FOLLOWERS["followers"])
+    metrics = FOLLOWERS
+    need = 2  # 'Date, Followers' alone is too generic; the 'Difference' column makes it TikTok's
+
+
+class TikTokViewersFormat(_TikTokDaily):
+    name = "tiktok-viewers"
+    label = "TikTok Studio Viewers (daily total, new and returning viewers)"
+    required = (DATE, VIEWERS["viewers"])
+    metrics = VIEWERS
+    need = 2
+
+
+class TikTokContentFormat(Format):
+    name = "tiktok-content"
+    label = "TikTok Studio Content (one row per video)"
+    tables = ("posts",)
+    required = (CONTENT_TITLE + CONTENT_LINK, CONTENT_NUMBERS["views"], CONTENT_TIME)
+
+    def detect(self, source: Source) -> float:
+        optional = (
+            CONTENT_LINK,
+            CONTENT_TITLE,
+            CONTENT_NUMBERS["reactions"],
+            CONTENT_NUMBERS["shares"],
+        )
+        best = 0.0
+        for frame in source.frames:
+            s = A.score(frame, self.required, optional)
+            link = A.find(frame, CONTENT_LINK)
+            if s and link is not None:
+                sample = " ".join(
+                    str(v) for v in frame.data.column(link).slice(0, 20).to_pylist() if v
+                )
+                if "tiktok.com" in sample:
+                    s = max(s, 0.95)
+            best = max(best, s)
+        return best
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        import pyarrow.compute as pc
+
+        tables: list[pa.Table] = []
+        rejects: list[Reject] = []
+        notes: list[str] = []
+        n = 0
+        for frame in source.frames:
+            if A.score(frame, self.required) == 0:
+                continue
+            rows = A.Rows(frame, "posts", ctx)
+            rows.const("platform", "tiktok")
+            rows.const("account", ctx.account or "")
+            rows.const("format", "video")
+            link = rows.text("permalink", CONTENT_LINK)
+            title = rows.text("title", CONTENT_TITLE)
+            if link is not None:
+                vid = pc.extract_regex(link, r"/video/(?P<id>\d+)")
+                ids = pc.struct_field(vid, "id")
+                rows.set("post_id", pc.coalesce(ids, link))
+            elif title is not None:
+                rows.set("post_id", title)
+                notes.append("No video links in the file: videos are identified by their titles.")
+            if title is not None:
+                rows.set("text", title)
+            kw, year_notes = _date_kw(source, frame, ctx)
+            rows.timestamp("published_at", CONTENT_TIME, **kw)
+            rows.require("post_id", "video link or title")
+            rows.require("published_at", "post time")
+            for target, aliases in CONTENT_NUMBERS.items():
+                rows.number(target, aliases)
+            t, r = rows.finish()
+            tables.append(t)
+            rejects.extend(r)
+            notes.extend(year_notes + rows.notes)
+            n += frame.data.num_rows
+        return ReadResult(
+            {"posts": A.concat(tables)} if tables else {}, n, rejects, list(dict.fromkeys(notes))
+        )
