@@ -293,3 +293,27 @@ def test_split_by_platform_and_channel(workspace: Any, insert: Any) -> None:
     assert by_channel["dm"]["response_rate"] == 1.0
     assert by_channel["comment"]["response_rate"] == 0.0
     assert {row["platform"] for row in r.by_platform} == {"x", "instagram"}
+
+
+def test_reply_from_a_later_export_joins_its_thread(workspace: Any, insert: Any) -> None:
+    """The importer names threads per file; a reply imported later follows its link."""
+    insert("messages", [msg("1", "ann", "2026-03-02 10:00", thread_id="1")])
+    insert("messages", [msg("2", "@acme", "2026-03-02 10:40", "1", thread_id="2")])
+    t = run(workspace).threads
+    assert list(t["thread_key"]) == ["1"]
+    assert t.loc[0, "first_response_s"] == 2400
+
+
+def test_reddit_comments_on_a_post_are_one_thread_not_partial(workspace: Any, insert: Any) -> None:
+    rows = [
+        msg("c1", "ann", "2026-03-02 10:00", "p1", thread_id="p1", post_id="p1", platform="reddit"),
+        msg("c2", "bob", "2026-03-02 10:05", "p1", thread_id="p1", post_id="p1", platform="reddit"),
+        msg(
+            "c3", "@acme", "2026-03-02 11:00", "c2", thread_id="p1", post_id="p1", platform="reddit"
+        ),
+    ]
+    insert("messages", rows)
+    r = run(workspace)
+    assert list(r.threads["thread_key"]) == ["p1"]
+    assert r.threads.loc[0, "first_response_s"] == 3600
+    assert not bool(r.threads.loc[0, "partial"])

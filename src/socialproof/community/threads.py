@@ -147,13 +147,21 @@ def messages_expr(con: ibis.BaseBackend, ws: Workspace, scope: Scope) -> ir.Tabl
     j = t.left_join(parents, [t.platform == parents.platform, t.parent_id == parents.p_id])
     j = j.drop(*(c for c in j.columns if c.endswith("_right")))
     return j.mutate(
-        missing_parent=j.parent_id.notnull() & j.p_id.isnull(),
+        missing_parent=j.parent_id.notnull()
+        & j.p_id.isnull()
+        & (j.parent_id != j.post_id.fill_null("")),
         clock_anomaly=j.p_id.notnull() & (j.created_at < j.parent_created),
     ).drop("p_id")
 
 
 def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
-    """Resolve thread roots by pointer jumping over reply links when thread_id is missing."""
+    """Thread of every message: follow reply links to the root (pointer jumping).
+
+    The root's ``thread_id`` names the thread when the importer set one, else the
+    root's message id. Following links across the whole workspace (not one file)
+    joins replies that arrived in a later export to their thread. Returns None
+    when there are no reply links and every message has a thread id.
+    """
     import ibis
     import numpy as np
     import pandas as pd
@@ -161,8 +169,10 @@ def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
 
     from socialproof.workspace import engine
 
-    missing = t.thread_id.isnull() | (t.thread_id == "")
-    if int(scalar(missing.sum()) or 0) == 0:
+    missing = (t.thread_id.isnull() | (t.thread_id == "")).sum()
+    links = t.parent_id.notnull().sum()
+    counts = engine.execute(t.aggregate(missing=missing, links=links))
+    if int(counts["missing"].iloc[0] or 0) == 0 and int(counts["links"].iloc[0] or 0) == 0:
         return None
     df = engine.execute(t.select("platform", "message_id", "parent_id", "thread_id"))
     n = len(df)
@@ -172,7 +182,7 @@ def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
     par = index.get_indexer(pd.Index(parent.where(df["parent_id"].notna(), "\x00")))
     has_tid = df["thread_id"].notna() & (df["thread_id"] != "")
     self_idx = np.arange(n)
-    ptr = np.where((par < 0) | has_tid.to_numpy(), self_idx, par)
+    ptr = np.where(par < 0, self_idx, par)
     for _ in range(MAX_DEPTH_STEPS):
         nxt = ptr[ptr]
         if np.array_equal(nxt, ptr):
