@@ -6,14 +6,13 @@ import json
 from datetime import date, datetime
 
 import pytest
-from ads_fixture import meta_rows, post
 
 from socialproof.campaigns.report import campaign_report, post_report
 from socialproof.errors import NoData, UsageError
 
 
-def test_campaign_totals_by_campaign(workspace, insert) -> None:
-    rows = meta_rows()
+def test_campaign_totals_by_campaign(workspace, insert, meta_rows) -> None:
+    rows = list(meta_rows)
     insert("ad_stats", rows)
     res = campaign_report(workspace, by="campaign")
     got = res.frame.set_index("campaign")
@@ -29,16 +28,16 @@ def test_campaign_totals_by_campaign(workspace, insert) -> None:
     assert set(got.index) == {"Spring Sale", "Retarget", "Lead gen B2B"}
 
 
-def test_by_day_and_since_until(workspace, insert) -> None:
-    insert("ad_stats", meta_rows())
+def test_by_day_and_since_until(workspace, insert, meta_rows) -> None:
+    insert("ad_stats", meta_rows)
     res = campaign_report(workspace, by="campaign,day", since="2026-03-03", until="2026-03-03")
     assert list(res.frame.columns[:2]) == ["day", "campaign"]
     assert {str(d) for d in res.frame["day"]} == {"2026-03-03"}
     assert set(res.frame["campaign"]) == {"Spring Sale", "Retarget"}
 
 
-def test_range_rows_not_double_counted_with_daily(workspace, insert) -> None:
-    rows = meta_rows()
+def test_range_rows_not_double_counted_with_daily(workspace, insert, meta_rows) -> None:
+    rows = list(meta_rows)
     retarget = [r for r in rows if r["campaign"] == "Retarget"]
     total = dict(
         retarget[0],
@@ -51,8 +50,8 @@ def test_range_rows_not_double_counted_with_daily(workspace, insert) -> None:
     assert res.frame.iloc[0]["spend"] == pytest.approx(total["spend"])
 
 
-def test_breakdown_rows_not_double_counted(workspace, insert) -> None:
-    base = meta_rows()[0]
+def test_breakdown_rows_not_double_counted(workspace, insert, meta_rows) -> None:
+    base = meta_rows[0]
     split = [dict(base, breakdown=f"gender={g}", spend=base["spend"] / 2) for g in ("f", "m")]
     insert("ad_stats", [base, *split])
     res = campaign_report(workspace, by="ad")
@@ -61,8 +60,8 @@ def test_breakdown_rows_not_double_counted(workspace, insert) -> None:
     assert "" in set(by_breakdown.frame["breakdown"])
 
 
-def test_mixed_currencies_reported_per_currency_or_converted(workspace, insert) -> None:
-    rows = meta_rows()[:2]
+def test_mixed_currencies_reported_per_currency_or_converted(workspace, insert, meta_rows) -> None:
+    rows = list(meta_rows)[:2]
     rows[1] = dict(rows[1], currency="EUR")
     insert("ad_stats", rows)
     res = campaign_report(workspace, by="campaign")
@@ -75,8 +74,8 @@ def test_mixed_currencies_reported_per_currency_or_converted(workspace, insert) 
         campaign_report(workspace, by="campaign", rates={"GBP": 1.2})
 
 
-def test_negative_and_missing_spend_are_noted(workspace, insert) -> None:
-    rows = meta_rows()[:3]
+def test_negative_and_missing_spend_are_noted(workspace, insert, meta_rows) -> None:
+    rows = list(meta_rows)[:3]
     rows[1] = dict(rows[1], spend=-5.0)
     rows[2] = dict(rows[2], spend=None)
     insert("ad_stats", rows)
@@ -85,22 +84,22 @@ def test_negative_and_missing_spend_are_noted(workspace, insert) -> None:
     assert "negative spend" in text and "no spend" in text
 
 
-def test_mixed_result_types_noted(workspace, insert) -> None:
-    insert("ad_stats", meta_rows())
+def test_mixed_result_types_noted(workspace, insert, meta_rows) -> None:
+    insert("ad_stats", meta_rows)
     res = campaign_report(workspace, by="platform")
     assert any("result_type" in n for n in res.notes)
     res2 = campaign_report(workspace, by="platform,result_type")
     assert not any("different types" in n for n in res2.notes)
 
 
-def test_post_report_ranks_by_kpi(workspace, insert) -> None:
+def test_post_report_ranks_by_kpi(workspace, insert, make_post) -> None:
     insert(
         "posts",
         [
-            post("a", datetime(2026, 3, 1, 10), reach=1000, inter=10),
-            post("b", datetime(2026, 3, 2, 10), reach=1000, inter=90),
-            post("c", datetime(2026, 3, 3, 10), reach=0, inter=5),
-            post("d", datetime(2026, 3, 3, 10), platform="tiktok", reach=100, inter=99),
+            make_post("a", datetime(2026, 3, 1, 10), reach=1000, inter=10),
+            make_post("b", datetime(2026, 3, 2, 10), reach=1000, inter=90),
+            make_post("c", datetime(2026, 3, 3, 10), reach=0, inter=5),
+            make_post("d", datetime(2026, 3, 3, 10), platform="tiktok", reach=100, inter=99),
         ],
     )
     res = post_report(workspace, platform="instagram", top=2)
@@ -119,8 +118,8 @@ def test_empty_workspace_says_import_first(workspace) -> None:
         post_report(workspace)
 
 
-def test_cli_report_campaigns_json(workspace, insert, cli) -> None:
-    insert("ad_stats", meta_rows())
+def test_cli_report_campaigns_json(workspace, insert, cli, meta_rows) -> None:
+    insert("ad_stats", meta_rows)
     r = cli(
         "report",
         "campaigns",
@@ -140,8 +139,8 @@ def test_cli_report_campaigns_json(workspace, insert, cli) -> None:
     assert table.exit_code == 0 and "ctr_link %" in table.stdout, table
 
 
-def test_cli_outputs_csv_and_parquet(workspace, insert, cli, tmp_path) -> None:
-    insert("ad_stats", meta_rows())
+def test_cli_outputs_csv_and_parquet(workspace, insert, cli, tmp_path, meta_rows) -> None:
+    insert("ad_stats", meta_rows)
     out = tmp_path / "r.parquet"
     r = cli("report", "campaigns", "--format", "parquet", "-o", str(out), cwd=workspace.root)
     assert r.exit_code == 0, r
@@ -166,9 +165,9 @@ def test_cli_outputs_csv_and_parquet(workspace, insert, cli, tmp_path) -> None:
         (("report", "posts", "--platform", "myspace"), 1, "Platforms in this workspace"),
     ],
 )
-def test_cli_bad_input(workspace, insert, cli, args, code, needle) -> None:
-    insert("ad_stats", meta_rows())
-    insert("posts", [post("a", datetime(2026, 3, 1, 10))])
+def test_cli_bad_input(workspace, insert, cli, args, code, needle, meta_rows, make_post) -> None:
+    insert("ad_stats", meta_rows)
+    insert("posts", [make_post("a", datetime(2026, 3, 1, 10))])
     r = cli(*args, cwd=workspace.root)
     assert r.exit_code == code, r
     assert r.stderr.startswith("Error:") and needle in r.stderr, r.stderr

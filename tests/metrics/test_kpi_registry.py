@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kpi_canon import canonical
 
 from socialproof.errors import UsageError
 from socialproof.metrics import registry
@@ -17,10 +16,6 @@ from socialproof.metrics.registry import KPI
 from socialproof.workspace import engine
 
 DATA = Path(__file__).parent.parent / "data" / "campaigns"
-
-
-def _ads_table(rows: list[dict[str, Any]]) -> Any:
-    return canonical("ad_stats", rows)
 
 
 def _one(t: Any, names: list[str], table: str, **kw: Any) -> dict[str, Any]:
@@ -56,7 +51,7 @@ def _ad(**kw: Any) -> dict[str, Any]:
     return row
 
 
-def test_ad_formulas_are_ratios_of_sums() -> None:
+def test_ad_formulas_are_ratios_of_sums(ads_table: Any) -> None:
     rows = [
         _ad(
             spend=10.0,
@@ -86,7 +81,7 @@ def test_ad_formulas_are_ratios_of_sums() -> None:
         ),
     ]
     got = _one(
-        _ads_table(rows),
+        ads_table(rows),
         [
             "spend",
             "cpm",
@@ -120,14 +115,14 @@ def test_ad_formulas_are_ratios_of_sums() -> None:
     assert got["cpm"] != pytest.approx(10.0) or True
 
 
-def test_zero_denominators_give_null_not_inf() -> None:
-    t = _ads_table([_ad(spend=0.0, impressions=0, reach=0, link_clicks=0, results=0.0)])
+def test_zero_denominators_give_null_not_inf(ads_table: Any) -> None:
+    t = ads_table([_ad(spend=0.0, impressions=0, reach=0, link_clicks=0, results=0.0)])
     got = _one(t, ["cpm", "cpc", "ctr_link", "frequency", "cost_per_result", "roas"], "ad_stats")
     for name, value in got.items():
         assert value is None or (isinstance(value, float) and math.isnan(value)), name
 
 
-def test_grouping_and_period() -> None:
+def test_grouping_and_period(ads_table: Any) -> None:
     rows = [
         _ad(
             campaign="a",
@@ -159,7 +154,7 @@ def test_grouping_and_period() -> None:
         ),
     ]
     expr = registry.compute(
-        _ads_table(rows),
+        ads_table(rows),
         ["spend", "cpm"],
         table="ad_stats",
         by=["campaign"],
@@ -174,7 +169,7 @@ def test_grouping_and_period() -> None:
     assert math.isnan(recs[("2026-03-09", "b")][1])
 
 
-def test_month_bucket_uses_workspace_timezone() -> None:
+def test_month_bucket_uses_workspace_timezone(canonical: Any) -> None:
 
     posts = [
         {
@@ -199,7 +194,7 @@ def test_month_bucket_uses_workspace_timezone() -> None:
     assert str(berlin["month"])[:7] == "2026-03"
 
 
-def test_engagement_rates_name_their_base() -> None:
+def test_engagement_rates_name_their_base(canonical: Any) -> None:
 
     posts = [
         {
@@ -294,9 +289,11 @@ def _fixture_ads() -> list[dict[str, Any]]:
         ("frequency", "reported_frequency", 0.005),
     ],
 )
-def test_agrees_with_meta_reported_values(ours: str, theirs: str, tol: float) -> None:
+def test_agrees_with_meta_reported_values(
+    ours: str, theirs: str, tol: float, ads_table: Any
+) -> None:
     rows = _fixture_ads()
-    t = _ads_table(rows)
+    t = ads_table(rows)
     df = engine.execute(
         registry.compute(t, [ours], table="ad_stats", by=["campaign", "ad_set", "ad", "date_start"])
     )
@@ -320,7 +317,7 @@ def test_agrees_with_meta_reported_values(ours: str, theirs: str, tol: float) ->
     assert checked >= 5
 
 
-def test_agrees_with_linkedin_engagement_rate() -> None:
+def test_agrees_with_linkedin_engagement_rate(canonical: Any) -> None:
 
     with (DATA / "linkedin_posts.csv").open() as fh:
         rows = list(csv.DictReader(fh))
@@ -360,13 +357,13 @@ def test_unknown_kpi_lists_valid_ones() -> None:
         registry.resolve(["spend"], table="posts")
 
 
-def test_unknown_dimension_is_a_usage_error() -> None:
-    t = _ads_table([_ad()])
+def test_unknown_dimension_is_a_usage_error(ads_table: Any) -> None:
+    t = ads_table([_ad()])
     with pytest.raises(UsageError, match="Valid"):
         registry.compute(t, ["spend"], table="ad_stats", by=["nope"])
 
 
-def test_register_and_decorator() -> None:
+def test_register_and_decorator(ads_table: Any) -> None:
     from socialproof.metrics._ops import safe_div
 
     @registry.kpi(
@@ -382,7 +379,7 @@ def test_register_and_decorator() -> None:
         return safe_div(t.spend.sum(), t.spend.count() * 0 + 2)
 
     try:
-        got = _one(_ads_table([_ad(spend=5.0)]), ["test_half_spend"], "ad_stats")
+        got = _one(ads_table([_ad(spend=5.0)]), ["test_half_spend"], "ad_stats")
         assert got["test_half_spend"] == pytest.approx(2.5)
         with pytest.raises(ValueError, match="already registered"):
             registry.register(

@@ -204,3 +204,97 @@ def posts(
         kpis=_split(kpis),
     )
     _show(result, fmt, output)
+
+
+@report_app.command("ads")
+def ads(
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help="KPI to rank ads by (default: cost_per_result, or ctr_link without results).",
+        ),
+    ] = None,
+    n: Annotated[int, typer.Option("--n", help="How many best and worst ads.")] = 3,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    rate: RateOption = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Best and worst ads by a KPI, each with how far it is from the median ad."""
+    from socialproof.campaigns.paid import ad_ranking
+
+    ws = open_workspace(workspace)
+    result = ad_ranking(ws, metric=metric, n=n, since=since, until=until, rates=_rates(rate))
+    _show(result, fmt, output)
+
+
+@report_app.command("pacing")
+def pacing(
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            help="Planned budget for --period (default: budgets.yaml in the workspace, items "
+            "with amount, start, end and optionally campaign, platform, currency).",
+        ),
+    ] = None,
+    period: Annotated[
+        str, typer.Option("--period", help="The budget's period: day, week or month.")
+    ] = "month",
+    campaign: Annotated[
+        str, typer.Option("--campaign", help="Only this campaign (default: all together).")
+    ] = "",
+    platform: Annotated[str, typer.Option("--platform", help="Only this platform.")] = "",
+    budgets: Annotated[
+        Path | None, typer.Option("--budgets", help="A budgets YAML file to use instead.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Judge pacing on this day (default: last day with data)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Budget pacing: spend so far against the planned budget, and the projection."""
+    from socialproof.campaigns.paid import pacing as run
+
+    ws = open_workspace(workspace)
+    result = run(
+        ws,
+        budget=budget,
+        period=period,
+        campaign=campaign,
+        platform=platform,
+        budgets_file=budgets,
+        as_of=as_of,
+    )
+    _show(result, fmt, output)
+
+
+@report_app.command("fatigue")
+def fatigue(
+    min_days: Annotated[
+        int, typer.Option("--min-days", help="Days of delivery an ad needs to be judged.")
+    ] = 6,
+    all_ads: Annotated[
+        bool, typer.Option("--all", help="List every judged ad, not only fatigued ones.")
+    ] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Creative fatigue: ads whose link CTR fell while frequency rose, with the numbers."""
+    from socialproof.campaigns.paid import fatigue as run
+    from socialproof.errors import UsageError
+
+    if min_days < 3:
+        raise UsageError(f"--min-days must be at least 3, got {min_days}.")
+    ws = open_workspace(workspace)
+    result = run(ws, since=since, until=until, min_days=min_days, all_ads=all_ads)
+    _show(result, fmt, output)

@@ -1,4 +1,4 @@
-"""Canonical rows from the committed fixtures in tests/data/campaigns/."""
+"""Fixtures for campaign tests: canonical rows from tests/data/campaigns/ and row makers."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 DATA = Path(__file__).parent.parent / "data" / "campaigns"
 
 
-def meta_rows() -> list[dict[str, Any]]:
+def _meta_rows() -> list[dict[str, Any]]:
     out = []
     with (DATA / "meta_ads_daily.csv").open() as fh:
         for r in csv.DictReader(fh):
@@ -40,7 +42,7 @@ def meta_rows() -> list[dict[str, Any]]:
     return out
 
 
-def post(
+def _post(
     pid: str,
     day: datetime,
     *,
@@ -68,12 +70,29 @@ def post(
     return row
 
 
-def many_posts(n: int, start: datetime = datetime(2026, 3, 2, 12)) -> list[dict[str, Any]]:
+def _many_posts(n: int, start: datetime = datetime(2026, 3, 2, 12)) -> list[dict[str, Any]]:
     rows = []
     for i in range(n):
         fmt = ("reel", "carousel", "image")[i % 3]
         inter = {"reel": 80, "carousel": 50, "image": 20}[fmt] + (i % 5)
         rows.append(
-            post(f"p{i}", start + timedelta(days=i // 2, hours=(i % 2) * 6), fmt=fmt, inter=inter)
+            _post(f"p{i}", start + timedelta(days=i // 2, hours=(i % 2) * 6), fmt=fmt, inter=inter)
         )
     return rows
+
+
+@pytest.fixture
+def meta_rows() -> list[dict[str, Any]]:
+    """Six realistic Meta Ads Manager daily rows (our own sample, with reported_* values)."""
+    return _meta_rows()
+
+
+@pytest.fixture
+def make_post() -> Any:
+    """make_post(post_id, published_at, platform=..., fmt=..., reach=..., inter=..., **cols)."""
+    return _post
+
+
+@pytest.fixture
+def many_posts() -> Any:
+    return _many_posts

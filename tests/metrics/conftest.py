@@ -1,8 +1,10 @@
-"""Build in-memory canonical tables (every column, typed) for formula tests."""
+"""Fixtures for KPI tests: in-memory canonical tables (every column, typed)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from socialproof.workspace import engine
 from socialproof.workspace.schema import CANONICAL
@@ -17,7 +19,7 @@ _TYPES = {
 }
 
 
-def canonical(table: str, rows: list[dict[str, Any]]) -> Any:
+def _canonical(table: str, rows: list[dict[str, Any]]) -> Any:
     """An Ibis table named ``table`` over ``rows``; missing columns are NULL."""
     import pyarrow as pa
 
@@ -26,3 +28,15 @@ def canonical(table: str, rows: list[dict[str, Any]]) -> Any:
     schema = pa.schema(fields)
     data = pa.Table.from_pylist([{c: r.get(c) for c in spec.columns} for r in rows], schema=schema)
     return engine.memory_backend({table: data}).table(table)
+
+
+@pytest.fixture
+def canonical() -> Any:
+    """canonical(table, rows) -> an Ibis table over rows; missing columns are NULL."""
+    return _canonical
+
+
+@pytest.fixture
+def ads_table() -> Any:
+    """ads_table(rows) -> an Ibis ad_stats table."""
+    return lambda rows: _canonical("ad_stats", rows)

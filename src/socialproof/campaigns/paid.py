@@ -1,0 +1,446 @@
+"""Paid social views: best and worst ads (with the reason), budget pacing, creative fatigue.
+
+Every KPI comes from the registry. Thresholds are documented constants: an ad
+needs :data:`MIN_IMPRESSIONS` impressions to be ranked, and
+:data:`FATIGUE_MIN_DAYS` days of delivery to be checked for fatigue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.campaigns._period import date_range, parse_day
+from socialproof.campaigns.report import ReportResult, _ad_rows, _currency
+from socialproof.errors import BadInput, FileMissing, NoData, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from socialproof.workspace import Workspace
+
+#: An ad with fewer impressions than this is too small to call best or worst.
+MIN_IMPRESSIONS = 1000
+#: An ad needs this many days of daily rows before fatigue can be judged.
+FATIGUE_MIN_DAYS = 6
+#: Fatigue: link CTR fell by at least this share while frequency rose by at least FREQ_RISE.
+CTR_DROP = 0.20
+FREQ_RISE = 0.10
+#: Pacing within this share of the expected spend counts as on track.
+PACE_TOLERANCE = 0.10
+AD_KEY = ("platform", "campaign", "ad_set", "ad")
+
+
+def ad_ranking(
+    ws: Workspace,
+    *,
+    metric: str | None = None,
+    n: int = 3,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    rates: Mapping[str, float] | None = None,
+) -> ReportResult:
+    """The best and worst ads by one KPI, each with how far it is from the median ad."""
+    import pandas as pd
+
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    if n < 1:
+        raise UsageError(f"--n must be at least 1, got {n}.")
+    start, end = date_range(since, until)
+    notes: list[str] = []
+    with engine.backend(ws) as con:
+        t = _ad_rows(ws, con, start, end, notes)
+        dims = list(AD_KEY)
+        t = _currency(t, dims, rates, ws.settings.currency, notes)
+        if metric is None:
+            has_results = engine.execute(t.aggregate(r=t.results.sum())).iloc[0]["r"]
+            metric = "cost_per_result" if has_results and has_results > 0 else "ctr_link"
+        kpi = registry.get(metric, table="ad_stats")
+        shown = registry.resolve(
+            list(dict.fromkeys(["spend", "impressions", kpi.name])), table="ad_stats"
+        )
+        frame = engine.execute(registry.compute(t, shown, table="ad_stats", by=dims))
+    if frame.empty:
+        raise NoData("No ad rows in that period.", hint="Widen --since/--until.")
+    small = frame[frame["impressions"].fillna(0) < MIN_IMPRESSIONS]
+    ranked = frame[(frame["impressions"].fillna(0) >= MIN_IMPRESSIONS) & frame[kpi.name].notna()]
+    if len(small):
+        notes.append(
+            f"{len(small)} ad(s) with fewer than {MIN_IMPRESSIONS:,} impressions are not ranked "
+            "(too little delivery to judge)."
+        )
+    if len(ranked) < 2:
+        raise NoData(
+            f"Too few ads with {kpi.label} and at least {MIN_IMPRESSIONS:,} impressions to rank "
+            f"({len(ranked)}).",
+            hint="Widen the period, or pick another --metric.",
+        )
+    median = float(ranked[kpi.name].median())
+    asc = kpi.better == "lower"
+    ordered = ranked.sort_values(kpi.name, ascending=asc, kind="stable")
+    take = min(n, len(ordered) // 2) or 1
+    rows: list[dict[str, Any]] = []
+    for label, part in (("best", ordered.head(take)), ("worst", ordered.tail(take).iloc[::-1])):
+        for rec in part.to_dict(orient="records"):
+            value = float(rec[kpi.name])
+            diff = (value - median) / median if median else None
+            rows.append(
+                {
+                    "rank": label,
+                    **{k: rec[k] for k in dims},
+                    "spend": rec["spend"],
+                    "impressions": rec["impressions"],
+                    kpi.name: value,
+                    "median": median,
+                    "vs_median": diff,
+                    "reason": _reason(kpi.label, kpi.unit, value, median, diff, len(ranked)),
+                }
+            )
+    out = pd.DataFrame(rows)
+    notes.append(f"{kpi.label} = {kpi.formula_text}; {kpi.better} is better.")
+    return ReportResult(out, [kpi], notes, title=f"Best and worst ads by {kpi.label}")
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "percent":
+        return f"{value * 100:.2f} %"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    return f"{value:,.2f}"
+
+
+def _reason(label: str, unit: str, value: float, median: float, diff: float | None, n: int) -> str:
+    if diff is None:
+        return f"{label} {_fmt(value, unit)}; median of {n} ads is 0"
+    direction = "above" if diff > 0 else "below"
+    return (
+        f"{label} {_fmt(value, unit)}, {abs(diff) * 100:.0f} % {direction} the median of "
+        f"{_fmt(median, unit)} across {n} ads"
+    )
+
+
+# -- pacing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A planned budget for a flight; ``campaign`` '' means every campaign together."""
+
+    amount: float
+    start: date
+    end: date
+    campaign: str = ""
+    platform: str = ""
+    currency: str = ""
+
+
+BUDGETS_FILE = "budgets.yaml"
+
+
+def load_budgets(path: Path) -> list[Budget]:
+    """Budgets from YAML: ``budgets: [{campaign, amount, start, end, platform?, currency?}]``."""
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise FileMissing(f"{path} does not exist.", hint="Create it or pass --budget.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path} is not valid YAML: {exc}.", hint="Fix the file.") from None
+    items = raw.get("budgets") if isinstance(raw, dict) else raw
+    if not isinstance(items, list) or not items:
+        raise BadInput(
+            f"{path} has no budgets.",
+            hint="Write 'budgets:' then items with amount, start, end and optionally campaign.",
+        )
+    out = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise BadInput(
+                f"{path}: budget {i} is not a mapping.", hint="See 'report pacing --help'."
+            )
+        try:
+            amount = float(item["amount"])
+            start = parse_day(str(item["start"]), option=f"budget {i} start")
+            end = parse_day(str(item["end"]), option=f"budget {i} end")
+        except KeyError as exc:
+            raise BadInput(f"{path}: budget {i} lacks {exc.args[0]!r}.", hint="Add it.") from None
+        except (TypeError, ValueError, UsageError):
+            raise BadInput(
+                f"{path}: budget {i} has a bad amount or date.",
+                hint="amount is a number; start and end are YYYY-MM-DD.",
+            ) from None
+        if start is None or end is None or start > end or amount <= 0:
+            raise BadInput(
+                f"{path}: budget {i} needs a positive amount and start on or before end.",
+                hint="Fix it.",
+            )
+        out.append(
+            Budget(
+                amount,
+                start,
+                end,
+                str(item.get("campaign") or ""),
+                str(item.get("platform") or "").lower(),
+                str(item.get("currency") or "").upper(),
+            )
+        )
+    return out
+
+
+def budget_for_period(
+    amount: float, period: str, as_of: date, *, campaign: str = "", platform: str = ""
+) -> Budget:
+    """A budget for the calendar week or month holding ``as_of`` (or one day)."""
+    if amount <= 0:
+        raise UsageError(f"--budget must be positive, got {amount:g}.")
+    if period == "month":
+        start = as_of.replace(day=1)
+        nxt = (start + timedelta(days=32)).replace(day=1)
+        end = nxt - timedelta(days=1)
+    elif period == "week":
+        start = as_of - timedelta(days=as_of.weekday())
+        end = start + timedelta(days=6)
+    elif period == "day":
+        start = end = as_of
+    else:
+        raise UsageError(f"Unknown period {period!r}.", hint="Use day, week or month.")
+    return Budget(amount, start, end, campaign, platform.lower())
+
+
+def pacing(
+    ws: Workspace,
+    *,
+    budget: float | None = None,
+    period: str = "month",
+    campaign: str = "",
+    platform: str = "",
+    budgets_file: Path | None = None,
+    as_of: str | date | None = None,
+) -> ReportResult:
+    """Spend against planned budgets: expected to date, pace, projected end-of-flight spend.
+
+    Without ``as_of`` the flight is judged on the last day with ad data (the
+    export's end), not today, so an old export is not called under-spent.
+    """
+    import pandas as pd
+
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    day = parse_day(as_of, option="--as-of")
+    with engine.backend(ws) as con:
+        t = _ad_rows(ws, con, None, None, [])
+        last = engine.execute(t.aggregate(d=t.date_stop.max())).iloc[0]["d"]
+        if day is None:
+            if last is None or pd.isna(last):
+                raise NoData("The ad rows have no dates.", hint="Re-import the ads export.")
+            day = pd.Timestamp(last).date()
+        if budget is not None:
+            plans = [budget_for_period(budget, period, day, campaign=campaign, platform=platform)]
+        else:
+            path = budgets_file or ws.path(BUDGETS_FILE)
+            if not Path(path).exists():
+                raise UsageError(
+                    "No budget given.",
+                    hint=f"Pass --budget AMOUNT (with --period) or write {BUDGETS_FILE} in the "
+                    "workspace.",
+                )
+            plans = load_budgets(Path(path))
+        spend_kpi = registry.get("spend")
+        rows = []
+        for plan in plans:
+            sel = t.filter((t.date_start >= plan.start) & (t.date_stop <= plan.end))
+            sel = sel.filter(sel.date_stop <= day)
+            if plan.campaign:
+                sel = sel.filter(sel.campaign == plan.campaign)
+            if plan.platform:
+                sel = sel.filter(sel.platform == plan.platform)
+            facts = engine.execute(
+                sel.aggregate(
+                    spend_kpi.expr(sel),
+                    currencies=sel.currency.fill_null("").collect(distinct=True),
+                    rows=sel.count(),
+                )
+            ).iloc[0]
+            currencies = sorted(str(c) for c in facts["currencies"])
+            if plan.currency and currencies and currencies != [plan.currency]:
+                raise UsageError(
+                    f"Budget for {plan.campaign or 'all campaigns'} is in {plan.currency} but "
+                    f"spend is in {', '.join(currencies)}.",
+                    hint="Give the budget in the spend's currency.",
+                )
+            if len(currencies) > 1:
+                raise UsageError(
+                    f"Spend for {plan.campaign or 'all campaigns'} is in several currencies "
+                    f"({', '.join(currencies)}); a budget cannot be paced across them.",
+                    hint="Set a budget per campaign (budgets.yaml with campaign and currency).",
+                )
+            rows.append(
+                _pace_row(
+                    plan,
+                    day,
+                    float(facts["spend"] or 0.0),
+                    int(facts["rows"]),
+                    currencies[0] if currencies else ws.settings.currency,
+                )
+            )
+    notes = [
+        f"Judged on {day} (the last day with ad data unless --as-of is given); on track means "
+        f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate."
+    ]
+    return ReportResult(pd.DataFrame(rows), [], notes, title="Budget pacing")
+
+
+def _pace_row(plan: Budget, day: date, spent: float, n_rows: int, currency: str) -> dict[str, Any]:
+    total_days = (plan.end - plan.start).days + 1
+    elapsed = min(max((day - plan.start).days + 1, 0), total_days)
+    expected = plan.amount * elapsed / total_days
+    pace = spent / expected if expected else None
+    projected = spent / elapsed * total_days if elapsed else None
+    if elapsed == 0:
+        status = "not started"
+    elif n_rows == 0:
+        status = "no spend yet"
+    elif pace is not None and pace > 1 + PACE_TOLERANCE:
+        status = "over-pacing"
+    elif pace is not None and pace < 1 - PACE_TOLERANCE:
+        status = "under-pacing"
+    else:
+        status = "on track"
+    return {
+        "scope": plan.campaign or "all campaigns",
+        "platform": plan.platform or "all",
+        "currency": currency,
+        "budget": plan.amount,
+        "start": plan.start,
+        "end": plan.end,
+        "days_elapsed": elapsed,
+        "days_total": total_days,
+        "spent": spent,
+        "expected_by_now": expected,
+        "pace": pace,
+        "projected": projected,
+        "remaining": plan.amount - spent,
+        "status": status,
+    }
+
+
+# -- creative fatigue ------------------------------------------------------------------
+
+
+def fatigue(
+    ws: Workspace,
+    *,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    min_days: int = FATIGUE_MIN_DAYS,
+    all_ads: bool = False,
+) -> ReportResult:
+    """Ads whose link CTR fell while frequency rose: first third vs last third of delivery days."""
+    import ibis
+    import pandas as pd
+
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    start, end = date_range(since, until)
+    notes: list[str] = []
+    ctr = registry.get("ctr_link")
+    freq = registry.get("frequency")
+    with engine.backend(ws) as con:
+        t = _ad_rows(ws, con, start, end, notes)
+        t = t.filter(t.date_start == t.date_stop)
+        daily = t.group_by([*AD_KEY, "date_start"]).aggregate(
+            impressions=t.impressions.sum(),
+            reach=t.reach.sum(),
+            link_clicks=t.link_clicks.sum(),
+        )
+        w = ibis.window(group_by=[daily[k] for k in AD_KEY], order_by=daily.date_start)
+        wn = ibis.window(group_by=[daily[k] for k in AD_KEY])
+        marked = daily.mutate(_i=ibis.row_number().over(w), _n=daily.count().over(wn))
+        third = (marked._n / 3).floor()
+        seg = ibis.cases(
+            (marked._i < third, "early"),
+            (marked._i >= marked._n - third, "recent"),
+            else_="middle",
+        )
+        marked = marked.filter(marked._n >= min_days).mutate(segment=seg)
+        marked = marked.filter(marked.segment != "middle")
+        agg = marked.group_by([*AD_KEY, "segment"]).aggregate(
+            ctr.expr(marked),
+            freq.expr(marked),
+            days=marked.count(),
+            first=marked.date_start.min(),
+            last=marked.date_start.max(),
+        )
+        frame = engine.execute(agg)
+    if frame.empty:
+        raise NoData(
+            f"No ad has {min_days} or more days of daily rows to judge fatigue.",
+            hint="Import a Meta Ads export broken down by day covering at least a week.",
+        )
+    wide = frame.pivot_table(
+        index=list(AD_KEY),
+        columns="segment",
+        values=["ctr_link", "frequency", "days", "first", "last"],
+        aggfunc="first",
+    )
+    rows = []
+    for key, rec in wide.iterrows():
+        c0, c1 = rec[("ctr_link", "early")], rec[("ctr_link", "recent")]
+        f0, f1 = rec[("frequency", "early")], rec[("frequency", "recent")]
+        ctr_change = (c1 - c0) / c0 if pd.notna(c0) and c0 else None
+        freq_change = (f1 - f0) / f0 if pd.notna(f0) and f0 else None
+        tired = (
+            ctr_change is not None
+            and freq_change is not None
+            and ctr_change <= -CTR_DROP
+            and freq_change >= FREQ_RISE
+        )
+        if not (tired or all_ads):
+            continue
+        rows.append(
+            {
+                **dict(zip(AD_KEY, tuple(key), strict=True)),  # type: ignore[arg-type]
+                "early": f"{_d(rec[('first', 'early')])}–{_d(rec[('last', 'early')])}",
+                "recent": f"{_d(rec[('first', 'recent')])}–{_d(rec[('last', 'recent')])}",
+                "ctr_link_early": c0,
+                "ctr_link_recent": c1,
+                "ctr_change": ctr_change,
+                "frequency_early": f0,
+                "frequency_recent": f1,
+                "frequency_change": freq_change,
+                "fatigued": tired,
+                "evidence": _evidence(c0, c1, f0, f1, ctr_change, freq_change),
+            }
+        )
+    notes.append(
+        f"Fatigue = link CTR down at least {CTR_DROP:.0%} while frequency is up at least "
+        f"{FREQ_RISE:.0%}, first third vs last third of each ad's delivery days "
+        f"(ads with {min_days}+ days of daily rows: {len(wide)})."
+    )
+    if not rows:
+        notes.append("No ad shows fatigue by that rule.")
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out = out.sort_values("ctr_change", na_position="last", kind="stable")
+    return ReportResult(out, [ctr, freq], notes, title="Creative fatigue")
+
+
+def _d(value: Any) -> str:
+    return str(value)[:10]
+
+
+def _evidence(c0: Any, c1: Any, f0: Any, f1: Any, dc: float | None, df: float | None) -> str:
+    if dc is None or df is None:
+        return "not enough impressions or reach to compare"
+    return (
+        f"link CTR {c0 * 100:.2f} % → {c1 * 100:.2f} % ({dc * 100:+.0f} %), "
+        f"frequency {f0:.2f} → {f1:.2f} ({df * 100:+.0f} %)"
+    )

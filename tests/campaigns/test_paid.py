@@ -1,0 +1,152 @@
+"""Paid social views: best/worst ads with reasons, budget pacing, creative fatigue."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from socialproof.campaigns.paid import ad_ranking, fatigue, load_budgets, pacing
+from socialproof.errors import BadInput, NoData, UsageError
+
+
+def _ad(ad: str, day: date, **kw):
+    row = {
+        "platform": "meta",
+        "account": "a",
+        "campaign": "C",
+        "ad_set": "S",
+        "ad": ad,
+        "date_start": day,
+        "date_stop": day,
+        "breakdown": "",
+        "currency": "USD",
+        "spend": 10.0,
+        "impressions": 2000,
+        "reach": 1000,
+        "clicks": 40,
+        "link_clicks": 20,
+        "results": 20.0,
+        "result_type": "link_click",
+    }
+    row.update(kw)
+    return row
+
+
+def test_best_and_worst_ads_with_reason(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    insert(
+        "ad_stats",
+        [
+            _ad("cheap", d, results=40.0),  # 0.25 per result
+            _ad("mid", d, results=20.0),  # 0.50
+            _ad("mid2", d, results=16.0),  # 0.625
+            _ad("dear", d, results=5.0),  # 2.00
+            _ad("tiny", d, impressions=50, results=50.0),  # too small to rank
+        ],
+    )
+    res = ad_ranking(workspace, n=1)
+    best = res.frame[res.frame["rank"] == "best"].iloc[0]
+    worst = res.frame[res.frame["rank"] == "worst"].iloc[0]
+    assert best["ad"] == "cheap" and worst["ad"] == "dear"
+    median = (0.5 + 0.625) / 2
+    assert best["median"] == pytest.approx(median)
+    assert best["vs_median"] == pytest.approx((0.25 - median) / median)
+    assert "below the median" in best["reason"] and "above the median" in worst["reason"]
+    assert any("fewer than" in n for n in res.notes)
+    by_ctr = ad_ranking(workspace, metric="ctr_link", n=1)
+    assert "Link" in by_ctr.title or "link" in by_ctr.title
+
+
+def test_ranking_needs_two_ads(workspace, insert) -> None:
+    insert("ad_stats", [_ad("only", date(2026, 3, 1))])
+    with pytest.raises(NoData, match="Too few ads"):
+        ad_ranking(workspace)
+
+
+def test_pacing_with_budget_for_month(workspace, insert) -> None:
+    rows = [_ad("x", date(2026, 3, 1) + timedelta(days=i), spend=50.0) for i in range(10)]
+    insert("ad_stats", rows)
+    res = pacing(workspace, budget=3100.0, period="month")
+    r = res.frame.iloc[0]
+    assert r["days_elapsed"] == 10 and r["days_total"] == 31
+    assert r["spent"] == pytest.approx(500.0)
+    assert r["expected_by_now"] == pytest.approx(1000.0)
+    assert r["pace"] == pytest.approx(0.5)
+    assert r["projected"] == pytest.approx(1550.0)
+    assert r["status"] == "under-pacing"
+    on = pacing(workspace, budget=1550.0, period="month").frame.iloc[0]
+    assert on["status"] == "on track"
+
+
+def test_pacing_from_budgets_yaml(workspace, insert, tmp_path) -> None:
+    insert(
+        "ad_stats", [_ad("x", date(2026, 3, 1) + timedelta(days=i), spend=100.0) for i in range(4)]
+    )
+    (workspace.root / "budgets.yaml").write_text(
+        "budgets:\n  - campaign: C\n    amount: 400\n    start: 2026-03-01\n    end: 2026-03-08\n"
+    )
+    r = pacing(workspace).frame.iloc[0]
+    assert r["scope"] == "C" and r["expected_by_now"] == pytest.approx(200.0)
+    assert r["status"] == "over-pacing"
+    bad = tmp_path / "b.yaml"
+    bad.write_text("budgets:\n  - amount: ten\n    start: 2026-03-01\n    end: 2026-03-02\n")
+    with pytest.raises(BadInput, match="budget 1"):
+        load_budgets(bad)
+    bad.write_text("budgets: [ {amount: 5, start: 2026-03-09, end: 2026-03-01} ]\n")
+    with pytest.raises(BadInput, match="start on or before end"):
+        load_budgets(bad)
+
+
+def test_pacing_without_budget_is_usage_error(workspace, insert) -> None:
+    insert("ad_stats", [_ad("x", date(2026, 3, 1))])
+    with pytest.raises(UsageError, match="budget"):
+        pacing(workspace)
+
+
+def test_fatigue_flags_falling_ctr_with_rising_frequency(workspace, insert) -> None:
+    rows = []
+    for i in range(9):
+        day = date(2026, 3, 1) + timedelta(days=i)
+        # tired: CTR 2 % -> 1 %, frequency 1.2 -> 2.0
+        rows.append(
+            _ad(
+                "tired",
+                day,
+                impressions=3000,
+                link_clicks=int(60 - 3.75 * i),
+                reach=int(3000 / (1.2 + 0.1 * i)),
+            )
+        )
+        rows.append(_ad("fresh", day, impressions=3000, link_clicks=60, reach=2500))
+    insert("ad_stats", rows)
+    res = fatigue(workspace)
+    assert list(res.frame["ad"]) == ["tired"]
+    r = res.frame.iloc[0]
+    assert r["ctr_change"] < -0.2 and r["frequency_change"] > 0.1
+    assert "→" in r["evidence"]
+    everything = fatigue(workspace, all_ads=True)
+    assert set(everything.frame["ad"]) == {"tired", "fresh"}
+
+
+def test_fatigue_needs_enough_days(workspace, insert) -> None:
+    insert("ad_stats", [_ad("x", date(2026, 3, 1))])
+    with pytest.raises(NoData, match="days of daily rows"):
+        fatigue(workspace)
+
+
+def test_cli_paid_views(workspace, insert, cli, meta_rows) -> None:
+    insert("ad_stats", meta_rows)
+    r = cli("report", "ads", "--metric", "ctr_link", "-f", "json", cwd=workspace.root)
+    assert r.exit_code == 0, r
+    assert {d["rank"] for d in json.loads(r.stdout)} == {"best", "worst"}
+    r = cli("report", "pacing", "--budget", "5000", "-f", "json", cwd=workspace.root)
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)[0]["days_total"] == 31
+    r = cli("report", "pacing", "--budget", "-5", cwd=workspace.root)
+    assert r.exit_code == 2 and "positive" in r.stderr
+    r = cli("report", "ads", "--metric", "engagement_rate_reach", cwd=workspace.root)
+    assert r.exit_code == 2 and "Valid KPIs" in r.stderr
+    r = cli("report", "fatigue", cwd=workspace.root)
+    assert r.exit_code == 1 and "days of daily rows" in r.stderr
