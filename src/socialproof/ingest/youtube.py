@@ -1,0 +1,186 @@
+"""YouTube Studio exports ("Table data.csv", "Chart data.csv") -> ``posts`` and ``account_daily``.
+
+Studio's Advanced mode exports a zip with three files; two matter here:
+
+* "Table data.csv": one row per video (Content = the video id, Video title,
+  Video publish time, Duration, Views, Watch time (hours), Subscribers,
+  Impressions, Impressions click-through rate (%)). Its first data row is the
+  channel "Total": skipped and counted in the notes.
+* "Chart data.csv": one row per day (Date, Views), or per day and video
+  (Date, Content, Video title, ...): summed per day into the channel's
+  daily series.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socialproof.ingest import _aliases as A
+from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame
+
+CONTENT = ("Content", "Contenido", "Video")
+TITLE = ("Video title", "Título del video")
+PUBLISHED = ("Video publish time", "Hora de publicación del video", "Publish time")
+DATE = ("Date", "Fecha")
+VIDEO_NUMBERS: dict[str, A.Aliases] = {
+    "views": ("Views", "Visualizaciones"),
+    "impressions": ("Impressions", "Impresiones"),
+    "follows": ("Subscribers", "Subscribers gained", "Suscriptores"),
+    "reactions": ("Likes", "Me gusta"),
+    "comments": ("Comments added", "Comments", "Comentarios añadidos"),
+    "shares": ("Shares", "Veces compartido"),
+    "duration_s": ("Duration", "Duración"),
+}
+WATCH_HOURS = ("Watch time (hours)", "Tiempo de visualización (horas)")
+DAILY: dict[str, A.Aliases] = {
+    "views": ("Views", "Visualizaciones"),
+    "watch_time_hours": WATCH_HOURS,
+    "subscribers_gained": ("Subscribers gained", "Subscribers"),
+    "subscribers_lost": ("Subscribers lost",),
+    "impressions": ("Impressions", "Impresiones"),
+}
+_METRIC_HEADERS = (
+    ("Views", "Visualizaciones"),
+    WATCH_HOURS,
+    ("Impressions",),
+    ("Impressions click-through rate (%)",),
+    ("Subscribers",),
+    ("Average view duration",),
+)
+
+
+def _is_table(frame: Frame) -> bool:
+    return (
+        A.has(frame, CONTENT)
+        and A.has(frame, ("Views", "Visualizaciones"))
+        and not A.has(frame, DATE)
+    )
+
+
+def _is_chart(frame: Frame) -> bool:
+    return (
+        A.has(frame, DATE)
+        and A.has(frame, ("Views", "Visualizaciones"))
+        and (A.has(frame, CONTENT) or A.has(frame, WATCH_HOURS) or len(frame.header) == 2)
+    )
+
+
+def _total_rows(frame: Frame) -> pa.Array:
+    import pyarrow.compute as pc
+
+    name = A.find(frame, CONTENT)
+    col = A.column(frame, name) if name else None
+    if col is None:
+        raise ValueError("no Content column")
+    return pc.match_substring_regex(
+        pc.utf8_trim_whitespace(col), r"(?i)^(total|totales?)$"
+    ).fill_null(False)
+
+
+class YouTubeFormat(Format):
+    name = "youtube"
+    label = "YouTube Studio export (Table data / Chart data)"
+    tables = ("posts", "account_daily")
+    required = (CONTENT, ("Views", "Visualizaciones"))
+
+    def detect(self, source: Source) -> float:
+        best = 0.0
+        for frame in source.frames:
+            if _is_table(frame):
+                found = sum(A.has(frame, a) for a in (TITLE, PUBLISHED, *_METRIC_HEADERS))
+                s = 0.55 + 0.05 * found
+                if _total_rows(frame).to_pylist()[:1] == [True]:
+                    s += 0.2
+                best = max(best, min(s, 1.0))
+            elif _is_chart(frame) and A.has(frame, CONTENT) and A.has(frame, TITLE):
+                best = max(best, 0.85)
+        return best
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        posts: list[pa.Table] = []
+        daily: list[pa.Table] = []
+        rejects: list[Reject] = []
+        notes: list[str] = []
+        n = 0
+        for frame in source.frames:
+            if _is_table(frame):
+                t, r, nt = _read_table(frame, ctx)
+                posts.append(t)
+            elif _is_chart(frame):
+                t, r, nt = _read_chart(frame, ctx)
+                if t.num_columns:
+                    daily.append(t)
+            else:
+                continue
+            n += frame.data.num_rows
+            rejects.extend(r)
+            notes.extend(nt)
+        tables: dict[str, pa.Table] = {}
+        if posts:
+            tables["posts"] = A.concat(posts)
+        if daily:
+            tables["account_daily"] = A.concat(daily)
+        return ReadResult(tables, n, rejects, list(dict.fromkeys(notes)))
+
+
+def _read_table(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = A.Rows(frame, "posts", ctx)
+    rows.skip_rows(
+        _total_rows(frame).to_numpy(zero_copy_only=False),
+        "Skipped {n} 'Total' row{s} (the channel total).",
+    )
+    rows.const("platform", "youtube")
+    rows.const("account", ctx.account or "")
+    ids = rows.text("post_id", CONTENT)
+    rows.require("post_id", "video id (Content)")
+    rows.text("title", TITLE)
+    rows.timestamp("published_at", PUBLISHED)
+    rows.require("published_at", "video publish time")
+    if ids is not None:
+        rows.set(
+            "permalink", pc.binary_join_element_wise("https://www.youtube.com/watch?v=", ids, "")
+        )
+    for target, aliases in VIDEO_NUMBERS.items():
+        rows.number(target, aliases)
+    rows.number("watch_time_s", WATCH_HOURS, scale=3600.0)
+    duration = rows.values.get("duration_s")
+    if duration is not None:
+        short = pc.less_equal(duration.cast(pa.float64()), 60.0)
+        rows.set("format", pc.if_else(short, "short", "video"))
+    else:
+        rows.const("format", "video")
+    table, rejects = rows.finish()
+    return table, rejects, rows.notes
+
+
+def _read_chart(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+    import pyarrow as pa
+
+    metrics = {m: a for m, a in DAILY.items() if A.has(frame, a)}
+    skip = None
+    if A.has(frame, CONTENT):
+        skip = _total_rows(frame).to_numpy(zero_copy_only=False)
+    t, r, nt, _ = A.to_long(
+        frame,
+        ctx,
+        platform="youtube",
+        date_aliases=DATE,
+        metrics=metrics,
+        account=ctx.account or "",
+        skip_mask=skip,
+        skip_note="Skipped {n} 'Total' row{s} (the channel total).",
+    )
+    if t.num_columns and A.has(frame, CONTENT):
+        # one row per day and video: the channel's daily series is their sum
+        t = t.group_by(["platform", "account", "date", "metric"]).aggregate([("value", "sum")])
+        t = t.rename_columns(["platform", "account", "date", "metric", "value"])
+        nt = [*nt, "Chart data per video was summed per day into the channel's daily series."]
+    return (t if t.num_columns else pa.table({})), r, nt
