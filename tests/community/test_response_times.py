@@ -180,3 +180,25 @@ def test_tighter_sla(twcs: Any) -> None:
     from socialproof.community.threads import response_times
 
     assert response_times(twcs, sla_hours=1).overall["within_sla_rate"] == pytest.approx(12 / 27)
+
+
+def test_registered_kpis_agree_with_the_hand_computation(twcs: Any) -> None:
+    """Means from the hand table: 26 first responses sum to 286,372 s; 22 resolutions to
+    446,886 s (sums of the FRT and RESOLUTION tables above)."""
+    from socialproof.community.threads import threads_view
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    assert sum(v for v in FRT.values() if v is not None) == 286372
+    assert sum(RESOLUTION.values()) == 446886
+    names = ["threads", "response_rate", "response_rate_sla", "first_response_time",
+             "resolution_rate", "resolution_time"]  # fmt: skip
+    with twcs.ibis() as con:
+        out = engine.execute(registry.compute(threads_view(twcs, con), names, table="threads"))
+    row = out.iloc[0]
+    assert row["threads"] == 27
+    assert row["response_rate"] == pytest.approx(26 / 27)
+    assert row["response_rate_sla"] == pytest.approx(26 / 27)
+    assert row["first_response_time"] == pytest.approx(286372 / 26)
+    assert row["resolution_rate"] == pytest.approx(22 / 27)
+    assert row["resolution_time"] == pytest.approx(446886 / 22)

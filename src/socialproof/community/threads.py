@@ -246,6 +246,44 @@ def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
     return threads, brand_only
 
 
+def threads_view(
+    ws: Workspace,
+    con: ibis.BaseBackend,
+    scope: Scope | None = None,
+    *,
+    sla_hours: float | None = None,
+) -> ir.Table:
+    """Threads as an Ibis table with ``answered``, ``resolved``, ``within_sla`` (0/1),
+    ``first_response_s`` and ``resolution_s``: the table the response KPIs read."""
+    import ibis
+
+    scope = scope or Scope()
+    sla = float(sla_hours if sla_hours is not None else ws.settings.community.sla_hours)
+    threads, _ = threads_expr(messages_expr(con, ws, scope))
+    lo, hi = _utc_bounds(ws, scope)
+    if lo is not None:
+        threads = threads.filter(threads.opened_at >= lo)
+    if hi is not None:
+        threads = threads.filter(threads.opened_at < hi)
+    if scope.group is not None:
+        threads = threads.filter(threads.group_id == scope.group)
+    first = threads.first_response_at.epoch_seconds() - threads.opened_at.epoch_seconds()
+    resolved = threads.last_brand_at.notnull() & (
+        threads.last_opener_at.isnull() | (threads.last_brand_at >= threads.last_opener_at)
+    )
+    resolution = ibis.cases(
+        (resolved, threads.last_brand_at.epoch_seconds() - threads.opened_at.epoch_seconds()),
+        else_=ibis.null("int64"),
+    )
+    return threads.mutate(
+        answered=ibis.cases((threads.first_response_at.notnull(), 1), else_=0),
+        resolved=ibis.cases((resolved, 1), else_=0),
+        within_sla=ibis.cases((first.notnull() & (first <= sla * 3600), 1), else_=0),
+        first_response_s=first,
+        resolution_s=resolution,
+    )
+
+
 def _utc_bounds(ws: Workspace, scope: Scope) -> tuple[datetime | None, datetime | None]:
     """Local --since/--until dates as naive-UTC datetimes [lo, hi)."""
     from datetime import UTC
