@@ -52,7 +52,10 @@ def _post(
     inter: int = 50,
     **kw: Any,
 ) -> dict[str, Any]:
-    row = {
+    from socialproof.workspace.schema import POSTS
+
+    row: dict[str, Any] = dict.fromkeys(c for c in POSTS.columns if c != "import_id")
+    row |= {
         "platform": platform,
         "post_id": pid,
         "account": "acme",
@@ -67,7 +70,7 @@ def _post(
         "saves": 0,
     }
     row.update(kw)
-    return row
+    return row  # every column present: insert() takes the columns of the first row
 
 
 def _many_posts(n: int, start: datetime = datetime(2026, 3, 2, 12)) -> list[dict[str, Any]]:

@@ -298,3 +298,28 @@ def fatigue(
     ws = open_workspace(workspace)
     result = run(ws, since=since, until=until, min_days=min_days, all_ads=all_ads)
     _show(result, fmt, output)
+
+
+@report_app.command("creators")
+def creators(
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="CSV or YAML: creator, and post_id, ad, ad_set or campaign; optional platform, "
+            "fee, promo_code, promo_conversions. Without it, labels 'creator:<name>' are used.",
+        ),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Creator collaborations: reach, engagement, cost per engagement, conversions, disclosure."""
+    from socialproof.campaigns.creators import creator_report, load_mapping
+
+    rows = load_mapping(mapping) if mapping is not None else None
+    ws = open_workspace(workspace)
+    result = creator_report(ws, mapping=rows, since=since, until=until)
+    _show(result, fmt, output)
