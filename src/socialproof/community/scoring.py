@@ -1,0 +1,484 @@
+"""Batch text scoring of workspace messages, and themes over them.
+
+:func:`score_messages` scores member (non-brand) messages that have no score
+yet, or whose text changed since, into the derived ``message_scores`` table:
+sentiment label and score, spam and toxic flags with reasons. It reads the
+texts once, scores them in batches with :func:`score_frame` (a plain
+pandas-in, pandas-out function, so a Spark backend can run it as a pandas UDF)
+and writes every score in one transaction. Texts longer than
+:data:`MAX_CHARS` characters are scored on their first :data:`MAX_CHARS`.
+
+:func:`discover_themes` clusters member messages into themes (on a sample of
+at most ``sample`` messages spread over the whole range), labels each, gives
+its sentiment mix, trend and suggested destination, and replaces the
+``themes`` and ``message_themes`` tables.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from socialproof.community.threads import Scope, messages_expr, scalar
+from socialproof.errors import BadInput, NoData, UsageError
+from socialproof.workspace.schema import TableSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pandas as pd
+
+    from socialproof.workspace.core import Workspace
+
+MAX_CHARS = 5000
+BATCH = 20_000
+THEME_SAMPLE = 20_000
+
+SCORES = TableSpec(
+    "message_scores",
+    {
+        "platform": "VARCHAR",
+        "message_id": "VARCHAR",
+        "text_hash": "BIGINT",
+        "sentiment": "VARCHAR",
+        "sentiment_score": "DOUBLE",
+        "spam": "BOOLEAN",
+        "toxic": "BOOLEAN",
+        "reasons": "VARCHAR",  # JSON list of strings
+        "models": "VARCHAR",
+        "scored_at": "TIMESTAMP",
+    },
+    ("platform", "message_id"),
+    "Sentiment and moderation scores of member messages (derived).",
+)
+
+
+@dataclass
+class Models:
+    """The text models available here; a missing one is None, with a note why."""
+
+    sentiment: Any = None
+    moderation: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> str:
+        parts = []
+        if self.sentiment is not None:
+            parts.append("sentiment")
+        if self.moderation is not None:
+            parts.append("moderation")
+        return ",".join(parts)
+
+
+def load_models(ws: Workspace | None = None) -> Models:
+    """Load the packaged sentiment and moderation models (with workspace rules)."""
+    models = Models()
+    try:
+        from socialproof.community import sentiment
+
+        models.sentiment = sentiment.load()
+    except (ImportError, BadInput, OSError) as exc:
+        models.notes.append(f"Sentiment model unavailable ({_why(exc)}): no sentiment figures.")
+    try:
+        moderation = importlib.import_module("socialproof.community.moderation")
+        models.moderation = _load_moderation(moderation, ws)
+    except (ImportError, BadInput, OSError) as exc:
+        models.notes.append(f"Moderation model unavailable ({_why(exc)}): no spam/toxic flags.")
+    return models
+
+
+def _load_moderation(module: Any, ws: Workspace | None) -> Any:
+    import inspect
+
+    params = inspect.signature(module.load).parameters
+    if ws is not None and "ws" in params:
+        return module.load(ws=ws)
+    if ws is not None and "workspace" in params:
+        return module.load(workspace=ws)
+    return module.load()
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).split(".")[0]
+    return text[:120] or type(exc).__name__
+
+
+def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
+    """Score a batch: ``df.text`` in, sentiment/spam/toxic/reasons columns out (same index)."""
+    import pandas as pd
+
+    texts = [t[:MAX_CHARS] if isinstance(t, str) else "" for t in df["text"].tolist()]
+    out = pd.DataFrame(index=df.index)
+    if models.sentiment is not None:
+        pred = models.sentiment.predict(texts)
+        out["sentiment"] = [p[0] for p in pred]
+        out["sentiment_score"] = [float(p[1]) for p in pred]
+    else:
+        out["sentiment"] = None
+        out["sentiment_score"] = float("nan")
+    if models.moderation is not None:
+        flags = models.moderation.flag(texts)
+        out["spam"] = [bool(getattr(f, "spam", False)) for f in flags]
+        out["toxic"] = [bool(getattr(f, "toxic", False)) for f in flags]
+        out["reasons"] = [
+            json.dumps(list(getattr(f, "reasons", []) or []), ensure_ascii=False) for f in flags
+        ]
+    else:
+        out["spam"] = None
+        out["toxic"] = None
+        out["reasons"] = "[]"
+    return out
+
+
+@dataclass
+class ScoringResult:
+    scored: int
+    already: int
+    notes: list[str]
+
+
+def score_messages(
+    ws: Workspace,
+    *,
+    batch_size: int = BATCH,
+    progress: Callable[[int, int], None] | None = None,
+    models: Models | None = None,
+) -> ScoringResult:
+    """Score member messages not scored yet (or whose text changed) into message_scores."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+
+    if batch_size < 1:
+        raise UsageError("The batch size must be at least 1.")
+    with ws.ibis() as con:
+        m = messages_expr(con, ws, Scope())
+        m = m.filter(~m.brand).select("platform", "message_id", "text")
+        m = m.mutate(text_hash=m.text.fill_null("").hash())
+        s = engine.table(con, "message_scores")
+        s = s.select(s_platform=s.platform, s_id=s.message_id, s_hash=s.text_hash)
+        j = m.left_join(s, [m.platform == s.s_platform, m.message_id == s.s_id])
+        todo = j.filter(j.s_id.isnull() | (j.s_hash != j.text_hash))
+        total = int(scalar(m.count()))
+        df = engine.execute(todo.select("platform", "message_id", "text", "text_hash"))
+    if df.empty:
+        return ScoringResult(0, total, [])
+    models = models or load_models(ws)
+    if models.sentiment is None and models.moderation is None:
+        return ScoringResult(0, total - len(df), models.notes)
+    parts = []
+    for start in range(0, len(df), batch_size):
+        batch = df.iloc[start : start + batch_size]
+        parts.append(score_frame(batch, models))
+        if progress is not None:
+            progress(min(start + batch_size, len(df)), len(df))
+    scores = pd.concat(parts)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    table = pa.table(
+        {
+            "platform": pa.array(df["platform"].tolist(), pa.string()),
+            "message_id": pa.array(df["message_id"].tolist(), pa.string()),
+            "text_hash": pa.array(df["text_hash"].astype("int64").tolist(), pa.int64()),
+            "sentiment": pa.array(scores["sentiment"].tolist(), pa.string()),
+            "sentiment_score": pa.array(scores["sentiment_score"].astype("float64"), pa.float64()),
+            "spam": pa.array(scores["spam"].tolist(), pa.bool_()),
+            "toxic": pa.array(scores["toxic"].tolist(), pa.bool_()),
+            "reasons": pa.array(scores["reasons"].tolist(), pa.string()),
+            "models": pa.array([models.names] * len(df), pa.string()),
+            "scored_at": pa.array([now] * len(df), pa.timestamp("us")),
+        }
+    )
+    with ws.transaction() as con:
+        engine.upsert(con, SCORES, table)
+    return ScoringResult(len(df), total - len(df), models.notes)
+
+
+# -- sentiment over time ------------------------------------------------------------
+
+
+def net_sentiment(pos: float, neg: float) -> float | None:
+    """Talkwalker net sentiment, (positive - negative) / (positive + negative); None if 0/0."""
+    return None if pos + neg == 0 else (pos - neg) / (pos + neg)
+
+
+def sentiment_by_period(
+    ws: Workspace, scope: Scope | None = None, *, period: str = "week"
+) -> pd.DataFrame:
+    """Scored member messages per period: counts per label and net sentiment."""
+    import ibis
+
+    from socialproof.community.groups import with_periods
+    from socialproof.community.threads import _utc_bounds
+    from socialproof.workspace import engine
+
+    scope = scope or Scope()
+    with ws.ibis() as con:
+        m = messages_expr(con, ws, scope)
+        m = m.filter(~m.brand)
+        lo, hi = _utc_bounds(ws, scope)
+        if lo is not None:
+            m = m.filter(m.created_at >= lo)
+        if hi is not None:
+            m = m.filter(m.created_at < hi)
+        if scope.group is not None:
+            m = m.filter(m.group_id == scope.group)
+        s = engine.table(con, "message_scores")
+        s = s.filter(s.sentiment.notnull()).select(
+            s_platform=s.platform, s_id=s.message_id, sentiment=s.sentiment
+        )
+        j = m.join(s, [m.platform == s.s_platform, m.message_id == s.s_id])
+        j = with_periods(j, ws, period)
+
+        def n(label: str) -> Any:
+            return ibis.cases((j.sentiment == label, 1), else_=0).sum()
+
+        expr = j.group_by("period").aggregate(
+            messages=j.count(), positive=n("positive"), neutral=n("neutral"), negative=n("negative")
+        )
+        df = engine.execute(expr.order_by("period"))
+    df["net_sentiment"] = [
+        net_sentiment(p, q) for p, q in zip(df["positive"], df["negative"], strict=True)
+    ]
+    return df
+
+
+# -- themes ---------------------------------------------------------------------------
+
+
+@dataclass
+class ThemesResult:
+    themes: pd.DataFrame  # one row per theme
+    sample_size: int
+    total: int
+    notes: list[str]
+
+
+def discover_themes(
+    ws: Workspace,
+    scope: Scope | None = None,
+    *,
+    k: str | int = "auto",
+    sample: int = THEME_SAMPLE,
+    save: bool = True,
+) -> ThemesResult:
+    """Cluster member messages into themes (see module docs) and store them."""
+    import numpy as np
+    import pandas as pd
+
+    from socialproof.workspace import engine
+
+    if isinstance(k, int) and k < 2:
+        raise UsageError(f"--k {k}: ask for at least 2 themes.", hint="Or use --k auto.")
+    if sample < 10:
+        raise UsageError("Themes need a sample of at least 10 messages.")
+    try:
+        theme_model = importlib.import_module("socialproof.community.themes")
+    except ImportError:
+        raise BadInput(
+            "The themes model is not available in this installation.",
+            hint="Reinstall socialproof.",
+        ) from None
+    scope = scope or Scope()
+    with ws.ibis() as con:
+        m = messages_expr(con, ws, scope)
+        m = m.filter(~m.brand & m.text.notnull() & (m.text.strip().length() > 0))
+        from socialproof.community.threads import _utc_bounds
+
+        lo, hi = _utc_bounds(ws, scope)
+        if lo is not None:
+            m = m.filter(m.created_at >= lo)
+        if hi is not None:
+            m = m.filter(m.created_at < hi)
+        if scope.group is not None:
+            m = m.filter(m.group_id == scope.group)
+        total = int(scalar(m.count()))
+        if total == 0:
+            raise NoData(
+                "No member messages with text in this range.",
+                hint="Widen --since/--until, or import conversations with message text.",
+            )
+        pick = m.select("platform", "message_id", "text", "created_at")
+        if total > sample:
+            # a deterministic spread over the whole range: order by a hash of the key
+            pick = pick.mutate(_h=(pick.platform.concat(":", pick.message_id)).hash())
+            pick = pick.order_by("_h").limit(sample).drop("_h")
+        df = engine.execute(pick)
+    df = df.sort_values("created_at").reset_index(drop=True)
+    texts = [t[:MAX_CHARS] for t in df["text"].astype(str)]
+    n_distinct = len(set(texts))
+    if n_distinct < 3:
+        raise NoData(
+            f"Only {n_distinct} distinct message text(s): too few to find themes.",
+            hint="Import more conversations.",
+        )
+    if isinstance(k, int) and k > n_distinct:
+        raise UsageError(
+            f"--k {k} is more themes than distinct messages ({n_distinct}).",
+            hint="Ask for fewer, or use --k auto.",
+        )
+    result = theme_model.cluster(texts, k=k)
+    assign = np.asarray(_get(result, "labels", "assignments", "theme_ids"), dtype=np.int64)
+    models = load_models(ws)
+    notes = list(models.notes)
+    if models.sentiment is not None:
+        labels = [p[0] for p in models.sentiment.predict(texts)]
+    else:
+        labels = [None] * len(texts)
+    df["theme"] = assign
+    df["sentiment"] = labels
+    late = df["created_at"] >= df["created_at"].iloc[len(df) // 2]
+    rows = []
+    for info in _themes_info(result):
+        tid = int(info["id"])
+        part = df[df["theme"] == tid]
+        if part.empty:
+            continue
+        pos = int((part["sentiment"] == "positive").sum())
+        neg = int((part["sentiment"] == "negative").sum())
+        neu = int((part["sentiment"] == "neutral").sum())
+        scored = max(1, pos + neg + neu)
+        trend, change = _trend(part.index.isin(df.index[late]), late)
+        rows.append(
+            {
+                "theme": tid,
+                "label": str(info.get("label", "")),
+                "keywords": ", ".join(map(str, info.get("keywords", []) or [])),
+                "size": int(len(part)),
+                "share": len(part) / len(df),
+                "positive": pos / scored if models.sentiment is not None else None,
+                "neutral": neu / scored if models.sentiment is not None else None,
+                "negative": neg / scored if models.sentiment is not None else None,
+                "net_sentiment": net_sentiment(pos, neg),
+                "trend": trend,
+                "trend_change": change,
+                "destination": _route(theme_model, ws, info),
+                "examples": [
+                    str(x) for x in (info.get("examples") or part["text"].head(3).tolist())
+                ][:3],
+            }
+        )
+    themes = pd.DataFrame(rows).sort_values("size", ascending=False).reset_index(drop=True)
+    if total > len(df):
+        notes.append(f"Themes were found on a sample of {len(df):,} of {total:,} member messages.")
+    if save:
+        _save_themes(ws, themes, df, total)
+    return ThemesResult(themes, len(df), total, notes)
+
+
+def _get(obj: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(obj, dict) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    raise BadInput(f"The themes model returned no {names[0]}.", hint="Report this as a bug.")
+
+
+def _themes_info(result: Any) -> list[dict[str, Any]]:
+    """Normalise the themes model's per-theme records to dicts with id/label/keywords/examples."""
+    items = _get(result, "themes", "clusters")
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            d = dict(item)
+        else:
+            d = {
+                k: getattr(item, k)
+                for k in dir(item)
+                if not k.startswith("_") and not callable(getattr(item, k))
+            }
+        d.setdefault("id", d.get("theme", d.get("theme_id", i)))
+        d.setdefault("examples", d.get("representatives", d.get("representative", [])))
+        out.append(d)
+    return out
+
+
+def _route(module: Any, ws: Workspace, info: dict[str, Any]) -> str:
+    if info.get("destination"):
+        return str(info["destination"])
+    fn = getattr(module, "route", None)
+    if fn is None:
+        return ""
+    import inspect
+
+    text = " ".join(
+        [
+            str(info.get("label", "")),
+            *map(str, info.get("keywords", []) or []),
+            *map(str, info.get("examples", []) or []),
+        ]
+    )
+    params = inspect.signature(fn).parameters
+    kwargs: dict[str, Any] = {}
+    if "ws" in params:
+        kwargs["ws"] = ws
+    elif "workspace" in params:
+        kwargs["workspace"] = ws
+    try:
+        got = fn(text, **kwargs)
+    except TypeError:
+        got = fn(info, **kwargs)
+    return str(got or "")
+
+
+def _trend(in_late: Any, late: pd.Series) -> tuple[str, float | None]:
+    """Share of the theme among late vs early messages: growing/shrinking past +-25 %."""
+    n_late, n_early = int(late.sum()), int((~late).sum())
+    t_late = int(in_late.sum())
+    t_early = int(len(in_late) - t_late)
+    if n_late == 0 or n_early == 0:
+        return "steady", None
+    s_late, s_early = t_late / n_late, t_early / n_early
+    if s_early == 0:
+        return "new", None
+    change = s_late / s_early - 1
+    if change > 0.25:
+        return "growing", change
+    if change < -0.25:
+        return "shrinking", change
+    return "steady", change
+
+
+def _save_themes(ws: Workspace, themes: pd.DataFrame, df: pd.DataFrame, total: int) -> None:
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    t = pa.table(
+        {
+            "theme_id": pa.array(themes["theme"].astype("int32"), pa.int32()),
+            "label": pa.array(themes["label"].tolist(), pa.string()),
+            "keywords": pa.array(themes["keywords"].tolist(), pa.string()),
+            "size": pa.array(themes["size"].astype("int64"), pa.int64()),
+            "share": pa.array(themes["share"].astype("float64"), pa.float64()),
+            "positive": pa.array(themes["positive"].tolist(), pa.float64()),
+            "neutral": pa.array(themes["neutral"].tolist(), pa.float64()),
+            "negative": pa.array(themes["negative"].tolist(), pa.float64()),
+            "net_sentiment": pa.array(themes["net_sentiment"].tolist(), pa.float64()),
+            "trend": pa.array(themes["trend"].tolist(), pa.string()),
+            "trend_change": pa.array(themes["trend_change"].tolist(), pa.float64()),
+            "destination": pa.array(themes["destination"].tolist(), pa.string()),
+            "examples": pa.array(
+                [json.dumps(e, ensure_ascii=False) for e in themes["examples"]], pa.string()
+            ),
+            "sample_size": pa.array([len(df)] * len(themes), pa.int64()),
+            "created_at": pa.array([now] * len(themes), pa.timestamp("us")),
+        }
+    )
+    mt = pa.table(
+        {
+            "platform": pa.array(df["platform"].tolist(), pa.string()),
+            "message_id": pa.array(df["message_id"].tolist(), pa.string()),
+            "theme_id": pa.array(df["theme"].astype("int32"), pa.int32()),
+        }
+    )
+    with ws.transaction() as con:
+        engine.replace_table(con, "themes", t)
+        engine.replace_table(con, "message_themes", mt)
+    _ = total
