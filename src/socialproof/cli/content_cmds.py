@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from socialproof.cli._common import STATE, OutputOption, WorkspaceOption, info
+from socialproof.cli._common import (
+    STATE,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    WorkspaceOption,
+    emit,
+    info,
+    print_lines,
+)
 
 if TYPE_CHECKING:
+    from socialproof.content.posts import Post
     from socialproof.workspace import Workspace
 
 
@@ -20,8 +30,26 @@ class LintFormat(StrEnum):
     sarif = "sarif"
 
 
+class ExportKind(StrEnum):
+    buffer = "buffer"
+    hootsuite = "hootsuite"
+
+
+approvals_app = typer.Typer(
+    help="The approvals log: verify it, read it, see where posts stand.",
+    no_args_is_help=True,
+)
+
+
 def register(app: typer.Typer) -> None:
     app.command("lint")(lint)
+    app.command("calendar")(calendar)
+    app.command("approve")(approve)
+    app.command("schedule")(schedule)
+    approvals_app.command("verify")(approvals_verify)
+    approvals_app.command("log")(approvals_log)
+    approvals_app.command("status")(approvals_status)
+    app.add_typer(approvals_app, name="approvals")
 
 
 def _maybe_workspace(path: Path | None) -> Workspace | None:
@@ -129,3 +157,219 @@ def lint(
     code = exit_code(results)
     if code:
         raise typer.Exit(code)
+
+
+def calendar(
+    month: Annotated[bool, typer.Option("--month", help="Show a month (default: a week).")] = False,
+    week: Annotated[bool, typer.Option("--week", help="Show a week (the default).")] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="A day in the period to show (YYYY-MM-DD). Default: the next planned post."
+        ),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", "-p", help="Only this platform.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write an accessible HTML calendar here.")
+    ] = None,
+    ics: Annotated[
+        Path | None, typer.Option("--ics", help="Also write an iCalendar (.ics) file here.")
+    ] = None,
+    export: Annotated[
+        ExportKind | None,
+        typer.Option("--export", help="Write a bulk-upload CSV (buffer or hootsuite) instead."),
+    ] = None,
+    include_uncleared: Annotated[
+        bool,
+        typer.Option(
+            "--include-uncleared",
+            help="Export posts that still lack approvals or have lint errors too.",
+        ),
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Planned posts (content/*.md) by week or month, with cadence vs the benchmark, gaps
+    and clashes; export to iCalendar, Buffer or Hootsuite."""
+    from datetime import date
+
+    from socialproof.cli._common import open_workspace
+    from socialproof.content.calendar import build_calendar
+    from socialproof.content.calendar_report import issue_lines, rows, write_html
+    from socialproof.content.posts import content_files, load_post, resolve_platform
+    from socialproof.errors import UsageError
+
+    if month and week:
+        raise UsageError("Choose --week or --month, not both.", hint="Drop one of them.")
+    ws = open_workspace(workspace, migrate=False)
+    posts = [load_post(p, ws=ws) for p in content_files(ws)]
+    for post in posts:
+        for note in post.notes:
+            info(f"note: {note}")
+    if platform:
+        pid = resolve_platform(platform, where="--platform")
+        posts = [p for p in posts if p.platform == pid]
+    day = None
+    if start:
+        try:
+            day = date.fromisoformat(start)
+        except ValueError:
+            raise UsageError(f"--start {start!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+    tz = ws.settings.tz
+    cal = build_calendar(posts, tz=tz, view="month" if month else "week", start=day)
+    if export is not None:
+        from socialproof.content.exports import export as do_export
+
+        chosen = cal.posts
+        if not include_uncleared:
+            from socialproof.content.approvals import approval_state, read_log
+
+            entries = read_log(ws)
+            chosen = []
+            for post in cal.posts:
+                problems = approval_state(ws, post, entries).problems
+                if problems:
+                    info(f"left out {post.source}: {'; '.join(problems)}")
+                else:
+                    chosen.append(post)
+        text, notes = do_export(export.value, chosen, tz)
+        _write(text, output)
+        for note in notes:
+            info(f"note: {note}")
+        info(
+            f"{len(chosen)} posts of {cal.title.split(': ', 1)[1]} in {export.value} format "
+            f"(times in {tz.key})."
+        )
+        return
+    if ics is not None:
+        from socialproof.content.ical import to_ical
+
+        tmp = ics.with_name(ics.name + ".tmp")
+        tmp.write_bytes(to_ical(cal.posts, name=cal.title))
+        tmp.replace(ics)
+        info(f"Wrote {ics} ({len(cal.posts)} events).")
+    if html is not None:
+        write_html(cal, html)
+        info(f"Wrote {html}.")
+    emit(rows(cal), fmt, output=output, title=f"{cal.title} (times in {tz.key})")
+    if fmt is OutputFormat.table and output is None:
+        if cal.cadence:
+            emit(cal.cadence, fmt, title="Cadence: posts per week vs benchmark")
+        for line in [*issue_lines(cal), *_uncleared(ws, cal.posts), *cal.notes]:
+            info(line)
+
+
+def _uncleared(ws: Workspace, posts: list[Post]) -> list[str]:
+    """Posts marked scheduled although lint errors or missing approvals block them."""
+    from socialproof.content.approvals import approval_state, read_log
+
+    marked = [p for p in posts if p.status == "scheduled"]
+    if not marked:
+        return []
+    entries = read_log(ws)
+    out: list[str] = []
+    for post in marked:
+        problems = approval_state(ws, post, entries).problems
+        if problems:
+            out.append(f"Marked scheduled but not cleared: {post.source}: {'; '.join(problems)}.")
+    return out
+
+
+def approve(
+    file: Annotated[Path, typer.Argument(help="The post file, e.g. content/launch.md.")],
+    approver: Annotated[str, typer.Option("--as", help="Who approves (your name).")],
+    role: Annotated[str, typer.Option("--role", help="Your role, e.g. reviewer or compliance.")],
+    reject: Annotated[bool, typer.Option("--reject", help="Reject instead of approving.")] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (required with --reject).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Approve (or reject) the current version of a post; recorded in the approvals log."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.content.approvals import approve as do_approve
+
+    ws = open_workspace(workspace, migrate=False)
+    entry, state = do_approve(ws, file, approver=approver, role=role, reject=reject, reason=reason)
+    verb = "Rejected" if reject else "Approved"
+    print_lines(
+        [
+            f"{verb} {state.post} as {entry['approver']} ({entry['role']}, tier "
+            f"{entry['tier']}); log entry {entry['n']}."
+        ]
+    )
+    problems = state.problems
+    if problems:
+        print_lines([f"Still blocking scheduling: {'; '.join(problems)}."])
+    else:
+        print_lines(
+            [f"All tiers approved; status is {state.status}. Next: socialproof schedule {file}"]
+        )
+
+
+def schedule(
+    file: Annotated[Path, typer.Argument(help="The post file to mark as scheduled.")],
+    by: Annotated[str, typer.Option("--as", help="Who schedules it (your name).")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Mark a post scheduled; refused while it has lint errors or missing approvals."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.content.approvals import schedule as do_schedule
+
+    ws = open_workspace(workspace, migrate=False)
+    state = do_schedule(ws, file, by=by)
+    print_lines([f"Scheduled {state.post}."])
+    for rule, why in state.waived.items():
+        print_lines([f"  waived {rule}: {why}"])
+
+
+def approvals_verify(workspace: WorkspaceOption = None) -> None:
+    """Check that the approvals log was not edited, cut or reordered (exit 1 if it was)."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.content.approvals import verify_log
+
+    ws = open_workspace(workspace, migrate=False)
+    count, head = verify_log(ws)
+    print_lines(
+        [
+            f"Approvals log verified: {count} entries, head {head}.",
+            "Keep this head hash elsewhere (a commit, a ticket) to prove the log later.",
+        ]
+    )
+
+
+def approvals_log(
+    file: Annotated[Path | None, typer.Argument(help="Only entries for this post.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Every approval, rejection and scheduling, oldest first (after verifying the log)."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.content.approvals import log_rows
+
+    ws = open_workspace(workspace, migrate=False)
+    emit(log_rows(ws, post=file), fmt, output=output, title="Approvals log")
+
+
+def approvals_status(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Posts (default: content/*.md).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Where each post stands: tiers approved, lint errors, what blocks scheduling."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.content.approvals import approval_state, read_log
+    from socialproof.content.posts import content_files, load_post
+
+    ws = open_workspace(workspace, migrate=False)
+    entries = read_log(ws)
+    paths = list(files or content_files(ws))
+    rows = [approval_state(ws, load_post(p, ws=ws), entries).to_row() for p in paths]
+    emit(rows, fmt, output=output, title="Approval status")

@@ -1,0 +1,471 @@
+"""Documented approvals: tiers per industry, an append-only hash-chained log, a scheduling gate.
+
+The log is ``approvals.jsonl`` in the workspace: one JSON object a line, each with its
+sequence number ``n``, the hash of the entry before it (``prev``) and its own
+``hash`` (sha256 over the entry's canonical JSON without ``hash``). Editing,
+deleting or reordering any line breaks the chain at that entry, and
+``approvals.head`` (count and last hash) catches a cut-off tail. A JSON Lines file
+rather than a DuckDB table because people keep workspaces in git: the log diffs
+line by line, reviews like any other file and survives a rebuilt database.
+Anyone who can write the folder can rewrite the whole chain, so keep the head
+hash that ``approvals verify`` prints somewhere else too (a commit, a ticket).
+
+Rules: tiers come from ``[approvals] tiers`` in the settings; by default one
+``review`` tier, and regulated industries (finance, health, legal) add a
+``compliance`` tier. No one approves their own post (``author:`` in the front
+matter). An approval counts only while the post's content hash is unchanged.
+A rejection by anyone blocks until the same person approves a later version.
+A post becomes ``scheduled`` only when every tier approved and no lint error
+is left (errors waived in front matter, with their reasons, do not block).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadInput, IntegrityError, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from socialproof.content.posts import Post
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import ApprovalTier
+
+LOG_FILE = "approvals.jsonl"
+HEAD_FILE = "approvals.head"
+GENESIS = "0" * 64
+DECISIONS = ("approve", "reject", "schedule")
+DEFAULT_REVIEW_ROLES = ["reviewer", "editor", "manager", "lead"]
+DEFAULT_COMPLIANCE_ROLES = ["compliance", "legal"]
+
+
+@dataclass
+class TierState:
+    name: str
+    roles: list[str]
+    mode: str
+    approved_by: list[str] = field(default_factory=list)
+    missing_roles: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return not self.missing_roles
+
+
+@dataclass
+class PostApproval:
+    """Where one post stands: each tier, rejections, stale approvals, lint errors."""
+
+    post: str
+    status: str
+    content_hash: str
+    tiers: list[TierState]
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    stale: int = 0
+    lint_errors: list[str] = field(default_factory=list)
+    waived: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def approved(self) -> bool:
+        return all(t.done for t in self.tiers) and not self.rejections
+
+    @property
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        for r in self.rejections:
+            out.append(
+                f"rejected by {r['approver']} ({r['role']}): {r.get('reason') or 'no reason'}"
+            )
+        for t in self.tiers:
+            if not t.done:
+                who = ", ".join(t.missing_roles)
+                out.append(f"needs approval at tier '{t.name}' ({t.mode} of: {who})")
+        if self.lint_errors:
+            out.append(
+                f"{len(self.lint_errors)} lint errors: {', '.join(sorted(set(self.lint_errors)))}"
+            )
+        return out
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "post": self.post,
+            "status": self.status,
+            "tiers": "; ".join(
+                f"{t.name}: {'done (' + ', '.join(t.approved_by) + ')' if t.done else 'open'}"
+                for t in self.tiers
+            ),
+            "lint_errors": len(self.lint_errors),
+            "waived": len(self.waived),
+            "stale_approvals": self.stale,
+            "ready_to_schedule": not self.problems,
+            "blocking": "; ".join(self.problems),
+        }
+
+
+# -- tiers -------------------------------------------------------------------
+
+
+def tiers_for(ws: Workspace, industry: str | None = None) -> list[ApprovalTier]:
+    """The approval tiers for a post of this industry (settings, else the defaults)."""
+    from socialproof.workspace.settings import REGULATED_INDUSTRIES, ApprovalTier
+
+    if ws.settings.approvals.tiers:
+        return list(ws.settings.approvals.tiers)
+    tiers = [ApprovalTier(name="review", roles=DEFAULT_REVIEW_ROLES, mode="any")]
+    if (industry or ws.settings.industry) in REGULATED_INDUSTRIES:
+        tiers.append(ApprovalTier(name="compliance", roles=DEFAULT_COMPLIANCE_ROLES, mode="any"))
+    return tiers
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+# -- the log -----------------------------------------------------------------
+
+
+def _digest(entry: dict[str, Any]) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    canon = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def read_log(ws: Workspace, *, verify: bool = True) -> list[dict[str, Any]]:
+    """Every entry of the log, verified unless ``verify=False``."""
+    path = ws.root / LOG_FILE
+    if not path.exists():
+        if verify and (ws.root / HEAD_FILE).exists():
+            raise IntegrityError(
+                f"{LOG_FILE} is missing but {HEAD_FILE} records entries.",
+                hint="Restore the log from version control or a backup.",
+            )
+        return []
+    entries: list[dict[str, Any]] = []
+    prev = GENESIS
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            entry = json.loads(line)
+            if not isinstance(entry, dict):
+                raise ValueError
+        except ValueError:
+            if not verify:
+                continue
+            raise IntegrityError(
+                f"approvals log entry {i} (line {i}) is not a valid entry: it was edited.",
+                hint="Restore the log from version control; the chain breaks here.",
+            ) from None
+        if verify:
+            _check(entry, i, prev)
+        prev = str(entry.get("hash", ""))
+        entries.append(entry)
+    if verify:
+        _check_head(ws, entries)
+    return entries
+
+
+def _check(entry: dict[str, Any], i: int, prev: str) -> None:
+    hint = "Restore the log from version control; entries from here on cannot be trusted."
+    n = entry.get("n")
+    if n != i:
+        what = "deleted or reordered" if isinstance(n, int) else "edited"
+        raise IntegrityError(
+            f"approvals log entry {i} carries number {n!r}: entries were {what} before it.",
+            hint=hint,
+        )
+    if entry.get("prev") != prev:
+        raise IntegrityError(
+            f"approvals log entry {i} does not follow entry {i - 1} (chain broken): "
+            "an entry was deleted, inserted or reordered.",
+            hint=hint,
+        )
+    if entry.get("hash") != _digest(entry):
+        raise IntegrityError(
+            f"approvals log entry {i} was edited after it was written (its hash does not match).",
+            hint=hint,
+        )
+
+
+def _check_head(ws: Workspace, entries: list[dict[str, Any]]) -> None:
+    path = ws.root / HEAD_FILE
+    if not path.exists():
+        if entries:
+            raise IntegrityError(
+                f"{HEAD_FILE} is missing.", hint="Restore it from version control or a backup."
+            )
+        return
+    try:
+        head = json.loads(path.read_text(encoding="utf-8"))
+        count, last = int(head["entries"]), str(head["hash"])
+    except (ValueError, KeyError, TypeError):
+        raise IntegrityError(f"{HEAD_FILE} is damaged.", hint="Restore it from a backup.") from None
+    if count > len(entries):
+        raise IntegrityError(
+            f"approvals log ends at entry {len(entries)} but {HEAD_FILE} records {count}: "
+            f"entries {len(entries) + 1} to {count} were deleted.",
+            hint="Restore the log from version control.",
+        )
+    if count < len(entries) or (entries and entries[-1]["hash"] != last):
+        raise IntegrityError(
+            f"approvals log entry {count + 1 if count < len(entries) else count} does not match "
+            f"{HEAD_FILE}: entries were added or changed outside socialproof.",
+            hint="Restore the log from version control.",
+        )
+
+
+def verify_log(ws: Workspace) -> tuple[int, str]:
+    """(entries, head hash) when the whole log verifies; IntegrityError naming the entry if not."""
+    entries = read_log(ws, verify=True)
+    return len(entries), entries[-1]["hash"] if entries else GENESIS
+
+
+def _append(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
+    from socialproof.workspace._lock import write_lock
+
+    with write_lock(ws.root):
+        entries = read_log(ws, verify=True)
+        entry: dict[str, Any] = {
+            "n": len(entries) + 1,
+            "at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            **record,
+            "prev": entries[-1]["hash"] if entries else GENESIS,
+        }
+        entry["hash"] = _digest(entry)
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+        with (ws.root / LOG_FILE).open("a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        head = ws.root / HEAD_FILE
+        tmp = head.with_name(HEAD_FILE + ".tmp")
+        tmp.write_text(json.dumps({"entries": entry["n"], "hash": entry["hash"]}) + "\n", "utf-8")
+        tmp.replace(head)
+    return entry
+
+
+# -- state -------------------------------------------------------------------
+
+
+def _rel(ws: Workspace, post: Post) -> str:
+    assert post.path is not None
+    path = ws.path(post.path.resolve())
+    return path.relative_to(ws.root.resolve()).as_posix()
+
+
+def _load(ws: Workspace, path: Path) -> Post:
+    from socialproof.content.posts import load_post
+
+    ws.path(path.resolve())  # the post must live in the workspace
+    return load_post(path, ws=ws)
+
+
+def approval_state(
+    ws: Workspace, post: Post, entries: list[dict[str, Any]] | None = None
+) -> PostApproval:
+    """Where a post stands against its tiers, from the (verified) log and a fresh lint."""
+    from socialproof.content.linter import lint_post
+    from socialproof.content.rules import load_rules
+
+    entries = read_log(ws) if entries is None else entries
+    rel = _rel(ws, post)
+    current = post.content_hash
+    industry = post.industry or ws.settings.industry
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    stale = 0
+    for e in entries:
+        if e.get("post") != rel or e.get("decision") not in ("approve", "reject"):
+            continue
+        if e.get("content_hash") != current:
+            stale += 1
+            continue
+        latest[(_norm(str(e["approver"])), str(e["role"]))] = e
+    tiers: list[TierState] = []
+    for tier in tiers_for(ws, industry):
+        state = TierState(tier.name, list(tier.roles), tier.mode)
+        approvals = [
+            e
+            for (_, role), e in latest.items()
+            if e["decision"] == "approve" and role in tier.roles
+        ]
+        state.approved_by = sorted({f"{e['approver']} ({e['role']})" for e in approvals})
+        roles_done = {str(e["role"]) for e in approvals}
+        if tier.mode == "all":
+            state.missing_roles = [r for r in tier.roles if r not in roles_done]
+        elif not roles_done:
+            state.missing_roles = list(tier.roles)
+        tiers.append(state)
+    rejections = [e for e in latest.values() if e["decision"] == "reject"]
+    if post.platform is None:
+        errors = ["post.no-platform"]
+        waived: dict[str, str] = {}
+    else:
+        res = lint_post(post, _ws_rules(ws, load_rules), industry=industry, voice=ws.settings.voice)
+        errors = [f.rule_id for f in res.errors]
+        waived = {f.rule_id: f.waived for f in res.findings if f.waived is not None}
+    return PostApproval(
+        post=rel,
+        status=post.status,
+        content_hash=current,
+        tiers=tiers,
+        rejections=rejections,
+        stale=stale,
+        lint_errors=errors,
+        waived=waived,
+    )
+
+
+def _ws_rules(ws: Workspace, load_rules: Any) -> Any:
+    folder = ws.root / "lint"
+    return load_rules(sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+
+
+def approve(
+    ws: Workspace,
+    path: Path,
+    *,
+    approver: str,
+    role: str,
+    reject: bool = False,
+    reason: str | None = None,
+) -> tuple[dict[str, Any], PostApproval]:
+    """Record an approval (or rejection) of a post's current version; returns entry and state."""
+    approver = " ".join((approver or "").split())
+    if not approver:
+        raise UsageError("Say who approves with --as NAME.", hint="e.g. --as 'Dana Kim'.")
+    if reject and not (reason or "").strip():
+        raise UsageError(
+            "A rejection needs --reason.",
+            hint="Say what must change, e.g. --reason 'Add the risk statement'.",
+        )
+    post = _load(ws, path)
+    industry = post.industry or ws.settings.industry
+    tiers = tiers_for(ws, industry)
+    roles = sorted({r for t in tiers for r in t.roles})
+    if role not in roles:
+        raise BadInput(
+            f"Unknown role {role!r} for this post.",
+            hint=f"Roles that may approve it: {', '.join(roles)} (set them in [approvals] tiers).",
+        )
+    if not post.author:
+        raise BadInput(
+            f"{post.source}: the post has no author, so self-approval cannot be ruled out.",
+            hint="Add 'author: NAME' to its front matter.",
+        )
+    if _norm(post.author) == _norm(approver):
+        raise BadInput(
+            f"{approver} wrote {post.source} and cannot approve it (no self-approval).",
+            hint="Ask another reviewer.",
+        )
+    tier = next(t.name for t in tiers if role in t.roles)
+    record = {
+        "post": _rel(ws, post),
+        "content_hash": post.content_hash,
+        "decision": "reject" if reject else "approve",
+        "approver": approver,
+        "role": role,
+        "tier": tier,
+        "reason": (reason or "").strip() or None,
+    }
+    entry = _append(ws, record)
+    state = approval_state(ws, post)
+    if not reject and state.approved and post.status in ("draft", "in-review"):
+        set_status(post, "approved")
+        state.status = "approved"
+    elif reject and post.status in ("approved", "scheduled"):
+        set_status(post, "in-review")
+        state.status = "in-review"
+    return entry, state
+
+
+def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
+    """Mark a post scheduled when nothing blocks it; else BadInput listing what does."""
+    by = " ".join((by or "").split())
+    if not by:
+        raise UsageError("Say who schedules with --as NAME.", hint="e.g. --as 'Dana Kim'.")
+    post = _load(ws, path)
+    state = approval_state(ws, post)
+    problems = state.problems
+    if post.publish_at is None:
+        problems.append("no publish_at")
+    if problems:
+        raise BadInput(
+            f"{post.source} cannot be scheduled: {'; '.join(problems)}.",
+            hint="Fix the lint errors (or waive them with a reason in 'lint: disable:') "
+            "and get the missing approvals.",
+        )
+    _append(
+        ws,
+        {
+            "post": state.post,
+            "content_hash": state.content_hash,
+            "decision": "schedule",
+            "approver": by,
+            "role": "scheduler",
+            "tier": None,
+            "reason": "; ".join(f"waived {k}: {v}" for k, v in state.waived.items()) or None,
+        },
+    )
+    set_status(post, "scheduled")
+    state.status = "scheduled"
+    return state
+
+
+_STATUS_LINE = re.compile(r"^status:.*$", re.M)
+
+
+def set_status(post: Post, status: str) -> None:
+    """Rewrite the ``status:`` line of a post file (not part of the content hash)."""
+    assert post.path is not None
+    head = post.head
+    if _STATUS_LINE.search(head):
+        head = _STATUS_LINE.sub(f"status: {status}", head, count=1)
+    elif head.startswith("---\n"):
+        head = "---\n" + f"status: {status}\n" + head[4:]
+    else:
+        head = f"---\nstatus: {status}\n---\n"
+    tmp = post.path.with_name(post.path.name + ".tmp")
+    tmp.write_text(head + post.text, encoding="utf-8")
+    tmp.replace(post.path)
+    post.head = head
+    post.status = status
+
+
+def log_rows(ws: Workspace, *, post: Path | None = None) -> list[dict[str, Any]]:
+    """The log for people: one row per entry, marking approvals of an older version."""
+    entries = read_log(ws)
+    hashes: dict[str, str | None] = {}
+    rel_filter = None
+    if post is not None:
+        rel_filter = _rel(ws, _load(ws, post))
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        rel = str(e.get("post"))
+        if rel_filter is not None and rel != rel_filter:
+            continue
+        if rel not in hashes:
+            target = ws.root / rel
+            try:
+                hashes[rel] = _load(ws, target).content_hash if target.exists() else None
+            except BadInput:
+                hashes[rel] = None
+        rows.append(
+            {
+                "n": e["n"],
+                "at": e["at"],
+                "post": rel,
+                "decision": e["decision"],
+                "by": e["approver"],
+                "role": e["role"],
+                "tier": e.get("tier") or "",
+                "reason": e.get("reason") or "",
+                "version": "current" if hashes[rel] == e.get("content_hash") else "older",
+                "hash": str(e["hash"])[:12],
+            }
+        )
+    return rows

@@ -1,0 +1,259 @@
+"""The content calendar: planned posts in a week or a month, cadence, gaps and clashes.
+
+Posting cadence per platform is compared with the posts-per-week benchmark the
+measure area packages in ``data/benchmarks.yaml`` when it is there; without it
+the calendar still shows the cadence and says that no benchmark was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from socialproof.content.posts import DATA_DIR, platforms
+from socialproof.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from zoneinfo import ZoneInfo
+
+    from socialproof.content.posts import Post
+
+VIEWS = ("week", "month")
+CLASH_MINUTES = 120
+DEFAULT_GAP_DAYS = 4.0
+
+
+@dataclass
+class Benchmark:
+    per_week: float
+    source: str
+    as_of: str = ""
+
+
+@dataclass
+class Calendar:
+    view: str
+    start: date
+    end: date  # exclusive
+    tz: ZoneInfo
+    posts: list[Post]
+    unscheduled: list[Post] = field(default_factory=list)
+    cadence: list[dict[str, Any]] = field(default_factory=list)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    clashes: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days)]
+
+    def local(self, post: Post) -> datetime:
+        assert post.publish_at is not None
+        return post.publish_at.astimezone(self.tz)
+
+    @property
+    def title(self) -> str:
+        if self.view == "week":
+            return f"Content calendar: week of {self.start:%-d %b %Y}"
+        return f"Content calendar: {self.start:%B %Y}"
+
+
+def period(view: str, start: date) -> tuple[date, date]:
+    """The week (Monday to Sunday) or calendar month holding ``start``."""
+    if view not in VIEWS:
+        raise UsageError(f"Unknown view {view!r}.", hint="Use --week or --month.")
+    if view == "week":
+        first = start - timedelta(days=start.weekday())
+        return first, first + timedelta(days=7)
+    first = start.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt
+
+
+def default_start(posts: Iterable[Post], tz: ZoneInfo, today: date | None = None) -> date:
+    """The first planned day from today on, else the first planned day at all, else today."""
+    today = today or datetime.now(tz).date()
+    days = sorted(p.publish_at.astimezone(tz).date() for p in posts if p.publish_at is not None)
+    upcoming = [d for d in days if d >= today]
+    if upcoming:
+        return upcoming[0]
+    return days[0] if days else today
+
+
+def build_calendar(
+    posts: list[Post],
+    *,
+    tz: ZoneInfo,
+    view: str = "week",
+    start: date | None = None,
+    clash_minutes: int = CLASH_MINUTES,
+    gap_days: float | None = None,
+    benchmarks: dict[str, Benchmark] | None = None,
+    today: date | None = None,
+) -> Calendar:
+    """Place posts in the period and work out cadence, gaps and clashes."""
+    first, end = period(view, start or default_start(posts, tz, today))
+    lo = datetime.combine(first, time(0), tzinfo=tz)
+    hi = datetime.combine(end, time(0), tzinfo=tz)
+    planned = [p for p in posts if p.publish_at is not None]
+    inside = sorted(
+        (p for p in planned if lo <= p.publish_at <= hi and p.publish_at < hi),  # type: ignore[operator]
+        key=lambda p: (p.publish_at, p.platform or "", p.source),
+    )
+    cal = Calendar(
+        view=view,
+        start=first,
+        end=end,
+        tz=tz,
+        posts=inside,
+        unscheduled=[p for p in posts if p.publish_at is None],
+    )
+    if benchmarks is None:
+        benchmarks, note = load_cadence_benchmarks()
+        if note:
+            cal.notes.append(note)
+    weeks = (end - first).days / 7.0
+    by_platform: dict[str, list[Post]] = {}
+    for p in inside:
+        by_platform.setdefault(p.platform or "unknown", []).append(p)
+    for pid, items in sorted(by_platform.items()):
+        bench = benchmarks.get(pid)
+        per_week = len(items) / weeks
+        row: dict[str, Any] = {
+            "platform": platforms().get(pid, {}).get("name", pid),
+            "posts": len(items),
+            "per week": round(per_week, 2),
+            "benchmark per week": None if bench is None else bench.per_week,
+            "verdict": _verdict(per_week, bench),
+            "source": "" if bench is None else bench.source,
+        }
+        cal.cadence.append(row)
+        threshold = gap_days or (
+            max(2.0, 2 * 7.0 / bench.per_week) if bench and bench.per_week > 0 else DEFAULT_GAP_DAYS
+        )
+        cal.gaps.extend(_gaps(pid, items, lo, hi, threshold))
+        cal.clashes.extend(_clashes(pid, items, clash_minutes, tz))
+    return cal
+
+
+def _verdict(per_week: float, bench: Benchmark | None) -> str:
+    if bench is None:
+        return "no benchmark"
+    if per_week < 0.75 * bench.per_week:
+        return "below benchmark"
+    if per_week > 1.5 * bench.per_week:
+        return "above benchmark"
+    return "near benchmark"
+
+
+def _gaps(
+    pid: str, items: list[Post], lo: datetime, hi: datetime, threshold: float
+) -> list[dict[str, Any]]:
+    times = [lo, *(p.publish_at for p in items if p.publish_at is not None), hi]
+    out: list[dict[str, Any]] = []
+    for a, b in zip(times, times[1:], strict=False):
+        days = (b - a).total_seconds() / 86400
+        if days > threshold:
+            out.append(
+                {
+                    "platform": pid,
+                    "from": a.astimezone(lo.tzinfo).strftime("%a %-d %b %H:%M"),
+                    "to": b.astimezone(lo.tzinfo).strftime("%a %-d %b %H:%M"),
+                    "days": round(days, 1),
+                    "threshold_days": round(threshold, 1),
+                }
+            )
+    return out
+
+
+def _clashes(pid: str, items: list[Post], minutes: int, tz: ZoneInfo) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for a, b in zip(items, items[1:], strict=False):
+        assert a.publish_at is not None and b.publish_at is not None
+        apart = (b.publish_at - a.publish_at).total_seconds() / 60
+        if apart < minutes:
+            out.append(
+                {
+                    "platform": pid,
+                    "first": a.title or a.source,
+                    "second": b.title or b.source,
+                    "at": a.publish_at.astimezone(tz).strftime("%a %-d %b %H:%M"),
+                    "minutes_apart": int(apart),
+                }
+            )
+    return out
+
+
+def load_cadence_benchmarks() -> tuple[dict[str, Benchmark], str | None]:
+    """Posts-per-week benchmarks from ``data/benchmarks.yaml`` (owned by the measure area).
+
+    The reader is tolerant: it looks for mappings that name a platform and carry a
+    posts-per-week figure (``posts_per_week: 4.6`` or ``metric: posts_per_week``,
+    ``value: 4.6``). Returns the figures and a note when none could be found.
+    """
+    path = DATA_DIR / "benchmarks.yaml"
+    if not path.is_file():
+        return (
+            {},
+            "No posting-frequency benchmarks are packaged (data/benchmarks.yaml); cadence is shown without comparison.",
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError):
+        return {}, f"{path.name} could not be read; cadence is shown without comparison."
+    found: dict[str, Benchmark] = {}
+    _walk(data, found, context={})
+    if not found:
+        return (
+            {},
+            f"{path.name} holds no posts-per-week figures; cadence is shown without comparison.",
+        )
+    return found, None
+
+
+def _walk(node: Any, found: dict[str, Benchmark], context: dict[str, Any], key: str = "") -> None:
+    from socialproof.content.posts import _aliases
+
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, found, context, key)
+        return
+    if not isinstance(node, dict):
+        return
+    ctx = dict(context)
+    for k in ("source", "as_of", "platform"):
+        if k in node and isinstance(node[k], (str, int, float)):
+            ctx[k] = str(node[k])
+    if "platform" not in node and key.lower() in _aliases():
+        ctx["platform"] = key
+    value: Any = None
+    for k, v in node.items():
+        if str(k).lower().replace(" ", "_").replace("-", "_") in (
+            "posts_per_week",
+            "cadence_per_week",
+        ):
+            value = v.get("value") if isinstance(v, dict) else v
+            if isinstance(v, dict):
+                for kk in ("source", "as_of"):
+                    if kk in v:
+                        ctx[kk] = str(v[kk])
+    metric = str(node.get("metric", "")).lower().replace(" ", "_").replace("/", "_per_")
+    if value is None and metric in ("posts_per_week", "post_frequency", "posts_week"):
+        value = node.get("value")
+    pid = _aliases().get(str(ctx.get("platform", "")).lower())
+    if value is not None and pid is not None:
+        try:
+            per_week = float(value)
+        except (TypeError, ValueError):
+            per_week = -1.0
+        if per_week > 0 and pid not in found:
+            found[pid] = Benchmark(
+                per_week, ctx.get("source", "data/benchmarks.yaml"), ctx.get("as_of", "")
+            )
+    for k, v in node.items():
+        if isinstance(v, (dict, list)):
+            _walk(v, found, ctx, str(k))

@@ -1,0 +1,94 @@
+"""CSV bulk-upload files for Buffer and Hootsuite (formula-injection safe).
+
+Buffer (Help Center, "Bulk upload posts with a CSV file", checked 2025-06): a header row
+``Text, Image URL, Tags, Posting Time``; Posting Time as ``YYYY-MM-DD HH:mm`` in the
+channel's timezone; one channel per upload; image URLs must be public.
+
+Hootsuite (Help Center, "Bulk schedule posts with the Bulk Composer", checked 2025-06):
+no header row; columns date-time, message, optional link; date as ``DD/MM/YYYY HH:mm``
+or ``MM/DD/YYYY HH:mm`` (24-hour, chosen at upload); minutes a multiple of 5; at least
+10 minutes in the future; one social profile per file; up to 350 posts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+from socialproof.errors import UsageError
+from socialproof.render.tables import safe_cell
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from zoneinfo import ZoneInfo
+
+    from socialproof.content.posts import Post
+
+EXPORTS = ("buffer", "hootsuite")
+BUFFER_COLUMNS = ("Text", "Image URL", "Tags", "Posting Time")
+HOOTSUITE_MAX = 350
+
+
+def _scheduled(posts: Iterable[Post]) -> list[Post]:
+    return sorted((p for p in posts if p.publish_at is not None), key=lambda p: p.publish_at)  # type: ignore[arg-type,return-value]
+
+
+def _public_url(post: Post) -> str:
+    for asset in post.assets:
+        if asset.path and asset.path.startswith(("https://", "http://")):
+            return asset.path
+    return ""
+
+
+def buffer_csv(posts: Iterable[Post], tz: ZoneInfo) -> tuple[str, list[str]]:
+    """Buffer's bulk-upload CSV and notes about what could not be carried over."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(BUFFER_COLUMNS)
+    notes: list[str] = []
+    for p in _scheduled(posts):
+        assert p.publish_at is not None
+        image = _public_url(p)
+        if not image and any(a.kind == "image" for a in p.assets):
+            notes.append(
+                f"{p.source}: images are local files; add them in Buffer (it needs public URLs)."
+            )
+        tags = ",".join(t for t in (p.pillar, p.campaign) if t)
+        when = p.publish_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        writer.writerow([safe_cell(v) for v in (p.text.strip(), image, tags, when)])
+    return buf.getvalue(), notes
+
+
+def hootsuite_csv(
+    posts: Iterable[Post], tz: ZoneInfo, *, day_first: bool = True
+) -> tuple[str, list[str]]:
+    """Hootsuite's Bulk Composer CSV (no header) and notes about rows it may refuse."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    notes: list[str] = []
+    rows = _scheduled(posts)
+    if len(rows) > HOOTSUITE_MAX:
+        raise UsageError(
+            f"{len(rows)} posts; Hootsuite's Bulk Composer takes at most {HOOTSUITE_MAX} per file.",
+            hint="Export one platform or a shorter period (--platform, --start).",
+        )
+    fmt = "%d/%m/%Y %H:%M" if day_first else "%m/%d/%Y %H:%M"
+    for p in rows:
+        assert p.publish_at is not None
+        local = p.publish_at.astimezone(tz)
+        if local.minute % 5:
+            notes.append(
+                f"{p.source}: {local:%H:%M} is not a multiple of 5 minutes; Hootsuite will refuse it."
+            )
+        link = next((w for w in p.text.split() if w.startswith(("https://", "http://"))), "")
+        writer.writerow([safe_cell(v) for v in (local.strftime(fmt), p.text.strip(), link)])
+    return buf.getvalue(), notes
+
+
+def export(kind: str, posts: Iterable[Post], tz: ZoneInfo) -> tuple[str, list[str]]:
+    if kind == "buffer":
+        return buffer_csv(posts, tz)
+    if kind == "hootsuite":
+        return hootsuite_csv(posts, tz)
+    raise UsageError(f"Unknown export {kind!r}.", hint=f"Use one of: {', '.join(EXPORTS)}.")

@@ -1,0 +1,47 @@
+"""Export the calendar to iCalendar (RFC 5545), one event per planned post."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from socialproof import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from socialproof.content.posts import Post
+
+_CONFIRMED = {"approved", "scheduled", "published"}
+
+
+def to_ical(posts: Iterable[Post], *, name: str = "Content calendar", minutes: int = 15) -> bytes:
+    """A VCALENDAR with a VEVENT per post that has a publish time (times in UTC)."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", f"-//socialproof//socialproof {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for post in posts:
+        if post.publish_at is None:
+            continue
+        start = post.publish_at.astimezone(UTC)
+        event = Event()
+        uid = hashlib.sha256(f"{post.source}|{post.platform}".encode()).hexdigest()[:24]
+        event.add("uid", f"{uid}@socialproof")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=minutes))
+        title = post.title or (post.text.strip().splitlines() or [post.source])[0][:60]
+        event.add("summary", f"{post.platform}: {title}")
+        event.add("description", post.text.strip())
+        cats = [c for c in (post.platform, post.pillar, post.campaign) if c]
+        if cats:
+            event.add("categories", cats)
+        event.add("status", "CONFIRMED" if post.status in _CONFIRMED else "TENTATIVE")
+        cal.add_component(event)
+    return bytes(cal.to_ical())

@@ -1,0 +1,225 @@
+"""Approvals: tiers, no self-approval, invalidation on change, the scheduling gate, the log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from socialproof.content.approvals import (
+    LOG_FILE,
+    approval_state,
+    approve,
+    read_log,
+    schedule,
+    tiers_for,
+    verify_log,
+)
+from socialproof.content.posts import load_post
+from socialproof.errors import BadInput, IntegrityError, UsageError
+from socialproof.workspace.settings import ApprovalTier
+
+
+def _write(ws, name, body="Fresh buns every morning at 7.\n", **front):
+    fm = {"platform": "instagram", "author": "Sam", "publish_at": "2026-12-07 09:00 UTC", **front}
+    text = "---\n" + "".join(f"{k}: {v}\n" for k, v in fm.items()) + "---\n" + body
+    path = ws.root / "content" / name
+    path.write_text(text)
+    return path
+
+
+def test_default_tiers_and_regulated_industries(workspace):
+    assert [t.name for t in tiers_for(workspace)] == ["review"]
+    assert [t.name for t in tiers_for(workspace, "finance")] == ["review", "compliance"]
+
+
+def test_approve_then_schedule(workspace):
+    path = _write(workspace, "a.md")
+    entry, state = approve(workspace, path, approver="Dana", role="reviewer")
+    assert entry["n"] == 1 and entry["tier"] == "review"
+    assert state.approved and state.status == "approved"
+    assert "status: approved" in path.read_text()
+    schedule(workspace, path, by="Dana")
+    assert load_post(path, ws=workspace).status == "scheduled"
+    assert [e["decision"] for e in read_log(workspace)] == ["approve", "schedule"]
+
+
+def test_no_self_approval_and_unknown_role(workspace):
+    path = _write(workspace, "a.md")
+    with pytest.raises(BadInput, match="self-approval"):
+        approve(workspace, path, approver=" sam ", role="reviewer")
+    with pytest.raises(BadInput, match="Unknown role 'boss'.*reviewer"):
+        approve(workspace, path, approver="Dana", role="boss")
+    with pytest.raises(UsageError, match="--reason"):
+        approve(workspace, path, approver="Dana", role="reviewer", reject=True)
+    assert read_log(workspace) == []
+
+
+def test_change_after_approval_invalidates_it(workspace):
+    path = _write(workspace, "a.md")
+    approve(workspace, path, approver="Dana", role="reviewer")
+    path.write_text(path.read_text().replace("at 7", "at 8"))
+    state = approval_state(workspace, load_post(path, ws=workspace))
+    assert not state.approved and state.stale == 1
+    with pytest.raises(BadInput, match="needs approval at tier 'review'"):
+        schedule(workspace, path, by="Dana")
+
+
+def test_regulated_post_needs_compliance_and_clean_lint(workspace):
+    path = _write(
+        workspace, "f.md", body="Guaranteed returns on your coffee fund.\n", industry="finance"
+    )
+    approve(workspace, path, approver="Dana", role="reviewer")
+    state = approval_state(workspace, load_post(path, ws=workspace))
+    assert [t.name for t in state.tiers if not t.done] == ["compliance"]
+    assert "finance.promissory" in state.lint_errors
+    approve(workspace, path, approver="Kim", role="compliance")
+    with pytest.raises(BadInput, match="lint errors: finance.promissory"):
+        schedule(workspace, path, by="Dana")
+
+
+def test_waived_lint_errors_do_not_block_and_reason_is_logged(workspace):
+    body = "Write to help@acme.example any time.\n"
+    path = _write(workspace, "w.md", body=body)
+    text = path.read_text().replace(
+        "---\nWrite", 'lint:\n  disable:\n    privacy.email: "Our own support address."\n---\nWrite'
+    )
+    path.write_text(text)
+    approve(workspace, path, approver="Dana", role="reviewer")
+    state = schedule(workspace, path, by="Dana")
+    assert state.waived == {"privacy.email": "Our own support address."}
+    assert "Our own support address" in read_log(workspace)[-1]["reason"]
+
+
+def test_rejection_blocks_until_the_same_person_approves(workspace):
+    path = _write(workspace, "a.md")
+    approve(workspace, path, approver="Dana", role="reviewer")
+    _, state = approve(workspace, path, approver="Lee", role="editor", reject=True, reason="Typo")
+    assert not state.approved and "rejected by Lee" in state.problems[0]
+    _, state = approve(workspace, path, approver="Lee", role="editor")
+    assert state.approved
+
+
+def test_all_mode_needs_every_role(workspace):
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["editor", "legal"], mode="all")
+    ]
+    path = _write(workspace, "a.md")
+    _, state = approve(workspace, path, approver="Dana", role="editor")
+    assert state.tiers[0].missing_roles == ["legal"]
+    _, state = approve(workspace, path, approver="Lou", role="legal")
+    assert state.approved
+
+
+def _fill_log(workspace, n=4):
+    path = _write(workspace, "a.md")
+    for i in range(n):
+        approve(workspace, path, approver=f"Rev{i}", role="reviewer")
+    return workspace.root / LOG_FILE
+
+
+def test_verify_passes_on_an_untouched_log(workspace):
+    _fill_log(workspace)
+    count, head = verify_log(workspace)
+    assert count == 4 and len(head) == 64
+
+
+@pytest.mark.parametrize(
+    ("tamper", "match"),
+    [
+        ("edit", r"entry 2 was edited"),
+        ("delete", r"entry 2 carries number 3"),
+        ("reorder", r"entry 2 carries number 3"),
+        ("truncate", r"entries 4 to 4 were deleted"),
+        ("garble", r"entry 3 \(line 3\) is not a valid entry"),
+        ("rechain", r"entry 2 does not follow entry 1"),
+    ],
+)
+def test_verify_detects_tampering_and_says_where(workspace, tamper, match):
+    log = _fill_log(workspace)
+    lines = log.read_text().splitlines()
+    if tamper == "edit":
+        e = json.loads(lines[1])
+        e["approver"] = "Mallory"
+        lines[1] = json.dumps(e, sort_keys=True)
+    elif tamper == "delete":
+        del lines[1]
+    elif tamper == "reorder":
+        lines[1], lines[2] = lines[2], lines[1]
+    elif tamper == "truncate":
+        lines = lines[:3]
+    elif tamper == "garble":
+        lines[2] = lines[2][:-5]
+    elif tamper == "rechain":  # edit and renumber consistently, but the chain still breaks
+        e = json.loads(lines[1])
+        e["prev"] = "f" * 64
+        from socialproof.content.approvals import _digest
+
+        e["hash"] = _digest(e)
+        lines[1] = json.dumps(e, sort_keys=True)
+    log.write_text("\n".join(lines) + "\n")
+    with pytest.raises(IntegrityError, match=match):
+        verify_log(workspace)
+
+
+def test_cli_approve_verify_and_tampered_log(cli, planned):
+    root = planned.root
+    res = cli(
+        "approve",
+        "content/2026-12-07-winter-menu.md",
+        "--as",
+        "Dana",
+        "--role",
+        "reviewer",
+        cwd=root,
+    )
+    assert res.exit_code == 0, res
+    assert "log entry 1" in res.stdout
+    res = cli(
+        "approve",
+        "content/2026-12-07-winter-menu.md",
+        "--as",
+        "Sam",
+        "--role",
+        "reviewer",
+        cwd=root,
+    )
+    assert res.exit_code == 1 and "self-approval" in res.stderr
+    res = cli(
+        "approve", "content/2026-12-07-winter-menu.md", "--as", "Dana", "--role", "ceo", cwd=root
+    )
+    assert res.exit_code == 1 and "Unknown role 'ceo'" in res.stderr
+    res = cli("schedule", "content/2026-12-10-savings-collab.md", "--as", "Dana", cwd=root)
+    assert res.exit_code == 1 and "cannot be scheduled" in res.stderr
+    res = cli("approvals", "verify", cwd=root)
+    assert res.exit_code == 0 and "1 entries" in res.stdout
+    res = cli("approvals", "log", "-f", "json", cwd=root)
+    assert json.loads(res.stdout)[0]["version"] == "current"
+    log = root / LOG_FILE
+    log.write_text(log.read_text().replace("Dana", "Dina"))
+    res = cli("approvals", "verify", cwd=root)
+    assert res.exit_code == 1 and "entry 1 was edited" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_cli_calendar_outputs(cli, planned, tmp_path):
+    root = planned.root
+    res = cli(
+        "calendar",
+        "--start",
+        "2026-12-07",
+        "--ics",
+        str(tmp_path / "p.ics"),
+        "--html",
+        str(tmp_path / "c.html"),
+        cwd=root,
+    )
+    assert res.exit_code == 0, res
+    assert "Clash on Instagram" in res.stderr
+    assert "Marked scheduled but not cleared" in res.stderr
+    assert (tmp_path / "p.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    res = cli("calendar", "--export", "hootsuite", "--start", "2026-12-07", cwd=root)
+    assert res.exit_code == 0 and res.stdout == ""  # nothing is cleared yet
+    assert "left out" in res.stderr
+    res = cli("calendar", "--week", "--month", cwd=root)
+    assert res.exit_code == 2

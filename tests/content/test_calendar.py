@@ -1,0 +1,137 @@
+"""Calendar: periods, cadence, gaps, clashes, HTML, iCalendar and bulk-upload CSVs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from socialproof.content.calendar import Benchmark, build_calendar, period
+from socialproof.content.calendar_report import issue_lines, month_rows, week_rows, write_html
+from socialproof.content.exports import buffer_csv, hootsuite_csv
+from socialproof.content.ical import to_ical
+from socialproof.content.posts import content_files, load_post, parse_post
+from socialproof.errors import UsageError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _posts(ws):
+    return [load_post(p, ws=ws) for p in content_files(ws)]
+
+
+def test_period_week_and_month():
+    assert period("week", date(2026, 12, 10)) == (date(2026, 12, 7), date(2026, 12, 14))
+    assert period("month", date(2026, 12, 10)) == (date(2026, 12, 1), date(2027, 1, 1))
+    with pytest.raises(UsageError):
+        period("year", date(2026, 1, 1))
+
+
+def test_week_view_places_posts_and_shows_empty_days(planned):
+    cal = build_calendar(_posts(planned), tz=BERLIN, today=date(2026, 11, 1), benchmarks={})
+    assert cal.start == date(2026, 12, 7)
+    rows = week_rows(cal)
+    assert [r["day"] for r in rows if r["post"] == "(nothing planned)"] == [
+        "Fri 11 Dec",
+        "Sun 13 Dec",
+    ]
+    first = rows[0]
+    assert (first["time"], first["platform"], first["status"]) == ("09:00", "Instagram", "approved")
+    # the TikTok post was written with +01:00; it shows in Berlin time
+    assert any(r["time"] == "17:30" and r["platform"] == "TikTok" for r in rows)
+
+
+def test_clash_and_gaps(planned):
+    cal = build_calendar(_posts(planned), tz=BERLIN, start=date(2026, 12, 7), benchmarks={})
+    assert len(cal.clashes) == 1
+    clash = cal.clashes[0]
+    assert clash["platform"] == "instagram" and clash["minutes_apart"] == 60
+    assert {g["platform"] for g in cal.gaps} >= {"facebook", "tiktok"}
+    assert any("Clash on Instagram" in line for line in issue_lines(cal))
+
+
+def test_cadence_against_benchmark(planned):
+    bench = {"instagram": Benchmark(4.6, "Rival IQ 2023")}
+    cal = build_calendar(_posts(planned), tz=BERLIN, start=date(2026, 12, 7), benchmarks=bench)
+    ig = next(r for r in cal.cadence if r["platform"] == "Instagram")
+    assert ig["posts"] == 3 and ig["per week"] == 3.0
+    assert ig["benchmark per week"] == 4.6 and ig["verdict"] == "below benchmark"
+    tt = next(r for r in cal.cadence if r["platform"] == "TikTok")
+    assert tt["verdict"] == "no benchmark"
+
+
+def test_missing_benchmark_file_falls_back_with_a_note(planned, monkeypatch, tmp_path):
+    from socialproof.content import calendar as mod
+
+    monkeypatch.setattr(mod, "DATA_DIR", tmp_path)
+    cal = build_calendar(_posts(planned), tz=BERLIN, start=date(2026, 12, 7))
+    assert any("No posting-frequency benchmarks" in n for n in cal.notes)
+    (tmp_path / "benchmarks.yaml").write_text(
+        "sources:\n  - source: Rival IQ 2023\n    as_of: 2023-02-01\n    platforms:\n"
+        "      instagram: {engagement_rate: 0.0047, posts_per_week: 4.6}\n"
+        "      facebook: {posts_per_week: 5.04}\n"
+    )
+    cal = build_calendar(_posts(planned), tz=BERLIN, start=date(2026, 12, 7))
+    fb = next(r for r in cal.cadence if r["platform"] == "Facebook")
+    assert fb["benchmark per week"] == 5.04 and fb["source"] == "Rival IQ 2023"
+
+
+def test_month_view(planned):
+    cal = build_calendar(
+        _posts(planned), tz=BERLIN, view="month", start=date(2026, 12, 1), benchmarks={}
+    )
+    rows = month_rows(cal)
+    assert rows[0]["week of"] == "30 Nov" and rows[0]["Mon"] == ""
+    week2 = rows[1]
+    assert week2["Thu"].startswith("10: 09:00 IG") and "10:00 IG" in week2["Thu"]
+
+
+def test_html_is_escaped_and_accessible(planned, tmp_path):
+    posts = _posts(planned)
+    posts.append(
+        parse_post(
+            "---\nplatform: x\ntitle: <script>alert(1)</script>\npublish_at: 2026-12-08 08:00 UTC\n---\nhi\n"
+        )
+    )
+    cal = build_calendar(posts, tz=BERLIN, start=date(2026, 12, 7), benchmarks={})
+    html = write_html(cal, tmp_path / "cal.html").read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert '<html lang="en">' in html and "<caption>" in html and 'scope="col"' in html
+
+
+def test_ical_round_trip(planned):
+    from icalendar import Calendar
+
+    posts = _posts(planned)
+    data = to_ical(posts)
+    cal = Calendar.from_ical(data)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 6
+    assert str(cal["VERSION"]) == "2.0" and "socialproof" in str(cal["PRODID"])
+    starts = sorted(e.decoded("DTSTART") for e in events)
+    assert starts[0].astimezone(BERLIN).hour == 9 and starts[0].date() == date(2026, 12, 7)
+    uids = {str(e["UID"]) for e in events}
+    assert len(uids) == 6
+    winter = next(e for e in events if "Winter menu" in str(e["SUMMARY"]))
+    assert str(winter["STATUS"]) == "CONFIRMED"
+    assert "spiced oat latte" in str(winter["DESCRIPTION"])
+
+
+def test_buffer_and_hootsuite_csv_are_formula_safe():
+    post = parse_post(
+        "---\nplatform: x\npublish_at: 2026-12-08 08:03 UTC\npillar: '=HYPERLINK(1)'\n---\n"
+        "=cmd|' /C calc'!A0 see https://example.com/x\n"
+    )
+    text, _ = buffer_csv([post], BERLIN)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Text", "Image URL", "Tags", "Posting Time"]
+    assert rows[1][0].startswith("'=") and rows[1][2].startswith("'=")
+    assert rows[1][3] == "2026-12-08 09:03"
+    text, notes = hootsuite_csv([post], BERLIN)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "08/12/2026 09:03" and rows[0][1].startswith("'=")
+    assert rows[0][2] == "https://example.com/x"
+    assert "multiple of 5" in notes[0]
