@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "socialproof.cli.ingest_cmds",  # import, imports
     "socialproof.cli.metrics_cmds",  # metrics, report
     "socialproof.cli.campaigns_cmds",  # audit, pilot
+    "socialproof.cli.pilot_cmds",  # pilot new, list, report, plan, delete
     "socialproof.cli.community_cmds",  # community, sentiment, themes, moderate
     "socialproof.cli.content_cmds",  # lint, calendar, approve, approvals
     "socialproof.cli.portfolio_cmds",  # portfolio

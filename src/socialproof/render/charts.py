@@ -283,3 +283,77 @@ def _summarise(series: dict[str, Sequence[float | None]], x: Sequence[str], y_la
         )
     what = y_label or "value"
     return f"{what} over {len(x)} points. " + "; ".join(bits) + "." if bits else "No data."
+
+
+def interval_chart(
+    labels: Sequence[str],
+    estimates: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    *,
+    title: str,
+    value_label: str = "",
+    description: str | None = None,
+    reference: float | None = 0.0,
+    width: int = 640,
+    row_height: int = 34,
+    value_format: str = "{:+.2f}",
+) -> Chart:
+    """Estimates with intervals (a forest plot), one row each, and a reference line (0)."""
+    label_w = min(220, 8 + 7 * max((len(str(lab)) for lab in labels), default=4))
+    left, right, top = label_w, 24, 8
+    height = top + row_height * len(labels) + 34
+    pw = width - left - right
+    points = [v for v in (*lows, *highs, *estimates) if v is not None and not math.isnan(v)]
+    if reference is not None:
+        points.append(reference)
+    lo, hi = (min(points), max(points)) if points else (0.0, 1.0)
+    pad = (hi - lo) * 0.08 or 1.0
+    lo, hi = lo - pad, hi + pad
+
+    def x(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * pw
+
+    parts = []
+    if reference is not None:
+        rx = x(reference)
+        parts.append(
+            f'<line x1="{rx:.1f}" y1="{top}" x2="{rx:.1f}" y2="{top + row_height * len(labels)}" '
+            'stroke="#555" stroke-dasharray="4,3"/>'
+        )
+    for i, (lab, est, l_, h_) in enumerate(zip(labels, estimates, lows, highs, strict=True)):
+        y = top + i * row_height + row_height / 2
+        shown = str(lab) if len(str(lab)) <= 30 else str(lab)[:29] + "…"
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#222">{escape(shown)}</text>'
+            f'<line x1="{x(l_):.1f}" y1="{y:.1f}" x2="{x(h_):.1f}" y2="{y:.1f}" '
+            f'stroke="{PALETTE[0]}" stroke-width="2"/>'
+            f'<line x1="{x(l_):.1f}" y1="{y - 6:.1f}" x2="{x(l_):.1f}" y2="{y + 6:.1f}" '
+            f'stroke="{PALETTE[0]}" stroke-width="2"/>'
+            f'<line x1="{x(h_):.1f}" y1="{y - 6:.1f}" x2="{x(h_):.1f}" y2="{y + 6:.1f}" '
+            f'stroke="{PALETTE[0]}" stroke-width="2"/>'
+            f'<circle cx="{x(est):.1f}" cy="{y:.1f}" r="5" fill="{PALETTE[1]}"/>'
+        )
+    axis_y = top + row_height * len(labels) + 14
+    for v in (lo + pad, (lo + hi) / 2, hi - pad):
+        parts.append(
+            f'<text x="{x(v):.1f}" y="{axis_y}" text-anchor="middle" fill="#333">'
+            f"{escape(value_format.format(v))}</text>"
+        )
+    if value_label:
+        parts.append(
+            f'<text x="{left + pw / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="#333">'
+            f"{escape(value_label)}</text>"
+        )
+    rows = [
+        [str(lab), value_format.format(e), value_format.format(l_), value_format.format(h_)]
+        for lab, e, l_, h_ in zip(labels, estimates, lows, highs, strict=True)
+    ]
+    if description is None:
+        description = "; ".join(
+            f"{lab}: {value_format.format(e)} (from {value_format.format(l_)} to "
+            f"{value_format.format(h_)})"
+            for lab, e, l_, h_ in zip(labels, estimates, lows, highs, strict=True)
+        ) or "No data."
+    return Chart(_frame(width, height, title, description, "".join(parts)), title, description,
+                 ["", value_label or "estimate", "low", "high"], rows)

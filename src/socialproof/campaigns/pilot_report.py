@@ -1,0 +1,244 @@
+"""Pilot results for people: terminal lines, display tables and the HTML report."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from socialproof.campaigns.pilots import effect_text, level_text, metric_name
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from socialproof.campaigns.pilot_analysis import PilotResult
+    from socialproof.campaigns.pilot_plan import Plan
+    from socialproof.render.html import Report
+
+
+def _d(res: PilotResult) -> int:
+    widths = [
+        (c.result.diff_high - c.result.diff_low) * (100 if res.is_percent else 1)
+        for c in res.comparisons
+    ]
+    width = min((w for w in widths if w > 0), default=0.0)
+    if width <= 0 or math.isnan(width) or math.isinf(width):
+        return 2
+    return max(1, min(6, 1 - math.floor(math.log10(width))))
+
+
+def _pct(v: float | None) -> str:
+    if v is None or math.isnan(v) or math.isinf(v):
+        return "—"
+    return f"{v * 100:+.1f} %".replace("-", "−")
+
+
+def display_rows(res: PilotResult) -> list[dict[str, Any]]:
+    """One row per variant with formatted effect, interval, lift and p-value."""
+    d = _d(res)
+    pts = " pts" if res.is_percent else ""
+    conf = res.comparisons[0].result.confidence if res.comparisons else res.pilot.confidence
+    ci_head = f"{conf:.1%} CI".replace(".0%", "%")
+    by_label = {c.label: c for c in res.comparisons}
+    rows = []
+    for v in res.variants:
+        c = by_label.get(v.label)
+        row: dict[str, Any] = {
+            "variant": v.label,
+            "filter": v.filter,
+            res.unit: int(v.n),
+            ("rate" if res.method == "proportion" else "mean per " + res.unit.rstrip("s")): (
+                "—" if v.value is None else level_text(res.kpi, v.value, d)
+            ),
+            "vs A": "control",
+            ci_head: "",
+            "lift": "",
+            "p (Holm)" if len(res.comparisons) > 1 else "p": "",
+        }
+        if c is not None:
+            r = c.result
+            row["vs A"] = effect_text(res.kpi, r.diff, d, signed=True) + pts
+            row[ci_head] = (
+                f"{effect_text(res.kpi, r.diff_low, d, signed=True)} to "
+                f"{effect_text(res.kpi, r.diff_high, d, signed=True)}"
+            )
+            row["lift"] = _pct(r.lift) + (
+                f" ({_pct(r.lift_low)} to {_pct(r.lift_high)})"
+                if r.lift_low is not None and r.lift_high is not None
+                else ""
+            )
+            p = c.p_adjusted
+            row["p (Holm)" if len(res.comparisons) > 1 else "p"] = (
+                "< 0.001" if p < 0.001 else f"{p:.3f}"
+            )
+        rows.append(row)
+    return rows
+
+
+def _srm_line(res: PilotResult) -> str:
+    s = res.srm
+    shares = " : ".join(f"{p:.0%}" for p in s.planned)
+    observed = " : ".join(f"{o:,.0f}" for o in s.observed)
+    state = "MISMATCH" if s.mismatch else "ok"
+    return (
+        f"Sample-ratio check ({res.srm_basis}): {observed} against a planned {shares}; "
+        f"chi-square {s.chi2:.2f}, p = {s.p_value:.3g} → {state} (flagged below p = 0.001)."
+    )
+
+
+def summary_lines(res: PilotResult) -> list[str]:
+    """The verdict, the test and why, the SRM check and notes, as plain lines."""
+    p = res.pilot
+    lines = [
+        "",
+        f"Metric: {res.kpi.label} ({res.kpi.formula_text}) on {p.table}, "
+        f"{p.date_from} to {p.date_to}.",
+        f"Test: {res.test}. {res.why}",
+        res.correction,
+        _srm_line(res),
+        *res.notes,
+        "",
+        "Verdict: " + res.verdict,
+    ]
+    return lines
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    s = plan.size
+    lines = [
+        "",
+        f"To move {plan.kpi_label} from {level_text_plain(plan, s.baseline)} to "
+        f"{level_text_plain(plan, s.target)} with {s.power:.0%} power at alpha {s.alpha:g}: "
+        f"~{s.per_variant:,} {plan.unit} per variant ({s.total:,} in total).",
+    ]
+    if plan.days is not None and plan.daily:
+        lines.append(
+            f"At {plan.daily:,.{1 if plan.daily < 10 else 0}f} {plan.unit} a day ({plan.daily_source}) that takes about "
+            f"{plan.days} day{'s' if plan.days != 1 else ''}"
+            + (f" (~{math.ceil(plan.days / 7)} weeks)." if plan.days > 13 else ".")
+        )
+    lines.extend(plan.notes)
+    return lines
+
+
+def level_text_plain(plan: Plan, value: float) -> str:
+    if plan.kpi_unit == "percent":
+        return f"{value * 100:.3g} %"
+    return f"{value:.4g}"
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+
+def build_report(res: PilotResult) -> Report:
+    """The pilot as an accessible, self-contained HTML report (shared shell and charts)."""
+    from socialproof.render import charts
+    from socialproof.render.html import Report
+
+    p = res.pilot
+    rep = Report(
+        title=f"Pilot: {p.name}",
+        subtitle=f"{res.kpi.label} on {p.table}, {p.date_from} to {p.date_to}; "
+        f"{len(res.variants)} variants.",
+    )
+    sec = rep.section("Verdict")
+    if res.srm.mismatch:
+        rep.paragraph(
+            sec,
+            "Sample-ratio mismatch: the variants did not get the planned share of "
+            f"{res.srm_basis} (p = {res.srm.p_value:.2g}). Treat the result with caution.",
+            kind="warn",
+        )
+    for c in res.comparisons:
+        rep.paragraph(sec, c.verdict, kind="" if c.significant else "")
+    d = _d(res)
+    items = [
+        (
+            f"{v.label}: {metric_name(res.kpi)}",
+            "—" if v.value is None else level_text(res.kpi, v.value, d),
+        )
+        for v in res.variants
+    ]
+    rep.kpis(sec, items)
+
+    sec = rep.section("Effect against A")
+    scale = 100 if res.is_percent else 1
+    unit = "percentage points" if res.is_percent else res.kpi.unit
+    fmt = "{:+." + str(d) + "f}"
+    conf = res.comparisons[0].result.confidence if res.comparisons else p.confidence
+    chart = charts.interval_chart(
+        [f"{c.label} − A" for c in res.comparisons],
+        [c.result.diff * scale for c in res.comparisons],
+        [c.result.diff_low * scale for c in res.comparisons],
+        [c.result.diff_high * scale for c in res.comparisons],
+        title=f"Difference in {metric_name(res.kpi)} against A, with {conf:.1%} intervals",
+        value_label=f"difference ({unit})",
+        value_format=fmt,
+    )
+    rep.chart(
+        sec,
+        chart,
+        caption="Dots are the estimated differences; bars their intervals. "
+        "An interval that crosses the dashed zero line is compatible with no effect.",
+    )
+    rep.table(sec, display_rows(res), caption=f"{res.kpi.label} by variant")
+    values = [v.value or 0.0 for v in res.variants]
+    rep.chart(
+        sec,
+        charts.bar_chart(
+            [f"{v.label}: {v.filter}" for v in res.variants],
+            [x * scale for x in values],
+            title=f"{res.kpi.label} by variant",
+            value_label=("%" if res.is_percent else res.kpi.unit)
+            + ("" if res.method == "proportion" else " (mean per unit)"),
+            value_format="{:,." + str(d) + "f}",
+        ),
+    )
+
+    sec = rep.section("Method")
+    rep.paragraph(sec, f"Test: {res.test}. {res.why}")
+    rep.paragraph(sec, res.correction)
+    rep.paragraph(sec, _srm_line(res), kind="warn" if res.srm.mismatch else "")
+    rep.table(
+        sec,
+        [
+            {"variant": v.label, f"observed {res.srm_basis}": o, "expected": e, "planned share": s}
+            for v, o, e, s in zip(
+                res.variants, res.srm.observed, res.srm.expected, res.srm.planned, strict=True
+            )
+        ],
+        caption="Allocation against the planned split",
+    )
+    if res.notes:
+        rep.bullets(sec, res.notes)
+
+    sec = rep.section("Definition")
+    rep.table(
+        sec,
+        [
+            {"item": "Metric", "value": f"{res.kpi.label}: {res.kpi.formula_text}"},
+            {"item": "Source of the definition", "value": res.kpi.source},
+            {"item": "Table", "value": p.table},
+            {"item": "Period", "value": f"{p.date_from} to {p.date_to}"},
+            *[
+                {"item": f"Variant {lab}", "value": f}
+                for lab, f in zip(p.labels, p.variants, strict=True)
+            ],
+            {"item": "Minimum detectable effect", "value": f"{p.mde:.0%} (relative)"},
+            {"item": "Confidence", "value": f"{p.confidence:.0%}"},
+            *([{"item": "Note", "value": p.note}] if p.note else []),
+        ],
+        caption="How this pilot was defined",
+    )
+    return rep
+
+
+def write_html(res: PilotResult, path: Path) -> Path:
+    from socialproof.errors import UsageError
+
+    try:
+        return build_report(res).write(path)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write the HTML report to {path}: {exc.strerror or exc}.",
+            hint="Choose a folder that exists and that you can write to.",
+        ) from None
