@@ -59,8 +59,23 @@ FOLLOWERS: dict[str, A.Aliases] = {
 }
 
 
+LINKEDIN_ONLY: tuple[A.Aliases, ...] = (
+    ("Engagement rate",),
+    ("Click through rate (CTR)", "Click-through rate (CTR)"),
+    POSTED_BY,
+    ("Content Type",),
+    ("Audience",),
+    ("Post title", "Update title"),
+    ("Campaign start date",),
+)
+
+
 def _is_content(frame: Frame) -> bool:
-    return A.has(frame, TITLE + LINK) and A.has(frame, CREATED) and A.has(frame, ("Impressions",))
+    if not (
+        A.has(frame, TITLE + LINK) and A.has(frame, CREATED) and A.has(frame, ("Impressions",))
+    ):
+        return False
+    return sum(A.has(frame, g) for g in LINKEDIN_ONLY) >= 2
 
 
 def _metric_columns(frame: Frame) -> dict[str, str]:

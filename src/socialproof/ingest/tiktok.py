@@ -126,8 +126,10 @@ def _date_kw(source: Source, frame: Frame, ctx: ReadContext) -> tuple[dict[str, 
     return {}, []  # parse falls back to the current year and says so
 
 
-def _daily_score(frame: Frame, metrics: dict[str, A.Aliases], need: int) -> float:
-    if not A.has(frame, DATE):
+def _daily_score(
+    frame: Frame, metrics: dict[str, A.Aliases], need: int, required: tuple[A.Aliases, ...] = ()
+) -> float:
+    if not A.has(frame, DATE) or not all(A.has(frame, g) for g in required):
         return 0.0
     found = sum(A.has(frame, a) for a in metrics.values())
     if found < need:
@@ -142,7 +144,10 @@ class _TikTokDaily(Format):
     need: ClassVar[int]
 
     def detect(self, source: Source) -> float:
-        return max((_daily_score(f, self.metrics, self.need) for f in source.frames), default=0.0)
+        return max(
+            (_daily_score(f, self.metrics, self.need, self.required) for f in source.frames),
+            default=0.0,
+        )
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
         tables: list[pa.Table] = []
@@ -150,7 +155,7 @@ class _TikTokDaily(Format):
         notes: list[str] = []
         n = 0
         for frame in source.frames:
-            if _daily_score(frame, self.metrics, self.need) == 0:
+            if _daily_score(frame, self.metrics, self.need, self.required) == 0:
                 continue
             kw, year_notes = _date_kw(source, frame, ctx)
             t, r, nt, _ = A.to_long(

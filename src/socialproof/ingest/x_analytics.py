@@ -62,8 +62,22 @@ OVERVIEW: dict[str, A.Aliases] = {
 }
 
 
+X_ONLY: tuple[A.Aliases, ...] = (
+    ("Engagements",),
+    ("Replies",),
+    ("Reposts", "Retweets"),
+    ("Bookmarks",),
+    ("URL Clicks", "url clicks"),
+    ("Detail Expands", "detail expands"),
+    ("New follows", "follows"),
+    ("Profile visits", "user profile clicks"),
+)
+
+
 def _is_posts(frame: Frame) -> bool:
-    return A.has(frame, POST_ID) and A.has(frame, TIME) and A.has(frame, ("Impressions",))
+    if not (A.has(frame, POST_ID) and A.has(frame, TIME) and A.has(frame, ("Impressions",))):
+        return False
+    return sum(A.has(frame, g) for g in X_ONLY) >= 3
 
 
 def _is_overview(frame: Frame) -> bool:

@@ -208,11 +208,132 @@ def _num(v: str) -> object:
             return v
 
 
+LEGACY_API = [
+    "post_id",
+    "permalink",
+    "message",
+    "type",
+    "created_time",
+    "post_impressions_unique:lifetime",
+    "post_impressions:lifetime",
+    "post_engaged_users:lifetime",
+    "post_consumptions:lifetime",
+    "post_story_adds_by_action_type:lifetime:like",
+    "post_story_adds_by_action_type:lifetime:comment",
+    "post_story_adds_by_action_type:lifetime:share",
+]
+LEGACY_LABELS = [
+    "Post ID",
+    "Permalink",
+    "Post Message",
+    "Type",
+    "Posted",
+    "Lifetime Post Total Reach",
+    "Lifetime Post Total Impressions",
+    "Lifetime Engaged Users",
+    "Lifetime Post Consumptions",
+    "Lifetime Talking About This (Post) by action type - like",
+    "Lifetime Talking About This (Post) by action type - comment",
+    "Lifetime Talking About This (Post) by action type - share",
+]
+LEGACY_ROWS = [
+    [
+        "100_201",
+        "https://www.facebook.com/100/posts/201",
+        "Sample post: old times",
+        "Photo",
+        "2017-05-02 09:30:00",
+        1200,
+        2100,
+        80,
+        95,
+        40,
+        6,
+        3,
+    ],
+    [
+        "100_202",
+        "https://www.facebook.com/100/posts/202",
+        "Sample post: a video",
+        "Video",
+        "2017-05-04 18:00:00",
+        3400,
+        5200,
+        210,
+        260,
+        120,
+        15,
+        9,
+    ],
+]
+META_ADS = [
+    [
+        "Campaign name",
+        "Ad set name",
+        "Ad name",
+        "Day",
+        "Amount spent (NGN)",
+        "Impressions",
+        "Reach",
+        "Results",
+        "Result indicator",
+        "Cost per result",
+        "ThruPlays",
+    ],
+    [
+        "Video Views NG",
+        "Lagos 18-34",
+        "Clip 1",
+        "2026-02-01",
+        15000.5,
+        50000,
+        30000,
+        900,
+        "actions:video_thruplay_watched",
+        16.67,
+        900,
+    ],
+    [
+        "Video Views NG",
+        "Lagos 18-34",
+        "Clip 1",
+        "2026-02-02",
+        0,
+        0,
+        0,
+        0,
+        "actions:video_thruplay_watched",
+        None,
+        0,
+    ],
+]
+
+
 def main() -> None:
     out = HERE / "linkedin"
     out.mkdir(exist_ok=True)
     _xls(out / "acme_content.xls", {"Metrics": METRICS, "All posts": CONTENT})
     _xlsx(out / "acme_followers.xlsx", {"New followers": FOLLOWERS, "Location": LOCATION})
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Key Metrics"
+    ws.append(LEGACY_API)
+    ws.append(LEGACY_LABELS)
+    for row in LEGACY_ROWS:
+        ws.append([dt.datetime.fromisoformat(v) if k == 4 else v for k, v in enumerate(row)])
+    wb.create_sheet("Lifetime Post Stories by act...").append(["Post ID", "like", "comment"])
+    (HERE / "meta_posts").mkdir(exist_ok=True)
+    wb.save(HERE / "meta_posts" / "Facebook Insights Data Export (Post Level).xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Raw Data Report"
+    for row in META_ADS:
+        ws.append(row)
+    wb.save(HERE / "meta_ads" / "daily_ngn.xlsx")
 
 
 if __name__ == "__main__":

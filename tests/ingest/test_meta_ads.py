@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ._formats import DATA, detect, read, rows
+
+HERE = DATA / "meta_ads"
+
+
+def test_daily_usd_with_summary_row_and_bad_cell() -> None:
+    result = read(HERE / "daily_usd.csv", "meta-ads")
+    ads = rows(result, "ad_stats")
+    assert result.rows_read == 5
+    # the '1.2.3' impressions row is rejected with its line and column, not dropped
+    assert [(r.line, "Impressions" in r.reason) for r in result.rejects] == [(5, True)]
+    assert any("summary row" in n for n in result.notes)
+    assert len(ads) == 3
+    first = ads[0]
+    assert first["campaign"] == "Spring Sale"
+    assert first["ad_set"] == "Lookalike 1%"
+    assert first["date_start"] == first["date_stop"] == dt.date(2026, 3, 1)
+    assert first["currency"] == "USD"
+    assert first["result_type"] == "actions:link_click"
+    assert first["breakdown"] == "" and first["account"] == ""
+    # quoted cells with commas and escaped quotes survive
+    assert ads[2]["ad_set"] == "Interests, 25-44"
+    assert ads[2]["ad"] == 'Video "B"'
+    assert ads[2]["spend"] == 1020.0
+
+
+def test_reported_values_are_the_files_own() -> None:
+    ads = rows(read(HERE / "daily_usd.csv", "meta-ads"), "ad_stats")
+    first = ads[0]
+    assert first["reported_cost_per_result"] == 3.0125
+    assert first["reported_roas"] == 1.99
+    assert first["reported_cpm"] == 12.05
+    assert first["reported_cpc"] == 0.8033
+    assert first["reported_frequency"] == 1.25
+    assert first["reported_ctr"] == pytest.approx(0.015)  # '1.5' (percent) as a fraction
+    # and they agree with the delivery columns of the same row
+    assert first["spend"] / first["results"] == pytest.approx(first["reported_cost_per_result"])
+    assert first["purchase_value"] / first["spend"] == pytest.approx(
+        first["reported_roas"], abs=0.01
+    )
+    assert first["clicks"] / first["impressions"] == pytest.approx(first["reported_ctr"])
+
+
+def test_zero_spend_day_kept_with_missing_ratios() -> None:
+    ads = rows(read(HERE / "daily_usd.csv", "meta-ads"), "ad_stats")
+    zero = next(a for a in ads if a["date_start"] == dt.date(2026, 3, 2))
+    assert zero["spend"] == 0.0 and zero["impressions"] == 0
+    assert zero["reported_cost_per_result"] is None  # 'undefined'
+
+
+def test_excel_resaved_range_rows_with_breakdowns() -> None:
+    result = read(HERE / "range_eur_excel.csv", "meta-ads")
+    ads = rows(result, "ad_stats")
+    assert not result.rejects
+    assert len(ads) == 4
+    a = ads[0]
+    assert (a["date_start"], a["date_stop"]) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert a["breakdown"] == "age=25-34;gender=female"
+    assert a["currency"] == "EUR"
+    assert a["spend"] == 1234.56
+    # '120.000' is 120,000 in a file whose decimal separator is a comma
+    assert a["impressions"] == 120_000 and ads[1]["impressions"] == 99_500
+    assert a["reported_ctr"] == pytest.approx(0.0125)
+    assert a["leads"] == 95 and a["result_type"] == "actions:lead"
+    assert len({x["breakdown"] for x in ads}) == 4  # distinct natural keys
+
+
+def test_xlsx_with_other_currency() -> None:
+    ads = rows(read(HERE / "daily_ngn.xlsx", "meta-ads"), "ad_stats")
+    assert [a["currency"] for a in ads] == ["NGN", "NGN"]
+    assert ads[0]["spend"] == 15000.5 and ads[0]["video_views"] == 900
+    assert ads[1]["reported_cost_per_result"] is None
+
+
+def test_detection_ignores_file_name(tmp_path: Path) -> None:
+    renamed = tmp_path / "tiktok_overview.csv"
+    shutil.copy(HERE / "daily_usd.csv", renamed)
+    assert detect(renamed)[0] == "meta-ads"
+
+
+def test_account_override() -> None:
+    ads = rows(read(HERE / "daily_usd.csv", "meta-ads", account="acme-ads"), "ad_stats")
+    assert {a["account"] for a in ads} == {"acme-ads"}
+
+
+def test_imports_into_workspace(workspace: object) -> None:
+    from socialproof.ingest.importer import import_paths
+
+    summaries = import_paths(workspace, [HERE / "daily_usd.csv"])  # type: ignore[arg-type]
+    assert summaries[0].format == "meta-ads"
+    assert summaries[0].rejected == 1
+    again = import_paths(workspace, [HERE / "daily_usd.csv"])  # type: ignore[arg-type]
+    assert again[0].inserted == 0

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ._formats import DATA, read, rows
+
+HERE = DATA / "meta_posts"
+
+
+def test_instagram_business_suite_posts() -> None:
+    result = read(HERE / "instagram_posts.csv", "meta-posts", timezone="Europe/Madrid")
+    posts = rows(result, "posts")
+    assert [p["post_id"] for p in posts] == ["18001", "18002", "18003"]
+    assert [r.line for r in result.rejects] == [5]
+    assert "Publish time" in result.rejects[0].reason
+    p = posts[0]
+    assert p["platform"] == "instagram" and p["account"] == "acme"
+    assert p["format"] == "carousel" and posts[1]["format"] == "reel"
+    # '03/08/2026 14:05' in Madrid (UTC+1 in March) -> 13:05 UTC
+    assert p["published_at"] == dt.datetime(2026, 3, 8, 13, 5)
+    assert (p["views"], p["reach"], p["reactions"], p["saves"]) == (12345, 9876, 321, 67)
+    assert p["labels"] == "spring,launch"
+    assert posts[2]["views"] is None  # 'undefined'
+
+
+def test_facebook_posts_with_trailing_comma_header() -> None:
+    result = read(HERE / "facebook_posts.csv", "meta-posts")
+    posts = rows(result, "posts")
+    assert not result.rejects
+    assert {p["platform"] for p in posts} == {"facebook"}
+    assert [p["format"] for p in posts] == ["image", "video", "link"]
+    assert posts[0]["is_paid"] is True and posts[1]["is_paid"] is None
+    assert posts[0]["engagements"] == 230 and posts[0]["clicks"] == 150
+    assert posts[1]["watch_time_s"] == 12000 and posts[1]["duration_s"] == 95
+    assert posts[2]["impressions"] is None and posts[2]["engagements"] is None  # '—', '--'
+    assert posts[1]["title"] == "Sample video"
+
+
+def test_legacy_post_level_xlsx() -> None:
+    result = read(
+        HERE / "Facebook Insights Data Export (Post Level).xlsx", "facebook-insights-legacy"
+    )
+    posts = rows(result, "posts")
+    assert result.rows_read == 2
+    assert [p["post_id"] for p in posts] == ["100_201", "100_202"]
+    p = posts[0]
+    assert (p["reach"], p["impressions"], p["engagements"], p["clicks"]) == (1200, 2100, 80, 95)
+    assert (p["reactions"], p["comments"], p["shares"]) == (40, 6, 3)
+    assert p["published_at"] == dt.datetime(2017, 5, 2, 9, 30)
+    assert p["format"] == "image" and posts[1]["format"] == "video"
