@@ -1,0 +1,339 @@
+"""Evidence: outcomes and charts computed from the workspace, so figures stay true.
+
+An outcome either carries a typed ``value`` or points into the workspace: a KPI
+(``kpi`` + ``where`` filters + period), a pilot result (``pilot``) or a
+community health metric (``community``). :class:`EvidenceResolver` checks the
+references (naming what exists when a reference is wrong) and computes the
+figures; the site marks each figure as computed or typed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadInput, SocialproofError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from socialproof.portfolio.casestudy import Chart, LoadedCaseStudy, Outcome
+    from socialproof.workspace import Workspace
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+_FILTERABLE = ("platform", "account", "campaign", "ad_set", "ad", "format", "labels", "group_id")
+
+
+@dataclass
+class Figure:
+    label: str
+    value: float | str | None
+    unit: str
+    computed: bool  # True: from imported data; False: typed by hand
+    provenance: str  # how it was obtained, for people
+    baseline: float | None = None
+    target: float | None = None
+    note: str | None = None
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def versus(self) -> str:
+        bits = []
+        if self.baseline is not None:
+            bits.append(f"baseline {format_value(self.baseline, self.unit)}")
+            change = _change(self.value, self.baseline)
+            if change:
+                bits.append(change)
+        if self.target is not None:
+            bits.append(f"target {format_value(self.target, self.unit)}")
+            if isinstance(self.value, (int, float)):
+                bits.append(
+                    "target met"
+                    if _meets(self.value, self.target, self.baseline)
+                    else "target not met"
+                )
+        return "; ".join(bits)
+
+
+def _meets(value: float, target: float, baseline: float | None) -> bool:
+    lower_is_better = baseline is not None and target < baseline
+    return value <= target if lower_is_better else value >= target
+
+
+def _change(value: Any, baseline: float) -> str:
+    if not isinstance(value, (int, float)) or baseline == 0 or math.isnan(float(value)):
+        return ""
+    rel = (float(value) - baseline) / abs(baseline)
+    return f"{rel:+.0%} vs baseline"
+
+
+def format_value(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    v = float(value)
+    if unit == "percent":
+        return f"{v * 100:.2f} %" if abs(v) < 0.1 else f"{v * 100:.1f} %"
+    if unit == "currency":
+        return f"{v:,.2f}"
+    if unit == "ratio":
+        return f"{v:.2f}×"
+    if unit == "seconds":
+        return (
+            f"{v / 3600:.1f} h" if v >= 3600 else f"{v / 60:.0f} min" if v >= 60 else f"{v:.0f} s"
+        )
+    if unit == "hours":
+        return f"{v:.1f} h"
+    if v.is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}"
+
+
+class EvidenceResolver:
+    """Resolves and computes evidence against one workspace (or none)."""
+
+    def __init__(self, ws: Workspace | None, *, base_dir: Path | None = None) -> None:
+        self.ws = ws
+        self.base_dir = base_dir or (ws.root / "case-studies" if ws else Path.cwd())
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self.warnings: list[str] = []
+        self._paid = False  # the study being resolved is paid work (prefer ad_stats)
+
+    # -- assets -----------------------------------------------------------------
+    def asset_path(self, relative: str) -> Path:
+        """The file an image path names; it may not leave the workspace (or case study folder)."""
+        root = (self.ws.root if self.ws else self.base_dir).resolve()
+        rel = Path(relative)
+        candidates = [self.base_dir / rel, root / rel] if not rel.is_absolute() else [rel]
+        for cand in candidates:
+            resolved = cand.resolve()  # follows symlinks: a link out of the workspace is refused
+            if resolved != root and root not in resolved.parents:
+                raise BadInput(
+                    f"The image path {relative!r} points outside the workspace.",
+                    hint="Keep images inside the workspace (e.g. case-studies/assets/).",
+                )
+            if resolved.is_file():
+                return resolved
+        raise BadInput(
+            f"The image {relative!r} does not exist.",
+            hint=f"Put it under {self.base_dir} or fix the path.",
+        )
+
+    def check_asset(self, relative: str) -> str | None:
+        try:
+            path = self.asset_path(relative)
+        except BadInput as exc:
+            return str(exc)
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            self.warnings.append(
+                f"{relative} is {path.stat().st_size / 1e6:.1f} MB; the site resizes it when "
+                "Pillow is installed, otherwise consider exporting a smaller image."
+            )
+        return None
+
+    # -- references ----------------------------------------------------------------
+    def check_outcome(self, o: Outcome, loaded: LoadedCaseStudy) -> str | None:
+        try:
+            self.outcome(o, loaded)
+        except SocialproofError as exc:
+            return str(exc)
+        return None
+
+    def check_chart(self, c: Chart, loaded: LoadedCaseStudy) -> str | None:
+        try:
+            self.series(c, loaded)
+        except SocialproofError as exc:
+            return str(exc)
+        return None
+
+    def _need_ws(self, what: str) -> Workspace:
+        if self.ws is None:
+            raise BadInput(
+                f"{what} needs a workspace with imported data.",
+                hint="Run inside a workspace or pass --workspace.",
+            )
+        return self.ws
+
+    def outcome(self, o: Outcome, loaded: LoadedCaseStudy) -> Figure:
+        if not o.computed:
+            return Figure(
+                o.label,
+                o.value,
+                o.unit or "count",
+                False,
+                "typed by hand",
+                o.baseline,
+                o.target,
+                o.note,
+            )
+        if o.kpi:
+            self._paid = loaded.study.kind in ("paid", "mock")
+            since, until = self._period(o.since, o.until, loaded)
+            value, unit, text = self.kpi_value(o.kpi, o.where, since, until)
+            return Figure(o.label, value, unit, True, text, o.baseline, o.target, o.note)
+        if o.pilot:
+            return self.pilot_figure(o, loaded)
+        assert o.community is not None
+        return self.community_figure(o, loaded)
+
+    def _period(
+        self, since: date | None, until: date | None, loaded: LoadedCaseStudy
+    ) -> tuple[date, date | None]:
+        p = loaded.study.period
+        return since or p.start, until or p.end
+
+    # -- KPI computations (Ibis over the workspace) ------------------------------------
+    def _table_for(self, kpi_tables: tuple[str, ...], where: dict[str, str]) -> str:
+        """Which table a KPI is computed from: 'table' in ``where`` decides, else paid
+        filters (ad_set, ad) choose ad_stats, else the KPI's first table."""
+        wanted = where.get("table")
+        if wanted:
+            if wanted not in kpi_tables:
+                raise BadInput(
+                    f"This KPI is not computed from {wanted!r}.",
+                    hint=f"It applies to: {', '.join(kpi_tables)}.",
+                )
+            return wanted
+        if "ad_stats" in kpi_tables and ({"ad_set", "ad"} & set(where) or self._paid):
+            return "ad_stats"
+        return kpi_tables[0]
+
+    def _filtered(
+        self, con: Any, kpi: Any, where: dict[str, str], since: date, until: date | None
+    ) -> tuple[Any, str | None]:
+        from socialproof.metrics import views
+
+        table = self._table_for(kpi.tables, where)
+        where = {k: v for k, v in where.items() if k != "table"}
+        ws = self._need_ws(f"The KPI {kpi.name!r}")
+        t = views.view(con, table, timezone=ws.settings.timezone)
+        time_col = views.get_view(table).time_column
+        for key, wanted in where.items():
+            if key not in _FILTERABLE or key not in t.columns:
+                raise BadInput(
+                    f"Unknown filter {key!r} for {table}.",
+                    hint=f"Use one of: {', '.join(c for c in _FILTERABLE if c in t.columns)}.",
+                )
+            if key == "labels":
+                t = t.filter(t[key].contains(wanted))
+                continue
+            existing = sorted(
+                str(v)
+                for v in t.select(t[key]).distinct().limit(50).execute()[key].tolist()
+                if v not in (None, "")
+            )
+            if wanted not in existing:
+                raise BadInput(
+                    f"No {key} {wanted!r} in the workspace's {table}.",
+                    hint=f"Known: {', '.join(existing[:15]) or 'none (import data first)'}.",
+                )
+            t = t.filter(t[key] == wanted)
+        if time_col:
+            col = t[time_col]
+            if col.type().is_timestamp():
+                from socialproof.metrics._ops import local_time
+
+                col = local_time(col, ws.settings.timezone).date()
+            t = t.filter(col >= since)
+            if until is not None:
+                t = t.filter(col <= until)
+        return t, time_col
+
+    def kpi_value(
+        self, name: str, where: dict[str, str], since: date, until: date | None
+    ) -> tuple[float | None, str, str]:
+        key = ("kpi", name, tuple(sorted(where.items())), since, until, self._paid)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[no-any-return]
+        from socialproof.metrics import registry
+
+        kpi = registry.get(name)
+        ws = self._need_ws(f"The KPI {name!r}")
+        with ws.ibis() as con:
+            t, _ = self._filtered(con, kpi, where, since, until)
+            raw = t.aggregate(value=kpi.formula(t)).execute()["value"].iloc[0]
+        value = None if raw is None or (isinstance(raw, float) and math.isnan(raw)) else float(raw)
+        filt = ", ".join(f"{k} = {v}" for k, v in where.items()) or "all rows"
+        table = self._table_for(kpi.tables, where)
+        text = (
+            f"{kpi.label} = {kpi.formula_text}, computed from {table} ({filt}; "
+            f"{since.isoformat()} to {until.isoformat() if until else 'latest'})"
+        )
+        result = (value, kpi.unit, text)
+        self._cache[key] = result
+        return result
+
+    def series(
+        self, c: Chart, loaded: LoadedCaseStudy
+    ) -> tuple[list[str], list[float | None], str, str]:
+        from socialproof.metrics import registry
+        from socialproof.metrics._ops import bucket
+
+        since, until = self._period(c.since, c.until, loaded)
+        self._paid = loaded.study.kind in ("paid", "mock")
+        kpi = registry.get(c.kpi)
+        ws = self._need_ws(f"The chart of {c.kpi!r}")
+        with ws.ibis() as con:
+            t, time_col = self._filtered(con, kpi, c.where, since, until)
+            if time_col is None:
+                raise BadInput(f"{kpi.name} has no time axis to chart.", hint="Chart another KPI.")
+            t = t.mutate(_bucket=bucket(t[time_col], c.period))
+            df = t.group_by("_bucket").aggregate(value=kpi.formula(t)).order_by("_bucket").execute()
+        labels = [str(v)[:10] for v in df["_bucket"].tolist()]
+        values = [
+            None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+            for v in df["value"].tolist()
+        ]
+        return labels, values, kpi.label, kpi.unit
+
+    # -- pilots and community ----------------------------------------------------------
+    def pilot_figure(self, o: Outcome, loaded: LoadedCaseStudy) -> Figure:
+        ws = self._need_ws(f"The pilot {o.pilot!r}")
+        try:
+            from socialproof.campaigns import pilots
+        except ImportError:
+            raise BadInput(
+                "Pilots are not available in this installation.",
+                hint="Type the result as a value instead.",
+            ) from None
+        summary = pilots.evidence(ws, str(o.pilot))  # type: ignore[attr-defined]
+        return Figure(
+            o.label,
+            summary["value"],
+            summary.get("unit", "text"),
+            True,
+            summary["provenance"],
+            o.baseline,
+            o.target,
+            o.note or summary.get("verdict"),
+        )
+
+    def community_figure(self, o: Outcome, loaded: LoadedCaseStudy) -> Figure:
+        ws = self._need_ws(f"The community metric {o.community!r}")
+        since, until = self._period(o.since, o.until, loaded)
+        try:
+            from socialproof.community import report as community_report  # type: ignore[attr-defined]
+        except ImportError:
+            raise BadInput(
+                "Community metrics are not available in this installation.",
+                hint="Type the result as a value instead.",
+            ) from None
+        summary = community_report.evidence(
+            ws, str(o.community), since=since, until=until, where=o.where
+        )
+        return Figure(
+            o.label,
+            summary["value"],
+            summary.get("unit", "count"),
+            True,
+            summary["provenance"],
+            o.baseline,
+            o.target,
+            o.note,
+        )
