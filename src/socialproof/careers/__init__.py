@@ -1,0 +1,1 @@
+"""Careers: the roles catalogue, career paths, profile, gap analysis and learning plan."""

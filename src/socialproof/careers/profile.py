@@ -1,0 +1,253 @@
+"""profile.yaml: a person's skills (self-rated, with evidence), platforms, tools,
+certifications, location and targets, validated with pydantic.
+
+Skills may be catalogue ids, labels or aliases ("copywriting", "Short-form
+video"); a skill the catalogue does not know is kept as free text and
+:func:`check_profile` suggests catalogue (and ESCO) matches for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from socialproof.careers.catalogue import Catalogue, load_catalogue
+from socialproof.errors import BadInput, FileMissing, UsageError
+
+PROFILE_FILE = "profile.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileSkill(_Strict):
+    skill: str = Field(description="Catalogue skill id, label or alias; free text is kept.")
+    level: int = Field(
+        3, ge=1, le=5, description="Self-rated 1 (aware) .. 3 (can do it unaided) .. 5 (expert)."
+    )
+    evidence: list[str] = Field(
+        default_factory=list,
+        description="Links or workspace paths to proof: case studies, posts, reports.",
+    )
+    note: str = ""
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Targets(_Strict):
+    roles: list[str] = Field(default_factory=list, description="Catalogue role ids you aim for.")
+    industries: list[str] = Field(default_factory=list, description="e.g. finance, consumer, b2b.")
+    locations: list[str] = Field(default_factory=list, description="Cities, countries or 'Remote'.")
+    salary_min: float | None = Field(None, ge=0, description="Lowest annual salary you would take.")
+    currency: str | None = Field(None, description="Currency of salary_min (USD, GBP, EUR, ...).")
+
+
+class Profile(_Strict):
+    name: str = ""
+    headline: str = ""
+    current_role: str | None = Field(None, description="Catalogue role id of your current role.")
+    location: str = ""
+    open_to_remote: bool = True
+    years_experience: float | None = Field(None, ge=0, le=60)
+    skills: list[ProfileSkill] = Field(default_factory=list)
+    platforms: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list)
+    targets: Targets = Field(default_factory=Targets)
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _short_skills(cls, value: Any) -> Any:
+        # "- copywriting" is allowed as shorthand for {skill: copywriting}
+        if isinstance(value, list):
+            return [{"skill": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+@dataclass
+class ResolvedSkill:
+    given: str
+    skill_id: str | None  # None: free text the catalogue does not know
+    level: int
+    evidence: list[str]
+    suggestions: list[str] = field(default_factory=list)
+    esco_suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProfileCheck:
+    profile: Profile
+    skills: list[ResolvedSkill]
+    tools: dict[str, str | None]  # given -> tool id
+    platforms: dict[str, str | None]
+    certifications: dict[str, str | None]
+    problems: list[str] = field(default_factory=list)  # warnings a person should fix
+
+    def skill_levels(self) -> dict[str, ResolvedSkill]:
+        """Catalogue skill id -> the person's best entry for it."""
+        out: dict[str, ResolvedSkill] = {}
+        for s in self.skills:
+            if s.skill_id and (s.skill_id not in out or s.level > out[s.skill_id].level):
+                out[s.skill_id] = s
+        return out
+
+    def has_tool(self, tool_id: str) -> bool:
+        return tool_id in {v for v in self.tools.values() if v}
+
+    def has_platform(self, platform_id: str) -> bool:
+        return platform_id in {v for v in self.platforms.values() if v}
+
+
+TEMPLATE = """\
+# Your socialproof career profile. 'socialproof profile check' validates it;
+# 'socialproof gap --role ROLE' and 'socialproof plan' use it.
+# Skills: catalogue ids or names ('socialproof roles show ROLE' lists them);
+# anything else is kept as free text. level: 1 aware, 3 can do it unaided, 5 expert.
+# evidence: links or workspace paths (case-studies/*.md) that prove the skill.
+name: Your Name
+headline: Social Media Specialist
+current_role: social-media-specialist
+location: Manchester, UK
+open_to_remote: true
+years_experience: 3
+skills:
+  - {skill: copywriting, level: 4, evidence: [case-studies/spring-launch.md]}
+  - {skill: content-calendar, level: 4}
+  - {skill: short-form-video, level: 3}
+  - {skill: social-analytics, level: 3}
+  - {skill: community-management, level: 3}
+  - {skill: communication, level: 4}
+platforms: [instagram, tiktok, linkedin]
+tools: [canva, hootsuite, meta-business-suite]
+certifications: [hootsuite-social-marketing]
+targets:
+  roles: [social-media-manager]
+  industries: [consumer]
+  locations: [Remote]
+  salary_min: 40000
+  currency: GBP
+"""
+
+
+def init_profile(root: Path, *, force: bool = False) -> Path:
+    path = Path(root) / PROFILE_FILE
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists.", hint="Edit it, or pass --force to start over.")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(TEMPLATE, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_profile(path: Path) -> Profile:
+    import yaml
+
+    if not path.is_file():
+        raise FileMissing(
+            f"No profile at {path}.", hint="Run 'socialproof profile init' to create one."
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise BadInput(
+            f"{path.name} is not valid YAML{line}.", hint="Fix the indentation or quoting there."
+        ) from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path.name} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BadInput(
+            f"{path.name} must be a mapping of keys (name, skills, ...).",
+            hint="See 'socialproof profile init' for the layout.",
+        )
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise BadInput(
+            f"{path.name}: {loc}: {first['msg']} ({len(exc.errors())} problem(s) in all).",
+            hint="Fix it; 'socialproof profile init --force' shows a valid example.",
+        ) from None
+
+
+def _resolve(names: list[str], table: dict[str, Any]) -> dict[str, str | None]:
+    index: dict[str, str] = {}
+    for item_id, item in table.items():
+        index[item_id] = item_id
+        index[item.label.lower()] = item_id
+        for alias in item.aliases:
+            index.setdefault(alias.lower(), item_id)
+    return {
+        n: index.get(n.strip().lower()) or index.get(n.strip().lower().replace(" ", "-"))
+        for n in names
+    }
+
+
+def check_profile(
+    profile: Profile, *, root: Path | None = None, cat: Catalogue | None = None, esco: bool = True
+) -> ProfileCheck:
+    """Resolve names against the catalogue; unknown ones get suggestions, never dropped."""
+    cat = cat or load_catalogue()
+    problems: list[str] = []
+    resolved: list[ResolvedSkill] = []
+    unknown: list[ResolvedSkill] = []
+    for ps in profile.skills:
+        skill = cat.skill(ps.skill)
+        item = ResolvedSkill(ps.skill, skill.id if skill else None, ps.level, list(ps.evidence))
+        if skill is None:
+            item.suggestions = cat.suggest_skills(ps.skill)
+            unknown.append(item)
+        resolved.append(item)
+        for ev in ps.evidence:
+            if (
+                root is not None
+                and not ev.startswith(("http://", "https://"))
+                and not (root / ev).exists()
+            ):
+                problems.append(
+                    f"skill {ps.skill!r}: evidence {ev!r} is not a file in the workspace."
+                )
+    if unknown and esco:
+        from socialproof.market.skills import esco_linker
+
+        ranked = esco_linker().rank([u.given for u in unknown], k=3)
+        for u, hits in zip(unknown, ranked, strict=True):
+            u.esco_suggestions = [label for label, score in hits if score > 0.2]
+    for u in unknown:
+        hint = f" Did you mean {', '.join(u.suggestions)}?" if u.suggestions else ""
+        problems.append(f"skill {u.given!r} is not in the catalogue; kept as free text.{hint}")
+    tools = _resolve(profile.tools, cat.tools)
+    platforms = _resolve(profile.platforms, cat.platforms)
+    certs = _resolve(profile.certifications, cat.certifications)
+    for kind, table in (("tool", tools), ("platform", platforms), ("certification", certs)):
+        problems.extend(
+            f"{kind} {k!r} is not in the catalogue; kept as free text."
+            for k, v in table.items()
+            if v is None
+        )
+    for role in [*profile.targets.roles, *([profile.current_role] if profile.current_role else [])]:
+        if role not in cat.roles:
+            close = cat.suggest_roles(role)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            problems.append(f"role {role!r} is not in the catalogue.{hint}")
+    for ind in profile.targets.industries:
+        if ind not in cat.industries and ind not in cat.industry_groups:
+            problems.append(
+                f"industry {ind!r} is not in the catalogue (use {', '.join(sorted(cat.industries))})."
+            )
+    return ProfileCheck(profile, resolved, tools, platforms, certs, problems)
+
+
+def profile_path(root: Path) -> Path:
+    return Path(root) / PROFILE_FILE

@@ -1,0 +1,1 @@
+"""Job postings: fact extraction, salary normalisation, skill linking and market aggregates."""

@@ -1,0 +1,672 @@
+"""Facts from one job posting: role, seniority, skills with spans, salary, location, ...
+
+:func:`analyze_posting` takes the columns of the ``job_postings`` table (title,
+company, location, salary_text, employment_type, posted_at, url, body) and
+returns :class:`PostingFacts`. Rules are general (section headings, requirement
+cues, the catalogue's vocabulary), not tuned to any one set of postings.
+
+A posting with no text, or in a language other than English, is returned with
+``status`` saying so and no guessed facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from socialproof.careers.catalogue import Catalogue, load_catalogue
+from socialproof.market.salary import find_salary_in_text, parse_salary
+from socialproof.market.skills import Gazetteer, Mention, gazetteer
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+EXTRACTOR_VERSION = "1"
+
+# -- language -------------------------------------------------------------------
+
+_STOPWORDS = {
+    "en": "the and to of a in you for with our is will are on we your be as this that an or "
+    "have at from by who can all about what team work experience skills".split(),
+    "es": "el la de que y en los las del por con para una un es se su al lo como más experiencia "
+    "trabajo equipo buscamos".split(),
+    "fr": "le la les des et en du une pour vous nous dans est sur avec au un vos nos expérience "
+    "équipe poste".split(),
+    "de": "der die und das mit für den dem ist sie wir ein eine zu von auf nicht ihre im bei "
+    "erfahrung unser sich".split(),
+    "pt": "o os as de que e em um uma para com não da do dos você experiência equipe vaga "
+    "trabalho".split(),
+    "it": "il di che e per un una con del della sono non gli le nel esperienza lavoro".split(),
+    "nl": "de het een en van je jij wij met voor op zijn dat niet ons ervaring werk".split(),
+}
+_STOP_SETS = {lang: frozenset(words) for lang, words in _STOPWORDS.items()}
+_LANG_NAMES = {"es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese",
+               "it": "Italian", "nl": "Dutch", "en": "English"}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(text: str) -> str:
+    """'en', another ISO code from a small stop-word vote, or 'und' when too short to tell."""
+    words = [w.lower() for w in _WORD.findall(text[:4000])]
+    if len(words) < 8:
+        return "en" if words else "und"
+    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOP_SETS.items()}
+    best = max(counts, key=lambda lang: counts[lang])
+    if best != "en" and counts[best] > 1.5 * counts["en"] and counts[best] >= 4:
+        return best
+    return "en"
+
+
+# -- sections and requirement level ---------------------------------------------
+
+_NICE_HEAD = re.compile(
+    r"nice[\s-]to[\s-]have|bonus|preferred|plus(es)?\b|ideal(ly)?|extra credit|desirable|"
+    r"would be great|stand out|even better",
+    re.I,
+)
+_MUST_HEAD = re.compile(
+    r"requirement|required|qualification|must[\s-]have|what you.?ll need|you.?ll need|"
+    r"looking for|who you are|about you|you have|you bring|what you bring|skills|experience|"
+    r"competenc|profile|what we need|you are|you should",
+    re.I,
+)
+_DUTY_HEAD = re.compile(
+    r"responsibilit|what you.?ll do|what you will do|the role|your role|day[\s-]to[\s-]day|duties|"
+    r"in this role|you will|key tasks|the job|what you.?ll be doing|about the (role|job|position)|"
+    r"job description|position summary|overview",
+    re.I,
+)
+_OTHER_HEAD = re.compile(
+    r"about us|about the company|who we are|benefit|perk|compensation|salary|why (join|work)|"
+    r"our company|equal opportunit|how to apply|what we offer|we offer|diversity|culture|"
+    r"location|logistics|the team|our team|apply",
+    re.I,
+)
+_NICE_CUE = re.compile(
+    r"nice[\s-]to[\s-]have|\ba plus\b|is a plus|are a plus|\bbonus\b|preferred|ideally|desirable|"
+    r"advantageous|would be great|is an asset|a big plus|helpful|not required|even better",
+    re.I,
+)
+_MUST_CUE = re.compile(r"\brequired\b|\bmust\b|\bessential\b|\bneed to have\b|\brequirement", re.I)
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    level: str  # must | nice | duty | other | body
+
+
+def _heading_text(line: str) -> str | None:
+    s = line.strip()
+    if not s:
+        return None
+    m = re.match(r"^#{1,6}\s+(.*)$", s)
+    if m:
+        return m.group(1).strip("*_: ")
+    m = re.match(r"^(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$", s)
+    if m:
+        return m.group(2).strip(": ")
+    if len(s) <= 70 and s.endswith(":") and not s.startswith(("*", "-", "•")):
+        return s.rstrip(":")
+    if len(s) <= 50 and s.isupper() and len(s.split()) <= 6:
+        return s
+    return None
+
+
+def _classify_heading(text: str) -> str:
+    if _NICE_HEAD.search(text):
+        return "nice"
+    if _OTHER_HEAD.search(text) and not _MUST_HEAD.search(text):
+        return "other"
+    if _DUTY_HEAD.search(text):
+        return "duty"
+    if _MUST_HEAD.search(text):
+        return "must"
+    return "body"
+
+
+def _blocks(body: str) -> list[_Block]:
+    """Split text into lines, each with the level of the section it sits in."""
+    out: list[_Block] = []
+    level = "body"
+    pos = 0
+    for line in body.splitlines(keepends=True):
+        head = _heading_text(line)
+        if head is not None:
+            level = _classify_heading(head)
+        out.append(_Block(pos, pos + len(line), level))
+        pos += len(line)
+    return out
+
+
+_SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENT_END.finditer(text, 0, start)), default=0)
+    m = _SENT_END.search(text, end)
+    right = m.start() if m else len(text)
+    return left, right
+
+
+def _requirement(text: str, blocks: list[_Block], start: int, end: int) -> str:
+    s0, s1 = _sentence(text, start, end)
+    sentence = text[s0:s1]
+    level = next((b.level for b in blocks if b.start <= start < b.end), "body")
+    if _NICE_CUE.search(sentence):
+        return "nice"
+    if _MUST_CUE.search(sentence):
+        return "must"
+    return {"must": "must", "duty": "must", "nice": "nice", "body": "must", "other": "mentioned"}[
+        level
+    ]
+
+
+# -- the facts ------------------------------------------------------------------
+
+
+@dataclass
+class SkillHit:
+    kind: str
+    id: str
+    label: str
+    requirement: str  # must | nice | mentioned
+    span: str
+    start: int
+    end: int
+    evidence: str
+    esco: list[str] = field(default_factory=list)
+    count: int = 1
+
+
+@dataclass
+class PostingFacts:
+    posting_id: str
+    status: str  # ok | empty | unsupported_language
+    language: str
+    title: str = ""
+    company: str = ""
+    role_id: str | None = None
+    role_family: str | None = None
+    role_basis: str = ""
+    seniority: str | None = None
+    seniority_basis: str = ""
+    years_min: float | None = None
+    years_max: float | None = None
+    years_text: str = ""
+    degree: str | None = None  # associate | bachelor | master | phd
+    degree_requirement: str | None = None  # required | preferred | not required
+    degree_text: str = ""
+    salary_text: str = ""
+    salary_status: str = "none"
+    salary_currency: str | None = None
+    salary_min_annual: float | None = None
+    salary_max_annual: float | None = None
+    salary_period: str | None = None
+    salary_period_inferred: bool = False
+    location: str = ""
+    remote_policy: str = "unknown"  # remote | hybrid | onsite | unknown
+    industry: str | None = None
+    industry_group: str | None = None
+    regulated: bool = False
+    compliance_duties: list[str] = field(default_factory=list)
+    employment_type: str | None = None
+    posted_at: Any = None
+    skills: list[SkillHit] = field(default_factory=list)  # skills, tools, platforms, KPIs
+    note: str = ""
+
+    def items(self, kind: str) -> list[SkillHit]:
+        return [h for h in self.skills if h.kind == kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary_row(self) -> dict[str, Any]:
+        """One flat row for tables and ``posting_facts``."""
+
+        def ids(kind: str, req: str | None = None) -> str:
+            return ", ".join(
+                h.id
+                for h in self.skills
+                if h.kind == kind and (req is None or h.requirement == req)
+            )
+
+        return {
+            "posting_id": self.posting_id,
+            "status": self.status,
+            "language": self.language,
+            "title": self.title,
+            "company": self.company,
+            "role_id": self.role_id,
+            "role_family": self.role_family,
+            "role_basis": self.role_basis,
+            "seniority": self.seniority,
+            "years_min": self.years_min,
+            "years_max": self.years_max,
+            "degree": self.degree,
+            "degree_requirement": self.degree_requirement,
+            "salary_text": self.salary_text,
+            "salary_status": self.salary_status,
+            "salary_currency": self.salary_currency,
+            "salary_min_annual": self.salary_min_annual,
+            "salary_max_annual": self.salary_max_annual,
+            "salary_period": self.salary_period,
+            "location": self.location,
+            "remote_policy": self.remote_policy,
+            "industry": self.industry,
+            "industry_group": self.industry_group,
+            "regulated": self.regulated,
+            "compliance_duties": " | ".join(self.compliance_duties),
+            "employment_type": self.employment_type,
+            "posted_at": self.posted_at,
+            "must_skills": ids("skill", "must"),
+            "nice_skills": ids("skill", "nice"),
+            "platforms": ids("platform"),
+            "tools": ids("tool"),
+            "kpis": ids("kpi"),
+            "note": self.note,
+        }
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15}  # fmt: skip
+_N = r"(\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
+_YEARS = re.compile(
+    _N + r"\s*(?:\+|plus)?\s*(?:(?:-|–|—|to|or)\s*" + _N + r"\s*)?\+?\s*(?:\(\d+\)\s*)?"
+    r"(?:years?|yrs?)(?:'|’)?(?:s)?\b",
+    re.IGNORECASE,
+)
+_EXPERIENCE = re.compile(
+    r"experience|background|track record|working in|in a similar role|"
+    r"managing|in social|professional",
+    re.I,
+)
+
+_DEGREES = (
+    ("phd", re.compile(r"\bph\.?\s?d\b|\bdoctorate\b", re.I)),
+    (
+        "master",
+        re.compile(r"\bmaster'?s?(?:\s+degree)?\b|\bmba\b|\bm\.?s\.?c?\b(?=\s+in)|\bma/ms\b", re.I),
+    ),
+    (
+        "bachelor",
+        re.compile(
+            r"\bbachelor'?s?\b|\bb\.?a\.?/b\.?s\.?|\bbs/ba\b|\bba/bs\b|\bb\.a\.|\bb\.s\.|\bundergraduate degree\b|"
+            r"\bcollege degree\b|\b(?:4|four)[\s-]year degree\b|\buniversity degree\b|\bdegree in\b|"
+            r"\bbachelor degree\b",
+            re.I,
+        ),
+    ),
+    ("associate", re.compile(r"\bassociate'?s? degree\b", re.I)),
+)
+_NO_DEGREE = re.compile(
+    r"no (?:college |university )?degree (?:is )?(?:required|necessary|needed)|"
+    r"degree (?:is )?not required|don'?t need a degree|without a degree",
+    re.I,
+)
+
+_REMOTE = re.compile(
+    r"\b(?:fully remote|100% remote|remote[\s-]first|remote[\s-]friendly|"
+    r"work from home|work from anywhere|wfh|remote)\b",
+    re.I,
+)
+_HYBRID = re.compile(r"\bhybrid\b|\b\d days? (?:a|per) week in (?:the )?office\b", re.I)
+_ONSITE = re.compile(
+    r"\bon[\s-]?site\b|\bin[\s-]office\b|\bin[\s-]person\b|\boffice[\s-]based\b", re.I
+)
+_EMPLOYMENT = (
+    ("internship", re.compile(r"\bintern(ship)?\b", re.I)),
+    ("part-time", re.compile(r"\bpart[\s-]time\b", re.I)),
+    ("freelance", re.compile(r"\bfreelance\b", re.I)),
+    ("contract", re.compile(r"\bcontract(or)?\b|\bfixed[\s-]term\b", re.I)),
+    ("temporary", re.compile(r"\btemporary\b|\btemp\b", re.I)),
+    ("full-time", re.compile(r"\bfull[\s-]time\b|\bpermanent\b", re.I)),
+)
+
+
+def _num(s: str | None) -> float | None:
+    if s is None:
+        return None
+    s = s.lower()
+    return float(_NUMBER_WORDS[s]) if s in _NUMBER_WORDS else float(s)
+
+
+def _years(text: str) -> tuple[float | None, float | None, str]:
+    best: tuple[float, float | None, str] | None = None
+    for m in _YEARS.finditer(text):
+        window = text[max(0, m.start() - 80) : m.end() + 80]
+        if not _EXPERIENCE.search(window):
+            continue
+        if re.search(
+            r"\b(?:founded|ago|old|anniversary|history|since)\b", text[m.end() : m.end() + 25], re.I
+        ):
+            continue
+        lo = _num(m.group(1))
+        hi = _num(m.group(2))
+        if lo is None or lo > 30:
+            continue
+        if best is None or lo > best[0]:
+            best = (lo, hi, m.group(0))
+    if best is None:
+        return None, None, ""
+    return best[0], best[1], best[2]
+
+
+def _degree(text: str) -> tuple[str | None, str | None, str]:
+    m = _NO_DEGREE.search(text)
+    if m:
+        return None, "not required", m.group(0)
+    for level, pattern in _DEGREES:
+        m = pattern.search(text)
+        if m:
+            s0, s1 = _sentence(text, m.start(), m.end())
+            sentence = text[s0:s1]
+            req = "preferred" if _NICE_CUE.search(sentence) else "required"
+            if re.search(
+                r"or equivalent|equivalent (?:work )?experience|or relevant experience",
+                sentence,
+                re.I,
+            ):
+                req = "preferred" if req == "preferred" else "required (or equivalent experience)"
+            return level, req, sentence.strip()[:200]
+    return None, None, ""
+
+
+def _remote(*texts: str) -> str:
+    joined = " ".join(texts)
+    if _HYBRID.search(joined):
+        return "hybrid"
+    if _REMOTE.search(joined):
+        return "remote"
+    if _ONSITE.search(joined):
+        return "onsite"
+    return "unknown"
+
+
+def _employment(given: str | None, text: str) -> str | None:
+    for name, pattern in _EMPLOYMENT:
+        if given and pattern.search(given):
+            return name
+    for name, pattern in _EMPLOYMENT:
+        if pattern.search(text[:3000]):
+            return name
+    return None
+
+
+class _Matchers:
+    def __init__(self, cat: Catalogue) -> None:
+        self.cat = cat
+        aliases = sorted(
+            ((a, r.id) for r in cat.roles.values() for a in (*r.aliases, r.title.lower())),
+            key=lambda x: -len(x[0]),
+        )
+        self.role_aliases = [
+            (re.compile(r"(?<!\w)" + re.escape(a).replace(r"\ ", r"[\s-]+") + r"(?!\w)", re.I), rid)
+            for a, rid in aliases
+        ]
+        levels = sorted(cat.seniority_levels, key=lambda lvl: -int(lvl["rank"]))
+        self.seniority = [
+            (
+                lvl["id"],
+                re.compile(
+                    r"(?<![\w.])(?:"
+                    + "|".join(re.escape(p) for p in lvl["title_patterns"])
+                    + r")\.?(?!\w)",
+                    re.I if lvl["id"] != "entry" else 0,
+                ),
+            )
+            for lvl in levels
+        ]
+        self.industries = [
+            (
+                ind.id,
+                str(ind.facts["group"]),
+                bool(ind.facts.get("regulated")),
+                re.compile(
+                    r"(?<!\w)(?:"
+                    + "|".join(re.escape(k) for k in ind.aliases or ind.facts.get("keywords", []))
+                    + r")(?!\w)",
+                    re.I,
+                ),
+            )
+            for ind in cat.industries.values()
+        ]
+
+
+@cache
+def _matchers() -> _Matchers:
+    return _Matchers(load_catalogue())
+
+
+def _role(m: _Matchers, title: str, hits: list[SkillHit]) -> tuple[str | None, str]:
+    for pattern, rid in m.role_aliases:
+        if pattern.search(title):
+            return rid, "title"
+    found = {h.id for h in hits if h.kind == "skill" and h.requirement != "mentioned"}
+    if len(found) < 3:
+        return None, ""
+    best, best_score = None, 0.0
+    social_title = re.search(r"social|community|content|creator|influencer|tiktok", title, re.I)
+    for role in m.cat.roles.values():
+        if social_title and role.adjacent:
+            continue
+        total = sum(s.importance for s in role.skills)
+        got = sum(s.importance for s in role.skills if s.skill in found)
+        score = got / total if total else 0.0
+        if score > best_score:
+            best, best_score = role.id, score
+    if best is None or best_score < 0.25:
+        return None, ""
+    return best, f"skills ({best_score:.0%} of the role's weighted skills)"
+
+
+def _seniority(
+    m: _Matchers, title: str, role_id: str | None, years: float | None
+) -> tuple[str | None, str]:
+    for level, pattern in m.seniority:
+        if level == "entry":
+            if re.search(
+                r"(?<![\w.])(?:junior|jr|assistant|entry[\s-]level|graduate)\.?(?!\w)", title, re.I
+            ) or re.search(r"\sI\s*$", title):
+                return level, "title"
+            continue
+        if pattern.search(title):
+            return level, "title"
+    if years is not None:
+        level = "entry" if years < 2 else "mid" if years < 5 else "senior" if years < 8 else "lead"
+        return level, f"{years:g}+ years of experience asked"
+    if role_id is not None:
+        return m.cat.roles[role_id].seniority, "the role's usual level"
+    return None, ""
+
+
+def _industry(m: _Matchers, company: str, text: str) -> tuple[str | None, str | None, bool]:
+    counts: Counter[str] = Counter()
+    meta: dict[str, tuple[str, bool]] = {}
+    sample = f"{company}\n{text[:6000]}"
+    for ind_id, group, regulated, pattern in m.industries:
+        n = len(pattern.findall(sample))
+        if n:
+            counts[ind_id] = n + (2 if regulated else 0)  # a regulator's word outweighs "software"
+            meta[ind_id] = (group, regulated)
+    if not counts:
+        return None, None, False
+    top = counts.most_common(1)[0][0]
+    group, regulated = meta[top]
+    return top, group, regulated
+
+
+def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> PostingFacts:
+    """Extract the facts of one posting (a mapping with job_postings columns)."""
+    cat = load_catalogue()
+    gaz = gaz or gazetteer()
+    m = _matchers()
+    pid = str(row.get("posting_id") or "")
+    title = str(row.get("title") or "").strip()
+    body = str(row.get("body") or "")
+    company = str(row.get("company") or "").strip()
+    location = str(row.get("location") or "").strip()
+    base: dict[str, Any] = {
+        "posting_id": pid,
+        "title": title,
+        "company": company,
+        "location": location,
+        "posted_at": row.get("posted_at"),
+    }
+    if not body.strip() and not title:
+        return PostingFacts(status="empty", language="und", note="the posting has no text", **base)
+    text = f"{title}\n{body}" if title else body
+    lang = detect_language(body if len(body) > 80 else text)
+    if lang not in ("en", "und"):
+        return PostingFacts(
+            status="unsupported_language",
+            language=lang,
+            note=f"{_LANG_NAMES.get(lang, lang)} postings are not supported yet "
+            "(only English); no facts were guessed",
+            **base,
+        )
+    facts = PostingFacts(status="ok", language="en", **base)
+    if not body.strip():
+        facts.note = "title only: the posting has no body text"
+    blocks = _blocks(text)
+    by_item: dict[tuple[str, str], SkillHit] = {}
+    rank = {"must": 2, "nice": 1, "mentioned": 0}
+    for mention in gaz.find(text):
+        req = (
+            "must"
+            if mention.start < len(title)
+            else _requirement(text, blocks, mention.start, mention.end)
+        )
+        key = (mention.kind, mention.id)
+        hit = by_item.get(key)
+        if hit is not None:
+            hit.count += 1
+            if rank[req] > rank[hit.requirement]:
+                hit.requirement = req
+                hit.span, hit.start, hit.end = mention.text, mention.start, mention.end
+                hit.evidence = _evidence(text, mention)
+            continue
+        by_item[key] = SkillHit(
+            mention.kind,
+            mention.id,
+            _label(cat, mention),
+            req,
+            mention.text,
+            mention.start,
+            mention.end,
+            _evidence(text, mention),
+            cat.skills[mention.id].esco_labels if mention.kind == "skill" else [],
+        )
+    facts.skills = sorted(by_item.values(), key=lambda h: (h.kind, -rank[h.requirement], h.start))
+    facts.role_id, facts.role_basis = _role(m, title, facts.skills)
+    if facts.role_id:
+        facts.role_family = cat.roles[facts.role_id].family
+    facts.years_min, facts.years_max, facts.years_text = _years(body)
+    facts.seniority, facts.seniority_basis = _seniority(m, title, facts.role_id, facts.years_min)
+    facts.degree, facts.degree_requirement, facts.degree_text = _degree(body)
+    salary_source = str(row.get("salary_text") or "").strip()
+    if not salary_source:
+        salary_source = find_salary_in_text(body) or ""
+    sal = parse_salary(salary_source)
+    facts.salary_text, facts.salary_status = sal.text, sal.status
+    facts.salary_currency, facts.salary_period = sal.currency, sal.period
+    facts.salary_min_annual, facts.salary_max_annual = sal.min_annual, sal.max_annual
+    facts.salary_period_inferred = sal.period_inferred
+    facts.remote_policy = _remote(location, title, body[:5000])
+    if not location and facts.remote_policy == "remote":
+        facts.location = "Remote"
+    facts.industry, facts.industry_group, facts.regulated = _industry(m, company, body)
+    compliance = [
+        h
+        for h in facts.skills
+        if h.kind == "skill"
+        and h.id in ("regulatory-compliance", "approval-workflows", "disclosure-rules")
+    ]
+    facts.compliance_duties = [h.evidence for h in compliance]
+    if (
+        compliance
+        and any(h.id == "regulatory-compliance" for h in compliance)
+        and facts.industry_group is None
+    ):
+        facts.regulated = True
+    facts.employment_type = _employment(str(row.get("employment_type") or "") or None, text)
+    return facts
+
+
+def _label(cat: Catalogue, mention: Mention) -> str:
+    tables: dict[str, Mapping[str, Any]] = {
+        "skill": cat.skills,
+        "tool": cat.tools,
+        "platform": cat.platforms,
+        "kpi": cat.kpis,
+    }
+    return str(tables[mention.kind][mention.id].label)
+
+
+def _evidence(text: str, mention: Mention) -> str:
+    s0, s1 = _sentence(text, mention.start, mention.end)
+    sentence = re.sub(r"\s+", " ", text[s0:s1]).strip(" *-•#")
+    if len(sentence) <= 200:
+        return sentence
+    # keep the match in view
+    rel = mention.start - s0
+    lo = max(0, rel - 90)
+    return ("…" if lo else "") + re.sub(r"\s+", " ", text[s0 + lo : s0 + lo + 200]).strip() + "…"
+
+
+# -- a posting from a single file -------------------------------------------------
+
+
+def read_posting_file(path: Path) -> dict[str, Any]:
+    """A posting from Markdown/text (optional YAML front matter) for ``gap --posting``."""
+    from socialproof.errors import BadInput, FileMissing
+
+    if not path.is_file():
+        raise FileMissing(f"No posting file at {path}.", hint="Check the path.")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    meta: dict[str, Any] = {}
+    body = text
+    fm = re.match(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", text, re.S)
+    if fm:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(fm.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise BadInput(
+                f"The front matter of {path.name} is not valid YAML ({exc}).".replace("\n", " "),
+                hint="Fix the block between the '---' lines.",
+            ) from None
+        if not isinstance(loaded, dict):
+            raise BadInput(
+                f"The front matter of {path.name} is not a mapping.",
+                hint="Use 'key: value' lines between the '---' lines.",
+            )
+        meta = {str(k).lower(): v for k, v in loaded.items()}
+        body = fm.group(2)
+    title = str(meta.get("title") or "")
+    if not title:
+        h = re.search(r"^#\s+(.+)$", body, re.M)
+        if h:
+            title = h.group(1).strip()
+    return {
+        "posting_id": str(meta.get("id") or meta.get("posting_id") or path.stem),
+        "source": str(path),
+        "title": title,
+        "company": str(meta.get("company") or meta.get("organization") or ""),
+        "location": str(meta.get("location") or ""),
+        "salary_text": str(meta.get("salary") or meta.get("salary_text") or ""),
+        "employment_type": str(meta.get("employment_type") or meta.get("type") or ""),
+        "posted_at": meta.get("posted_at") or meta.get("date"),
+        "url": str(meta.get("url") or ""),
+        "body": body,
+    }

@@ -1,0 +1,233 @@
+"""Salary text to an annual range in its own currency, keeping the original text.
+
+"$55,000 - $65,000/year", "£30k–£35k", "Up to $28/hr", "€45.000 brutto p.a."
+become ``Salary(min_annual, max_annual, currency, period)``. Text that states no
+figure ("Competitive", "DOE") is *unknown*, never zero. Amounts are never
+converted between currencies (no live rates offline): reports group by currency.
+
+Annualisation: hour x 2,080 (40 h x 52 weeks), day x 260, week x 52, month x 12.
+When the text names no period, it is inferred from the size of the figure and
+``period_inferred`` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+HOURS_PER_YEAR = 2080
+_PER_YEAR = {"hour": HOURS_PER_YEAR, "day": 260, "week": 52, "month": 12, "year": 1}
+
+_CURRENCY_SYMBOLS = (
+    ("C$", "CAD"), ("CA$", "CAD"), ("A$", "AUD"), ("AU$", "AUD"), ("NZ$", "NZD"),
+    ("US$", "USD"), ("HK$", "HKD"), ("S$", "SGD"), ("R$", "BRL"),
+    ("$", "USD"), ("£", "GBP"), ("€", "EUR"), ("₹", "INR"), ("¥", "JPY"), ("₩", "KRW"),
+    ("zł", "PLN"), ("₱", "PHP"),
+)  # fmt: skip
+_CURRENCY_CODES = (
+    "USD", "GBP", "EUR", "CAD", "AUD", "NZD", "INR", "JPY", "CHF", "SEK", "NOK", "DKK",
+    "PLN", "SGD", "HKD", "ZAR", "BRL", "MXN", "PHP", "AED",
+)  # fmt: skip
+_CODE_RE = re.compile(r"\b(" + "|".join(_CURRENCY_CODES) + r")\b", re.IGNORECASE)
+_WORD_CURRENCY = (
+    (re.compile(r"\b(?:dollars?)\b", re.I), "USD"),
+    (re.compile(r"\b(?:pounds?|sterling)\b", re.I), "GBP"),
+    (re.compile(r"\beuros?\b", re.I), "EUR"),
+)
+
+_UNKNOWN = re.compile(
+    r"\b(competitive|doe|d\.o\.e|depending on experience|dependent on experience|negotiable|"
+    r"commensurate|tbd|tbc|to be (?:discussed|determined|confirmed)|market rate|attractive|"
+    r"excellent|not (?:stated|disclosed|specified)|undisclosed|unpaid|volunteer|equity only|"
+    r"based on experience|on application)\b",
+    re.IGNORECASE,
+)
+_PERIODS = (
+    ("hour", r"(?:/\s*|per\s+|an?\s+|p/?)h(?:ou)?r\b|hourly|/\s*hr\b|\bph\b|per\s+hour|an\s+hour"),
+    ("day", r"(?:/\s*|per\s+|a\s+)day\b|daily|day\s+rate|/\s*d\b|p/?d\b"),
+    ("week", r"(?:/\s*|per\s+|a\s+)w(?:ee)?k\b|weekly|p/?w\b"),
+    ("month", r"(?:/\s*|per\s+|a\s+)mo(?:nth)?\b|monthly|\bpcm\b|p/?m\b"),
+    ("year", r"(?:/\s*|per\s+|an?\s+)(?:y(?:ea)?r|annum)\b|annual(?:ly)?|yearly|\bp\.?\s?a\.?(?=\W|$)|"
+             r"\bpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b"),
+)  # fmt: skip
+_PERIOD_RES = [(name, re.compile(pat, re.IGNORECASE)) for name, pat in _PERIODS]
+
+# A number: 55,000 | 55000 | 55k | 55.5k | 28.50 | 45.000 (European thousands) | 1.2m
+_NUM = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)\s*([kKmM])?(?![\w])"
+_NUM_RE = re.compile(_NUM)
+_RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|and|~|/)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Salary:
+    text: str  # the original text, always kept
+    status: str  # stated | unknown | none
+    currency: str | None = None
+    min_annual: float | None = None
+    max_annual: float | None = None
+    period: str | None = None  # hour | day | week | month | year
+    period_inferred: bool = False
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _to_number(raw: str, suffix: str | None) -> float | None:
+    s = raw.strip()
+    groups = re.split(r"[,.\s]", s)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        value = float("".join(groups))  # 55,000 / 45.000 / 45 000
+    elif re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+\.\d{1,2}", s):
+        value = float(re.sub(r"[,\s]", "", s))  # 55,000.00
+    else:
+        try:
+            value = float(s.replace(",", ""))
+        except ValueError:
+            return None
+    if suffix:
+        value *= 1_000 if suffix.lower() == "k" else 1_000_000
+    return value
+
+
+def _currency(text: str) -> str | None:
+    m = _CODE_RE.search(text)
+    if m:
+        return m.group(1).upper()
+    for symbol, code in _CURRENCY_SYMBOLS:
+        if symbol in text:
+            return code
+    for pattern, code in _WORD_CURRENCY:
+        if pattern.search(text):
+            return code
+    return None
+
+
+def _period(text: str) -> str | None:
+    # The most specific period named wins: "£15/hour (about £31k a year)" is hourly.
+    for name, pattern in _PERIOD_RES:
+        if name == "year":
+            continue
+        if pattern.search(text):
+            return name
+    if _PERIOD_RES[-1][1].search(text):
+        return "year"
+    return None
+
+
+def _infer_period(value: float) -> str:
+    if value < 200:
+        return "hour"
+    if value < 1_500:
+        return "day"
+    if value < 15_000:
+        return "month"
+    return "year"
+
+
+def parse_salary(text: str | None) -> Salary:
+    """Parse salary text; ``status`` is ``none`` (no text), ``unknown`` or ``stated``."""
+    original = "" if text is None else str(text)
+    clean = original.strip()
+    if not clean:
+        return Salary(original, "none")
+    numbers: list[tuple[float, int, int]] = []
+    for m in _NUM_RE.finditer(clean):
+        value = _to_number(m.group(1), m.group(2))
+        if value is None:
+            continue
+        before = clean[max(0, m.start() - 12) : m.start()].lower()
+        after = clean[m.end() : m.end() + 12].lower()
+        # Skip things that are not money: "401(k)", "2 weeks", "20%", years of experience.
+        if after.startswith(("%", " %", " years", "+ years", " yrs", " hours/week", " weeks")):
+            continue
+        if after.startswith("(k)") or ("401" in m.group(1) and m.group(2)):
+            continue  # a 401(k) plan
+        if re.search(r"\b(19|20)\d\d\b", m.group(1)) and value < 2100 and not m.group(2):
+            if not re.search(r"[$£€₹]\s*$", before):
+                continue  # a year, not an amount
+        numbers.append((value, m.start(), m.end()))
+    if not numbers:
+        if _UNKNOWN.search(clean) or not re.search(r"\d", clean):
+            return Salary(original, "unknown", note="no figure stated")
+        return Salary(original, "unknown", note="no amount could be read")
+    # Use the first amount and, when a range separator follows, the second.
+    lo = numbers[0][0]
+    hi = lo
+    if len(numbers) > 1:
+        between = clean[numbers[0][2] : numbers[1][1]]
+        between = re.sub(r"[$£€₹]|[A-Z]{3}|\s*/\s*(?:hr|hour|yr|year)\b", "", between).strip()
+        if _RANGE_SEP.match(between) or between in ("", "-"):
+            hi = numbers[1][0]
+            # "£30-35k": the suffix of the second number applies to the first.
+            if hi >= 1000 > lo and hi / 1000 >= lo / 2:
+                lo *= 1000
+    if lo > hi:
+        lo, hi = hi, lo
+    lower = clean.lower()
+    upto = bool(re.search(r"\b(up to|upto|max(?:imum)?|no more than)\b", lower))
+    start = bool(
+        re.search(r"\b(from|starting at|starting from|starts at|min(?:imum)?|at least)\b", lower)
+        or re.search(r"\d\s?[kKmM]?\s?\+", clean)
+    )
+    period = _period(clean)
+    inferred = False
+    if period is None:
+        period = _infer_period(hi)
+        inferred = True
+    factor = _PER_YEAR[period]
+    currency = _currency(clean)
+    note = "" if currency else "no currency named"
+    min_annual: float | None = round(lo * factor, 2)
+    max_annual: float | None = round(hi * factor, 2)
+    if upto and lo == hi:
+        min_annual = None
+    elif start and lo == hi and not upto:
+        max_annual = None
+    return Salary(original, "stated", currency, min_annual, max_annual, period, inferred, note)
+
+
+# Salary phrases inside a posting body: a currency-marked amount, maybe a range.
+_BODY_SALARY = re.compile(
+    r"(?:(?:up to|from|starting at)\s+)?"
+    r"(?:[A-Z]{3}\s?|C\$|A\$|NZ\$|US\$|[$£€₹])\s?\d[\d,.]*\s?[kK]?"
+    r"(?:\s?(?:-|–|—|to)\s?(?:[A-Z]{3}\s?|C\$|A\$|US\$|[$£€₹])?\s?\d[\d,.]*\s?[kK]?)?"
+    r"(?:\s?(?:USD|GBP|EUR|CAD|AUD))?"
+    r"(?:\s?(?:/|per|an?|each)\s?(?:hour|hr|year|yr|annum|month|week|day)|\s?(?:annually|hourly|p\.?a\.?))?",
+)
+
+
+_PAY_WORDS = re.compile(
+    r"salary|compensation|\bpay\b|pay range|pay rate|\bwage|hourly rate|day rate|base\b|\bote\b|"
+    r"hiring at|per hour|/\s?hr|/\s?hour|per year|a year|annually|per annum|/\s?year|/\s?yr|"
+    r"\bearn(?:ing)?\b|\brange\b|p\.a\.",
+    re.I,
+)
+_NOT_PAY = re.compile(
+    r"bonus|allowance|budget|stipend|reimburs|equipment|vacation|learning|\barr\b|revenue|raised|"
+    r"funding|valuation|sales of|\bover \$|generated|earned by|spend|gift|credit|donat",
+    re.I,
+)
+
+
+def find_salary_in_text(body: str) -> str | None:
+    """The salary-looking phrase in free text (pay words near, perks and budgets not), or None."""
+    for m in _BODY_SALARY.finditer(body):
+        phrase = m.group(0).strip().rstrip(".,;")
+        if re.search(r"\d\s?[mMbB]\b", body[m.start() : m.end() + 2]):
+            continue  # millions: revenue or funding, not pay
+        sal = parse_salary(phrase)
+        if sal.status != "stated":
+            continue
+        annual = sal.max_annual or sal.min_annual or 0.0
+        if annual < 8_000:
+            continue
+        before = body[max(0, m.start() - 80) : m.start()]
+        after = body[m.end() : m.end() + 40]
+        near = before[-45:] + " " + after[:30]
+        if _NOT_PAY.search(near):
+            continue
+        if _PAY_WORDS.search(before + phrase + after):
+            return phrase
+    return None
