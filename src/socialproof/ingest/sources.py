@@ -218,7 +218,9 @@ def sniff_text_kind(text: str, suffix: str = "") -> str:
         except ValueError:
             return "json"
         rest = stripped[len(first_line) :].strip()
-        return "jsonl" if rest.startswith("{") or not rest else "json"
+        if not rest:
+            return "jsonl" if suffix in (".jsonl", ".ndjson") else "json"
+        return "jsonl" if rest.startswith("{") or suffix in (".jsonl", ".ndjson") else "json"
     return "csv"
 
 
@@ -242,8 +244,8 @@ def frames_from_csv_text(text: str, name: str) -> list[Frame]:
     if delimiter is None:
         delimiter = sniff_delimiter(body_lines)
     rows = list(_parse_rows(text, delimiter, skip=skip, unwrap=wrapped))
-    if not any(fields for _, fields in rows):
-        raise BadExport(f"{name} has no rows (only blank lines).", hint="Export the data again.")
+    if not any(_nonempty(fields) for _, fields in rows):
+        raise BadExport(f"{name} is empty (only blank lines).", hint="Export the data again.")
     truncated = None
     if rows and _unterminated_quote(text, rows[-1][0]):
         truncated = rows[-1][0]
@@ -275,9 +277,7 @@ def sniff_delimiter(lines: list[str]) -> str:
             continue
         if not counts:
             continue
-        mode, freq = Counter(counts[min(len(counts) - 1, MAX_TITLE_LINES) :] or counts).most_common(
-            1
-        )[0]
+        mode, freq = Counter(counts).most_common(1)[0]
         if mode < 2:
             continue
         score = freq / len(counts) + min(mode, 50) / 1000
@@ -398,7 +398,14 @@ def frames_from_rows(
                     i = n
                     break
                 nfields = rows[nxt][1]
-                if (_nonempty(nfields) == 1 and width > 2) or _differs(nfields, width, header_raw):
+                after = _next_nonblank(rows, nxt + 1)
+                title_like = (
+                    _nonempty(nfields) == 1
+                    and (width > 2 or len(nfields) < width)
+                    and after is not None
+                    and len(rows[after][1]) >= 2
+                )
+                if title_like or _differs(nfields, width, header_raw):
                     i = nxt
                     break
                 i += 1
