@@ -18,7 +18,8 @@ from socialproof.content.rules import Rule, register_check
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CAPS_WORD = re.compile(r"(?<![\w'’])[^\W\d_a-z]{2,}(?:['’][^\W\d_a-z]+)?(?![\w'’])")
+_MIXED_WORD = re.compile(r"(?<!\w)[^\W\d_]*[^\W\d_A-Z][^\W\d_a-z][^\W\d_]*(?!\w)")
 
 
 @register_check("pattern")
@@ -178,38 +179,35 @@ def all_caps(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
     min_words = int(rule.params.get("min_words", 2))
     min_letters = int(rule.params.get("min_letters", 7))
     allow = {str(a).upper() for a in rule.params.get("allow", [])}
+    text = ctx.text
+    words = [m for m in _CAPS_WORD.finditer(text) if m.group(0).isupper()]
+    if not words:
+        return
     skip = _outside_tokens(ctx)
     run: list[re.Match[str]] = []
 
     def flush() -> Iterator[Hit]:
         letters = sum(len(m.group(0)) for m in run)
         if run and (len(run) >= min_words or letters >= min_letters):
-            yield Hit(
-                run[0].start(), run[-1].end(), {"match": ctx.text[run[0].start() : run[-1].end()]}
-            )
+            yield Hit(run[0].start(), run[-1].end(), {"match": text[run[0].start() : run[-1].end()]})
         run.clear()
 
-    prev_end = -1
-    for m in _WORD.finditer(ctx.text):
-        word = m.group(0)
-        caps = (
-            len(word) >= 2 and word.isupper() and word not in allow and not _inside(m.start(), skip)
-        )
-        gap = ctx.text[prev_end : m.start()] if prev_end >= 0 else ""
-        if caps and run and ("\n" in gap or any(ch.isalnum() for ch in gap)):
+    for m in words:
+        if m.group(0) in allow or _inside(m.start(), skip):
             yield from flush()
-        if caps:
-            run.append(m)
-        else:
-            yield from flush()
-        prev_end = m.end()
+            continue
+        if run:
+            gap = text[run[-1].end() : m.start()]
+            if "\n" in gap or any(ch.isalnum() for ch in gap):
+                yield from flush()
+        run.append(m)
     yield from flush()
 
 
 @register_check("alternating_caps")
 def alternating_caps(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
     skip = _outside_tokens(ctx)
-    for m in _WORD.finditer(ctx.text):
+    for m in _MIXED_WORD.finditer(ctx.text):
         word = m.group(0)
         if len(word) < 5 or _inside(m.start(), skip):
             continue

@@ -313,7 +313,8 @@ def _publish_at(post: Post, value: Any, default_tz: str | None) -> datetime:
                 ) from None
             text = m.group("dt")
         try:
-            dt = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+            iso = text.replace(" ", "T", 1) if "T" not in text else text
+            dt = datetime.fromisoformat(re.sub(r"T(\d)(?=:)", r"T0\1", iso))
         except ValueError:
             raise BadInput(f"{where}: cannot read publish_at {value!r}.", hint=hint) from None
         if len(text) <= 10:

@@ -9,7 +9,7 @@ the linter only offers a CamelCase fix it can stand behind.
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 WORDLIST = Path(__file__).resolve().parent.parent / "data" / "wordlist_en.txt"
@@ -94,6 +94,7 @@ def split_words(text: str) -> list[str] | None:
     return words[::-1]
 
 
+@lru_cache(maxsize=8192)
 def camel_case(tag: str) -> str | None:
     """``socialmediatips`` -> ``SocialMediaTips``; digits kept; None when no split is found.
 
