@@ -103,8 +103,10 @@ def _load_moderation(module: Any, ws: Workspace | None) -> Any:
 
 
 def _why(exc: BaseException) -> str:
-    text = str(exc).split(".")[0]
-    return text[:120] or type(exc).__name__
+    if isinstance(exc, ModuleNotFoundError):
+        return f"module {exc.name} is not installed"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.rstrip(".")[:160]
 
 
 def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:

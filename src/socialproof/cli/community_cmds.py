@@ -1,0 +1,268 @@
+"""``socialproof community ...``: report, themes, moderation queue and threads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialproof.cli._common import (
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    SinceOption,
+    UntilOption,
+    WorkspaceOption,
+    emit,
+    info,
+    open_workspace,
+)
+
+community_app = typer.Typer(
+    help="Community health from imported conversations: response times, engagement in "
+    "groups, sentiment, themes and the moderation queue.",
+    no_args_is_help=True,
+)
+
+PlatformOption = Annotated[
+    str | None, typer.Option("--platform", help="Only this platform (e.g. x, reddit, instagram).")
+]
+GroupOption = Annotated[
+    str | None,
+    typer.Option("--group", help="Only this group (community, subreddit or page id)."),
+]
+KOption = Annotated[
+    str, typer.Option("--k", help="Number of themes: 'auto' to choose, or a number (2 or more).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(community_app, name="community")
+
+
+def _k(value: str) -> str | int:
+    from socialproof.errors import UsageError
+
+    text = value.strip().lower()
+    if text == "auto":
+        return "auto"
+    try:
+        k = int(text)
+    except ValueError:
+        raise UsageError(
+            f"--k {value!r} is not 'auto' or a number.", hint="E.g. --k auto or --k 8."
+        ) from None
+    if k < 2:
+        raise UsageError(f"--k {k}: ask for at least 2 themes.", hint="Or use --k auto.")
+    return k
+
+
+def _scope(since: str | None, until: str | None, platform: str | None, group: str | None):  # type: ignore[no-untyped-def]
+    from socialproof.community.threads import parse_scope
+
+    return parse_scope(since, until, platform, group)
+
+
+@community_app.command("report")
+def report(
+    workspace: WorkspaceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    group: GroupOption = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
+    ] = None,
+    sla_hours: Annotated[
+        float | None,
+        typer.Option("--sla-hours", help="Service level in hours (default: community.sla_hours)."),
+    ] = None,
+    period: Annotated[
+        str, typer.Option("--period", help="Periods for sentiment and groups: day, week or month.")
+    ] = "week",
+    k: KOption = "auto",
+    no_text: Annotated[
+        bool, typer.Option("--no-text", help="Skip sentiment, moderation and themes (faster).")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Community health report: response times, engagement in groups, sentiment, themes."""
+    from socialproof.community.report import (
+        build_report,
+        group_rows,
+        split_rows,
+        summary_rows,
+        theme_rows,
+        to_dict,
+        to_html,
+        unanswered_rows,
+    )
+    from socialproof.errors import UsageError
+
+    value = getattr(fmt, "value", fmt)
+    if value not in ("table", "json"):
+        raise UsageError(
+            f"community report prints a table or JSON, not {value}.",
+            hint="Use --format table or --format json; 'community threads' gives CSV.",
+        )
+    scope = _scope(since, until, platform, group)
+    k_value = _k(k)
+    if period not in ("day", "week", "month"):
+        raise UsageError(f"Unknown period {period!r}.", hint="Use day, week or month.")
+    if html is not None and html.is_dir():
+        raise UsageError(f"--html {html} is a folder.", hint="Name a file, e.g. report.html.")
+    ws = open_workspace(workspace)
+    rep = build_report(
+        ws,
+        scope,
+        sla_hours=sla_hours,
+        period=period,
+        with_text=not no_text,
+        k=k_value,
+        progress=lambda step: info(f"… {step}"),
+    )
+    if html is not None:
+        to_html(rep).write(html)
+        info(f"Wrote {html}")
+    if value == "json":
+        import json
+
+        typer.echo(json.dumps(to_dict(rep), ensure_ascii=False, indent=1, default=str))
+        return
+    emit(summary_rows(rep), "table", title="Community report")
+    for name, rows in (
+        ("platform", rep.response.by_platform),
+        ("channel", rep.response.by_channel),
+        ("agent", rep.response.by_agent[:15]),
+    ):
+        if len(rows) > 1 or name == "agent" and rows:
+            emit(split_rows(rows), "table", title=f"Response times by {name}")
+    themes = theme_rows(rep, top=10)
+    if themes:
+        emit(themes, "table", title="Top themes")
+    groups = group_rows(rep)
+    if groups:
+        emit(
+            groups[-20:],
+            "table",
+            title=f"Engagement in groups (latest {min(20, len(groups))} rows)",
+        )
+    unanswered = unanswered_rows(rep, limit=10)
+    if unanswered:
+        emit(
+            unanswered,
+            "table",
+            title="Oldest unanswered threads ('community threads --unanswered' lists all)",
+        )
+    for note in rep.notes:
+        info(f"Note: {note}")
+
+
+@community_app.command("themes")
+def themes(
+    workspace: WorkspaceOption = None,
+    k: KOption = "auto",
+    top: Annotated[int, typer.Option("--top", min=1, help="Show this many themes.")] = 20,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    group: GroupOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Recurring conversation themes in member messages, with sentiment, trend and destination."""
+    from socialproof.community.scoring import discover_themes
+
+    scope = _scope(since, until, platform, group)
+    k_value = _k(k)
+    ws = open_workspace(workspace)
+    result = discover_themes(ws, scope, k=k_value)
+    df = result.themes.head(top).copy()
+    df["examples"] = [" | ".join(e) for e in df["examples"]]
+    emit(df, fmt, output=output, title=f"Themes ({len(result.themes)} found)")
+    for note in result.notes:
+        info(f"Note: {note}")
+
+
+@community_app.command("queue")
+def queue(
+    workspace: WorkspaceOption = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Show at most this many.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    group: GroupOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Moderation queue: member messages flagged spam or toxic, with the reasons."""
+    from socialproof.community.queue import moderation_queue
+    from socialproof.community.scoring import score_messages
+
+    scope = _scope(since, until, platform, group)
+    ws = open_workspace(workspace)
+    scored = score_messages(ws)
+    for note in scored.notes:
+        info(f"Note: {note}")
+    df = moderation_queue(ws, scope, limit=limit)
+    if df.empty:
+        info("Nothing flagged.")
+    emit(df, fmt, output=output, title="Moderation queue")
+
+
+@community_app.command("threads")
+def threads(
+    workspace: WorkspaceOption = None,
+    unanswered: Annotated[
+        bool, typer.Option("--unanswered", help="Only threads without a brand reply.")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Show at most this many.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    group: GroupOption = None,
+    sla_hours: Annotated[
+        float | None, typer.Option("--sla-hours", help="Service level in hours.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Customer threads with first response and resolution times (or only unanswered ones)."""
+    from socialproof.community.threads import response_times
+
+    scope = _scope(since, until, platform, group)
+    ws = open_workspace(workspace)
+    r = response_times(ws, scope, sla_hours=sla_hours)
+    if unanswered:
+        df = r.unanswered()
+        title = "Unanswered threads, oldest first"
+    else:
+        df = r.threads[
+            [
+                "platform",
+                "thread_key",
+                "group_id",
+                "channel",
+                "opener",
+                "opened_at",
+                "agent",
+                "first_response_s",
+                "first_response_bh_s",
+                "resolved",
+                "resolution_s",
+                "messages",
+                "partial",
+                "clock_anomalies",
+            ]
+        ]
+        title = "Threads"
+    if limit is not None:
+        df = df.head(limit)
+    emit(df, fmt, output=output, title=title)
+    for note in r.notes:
+        info(f"Note: {note}")

@@ -1,0 +1,465 @@
+"""The community report: response times, sentiment, themes and engagement in groups.
+
+:func:`build_report` gathers everything for a scope (scoring new messages on the
+way); :func:`summary_rows` is the terminal summary; :func:`to_html` the
+self-contained accessible HTML page (inline SVG charts with table
+alternatives, no scripts, no external requests); :func:`to_dict` the JSON form.
+A text model that is missing leaves its sections out with a note; the response
+times and groups never depend on one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from socialproof.community.threads import Scope, response_times
+from socialproof.errors import BadInput, NoData
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pandas as pd
+
+    from socialproof.community.groups import GroupEngagement
+    from socialproof.community.scoring import ThemesResult
+    from socialproof.community.threads import ResponseTimes
+    from socialproof.render.html import Report
+    from socialproof.workspace.core import Workspace
+
+UNANSWERED_SHOWN = 50
+
+
+@dataclass
+class CommunityReport:
+    scope: Scope
+    period: str
+    timezone: str
+    response: ResponseTimes
+    groups: GroupEngagement
+    sentiment: pd.DataFrame | None = None
+    themes: ThemesResult | None = None
+    flags: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def build_report(
+    ws: Workspace,
+    scope: Scope | None = None,
+    *,
+    sla_hours: float | None = None,
+    period: str = "week",
+    with_text: bool = True,
+    k: str | int = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> CommunityReport:
+    """Everything the community report shows, for one scope."""
+    from socialproof.community.groups import engagement
+
+    scope = scope or Scope()
+    say = progress or (lambda _msg: None)
+    say("Response times")
+    response = response_times(ws, scope, sla_hours=sla_hours)
+    say("Engagement in groups")
+    groups = engagement(ws, scope, period=period)
+    report = CommunityReport(scope, period, ws.settings.timezone, response, groups)
+    report.notes.extend(response.notes)
+    report.notes.extend(groups.notes)
+    if with_text:
+        _add_text(ws, report, k=k, say=say)
+    return report
+
+
+def _add_text(
+    ws: Workspace, report: CommunityReport, *, k: str | int, say: Callable[[str], None]
+) -> None:
+    from socialproof.community.scoring import (
+        discover_themes,
+        load_models,
+        score_messages,
+        sentiment_by_period,
+    )
+
+    say("Scoring new messages")
+    models = load_models(ws)
+    report.notes.extend(models.notes)
+    if models.sentiment is not None or models.moderation is not None:
+        score_messages(ws, models=models)
+    if models.sentiment is not None:
+        say("Sentiment over time")
+        report.sentiment = sentiment_by_period(ws, report.scope, period=report.period)
+    if models.moderation is not None:
+        report.flags = _flag_counts(ws, report.scope)
+    say("Themes")
+    try:
+        report.themes = discover_themes(ws, report.scope, k=k)
+        report.notes.extend(n for n in report.themes.notes if n not in report.notes)
+    except (NoData, BadInput) as exc:
+        report.notes.append(f"Themes: {exc}")
+
+
+def _flag_counts(ws: Workspace, scope: Scope) -> dict[str, int]:
+    from socialproof.community.queue import moderation_queue
+
+    q = moderation_queue(ws, scope)
+    return {
+        "flagged": len(q),
+        "spam": int(q["spam"].fillna(False).astype(bool).sum()),
+        "toxic": int(q["toxic"].fillna(False).astype(bool).sum()),
+    }
+
+
+# -- formatting helpers -------------------------------------------------------------
+
+
+def duration(hours: float | None) -> str:
+    """Hours as people read them: '42 s', '12 min', '3.4 h', '2.1 days'."""
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return "—"
+    secs = hours * 3600
+    if secs < 60:
+        return f"{secs:.0f} s"
+    if secs < 3600:
+        return f"{secs / 60:.0f} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"
+
+
+def percent(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value * 100:.1f} %"
+
+
+def _signed(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:+.2f}"
+
+
+def _net_overall(report: CommunityReport) -> float | None:
+    if report.sentiment is None or report.sentiment.empty:
+        return None
+    pos = float(report.sentiment["positive"].sum())
+    neg = float(report.sentiment["negative"].sum())
+    return None if pos + neg == 0 else (pos - neg) / (pos + neg)
+
+
+def summary_rows(report: CommunityReport) -> list[dict[str, str]]:
+    """Headline figures as (measure, value) rows for the terminal."""
+    o = report.response.overall
+    sla = report.response.sla_hours
+    rows = [
+        ("Customer threads", f"{o['threads']:,}"),
+        ("Answered", f"{o['answered']:,} ({percent(o['response_rate'])})"),
+        (f"Answered within {sla:g} h (SLA)", percent(o["within_sla_rate"])),
+        ("First response, median", duration(o["median_first_response_h"])),
+        ("First response, 90th percentile", duration(o["p90_first_response_h"])),
+        ("First response, median in business hours", duration(o["median_first_response_bh_h"])),
+        ("Resolved", f"{o['resolved']:,}"),
+        ("Resolution, median", duration(o["median_resolution_h"])),
+        ("Unanswered threads", f"{o['unanswered']:,}"),
+    ]
+    g = report.groups.by_group
+    if not g.empty:
+        rows.append(("Groups", f"{len(g):,}"))
+        rows.append(("Active members", f"{int(g['members'].sum()):,}"))
+    if report.sentiment is not None:
+        rows.append(("Net sentiment (Talkwalker)", _signed(_net_overall(report))))
+    if report.flags:
+        rows.append(
+            (
+                "Flagged for moderation",
+                f"{report.flags['flagged']:,} (spam {report.flags['spam']:,}, "
+                f"toxic {report.flags['toxic']:,})",
+            )
+        )
+    if report.themes is not None:
+        rows.append(("Themes", f"{len(report.themes.themes):,}"))
+    return [{"measure": k, "value": v} for k, v in rows]
+
+
+def split_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Response splits (by platform/channel/agent) with readable durations."""
+    out = []
+    for r in rows:
+        key = next(iter(r))
+        out.append(
+            {
+                key: r[key],
+                "threads": r["threads"],
+                "answered": percent(r["response_rate"]),
+                "within SLA": percent(r["within_sla_rate"]),
+                "median first response": duration(r["median_first_response_h"]),
+                "p90 first response": duration(r["p90_first_response_h"]),
+                "median (business hours)": duration(r["median_first_response_bh_h"]),
+                "median resolution": duration(r["median_resolution_h"]),
+            }
+        )
+    return out
+
+
+def theme_rows(report: CommunityReport, top: int | None = None) -> list[dict[str, Any]]:
+    if report.themes is None:
+        return []
+    df = report.themes.themes
+    if top is not None:
+        df = df.head(top)
+    rows = []
+    for r in df.to_dict("records"):
+        rows.append(
+            {
+                "theme": r["label"] or f"theme {r['theme']}",
+                "size": int(r["size"]),
+                "share": percent(r["share"]),
+                "positive": percent(r["positive"]),
+                "negative": percent(r["negative"]),
+                "net sentiment": _signed(r["net_sentiment"]),
+                "trend": r["trend"],
+                "send to": r["destination"] or "—",
+                "example": (r["examples"][0] if r["examples"] else "")[:120],
+            }
+        )
+    return rows
+
+
+def group_rows(report: CommunityReport) -> list[dict[str, Any]]:
+    rows = []
+    for r in report.groups.rows.to_dict("records"):
+        rows.append(
+            {
+                "platform": r["platform"],
+                "group": r["group_id"],
+                report.period: str(r["period"]),
+                "active members": r["active_members"],
+                "new": r["new_members"],
+                "returning": r["returning_members"],
+                "messages per member": _round(r["messages_per_member"]),
+                "replies per thread": _round(r["replies_per_thread"]),
+                "member-to-member threads": percent(r["member_to_member_share"]),
+            }
+        )
+    return rows
+
+
+def _tz(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _round(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 2)
+
+
+def unanswered_rows(report: CommunityReport, limit: int = UNANSWERED_SHOWN) -> list[dict[str, Any]]:
+    from socialproof.community._periods import to_local
+
+    df = report.response.unanswered().head(limit)
+    df["opened_at"] = to_local(df["opened_at"].to_numpy(), _tz(report.timezone))
+    return [
+        {
+            "platform": r["platform"],
+            "thread": r["thread_key"],
+            "opened": str(r["opened_at"])[:16],
+            "waiting": duration(r["waiting_h"]),
+            "from": r["opener"],
+            "first message": " ".join(str(r["opening_text"] or "").split())[:140],
+        }
+        for r in df.to_dict("records")
+    ]
+
+
+# -- JSON -------------------------------------------------------------------------------
+
+
+def to_dict(report: CommunityReport) -> dict[str, Any]:
+    """A JSON-ready form of the report (numbers unrounded, times in hours)."""
+    from socialproof.render.tables import _plain
+
+    def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+        if df is None:
+            return []
+        return [{str(k): _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+    r = report.response
+    return {
+        "scope": {
+            "since": str(report.scope.since) if report.scope.since else None,
+            "until": str(report.scope.until) if report.scope.until else None,
+            "platform": report.scope.platform,
+            "group": report.scope.group,
+            "timezone": report.timezone,
+            "period": report.period,
+        },
+        "response": {
+            "overall": {k: _plain(v) for k, v in r.overall.items()},
+            "by_platform": [{k: _plain(v) for k, v in x.items()} for x in r.by_platform],
+            "by_channel": [{k: _plain(v) for k, v in x.items()} for x in r.by_channel],
+            "by_agent": [{k: _plain(v) for k, v in x.items()} for x in r.by_agent],
+            "unanswered": records(r.unanswered().head(UNANSWERED_SHOWN)),
+        },
+        "groups": records(report.groups.rows),
+        "sentiment": records(report.sentiment),
+        "themes": records(report.themes.themes) if report.themes is not None else [],
+        "moderation": report.flags,
+        "notes": report.notes,
+    }
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+
+def to_html(report: CommunityReport, *, title: str = "Community report") -> Report:
+    """The self-contained, accessible HTML page."""
+    from socialproof.render import charts
+    from socialproof.render.html import Report
+
+    s = report.scope
+    bits = [f"Times in {report.timezone}"]
+    if s.since or s.until:
+        bits.append(f"from {s.since or 'the start'} to {s.until or 'the end'}")
+    if s.platform:
+        bits.append(f"platform {s.platform}")
+    if s.group:
+        bits.append(f"group {s.group}")
+    page = Report(title, subtitle="; ".join(bits) + ".")
+
+    sec = page.section("Summary")
+    page.kpis(sec, [(row["measure"], row["value"]) for row in summary_rows(report)])
+    for note in report.notes:
+        page.paragraph(sec, note, kind="warn")
+
+    r = report.response
+    sec = page.section("Response times")
+    times = [v / 3600 for v in r.threads.get("first_response_s", []) if v == v]
+    if times:
+        page.chart(
+            sec,
+            charts.histogram(
+                times, title="First response time (hours)", x_label="hours to first brand reply"
+            ),
+        )
+    else:
+        page.paragraph(sec, "No thread was answered in this range.")
+    for name, rows in (
+        ("platform", r.by_platform),
+        ("channel", r.by_channel),
+        ("agent (first responder)", r.by_agent),
+    ):
+        if rows:
+            page.table(sec, split_rows(rows), caption=f"By {name}")
+    unanswered = unanswered_rows(report)
+    if unanswered:
+        more = r.overall["unanswered"] - len(unanswered)
+        cap = "Unanswered threads, oldest first" + (
+            f" (first {len(unanswered)}; {more:,} more)" if more > 0 else ""
+        )
+        page.table(sec, unanswered, caption=cap)
+    if r.anomalies is not None and len(r.anomalies):
+        page.table(sec, r.anomalies.head(50), caption="Replies timestamped before their parent")
+
+    sec = page.section("Sentiment over time")
+    if report.sentiment is not None and not report.sentiment.empty:
+        sent = report.sentiment
+        labels = [str(p)[:10] for p in sent["period"]]
+        values = [None if v is None or v != v else float(v) for v in sent["net_sentiment"]]
+        page.chart(
+            sec,
+            charts.line_chart(
+                labels,
+                {"Net sentiment": values},
+                title=f"Net sentiment per {report.period}",
+                y_label="net sentiment (-1 to 1)",
+            ),
+        )
+        page.table(
+            sec,
+            [
+                {
+                    report.period: lab,
+                    "messages": int(m),
+                    "positive": int(p),
+                    "neutral": int(n),
+                    "negative": int(g),
+                    "net sentiment": _signed(v),
+                }
+                for lab, m, p, n, g, v in zip(
+                    labels,
+                    sent["messages"],
+                    sent["positive"],
+                    sent["neutral"],
+                    sent["negative"],
+                    values,
+                    strict=True,
+                )
+            ],
+            caption="Member messages by sentiment",
+        )
+    else:
+        page.paragraph(sec, "No sentiment scores: see the notes in the summary.")
+
+    sec = page.section("Themes")
+    if report.themes is not None and not report.themes.themes.empty:
+        th = report.themes.themes.head(20)
+        names = [
+            f"{lab or 'theme ' + str(t)} (net {_signed(n)})"
+            for lab, t, n in zip(th["label"], th["theme"], th["net_sentiment"], strict=True)
+        ]
+        page.chart(
+            sec,
+            charts.bar_chart(
+                names,
+                [float(x) for x in th["size"]],
+                title="Themes by size, with net sentiment",
+                value_label="messages in the sample",
+                value_format="{:,.0f}",
+            ),
+        )
+        page.table(sec, theme_rows(report, top=20), caption="Themes, largest first")
+    else:
+        page.paragraph(sec, "No themes: see the notes in the summary.")
+
+    sec = page.section("Engagement in groups")
+    g = report.groups.by_group
+    if not g.empty:
+        top = g.sort_values("members", ascending=False).head(20)
+        labels = [f"{p}: {gid}" for p, gid in zip(top["platform"], top["group_id"], strict=True)]
+        page.chart(
+            sec,
+            charts.bar_chart(
+                labels,
+                [float(x) for x in top["members"]],
+                title="Active members by group",
+                value_label="members who wrote",
+                value_format="{:,.0f}",
+            ),
+        )
+        page.table(
+            sec,
+            group_rows(report),
+            caption=f"Engagement per group and {report.period}",
+            max_rows=500,
+        )
+
+    sec = page.section("Definitions")
+    page.bullets(sec, DEFINITIONS + [f"SLA: a first reply within {r.sla_hours:g} hours."])
+    return page
+
+
+DEFINITIONS = [
+    "A thread is opened by its first customer (member) message; brand messages are those by "
+    "the brand handles in socialproof.toml or marked outbound in the export.",
+    "First response time: from the opening message to the first brand reply after it.",
+    "Resolution time: from the opening message to the last brand reply, when the customer did "
+    "not write again after it; otherwise the thread is not resolved.",
+    "Business-hours times count only the working hours and days in the settings, in the "
+    "workspace timezone.",
+    "Medians and 90th percentiles interpolate between ranked values.",
+    "Net sentiment (Talkwalker): (positive - negative) / (positive + negative) member messages.",
+    "Member-to-member threads: threads where a member replied to a different member.",
+]

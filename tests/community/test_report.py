@@ -1,0 +1,151 @@
+"""The community report: terminal summary, JSON, and the accessible self-contained HTML."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from typing import Any
+
+import pytest
+from tests.community.test_queue import KeywordModeration, KeywordSentiment
+from tests.community.test_response_times import FIXTURE, load_twcs
+from tests.community.test_threads import msg
+
+
+@pytest.fixture
+def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stand-in text models and a stand-in themes module (keyword rules)."""
+    from socialproof.community import scoring
+
+    monkeypatch.setattr(
+        scoring,
+        "load_models",
+        lambda ws=None: scoring.Models(KeywordSentiment(), KeywordModeration()),
+    )
+    mod = types.ModuleType("socialproof.community.themes")
+
+    def cluster(texts: list[str], k: Any = "auto") -> dict[str, Any]:
+        labels = [0 if "broken" in t else 1 for t in texts]
+        return {
+            "labels": labels,
+            "themes": [
+                {"id": 0, "label": "broken checkout", "keywords": ["broken", "checkout"]},
+                {"id": 1, "label": "other", "keywords": ["misc"]},
+            ],
+        }
+
+    def route(text: str) -> str:
+        return "support" if "broken" in text else "product"
+
+    mod.cluster = cluster  # type: ignore[attr-defined]
+    mod.route = route  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "socialproof.community.themes", mod)
+
+
+THEME_ROWS = [
+    # early half: 1 broken of 4; late half: 3 broken of 4 -> "broken" grows (share 0.25 -> 0.75)
+    msg("1", "ann", "2026-03-02 10:00", text="checkout broken again"),
+    msg("2", "bob", "2026-03-02 11:00", text="love the colours"),
+    msg("3", "cat", "2026-03-03 11:00", text="when is the sale"),
+    msg("4", "dan", "2026-03-03 12:00", text="love it"),
+    msg("5", "eve", "2026-03-10 09:00", text="still broken <script>alert(1)</script>"),
+    msg("6", "fay", "2026-03-10 10:00", text="broken broken"),
+    msg("7", "gus", "2026-03-11 10:00", text="payment broken, I hate this"),
+    msg("8", "hal", "2026-03-11 11:00", text="ok thanks"),
+    msg("9", "@acme", "2026-03-11 12:00", "8", text="You're welcome"),
+]
+
+
+def test_summary_on_twcs_without_text_models(workspace: Any, insert: Any, data_dir: Any) -> None:
+    from socialproof.community.report import build_report, summary_rows
+
+    insert("messages", load_twcs(data_dir / FIXTURE))
+    rep = build_report(workspace, with_text=False)
+    rows = {r["measure"]: r["value"] for r in summary_rows(rep)}
+    assert rows["Customer threads"] == "27"
+    assert rows["Answered"] == "26 (96.3 %)"
+    assert rows["First response, median"] == "1.1 h"  # 4111.5 s
+    assert rows["Unanswered threads"] == "1"
+    assert "Net sentiment (Talkwalker)" not in rows
+
+
+def test_themes_sentiment_trend_and_routing(workspace: Any, insert: Any, fake_models: None) -> None:
+    from socialproof.community.report import build_report, summary_rows, theme_rows
+
+    insert("messages", THEME_ROWS)
+    rep = build_report(workspace)
+    th = rep.themes.themes.set_index("label")
+    broken = th.loc["broken checkout"]
+    assert broken["size"] == 4
+    assert broken["trend"] == "growing"  # share 1/4 early -> 3/4 late: +200 %
+    assert broken["trend_change"] == pytest.approx(2.0)
+    assert broken["destination"] == "support"
+    assert broken["negative"] == pytest.approx(1.0)
+    assert th.loc["other", "trend"] == "shrinking"
+    rows = {r["measure"]: r["value"] for r in summary_rows(rep)}
+    # member messages: love x2, hate/broken x4 (+), neutral x2 -> (2 - 4) / 6
+    assert rows["Net sentiment (Talkwalker)"] == "-0.33"
+    assert theme_rows(rep)[0]["theme"] == "broken checkout"
+
+
+def test_html_is_self_contained_accessible_and_escaped(
+    workspace: Any, insert: Any, fake_models: None, tmp_path: Any
+) -> None:
+    from socialproof.community.report import build_report, to_html
+
+    insert(
+        "messages",
+        [*THEME_ROWS, msg("20", "ivy", "2026-03-11 13:00", text="<b>hi</b> & <img src=x>")],
+    )
+    rep = build_report(workspace)
+    path = to_html(rep).write(tmp_path / "community.html")
+    html = path.read_text(encoding="utf-8")
+    for heading in ("Summary", "Response times", "Sentiment over time", "Themes",
+                    "Engagement in groups", "Definitions"):  # fmt: skip
+        assert f">{heading}</h2>" in html
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html or "&lt;b&gt;hi" in html
+    assert "<img" not in html
+    assert 'src="http' not in html and 'href="http' not in html
+    assert html.count("<svg") >= 3
+    assert 'role="img"' in html and "<title" in html
+    assert 'lang="en"' in html
+
+
+def test_json_form_is_serialisable(workspace: Any, insert: Any, fake_models: None) -> None:
+    from socialproof.community.report import build_report, to_dict
+
+    insert("messages", THEME_ROWS)
+    data = json.loads(json.dumps(to_dict(build_report(workspace))))
+    assert data["response"]["overall"]["threads"] == 8
+    assert data["moderation"] == {"flagged": 0, "spam": 0, "toxic": 0}
+    assert {t["label"] for t in data["themes"]} == {"broken checkout", "other"}
+
+
+def test_missing_models_are_noted_not_fatal(workspace: Any, insert: Any, monkeypatch: Any) -> None:
+    from socialproof.community import scoring
+    from socialproof.community.report import build_report, to_html
+
+    monkeypatch.setattr(
+        scoring,
+        "load_models",
+        lambda ws=None: scoring.Models(notes=["Sentiment model unavailable (x)."]),
+    )
+    monkeypatch.setitem(sys.modules, "socialproof.community.themes", None)
+    insert("messages", THEME_ROWS)
+    rep = build_report(workspace)
+    assert rep.sentiment is None and rep.themes is None
+    assert any("Sentiment model unavailable" in n for n in rep.notes)
+    assert any(n.startswith("Themes:") for n in rep.notes)
+    assert "No sentiment scores" in to_html(rep).render()
+
+
+def test_duration_formatting() -> None:
+    from socialproof.community.report import duration
+
+    assert duration(None) == "—"
+    assert duration(10 / 3600) == "10 s"
+    assert duration(0.5) == "30 min"
+    assert duration(3.44) == "3.4 h"
+    assert duration(72) == "3.0 days"
