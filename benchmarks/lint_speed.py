@@ -27,7 +27,15 @@ SENTENCES = (
     "Thanks @acme for the beans, click here for more.",
     "Paid training, fair tips and a team that cares.",
 )
-TAGS = ("#coffeelovers", "#WinterMenu", "#ad", "#spon", "#smallbusiness", "#OatLatte", "#mondaymotivation")
+TAGS = (
+    "#coffeelovers",
+    "#WinterMenu",
+    "#ad",
+    "#spon",
+    "#smallbusiness",
+    "#OatLatte",
+    "#mondaymotivation",
+)
 
 
 def make_posts(folder: Path, n: int = N_POSTS, seed: int = 7) -> list[Path]:

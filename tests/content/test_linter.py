@@ -253,3 +253,16 @@ def test_load_post_positions_map_to_file_lines():
     assert post.body_line == 9
     assert post.position(0) == (9, 1)
     assert post.position(post.text.index("#CardamomBun")) == (10, 1)
+
+
+def test_sponsored_video_reminder_and_samples_copy(workspace):
+    from socialproof.content.samples import PROBLEM_POST, copy_samples
+
+    raw = "---\nplatform: tiktok\nsponsored: true\nassets:\n  - video: v.mp4\n    captions: true\n---\n#ad Try it.\n"
+    from socialproof.content.linter import lint_post
+
+    res = lint_post(parse_post(raw), load_rules())
+    assert [f.line for f in res.findings if f.rule_id == "disclosure.video"] == [5]
+    written = copy_samples(workspace)
+    assert len(written) == 6 and (workspace.root / "content" / PROBLEM_POST).exists()
+    assert copy_samples(workspace) == []

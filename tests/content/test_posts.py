@@ -6,6 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialproof.content.posts import load_post, parse_post
 from socialproof.errors import BadInput
@@ -81,3 +83,29 @@ def test_content_hash_ignores_status_only():
 def test_crlf_and_bom_are_accepted():
     post = parse_post("\ufeff---\r\nplatform: x\r\n---\r\nhi\r\n")
     assert post.platform == "x" and post.text == "hi\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses_or_fails_with_bad_input(text):
+    try:
+        post = parse_post(text)
+    except BadInput:
+        return
+    # every body offset maps to a position inside the file
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    for offset in range(0, len(post.text), 7):
+        line, col = post.position(offset)
+        assert 1 <= line <= len(lines) and col >= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_linter_never_crashes_on_any_body(body):
+    from socialproof.content.linter import lint_targets
+
+    results, _ = lint_targets(
+        [], text=body.replace("---", "- -"), platform="instagram", industry="finance"
+    )
+    for f in results[0].findings:
+        assert f.line >= 1 and f.column >= 1

@@ -189,7 +189,9 @@ def all_caps(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
     def flush() -> Iterator[Hit]:
         letters = sum(len(m.group(0)) for m in run)
         if run and (len(run) >= min_words or letters >= min_letters):
-            yield Hit(run[0].start(), run[-1].end(), {"match": text[run[0].start() : run[-1].end()]})
+            yield Hit(
+                run[0].start(), run[-1].end(), {"match": text[run[0].start() : run[-1].end()]}
+            )
         run.clear()
 
     for m in words:
@@ -253,6 +255,16 @@ def disclosure(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
         end += 1
     edits = [Edit(lead, lead, tag + " "), Edit(start, end, "")]
     yield Hit(m.start(), m.end(), {"match": tag, "where": where, "cut": cut}, edits=edits)
+
+
+@register_check("sponsored_video")
+def sponsored_video(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
+    """A sponsored post with video: the disclosure belongs in the video too."""
+    if not ctx.post.sponsored:
+        return
+    for asset in ctx.post.assets:
+        if asset.kind == "video":
+            yield Hit(line=asset.line, values={"asset": asset.path or "the video"})
 
 
 @cache
