@@ -138,7 +138,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         )
         empty &= blank.to_numpy(zero_copy_only=False).astype(bool)
     if empty.any() and (~empty).any():
-        rows.skip_rows(empty, "Skipped {n} summary row{s} (totals of the rows below).")
+        rows.skip_rows(empty, "Skipped {n} summary row{s} (totals of the other rows).")
     elif empty.all() and rows.n:
         rows.fail(empty, "no campaign, ad set or ad name")
     account = rows.text("account", ACCOUNT)
