@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from socialproof.cli._common import (
+    STATE,
     FormatOption,
     OutputFormat,
     WorkspaceOption,
@@ -75,13 +77,19 @@ def import_files(
     rows: list[dict[str, Any]] = [s.as_row() for s in summaries]
     emit(rows, output, title="Import" + (" (dry run: nothing written)" if dry_run else ""))
     for s in summaries:
-        for note in dict.fromkeys(s.notes):
-            info(f"note: {note}")
+        if not STATE.quiet:
+            for note in dict.fromkeys(s.notes):
+                _line(f"note: {note}")
         if s.error:
-            info(f"Error: {s.error}")
+            _line(f"Error: {s.error}")
     failed = [s for s in summaries if s.failed]
     if failed:
         raise typer.Exit(1)
+
+
+def _line(text: str) -> None:
+    """One unwrapped line on stderr (an error must stay one line)."""
+    sys.stderr.write(" ".join(text.split()) + "\n")
 
 
 def imports(

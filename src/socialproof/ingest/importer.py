@@ -121,6 +121,8 @@ def import_paths(
     ctx = ctx or read_context(ws)
     if ctx.mapping is not None and format is None:
         format = "generic"
+    if not dry_run:
+        _check_writable(ws)
     summaries: list[ImportSummary] = []
     with tempfile.TemporaryDirectory(prefix="socialproof-import-") as tmp:
         members, missing = expand_paths([Path(p) for p in paths], Path(tmp))
@@ -136,6 +138,17 @@ def import_paths(
         if progress:
             progress(total, total, "")
     return summaries
+
+
+def _check_writable(ws: Workspace) -> None:
+    from socialproof.errors import WorkspaceError
+
+    for folder in (ws.root, ws.imports_dir):
+        if folder.exists() and not os.access(folder, os.W_OK):
+            raise WorkspaceError(
+                f"Cannot write to the workspace {folder}: permission denied.",
+                hint="Check the folder's permissions or use a workspace you own.",
+            )
 
 
 def _import_one(
