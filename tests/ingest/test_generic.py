@@ -1,0 +1,93 @@
+"""The generic importer: any table plus a YAML mapping to canonical columns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.errors import BadInput
+from socialproof.ingest.generic import load_mapping
+from socialproof.ingest.importer import import_paths, read_context
+
+CORE = Path(__file__).parents[1] / "data" / "ingest" / "core"
+
+
+def test_mapped_posts_import(workspace: Any) -> None:
+    ctx = read_context(workspace, mapping=CORE / "custom_posts.yaml")
+    [s] = import_paths(workspace, [CORE / "custom_posts.csv"], ctx=ctx)
+    assert (s.format, s.rows_read, s.inserted, s.rejected) == ("generic", 5, 2, 3)
+    with workspace.connect() as con:
+        rows = con.execute(
+            "SELECT platform, account, post_id, published_at, views, shares, reactions "
+            "FROM posts ORDER BY post_id"
+        ).fetchall()
+    assert rows[0] == ("mastodon", "acme", "m-1", datetime(2026, 2, 1, 10, 0), 1204, 3, 40)
+
+
+def test_mapping_from_xlsx_and_json(workspace: Any, tmp_path: Path) -> None:
+    import json
+
+    import openpyxl
+
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "table: account_daily\ncolumns:\n  date: Day\n  value: Followers\n"
+        "constants:\n  platform: bluesky\n  metric: followers\n  account: acme\ndayfirst: true\n",
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    wb.active.append(["Day", "Followers"])
+    wb.active.append(["03/02/2026", 1234])
+    xlsx = tmp_path / "f.xlsx"
+    wb.save(xlsx)
+    js = tmp_path / "f.json"
+    js.write_text(json.dumps([{"Day": "04/02/2026", "Followers": 1250}]), encoding="utf-8")
+    ctx = read_context(workspace, mapping=mapping)
+    summaries = import_paths(workspace, [xlsx, js], ctx=ctx)
+    assert [s.inserted for s in summaries] == [1, 1]
+    with workspace.connect() as con:
+        rows = con.execute("SELECT date, value FROM account_daily ORDER BY date").fetchall()
+    assert [(str(d), v) for d, v in rows] == [("2026-02-03", 1234.0), ("2026-02-04", 1250.0)]
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("table: tweets\ncolumns: {}\n", "'table' must be one of"),
+        ("table: posts\ncolumns:\n  likes: Likes\n", "'likes' is not a column of posts"),
+        ("table: posts\ncolumns: [1, 2]\n", "must be mappings"),
+        ("table: posts\ncolums: {}\n", "unknown key"),
+        ("table: [posts\n", "not valid YAML"),
+        ("- 1\n- 2\n", "expected 'table:'"),
+    ],
+)
+def test_bad_mapping_files(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInput, match=message):
+        load_mapping(path)
+
+
+def test_mapping_naming_a_missing_column(workspace: Any, tmp_path: Path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("table: posts\ncolumns:\n  post_id: Identifier\n", encoding="utf-8")
+    ctx = read_context(workspace, mapping=mapping)
+    [s] = import_paths(workspace, [CORE / "custom_posts.csv"], ctx=ctx)
+    assert s.failed and "lacks the mapped column(s): Identifier" in (s.error or "")
+
+
+def test_cli_mapping_implies_generic(cli: Any, workspace: Any) -> None:
+    result = cli(
+        "import",
+        str(CORE / "custom_posts.csv"),
+        "--mapping",
+        str(CORE / "custom_posts.yaml"),
+        "--output-format",
+        "json",
+        cwd=workspace.root,
+    )
+    assert result.exit_code == 0, result
+    assert '"format": "generic"' in result.stdout

@@ -1,0 +1,85 @@
+"""Job postings: CSV, JSON Lines and Markdown/HTML files with YAML or TOML front matter."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.errors import BadExport
+from socialproof.ingest.base import ReadContext
+from socialproof.ingest.importer import import_paths
+from socialproof.ingest.job_postings import JobPostingsFormat, split_front_matter
+from socialproof.ingest.registry import registry
+from socialproof.ingest.sources import open_source
+
+CORE = Path(__file__).parents[1] / "data" / "ingest" / "core"
+
+
+def postings(ws: Any) -> dict[str, dict[str, Any]]:
+    with ws.connect() as con:
+        cur = con.execute("SELECT * FROM job_postings")
+        names = [d[0] for d in cur.description]
+        return {r[2]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}  # by title
+
+
+@pytest.mark.parametrize("name", ["jobs.csv", "jobs.jsonl", "posting.md", "posting.html"])
+def test_detected(name: str) -> None:
+    best, score = registry().detect(open_source(CORE / name))[0]
+    assert best.name == "job-postings" and score >= 0.5
+
+
+def test_all_job_files_import(workspace: Any) -> None:
+    summaries = import_paths(
+        workspace, [CORE / n for n in ("jobs.csv", "jobs.jsonl", "posting.md", "posting.html")]
+    )
+    assert [s.status for s in summaries] == ["imported"] * 4
+    rows = postings(workspace)
+    assert len(rows) == 6
+    smm = rows["Social Media Manager"]
+    assert smm["company"] == "Acme Co" and smm["salary_text"] == "$55,000 - $65,000/year"
+    assert smm["posted_at"] == date(2026, 1, 1)  # epoch milliseconds
+    assert smm["body"].startswith("Own our social channels.\nReport")
+    assert rows["Paid Social Specialist"]["posting_id"] == "j-100"
+    head = rows["Head of Social"]
+    assert head["company"] == "Epsilon" and head["posted_at"] == date(2026, 1, 15)
+    assert head["body"].startswith("# Head of Social") and head["employment_type"] == "full-time"
+    coord = rows["Social Media Coordinator"]
+    assert coord["company"] == "Zeta Foundation"  # TOML front matter, 'organization'
+    assert "<p>" not in coord["body"] and "Schedule posts & report weekly." in coord["body"]
+
+
+def test_posting_ids_are_stable_across_imports(workspace: Any, tmp_path: Path) -> None:
+    import_paths(workspace, [CORE / "jobs.csv"])
+    copy = tmp_path / "again.csv"
+    copy.write_text((CORE / "jobs.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    [s] = import_paths(workspace, [copy])
+    assert (s.inserted, s.updated + s.unchanged) == (0, 2)
+
+
+def test_salary_range_columns(tmp_path: Path) -> None:
+    path = tmp_path / "nyc.csv"
+    path.write_text(
+        "Job ID,Agency,Business Title,Salary Range From,Salary Range To,Salary Frequency,"
+        "Work Location,Job Description,Posting Date\n"
+        "42,DEPT OF X,Social Media Coordinator,55000,65000,Annual,Broadway,Post things.,2019-03-01\n",
+        encoding="utf-8",
+    )
+    result = JobPostingsFormat().read(open_source(path), ReadContext())
+    [row] = result.tables["job_postings"].to_pylist()
+    assert row["posting_id"] == "42" and row["company"] == "DEPT OF X"
+    assert row["salary_text"] == "55000 - 65000 / Annual"
+
+
+def test_front_matter_errors(tmp_path: Path) -> None:
+    assert split_front_matter("no front matter") is None
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(BadExport, match="not valid YAML"):
+        JobPostingsFormat().read(open_source(bad), ReadContext())
+    untitled = tmp_path / "untitled.md"
+    untitled.write_text("---\ncompany: X\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(BadExport, match="no title"):
+        JobPostingsFormat().read(open_source(untitled), ReadContext())
