@@ -48,7 +48,7 @@ def _post(
     *,
     platform: str = "instagram",
     fmt: str = "image",
-    reach: int = 1000,
+    reach: int | None = 1000,
     inter: int = 50,
     **kw: Any,
 ) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def _post(
         "format": fmt,
         "text": f"Post {pid}",
         "reach": reach,
-        "impressions": reach * 2,
+        "impressions": None if reach is None else reach * 2,
         "reactions": inter,
         "comments": 0,
         "shares": 0,

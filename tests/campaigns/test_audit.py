@@ -1,0 +1,155 @@
+"""Platform audit: facets with a named base, benchmarks with provenance, evidence-backed advice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from socialproof.campaigns import benchmarks
+from socialproof.campaigns.audit import MIN_POSTS, audit
+from socialproof.errors import NoData
+
+
+def _followers(start: date, days: int, first: float, step: float) -> list[dict]:
+    return [
+        {
+            "platform": "instagram",
+            "account": "acme",
+            "date": start + timedelta(days=i),
+            "metric": "followers",
+            "value": first + i * step,
+        }
+        for i in range(days)
+    ]
+
+
+def test_audit_numbers_and_recommendations(workspace, insert, many_posts) -> None:
+    insert("posts", many_posts(40))
+    insert("account_daily", _followers(date(2026, 3, 2), 20, 10000.0, 10.0))
+    res = audit(workspace)
+    [acc] = res.accounts
+    assert (acc.platform, acc.account, acc.posts) == ("instagram", "acme", 40)
+    assert acc.base == "reach"
+    assert acc.posts_per_week == pytest.approx(40 / 20 * 7)
+    mix = {f["format"]: f for f in acc.format_mix}
+    assert set(mix) == {"reel", "carousel", "image"}
+    assert sum(f["posts"] for f in acc.format_mix) == 40
+    # reels: 14 posts with interactions 80 + (i % 5) on reach 1000
+    reel_inter = sum(80 + (i % 5) for i in range(40) if i % 3 == 0)
+    assert mix["reel"]["engagement_rate"] == pytest.approx(reel_inter / (14 * 1000))
+    assert all(f["base"] == "reach" for f in acc.format_mix)
+    assert acc.top[0]["format"] == "reel" and acc.bottom[0]["format"] == "image"
+    assert acc.growth["followers_gained"] == pytest.approx(190)
+    assert acc.growth["follower_growth_rate"] == pytest.approx(190 / 10000)
+    kinds = {r.kind for r in acc.recommendations}
+    assert "format" in kinds
+    fmt = next(r for r in acc.recommendations if r.kind == "format")
+    assert "reel" in fmt.text and "%" in fmt.evidence and "40 posts" in fmt.evidence
+    for b in acc.benchmarks:
+        assert b["source"] and b["year"] and "summaries" in b["via"]
+    assert any(b["metric"] == "posts_per_week" and b["benchmark"] == 4.6 for b in acc.benchmarks)
+
+
+def test_too_few_posts_says_so(workspace, insert, many_posts) -> None:
+    insert("posts", many_posts(MIN_POSTS - 1))
+    [acc] = audit(workspace).accounts
+    assert not acc.enough
+    assert any("too few" in c for c in acc.caveats)
+    assert not [r for r in acc.recommendations if r.kind in ("format", "timing", "benchmark")]
+
+
+def test_base_falls_back_to_impressions(workspace, insert, make_post) -> None:
+    rows = [
+        make_post(
+            f"l{i}",
+            datetime(2026, 3, 1, 9) + timedelta(days=i),
+            platform="linkedin",
+            reach=None,
+            impressions=1000,
+            inter=30,
+        )
+        for i in range(12)
+    ]
+    insert("posts", rows)
+    [acc] = audit(workspace).accounts
+    assert acc.base == "impressions"
+    assert acc.engagement_rate == pytest.approx(0.03)
+    buffer = next(b for b in acc.benchmarks if b["base"] == "impressions")
+    assert buffer["benchmark"] == pytest.approx(0.065) and buffer["ratio"] == pytest.approx(
+        0.03 / 0.065
+    )
+
+
+def test_timezone_moves_weekday_and_hour(workspace, insert, make_post) -> None:
+    # 23:30 UTC on Sunday 1 March is 00:30 on Monday in Berlin (CET, UTC+1)
+    insert("posts", [make_post("a", datetime(2026, 3, 1, 23, 30))])
+    [acc] = audit(workspace).accounts
+    assert acc.by_weekday[0]["weekday"] == "Sunday" and acc.by_hour[0]["hour"] == 23
+    workspace.settings.timezone = "Europe/Berlin"
+    [acc] = audit(workspace).accounts
+    assert acc.by_weekday[0]["weekday"] == "Monday" and acc.by_hour[0]["hour"] == 0
+
+
+def test_benchmark_table_is_complete() -> None:
+    figs, notes = benchmarks.load()
+    assert len(figs) >= 20 and notes
+    for f in figs:
+        assert f.source and f.year >= 2023 and f.as_of and f.via == "summary"
+        if f.metric == "engagement_rate":
+            assert f.base in ("followers", "impressions", "views")
+            assert 0 < f.value < 0.2
+    assert benchmarks.figures("instagram", "posts_per_week")[0].value == 4.6
+    assert benchmarks.industry_notes("education", "instagram")
+
+
+def test_empty_and_unknown_platform(workspace, insert, make_post) -> None:
+    with pytest.raises(NoData, match="import"):
+        audit(workspace)
+    insert("posts", [make_post("a", datetime(2026, 3, 1))])
+    with pytest.raises(NoData, match="Platforms in this workspace: instagram"):
+        audit(workspace, platform="tiktok")
+    with pytest.raises(NoData, match="No posts between"):
+        audit(workspace, since="2027-01-01")
+
+
+def test_cli_audit_json_and_html(workspace, insert, cli, many_posts, tmp_path) -> None:
+    rows = many_posts(30)
+    rows[0]["text"] = "<script>alert(1)</script>"
+    rows[0]["title"] = None
+    rows[0]["reactions"] = 500  # top post
+    insert("posts", rows)
+    page = tmp_path / "audit.html"
+    r = cli("audit", "--html", str(page), "-f", "json", cwd=workspace.root)
+    assert r.exit_code == 0, r
+    data = json.loads(r.stdout)
+    assert data["accounts"][0]["posts"] == 30
+    assert data["thresholds"]["min_posts"] == MIN_POSTS
+    html = page.read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<svg" in html and "engagement rate by reach" in html
+    assert "Rival IQ" in html
+    r = cli("audit", "-f", "csv", cwd=workspace.root)
+    assert r.exit_code == 0 and r.stdout.startswith("platform,account,first,last,posts")
+    r = cli("audit", cwd=workspace.root)
+    assert r.exit_code == 0 and "Recommendations" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (("audit", "--since", "2026-05-01", "--until", "2026-04-01"), 2, "after"),
+        (("audit", "--until", "yesterday"), 2, "YYYY-MM-DD"),
+        (("audit", "--platform", "myspace"), 1, "Platforms in this workspace"),
+    ],
+)
+def test_cli_audit_bad_input(workspace, insert, cli, make_post, args, code, needle) -> None:
+    insert("posts", [make_post("a", datetime(2026, 3, 1))])
+    r = cli(*args, cwd=workspace.root)
+    assert r.exit_code == code and needle in r.stderr, r
+
+
+def test_cli_audit_empty_workspace(workspace, cli) -> None:
+    r = cli("audit", cwd=workspace.root)
+    assert r.exit_code == 1 and "import" in r.stderr.lower()
