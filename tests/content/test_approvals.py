@@ -223,3 +223,24 @@ def test_cli_calendar_outputs(cli, planned, tmp_path):
     assert "left out" in res.stderr
     res = cli("calendar", "--week", "--month", cwd=root)
     assert res.exit_code == 2
+
+
+def test_calendar_shows_clearance(cli, planned):
+    root = planned.root
+    cli(
+        "approve",
+        "content/2026-12-07-winter-menu.md",
+        "--as",
+        "Dana",
+        "--role",
+        "reviewer",
+        cwd=root,
+    )
+    res = cli("calendar", "--start", "2026-12-07", "-f", "json", cwd=root)
+    rows = {r["post"]: r for r in json.loads(res.stdout)}
+    assert rows["Winter menu launch"]["cleared"] == "ready"
+    assert (
+        rows["Coffee fund collab with a savings app"]["cleared"]
+        == "needs review + compliance, 4 lint errors"
+    )
+    assert rows["(nothing planned)"]["cleared"] == ""

@@ -135,3 +135,22 @@ def test_buffer_and_hootsuite_csv_are_formula_safe():
     assert rows[0][0] == "08/12/2026 09:03" and rows[0][1].startswith("'=")
     assert rows[0][2] == "https://example.com/x"
     assert "multiple of 5" in notes[0]
+
+
+def test_benchmark_reader_prefers_recent_and_matching_industry(planned, monkeypatch, tmp_path):
+    from socialproof.content import calendar as mod
+
+    monkeypatch.setattr(mod, "DATA_DIR", tmp_path)
+    (tmp_path / "benchmarks.yaml").write_text(
+        "figures:\n"
+        "  - {platform: facebook, metric: posts_per_week, value: 5.04, industry: all, source: A, year: 2023}\n"
+        "  - {platform: facebook, metric: posts_per_week, value: 4.69, industry: all, source: B, year: 2024, via: summary}\n"
+        "  - {platform: facebook, metric: engagement_rate, value: 0.0006, industry: all, source: A, year: 2023}\n"
+        "  - {platform: instagram, metric: posts_per_week, value: 9.0, industry: health, source: C, year: 2025}\n"
+        "  - {platform: instagram, metric: posts_per_week, value: 4.6, industry: all, source: A, year: 2023}\n"
+    )
+    found, note = mod.load_cadence_benchmarks("general")
+    assert note is None
+    assert found["facebook"].per_week == 4.69 and found["facebook"].source == "B (via summaries)"
+    assert found["instagram"].per_week == 4.6
+    assert mod.load_cadence_benchmarks("health")[0]["instagram"].per_week == 9.0

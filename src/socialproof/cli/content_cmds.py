@@ -20,7 +20,6 @@ from socialproof.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from socialproof.content.posts import Post
     from socialproof.workspace import Workspace
 
 
@@ -219,18 +218,20 @@ def calendar(
         except ValueError:
             raise UsageError(f"--start {start!r} is not a date.", hint="Use YYYY-MM-DD.") from None
     tz = ws.settings.tz
-    cal = build_calendar(posts, tz=tz, view="month" if month else "week", start=day)
+    cal = build_calendar(
+        posts, tz=tz, view="month" if month else "week", start=day, industry=ws.settings.industry
+    )
+    from socialproof.content.approvals import clearance
+
+    states = clearance(ws, cal.posts)
     if export is not None:
         from socialproof.content.exports import export as do_export
 
         chosen = cal.posts
         if not include_uncleared:
-            from socialproof.content.approvals import approval_state, read_log
-
-            entries = read_log(ws)
             chosen = []
             for post in cal.posts:
-                problems = approval_state(ws, post, entries).problems
+                problems = states[post.source].problems
                 if problems:
                     info(f"left out {post.source}: {'; '.join(problems)}")
                 else:
@@ -251,31 +252,21 @@ def calendar(
         tmp.write_bytes(to_ical(cal.posts, name=cal.title))
         tmp.replace(ics)
         info(f"Wrote {ics} ({len(cal.posts)} events).")
+    cleared = {k: v.summary for k, v in states.items()}
     if html is not None:
-        write_html(cal, html)
+        write_html(cal, html, cleared=cleared)
         info(f"Wrote {html}.")
-    emit(rows(cal), fmt, output=output, title=f"{cal.title} (times in {tz.key})")
+    emit(rows(cal, cleared), fmt, output=output, title=f"{cal.title} (times in {tz.key})")
     if fmt is OutputFormat.table and output is None:
         if cal.cadence:
             emit(cal.cadence, fmt, title="Cadence: posts per week vs benchmark")
-        for line in [*issue_lines(cal), *_uncleared(ws, cal.posts), *cal.notes]:
+        uncleared = [
+            f"Marked scheduled but not cleared: {p.source}: {'; '.join(states[p.source].problems)}."
+            for p in cal.posts
+            if p.status == "scheduled" and states[p.source].problems
+        ]
+        for line in [*issue_lines(cal), *uncleared, *cal.notes]:
             info(line)
-
-
-def _uncleared(ws: Workspace, posts: list[Post]) -> list[str]:
-    """Posts marked scheduled although lint errors or missing approvals block them."""
-    from socialproof.content.approvals import approval_state, read_log
-
-    marked = [p for p in posts if p.status == "scheduled"]
-    if not marked:
-        return []
-    entries = read_log(ws)
-    out: list[str] = []
-    for post in marked:
-        problems = approval_state(ws, post, entries).problems
-        if problems:
-            out.append(f"Marked scheduled but not cleared: {post.source}: {'; '.join(problems)}.")
-    return out
 
 
 def approve(

@@ -93,6 +93,20 @@ class PostApproval:
             )
         return out
 
+    @property
+    def summary(self) -> str:
+        """A short verdict for calendars: 'ready' or what blocks, e.g. 'needs compliance, 2 lint errors'."""
+        parts: list[str] = []
+        if self.rejections:
+            parts.append("rejected")
+        open_tiers = [t.name for t in self.tiers if not t.done]
+        if open_tiers:
+            parts.append("needs " + " + ".join(open_tiers))
+        if self.lint_errors:
+            n = len(self.lint_errors)
+            parts.append(f"{n} lint error{'s' if n != 1 else ''}")
+        return ", ".join(parts) or "ready"
+
     def to_row(self) -> dict[str, Any]:
         return {
             "post": self.post,
@@ -469,3 +483,9 @@ def log_rows(ws: Workspace, *, post: Path | None = None) -> list[dict[str, Any]]
             }
         )
     return rows
+
+
+def clearance(ws: Workspace, posts: list[Post]) -> dict[str, PostApproval]:
+    """Approval state of each post (by its source path), reading the log once."""
+    entries = read_log(ws)
+    return {p.source: approval_state(ws, p, entries) for p in posts if p.path is not None}

@@ -94,6 +94,7 @@ def build_calendar(
     gap_days: float | None = None,
     benchmarks: dict[str, Benchmark] | None = None,
     today: date | None = None,
+    industry: str | None = None,
 ) -> Calendar:
     """Place posts in the period and work out cadence, gaps and clashes."""
     first, end = period(view, start or default_start(posts, tz, today))
@@ -113,7 +114,7 @@ def build_calendar(
         unscheduled=[p for p in posts if p.publish_at is None],
     )
     if benchmarks is None:
-        benchmarks, note = load_cadence_benchmarks()
+        benchmarks, note = load_cadence_benchmarks(industry)
         if note:
             cal.notes.append(note)
     weeks = (end - first).days / 7.0
@@ -188,44 +189,52 @@ def _clashes(pid: str, items: list[Post], minutes: int, tz: ZoneInfo) -> list[di
     return out
 
 
-def load_cadence_benchmarks() -> tuple[dict[str, Benchmark], str | None]:
+def load_cadence_benchmarks(industry: str | None = None) -> tuple[dict[str, Benchmark], str | None]:
     """Posts-per-week benchmarks from ``data/benchmarks.yaml`` (owned by the measure area).
 
     The reader is tolerant: it looks for mappings that name a platform and carry a
-    posts-per-week figure (``posts_per_week: 4.6`` or ``metric: posts_per_week``,
-    ``value: 4.6``). Returns the figures and a note when none could be found.
+    posts-per-week figure (``metric: posts_per_week`` with ``value:``, or a
+    ``posts_per_week:`` key). Figures for another industry are skipped; of several,
+    the most recent (``year``/``as_of``) wins. Returns the figures and a note when
+    none could be found.
     """
     path = DATA_DIR / "benchmarks.yaml"
     if not path.is_file():
-        return (
-            {},
-            "No posting-frequency benchmarks are packaged (data/benchmarks.yaml); cadence is shown without comparison.",
+        return {}, (
+            "No posting-frequency benchmarks are packaged (data/benchmarks.yaml); "
+            "cadence is shown without comparison."
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, OSError):
         return {}, f"{path.name} could not be read; cadence is shown without comparison."
-    found: dict[str, Benchmark] = {}
-    _walk(data, found, context={})
+    found: dict[str, tuple[str, Benchmark]] = {}
+    _walk(data, found, context={}, industry=industry)
     if not found:
         return (
             {},
             f"{path.name} holds no posts-per-week figures; cadence is shown without comparison.",
         )
-    return found, None
+    return {pid: bench for pid, (_, bench) in found.items()}, None
 
 
-def _walk(node: Any, found: dict[str, Benchmark], context: dict[str, Any], key: str = "") -> None:
+def _walk(
+    node: Any,
+    found: dict[str, tuple[str, Benchmark]],
+    context: dict[str, Any],
+    key: str = "",
+    industry: str | None = None,
+) -> None:
     from socialproof.content.posts import _aliases
 
     if isinstance(node, list):
         for item in node:
-            _walk(item, found, context, key)
+            _walk(item, found, context, key, industry)
         return
     if not isinstance(node, dict):
         return
     ctx = dict(context)
-    for k in ("source", "as_of", "platform"):
+    for k in ("source", "as_of", "platform", "year", "industry", "via"):
         if k in node and isinstance(node[k], (str, int, float)):
             ctx[k] = str(node[k])
     if "platform" not in node and key.lower() in _aliases():
@@ -238,22 +247,26 @@ def _walk(node: Any, found: dict[str, Benchmark], context: dict[str, Any], key: 
         ):
             value = v.get("value") if isinstance(v, dict) else v
             if isinstance(v, dict):
-                for kk in ("source", "as_of"):
+                for kk in ("source", "as_of", "year"):
                     if kk in v:
                         ctx[kk] = str(v[kk])
     metric = str(node.get("metric", "")).lower().replace(" ", "_").replace("/", "_per_")
     if value is None and metric in ("posts_per_week", "post_frequency", "posts_week"):
         value = node.get("value")
     pid = _aliases().get(str(ctx.get("platform", "")).lower())
-    if value is not None and pid is not None:
+    scope = str(ctx.get("industry", "all")).lower()
+    if value is not None and pid is not None and scope in ("all", "", str(industry or "all")):
         try:
             per_week = float(value)
         except (TypeError, ValueError):
             per_week = -1.0
-        if per_week > 0 and pid not in found:
-            found[pid] = Benchmark(
-                per_week, ctx.get("source", "data/benchmarks.yaml"), ctx.get("as_of", "")
-            )
+        when = str(ctx.get("year") or ctx.get("as_of") or "")
+        rank = f"{1 if scope not in ('all', '') else 0}|{when}"
+        if per_week > 0 and (pid not in found or rank > found[pid][0]):
+            source = ctx.get("source", "data/benchmarks.yaml")
+            if ctx.get("via") == "summary":
+                source += " (via summaries)"
+            found[pid] = (rank, Benchmark(per_week, source, str(ctx.get("as_of", ""))))
     for k, v in node.items():
         if isinstance(v, (dict, list)):
-            _walk(v, found, ctx, str(k))
+            _walk(v, found, ctx, str(k), industry)

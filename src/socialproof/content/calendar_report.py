@@ -37,35 +37,31 @@ def _label(post: Post) -> str:
     return first[:60] + ("…" if len(first) > 60 else "")
 
 
-def week_rows(cal: Calendar) -> list[dict[str, Any]]:
-    """One row per post, and one per empty day so gaps show."""
+def week_rows(cal: Calendar, cleared: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row per post, and one per empty day so gaps show; ``cleared`` adds a column."""
     rows: list[dict[str, Any]] = []
     for day in cal.days:
         todays = [p for p in cal.posts if cal.local(p).date() == day]
+        label = f"{day:%a %-d %b}"
         if not todays:
-            rows.append(
-                {
-                    "day": f"{day:%a %-d %b}",
-                    "time": "",
-                    "platform": "",
-                    "post": "(nothing planned)",
-                    "status": "",
-                    "pillar": "",
-                    "campaign": "",
-                }
-            )
+            empty = {"day": label, "time": "", "platform": "", "post": "(nothing planned)"}
+            empty.update({"status": "", "pillar": "", "campaign": ""})
+            if cleared is not None:
+                empty["cleared"] = ""
+            rows.append(empty)
         for p in todays:
-            rows.append(
-                {
-                    "day": f"{day:%a %-d %b}",
-                    "time": f"{cal.local(p):%H:%M}",
-                    "platform": _name(p.platform),
-                    "post": _label(p),
-                    "status": p.status,
-                    "pillar": p.pillar or "",
-                    "campaign": p.campaign or "",
-                }
-            )
+            row: dict[str, Any] = {
+                "day": label,
+                "time": f"{cal.local(p):%H:%M}",
+                "platform": _name(p.platform),
+                "post": _label(p),
+                "status": p.status,
+                "pillar": p.pillar or "",
+                "campaign": p.campaign or "",
+            }
+            if cleared is not None:
+                row["cleared"] = cleared.get(p.source, "")
+            rows.append(row)
     return rows
 
 
@@ -91,8 +87,8 @@ def month_rows(cal: Calendar) -> list[dict[str, Any]]:
     return rows
 
 
-def rows(cal: Calendar) -> list[dict[str, Any]]:
-    return week_rows(cal) if cal.view == "week" else month_rows(cal)
+def rows(cal: Calendar, cleared: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    return week_rows(cal, cleared) if cal.view == "week" else month_rows(cal)
 
 
 def issue_lines(cal: Calendar) -> list[str]:
@@ -113,7 +109,7 @@ def issue_lines(cal: Calendar) -> list[str]:
     return out
 
 
-def write_html(cal: Calendar, path: Path, *, lint_errors: dict[str, int] | None = None) -> Path:
+def write_html(cal: Calendar, path: Path, *, cleared: dict[str, str] | None = None) -> Path:
     """An accessible HTML page: the plan as a table, cadence, gaps and clashes."""
     from socialproof.render.html import Report
 
@@ -133,15 +129,7 @@ def write_html(cal: Calendar, path: Path, *, lint_errors: dict[str, int] | None 
         ],
     )
     plan = report.section("Plan")
-    data = rows(cal)
-    if lint_errors is not None and cal.view == "week":
-        by_label = {
-            (f"{cal.local(p):%a %-d %b}", f"{cal.local(p):%H:%M}", _label(p)): p for p in cal.posts
-        }
-        for r in data:
-            p = by_label.get((r["day"], r["time"], r["post"]))
-            r["lint errors"] = "" if p is None else lint_errors.get(p.source, 0)
-    report.table(plan, data, caption=f"{cal.title} (times in {cal.tz.key})")
+    report.table(plan, rows(cal, cleared), caption=f"{cal.title} (times in {cal.tz.key})")
     cad = report.section("Cadence")
     if cal.cadence:
         report.table(cad, cal.cadence, caption="Posts per week by platform, against the benchmark")
