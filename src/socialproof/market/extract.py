@@ -12,6 +12,7 @@ A posting with no text, or in a language other than English, is returned with
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.careers.catalogue import Catalogue, load_catalogue
 from socialproof.market.salary import find_salary_in_text, parse_salary
-from socialproof.market.skills import Gazetteer, Mention, gazetteer
+from socialproof.market.skills import Gazetteer, Mention, _trie_regex, fold_case, gazetteer
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -51,7 +52,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def detect_language(text: str) -> str:
     """'en', another ISO code from a small stop-word vote, or 'und' when too short to tell."""
-    words = [w.lower() for w in _WORD.findall(text[:4000])]
+    words = [w.lower() for w in _WORD.findall(text[:1500])]
     if len(words) < 8:
         return "en" if words else "und"
     counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOP_SETS.items()}
@@ -86,12 +87,19 @@ _OTHER_HEAD = re.compile(
     r"location|logistics|the team|our team|apply",
     re.I,
 )
-_NICE_CUE = re.compile(
-    r"nice[\s-]to[\s-]have|\ba plus\b|is a plus|are a plus|\bbonus\b|preferred|ideally|desirable|"
-    r"advantageous|would be great|is an asset|a big plus|helpful|not required|even better",
-    re.I,
-)
-_MUST_CUE = re.compile(r"\brequired\b|\bmust\b|\bessential\b|\bneed to have\b|\brequirement", re.I)
+_NICE_CUES = (
+    "nice to have", "a plus", "bonus", "preferred", "ideally", "desirable", "advantageous",
+    "would be great", "is an asset", "helpful", "not required", "even better", "is a plus",
+)  # fmt: skip
+_MUST_CUES = ("required", "must", "essential", "need to have", "requirement", "requirements")
+_NICE_CUE = re.compile(r"(?<!\w)(?:" + _trie_regex(_NICE_CUES) + r")(?!\w)")
+_MUST_CUE = re.compile(r"(?<!\w)(?:" + _trie_regex(_MUST_CUES) + r")(?!\w)")
+
+
+def _cue_positions(pattern: re.Pattern[str], text: str, folded: str | None) -> list[int]:
+    if folded is not None:
+        return [m.start() for m in pattern.finditer(folded)]
+    return [m.start() for m in re.compile(pattern.pattern, re.IGNORECASE).finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -105,13 +113,15 @@ def _heading_text(line: str) -> str | None:
     s = line.strip()
     if not s:
         return None
-    m = re.match(r"^#{1,6}\s+(.*)$", s)
-    if m:
-        return m.group(1).strip("*_: ")
-    m = re.match(r"^(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$", s)
-    if m:
-        return m.group(2).strip(": ")
-    if len(s) <= 70 and s.endswith(":") and not s.startswith(("*", "-", "•")):
+    first = s[0]
+    if first == "#":
+        m = re.match(r"^#{1,6}\s+(.*)$", s)
+        return m.group(1).strip("*_: ") if m else None
+    if first in "*_" and s.endswith(("**", "__", "**:", "__:", ":**", ":__")):
+        m = re.match(r"^(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$", s)
+        if m:
+            return m.group(2).strip(": ")
+    if s.endswith(":") and len(s) <= 70 and first not in "*-•":
         return s.rstrip(":")
     if len(s) <= 50 and s.isupper() and len(s.split()) <= 6:
         return s
@@ -145,26 +155,57 @@ def _blocks(body: str) -> list[_Block]:
 
 
 _SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_LEVEL_TO_REQ = {
+    "must": "must",
+    "duty": "must",
+    "nice": "nice",
+    "body": "must",
+    "other": "mentioned",
+}
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENT_END.finditer(text, 0, start)), default=0)
+    left = max((m.end() for m in _SENT_END.finditer(text, max(0, start - 400), start)), default=0)
+    if left == 0 and start > 400:
+        left = max(0, start - 400)
     m = _SENT_END.search(text, end)
     right = m.start() if m else len(text)
     return left, right
 
 
-def _requirement(text: str, blocks: list[_Block], start: int, end: int) -> str:
-    s0, s1 = _sentence(text, start, end)
-    sentence = text[s0:s1]
-    level = next((b.level for b in blocks if b.start <= start < b.end), "body")
-    if _NICE_CUE.search(sentence):
-        return "nice"
-    if _MUST_CUE.search(sentence):
-        return "must"
-    return {"must": "must", "duty": "must", "nice": "nice", "body": "must", "other": "mentioned"}[
-        level
-    ]
+class _Layout:
+    """Sentences and section levels of one text, computed once (bisect look-ups)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        self.ends: list[int] = []
+        for m in _SENT_END.finditer(text):
+            self.ends.append(m.start())
+            self.starts.append(m.end())
+        self.ends.append(len(text))
+        blocks = _blocks(text)
+        self.block_starts = [b.start for b in blocks]
+        self.block_levels = [b.level for b in blocks]
+        # requirement cues per sentence, from one pass of each cue pattern over the text
+        folded = fold_case(text)
+        self._nice = {self.sentence_index(p) for p in _cue_positions(_NICE_CUE, text, folded)}
+        self._must = {self.sentence_index(p) for p in _cue_positions(_MUST_CUE, text, folded)}
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect_right(self.starts, pos) - 1)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = self.sentence_index(pos)
+        return self.starts[i], self.ends[i]
+
+    def requirement(self, pos: int) -> str:
+        i = self.sentence_index(pos)
+        cue = "nice" if i in self._nice else "must" if i in self._must else None
+        if cue is not None:
+            return cue
+        b = bisect_right(self.block_starts, pos) - 1
+        return _LEVEL_TO_REQ[self.block_levels[b]] if b >= 0 else "must"
 
 
 # -- the facts ------------------------------------------------------------------
@@ -281,6 +322,7 @@ _YEARS = re.compile(
     r"(?:years?|yrs?)(?:'|’)?(?:s)?\b",
     re.IGNORECASE,
 )
+_YEAR_WORD = re.compile(r"\b(?:years?|yrs?)\b", re.IGNORECASE)
 _EXPERIENCE = re.compile(
     r"experience|background|track record|working in|in a similar role|"
     r"managing|in social|professional",
@@ -338,7 +380,10 @@ def _num(s: str | None) -> float | None:
 
 def _years(text: str) -> tuple[float | None, float | None, str]:
     best: tuple[float, float | None, str] | None = None
-    for m in _YEARS.finditer(text):
+    for anchor in _YEAR_WORD.finditer(text):
+        m = _YEARS.search(text, max(0, anchor.start() - 30), anchor.end())
+        if m is None:
+            continue
         window = text[max(0, m.start() - 80) : m.end() + 80]
         if not _EXPERIENCE.search(window):
             continue
@@ -366,7 +411,7 @@ def _degree(text: str) -> tuple[str | None, str | None, str]:
         if m:
             s0, s1 = _sentence(text, m.start(), m.end())
             sentence = text[s0:s1]
-            req = "preferred" if _NICE_CUE.search(sentence) else "required"
+            req = "preferred" if _NICE_CUE.search(sentence.lower()) else "required"
             if re.search(
                 r"or equivalent|equivalent (?:work )?experience|or relevant experience",
                 sentence,
@@ -405,10 +450,12 @@ class _Matchers:
             ((a, r.id) for r in cat.roles.values() for a in (*r.aliases, r.title.lower())),
             key=lambda x: -len(x[0]),
         )
-        self.role_aliases = [
-            (re.compile(r"(?<!\w)" + re.escape(a).replace(r"\ ", r"[\s-]+") + r"(?!\w)", re.I), rid)
-            for a, rid in aliases
-        ]
+        self.role_alias: dict[str, str] = {}
+        for alias, rid in aliases:
+            self.role_alias.setdefault(re.sub(r"[\s-]+", " ", alias.lower()), rid)
+        self.role_re = re.compile(
+            r"(?<!\w)(" + _trie_regex(self.role_alias) + r")(?!\w)", re.IGNORECASE
+        )
         levels = sorted(cat.seniority_levels, key=lambda lvl: -int(lvl["rank"]))
         self.seniority = [
             (
@@ -422,20 +469,15 @@ class _Matchers:
             )
             for lvl in levels
         ]
-        self.industries = [
-            (
-                ind.id,
-                str(ind.facts["group"]),
-                bool(ind.facts.get("regulated")),
-                re.compile(
-                    r"(?<!\w)(?:"
-                    + "|".join(re.escape(k) for k in ind.aliases or ind.facts.get("keywords", []))
-                    + r")(?!\w)",
-                    re.I,
-                ),
-            )
-            for ind in cat.industries.values()
-        ]
+        self.industry_kw: dict[str, str] = {}
+        self.industry_meta: dict[str, tuple[str, bool]] = {}
+        for ind in cat.industries.values():
+            self.industry_meta[ind.id] = (str(ind.facts["group"]), bool(ind.facts.get("regulated")))
+            for kw in ind.facts.get("keywords", []):
+                self.industry_kw.setdefault(re.sub(r"[\s-]+", " ", kw.lower()), ind.id)
+        industry_pattern = r"(?<![\w#@])(" + _trie_regex(self.industry_kw) + r")(?!\w)"
+        self.industry_re = re.compile(industry_pattern, re.IGNORECASE)
+        self.industry_folded = re.compile(industry_pattern)
 
 
 @cache
@@ -444,9 +486,10 @@ def _matchers() -> _Matchers:
 
 
 def _role(m: _Matchers, title: str, hits: list[SkillHit]) -> tuple[str | None, str]:
-    for pattern, rid in m.role_aliases:
-        if pattern.search(title):
-            return rid, "title"
+    found_titles = [h.group(1) for h in m.role_re.finditer(title)]
+    if found_titles:
+        longest = max(found_titles, key=len)
+        return m.role_alias[re.sub(r"[\s-]+", " ", longest.lower())], "title"
     found = {h.id for h in hits if h.kind == "skill" and h.requirement != "mentioned"}
     if len(found) < 3:
         return None, ""
@@ -487,17 +530,22 @@ def _seniority(
 
 def _industry(m: _Matchers, company: str, text: str) -> tuple[str | None, str | None, bool]:
     counts: Counter[str] = Counter()
-    meta: dict[str, tuple[str, bool]] = {}
     sample = f"{company}\n{text[:6000]}"
-    for ind_id, group, regulated, pattern in m.industries:
-        n = len(pattern.findall(sample))
-        if n:
-            counts[ind_id] = n + (2 if regulated else 0)  # a regulator's word outweighs "software"
-            meta[ind_id] = (group, regulated)
+    folded = fold_case(sample)
+    found = (
+        m.industry_folded.finditer(folded) if folded is not None else m.industry_re.finditer(sample)
+    )
+    for hit in found:
+        ind_id = m.industry_kw.get(re.sub(r"[\s-]+", " ", hit.group(1).lower()))
+        if ind_id is not None:
+            counts[ind_id] += 1
     if not counts:
         return None, None, False
+    for ind_id in counts:
+        if m.industry_meta[ind_id][1]:
+            counts[ind_id] += 2  # a regulator's word outweighs "software"
     top = counts.most_common(1)[0][0]
-    group, regulated = meta[top]
+    group, regulated = m.industry_meta[top]
     return top, group, regulated
 
 
@@ -533,15 +581,11 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
     facts = PostingFacts(status="ok", language="en", **base)
     if not body.strip():
         facts.note = "title only: the posting has no body text"
-    blocks = _blocks(text)
+    layout = _Layout(text)
     by_item: dict[tuple[str, str], SkillHit] = {}
     rank = {"must": 2, "nice": 1, "mentioned": 0}
     for mention in gaz.find(text):
-        req = (
-            "must"
-            if mention.start < len(title)
-            else _requirement(text, blocks, mention.start, mention.end)
-        )
+        req = "must" if mention.start < len(title) else layout.requirement(mention.start)
         key = (mention.kind, mention.id)
         hit = by_item.get(key)
         if hit is not None:
@@ -549,7 +593,7 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
             if rank[req] > rank[hit.requirement]:
                 hit.requirement = req
                 hit.span, hit.start, hit.end = mention.text, mention.start, mention.end
-                hit.evidence = _evidence(text, mention)
+                hit.evidence = _evidence(layout, mention)
             continue
         by_item[key] = SkillHit(
             mention.kind,
@@ -559,7 +603,7 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
             mention.text,
             mention.start,
             mention.end,
-            _evidence(text, mention),
+            _evidence(layout, mention),
             cat.skills[mention.id].esco_labels if mention.kind == "skill" else [],
         )
     facts.skills = sorted(by_item.values(), key=lambda h: (h.kind, -rank[h.requirement], h.start))
@@ -608,8 +652,9 @@ def _label(cat: Catalogue, mention: Mention) -> str:
     return str(tables[mention.kind][mention.id].label)
 
 
-def _evidence(text: str, mention: Mention) -> str:
-    s0, s1 = _sentence(text, mention.start, mention.end)
+def _evidence(layout: _Layout, mention: Mention) -> str:
+    text = layout.text
+    s0, s1 = layout.sentence(mention.start)
     sentence = re.sub(r"\s+", " ", text[s0:s1]).strip(" *-•#")
     if len(sentence) <= 200:
         return sentence
