@@ -74,12 +74,15 @@ def import_files(
         summaries = import_paths(
             ws, list(paths), format=chosen, ctx=ctx, dry_run=dry_run, progress=step
         )
-    rows: list[dict[str, Any]] = [s.as_row() for s in summaries]
+    compact = output == OutputFormat.table
+    rows: list[dict[str, Any]] = [s.as_row(compact=compact) for s in summaries]
     emit(rows, output, title="Import" + (" (dry run: nothing written)" if dry_run else ""))
     for s in summaries:
         if not STATE.quiet:
             for note in dict.fromkeys(s.notes):
                 _line(f"note: {note}")
+        if s.rejects_file is not None and compact and not STATE.quiet:
+            _line(f"{s.path}: {s.rejected} rows rejected, see {s.rejects_file}")
         if s.error:
             _line(f"Error: {s.error}")
     failed = [s for s in summaries if s.failed]

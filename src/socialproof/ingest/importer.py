@@ -66,8 +66,9 @@ class ImportSummary:
     def failed(self) -> bool:
         return self.status == "failed"
 
-    def as_row(self) -> dict[str, Any]:
-        return {
+    def as_row(self, *, compact: bool = False) -> dict[str, Any]:
+        """The summary as a table row; ``compact`` leaves out the long columns (terminals)."""
+        row: dict[str, Any] = {
             "file": self.path,
             "status": self.status,
             "format": self.format,
@@ -78,6 +79,18 @@ class ImportSummary:
             "rejected": self.rejected,
             "rejects file": _short(self.rejects_file),
         }
+        if compact:
+            return {
+                "file": Path(self.path.split("!")[-1]).name,
+                "status": self.status,
+                "format": self.format,
+                "conf.": round(self.confidence, 2),
+                "read": self.rows_read,
+                "new": self.inserted,
+                "updated": self.updated,
+                "rejected": self.rejected,
+            }
+        return row
 
 
 def _short(path: Path | None) -> str:
