@@ -113,6 +113,9 @@ def report(
     if html is not None and html.is_dir():
         raise UsageError(f"--html {html} is a folder.", hint="Name a file, e.g. report.html.")
     ws = open_workspace(workspace)
+    from socialproof.community.threads import check_sla
+
+    check_sla(sla_hours, ws)
     rep = build_report(
         ws,
         scope,

@@ -59,9 +59,7 @@ def build_report(
 
     scope = scope or Scope()
     say = progress or (lambda _msg: None)
-    say("Response times")
     response = response_times(ws, scope, sla_hours=sla_hours)
-    say("Engagement in groups")
     groups = engagement(ws, scope, period=period)
     report = CommunityReport(scope, period, ws.settings.timezone, response, groups)
     report.notes.extend(response.notes)

@@ -258,7 +258,7 @@ def threads_view(
     import ibis
 
     scope = scope or Scope()
-    sla = float(sla_hours if sla_hours is not None else ws.settings.community.sla_hours)
+    sla = check_sla(sla_hours, ws)
     threads, _ = threads_expr(messages_expr(con, ws, scope))
     lo, hi = _utc_bounds(ws, scope)
     if lo is not None:
@@ -333,12 +333,7 @@ def response_times(
     from socialproof.workspace import engine
 
     scope = scope or Scope()
-    sla = float(sla_hours if sla_hours is not None else ws.settings.community.sla_hours)
-    if not sla > 0 or math.isinf(sla):
-        raise UsageError(
-            f"--sla-hours {sla_hours} must be a positive number of hours.",
-            hint="For example --sla-hours 24.",
-        )
+    sla = check_sla(sla_hours, ws)
     _check_hours(ws)
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope)
@@ -392,6 +387,17 @@ def response_times(
         notes=notes,
         anomalies=anomalies,
     )
+
+
+def check_sla(sla_hours: float | None, ws: Workspace) -> float:
+    """The SLA in hours: the given one or the setting; a usage error unless positive."""
+    sla = float(sla_hours if sla_hours is not None else ws.settings.community.sla_hours)
+    if not sla > 0 or math.isinf(sla):
+        raise UsageError(
+            f"--sla-hours {sla_hours:g} must be a positive number of hours.",
+            hint="For example --sla-hours 24.",
+        )
+    return sla
 
 
 def _check_hours(ws: Workspace) -> None:
