@@ -266,3 +266,31 @@ def test_sponsored_video_reminder_and_samples_copy(workspace):
     written = copy_samples(workspace)
     assert len(written) == 6 and (workspace.root / "content" / PROBLEM_POST).exists()
     assert copy_samples(workspace) == []
+
+
+def test_plugin_packs_from_entry_points(monkeypatch, tmp_path):
+    import importlib.metadata as md
+
+    from socialproof.content import rules as mod
+
+    pack = tmp_path / "plugin.yaml"
+    pack.write_text(
+        "pack: plugin\nrules:\n  - {id: plugin.no-foo, check: pattern, pattern: 'foo', "
+        "severity: error, message: 'No foo.', source: plugin docs}\n"
+    )
+
+    class EP:
+        name, value = "demo", "demo:packs"
+
+        def load(self):
+            return lambda: [pack]
+
+    monkeypatch.setattr(
+        md, "entry_points", lambda group: [EP()] if group == mod.ENTRY_POINT_GROUP else []
+    )
+    mod.plugin_packs.cache_clear()
+    try:
+        results, _ = lint_targets([], text="foo bar", platform="x")
+        assert "plugin.no-foo" in _by_rule(results)
+    finally:
+        mod.plugin_packs.cache_clear()

@@ -71,10 +71,14 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
             count += sum(int(link_len["value"]) - len(m.group(0)) for m in ctx.links)
         if count > value:
             if name == "title_characters":
-                yield Hit(line=ctx.post.field_line("title"), values={**base, "count": count})
+                over = _num(count - value)
+                yield Hit(
+                    line=ctx.post.field_line("title"),
+                    values={**base, "count": count, "over": over},
+                )
             else:
                 start = max(0, min(len(text), len(text) - int(count - value)))
-                yield Hit(start, len(text), {**base, "count": count})
+                yield Hit(start, len(text), {**base, "count": count, "over": _num(count - value)})
         return
     items = {"hashtags": ctx.hashtags, "mentions": ctx.mentions, "links": ctx.links}.get(name)
     if items is None or len(items) <= value:

@@ -13,7 +13,8 @@ A rule pack is a YAML file (like a Vale style)::
         source: FTC, Disclosures 101 for Social Media Influencers (2019)
         pattern: '(?i)#(sp|spon|partner)\\b'    # check-specific parameters
 
-Packaged packs live in ``socialproof/data/lint/``; a workspace adds its own in
+Packaged packs live in ``socialproof/data/lint/``; installed plugins add packs through
+the ``socialproof.lint`` entry point group; a workspace adds its own in
 ``<workspace>/lint/*.yaml`` and ``socialproof lint --rules FILE`` adds more. Checks
 register with :func:`register_check`, the same way for built-in and third-party ones.
 """
@@ -209,10 +210,37 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+ENTRY_POINT_GROUP = "socialproof.lint"
+
+
+@cache
+def plugin_packs() -> tuple[Path, ...]:
+    """Packs from installed plugins: entry points in ``socialproof.lint``.
+
+    Each entry point names a callable that returns pack file paths; importing the
+    plugin may also register checks with :func:`register_check`. A broken plugin is
+    reported as an error naming it, never silently skipped.
+    """
+    from importlib.metadata import entry_points
+
+    paths: list[Path] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            provider = ep.load()
+            paths.extend(Path(p) for p in provider())
+        except Exception as exc:
+            raise BadInput(
+                f"The lint plugin {ep.name!r} ({ep.value}) failed to load: {exc}.",
+                hint="Upgrade or uninstall that plugin.",
+            ) from None
+    return tuple(paths)
+
+
 def load_rules(extra: Iterable[Path] = ()) -> list[Rule]:
-    """Packaged rules plus extra packs; a later rule with the same id replaces the earlier one."""
+    """Packaged rules, plugin packs, then extra packs; a later rule with the same id
+    replaces the earlier one (so a workspace can tighten or relax a built-in rule)."""
     by_id: dict[str, Rule] = {r.id: r for r in builtin_rules()}
-    for path in extra:
+    for path in (*plugin_packs(), *extra):
         for rule in load_pack(path):
             by_id[rule.id] = rule
     return list(by_id.values())
