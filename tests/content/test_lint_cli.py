@@ -60,3 +60,24 @@ def test_lint_rules_file_with_bad_regex(cli, tmp_path):
     )
     assert res.exit_code == 1
     assert "broken.unclosed" in res.stderr and "malformed regular expression" in res.stderr
+
+
+def test_unwritable_outputs_are_one_line_errors(cli, tmp_path):
+    res = cli(
+        "lint",
+        str(DATA / "clean.md"),
+        "-o",
+        str(tmp_path / "no" / "such" / "dir" / "x.txt"),
+        cwd=tmp_path,
+    )
+    assert res.exit_code == 2 and "Cannot write" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_missing_file_and_note_for_missing_timezone(cli, tmp_path):
+    res = cli("lint", str(tmp_path / "nope.md"), cwd=tmp_path)
+    assert res.exit_code == 1 and "does not exist" in res.stderr
+    post = tmp_path / "p.md"
+    post.write_text("---\nplatform: x\npublish_at: 2026-03-02 09:00\n---\nhello\n")
+    res = cli("lint", str(post), cwd=tmp_path)
+    assert res.exit_code == 0
+    assert "note:" in res.stdout and "no timezone; using UTC" in res.stdout

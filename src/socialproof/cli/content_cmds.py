@@ -64,15 +64,27 @@ def _maybe_workspace(path: Path | None) -> Workspace | None:
         return None
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(data: str | bytes, output: Path | None) -> None:
+    """Print, or write atomically to a file; an unwritable path is a one-line error."""
     import sys
 
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
         return
     tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    try:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        from socialproof.errors import UsageError
+
+        raise UsageError(
+            f"Cannot write {output}: {exc.strerror or exc}.",
+            hint="Choose a path in a folder that exists and that you can write to.",
+        ) from None
 
 
 def lint(
@@ -248,13 +260,19 @@ def calendar(
     if ics is not None:
         from socialproof.content.ical import to_ical
 
-        tmp = ics.with_name(ics.name + ".tmp")
-        tmp.write_bytes(to_ical(cal.posts, name=cal.title))
-        tmp.replace(ics)
+        _write(to_ical(cal.posts, name=cal.title), ics)
         info(f"Wrote {ics} ({len(cal.posts)} events).")
     cleared = {k: v.summary for k, v in states.items()}
     if html is not None:
-        write_html(cal, html, cleared=cleared)
+        try:
+            write_html(cal, html, cleared=cleared)
+        except OSError as exc:
+            from socialproof.errors import UsageError
+
+            raise UsageError(
+                f"Cannot write {html}: {exc.strerror or exc}.",
+                hint="Choose a path in a folder that exists and that you can write to.",
+            ) from None
         info(f"Wrote {html}.")
     emit(rows(cal, cleared), fmt, output=output, title=f"{cal.title} (times in {tz.key})")
     if fmt is OutputFormat.table and output is None:

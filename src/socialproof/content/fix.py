@@ -42,6 +42,14 @@ def apply_fixes(result: LintResult) -> int:
     if count == 0 or path is None:
         return 0
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(result.post.head + body, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(result.post.head + body, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        from socialproof.errors import BadInput
+
+        raise BadInput(
+            f"Cannot rewrite {path} with the fixes: {exc.strerror or exc}.",
+            hint="Check the file's permissions, or run without --fix.",
+        ) from None
     return count
