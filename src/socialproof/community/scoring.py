@@ -92,13 +92,9 @@ def load_models(ws: Workspace | None = None) -> Models:
 
 
 def _load_moderation(module: Any, ws: Workspace | None) -> Any:
-    import inspect
-
-    params = inspect.signature(module.load).parameters
-    if ws is not None and "ws" in params:
-        return module.load(ws=ws)
-    if ws is not None and "workspace" in params:
-        return module.load(workspace=ws)
+    """The moderator with the workspace's guidelines (moderation.yaml) when it has them."""
+    if ws is not None and hasattr(module, "workspace_guidelines"):
+        return module.load(module.workspace_guidelines(ws.root))
     return module.load()
 
 
@@ -323,10 +319,14 @@ def discover_themes(
             f"--k {k} is more themes than distinct messages ({n_distinct}).",
             hint="Ask for fewer, or use --k auto.",
         )
-    result = theme_model.cluster(texts, k=k)
-    assign = np.asarray(_get(result, "labels", "assignments", "theme_ids"), dtype=np.int64)
+    kwargs: dict[str, Any] = {}
+    if hasattr(theme_model, "workspace_routing"):
+        kwargs["routing"] = theme_model.workspace_routing(ws.root)
+    result = theme_model.cluster(texts, k=k, **kwargs)
+    assign = np.asarray(_get(result, "assignments", "labels"), dtype=np.int64)
     models = load_models(ws)
     notes = list(models.notes)
+    notes.extend(f"Themes: {n}" for n in (getattr(result, "notes", None) or []))
     if models.sentiment is not None:
         labels = [p[0] for p in models.sentiment.predict(texts)]
     else:
@@ -359,6 +359,7 @@ def discover_themes(
                 "trend": trend,
                 "trend_change": change,
                 "destination": _route(theme_model, ws, info),
+                "route_reason": str(info.get("route_reason", "")),
                 "examples": [
                     str(x) for x in (info.get("examples") or part["text"].head(3).tolist())
                 ][:3],
@@ -382,20 +383,12 @@ def _get(obj: Any, *names: str) -> Any:
 
 
 def _themes_info(result: Any) -> list[dict[str, Any]]:
-    """Normalise the themes model's per-theme records to dicts with id/label/keywords/examples."""
-    items = _get(result, "themes", "clusters")
+    """The themes model's per-theme records as dicts (id, label, keywords, examples, ...)."""
     out = []
-    for i, item in enumerate(items):
-        if isinstance(item, dict):
-            d = dict(item)
-        else:
-            d = {
-                k: getattr(item, k)
-                for k in dir(item)
-                if not k.startswith("_") and not callable(getattr(item, k))
-            }
-        d.setdefault("id", d.get("theme", d.get("theme_id", i)))
-        d.setdefault("examples", d.get("representatives", d.get("representative", [])))
+    for i, item in enumerate(_get(result, "themes")):
+        d = dict(item) if isinstance(item, dict) else dict(vars(item))
+        d.setdefault("id", i)
+        d.setdefault("examples", d.get("representatives", []))
         out.append(d)
     return out
 
@@ -428,8 +421,17 @@ def _route(module: Any, ws: Workspace, info: dict[str, Any]) -> str:
     return str(got or "")
 
 
+MIN_TREND = 4
+
+
 def _trend(in_late: Any, late: pd.Series) -> tuple[str, float | None]:
-    """Share of the theme among late vs early messages: growing/shrinking past +-25 %."""
+    """Share of the theme among late vs early messages: growing/shrinking past +-25 %.
+
+    The sample is split at its median time; a theme with fewer than
+    :data:`MIN_TREND` sampled messages gets no trend ("too few").
+    """
+    if len(in_late) < MIN_TREND:
+        return "too few", None
     n_late, n_early = int(late.sum()), int((~late).sum())
     t_late = int(in_late.sum())
     t_early = int(len(in_late) - t_late)
@@ -466,6 +468,7 @@ def _save_themes(ws: Workspace, themes: pd.DataFrame, df: pd.DataFrame, total: i
             "trend": pa.array(themes["trend"].tolist(), pa.string()),
             "trend_change": pa.array(themes["trend_change"].tolist(), pa.float64()),
             "destination": pa.array(themes["destination"].tolist(), pa.string()),
+            "route_reason": pa.array(themes["route_reason"].tolist(), pa.string()),
             "examples": pa.array(
                 [json.dumps(e, ensure_ascii=False) for e in themes["examples"]], pa.string()
             ),

@@ -19,7 +19,7 @@ _STATEMENTS = [
     """CREATE TABLE IF NOT EXISTS themes (
   theme_id INTEGER PRIMARY KEY, label VARCHAR, keywords VARCHAR, size BIGINT, share DOUBLE,
   positive DOUBLE, neutral DOUBLE, negative DOUBLE, net_sentiment DOUBLE,
-  trend VARCHAR, trend_change DOUBLE, destination VARCHAR, examples VARCHAR,
+  trend VARCHAR, trend_change DOUBLE, destination VARCHAR, route_reason VARCHAR, examples VARCHAR,
   sample_size BIGINT, created_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS message_themes (
   platform VARCHAR, message_id VARCHAR, theme_id INTEGER,
