@@ -191,3 +191,49 @@ def test_page_weight_small(portfolio_ws: Any) -> None:
     out = build_site(portfolio_ws).out
     for page in out.glob("*.html"):
         assert page.stat().st_size < 100_000, page.name
+
+
+def test_batched_figures_match_one_by_one(portfolio_ws: Any, insert: Any) -> None:
+    from datetime import date, timedelta
+
+    from socialproof.portfolio.casestudy import load_case_studies
+    from socialproof.portfolio.evidence import EvidenceResolver
+
+    insert(
+        "ad_stats",
+        [
+            {
+                "platform": "facebook",
+                "account": "",
+                "campaign": "Autumn",
+                "ad_set": "Broad",
+                "ad": "A",
+                "date_start": date(2026, 3, 1) + timedelta(days=i),
+                "date_stop": date(2026, 3, 1) + timedelta(days=i),
+                "breakdown": "",
+                "spend": 10.0 * (i + 1),
+                "impressions": 500,
+                "link_clicks": 5 + i,
+                "results": 1,
+            }
+            for i in range(20)
+        ],
+    )
+    write_study(
+        portfolio_ws,
+        "autumn.md",
+        PAID.replace("Spring Launch", "Autumn").replace(
+            "title: Spring launch on Meta", "title: Autumn push"
+        ),
+    )
+    studies = load_case_studies(portfolio_ws.root / "case-studies")
+    with EvidenceResolver(portfolio_ws) as batched:
+        batched.prefetch(studies)
+        fast = [[batched.outcome(o, s).value for o in s.study.outcomes] for s in studies]
+        fast_series = [batched.series(c, s) for s in studies for c in s.study.charts]
+    with EvidenceResolver(portfolio_ws) as single:
+        slow = [[single.outcome(o, s).value for o in s.study.outcomes] for s in studies]
+        slow_series = [single.series(c, s) for s in studies for c in s.study.charts]
+    assert fast == slow and fast_series == slow_series
+    autumn = next(v for s, v in zip(studies, fast, strict=True) if s.study.title == "Autumn push")
+    assert autumn[0] == sum(10.0 * (i + 1) for i in range(20)) / 20  # cost per result

@@ -10,6 +10,7 @@ figures; the site marks each figure as computed or typed.
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,16 @@ def _change(value: Any, baseline: float) -> str:
     return f"{rel:+.0%} vs baseline"
 
 
+def _clean(raw: Any) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
 def format_value(value: Any, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
@@ -104,6 +115,24 @@ class EvidenceResolver:
         self._cache: dict[tuple[Any, ...], Any] = {}
         self.warnings: list[str] = []
         self._paid = False  # the study being resolved is paid work (prefer ad_stats)
+        self._stack = ExitStack()
+        self._con: Any = None
+
+    # -- one connection for every query of a build --------------------------------
+    def _connection(self, ws: Workspace) -> Any:
+        if self._con is None:
+            self._con = self._stack.enter_context(ws.ibis())
+        return self._con
+
+    def close(self) -> None:
+        self._stack.close()
+        self._con = None
+
+    def __enter__(self) -> EvidenceResolver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- assets -----------------------------------------------------------------
     def asset_path(self, relative: str) -> Path:
@@ -204,30 +233,57 @@ class EvidenceResolver:
             return "ad_stats"
         return kpi_tables[0]
 
-    def _filtered(
-        self, con: Any, kpi: Any, where: dict[str, str], since: date, until: date | None
-    ) -> tuple[Any, str | None]:
+    def _view(self, con: Any, table: str) -> tuple[Any, str | None]:
+        """The reporting view of ``table`` (built once per resolver) and its time column."""
         from socialproof.metrics import views
 
+        key = ("view", table)
+        if key not in self._cache:
+            ws = self._need_ws(f"Figures from {table}")
+            self._cache[key] = (
+                views.view(con, table, timezone=ws.settings.timezone),
+                views.get_view(table).time_column,
+            )
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def _existing(self, t: Any, table: str, key: str) -> list[str]:
+        ckey = ("distinct", table, key)
+        if ckey not in self._cache:
+            self._cache[ckey] = sorted(
+                str(v)
+                for v in t.select(t[key]).distinct().execute()[key].tolist()
+                if v not in (None, "")
+            )
+        return self._cache[ckey]  # type: ignore[no-any-return]
+
+    def _filtered(
+        self,
+        con: Any,
+        kpi: Any,
+        where: dict[str, str],
+        since: date,
+        until: date | None,
+        *,
+        batch_key: str | None = None,
+    ) -> tuple[Any, str | None]:
+        """The KPI's view filtered by ``where`` and the period. With ``batch_key``, that
+        filter is left out (the caller groups by it)."""
         table = self._table_for(kpi.tables, where)
         where = {k: v for k, v in where.items() if k != "table"}
         ws = self._need_ws(f"The KPI {kpi.name!r}")
-        t = views.view(con, table, timezone=ws.settings.timezone)
-        time_col = views.get_view(table).time_column
+        t, time_col = self._view(con, table)
         for key, wanted in where.items():
             if key not in _FILTERABLE or key not in t.columns:
                 raise BadInput(
                     f"Unknown filter {key!r} for {table}.",
                     hint=f"Use one of: {', '.join(c for c in _FILTERABLE if c in t.columns)}.",
                 )
+            if key == batch_key:
+                continue
             if key == "labels":
                 t = t.filter(t[key].contains(wanted))
                 continue
-            existing = sorted(
-                str(v)
-                for v in t.select(t[key]).distinct().limit(50).execute()[key].tolist()
-                if v not in (None, "")
-            )
+            existing = self._existing(t, table, key)
             if wanted not in existing:
                 raise BadInput(
                     f"No {key} {wanted!r} in the workspace's {table}.",
@@ -245,27 +301,33 @@ class EvidenceResolver:
                 t = t.filter(col <= until)
         return t, time_col
 
+    def _kpi_key(
+        self, name: str, where: dict[str, str], since: date, until: date | None
+    ) -> tuple[Any, ...]:
+        return ("kpi", name, tuple(sorted(where.items())), since, until, self._paid)
+
+    def _describe(self, kpi: Any, where: dict[str, str], since: date, until: date | None) -> str:
+        filt = ", ".join(f"{k} = {v}" for k, v in where.items() if k != "table") or "all rows"
+        table = self._table_for(kpi.tables, where)
+        return (
+            f"{kpi.label} = {kpi.formula_text}, computed from {table} ({filt}; "
+            f"{since.isoformat()} to {until.isoformat() if until else 'latest'})"
+        )
+
     def kpi_value(
         self, name: str, where: dict[str, str], since: date, until: date | None
     ) -> tuple[float | None, str, str]:
-        key = ("kpi", name, tuple(sorted(where.items())), since, until, self._paid)
+        key = self._kpi_key(name, where, since, until)
         if key in self._cache:
             return self._cache[key]  # type: ignore[no-any-return]
         from socialproof.metrics import registry
 
         kpi = registry.get(name)
         ws = self._need_ws(f"The KPI {name!r}")
-        with ws.ibis() as con:
-            t, _ = self._filtered(con, kpi, where, since, until)
-            raw = t.aggregate(value=kpi.formula(t)).execute()["value"].iloc[0]
-        value = None if raw is None or (isinstance(raw, float) and math.isnan(raw)) else float(raw)
-        filt = ", ".join(f"{k} = {v}" for k, v in where.items()) or "all rows"
-        table = self._table_for(kpi.tables, where)
-        text = (
-            f"{kpi.label} = {kpi.formula_text}, computed from {table} ({filt}; "
-            f"{since.isoformat()} to {until.isoformat() if until else 'latest'})"
-        )
-        result = (value, kpi.unit, text)
+        con = self._connection(ws)
+        t, _ = self._filtered(con, kpi, where, since, until)
+        raw = t.aggregate(value=kpi.formula(t)).execute()["value"].iloc[0]
+        result = (_clean(raw), kpi.unit, self._describe(kpi, where, since, until))
         self._cache[key] = result
         return result
 
@@ -277,63 +339,154 @@ class EvidenceResolver:
 
         since, until = self._period(c.since, c.until, loaded)
         self._paid = loaded.study.kind in ("paid", "mock")
+        key = ("series", c.kpi, tuple(sorted(c.where.items())), c.period, since, until, self._paid)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[no-any-return]
         kpi = registry.get(c.kpi)
         ws = self._need_ws(f"The chart of {c.kpi!r}")
-        with ws.ibis() as con:
-            t, time_col = self._filtered(con, kpi, c.where, since, until)
-            if time_col is None:
-                raise BadInput(f"{kpi.name} has no time axis to chart.", hint="Chart another KPI.")
-            t = t.mutate(_bucket=bucket(t[time_col], c.period))
-            df = t.group_by("_bucket").aggregate(value=kpi.formula(t)).order_by("_bucket").execute()
+        con = self._connection(ws)
+        t, time_col = self._filtered(con, kpi, c.where, since, until)
+        if time_col is None:
+            raise BadInput(f"{kpi.name} has no time axis to chart.", hint="Chart another KPI.")
+        t = t.mutate(_bucket=bucket(t[time_col], c.period))
+        df = t.group_by("_bucket").aggregate(value=kpi.formula(t)).order_by("_bucket").execute()
         labels = [str(v)[:10] for v in df["_bucket"].tolist()]
-        values = [
-            None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-            for v in df["value"].tolist()
-        ]
-        return labels, values, kpi.label, kpi.unit
+        result = (labels, [_clean(v) for v in df["value"].tolist()], kpi.label, kpi.unit)
+        self._cache[key] = result
+        return result
+
+    # -- batching: one grouped query answers many case studies at once -----------------
+    def prefetch(self, studies: list[LoadedCaseStudy]) -> None:
+        """Compute every KPI outcome and chart of ``studies`` with grouped queries.
+
+        Requests that differ only in the value of one filter (say, the campaign) share
+        one query grouped by that filter. Anything that cannot be batched is left to
+        :meth:`kpi_value` and :meth:`series`, which also raise the helpful errors.
+        """
+        from socialproof.metrics import registry
+
+        if self.ws is None:
+            return
+        groups: dict[tuple[Any, ...], set[str]] = {}
+        for loaded in studies:
+            paid = loaded.study.kind in ("paid", "mock")
+            for o in loaded.study.outcomes:
+                if o.kpi and len([k for k in o.where if k != "table"]) == 1:
+                    since, until = self._period(o.since, o.until, loaded)
+                    ((k, v),) = [(k, v) for k, v in o.where.items() if k != "table"]
+                    extra = tuple(sorted((a, b) for a, b in o.where.items() if a == "table"))
+                    groups.setdefault(
+                        ("kpi", o.kpi, k, extra, since, until, paid, None), set()
+                    ).add(v)
+            for ch in loaded.study.charts:
+                if len([k for k in ch.where if k != "table"]) == 1:
+                    since, until = self._period(ch.since, ch.until, loaded)
+                    ((k, v),) = [(k, v) for k, v in ch.where.items() if k != "table"]
+                    extra = tuple(sorted((a, b) for a, b in ch.where.items() if a == "table"))
+                    groups.setdefault(
+                        ("series", ch.kpi, k, extra, since, until, paid, ch.period), set()
+                    ).add(v)
+        for (kind, name, key, extra, since, until, paid, period), values in groups.items():
+            if len(values) < 2 or key == "labels":
+                continue
+            try:
+                kpi = registry.get(name)
+                self._paid = paid
+                base_where = {**dict(extra), key: next(iter(values))}
+                con = self._connection(self.ws)
+                t, time_col = self._filtered(con, kpi, base_where, since, until, batch_key=key)
+                table = self._table_for(kpi.tables, base_where)
+                known = set(self._existing(t, table, key))
+                wanted = sorted(values & known)
+                t = t.filter(t[key].isin(wanted))
+                if kind == "kpi":
+                    df = t.group_by(key).aggregate(value=kpi.formula(t)).execute()
+                    got = dict(zip(df[key].astype(str), df["value"], strict=True))
+                    for v in wanted:
+                        where = {**dict(extra), key: v}
+                        self._cache[self._kpi_key(name, where, since, until)] = (
+                            _clean(got.get(v)),
+                            kpi.unit,
+                            self._describe(kpi, where, since, until),
+                        )
+                elif time_col is not None:
+                    from socialproof.metrics._ops import bucket
+
+                    t = t.mutate(_bucket=bucket(t[time_col], period))
+                    df = (
+                        t.group_by([key, "_bucket"])
+                        .aggregate(value=kpi.formula(t))
+                        .order_by([key, "_bucket"])
+                        .execute()
+                    )
+                    for v in wanted:
+                        part = df[df[key].astype(str) == v]
+                        where = {**dict(extra), key: v}
+                        self._cache[
+                            (
+                                "series",
+                                name,
+                                tuple(sorted(where.items())),
+                                period,
+                                since,
+                                until,
+                                paid,
+                            )
+                        ] = (
+                            [str(b)[:10] for b in part["_bucket"].tolist()],
+                            [_clean(x) for x in part["value"].tolist()],
+                            kpi.label,
+                            kpi.unit,
+                        )
+            except SocialproofError:
+                continue  # the one-by-one path reports the problem
+        self._paid = False
 
     # -- pilots and community ----------------------------------------------------------
     def pilot_figure(self, o: Outcome, loaded: LoadedCaseStudy) -> Figure:
+        """The pilot's first comparison: relative lift of B over A, with its interval."""
+        from socialproof.campaigns import pilots
+
         ws = self._need_ws(f"The pilot {o.pilot!r}")
-        try:
-            from socialproof.campaigns import pilots
-        except ImportError:
+        result = pilots.analyse(ws, str(o.pilot))
+        if not result.comparisons:
             raise BadInput(
-                "Pilots are not available in this installation.",
-                hint="Type the result as a value instead.",
-            ) from None
-        summary = pilots.evidence(ws, str(o.pilot))  # type: ignore[attr-defined]
+                f"The pilot {o.pilot!r} has no comparison to report.",
+                hint="Check it with 'socialproof pilot report'.",
+            )
+        first = result.comparisons[0]
+        c = first.result
+        if c.lift is not None:
+            value: float | str = c.lift
+            unit = "percent"
+            interval = (
+                f"95 % CI {c.lift_low:+.1%} to {c.lift_high:+.1%}"
+                if c.lift_low is not None and c.lift_high is not None
+                else ""
+            )
+        else:
+            value, unit, interval = c.diff, result.kpi.unit, ""
+        provenance = (
+            f"pilot '{result.pilot.name}': {first.label} vs A on {result.kpi.label}, "
+            f"{result.test}{'; ' + interval if interval else ''}"
+        )
         return Figure(
-            o.label,
-            summary["value"],
-            summary.get("unit", "text"),
-            True,
-            summary["provenance"],
-            o.baseline,
-            o.target,
-            o.note or summary.get("verdict"),
+            o.label, value, unit, True, provenance, o.baseline, o.target, o.note or result.verdict
         )
 
     def community_figure(self, o: Outcome, loaded: LoadedCaseStudy) -> Figure:
-        ws = self._need_ws(f"The community metric {o.community!r}")
-        since, until = self._period(o.since, o.until, loaded)
-        try:
-            from socialproof.community import report as community_report  # type: ignore[attr-defined]
-        except ImportError:
+        """A community health metric: a response KPI over the messages' threads."""
+        from socialproof.metrics import registry
+
+        kpi = registry.get(str(o.community))
+        if "threads" not in kpi.tables and "messages" not in kpi.tables:
+            community = [
+                k.name for k in registry.all_kpis() if {"threads", "messages"} & set(k.tables)
+            ]
             raise BadInput(
-                "Community metrics are not available in this installation.",
-                hint="Type the result as a value instead.",
-            ) from None
-        summary = community_report.evidence(
-            ws, str(o.community), since=since, until=until, where=o.where
-        )
-        return Figure(
-            o.label,
-            summary["value"],
-            summary.get("unit", "count"),
-            True,
-            summary["provenance"],
-            o.baseline,
-            o.target,
-            o.note,
-        )
+                f"{kpi.name!r} is not a community metric.",
+                hint=f"Use one of: {', '.join(community)} (or 'kpi:' for other KPIs).",
+            )
+        since, until = self._period(o.since, o.until, loaded)
+        value, unit, text = self.kpi_value(kpi.name, o.where, since, until)
+        return Figure(o.label, value, unit, True, text, o.baseline, o.target, o.note)

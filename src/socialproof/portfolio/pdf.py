@@ -34,10 +34,11 @@ def portfolio_html(ws: Workspace, workdir: Path, *, one_page: bool, page_size: s
             hint='Write one with: socialproof portfolio new "TITLE" --kind paid',
         )
     person = load_person(ws)
-    resolver = EvidenceResolver(ws)
-    assets = _Assets(workdir, resolver, [])
     md = _markdown()
-    items = [study_view(s, resolver, assets, md) for s in studies]
+    with EvidenceResolver(ws) as resolver:
+        assets = _Assets(workdir, resolver, [])
+        resolver.prefetch(studies)
+        items = [study_view(s, resolver, assets, md) for s in studies]
     if one_page:
         items = [i for i in items if i.study.featured][:6] or items[:6]
     env = Environment(

@@ -42,8 +42,12 @@ TOP_LEVEL = (
 
 
 def export_resume(ws: Workspace) -> dict[str, Any]:
+    with EvidenceResolver(ws) as resolver:
+        return _export(ws, resolver)
+
+
+def _export(ws: Workspace, resolver: EvidenceResolver) -> dict[str, Any]:
     person = load_person(ws)
-    resolver = EvidenceResolver(ws)
     basics: dict[str, Any] = {"name": person.name}
     if person.headline:
         basics["label"] = person.headline

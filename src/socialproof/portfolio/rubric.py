@@ -271,12 +271,17 @@ def check_study(loaded: LoadedCaseStudy, *, resolver: EvidenceResolver | None = 
 
 def check_portfolio(ws: Any) -> list[StudyCheck]:
     """Check every case study in the workspace; unreadable files become error findings."""
-    from socialproof.errors import BadInput
-    from socialproof.portfolio.casestudy import parse_case_study
     from socialproof.portfolio.evidence import EvidenceResolver
 
+    with EvidenceResolver(ws) as resolver:
+        return _check_all(ws, resolver)
+
+
+def _check_all(ws: Any, resolver: EvidenceResolver) -> list[StudyCheck]:
+    from socialproof.errors import BadInput
+    from socialproof.portfolio.casestudy import parse_case_study
+
     folder = ws.root / "case-studies"
-    resolver = EvidenceResolver(ws)
     results: list[StudyCheck] = []
     slugs: dict[str, str] = {}
     for path in sorted(folder.glob("*.md")):

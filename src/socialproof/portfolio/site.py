@@ -306,6 +306,7 @@ def build_site(
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
         assets = _Assets(tmp, resolver, warnings)
+        resolver.prefetch(studies)
         items = [study_view(s, resolver, assets, md) for s in studies]
         site = {"person": person, "lang": lang}
         pages: list[Path] = []
@@ -376,8 +377,10 @@ def build_site(
         (tmp / "style.css").write_text(chosen.stylesheet, encoding="utf-8")
         _write_sitemap(tmp, [p.name for p in pages], base, warnings)
         warnings.extend(resolver.warnings)
+        resolver.close()
         _swap(tmp, out)
     except BaseException:
+        resolver.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return BuildResult(out, pages, warnings)
