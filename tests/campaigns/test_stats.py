@@ -113,6 +113,15 @@ def test_holm_matches_hand_computation() -> None:
     )
     assert stats.adjust_pvalues([0.01, 0.04], method="bonferroni") == pytest.approx([0.02, 0.08])
     assert stats.adjust_pvalues([0.2]) == [0.2]
+    # Anchored on statsmodels' implementation for random p-values, ties and p near 1.
+    import numpy as np
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(5)
+    for ps in (list(rng.random(5)), [0.01, 0.01, 0.5, 0.9], [0.6, 0.7, 0.8]):
+        for method in ("holm", "bonferroni"):
+            expected = multipletests(ps, method=method)[1]
+            assert stats.adjust_pvalues(ps, method=method) == pytest.approx(list(expected))
     with pytest.raises(UsageError):
         stats.adjust_pvalues([0.1, 0.2], method="sidak-ish")
 

@@ -25,10 +25,11 @@ from socialproof.campaigns.pilots import (
     Term,
     _mask,
     effect_text,
-    get,
+    find,
     level_text,
     metric_name,
     parse_filter,
+    read_pilots,
 )
 from socialproof.errors import BadInput, NoData, UsageError
 
@@ -106,22 +107,40 @@ def _resolve_kpi(pilot: Pilot, coverage: dict[str, int]) -> KPI:
 
 def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
     """Run the pilot's comparison on the workspace data (see the module doc)."""
+    import ibis
+
     from socialproof.metrics import views
     from socialproof.workspace import engine
 
-    pilot = name if isinstance(name, Pilot) else get(ws, name)
     tz = ws.settings.timezone
-    parsed = [parse_filter(f, pilot.table) for f in pilot.variants]
-    with ws.ibis() as con:
-        if engine.is_empty(con, pilot.table):
+    with ws.ibis() as con:  # one connection for the whole report
+        pilot = name if isinstance(name, Pilot) else find(read_pilots(con), name)
+        parsed = [parse_filter(f, pilot.table) for f in pilot.variants]
+        if pilot.table not in con.list_tables():
             raise NoData(
                 f"The workspace has no {pilot.table} yet.",
                 hint="Import an export first: socialproof import FILE.",
             )
-        base = views.view(con, pilot.table, timezone=tz)
+        # Ads: raw rows of the period first; double-counted rows (ranges next to daily
+        # rows, breakdowns, campaign totals) are tidied among the pilot's own rows below.
+        # Posts: the reporting view (followers filled from the daily series) only when the
+        # metric is by followers; its join costs time on every query.
+        by_followers = pilot.metric == "engagement_rate_followers"
+        base = (
+            views.view(con, "posts", timezone=tz)
+            if by_followers
+            else engine.table(con, pilot.table)
+        )
         t = _period_filter(base, pilot, tz)
-        masks = [_mask(t, terms) for terms in parsed]
-        t, counts = _check_variants(con, base, t, masks, pilot)
+        # Each variant's filter becomes a column once: smaller expressions compile faster.
+        t = t.mutate(**{f"_m{i}": _mask(t, terms) for i, terms in enumerate(parsed)})
+        masks = [t[f"_m{i}"] for i in range(len(parsed))]
+        counts = _check_variants(base, t, masks, pilot)
+        t = t.filter(ibis.or_(*masks))
+        if pilot.table == "ad_stats":
+            t = views.tidy_ads(t)
+        variant = ibis.cases(*[(t[f"_m{i}"], i) for i in range(len(parsed))], else_=None)
+        t = t.mutate(_variant=variant)
         coverage = {
             c: int(counts[f"cov_{c}"])
             for c in ("reach", "impressions", "views", "followers")
@@ -254,8 +273,8 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
 
 
 def _check_variants(
-    con: ibis.BaseBackend, base: ir.Table, t: ir.Table, masks: list[ir.BooleanValue], pilot: Pilot
-) -> tuple[ir.Table, dict[str, Any]]:
+    base: ir.Table, t: ir.Table, masks: list[ir.BooleanValue], pilot: Pilot
+) -> dict[str, Any]:
     """Rows in the period, per variant, overlaps; errors for the bad cases."""
     import ibis
 
@@ -276,6 +295,11 @@ def _check_variants(
     what = "posts" if pilot.table == "posts" else "ad rows"
     if int(counts["total"]) == 0:
         span = _span(base, pilot)
+        if not span:
+            raise NoData(
+                f"The workspace has no {pilot.table} yet.",
+                hint="Import an export first: socialproof import FILE.",
+            )
         raise NoData(
             f"No {what} between {pilot.date_from} and {pilot.date_to}.",
             hint=f"The {pilot.table} table covers {span}. Pick a period inside it."
@@ -298,8 +322,7 @@ def _check_variants(
                 f"{pilot.date_to}.",
                 hint=_seen_values(t, parse_filter(f, pilot.table)),
             )
-    variant = ibis.cases(*[(mk, i) for i, mk in enumerate(masks)], else_=None)
-    return t.mutate(_variant=variant).filter(variant.notnull()), counts
+    return counts
 
 
 def _seen_values(t: ir.Table, terms: tuple[Term, ...]) -> str:

@@ -36,6 +36,7 @@ from socialproof.errors import NotFound, UsageError
 from socialproof.workspace.schema import CANONICAL, TableSpec
 
 if TYPE_CHECKING:
+    import ibis
     import ibis.expr.types as ir
 
     from socialproof.campaigns.pilot_analysis import PilotResult
@@ -417,17 +418,26 @@ def delete(ws: Workspace, name: str) -> Pilot:
 
 
 def list_pilots(ws: Workspace) -> list[Pilot]:
+    with ws.ibis() as con:
+        return read_pilots(con)
+
+
+def read_pilots(con: ibis.BaseBackend) -> list[Pilot]:
+    """Every pilot, oldest first, over an open workspace backend."""
     from socialproof.workspace import engine
 
-    with ws.ibis() as con:
-        if "pilots" not in con.list_tables():
-            return []
-        df = engine.execute(engine.table(con, "pilots").order_by("created_at"))
-    return [_from_row({str(k): v for k, v in r.items()}) for r in df.to_dict(orient="records")]
+    if "pilots" not in con.list_tables():
+        return []
+    rows = engine.to_arrow(con.table("pilots").order_by("created_at")).to_pylist()
+    return [_from_row(r) for r in rows]
 
 
 def get(ws: Workspace, name: str) -> Pilot:
-    pilots = list_pilots(ws)
+    return find(list_pilots(ws), name)
+
+
+def find(pilots: list[Pilot], name: str) -> Pilot:
+    """The pilot called ``name`` (case and spacing ignored); NotFound lists the others."""
     wanted = " ".join(name.split()).lower()
     for p in pilots:
         if p.name.lower() == wanted:

@@ -412,15 +412,28 @@ def srm_check(observed: Sequence[float], planned: Sequence[float] | None = None)
 
 
 def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm") -> list[float]:
-    """Family-wise error control for several comparisons (Holm by default; or bonferroni)."""
-    from statsmodels.stats.multitest import multipletests
+    """Family-wise error control for several comparisons (Holm by default; or bonferroni).
 
+    Holm (1979): sort the m p-values, multiply the k-th smallest (k = 0, 1, ...) by
+    m - k, carry the running maximum, cap at 1. The same as statsmodels'
+    ``multipletests`` (a test checks), without its ``gc.collect()`` call, which
+    costs a quarter of a second in a process holding Ibis expressions.
+    """
     if method not in ("holm", "bonferroni"):
         raise UsageError(f"Unknown correction {method!r}.", hint="Use holm or bonferroni.")
-    if len(p_values) <= 1:
-        return [float(p) for p in p_values]
-    _, adjusted, _, _ = multipletests(list(p_values), method=method)
-    return [float(p) for p in adjusted]
+    ps = [float(p) for p in p_values]
+    m = len(ps)
+    if m <= 1:
+        return ps
+    if method == "bonferroni":
+        return [min(1.0, p * m) for p in ps]
+    order = sorted(range(m), key=lambda i: ps[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (m - k) * ps[i]))
+        adjusted[i] = running
+    return adjusted
 
 
 # -- power and sample size ------------------------------------------------------------------
