@@ -209,7 +209,17 @@ def load_posts(paths: list[Path], *, ws: Workspace | None = None) -> list[Post]:
 def content_files(ws: Workspace) -> list[Path]:
     """The workspace's planned posts, sorted by name."""
     folder = ws.root / "content"
-    return sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    here = Path.cwd().resolve()
+    out = []
+    for p in sorted(folder.glob("*.md")):
+        if p.is_file():
+            try:  # shorter paths in messages when the workspace is the current folder
+                out.append(p.resolve().relative_to(here))
+            except ValueError:
+                out.append(p)
+    return out
 
 
 # -- internals -------------------------------------------------------------
