@@ -52,6 +52,9 @@ IMPORT_HINT = (
     "in_response_to_tweet_id), a Reddit-style dump, or a CSV with a --mapping file."
 )
 MAX_DEPTH_STEPS = 64
+#: A care agent's sign-off at the end of a brand reply ("... ^JM", "... /AY", "... -AD"),
+#: possibly followed by links; it splits one brand handle into agents.
+SIGNATURE = r"(?:^|\s)([\^/\-][A-Z][A-Za-z]{1,9})\s*(?:https?://\S+\s*)*$"
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
         opened_at=j.opened_at.min(),
         first_response_at=j.created_at.min(where=after),
         agent=j.author_id.argmin(j.created_at, where=after),
+        agent_sign=j.text.fill_null("").re_extract(SIGNATURE, 1).argmin(j.created_at, where=after),
         last_brand_at=j.created_at.max(where=after),
         last_opener_at=j.created_at.max(where=j.author_id == j.opener),
         messages=j.count(),
@@ -454,6 +458,8 @@ def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.Data
     for col in ("opened_at", "first_response_at", "last_brand_at", "last_opener_at"):
         df[col] = pd.to_datetime(df[col])
     df["answered"] = df["first_response_at"].notna()
+    sign = df.pop("agent_sign").fillna("").astype(str)
+    df["agent"] = df["agent"].where(sign == "", df["agent"].astype(str) + " " + sign)
     df["resolved"] = df["last_brand_at"].notna() & (
         df["last_opener_at"].isna() | (df["last_brand_at"] >= df["last_opener_at"])
     )
