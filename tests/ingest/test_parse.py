@@ -197,6 +197,9 @@ def test_timestamp_round_trip(stamps: list[dt.datetime], fmt: str) -> None:
         ("1739196180000", dt.datetime(2025, 2, 10, 14, 3)),
         ("8 de marzo de 2026", dt.datetime(2026, 3, 8)),
         ("Mon Feb 10 14:03:00 2025", dt.datetime(2025, 2, 10, 14, 3)),
+        ("Tue Oct 31 22:10:47 +0200 2017", dt.datetime(2017, 10, 31, 20, 10, 47)),
+        ("03/08/2026 2:05 PM", dt.datetime(2026, 3, 8, 14, 5)),
+        ("2019-01-31 18:02 +0000", dt.datetime(2019, 1, 31, 18, 2)),
     ],
 )
 def test_timestamp_shapes(text: str, expected: dt.datetime) -> None:

@@ -235,7 +235,11 @@ class Rows:
     def const(self, target: str, value: Any) -> None:
         import pyarrow as pa
 
-        self.values[target] = pa.array([value] * self.n)
+        duck = self.spec.columns.get(target, "VARCHAR")
+        typ = pa.type_for_alias(_ARROW_TYPES[duck])
+        self.values[target] = (
+            pa.nulls(self.n, typ) if value is None else pa.repeat(pa.scalar(value, typ), self.n)
+        )
 
     def set(self, target: str, values: Any) -> None:
         import pyarrow as pa

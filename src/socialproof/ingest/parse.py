@@ -106,24 +106,37 @@ def to_string_array(column: Any) -> pa.Array:
 def _trimmed(arr: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
-    return pc.utf8_trim(arr, characters=_SPACES + "\ufeff\r\n")
+    # Unicode whitespace (incl. no-break spaces); a stray BOM is rare enough for a check
+    return pc.utf8_trim_whitespace(arr)
 
 
 def missing_mask(column: Any) -> np.ndarray:
     """True where the cell is null or one of the missing-value markers."""
+    return _missing_of_trimmed(_trimmed(to_string_array(column)))
+
+
+def _missing_of_trimmed(arr: pa.Array) -> np.ndarray:
     import pyarrow.compute as pc
 
-    arr = _trimmed(to_string_array(column))
-    lowered = pc.utf8_lower(arr)
-    mask = pc.or_kleene(pc.is_null(arr), pc.is_in(lowered, value_set=_missing_set()))
+    mask = pc.or_kleene(pc.is_null(arr), pc.is_in(arr, value_set=_missing_set()))
     out: np.ndarray = mask.fill_null(True).to_numpy(zero_copy_only=False).astype(bool)
     return out
 
 
+_MISSING_ARRAY: list[pa.Array] = []
+
+
 def _missing_set() -> pa.Array:
+    """The markers in every capitalisation seen ('undefined', 'NaN', 'N/A', 'None'...)."""
     import pyarrow as pa
 
-    return pa.array(sorted(MISSING), pa.string())
+    if not _MISSING_ARRAY:
+        forms = set()
+        for m in MISSING:
+            forms.update({m, m.upper(), m.title(), m.capitalize()})
+        forms.update({"NaN", "nAn", "#N/A", "N/a"})
+        _MISSING_ARRAY.append(pa.array(sorted(forms), pa.string()))
+    return _MISSING_ARRAY[0]
 
 
 def _np_mask(arr: pa.Array) -> np.ndarray:
@@ -217,10 +230,56 @@ def parse_numbers(
     cannot tell ('1.234' could be either) ``default_decimal`` decides: pass
     the convention the rest of the file uses.
     """
-    import pyarrow as pa
+    import numpy as np
     import pyarrow.compute as pc
 
     arr = to_string_array(column)
+    fast = _fast_numbers(arr, percent=percent, decimal=decimal or default_decimal)
+    if fast is not None:
+        return fast
+    if len(arr) > 4096:
+        # the slow path works on the distinct values only
+        encoded = pc.dictionary_encode(arr)
+        sub = _slow_numbers(encoded.dictionary, percent, decimal, default_decimal)
+        valid_idx = _np_mask(pc.is_valid(encoded.indices))
+        idx = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        values = pc.take(sub.values, encoded.indices)
+        invalid = sub.invalid[idx] & valid_idx if len(sub.invalid) else np.zeros(len(arr), bool)
+        return Parsed(values, np.asarray(invalid, dtype=bool))
+    return _slow_numbers(arr, percent, decimal, default_decimal)
+
+
+def _fast_numbers(arr: pa.Array, *, percent: bool, decimal: str) -> Parsed | None:
+    """Plain numbers ('1234', '-5.5', '1e3'): one cast, no regular expressions."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if decimal == "," and pc.any(pc.match_substring(arr, ".")).as_py():
+        return None
+    try:  # the common case: clean numbers and real nulls
+        values = pc.cast(arr, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        s = _trimmed(arr)
+        missing = _missing_of_trimmed(s)
+        nulled = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), s)
+        try:
+            values = pc.cast(nulled, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    if not pc.all(pc.is_finite(values)).as_py():
+        return None  # 'inf' / 'nan' spelled out: let the strict path judge them
+    if percent:
+        values = pc.multiply(values, 0.01)
+    return Parsed(values, np.zeros(len(arr), dtype=bool))
+
+
+def _slow_numbers(
+    arr: pa.Array, percent: bool, decimal: str | None, default_decimal: str
+) -> Parsed:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     missing = missing_mask(arr)
     core, paren, pct, multiplier = _number_core(arr)
     dec = decimal or _decide_decimal(core, default_decimal)
@@ -268,16 +327,16 @@ def parse_integers(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if decimal is None and default_decimal is None:
-        arr = to_string_array(column)
-        core, _, _, _ = _number_core(arr)
+    arr = to_string_array(column)
+    column = arr
+    if decimal is None and default_decimal is None and pc.any(pc.match_substring(arr, ".")).as_py():
+        core, _, _, _ = _number_core(pc.unique(arr))
         comma, dot = _votes(core)
         if comma == dot:
             dot_groups = pc.any(pc.match_substring_regex(core, _THOUSANDS_DOT)).as_py()
             comma_groups = pc.any(pc.match_substring_regex(core, _THOUSANDS_COMMA)).as_py()
             if dot_groups and not comma_groups:
                 decimal = ","
-        column = arr
     parsed = parse_numbers(
         column, percent=percent, decimal=decimal, default_decimal=default_decimal or "."
     )
@@ -410,6 +469,8 @@ def _formats(dayfirst: bool) -> list[str]:
     out = [d + t for d in numeric_dates for t in _TIMES]
     out += [d + t for d in _NAMED for t in _TIMES]
     out.append("%a %b %d %H:%M:%S %Y")  # 'Mon Feb 10 14:03:00 2025' (old X 'time')
+    out.append("%a %b %d %H:%M:%S %z %Y")  # 'Tue Oct 31 22:10:47 +0000 2017' (Twitter API)
+    out += ["%Y/%m/%d %H:%M:%S %z", "%d/%m/%Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %Z"]
     return out
 
 
@@ -492,15 +553,26 @@ def _parse_stamps(
             take(serial, full)
     # fixed formats; the day/month order is one decision for the whole column
     if todo.any():
-        df, how = _numeric_order(pa.array(u[todo].tolist(), pa.string()), dayfirst)
+        uniq_arrow = pa.array(uniq, pa.string())
+        df, how = _numeric_order(uniq_arrow.filter(pa.array(todo)), dayfirst)
         for fmt in _formats(df):
             m = todo.copy()
             if not m.any():
                 break
-            p = pd.to_datetime(u[m], format=fmt, errors="coerce").astype("datetime64[us]")
+            # Arrow's strptime: C speed, and it must consume the whole string
+            got = pc.strptime(
+                uniq_arrow.filter(pa.array(m)), format=fmt, unit="us", error_is_null=True
+            )
+            if got.null_count == len(got):
+                continue
+            with_tz = got.type.tz is not None
+            if with_tz:
+                got = got.cast(pa.timestamp("us"))  # the instants, in UTC
             full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
-            full[m] = p
+            full[m] = got.to_numpy(zero_copy_only=False).astype("datetime64[us]")
             if full[m].notna().any():
+                if with_tz:
+                    aware |= m & full.notna().to_numpy()
                 take(m, full)
                 if fmt.startswith(("%d/", "%d-", "%d.")) and how == "separator":
                     notes.append("Dates like 08-03-2026 were read day first (08 = day).")
