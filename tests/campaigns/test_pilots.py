@@ -371,3 +371,40 @@ def test_plan_estimates_from_recent_workspace_data(ws: Any) -> None:
 def test_plan_bad_input(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(UsageError, match=match):
         pilots.plan(None, kwargs.pop("metric"), kwargs.pop("mde"), **kwargs)
+
+
+# -- quoting and the demo -----------------------------------------------------------------------
+
+
+def test_quoted_values_may_hold_commas() -> None:
+    terms = pilots.parse_filter('campaign="Sale, spring",ad=A', "ad_stats")
+    assert [(t.column, t.value) for t in terms] == [("campaign", "Sale, spring"), ("ad", "A")]
+    assert ",".join(str(t) for t in terms) == 'campaign="Sale, spring",ad=A'
+
+
+def test_demo_pilot_creates_meaningful_pilots_once(ws: Any) -> None:
+    made = pilots.demo_pilot(ws)
+    names = [p.name for p in made]
+    assert names[0] == "Reels vs carousels"
+    assert made[0].variants == (
+        "platform=instagram,format=reel",
+        "platform=instagram,format=carousel",
+    )
+    ads = made[1]
+    assert ads.table == "ad_stats" and ads.metric == "ctr_link"
+    # The two ads with the most impressions in the biggest ad set, the larger first.
+    rows = _rows("ad_stats.csv")
+    imps = {
+        ad: sum(int(r["impressions"]) for r in rows if r["ad"] == ad)
+        for ad in ("Spring A", "Spring B")
+    }
+    order = sorted(imps, key=lambda ad: -imps[ad])
+    assert ads.variants == tuple(f"campaign=Spring sale,ad_set=Broad,ad={ad}" for ad in order)
+    for p in made:
+        res = pilots.analyse(ws, p.name)
+        assert res.verdict
+    assert pilots.demo_pilot(ws) == []  # idempotent
+
+
+def test_demo_pilot_on_an_empty_workspace_makes_nothing(workspace: Any) -> None:
+    assert pilots.demo_pilot(workspace) == []

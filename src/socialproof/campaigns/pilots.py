@@ -110,9 +110,27 @@ class Term:
     value: str
 
     def __str__(self) -> str:
+        value = f'"{self.value}"' if "," in self.value else self.value
         if self.kind == "label":
-            return f"label:{self.value}"
-        return f"{self.column}{'=' if self.kind == 'eq' else '~'}{self.value}"
+            return f"label:{value}"
+        return f"{self.column}{'=' if self.kind == 'eq' else '~'}{value}"
+
+
+def _split_terms(text: str) -> list[str]:
+    """Split on commas outside double quotes: ``ad="Sale, A",format=reel``."""
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == "," and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -139,12 +157,12 @@ def parse_filter(text: str, table: str) -> tuple[Term, ...]:
     """``format=reel,label:summer,campaign~spring`` as terms; a usage error names what is wrong."""
     columns = [c for c in CANONICAL[table].columns if c != "import_id"]
     terms: list[Term] = []
-    for raw in (text or "").split(","):
+    for raw in _split_terms(text or ""):
         part = raw.strip()
         if not part:
             continue
         if part.lower().startswith("label:"):
-            value = part[6:].strip()
+            value = part[6:].strip().strip('"')
             if table != "posts":
                 raise UsageError(
                     f"The filter {part!r} uses custom labels, which only posts carry.",
@@ -169,7 +187,9 @@ def parse_filter(text: str, table: str) -> tuple[Term, ...]:
                 f"The {table} table has no column {m.group(1).strip()!r} (in {part!r}).",
                 hint=f"Filter on one of: {', '.join(columns)}.",
             )
-        value = m.group(3).strip().strip("'\"")
+        value = m.group(3).strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
         if column == "labels":
             terms.append(Term("label", "labels", value))
         else:
@@ -528,3 +548,104 @@ def plan(ws: Workspace | None, metric: str, mde: str | float, **options: Any) ->
     from socialproof.campaigns.pilot_plan import plan as run
 
     return run(ws, metric, mde, **options)
+
+
+# -- demo ----------------------------------------------------------------------------------------
+
+
+def demo_pilot(ws: Workspace) -> list[Pilot]:
+    """Create the demo's pilots from whatever the workspace holds; returns those created.
+
+    - "Reels vs carousels": engagement rate of reels against carousels on the
+      platform with the most of both, over the whole span of those posts.
+    - "Ad CTR: <ad 1> vs <ad 2>": link CTR of the two ads with the most impressions
+      in one ad set (a head-to-head in one audience).
+
+    Pilots that exist already, or that the data cannot support, are skipped.
+    """
+    existing = {p.name.lower() for p in list_pilots(ws)}
+    made: list[Pilot] = []
+    for candidate in _demo_candidates(ws):
+        if candidate.name.lower() in existing:
+            continue
+        made.append(create(ws, candidate))
+    return made
+
+
+def _demo_candidates(ws: Workspace) -> list[Pilot]:
+    from socialproof.metrics._ops import local_time
+    from socialproof.workspace import engine
+
+    out: list[Pilot] = []
+    with ws.ibis() as con:
+        tables = con.list_tables()
+        if "posts" in tables:
+            p = con.table("posts")
+            p = p.filter(p.format.isin(["reel", "carousel"]))
+            day = local_time(p.published_at, ws.settings.timezone).date()
+            df = engine.execute(
+                p.group_by("platform").aggregate(
+                    reels=(p.format == "reel").sum(),
+                    carousels=(p.format == "carousel").sum(),
+                    first=day.min(),
+                    last=day.max(),
+                )
+            )
+            df = df[(df["reels"] >= 2) & (df["carousels"] >= 2)]
+            if len(df):
+                row = df.assign(n=df["reels"] + df["carousels"]).sort_values("n").iloc[-1]
+                platform = f"platform={_quoted(str(row['platform']))}"
+                out.append(
+                    define(
+                        "Reels vs carousels",
+                        "engagement_rate",
+                        [f"{platform},format=reel", f"{platform},format=carousel"],
+                        _as_date(row["first"]),
+                        _as_date(row["last"]),
+                        note="Do reels engage better than carousels? (demo)",
+                    )
+                )
+        if "ad_stats" in tables:
+            a = con.table("ad_stats")
+            a = a.filter(a.ad != "")
+            per_ad = engine.execute(
+                a.group_by(["campaign", "ad_set", "ad"]).aggregate(
+                    impressions=a.impressions.sum(),
+                    first=a.date_start.min(),
+                    last=a.date_stop.max(),
+                )
+            )
+            per_ad = per_ad[per_ad["impressions"].fillna(0) > 0]
+            if len(per_ad):
+                sets = per_ad.groupby(["campaign", "ad_set"])["impressions"].agg(["count", "sum"])
+                sets = sets[sets["count"] >= 2]
+                if len(sets):
+                    campaign, ad_set = sets.sort_values("sum").index[-1]
+                    ads = per_ad[(per_ad["campaign"] == campaign) & (per_ad["ad_set"] == ad_set)]
+                    top = ads.sort_values("impressions", ascending=False).head(2)
+                    scope = f"campaign={_quoted(campaign)},ad_set={_quoted(ad_set)}"
+                    names = [str(n) for n in top["ad"]]
+                    out.append(
+                        define(
+                            f"Ad CTR: {names[0]} vs {names[1]}"[:120],
+                            "ctr_link",
+                            [f"{scope},ad={_quoted(n)}" for n in names],
+                            _as_date(top["first"].min()),
+                            _as_date(top["last"].max()),
+                            table="ad_stats",
+                            note="Which ad earns more link clicks per impression? (demo)",
+                        )
+                    )
+    return out
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if "," in value else value
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value)[:10], "demo")
