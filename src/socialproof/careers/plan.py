@@ -1,12 +1,13 @@
 """The learning plan: gaps ordered by market demand x importance, each with
 concrete next steps (a certification, a portfolio piece, a mock campaign).
 
-priority = shortfall x demand, where shortfall = importance (x 2 for a
-must-have) x (1 - your credit) from the gap analysis, and demand is the share
-of analysed postings that ask for the skill (for the target role when there are
-at least 5 such postings, else all postings). Without analysed postings demand
-falls back to the catalogue: the skill's importance / 5 averaged over the
-target roles.
+priority = shortfall x (demand + 0.05) x (1 + 0.25 per extra target sharing
+the gap), where shortfall = importance (x 2 for a must-have) x (1 - your
+credit) from the gap analysis, and demand is the share of analysed postings
+that ask for the item (for the target role when there are at least 5 such
+postings, else all postings). The 0.05 keeps a must-have that no sampled
+posting mentions in the plan. Without analysed postings demand falls back to
+the catalogue: the item's importance / 5.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ class LearningPlan:
     basis: str
     steps: list[PlanStep]
     formula: str = (
-        "priority = shortfall x demand; shortfall = importance (x2 if must-have) x (1 - credit); "
-        "demand = share of analysed postings asking for it (or catalogue importance / 5 without postings)"
+        "priority = shortfall x (demand + 0.05), x1.25 per extra target sharing the gap; "
+        "shortfall = importance (x2 if must-have) x (1 - credit); demand = share of analysed "
+        "postings asking for it (or catalogue importance / 5 without postings)"
     )
 
 

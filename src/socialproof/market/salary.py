@@ -224,7 +224,8 @@ def find_salary_in_text(body: str) -> str | None:
         if annual < 8_000:
             continue
         before = body[max(0, m.start() - 80) : m.start()]
-        after = body[m.end() : m.end() + 40]
+        before = re.split(r"[.!?]\s|\n", before)[-1]  # the same sentence only
+        after = re.split(r"[.!?]\s|\n", body[m.end() : m.end() + 40])[0]
         near = before[-45:] + " " + after[:30]
         if _NOT_PAY.search(near):
             continue

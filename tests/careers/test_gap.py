@@ -1,0 +1,163 @@
+"""The match score and the learning plan: weights as documented, computed by hand here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.careers.catalogue import load_catalogue
+from socialproof.careers.gap import (
+    Requirement,
+    band,
+    gap,
+    gap_for_posting,
+    gap_for_role,
+    posting_requirements,
+    role_requirements,
+)
+from socialproof.careers.plan import build_plan, plan_for_workspace
+from socialproof.careers.profile import Profile, check_profile
+from socialproof.errors import BadInput, UsageError
+from socialproof.market.extract import analyze_posting, read_posting_file
+
+DATA = Path(__file__).parents[1] / "data" / "careers"
+
+
+def _check(skills: list[dict[str, Any]], tools: list[str] | None = None) -> Any:
+    return check_profile(
+        Profile.model_validate({"skills": skills, "tools": tools or []}), esco=False
+    )
+
+
+REQS = [
+    Requirement("skill", "copywriting", "Copywriting", 5, True),  # w = 10
+    Requirement("skill", "paid-social", "Paid social", 3, False),  # w = 3
+    Requirement("skill", "seo", "SEO", 2, True),  # w = 4
+    Requirement("tool", "canva", "Canva", 2, False),  # w = 2
+]
+
+
+def test_score_follows_the_documented_formula() -> None:
+    check = _check(
+        [{"skill": "copywriting", "level": 5}, {"skill": "paid social", "level": 1}],
+        tools=["Canva"],
+    )
+    result = gap(check, REQS, target="t", target_kind="role")
+    expected = 100 * (10 * 1 + 3 * (1 / 3) + 4 * 0 + 2 * 1) / (10 + 3 + 4 + 2)
+    assert result.score == pytest.approx(round(expected, 1))
+    assert (result.must_met, result.must_total) == (1, 2)
+    assert (result.skills_met, result.skills_total) == (1, 3)
+    assert [i.requirement.id for i in result.missing] == [
+        "seo",
+        "paid-social",
+    ]  # biggest shortfall first
+    assert "must-haves" in result.formula and "Jobscan" in result.formula
+
+
+def test_must_haves_weigh_more_than_nice_to_haves() -> None:
+    only_must = gap(_check([{"skill": "seo", "level": 3}]), REQS, target="t", target_kind="role")
+    only_nice = gap(
+        _check([{"skill": "paid-social", "level": 3}]), REQS, target="t", target_kind="role"
+    )
+    assert only_must.score > only_nice.score  # SEO has the lower importance but is a must-have
+
+
+def test_full_and_empty_profiles() -> None:
+    everything = _check(
+        [{"skill": s, "level": 3} for s in ("copywriting", "paid-social", "seo")], ["canva"]
+    )
+    assert gap(everything, REQS, target="t", target_kind="role").score == 100
+    assert gap(_check([]), REQS, target="t", target_kind="role").score == 0
+    assert gap(_check([]), [], target="t", target_kind="role").notes
+
+
+@pytest.mark.parametrize(
+    ("score", "name"), [(95, "excellent"), (80, "strong"), (70, "good"), (50, "fair"), (10, "low")]
+)
+def test_bands(score: float, name: str) -> None:
+    assert band(score) == name
+
+
+def test_industry_variant_adds_compliance_skills() -> None:
+    role = load_catalogue().role("social-media-manager")
+    plain = {r.id for r in role_requirements(role)}
+    finance = {r.id: r for r in role_requirements(role, industry="finance")}
+    assert "regulatory-compliance" not in plain
+    assert finance["regulatory-compliance"].importance == 5
+
+
+def test_posting_requirements_skip_mere_mentions_and_keep_spans() -> None:
+    facts = analyze_posting(read_posting_file(DATA / "regulated_manager.md"))
+    reqs = {r.id: r for r in posting_requirements(facts)}
+    assert reqs["team-leadership"].must and not reqs["paid-social"].must
+    assert reqs["team-leadership"].span
+
+
+def test_plan_orders_by_shortfall_times_demand() -> None:
+    check = _check([])
+    demand = {
+        ("skill", "copywriting"): (0.1, 1),
+        ("skill", "seo"): (0.9, 9),
+        ("skill", "paid-social"): (0.5, 5),
+        ("tool", "canva"): (0.2, 2),
+    }
+    result = gap(
+        check, REQS, target="t", target_kind="role", demand=demand, demand_basis="10 postings"
+    )
+    plan = build_plan([result])
+    # priority = shortfall x (0.05 + demand):
+    # seo 4 x .95 = 3.8 > paid social 3 x .55 = 1.65 > copywriting 10 x .15 = 1.5 > canva 2 x .25
+    assert [s.id for s in plan.steps] == ["seo", "paid-social", "copywriting", "canva"]
+    seo = plan.steps[0]
+    assert seo.certification and seo.portfolio_piece and seo.mock_campaign
+    assert plan.basis == "10 postings"
+
+
+def test_plan_without_postings_uses_catalogue_importance() -> None:
+    result = gap(_check([]), REQS, target="t", target_kind="role")
+    plan = build_plan([result])
+    assert plan.steps[0].id == "copywriting"
+    assert plan.steps[0].demand_basis == "catalogue importance"
+
+
+def _workspace_with_profile(workspace: Any, **extra: Any) -> Any:
+    import yaml
+
+    data = {
+        "skills": [
+            {"skill": "copywriting", "level": 4, "evidence": ["https://example.com/a"]},
+            {"skill": "content-calendar", "level": 3},
+        ],
+        "tools": ["canva"],
+        "platforms": ["instagram"],
+        **extra,
+    }
+    (workspace.root / "profile.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return workspace
+
+
+def test_gap_for_role_and_posting(workspace: Any) -> None:
+    ws = _workspace_with_profile(workspace)
+    role = gap_for_role(ws, "social-media-coordinator")
+    assert 0 < role.score < 100 and role.demand_basis == ""
+    matched = {i.requirement.id: i for i in role.matched}
+    assert matched["copywriting"].evidence == ["https://example.com/a"]
+    posting = gap_for_posting(ws, DATA / "competitive.md")
+    assert posting.target.startswith("Social Media Coordinator at Brightside Foods")
+    assert any(i.requirement.id == "copywriting" for i in posting.matched)
+    with pytest.raises(BadInput, match="not supported yet"):
+        gap_for_posting(ws, DATA / "spanish.md")
+    with pytest.raises(BadInput, match="no text"):
+        gap_for_posting(ws, DATA / "empty.md")
+
+
+def test_plan_for_workspace_needs_a_target(workspace: Any) -> None:
+    ws = _workspace_with_profile(workspace)
+    with pytest.raises(UsageError, match="No target role"):
+        plan_for_workspace(ws)
+    plan = plan_for_workspace(ws, roles=["copywriter", "content-strategist"])
+    assert plan.steps and plan.steps[0].rank == 1
+    shared = [s for s in plan.steps if len(s.targets) == 2]
+    assert shared  # gaps both targets share are merged

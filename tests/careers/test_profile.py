@@ -1,0 +1,84 @@
+"""profile.yaml: validation, free-text skills kept with suggestions, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialproof.careers.profile import (
+    Profile,
+    check_profile,
+    init_profile,
+    load_profile,
+    profile_path,
+)
+from socialproof.errors import BadInput, FileMissing, UsageError
+
+
+def test_init_writes_a_valid_profile(tmp_path: Path) -> None:
+    path = init_profile(tmp_path)
+    profile = load_profile(path)
+    check = check_profile(profile, root=tmp_path, esco=False)
+    assert all(s.skill_id for s in check.skills)
+    assert check.profile.targets.roles == ["social-media-manager"]
+    with pytest.raises(UsageError, match="already exists"):
+        init_profile(tmp_path)
+    init_profile(tmp_path, force=True)
+
+
+def test_unknown_skill_is_kept_with_suggestions(tmp_path: Path) -> None:
+    profile = Profile.model_validate(
+        {
+            "skills": [
+                {"skill": "copywritting", "level": 3},
+                {"skill": "Underwater basket weaving", "level": 2},
+                "Short form video",
+            ]
+        }
+    )
+    check = check_profile(profile)
+    by_given = {s.given: s for s in check.skills}
+    assert by_given["copywritting"].skill_id is None
+    assert "copywriting" in by_given["copywritting"].suggestions
+    assert by_given["Underwater basket weaving"].skill_id is None  # kept, not dropped
+    assert by_given["Short form video"].skill_id == "short-form-video"
+    assert by_given["Short form video"].level == 3
+    assert any("copywritting" in p and "free text" in p for p in check.problems)
+    assert isinstance(by_given["copywritting"].esco_suggestions, list)
+
+
+def test_unknown_tools_roles_and_missing_evidence_are_warned(tmp_path: Path) -> None:
+    profile = Profile.model_validate(
+        {
+            "skills": [{"skill": "copywriting", "evidence": "case-studies/missing.md"}],
+            "tools": ["Canva", "Quill 3000"],
+            "targets": {"roles": ["socal media manager"]},
+        }
+    )
+    check = check_profile(profile, root=tmp_path, esco=False)
+    assert check.tools == {"Canva": "canva", "Quill 3000": None}
+    text = " ".join(check.problems)
+    assert "Quill 3000" in text and "missing.md" in text
+    assert "Did you mean social-media-manager" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("skills: [copywriting\n", "not valid YAML"),
+        ("- a\n- b\n", "must be a mapping"),
+        ("skills:\n  - {skill: copywriting, level: 9}\n", "skills.0.level"),
+        ("colour: blue\n", "colour"),
+    ],
+)
+def test_bad_profiles_give_one_line_errors(tmp_path: Path, content: str, match: str) -> None:
+    path = profile_path(tmp_path)
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadInput, match=match):
+        load_profile(path)
+
+
+def test_missing_profile(tmp_path: Path) -> None:
+    with pytest.raises(FileMissing, match="profile init"):
+        load_profile(profile_path(tmp_path))

@@ -1,0 +1,115 @@
+"""Market aggregates over analysed postings: shares with counts, salaries from >= 5 postings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from socialproof.errors import NoData
+from socialproof.market.aggregate import MIN_POSTINGS, MarketFilter, demand_map, market_data
+from socialproof.market.store import analyze_workspace, is_stale
+
+Insert = Callable[[str, list[dict[str, Any]]], None]
+
+
+def _posting(i: int, **kw: Any) -> dict[str, Any]:
+    row = {
+        "posting_id": f"p{i}",
+        "source": "test",
+        "title": "Paid Social Specialist",
+        "company": f"Brand {i}",
+        "location": "London, UK",
+        "salary_text": f"£{30 + i}k",
+        "employment_type": "Full-time",
+        "posted_at": f"2026-0{1 + i % 3}-10",
+        "url": "",
+        "body": "Requirements:\n- Paid social campaigns in Meta Ads Manager\n- Budget management\n"
+        "Nice to have:\n- TikTok experience",
+    }
+    row.update(kw)
+    return row
+
+
+def test_demand_shares_and_counts(workspace: Any, insert: Insert) -> None:
+    rows = [_posting(i) for i in range(4)]
+    rows.append(
+        _posting(
+            9,
+            title="Community Manager",
+            location="Remote",
+            body="Grow our Discord community and moderate comments.",
+            salary_text="DOE",
+        )
+    )
+    insert("job_postings", rows)
+    summary = analyze_workspace(workspace)
+    assert summary.analysed == 5
+    data = market_data(workspace)
+    skills = data.demand["skill"].set_index("item_id")
+    assert skills.loc["paid-social", "postings"] == 4
+    assert skills.loc["paid-social", "share"] == pytest.approx(4 / 5)
+    assert skills.loc["paid-social", "must_share"] == pytest.approx(4 / 5)
+    platforms = data.demand["platform"].set_index("item_id")
+    assert platforms.loc["tiktok", "must_share"] == 0  # only ever "nice to have"
+    # four GBP salaries: fewer than five, so no figure at all
+    assert data.salaries.empty and data.salary_withheld >= 1
+    roles = data.by_dimension["role_id"].set_index("value")
+    assert roles.loc["paid-social-specialist", "postings"] == 4
+
+
+def test_salary_figures_need_five_postings(workspace: Any, insert: Insert) -> None:
+    insert("job_postings", [_posting(i) for i in range(MIN_POSTINGS)])
+    data = market_data(workspace)
+    overall = data.salaries[data.salaries["group"] == "all"].iloc[0]
+    assert overall["currency"] == "GBP" and overall["postings"] == MIN_POSTINGS
+    assert overall["median"] == pytest.approx(32_000)
+    assert (data.salaries["postings"] >= MIN_POSTINGS).all()
+
+
+def test_filters_and_no_data(workspace: Any, insert: Insert) -> None:
+    with pytest.raises(NoData):
+        market_data(workspace)
+    insert("job_postings", [_posting(1), _posting(2, location="Berlin")])
+    assert market_data(workspace, MarketFilter(location="berlin")).postings == 1
+    with pytest.raises(NoData, match="No analysed postings match"):
+        market_data(workspace, MarketFilter(location="Tokyo"))
+
+
+def test_unanalysable_postings_are_counted_not_dropped(workspace: Any, insert: Insert) -> None:
+    insert(
+        "job_postings",
+        [
+            _posting(1),
+            _posting(2, title="", body=""),
+            _posting(
+                3,
+                title="Community Manager",
+                body="Buscamos un community manager con experiencia en "
+                "redes sociales para gestionar la comunidad de la marca y crear contenido para la web.",
+            ),
+        ],
+    )
+    data = market_data(workspace)
+    assert data.postings == 1
+    assert data.skipped == {"empty": 1, "unsupported_language": 1}
+    assert any("Not analysed" in n for n in data.notes)
+
+
+def test_new_postings_make_the_analysis_stale(workspace: Any, insert: Insert) -> None:
+    insert("job_postings", [_posting(1)])
+    assert is_stale(workspace)
+    analyze_workspace(workspace)
+    assert not is_stale(workspace)
+    insert("job_postings", [_posting(2)])
+    assert is_stale(workspace)
+    assert market_data(workspace).postings == 2  # re-analysed on demand
+
+
+def test_demand_map_falls_back_to_all_postings(workspace: Any, insert: Insert) -> None:
+    assert demand_map(workspace) == ({}, "")
+    insert("job_postings", [_posting(i) for i in range(3)])
+    dmap, basis = demand_map(workspace, role="community-manager")
+    assert basis == "3 analysed postings"  # fewer than 5 for the role: all postings
+    assert dmap[("skill", "paid-social")] == (1.0, 3)

@@ -1,0 +1,150 @@
+"""Posting facts: role, level, skills with spans and must/nice, salary, location, industry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialproof.errors import BadInput, FileMissing
+from socialproof.market.extract import analyze_posting, detect_language, read_posting_file
+
+DATA = Path(__file__).parents[1] / "data" / "careers"
+
+
+def _facts(name: str):  # type: ignore[no-untyped-def]
+    return analyze_posting(read_posting_file(DATA / name))
+
+
+def test_regulated_senior_manager_posting() -> None:
+    f = _facts("regulated_manager.md")
+    assert f.status == "ok"
+    assert f.role_id == "senior-social-media-manager" and f.role_basis == "title"
+    assert f.seniority == "senior"
+    assert (f.years_min, f.years_max) == (6.0, None)
+    assert f.degree == "bachelor" and f.degree_requirement == "required"
+    assert (f.salary_currency, f.salary_min_annual, f.salary_max_annual) == ("USD", 95_000, 115_000)
+    assert f.salary_text == "$95,000 - $115,000/year"
+    assert f.industry == "finance" and f.industry_group == "regulated" and f.regulated
+    assert any("FINRA" in duty for duty in f.compliance_duties)
+    assert f.employment_type == "full-time"
+    req = {(h.kind, h.id): h.requirement for h in f.skills}
+    assert req[("skill", "team-leadership")] == "must"
+    assert req[("skill", "paid-social")] == "nice"  # under "Nice to have"
+    assert req[("skill", "video-production")] == "nice"
+    assert req[("tool", "hootsuite")] == "must"
+    assert ("platform", "linkedin") in req and ("platform", "youtube") in req
+
+
+def test_every_item_carries_its_supporting_span() -> None:
+    post = read_posting_file(DATA / "regulated_manager.md")
+    f = analyze_posting(post)
+    text = f"{post['title']}\n{post['body']}"
+    assert f.skills
+    for hit in f.skills:
+        assert text[hit.start : hit.end] == hit.span
+        assert hit.span.lower() in hit.evidence.lower()
+    compliance = next(h for h in f.skills if h.id == "regulatory-compliance")
+    assert "ensure compliance with legal requirements" in compliance.esco  # ESCO label link
+
+
+def test_competitive_salary_is_unknown_and_no_degree_is_said() -> None:
+    f = _facts("competitive.md")
+    assert f.salary_status == "unknown" and f.salary_min_annual is None
+    assert f.degree_requirement == "not required"
+    assert f.role_id == "social-media-coordinator" and f.seniority == "entry"
+    assert (f.years_min, f.years_max) == (1.0, 2.0)
+    canva = next(h for h in f.skills if h.id == "canva")
+    assert canva.requirement == "nice"  # "Canva skills are a plus"
+
+
+def test_posting_with_no_text_is_reported_not_guessed() -> None:
+    f = _facts("empty.md")
+    assert f.status == "empty"
+    assert f.skills == [] and f.role_id is None
+    assert "no text" in f.note
+
+
+def test_posting_in_another_language_is_not_supported_yet() -> None:
+    f = _facts("spanish.md")
+    assert f.status == "unsupported_language" and f.language == "es"
+    assert "not supported yet" in f.note
+    assert f.skills == [] and f.role_id is None and f.seniority is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Wir suchen eine Person für unser Team, die Erfahrung mit sozialen Medien und der Community hat.",
+            "de",
+        ),
+        (
+            "Nous recherchons un community manager pour notre équipe avec une expérience des réseaux sociaux.",
+            "fr",
+        ),
+        (
+            "We are looking for a community manager with experience in social media for our team.",
+            "en",
+        ),
+        ("Community manager", "en"),
+    ],
+)
+def test_language_detection(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_remote_hybrid_onsite_and_title_only() -> None:
+    base = {"posting_id": "x", "title": "Social Media Specialist"}
+    assert (
+        analyze_posting({**base, "body": "This is a fully remote role."}).remote_policy == "remote"
+    )
+    assert (
+        analyze_posting({**base, "body": "Hybrid: two days a week in the office."}).remote_policy
+        == "hybrid"
+    )
+    assert (
+        analyze_posting({**base, "body": "This role is on-site in Leeds."}).remote_policy
+        == "onsite"
+    )
+    only_title = analyze_posting({**base, "body": ""})
+    assert only_title.status == "ok" and only_title.role_id == "social-media-specialist"
+    assert "title only" in only_title.note
+
+
+def test_role_from_skills_when_the_title_says_little() -> None:
+    body = (
+        "Requirements:\n- Run paid social campaigns in Meta Ads Manager\n- Audience targeting and "
+        "lookalike audiences\n- Campaign optimization and A/B testing\n- Budget management\n"
+        "- Strong analytical skills"
+    )
+    f = analyze_posting({"posting_id": "y", "title": "Growth Ninja", "body": body})
+    assert f.role_id == "paid-social-specialist"
+    assert f.role_basis.startswith("skills")
+
+
+def test_seniority_words_in_titles() -> None:
+    for title, level in [
+        ("Junior Copywriter", "entry"),
+        ("Head of Social", "lead"),
+        ("Social Media Intern", "intern"),
+        ("VP, Social Media", "executive"),
+        ("Sr. Community Manager", "senior"),
+    ]:
+        assert (
+            analyze_posting({"posting_id": "z", "title": title, "body": "Write posts."}).seniority
+            == level
+        )
+
+
+def test_read_posting_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileMissing):
+        read_posting_file(tmp_path / "nope.md")
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="front matter"):
+        read_posting_file(bad)
+    plain = tmp_path / "plain.md"
+    plain.write_text("# Community Manager\nGrow our Discord community.\n", encoding="utf-8")
+    post = read_posting_file(plain)
+    assert post["title"] == "Community Manager" and post["posting_id"] == "plain"

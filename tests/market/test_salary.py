@@ -1,0 +1,89 @@
+"""Salary text to an annual range in its own currency; unknown is never zero."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socialproof.market.salary import HOURS_PER_YEAR, find_salary_in_text, parse_salary
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "lo", "hi", "period"),
+    [
+        ("$55,000 - $65,000/year", "USD", 55_000, 65_000, "year"),
+        ("£30k–£35k", "GBP", 30_000, 35_000, "year"),
+        ("Up to $28/hr", "USD", None, 28 * HOURS_PER_YEAR, "hour"),
+        ("$25-30/hour", "USD", 25 * HOURS_PER_YEAR, 30 * HOURS_PER_YEAR, "hour"),
+        ("£30-35k", "GBP", 30_000, 35_000, "year"),
+        ("€45.000 brutto p.a.", "EUR", 45_000, 45_000, "year"),
+        ("$4,500 per month", "USD", 54_000, 54_000, "month"),
+        ("USD 70,000 to 90,000", "USD", 70_000, 90_000, "year"),
+        ("From $60k", "USD", 60_000, None, "year"),
+        ("$100k+ OTE", "USD", 100_000, None, "year"),
+        ("$18.50 an hour", "USD", 18.5 * HOURS_PER_YEAR, 18.5 * HOURS_PER_YEAR, "hour"),
+        ("$65K - $75K", "USD", 65_000, 75_000, "year"),
+        ("80 000 - 95 000 SEK per month", "SEK", 960_000, 1_140_000, "month"),
+        ("$300 per day", "USD", 78_000, 78_000, "day"),
+    ],
+)
+def test_stated_salaries_are_annualised_and_keep_the_text(
+    text: str, currency: str, lo: float | None, hi: float | None, period: str
+) -> None:
+    sal = parse_salary(text)
+    assert sal.status == "stated"
+    assert sal.text == text
+    assert sal.currency == currency
+    assert sal.min_annual == (None if lo is None else pytest.approx(lo))
+    assert sal.max_annual == (None if hi is None else pytest.approx(hi))
+    assert sal.period == period
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Competitive",
+        "DOE",
+        "competitive salary + benefits",
+        "Depending on experience",
+        "Negotiable",
+        "401(k) and competitive salary",
+        "TBD",
+    ],
+)
+def test_unstated_salary_is_unknown_not_zero(text: str) -> None:
+    sal = parse_salary(text)
+    assert sal.status == "unknown"
+    assert sal.min_annual is None and sal.max_annual is None
+    assert sal.text == text
+
+
+def test_no_salary_text() -> None:
+    assert parse_salary(None).status == "none"
+    assert parse_salary("   ").status == "none"
+
+
+def test_period_is_inferred_and_said_so() -> None:
+    sal = parse_salary("$60,000")
+    assert sal.period == "year" and sal.period_inferred
+    assert parse_salary("$60,000 a year").period_inferred is False
+
+
+def test_salary_found_in_body_ignores_perks_and_budgets() -> None:
+    body = (
+        "You will manage a $50,000 monthly ad budget. We offer a $1,000 learning stipend.\n"
+        "The salary range for this role is $62,000 - $70,000 per year."
+    )
+    assert find_salary_in_text(body) == "$62,000 - $70,000 per year"
+    assert find_salary_in_text("We raised $20M and manage a $50k ad budget.") is None
+
+
+@given(st.text(max_size=60))
+def test_any_text_parses_without_error(text: str) -> None:
+    sal = parse_salary(text)
+    assert sal.status in {"stated", "unknown", "none"}
+    if sal.min_annual is not None and sal.max_annual is not None:
+        assert sal.min_annual <= sal.max_annual
+    if sal.status != "stated":
+        assert sal.min_annual is None and sal.max_annual is None
