@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.campaigns._period import date_range, parse_day
-from socialproof.campaigns.report import ReportResult, _ad_rows, _currency
+from socialproof.campaigns.report import ReportResult, _ad_rows
 from socialproof.errors import BadInput, FileMissing, NoData, UsageError
 
 if TYPE_CHECKING:
@@ -53,9 +53,8 @@ def ad_ranking(
     start, end = date_range(since, until)
     notes: list[str] = []
     with engine.backend(ws) as con:
-        t = _ad_rows(ws, con, start, end, notes)
         dims = list(AD_KEY)
-        t = _currency(t, dims, rates, ws.settings.currency, notes)
+        t = _ad_rows(ws, con, start, end, notes, dims=dims, rates=rates)
         if metric is None:
             has_results = engine.execute(t.aggregate(r=t.results.sum())).iloc[0]["r"]
             metric = "cost_per_result" if has_results and has_results > 0 else "ctr_link"

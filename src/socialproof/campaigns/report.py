@@ -93,61 +93,80 @@ def _check_dims(dims: Sequence[str], valid: Sequence[str], table: str) -> None:
         )
 
 
+def _no_ads() -> NoData:
+    return NoData(
+        "The workspace has no ad rows yet.",
+        hint="Import an ads export first (e.g. Meta Ads Manager): socialproof import FILE.",
+    )
+
+
 def _ad_rows(
-    ws: Workspace, con: Any, since: date | None, until: date | None, notes: list[str]
+    ws: Workspace,
+    con: Any,
+    since: date | None,
+    until: date | None,
+    notes: list[str],
+    *,
+    dims: list[str] | None = None,
+    rates: Mapping[str, float] | None = None,
 ) -> ir.Table:
-    """Tidy ad rows inside the date range (range rows must fit inside it)."""
+    """Tidy ad rows inside the date range (range rows must fit inside it).
+
+    One scan gathers every check: overlapping rows (daily vs range, breakdowns,
+    levels), range rows cut by the period, currencies, negative or missing
+    spend. With ``dims`` given, currencies are handled too (see :func:`_currency`).
+    """
+    import ibis
+
     from socialproof.metrics import views
     from socialproof.workspace import engine
 
     if engine.is_empty(con, "ad_stats"):
-        raise NoData(
-            "The workspace has no ad rows yet.",
-            hint="Import an ads export first (e.g. Meta Ads Manager): socialproof import FILE.",
-        )
-    t = views.view(con, "ad_stats", timezone=ws.settings.timezone)
+        raise _no_ads()
+    raw = engine.table(con, "ad_stats")
+    cur = raw.currency.fill_null("")
+    checks = {**views.ad_overlap_checks(raw)}
     if since is None and until is None:
-        return t
-    inside = t.date_start.notnull()
-    overlap = t.date_start.notnull()
-    if since is not None:
-        inside &= t.date_start >= since
-        overlap &= t.date_stop >= since
-    if until is not None:
-        inside &= t.date_stop <= until
-        overlap &= t.date_start <= until
-    partial = int(engine.execute(t.aggregate(n=(overlap & ~inside).sum())).iloc[0]["n"] or 0)
-    if partial:
+        checks |= {
+            "partial": ibis.literal(0),
+            "cur_min": cur.min(),
+            "cur_max": cur.max(),
+            "negative": (raw.spend < 0).fill_null(False).sum(),
+            "no_spend": raw.spend.isnull().sum(),
+            "rows": raw.count(),
+        }
+    else:
+        inside = raw.date_start.notnull()
+        overlap = raw.date_start.notnull()
+        if since is not None:
+            inside &= raw.date_start >= since
+            overlap &= raw.date_stop >= since
+        if until is not None:
+            inside &= raw.date_stop <= until
+            overlap &= raw.date_start <= until
+        checks |= {
+            "partial": (overlap & ~inside).fill_null(False).sum(),
+            "cur_min": inside.ifelse(cur, None).min(),
+            "cur_max": inside.ifelse(cur, None).max(),
+            "negative": (inside & (raw.spend < 0)).fill_null(False).sum(),
+            "no_spend": (inside & raw.spend.isnull()).fill_null(False).sum(),
+            "rows": inside.fill_null(False).sum(),
+        }
+    facts = engine.execute(raw.aggregate(**checks)).iloc[0].to_dict()
+    t = views.tidy_ads(raw, **views.ad_overlaps(facts))
+    if int(facts["partial"] or 0):
         notes.append(
-            f"{partial} reporting-range row(s) only partly overlap {since or '…'} to "
-            f"{until or '…'} and are left out (their totals cannot be split by day)."
+            f"{int(facts['partial'])} reporting-range row(s) only partly overlap "
+            f"{since or '…'} to {until or '…'} and are left out (their totals cannot be split "
+            "by day)."
         )
-    return t.filter(inside)
-
-
-def _currency(
-    t: ir.Table,
-    dims: list[str],
-    rates: Mapping[str, float] | None,
-    reporting: str,
-    notes: list[str],
-) -> ir.Table:
-    """Convert with the user's rates, or report per currency when currencies are mixed."""
-    import ibis
-
-    from socialproof.workspace import engine
-
-    facts = engine.execute(
-        t.aggregate(
-            currencies=t.currency.fill_null("").collect(distinct=True),
-            negative=(t.spend < 0).sum(),
-            no_spend=t.spend.isnull().sum(),
-            rows=t.count(),
+    if since is not None or until is not None:
+        t = t.filter(
+            (t.date_start >= since if since is not None else ibis.literal(True))
+            & (t.date_stop <= until if until is not None else ibis.literal(True))
         )
-    ).iloc[0]
-    if int(facts["rows"]) == 0:
+    if dims is None or not int(facts["rows"] or 0):
         return t
-    currencies = sorted(str(c) for c in facts["currencies"])
     if int(facts["negative"] or 0):
         notes.append(
             f"{int(facts['negative'])} row(s) have negative spend (refunds or corrections?); "
@@ -158,20 +177,37 @@ def _currency(
             f"{int(facts['no_spend'])} row(s) have no spend; cost KPIs treat their spend as "
             "unknown (not zero), so costs per result may be understated."
         )
+    if facts["cur_min"] == facts["cur_max"]:
+        currencies = [str(facts["cur_min"])]
+    else:
+        found = engine.execute(t.select(c=t.currency.fill_null("")).distinct())["c"]
+        currencies = sorted(str(c) for c in found)
+    return _currency(t, dims, rates, ws.settings.currency, notes, currencies)
+
+
+def _currency(
+    t: ir.Table,
+    dims: list[str],
+    rates: Mapping[str, float] | None,
+    reporting: str,
+    notes: list[str],
+    currencies: list[str],
+) -> ir.Table:
+    """Convert with the user's rates, or report per currency when currencies are mixed."""
+    import ibis
+
     if rates:
         upper = {k.upper(): float(v) for k, v in rates.items()}
         upper.setdefault(reporting, 1.0)
         missing = [c for c in currencies if c.upper() not in upper]
         if missing:
             raise UsageError(
-                f"No exchange rate for {', '.join(missing or ['(blank)'])}.",
+                f"No exchange rate for {', '.join(m or '(blank)' for m in missing)}.",
                 hint=f"Add --rate {missing[0] or 'XXX'}=<value in {reporting}> for each currency.",
             )
         factor = ibis.cases(*[(t.currency.upper() == c, v) for c, v in upper.items()], else_=None)
         notes.append(
-            "Converted to "
-            + reporting
-            + " at "
+            f"Converted to {reporting} at "
             + ", ".join(f"1 {c} = {upper[c.upper()]:g} {reporting}" for c in currencies)
             + "."
         )
@@ -210,8 +246,10 @@ def campaign_report(
     chosen = registry.resolve(list(kpis) if kpis else list(CAMPAIGN_KPIS), table="ad_stats")
     notes: list[str] = []
     with engine.backend(ws) as con:
-        t = _ad_rows(ws, con, start, end, notes)
-        t = _currency(t, dims, rates, ws.settings.currency, notes)
+        t = _ad_rows(ws, con, start, end, notes, dims=dims, rates=rates)
+        check = "result_type" not in dims and any(k.name in _RESULT_KPIS for k in chosen)
+        rt = t.result_type.fill_null("")
+        extra = {"_rt_min": rt.min(), "_rt_max": rt.max()} if check else None
         expr = registry.compute(
             t,
             chosen,
@@ -220,16 +258,17 @@ def campaign_report(
             period=period,
             time_column=view.time_column,
             timezone=ws.settings.timezone,
+            extra=extra,
         )
-        if "result_type" not in dims and any(k.name in _RESULT_KPIS for k in chosen):
-            keys = [c for c in expr.columns if c not in {k.name for k in chosen}]
-            mixed = _mixed_result_types(t, keys, period, view.time_column)
-            if mixed:
-                notes.append(
-                    f"{mixed} group(s) add up results of different types (e.g. link clicks and "
-                    "purchases); add result_type to --by to separate them."
-                )
         frame = engine.execute(expr)
+    if check and not frame.empty:
+        mixed = int((frame["_rt_min"] != frame["_rt_max"]).sum())
+        frame = frame.drop(columns=["_rt_min", "_rt_max"])
+        if mixed:
+            notes.append(
+                f"{mixed} group(s) add up results of different types (e.g. link clicks and "
+                "purchases); add result_type to --by to separate them."
+            )
     if frame.empty:
         raise NoData(
             f"No ad rows between {start or 'the first day'} and {end or 'the last day'}.",
@@ -240,24 +279,6 @@ def campaign_report(
 
 
 _RESULT_KPIS = frozenset({"results", "cost_per_result"})
-
-
-def _mixed_result_types(
-    t: ir.Table, keys: list[str], period: str | None, time_column: str | None
-) -> int:
-    from socialproof.metrics import _ops
-    from socialproof.workspace import engine
-
-    group = [t[k] for k in keys if k in t.columns]
-    if period is not None and time_column is not None:
-        group.insert(0, _ops.bucket(t[time_column], period).name(period))
-    base = t.filter(t.results != 0)
-    per = (
-        base.group_by(group).aggregate(n=base.result_type.nunique())
-        if group
-        else base.aggregate(n=base.result_type.nunique())
-    )
-    return int(engine.execute(per.aggregate(m=(per.n > 1).sum())).iloc[0]["m"] or 0)
 
 
 def _tidy_dates(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:

@@ -29,7 +29,7 @@ Units: ``count``, ``currency`` (in the rows' currency), ``seconds``,
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -222,8 +222,11 @@ def compute(
     period: str | None = None,
     time_column: str | None = None,
     timezone: str = "UTC",
+    extra: Mapping[str, ir.Scalar] | None = None,
 ) -> ir.Table:
     """KPIs grouped by columns and, optionally, a period, as ONE Ibis expression.
+
+    ``extra`` adds more aggregates (e.g. checks a report wants from the same scan).
 
     ``t`` is the table (or view) named ``table``; ``by`` are its columns;
     ``period`` is ``day``, ``week`` (ISO, Monday) or ``month``, bucketed on
@@ -253,6 +256,7 @@ def compute(
         keys.append(_ops.bucket(col, period).name(period))
     keys.extend(t[c] for c in by)
     aggs = [k.expr(t) for k in chosen]
+    aggs.extend(value.name(name) for name, value in (extra or {}).items())
     if not keys:
         return t.aggregate(aggs)
     expr = t.group_by(keys).aggregate(aggs)

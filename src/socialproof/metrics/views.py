@@ -16,12 +16,12 @@ Other modules add views with :func:`register_view`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socialproof.workspace import engine
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     import ibis
     import ibis.expr.types as ir
@@ -104,22 +104,37 @@ def _ads(con: ibis.BaseBackend, timezone: str) -> ir.Table:
 
 def _ad_mixes(t: ir.Table) -> dict[str, bool]:
     """Which kinds of overlapping rows the table holds (one cheap scan)."""
+    return ad_overlaps(engine.execute(t.aggregate(**ad_overlap_checks(t))).iloc[0].to_dict())
+
+
+def ad_overlap_checks(t: ir.Table) -> dict[str, ir.Scalar]:
+    """Cheap aggregates (min/max, no distinct counts) that reveal overlapping ad rows."""
     import ibis
 
     level = ibis.cases((t.ad != "", 2), (t.ad_set != "", 1), else_=0)
-    row = engine.execute(
-        t.aggregate(
-            ranges=(t.date_start != t.date_stop).sum(),
-            days=(t.date_start == t.date_stop).sum(),
-            split=(t.breakdown.fill_null("") != "").sum(),
-            plain=(t.breakdown.fill_null("") == "").sum(),
-            levels=level.nunique(),
-        )
-    ).iloc[0]
+    daily = t.date_start == t.date_stop
+    plain = t.breakdown.fill_null("") == ""
     return {
-        "ranges": bool(row["ranges"]) and bool(row["days"]),
-        "breakdowns": bool(row["split"]) and bool(row["plain"]),
-        "levels": int(row["levels"] or 0) > 1,
+        "_any_daily": daily.max(),
+        "_all_daily": daily.min(),
+        "_any_plain": plain.max(),
+        "_all_plain": plain.min(),
+        "_level_min": level.min(),
+        "_level_max": level.max(),
+    }
+
+
+def ad_overlaps(row: Mapping[Any, Any]) -> dict[str, bool]:
+    """The flags :func:`tidy_ads` takes, from the values of :func:`ad_overlap_checks`."""
+
+    def flag(name: str) -> bool:
+        value = row.get(name)
+        return bool(value) if value is not None and value == value else False
+
+    return {
+        "ranges": flag("_any_daily") and not flag("_all_daily"),
+        "breakdowns": flag("_any_plain") and not flag("_all_plain"),
+        "levels": row.get("_level_min") != row.get("_level_max"),
     }
 
 
