@@ -244,3 +244,14 @@ def test_calendar_shows_clearance(cli, planned):
         == "needs review + compliance, 4 lint errors"
     )
     assert rows["(nothing planned)"]["cleared"] == ""
+
+
+def test_regulated_floor_adds_compliance_to_configured_tiers(workspace):
+    workspace.settings.approvals.tiers = [ApprovalTier(name="editor", roles=["editor"])]
+    assert [t.name for t in tiers_for(workspace, "general")] == ["editor"]
+    assert [t.name for t in tiers_for(workspace, "health")] == ["editor", "compliance"]
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="editor", roles=["editor"]),
+        ApprovalTier(name="counsel", roles=["legal"]),
+    ]
+    assert [t.name for t in tiers_for(workspace, "legal")] == ["editor", "counsel"]

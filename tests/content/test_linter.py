@@ -294,3 +294,25 @@ def test_plugin_packs_from_entry_points(monkeypatch, tmp_path):
         assert "plugin.no-foo" in _by_rule(results)
     finally:
         mod.plugin_packs.cache_clear()
+
+
+def test_character_counting_per_platform():
+    from socialproof.content.checks import count_characters
+
+    assert count_characters("héllo") == 5
+    assert count_characters("hi 👋🏽", "weighted") == 5  # 3 + an emoji with its modifier = 2
+    assert count_characters("日本", "weighted") == 4
+    assert count_characters("hi 👩‍💻", "graphemes") == 4
+    assert count_characters("e\u0301", "graphemes") == 1
+    # 140 CJK characters fill X's 280 limit; 141 exceed it
+    assert "platform.characters" not in _by_rule(lint_targets([], text="日" * 140, platform="x")[0])
+    assert "platform.characters" in _by_rule(lint_targets([], text="日" * 141, platform="x")[0])
+    assert "platform.characters" not in _by_rule(
+        lint_targets([], text="👍🏽" * 300, platform="bluesky")[0]
+    )
+
+
+def test_overflow_span_uses_platform_counting():
+    results, _ = lint_targets([], text="日" * 150, platform="x")
+    f = _by_rule(results)["platform.characters"][0]
+    assert f.column == 141 and "300 characters" in f.message

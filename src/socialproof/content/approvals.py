@@ -11,8 +11,8 @@ Anyone who can write the folder can rewrite the whole chain, so keep the head
 hash that ``approvals verify`` prints somewhere else too (a commit, a ticket).
 
 Rules: tiers come from ``[approvals] tiers`` in the settings; by default one
-``review`` tier, and regulated industries (finance, health, legal) add a
-``compliance`` tier. No one approves their own post (``author:`` in the front
+``review`` tier, and regulated industries (finance, health, legal) always have a
+tier with a ``compliance`` or ``legal`` role (added when the settings lack one). No one approves their own post (``author:`` in the front
 matter). An approval counts only while the post's content hash is unchanged.
 A rejection by anyone blocks until the same person approves a later version.
 A post becomes ``scheduled`` only when every tier approved and no lint error
@@ -130,11 +130,17 @@ def tiers_for(ws: Workspace, industry: str | None = None) -> list[ApprovalTier]:
     """The approval tiers for a post of this industry (settings, else the defaults)."""
     from socialproof.workspace.settings import REGULATED_INDUSTRIES, ApprovalTier
 
+    regulated = (industry or ws.settings.industry) in REGULATED_INDUSTRIES
+    compliance = ApprovalTier(name="compliance", roles=DEFAULT_COMPLIANCE_ROLES, mode="any")
     if ws.settings.approvals.tiers:
-        return list(ws.settings.approvals.tiers)
+        tiers = list(ws.settings.approvals.tiers)
+        has_compliance = any(set(t.roles) & set(DEFAULT_COMPLIANCE_ROLES) for t in tiers)
+        if regulated and not has_compliance:  # the floor for regulated industries
+            tiers.append(compliance)
+        return tiers
     tiers = [ApprovalTier(name="review", roles=DEFAULT_REVIEW_ROLES, mode="any")]
-    if (industry or ws.settings.industry) in REGULATED_INDUSTRIES:
-        tiers.append(ApprovalTier(name="compliance", roles=DEFAULT_COMPLIANCE_ROLES, mode="any"))
+    if regulated:
+        tiers.append(compliance)
     return tiers
 
 

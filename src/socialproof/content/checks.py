@@ -65,10 +65,13 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
         return
     if name in ("characters", "title_characters"):
         text = ctx.text.rstrip() if name == "characters" else (ctx.post.title or "")
-        count = len(text)
+        count = count_characters(text, str(fact.get("counting", "")))
         link_len = ctx.limit("link_characters")
         if name == "characters" and link_len is not None:
-            count += sum(int(link_len["value"]) - len(m.group(0)) for m in ctx.links)
+            count += sum(
+                int(link_len["value"]) - count_characters(m.group(0), str(fact.get("counting", "")))
+                for m in ctx.links
+            )
         if count > value:
             if name == "title_characters":
                 over = _num(count - value)
@@ -77,7 +80,7 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
                     values={**base, "count": count, "over": over},
                 )
             else:
-                start = max(0, min(len(text), len(text) - int(count - value)))
+                start = _overflow_at(text, value, str(fact.get("counting", "")))
                 yield Hit(start, len(text), {**base, "count": count, "over": _num(count - value)})
         return
     items = {"hashtags": ctx.hashtags, "mentions": ctx.mentions, "links": ctx.links}.get(name)
@@ -85,6 +88,44 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
         return
     first = items[int(value)]
     yield Hit(first.start(), items[-1].end(), {**base, "count": len(items)})
+
+
+# X's weighting: these code point ranges count 1, everything else 2; an emoji sequence 2.
+# https://developer.x.com/en/docs/counting-characters (twitter-text config v3)
+_X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+
+
+def count_characters(text: str, counting: str = "") -> int:
+    """Characters as the platform counts them: code points, X's weights, or graphemes."""
+    if counting not in ("weighted", "graphemes") or text.isascii():
+        return len(text)
+    import unicodedata
+
+    from socialproof.content.linter import EMOJI
+
+    n_emoji = 0
+
+    def _drop(_: re.Match[str]) -> str:
+        nonlocal n_emoji
+        n_emoji += 1
+        return ""
+
+    rest = EMOJI.sub(_drop, text)
+    if counting == "graphemes":
+        return n_emoji + sum(1 for ch in rest if not unicodedata.combining(ch))
+    return len(rest) + len(_X_HEAVY.findall(rest)) + 2 * n_emoji
+
+
+def _overflow_at(text: str, limit: float, counting: str) -> int:
+    """Offset of the first character past ``limit`` (binary search over prefixes)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if count_characters(text[: mid + 1], counting) > limit:
+            hi = mid
+        else:
+            lo = mid + 1
+    return min(lo, max(0, len(text) - 1))
 
 
 @register_check("hashtag_case")
