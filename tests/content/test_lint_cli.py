@@ -81,3 +81,13 @@ def test_missing_file_and_note_for_missing_timezone(cli, tmp_path):
     res = cli("lint", str(post), cwd=tmp_path)
     assert res.exit_code == 0
     assert "note:" in res.stdout and "no timezone; using UTC" in res.stdout
+
+
+def test_list_rules(cli, tmp_path):
+    res = cli("lint", "--list-rules", "-f", "json", cwd=tmp_path)
+    assert res.exit_code == 0
+    rows = json.loads(res.stdout)
+    ids = {r["rule"] for r in rows}
+    assert {"a11y.alt-text", "disclosure.early", "finance.promissory"} <= ids
+    promissory = next(r for r in rows if r["rule"] == "finance.promissory")
+    assert promissory["industries"] == "finance" and "FINRA" in promissory["source"]

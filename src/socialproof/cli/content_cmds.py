@@ -113,6 +113,12 @@ def lint(
     rules: Annotated[
         list[Path] | None, typer.Option("--rules", help="An extra rules pack (YAML); repeatable.")
     ] = None,
+    list_rules: Annotated[
+        bool,
+        typer.Option(
+            "--list-rules", help="List every rule (id, severity, scope, source) and exit."
+        ),
+    ] = False,
     output: OutputOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -124,6 +130,15 @@ def lint(
     from socialproof.content.linter import exit_code, format_text, lint_targets, to_json
 
     ws = _maybe_workspace(workspace)
+    if list_rules:
+        from socialproof.content.linter import rule_table
+
+        table = rule_table(ws, extra_rules=list(rules or []))
+        if fmt is LintFormat.json:
+            _write(json.dumps(table, ensure_ascii=False, indent=1) + "\n", output)
+        else:
+            emit(table, OutputFormat.table, output=output, title="Lint rules")
+        return
     results, rule_list = lint_targets(
         list(files or []),
         text=text,

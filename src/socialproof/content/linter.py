@@ -306,3 +306,26 @@ def lint_targets(
             )
     voice = ws.settings.voice if ws is not None else None
     return lint_posts(posts, rules, industry=industry, voice=voice), rules
+
+
+def rule_table(
+    ws: Workspace | None = None, extra_rules: Iterable[Path] = ()
+) -> list[dict[str, Any]]:
+    """Every rule in force (packaged, plugin, workspace and extra packs), for people."""
+    from socialproof.content.rules import load_rules
+
+    packs = list(extra_rules)
+    if ws is not None and (ws.root / "lint").is_dir():
+        packs = sorted((ws.root / "lint").glob("*.yaml")) + packs
+    return [
+        {
+            "rule": r.id,
+            "severity": r.severity,
+            "pack": r.pack,
+            "platforms": ", ".join(r.platforms) or "all",
+            "industries": ", ".join(r.industries) or "all",
+            "fixable": r.fixable,
+            "source": r.source,
+        }
+        for r in load_rules(packs)
+    ]
