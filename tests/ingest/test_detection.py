@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from socialproof.ingest.base import Source
 from socialproof.ingest.registry import MIN_CONFIDENCE, registry
 from socialproof.ingest.sources import open_source
 
@@ -62,3 +63,61 @@ def test_missing_columns_named(tmp_path: Path) -> None:
 
     with pytest.raises(UnknownFormat, match="Amount spent"):
         registry().choose(open_source(path))
+
+
+def _variant(name: str, mode: str) -> Source:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame
+
+    source = open_source(DATA / name)
+    frames = []
+    for f in source.frames:
+        if mode == "header only":
+            data = f.data.slice(0, 0)
+        else:
+            data = pa.table({c: pa.array([""] * 3, pa.string()) for c in f.data.column_names})
+        frames.append(
+            Frame(
+                header=f.header,
+                data=data,
+                line_numbers=[2, 3, 4][: data.num_rows],
+                title_lines=f.title_lines,
+                sheet=f.sheet,
+            )
+        )
+    return Source(
+        path=source.path, display_name=source.display_name, frames=frames, kind=source.kind
+    )
+
+
+@pytest.mark.parametrize("mode", ["header only", "blank rows"])
+@pytest.mark.parametrize(("name", "expected"), sorted(EXPECTED.items()))
+def test_no_rows_or_blank_rows_never_crash(name: str, expected: str, mode: str) -> None:
+    from socialproof.ingest.base import ReadContext
+
+    source = _variant(name, mode)
+    result = registry().get(expected).read(source, ReadContext())
+    assert sum(t.num_rows for t in result.tables.values()) == 0
+    if mode == "blank rows":
+        # every blank row is accounted for: rejected with a reason, never dropped silently
+        assert result.rejects and all(r.reason and r.line for r in result.rejects)
+
+
+def test_repeated_keys_rejected_not_lost() -> None:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame, ReadContext
+    from socialproof.ingest.meta_ads import MetaAdsFormat
+
+    cols = {
+        "Campaign name": ["A", "A", "B"],
+        "Day": ["2026-01-01"] * 3,
+        "Amount spent (USD)": ["1", "2", "3"],
+        "Unknown breakdown": ["x", "y", "z"],
+    }
+    frame = Frame(header=list(cols), data=pa.table(cols), line_numbers=[2, 3, 4])
+    result = MetaAdsFormat().read(Source(DATA, "t.csv", [frame]), ReadContext())
+    assert result.tables["ad_stats"].column("spend").to_pylist() == [2.0, 3.0]
+    assert [r.line for r in result.rejects] == [2]
+    assert "line 3" in result.rejects[0].reason

@@ -290,9 +290,46 @@ class Rows:
             if name in self.spec.key and duck == "VARCHAR":
                 vals = vals.fill_null("")
             cols[name] = vals
-        table = pa.table(cols).filter(pa.array(keep))
+        full = pa.table(cols)
+        self._reject_duplicates(full, keep)
+        keep = ~self.bad & ~self.skip
+        table = full.filter(pa.array(keep))
         rejects = [self._reject(int(i)) for i in np.flatnonzero(self.bad)]
         return table, rejects
+
+    def _reject_duplicates(self, table: pa.Table, keep: np.ndarray) -> None:
+        """Rows repeating an earlier row's natural key: the last one is kept, the others rejected.
+
+        The database would keep only one of them anyway; saying so beats losing rows
+        silently (a breakdown column socialproof does not know makes such repeats).
+        """
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.n < 2:
+            return
+        idx = pa.array(np.arange(self.n, dtype=np.int64))
+        keyed = table.select(list(self.spec.key)).append_column("_i", idx).filter(pa.array(keep))
+        last = keyed.group_by(list(self.spec.key), use_threads=False).aggregate(
+            [("_i", "max"), ("_i", "count")]
+        )
+        dup_groups = last.filter(pc.greater(last["_i_count"], 1))
+        if dup_groups.num_rows == 0:
+            return
+        winners = set(dup_groups["_i_max"].to_pylist())
+        joined = keyed.join(dup_groups, list(self.spec.key), join_type="inner")
+        lines = self.frame.line_numbers
+        mask = np.zeros(self.n, dtype=bool)
+        reasons = [""] * self.n
+        for i, w in zip(joined["_i"].to_pylist(), joined["_i_max"].to_pylist(), strict=True):
+            if i in winners:
+                continue
+            mask[i] = True
+            where = f"line {lines[w]}" if lines is not None and w < len(lines) else "a later row"
+            key = ", ".join(self.spec.key)
+            reasons[i] = f"repeats the key ({key}) of {where}, which is kept"
+        self.fail(mask, reasons)
 
     def _reject(self, i: int) -> Reject:
         lines = self.frame.line_numbers
