@@ -131,23 +131,26 @@ t = time.perf_counter()
 [s] = import_paths(ws, [Path(sys.argv[2])], format=sys.argv[3] or None)
 dt = time.perf_counter() - t
 assert s.status == "imported", (s.status, s.error)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"{dt} {s.rows_read} {s.inserted} {s.rejected} {peak}")
+use = resource.getrusage(resource.RUSAGE_SELF)
+peak = use.ru_maxrss / 1024
+print()
+print(f"{dt} {s.rows_read} {s.inserted} {s.rejected} {peak} {use.ru_utime + use.ru_stime}")
 """
 
 
-def run_once(path: Path, fmt: str) -> tuple[float, int, int, float]:
+def run_once(path: Path, fmt: str) -> tuple[float, int, int, float, float]:
     ws = WORK / "ws"
     if ws.exists():
         shutil.rmtree(ws)
-    out = subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "-c", _CHILD, str(ws), str(path), fmt],
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.split()
+    )
+    out = proc.stdout.strip().splitlines()[-1].split()
     shutil.rmtree(ws, ignore_errors=True)
-    return float(out[0]), int(out[1]), int(out[3]), float(out[4])
+    return float(out[0]), int(out[1]), int(out[3]), float(out[4]), float(out[5])
 
 
 def main() -> None:
@@ -170,7 +173,7 @@ def main() -> None:
         print(f"{name}: {path.name} ({size_mb:.0f} MB, made in {time.perf_counter() - t:.1f} s)")
         times, peaks = [], []
         for _ in range(args.runs):
-            dt, read, rejected, peak = run_once(path, "")
+            dt, read, rejected, peak, cpu = run_once(path, "")
             times.append(dt)
             peaks.append(peak)
             print(

@@ -603,19 +603,20 @@ def _try_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
         table = table.select(names)
     # Line numbers: each row starts one line after the previous row's end.
     n = table.num_rows
-    extra = np.zeros(n, dtype=np.int64)
-    for col in table.columns:
-        counts = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
-        extra += counts.astype(np.int64)
-    total_newlines = bytes(body).count(b"\n") if n < 0 else _count_newlines(raw, header_offset)
+    total_newlines = _count_newlines(raw, header_offset)
     trailing = len(raw) > 0 and raw.endswith(b"\n")
-    physical = total_newlines + (0 if trailing else 1)
-    if physical != 1 + n + int(extra.sum()):
-        return None  # blank lines or other oddities: the Python path numbers them right
-    starts = header_line + 1 + np.arange(n, dtype=np.int64)
-    if n:
-        starts[1:] += np.cumsum(extra)[:-1]
     del raw, body
+    physical = total_newlines + (0 if trailing else 1)
+    starts = header_line + 1 + np.arange(n, dtype=np.int64)
+    if physical != 1 + n:  # some values span lines: count them
+        extra = np.zeros(n, dtype=np.int64)
+        for col in table.columns:
+            counts = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+            extra += counts.astype(np.int64)
+        if physical != 1 + n + int(extra.sum()):
+            return None  # blank lines or other oddities: the Python path numbers them right
+        if n:
+            starts[1:] += np.cumsum(extra)[:-1]
     frame = Frame(
         header=names,
         data=table,
