@@ -11,6 +11,7 @@ the child's peak RSS. Target: >= 300,000 rows/s and < 2 GB on 2 cores.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -178,7 +179,8 @@ def main() -> None:
             peaks.append(peak)
             print(
                 f"  run: {dt:.2f} s, {read / dt:,.0f} rows/s, {rejected} rejected, "
-                f"peak RSS {peak:,.0f} MB"
+                f"peak RSS {peak:,.0f} MB, CPU {cpu:.1f} s (with start-up), "
+                f"load average {os.getloadavg()[0]:.1f}"
             )
         med = statistics.median(times)
         print(
