@@ -255,3 +255,26 @@ def test_regulated_floor_adds_compliance_to_configured_tiers(workspace):
         ApprovalTier(name="counsel", roles=["legal"]),
     ]
     assert [t.name for t in tiers_for(workspace, "legal")] == ["editor", "counsel"]
+
+
+def test_concurrent_appends_keep_the_chain(workspace):
+    import threading
+
+    path = _write(workspace, "a.md")
+    errors: list[BaseException] = []
+
+    def worker(who: str) -> None:
+        try:
+            for i in range(4):
+                approve(workspace, path, approver=f"{who}{i}", role="reviewer")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in ("A", "B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    count, _ = verify_log(workspace)
+    assert count == 8

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialproof.content.fix import apply_fixes, fixed_text
 from socialproof.content.linter import exit_code, format_text, lint_targets
@@ -316,3 +318,30 @@ def test_overflow_span_uses_platform_counting():
     results, _ = lint_targets([], text="日" * 150, platform="x")
     f = _by_rule(results)["platform.characters"][0]
     assert f.column == 141 and "300 characters" in f.message
+
+
+FRAGMENTS = [
+    "Fresh buns today.",
+    "#coffeelovers",
+    "#ad",
+    "#WinterMenu",
+    "#mondaymotivation",
+    "Come by at 7.",
+    "#smallbusiness",
+    "\n",
+    "#sponsored",
+    "Thanks for reading!",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25))
+def test_fixes_are_safe_and_complete(parts):
+    text = " ".join(parts)
+    results, _ = lint_targets([], text=text, platform="instagram")
+    body, _ = fixed_text(results[0])
+    # only case changes and moved disclosures: the same words, ignoring case and order
+    assert sorted(body.lower().split()) == sorted(text.lower().split())
+    again, _ = lint_targets([], text=body, platform="instagram")
+    assert not [f for f in again[0].findings if f.rule_id == "a11y.hashtag-camelcase"]
+    assert "disclosure.early" not in {f.rule_id for f in again[0].findings}
