@@ -93,6 +93,7 @@ def meta_ads(rng: np.random.Generator) -> str:
         "CPC (all)",
         "Link clicks",
         "CTR (link click-through rate)",
+        "CPC (cost per link click) (USD)",
         "Website landing page views",
         "Adds to cart",
         "Checkouts initiated",
@@ -162,6 +163,7 @@ def meta_ads(rng: np.random.Generator) -> str:
                             _money(spend / clicks) if clicks else "undefined",
                             link,
                             ctr_link,
+                            _money(spend / link) if link else "undefined",
                             lpv,
                             atc if objective == "Sales" else "",
                             chk if objective == "Sales" else "",
@@ -178,7 +180,7 @@ def meta_ads(rng: np.random.Generator) -> str:
     summary: list[object] = ["", "", "", "", ""]
     summary += [_money(totals[0]), int(totals[1]), int(totals[2]), "", "", "", "", ""]
     summary += (
-        [int(totals[3]), "", "", int(totals[4])] + [""] * 8 + [START.isoformat(), END.isoformat()]
+        [int(totals[3]), "", "", int(totals[4])] + [""] * 9 + [START.isoformat(), END.isoformat()]
     )
     rows.append(summary)
     return _csv(rows)
@@ -656,6 +658,9 @@ description row says SAMPLE DATA.
 
 
 def main(out: Path = OUT) -> None:
+    import time
+
+    started = time.time() - 1
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     span = f"{START:%Y%m%d}-{END:%Y%m%d}"
@@ -672,8 +677,9 @@ def main(out: Path = OUT) -> None:
     )
     (out / "Table data.csv").write_bytes(youtube_table(rng).encode("utf-8"))
     (out / "README.md").write_text(README, encoding="utf-8")
-    total = sum(p.stat().st_size for p in out.iterdir())
-    print(f"wrote {len(list(out.iterdir()))} files, {total / 1024:.0f} KiB, to {out}")
+    ours = [p for p in out.iterdir() if p.is_file() and p.stat().st_mtime >= started]
+    total = sum(p.stat().st_size for p in ours)
+    print(f"wrote {len(ours)} files, {total / 1024:.0f} KiB, to {out}")
 
 
 if __name__ == "__main__":

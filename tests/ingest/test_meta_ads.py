@@ -38,15 +38,18 @@ def test_reported_values_are_the_files_own() -> None:
     assert first["reported_cost_per_result"] == 3.0125
     assert first["reported_roas"] == 1.99
     assert first["reported_cpm"] == 12.05
-    assert first["reported_cpc"] == 0.8033
+    assert first["reported_cpc"] == 3.0125  # 'CPC (cost per link click) (USD)'
     assert first["reported_frequency"] == 1.25
-    assert first["reported_ctr"] == pytest.approx(0.015)  # '1.5' (percent) as a fraction
+    assert first["reported_ctr"] == pytest.approx(0.004)  # '0.4' (percent) as a fraction
     # and they agree with the delivery columns of the same row
     assert first["spend"] / first["results"] == pytest.approx(first["reported_cost_per_result"])
     assert first["purchase_value"] / first["spend"] == pytest.approx(
         first["reported_roas"], abs=0.01
     )
-    assert first["clicks"] / first["impressions"] == pytest.approx(first["reported_ctr"])
+    assert first["link_clicks"] / first["impressions"] == pytest.approx(first["reported_ctr"])
+    assert first["spend"] / first["link_clicks"] == pytest.approx(first["reported_cpc"])
+    assert first["spend"] / first["impressions"] * 1000 == pytest.approx(first["reported_cpm"])
+    assert first["impressions"] / first["reach"] == pytest.approx(first["reported_frequency"])
 
 
 def test_zero_spend_day_kept_with_missing_ratios() -> None:

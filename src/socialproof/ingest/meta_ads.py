@@ -51,18 +51,22 @@ NUMBERS: dict[str, tuple[str, ...]] = {
     "adds_to_cart": ("Adds to cart", "Website adds to cart"),
     "checkouts": ("Checkouts initiated", "Website checkouts initiated"),
     "messaging_conversations": ("Messaging conversations started",),
-    "reported_cost_per_result": ("Cost per result", "Coste por resultado"),
+    "reported_cost_per_result": ("Cost per result", "Cost per results", "Coste por resultado"),
     "reported_roas": (
         "Purchase ROAS (return on ad spend)",
         "Website purchase ROAS (return on ad spend)",
+        "Purchase ROAS (return on advertising spend)",
+        "Website purchase ROAS (return on advertising spend)",
         "Purchase ROAS",
     ),
     "reported_cpm": ("CPM (cost per 1,000 impressions)", "CPM"),
-    "reported_cpc": ("CPC (all)", "CPC (cost per link click)", "CPC"),
+    # link-click based, as the KPI registry's 'cpc' and 'ctr_link' (no fallback to
+    # 'CPC (all)' / 'CTR (all)': a different quantity must not pass for this one)
+    "reported_cpc": ("CPC (cost per link click)",),
     "reported_frequency": ("Frequency", "Frecuencia"),
 }
 PERCENTS: dict[str, tuple[str, ...]] = {
-    "reported_ctr": ("CTR (all)", "CTR (link click-through rate)", "CTR"),
+    "reported_ctr": ("CTR (link click-through rate)",),
 }
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "age": ("Age", "Edad"),
