@@ -333,3 +333,21 @@ def test_written_csv_reads_back(
     assert frame.header == header
     assert frame.data.to_pylist() == [dict(zip(header, r, strict=True)) for r in body]
     assert not frame.rejects
+
+
+def test_fast_path_sample_cut_inside_a_quoted_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "FAST_PATH_BYTES", 0)
+    monkeypatch.setattr(sources, "SNIFF_BYTES", 200)
+    body = "".join(f'{i},"line one\nline two {i}"\n' for i in range(100))
+    frame = open_source(write(tmp_path, "q.csv", "id,text\n" + body)).frames[0]
+    assert frame.data.num_rows == 100 and not frame.rejects
+    assert frame.line_numbers is not None and frame.line_numbers[:3] == [2, 4, 6]
+
+
+def test_large_jsonl_is_not_taken_for_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sources, "FAST_PATH_BYTES", 0)
+    text = "".join(f'{{"id": {i}, "text": "a, b"}}\n' for i in range(50))
+    src = open_source(write(tmp_path, "big.txt", text))
+    assert src.kind == "jsonl" and src.frames[0].data.num_rows == 50

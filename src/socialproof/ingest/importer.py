@@ -93,6 +93,15 @@ class ImportSummary:
         return row
 
 
+def _stored_path(name: str) -> str:
+    """Where the file came from, absolute (zip members keep 'archive.zip!member')."""
+    archive, sep, member = name.partition("!")
+    try:
+        return str(Path(archive).resolve()) + sep + member
+    except OSError:
+        return name
+
+
 def _short(path: Path | None) -> str:
     if path is None:
         return ""
@@ -426,7 +435,7 @@ def _write(
                 note = " ".join(summary.notes)[:4000]
                 row = {
                     "import_id": sha,
-                    "path": summary.path,
+                    "path": _stored_path(summary.path),
                     "format": summary.format,
                     "table_name": ",".join(sorted(tables)),
                     "rows_read": summary.rows_read,

@@ -550,8 +550,9 @@ def _try_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
         if exc.start < len(head) - bom - 4:
             return None
         sample = head[bom : bom + exc.start].decode("utf-8")
-    # Cut the sample at its last full line so the sniffers see whole rows.
-    sample = sample[: sample.rfind("\n") + 1] if "\n" in sample else sample
+    if sniff_text_kind(sample, path.suffix.lower()) != "csv":
+        return None
+    sample = _whole_rows(sample)
     try:
         frames = frames_from_csv_text(sample, name)
     except BadExport:
@@ -624,6 +625,18 @@ def _try_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
         title_lines=first.title_lines,
     )
     return Source(path=path, display_name=name, frames=[frame], text=None, kind="csv")
+
+
+def _whole_rows(sample: str) -> str:
+    """The sample cut after its last complete row (never inside a quoted value)."""
+    end = sample.rfind("\n")
+    for _ in range(200):
+        if end < 0:
+            return sample
+        if sample.count('"', 0, end) % 2 == 0:
+            return sample[: end + 1]
+        end = sample.rfind("\n", 0, end)
+    return sample[: end + 1] if end >= 0 else sample
 
 
 def _count_newlines(raw: bytes, offset: int) -> int:
