@@ -278,3 +278,17 @@ def test_concurrent_appends_keep_the_chain(workspace):
     assert not errors
     count, _ = verify_log(workspace)
     assert count == 8
+
+
+def test_one_person_counts_for_one_tier(workspace):
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["editor", "compliance"]),
+        ApprovalTier(name="compliance", roles=["compliance"]),
+    ]
+    path = _write(workspace, "a.md")
+    entry, state = approve(workspace, path, approver="Kim", role="compliance")
+    assert entry["tier"] == "review" and not state.approved
+    with pytest.raises(BadInput, match="needs another person"):
+        approve(workspace, path, approver="Kim", role="compliance")
+    entry, state = approve(workspace, path, approver="Lou", role="compliance")
+    assert entry["tier"] == "compliance" and state.approved

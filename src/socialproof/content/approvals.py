@@ -13,7 +13,8 @@ hash that ``approvals verify`` prints somewhere else too (a commit, a ticket).
 Rules: tiers come from ``[approvals] tiers`` in the settings; by default one
 ``review`` tier, and regulated industries (finance, health, legal) always have a
 tier with a ``compliance`` or ``legal`` role (added when the settings lack one). No one approves their own post (``author:`` in the front
-matter). An approval counts only while the post's content hash is unchanged.
+matter), and one person counts for one tier only. An approval counts only while
+the post's content hash is unchanged.
 A rejection by anyone blocks until the same person approves a later version.
 A post becomes ``scheduled`` only when every tier approved and no lint error
 is left (errors waived in front matter, with their reasons, do not block).
@@ -296,7 +297,7 @@ def approval_state(
     rel = _rel(ws, post)
     current = post.content_hash
     industry = post.industry or ws.settings.industry
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    latest: dict[str, dict[str, Any]] = {}
     stale = 0
     for e in entries:
         if e.get("post") != rel or e.get("decision") not in ("approve", "reject"):
@@ -304,14 +305,14 @@ def approval_state(
         if e.get("content_hash") != current:
             stale += 1
             continue
-        latest[(_norm(str(e["approver"])), str(e["role"]))] = e
+        latest[_norm(str(e["approver"]))] = e  # a person's latest word on this version
     tiers: list[TierState] = []
     for tier in tiers_for(ws, industry):
         state = TierState(tier.name, list(tier.roles), tier.mode)
         approvals = [
             e
-            for (_, role), e in latest.items()
-            if e["decision"] == "approve" and role in tier.roles
+            for e in latest.values()
+            if e["decision"] == "approve" and e.get("tier") == tier.name and e["role"] in tier.roles
         ]
         state.approved_by = sorted({f"{e['approver']} ({e['role']})" for e in approvals})
         roles_done = {str(e["role"]) for e in approvals}
@@ -382,7 +383,24 @@ def approve(
             f"{approver} wrote {post.source} and cannot approve it (no self-approval).",
             hint="Ask another reviewer.",
         )
-    tier = next(t.name for t in tiers if role in t.roles)
+    before = approval_state(ws, post)
+    mine = [
+        e
+        for e in read_log(ws)
+        if e.get("post") == before.post
+        and e.get("content_hash") == before.content_hash
+        and e.get("decision") == "approve"
+        and _norm(str(e.get("approver"))) == _norm(approver)
+    ]
+    done = {t.name for t in before.tiers if t.done}
+    candidates = [t.name for t in tiers if role in t.roles]
+    tier = next((name for name in candidates if name not in done), candidates[0])
+    if not reject and any(e.get("tier") != tier for e in mine):
+        raise BadInput(
+            f"{approver} already approved this version at tier '{mine[-1].get('tier')}'; "
+            f"tier '{tier}' needs another person.",
+            hint="Each tier is a separate pair of eyes.",
+        )
     record = {
         "post": _rel(ws, post),
         "content_hash": post.content_hash,
