@@ -201,7 +201,10 @@ def calendar(
         Path | None, typer.Option("--html", help="Also write an accessible HTML calendar here.")
     ] = None,
     ics: Annotated[
-        Path | None, typer.Option("--ics", help="Also write an iCalendar (.ics) file here.")
+        Path | None,
+        typer.Option(
+            "--ics", help="Also write every planned post to an iCalendar (.ics) file here."
+        ),
     ] = None,
     export: Annotated[
         ExportKind | None,
@@ -275,8 +278,9 @@ def calendar(
     if ics is not None:
         from socialproof.content.ical import to_ical
 
-        _write(to_ical(cal.posts, name=cal.title), ics)
-        info(f"Wrote {ics} ({len(cal.posts)} events).")
+        planned = [p for p in posts if p.publish_at is not None]
+        _write(to_ical(planned, name="Content calendar"), ics)
+        info(f"Wrote {ics} ({len(planned)} events: every planned post, not only this period).")
     cleared = {k: v.summary for k, v in states.items()}
     if html is not None:
         try:
