@@ -16,6 +16,7 @@ EXPECTED = {
     "meta_ads/daily_usd.csv": "meta-ads",
     "meta_ads/range_eur_excel.csv": "meta-ads",
     "meta_ads/daily_ngn.xlsx": "meta-ads",
+    "meta_ads/monthly_es.csv": "meta-ads",
     "meta_posts/instagram_posts.csv": "meta-posts",
     "meta_posts/facebook_posts.csv": "meta-posts",
     "meta_posts/Facebook Insights Data Export (Post Level).xlsx": "facebook-insights-legacy",

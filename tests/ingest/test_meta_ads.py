@@ -102,3 +102,17 @@ def test_imports_into_workspace(workspace: object) -> None:
     assert summaries[0].rejected == 1
     again = import_paths(workspace, [HERE / "daily_usd.csv"])  # type: ignore[arg-type]
     assert again[0].inserted == 0
+
+
+def test_spanish_monthly_breakdown() -> None:
+    result = read(HERE / "monthly_es.csv", "meta-ads")
+    ads = rows(result, "ad_stats")
+    assert not result.rejects
+    assert [(a["date_start"], a["date_stop"]) for a in ads] == [
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        (dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
+    ]
+    a = ads[0]
+    assert (a["campaign"], a["ad_set"], a["currency"]) == ("Verano", "Madrid 25-44", "EUR")
+    assert (a["spend"], a["impressions"], a["reach"]) == (1234.5, 98765, 54321)
+    assert a["reported_cost_per_result"] == 10.29

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from socialproof.ingest.base import Frame, Reject, Source, normalize_header
 from socialproof.ingest.parse import (
     decimal_votes,
+    missing_mask,
     parse_bools,
     parse_dates,
     parse_integers,
@@ -395,6 +396,11 @@ def to_long(
     if not parts:
         return pa.table({}), rejects, wide.notes, int(keep.sum())
     return concat(parts), rejects, wide.notes, int(keep.sum())
+
+
+def parse_missing(column: Any) -> np.ndarray:
+    """True where a cell is empty or a missing-value marker."""
+    return missing_mask(column)
 
 
 def snake(text: str) -> str:

@@ -50,7 +50,9 @@ POSTED_BY = ("Posted by", "Published by", "Publicado por")
 POST_TYPE = ("Content Type", "Content type", "Post type")
 PAID = ("Post type",)  # 'Organic' / 'Sponsored'
 ENGAGEMENT_RATE = ("Engagement rate", "Tasa de interacción")
-SUFFIX = re.compile(r"\((organic|sponsored|total|orgánico|patrocinado)\)\s*$", re.IGNORECASE)
+SUFFIX = re.compile(
+    r"\((organic|sponsored|total|desktop|mobile|orgánico|patrocinado)\)\s*$", re.IGNORECASE
+)
 FOLLOWERS: dict[str, A.Aliases] = {
     "follower_change": ("Total followers", "Total de seguidores"),
     "follower_change_organic": ("Organic followers", "Seguidores orgánicos"),

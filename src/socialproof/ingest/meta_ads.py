@@ -14,20 +14,41 @@ from typing import TYPE_CHECKING
 
 from socialproof.ingest import _aliases as A
 from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+from socialproof.ingest.parse import parse_dates
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from socialproof.ingest.base import Frame
 
-CAMPAIGN = ("Campaign name", "Campaign", "Campaign Name")
-AD_SET = ("Ad set name", "Ad Set Name", "Ad set")
-AD = ("Ad name", "Ad Name", "Ad")
+CAMPAIGN = (
+    "Campaign name",
+    "Campaign",
+    "Nombre de la campaña",
+    "Nom de la campagne",
+    "Nome da campanha",
+)
+AD_SET = (
+    "Ad set name",
+    "Ad set",
+    "Nombre del conjunto de anuncios",
+    "Nom de l’ensemble de publicités",
+    "Nome do conjunto de anúncios",
+)
+AD = ("Ad name", "Ad", "Nombre del anuncio", "Nom de la publicité", "Nome do anúncio")
 ACCOUNT = ("Account name", "Account Name", "Account ID", "Ad account name")
-SPEND = ("Amount spent", "Amount Spent", "Spend", "Importe gastado", "Montant dépensé")
-DAY = ("Day", "Date", "Día")
-START = ("Reporting starts", "Reporting Starts", "Inicio del informe")
-END = ("Reporting ends", "Reporting Ends", "Fin del informe")
+SPEND = (
+    "Amount spent",
+    "Spend",
+    "Importe gastado",
+    "Montant dépensé",
+    "Valor usado",
+    "Valor gasto",
+)
+DAY = ("Day", "Date", "Día", "Jour", "Dia")
+PERIOD = ("Month", "Week", "Mes", "Semana", "Mois", "Semaine")  # '2026-03-01 - 2026-03-31'
+START = ("Reporting starts", "Inicio del informe", "Début des rapports", "Início dos relatórios")
+END = ("Reporting ends", "Fin del informe", "Fin des rapports", "Término dos relatórios")
 IMPRESSIONS = ("Impressions", "Impresiones")
 CURRENCY = ("Currency",)
 
@@ -89,7 +110,7 @@ class MetaAdsFormat(Format):
     name = "meta-ads"
     label = "Meta Ads Manager export"
     tables = ("ad_stats",)
-    required = (SPEND, CAMPAIGN + AD_SET + AD, DAY + START)
+    required = (SPEND, CAMPAIGN + AD_SET + AD, DAY + START + PERIOD)
 
     def detect(self, source: Source) -> float:
         optional = (
@@ -152,14 +173,24 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         rows.const("account", ctx.account)
     # dates: per day, or per reporting range
     day = rows.date("date_start", DAY) if A.has(frame, DAY) else None
+    period = rows.raw(PERIOD) if day is None else None
     if day is not None:
         rows.set("date_stop", day)
+    elif period is not None:
+        # monthly / weekly breakdown: '2026-03-01 - 2026-03-31'
+        ranges = pc.extract_regex(period, r"^\s*(?P<a>.+?)\s+[-–]\s+(?P<b>.+?)\s*$")
+        header = A.find(frame, PERIOD) or "Month"
+        for target, field in (("date_start", "a"), ("date_stop", "b")):
+            parsed = parse_dates(pc.struct_field(ranges, field))
+            rows.values[target] = parsed.values
+        bad = ~rows.values["date_start"].is_valid().to_numpy(zero_copy_only=False)
+        rows.fail(bad & ~A.parse_missing(period), f"column '{header}': not a date range")
     else:
         rows.date("date_start", START)
         stop = rows.date("date_stop", END)
         if stop is None:
             rows.set("date_stop", rows.values["date_start"])
-    rows.require("date_start", "date (Day or Reporting starts)")
+    rows.require("date_start", "date (Day, Month or Reporting starts)")
     rows.require("date_stop", "date (Reporting ends)")
     # breakdown columns -> 'age=25-34;gender=female'
     parts: list[pa.Array] = []
