@@ -109,3 +109,12 @@ def test_linter_never_crashes_on_any_body(body):
     )
     for f in results[0].findings:
         assert f.line >= 1 and f.column >= 1
+
+
+def test_content_files_skip_readme_and_underscored(workspace):
+    from socialproof.content.posts import content_files
+
+    folder = workspace.root / "content"
+    for name in ("a.md", "README.md", "_notes.md", "b.txt"):
+        (folder / name).write_text("x")
+    assert [p.name for p in content_files(workspace)] == ["a.md"]

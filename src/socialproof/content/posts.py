@@ -207,14 +207,14 @@ def load_posts(paths: list[Path], *, ws: Workspace | None = None) -> list[Post]:
 
 
 def content_files(ws: Workspace) -> list[Path]:
-    """The workspace's planned posts, sorted by name."""
+    """The workspace's planned posts, sorted by name (README.md and _drafts.md are skipped)."""
     folder = ws.root / "content"
     if not folder.is_dir():
         return []
     here = Path.cwd().resolve()
     out = []
     for p in sorted(folder.glob("*.md")):
-        if p.is_file():
+        if p.is_file() and not p.name.startswith(("_", ".")) and p.stem.lower() != "readme":
             try:  # shorter paths in messages when the workspace is the current folder
                 out.append(p.resolve().relative_to(here))
             except ValueError:
