@@ -39,3 +39,19 @@ def test_followers_xlsx_skips_demographic_sheets() -> None:
     assert got[(dt.date(2026, 3, 2), "follower_change")] == 9
     assert got[(dt.date(2026, 3, 2), "follower_change_organic")] == 7
     assert any("Location" in n for n in result.notes)
+
+
+def test_creator_export_sheets() -> None:
+    result = read(HERE / "Content_2026-03-01_2026-03-31_SampleOwner.xlsx", "linkedin-creator")
+    assert not result.rejects
+    posts = {p["post_id"]: p for p in rows(result, "posts")}
+    # the two side-by-side top lists merge into one row per post
+    assert posts["7300000000000000001"]["engagements"] == 40
+    assert posts["7300000000000000001"]["impressions"] == 1800
+    assert posts["7300000000000000002"]["published_at"] == dt.datetime(2026, 3, 5)
+    got = {(d["date"], d["metric"]): d["value"] for d in rows(result, "account_daily")}
+    assert got[(dt.date(2026, 3, 2), "impressions")] == 800
+    assert got[(dt.date(2026, 3, 2), "engagements")] == 30
+    assert got[(dt.date(2026, 3, 2), "follower_change")] == 5
+    assert got[(dt.date(2026, 3, 31), "followers")] == 1234
+    assert any("DEMOGRAPHICS" in n for n in result.notes)

@@ -244,3 +244,169 @@ def _read_content(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject
     rows.number("reported_engagement_rate", ENGAGEMENT_RATE)
     table, rejects = rows.finish()
     return table, rejects, rows.notes
+
+
+# --------------------------------------------------------------------------- creator export
+
+_TOTAL_FOLLOWERS = re.compile(r"(?i)^total followers on\s+(.+?):?\s*$")
+
+
+def _is_top_posts(frame: Frame) -> bool:
+    return A.has(frame, ("Post URL",)) and A.has(frame, ("Post publish date",))
+
+
+def _is_followers_total(frame: Frame) -> bool:
+    return bool(frame.header) and bool(_TOTAL_FOLLOWERS.match(frame.header[0]))
+
+
+def _is_overall(frame: Frame) -> bool:
+    return bool(frame.header) and frame.header[0].strip().lower() == "overall performance"
+
+
+class LinkedInCreatorFormat(Format):
+    """A member's (creator's) own analytics export: DISCOVERY, ENGAGEMENT, TOP POSTS, FOLLOWERS."""
+
+    name = "linkedin-creator"
+    label = "LinkedIn creator (personal profile) analytics export"
+    tables = ("posts", "account_daily")
+    required = (("Post URL",), ("Post publish date",))
+    kinds = ("xlsx", "xls")
+
+    def detect(self, source: Source) -> float:
+        signs = sum(
+            any(test(f) for f in source.frames)
+            for test in (_is_top_posts, _is_followers_total, _is_overall)
+        )
+        return {0: 0.0, 1: 0.75}.get(signs, 0.95)
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+
+        from socialproof.ingest.base import Frame as F
+
+        account = ctx.account or ""
+        daily: list[pa.Table] = []
+        posts: list[pa.Table] = []
+        rejects: list[Reject] = []
+        notes: list[str] = []
+        skipped: list[str] = []
+        n = 0
+        for frame in source.frames:
+            if _is_top_posts(frame):
+                t, r = _top_posts(frame, ctx)
+                posts.append(t)
+            elif _is_followers_total(frame):
+                rows = frame.data.to_pylist()
+                if not rows:
+                    continue
+                header = [str(v or "") for v in rows[0].values()]
+                inner = F(
+                    header=header,
+                    data=frame.data.slice(1).rename_columns(header),
+                    line_numbers=(frame.line_numbers or [])[1:] or None,
+                    sheet=frame.sheet,
+                )
+                t, r, nt, _ = A.to_long(
+                    inner,
+                    ctx,
+                    platform="linkedin",
+                    date_aliases=DATE,
+                    metrics={"follower_change": ("New followers",)},
+                    account=account,
+                )
+                if t.num_columns:
+                    daily.append(t)
+                total = _followers_total(frame, account)
+                if total is not None:
+                    daily.append(total)
+                notes.extend(nt)
+            elif A.has(frame, DATE) and A.has(frame, ("Engagements",)):
+                t, r, nt, _ = A.to_long(
+                    frame,
+                    ctx,
+                    platform="linkedin",
+                    date_aliases=DATE,
+                    metrics={"impressions": ("Impressions",), "engagements": ("Engagements",)},
+                    account=account,
+                )
+                if t.num_columns:
+                    daily.append(t)
+                notes.extend(nt)
+            else:
+                skipped.append(frame.sheet or f"section {frame.section + 1}")
+                continue
+            n += frame.data.num_rows
+            rejects.extend(r)
+        if skipped:
+            notes.append(
+                f"Sheets without daily or per-post data were not stored: {', '.join(skipped)}."
+            )
+        tables: dict[str, pa.Table] = {}
+        if posts:
+            tables["posts"] = A.concat(posts)
+        if daily:
+            tables["account_daily"] = A.concat([d.select(daily[0].column_names) for d in daily])
+        return ReadResult(tables, n, rejects, list(dict.fromkeys(notes)))
+
+
+def _followers_total(frame: Frame, account: str) -> pa.Table | None:
+    import pyarrow as pa
+
+    from socialproof.ingest.parse import parse_dates, parse_numbers
+
+    m = _TOTAL_FOLLOWERS.match(frame.header[0])
+    if not m or len(frame.header) < 2:
+        return None
+    day = parse_dates([m.group(1)]).values
+    value = parse_numbers([frame.header[1]]).values
+    if day.null_count or value.null_count:
+        return None
+    return pa.table(
+        {
+            "platform": pa.array(["linkedin"], pa.string()),
+            "account": pa.array([account], pa.string()),
+            "date": day,
+            "metric": pa.array(["followers"], pa.string()),
+            "value": value,
+        }
+    )
+
+
+def _top_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject]]:
+    """Two side-by-side lists (by engagements, by impressions) merged into one row per post."""
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame as F
+
+    merged: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
+    line_numbers = frame.line_numbers or list(range(2, frame.data.num_rows + 2))
+    blocks = ("", " (2)")
+    for k, row in enumerate(frame.data.to_pylist()):
+        for suffix in blocks:
+            url = (row.get(f"Post URL{suffix}") or "").strip()
+            if not url:
+                continue
+            entry = merged.setdefault(url, {"Post URL": url})
+            entry.setdefault("Post publish date", row.get(f"Post publish date{suffix}") or "")
+            # the left list carries engagements, the right one impressions
+            column = "Engagements" if not suffix else "Impressions"
+            if row.get(column):
+                entry[column] = row[column]
+            lines.setdefault(url, line_numbers[k])
+    header = ["Post URL", "Post publish date", "Engagements", "Impressions"]
+    data = pa.table(
+        {h: pa.array([e.get(h, "") for e in merged.values()], pa.string()) for h in header}
+    )
+    inner = F(header=header, data=data, line_numbers=list(lines.values()), sheet=frame.sheet)
+    rows = A.Rows(inner, "posts", ctx)
+    rows.const("platform", "linkedin")
+    rows.const("account", ctx.account or "")
+    link = rows.text("permalink", ("Post URL",))
+    urls = link.to_pylist() if link is not None else []
+    rows.set("post_id", pa.array(_post_id(urls, [None] * len(urls)), pa.string()))
+    rows.timestamp("published_at", ("Post publish date",))
+    rows.require("published_at", "post publish date")
+    rows.number("engagements", ("Engagements",))
+    rows.number("impressions", ("Impressions",))
+    table, rejects = rows.finish()
+    return table, rejects

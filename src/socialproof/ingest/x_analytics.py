@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from socialproof.ingest.base import Frame
 
 POST_ID = ("Post id", "Tweet id", "Post ID", "Tweet ID")
-TIME = ("time", "Date", "Time", "Fecha")
+TIME = ("Date", "time", "Time", "Fecha")
 TEXT = ("Post text", "Tweet text", "Text")
 LINK = ("Post Link", "Tweet permalink", "Link", "Post link")
 NUMBERS: dict[str, A.Aliases] = {

@@ -309,11 +309,60 @@ META_ADS = [
 ]
 
 
+def _creator(path: Path) -> None:
+    """A member's own analytics export (Content_<from>_<to>_<Name>.xlsx)."""
+    import openpyxl
+
+    url = "https://www.linkedin.com/feed/update/urn:li:activity:73000000000000000"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DISCOVERY"
+    for row in (
+        ["Overall Performance", "3/1/2026 - 3/31/2026"],
+        ["Impressions", 15234],
+        ["Members reached", 8123],
+    ):
+        ws.append(row)
+    ws = wb.create_sheet("ENGAGEMENT")
+    for row in (
+        ["Date", "Impressions", "Engagements"],
+        ["3/1/2026", 500, 12],
+        ["3/2/2026", 800, 30],
+    ):
+        ws.append(row)
+    ws = wb.create_sheet("TOP POSTS")
+    ws.append(["Maximum of 50 posts available to include in this list"])
+    ws.append([])
+    ws.append(
+        [
+            "Post URL",
+            "Post publish date",
+            "Engagements",
+            None,
+            "Post URL",
+            "Post publish date",
+            "Impressions",
+        ]
+    )
+    ws.append([url + "01", "3/2/2026", 40, None, url + "02", "3/5/2026", 2500])
+    ws.append([url + "02", "3/5/2026", 35, None, url + "01", "3/2/2026", 1800])
+    ws = wb.create_sheet("FOLLOWERS")
+    ws.append(["Total followers on 3/31/2026:", 1234])
+    ws.append([])
+    for row in (["Date", "New followers"], ["3/1/2026", 3], ["3/2/2026", 5]):
+        ws.append(row)
+    ws = wb.create_sheet("DEMOGRAPHICS")
+    ws.append(["Top Demographics", "Value", "Percentage"])
+    ws.append(["Job titles", "Marketing Manager", 0.05])
+    wb.save(path)
+
+
 def main() -> None:
     out = HERE / "linkedin"
     out.mkdir(exist_ok=True)
     _xls(out / "acme_content.xls", {"Metrics": METRICS, "All posts": CONTENT})
     _xlsx(out / "acme_followers.xlsx", {"New followers": FOLLOWERS, "Location": LOCATION})
+    _creator(out / "Content_2026-03-01_2026-03-31_SampleOwner.xlsx")
     import datetime as dt
 
     import openpyxl
