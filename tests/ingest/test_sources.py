@@ -351,3 +351,22 @@ def test_large_jsonl_is_not_taken_for_csv(tmp_path: Path, monkeypatch: pytest.Mo
     text = "".join(f'{{"id": {i}, "text": "a, b"}}\n' for i in range(50))
     src = open_source(write(tmp_path, "big.txt", text))
     assert src.kind == "jsonl" and src.frames[0].data.num_rows == 50
+
+
+def test_old_binary_xls() -> None:
+    src = open_source(Path(__file__).parents[1] / "data" / "ingest" / "core" / "page_export.xls")
+    assert src.kind == "xls"
+    [frame] = src.frames  # the empty sheet gives no frame
+    assert frame.sheet == "Metrics"
+    assert frame.title_lines == ["Aggregated metrics for the selected date range"]
+    assert frame.data.to_pylist() == [
+        {"Date": "2026-01-01 00:00:00", "Impressions (organic)": "1200", "Clicks (organic)": "3.5"},
+        {"Date": "2026-01-02 00:00:00", "Impressions (organic)": "900", "Clicks (organic)": ""},
+    ]
+    assert frame.line_numbers == [3, 4]
+
+
+def test_damaged_xls(tmp_path: Path) -> None:
+    path = write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(BadExport, match="not a readable .xls workbook"):
+        open_source(path)

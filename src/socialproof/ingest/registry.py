@@ -71,7 +71,12 @@ class Registry:
             try:
                 self.register(_resolve(item))
             except ModuleNotFoundError as exc:
-                if origin == "builtin" or str(item).startswith("socialproof."):
+                module = str(item).partition(":")[0]
+                if (
+                    isinstance(item, str)
+                    and module.startswith("socialproof.")
+                    and exc.name == module
+                ):
                     continue  # a built-in format not in this build
                 self.load_errors.append(f"{item}: {exc}")
             except Exception as exc:
