@@ -408,3 +408,57 @@ def test_demo_pilot_creates_meaningful_pilots_once(ws: Any) -> None:
 
 def test_demo_pilot_on_an_empty_workspace_makes_nothing(workspace: Any) -> None:
     assert pilots.demo_pilot(workspace) == []
+
+
+def test_period_is_in_the_workspace_timezone(tmp_path: Path) -> None:
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    ws = Workspace.init(
+        tmp_path / "ny", settings=settings_from_dict({"timezone": "America/New_York"})
+    )
+    rows = []
+    for i in range(6):
+        for fmt in ("reel", "carousel"):
+            rows.append(
+                {
+                    "platform": "instagram",
+                    "post_id": f"{fmt}{i}",
+                    "account": "acme",
+                    "published_at": f"2026-03-0{i + 2} 15:00:00",
+                    "format": fmt,
+                    "reach": 1000 + 10 * i,
+                    "reactions": 40 + i + (fmt == "reel") * 5,
+                }
+            )
+    # 03:00 UTC on 1 March is still 28 February in New York: outside the pilot.
+    rows.append(
+        {
+            "platform": "instagram",
+            "post_id": "late",
+            "account": "acme",
+            "published_at": "2026-03-01 03:00:00",
+            "format": "reel",
+            "reach": 900,
+            "reactions": 10,
+        }
+    )
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    with ws.transaction() as con:
+        engine.upsert(con, CANONICAL["posts"], pa.Table.from_pylist(rows))
+    pilots.create(
+        ws,
+        pilots.define(
+            "TZ",
+            "engagement_rate_reach",
+            ["format=reel", "format=carousel"],
+            "2026-03-01",
+            "2026-03-31",
+        ),
+    )
+    res = pilots.analyse(ws, "TZ")
+    assert [v.rows for v in res.variants] == [6, 6]

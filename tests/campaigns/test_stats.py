@@ -239,3 +239,15 @@ def test_welch_constant_samples_do_not_crash() -> None:
     apart = stats.welch_test([0.1, 0.1, 0.1], [0.2, 0.2])
     assert apart.p_value == 0.0
     assert apart.diff == pytest.approx(0.1)
+
+
+def test_sample_size_for_large_effects_is_small_and_quiet() -> None:
+    # statsmodels' own solve_power (fsolve) warns and can fail here; ours brackets the root.
+    from statsmodels.stats.power import NormalIndPower
+
+    res = stats.sample_size_means(0.05, 1.0, 0.01)  # d = 5
+    assert 1 <= res.per_variant <= 2
+    n = NormalIndPower().power(5.0, res.per_variant, 0.05, ratio=1.0)
+    assert n >= 0.8
+    with pytest.raises(UsageError, match="must exceed"):
+        stats.sample_size_means(0.05, 0.1, 0.01, power=0.04, alpha=0.05)

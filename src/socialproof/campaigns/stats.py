@@ -448,6 +448,33 @@ def _check_power(alpha: float, power: float, variants: int) -> None:
         raise UsageError("A pilot needs at least two variants.", hint="Use --variants 2.")
 
 
+def _solve_n(effect_size: float, alpha: float, power: float) -> float:
+    """Units per group for a two-sided test: statsmodels' ``NormalIndPower.power`` solved
+    with a bracketing root finder.
+
+    ``NormalIndPower.solve_power`` uses ``fsolve``, which can step to negative sample
+    sizes for large effects (a NaN and a RuntimeWarning); the closed form
+    n = 2 ((z_{1-α/2} + z_{1-β}) / es)², which ignores the far tail, brackets the root.
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+    from statsmodels.stats.power import NormalIndPower
+
+    if power <= alpha:
+        raise UsageError(
+            f"Power {power:g} must exceed the significance level {alpha:g}.", hint="Use 0.8."
+        )
+    upper = 2 * ((float(norm.ppf(1 - alpha / 2)) + float(norm.ppf(power))) / effect_size) ** 2
+    calc = NormalIndPower()
+
+    def gap(n: float) -> float:
+        return float(calc.power(effect_size, n, alpha, ratio=1.0, alternative="two-sided")) - power
+
+    if gap(upper) <= 0:
+        return upper
+    return float(brentq(gap, 1e-9, upper, xtol=1e-9))
+
+
 def _per_comparison_alpha(alpha: float, variants: int) -> float:
     # Plan for the worst case of Holm's correction (Bonferroni over variants - 1 comparisons).
     return alpha / max(1, variants - 1)
@@ -468,7 +495,6 @@ def sample_size_proportions(
     variants: int = 2,
 ) -> SampleSize:
     """Trials (impressions) per variant to detect ``baseline`` → target (Cohen's h, normal)."""
-    from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
     _check_power(alpha, power, variants)
@@ -485,13 +511,7 @@ def sample_size_proportions(
             hint="Use a non-zero effect that keeps the rate between 0 and 1, e.g. --mde 10%.",
         )
     h = abs(float(proportion_effectsize(target, baseline)))
-    n = NormalIndPower().solve_power(
-        effect_size=h,
-        alpha=_per_comparison_alpha(alpha, variants),
-        power=power,
-        ratio=1.0,
-        alternative="two-sided",
-    )
+    n = _solve_n(h, _per_comparison_alpha(alpha, variants), power)
     return SampleSize(math.ceil(float(n)), h, baseline, target, alpha, power, variants)
 
 
@@ -506,7 +526,6 @@ def sample_size_means(
     variants: int = 2,
 ) -> SampleSize:
     """Units (posts) per variant to detect a shift of the mean (Cohen's d = delta / sd)."""
-    from statsmodels.stats.power import NormalIndPower
 
     _check_power(alpha, power, variants)
     if not sd > 0 or math.isinf(sd):
@@ -518,11 +537,5 @@ def sample_size_means(
     if target == baseline:
         raise UsageError("The minimum detectable effect must not be zero.", hint="e.g. --mde 10%.")
     d = abs(target - baseline) / sd
-    n = NormalIndPower().solve_power(
-        effect_size=d,
-        alpha=_per_comparison_alpha(alpha, variants),
-        power=power,
-        ratio=1.0,
-        alternative="two-sided",
-    )
+    n = _solve_n(d, _per_comparison_alpha(alpha, variants), power)
     return SampleSize(math.ceil(float(n)), d, baseline, target, alpha, power, variants)

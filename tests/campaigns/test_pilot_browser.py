@@ -1,0 +1,72 @@
+"""The pilot HTML report in a real Chromium with axe-core (WCAG 2.2 AA); needs `make test`'s deps."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+FIXTURES = ROOT / "tests" / "data" / "pilots"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    with (FIXTURES / name).open(encoding="utf-8") as fh:
+        return [
+            {k: (v if v != "" or k == "breakdown" else None) for k, v in r.items()}
+            for r in csv.DictReader(fh)
+        ]
+
+
+def test_pilot_html_has_no_axe_violations(workspace, insert, chromium_path, tmp_path):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    from socialproof.campaigns import pilot_report, pilots
+
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run 'make test', which installs axe-core from npm")
+    insert("ad_stats", _rows("ad_stats.csv"))
+    pilots.create(
+        workspace,
+        pilots.define(
+            "Three ads",
+            "ctr",
+            ["ad=Spring A", "ad=Spring B", "ad=Spring C"],
+            "2026-03-01",
+            "2026-03-31",
+        ),
+    )
+    page_path = pilot_report.write_html(
+        pilots.analyse(workspace, "Three ads"), tmp_path / "pilot.html"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(page_path.as_uri())
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                TAGS,
+            )
+        finally:
+            browser.close()
+    violations = [f"{v['id']}: {v['help']}" for v in result["violations"]]
+    assert not violations, violations
+    assert len(result["passes"]) >= 10
