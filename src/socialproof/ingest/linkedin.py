@@ -295,6 +295,9 @@ class LinkedInCreatorFormat(Format):
                 t, r = _top_posts(frame, ctx)
                 posts.append(t)
             elif _is_followers_total(frame):
+                total = _followers_total(frame, account)
+                if total is not None:
+                    daily.append(total)
                 rows = frame.data.to_pylist()
                 if not rows:
                     continue
@@ -315,9 +318,6 @@ class LinkedInCreatorFormat(Format):
                 )
                 if t.num_columns:
                     daily.append(t)
-                total = _followers_total(frame, account)
-                if total is not None:
-                    daily.append(total)
                 notes.extend(nt)
             elif A.has(frame, DATE) and A.has(frame, ("Engagements",)):
                 t, r, nt, _ = A.to_long(
