@@ -19,6 +19,7 @@ BUILTIN: list[str] = [
     "socialproof.ingest.tiktok:TikTokViewersFormat",
     "socialproof.ingest.tiktok:TikTokContentFormat",
     "socialproof.ingest.linkedin:LinkedInContentFormat",
+    "socialproof.ingest.linkedin:LinkedInCreatorFormat",
     "socialproof.ingest.x_analytics:XAnalyticsFormat",
     "socialproof.ingest.youtube:YouTubeFormat",
     # conversations, job postings, generic
