@@ -370,3 +370,10 @@ def test_damaged_xls(tmp_path: Path) -> None:
     path = write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(BadExport, match="not a readable .xls workbook"):
         open_source(path)
+
+
+def test_untitled_second_table_after_a_blank_line(tmp_path: Path) -> None:
+    text = "a,b,c\n1,2,3\n\nx,y\n7,8\n\na,b,c\n4,5,6\n"
+    frames = open_source(write(tmp_path, "two.csv", text)).frames
+    assert [f.header for f in frames] == [["a", "b", "c"], ["x", "y"], ["a", "b", "c"]]
+    assert [f.line_numbers for f in frames] == [[2], [5], [8]]

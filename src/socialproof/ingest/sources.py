@@ -21,13 +21,10 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from socialproof.errors import BadExport, FileMissing, UsageError
 from socialproof.ingest.base import Frame, Reject, Source
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -379,7 +376,7 @@ def frames_from_rows(
                 break
         if i >= n:
             break
-        header_line, header_raw = rows[i]
+        _, header_raw = rows[i]
         i += 1
         width = len(header_raw)
         header = _clean_header(header_raw)
@@ -405,7 +402,7 @@ def frames_from_rows(
                     and after is not None
                     and len(rows[after][1]) >= 2
                 )
-                if title_like or _differs(nfields, width, header_raw):
+                if title_like or _differs(nfields, width, header_raw, header):
                     i = nxt
                     break
                 i += 1
@@ -436,8 +433,6 @@ def frames_from_rows(
         frame_rejects(frame).extend(rejects)
         frames.append(frame)
         section += 1
-        if header_line < 0:
-            break
     if not frames:
         raise BadExport(
             f"{name} has no table (no header row found).", hint="Export the data again."
@@ -445,14 +440,11 @@ def frames_from_rows(
     return frames
 
 
-def _differs(fields: list[str], width: int, header: list[str]) -> bool:
-    """A row after a blank line that cannot continue the current table."""
-    trimmed = len(fields)
-    while trimmed > 0 and not fields[trimmed - 1].strip():
-        trimmed -= 1
-    if trimmed > width:
+def _differs(fields: list[str], width: int, header_raw: list[str], header: list[str]) -> bool:
+    """A row after a blank line that cannot continue the current table (or repeats its header)."""
+    if _fit(fields, width, header) is None:
         return True
-    return [f.strip() for f in fields] == [h.strip() for h in header] and False
+    return [f.strip() for f in fields[:width]] == [h.strip() for h in header_raw[:width]]
 
 
 def _next_nonblank(rows: list[tuple[int, list[str]]], j: int) -> int | None:
@@ -838,13 +830,3 @@ def _trim_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]
                 width = max(width, k + 1)
                 break
     return [(ln, (cells + [""] * width)[:width]) for ln, cells in rows]
-
-
-def frame_to_pylist(frame: Frame) -> list[dict[str, str]]:
-    return frame.data.to_pylist()  # type: ignore[no-any-return]
-
-
-def empty_table(columns: list[str]) -> pa.Table:
-    import pyarrow as pa
-
-    return pa.table({c: pa.array([], pa.string()) for c in columns})
