@@ -186,3 +186,10 @@ def test_cli_metrics_lists_kpis(cli) -> None:
     assert rows["ctr_link"]["formula"] == "sum(link_clicks) / sum(impressions)"
     assert rows["engagement_rate_reach"]["base"] == "reach"
     assert rows["cpm"]["better"] == "lower"
+
+
+def test_single_scan_and_careful_path_agree(workspace, insert, meta_rows) -> None:
+    insert("ad_stats", meta_rows)
+    fast = campaign_report(workspace, by="campaign,day")
+    careful = campaign_report(workspace, by="campaign,day", since="2026-01-01", until="2026-12-31")
+    assert fast.frame.equals(careful.frame)

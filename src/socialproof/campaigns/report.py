@@ -167,16 +167,7 @@ def _ad_rows(
         )
     if dims is None or not int(facts["rows"] or 0):
         return t
-    if int(facts["negative"] or 0):
-        notes.append(
-            f"{int(facts['negative'])} row(s) have negative spend (refunds or corrections?); "
-            "they are summed as exported."
-        )
-    if int(facts["no_spend"] or 0):
-        notes.append(
-            f"{int(facts['no_spend'])} row(s) have no spend; cost KPIs treat their spend as "
-            "unknown (not zero), so costs per result may be understated."
-        )
+    _spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
     if facts["cur_min"] == facts["cur_max"]:
         currencies = [str(facts["cur_min"])]
     else:
@@ -245,11 +236,12 @@ def campaign_report(
     start, end = date_range(since, until)
     chosen = registry.resolve(list(kpis) if kpis else list(CAMPAIGN_KPIS), table="ad_stats")
     notes: list[str] = []
-    with engine.backend(ws) as con:
-        t = _ad_rows(ws, con, start, end, notes, dims=dims, rates=rates)
-        check = "result_type" not in dims and any(k.name in _RESULT_KPIS for k in chosen)
-        rt = t.result_type.fill_null("")
-        extra = {"_rt_min": rt.min(), "_rt_max": rt.max()} if check else None
+    check = "result_type" not in dims and any(k.name in _RESULT_KPIS for k in chosen)
+
+    def run(t: ir.Table, extra: dict[str, ir.Scalar]) -> pd.DataFrame:
+        if check:
+            rt = t.result_type.fill_null("")
+            extra = {**extra, "_rt_min": rt.min(), "_rt_max": rt.max()}
         expr = registry.compute(
             t,
             chosen,
@@ -260,7 +252,14 @@ def campaign_report(
             timezone=ws.settings.timezone,
             extra=extra,
         )
-        frame = engine.execute(expr)
+        return engine.execute(expr)
+
+    with engine.backend(ws) as con:
+        frame = None
+        if start is None and end is None and not rates:
+            frame = _single_scan(con, run, dims, notes)
+        if frame is None:
+            frame = run(_ad_rows(ws, con, start, end, notes, dims=dims, rates=rates), {})
     if check and not frame.empty:
         mixed = int((frame["_rt_min"] != frame["_rt_max"]).sum())
         frame = frame.drop(columns=["_rt_min", "_rt_max"])
@@ -279,6 +278,57 @@ def campaign_report(
 
 
 _RESULT_KPIS = frozenset({"results", "cost_per_result"})
+
+
+def _single_scan(con: Any, run: Any, dims: list[str], notes: list[str]) -> pd.DataFrame | None:
+    """The common case in one scan: the checks ride along as per-group aggregates.
+
+    Returns None when the checks find overlapping rows or mixed currencies; the
+    caller then takes the careful path (:func:`_ad_rows`), which handles both.
+    """
+    from socialproof.metrics import views
+    from socialproof.workspace import engine
+
+    if engine.is_empty(con, "ad_stats"):
+        raise _no_ads()
+    raw = engine.table(con, "ad_stats")
+    cur = raw.currency.fill_null("")
+    checks = {
+        **views.ad_overlap_checks(raw),
+        "_cur_min": cur.min(),
+        "_cur_max": cur.max(),
+        "_negative": (raw.spend < 0).fill_null(False).sum(),
+        "_no_spend": raw.spend.isnull().sum(),
+    }
+    frame: pd.DataFrame = run(raw, checks)
+    if frame.empty:
+        return frame
+    facts = {
+        "_any_daily": frame["_any_daily"].max(),
+        "_all_daily": frame["_all_daily"].min(),
+        "_any_plain": frame["_any_plain"].max(),
+        "_all_plain": frame["_all_plain"].min(),
+        "_level_min": frame["_level_min"].min(),
+        "_level_max": frame["_level_max"].max(),
+    }
+    mixed_currency = frame["_cur_min"].min() != frame["_cur_max"].max()
+    if any(views.ad_overlaps(facts).values()) or (mixed_currency and "currency" not in dims):
+        return None
+    _spend_notes(int(frame["_negative"].sum()), int(frame["_no_spend"].sum()), notes)
+    return frame.drop(columns=[*checks])
+
+
+def _spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
+    if negative:
+        notes.append(
+            f"{negative} row(s) have negative spend (refunds or corrections?); "
+            "they are summed as exported."
+        )
+    if no_spend:
+        notes.append(
+            f"{no_spend} row(s) have no spend; cost KPIs treat their spend as "
+            "unknown (not zero), so costs per result may be understated."
+        )
 
 
 def _tidy_dates(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
