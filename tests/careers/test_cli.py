@@ -108,3 +108,10 @@ def test_market_report_without_postings(cli: Any, workspace: Any) -> None:
     assert r.exit_code == 1 and "jobs import" in r.stderr
     r = cli("jobs", "analyze", cwd=workspace.root)
     assert r.exit_code == 1 and "no job postings" in r.stderr
+
+
+def test_roles_platforms(cli: Any) -> None:
+    r = cli("roles", "platforms", "--format", "json")
+    assert r.exit_code == 0
+    rows = {row["platform"]: row for row in json.loads(r.stdout)}
+    assert "TikTok" in rows and rows["TikTok"]["ad formats"] and rows["Discord"]["formats"]

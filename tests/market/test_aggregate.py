@@ -113,3 +113,21 @@ def test_demand_map_falls_back_to_all_postings(workspace: Any, insert: Insert) -
     dmap, basis = demand_map(workspace, role="community-manager")
     assert basis == "3 analysed postings"  # fewer than 5 for the role: all postings
     assert dmap[("skill", "paid-social")] == (1.0, 3)
+
+
+def test_reimported_postings_are_reanalysed(workspace: Any, tmp_path: Any) -> None:
+    from socialproof.ingest.importer import import_paths
+
+    path = tmp_path / "p.csv"
+    path.write_text("posting_id,title,body\nq1,Copywriter,Write captions.\n", encoding="utf-8")
+    import_paths(workspace, [path], format="job-postings")
+    analyze_workspace(workspace)
+    assert not is_stale(workspace)
+    path.write_text(
+        "posting_id,title,body\nq1,Copywriter,Write captions and scripts for TikTok.\n",
+        encoding="utf-8",
+    )
+    import_paths(workspace, [path], format="job-postings")
+    assert is_stale(workspace)
+    data = market_data(workspace)
+    assert "tiktok" in set(data.demand["platform"]["item_id"])

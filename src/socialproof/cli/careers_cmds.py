@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
     )
     roles_app.callback(invoke_without_command=True)(roles)
     roles_app.command("show")(roles_show)
+    roles_app.command("platforms")(roles_platforms)
     app.add_typer(roles_app, name="roles")
     app.command("paths")(paths)
     profile_app = typer.Typer(
@@ -131,7 +132,7 @@ def roles_show(
             ],
             "tools": list(r.tools),
             "kpis": list(r.kpis),
-            "platforms": list(r.platforms),
+            "platforms": [cat.platform_facts(p) for p in r.platforms],
             "onet": [cat.onet[c] for c in r.onet],
             "esco": [cat.esco_occupations[e] for e in r.esco],
             "industry_variant": variant[1] if variant else None,
@@ -191,6 +192,30 @@ def roles_show(
         lines += ["", "Next steps: " + ", ".join(f"{p.target} ({p.kind})" for p in moves)]
     lines += ["", "Sources: " + " ".join(cat.attribution())]
     print_lines(lines)
+
+
+def roles_platforms(
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Platforms: formats, ad formats, key metrics and limits (shared with the post linter)."""
+    from socialproof.careers.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    rows = []
+    for pid in cat.platforms:
+        f = cat.platform_facts(pid)
+        rows.append(
+            {
+                "platform": f["name"],
+                "formats": ", ".join(map(str, f["formats"])),
+                "ad formats": ", ".join(map(str, f["ad_formats"])),
+                "key metrics": ", ".join(map(str, f["key_metrics"])),
+                "limits": ", ".join(f"{k} {v}" for k, v in f["limits"].items() if v is not None),
+                "source": f["source"],
+            }
+        )
+    emit(rows, fmt, output=output, title="Platforms")
 
 
 def paths(

@@ -151,9 +151,16 @@ _WORD_PATTERN = r"(?u)\b\w[\w+#]*\b"  # words, keeping C++ and C# whole
 
 
 class EscoLinker:
-    """Ranks skill labels (ESCO's by default) for free-text phrases."""
+    """Ranks skill labels (ESCO's by default) for free-text phrases.
 
-    def __init__(self, labels: Sequence[str] | None = None) -> None:
+    ``method="tfidf"``: cosine over character n-grams (3-5) plus words (1-2),
+    each half L2-normalised, so scores run 0..2. ``method="hybrid"`` adds the
+    cosine of the packaged static sentence embeddings (MiniLM distilled with
+    model2vec, ``data/models/minilm_static``) with equal weight, fixed a priori
+    (not tuned on any benchmark). The default is hybrid when the model loads.
+    """
+
+    def __init__(self, labels: Sequence[str] | None = None, *, method: str | None = None) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import FeatureUnion
 
@@ -184,6 +191,12 @@ class EscoLinker:
             ]
         )
         self._matrix = self._vec.fit_transform(self.labels)
+        self._emb: Any = None
+        if method in (None, "hybrid"):
+            self._emb = _embed(self.labels)
+            if self._emb is None and method == "hybrid":
+                raise MissingModel("the packaged sentence-embedding model")
+        self.method = "hybrid" if self._emb is not None else "tfidf"
 
     def rank(self, phrases: Sequence[str], k: int = 10) -> list[list[tuple[str, float]]]:
         """For each phrase, the ``k`` best labels with cosine scores, best first."""
@@ -193,6 +206,10 @@ class EscoLinker:
             return []
         q = self._vec.transform([p.lower() for p in phrases])
         scores = (q @ self._matrix.T).toarray()
+        if self._emb is not None:
+            qe = _embed(list(phrases))
+            if qe is not None:
+                scores = scores + 2.0 * (qe @ self._emb.T)  # both parts on a 0..2 scale
         out: list[list[tuple[str, float]]] = []
         for row in scores:
             top = (
@@ -203,6 +220,23 @@ class EscoLinker:
             top = top[np.argsort(-row[top])]
             out.append([(self.labels[i], float(row[i])) for i in top if row[i] > 0])
         return out
+
+
+class MissingModel(LookupError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} is not installed")
+
+
+def _embed(texts: list[str]) -> Any:
+    """Unit-length static embeddings, or None when the packaged model is unavailable."""
+    try:
+        from socialproof.community.themes import embed
+    except ImportError:
+        return None
+    try:
+        return embed(texts)
+    except Exception:  # a missing or broken model file: fall back to TF-IDF only
+        return None
 
 
 @cache

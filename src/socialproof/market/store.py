@@ -188,7 +188,19 @@ def is_stale(ws: Workspace) -> bool:
         joined = postings.semi_join(current, postings.posting_id == current.posting_id)
         n_matched = _count(joined)
         n_facts = _count(facts)
-    return n_matched != n_postings or n_facts != n_postings
+        if n_matched != n_postings or n_facts != n_postings:
+            return True
+        # a re-import may change postings whose ids were already analysed
+        if "imports" in con.list_tables():
+            imports = engine.table(con, "imports")
+            imports = imports.filter(imports.table_name.contains("job_postings"))
+            last_import: Any = engine.execute(imports.imported_at.max())
+            analysed: Any = engine.execute(facts.analyzed_at.min())
+            import pandas as pd
+
+            if pd.notna(last_import) and pd.notna(analysed):
+                return bool(pd.Timestamp(last_import) > pd.Timestamp(analysed))
+    return False
 
 
 def ensure_analyzed(ws: Workspace) -> bool:
