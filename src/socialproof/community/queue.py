@@ -31,7 +31,7 @@ def moderation_queue(
 
     scope = scope or Scope()
     with ws.ibis() as con:
-        m = messages_expr(con, ws, scope)
+        m = messages_expr(con, ws, scope, threads=False)
         lo, hi = _utc_bounds(ws, scope)
         if lo is not None:
             m = m.filter(m.created_at >= lo)
@@ -55,7 +55,7 @@ def moderation_queue(
             "spam",
             "reasons",
             "text",
-            "thread_key",
+            "thread_id",
         )
         order = [
             ibis.desc(j.toxic.fill_null(False)),
@@ -71,7 +71,7 @@ def moderation_queue(
     df["reasons"] = [_reasons(r) for r in df["reasons"]]
     df["text"] = [_preview(t) for t in df["text"]]
     df["group_id"] = df["group_id"].replace("", "(none)")
-    return df.rename(columns={"created_at": "created_local", "thread_key": "thread"})
+    return df.rename(columns={"created_at": "created_local", "thread_id": "thread"})
 
 
 def _reasons(raw: object) -> str:

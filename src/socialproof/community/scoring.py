@@ -155,7 +155,7 @@ def score_messages(
     if batch_size < 1:
         raise UsageError("The batch size must be at least 1.")
     with ws.ibis() as con:
-        m = messages_expr(con, ws, Scope())
+        m = messages_expr(con, ws, Scope(), threads=False)
         m = m.filter(~m.brand).select("platform", "message_id", "text")
         m = m.mutate(text_hash=m.text.fill_null("").hash())
         s = engine.table(con, "message_scores")
@@ -216,7 +216,7 @@ def sentiment_by_period(
 
     scope = scope or Scope()
     with ws.ibis() as con:
-        m = messages_expr(con, ws, scope)
+        m = messages_expr(con, ws, scope, threads=False)
         m = m.filter(~m.brand)
         lo, hi = _utc_bounds(ws, scope)
         if lo is not None:
@@ -283,7 +283,7 @@ def discover_themes(
         ) from None
     scope = scope or Scope()
     with ws.ibis() as con:
-        m = messages_expr(con, ws, scope)
+        m = messages_expr(con, ws, scope, threads=False)
         m = m.filter(~m.brand & m.text.notnull() & (m.text.strip().length() > 0))
         from socialproof.community.threads import _utc_bounds
 

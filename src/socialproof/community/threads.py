@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
     import pandas as pd
+    import pyarrow as pa
 
     from socialproof.workspace.core import Workspace
 
@@ -111,8 +112,11 @@ def scalar(expr: ir.Scalar) -> Any:
 # -- message level ----------------------------------------------------------------
 
 
-def messages_expr(con: ibis.BaseBackend, ws: Workspace, scope: Scope) -> ir.Table:
-    """Messages with ``thread_key``, ``brand`` and parent details (``parent_*``)."""
+def messages_expr(
+    con: ibis.BaseBackend, ws: Workspace, scope: Scope, *, threads: bool = True
+) -> ir.Table:
+    """Messages with ``brand`` and, unless ``threads=False``, ``thread_key`` and parent
+    details (``parent_*``, ``missing_parent``, ``clock_anomaly``)."""
     import ibis
 
     from socialproof.workspace import engine
@@ -135,6 +139,8 @@ def messages_expr(con: ibis.BaseBackend, ws: Workspace, scope: Scope) -> ir.Tabl
         channel=t.channel.fill_null(""),
         parent_id=ibis.cases((t.parent_id == "", ibis.null("string")), else_=t.parent_id),
     )
+    if not threads:
+        return t
     keys = _thread_keys(con, t)
     if keys is None:
         t = t.mutate(thread_key=t.thread_id)
@@ -166,18 +172,39 @@ def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
     when there are no reply links and every message has a thread id.
     """
     import ibis
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
 
     from socialproof.workspace import engine
 
     missing = (t.thread_id.isnull() | (t.thread_id == "")).sum()
     links = t.parent_id.notnull().sum()
-    counts = engine.execute(t.aggregate(missing=missing, links=links))
+    ident = t.platform.concat(
+        "\x1f", t.message_id, "\x1f", t.parent_id.fill_null(""), "\x1f", t.thread_id.fill_null("")
+    )
+    counts = engine.execute(
+        t.aggregate(missing=missing, links=links, n=t.count(), fp=ident.hash().sum())
+    )
     if int(counts["missing"].iloc[0] or 0) == 0 and int(counts["links"].iloc[0] or 0) == 0:
         return None
-    df = engine.execute(t.select("platform", "message_id", "parent_id", "thread_id"))
+    fingerprint = (int(counts["n"].iloc[0]), int(counts["fp"].iloc[0] or 0))
+    cached = _KEYS_CACHE.get(fingerprint)
+    if cached is None:
+        cached = _resolve_keys(
+            engine.execute(t.select("platform", "message_id", "parent_id", "thread_id"))
+        )
+        _KEYS_CACHE.clear()  # keep one: the latest messages table
+        _KEYS_CACHE[fingerprint] = cached
+    return ibis.memtable(cached)
+
+
+#: Resolved thread keys of the latest messages table seen, by content fingerprint.
+_KEYS_CACHE: dict[tuple[int, int], pa.Table] = {}
+
+
+def _resolve_keys(df: pd.DataFrame) -> pa.Table:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
     n = len(df)
     node = df["platform"].astype(str) + "\x1f" + df["message_id"].astype(str)
     parent = df["platform"].astype(str) + "\x1f" + df["parent_id"].astype(str)
@@ -198,14 +225,13 @@ def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
     mid = df["message_id"].to_numpy(dtype=object)
     root_has = has_tid.to_numpy()[ptr]
     key = np.where(root_has, tid[ptr], mid[ptr])
-    arrow = pa.table(
+    return pa.table(
         {
             "platform": pa.array(df["platform"].astype(str).tolist(), pa.string()),
             "message_id": pa.array(mid.tolist(), pa.string()),
             "thread_key": pa.array(key.tolist(), pa.string()),
         }
     )
-    return ibis.memtable(arrow)
 
 
 # -- thread level -----------------------------------------------------------------
