@@ -214,15 +214,13 @@ def test_three_variants_get_holm_and_bonferroni_intervals(ws: Any) -> None:
 
 
 def test_few_posts_get_a_bootstrap_and_a_not_enough_data_verdict(ws: Any) -> None:
-    # Three weeks of carousels, split by campaign: same format, same true rate, ~8 and ~4
-    # posts: below Cochran's minimum for Welch, and too few to tell a 5 % change.
+    # Carousels split by campaign: same format, same true rate, ~27 and ~13 posts: below
+    # Cochran's minimum for Welch, and too few to tell a 5 % change.
     _new(
         ws,
         "Short",
         "engagement_rate_impressions",
         ["format=carousel,campaign~always", "format=carousel,campaign~spring"],
-        date_from="2026-03-01",
-        date_to="2026-03-21",
         mde="5%",
     )
     res = pilots.analyse(ws, "Short", seed=1)
@@ -251,6 +249,20 @@ def test_filters_by_label_and_contains(ws: Any) -> None:
     assert [v.rows for v in res.variants] == [len(summer), len(always)]
     assert res.test == "Welch t-test"  # forced: 12 summer posts alone would get a bootstrap
     assert "The pilot asks for the Welch t-test" in res.why
+
+
+def test_very_few_posts_get_welch_with_a_warning(ws: Any) -> None:
+    _new(
+        ws,
+        "Tiny",
+        "engagement_rate_reach",
+        ["format=reel", "format=carousel"],
+        date_from="2026-03-01",
+        date_to="2026-03-05",
+    )
+    res = pilots.analyse(ws, "Tiny")
+    assert res.test == "Welch t-test"
+    assert "very few posts" in res.why and "first indication" in res.why
 
 
 def test_planned_split_mismatch_is_flagged(ws: Any) -> None:

@@ -222,6 +222,10 @@ def test_choose_mean_test_follows_cochrans_rule() -> None:
     test, why = stats.choose_mean_test(symmetric, small)
     assert test == "bootstrap"
     assert "B has 10 posts" in why
+    tiny = symmetric[:4]
+    test, why = stats.choose_mean_test(symmetric, tiny)
+    assert test == "Welch t-test"
+    assert "B has 4" in why and "very few" in why
     skewed = list(rng.lognormal(0, 1.5, 100))  # skewness far above 1: needs > 100 posts
     test, _ = stats.choose_mean_test(skewed, skewed)
     assert test == "bootstrap"
@@ -230,6 +234,14 @@ def test_choose_mean_test_follows_cochrans_rule() -> None:
 def test_welch_needs_two_values_per_variant() -> None:
     with pytest.raises(BadInput, match="Variant B has 1 usable"):
         stats.welch_test([1.0, 2.0], [1.0])
+
+
+def test_nearly_constant_rates_do_not_warn() -> None:
+    # scipy warns about "catastrophic cancellation" for values equal up to rounding.
+    a = [0.1] * 12
+    b = [0.1, 0.2, 0.3, 0.4, 0.5] * 3
+    assert stats.welch_test(a, b).significant
+    assert stats.choose_mean_test(a, b)[0] == "bootstrap"
 
 
 def test_welch_constant_samples_do_not_crash() -> None:

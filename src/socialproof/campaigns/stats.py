@@ -43,7 +43,14 @@ SRM_ALPHA = 0.001
 #: and at least this many observations.
 MIN_N_WELCH = 30
 
+#: Below this many values in a variant the bootstrap interval is too narrow (it cannot
+#: see values the sample lacks; Efron & Tibshirani 1993, ch. 13 on small samples), so
+#: Welch's t-test with its few degrees of freedom is the more cautious choice.
+MIN_N_BOOTSTRAP = 10
+
 BOOTSTRAP_RESAMPLES = 5_000
+
+_PRECISION = "Precision loss occurred in moment calculation"
 
 TestName = Literal["two-proportion z-test", "Welch t-test", "bootstrap"]
 
@@ -241,7 +248,11 @@ def welch_test(a: Sequence[float], b: Sequence[float], *, confidence: float = 0.
             1.0 if same else 0.0,
             confidence,
         )
-    res = stats.ttest_ind(xb, xa, equal_var=False)
+    import warnings
+
+    with warnings.catch_warnings():  # nearly constant rates: harmless rounding noise
+        warnings.filterwarnings("ignore", message=_PRECISION, category=RuntimeWarning)
+        res = stats.ttest_ind(xb, xa, equal_var=False)
     ci = res.confidence_interval(confidence_level=confidence)
     lift = lift_low = lift_high = None
     if mean_a > 0 and mean_b > 0:
@@ -354,19 +365,41 @@ def bootstrap_test(
 
 
 def choose_mean_test(*samples: Sequence[float]) -> tuple[TestName, str]:
-    """Welch when every sample is large enough for its skew (Cochran's rule), else bootstrap."""
+    """Welch when every sample is large enough for its skew (Cochran's rule), else bootstrap.
+
+    With fewer than :data:`MIN_N_BOOTSTRAP` values in some variant neither is reliable;
+    Welch's t-test is used then, because its wide small-sample intervals are the
+    cautious error.
+    """
+    import warnings
+
     from scipy import stats
 
     reasons: list[str] = []
+    tiny: list[str] = []
     for label, values in zip("ABCDEFGH", samples, strict=False):
         clean = [float(v) for v in values if v is not None and not math.isnan(float(v))]
         n = len(clean)
-        skew = float(stats.skew(clean)) if n > 2 and len(set(clean)) > 1 else 0.0
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_PRECISION, category=RuntimeWarning)
+            skew = float(stats.skew(clean)) if n > 2 and len(set(clean)) > 1 else 0.0
+        if math.isnan(skew):
+            skew = 0.0
         need = max(MIN_N_WELCH, math.ceil(25 * skew**2))
+        if n < MIN_N_BOOTSTRAP:
+            tiny.append(f"{label} has {n}")
         if n < need:
             reasons.append(
                 f"{label} has {n} posts, fewer than the {need} its skewness ({skew:.1f}) needs"
             )
+    if tiny:
+        return "Welch t-test", (
+            "Per-post rates compared with Welch's t-test although there are very few posts ("
+            + ", ".join(tiny)
+            + f"; under {MIN_N_BOOTSTRAP} a bootstrap interval is too narrow, while the "
+            "t-test's few degrees of freedom keep its interval honestly wide). Treat the "
+            "result as a first indication."
+        )
     if reasons:
         return "bootstrap", (
             "Per-post rates compared with a bootstrap (BCa, seeded) because the t-test's "
