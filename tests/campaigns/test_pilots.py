@@ -474,3 +474,39 @@ def test_period_is_in_the_workspace_timezone(tmp_path: Path) -> None:
     )
     res = pilots.analyse(ws, "TZ")
     assert [v.rows for v in res.variants] == [6, 6]
+
+
+def test_ad_rows_straddling_the_period_are_counted(ws: Any, insert: Callable[..., None]) -> None:
+    insert(
+        "ad_stats",
+        [
+            {
+                "platform": "meta",
+                "account": "acme ads",
+                "campaign": "Spring sale",
+                "ad_set": "Broad",
+                "ad": "Spring A",
+                "date_start": "2026-02-20",
+                "date_stop": "2026-03-10",
+                "breakdown": "",
+                "impressions": 90000,
+                "link_clicks": 900,
+                "reach": 60000,
+            }
+        ],
+    )
+    _new(
+        ws,
+        "Edges",
+        "ctr",
+        ["ad=Spring A", "ad=Spring B"],
+        date_from="2026-03-01",
+        date_to="2026-03-31",
+    )
+    res = pilots.analyse(ws, "Edges")
+    assert any(
+        n.startswith("1 ad rows of these variants cover days both inside and outside")
+        for n in res.notes
+    )
+    daily = sum(int(r["impressions"]) for r in _rows("ad_stats.csv") if r["ad"] == "Spring A")
+    assert res.variants[0].n == daily

@@ -148,6 +148,13 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         }
         kpi = _resolve_kpi(pilot, coverage)
         notes: list[str] = []
+        if pilot.table == "ad_stats":
+            partial = _straddling(base, parsed, pilot)
+            if partial:
+                notes.append(
+                    f"{partial:,} ad rows of these variants cover days both inside and outside "
+                    "the period and were left out; export daily rows to include them."
+                )
         if len(ALIASES.get(pilot.metric, ())) > 1:
             notes.append(
                 f"'{pilot.metric}' is measured as {metric_name(kpi)}: the base with "
@@ -323,6 +330,21 @@ def _check_variants(
                 hint=_seen_values(t, parse_filter(f, pilot.table)),
             )
     return counts
+
+
+def _straddling(base: ir.Table, parsed: list[tuple[Term, ...]], pilot: Pilot) -> int:
+    """Ad rows of the variants whose reporting range crosses the period's edges."""
+    import ibis
+
+    from socialproof.workspace import engine
+
+    crosses = (
+        (base.date_start <= pilot.date_to)
+        & (base.date_stop >= pilot.date_from)
+        & ((base.date_start < pilot.date_from) | (base.date_stop > pilot.date_to))
+    )
+    rows = base.filter(crosses & ibis.or_(*[_mask(base, terms) for terms in parsed]))
+    return int(engine.execute(rows.aggregate(n=rows.count())).iloc[0]["n"])
 
 
 def _seen_values(t: ir.Table, terms: tuple[Term, ...]) -> str:
