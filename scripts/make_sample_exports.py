@@ -130,9 +130,11 @@ def meta_ads(rng: np.random.Generator) -> str:
                         link = int(rng.binomial(clicks, 0.62))
                         lpv = int(rng.binomial(link, 0.78))
                         if objective == "Sales":
-                            atc = int(rng.binomial(lpv, 0.09))
-                            chk = int(rng.binomial(atc, 0.45))
-                            purch = int(rng.binomial(chk, 0.6))
+                            # retargeting converts best, broad audiences worst
+                            intent = (1.0, 2.2, 0.6)[a_i]
+                            atc = int(rng.binomial(lpv, min(0.12 * intent, 0.9)))
+                            chk = int(rng.binomial(atc, 0.5))
+                            purch = int(rng.binomial(chk, 0.65))
                             # heavy-tailed basket values
                             value = float(np.sum(rng.lognormal(3.9, 0.6, size=purch)))
                         else:
