@@ -170,6 +170,9 @@ def roles_show(
             "Certifications: "
             + "; ".join(f"{c.label} ({c.facts.get('issuer')})" for c in certs.values())
         ]
+    if not variant:
+        lines += ["", "Industry variants (--industry for details):"]
+        lines += [f"  {g}: {spec['summary']}" for g, spec in cat.industry_groups.items()]
     if variant:
         group, spec = variant
         lines += ["", f"In {spec['label']}:", f"  {spec['summary']}"]

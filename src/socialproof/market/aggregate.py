@@ -48,6 +48,7 @@ class MarketData:
     salaries: pd.DataFrame  # group, currency, postings, p25, median, p75 (annual midpoints)
     salary_withheld: int
     over_time: pd.DataFrame  # month, postings
+    skills_over_time: pd.DataFrame  # month, item_id, label, postings, share (top skills)
     notes: list[str] = field(default_factory=list)
 
 
@@ -194,6 +195,25 @@ def salaries(
     return df.rename(columns={"salary_currency": "currency"}), withheld
 
 
+def _skills_over_time(
+    con: ibis.BaseBackend, month: ir.Table, skills: pd.DataFrame, top: int = 5
+) -> pd.DataFrame:
+    """Monthly share of postings asking for each of the ``top`` skills overall."""
+    from socialproof.workspace import engine
+
+    ids = [str(x) for x in skills["item_id"].head(top)]
+    items = engine.table(con, "posting_items")
+    items = items.filter(
+        (items.kind == "skill") & items.requirement.isin(["must", "nice"]) & items.item_id.isin(ids)
+    )
+    sizes = month.group_by("month").aggregate(month_postings=month.posting_id.nunique())
+    j = items.join(month.select("posting_id", "month"), "posting_id")
+    counts = j.group_by(["month", "item_id", "label"]).aggregate(postings=j.posting_id.nunique())
+    counts = counts.join(sizes, "month")
+    counts = counts.mutate(share=counts.postings / counts.month_postings)
+    return engine.execute(counts.order_by(["month", "item_id"]))
+
+
 def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
     """Everything the market report shows, for the postings that pass the filter."""
     import pandas as pd
@@ -240,6 +260,7 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
         sal = pd.concat(sal_parts, ignore_index=True) if sal_parts else pd.DataFrame()
         month = facts.filter(facts.posted_at.notnull())
         month = month.mutate(month=month.posted_at.truncate("M").cast("string").substr(0, 7))
+        trend = _skills_over_time(con, month, dem["skill"])
         over = engine.execute(
             month.group_by("month").aggregate(postings=month.posting_id.nunique()).order_by("month")
         )
@@ -260,7 +281,7 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
         "in each posting's own currency; currencies are never mixed."
     )
     return MarketData(
-        flt, n, counts.get("ok", 0), skipped, dem, by_dim, top_by, sal, withheld, over, notes
+        flt, n, counts.get("ok", 0), skipped, dem, by_dim, top_by, sal, withheld, over, trend, notes
     )
 
 

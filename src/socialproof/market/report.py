@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from socialproof.market.aggregate import MIN_POSTINGS, as_records
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from socialproof.market.aggregate import MarketData
     from socialproof.render.html import Report
 
@@ -147,6 +149,24 @@ def market_report_html(data: MarketData, *, top: int = 15) -> Report:
                 y_label="postings",
             ),
         )
+        trend = data.skills_over_time
+        if not trend.empty:
+            series: dict[str, Sequence[float | None]] = {}
+            for label, part in trend.groupby("label"):
+                by_month = {
+                    str(m): float(v) * 100
+                    for m, v in zip(part["month"], part["share"], strict=True)
+                }
+                series[str(label)] = [by_month.get(m) for m in months]
+            rep.chart(
+                sec,
+                line_chart(
+                    months,
+                    series,
+                    title="Share of postings asking for the top skills, per month",
+                    y_label="% of postings",
+                ),
+            )
     else:
         rep.paragraph(sec, "Fewer than two months with dated postings: no trend to show.")
 
