@@ -200,6 +200,12 @@ def test_timestamp_round_trip(stamps: list[dt.datetime], fmt: str) -> None:
         ("Tue Oct 31 22:10:47 +0200 2017", dt.datetime(2017, 10, 31, 20, 10, 47)),
         ("03/08/2026 2:05 PM", dt.datetime(2026, 3, 8, 14, 5)),
         ("2019-01-31 18:02 +0000", dt.datetime(2019, 1, 31, 18, 2)),
+        ("8 mar. 2026", dt.datetime(2026, 3, 8)),
+        ("8 de março de 2026", dt.datetime(2026, 3, 8)),
+        ("8 mars 2026", dt.datetime(2026, 3, 8)),
+        ("8. März 2026", dt.datetime(2026, 3, 8)),
+        ("Sept 8, 2026", dt.datetime(2026, 9, 8)),
+        ("March 8th, 2026 3:05 p.m.", dt.datetime(2026, 3, 8, 15, 5)),
     ],
 )
 def test_timestamp_shapes(text: str, expected: dt.datetime) -> None:

@@ -391,6 +391,48 @@ _MONTHS_ES = {
     "ago": "Aug",
     "dic": "Dec",
 }
+# other languages platforms localise exports into (Portuguese, French, German)
+_MONTHS_OTHER = {
+    "janeiro": "January",
+    "fevereiro": "February",
+    "março": "March",
+    "maio": "May",
+    "junho": "June",
+    "julho": "July",
+    "setembro": "September",
+    "outubro": "October",
+    "novembro": "November",
+    "dezembro": "December",
+    "janvier": "January",
+    "février": "February",
+    "mars": "March",
+    "avril": "April",
+    "mai": "May",
+    "juin": "June",
+    "juillet": "July",
+    "août": "August",
+    "septembre": "September",
+    "octobre": "October",
+    "novembre": "November",
+    "décembre": "December",
+    "januar": "January",
+    "februar": "February",
+    "märz": "March",
+    "juni": "June",
+    "juli": "July",
+    "oktober": "October",
+    "dezember": "December",
+    "sept": "Sep",
+    "fev": "Feb",
+    "out": "Oct",
+    "dez": "Dec",
+    "févr": "Feb",
+    "avr": "Apr",
+    "juil": "Jul",
+    "déc": "Dec",
+    "mär": "Mar",
+    "okt": "Oct",
+}
 _WEEKDAYS_ES = (
     "lunes",
     "martes",
@@ -422,7 +464,7 @@ _NAMED = (
 
 
 def _normalise_date_text(arr: pa.Array) -> pa.Array:
-    """Spanish month names to English, 'de' and stray punctuation dropped, whitespace collapsed."""
+    """Month names in Spanish, Portuguese, French and German to English; 'de' and stray points dropped."""
     import pyarrow.compute as pc
 
     s = _trimmed(arr)
@@ -430,11 +472,19 @@ def _normalise_date_text(arr: pa.Array) -> pa.Array:
         return s
     s = pc.replace_substring_regex(s, r"\s+", " ")
     s = pc.replace_substring_regex(s, "(?i)^(?:" + "|".join(_WEEKDAYS_ES) + r"),?\s+", "")
-    s = pc.replace_substring_regex(s, r"(?i)\s+de(?:l)?\s+", " ")
-    for es, en in sorted(_MONTHS_ES.items(), key=lambda kv: -len(kv[0])):
-        s = pc.replace_substring_regex(s, rf"(?i)\b{es}\b\.?", en)
+    s = pc.replace_substring_regex(s, r"(?i)\s+d[eo]l?\s+", " ")  # '8 de marzo', '8 do março'
+    s = pc.replace_substring_regex(s, r"^(\d{1,2})\.\s", r"\1 ")  # German '8. März'
+    names = {**_MONTHS_ES, **_MONTHS_OTHER}
+    pattern = "(?i)\\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + ")\\b"
+    if pc.any(pc.match_substring_regex(s, pattern)).as_py():
+        for word, en in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            s = pc.replace_substring_regex(s, rf"(?i)\b{word}\b\.?", en)
+    # 'Mar.' -> 'Mar' (abbreviations with a point), '1st' -> '1', 'p.m.' -> 'PM'
+    s = pc.replace_substring_regex(
+        s, r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\.", r"\1"
+    )
     s = pc.replace_substring_regex(s, r"(?i)(\d)(?:st|nd|rd|th)\b", r"\1")
-    s = pc.replace_substring_regex(s, r"(?i)\b(a|p)\.?m\.?$", r"\1M")
+    s = pc.replace_substring_regex(s, r"(?i)\b(a|p)\.?\s?m\.?$", r"\1M")
     return s
 
 
@@ -496,10 +546,10 @@ def _parse_stamps(
     import pyarrow.compute as pc
 
     missing = missing_mask(arr)
-    s = _normalise_date_text(arr)
-    s = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), s)
+    s = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), arr)
     encoded = pc.dictionary_encode(s)
-    uniq = encoded.dictionary.to_pylist()
+    # the text clean-up runs once per distinct value (a daily column has a few hundred)
+    uniq = _normalise_date_text(encoded.dictionary).to_pylist()
     valid_idx = _np_mask(pc.is_valid(encoded.indices))
     indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     u = pd.Series(uniq, dtype=object)
