@@ -49,6 +49,10 @@ def steps(ws: Path) -> list[Step]:
     w = ("-w", str(ws))
     out = ws / "reports"
     content = sorted(str(p) for p in (ws / "content").glob("*.md"))
+
+    def post(slug: str) -> str:
+        return str(next((ws / "content").glob(f"*-{slug}.md")))
+
     return [
         Step("What was imported", ("imports", *w)),
         Step(
@@ -101,7 +105,43 @@ def steps(ws: Path) -> list[Step]:
         ),
         Step(
             "The content calendar",
-            ("calendar", "--month", "--html", str(out / "calendar.html"), *w),
+            (
+                "calendar",
+                "--month",
+                "--html",
+                str(out / "calendar.html"),
+                "--ics",
+                str(out / "plan.ics"),
+                *w,
+            ),
+        ),
+        Step(
+            "Approve a post",
+            ("approve", post("winter-menu"), "--as", "Dana", "--role", "reviewer", *w),
+        ),
+        Step(
+            "Schedule it: allowed, it is approved and lint-clean",
+            ("schedule", post("winter-menu"), "--as", "Dana", *w),
+        ),
+        Step(
+            "Compliance rejects the post that promises guaranteed returns",
+            (
+                "approve",
+                post("savings-collab"),
+                "--as",
+                "Kim",
+                "--role",
+                "compliance",
+                "--reject",
+                "--reason",
+                "Guaranteed returns; add a risk statement",
+                *w,
+            ),
+        ),
+        Step(
+            "Scheduling the rejected post is refused, with the reasons",
+            ("schedule", post("savings-collab"), "--as", "Dana", *w),
+            ok_codes=(1,),
         ),
         Step("Approvals: the log proves nobody edited it", ("approvals", "verify", *w)),
         Step(

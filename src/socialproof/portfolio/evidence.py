@@ -240,10 +240,15 @@ class EvidenceResolver:
         key = ("view", table)
         if key not in self._cache:
             ws = self._need_ws(f"Figures from {table}")
-            self._cache[key] = (
-                views.view(con, table, timezone=ws.settings.timezone),
-                views.get_view(table).time_column,
-            )
+            if table == "threads":  # community response KPIs read the threads of messages
+                from socialproof.community.threads import threads_view
+
+                self._cache[key] = (threads_view(ws, con), "opened_at")
+            else:
+                self._cache[key] = (
+                    views.view(con, table, timezone=ws.settings.timezone),
+                    views.get_view(table).time_column,
+                )
         return self._cache[key]  # type: ignore[no-any-return]
 
     def _existing(self, t: Any, table: str, key: str) -> list[str]:
