@@ -84,15 +84,25 @@ class PilotResult:
         return self.kpi.unit == "percent"
 
 
-def _period_filter(t: ir.Table, pilot: Pilot, timezone: str) -> ir.Table:
+def _period_rows(t: ir.Table, pilot: Pilot, timezone: str) -> ir.Table:
+    """Rows touching the period, with ``_in`` true for those wholly inside it.
+
+    Posts are inside or out (published on a local day); ad rows may report a range
+    that crosses the period's edges: those are counted and left out.
+    """
+    import ibis
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics._ops import local_time
 
     if pilot.table == "posts":
         day = local_time(t.published_at, timezone).cast(dt.date)
-        return t.filter(day >= pilot.date_from, day <= pilot.date_to)
-    return t.filter(t.date_start >= pilot.date_from, t.date_stop <= pilot.date_to)
+        inside = t.filter(day >= pilot.date_from, day <= pilot.date_to)
+        return inside.mutate(_in=ibis.literal(True))
+    touching = t.filter(t.date_start <= pilot.date_to, t.date_stop >= pilot.date_from)
+    return touching.mutate(
+        _in=(touching.date_start >= pilot.date_from) & (touching.date_stop <= pilot.date_to)
+    )
 
 
 def _resolve_kpi(pilot: Pilot, coverage: dict[str, int]) -> KPI:
@@ -131,12 +141,12 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             if by_followers
             else engine.table(con, pilot.table)
         )
-        t = _period_filter(base, pilot, tz)
+        t = _period_rows(base, pilot, tz)
         # Each variant's filter becomes a column once: smaller expressions compile faster.
         t = t.mutate(**{f"_m{i}": _mask(t, terms) for i, terms in enumerate(parsed)})
         masks = [t[f"_m{i}"] for i in range(len(parsed))]
         counts = _check_variants(base, t, masks, pilot)
-        t = t.filter(ibis.or_(*masks))
+        t = t.filter(t._in & ibis.or_(*masks))
         if pilot.table == "ad_stats":
             t = views.tidy_ads(t)
         variant = ibis.cases(*[(t[f"_m{i}"], i) for i in range(len(parsed))], else_=None)
@@ -149,7 +159,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         kpi = _resolve_kpi(pilot, coverage)
         notes: list[str] = []
         if pilot.table == "ad_stats":
-            partial = _straddling(base, parsed, pilot)
+            partial = int(counts["straddling"])
             if partial:
                 notes.append(
                     f"{partial:,} ad rows of these variants cover days both inside and outside "
@@ -287,13 +297,18 @@ def _check_variants(
 
     from socialproof.workspace import engine
 
+    inside = t._in
     hits = sum((m.ifelse(1, 0) for m in masks), ibis.literal(0))
-    aggs: dict[str, Any] = {"total": t.count(), "overlap": (hits >= 2).ifelse(1, 0).sum()}
+    aggs: dict[str, Any] = {
+        "total": inside.ifelse(1, 0).sum(),
+        "overlap": (inside & (hits >= 2)).ifelse(1, 0).sum(),
+        "straddling": (~inside & (hits >= 1)).ifelse(1, 0).sum(),
+    }
     for i, mk in enumerate(masks):
-        aggs[f"n{i}"] = mk.ifelse(1, 0).sum()
+        aggs[f"n{i}"] = (inside & mk).ifelse(1, 0).sum()
     for c in ("reach", "impressions", "views", "followers"):
         if c in t.columns:
-            aggs[f"cov_{c}"] = (t[c] > 0).ifelse(1, 0).sum()
+            aggs[f"cov_{c}"] = (inside & (t[c] > 0)).ifelse(1, 0).sum()
     row = engine.execute(t.aggregate(**aggs)).iloc[0].to_dict()
     counts = {
         str(k): (0 if v is None or (isinstance(v, float) and math.isnan(v)) else v)
@@ -315,7 +330,7 @@ def _check_variants(
         )
     if int(counts["overlap"]) > 0:
         key = "post_id" if pilot.table == "posts" else "ad"
-        example = engine.execute(t.filter(hits >= 2).select(key).limit(1)).iloc[0, 0]
+        example = engine.execute(t.filter(inside & (hits >= 2)).select(key).limit(1)).iloc[0, 0]
         raise BadInput(
             f"The variants overlap: {int(counts['overlap']):,} {what} match more than one "
             f"variant (e.g. {key} {str(example)!r}).",
@@ -327,24 +342,9 @@ def _check_variants(
             raise BadInput(
                 f"Variant {lab} ({f}) matches no {what} between {pilot.date_from} and "
                 f"{pilot.date_to}.",
-                hint=_seen_values(t, parse_filter(f, pilot.table)),
+                hint=_seen_values(t.filter(inside), parse_filter(f, pilot.table)),
             )
     return counts
-
-
-def _straddling(base: ir.Table, parsed: list[tuple[Term, ...]], pilot: Pilot) -> int:
-    """Ad rows of the variants whose reporting range crosses the period's edges."""
-    import ibis
-
-    from socialproof.workspace import engine
-
-    crosses = (
-        (base.date_start <= pilot.date_to)
-        & (base.date_stop >= pilot.date_from)
-        & ((base.date_start < pilot.date_from) | (base.date_stop > pilot.date_to))
-    )
-    rows = base.filter(crosses & ibis.or_(*[_mask(base, terms) for terms in parsed]))
-    return int(engine.execute(rows.aggregate(n=rows.count())).iloc[0]["n"])
 
 
 def _seen_values(t: ir.Table, terms: tuple[Term, ...]) -> str:
