@@ -21,9 +21,11 @@ COMMAND_MODULES = (
     "socialproof.cli.campaigns_cmds",  # audit, pilot
     "socialproof.cli.pilot_cmds",  # pilot new, list, report, plan, delete
     "socialproof.cli.community_cmds",  # community, sentiment, themes, moderate
+    "socialproof.cli.textmodels_cmds",  # sentiment, themes, moderate (ad hoc, no workspace)
     "socialproof.cli.content_cmds",  # lint, calendar, approve, approvals
     "socialproof.cli.portfolio_cmds",  # portfolio
     "socialproof.cli.careers_cmds",  # roles, paths, profile, gap, plan, jobs, market
+    "socialproof.cli.web_cmds",  # serve
     "socialproof.cli.demo_cmds",  # demo
 )
 
