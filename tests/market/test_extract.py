@@ -148,3 +148,15 @@ def test_read_posting_file_errors(tmp_path: Path) -> None:
     plain.write_text("# Community Manager\nGrow our Discord community.\n", encoding="utf-8")
     post = read_posting_file(plain)
     assert post["title"] == "Community Manager" and post["posting_id"] == "plain"
+
+
+def test_company_blurb_is_context_not_a_requirement() -> None:
+    body = (
+        "## About Acme\nWe are a marketplace for creators and influencers.\n\n"
+        "## Requirements\n- Copywriting\n- Reporting to the Head of Marketing\n"
+    )
+    f = analyze_posting({"posting_id": "c", "title": "Social Media Specialist", "body": body})
+    req = {h.id: h.requirement for h in f.skills}
+    assert req["influencer-marketing"] == "mentioned"
+    assert req["copywriting"] == "must"
+    assert "social-analytics" not in req  # "reporting to" is a reporting line, not a skill

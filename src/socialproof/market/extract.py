@@ -128,7 +128,16 @@ def _heading_text(line: str) -> str | None:
     return None
 
 
+_ABOUT_COMPANY = re.compile(
+    r"^\W*(?:about(?!\s+(?:you|the\s+(?:role|job|position|opportunity)))\b|who are we|our (?:mission|story|"
+    r"values|company)|the company|company (?:background|overview)|life at)",
+    re.I,
+)
+
+
 def _classify_heading(text: str) -> str:
+    if _ABOUT_COMPANY.search(text):
+        return "other"
     if _NICE_HEAD.search(text):
         return "nice"
     if _OTHER_HEAD.search(text) and not _MUST_HEAD.search(text):
@@ -143,15 +152,20 @@ def _classify_heading(text: str) -> str:
 def _blocks(body: str) -> list[_Block]:
     """Split text into lines, each with the level of the section it sits in."""
     out: list[_Block] = []
-    level = "body"
+    level = "intro"
     pos = 0
+    structured = False
     for line in body.splitlines(keepends=True):
         head = _heading_text(line)
         if head is not None:
             level = _classify_heading(head)
+            structured = structured or level in ("must", "nice", "duty")
         out.append(_Block(pos, pos + len(line), level))
         pos += len(line)
-    return out
+    # Text above the first heading introduces the company: in a posting with
+    # requirement or duty sections it is context, otherwise it is the posting.
+    intro = "other" if structured else "body"
+    return [_Block(b.start, b.end, intro) if b.level == "intro" else b for b in out]
 
 
 _SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -585,6 +599,8 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
     by_item: dict[tuple[str, str], SkillHit] = {}
     rank = {"must": 2, "nice": 1, "mentioned": 0}
     for mention in gaz.find(text):
+        if _not_a_skill(text, mention):
+            continue
         req = "must" if mention.start < len(title) else layout.requirement(mention.start)
         key = (mention.kind, mention.id)
         hit = by_item.get(key)
@@ -640,6 +656,23 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
         facts.regulated = True
     facts.employment_type = _employment(str(row.get("employment_type") or "") or None, text)
     return facts
+
+
+# Words that name a skill except in a fixed phrase: "reporting to the CMO", "reach out".
+_NOT_AFTER = {
+    "reporting": ("to ", "directly", "into "),
+    "reach": ("out",),
+    "events": (" of ",),
+    "creative": ("ly",),
+}
+
+
+def _not_a_skill(text: str, mention: Mention) -> bool:
+    follow = _NOT_AFTER.get(mention.text.lower())
+    if not follow:
+        return False
+    after = text[mention.end : mention.end + 12].lstrip(" ").lower()
+    return after.startswith(tuple(f.strip() for f in follow))
 
 
 def _label(cat: Catalogue, mention: Mention) -> str:
