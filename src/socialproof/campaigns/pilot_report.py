@@ -170,7 +170,8 @@ def build_report(res: PilotResult) -> Report:
         [c.result.diff * scale for c in res.comparisons],
         [c.result.diff_low * scale for c in res.comparisons],
         [c.result.diff_high * scale for c in res.comparisons],
-        title=f"Difference in {metric_name(res.kpi)} against A, with {conf:.1%} intervals",
+        title=f"Difference in {metric_name(res.kpi)} against A, with "
+        + f"{conf:.1%} intervals".replace(".0%", "%"),
         value_label=f"difference ({unit})",
         value_format=fmt,
     )
@@ -189,7 +190,7 @@ def build_report(res: PilotResult) -> Report:
             [x * scale for x in values],
             title=f"{res.kpi.label} by variant",
             value_label=("%" if res.is_percent else res.kpi.unit)
-            + ("" if res.method == "proportion" else " (mean per unit)"),
+            + ("" if res.method == "proportion" else f" (mean per {res.unit.rstrip('s')})"),
             value_format="{:,." + str(d) + "f}",
         ),
     )
@@ -201,7 +202,12 @@ def build_report(res: PilotResult) -> Report:
     rep.table(
         sec,
         [
-            {"variant": v.label, f"observed {res.srm_basis}": o, "expected": e, "planned share": s}
+            {
+                "variant": v.label,
+                f"observed {res.srm_basis}": int(o) if float(o).is_integer() else o,
+                "expected": e,
+                "planned share": f"{s:.0%}",
+            }
             for v, o, e, s in zip(
                 res.variants, res.srm.observed, res.srm.expected, res.srm.planned, strict=True
             )
