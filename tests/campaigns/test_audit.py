@@ -153,3 +153,21 @@ def test_cli_audit_bad_input(workspace, insert, cli, make_post, args, code, need
 def test_cli_audit_empty_workspace(workspace, cli) -> None:
     r = cli("audit", cwd=workspace.root)
     assert r.exit_code == 1 and "import" in r.stderr.lower()
+
+
+def test_top_and_bottom_posts_exact_on_many_posts(workspace, insert, make_post) -> None:
+    # 300 posts: ranking uses only candidates beyond per-account quantiles; check it is exact.
+    rows = []
+    for i in range(300):
+        inter = (i * 37) % 301  # a permutation of distinct values
+        rows.append(
+            make_post(
+                f"q{i}", datetime(2026, 1, 1) + timedelta(hours=i * 5), reach=1000, inter=inter
+            )
+        )
+    insert("posts", rows)
+    [acc] = audit(workspace).accounts
+    rates = sorted(((r["reactions"] / 1000, r["post_id"]) for r in rows), key=lambda x: -x[0])
+    assert [p["post_id"] for p in acc.top] == [pid for _, pid in rates[:5]]
+    assert [p["post_id"] for p in acc.bottom] == [pid for _, pid in rates[::-1][:5]]
+    assert acc.top[0]["rate"] == pytest.approx(rates[0][0])

@@ -20,6 +20,7 @@ Claims need data. Thresholds (documented, used everywhere in this module):
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from socialproof.errors import NoData
 if TYPE_CHECKING:
     from datetime import date
 
+    import ibis.expr.types as ir
     import pandas as pd
 
     from socialproof.workspace import Workspace
@@ -179,7 +181,7 @@ def audit(
     tz = ws.settings.timezone
     industry = ws.settings.industry
     result = Audit([], start, end, tz, industry)
-    with engine.backend(ws) as con:
+    with engine.backend(ws) as con, ExitStack() as stack:
         if engine.is_empty(con, "posts"):
             raise NoData(
                 "The workspace has no posts to audit.",
@@ -210,6 +212,28 @@ def audit(
         if end is not None:
             p = p.filter(p._local.cast(dt.date) <= end)
         inter = _ops.interactions(p)
+        p = _materialize(
+            con,
+            p.select(
+                "platform",
+                "account",
+                "post_id",
+                "format",
+                "permalink",
+                "published_at",
+                "_local",
+                "weekday",
+                "hour",
+                *KPI_COLUMNS,
+                _title=p.title.coalesce(p.text).substr(0, 80),
+                _inter=inter,
+                _rate_followers=_ops.safe_div(inter, p.followers),
+                _rate_impressions=_ops.safe_div(inter, p.impressions),
+                _rate_views=_ops.safe_div(inter, p.views),
+            ),
+            stack,
+        )
+        inter = p._inter
         summary = engine.execute(
             p.group_by(["platform", "account"])
             .aggregate(
@@ -230,19 +254,22 @@ def audit(
                 hint="Widen --since/--until.",
             )
         bases = {(str(r.platform), str(r.account)): _pick_base(r) for r in summary.itertuples()}
-        den_cases = [
-            ((p.platform == pl) & (p.account == ac), p[BASE_COLUMN[b]])
-            for (pl, ac), b in bases.items()
-            if b
-        ]
-        den = ibis.cases(*den_cases, else_=ibis.null("int64")) if den_cases else ibis.null("int64")
-        p = p.mutate(
-            _rate=_ops.safe_div(inter, den),
-            _rate_followers=_ops.safe_div(inter, p.followers),
-            _rate_impressions=_ops.safe_div(inter, p.impressions),
-            _rate_views=_ops.safe_div(inter, p.views),
-            _inter=inter,
+        facts = p
+        codes = {"reach": 0, "impressions": 1, "views": 2, "followers": 3}
+        base_t = ibis.memtable(
+            {
+                "_pl": [k[0] for k in bases],
+                "_ac": [k[1] for k in bases],
+                "_base": [codes.get(b, -1) for b in bases.values()],
+            }
         )
+        rated = p.inner_join(base_t, [p.platform == base_t._pl, p.account == base_t._ac])
+        den = ibis.cases(
+            *[(rated._base == code, rated[col]) for col, code in codes.items()],
+            else_=ibis.null("int64"),
+        )
+        rated = rated.mutate(_rate=_ops.safe_div(rated._inter, den))
+        p = facts
         kpis = registry.resolve(list(FACET_KPIS), table="posts")
         overall = _rows(
             engine.execute(registry.compute(p, kpis, table="posts", by=["platform", "account"]))
@@ -257,40 +284,17 @@ def audit(
         }
         medians = _rows(
             engine.execute(
-                p.group_by(["platform", "account"]).aggregate(
-                    median_rate=p._rate.median(),
-                    median_followers=p._rate_followers.median(),
-                    median_impressions=p._rate_impressions.median(),
-                    median_views=p._rate_views.median(),
+                rated.group_by(["platform", "account"]).aggregate(
+                    median_rate=rated._rate.median(),
+                    median_followers=rated._rate_followers.median(),
+                    median_impressions=rated._rate_impressions.median(),
+                    median_views=rated._rate_views.median(),
+                    _rated=rated._rate.count(),
+                    _q=rated._rate.quantile(list(_LEVELS)),
                 )
             )
         )
-        ranked = p.filter(p._rate.notnull())
-        w_desc = ibis.window(
-            group_by=[ranked.platform, ranked.account],
-            order_by=[ibis.desc(ranked._rate), ranked.post_id],
-        )
-        w_asc = ibis.window(
-            group_by=[ranked.platform, ranked.account], order_by=[ranked._rate, ranked.post_id]
-        )
-        ranked = ranked.mutate(
-            _top=ibis.row_number().over(w_desc), _bottom=ibis.row_number().over(w_asc)
-        )
-        extremes = engine.execute(
-            ranked.filter((ranked._top < TOP_N) | (ranked._bottom < TOP_N)).select(
-                "platform",
-                "account",
-                "post_id",
-                "format",
-                "permalink",
-                published=ranked._local,
-                title=ranked.title.coalesce(ranked.text).substr(0, 80),
-                interactions=ranked._inter,
-                rate=ranked._rate,
-                _top=ranked._top,
-                _bottom=ranked._bottom,
-            )
-        )
+        extremes = engine.execute(_extremes(rated, medians))
         growth, series = _growth(con, start, end)
     for r in summary.itertuples():
         key = (str(r.platform), str(r.account))
@@ -316,6 +320,100 @@ def audit(
         "on the benchmark's base."
     )
     return result
+
+
+KPI_COLUMNS = (
+    "reach",
+    "impressions",
+    "views",
+    "followers",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "link_clicks",
+    "follows",
+    "engagements",
+    "video_views",
+    "video_completions",
+    "watch_time_s",
+)
+
+
+def _materialize(con: Any, expr: ir.Table, stack: ExitStack) -> ir.Table:
+    """The per-post table once, as a temporary table the later queries share.
+
+    Backends that cannot create temporary tables get the expression back.
+    """
+    import uuid
+
+    name = f"_socialproof_audit_{uuid.uuid4().hex[:12]}"
+    try:
+        table = con.create_table(name, expr, temp=True)
+    except Exception:  # a backend without temporary tables: recompute per query instead
+        return expr
+    stack.callback(con.drop_table, name, force=True)
+    return table  # type: ignore[no-any-return]
+
+
+_LEVELS = (0.0001, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999)
+
+
+def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]]) -> ir.Table:
+    """Top and bottom TOP_N posts per account, ranking only a few candidates per account.
+
+    Each account's per-post rate quantiles bound where its top and bottom posts lie; only
+    posts beyond those bounds (at least 3 × TOP_N of them) are ranked, so no window sorts
+    every post.
+    """
+    import ibis
+
+    want = 3 * TOP_N
+    pls: list[str] = []
+    acs: list[str] = []
+    highs: list[float] = []
+    lows: list[float] = []
+    for (pl, ac), recs in medians.items():
+        rec = recs[0]
+        n = int(_num(rec.get("_rated")) or 0)
+        raw_q = rec.get("_q")
+        qs = [float(q) for q in raw_q] if raw_q is not None else []
+        top = [q for lvl, q in zip(_LEVELS, qs, strict=False) if (1 - lvl) * n >= want]
+        low = [q for lvl, q in zip(_LEVELS, qs, strict=False) if lvl * n >= want]
+        everything = len(qs) != len(_LEVELS) or not top or not low
+        pls.append(pl)
+        acs.append(ac)
+        highs.append(float("-inf") if everything else top[-1])
+        lows.append(float("inf") if everything else low[0])
+    bounds = ibis.memtable({"_bpl": pls, "_bac": acs, "_high": highs, "_low": lows})
+    joined = p.inner_join(bounds, [p.platform == bounds._bpl, p.account == bounds._bac])
+    ranked = joined.filter(
+        joined._rate.notnull() & ((joined._rate >= joined._high) | (joined._rate <= joined._low))
+    )
+    w_desc = ibis.window(
+        group_by=[ranked.platform, ranked.account],
+        order_by=[ibis.desc(ranked._rate), ranked.post_id],
+    )
+    w_asc = ibis.window(
+        group_by=[ranked.platform, ranked.account], order_by=[ranked._rate, ranked.post_id]
+    )
+    ranked = ranked.mutate(
+        _top=ibis.row_number().over(w_desc), _bottom=ibis.row_number().over(w_asc)
+    )
+    return ranked.filter((ranked._top < TOP_N) | (ranked._bottom < TOP_N)).select(
+        "platform",
+        "account",
+        "post_id",
+        "format",
+        "permalink",
+        published=ranked._local,
+        title=ranked._title,
+        interactions=ranked._inter,
+        rate=ranked._rate,
+        _top=ranked._top,
+        _bottom=ranked._bottom,
+    )
 
 
 def _rows(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
