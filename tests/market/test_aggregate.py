@@ -131,3 +131,14 @@ def test_reimported_postings_are_reanalysed(workspace: Any, tmp_path: Any) -> No
     assert is_stale(workspace)
     data = market_data(workspace)
     assert "tiktok" in set(data.demand["platform"]["item_id"])
+
+
+def test_bad_filters_are_usage_errors(workspace: Any, insert: Insert) -> None:
+    from socialproof.errors import NotFound, UsageError
+
+    insert("job_postings", [_posting(1)])
+    with pytest.raises(UsageError, match="Unknown seniority"):
+        market_data(workspace, MarketFilter(seniority="guru"))
+    with pytest.raises(NotFound, match="Did you mean"):
+        market_data(workspace, MarketFilter(role="paid socail specialist"))
+    assert market_data(workspace, MarketFilter(role="Paid Social Specialist")).postings == 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialproof.errors import BadInput, FileMissing
 from socialproof.market.extract import analyze_posting, detect_language, read_posting_file
@@ -160,3 +162,20 @@ def test_company_blurb_is_context_not_a_requirement() -> None:
     assert req["influencer-marketing"] == "mentioned"
     assert req["copywriting"] == "must"
     assert "social-analytics" not in req  # "reporting to" is a reporting line, not a skill
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=st.text(max_size=40), body=st.text(max_size=400))
+def test_any_posting_text_is_analysed_without_error(title: str, body: str) -> None:
+    f = analyze_posting({"posting_id": "h", "title": title, "body": body})
+    assert f.status in {"ok", "empty", "unsupported_language"}
+    text = f"{f.title}\n{body}" if f.title else body
+    for hit in f.skills:
+        assert text[hit.start : hit.end] == hit.span
+
+
+def test_windows_line_endings_and_odd_unicode() -> None:
+    body = "Requirements:\r\n- Copywriting and TikTok\r\n- İstanbul office, café culture\r\n"
+    f = analyze_posting({"posting_id": "u", "title": "Copywriter", "body": body})
+    ids = {h.id for h in f.skills}
+    assert {"copywriting", "tiktok"} <= ids

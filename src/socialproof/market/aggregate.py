@@ -214,6 +214,22 @@ def _skills_over_time(
     return engine.execute(counts.order_by(["month", "item_id"]))
 
 
+def _check_filter(flt: MarketFilter) -> None:
+    from socialproof.careers.catalogue import load_catalogue
+    from socialproof.errors import UsageError
+
+    cat = load_catalogue()
+    levels = [str(lvl["id"]) for lvl in cat.seniority_levels]
+    if flt.seniority and flt.seniority not in levels:
+        raise UsageError(
+            f"Unknown seniority {flt.seniority!r}.", hint=f"Use one of: {', '.join(levels)}."
+        )
+    if flt.role:
+        flt.role = cat.role(flt.role).id
+    if flt.industry:
+        cat.industry_group(flt.industry)
+
+
 def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
     """Everything the market report shows, for the postings that pass the filter."""
     import pandas as pd
@@ -222,6 +238,7 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
     from socialproof.workspace import engine
 
     flt = flt or MarketFilter()
+    _check_filter(flt)
     with ws.ibis() as con:
         if engine.is_empty(con, "job_postings"):
             raise NoData(
