@@ -167,6 +167,9 @@ class RedditFormat(Format):
 # -- helpers ---------------------------------------------------------------------
 
 
+_NULL_IDS = ("nan", "NaN", "NAN", "null", "NULL", "Null", "none", "None", "NONE")
+
+
 def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
     """An id column: trimmed, '' and 'nan' as null, '123.0' (a spreadsheet float) as '123'."""
     import pyarrow as pa
@@ -175,16 +178,18 @@ def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
     raw = rows.raw(aliases)
     if raw is None:
         return None
-    vals = pc.utf8_trim_whitespace(raw)
-    vals = pc.replace_substring_regex(vals, r"^(\d+)\.0$", r"\1")
-    empty = pc.is_in(pc.utf8_lower(vals), value_set=pa.array(["", "nan", "null", "none"]))
+    vals = raw
+    if pc.any(pc.match_substring_regex(vals, r"^\s|\s$")).as_py():
+        vals = pc.utf8_trim_whitespace(vals)
+    if pc.any(pc.ends_with(vals, ".0")).as_py():
+        vals = pc.replace_substring_regex(vals, r"^(\d+)\.0$", r"\1")
+    empty = pc.is_in(vals, value_set=pa.array(("", *_NULL_IDS), pa.string()))
     vals = pc.if_else(empty, pa.scalar(None, pa.string()), vals)
     # twcs lists several ids in one cell ("a,b"): the first is the parent
-    vals = pc.if_else(
-        pc.match_substring(vals, ","),
-        pc.utf8_trim_whitespace(pc.list_element(pc.split_pattern(vals, ","), 0)),
-        vals,
-    )
+    several = pc.match_substring(vals, ",")
+    if pc.any(several).as_py():
+        first = pc.utf8_trim_whitespace(pc.list_element(pc.split_pattern(vals, ","), 0))
+        vals = pc.if_else(several, first, vals)
     rows.set(target, vals)
     return vals
 
@@ -220,7 +225,9 @@ def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
     raw = rows.raw(aliases)
     if raw is None or name is None:
         return
-    trimmed = pc.utf8_trim_whitespace(raw)
+    trimmed = raw
+    if pc.any(pc.match_substring_regex(raw, r"^\s|\s$")).as_py():
+        trimmed = pc.utf8_trim_whitespace(raw)
     fast = pc.strptime(trimmed, format="%a %b %d %H:%M:%S %z %Y", unit="us", error_is_null=True)
     fast = fast.cast(pa.timestamp("us"))
     todo = fast.is_null().to_numpy(zero_copy_only=False).astype(bool)
