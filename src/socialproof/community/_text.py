@@ -1,0 +1,373 @@
+"""Text normalisation and tokenisation shared by the text models.
+
+Social text needs its own tokeniser: ``@handles`` become ``@user``, links
+become ``<url>``, ``#HashTags`` keep the tag and its words, elongations
+(``soooo``) shrink to two letters and leave an ``<elong>`` marker, emoji and
+emoticons are tokens of their own, and words after a negation (``not``,
+``don't``, ``never`` ...) carry a ``_neg`` suffix up to the next punctuation
+mark, so "not good" and "good" are different features.
+
+Everything here is plain Python over one text at a time, fast enough to be
+called on batches from the models (and from Spark pandas UDFs later).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import BadInput
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
+
+    import numpy as np
+    import scipy.sparse as sp
+
+MAX_CHARS = 2_000
+"""Longer texts are cut to this many characters before scoring (the models
+were trained on tweets and comments; a 50,000-character message still gets a
+label, from its first 2,000 characters)."""
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:/\S*)?\b", re.I)
+_MENTION = re.compile(r"@\w+")
+_ELONG = re.compile(r"(\w)\1{2,}")
+_SPACE = re.compile(r"\s+")
+
+# Emoticons first (":-)" must not split into punctuation), then URLs/markers,
+# @user, #tags, words with inner apostrophes, numbers, emoji, punctuation runs.
+_EMOTICON = (
+    r"(?:[<>]?[:;=8][\-o\*']?[\)\]\(\[dDpP/\:\}\{@\|\\3]"
+    r"|[\)\]\(\[dDpP/\:\}\{@\|\\][\-o\*']?[:;=8][<>]?|<3|</3|\^_*\^|-_+-|[xX]D+\b)"
+)
+_TOKEN = re.compile(
+    _EMOTICON
+    + r"|<url>|<elong>|@user|#\w+|\w+(?:['’]\w+)*"
+    + r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF\u3297\u3299]"
+    + r"|[!?]+|[.,:;]+"
+)
+_PUNCT = frozenset(".,:;!?")
+_NEGATIONS = frozenset(
+    """not no never none nobody nothing neither nor nowhere cannot cant dont doesnt didnt
+    isnt arent wasnt werent wont wouldnt shouldnt couldnt hasnt havent hadnt aint
+    without hardly barely""".split()
+)
+_NEG_SCOPE = 4
+POS_EMOTICONS = frozenset(":) :-) :d :-d =) ;) ;-) :p :-p ^^ ^_^ xd <3 (: :] =] 8)".split())
+NEG_EMOTICONS = frozenset(":( :-( :'( ): =( :[ :/ :-/ :\\ </3 -_- >:(".split())
+
+
+def clean(text: str) -> str:
+    """Cut, normalise Unicode (NFC), drop control characters, collapse whitespace."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\ufe0f", "").replace("\u200d", " ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalise(text: str) -> str:
+    """Clean, then replace links and handles and shrink elongations (keeps case)."""
+    text = clean(text)
+    text = _URL.sub(" <url> ", text)
+    text = _MENTION.sub("@user", text)
+    text = _ELONG.sub(r"\1\1 <elong>", text)
+    return text
+
+
+def split_hashtag(tag: str) -> list[str]:
+    """``#SocialMediaTips`` -> ``['social', 'media', 'tips']`` (lowercase words)."""
+    body = tag.lstrip("#")
+    parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", body)
+    return [p.lower() for p in parts] if parts else [body.lower()]
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase tokens of a normalised text, hashtags expanded, negation scope marked."""
+    norm = normalise(text)
+    has_tag = "#" in norm
+    out: list[str] = []
+    append = out.append
+    neg_left = 0
+    negations = _NEGATIONS
+    for raw in _TOKEN.findall(norm if has_tag else norm.lower()):
+        first = raw[0]
+        if first in _PUNCT:
+            neg_left = 0
+            append(raw[:3])
+            continue
+        if has_tag:
+            tok = raw.lower()
+            if first == "#" and len(raw) > 1:
+                append(tok)
+                for word in split_hashtag(raw):
+                    if neg_left > 0:
+                        append(word + "_neg")
+                        neg_left -= 1
+                    else:
+                        append(word)
+                continue
+        else:
+            tok = raw
+        if "’" in tok:
+            tok = tok.replace("’", "'")
+        if neg_left > 0 and first.isalnum():
+            append(tok + "_neg")
+            neg_left -= 1
+        else:
+            append(tok)
+        if tok in negations or tok.endswith("n't"):
+            neg_left = _NEG_SCOPE
+    return out
+
+
+def is_emoticon_positive(token: str) -> bool:
+    return token in POS_EMOTICONS
+
+
+def is_emoticon_negative(token: str) -> bool:
+    return token in NEG_EMOTICONS
+
+
+def shape_features(text: str) -> tuple[int, int, int, int]:
+    """(ALL-CAPS words, '!' count, '?' count, elongations) of a raw text."""
+    caps = sum(1 for w in text.split() if len(w) > 2 and w.isupper() and w.isalpha())
+    return caps, text.count("!"), text.count("?"), len(_ELONG.findall(text))
+
+
+# --------------------------------------------------------------------------
+# Hashed features and the linear models built on them (sentiment, moderation)
+# --------------------------------------------------------------------------
+
+N_LEXICON_FEATURES = 14
+_NEG_SCALAR = -0.74  # VADER's factor for a negated lexicon word
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """How texts become features; stored in each artifact so training and scoring agree."""
+
+    n_features: int = 2**20
+    char_min: int = 3
+    char_max: int = 5
+    char_weight: float = 0.5
+
+
+def models_dir() -> Traversable:
+    return resources.files("socialproof") / "data" / "models"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, float]:
+    """VADER's lexicon (MIT) plus emoji scored on their descriptions, from the package."""
+    path = models_dir() / "lexicon.json"
+    try:
+        data: dict[str, float] = json.loads(path.read_text(encoding="utf-8"))["lexicon"]
+    except FileNotFoundError as exc:
+        raise BadInput(
+            "The packaged sentiment lexicon is missing.",
+            hint="Reinstall socialproof, or rebuild it with scripts/train_sentiment.py.",
+        ) from exc
+    return data
+
+
+def lexicon_features(toks: Sequence[str], raw: str, lex: dict[str, float]) -> list[float]:
+    """Dense lexicon and shape cues for one text (``N_LEXICON_FEATURES`` floats)."""
+    pos = neg = 0.0
+    n_pos = n_neg = 0
+    hi = lo = last = 0.0
+    emo_pos = emo_neg = 0
+    for tok in toks:
+        negated = tok.endswith("_neg")
+        word = tok[:-4] if negated else tok
+        value = lex.get(word)
+        if value is None:
+            if word in POS_EMOTICONS:
+                emo_pos += 1
+            elif word in NEG_EMOTICONS:
+                emo_neg += 1
+            continue
+        if negated:
+            value *= _NEG_SCALAR
+        if value > 0:
+            pos += value
+            n_pos += 1
+        else:
+            neg += value
+            n_neg += 1
+        hi = max(hi, value)
+        lo = min(lo, value)
+        last = value
+    caps, bangs, quest, elong = shape_features(raw)
+    return [
+        pos / 4.0,
+        neg / 4.0,
+        float(n_pos),
+        float(n_neg),
+        hi / 4.0,
+        lo / 4.0,
+        last / 4.0,
+        float(emo_pos),
+        float(emo_neg),
+        min(caps, 5) / 5.0,
+        min(bangs, 5) / 5.0,
+        min(quest, 5) / 5.0,
+        min(elong, 3) / 3.0,
+        (pos + neg) / (1.0 + abs(pos + neg)),
+    ]
+
+
+def _word_analyzer(toks: list[str]) -> list[str]:
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def char_ngram_matrix(docs: Sequence[str], lo: int, hi: int, n_features: int) -> sp.csr_matrix:
+    """Binary hashed character n-grams (``lo``..``hi``) of each doc, vectorised in NumPy.
+
+    A polynomial hash over code points, so bucket numbers are the same on every
+    machine and Python version (no vocabulary to store).
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    padded = [f" {d} " for d in docs]
+    lengths = np.fromiter((len(p) for p in padded), dtype=np.int64, count=len(padded))
+    joined = "".join(padded)
+    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    total = len(codes)
+    mult = np.uint64(1_000_003)
+    with np.errstate(over="ignore"):
+        for n in range(lo, hi + 1):
+            if total < n:
+                break
+            width = total - n + 1
+            h = np.full(width, np.uint64(n * 7919), dtype=np.uint64)
+            for k in range(n):
+                h = h * mult + codes[k : k + width]
+            ok = doc_of[:width] == doc_of[n - 1 : n - 1 + width]
+            h = h[ok]
+            h ^= h >> np.uint64(29)
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(32)
+            rows.append(doc_of[:width][ok])
+            cols.append((h % np.uint64(n_features)).astype(np.int64))
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    m = sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(docs), n_features))
+    m.data[:] = 1.0
+    return m
+
+
+def featurise(
+    texts: Sequence[str], config: FeatureConfig, lex: dict[str, float]
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Hashed sparse features (l2-normalised) and dense lexicon features for a batch."""
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.preprocessing import normalize
+
+    toks_list: list[list[str]] = []
+    norms: list[str] = []
+    dense = np.zeros((len(texts), N_LEXICON_FEATURES), dtype=np.float32)
+    for i, text in enumerate(texts):
+        toks = tokens(text)
+        toks_list.append(toks)
+        norms.append(" ".join(toks))
+        dense[i] = lexicon_features(toks, text, lex)
+    vec = HashingVectorizer(
+        analyzer=_word_analyzer,
+        n_features=config.n_features,
+        alternate_sign=False,
+        binary=True,
+        norm=None,
+        dtype=np.float32,
+    )
+    words = vec.transform(toks_list)
+    chars = char_ngram_matrix(norms, config.char_min, config.char_max, config.n_features)
+    both = words + chars * np.float32(config.char_weight)
+    return normalize(both, norm="l2", copy=False), dense
+
+
+def as_texts(texts: Iterable[object]) -> list[str]:
+    """A batch as a list of strings: None/NaN become empty texts; one bare string is refused."""
+    if isinstance(texts, str):
+        raise BadInput(
+            "Text models take a list of texts, not one string.",
+            hint="Wrap it in a list: predict([text]).",
+        )
+    out: list[str] = []
+    for text in texts:
+        if text is None or (isinstance(text, float) and text != text):
+            out.append("")
+        elif isinstance(text, str):
+            out.append(text)
+        elif isinstance(text, bytes):
+            out.append(text.decode("utf-8", "replace"))
+        else:
+            out.append(str(text))
+    return out
+
+
+@dataclass
+class LinearTextModel:
+    """Weights of a linear model over ``featurise`` output, as stored in an ``.npz``."""
+
+    config: FeatureConfig
+    coef_t: np.ndarray  # (n_features, n_outputs) float32, C-contiguous
+    dense_coef_t: np.ndarray  # (N_LEXICON_FEATURES, n_outputs)
+    intercept: np.ndarray  # (n_outputs,)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw scores, shape (n, n_outputs)."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, len(self.intercept)), dtype=np.float32)
+        sparse, dense = featurise(texts, self.config, lexicon())
+        out: np.ndarray = np.asarray(sparse @ self.coef_t)
+        out += dense @ self.dense_coef_t
+        out += self.intercept
+        return out
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        meta = dict(self.meta, config=self.config.__dict__)
+        np.savez_compressed(
+            path,
+            coef=self.coef_t.T.astype(np.float16),
+            dense_coef=self.dense_coef_t.T.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        )
+
+
+def load_linear(name: str) -> LinearTextModel:
+    """Load ``data/models/<name>.npz`` (a missing file is a broken install: say so)."""
+    import numpy as np
+
+    path = models_dir() / f"{name}.npz"
+    try:
+        with resources.as_file(path) as real, np.load(real, allow_pickle=False) as npz:
+            meta = json.loads(bytes(npz["meta"]).decode("utf-8"))
+            coef_t = np.ascontiguousarray(npz["coef"].astype(np.float32).T)
+            dense_t = np.ascontiguousarray(npz["dense_coef"].astype(np.float32).T)
+            intercept = npz["intercept"].astype(np.float32)
+    except FileNotFoundError as exc:
+        raise BadInput(
+            f"The packaged model {name!r} is missing.",
+            hint=f"Reinstall socialproof, or rebuild it with the scripts/train_*.py script ({name}).",
+        ) from exc
+    config = FeatureConfig(**meta.pop("config"))
+    return LinearTextModel(config, coef_t, dense_t, intercept, meta)
