@@ -77,6 +77,38 @@ def test_new_list_report_delete(ws: Any, cli: Any, tmp_path: Path) -> None:
     assert again.stderr.startswith("Error: No pilot named 'Reels vs carousels'.")
 
 
+def test_named_variants_read_in_the_verdict(ws: Any, cli: Any) -> None:
+    made = cli(*REELS, "--names", "Reels, Carousels", cwd=ws.root)
+    assert made.exit_code == 0, made
+    listed = cli("pilot", "list", "-f", "json", cwd=ws.root)
+    assert json.loads(listed.stdout)[0]["variants"] == (
+        "A (Reels): format=reel; B (Carousels): format=carousel"
+    )
+    out = cli("pilot", "report", "Reels vs carousels", "-f", "json", cwd=ws.root)
+    verdict = json.loads(out.stdout)[1]["verdict"]
+    assert verdict.startswith("B (Carousels) ")
+    assert " in A (Reels) → " in verdict
+    bad = cli(
+        "pilot",
+        "new",
+        "X",
+        "--metric",
+        "ctr",
+        "--a",
+        "ad=Spring A",
+        "--b",
+        "ad=Spring B",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--names",
+        "Only one",
+        cwd=ws.root,
+    )
+    assert bad.exit_code == 2 and "one name per variant (2)" in bad.stderr
+
+
 def test_three_ad_variants_report_holm(ws: Any, cli: Any) -> None:
     made = cli(
         "pilot",

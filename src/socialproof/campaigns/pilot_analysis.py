@@ -243,7 +243,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         else _UNIT_NAME[pilot.table]
     )
     comparisons = []
-    for v, r, p_adj in zip(variants[1:], raw, adjusted, strict=True):
+    for i, (v, r, p_adj) in enumerate(zip(variants[1:], raw, adjusted, strict=True)):
         need = _needed(
             kpi, r, pilot, len(variants), samples if kpi.name not in PROPORTIONS else None
         )
@@ -255,7 +255,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 p_adj,
                 sig,
                 need,
-                _verdict(v.label, kpi, r, p_adj, sig, need, unit, pilot),
+                _verdict(pilot.display(i + 1), kpi, r, p_adj, sig, need, unit, pilot),
             )
         )
     overall = " ".join(c.verdict for c in comparisons)
@@ -537,7 +537,10 @@ def _verdict(
     pts = " points" if kpi.unit == "percent" else ""
     name = metric_name(kpi)
     conf = f"{r.confidence:.1%}".replace(".0%", "%").replace("%", " %")
-    levels = f"{level_text(kpi, r.value_a, d)} in A → {level_text(kpi, r.value_b, d)} in {label}"
+    control = pilot.display(0)
+    levels = (
+        f"{level_text(kpi, r.value_a, d)} in {control} → {level_text(kpi, r.value_b, d)} in {label}"
+    )
     if sig:
         verb = "raised" if r.diff > 0 else "lowered"
         lo, hi = sorted((abs(r.diff_low), abs(r.diff_high)))
@@ -547,7 +550,8 @@ def _verdict(
             f"enough data ({_p(p_adj)})."
         )
     diff = (
-        f"{label} vs A: {effect_text(kpi, r.diff, d, signed=True)}{pts} ({levels}), {conf} CI "
+        f"{label} vs {control}: {effect_text(kpi, r.diff, d, signed=True)}{pts} ({levels}), "
+        f"{conf} CI "
         f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
         f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}, {_p(p_adj)}"
     )

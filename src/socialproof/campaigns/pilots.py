@@ -147,10 +147,17 @@ class Pilot:
     test: str = "auto"
     note: str = ""
     created_at: datetime | None = None
+    names: tuple[str, ...] = ()  # optional names of the variants, e.g. ("Carousels", "Reels")
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(VARIANT_LABELS[: len(self.variants)])
+
+    def display(self, i: int) -> str:
+        """``B (Reels)`` when the variant has a name, else ``B``."""
+        label = VARIANT_LABELS[i]
+        name = self.names[i] if i < len(self.names) else ""
+        return f"{label} ({name})" if name else label
 
 
 def parse_filter(text: str, table: str) -> tuple[Term, ...]:
@@ -332,8 +339,12 @@ def define(
     confidence: float = 0.95,
     test: str = "auto",
     note: str = "",
+    names: str | list[str] | None = None,
 ) -> Pilot:
-    """Validate a pilot definition (nothing is stored; see :func:`create`)."""
+    """Validate a pilot definition (nothing is stored; see :func:`create`).
+
+    ``names`` optionally names the variants in order ("Carousels,Reels").
+    """
     clean_name = " ".join((name or "").split())
     if not clean_name:
         raise UsageError(
@@ -388,7 +399,22 @@ def define(
         confidence=confidence,
         test=test,
         note=note,
+        names=_parse_names(names, len(filters)),
     )
+
+
+def _parse_names(names: str | list[str] | None, count: int) -> tuple[str, ...]:
+    if names is None:
+        return ()
+    items = [" ".join(n.split()) for n in (names.split(",") if isinstance(names, str) else names)]
+    if len(items) != count or not all(items):
+        raise UsageError(
+            f"--names needs one name per variant ({count}), got {len(items)}.",
+            hint="e.g. --names 'Carousels,Reels' (in the order of --a, --b, ...).",
+        )
+    if any(len(n) > 40 for n in items):
+        raise UsageError("Variant names are at most 40 characters.", hint="Shorten them.")
+    return tuple(items)
 
 
 # -- storage -------------------------------------------------------------------------
@@ -405,7 +431,14 @@ def create(ws: Workspace, pilot: Pilot) -> Pilot:
         "name": stamped.name,
         "metric": stamped.metric,
         "table_name": stamped.table,
-        "variants": json.dumps(list(stamped.variants)),
+        "variants": json.dumps(
+            [
+                {"filter": f, "name": n}
+                for f, n in zip(
+                    stamped.variants, stamped.names or [""] * len(stamped.variants), strict=True
+                )
+            ]
+        ),
         "date_from": stamped.date_from,
         "date_to": stamped.date_to,
         "split": None if stamped.split is None else json.dumps(list(stamped.split)),
@@ -475,11 +508,15 @@ def _from_row(r: dict[str, Any]) -> Pilot:
 
     split = r.get("split")
     created = r.get("created_at")
+    stored = json.loads(r["variants"])
+    filters = [v["filter"] if isinstance(v, dict) else str(v) for v in stored]
+    names = [v.get("name", "") if isinstance(v, dict) else "" for v in stored]
     return Pilot(
+        names=tuple(names) if any(names) else (),
         name=str(r["name"]),
         metric=str(r["metric"]),
         table=str(r["table_name"]),
-        variants=tuple(json.loads(r["variants"])),
+        variants=tuple(filters),
         date_from=as_date(r["date_from"]),
         date_to=as_date(r["date_to"]),
         split=tuple(json.loads(split)) if isinstance(split, str) and split else None,
@@ -497,9 +534,7 @@ def describe(pilot: Pilot) -> dict[str, Any]:
         "name": pilot.name,
         "metric": pilot.metric,
         "table": pilot.table,
-        "variants": "; ".join(
-            f"{lab}: {f}" for lab, f in zip(pilot.labels, pilot.variants, strict=True)
-        ),
+        "variants": "; ".join(f"{pilot.display(i)}: {f}" for i, f in enumerate(pilot.variants)),
         "period": f"{pilot.date_from} to {pilot.date_to}",
         "created": pilot.created_at.isoformat(sep=" ", timespec="minutes")
         if pilot.created_at
@@ -603,6 +638,7 @@ def _demo_candidates(ws: Workspace) -> list[Pilot]:
                         _as_date(row["first"]),
                         _as_date(row["last"]),
                         note="Do reels engage better than carousels? (demo)",
+                        names=["Reels", "Carousels"],
                     )
                 )
         if "ad_stats" in tables:
@@ -634,6 +670,7 @@ def _demo_candidates(ws: Workspace) -> list[Pilot]:
                             _as_date(top["last"].max()),
                             table="ad_stats",
                             note="Which ad earns more link clicks per impression? (demo)",
+                            names=[n[:40] for n in names],
                         )
                     )
     return out

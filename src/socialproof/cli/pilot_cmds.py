@@ -67,6 +67,10 @@ def new(
         typer.Option("--test", help="For per-post metrics: auto, welch or bootstrap."),
     ] = "auto",
     note: Annotated[str, typer.Option("--note", help="A hypothesis or note to keep.")] = "",
+    names: Annotated[
+        str | None,
+        typer.Option("--names", help="Names of the variants in order, e.g. 'Carousels,Reels'."),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Define a pilot: a metric, two or more variants (filters) and a period."""
@@ -84,6 +88,7 @@ def new(
         confidence=confidence,
         test=test,
         note=note,
+        names=names,
     )
     ws = open_workspace(workspace)
     stored = pilots.create(ws, pilot)
