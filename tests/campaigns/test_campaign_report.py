@@ -193,3 +193,19 @@ def test_single_scan_and_careful_path_agree(workspace, insert, meta_rows) -> Non
     fast = campaign_report(workspace, by="campaign,day")
     careful = campaign_report(workspace, by="campaign,day", since="2026-01-01", until="2026-12-31")
     assert fast.frame.equals(careful.frame)
+
+
+def test_uniform_data_takes_the_single_scan(workspace, insert, meta_rows, monkeypatch) -> None:
+    from socialproof.campaigns import report
+
+    rows = [dict(r, result_type="actions:link_click") for r in meta_rows]
+    insert("ad_stats", rows)
+    careful = campaign_report(workspace, by="campaign", since="2026-01-01")
+
+    def boom(*a, **k):
+        raise AssertionError("careful path used")
+
+    monkeypatch.setattr(report, "_ad_rows", boom)
+    fast = campaign_report(workspace, by="campaign")
+    assert fast.frame.equals(careful.frame)
+    assert not any("different types" in n for n in fast.notes)

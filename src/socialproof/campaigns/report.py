@@ -9,6 +9,7 @@ or could not be added up, so nothing is dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from socialproof.campaigns._period import date_range
@@ -238,8 +239,8 @@ def campaign_report(
     notes: list[str] = []
     check = "result_type" not in dims and any(k.name in _RESULT_KPIS for k in chosen)
 
-    def run(t: ir.Table, extra: dict[str, ir.Scalar]) -> pd.DataFrame:
-        if check:
+    def run(t: ir.Table, extra: dict[str, ir.Scalar], *, per_group_rt: bool = True) -> pd.DataFrame:
+        if check and per_group_rt:
             rt = t.result_type.fill_null("")
             extra = {**extra, "_rt_min": rt.min(), "_rt_max": rt.max()}
         expr = registry.compute(
@@ -257,7 +258,9 @@ def campaign_report(
     with engine.backend(ws) as con:
         frame = None
         if start is None and end is None and not rates:
-            frame = _single_scan(con, run, dims, notes)
+            frame = _single_scan(con, partial(run, per_group_rt=False), dims, notes, check_rt=check)
+            if frame is not None and check:
+                frame = frame.assign(_rt_min="", _rt_max="")  # one result type throughout
         if frame is None:
             frame = run(_ad_rows(ws, con, start, end, notes, dims=dims, rates=rates), {})
     if check and not frame.empty:
@@ -280,39 +283,69 @@ def campaign_report(
 _RESULT_KPIS = frozenset({"results", "cost_per_result"})
 
 
-def _single_scan(con: Any, run: Any, dims: list[str], notes: list[str]) -> pd.DataFrame | None:
+def _single_scan(
+    con: Any, run: Any, dims: list[str], notes: list[str], *, check_rt: bool
+) -> pd.DataFrame | None:
     """The common case in one scan: the checks ride along as per-group aggregates.
 
-    Returns None when the checks find overlapping rows or mixed currencies; the
-    caller then takes the careful path (:func:`_ad_rows`), which handles both.
+    The checks compare columns with one sample row's values (cheap equality tests,
+    no string min/max). Returns None when they find anything that needs care:
+    overlapping rows (daily and range, breakdowns, levels), several currencies,
+    or several result types; the caller then takes the careful path
+    (:func:`_ad_rows` and per-group result-type checks), which handles all of it.
     """
-    from socialproof.metrics import views
+    import pandas as pd
+
     from socialproof.workspace import engine
 
     if engine.is_empty(con, "ad_stats"):
         raise _no_ads()
     raw = engine.table(con, "ad_stats")
-    cur = raw.currency.fill_null("")
-    checks = {
-        **views.ad_overlap_checks(raw),
-        "_cur_min": cur.min(),
-        "_cur_max": cur.max(),
+    sample = engine.execute(raw.select("currency", "result_type", "breakdown").limit(1))
+    if sample.empty:
+        return None
+    first = sample.iloc[0]
+
+    def differs(col: str) -> ir.BooleanValue:
+        value = first[col]
+        if value is None or pd.isna(value):
+            return raw[col].notnull()  # type: ignore[no-any-return]
+        return (raw[col] != value).fill_null(True)  # type: ignore[no-any-return]
+
+    ranges = (raw.date_start != raw.date_stop).fill_null(False)
+    checks: dict[str, ir.Scalar] = {
+        "_rng_any": ranges.max(),
+        "_rng_all": ranges.min(),
+        "_bd_diff": differs("breakdown").max(),
+        "_ad_any": (raw.ad == "").fill_null(False).max(),
+        "_ad_all": (raw.ad == "").fill_null(False).min(),
+        "_set_any": (raw.ad_set == "").fill_null(False).max(),
+        "_set_all": (raw.ad_set == "").fill_null(False).min(),
+        "_cur_diff": differs("currency").max(),
         "_negative": (raw.spend < 0).fill_null(False).sum(),
         "_no_spend": raw.spend.isnull().sum(),
     }
+    if check_rt:
+        checks["_rt_diff"] = differs("result_type").max()
     frame: pd.DataFrame = run(raw, checks)
     if frame.empty:
         return frame
-    facts = {
-        "_any_daily": frame["_any_daily"].max(),
-        "_all_daily": frame["_all_daily"].min(),
-        "_any_plain": frame["_any_plain"].max(),
-        "_all_plain": frame["_all_plain"].min(),
-        "_level_min": frame["_level_min"].min(),
-        "_level_max": frame["_level_max"].max(),
-    }
-    mixed_currency = frame["_cur_min"].min() != frame["_cur_max"].max()
-    if any(views.ad_overlaps(facts).values()) or (mixed_currency and "currency" not in dims):
+
+    def anyv(col: str) -> bool:
+        return bool(frame[col].fillna(False).astype(bool).any())
+
+    def allv(col: str) -> bool:
+        return bool(frame[col].fillna(False).astype(bool).all())
+
+    needs_care = (
+        (anyv("_rng_any") and not allv("_rng_all"))
+        or anyv("_bd_diff")
+        or (anyv("_ad_any") and not allv("_ad_all"))
+        or (anyv("_set_any") and not allv("_set_all"))
+        or (anyv("_cur_diff") and "currency" not in dims)
+        or (check_rt and anyv("_rt_diff"))
+    )
+    if needs_care:
         return None
     _spend_notes(int(frame["_negative"].sum()), int(frame["_no_spend"].sum()), notes)
     return frame.drop(columns=[*checks])
