@@ -40,10 +40,10 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
     ci_head = f"{conf:.1%} CI".replace(".0%", "%")
     by_label = {c.label: c for c in res.comparisons}
     rows = []
-    for v in res.variants:
+    for i, v in enumerate(res.variants):
         c = by_label.get(v.label)
         row: dict[str, Any] = {
-            "variant": v.label,
+            "variant": res.pilot.display(i),
             "filter": v.filter,
             res.unit: int(v.n),
             ("rate" if res.method == "proportion" else "mean per " + res.unit.rstrip("s")): (
@@ -153,10 +153,10 @@ def build_report(res: PilotResult) -> Report:
     d = _d(res)
     items = [
         (
-            f"{v.label}: {metric_name(res.kpi)}",
+            f"{res.pilot.display(i)}: {metric_name(res.kpi)}",
             "—" if v.value is None else level_text(res.kpi, v.value, d),
         )
-        for v in res.variants
+        for i, v in enumerate(res.variants)
     ]
     rep.kpis(sec, items)
 
@@ -166,7 +166,7 @@ def build_report(res: PilotResult) -> Report:
     fmt = "{:+." + str(d) + "f}"
     conf = res.comparisons[0].result.confidence if res.comparisons else p.confidence
     chart = charts.interval_chart(
-        [f"{c.label} − A" for c in res.comparisons],
+        [f"{res.pilot.display(i + 1)} − A" for i in range(len(res.comparisons))],
         [c.result.diff * scale for c in res.comparisons],
         [c.result.diff_low * scale for c in res.comparisons],
         [c.result.diff_high * scale for c in res.comparisons],
@@ -186,7 +186,7 @@ def build_report(res: PilotResult) -> Report:
     rep.chart(
         sec,
         charts.bar_chart(
-            [f"{v.label}: {v.filter}" for v in res.variants],
+            [res.pilot.display(i) for i in range(len(res.variants))],
             [x * scale for x in values],
             title=f"{res.kpi.label} by variant",
             value_label=("%" if res.is_percent else res.kpi.unit)
