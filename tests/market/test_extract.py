@@ -179,3 +179,19 @@ def test_windows_line_endings_and_odd_unicode() -> None:
     f = analyze_posting({"posting_id": "u", "title": "Copywriter", "body": body})
     ids = {h.id for h in f.skills}
     assert {"copywriting", "tiktok"} <= ids
+
+
+def test_toml_front_matter_and_html_postings(tmp_path: Path) -> None:
+    page = tmp_path / "job.html"
+    page.write_text(
+        '+++\ntitle = "Community Manager"\ncompany = "Acme &amp; Co"\nsalary = "£30k–£35k"\n+++\n'
+        "<p>About the role</p><h2>Requirements</h2><ul><li>Moderation of our Discord</li></ul>"
+        "<h2>Nice to have</h2><ul><li>Experience with Zendesk</li></ul>",
+        encoding="utf-8",
+    )
+    post = read_posting_file(page)
+    assert post["title"] == "Community Manager" and post["salary_text"] == "£30k–£35k"
+    f = analyze_posting(post)
+    req = {h.id: h.requirement for h in f.skills}
+    assert req["moderation"] == "must" and req["discourse"] == "nice"
+    assert "<" not in f.skills[0].evidence

@@ -711,26 +711,24 @@ def read_posting_file(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
+    from socialproof.ingest.job_postings import split_front_matter
+
+    try:
+        split = split_front_matter(text)
+    except BadInput as exc:
+        raise BadInput(f"{path.name}: {exc.message}", hint=exc.hint) from None
     meta: dict[str, Any] = {}
     body = text
-    fm = re.match(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", text, re.S)
-    if fm:
-        import yaml
+    if split is not None:
+        meta = {str(k).lower(): v for k, v in split[0].items()}
+        body = split[1]
+    if path.suffix.lower() in (".html", ".htm"):
+        import html as html_mod
 
-        try:
-            loaded = yaml.safe_load(fm.group(1)) or {}
-        except yaml.YAMLError as exc:
-            raise BadInput(
-                f"The front matter of {path.name} is not valid YAML ({exc}).".replace("\n", " "),
-                hint="Fix the block between the '---' lines.",
-            ) from None
-        if not isinstance(loaded, dict):
-            raise BadInput(
-                f"The front matter of {path.name} is not a mapping.",
-                hint="Use 'key: value' lines between the '---' lines.",
-            )
-        meta = {str(k).lower(): v for k, v in loaded.items()}
-        body = fm.group(2)
+        body = re.sub(r"<h[1-6][^>]*>", "\n## ", body, flags=re.I)
+        body = re.sub(r"<li[^>]*>", "\n- ", body, flags=re.I)
+        body = re.sub(r"<(?:br|/p|/li|/h\d|/div)\s*/?>", "\n", body, flags=re.I)
+        body = html_mod.unescape(re.sub(r"<[^>]+>", " ", body))
     title = str(meta.get("title") or "")
     if not title:
         h = re.search(r"^#\s+(.+)$", body, re.M)
