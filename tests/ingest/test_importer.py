@@ -257,3 +257,29 @@ def test_two_imports_at_once_never_corrupt(workspace: Any, tmp_path: Path) -> No
     assert ok, results
     assert count(workspace, "messages") == 40 * len(ok)
     assert count(workspace, "imports") == len(ok)
+
+
+def test_media_in_a_data_download_is_skipped(workspace: Any, tmp_path: Path) -> None:
+    archive = tmp_path / "instagram-download.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("media/photo.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+        zf.writestr("data/blob.bin", bytes(range(256)) * 4)
+        zf.writestr("messages.csv", CARE_HEADER + care_rows(range(1, 3)))
+    summaries = import_paths(workspace, [archive])
+    assert [s.status for s in summaries] == ["skipped", "skipped", "imported"]
+    assert not any(s.failed for s in summaries)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    [named] = import_paths(workspace, [photo])  # named by the user: a clear failure
+    assert named.failed and "not a text file" in (named.error or "")
+
+
+def test_progress_reports_stages(workspace: Any) -> None:
+    seen: list[tuple[int, int, str]] = []
+    import_paths(
+        workspace, [CORE / "care.csv"], progress=lambda k, n, what: seen.append((k, n, what))
+    )
+    assert seen[0] == (0, 1, str(CORE / "care.csv"))
+    assert any(what.endswith(": reading") for _, _, what in seen)
+    assert any("writing 7 rows" in what for _, _, what in seen)
+    assert seen[-1] == (1, 1, "")

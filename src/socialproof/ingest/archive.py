@@ -21,12 +21,19 @@ MAX_RATIO = 200  # uncompressed / compressed, per member (beyond it: a zip bomb)
 MAX_DEPTH = 3  # zips inside zips
 _SKIP_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 _ZIP_MAGIC = b"PK\x03\x04"
+#: Files in a data download that are never exports (skipped inside folders and archives).
+MEDIA_SUFFIXES = frozenset(
+    ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .ico .mp4 .mov .m4v .avi "
+    ".webm .mkv .mp3 .m4a .wav .ogg .aac .opus .pdf .doc .docx .ppt .pptx .woff .woff2 .ttf "
+    ".otf .js .css".split()
+)
 
 
 @dataclass
 class ArchiveMember:
     path: Path  # a readable file on disk
     display_name: str  # as the user knows it: 'data.zip!ads/report.csv'
+    explicit: bool = True  # named by the user (not found inside a folder or an archive)
 
 
 def _skipped(path: Path) -> bool:
@@ -67,7 +74,7 @@ def expand_paths(
                     p for p in path.rglob("*") if p.is_file() and not _skipped(p.relative_to(path))
                 )
                 for f in files:
-                    members.extend(_expand_file(f, str(f), workdir, 0))
+                    members.extend(_expand_file(f, str(f), workdir, 0, explicit=False))
             else:
                 members.extend(_expand_file(path, name, workdir, 0))
         except SocialproofError as exc:
@@ -75,12 +82,14 @@ def expand_paths(
     return members, failed
 
 
-def _expand_file(path: Path, name: str, workdir: Path, depth: int) -> list[ArchiveMember]:
+def _expand_file(
+    path: Path, name: str, workdir: Path, depth: int, *, explicit: bool = True
+) -> list[ArchiveMember]:
     if is_plain_zip(path):
         if depth >= MAX_DEPTH:
             raise BadExport(f"{name}: zip archives nested too deep.", hint="Extract it first.")
         return extract_zip(path, name, workdir, depth)
-    return [ArchiveMember(path, name)]
+    return [ArchiveMember(path, name, explicit)]
 
 
 def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[ArchiveMember]:
@@ -144,5 +153,9 @@ def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[Ar
                 raise BadExport(
                     f"{name}: cannot extract {info.filename} ({exc}).", hint="Download it again."
                 ) from None
-            out.extend(_expand_file(dest, f"{name}!{info.filename}", target_root, depth + 1))
+            out.extend(
+                _expand_file(
+                    dest, f"{name}!{info.filename}", target_root, depth + 1, explicit=False
+                )
+            )
     return out

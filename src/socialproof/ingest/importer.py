@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadExport, FileMissing, SocialproofError
-from socialproof.ingest.archive import ArchiveMember, expand_paths
+from socialproof.ingest.archive import MEDIA_SUFFIXES, ArchiveMember, expand_paths
 from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
 
 if TYPE_CHECKING:
@@ -155,11 +155,30 @@ def import_paths(
         for k, member in enumerate(members):
             if progress:
                 progress(k, total, member.display_name)
-            summary = _import_one(ws, member, format=format, ctx=ctx, dry_run=dry_run, seen=seen)
+            summary = _import_one(
+                ws,
+                member,
+                format=format,
+                ctx=ctx,
+                dry_run=dry_run,
+                seen=seen,
+                stage=_stage_reporter(progress, k, total),
+            )
             summaries.append(summary)
         if progress:
             progress(total, total, "")
     return summaries
+
+
+def _stage_reporter(progress: Progress | None, k: int, total: int) -> Callable[[str], None] | None:
+    if progress is None:
+        return None
+    report = progress
+
+    def stage(what: str) -> None:
+        report(k, total, what)
+
+    return stage
 
 
 def _check_writable(ws: Workspace) -> None:
@@ -181,8 +200,13 @@ def _import_one(
     ctx: ReadContext,
     dry_run: bool,
     seen: set[str],
+    stage: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     summary = ImportSummary(path=member.display_name)
+    if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
+        summary.status = "skipped"
+        summary.notes.append(f"{member.display_name}: not an export (media or document); skipped.")
+        return summary
     try:
         summary.size_bytes = member.path.stat().st_size
         summary.sha256 = sha256_file(member.path)
@@ -191,6 +215,8 @@ def _import_one(
             summary.notes.append(f"{member.display_name} was imported before; nothing added.")
             return summary
         seen.add(summary.sha256)
+        if stage:
+            stage(f"{member.display_name}: reading")
         source, fmt, confidence = open_and_detect(member, format=format, sha256=summary.sha256)
         summary.format, summary.label, summary.confidence = fmt.name, fmt.label, confidence
         result = fmt.read(source, ctx)
@@ -201,8 +227,16 @@ def _import_one(
         summary.rejected = len(rejects)
         summary.notes.extend(result.notes)
         del source, result  # the raw cells are no longer needed: free them before writing
+        if stage:
+            stage(
+                f"{member.display_name}: writing {sum(t.num_rows for t in tables.values()):,} rows"
+            )
         _write(ws, member, summary, tables, rejects, dry_run=dry_run)
     except SocialproofError as exc:
+        if not member.explicit and isinstance(exc, BadExport) and "not a text file" in exc.message:
+            summary.status = "skipped"  # a binary file inside a data download
+            summary.notes.append(f"{member.display_name}: not an export (binary); skipped.")
+            return summary
         summary.status = "failed"
         summary.error = str(exc)
     except (OSError, MemoryError) as exc:
