@@ -377,3 +377,11 @@ def test_untitled_second_table_after_a_blank_line(tmp_path: Path) -> None:
     frames = open_source(write(tmp_path, "two.csv", text)).frames
     assert [f.header for f in frames] == [["a", "b", "c"], ["x", "y"], ["a", "b", "c"]]
     assert [f.line_numbers for f in frames] == [[2], [5], [8]]
+
+
+def test_utf8_cut_inside_a_character_stays_utf8(tmp_path: Path) -> None:
+    data = "Name,City\nJosé,Zürich\nRenée,Genève\n".encode() + "Zoë".encode()[:-1]
+    src = open_source(write(tmp_path, "cut.csv", data))
+    frame = src.frames[0]
+    assert frame.data.to_pylist()[0] == {"Name": "José", "City": "Zürich"}
+    assert any("invalid UTF-8" in n for n in src.notes)

@@ -280,6 +280,8 @@ def _no_rows(source: Source) -> None:
     if rejects:
         return
     header = ", ".join(source.frames[0].header[:6]) if source.frames else ""
+    if not header:
+        raise BadExport(f"{source.display_name} holds no records.", hint="Export the data again.")
     raise BadExport(
         f"{source.display_name} has a header ({header}) but no data rows.",
         hint="Export a date range that has data.",

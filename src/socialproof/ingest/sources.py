@@ -120,6 +120,14 @@ def _decode_utf8(raw: bytes, name: str, label: str) -> Decoded:
         return Decoded(raw.decode("utf-8"), label)
     except UnicodeDecodeError:
         pass
+    # Mostly valid UTF-8 with a few broken bytes (a cut-off character, a bad paste)
+    # stays UTF-8; text that is not UTF-8 at all is Windows-1252 (Excel's default).
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good > 0 and bad <= good:
+        note = f"{name}: {bad} invalid UTF-8 byte sequence(s) show as '\ufffd'."
+        return Decoded(text, label, [note])
     text = raw.decode("cp1252", errors="replace")
     notes = [f"{name}: not UTF-8; read as Windows-1252."]
     if "\ufffd" in text:
