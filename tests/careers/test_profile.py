@@ -82,3 +82,15 @@ def test_bad_profiles_give_one_line_errors(tmp_path: Path, content: str, match: 
 def test_missing_profile(tmp_path: Path) -> None:
     with pytest.raises(FileMissing, match="profile init"):
         load_profile(profile_path(tmp_path))
+
+
+def test_free_text_skills_get_esco_suggestions_only_when_close() -> None:
+    profile = Profile.model_validate({"skills": ["social media marketing techniques", "Mixology"]})
+    check = check_profile(profile)
+    by_given = {s.given: s for s in check.skills}
+    assert by_given["social media marketing techniques"].skill_id is None
+    assert (
+        "social media marketing techniques"
+        in by_given["social media marketing techniques"].esco_suggestions
+    )
+    assert by_given["Mixology"].esco_suggestions == []  # nothing close: no noise

@@ -221,9 +221,10 @@ def check_profile(
     if unknown and esco:
         from socialproof.market.skills import esco_linker
 
-        ranked = esco_linker().rank([u.given for u in unknown], k=3)
+        linker = esco_linker()
+        ranked = linker.rank([u.given for u in unknown], k=3)
         for u, hits in zip(unknown, ranked, strict=True):
-            u.esco_suggestions = [label for label, score in hits if score > 0.2]
+            u.esco_suggestions = [label for label, score in hits if score >= linker.min_score]
     for u in unknown:
         hint = f" Did you mean {', '.join(u.suggestions)}?" if u.suggestions else ""
         problems.append(f"skill {u.given!r} is not in the catalogue; kept as free text.{hint}")

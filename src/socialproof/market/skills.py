@@ -197,6 +197,8 @@ class EscoLinker:
             if self._emb is None and method == "hybrid":
                 raise MissingModel("the packaged sentence-embedding model")
         self.method = "hybrid" if self._emb is not None else "tfidf"
+        # below this a "closest label" is noise ("Mixology" -> "sexology"): half the scale
+        self.min_score = 2.0 if self.method == "hybrid" else 0.6
 
     def rank(self, phrases: Sequence[str], k: int = 10) -> list[list[tuple[str, float]]]:
         """For each phrase, the ``k`` best labels with cosine scores, best first."""
