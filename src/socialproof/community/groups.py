@@ -66,8 +66,8 @@ def engagement(
     from socialproof.workspace import engine
 
     scope = scope or Scope()
-    with ws.ibis() as con:
-        m = messages_expr(con, ws, scope)
+    with ws.ibis() as con, messages_expr(con, ws, scope).cache() as cached:
+        m = cached
         m = with_periods(m, ws, period)
         lo, hi = _utc_bounds(ws, scope)
         thread_w = ibis.window(group_by=[m.platform, m.thread_key])

@@ -365,8 +365,7 @@ def response_times(
     scope = scope or Scope()
     sla = check_sla(sla_hours, ws)
     _check_hours(ws)
-    with ws.ibis() as con:
-        m = messages_expr(con, ws, scope)
+    with ws.ibis() as con, messages_expr(con, ws, scope).cache() as m:  # read several times
         threads, brand_only = threads_expr(m)
         lo, hi = _utc_bounds(ws, scope)
         if lo is not None:
