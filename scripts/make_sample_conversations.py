@@ -212,6 +212,23 @@ def build() -> list[dict[str, str]]:
     return out
 
 
+README_NOTE = """
+`conversations.csv` is SAMPLE DATA too: invented customer-care conversations with the
+fictional care handle @AcmeHomeHelp (customer-care format: tweet_id, author_id, inbound,
+created_at, text, response_tweet_id, in_response_to_tweet_id; 2026-01-05 to 2026-04-04),
+written by `scripts/make_sample_conversations.py` (seed 20260105) from our own templates,
+for the community report in the demo. Licence: same as socialproof (Apache-2.0).
+"""
+
+
+def label_in_readme() -> None:
+    """Append the sample-data note to the folder's shared README unless it is there."""
+    readme = OUT.parent / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Sample data\n"
+    if "`conversations.csv` is SAMPLE DATA" not in text:
+        readme.write_text(text.rstrip("\n") + "\n" + README_NOTE, encoding="utf-8")
+
+
 def main() -> None:
     rows = build()
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -221,6 +238,7 @@ def main() -> None:
         writer.writeheader()
         writer.writerows(rows)
     tmp.replace(OUT)
+    label_in_readme()
     print(f"wrote {OUT} ({len(rows):,} messages)")
 
 
