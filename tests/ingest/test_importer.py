@@ -283,3 +283,29 @@ def test_progress_reports_stages(workspace: Any) -> None:
     assert any(what.endswith(": reading") for _, _, what in seen)
     assert any("writing 7 rows" in what for _, _, what in seen)
     assert seen[-1] == (1, 1, "")
+
+
+_READER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("open", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def test_import_waits_for_a_reader_to_finish(workspace: Any, tmp_path: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(workspace.db_path), "2"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None and reader.stdout.readline().strip() == "open"
+    try:
+        [s] = import_paths(
+            workspace, [write(tmp_path, "w.csv", CARE_HEADER + care_rows(range(1, 4)))]
+        )
+    finally:
+        reader.wait(timeout=60)
+        reader.stdout.close()
+    assert (s.status, s.inserted) == ("imported", 3), s.error

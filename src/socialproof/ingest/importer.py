@@ -19,7 +19,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -456,7 +457,7 @@ def _write(
                 tmp_rejects = _write_rejects_temp(rejects, ws.imports_dir, sha)
                 temps.append(tmp_rejects)
         try:
-            with ws.transaction() as con:
+            with write_transaction(ws) as con:
                 if engine.query_rows(
                     con, "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1", [sha]
                 ):
@@ -500,6 +501,27 @@ def _write(
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+@contextlib.contextmanager
+def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
+    """``ws.transaction()``, waiting while another process has the database open."""
+    from socialproof.errors import WorkspaceBusy
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        stack = contextlib.ExitStack()
+        try:
+            con = stack.enter_context(ws.transaction())
+        except WorkspaceBusy:
+            stack.close()
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+            continue
+        with stack:
+            yield con
+        return
 
 
 def _temp_copy(src: Path, folder: Path, sha: str) -> Path:
