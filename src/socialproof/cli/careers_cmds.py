@@ -507,10 +507,16 @@ def jobs_analyze(
 def _brief(f: Any) -> dict[str, Any]:
     sal = ""
     if f.salary_status == "stated":
-        rng = "–".join(
-            f"{v / 1000:,.0f}k" for v in (f.salary_min_annual, f.salary_max_annual) if v is not None
+        values = [v for v in (f.salary_min_annual, f.salary_max_annual) if v is not None]
+        shown = [f"{v / 1000:,.0f}k" for v in dict.fromkeys(values)]
+        prefix = (
+            "up to "
+            if f.salary_min_annual is None
+            else "from "
+            if f.salary_max_annual is None
+            else ""
         )
-        sal = f"{f.salary_currency or '?'} {rng}"
+        sal = f"{f.salary_currency or '?'} {prefix}{'–'.join(shown)}"
     elif f.salary_status == "unknown":
         sal = "not stated"
     return {
