@@ -149,3 +149,31 @@ def test_duration_formatting() -> None:
     assert duration(0.5) == "30 min"
     assert duration(3.44) == "3.4 h"
     assert duration(72) == "3.0 days"
+
+
+def test_packaged_sample_with_the_real_sentiment_model(workspace: Any, insert: Any) -> None:
+    """The demo sample has a courier problem in March: its net sentiment must drop
+    below January-February's (pooled over the weeks), by the packaged model."""
+    from pathlib import Path
+
+    import socialproof
+    from socialproof.community.report import build_report
+
+    sample = Path(socialproof.__file__).parent / "data" / "samples" / "conversations.csv"
+    rows = load_twcs(sample)
+    assert len(rows) > 1000
+    insert("messages", rows)
+    rep = build_report(workspace, k=8)
+    sent = rep.sentiment
+    assert sent is not None and int(sent["messages"].sum()) > 500
+    month = sent["period"].astype(str).str[:7]
+
+    def pooled(mask: Any) -> float:
+        pos, neg = sent.loc[mask, "positive"].sum(), sent.loc[mask, "negative"].sum()
+        return float((pos - neg) / (pos + neg))
+
+    assert pooled(month == "2026-03") < pooled(month.isin(["2026-01", "2026-02"])) - 0.1
+    o = rep.response.overall
+    # replies are fast in business hours and wait overnight and at weekends
+    assert o["median_first_response_bh_h"] < o["median_first_response_h"]
+    assert 0 < o["unanswered"] < o["threads"]
