@@ -14,6 +14,7 @@ groupings, and prints the median of the runs after one warm-up call.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -69,6 +70,12 @@ def build(rows: int) -> Workspace:
     return ws
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all threads): less sensitive to a busy machine."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def measure(rows: int, runs: int) -> None:
     from socialproof.campaigns.report import campaign_report
 
@@ -80,14 +87,17 @@ def measure(rows: int, runs: int) -> None:
     }
     for name, kw in cases.items():
         campaign_report(ws, **kw)  # type: ignore[arg-type]  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu()
             res = campaign_report(ws, **kw)  # type: ignore[arg-type]
             times.append(time.perf_counter() - t0)
+            cpu.append(_cpu() - c0)
         print(
-            f"report campaigns {name}: median {statistics.median(times):.3f} s "
-            f"(min {min(times):.3f}, max {max(times):.3f}; {runs} runs; {len(res.frame):,} rows)"
+            f"report campaigns {name}: median {statistics.median(times):.3f} s wall, "
+            f"{statistics.median(cpu):.3f} s CPU (wall min {min(times):.3f}, max "
+            f"{max(times):.3f}; {runs} runs; {len(res.frame):,} rows; load average "
+            f"{os.getloadavg()[0]:.1f})"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the measuring process: {peak:,.0f} MB")
