@@ -309,3 +309,20 @@ def test_import_waits_for_a_reader_to_finish(workspace: Any, tmp_path: Path) -> 
         reader.wait(timeout=60)
         reader.stdout.close()
     assert (s.status, s.inserted) == ("imported", 3), s.error
+
+
+def test_a_bug_in_a_format_fails_that_file_only(
+    workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialproof.ingest.conversations import RedditFormat
+
+    def broken(self: Any, source: Any, ctx: Any) -> Any:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(RedditFormat, "read", broken)
+    good = write(tmp_path, "good.csv", CARE_HEADER + care_rows(range(1, 3)))
+    summaries = import_paths(workspace, [CORE / "reddit.csv", good])
+    assert [s.status for s in summaries] == ["failed", "imported"]
+    assert "unexpected KeyError in the 'reddit' reader" in (summaries[0].error or "")
+    with pytest.raises(KeyError):
+        import_paths(workspace, [CORE / "reddit.csv"], debug=True)

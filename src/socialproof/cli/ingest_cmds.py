@@ -72,7 +72,13 @@ def import_files(
             bar.update(task, completed=done, total=total, description=f"Importing {name}"[:60])
 
         summaries = import_paths(
-            ws, list(paths), format=chosen, ctx=ctx, dry_run=dry_run, progress=step
+            ws,
+            list(paths),
+            format=chosen,
+            ctx=ctx,
+            dry_run=dry_run,
+            progress=step,
+            debug=STATE.debug,
         )
     compact = output == OutputFormat.table
     rows: list[dict[str, Any]] = [s.as_row(compact=compact) for s in summaries]

@@ -139,8 +139,13 @@ def import_paths(
     ctx: ReadContext | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    debug: bool = False,
 ) -> list[ImportSummary]:
-    """Import files, folders (recursively) and .zip archives; one summary per file."""
+    """Import files, folders (recursively) and .zip archives; one summary per file.
+
+    A file that fails is reported in its summary and the others still import;
+    ``debug`` re-raises unexpected errors (bugs) instead.
+    """
     ctx = ctx or read_context(ws)
     if ctx.mapping is not None and format is None:
         format = "generic"
@@ -164,6 +169,7 @@ def import_paths(
                 dry_run=dry_run,
                 seen=seen,
                 stage=_stage_reporter(progress, k, total),
+                debug=debug,
             )
             summaries.append(summary)
         if progress:
@@ -202,6 +208,7 @@ def _import_one(
     dry_run: bool,
     seen: set[str],
     stage: Callable[[str], None] | None = None,
+    debug: bool = False,
 ) -> ImportSummary:
     summary = ImportSummary(path=member.display_name)
     if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
@@ -243,6 +250,14 @@ def _import_one(
     except (OSError, MemoryError) as exc:
         summary.status = "failed"
         summary.error = f"{member.display_name}: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # a bug in a format must not stop the other files
+        if debug:
+            raise
+        summary.status = "failed"
+        summary.error = (
+            f"{member.display_name}: unexpected {type(exc).__name__} in the "
+            f"'{summary.format or 'detection'}' reader: {exc}. Re-run with --debug and report it."
+        )
     return summary
 
 
