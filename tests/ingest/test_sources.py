@@ -385,3 +385,24 @@ def test_utf8_cut_inside_a_character_stays_utf8(tmp_path: Path) -> None:
     frame = src.frames[0]
     assert frame.data.to_pylist()[0] == {"Name": "José", "City": "Zürich"}
     assert any("invalid UTF-8" in n for n in src.notes)
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list('ab ,;\n"1é-àüßøñç€😀')), max_size=40)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=_TEXT, codec=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom"]))
+def test_decoding_round_trips(text: str, codec: str) -> None:
+    raw = b"\xfe\xff" + text.encode("utf-16-be") if codec == "utf-16-be-bom" else text.encode(codec)
+    if not raw:
+        return
+    decoded = sources.decode_bytes(raw, "x.csv")
+    assert decoded.text == text and decoded.notes == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab ,\n1àéüñçÿ")), min_size=1, max_size=40))
+def test_windows_1252_is_recognised(text: str) -> None:
+    decoded = sources.decode_bytes(text.encode("cp1252"), "x.csv")
+    assert decoded.text == text
+    assert decoded.encoding == ("utf-8" if text.isascii() else "cp1252")
