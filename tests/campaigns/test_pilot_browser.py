@@ -34,27 +34,39 @@ def _rows(name: str) -> list[dict[str, Any]]:
         ]
 
 
-def test_pilot_html_has_no_axe_violations(workspace, insert, chromium_path, tmp_path):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kind", ["ads", "posts"])
+def test_pilot_html_has_no_axe_violations(workspace, insert, chromium_path, tmp_path, kind):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     from socialproof.campaigns import pilot_report, pilots
 
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run 'make test', which installs axe-core from npm")
-    insert("ad_stats", _rows("ad_stats.csv"))
-    pilots.create(
-        workspace,
-        pilots.define(
+    if kind == "ads":
+        insert("ad_stats", _rows("ad_stats.csv"))
+        definition = pilots.define(
             "Three ads",
             "ctr",
             ["ad=Spring A", "ad=Spring B", "ad=Spring C"],
             "2026-03-01",
             "2026-03-31",
-        ),
-    )
+        )
+    else:  # per-post rates: adds the distribution histograms
+        insert("posts", _rows("posts.csv"))
+        definition = pilots.define(
+            "Reels",
+            "engagement_rate",
+            ["format=reel", "format=carousel"],
+            "2026-03-01",
+            "2026-04-30",
+            names="Reels,Carousels",
+        )
+    pilots.create(workspace, definition)
     page_path = pilot_report.write_html(
-        pilots.analyse(workspace, "Three ads"), tmp_path / "pilot.html"
+        pilots.analyse(workspace, definition.name), tmp_path / "pilot.html"
     )
+    if kind == "posts":
+        assert "Distribution per post" in page_path.read_text(encoding="utf-8")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=FLAGS)
         try:

@@ -78,6 +78,7 @@ class PilotResult:
     correction: str
     verdict: str
     notes: list[str] = field(default_factory=list)
+    samples: list[list[float]] = field(default_factory=list)  # per-unit values, per variant
 
     @property
     def is_percent(self) -> bool:
@@ -171,6 +172,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 "the most data in these posts."
             )
         _check_money(con, t, kpi, pilot)
+        samples: list[list[float]] = []
         if kpi.name in PROPORTIONS:
             data = _proportion_data(t, kpi, pilot)
         else:
@@ -286,6 +288,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         correction,
         overall,
         notes,
+        samples,
     )
 
 

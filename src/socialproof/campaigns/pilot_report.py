@@ -195,6 +195,25 @@ def build_report(res: PilotResult) -> Report:
         ),
     )
 
+    if res.samples:
+        sec = rep.section("Distribution per " + res.unit.rstrip("s"))
+        rep.paragraph(
+            sec,
+            f"How {metric_name(res.kpi)} spreads across single {res.unit} in each variant: "
+            "the test compares the means; a long tail is why a bootstrap may be used.",
+        )
+        for i, values in enumerate(res.samples):
+            label = res.pilot.display(i)
+            rep.chart(
+                sec,
+                charts.histogram(
+                    [v * scale for v in values],
+                    title=f"{label}: {metric_name(res.kpi)} per {res.unit.rstrip('s')}",
+                    bins=min(20, max(5, len(values) // 3)),
+                    x_label=("%" if res.is_percent else res.kpi.unit),
+                ),
+            )
+
     sec = rep.section("Method")
     rep.paragraph(sec, f"Test: {res.test}. {res.why}")
     rep.paragraph(sec, res.correction)
