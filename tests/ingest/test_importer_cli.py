@@ -82,3 +82,11 @@ def test_no_workspace(cli: Any, tmp_path: Path) -> None:
     result = cli("import", str(CORE / "care.csv"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: No socialproof workspace")
+
+
+def test_imports_shows_local_time(cli: Any, workspace: Any) -> None:
+    import re
+
+    cli("import", str(CORE / "reddit.csv"), cwd=workspace.root)
+    [row] = json.loads(cli("imports", "-f", "json", cwd=workspace.root).stdout)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["when"])

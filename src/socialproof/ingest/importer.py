@@ -103,6 +103,17 @@ def _stored_path(name: str) -> str:
         return name
 
 
+def _local(stamp: Any, timezone: str) -> str:
+    """A naive UTC timestamp shown in the workspace's timezone."""
+    from zoneinfo import ZoneInfo
+
+    if stamp is None or str(stamp) in ("NaT", "None"):
+        return ""
+    when = stamp.to_pydatetime() if hasattr(stamp, "to_pydatetime") else stamp
+    local = when.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
 def _short(path: Path | None) -> str:
     if path is None:
         return ""
@@ -613,7 +624,7 @@ def list_imports(ws: Workspace, *, format: str | None = None) -> list[dict[str, 
                 "rejected": int(rec["rows_rejected"] or 0),
                 "inserted": int(rec["rows_inserted"] or 0),
                 "updated": int(rec["rows_updated"] or 0),
-                "when": rec["imported_at"],
+                "when": _local(rec["imported_at"], ws.settings.timezone),
                 "sha256": str(rec["import_id"])[:12],
             }
         )
