@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from socialproof.workspace.core import Workspace
 
 UNANSWERED_SHOWN = 50
+UNANSWERED_IN_HTML = 20
+#: Periods with fewer scored member messages are left off the sentiment line (too noisy).
+MIN_PERIOD_MESSAGES = 10
 
 
 @dataclass
@@ -351,7 +354,7 @@ def to_html(report: CommunityReport, *, title: str = "Community report") -> Repo
     ):
         if rows:
             page.table(sec, split_rows(rows), caption=f"By {name}")
-    unanswered = unanswered_rows(report)
+    unanswered = unanswered_rows(report, limit=UNANSWERED_IN_HTML)
     if unanswered:
         more = r.overall["unanswered"] - len(unanswered)
         cap = "Unanswered threads, oldest first" + (
@@ -366,11 +369,21 @@ def to_html(report: CommunityReport, *, title: str = "Community report") -> Repo
         sent = report.sentiment
         labels = [str(p)[:10] for p in sent["period"]]
         values = [None if v is None or v != v else float(v) for v in sent["net_sentiment"]]
+        line = [
+            v if int(n) >= MIN_PERIOD_MESSAGES else None
+            for v, n in zip(values, sent["messages"], strict=True)
+        ]
+        if line != values:
+            page.paragraph(
+                sec,
+                f"Periods with fewer than {MIN_PERIOD_MESSAGES} scored member "
+                "messages are left off the line (too few to say); the table has them.",
+            )
         page.chart(
             sec,
             charts.line_chart(
                 labels,
-                {"Net sentiment": values},
+                {"Net sentiment": line},
                 title=f"Net sentiment per {report.period}",
                 y_label="net sentiment (-1 to 1)",
             ),
