@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute
 
 from socialproof.ingest.parse import parse_dates, parse_integers, parse_numbers, parse_timestamps
 
@@ -71,7 +72,12 @@ def _meta_ads_source(n: int) -> Any:
     table = pacsv.read_csv(SAMPLE, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
     table = table.cast(pa.schema([pa.field(c, pa.string()) for c in table.column_names]))
     reps = max(1, n // table.num_rows + 1)
-    big = pa.concat_tables([table] * reps).slice(0, n).combine_chunks()
+    # each copy gets its own ad names, so natural keys stay unique as in a real export
+    copies = []
+    for k in range(reps):
+        names = pa.compute.binary_join_element_wise(table["Ad name"], f" #{k}", "")
+        copies.append(table.set_column(table.column_names.index("Ad name"), "Ad name", names))
+    big = pa.concat_tables(copies).slice(0, n).combine_chunks()
     frame = Frame(header=big.column_names, data=big, line_numbers=list(range(2, n + 2)))
     return Source(path=SAMPLE, display_name="bench.csv", frames=[frame])
 

@@ -151,10 +151,12 @@ class Rows:
         import numpy as np
 
         idx = np.flatnonzero(mask & ~self.skip)
-        for i in idx[:100_000]:
-            key = int(i)
-            if key not in self.reasons:
-                self.reasons[key] = reason if isinstance(reason, str) else reason[key]
+        if isinstance(reason, str):
+            for key in idx.tolist():
+                self.reasons.setdefault(key, reason)
+        else:
+            for key in idx[:100_000].tolist():
+                self.reasons.setdefault(key, reason[key])
         self.bad |= mask & ~self.skip
 
     def _fail_cells(self, invalid: np.ndarray, header: str, raw: pa.Array, what: str) -> None:
@@ -274,7 +276,6 @@ class Rows:
 
     # -- result ---------------------------------------------------------------
     def finish(self) -> tuple[pa.Table, list[Reject]]:
-        import numpy as np
         import pyarrow as pa
 
         keep = ~self.bad & ~self.skip
@@ -295,8 +296,24 @@ class Rows:
         self._reject_duplicates(full, keep)
         keep = ~self.bad & ~self.skip
         table = full.filter(pa.array(keep))
-        rejects = [self._reject(int(i)) for i in np.flatnonzero(self.bad)]
-        return table, rejects
+        return table, self.rejects()
+
+    def rejects(self) -> list[Reject]:
+        """One Reject per unreadable row, with its source line, reason and raw cells."""
+        import numpy as np
+        import pyarrow as pa
+
+        idx = np.flatnonzero(self.bad)
+        if not len(idx):
+            return []
+        raw_rows = self.frame.data.take(pa.array(idx)).to_pylist()
+        lines = self.frame.line_numbers
+        out = []
+        for i, row in zip(idx.tolist(), raw_rows, strict=True):
+            line = lines[i] if lines is not None and i < len(lines) else None
+            raw = ",".join("" if v is None else str(v) for v in row.values())
+            out.append(Reject(line, self.reasons.get(i, "could not be read"), raw[:2000]))
+        return out
 
     def _reject_duplicates(self, table: pa.Table, keep: np.ndarray) -> None:
         """Rows repeating an earlier row's natural key: the last one is kept, the others rejected.
@@ -318,26 +335,24 @@ class Rows:
         dup_groups = last.filter(pc.greater(last["_i_count"], 1))
         if dup_groups.num_rows == 0:
             return
-        winners = set(dup_groups["_i_max"].to_pylist())
         joined = keyed.join(dup_groups, list(self.spec.key), join_type="inner")
+        rows = joined["_i"].to_numpy()
+        kept = joined["_i_max"].to_numpy()
+        losers = rows != kept
+        rows, kept = rows[losers], kept[losers]
         lines = self.frame.line_numbers
         mask = np.zeros(self.n, dtype=bool)
+        mask[rows] = True
+        key = ", ".join(self.spec.key)
         reasons = [""] * self.n
-        for i, w in zip(joined["_i"].to_pylist(), joined["_i_max"].to_pylist(), strict=True):
-            if i in winners:
-                continue
-            mask[i] = True
+        for i, w in zip(rows[:100_000].tolist(), kept[:100_000].tolist(), strict=True):
             where = f"line {lines[w]}" if lines is not None and w < len(lines) else "a later row"
-            key = ", ".join(self.spec.key)
             reasons[i] = f"repeats the key ({key}) of {where}, which is kept"
         self.fail(mask, reasons)
-
-    def _reject(self, i: int) -> Reject:
-        lines = self.frame.line_numbers
-        line = lines[i] if lines is not None and i < len(lines) else None
-        row = self.frame.data.slice(i, 1).to_pylist()[0]
-        raw = ",".join("" if v is None else str(v) for v in row.values())
-        return Reject(line, self.reasons.get(i, "could not be read"), raw[:2000])
+        if len(rows) > 100_000:
+            self.notes.append(
+                f"{len(rows):,} rows repeat the key of a later row and were rejected."
+            )
 
 
 def concat(tables: list[pa.Table]) -> pa.Table:
@@ -392,7 +407,7 @@ def to_long(
                 }
             )
         )
-    rejects = [wide._reject(int(i)) for i in np.flatnonzero(wide.bad)]
+    rejects = wide.rejects()
     if not parts:
         return pa.table({}), rejects, wide.notes, int(keep.sum())
     return concat(parts), rejects, wide.notes, int(keep.sum())
