@@ -86,7 +86,7 @@ def import_files(
     for s in summaries:
         if not STATE.quiet:
             for note in dict.fromkeys(s.notes):
-                _line(f"note: {note}")
+                _line(f"note: {note}" if s.path in note else f"note: {s.path}: {note}")
         if s.rejects_file is not None and compact and not STATE.quiet:
             _line(f"{s.path}: {s.rejected} rows rejected, see {s.rejects_file}")
         if s.error:

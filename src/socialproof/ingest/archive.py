@@ -21,11 +21,12 @@ MAX_RATIO = 200  # uncompressed / compressed, per member (beyond it: a zip bomb)
 MAX_DEPTH = 3  # zips inside zips
 _SKIP_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 _ZIP_MAGIC = b"PK\x03\x04"
-#: Files in a data download that are never exports (skipped inside folders and archives).
+#: Files that are never exports (skipped when found inside folders and archives).
 MEDIA_SUFFIXES = frozenset(
     ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .ico .mp4 .mov .m4v .avi "
     ".webm .mkv .mp3 .m4a .wav .ogg .aac .opus .pdf .doc .docx .ppt .pptx .woff .woff2 .ttf "
-    ".otf .js .css".split()
+    ".otf .js .css .py .pyc .yaml .yml .toml .ini .cfg .sh .bat .exe .dll .so .db .duckdb "
+    ".sqlite .wal .lock".split()
 )
 
 

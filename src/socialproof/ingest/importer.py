@@ -224,7 +224,7 @@ def _import_one(
     summary = ImportSummary(path=member.display_name)
     if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
         summary.status = "skipped"
-        summary.notes.append(f"{member.display_name}: not an export (media or document); skipped.")
+        summary.notes.append(f"{member.display_name}: not an export file; skipped.")
         return summary
     try:
         summary.size_bytes = member.path.stat().st_size
