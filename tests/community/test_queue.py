@@ -137,3 +137,18 @@ def test_missing_models_degrade_with_a_note(workspace: Any, insert: Any) -> None
     r = score_messages(workspace, models=Models(notes=["Sentiment model unavailable (x)."]))
     assert r.scored == 0
     assert r.notes
+
+
+def test_messages_scored_without_moderation_are_rescored_when_it_arrives(
+    workspace: Any, insert: Any
+) -> None:
+    from socialproof.community.queue import moderation_queue
+    from socialproof.community.scoring import Models, score_messages
+
+    insert("messages", ROWS)
+    first = score_messages(workspace, models=Models(sentiment=KeywordSentiment()))
+    assert first.scored == 7
+    assert moderation_queue(workspace).empty
+    both = Models(sentiment=KeywordSentiment(), moderation=KeywordModeration())
+    assert score_messages(workspace, models=both).scored == 7
+    assert list(moderation_queue(workspace)["message_id"]) == ["4", "3"]

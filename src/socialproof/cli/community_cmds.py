@@ -213,6 +213,8 @@ def queue(
     df = moderation_queue(ws, scope, limit=limit)
     if df.empty:
         info("Nothing flagged.")
+        if getattr(fmt, "value", fmt) == "table" and output is None:
+            return
     emit(df, fmt, output=output, title="Moderation queue")
 
 

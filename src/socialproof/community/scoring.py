@@ -154,21 +154,26 @@ def score_messages(
 
     if batch_size < 1:
         raise UsageError("The batch size must be at least 1.")
+    models = models or load_models(ws)
+    if models.sentiment is None and models.moderation is None:
+        return ScoringResult(0, 0, models.notes)
     with ws.ibis() as con:
         m = messages_expr(con, ws, Scope(), threads=False)
         m = m.filter(~m.brand).select("platform", "message_id", "text")
         m = m.mutate(text_hash=m.text.fill_null("").hash())
         s = engine.table(con, "message_scores")
-        s = s.select(s_platform=s.platform, s_id=s.message_id, s_hash=s.text_hash)
+        s = s.select(
+            s_platform=s.platform, s_id=s.message_id, s_hash=s.text_hash, s_models=s.models
+        )
         j = m.left_join(s, [m.platform == s.s_platform, m.message_id == s.s_id])
-        todo = j.filter(j.s_id.isnull() | (j.s_hash != j.text_hash))
+        # not scored yet, text changed, or scored when a model was missing
+        todo = j.filter(
+            j.s_id.isnull() | (j.s_hash != j.text_hash) | (j.s_models.fill_null("") != models.names)
+        )
         total = int(scalar(m.count()))
         df = engine.execute(todo.select("platform", "message_id", "text", "text_hash"))
     if df.empty:
-        return ScoringResult(0, total, [])
-    models = models or load_models(ws)
-    if models.sentiment is None and models.moderation is None:
-        return ScoringResult(0, total - len(df), models.notes)
+        return ScoringResult(0, total, models.notes)
     parts = []
     for start in range(0, len(df), batch_size):
         batch = df.iloc[start : start + batch_size]
