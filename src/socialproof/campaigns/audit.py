@@ -432,6 +432,11 @@ def _pick_base(r: Any) -> str:
     return ""
 
 
+def _int(value: Any) -> int | None:
+    f = _num(value)
+    return None if f is None else round(f)
+
+
 def _num(value: Any) -> float | None:
     if value is None:
         return None
@@ -496,7 +501,7 @@ def _facet(rows: list[dict[str, Any]], name: str, base: str, total: int) -> list
                 name: rec[name],
                 "posts": n,
                 "share": n / total if total else None,
-                "interactions": _num(rec.get("interactions")),
+                "interactions": _int(rec.get("interactions")),
                 "engagement_rate": _num(rec.get(BASE_KPI[base])) if base else None,
                 "base": base,
                 "enough_data": n >= MIN_BUCKET_POSTS,

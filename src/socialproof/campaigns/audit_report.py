@@ -46,9 +46,23 @@ def build(result: Audit, *, owner: str = "") -> Report:
         f"{MIN_POSTS}+ posts, and a format, weekday or hour only with {MIN_BUCKET_POSTS}+ posts.",
         kind="warn",
     )
-    rows = _pct_rows(
-        result.summary(), ("engagement_rate", "median_post_rate", "follower_growth_rate")
+    keep = (
+        "platform",
+        "account",
+        "posts",
+        "posts_per_week",
+        "benchmark_posts_per_week",
+        "base",
+        "engagement_rate",
+        "median_post_rate",
+        "follower_growth_rate",
+        "recommendations",
     )
+    rows = _pct_rows(
+        [{k: r[k] for k in keep} for r in result.summary()],
+        ("engagement_rate", "median_post_rate", "follower_growth_rate"),
+    )
+
     report.table(summary, rows, caption="Platforms and accounts")
     for acc in result.accounts:
         _account_section(report, acc)
