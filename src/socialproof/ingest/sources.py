@@ -66,15 +66,19 @@ def open_source(path: Path, *, display_name: str | None = None, sha256: str = ""
         raise BadExport(f"{name} is empty.", hint="Export the data again; the file has no content.")
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
-        if _is_xlsx(path):
-            source = _read_xlsx(path, name)
+        from socialproof.ingest.sheets import is_xlsx, read_xlsx
+
+        if is_xlsx(path):
+            source = read_xlsx(path, name)
         else:
             raise BadExport(
                 f"{name} is a zip archive, not an export file.",
                 hint="Import the .zip itself (socialproof unpacks it) or extract it first.",
             )
     elif head.startswith(_OLE_MAGIC):
-        source = _read_xls(path, name)
+        from socialproof.ingest.sheets import read_xls
+
+        source = read_xls(path, name)
     elif suffix in _XLSX_SUFFIXES:
         raise BadExport(
             f"{name} is not a valid Excel workbook (an .xlsx file is a zip archive; this is not).",
@@ -533,126 +537,10 @@ def _make_frame(
     )
 
 
-# -- CSV: the fast path ------------------------------------------------------------
-
-
 def _try_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
-    """Parse a large, clean UTF-8 CSV with pyarrow; None when it is not clean enough."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
+    from socialproof.ingest.fastcsv import read_fast_csv
 
-    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        sample = head[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - bom - 4:
-            return None
-        sample = head[bom : bom + exc.start].decode("utf-8")
-    if sniff_text_kind(sample, path.suffix.lower()) != "csv":
-        return None
-    sample = _whole_rows(sample)
-    try:
-        frames = frames_from_csv_text(sample, name)
-    except BadExport:
-        return None
-    if len(frames) != 1 or frame_rejects(frames[0]) or frames[0].data.num_rows < 2:
-        return None
-    first = frames[0]
-    lines = sample.splitlines(keepends=True)
-    skip_lines = 0 if not first.line_numbers else first.line_numbers[0] - 2  # lines above header
-    if skip_lines < 0:
-        return None
-    header_offset = bom + sum(len(ln.encode("utf-8")) for ln in lines[:skip_lines])
-    delimiter = _sniffed_delimiter(lines[skip_lines:], first.header)
-    if delimiter is None:
-        return None
-    raw = path.read_bytes()
-    body = memoryview(raw)[header_offset:]
-    header_line = skip_lines + 1
-    names = list(first.header)
-    # the header row as written may have more (empty) columns than the sample kept
-    header_fields = next(csv.reader([lines[skip_lines]], delimiter=delimiter))
-    all_names = _clean_header(header_fields)
-    invalid: list[str] = []
-
-    def on_invalid(row: Any) -> str:
-        invalid.append(row.text)
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
-            read_options=pacsv.ReadOptions(column_names=all_names, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(all_names, pa.string()), strings_can_be_null=False
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    if invalid:
-        return None
-    if names != all_names:
-        dropped = [n for n in all_names if n not in names]
-        for col in dropped:
-            if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[col]), "")).as_py():
-                return None
-        table = table.select(names)
-    # Line numbers: each row starts one line after the previous row's end.
-    n = table.num_rows
-    total_newlines = _count_newlines(raw, header_offset)
-    trailing = len(raw) > 0 and raw.endswith(b"\n")
-    del raw, body
-    physical = total_newlines + (0 if trailing else 1)
-    starts = header_line + 1 + np.arange(n, dtype=np.int64)
-    if physical != 1 + n:  # some values span lines: count them
-        extra = np.zeros(n, dtype=np.int64)
-        for col in table.columns:
-            counts = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
-            extra += counts.astype(np.int64)
-        if physical != 1 + n + int(extra.sum()):
-            return None  # blank lines or other oddities: the Python path numbers them right
-        if n:
-            starts[1:] += np.cumsum(extra)[:-1]
-    frame = Frame(
-        header=names,
-        data=table,
-        line_numbers=starts.tolist(),
-        title_lines=first.title_lines,
-    )
-    return Source(path=path, display_name=name, frames=[frame], text=None, kind="csv")
-
-
-def _whole_rows(sample: str) -> str:
-    """The sample cut after its last complete row (never inside a quoted value)."""
-    end = sample.rfind("\n")
-    for _ in range(200):
-        if end < 0:
-            return sample
-        if sample.count('"', 0, end) % 2 == 0:
-            return sample[: end + 1]
-        end = sample.rfind("\n", 0, end)
-    return sample[: end + 1] if end >= 0 else sample
-
-
-def _count_newlines(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", offset)
-
-
-def _sniffed_delimiter(lines: list[str], header: list[str]) -> str | None:
-    for delim in DELIMITERS:
-        fields = next(csv.reader([lines[0]], delimiter=delim), [])
-        cleaned = [f.replace("\ufeff", "").strip() for f in fields]
-        if len(fields) >= len(header) and cleaned[: len(header)] == [
-            h if not _is_unnamed(h) else "" for h in header
-        ]:
-            if len(header) > 1 or delim == ",":
-                return delim
-    return None
+    return read_fast_csv(path, name, head)
 
 
 # -- JSON -------------------------------------------------------------------------
@@ -730,111 +618,3 @@ def _frame_from_records(records: list[dict[str, Any]], lines: list[int]) -> Fram
     columns = {h: pa.array([_cell(r.get(h)) for r in records], type=pa.string()) for h in header}
     data = pa.table(columns) if columns else pa.table({})
     return Frame(header=header, data=data, line_numbers=lines)
-
-
-# -- spreadsheets -----------------------------------------------------------------
-
-
-def _is_xlsx(path: Path) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        return path.suffix.lower() in _XLSX_SUFFIXES
-    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-
-
-def _sheet_cell(value: Any) -> str:
-    from datetime import date, datetime, time
-
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    return _cell(value)
-
-
-def _read_xlsx(path: Path, name: str) -> Source:
-    import zipfile
-
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - core dependency
-        raise BadExport(
-            "openpyxl is needed to read .xlsx files.", hint="pip install openpyxl"
-        ) from None
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BadExport(
-            f"{name} is not a readable Excel workbook ({type(exc).__name__}: {exc}).",
-            hint="Re-export it from the platform, or open and re-save it in Excel.",
-        ) from None
-    frames: list[Frame] = []
-    try:
-        for ws in wb.worksheets:
-            rows = [
-                (k, [_sheet_cell(v) for v in row])
-                for k, row in enumerate(ws.iter_rows(values_only=True), start=1)
-            ]
-            rows = _trim_rows(rows)
-            if not any(_nonempty(r) for _, r in rows):
-                continue
-            frames.extend(frames_from_rows(rows, name, sheet=ws.title, section_start=0))
-    finally:
-        wb.close()
-    if not frames:
-        raise BadExport(f"{name} has no data in any sheet.", hint="Export the data again.")
-    return Source(path=path, display_name=name, frames=frames, kind="xlsx")
-
-
-def _read_xls(path: Path, name: str) -> Source:
-    try:
-        import xlrd
-    except ImportError:  # pragma: no cover - core dependency
-        raise BadExport("xlrd is needed to read .xls files.", hint="pip install xlrd") from None
-    try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-    except Exception as exc:  # xlrd raises its own XLRDError and assorted builtins
-        raise BadExport(
-            f"{name} is not a readable .xls workbook ({exc}).",
-            hint="Open it in Excel or LibreOffice and save it as .xlsx, then import that.",
-        ) from None
-    frames: list[Frame] = []
-    for sheet in book.sheets():
-        rows: list[tuple[int, list[str]]] = []
-        for r in range(sheet.nrows):
-            cells: list[str] = []
-            for c in range(sheet.ncols):
-                cell = sheet.cell(r, c)
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    try:
-                        cells.append(
-                            xlrd.xldate_as_datetime(cell.value, book.datemode).isoformat(sep=" ")
-                        )
-                    except Exception:  # a date cell out of range: keep the number
-                        cells.append(_cell(cell.value))
-                else:
-                    cells.append(_cell(cell.value))
-            rows.append((r + 1, cells))
-        rows = _trim_rows(rows)
-        if any(_nonempty(r) for _, r in rows):
-            frames.extend(frames_from_rows(rows, name, sheet=sheet.name))
-    if not frames:
-        raise BadExport(f"{name} has no data in any sheet.", hint="Export the data again.")
-    return Source(path=path, display_name=name, frames=frames, kind="xls")
-
-
-def _trim_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
-    """Drop trailing empty cells beyond the widest non-empty column (sheets pad rows)."""
-    width = 0
-    for _, cells in rows:
-        for k in range(len(cells) - 1, -1, -1):
-            if cells[k].strip():
-                width = max(width, k + 1)
-                break
-    return [(ln, (cells + [""] * width)[:width]) for ln, cells in rows]
