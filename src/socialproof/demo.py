@@ -80,6 +80,8 @@ def steps(ws: Path) -> list[Step]:
                 "platform=instagram,format=carousel",
                 "--b",
                 "platform=instagram,format=reel",
+                "--names",
+                "Carousels,Reels",
                 "--from",
                 "2026-01-05",
                 "--to",
