@@ -75,7 +75,9 @@ def _meta_ads_source(n: int) -> Any:
     # each copy gets its own ad names, so natural keys stay unique as in a real export
     copies = []
     for k in range(reps):
-        names = pa.compute.binary_join_element_wise(table["Ad name"], f" #{k}", "")
+        ad = table["Ad name"]
+        named = pa.compute.not_equal(ad, "")
+        names = pa.compute.if_else(named, pa.compute.binary_join_element_wise(ad, f" #{k}", ""), ad)
         copies.append(table.set_column(table.column_names.index("Ad name"), "Ad name", names))
     big = pa.concat_tables(copies).slice(0, n).combine_chunks()
     frame = Frame(header=big.column_names, data=big, line_numbers=list(range(2, n + 2)))

@@ -322,24 +322,26 @@ class Rows:
         silently (a breakdown column socialproof does not know makes such repeats).
         """
         import numpy as np
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         if self.n < 2:
             return
-        idx = pa.array(np.arange(self.n, dtype=np.int64))
-        keyed = table.select(list(self.spec.key)).append_column("_i", idx).filter(pa.array(keep))
-        last = keyed.group_by(list(self.spec.key), use_threads=False).aggregate(
-            [("_i", "max"), ("_i", "count")]
-        )
-        dup_groups = last.filter(pc.greater(last["_i_count"], 1))
-        if dup_groups.num_rows == 0:
+        import pandas as pd
+
+        # each key column as small integer codes; pandas hashes the rows of codes
+        codes = {}
+        for k in self.spec.key:
+            enc = pc.dictionary_encode(table[k].combine_chunks())
+            codes[k] = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        frame = pd.DataFrame(codes)
+        frame["_i"] = np.arange(self.n, dtype=np.int64)
+        frame = frame[keep]
+        dup = frame.duplicated(list(self.spec.key), keep="last").to_numpy()
+        if not dup.any():
             return
-        joined = keyed.join(dup_groups, list(self.spec.key), join_type="inner")
-        rows = joined["_i"].to_numpy()
-        kept = joined["_i_max"].to_numpy()
-        losers = rows != kept
-        rows, kept = rows[losers], kept[losers]
+        last = frame.groupby(list(self.spec.key), sort=False)["_i"].transform("max").to_numpy()
+        rows = frame["_i"].to_numpy()[dup]
+        kept = last[dup]
         lines = self.frame.line_numbers
         mask = np.zeros(self.n, dtype=bool)
         mask[rows] = True
