@@ -209,3 +209,27 @@ def test_uniform_data_takes_the_single_scan(workspace, insert, meta_rows, monkey
     fast = campaign_report(workspace, by="campaign")
     assert fast.frame.equals(careful.frame)
     assert not any("different types" in n for n in fast.notes)
+
+
+def test_post_ranking_defaults_to_a_base_the_posts_have(workspace, insert, make_post, cli) -> None:
+    insert(
+        "posts",
+        [
+            make_post(
+                f"l{i}",
+                datetime(2026, 3, 1 + i, 9),
+                platform="linkedin",
+                reach=None,
+                impressions=1000,
+                inter=10 * (i + 1),
+            )
+            for i in range(4)
+        ],
+    )
+    res = post_report(workspace)
+    assert "impressions" in res.title.lower()
+    assert list(res.frame["post_id"]) == ["l3", "l2", "l1", "l0"]
+    low = post_report(workspace, bottom=True, top=2)
+    assert list(low.frame["post_id"]) == ["l0", "l1"]
+    r = cli("report", "posts", "--bottom", "--top", "1", "-f", "json", cwd=workspace.root)
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["post_id"] == "l0"

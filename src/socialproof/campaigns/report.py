@@ -364,6 +364,20 @@ def _spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
         )
 
 
+def _default_rank(t: ir.Table) -> str:
+    """engagement_rate_<base> for the first base (reach, impressions, views) posts carry."""
+    from socialproof.workspace import engine
+
+    bases = ("reach", "impressions", "views")
+    row = engine.execute(t.aggregate(**{b: (t[b] > 0).fill_null(False).sum() for b in bases})).iloc[
+        0
+    ]
+    for b in bases:
+        if int(row[b] or 0) > 0:
+            return f"engagement_rate_{b}"
+    return "engagement_rate_reach"
+
+
 def _tidy_dates(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
     if period is not None and period in frame.columns:
         frame[period] = frame[period].map(lambda v: v.date() if hasattr(v, "date") else v)
@@ -375,15 +389,20 @@ def post_report(
     *,
     platform: str | None = None,
     top: int | None = 10,
-    sort_by: str = "engagement_rate_reach",
+    sort_by: str | None = None,
     ascending: bool | None = None,
+    bottom: bool = False,
     group_by: Sequence[str] | str | None = None,
     period: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
     kpis: Sequence[str] | None = None,
 ) -> ReportResult:
-    """Top (or bottom) posts by a KPI, or posts grouped by dimensions and a period."""
+    """Top (or bottom) posts by a KPI, or posts grouped by dimensions and a period.
+
+    Without ``sort_by`` posts are ranked by engagement rate on the first base the
+    posts carry: reach, else impressions, else views. ``bottom`` lists the weakest.
+    """
     import ibis
     import ibis.expr.datatypes as dt
 
@@ -394,11 +413,10 @@ def post_report(
     view = views.get_view("posts")
     _check_dims(dims, view.dimensions, "posts")
     start, end = date_range(since, until)
-    rank = registry.get(sort_by, table="posts")
+    if sort_by is not None:
+        registry.get(sort_by, table="posts")  # a usage error before any work
     names = list(kpis) if kpis else list(POST_KPIS)
-    if rank.name not in names:
-        names.insert(0, rank.name)
-    chosen = registry.resolve(names, table="posts")
+    registry.resolve(names, table="posts")
     if top is not None and top < 1:
         raise UsageError(f"--top must be at least 1, got {top}.")
     tz = ws.settings.timezone
@@ -427,6 +445,10 @@ def post_report(
             local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
         if end is not None:
             t = t.filter(local_day <= end)
+        rank = registry.get(sort_by or _default_rank(t), table="posts")
+        if rank.name not in names:
+            names.insert(0, rank.name)
+        chosen = registry.resolve(names, table="posts")
         if dims or period:
             expr = registry.compute(
                 t,
@@ -451,7 +473,9 @@ def post_report(
                     t.permalink,
                 ]
             ).aggregate([k.expr(t) for k in chosen])
-            lower = rank.better == "lower" if ascending is None else ascending
+            if ascending is None:
+                ascending = (rank.better == "lower") != bottom
+            lower = ascending
             order = ibis.asc(rank.name) if lower else ibis.desc(rank.name)
             per = per.order_by([order, ibis.asc("published")])
             if top is not None:

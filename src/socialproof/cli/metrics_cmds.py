@@ -160,11 +160,13 @@ def posts(
     ] = None,
     top: Annotated[int, typer.Option("--top", help="How many posts to list.")] = 10,
     by: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--by", help="KPI to rank posts by (see 'socialproof metrics --table posts')."
+            "--by",
+            help="KPI to rank posts by (see 'socialproof metrics --table posts'); default: "
+            "engagement rate by reach, or by impressions or views when posts lack reach.",
         ),
-    ] = "engagement_rate_reach",
+    ] = None,
     bottom: Annotated[
         bool, typer.Option("--bottom", help="List the weakest posts instead of the best.")
     ] = False,
@@ -186,17 +188,14 @@ def posts(
 ) -> None:
     """Top posts by a KPI (engagement rate by reach by default), or posts grouped."""
     from socialproof.campaigns.report import post_report
-    from socialproof.metrics.registry import get
 
     ws = open_workspace(workspace)
-    rank = get(by, table="posts")
-    ascending = (rank.better != "lower") if bottom else None
     result = post_report(
         ws,
         platform=platform,
         top=top,
         sort_by=by,
-        ascending=ascending,
+        bottom=bottom,
         group_by=group_by,
         period=period,
         since=since,
