@@ -326,3 +326,47 @@ def test_a_bug_in_a_format_fails_that_file_only(
     assert "unexpected KeyError in the 'reddit' reader" in (summaries[0].error or "")
     with pytest.raises(KeyError):
         import_paths(workspace, [CORE / "reddit.csv"], debug=True)
+
+
+@pytest.mark.parametrize("threshold", [0, 10**9])
+def test_append_into_an_empty_table_stores_what_upsert_stores(
+    workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    from socialproof.workspace import Workspace, engine
+
+    monkeypatch.setattr(importer, "FAST_INSERT_ROWS", threshold)
+    appended: list[str] = []
+    real_append = engine.append
+    monkeypatch.setattr(
+        engine,
+        "append",
+        lambda con, name, data: (appended.append(name), real_append(con, name, data)),
+    )
+    [b] = import_paths(workspace, [CORE / "reddit.csv"])
+    assert appended == (["messages"] if threshold == 0 else [])
+    assert b.inserted == 4
+    msgs = messages(workspace)
+    assert msgs["c2"]["is_brand"] is False and msgs["c2"]["import_id"] == b.sha256
+    assert msgs["c2"]["created_at"] is not None and msgs["c2"]["thread_id"] == "p1"
+    assert msgs["c2"]["parent_id"] == "c1" and msgs["c1"]["inbound"] is None
+    # duplicate keys in one file: the last row wins either way
+    other = Workspace.init(tmp_path / "ws2")
+    dup = CARE_HEADER + care_rows(range(1, 4)) + care_rows(range(3, 4), "later")
+    [a] = import_paths(other, [write(tmp_path, "dup.csv", dup)])
+    assert a.inserted == 3 and messages(other)["3"]["text"] == "later 3"
+
+
+def test_append_is_not_used_for_duplicate_keys(
+    workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    monkeypatch.setattr(importer, "FAST_INSERT_ROWS", 0)
+    monkeypatch.setattr(engine, "append", lambda *a: pytest.fail("appended duplicates"))
+    table = pa.table({"platform": ["x", "x"], "message_id": ["1", "1"], "text": ["a", "b"]})
+    with workspace.transaction() as con:
+        assert importer._insert_or_upsert(con, CANONICAL["messages"], table) == (1, 0, 0)
+    assert messages(workspace)["1"]["text"] == "b"
