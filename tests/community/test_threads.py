@@ -317,3 +317,18 @@ def test_reddit_comments_on_a_post_are_one_thread_not_partial(workspace: Any, in
     assert list(r.threads["thread_key"]) == ["p1"]
     assert r.threads.loc[0, "first_response_s"] == 3600
     assert not bool(r.threads.loc[0, "partial"])
+
+
+def test_sla_rate_in_business_hours(tmp_path: Path) -> None:
+    """Friday 15:00 -> Monday 10:00 takes 66 h but 3 working hours: a miss on the clock,
+    within a 24-hour SLA counted in business hours."""
+    ws = make_ws(tmp_path, timezone="America/New_York")
+    ws.insert_rows([
+        msg("1", "ann", "2026-03-02 12:30"),
+        msg("2", "@acme", "2026-03-02 15:00", "1"),
+        msg("3", "bob", "2026-03-06 20:00"),
+        msg("4", "@acme", "2026-03-09 14:00", "3"),
+    ])  # fmt: skip
+    o = run(ws).overall
+    assert o["within_sla_rate"] == 0.5
+    assert o["within_sla_bh_rate"] == 1.0

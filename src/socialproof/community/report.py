@@ -156,6 +156,7 @@ def summary_rows(report: CommunityReport) -> list[dict[str, str]]:
         ("Customer threads", f"{o['threads']:,}"),
         ("Answered", f"{o['answered']:,} ({percent(o['response_rate'])})"),
         (f"Answered within {sla:g} h (SLA)", percent(o["within_sla_rate"])),
+        (f"Answered within {sla:g} business hours", percent(o["within_sla_bh_rate"])),
         ("First response, median", duration(o["median_first_response_h"])),
         ("First response, 90th percentile", duration(o["p90_first_response_h"])),
         ("First response, median in business hours", duration(o["median_first_response_bh_h"])),

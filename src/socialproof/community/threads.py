@@ -24,9 +24,9 @@ Definitions (what every number in the community report means):
 * **Response rate within the SLA**: threads whose first response came within
   ``sla_hours`` of opening, over all threads opened (unanswered ones count as
   misses).
-* **Business-hours variants** count only working time: the hours between
-  ``business_hours.start`` and ``end`` on working ``weekdays``, in the workspace
-  timezone.
+* **Business-hours variants** (first response, resolution, the SLA rate) count
+  only working time: the hours between ``business_hours.start`` and ``end`` on
+  working ``weekdays``, in the workspace timezone.
 * Medians and 90th percentiles interpolate linearly between ranked values.
 """
 
@@ -500,6 +500,7 @@ def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.Data
     df["first_response_bh_s"] = b_first - b_open
     df["resolution_bh_s"] = pd.Series(b_last - b_open, index=df.index).where(df["resolved"])
     df["within_sla"] = df["answered"] & (df["first_response_s"] <= sla * 3600)
+    df["within_sla_bh"] = df["answered"] & (df["first_response_bh_s"] <= sla * 3600)
     latest_ts = pd.Timestamp(latest) if latest is not None else df["opened_at"].max()
     waited = pd.Series(latest_ts, index=df.index, dtype="datetime64[ns]") - df["opened_at"]
     df["waiting_h"] = np.where(df["answered"], np.nan, waited.dt.total_seconds() / 3600)
@@ -529,6 +530,7 @@ def summarise(df: pd.DataFrame, sla: float) -> dict[str, Any]:
         "unanswered": n - answered,
         "response_rate": answered / n if n else None,
         "within_sla_rate": float(df["within_sla"].sum()) / n if n else None,
+        "within_sla_bh_rate": float(df["within_sla_bh"].sum()) / n if n else None,
         "sla_hours": sla,
         "median_first_response_h": hours(_q(df["first_response_s"], 0.5)) if n else None,
         "p90_first_response_h": hours(_q(df["first_response_s"], 0.9)) if n else None,
@@ -554,6 +556,7 @@ def _split(df: pd.DataFrame, by: str, sla: float) -> list[dict[str, Any]]:
                 "answered": s["answered"],
                 "response_rate": s["response_rate"],
                 "within_sla_rate": s["within_sla_rate"],
+                "within_sla_bh_rate": s["within_sla_bh_rate"],
                 "median_first_response_h": s["median_first_response_h"],
                 "p90_first_response_h": s["p90_first_response_h"],
                 "median_first_response_bh_h": s["median_first_response_bh_h"],
