@@ -416,7 +416,25 @@ def _years(text: str) -> tuple[float | None, float | None, str]:
     return best[0], best[1], best[2]
 
 
+_DEGREE_WORDS = (
+    "degree",
+    "bachelor",
+    "master",
+    "ph",
+    "mba",
+    "doctorate",
+    "b.a",
+    "b.s",
+    "ba/",
+    "bs/",
+    "ma/",
+)
+
+
 def _degree(text: str) -> tuple[str | None, str | None, str]:
+    low = text.lower()
+    if not any(w in low for w in _DEGREE_WORDS):
+        return None, None, ""
     m = _NO_DEGREE.search(text)
     if m:
         return None, "not required", m.group(0)
@@ -609,7 +627,6 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
             if rank[req] > rank[hit.requirement]:
                 hit.requirement = req
                 hit.span, hit.start, hit.end = mention.text, mention.start, mention.end
-                hit.evidence = _evidence(layout, mention)
             continue
         by_item[key] = SkillHit(
             mention.kind,
@@ -619,9 +636,11 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
             mention.text,
             mention.start,
             mention.end,
-            _evidence(layout, mention),
+            "",
             cat.skills[mention.id].esco_labels if mention.kind == "skill" else [],
         )
+    for hit in by_item.values():  # the sentence around the span that decided the level
+        hit.evidence = _evidence(layout, Mention(hit.kind, hit.id, hit.start, hit.end, hit.span))
     facts.skills = sorted(by_item.values(), key=lambda h: (h.kind, -rank[h.requirement], h.start))
     facts.role_id, facts.role_basis = _role(m, title, facts.skills)
     if facts.role_id:
@@ -688,7 +707,7 @@ def _label(cat: Catalogue, mention: Mention) -> str:
 def _evidence(layout: _Layout, mention: Mention) -> str:
     text = layout.text
     s0, s1 = layout.sentence(mention.start)
-    sentence = re.sub(r"\s+", " ", text[s0:s1]).strip(" *-•#")
+    sentence = " ".join(text[s0:s1].split()).strip(" *-•#")
     if len(sentence) <= 200:
         return sentence
     # keep the match in view
