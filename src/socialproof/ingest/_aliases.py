@@ -235,6 +235,19 @@ class Rows:
         self.values[target] = values
         return values
 
+    def reject_mangled_ids(self, target: str) -> None:
+        """Ids Excel turned into '1.23E+18' lost their digits: unusable as keys, so rejected."""
+        import pyarrow.compute as pc
+
+        ids = self.values.get(target)
+        if ids is None:
+            return
+        sci = pc.match_substring_regex(ids, r"(?i)^\d(\.\d+)?e\+\d+$").fill_null(False)
+        self.fail(
+            sci.to_numpy(zero_copy_only=False),
+            "id in scientific notation (Excel dropped its digits); re-export the file as CSV",
+        )
+
     def const(self, target: str, value: Any) -> None:
         import pyarrow as pa
 

@@ -155,6 +155,7 @@ def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
 
     rows = A.Rows(frame, "posts", ctx)
     rows.text("post_id", POST_ID)
+    rows.reject_mangled_ids("post_id")
     rows.require("post_id", "post id")
     rows.timestamp("published_at", PUBLISHED, epoch=True)
     rows.require("published_at", "publish time")

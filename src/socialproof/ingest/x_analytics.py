@@ -154,13 +154,8 @@ def _read_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
 
     rows = A.Rows(frame, "posts", ctx)
     rows.const("platform", "x")
-    ids = rows.text("post_id", POST_ID)
-    if ids is not None:
-        # ids exported through Excel lose digits as '1.23E+18': unusable as keys
-        sci = pc.match_substring_regex(ids, r"(?i)^\d(\.\d+)?e\+\d+$").fill_null(False)
-        rows.fail(
-            sci.to_numpy(zero_copy_only=False), "post id in scientific notation (digits lost)"
-        )
+    rows.text("post_id", POST_ID)
+    rows.reject_mangled_ids("post_id")
     rows.require("post_id", "post id")
     rows.timestamp("published_at", TIME)
     rows.require("published_at", "date")
