@@ -654,8 +654,10 @@ post, ad and number are fictional. Licence: same as socialproof (Apache-2.0).
 | account_analytics_content_{START}_{END}.csv | X account analytics content (2026 variant) | "Thu, Apr 23, 2026" dates, thousands separators |
 | Table data.csv | YouTube Studio table | a "Total" row first |
 
-Every post text starts with "Sample post:" / "Sample video:" and every title or
-description row says SAMPLE DATA.
+Every post text starts with "Sample post:" / "Sample video:", every campaign name with
+"Sample -", and every title or description row says SAMPLE DATA. The other files and
+folders here (conversations, content, careers, case studies) are sample data too, written
+by their own generators under `scripts/`.
 """
 
 
