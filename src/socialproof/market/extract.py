@@ -344,10 +344,10 @@ _EXPERIENCE = re.compile(
 )
 
 _DEGREES = (
-    ("phd", re.compile(r"\bph\.?\s?d\b|\bdoctorate\b", re.I)),
+    ("phd", re.compile(r"\bph\.?\s?d\b|\bdoctorate\b")),
     (
         "master",
-        re.compile(r"\bmaster'?s?(?:\s+degree)?\b|\bmba\b|\bm\.?s\.?c?\b(?=\s+in)|\bma/ms\b", re.I),
+        re.compile(r"\bmaster'?s?(?:\s+degree)?\b|\bmba\b|\bm\.?s\.?c?\b(?=\s+in)|\bma/ms\b"),
     ),
     (
         "bachelor",
@@ -355,26 +355,21 @@ _DEGREES = (
             r"\bbachelor'?s?\b|\bb\.?a\.?/b\.?s\.?|\bbs/ba\b|\bba/bs\b|\bb\.a\.|\bb\.s\.|\bundergraduate degree\b|"
             r"\bcollege degree\b|\b(?:4|four)[\s-]year degree\b|\buniversity degree\b|\bdegree in\b|"
             r"\bbachelor degree\b",
-            re.I,
         ),
     ),
-    ("associate", re.compile(r"\bassociate'?s? degree\b", re.I)),
+    ("associate", re.compile(r"\bassociate'?s? degree\b")),
 )
 _NO_DEGREE = re.compile(
     r"no (?:college |university )?degree (?:is )?(?:required|necessary|needed)|"
     r"degree (?:is )?not required|don'?t need a degree|without a degree",
-    re.I,
 )
 
 _REMOTE = re.compile(
     r"\b(?:fully remote|100% remote|remote[\s-]first|remote[\s-]friendly|"
     r"work from home|work from anywhere|wfh|remote)\b",
-    re.I,
 )
-_HYBRID = re.compile(r"\bhybrid\b|\b\d days? (?:a|per) week in (?:the )?office\b", re.I)
-_ONSITE = re.compile(
-    r"\bon[\s-]?site\b|\bin[\s-]office\b|\bin[\s-]person\b|\boffice[\s-]based\b", re.I
-)
+_HYBRID = re.compile(r"\bhybrid\b|\b\d days? (?:a|per) week in (?:the )?office\b")
+_ONSITE = re.compile(r"\bon[\s-]?site\b|\bin[\s-]office\b|\bin[\s-]person\b|\boffice[\s-]based\b")
 _EMPLOYMENT = (
     ("internship", re.compile(r"\bintern(ship)?\b", re.I)),
     ("part-time", re.compile(r"\bpart[\s-]time\b", re.I)),
@@ -435,11 +430,15 @@ def _degree(text: str) -> tuple[str | None, str | None, str]:
     low = text.lower()
     if not any(w in low for w in _DEGREE_WORDS):
         return None, None, ""
-    m = _NO_DEGREE.search(text)
+    if len(low) == len(text):
+        original = text
+    else:
+        text = original = low  # lower() moved characters: read the lower-case text throughout
+    m = _NO_DEGREE.search(low)
     if m:
-        return None, "not required", m.group(0)
+        return None, "not required", original[m.start() : m.end()]
     for level, pattern in _DEGREES:
-        m = pattern.search(text)
+        m = pattern.search(low)
         if m:
             s0, s1 = _sentence(text, m.start(), m.end())
             sentence = text[s0:s1]
@@ -455,7 +454,7 @@ def _degree(text: str) -> tuple[str | None, str | None, str]:
 
 
 def _remote(*texts: str) -> str:
-    joined = " ".join(texts)
+    joined = " ".join(texts).lower()
     if _HYBRID.search(joined):
         return "hybrid"
     if _REMOTE.search(joined):
