@@ -26,6 +26,7 @@ EXPECTED = {
     "tiktok/FollowerHistory.xlsx": "tiktok-followers",
     "tiktok/Viewers.csv": "tiktok-viewers",
     "tiktok/Contenido.csv": "tiktok-content",
+    "tiktok/Resumen.csv": "tiktok-overview",
     "linkedin/acme_content.xls": "linkedin",
     "linkedin/acme_followers.xlsx": "linkedin",
     "linkedin/Content_2026-03-01_2026-03-31_SampleOwner.xlsx": "linkedin-creator",

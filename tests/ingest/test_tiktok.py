@@ -70,3 +70,10 @@ def test_renamed_file_detected_by_content(tmp_path: Path) -> None:
     renamed = tmp_path / "Reach.csv"
     shutil.copy(HERE / "Viewers.csv", renamed)
     assert detect(renamed)[0] == "tiktok-viewers"
+
+
+def test_spanish_overview_with_grouped_counts() -> None:
+    result = read(HERE / "Resumen.csv", "tiktok-overview", year=2026)
+    views = _series(result, "views")
+    assert views == {dt.date(2026, 3, 8): 1204, dt.date(2026, 3, 9): 12500}
+    assert _series(result, "profile_views")[dt.date(2026, 3, 9)] == 40

@@ -172,8 +172,20 @@ class Rows:
 
     # -- typed setters -------------------------------------------------------
     def number(
-        self, target: str, aliases: Aliases, *, percent: bool = False, scale: float = 1.0
+        self,
+        target: str,
+        aliases: Aliases,
+        *,
+        percent: bool = False,
+        scale: float = 1.0,
+        count: bool = False,
     ) -> pa.Array | None:
+        """Parse a numeric column into ``target``.
+
+        ``count=True`` says the values are counts even though the target is a float
+        (daily series): a column whose values all read as whole numbers when '1.204'
+        is taken as grouping ('1,204') is read that way, as :func:`parse_integers` does.
+        """
         import pyarrow.compute as pc
 
         name = self.header(aliases)
@@ -184,6 +196,8 @@ class Rows:
         dec = self.decimal
         if integer and scale == 1.0:
             parsed = parse_integers(raw, percent=percent, default_decimal=dec)
+        elif count and (as_count := parse_integers(raw, default_decimal=dec)).n_invalid == 0:
+            parsed = as_count
         else:
             parsed = parse_numbers(raw, percent=percent, default_decimal=dec or ".")
         self._fail_cells(parsed.invalid, name, raw, "a number")
@@ -387,6 +401,7 @@ def to_long(
     date_kw: dict[str, Any] | None = None,
     skip_mask: np.ndarray | None = None,
     skip_note: str = "",
+    counts: bool = False,
 ) -> tuple[pa.Table, list[Reject], list[str], int]:
     """Daily wide rows (Date, metric columns) -> account_daily long rows."""
     import numpy as np
@@ -402,7 +417,8 @@ def to_long(
     wide.require("date", "date")
     found: dict[str, pa.Array] = {}
     for metric, aliases in metrics.items():
-        vals = wide.number("_" + metric, aliases)  # '_' keeps it out of the canonical columns
+        # '_' keeps it out of the canonical columns
+        vals = wide.number("_" + metric, aliases, count=counts)
         if vals is not None:
             found[metric] = vals.cast(pa.float64())
     keep = ~wide.bad & ~wide.skip

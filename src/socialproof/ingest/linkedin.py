@@ -177,6 +177,7 @@ class LinkedInContentFormat(Format):
                     date_aliases=DATE,
                     metrics=FOLLOWERS,
                     account=ctx.account or "",
+                    counts=True,
                 )
                 if t.num_columns:
                     daily.append(t)
@@ -315,6 +316,7 @@ class LinkedInCreatorFormat(Format):
                     date_aliases=DATE,
                     metrics={"follower_change": ("New followers",)},
                     account=account,
+                    counts=True,
                 )
                 if t.num_columns:
                     daily.append(t)
@@ -327,6 +329,7 @@ class LinkedInCreatorFormat(Format):
                     date_aliases=DATE,
                     metrics={"impressions": ("Impressions",), "engagements": ("Engagements",)},
                     account=account,
+                    counts=True,
                 )
                 if t.num_columns:
                     daily.append(t)

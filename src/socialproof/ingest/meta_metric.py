@@ -102,6 +102,7 @@ class MetaMetricFormat(Format):
                 date_aliases=DATE,
                 metrics={metric: PRIMARY},
                 account=ctx.account or "",
+                counts=True,
                 date_kw={"timezone": ctx.timezone},
             )
             n += frame.data.num_rows

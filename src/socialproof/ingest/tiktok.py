@@ -165,6 +165,7 @@ class _TikTokDaily(Format):
                 date_aliases=DATE,
                 metrics=self.metrics,
                 account=ctx.account or "",
+                counts=True,
                 date_kw=kw,
             )
             n += frame.data.num_rows

@@ -132,6 +132,7 @@ class XAnalyticsFormat(Format):
                     date_aliases=("Date",),
                     metrics=OVERVIEW,
                     account=ctx.account or "",
+                    counts=True,
                 )
                 if t.num_columns:
                     daily.append(t)
