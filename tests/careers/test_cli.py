@@ -115,3 +115,9 @@ def test_roles_platforms(cli: Any) -> None:
     assert r.exit_code == 0
     rows = {row["platform"]: row for row in json.loads(r.stdout)}
     assert "TikTok" in rows and rows["TikTok"]["ad formats"] and rows["Discord"]["formats"]
+
+
+def test_paths_default_to_the_profile_role(cli: Any, workspace: Any) -> None:
+    assert cli("profile", "init", cwd=workspace.root).exit_code == 0
+    r = cli("paths", "--format", "csv", cwd=workspace.root)  # template: social-media-specialist
+    assert r.exit_code == 0 and "social-media-manager" in r.stdout

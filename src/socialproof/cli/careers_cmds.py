@@ -222,11 +222,17 @@ def roles_platforms(
 
 
 def paths(
-    start: Annotated[str, typer.Argument(help="The role you start from (id or title).")],
+    start: Annotated[
+        str | None,
+        typer.Argument(
+            help="The role you start from (id or title); default: current_role in profile.yaml."
+        ),
+    ] = None,
     to: Annotated[
         str | None, typer.Option("--to", help="Show the shortest route to this role.")
     ] = None,
     depth: Annotated[int, typer.Option("--depth", min=1, max=5, help="Steps to look ahead.")] = 2,
+    workspace: WorkspaceOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -235,6 +241,17 @@ def paths(
     from socialproof.careers.paths import next_steps, shortest_path
 
     cat = load_catalogue()
+    if start is None:
+        from socialproof.careers.profile import load_profile, profile_path
+        from socialproof.errors import UsageError
+
+        profile = load_profile(profile_path(open_workspace(workspace, migrate=False).root))
+        if not profile.current_role:
+            raise UsageError(
+                "Name the role to start from.",
+                hint="e.g. socialproof paths social-media-coordinator, or set current_role in profile.yaml.",
+            )
+        start = profile.current_role
     steps = shortest_path(start, to) if to else next_steps(start, depth=depth)
     rows = [
         {
