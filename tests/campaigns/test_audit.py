@@ -133,7 +133,8 @@ def test_cli_audit_json_and_html(workspace, insert, cli, many_posts, tmp_path) -
     r = cli("audit", "-f", "csv", cwd=workspace.root)
     assert r.exit_code == 0 and r.stdout.startswith("platform,account,first,last,posts")
     r = cli("audit", cwd=workspace.root)
-    assert r.exit_code == 0 and "Recommendations" in r.stdout
+    assert r.exit_code == 0 and "- [instagram/acme] format: Make more reel" in r.stdout
+    assert "because: Engagement rate by reach" in r.stdout
 
 
 @pytest.mark.parametrize(

@@ -313,6 +313,8 @@ def audit(
         acc.benchmarks = _benchmarks(acc, medians.get(key, [{}])[0], r, industry)
         _advise(acc, industry)
         result.accounts.append(acc)
+    for note in bench.industry_notes("all", "all"):
+        result.notes.append(f"{note.note} ({note.source}, via summaries)")
     result.notes.append(
         f"Times are in {tz}. Engagement rates are interactions ÷ the base named per account "
         f"(reach where at least {BASE_COVERAGE:.0%} of posts carry it, else impressions, views "
@@ -612,7 +614,7 @@ def _advise(acc: AccountAudit, industry: str) -> None:
     cadence = [b for b in acc.benchmarks if b["metric"] == "posts_per_week"]
     if cadence and acc.days >= MIN_SPAN_DAYS:
         b = cadence[0]
-        cite = f"{b['source']} ({b['year']}, {b['via']})"
+        cite = f"{b['source']}, {b['year']}, {b['via']}"
         if acc.posts_per_week < CADENCE_LOW * b["benchmark"]:
             recs.append(
                 Recommendation(
@@ -638,9 +640,35 @@ def _advise(acc: AccountAudit, industry: str) -> None:
                         f"{er[0]['base']} is {_pct(er[0]['ours'])} vs {_pct(er[0]['benchmark'])}.",
                     )
                 )
+        if not any(r.kind == "cadence" for r in recs):
+            recs.append(
+                Recommendation(
+                    "cadence",
+                    f"Keep posting on {name} about this often.",
+                    f"{acc.posts_per_week:.1f} posts/week over {acc.days} days, "
+                    f"{acc.posts_per_week / b['benchmark']:.2f}× the median of "
+                    f"{b['benchmark']:.2f}/week ({cite}); the audit suggests a change only "
+                    f"below {CADENCE_LOW:.2f}× (or above {CADENCE_HIGH:.1f}× with engagement "
+                    "below the published medians).",
+                )
+            )
+    g = acc.growth
+    if g and g.get("followers_gained") is not None and g["followers_gained"] < 0:
+        recs.append(
+            Recommendation(
+                "growth",
+                f"{name} lost followers in this period; check the posts around the drop.",
+                f"{g['followers_gained']:+,.0f} followers over {int(g.get('days') or 0)} days "
+                f"(growth rate {_pct(g.get('follower_growth_rate'))}).",
+            )
+        )
+    for note in bench.industry_notes(industry, acc.platform):
+        if note.industry != "all":  # general notes go once into the audit's notes
+            acc.caveats.append(f"{note.note} ({note.source}, via summaries)")
     if not acc.enough or not acc.base or acc.engagement_rate is None:
         return
     overall = acc.engagement_rate
+    before = len(recs)
     for facet, label, key in (
         (acc.format_mix, "format", "format"),
         (acc.by_weekday, "weekday", "weekday"),
@@ -667,7 +695,26 @@ def _advise(acc: AccountAudit, industry: str) -> None:
                     f"{MIN_BUCKET_POSTS} posts were not compared.",
                 )
             )
+    if len(recs) == before:
+        acc.caveats.append(
+            f"No format, weekday or hour with {MIN_BUCKET_POSTS}+ posts on {name} reaches "
+            f"{LIFT:.1f}× the overall engagement rate by {acc.base} ({_pct(overall)}), so no "
+            "format or timing change is suggested."
+        )
     er = [b for b in acc.benchmarks if b["metric"] == "engagement_rate" and b["ratio"] is not None]
+    missing = sorted(
+        {
+            b["base"]
+            for b in acc.benchmarks
+            if b["metric"] == "engagement_rate" and b["ratio"] is None
+        }
+    )
+    if not er and missing:
+        acc.caveats.append(
+            f"Engagement on {name} cannot be compared with the published medians: they use "
+            f"{' or '.join(missing)} as the base and the export lacks it for most posts. "
+            "Import the account's follower series to compare by followers."
+        )
     if er:
         evidence = "; ".join(
             f"by {b['base']} {_pct(b['ours'])} vs {_pct(b['benchmark'])} "
@@ -691,18 +738,6 @@ def _advise(acc: AccountAudit, industry: str) -> None:
         recs.append(
             Recommendation("benchmark", text, "Median per-post engagement rate " + evidence + ".")
         )
-    g = acc.growth
-    if g and g.get("followers_gained") is not None and g["followers_gained"] < 0:
-        recs.append(
-            Recommendation(
-                "growth",
-                f"{name} lost followers in this period; check the posts around the drop.",
-                f"{g['followers_gained']:+,.0f} followers over {int(g.get('days') or 0)} days "
-                f"(growth rate {_pct(g.get('follower_growth_rate'))}).",
-            )
-        )
-    for note in bench.industry_notes(industry, acc.platform):
-        acc.caveats.append(f"{note.note} ({note.source}, via summaries)")
 
 
 def summary_frame(result: Audit) -> pd.DataFrame:
@@ -734,4 +769,25 @@ def recommendations_frame(result: Audit) -> list[dict[str, Any]]:
                     "evidence": "",
                 }
             )
+    return rows
+
+
+def summary_for_people(result: Audit) -> list[dict[str, Any]]:
+    """The summary as a terminal reads it: fewer columns, rates as percentages."""
+    rows = []
+    for r in result.summary():
+        base = r["base"] or "no base"
+        rows.append(
+            {
+                "platform": r["platform"],
+                "account": r["account"],
+                "posts": r["posts"],
+                "posts/week": round(r["posts_per_week"], 1),
+                "benchmark/week": r["benchmark_posts_per_week"],
+                "engagement rate": f"{_pct(r['engagement_rate'])} by {base}",
+                "median post": _pct(r["median_post_rate"]),
+                "followers gained": r["followers_gained"],
+                "advice": r["recommendations"],
+            }
+        )
     return rows

@@ -51,7 +51,7 @@ def audit(
 
     from socialproof.campaigns import audit_report
     from socialproof.campaigns.audit import audit as run
-    from socialproof.campaigns.audit import recommendations_frame
+    from socialproof.campaigns.audit import recommendations_frame, summary_for_people
 
     ws = open_workspace(workspace)
     result = run(ws, platform=platform, since=since, until=until)
@@ -67,8 +67,13 @@ def audit(
         return
     for note in result.notes:
         info(f"Note: {note}")
-    emit(result.summary(), fmt, output=output, title="Platform audit")
+    if fmt == OutputFormat.table:
+        emit(summary_for_people(result), fmt, output=output, title="Platform audit")
+    else:
+        emit(result.summary(), fmt, output=output, title="Platform audit")
     if fmt == OutputFormat.table and output is None:
-        recs = recommendations_frame(result)
-        if recs:
-            emit(recs, fmt, title="Recommendations and caveats")
+        for row in recommendations_frame(result):
+            where = f"{row['platform']}/{row['account']}" if row["account"] else row["platform"]
+            typer.echo(f"- [{where}] {row['kind']}: {row['recommendation']}")
+            if row["evidence"]:
+                typer.echo(f"    because: {row['evidence']}")
