@@ -6,7 +6,7 @@ infinity: a rate over no impressions is unknown, not zero.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -57,43 +57,15 @@ def interactions(t: ir.Table) -> ir.NumericValue:
     return t.engagements.coalesce(fallback)  # type: ignore[no-any-return]
 
 
-def _as_utc_builtin() -> tuple[Any, Any]:
-    import ibis
-    import ibis.expr.datatypes as dt
-
-    def _as_utc(tz, ts):  # type: ignore[no-untyped-def]
-        """Interpret a naive timestamp as being in ``tz`` (DuckDB/Spark builtin)."""
-
-    def _to_local(tz, ts):  # type: ignore[no-untyped-def]
-        """Convert an aware timestamp to naive wall-clock time in ``tz``."""
-
-    # Annotations as objects (not strings): ibis reads them to type the builtin.
-    _as_utc.__annotations__ = {
-        "tz": str,
-        "ts": dt.timestamp,
-        "return": dt.Timestamp(timezone="UTC"),
-    }
-    _to_local.__annotations__ = {
-        "tz": str,
-        "ts": dt.Timestamp(timezone="UTC"),
-        "return": dt.timestamp,
-    }
-    builtin = ibis.udf.scalar.builtin
-    return builtin(_as_utc, name="timezone"), builtin(_to_local, name="timezone")
-
-
-_UDFS: tuple[Any, Any] | None = None
-
-
 def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:
-    """Naive UTC timestamps as naive wall-clock time in the workspace timezone."""
-    global _UDFS
-    if timezone in ("UTC", "Etc/UTC", "GMT"):
-        return ts
-    if _UDFS is None:
-        _UDFS = _as_utc_builtin()
-    as_utc, to_local = _UDFS  # type: ignore[misc,untyped-decorator]
-    return to_local(timezone, as_utc("UTC", ts))  # type: ignore[no-any-return]
+    """Naive UTC timestamps as naive wall-clock time in the workspace timezone.
+
+    The conversion is engine-specific (DuckDB and Spark name it differently), so
+    the engine adapter builds it.
+    """
+    from socialproof.workspace import engine
+
+    return engine.local_time(ts, timezone)
 
 
 PERIODS = {"day": "D", "week": "W", "month": "M"}

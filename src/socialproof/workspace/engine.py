@@ -10,10 +10,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import MissingExtra, NoData
+from socialproof.errors import NoData
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     import duckdb
     import ibis
@@ -57,28 +58,80 @@ def _duckdb_compat() -> None:
 
 
 def _spark_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
-    import os
+    """The workspace's tables on a local PySpark session (see :mod:`.spark`)."""
+    from socialproof.workspace import spark
 
-    import ibis
+    yield from spark.backend(ws)
 
+
+def list_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables and views in the workspace database's main schema."""
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = current_schema() ORDER BY table_name"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
+    """Write one workspace table to a Parquet file (how Spark reads the workspace)."""
+    target = str(path).replace("'", "''")
+    quoted = name.replace('"', '""')
+    con.execute(f"COPY (SELECT * FROM \"{quoted}\") TO '{target}' (FORMAT parquet)")
+
+
+def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:
+    """Naive UTC timestamps as naive wall-clock time in ``timezone``, on either engine.
+
+    The conversion is each engine's own function (DuckDB ``timezone``, Spark
+    ``from_utc_timestamp``), picked from the backend the expression is bound to.
+    """
+    global _DUCKDB_TZ
+    if timezone in ("UTC", "Etc/UTC", "GMT"):
+        return ts
+    if _backend_name(ts) == "pyspark":
+        from socialproof.workspace import spark
+
+        return spark.local_time(ts, timezone)
+    if _DUCKDB_TZ is None:
+        _DUCKDB_TZ = _duckdb_timezone_builtins()
+    as_utc, to_local = _DUCKDB_TZ
+    return to_local(timezone, as_utc("UTC", ts))  # type: ignore[no-any-return]
+
+
+_DUCKDB_TZ: tuple[Any, Any] | None = None
+
+
+def _backend_name(expr: ir.Expr) -> str:
     try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise MissingExtra("pyspark", "spark") from None
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (
-        SparkSession.builder.master(ws.settings.engine.spark_master)
-        .appName("socialproof")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    # Spark reads the canonical tables from the workspace's DuckDB file via Arrow.
-    with ws.connect(read_only=True) as con:
-        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        for name in names:
-            frame = con.execute(f'SELECT * FROM "{name}"').df()
-            session.createDataFrame(frame).createOrReplaceTempView(name)
-    yield ibis.pyspark.connect(session)
+        return str(expr._find_backend(use_default=False).name)
+    except Exception:  # unbound (memtables only): the default engine, DuckDB
+        return "duckdb"
+
+
+def _duckdb_timezone_builtins() -> tuple[Any, Any]:
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    def _as_utc(tz, ts):  # type: ignore[no-untyped-def]
+        """Interpret a naive timestamp as being in ``tz`` (DuckDB builtin)."""
+
+    def _to_local(tz, ts):  # type: ignore[no-untyped-def]
+        """Convert an aware timestamp to naive wall-clock time in ``tz``."""
+
+    # Annotations as objects (not strings): ibis reads them to type the builtin.
+    _as_utc.__annotations__ = {
+        "tz": str,
+        "ts": dt.timestamp,
+        "return": dt.Timestamp(timezone="UTC"),
+    }
+    _to_local.__annotations__ = {
+        "tz": str,
+        "ts": dt.Timestamp(timezone="UTC"),
+        "return": dt.timestamp,
+    }
+    builtin = ibis.udf.scalar.builtin
+    return builtin(_as_utc, name="timezone"), builtin(_to_local, name="timezone")
 
 
 def memory_backend(tables: dict[str, pa.Table | pd.DataFrame]) -> ibis.BaseBackend:
