@@ -20,6 +20,7 @@ EXPECTED = {
     "meta_posts/instagram_posts.csv": "meta-posts",
     "meta_posts/facebook_posts.csv": "meta-posts",
     "meta_posts/Facebook Insights Data Export (Post Level).xlsx": "facebook-insights-legacy",
+    "meta_posts/legacy_labels_and_descriptions.xlsx": "facebook-insights-legacy",
     "meta_metric/Reach.csv": "meta-metric",
     "meta_metric/Follows.csv": "meta-metric",
     "tiktok/Overview.csv": "tiktok-overview",

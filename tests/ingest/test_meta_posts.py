@@ -48,3 +48,11 @@ def test_legacy_post_level_xlsx() -> None:
     assert (p["reactions"], p["comments"], p["shares"]) == (40, 6, 3)
     assert p["published_at"] == dt.datetime(2017, 5, 2, 9, 30)
     assert p["format"] == "image" and posts[1]["format"] == "video"
+
+
+def test_legacy_labels_with_description_row() -> None:
+    result = read(HERE / "legacy_labels_and_descriptions.xlsx", "facebook-insights-legacy")
+    posts = rows(result, "posts")
+    assert not result.rejects  # the description row is not data
+    assert [p["post_id"] for p in posts] == ["100_201", "100_202"]
+    assert (posts[1]["reach"], posts[1]["impressions"], posts[1]["shares"]) == (3400, 5200, 9)

@@ -201,15 +201,25 @@ def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
 # --------------------------------------------------------------------------- legacy XLSX
 
 
-def _legacy_labels(frame: Frame) -> list[str] | None:
-    """The other name row of a legacy Post Level export, or None if this is not one."""
-    header_api = sum(":lifetime" in h for h in frame.header)
-    if frame.data.num_rows == 0:
-        return None
-    first = [str(v or "") for v in frame.data.slice(0, 1).to_pylist()[0].values()]
-    first_api = sum(":lifetime" in v for v in first)
+def _legacy_labels(frame: Frame) -> tuple[list[str], int] | None:
+    """(the other name row, data rows to skip) of a legacy Post Level export, else None.
+
+    Seen shapes: API names then human labels (either order), or human labels then a
+    row of descriptions ("Lifetime: The number of people who...").
+    """
+    first = (
+        [str(v or "") for v in frame.data.slice(0, 1).to_pylist()[0].values()]
+        if frame.data.num_rows
+        else []
+    )
+    header_api = sum(":lifetime" in h.lower() for h in frame.header)
+    first_api = sum(":lifetime" in v.lower() for v in first)
     if header_api >= 3 or first_api >= 3:
-        return first
+        return first, 1
+    labels = sum(h.strip().lower().startswith("lifetime ") for h in frame.header)
+    if labels >= 2 and any(normalize_header(h) == "post id" for h in frame.header):
+        described = sum(v.strip().lower().startswith("lifetime:") for v in first) >= 2
+        return list(frame.header), (1 if described else 0)
     return None
 
 
@@ -222,10 +232,10 @@ class FacebookInsightsLegacyFormat(Format):
 
     def detect(self, source: Source) -> float:
         for frame in source.frames:
-            other = _legacy_labels(frame)
-            if other is None:
+            found = _legacy_labels(frame)
+            if found is None:
                 continue
-            names = {normalize_header(n) for n in [*frame.header, *other]}
+            names = {normalize_header(n) for n in [*frame.header, *found[0]]}
             if "post id" in names or "post_id" in names:
                 return 0.95
         return 0.0
@@ -233,30 +243,34 @@ class FacebookInsightsLegacyFormat(Format):
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
         tables, rejects, notes, n = [], [], [], 0
         for frame in source.frames:
-            other = _legacy_labels(frame)
-            if other is None:
+            found = _legacy_labels(frame)
+            if found is None:
                 continue
-            t, r, nt = _read_legacy(frame, other, ctx)
+            other, skip = found
+            t, r, nt = _read_legacy(frame, other, skip, ctx)
             tables.append(t)
             rejects.extend(r)
             notes.extend(nt)
-            n += frame.data.num_rows - 1
+            n += frame.data.num_rows - skip
             break  # the first sheet has the lifetime totals; the others break them down
         return ReadResult({"posts": A.concat(tables)} if tables else {}, n, rejects, notes)
 
 
 def _read_legacy(
-    frame: Frame, other: list[str], ctx: ReadContext
+    frame: Frame, other: list[str], skip: int, ctx: ReadContext
 ) -> tuple[pa.Table, list[Reject], list[str]]:
     from socialproof.ingest.base import Frame as F
 
+    other = other or list(frame.header)  # a header-only file has no second name row
     # rename each column to its human label when the header row holds API names
-    header_is_api = sum(":lifetime" in h for h in frame.header) >= 3
+    header_is_api = sum(":lifetime" in h.lower() for h in frame.header) >= 3 and other != list(
+        frame.header
+    )
     names = list(frame.header)
     aliases = {h: (o if header_is_api else h) for h, o in zip(frame.header, other, strict=False)}
     api_of = {h: (h if header_is_api else o) for h, o in zip(frame.header, other, strict=False)}
-    data = frame.data.slice(1)
-    lines = frame.line_numbers[1:] if frame.line_numbers else None
+    data = frame.data.slice(skip)
+    lines = frame.line_numbers[skip:] if frame.line_numbers else None
     # columns renamed '<label>' with the API name kept reachable as a second alias table
     renamed = [aliases.get(h) or h for h in names]
     seen: dict[str, int] = {}

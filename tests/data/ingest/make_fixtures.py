@@ -377,6 +377,15 @@ def main() -> None:
     wb.create_sheet("Lifetime Post Stories by act...").append(["Post ID", "like", "comment"])
     (HERE / "meta_posts").mkdir(exist_ok=True)
     wb.save(HERE / "meta_posts" / "Facebook Insights Data Export (Post Level).xlsx")
+    # the other shape: human labels, then a row of descriptions
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Key Metrics"
+    ws.append(LEGACY_LABELS)
+    ws.append(["", "", "", "", ""] + [f"Lifetime: sample description {k}" for k in range(7)])
+    for row in LEGACY_ROWS:
+        ws.append([dt.datetime.fromisoformat(v) if k == 4 else v for k, v in enumerate(row)])
+    wb.save(HERE / "meta_posts" / "legacy_labels_and_descriptions.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Raw Data Report"
