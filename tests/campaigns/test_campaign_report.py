@@ -233,3 +233,12 @@ def test_post_ranking_defaults_to_a_base_the_posts_have(workspace, insert, make_
     assert list(low.frame["post_id"]) == ["l0", "l1"]
     r = cli("report", "posts", "--bottom", "--top", "1", "-f", "json", cwd=workspace.root)
     assert r.exit_code == 0 and json.loads(r.stdout)[0]["post_id"] == "l0"
+
+
+def test_range_rows_by_period_are_noted(workspace, insert, meta_rows) -> None:
+    row = dict(meta_rows[0], date_start=date(2026, 3, 1), date_stop=date(2026, 3, 31))
+    insert("ad_stats", [row])
+    res = campaign_report(workspace, by="campaign", period="week")
+    assert any("reporting range" in n for n in res.notes)
+    assert "_ranges" not in res.frame.columns
+    assert not any("reporting range" in n for n in campaign_report(workspace).notes)

@@ -243,6 +243,8 @@ def campaign_report(
         if check and per_group_rt:
             rt = t.result_type.fill_null("")
             extra = {**extra, "_rt_min": rt.min(), "_rt_max": rt.max()}
+        if period is not None:
+            extra = {**extra, "_ranges": (t.date_start != t.date_stop).fill_null(False).sum()}
         expr = registry.compute(
             t,
             chosen,
@@ -270,6 +272,14 @@ def campaign_report(
             notes.append(
                 f"{mixed} group(s) add up results of different types (e.g. link clicks and "
                 "purchases); add result_type to --by to separate them."
+            )
+    if period is not None and "_ranges" in frame.columns:
+        ranges = int(frame["_ranges"].fillna(0).sum())
+        frame = frame.drop(columns=["_ranges"])
+        if ranges:
+            notes.append(
+                f"{ranges} row(s) cover a reporting range, not one day; each is counted in the "
+                f"{period} its range starts. Export by day for exact {period}s."
             )
     if frame.empty:
         raise NoData(
