@@ -150,3 +150,9 @@ def test_cli_paid_views(workspace, insert, cli, meta_rows) -> None:
     assert r.exit_code == 2 and "Valid KPIs" in r.stderr
     r = cli("report", "fatigue", cwd=workspace.root)
     assert r.exit_code == 1 and "days of daily rows" in r.stderr
+
+
+def test_cli_fatigue_min_days_is_checked(workspace, insert, cli) -> None:
+    insert("ad_stats", [_ad("x", date(2026, 3, 1))])
+    r = cli("report", "fatigue", "--min-days", "2", cwd=workspace.root)
+    assert r.exit_code == 2 and "at least 3" in r.stderr

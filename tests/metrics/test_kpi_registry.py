@@ -459,3 +459,36 @@ def test_follower_growth_rate_from_daily_series() -> None:
     )
     got2 = _one(t2, ["follower_growth_rate"], "account_daily")
     assert got2["follower_growth_rate"] == pytest.approx(50 / 1000)
+
+
+def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from socialproof.metrics._ops import safe_div
+
+    third = KPI(
+        "test_ep_cpm_x2",
+        "Double CPM",
+        lambda t: safe_div(t.spend.sum(), t.impressions.sum()) * 2000,
+        "2 × cpm",
+        "currency",
+        "lower",
+        ("ad_stats",),
+        "a plugin",
+    )
+
+    class EP:
+        name = "plugin"
+
+        def load(self):  # type: ignore[no-untyped-def]
+            return lambda: [third]
+
+    def fake(group: str | None = None, **kw: Any) -> list[Any]:
+        return [EP()] if group == registry.ENTRY_POINT_GROUP else []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", fake)
+    monkeypatch.setattr(registry, "_loaded", False)
+    try:
+        assert registry.get("test_ep_cpm_x2") is third
+    finally:
+        registry._REGISTRY.pop("test_ep_cpm_x2", None)
