@@ -109,3 +109,36 @@ def test_deep_chain_is_resolved() -> None:
     ids = pa.array([str(i) for i in range(n)])
     parents = pa.array([None] + [str(i - 1) for i in range(1, n)], pa.string())
     assert set(thread_roots(ids, parents).to_pylist()) == {"0"}
+
+
+def test_twitter_timestamps_fast_path_matches_strptime() -> None:
+    import pyarrow.compute as pc
+
+    from socialproof.ingest.conversations import _twitter_utc
+
+    values = pa.array(
+        [
+            "Wed Oct 11 06:55:44 +0000 2017",
+            "Mon Jan 01 00:00:00 +0000 2024",
+            "Sun Dec 31 23:59:59 +0000 2023",
+        ]
+    )
+    expected = pc.strptime(values, format="%a %b %d %H:%M:%S %z %Y", unit="us").cast(
+        pa.timestamp("us")
+    )
+    assert _twitter_utc(values).equals(expected)
+    assert _twitter_utc(pa.array(["Wed Feb 30 06:55:44 +0000 2017"])) is None
+    assert _twitter_utc(pa.array(["Wed Oct 11 06:55:44 +0200 2017"])) is None
+
+
+def test_impossible_twitter_date_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        "1,a,True,Wed Feb 30 06:55:44 +0000 2017,hi,,\n"
+        "2,b,True,Wed Oct 11 06:55:44 +0200 2017,ok,,\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    assert [r.line for r in result.rejects] == [2]
+    assert by_id(result.tables["messages"])["2"]["created_at"] == datetime(2017, 10, 11, 4, 55, 44)

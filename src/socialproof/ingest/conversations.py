@@ -228,11 +228,23 @@ def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
     trimmed = raw
     if pc.any(pc.match_substring_regex(raw, r"^\s|\s$")).as_py():
         trimmed = pc.utf8_trim_whitespace(raw)
-    fast = pc.strptime(trimmed, format="%a %b %d %H:%M:%S %z %Y", unit="us", error_is_null=True)
-    fast = fast.cast(pa.timestamp("us"))
+    fast = _twitter_utc(trimmed)
+    impossible = np.zeros(rows.n, dtype=bool)
+    if fast is None:
+        fast = pc.strptime(trimmed, format="%a %b %d %H:%M:%S %z %Y", unit="us", error_is_null=True)
+        fast = fast.cast(pa.timestamp("us"))
+        impossible = _impossible_day(trimmed) & fast.is_valid().to_numpy(zero_copy_only=False)
+        if impossible.any():  # strptime turns 'Feb 30' into 'Mar 2': refuse it instead
+            fast = pc.if_else(pa.array(impossible), pa.scalar(None, fast.type), fast)
     todo = fast.is_null().to_numpy(zero_copy_only=False).astype(bool)
-    todo &= ~missing_mask(trimmed)
+    todo &= ~missing_mask(trimmed) & ~impossible
     values = fast
+    if impossible.any():
+        cells = raw.to_pylist()
+        reasons = [""] * rows.n
+        for i in np.flatnonzero(impossible):
+            reasons[int(i)] = f"column '{name}': {cells[int(i)]!r} is a day that does not exist"
+        rows.fail(impossible, reasons)
     if todo.any():
         idx = pa.array(np.flatnonzero(todo))
         parsed = parse_timestamps(pc.take(trimmed, idx), timezone=rows.ctx.timezone)
@@ -251,6 +263,66 @@ def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
                 reasons[int(i)] = f"column '{name}': {cells[int(i)]!r} is not a date and time"
             rows.fail(invalid, reasons)
     rows.set("created_at", values)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _impossible_day(values: pa.Array) -> np.ndarray:
+    """Twitter-style stamps whose day does not exist in their month ('Feb 30', 'Feb 29 2023')."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    month = pc.index_in(pc.utf8_slice_codeunits(values, 4, 7), value_set=pa.array(_MONTHS))
+    day_text = pc.utf8_slice_codeunits(values, 8, 10)
+    ok_day = pc.match_substring_regex(day_text, r"^\d\d$").fill_null(False)
+    day = pc.cast(pc.if_else(ok_day, day_text, "0"), pa.int64())
+    year = pc.utf8_slice_codeunits(pc.utf8_rtrim_whitespace(values), -4, None)
+    ok_year = pc.match_substring_regex(year, r"^\d{4}$").fill_null(False)
+    m = month.fill_null(-1).to_numpy(zero_copy_only=False)
+    shaped = (m >= 0) & ok_day.to_numpy(zero_copy_only=False)
+    shaped &= ok_year.to_numpy(zero_copy_only=False)
+    if not shaped.any():
+        return np.zeros(len(values), dtype=bool)
+    d = np.where(shaped, day.fill_null(0).to_numpy(zero_copy_only=False), 0)
+    y = np.where(shaped, pc.cast(pc.if_else(ok_year, year, "2000"), pa.int64()).to_numpy(), 2000)
+    limit = np.asarray(_DAYS_IN_MONTH)[np.clip(m, 0, 11)]
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    limit = np.where((m == 1) & ~leap, 28, limit)
+    return shaped & (d > limit)  # type: ignore[no-any-return]
+
+
+def _twitter_utc(values: pa.Array) -> pa.Array | None:
+    """'Wed Oct 11 06:55:44 +0000 2017' in UTC by fixed positions (3x faster than strptime).
+
+    None unless every value has exactly that shape with a +0000 offset.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.null_count or len(values) == 0:
+        return None
+    if not pc.all(pc.equal(pc.utf8_length(values), 30)).as_py():
+        return None
+
+    def cut(start: int, stop: int) -> pa.Array:
+        return pc.utf8_slice_codeunits(values, start, stop)
+
+    if not pc.all(pc.equal(cut(19, 26), " +0000 ")).as_py():
+        return None
+    month = pc.index_in(cut(4, 7), value_set=pa.array(_MONTHS))
+    if month.null_count:
+        return None
+    month_text = pc.utf8_lpad(pc.add(month, 1).cast(pa.string()), 2, "0")
+    iso = pc.binary_join_element_wise(
+        cut(26, 30), "-", month_text, "-", cut(8, 10), " ", cut(11, 19), ""
+    )
+    try:
+        return iso.cast(pa.timestamp("us"))
+    except (pa.ArrowInvalid, ValueError):
+        return None  # an impossible date somewhere: strptime finds which
 
 
 def _channel_from_parent(parents: pa.Array | None, reply: str, root: str) -> pa.Array:
