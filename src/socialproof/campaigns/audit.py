@@ -21,11 +21,32 @@ Claims need data. Thresholds (documented, used everywhere in this module):
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socialproof.campaigns import benchmarks as bench
 from socialproof.campaigns._period import date_range
+from socialproof.campaigns.audit_advice import advise, compare_benchmarks
+from socialproof.campaigns.audit_model import (
+    BASE_COVERAGE,
+    BASE_KPI,
+    CADENCE_HIGH,
+    CADENCE_LOW,
+    FACET_KPIS,
+    LIFT,
+    MIN_BUCKET_POSTS,
+    MIN_POSTS,
+    MIN_SPAN_DAYS,
+    TOP_N,
+    WEEKDAYS,
+    AccountAudit,
+    Audit,
+    Recommendation,
+    _int,
+    _num,
+    recommendations_frame,
+    summary_for_people,
+    summary_frame,
+)
 from socialproof.errors import NoData
 
 if TYPE_CHECKING:
@@ -36,131 +57,21 @@ if TYPE_CHECKING:
 
     from socialproof.workspace import Workspace
 
-MIN_POSTS = 10
-MIN_BUCKET_POSTS = 5
-LIFT = 1.2
-CADENCE_LOW = 0.75
-CADENCE_HIGH = 1.5
-MIN_SPAN_DAYS = 14
-BASE_COVERAGE = 0.8  # share of posts that must carry a base for it to be used
-TOP_N = 5
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-BASE_KPI = {
-    "reach": "engagement_rate_reach",
-    "impressions": "engagement_rate_impressions",
-    "views": "engagement_rate_views",
-    "followers": "engagement_rate_followers",
-}
-BASE_COLUMN = {
-    "reach": "reach",
-    "impressions": "impressions",
-    "views": "views",
-    "followers": "followers",
-}
-FACET_KPIS = ("posts", "interactions", *BASE_KPI.values())
-
-
-@dataclass
-class Recommendation:
-    kind: str  # cadence, format, timing, benchmark, growth
-    text: str
-    evidence: str
-
-
-@dataclass
-class AccountAudit:
-    platform: str
-    account: str
-    first: date
-    last: date
-    posts: int
-    days: int
-    posts_per_week: float
-    base: str  # base of the engagement rates shown ('' when no base is known)
-    engagement_rate: float | None  # ratio of sums over all posts, on ``base``
-    median_rate: float | None  # median of per-post rates, on ``base``
-    format_mix: list[dict[str, Any]] = field(default_factory=list)
-    by_weekday: list[dict[str, Any]] = field(default_factory=list)
-    by_hour: list[dict[str, Any]] = field(default_factory=list)
-    top: list[dict[str, Any]] = field(default_factory=list)
-    bottom: list[dict[str, Any]] = field(default_factory=list)
-    growth: dict[str, Any] | None = None
-    growth_series: list[dict[str, Any]] = field(default_factory=list)
-    benchmarks: list[dict[str, Any]] = field(default_factory=list)
-    recommendations: list[Recommendation] = field(default_factory=list)
-    caveats: list[str] = field(default_factory=list)
-
-    @property
-    def enough(self) -> bool:
-        return self.posts >= MIN_POSTS
-
-
-@dataclass
-class Audit:
-    accounts: list[AccountAudit]
-    since: date | None
-    until: date | None
-    timezone: str
-    industry: str
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> list[dict[str, Any]]:
-        """One row per platform and account (for tables, CSV, Parquet)."""
-        rows = []
-        for a in self.accounts:
-            cadence = next((b for b in a.benchmarks if b["metric"] == "posts_per_week"), None)
-            rows.append(
-                {
-                    "platform": a.platform,
-                    "account": a.account,
-                    "first": a.first,
-                    "last": a.last,
-                    "posts": a.posts,
-                    "posts_per_week": a.posts_per_week,
-                    "benchmark_posts_per_week": cadence["benchmark"] if cadence else None,
-                    "base": a.base,
-                    "engagement_rate": a.engagement_rate,
-                    "median_post_rate": a.median_rate,
-                    "followers_gained": (a.growth or {}).get("followers_gained"),
-                    "follower_growth_rate": (a.growth or {}).get("follower_growth_rate"),
-                    "recommendations": len(a.recommendations),
-                    "enough_data": a.enough,
-                }
-            )
-        return rows
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything, JSON-ready (dates as ISO strings, NaN as None)."""
-        return _json_ready(self._dict())  # type: ignore[no-any-return]
-
-    def _dict(self) -> dict[str, Any]:
-        return {
-            "since": self.since,
-            "until": self.until,
-            "timezone": self.timezone,
-            "industry": self.industry,
-            "notes": self.notes,
-            "thresholds": {
-                "min_posts": MIN_POSTS,
-                "min_bucket_posts": MIN_BUCKET_POSTS,
-                "lift": LIFT,
-                "min_span_days": MIN_SPAN_DAYS,
-            },
-            "accounts": [asdict(a) for a in self.accounts],
-        }
-
-
-def _json_ready(value: Any) -> Any:
-    from socialproof.render.tables import _plain
-
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    plain = _plain(value)
-    if plain is None or isinstance(plain, (str, int, float, bool)):
-        return plain
-    return str(plain)
+__all__ = [
+    "CADENCE_HIGH",
+    "CADENCE_LOW",
+    "LIFT",
+    "MIN_BUCKET_POSTS",
+    "MIN_POSTS",
+    "MIN_SPAN_DAYS",
+    "AccountAudit",
+    "Audit",
+    "Recommendation",
+    "audit",
+    "recommendations_frame",
+    "summary_for_people",
+    "summary_frame",
+]
 
 
 def audit(
@@ -310,8 +221,8 @@ def audit(
         acc.bottom = _posts(ext[ext["_bottom"] < TOP_N].sort_values("_bottom"))
         acc.growth = growth.get(key)
         acc.growth_series = series.get(key, [])
-        acc.benchmarks = _benchmarks(acc, medians.get(key, [{}])[0], r, industry)
-        _advise(acc, industry)
+        acc.benchmarks = compare_benchmarks(acc, medians.get(key, [{}])[0], r, industry)
+        advise(acc, industry)
         result.accounts.append(acc)
     for note in bench.industry_notes("all", "all"):
         result.notes.append(f"{note.note} ({note.source}, via summaries)")
@@ -434,21 +345,6 @@ def _pick_base(r: Any) -> str:
     return ""
 
 
-def _int(value: Any) -> int | None:
-    f = _num(value)
-    return None if f is None else round(f)
-
-
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
-
-
 def _account(
     r: Any,
     base: str,
@@ -567,227 +463,3 @@ def _growth(
             {"week": str(rec["week"])[:10], "followers": _num(rec["followers"])}
         )
     return growth, series
-
-
-def _benchmarks(
-    acc: AccountAudit, med: dict[str, Any], r: Any, industry: str
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for fig in bench.figures(acc.platform, "posts_per_week", industry=industry):
-        out.append(_bench_row(fig, acc.posts_per_week, "posts per week"))
-    for fig in bench.figures(acc.platform, "engagement_rate", industry=industry):
-        n_known = _num(getattr(r, f"n_{fig.base}", 0)) or 0
-        ours = _num(med.get(f"median_{fig.base}")) if n_known >= BASE_COVERAGE * acc.posts else None
-        row = _bench_row(fig, ours, f"median engagement rate by {fig.base}")
-        if ours is None:
-            row["comment"] = f"cannot compare: the export lacks {fig.base} for most posts"
-        out.append(row)
-    return out
-
-
-def _bench_row(fig: bench.Figure, ours: float | None, what: str) -> dict[str, Any]:
-    ratio = ours / fig.value if ours is not None and fig.value else None
-    return {
-        "metric": fig.metric,
-        "what": what,
-        "base": fig.base,
-        "ours": ours,
-        "benchmark": fig.value,
-        "ratio": ratio,
-        "industry": fig.industry,
-        "source": fig.source,
-        "year": fig.year,
-        "data_year": fig.data_year,
-        "via": "via summaries of the report" if fig.via == "summary" else fig.via,
-        "comment": "" if ratio is None else f"{ratio:.2f}× the benchmark",
-    }
-
-
-def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{v * 100:.2f} %"
-
-
-def _advise(acc: AccountAudit, industry: str) -> None:
-    """Recommendations, each with the numbers behind it; none where data is too thin."""
-    recs = acc.recommendations
-    name = f"{acc.platform} ({acc.account})" if acc.account else acc.platform
-    cadence = [b for b in acc.benchmarks if b["metric"] == "posts_per_week"]
-    if cadence and acc.days >= MIN_SPAN_DAYS:
-        b = cadence[0]
-        cite = f"{b['source']}, {b['year']}, {b['via']}"
-        if acc.posts_per_week < CADENCE_LOW * b["benchmark"]:
-            recs.append(
-                Recommendation(
-                    "cadence",
-                    f"Post more often on {name}.",
-                    f"{acc.posts_per_week:.1f} posts/week over {acc.days} days vs a median of "
-                    f"{b['benchmark']:.2f}/week ({cite}).",
-                )
-            )
-        elif acc.posts_per_week > CADENCE_HIGH * b["benchmark"] and acc.enough:
-            er = [
-                x
-                for x in acc.benchmarks
-                if x["metric"] == "engagement_rate" and x["ratio"] is not None
-            ]
-            if er and all(x["ratio"] < 1 for x in er):
-                recs.append(
-                    Recommendation(
-                        "cadence",
-                        f"Consider fewer, stronger posts on {name}.",
-                        f"{acc.posts_per_week:.1f} posts/week vs a median of "
-                        f"{b['benchmark']:.2f}/week ({cite}), while the median engagement rate by "
-                        f"{er[0]['base']} is {_pct(er[0]['ours'])} vs {_pct(er[0]['benchmark'])}.",
-                    )
-                )
-        if not any(r.kind == "cadence" for r in recs):
-            recs.append(
-                Recommendation(
-                    "cadence",
-                    f"Keep posting on {name} about this often.",
-                    f"{acc.posts_per_week:.1f} posts/week over {acc.days} days, "
-                    f"{acc.posts_per_week / b['benchmark']:.2f}× the median of "
-                    f"{b['benchmark']:.2f}/week ({cite}); the audit suggests a change only "
-                    f"below {CADENCE_LOW:.2f}× (or above {CADENCE_HIGH:.1f}× with engagement "
-                    "below the published medians).",
-                )
-            )
-    g = acc.growth
-    if g and g.get("followers_gained") is not None and g["followers_gained"] < 0:
-        recs.append(
-            Recommendation(
-                "growth",
-                f"{name} lost followers in this period; check the posts around the drop.",
-                f"{g['followers_gained']:+,.0f} followers over {int(g.get('days') or 0)} days "
-                f"(growth rate {_pct(g.get('follower_growth_rate'))}).",
-            )
-        )
-    for note in bench.industry_notes(industry, acc.platform):
-        if note.industry != "all":  # general notes go once into the audit's notes
-            acc.caveats.append(f"{note.note} ({note.source}, via summaries)")
-    if not acc.enough or not acc.base or acc.engagement_rate is None:
-        return
-    overall = acc.engagement_rate
-    before = len(recs)
-    for facet, label, key in (
-        (acc.format_mix, "format", "format"),
-        (acc.by_weekday, "weekday", "weekday"),
-        (acc.by_hour, "hour", "hour"),
-    ):
-        ok = [f for f in facet if f["enough_data"] and f["engagement_rate"] is not None]
-        if len(ok) < 2:
-            continue
-        best = max(ok, key=lambda f: f["engagement_rate"])
-        if best["engagement_rate"] >= LIFT * overall:
-            what = f"{best[key]}:00" if key == "hour" else str(best[key])
-            verb = {
-                "format": f"Make more {what} posts",
-                "weekday": f"Favour {what}",
-                "hour": f"Try publishing around {what}",
-            }[key]
-            recs.append(
-                Recommendation(
-                    "format" if key == "format" else "timing",
-                    f"{verb} on {name} (an observation; confirm it with a pilot).",
-                    f"Engagement rate by {acc.base} {_pct(best['engagement_rate'])} over "
-                    f"{best['posts']} posts vs {_pct(overall)} for all {acc.posts} posts "
-                    f"({best['engagement_rate'] / overall:.2f}×); {label}s with fewer than "
-                    f"{MIN_BUCKET_POSTS} posts were not compared.",
-                )
-            )
-    if len(recs) == before:
-        acc.caveats.append(
-            f"No format, weekday or hour with {MIN_BUCKET_POSTS}+ posts on {name} reaches "
-            f"{LIFT:.1f}× the overall engagement rate by {acc.base} ({_pct(overall)}), so no "
-            "format or timing change is suggested."
-        )
-    er = [b for b in acc.benchmarks if b["metric"] == "engagement_rate" and b["ratio"] is not None]
-    missing = sorted(
-        {
-            b["base"]
-            for b in acc.benchmarks
-            if b["metric"] == "engagement_rate" and b["ratio"] is None
-        }
-    )
-    if not er and missing:
-        acc.caveats.append(
-            f"Engagement on {name} cannot be compared with the published medians: they use "
-            f"{' or '.join(missing)} as the base and the export lacks it for most posts. "
-            "Import the account's follower series to compare by followers."
-        )
-    if er:
-        evidence = "; ".join(
-            f"by {b['base']} {_pct(b['ours'])} vs {_pct(b['benchmark'])} "
-            f"({b['source']}, {b['year']}, {b['via']}; {b['ratio']:.2f}×)"
-            for b in er
-        )
-        below = [b for b in er if b["ratio"] < 1]
-        if len(below) == len(er):
-            text = (
-                f"Engagement on {name} is below every published median it can be compared "
-                "with; look at the top posts for what to repeat."
-            )
-        elif not below:
-            text = f"Engagement on {name} is at or above the published medians; keep what works."
-        else:
-            text = (
-                f"Engagement on {name} is above {len(er) - len(below)} and below "
-                f"{len(below)} of {len(er)} published medians (they differ in base, sample "
-                "and year), so no clear verdict."
-            )
-        recs.append(
-            Recommendation("benchmark", text, "Median per-post engagement rate " + evidence + ".")
-        )
-
-
-def summary_frame(result: Audit) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(result.summary())
-
-
-def recommendations_frame(result: Audit) -> list[dict[str, Any]]:
-    rows = []
-    for a in result.accounts:
-        for r in a.recommendations:
-            rows.append(
-                {
-                    "platform": a.platform,
-                    "account": a.account,
-                    "kind": r.kind,
-                    "recommendation": r.text,
-                    "evidence": r.evidence,
-                }
-            )
-        for c in a.caveats:
-            rows.append(
-                {
-                    "platform": a.platform,
-                    "account": a.account,
-                    "kind": "caveat",
-                    "recommendation": c,
-                    "evidence": "",
-                }
-            )
-    return rows
-
-
-def summary_for_people(result: Audit) -> list[dict[str, Any]]:
-    """The summary as a terminal reads it: fewer columns, rates as percentages."""
-    rows = []
-    for r in result.summary():
-        base = r["base"] or "no base"
-        rows.append(
-            {
-                "platform": r["platform"],
-                "account": r["account"],
-                "posts": r["posts"],
-                "posts/week": round(r["posts_per_week"], 1),
-                "benchmark/week": r["benchmark_posts_per_week"],
-                "engagement rate": f"{_pct(r['engagement_rate'])} by {base}",
-                "median post": _pct(r["median_post_rate"]),
-                "followers gained": r["followers_gained"],
-                "advice": r["recommendations"],
-            }
-        )
-    return rows
