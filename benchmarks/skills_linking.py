@@ -54,7 +54,8 @@ def main() -> None:
     args = parser.parse_args()
     skills = args.data / "skills"
     if not (skills / "house_test_annotations.csv").is_file():
-        raise SystemExit(f"{skills} is missing: this benchmark needs the shared data folder.")
+        print(f"skipped: {skills} is missing (this benchmark needs the shared data folder).")  # noqa: T201
+        return
     labels = [
         x.strip()
         for x in (skills / "skills_en_label.txt").read_text("utf-8").splitlines()
