@@ -40,6 +40,17 @@ CAMPAIGN_KPIS = (
     "purchase_value",
     "roas",
 )
+#: The campaign KPIs a terminal table shows by default (fewer columns, same registry).
+PEOPLE_KPIS = (
+    "spend",
+    "impressions",
+    "ctr_link",
+    "cpc",
+    "cpm",
+    "results",
+    "cost_per_result",
+    "roas",
+)
 POST_KPIS = (
     "impressions",
     "reach",

@@ -143,12 +143,20 @@ def campaigns(
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """Paid campaign KPIs (spend, CPM, CTR, cost per result, ROAS, ...) by any grouping."""
-    from socialproof.campaigns.report import campaign_report
+    """Paid campaign KPIs (spend, CPM, CTR, cost per result, ROAS, ...) by any grouping.
+
+    The table shows spend, impressions, link CTR, CPC, CPM, results, cost per result and
+    ROAS; csv/json/parquet add reach, frequency, link clicks and purchase value. --kpis
+    picks any KPIs from 'socialproof metrics --table ad_stats'.
+    """
+    from socialproof.campaigns.report import CAMPAIGN_KPIS, PEOPLE_KPIS, campaign_report
 
     ws = open_workspace(workspace)
+    chosen = _split(kpis)
+    if chosen is None:  # a table for people shows fewer columns; machines get them all
+        chosen = list(PEOPLE_KPIS if fmt == OutputFormat.table else CAMPAIGN_KPIS)
     result = campaign_report(
-        ws, by=by, period=period, since=since, until=until, kpis=_split(kpis), rates=_rates(rate)
+        ws, by=by, period=period, since=since, until=until, kpis=chosen, rates=_rates(rate)
     )
     _show(result, fmt, output)
 
