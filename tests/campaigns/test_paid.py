@@ -156,3 +156,9 @@ def test_cli_fatigue_min_days_is_checked(workspace, insert, cli) -> None:
     insert("ad_stats", [_ad("x", date(2026, 3, 1))])
     r = cli("report", "fatigue", "--min-days", "2", cwd=workspace.root)
     assert r.exit_code == 2 and "at least 3" in r.stderr
+
+
+def test_pacing_refuses_mixed_currencies(workspace, insert) -> None:
+    insert("ad_stats", [_ad("x", date(2026, 3, 1)), _ad("y", date(2026, 3, 2), currency="EUR")])
+    with pytest.raises(UsageError, match="several currencies"):
+        pacing(workspace, budget=1000.0)

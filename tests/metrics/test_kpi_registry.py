@@ -492,3 +492,34 @@ def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch
         assert registry.get("test_ep_cpm_x2") is third
     finally:
         registry._REGISTRY.pop("test_ep_cpm_x2", None)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ratios_of_sums_hold_at_any_grouping(ads_table: Any, seed: int) -> None:
+    """Totals from per-group sums equal the ungrouped KPIs; no infinities anywhere."""
+    import random
+
+    rng = random.Random(seed)
+    rows = [
+        _ad(
+            campaign=rng.choice("abc"),
+            ad=rng.choice("xyz"),
+            spend=round(rng.uniform(0, 50), 2),
+            impressions=rng.choice([0, rng.randint(1, 5000)]),
+            reach=rng.randint(0, 3000),
+            link_clicks=rng.randint(0, 90),
+            results=float(rng.randint(0, 20)),
+            purchase_value=round(rng.uniform(0, 200), 2),
+        )
+        for _ in range(60)
+    ]
+    t = ads_table(rows)
+    names = ["spend", "impressions", "link_clicks", "cpm", "ctr_link", "cost_per_result", "roas"]
+    total = _one(t, names, "ad_stats")
+    parts = engine.execute(registry.compute(t, names, table="ad_stats", by=["campaign", "ad"]))
+    assert parts["spend"].sum() == pytest.approx(total["spend"])
+    assert parts["impressions"].sum() == total["impressions"]
+    assert total["cpm"] == pytest.approx(total["spend"] / total["impressions"] * 1000)
+    assert total["ctr_link"] == pytest.approx(total["link_clicks"] / total["impressions"])
+    for name in names:
+        assert not any(v in (float("inf"), float("-inf")) for v in parts[name].dropna())
