@@ -112,7 +112,11 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
     texts = [t[:MAX_CHARS] if isinstance(t, str) else "" for t in df["text"].tolist()]
     out = pd.DataFrame(index=df.index)
     if models.sentiment is not None:
-        pred = models.sentiment.predict(texts)
+        # sentiment is a function of the text alone: score each distinct text once
+        # (moderation is not: its repeated-text rule needs every copy)
+        distinct = list(dict.fromkeys(texts))
+        by_text = dict(zip(distinct, models.sentiment.predict(distinct), strict=True))
+        pred = [by_text[t] for t in texts]
         out["sentiment"] = [p[0] for p in pred]
         out["sentiment_score"] = [float(p[1]) for p in pred]
     else:
