@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -169,6 +170,9 @@ def session(master: str = "local[*]") -> SparkSession:
                 f'({master!r}), or set engine.backend = "duckdb".',
             ) from None
         started.sparkContext.setLogLevel("ERROR")
+        for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+            # PySpark logs every failed query as JSON before raising it; the error is enough.
+            logging.getLogger(name).disabled = True
         _session, _master = started, master
         _views.clear()
         return started
@@ -274,6 +278,11 @@ def _make_backend_class() -> type[ibis.BaseBackend]:
             table = expr.as_table()
             arrow = self._arrow(table, params=params, limit=limit, **kwargs)
             return expr.__pyarrow_result__(PyArrowData.convert_table(arrow, table.schema()))
+
+        def _create_cached_table(self, name: str, expr: ir.Table) -> Any:
+            # ibis 12 forgets to register memtables (and UDFs) before caching on Spark.
+            self._run_pre_execute_hooks(expr)
+            return super()._create_cached_table(name, expr)
 
         def _arrow(self, table: ir.Table, **kwargs: Any) -> Any:
             sql = self.compile(table, **kwargs)
