@@ -115,6 +115,18 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code)
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path the user gave that cannot be read or written
+        if STATE.debug or exc.filename is None:
+            if STATE.debug:
+                raise
+            _error(f"unexpected {type(exc).__name__}: {exc}. Re-run with --debug and report it.")
+            return 1
+        target = exc.filename if exc.filename2 is None else exc.filename2
+        _error(
+            f"Cannot use {target}: {exc.strerror or type(exc).__name__}. "
+            "Check the path exists, is the right kind (file or folder) and is writable."
+        )
+        return 1
     except Exception as exc:  # the edge of the program: one line, never a traceback
         if STATE.debug:
             raise

@@ -40,6 +40,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:
 _MENTION = re.compile(r"@\w+")
 _ELONG = re.compile(r"(\w)\1{2,}")
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Emoticons first (":-)" must not split into punctuation), then URLs/markers,
 # @user, #tags, words with inner apostrophes, numbers, emoji, punctuation runs.
@@ -68,6 +69,8 @@ def clean(text: str) -> str:
     """Cut, normalise Unicode (NFC), drop control characters, collapse whitespace."""
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
+    if _SURROGATE.search(text):  # lone surrogates (from undecodable bytes) break encoders
+        text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\ufe0f", "").replace("\u200d", " ")
     return _SPACE.sub(" ", text).strip()
@@ -327,6 +330,7 @@ class LinearTextModel:
     dense_coef_t: np.ndarray  # (N_LEXICON_FEATURES, n_outputs)
     intercept: np.ndarray  # (n_outputs,)
     meta: dict[str, Any] = field(default_factory=dict)
+    emb_coef_t: np.ndarray | None = None  # (embedding dims, n_outputs): static embeddings too
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Raw scores, shape (n, n_outputs)."""
@@ -337,6 +341,10 @@ class LinearTextModel:
         sparse, dense = featurise(texts, self.config, lexicon())
         out: np.ndarray = np.asarray(sparse @ self.coef_t)
         out += dense @ self.dense_coef_t
+        if self.emb_coef_t is not None:
+            from socialproof.community.themes import embed
+
+            out += embed(texts) @ self.emb_coef_t
         out += self.intercept
         return out
 
@@ -344,13 +352,15 @@ class LinearTextModel:
         import numpy as np
 
         meta = dict(self.meta, config=self.config.__dict__)
-        np.savez_compressed(
-            path,
-            coef=self.coef_t.T.astype(np.float16),
-            dense_coef=self.dense_coef_t.T.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "coef": self.coef_t.T.astype(np.float16),
+            "dense_coef": self.dense_coef_t.T.astype(np.float32),
+            "intercept": self.intercept.astype(np.float32),
+            "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        }
+        if self.emb_coef_t is not None:
+            arrays["emb_coef"] = self.emb_coef_t.T.astype(np.float32)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def load_linear(name: str) -> LinearTextModel:
@@ -364,10 +374,15 @@ def load_linear(name: str) -> LinearTextModel:
             coef_t = np.ascontiguousarray(npz["coef"].astype(np.float32).T)
             dense_t = np.ascontiguousarray(npz["dense_coef"].astype(np.float32).T)
             intercept = npz["intercept"].astype(np.float32)
+            emb_t = (
+                np.ascontiguousarray(npz["emb_coef"].astype(np.float32).T)
+                if "emb_coef" in npz.files
+                else None
+            )
     except FileNotFoundError as exc:
         raise BadInput(
             f"The packaged model {name!r} is missing.",
             hint=f"Reinstall socialproof, or rebuild it with the scripts/train_*.py script ({name}).",
         ) from exc
     config = FeatureConfig(**meta.pop("config"))
-    return LinearTextModel(config, coef_t, dense_t, intercept, meta)
+    return LinearTextModel(config, coef_t, dense_t, intercept, meta, emb_t)

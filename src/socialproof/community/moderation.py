@@ -1,0 +1,354 @@
+"""Moderation flags: spam and toxicity, each with the reasons that raised it.
+
+Two packaged models (built by ``scripts/train_moderation.py``) and editable
+rules:
+
+* ``spam.npz``: linear model over the shared hashed features, trained on the
+  YouTube Spam Collection (CC BY 4.0), evaluated leaving one video out;
+* ``toxic.npz``: the same kind of model trained on OffensEval 2019;
+* rules from ``data/community/moderation.yaml`` (packaged defaults), replaced
+  key by key by a workspace's ``moderation.yaml``: blocked terms, link policy,
+  repeated text within a batch, ALL CAPS.
+
+``load(rules=None | path | dict | Guidelines).flag(texts)`` returns one
+``Flags(spam, toxic, reasons, spam_score, toxic_score)`` per text, in order.
+Every flag has at least one reason ("spam model 0.93", "blocked term 'free
+followers'", "link shortener bit.ly", ...). Plain Python/NumPy over a batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from socialproof.community import _text
+from socialproof.errors import BadInput, FileMissing
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+WORKSPACE_FILE = "moderation.yaml"
+LinkPolicy = Literal["allow", "shorteners", "flag_unknown", "flag_all"]
+_POLICIES = ("allow", "shorteners", "flag_unknown", "flag_all")
+_KINDS = ("spam", "toxic")
+_LINK = re.compile(
+    r"(?:https?://|www\.)([^\s/?#<>\"']+)[^\s<>\"']*|\b((?:[a-z0-9-]+\.)+(?:com|net|org|ly|io|co|gl|gd|me|info|biz|xyz))(?:/[^\s<>\"']*)?\b",
+    re.I,
+)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Moderation result for one text. ``reasons`` explains every raised flag."""
+
+    spam: bool
+    toxic: bool
+    reasons: list[str] = field(default_factory=list)
+    spam_score: float = 0.0
+    toxic_score: float = 0.0
+
+    @property
+    def flagged(self) -> bool:
+        return self.spam or self.toxic
+
+
+@dataclass(frozen=True)
+class Guidelines:
+    """The rules in force (packaged defaults, maybe replaced by a workspace file)."""
+
+    spam_model: bool = True
+    toxic_model: bool = True
+    spam_threshold: float | None = None
+    toxic_threshold: float | None = None
+    blocked_spam: tuple[str, ...] = ()
+    blocked_toxic: tuple[str, ...] = ()
+    link_policy: LinkPolicy = "shorteners"
+    allowed_domains: tuple[str, ...] = ()
+    shorteners: tuple[str, ...] = ()
+    link_flag_as: str = "spam"
+    repeat_min_count: int = 3
+    repeat_min_chars: int = 12
+    caps_min_letters: int = 15
+    caps_ratio: float = 0.85
+    caps_flag_as: str = "toxic"
+    source: str = "packaged defaults"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise FileMissing(
+            f"Moderation guidelines {path} not found.", hint="Check the path."
+        ) from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise BadInput(
+            f"{path} is not valid YAML: {str(exc).splitlines()[0]}",
+            hint="Fix the file, or delete it to use the packaged defaults.",
+        ) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BadInput(
+            f"{path} must hold a mapping of settings (models, blocked_terms, links, ...).",
+            hint="Start from the packaged defaults: socialproof/data/community/moderation.yaml.",
+        )
+    return data
+
+
+def _defaults() -> dict[str, Any]:
+    import yaml
+
+    text = (resources.files("socialproof") / "data" / "community" / "moderation.yaml").read_text(
+        encoding="utf-8"
+    )
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _terms(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadInput(f"{where} must be a list of terms.", hint='Write e.g. ["free followers"].')
+    return tuple(v.strip().lower() for v in value if v.strip())
+
+
+def _number(value: Any, where: str, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise BadInput(
+            f"{where} must be a number from {lo:g} to {hi:g}, not {value!r}.",
+            hint="Fix moderation.yaml.",
+        )
+    return float(value)
+
+
+def _kind(value: Any, where: str) -> str:
+    if value not in _KINDS:
+        raise BadInput(
+            f"{where} must be 'spam' or 'toxic', not {value!r}.", hint="Fix moderation.yaml."
+        )
+    return str(value)
+
+
+def guidelines(source: Path | Mapping[str, Any] | None = None) -> Guidelines:
+    """Packaged defaults, replaced key by key by a YAML file or a mapping."""
+    data = _defaults()
+    label = "packaged defaults"
+    if isinstance(source, Path):
+        data = _merge(data, _read_yaml(source))
+        label = str(source)
+    elif source is not None:
+        data = _merge(data, source)
+        label = "custom rules"
+    try:
+        models = data.get("models") or {}
+        blocked = data.get("blocked_terms") or {}
+        links = data.get("links") or {}
+        repeated = data.get("repeated_text") or {}
+        caps = data.get("all_caps") or {}
+        policy = links.get("policy", "shorteners")
+        if policy not in _POLICIES:
+            raise BadInput(
+                f"links.policy must be one of {', '.join(_POLICIES)}, not {policy!r}.",
+                hint="Fix moderation.yaml.",
+            )
+        thresholds = {
+            k: None
+            if models.get(f"{k}_threshold") is None
+            else _number(models[f"{k}_threshold"], f"models.{k}_threshold", 0, 1)
+            for k in _KINDS
+        }
+        return Guidelines(
+            spam_model=bool(models.get("spam", True)),
+            toxic_model=bool(models.get("toxic", True)),
+            spam_threshold=thresholds["spam"],
+            toxic_threshold=thresholds["toxic"],
+            blocked_spam=_terms(blocked.get("spam"), "blocked_terms.spam"),
+            blocked_toxic=_terms(blocked.get("toxic"), "blocked_terms.toxic"),
+            link_policy=policy,
+            allowed_domains=_terms(links.get("allowed_domains"), "links.allowed_domains"),
+            shorteners=_terms(links.get("shorteners"), "links.shorteners"),
+            link_flag_as=_kind(links.get("flag_as", "spam"), "links.flag_as"),
+            repeat_min_count=int(
+                _number(repeated.get("min_count", 3), "repeated_text.min_count", 0, 1e9)
+            ),
+            repeat_min_chars=int(
+                _number(repeated.get("min_chars", 12), "repeated_text.min_chars", 0, 1e9)
+            ),
+            caps_min_letters=int(
+                _number(caps.get("min_letters", 15), "all_caps.min_letters", 1, 1e9)
+            ),
+            caps_ratio=_number(caps.get("ratio", 0.85), "all_caps.ratio", 0, 1),
+            caps_flag_as=_kind(caps.get("flag_as", "toxic"), "all_caps.flag_as"),
+            source=label,
+        )
+    except AttributeError as exc:  # a section that is not a mapping
+        raise BadInput(
+            f"Moderation guidelines ({label}) have a section that is not a mapping.",
+            hint="Compare with the packaged moderation.yaml.",
+        ) from exc
+
+
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.I)
+
+
+def _domain(host: str) -> str:
+    host = host.lower().split("@")[-1].split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _matches_domain(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+@dataclass
+class Moderator:
+    """Models plus guidelines; ``flag(texts)`` scores a batch."""
+
+    rules: Guidelines
+    spam_model: _text.LinearTextModel | None
+    toxic_model: _text.LinearTextModel | None
+    _blocked: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._blocked = {
+            "spam": _term_pattern(self.rules.blocked_spam),
+            "toxic": _term_pattern(self.rules.blocked_toxic),
+        }
+
+    def _threshold(self, kind: str, model: _text.LinearTextModel) -> float:
+        override = self.rules.spam_threshold if kind == "spam" else self.rules.toxic_threshold
+        return float(override if override is not None else model.meta.get("threshold", 0.5))
+
+    def _scores(self, model: _text.LinearTextModel | None, batch: list[str]) -> list[float]:
+        import numpy as np
+
+        if model is None or not batch:
+            return [0.0] * len(batch)
+        z = model.decision(batch)[:, 0]
+        return (1.0 / (1.0 + np.exp(-z))).tolist()  # type: ignore[no-any-return]
+
+    def flag(self, texts: Iterable[str]) -> list[Flags]:
+        """One ``Flags`` per text, in input order."""
+        batch = _text.as_texts(texts)
+        cut = [t[: _text.MAX_CHARS] for t in batch]
+        spam_p = self._scores(self.spam_model, cut)
+        toxic_p = self._scores(self.toxic_model, cut)
+        repeats = self._repeat_counts(batch)
+        out: list[Flags] = []
+        for i, text in enumerate(batch):
+            reasons: dict[str, list[str]] = {"spam": [], "toxic": []}
+            if not text.strip():
+                out.append(Flags(False, False, [], 0.0, 0.0))
+                continue
+            for kind, model, p in (
+                ("spam", self.spam_model, spam_p[i]),
+                ("toxic", self.toxic_model, toxic_p[i]),
+            ):
+                if model is not None and p >= self._threshold(kind, model):
+                    reasons[kind].append(f"{kind} model {p:.2f}")
+                pattern = self._blocked[kind]
+                if pattern is not None:
+                    for term in sorted({m.group(0).lower() for m in pattern.finditer(text)}):
+                        reasons[kind].append(f"blocked term '{term}'")
+            self._link_reasons(text, reasons)
+            key = _repeat_key(text)
+            if key in repeats:
+                reasons["spam"].append(f"repeated text ({repeats[key]} times in this batch)")
+            self._caps_reason(text, reasons)
+            out.append(
+                Flags(
+                    spam=bool(reasons["spam"]),
+                    toxic=bool(reasons["toxic"]),
+                    reasons=reasons["spam"] + reasons["toxic"],
+                    spam_score=round(spam_p[i], 4),
+                    toxic_score=round(toxic_p[i], 4),
+                )
+            )
+        return out
+
+    def _repeat_counts(self, batch: list[str]) -> dict[str, int]:
+        rules = self.rules
+        if rules.repeat_min_count <= 1:
+            return {}
+        counts = Counter(
+            key for key in map(_repeat_key, batch) if len(key) >= max(rules.repeat_min_chars, 1)
+        )
+        return {k: n for k, n in counts.items() if n >= rules.repeat_min_count}
+
+    def _link_reasons(self, text: str, reasons: dict[str, list[str]]) -> None:
+        rules = self.rules
+        if rules.link_policy == "allow" or ("." not in text):
+            return
+        seen: set[str] = set()
+        for match in _LINK.finditer(text[: _text.MAX_CHARS * 5]):
+            host = _domain(match.group(1) or match.group(2) or "")
+            if not host or host in seen:
+                continue
+            seen.add(host)
+            if _matches_domain(host, rules.shorteners):
+                reasons[rules.link_flag_as].append(f"link shortener {host}")
+            elif rules.link_policy == "flag_all":
+                reasons[rules.link_flag_as].append(f"link to {host} (links not allowed)")
+            elif rules.link_policy == "flag_unknown" and not _matches_domain(
+                host, rules.allowed_domains
+            ):
+                reasons[rules.link_flag_as].append(f"link to {host} (not an allowed domain)")
+
+    def _caps_reason(self, text: str, reasons: dict[str, list[str]]) -> None:
+        rules = self.rules
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) < rules.caps_min_letters:
+            return
+        upper = sum(1 for c in letters if c.isupper())
+        cased = sum(1 for c in letters if c.isupper() or c.islower())
+        if cased >= rules.caps_min_letters and upper / cased >= rules.caps_ratio:
+            reasons[rules.caps_flag_as].append(f"all caps ({upper / cased:.0%} of letters)")
+
+
+def _repeat_key(text: str) -> str:
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+@lru_cache(maxsize=2)
+def _model(name: str) -> _text.LinearTextModel:
+    return _text.load_linear(name)
+
+
+def load(rules: Path | Mapping[str, Any] | Guidelines | None = None) -> Moderator:
+    """A moderator with the packaged models and the given (or default) guidelines."""
+    chosen = rules if isinstance(rules, Guidelines) else guidelines(rules)
+    return Moderator(
+        chosen,
+        _model("spam") if chosen.spam_model else None,
+        _model("toxic") if chosen.toxic_model else None,
+    )
+
+
+def workspace_guidelines(root: Path) -> Guidelines:
+    """The guidelines of a workspace: its ``moderation.yaml`` if present, else the defaults."""
+    path = Path(root) / WORKSPACE_FILE
+    return guidelines(path if path.exists() else None)

@@ -1,0 +1,473 @@
+"""Recurring conversation themes, found without labels, and where each should go.
+
+Embeddings: a static (model2vec) model distilled offline from all-MiniLM-L6-v2
+(``scripts/distill_embeddings.py``; ``data/models/minilm_static``): a text is
+the normalised mean of its token vectors, ~tens of thousands of texts a second
+on one core, no torch.
+
+Clustering (``cluster``):
+
+1. embed, centre on the batch mean and remove the batch's top principal
+   direction (what every message shares: "all but the top"), re-normalise;
+2. Ward agglomerative clustering on a sample (at most ``sample_size`` texts);
+   with ``k="auto"`` the tree is cut at the number of themes with the best
+   cosine silhouette over a range of candidates;
+3. spherical k-means over every text, started from the Ward centroids;
+4. each theme gets a keyword label from class-based TF-IDF (c-TF-IDF), its
+   most central messages and its size; themes are numbered by size (0 is the
+   largest). Empty texts get theme ``-1``.
+
+Routing (``route``): each theme goes to support, PR or product (or "review")
+from editable keyword rules: packaged ``data/community/routing.yaml``,
+replaced by a workspace's ``routing.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from socialproof.community import _text
+from socialproof.errors import BadInput, FileMissing, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    import numpy as np
+
+ROUTING_FILE = "routing.yaml"
+MAX_K = 400
+_ABTT_MIN = 500  # below this many texts the top direction is the topic itself: keep it
+_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just let me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    im i'm it's its don't dont can't cant won't didn't doesn't isn't i've i'll i'd you're
+    you've we're they're that's what's there's let's get got please thanks thank hi hello hey
+    u ur also really still even much many one would like want need know tell say said""".split()
+)
+_WORD = re.compile(r"^[a-z][a-z0-9'\-]*$")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: id (0 = largest), keyword label, size, most central messages."""
+
+    id: int
+    label: str
+    keywords: list[str]
+    size: int
+    representatives: list[str]
+    destination: str = "review"
+    route_reason: str = ""
+
+
+@dataclass
+class Themes:
+    """Clustering result: ``assignments[i]`` is the theme id of text i (``-1`` for empty)."""
+
+    assignments: list[int]
+    themes: list[Theme]
+    k: int
+    k_chosen: Literal["auto", "given"]
+    silhouette: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def label_of(self, theme_id: int) -> str:
+        if theme_id < 0:
+            return "(no text)"
+        return self.themes[theme_id].label
+
+
+# ----------------------------------------------------------------- embeddings
+
+
+@dataclass
+class _Static:
+    model: Any  # model2vec.StaticModel
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.model.dim), dtype=np.float32)
+        out: np.ndarray = self.model.encode(
+            texts, show_progress_bar=False, use_multiprocessing=False
+        )
+        return out.astype(np.float32, copy=False)
+
+
+@lru_cache(maxsize=1)
+def _static() -> _Static:
+    import numpy as np
+    from model2vec import StaticModel
+    from tokenizers import Tokenizer
+
+    folder = resources.files("socialproof") / "data" / "models" / "minilm_static"
+    try:
+        with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
+            vectors = npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
+        tokenizer = Tokenizer.from_str((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BadInput(
+            "The packaged embedding model is missing.",
+            hint="Reinstall socialproof, or rebuild it with scripts/distill_embeddings.py.",
+        ) from exc
+    return _Static(StaticModel(vectors=vectors, tokenizer=tokenizer, normalize=True))
+
+
+def embed(texts: Iterable[str]) -> np.ndarray:
+    """L2-normalised static embeddings, shape (n, 256), float32 (zeros for empty texts)."""
+    batch = [_text.clean(t) for t in _text.as_texts(texts)]
+    return _static().encode(batch)
+
+
+# ----------------------------------------------------------------- clustering
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    out: np.ndarray = x / np.maximum(norms, 1e-9)
+    return out
+
+
+def _prepare(e: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    """Centre and drop the top principal direction (estimated on the sample).
+
+    What nearly every message shares (greetings, "my", question form) dominates
+    the first direction of a large batch; removing it sharpens the themes. On
+    a small batch that direction is the main topic split, so it is kept.
+    """
+    import numpy as np
+
+    mean = e[sample].mean(axis=0)
+    centred = e[sample] - mean
+    if len(sample) >= _ABTT_MIN:
+        _, vectors = np.linalg.eigh(centred.T @ centred)
+        top = vectors[:, -1:].T  # the direction of largest variance
+        x = e - mean
+        x -= (x @ top.T) @ top
+    else:
+        x = e - mean
+    return _normalise(x).astype(np.float32)
+
+
+def _ward(x: np.ndarray) -> np.ndarray:
+    """Ward tree over unit vectors (Euclidean distances from one matrix product)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    d = x @ x.T
+    sq = np.diag(d).copy()
+    d *= -2.0
+    d += sq[:, None]
+    d += sq[None, :]
+    np.clip(d, 0.0, None, out=d)
+    np.sqrt(d, out=d)
+    np.fill_diagonal(d, 0.0)
+    condensed = squareform(d, checks=False).astype(np.float64)
+    result: np.ndarray = linkage(condensed, method="ward")
+    return result
+
+
+def _cut(tree: np.ndarray, k: int) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster
+
+    labels: np.ndarray = fcluster(tree, t=k, criterion="maxclust") - 1
+    return labels
+
+
+def _auto_k(x: np.ndarray, tree: np.ndarray, k_max: int) -> tuple[int, float]:
+    """The cut of the Ward tree with the best cosine silhouette, over a log-spaced range.
+
+    The range stops at about twice the square root of the sample size (and at
+    ``k_max``): on short messages the silhouette keeps creeping up with k, and
+    a few dozen themes is what a person can read.
+    """
+    import numpy as np
+    from sklearn.metrics import silhouette_score
+
+    n = len(x)
+    hi = max(2, min(k_max, n // 3, round(2 * math.sqrt(n)), MAX_K))
+    if n < 6:
+        return min(2, n), float("nan")
+    candidates = sorted({int(round(v)) for v in np.geomspace(2, hi, num=min(14, hi - 1))})
+    dist = np.clip(1.0 - x @ x.T, 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    best = (candidates[0], -2.0)
+    for k in candidates:
+        labels = _cut(tree, k)
+        if len(set(labels.tolist())) < 2:
+            continue
+        score = float(silhouette_score(dist, labels, metric="precomputed"))
+        if score > best[1]:
+            best = (k, score)
+    return best
+
+
+def _kmeans(x: np.ndarray, centroids: np.ndarray, iterations: int = 15) -> np.ndarray:
+    """Spherical k-means (cosine) from given centroids; returns assignments."""
+    import numpy as np
+
+    c = _normalise(centroids)
+    labels = np.zeros(len(x), dtype=np.int64)
+    chunk = 20_000
+    for it in range(iterations):
+        new = np.empty(len(x), dtype=np.int64)
+        for start in range(0, len(x), chunk):
+            new[start : start + chunk] = (x[start : start + chunk] @ c.T).argmax(axis=1)
+        if it > 0 and np.array_equal(new, labels):
+            break
+        labels = new
+        sums = np.zeros_like(c)
+        np.add.at(sums, labels, x)
+        empty = ~sums.any(axis=1)
+        sums[empty] = c[empty]  # keep an emptied centroid where it was
+        c = _normalise(sums)
+    return labels
+
+
+def cluster(
+    texts: Sequence[str],
+    k: int | Literal["auto"] | str = "auto",
+    *,
+    sample_size: int = 4000,
+    max_k: int = 200,
+    seed: int = 0,
+    n_representatives: int = 3,
+    routing: Routing | None = None,
+) -> Themes:
+    """Group texts into themes. ``k`` is a number of themes or ``"auto"``."""
+    import numpy as np
+
+    batch = _text.as_texts(texts)
+    k_value = _parse_k(k)
+    keep = np.array([bool(t.strip()) for t in batch], dtype=bool)
+    idx = np.flatnonzero(keep)
+    notes: list[str] = []
+    if len(idx) == 0:
+        return Themes(
+            [-1] * len(batch),
+            [],
+            0,
+            "auto" if k_value is None else "given",
+            notes=["no texts to cluster"],
+        )
+    e = embed([batch[i] for i in idx])
+    zero = np.linalg.norm(e, axis=1) == 0  # nothing the model knows (e.g. unknown script)
+    n = len(idx)
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(n, size=min(n, sample_size), replace=False))
+    x = _prepare(e, sample)
+    x[zero] = 0.0
+
+    if n == 1:
+        labels = np.zeros(1, dtype=np.int64)
+        chosen, sil = 1, None
+    else:
+        tree = _ward(x[sample])
+        if k_value is None:
+            chosen, sil_value = _auto_k(x[sample], tree, max_k)
+            sil = None if math.isnan(sil_value) else round(sil_value, 4)
+        else:
+            chosen, sil = min(k_value, n), None
+            if k_value > n:
+                notes.append(f"asked for {k_value} themes but there are only {n} texts")
+        chosen = max(1, min(chosen, len(sample)))
+        sample_labels = _cut(tree, chosen) if chosen > 1 else np.zeros(len(sample), dtype=np.int64)
+        found = int(sample_labels.max()) + 1
+        centroids = np.stack([x[sample][sample_labels == c].mean(axis=0) for c in range(found)])
+        labels = _kmeans(x, centroids) if found > 1 else np.zeros(n, dtype=np.int64)
+        chosen = found
+
+    # number themes by size
+    sizes = np.bincount(labels, minlength=chosen)
+    order = [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c] > 0]
+    remap = {old: new for new, old in enumerate(order)}
+    labels = np.array([remap[int(v)] for v in labels], dtype=np.int64)
+    texts_kept = [batch[i] for i in idx]
+    keywords = c_tf_idf(texts_kept, labels.tolist(), len(order))
+    themes: list[Theme] = []
+    for t in range(len(order)):
+        members = np.flatnonzero(labels == t)
+        centre = _normalise(x[members].mean(axis=0, keepdims=True))[0]
+        closeness = x[members] @ centre
+        reps: list[str] = []
+        seen: set[str] = set()
+        for j in members[np.argsort(-closeness, kind="stable")]:
+            text = _text.clean(texts_kept[j])
+            key = text.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            reps.append(text[:280])
+            if len(reps) >= n_representatives:
+                break
+        words = keywords[t]
+        label = " / ".join(words[:3]) if words else reps[0][:40]
+        theme = Theme(t, label, words, int(len(members)), reps)
+        if routing is not None:
+            dest, why = routing.route(theme)
+            theme = Theme(t, label, words, int(len(members)), reps, dest, why)
+        themes.append(theme)
+    assignments = [-1] * len(batch)
+    for pos, i in enumerate(idx.tolist()):
+        assignments[i] = int(labels[pos])
+    return Themes(
+        assignments,
+        themes,
+        len(themes),
+        "auto" if k_value is None else "given",
+        silhouette=sil,
+        notes=notes,
+    )
+
+
+def _parse_k(k: int | str) -> int | None:
+    if isinstance(k, str):
+        if k.strip().lower() == "auto":
+            return None
+        try:
+            k = int(k)
+        except ValueError:
+            raise UsageError(
+                f"--k must be 'auto' or a whole number, not {k!r}.",
+                hint="For example --k auto or --k 12.",
+            ) from None
+    if isinstance(k, bool) or k < 1 or k > MAX_K:
+        raise UsageError(
+            f"The number of themes must be from 1 to {MAX_K}, not {k}.",
+            hint="Use --k auto to let socialproof choose.",
+        )
+    return int(k)
+
+
+def _theme_words(text: str) -> list[str]:
+    out = []
+    for tok in _text.tokens(text):
+        word = tok[:-4] if tok.endswith("_neg") else tok
+        if word.startswith("#"):
+            continue
+        if len(word) > 2 and word not in _STOPWORDS and _WORD.match(word):
+            out.append(word)
+    return out
+
+
+def c_tf_idf(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5) -> list[list[str]]:
+    """Top words per class by class-based TF-IDF (BERTopic's c-TF-IDF)."""
+    per_class: list[Counter[str]] = [Counter() for _ in range(k)]
+    for text, label in zip(texts, labels, strict=True):
+        per_class[label].update(set(_theme_words(text)))
+    total_words = sum(sum(c.values()) for c in per_class)
+    avg = total_words / max(k, 1)
+    freq: Counter[str] = Counter()
+    for c in per_class:
+        freq.update(c)
+    out: list[list[str]] = []
+    for c in per_class:
+        size = sum(c.values()) or 1
+        scored = sorted(
+            ((cnt / size) * math.log(1 + avg / freq[w]), w) for w, cnt in c.items() if cnt >= 1
+        )
+        scored.sort(key=lambda sw: (-sw[0], sw[1]))
+        out.append([w for _, w in scored[:top]])
+    return out
+
+
+# ------------------------------------------------------------------- routing
+
+
+@dataclass(frozen=True)
+class Rule:
+    destination: str
+    keywords: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Keyword rules: the destination whose keywords a theme matches most wins."""
+
+    rules: tuple[Rule, ...]
+    default: str = "review"
+    source: str = "packaged defaults"
+
+    def route(self, theme: Theme) -> tuple[str, str]:
+        words = set(theme.keywords)
+        text = " ".join(theme.representatives + [theme.label]).lower()
+        tokens = set(_theme_words(text)) | words
+        best: tuple[int, str, list[str], str] = (0, self.default, [], "")
+        for rule in self.rules:
+            hits = [kw for kw in rule.keywords if (kw in tokens if " " not in kw else kw in text)]
+            score = sum(2 if kw in words else 1 for kw in hits)
+            if score > best[0]:
+                best = (score, rule.destination, hits, rule.why)
+        if best[0] == 0:
+            return self.default, "no routing rule matched"
+        return best[1], f"{best[3]}: " + ", ".join(best[2][:4])
+
+
+def _routing_defaults() -> dict[str, Any]:
+    import yaml
+
+    text = (resources.files("socialproof") / "data" / "community" / "routing.yaml").read_text(
+        encoding="utf-8"
+    )
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def routing(source: Path | Mapping[str, Any] | None = None) -> Routing:
+    """Packaged routing rules, or a workspace/custom file that replaces them."""
+    import yaml
+
+    label = "packaged defaults"
+    if isinstance(source, Path):
+        try:
+            data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError as exc:
+            raise FileMissing(f"Routing rules {source} not found.", hint="Check the path.") from exc
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise BadInput(
+                f"{source} is not valid YAML: {str(exc).splitlines()[0]}",
+                hint="Fix it, or delete it to use the packaged rules.",
+            ) from exc
+        label = str(source)
+    elif source is not None:
+        data = dict(source)
+        label = "custom rules"
+    else:
+        data = _routing_defaults()
+    if not isinstance(data, dict) or not isinstance(data.get("destinations"), dict):
+        raise BadInput(
+            f"Routing rules ({label}) need a 'destinations' mapping "
+            "(destination: {keywords: [...], why: ...}).",
+            hint="Start from the packaged socialproof/data/community/routing.yaml.",
+        )
+    rules = []
+    for dest, spec in data["destinations"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("keywords"), list):
+            raise BadInput(
+                f"Routing destination {dest!r} needs a 'keywords' list.", hint="Fix routing.yaml."
+            )
+        kws = tuple(str(k).strip().lower() for k in spec["keywords"] if str(k).strip())
+        rules.append(Rule(str(dest), kws, str(spec.get("why", dest))))
+    return Routing(tuple(rules), str(data.get("default", "review")), label)
+
+
+def workspace_routing(root: Path) -> Routing:
+    path = Path(root) / ROUTING_FILE
+    return routing(path if path.exists() else None)

@@ -1,0 +1,140 @@
+"""Moderation: packaged spam/toxicity models, editable rules, reasons for every flag."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from socialproof.community import moderation
+from socialproof.errors import BadInput, FileMissing
+
+FIXTURES = Path(__file__).parents[1] / "data" / "community" / "textmodels"
+NO_MODELS = {"models": {"spam": False, "toxic": False}}
+
+
+@pytest.fixture(scope="module")
+def mod() -> moderation.Moderator:
+    return moderation.load()
+
+
+def test_models_flag_our_own_cases(mod: moderation.Moderator) -> None:
+    with (FIXTURES / "moderation_cases.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    flags = mod.flag([r["text"] for r in rows])
+    for row, f in zip(rows, flags, strict=True):
+        assert f.spam == (row["expect_spam"] == "1"), (row["text"], f)
+        assert f.toxic == (row["expect_toxic"] == "1"), (row["text"], f)
+
+
+def test_every_flag_has_a_reason(mod: moderation.Moderator) -> None:
+    texts = ["subscribe to my channel http://bit.ly/x", "you idiot", "nice", "HELLO EVERYBODY HERE"]
+    for f in mod.flag(texts):
+        assert f.flagged == bool(f.reasons)
+        assert 0.0 <= f.spam_score <= 1.0 and 0.0 <= f.toxic_score <= 1.0
+
+
+def test_model_reasons_name_the_model_and_score(mod: moderation.Moderator) -> None:
+    [f] = mod.flag(["You are a stupid idiot and everyone hates you"])
+    assert f.toxic and any(r.startswith("toxic model 0.") for r in f.reasons)
+
+
+def test_blocked_terms_are_whole_words_and_case_insensitive() -> None:
+    mod = moderation.load({**NO_MODELS, "blocked_terms": {"toxic": ["darn"], "spam": ["promo"]}})
+    hit, miss, spam = mod.flag(["Well DARN it", "darned socks", "DM for PROMO"])
+    assert hit.toxic and hit.reasons == ["blocked term 'darn'"]
+    assert not miss.flagged
+    assert spam.spam and not spam.toxic
+
+
+@pytest.mark.parametrize(
+    ("policy", "text", "flagged"),
+    [
+        ("allow", "see http://bit.ly/abc", False),
+        ("shorteners", "see http://bit.ly/abc", True),
+        ("shorteners", "see https://example.com/page", False),
+        ("flag_unknown", "see https://shop.example.com/page", False),
+        ("flag_unknown", "see https://other.net/page", True),
+        ("flag_all", "see https://example.com/page", True),
+    ],
+)
+def test_link_policy(policy: str, text: str, flagged: bool) -> None:
+    rules = {**NO_MODELS, "links": {"policy": policy, "allowed_domains": ["example.com"]}}
+    [f] = moderation.load(rules).flag([text])
+    assert f.spam is flagged
+    if flagged:
+        assert any("link" in r for r in f.reasons)
+
+
+def test_repeated_text_in_a_batch() -> None:
+    mod = moderation.load({**NO_MODELS, "repeated_text": {"min_count": 3, "min_chars": 5}})
+    texts = ["Win a free phone now!", "win a FREE phone now", "Win a free phone, now!!", "hi", "hi"]
+    flags = mod.flag(texts + ["hi"])
+    assert all(f.spam for f in flags[:3])
+    assert "repeated text (3 times in this batch)" in flags[0].reasons
+    assert not any(f.spam for f in flags[3:])  # "hi" is shorter than min_chars
+
+
+def test_all_caps_rule() -> None:
+    mod = moderation.load({**NO_MODELS, "all_caps": {"min_letters": 10, "flag_as": "toxic"}})
+    shout, normal, short = mod.flag(["THIS IS A DISGRACE FIX IT", "This is fine", "OK THX"])
+    assert shout.toxic and shout.reasons[0].startswith("all caps")
+    assert not normal.flagged and not short.flagged
+
+
+def test_workspace_file_overrides_defaults(tmp_path: Path) -> None:
+    (tmp_path / "moderation.yaml").write_text(
+        "models: {spam: false, toxic: false}\nblocked_terms:\n  spam: [giveaway]\n",
+        encoding="utf-8",
+    )
+    rules = moderation.workspace_guidelines(tmp_path)
+    assert rules.blocked_spam == ("giveaway",)
+    assert rules.link_policy == "shorteners"  # untouched keys keep the defaults
+    [f] = moderation.load(rules).flag(["Huge giveaway today"])
+    assert f.spam and f.reasons == ["blocked term 'giveaway'"]
+
+
+def test_workspace_without_file_uses_defaults(tmp_path: Path) -> None:
+    assert moderation.workspace_guidelines(tmp_path).source == "packaged defaults"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "links: {policy: sometimes}\n",
+        "blocked_terms: {spam: notalist}\n",
+        "all_caps: {ratio: 3}\n",
+        "- just\n- a list\n",
+        "links: [oops\n",
+        "links: 5\n",
+    ],
+)
+def test_bad_guidelines_give_one_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "moderation.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadInput):
+        moderation.load(path)
+
+
+def test_missing_guidelines_file(tmp_path: Path) -> None:
+    with pytest.raises(FileMissing):
+        moderation.load(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "😡😡😡", "a" * 50_000, "Bonjour! 你好 hola qué tal", "\ud800"]
+)
+def test_bad_input_gets_a_result(mod: moderation.Moderator, text: str) -> None:
+    [f] = mod.flag([text])
+    assert isinstance(f.spam, bool) and isinstance(f.toxic, bool)
+
+
+def test_empty_text_is_never_flagged(mod: moderation.Moderator) -> None:
+    assert not any(f.flagged for f in mod.flag(["", "  ", ""]))
+
+
+def test_model_provenance_is_recorded(mod: moderation.Moderator) -> None:
+    assert mod.spam_model is not None and mod.toxic_model is not None
+    assert "YouTube" in str(mod.spam_model.meta["trained_on"])
+    assert "OffensEval" in str(mod.toxic_model.meta["trained_on"])
