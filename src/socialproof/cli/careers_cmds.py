@@ -381,7 +381,11 @@ def gap(
             hint="e.g. socialproof gap --role paid-social-specialist",
         )
     ws = open_workspace(workspace)
-    result = gap_for_role(ws, role, industry=industry) if role else gap_for_posting(ws, posting)  # type: ignore[arg-type]
+    if role is not None:
+        result = gap_for_role(ws, role, industry=industry)
+    else:
+        assert posting is not None  # noqa: S101 (checked above)
+        result = gap_for_posting(ws, posting)
     _print_gap(result, fmt, output)
 
 
