@@ -195,3 +195,14 @@ def test_toml_front_matter_and_html_postings(tmp_path: Path) -> None:
     req = {h.id: h.requirement for h in f.skills}
     assert req["moderation"] == "must" and req["discourse"] == "nice"
     assert "<" not in f.skills[0].evidence
+
+
+def test_bare_section_lines_from_stripped_html() -> None:
+    body = (
+        "We make games.\n\nResponsibilities\nModeration of our Discord.\n\nNice to have\n"
+        "Experience with Zendesk\n\nBenefits\nFlexible hours"
+    )
+    f = analyze_posting({"posting_id": "b", "title": "Community Manager", "body": body})
+    req = {h.id: h.requirement for h in f.skills}
+    assert req["moderation"] == "must" and req["discourse"] == "nice"
+    assert req["adaptability"] == "mentioned"  # "Flexible hours" is a benefit

@@ -125,7 +125,23 @@ def _heading_text(line: str) -> str | None:
         return s.rstrip(":")
     if len(s) <= 50 and s.isupper() and len(s.split()) <= 6:
         return s
+    # A short bare line that names a section ("Requirements", "Nice to have"), as
+    # HTML postings become once their <h2> tags are stripped.
+    if len(s) <= 45 and _SECTION_NAME.fullmatch(s):
+        return s.rstrip(":?")
     return None
+
+
+_SECTION_NAME = re.compile(
+    r"(?:key |basic |minimum |preferred |additional |desired |your |the |job |our )?"
+    r"(?:requirements|qualifications|responsibilities|duties|skills|experience|"
+    r"skills (?:and|&) (?:experience|qualifications)|what you(?:'|’)?ll do|what you will do|"
+    r"what (?:we(?:'|’)re|we are) looking for|who you are|about you|about the (?:role|job|position)|"
+    r"role|opportunity|nice[ -]to[ -]haves?|bonus(?: points)?|pluses|benefits|perks|what we offer|"
+    r"compensation(?: (?:and|&) benefits)?|about us|who we are|how to apply|description|overview|"
+    r"you have|you will|must[ -]haves?|qualifications (?:and|&) skills)\s*[:?]?",
+    re.IGNORECASE,
+)
 
 
 _ABOUT_COMPANY = re.compile(
