@@ -163,6 +163,10 @@ def prepare(target: Path, *, force: bool = False) -> Path:
     from socialproof.workspace.settings import settings_from_dict
 
     target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise UsageError(
+            f"{target} is a file, not a folder.", hint="Name a new folder for the demo."
+        )
     if target.exists() and any(target.iterdir()):
         if not (target / MARKER).exists():
             raise UsageError(

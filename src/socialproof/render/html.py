@@ -185,8 +185,7 @@ class Report:
         )
 
     def write(self, path: Path) -> Path:
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(self.render(), encoding="utf-8")
-        tmp.replace(path)
-        return path
+        from socialproof.render.tables import write_atomic
+
+        text = self.render()
+        return write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))

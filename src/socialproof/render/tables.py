@@ -16,9 +16,10 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import UsageError
+from socialproof.errors import BadInput, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     import pandas as pd
@@ -134,9 +135,34 @@ def _deliver(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_atomic(output: Path, write: Callable[[Path], object]) -> Path:
+    """Write ``output`` whole or not at all: ``write(tmp)`` then rename; one-line errors.
+
+    Missing parent folders are created; a folder, an unwritable place or a full disk
+    becomes a :class:`BadInput` naming the path (the ``.tmp`` file is removed).
+    """
+    from pathlib import Path
+
+    output = Path(output)
+    if output.is_dir():
+        raise BadInput(f"{output} is a folder.", hint="Give a file name to write to.")
     tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        tmp.replace(output)
+    except OSError as exc:
+        if not tmp.is_dir():
+            tmp.unlink(missing_ok=True)
+        reason = exc.strerror or type(exc).__name__
+        raise BadInput(
+            f"Cannot write {output}: {reason}.",
+            hint="Choose another output path, or check the folder exists and is writable.",
+        ) from None
+    return output
 
 
 def _write_parquet(columns: list[str], rows: list[dict[str, Any]], output: Path | None) -> None:
@@ -155,9 +181,7 @@ def _write_parquet(columns: list[str], rows: list[dict[str, Any]], output: Path 
         pq.write_table(table, sink)
         sys.stdout.buffer.write(sink.getvalue().to_pybytes())
         return
-    tmp = output.with_name(output.name + ".tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(output)
+    write_atomic(output, lambda tmp: pq.write_table(table, tmp))
 
 
 def _print_rich(
@@ -184,8 +208,12 @@ def _print_rich(
     if not rows:
         table.add_row(*["" for _ in columns]) if columns else None
     if output is not None:
-        with output.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=160).print(table)
+
+        def _write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=160).print(table)
+
+        write_atomic(output, _write)
         return
     (console or Console()).print(table)
 

@@ -226,4 +226,7 @@ def serve(ws: Workspace, *, host: str = "127.0.0.1", port: int = 8765) -> None:
         import uvicorn
     except ImportError:
         raise MissingExtra("uvicorn", "web") from None
+    from socialproof.web.listen import check_listen
+
+    check_listen(host, port)
     uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
