@@ -142,3 +142,13 @@ def test_bad_filters_are_usage_errors(workspace: Any, insert: Insert) -> None:
     with pytest.raises(NotFound, match="Did you mean"):
         market_data(workspace, MarketFilter(role="paid socail specialist"))
     assert market_data(workspace, MarketFilter(role="Paid Social Specialist")).postings == 1
+
+
+def test_locations_group_without_bracketed_notes(workspace: Any, insert: Insert) -> None:
+    insert(
+        "job_postings",
+        [_posting(1, location="New York, NY (hybrid)"), _posting(2, location="New York, NY")],
+    )
+    data = market_data(workspace)
+    locations = data.by_dimension["location"].set_index("value")
+    assert locations.loc["New York, NY", "postings"] == 2

@@ -57,6 +57,8 @@ def _facts(con: ibis.BaseBackend, flt: MarketFilter) -> ir.Table:
 
     f = engine.table(con, "posting_facts")
     f = f.filter(f.status == "ok")
+    # group "New York, NY (hybrid)" with "New York, NY": drop bracketed notes and edge spaces
+    f = f.mutate(location=f.location.re_replace(r"\s*[(\[].*?[)\]]", "").strip())
     if flt.location:
         loc = flt.location.strip().lower()
         cond = f.location.lower().contains(loc)
