@@ -1,0 +1,521 @@
+"""The Spark engine gives the same answers as DuckDB on the same workspace.
+
+One real local SparkSession for the module. Each test reports the same data
+through both engines and compares the frames cell by cell (floats within a
+relative 1e-9). The data straddle month and ISO-week boundaries and the
+workspace timezone is Europe/Berlin, so bucketing and time zone conversion are
+exercised, not only sums. These tests need pyspark and Java: ``make test``
+installs both; here they fail (not skip) when either is missing.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import random
+import shutil
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+pytestmark = [
+    pytest.mark.spark,
+    # PySpark leaves the local sockets it collects results through to the garbage collector.
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+TZ = "Europe/Berlin"
+
+
+@pytest.fixture(scope="module")
+def spark_session() -> Any:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.fail("pyspark is missing: run 'make test', which installs the [spark] extra")
+    java_home = os.environ.get("JAVA_HOME")
+    if not shutil.which("java") and not (java_home and Path(java_home, "bin", "java").exists()):
+        pytest.fail("Java is missing: install openjdk-17-jre-headless (Spark 4 needs Java 17+)")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from socialproof.workspace import spark
+
+    return spark.session()
+
+
+def _ads(rng: random.Random) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    plan = [
+        ("meta", "Launch", "Broad", ["A1", "A2"], "purchase"),
+        ("meta", "Launch", "Lookalike", ["A3"], "purchase"),
+        ("meta", "Traffic", "Interests", ["T1", "T2"], "link_click"),
+        ("linkedin", "Leads", "Decision makers", ["L1"], "lead"),
+    ]
+    day0 = date(2025, 12, 20)
+    for platform, campaign, ad_set, ads, result_type in plan:
+        for ad in ads:
+            for i in range(60):  # 2025-12-20 .. 2026-02-17: two month and many week edges
+                day = day0 + timedelta(days=i)
+                imps = 0 if i % 17 == 0 else rng.randint(200, 5000)
+                clicks = rng.randint(0, max(1, imps // 50))
+                spend = None if i % 23 == 5 else round(imps * rng.uniform(0.004, 0.02), 2)
+                results = float(rng.randint(0, max(1, clicks // 3)))
+                rows.append(
+                    {
+                        "platform": platform,
+                        "account": "acct-1",
+                        "campaign": campaign,
+                        "ad_set": ad_set,
+                        "ad": ad,
+                        "date_start": day,
+                        "date_stop": day,
+                        "breakdown": "",
+                        "objective": "sales" if result_type == "purchase" else "traffic",
+                        "currency": "USD",
+                        "spend": spend,
+                        "impressions": imps,
+                        "reach": int(imps * rng.uniform(0.6, 0.95)),
+                        "clicks": clicks + rng.randint(0, 5),
+                        "link_clicks": clicks,
+                        "results": results,
+                        "result_type": result_type,
+                        "purchases": results if result_type == "purchase" else None,
+                        "purchase_value": round(results * rng.uniform(20, 80), 2)
+                        if result_type == "purchase"
+                        else None,
+                        "leads": results if result_type == "lead" else None,
+                        "video_views": rng.randint(0, imps // 4 + 1),
+                        "video_completions": rng.randint(0, imps // 10 + 1),
+                    }
+                )
+    return rows
+
+
+def _overlapping_ads() -> list[dict[str, Any]]:
+    """A reporting-range row and breakdown rows that the daily rows already count."""
+    base = {
+        "platform": "meta",
+        "account": "acct-1",
+        "campaign": "Launch",
+        "ad_set": "Broad",
+        "ad": "A1",
+        "objective": "sales",
+        "currency": "USD",
+        "result_type": "purchase",
+    }
+    return [
+        {
+            **base,
+            "date_start": date(2026, 1, 1),
+            "date_stop": date(2026, 1, 31),
+            "breakdown": "",
+            "spend": 999.0,
+            "impressions": 99999,
+            "reach": 50000,
+            "link_clicks": 999,
+            "results": 99.0,
+        },
+        {
+            **base,
+            "date_start": date(2026, 1, 5),
+            "date_stop": date(2026, 1, 5),
+            "breakdown": "age=25-34",
+            "spend": 12.0,
+            "impressions": 1200,
+            "reach": 1000,
+            "link_clicks": 12,
+            "results": 1.0,
+        },
+    ]
+
+
+def _posts(rng: random.Random) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    start = datetime(2025, 12, 28, 22, 30)  # 23:30 in Berlin: the local day is the next one
+    for i in range(80):
+        at = start + timedelta(hours=17 * i, minutes=rng.randint(0, 59))
+        platform = ("instagram", "facebook", "linkedin")[i % 3]
+        reach = rng.randint(300, 20000)
+        rows.append(
+            {
+                "platform": platform,
+                "post_id": f"p{i}",
+                "account": "brand",
+                "published_at": at,
+                "format": ("image", "video", "carousel", "text")[i % 4],
+                "title": None if i % 5 == 0 else f"Post number {i}",
+                "text": f"Text of post {i}",
+                "permalink": f"https://example.com/p/{i}",
+                "campaign": "Launch" if i % 2 else "",
+                "is_paid": i % 7 == 0,
+                "followers": None if i % 3 == 0 else 10000 + 10 * i,
+                "impressions": None if i % 11 == 0 else int(reach * 1.3),
+                "reach": reach,
+                "reactions": rng.randint(0, reach // 20),
+                "comments": None if i % 6 == 0 else rng.randint(0, 40),
+                "shares": rng.randint(0, 25),
+                "saves": None if platform != "instagram" else rng.randint(0, 30),
+                "clicks": None if i % 4 else rng.randint(0, 60),
+                "link_clicks": None if i % 9 else rng.randint(0, 20),
+                "video_views": rng.randint(0, reach) if i % 4 == 1 else None,
+                "video_completions": rng.randint(0, reach // 5) if i % 4 == 1 else None,
+            }
+        )
+    return rows
+
+
+def _daily() -> list[dict[str, Any]]:
+    rows = []
+    for i in range(70):
+        day = date(2025, 12, 25) + timedelta(days=i)
+        for metric, value in (
+            ("followers", 9000.0 + 7 * i),
+            ("follower_change", float(i % 9 - 2)),
+            ("reach", 1000.0 + 13 * (i % 10)),
+            ("impressions", 1500.0 + 17 * (i % 7)),
+        ):
+            rows.append(
+                {
+                    "platform": "instagram",
+                    "account": "brand",
+                    "date": day,
+                    "metric": metric,
+                    "value": value,
+                }
+            )
+    return rows
+
+
+def _messages(rng: random.Random) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    start = datetime(2026, 1, 3, 7, 0)
+    for n in range(40):
+        opened = start + timedelta(hours=9 * n, minutes=rng.randint(0, 50))
+        root = f"m{n}"
+        rows.append(
+            {
+                "platform": "x",
+                "message_id": root,
+                "thread_id": root,
+                "parent_id": None,
+                "author_id": f"user{n % 7}",
+                "inbound": True,
+                "created_at": opened,
+                "text": f"Help with order {n}?",
+                "group_id": "",
+                "channel": "mention",
+            }
+        )
+        if n % 4 == 3:
+            continue  # unanswered
+        reply_at = opened + timedelta(minutes=rng.randint(3, 60 * 30))
+        rows.append(
+            {
+                "platform": "x",
+                "message_id": f"r{n}",
+                "thread_id": root,
+                "parent_id": root,
+                "author_id": "acme",
+                "inbound": False,
+                "created_at": reply_at,
+                "text": "We are on it.",
+                "group_id": "",
+                "channel": "reply",
+            }
+        )
+        if n % 3 == 0:
+            rows.append(
+                {
+                    "platform": "x",
+                    "message_id": f"f{n}",
+                    "thread_id": root,
+                    "parent_id": f"r{n}",
+                    "author_id": f"user{n % 7}",
+                    "inbound": True,
+                    "created_at": reply_at + timedelta(minutes=30),
+                    "text": "Still broken.",
+                    "group_id": "",
+                    "channel": "reply",
+                }
+            )
+    return rows
+
+
+def _fill(ws: Any, *, overlaps: bool) -> None:
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    rng = random.Random(7)
+    tables = {
+        "ad_stats": _ads(rng) + (_overlapping_ads() if overlaps else []),
+        "posts": _posts(rng),
+        "account_daily": _daily(),
+        "messages": _messages(rng),
+    }
+    with ws.transaction() as con:
+        for name, rows in tables.items():
+            engine.upsert(con, CANONICAL[name], pa.Table.from_pylist(rows))
+
+
+def _workspaces(root: Path, *, overlaps: bool) -> tuple[Any, Any]:
+    """The same folder twice: once on DuckDB, once on Spark."""
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import Engine, settings_from_dict
+
+    settings = settings_from_dict(
+        {"owner": "Test", "timezone": TZ, "brand": {"handles": ["@acme"]}}
+    )
+    ws = Workspace.init(root, settings=settings)
+    _fill(ws, overlaps=overlaps)
+    on_spark = Workspace(
+        ws.root, ws.settings.model_copy(update={"engine": Engine(backend="spark")})
+    )
+    return ws, on_spark
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory, spark_session: Any) -> tuple[Any, Any]:
+    return _workspaces(tmp_path_factory.mktemp("spark") / "ws", overlaps=False)
+
+
+@pytest.fixture(scope="module")
+def messy_pair(tmp_path_factory: pytest.TempPathFactory, spark_session: Any) -> tuple[Any, Any]:
+    return _workspaces(tmp_path_factory.mktemp("spark-messy") / "ws", overlaps=True)
+
+
+def _is_null(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def assert_same(duck: pd.DataFrame, spark: pd.DataFrame) -> None:
+    assert list(duck.columns) == list(spark.columns)
+    assert len(duck) == len(spark) > 0
+    for col in duck.columns:
+        for i, (a, b) in enumerate(zip(duck[col].tolist(), spark[col].tolist(), strict=True)):
+            where = f"{col}[{i}]: duckdb {a!r} vs spark {b!r}"
+            if _is_null(a) or _is_null(b):
+                assert _is_null(a) and _is_null(b), where
+            elif isinstance(a, int | float | Decimal) and not isinstance(a, bool):
+                assert math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12), where
+            else:
+                assert a == b, where
+
+
+def _both(pair: tuple[Any, Any], fn: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    duck, spark = pair
+    return fn(duck), fn(spark)
+
+
+@pytest.mark.parametrize(
+    ("by", "period"),
+    [
+        ("platform,campaign", "month"),
+        ("campaign,ad_set", "week"),
+        ("platform", "day"),
+        ("ad,result_type", None),
+    ],
+)
+def test_campaign_report_same_on_both_engines(pair: Any, by: str, period: str | None) -> None:
+    from socialproof.campaigns.report import campaign_report
+
+    duck, spark = _both(pair, lambda ws: campaign_report(ws, by=by, period=period).frame)
+    assert_same(duck, spark)
+    if period == "month":  # December, January, February
+        assert sorted({str(d) for d in spark["month"]}) == [
+            "2025-12-01",
+            "2026-01-01",
+            "2026-02-01",
+        ]
+
+
+def test_campaign_report_with_overlaps_dates_and_rates(messy_pair: Any) -> None:
+    """The careful path: range and breakdown rows left out by windows, a date range, rates."""
+    from socialproof.campaigns.report import campaign_report
+
+    def report(ws: Any) -> Any:
+        return campaign_report(
+            ws,
+            by="campaign",
+            period="week",
+            since="2025-12-29",
+            until="2026-02-08",
+            rates={"USD": 0.9},
+        )
+
+    duck, spark = _both(messy_pair, report)
+    assert_same(duck.frame, spark.frame)
+    assert duck.notes == spark.notes
+    # The range row's 99,999 impressions are not counted on either engine.
+    assert spark.frame["impressions"].max() < 99999
+
+
+def test_every_kpi_of_every_view_same_on_both_engines(pair: Any) -> None:
+    from socialproof.metrics import registry, views
+    from socialproof.workspace import engine
+
+    cases = [
+        ("ad_stats", ["platform"], "month"),
+        ("posts", ["platform", "format"], "week"),
+        ("account_daily", ["platform"], "month"),
+    ]
+
+    def run(ws: Any) -> list[pd.DataFrame]:
+        out = []
+        with engine.backend(ws) as con:
+            for name, by, period in cases:
+                view = views.get_view(name)
+                t = views.view(con, name, timezone=TZ)
+                expr = registry.compute(
+                    t,
+                    None,
+                    table=name,
+                    by=by,
+                    period=period,
+                    time_column=view.time_column,
+                    timezone=TZ,
+                )
+                out.append(engine.execute(expr))
+        return out
+
+    duck, spark = _both(pair, run)
+    for d, s in zip(duck, spark, strict=True):
+        assert len(d.columns) > 3
+        assert_same(d, s)
+
+
+def test_post_reports_same_on_both_engines(pair: Any) -> None:
+    from socialproof.campaigns.report import post_report
+
+    top, top_spark = _both(pair, lambda ws: post_report(ws, top=10).frame)
+    assert_same(top, top_spark)
+    grouped = _both(pair, lambda ws: post_report(ws, group_by="format", period="day").frame)
+    assert_same(*grouped)
+    one = _both(
+        pair,
+        lambda ws: (
+            post_report(
+                ws, platform="instagram", since="2026-01-01", until="2026-01-31", top=None
+            ).frame
+        ),
+    )
+    assert_same(*one)
+
+
+def test_local_time_moves_late_posts_to_the_next_day_on_spark(pair: Any) -> None:
+    """22:30 UTC on 28 December is 23:30 in Berlin: still the 28th; 23:10 UTC is the 29th."""
+    from socialproof.metrics._ops import local_time
+    from socialproof.workspace import engine
+
+    _, spark_ws = pair
+    with engine.backend(spark_ws) as con:
+        t = engine.table(con, "posts")
+        t = t.filter(t.post_id == "p0")
+        got = engine.execute(t.select(local=local_time(t.published_at, TZ)))["local"].iloc[0]
+        utc = engine.execute(t.select("published_at"))["published_at"].iloc[0]
+    assert con.name == "pyspark"
+    assert pd.Timestamp(got) - pd.Timestamp(utc) == pd.Timedelta(hours=1)  # CET in winter
+
+
+def test_response_kpis_same_on_both_engines(pair: Any) -> None:
+    from socialproof.community.threads import threads_view
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    def run(ws: Any) -> pd.DataFrame:
+        with engine.backend(ws) as con:
+            t = threads_view(ws, con)
+            return engine.execute(registry.compute(t, None, table="threads", by=["platform"]))
+
+    duck, spark = _both(pair, run)
+    assert_same(duck, spark)
+    assert 0 < float(spark["response_rate"].iloc[0]) < 1
+
+
+def _spark_settings(root: Path) -> None:
+    path = root / "socialproof.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'backend = "duckdb"' in text
+    path.write_text(text.replace('backend = "duckdb"', 'backend = "spark"'), encoding="utf-8")
+
+
+def test_setting_engine_spark_makes_the_cli_use_spark(pair: Any, tmp_path: Path, cli: Any) -> None:
+    from socialproof.workspace import spark
+
+    duck_ws, _ = pair
+    copy = tmp_path / "copy"
+    shutil.copytree(duck_ws.root, copy)
+    _spark_settings(copy)
+    args = ("report", "campaigns", "--by", "platform,campaign", "--period", "month")
+    expected = cli(*args, "--format", "csv", cwd=duck_ws.root)
+    assert expected.exit_code == 0, expected
+    got = cli(*args, "--format", "csv", cwd=copy)
+    assert got.exit_code == 0, got
+    assert any(db == str((copy / "workspace.duckdb").resolve()) for db, _ in spark._views)
+    assert_same(pd.read_csv(io.StringIO(expected.stdout)), pd.read_csv(io.StringIO(got.stdout)))
+
+
+def test_spark_sees_new_imports(tmp_path: Path, spark_session: Any) -> None:
+    """A workspace changed after Spark read it is read again."""
+    import pyarrow as pa
+
+    from socialproof.campaigns.report import campaign_report
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    _, ws = _workspaces(tmp_path / "ws", overlaps=False)
+    before = campaign_report(ws, by="platform").frame
+    row = {
+        "platform": "tiktok",
+        "account": "a",
+        "campaign": "New",
+        "ad_set": "",
+        "ad": "",
+        "date_start": date(2026, 1, 2),
+        "date_stop": date(2026, 1, 2),
+        "breakdown": "",
+        "currency": "USD",
+        "spend": 10.0,
+        "impressions": 1000,
+    }
+    with ws.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], pa.Table.from_pylist([row]))
+    after = campaign_report(ws, by="platform").frame
+    assert "tiktok" not in set(before["platform"])
+    assert after.set_index("platform").loc["tiktok", "impressions"] == 1000
+
+
+def test_missing_pyspark_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from socialproof.errors import MissingExtra
+    from socialproof.workspace import spark
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(MissingExtra, match=r"pyspark.*socialproof\[spark\]"):
+        spark.session()
+
+
+def test_missing_java_is_a_one_line_cli_error(
+    pair: Any, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialproof.workspace import spark
+
+    duck_ws, _ = pair
+    copy = tmp_path / "copy"
+    shutil.copytree(duck_ws.root, copy)
+    _spark_settings(copy)
+    monkeypatch.setattr(spark, "_session", None)  # as in a fresh process
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    got = cli("report", "campaigns", cwd=copy)
+    assert got.exit_code == 1
+    lines = [line for line in got.stderr.splitlines() if line.strip()]
+    assert lines[0].startswith("Error: The Spark engine needs Java"), got
+    assert "Traceback" not in got.stderr
