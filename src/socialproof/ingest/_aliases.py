@@ -45,11 +45,17 @@ _ARROW_TYPES = {
 
 
 def header_index(frame: Frame) -> dict[str, str]:
-    """Normalised header -> header as written (first occurrence wins)."""
-    out: dict[str, str] = {}
+    """Normalised header -> header as written (first occurrence wins); cached on the frame."""
+    cached = getattr(frame, "_sp_header_index", None)
+    if cached is not None and cached[0] == len(frame.header):
+        index: dict[str, str] = cached[1]
+        return index
+    index = {}
     for raw in frame.header:
-        out.setdefault(normalize_header(raw), raw)
-    return out
+        index.setdefault(normalize_header(raw), raw)
+    # every format asks for dozens of aliases; a 10,000-column file must not redo this each time
+    object.__setattr__(frame, "_sp_header_index", (len(frame.header), index))
+    return index
 
 
 def find(frame: Frame, aliases: Aliases) -> str | None:
