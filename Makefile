@@ -6,12 +6,12 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_DEPS := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test lint typecheck pytest bench docs system-deps browser-deps install clean
+.PHONY: demo test lint typecheck pytest bench docs system-deps browser-deps spark-deps install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,web]'
+	$(BIN)/python -m pip install -q -e '.[dev,web,spark]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -35,6 +35,12 @@ $(NODE_DEPS):
 
 browser-deps: system-deps $(NODE_DEPS)
 
+# The Spark engine tests need Java 17+ (pyspark itself comes with the [spark] extra).
+spark-deps:
+	@command -v java >/dev/null 2>&1 || { echo "installing Java for Spark ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
@@ -42,7 +48,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser-deps
+pytest: $(STAMP) browser-deps spark-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test: lint typecheck pytest
