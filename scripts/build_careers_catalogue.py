@@ -206,6 +206,24 @@ def build(data: Path) -> dict[str, Any]:
         raise SystemExit("Catalogue problems:\n  " + "\n  ".join(problems))
     for item in (*cur["tools"], *cur["platforms"], *cur["kpis"], *cur["industries"]):
         item["source"] = "curated"
+    # every fact says where it comes from and when (STYLE.md: facts as data)
+    for item in (
+        *cur["skills"],
+        *cur["roles"],
+        *cur["tools"],
+        *cur["platforms"],
+        *cur["kpis"],
+        *cur["industries"],
+        *cur["certifications"],
+        *cur["paths"],
+    ):
+        item["as_of"] = cur["as_of"]
+    for group in cur["industry_groups"].values():
+        group["as_of"] = cur["as_of"]
+    for fact in onet.values():
+        fact["as_of"] = ONET_SOURCE["as_of"]
+    for fact in esco.values():
+        fact["as_of"] = ESCO_SOURCE["as_of"]
     return {
         "version": 1,
         "as_of": cur["as_of"],

@@ -50,6 +50,25 @@ def test_links_carry_their_sources_and_licences() -> None:
         "http://data.europa.eu/esco/"
     )
     assert all(s.source for s in cat.skills.values())
+    import json
+    from importlib import resources
+
+    raw = json.loads(
+        resources.files("socialproof").joinpath("data/careers/catalogue.json").read_text("utf-8")
+    )
+    for key in (
+        "skills",
+        "roles",
+        "tools",
+        "platforms",
+        "kpis",
+        "industries",
+        "certifications",
+        "paths",
+    ):
+        assert all(item.get("source") and item.get("as_of") for item in raw[key]), key
+    for key in ("onet", "esco_occupations"):
+        assert all(f["source"] and f["as_of"] for f in raw[key].values()), key
     attribution = " ".join(cat.attribution())
     assert "O*NET" in attribution and "ESCO" in attribution
 
