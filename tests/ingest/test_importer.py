@@ -370,3 +370,13 @@ def test_append_is_not_used_for_duplicate_keys(
     with workspace.transaction() as con:
         assert importer._insert_or_upsert(con, CANONICAL["messages"], table) == (1, 0, 0)
     assert messages(workspace)["1"]["text"] == "b"
+
+
+def test_already_imported_says_how(workspace: Any, tmp_path: Path) -> None:
+    import_paths(workspace, [CORE / "care.csv"])
+    copy = tmp_path / "copy.csv"
+    shutil.copy(CORE / "care.csv", copy)
+    [s] = import_paths(workspace, [copy])
+    assert s.notes == [
+        f"{copy} was imported before (as conversations from {CORE / 'care.csv'}); nothing added."
+    ]

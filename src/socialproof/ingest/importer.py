@@ -232,9 +232,13 @@ def _import_one(
     try:
         summary.size_bytes = member.path.stat().st_size
         summary.sha256 = sha256_file(member.path)
-        if summary.sha256 in seen or _already_imported(ws, summary.sha256):
+        before = "earlier in this run" if summary.sha256 in seen else None
+        before = before or _already_imported(ws, summary.sha256)
+        if before:
             summary.status = "already imported"
-            summary.notes.append(f"{member.display_name} was imported before; nothing added.")
+            summary.notes.append(
+                f"{member.display_name} was imported before ({before}); nothing added."
+            )
             return summary
         seen.add(summary.sha256)
         if stage:
@@ -439,22 +443,26 @@ def _mark_brand(table: pa.Table, ctx: ReadContext, result: ReadResult) -> pa.Tab
     return table.append_column("is_brand", brand)
 
 
-def _already_imported(ws: Workspace, sha256: str) -> bool:
+def _already_imported(ws: Workspace, sha256: str) -> str | None:
+    """How the same content was imported before ('as meta-ads from a.csv'), or None."""
     from socialproof.errors import WorkspaceBusy
     from socialproof.workspace import engine
 
     try:
         with ws.connect(read_only=True) as con:
             rows = engine.query_rows(
-                con, "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1", [sha256]
+                con, "SELECT format, path FROM imports WHERE import_id = ? LIMIT 1", [sha256]
             )
     except WorkspaceBusy:
-        return False  # checked again inside the transaction
+        return None  # checked again inside the transaction
     except Exception as exc:  # a workspace without the imports table yet
         if "imports" in str(exc):
-            return False
+            return None
         raise
-    return bool(rows)
+    if not rows:
+        return None
+    fmt, path = rows[0]
+    return f"as {fmt} from {path}"
 
 
 def _write(
