@@ -161,3 +161,12 @@ def test_plan_for_workspace_needs_a_target(workspace: Any) -> None:
     assert plan.steps and plan.steps[0].rank == 1
     shared = [s for s in plan.steps if len(s.targets) == 2]
     assert shared  # gaps both targets share are merged
+
+
+def test_posting_salary_below_the_profile_minimum_is_noted(workspace: Any) -> None:
+    ws = _workspace_with_profile(workspace, targets={"salary_min": 120000, "currency": "USD"})
+    result = gap_for_posting(ws, DATA / "regulated_manager.md")  # $95,000 - $115,000/year
+    assert any("below your minimum of 120,000" in n for n in result.notes)
+    ws = _workspace_with_profile(workspace, targets={"salary_min": 50000, "currency": "GBP"})
+    result = gap_for_posting(ws, DATA / "regulated_manager.md")
+    assert any("not compared" in n for n in result.notes)

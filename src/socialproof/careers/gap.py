@@ -268,6 +268,17 @@ def gap_for_posting(ws: Workspace, path: Path) -> GapResult:
             0,
             f"Read as {facts.role_id} ({facts.seniority or 'level unknown'}; {facts.role_basis}).",
         )
+    targets = check.profile.targets
+    top = facts.salary_max_annual or facts.salary_min_annual
+    if targets.salary_min and top is not None and facts.salary_currency:
+        if (targets.currency or facts.salary_currency).upper() != facts.salary_currency:
+            result.notes.append(
+                f"Salary is in {facts.salary_currency}; your minimum is in {targets.currency}: not compared."
+            )
+        elif top < targets.salary_min:
+            result.notes.append(
+                f"The salary tops out at {top:,.0f} a year, below your minimum of {targets.salary_min:,.0f}."
+            )
     if facts.salary_status == "stated":
         rng = "-".join(
             f"{v:,.0f}" for v in (facts.salary_min_annual, facts.salary_max_annual) if v is not None
