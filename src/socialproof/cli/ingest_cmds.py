@@ -131,6 +131,7 @@ def formats(fmt: FormatOption = OutputFormat.table) -> None:
             "format": f.label,
             "files": ", ".join(f.kinds),
             "tables": ", ".join(f.tables),
+            "needs columns": ", ".join(group[0] for group in f.required) or "(see its docs)",
         }
         for f in reg.all()
     ]
