@@ -378,3 +378,67 @@ def test_serve_binds_localhost_by_default(cli, ws: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(uvicorn, "run", fake_run)
     ok(cli("serve", "--port", "0", cwd=ws))
     assert seen["host"] == "127.0.0.1"
+
+
+def test_web_pages_escape_user_text_and_refuse_bad_values(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from socialproof.web.app import create_app
+    from socialproof.workspace import Workspace
+
+    files = (evil_instagram(tmp_path), evil_ads(tmp_path), evil_conversations(tmp_path))
+    ok(cli("import", *map(str, files), cwd=ws))
+    client = TestClient(create_app(Workspace.open(ws)), raise_server_exceptions=False)
+    for url in ("/", "/campaigns", "/posts?platform=instagram", "/audit", "/community", "/lint"):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        page = tmp_path / "page.html"
+        page.write_text(r.text, encoding="utf-8")
+        assert_safe_html(page)
+    r = client.post("/lint", data={"text": EVIL, "platform": "instagram"})
+    assert r.status_code == 200
+    page.write_text(r.text, encoding="utf-8")
+    assert_safe_html(page)
+    for url in (
+        "/posts?top=-5",
+        "/posts?top=abc",
+        "/posts?platform=%3Cscript%3E",
+        "/campaigns?period=xml",
+        "/campaigns?by=%3Cscript%3E",
+        "/audit?platform=myspace",
+        "/api/report/posts?top=-5",
+        "/api/report/campaigns?since=2026-13-45",
+    ):
+        r = client.get(url)
+        assert r.status_code < 500, (url, r.status_code, r.text[:300])
+        if r.headers.get("content-type", "").startswith("text/html"):
+            page.write_text(r.text, encoding="utf-8")
+            assert_safe_html(page)
+    r = client.post("/api/lint", json={"text": 5})
+    assert r.status_code < 500, r.text[:300]
+
+
+def test_web_app_refuses_foreign_host_headers(ws: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from socialproof.web.app import create_app
+    from socialproof.workspace import Workspace
+
+    app = create_app(Workspace.open(ws), allowed_hosts=["127.0.0.1", "localhost"])
+    client = TestClient(app, base_url="http://127.0.0.1:8765")
+    assert client.get("/").status_code == 200
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400  # DNS rebinding
+
+
+def test_calendar_ics_keeps_one_event_per_post(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    post = ws / "content" / "2026-12-07-ics.md"
+    post.write_text(
+        '---\ntitle: "Evil\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:injected"\n'
+        "platform: instagram\npublish_at: 2026-12-07 09:00 UTC\n---\nText.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plan.ics"
+    ok(cli("calendar", "--start", "2026-12-01", "--include-uncleared", "--ics", str(out), cwd=ws))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines.count("BEGIN:VEVENT") == 1, lines
+    assert "SUMMARY:injected" not in lines

@@ -59,7 +59,9 @@ def _raw_section(heading: str, html: str) -> Any:
     return Section(heading, [html])
 
 
-def create_app(ws: Workspace) -> FastAPI:
+def create_app(ws: Workspace, *, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The web app over ``ws``; with ``allowed_hosts``, requests naming another Host are
+    refused (so a web page cannot read the workspace through DNS rebinding)."""
     try:
         from fastapi import FastAPI, Form, Request
         from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -68,6 +70,10 @@ def create_app(ws: Workspace) -> FastAPI:
         raise MissingExtra("fastapi", "web") from None
 
     app = FastAPI(title="socialproof", docs_url="/api/docs", redoc_url=None)
+    if allowed_hosts is not None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     @app.exception_handler(SocialproofError)
     async def _error(request: Request, exc: SocialproofError) -> JSONResponse | HTMLResponse:
@@ -229,4 +235,10 @@ def serve(ws: Workspace, *, host: str = "127.0.0.1", port: int = 8765) -> None:
     from socialproof.web.listen import check_listen
 
     check_listen(host, port)
-    uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
+    hosts = ["127.0.0.1", "localhost", "::1", "[::1]"]
+    if host not in hosts:
+        hosts.append(host)
+    if host in ("0.0.0.0", "::"):  # noqa: S104 (the user asked for every interface)
+        hosts = ["*"]
+    app = create_app(ws, allowed_hosts=hosts)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
