@@ -406,3 +406,16 @@ def test_windows_1252_is_recognised(text: str) -> None:
     decoded = sources.decode_bytes(text.encode("cp1252"), "x.csv")
     assert decoded.text == text
     assert decoded.encoding == ("utf-8" if text.isascii() else "cp1252")
+
+
+def test_rows_of_empty_cells_are_blank_lines_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "".join(f"{i},v{i}\n" if i % 50 else ",\n" for i in range(1, 301))
+    path = write(tmp_path, "e.csv", "a,b\n" + body)
+    slow = open_source(path).frames[0]
+    monkeypatch.setattr(sources, "FAST_PATH_BYTES", 0)
+    fast = open_source(path).frames[0]
+    assert fast.data.num_rows == slow.data.num_rows == 294
+    assert fast.line_numbers == slow.line_numbers
+    assert fast.data.to_pylist() == slow.data.to_pylist()

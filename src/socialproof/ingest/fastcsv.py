@@ -109,6 +109,21 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
             return None  # blank lines or other oddities: the Python path numbers them right
         if n:
             starts[1:] += np.cumsum(extra)[:-1]
+    # Rows of empty cells (',,,') count as blank lines, as in the tolerant reader.
+    empty = None
+    for col in table.columns:
+        blank = (
+            pc.equal(pc.utf8_trim_whitespace(col), "")
+            if empty is None or pc.any(empty).as_py()
+            else None
+        )
+        if blank is None:
+            break
+        empty = blank if empty is None else pc.and_(empty, blank)
+    if empty is not None and pc.any(empty).as_py():
+        keep = pc.invert(empty)
+        table = table.filter(keep)
+        starts = starts[keep.to_numpy(zero_copy_only=False)]
     frame = Frame(
         header=names,
         data=table,
