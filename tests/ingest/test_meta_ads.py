@@ -116,3 +116,25 @@ def test_spanish_monthly_breakdown() -> None:
     assert (a["campaign"], a["ad_set"], a["currency"]) == ("Verano", "Madrid 25-44", "EUR")
     assert (a["spend"], a["impressions"], a["reach"]) == (1234.5, 98765, 54321)
     assert a["reported_cost_per_result"] == 10.29
+
+
+def test_day_first_settled_by_another_column_of_the_file() -> None:
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Frame, ReadContext, Source
+    from socialproof.ingest.meta_ads import MetaAdsFormat
+
+    # every start date is ambiguous; the end dates prove the file is day first
+    cols = {
+        "Campaign name": ["A", "B"],
+        "Reporting starts": ["01/03/2026", "02/03/2026"],
+        "Reporting ends": ["31/03/2026", "30/03/2026"],
+        "Amount spent (EUR)": ["1,5", "2"],
+    }
+    frame = Frame(header=list(cols), data=pa.table(cols), line_numbers=[2, 3])
+    result = MetaAdsFormat().read(Source(HERE, "x.csv", [frame]), ReadContext())
+    ads = result.tables["ad_stats"].to_pylist()
+    assert [(a["date_start"], a["date_stop"]) for a in ads] == [
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 30)),
+    ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.ingest.base import Frame, Reject, Source, normalize_header
 from socialproof.ingest.parse import (
+    day_first_evidence,
     decimal_votes,
     missing_mask,
     parse_bools,
@@ -126,6 +127,8 @@ class Rows:
         self.used: set[str] = set()
         self._decimal: str | None = None
         self._decimal_known = False
+        self._dayfirst: bool | None = None
+        self._dayfirst_known = False
 
     @property
     def decimal(self) -> str | None:
@@ -139,6 +142,20 @@ class Rows:
             self._decimal = None if comma == dot else ("," if comma > dot else ".")
             self._decimal_known = True
         return self._decimal
+
+    @property
+    def dayfirst(self) -> bool | None:
+        """Day/month order proven by any column of the file (first 2,000 rows), else None."""
+        if not self._dayfirst_known:
+            votes = set()
+            sample = self.frame.data.slice(0, 2000)
+            for name in sample.column_names:
+                found = day_first_evidence(sample.column(name))
+                if found is not None:
+                    votes.add(found)
+            self._dayfirst = votes.pop() if len(votes) == 1 else None
+            self._dayfirst_known = True
+        return self._dayfirst
 
     # -- raw access -----------------------------------------------------------
     def raw(self, aliases: Aliases) -> pa.Array | None:
@@ -220,6 +237,7 @@ class Rows:
         raw = self.raw(aliases)
         if raw is None or name is None:
             return None
+        kw.setdefault("dayfirst", self.dayfirst)
         parsed = parse_timestamps(raw, timezone=self.ctx.timezone, **kw)
         self._fail_cells(parsed.invalid, name, raw, "a date and time")
         self.notes.extend(parsed.notes)
@@ -231,6 +249,7 @@ class Rows:
         raw = self.raw(aliases)
         if raw is None or name is None:
             return None
+        kw.setdefault("dayfirst", self.dayfirst)
         parsed = parse_dates(raw, **kw)
         self._fail_cells(parsed.invalid, name, raw, "a date")
         self.notes.extend(parsed.notes)

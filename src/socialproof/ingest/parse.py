@@ -29,6 +29,7 @@ __all__ = [
     "MISSING",
     "Parsed",
     "decimal_convention",
+    "day_first_evidence",
     "decimal_votes",
     "missing_mask",
     "parse_bools",
@@ -486,6 +487,23 @@ def _normalise_date_text(arr: pa.Array) -> pa.Array:
     s = pc.replace_substring_regex(s, r"(?i)(\d)(?:st|nd|rd|th)\b", r"\1")
     s = pc.replace_substring_regex(s, r"(?i)\b(a|p)\.?\s?m\.?$", r"\1M")
     return s
+
+
+def day_first_evidence(column: Any) -> bool | None:
+    """True/False when a value like '31/03/2026' or '03/31/2026' settles the order, else None.
+
+    For a whole file: a column of reporting-end dates can settle the order of the
+    start-date column next to it, where every day is 12 or less.
+    """
+    import pyarrow.compute as pc
+
+    s = pc.utf8_trim_whitespace(to_string_array(column))
+    parts = pc.extract_regex(s, r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{2,4})\b")
+    a_big = bool(pc.any(pc.greater(pc.cast(pc.struct_field(parts, "a"), "int32"), 12)).as_py())
+    b_big = bool(pc.any(pc.greater(pc.cast(pc.struct_field(parts, "b"), "int32"), 12)).as_py())
+    if a_big != b_big:
+        return a_big
+    return None
 
 
 def _numeric_order(s: pa.Array, dayfirst: bool | None) -> tuple[bool, str]:
