@@ -600,3 +600,15 @@ def test_text_commands_on_odd_files(cli, tmp_path: Path, command: str) -> None: 
         path.write_text(text, encoding="utf-16" if name == "utf16.txt" else "utf-8")
         check(cli(command, str(path)))
     check(cli(command, str(tmp_path / "texts.csv"), "--column", "missing"))
+
+
+@pytest.mark.parametrize("title", ["x" * 500, "../../escaped", "///", "CON", "😀 🎉", "a\nb"])
+def test_portfolio_new_odd_titles(cli, tmp_path: Path, empty_ws: Path, title: str) -> None:  # type: ignore[no-untyped-def]
+    ws = _copy(empty_ws, tmp_path)
+    r = cli("portfolio", "new", title, cwd=ws)
+    check(r)
+    assert r.exit_code == 0, r
+    (written,) = list((ws / "case-studies").rglob("*.md"))
+    assert written.parent == ws / "case-studies" and len(written.name) <= 90
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws-copy"]
+    check(cli("portfolio", "check", cwd=ws), ("portfolio", "check"))

@@ -170,6 +170,7 @@ FIELDS = tuple(CaseStudy.model_fields)
 def slugify(text: str) -> str:
     norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    slug = slug[:80].rstrip("-")  # file names and URLs stay short
     return slug or "case-study"
 
 
