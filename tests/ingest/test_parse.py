@@ -267,3 +267,14 @@ def test_empty_column() -> None:
     assert parse_dates([]).values.to_pylist() == []
     assert parse_numbers([]).values.to_pylist() == []
     assert parse_timestamps([None, None]).values.to_pylist() == [None, None]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=30)), max_size=15))
+def test_arbitrary_text_never_raises(cells: list[str | None]) -> None:
+    for parse in (parse_numbers, parse_integers, parse_dates, parse_timestamps, parse_bools):
+        parsed = parse(cells)
+        values = parsed.values.to_pylist()
+        assert len(values) == len(cells) == len(parsed.invalid)
+        # a cell is a value, missing, or invalid: never a value and invalid at once
+        assert not any(v is not None and bad for v, bad in zip(values, parsed.invalid, strict=True))
