@@ -117,7 +117,7 @@ def meta_ads(rng: np.random.Generator) -> str:
                     if k < start or k in paused:
                         spend = 0.0
                     else:
-                        spend = base * WEEKLY[day.weekday()] * rng.gamma(6.0, 1 / 6.0)
+                        spend = round(base * WEEKLY[day.weekday()] * rng.gamma(6.0, 1 / 6.0), 2)
                     if spend == 0.0:
                         imp = reach = clicks = link = lpv = atc = chk = purch = leads = 0
                         value = 0.0
@@ -136,7 +136,7 @@ def meta_ads(rng: np.random.Generator) -> str:
                             chk = int(rng.binomial(atc, 0.5))
                             purch = int(rng.binomial(chk, 0.65))
                             # heavy-tailed basket values
-                            value = float(np.sum(rng.lognormal(3.9, 0.6, size=purch)))
+                            value = round(float(np.sum(rng.lognormal(3.9, 0.6, size=purch))), 2)
                         else:
                             atc = chk = purch = 0
                             value = 0.0

@@ -59,3 +59,43 @@ def test_samples_say_they_are_samples() -> None:
         raw = (SAMPLES / name).read_bytes()
         text = raw.decode("utf-16") if raw.startswith(b"\xff\xfe") else raw.decode("utf-8-sig")
         assert "Sample" in text or "SAMPLE" in text, name
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "tol"),
+    [
+        ("cost_per_result", "reported_cost_per_result", 0.006),
+        ("roas", "reported_roas", 1e-5),
+        ("ctr_link", "reported_ctr", 1e-8),
+        ("cpm", "reported_cpm", 0.006),
+        ("cpc", "reported_cpc", 0.006),
+        ("frequency", "reported_frequency", 1e-5),
+    ],
+)
+def test_sample_reported_values_agree_with_the_kpi_registry(
+    ours: str, theirs: str, tol: float
+) -> None:
+    """The file's own figures, as stored, match our KPI formulas row by row."""
+    import pyarrow as pa
+
+    from socialproof.metrics import registry as kpis
+    from socialproof.workspace import engine
+
+    source = open_source(SAMPLES / "meta_ads_daily.csv")
+    result = registry().get("meta-ads").read(source, ReadContext())
+    ads: pa.Table = result.tables["ad_stats"]
+    t = engine.memory_backend({"ad_stats": ads}).table("ad_stats")
+    by = ["campaign", "ad_set", "ad", "date_start"]
+    df = engine.execute(kpis.compute(t, [ours], table="ad_stats", by=by))
+    reported = {
+        (r["campaign"], r["ad_set"], r["ad"], r["date_start"]): r[theirs] for r in ads.to_pylist()
+    }
+    checked = 0
+    for rec in df.to_dict(orient="records"):
+        day = rec["date_start"].date() if hasattr(rec["date_start"], "date") else rec["date_start"]
+        want = reported[(rec["campaign"], rec["ad_set"], rec["ad"], day)]
+        if want is None or rec[ours] is None:
+            continue
+        assert rec[ours] == pytest.approx(want, abs=tol), rec
+        checked += 1
+    assert checked > 100
