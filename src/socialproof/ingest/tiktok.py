@@ -188,7 +188,7 @@ class TikTokOverviewFormat(_TikTokDaily):
 class TikTokFollowersFormat(_TikTokDaily):
     name = "tiktok-followers"
     label = "TikTok Studio FollowerHistory (daily followers)"
-    required = (DATE, FOLLOWERS["followers"])
+    required = (DATE, FOLLOWERS["followers"], FOLLOWERS["follower_change"])
     metrics = FOLLOWERS
     need = 2  # 'Date, Followers' alone is too generic; the 'Difference' column makes it TikTok's
 
