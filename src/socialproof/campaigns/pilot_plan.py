@@ -213,6 +213,8 @@ def _recent(ws: Workspace, kpi: KPI, table: str) -> dict[str, Any]:
             values = engine.execute(per_unit.select(kpi.name))[kpi.name].dropna()
             if len(values) > 1 and float(values.std()) > 0:
                 out["sd"] = float(values.std())
+            if len(values):  # compared per unit: the baseline is the mean per unit, not a total
+                out["baseline"] = float(values.mean())
         v = _scalar(total)
         out["daily"] = None if v is None else v / n_days
     return out
