@@ -293,7 +293,8 @@ def _bad_cases() -> list[Any]:
         names = {p.name for p in cmd.params}
         for param in cmd.params:
             values = _bad_values(path, param)
-            for tokens in values if full else values[:1]:
+            known = [v for v in values[1:] if _marks(path, param.name, v[-1])]
+            for tokens in values if full else [*values[:1], *known]:
                 cases.append(
                     pytest.param(
                         path,
@@ -612,3 +613,42 @@ def test_portfolio_new_odd_titles(cli, tmp_path: Path, empty_ws: Path, title: st
     assert written.parent == ws / "case-studies" and len(written.name) <= 90
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws-copy"]
     check(cli("portfolio", "check", cwd=ws), ("portfolio", "check"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--handle", ""),
+        ("--handle", "@"),
+        ("--timezone", ""),
+        ("--currency", "dollars"),
+        ("--industry", "zzz"),
+    ],
+)
+def test_init_refuses_bad_settings_without_leaving_a_folder(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    r = cli("init", str(tmp_path / "w"), *args)
+    check(r)
+    assert r.exit_code != 0, r
+    assert not (tmp_path / "w").exists()
+
+
+def test_tampered_approvals_log(cli, tmp_path: Path, empty_ws: Path) -> None:  # type: ignore[no-untyped-def]
+    ws = _copy(empty_ws, tmp_path)
+    post = ws / "content" / "2026-12-07-winter-menu.md"
+    shutil.copy2(SAMPLES / "content" / post.name, post)
+    r = cli("approve", str(post), "--as", "Dana", "--role", "reviewer", cwd=ws)
+    assert r.exit_code == 0, r
+    log = ws / "approvals.jsonl"
+    original = log.read_text(encoding="utf-8")
+    for text in (original.replace("Dana", "Eve"), original + "{not json\n", original[:-20], ""):
+        log.write_text(text, encoding="utf-8")
+        for args in (
+            ("approvals", "verify"),
+            ("approvals", "log"),
+            ("schedule", str(post), "--as", "D"),
+        ):
+            r = cli(*args, cwd=ws)
+            check(r)
+            assert r.exit_code == 1, r

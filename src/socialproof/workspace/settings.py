@@ -71,6 +71,14 @@ class Brand(_Section):
         description="Main account per platform, e.g. {instagram = 'acme', tiktok = 'acme.co'}.",
     )
 
+    @field_validator("handles")
+    @classmethod
+    def _check_handles(cls, value: list[str]) -> list[str]:
+        handles = [h.strip() for h in value]
+        if any(not h.lstrip("@") for h in handles):  # '' would match authors with no id
+            raise ValueError("a handle is empty; write each one, e.g. '@acme'")
+        return handles
+
 
 class Voice(_Section):
     banned_terms: list[str] = Field(
