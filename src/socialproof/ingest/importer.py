@@ -83,12 +83,11 @@ class ImportSummary:
             "rejected": self.rejected,
             "rejects file": _short(self.rejects_file),
         }
-        if compact:
+        if compact:  # fits an 80-column terminal: the status shows in place of the format
+            shown = self.format if self.status in ("imported", "dry run") else f"({self.status})"
             return {
                 "file": Path(self.path.split("!")[-1]).name,
-                "status": self.status,
-                "format": self.format,
-                "conf.": round(self.confidence, 2),
+                "format": shown,
                 "read": self.rows_read,
                 "new": self.inserted,
                 "updated": self.updated,
