@@ -419,3 +419,39 @@ def test_rows_of_empty_cells_are_blank_lines_on_both_paths(
     assert fast.data.num_rows == slow.data.num_rows == 294
     assert fast.line_numbers == slow.line_numbers
     assert fast.data.to_pylist() == slow.data.to_pylist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ncols=st.integers(min_value=2, max_value=4),
+    data=st.data(),
+    bom=st.booleans(),
+    crlf=st.booleans(),
+)
+def test_fast_and_tolerant_paths_agree(
+    tmp_path_factory: pytest.TempPathFactory, ncols: int, data: st.DataObject, bom: bool, crlf: bool
+) -> None:
+    header = [f"h{i}" for i in range(ncols)]
+    body = data.draw(
+        st.lists(
+            st.lists(_cell, min_size=ncols, max_size=ncols).map(
+                lambda r: ["k" + r[0].strip()] + r[1:]
+            ),
+            min_size=3,
+            max_size=30,
+        )
+    )
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([header, *body])
+    path = tmp_path_factory.mktemp("fp") / "x.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8"))
+    slow = open_source(path).frames[0]
+    original = sources.FAST_PATH_BYTES
+    sources.FAST_PATH_BYTES = 0
+    try:
+        fast = open_source(path).frames[0]
+    finally:
+        sources.FAST_PATH_BYTES = original
+    assert fast.header == slow.header
+    assert fast.data.to_pylist() == slow.data.to_pylist()
+    assert fast.line_numbers == slow.line_numbers
