@@ -91,3 +91,16 @@ def test_cli_mapping_implies_generic(cli: Any, workspace: Any) -> None:
     )
     assert result.exit_code == 0, result
     assert '"format": "generic"' in result.stdout
+
+
+def test_cli_broken_mapping_is_one_clear_error(cli: Any, workspace: Any, tmp_path: Path) -> None:
+    result = cli(
+        "import",
+        str(CORE / "custom_posts.csv"),
+        str(CORE / "care.csv"),
+        "--mapping",
+        str(tmp_path / "missing.yaml"),
+        cwd=workspace.root,
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("Error:") == 1 and "mapping file" in result.stderr

@@ -160,8 +160,11 @@ def import_paths(
     ``debug`` re-raises unexpected errors (bugs) instead.
     """
     ctx = ctx or read_context(ws)
-    if ctx.mapping is not None and format is None:
-        format = "generic"
+    if ctx.mapping is not None:
+        from socialproof.ingest.generic import load_mapping
+
+        load_mapping(Path(ctx.mapping))  # a broken mapping is one error, not one per file
+        format = format or "generic"
     if not dry_run:
         _check_writable(ws)
     summaries: list[ImportSummary] = []
