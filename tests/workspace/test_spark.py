@@ -15,6 +15,7 @@ import math
 import os
 import random
 import shutil
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,7 @@ TZ = "Europe/Berlin"
 
 
 @pytest.fixture(scope="module")
-def spark_session() -> Any:
+def spark_session() -> Iterator[Any]:
     try:
         import pyspark  # noqa: F401
     except ImportError:
@@ -45,7 +46,13 @@ def spark_session() -> Any:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from socialproof.workspace import spark
 
-    return spark.session()
+    yield spark.session()
+    import gc
+    import warnings
+
+    with warnings.catch_warnings():  # collect PySpark's leftover sockets here, not in later tests
+        warnings.simplefilter("ignore")
+        gc.collect()
 
 
 def _ads(rng: random.Random) -> list[dict[str, Any]]:

@@ -164,8 +164,9 @@ def session(master: str = "local[*]") -> SparkSession:
             version = _java_version(java)
             if version and not any(f'"{v}' in version for v in ("17", "18", "19", "2")):
                 raise JavaMissing(f"found {version}; Spark 4 needs 17 or newer") from None
+            said = _last_line(scratch / "spark.log") or str(exc).strip().splitlines()[0]
             raise SparkFailed(
-                f"Spark could not start: {str(exc).strip().splitlines()[0][:200]}",
+                f"Spark could not start: {said[:200]}",
                 hint=f"Check Java ({version or java}) and the engine.spark_master setting "
                 f'({master!r}), or set engine.backend = "duckdb".',
             ) from None
@@ -178,18 +179,27 @@ def session(master: str = "local[*]") -> SparkSession:
         return started
 
 
+def _last_line(log: Path) -> str:
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    found = [ln.strip() for ln in lines if ln.strip() and "incubator modules" not in ln]
+    return found[-1] if found else ""
+
+
 @contextmanager
 def _jvm_output_to(log: Path) -> Iterator[None]:
     """Send what the JVM prints (it inherits our stderr at launch) to a log file."""
     import sys
 
+    fd = 2  # the descriptor the JVM inherits, whatever sys.stderr is now
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # no real stderr (e.g. captured in tests)
+        sys.stderr.flush()
+        saved = os.dup(fd)
+    except (OSError, ValueError):  # no stderr at all
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
     try:
         with open(log, "ab") as out:
             os.dup2(out.fileno(), fd)
