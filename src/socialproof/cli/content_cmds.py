@@ -247,6 +247,8 @@ def calendar(
             day = date.fromisoformat(start)
         except ValueError:
             raise UsageError(f"--start {start!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+        if not 1970 <= day.year <= 2999:
+            raise UsageError(f"--start {start} is out of range.", hint="Check the year.")
     tz = ws.settings.tz
     cal = build_calendar(
         posts, tz=tz, view="month" if month else "week", start=day, industry=ws.settings.industry

@@ -243,6 +243,11 @@ def _load_front(text: str, source: str) -> tuple[dict[str, Any], dict[str, int],
             f"{source}:{line}: malformed front matter: {problem}.",
             hint="Fix the YAML between the '---' lines (quote text that holds ': ' or '#').",
         ) from None
+    except (ValueError, OverflowError) as exc:  # a YAML date or time that cannot exist
+        raise BadInput(
+            f"{source}: malformed front matter: {exc}.",
+            hint="Check dates and times: a real day, an offset within ±24:00.",
+        ) from None
     if data is None:
         return {}, {}, []
     if not isinstance(data, dict):
@@ -329,6 +334,8 @@ def _publish_at(post: Post, value: Any, default_tz: str | None) -> datetime:
             raise BadInput(f"{where}: cannot read publish_at {value!r}.", hint=hint) from None
         if len(text) <= 10:
             raise BadInput(f"{where}: publish_at {value} has a date but no time.", hint=hint)
+    if not 1970 <= dt.year <= 2999:
+        raise BadInput(f"{where}: publish_at {value} is out of range.", hint="Check the year.")
     if zone is not None:
         if dt.tzinfo is not None:
             raise BadInput(f"{where}: publish_at has both an offset and a zone name.", hint=hint)

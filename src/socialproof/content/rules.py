@@ -99,6 +99,8 @@ def parse_pack(text: str, *, source: str) -> list[Rule]:
         raise BadInput(
             f"{where}: the rules file is not valid YAML.", hint="Fix the YAML and retry."
         ) from None
+    except (ValueError, OverflowError) as exc:  # a YAML date that cannot exist
+        raise BadInput(f"{source}: {exc}.", hint="Fix the YAML and retry.") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise BadInput(
             f"{source}: a rules file needs 'pack: NAME' and a 'rules:' list.",

@@ -64,6 +64,8 @@ def read_document(path: Path, *, text: str | None = None) -> Document:
             line = mark.line + 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadInput(f"{path}:{line}: invalid YAML: {problem}.", hint="Fix the YAML.") from None
+    except (ValueError, OverflowError) as exc:  # a YAML date that cannot exist
+        raise BadInput(f"{path}: invalid value: {exc}.", hint="Check the dates.") from None
     if not isinstance(meta, dict):
         raise BadInput(
             f"{path}:2: the front matter must be a mapping of fields (key: value), "

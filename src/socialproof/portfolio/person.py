@@ -99,7 +99,7 @@ def load_person(ws: Workspace) -> Person:
         return Person(name=ws.settings.owner or "Your name")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         raise BadInput(f"{path}: invalid YAML: {exc}.", hint="Fix profile.yaml.") from None
     if not isinstance(data, dict):
         raise BadInput(f"{path} must be a mapping of fields.", hint="Fix profile.yaml.")
