@@ -29,6 +29,8 @@ START = datetime(2026, 1, 5)
 DAYS = 90
 BRAND = "AcmeHomeHelp"
 AGENTS = ("^JM", "^SK", "^AL", "^RT")
+ITEMS = ("armchair", "sofa", "bookshelf", "lamp", "duvet", "rug", "desk", "bed frame", "mirror")
+CITIES = ("Leeds", "Bristol", "Glasgow", "Cardiff", "Norwich", "York")
 OUT = (
     Path(__file__).resolve().parents[1]
     / "src"
@@ -43,9 +45,9 @@ TOPICS: dict[str, list[str]] = {
         "@AcmeHomeHelp my order #{n} still hasn't arrived, it's been {d} days",
         "@AcmeHomeHelp tracking says my parcel was delivered but there is nothing here",
         "@AcmeHomeHelp delivery slot missed again, I took the day off work for this",
-        "@AcmeHomeHelp where is my sofa? order #{n} was due last week",
+        "@AcmeHomeHelp where is my {item}? order #{n} was due last week",
         "Third time my @AcmeHomeHelp delivery has been rescheduled. Order #{n}",
-        "@AcmeHomeHelp the courier left my parcel in the rain, box soaked",
+        "@AcmeHomeHelp the courier left my {item} in the rain, box soaked",
     ],
     "billing": [
         "@AcmeHomeHelp I was charged twice for order #{n}",
@@ -64,18 +66,18 @@ TOPICS: dict[str, list[str]] = {
         "@AcmeHomeHelp would love a dark mode in the app",
         "@AcmeHomeHelp any plans to sell replacement covers for the Linden sofa?",
         "@AcmeHomeHelp the assembly instructions for the desk are missing step 4",
-        "@AcmeHomeHelp the new lamp is lovely but the cable is far too short",
+        "@AcmeHomeHelp the new {item} is lovely but it arrived with a scratch",
     ],
     "praise": [
-        "Love my new armchair, thank you @AcmeHomeHelp 😊",
-        "Great service from the Leeds store team today, thanks @AcmeHomeHelp",
-        "@AcmeHomeHelp delivery was early and the driver was so friendly, thank you!",
-        "The new duvet from @AcmeHomeHelp is amazing, best sleep in weeks",
+        "Love my new {item}, thank you @AcmeHomeHelp",
+        "Great service from the {city} store team today, thanks @AcmeHomeHelp",
+        "@AcmeHomeHelp my {item} came early and the driver was so friendly, thank you!",
+        "The new {item} from @AcmeHomeHelp is amazing",
     ],
     "store": [
-        "@AcmeHomeHelp staff at the Bristol store were really rude to me today",
+        "@AcmeHomeHelp staff at the {city} store were really rude to me today",
         "@AcmeHomeHelp waited 40 minutes at click and collect, nobody came",
-        "@AcmeHomeHelp your store in Leeds had no price labels on half the shelves",
+        "@AcmeHomeHelp your store in {city} had no price labels on half the shelves",
     ],
     "spam": [
         "@AcmeHomeHelp Buy followers cheap!!! visit http://bit.ly/fast-follow now",
@@ -87,10 +89,10 @@ TOPICS: dict[str, list[str]] = {
     ],
 }
 FOLLOW_UPS = [
-    "@AcmeHomeHelp done, DM sent",
-    "@AcmeHomeHelp I've sent the details, still nothing",
-    "@AcmeHomeHelp thanks, that worked!",
-    "@AcmeHomeHelp still no reply to my DM, this is ridiculous",
+    "@AcmeHomeHelp done, DM sent about the {item}",
+    "@AcmeHomeHelp I've sent the details for #{n}, still nothing",
+    "@AcmeHomeHelp thanks, that worked for the {item}!",
+    "@AcmeHomeHelp still no reply to my DM about order #{n}, this is ridiculous",
     "@AcmeHomeHelp ok, order number is #{n}",
 ]
 REPLIES = {
@@ -108,6 +110,28 @@ CLOSERS = [
     "@{u} All sorted: the refund is on its way. {a}",
     "@{u} Glad that worked! Anything else, just ask. {a}",
 ]
+
+
+GREETINGS = ("", "", "", "Hi ", "Hello ", "Hey ")
+ENDINGS = {
+    "complaint": ("", "", " Please help.", " Really not happy.", " Any update?", " 🙁",
+                  " This is the second time.", " Sort it out please.", " Thanks in advance.",
+                  " Fed up.", " What is going on?"),
+    "praise": ("", "", " 😊", "!", " Thanks again.", " Will shop again.", " ❤️", " Five stars.",
+               " Made my week."),
+    "neutral": ("", "", " Thanks.", " Cheers.", " Just wondering.", " 🙂"),
+}  # fmt: skip
+KIND = {"delivery": "complaint", "billing": "complaint", "app": "complaint", "store": "complaint",
+        "abuse": "complaint", "praise": "praise", "product": "neutral", "follow": "neutral"}  # fmt: skip
+
+
+def _vary(rng: random.Random, topic: str, text: str) -> str:
+    """People do not post identical texts: vary greetings and endings (not spam)."""
+    if topic == "spam":
+        return text
+    if text.startswith("@"):
+        text = rng.choice(GREETINGS) + text
+    return text + rng.choice(ENDINGS[KIND[topic]])
 
 
 def _weights(day: int) -> dict[str, float]:
@@ -161,8 +185,12 @@ def build() -> list[dict[str, str]]:
             )[0]
             t = date + timedelta(hours=hour, minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
             text = rng.choice(TOPICS[topic]).format(
-                n=rng.randint(10000, 99999), d=rng.randint(3, 21)
+                n=rng.randint(10000, 99999),
+                d=rng.randint(3, 21),
+                item=rng.choice(ITEMS),
+                city=rng.choice(CITIES),
             )
+            text = _vary(rng, topic, text)
             root = {
                 "id": new_id(),
                 "author": user,
@@ -184,7 +212,8 @@ def build() -> list[dict[str, str]]:
                 continue
             ft = rt + timedelta(minutes=math.exp(rng.gauss(math.log(50), 1.0)))
             follow = {"id": new_id(), "author": user, "inbound": True, "t": ft,
-                      "text": rng.choice(FOLLOW_UPS).format(n=rng.randint(10000, 99999)),
+                      "text": _vary(rng, "follow",
+                                    rng.choice(FOLLOW_UPS).format(n=rng.randint(10000, 99999), item=rng.choice(ITEMS))),
                       "parent": reply["id"]}  # fmt: skip
             rows.append(follow)
             if rng.random() < 0.3:

@@ -5,7 +5,8 @@ yet, or whose text changed since, into the derived ``message_scores`` table:
 sentiment label and score, spam and toxic flags with reasons. It reads the
 texts once, scores them in batches with :func:`score_frame` (a plain
 pandas-in, pandas-out function, so a Spark backend can run it as a pandas UDF)
-and writes every score in one transaction. Texts longer than
+and writes every score in one transaction. Messages go in time order and
+moderation sees :data:`MODERATION_WINDOW` of them at a time. Texts longer than
 :data:`MAX_CHARS` characters are scored on their first :data:`MAX_CHARS`.
 
 :func:`discover_themes` clusters member messages into themes (on a sample of
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from socialproof.workspace.core import Workspace
 
 MAX_CHARS = 5000
+#: Moderation sees messages in time order, this many at a time: its "repeated text"
+#: rule then means repeated among neighbouring messages (a flood), not over all history.
+MODERATION_WINDOW = 250
 BATCH = 20_000
 THEME_SAMPLE = 20_000
 
@@ -123,7 +127,9 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         out["sentiment"] = None
         out["sentiment_score"] = float("nan")
     if models.moderation is not None:
-        flags = models.moderation.flag(texts)
+        flags = []
+        for start in range(0, len(texts), MODERATION_WINDOW):
+            flags.extend(models.moderation.flag(texts[start : start + MODERATION_WINDOW]))
         out["spam"] = [bool(getattr(f, "spam", False)) for f in flags]
         out["toxic"] = [bool(getattr(f, "toxic", False)) for f in flags]
         out["reasons"] = [
@@ -163,7 +169,7 @@ def score_messages(
         return ScoringResult(0, 0, models.notes)
     with ws.ibis() as con:
         m = messages_expr(con, ws, Scope(), threads=False)
-        m = m.filter(~m.brand).select("platform", "message_id", "text")
+        m = m.filter(~m.brand).select("platform", "message_id", "text", "created_at")
         m = m.mutate(text_hash=m.text.fill_null("").hash())
         s = engine.table(con, "message_scores")
         s = s.select(
@@ -175,7 +181,11 @@ def score_messages(
             j.s_id.isnull() | (j.s_hash != j.text_hash) | (j.s_models.fill_null("") != models.names)
         )
         total = int(scalar(m.count()))
-        df = engine.execute(todo.select("platform", "message_id", "text", "text_hash"))
+        df = engine.execute(
+            todo.select("platform", "message_id", "text", "text_hash", "created_at").order_by(
+                ["created_at", "platform", "message_id"]
+            )
+        ).drop(columns=["created_at"])
     if df.empty:
         return ScoringResult(0, total, models.notes)
     parts = []
