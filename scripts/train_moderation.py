@@ -35,7 +35,8 @@ MODELS = ROOT / "src" / "socialproof" / "data" / "models"
 
 
 EMB_WEIGHT = 0.5  # scale of the static-embedding block next to the hashed features
-CHAR_WEIGHT_SPAM = 0.0  # word features generalise better across videos than char n-grams
+# Both models share one feature configuration, so the moderator featurises a batch once.
+SHARED_CONFIG = _text.FeatureConfig(n_features=2**20, char_weight=0.0)
 
 
 def features(
@@ -84,7 +85,7 @@ def to_linear(
 
 
 def train_toxic(data: Path, cs: list[float]) -> None:
-    config = _text.FeatureConfig(n_features=2**20)
+    config = SHARED_CONFIG
     train = pd.read_csv(data / "toxicity" / "tweeteval_offensive_train.csv")
     val = pd.read_csv(data / "toxicity" / "tweeteval_offensive_val.csv")
     y = (train["label"] == "offensive").to_numpy().astype(int)
@@ -134,7 +135,7 @@ def load_spam(data: Path) -> pd.DataFrame:
 
 
 def train_spam(data: Path, c: float) -> None:
-    config = _text.FeatureConfig(n_features=2**18, char_weight=CHAR_WEIGHT_SPAM)
+    config = SHARED_CONFIG
     df = load_spam(data)
     x = features(df["text"].tolist(), config, embeddings=True)
     y = df["CLASS"].to_numpy().astype(int)

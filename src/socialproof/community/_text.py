@@ -40,6 +40,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:
 _MENTION = re.compile(r"@\w+")
 _ELONG = re.compile(r"(\w)\1{2,}")
 _SPACE = re.compile(r"\s+")
+_CAPS_WORD = re.compile(r"(?<!\S)[A-Z]{3,}(?!\S)")
+_HAS_UPPER_RUN = re.compile(r"[A-Z]{3}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Emoticons first (":-)" must not split into punctuation), then URLs/markers,
@@ -79,10 +81,11 @@ def clean(text: str) -> str:
 def normalise(text: str) -> str:
     """Clean, then replace links and handles and shrink elongations (keeps case)."""
     text = clean(text)
-    text = _URL.sub(" <url> ", text)
-    text = _MENTION.sub("@user", text)
-    text = _ELONG.sub(r"\1\1 <elong>", text)
-    return text
+    if "." in text:  # every link form the pattern knows has a dot
+        text = _URL.sub(" <url> ", text)
+    if "@" in text:
+        text = _MENTION.sub("@user", text)
+    return _ELONG.sub(r"\1\1 <elong>", text)
 
 
 def split_hashtag(tag: str) -> list[str]:
@@ -141,7 +144,7 @@ def is_emoticon_negative(token: str) -> bool:
 
 def shape_features(text: str) -> tuple[int, int, int, int]:
     """(ALL-CAPS words, '!' count, '?' count, elongations) of a raw text."""
-    caps = sum(1 for w in text.split() if len(w) > 2 and w.isupper() and w.isalpha())
+    caps = len(_CAPS_WORD.findall(text)) if _HAS_UPPER_RUN.search(text) else 0
     return caps, text.count("!"), text.count("?"), len(_ELONG.findall(text))
 
 
@@ -181,33 +184,45 @@ def lexicon() -> dict[str, float]:
     return data
 
 
+@lru_cache(maxsize=4)
+def _lexicon_tables(key: int) -> tuple[dict[str, float], frozenset[str], frozenset[str]]:
+    """The lexicon with ``word_neg`` entries pre-flipped, and the emoticons it lacks."""
+    lex = _LEXICONS[key]
+    merged = dict(lex)
+    merged.update({w + "_neg": v * _NEG_SCALAR for w, v in lex.items()})
+    pos = {e for e in POS_EMOTICONS if e not in lex}
+    neg = {e for e in NEG_EMOTICONS if e not in lex}
+    return (
+        merged,
+        frozenset(pos | {e + "_neg" for e in pos}),
+        frozenset(neg | {e + "_neg" for e in neg}),
+    )
+
+
+_LEXICONS: dict[int, dict[str, float]] = {}
+
+
 def lexicon_features(toks: Sequence[str], raw: str, lex: dict[str, float]) -> list[float]:
-    """Dense lexicon and shape cues for one text (``N_LEXICON_FEATURES`` floats)."""
-    pos = neg = 0.0
-    n_pos = n_neg = 0
-    hi = lo = last = 0.0
-    emo_pos = emo_neg = 0
-    for tok in toks:
-        negated = tok.endswith("_neg")
-        word = tok[:-4] if negated else tok
-        value = lex.get(word)
-        if value is None:
-            if word in POS_EMOTICONS:
-                emo_pos += 1
-            elif word in NEG_EMOTICONS:
-                emo_neg += 1
-            continue
-        if negated:
-            value *= _NEG_SCALAR
-        if value > 0:
-            pos += value
-            n_pos += 1
-        else:
-            neg += value
-            n_neg += 1
-        hi = max(hi, value)
-        lo = min(lo, value)
-        last = value
+    """Dense lexicon and shape cues for one text (``N_LEXICON_FEATURES`` floats).
+
+    Lexicon values of words inside a negation's scope are flipped and damped
+    (VADER's factor); emoticons the lexicon lacks are counted apart.
+    """
+    key = id(lex)
+    if key not in _LEXICONS:
+        _LEXICONS[key] = lex
+    merged, pos_emo, neg_emo = _lexicon_tables(key)
+    vals = [v for v in map(merged.get, toks) if v is not None]
+    positive = [v for v in vals if v > 0]
+    pos = sum(positive)
+    neg = sum(vals) - pos
+    n_pos = len(positive)
+    n_neg = len(vals) - n_pos
+    hi = max(0.0, max(vals)) if vals else 0.0
+    lo = min(0.0, min(vals)) if vals else 0.0
+    last = vals[-1] if vals else 0.0
+    emo_pos = sum(map(pos_emo.__contains__, toks))
+    emo_neg = sum(map(neg_emo.__contains__, toks))
     caps, bangs, quest, elong = shape_features(raw)
     return [
         pos / 4.0,
@@ -279,14 +294,11 @@ def featurise(
     from sklearn.feature_extraction.text import HashingVectorizer
     from sklearn.preprocessing import normalize
 
-    toks_list: list[list[str]] = []
-    norms: list[str] = []
-    dense = np.zeros((len(texts), N_LEXICON_FEATURES), dtype=np.float32)
-    for i, text in enumerate(texts):
-        toks = tokens(text)
-        toks_list.append(toks)
-        norms.append(" ".join(toks))
-        dense[i] = lexicon_features(toks, text, lex)
+    toks_list = [tokens(text) for text in texts]
+    dense = np.array(
+        [lexicon_features(toks, text, lex) for toks, text in zip(toks_list, texts, strict=True)],
+        dtype=np.float32,
+    ).reshape(len(texts), N_LEXICON_FEATURES)
     vec = HashingVectorizer(
         analyzer=_word_analyzer,
         n_features=config.n_features,
@@ -296,9 +308,11 @@ def featurise(
         dtype=np.float32,
     )
     words = vec.transform(toks_list)
-    chars = char_ngram_matrix(norms, config.char_min, config.char_max, config.n_features)
-    both = words + chars * np.float32(config.char_weight)
-    return normalize(both, norm="l2", copy=False), dense
+    if config.char_weight > 0:
+        norms = [" ".join(toks) for toks in toks_list]
+        chars = char_ngram_matrix(norms, config.char_min, config.char_max, config.n_features)
+        words = words + chars * np.float32(config.char_weight)
+    return normalize(words, norm="l2", copy=False), dense
 
 
 def as_texts(texts: Iterable[object]) -> list[str]:
@@ -322,6 +336,15 @@ def as_texts(texts: Iterable[object]) -> list[str]:
 
 
 @dataclass
+class Features:
+    """Featurised batch: hashed sparse, dense lexicon and (maybe) embedding blocks."""
+
+    sparse: sp.csr_matrix
+    dense: np.ndarray
+    embeddings: np.ndarray | None = None
+
+
+@dataclass
 class LinearTextModel:
     """Weights of a linear model over ``featurise`` output, as stored in an ``.npz``."""
 
@@ -332,35 +355,55 @@ class LinearTextModel:
     meta: dict[str, Any] = field(default_factory=dict)
     emb_coef_t: np.ndarray | None = None  # (embedding dims, n_outputs): static embeddings too
 
+    def features(self, texts: Sequence[str]) -> Features:
+        """What ``decision_from`` needs; models with equal configs can share it."""
+        sparse, dense = featurise(texts, self.config, lexicon())
+        emb = None
+        if self.emb_coef_t is not None:
+            from socialproof.community.themes import embed
+
+            emb = embed(texts)
+        return Features(sparse, dense, emb)
+
+    def decision_from(self, feats: Features) -> np.ndarray:
+        """Raw scores from precomputed features, shape (n, n_outputs)."""
+        import numpy as np
+
+        out: np.ndarray = np.asarray(feats.sparse @ self.coef_t)
+        out += feats.dense @ self.dense_coef_t
+        if self.emb_coef_t is not None:
+            if feats.embeddings is None:
+                raise ValueError("this model needs embeddings in its features")
+            out += feats.embeddings @ self.emb_coef_t
+        out += self.intercept
+        return out
+
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Raw scores, shape (n, n_outputs)."""
         import numpy as np
 
         if not texts:
             return np.zeros((0, len(self.intercept)), dtype=np.float32)
-        sparse, dense = featurise(texts, self.config, lexicon())
-        out: np.ndarray = np.asarray(sparse @ self.coef_t)
-        out += dense @ self.dense_coef_t
-        if self.emb_coef_t is not None:
-            from socialproof.community.themes import embed
-
-            out += embed(texts) @ self.emb_coef_t
-        out += self.intercept
-        return out
+        return self.decision_from(self.features(texts))
 
     def save(self, path: Path) -> None:
         import numpy as np
 
         meta = dict(self.meta, config=self.config.__dict__)
+        coef16 = self.coef_t.astype(np.float16)
+        used = np.flatnonzero(coef16.any(axis=1)).astype(np.uint32)
         arrays: dict[str, np.ndarray] = {
-            "coef": self.coef_t.T.astype(np.float16),
+            # only the hash buckets that carry weight: fast to load, small on disk
+            "coef_rows": used,
+            "coef_vals": coef16[used],
+            "n_features": np.array([self.coef_t.shape[0]], dtype=np.int64),
             "dense_coef": self.dense_coef_t.T.astype(np.float32),
             "intercept": self.intercept.astype(np.float32),
             "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
         }
         if self.emb_coef_t is not None:
             arrays["emb_coef"] = self.emb_coef_t.T.astype(np.float32)
-        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+        np.savez(path, **arrays)  # type: ignore[arg-type]
 
 
 def load_linear(name: str) -> LinearTextModel:
@@ -371,7 +414,12 @@ def load_linear(name: str) -> LinearTextModel:
     try:
         with resources.as_file(path) as real, np.load(real, allow_pickle=False) as npz:
             meta = json.loads(bytes(npz["meta"]).decode("utf-8"))
-            coef_t = np.ascontiguousarray(npz["coef"].astype(np.float32).T)
+            if "coef_rows" in npz.files:
+                vals = npz["coef_vals"]
+                coef_t = np.zeros((int(npz["n_features"][0]), vals.shape[1]), dtype=np.float32)
+                coef_t[npz["coef_rows"]] = vals
+            else:
+                coef_t = np.ascontiguousarray(npz["coef"].astype(np.float32).T)
             dense_t = np.ascontiguousarray(npz["dense_coef"].astype(np.float32).T)
             intercept = npz["intercept"].astype(np.float32)
             emb_t = (

@@ -41,6 +41,7 @@ _LINK = re.compile(
     re.I,
 )
 _NON_WORD = re.compile(r"[\W_]+")
+_UPPER_RUN = re.compile(r"[^\W\d_a-z]{2}")  # two capitals in a row: worth counting
 
 
 @dataclass(frozen=True)
@@ -243,20 +244,36 @@ class Moderator:
         override = self.rules.spam_threshold if kind == "spam" else self.rules.toxic_threshold
         return float(override if override is not None else model.meta.get("threshold", 0.5))
 
-    def _scores(self, model: _text.LinearTextModel | None, batch: list[str]) -> list[float]:
+    def _all_scores(self, batch: list[str]) -> tuple[list[float], list[float]]:
+        """Spam and toxic probabilities; one featurisation when the models share a config."""
         import numpy as np
 
-        if model is None or not batch:
-            return [0.0] * len(batch)
-        z = model.decision(batch)[:, 0]
-        return (1.0 / (1.0 + np.exp(-z))).tolist()  # type: ignore[no-any-return]
+        n = len(batch)
+        spam, toxic = self.spam_model, self.toxic_model
+        if n == 0:
+            return [], []
+        shared = (
+            spam is not None
+            and toxic is not None
+            and spam.config == toxic.config
+            and (spam.emb_coef_t is None) == (toxic.emb_coef_t is None)
+        )
+        feats = spam.features(batch) if shared and spam is not None else None
+
+        def probs(model: _text.LinearTextModel | None) -> list[float]:
+            if model is None:
+                return [0.0] * n
+            z = model.decision_from(feats if feats is not None else model.features(batch))
+            out: list[float] = (1.0 / (1.0 + np.exp(-z[:, 0]))).tolist()
+            return out
+
+        return probs(spam), probs(toxic)
 
     def flag(self, texts: Iterable[str]) -> list[Flags]:
         """One ``Flags`` per text, in input order."""
         batch = _text.as_texts(texts)
         cut = [t[: _text.MAX_CHARS] for t in batch]
-        spam_p = self._scores(self.spam_model, cut)
-        toxic_p = self._scores(self.toxic_model, cut)
+        spam_p, toxic_p = self._all_scores(cut)
         repeats = self._repeat_counts(batch)
         out: list[Flags] = []
         for i, text in enumerate(batch):
@@ -320,11 +337,10 @@ class Moderator:
 
     def _caps_reason(self, text: str, reasons: dict[str, list[str]]) -> None:
         rules = self.rules
-        letters = [c for c in text if c.isalpha()]
-        if len(letters) < rules.caps_min_letters:
+        if len(text) < rules.caps_min_letters or not _UPPER_RUN.search(text):
             return
-        upper = sum(1 for c in letters if c.isupper())
-        cased = sum(1 for c in letters if c.isupper() or c.islower())
+        upper = sum(map(str.isupper, text))
+        cased = upper + sum(map(str.islower, text))
         if cased >= rules.caps_min_letters and upper / cased >= rules.caps_ratio:
             reasons[rules.caps_flag_as].append(f"all caps ({upper / cased:.0%} of letters)")
 

@@ -218,9 +218,10 @@ def _auto_k(x: np.ndarray, tree: np.ndarray, k_max: int) -> tuple[int, float]:
     return best
 
 
-def _kmeans(x: np.ndarray, centroids: np.ndarray, iterations: int = 15) -> np.ndarray:
+def _kmeans(x: np.ndarray, centroids: np.ndarray, iterations: int = 10) -> np.ndarray:
     """Spherical k-means (cosine) from given centroids; returns assignments."""
     import numpy as np
+    import scipy.sparse as sp
 
     c = _normalise(centroids)
     labels = np.zeros(len(x), dtype=np.int64)
@@ -229,11 +230,15 @@ def _kmeans(x: np.ndarray, centroids: np.ndarray, iterations: int = 15) -> np.nd
         new = np.empty(len(x), dtype=np.int64)
         for start in range(0, len(x), chunk):
             new[start : start + chunk] = (x[start : start + chunk] @ c.T).argmax(axis=1)
-        if it > 0 and np.array_equal(new, labels):
-            break
+        changed = int(np.count_nonzero(new != labels)) if it > 0 else len(x)
         labels = new
-        sums = np.zeros_like(c)
-        np.add.at(sums, labels, x)
+        if changed <= len(x) // 1000:  # (nearly) converged
+            break
+        members = sp.csr_matrix(
+            (np.ones(len(x), dtype=np.float32), (labels, np.arange(len(x)))),
+            shape=(len(c), len(x)),
+        )
+        sums = np.asarray(members @ x)
         empty = ~sums.any(axis=1)
         sums[empty] = c[empty]  # keep an emptied centroid where it was
         c = _normalise(sums)
