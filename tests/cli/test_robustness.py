@@ -669,14 +669,32 @@ def test_tampered_approvals_log(cli, tmp_path: Path, empty_ws: Path) -> None:  #
             assert r.exit_code == 1, r
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="careers: profile.yaml with an impossible YAML date (2026-02-30) fails in "
-    "careers/profile.py load_profile with 'unexpected ValueError' (catch ValueError with "
-    "yaml.YAMLError)",
-)
 def test_profile_with_impossible_date(cli, tmp_path: Path, data_ws: Path) -> None:  # type: ignore[no-untyped-def]
     ws = _copy(data_ws, tmp_path)
     (ws / "profile.yaml").write_text("name: X\nwork: [{start: 2026-02-30}]\n", encoding="utf-8")
     for args in (("gap", "--role", "paid-social-specialist"), ("profile", "check"), ("plan",)):
         check(cli(*args, cwd=ws))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import", "--dry-run", "--mapping", "{yaml}", str(SAMPLES / "Reach.csv")),
+        ("report", "creators", "--mapping", "{yaml}"),
+        ("report", "pacing", "--budgets", "{yaml}"),
+        ("moderate", "--rules", "{yaml}", str(ROBUST / "texts.txt")),
+        ("themes", "--routing", "{yaml}", str(ROBUST / "texts.txt")),
+        ("gap", "--posting", "{yaml}"),
+        ("lint", "--rules", "{yaml}", "--text", "Hello"),
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_yaml_option_files_with_impossible_dates(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, data_ws: Path, args: tuple[str, ...]
+) -> None:
+    path = tmp_path / "bad.yaml"
+    for text in ("a: 2026-02-30\n", "a: 2026-12-07T09:00:00+25:00\n"):
+        path.write_text(text, encoding="utf-8")
+        r = cli(*[a.replace("{yaml}", str(path)) for a in args], cwd=data_ws)
+        check(r)
+        assert r.exit_code != 0 or args[0] == "gap", r  # a posting may be read as plain text

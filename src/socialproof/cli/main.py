@@ -130,9 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the edge of the program: one line, never a traceback
         if STATE.debug:
             raise
+        if isinstance(exc, (ValueError, OverflowError)) and _raised_in_yaml(exc):
+            _error(
+                f"A YAML file holds a date or time that cannot exist ({exc}). "
+                "Check the dates in the YAML files this command reads (e.g. 2026-02-30, "
+                "or an offset beyond 24:00)."
+            )
+            return 1
         _error(f"unexpected {type(exc).__name__}: {exc}. Re-run with --debug and report it.")
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _raised_in_yaml(exc: BaseException) -> bool:
+    """PyYAML builds dates while parsing and lets their ValueError out (not a YAMLError)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_next is None:
+            name = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+            return "/yaml/" in name
+        tb = tb.tb_next
+    return False
 
 
 def _error(message: str) -> None:
