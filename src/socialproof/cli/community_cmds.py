@@ -181,9 +181,15 @@ def themes(
     k_value = _k(k)
     ws = open_workspace(workspace)
     result = discover_themes(ws, scope, k=k_value)
-    df = result.themes.head(top).copy()
-    df["examples"] = [" | ".join(e) for e in df["examples"]]
-    emit(df, fmt, output=output, title=f"Themes ({len(result.themes)} found)")
+    title = f"Themes ({len(result.themes)} found in {result.sample_size:,} member messages)"
+    if getattr(fmt, "value", fmt) == "table" and output is None:
+        from socialproof.community.report import theme_table
+
+        emit(theme_table(result.themes, top), "table", title=title)
+    else:
+        df = result.themes.head(top).copy()
+        df["examples"] = [" | ".join(e) for e in df["examples"]]
+        emit(df, fmt, output=output, title=title)
     for note in result.notes:
         info(f"Note: {note}")
 

@@ -206,9 +206,12 @@ def split_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def theme_rows(report: CommunityReport, top: int | None = None) -> list[dict[str, Any]]:
     if report.themes is None:
         return []
-    df = report.themes.themes
-    if top is not None:
-        df = df.head(top)
+    return theme_table(report.themes.themes, top)
+
+
+def theme_table(themes: pd.DataFrame, top: int | None = None) -> list[dict[str, Any]]:
+    """Themes for people: label, size, sentiment mix, trend, destination, one example."""
+    df = themes if top is None else themes.head(top)
     rows = []
     for r in df.to_dict("records"):
         rows.append(
