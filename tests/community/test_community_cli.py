@@ -101,3 +101,17 @@ def test_themes_bad_k(cli: Any, twcs: Any) -> None:
 def test_brand_handle_never_seen_is_said(cli: Any, twcs: Any) -> None:
     r = cli("community", "report", "--no-text", cwd=twcs.root)
     assert "@acme" in r.stderr and "never seen" in r.stderr
+
+
+def test_report_on_an_empty_range_says_so(cli: Any, twcs: Any, tmp_path: Any) -> None:
+    out = tmp_path / "empty.html"
+    r = cli("community", "report", "--since", "2030-01-01", "--html", str(out), cwd=twcs.root)
+    assert r.exit_code == 0, r
+    assert "No customer threads were opened in this range" in r.stderr
+    assert out.exists()
+
+
+def test_report_on_an_unknown_platform_lists_the_known_ones(cli: Any, twcs: Any) -> None:
+    r = cli("community", "report", "--platform", "myspace", cwd=twcs.root)
+    assert r.exit_code == 1
+    assert "no messages on platform 'myspace'" in r.stderr and "x." in r.stderr

@@ -46,8 +46,10 @@ def with_periods(m: ir.Table, ws: Workspace, period: str) -> ir.Table:
 
     if period not in PERIODS:
         raise UsageError(f"Unknown period {period!r}.", hint=f"Use one of: {', '.join(PERIODS)}.")
+    import pandas as pd
+
     lo, hi = scalar(m.created_at.min()), scalar(m.created_at.max())
-    if lo is None or hi is None:
+    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):  # no rows
         return m.mutate(period=m.created_at.date())
     local = local_expr(m.created_at, ws.settings.tz, _py(lo), _py(hi))
     return m.mutate(period=period_expr(local, period))

@@ -125,7 +125,16 @@ def messages_expr(
         raise NoData("The workspace has no messages yet.", hint=IMPORT_HINT)
     t = engine.table(con, "messages")
     if scope.platform:
+        all_messages = t
         t = t.filter(t.platform.lower() == scope.platform)
+        if int(scalar(t.count())) == 0:
+            present = engine.execute(
+                all_messages.select(p=all_messages.platform.lower()).distinct()
+            )
+            raise NoData(
+                f"The workspace has no messages on platform {scope.platform!r}.",
+                hint="Platforms with messages: " + ", ".join(sorted(map(str, present["p"]))) + ".",
+            )
     t = t.filter(t.created_at.notnull())
     handles = brand_handles(ws)
     author = t.author_id.fill_null("").lower().re_replace(r"^@", "")
