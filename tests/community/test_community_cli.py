@@ -115,3 +115,10 @@ def test_report_on_an_unknown_platform_lists_the_known_ones(cli: Any, twcs: Any)
     r = cli("community", "report", "--platform", "myspace", cwd=twcs.root)
     assert r.exit_code == 1
     assert "no messages on platform 'myspace'" in r.stderr and "x." in r.stderr
+
+
+def test_html_into_a_missing_folder_is_a_usage_error(cli: Any, twcs: Any, tmp_path: Any) -> None:
+    r = cli("community", "report", "--no-text", "--html", str(tmp_path / "nope" / "r.html"),
+            cwd=twcs.root)  # fmt: skip
+    assert r.exit_code == 2
+    assert "does not exist" in r.stderr

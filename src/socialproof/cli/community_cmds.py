@@ -112,6 +112,11 @@ def report(
         raise UsageError(f"Unknown period {period!r}.", hint="Use day, week or month.")
     if html is not None and html.is_dir():
         raise UsageError(f"--html {html} is a folder.", hint="Name a file, e.g. report.html.")
+    if html is not None and not html.resolve().parent.is_dir():
+        raise UsageError(
+            f"--html {html}: the folder {html.resolve().parent} does not exist.",
+            hint="Create it first or choose another path.",
+        )
     ws = open_workspace(workspace)
     from socialproof.community.threads import check_sla
 
@@ -126,7 +131,13 @@ def report(
         progress=lambda step: info(f"… {step}"),
     )
     if html is not None:
-        to_html(rep).write(html)
+        try:
+            to_html(rep).write(html)
+        except OSError as exc:
+            raise UsageError(
+                f"Cannot write {html}: {exc.strerror or exc}.",
+                hint="Choose a path you can write to.",
+            ) from None
         info(f"Wrote {html}")
     if value == "json":
         import json
