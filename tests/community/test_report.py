@@ -177,3 +177,21 @@ def test_packaged_sample_with_the_real_sentiment_model(workspace: Any, insert: A
     # replies are fast in business hours and wait overnight and at weekends
     assert o["median_first_response_bh_h"] < o["median_first_response_h"]
     assert 0 < o["unanswered"] < o["threads"]
+
+
+def test_unwritable_workspace_still_reports(
+    workspace: Any, insert: Any, fake_models: None, monkeypatch: Any
+) -> None:
+    from socialproof.community import scoring
+    from socialproof.community.report import build_report
+    from socialproof.errors import WorkspaceError
+
+    def refuse(*_a: Any, **_k: Any) -> None:
+        raise WorkspaceError("Cannot write to the workspace: permission denied.")
+
+    monkeypatch.setattr(scoring, "score_messages", refuse)
+    monkeypatch.setattr(scoring, "_save_themes", refuse)
+    insert("messages", THEME_ROWS)
+    rep = build_report(workspace)
+    assert any("were not scored" in n for n in rep.notes)
+    assert rep.themes is not None and len(rep.themes.themes) == 2

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socialproof.community.threads import Scope, response_times
-from socialproof.errors import BadInput, NoData
+from socialproof.errors import BadInput, NoData, WorkspaceError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,7 +86,10 @@ def _add_text(
     models = load_models(ws)
     report.notes.extend(models.notes)
     if models.sentiment is not None or models.moderation is not None:
-        score_messages(ws, models=models)
+        try:
+            score_messages(ws, models=models)
+        except WorkspaceError as exc:  # read-only or busy workspace: report what is stored
+            report.notes.append(f"New messages were not scored ({exc}); figures use stored scores.")
     if models.sentiment is not None:
         say("Sentiment over time")
         report.sentiment = sentiment_by_period(ws, report.scope, period=report.period)
@@ -94,7 +97,10 @@ def _add_text(
         report.flags = _flag_counts(ws, report.scope)
     say("Themes")
     try:
-        report.themes = discover_themes(ws, report.scope, k=k)
+        try:
+            report.themes = discover_themes(ws, report.scope, k=k)
+        except WorkspaceError:  # cannot store them: still show them
+            report.themes = discover_themes(ws, report.scope, k=k, save=False)
         report.notes.extend(n for n in report.themes.notes if n not in report.notes)
     except (NoData, BadInput) as exc:
         report.notes.append(f"Themes: {exc}")
