@@ -165,6 +165,10 @@ def summary_rows(report: CommunityReport) -> list[dict[str, str]]:
         (f"Answered within {sla:g} business hours", percent(o["within_sla_bh_rate"])),
         ("First response, median", duration(o["median_first_response_h"])),
         ("First response, 90th percentile", duration(o["p90_first_response_h"])),
+        (
+            "First response, mean of fastest 90 % (Meta)",
+            duration(o["fastest90_mean_first_response_h"]),
+        ),
         ("First response, median in business hours", duration(o["median_first_response_bh_h"])),
         ("Resolved", f"{o['resolved']:,}"),
         ("Resolution, median", duration(o["median_resolution_h"])),
