@@ -442,3 +442,30 @@ def test_calendar_ics_keeps_one_event_per_post(cli, ws: Path, tmp_path: Path) ->
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines.count("BEGIN:VEVENT") == 1, lines
     assert "SUMMARY:injected" not in lines
+
+
+def test_csv_exports_of_user_text_neutralise_formulas(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    post = ws / "content" / "2026-12-07-formula.md"
+    post.write_text(
+        "---\ntitle: '=HYPERLINK(\"http://x\")'\nplatform: instagram\n"
+        "publish_at: 2026-12-07 09:00 UTC\npillar: '+cmd'\ncampaign: '@SUM(1)'\n"
+        "author: Sam\n---\n=1+2 text that starts a formula\n",
+        encoding="utf-8",
+    )
+    r = cli("calendar", "--start", "2026-12-01", "--month", "--include-uncleared", "--export", "buffer",
+            cwd=ws)  # fmt: skip
+    ok(r)
+    _assert_no_formula(r.stdout)
+    assert "=1+2" in r.stdout
+    r = cli("approve", str(post), "--as", "=cmd|' /C calc'!A0", "--role", "reviewer", cwd=ws)
+    ok(r)
+    r = cli("approvals", "log", "--format", "csv", cwd=ws)
+    ok(r)
+    _assert_no_formula(r.stdout)
+    assert "cmd|" in r.stdout
+    named = tmp_path / "=1+1.csv"
+    shutil.copy2(SAMPLES / "instagram_posts.csv", named)
+    ok(cli("import", str(named), cwd=ws))
+    r = cli("imports", "--format", "csv", cwd=ws)
+    ok(r)
+    _assert_no_formula(r.stdout)
