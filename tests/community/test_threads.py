@@ -332,3 +332,21 @@ def test_sla_rate_in_business_hours(tmp_path: Path) -> None:
     o = run(ws).overall
     assert o["within_sla_rate"] == 0.5
     assert o["within_sla_bh_rate"] == 1.0
+
+
+def test_response_times_per_week_in_local_time(tmp_path: Path) -> None:
+    """Sunday 23:30 UTC is Monday 01:30 in Berlin (CET+1 in March before the 29th):
+    that thread belongs to the week of Monday 9 March there."""
+    ws = make_ws(tmp_path, timezone="Europe/Berlin")
+    ws.insert_rows([
+        msg("1", "ann", "2026-03-02 09:00"),
+        msg("2", "@acme", "2026-03-02 10:00", "1"),  # 1 h
+        msg("3", "bob", "2026-03-03 09:00"),
+        msg("4", "@acme", "2026-03-03 12:00", "3"),  # 3 h
+        msg("5", "cat", "2026-03-08 23:30"),  # Monday 9 March 00:30 CET
+        msg("6", "@acme", "2026-03-09 00:00", "5"),  # 0.5 h
+    ])  # fmt: skip
+    weeks = run(ws).by_period("week", "Europe/Berlin")
+    got = {str(p): (n, m) for p, n, m in zip(weeks["period"], weeks["threads"],
+                                              weeks["median_first_response_h"], strict=True)}  # fmt: skip
+    assert got == {"2026-03-02": (2, 2.0), "2026-03-09": (1, 0.5)}

@@ -361,6 +361,23 @@ def to_html(report: CommunityReport, *, title: str = "Community report") -> Repo
         )
     else:
         page.paragraph(sec, "No thread was answered in this range.")
+    trend = r.by_period(report.period, report.timezone)
+    if len(trend) > 1:
+        labels = [str(p) for p in trend["period"]]
+        page.chart(
+            sec,
+            charts.line_chart(
+                labels,
+                {
+                    "median first response (h)": [
+                        None if v is None or v != v else float(v)
+                        for v in trend["median_first_response_h"]
+                    ],
+                },
+                title=f"Median first response per {report.period} (threads opened)",
+                y_label="hours",
+            ),
+        )
     for name, rows in (
         ("platform", r.by_platform),
         ("channel", r.by_channel),

@@ -38,6 +38,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
 
 from socialproof.errors import NoData, SettingsError, UsageError
 
@@ -351,6 +352,40 @@ class ResponseTimes:
     by_agent: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
     anomalies: pd.DataFrame | None = None
+
+    def by_period(self, period: str, timezone: str) -> pd.DataFrame:
+        """Threads opened per local day/week/month: count, answered, SLA share, median times."""
+        import pandas as pd
+
+        from socialproof.community._periods import to_local
+
+        t = self.threads
+        cols = ["period", "threads", "answered", "within_sla_rate", "median_first_response_h"]
+        if t.empty:
+            return pd.DataFrame(columns=cols)
+        local = pd.Series(to_local(t["opened_at"].to_numpy(), ZoneInfo(timezone)), index=t.index)
+        if period == "week":
+            key = (local - pd.to_timedelta(local.dt.day_of_week, unit="D")).dt.normalize()
+        elif period == "month":
+            key = local.dt.to_period("M").dt.start_time
+        else:
+            key = local.dt.normalize()
+        rows = []
+        for start, part in t.groupby(key, sort=True):
+            rows.append(
+                {
+                    "period": pd.Timestamp(start).date(),
+                    "threads": len(part),
+                    "answered": int(part["answered"].sum()),
+                    "within_sla_rate": float(part["within_sla"].mean()),
+                    "median_first_response_h": (
+                        None
+                        if part["first_response_s"].dropna().empty
+                        else float(part["first_response_s"].median()) / 3600
+                    ),
+                }
+            )
+        return pd.DataFrame(rows, columns=cols)
 
     def unanswered(self) -> pd.DataFrame:
         t = self.threads
