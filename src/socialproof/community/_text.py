@@ -39,7 +39,6 @@ label, from its first 2,000 characters)."""
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:/\S*)?\b", re.I)
 _MENTION = re.compile(r"@\w+")
 _ELONG = re.compile(r"(\w)\1{2,}")
-_SPACE = re.compile(r"\s+")
 _CAPS_WORD = re.compile(r"(?<!\S)[A-Z]{3,}(?!\S)")
 _HAS_UPPER_RUN = re.compile(r"[A-Z]{3}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -74,8 +73,9 @@ def clean(text: str) -> str:
     if _SURROGATE.search(text):  # lone surrogates (from undecodable bytes) break encoders
         text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\ufe0f", "").replace("\u200d", " ")
-    return _SPACE.sub(" ", text).strip()
+    if "\ufe0f" in text or "\u200d" in text:
+        text = text.replace("\ufe0f", "").replace("\u200d", " ")
+    return " ".join(text.split())
 
 
 def normalise(text: str) -> str:

@@ -6,13 +6,13 @@ The packaged model (``data/models/sentiment.npz``, built by
 * hashed word unigrams and bigrams from the social tokeniser in ``_text``
   (``@user``, ``<url>``, hashtags split into words, elongations, emoji and
   emoticons as tokens, ``_neg`` marks inside a negation's scope),
-* hashed character 3-5-grams of the normalised text,
+* (optionally, off in the packaged model for speed) hashed character 3-5-grams,
 * a few dense lexicon features: VADER's lexicon (MIT, shipped in the
   vaderSentiment wheel) with its emoji descriptions, negation-flipped, plus
   shape cues (ALL CAPS, ``!``, ``?``, elongations).
 
-No vocabulary is stored (feature hashing) and weights are float16, so the
-artifact is a few MB and loads in well under a second.
+No vocabulary is stored (feature hashing); only the hash buckets that carry
+weight are stored, as float16, so the artifact is a few MB and loads fast.
 
 API (batches in, batches out, so a pandas or Spark UDF can call it):
 
