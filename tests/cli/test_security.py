@@ -469,3 +469,26 @@ def test_csv_exports_of_user_text_neutralise_formulas(cli, ws: Path, tmp_path: P
     r = cli("imports", "--format", "csv", cwd=ws)
     ok(r)
     _assert_no_formula(r.stdout)
+
+
+@pytest.mark.parametrize("folder", ["content", "case-studies"])
+def test_workspace_files_linking_outside_are_refused(  # type: ignore[no-untyped-def]
+    cli, ws: Path, tmp_path: Path, folder: str
+) -> None:
+    if folder == "content":
+        target = tmp_path / "secret.md"
+        target.write_text(
+            "---\nplatform: instagram\npublish_at: 2026-12-07 09:00 UTC\ntitle: SECRETLEAK\n"
+            "---\nSECRETLEAK\n",
+            encoding="utf-8",
+        )
+        (ws / "content" / "leak.md").symlink_to(target)
+        r = cli("calendar", "--start", "2026-12-01", "--month", "--include-uncleared", cwd=ws)
+    else:
+        target = tmp_path / "study.md"
+        shutil.copy2(SAMPLES / "case-studies" / "mock-cold-brew.md", target)
+        (ws / "case-studies" / "leak.md").symlink_to(target)
+        r = cli("portfolio", "build", "--out", str(tmp_path / "site"), cwd=ws)
+    refused(r)
+    assert "outside" in r.stderr
+    assert "SECRETLEAK" not in r.stdout

@@ -244,7 +244,15 @@ def parse_case_study(path: Path, *, text: str | None = None) -> LoadedCaseStudy:
 
 def load_case_studies(folder: Path) -> list[LoadedCaseStudy]:
     """Every ``*.md`` in ``folder``, sorted newest period first; duplicate slugs refused."""
-    studies = [parse_case_study(p) for p in sorted(folder.glob("*.md")) if p.is_file()]
+    paths = [p for p in sorted(folder.glob("*.md")) if p.is_file()]
+    base = folder.resolve()
+    for p in paths:
+        if base not in p.resolve().parents:  # a link out of the folder: its text would be published
+            raise BadInput(
+                f"{p} links to {p.resolve()}, outside {folder}.",
+                hint="Copy the case study into the folder instead of linking to it.",
+            )
+    studies = [parse_case_study(p) for p in paths]
     seen: dict[str, Path] = {}
     for s in studies:
         if s.slug in seen:
