@@ -177,6 +177,13 @@ def test_packaged_sample_with_the_real_sentiment_model(workspace: Any, insert: A
     # replies are fast in business hours and wait overnight and at weekends
     assert o["median_first_response_bh_h"] < o["median_first_response_h"]
     assert 0 < o["unanswered"] < o["threads"]
+    # the packaged moderation and themes models run too
+    from socialproof.community.queue import moderation_queue
+
+    q = moderation_queue(workspace)
+    assert rep.flags["spam"] > 0
+    assert q["text"].str.contains("Buy followers cheap").any()
+    assert rep.themes is not None and len(rep.themes.themes) == 8
 
 
 def test_unwritable_workspace_still_reports(
