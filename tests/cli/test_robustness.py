@@ -565,6 +565,10 @@ def test_commands_that_need_a_workspace_say_so(cli, tmp_path: Path) -> None:  # 
     r = cli("-w", str(tmp_path / "nowhere"), "imports", cwd=tmp_path)
     check(r)
     assert r.exit_code != 0
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    r = cli("-w", str(tmp_path / "file"), "imports", cwd=tmp_path)
+    check(r)
+    assert r.exit_code == 1 and "is a file" in r.stderr, r
 
 
 def test_pilot_report_unknown_pilot_names_the_known(cli, data_ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -114,6 +114,11 @@ class Workspace:
         """Open the workspace at ``root`` (or found from the current folder)."""
         if root is not None:
             root = Path(root)
+            if root.is_file():
+                raise WorkspaceNotFound(
+                    f"{root} is a file, not a workspace folder.",
+                    hint="Pass the folder that holds socialproof.toml to --workspace.",
+                )
             if not (root / SETTINGS_FILE).is_file():
                 raise WorkspaceNotFound(
                     f"{root} is not a socialproof workspace (no {SETTINGS_FILE}).",
