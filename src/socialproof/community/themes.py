@@ -328,6 +328,10 @@ def cluster(
             dest, why = routing.route(theme)
             theme = Theme(t, label, words, int(len(members)), reps, dest, why)
         themes.append(theme)
+    if k_value is not None and len(themes) < min(k_value, n):
+        notes.append(
+            f"asked for {k_value} themes but the texts only form {len(themes)} distinct group(s)"
+        )
     assignments = [-1] * len(batch)
     for pos, i in enumerate(idx.tolist()):
         assignments[i] = int(labels[pos])
