@@ -137,6 +137,10 @@ def _csv_column(text: str, column: str | None, name: str) -> list[str]:
     return [row[index] if index < len(row) else "" for row in rows]
 
 
+def _count(n: int) -> str:
+    return f"{n:,} text" if n == 1 else f"{n:,} texts"
+
+
 def _short(text: str) -> str:
     one = " ".join(text.split())
     return one if len(one) <= _TABLE_WIDTH else one[: _TABLE_WIDTH - 1] + "…"
@@ -176,7 +180,7 @@ def sentiment(
     labels = [label for label, _ in results]
     net = model.net_sentiment(labels)
     caption = (
-        f"{len(rows)} texts: {labels.count('positive')} positive, {labels.count('neutral')} "
+        f"{_count(len(rows))}: {labels.count('positive')} positive, {labels.count('neutral')} "
         f"neutral, {labels.count('negative')} negative; net sentiment "
         + ("n/a" if net is None else f"{net:+.2f}")
     )
@@ -228,7 +232,7 @@ def themes(
         }
         for t in result.themes
     ]
-    caption = f"{result.k} themes ({result.k_chosen}) over {len(texts)} texts"
+    caption = f"{result.k} themes ({result.k_chosen}) over {_count(len(texts))}"
     if fmt == OutputFormat.table or summary:
         _emit(theme_rows, fmt, output, title="Themes", caption=caption)
         return
@@ -263,7 +267,7 @@ def moderate(
     ]
     n_flagged = sum(1 for f in flags if f.spam or f.toxic)
     caption = (
-        f"{len(rows)} texts: {sum(f.spam for f in flags)} spam, "
+        f"{_count(len(rows))}: {sum(f.spam for f in flags)} spam, "
         f"{sum(f.toxic for f in flags)} toxic, {n_flagged} flagged"
     )
     if fmt in (OutputFormat.table, OutputFormat.csv, OutputFormat.parquet):
