@@ -492,3 +492,20 @@ def test_workspace_files_linking_outside_are_refused(  # type: ignore[no-untyped
     refused(r)
     assert "outside" in r.stderr
     assert "SECRETLEAK" not in r.stdout
+
+
+def test_portfolio_build_never_replaces_a_folder_it_did_not_build(
+    cli, ws: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy2(SAMPLES / "case-studies" / "mock-cold-brew.md", ws / "case-studies")
+    site = tmp_path / "site"
+    ok(cli("portfolio", "build", "--out", str(site), cwd=ws))
+    ok(cli("portfolio", "build", "--out", str(site), cwd=ws))  # its own site: rebuilt
+    mine = tmp_path / "my-website"
+    (mine / ".git").mkdir(parents=True)
+    (mine / "index.html").write_text("<p>my own page</p>", encoding="utf-8")
+    (mine / "notes.md").write_text("keep me", encoding="utf-8")
+    r = cli("portfolio", "build", "--out", str(mine), cwd=ws)
+    refused(r)
+    assert (mine / ".git").is_dir() and (mine / "notes.md").read_text(encoding="utf-8") == "keep me"
+    assert (mine / "index.html").read_text(encoding="utf-8") == "<p>my own page</p>"

@@ -400,12 +400,31 @@ def _write_sitemap(folder: Path, names: list[str], base: str, warnings: list[str
     )
 
 
+_SITE_SUFFIXES = (".html", ".xml", ".css", ".txt", ".json", ".webmanifest")
+
+
+def _is_built_site(folder: Path) -> bool:
+    """Only what a build writes: pages, sitemap, stylesheet and assets/ (never .git, notes...)."""
+    if not (folder / "index.html").is_file():
+        return False
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.name != "assets":
+                return False
+        elif entry.suffix.lower() not in _SITE_SUFFIXES or entry.name.startswith("."):
+            return False
+    return True
+
+
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` with the freshly built ``tmp`` folder."""
     if out.exists():
-        if not (out / "index.html").exists() and any(out.iterdir()):
+        if not out.is_dir():
+            raise BadInput(f"{out} is a file.", hint="Choose an empty or new output folder.")
+        if any(out.iterdir()) and not _is_built_site(out):
             raise BadInput(
-                f"{out} exists and does not look like a built site.",
+                f"{out} exists and does not look like a built site; building would replace "
+                "everything in it.",
                 hint="Choose an empty or new output folder.",
             )
         old = out.with_name(out.name + ".old")
