@@ -509,3 +509,12 @@ def test_portfolio_build_never_replaces_a_folder_it_did_not_build(
     refused(r)
     assert (mine / ".git").is_dir() and (mine / "notes.md").read_text(encoding="utf-8") == "keep me"
     assert (mine / "index.html").read_text(encoding="utf-8") == "<p>my own page</p>"
+
+
+def test_zip_bomb_is_refused(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("posts.csv", b"Post ID,Description\n" + b"0" * 30_000_000)
+    r = cli("import", str(archive), cwd=ws)
+    refused(r)
+    assert not [p for p in ws.rglob("*") if p.is_file() and p.stat().st_size > 10_000_000]
