@@ -105,3 +105,35 @@ def test_read_only_folder(tmp_path: Path) -> None:
             pass
     finally:
         os.chmod(ws.root, 0o755)
+
+
+def test_upsert_keeps_natural_keys_without_a_database_index(workspace: Workspace) -> None:
+    import pyarrow as pa
+
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import POSTS
+
+    first = pa.Table.from_pylist([
+        {"platform": "instagram", "post_id": "1", "reach": 10, "text": "hello", "import_id": "a"},
+        {"platform": "instagram", "post_id": "2", "reach": 20, "text": "two", "import_id": "a"},
+        {"platform": "instagram", "post_id": "2", "reach": 25, "text": "two", "import_id": "a"},
+    ])
+    with workspace.transaction() as con:
+        assert engine.upsert(con, POSTS, first) == (2, 0, 0)  # last duplicate in a batch wins
+    # a later export without the text column updates reach and keeps the stored text
+    second = pa.Table.from_pylist([
+        {"platform": "instagram", "post_id": "2", "reach": 30, "import_id": "b"},
+        {"platform": "instagram", "post_id": "1", "reach": 10, "import_id": "b"},
+        {"platform": "tiktok", "post_id": "2", "reach": 5, "import_id": "b"},
+    ])
+    with workspace.transaction() as con:
+        assert engine.upsert(con, POSTS, second) == (1, 1, 1)
+    with workspace.connect() as con:
+        rows = con.execute(
+            "SELECT platform, post_id, reach, text, import_id FROM posts ORDER BY 1, 2"
+        ).fetchall()
+    assert rows == [
+        ("instagram", "1", 10, "hello", "b"),
+        ("instagram", "2", 30, "two", "b"),
+        ("tiktok", "2", 5, None, "b"),
+    ]

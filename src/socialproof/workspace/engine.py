@@ -195,13 +195,13 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> t
             for c in cols
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {select} FROM _incoming")
-        key_join = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)
+        key_join = " AND ".join(f't."{k}" IS NOT DISTINCT FROM s."{k}"' for k in spec.key)
         value_cols = [c for c in present if c not in spec.key and c != "import_id"]
         existing = con.execute(
             f"SELECT count(*) FROM _staged s JOIN {spec.name} t ON {key_join}"
         ).fetchone()
         n_existing = int(existing[0]) if existing else 0
-        if value_cols:
+        if value_cols and n_existing:
             diff = " OR ".join(f't."{c}" IS DISTINCT FROM s."{c}"' for c in value_cols)
             changed_row = con.execute(
                 f"SELECT count(*) FROM _staged s JOIN {spec.name} t ON {key_join} WHERE {diff}"
@@ -209,13 +209,25 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> t
             n_changed = int(changed_row[0]) if changed_row else 0
         else:
             n_changed = 0
-        # Update only the columns this file carries; keep others (a later export may lack them).
-        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in present if c not in spec.key)
-        conflict = f"DO UPDATE SET {sets}" if sets else "DO NOTHING"
-        key_list = ", ".join(f'"{k}"' for k in spec.key)
-        con.execute(
-            f"INSERT INTO {spec.name} SELECT * FROM _staged ON CONFLICT ({key_list}) {conflict}"
-        )
+        source = "_staged"
+        if n_existing:
+            # Replace stored rows with the same natural key, keeping the columns this file
+            # does not carry (a later export may lack them).
+            missing = [c for c in cols if c not in present]
+            if missing:
+                merged = ", ".join(f's."{c}"' if c in present else f't."{c}"' for c in cols)
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE _merged AS SELECT {merged} "
+                    f"FROM _staged s LEFT JOIN {spec.name} t ON {key_join}"
+                )
+                source = "_merged"
+            where = " AND ".join(
+                f'{spec.name}."{k}" IS NOT DISTINCT FROM s."{k}"' for k in spec.key
+            )
+            con.execute(f"DELETE FROM {spec.name} USING _staged s WHERE {where}")
+        con.execute(f"INSERT INTO {spec.name} SELECT * FROM {source}")
+        if source == "_merged":
+            con.execute("DROP TABLE _merged")
         con.execute("DROP TABLE _staged")
     finally:
         con.unregister("_incoming")

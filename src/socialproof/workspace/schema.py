@@ -183,6 +183,7 @@ CANONICAL: dict[str, TableSpec] = {
 
 
 def ddl(spec: TableSpec) -> str:
+    """DDL of a canonical table. The natural key is kept by ``engine.upsert``, not by a
+    database index (see migration 0002)."""
     cols = ",\n  ".join(f"{c} {t}" for c, t in spec.columns.items())
-    key = ", ".join(spec.key)
-    return f"CREATE TABLE IF NOT EXISTS {spec.name} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
+    return f"CREATE TABLE IF NOT EXISTS {spec.name} (\n  {cols}\n)"
