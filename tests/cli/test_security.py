@@ -518,3 +518,22 @@ def test_zip_bomb_is_refused(cli, ws: Path, tmp_path: Path) -> None:  # type: ig
     r = cli("import", str(archive), cwd=ws)
     refused(r)
     assert not [p for p in ws.rglob("*") if p.is_file() and p.stat().st_size > 10_000_000]
+
+
+@pytest.mark.parametrize(
+    "image", ["http://127.0.0.1:9/x.png", "file:///etc/hostname", "/etc/hostname", "../../x.png"]
+)
+def test_case_study_body_images_stay_local(cli, ws: Path, tmp_path: Path, image: str) -> None:  # type: ignore[no-untyped-def]
+    study = ws / "case-studies" / "mock-cold-brew.md"
+    shutil.copy2(SAMPLES / "case-studies" / study.name, study)
+    with study.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n![a chart]({image})\n")
+    site = tmp_path / "site"
+    r = cli("portfolio", "build", "--out", str(site), cwd=ws)
+    if r.exit_code == 0:  # markdown-it leaves a file: link as text: fine, if nothing was copied
+        page = (site / "cold-brew-launch-concept.html").read_text(encoding="utf-8")
+        assert f'src="{image}"' not in page
+        secret = Path("/etc/hostname").read_bytes() if Path("/etc/hostname").exists() else None
+        assert not [f for f in site.rglob("*") if f.is_file() and f.read_bytes() == secret]
+    else:
+        refused(r)
