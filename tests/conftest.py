@@ -94,9 +94,66 @@ def cli(
     return run
 
 
-@pytest.fixture
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = os.environ.get("SOCIALPROOF_CHROMIUM", "/usr/bin/chromium")
     if not Path(path).exists():
         pytest.fail(f"{path} is missing: run 'make test', which installs Debian's chromium")
     return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Any:
+    """Debian's Chromium driven by Playwright, shared by every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run 'make test', which installs axe-core from npm")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def axe(browser: Any) -> Callable[..., dict[str, Any]]:
+    """Load a page and run axe-core's WCAG 2.2 AA rules: axe(url, width=1280) ->
+    {"violations": ["id: help (n nodes, e.g. <html>)", ...], "passes": [...ids],
+    "requests": [...urls], "lang": str}."""
+
+    def run(url: str, *, width: int = 1280) -> dict[str, Any]:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        try:
+            page.goto(url)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                AXE_TAGS,
+            )
+            lang = page.evaluate("document.documentElement.lang")
+        finally:
+            page.close()
+        violations = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:120]})"
+            for v in result["violations"]
+        ]
+        passes = [p["id"] for p in result["passes"]]
+        return {"violations": violations, "passes": passes, "requests": requests, "lang": lang}
+
+    return run

@@ -11,19 +11,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FIXTURES = ROOT / "tests" / "data" / "pilots"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _rows(name: str) -> list[dict[str, Any]]:
@@ -35,13 +23,9 @@ def _rows(name: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("kind", ["ads", "posts"])
-def test_pilot_html_has_no_axe_violations(workspace, insert, chromium_path, tmp_path, kind):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
+def test_pilot_html_has_no_axe_violations(workspace, insert, axe, tmp_path, kind):  # type: ignore[no-untyped-def]
     from socialproof.campaigns import pilot_report, pilots
 
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run 'make test', which installs axe-core from npm")
     if kind == "ads":
         insert("ad_stats", _rows("ad_stats.csv"))
         definition = pilots.define(
@@ -67,18 +51,6 @@ def test_pilot_html_has_no_axe_violations(workspace, insert, chromium_path, tmp_
     )
     if kind == "posts":
         assert "Distribution per post" in page_path.read_text(encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=FLAGS)
-        try:
-            page = browser.new_page()
-            page.goto(page_path.as_uri())
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate(
-                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                TAGS,
-            )
-        finally:
-            browser.close()
-    violations = [f"{v['id']}: {v['help']}" for v in result["violations"]]
-    assert not violations, violations
+    result = axe(page_path.as_uri())
+    assert not result["violations"], result["violations"]
     assert len(result["passes"]) >= 10
