@@ -138,3 +138,23 @@ def test_model_provenance_is_recorded(mod: moderation.Moderator) -> None:
     assert mod.spam_model is not None and mod.toxic_model is not None
     assert "YouTube" in str(mod.spam_model.meta["trained_on"])
     assert "OffensEval" in str(mod.toxic_model.meta["trained_on"])
+
+
+def test_repeated_text_counts_copies_by_the_same_author() -> None:
+    from socialproof.community import moderation
+
+    model = moderation.load()
+    texts = ["@acme when will my order arrive please?"] * 4 + [
+        "Win a free phone at my page now!!"
+    ] * 3
+    authors = ["a", "b", "c", "d", "bot", "bot", "bot"]
+    flags = model.flag(texts, authors=authors)
+    assert not any("repeated text" in r for f in flags[:4] for r in f.reasons)
+    assert all(
+        any("repeated text (3 times by this author" in r for r in f.reasons) for f in flags[4:]
+    )
+    # without authors every copy in the batch counts, as before
+    anon = model.flag(texts)
+    assert all(
+        any("repeated text (4 times in this batch)" in r for r in f.reasons) for f in anon[:4]
+    )

@@ -34,7 +34,7 @@ class Flags:
 
 
 class KeywordModeration:
-    def flag(self, texts: list[str]) -> list[Flags]:
+    def flag(self, texts: list[str], authors: list[str | None] | None = None) -> list[Flags]:
         out = []
         for t in texts:
             reasons = []

@@ -30,7 +30,7 @@ from socialproof.community import _text
 from socialproof.errors import BadInput, FileMissing
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
 WORKSPACE_FILE = "moderation.yaml"
 LinkPolicy = Literal["allow", "shorteners", "flag_unknown", "flag_all"]
@@ -269,12 +269,26 @@ class Moderator:
 
         return probs(spam), probs(toxic)
 
-    def flag(self, texts: Iterable[str]) -> list[Flags]:
-        """One ``Flags`` per text, in input order."""
+    def flag(
+        self, texts: Iterable[str], authors: Sequence[str | None] | None = None
+    ) -> list[Flags]:
+        """One ``Flags`` per text, in input order.
+
+        With ``authors`` (one per text), the repeated-text rule counts copies by the same
+        author: many customers asking the same question is not spam, one account posting
+        it again and again is. Without authors, copies anywhere in the batch count.
+        """
         batch = _text.as_texts(texts)
+        if authors is not None and len(authors) != len(batch):
+            raise ValueError("authors must give one author per text")
         cut = [t[: _text.MAX_CHARS] for t in batch]
         spam_p, toxic_p = self._all_scores(cut)
-        repeats = self._repeat_counts(batch)
+        owners = (
+            [str(a) if a is not None else f"\x00{i}" for i, a in enumerate(authors)]
+            if (authors is not None)
+            else [""] * len(batch)
+        )
+        repeats = self._repeat_counts(batch, owners)
         out: list[Flags] = []
         for i, text in enumerate(batch):
             reasons: dict[str, list[str]] = {"spam": [], "toxic": []}
@@ -292,9 +306,10 @@ class Moderator:
                     for term in sorted({m.group(0).lower() for m in pattern.finditer(text)}):
                         reasons[kind].append(f"blocked term '{term}'")
             self._link_reasons(text, reasons)
-            key = _repeat_key(text)
+            key = (owners[i], _repeat_key(text))
             if key in repeats:
-                reasons["spam"].append(f"repeated text ({repeats[key]} times in this batch)")
+                by = " by this author" if authors is not None else ""
+                reasons["spam"].append(f"repeated text ({repeats[key]} times{by} in this batch)")
             self._caps_reason(text, reasons)
             out.append(
                 Flags(
@@ -307,12 +322,14 @@ class Moderator:
             )
         return out
 
-    def _repeat_counts(self, batch: list[str]) -> dict[str, int]:
+    def _repeat_counts(self, batch: list[str], owners: list[str]) -> dict[tuple[str, str], int]:
         rules = self.rules
         if rules.repeat_min_count <= 1:
             return {}
         counts = Counter(
-            key for key in map(_repeat_key, batch) if len(key) >= max(rules.repeat_min_chars, 1)
+            (owner, key)
+            for owner, key in zip(owners, map(_repeat_key, batch), strict=True)
+            if len(key) >= max(rules.repeat_min_chars, 1)
         )
         return {k: n for k, n in counts.items() if n >= rules.repeat_min_count}
 

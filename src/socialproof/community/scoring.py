@@ -128,8 +128,18 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         out["sentiment_score"] = float("nan")
     if models.moderation is not None:
         flags = []
+        authors = (
+            [None if a is None else str(a) for a in df["author_id"].tolist()]
+            if "author_id" in df.columns
+            else None
+        )
         for start in range(0, len(texts), MODERATION_WINDOW):
-            flags.extend(models.moderation.flag(texts[start : start + MODERATION_WINDOW]))
+            window = slice(start, start + MODERATION_WINDOW)
+            flags.extend(
+                models.moderation.flag(
+                    texts[window], authors=authors[window] if authors is not None else None
+                )
+            )
         out["spam"] = [bool(getattr(f, "spam", False)) for f in flags]
         out["toxic"] = [bool(getattr(f, "toxic", False)) for f in flags]
         out["reasons"] = [
@@ -169,7 +179,7 @@ def score_messages(
         return ScoringResult(0, 0, models.notes)
     with ws.ibis() as con:
         m = messages_expr(con, ws, Scope(), threads=False)
-        m = m.filter(~m.brand).select("platform", "message_id", "text", "created_at")
+        m = m.filter(~m.brand).select("platform", "message_id", "author_id", "text", "created_at")
         m = m.mutate(text_hash=m.text.fill_null("").hash())
         s = engine.table(con, "message_scores")
         s = s.select(
@@ -182,9 +192,9 @@ def score_messages(
         )
         total = int(scalar(m.count()))
         df = engine.execute(
-            todo.select("platform", "message_id", "text", "text_hash", "created_at").order_by(
-                ["created_at", "platform", "message_id"]
-            )
+            todo.select(
+                "platform", "message_id", "author_id", "text", "text_hash", "created_at"
+            ).order_by(["created_at", "platform", "message_id"])
         ).drop(columns=["created_at"])
     if df.empty:
         return ScoringResult(0, total, models.notes)
