@@ -94,3 +94,13 @@ def test_free_text_skills_get_esco_suggestions_only_when_close() -> None:
         in by_given["social media marketing techniques"].esco_suggestions
     )
     assert by_given["Mixology"].esco_suggestions == []  # nothing close: no noise
+
+
+def test_profile_with_impossible_date_names_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from socialproof.careers.profile import load_profile
+    from socialproof.errors import BadInput
+
+    path = tmp_path / "profile.yaml"
+    path.write_text("name: Sam\nupdated: 2026-02-30\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"profile\.yaml: .*day is out of range"):
+        load_profile(path)

@@ -713,11 +713,6 @@ def test_yaml_option_files_with_impossible_dates(  # type: ignore[no-untyped-def
         assert r.exit_code != 0 or args[0] == "gap", r  # a posting may be read as plain text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="campaigns: report pacing --budget nan/inf is accepted (exit 0, budget shown as "
-    "'—' and a pacing status computed): should be a usage error like --budget -1",
-)
 def test_pacing_budget_not_a_number(cli, data_ws: Path) -> None:  # type: ignore[no-untyped-def]
     for value in ("nan", "inf"):
         r = cli("report", "pacing", "--budget", value, cwd=data_ws)

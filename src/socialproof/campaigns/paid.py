@@ -7,6 +7,7 @@ needs :data:`MIN_IMPRESSIONS` impressions to be ranked, and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -196,8 +197,10 @@ def budget_for_period(
     amount: float, period: str, as_of: date, *, campaign: str = "", platform: str = ""
 ) -> Budget:
     """A budget for the calendar week or month holding ``as_of`` (or one day)."""
-    if amount <= 0:
-        raise UsageError(f"--budget must be positive, got {amount:g}.")
+    if not math.isfinite(amount) or amount <= 0:
+        raise UsageError(
+            f"--budget must be a positive amount, got {amount:g}.", hint="E.g. --budget 30000."
+        )
     if period == "month":
         start = as_of.replace(day=1)
         nxt = (start + timedelta(days=32)).replace(day=1)

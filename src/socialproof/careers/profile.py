@@ -163,6 +163,10 @@ def load_profile(path: Path) -> Profile:
         ) from None
     except UnicodeDecodeError:
         raise BadInput(f"{path.name} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+    except ValueError as exc:  # YAML that parses but holds an impossible date (2026-02-30)
+        raise BadInput(
+            f"{path.name}: {exc}.", hint="Fix the date (YYYY-MM-DD) or quote it as text."
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
