@@ -65,6 +65,10 @@ def steps(ws: Path) -> list[Step]:
         ),
         Step("Best and worst ads", ("report", "ads", *w)),
         Step(
+            "Budget pacing against a planned monthly budget",
+            ("report", "pacing", "--budget", "8000", "--period", "month", *w),
+        ),
+        Step(
             "Platform audit against published benchmarks",
             ("audit", "--platform", "instagram", "--html", str(out / "audit.html"), *w),
         ),
@@ -149,7 +153,11 @@ def steps(ws: Path) -> list[Step]:
         Step(
             "Career: the gap to a paid social role", ("gap", "--role", "paid-social-specialist", *w)
         ),
-        Step("Career: what the sample job market asks for", ("market", "report", *w)),
+        Step(
+            "Career: what the sample job market asks for",
+            ("market", "report", "--html", str(out / "market.html"), *w),
+        ),
+        Step("Career: a learning plan from the gaps and the market's demand", ("plan", *w)),
         Step("Portfolio: rubric check", ("portfolio", "check", *w), ok_codes=(0, 1)),
         Step("Portfolio: the website", ("portfolio", "build", "--out", str(ws / "site"), *w)),
         Step("Portfolio: the PDF", ("portfolio", "pdf", "--out", str(out / "portfolio.pdf"), *w)),
