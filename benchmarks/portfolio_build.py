@@ -30,13 +30,26 @@ def make_workspace() -> Workspace:
         for day in range(60):
             d = date(2026, 1, 1) + timedelta(days=day)
             for ad in ("A", "B"):
-                rows.append({
-                    "platform": "facebook", "account": "", "campaign": f"Campaign {c:03d}",
-                    "ad_set": "Broad", "ad": ad, "date_start": d, "date_stop": d, "breakdown": "",
-                    "spend": 40.0 + (day % 7), "impressions": 1000 + 10 * day, "reach": 600,
-                    "link_clicks": 10 + day % 5, "clicks": 20, "results": 2 + day % 3,
-                    "purchases": 2, "purchase_value": 120.0,
-                })
+                rows.append(
+                    {
+                        "platform": "facebook",
+                        "account": "",
+                        "campaign": f"Campaign {c:03d}",
+                        "ad_set": "Broad",
+                        "ad": ad,
+                        "date_start": d,
+                        "date_stop": d,
+                        "breakdown": "",
+                        "spend": 40.0 + (day % 7),
+                        "impressions": 1000 + 10 * day,
+                        "reach": 600,
+                        "link_clicks": 10 + day % 5,
+                        "clicks": 20,
+                        "results": 2 + day % 3,
+                        "purchases": 2,
+                        "purchase_value": 120.0,
+                    }
+                )
     with ws.transaction() as con:
         engine.upsert(con, AD_STATS, pa.Table.from_pylist(rows))
     for c in range(N_STUDIES):
@@ -79,7 +92,9 @@ def main() -> None:
     ]
     biggest = max(p.stat().st_size for p in pages)
     print(f"portfolio build, {N_STUDIES} case studies with 2 computed figures and a chart each:")
-    print(f"  median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
+    print(
+        f"  median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})"
+    )
     print(f"  largest case study page {biggest / 1024:.1f} KB ({len(pages)} pages)")
 
 

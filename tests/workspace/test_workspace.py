@@ -113,19 +113,29 @@ def test_upsert_keeps_natural_keys_without_a_database_index(workspace: Workspace
     from socialproof.workspace import engine
     from socialproof.workspace.schema import POSTS
 
-    first = pa.Table.from_pylist([
-        {"platform": "instagram", "post_id": "1", "reach": 10, "text": "hello", "import_id": "a"},
-        {"platform": "instagram", "post_id": "2", "reach": 20, "text": "two", "import_id": "a"},
-        {"platform": "instagram", "post_id": "2", "reach": 25, "text": "two", "import_id": "a"},
-    ])
+    first = pa.Table.from_pylist(
+        [
+            {
+                "platform": "instagram",
+                "post_id": "1",
+                "reach": 10,
+                "text": "hello",
+                "import_id": "a",
+            },
+            {"platform": "instagram", "post_id": "2", "reach": 20, "text": "two", "import_id": "a"},
+            {"platform": "instagram", "post_id": "2", "reach": 25, "text": "two", "import_id": "a"},
+        ]
+    )
     with workspace.transaction() as con:
         assert engine.upsert(con, POSTS, first) == (2, 0, 0)  # last duplicate in a batch wins
     # a later export without the text column updates reach and keeps the stored text
-    second = pa.Table.from_pylist([
-        {"platform": "instagram", "post_id": "2", "reach": 30, "import_id": "b"},
-        {"platform": "instagram", "post_id": "1", "reach": 10, "import_id": "b"},
-        {"platform": "tiktok", "post_id": "2", "reach": 5, "import_id": "b"},
-    ])
+    second = pa.Table.from_pylist(
+        [
+            {"platform": "instagram", "post_id": "2", "reach": 30, "import_id": "b"},
+            {"platform": "instagram", "post_id": "1", "reach": 10, "import_id": "b"},
+            {"platform": "tiktok", "post_id": "2", "reach": 5, "import_id": "b"},
+        ]
+    )
     with workspace.transaction() as con:
         assert engine.upsert(con, POSTS, second) == (1, 1, 1)
     with workspace.connect() as con:

@@ -350,10 +350,18 @@ def interval_chart(
         for lab, e, l_, h_ in zip(labels, estimates, lows, highs, strict=True)
     ]
     if description is None:
-        description = "; ".join(
-            f"{lab}: {value_format.format(e)} (from {value_format.format(l_)} to "
-            f"{value_format.format(h_)})"
-            for lab, e, l_, h_ in zip(labels, estimates, lows, highs, strict=True)
-        ) or "No data."
-    return Chart(_frame(width, height, title, description, "".join(parts)), title, description,
-                 ["", value_label or "estimate", "low", "high"], rows)
+        description = (
+            "; ".join(
+                f"{lab}: {value_format.format(e)} (from {value_format.format(l_)} to "
+                f"{value_format.format(h_)})"
+                for lab, e, l_, h_ in zip(labels, estimates, lows, highs, strict=True)
+            )
+            or "No data."
+        )
+    return Chart(
+        _frame(width, height, title, description, "".join(parts)),
+        title,
+        description,
+        ["", value_label or "estimate", "low", "high"],
+        rows,
+    )
