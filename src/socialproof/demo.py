@@ -194,7 +194,7 @@ def prepare(target: Path, *, force: bool = False) -> Path:
             "timezone": "Europe/Berlin",
             "industry": "consumer",
             "brand": {
-                "handles": ["AcmeHomeHelp", "@AcmeHome"],
+                "handles": ["AcmeHomeHelp"],
                 "accounts": {"instagram": "acme.home"},
             },
         },
