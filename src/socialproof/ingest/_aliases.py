@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 Aliases = tuple[str, ...]
 
+#: schema metadata: the rows of this table have unique natural keys (value: the row count)
+UNIQUE_KEYS_META = b"socialproof.unique_keys"
+
 _ARROW_TYPES = {
     "VARCHAR": "string",
     "TIMESTAMP": "timestamp[us]",
@@ -348,7 +351,11 @@ class Rows:
         self._reject_duplicates(full, keep)
         keep = ~self.bad & ~self.skip
         table = full.filter(pa.array(keep))
-        return table, self.rejects()
+        # Natural keys are now unique: say so, with the row count, so the importer can skip
+        # checking again (any later concatenation or filtering changes the count).
+        meta = dict(table.schema.metadata or {})
+        meta[UNIQUE_KEYS_META] = str(table.num_rows).encode()
+        return table.replace_schema_metadata(meta), self.rejects()
 
     def rejects(self) -> list[Reject]:
         """One Reject per unreadable row, with its source line, reason and raw cells."""
