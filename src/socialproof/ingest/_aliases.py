@@ -11,9 +11,10 @@ dropped silently.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from socialproof.ingest.base import Frame, Reject, Source, normalize_header
+from socialproof.ingest.base import Frame, ReadResult, Reject, Source, normalize_header
 from socialproof.ingest.parse import (
     day_first_evidence,
     decimal_votes,
@@ -420,6 +421,32 @@ def concat(tables: list[pa.Table]) -> pa.Table:
     import pyarrow as pa
 
     return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+@dataclass
+class Parts:
+    """A format's per-frame results, gathered into one :class:`ReadResult`."""
+
+    tables: dict[str, list[pa.Table]] = field(default_factory=dict)
+    rows_read: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, frame: Frame, table: str, part: tuple[Any, ...]) -> None:
+        """Add ``(rows, rejects, notes, ...)`` read from ``frame`` into ``table``."""
+        rows, rejects, notes = part[0], part[1], part[2]
+        if rows.num_columns:
+            self.tables.setdefault(table, []).append(rows)
+        self.rows_read += frame.data.num_rows
+        self.rejects.extend(rejects)
+        self.notes.extend(notes)
+
+    def result(self) -> ReadResult:
+        out = {}
+        for name, parts in self.tables.items():
+            columns = parts[0].column_names
+            out[name] = concat([p.select(columns) for p in parts])
+        return ReadResult(out, self.rows_read, self.rejects, list(dict.fromkeys(self.notes)))
 
 
 def to_long(

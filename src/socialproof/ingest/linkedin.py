@@ -147,56 +147,46 @@ class LinkedInContentFormat(Format):
         return best
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
-        posts: list[pa.Table] = []
-        daily: list[pa.Table] = []
-        rejects: list[Reject] = []
-        notes: list[str] = []
+        parts = A.Parts()
         skipped: list[str] = []
-        n = 0
         for frame in source.frames:
             if _is_content(frame):
-                t, r, nt = _read_content(frame, ctx)
-                posts.append(t)
+                parts.add(frame, "posts", _read_content(frame, ctx))
             elif (cols := _metric_columns(frame)) and len(cols) >= 3:
                 metrics: dict[str, A.Aliases] = {m: (h,) for h, m in cols.items()}
-                t, r, nt, _ = A.to_long(
+                parts.add(
                     frame,
-                    ctx,
-                    platform="linkedin",
-                    date_aliases=DATE,
-                    metrics=metrics,
-                    account=ctx.account or "",
+                    "account_daily",
+                    A.to_long(
+                        frame,
+                        ctx,
+                        platform="linkedin",
+                        date_aliases=DATE,
+                        metrics=metrics,
+                        account=ctx.account or "",
+                    ),
                 )
-                if t.num_columns:
-                    daily.append(t)
             elif _is_followers(frame):
-                t, r, nt, _ = A.to_long(
+                parts.add(
                     frame,
-                    ctx,
-                    platform="linkedin",
-                    date_aliases=DATE,
-                    metrics=FOLLOWERS,
-                    account=ctx.account or "",
-                    counts=True,
+                    "account_daily",
+                    A.to_long(
+                        frame,
+                        ctx,
+                        platform="linkedin",
+                        date_aliases=DATE,
+                        metrics=FOLLOWERS,
+                        account=ctx.account or "",
+                        counts=True,
+                    ),
                 )
-                if t.num_columns:
-                    daily.append(t)
             else:
                 skipped.append(frame.sheet or f"section {frame.section + 1}")
-                continue
-            n += frame.data.num_rows
-            rejects.extend(r)
-            notes.extend(nt)
         if skipped:
-            notes.append(
+            parts.notes.append(
                 f"Sheets without daily or per-post data were not stored: {', '.join(skipped)}."
             )
-        tables: dict[str, pa.Table] = {}
-        if posts:
-            tables["posts"] = A.concat(posts)
-        if daily:
-            tables["account_daily"] = A.concat(daily)
-        return ReadResult(tables, n, rejects, list(dict.fromkeys(notes)))
+        return parts.result()
 
 
 def _read_content(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:

@@ -115,38 +115,25 @@ class XAnalyticsFormat(Format):
         return best
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
-        posts: list[pa.Table] = []
-        daily: list[pa.Table] = []
-        rejects: list[Reject] = []
-        notes: list[str] = []
-        n = 0
+        parts = A.Parts()
         for frame in source.frames:
             if _is_posts(frame):
-                t, r, nt = _read_posts(frame, ctx)
-                posts.append(t)
+                parts.add(frame, "posts", _read_posts(frame, ctx))
             elif _is_overview(frame):
-                t, r, nt, _ = A.to_long(
+                parts.add(
                     frame,
-                    ctx,
-                    platform="x",
-                    date_aliases=("Date",),
-                    metrics=OVERVIEW,
-                    account=ctx.account or "",
-                    counts=True,
+                    "account_daily",
+                    A.to_long(
+                        frame,
+                        ctx,
+                        platform="x",
+                        date_aliases=("Date",),
+                        metrics=OVERVIEW,
+                        account=ctx.account or "",
+                        counts=True,
+                    ),
                 )
-                if t.num_columns:
-                    daily.append(t)
-            else:
-                continue
-            n += frame.data.num_rows
-            rejects.extend(r)
-            notes.extend(nt)
-        tables: dict[str, pa.Table] = {}
-        if posts:
-            tables["posts"] = A.concat(posts)
-        if daily:
-            tables["account_daily"] = A.concat(daily)
-        return ReadResult(tables, n, rejects, list(dict.fromkeys(notes)))
+        return parts.result()
 
 
 def _read_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:

@@ -102,30 +102,13 @@ class YouTubeFormat(Format):
         return best
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
-        posts: list[pa.Table] = []
-        daily: list[pa.Table] = []
-        rejects: list[Reject] = []
-        notes: list[str] = []
-        n = 0
+        parts = A.Parts()
         for frame in source.frames:
             if _is_table(frame):
-                t, r, nt = _read_table(frame, ctx)
-                posts.append(t)
+                parts.add(frame, "posts", _read_table(frame, ctx))
             elif _is_chart(frame):
-                t, r, nt = _read_chart(frame, ctx)
-                if t.num_columns:
-                    daily.append(t)
-            else:
-                continue
-            n += frame.data.num_rows
-            rejects.extend(r)
-            notes.extend(nt)
-        tables: dict[str, pa.Table] = {}
-        if posts:
-            tables["posts"] = A.concat(posts)
-        if daily:
-            tables["account_daily"] = A.concat(daily)
-        return ReadResult(tables, n, rejects, list(dict.fromkeys(notes)))
+                parts.add(frame, "account_daily", _read_chart(frame, ctx))
+        return parts.result()
 
 
 def _read_table(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
