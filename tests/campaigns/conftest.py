@@ -12,33 +12,38 @@ import pytest
 DATA = Path(__file__).parent.parent / "data" / "campaigns"
 
 
-def _meta_rows() -> list[dict[str, Any]]:
+def _meta_rows(*, reported: bool = False) -> list[dict[str, Any]]:
+    """The Meta Ads daily fixture as canonical ad_stats rows (with the export's own
+    reported_* figures when ``reported``)."""
     out = []
     with (DATA / "meta_ads_daily.csv").open() as fh:
         for r in csv.DictReader(fh):
             day = date.fromisoformat(r["day"])
-            out.append(
-                {
-                    "platform": "meta",
-                    "account": "act_1",
-                    "campaign": r["campaign"],
-                    "ad_set": r["ad_set"],
-                    "ad": r["ad"],
-                    "date_start": day,
-                    "date_stop": day,
-                    "breakdown": "",
-                    "currency": "USD",
-                    "spend": float(r["spend"]),
-                    "impressions": int(r["impressions"]),
-                    "reach": int(r["reach"]),
-                    "clicks": int(r["clicks"]),
-                    "link_clicks": int(r["link_clicks"]),
-                    "results": float(r["results"]),
-                    "result_type": r["result_type"],
-                    "purchases": float(r["purchases"]),
-                    "purchase_value": float(r["purchase_value"]),
-                }
-            )
+            row: dict[str, Any] = {
+                "platform": "meta",
+                "account": "act_1",
+                "campaign": r["campaign"],
+                "ad_set": r["ad_set"],
+                "ad": r["ad"],
+                "date_start": day,
+                "date_stop": day,
+                "breakdown": "",
+                "currency": "USD",
+                "spend": float(r["spend"]),
+                "impressions": int(r["impressions"]),
+                "reach": int(r["reach"]),
+                "clicks": int(r["clicks"]),
+                "link_clicks": int(r["link_clicks"]),
+                "results": float(r["results"]),
+                "result_type": r["result_type"],
+                "purchases": float(r["purchases"]),
+                "purchase_value": float(r["purchase_value"]),
+            }
+            if reported:
+                row.update(
+                    {k: (float(r[k]) if r[k] else None) for k in r if k.startswith("reported_")}
+                )
+            out.append(row)
     return out
 
 

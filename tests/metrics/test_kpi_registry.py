@@ -248,34 +248,9 @@ def test_engagement_rates_name_their_base(canonical: Any) -> None:
 
 
 def _fixture_ads() -> list[dict[str, Any]]:
-    out = []
-    with (DATA / "meta_ads_daily.csv").open() as fh:
-        for r in csv.DictReader(fh):
-            day = date.fromisoformat(r["day"])
-            out.append(
-                {
-                    "platform": "meta",
-                    "account": "act_1",
-                    "campaign": r["campaign"],
-                    "ad_set": r["ad_set"],
-                    "ad": r["ad"],
-                    "date_start": day,
-                    "date_stop": day,
-                    "breakdown": "",
-                    "currency": "USD",
-                    "spend": float(r["spend"]),
-                    "impressions": int(r["impressions"]),
-                    "reach": int(r["reach"]),
-                    "clicks": int(r["clicks"]),
-                    "link_clicks": int(r["link_clicks"]),
-                    "results": float(r["results"]),
-                    "result_type": r["result_type"],
-                    "purchases": float(r["purchases"]),
-                    "purchase_value": float(r["purchase_value"]),
-                    **{k: (float(r[k]) if r[k] else None) for k in r if k.startswith("reported_")},
-                }
-            )
-    return out
+    from tests.campaigns.conftest import _meta_rows
+
+    return _meta_rows(reported=True)
 
 
 @pytest.mark.parametrize(
