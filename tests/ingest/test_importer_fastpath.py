@@ -7,8 +7,7 @@ from typing import Any
 import pyarrow as pa
 
 from socialproof.ingest import importer
-from socialproof.ingest._aliases import UNIQUE_KEYS_META
-from socialproof.workspace.schema import MESSAGES
+from socialproof.workspace.schema import MESSAGES, UNIQUE_KEYS_META
 
 
 def _rows(n: int, dup: bool) -> pa.Table:

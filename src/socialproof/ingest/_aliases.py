@@ -26,7 +26,7 @@ from socialproof.ingest.parse import (
     parse_timestamps,
     to_string_array,
 )
-from socialproof.workspace.schema import CANONICAL
+from socialproof.workspace.schema import CANONICAL, UNIQUE_KEYS_META
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 Aliases = tuple[str, ...]
 
-#: schema metadata: the rows of this table have unique natural keys (value: the row count)
-UNIQUE_KEYS_META = b"socialproof.unique_keys"
 
 _ARROW_TYPES = {
     "VARCHAR": "string",

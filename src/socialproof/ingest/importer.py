@@ -559,9 +559,9 @@ def _insert_or_upsert(con: Any, spec: TableSpec, table: pa.Table) -> tuple[int, 
     keys = [table[k].cast(pa.string()) for k in spec.key if k in table.column_names]
     if len(keys) != len(spec.key) or any(k.null_count for k in keys):
         return engine.upsert(con, spec, table)
-    from socialproof.ingest._aliases import UNIQUE_KEYS_META
+    from socialproof.workspace.schema import keys_marked_unique
 
-    if (table.schema.metadata or {}).get(UNIQUE_KEYS_META) != str(n).encode():
+    if not keys_marked_unique(table):
         varying = [k for k in keys if pc.count_distinct(k).as_py() > 1] or keys[:1]
         joined = varying[0] if len(varying) == 1 else pc.binary_join_element_wise(*varying, "\x1f")
         if pc.count_distinct(joined).as_py() != n:

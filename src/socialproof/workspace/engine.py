@@ -240,7 +240,9 @@ def _dedupe_last(data: pa.Table, key: Sequence[str]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if data.num_rows < 2:
+    from socialproof.workspace.schema import keys_marked_unique
+
+    if data.num_rows < 2 or keys_marked_unique(data):
         return data
     idx = pa.array(range(data.num_rows))
     grouped = (

@@ -12,6 +12,19 @@ campaign, ad set or ad, so natural keys stay comparable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+#: Arrow schema metadata saying a batch's natural keys are already unique; the value is the
+#: batch's row count, so a batch that was concatenated or filtered since no longer matches.
+UNIQUE_KEYS_META = b"socialproof.unique_keys"
+
+
+def keys_marked_unique(data: pa.Table) -> bool:
+    return (data.schema.metadata or {}).get(UNIQUE_KEYS_META) == str(data.num_rows).encode()
 
 
 @dataclass(frozen=True)
