@@ -237,3 +237,16 @@ def test_batched_figures_match_one_by_one(portfolio_ws: Any, insert: Any) -> Non
     assert fast == slow and fast_series == slow_series
     autumn = next(v for s, v in zip(studies, fast, strict=True) if s.study.title == "Autumn push")
     assert autumn[0] == sum(10.0 * (i + 1) for i in range(20)) / 20  # cost per result
+
+
+def test_rebuild_never_touches_a_users_old_folder(portfolio_ws: Any) -> None:
+    out = build_site(portfolio_ws).out
+    mine = out.with_name(out.name + ".old")
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my own notes")
+    build_site(portfolio_ws)
+    build_site(portfolio_ws)
+    assert (mine / "notes.txt").read_text() == "my own notes"
+    assert (out / "index.html").is_file()
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.old-")]
+    assert leftovers == []

@@ -416,6 +416,16 @@ def _is_built_site(folder: Path) -> bool:
     return True
 
 
+def _unused_sibling(out: Path, tag: str) -> Path:
+    """A name beside ``out`` that does not exist yet (hidden, random suffix)."""
+    import secrets
+
+    while True:
+        candidate = out.with_name(f".{out.name}{tag}{secrets.token_hex(6)}")
+        if not candidate.exists():
+            return candidate
+
+
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` with the freshly built ``tmp`` folder."""
     if out.exists():
@@ -427,8 +437,9 @@ def _swap(tmp: Path, out: Path) -> None:
                 "everything in it.",
                 hint="Choose an empty or new output folder.",
             )
-        old = out.with_name(out.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
+        # A fresh, unique name that socialproof creates itself: a user's own "<out>.old"
+        # (or anything else beside the site) is never touched.
+        old = _unused_sibling(out, ".old-")
         out.rename(old)
         tmp.rename(out)
         shutil.rmtree(old, ignore_errors=True)
