@@ -278,3 +278,49 @@ def test_arbitrary_text_never_raises(cells: list[str | None]) -> None:
         assert len(values) == len(cells) == len(parsed.invalid)
         # a cell is a value, missing, or invalid: never a value and invalid at once
         assert not any(v is not None and bad for v, bad in zip(values, parsed.invalid, strict=True))
+
+
+def test_dst_autumn_repeated_hour_is_read_as_first_occurrence() -> None:
+    # Berlin 2026-10-25: clocks go back from 03:00 CEST to 02:00 CET, so 02:00-02:59 happens twice
+    p = parse_timestamps(
+        ["2026-10-25 01:59", "2026-10-25 02:30", "2026-10-25 03:30"], timezone="Europe/Berlin"
+    )
+    assert p.invalid.tolist() == [False, False, False]
+    assert p.values.to_pylist() == [
+        dt.datetime(2026, 10, 24, 23, 59),  # CEST, +02:00
+        dt.datetime(2026, 10, 25, 0, 30),  # first occurrence, still CEST
+        dt.datetime(2026, 10, 25, 2, 30),  # CET, +01:00
+    ]
+    assert any("first" in note for note in p.notes)
+
+
+def test_dst_autumn_explicit_offset_picks_the_occurrence() -> None:
+    p = parse_timestamps(
+        ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00"], timezone="Europe/Berlin"
+    )
+    assert p.values.to_pylist() == [
+        dt.datetime(2026, 10, 25, 0, 30),
+        dt.datetime(2026, 10, 25, 1, 30),
+    ]
+
+
+def test_dst_spring_gap_is_shifted_forward_by_the_gap() -> None:
+    # Berlin 2026-03-29: 02:00 CET jumps to 03:00 CEST; 02:30 never happens on the wall clock
+    p = parse_timestamps(
+        ["2026-03-29 01:30", "2026-03-29 02:30", "2026-03-29 03:30"], timezone="Europe/Berlin"
+    )
+    assert p.invalid.tolist() == [False, False, False]
+    assert p.values.to_pylist() == [
+        dt.datetime(2026, 3, 29, 0, 30),
+        dt.datetime(2026, 3, 29, 1, 30),  # read as 03:30 CEST, the offset before the gap
+        dt.datetime(2026, 3, 29, 1, 30),
+    ]
+    assert any("spring" in note or "did not exist" in note for note in p.notes)
+
+
+def test_dst_new_york_both_edges() -> None:
+    p = parse_timestamps(["2026-03-08 02:15", "2026-11-01 01:15"], timezone="America/New_York")
+    assert p.values.to_pylist() == [
+        dt.datetime(2026, 3, 8, 7, 15),  # 02:15 EST (-05:00) == 03:15 EDT
+        dt.datetime(2026, 11, 1, 5, 15),  # first 01:15, EDT (-04:00)
+    ]

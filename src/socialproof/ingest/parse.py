@@ -709,21 +709,57 @@ def parse_timestamps(
         arr, dayfirst=dayfirst, year=year, year_range=year_range, epoch=epoch
     )
     vals = stamps.values
+    notes = list(stamps.notes)
     if timezone not in ("UTC", "Etc/UTC", "") and len(vals):
         naive = ~stamps.aware & vals.notna().to_numpy()
         if naive.any():
-            local = (
-                vals[naive]
-                .dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
-                .dt.tz_convert("UTC")
-                .dt.tz_localize(None)
-                .astype("datetime64[us]")
-            )
+            local, dst_notes = _local_to_utc(vals[naive], timezone)
             vals = vals.copy()
             vals[naive] = local
+            notes += dst_notes
     out = pa.array(vals, type=pa.timestamp("us"), from_pandas=True)
     invalid = ~missing & pd.isna(vals).to_numpy()
-    return Parsed(out, np.asarray(invalid, dtype=bool), list(dict.fromkeys(stamps.notes)))
+    return Parsed(out, np.asarray(invalid, dtype=bool), list(dict.fromkeys(notes)))
+
+
+def _local_to_utc(wall: Any, timezone: str) -> tuple[Any, list[str]]:
+    """Naive wall-clock times in ``timezone`` as naive UTC, across both DST edges.
+
+    A time in the repeated autumn hour is read as its first occurrence
+    (summer time): an export that needs the second one has to give the offset.
+    A time in the spring gap never showed on a clock; it is read with the
+    offset in force just before the gap, which moves it forward by the gap
+    (02:30 in Berlin on the spring change is taken as 03:30 summer time).
+    """
+    import numpy as np
+
+    plain = wall.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    out = plain.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+    edge = out.isna().to_numpy()
+    repeated = gap = 0
+    if edge.any():
+        at_edge = wall[edge]
+        first = np.ones(len(at_edge), dtype=bool)
+        gap = int(at_edge.dt.tz_localize(timezone, ambiguous=first, nonexistent="NaT").isna().sum())
+        repeated = len(at_edge) - gap
+        # 'shift_backward' lands on the last instant before the gap: its offset is the old one
+        before = at_edge.dt.tz_localize(timezone, ambiguous=first, nonexistent="shift_backward")
+        offset = before.dt.tz_localize(None) - before.dt.tz_convert("UTC").dt.tz_localize(None)
+        out = out.copy()
+        out[edge] = (at_edge - offset).astype("datetime64[us]")
+    notes: list[str] = []
+    if repeated:
+        notes.append(
+            f"{repeated} time(s) fell in the hour repeated when clocks went back ({timezone}); "
+            "they were read as the first occurrence (summer time). Export with UTC offsets "
+            "if some were the second."
+        )
+    if gap:
+        notes.append(
+            f"{gap} time(s) did not exist on the clock in {timezone} (spring "
+            "change); they were moved forward by the gap, as a clock not yet changed would show."
+        )
+    return out, notes
 
 
 def parse_dates(
