@@ -120,21 +120,37 @@ def test_ical_round_trip(planned):
     assert "spiced oat latte" in str(winter["DESCRIPTION"])
 
 
-def test_buffer_and_hootsuite_csv_are_formula_safe():
+def test_buffer_and_hootsuite_csv_keep_text_exact_and_warn_about_spreadsheets():
+    # upload files are read by the scheduling tool, not a spreadsheet: a "'" added for
+    # spreadsheet safety would be published as part of the post
     post = parse_post(
         "---\nplatform: x\npublish_at: 2026-12-08 08:03 UTC\npillar: '=HYPERLINK(1)'\n---\n"
         "=cmd|' /C calc'!A0 see https://example.com/x\n"
     )
-    text, _ = buffer_csv([post], BERLIN)
+    text, notes = buffer_csv([post], BERLIN)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Text", "Image URL", "Tags", "Posting Time"]
-    assert rows[1][0].startswith("'=") and rows[1][2].startswith("'=")
+    assert rows[1][0] == "=cmd|' /C calc'!A0 see https://example.com/x"
+    assert rows[1][2] == "=HYPERLINK(1)"
     assert rows[1][3] == "2026-12-08 09:03"
+    assert any("spreadsheet" in n for n in notes)
     text, notes = hootsuite_csv([post], BERLIN)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "08/12/2026 09:03" and rows[0][1].startswith("'=")
+    assert rows[0][0] == "08/12/2026 09:03" and rows[0][1].startswith("=cmd")
     assert rows[0][2] == "https://example.com/x"
-    assert "multiple of 5" in notes[0]
+    assert any("multiple of 5" in n for n in notes)
+    assert any("spreadsheet" in n for n in notes)
+
+
+@pytest.mark.parametrize("body", ["@acme is back in stock", "-20% on all mugs", "+1 if you agree"])
+def test_upload_csvs_publish_mentions_and_signs_as_written(body):
+    post = parse_post(f"---\nplatform: x\npublish_at: 2026-12-08 08:05 UTC\n---\n{body}\n")
+    text, notes = buffer_csv([post], BERLIN)
+    assert list(csv.reader(io.StringIO(text)))[1][0] == body
+    assert notes == []
+    text, notes = hootsuite_csv([post], BERLIN)
+    assert list(csv.reader(io.StringIO(text)))[0][1] == body
+    assert notes == []
 
 
 def test_benchmark_reader_prefers_recent_and_matching_industry(planned, monkeypatch, tmp_path):

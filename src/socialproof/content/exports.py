@@ -1,4 +1,4 @@
-"""CSV bulk-upload files for Buffer and Hootsuite (formula-injection safe).
+"""CSV bulk-upload files for Buffer and Hootsuite, with the post text kept exact.
 
 Buffer (Help Center, "Bulk upload posts with a CSV file", checked 2025-06): a header row
 ``Text, Image URL, Tags, Posting Time``; Posting Time as ``YYYY-MM-DD HH:mm`` in the
@@ -8,6 +8,12 @@ Hootsuite (Help Center, "Bulk schedule posts with the Bulk Composer", checked 20
 no header row; columns date-time, message, optional link; date as ``DD/MM/YYYY HH:mm``
 or ``MM/DD/YYYY HH:mm`` (24-hour, chosen at upload); minutes a multiple of 5; at least
 10 minutes in the future; one social profile per file; up to 350 posts.
+
+These files are read by the scheduling tool, not by a spreadsheet: each cell becomes
+the post text, tag or link as written. So unlike socialproof's CSV reports, cells are
+not formula-neutralised (a leading ``'`` would be published as part of a post that
+starts with ``@acme``, ``-20%`` or ``+1``). A cell that starts with ``=`` gets a note
+instead: opening the file in a spreadsheet app before uploading could run it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ import io
 from typing import TYPE_CHECKING
 
 from socialproof.errors import UsageError
-from socialproof.render.tables import safe_cell
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,6 +33,18 @@ if TYPE_CHECKING:
 EXPORTS = ("buffer", "hootsuite")
 BUFFER_COLUMNS = ("Text", "Image URL", "Tags", "Posting Time")
 HOOTSUITE_MAX = 350
+
+
+_FORMULA_START = "="
+
+
+def _spreadsheet_note(post: Post, cells: Iterable[str]) -> list[str]:
+    if any(c.startswith(_FORMULA_START) for c in cells):
+        return [
+            f"{post.source}: a cell starts with '='; upload the file as written, and do not "
+            "open it in a spreadsheet app first (it could run as a formula)."
+        ]
+    return []
 
 
 def _scheduled(posts: Iterable[Post]) -> list[Post]:
@@ -56,7 +73,9 @@ def buffer_csv(posts: Iterable[Post], tz: ZoneInfo) -> tuple[str, list[str]]:
             )
         tags = ",".join(t for t in (p.pillar, p.campaign) if t)
         when = p.publish_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        writer.writerow([safe_cell(v) for v in (p.text.strip(), image, tags, when)])
+        row = [p.text.strip(), image, tags, when]
+        notes += _spreadsheet_note(p, row)
+        writer.writerow(row)
     return buf.getvalue(), notes
 
 
@@ -82,7 +101,9 @@ def hootsuite_csv(
                 f"{p.source}: {local:%H:%M} is not a multiple of 5 minutes; Hootsuite will refuse it."
             )
         link = next((w for w in p.text.split() if w.startswith(("https://", "http://"))), "")
-        writer.writerow([safe_cell(v) for v in (local.strftime(fmt), p.text.strip(), link)])
+        row = [local.strftime(fmt), p.text.strip(), link]
+        notes += _spreadsheet_note(p, row)
+        writer.writerow(row)
     return buf.getvalue(), notes
 
 
