@@ -455,3 +455,37 @@ def test_fast_and_tolerant_paths_agree(
     assert fast.header == slow.header
     assert fast.data.to_pylist() == slow.data.to_pylist()
     assert fast.line_numbers == slow.line_numbers
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    ["[Sample] Page insights", "[1] Post-level data", "[", "[{not json"],
+)
+def test_csv_whose_first_cell_starts_with_a_bracket(tmp_path: Path, first_line: str) -> None:
+    if first_line in ("[", "[{not json"):
+        # a JSON array that is cut or broken is still JSON, and says so
+        with pytest.raises(BadExport, match="not valid JSON"):
+            open_source(write(tmp_path, "broken.txt", first_line + "\n"))
+        return
+    text = f"{first_line}\nDate,Reach\n2026-01-01,12\n2026-01-02,7\n"
+    src = open_source(write(tmp_path, "insights.csv", text))
+    assert src.kind == "csv"
+    assert src.frames[0].data.to_pylist() == [
+        {"Date": "2026-01-01", "Reach": "12"},
+        {"Date": "2026-01-02", "Reach": "7"},
+    ]
+
+
+def test_bracket_header_cell_on_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "FAST_PATH_BYTES", 0)
+    text = "[Sample] Reach,Date\n" + "".join(f"{i},2026-01-01\n" for i in range(50))
+    src = open_source(write(tmp_path, "sample.csv", text))
+    assert src.kind == "csv" and src.frames[0].header[0] == "[Sample] Reach"
+    assert src.frames[0].data.num_rows == 50
+
+
+def test_json_array_still_detected_without_suffix(tmp_path: Path) -> None:
+    src = open_source(write(tmp_path, "posts.txt", '[\n  {"id": 1, "n": 2}\n]\n'))
+    assert src.kind == "json" and src.frames[0].data.to_pylist() == [{"id": "1", "n": "2"}]

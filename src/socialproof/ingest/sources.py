@@ -218,7 +218,7 @@ def sniff_text_kind(text: str, suffix: str = "") -> str:
     lowered = stripped[:200].lower()
     if lowered.startswith("<!doctype html") or lowered.startswith("<html"):
         return "html"
-    if stripped.startswith("["):
+    if stripped.startswith("[") and _json_array_start(stripped, suffix):
         return "json"
     if stripped.startswith("{"):
         first_line = stripped.split("\n", 1)[0].strip()
@@ -231,6 +231,27 @@ def sniff_text_kind(text: str, suffix: str = "") -> str:
             return "jsonl" if suffix in (".jsonl", ".ndjson") else "json"
         return "jsonl" if rest.startswith("{") or suffix in (".jsonl", ".ndjson") else "json"
     return "csv"
+
+
+def _json_array_start(text: str, suffix: str) -> bool:
+    """Whether text that starts with '[' is a JSON array rather than a CSV.
+
+    One character is not enough: a CSV title or header cell can start with a bracket
+    ("[Sample] Page insights"). It is JSON when it is named so, when it parses, or
+    when the bracket opens a record or nested array (or stands alone on its line);
+    ``text`` may be only the head of a large file.
+    """
+    if suffix == ".json":
+        return True
+    first_line = text.split("\n", 1)[0].strip()
+    after = first_line[1:].lstrip()
+    if not after or after[0] in "{[":
+        return True
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 # -- CSV: the tolerant Python path ---------------------------------------------------
