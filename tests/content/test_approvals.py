@@ -280,6 +280,72 @@ def test_concurrent_appends_keep_the_chain(workspace):
     assert count == 8
 
 
+def test_readers_never_see_an_append_half_done(workspace):
+    """A reader racing writers sees the log and its head at the same point, never a
+    false 'added or changed outside socialproof' alarm (it used to fail ~1 run in 6)."""
+    import threading
+
+    path = _write(workspace, "a.md")
+    done = threading.Event()
+    errors: list[BaseException] = []
+    reads = [0]
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                verify_log(workspace)
+                reads[0] += 1
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+                return
+
+    def writer() -> None:
+        try:
+            for i in range(12):
+                approve(workspace, path, approver=f"W{i}", role="reviewer")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for t in readers:
+        t.start()
+    writer()
+    done.set()
+    for t in readers:
+        t.join()
+    assert not errors
+    assert reads[0] > 0
+    assert verify_log(workspace)[0] == 12
+
+
+def test_concurrent_approvals_pick_distinct_tiers(workspace):
+    """Two people approving at once each take their own tier: the decision and the
+    append are one step under the log's lock."""
+    import threading
+
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["compliance"]),
+        ApprovalTier(name="compliance", roles=["compliance"]),
+    ]
+    path = _write(workspace, "a.md")
+    errors: list[BaseException] = []
+
+    def worker(who: str) -> None:
+        try:
+            approve(workspace, path, approver=who, role="compliance")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in ("Kim", "Lou")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(e["tier"] for e in read_log(workspace)) == ["compliance", "review"]
+    assert approval_state(workspace, load_post(path, ws=workspace)).approved
+
+
 def test_one_person_counts_for_one_tier(workspace):
     workspace.settings.approvals.tiers = [
         ApprovalTier(name="review", roles=["editor", "compliance"]),

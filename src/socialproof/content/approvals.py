@@ -26,13 +26,22 @@ import hashlib
 import json
 import os
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import BadInput, IntegrityError, UsageError
+from socialproof.errors import (
+    BadInput,
+    IntegrityError,
+    UsageError,
+    WorkspaceBusy,
+    WorkspaceError,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from socialproof.content.posts import Post
@@ -41,10 +50,12 @@ if TYPE_CHECKING:
 
 LOG_FILE = "approvals.jsonl"
 HEAD_FILE = "approvals.head"
+LOCK_NAME = ".approvals.lock"
 GENESIS = "0" * 64
 DECISIONS = ("approve", "reject", "schedule")
 DEFAULT_REVIEW_ROLES = ["reviewer", "editor", "manager", "lead"]
 DEFAULT_COMPLIANCE_ROLES = ["compliance", "legal"]
+_HELD = threading.local()  # per thread: workspace roots whose log lock this thread holds
 
 
 @dataclass
@@ -158,8 +169,76 @@ def _digest(entry: dict[str, Any]) -> str:
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
 
+@contextmanager
+def _log_lock(ws: Workspace, *, exclusive: bool, wait_s: float = 30.0) -> Iterator[None]:
+    """Hold the approvals log's lock: shared to read, exclusive to append.
+
+    A writer appends a line to the log and then replaces the head file; a reader
+    that read the log between the two saw one entry more than the head records and
+    raised a false tamper alarm. Readers therefore take the lock shared, so they see
+    the log and its head either both before or both after an append. The lock is
+    the log's own (not the workspace's write lock), so reading approvals never waits
+    for an import. A thread that already holds it (an append reading the log)
+    does not take it again.
+    """
+    import fcntl
+    import time
+
+    key = str(ws.root.resolve())
+    held: dict[str, int] = _HELD.__dict__.setdefault("depth", {})
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    try:
+        fd = os.open(ws.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        if exclusive:
+            raise WorkspaceError(
+                f"Cannot write to the workspace {ws.root}: permission denied.",
+                hint="Check the folder's permissions or use a workspace you own.",
+            ) from None
+        fd = -1  # a read-only workspace: no writer of ours can race with this reader
+    if fd < 0:
+        yield
+        return
+    try:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WorkspaceBusy(
+                        f"Another socialproof command is writing the approvals log in {ws.root} "
+                        f"(waited {wait_s:.0f} s).",
+                        hint="Wait for it to finish, then retry.",
+                    ) from None
+                time.sleep(0.02)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            held.pop(key, None)
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
 def read_log(ws: Workspace, *, verify: bool = True) -> list[dict[str, Any]]:
-    """Every entry of the log, verified unless ``verify=False``."""
+    """Every entry of the log, verified unless ``verify=False``.
+
+    Taken under the log's shared lock, so a reader never sees an append half done.
+    """
+    with _log_lock(ws, exclusive=False):
+        return _read_log(ws, verify=verify)
+
+
+def _read_log(ws: Workspace, *, verify: bool) -> list[dict[str, Any]]:
     path = ws.root / LOG_FILE
     if not path.exists():
         if verify and (ws.root / HEAD_FILE).exists():
@@ -247,9 +326,7 @@ def verify_log(ws: Workspace) -> tuple[int, str]:
 
 
 def _append(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
-    from socialproof.workspace._lock import write_lock
-
-    with write_lock(ws.root):
+    with _log_lock(ws, exclusive=True):
         entries = read_log(ws, verify=True)
         entry: dict[str, Any] = {
             "n": len(entries) + 1,
@@ -383,10 +460,35 @@ def approve(
             f"{approver} wrote {post.source} and cannot approve it (no self-approval).",
             hint="Ask another reviewer.",
         )
-    before = approval_state(ws, post)
+    with _log_lock(ws, exclusive=True):  # decide and append as one step
+        entry = _decide_and_append(
+            ws, post, tiers, approver=approver, role=role, reject=reject, reason=reason
+        )
+    state = approval_state(ws, post)
+    if not reject and state.approved and post.status in ("draft", "in-review"):
+        set_status(post, "approved")
+        state.status = "approved"
+    elif reject and post.status in ("approved", "scheduled"):
+        set_status(post, "in-review")
+        state.status = "in-review"
+    return entry, state
+
+
+def _decide_and_append(
+    ws: Workspace,
+    post: Post,
+    tiers: list[ApprovalTier],
+    *,
+    approver: str,
+    role: str,
+    reject: bool,
+    reason: str | None,
+) -> dict[str, Any]:
+    entries = read_log(ws)
+    before = approval_state(ws, post, entries)
     mine = [
         e
-        for e in read_log(ws)
+        for e in entries
         if e.get("post") == before.post
         and e.get("content_hash") == before.content_hash
         and e.get("decision") == "approve"
@@ -410,15 +512,7 @@ def approve(
         "tier": tier,
         "reason": (reason or "").strip() or None,
     }
-    entry = _append(ws, record)
-    state = approval_state(ws, post)
-    if not reject and state.approved and post.status in ("draft", "in-review"):
-        set_status(post, "approved")
-        state.status = "approved"
-    elif reject and post.status in ("approved", "scheduled"):
-        set_status(post, "in-review")
-        state.status = "in-review"
-    return entry, state
+    return _append(ws, record)
 
 
 def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
@@ -427,28 +521,29 @@ def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
     if not by:
         raise UsageError("Say who schedules with --as NAME.", hint="e.g. --as 'Dana Kim'.")
     post = _load(ws, path)
-    state = approval_state(ws, post)
-    problems = state.problems
-    if post.publish_at is None:
-        problems.append("no publish_at")
-    if problems:
-        raise BadInput(
-            f"{post.source} cannot be scheduled: {'; '.join(problems)}.",
-            hint="Fix the lint errors (or waive them with a reason in 'lint: disable:') "
-            "and get the missing approvals.",
+    with _log_lock(ws, exclusive=True):  # check and append as one step
+        state = approval_state(ws, post)
+        problems = state.problems
+        if post.publish_at is None:
+            problems.append("no publish_at")
+        if problems:
+            raise BadInput(
+                f"{post.source} cannot be scheduled: {'; '.join(problems)}.",
+                hint="Fix the lint errors (or waive them with a reason in 'lint: disable:') "
+                "and get the missing approvals.",
+            )
+        _append(
+            ws,
+            {
+                "post": state.post,
+                "content_hash": state.content_hash,
+                "decision": "schedule",
+                "approver": by,
+                "role": "scheduler",
+                "tier": None,
+                "reason": "; ".join(f"waived {k}: {v}" for k, v in state.waived.items()) or None,
+            },
         )
-    _append(
-        ws,
-        {
-            "post": state.post,
-            "content_hash": state.content_hash,
-            "decision": "schedule",
-            "approver": by,
-            "role": "scheduler",
-            "tier": None,
-            "reason": "; ".join(f"waived {k}: {v}" for k, v in state.waived.items()) or None,
-        },
-    )
     set_status(post, "scheduled")
     state.status = "scheduled"
     return state
