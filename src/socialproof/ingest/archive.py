@@ -8,7 +8,9 @@ size and compression ratio so a zip bomb cannot fill the disk.
 
 from __future__ import annotations
 
+import shutil
 import stat
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -16,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from socialproof.errors import BadExport, FileMissing, SocialproofError
 
 MAX_MEMBERS = 10_000
-MAX_TOTAL_BYTES = 8 * 1024**3
+MAX_TOTAL_BYTES = 8 * 1024**3  # never more than this, and never more than
+FREE_SHARE = 0.5  # ... this share of the free space where the archive is extracted
 MAX_RATIO = 200  # uncompressed / compressed, per member (beyond it: a zip bomb)
 MAX_DEPTH = 3  # zips inside zips
 _SKIP_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
@@ -39,7 +42,7 @@ class ArchiveMember:
 
 def _skipped(path: Path) -> bool:
     return (
-        path.name.startswith(".")
+        any(part.startswith(".") for part in path.parts)  # hidden files and folders
         or path.name.lower() in _SKIP_NAMES
         or "__MACOSX" in path.parts
         or path.name.startswith("~$")  # Excel lock files
@@ -93,8 +96,26 @@ def _expand_file(
     return [ArchiveMember(path, name, explicit)]
 
 
+def extraction_cap(workdir: Path) -> int:
+    """Bytes an archive may unpack to in ``workdir``: 8 GB or half the free space there."""
+    try:
+        free = shutil.disk_usage(workdir).free
+    except OSError:
+        return MAX_TOTAL_BYTES
+    return min(MAX_TOTAL_BYTES, int(free * FREE_SHARE))
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
+
+
 def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[ArchiveMember]:
-    """Extract a zip safely into ``workdir``; returns its files (nested zips expanded)."""
+    """Extract a zip safely into a fresh folder under ``workdir``; returns its files.
+
+    Every archive, nested ones included, gets its own new folder directly under
+    ``workdir`` (never inside another archive's folder), so member names of one
+    archive can never collide with another's.
+    """
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -102,8 +123,9 @@ def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[Ar
             f"{name} is not a readable zip archive ({exc}).", hint="Download it again."
         ) from None
     out: list[ArchiveMember] = []
-    target_root = workdir / f"z{len(list(workdir.iterdir()))}"
-    target_root.mkdir(parents=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    target_root = Path(tempfile.mkdtemp(prefix="zip-", dir=workdir))
+    cap = extraction_cap(workdir)
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
@@ -125,8 +147,12 @@ def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[Ar
             if _skipped(Path(*member.parts)):
                 continue
             total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise BadExport(f"{name} unpacks to more than 8 GB.", hint="Extract it yourself.")
+            if total > cap:
+                raise BadExport(
+                    f"{name} unpacks to more than {_size(cap)} (8 GB at most, and at most "
+                    "half the free disk space).",
+                    hint="Free some disk space, or extract it yourself and import its files.",
+                )
             if (
                 info.compress_size
                 and info.file_size / info.compress_size > MAX_RATIO
@@ -155,8 +181,6 @@ def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[Ar
                     f"{name}: cannot extract {info.filename} ({exc}).", hint="Download it again."
                 ) from None
             out.extend(
-                _expand_file(
-                    dest, f"{name}!{info.filename}", target_root, depth + 1, explicit=False
-                )
+                _expand_file(dest, f"{name}!{info.filename}", workdir, depth + 1, explicit=False)
             )
     return out
