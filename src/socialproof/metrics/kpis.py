@@ -1,9 +1,11 @@
 """The built-in KPIs, each defined once (registered on import through the registry).
 
-Every formula is a ratio of sums so it holds at any grouping. ``posts``
-interactions follow :func:`socialproof.metrics._ops.interactions`. Sources
-cite ../shared/KNOWLEDGE.md ("Metric definitions") and the platforms' own
-definitions summarised there.
+Every formula is a sum or a ratio of sums so it holds at any grouping; a ratio
+sums its numerator and denominator over the same rows (those where both are
+known) and counts the rows it leaves out (:func:`socialproof.metrics.registry.ratio_kpi`).
+``posts`` interactions follow :func:`socialproof.metrics._ops.interactions`.
+Sources cite ../shared/KNOWLEDGE.md ("Metric definitions") and the platforms'
+own definitions summarised there.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socialproof.metrics._ops import interactions, safe_div, zero
-from socialproof.metrics.registry import kpi
+from socialproof.metrics.registry import KPI, Better, Bound, Unit, kpi, ratio_kpi, register
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import ibis.expr.types as ir
 
 POSTS = "posts"
@@ -23,51 +27,72 @@ META = "Meta Ads Manager definitions (KNOWLEDGE.md, Metric definitions)"
 ER_SOURCE = "KNOWLEDGE.md, Metric definitions: engagement rate has three bases; name the base"
 SUM_NOTE = (
     "Sum as exported. Unique reach does not add up across days, ads or posts, so a sum "
-    "over several rows overstates unique people reached."
+    "over several rows overstates unique people reached: it is an upper bound."
 )
+
+
+def column_sum(
+    name: str,
+    label: str,
+    column: str,
+    *,
+    tables: Sequence[str],
+    source: str,
+    unit: Unit = "count",
+    better: Better = "higher",
+    description: str = "",
+    summed_reach: Bound = "",
+) -> KPI:
+    """Register ``sum(column)`` (NULL when every row's value is unknown)."""
+
+    def formula(t: ir.Table) -> ir.Scalar:
+        return t[column].sum()
+
+    def summand(t: ir.Table) -> ir.NumericValue:
+        return t[column]  # type: ignore[no-any-return]
+
+    return register(
+        KPI(
+            name=name,
+            label=label,
+            formula=formula,
+            formula_text=f"sum({column})",
+            unit=unit,
+            better=better,
+            tables=tuple(tables),
+            source=source,
+            description=description,
+            summed_reach=summed_reach,
+            summand=summand,
+        )
+    )
 
 
 # -- delivery --------------------------------------------------------------------------
 
-
-@kpi(
+column_sum(
     "reach",
     "Reach",
-    formula_text="sum(reach)",
-    unit="count",
-    better="higher",
+    "reach",
     tables=(POSTS, ADS, DAILY),
     source="Platform exports (Meta, TikTok, LinkedIn)",
     description=SUM_NOTE,
+    summed_reach="upper",
 )
-def _reach(t: ir.Table) -> ir.Scalar:
-    return t.reach.sum()
-
-
-@kpi(
+column_sum(
     "impressions",
     "Impressions",
-    formula_text="sum(impressions)",
-    unit="count",
-    better="higher",
+    "impressions",
     tables=(POSTS, ADS, DAILY),
     source="Platform exports",
 )
-def _impressions(t: ir.Table) -> ir.Scalar:
-    return t.impressions.sum()
-
-
-@kpi(
+column_sum(
     "views",
     "Views",
-    formula_text="sum(views)",
-    unit="count",
-    better="higher",
+    "views",
     tables=(POSTS, DAILY),
     source="Platform exports (Meta's 'Views' replaced 'Impressions' in 2025)",
 )
-def _views(t: ir.Table) -> ir.Scalar:
-    return t.views.sum()
 
 
 @kpi(
@@ -83,359 +108,299 @@ def _posts(t: ir.Table) -> ir.Scalar:
     return t.count()
 
 
-@kpi(
+ratio_kpi(
     "frequency",
     "Frequency",
-    formula_text="sum(impressions) / sum(reach)",
+    numerator=lambda t: t.impressions,
+    denominator=lambda t: t.reach,
+    numerator_label="impressions",
+    denominator_label="reach",
     unit="ratio",
     better="neutral",
     tables=(ADS,),
-    base="reach",
     source=META + ": Frequency = impressions ÷ reach",
+    summed_reach="lower",
+    description="Exact only where one row gives reach for the whole group (one ad on one day, "
+    "or one reporting-range row). Summed over several days or ads, reach counts a person once "
+    "per row, so impressions ÷ summed reach is a lower bound of the real frequency.",
 )
-def _frequency(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.impressions.sum(), t.reach.sum())
 
 
 # -- engagement (posts) ----------------------------------------------------------------
 
-
-@kpi(
-    "interactions",
-    "Interactions",
-    unit="count",
-    better="higher",
-    tables=(POSTS,),
-    formula_text="sum(engagements, else reactions + comments + shares + saves + clicks + follows)",
-    source=ER_SOURCE,
+register(
+    KPI(
+        name="interactions",
+        label="Interactions",
+        formula=lambda t: interactions(t).sum(),
+        formula_text="sum(engagements, else reactions + comments + shares + saves + clicks + "
+        "follows)",
+        unit="count",
+        better="higher",
+        tables=(POSTS,),
+        source=ER_SOURCE,
+        summand=interactions,
+    )
 )
-def _interactions(t: ir.Table) -> ir.Scalar:
-    return interactions(t).sum()
 
-
-@kpi(
+ratio_kpi(
     "engagement_rate_reach",
     "Engagement rate (by reach)",
+    numerator=interactions,
+    denominator=lambda t: t.reach,
+    numerator_label="interactions",
+    denominator_label="reach",
     unit="percent",
     better="higher",
     tables=(POSTS,),
-    base="reach",
-    formula_text="sum(interactions) / sum(reach)",
     source="Metricool: interactions ÷ reach (" + ER_SOURCE + ")",
+    description="Over several posts this is the reach-weighted mean of the posts' own rates "
+    "(reach summed post by post, not unique people reached).",
 )
-def _er_reach(t: ir.Table) -> ir.Scalar:
-    return safe_div(interactions(t).sum(), t.reach.sum())
 
-
-@kpi(
+ratio_kpi(
     "engagement_rate_impressions",
     "Engagement rate (by impressions)",
+    numerator=interactions,
+    denominator=lambda t: t.impressions,
+    numerator_label="interactions",
+    denominator_label="impressions",
     unit="percent",
     better="higher",
     tables=(POSTS,),
-    base="impressions",
-    formula_text="sum(interactions) / sum(impressions)",
     source="Sprout Social / Buffer / LinkedIn: interactions incl. clicks ÷ impressions ("
     + ER_SOURCE
     + ")",
 )
-def _er_impressions(t: ir.Table) -> ir.Scalar:
-    return safe_div(interactions(t).sum(), t.impressions.sum())
 
-
-@kpi(
+ratio_kpi(
     "engagement_rate_followers",
     "Engagement rate (by followers)",
+    numerator=interactions,
+    denominator=lambda t: t.followers,
+    numerator_label="interactions",
+    denominator_label="followers",
+    formula_text="sum(interactions) / sum(followers when posted)",
     unit="percent",
     better="higher",
     tables=(POSTS,),
-    base="followers",
-    formula_text="sum(interactions) / sum(followers when posted)",
     source="Rival IQ: interactions ÷ followers, per post (" + ER_SOURCE + ")",
-    description="Over several posts this is the follower-weighted mean of per-post rates; "
-    "posts without a known follower count are left out of both sums.",
+    description="Over several posts this is the follower-weighted mean of per-post rates.",
 )
-def _er_followers(t: ir.Table) -> ir.Scalar:
-    known = t.followers.notnull()
-    return safe_div(known.ifelse(interactions(t), 0).sum(), t.followers.sum())
 
-
-@kpi(
+ratio_kpi(
     "engagement_rate_views",
     "Engagement rate (by views)",
+    numerator=interactions,
+    denominator=lambda t: t.views,
+    numerator_label="interactions",
+    denominator_label="views",
     unit="percent",
     better="higher",
     tables=(POSTS,),
-    base="views",
-    formula_text="sum(interactions) / sum(views)",
     source="Socialinsider reports TikTok engagement by views (KNOWLEDGE.md, Benchmarks)",
 )
-def _er_views(t: ir.Table) -> ir.Scalar:
-    return safe_div(interactions(t).sum(), t.views.sum())
 
 
 # -- clicks ----------------------------------------------------------------------------
 
-
-@kpi(
-    "clicks",
-    "Clicks (all)",
-    formula_text="sum(clicks)",
-    unit="count",
-    better="higher",
-    tables=(POSTS, ADS),
-    source=META + ": Clicks (all)",
+column_sum("clicks", "Clicks (all)", "clicks", tables=(POSTS, ADS), source=META + ": Clicks (all)")
+column_sum(
+    "link_clicks", "Link clicks", "link_clicks", tables=(POSTS, ADS), source=META + ": Link clicks"
 )
-def _clicks(t: ir.Table) -> ir.Scalar:
-    return t.clicks.sum()
-
-
-@kpi(
-    "link_clicks",
-    "Link clicks",
-    formula_text="sum(link_clicks)",
-    unit="count",
-    better="higher",
-    tables=(POSTS, ADS),
-    source=META + ": Link clicks",
-)
-def _link_clicks(t: ir.Table) -> ir.Scalar:
-    return t.link_clicks.sum()
-
-
-@kpi(
+ratio_kpi(
     "ctr_all",
     "CTR (all)",
-    formula_text="sum(clicks) / sum(impressions)",
+    numerator=lambda t: t.clicks,
+    denominator=lambda t: t.impressions,
+    numerator_label="clicks",
+    denominator_label="impressions",
     unit="percent",
     better="higher",
     tables=(POSTS, ADS),
-    base="impressions",
     source=META + ": CTR (all) counts every click type",
 )
-def _ctr_all(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.clicks.sum(), t.impressions.sum())
-
-
-@kpi(
+ratio_kpi(
     "ctr_link",
     "CTR (link click-through rate)",
-    formula_text="sum(link_clicks) / sum(impressions)",
+    numerator=lambda t: t.link_clicks,
+    denominator=lambda t: t.impressions,
+    numerator_label="link_clicks",
+    denominator_label="impressions",
     unit="percent",
     better="higher",
     tables=(POSTS, ADS),
-    base="impressions",
     source=META + ": CTR (link click-through rate) = link clicks ÷ impressions",
 )
-def _ctr_link(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.link_clicks.sum(), t.impressions.sum())
 
 
 # -- cost ------------------------------------------------------------------------------
 
-
-@kpi(
+column_sum(
     "spend",
     "Amount spent",
-    formula_text="sum(spend)",
-    unit="currency",
-    better="neutral",
+    "spend",
     tables=(ADS,),
     source=META + ": Amount spent",
+    unit="currency",
+    better="neutral",
 )
-def _spend(t: ir.Table) -> ir.Scalar:
-    return t.spend.sum()
-
-
-@kpi(
+ratio_kpi(
     "cpm",
     "CPM (cost per 1,000 impressions)",
-    formula_text="sum(spend) / sum(impressions) × 1000",
+    numerator=lambda t: t.spend,
+    denominator=lambda t: t.impressions,
+    numerator_label="spend",
+    denominator_label="impressions",
+    scale=1000.0,
     unit="currency",
     better="lower",
     tables=(ADS,),
-    base="impressions",
     source=META + ": CPM = spend ÷ impressions × 1000",
 )
-def _cpm(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.spend.sum(), t.impressions.sum()) * 1000
-
-
-@kpi(
+ratio_kpi(
     "cpc",
     "CPC (cost per link click)",
-    formula_text="sum(spend) / sum(link_clicks)",
+    numerator=lambda t: t.spend,
+    denominator=lambda t: t.link_clicks,
+    numerator_label="spend",
+    denominator_label="link_clicks",
     unit="currency",
     better="lower",
     tables=(ADS,),
     base="link clicks",
     source=META + ": CPC (cost per link click)",
 )
-def _cpc(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.spend.sum(), t.link_clicks.sum())
-
-
-@kpi(
+ratio_kpi(
     "cpc_all",
     "CPC (all)",
-    formula_text="sum(spend) / sum(clicks)",
+    numerator=lambda t: t.spend,
+    denominator=lambda t: t.clicks,
+    numerator_label="spend",
+    denominator_label="clicks",
     unit="currency",
     better="lower",
     tables=(ADS,),
     base="clicks (all)",
     source=META + ": CPC (all)",
 )
-def _cpc_all(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.spend.sum(), t.clicks.sum())
 
 
 # -- outcomes --------------------------------------------------------------------------
 
-
-@kpi(
+column_sum(
     "results",
     "Results",
-    formula_text="sum(results)",
-    unit="count",
-    better="higher",
+    "results",
     tables=(ADS,),
     source=META + ": Results = times the ad achieved its objective's outcome",
     description="Results of different result types (e.g. link clicks and purchases) should "
     "not be added: group by result_type when campaigns have different objectives.",
 )
-def _results(t: ir.Table) -> ir.Scalar:
-    return t.results.sum()
-
-
-@kpi(
+ratio_kpi(
     "cost_per_result",
     "Cost per result",
-    formula_text="sum(spend) / sum(results)",
+    numerator=lambda t: t.spend,
+    denominator=lambda t: t.results,
+    numerator_label="spend",
+    denominator_label="results",
     unit="currency",
     better="lower",
     tables=(ADS,),
-    base="results",
     source=META + ": Cost per result = amount spent ÷ results",
 )
-def _cost_per_result(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.spend.sum(), t.results.sum())
-
-
-@kpi(
-    "purchases",
-    "Purchases",
-    formula_text="sum(purchases)",
-    unit="count",
-    better="higher",
-    tables=(ADS,),
-    source=META + ": Purchases",
-)
-def _purchases(t: ir.Table) -> ir.Scalar:
-    return t.purchases.sum()
-
-
-@kpi(
+column_sum("purchases", "Purchases", "purchases", tables=(ADS,), source=META + ": Purchases")
+column_sum(
     "purchase_value",
     "Purchases conversion value",
-    formula_text="sum(purchase_value)",
-    unit="currency",
-    better="higher",
+    "purchase_value",
     tables=(ADS,),
     source=META + ": Purchases conversion value",
+    unit="currency",
 )
-def _purchase_value(t: ir.Table) -> ir.Scalar:
-    return t.purchase_value.sum()
-
-
-@kpi(
+ratio_kpi(
     "roas",
     "ROAS (purchase return on ad spend)",
-    formula_text="sum(purchase_value) / sum(spend)",
+    numerator=lambda t: t.purchase_value,
+    denominator=lambda t: t.spend,
+    numerator_label="purchase_value",
+    denominator_label="spend",
     unit="ratio",
     better="higher",
     tables=(ADS,),
-    base="spend",
     source=META + ": Purchase ROAS = purchase conversion value ÷ spend",
 )
-def _roas(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.purchase_value.sum(), t.spend.sum())
 
 
-@kpi(
+def _conversions(t: ir.Table) -> ir.NumericValue:
+    """purchases + leads where either is known (a missing one counts as 0), else NULL."""
+    known = t.purchases.notnull() | t.leads.notnull()
+    return known.ifelse(zero(t.purchases) + zero(t.leads), None)  # type: ignore[no-any-return]
+
+
+ratio_kpi(
     "conversion_rate",
     "Conversion rate",
+    numerator=_conversions,
+    denominator=lambda t: t.link_clicks,
+    numerator_label="purchases + leads",
+    denominator_label="link_clicks",
     unit="percent",
     better="higher",
     tables=(ADS,),
     base="link clicks",
-    formula_text="sum(purchases + leads) / sum(link_clicks)",
     source="Common definition: conversions ÷ link clicks (not in KNOWLEDGE.md; purchases and "
     "leads counted as conversions)",
 )
-def _conversion_rate(t: ir.Table) -> ir.Scalar:
-    conv = zero(t.purchases) + zero(t.leads)
-    known = t.purchases.notnull() | t.leads.notnull()
-    return safe_div(known.ifelse(conv, None).sum(), known.ifelse(t.link_clicks, None).sum())
-
-
-@kpi(
+column_sum(
     "leads",
     "Leads",
-    formula_text="sum(leads)",
-    unit="count",
-    better="higher",
+    "leads",
     tables=(ADS,),
     source="Meta Ads Manager / LinkedIn lead gen forms (B2B)",
 )
-def _leads(t: ir.Table) -> ir.Scalar:
-    return t.leads.sum()
-
-
-@kpi(
+ratio_kpi(
     "cost_per_lead",
     "Cost per lead",
-    formula_text="sum(spend) / sum(leads)",
+    numerator=lambda t: t.spend,
+    denominator=lambda t: t.leads,
+    numerator_label="spend",
+    denominator_label="leads",
     unit="currency",
     better="lower",
     tables=(ADS,),
-    base="leads",
     source="Cost per result for lead objectives (" + META + ")",
 )
-def _cost_per_lead(t: ir.Table) -> ir.Scalar:
-    return safe_div(t.spend.sum(), t.leads.sum())
 
 
 # -- video -----------------------------------------------------------------------------
 
-
-@kpi(
+ratio_kpi(
     "video_completion_rate",
     "Video completion rate",
+    numerator=lambda t: t.video_completions,
+    denominator=lambda t: t.video_views,
+    numerator_label="video_completions",
+    denominator_label="video_views",
     unit="percent",
     better="higher",
     tables=(POSTS, ADS),
     base="video views",
-    formula_text="sum(video_completions) / sum(video_views)",
     source="Completed views ÷ video views (platform exports; not in KNOWLEDGE.md)",
 )
-def _vcr(t: ir.Table) -> ir.Scalar:
-    known = t.video_completions.notnull()
-    return safe_div(t.video_completions.sum(), known.ifelse(t.video_views, None).sum())
-
-
-@kpi(
+ratio_kpi(
     "avg_watch_time",
     "Average watch time per view",
+    numerator=lambda t: t.watch_time_s,
+    denominator=lambda t: t.views,
+    numerator_label="watch_time_s",
+    denominator_label="views",
     unit="seconds",
     better="higher",
     tables=(POSTS,),
-    base="views",
-    formula_text="sum(watch_time_s) / sum(views)",
-    source="Meta 'Average Seconds viewed', YouTube 'Watch time' (FORMATS.md)",
+    source="Meta 'Average Seconds viewed', YouTube 'Watch time' and 'Average view duration' "
+    "(FORMATS.md)",
 )
-def _avg_watch(t: ir.Table) -> ir.Scalar:
-    known = t.watch_time_s.notnull()
-    return safe_div(t.watch_time_s.sum(), known.ifelse(t.views, None).sum())
 
 
 # -- audience (account_daily, wide view) -----------------------------------------------

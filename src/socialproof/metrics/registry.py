@@ -21,6 +21,12 @@ Built-in KPIs live in ``metrics/kpis.py``; other socialproof modules listed in
 declare an entry point in the group ``socialproof.kpis`` whose object is a
 callable returning KPIs (or a module that registers them on import).
 
+Ratios are declared as a :class:`Ratio` (a per-row numerator and denominator)
+with :func:`ratio_kpi`: the registry then sums both over the SAME rows, those
+where both are known, so a row without reach can never add its interactions to
+an engagement rate by reach; ``compute(..., details=True)`` adds, per KPI, the
+rows used and the rows left out (see :func:`detail_columns`).
+
 Units: ``count``, ``currency`` (in the rows' currency), ``seconds``,
 ``ratio`` (a plain ratio such as frequency or ROAS, 2.5 = 2.5x) and
 ``percent`` (stored as a fraction, 0.05, and shown as 5 %).
@@ -40,7 +46,9 @@ if TYPE_CHECKING:
 
 Unit = Literal["ratio", "percent", "currency", "count", "seconds"]
 Better = Literal["higher", "lower", "neutral"]
+Bound = Literal["", "lower", "upper"]
 Formula = Callable[["ir.Table"], "ir.Scalar"]
+RowExpr = Callable[["ir.Table"], "ir.NumericValue"]
 
 UNITS: tuple[str, ...] = ("ratio", "percent", "currency", "count", "seconds")
 BETTER: tuple[str, ...] = ("higher", "lower", "neutral")
@@ -50,6 +58,34 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "socialproof.metrics.kpis",
     "socialproof.community.kpis",
 )
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio KPI's parts: per-row numerator and denominator, named for people.
+
+    The KPI is ``sum(numerator) / sum(denominator) * scale`` over the rows where
+    both are known; rows where only one is known are left out and counted.
+    """
+
+    numerator: RowExpr
+    denominator: RowExpr
+    numerator_label: str  # e.g. "interactions"
+    denominator_label: str  # e.g. "reach"
+    scale: float = 1.0
+
+    def parts(self, t: ir.Table) -> tuple[ir.NumericValue, ir.NumericValue, ir.BooleanValue]:
+        """(numerator, denominator, both known) as row expressions over ``t``."""
+        num = self.numerator(t)
+        den = self.denominator(t)
+        return num, den, num.notnull() & den.notnull()
+
+    def formula(self, t: ir.Table) -> ir.Scalar:
+        from socialproof.metrics._ops import safe_div
+
+        num, den, both = self.parts(t)
+        value = safe_div(both.ifelse(num, None).sum(), both.ifelse(den, None).sum())
+        return value if self.scale == 1.0 else value * self.scale
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,14 @@ class KPI:
     base: str = ""  # the denominator named for people, e.g. "reach" for engagement rates
     description: str = ""
     requires: tuple[str, ...] = field(default=())  # columns the formula reads
+    ratio: Ratio | None = None  # set for ratio KPIs (see ratio_kpi)
+    #: What the figure is when it sums reach over more than one row: unique people
+    #: reached do not add up across days, ads or posts, so a summed reach is an upper
+    #: bound of the people reached, and impressions ÷ summed reach a lower bound of
+    #: frequency. "" when the figure does not depend on reach being unique.
+    summed_reach: Bound = ""
+    #: The per-row quantity a plain sum adds up (for explain and the bound check).
+    summand: RowExpr | None = None
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():
@@ -83,6 +127,8 @@ class KPI:
             raise ValueError(f"KPI {self.name}: better must be one of {BETTER}")
         if not self.tables:
             raise ValueError(f"KPI {self.name}: name at least one table it applies to")
+        if self.summed_reach not in ("", "lower", "upper"):
+            raise ValueError(f"KPI {self.name}: summed_reach must be '', 'lower' or 'upper'")
 
     def applies_to(self, table: str) -> bool:
         return table in self.tables
@@ -117,8 +163,13 @@ def kpi(
     base: str = "",
     description: str = "",
     requires: Sequence[str] = (),
+    summed_reach: Bound = "",
+    summand: RowExpr | None = None,
 ) -> Callable[[Formula], Formula]:
-    """Decorator form of :func:`register`: the decorated function is the formula."""
+    """Decorator form of :func:`register`: the decorated function is the formula.
+
+    For a ratio use :func:`ratio_kpi`, which sums both parts over the same rows.
+    """
 
     def wrap(fn: Formula) -> Formula:
         register(
@@ -134,11 +185,91 @@ def kpi(
                 base=base,
                 description=description or (fn.__doc__ or "").strip(),
                 requires=tuple(requires),
+                summed_reach=summed_reach,
+                summand=summand,
             )
         )
         return fn
 
     return wrap
+
+
+def ratio_kpi(
+    name: str,
+    label: str,
+    *,
+    numerator: RowExpr,
+    denominator: RowExpr,
+    numerator_label: str,
+    denominator_label: str,
+    unit: Unit,
+    better: Better,
+    tables: Sequence[str],
+    source: str,
+    scale: float = 1.0,
+    formula_text: str = "",
+    base: str = "",
+    description: str = "",
+    summed_reach: Bound = "",
+) -> KPI:
+    """Register ``sum(numerator) / sum(denominator) * scale`` over rows where both are known."""
+    parts = Ratio(numerator, denominator, numerator_label, denominator_label, scale)
+    times = f" × {scale:g}" if scale != 1.0 else ""
+    return register(
+        KPI(
+            name=name,
+            label=label,
+            formula=parts.formula,
+            formula_text=formula_text
+            or f"sum({numerator_label}) / sum({denominator_label}){times}",
+            unit=unit,
+            better=better,
+            tables=tuple(tables),
+            source=source,
+            base=base or denominator_label,
+            description=description,
+            ratio=parts,
+            summed_reach=summed_reach,
+        )
+    )
+
+
+#: Suffixes of the columns ``compute(..., details=True)`` adds per KPI.
+ROWS_USED = "_rows_used"
+ROWS_LEFT_OUT = "_rows_left_out"
+ROWS_NO_BASE = "_rows_no_base"
+
+
+def detail_exprs(item: KPI, t: ir.Table) -> dict[str, ir.Scalar]:
+    """Per-group counts behind a KPI, named ``<kpi>_rows_used`` and so on.
+
+    For a ratio: rows used (both parts known), rows left out (one part known, the
+    other missing) and, of those, rows without the denominator (``_rows_no_base``).
+    Rows with neither part are not counted: the KPI does not apply to them. For a
+    KPI that sums reach (``summed_reach``): the rows whose figure was summed, so a
+    reader can tell a single figure from a sum over days, ads or posts.
+    """
+    import ibis.expr.datatypes as dt
+
+    out: dict[str, ir.Scalar] = {}
+    if item.ratio is not None:
+        num, den, both = item.ratio.parts(t)
+        one_missing = num.isnull() != den.isnull()
+        out[item.name + ROWS_USED] = both.cast(dt.int64).sum()
+        out[item.name + ROWS_LEFT_OUT] = one_missing.cast(dt.int64).sum()
+        out[item.name + ROWS_NO_BASE] = (num.notnull() & den.isnull()).cast(dt.int64).sum()
+    elif item.summand is not None:
+        out[item.name + ROWS_USED] = item.summand(t).notnull().cast(dt.int64).sum()
+    return out
+
+
+def detail_columns(item: KPI) -> tuple[str, ...]:
+    """The names :func:`detail_exprs` gives for ``item`` (empty for a KPI without details)."""
+    if item.ratio is not None:
+        return (item.name + ROWS_USED, item.name + ROWS_LEFT_OUT, item.name + ROWS_NO_BASE)
+    if item.summand is not None:
+        return (item.name + ROWS_USED,)
+    return ()
 
 
 def _load() -> None:
@@ -223,10 +354,13 @@ def compute(
     time_column: str | None = None,
     timezone: str = "UTC",
     extra: Mapping[str, ir.Scalar] | None = None,
+    details: bool = False,
 ) -> ir.Table:
     """KPIs grouped by columns and, optionally, a period, as ONE Ibis expression.
 
     ``extra`` adds more aggregates (e.g. checks a report wants from the same scan).
+    ``details`` adds, after the KPIs, the row counts of :func:`detail_exprs`
+    (turn them into notes for people with :func:`socialproof.metrics.notes.left_out_notes`).
 
     ``t`` is the table (or view) named ``table``; ``by`` are its columns;
     ``period`` is ``day``, ``week`` (ISO, Monday) or ``month``, bucketed on
@@ -256,6 +390,9 @@ def compute(
         keys.append(_ops.bucket(col, period).name(period))
     keys.extend(t[c] for c in by)
     aggs = [k.expr(t) for k in chosen]
+    if details:
+        for k in chosen:
+            aggs.extend(value.name(name) for name, value in detail_exprs(k, t).items())
     aggs.extend(value.name(name) for name, value in (extra or {}).items())
     if not keys:
         return t.aggregate(aggs)
