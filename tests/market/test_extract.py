@@ -206,3 +206,65 @@ def test_bare_section_lines_from_stripped_html() -> None:
     req = {h.id: h.requirement for h in f.skills}
     assert req["moderation"] == "must" and req["discourse"] == "nice"
     assert req["adaptability"] == "mentioned"  # "Flexible hours" is a benefit
+
+
+def _posting(body: str, **extra: str) -> dict[str, str]:
+    return {"title": "Social Media Coordinator", "company": "Acme", "body": body, **extra}
+
+
+@pytest.mark.parametrize(
+    ("body", "policy"),
+    [
+        ("This is not a remote position. You will work on-site in our Leeds studio.", "onsite"),
+        ("This role is not remote: we work in-office five days a week.", "onsite"),
+        ("Remote work is not available for this role; it is office-based in Austin.", "onsite"),
+        ("Non-remote role, based on-site in Lyon.", "onsite"),
+        ("We are not hybrid: the role is fully remote.", "remote"),
+        (
+            "You will support our remote community of creators from our London office (on-site).",
+            "onsite",
+        ),
+        ("Occasional remote days are fine, but the role is primarily on-site.", "onsite"),
+        ("This is a remote position; the team meets in person twice a year.", "remote"),
+    ],
+)
+def test_remote_policy_reads_negation_and_precedence(body: str, policy: str) -> None:
+    assert analyze_posting(_posting(body)).remote_policy == policy
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            "You will manage freelance creators and our agency partners. This is a full-time role.",
+            "full-time",
+        ),
+        ("Brief freelancers and review contractor invoices. Full-time, permanent.", "full-time"),
+        ("Negotiate influencer contract terms. Job type: full-time.", "full-time"),
+        ("Mentor our social media interns. Full-time position.", "full-time"),
+        ("This is a freelance role for 10 hours a week.", "freelance"),
+        ("A six-month fixed-term contract, full-time hours.", "contract"),
+        ("Summer internship, full-time for 12 weeks.", "internship"),
+    ],
+)
+def test_employment_type_is_the_job_not_the_people_it_manages(body: str, kind: str) -> None:
+    assert analyze_posting(_posting(body)).employment_type == kind
+
+
+@pytest.mark.parametrize(
+    ("body", "years"),
+    [
+        ("You bring 2 or more years of experience in social media.", (2.0, None)),
+        ("At least 3 years or more of agency experience.", (3.0, None)),
+        ("We look for 2 years in an agency and 4 years of in-house experience.", (4.0, None)),
+        ("Experience: you have managed brand channels for 12 years, ideally.", (12.0, None)),
+        ("Minimum of two (2) years of professional social media experience.", (2.0, None)),
+        ("Founded 25 years ago; we need 3 years of experience managing channels.", (3.0, None)),
+        ("3-5 years of experience in community management.", (3.0, 5.0)),
+    ],
+)
+def test_years_of_experience_finds_the_stated_figure(
+    body: str, years: tuple[float, float | None]
+) -> None:
+    f = analyze_posting(_posting(body))
+    assert (f.years_min, f.years_max) == years

@@ -348,7 +348,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15}  # fmt: skip
 _N = r"(\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
 _YEARS = re.compile(
-    _N + r"\s*(?:\+|plus)?\s*(?:(?:-|–|—|to|or)\s*" + _N + r"\s*)?\+?\s*(?:\(\d+\)\s*)?"
+    _N + r"\s*(?:\+|plus|or\s+more|or\s+above)?\s*(?:(?:-|–|—|to|or)\s*" + _N + r"\s*)?\+?\s*"
+    r"(?:\(\d+\)\s*)?"
     r"(?:years?|yrs?)(?:'|’)?(?:s)?\b",
     re.IGNORECASE,
 )
@@ -406,10 +407,18 @@ def _num(s: str | None) -> float | None:
 def _years(text: str) -> tuple[float | None, float | None, str]:
     best: tuple[float, float | None, str] | None = None
     for anchor in _YEAR_WORD.finditer(text):
-        m = _YEARS.search(text, max(0, anchor.start() - 30), anchor.end())
+        start = max(0, anchor.start() - 30)
+        while start > 0 and text[start - 1].isalnum():  # never start inside a number
+            start -= 1
+        # the figure that belongs to this 'years' is the match ending at it, not an earlier one
+        m = None
+        for candidate in _YEARS.finditer(text, start, anchor.end()):
+            if candidate.end() == anchor.end() or text[candidate.end() - 1] in "'’s":
+                m = candidate
         if m is None:
             continue
-        window = text[max(0, m.start() - 80) : m.end() + 80]
+        s0, s1 = _sentence(text, m.start(), m.end())
+        window = text[min(s0, max(0, m.start() - 80)) : max(s1, m.end() + 80)]
         if not _EXPERIENCE.search(window):
             continue
         if re.search(
@@ -469,15 +478,66 @@ def _degree(text: str) -> tuple[str | None, str | None, str]:
     return None, None, ""
 
 
+# "not a remote position", "non-remote", "remote work is not available": the mention says no
+_NEG_BEFORE = re.compile(
+    r"(?:\bnot|\bno|\bnon|n't|\bnever|\bcannot|\bisn't|\bwithout)[\s-]+(?:\w+[\s-]+){0,2}$"
+)
+_NEG_AFTER = re.compile(
+    r"^[\w\s-]{0,25}?\b(?:is|are)\s+not\b|^[\w\s-]{0,25}?\b(?:not (?:possible|available|"
+    r"an option|offered)|isn't|aren't)\b"
+)
+# 'remote' describing something other than the job: "our remote community of creators"
+_REMOTE_OTHER = re.compile(
+    r"^[\s-]+(?:community|communities|audiences?|creators?|customers?|members?|users?|"
+    r"areas?|locations?|control|monitoring|days?)\b"
+)
+
+
+def _affirmed(pattern: re.Pattern[str], text: str, *, other: re.Pattern[str] | None = None) -> bool:
+    """Whether the text states the policy at least once without negating it."""
+    for m in pattern.finditer(text):
+        before = text[max(0, m.start() - 30) : m.start()]
+        after = text[m.end() : m.end() + 40]
+        if _NEG_BEFORE.search(before) or _NEG_AFTER.search(after):
+            continue
+        if other is not None and other.search(after):
+            continue
+        return True
+    return False
+
+
 def _remote(*texts: str) -> str:
     joined = " ".join(texts).lower()
-    if _HYBRID.search(joined):
+    if _affirmed(_HYBRID, joined):
         return "hybrid"
-    if _REMOTE.search(joined):
+    if _affirmed(_REMOTE, joined, other=_REMOTE_OTHER):
         return "remote"
-    if _ONSITE.search(joined):
+    if _affirmed(_ONSITE, joined):
         return "onsite"
     return "unknown"
+
+
+# "manage freelance creators", "review contractor invoices", "mentor interns": the people
+# or papers the job deals with, not the kind of job
+_EMPLOYMENT_OBJECT = re.compile(
+    r"^(?:s|ers?|ors?|s')?[\s-]+(?:creators?|writers?|designers?|photographers?|videographers?|"
+    r"editors?|talent|network|partners?|agenc(?:y|ies)|invoices?|terms|negotiations?|"
+    r"management|templates?|reviews?|budgets?|pool|community|roster|staff)\b|^(?:s|ers|ors)\b"
+)
+_EMPLOYMENT_OBJECT_BEFORE = re.compile(
+    r"\b(?:manage|managing|brief|briefing|hire|hiring|mentor|mentoring|supervise|supervising|"
+    r"coordinate|coordinating|influencer|creator|vendor|negotiate|negotiating|our)\s+$"
+)
+
+
+def _employment_mentioned(pattern: re.Pattern[str], text: str) -> bool:
+    for m in pattern.finditer(text):
+        after = text[m.end() : m.end() + 30].lower()
+        before = text[max(0, m.start() - 30) : m.start()].lower()
+        if _EMPLOYMENT_OBJECT.search(after) or _EMPLOYMENT_OBJECT_BEFORE.search(before):
+            continue
+        return True
+    return False
 
 
 def _employment(given: str | None, text: str) -> str | None:
@@ -485,7 +545,7 @@ def _employment(given: str | None, text: str) -> str | None:
         if given and pattern.search(given):
             return name
     for name, pattern in _EMPLOYMENT:
-        if pattern.search(text[:3000]):
+        if _employment_mentioned(pattern, text[:3000]):
             return name
     return None
 
