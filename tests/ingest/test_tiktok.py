@@ -13,16 +13,20 @@ def _series(result: object, metric: str) -> dict[dt.date, float]:
     return {d["date"]: d["value"] for d in rows(result, "account_daily") if d["metric"] == metric}  # type: ignore[arg-type]
 
 
+TODAY = {"today": dt.date(2026, 12, 2)}  # the import day, an upper bound for year-less dates
+
+
 def test_overview_with_year_given() -> None:
+    # --year is the year of the earliest date; the series runs on across New Year
     result = read(HERE / "Overview.csv", "tiktok-overview", year=2025)
     views = _series(result, "views")
     assert views == {
         dt.date(2025, 12, 30): 1200,
         dt.date(2025, 12, 31): 2400,
-        dt.date(2025, 1, 1): 900,
+        dt.date(2026, 1, 1): 900,
     }
     assert _series(result, "shares")[dt.date(2025, 12, 31)] == 11
-    assert dt.date(2025, 1, 1) not in _series(result, "shares")  # '--' is no value
+    assert dt.date(2026, 1, 1) not in _series(result, "shares")  # '--' is no value
     assert [r.line for r in result.rejects] == [5]  # '1.2.3'
 
 
@@ -77,3 +81,48 @@ def test_spanish_overview_with_grouped_counts() -> None:
     views = _series(result, "views")
     assert views == {dt.date(2026, 3, 8): 1204, dt.date(2026, 3, 9): 12500}
     assert _series(result, "profile_views")[dt.date(2026, 3, 9)] == 40
+
+
+def test_overview_across_new_year_without_a_year() -> None:
+    result = read(HERE / "Overview_newyear.csv", "tiktok-overview", options=TODAY)
+    views = _series(result, "views")
+    assert views == {
+        dt.date(2025, 12, 29): 1000,
+        dt.date(2025, 12, 30): 1100,
+        dt.date(2025, 12, 31): 1200,
+        dt.date(2026, 1, 1): 1300,
+        dt.date(2026, 1, 2): 1400,
+    }
+    assert sum(views.values()) == 1000 + 1100 + 1200 + 1300 + 1400
+    assert any("across New Year" in n for n in result.notes)
+
+
+def test_content_years_from_video_ids() -> None:
+    # 'December 3' is 2024 and 'April 8' 2025: the ids say so, whatever today is
+    result = read(HERE / "Content.csv", "tiktok-content", options=TODAY)
+    got = {p["title"]: (p["published_at"].date(), p["views"]) for p in rows(result, "posts")}
+    assert got == {
+        "Spring drop, part 1": (dt.date(2025, 4, 8), 45300),
+        "Holiday teaser": (dt.date(2024, 12, 3), 12000),
+        "New year, new routine": (dt.date(2025, 1, 15), 7100),
+    }
+    assert any("video ids" in n for n in result.notes)
+
+
+def test_content_year_that_contradicts_the_ids_is_refused() -> None:
+    import pytest
+
+    from socialproof.errors import UsageError
+
+    with pytest.raises(UsageError, match="--year 2026 disagrees with the video ids"):
+        read(HERE / "Content.csv", "tiktok-content", year=2026, options=TODAY)
+
+
+def test_follower_window_in_title_row() -> None:
+    result = read(HERE / "FollowerHistory_window.csv", "tiktok-followers", options=TODAY)
+    assert _series(result, "followers") == {
+        dt.date(2024, 2, 3): 5000,
+        dt.date(2024, 6, 30): 5400,
+        dt.date(2024, 12, 20): 6100,
+    }
+    assert any("title rows" in n for n in result.notes)

@@ -6,19 +6,28 @@ Viewers (Date, Total Viewers, New Viewers, Returning Viewers) and Content (one
 row per video). Files are often localised (Spanish aliases below) and renamed
 by their owners, so they are recognised by their columns only.
 
-Dates have no year ("August 31"). The year comes from ``ReadContext.year``,
-else from a date range in the file name or title (a hint for the year only,
-never used to recognise the file), else the current year, with a note.
+Dates have no year ("August 31"). The year comes from evidence in the file
+(``ingest/time_evidence.py``): the video ids, which encode when each video was
+made; ``--year``; a date range in the file name or title (a hint for the year
+only, never used to recognise the file); the order of a daily series across
+New Year; and the import day, after which nothing is placed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 
 from socialproof.ingest import _aliases as A
 from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+from socialproof.ingest.time_evidence import (
+    YearEvidence,
+    place_years,
+    tiktok_id_day,
+    window_from_texts,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -80,50 +89,57 @@ CONTENT_NUMBERS: dict[str, A.Aliases] = {
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|ene|abr|ago|dic"
 )
-_YEARLESS = re.compile(
-    rf"(?i)^\s*(?:\d{{1,2}}\s+(?:de\s+)?(?:{_MONTHS})|(?:{_MONTHS})\.?\s+\d{{1,2}})\s*$"
+# a cell that starts like a date without a year ('August 31', '8 de marzo', 'Mar 8 10:31')
+_YEARLESS_START = re.compile(
+    rf"(?i)^\s*(?:\d{{1,2}}\s+(?:de\s+)?(?:{_MONTHS})|(?:{_MONTHS})\.?\s+\d{{1,2}})(?!\d)"
+    r"(?!,?\s*\d{4})"
 )
 
 
 def year_hint(source: Source, frame: Frame | None = None) -> tuple[dt.date, dt.date] | None:
     """A date range written in the file name or a title line (for the YEAR only)."""
-    texts = [source.path.name, source.display_name]
-    if frame is not None:
-        texts.extend(frame.title_lines)
-    for text in texts:
-        found = re.findall(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})", text)
-        days = []
-        for y, m, d in found:
-            try:
-                days.append(dt.date(int(y), int(m), int(d)))
-            except ValueError:
-                continue
-        if days:
-            return min(days), max(days)
-        years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", text)
-        if years:
-            return dt.date(int(min(years)), 1, 1), dt.date(int(max(years)), 12, 31)
-    return None
+    return _window(source, frame)[0]
 
 
-def _date_kw(source: Source, frame: Frame, ctx: ReadContext) -> tuple[dict[str, Any], list[str]]:
-    """Year handling for a frame whose dates may lack a year."""
+def _window(source: Source, frame: Frame | None) -> tuple[tuple[dt.date, dt.date] | None, str]:
+    for texts, where in (
+        ([source.path.name, source.display_name], "file name"),
+        (list(frame.title_lines) if frame is not None else [], "title rows"),
+    ):
+        found = window_from_texts(texts)
+        if found is not None:
+            return found, where
+    return None, ""
+
+
+def _with_years(
+    source: Source, frame: Frame, ctx: ReadContext, ids: list[str | None] | None = None
+) -> tuple[Frame, list[str]]:
+    """``frame`` with its year-less dates written in full, and notes saying how."""
+    import pyarrow as pa
+
     col = A.find(frame, DATE) or A.find(frame, CONTENT_TIME)
     if col is None:
-        return {}, []
-    sample = [v for v in frame.data.column(col).slice(0, 50).to_pylist() if v]
-    if not any(_YEARLESS.match(str(v)) for v in sample):
-        return {}, []
-    if ctx.year is not None:
-        return {"year": ctx.year}, []
-    hint = year_hint(source, frame)
-    if hint is not None:
-        return {"year_range": hint}, [
-            f"Dates without a year were placed in {hint[0]:%Y-%m-%d}..{hint[1]:%Y-%m-%d}, "
-            "the range in the file name; pass --year if that is wrong."
-        ]
-    return {}, []  # parse falls back to the current year and says so
+        return frame, []
+    values = A.column(frame, col).to_pylist()
+    if not any(v and _YEARLESS_START.match(str(v)) for v in values[:200]):
+        return frame, []
+    today = ctx.options.get("today") or dt.datetime.now(dt.UTC).date()
+    window, where = _window(source, frame)
+    evidence = YearEvidence(
+        today=today,
+        explicit=ctx.year,
+        window=window,
+        window_where=where,
+        id_days=[tiktok_id_day(i, today=today) for i in ids] if ids is not None else None,
+    )
+    placed = place_years(values, evidence)
+    data = frame.data.set_column(
+        frame.data.column_names.index(col), col, pa.array(placed.values, pa.string())
+    )
+    return replace(frame, data=data), placed.notes
 
 
 def _daily_score(
@@ -157,7 +173,7 @@ class _TikTokDaily(Format):
         for frame in source.frames:
             if _daily_score(frame, self.metrics, self.need, self.required) == 0:
                 continue
-            kw, year_notes = _date_kw(source, frame, ctx)
+            frame, year_notes = _with_years(source, frame, ctx)
             t, r, nt, _ = A.to_long(
                 frame,
                 ctx,
@@ -166,7 +182,6 @@ class _TikTokDaily(Format):
                 metrics=self.metrics,
                 account=ctx.account or "",
                 counts=True,
-                date_kw=kw,
             )
             n += frame.data.num_rows
             if t.num_columns:
@@ -237,6 +252,7 @@ class TikTokContentFormat(Format):
         for frame in source.frames:
             if A.score(frame, self.required) == 0:
                 continue
+            frame, year_notes = _with_years(source, frame, ctx, _video_ids(frame))
             rows = A.Rows(frame, "posts", ctx)
             rows.const("platform", "tiktok")
             rows.const("account", ctx.account or "")
@@ -252,8 +268,7 @@ class TikTokContentFormat(Format):
                 notes.append("No video links in the file: videos are identified by their titles.")
             if title is not None:
                 rows.set("text", title)
-            kw, year_notes = _date_kw(source, frame, ctx)
-            rows.timestamp("published_at", CONTENT_TIME, **kw)
+            rows.timestamp("published_at", CONTENT_TIME)
             rows.require("post_id", "video link or title")
             rows.require("published_at", "post time")
             for target, aliases in CONTENT_NUMBERS.items():
@@ -266,3 +281,15 @@ class TikTokContentFormat(Format):
         return ReadResult(
             {"posts": A.concat(tables)} if tables else {}, n, rejects, list(dict.fromkeys(notes))
         )
+
+
+def _video_ids(frame: Frame) -> list[str | None] | None:
+    """Per row, the video id in the row's TikTok link, if the file has links."""
+    link = A.find(frame, CONTENT_LINK)
+    if link is None:
+        return None
+    out: list[str | None] = []
+    for value in A.column(frame, link).to_pylist():
+        m = re.search(r"/video/(\d+)", value or "")
+        out.append(m.group(1) if m else None)
+    return out
