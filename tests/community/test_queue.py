@@ -34,7 +34,12 @@ class Flags:
 
 
 class KeywordModeration:
-    def flag(self, texts: list[str], authors: list[str | None] | None = None) -> list[Flags]:
+    def flag(
+        self,
+        texts: list[str],
+        authors: list[str | None] | None = None,
+        repeats: list[int] | None = None,
+    ) -> list[Flags]:
         out = []
         for t in texts:
             reasons = []

@@ -7,8 +7,14 @@ rules:
   YouTube Spam Collection (CC BY 4.0), evaluated leaving one video out;
 * ``toxic.npz``: the same kind of model trained on OffensEval 2019;
 * rules from ``data/community/moderation.yaml`` (packaged defaults), replaced
-  key by key by a workspace's ``moderation.yaml``: blocked terms, link policy,
-  repeated text within a batch, ALL CAPS.
+  key by key by a workspace's ``moderation.yaml``: blocked terms, link policy
+  (the platforms' own link wrappers such as X's ``t.co`` are never "shorteners"),
+  repeated text, ALL CAPS.
+
+The repeated-text rule counts copies by the same author. ``flag(texts)`` counts
+them within the batch it is given; the workspace scoring passes ``repeats``, the
+number of copies in the whole messages table, so a message's flag depends on the
+data and not on which import or run scored it.
 
 ``load(rules=None | path | dict | Guidelines).flag(texts)`` returns one
 ``Flags(spam, toxic, reasons, spam_score, toxic_score)`` per text, in order.
@@ -72,6 +78,7 @@ class Guidelines:
     link_policy: LinkPolicy = "shorteners"
     allowed_domains: tuple[str, ...] = ()
     shorteners: tuple[str, ...] = ()
+    platform_wrappers: tuple[str, ...] = ()
     link_flag_as: str = "spam"
     repeat_min_count: int = 3
     repeat_min_chars: int = 12
@@ -188,6 +195,7 @@ def guidelines(source: Path | Mapping[str, Any] | None = None) -> Guidelines:
             link_policy=policy,
             allowed_domains=_terms(links.get("allowed_domains"), "links.allowed_domains"),
             shorteners=_terms(links.get("shorteners"), "links.shorteners"),
+            platform_wrappers=_terms(links.get("platform_wrappers"), "links.platform_wrappers"),
             link_flag_as=_kind(links.get("flag_as", "spam"), "links.flag_as"),
             repeat_min_count=int(
                 _number(repeated.get("min_count", 3), "repeated_text.min_count", 0, 1e9)
@@ -240,6 +248,22 @@ class Moderator:
             "toxic": _term_pattern(self.rules.blocked_toxic),
         }
 
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of the rules and models in force (what a stored flag depends on)."""
+        import hashlib
+        from dataclasses import asdict
+
+        rules = {k: v for k, v in asdict(self.rules).items() if k != "source"}
+        models = [
+            (m.meta.get("threshold"), m.meta.get("built"), m.meta.get("C"))
+            if m is not None
+            else None
+            for m in (self.spam_model, self.toxic_model)
+        ]
+        digest = hashlib.sha256(repr((sorted(rules.items()), models)).encode("utf-8"))
+        return digest.hexdigest()[:12]
+
     def _threshold(self, kind: str, model: _text.LinearTextModel) -> float:
         override = self.rules.spam_threshold if kind == "spam" else self.rules.toxic_threshold
         return float(override if override is not None else model.meta.get("threshold", 0.5))
@@ -270,25 +294,41 @@ class Moderator:
         return probs(spam), probs(toxic)
 
     def flag(
-        self, texts: Iterable[str], authors: Sequence[str | None] | None = None
+        self,
+        texts: Iterable[str],
+        authors: Sequence[str | None] | None = None,
+        repeats: Sequence[int] | None = None,
     ) -> list[Flags]:
         """One ``Flags`` per text, in input order.
 
         With ``authors`` (one per text), the repeated-text rule counts copies by the same
         author: many customers asking the same question is not spam, one account posting
         it again and again is. Without authors, copies anywhere in the batch count.
+
+        ``repeats`` (one count per text) replaces the counting within the batch: the
+        number of copies of each text by its author in a whole collection (the
+        workspace), counted by the caller with the same key (:func:`repeat_key`).
         """
         batch = _text.as_texts(texts)
         if authors is not None and len(authors) != len(batch):
             raise ValueError("authors must give one author per text")
+        if repeats is not None and len(repeats) != len(batch):
+            raise ValueError("repeats must give one count per text")
         cut = [t[: _text.MAX_CHARS] for t in batch]
         spam_p, toxic_p = self._all_scores(cut)
-        owners = (
-            [str(a) if a is not None else f"\x00{i}" for i, a in enumerate(authors)]
-            if (authors is not None)
-            else [""] * len(batch)
-        )
-        repeats = self._repeat_counts(batch, owners)
+        if repeats is not None:
+            copies = [self._repeated(int(n), text) for n, text in zip(repeats, batch, strict=True)]
+            where = " in the workspace"
+        else:
+            owners = (
+                [str(a) if a is not None else f"\x00{i}" for i, a in enumerate(authors)]
+                if (authors is not None)
+                else [""] * len(batch)
+            )
+            counts = self._repeat_counts(batch, owners)
+            copies = [counts.get((o, repeat_key(t)), 0) for o, t in zip(owners, batch, strict=True)]
+            where = " in this batch"
+        known = [bool(a) for a in authors] if authors is not None else [False] * len(batch)
         out: list[Flags] = []
         for i, text in enumerate(batch):
             reasons: dict[str, list[str]] = {"spam": [], "toxic": []}
@@ -306,10 +346,9 @@ class Moderator:
                     for term in sorted({m.group(0).lower() for m in pattern.finditer(text)}):
                         reasons[kind].append(f"blocked term '{term}'")
             self._link_reasons(text, reasons)
-            key = (owners[i], _repeat_key(text))
-            if key in repeats:
-                by = " by this author" if authors is not None else ""
-                reasons["spam"].append(f"repeated text ({repeats[key]} times{by} in this batch)")
+            if copies[i]:
+                by = " by this author" if known[i] else ""
+                reasons["spam"].append(f"repeated text ({copies[i]} times{by}{where})")
             self._caps_reason(text, reasons)
             out.append(
                 Flags(
@@ -328,10 +367,17 @@ class Moderator:
             return {}
         counts = Counter(
             (owner, key)
-            for owner, key in zip(owners, map(_repeat_key, batch), strict=True)
+            for owner, key in zip(owners, map(repeat_key, batch), strict=True)
             if len(key) >= max(rules.repeat_min_chars, 1)
         )
         return {k: n for k, n in counts.items() if n >= rules.repeat_min_count}
+
+    def _repeated(self, count: int, text: str) -> int:
+        """``count`` when it is enough copies of a long enough text to flag, else 0."""
+        rules = self.rules
+        if rules.repeat_min_count <= 1 or count < rules.repeat_min_count:
+            return 0
+        return count if len(repeat_key(text)) >= max(rules.repeat_min_chars, 1) else 0
 
     def _link_reasons(self, text: str, reasons: dict[str, list[str]]) -> None:
         rules = self.rules
@@ -343,7 +389,8 @@ class Moderator:
             if not host or host in seen:
                 continue
             seen.add(host)
-            if _matches_domain(host, rules.shorteners):
+            wrapper = _matches_domain(host, rules.platform_wrappers)
+            if _matches_domain(host, rules.shorteners) and not wrapper:
                 reasons[rules.link_flag_as].append(f"link shortener {host}")
             elif rules.link_policy == "flag_all":
                 reasons[rules.link_flag_as].append(f"link to {host} (links not allowed)")
@@ -362,7 +409,11 @@ class Moderator:
             reasons[rules.caps_flag_as].append(f"all caps ({upper / cased:.0%} of letters)")
 
 
-def _repeat_key(text: str) -> str:
+def repeat_key(text: str) -> str:
+    """What counts as "the same text": lowercase, runs of non-letters/digits as one space.
+
+    The workspace scoring computes the same key in SQL (letters and digits kept).
+    """
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 

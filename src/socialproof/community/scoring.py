@@ -5,9 +5,16 @@ yet, or whose text changed since, into the derived ``message_scores`` table:
 sentiment label and score, spam and toxic flags with reasons. It reads the
 texts once, scores them in batches with :func:`score_frame` (a plain
 pandas-in, pandas-out function, so a Spark backend can run it as a pandas UDF)
-and writes every score in one transaction. Messages go in time order and
-moderation sees :data:`MODERATION_WINDOW` of them at a time. Texts longer than
+and writes every score in one transaction. Texts longer than
 :data:`MAX_CHARS` characters are scored on their first :data:`MAX_CHARS`.
+
+Moderation's repeated-text rule counts copies of a text by its author over the
+whole messages table (in the engine, with the key of
+:func:`socialproof.community.moderation.repeat_key`), so a flag depends on the
+data and not on which import or run scored a message: when new copies arrive,
+earlier copies whose count changed are scored again. The ``models`` column
+records the moderation rules in force (a fingerprint), so editing
+``moderation.yaml`` re-scores what it may change.
 
 :func:`discover_themes` clusters member messages into themes (on a sample of
 at most ``sample`` messages spread over the whole range), labels each, gives
@@ -35,9 +42,6 @@ if TYPE_CHECKING:
     from socialproof.workspace.core import Workspace
 
 MAX_CHARS = 5000
-#: Moderation sees messages in time order, this many at a time: its "repeated text"
-#: rule then means repeated among neighbouring messages (a flood), not over all history.
-MODERATION_WINDOW = 250
 BATCH = 20_000
 THEME_SAMPLE = 20_000
 
@@ -74,7 +78,8 @@ class Models:
         if self.sentiment is not None:
             parts.append("sentiment")
         if self.moderation is not None:
-            parts.append("moderation")
+            rules = getattr(self.moderation, "fingerprint", "")
+            parts.append(f"moderation:{rules}" if rules else "moderation")
         return ",".join(parts)
 
 
@@ -127,19 +132,14 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         out["sentiment"] = None
         out["sentiment_score"] = float("nan")
     if models.moderation is not None:
-        flags = []
         authors = (
             [None if a is None else str(a) for a in df["author_id"].tolist()]
             if "author_id" in df.columns
             else None
         )
-        for start in range(0, len(texts), MODERATION_WINDOW):
-            window = slice(start, start + MODERATION_WINDOW)
-            flags.extend(
-                models.moderation.flag(
-                    texts[window], authors=authors[window] if authors is not None else None
-                )
-            )
+        # copies over the whole collection when the caller counted them, else in this frame
+        repeats = [int(n) for n in df["repeats"].tolist()] if "repeats" in df.columns else None
+        flags = models.moderation.flag(texts, authors=authors, repeats=repeats)
         out["spam"] = [bool(getattr(f, "spam", False)) for f in flags]
         out["toxic"] = [bool(getattr(f, "toxic", False)) for f in flags]
         out["reasons"] = [
@@ -150,6 +150,48 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         out["toxic"] = None
         out["reasons"] = "[]"
     return out
+
+
+_NOT_WORD_SQL = r"[^\p{L}\p{N}]+"  # moderation.repeat_key, in the engine's regex dialect
+
+
+def _with_repeats(m: Any, moderator: Any) -> Any:
+    """``m`` plus ``repeats``: copies of each text by its author over all of ``m``.
+
+    0 where the text is not repeated often enough (or is too short) to be flagged, so
+    the column is what the repeated-text rule reports. Unknown authors (empty) are
+    counted together, as copies "anywhere".
+    """
+    import ibis
+
+    rules = getattr(moderator, "rules", None)
+    if rules is None or rules.repeat_min_count <= 1:
+        return m.mutate(repeats=ibis.literal(0, "int64"))
+    key = m.text.fill_null("").lower().re_replace(_NOT_WORD_SQL, " ").strip()
+    m = m.mutate(_rkey=key)
+    long_enough = m.filter(m._rkey.length() >= max(rules.repeat_min_chars, 1))
+    counts = long_enough.group_by(["platform", "author_id", "_rkey"]).aggregate(
+        _copies=long_enough.count()
+    )
+    counts = counts.filter(counts._copies >= rules.repeat_min_count).rename(
+        c_platform="platform", c_author="author_id", c_key="_rkey"
+    )
+    j = m.left_join(
+        counts,
+        [m.platform == counts.c_platform, m.author_id == counts.c_author, m._rkey == counts.c_key],
+    )
+    return j.mutate(repeats=j._copies.fill_null(0).cast("int64")).drop(
+        "_rkey", "_copies", "c_platform", "c_author", "c_key"
+    )
+
+
+def _stored_repeats(reasons: Any) -> Any:
+    """The copy count a stored score's repeated-text reason names (0 when it has none)."""
+    import ibis
+
+    text = reasons.fill_null("")
+    count = text.re_extract(r"repeated text \((\d+) times", 1)
+    return ibis.cases((text.contains("repeated text ("), count.cast("int64")), else_=0).fill_null(0)
 
 
 @dataclass
@@ -181,19 +223,28 @@ def score_messages(
         m = messages_expr(con, ws, Scope(), threads=False)
         m = m.filter(~m.brand).select("platform", "message_id", "author_id", "text", "created_at")
         m = m.mutate(text_hash=m.text.fill_null("").hash())
+        m = _with_repeats(m, models.moderation)
         s = engine.table(con, "message_scores")
         s = s.select(
-            s_platform=s.platform, s_id=s.message_id, s_hash=s.text_hash, s_models=s.models
+            s_platform=s.platform,
+            s_id=s.message_id,
+            s_hash=s.text_hash,
+            s_models=s.models,
+            s_repeats=_stored_repeats(s.reasons),
         )
         j = m.left_join(s, [m.platform == s.s_platform, m.message_id == s.s_id])
-        # not scored yet, text changed, or scored when a model was missing
+        # not scored yet, text changed, scored with other models or rules, or the number
+        # of copies of the text (repeated-text rule) changed since
         todo = j.filter(
-            j.s_id.isnull() | (j.s_hash != j.text_hash) | (j.s_models.fill_null("") != models.names)
+            j.s_id.isnull()
+            | (j.s_hash != j.text_hash)
+            | (j.s_models.fill_null("") != models.names)
+            | (j.s_repeats != j.repeats)
         )
         total = int(scalar(m.count()))
         df = engine.execute(
             todo.select(
-                "platform", "message_id", "author_id", "text", "text_hash", "created_at"
+                "platform", "message_id", "author_id", "text", "text_hash", "repeats", "created_at"
             ).order_by(["created_at", "platform", "message_id"])
         ).drop(columns=["created_at"])
     if df.empty:
