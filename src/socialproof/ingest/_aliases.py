@@ -244,7 +244,19 @@ class Rows:
         self._fail_cells(parsed.invalid, name, raw, "a date and time")
         self.notes.extend(parsed.notes)
         self.values[target] = parsed.values
+        if target == "published_at" and "time_known" in self.spec.columns:
+            self._time_known(raw, parsed.values)
         return parsed.values
+
+    def _time_known(self, raw: pa.Array, values: pa.Array) -> None:
+        """posts.time_known: the cell had a time of day, not a date alone (NULL: no date)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from socialproof.ingest.time_evidence import has_time_of_day
+
+        timed = pa.array(has_time_of_day(raw), pa.bool_())
+        self.values["time_known"] = pc.if_else(values.is_valid(), timed, None)
 
     def date(self, target: str, aliases: Aliases, **kw: Any) -> pa.Array | None:
         name = self.header(aliases)

@@ -70,6 +70,7 @@ POSTS = TableSpec(
         "watch_time_s": "DOUBLE",
         "reported_engagement_rate": "DOUBLE",  # platform-computed, a fraction (0.05 = 5 %)
         **_PROVENANCE,
+        "time_known": "BOOLEAN",  # published_at has a time of day (False: a date only)
     },
     ("platform", "post_id"),
     "One row per post, video or update, with lifetime metrics as exported.",
