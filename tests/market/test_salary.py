@@ -87,3 +87,37 @@ def test_any_text_parses_without_error(text: str) -> None:
         assert sal.min_annual <= sal.max_annual
     if sal.status != "stated":
         assert sal.min_annual is None and sal.max_annual is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "hours"),
+    [
+        ("$50/hour, 20-30 hours per month", 50 * 20 * 12, 50 * 30 * 12, "20-30 hours per month"),
+        ("$50/hour, 20–30 hours per month", 50 * 20 * 12, 50 * 30 * 12, "20–30 hours per month"),
+        ("£15 per hour, 16 hours a week", 15 * 16 * 52, 15 * 16 * 52, "16 hours a week"),
+        ("$25-30/hr for 10 hrs/week", 25 * 10 * 52, 30 * 10 * 52, "10 hrs/week"),
+        ("€200 per day, 2 days per week", 200 * 2 * 52, 200 * 2 * 52, "2 days per week"),
+        ("$18 hourly for 10 hours per week", 18 * 10 * 52, 18 * 10 * 52, "10 hours per week"),
+    ],
+)
+def test_hourly_and_daily_pay_use_the_hours_the_posting_states(
+    text: str, lo: float, hi: float, hours: str
+) -> None:
+    s = parse_salary(text)
+    assert (s.min_annual, s.max_annual) == (lo, hi)
+    assert hours in s.note
+
+
+def test_stated_hours_elsewhere_in_the_posting_are_used() -> None:
+    s = parse_salary("$40/hour", context="Part-time: about 15 hours per week, flexible.")
+    assert (s.min_annual, s.max_annual) == (40 * 15 * 52, 40 * 15 * 52)
+    assert "15 hours per week" in s.note
+    # a yearly salary is not scaled by hours
+    s = parse_salary("$60,000 per year", context="Full-time, 40 hours per week.")
+    assert (s.min_annual, s.max_annual) == (60_000, 60_000)
+
+
+def test_hourly_pay_without_stated_hours_assumes_full_time_and_says_so() -> None:
+    s = parse_salary("$50/hour")
+    assert s.min_annual == 50 * 2080
+    assert "40-hour week" in s.note

@@ -5,9 +5,11 @@ become ``Salary(min_annual, max_annual, currency, period)``. Text that states no
 figure ("Competitive", "DOE") is *unknown*, never zero. Amounts are never
 converted between currencies (no live rates offline): reports group by currency.
 
-Annualisation: hour x 2,080 (40 h x 52 weeks), day x 260, week x 52, month x 12.
-When the text names no period, it is inferred from the size of the figure and
-``period_inferred`` says so.
+Annualisation: week x 52, month x 12. Hourly and daily pay use the hours or days
+the posting states ("$50/hour, 20-30 hours per month" is 50 x 20..30 x 12); only
+when it states none is a full-time year assumed (hour x 2,080 = 40 h x 52 weeks,
+day x 260), and ``note`` says which was used. When the text names no period, it
+is inferred from the size of the figure and ``period_inferred`` says so.
 """
 
 from __future__ import annotations
@@ -52,6 +54,41 @@ _PERIODS = (
              r"\bpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b"),
 )  # fmt: skip
 _PERIOD_RES = [(name, re.compile(pat, re.IGNORECASE)) for name, pat in _PERIODS]
+
+# Stated working time: "20-30 hours per month", "16 hours a week", "2 days per week"
+_SPAN_UNITS = {"week": 52, "wk": 52, "month": 12, "mo": 12, "day": 260, "year": 1, "yr": 1}
+_WORKTIME = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)(?:\s*(?:-|–|—|to)\s*(\d{1,3}(?:\.\d+)?))?\s*"
+    r"(hours?|hrs?|days?)\s*(?:/\s*|per\s+|an?\s+|each\s+)(week|wk|month|mo|day|year|yr)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _WorkTime:
+    low: float  # units (hours or days) per year
+    high: float
+    unit: str  # hour | day
+    text: str
+    start: int
+    end: int
+
+
+def _work_time(text: str, unit: str) -> _WorkTime | None:
+    """The first stated number of hours (or days) per week/month/day/year, per year."""
+    for m in _WORKTIME.finditer(text):
+        found = "hour" if m.group(3).lower().startswith("h") else "day"
+        span = m.group(4).lower()
+        if found != unit or (found == "day" and span == "day"):
+            continue
+        lo = float(m.group(1))
+        hi = float(m.group(2)) if m.group(2) else lo
+        if lo <= 0 or hi < lo:
+            continue
+        per_year = _SPAN_UNITS[span]
+        return _WorkTime(lo * per_year, hi * per_year, found, m.group(0).strip(), *m.span())
+    return None
+
 
 # A number: 55,000 | 55000 | 55k | 55.5k | 28.50 | 45.000 (European thousands) | 1.2m
 _NUM = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)\s*([kKmM])?(?![\w])"
@@ -126,14 +163,21 @@ def _infer_period(value: float) -> str:
     return "year"
 
 
-def parse_salary(text: str | None) -> Salary:
-    """Parse salary text; ``status`` is ``none`` (no text), ``unknown`` or ``stated``."""
+def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
+    """Parse salary text; ``status`` is ``none`` (no text), ``unknown`` or ``stated``.
+
+    ``context`` is the rest of the posting: the hours or days it states are used to
+    annualise hourly or daily pay when the salary text itself states none.
+    """
     original = "" if text is None else str(text)
     clean = original.strip()
     if not clean:
         return Salary(original, "none")
+    stated_spans = [m.span() for m in _WORKTIME.finditer(clean)]
     numbers: list[tuple[float, int, int]] = []
     for m in _NUM_RE.finditer(clean):
+        if any(a <= m.start() < b for a, b in stated_spans):
+            continue  # "20-30 hours per month" is working time, not money
         value = _to_number(m.group(1), m.group(2))
         if value is None:
             continue
@@ -171,16 +215,26 @@ def parse_salary(text: str | None) -> Salary:
         re.search(r"\b(from|starting at|starting from|starts at|min(?:imum)?|at least)\b", lower)
         or re.search(r"\d\s?[kKmM]?\s?\+", clean)
     )
-    period = _period(clean)
+    period = _period(_WORKTIME.sub(" ", clean))  # "10 hours per week" names no pay period
     inferred = False
     if period is None:
         period = _infer_period(hi)
         inferred = True
-    factor = _PER_YEAR[period]
     currency = _currency(clean)
-    note = "" if currency else "no currency named"
-    min_annual: float | None = round(lo * factor, 2)
-    max_annual: float | None = round(hi * factor, 2)
+    notes = [] if currency else ["no currency named"]
+    factor_lo = factor_hi = float(_PER_YEAR[period])
+    if period in ("hour", "day"):
+        worktime = _work_time(clean, period) or (_work_time(context, period) if context else None)
+        if worktime is not None:
+            factor_lo, factor_hi = worktime.low, worktime.high
+            notes.append(f"annualised over the stated {worktime.text}")
+        elif period == "hour":
+            notes.append("no hours stated: a 40-hour week, 52 weeks a year, assumed")
+        else:
+            notes.append("no days stated: 260 working days a year assumed")
+    note = "; ".join(notes)
+    min_annual: float | None = round(lo * factor_lo, 2)
+    max_annual: float | None = round(hi * factor_hi, 2)
     if upto and lo == hi:
         min_annual = None
     elif start and lo == hi and not upto:
