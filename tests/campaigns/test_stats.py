@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import warnings
+from typing import Any
 
 import pytest
 
@@ -49,17 +51,17 @@ def test_two_proportion_matches_agresti_aspirin_example() -> None:
     assert res.significant
 
 
-def test_two_proportion_z_is_the_pooled_formula() -> None:
-    # Hand formula (any statistics text): z = (p_b - p_a) / sqrt(p(1-p)(1/n_a + 1/n_b)).
+def test_two_proportion_z_is_the_wald_formula_its_interval_inverts() -> None:
+    # Hand formula (any statistics text): z = (p_b - p_a) / sqrt(p_a(1-p_a)/n_a + p_b(1-p_b)/n_b),
+    # and the Wald interval is the difference ± 1.959964 times the same standard error.
     xa, na, xb, nb = 120, 10_000, 150, 10_000
-    pooled = (xa + xb) / (na + nb)
-    z = (xb / nb - xa / na) / math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+    se = math.sqrt(0.012 * 0.988 / na + 0.015 * 0.985 / nb)
+    z = (xb / nb - xa / na) / se
     res = stats.two_proportion_test(xa, na, xb, nb)
     assert res.statistic == pytest.approx(z, rel=1e-9)
     assert res.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=1e-9)
-    # The Wald interval is centred on the difference with the unpooled standard error.
-    se = math.sqrt(0.012 * 0.988 / na + 0.015 * 0.985 / nb)
     assert res.diff_high - res.diff == pytest.approx(1.959964 * se, rel=1e-5)
+    assert res.diff - res.diff_low == pytest.approx(1.959964 * se, rel=1e-5)
 
 
 def test_two_proportion_zero_clicks_everywhere_is_no_difference() -> None:
@@ -263,3 +265,208 @@ def test_sample_size_for_large_effects_is_small_and_quiet() -> None:
     assert n >= 0.8
     with pytest.raises(UsageError, match="must exceed"):
         stats.sample_size_means(0.05, 0.1, 0.01, power=0.04, alpha=0.05)
+
+
+# -- the verdict and its interval always agree (issue 15, items 3 and 4) -----------------------
+
+
+def _excludes_zero(res: stats.Comparison) -> bool:
+    return res.diff_low > 0 or res.diff_high < 0
+
+
+def test_bootstrap_p_value_and_interval_never_disagree_on_150_skewed_samples() -> None:
+    # The issue's case: per-post rates with a long right tail, few posts, a real shift in
+    # some samples. A BCa interval beside a percentile p-value disagreed on 15 of 150.
+    import numpy as np
+
+    disagree = []
+    significant = 0
+    for seed in range(150):
+        rng = np.random.default_rng(seed)
+        n_a, n_b = int(rng.integers(10, 40)), int(rng.integers(10, 40))
+        a = rng.lognormal(0.0, 1.2, n_a)
+        b = rng.lognormal(float(rng.choice([0.0, 0.4, 0.8])), 1.2, n_b)
+        res = stats.bootstrap_test(list(a), list(b), seed=seed)
+        significant += res.significant
+        if res.significant != _excludes_zero(res):
+            disagree.append((seed, res.p_value, res.diff_low, res.diff_high))
+        if res.lift_low is not None and res.lift_high is not None:
+            assert res.significant == (res.lift_low > 0 or res.lift_high < 0), seed
+    assert disagree == []
+    assert 20 < significant < 130  # both verdicts occur, so the check means something
+
+
+def test_bootstrap_agrees_at_the_edge_of_significance() -> None:
+    # Construct samples whose p-value sits at the boundary: the interval's end is then
+    # the resampled difference nearest zero, on the side the verdict says.
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    a = list(rng.lognormal(0, 1, 25))
+    for shift in np.linspace(0.2, 1.6, 29):
+        b = [v * float(np.exp(shift)) for v in rng.lognormal(0, 1, 25)]
+        for conf in (0.9, 0.95, 0.975, 0.99):
+            res = stats.bootstrap_test(a, b, confidence=conf, seed=int(shift * 100))
+            assert res.significant == _excludes_zero(res), (shift, conf)
+
+
+def test_bootstrap_interval_matches_scipy_percentile_bootstrap() -> None:
+    # scipy's own percentile bootstrap of the same statistic, independently resampled:
+    # the ends agree to within Monte Carlo error (a few per cent of the width).
+    import numpy as np
+    from scipy import stats as sst
+
+    rng = np.random.default_rng(4)
+    a, b = rng.gamma(2.0, 1.0, 40), rng.gamma(2.0, 1.3, 35)
+    ours = stats.bootstrap_test(list(a), list(b), seed=1, resamples=40_000)
+    ref = sst.bootstrap(
+        (a, b),
+        lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis),
+        method="percentile",
+        n_resamples=40_000,
+        random_state=np.random.default_rng(2),
+        vectorized=True,
+    )
+    width = ref.confidence_interval.high - ref.confidence_interval.low
+    assert ours.diff_low == pytest.approx(ref.confidence_interval.low, abs=0.03 * width)
+    assert ours.diff_high == pytest.approx(ref.confidence_interval.high, abs=0.03 * width)
+
+
+def test_bootstrap_refuses_too_few_resamples_for_the_level() -> None:
+    with pytest.raises(UsageError, match="resamples"):
+        stats.bootstrap_test([1.0, 2.0, 3.0], [2.0, 3.0, 4.0], confidence=0.999, resamples=500)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_welch_matches_scipy_and_statsmodels_on_generated_data(seed: int) -> None:
+    import numpy as np
+    from scipy import stats as sst
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+    rng = np.random.default_rng(seed)
+    a = rng.normal(0.05, 0.02, int(rng.integers(8, 60)))
+    b = rng.normal(0.055, 0.03, int(rng.integers(8, 60)))
+    for conf in (0.95, 0.975, 0.99):
+        res = stats.welch_test(list(a), list(b), confidence=conf)
+        t, p = sst.ttest_ind(b, a, equal_var=False)
+        cm = CompareMeans(DescrStatsW(b), DescrStatsW(a))
+        t2, p2, df2 = cm.ttest_ind(usevar="unequal")
+        low, high = cm.tconfint_diff(alpha=1 - conf, usevar="unequal")
+        assert res.statistic == pytest.approx(float(t), rel=1e-9)
+        assert res.p_value == pytest.approx(float(p), rel=1e-9)
+        assert res.statistic == pytest.approx(float(t2), rel=1e-9)
+        assert res.p_value == pytest.approx(float(p2), rel=1e-9)
+        assert res.df == pytest.approx(float(df2), rel=1e-9)
+        assert res.diff_low == pytest.approx(float(low), rel=1e-9)
+        assert res.diff_high == pytest.approx(float(high), rel=1e-9)
+        assert res.significant == _excludes_zero(res)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_proportion_matches_statsmodels_on_generated_data(seed: int) -> None:
+    import numpy as np
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+    rng = np.random.default_rng(seed)
+    na, nb = int(rng.integers(500, 50_000)), int(rng.integers(500, 50_000))
+    xa = int(rng.binomial(na, 0.012))
+    xb = int(rng.binomial(nb, 0.012 * float(rng.choice([1.0, 1.2, 1.5]))))
+    for conf in (0.95, 0.975):
+        res = stats.two_proportion_test(xa, na, xb, nb, confidence=conf)
+        ref = test_proportions_2indep(xb, nb, xa, na, method="wald", compare="diff")
+        low, high = confint_proportions_2indep(
+            xb, nb, xa, na, method="wald", compare="diff", alpha=1 - conf
+        )
+        r_low, r_high = confint_proportions_2indep(
+            xb, nb, xa, na, method="log", compare="ratio", alpha=1 - conf
+        )
+        assert res.statistic == pytest.approx(float(ref.statistic), rel=1e-9)
+        assert res.p_value == pytest.approx(float(ref.pvalue), rel=1e-9)
+        assert res.diff_low == pytest.approx(float(low), rel=1e-9)
+        assert res.diff_high == pytest.approx(float(high), rel=1e-9)
+        assert res.lift_low is not None and res.lift_high is not None
+        assert res.lift_low + 1 == pytest.approx(float(r_low), rel=1e-9)
+        assert res.lift_high + 1 == pytest.approx(float(r_high), rel=1e-9)
+        assert res.significant == _excludes_zero(res)
+
+
+def _glm_reference(groups: list[tuple[list[int], list[int]]]) -> Any:
+    """A binomial GLM, identity link, one mean per variant, Pearson scale, t reference."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    y, w, x = [], [], []
+    for g, (succ, trials) in enumerate(groups):
+        for s_, n_ in zip(succ, trials, strict=True):
+            y.append(s_ / n_)
+            w.append(n_)
+            x.append([1.0 if g == k else 0.0 for k in range(len(groups))])
+    with warnings.catch_warnings():  # the identity link is fine for rates well inside (0, 1)
+        warnings.simplefilter("ignore", category=sm.tools.sm_exceptions.DomainWarning)
+        model = sm.GLM(
+            np.array(y),
+            np.array(x),
+            family=sm.families.Binomial(link=sm.families.links.Identity()),
+            var_weights=np.array(w, dtype=float),
+        )
+    return model.fit(scale="X2", use_t=True)
+
+
+def test_dispersion_and_quasi_binomial_test_match_a_statsmodels_glm() -> None:
+    # Ad-days of one ad vary more than binomial chance: CTR 1.0 % one day, 1.6 % the next.
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    groups = []
+    for mean in (0.012, 0.014):
+        trials = [int(v) for v in rng.integers(3_000, 6_000, 20)]
+        rates = rng.beta(mean * 400, (1 - mean) * 400, 20)  # day-to-day variation
+        groups.append(
+            ([int(rng.binomial(n, r)) for n, r in zip(trials, rates, strict=True)], trials)
+        )
+    phi, df = stats.dispersion(groups)
+    fit = _glm_reference(groups)
+    assert phi == pytest.approx(float(fit.scale), rel=1e-9)
+    assert df == fit.df_resid == 38
+    assert phi > 1.5  # the data are overdispersed: impressions are not independent trials
+    (sa, na), (sb, nb) = ((sum(s), sum(n)) for s, n in groups)
+    res = stats.two_proportion_test(sa, na, sb, nb, phi=phi, phi_df=df)
+    contrast = fit.t_test(np.array([[-1.0, 1.0]]))
+    assert res.diff == pytest.approx(float(contrast.effect[0]), rel=1e-9)
+    assert res.statistic == pytest.approx(float(contrast.tvalue[0][0]), rel=1e-9)
+    assert res.p_value == pytest.approx(float(contrast.pvalue), rel=1e-9)
+    low, high = contrast.conf_int(alpha=0.05)[0]
+    assert (res.diff_low, res.diff_high) == pytest.approx((float(low), float(high)), rel=1e-9)
+    plain = stats.two_proportion_test(sa, na, sb, nb)
+    assert plain.diff_high - plain.diff_low < res.diff_high - res.diff_low
+    assert res.significant == _excludes_zero(res)
+
+
+def test_dispersion_cannot_be_estimated_from_one_unit_per_variant() -> None:
+    assert stats.dispersion([([10], [1000]), ([20], [1000])]) == (1.0, 0.0)
+    assert stats.dispersion([([0, 0], [100, 100]), ([2, 3], [100, 100])]) == (1.0, 0.0)
+
+
+def test_holm_levels_by_hand() -> None:
+    # Sorted p: 0.01 (3 × 0.01 = 0.03 < 0.05, rejected at 1 - 0.05/3), 0.03 (2 × 0.03 = 0.06:
+    # kept, and Holm stops), 0.04 (kept; the level of the step where Holm stopped).
+    levels = stats.holm_levels([0.01, 0.04, 0.03], 0.05)
+    assert levels == pytest.approx([1 - 0.05 / 3, 0.975, 0.975])
+    # The issue's case: with p = 0.01 and 0.04 Holm rejects both; a Bonferroni 97.5 %
+    # interval for the second would cross zero, Holm's own step (95 %) does not.
+    assert stats.holm_levels([0.01, 0.04], 0.05) == pytest.approx([0.975, 0.95])
+    assert stats.holm_levels([0.2], 0.05) == pytest.approx([0.95])
+
+
+def test_holm_levels_agree_with_adjusted_p_values() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(9)
+    for _ in range(500):
+        m = int(rng.integers(1, 6))
+        ps = list(rng.uniform(0, 0.1, m) ** rng.uniform(0.5, 2))
+        adjusted = stats.adjust_pvalues(ps)
+        levels = stats.holm_levels(ps, 0.05)
+        for p, adj, level in zip(ps, adjusted, levels, strict=True):
+            # A test at `level` whose interval inverts it leaves out zero iff p < 1 - level.
+            assert (p < 1 - level) == (adj < 0.05), (ps, levels)

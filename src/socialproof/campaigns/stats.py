@@ -4,21 +4,31 @@ Every function here is pure (numbers in, a frozen dataclass out) and needs no
 workspace, so it can be checked against textbook cases:
 
 - :func:`two_proportion_test`: rates built from counts summed per variant
-  (link CTR = link clicks / impressions). Pooled two-proportion z-test
-  (statsmodels ``proportions_ztest``), a Wald interval for the difference and a
-  log (Katz) interval for the ratio, which gives the relative lift.
+  (link CTR = link clicks / impressions). A Wald z-test of the difference with
+  the Wald interval it inverts (statsmodels ``test_proportions_2indep`` and
+  ``confint_proportions_2indep``, method "wald"), so the verdict and the
+  interval always agree, and a log (Katz) interval for the ratio, which gives
+  the relative lift. When the counts come from several units per variant (ads,
+  ad-days, posts) and vary between units more than binomial chance allows, the
+  variance is scaled by the Pearson dispersion (quasi-binomial, as a
+  statsmodels GLM with ``scale="X2"``) and the reference is Student's t:
+  impressions of one unit are not independent trials.
+- :func:`dispersion`: that Pearson dispersion from per-unit counts.
 - :func:`welch_test`: per-post rates (engagement rate of each post). Welch's
   t-test (scipy ``ttest_ind(equal_var=False)``), its interval for the
   difference in means, and a delta-method interval for the relative lift.
 - :func:`bootstrap_test`: the same question when posts are few or the rates
-  very skewed: a seeded BCa bootstrap (scipy ``bootstrap``) of the difference
-  in means and of the relative lift; the p-value is the smallest two-sided
-  level at which the percentile interval would exclude zero.
+  very skewed: a seeded percentile bootstrap of the difference in means and of
+  the relative lift. The p-value is the smallest two-sided level at which the
+  same percentile interval leaves out zero, so the two can never disagree.
 - :func:`choose_mean_test`: which of the two applies, and why (Cochran's rule).
 - :func:`srm_check`: sample-ratio mismatch, a chi-square goodness-of-fit test
   of the observed allocation against the planned split.
 - :func:`adjust_pvalues`: Holm's step-down correction for several comparisons
-  against the control (statsmodels ``multipletests``).
+  against the control (statsmodels ``multipletests``); :func:`holm_levels`:
+  the confidence level of each comparison's interval that matches Holm's
+  decision, so an interval leaves out zero exactly when its adjusted p-value
+  is below alpha.
 - :func:`sample_size_proportions` / :func:`sample_size_means`: power analysis
   (statsmodels ``NormalIndPower``), with Cohen's h for proportions.
 """
@@ -71,7 +81,7 @@ class Comparison:
     lift_low: float | None
     lift_high: float | None
     statistic: float | None  # z or t; None for the bootstrap
-    df: float | None  # Welch-Satterthwaite degrees of freedom
+    df: float | None  # Welch-Satterthwaite, or the quasi-binomial residual df; None for z
     p_value: float
     confidence: float  # e.g. 0.95
 
@@ -152,6 +162,41 @@ def _clean(values: Sequence[float], label: str, minimum: int = 2) -> list[float]
 # -- proportions --------------------------------------------------------------------
 
 
+def dispersion(
+    groups: Sequence[tuple[Sequence[float], Sequence[float]]],
+) -> tuple[float, float]:
+    """Pearson dispersion of per-unit counts around each variant's pooled rate.
+
+    ``groups`` holds, per variant, the successes and the trials of each unit (ad,
+    ad-day or post). Returns ``(phi, df)`` with phi = X² / df and df = units -
+    variants, the quasi-binomial scale a statsmodels GLM fitted with
+    ``scale="X2"`` reports. phi is 1 (and df 0) when it cannot be estimated: one
+    unit per variant, or a variant whose rate is 0 or 1.
+    """
+    chi2 = 0.0
+    units = 0
+    for successes, trials in groups:
+        s = [float(v) for v in successes]
+        n = [float(v) for v in trials]
+        if len(s) != len(n):
+            raise BadInput("Successes and trials differ in length.", hint="Check the data.")
+        total_n = sum(n)
+        if total_n <= 0:
+            return 1.0, 0.0
+        rate = sum(s) / total_n
+        if rate <= 0 or rate >= 1:
+            return 1.0, 0.0
+        var = rate * (1 - rate)
+        for si, ni in zip(s, n, strict=True):
+            if ni > 0:
+                chi2 += (si - ni * rate) ** 2 / (ni * var)
+                units += 1
+    df = float(units - len(groups))
+    if df <= 0:
+        return 1.0, 0.0
+    return chi2 / df, df
+
+
 def two_proportion_test(
     successes_a: float,
     trials_a: float,
@@ -159,59 +204,63 @@ def two_proportion_test(
     trials_b: float,
     *,
     confidence: float = 0.95,
+    phi: float = 1.0,
+    phi_df: float = 0.0,
 ) -> Comparison:
-    """Pooled two-proportion z-test of B against A, with intervals for the difference and lift.
+    """Wald z-test of p_b - p_a with the Wald interval it inverts, and a log interval for the lift.
 
-    The z statistic and p-value use the pooled standard error (the null hypothesis
-    is p_a = p_b); the interval for the difference uses the unpooled (Wald)
-    standard error; the interval for the ratio p_b / p_a is Katz's log interval.
+    The test and the interval share one standard error (unpooled), so the interval
+    leaves out zero exactly when p < 1 - confidence. With a dispersion ``phi`` above
+    1 (see :func:`dispersion`) the variances are scaled by it and the reference
+    distribution is Student's t with ``phi_df`` degrees of freedom (quasi-binomial).
     """
-    import numpy as np
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+    from scipy import stats
 
     _check_confidence(confidence)
     _check_counts(successes_a, trials_a, "A")
     _check_counts(successes_b, trials_b, "B")
     alpha = 1 - confidence
+    scale = phi if phi > 1 and phi_df > 0 else 1.0
+    df = phi_df if scale > 1 else None
     p_a, p_b = successes_a / trials_a, successes_b / trials_b
-    counts = np.array([successes_b, successes_a], dtype=float)
-    nobs = np.array([trials_b, trials_a], dtype=float)
-    if successes_a + successes_b in (0, trials_a + trials_b):
-        z, p = 0.0, 1.0  # both all-or-nothing: no variance, nothing to tell apart
+    diff = p_b - p_a
+    se = math.sqrt(scale * (p_a * (1 - p_a) / trials_a + p_b * (1 - p_b) / trials_b))
+
+    def tail(z: float) -> float:  # two-sided p
+        return float(2 * (stats.t.sf(abs(z), df) if df else stats.norm.sf(abs(z))))
+
+    crit = float(stats.t.ppf(1 - alpha / 2, df) if df else stats.norm.ppf(1 - alpha / 2))
+    if se == 0:  # both all-or-nothing: no variance
+        z = 0.0 if diff == 0 else math.copysign(math.inf, diff)
+        p = 1.0 if diff == 0 else 0.0
+        low = high = diff
     else:
-        z_raw, p_raw = proportions_ztest(counts, nobs)
-        z, p = float(z_raw), float(p_raw)
-    low, high = confint_proportions_2indep(
-        successes_b, trials_b, successes_a, trials_a, method="wald", compare="diff", alpha=alpha
-    )
+        z = diff / se
+        p = tail(z)
+        low, high = diff - crit * se, diff + crit * se
     lift = lift_low = lift_high = None
-    if successes_a > 0 and successes_b > 0:
-        r_low, r_high = confint_proportions_2indep(
-            successes_b,
-            trials_b,
-            successes_a,
-            trials_a,
-            method="log",
-            compare="ratio",
-            alpha=alpha,
-        )
-        lift, lift_low, lift_high = p_b / p_a - 1, float(r_low) - 1, float(r_high) - 1
-    elif successes_a > 0:
+    if successes_a > 0:
         lift = p_b / p_a - 1
+    if successes_a > 0 and successes_b > 0:
+        # Katz: log(p_b / p_a) ± crit × sqrt((1 - p_b) / x_b + (1 - p_a) / x_a).
+        se_log = math.sqrt(scale * ((1 - p_b) / successes_b + (1 - p_a) / successes_a))
+        log_ratio = math.log(p_b / p_a)
+        lift_low = math.exp(log_ratio - crit * se_log) - 1
+        lift_high = math.exp(log_ratio + crit * se_log) - 1
     return Comparison(
         test="two-proportion z-test",
         n_a=float(trials_a),
         n_b=float(trials_b),
         value_a=p_a,
         value_b=p_b,
-        diff=p_b - p_a,
+        diff=diff,
         diff_low=float(low),
         diff_high=float(high),
         lift=lift,
         lift_low=lift_low,
         lift_high=lift_high,
         statistic=z,
-        df=None,
+        df=df,
         p_value=p,
         confidence=confidence,
     )
@@ -284,6 +333,21 @@ def welch_test(a: Sequence[float], b: Sequence[float], *, confidence: float = 0.
     )
 
 
+def _percentile_rank(alpha: float, resamples: int) -> int:
+    """How many bootstrap values lie beyond each end of the percentile interval.
+
+    The largest count c with 2c / B < alpha: the interval runs from the (c+1)-th
+    smallest to the (c+1)-th largest value, so it leaves out zero exactly when at most
+    c values lie on the far side of zero, which is when the p-value 2c / B < alpha.
+    """
+    c = max(0, math.floor(alpha * resamples / 2))
+    while c > 0 and 2 * c / resamples >= alpha:
+        c -= 1
+    while 2 * (c + 1) / resamples < alpha:
+        c += 1
+    return c
+
+
 def bootstrap_test(
     a: Sequence[float],
     b: Sequence[float],
@@ -292,59 +356,53 @@ def bootstrap_test(
     seed: int = 0,
     resamples: int = BOOTSTRAP_RESAMPLES,
 ) -> Comparison:
-    """Seeded BCa bootstrap of mean(B) - mean(A) and of mean(B) / mean(A) - 1.
+    """Seeded percentile bootstrap of mean(B) - mean(A) and of mean(B) / mean(A) - 1.
 
-    Each variant is resampled on its own (posts are independent units). The
-    p-value inverts the percentile interval: the smallest two-sided level at
-    which the bootstrap distribution of the difference excludes zero.
+    Each variant is resampled on its own (its units are independent). The
+    interval and the p-value come from the same resamples: the p-value is twice
+    the share of resampled differences on the far side of zero (at least 1 / B),
+    and the interval's ends are the order statistics that make it leave out zero
+    exactly when p < 1 - confidence.
     """
     import numpy as np
-    from scipy import stats
 
     _check_confidence(confidence)
     xa, xb = np.asarray(_clean(a, "A")), np.asarray(_clean(b, "B"))
     mean_a, mean_b = float(xa.mean()), float(xb.mean())
-    if resamples < 100:
-        raise UsageError("The bootstrap needs at least 100 resamples.", hint="Use 5000.")
+    alpha = 1 - confidence
+    if resamples < 100 or alpha * resamples <= 1:
+        need = max(100, math.floor(1 / alpha) + 1)
+        raise UsageError(
+            f"A bootstrap at {confidence:.4g} confidence needs more than {need - 1:,} resamples.",
+            hint=f"Use at least {need:,} (the default is {BOOTSTRAP_RESAMPLES:,}).",
+        )
     rng = np.random.default_rng(seed)
-    # One set of resamples serves both statistics (and the p-value).
+    # One set of resamples serves the difference, the lift and the p-value.
     ia = rng.integers(0, len(xa), size=(resamples, len(xa)))
     ib = rng.integers(0, len(xb), size=(resamples, len(xb)))
     boot_a = xa[ia].mean(axis=1)
     boot_b = xb[ib].mean(axis=1)
-    boot_diff = boot_b - boot_a
-    degenerate = bool(np.ptp(boot_diff) == 0)
-
-    def diff_stat(x: object, y: object, axis: int = -1) -> object:
-        return np.mean(y, axis=axis) - np.mean(x, axis=axis)  # type: ignore[call-overload]
-
+    boot_diff = np.sort(boot_b - boot_a)
+    degenerate = bool(boot_diff[-1] == boot_diff[0])
+    c = _percentile_rank(alpha, resamples)
     if degenerate:
         low = high = mean_b - mean_a
+        p = 1.0 if mean_b == mean_a else 0.0
     else:
-        res = stats.bootstrap(
-            (xa, xb),
-            diff_stat,
-            confidence_level=confidence,
-            n_resamples=resamples,
-            method="BCa",
-            random_state=np.random.default_rng(seed),
-            vectorized=True,
-        )
-        low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+        low, high = float(boot_diff[c]), float(boot_diff[resamples - 1 - c])
+        far = min(int(np.sum(boot_diff <= 0)), int(np.sum(boot_diff >= 0)))
+        p = min(1.0, max(2 * far, 1) / resamples)  # a bootstrap cannot show p below 1 / B
     lift = lift_low = lift_high = None
     if mean_a > 0:
         lift = mean_b / mean_a - 1
-        ratios = boot_b[boot_a > 0] / boot_a[boot_a > 0] - 1
+        ok = boot_a > 0
+        ratios = np.sort(boot_b[ok] / boot_a[ok] - 1)
         if len(ratios) and not degenerate:
-            tail = (1 - confidence) / 2
-            lift_low, lift_high = (float(v) for v in np.quantile(ratios, [tail, 1 - tail]))
-    if degenerate:
-        p = 1.0 if mean_b == mean_a else 0.0
-    else:
-        below = float(np.mean(boot_diff <= 0))
-        above = float(np.mean(boot_diff >= 0))
-        p = min(1.0, 2 * min(below, above))
-        p = max(p, 1 / resamples)  # a bootstrap cannot show p smaller than 1 / B
+            if len(ratios) == resamples:  # same order statistics: the same verdict
+                lift_low, lift_high = float(ratios[c]), float(ratios[resamples - 1 - c])
+            else:
+                tail = alpha / 2
+                lift_low, lift_high = (float(v) for v in np.quantile(ratios, [tail, 1 - tail]))
     return Comparison(
         test="bootstrap",
         n_a=float(len(xa)),
@@ -402,7 +460,7 @@ def choose_mean_test(*samples: Sequence[float]) -> tuple[TestName, str]:
         )
     if reasons:
         return "bootstrap", (
-            "Per-post rates compared with a bootstrap (BCa, seeded) because the t-test's "
+            "Per-post rates compared with a percentile bootstrap (seeded) because the t-test's "
             "normal approximation is doubtful: " + "; ".join(reasons) + " (Cochran's rule: "
             f"n ≥ max({MIN_N_WELCH}, 25 × skewness²))."
         )
@@ -467,6 +525,34 @@ def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm") -> list[f
         running = max(running, min(1.0, (m - k) * ps[i]))
         adjusted[i] = running
     return adjusted
+
+
+def holm_levels(p_values: Sequence[float], alpha: float) -> list[float]:
+    """The confidence level of each comparison's interval that matches Holm's decision.
+
+    Holm's procedure tests the k-th smallest p-value (k = 0, 1, ...) at alpha / (m - k)
+    and stops at the first it cannot reject; every later one is kept too. The
+    interval of a rejected comparison is at 1 - alpha / (m - k), the level its own
+    step used, so it leaves out zero; every comparison from the first kept one on
+    gets the level of that step, 1 - alpha / (m - r), which its p-value does not
+    beat, so its interval holds zero. The interval therefore leaves out zero exactly
+    when the Holm-adjusted p-value (:func:`adjust_pvalues`) is below alpha. With one
+    comparison this is the plain 1 - alpha interval.
+    """
+    if not 0 < alpha < 1:
+        raise UsageError(f"alpha must be between 0 and 1, got {alpha}.", hint="Use 0.05.")
+    ps = [float(p) for p in p_values]
+    m = len(ps)
+    adjusted = adjust_pvalues(ps, method="holm")
+    order = sorted(range(m), key=lambda i: ps[i])
+    levels = [0.0] * m
+    stop: int | None = None
+    for k, i in enumerate(order):
+        if stop is None and not adjusted[i] < alpha:
+            stop = k
+        step = k if stop is None else stop
+        levels[i] = 1 - alpha / (m - step)
+    return levels
 
 
 # -- power and sample size ------------------------------------------------------------------
