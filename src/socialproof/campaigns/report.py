@@ -240,6 +240,7 @@ def campaign_report(
 ) -> ReportResult:
     """Paid KPIs from the ad rows grouped by ad dimensions and, optionally, a period."""
     from socialproof.metrics import registry, views
+    from socialproof.metrics.notes import split_details
     from socialproof.workspace import engine
 
     dims, period = split_by(by, period=period)
@@ -265,6 +266,7 @@ def campaign_report(
             time_column=view.time_column,
             timezone=ws.settings.timezone,
             extra=extra,
+            details=True,
         )
         return engine.execute(expr)
 
@@ -292,6 +294,8 @@ def campaign_report(
                 f"{ranges} row(s) cover a reporting range, not one day; each is counted in the "
                 f"{period} its range starts. Export by day for exact {period}s."
             )
+    frame, left_out = split_details(frame, chosen)
+    notes.extend(left_out)
     if frame.empty:
         raise NoData(
             f"No ad rows between {start or 'the first day'} and {end or 'the last day'}.",
@@ -380,8 +384,8 @@ def _spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
         )
     if no_spend:
         notes.append(
-            f"{no_spend} row(s) have no spend; cost KPIs treat their spend as "
-            "unknown (not zero), so costs per result may be understated."
+            f"{no_spend} row(s) have no spend; cost KPIs and ROAS leave them out "
+            "(spend unknown, not zero)."
         )
 
 
@@ -428,9 +432,11 @@ def post_report(
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics import _ops, registry, views
+    from socialproof.metrics.notes import split_details
     from socialproof.workspace import engine
 
     dims, period = split_by(group_by, period=period)
+    left_out: list[str] = []
     view = views.get_view("posts")
     _check_dims(dims, view.dimensions, "posts")
     start, end = date_range(since, until)
@@ -479,8 +485,9 @@ def post_report(
                 period=period,
                 time_column=view.time_column,
                 timezone=tz,
+                details=True,
             )
-            frame = _tidy_dates(engine.execute(expr), period)
+            frame, left_out = split_details(_tidy_dates(engine.execute(expr), period), chosen)
             title = "Posts"
         else:
             per = t.group_by(
@@ -512,7 +519,7 @@ def post_report(
             + f" between {start or 'the first day'} and {end or 'the last day'}.",
             hint="Widen --since/--until or check --platform.",
         )
-    notes = [f"{rank.label}: {rank.formula_text} (base: {rank.base or 'n/a'})."]
+    notes = [f"{rank.label}: {rank.formula_text} (base: {rank.base or 'n/a'}).", *left_out]
     return ReportResult(frame, chosen, notes, title=title)
 
 
@@ -524,4 +531,6 @@ def for_people(result: ReportResult) -> pd.DataFrame:
         if k.unit == "percent" and k.name in frame.columns:
             frame[k.name] = frame[k.name] * 100
             renames[k.name] = f"{k.name} %"
-    return frame.rename(columns=renames)
+    from socialproof.metrics.notes import mark_bounds
+
+    return mark_bounds(frame.rename(columns=renames), result.kpis)
