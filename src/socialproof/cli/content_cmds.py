@@ -203,7 +203,8 @@ def calendar(
     ics: Annotated[
         Path | None,
         typer.Option(
-            "--ics", help="Also write every planned post to an iCalendar (.ics) file here."
+            "--ics",
+            help="Also write every cleared planned post to an iCalendar (.ics) file here.",
         ),
     ] = None,
     export: Annotated[
@@ -214,7 +215,8 @@ def calendar(
         bool,
         typer.Option(
             "--include-uncleared",
-            help="Export posts that still lack approvals or have lint errors too.",
+            help="Export (--export, --ics) posts that still lack approvals or have lint "
+            "errors too.",
         ),
     ] = False,
     fmt: FormatOption = OutputFormat.table,
@@ -254,35 +256,28 @@ def calendar(
         posts, tz=tz, view="month" if month else "week", start=day, industry=ws.settings.industry
     )
     from socialproof.content.approvals import clearance
+    from socialproof.content.calendar import export_posts
 
-    states = clearance(ws, cal.posts)
     if export is not None:
-        from socialproof.content.exports import export as do_export
-
-        chosen = cal.posts
-        if not include_uncleared:
-            chosen = []
-            for post in cal.posts:
-                problems = states[post.source].problems
-                if problems:
-                    info(f"left out {post.source}: {'; '.join(problems)}")
-                else:
-                    chosen.append(post)
-        text, notes = do_export(export.value, chosen, tz)
-        _write(text, output)
-        for note in notes:
+        result = export_posts(ws, export.value, cal.posts, include_uncleared=include_uncleared)
+        for source, problems in result.left_out.items():
+            info(f"left out {source}: {'; '.join(problems)}")
+        _write(result.data, output)
+        for note in result.notes:
             info(f"note: {note}")
         info(
-            f"{len(chosen)} posts of {cal.title.split(': ', 1)[1]} in {export.value} format "
+            f"{len(result.posts)} posts of {cal.title.split(': ', 1)[1]} in {export.value} format "
             f"(times in {tz.key})."
         )
         return
     if ics is not None:
-        from socialproof.content.ical import to_ical
-
-        planned = [p for p in posts if p.publish_at is not None]
-        _write(to_ical(planned, name="Content calendar"), ics)
-        info(f"Wrote {ics} ({len(planned)} events: every planned post, not only this period).")
+        result = export_posts(ws, "ical", posts, include_uncleared=include_uncleared)
+        for source, problems in result.left_out.items():
+            info(f"left out {source}: {'; '.join(problems)}")
+        _write(result.data, ics)
+        which = "every planned post" if include_uncleared else "every cleared planned post"
+        info(f"Wrote {ics} ({len(result.posts)} events: {which}, not only this period).")
+    states = clearance(ws, cal.posts)
     cleared = {k: v.summary for k, v in states.items()}
     if html is not None:
         try:

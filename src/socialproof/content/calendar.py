@@ -7,6 +7,7 @@ the calendar still shows the cadence and says that no benchmark was found.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from socialproof.content.posts import DATA_DIR, platforms
-from socialproof.errors import UsageError
+from socialproof.errors import BadInput, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
     from zoneinfo import ZoneInfo
 
     from socialproof.content.posts import Post
+    from socialproof.workspace import Workspace
 
 VIEWS = ("week", "month")
 CLASH_MINUTES = 120
@@ -270,3 +273,148 @@ def _walk(
     for k, v in node.items():
         if isinstance(v, (dict, list)):
             _walk(v, found, ctx, str(k), industry)
+
+
+# -- what may leave socialproof ---------------------------------------------
+
+EXPORT_KINDS = ("ical", "buffer", "hootsuite")
+_EXPORT_FILES = {
+    "ical": ("content-calendar.ics", "text/calendar"),
+    "buffer": ("buffer-upload.csv", "text/csv"),
+    "hootsuite": ("hootsuite-upload.csv", "text/csv"),
+}
+
+
+@dataclass
+class Export:
+    """An export file of planned posts, with what was left out and why."""
+
+    kind: str
+    data: str | bytes
+    posts: list[Post]
+    left_out: dict[str, list[str]]  # post source -> what blocks it
+    notes: list[str]
+
+    @property
+    def filename(self) -> str:
+        return _EXPORT_FILES[self.kind][0]
+
+    @property
+    def media_type(self) -> str:
+        return _EXPORT_FILES[self.kind][1]
+
+
+def cleared_posts(
+    ws: Workspace, posts: list[Post], *, include_uncleared: bool = False
+) -> tuple[list[Post], dict[str, list[str]]]:
+    """The posts that may be exported, and for each one left out what blocks it.
+
+    A post is cleared when every approval tier approved its current version, no one
+    rejected it and no lint error is left (the rules of ``content.approvals``).
+    ``include_uncleared`` lets every post through (the CLI's ``--include-uncleared``)
+    but still reports what would have blocked each one.
+    """
+    from socialproof.content.approvals import clearance
+
+    states = clearance(ws, posts)
+    chosen: list[Post] = []
+    left_out: dict[str, list[str]] = {}
+    for post in posts:
+        state = states.get(post.source)
+        problems = ["not a file in the workspace"] if state is None else state.problems
+        if problems:
+            left_out[post.source] = problems
+            if not include_uncleared:
+                continue
+        chosen.append(post)
+    return chosen, ({} if include_uncleared else left_out)
+
+
+def export_posts(
+    ws: Workspace,
+    kind: str,
+    posts: list[Post],
+    *,
+    include_uncleared: bool = False,
+    name: str = "Content calendar",
+) -> Export:
+    """An iCalendar, Buffer or Hootsuite file of the cleared posts among ``posts``.
+
+    The one gate every face goes through: posts still lacking approvals or with
+    lint errors left stay out unless ``include_uncleared`` is given.
+    """
+    if kind not in EXPORT_KINDS:
+        raise UsageError(
+            f"Unknown export {kind!r}.", hint=f"Use one of: {', '.join(EXPORT_KINDS)}."
+        )
+    planned = [p for p in posts if p.publish_at is not None]
+    chosen, left_out = cleared_posts(ws, planned, include_uncleared=include_uncleared)
+    tz = ws.settings.tz
+    data: str | bytes
+    if kind == "ical":
+        from socialproof.content.ical import to_ical
+
+        data, notes = to_ical(chosen, name=name), list[str]()
+    else:
+        from socialproof.content.exports import export
+
+        data, notes = export(kind, chosen, tz)
+    return Export(kind=kind, data=data, posts=chosen, left_out=left_out, notes=notes)
+
+
+# -- rescheduling ------------------------------------------------------------
+
+_PUBLISH_LINE = re.compile(r"^publish_at:.*$", re.M)
+
+
+def reschedule(ws: Workspace, path: Path, day: date, at: time | None = None) -> Post:
+    """Move a post to another day (and optionally time), keeping its timezone.
+
+    ``publish_at`` is part of what approvers approve, so a moved post needs new
+    approvals: an ``approved`` or ``scheduled`` status goes back to ``in-review``.
+    The file is rewritten atomically; other front matter and the body are untouched.
+    """
+    from socialproof.content.approvals import set_status
+    from socialproof.content.posts import load_post
+
+    if not 1970 <= day.year <= 2999:
+        raise BadInput(f"{day} is out of range.", hint="Check the year.")
+    target = ws.path(path)
+    if target.parent != (ws.root / "content").resolve() or target.suffix != ".md":
+        raise BadInput(
+            f"{path} is not a post in the workspace's content/ folder.",
+            hint="Pick a post from content/*.md.",
+        )
+    post = load_post(target, ws=ws)
+    old = post.publish_at
+    if old is None:
+        when = datetime.combine(day, at or time(9, 0))
+        line = f"publish_at: {when:%Y-%m-%d %H:%M} {ws.settings.tz.key}"
+    else:
+        zone = old.tzinfo
+        when = datetime.combine(day, at or old.time().replace(tzinfo=None))
+        key = getattr(zone, "key", None)
+        if key:  # written with a zone name: keep it
+            line = f"publish_at: {when:%Y-%m-%d %H:%M} {key}"
+        else:  # written with a fixed offset, e.g. 2026-12-08T17:30:00+01:00
+            line = f"publish_at: {when.replace(tzinfo=zone).isoformat()}"
+    head = post.head
+    if _PUBLISH_LINE.search(head):
+        head = _PUBLISH_LINE.sub(line, head, count=1)
+    elif head.startswith("---\n"):
+        head = "---\n" + line + "\n" + head[4:]
+    else:
+        head = f"---\n{line}\n---\n"
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(head + post.text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise BadInput(
+            f"Cannot rewrite {target.name}: {exc.strerror or exc}.",
+            hint="Check the file's permissions.",
+        ) from None
+    moved = load_post(target, ws=ws)
+    if moved.status in ("approved", "scheduled"):
+        set_status(moved, "in-review")
+    return moved
