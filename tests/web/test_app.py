@@ -4,14 +4,11 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from tests.web.conftest import make_client
 
 
 @pytest.fixture
-def client(workspace: Any, insert: Any) -> Any:
-    from fastapi.testclient import TestClient
-
-    from socialproof.web.app import create_app
-
+def filled(workspace: Any, insert: Any) -> Any:
     insert(
         "ad_stats",
         [
@@ -51,12 +48,12 @@ def client(workspace: Any, insert: Any) -> Any:
             for i in range(1, 6)
         ],
     )
-    with TestClient(create_app(workspace)) as c:
+    with make_client(workspace) as c:
         yield c
 
 
-def test_campaigns_json_matches_library(client: Any) -> None:
-    r = client.get("/api/report/campaigns", params={"by": "platform,campaign"})
+def test_campaigns_json_matches_library(filled: Any) -> None:
+    r = filled.get("/api/report/campaigns", params={"by": "platform,campaign"})
     assert r.status_code == 200
     row = r.json()["rows"][0]
     assert row["campaign"] == "Spring <b>Launch</b>"
@@ -65,47 +62,67 @@ def test_campaigns_json_matches_library(client: Any) -> None:
     assert row["ctr_link"] == pytest.approx(0.012)
 
 
-def test_pages_escape_user_text(client: Any) -> None:
-    page = client.get("/campaigns").text
-    assert "Spring &lt;b&gt;Launch&lt;/b&gt;" in page and "<b>Launch" not in page
-    posts = client.get("/posts", params={"platform": "instagram"}).text
-    assert "<script>alert" not in posts
-
-
-def test_errors_map_to_http_status(client: Any) -> None:
-    r = client.get("/api/report/campaigns", params={"by": "planet"})
+def test_errors_map_to_http_status(filled: Any) -> None:
+    r = filled.get("/api/report/campaigns", params={"by": "planet"})
     assert r.status_code == 422 and "planet" in r.json()["error"]
-    r = client.post("/api/lint", json={"platform": "instagram"})
-    assert r.status_code == 400 and "text" in r.json()["error"]
+    page = filled.get("/nowhere")
+    assert page.status_code == 404 and "no page at this address" in page.text
+    assert "<main" in page.text  # a page of the workbench, not a bare error
 
 
-def test_lint_api_and_form(client: Any) -> None:
-    r = client.post(
-        "/api/lint", json={"text": "GUARANTEED WINS!!! #bestdealever", "platform": "instagram"}
-    )
-    assert r.status_code == 200
-    rules = {f["rule"] for f in r.json()["findings"]}
-    assert {"a11y.all-caps", "a11y.hashtag-camelcase"} <= rules, r.json()
-    page = client.post(
-        "/lint", data={"text": "<img src=x onerror=alert(1)> #summersale", "platform": "instagram"}
-    ).text
-    assert "<img src=x" not in page and "&lt;img" in page
-
-
-def test_index_kpis_and_portfolio(client: Any) -> None:
-    assert "Campaigns" in client.get("/").text
-    names = {k["name"] for k in client.get("/api/kpis").json()}
+def test_home_counts_and_navigation(filled: Any) -> None:
+    page = filled.get("/").text
+    assert "<strong>7</strong> ad rows" in page and "<strong>5</strong> posts" in page
+    assert 'href="#main"' in page and '<nav aria-label="Main">' in page
+    names = {k["name"] for k in filled.get("/api/kpis").json()}
     assert {"ctr_link", "cost_per_result", "roas"} <= names
-    assert client.get("/api/imports").status_code == 200
-    r = client.get("/portfolio/index.html")
-    assert r.status_code == 200 and "Test Owner" in r.text
 
 
-def test_serve_defaults_to_loopback() -> None:
+def test_about_lists_vendored_licences(client: Any) -> None:
+    page = client.get("/about").text
+    for name in ("htmx.org", "vega-embed", "vega-lite", "vega-interpreter"):
+        assert f"{name}.LICENSE.txt" in page
+    r = client.get("/static/vendor/licenses/vega.LICENSE.txt")
+    assert r.status_code == 200 and "Redistribution" in r.text
+
+
+def test_job_runner_reports_progress_and_errors(client: Any) -> None:
+    from socialproof.errors import BadInput
+
+    jobs = client.app_state.jobs
+
+    def good(job: Any) -> int:
+        job.update(1, 2, "half way")
+        job.link = "/"
+        return 42
+
+    def bad(job: Any) -> None:
+        raise BadInput("The file is empty.", hint="Export it again.")
+
+    ok = jobs.wait(jobs.submit("Good job", good).id)
+    assert (ok.state, ok.result, ok.message) == ("done", 42, "half way")
+    failed = jobs.wait(jobs.submit("Bad job", bad).id)
+    assert failed.state == "failed" and failed.error == "The file is empty. Export it again."
+    fragment = client.get(f"/jobs/{failed.id}", headers={"HX-Request": "true"}).text
+    assert "The file is empty." in fragment and "<html" not in fragment
+    assert "hx-trigger" not in fragment  # a finished job stops polling
+    assert client.get(f"/api/jobs/{ok.id}").json()["state"] == "done"
+    assert client.get("/jobs/nope").status_code == 404
+
+
+def test_serve_defaults_to_loopback_and_refuses_remote_without_flag(workspace: Any) -> None:
     import inspect
 
     from socialproof.cli.web_cmds import serve
+    from socialproof.errors import UsageError
     from socialproof.web.app import serve as run
 
     assert inspect.signature(run).parameters["host"].default == "127.0.0.1"
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+    with pytest.raises(UsageError, match="--allow-remote"):
+        run(workspace, host="0.0.0.0", port=0)
+
+
+def test_serve_cli_refuses_remote_without_flag(cli: Any, workspace: Any) -> None:
+    r = cli("serve", "--host", "0.0.0.0", "--workspace", str(workspace.root))
+    assert r.exit_code == 2 and "--allow-remote" in r.stderr and "Traceback" not in r.stderr

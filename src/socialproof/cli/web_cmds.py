@@ -1,4 +1,4 @@
-"""``socialproof serve``: the local web app over the workspace."""
+"""``socialproof serve``: the web workbench over the workspace."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socialproof.cli._common import WorkspaceOption, info, open_workspace
+from socialproof.cli._common import WorkspaceOption, open_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -19,13 +19,22 @@ def serve(
         str,
         typer.Option("--host", help="Address to listen on; the default keeps it on this computer."),
     ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a --host other computers can reach; every request then needs the "
+            "token printed at start.",
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Open the workspace's reports in a browser: a local web app on 127.0.0.1."""
+    """Open the web workbench: import, dashboards, reports and more, on 127.0.0.1."""
     from socialproof.web.app import serve as run
 
     ws = open_workspace(workspace)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        info(f"Warning: listening on {host} makes your workspace visible to other computers.")
-    info(f"Serving {ws.root} on http://{host}:{port}/ (Ctrl-C to stop)")
-    run(ws, host=host, port=port)
+
+    def announce(text: str) -> None:  # always shown: the address (and token) are needed
+        typer.echo(text, err=True)
+
+    run(ws, host=host, port=port, allow_remote=allow_remote, announce=announce)

@@ -37,7 +37,8 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _records(data: pd.DataFrame | list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+def records(data: pd.DataFrame | list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """(columns, rows) of a data frame or a list of dicts (columns in first-seen order)."""
     if isinstance(data, list):
         columns: list[str] = []
         for row in data:
@@ -49,7 +50,7 @@ def _records(data: pd.DataFrame | list[dict[str, Any]]) -> tuple[list[str], list
     return columns, [{str(k): v for k, v in r.items()} for r in data.to_dict(orient="records")]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """JSON-friendly scalar: NaN/NaT -> None, dates -> ISO strings, numpy -> Python."""
     if value is None:
         return None
@@ -67,6 +68,11 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+# the old private names, until every caller uses the public ones
+_records = records
+_plain = plain
 
 
 def format_number(value: Any) -> str:
@@ -196,13 +202,18 @@ def _print_rich(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    table = Table(
+        title=_escape(title) if title is not None else None,
+        caption=_escape(caption) if caption is not None else None,
+        show_lines=False,
+        header_style="bold",
+    )
     numeric = {
         c: all(isinstance(_plain(r.get(c)), (int, float)) or _plain(r.get(c)) is None for r in rows)
         for c in columns
     }
     for c in columns:
-        table.add_column(c, justify="right" if numeric[c] and rows else "left", overflow="fold")
+        table.add_column(_escape(c), justify="right" if numeric[c] and rows else "left", overflow="fold")
     for r in rows:
         table.add_row(*[_escape(format_number(r.get(c))) for c in columns])
     if not rows:

@@ -1,244 +1,212 @@
-"""A local web app over one workspace: reports as pages, the same data as JSON.
+"""The web workbench: one FastAPI app over one workspace.
 
-It listens on 127.0.0.1 by default; errors map to HTTP statuses through the
-``http_status`` attribute of each error class, so a missing workspace table is a
-404 with the same one-line message the CLI prints. No page loads anything from
-outside the app.
+:func:`create_app` builds the app from the page modules in
+:mod:`socialproof.web.pages` (each brings a router and a navigation entry), puts
+the guard middleware in front (:mod:`socialproof.web.security`), and maps
+errors to pages: a :class:`SocialproofError` becomes its ``http_status`` with its
+one-line message, for people as a page and for ``/api/`` as JSON. It listens on
+127.0.0.1 unless told otherwise with ``allow_remote``.
 """
 
 from __future__ import annotations
 
-from html import escape
+import logging
+import secrets
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import MissingExtra, SocialproofError
+from socialproof.errors import MissingExtra, SocialproofError, UsageError
+from socialproof.web.security import DEFAULT_MAX_UPLOAD, LOOPBACK_HOSTS, Guard, GuardMiddleware
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from collections.abc import AsyncIterator, Callable
+
+    from fastapi import FastAPI, Request
+    from fastapi.responses import Response
 
     from socialproof.workspace import Workspace
 
-PAGES = (
-    ("/campaigns", "Campaigns", "Paid campaign KPIs by platform and campaign"),
-    ("/posts", "Top posts", "The best posts by engagement rate (by reach)"),
-    ("/audit", "Platform audit", "Cadence, formats, timing and benchmarks"),
-    ("/community", "Community health", "Response times, groups, sentiment and themes"),
-    ("/lint", "Post linter", "Check copy before it goes out"),
-    ("/portfolio/index.html", "Portfolio", "Your case studies as a website"),
-)
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
 
 
-def _records(frame: Any) -> list[dict[str, Any]]:
-    from socialproof.render.tables import _plain, _records
+def create_app(
+    ws: Workspace,
+    *,
+    allowed_hosts: list[str] | tuple[str, ...] | None = None,
+    access_token: str | None = None,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+    workers: int = 1,
+) -> FastAPI:
+    """The workbench over ``ws``.
 
-    columns, rows = _records(frame)
-    return [{c: _plain(r.get(c)) for c in columns} for r in rows]
-
-
-def _page(title: str, body_html: str) -> str:
-    from socialproof.render.html import Report
-
-    report = Report(title=title, subtitle="socialproof, running on this computer only")
-    section = report.section("Pages")
-    section.parts.append(
-        "<ul>"
-        + "".join(
-            f'<li><a href="{href}">{escape(label)}</a>: {escape(desc)}</li>'
-            for href, label, desc in PAGES
-        )
-        + "</ul>"
-    )
-    if body_html:
-        report.sections.insert(0, _raw_section(title, body_html))
-    return report.render()
-
-
-def _raw_section(heading: str, html: str) -> Any:
-    from socialproof.render.html import Section
-
-    return Section(heading, [html])
-
-
-def create_app(ws: Workspace, *, allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The web app over ``ws``; with ``allowed_hosts``, requests naming another Host are
-    refused (so a web page cannot read the workspace through DNS rebinding)."""
+    ``allowed_hosts`` are the names the ``Host`` header may carry (default: this
+    computer's loopback names; ``"*"`` allows any, for remote use with a token);
+    ``access_token``, when given, is required on every request; ``max_upload`` caps
+    a request body in bytes; ``workers`` is the size of the background job pool.
+    """
     try:
-        from fastapi import FastAPI, Form, Request
-        from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+        from contextlib import asynccontextmanager
+
+        from fastapi import FastAPI
         from fastapi.staticfiles import StaticFiles
     except ImportError:
         raise MissingExtra("fastapi", "web") from None
+    from socialproof.web.gate import GatedWorkspace
+    from socialproof.web.jobs import JobRunner
+    from socialproof.web.pages import page_modules
+    from socialproof.web.templating import NavEntry
 
-    app = FastAPI(title="socialproof", docs_url="/api/docs", redoc_url=None)
-    if allowed_hosts is not None:
-        from starlette.middleware.trustedhost import TrustedHostMiddleware
+    gated = ws if isinstance(ws, GatedWorkspace) else GatedWorkspace(ws)
+    jobs = JobRunner(workers=workers)
 
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
-
-    @app.exception_handler(SocialproofError)
-    async def _error(request: Request, exc: SocialproofError) -> JSONResponse | HTMLResponse:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
-        return HTMLResponse(
-            _page("Something needs your attention", f'<p class="note warn">{escape(str(exc))}</p>'),
-            status_code=exc.http_status,
-        )
-
-    @app.get("/", response_class=HTMLResponse)
-    def index() -> str:
-        owner = ws.settings.owner or "your workspace"
-        return _page(f"socialproof: {owner}", f"<p>Workspace: {escape(str(ws.root))}</p>")
-
-    # -- JSON API ------------------------------------------------------------------------
-    @app.get("/api/kpis")
-    def kpis() -> list[dict[str, str]]:
-        from socialproof.metrics.registry import all_kpis
-
-        return [
-            {
-                "name": k.name,
-                "label": k.label,
-                "formula": k.formula_text,
-                "unit": k.unit,
-                "better": k.better,
-                "base": k.base,
-                "tables": ", ".join(k.tables),
-                "source": k.source,
-            }
-            for k in all_kpis()
-        ]
-
-    @app.get("/api/imports")
-    def imports() -> list[dict[str, Any]]:
-        from socialproof.workspace import engine
-
-        with ws.ibis() as con:
-            t = engine.table(con, "imports")
-            return _records(engine.execute(t.order_by(t.imported_at.desc())))
-
-    @app.get("/api/report/campaigns")
-    def campaigns_api(
-        by: str = "platform,campaign",
-        period: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> dict[str, Any]:
-        from socialproof.campaigns.report import campaign_report
-
-        result = campaign_report(ws, by=by, period=period, since=since, until=until)
-        return {"title": result.title, "notes": result.notes, "rows": _records(result.frame)}
-
-    @app.get("/api/report/posts")
-    def posts_api(platform: str | None = None, top: int = 10) -> dict[str, Any]:
-        from socialproof.campaigns.report import post_report
-
-        result = post_report(ws, platform=platform, top=top)
-        return {"title": result.title, "notes": result.notes, "rows": _records(result.frame)}
-
-    @app.post("/api/lint")
-    def lint_api(payload: dict[str, Any]) -> dict[str, Any]:
-        from socialproof.content.linter import lint_targets, to_json
-        from socialproof.errors import BadInput
-
-        text = payload.get("text")
-        if not isinstance(text, str):
-            raise BadInput(
-                "The request needs a 'text' string.",
-                hint='Send {"text": "...", "platform": "instagram"}.',
-            )
-        results, _ = lint_targets(
-            [], text=text, platform=payload.get("platform"), industry=payload.get("industry"), ws=ws
-        )
-        return {"findings": to_json(results)}
-
-    # -- pages ---------------------------------------------------------------------------
-    @app.get("/campaigns", response_class=HTMLResponse)
-    def campaigns_page(by: str = "platform,campaign", period: str | None = None) -> str:
-        from socialproof.campaigns.report import campaign_report, for_people
-        from socialproof.render.html import table_html
-
-        result = campaign_report(ws, by=by, period=period)
-        notes = "".join(f"<p>{escape(n)}</p>" for n in result.notes)
-        return _page(result.title, notes + table_html(for_people(result), caption=result.title))
-
-    @app.get("/posts", response_class=HTMLResponse)
-    def posts_page(platform: str | None = None, top: int = 10) -> str:
-        from socialproof.campaigns.report import for_people, post_report
-        from socialproof.render.html import table_html
-
-        result = post_report(ws, platform=platform, top=top)
-        return _page(result.title, table_html(for_people(result), caption=result.title))
-
-    @app.get("/audit", response_class=HTMLResponse)
-    def audit_page(platform: str | None = None) -> str:
-        from socialproof.campaigns import audit_report
-        from socialproof.campaigns.audit import audit
-
-        return audit_report.build(audit(ws, platform=platform), owner=ws.settings.owner).render()
-
-    @app.get("/community", response_class=HTMLResponse)
-    def community_page(text: bool = True) -> str:
-        from socialproof.community.report import build_report, to_html
-
-        return to_html(build_report(ws, with_text=text)).render()
-
-    @app.get("/lint", response_class=HTMLResponse)
-    def lint_form() -> str:
-        return _page("Post linter", _LINT_FORM.format(text="", results=""))
-
-    @app.post("/lint", response_class=HTMLResponse)
-    def lint_page(text: str = Form(...), platform: str = Form("instagram")) -> str:
-        from socialproof.content.linter import format_text, lint_targets
-
-        results, _ = lint_targets([], text=text, platform=platform, ws=ws)
-        lines = format_text(results) or ["No findings."]
-        shown = "<pre>" + escape("\n".join(lines)) + "</pre>"
-        return _page("Post linter", _LINT_FORM.format(text=escape(text), results=shown))
-
-    site = ws.root / "site"
-
-    @app.get("/portfolio")
-    def portfolio_root() -> RedirectResponse:
-        return RedirectResponse("/portfolio/index.html")
-
-    if not (site / "index.html").exists():
-        from socialproof.portfolio.site import build_site
-
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         try:
-            build_site(ws, out=site)
-        except SocialproofError:
-            pass  # the portfolio page then says what to fix
-    if site.is_dir():
-        app.mount("/portfolio", StaticFiles(directory=site, html=True), name="portfolio")
+            yield
+        finally:
+            jobs.shutdown()
+
+    app = FastAPI(
+        title="socialproof workbench",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    guard = Guard(
+        allowed_hosts=tuple(allowed_hosts) if allowed_hosts is not None else LOOPBACK_HOSTS,
+        access_token=access_token,
+        max_upload=max_upload,
+    )
+    app.state.ws = gated
+    app.state.jobs = jobs
+    app.state.guard = guard
+
+    nav: list[NavEntry] = []
+    for module in page_modules():
+        app.include_router(module.router)
+        entry = getattr(module, "NAV", None)
+        if isinstance(entry, NavEntry):
+            nav.append(entry)
+        elif isinstance(entry, tuple):
+            nav.extend(e for e in entry if isinstance(e, NavEntry))
+    app.state.nav = sorted(nav, key=lambda e: (e.order, e.label))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _error_handlers(app)
+    app.add_middleware(GuardMiddleware, guard=guard)
     return app
 
 
-_LINT_FORM = """
-<form method="post" action="/lint">
-<p><label for="text">Post text</label><br>
-<textarea id="text" name="text" rows="6" cols="70">{text}</textarea></p>
-<p><label for="platform">Platform</label>
-<select id="platform" name="platform">
-<option>instagram</option><option>tiktok</option><option>facebook</option>
-<option>linkedin</option><option>x</option><option>youtube</option></select></p>
-<p><button type="submit">Check</button></p>
-</form>
-{results}
-"""
+def _error_handlers(app: FastAPI) -> None:
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
+
+    @app.exception_handler(SocialproofError)
+    async def _known(request: Request, exc: SocialproofError) -> Response:
+        return _error_response(request, exc.http_status, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        text = {
+            404: "There is no page at this address. Use the navigation to find your way.",
+            405: "This address does not accept that kind of request.",
+        }.get(exc.status_code, str(exc.detail))
+        return _error_response(request, exc.status_code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error_response(request, 422, _explain_validation(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error_response(
+            request,
+            500,
+            "Something went wrong that socialproof did not expect. The server log has the "
+            "details; please report it.",
+        )
 
 
-def serve(ws: Workspace, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+def _explain_validation(errors: Any) -> str:
+    parts = []
+    for err in list(errors)[:5]:
+        where = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
+        field = ".".join(where) or "the request"
+        if err.get("type") == "missing":
+            parts.append(f"'{field}' is required")
+        else:
+            parts.append(f"'{field}': {err.get('msg', 'invalid')}")
+    return "Please check the form: " + "; ".join(parts) + "."
+
+
+def _error_response(request: Request, status: int, text: str) -> Response:
+    from fastapi.responses import JSONResponse
+
+    from socialproof.web.templating import is_htmx, render
+
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": text}, status_code=status)
+    template = "_error.html" if is_htmx(request) else "error.html"
+    try:
+        return render(
+            request,
+            template,
+            status_code=status,
+            title="Something needs your attention",
+            status=status,
+            text=text,
+        )
+    except Exception:  # the error page itself failed: say it plainly
+        from fastapi.responses import PlainTextResponse
+
+        log.exception("error page failed")
+        return PlainTextResponse(text, status_code=status)
+
+
+# -- serving -------------------------------------------------------------------------------
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def serve(
+    ws: Workspace,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    allow_remote: bool = False,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Run the workbench until Ctrl-C. Beyond loopback it needs ``allow_remote`` and then
+    asks every request for a random token that ``announce`` prints with the address."""
     try:
         import uvicorn
     except ImportError:
         raise MissingExtra("uvicorn", "web") from None
     from socialproof.web.listen import check_listen
 
+    say = announce or (lambda _text: None)
+    remote = not is_loopback(host)
+    if remote and not allow_remote:
+        raise UsageError(
+            f"Listening on {host} would let other computers reach your workspace.",
+            hint="Add --allow-remote if you mean it (every request then needs a token), "
+            "or leave --host out to stay on 127.0.0.1.",
+        )
     check_listen(host, port)
-    hosts = ["127.0.0.1", "localhost", "::1", "[::1]"]
-    if host not in hosts:
-        hosts.append(host)
-    if host in ("0.0.0.0", "::"):  # noqa: S104 (the user asked for every interface)
-        hosts = ["*"]
-    app = create_app(ws, allowed_hosts=hosts)
+    token = secrets.token_urlsafe(24) if remote else None
+    hosts: list[str] = list(LOOPBACK_HOSTS)
+    if remote:
+        hosts = ["*"] if host in ("0.0.0.0", "::") else [*hosts, host.lower()]  # noqa: S104
+    app = create_app(ws, allowed_hosts=hosts, access_token=token)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+    if token is not None:
+        say(
+            f"Warning: listening on {host}: other computers on the network can reach this "
+            "workbench. Share the address below only with people who may see the workspace."
+        )
+        say(f"Serving {ws.root} on http://{shown}:{port}/?token={token} (Ctrl-C to stop)")
+    else:
+        say(f"Serving {ws.root} on http://{shown}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,135 @@
+"""Background jobs for long work (imports, community scoring, site builds).
+
+A :class:`JobRunner` runs callables on a small thread pool; each job reports its
+progress through the :class:`Job` it receives, and a page polls ``/jobs/{id}``
+(htmx, every second) until the job is done. Jobs live in memory for the life of
+the server: the workspace, not the job list, is the record of what happened.
+
+Start one from a POST route::
+
+    job = runner(request).submit("Import 3 files", work)   # work(job) -> result
+
+where ``work`` calls ``job.update(done, total, "what now")`` as it goes and may
+set ``job.link`` (where to look when it is done). An exception that is a
+``SocialproofError`` ends the job with its one-line message; any other ends it
+with a short notice (the traceback goes to the server log).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import NotFound, SocialproofError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+MAX_KEPT = 200  # finished jobs remembered for the page that polls them
+
+
+@dataclass
+class Job:
+    """One piece of background work and what a page shows about it."""
+
+    id: str
+    title: str
+    state: str = "queued"  # queued, running, done, failed
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    error: str | None = None
+    link: str | None = None  # where to look at the result
+    result: Any = None
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def update(self, done: int, total: int, message: str = "") -> None:
+        with self._lock:
+            self.done, self.total, self.message = done, total, message
+
+    @property
+    def finished_ok(self) -> bool:
+        return self.state == "done"
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("queued", "running")
+
+    @property
+    def percent(self) -> int | None:
+        if self.total <= 0:
+            return None
+        return max(0, min(100, round(100 * self.done / self.total)))
+
+
+class JobRunner:
+    """A thread pool of ``workers`` (1 by default: workspace writes take turns anyway)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="socialproof-job")
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, title: str, work: Callable[[Job], Any]) -> Job:
+        job = Job(id=secrets.token_hex(8), title=title)
+        with self._lock:
+            self._jobs[job.id] = job
+            self._forget_old()
+        self._pool.submit(self._run, job, work)
+        return job
+
+    def get(self, job_id: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise NotFound(
+                f"No background job {job_id!r} on this server.",
+                hint="Jobs are forgotten when the server restarts; look at the page's history.",
+            )
+        return job
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.started, reverse=True)
+
+    def wait(self, job_id: str, timeout: float = 60.0) -> Job:
+        """Block until the job ends (tests and scripts)."""
+        deadline = time.monotonic() + timeout
+        job = self.get(job_id)
+        while job.running and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return job
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, job: Job, work: Callable[[Job], Any]) -> None:
+        job.state = "running"
+        try:
+            job.result = work(job)
+        except SocialproofError as exc:
+            job.error = str(exc)
+            job.state = "failed"
+        except Exception:
+            log.exception("background job %s (%s) failed", job.id, job.title)
+            job.error = "The job stopped on an unexpected error; the server log has the details."
+            job.state = "failed"
+        else:
+            job.state = "done"
+        finally:
+            job.finished = time.time()
+
+    def _forget_old(self) -> None:
+        ended = [j for j in self._jobs.values() if not j.running]
+        if len(ended) > MAX_KEPT:
+            for old in sorted(ended, key=lambda j: j.started)[: len(ended) - MAX_KEPT]:
+                del self._jobs[old.id]

@@ -1,0 +1,137 @@
+/* socialproof workbench: progressive enhancement only. Every page works without
+   this file; with it, charts become interactive and the import page uploads files
+   one by one with progress. No eval, no inline scripts (see the CSP). */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  /* Charts: <div class="vega-chart" data-spec-id="..."> + <script type="application/json"> */
+  function drawCharts(root) {
+    if (!window.vegaEmbed) { return; }
+    var opts = {
+      actions: false, renderer: "svg", defaultStyle: false,
+      tooltip: { disableDefaultStyle: true },
+    };
+    if (window.vegaInterpreter) {
+      opts.ast = true;
+      opts.expr = window.vegaInterpreter.expressionInterpreter;
+    }
+    root.querySelectorAll(".vega-chart[data-spec-id]").forEach(function (el) {
+      if (el.dataset.drawn) { return; }
+      var source = document.getElementById(el.dataset.specId);
+      if (!source) { return; }
+      el.dataset.drawn = "1";
+      var spec = JSON.parse(source.textContent);
+      window.vegaEmbed(el, spec, opts).then(function () {
+        el.classList.add("drawn");
+        var svg = el.querySelector("svg");
+        if (svg) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", el.getAttribute("aria-label") || "chart");
+          svg.setAttribute("focusable", "false");
+        }
+      }).catch(function (err) {
+        el.textContent = "The chart could not be drawn: " + err.message;
+      });
+    });
+  }
+
+  /* Import: per-file uploads with progress. The form posts every file at once
+     without JavaScript; with it, each file goes as its own request. */
+  function enhanceDropzones(root) {
+    root.querySelectorAll("form[data-upload]").forEach(function (form) {
+      if (form.dataset.enhanced) { return; }
+      form.dataset.enhanced = "1";
+      var zone = form.querySelector(".dropzone");
+      var input = form.querySelector('input[type="file"]');
+      var list = document.getElementById(form.dataset.upload);
+      var url = form.dataset.uploadUrl || form.action;
+
+      function send(files) {
+        Array.prototype.forEach.call(files, function (file) { upload(file); });
+      }
+
+      function upload(file) {
+        var li = document.createElement("li");
+        var label = document.createElement("span");
+        label.textContent = file.name + " ";
+        var bar = document.createElement("progress");
+        bar.max = 100; bar.value = 0;
+        bar.setAttribute("aria-label", "Uploading " + file.name);
+        li.appendChild(label); li.appendChild(bar);
+        list.appendChild(li);
+        var data = new FormData();
+        form.querySelectorAll("select, input[type=text], input[type=number], input[type=hidden]").forEach(function (el) {
+          if (el.name) { data.append(el.name, el.value); }
+        });
+        data.append("files", file, file.name);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", url);
+        xhr.setRequestHeader("X-CSRF-Token", csrfToken());
+        xhr.setRequestHeader("HX-Request", "true");
+        xhr.upload.addEventListener("progress", function (e) {
+          if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
+        });
+        xhr.addEventListener("load", function () {
+          var holder = document.createElement("div");
+          if (xhr.getResponseHeader("content-type") && xhr.getResponseHeader("content-type").indexOf("text/html") === 0) {
+            holder.innerHTML = xhr.responseText;  /* server-rendered, escaped by Jinja */
+          } else {
+            var p = document.createElement("p");
+            p.className = "msg msg-error"; p.setAttribute("role", "alert");
+            p.textContent = file.name + ": " + xhr.responseText;
+            holder.appendChild(p);
+          }
+          li.replaceChildren.apply(li, Array.prototype.slice.call(holder.childNodes));
+          if (window.htmx) { window.htmx.process(li); }
+        });
+        xhr.addEventListener("error", function () {
+          li.textContent = file.name + ": the upload failed (is the server still running?)";
+        });
+        xhr.send(data);
+      }
+
+      form.addEventListener("submit", function (e) {
+        if (!input || !input.files || !input.files.length) { return; }
+        e.preventDefault();
+        send(input.files);
+        input.value = "";
+      });
+      if (zone) {
+        ["dragenter", "dragover"].forEach(function (t) {
+          zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
+        });
+        ["dragleave", "drop"].forEach(function (t) {
+          zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+        });
+        zone.addEventListener("drop", function (e) {
+          if (e.dataTransfer && e.dataTransfer.files.length) { send(e.dataTransfer.files); }
+        });
+      }
+    });
+  }
+
+  /* Links with data-confirm ask first (the POST form behind them still needs the token). */
+  function enhanceConfirms(root) {
+    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.dataset.confirmReady) { return; }
+      form.dataset.confirmReady = "1";
+      form.addEventListener("submit", function (e) {
+        if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
+      });
+    });
+  }
+
+  function enhance(root) {
+    drawCharts(root);
+    enhanceDropzones(root);
+    enhanceConfirms(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { enhance(e.target); });
+})();

@@ -1,0 +1,155 @@
+"""Templates, the navigation registry, flash messages and request helpers.
+
+Every page module calls :func:`render` with a template name and its context; the
+base template gets the navigation, the CSRF token and any flash messages
+itself. Jinja2 autoescapes everything: pass plain strings, never markup.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from socialproof.web.security import CSRF_FIELD
+
+if TYPE_CHECKING:
+    import jinja2
+    from fastapi import Request
+    from fastapi.responses import HTMLResponse
+
+    from socialproof.web.jobs import JobRunner
+    from socialproof.workspace import Workspace
+
+FLASH_COOKIE = "sp_flash"
+FLASH_KINDS = ("info", "success", "warning", "error")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A page's place in the main navigation."""
+
+    path: str
+    label: str
+    order: int = 100
+    description: str = ""
+
+
+def env() -> jinja2.Environment:
+    return _env()
+
+
+@cache
+def _env() -> jinja2.Environment:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("socialproof.web", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["number"] = _number
+    environment.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
+    return environment
+
+
+def _number(value: Any) -> str:
+    from socialproof.render.tables import format_number
+
+    return format_number(value)
+
+
+# -- request helpers ---------------------------------------------------------------------
+def workspace(request: Request) -> Workspace:
+    ws: Workspace = request.app.state.ws
+    return ws
+
+
+def runner(request: Request) -> JobRunner:
+    jobs: JobRunner = request.app.state.jobs
+    return jobs
+
+
+def csrf_token(request: Request) -> str:
+    token: str = request.app.state.guard.csrf_token
+    return token
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+# -- flash messages ----------------------------------------------------------------------
+def flash(response: Any, text: str, kind: str = "info") -> None:
+    """Show ``text`` once on the next page the browser renders (after a redirect)."""
+    if kind not in FLASH_KINDS:
+        kind = "info"
+    value = quote(json.dumps([kind, text[:500]]), safe="")
+    response.set_cookie(FLASH_COOKIE, value, httponly=True, samesite="strict", path="/")
+
+
+def _take_flash(request: Request) -> list[tuple[str, str]]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        kind, text = json.loads(unquote(raw))
+    except (ValueError, TypeError):
+        return []
+    if kind not in FLASH_KINDS or not isinstance(text, str):
+        return []
+    return [(kind, text)]
+
+
+# -- rendering ---------------------------------------------------------------------------
+def render(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    messages: list[tuple[str, str]] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page (or, for ``template`` named ``_*.html``, a fragment) as a response.
+
+    ``messages`` are (kind, text) pairs shown above the page's content, beside any
+    flash message the previous request left.
+    """
+    from fastapi.responses import HTMLResponse
+
+    flashed = _take_flash(request)
+    ws = workspace(request)
+    context.setdefault("title", "socialproof")
+    html = (
+        env()
+        .get_template(template)
+        .render(
+            request=request,
+            path=request.url.path,
+            nav=request.app.state.nav,
+            csrf_token=csrf_token(request),
+            csrf_field=CSRF_FIELD,
+            messages=[*flashed, *(messages or [])],
+            owner=ws.settings.owner or "",
+            workspace_name=ws.root.name,
+            **context,
+        )
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if flashed:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(url: str, *, message: str | None = None, kind: str = "success") -> Any:
+    """303 to ``url`` (the POST-redirect-GET pattern), with an optional flash message."""
+    from fastapi.responses import RedirectResponse
+
+    response = RedirectResponse(url, status_code=303)
+    if message:
+        flash(response, message, kind)
+    return response
