@@ -172,3 +172,49 @@ def test_top_and_bottom_posts_exact_on_many_posts(workspace, insert, make_post) 
     assert [p["post_id"] for p in acc.top] == [pid for _, pid in rates[:5]]
     assert [p["post_id"] for p in acc.bottom] == [pid for _, pid in rates[::-1][:5]]
     assert acc.top[0]["rate"] == pytest.approx(rates[0][0])
+
+
+def test_posts_without_a_time_of_day_stay_out_of_timing(workspace, insert, make_post) -> None:
+    # X's newer export gives dates only: 30 such posts (stored at midnight) do very well,
+    # 12 posts with real times do not; midnight must not become "the best hour"
+    rows = [
+        make_post(f"d{i}", datetime(2026, 3, 2) + timedelta(days=i), inter=300, time_known=False)
+        for i in range(30)
+    ]
+    rows += [
+        make_post(f"t{i}", datetime(2026, 3, 2, 9 + (i % 2) * 6) + timedelta(days=i), inter=40)
+        for i in range(12)
+    ]
+    rows[-1]["time_known"] = True
+    insert("posts", rows)
+    [acc] = audit(workspace).accounts
+    assert acc.posts == 42 and acc.untimed == 30
+    assert {h["hour"] for h in acc.by_hour} == {9, 15}
+    assert sum(h["posts"] for h in acc.by_hour) == 12
+    assert sum(w["posts"] for w in acc.by_weekday) == 42  # the day is still known
+    assert (
+        "30 posts have no time of day (the export gives dates only); left out of timing advice."
+        in acc.caveats
+    )
+    assert not any("0:00" in r.text for r in acc.recommendations)
+
+
+def test_youtube_rates_are_over_views(workspace, insert, make_post) -> None:
+    # Studio's Table data: impressions are thumbnail impressions; engagement is per view
+    rows = [
+        make_post(
+            f"v{i}",
+            datetime(2026, 3, 2, 12) + timedelta(days=i),
+            platform="youtube",
+            fmt="video",
+            reach=None,
+            impressions=10_000,
+            views=1_000,
+            inter=30,
+        )
+        for i in range(12)
+    ]
+    insert("posts", rows)
+    [acc] = audit(workspace).accounts
+    assert acc.base == "views"
+    assert acc.engagement_rate == pytest.approx(30 / 1000)

@@ -111,10 +111,18 @@ def audit(
                 )
             p = p.filter(p.platform == platform.lower())
         local = _ops.local_time(p.published_at, tz)
+        # a publish time read from a date alone has no hour: it counts for cadence and
+        # weekdays, never for timing advice (NULL = imported before time_known existed)
+        untimed = (
+            (p.time_known == False).fill_null(False)  # noqa: E712 (an Ibis expression)
+            if "time_known" in p.columns
+            else ibis.literal(False)
+        )
         p = p.mutate(
             _local=local,
+            _untimed=untimed,
             weekday=local.day_of_week.index(),
-            hour=local.hour(),
+            hour=untimed.ifelse(ibis.null("int32"), local.hour()),
             format=p.format.fill_null("").nullif("").fill_null("unknown"),
             account=p.account.fill_null(""),
         )
@@ -135,6 +143,7 @@ def audit(
                 "_local",
                 "weekday",
                 "hour",
+                "_untimed",
                 *KPI_COLUMNS,
                 _title=p.title.coalesce(p.text).substr(0, 80),
                 _inter=inter,
@@ -156,6 +165,7 @@ def audit(
                 n_views=(p.views > 0).fill_null(False).sum(),
                 n_followers=(p.followers > 0).fill_null(False).sum(),
                 n_inter=inter.notnull().fill_null(False).sum(),
+                n_untimed=p._untimed.cast("int64").sum(),
             )
             .order_by(["platform", "account"])
         )
@@ -188,7 +198,12 @@ def audit(
         facets = {
             name: _rows(
                 engine.execute(
-                    registry.compute(p, kpis, table="posts", by=["platform", "account", name])
+                    registry.compute(
+                        p.filter(p.hour.notnull()) if name == "hour" else p,
+                        kpis,
+                        table="posts",
+                        by=["platform", "account", name],
+                    )
                 )
             )
             for name in ("format", "weekday", "hour")
@@ -215,7 +230,8 @@ def audit(
         acc.by_weekday = _facet(facets["weekday"].get(key, []), "weekday", base, acc.posts)
         for row in acc.by_weekday:
             row["weekday"] = WEEKDAYS[int(row["weekday"])]
-        acc.by_hour = _facet(facets["hour"].get(key, []), "hour", base, acc.posts)
+        acc.untimed = _int(r.n_untimed) or 0
+        acc.by_hour = _facet(facets["hour"].get(key, []), "hour", base, acc.posts - acc.untimed)
         ext = extremes[(extremes["platform"] == r.platform) & (extremes["account"] == r.account)]
         acc.top = _posts(ext[ext["_top"] < TOP_N].sort_values("_top"))
         acc.bottom = _posts(ext[ext["_bottom"] < TOP_N].sort_values("_bottom"))
@@ -338,8 +354,16 @@ def _rows(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
     return out
 
 
+#: platforms whose engagement rate is defined over views (YouTube Studio: likes, comments
+#: and shares per view; impressions there are thumbnail impressions, not views of the post)
+VIEWS_FIRST = frozenset({"youtube"})
+
+
 def _pick_base(r: Any) -> str:
-    for base in ("reach", "impressions", "views", "followers"):
+    order = ("reach", "impressions", "views", "followers")
+    if str(r.platform) in VIEWS_FIRST:
+        order = ("views", "reach", "impressions", "followers")
+    for base in order:
         if getattr(r, f"n_{base}") >= BASE_COVERAGE * r.posts and getattr(r, f"n_{base}") > 0:
             return base
     return ""

@@ -111,6 +111,11 @@ def advise(acc: AccountAudit, industry: str) -> None:
     for note in bench.industry_notes(industry, acc.platform):
         if note.industry != "all":  # general notes go once into the audit's notes
             acc.caveats.append(f"{note.note} ({note.source}, via summaries)")
+    if acc.untimed:
+        acc.caveats.append(
+            f"{acc.untimed:,} post{'' if acc.untimed == 1 else 's'} {'has' if acc.untimed == 1 else 'have'} "
+            "no time of day (the export gives dates only); left out of timing advice."
+        )
     if not acc.enough or not acc.base or acc.engagement_rate is None:
         return
     overall = acc.engagement_rate

@@ -75,6 +75,7 @@ class AccountAudit:
     benchmarks: list[dict[str, Any]] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    untimed: int = 0  # posts whose export gave a date without a time of day
 
     @property
     def enough(self) -> bool:
