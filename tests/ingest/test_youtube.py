@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import shutil
+from pathlib import Path
 
-from ._formats import DATA, read, rows
+import pytest
+
+from ._formats import DATA, detect, read, rows
 
 HERE = DATA / "youtube"
 
@@ -21,7 +26,69 @@ def test_table_data_skips_total_row() -> None:
     assert sum(p["views"] for p in posts) == 15300
 
 
-def test_chart_data_per_video_summed_per_day() -> None:
+def test_net_subscribers_are_not_interactions() -> None:
+    # 'Subscribers' per video is gained minus lost: never an engagement figure
+    posts = rows(read(HERE / "Table data.csv", "youtube"), "posts")
+    assert [p["follows"] for p in posts] == [None, None]
+    assert [p["time_known"] for p in posts] == [False, False]  # "Mar 8, 2026": a date only
+
+
+def test_chart_data_per_video_stays_per_video() -> None:
     result = read(HERE / "Chart data.csv", "youtube")
-    got = {d["date"]: d["value"] for d in rows(result, "account_daily") if d["metric"] == "views"}
-    assert got == {dt.date(2026, 3, 8): 5000, dt.date(2026, 3, 9): 4000, dt.date(2026, 3, 10): 6300}
+    assert "account_daily" not in result.tables
+    got = {
+        (d["post_id"], d["date"]): d["value"]
+        for d in rows(result, "post_daily")
+        if d["metric"] == "views"
+    }
+    assert got == {
+        ("dQw4w9WgXcQ", dt.date(2026, 3, 8)): 5000,
+        ("dQw4w9WgXcQ", dt.date(2026, 3, 9)): 4000,
+        ("aBcDeFgHiJk", dt.date(2026, 3, 10)): 3300,
+        ("dQw4w9WgXcQ", dt.date(2026, 3, 10)): 3000,
+    }
+    assert any("Totals.csv" in n for n in result.notes)
+
+
+def test_totals_are_the_channel_days() -> None:
+    assert detect(HERE / "Totals.csv")[0] == "youtube"
+    result = read(HERE / "Totals.csv", "youtube")
+    daily = rows(result, "account_daily")
+    views = {d["date"]: d["value"] for d in daily if d["metric"] == "views"}
+    assert views == {
+        dt.date(2026, 3, 8): 52000,
+        dt.date(2026, 3, 9): 61000,
+        dt.date(2026, 3, 10): 68588,
+    }
+    net = {d["date"]: d["value"] for d in daily if d["metric"] == "subscribers_net"}
+    assert net[dt.date(2026, 3, 9)] == -3
+
+
+@pytest.mark.parametrize(
+    "order", list(itertools.permutations(["Table data.csv", "Chart data.csv", "Totals.csv"]))
+)
+def test_studio_files_in_any_order_keep_their_totals(
+    tmp_path: Path, workspace: object, order: tuple[str, ...]
+) -> None:
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.workspace import Workspace
+
+    ws: Workspace = workspace  # type: ignore[assignment]
+    ctx = read_context(ws, account="acme-channel")
+    for name in order:
+        folder = tmp_path / name.replace(" ", "_")
+        folder.mkdir()
+        shutil.copy(HERE / name, folder / name)
+        [summary] = import_paths(ws, [folder / name], ctx=ctx)
+        assert summary.status != "failed", summary
+    with ws.connect(read_only=True) as con:
+        channel = con.execute(
+            "SELECT sum(value) FROM account_daily WHERE platform = 'youtube' AND metric = 'views'"
+        ).fetchone()
+        videos = con.execute(
+            "SELECT sum(value) FROM post_daily WHERE platform = 'youtube' AND metric = 'views'"
+        ).fetchone()
+        posts = con.execute("SELECT sum(views) FROM posts WHERE platform = 'youtube'").fetchone()
+    assert channel == (52000 + 61000 + 68588,)  # Totals.csv: 181,588
+    assert videos == (5000 + 4000 + 3300 + 3000,)  # Chart data.csv, per video
+    assert posts == (12000 + 3300,)  # Table data.csv without its Total row

@@ -6,9 +6,16 @@ Studio's Advanced mode exports a zip with three files; two matter here:
   Video publish time, Duration, Views, Watch time (hours), Subscribers,
   Impressions, Impressions click-through rate (%)). Its first data row is the
   channel "Total": skipped and counted in the notes.
-* "Chart data.csv": one row per day (Date, Views), or per day and video
-  (Date, Content, Video title, ...): summed per day into the channel's
-  daily series.
+* "Chart data.csv": one row per day and charted video (Date, Content, Video
+  title, ...). Studio charts only a few videos, so their sum is not the
+  channel's day: the rows go to ``post_daily``, one series per video.
+* "Totals.csv" (or a chart without a Content column): one row per day for the
+  whole selection (Date, Views, ...): the channel's daily series
+  (``account_daily``).
+
+Studio's per-video "Subscribers" is the net change (gained minus lost) the
+video brought. It is not an interaction: YouTube's engagement is likes,
+comments and shares over views, so it is not stored on ``posts``.
 """
 
 from __future__ import annotations
@@ -30,19 +37,26 @@ DATE = ("Date", "Fecha")
 VIDEO_NUMBERS: dict[str, A.Aliases] = {
     "views": ("Views", "Visualizaciones"),
     "impressions": ("Impressions", "Impresiones"),
-    "follows": ("Subscribers", "Subscribers gained", "Suscriptores"),
     "reactions": ("Likes", "Me gusta"),
     "comments": ("Comments added", "Comments", "Comentarios añadidos"),
     "shares": ("Shares", "Veces compartido"),
     "duration_s": ("Duration", "Duración"),
 }
+SUBSCRIBERS = ("Subscribers", "Subscribers gained", "Suscriptores")
 WATCH_HOURS = ("Watch time (hours)", "Tiempo de visualización (horas)")
 DAILY: dict[str, A.Aliases] = {
     "views": ("Views", "Visualizaciones"),
     "watch_time_hours": WATCH_HOURS,
-    "subscribers_gained": ("Subscribers gained", "Subscribers"),
+    "subscribers_gained": ("Subscribers gained",),
+    "subscribers_net": ("Subscribers", "Suscriptores"),  # gained minus lost
     "subscribers_lost": ("Subscribers lost",),
     "impressions": ("Impressions", "Impresiones"),
+}
+# per-video daily figures a chart may carry besides the channel ones
+_VIDEO_DAILY: dict[str, A.Aliases] = {
+    "likes": ("Likes", "Me gusta"),
+    "comments": ("Comments added", "Comments", "Comentarios añadidos"),
+    "shares": ("Shares", "Veces compartido"),
 }
 _METRIC_HEADERS = (
     ("Views", "Visualizaciones"),
@@ -70,6 +84,13 @@ def _is_chart(frame: Frame) -> bool:
     )
 
 
+def _is_totals(frame: Frame) -> bool:
+    """Studio's "Totals.csv": Date and daily channel figures only (Views, Watch time, ...)."""
+    known = {A.snake(a) for aliases in (*DAILY.values(), DATE) for a in aliases}
+    names = [A.snake(h) for h in frame.header if h.strip()]
+    return _is_chart(frame) and not A.has(frame, CONTENT) and all(n in known for n in names)
+
+
 def _total_rows(frame: Frame) -> pa.Array:
     import pyarrow.compute as pc
 
@@ -85,7 +106,7 @@ def _total_rows(frame: Frame) -> pa.Array:
 class YouTubeFormat(Format):
     name = "youtube"
     label = "YouTube Studio export (Table data / Chart data)"
-    tables = ("posts", "account_daily")
+    tables = ("posts", "post_daily", "account_daily")
     required = (CONTENT, ("Views", "Visualizaciones"))
 
     def detect(self, source: Source) -> float:
@@ -99,6 +120,8 @@ class YouTubeFormat(Format):
                 best = max(best, min(s, 1.0))
             elif _is_chart(frame) and A.has(frame, CONTENT) and A.has(frame, TITLE):
                 best = max(best, 0.85)
+            elif _is_totals(frame):
+                best = max(best, 0.6)
         return best
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
@@ -106,6 +129,8 @@ class YouTubeFormat(Format):
         for frame in source.frames:
             if _is_table(frame):
                 parts.add(frame, "posts", _read_table(frame, ctx))
+            elif _is_chart(frame) and A.has(frame, CONTENT):
+                parts.add(frame, "post_daily", _read_video_chart(frame, ctx))
             elif _is_chart(frame):
                 parts.add(frame, "account_daily", _read_chart(frame, ctx))
         return parts.result()
@@ -127,6 +152,12 @@ def _read_table(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     rows.text("title", TITLE)
     rows.timestamp("published_at", PUBLISHED)
     rows.require("published_at", "video publish time")
+    if A.has(frame, SUBSCRIBERS):
+        rows.notes.append(
+            "Subscribers per video (net change) are not stored on posts: YouTube's engagement "
+            "counts likes, comments and shares over views; the channel's subscribers come from "
+            "its daily totals."
+        )
     if ids is not None:
         rows.set(
             "permalink", pc.binary_join_element_wise("https://www.youtube.com/watch?v=", ids, "")
@@ -161,9 +192,55 @@ def _read_chart(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         skip_mask=skip,
         skip_note="Skipped {n} 'Total' row{s} (the channel total).",
     )
-    if t.num_columns and A.has(frame, CONTENT):
-        # one row per day and video: the channel's daily series is their sum
-        t = t.group_by(["platform", "account", "date", "metric"]).aggregate([("value", "sum")])
-        t = t.rename_columns(["platform", "account", "date", "metric", "value"])
-        nt = [*nt, "Chart data per video was summed per day into the channel's daily series."]
     return (t if t.num_columns else pa.table({})), r, nt
+
+
+def _read_video_chart(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+    """Chart data per day and video -> ``post_daily`` (long form, one metric per row)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wide = A.Rows(frame, "post_daily", ctx)
+    wide.skip_rows(
+        _total_rows(frame).to_numpy(zero_copy_only=False),
+        "Skipped {n} 'Total' row{s} (the channel total).",
+    )
+    dates = wide.date("date", DATE)
+    wide.require("date", "date")
+    ids = wide.text("post_id", CONTENT)
+    wide.require("post_id", "video id (Content)")
+    found = {}
+    for metric, aliases in {**DAILY, **_VIDEO_DAILY}.items():
+        if metric in found or not A.has(frame, aliases):
+            continue
+        vals = wide.number("_" + metric, aliases, count=metric != "watch_time_hours")
+        if vals is not None:
+            found[metric] = vals.cast(pa.float64())
+    keep = ~wide.bad & ~wide.skip
+    parts = []
+    if dates is not None and ids is not None:
+        for metric, vals in found.items():
+            ok = keep & vals.is_valid().to_numpy(zero_copy_only=False).astype(bool)
+            idx = pa.array(np.flatnonzero(ok))
+            n = len(idx)
+            parts.append(
+                pa.table(
+                    {
+                        "platform": pa.array(["youtube"] * n, pa.string()),
+                        "account": pa.array([ctx.account or ""] * n, pa.string()),
+                        "post_id": pc.take(ids, idx),
+                        "date": pc.take(dates, idx),
+                        "metric": pa.array([metric] * n, pa.string()),
+                        "value": pc.take(vals, idx),
+                    }
+                )
+            )
+    notes = [
+        *wide.notes,
+        "Chart data per video was stored per video (post_daily), not summed into the "
+        "channel's days: the chart holds only the videos Studio charted. Import Totals.csv "
+        "for the channel's daily series.",
+    ]
+    table = A.concat(parts) if parts else pa.table({})
+    return table, wide.rejects(), notes

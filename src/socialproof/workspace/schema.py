@@ -90,6 +90,21 @@ ACCOUNT_DAILY = TableSpec(
     "Daily account-level series in long form (one metric per row).",
 )
 
+POST_DAILY = TableSpec(
+    "post_daily",
+    {
+        "platform": "VARCHAR",
+        "account": "VARCHAR",
+        "post_id": "VARCHAR",
+        "date": "DATE",
+        "metric": "VARCHAR",  # views, watch_time_hours, impressions, likes, ...
+        "value": "DOUBLE",
+        **_PROVENANCE,
+    },
+    ("platform", "account", "post_id", "date", "metric"),
+    "Daily figures of one post or video (YouTube's per-video chart data), long form.",
+)
+
 AD_STATS = TableSpec(
     "ad_stats",
     {
@@ -192,7 +207,7 @@ IMPORTS = TableSpec(
 )
 
 CANONICAL: dict[str, TableSpec] = {
-    t.name: t for t in (POSTS, ACCOUNT_DAILY, AD_STATS, MESSAGES, JOB_POSTINGS, IMPORTS)
+    t.name: t for t in (POSTS, ACCOUNT_DAILY, POST_DAILY, AD_STATS, MESSAGES, JOB_POSTINGS, IMPORTS)
 }
 
 
