@@ -75,3 +75,31 @@ def test_cap_follows_free_space(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert len(failed) == 1
     assert isinstance(failed[0][1], BadExport)
     assert "free disk space" in str(failed[0][1])
+
+
+def test_a_bug_in_builtin_detection_surfaces_as_a_bug(tmp_path: Path) -> None:
+    from socialproof.ingest import registry as registry_module
+    from socialproof.ingest.base import Format
+    from socialproof.ingest.sources import open_source
+
+    reg = registry_module.Registry()
+    reg._loaded = True  # only the formats registered below
+
+    class Broken(Format):
+        name = "broken"
+        label = "Broken"
+        tables = ("posts",)
+
+        def detect(self, source: object) -> float:
+            raise TypeError("boom")
+
+    Broken.__module__ = "socialproof.ingest.broken"
+    reg.register(Broken())
+    path = tmp_path / "a.csv"
+    path.write_text("a,b\n1,2\n")
+    source = open_source(path)
+    with pytest.raises(TypeError, match="boom"):
+        reg.detect(source)
+    Broken.__module__ = "someone_elses_plugin"
+    assert reg.detect(source) == []
+    assert any("broken: detect failed: TypeError: boom" in e for e in reg.load_errors)

@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import UnknownFormat, UsageError
+from socialproof.errors import SocialproofError, UnknownFormat, UsageError
 from socialproof.ingest.base import Format
 
 if TYPE_CHECKING:
@@ -113,7 +113,13 @@ class Registry:
                 continue
             try:
                 score = float(fmt.detect(source))
-            except Exception:  # a format that chokes on a file does not recognise it
+            except _NOT_RECOGNISED:  # the file's content does not fit this format
+                score = 0.0
+            except Exception as exc:
+                if _is_builtin(fmt):
+                    raise  # a bug in our own detection: shown as a bug (details with --debug)
+                # a third-party format's bug must not hide the file from the others
+                self.load_errors.append(f"{fmt.name}: detect failed: {type(exc).__name__}: {exc}")
                 score = 0.0
             if score > 0:
                 scores.append((fmt, min(score, 1.0)))
@@ -164,6 +170,19 @@ def _closest(
         if best_key is None or key > best_key:
             best, best_key = (fmt, missing), key
     return best
+
+
+#: Errors that mean "this file is not in my format", not a bug in the format's code.
+_NOT_RECOGNISED: tuple[type[Exception], ...] = (
+    SocialproofError,
+    UnicodeError,
+    ValueError,  # includes csv/number/date parsing errors
+    OverflowError,
+)
+
+
+def _is_builtin(fmt: Format) -> bool:
+    return type(fmt).__module__.startswith("socialproof.")
 
 
 def _resolve(item: Any) -> Format | type[Format]:
