@@ -17,6 +17,7 @@ from socialproof.cli._common import (
     emit,
     info,
     open_workspace,
+    print_lines,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ RateOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.command("metrics")(metrics)
+    app.command("explain")(explain)
     app.add_typer(report_app, name="report")
 
 
@@ -122,6 +124,74 @@ def metrics(
             hint="Use posts, ad_stats, account_daily or messages.",
         )
     emit(rows, fmt, output=output, title="KPIs")
+
+
+def explain(
+    kpi: Annotated[str, typer.Argument(help="The KPI to take apart (see 'socialproof metrics').")],
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="posts, ad_stats or account_daily, for KPIs computed over several "
+            "(default: the first one the workspace holds rows for).",
+        ),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Only this platform, e.g. meta.")
+    ] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", help="Only this campaign (posts and ad rows).")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    rows: Annotated[
+        int, typer.Option("--rows", help="How many rows to list (0: all); the sums use all.")
+    ] = 50,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """The rows and sums behind a KPI figure: numerator, denominator, rows used and left out.
+
+    Filters select rows as the reports do; ad rows that finer rows already count are not
+    part of any figure and are not listed. csv/jsonl/parquet write the rows; json writes the
+    sums and the rows together.
+    """
+    import json
+
+    from socialproof.metrics.explain import explain_kpi
+
+    ws = open_workspace(workspace)
+    result = explain_kpi(
+        ws,
+        kpi,
+        table=table,
+        platform=platform,
+        account=account,
+        campaign=campaign,
+        since=since,
+        until=until,
+        limit=rows or None,
+    )
+    if fmt == OutputFormat.json:
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        if output is None:
+            print_lines([text.rstrip("\n")])
+        else:
+            from socialproof.render.tables import write_atomic
+
+            write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return
+    if fmt == OutputFormat.table:
+        print_lines(result.lines())
+        shown = len(result.rows)
+        if shown:
+            emit(result.rows, fmt, output=output, title=f"Rows behind {result.kpi.name}")
+        if shown < result.rows_in_scope:
+            info(f"{shown:,} of {result.rows_in_scope:,} rows listed; --rows 0 lists all.")
+        return
+    emit(result.rows, fmt, output=output)
 
 
 @report_app.command("campaigns")

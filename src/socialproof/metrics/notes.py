@@ -4,7 +4,7 @@
 counts after the KPIs; :func:`split_details` takes them off again and turns
 them into notes for people ("3 rows without reach left out") and, for figures
 built on a sum of reach, a ``<kpi>_bound`` column ("lower" or "upper" where the
-figure is a bound, empty where it is exact).
+figure is a bound, null where it is exact).
 """
 
 from __future__ import annotations
@@ -42,12 +42,13 @@ def left_out_note(item: KPI, used: int, no_base: int, no_numerator: int) -> str:
     )
 
 
-def bound_note(item: KPI, bounded: int, total: int) -> str:
+def bound_note(item: KPI, bounded: int | None = None, total: int | None = None) -> str:
     """Why a figure built on summed reach is a bound, and how to get the exact one."""
     kind = item.summed_reach
-    what = "lower" if kind == "lower" else "upper"
+    what = "a lower" if kind == "lower" else "an upper"
+    where = f" in {bounded} of {_rows(total)}" if bounded is not None and total is not None else ""
     return (
-        f"{item.label} is a {what} bound ({SIGN[kind]}) in {bounded} of {_rows(total)}: reach "
+        f"{item.label} is {what} bound ({SIGN[kind]}){where}: reach "
         "was summed over several days, ads or posts, and a person reached in more than one of "
         "them counts each time. Only a reach figure for the whole span and group (a "
         "reporting-range row) gives the exact value."
@@ -70,7 +71,7 @@ def split_details(frame: pd.DataFrame, kpis: Iterable[KPI]) -> tuple[pd.DataFram
                 notes.append(left_out_note(item, int(used.sum()), no_base, left - no_base))
         if item.summed_reach:
             mask = used > 1
-            frame[item.name + BOUND] = [item.summed_reach if m else "" for m in mask]
+            frame[item.name + BOUND] = [item.summed_reach if m else None for m in mask]
             if bool(mask.any()):
                 notes.append(bound_note(item, int(mask.sum()), len(frame)))
         frame = frame.drop(columns=cols)

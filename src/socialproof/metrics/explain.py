@@ -1,0 +1,437 @@
+"""The rows and the sums behind one KPI figure, so a person can check it by hand.
+
+:func:`explain_kpi` opens the workspace's reporting view of the KPI's table,
+applies the filters a report would (platform, account, campaign, dates), and
+returns an :class:`Explanation`: the figure, its numerator and denominator
+sums, the rows used, the rows left out and why, and the rows themselves. The
+figure is computed by the registry, exactly as the reports compute it; the
+sums come from the same per-row parts, so ``numerator / denominator`` gives
+the figure back. The CLI (``socialproof explain``) and the web app's tooltips
+both call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from socialproof.errors import NoData, UsageError
+from socialproof.metrics import registry
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pandas as pd
+
+    from socialproof.metrics.registry import KPI
+    from socialproof.workspace import Workspace
+
+#: The reporting views explain can read, and the columns that identify a row of each.
+ROW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "posts": ("platform", "account", "post_id", "published_at", "title"),
+    "ad_stats": (
+        "platform",
+        "account",
+        "campaign",
+        "ad_set",
+        "ad",
+        "date_start",
+        "date_stop",
+        "breakdown",
+    ),
+    "account_daily": ("platform", "account", "date"),
+}
+USED = "used"
+NEITHER = "not applicable"
+
+
+@dataclass
+class Explanation:
+    """One KPI figure taken apart."""
+
+    kpi: KPI
+    table: str
+    filters: dict[str, str]
+    value: float | None
+    numerator: float | None  # the sum of the numerator (or of the summed column)
+    denominator: float | None  # None for a KPI that is not a ratio
+    rows_used: int
+    left_out: dict[str, int]  # reason -> rows
+    not_applicable: int  # rows with neither part (the KPI does not apply to them)
+    rows_in_scope: int  # rows of the view that pass the filters
+    rows: pd.DataFrame  # identifying columns, numerator, denominator, status
+    bound: str = ""  # "lower" / "upper" when the figure sums reach over several rows
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_left_out(self) -> int:
+        return sum(self.left_out.values())
+
+    def lines(self) -> list[str]:
+        """The explanation in sentences, for people."""
+        from socialproof.render.tables import format_number
+
+        k = self.kpi
+        scope = ", ".join(f"{key} {value}" for key, value in self.filters.items()) or "all rows"
+        shown = _shown(self.value, k)
+        if self.bound:
+            shown = f"{'≥' if self.bound == 'lower' else '≤'} {shown} ({self.bound} bound)"
+        out = [
+            f"{k.label} ({k.name}) over {self.table}, {scope}: {shown}",
+            f"Formula: {k.formula_text}" + (f" (base: {k.base})" if k.base else ""),
+        ]
+        if k.ratio is not None:
+            scale = f" × {k.ratio.scale:g}" if k.ratio.scale != 1.0 else ""
+            out.append(
+                f"= {format_number(self.numerator)} {k.ratio.numerator_label} / "
+                f"{format_number(self.denominator)} {k.ratio.denominator_label}{scale}"
+            )
+        elif self.numerator is not None:
+            out.append(f"= sum of {format_number(self.numerator)} over the rows used")
+        out.append(f"Rows used: {self.rows_used:,} of {self.rows_in_scope:,} in scope.")
+        for reason, n in self.left_out.items():
+            out.append(f"Left out: {n:,} row{'s' if n != 1 else ''} {reason}.")
+        if self.not_applicable:
+            n = self.not_applicable
+            what = "with neither part" if k.ratio is not None else "without a value"
+            out.append(f"Not counted: {n:,} row{'s' if n != 1 else ''} {what}.")
+        out.extend(f"Note: {n}" for n in self.notes)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (rows as records)."""
+        k = self.kpi
+        plain = _plain
+        rows = self.rows.to_dict(orient="records")
+        return {
+            "kpi": k.name,
+            "label": k.label,
+            "formula": k.formula_text,
+            "unit": k.unit,
+            "base": k.base,
+            "table": self.table,
+            "filters": self.filters,
+            "value": plain(self.value),
+            "bound": self.bound or None,
+            "numerator": plain(self.numerator),
+            "numerator_label": k.ratio.numerator_label if k.ratio else None,
+            "denominator": plain(self.denominator),
+            "denominator_label": k.ratio.denominator_label if k.ratio else None,
+            "scale": k.ratio.scale if k.ratio else None,
+            "rows_in_scope": self.rows_in_scope,
+            "rows_used": self.rows_used,
+            "rows_left_out": self.rows_left_out,
+            "left_out": self.left_out,
+            "not_applicable": self.not_applicable,
+            "notes": self.notes,
+            "rows": [{str(c): plain(v) for c, v in r.items()} for r in rows],
+        }
+
+
+def _shown(value: float | None, k: KPI) -> str:
+    from socialproof.render.tables import format_number
+
+    if value is None:
+        return "— (no rows with both parts, or a zero denominator)"
+    if k.unit == "percent":
+        return f"{value * 100:.4g} %"
+    return format_number(value)
+
+
+def _day(value: str | date | None, option: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD, e.g. 2026-03-01."
+        ) from None
+
+
+def _pick_table(item: KPI, table: str | None) -> str:
+    if table is not None:
+        registry.get(item.name, table=table)  # a usage error when it does not apply
+        if table not in ROW_COLUMNS:
+            raise UsageError(f"explain reads {', '.join(ROW_COLUMNS)}, not {table!r}.")
+        return table
+    usable = [t for t in item.tables if t in ROW_COLUMNS]
+    if not usable:
+        raise UsageError(
+            f"explain does not cover {item.name!r} (computed over {', '.join(item.tables)}).",
+            hint=f"explain covers KPIs of {', '.join(ROW_COLUMNS)}; see 'socialproof metrics'.",
+        )
+    return usable[0]
+
+
+def explain_kpi(
+    ws: Workspace,
+    name: str,
+    *,
+    table: str | None = None,
+    platform: str | None = None,
+    account: str | None = None,
+    campaign: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    limit: int | None = None,
+) -> Explanation:
+    """The figure of KPI ``name`` over the workspace rows the filters select, taken apart.
+
+    Without ``table``, the first table the KPI applies to that holds rows is used
+    (a KPI such as ``ctr_link`` applies to posts and ad rows). ``limit`` caps the
+    rows listed (the sums always cover every row).
+    """
+    from socialproof.metrics import views
+    from socialproof.workspace import engine
+
+    item = registry.get(name)
+    start, end = _day(since, "--since"), _day(until, "--until")
+    if start is not None and end is not None and start > end:
+        raise UsageError(f"--since {start} is after --until {end}.", hint="Swap them.")
+    if limit is not None and limit < 0:
+        raise UsageError(f"--rows must be 0 or more, got {limit}.")
+    filters = {
+        k: v
+        for k, v in (
+            ("platform", platform),
+            ("account", account),
+            ("campaign", campaign),
+            ("since", start.isoformat() if start else None),
+            ("until", end.isoformat() if end else None),
+        )
+        if v
+    }
+    tz = ws.settings.timezone
+    with engine.backend(ws) as con:
+        if table is None:
+            candidates = [t for t in item.tables if t in ROW_COLUMNS]
+            held = [t for t in candidates if not engine.is_empty(con, t)]
+            chosen = held[0] if held else _pick_table(item, None)
+        else:
+            chosen = _pick_table(item, table)
+        if engine.is_empty(con, chosen):
+            raise NoData(
+                f"The workspace has no {chosen} rows yet.",
+                hint="Import an export that carries them: socialproof import FILE.",
+            )
+        t = views.view(con, chosen, timezone=tz)
+        notes: list[str] = []
+        t = _filter(t, chosen, filters, start, end, tz, notes)
+        if chosen == "ad_stats":
+            raw = engine.table(con, "ad_stats")
+            raw = _filter(raw, chosen, filters, start, end, tz, [])
+            counts = engine.execute(raw.aggregate(n=raw.count())).iloc[0]
+            kept = engine.execute(t.aggregate(n=t.count())).iloc[0]
+            dropped = int(counts["n"]) - int(kept["n"])
+            if dropped:
+                notes.append(
+                    f"{dropped:,} ad row(s) are not part of any figure: finer rows of the same "
+                    "ad already count them (daily rows over a range row, rows without a "
+                    "breakdown over breakdown rows, ad rows over campaign or ad set rows)."
+                )
+        return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
+
+
+def _filter(
+    t: ir.Table,
+    table: str,
+    filters: dict[str, str],
+    start: date | None,
+    end: date | None,
+    tz: str,
+    notes: list[str],
+) -> ir.Table:
+    import ibis.expr.datatypes as dt
+
+    from socialproof.metrics._ops import local_time
+    from socialproof.workspace import engine
+
+    for column in ("platform", "account", "campaign"):
+        wanted = filters.get(column)
+        if not wanted:
+            continue
+        if column not in t.columns:
+            raise UsageError(f"{table} rows have no {column}; drop --{column}.")
+        if column == "platform":
+            t = t.filter(t.platform.lower() == wanted.strip().lower())
+        else:
+            t = t.filter(t[column] == wanted)
+    if start is None and end is None:
+        return t
+    if table == "ad_stats":
+        inside = t.date_start.notnull()
+        overlap = t.date_start.notnull()
+        if start is not None:
+            inside &= t.date_start >= start
+            overlap &= t.date_stop >= start
+        if end is not None:
+            inside &= t.date_stop <= end
+            overlap &= t.date_start <= end
+        partial = int(
+            engine.execute(t.aggregate(n=(overlap & ~inside).fill_null(False).sum())).iloc[0]["n"]
+            or 0
+        )
+        if partial:
+            notes.append(
+                f"{partial:,} reporting-range row(s) only partly overlap the dates and are left "
+                "out (their totals cannot be split by day)."
+            )
+        return t.filter(inside)
+    day = local_time(t.published_at, tz).cast(dt.date) if table == "posts" else t.date.cast(dt.date)
+    if start is not None:
+        t = t.filter(day >= start)
+        day = (
+            local_time(t.published_at, tz).cast(dt.date)
+            if table == "posts"
+            else t.date.cast(dt.date)
+        )
+    if end is not None:
+        t = t.filter(day <= end)
+    return t
+
+
+def explain_table(
+    t: ir.Table,
+    item: KPI,
+    table: str,
+    *,
+    filters: dict[str, str] | None = None,
+    limit: int | None = None,
+    notes: list[str] | None = None,
+) -> Explanation:
+    """:func:`explain_kpi` over an Ibis table already filtered (the library core)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    from socialproof.workspace import engine
+
+    value_expr = registry.compute(t, [item], table=table)
+    aggs: dict[str, ir.Scalar] = {"_in_scope": t.count()}
+    row_cols: dict[str, ir.Value] = {}
+    for c in ROW_COLUMNS.get(table, ()):
+        if c == "title" and "title" not in t.columns:
+            continue
+        if c == "title":
+            row_cols[c] = t.title.coalesce(t.text).substr(0, 60)
+        elif c in t.columns:
+            row_cols[c] = t[c]
+    ids = list(row_cols)
+    status: ir.Value
+    if item.ratio is not None:
+        num, den, both = item.ratio.parts(t)
+        numf, denf = num.cast(dt.float64), den.cast(dt.float64)
+        aggs |= {
+            "_num": both.ifelse(numf, None).sum(),
+            "_den": both.ifelse(denf, None).sum(),
+            "_used": both.cast(dt.int64).sum(),
+            "_no_den": (num.notnull() & den.isnull()).cast(dt.int64).sum(),
+            "_no_num": (num.isnull() & den.notnull()).cast(dt.int64).sum(),
+            "_neither": (num.isnull() & den.isnull()).cast(dt.int64).sum(),
+        }
+        row_cols |= {item.ratio.numerator_label: num, item.ratio.denominator_label: den}
+        status = ibis.cases(
+            (both, USED),
+            (num.notnull(), f"left out: no {item.ratio.denominator_label}"),
+            (den.notnull(), f"left out: no {item.ratio.numerator_label}"),
+            else_=NEITHER,
+        )
+    elif item.summand is not None:
+        part = item.summand(t)
+        aggs |= {
+            "_num": part.cast(dt.float64).sum(),
+            "_used": part.notnull().cast(dt.int64).sum(),
+            "_neither": part.isnull().cast(dt.int64).sum(),
+        }
+        row_cols[item.name] = part
+        status = part.notnull().ifelse(USED, NEITHER)
+    else:
+        aggs["_used"] = t.count()
+        status = ibis.literal(USED)
+    row_cols["status"] = status
+    facts = engine.execute(t.aggregate(**aggs)).iloc[0].to_dict()
+    value_frame = engine.execute(value_expr)
+    value = _num(value_frame.iloc[0][item.name]) if len(value_frame) else None
+    if not int(facts["_in_scope"] or 0):
+        raise NoData(
+            f"No {table} rows match "
+            + (", ".join(f"{k} {v}" for k, v in (filters or {}).items()) or "these filters")
+            + ".",
+            hint="Widen the dates or check --platform/--account/--campaign.",
+        )
+    rows_expr = t.select(**row_cols)
+    order = [c for c in ("published_at", "date_start", "date", "post_id", "ad") if c in row_cols]
+    if order:
+        rows_expr = rows_expr.order_by(order)
+    if limit:
+        rows_expr = rows_expr.limit(limit)
+    rows = _tidy_rows(engine.execute(rows_expr), keep=[c for c in row_cols if c not in ids])
+    left_out: dict[str, int] = {}
+    if item.ratio is not None:
+        if int(facts["_no_den"] or 0):
+            left_out[f"without {item.ratio.denominator_label}"] = int(facts["_no_den"])
+        if int(facts["_no_num"] or 0):
+            left_out[f"without {item.ratio.numerator_label}"] = int(facts["_no_num"])
+    used = int(facts["_used"] or 0)
+    bound = item.summed_reach if item.summed_reach and used > 1 else ""
+    all_notes = list(notes or [])
+    if bound:
+        from socialproof.metrics.notes import bound_note
+
+        all_notes.append(bound_note(item))
+    return Explanation(
+        kpi=item,
+        table=table,
+        filters=dict(filters or {}),
+        value=value,
+        numerator=_num(facts.get("_num")),
+        denominator=_num(facts.get("_den")),
+        rows_used=used,
+        left_out=left_out,
+        not_applicable=int(facts.get("_neither") or 0),
+        rows_in_scope=int(facts["_in_scope"] or 0),
+        rows=rows,
+        bound=bound,
+        notes=all_notes,
+    )
+
+
+def _tidy_rows(rows: pd.DataFrame, *, keep: list[str]) -> pd.DataFrame:
+    """Dates as dates; identifying columns that are empty in every row dropped."""
+    for c in ("date_start", "date_stop", "date"):
+        if c in rows.columns:
+            rows[c] = rows[c].map(lambda v: v.date() if hasattr(v, "date") else v)
+    empty = [
+        c
+        for c in rows.columns
+        if c not in keep and bool(rows[c].map(lambda v: v is None or v == "" or v != v).all())
+    ]
+    return rows.drop(columns=empty) if len(rows) else rows
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: NaN/NaT -> None, numpy -> Python, dates -> ISO text."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if type(value).__name__ in ("NaTType", "NAType"):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if out != out else out

@@ -1,0 +1,133 @@
+"""socialproof explain: the rows and sums behind a figure, from the library and the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from socialproof.errors import NoData, UsageError
+from socialproof.metrics.explain import explain_kpi
+
+
+def _ad(ad: str, day: int, **kw: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "platform": "meta",
+        "account": "act_1",
+        "campaign": "Spring",
+        "ad_set": "Broad",
+        "ad": ad,
+        "date_start": date(2026, 3, day),
+        "date_stop": date(2026, 3, day),
+        "breakdown": "",
+        "currency": "USD",
+        "spend": None,
+        "impressions": None,
+        "reach": None,
+        "link_clicks": None,
+        "results": None,
+    }
+    row.update(kw)
+    return row
+
+
+ADS = [
+    _ad("A", 1, spend=10.0, impressions=1000, reach=500, link_clicks=10),
+    _ad("A", 2, spend=20.0, impressions=3000, reach=1000, link_clicks=30),
+    # no impressions: its spend must stay out of CPM's numerator
+    _ad("B", 1, spend=5.0, impressions=None, reach=None, link_clicks=2),
+    _ad("C", 3, campaign="Autumn", spend=1.0, impressions=100, reach=100, link_clicks=0),
+]
+
+
+def _posts() -> list[dict[str, Any]]:
+    base = {"platform": "instagram", "account": "acme", "format": "image"}
+    return [
+        {
+            **base,
+            "post_id": "1",
+            "published_at": datetime(2026, 3, 1, 12),
+            "reach": 1000,
+            "reactions": 40,
+            "comments": 10,
+            "text": "First",
+        },
+        {
+            **base,
+            "post_id": "2",
+            "published_at": datetime(2026, 3, 2, 12),
+            "reach": None,
+            "reactions": 4000,
+            "comments": 1000,
+            "text": "Second",
+        },
+    ]
+
+
+def test_cpm_sums_spend_and_impressions_over_the_same_rows(workspace, insert) -> None:
+    insert("ad_stats", ADS)
+    got = explain_kpi(workspace, "cpm", campaign="Spring")
+    assert got.table == "ad_stats"
+    assert got.numerator == pytest.approx(30.0)  # 10 + 20, not 35
+    assert got.denominator == pytest.approx(4000)
+    assert got.value == pytest.approx(7.5)  # 30 / 4000 * 1000
+    assert got.rows_used == 2
+    assert got.left_out == {"without impressions": 1}
+    assert got.rows_in_scope == 3
+    statuses = {(r.ad, str(r.date_start)[:10]): r.status for r in got.rows.itertuples()}
+    assert statuses[("B", "2026-03-01")] == "left out: no impressions"
+    assert list(got.rows["status"]).count("used") == 2
+
+
+def test_frequency_over_days_is_a_lower_bound(workspace, insert) -> None:
+    insert("ad_stats", ADS)
+    summed = explain_kpi(workspace, "frequency", campaign="Spring")
+    assert summed.value == pytest.approx(4000 / 1500)
+    assert summed.bound == "lower"
+    assert any("lower bound" in line for line in summed.lines())
+    one_day = explain_kpi(workspace, "frequency", campaign="Spring", since="2026-03-02")
+    assert one_day.value == pytest.approx(3.0)
+    assert one_day.bound == ""
+
+
+def test_engagement_rate_post_without_reach(workspace, insert) -> None:
+    insert("posts", _posts())
+    got = explain_kpi(workspace, "engagement_rate_reach")
+    assert got.value == pytest.approx(0.05)
+    assert got.numerator == pytest.approx(50)
+    assert got.denominator == pytest.approx(1000)
+    assert got.left_out == {"without reach": 1}
+    data = got.to_dict()
+    assert data["rows_left_out"] == 1
+    assert [r["status"] for r in data["rows"]] == ["used", "left out: no reach"]
+
+
+def test_filters_that_do_not_apply_are_usage_errors(workspace, insert) -> None:
+    insert("ad_stats", ADS)
+    with pytest.raises(UsageError, match="Unknown KPI"):
+        explain_kpi(workspace, "cmp")
+    with pytest.raises(UsageError, match="not a date"):
+        explain_kpi(workspace, "cpm", since="March")
+    with pytest.raises(NoData):
+        explain_kpi(workspace, "cpm", campaign="Nope")
+    with pytest.raises(NoData, match="no posts"):
+        explain_kpi(workspace, "engagement_rate_reach")
+
+
+def test_cli_explain_table_and_json(workspace, insert, cli) -> None:
+    insert("ad_stats", ADS)
+    res = cli("explain", "cpm", "--campaign", "Spring", "-w", str(workspace.root))
+    assert res.exit_code == 0, res
+    assert "7.5" in res.stdout and "4,000" in res.stdout
+    assert "1 row without impressions" in res.stdout
+    res = cli("explain", "cpm", "--format", "json", "-w", str(workspace.root))
+    assert res.exit_code == 0, res
+    data = json.loads(res.stdout)
+    assert data["numerator"] == pytest.approx(31.0)
+    assert data["denominator"] == pytest.approx(4100)
+    assert data["rows_used"] == 3 and data["rows_left_out"] == 1
+    assert len(data["rows"]) == 4
+    bad = cli("explain", "nope", "-w", str(workspace.root))
+    assert bad.exit_code == 2 and "Error:" in bad.stderr and "Traceback" not in bad.stderr
