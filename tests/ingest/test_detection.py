@@ -23,11 +23,16 @@ EXPECTED = {
     "meta_posts/legacy_labels_and_descriptions.xlsx": "facebook-insights-legacy",
     "meta_metric/Reach.csv": "meta-metric",
     "meta_metric/Follows.csv": "meta-metric",
+    "meta_metric/Views.csv": "meta-metric",
+    "meta_metric/Visits.csv": "meta-metric",
     "tiktok/Overview.csv": "tiktok-overview",
     "tiktok/FollowerHistory.xlsx": "tiktok-followers",
     "tiktok/Viewers.csv": "tiktok-viewers",
     "tiktok/Contenido.csv": "tiktok-content",
     "tiktok/Resumen.csv": "tiktok-overview",
+    "tiktok/Content.csv": "tiktok-content",
+    "tiktok/Overview_newyear.csv": "tiktok-overview",
+    "tiktok/FollowerHistory_window.csv": "tiktok-followers",
     "linkedin/acme_content.xls": "linkedin",
     "linkedin/acme_followers.xlsx": "linkedin",
     "linkedin/Content_2026-03-01_2026-03-31_SampleOwner.xlsx": "linkedin-creator",
@@ -37,6 +42,7 @@ EXPECTED = {
     "x/account_overview_analytics.csv": "x-analytics",
     "youtube/Table data.csv": "youtube",
     "youtube/Chart data.csv": "youtube",
+    "youtube/Totals.csv": "youtube",
 }
 
 
@@ -115,6 +121,8 @@ def test_repeated_keys_rejected_not_lost() -> None:
 
     from socialproof.ingest.base import Frame, ReadContext
     from socialproof.ingest.meta_ads import MetaAdsFormat
+    from socialproof.ingest.sameness import resolve, with_object_keys
+    from socialproof.workspace.schema import AD_STATS
 
     cols = {
         "Campaign name": ["A", "A", "B"],
@@ -124,6 +132,9 @@ def test_repeated_keys_rejected_not_lost() -> None:
     }
     frame = Frame(header=list(cols), data=pa.table(cols), line_numbers=[2, 3, 4])
     result = MetaAdsFormat().read(Source(DATA, "t.csv", [frame]), ReadContext())
-    assert result.tables["ad_stats"].column("spend").to_pylist() == [2.0, 3.0]
-    assert [r.line for r in result.rejects] == [2]
-    assert "line 3" in result.rejects[0].reason
+    # rows that share names and day but not figures are separate objects: none is lost
+    settled = resolve(with_object_keys(result.tables["ad_stats"]), AD_STATS)
+    assert settled.table.column("spend").to_pylist() == [1.0, 2.0, 3.0]
+    assert not settled.dropped
+    assert [r.line for r in settled.conflicts] == [3]
+    assert "line 2" in settled.conflicts[0].reason

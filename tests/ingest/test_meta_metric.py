@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from socialproof.errors import BadExport
+
 from ._formats import DATA, read, rows
 
 HERE = DATA / "meta_metric"
@@ -19,12 +23,27 @@ def test_utf16_reach_file() -> None:
     assert [r.line for r in result.rejects] == [7]
 
 
-def test_metric_named_from_title_and_platform_assumed() -> None:
-    result = read(HERE / "Follows.csv", "meta-metric")
-    assert {d["metric"] for d in rows(result, "account_daily")} == {"follows"}
-    assert any("assumed" in n for n in result.notes)
+def test_platform_never_assumed() -> None:
+    # the title says "Follows" and nothing else: Facebook or Instagram is the user's call
+    with pytest.raises(BadExport, match="--platform facebook or --platform instagram"):
+        read(HERE / "Follows.csv", "meta-metric")
     result = read(HERE / "Follows.csv", "meta-metric", platform="facebook")
+    assert {d["metric"] for d in rows(result, "account_daily")} == {"follows"}
     assert {d["platform"] for d in rows(result, "account_daily")} == {"facebook"}
+
+
+@pytest.mark.parametrize(
+    ("name", "platform", "metric", "total"),
+    [
+        ("Views.csv", "facebook", "views", 4120 + 5310 + 6552),  # "Facebook views"
+        ("Visits.csv", "facebook", "profile_views", 31 + 44),  # "Page visits": a Facebook Page
+        ("Reach.csv", "instagram", "reach", 1200 + 1350),  # "Instagram reach"
+    ],
+)
+def test_platform_from_the_file(name: str, platform: str, metric: str, total: float) -> None:
+    daily = rows(read(HERE / name, "meta-metric"), "account_daily")
+    assert {(d["platform"], d["metric"]) for d in daily} == {(platform, metric)}
+    assert sum(d["value"] for d in daily) == total
 
 
 def test_audience_sections_recognised_not_stored() -> None:

@@ -3,7 +3,9 @@
 Meta Business Suite writes one metric per file: UTF-16LE with a byte-order
 mark, a ``sep=,`` line, a title line naming the metric ("Reach", "Instagram
 profile visits"), then ``Date,Primary``. The machinery strips the encoding and
-the ``sep=`` line; this format names the metric from the title. The
+the ``sep=`` line; this format names the metric from the title, and the
+platform from what the file says (the title's "Facebook" / "Instagram" / "Page",
+links), never by default. The
 multi-section "Audience.csv" (age and gender, top cities, top countries) is
 recognised too; it carries no dates, so it is reported, not stored.
 """
@@ -48,20 +50,49 @@ def metric_from_title(title: str) -> str:
     return A.snake(cleaned) or "value"
 
 
-def platform_from_title(titles: list[str], ctx: ReadContext) -> tuple[str, str | None]:
-    text = " ".join(titles).lower()
+# what names a platform inside the file: its name, its links; a "Page" is Facebook's
+_STRONG = {
+    "facebook": r"(?i)\bfacebook\b|facebook\.com|\bfb\.(?:com|me)\b",
+    "instagram": r"(?i)\binstagram\b|instagram\.com|instagr\.am",
+}
+_WEAK = {"facebook": r"(?i)\bpages?\b|\bpágina\b"}
+
+
+def platform_from_content(source: Source, frame: Frame, ctx: ReadContext) -> str:
+    """Facebook or Instagram, from what the file says (title rows, links); never assumed.
+
+    Business Suite writes the same ``Date,Primary`` layout for both platforms, so
+    a file that names neither (a bare "Views" title) is refused with the choice
+    to make rather than filed under the wrong platform.
+    """
+    from socialproof.errors import BadExport
+
     if ctx.platform:
-        return ctx.platform, None
-    if "facebook" in text:
-        return "facebook", None
-    if "instagram" in text:
-        return "instagram", None
-    return "instagram", "The file does not say its platform; instagram assumed (pass --platform)."
+        return ctx.platform.lower()
+    texts = [*frame.title_lines, *frame.header]
+    for f in source.frames:
+        texts.extend(f.title_lines)
+    said = {name for name, rx in _STRONG.items() if any(re.search(rx, t) for t in texts)}
+    if not said:
+        said = {name for name, rx in _WEAK.items() if any(re.search(rx, t) for t in texts)}
+    if len(said) == 1:
+        return said.pop()
+    why = "names both" if said else "names neither in its title rows"
+    raise BadExport(
+        f"{source.display_name} does not say whether it holds Facebook or Instagram figures "
+        f"(it {why}).",
+        hint="Import it again with --platform facebook or --platform instagram.",
+    )
 
 
 def _is_metric_frame(frame: Frame) -> bool:
     names = [A.snake(h) for h in frame.header]
     return len(names) >= 2 and A.has(frame, DATE) and A.has(frame, PRIMARY) and len(names) <= 4
+
+
+def _has_values(frame: Frame) -> bool:
+    """Any non-empty cell: a file with no figures needs no platform (it stores nothing)."""
+    return any(v and str(v).strip() for col in frame.data.columns for v in col.to_pylist())
 
 
 class MetaMetricFormat(Format):
@@ -92,9 +123,9 @@ class MetaMetricFormat(Format):
             metric = metric_from_title(title) if title else "value"
             if not title:
                 notes.append("The file has no title naming its metric; stored as 'value'.")
-            platform, note = platform_from_title(frame.title_lines, ctx)
-            if note:
-                notes.append(note)
+            platform = (
+                platform_from_content(source, frame, ctx) if _has_values(frame) else "unknown"
+            )
             t, r, nt, _ = A.to_long(
                 frame,
                 ctx,
