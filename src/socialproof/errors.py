@@ -73,6 +73,12 @@ class UnknownFormat(BadExport):
     """No registered format recognises the file's columns."""
 
 
+class NoAccount(BadInput):
+    """A file does not say whose data it holds and the workspace cannot tell (--account)."""
+
+    deferrable: bool = False  # other files of the same run may still name the account
+
+
 class NoData(SocialproofError, LookupError):
     """The workspace holds nothing for what was asked (say what to import)."""
 

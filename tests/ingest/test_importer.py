@@ -172,7 +172,7 @@ def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
 
     import_paths(workspace, [write(tmp_path, "a.csv", CARE_HEADER + care_rows(range(1, 3)))])
     before = sorted(os.listdir(workspace.imports_dir))
-    real = engine.upsert
+    real, real_merge = engine.upsert, engine.merge
     calls: list[str] = []
 
     def crash(con: Any, spec: Any, data: Any) -> Any:
@@ -182,7 +182,12 @@ def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
             raise KeyboardInterrupt  # ...then Ctrl-C before the commit
         return result
 
+    def merge(con: Any, spec: Any, data: Any, **kw: Any) -> Any:
+        calls.append(spec.name)
+        return real_merge(con, spec, data, **kw)
+
     monkeypatch.setattr(engine, "upsert", crash)
+    monkeypatch.setattr(engine, "merge", merge)
     b = write(tmp_path, "b.csv", CARE_HEADER + care_rows(range(2, 6), "changed"))
     with pytest.raises(KeyboardInterrupt):
         import_paths(workspace, [b])
@@ -368,7 +373,7 @@ def test_append_is_not_used_for_duplicate_keys(
     monkeypatch.setattr(engine, "append", lambda *a: pytest.fail("appended duplicates"))
     table = pa.table({"platform": ["x", "x"], "message_id": ["1", "1"], "text": ["a", "b"]})
     with workspace.transaction() as con:
-        assert importer._insert_or_upsert(con, CANONICAL["messages"], table) == (1, 0, 0)
+        assert importer._insert_or_merge(con, CANONICAL["messages"], table, None).inserted == 1
     assert messages(workspace)["1"]["text"] == "b"
 
 

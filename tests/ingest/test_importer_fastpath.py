@@ -30,7 +30,7 @@ def test_marker_with_wrong_count_is_not_trusted(workspace: Any, monkeypatch: Any
     # a marker from a smaller table (e.g. before a concatenation) must not skip the check
     table = table.replace_schema_metadata({UNIQUE_KEYS_META: b"49"})
     with workspace.transaction() as con:
-        importer._insert_or_upsert(con, MESSAGES, table)
+        importer._insert_or_merge(con, MESSAGES, table, None)
     assert _count(workspace) == (49, 49)
 
 
@@ -38,5 +38,5 @@ def test_marker_with_matching_count_takes_the_append(workspace: Any, monkeypatch
     monkeypatch.setattr(importer, "FAST_INSERT_ROWS", 10)
     table = _rows(50, dup=False).replace_schema_metadata({UNIQUE_KEYS_META: b"50"})
     with workspace.transaction() as con:
-        assert importer._insert_or_upsert(con, MESSAGES, table) == (50, 0, 0)
+        assert importer._insert_or_merge(con, MESSAGES, table, None).inserted == 50
     assert _count(workspace) == (50, 50)

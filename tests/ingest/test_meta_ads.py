@@ -89,18 +89,24 @@ def test_detection_ignores_file_name(tmp_path: Path) -> None:
     assert detect(renamed)[0] == "meta-ads"
 
 
-def test_account_override() -> None:
-    ads = rows(read(HERE / "daily_usd.csv", "meta-ads", account="acme-ads"), "ad_stats")
-    assert {a["account"] for a in ads} == {"acme-ads"}
+def test_account_given_on_import(workspace: object) -> None:
+    from socialproof.ingest.importer import import_paths, read_context
+
+    ctx = read_context(workspace, account="acme-ads")  # type: ignore[arg-type]
+    [s] = import_paths(workspace, [HERE / "daily_usd.csv"], ctx=ctx)  # type: ignore[arg-type]
+    with workspace.connect() as con:  # type: ignore[attr-defined]
+        accounts = con.execute("SELECT DISTINCT account FROM ad_stats").fetchall()
+    assert (s.status, accounts) == ("imported", [("acme-ads",)])
 
 
 def test_imports_into_workspace(workspace: object) -> None:
-    from socialproof.ingest.importer import import_paths
+    from socialproof.ingest.importer import import_paths, read_context
 
-    summaries = import_paths(workspace, [HERE / "daily_usd.csv"])  # type: ignore[arg-type]
+    ctx = read_context(workspace, account="acme-ads")  # type: ignore[arg-type]
+    summaries = import_paths(workspace, [HERE / "daily_usd.csv"], ctx=ctx)  # type: ignore[arg-type]
     assert summaries[0].format == "meta-ads"
     assert summaries[0].rejected == 1
-    again = import_paths(workspace, [HERE / "daily_usd.csv"])  # type: ignore[arg-type]
+    again = import_paths(workspace, [HERE / "daily_usd.csv"], ctx=ctx)  # type: ignore[arg-type]
     assert again[0].inserted == 0
 
 

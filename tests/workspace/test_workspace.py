@@ -117,13 +117,26 @@ def test_upsert_keeps_natural_keys_without_a_database_index(workspace: Workspace
         [
             {
                 "platform": "instagram",
+                "account": "a",
                 "post_id": "1",
                 "reach": 10,
                 "text": "hello",
                 "import_id": "a",
             },
-            {"platform": "instagram", "post_id": "2", "reach": 20, "text": "two", "import_id": "a"},
-            {"platform": "instagram", "post_id": "2", "reach": 25, "text": "two", "import_id": "a"},
+            {
+                "platform": "instagram",
+                "account": "a",
+                "post_id": "2",
+                "reach": 20,
+                "import_id": "a",
+            },
+            {
+                "platform": "instagram",
+                "account": "a",
+                "post_id": "2",
+                "reach": 25,
+                "import_id": "a",
+            },
         ]
     )
     with workspace.transaction() as con:
@@ -131,9 +144,21 @@ def test_upsert_keeps_natural_keys_without_a_database_index(workspace: Workspace
     # a later export without the text column updates reach and keeps the stored text
     second = pa.Table.from_pylist(
         [
-            {"platform": "instagram", "post_id": "2", "reach": 30, "import_id": "b"},
-            {"platform": "instagram", "post_id": "1", "reach": 10, "import_id": "b"},
-            {"platform": "tiktok", "post_id": "2", "reach": 5, "import_id": "b"},
+            {
+                "platform": "instagram",
+                "account": "a",
+                "post_id": "2",
+                "reach": 30,
+                "import_id": "b",
+            },
+            {
+                "platform": "instagram",
+                "account": "a",
+                "post_id": "1",
+                "reach": 10,
+                "import_id": "b",
+            },
+            {"platform": "tiktok", "account": "a", "post_id": "2", "reach": 5, "import_id": "b"},
         ]
     )
     with workspace.transaction() as con:
@@ -144,6 +169,6 @@ def test_upsert_keeps_natural_keys_without_a_database_index(workspace: Workspace
         ).fetchall()
     assert rows == [
         ("instagram", "1", 10, "hello", "b"),
-        ("instagram", "2", 30, "two", "b"),
+        ("instagram", "2", 30, None, "b"),
         ("tiktok", "2", 5, None, "b"),
     ]

@@ -26,7 +26,7 @@ from socialproof.ingest.parse import (
     parse_timestamps,
     to_string_array,
 )
-from socialproof.workspace.schema import CANONICAL, UNIQUE_KEYS_META
+from socialproof.workspace.schema import CANONICAL
 
 if TYPE_CHECKING:
     import numpy as np
@@ -358,15 +358,10 @@ class Rows:
             if name in self.spec.key and duck == "VARCHAR":
                 vals = vals.fill_null("")
             cols[name] = vals
+        # Rows repeating a key are settled by the importer once accounts are known
+        # (ingest/sameness.py): repeats dropped, conflicts reported, never lost silently.
         full = pa.table(cols)
-        self._reject_duplicates(full, keep)
-        keep = ~self.bad & ~self.skip
-        table = full.filter(pa.array(keep))
-        # Natural keys are now unique: say so, with the row count, so the importer can skip
-        # checking again (any later concatenation or filtering changes the count).
-        meta = dict(table.schema.metadata or {})
-        meta[UNIQUE_KEYS_META] = str(table.num_rows).encode()
-        return table.replace_schema_metadata(meta), self.rejects()
+        return full.filter(pa.array(keep)), self.rejects()
 
     def rejects(self) -> list[Reject]:
         """One Reject per unreadable row, with its source line, reason and raw cells."""
@@ -384,47 +379,6 @@ class Rows:
             raw = ",".join("" if v is None else str(v) for v in row.values())
             out.append(Reject(line, self.reasons.get(i, "could not be read"), raw[:2000]))
         return out
-
-    def _reject_duplicates(self, table: pa.Table, keep: np.ndarray) -> None:
-        """Rows repeating an earlier row's natural key: the last one is kept, the others rejected.
-
-        The database would keep only one of them anyway; saying so beats losing rows
-        silently (a breakdown column socialproof does not know makes such repeats).
-        """
-        import numpy as np
-        import pyarrow.compute as pc
-
-        if self.n < 2:
-            return
-        import pandas as pd
-
-        # each key column as small integer codes; pandas hashes the rows of codes
-        codes = {}
-        for k in self.spec.key:
-            enc = pc.dictionary_encode(table[k].combine_chunks())
-            codes[k] = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        frame = pd.DataFrame(codes)
-        frame["_i"] = np.arange(self.n, dtype=np.int64)
-        frame = frame[keep]
-        dup = frame.duplicated(list(self.spec.key), keep="last").to_numpy()
-        if not dup.any():
-            return
-        last = frame.groupby(list(self.spec.key), sort=False)["_i"].transform("max").to_numpy()
-        rows = frame["_i"].to_numpy()[dup]
-        kept = last[dup]
-        lines = self.frame.line_numbers
-        mask = np.zeros(self.n, dtype=bool)
-        mask[rows] = True
-        key = ", ".join(self.spec.key)
-        reasons = [""] * self.n
-        for i, w in zip(rows[:100_000].tolist(), kept[:100_000].tolist(), strict=True):
-            where = f"line {lines[w]}" if lines is not None and w < len(lines) else "a later row"
-            reasons[i] = f"repeats the key ({key}) of {where}, which is kept"
-        self.fail(mask, reasons)
-        if len(rows) > 100_000:
-            self.notes.append(
-                f"{len(rows):,} rows repeat the key of a later row and were rejected."
-            )
 
 
 def concat(tables: list[pa.Table]) -> pa.Table:

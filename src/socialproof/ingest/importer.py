@@ -9,6 +9,13 @@ included). The same file twice adds nothing.
 
 Formats may add an integer ``_line`` column (source line of each row) to the
 tables they return; the importer uses it for rejects and drops it.
+
+Between reading and writing, every row gets its account (``identity.py``) and
+rows with one key are settled (``sameness.py``); writing merges figure by figure
+(``engine.merge``): an empty cell or a 0 never replaces a value and the newer
+export wins. Files that would take their account from the workspace wait until
+the files of the same run that name theirs are in, so the order of the files
+does not change the result.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import BadExport, FileMissing, SocialproofError
+from socialproof.errors import BadExport, FileMissing, NoAccount, SocialproofError
 from socialproof.ingest.archive import MEDIA_SUFFIXES, ArchiveMember, expand_paths
 from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
 
@@ -35,6 +42,7 @@ if TYPE_CHECKING:
 
     from socialproof.ingest.base import Format, Source
     from socialproof.workspace.core import Workspace
+    from socialproof.workspace.engine import MergeCounts
     from socialproof.workspace.schema import TableSpec
 
 EARLIEST = datetime(2004, 1, 1)  # nothing social predates 2004
@@ -59,10 +67,13 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    conflicts: int = 0
     rejects_file: Path | None = None
     sha256: str = ""
     size_bytes: int = 0
     error: str | None = None
+    deferrable: bool = False  # refused for want of an account; retried at the end of the run
+    exported_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
     tables: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
@@ -81,6 +92,7 @@ class ImportSummary:
             "inserted": self.inserted,
             "updated": self.updated,
             "rejected": self.rejected,
+            "conflicts": self.conflicts,
             "rejects file": _short(self.rejects_file),
         }
         if compact:  # fits an 80-column terminal: the status shows in place of the format
@@ -92,8 +104,20 @@ class ImportSummary:
                 "new": self.inserted,
                 "updated": self.updated,
                 "rejected": self.rejected,
+                "conflicts": self.conflicts,
             }
         return row
+
+    def conflict_note(self) -> str | None:
+        """The conflicts in plain words, or None."""
+        if not self.conflicts:
+            return None
+        s = "" if self.conflicts == 1 else "s"
+        return (
+            f"{self.conflicts} conflict{s}: row{s} with the same account, object and period "
+            "as another row but different figures (each is listed with what was kept in "
+            "the rejects file)."
+        )
 
 
 def _stored_path(name: str) -> str:
@@ -168,12 +192,15 @@ def import_paths(
     if not dry_run:
         _check_writable(ws)
     summaries: list[ImportSummary] = []
-    with tempfile.TemporaryDirectory(prefix="socialproof-import-") as tmp:
+    # Archives unpack next to the workspace (not into /tmp, which may be memory).
+    with tempfile.TemporaryDirectory(prefix=".import-", dir=_scratch_parent(ws)) as tmp:
         members, missing = expand_paths([Path(p) for p in paths], Path(tmp))
         for name, exc in missing:
             summaries.append(ImportSummary(path=name, status="failed", error=str(exc)))
         seen: set[str] = set()
         total = len(members)
+        waiting: list[tuple[int, ArchiveMember]] = []
+        results: dict[int, ImportSummary] = {}
         for k, member in enumerate(members):
             if progress:
                 progress(k, total, member.display_name)
@@ -186,8 +213,25 @@ def import_paths(
                 seen=seen,
                 stage=_stage_reporter(progress, k, total),
                 debug=debug,
+                use_workspace_account=total == 1,
             )
-            summaries.append(summary)
+            if summary.deferrable:
+                waiting.append((k, member))
+                seen.discard(summary.sha256)
+            results[k] = summary
+        for k, member in waiting:  # now every file that names its account is in
+            results[k] = _import_one(
+                ws,
+                member,
+                format=format,
+                ctx=ctx,
+                dry_run=dry_run,
+                seen=seen,
+                stage=_stage_reporter(progress, k, total),
+                debug=debug,
+                use_workspace_account=True,
+            )
+        summaries.extend(results[k] for k in sorted(results))
         if progress:
             progress(total, total, "")
     return summaries
@@ -202,6 +246,12 @@ def _stage_reporter(progress: Progress | None, k: int, total: int) -> Callable[[
         report(k, total, what)
 
     return stage
+
+
+def _scratch_parent(ws: Workspace) -> Path | None:
+    """The workspace folder when socialproof may write there, else the system temp folder."""
+    root = Path(ws.root)
+    return root if os.access(root, os.W_OK) else None
 
 
 def _check_writable(ws: Workspace) -> None:
@@ -225,6 +275,7 @@ def _import_one(
     seen: set[str],
     stage: Callable[[str], None] | None = None,
     debug: bool = False,
+    use_workspace_account: bool = True,
 ) -> ImportSummary:
     summary = ImportSummary(path=member.display_name)
     if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
@@ -232,7 +283,11 @@ def _import_one(
         summary.notes.append(f"{member.display_name}: not an export file; skipped.")
         return summary
     try:
-        summary.size_bytes = member.path.stat().st_size
+        stat = member.path.stat()
+        summary.size_bytes = stat.st_size
+        summary.exported_at = datetime.fromtimestamp(stat.st_mtime, UTC).replace(
+            tzinfo=None, microsecond=0
+        )
         summary.sha256 = sha256_file(member.path)
         before = "earlier in this run" if summary.sha256 in seen else None
         before = before or _already_imported(ws, summary.sha256)
@@ -250,9 +305,13 @@ def _import_one(
         result = fmt.read(source, ctx)
         _check_result(fmt, result)
         summary.notes.extend(source.notes)
-        tables, rejects = _prepare(result, source, ws, ctx, summary.sha256)
+        tables, rejects, conflicts = _prepare(
+            result, source, ws, ctx, summary.sha256, use_workspace_account=use_workspace_account
+        )
         summary.rows_read = result.rows_read
         summary.rejected = len(rejects)
+        summary.conflicts = len(conflicts) + sum(r.reason.startswith("conflict") for r in rejects)
+        rejects = sorted([*rejects, *conflicts], key=lambda r: (r.line is None, r.line or 0))
         summary.notes.extend(result.notes)
         del source, result  # the raw cells are no longer needed: free them before writing
         if stage:
@@ -260,6 +319,10 @@ def _import_one(
                 f"{member.display_name}: writing {sum(t.num_rows for t in tables.values()):,} rows"
             )
         _write(ws, member, summary, tables, rejects, dry_run=dry_run)
+    except NoAccount as exc:
+        summary.status = "failed"
+        summary.error = str(exc)
+        summary.deferrable = exc.deferrable
     except SocialproofError as exc:
         if not member.explicit and isinstance(exc, BadExport) and "not a text file" in exc.message:
             summary.status = "skipped"  # a binary file inside a data download
@@ -341,11 +404,20 @@ def _prepare(
     ws: Workspace,
     ctx: ReadContext,
     sha256: str,
-) -> tuple[dict[str, pa.Table], list[Reject]]:
-    """Add provenance, set is_brand, reject out-of-range dates; source rejects included."""
+    *,
+    use_workspace_account: bool = True,
+) -> tuple[dict[str, pa.Table], list[Reject], list[Reject]]:
+    """Check dates, name accounts, settle repeated keys, set is_brand, add provenance.
+
+    Returns the tables, the rejected rows (source rejects included) and the rows kept
+    despite a conflict (listed in the rejects file too, with what was done).
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from socialproof.ingest import sameness
+    from socialproof.workspace.schema import CANONICAL
 
     rejects: list[Reject] = [r for f in source.frames for r in f.rejects]
     rejects.extend(result.rejects)
@@ -385,13 +457,58 @@ def _prepare(
                 line = int(lines[k]) if lines and lines[k] is not None else None
                 rejects.append(Reject(line, str(reasons[k]), raws[j]))
             table = table.filter(pa.array(~bad))
-        if LINE_COLUMN in table.column_names:
-            table = table.drop_columns([LINE_COLUMN])
         if name == "messages":
             table = _mark_brand(table, ctx, result)
-        table = _with_import_id(table, sha256)
         out[name] = table
-    return out, sorted(rejects, key=lambda r: (r.line is None, r.line or 0))
+    out = _with_accounts(out, source, ws, ctx, result, use_workspace_account)
+    conflicts: list[Reject] = []
+    for name, table in list(out.items()):
+        spec = CANONICAL[name]
+        if name == "ad_stats":
+            table = sameness.with_object_keys(table)
+        if spec.key:
+            settled = sameness.resolve(table, spec)
+            table = settled.table
+            rejects.extend(settled.dropped)
+            conflicts.extend(settled.conflicts)
+            result.notes.extend(settled.notes)
+        out[name] = _with_import_id(table, sha256)
+    return out, sorted(rejects, key=lambda r: (r.line is None, r.line or 0)), conflicts
+
+
+def _with_accounts(
+    tables: dict[str, pa.Table],
+    source: Source,
+    ws: Workspace,
+    ctx: ReadContext,
+    result: ReadResult,
+    use_workspace_account: bool,
+) -> dict[str, pa.Table]:
+    """Every row of the account tables names its account (see ``identity.py``)."""
+    from socialproof.ingest import identity
+    from socialproof.workspace.schema import ACCOUNT_TABLES
+
+    if not any(name in tables for name in ACCOUNT_TABLES):
+        return tables
+    stored: dict[str, list[str]] | None = None
+    if use_workspace_account:
+        with ws.connect(read_only=True) as con:
+            stored = identity.stored_accounts(con) if _has_tables(con) else {}
+    out, notes = identity.assign_accounts(
+        tables,
+        display_name=source.display_name,
+        given=ctx.account,
+        declared=ws.settings.brand.accounts,
+        stored=stored,
+    )
+    result.notes.extend(notes)
+    return out
+
+
+def _has_tables(con: Any) -> bool:
+    from socialproof.workspace import engine
+
+    return {"posts", "account_daily", "ad_stats"} <= set(engine.list_tables(con))
 
 
 def _row_text(row: dict[str, Any]) -> str:
@@ -486,15 +603,12 @@ def _write(
     archive = ws.imports_dir / f"{sha}{ext}"
     rejects_path = ws.imports_dir / f"{sha}.rejects.csv"
     temps: list[Path] = []
+    tmp_rejects: Path | None = None
     try:
         if not dry_run:
             ws.imports_dir.mkdir(exist_ok=True)
             tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
             temps.append(tmp_archive)
-            tmp_rejects = None
-            if rejects:
-                tmp_rejects = _write_rejects_temp(rejects, ws.imports_dir, sha)
-                temps.append(tmp_rejects)
         try:
             with write_transaction(ws) as con:
                 if engine.query_rows(
@@ -503,11 +617,15 @@ def _write(
                     summary.status = "already imported"
                     return
                 for name, table in tables.items():
-                    ins, upd, same = _insert_or_upsert(con, CANONICAL[name], table)
-                    summary.tables[name] = (ins, upd, same)
-                    summary.inserted += ins
-                    summary.updated += upd
-                    summary.unchanged += same
+                    counts = _insert_or_merge(con, CANONICAL[name], table, summary.exported_at)
+                    summary.tables[name] = (counts.inserted, counts.updated, counts.unchanged)
+                    summary.inserted += counts.records_inserted
+                    summary.updated += counts.records_updated
+                    summary.unchanged += counts.unchanged
+                    summary.conflicts += counts.conflicts
+                    rejects.extend(Reject(*row) for row in counts.conflict_rows)
+                if summary.conflicts and (note := summary.conflict_note()):
+                    summary.notes.append(note)
                 note = " ".join(summary.notes)[:4000]
                 row = {
                     "import_id": sha,
@@ -522,10 +640,16 @@ def _write(
                     "confidence": float(summary.confidence),
                     "imported_at": datetime.now(UTC).replace(tzinfo=None),
                     "note": note,
+                    "exported_at": summary.exported_at,
+                    "rows_conflicting": summary.conflicts,
                 }
                 engine.upsert(con, IMPORTS, pa.Table.from_pylist([row]))
                 if dry_run:
                     raise _DryRun
+                if rejects:  # written before the commit: a failure here rolls back
+                    rejects.sort(key=lambda r: (r.line is None, r.line or 0))
+                    tmp_rejects = _write_rejects_temp(rejects, ws.imports_dir, sha)
+                    temps.append(tmp_rejects)
         except _DryRun:
             summary.status = "dry run"
             return
@@ -542,11 +666,13 @@ def _write(
                 tmp.unlink()
 
 
-def _insert_or_upsert(con: Any, spec: TableSpec, table: pa.Table) -> tuple[int, int, int]:
-    """``engine.upsert``; into an empty table, a plain append (no staging, 40 % less CPU).
+def _insert_or_merge(
+    con: Any, spec: TableSpec, table: pa.Table, as_of: datetime | None
+) -> MergeCounts:
+    """``engine.merge``; into an empty table, a plain append (no staging, 40 % less CPU).
 
     The append is only taken when the batch has no duplicate keys, so the result is
-    exactly what the upsert would store.
+    exactly what the merge would store.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -555,20 +681,28 @@ def _insert_or_upsert(con: Any, spec: TableSpec, table: pa.Table) -> tuple[int, 
 
     n = table.num_rows
     if n < FAST_INSERT_ROWS or engine.query_rows(con, f'SELECT 1 FROM "{spec.name}" LIMIT 1'):
-        return engine.upsert(con, spec, table)
+        return engine.merge(con, spec, table, as_of=as_of)
     keys = [table[k].cast(pa.string()) for k in spec.key if k in table.column_names]
     if len(keys) != len(spec.key) or any(k.null_count for k in keys):
-        return engine.upsert(con, spec, table)
+        return engine.merge(con, spec, table, as_of=as_of)
     from socialproof.workspace.schema import keys_marked_unique
 
     if not keys_marked_unique(table):
         varying = [k for k in keys if pc.count_distinct(k).as_py() > 1] or keys[:1]
         joined = varying[0] if len(varying) == 1 else pc.binary_join_element_wise(*varying, "\x1f")
         if pc.count_distinct(joined).as_py() != n:
-            return engine.upsert(con, spec, table)
+            return engine.merge(con, spec, table, as_of=as_of)
     columns = [c for c in table.column_names if c in spec.columns]
     engine.append(con, spec.name, table.select(columns))
-    return (n, 0, 0)
+    records = n
+    if spec.record_key != spec.key:
+        records = (
+            table.select(list(spec.record_key))
+            .group_by(list(spec.record_key))
+            .aggregate([])
+            .num_rows
+        )
+    return engine.MergeCounts(inserted=n, records_inserted=records)
 
 
 @contextlib.contextmanager
@@ -634,40 +768,55 @@ def read_rejects(path: Path) -> list[dict[str, str]]:
 
 
 def list_imports(ws: Workspace, *, format: str | None = None) -> list[dict[str, Any]]:
-    """Rows of the imports table, newest first."""
-    from socialproof.workspace import engine
+    """Rows of the imports table, newest first, with the rows each file still provides.
 
-    with ws.ibis() as con:
-        if "imports" not in con.list_tables():
+    ``inserted`` / ``updated`` are what the file did when imported (in source rows);
+    ``rows now`` counts the canonical rows whose figures currently come from it (a
+    newer export of the same rows takes them over).
+    """
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    with ws.connect(read_only=True) as con:
+        present = set(engine.list_tables(con))
+        if "imports" not in present:
             return []
-        t = engine.table(con, "imports")
-        if format:
-            t = t.filter(t.format == format)
-        t = t.order_by(t.imported_at.desc())
-        df = engine.execute(
-            t.select(
-                "path",
-                "format",
-                "rows_read",
-                "rows_rejected",
-                "rows_inserted",
-                "rows_updated",
-                "imported_at",
-                "import_id",
-            )
+        where, params = ("WHERE format = ?", [format]) if format else ("", [])
+        found = engine.query_rows(
+            con,
+            "SELECT path, format, rows_read, rows_rejected, rows_inserted, rows_updated, "
+            f"rows_conflicting, exported_at, imported_at, import_id FROM imports {where} "
+            "ORDER BY imported_at DESC",
+            params,
         )
+        parts = [
+            f"SELECT import_id, count(*) AS n FROM {name} GROUP BY import_id"
+            for name in CANONICAL
+            if name != "imports" and name in present
+        ]
+        now: dict[str, int] = {}
+        if parts:
+            union = " UNION ALL ".join(parts)
+            for import_id, n in engine.query_rows(
+                con, f"SELECT import_id, sum(n) FROM ({union}) GROUP BY import_id"
+            ):
+                now[str(import_id)] = int(n)
+    tz = ws.settings.timezone
     rows: list[dict[str, Any]] = []
-    for rec in df.to_dict(orient="records"):
+    for path, fmt, read, rejected, inserted, updated, conflicts, exported, when, sha in found:
         rows.append(
             {
-                "file": rec["path"],
-                "format": rec["format"],
-                "rows": int(rec["rows_read"] or 0),
-                "rejected": int(rec["rows_rejected"] or 0),
-                "inserted": int(rec["rows_inserted"] or 0),
-                "updated": int(rec["rows_updated"] or 0),
-                "when": _local(rec["imported_at"], ws.settings.timezone),
-                "sha256": str(rec["import_id"])[:12],
+                "file": path,
+                "format": fmt,
+                "rows": int(read or 0),
+                "rejected": int(rejected or 0),
+                "inserted": int(inserted or 0),
+                "updated": int(updated or 0),
+                "conflicts": int(conflicts or 0),
+                "rows now": now.get(str(sha), 0),
+                "exported": _local(exported, tz),
+                "when": _local(when, tz),
+                "sha256": str(sha)[:12],
             }
         )
     return rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from socialproof.ingest import _aliases as A
-from socialproof.ingest.base import Format, ReadContext, ReadResult, Reject, Source
+from socialproof.ingest.base import LINE_COLUMN, Format, ReadContext, ReadResult, Reject, Source
 from socialproof.ingest.parse import parse_dates
 
 if TYPE_CHECKING:
@@ -37,6 +37,12 @@ AD_SET = (
 )
 AD = ("Ad name", "Ad", "Nombre del anuncio", "Nom de la publicité", "Nome do anúncio")
 ACCOUNT = ("Account name", "Account Name", "Account ID", "Ad account name")
+# platform ids, finest level first: when exported they are the identity of a row
+IDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ad", ("Ad ID", "Ad Id")),
+    ("adset", ("Ad set ID", "Ad Set ID", "Adset ID")),
+    ("campaign", ("Campaign ID", "Campaign Id")),
+)
 SPEND = (
     "Amount spent",
     "Spend",
@@ -166,11 +172,9 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         rows.skip_rows(empty, "Skipped {n} summary row{s} (totals of the other rows).")
     elif empty.all() and rows.n:
         rows.fail(empty, "no campaign, ad set or ad name")
-    account = rows.text("account", ACCOUNT)
-    if account is None:
-        rows.const("account", ctx.account or "")
-    elif ctx.account:
-        rows.const("account", ctx.account)
+    # the file's account column wins; rows without one get --account (ingest/identity.py)
+    rows.text("account", ACCOUNT)
+    _object_keys(rows)
     # dates: per day, or per reporting range
     day = rows.date("date_start", DAY) if A.has(frame, DAY) else None
     period = rows.raw(PERIOD) if day is None else None
@@ -229,4 +233,27 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         negative = pc.less(spend, 0).fill_null(False).to_numpy(zero_copy_only=False)
         rows.fail(negative, "negative amount spent")
     table, rejects = rows.finish()
+    if frame.line_numbers is not None and len(frame.line_numbers) == frame.data.num_rows:
+        import pyarrow as pa
+
+        kept = ~rows.bad & ~rows.skip
+        lines = pa.array(frame.line_numbers, pa.int64()).filter(pa.array(kept))
+        table = table.append_column(LINE_COLUMN, lines)
     return table, rejects, rows.notes
+
+
+def _object_keys(rows: A.Rows) -> None:
+    """``object_key`` from the finest id the export carries ('ad:120330...'); '' without."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key: pa.Array = pa.array([""] * rows.n, pa.string())
+    for level, aliases in reversed(IDS):
+        raw = rows.raw(aliases)
+        if raw is None:
+            continue
+        clean = pc.utf8_trim_whitespace(raw).fill_null("")
+        clean = pc.replace_substring_regex(clean, r"^(?:id:)?(\d+)(?:\.0)?$", r"\1")
+        ok = pc.and_(pc.not_equal(clean, ""), pa.array(~A.parse_missing(clean)))
+        key = pc.if_else(ok, pc.binary_join_element_wise(f"{level}:", clean, ""), key)
+    rows.set("object_key", key)

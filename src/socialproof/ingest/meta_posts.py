@@ -159,9 +159,7 @@ def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     rows.require("post_id", "post id")
     rows.timestamp("published_at", PUBLISHED, epoch=True)
     rows.require("published_at", "publish time")
-    account = rows.text("account", ACCOUNT)
-    if ctx.account or account is None:
-        rows.const("account", ctx.account or "")
+    rows.text("account", ACCOUNT)  # the file's own wins; --account fills the others
     for target, aliases in TEXTS.items():
         rows.text(target, aliases)
     ptype = rows.raw(POST_TYPE)

@@ -8,12 +8,14 @@ write DuckDB SQL. Writes (imports, derived tables) go through :func:`upsert` and
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import NoData
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from datetime import datetime
     from pathlib import Path
 
     import duckdb
@@ -234,6 +236,194 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> t
     _ = pa
     inserted = data.num_rows - n_existing
     return (inserted, n_changed, n_existing - n_changed)
+
+
+@dataclass
+class MergeCounts:
+    """What :func:`merge` did, in rows of the table and in source records (``spec.record_key``).
+
+    ``conflicts`` are incoming rows for which at least one non-empty figure differed from
+    a stored non-empty figure and the stored one was kept (an older export, or a 0 against
+    a value); ``conflict_rows`` describes them for the rejects file.
+    """
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    records_inserted: int = 0
+    records_updated: int = 0
+    conflicts: int = 0
+    conflict_rows: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+
+_NUMERIC = ("BIGINT", "DOUBLE", "INTEGER")
+
+
+def merge(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    data: pa.Table,
+    *,
+    as_of: datetime | None,
+    line_column: str = "_line",
+) -> MergeCounts:
+    """Merge an import's rows into a canonical table, column by column, in DuckDB SQL.
+
+    For a key that is already stored, each figure is decided on its own: an empty
+    cell (NULL, or '' for text) never replaces a value; a 0 never replaces a non-zero
+    value (nor the other way round); otherwise the newer export wins (``as_of``
+    against the ``exported_at`` of the stored row's import; ties go to the incoming
+    row, ``None`` means the incoming rows are the older). Repeated keys in ``data``
+    keep the last row (the importer settles them before, ``ingest/sameness.py``).
+    """
+    counts = MergeCounts()
+    if data.num_rows == 0:
+        return counts
+    data = _dedupe_last(data, list(spec.key))  # a no-op for batches marked unique
+    cols = list(spec.columns)
+    present = [c for c in cols if c in data.column_names]
+    has_line = line_column in data.column_names
+    con.register("_incoming", data)
+    try:
+        select = ", ".join(
+            f'CAST("{c}" AS {spec.columns[c]}) AS "{c}"'
+            if c in present
+            else f'NULL::{spec.columns[c]} AS "{c}"'
+            for c in cols
+        )
+        line = f', CAST("{line_column}" AS BIGINT) AS _line' if has_line else ", NULL AS _line"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {select}{line} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    try:
+        _merge_staged(con, spec, present, as_of, counts)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _staged")
+        con.execute("DROP TABLE IF EXISTS _old")
+        con.execute("DROP TABLE IF EXISTS _merged")
+    return counts
+
+
+def _merge_staged(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    present: list[str],
+    as_of: datetime | None,
+    counts: MergeCounts,
+) -> None:
+    cols = list(spec.columns)
+    name = spec.name
+    on = " AND ".join(f'o."{k}" IS NOT DISTINCT FROM s."{k}"' for k in spec.key)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _old AS SELECT t.*, i.exported_at AS _as_of, "
+        f"true AS _hit FROM {name} t "
+        f"JOIN (SELECT {_q(spec.key)} FROM _staged) s ON "
+        + " AND ".join(f't."{k}" IS NOT DISTINCT FROM s."{k}"' for k in spec.key)
+        + " LEFT JOIN imports i ON i.import_id = t.import_id"
+    )
+    n_old = _scalar(con, "SELECT count(*) FROM _old")
+    record = list(spec.record_key)
+    names = ", ".join(f'"{c}"' for c in cols)
+    if n_old == 0:
+        con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM _staged")
+        counts.inserted = _scalar(con, "SELECT count(*) FROM _staged")
+        counts.records_inserted = (
+            counts.inserted
+            if record == list(spec.key)
+            else _scalar(con, f"SELECT count(*) FROM (SELECT DISTINCT {_q(record)} FROM _staged)")
+        )
+        return
+    newer = "true" if as_of is None else "false"
+    if as_of is not None:
+        newer = f"(o._as_of IS NULL OR o._as_of <= TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}')"
+    values = [c for c in present if c not in spec.key and c != "import_id"]
+    exprs: list[str] = []
+    changed: list[str] = []
+    kept: list[str] = []
+    for c in cols:
+        if c in spec.key:
+            exprs.append(f's."{c}"')
+            continue
+        if c == "import_id" or c not in values:
+            continue
+        typ = spec.columns[c]
+        s_empty = f's."{c}" IS NULL' + (f" OR s.\"{c}\" = ''" if typ == "VARCHAR" else "")
+        o_empty = f'o."{c}" IS NULL' + (f" OR o.\"{c}\" = ''" if typ == "VARCHAR" else "")
+        zero = ""
+        if typ in _NUMERIC:
+            zero = (
+                f' WHEN s."{c}" = 0 AND o."{c}" <> 0 THEN o."{c}"'
+                f' WHEN o."{c}" = 0 AND s."{c}" <> 0 THEN s."{c}"'
+            )
+        pick = (
+            f'CASE WHEN {s_empty} THEN o."{c}" WHEN {o_empty} THEN s."{c}"{zero} '
+            f'WHEN {newer} THEN s."{c}" ELSE o."{c}" END'
+        )
+        exprs.append(f'{pick} AS "{c}"')
+        changed.append(f'({pick}) IS DISTINCT FROM o."{c}"')
+        kept.append(
+            f'CASE WHEN o._hit AND NOT ({s_empty}) AND ({pick}) IS DISTINCT FROM s."{c}" '
+            f"THEN '{c} ' || CAST(s.\"{c}\" AS VARCHAR) || ' (stored: ' "
+            f"|| CAST(o.\"{c}\" AS VARCHAR) || ')' END"
+        )
+    any_changed = " OR ".join(changed) or "false"
+    kept_text = f"concat_ws('; ', {', '.join(kept)})" if kept else "''"
+    carried = [f'o."{c}" AS "{c}"' for c in cols if c not in spec.key and c not in values]
+    carried = [x for x in carried if '"import_id"' not in x]
+    import_id = (
+        f"CASE WHEN o._hit IS NULL THEN s.import_id WHEN NOT ({any_changed}) THEN o.import_id "
+        f"WHEN {newer} THEN s.import_id ELSE o.import_id END AS import_id"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merged AS SELECT "
+        + ", ".join([*exprs, *carried, import_id])
+        + f", coalesce(o._hit, false) AS _hit, coalesce({any_changed}, false) AS _changed, "
+        f"{kept_text} AS _kept, s._line AS _line "
+        f"FROM _staged s LEFT JOIN _old o ON {on}"
+    )
+    con.execute(
+        f"DELETE FROM {name} USING (SELECT {_q(spec.key)} FROM _old) o WHERE "
+        + " AND ".join(f'{name}."{k}" IS NOT DISTINCT FROM o."{k}"' for k in spec.key)
+    )
+    con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM _merged")
+    row = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT _hit), count(*) FILTER (WHERE _hit AND _changed), "
+        "count(*) FILTER (WHERE _hit AND NOT _changed), count(*) FILTER (WHERE _kept <> '') "
+        "FROM _merged"
+    ).fetchone()
+    assert row is not None
+    counts.inserted, counts.updated, counts.unchanged, counts.conflicts = (int(v) for v in row)
+    rec = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT hit), count(*) FILTER (WHERE hit AND changed) FROM "
+        f"(SELECT bool_and(_hit) AS hit, bool_or(_changed) AS changed FROM _merged "
+        f"GROUP BY {_q(record)})"
+    ).fetchone()
+    assert rec is not None
+    counts.records_inserted, counts.records_updated = int(rec[0]), int(rec[1])
+    if counts.conflicts:
+        keys = " || ', ' || ".join(
+            f"'{k}=' || coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in spec.key
+        )
+        for line, kept_what, key_text in con.execute(
+            f"SELECT _line, _kept, {keys} FROM _merged WHERE _kept <> '' ORDER BY _line LIMIT 10000"
+        ).fetchall():
+            counts.conflict_rows.append(
+                (
+                    None if line is None else int(line),
+                    "conflict: another import has different figures for the same "
+                    f"{spec.name} row; kept the stored ones: {kept_what}",
+                    str(key_text),
+                )
+            )
+
+
+def _q(cols: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _dedupe_last(data: pa.Table, key: Sequence[str]) -> pa.Table:

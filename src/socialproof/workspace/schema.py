@@ -5,8 +5,10 @@ this module describes the tables for importers and a test checks both agree.
 Timestamps are stored as naive UTC ``TIMESTAMP``; the workspace timezone is
 applied when grouping by day, week or month and when displaying.
 
-Key columns are never NULL: importers write ``''`` for an unknown account,
-campaign, ad set or ad, so natural keys stay comparable.
+Key columns are never NULL: importers write ``''`` for an unknown campaign, ad
+set or ad, so natural keys stay comparable. Rows of posts, account_daily and
+ad_stats always name their account (the importer refuses a file otherwise), so
+two accounts never share a key.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ class TableSpec:
     columns: dict[str, str]  # column -> DuckDB type
     key: tuple[str, ...]  # natural key; re-importing the same key updates the row
     doc: str
+    #: columns that identify one row of the source file (import counts are in these rows):
+    #: the key, except for long-form tables where one source row makes several rows
+    record: tuple[str, ...] = ()
+
+    @property
+    def record_key(self) -> tuple[str, ...]:
+        return self.record or self.key
 
 
 _PROVENANCE = {"import_id": "VARCHAR"}
@@ -72,7 +81,7 @@ POSTS = TableSpec(
         **_PROVENANCE,
         "time_known": "BOOLEAN",  # published_at has a time of day (False: a date only)
     },
-    ("platform", "post_id"),
+    ("platform", "account", "post_id"),
     "One row per post, video or update, with lifetime metrics as exported.",
 )
 
@@ -88,6 +97,7 @@ ACCOUNT_DAILY = TableSpec(
     },
     ("platform", "account", "date", "metric"),
     "Daily account-level series in long form (one metric per row).",
+    ("platform", "account", "date"),
 )
 
 POST_DAILY = TableSpec(
@@ -103,6 +113,7 @@ POST_DAILY = TableSpec(
     },
     ("platform", "account", "post_id", "date", "metric"),
     "Daily figures of one post or video (YouTube's per-video chart data), long form.",
+    ("platform", "account", "post_id", "date"),
 )
 
 AD_STATS = TableSpec(
@@ -113,6 +124,9 @@ AD_STATS = TableSpec(
         "campaign": "VARCHAR",
         "ad_set": "VARCHAR",
         "ad": "VARCHAR",
+        # identity of the campaign / ad set / ad: 'ad:<id>' (or 'adset:', 'campaign:') when the
+        # export carries ids, else 'name:' and the three names (see ingest/sameness.py)
+        "object_key": "VARCHAR",
         "date_start": "DATE",
         "date_stop": "DATE",  # equal to date_start for daily rows
         "breakdown": "VARCHAR",  # '' or e.g. 'age=25-34;gender=female'
@@ -142,7 +156,7 @@ AD_STATS = TableSpec(
         "reported_frequency": "DOUBLE",
         **_PROVENANCE,
     },
-    ("platform", "account", "campaign", "ad_set", "ad", "date_start", "date_stop", "breakdown"),
+    ("platform", "account", "object_key", "date_start", "date_stop", "breakdown"),
     "Paid delivery per ad (or campaign / ad set) per day or reporting range.",
 )
 
@@ -201,10 +215,16 @@ IMPORTS = TableSpec(
         "confidence": "DOUBLE",
         "imported_at": "TIMESTAMP",
         "note": "VARCHAR",
+        # when the file was exported (its modification time): newer figures win on overlap
+        "exported_at": "TIMESTAMP",
+        "rows_conflicting": "BIGINT",  # rows whose figures disagreed with another row's
     },
     ("import_id",),
     "Provenance: every imported file, by content hash.",
 )
+
+#: tables whose rows belong to an account (see ingest/identity.py)
+ACCOUNT_TABLES = ("posts", "account_daily", "post_daily", "ad_stats")
 
 CANONICAL: dict[str, TableSpec] = {
     t.name: t for t in (POSTS, ACCOUNT_DAILY, POST_DAILY, AD_STATS, MESSAGES, JOB_POSTINGS, IMPORTS)
