@@ -48,6 +48,7 @@ class Job:
     error: str | None = None
     link: str | None = None  # where to look at the result
     result: Any = None
+    data: dict[str, Any] = field(default_factory=dict)  # what the page needs later
     started: float = field(default_factory=time.time)
     finished: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

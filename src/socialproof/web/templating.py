@@ -18,7 +18,7 @@ from socialproof.web.security import CSRF_FIELD
 if TYPE_CHECKING:
     import jinja2
     from fastapi import Request
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, RedirectResponse
 
     from socialproof.web.jobs import JobRunner
     from socialproof.workspace import Workspace
@@ -145,7 +145,7 @@ def render(
     return response
 
 
-def redirect(url: str, *, message: str | None = None, kind: str = "success") -> Any:
+def redirect(url: str, *, message: str | None = None, kind: str = "success") -> RedirectResponse:
     """303 to ``url`` (the POST-redirect-GET pattern), with an optional flash message."""
     from fastapi.responses import RedirectResponse
 

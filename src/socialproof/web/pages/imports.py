@@ -1,0 +1,334 @@
+"""Import: upload export files (or a platform's .zip), watch them import, undo an import.
+
+Uploads are written under ``<workspace>/.uploads/<batch>/`` and imported by a
+background job through the same ``import_paths`` the CLI uses (autodetection,
+zip rules, rejects, idempotence). Files that imported leave the upload folder;
+a file that could not be read stays there so the person can retry it with a
+chosen format or a saved column mapping.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from socialproof.errors import BadInput, NotFound, SocialproofError, UsageError
+from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+
+if TYPE_CHECKING:
+    from fastapi.responses import HTMLResponse, Response
+
+    from socialproof.ingest.importer import ImportSummary
+    from socialproof.web.jobs import Job
+    from socialproof.workspace import Workspace
+
+router = APIRouter()
+NAV = NavEntry("/import", "Import", order=10, description="Bring in the platforms' export files")
+
+UPLOADS = ".uploads"
+MAPPINGS = "mappings"
+_BATCH = re.compile(r"^[0-9a-f]{16}$")
+_SHA = re.compile(r"^[0-9a-f]{8,64}$")
+_UNSAFE_NAME = re.compile(r"[^\w.\- ()]+")
+UNSURE_BELOW = 0.6  # detection confidence under which the page offers a format choice
+
+
+# -- helpers -------------------------------------------------------------------------------
+def formats() -> list[tuple[str, str]]:
+    """(name, label) of every registered export format."""
+    from socialproof.ingest.registry import registry
+
+    return sorted(((f.name, f.label) for f in registry().all()), key=lambda p: p[1].lower())
+
+
+def saved_mappings(ws: Workspace) -> list[str]:
+    """Column mappings saved in the workspace's ``mappings/`` folder (YAML)."""
+    folder = ws.root / MAPPINGS
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+
+
+def safe_name(filename: str | None) -> str:
+    """A plain file name from what a browser sent (no folders, no odd characters)."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    return name[:150] or "upload"
+
+
+def batch_dir(ws: Workspace, batch: str) -> Path:
+    if not _BATCH.match(batch):
+        raise BadInput("That upload batch does not exist.", hint="Upload the file again.")
+    return ws.root / UPLOADS / batch
+
+
+def _options(ws: Workspace, fmt: str, mapping: str, year: str, account: str, platform: str) -> Any:
+    """(format or None, ReadContext) from the form's choices, each checked."""
+    from socialproof.ingest.importer import read_context
+    from socialproof.ingest.registry import registry
+
+    chosen = fmt.strip() or None
+    if chosen == "auto":
+        chosen = None
+    if chosen is not None:
+        chosen = registry().get(chosen).name  # an unknown name is a clear UsageError
+    mapping_path = None
+    if mapping.strip():
+        if mapping not in saved_mappings(ws):
+            raise BadInput(
+                f"There is no saved mapping {mapping!r}.",
+                hint=f"Save mappings as YAML files in the workspace's {MAPPINGS}/ folder.",
+            )
+        mapping_path = ws.path(Path(MAPPINGS) / mapping)
+        chosen = chosen or "generic"
+    year_value: int | None = None
+    if year.strip():
+        if not year.strip().isdigit() or not 2004 <= int(year) <= 2100:
+            raise BadInput(f"{year!r} is not a year.", hint="Give a year such as 2026, or none.")
+        year_value = int(year)
+    ctx = read_context(
+        ws,
+        year=year_value,
+        account=account.strip() or None,
+        platform=platform.strip().lower() or None,
+        mapping=mapping_path,
+    )
+    return chosen, ctx
+
+
+def _history(ws: Workspace) -> list[dict[str, Any]]:
+    from socialproof.ingest.importer import list_imports
+
+    rows = []
+    for r in list_imports(ws):
+        r = dict(r)
+        r["name"] = Path(str(r.get("file", "")).split("!")[0]).name or str(r.get("file", ""))
+        if "!" in str(r.get("file", "")):
+            r["name"] += " › " + str(r["file"]).split("!", 1)[1]
+        rows.append(r)
+    return rows
+
+
+def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    from socialproof.ingest.undo import list_undos
+
+    ws = workspace(request)
+    jobs = [j for j in runner(request).all() if j.title.startswith("Import")][:10]
+    return render(
+        request,
+        "imports/index.html",
+        status_code=status_code,
+        title="Import",
+        formats=formats(),
+        mappings=saved_mappings(ws),
+        history=_history(ws),
+        undos=list_undos(ws)[:20],
+        jobs=jobs,
+        **extra,
+    )
+
+
+# -- routes --------------------------------------------------------------------------------
+@router.get("/import")
+def import_page(request: Request) -> HTMLResponse:
+    return _page(request)
+
+
+@router.post("/import")
+async def upload(
+    request: Request,
+    files: Annotated[list[UploadFile] | None, File()] = None,
+    format: Annotated[str, Form()] = "auto",
+    mapping: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    account: Annotated[str, Form()] = "",
+    platform: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the uploaded files and start their import as a background job."""
+    ws = workspace(request)
+    chosen = [f for f in (files or []) if f.filename]
+    try:
+        if not chosen:
+            raise BadInput("No file was chosen.", hint="Choose or drop one or more export files.")
+        fmt, ctx = _options(ws, format, mapping, year, account, platform)
+    except SocialproofError as exc:
+        for f in files or []:
+            await f.close()
+        return _refused(request, str(exc))
+    batch = secrets.token_hex(8)
+    folder = batch_dir(ws, batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    taken: set[str] = set()
+    for f in chosen:
+        name = safe_name(f.filename)
+        stem, dot, ext = name.rpartition(".")
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem} ({n}){dot}{ext}" if dot else f"{name} ({n})"
+        taken.add(name.lower())
+        target = folder / name
+        with target.open("wb") as out:
+            while chunk := await f.read(1024 * 1024):
+                out.write(chunk)
+        await f.close()
+        paths.append(target)
+    job = start_import(request, ws, paths, batch=batch, fmt=fmt, ctx=ctx)
+    if is_htmx(request):
+        return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
+    return redirect(f"/import/jobs/{job.id}")
+
+
+def _refused(request: Request, text: str) -> HTMLResponse:
+    if is_htmx(request):
+        return render(request, "_error.html", status_code=422, status=422, text=text)
+    return _page(request, status_code=422, messages=[("error", text)])
+
+
+def _choices(ws: Workspace) -> dict[str, Any]:
+    return {"formats": formats(), "mappings": saved_mappings(ws), "retryable": retryable}
+
+
+def start_import(
+    request: Request, ws: Workspace, paths: list[Path], *, batch: str, fmt: str | None, ctx: Any
+) -> Job:
+    """Run ``import_paths`` on ``paths`` as a background job; tidy the upload folder after."""
+    from socialproof.ingest.importer import import_paths
+
+    folder = batch_dir(ws, batch)
+    names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+
+    def work(job: Job) -> list[ImportSummary]:
+        def step(done: int, total: int, name: str) -> None:
+            job.update(done, total, Path(name.split("!")[-1]).name if name else "finishing")
+
+        try:
+            summaries = import_paths(ws, paths, format=fmt, ctx=ctx, progress=step)
+        except SocialproofError:
+            raise
+        for s in summaries:
+            s.path = _shown(s.path, folder)
+            if s.error:
+                s.error = s.error.replace(str(folder) + "/", "")
+        keep = {Path(s.path.split("!")[0]).name for s in summaries if retryable(s)}
+        for p in paths:
+            if p.name not in keep:
+                p.unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        job.link = f"/import/jobs/{job.id}"
+        return summaries
+
+    job = runner(request).submit(f"Import {names}", work)
+    job.data["batch"] = batch
+    return job
+
+
+def retryable(summary: ImportSummary) -> bool:
+    """Whether choosing a format or mapping could help (an empty or binary file cannot)."""
+    if "!" in summary.path:  # a member of a zip: retry the zip as a whole
+        return False
+    if summary.failed:
+        text = (summary.error or "").lower()
+        return "format" in text or "mapping" in text or "column" in text
+    return summary.status == "imported" and summary.confidence < UNSURE_BELOW
+
+
+def _shown(path: str, folder: Path) -> str:
+    """An upload's stored path as the person named it."""
+    prefix = str(folder) + "/"
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+@router.get("/import/jobs/{job_id}")
+def import_job(request: Request, job_id: str) -> HTMLResponse:
+    ws = workspace(request)
+    job = runner(request).get(job_id)
+    batch = job.data.get("batch", "")
+    context = {"j": job, "batch": batch, **_choices(ws)}
+    if is_htmx(request):
+        return render(request, "imports/_job.html", **context)
+    return render(request, "imports/job.html", title=job.title, **context)
+
+
+@router.post("/import/retry")
+def retry(
+    request: Request,
+    batch: Annotated[str, Form()],
+    file: Annotated[str, Form()],
+    format: Annotated[str, Form()] = "auto",
+    mapping: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    account: Annotated[str, Form()] = "",
+    platform: Annotated[str, Form()] = "",
+) -> Response:
+    """Import a file that failed again, with the format or mapping the person chose."""
+    ws = workspace(request)
+    try:
+        folder = batch_dir(ws, batch)
+        path = folder / safe_name(file)
+        if safe_name(file) != file or not path.is_file():
+            raise NotFound(
+                f"The uploaded file {file!r} is no longer here.", hint="Upload it again."
+            )
+        fmt, ctx = _options(ws, format, mapping, year, account, platform)
+        if fmt is None:
+            raise UsageError(
+                "Choose a format or a saved mapping to retry with.",
+                hint="Automatic detection already failed for this file.",
+            )
+    except SocialproofError as exc:
+        return _refused(request, str(exc))
+    job = start_import(request, ws, [path], batch=batch, fmt=fmt, ctx=ctx)
+    if is_htmx(request):
+        return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
+    return redirect(f"/import/jobs/{job.id}")
+
+
+@router.get("/import/{import_id}/rejects")
+def rejects(request: Request, import_id: str) -> HTMLResponse:
+    """The rows of one import that could not be read, with the reason for each."""
+    from socialproof.ingest.importer import read_rejects
+
+    ws = workspace(request)
+    if not _SHA.match(import_id):
+        raise NotFound(f"No import {import_id!r}.", hint="Open the rejects from the history.")
+    found = sorted(ws.imports_dir.glob(f"{import_id}*.rejects.csv"))
+    if len(found) != 1:
+        raise NotFound(
+            f"No rejected rows are kept for import {import_id[:12]}.",
+            hint="Every row of that file was read.",
+        )
+    rows = read_rejects(found[0])
+    return render(
+        request,
+        "imports/rejects.html",
+        title=f"Rows not imported ({import_id[:12]})",
+        rows=rows,
+        import_id=import_id,
+    )
+
+
+@router.post("/import/{import_id}/undo")
+def undo(request: Request, import_id: str, force: Annotated[str, Form()] = "") -> Response:
+    """Undo an import: its rows leave the workspace; the archived file stays."""
+    from socialproof.ingest.undo import undo_import
+
+    ws = workspace(request)
+    try:
+        result = undo_import(ws, import_id, force=force == "yes")
+    except UsageError as exc:
+        if "updated" not in str(exc):
+            raise
+        return _page(request, status_code=409, messages=[("error", str(exc))], force_undo=import_id)
+    name = Path(result.path.split("!")[0]).name
+    return redirect(
+        "/import",
+        message=f"Undid the import of {name}: {result.rows_removed} rows removed. "
+        "The archived file stays in imports/.",
+    )

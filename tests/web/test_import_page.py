@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+SMALL = Path(__file__).resolve().parents[1] / "data" / "web" / "instagram_posts_small.csv"
+
+
+def _posts(ws: Any) -> int:
+    from socialproof.workspace import engine
+
+    with ws.ibis() as con:
+        if "posts" not in con.list_tables():
+            return 0
+        return int(engine.table(con, "posts").count().execute())
+
+
+def _upload(client: Any, files: list[tuple[str, bytes]], **form: str) -> Any:
+    r = client.post(
+        "/import",
+        data={"csrf_token": client.csrf, **form},
+        files=[("files", (name, body, "text/csv")) for name, body in files],
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = client.app_state.jobs.wait(job_id)
+    assert not job.running
+    return client.get(r.headers["location"])
+
+
+def test_upload_imports_and_reports_each_file(client: Any, workspace: Any) -> None:
+    page = _upload(
+        client,
+        [
+            (SMALL.name, SMALL.read_bytes()),
+            ("empty.csv", b""),
+            ("../../photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary"),
+        ],
+    ).text
+    text = re.sub(r"\s+", " ", page)
+    assert "imported as <strong>Meta Business Suite posts export" in text
+    assert "(confidence 100 %)" in text and "9 rows read, 8 new" in text
+    assert 'empty.csv</strong>: <span class="error-text">not imported. empty.csv is empty.' in text
+    assert 'photo.csv</strong>: <span class="error-text">not imported.' in text
+    assert "binary" in text and "../" not in text
+    assert _posts(workspace) == 8
+    assert not (workspace.root / "photo.csv").exists()
+    assert not any((workspace.root / ".uploads").rglob("*.csv"))  # nothing left to retry
+
+
+def test_rejects_page_shows_line_and_reason(client: Any) -> None:
+    _upload(client, [(SMALL.name, SMALL.read_bytes())])
+    history = client.get("/import").text
+    link = re.search(r'href="(/import/[0-9a-f]+/rejects)"', history)
+    assert link is not None
+    page = client.get(link.group(1)).text
+    assert "<td>10</td>" in page or '<td class="num">10</td>' in page  # line 10 of the file
+    assert "not a date" in page
+    assert client.get("/import/../../etc/rejects").status_code == 404
+    assert client.get("/import/zzzz/rejects").status_code == 404
+
+
+def test_unknown_format_offers_a_retry_with_a_chosen_format(client: Any, workspace: Any) -> None:
+    lines = SMALL.read_text(encoding="utf-8").splitlines()
+    renamed = "\n".join([lines[0].replace("Post ID", "Identifier")] + lines[1:]) + "\n"
+    page = _upload(client, [("odd.csv", renamed.encode())]).text
+    assert "not imported" in page and 'action="/import/retry"' in page
+    batch = re.search(r'name="batch" value="([0-9a-f]+)"', page)
+    assert batch is not None
+    # a path that tries to leave the upload folder is refused, nothing imported
+    r = client.post(
+        "/import/retry",
+        data={
+            "csrf_token": client.csrf,
+            "batch": batch.group(1),
+            "file": "../socialproof.toml",
+            "format": "meta-posts",
+        },
+    )
+    assert r.status_code == 422 and "no longer here" in r.text
+    r = client.post(
+        "/import/retry",
+        data={
+            "csrf_token": client.csrf,
+            "batch": "../../..",
+            "file": "odd.csv",
+            "format": "meta-posts",
+        },
+    )
+    assert r.status_code == 422 and "does not exist" in r.text
+    assert _posts(workspace) == 0
+
+
+def test_form_errors_are_clear(client: Any) -> None:
+    r = client.post("/import", data={"csrf_token": client.csrf})
+    assert r.status_code == 422 and "No file was chosen" in r.text
+    r = client.post(
+        "/import",
+        data={"csrf_token": client.csrf, "format": "tiktok-contnet"},
+        files=[("files", ("a.csv", b"a,b\n1,2\n", "text/csv"))],
+    )
+    assert r.status_code == 422 and "Unknown format" in r.text and "tiktok-content" in r.text
+    r = client.post(
+        "/import",
+        data={"csrf_token": client.csrf, "mapping": "../../secrets.yaml"},
+        files=[("files", ("a.csv", b"a,b\n1,2\n", "text/csv"))],
+    )
+    assert r.status_code == 422 and "no saved mapping" in r.text
+
+
+def test_undo_from_the_history_and_forged_token(client: Any, workspace: Any) -> None:
+    _upload(client, [(SMALL.name, SMALL.read_bytes())])
+    history = client.get("/import").text
+    action = re.search(r'action="(/import/[0-9a-f]+/undo)"', history)
+    assert action is not None
+    r = client.post(action.group(1), data={"csrf_token": "forged"})
+    assert r.status_code == 403 and _posts(workspace) == 8
+    r = client.post(action.group(1), data={"csrf_token": client.csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "8 rows removed" in page and "Undone imports" in page
+    assert _posts(workspace) == 0
+    assert list(workspace.imports_dir.glob("*.csv"))  # the archive stays
+    # the flash message shows once
+    assert "Undid the import" in page
+    assert "Undid the import" not in client.get("/import").text
