@@ -1,7 +1,8 @@
-"""``socialproof community ...``: report, themes, moderation queue and threads."""
+"""``socialproof community ...``: report, themes, moderation queue and decisions, threads."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -288,3 +289,58 @@ def threads(
     emit(df, fmt, output=output, title=title)
     for note in r.notes:
         info(f"Note: {note}")
+
+
+class DecisionChoice(StrEnum):
+    confirm = "confirm"
+    dismiss = "dismiss"
+
+
+@community_app.command("decide")
+def decide(
+    message_id: Annotated[str, typer.Argument(help="The flagged message's id (from the queue).")],
+    decision: Annotated[
+        DecisionChoice,
+        typer.Argument(help="confirm (the flag is right) or dismiss (it is not)."),
+    ],
+    platform: PlatformOption = None,
+    who: Annotated[
+        str | None, typer.Option("--as", help="Who decides (default: the workspace owner).")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why, for the record.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Confirm or dismiss a moderation flag; a dismissed flag is not raised again."""
+    from socialproof.community.decisions import record_decision
+
+    ws = open_workspace(workspace)
+    d = record_decision(ws, message_id, decision.value, platform=platform, who=who, note=note)
+    verb = "Confirmed" if d.decision == "confirm" else "Dismissed"
+    typer.echo(
+        f"{verb} the {d.flag} flag on {d.platform} message {d.message_id} as {d.decided_by}."
+    )
+    if d.decision == "dismiss":
+        info("It leaves the moderation queue and is not raised again unless its text changes.")
+
+
+@community_app.command("decisions")
+def decisions_cmd(
+    latest: Annotated[
+        bool, typer.Option("--latest", help="Only the latest decision per message.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Moderation decisions, newest first, and the model thresholds they suggest."""
+    from socialproof.community.decisions import decisions, suggest_thresholds
+
+    ws = open_workspace(workspace)
+    df = decisions(ws, latest=latest).drop(columns=["text_hash"])
+    if df.empty:
+        info("No decisions yet: 'socialproof community decide MESSAGE_ID confirm|dismiss'.")
+        if getattr(fmt, "value", fmt) == "table" and output is None:
+            return
+    emit(df, fmt, output=output, title="Moderation decisions")
+    for s in suggest_thresholds(ws):
+        info(s.explanation)

@@ -109,11 +109,15 @@ def _add_text(
 def _flag_counts(ws: Workspace, scope: Scope) -> dict[str, int]:
     from socialproof.community.queue import moderation_queue
 
-    q = moderation_queue(ws, scope)
+    everything = moderation_queue(ws, scope, include_dismissed=True)
+    decided = [str(d) for d in everything["decision"]]
+    q = everything[[not d.startswith("dismissed") for d in decided]] if decided else everything
     return {
         "flagged": len(q),
         "spam": int(q["spam"].fillna(False).astype(bool).sum()),
         "toxic": int(q["toxic"].fillna(False).astype(bool).sum()),
+        "confirmed": sum(d.startswith("confirmed") for d in decided),
+        "dismissed": sum(d.startswith("dismissed") for d in decided),
     }
 
 
@@ -188,6 +192,14 @@ def summary_rows(report: CommunityReport) -> list[dict[str, str]]:
                 f"toxic {report.flags['toxic']:,})",
             )
         )
+        if report.flags.get("confirmed") or report.flags.get("dismissed"):
+            rows.append(
+                (
+                    "Moderation decisions",
+                    f"{report.flags['confirmed']:,} flags confirmed, "
+                    f"{report.flags['dismissed']:,} dismissed (not counted above)",
+                )
+            )
     if report.themes is not None:
         rows.append(("Themes", f"{len(report.themes.themes):,}"))
     return [{"measure": k, "value": v} for k, v in rows]
