@@ -173,9 +173,13 @@ def test_reels_vs_carousels_uses_welch_on_per_post_rates(ws: Any) -> None:
     assert got.diff_low == pytest.approx(expected.diff_low)
     assert [v.n for v in res.variants] == [40, 40]
     assert not res.srm.mismatch
-    verb = "raised" if expected.diff > 0 else "lowered"
-    assert res.verdict.startswith(f"B {verb} engagement rate (by reach) by ")
+    # Posts were not randomised: the verdict says what was observed, never what caused it.
+    word = "higher" if expected.diff > 0 else "lower"
+    assert res.verdict.startswith(f"B had a {word} engagement rate (by reach) than A, by ")
+    assert "raised" not in res.verdict and "lowered" not in res.verdict
     assert "95 % CI" in res.verdict and "enough data" in res.verdict
+    assert res.analysed == "Analysed per post: n = 80 posts (40 in A, 40 in B)."
+    assert res.design.startswith("Observational comparison: posts were not assigned")
     rows_out = pilot_analysis.result_rows(res)
     assert rows_out[0]["verdict"] == "control"
     assert rows_out[1]["p_value"] == pytest.approx(expected.p_value)
@@ -208,7 +212,15 @@ def test_three_variants_get_holm_and_bonferroni_intervals(ws: Any) -> None:
     res = pilots.analyse(ws, "Three ads")
     raw = [c.result.p_value for c in res.comparisons]
     assert [c.p_adjusted for c in res.comparisons] == pytest.approx(stats.adjust_pvalues(raw))
-    assert all(c.result.confidence == pytest.approx(0.975) for c in res.comparisons)
+    # Each interval at the level of Holm's step for its comparison (the smallest p at
+    # 1 - 0.05/2; then 1 - 0.05/1 if the first was rejected, else 1 - 0.05/2 again).
+    first, second = sorted(raw)
+    top = 1 - 0.05 / 2
+    other = 0.95 if 2 * first < 0.05 else top
+    expected = [top if p == first else other for p in raw]
+    assert [c.result.confidence for c in res.comparisons] == pytest.approx(expected)
+    for c in res.comparisons:
+        assert c.significant == (c.result.diff_low > 0 or c.result.diff_high < 0)
     assert "Holm" in res.correction
     assert [c.label for c in res.comparisons] == ["B", "C"]
 
@@ -510,3 +522,204 @@ def test_ad_rows_straddling_the_period_are_counted(ws: Any, insert: Callable[...
     )
     daily = sum(int(r["impressions"]) for r in _rows("ad_stats.csv") if r["ad"] == "Spring A")
     assert res.variants[0].n == daily
+
+
+# -- intervals that match the verdict, the unit of analysis (issue 15, items 3 and 5) ---------
+
+
+def _er_posts(values: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """Posts with reach 1000 and the given interactions, one format per variant."""
+    from datetime import datetime, timedelta
+
+    rows = []
+    start = datetime(2026, 3, 2, 12)
+    for fmt, inters in values.items():
+        for i, inter in enumerate(inters):
+            rows.append(
+                {
+                    "platform": "instagram",
+                    "post_id": f"{fmt}{i}",
+                    "account": "acme",
+                    "published_at": start + timedelta(hours=7 * i + len(fmt)),
+                    "format": fmt,
+                    "reach": 1000,
+                    "reactions": inter,
+                    "comments": 0,
+                    "shares": 0,
+                    "saves": 0,
+                }
+            )
+    return rows
+
+
+def test_holm_significant_verdict_never_shows_an_interval_through_zero(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    # Three variants: B far above A, C a little above A (raw p between 0.025 and 0.05).
+    # Holm rejects both; a Bonferroni interval (97.5 %) for C would cross zero, so the
+    # old report printed "C raised ... CI 0.0x–0.yy" with the sign of the low end lost.
+    from scipy import stats as sst
+
+    a = [50 + (i * 7) % 20 for i in range(30)]
+    b = [v + 25 for v in a]
+    c = None
+    for extra in range(0, 120):
+        cand = [v + 3 + (1 if i < extra % 30 else 0) + extra // 30 for i, v in enumerate(a)]
+        t = sst.ttest_ind(cand, a, equal_var=False)
+        ci = t.confidence_interval(0.975)
+        if 0.025 < t.pvalue < 0.05 and ci.low < 0:
+            c = cand
+            break
+    assert c is not None
+    insert("posts", _er_posts({"reel": a, "carousel": b, "image": c}))
+    _new(
+        workspace,
+        "Three formats",
+        "engagement_rate_reach",
+        ["format=reel", "format=carousel", "format=image"],
+        test="welch",
+    )
+    res = pilots.analyse(workspace, "Three formats")
+    by_label = {x.label: x for x in res.comparisons}
+    cc = by_label["C"]
+    assert cc.significant and cc.p_adjusted < 0.05
+    assert cc.result.confidence == pytest.approx(0.95)  # Holm's second step: alpha / 1
+    assert cc.result.diff_low > 0  # the interval the verdict shows leaves out zero
+    # The same interval as scipy's Welch interval at that level, shown with its signs.
+    ref = sst.ttest_ind([v / 1000 for v in c], [v / 1000 for v in a], equal_var=False)
+    low = ref.confidence_interval(0.95).low
+    assert cc.result.diff_low == pytest.approx(float(low), rel=1e-9)
+    assert "CI +" in cc.verdict and " to +" in cc.verdict
+    assert by_label["B"].result.confidence == pytest.approx(0.975)
+    assert "B 97.5 %" in res.correction and "C 95 %" in res.correction
+
+
+def test_negative_difference_keeps_its_sign_in_the_verdict(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    a = [60 + (i * 7) % 20 for i in range(30)]
+    b = [v - 12 for v in a]
+    insert("posts", _er_posts({"reel": a, "carousel": b}))
+    _new(workspace, "Down", "engagement_rate_reach", ["format=reel", "format=carousel"])
+    res = pilots.analyse(workspace, "Down")
+    c = res.comparisons[0]
+    assert c.significant and c.result.diff_high < 0
+    assert c.verdict.startswith("B had a lower engagement rate (by reach) than A, by 1.2")
+    from scipy import stats as sst
+
+    ci = sst.ttest_ind([v / 1000 for v in b], [v / 1000 for v in a]).confidence_interval()
+    shown = f"95 % CI −{-ci.low * 100:.2f} to −{-ci.high * 100:.2f} points"
+    assert shown in c.verdict
+
+
+def _ad_rows(ads: dict[str, tuple[str, float, int, int]], days: int = 10) -> list[dict[str, Any]]:
+    """Daily rows per ad: name -> (ad set, spend per day, impressions per day, clicks per day)."""
+    from datetime import date, timedelta
+
+    rows = []
+    for ad, (ad_set, spend, imps, clicks) in ads.items():
+        for d in range(days):
+            day = date(2026, 3, 1) + timedelta(days=d)
+            wobble = (d * 37) % 11 - 5  # day-to-day variation beyond binomial chance
+            rows.append(
+                {
+                    "platform": "meta",
+                    "account": "acme ads",
+                    "campaign": "Test",
+                    "ad_set": ad_set,
+                    "ad": ad,
+                    "date_start": day,
+                    "date_stop": day,
+                    "breakdown": "",
+                    "currency": "USD",
+                    "spend": spend + wobble,
+                    "impressions": imps + 40 * wobble,
+                    "reach": (imps + 40 * wobble) * 3 // 4,
+                    "clicks": clicks + 2 * wobble,
+                    "link_clicks": clicks + 2 * wobble,
+                }
+            )
+    return rows
+
+
+ADS = {
+    "A1": ("Set A", 40.0, 5000, 60),
+    "A2": ("Set A", 35.0, 4000, 40),
+    "A3": ("Set A", 50.0, 6000, 90),
+    "B1": ("Set B", 42.0, 5000, 75),
+    "B2": ("Set B", 30.0, 4500, 70),
+    "B3": ("Set B", 45.0, 5500, 60),
+}
+
+
+def test_ads_are_analysed_per_ad_not_per_ad_day(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    from scipy import stats as sst
+
+    rows = _ad_rows(ADS)
+    insert("ad_stats", rows)
+    _new(workspace, "Sets", "cpc", ["ad_set=Set A", "ad_set=Set B"], date_to="2026-03-31")
+    res = pilots.analyse(workspace, "Sets")
+    assert res.unit == "ads"
+    assert res.analysed.startswith("Analysed per ad: n = 6 ads (3 in A, 3 in B)")
+
+    def cpc(ad: str) -> float:  # each ad's CPC over all its days: a ratio of sums
+        mine = [r for r in rows if r["ad"] == ad]
+        return sum(r["spend"] for r in mine) / sum(r["clicks"] for r in mine)
+
+    a = [cpc(ad) for ad in ("A1", "A2", "A3")]
+    b = [cpc(ad) for ad in ("B1", "B2", "B3")]
+    assert sorted(res.samples[0]) == pytest.approx(sorted(a))
+    assert sorted(res.samples[1]) == pytest.approx(sorted(b))
+    ref = sst.ttest_ind(b, a, equal_var=False)
+    got = res.comparisons[0].result
+    assert res.test == "Welch t-test"  # 3 ads a side: very few, said so
+    assert got.p_value == pytest.approx(float(ref.pvalue), rel=1e-9)
+    assert got.df == pytest.approx(float(ref.df), rel=1e-9)
+    assert "B has 3" in res.why and "very few ads" in res.why and "post" not in res.why
+    assert [v.n for v in res.variants] == [3, 3]
+
+
+def test_ad_ctr_uses_the_spread_between_ads(workspace: Any, insert: Callable[..., None]) -> None:
+    rows = _ad_rows(ADS)
+    insert("ad_stats", rows)
+    _new(workspace, "Sets CTR", "ctr_link", ["ad_set=Set A", "ad_set=Set B"])
+    res = pilots.analyse(workspace, "Sets CTR")
+    assert res.unit == "impressions"
+    assert res.analysed.startswith("Analysed per ad: link clicks and impressions summed")
+
+    def counts(ad_set: str) -> tuple[list[float], list[float]]:
+        ads = [ad for ad, spec in ADS.items() if spec[0] == ad_set]
+        s = [float(sum(r["link_clicks"] for r in rows if r["ad"] == ad)) for ad in ads]
+        n = [float(sum(r["impressions"] for r in rows if r["ad"] == ad)) for ad in ads]
+        return s, n
+
+    (sa, na), (sb, nb) = counts("Set A"), counts("Set B")
+    # Pearson X² / (6 ads - 2 variants), by hand.
+    chi2 = 0.0
+    for s, n in ((sa, na), (sb, nb)):
+        p = sum(s) / sum(n)
+        chi2 += sum((si - ni * p) ** 2 / (ni * p * (1 - p)) for si, ni in zip(s, n, strict=True))
+    phi = chi2 / 4
+    assert phi > 1
+    assert res.dispersion == pytest.approx(phi)
+    got = res.comparisons[0].result
+    assert got.df == 4
+    plain = stats.two_proportion_test(sum(sa), sum(na), sum(sb), sum(nb))
+    assert got.diff == pytest.approx(plain.diff)
+    ratio = (got.diff_high - got.diff_low) / (plain.diff_high - plain.diff_low)
+    from scipy.stats import norm, t
+
+    assert ratio == pytest.approx(phi**0.5 * t.ppf(0.975, 4) / norm.ppf(0.975), rel=1e-9)
+    assert "not independent trials" in res.why
+
+
+def test_one_ad_per_variant_is_analysed_per_ad_day_and_says_so(ws: Any) -> None:
+    _new(ws, "Spring CPC", "cpc", ["ad=Spring A", "ad=Spring B"])
+    res = pilots.analyse(ws, "Spring CPC")
+    assert res.unit == "ad-days"
+    assert res.analysed.startswith("Analysed per ad-day: a variant has fewer than two ads")
+    assert "treat the interval as approximate" in res.analysed
+    assert res.design.startswith("Ads are compared as the platform delivered them")
+    assert "raised" not in res.verdict and "lowered" not in res.verdict

@@ -1,11 +1,13 @@
 """Pilot analysis: assemble each variant's data and run the test the metric calls for.
 
-See :mod:`socialproof.campaigns.pilots` for what a pilot is. Proportions
-(:data:`~socialproof.campaigns.pilots.PROPORTIONS`) are summed per variant and
-compared with a two-proportion z-test; every other KPI is computed per post (or
-per ad and day) and compared with Welch's t-test or a seeded bootstrap. Each
-variant is compared with A; with more than two variants p-values are
-Holm-adjusted and intervals Bonferroni-adjusted.
+See :mod:`socialproof.campaigns.pilots` for what a pilot is. The unit of
+analysis is what varied: posts, ads (when every variant has at least two), or
+else ad-days. Proportions (:data:`~socialproof.campaigns.pilots.PROPORTIONS`)
+are summed per variant and compared with a two-proportion z-test whose variance
+is scaled by the spread between units (quasi-binomial); every other KPI is
+computed per unit and compared with Welch's t-test or a seeded percentile
+bootstrap. Each variant is compared with A; with more than two variants p-values
+are Holm-adjusted and each interval is at the level Holm's step used for it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.campaigns import stats
 from socialproof.campaigns.pilots import (
+    _AD_KEY,
     _BASE_COLUMN,
     _UNIT_KEY,
     _UNIT_NAME,
@@ -34,6 +37,8 @@ from socialproof.campaigns.pilots import (
 from socialproof.errors import BadInput, NoData, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import ibis
     import ibis.expr.types as ir
 
@@ -79,6 +84,9 @@ class PilotResult:
     verdict: str
     notes: list[str] = field(default_factory=list)
     samples: list[list[float]] = field(default_factory=list)  # per-unit values, per variant
+    analysed: str = ""  # the unit of analysis in words: "Analysed per ad: n = 6 ads (...)"
+    design: str = ""  # what the comparison can and cannot show (observational, delivery)
+    dispersion: float = 1.0  # quasi-binomial scale of proportions (1: binomial)
 
     @property
     def is_percent(self) -> bool:
@@ -172,17 +180,21 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 "the most data in these posts."
             )
         _check_money(con, t, kpi, pilot)
+        key, unit_name, per_variant = _analysis_unit(t, pilot, len(parsed))
         samples: list[list[float]] = []
+        groups: list[tuple[list[float], list[float]]] = []
         if kpi.name in PROPORTIONS:
             data = _proportion_data(t, kpi, pilot)
+            groups = _unit_counts(t, kpi, key, len(parsed))
         else:
-            data, samples = _per_unit_data(t, kpi, pilot)
+            data, samples = _per_unit_data(t, kpi, pilot, key, unit_name)
     srm_basis = "posts" if pilot.table == "posts" else data[0][1]
     variants = [d[0] for d in data]
+    left_unit = _UNIT_NAME[pilot.table] if kpi.name in PROPORTIONS else unit_name
     for v in variants:
         if v.left_out:
             notes.append(
-                f"{v.left_out:,} {_UNIT_NAME[pilot.table]} in {v.label} lack the inputs "
+                f"{v.left_out:,} {left_unit} in {v.label} lack the inputs "
                 f"of {metric_name(kpi)} and were left out."
             )
         if v.n == 0 or v.value is None:
@@ -194,60 +206,65 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
     srm = stats.srm_check([v.allocation for v in variants], pilot.split)
     m = len(variants) - 1
     alpha = 1 - pilot.confidence
-    conf_each = 1 - alpha / m
+    phi, phi_df = 1.0, 0.0
+    run: Callable[[int, float], stats.Comparison]
     if kpi.name in PROPORTIONS:
-        test, why = (
-            "two-proportion z-test",
-            (
-                f"{kpi.label} is a proportion of {PROPORTIONS[kpi.name][1].replace('_', ' ')}, so the "
-                f"counts are summed per variant and compared with a two-proportion z-test "
-                f"(pooled standard error; Wald interval for the difference, log interval for the "
-                f"lift)."
-            ),
-        )
-        raw = [
-            stats.two_proportion_test(
+        phi, phi_df = stats.dispersion(groups)
+        test = "two-proportion z-test"
+        why = _proportion_why(kpi, unit_name, sum(len(g[0]) for g in groups), phi, phi_df)
+
+        def run(i: int, level: float) -> stats.Comparison:
+            return stats.two_proportion_test(
                 variants[0].successes or 0,
                 variants[0].n,
-                v.successes or 0,
-                v.n,
-                confidence=conf_each,
+                variants[i].successes or 0,
+                variants[i].n,
+                confidence=level,
+                phi=phi,
+                phi_df=phi_df,
             )
-            for v in variants[1:]
-        ]
+
     else:
         forced = {"welch": "Welch t-test", "bootstrap": "bootstrap"}.get(pilot.test)
-        chosen, why = stats.choose_mean_test(*samples)
+        chosen, why = stats.choose_mean_test(*samples, unit=unit_name)
         if forced is not None and forced != chosen:
             why = f"The pilot asks for the {forced} (chosen when it was created); " + why
             chosen = forced  # type: ignore[assignment]
         test = chosen
-        unit_word = "post" if pilot.table == "posts" else "ad per day"
+        unit_word = {"posts": "post", "ads": "ad", "ad-days": "ad per day"}[unit_name]
         why = f"{kpi.label} is computed per {unit_word} ({kpi.formula_text}). " + why
-        if test == "Welch t-test":
-            raw = [stats.welch_test(samples[0], s, confidence=conf_each) for s in samples[1:]]
-        else:
-            raw = [
-                stats.bootstrap_test(samples[0], s, confidence=conf_each, seed=seed + i)
-                for i, s in enumerate(samples[1:])
-            ]
-    adjusted = stats.adjust_pvalues([r.p_value for r in raw], method="holm")
+        mean_test = stats.welch_test if test == "Welch t-test" else None
+
+        def run(i: int, level: float) -> stats.Comparison:
+            if mean_test is not None:
+                return mean_test(samples[0], samples[i], confidence=level)
+            return stats.bootstrap_test(samples[0], samples[i], confidence=level, seed=seed + i - 1)
+
+    # p-values do not depend on the level; each interval is then drawn at the level of
+    # Holm's step for its comparison, so it leaves out zero exactly when p (Holm) < alpha.
+    first = [run(i, pilot.confidence) for i in range(1, len(variants))]
+    adjusted = stats.adjust_pvalues([r.p_value for r in first], method="holm")
+    levels = stats.holm_levels([r.p_value for r in first], alpha) if m > 1 else [pilot.confidence]
+    raw = [
+        r if level == r.confidence else run(i + 1, level)
+        for i, (r, level) in enumerate(zip(first, levels, strict=True))
+    ]
     correction = (
         "One comparison (B against A): no correction needed."
         if m == 1
-        else f"{m} comparisons against A: p-values adjusted with Holm's step-down method; "
-        f"intervals at {conf_each:.1%} each (Bonferroni) so all {m} hold together at "
-        f"{pilot.confidence:.0%}."
+        else f"{m} comparisons against A: p-values adjusted with Holm's step-down method. Each "
+        "interval is at the confidence level of Holm's step for its comparison ("
+        + ", ".join(
+            f"{pilot.display(i + 1)} {level:.1%}".replace(".0%", "%").replace("%", " %")
+            for i, level in enumerate(levels)
+        )
+        + f"), so an interval leaves out zero exactly when its adjusted p is below {alpha:.2g}."
     )
-    unit = (
-        PROPORTIONS[kpi.name][1].replace("_", " ")
-        if kpi.name in PROPORTIONS
-        else _UNIT_NAME[pilot.table]
-    )
+    unit = PROPORTIONS[kpi.name][1].replace("_", " ") if kpi.name in PROPORTIONS else unit_name
     comparisons = []
     for i, (v, r, p_adj) in enumerate(zip(variants[1:], raw, adjusted, strict=True)):
         need = _needed(
-            kpi, r, pilot, len(variants), samples if kpi.name not in PROPORTIONS else None
+            kpi, r, pilot, len(variants), samples if kpi.name not in PROPORTIONS else None, phi
         )
         sig = p_adj < alpha
         comparisons.append(
@@ -289,6 +306,9 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         overall,
         notes,
         samples,
+        _analysed_text(kpi, unit_name, per_variant, pilot),
+        _design_text(pilot),
+        phi if phi_df > 0 else 1.0,
     )
 
 
@@ -454,13 +474,54 @@ def _proportion_data(t: ir.Table, kpi: KPI, pilot: Pilot) -> list[tuple[VariantD
     return out
 
 
+def _analysis_unit(t: ir.Table, pilot: Pilot, k: int) -> tuple[list[str], str, list[int]]:
+    """The unit of analysis: its key, its name and how many of it each variant holds.
+
+    Posts for organic pilots. For ads the ad is what varied, so each ad is one unit
+    (its days are repeated measures) when every variant has at least two ads; with a
+    single ad somewhere the ad-days are the units and the report says what that means.
+    """
+    from socialproof.workspace import engine
+
+    if pilot.table == "posts":
+        key = list(_UNIT_KEY["posts"])
+        name = "posts"
+    else:
+        key = list(_AD_KEY)
+        name = "ads"
+    units = t.select("_variant", *key).distinct()
+    df = engine.execute(units.group_by("_variant").aggregate(n=units.count()))
+    per_variant = [0] * k
+    for _, r in df.iterrows():
+        per_variant[int(r["_variant"])] = int(r["n"])
+    if pilot.table == "ad_stats" and min(per_variant) < 2:
+        return list(_UNIT_KEY["ad_stats"]), "ad-days", per_variant
+    return key, name, per_variant
+
+
+def _unit_counts(
+    t: ir.Table, kpi: KPI, key: list[str], k: int
+) -> list[tuple[list[float], list[float]]]:
+    """Per variant, the successes and trials of each unit (rows with both inputs)."""
+    from socialproof.workspace import engine
+
+    num, den = PROPORTIONS[kpi.name]
+    both = t[num].notnull() & t[den].notnull()
+    per_unit = t.filter(both).group_by(["_variant", *key]).aggregate(s=t[num].sum(), n=t[den].sum())
+    df = engine.execute(per_unit.filter(per_unit.n > 0).select("_variant", "s", "n"))
+    groups: list[tuple[list[float], list[float]]] = [([], []) for _ in range(k)]
+    for v, s, n in zip(df["_variant"], df["s"], df["n"], strict=True):
+        groups[int(v)][0].append(float(s))
+        groups[int(v)][1].append(float(n))
+    return groups
+
+
 def _per_unit_data(
-    t: ir.Table, kpi: KPI, pilot: Pilot
+    t: ir.Table, kpi: KPI, pilot: Pilot, key: list[str], unit_name: str
 ) -> tuple[list[tuple[VariantData, str]], list[list[float]]]:
     from socialproof.metrics import registry
     from socialproof.workspace import engine
 
-    key = list(_UNIT_KEY[pilot.table])
     per_unit = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *key])
     df = engine.execute(per_unit.select("_variant", kpi.name))
     out, samples = [], []
@@ -474,13 +535,13 @@ def _per_unit_data(
                 VariantData(
                     lab, f, rows, float(len(clean)), value, None, rows - len(clean), float(rows)
                 ),
-                _UNIT_NAME[pilot.table],
+                unit_name,
             )
         )
         samples.append(clean)
         if len(clean) < 2:
             raise BadInput(
-                f"Variant {lab} ({f}) has {len(clean)} {_UNIT_NAME[pilot.table]} with "
+                f"Variant {lab} ({f}) has {len(clean)} {unit_name} with "
                 f"{metric_name(kpi)}; a comparison needs at least 2.",
                 hint="Widen the period or the filter.",
             )
@@ -488,16 +549,26 @@ def _per_unit_data(
 
 
 def _needed(
-    kpi: KPI, r: stats.Comparison, pilot: Pilot, k: int, samples: list[list[float]] | None
+    kpi: KPI,
+    r: stats.Comparison,
+    pilot: Pilot,
+    k: int,
+    samples: list[list[float]] | None,
+    phi: float = 1.0,
 ) -> int | None:
-    """Units per variant to detect the pilot's MDE at A's level (None when undefined)."""
+    """Units per variant to detect the pilot's MDE at A's level (None when undefined).
+
+    For proportions the binomial figure is multiplied by the dispersion (the design
+    effect of impressions that come in clusters).
+    """
     try:
         if samples is None:
             if not 0 < r.value_a < 1:
                 return None
-            return stats.sample_size_proportions(
+            n = stats.sample_size_proportions(
                 r.value_a, pilot.mde, variants=k, alpha=1 - pilot.confidence
             ).per_variant
+            return math.ceil(n * max(1.0, phi))
         import numpy as np
 
         sds = [float(np.std(s, ddof=1)) for s in samples if len(s) > 1]
@@ -545,12 +616,15 @@ def _verdict(
         f"{level_text(kpi, r.value_a, d)} in {control} → {level_text(kpi, r.value_b, d)} in {label}"
     )
     if sig:
-        verb = "raised" if r.diff > 0 else "lowered"
-        lo, hi = sorted((abs(r.diff_low), abs(r.diff_high)))
+        # A comparison, not a cause: posts were not randomised, ads were delivered to
+        # different people (see the design note). The interval keeps its signs.
+        word = "higher" if r.diff > 0 else "lower"
         return (
-            f"{label} {verb} {name} by {effect_text(kpi, abs(r.diff), d)}{pts} ({levels}), "
-            f"{conf} CI {effect_text(kpi, lo, d)}–{effect_text(kpi, hi, d)}{pts}; "
-            f"enough data ({_p(p_adj)})."
+            f"{label} had a {word} {name} than {control}, by "
+            f"{effect_text(kpi, abs(r.diff), d)}{pts} ({levels}), {conf} CI "
+            f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
+            f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}; "
+            f"enough data to rule out chance ({_p(p_adj)})."
         )
     diff = (
         f"{label} vs {control}: {effect_text(kpi, r.diff, d, signed=True)}{pts} ({levels}), "
@@ -613,3 +687,66 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
             )
         rows.append(row)
     return rows
+
+
+def _proportion_why(kpi: KPI, unit_name: str, units: int, phi: float, df: float) -> str:
+    trials = PROPORTIONS[kpi.name][1].replace("_", " ")
+    one = {"posts": "post", "ads": "ad", "ad-days": "ad-day"}[unit_name]
+    head = (
+        f"{kpi.label} is a proportion of {trials}, so the counts are summed per variant and "
+        "compared with a two-proportion z-test (Wald: the interval for the difference is the "
+        "one the test inverts; log interval for the lift). "
+    )
+    if df <= 0:
+        return head + (
+            f"With one {one} per variant the spread between {unit_name} cannot be estimated, so "
+            f"every {trials[:-1]} is treated as an independent trial: the interval may be too "
+            "narrow."
+        )
+    if phi > 1:
+        return head + (
+            f"{trials.capitalize()} of one {one} are not independent trials: the {units} "
+            f"{unit_name} vary {phi:.1f} times as much as binomial chance allows, so the "
+            f"variance is scaled by that dispersion (quasi-binomial, t with {df:g} degrees of "
+            "freedom)."
+        )
+    return head + (
+        f"The {units} {unit_name} vary no more than binomial chance allows (dispersion "
+        f"{phi:.2f}), so no extra spread is added."
+    )
+
+
+def _analysed_text(kpi: KPI, unit_name: str, per_variant: list[int], pilot: Pilot) -> str:
+    counts = ", ".join(f"{n:,} in {lab}" for n, lab in zip(per_variant, pilot.labels, strict=True))
+    total = sum(per_variant)
+    if kpi.name in PROPORTIONS:
+        summed = f"{PROPORTIONS[kpi.name][0].replace('_', ' ')} and " + (
+            f"{PROPORTIONS[kpi.name][1].replace('_', ' ')} summed per variant; "
+        )
+    else:
+        summed = ""
+    if unit_name == "posts":
+        return f"Analysed per post: {summed}n = {total:,} posts ({counts})."
+    if unit_name == "ads":
+        return (
+            f"Analysed per ad: {summed}n = {total:,} ads ({counts}); the ad is what varied, so "
+            "the days of one ad are not counted as separate samples."
+        )
+    return (
+        f"Analysed per ad-day: {summed}a variant has fewer than two ads ({counts}), so the days "
+        "of each ad are the samples. The result describes these ads in this period; days of one "
+        "ad are not independent, so treat the interval as approximate."
+    )
+
+
+def _design_text(pilot: Pilot) -> str:
+    if pilot.table == "posts":
+        return (
+            "Observational comparison: posts were not assigned to the variants at random, so a "
+            "difference may come from topic, timing or audience as well as from the variant."
+        )
+    return (
+        "Ads are compared as the platform delivered them: unless they ran as a platform A/B "
+        "test (split test), each reached different people, so a difference is not proof "
+        "that the ad caused it."
+    )

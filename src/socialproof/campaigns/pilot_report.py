@@ -36,8 +36,10 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
     """One row per variant with formatted effect, interval, lift and p-value."""
     d = _d(res)
     pts = " pts" if res.is_percent else ""
-    conf = res.comparisons[0].result.confidence if res.comparisons else res.pilot.confidence
-    ci_head = f"{conf:.1%} CI".replace(".0%", "%")
+    levels = {c.result.confidence for c in res.comparisons} or {res.pilot.confidence}
+    one_level = len(levels) == 1
+    # Holm's step-down gives each comparison its own level: then each row names it.
+    ci_head = _level(next(iter(levels))) + " CI" if one_level else "CI (level)"
     by_label = {c.label: c for c in res.comparisons}
     rows = []
     for i, v in enumerate(res.variants):
@@ -60,7 +62,7 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
             row[ci_head] = (
                 f"{effect_text(res.kpi, r.diff_low, d, signed=True)} to "
                 f"{effect_text(res.kpi, r.diff_high, d, signed=True)}"
-            )
+            ) + ("" if one_level else f" ({_level(r.confidence)})")
             row["lift"] = _pct(r.lift) + (
                 f" ({_pct(r.lift_low)} to {_pct(r.lift_high)})"
                 if r.lift_low is not None and r.lift_high is not None
@@ -72,6 +74,11 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
             )
         rows.append(row)
     return rows
+
+
+def _level(confidence: float) -> str:
+    """``95 %``, ``97.5 %``, ``98.3 %``."""
+    return f"{confidence:.1%}".replace(".0%", "%").replace("%", " %")
 
 
 def _srm_line(res: PilotResult) -> str:
@@ -92,9 +99,11 @@ def summary_lines(res: PilotResult) -> list[str]:
         "",
         f"Metric: {res.kpi.label} ({res.kpi.formula_text}) on {p.table}, "
         f"{p.date_from} to {p.date_to}.",
+        *([res.analysed] if res.analysed else []),
         f"Test: {res.test}. {res.why}",
         res.correction,
         _srm_line(res),
+        *([res.design] if res.design else []),
         *res.notes,
         "",
         "Verdict: " + res.verdict,
@@ -150,6 +159,8 @@ def build_report(res: PilotResult) -> Report:
         )
     for c in res.comparisons:
         rep.paragraph(sec, c.verdict, kind="" if c.significant else "")
+    if res.design:
+        rep.paragraph(sec, res.design)
     d = _d(res)
     items = [
         (
@@ -164,14 +175,18 @@ def build_report(res: PilotResult) -> Report:
     scale = 100 if res.is_percent else 1
     unit = "percentage points" if res.is_percent else res.kpi.unit
     fmt = "{:+." + str(d) + "f}"
-    conf = res.comparisons[0].result.confidence if res.comparisons else p.confidence
+    levels = {c.result.confidence for c in res.comparisons} or {p.confidence}
+    conf_words = (
+        f"{_level(next(iter(levels)))} intervals"
+        if len(levels) == 1
+        else "intervals at the level of Holm's step for each"
+    )
     chart = charts.interval_chart(
         [f"{res.pilot.display(i + 1)} − A" for i in range(len(res.comparisons))],
         [c.result.diff * scale for c in res.comparisons],
         [c.result.diff_low * scale for c in res.comparisons],
         [c.result.diff_high * scale for c in res.comparisons],
-        title=f"Difference in {metric_name(res.kpi)} against A, with "
-        + f"{conf:.1%} intervals".replace(".0%", "%"),
+        title=f"Difference in {metric_name(res.kpi)} against A, with {conf_words}",
         value_label=f"difference ({unit})",
         value_format=fmt,
     )
@@ -215,6 +230,8 @@ def build_report(res: PilotResult) -> Report:
             )
 
     sec = rep.section("Method")
+    if res.analysed:
+        rep.paragraph(sec, res.analysed)
     rep.paragraph(sec, f"Test: {res.test}. {res.why}")
     rep.paragraph(sec, res.correction)
     rep.paragraph(sec, _srm_line(res), kind="warn" if res.srm.mismatch else "")

@@ -9,18 +9,25 @@ of which must hold::
     campaign~spring             column contains text (case-insensitive)
     platform=instagram,format=reel
 
-The analysis (:func:`analyse`) picks the test the metric calls for:
+The analysis (:func:`analyse`) works at the unit that varied: the post for
+organic pilots, the ad for paid ones (its days are repeated measures of one ad,
+not independent samples; with a single ad per variant the ad-days are the
+samples, and the report says so). It picks the test the metric calls for:
 
 - proportions (click-through and completion rates): counts summed per variant,
-  a two-proportion z-test on (clicks, impressions);
-- every other KPI: its value per post (or per ad and day), compared with
-  Welch's t-test or, when posts are few or the values very skewed, a seeded
-  bootstrap (:func:`socialproof.campaigns.stats.choose_mean_test`).
+  a two-proportion z-test on (clicks, impressions) whose variance is scaled by
+  the spread between units when they vary more than binomial chance allows;
+- every other KPI: its value per unit, compared with Welch's t-test or, when
+  units are few or the values very skewed, a seeded percentile bootstrap
+  (:func:`socialproof.campaigns.stats.choose_mean_test`).
 
 Each variant is compared with the first (A, the control). With more than two
-variants the p-values are Holm-adjusted and the intervals Bonferroni-adjusted
-(each at 1 - alpha / comparisons) so they hold together. Every report carries
-a sample-ratio-mismatch check against the planned split.
+variants the p-values are Holm-adjusted and each interval is at the level
+Holm's step-down used for it (:func:`socialproof.campaigns.stats.holm_levels`),
+so an interval leaves out zero exactly when the verdict says "enough data".
+Posts are not assigned to variants at random, so organic comparisons are
+worded as observations ("had a higher ..."), never as effects. Every report
+carries a sample-ratio-mismatch check against the planned split.
 """
 
 from __future__ import annotations
@@ -94,10 +101,12 @@ _BASE_COLUMN = {
     "engagement_rate_followers": "followers",
 }
 _UNIT_KEY = {
-    "posts": ("platform", "post_id"),
-    "ad_stats": ("campaign", "ad_set", "ad", "date_start"),
+    "posts": ("platform", "account", "post_id"),
+    "ad_stats": ("platform", "account", "campaign", "ad_set", "ad", "date_start"),
 }
 _UNIT_NAME = {"posts": "posts", "ad_stats": "ad-days"}
+#: What identifies one ad: the unit a paid pilot varies (its days are repeated measures).
+_AD_KEY = ("platform", "account", "campaign", "ad_set", "ad")
 
 
 # -- definitions ----------------------------------------------------------------------

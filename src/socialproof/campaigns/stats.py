@@ -422,13 +422,15 @@ def bootstrap_test(
     )
 
 
-def choose_mean_test(*samples: Sequence[float]) -> tuple[TestName, str]:
+def choose_mean_test(*samples: Sequence[float], unit: str = "posts") -> tuple[TestName, str]:
     """Welch when every sample is large enough for its skew (Cochran's rule), else bootstrap.
 
     With fewer than :data:`MIN_N_BOOTSTRAP` values in some variant neither is reliable;
     Welch's t-test is used then, because its wide small-sample intervals are the
-    cautious error.
+    cautious error. ``unit`` names what the values are per (posts, ads, ad-days).
     """
+    one = {"posts": "post", "ads": "ad", "ad-days": "ad-day"}.get(unit, unit)
+    per = f"Per-{one} values"
     import warnings
 
     from scipy import stats
@@ -448,11 +450,11 @@ def choose_mean_test(*samples: Sequence[float]) -> tuple[TestName, str]:
             tiny.append(f"{label} has {n}")
         if n < need:
             reasons.append(
-                f"{label} has {n} posts, fewer than the {need} its skewness ({skew:.1f}) needs"
+                f"{label} has {n} {unit}, fewer than the {need} its skewness ({skew:.1f}) needs"
             )
     if tiny:
         return "Welch t-test", (
-            "Per-post rates compared with Welch's t-test although there are very few posts ("
+            f"{per} compared with Welch's t-test although there are very few {unit} ("
             + ", ".join(tiny)
             + f"; under {MIN_N_BOOTSTRAP} a bootstrap interval is too narrow, while the "
             "t-test's few degrees of freedom keep its interval honestly wide). Treat the "
@@ -460,13 +462,13 @@ def choose_mean_test(*samples: Sequence[float]) -> tuple[TestName, str]:
         )
     if reasons:
         return "bootstrap", (
-            "Per-post rates compared with a percentile bootstrap (seeded) because the t-test's "
+            f"{per} compared with a percentile bootstrap (seeded) because the t-test's "
             "normal approximation is doubtful: " + "; ".join(reasons) + " (Cochran's rule: "
             f"n ≥ max({MIN_N_WELCH}, 25 × skewness²))."
         )
     return "Welch t-test", (
-        "Per-post rates compared with Welch's t-test (unequal variances): every variant has "
-        f"at least max({MIN_N_WELCH}, 25 × skewness²) posts, so the means are close to normal "
+        f"{per} compared with Welch's t-test (unequal variances): every variant has "
+        f"at least max({MIN_N_WELCH}, 25 × skewness²) {unit}, so the means are close to normal "
         "(Cochran's rule)."
     )
 
