@@ -58,3 +58,33 @@ def test_settings_reference_lists_every_setting(cli) -> None:  # type: ignore[no
         "industry",
     ):
         assert name in r.stdout
+
+
+def test_user_text_in_paths_is_printed_literally_not_as_markup(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "[draft] spring"
+    r = cli("init", str(folder))
+    assert r.exit_code == 0, r
+    assert "[draft] spring" in r.stderr
+    crash = tmp_path / "notes [/x] and [bold]"
+    r = cli("init", str(crash))
+    assert r.exit_code == 0, r
+    assert "notes [/x] and [bold]" in r.stderr
+    assert "Traceback" not in r.stderr and "MarkupError" not in r.stderr
+
+
+def test_table_titles_captions_and_headers_are_not_markup(capsys) -> None:  # type: ignore[no-untyped-def]
+    from socialproof.cli._common import emit, info
+
+    info("Note on [red]pilot[/red] and [/x] and :smile:")
+    emit(
+        [{"[b]name": "[i]x", "n": 1}],
+        "table",
+        title="Posts in [draft] [/x]",
+        caption="from [bold]file[/bold].csv",
+    )
+    out, err = capsys.readouterr()
+    assert "Note on [red]pilot[/red] and [/x] and :smile:" in err
+    squeezed = "".join(out.split())  # Rich wraps titles to the table's width
+    assert "Postsin[draft][/x]" in squeezed
+    assert "from[bold]file[/bold].csv" in squeezed
+    assert "[b]name" in out and "[i]x" in out

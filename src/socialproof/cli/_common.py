@@ -117,9 +117,14 @@ def err_console() -> Console:
 
 
 def info(message: str) -> None:
-    """A note for people on stderr (silenced by --quiet)."""
+    """A note for people on stderr (silenced by --quiet).
+
+    The message is printed as written: paths, names and notes from the user may hold
+    "[draft]" or ":smile:", which Rich would otherwise read as markup or emoji codes;
+    long lines are not broken inside a path.
+    """
     if not STATE.quiet:
-        err_console().print(message)
+        err_console().print(message, markup=False, emoji=False, soft_wrap=True)
 
 
 def progress(*, transient: bool = True) -> Progress:

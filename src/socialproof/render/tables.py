@@ -92,6 +92,42 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_year(name: str) -> bool:
+    words = re.split(r"[^a-z]+", name.lower())
+    return "year" in words or "years" in words
+
+
+def _is_id(name: str) -> bool:
+    low = name.strip().lower()
+    return low == "id" or low.endswith(("_id", " id", "_ids", " ids"))
+
+
+def column_format(name: str, values: list[Any]) -> Callable[[Any], str]:
+    """One number format for a whole column of a table for people.
+
+    Years and ids print as digits (2026, not 2,026); a column whose numbers
+    are all whole (counts, even when stored as floats) prints them as integers
+    with thousands separators; any other numeric column gets one number of
+    decimals for every cell (two, or more when its smallest value needs them).
+    Cells that are not numbers keep :func:`format_number`.
+    """
+    nums = [float(v) for v in (_plain(x) for x in values) if _number(v)]
+    if not nums:
+        return format_number
+    whole = all(v.is_integer() for v in nums)
+    if whole and (_is_id(name) or (_is_year(name) and all(0 < v < 10_000 for v in nums))):
+        return lambda v: f"{int(p)}" if _number(p := _plain(v)) else format_number(p)
+    if whole:
+        return lambda v: f"{int(p):,}" if _number(p := _plain(v)) else format_number(p)
+    tiny = [abs(v) for v in nums if v != 0 and abs(v) < 0.01]
+    decimals = 2 if not tiny else min(8, 1 - math.floor(math.log10(min(tiny))))
+    return lambda v: f"{p:,.{decimals}f}" if _number(p := _plain(v)) else format_number(p)
+
+
 def write_table(
     data: pd.DataFrame | list[dict[str, Any]],
     fmt: str = "table",
@@ -213,9 +249,12 @@ def _print_rich(
         for c in columns
     }
     for c in columns:
-        table.add_column(_escape(c), justify="right" if numeric[c] and rows else "left", overflow="fold")
+        table.add_column(
+            _escape(c), justify="right" if numeric[c] and rows else "left", overflow="fold"
+        )
+    shown = {c: column_format(c, [r.get(c) for r in rows]) for c in columns}
     for r in rows:
-        table.add_row(*[_escape(format_number(r.get(c))) for c in columns])
+        table.add_row(*[_escape(shown[c](r.get(c))) for c in columns])
     if not rows:
         table.add_row(*["" for _ in columns]) if columns else None
     if output is not None:
