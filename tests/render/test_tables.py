@@ -54,3 +54,16 @@ def test_cli_table_output() -> None:
     assert "1,204" in out and " 37 " in out and "37.00" not in out
     assert "5,576.00" in out and "68,198.14" in out
     assert "0.50" in out and "0.12" in out
+
+
+def test_html_tables_use_the_same_column_format() -> None:
+    from socialproof.render.html import table_html
+
+    html = table_html(
+        [{"year": 2025, "views": 900.0, "cpm": 5.5}, {"year": 2026, "views": 1200.0, "cpm": 12.25}],
+        caption="Yearly <views>",
+    )
+    assert ">2026<" in html and "2,026" not in html
+    assert ">900<" in html and ">1,200<" in html and "900.00" not in html
+    assert ">5.50<" in html and ">12.25<" in html
+    assert "Yearly &lt;views&gt;" in html

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from socialproof import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from socialproof.render.charts import Chart
@@ -49,29 +51,30 @@ a:focus,summary:focus{outline:3px solid var(--accent);outline-offset:2px}
 """
 
 
-def _cell(value: Any) -> tuple[str, bool]:
+def _cell(value: Any, shown: Callable[[Any], str] | None = None) -> tuple[str, bool]:
     from socialproof.render.tables import _plain, format_number
 
     plain = _plain(value)
     numeric = isinstance(plain, (int, float)) and not isinstance(plain, bool)
-    return escape(format_number(plain)), numeric
+    return escape((shown or format_number)(plain)), numeric
 
 
 def table_html(
     data: pd.DataFrame | list[dict[str, Any]], *, caption: str, max_rows: int | None = None
 ) -> str:
     """An accessible table (caption, column headers with scope) from rows or a DataFrame."""
-    from socialproof.render.tables import _records
+    from socialproof.render.tables import _records, column_format
 
     columns, rows = _records(data)
     if max_rows is not None:
         rows = rows[:max_rows]
+    shown = {c: column_format(str(c), [r.get(c) for r in rows]) for c in columns}
     head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in columns)
     body = []
     for row in rows:
         cells = []
         for i, c in enumerate(columns):
-            text, numeric = _cell(row.get(c))
+            text, numeric = _cell(row.get(c), shown[c])
             cls = ' class="num"' if numeric else ""
             cells.append(f'<th scope="row"{cls}>{text}</th>' if i == 0 else f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
