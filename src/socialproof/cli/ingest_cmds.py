@@ -39,7 +39,11 @@ def import_files(
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(help="Year for exports whose dates have none (TikTok).")
+        int | None,
+        typer.Option(
+            help="Year of the earliest date, for exports whose dates have none (TikTok); "
+            "must agree with the file's video ids and date range.",
+        ),
     ] = None,
     account: Annotated[str | None, typer.Option(help="Account name to record.")] = None,
     platform: Annotated[
