@@ -377,7 +377,7 @@ def test_plan_estimates_from_recent_workspace_data(ws: Any) -> None:
     assert plan.sd is not None and plan.sd > 0
     assert plan.daily is not None and plan.daily > 0
     assert plan.days is not None
-    assert any("from the last 90 days" in n for n in plan.notes)
+    assert any("posts of the last 90 days (to 2026-" in n for n in plan.notes)
     ads = pilots.plan(ws, "ctr", "0.2pp", table="ad_stats")
     assert ads.size.target == pytest.approx(ads.size.baseline + 0.002)
 

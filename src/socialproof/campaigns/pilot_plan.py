@@ -1,7 +1,10 @@
 """Pilot planning: sample size per variant and days needed for a minimum detectable effect.
 
 The baseline, the spread of per-post values and the daily volume come from the
-options, or from the most recent data in the workspace when not given.
+options, or from the most recent data in the workspace when not given: the last
+:data:`PLAN_BASELINE_DAYS` days of the table (``baseline_days`` changes the
+window, ``use_all`` takes the whole history). When that window holds nothing to
+estimate from but older data does, the error says so and how to use it.
 """
 
 from __future__ import annotations
@@ -84,9 +87,23 @@ def plan(
     alpha: float = 0.05,
     power: float = 0.8,
     sd: float | None = None,
+    baseline_days: int | None = None,
+    use_all: bool = False,
 ) -> Plan:
     """Sample size per variant (and days, given a daily volume) to detect ``mde``."""
     from socialproof.metrics import registry
+
+    if use_all and baseline_days is not None:
+        raise UsageError(
+            "Pass either --use-all or --baseline-days, not both.",
+            hint="--use-all takes the whole history; --baseline-days N the last N days.",
+        )
+    if baseline_days is not None and baseline_days < 1:
+        raise UsageError(
+            f"--baseline-days must be a positive number of days, got {baseline_days}.",
+            hint=f"e.g. --baseline-days {PLAN_BASELINE_DAYS * 2}, or --use-all.",
+        )
+    window_days = None if use_all else (baseline_days or PLAN_BASELINE_DAYS)
 
     chosen = table or _infer_table(metric, [])
     if chosen not in TABLES:
@@ -102,20 +119,23 @@ def plan(
     notes: list[str] = []
     recent: dict[str, Any] = {}
     if ws is not None and (baseline is None or daily is None or (sd is None and not proportion)):
-        recent = _recent(ws, kpi, chosen)
+        recent = _recent(ws, kpi, chosen, window_days)
+    source = _source_text(recent, chosen, unit, proportion)
     base_value: float | None = None
     if baseline is not None:
         base_value = parse_rate(baseline)
     elif recent.get("baseline") is not None:
         base_value = float(recent["baseline"])
-        notes.append(
-            f"Baseline {level_text(kpi, base_value, 3)} from the last "
-            f"{PLAN_BASELINE_DAYS} days of {chosen} in the workspace."
-        )
+        notes.append(f"Baseline {level_text(kpi, base_value, 3)} from {source}.")
     if base_value is None:
-        raise UsageError(
-            f"The plan needs the current level of {metric_name(kpi)}.",
-            hint="Pass --baseline (e.g. 0.012 or 1.2%), or import recent data into the workspace.",
+        raise _missing(
+            f"the current level of {metric_name(kpi)}",
+            recent,
+            chosen,
+            unit,
+            proportion,
+            fallback="Pass --baseline (e.g. 0.012 or 1.2%), or import recent data into the "
+            "workspace.",
         )
     if variants > MAX_VARIANTS:
         raise UsageError(f"A pilot takes at most {MAX_VARIANTS} variants.", hint="Use fewer.")
@@ -127,15 +147,21 @@ def plan(
     else:
         spread = sd if sd is not None else recent.get("sd")
         if spread is None:
-            raise UsageError(
-                f"{kpi.label} is compared per {unit[:-1]}, so the plan needs its standard "
-                "deviation.",
-                hint="Pass --sd, or import recent posts so it can be estimated.",
+            raise _missing(
+                f"the standard deviation of {metric_name(kpi)} across single {unit} (it is "
+                f"compared per {unit[:-1]})",
+                recent,
+                chosen,
+                unit,
+                proportion,
+                fallback=f"Run the plan in a workspace holding {unit} with "
+                f"{metric_name(kpi)} and it is computed from them, or pass --sd: the "
+                f"standard deviation of one value per {unit[:-1]} (e.g. a spreadsheet's "
+                "STDEV over past posts).",
             )
         if sd is None:
             notes.append(
-                f"Standard deviation per {unit[:-1]} ({spread:.4g}) from the last "
-                f"{PLAN_BASELINE_DAYS} days in the workspace."
+                f"Standard deviation per {unit[:-1]} ({spread:.4g}) computed from {source}."
             )
         size = stats.sample_size_means(
             base_value,
@@ -174,8 +200,12 @@ def plan(
     )
 
 
-def _recent(ws: Workspace, kpi: KPI, table: str) -> dict[str, Any]:
-    """Baseline, spread and daily volume from the most recent data in the workspace."""
+def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, Any]:
+    """Baseline, spread and daily volume from recent data (``days`` None: all of it).
+
+    Also records the window (``last``, ``days``, ``units``) and, when the window holds
+    nothing to estimate from, what older data could (``older``: count, first, last).
+    """
     from datetime import timedelta
 
     import ibis.expr.datatypes as dt
@@ -184,7 +214,8 @@ def _recent(ws: Workspace, kpi: KPI, table: str) -> dict[str, Any]:
     from socialproof.metrics._ops import local_time
     from socialproof.workspace import engine
 
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"days": days}
+    proportion = kpi.name in PROPORTIONS
     with ws.ibis() as con:
         if engine.is_empty(con, table):
             return out
@@ -198,26 +229,123 @@ def _recent(ws: Workspace, kpi: KPI, table: str) -> dict[str, Any]:
         if last is None or str(last) in ("NaT", "None"):
             return out
         last_day = last.date() if isinstance(last, datetime) else last
+        out["last"] = last_day
         t = t.mutate(_day=day)
-        window = t.filter(t._day > last_day - timedelta(days=PLAN_BASELINE_DAYS))
-        out["baseline"] = _scalar(engine.execute(registry.compute(window, [kpi], table=table)))
+        window = t if days is None else t.filter(t._day > last_day - timedelta(days=days))
         short = t.filter(t._day > last_day - timedelta(days=PLAN_VOLUME_DAYS))
         span = engine.execute(short.aggregate(lo=short._day.min())).iloc[0]["lo"]
         lo_day = span.date() if isinstance(span, datetime) else span
         n_days = max(1, min(PLAN_VOLUME_DAYS, (last_day - lo_day).days + 1))
-        if kpi.name in PROPORTIONS:
-            total = engine.execute(short.aggregate(v=short[PROPORTIONS[kpi.name][1]].sum()))
+        if proportion:
+            num, den = PROPORTIONS[kpi.name]
+            total = engine.execute(short.aggregate(v=short[den].sum()))
+            out["baseline"] = _scalar(engine.execute(registry.compute(window, [kpi], table=table)))
+            usable = window.filter(window[num].notnull() & (window[den] > 0))
+            out["units"] = int(engine.execute(usable.aggregate(n=usable.count())).iloc[0]["n"])
         else:
             total = engine.execute(short.aggregate(v=short.count()))
-            per_unit = registry.compute(window, [kpi], table=table, by=list(_UNIT_KEY[table]))
-            values = engine.execute(per_unit.select(kpi.name))[kpi.name].dropna()
+            values = _unit_values(window, kpi, table)
+            out["units"] = len(values)
             if len(values) > 1 and float(values.std()) > 0:
                 out["sd"] = float(values.std())
-            if len(values):  # compared per unit: the baseline is the mean per unit, not a total
-                out["baseline"] = float(values.mean())
+            # compared per unit: the baseline is the mean per unit, not a total
+            out["baseline"] = float(values.mean()) if len(values) else None
         v = _scalar(total)
         out["daily"] = None if v is None else v / n_days
+        short_of = out.get("baseline") is None or (not proportion and "sd" not in out)
+        if days is not None and short_of:
+            older = _usable_span(t, kpi, table)
+            # Offer the whole history only when it holds more than the window (and, for a
+            # standard deviation, at least two values).
+            if older is not None and older[0] > out["units"] and older[0] >= 2 - proportion:
+                out["older"] = older
     return out
+
+
+def _unit_values(t: Any, kpi: KPI, table: str) -> Any:
+    """The KPI per unit (post, ad-day) in ``t``, nulls dropped (a pandas Series)."""
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    per_unit = registry.compute(t, [kpi], table=table, by=list(_UNIT_KEY[table]))
+    return engine.execute(per_unit.select(kpi.name))[kpi.name].dropna()
+
+
+def _usable_span(t: Any, kpi: KPI, table: str) -> tuple[int, Any, Any] | None:
+    """How many units of the whole history carry the KPI, and their first and last day."""
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    if kpi.name in PROPORTIONS:
+        num, den = PROPORTIONS[kpi.name]
+        usable = t.filter(t[num].notnull() & (t[den] > 0))
+        row = engine.execute(
+            usable.aggregate(n=usable.count(), lo=usable._day.min(), hi=usable._day.max())
+        ).iloc[0]
+    else:
+        per_unit = registry.compute(
+            t, [kpi], table=table, by=list(_UNIT_KEY[table]), extra={"_d": t._day.min()}
+        )
+        ok = per_unit.filter(per_unit[kpi.name].notnull())
+        row = engine.execute(ok.aggregate(n=ok.count(), lo=ok._d.min(), hi=ok._d.max())).iloc[0]
+    n = int(row["n"] or 0)
+    if n == 0:
+        return None
+
+    def as_day(v: Any) -> Any:
+        return v.date() if isinstance(v, datetime) else v
+
+    return n, as_day(row["lo"]), as_day(row["hi"])
+
+
+def _rows_word(table: str, unit: str, proportion: bool) -> str:
+    if proportion:
+        return "posts" if table == "posts" else "ad rows"
+    return unit
+
+
+def _metric_words(what: str) -> str:
+    """'the current level of engagement rate (by reach)' -> 'engagement rate (by reach)'."""
+    for lead in ("the current level of ", "the standard deviation of "):
+        if what.startswith(lead):
+            return what[len(lead) :].split(" across ")[0]
+    return what
+
+
+def _source_text(recent: dict[str, Any], table: str, unit: str, proportion: bool) -> str:
+    """Where an estimate came from: 'the 40 posts of the last 90 days (to 2026-04-30)'."""
+    n = recent.get("units")
+    what = _rows_word(table, unit, proportion)
+    count = f"the {n:,} {what}" if isinstance(n, int) else f"the {table}"
+    if recent.get("days") is None:
+        return f"{count} in the workspace (all of its history)"
+    return f"{count} of the last {recent['days']} days (to {recent.get('last')})"
+
+
+def _missing(
+    what: str,
+    recent: dict[str, Any],
+    table: str,
+    unit: str,
+    proportion: bool,
+    *,
+    fallback: str,
+) -> UsageError:
+    """The plan lacks an estimate: say whether older data could give it, and how."""
+    older = recent.get("older")
+    words = _rows_word(table, unit, proportion)
+    if older is None or "last" not in recent:
+        return UsageError(f"The plan needs {what}.", hint=fallback)
+    n, first, last_usable = older
+    days = recent["days"]
+    reach_back = (recent["last"] - first).days + 1
+    return UsageError(
+        f"The plan needs {what}, and the last {days} days of {table} (to {recent['last']}) have "
+        f"too little to estimate it from, but the workspace holds {n:,} {words} with "
+        f"{_metric_words(what)} from {first} to {last_usable}.",
+        hint=f"Add --use-all to estimate it from them (or --baseline-days {reach_back}), or "
+        "pass the figure yourself (--baseline, --sd).",
+    )
 
 
 def _scalar(df: Any) -> float | None:

@@ -169,9 +169,27 @@ def plan(
     power: Annotated[float, typer.Option("--power", help="Chance of detecting the effect.")] = 0.8,
     sd: Annotated[
         float | None,
-        typer.Option("--sd", help="Standard deviation per post (per-post metrics)."),
+        typer.Option(
+            "--sd",
+            help="Standard deviation per post (per-post metrics; default: computed from the "
+            "workspace's recent posts).",
+        ),
     ] = None,
     table: Annotated[str | None, typer.Option("--table", help="posts or ad_stats.")] = None,
+    baseline_days: Annotated[
+        int | None,
+        typer.Option(
+            "--baseline-days",
+            help="Days of the workspace's latest data that set the baseline and spread "
+            "(default 90).",
+        ),
+    ] = None,
+    use_all: Annotated[
+        bool,
+        typer.Option(
+            "--use-all", help="Set the baseline and spread from the workspace's whole history."
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -197,6 +215,8 @@ def plan(
         alpha=alpha,
         power=power,
         sd=sd,
+        baseline_days=baseline_days,
+        use_all=use_all,
     )
     if fmt == OutputFormat.table and output is None:
         print_lines(pilot_report.plan_lines(result)[1:])
