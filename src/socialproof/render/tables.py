@@ -13,7 +13,8 @@ import json
 import math
 import re
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadInput, UsageError
@@ -51,23 +52,58 @@ def records(data: pd.DataFrame | list[dict[str, Any]]) -> tuple[list[str], list[
 
 
 def plain(value: Any) -> Any:
-    """JSON-friendly scalar: NaN/NaT -> None, dates -> ISO strings, numpy -> Python."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
+    """A JSON-friendly value: every type a report can hold becomes str/int/float/bool/None.
+
+    NaN, infinity, NaT and NA -> None; Decimal -> float; numpy scalars -> Python;
+    dates and timestamps -> ISO 8601 text; durations -> seconds; arrays, lists,
+    tuples and dicts -> lists and dicts of plain values. Anything else -> its text.
+    """
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    ndim: Any = getattr(value, "ndim", 0)
+    if ndim and hasattr(value, "tolist"):  # numpy / pandas arrays
+        return [plain(v) for v in value.tolist()]
     if type(value).__name__ in ("NaTType", "NAType"):
         return None
+    if type(value).__name__ in ("datetime64", "timedelta64"):
+        import numpy as np
+
+        if np.isnat(value):
+            return None
+        if type(value).__name__ == "timedelta64":
+            return float(value / np.timedelta64(1, "us")) / 1e6
+        return str(value.astype("datetime64[us]"))
+    if hasattr(value, "item") and not isinstance(value, bytes):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError, TypeError):
+            pass
+        if isinstance(value, (str, bool, int)):
+            return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def json_text(data: Any, *, indent: int | None = 1) -> str:
+    """``data`` as JSON text, made plain first (so Decimal, dates and numpy never fail)."""
+    return json.dumps(plain(data), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 # the old private names, until every caller uses the public ones
@@ -170,6 +206,8 @@ def write_table(
 
 def _csv_value(value: Any) -> Any:
     value = _plain(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
 
 
