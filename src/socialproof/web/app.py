@@ -52,6 +52,7 @@ def create_app(
         from fastapi.staticfiles import StaticFiles
     except ImportError:
         raise MissingExtra("fastapi", "web") from None
+    from socialproof.web.cache import ResultCache
     from socialproof.web.gate import GatedWorkspace
     from socialproof.web.jobs import JobRunner
     from socialproof.web.pages import page_modules
@@ -82,6 +83,7 @@ def create_app(
     app.state.ws = gated
     app.state.jobs = jobs
     app.state.guard = guard
+    app.state.cache = ResultCache()
 
     nav: list[NavEntry] = []
     for module in page_modules():

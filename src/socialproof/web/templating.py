@@ -10,19 +10,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
 from socialproof.web.security import CSRF_FIELD
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
     import jinja2
     from fastapi import Request
     from fastapi.responses import HTMLResponse, RedirectResponse
 
+    from socialproof.web.cache import ResultCache
     from socialproof.web.jobs import JobRunner
     from socialproof.workspace import Workspace
 
+T = TypeVar("T")
 FLASH_COOKIE = "sp_flash"
 FLASH_KINDS = ("info", "success", "warning", "error")
 
@@ -72,6 +76,12 @@ def workspace(request: Request) -> Workspace:
 def runner(request: Request) -> JobRunner:
     jobs: JobRunner = request.app.state.jobs
     return jobs
+
+
+def cached(request: Request, key: Hashable, fn: Callable[[], T]) -> T:
+    """``fn()``, remembered while the workspace is unchanged (see ``web/cache.py``)."""
+    cache: ResultCache = request.app.state.cache
+    return cache.get(workspace(request), key, fn)
 
 
 def csrf_token(request: Request) -> str:

@@ -1,0 +1,253 @@
+"""Community: the inbox (threads waiting for an answer), moderation, themes, sentiment.
+
+Every figure comes from the community package the CLI uses: ``inbox.waiting_threads``
+and ``stored_themes``, ``queue.moderation_queue``, ``decisions.record_decision`` and
+``suggest_thresholds``, ``scoring.sentiment_by_period``. Scoring messages and finding
+themes take seconds to minutes, so they run as background jobs started by a POST.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Form, Request
+
+from socialproof.errors import NoData, SocialproofError
+from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+
+if TYPE_CHECKING:
+    from fastapi.responses import HTMLResponse, Response
+
+    from socialproof.web.jobs import Job
+
+router = APIRouter()
+NAV = NavEntry("/community", "Community", order=40, description="Inbox, moderation, themes")
+
+SUBNAV = (
+    ("/community", "Inbox"),
+    ("/community/moderation", "Moderation"),
+    ("/community/themes", "Themes"),
+)
+QUEUE_SHOWN = 200
+
+
+def _scope(platform: str | None) -> Any:
+    from socialproof.community.threads import parse_scope
+
+    return parse_scope(None, None, (platform or "").strip() or None, None)
+
+
+def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    from socialproof.community.scoring import sentiment_by_period
+    from socialproof.web.charts import line_spec
+
+    try:
+        df = sentiment_by_period(ws, period="week")
+    except NoData:
+        return [], None
+    rows = [
+        {
+            "week": str(r["period"])[:10],
+            "messages": int(r["messages"]),
+            "positive": int(r["positive"]),
+            "neutral": int(r["neutral"]),
+            "negative": int(r["negative"]),
+            "net_sentiment": None
+            if r["net_sentiment"] is None or r["net_sentiment"] != r["net_sentiment"]
+            else round(float(r["net_sentiment"]), 3),
+        }
+        for r in df.to_dict("records")
+    ]
+    if not rows:
+        return [], None
+    spec = line_spec(
+        [r for r in rows if r["net_sentiment"] is not None],
+        x="week",
+        y="net_sentiment",
+        title="Net sentiment per week (member messages)",
+        y_title="net sentiment (-1 to 1)",
+        y_format=".2f",
+    )
+    return rows, spec
+
+
+@router.get("/community")
+def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
+    from socialproof.community.inbox import waiting_threads
+
+    ws = workspace(request)
+    messages: list[tuple[str, str]] = []
+    try:
+        rows, sla, notes = waiting_threads(ws, _scope(platform))
+    except NoData as exc:
+        rows, sla, notes = [], float(ws.settings.community.sla_hours), []
+        messages.append(("info", str(exc)))
+    sentiment, spec = _sentiment(ws)
+    over = sum(1 for r in rows if r.sla_state == "over SLA")
+    return render(
+        request,
+        "community/inbox.html",
+        title="Community inbox",
+        subnav=SUBNAV,
+        rows=rows,
+        sla=sla,
+        over=over,
+        notes=notes,
+        platform=platform or "",
+        sentiment=sentiment,
+        spec=spec,
+        messages=messages,
+    )
+
+
+def _queue_context(ws: Any, show_dismissed: bool) -> dict[str, Any]:
+    from socialproof.community.decisions import decisions, suggest_thresholds
+    from socialproof.community.queue import moderation_queue
+
+    try:
+        q = moderation_queue(ws, limit=QUEUE_SHOWN, include_dismissed=show_dismissed)
+        flags = [{str(k): v for k, v in r.items()} for r in q.to_dict("records")]
+        scored = True
+    except NoData:
+        flags, scored = [], False
+    for f in flags:
+        f["created_local"] = str(f.get("created_local") or "")[:16]
+    recent = decisions(ws).head(50)
+    return {
+        "flags": flags,
+        "scored": scored,
+        "show_dismissed": show_dismissed,
+        "decided": [
+            {
+                "when": str(r["decided_at"])[:16],
+                "platform": r["platform"],
+                "message": r["message_id"],
+                "flag": r["flag"],
+                "decision": r["decision"],
+                "by": r["decided_by"],
+                "note": r["note"] if isinstance(r["note"], str) else "",
+            }
+            for r in recent.to_dict("records")
+        ],
+        "suggestions": suggest_thresholds(ws),
+        "shown": QUEUE_SHOWN,
+    }
+
+
+@router.get("/community/moderation")
+def moderation(request: Request, show: str | None = None) -> HTMLResponse:
+    ws = workspace(request)
+    return render(
+        request,
+        "community/moderation.html",
+        title="Moderation queue",
+        subnav=SUBNAV,
+        owner_name=ws.settings.owner or "",
+        **_queue_context(ws, show == "dismissed"),
+    )
+
+
+@router.post("/community/moderation/decide", response_model=None)
+def decide(
+    request: Request,
+    message_id: str = Form(""),
+    platform: str = Form(""),
+    decision: str = Form(""),
+    who: str = Form(""),
+    note: str = Form(""),
+    slot: str = Form(""),
+) -> Response:
+    from socialproof.community.decisions import record_decision
+
+    ws = workspace(request)
+    try:
+        d = record_decision(
+            ws, message_id, decision, platform=platform or None, who=who or None, note=note
+        )
+    except SocialproofError as exc:
+        if is_htmx(request):
+            return render(
+                request,
+                "community/_decision.html",
+                ok=False,
+                text=str(exc),
+                status_code=exc.http_status,
+            )
+        return redirect("/community/moderation", message=str(exc), kind="error")
+    verb = "Confirmed" if d.decision == "confirm" else "Dismissed"
+    text = f"{verb} the {d.flag} flag on message {d.message_id} ({d.platform}) as {d.decided_by}."
+    if d.decision == "dismiss":
+        text += " It will not be raised again unless the text changes."
+    if is_htmx(request):
+        return render(request, "community/_decision.html", ok=True, text=text)
+    return redirect("/community/moderation", message=text)
+
+
+@router.post("/community/score")
+def score(request: Request) -> Response:
+    ws = workspace(request)
+
+    def work(job: Job) -> None:
+        from socialproof.community.scoring import score_messages
+
+        job.update(0, 0, "loading the text models")
+        result = score_messages(
+            ws, progress=lambda done, total: job.update(done, total, f"{done:,} of {total:,}")
+        )
+        job.update(1, 1, f"{result.scored:,} messages scored; {result.already:,} already were")
+        job.link = "/community/moderation"
+
+    job = runner(request).submit("Score new member messages", work)
+    if is_htmx(request):
+        return render(request, "_job.html", j=job)
+    return redirect(f"/jobs/{job.id}", message="Scoring started.")
+
+
+@router.get("/community/themes")
+def themes(request: Request) -> HTMLResponse:
+    from socialproof.community.inbox import stored_themes
+
+    return render(
+        request,
+        "community/themes.html",
+        title="Conversation themes",
+        subnav=SUBNAV,
+        themes=stored_themes(workspace(request)),
+    )
+
+
+@router.get("/community/themes/{theme_id}")
+def theme(request: Request, theme_id: int) -> HTMLResponse:
+    from socialproof.community.inbox import stored_themes, theme_messages
+    from socialproof.errors import NotFound
+
+    ws = workspace(request)
+    found = [t for t in stored_themes(ws) if int(t["theme_id"]) == theme_id]
+    if not found:
+        raise NotFound(f"There is no theme {theme_id}.", hint="Pick one from the themes page.")
+    return render(
+        request,
+        "community/theme.html",
+        title=f"Theme: {found[0]['label']}",
+        subnav=SUBNAV,
+        theme=found[0],
+        rows=theme_messages(ws, theme_id),
+    )
+
+
+@router.post("/community/themes/find")
+def find_themes(request: Request) -> Response:
+    ws = workspace(request)
+
+    def work(job: Job) -> None:
+        from socialproof.community.scoring import discover_themes
+
+        job.update(0, 0, "grouping member messages")
+        result = discover_themes(ws, k="auto")
+        job.update(1, 1, f"{len(result.themes)} themes in {result.sample_size:,} messages")
+        job.link = "/community/themes"
+
+    job = runner(request).submit("Find conversation themes", work)
+    if is_htmx(request):
+        return render(request, "_job.html", j=job)
+    return redirect(f"/jobs/{job.id}", message="Finding themes started.")

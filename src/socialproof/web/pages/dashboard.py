@@ -1,0 +1,285 @@
+"""Dashboard: the KPIs that matter per platform and account, for a date range, compared.
+
+Figures come from the same report functions the CLI uses
+(``campaigns.report.campaign_report`` and ``post_report``); their labels, units,
+bases, formulas and sources come from the KPI registry.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+
+from socialproof.errors import NoData, UsageError
+from socialproof.web.periods import COMPARES, PRESETS, Range, change, comparison, resolve
+from socialproof.web.templating import NavEntry, cached, render, workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fastapi.responses import HTMLResponse
+
+    from socialproof.metrics.registry import KPI
+    from socialproof.workspace import Workspace
+
+router = APIRouter()
+NAV = NavEntry("/dashboard", "Dashboard", order=20, description="KPIs per platform and account")
+
+PAID_KPIS = ("spend", "impressions", "ctr_link", "cpc", "cpm", "results", "cost_per_result", "roas")
+ORGANIC_KPIS = ("impressions", "reach", "interactions", "engagement_rate_reach", "link_clicks")
+GROUP = ("platform", "account")
+
+
+@dataclass
+class Figure:
+    """One KPI figure on a card, with what a person needs to trust it."""
+
+    name: str
+    label: str
+    value: str
+    base: str
+    formula: str
+    source: str
+    description: str
+    before: str = ""
+    change: str = ""
+    direction: str = ""  # up (good), down (bad), or "" (neutral / unknown)
+
+
+@dataclass
+class Card:
+    platform: str
+    account: str
+    figures: list[Figure]
+
+
+def fmt(value: Any, unit: str, currency: str = "") -> str:
+    """A KPI value for people, by its unit."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    if unit == "percent":
+        return f"{100 * v:.2f} %"
+    if unit == "currency":
+        return f"{v:,.2f} {currency}".strip()
+    if unit == "ratio":
+        return f"{v:,.2f}×"
+    if unit == "seconds":
+        return f"{v:,.0f} s"
+    return f"{v:,.0f}" if abs(v) >= 1 or v == 0 else f"{v:.3g}"
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def last_data_day(ws: Workspace) -> date | None:
+    """The last day the workspace holds posts or ad rows for."""
+    from socialproof.render.tables import plain
+    from socialproof.workspace import engine
+
+    days: list[date] = []
+    with ws.ibis() as con:
+        present = set(con.list_tables())
+        for table, column in (("ad_stats", "date_stop"), ("posts", "published_at")):
+            if table not in present:
+                continue
+            value = plain(engine.table(con, table)[column].max().execute())
+            if value is not None:
+                days.append(date.fromisoformat(str(value)[:10]))
+    return max(days) if days else None
+
+
+def _frame(kind: str, ws: Workspace, r: Range, *, period: str | None = None) -> Any:
+    from socialproof.campaigns.report import campaign_report, post_report
+
+    try:
+        if kind == "paid":
+            by = ["platform"] if period else list(GROUP)
+            return campaign_report(
+                ws, by=by, period=period, since=r.start, until=r.end, kpis=list(PAID_KPIS)
+            )
+        return post_report(
+            ws,
+            group_by=["platform"] if period else list(GROUP),
+            period=period,
+            since=r.start,
+            until=r.end,
+            top=None,
+            kpis=list(ORGANIC_KPIS),
+        )
+    except NoData:
+        return None
+
+
+def _rows(result: Any, platform: str, account: str) -> list[dict[str, Any]]:
+    from socialproof.render.tables import plain, records
+
+    if result is None:
+        return []
+    columns, raw = records(result.frame)
+    rows = [{c: plain(r.get(c)) for c in columns} for r in raw]
+    if platform:
+        rows = [r for r in rows if str(r.get("platform", "")).lower() == platform.lower()]
+    if account:
+        rows = [r for r in rows if str(r.get("account", "")) == account]
+    return rows
+
+
+def cards(
+    kind: str,
+    ws: Workspace,
+    frame: Callable[[str, Range, str | None], Any],
+    current: Range,
+    before: Range | None,
+    platform: str,
+    account: str,
+) -> tuple[list[Card], list[str]]:
+    """One card per (platform, account) with each KPI, its comparison and its provenance."""
+    from socialproof.metrics.registry import get
+
+    now = frame(kind, current, None)
+    rows = _rows(now, platform, account)
+    if not rows:
+        return [], []
+    then_rows = _rows(frame(kind, before, None), platform, account) if before else []
+    earlier = {(r.get("platform"), r.get("account")): r for r in then_rows}
+    names = PAID_KPIS if kind == "paid" else ORGANIC_KPIS
+    kpis: list[KPI] = [get(n) for n in names]
+    out: list[Card] = []
+    for row in rows:
+        prior = earlier.get((row.get("platform"), row.get("account")))
+        figures = []
+        for k in kpis:
+            value = _number(row.get(k.name))
+            currency = ws.settings.currency if k.unit == "currency" else ""
+            shown = fmt(value, k.unit, currency)
+            if k.name == "reach" and row.get("reach_bound") == "upper" and value is not None:
+                shown = "≤ " + shown
+            fig = Figure(
+                name=k.name,
+                label=k.label,
+                value=shown,
+                base=k.base,
+                formula=k.formula_text,
+                source=k.source,
+                description=k.description,
+            )
+            if prior is not None:
+                old = _number(prior.get(k.name))
+                fig.before = fmt(old, k.unit, currency)
+                delta = change(value, old)
+                if delta is not None:
+                    fig.change = f"{delta:+.0%}"
+                    if k.better != "neutral" and delta != 0:
+                        good = (delta > 0) == (k.better == "higher")
+                        fig.direction = "up" if good else "down"
+            if value is None and (prior is None or _number(prior.get(k.name)) is None):
+                continue  # this platform's export does not carry the figure
+            figures.append(fig)
+        out.append(Card(str(row.get("platform") or ""), str(row.get("account") or ""), figures))
+    return out, list(now.notes) if now is not None else []
+
+
+def trend(
+    kind: str,
+    ws: Workspace,
+    frame: Callable[[str, Range, str | None], Any],
+    r: Range,
+    platform: str,
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """A weekly Vega-Lite line chart (and its rows) of spend (paid) or engagement rate."""
+    from socialproof.metrics.registry import get
+    from socialproof.web.charts import line_spec
+
+    rows = _rows(frame(kind, r, "week"), platform, "")
+    name = "spend" if kind == "paid" else "engagement_rate_reach"
+    k = get(name)
+    rows = [
+        {"week": row["week"], "platform": row["platform"], name: row.get(name)}
+        for row in rows
+        if row.get(name) is not None
+    ]
+    if not rows:
+        return None
+    fmt_ = ".2%" if k.unit == "percent" else ",.0f"
+    title = f"{k.label} by week" + (f" ({ws.settings.currency})" if k.unit == "currency" else "")
+    spec = line_spec(
+        rows, x="week", y=name, series="platform", title=title, y_title=k.label, y_format=fmt_
+    )
+    return spec, rows
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    range: str = "28d",
+    start: str = "",
+    end: str = "",
+    compare: str = "previous",
+    platform: str = "",
+    account: str = "",
+) -> HTMLResponse:
+    ws = workspace(request)
+
+    def frame(kind: str, r: Range, period: str | None) -> Any:
+        return cached(
+            request, ("dashboard", kind, r, period), lambda: _frame(kind, ws, r, period=period)
+        )
+
+    last = cached(request, ("last-data-day",), lambda: last_data_day(ws))
+    anchor = min(last or date.today(), date.today())
+    messages: list[tuple[str, str]] = []
+    status = 200
+    try:
+        current = resolve(range, anchor, start, end)
+        before = comparison(current, compare)
+    except UsageError as exc:
+        messages.append(("error", str(exc)))
+        status = 422
+        range, compare = "28d", "previous"
+        current = resolve(range, anchor)
+        before = comparison(current, compare)
+    paid, paid_notes = cards("paid", ws, frame, current, before, platform, account)
+    organic, organic_notes = cards("organic", ws, frame, current, before, platform, account)
+    charts = []
+    for kind, chart_id in (("paid", "chart-paid"), ("organic", "chart-organic")):
+        made = trend(kind, ws, frame, current, platform)
+        if made is not None:
+            spec, rows = made
+            charts.append({"id": chart_id, "spec": spec, "rows": rows, "title": spec["title"]})
+    return render(
+        request,
+        "dashboard/index.html",
+        status_code=status,
+        messages=messages,
+        title="Dashboard",
+        presets=PRESETS,
+        compares=COMPARES,
+        chosen={
+            "range": range,
+            "start": start,
+            "end": end,
+            "compare": compare,
+            "platform": platform,
+            "account": account,
+        },
+        current=current,
+        before=before,
+        anchor=anchor,
+        paid=paid,
+        organic=organic,
+        paid_notes=paid_notes,
+        organic_notes=organic_notes,
+        charts=charts,
+    )

@@ -1,0 +1,158 @@
+"""Community pages: the inbox, the moderation queue with decisions, themes, sentiment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.community.test_queue import ROWS, KeywordModeration, KeywordSentiment
+from tests.web.conftest import make_client
+from tests.web.workbench_samples import check_axe, serve
+
+
+@pytest.fixture
+def scored_client(workspace: Any, insert: Any) -> Iterator[Any]:
+    from socialproof.community.scoring import Models, score_messages
+
+    insert("messages", ROWS)
+    score_messages(
+        workspace, models=Models(sentiment=KeywordSentiment(), moderation=KeywordModeration())
+    )
+    with make_client(workspace) as c:
+        yield c
+
+
+def test_inbox_lists_waiting_threads_with_sla_state(scored_client: Any) -> None:
+    r = scored_client.get("/community")
+    assert r.status_code == 200
+    html = r.text
+    assert "Waiting for an answer" in html
+    assert "checkout is broken" in html  # an unanswered member message
+    assert "over SLA" in html or "within SLA" in html
+    assert "Sentiment over time" in html and "sentiment-chart" in html
+
+
+def test_moderation_queue_confirm_and_dismiss(scored_client: Any) -> None:
+    from socialproof.community.decisions import decisions
+
+    page = scored_client.get("/community/moderation").text
+    assert "you idiot, buy now" in page and "buy now cheap followers" in page
+    assert "toxic: insult &#39;idiot&#39;" in page  # the reason, escaped
+    r = scored_client.post(
+        "/community/moderation/decide",
+        data={
+            "csrf_token": scored_client.csrf,
+            "message_id": "3",
+            "platform": "x",
+            "decision": "dismiss",
+            "who": "Dana",
+            "note": "partner link",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200, r.text
+    assert "Dismissed the spam flag on message 3 (x) as Dana." in r.text
+    page = scored_client.get("/community/moderation").text
+    assert "buy now cheap followers" not in page  # not raised again
+    assert "partner link" in page  # in the recent decisions
+    assert (
+        "buy now cheap followers" in scored_client.get("/community/moderation?show=dismissed").text
+    )
+    # without htmx: a redirect with a flash message (POST-redirect-GET)
+    r = scored_client.post(
+        "/community/moderation/decide",
+        data={
+            "csrf_token": scored_client.csrf,
+            "message_id": "4",
+            "platform": "x",
+            "decision": "confirm",
+            "who": "Lee",
+        },  # fmt: skip
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    ws = scored_client.app_state.ws
+    assert list(decisions(ws, latest=True)["decision"]) == ["confirm", "dismiss"]
+    page = scored_client.get("/community/moderation").text
+    assert "confirmed by Lee on" in page
+
+
+def test_bad_decision_changes_nothing(scored_client: Any) -> None:
+    from socialproof.community.decisions import decisions
+
+    ws = scored_client.app_state.ws
+    for data, expected in (
+        ({"message_id": "3", "platform": "x", "decision": "maybe"}, "Unknown decision"),
+        ({"message_id": "nope", "platform": "x", "decision": "dismiss"}, "No scored member"),
+        ({"message_id": "1", "platform": "x", "decision": "dismiss"}, "is not flagged"),
+    ):
+        r = scored_client.post(
+            "/community/moderation/decide",
+            data={"csrf_token": scored_client.csrf, "who": "Dana", **data},
+            headers={"HX-Request": "true"},
+        )
+        assert r.status_code in (400, 404, 422) and expected in r.text, r.text
+        assert 'role="alert"' in r.text
+    assert decisions(ws).empty
+
+
+def test_forged_csrf_token_is_refused(scored_client: Any) -> None:
+    from socialproof.community.decisions import decisions
+
+    r = scored_client.post(
+        "/community/moderation/decide",
+        data={"csrf_token": "forged", "message_id": "3", "platform": "x", "decision": "dismiss"},
+    )
+    assert r.status_code == 403
+    assert decisions(scored_client.app_state.ws).empty
+
+
+def test_themes_page_without_themes_and_unknown_theme(client: Any) -> None:
+    r = client.get("/community/themes")
+    assert r.status_code == 200 and "No themes are stored yet" in r.text
+    assert client.get("/community/themes/7").status_code == 404
+
+
+def test_empty_workspace_pages_say_what_to_do(client: Any) -> None:
+    r = client.get("/community")
+    assert r.status_code == 200
+    r = client.get("/community/moderation")
+    assert r.status_code == 200 and "not scored yet" in r.text
+
+
+# -- in Chromium -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from serve(tmp_path_factory, themes=True)
+
+
+@pytest.mark.browser
+def test_confirm_a_flag_in_the_browser_with_the_keyboard(browser: Any, sample_server: Any) -> None:
+    from socialproof.community.decisions import decisions
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(sample_server.url + "/community/moderation")
+        first = page.locator("li.flag").first
+        message_id = first.locator("input[name=message_id]").get_attribute("value")
+        first.locator("input[name=note]").fill("confirmed from the keyboard")
+        first.locator("input[name=note]").focus()
+        page.keyboard.press("Tab")  # who
+        page.keyboard.press("Tab")  # Confirm
+        page.keyboard.press("Enter")
+        first.locator(".decision-state").get_by_text("Confirmed").wait_for()
+    finally:
+        page.close()
+    latest = decisions(sample_server.app.state.ws, latest=True)
+    row = latest[latest["message_id"] == message_id].iloc[0]
+    assert row["decision"] == "confirm" and row["note"] == "confirmed from the keyboard"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("path", ["/community", "/community/moderation", "/community/themes"])
+def test_community_pages_pass_axe(browser: Any, sample_server: Any, path: str, width: int) -> None:
+    assert check_axe(browser, sample_server.url + path, width) == []

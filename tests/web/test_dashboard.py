@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import make_client
+
+ADS = Path(__file__).resolve().parents[1] / "data" / "web" / "meta_ads_two_weeks.csv"
+
+
+@pytest.fixture
+def ads_client(workspace: Any) -> Any:
+    from socialproof.ingest.importer import import_paths, read_context
+
+    (summary,) = import_paths(workspace, [ADS], ctx=read_context(workspace, account="acme"))
+    assert summary.status == "imported", summary.error
+    with make_client(workspace) as c:
+        yield c
+
+
+def _flat(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def test_custom_range_compared_with_previous_period(ads_client: Any) -> None:
+    r = ads_client.get(
+        "/dashboard", params={"range": "custom", "start": "2026-03-08", "end": "2026-03-14"}
+    )
+    assert r.status_code == 200
+    page = _flat(r.text)
+    assert "<strong>2026-03-08 to 2026-03-14</strong> (7 days)" in page
+    assert "compared with <strong>2026-03-01 to 2026-03-07</strong>" in page
+    # week two: 7 x 150 spent; week one: 7 x 100 -> +50 %
+    assert '<span class="kpi-value">1,050.00 USD</span>' in page
+    assert "+50% (better) vs 1.00 %" in page  # CTR 1.50 % against 1.00 %
+    assert '<span class="kpi-value">1.50 %</span>' in page
+    # each figure names its base and gives formula and source from the KPI registry
+    from socialproof.metrics.registry import get
+
+    ctr = get("ctr_link")
+    assert f"base: {ctr.base}" in page
+    assert f"<code>{ctr.formula_text}</code>" in page
+    # spend going up is neither good nor bad
+    assert "+50% vs 700.00 USD" in page
+    # user text is escaped
+    assert "Spring <b>Launch" not in r.text
+
+
+def test_same_period_last_year_without_data_says_so(ads_client: Any) -> None:
+    page = _flat(
+        ads_client.get(
+            "/dashboard",
+            params={
+                "range": "custom",
+                "start": "2026-03-01",
+                "end": "2026-03-14",
+                "compare": "year",
+            },
+        ).text
+    )
+    assert "compared with <strong>2025-03-01 to 2025-03-14</strong>" in page
+    assert '<span class="kpi-value">1,750.00 USD</span>' in page
+
+
+def test_presets_count_back_from_the_last_day_with_data(ads_client: Any) -> None:
+    page = _flat(ads_client.get("/dashboard", params={"range": "7d"}).text)
+    assert "<strong>2026-03-08 to 2026-03-14</strong>" in page
+    page = _flat(ads_client.get("/dashboard", params={"range": "month", "compare": "none"}).text)
+    assert "<strong>2026-03-01 to 2026-03-14</strong>" in page and "compared with" not in page
+
+
+def test_bad_range_is_a_clear_message(ads_client: Any) -> None:
+    r = ads_client.get("/dashboard", params={"range": "custom", "start": "2026-03-08"})
+    assert r.status_code == 422 and "needs both a start and an end" in r.text
+    r = ads_client.get(
+        "/dashboard", params={"range": "custom", "start": "2026-03-09", "end": "2026-03-01"}
+    )
+    assert r.status_code == 422 and "is after the end" in r.text
+    r = ads_client.get("/dashboard", params={"range": "fortnight"})
+    assert r.status_code == 422 and "Unknown date range" in r.text
+
+
+def test_chart_spec_is_vega_lite_with_the_weekly_data(ads_client: Any) -> None:
+    page = ads_client.get(
+        "/dashboard", params={"range": "custom", "start": "2026-03-01", "end": "2026-03-14"}
+    ).text
+    m = re.search(
+        r'<script type="application/json" id="chart-paid-spec">(.*?)</script>', page, re.S
+    )
+    assert m is not None
+    spec = json.loads(m.group(1))
+    assert spec["$schema"].endswith("vega-lite/v6.json")
+    spend = {row["week"][:10]: row["spend"] for row in spec["data"]["values"]}
+    # ISO weeks: Sunday 1 March is in the week of 23 Feb; 2-8 March is 6 x 100 + 150; 9-14 is 6 x 150
+    assert spend == pytest.approx({"2026-02-23": 100.0, "2026-03-02": 750.0, "2026-03-09": 900.0})
+    assert any(p.get("bind") == "scales" for p in spec["params"])  # zoom on time
+    assert '<script src="/static/vendor/vega-embed.min.js" defer></script>' in page
+
+
+def test_empty_workspace_dashboard_points_to_import(client: Any) -> None:
+    page = client.get("/dashboard").text
+    assert "No ad rows in this range" in page and 'href="/import"' in page
+
+
+@pytest.mark.parametrize(
+    ("preset", "anchor", "start", "end"),
+    [
+        ("7d", date(2026, 3, 14), date(2026, 3, 8), date(2026, 3, 14)),
+        ("28d", date(2026, 3, 14), date(2026, 2, 15), date(2026, 3, 14)),
+        ("last-month", date(2026, 3, 14), date(2026, 2, 1), date(2026, 2, 28)),
+        ("quarter", date(2026, 5, 20), date(2026, 4, 1), date(2026, 5, 20)),
+        ("last-quarter", date(2026, 1, 10), date(2025, 10, 1), date(2025, 12, 31)),
+    ],
+)
+def test_presets(preset: str, anchor: date, start: date, end: date) -> None:
+    from socialproof.web.periods import resolve
+
+    r = resolve(preset, anchor)
+    assert (r.start, r.end) == (start, end)
+
+
+def test_comparisons() -> None:
+    from socialproof.web.periods import Range, comparison
+
+    r = Range(date(2024, 2, 22), date(2024, 2, 29))
+    prev = comparison(r, "previous")
+    assert prev is not None and (prev.start, prev.end) == (date(2024, 2, 14), date(2024, 2, 21))
+    year = comparison(r, "year")
+    assert year is not None and (year.start, year.end) == (date(2023, 2, 22), date(2023, 2, 28))
+    assert comparison(r, "none") is None
