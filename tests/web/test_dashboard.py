@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.web.conftest import make_client
 
 ADS = Path(__file__).resolve().parents[1] / "data" / "web" / "meta_ads_two_weeks.csv"
