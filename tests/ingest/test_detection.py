@@ -40,6 +40,7 @@ EXPECTED = {
     "x/account_analytics_content_2025_variant.csv": "x-analytics",
     "x/account_analytics_content_2026_variant.csv": "x-analytics",
     "x/account_overview_analytics.csv": "x-analytics",
+    "x/account_analytics_content_20260302_20260313.csv": "x-analytics",
     "youtube/Table data.csv": "youtube",
     "youtube/Chart data.csv": "youtube",
     "youtube/Totals.csv": "youtube",

@@ -24,16 +24,26 @@ def test_old_tweet_activity_metrics() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "day", "impressions"),
+    ("name", "day", "impressions", "timed"),
     [
-        ("account_analytics_content_2025_variant.csv", dt.datetime(2025, 2, 10), 2345),
-        ("account_analytics_content_2026_variant.csv", dt.datetime(2026, 4, 23), 12001),
+        # the first id records 2025-02-10 17:14:30.579 UTC, the row's own date: its time counts
+        (
+            "account_analytics_content_2025_variant.csv",
+            dt.datetime(2025, 2, 10, 17, 14, 30, 579000),
+            2345,
+            True,
+        ),
+        # this id records 22 April, the row says 23 April: only the date is kept
+        ("account_analytics_content_2026_variant.csv", dt.datetime(2026, 4, 23), 12001, False),
     ],
 )
-def test_new_content_export_variants(name: str, day: dt.datetime, impressions: int) -> None:
+def test_new_content_export_variants(
+    name: str, day: dt.datetime, impressions: int, timed: bool
+) -> None:
     result = read(HERE / name, "x-analytics")
     p = rows(result, "posts")[0]
     assert p["published_at"] == day
+    assert p["time_known"] is timed
     assert p["impressions"] == impressions
     assert p["permalink"].startswith("https://x.com/acme/status/")
     assert p["saves"] is not None and p["follows"] is not None
@@ -45,3 +55,45 @@ def test_account_overview() -> None:
     assert got[(dt.date(2026, 4, 23), "impressions")] == 15000
     assert got[(dt.date(2026, 4, 24), "follows")] == 4
     assert "posts" not in result.tables
+
+
+DATES_ONLY = "account_analytics_content_20260302_20260313.csv"
+
+
+def test_old_export_has_times_new_one_dates_only() -> None:
+    old = rows(
+        read(HERE / "tweet_activity_metrics_acme_20190101_20190201_en.csv", "x-analytics"), "posts"
+    )
+    assert {p["time_known"] for p in old} == {True}
+    new = rows(read(HERE / "account_analytics_content_2026_variant.csv", "x-analytics"), "posts")
+    assert {p["time_known"] for p in new} == {False}
+
+
+def test_time_of_day_from_the_post_id_when_it_falls_on_the_date() -> None:
+    result = read(HERE / DATES_ONLY, "x-analytics")
+    posts = {p["text"]: p for p in rows(result, "posts")}
+    assert len(posts) == 12
+    # even rows: the id records 09:15 + k % 5 hours on the row's own date
+    for k in range(0, 12, 2):
+        p = posts[f"Sample post {k}"]
+        assert p["time_known"] is True
+        assert p["published_at"] == dt.datetime(2026, 3, 2 + k, 9 + k % 5, 15)
+    # odd rows: the id is from three days earlier, so only the date is kept
+    for k in range(1, 12, 2):
+        p = posts[f"Sample post {k}"]
+        assert p["time_known"] is False
+        assert p["published_at"] == dt.datetime(2026, 3, 2 + k)
+    assert any("6 posts was read from their post ids" in n for n in result.notes)
+
+
+def test_audit_leaves_date_only_posts_out_of_timing(workspace: object) -> None:
+    from socialproof.campaigns.audit import audit
+    from socialproof.ingest.importer import import_paths
+
+    [summary] = import_paths(workspace, [HERE / DATES_ONLY])  # type: ignore[arg-type]
+    assert summary.status != "failed", summary
+    [acc] = audit(workspace).accounts  # type: ignore[arg-type]
+    assert acc.posts == 12 and acc.untimed == 6
+    assert sum(h["posts"] for h in acc.by_hour) == 6
+    assert 0 not in {h["hour"] for h in acc.by_hour}
+    assert any(c.startswith("6 posts have no time of day") for c in acc.caveats)

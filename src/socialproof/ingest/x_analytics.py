@@ -7,6 +7,12 @@
   Share, dates like "Mon Feb 10 2025") and its 2026 variant (Post Link,
   Shares, "Thu, Apr 23, 2026"): one row per post, dates without a time;
 * ``account_overview_analytics.csv``: one row per day for the account.
+
+A post id is a "snowflake" that records the moment of posting (milliseconds
+since the Unix epoch = (id >> 22) + 1288834974657). Where the newer export
+gives a date only, the time of day comes from the id when the id falls on that
+same date; otherwise the post keeps ``time_known = False`` and stays out of
+timing advice.
 """
 
 from __future__ import annotations
@@ -147,6 +153,7 @@ def _read_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     rows.require("post_id", "post id")
     rows.timestamp("published_at", TIME)
     rows.require("published_at", "date")
+    _times_from_ids(rows, ctx)
     rows.text("text", TEXT)
     rows.text("permalink", LINK)
     rows.const("account", ctx.account or "")
@@ -167,3 +174,52 @@ def _read_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         rows.set("is_paid", pc.greater(pc.fill_null(promoted, 0.0), 0.0))
     table, rejects = rows.finish()
     return table, rejects, rows.notes
+
+
+#: X's snowflake epoch (4 November 2010), in Unix milliseconds
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def snowflake_ms(ids: list[str | None]) -> list[int | None]:
+    """Unix milliseconds a post id records, or None for ids that are not snowflakes."""
+    out: list[int | None] = []
+    for value in ids:
+        text = (value or "").strip()
+        if not text.isdigit() or len(text) > 19 or int(text) < (1 << 40):
+            out.append(None)  # pre-2010 sequential ids, mangled or empty cells
+            continue
+        out.append((int(text) >> 22) + SNOWFLAKE_EPOCH_MS)
+    return out
+
+
+def _times_from_ids(rows: A.Rows, ctx: ReadContext) -> None:
+    """Date-only posts whose id falls on the same day take their time of day from the id."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    known = rows.values.get("time_known")
+    stamps = rows.values.get("published_at")
+    ids = rows.values.get("post_id")
+    if known is None or stamps is None or ids is None:
+        return
+    dated = np.asarray(known.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+    if dated.all():
+        return
+    ms = pd.array(snowflake_ms(ids.to_pylist()), dtype="Int64")
+    snow = pd.to_datetime(pd.Series(ms, dtype="Int64"), unit="ms", utc=True)
+    day = pd.Series(stamps.to_pandas()).dt.tz_localize("UTC").dt.tz_convert(ctx.timezone).dt.date
+    same = (snow.dt.tz_convert(ctx.timezone).dt.date == day) | (snow.dt.date == day)
+    use = (~dated) & same.fillna(False).to_numpy(dtype=bool) & snow.notna().to_numpy()
+    if not use.any():
+        return
+    exact = snow.dt.tz_localize(None).astype("datetime64[us]")
+    merged = pd.Series(stamps.to_pandas()).astype("datetime64[us]").where(~use, exact)
+    rows.values["published_at"] = pa.array(merged, pa.timestamp("us"), from_pandas=True)
+    rows.values["time_known"] = pa.array(np.where(use, True, known.to_pylist()), pa.bool_())
+    n = int(use.sum())
+    rows.notes.append(
+        f"The export gives dates only; the time of day of {n:,} post{'' if n == 1 else 's'} "
+        f"was read from {'its' if n == 1 else 'their'} post id{'' if n == 1 else 's'} "
+        "(X ids record the moment of posting)."
+    )
