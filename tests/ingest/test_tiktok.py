@@ -126,3 +126,39 @@ def test_follower_window_in_title_row() -> None:
         dt.date(2024, 12, 20): 6100,
     }
     assert any("title rows" in n for n in result.notes)
+
+
+def _tables(ws: object) -> dict[str, list[tuple[object, ...]]]:
+    with ws.connect(read_only=True) as con:  # type: ignore[attr-defined]
+        return {
+            "daily": con.execute(
+                "SELECT platform, account, date, metric, value FROM account_daily ORDER BY ALL"
+            ).fetchall(),
+            "posts": con.execute(
+                "SELECT platform, account, post_id, published_at, views FROM posts ORDER BY ALL"
+            ).fetchall(),
+        }
+
+
+def test_any_import_order_gives_the_same_tables(tmp_path: Path) -> None:
+    import itertools
+
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.workspace import Workspace
+
+    names = ["Content.csv", "Overview_newyear.csv", "FollowerHistory_window.csv"]
+    seen = []
+    for k, order in enumerate(itertools.permutations(names)):
+        ws = Workspace.init(tmp_path / f"ws{k}")
+        ctx = read_context(ws, account="maria.cooks")
+        ctx.options["today"] = dt.date(2026, 12, 2)
+        for name in order:
+            [summary] = import_paths(ws, [HERE / name], ctx=ctx)
+            assert summary.status != "failed", summary
+        seen.append(_tables(ws))
+    assert all(s == seen[0] for s in seen)
+    daily = seen[0]["daily"]
+    views = {d: v for _, _, d, m, v in daily if m == "views"}
+    assert sum(views.values()) == 1000 + 1100 + 1200 + 1300 + 1400
+    assert min(views) == dt.date(2025, 12, 29) and max(views) == dt.date(2026, 1, 2)
+    assert sum(p[4] for p in seen[0]["posts"]) == 45300 + 12000 + 7100
