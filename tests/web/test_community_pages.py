@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tests.community.test_queue import ROWS, KeywordModeration, KeywordSentiment
 from tests.web.conftest import make_client
-from tests.web.workbench_samples import check_axe, serve
+from tests.web.workbench_samples import axe_violations, check_axe, open_page, serve
 
 
 @pytest.fixture
@@ -156,3 +156,18 @@ def test_confirm_a_flag_in_the_browser_with_the_keyboard(browser: Any, sample_se
 @pytest.mark.parametrize("path", ["/community", "/community/moderation", "/community/themes"])
 def test_community_pages_pass_axe(browser: Any, sample_server: Any, path: str, width: int) -> None:
     assert check_axe(browser, sample_server.url + path, width) == []
+
+
+@pytest.mark.browser
+def test_a_theme_shows_its_messages(browser: Any, sample_server: Any) -> None:
+    page = open_page(browser, sample_server.url + "/community/themes", for_axe=True)
+    try:
+        rows = page.locator("table tbody tr")
+        assert rows.count() == 6  # discover_themes(k=6) in the sample workspace
+        rows.first.locator("a").click()
+        page.wait_for_url("**/community/themes/*")
+        assert page.locator("h1").inner_text().startswith("Theme: ")
+        assert page.locator("table tbody tr").count() > 0
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
