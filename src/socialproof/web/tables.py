@@ -93,8 +93,11 @@ def options(data: Any, column: str) -> list[str]:
     )
 
 
-def download_response(shown: TableView, kind: str, name: str) -> Response:
-    """``shown`` as a CSV (formula-safe cells) or XLSX attachment named ``name``."""
+def download_response(
+    shown: TableView, kind: str, name: str, labels: dict[str, str] | None = None
+) -> Response:
+    """``shown`` as a CSV (formula-safe cells) or XLSX attachment named ``name``; headers
+    are the ``labels`` the page shows (column names otherwise)."""
     from fastapi.responses import Response
 
     if kind not in DOWNLOADS:
@@ -103,10 +106,10 @@ def download_response(shown: TableView, kind: str, name: str) -> Response:
         )
     filename = (_SAFE_NAME.sub("-", name).strip("-") or "table") + "." + kind
     if kind == "csv":
-        body = to_csv(shown).encode("utf-8")
+        body = to_csv(shown, labels).encode("utf-8")
         media = "text/csv; charset=utf-8"
     else:
-        body = to_xlsx(shown)
+        body = to_xlsx(shown, labels)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,
@@ -115,29 +118,63 @@ def download_response(shown: TableView, kind: str, name: str) -> Response:
     )
 
 
-def to_csv(shown: TableView) -> str:
+def to_csv(shown: TableView, labels: dict[str, str] | None = None) -> str:
     import csv
 
     from socialproof.render.tables import safe_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([safe_cell(c) for c in shown.columns])
+    writer.writerow([safe_cell((labels or {}).get(c, c)) for c in shown.columns])
     for r in shown.rows:
         writer.writerow([safe_cell("" if r.get(c) is None else r.get(c)) for c in shown.columns])
     return buf.getvalue()
 
 
-def to_xlsx(shown: TableView) -> bytes:
+def to_xlsx(shown: TableView, labels: dict[str, str] | None = None) -> bytes:
     from openpyxl import Workbook
 
     from socialproof.render.tables import safe_cell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("data")
-    sheet.append([str(safe_cell(c)) for c in shown.columns])
+    sheet.append([str(safe_cell((labels or {}).get(c, c))) for c in shown.columns])
     for r in shown.rows:
         sheet.append([safe_cell(r.get(c)) for c in shown.columns])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def report_view(
+    result: Any,
+    *,
+    filters: dict[str, str | None] | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+) -> tuple[TableView, dict[str, str]]:
+    """A library ``ReportResult`` as a table for people, and column labels.
+
+    Percent KPIs are shown times 100 (the label says %); ``<kpi>_bound`` columns
+    stay in the rows (the table marks ≤ / ≥ beside the figure, downloads keep
+    them as columns) but are not shown as columns of their own.
+    """
+    shown = view(result.frame, filters=filters, search=search, sort=sort)
+    labels: dict[str, str] = {}
+    for k in result.kpis:
+        if k.name not in shown.columns:
+            continue
+        if k.unit == "percent":
+            labels[k.name] = f"{k.label} (%)"
+            for r in shown.rows:
+                v = r.get(k.name)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    r[k.name] = v * 100
+        else:
+            labels[k.name] = k.label
+    return shown, labels
+
+
+def visible(columns: list[str]) -> list[str]:
+    """Columns a table shows (bound marks and private columns are folded in or hidden)."""
+    return [c for c in columns if not c.endswith("_bound") and not c.startswith("_")]

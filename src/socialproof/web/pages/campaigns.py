@@ -1,0 +1,184 @@
+"""Campaigns and posts: sortable, filterable report tables with CSV/XLSX downloads.
+
+Each view calls the report function the CLI's ``socialproof report ...`` calls;
+the page filters and sorts its rows, and a download gives exactly the rows and
+columns on the page, in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+
+from socialproof.errors import NoData, SocialproofError
+from socialproof.web.tables import download_response, options, report_view, visible
+from socialproof.web.templating import NavEntry, cached, render, workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fastapi.responses import Response
+
+    from socialproof.workspace import Workspace
+
+router = APIRouter()
+NAV = (
+    NavEntry("/campaigns", "Campaigns", order=30, description="Paid campaigns, ads, pacing"),
+    NavEntry("/posts", "Posts", order=32, description="Every post with its KPIs"),
+)
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    label: str
+    run: Callable[[Workspace, dict[str, str]], Any]
+    filters: tuple[str, ...] = ("platform", "campaign")
+    dated: bool = True
+
+
+def _campaigns(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.report import campaign_report
+
+    by = ["platform", "campaign"] + (["format"] if p.get("by") == "format" else [])
+    return campaign_report(
+        ws, by=by, period=p.get("period") or None, since=p.get("since"), until=p.get("until")
+    )
+
+
+def _ads(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.paid import ad_ranking
+
+    return ad_ranking(ws, n=5, since=p.get("since"), until=p.get("until"))
+
+
+def _pacing(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.paid import pacing
+    from socialproof.errors import BadInput
+
+    budget: float | None = None
+    if p.get("budget"):
+        try:
+            budget = float(p["budget"].replace(",", ""))
+        except ValueError:
+            raise BadInput(
+                f"The budget {p['budget']!r} is not a number.", hint="Type an amount, e.g. 5000."
+            ) from None
+    return pacing(
+        ws,
+        budget=budget,
+        period=p.get("budget_period") or "month",
+        campaign=p.get("campaign", ""),
+        platform=p.get("platform", ""),
+        as_of=p.get("as_of") or None,
+    )
+
+
+def _fatigue(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.paid import fatigue
+
+    return fatigue(ws, since=p.get("since"), until=p.get("until"), all_ads=True)
+
+
+def _creators(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.creators import creator_report
+
+    return creator_report(ws, since=p.get("since"), until=p.get("until"))
+
+
+def _posts(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.report import post_report
+
+    return post_report(ws, top=None, since=p.get("since"), until=p.get("until"))
+
+
+CAMPAIGN_VIEWS = (
+    View("campaigns", "By campaign", _campaigns),
+    View("ads", "Best and worst ads", _ads),
+    View("pacing", "Budget pacing", _pacing, filters=(), dated=False),
+    View("fatigue", "Creative fatigue", _fatigue),
+    View("creators", "Creators", _creators, filters=("platform",)),
+)
+POSTS_VIEW = View("posts", "Posts", _posts, filters=("platform", "account", "format"))
+PARAMS = ("since", "until", "period", "by", "budget", "budget_period", "as_of", "q", "sort")
+
+
+def _params(request: Request, v: View) -> dict[str, str]:
+    keep = (*PARAMS, *v.filters, "view")
+    return {k: request.query_params.get(k, "").strip() for k in keep}
+
+
+def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -> Response:
+    ws = workspace(request)
+    p = _params(request, v)
+    run_keys = tuple(sorted((k, p[k]) for k in p if k not in ("q", "sort", *v.filters)))
+    if v.name == "pacing":  # pacing filters inside the library
+        run_keys = tuple(sorted(p.items()))
+    messages: list[tuple[str, str]] = []
+    status = 200
+    result = None
+    try:
+        result = cached(request, ("table", v.name, run_keys), lambda: v.run(ws, p))
+    except NoData as exc:
+        messages.append(("info", str(exc)))
+    except SocialproofError as exc:
+        messages.append(("error", str(exc)))
+        status = exc.http_status
+    columns: list[str] = []
+    rows: list[dict[str, Any]] = []
+    labels: dict[str, str] = {}
+    choices: dict[str, list[str]] = {}
+    notes: list[str] = []
+    if result is not None:
+        filters = {f: p.get(f) for f in v.filters}
+        for f in v.filters:
+            choices[f] = options(result.frame, f)
+        try:
+            shown, labels = report_view(
+                result, filters=filters, search=p["q"], sort=p["sort"] or None
+            )
+        except SocialproofError as exc:
+            messages.append(("error", str(exc)))
+            status = exc.http_status
+            shown, labels = report_view(result, filters=filters, search=p["q"])
+        download = request.query_params.get("download")
+        if download:
+            name = f"{v.name}-{p.get('since') or 'all'}"
+            return download_response(shown, download, name, labels)
+        columns, rows = visible(shown.columns), shown.rows
+        notes = list(result.notes)
+    base = {k: val for k, val in p.items() if val and k != "sort"}
+    base["view"] = v.name
+    return render(
+        request,
+        "campaigns/table.html",
+        status_code=status,
+        messages=messages,
+        title=v.label if v.name == "posts" else f"Campaigns: {v.label}",
+        view=v,
+        views=views if len(views) > 1 else (),
+        path_base=path,
+        p=p,
+        choices=choices,
+        columns=columns,
+        rows=rows,
+        labels=labels,
+        notes=notes,
+        sort_url=f"{path}?{urlencode(base)}&sort=",
+        download_url=f"{path}?{urlencode({**base, **({'sort': p['sort']} if p['sort'] else {})})}&download=",
+        caption=f"{v.label}: {len(rows)} rows",
+    )
+
+
+@router.get("/campaigns")
+def campaigns(request: Request, view: str = "campaigns") -> Response:
+    chosen = next((v for v in CAMPAIGN_VIEWS if v.name == view), CAMPAIGN_VIEWS[0])
+    return _table_page(request, chosen, CAMPAIGN_VIEWS, "/campaigns")
+
+
+@router.get("/posts")
+def posts(request: Request) -> Response:
+    return _table_page(request, POSTS_VIEW, (POSTS_VIEW,), "/posts")

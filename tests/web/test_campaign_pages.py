@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.conftest import make_client
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "web"
+
+
+@pytest.fixture
+def filled(workspace: Any) -> Any:
+    from socialproof.ingest.importer import import_paths, read_context
+
+    ctx = read_context(workspace, account="acme")
+    for name in ("meta_ads_two_weeks.csv", "instagram_posts_small.csv"):
+        (s,) = import_paths(workspace, [DATA / name], ctx=ctx)
+        assert s.status == "imported", s.error
+    with make_client(workspace) as c:
+        yield c
+
+
+def _cells(html: str) -> list[list[str]]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", td).strip() for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_campaign_table_sorts_filters_and_escapes(filled: Any) -> None:
+    r = filled.get("/campaigns", params={"period": "week"})
+    assert r.status_code == 200
+    assert "Spring &lt;b&gt;Launch&lt;/b&gt;" in r.text and "<b>Launch" not in r.text
+    rows = _cells(r.text)
+    assert [row[0] for row in rows] == ["2026-02-23", "2026-03-02", "2026-03-09"]
+    rows = _cells(filled.get("/campaigns", params={"period": "week", "sort": "-spend"}).text)
+    assert [row[0] for row in rows] == ["2026-03-09", "2026-03-02", "2026-02-23"]
+    assert 'aria-sort="descending"' in filled.get("/campaigns", params={"sort": "-spend"}).text
+    none = filled.get("/campaigns", params={"platform": "tiktok"}).text
+    assert "No rows match these filters." in none
+
+
+def test_csv_download_is_exactly_what_is_shown(filled: Any) -> None:
+    params = {"view": "campaigns", "period": "week", "sort": "-spend", "since": "2026-03-02"}
+    page = filled.get("/campaigns", params=params).text
+    shown = _cells(page)
+    link = re.search(r'href="([^"]*download=)csv"', page)
+    assert link is not None
+    r = filled.get(link.group(1).replace("&amp;", "&") + "csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    table = list(csv.reader(io.StringIO(r.text)))
+    assert len(table) - 1 == len(shown) == 2
+    header = table[0]
+    from socialproof.metrics.registry import get
+
+    ctr_label = f"{get('ctr_link').label} (%)"
+    assert ctr_label in header  # the page's labels
+    week = header.index("week")
+    spend = header.index(get("spend").label)
+    assert [row[week] for row in table[1:]] == [row[0] for row in shown]
+    assert float(table[1][spend]) == pytest.approx(900.0)  # 9-14 March: 6 x 150
+    ctr = header.index(ctr_label)
+    assert float(table[1][ctr]) == pytest.approx(1.5)  # shown as percent, like the page
+
+
+def test_xlsx_download_has_the_shown_rows(filled: Any) -> None:
+    from openpyxl import load_workbook
+
+    r = filled.get("/posts", params={"sort": "-reach", "download": "xlsx"})
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    values = list(sheet.values)
+    assert len(values) == 1 + 8
+    header = list(values[0])
+    from socialproof.metrics.registry import get
+
+    reach = [row[header.index(get("reach").label)] for row in values[1:]]
+    assert reach == sorted(reach, reverse=True)
+
+
+def test_csv_download_neutralises_formulas(workspace: Any) -> None:
+    from socialproof.web.tables import TableView, to_csv
+
+    text = to_csv(TableView(["name"], [{"name": "=HYPERLINK(1)"}, {"name": "-5"}]))
+    assert text.splitlines() == ["name", "'=HYPERLINK(1)", "-5"]
+
+
+def test_bad_inputs_give_messages(filled: Any) -> None:
+    r = filled.get("/posts", params={"sort": "nope"})
+    assert r.status_code == 422 and "Cannot sort by" in r.text
+    r = filled.get("/campaigns", params={"view": "pacing", "budget": "lots"})
+    assert r.status_code == 400 and "is not a number" in r.text
+    r = filled.get("/campaigns", params={"since": "yesterday"})
+    assert r.status_code == 422 and "is not a date" in r.text
+    r = filled.get("/posts", params={"download": "pdf"})
+    assert r.status_code == 422 and "Cannot download as" in r.text
+
+
+@pytest.mark.parametrize("view", ["campaigns", "ads", "pacing", "fatigue", "creators"])
+def test_every_campaign_view_renders(filled: Any, view: str) -> None:
+    r = filled.get("/campaigns", params={"view": view, "budget": "2000"})
+    assert r.status_code in (200, 404), r.text[:300]
+    assert f'href="/campaigns?view={view}" aria-current="page"' in r.text
