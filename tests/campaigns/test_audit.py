@@ -197,6 +197,8 @@ def test_posts_without_a_time_of_day_stay_out_of_timing(workspace, insert, make_
         in acc.caveats
     )
     assert not any("0:00" in r.text for r in acc.recommendations)
+    [row] = audit(workspace).summary()
+    assert (row["posts"], row["posts_without_time"]) == (42, 30)
 
 
 def test_youtube_rates_are_over_views(workspace, insert, make_post) -> None:

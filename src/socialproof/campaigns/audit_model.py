@@ -103,6 +103,7 @@ class Audit:
                     "first": a.first,
                     "last": a.last,
                     "posts": a.posts,
+                    "posts_without_time": a.untimed,
                     "posts_per_week": a.posts_per_week,
                     "benchmark_posts_per_week": cadence["benchmark"] if cadence else None,
                     "base": a.base,
