@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Form, Request
 
 from socialproof.errors import SocialproofError, UsageError
-from socialproof.web.templating import NavEntry, is_htmx, redirect, render, workspace
+from socialproof.web.templating import NavEntry, redirect, render, workspace
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -444,7 +444,3 @@ def download(
         media_type=f"{result.media_type}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
     )
-
-
-def htmx_only(request: Request) -> bool:  # pragma: no cover - kept for templates' symmetry
-    return is_htmx(request)

@@ -1,0 +1,152 @@
+"""Audit, pilots and settings pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.conftest import make_client
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "web"
+
+
+@pytest.fixture
+def posts_client(workspace: Any) -> Any:
+    from socialproof.ingest.importer import import_paths
+
+    (s,) = import_paths(workspace, [DATA / "instagram_posts_small.csv"])
+    assert s.status == "imported", s.error
+    with make_client(workspace) as c:
+        yield c
+
+
+def test_audit_runs_as_a_job_and_shows_the_report(posts_client: Any) -> None:
+    page = posts_client.get("/audit").text
+    assert '<option value="instagram">' in page
+    r = posts_client.post(
+        "/audit",
+        data={"csrf_token": posts_client.csrf, "platform": "instagram"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    job = posts_client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1], 120)
+    assert job.state == "done", job.error
+    report = posts_client.get(r.headers["location"]).text
+    assert "Instagram · acme.home" in report
+
+
+def test_audit_refuses_a_reversed_period_and_a_get_starts_nothing(posts_client: Any) -> None:
+    r = posts_client.post(
+        "/audit",
+        data={"csrf_token": posts_client.csrf, "since": "2026-05-01", "until": "2026-01-01"},
+    )
+    assert r.status_code == 422 and "is after" in r.text
+    posts_client.get("/audit", params={"platform": "instagram"})
+    assert posts_client.app_state.jobs.all() == []
+
+
+def test_create_a_pilot_then_read_it(posts_client: Any) -> None:
+    form = {
+        "csrf_token": posts_client.csrf,
+        "name": "Carousels <vs> reels",
+        "metric": "engagement_rate_reach",
+        "a": "format=carousel",
+        "b": "format=reel",
+        "date_from": "2026-01-01",
+        "date_to": "2026-03-31",
+    }
+    r = posts_client.post("/pilots", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    page = posts_client.get(r.headers["location"]).text
+    assert "Pilot: Carousels &lt;vs&gt; reels" in page and "<vs>" not in page
+    assert "Pilot &#39;Carousels &lt;vs&gt; reels&#39; created." in page
+    assert "Carousels &lt;vs&gt; reels" in posts_client.get("/pilots").text
+    # the same name twice is refused with the library's message, nothing else changes
+    again = posts_client.post("/pilots", data=form)
+    assert again.status_code == 422 and "already exists" in again.text
+
+
+def test_pilot_form_with_missing_fields_keeps_input_and_marks_fields(posts_client: Any) -> None:
+    from socialproof.campaigns.pilots import list_pilots
+
+    r = posts_client.post(
+        "/pilots", data={"csrf_token": posts_client.csrf, "name": "Half", "b": "format=reel"}
+    )
+    assert r.status_code == 422
+    assert "Please fill in: Metric, Variant A, First day, Last day." in r.text
+    assert (
+        'id="a" name="a" value="" aria-describedby="filter-help" required aria-invalid="true"'
+        in r.text
+    )
+    assert 'value="Half"' in r.text
+    r = posts_client.post(
+        "/pilots",
+        data={
+            "csrf_token": posts_client.csrf,
+            "name": "Bad",
+            "metric": "engagement_rate_reach",
+            "a": "colour=red",
+            "b": "format=reel",
+            "date_from": "2026-01-01",
+            "date_to": "2026-03-31",
+        },
+    )
+    assert r.status_code == 422 and "no column &#39;colour&#39;" in r.text
+    assert list_pilots(posts_client.app_state.ws) == []
+
+
+def test_plan_a_pilot(posts_client: Any) -> None:
+    r = posts_client.get(
+        "/pilots/plan",
+        params={"metric": "engagement_rate_reach", "mde": "20%", "baseline": "5%", "daily": "1000"},
+    )
+    assert r.status_code == 200
+    line = re.search(r"<p>(To move [^<]*)</p>", r.text)
+    assert line is not None and "per variant" in line.group(1)
+    r = posts_client.get("/pilots/plan", params={"metric": "engagement_rate_reach", "mde": "lots"})
+    assert r.status_code == 422 and "minimum detectable effect" in r.text
+    assert posts_client.get("/pilots/nobody").status_code == 404
+
+
+def test_settings_round_trip_and_validation(client: Any, workspace: Any) -> None:
+    from socialproof.workspace import Workspace
+
+    page = client.get("/settings").text
+    for name in ("owner", "currency", "timezone", "industry", "brand.handles", "voice.tone"):
+        assert f'name="{name}"' in page
+    form = {
+        "csrf_token": client.csrf,
+        "owner": "Dana <Lee>",
+        "currency": "eur",
+        "timezone": "Europe/Berlin",
+        "industry": "finance",
+        "brand.handles": "@acme\nAcmeHelp",
+        "brand.accounts": "instagram = acme",
+        "business_hours.weekdays": "0,1,2",
+        "community.sla_hours": "12",
+    }
+    r = client.post("/settings", data=form, follow_redirects=True)
+    assert r.status_code == 200 and "Settings saved" in r.text
+    assert 'value="Dana &lt;Lee&gt;"' in r.text
+    saved = Workspace.open(workspace.root).settings
+    assert (saved.owner, saved.currency, saved.industry) == ("Dana <Lee>", "EUR", "finance")
+    assert saved.brand.handles == ["@acme", "AcmeHelp"] and saved.brand.accounts == {
+        "instagram": "acme"
+    }
+    assert saved.business_hours.weekdays == [0, 1, 2] and saved.community.sla_hours == 12
+    before = (workspace.root / "socialproof.toml").read_text()
+    for field, value, words in (
+        ("timezone", "Mars/Olympus", "unknown timezone"),
+        ("community.sla_hours", "-3", "greater than 0"),
+        ("business_hours.weekdays", "mon", "weekdays as numbers"),
+        ("brand.accounts", "instagram acme", "is not &#39;name = value&#39;"),
+    ):
+        r = client.post("/settings", data={**form, field: value})
+        assert r.status_code == 422 and words in r.text, (field, r.text[:300])
+        assert 'aria-invalid="true"' in r.text
+        assert (workspace.root / "socialproof.toml").read_text() == before  # untouched
+    r = client.post("/settings", data={**form, "csrf_token": "forged"})
+    assert r.status_code == 403
+    assert (workspace.root / "socialproof.toml").read_text() == before
