@@ -162,3 +162,17 @@ def test_any_import_order_gives_the_same_tables(tmp_path: Path) -> None:
     assert sum(views.values()) == 1000 + 1100 + 1200 + 1300 + 1400
     assert min(views) == dt.date(2025, 12, 29) and max(views) == dt.date(2026, 1, 2)
     assert sum(p[4] for p in seen[0]["posts"]) == 45300 + 12000 + 7100
+
+
+def test_the_files_date_bounds_the_series(tmp_path: Path) -> None:
+    import os
+
+    # downloaded on 1 June 2025 (its date on disk), imported much later
+    copy = tmp_path / "Overview.csv"
+    shutil.copy(HERE / "Overview_newyear.csv", copy)
+    saved = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC).timestamp()
+    os.utime(copy, (saved, saved))
+    result = read(copy, "tiktok-overview", options=TODAY)
+    days = sorted(_series(result, "views"))
+    assert (days[0], days[-1]) == (dt.date(2024, 12, 29), dt.date(2025, 1, 2))
+    assert any("the day the file was saved (2025-06-01)" in n for n in result.notes)

@@ -114,6 +114,16 @@ def _window(source: Source, frame: Frame | None) -> tuple[tuple[dt.date, dt.date
     return None, ""
 
 
+def _saved_day(source: Source) -> dt.date | None:
+    """The day the file was saved (downloaded), from its date on disk, if plausible."""
+    try:
+        stamp = source.path.stat().st_mtime
+    except OSError:
+        return None
+    day = dt.datetime.fromtimestamp(stamp, dt.UTC).date()
+    return day if day >= dt.date(2016, 9, 1) else None  # no TikTok export is older
+
+
 def _with_years(
     source: Source, frame: Frame, ctx: ReadContext, ids: list[str | None] | None = None
 ) -> tuple[Frame, list[str]]:
@@ -127,9 +137,11 @@ def _with_years(
     if not any(v and _YEARLESS_START.match(str(v)) for v in values[:200]):
         return frame, []
     today = ctx.options.get("today") or dt.datetime.now(dt.UTC).date()
+    saved = _saved_day(source)
     window, where = _window(source, frame)
     evidence = YearEvidence(
-        today=today,
+        today=saved if saved is not None and saved < today else today,
+        today_is="the day the file was saved" if saved and saved < today else "the import day",
         explicit=ctx.year,
         window=window,
         window_where=where,

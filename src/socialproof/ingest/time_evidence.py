@@ -12,7 +12,8 @@ first:
    with the ids and the export window, and place nothing after the import day;
 3. **the export window** written in the file name or a title row
    ("overview_20251230-20260102.csv");
-4. **the import day as an upper bound**: an export never describes a day after
+4. **the import day as an upper bound** (or the day the file was saved, its
+   date on disk, when that is earlier): an export never describes a day after
    the day it was downloaded, so the dates are the most recent ones that fit.
 
 Within one frame the rows run in file order, so a daily series is one chain:
@@ -109,7 +110,8 @@ def window_from_texts(texts: Sequence[str]) -> tuple[dt.date, dt.date] | None:
 class YearEvidence:
     """What is known about the year of a frame's year-less dates."""
 
-    today: dt.date  # the import day: nothing is placed after it
+    today: dt.date  # the import day (or the file's date): nothing is placed after it
+    today_is: str = "the import day"  # what ``today`` is, for messages
     explicit: int | None = None  # --year: the year of the earliest date
     window: tuple[dt.date, dt.date] | None = None  # export range from the name or title rows
     window_where: str = "file name"  # where the window was written, for the note
@@ -235,7 +237,7 @@ def _base_year(rows: list[_Row], ev: YearEvidence) -> tuple[int, str]:
         last = _latest(rows, y)
         if last is not None and last > bound:
             raise UsageError(
-                f"--year {y} would place dates up to {last:%Y-%m-%d}, after the import day "
+                f"--year {y} would place dates up to {last:%Y-%m-%d}, after {ev.today_is} "
                 f"({ev.today:%Y-%m-%d}).",
                 hint="Give the year of the earliest date in the file, or leave --year out.",
             )
@@ -313,7 +315,7 @@ def place_years(values: Sequence[str | None], evidence: YearEvidence) -> Placeme
     if "today" in used:
         notes.append(
             f"Dates without a year were placed in {span}{crossing}: the file gives no year, so "
-            f"they are the most recent days up to the import day ({evidence.today:%Y-%m-%d}); "
+            f"they are the most recent days up to {evidence.today_is} ({evidence.today:%Y-%m-%d}); "
             "pass --year (the year of the earliest date) if that is wrong."
         )
     if "--year" in used and crossed:
