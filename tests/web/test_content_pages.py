@@ -216,9 +216,9 @@ def test_lint_as_you_type_and_apply_fixes(browser: Any, sample_server: Any) -> N
     try:
         page.locator("#lint mark.sev-error").first.wait_for()
         box = page.locator("#text")
-        box.press("End")
+        box.press("Control+End")
         box.type(" #mondaymotivation")
-        page.get_by_text("Write #mondaymotivation as #MondayMotivation").wait_for()
+        page.get_by_text("Write #mondaymotivation as #MondayMotivation").first.wait_for()
         page.get_by_role("button", name="Apply fixes and save").click()
         page.get_by_text("safe fixes and saved").wait_for()
         assert "#MondayMotivation" in _text(sample_server, SAVINGS)
