@@ -18,9 +18,10 @@ workspace, so it can be checked against textbook cases:
   t-test (scipy ``ttest_ind(equal_var=False)``), its interval for the
   difference in means, and a delta-method interval for the relative lift.
 - :func:`bootstrap_test`: the same question when posts are few or the rates
-  very skewed: a seeded percentile bootstrap of the difference in means and of
-  the relative lift. The p-value is the smallest two-sided level at which the
-  same percentile interval leaves out zero, so the two can never disagree.
+  very skewed: a seeded, expanded percentile bootstrap (Hesterberg 2015) of the
+  difference in means and of the relative lift. The p-value is the smallest
+  two-sided level at which the same interval leaves out zero, so the two can
+  never disagree.
 - :func:`choose_mean_test`: which of the two applies, and why (Cochran's rule).
 - :func:`srm_check`: sample-ratio mismatch, a chi-square goodness-of-fit test
   of the observed allocation against the planned split.
@@ -356,20 +357,33 @@ def bootstrap_test(
     seed: int = 0,
     resamples: int = BOOTSTRAP_RESAMPLES,
 ) -> Comparison:
-    """Seeded percentile bootstrap of mean(B) - mean(A) and of mean(B) / mean(A) - 1.
+    """Seeded bootstrap of mean(B) - mean(A) and of mean(B) / mean(A) - 1.
 
-    Each variant is resampled on its own (its units are independent). The
-    interval and the p-value come from the same resamples: the p-value is twice
-    the share of resampled differences on the far side of zero (at least 1 / B),
-    and the interval's ends are the order statistics that make it leave out zero
-    exactly when p < 1 - confidence.
+    Each variant is resampled on its own (its units are independent). The interval
+    is the *expanded* percentile interval (Hesterberg, "What Teachers Should Know
+    About the Bootstrap", The American Statistician 69(4), 2015): plain percentile
+    intervals are too narrow in small samples (90-92 % coverage for 20 skewed values
+    a side), so the tail share is taken at 2 Φ(-√(n/(n-1)) t(1-α/2, n-1)) instead of
+    α, with n the smaller variant. The p-value comes from the same resamples: the
+    share of resampled differences on the far side of zero (at least 1 / B), mapped
+    back through the same expansion, so the interval leaves out zero exactly when
+    p < 1 - confidence.
     """
     import numpy as np
+    from scipy import stats
 
     _check_confidence(confidence)
     xa, xb = np.asarray(_clean(a, "A")), np.asarray(_clean(b, "B"))
     mean_a, mean_b = float(xa.mean()), float(xb.mean())
-    alpha = 1 - confidence
+    n_small = min(len(xa), len(xb))
+    k, df = math.sqrt(n_small / (n_small - 1)), n_small - 1
+    alpha = float(2 * stats.norm.sf(k * float(stats.t.isf((1 - confidence) / 2, df))))
+    if alpha * 10_000_000 <= 1:
+        raise UsageError(
+            f"{n_small} values in a variant are too few for a bootstrap at {confidence:.4g} "
+            "confidence.",
+            hint="Use Welch's t-test (--test welch), or widen the period or the filter.",
+        )
     if resamples < 100 or alpha * resamples <= 1:
         need = max(100, math.floor(1 / alpha) + 1)
         raise UsageError(
@@ -391,7 +405,10 @@ def bootstrap_test(
     else:
         low, high = float(boot_diff[c]), float(boot_diff[resamples - 1 - c])
         far = min(int(np.sum(boot_diff <= 0)), int(np.sum(boot_diff >= 0)))
-        p = min(1.0, max(2 * far, 1) / resamples)  # a bootstrap cannot show p below 1 / B
+        share = min(1.0, max(2 * far, 1) / resamples)  # cannot be shown below 1 / B
+        # The level whose expanded tail share is `share`: p < 1 - confidence exactly
+        # when share < alpha, i.e. when the interval leaves out zero.
+        p = min(1.0, float(2 * stats.t.sf(float(stats.norm.isf(share / 2)) / k, df)))
     lift = lift_low = lift_high = None
     if mean_a > 0:
         lift = mean_b / mean_a - 1
