@@ -465,7 +465,8 @@ class EvidenceResolver:
             value: float | str = c.lift
             unit = "percent"
             interval = (
-                f"95 % CI {c.lift_low:+.1%} to {c.lift_high:+.1%}"
+                f"{c.confidence:.1%}".replace(".0%", "%").replace("%", " %")
+                + f" CI {c.lift_low:+.1%} to {c.lift_high:+.1%}"
                 if c.lift_low is not None and c.lift_high is not None
                 else ""
             )
