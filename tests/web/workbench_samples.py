@@ -1,8 +1,8 @@
 """A sample workspace for the community, content, portfolio and career page tests.
 
-Built from the bundled samples (conversations, planned posts, case studies, the
-career profile and postings) without the ad exports, so these tests depend only on
-what they exercise. Each test module that imports :func:`sample_server` gets its
+Built from the bundled samples (conversations, the Meta Ads export the sample
+case studies cite, planned posts, case studies, the career profile and postings),
+so these tests depend only on what they exercise. Each test module that imports :func:`sample_server` gets its
 own copy (the browser flows change it).
 """
 
@@ -28,7 +28,8 @@ def build_sample_workspace(root: Path, *, score: bool = True, themes: bool = Fal
             "owner": "Sam Rivera (sample)",
             "timezone": "Europe/Berlin",
             "industry": "consumer",
-            "brand": {"handles": ["AcmeHomeHelp"]},
+            "currency": "USD",
+            "brand": {"handles": ["AcmeHomeHelp"], "accounts": {"meta": "acme.home"}},
         },
         source="test settings",
     )
@@ -37,7 +38,10 @@ def build_sample_workspace(root: Path, *, score: bool = True, themes: bool = Fal
         for src in sorted((SAMPLES / folder).glob("*.md")):
             shutil.copy2(src, ws.root / folder / src.name)
     shutil.copy2(SAMPLES / "careers" / "profile.yaml", ws.root / "profile.yaml")
-    import_paths(ws, [SAMPLES / "conversations.csv"])
+    for summary in import_paths(
+        ws, [SAMPLES / "conversations.csv", SAMPLES / "meta_ads_daily.csv"]
+    ):
+        assert not summary.failed, summary.error
     postings = sorted((SAMPLES / "careers" / "postings").glob("*.md"))
     import_paths(ws, postings, format="job-postings")
     if score:

@@ -1,0 +1,272 @@
+"""Portfolio: case studies with their rubric score, an editor with a live preview,
+evidence picked from what the workspace holds, and the site and PDF built in the
+background (``portfolio.editing``, ``rubric``, ``site``, ``pdf``: the CLI's functions)."""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Form, Request
+
+from socialproof.errors import NotFound, SocialproofError, UsageError
+from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+
+if TYPE_CHECKING:
+    from fastapi.responses import HTMLResponse, Response
+
+    from socialproof.web.jobs import Job
+    from socialproof.workspace import Workspace
+
+router = APIRouter()
+NAV = NavEntry("/portfolio", "Portfolio", order=60, description="Case studies, site and PDF")
+SUBNAV = (("/portfolio", "Case studies"), ("/portfolio/built", "Site and PDF"))
+KINDS = ("paid", "organic", "community", "mock")
+
+
+def _scores(ws: Workspace) -> dict[str, Any]:
+    from pathlib import Path
+
+    from socialproof.portfolio.rubric import check_portfolio
+
+    try:
+        return {Path(c.file).name: c for c in check_portfolio(ws)}
+    except SocialproofError:
+        return {}
+
+
+@router.get("/portfolio")
+def studies(request: Request) -> HTMLResponse:
+    from socialproof.portfolio.editing import study_files
+
+    ws = workspace(request)
+    checks = _scores(ws)
+    rows = [{"name": n, "check": checks.get(n)} for n in study_files(ws)]
+    return render(
+        request,
+        "portfolio/index.html",
+        title="Portfolio",
+        subnav=SUBNAV,
+        rows=rows,
+        kinds=KINDS,
+        new_title="",
+    )
+
+
+@router.post("/portfolio/new", response_model=None)
+def new(request: Request, title: str = Form(""), kind: str = Form("paid")) -> Response:
+    from socialproof.portfolio.casestudy import new_case_study
+    from socialproof.portfolio.editing import study_files
+
+    ws = workspace(request)
+    try:
+        if not title.strip():
+            raise UsageError("Give the case study a title.", hint="e.g. Spring launch on TikTok.")
+        path = new_case_study(ws.root / "case-studies", title.strip(), kind)
+    except SocialproofError as exc:
+        checks = _scores(ws)
+        rows = [{"name": n, "check": checks.get(n)} for n in study_files(ws)]
+        return render(
+            request,
+            "portfolio/index.html",
+            title="Portfolio",
+            subnav=SUBNAV,
+            rows=rows,
+            kinds=KINDS,
+            new_title=title,
+            new_error=str(exc),
+            messages=[("error", str(exc))],
+            status_code=exc.http_status,
+        )
+    return redirect(f"/portfolio/edit/{path.name}", message=f"Created case-studies/{path.name}.")
+
+
+def _editor(
+    request: Request,
+    name: str,
+    text: str,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+    evidence_error: str | None = None,
+) -> HTMLResponse:
+    from socialproof.portfolio.editing import evidence_choices, review
+
+    ws = workspace(request)
+    return render(
+        request,
+        "portfolio/edit.html",
+        title=f"Edit {name}",
+        subnav=SUBNAV,
+        name=name,
+        text=text,
+        r=review(ws, name, text),
+        choices=evidence_choices(ws),
+        error=error,
+        evidence_error=evidence_error,
+        messages=[("error", error or evidence_error or "")] if (error or evidence_error) else [],
+        status_code=status_code,
+    )
+
+
+@router.get("/portfolio/edit/{name}")
+def edit(request: Request, name: str) -> HTMLResponse:
+    from socialproof.portfolio.editing import read_study
+
+    return _editor(request, name, read_study(workspace(request), name))
+
+
+@router.post("/portfolio/edit/{name}/preview")
+def preview(request: Request, name: str, text: str = Form("")) -> HTMLResponse:
+    from socialproof.portfolio.editing import review, study_path
+
+    ws = workspace(request)
+    study_path(ws, name)
+    return render(request, "portfolio/_review.html", r=review(ws, name, text))
+
+
+@router.post("/portfolio/edit/{name}", response_model=None)
+def save(request: Request, name: str, text: str = Form("")) -> Response:
+    from socialproof.portfolio.editing import save_study
+
+    try:
+        save_study(workspace(request), name, text)
+    except SocialproofError as exc:
+        return _editor(request, name, text, error=f"Not saved: {exc}", status_code=exc.http_status)
+    return redirect(f"/portfolio/edit/{name}", message=f"Saved case-studies/{name}.")
+
+
+def _number(value: str, what: str) -> float | None:
+    if not value.strip():
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise UsageError(f"{what} {value!r} is not a number.", hint="e.g. 2.5 or 0.012.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise UsageError(f"{what} must be a finite number.")
+    return number
+
+
+def _day(value: str, what: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{what} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+
+
+@router.post("/portfolio/edit/{name}/evidence", response_model=None)
+def add_evidence(
+    request: Request,
+    name: str,
+    text: str = Form(""),
+    kind: str = Form("kpi"),
+    kpi: str = Form(""),
+    pilot: str = Form(""),
+    community: str = Form(""),
+    label: str = Form(""),
+    where: str = Form(""),
+    since: str = Form(""),
+    until: str = Form(""),
+    baseline: str = Form(""),
+    target: str = Form(""),
+) -> Response:
+    from socialproof.portfolio.editing import add_outcome, save_study
+
+    ws = workspace(request)
+    value = {"kpi": kpi, "pilot": pilot, "community": community}.get(kind, "")
+    try:
+        new_text = add_outcome(
+            ws,
+            name,
+            text,
+            kind=kind,
+            value=value,
+            label=label,
+            where=where,
+            since=_day(since, "From"),
+            until=_day(until, "To"),
+            baseline=_number(baseline, "Baseline"),
+            target=_number(target, "Target"),
+        )
+        save_study(ws, name, new_text)
+    except SocialproofError as exc:
+        return _editor(
+            request, name, text, evidence_error=f"Not added: {exc}", status_code=exc.http_status
+        )
+    return redirect(
+        f"/portfolio/edit/{name}", message=f"Added the outcome '{label.strip()}' and saved."
+    )
+
+
+# -- site and PDF -------------------------------------------------------------------------
+
+
+@router.get("/portfolio/built")
+def built(request: Request) -> HTMLResponse:
+    ws = workspace(request)
+    site = ws.root / "site" / "index.html"
+    pdf = ws.root / "portfolio.pdf"
+    return render(
+        request,
+        "portfolio/built.html",
+        title="Site and PDF",
+        subnav=SUBNAV,
+        site=site.is_file(),
+        pdf=pdf.is_file(),
+        pdf_kb=round(pdf.stat().st_size / 1024) if pdf.is_file() else 0,
+    )
+
+
+@router.post("/portfolio/build", response_model=None)
+def build(request: Request) -> Response:
+    ws = workspace(request)
+
+    def work(job: Job) -> None:
+        from socialproof.errors import MissingExtra
+        from socialproof.portfolio.pdf import build_pdf
+        from socialproof.portfolio.site import build_site
+
+        job.update(0, 2, "building the site")
+        result = build_site(ws)
+        job.data["warnings"] = list(result.warnings)
+        job.update(1, 2, f"{len(result.pages)} pages built; making the PDF")
+        try:
+            build_pdf(ws)
+            job.update(2, 2, f"{len(result.pages)} pages and the PDF")
+        except MissingExtra as exc:
+            job.update(2, 2, f"{len(result.pages)} pages; no PDF: {exc}")
+        job.link = "/portfolio/built"
+
+    job = runner(request).submit("Build the portfolio site and PDF", work)
+    if is_htmx(request):
+        return render(request, "_job.html", j=job)
+    return redirect(f"/jobs/{job.id}", message="Building the portfolio.")
+
+
+@router.get("/portfolio/site/{rest:path}", response_model=None)
+def site_file(request: Request, rest: str) -> Response:
+    from fastapi.responses import FileResponse
+
+    ws = workspace(request)
+    folder = (ws.root / "site").resolve()
+    target = ws.path(f"site/{rest or 'index.html'}")
+    if target.is_dir():
+        target = target / "index.html"
+    if folder not in target.parents or not target.is_file():
+        raise NotFound("That page of the built site does not exist.", hint="Build the site first.")
+    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return FileResponse(target, media_type=kind)
+
+
+@router.get("/portfolio/pdf", response_model=None)
+def pdf_file(request: Request) -> Response:
+    from fastapi.responses import FileResponse
+
+    path = workspace(request).root / "portfolio.pdf"
+    if not path.is_file():
+        raise NotFound("No portfolio PDF yet.", hint="Use 'Build the site and PDF' first.")
+    return FileResponse(path, media_type="application/pdf", filename="portfolio.pdf")
