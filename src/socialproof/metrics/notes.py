@@ -91,10 +91,11 @@ def mark_bounds(frame: pd.DataFrame, kpis: Iterable[KPI]) -> pd.DataFrame:
         if col not in frame.columns:
             continue
         target = next((c for c in frame.columns if c.split(" ")[0] == item.name), None)
-        if target is not None and any(frame[col]):
+        marks = [b if isinstance(b, str) and b in SIGN else None for b in frame[col]]
+        if target is not None and any(marks):
             frame[target] = [
                 f"{SIGN[b]} {format_number(v)}" if b else v
-                for v, b in zip(frame[target], frame[col], strict=True)
+                for v, b in zip(frame[target], marks, strict=True)
             ]
         frame = frame.drop(columns=[col])
     return frame
