@@ -18,7 +18,7 @@ from socialproof.community.threads import Scope, response_times
 from socialproof.errors import BadInput, NoData, WorkspaceError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     import pandas as pd
 
@@ -45,6 +45,8 @@ class CommunityReport:
     themes: ThemesResult | None = None
     flags: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: longest first-response time (hours) the charts show; None = a robust default
+    chart_cutoff_h: float | None = None
 
 
 def build_report(
@@ -56,15 +58,26 @@ def build_report(
     with_text: bool = True,
     k: str | int = "auto",
     progress: Callable[[str], None] | None = None,
+    chart_cutoff_h: float | None = None,
 ) -> CommunityReport:
-    """Everything the community report shows, for one scope."""
+    """Everything the community report shows, for one scope.
+
+    ``chart_cutoff_h`` caps the response-time chart (threads answered later are left out
+    of the chart, with a note, and kept in every figure); default: :func:`chart_cutoff`.
+    """
     from socialproof.community.groups import engagement
 
+    if chart_cutoff_h is not None and not (math.isfinite(chart_cutoff_h) and chart_cutoff_h > 0):
+        raise BadInput(
+            f"The chart cut-off must be a positive number of hours, not {chart_cutoff_h!r}.",
+            hint="For example 72 (3 days).",
+        )
     scope = scope or Scope()
     say = progress or (lambda _msg: None)
     response = response_times(ws, scope, sla_hours=sla_hours)
     groups = engagement(ws, scope, period=period)
     report = CommunityReport(scope, period, ws.settings.timezone, response, groups)
+    report.chart_cutoff_h = chart_cutoff_h
     report.notes.extend(response.notes)
     report.notes.extend(groups.notes)
     if with_text:
@@ -158,6 +171,36 @@ def _net_overall(report: CommunityReport) -> float | None:
     return None if pos + neg == 0 else (pos - neg) / (pos + neg)
 
 
+def _bh_median(o: dict[str, Any]) -> str:
+    value = duration(o["median_first_response_bh_h"])
+    off = int(o.get("off_hours") or 0)
+    if not off:
+        return value
+    on = int(o["answered"]) - off
+    return f"{value} ({on:,} thread(s); {off:,} answered wholly outside hours left out)"
+
+
+def chart_cutoff(values_h: Sequence[float], cutoff_h: float | None = None) -> float | None:
+    """The longest time (hours) a response-time chart shows; None when nothing is cut.
+
+    ``cutoff_h`` is the user's choice. Otherwise a robust fence on the log scale:
+    log10(upper quartile) + 3 inter-quartile ranges (Tukey's "far out" on log hours),
+    so a thread from years ago cannot flatten every bar, while a long tail of ordinary
+    slow replies stays in view. Never below 24 h.
+    """
+    import numpy as np
+
+    vals = np.asarray([v for v in values_h if v == v and v is not None], dtype=float)
+    if cutoff_h is not None:
+        return float(cutoff_h) if len(vals) and float(vals.max()) > cutoff_h else None
+    if len(vals) < 4:
+        return None
+    logs = np.log10(np.maximum(vals, 1 / 3600))
+    q1, q3 = np.quantile(logs, [0.25, 0.75])
+    fence = max(float(10 ** (q3 + 3 * max(q3 - q1, 0.1))), 24.0)
+    return fence if float(vals.max()) > fence else None
+
+
 def summary_rows(report: CommunityReport) -> list[dict[str, str]]:
     """Headline figures as (measure, value) rows for the terminal."""
     o = report.response.overall
@@ -173,7 +216,7 @@ def summary_rows(report: CommunityReport) -> list[dict[str, str]]:
             "First response, mean of fastest 90 % (Meta)",
             duration(o["fastest90_mean_first_response_h"]),
         ),
-        ("First response, median in business hours", duration(o["median_first_response_bh_h"])),
+        ("First response, median in business hours", _bh_median(o)),
         ("Resolved", f"{o['resolved']:,}"),
         ("Resolution, median", duration(o["median_resolution_h"])),
         ("Unanswered threads", f"{o['unanswered']:,}"),
@@ -365,12 +408,23 @@ def to_html(report: CommunityReport, *, title: str = "Community report") -> Repo
     sec = page.section("Response times")
     times = [v / 3600 for v in r.threads.get("first_response_s", []) if v == v]
     if times:
+        cut = chart_cutoff(times, report.chart_cutoff_h)
+        shown = times if cut is None else [v for v in times if v <= cut]
         page.chart(
             sec,
             charts.histogram(
-                times, title="First response time (hours)", x_label="hours to first brand reply"
+                shown, title="First response time (hours)", x_label="hours to first brand reply"
             ),
         )
+        if cut is not None:
+            left = len(times) - len(shown)
+            page.paragraph(
+                sec,
+                f"{left:,} thread(s) answered after more than {duration(cut)} are left out of "
+                f"this chart (longest: {duration(max(times))}); they are counted in every "
+                "figure and table.",
+                kind="warn",
+            )
     else:
         page.paragraph(sec, "No thread was answered in this range.")
     trend = r.by_period(report.period, report.timezone)

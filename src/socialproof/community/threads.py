@@ -26,7 +26,13 @@ Definitions (what every number in the community report means):
   misses).
 * **Business-hours variants** (first response, resolution, the SLA rate) count
   only working time: the hours between ``business_hours.start`` and ``end`` on
-  working ``weekdays``, in the workspace timezone.
+  working ``weekdays``, in the workspace timezone. A thread opened *and* answered
+  outside working hours waited no working time at all: it counts as within the
+  business-hours SLA, but it is left out of the business-hours medians and
+  percentiles (``off_hours``), which describe the threads the working-hours clock
+  ran on. Otherwise a team that answers evenings and weekends, or a timezone
+  setting that does not match the team, reads "median 0 s"; a note says how many
+  threads were left out and when most are, that the hours may not fit.
 * Medians and 90th percentiles interpolate linearly between ranked values. The
   Meta-style response time is the mean of the fastest 90 % of first responses
   (KNOWLEDGE.md, Response metrics).
@@ -452,6 +458,7 @@ def response_times(
     if len(df) == 0:
         notes.append("No customer threads were opened in this range.")
     overall = summarise(df, sla)
+    notes.extend(_off_hours_notes(overall, ws))
     return ResponseTimes(
         threads=df,
         sla_hours=sla,
@@ -545,6 +552,11 @@ def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.Data
     b_last = business_seconds_before(to_local(df["last_brand_at"].to_numpy(), tz), bh)
     df["first_response_bh_s"] = b_first - b_open
     df["resolution_bh_s"] = pd.Series(b_last - b_open, index=df.index).where(df["resolved"])
+    # opened outside working hours and answered before they began: no working time ran
+    opened_local = to_local(df["opened_at"].to_numpy(), tz)
+    b_open_after = business_seconds_before(opened_local + np.timedelta64(1, "s"), bh)
+    in_hours = (b_open_after - b_open) > 0
+    df["off_hours"] = df["answered"] & ~in_hours & (df["first_response_bh_s"] <= 0)
     df["within_sla"] = df["answered"] & (df["first_response_s"] <= sla * 3600)
     df["within_sla_bh"] = df["answered"] & (df["first_response_bh_s"] <= sla * 3600)
     latest_ts = pd.Timestamp(latest) if latest is not None else df["opened_at"].max()
@@ -581,6 +593,7 @@ def summarise(df: pd.DataFrame, sla: float) -> dict[str, Any]:
 
     n = len(df)
     answered = int(df["answered"].sum()) if n else 0
+    on_clock = df[~df["off_hours"]] if n else df
     return {
         "threads": n,
         "answered": answered,
@@ -592,13 +605,38 @@ def summarise(df: pd.DataFrame, sla: float) -> dict[str, Any]:
         "median_first_response_h": hours(_q(df["first_response_s"], 0.5)) if n else None,
         "fastest90_mean_first_response_h": hours(_fastest90(df["first_response_s"])) if n else None,
         "p90_first_response_h": hours(_q(df["first_response_s"], 0.9)) if n else None,
-        "median_first_response_bh_h": hours(_q(df["first_response_bh_s"], 0.5)) if n else None,
-        "p90_first_response_bh_h": hours(_q(df["first_response_bh_s"], 0.9)) if n else None,
+        "median_first_response_bh_h": hours(_q(on_clock["first_response_bh_s"], 0.5))
+        if n
+        else None,
+        "p90_first_response_bh_h": hours(_q(on_clock["first_response_bh_s"], 0.9)) if n else None,
+        "off_hours": int(df["off_hours"].sum()) if n else 0,
         "resolved": int(df["resolved"].sum()) if n else 0,
         "median_resolution_h": hours(_q(df["resolution_s"], 0.5)) if n else None,
         "p90_resolution_h": hours(_q(df["resolution_s"], 0.9)) if n else None,
-        "median_resolution_bh_h": hours(_q(df["resolution_bh_s"], 0.5)) if n else None,
+        "median_resolution_bh_h": hours(_q(on_clock["resolution_bh_s"], 0.5)) if n else None,
     }
+
+
+def _off_hours_notes(overall: dict[str, Any], ws: Workspace) -> list[str]:
+    off, answered = int(overall["off_hours"]), int(overall["answered"])
+    if not off:
+        return []
+    bh = ws.settings.business_hours
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    days = ", ".join(names[d] for d in sorted(bh.weekdays))
+    hours = f"{bh.start:%H:%M}-{bh.end:%H:%M} {days}, {ws.settings.timezone}"
+    notes = [
+        f"{off:,} of {answered:,} answered thread(s) were opened and answered outside business "
+        f"hours ({hours}): they waited no working time, count as within the business-hours "
+        "SLA and are left out of the business-hours medians."
+    ]
+    if off * 2 > answered:
+        notes.append(
+            "Most replies fall outside the business hours set for this workspace: if the team "
+            "works other hours or in another timezone, set [business_hours] and timezone in "
+            "socialproof.toml."
+        )
+    return notes
 
 
 def _split(df: pd.DataFrame, by: str, sla: float) -> list[dict[str, Any]]:
