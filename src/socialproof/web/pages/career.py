@@ -1,0 +1,265 @@
+"""Career: the profile, a pasted posting's match and gap, roles and paths, the market.
+
+The same functions as ``socialproof profile check``, ``gap --posting``, ``plan``,
+``roles``, ``paths`` and ``market report`` (through ``careers.editing`` for text
+held in a form). Analysing imported postings writes derived tables, so it runs as
+a background job started by a POST; the market page only reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from socialproof.errors import NoData, SocialproofError
+from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+
+if TYPE_CHECKING:
+    from fastapi.responses import HTMLResponse, Response
+
+    from socialproof.web.jobs import Job
+
+router = APIRouter()
+NAV = NavEntry("/career", "Career", order=70, description="Profile, postings, roles, market")
+SUBNAV = (
+    ("/career", "Profile"),
+    ("/career/posting", "Match a posting"),
+    ("/career/roles", "Roles and paths"),
+    ("/career/market", "Market"),
+)
+MAX_DROP = 1_000_000
+
+
+def _check_view(check: Any) -> dict[str, Any]:
+    return {
+        "skills": [
+            {
+                "given": s.given,
+                "id": s.skill_id or "(free text, not scored)",
+                "level": s.level,
+                "evidence": ", ".join(s.evidence) if getattr(s, "evidence", None) else "",
+            }
+            for s in check.skills
+        ],
+        "problems": list(check.problems),
+    }
+
+
+@router.get("/career")
+def profile(request: Request) -> HTMLResponse:
+    from socialproof.careers.editing import check_profile_text, read_profile_text
+
+    ws = workspace(request)
+    text = read_profile_text(ws)
+    try:
+        view, error = _check_view(check_profile_text(ws, text)), None
+    except SocialproofError as exc:
+        view, error = None, str(exc)
+    exists = (ws.root / "profile.yaml").is_file()
+    return render(
+        request,
+        "career/profile.html",
+        title="Career profile",
+        subnav=SUBNAV,
+        text=text,
+        view=view,
+        check_error=error,
+        exists=exists,
+        error=None,
+    )
+
+
+@router.post("/career/profile/check")
+def profile_check(request: Request, text: str = Form("")) -> HTMLResponse:
+    from socialproof.careers.editing import check_profile_text
+
+    try:
+        view, error = _check_view(check_profile_text(workspace(request), text)), None
+    except SocialproofError as exc:
+        view, error = None, str(exc)
+    return render(request, "career/_check.html", view=view, check_error=error)
+
+
+@router.post("/career/profile", response_model=None)
+def profile_save(request: Request, text: str = Form("")) -> Response:
+    from socialproof.careers.editing import save_profile_text
+
+    ws = workspace(request)
+    try:
+        save_profile_text(ws, text)
+    except SocialproofError as exc:
+        return render(
+            request,
+            "career/profile.html",
+            title="Career profile",
+            subnav=SUBNAV,
+            text=text,
+            view=None,
+            check_error=str(exc),
+            exists=(ws.root / "profile.yaml").is_file(),
+            error=f"Not saved: {exc}",
+            messages=[("error", f"Not saved: {exc}")],
+            status_code=exc.http_status,
+        )
+    return redirect("/career", message="Saved profile.yaml.")
+
+
+@router.get("/career/posting")
+def posting_form(request: Request) -> HTMLResponse:
+    return render(
+        request,
+        "career/posting.html",
+        title="Match a job posting",
+        subnav=SUBNAV,
+        text="",
+        posting_title="",
+        g=None,
+        error=None,
+    )
+
+
+@router.post("/career/posting")
+async def posting(
+    request: Request,
+    text: str = Form(""),
+    title: str = Form(""),
+    file: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    from socialproof.careers.editing import gap_for_text
+
+    ws = workspace(request)
+    error = None
+    g = None
+    try:
+        if file is not None and file.filename:
+            data = await file.read(MAX_DROP + 1)
+            if len(data) > MAX_DROP:
+                raise SocialproofError(
+                    f"{file.filename} is over {MAX_DROP // 1000} KB.",
+                    hint="Drop the posting's text file, not a document with images.",
+                )
+            if not data.strip():
+                raise SocialproofError(f"{file.filename} is empty.", hint="Drop a posting's file.")
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise SocialproofError(
+                    f"{file.filename} is not UTF-8 text.",
+                    hint="Drop a .md or .txt file, or paste the text.",
+                ) from None
+        g = gap_for_text(ws, text, title=title)
+    except SocialproofError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "career/posting.html",
+        title="Match a job posting",
+        subnav=SUBNAV,
+        text=text,
+        posting_title=title,
+        g=g,
+        error=error,
+        messages=[("error", error)] if error else [],
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/career/roles")
+def roles(request: Request) -> HTMLResponse:
+    from socialproof.careers.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    rows = sorted(cat.roles.values(), key=lambda r: (r.family, r.title))
+    return render(
+        request, "career/roles.html", title="Roles and paths", subnav=SUBNAV, roles=rows, cat=cat
+    )
+
+
+@router.get("/career/roles/{role_id}")
+def role(request: Request, role_id: str) -> HTMLResponse:
+    from socialproof.careers.catalogue import load_catalogue
+    from socialproof.careers.gap import gap_for_role
+    from socialproof.careers.paths import next_steps
+
+    cat = load_catalogue()
+    r = cat.role(role_id)
+    gap_result, gap_error = None, None
+    try:
+        gap_result = gap_for_role(workspace(request), r.id)
+    except SocialproofError as exc:
+        gap_error = str(exc)
+    return render(
+        request,
+        "career/role.html",
+        title=r.title,
+        subnav=SUBNAV,
+        role=r,
+        cat=cat,
+        steps=next_steps(r.id, depth=2, cat=cat),
+        gap=gap_result,
+        gap_error=gap_error,
+    )
+
+
+@router.get("/career/market")
+def market(request: Request) -> HTMLResponse:
+    from socialproof.market.aggregate import as_records, market_data
+    from socialproof.market.store import is_stale
+
+    ws = workspace(request)
+    data, problem, stale = None, None, False
+    try:
+        stale = is_stale(ws)
+        if not stale:
+            data = market_data(ws)
+    except NoData as exc:
+        problem = str(exc)
+    tables = []
+    if data is not None:
+        for kind, df in data.demand.items():
+            tables.append(
+                (
+                    f"Demand for {kind}s (share of {data.analysed} analysed postings)",
+                    [
+                        {
+                            "item": r["label"],
+                            "postings": r["postings"],
+                            "share": f"{100 * float(r['share']):.0f} %",
+                            "must-have share": f"{100 * float(r['must_share']):.0f} %",
+                        }
+                        for r in as_records(df.head(15))
+                    ],
+                )
+            )
+        if len(data.salaries):
+            tables.append(("Annual salary (midpoints of stated ranges)", as_records(data.salaries)))
+    return render(
+        request,
+        "career/market.html",
+        title="Job market",
+        subnav=SUBNAV,
+        data=data,
+        tables=tables,
+        problem=problem,
+        stale=stale,
+    )
+
+
+@router.post("/career/market/analyse", response_model=None)
+def analyse(request: Request) -> Response:
+    ws = workspace(request)
+
+    def work(job: Job) -> None:
+        from socialproof.market.store import analyze_workspace
+
+        summary = analyze_workspace(
+            ws, progress=lambda k, n: job.update(k, n, f"{k} of {n} postings")
+        )
+        job.update(1, 1, f"analysed {summary.analysed} of {summary.postings} postings")
+        job.link = "/career/market"
+
+    job = runner(request).submit("Analyse job postings", work)
+    if is_htmx(request):
+        return render(request, "_job.html", j=job)
+    return redirect(f"/jobs/{job.id}", message="Analysing postings.")

@@ -1,0 +1,145 @@
+"""Career pages: the profile, a pasted posting's match and gap, roles and paths, the market."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.web.conftest import make_client
+from tests.web.workbench_samples import axe_violations, build_sample_workspace, open_page, serve
+
+from socialproof.demo import SAMPLES
+
+POSTING = SAMPLES / "careers" / "postings" / "community-manager-pixelforge.md"
+
+
+@pytest.fixture(scope="module")
+def career_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    ws = build_sample_workspace(tmp_path_factory.mktemp("career") / "ws", score=False)
+    with make_client(ws) as c:
+        yield c
+
+
+def _post(c: Any, url: str, files: Any = None, **data: str) -> Any:
+    return c.post(url, data={"csrf_token": c.csrf, **data}, files=files, follow_redirects=False)
+
+
+def test_pasted_posting_shows_match_gap_spans_and_plan(career_client: Any) -> None:
+    from socialproof.careers.gap import gap_for_posting
+
+    c = career_client
+    r = _post(c, "/career/posting", text=POSTING.read_text(encoding="utf-8"))
+    assert r.status_code == 200
+    cli_result = gap_for_posting(c.app_state.ws, POSTING)  # what 'socialproof gap --posting' says
+    assert f"Match: {cli_result.score} / 100 ({cli_result.band})" in r.text
+    # the sample profile has no Discord; the posting asks for it as a must-have
+    assert "<td>Discord</td><td>platform</td><td>yes</td>" in r.text
+    assert '<mark class="sev-error" title="platform: Discord (must)">Discord</mark>' in r.text
+    assert "Learning plan for this posting" in r.text and "<ol>" in r.text
+
+
+def test_dropped_posting_file_and_bad_input(career_client: Any) -> None:
+    c = career_client
+    files = {"file": ("posting.md", POSTING.read_bytes(), "text/markdown")}
+    r = _post(c, "/career/posting", files=files)
+    assert r.status_code == 200 and "Match:" in r.text
+    for files, text, expected in (
+        (None, "   ", "Paste a job posting first"),
+        ({"file": ("empty.md", b"", "text/markdown")}, "", "empty.md is empty"),
+        ({"file": ("blank.md", b"  \n", "text/markdown")}, "", "blank.md is empty"),
+        ({"file": ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "image/png")}, "", "not UTF-8"),
+        (None, "a\x00b", "binary data"),
+    ):
+        r = _post(c, "/career/posting", files=files, text=text)
+        assert r.status_code == 422 and expected in r.text, (expected, r.text[-800:])
+        assert 'aria-invalid="true"' in r.text
+
+
+def test_profile_check_and_save(career_client: Any) -> None:
+    c = career_client
+    path = c.app_state.ws.root / "profile.yaml"
+    page = c.get("/career").text
+    assert "Mixology" in page and "free text, not scored" in page
+    before = path.read_text(encoding="utf-8")
+    r = _post(c, "/career/profile", text="skills: [oops\n")
+    assert r.status_code in (400, 422) and "Not saved" in r.text and "not valid YAML" in r.text
+    r = _post(c, "/career/profile", text="skills:\n  - {skill: copywriting, level: 9}\n")
+    assert r.status_code in (400, 422) and "Not saved" in r.text
+    assert path.read_text(encoding="utf-8") == before
+    new = before.replace("years_experience: 3", "years_experience: 4")
+    assert _post(c, "/career/profile", text=new).status_code == 303
+    assert "years_experience: 4" in path.read_text(encoding="utf-8")
+    r = _post(c, "/career/profile/check", text="name: [")
+    assert 'role="alert"' in r.text
+
+
+def test_roles_and_a_role_page(career_client: Any) -> None:
+    c = career_client
+    page = c.get("/career/roles").text
+    assert '<a href="/career/roles/social-media-manager">' in page
+    role = c.get("/career/roles/social-media-manager").text
+    assert "Your match" in role and "Where it leads" in role
+    assert c.get("/career/roles/astronaut").status_code == 404
+
+
+def test_market_report(career_client: Any) -> None:
+    c = career_client
+    r = c.get("/career/market")
+    assert r.status_code == 200
+    if "Analyse postings" in r.text:  # imported but not analysed yet: analyse in the background
+        _post(c, "/career/market/analyse")
+        job = c.app_state.jobs.all()[0]
+        c.app_state.jobs.wait(job.id, 120)
+        r = c.get("/career/market")
+    assert "5 analysed postings" in r.text and "Demand for skills" in r.text
+
+
+# -- in Chromium -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from serve(tmp_path_factory, score=False)
+
+
+@pytest.mark.browser
+def test_paste_a_posting_and_see_the_gap_with_the_keyboard(
+    browser: Any, sample_server: Any
+) -> None:
+    page = open_page(browser, sample_server.url + "/career/posting", for_axe=True)
+    try:
+        page.locator("#posting-text").fill(POSTING.read_text(encoding="utf-8"))
+        page.locator("#posting-text").press("Tab")  # the file field
+        page.keyboard.press("Tab")  # Match my profile
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="The gap, biggest first").wait_for()
+        assert page.locator("td", has_text="Discord").count() >= 1
+        assert axe_violations(page) == []
+        # bad input shows a clear message and passes axe too
+        page.goto(sample_server.url + "/career/posting")
+        page.get_by_role("button", name="Match my profile").click()
+        page.get_by_text("Paste a job posting first").first.wait_for()
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/career",
+        "/career/posting",
+        "/career/roles",
+        "/career/roles/community-manager",
+        "/career/market",
+    ],
+)
+def test_career_pages_pass_axe(browser: Any, sample_server: Any, path: str, width: int) -> None:
+    page = open_page(browser, sample_server.url + path, width=width, for_axe=True)
+    try:
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
