@@ -180,14 +180,14 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 "the most data in these posts."
             )
         _check_money(con, t, kpi, pilot)
-        key, unit_name, per_variant = _analysis_unit(t, pilot, len(parsed))
         samples: list[list[float]] = []
         groups: list[tuple[list[float], list[float]]] = []
         if kpi.name in PROPORTIONS:
-            data = _proportion_data(t, kpi, pilot)
-            groups = _unit_counts(t, kpi, key, len(parsed))
+            data, groups, unit_name = _proportion_data(t, kpi, pilot)
+            per_variant = [len(g[0]) for g in groups]
         else:
-            data, samples = _per_unit_data(t, kpi, pilot, key, unit_name)
+            data, samples, unit_name = _per_unit_data(t, kpi, pilot)
+            per_variant = [len(x) for x in samples]
     srm_basis = "posts" if pilot.table == "posts" else data[0][1]
     variants = [d[0] for d in data]
     left_unit = _UNIT_NAME[pilot.table] if kpi.name in PROPORTIONS else unit_name
@@ -420,110 +420,100 @@ def _check_money(con: ibis.BaseBackend, t: ir.Table, kpi: KPI, pilot: Pilot) -> 
         )
 
 
-def _proportion_data(t: ir.Table, kpi: KPI, pilot: Pilot) -> list[tuple[VariantData, str]]:
+def _per_ad(df: Any, pilot: Pilot) -> bool:
+    """Ads are the unit when every variant has at least two (``df`` has the ad key)."""
+    if pilot.table != "ad_stats":
+        return False
+    ads = df.drop_duplicates(["_variant", *_AD_KEY]).groupby("_variant").size()
+    return len(ads) == len(pilot.variants) and int(ads.min()) >= 2
+
+
+def _proportion_data(
+    t: ir.Table, kpi: KPI, pilot: Pilot
+) -> tuple[list[tuple[VariantData, str]], list[tuple[list[float], list[float]]], str]:
+    """Variant totals and per-unit counts from ONE query at the finest unit (post, ad-day).
+
+    Returns the variants, per variant the successes and trials of each unit of
+    analysis (ads when every variant has two or more, else ad-days; posts), and the
+    unit's name.
+    """
     import ibis
 
     from socialproof.workspace import engine
 
     num, den = PROPORTIONS[kpi.name]
     both = t[num].notnull() & t[den].notnull()
-    alloc_col = "reach" if pilot.table == "ad_stats" else None
+    ads = pilot.table == "ad_stats"
     aggs: dict[str, Any] = {
         "rows": t.count(),
         "successes": both.ifelse(t[num], 0).sum(),
         "trials": both.ifelse(t[den], 0).sum(),
         "left_out": (~both).ifelse(1, 0).sum(),
         "negative": ((t[num] < 0) | (t[den] < 0)).ifelse(1, 0).sum(),
-        "reach": t.reach.sum() if alloc_col else ibis.literal(0),
-        "reach_missing": t.reach.isnull().ifelse(1, 0).sum() if alloc_col else ibis.literal(0),
+        "reach": t.reach.sum() if ads else ibis.literal(0),
+        "reach_missing": t.reach.isnull().ifelse(1, 0).sum() if ads else ibis.literal(0),
     }
-    df = engine.execute(t.group_by("_variant").aggregate(**aggs).order_by("_variant"))
-    if int(df["negative"].fillna(0).sum()):
+    key = list(_UNIT_KEY[pilot.table])
+    df = engine.execute(t.group_by(["_variant", *key]).aggregate(**aggs))
+    for c in ("rows", "successes", "trials", "left_out", "negative", "reach", "reach_missing"):
+        df[c] = df[c].fillna(0).astype(float)
+    if int(df["negative"].sum()):
         raise BadInput(
             f"{int(df['negative'].sum()):,} rows in the pilot have negative {num} or {den}.",
             hint="Check the export; counts cannot be negative.",
         )
-    use_reach = pilot.table == "ad_stats" and int(df["reach_missing"].fillna(0).sum()) == 0
+    use_reach = ads and int(df["reach_missing"].sum()) == 0
     basis = "reach (summed over rows)" if use_reach else den.replace("_", " ")
     if pilot.table == "posts":
         basis = "posts"
+    per_ad = _per_ad(df, pilot)
+    unit_name = "ads" if per_ad else _UNIT_NAME[pilot.table]
+    units = (
+        df.groupby(["_variant", *_AD_KEY], as_index=False)[["successes", "trials"]].sum()
+        if per_ad
+        else df
+    )
     out = []
-    for _, r in df.iterrows():
-        i = int(r["_variant"])
-        trials, succ = float(r["trials"] or 0), float(r["successes"] or 0)
-        alloc = (
-            float(r["rows"])
-            if pilot.table == "posts"
-            else float(r["reach"] if use_reach else trials)
-        )
+    groups: list[tuple[list[float], list[float]]] = []
+    cols = ["rows", "successes", "trials", "left_out", "reach"]
+    totals: dict[Any, Any] = df.groupby("_variant")[cols].sum().to_dict("index")
+    for i, (lab, f) in enumerate(zip(pilot.labels, pilot.variants, strict=True)):
+        r = totals.get(i, dict.fromkeys(cols, 0.0))
+        rows, trials, succ = int(r["rows"]), float(r["trials"]), float(r["successes"])
+        left = int(r["left_out"])
+        if pilot.table == "posts":
+            alloc = float(rows)
+        else:
+            alloc = float(r["reach"]) if use_reach else trials
         out.append(
             (
                 VariantData(
-                    pilot.labels[i],
-                    pilot.variants[i],
-                    int(r["rows"]),
-                    trials,
-                    succ / trials if trials else None,
-                    succ,
-                    int(r["left_out"]),
-                    alloc,
+                    lab, f, rows, trials, succ / trials if trials else None, succ, left, alloc
                 ),
                 basis,
             )
         )
-    return out
-
-
-def _analysis_unit(t: ir.Table, pilot: Pilot, k: int) -> tuple[list[str], str, list[int]]:
-    """The unit of analysis: its key, its name and how many of it each variant holds.
-
-    Posts for organic pilots. For ads the ad is what varied, so each ad is one unit
-    (its days are repeated measures) when every variant has at least two ads; with a
-    single ad somewhere the ad-days are the units and the report says what that means.
-    """
-    from socialproof.workspace import engine
-
-    if pilot.table == "posts":
-        key = list(_UNIT_KEY["posts"])
-        name = "posts"
-    else:
-        key = list(_AD_KEY)
-        name = "ads"
-    units = t.select("_variant", *key).distinct()
-    df = engine.execute(units.group_by("_variant").aggregate(n=units.count()))
-    per_variant = [0] * k
-    for _, r in df.iterrows():
-        per_variant[int(r["_variant"])] = int(r["n"])
-    if pilot.table == "ad_stats" and min(per_variant) < 2:
-        return list(_UNIT_KEY["ad_stats"]), "ad-days", per_variant
-    return key, name, per_variant
-
-
-def _unit_counts(
-    t: ir.Table, kpi: KPI, key: list[str], k: int
-) -> list[tuple[list[float], list[float]]]:
-    """Per variant, the successes and trials of each unit (rows with both inputs)."""
-    from socialproof.workspace import engine
-
-    num, den = PROPORTIONS[kpi.name]
-    both = t[num].notnull() & t[den].notnull()
-    per_unit = t.filter(both).group_by(["_variant", *key]).aggregate(s=t[num].sum(), n=t[den].sum())
-    df = engine.execute(per_unit.filter(per_unit.n > 0).select("_variant", "s", "n"))
-    groups: list[tuple[list[float], list[float]]] = [([], []) for _ in range(k)]
-    for v, s, n in zip(df["_variant"], df["s"], df["n"], strict=True):
-        groups[int(v)][0].append(float(s))
-        groups[int(v)][1].append(float(n))
-    return groups
+        mine = units[(units["_variant"] == i) & (units["trials"] > 0)]
+        groups.append(([float(v) for v in mine["successes"]], [float(v) for v in mine["trials"]]))
+    return out, groups, unit_name
 
 
 def _per_unit_data(
-    t: ir.Table, kpi: KPI, pilot: Pilot, key: list[str], unit_name: str
-) -> tuple[list[tuple[VariantData, str]], list[list[float]]]:
+    t: ir.Table, kpi: KPI, pilot: Pilot
+) -> tuple[list[tuple[VariantData, str]], list[list[float]], str]:
+    """The KPI per unit of analysis, per variant: posts; ads when every variant has two or
+    more (each ad's KPI over all its days); else ad-days."""
     from socialproof.metrics import registry
     from socialproof.workspace import engine
 
+    key = list(_UNIT_KEY[pilot.table])
     per_unit = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *key])
-    df = engine.execute(per_unit.select("_variant", kpi.name))
+    df = engine.execute(per_unit.select("_variant", *key, kpi.name))
+    unit_name = _UNIT_NAME[pilot.table]
+    if _per_ad(df, pilot):
+        unit_name = "ads"
+        per_ad = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *_AD_KEY])
+        df = engine.execute(per_ad.select("_variant", kpi.name))
     out, samples = [], []
     for i, (lab, f) in enumerate(zip(pilot.labels, pilot.variants, strict=True)):
         values = df.loc[df["_variant"] == i, kpi.name]
@@ -545,7 +535,7 @@ def _per_unit_data(
                 f"{metric_name(kpi)}; a comparison needs at least 2.",
                 hint="Widen the period or the filter.",
             )
-    return out, samples
+    return out, samples, unit_name
 
 
 def _needed(

@@ -239,9 +239,12 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
         if proportion:
             num, den = PROPORTIONS[kpi.name]
             total = engine.execute(short.aggregate(v=short[den].sum()))
-            out["baseline"] = _scalar(engine.execute(registry.compute(window, [kpi], table=table)))
-            usable = window.filter(window[num].notnull() & (window[den] > 0))
-            out["units"] = int(engine.execute(usable.aggregate(n=usable.count())).iloc[0]["n"])
+            usable = (window[num].notnull() & (window[den] > 0)).ifelse(1, 0).sum()
+            row = engine.execute(
+                registry.compute(window, [kpi], table=table, extra={"_units": usable})
+            ).iloc[0]
+            out["baseline"] = _float(row[kpi.name])
+            out["units"] = int(_float(row["_units"]) or 0)
         else:
             total = engine.execute(short.aggregate(v=short.count()))
             values = _unit_values(window, kpi, table)
@@ -346,6 +349,12 @@ def _missing(
         hint=f"Add --use-all to estimate it from them (or --baseline-days {reach_back}), or "
         "pass the figure yourself (--baseline, --sd).",
     )
+
+
+def _float(v: Any) -> float | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return float(v)
 
 
 def _scalar(df: Any) -> float | None:

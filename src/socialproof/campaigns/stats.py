@@ -7,8 +7,9 @@ workspace, so it can be checked against textbook cases:
   (link CTR = link clicks / impressions). A Wald z-test of the difference with
   the Wald interval it inverts (statsmodels ``test_proportions_2indep`` and
   ``confint_proportions_2indep``, method "wald"), so the verdict and the
-  interval always agree, and a log (Katz) interval for the ratio, which gives
-  the relative lift. When the counts come from several units per variant (ads,
+  interval always agree, and Fieller's interval for the ratio, which gives the
+  relative lift (it inverts the same test, so it holds 0 % lift exactly when the
+  interval for the difference holds 0). When the counts come from several units per variant (ads,
   ad-days, posts) and vary between units more than binomial chance allows, the
   variance is scaled by the Pearson dispersion (quasi-binomial, as a
   statsmodels GLM with ``scale="X2"``) and the reference is Student's t:
@@ -16,7 +17,7 @@ workspace, so it can be checked against textbook cases:
 - :func:`dispersion`: that Pearson dispersion from per-unit counts.
 - :func:`welch_test`: per-post rates (engagement rate of each post). Welch's
   t-test (scipy ``ttest_ind(equal_var=False)``), its interval for the
-  difference in means, and a delta-method interval for the relative lift.
+  difference in means, and Fieller's interval for the relative lift.
 - :func:`bootstrap_test`: the same question when posts are few or the rates
   very skewed: a seeded, expanded percentile bootstrap (Hesterberg 2015) of the
   difference in means and of the relative lift. The p-value is the smallest
@@ -163,6 +164,27 @@ def _clean(values: Sequence[float], label: str, minimum: int = 2) -> list[float]
 # -- proportions --------------------------------------------------------------------
 
 
+def fieller_lift(
+    mean_a: float, mean_b: float, var_a: float, var_b: float, crit: float
+) -> tuple[float | None, float | None]:
+    """Fieller's interval for mean_b / mean_a - 1 (Fieller 1954), given the variances of the
+    two estimates and the critical value of the test of the difference.
+
+    It holds every ratio R that the same Wald-type test does not reject,
+    |mean_b - R mean_a| <= crit sqrt(var_b + R² var_a); at R = 1 that is the test of
+    the difference, so the lift interval holds 0 exactly when the difference's does.
+    The ends solve a quadratic; when mean_a is itself indistinguishable from 0
+    (mean_a² <= crit² var_a) the set is unbounded and (None, None) is returned.
+    """
+    lead = mean_a**2 - crit**2 * var_a
+    if not lead > 0:
+        return None, None
+    root = crit * math.sqrt(var_a * mean_b**2 + var_b * lead)
+    low = (mean_a * mean_b - root) / lead
+    high = (mean_a * mean_b + root) / lead
+    return max(low, 0.0) - 1, high - 1  # a ratio of rates is never negative
+
+
 def dispersion(
     groups: Sequence[tuple[Sequence[float], Sequence[float]]],
 ) -> tuple[float, float]:
@@ -208,7 +230,7 @@ def two_proportion_test(
     phi: float = 1.0,
     phi_df: float = 0.0,
 ) -> Comparison:
-    """Wald z-test of p_b - p_a with the Wald interval it inverts, and a log interval for the lift.
+    """Wald z-test of p_b - p_a with the Wald interval it inverts, and Fieller's lift interval.
 
     The test and the interval share one standard error (unpooled), so the interval
     leaves out zero exactly when p < 1 - confidence. With a dispersion ``phi`` above
@@ -242,12 +264,14 @@ def two_proportion_test(
     lift = lift_low = lift_high = None
     if successes_a > 0:
         lift = p_b / p_a - 1
-    if successes_a > 0 and successes_b > 0:
-        # Katz: log(p_b / p_a) ± crit × sqrt((1 - p_b) / x_b + (1 - p_a) / x_a).
-        se_log = math.sqrt(scale * ((1 - p_b) / successes_b + (1 - p_a) / successes_a))
-        log_ratio = math.log(p_b / p_a)
-        lift_low = math.exp(log_ratio - crit * se_log) - 1
-        lift_high = math.exp(log_ratio + crit * se_log) - 1
+        if se > 0:
+            lift_low, lift_high = fieller_lift(
+                p_a,
+                p_b,
+                scale * p_a * (1 - p_a) / trials_a,
+                scale * p_b * (1 - p_b) / trials_b,
+                crit,
+            )
     return Comparison(
         test="two-proportion z-test",
         n_a=float(trials_a),
@@ -305,16 +329,10 @@ def welch_test(a: Sequence[float], b: Sequence[float], *, confidence: float = 0.
         res = stats.ttest_ind(xb, xa, equal_var=False)
     ci = res.confidence_interval(confidence_level=confidence)
     lift = lift_low = lift_high = None
-    if mean_a > 0 and mean_b > 0:
-        # Delta method on log(mean_b / mean_a), interval mapped back: stays positive.
-        se_log = math.sqrt(var_b / (len(xb) * mean_b**2) + var_a / (len(xa) * mean_a**2))
+    if mean_a > 0:
         t_crit = float(stats.t.ppf(1 - (1 - confidence) / 2, float(res.df)))
-        log_ratio = math.log(mean_b / mean_a)
         lift = mean_b / mean_a - 1
-        lift_low = math.exp(log_ratio - t_crit * se_log) - 1
-        lift_high = math.exp(log_ratio + t_crit * se_log) - 1
-    elif mean_a > 0:
-        lift = mean_b / mean_a - 1
+        lift_low, lift_high = fieller_lift(mean_a, mean_b, var_a / len(xa), var_b / len(xb), t_crit)
     return Comparison(
         test="Welch t-test",
         n_a=float(len(xa)),
