@@ -45,8 +45,12 @@ def insert(workspace: Any) -> Callable[[str, list[dict[str, Any]]], None]:
     from socialproof.workspace.schema import CANONICAL
 
     def _insert(table: str, rows: list[dict[str, Any]]) -> None:
+        from socialproof.ingest.sameness import with_object_keys
+
         spec = CANONICAL[table]
         data = pa.Table.from_pylist(rows)
+        if table == "ad_stats":  # identified by names, as an export without ids
+            data = with_object_keys(data)
         with workspace.transaction() as con:
             engine.upsert(con, spec, data)
 

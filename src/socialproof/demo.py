@@ -195,7 +195,13 @@ def prepare(target: Path, *, force: bool = False) -> Path:
             "industry": "consumer",
             "brand": {
                 "handles": ["AcmeHomeHelp"],
-                "accounts": {"instagram": "acme.home"},
+                "accounts": {
+                    "instagram": "acme.home",
+                    "facebook": "Acme Home",
+                    "meta": "Acme Home ads",
+                    "youtube": "acmehome",
+                    "linkedin": "acme-home",
+                },
             },
         },
         source="demo settings",

@@ -21,10 +21,10 @@ PAIRS = [
 
 def test_imported_export_agrees_with_meta(workspace) -> None:
     pytest.importorskip("socialproof.ingest.importer")
-    from socialproof.ingest.importer import import_paths
+    from socialproof.ingest.importer import import_paths, read_context
     from socialproof.workspace import engine
 
-    [summary] = import_paths(workspace, [EXPORT])
+    [summary] = import_paths(workspace, [EXPORT], ctx=read_context(workspace, account="acme"))
     assert summary.status != "failed", summary
     ours = campaign_report(workspace, by="campaign,ad_set,ad,day", kpis=[p[0] for p in PAIRS]).frame
     with engine.backend(workspace) as con:

@@ -150,7 +150,10 @@ def data_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("data") / "ws"
     settings = settings_from_dict(
-        {"owner": "Test Owner", "brand": {"handles": ["AcmeHomeHelp", "@AcmeHome"]}}
+        {
+            "owner": "Test Owner",
+            "brand": {"handles": ["AcmeHomeHelp", "@AcmeHome"], "accounts": {"meta": "acme"}},
+        }
     )
     ws = Workspace.init(root, settings=settings)
     for folder in ("content", "case-studies"):

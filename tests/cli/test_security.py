@@ -128,7 +128,7 @@ def ws(workspace: Any) -> Path:
 
 
 def test_audit_html_escapes_post_text(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    ok(cli("import", str(evil_instagram(tmp_path)), cwd=ws))
+    ok(cli("import", str(evil_instagram(tmp_path)), "--account", "acme", cwd=ws))
     out = tmp_path / "audit.html"
     ok(cli("audit", "--platform", "instagram", "--html", str(out), cwd=ws))
     assert_safe_html(out)
@@ -136,7 +136,7 @@ def test_audit_html_escapes_post_text(cli, ws: Path, tmp_path: Path) -> None:  #
 
 
 def test_pilot_html_escapes_names(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    ok(cli("import", str(evil_instagram(tmp_path)), cwd=ws))
+    ok(cli("import", str(evil_instagram(tmp_path)), "--account", "acme", cwd=ws))
     name = "<script>alert(1)</script><b onclick=x>"
     r = cli(
         "pilot", "new", name, "--metric", "engagement_rate",
@@ -262,7 +262,16 @@ def _assert_no_formula(text: str) -> None:
 
 
 def test_csv_reports_neutralise_formulas(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    ok(cli("import", str(evil_instagram(tmp_path)), str(evil_ads(tmp_path)), cwd=ws))
+    ok(
+        cli(
+            "import",
+            str(evil_instagram(tmp_path)),
+            str(evil_ads(tmp_path)),
+            "--account",
+            "acme",
+            cwd=ws,
+        )
+    )
     r = cli("report", "posts", "--platform", "instagram", "--format", "csv", cwd=ws)
     ok(r)
     assert "HYPERLINK" in r.stdout or "SUM(1)" in r.stdout or "<script>" in r.stdout
@@ -387,7 +396,7 @@ def test_web_pages_escape_user_text_and_refuse_bad_values(cli, ws: Path, tmp_pat
     from socialproof.workspace import Workspace
 
     files = (evil_instagram(tmp_path), evil_ads(tmp_path), evil_conversations(tmp_path))
-    ok(cli("import", *map(str, files), cwd=ws))
+    ok(cli("import", *map(str, files), "--account", "acme", cwd=ws))
     client = TestClient(create_app(Workspace.open(ws)), raise_server_exceptions=False)
     for url in ("/", "/campaigns", "/posts?platform=instagram", "/audit", "/community", "/lint"):
         r = client.get(url)

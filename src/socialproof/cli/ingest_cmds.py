@@ -45,7 +45,13 @@ def import_files(
             "must agree with the file's video ids and date range.",
         ),
     ] = None,
-    account: Annotated[str | None, typer.Option(help="Account name to record.")] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(
+            help="Whose data it is, for files that do not say (a file's own account column "
+            "or permalink handles win)."
+        ),
+    ] = None,
     platform: Annotated[
         str | None, typer.Option(help="Platform, for generic or ambiguous files.")
     ] = None,
@@ -113,7 +119,8 @@ def imports(
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """List what was imported: file, format, rows read and rejected, when."""
+    """List what was imported: rows read, rejected, new, updated, in conflict, and how many
+    rows' figures each file still provides ('rows now')."""
     from socialproof.ingest.importer import list_imports
 
     ws = open_workspace(workspace)

@@ -15,7 +15,7 @@ from socialproof.cli._common import STATE
 
 # Each module defines ``register(app)``; order here is the order in --help.
 COMMAND_MODULES = (
-    "socialproof.cli.workspace_cmds",  # init, settings
+    "socialproof.cli.workspace_cmds",  # init, settings, accounts
     "socialproof.cli.ingest_cmds",  # import, imports
     "socialproof.cli.metrics_cmds",  # metrics, report
     "socialproof.cli.campaigns_cmds",  # audit, pilot

@@ -1,4 +1,4 @@
-"""``socialproof init`` and ``socialproof settings``."""
+"""``socialproof init``, ``socialproof settings`` and ``socialproof accounts``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,90 @@ import typer
 
 from socialproof.cli._common import FormatOption, OutputFormat, WorkspaceOption, emit, info
 
+accounts_app = typer.Typer(
+    help="Accounts in the workspace: list them, rename one, merge one into another.",
+    rich_markup_mode=None,
+)
+
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("settings")(settings)
+    app.add_typer(accounts_app, name="accounts")
+
+
+@accounts_app.callback(invoke_without_command=True)
+def accounts(
+    ctx: typer.Context,
+    platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """List the accounts per platform with their rows (same as 'accounts list')."""
+    if ctx.invoked_subcommand is None:
+        accounts_list(platform=platform, fmt=fmt, workspace=workspace)
+
+
+@accounts_app.command("list")
+def accounts_list(
+    platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """List the accounts per platform: posts, daily values and ad rows, first and last day."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.workspace.accounts import list_accounts
+
+    ws = open_workspace(workspace)
+    rows = list_accounts(ws, platform=platform)
+    if not rows:
+        info("No accounts yet. Run 'socialproof import FILES'.")
+        return
+    emit(rows, fmt, title="Accounts")
+
+
+@accounts_app.command("rename")
+def accounts_rename(
+    old: Annotated[
+        str, typer.Argument(help="The account's name now ('(none)' for rows without one).")
+    ],
+    new: Annotated[str, typer.Argument(help="Its new name.")],
+    platform: Annotated[str, typer.Option(help="The platform of the account (required).")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Rename an account on one platform (every row of it, in one transaction)."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.workspace.accounts import rename_account
+
+    ws = open_workspace(workspace)
+    change = rename_account(ws, old, new, platform=platform)
+    info(f"Renamed the {platform} account {old!r} to {new!r}: {change.rows_moved:,} rows.")
+
+
+@accounts_app.command("merge")
+def accounts_merge(
+    source: Annotated[str, typer.Argument(help="The account to merge (it disappears).")],
+    target: Annotated[str, typer.Argument(help="The account that receives its rows.")],
+    platform: Annotated[
+        str | None, typer.Option(help="Only on this platform (default: every platform of SOURCE).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Merge one account into another; where both have a row, the target's figures win."""
+    from socialproof.cli._common import open_workspace
+    from socialproof.workspace.accounts import merge_accounts
+
+    ws = open_workspace(workspace)
+    change = merge_accounts(ws, source, target, platform=platform)
+    info(
+        f"Merged {source!r} into {target!r} on {', '.join(change.platforms)}: "
+        f"{change.rows_moved:,} rows moved, {change.rows_merged:,} met a row {target!r} had"
+        + (
+            f" ({change.conflicts:,} with other figures; {target!r}'s were kept)."
+            if change.conflicts
+            else "."
+        )
+    )
 
 
 def init(

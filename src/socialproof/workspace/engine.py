@@ -186,6 +186,9 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> t
     present = [c for c in cols if c in data.column_names]
     if data.num_rows == 0:
         return (0, 0, 0)
+    for k in spec.key:  # key columns are never NULL ('' for an unknown text key)
+        if k not in data.column_names and spec.columns[k] == "VARCHAR":
+            data = data.append_column(k, pa.array([""] * data.num_rows, pa.string()))
     # Drop duplicate keys inside the batch itself: the last row wins.
     data = _dedupe_last(data, list(spec.key))
     con.register("_incoming", data)
@@ -333,53 +336,62 @@ def _merge_staged(
             else _scalar(con, f"SELECT count(*) FROM (SELECT DISTINCT {_q(record)} FROM _staged)")
         )
         return
-    newer = "true" if as_of is None else "false"
+    newer = "false"  # no date: the incoming rows are the older ones
     if as_of is not None:
         newer = f"(o._as_of IS NULL OR o._as_of <= TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}')"
     values = [c for c in present if c not in spec.key and c != "import_id"]
-    exprs: list[str] = []
+    # inner query: each figure picked once, next to the incoming (_s_) and stored (_o_) ones
+    inner: list[str] = [f's."{k}"' for k in spec.key]
     changed: list[str] = []
     kept: list[str] = []
     for c in cols:
-        if c in spec.key:
-            exprs.append(f's."{c}"')
+        if c in spec.key or c == "import_id":
             continue
-        if c == "import_id" or c not in values:
+        if c not in values:
+            inner.append(f'o."{c}" AS "{c}"')
             continue
-        typ = spec.columns[c]
-        s_empty = f's."{c}" IS NULL' + (f" OR s.\"{c}\" = ''" if typ == "VARCHAR" else "")
-        o_empty = f'o."{c}" IS NULL' + (f" OR o.\"{c}\" = ''" if typ == "VARCHAR" else "")
+        text = spec.columns[c] == "VARCHAR"
+        s_empty = f's."{c}" IS NULL' + (f" OR s.\"{c}\" = ''" if text else "")
+        o_empty = f'o."{c}" IS NULL' + (f" OR o.\"{c}\" = ''" if text else "")
         zero = ""
-        if typ in _NUMERIC:
+        if spec.columns[c] in _NUMERIC:
             zero = (
                 f' WHEN s."{c}" = 0 AND o."{c}" <> 0 THEN o."{c}"'
                 f' WHEN o."{c}" = 0 AND s."{c}" <> 0 THEN s."{c}"'
             )
-        pick = (
+        inner.append(
             f'CASE WHEN {s_empty} THEN o."{c}" WHEN {o_empty} THEN s."{c}"{zero} '
-            f'WHEN {newer} THEN s."{c}" ELSE o."{c}" END'
+            f'WHEN {newer} THEN s."{c}" ELSE o."{c}" END AS "{c}"'
         )
-        exprs.append(f'{pick} AS "{c}"')
-        changed.append(f'({pick}) IS DISTINCT FROM o."{c}"')
+        inner.append(f's."{c}" AS "_s_{c}", o."{c}" AS "_o_{c}"')
+        changed.append(f'm."{c}" IS DISTINCT FROM m."_o_{c}"')
+        blank = f" AND m.\"_s_{c}\" <> ''" if text else ""
         kept.append(
-            f'CASE WHEN o._hit AND NOT ({s_empty}) AND ({pick}) IS DISTINCT FROM s."{c}" '
-            f"THEN '{c} ' || CAST(s.\"{c}\" AS VARCHAR) || ' (stored: ' "
-            f"|| CAST(o.\"{c}\" AS VARCHAR) || ')' END"
+            f'CASE WHEN m."_s_{c}" IS NOT NULL{blank} AND m."{c}" IS DISTINCT FROM m."_s_{c}" '
+            f"THEN '{c} ' || CAST(m.\"_s_{c}\" AS VARCHAR) || ' (stored: ' "
+            f"|| CAST(m.\"_o_{c}\" AS VARCHAR) || ')' END"
         )
+    inner += [
+        "s.import_id AS _s_import",
+        "o.import_id AS _o_import",
+        "coalesce(o._hit, false) AS _hit",
+        f"coalesce({newer}, true) AS _newer",
+        "s._line AS _line",
+    ]
     any_changed = " OR ".join(changed) or "false"
     kept_text = f"concat_ws('; ', {', '.join(kept)})" if kept else "''"
-    carried = [f'o."{c}" AS "{c}"' for c in cols if c not in spec.key and c not in values]
-    carried = [x for x in carried if '"import_id"' not in x]
-    import_id = (
-        f"CASE WHEN o._hit IS NULL THEN s.import_id WHEN NOT ({any_changed}) THEN o.import_id "
-        f"WHEN {newer} THEN s.import_id ELSE o.import_id END AS import_id"
-    )
+    outer = [f'm."{c}"' for c in cols if c != "import_id"]
+    outer += [
+        f"CASE WHEN NOT m._hit THEN m._s_import WHEN NOT ({any_changed}) THEN m._o_import "
+        "WHEN m._newer THEN m._s_import ELSE m._o_import END AS import_id",
+        "m._hit",
+        f"m._hit AND ({any_changed}) AS _changed",
+        f"CASE WHEN m._hit THEN {kept_text} ELSE '' END AS _kept",
+        "m._line",
+    ]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _merged AS SELECT "
-        + ", ".join([*exprs, *carried, import_id])
-        + f", coalesce(o._hit, false) AS _hit, coalesce({any_changed}, false) AS _changed, "
-        f"{kept_text} AS _kept, s._line AS _line "
-        f"FROM _staged s LEFT JOIN _old o ON {on}"
+        f"CREATE OR REPLACE TEMP TABLE _merged AS SELECT {', '.join(outer)} FROM "
+        f"(SELECT {', '.join(inner)} FROM _staged s LEFT JOIN _old o ON {on}) m"
     )
     con.execute(
         f"DELETE FROM {name} USING (SELECT {_q(spec.key)} FROM _old) o WHERE "
