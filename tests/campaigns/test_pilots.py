@@ -182,6 +182,7 @@ def test_reels_vs_carousels_uses_welch_on_per_post_rates(ws: Any) -> None:
     assert res.design.startswith("Observational comparison: posts were not assigned")
     rows_out = pilot_analysis.result_rows(res)
     assert rows_out[0]["verdict"] == "control"
+    assert rows_out[1]["ci_level"] == 0.95
     assert rows_out[1]["p_value"] == pytest.approx(expected.p_value)
 
 
@@ -719,7 +720,8 @@ def test_one_ad_per_variant_is_analysed_per_ad_day_and_says_so(ws: Any) -> None:
     _new(ws, "Spring CPC", "cpc", ["ad=Spring A", "ad=Spring B"])
     res = pilots.analyse(ws, "Spring CPC")
     assert res.unit == "ad-days"
-    assert res.analysed.startswith("Analysed per ad-day: a variant has fewer than two ads")
+    assert res.analysed.startswith("Analysed per ad-day: n = 60 ad-days (30 in A, 30 in B).")
+    assert "A variant has fewer than two ads" in res.analysed
     assert "treat the interval as approximate" in res.analysed
     assert res.design.startswith("Ads are compared as the platform delivered them")
     assert "raised" not in res.verdict and "lowered" not in res.verdict

@@ -660,6 +660,7 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
             "diff_vs_a": None,
             "ci_low": None,
             "ci_high": None,
+            "ci_level": None,
             "lift": None,
             "p_value": None,
             "p_holm": None,
@@ -670,6 +671,7 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
                 diff_vs_a=c.result.diff,
                 ci_low=c.result.diff_low,
                 ci_high=c.result.diff_high,
+                ci_level=c.result.confidence,
                 lift=c.result.lift,
                 p_value=c.result.p_value,
                 p_holm=c.p_adjusted,
@@ -685,7 +687,7 @@ def _proportion_why(kpi: KPI, unit_name: str, units: int, phi: float, df: float)
     head = (
         f"{kpi.label} is a proportion of {trials}, so the counts are summed per variant and "
         "compared with a two-proportion z-test (Wald: the interval for the difference is the "
-        "one the test inverts; log interval for the lift). "
+        "one the test inverts; Fieller's interval for the lift). "
     )
     if df <= 0:
         return head + (
@@ -723,9 +725,10 @@ def _analysed_text(kpi: KPI, unit_name: str, per_variant: list[int], pilot: Pilo
             "the days of one ad are not counted as separate samples."
         )
     return (
-        f"Analysed per ad-day: {summed}a variant has fewer than two ads ({counts}), so the days "
-        "of each ad are the samples. The result describes these ads in this period; days of one "
-        "ad are not independent, so treat the interval as approximate."
+        f"Analysed per ad-day: {summed}n = {total:,} ad-days ({counts}). A variant has fewer "
+        "than two ads, so the days of each ad are the samples: the result describes these ads "
+        "in this period, and days of one ad are not independent, so treat the interval as "
+        "approximate."
     )
 
 
