@@ -55,6 +55,7 @@ def test_lint_as_you_type_marks_spans_and_offers_fixes(content_client: Any) -> N
     assert r.status_code == 200
     assert '<mark class="sev-error"' in r.text and ">guaranteed 5% returns</mark>" in r.text
     assert "can be fixed automatically" in r.text and "fix offered" in r.text
+    assert "replace “#coffeelovers” with “#CoffeeLovers”" in r.text
     r = _post(c, f"/content/edit/{SAVINGS}/lint", text="---\nplatform: [oops\n---\nHi\n")
     assert r.status_code == 200 and 'role="alert"' in r.text
     r = _post(c, f"/content/edit/{SAVINGS}/lint", text="<script>alert(1)</script>")

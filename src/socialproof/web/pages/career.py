@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from socialproof.errors import NoData, SocialproofError
-from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+from socialproof.web.templating import (
+    NavEntry,
+    cached,
+    is_htmx,
+    redirect,
+    render,
+    runner,
+    workspace,
+)
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -52,10 +60,14 @@ def profile(request: Request) -> HTMLResponse:
 
     ws = workspace(request)
     text = read_profile_text(ws)
-    try:
-        view, error = _check_view(check_profile_text(ws, text)), None
-    except SocialproofError as exc:
-        view, error = None, str(exc)
+
+    def check() -> tuple[dict[str, Any] | None, str | None]:
+        try:
+            return _check_view(check_profile_text(ws, text)), None
+        except SocialproofError as exc:
+            return None, str(exc)
+
+    view, error = cached(request, ("career-profile-check", text), check)
     exists = (ws.root / "profile.yaml").is_file()
     return render(
         request,
@@ -176,6 +188,14 @@ def roles(request: Request) -> HTMLResponse:
     )
 
 
+def _profile_state(ws: Any) -> tuple[int, int]:
+    try:
+        st = (ws.root / "profile.yaml").stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
+
+
 @router.get("/career/roles/{role_id}")
 def role(request: Request, role_id: str) -> HTMLResponse:
     from socialproof.careers.catalogue import load_catalogue
@@ -184,9 +204,11 @@ def role(request: Request, role_id: str) -> HTMLResponse:
 
     cat = load_catalogue()
     r = cat.role(role_id)
+    ws = workspace(request)
     gap_result, gap_error = None, None
     try:
-        gap_result = gap_for_role(workspace(request), r.id)
+        key = ("career-gap-role", r.id, _profile_state(ws))
+        gap_result = cached(request, key, lambda: gap_for_role(ws, r.id))
     except SocialproofError as exc:
         gap_error = str(exc)
     return render(
@@ -208,13 +230,16 @@ def market(request: Request) -> HTMLResponse:
     from socialproof.market.store import is_stale
 
     ws = workspace(request)
-    data, problem, stale = None, None, False
-    try:
-        stale = is_stale(ws)
-        if not stale:
-            data = market_data(ws)
-    except NoData as exc:
-        problem = str(exc)
+
+    def read() -> tuple[Any, str | None, bool]:
+        try:
+            if is_stale(ws):
+                return None, None, True
+            return market_data(ws), None, False
+        except NoData as exc:
+            return None, str(exc), False
+
+    data, problem, stale = cached(request, ("career-market",), read)
     tables = []
     if data is not None:
         for kind, df in data.demand.items():

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Form, Request
 
 from socialproof.errors import NoData, SocialproofError
-from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+from socialproof.web.templating import (
+    NavEntry,
+    cached,
+    is_htmx,
+    redirect,
+    render,
+    runner,
+    workspace,
+)
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -28,13 +36,18 @@ SUBNAV = (
     ("/community/moderation", "Moderation"),
     ("/community/themes", "Themes"),
 )
-QUEUE_SHOWN = 200
+QUEUE_SHOWN = 100
 
 
 def _scope(platform: str | None) -> Any:
     from socialproof.community.threads import parse_scope
 
     return parse_scope(None, None, (platform or "").strip() or None, None)
+
+
+def _settings_key(ws: Any) -> str:
+    """The settings results depend on (the settings file changes apart from the database)."""
+    return str(ws.settings.model_dump_json())
 
 
 def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -77,12 +90,16 @@ def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
 
     ws = workspace(request)
     messages: list[tuple[str, str]] = []
+    scope = _scope(platform)
     try:
-        rows, sla, notes = waiting_threads(ws, _scope(platform))
+        key = ("community-waiting", platform or "", _settings_key(ws))
+        rows, sla, notes = cached(request, key, lambda: waiting_threads(ws, scope))
     except NoData as exc:
         rows, sla, notes = [], float(ws.settings.community.sla_hours), []
         messages.append(("info", str(exc)))
-    sentiment, spec = _sentiment(ws)
+    sentiment, spec = cached(
+        request, ("community-sentiment", _settings_key(ws)), lambda: _sentiment(ws)
+    )
     over = sum(1 for r in rows if r.sla_state == "over SLA")
     return render(
         request,
@@ -143,7 +160,11 @@ def moderation(request: Request, show: str | None = None) -> HTMLResponse:
         title="Moderation queue",
         subnav=SUBNAV,
         owner_name=ws.settings.owner or "",
-        **_queue_context(ws, show == "dismissed"),
+        **cached(
+            request,
+            ("community-queue", show == "dismissed"),
+            lambda: _queue_context(ws, show == "dismissed"),
+        ),
     )
 
 
@@ -207,12 +228,13 @@ def score(request: Request) -> Response:
 def themes(request: Request) -> HTMLResponse:
     from socialproof.community.inbox import stored_themes
 
+    ws = workspace(request)
     return render(
         request,
         "community/themes.html",
         title="Conversation themes",
         subnav=SUBNAV,
-        themes=stored_themes(workspace(request)),
+        themes=cached(request, ("community-themes",), lambda: stored_themes(ws)),
     )
 
 

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Form, Request
 
 from socialproof.errors import NotFound, SocialproofError, UsageError
-from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+from socialproof.web.templating import (
+    NavEntry,
+    cached,
+    is_htmx,
+    redirect,
+    render,
+    runner,
+    workspace,
+)
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -25,15 +33,29 @@ SUBNAV = (("/portfolio", "Case studies"), ("/portfolio/built", "Site and PDF"))
 KINDS = ("paid", "organic", "community", "mock")
 
 
-def _scores(ws: Workspace) -> dict[str, Any]:
+def _files_state(ws: Workspace) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and times of the case study files: part of a cache key, since the
+    files change without the database changing."""
+    folder = ws.root / "case-studies"
+    out = []
+    for p in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        st = p.stat()
+        out.append((p.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _scores(request: Request, ws: Workspace) -> dict[str, Any]:
     from pathlib import Path
 
     from socialproof.portfolio.rubric import check_portfolio
 
-    try:
-        return {Path(c.file).name: c for c in check_portfolio(ws)}
-    except SocialproofError:
-        return {}
+    def compute() -> dict[str, Any]:
+        try:
+            return {Path(c.file).name: c for c in check_portfolio(ws)}
+        except SocialproofError:
+            return {}
+
+    return cached(request, ("portfolio-scores", _files_state(ws)), compute)
 
 
 @router.get("/portfolio")
@@ -41,7 +63,7 @@ def studies(request: Request) -> HTMLResponse:
     from socialproof.portfolio.editing import study_files
 
     ws = workspace(request)
-    checks = _scores(ws)
+    checks = _scores(request, ws)
     rows = [{"name": n, "check": checks.get(n)} for n in study_files(ws)]
     return render(
         request,
@@ -65,7 +87,7 @@ def new(request: Request, title: str = Form(""), kind: str = Form("paid")) -> Re
             raise UsageError("Give the case study a title.", hint="e.g. Spring launch on TikTok.")
         path = new_case_study(ws.root / "case-studies", title.strip(), kind)
     except SocialproofError as exc:
-        checks = _scores(ws)
+        checks = _scores(request, ws)
         rows = [{"name": n, "check": checks.get(n)} for n in study_files(ws)]
         return render(
             request,
@@ -91,7 +113,7 @@ def _editor(
     status_code: int = 200,
     evidence_error: str | None = None,
 ) -> HTMLResponse:
-    from socialproof.portfolio.editing import evidence_choices, review
+    from socialproof.portfolio.editing import evidence_choices
 
     ws = workspace(request)
     return render(
@@ -101,8 +123,8 @@ def _editor(
         subnav=SUBNAV,
         name=name,
         text=text,
-        r=review(ws, name, text),
-        choices=evidence_choices(ws),
+        r=_review(request, name, text),
+        choices=cached(request, ("portfolio-evidence",), lambda: evidence_choices(ws)),
         error=error,
         evidence_error=evidence_error,
         messages=[("error", error or evidence_error or "")] if (error or evidence_error) else [],
@@ -119,11 +141,21 @@ def edit(request: Request, name: str) -> HTMLResponse:
 
 @router.post("/portfolio/edit/{name}/preview")
 def preview(request: Request, name: str, text: str = Form("")) -> HTMLResponse:
-    from socialproof.portfolio.editing import review, study_path
+    from socialproof.portfolio.editing import study_path
+
+    study_path(workspace(request), name)
+    return render(request, "portfolio/_review.html", r=_review(request, name, text))
+
+
+def _review(request: Request, name: str, text: str) -> Any:
+    """The rubric review of a draft, remembered while the draft and the data are unchanged."""
+    import hashlib
+
+    from socialproof.portfolio.editing import review
 
     ws = workspace(request)
-    study_path(ws, name)
-    return render(request, "portfolio/_review.html", r=review(ws, name, text))
+    key = ("portfolio-review", name, hashlib.sha256(text.encode("utf-8", "replace")).hexdigest())
+    return cached(request, key, lambda: review(ws, name, text))
 
 
 @router.post("/portfolio/edit/{name}", response_model=None)
