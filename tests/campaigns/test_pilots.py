@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -725,3 +726,21 @@ def test_one_ad_per_variant_is_analysed_per_ad_day_and_says_so(ws: Any) -> None:
     assert "treat the interval as approximate" in res.analysed
     assert res.design.startswith("Ads are compared as the platform delivered them")
     assert "raised" not in res.verdict and "lowered" not in res.verdict
+
+
+def test_plan_for_ctr_multiplies_by_the_spread_between_ad_days(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    rows = _ad_rows(ADS)
+    insert("ad_stats", rows)
+    plan = pilots.plan(workspace, "ctr_link", "10%", table="ad_stats")
+    s = [float(r["link_clicks"]) for r in rows]
+    n = [float(r["impressions"]) for r in rows]
+    p = sum(s) / sum(n)
+    phi = sum((si - ni * p) ** 2 / (ni * p * (1 - p)) for si, ni in zip(s, n, strict=True))
+    phi /= len(rows) - 1
+    assert phi > 1
+    binomial = stats.sample_size_proportions(p, 0.10)
+    assert plan.size.baseline == pytest.approx(p)
+    assert plan.size.per_variant == math.ceil(binomial.per_variant * phi)
+    assert any("design effect" in note for note in plan.notes)

@@ -10,7 +10,7 @@ estimate from but older data does, the error says so and how to use it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -144,6 +144,17 @@ def plan(
         size = stats.sample_size_proportions(
             base_value, effect, relative=relative, alpha=alpha, power=power, variants=variants
         )
+        phi = recent.get("phi")
+        if phi is not None:
+            # The pilot's test scales the binomial variance by the spread between units
+            # (see stats.dispersion); the plan needs that many times the trials.
+            size = replace(size, per_variant=math.ceil(size.per_variant * phi))
+            one = "post" if chosen == "posts" else "ad-day"
+            notes.append(
+                f"The {unit} of one {one} are not independent trials: in {source} the "
+                f"{one}s vary {phi:.1f} times as much as binomial chance allows, so the "
+                f"binomial sample size is multiplied by {phi:.1f} (the design effect)."
+            )
     else:
         spread = sd if sd is not None else recent.get("sd")
         if spread is None:
@@ -210,7 +221,7 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
 
     import ibis.expr.datatypes as dt
 
-    from socialproof.metrics import registry, views
+    from socialproof.metrics import views
     from socialproof.metrics._ops import local_time
     from socialproof.workspace import engine
 
@@ -239,12 +250,20 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
         if proportion:
             num, den = PROPORTIONS[kpi.name]
             total = engine.execute(short.aggregate(v=short[den].sum()))
-            usable = (window[num].notnull() & (window[den] > 0)).ifelse(1, 0).sum()
-            row = engine.execute(
-                registry.compute(window, [kpi], table=table, extra={"_units": usable})
-            ).iloc[0]
-            out["baseline"] = _float(row[kpi.name])
-            out["units"] = int(_float(row["_units"]) or 0)
+            # Per unit (post, ad-day): the baseline as a ratio of sums over the same rows,
+            # and the dispersion between units that the pilot's test will scale by.
+            usable = window.filter(window[num].notnull() & (window[den] > 0))
+            units = engine.execute(
+                usable.group_by(list(_UNIT_KEY[table])).aggregate(
+                    s=usable[num].sum(), n=usable[den].sum()
+                )
+            )
+            n_sum = float(units["n"].sum()) if len(units) else 0.0
+            out["baseline"] = float(units["s"].sum()) / n_sum if n_sum > 0 else None
+            out["units"] = len(units)
+            phi, df = stats.dispersion([(list(units["s"]), list(units["n"]))])
+            if df > 0 and phi > 1:
+                out["phi"] = phi
         else:
             total = engine.execute(short.aggregate(v=short.count()))
             values = _unit_values(window, kpi, table)
