@@ -360,7 +360,8 @@ def _merge_staged(
                 f' WHEN o."{c}" = 0 AND s."{c}" <> 0 THEN s."{c}"'
             )
         inner.append(
-            f'CASE WHEN {s_empty} THEN o."{c}" WHEN {o_empty} THEN s."{c}"{zero} '
+            f'CASE WHEN o._hit IS NULL THEN s."{c}" WHEN {s_empty} THEN o."{c}" '
+            f'WHEN {o_empty} THEN s."{c}"{zero} '
             f'WHEN {newer} THEN s."{c}" ELSE o."{c}" END AS "{c}"'
         )
         inner.append(f's."{c}" AS "_s_{c}", o."{c}" AS "_o_{c}"')
