@@ -44,6 +44,7 @@ EXPECTED = {
     "youtube/Table data.csv": "youtube",
     "youtube/Chart data.csv": "youtube",
     "youtube/Totals.csv": "youtube",
+    "youtube/Table data by day.csv": "youtube",
 }
 
 

@@ -92,3 +92,11 @@ def test_studio_files_in_any_order_keep_their_totals(
     assert channel == (52000 + 61000 + 68588,)  # Totals.csv: 181,588
     assert videos == (5000 + 4000 + 3300 + 3000,)  # Chart data.csv, per video
     assert posts == (12000 + 3300,)  # Table data.csv without its Total row
+
+
+def test_table_data_by_day_skips_its_total_row() -> None:
+    result = read(HERE / "Table data by day.csv", "youtube")
+    views = {d["date"]: d["value"] for d in rows(result, "account_daily") if d["metric"] == "views"}
+    assert sum(views.values()) == 181588  # equal to the skipped Total row, counted once
+    assert len(views) == 3 and not result.rejects
+    assert any("'Total' row" in n for n in result.notes)

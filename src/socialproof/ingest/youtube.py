@@ -91,13 +91,13 @@ def _is_totals(frame: Frame) -> bool:
     return _is_chart(frame) and not A.has(frame, CONTENT) and all(n in known for n in names)
 
 
-def _total_rows(frame: Frame) -> pa.Array:
+def _total_rows(frame: Frame, where: A.Aliases = CONTENT) -> pa.Array:
     import pyarrow.compute as pc
 
-    name = A.find(frame, CONTENT)
+    name = A.find(frame, where)
     col = A.column(frame, name) if name else None
     if col is None:
-        raise ValueError("no Content column")
+        raise ValueError(f"no {where[0]} column")
     return pc.match_substring_regex(
         pc.utf8_trim_whitespace(col), r"(?i)^(total|totales?)$"
     ).fill_null(False)
@@ -179,9 +179,10 @@ def _read_chart(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     import pyarrow as pa
 
     metrics = {m: a for m, a in DAILY.items() if A.has(frame, a)}
-    skip = None
-    if A.has(frame, CONTENT):
-        skip = _total_rows(frame).to_numpy(zero_copy_only=False)
+    # Table data grouped by day opens with a 'Total' row in the Date column
+    skip = _total_rows(frame, CONTENT if A.has(frame, CONTENT) else DATE).to_numpy(
+        zero_copy_only=False
+    )
     t, r, nt, _ = A.to_long(
         frame,
         ctx,
