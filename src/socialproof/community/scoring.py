@@ -402,6 +402,8 @@ def discover_themes(
     kwargs: dict[str, Any] = {}
     if hasattr(theme_model, "workspace_routing"):
         kwargs["routing"] = theme_model.workspace_routing(ws.root)
+    if hasattr(theme_model, "workspace_seeds"):
+        kwargs["seeds"] = theme_model.workspace_seeds(ws.root)
     result = theme_model.cluster(texts, k=k, **kwargs)
     assign = np.asarray(_get(result, "assignments", "labels"), dtype=np.int64)
     models = load_models(ws)

@@ -7,15 +7,28 @@ on one core, no torch.
 
 Clustering (``cluster``):
 
+0. what is not content is removed first (:func:`content`): @handles, links,
+   e-mail addresses, order and ticket numbers, codes with digits; otherwise
+   customer-care themes follow the brand handle each message starts with;
 1. embed, centre on the batch mean and remove the batch's top principal
    direction (what every message shares: "all but the top"), re-normalise;
+   next to it, the batch's own words (TF-IDF reduced to at most
+   :data:`LSA_DIMS` directions), so themes follow the words that set messages
+   apart in *this* batch ("lost", "bag") as well as their meaning;
 2. Ward agglomerative clustering on a sample (at most ``sample_size`` texts);
    with ``k="auto"`` the tree is cut at the number of themes with the best
    cosine silhouette over a range of candidates;
 3. spherical k-means over every text, started from the Ward centroids;
-4. each theme gets a keyword label from class-based TF-IDF (c-TF-IDF), its
-   most central messages and its size; themes are numbered by size (0 is the
-   largest). Empty texts get theme ``-1``.
+4. each theme gets a label from class-based TF-IDF (c-TF-IDF) over words and
+   two-word phrases of the messages themselves ("lost luggage", "late
+   flight"), its most central messages and its size; themes are numbered by
+   size (0 is the largest). Empty texts get theme ``-1``.
+
+Seed themes (``seeds``, from a workspace's ``community/themes.yaml``: a name
+and example phrases per theme) are a team's known topics: a message that
+contains an example phrase, or whose embedding is close to one
+(:data:`SEED_SIMILARITY`), joins that theme, labelled with its name; the rest
+are clustered as above.
 
 Routing (``route``): each theme goes to support, PR or product (or "review")
 from editable keyword rules: packaged ``data/community/routing.yaml``,
@@ -24,6 +37,7 @@ replaced by a workspace's ``routing.yaml``.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections import Counter
@@ -42,7 +56,12 @@ if TYPE_CHECKING:
     import numpy as np
 
 ROUTING_FILE = "routing.yaml"
+SEEDS_FILE = "community/themes.yaml"
 MAX_K = 400
+LSA_DIMS = 100
+LSA_WEIGHT = 0.5  # the words block next to the (unit) embedding block (chosen on airline dev)
+SEED_SIMILARITY = 0.75  # cosine to a seed example that makes a message join that seed
+_AUTO_MIN_K = 8  # k=auto considers at least this many themes on batches of 400+ texts
 _ABTT_MIN = 500  # below this many texts the top direction is the topic itself: keep it
 _STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -57,11 +76,33 @@ _STOPWORDS = frozenset(
     u ur also really still even much many one would like want need know tell say said""".split()
 )
 _WORD = re.compile(r"^[a-z][a-z0-9'\-]*$")
+_NOT_CONTENT = re.compile(
+    r"(?:https?://|www\.)\S+"  # links
+    r"|\S+@\S+\.\w+"  # e-mail addresses
+    r"|[@＠]\w+"  # handles
+    r"|__\w+__"  # anonymisation placeholders (__email__, __phone__)
+    r"|#?\b[A-Za-z]*\d[\w-]*"  # order/ticket numbers, codes with digits, times, prices
+    r"|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:/\S*)?\b",
+    re.I,
+)
+_HASHTAG = re.compile(r"#(\w+)")
+
+
+def content(text: str) -> str:
+    """A message without what is not content: handles, links, e-mail addresses, numbers
+    and codes (``#4471``, ``AB12CD``, ``10:30``), hashtags as their words."""
+    text = _text.clean(text)
+    if "&" in text:  # exports often keep HTML entities (&amp;)
+        text = html.unescape(text)
+    text = _NOT_CONTENT.sub(" ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(lambda m: " ".join(_text.split_hashtag(m.group(0))), text)
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: id (0 = largest), keyword label, size, most central messages."""
+    """One theme: id (0 = largest), label, size, most central messages."""
 
     id: int
     label: str
@@ -70,6 +111,15 @@ class Theme:
     representatives: list[str]
     destination: str = "review"
     route_reason: str = ""
+    seeded: bool = False
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A known theme: its name and phrases that say it ("lost luggage": "bag never arrived")."""
+
+    name: str
+    examples: tuple[str, ...]
 
 
 @dataclass
@@ -204,7 +254,8 @@ def _auto_k(x: np.ndarray, tree: np.ndarray, k_max: int) -> tuple[int, float]:
     hi = max(2, min(k_max, n // 3, round(2 * math.sqrt(n)), MAX_K))
     if n < 6:
         return min(2, n), float("nan")
-    candidates = sorted({int(round(v)) for v in np.geomspace(2, hi, num=min(14, hi - 1))})
+    lo = min(_AUTO_MIN_K, hi) if n >= 400 else 2  # on a real batch, 2 themes tell nothing
+    candidates = sorted({int(round(v)) for v in np.geomspace(lo, hi, num=min(14, hi - 1))})
     dist = np.clip(1.0 - x @ x.T, 0.0, 2.0)
     np.fill_diagonal(dist, 0.0)
     best = (candidates[0], -2.0)
@@ -245,6 +296,60 @@ def _kmeans(x: np.ndarray, centroids: np.ndarray, iterations: int = 10) -> np.nd
     return labels
 
 
+def _words_block(docs: list[str], sample: np.ndarray, seed: int) -> np.ndarray | None:
+    """Unit rows of the batch's TF-IDF reduced to at most LSA_DIMS directions (or None)."""
+    import numpy as np
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=_theme_words, min_df=2, sublinear_tf=True, dtype=np.float32)
+    try:
+        fitted = vec.fit_transform([docs[i] for i in sample])
+    except ValueError:  # no word occurs twice
+        return None
+    dims = min(LSA_DIMS, fitted.shape[1] - 1, len(sample) - 1)
+    if dims < 2:
+        return None
+    svd = TruncatedSVD(n_components=dims, random_state=seed).fit(fitted)
+    z: np.ndarray = svd.transform(vec.transform(docs)).astype(np.float32)
+    return _normalise(z)
+
+
+def _features(e: np.ndarray, docs: list[str], sample: np.ndarray, seed: int) -> np.ndarray:
+    """Prepared embeddings next to the batch's own words, as unit rows."""
+    import numpy as np
+
+    x = _prepare(e, sample)
+    words = _words_block(docs, sample, seed) if len(sample) >= 20 else None
+    if words is None:
+        return x
+    return _normalise(np.hstack([x, words * LSA_WEIGHT])).astype(np.float32)
+
+
+def _seed_matches(docs: list[str], e: np.ndarray, seeds: Sequence[Seed]) -> np.ndarray:
+    """Index of the seed each text joins, or -1: an example phrase in the text, or an
+    embedding within SEED_SIMILARITY of one (the closest seed wins)."""
+    import numpy as np
+
+    best = np.full(len(docs), -1, dtype=np.int64)
+    if not seeds or not len(docs):
+        return best
+    score = np.full(len(docs), -np.inf, dtype=np.float32)
+    lowered = [" " + " ".join(_theme_tokens(d)) + " " for d in docs]
+    for j, seed in enumerate(seeds):
+        examples = [content(x) for x in seed.examples if content(x)]
+        if not examples:
+            continue
+        sim = (e @ embed(examples).T).max(axis=1)
+        phrases = [" " + " ".join(_theme_tokens(x)) + " " for x in examples]
+        hit = np.array([any(p.strip() and p in low for p in phrases) for low in lowered])
+        sim = np.where(hit, 2.0, sim).astype(np.float32)
+        take = (sim >= SEED_SIMILARITY) & (sim > score)
+        best[take] = j
+        score[take] = sim[take]
+    return best
+
+
 def cluster(
     texts: Sequence[str],
     k: int | Literal["auto"] | str = "auto",
@@ -254,13 +359,15 @@ def cluster(
     seed: int = 0,
     n_representatives: int = 3,
     routing: Routing | None = None,
+    seeds: Sequence[Seed] = (),
 ) -> Themes:
-    """Group texts into themes. ``k`` is a number of themes or ``"auto"``."""
+    """Group texts into themes. ``k`` is a number of themes or ``"auto"`` (seeds excluded)."""
     import numpy as np
 
     batch = _text.as_texts(texts)
     k_value = _parse_k(k)
-    keep = np.array([bool(t.strip()) for t in batch], dtype=bool)
+    docs_all = [content(t) for t in batch]
+    keep = np.array([bool(d.strip()) for d in docs_all], dtype=bool)
     idx = np.flatnonzero(keep)
     notes: list[str] = []
     if len(idx) == 0:
@@ -271,49 +378,68 @@ def cluster(
             "auto" if k_value is None else "given",
             notes=["no texts to cluster"],
         )
-    e = embed([batch[i] for i in idx])
+    docs = [docs_all[i] for i in idx]
+    e = embed(docs)
     zero = np.linalg.norm(e, axis=1) == 0  # nothing the model knows (e.g. unknown script)
-    n = len(idx)
-    rng = np.random.default_rng(seed)
-    sample = np.sort(rng.choice(n, size=min(n, sample_size), replace=False))
-    x = _prepare(e, sample)
-    x[zero] = 0.0
-
-    if n == 1:
-        labels = np.zeros(1, dtype=np.int64)
-        chosen, sil = 1, None
-    else:
-        tree = _ward(x[sample])
-        if k_value is None:
-            chosen, sil_value = _auto_k(x[sample], tree, max_k)
-            sil = None if math.isnan(sil_value) else round(sil_value, 4)
+    seeded = _seed_matches(docs, e, seeds)
+    free = np.flatnonzero(seeded < 0)
+    n = len(free)
+    labels = np.full(len(docs), -1, dtype=np.int64)
+    sil: float | None = None
+    found = 0
+    x_all = np.zeros((len(docs), 1), dtype=np.float32)
+    if n:
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(n, size=min(n, sample_size), replace=False))
+        x = _features(e[free], [docs[i] for i in free], sample, seed)
+        x[zero[free]] = 0.0
+        if n == 1:
+            free_labels = np.zeros(1, dtype=np.int64)
         else:
-            chosen, sil = min(k_value, n), None
-            if k_value > n:
-                notes.append(f"asked for {k_value} themes but there are only {n} texts")
-        chosen = max(1, min(chosen, len(sample)))
-        sample_labels = _cut(tree, chosen) if chosen > 1 else np.zeros(len(sample), dtype=np.int64)
-        found = int(sample_labels.max()) + 1
-        centroids = np.stack([x[sample][sample_labels == c].mean(axis=0) for c in range(found)])
-        labels = _kmeans(x, centroids) if found > 1 else np.zeros(n, dtype=np.int64)
-        chosen = found
+            tree = _ward(x[sample])
+            if k_value is None:
+                chosen, sil_value = _auto_k(x[sample], tree, max_k)
+                sil = None if math.isnan(sil_value) else round(sil_value, 4)
+            else:
+                chosen = min(k_value, n)
+                if k_value > n:
+                    notes.append(f"asked for {k_value} themes but there are only {n} texts")
+            chosen = max(1, min(chosen, len(sample)))
+            sample_labels = (
+                _cut(tree, chosen) if chosen > 1 else np.zeros(len(sample), dtype=np.int64)
+            )
+            n_found = int(sample_labels.max()) + 1
+            centroids = np.stack(
+                [x[sample][sample_labels == c].mean(axis=0) for c in range(n_found)]
+            )
+            free_labels = _kmeans(x, centroids) if n_found > 1 else np.zeros(n, dtype=np.int64)
+        found = int(free_labels.max()) + 1
+        labels[free] = free_labels
+        x_all = np.zeros((len(docs), x.shape[1]), dtype=np.float32)
+        x_all[free] = x
+    # seeded texts: themes found + seed index; their centre is in embedding space
+    seed_ids = {j: found + j for j in sorted(set(seeded[seeded >= 0].tolist()))}
+    for j, tid in seed_ids.items():
+        labels[seeded == j] = tid
+    total = found + len(seeds)
 
     # number themes by size
-    sizes = np.bincount(labels, minlength=chosen)
+    sizes = np.bincount(labels[labels >= 0], minlength=total)
     order = [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c] > 0]
     remap = {old: new for new, old in enumerate(order)}
     labels = np.array([remap[int(v)] for v in labels], dtype=np.int64)
-    texts_kept = [batch[i] for i in idx]
-    keywords = c_tf_idf(texts_kept, labels.tolist(), len(order))
+    keywords = c_tf_idf(docs, labels.tolist(), len(order))
     themes: list[Theme] = []
-    for t in range(len(order)):
+    for t, old in enumerate(order):
         members = np.flatnonzero(labels == t)
-        centre = _normalise(x[members].mean(axis=0, keepdims=True))[0]
-        closeness = x[members] @ centre
+        is_seed = old >= found
+        space = e if is_seed else x_all
+        centre = _normalise(space[members].mean(axis=0, keepdims=True))[0]
+        closeness = space[members] @ centre
         reps: list[str] = []
         seen: set[str] = set()
         for j in members[np.argsort(-closeness, kind="stable")]:
-            text = _text.clean(texts_kept[j])
+            text = _text.clean(batch[idx[j]])
             key = text.lower()
             if key in seen:
                 continue
@@ -322,15 +448,19 @@ def cluster(
             if len(reps) >= n_representatives:
                 break
         words = keywords[t]
-        label = " / ".join(words[:3]) if words else reps[0][:40]
-        theme = Theme(t, label, words, int(len(members)), reps)
+        if is_seed:
+            label = seeds[old - found].name
+        else:
+            label = _label(words) or reps[0][:40]
+        theme = Theme(t, label, words, int(len(members)), reps, seeded=is_seed)
         if routing is not None:
             dest, why = routing.route(theme)
-            theme = Theme(t, label, words, int(len(members)), reps, dest, why)
+            theme = Theme(t, label, words, int(len(members)), reps, dest, why, is_seed)
         themes.append(theme)
-    if k_value is not None and len(themes) < min(k_value, n):
+    n_free = sum(not th.seeded for th in themes)
+    if k_value is not None and n and n_free < min(k_value, n):
         notes.append(
-            f"asked for {k_value} themes but the texts only form {len(themes)} distinct group(s)"
+            f"asked for {k_value} themes but the texts only form {n_free} distinct group(s)"
         )
     assignments = [-1] * len(batch)
     for pos, i in enumerate(idx.tolist()):
@@ -364,33 +494,73 @@ def _parse_k(k: int | str) -> int | None:
     return int(k)
 
 
-def _theme_words(text: str) -> list[str]:
+def _theme_tokens(text: str) -> list[str]:
+    """Lowercase words of a text in order, negation marks dropped, hashtags left out."""
     out = []
     for tok in _text.tokens(text):
         word = tok[:-4] if tok.endswith("_neg") else tok
-        if word.startswith("#"):
-            continue
-        if len(word) > 2 and word not in _STOPWORDS and _WORD.match(word):
+        if not word.startswith("#"):
             out.append(word)
     return out
 
 
+def _is_content_word(word: str) -> bool:
+    return len(word) > 2 and word not in _STOPWORDS and _WORD.match(word) is not None
+
+
+def _theme_words(text: str) -> list[str]:
+    return [w for w in _theme_tokens(text) if _is_content_word(w)]
+
+
+def _theme_terms(text: str) -> set[str]:
+    """Content words and two-word phrases of content words ("lost luggage")."""
+    toks = _theme_tokens(text)
+    ok = [_is_content_word(w) for w in toks]
+    terms = {w for w, good in zip(toks, ok, strict=True) if good}
+    for i in range(len(toks) - 1):
+        if ok[i] and ok[i + 1] and toks[i] != toks[i + 1]:
+            terms.add(f"{toks[i]} {toks[i + 1]}")
+    return terms
+
+
+def _label(terms: list[str]) -> str:
+    """A short phrase for a theme: its best two-word phrase when that is among its top
+    three terms, else its top word."""
+    if not terms:
+        return ""
+    for term in terms[:3]:
+        if " " in term:
+            return term
+    return terms[0]
+
+
 def c_tf_idf(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5) -> list[list[str]]:
-    """Top words per class by class-based TF-IDF (BERTopic's c-TF-IDF)."""
+    """Top words and two-word phrases per class by class-based TF-IDF (BERTopic's c-TF-IDF).
+
+    A term counts once per message; a term in fewer than 2 messages of a class (or 5 %
+    of it, for large classes) is not a label candidate there.
+    """
     per_class: list[Counter[str]] = [Counter() for _ in range(k)]
+    sizes = [0] * k
     for text, label in zip(texts, labels, strict=True):
-        per_class[label].update(set(_theme_words(text)))
+        if label < 0:
+            continue
+        per_class[label].update(_theme_terms(text))
+        sizes[label] += 1
     total_words = sum(sum(c.values()) for c in per_class)
     avg = total_words / max(k, 1)
     freq: Counter[str] = Counter()
     for c in per_class:
         freq.update(c)
     out: list[list[str]] = []
-    for c in per_class:
+    for c, n_docs in zip(per_class, sizes, strict=True):
         size = sum(c.values()) or 1
+        least = 1 if n_docs < 4 else max(2, math.ceil(0.05 * n_docs))
         scored = sorted(
-            ((cnt / size) * math.log(1 + avg / freq[w]), w) for w, cnt in c.items() if cnt >= 1
+            ((cnt / size) * math.log(1 + avg / freq[w]), w) for w, cnt in c.items() if cnt >= least
         )
+        if not scored:
+            scored = sorted(((cnt / size) * math.log(1 + avg / freq[w]), w) for w, cnt in c.items())
         scored.sort(key=lambda sw: (-sw[0], sw[1]))
         out.append([w for _, w in scored[:top]])
     return out
@@ -480,3 +650,69 @@ def routing(source: Path | Mapping[str, Any] | None = None) -> Routing:
 def workspace_routing(root: Path) -> Routing:
     path = Path(root) / ROUTING_FILE
     return routing(path if path.exists() else None)
+
+
+# --------------------------------------------------------------- seed themes
+
+
+def seeds(source: Path | Mapping[str, Any] | None) -> tuple[Seed, ...]:
+    """Seed themes from a YAML file or a mapping: ``themes: [{name, examples: [...]}, ...]``."""
+    import yaml
+
+    if source is None:
+        return ()
+    label = str(source) if isinstance(source, Path) else "seed themes"
+    if isinstance(source, Path):
+        try:
+            data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise FileMissing(f"Seed themes {source} not found.", hint="Check the path.") from exc
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise BadInput(
+                f"{source} is not valid YAML: {str(exc).splitlines()[0]}",
+                hint="Fix it, or delete it to let socialproof find every theme itself.",
+            ) from exc
+    else:
+        data = dict(source)
+    if data is None:
+        return ()
+    example = "themes:\n  - name: lost luggage\n    examples: [bag never arrived]"
+    items = data.get("themes") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise BadInput(
+            f"{label} needs a 'themes' list of {{name, examples}} entries.",
+            hint=f"For example: {example!r}.",
+        )
+    out: list[Seed] = []
+    names: set[str] = set()
+    for i, item in enumerate(items, 1):
+        name = item.get("name") if isinstance(item, dict) else None
+        examples = item.get("examples") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise BadInput(f"{label}: theme {i} has no name.", hint=f"For example: {example!r}.")
+        if (
+            not isinstance(examples, list)
+            or not examples
+            or not all(isinstance(x, str) and x.strip() for x in examples)
+        ):
+            raise BadInput(
+                f"{label}: theme {name!r} needs a list of example phrases.",
+                hint=f"For example: {example!r}.",
+            )
+        if not any(content(x) for x in examples):
+            raise BadInput(
+                f"{label}: the examples of theme {name!r} are only handles, links or numbers.",
+                hint="Give phrases a customer would write, e.g. 'my bag never arrived'.",
+            )
+        key = name.strip().lower()
+        if key in names:
+            raise BadInput(f"{label}: theme {name!r} is listed twice.", hint="Merge the entries.")
+        names.add(key)
+        out.append(Seed(name.strip(), tuple(x.strip() for x in examples)))
+    return tuple(out)
+
+
+def workspace_seeds(root: Path) -> tuple[Seed, ...]:
+    """A workspace's seed themes (``community/themes.yaml``), or none."""
+    path = Path(root) / SEEDS_FILE
+    return seeds(path) if path.exists() else ()
