@@ -47,13 +47,24 @@ def new(
     ] = Kind.organic,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Write a complete case study template into case-studies/."""
+    """Write a case study template into case-studies/, its evidence from the workspace.
+
+    The outcome points at the newest campaign (paid), the platform with most posts
+    (organic) or the messages (community) the workspace holds, or is left for you to
+    choose; texts to write start with TODO and block publishing until edited."""
     from socialproof.portfolio.casestudy import new_case_study
+    from socialproof.portfolio.starter import suggest_evidence
 
     ws = open_workspace(workspace)
-    path = new_case_study(ws.root / "case-studies", title, kind.value)
+    evidence = suggest_evidence(ws, kind.value)
+    path = new_case_study(ws.root / "case-studies", title, kind.value, evidence=evidence)
     info(f"Wrote {path}")
-    info("Next: edit it, then run 'socialproof portfolio check'.")
+    if evidence is not None:
+        shown = ", ".join(f"{k} {v}" for k, v in evidence.where.items()) or evidence.what
+        info(f"Its outcome is computed from the workspace ({shown}); change it if needed.")
+    else:
+        info("The workspace holds no data for its outcome yet: choose one where it says TODO.")
+    info("Next: replace every TODO, then run 'socialproof portfolio check'.")
 
 
 @portfolio.command("check")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,6 +21,8 @@ from socialproof.portfolio.frontmatter import Document, read_document
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from socialproof.portfolio.starter import Suggestion
 
 Kind = Literal["paid", "organic", "community", "mock"]
 Unit = Literal["count", "percent", "currency", "ratio", "seconds", "hours", "text"]
@@ -242,8 +245,12 @@ def parse_case_study(path: Path, *, text: str | None = None) -> LoadedCaseStudy:
     return LoadedCaseStudy(doc, study)
 
 
-def load_case_studies(folder: Path) -> list[LoadedCaseStudy]:
-    """Every ``*.md`` in ``folder``, sorted newest period first; duplicate slugs refused."""
+def load_case_studies(folder: Path, *, publish: bool = True) -> list[LoadedCaseStudy]:
+    """Every ``*.md`` in ``folder``, sorted newest period first; duplicate slugs refused.
+
+    Loading is for publishing (site, PDF, JSON Resume) unless ``publish`` is false:
+    a case study that still holds template placeholders is then refused.
+    """
     paths = [p for p in sorted(folder.glob("*.md")) if p.is_file()]
     base = folder.resolve()
     for p in paths:
@@ -262,87 +269,121 @@ def load_case_studies(folder: Path) -> list[LoadedCaseStudy]:
             )
         seen[s.slug] = s.path
     studies.sort(key=lambda s: (s.study.period.start, s.study.title), reverse=True)
+    if publish:
+        refuse_placeholders(studies)
     return studies
 
+
+# Placeholders: every text the template asks the user to write starts with TODO, and no
+# figure is made up. Until each is edited or deleted, 'portfolio check' reports an error
+# per placeholder and nothing is published (site, PDF, JSON Resume).
+TODO = "TODO"
 
 TEMPLATE = """---
 title: {title}
 kind: {kind}
-role: Social media manager
+role: "TODO: your role in the work"
 client: {client}
-industry: consumer
-platforms: [instagram, tiktok]
+platforms: [{platforms}]
 period:
   start: {start}
   end: {end}
-summary: One or two sentences on the problem and the result.
+summary: "TODO: one or two sentences on the problem and the result"
 goals:
-  - description: Grow qualified traffic from short-form video
-    metric: ctr_link
-    target: 0.012
-    baseline: 0.008
+  - description: "TODO: what the work set out to do, in a sentence"
+    metric: {metric}
+    # baseline: where the metric stood before; target: the value aimed for
 strategy: |
-  What you planned and why: audience, message, channels, formats.
+  TODO: what you planned and why: audience, message, channels, formats.
 execution: |
-  What you did: content pillars, cadence, creative tests, community work.
-creative:
-  - image: assets/example.png
-    alt: Describe what the image shows and any text in it.
-    caption: Hero creative for the launch week.
+  TODO: what you did: content pillars, cadence, creative tests, community work.
 outcomes:
-  - label: Link click-through rate
-    kpi: ctr_link            # computed from the workspace's imported data
-    where: {{campaign: "{campaign}"}}
-    baseline: 0.008
-    target: 0.012
-  - label: Purchases attributed
-    value: 120               # typed by hand: say where it comes from
-    unit: count
-    target: 100
-    note: From the client's shop dashboard.
-{paid_outcome}{paid}learnings: |
-  What worked, what you would change next time.
+{outcomes}{paid}learnings: |
+  TODO: what worked, what you would change next time.
 ---
 
 ## Context
 
-Tell the story: the situation, the constraints, the team.
+TODO: tell the story: the situation, the constraints, the team.
 
 ## What I did
 
-Walk through the decisions and the work.
+TODO: walk through the decisions and the work.
 
 ## Results
 
-Say what changed, against the baseline and the target.
+TODO: say what changed, against the baseline and the target.
 """
 
-PAID_OUTCOME = """  - label: Cost per result
-    kpi: cost_per_result
-    where: {{campaign: "{campaign}"}}
-    baseline: 15.0
-    target: 12.0
+KPI_OUTCOME = """  - label: {label}
+    kpi: {kpi}  # computed from the workspace's imported data
+    where: {where}
+    # baseline: the value before; target: the value aimed for
+"""
+
+COMMUNITY_OUTCOME = """  - label: {label}
+    community: {community}  # computed from the workspace's messages
+    # baseline: the value before; target: the value aimed for
+"""
+
+CHOOSE_OUTCOME = """  - label: "TODO: what was measured"
+    kpi: "TODO: a KPI from 'socialproof metrics'"
+    where: {{{key}: "TODO: {choose}"}}
+"""
+
+TYPED_OUTCOME = """  - label: "TODO: what was measured"
+    value: "TODO: the figure"
+    unit: count
+    note: "TODO: where the figure comes from"
 """
 
 PAID_BLOCK = """budget:
-  min: 5000
-  max: 10000
-  currency: USD
+  currency: {currency}
+  # min: lower end of the budget range; max: upper end
 targeting: |
-  Audiences, lookalikes, exclusions, placements, and why.
+  TODO: audiences, lookalikes, exclusions, placements, and why.
 """
 
 COMMUNITY_BLOCK = """moderation_guidelines: |
-  The rules you wrote and how they were enforced.
+  TODO: the rules you wrote and how they were enforced.
 crisis_responses: |
-  Incidents handled, how fast, with what outcome.
+  TODO: incidents handled, how fast, with what outcome.
 growth_strategy: |
-  How the community grew and stayed healthy.
+  TODO: how the community grew and stayed healthy.
 """
 
+# What earlier versions of the template said: a case study still holding one of these
+# is a template, not a result ("Purchases attributed: 120" was made up).
+LEGACY_TEMPLATE_TEXT = frozenset(
+    {
+        "One or two sentences on the problem and the result.",
+        "Grow qualified traffic from short-form video",
+        "What you planned and why: audience, message, channels, formats.",
+        "What you did: content pillars, cadence, creative tests, community work.",
+        "assets/example.png",
+        "Describe what the image shows and any text in it.",
+        "Hero creative for the launch week.",
+        "Audiences, lookalikes, exclusions, placements, and why.",
+        "The rules you wrote and how they were enforced.",
+        "Incidents handled, how fast, with what outcome.",
+        "How the community grew and stayed healthy.",
+        "What worked, what you would change next time.",
+        "Tell the story: the situation, the constraints, the team.",
+        "Walk through the decisions and the work.",
+        "Say what changed, against the baseline and the target.",
+    }
+)
 
-def new_case_study(folder: Path, title: str, kind: str) -> Path:
-    """Write a complete case study template; refuses to overwrite."""
+
+def new_case_study(
+    folder: Path, title: str, kind: str, *, evidence: Suggestion | None = None
+) -> Path:
+    """Write a case study template; refuses to overwrite.
+
+    Its outcome points at ``evidence`` (something the workspace holds, see
+    :mod:`socialproof.portfolio.starter`) or is left for the user to choose; no
+    figure is made up, and every text to write is a placeholder until edited.
+    """
     if kind not in ("paid", "organic", "community", "mock"):
         raise BadInput(f"Unknown kind {kind!r}.", hint="Use paid, organic, community or mock.")
     folder.mkdir(parents=True, exist_ok=True)
@@ -351,23 +392,117 @@ def new_case_study(folder: Path, title: str, kind: str) -> Path:
     if path.exists():
         raise BadInput(f"{path} already exists.", hint="Choose another title or edit that file.")
     today = date.today()
-    extra = (
-        PAID_BLOCK if kind in ("paid", "mock") else COMMUNITY_BLOCK if kind == "community" else ""
-    )
+    start = (evidence.start if evidence else None) or today.replace(day=1)
+    end = (evidence.end if evidence else None) or today
     text = TEMPLATE.format(
         title=_yaml_str(title),
         kind=kind,
-        client="Mock brand (spec work)" if kind == "mock" else "confidential",
-        start=today.replace(day=1).isoformat(),
-        end=today.isoformat(),
-        campaign=title.replace('"', "'"),
-        paid=extra,
-        paid_outcome=PAID_OUTCOME.format(campaign=title.replace('"', "'"))
-        if kind in ("paid", "mock")
-        else "",
+        client='"Mock brand (spec work)"' if kind == "mock" else "confidential",
+        platforms=", ".join(_yaml_str(p) for p in (evidence.platforms if evidence else ())),
+        start=start.isoformat(),
+        end=end.isoformat(),
+        metric=(
+            evidence.kpi or evidence.community
+            if evidence
+            else _yaml_str("TODO: a KPI from 'socialproof metrics'")
+        ),
+        outcomes=_outcomes(kind, evidence),
+        paid=(
+            PAID_BLOCK.format(currency="USD")
+            if kind in ("paid", "mock")
+            else COMMUNITY_BLOCK
+            if kind == "community"
+            else ""
+        ),
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _outcomes(kind: str, evidence: Suggestion | None) -> str:
+    if evidence is None:
+        if kind == "mock":
+            return TYPED_OUTCOME
+        if kind == "community":
+            return COMMUNITY_OUTCOME.format(
+                label="Response rate", community="response_rate"
+            ).replace("computed from the workspace's messages", "import messages first")
+        key, choose = (
+            ("campaign", "a campaign from 'socialproof report campaigns'")
+            if kind == "paid"
+            else ("platform", "a platform from 'socialproof report posts --group-by platform'")
+        )
+        return CHOOSE_OUTCOME.format(key=key, choose=choose)
+    if evidence.community:
+        return COMMUNITY_OUTCOME.format(label=evidence.label, community=evidence.community)
+    where = "{" + ", ".join(f"{k}: {_yaml_str(v)}" for k, v in evidence.where.items()) + "}"
+    out = ""
+    for label, kpi in ((evidence.label, evidence.kpi), *evidence.extra):
+        out += KPI_OUTCOME.format(label=label, kpi=kpi, where=where)
+    if evidence.others:
+        out += (
+            f"    # other {evidence.what}s in the workspace: " + "; ".join(evidence.others) + "\n"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    field: str  # dotted path in the front matter, or 'body'
+    line: int
+    text: str
+
+
+def placeholders(loaded: LoadedCaseStudy) -> list[Placeholder]:
+    """Template text still in a case study: TODO markers and earlier templates' text."""
+    found: list[Placeholder] = []
+    lines = loaded.doc.key_lines
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{where}.{i}")
+        elif isinstance(value, str) and _is_placeholder(value):
+            found.append(Placeholder(where, lines.get(where.split(".")[0], 1), value.strip()))
+
+    walk(loaded.doc.meta, "")
+    for i, o in enumerate(loaded.study.outcomes):  # the old template's made-up result
+        if o.label == "Purchases attributed" and o.value in (120, 120.0, "120"):
+            found.append(Placeholder(f"outcomes.{i}", lines.get("outcomes", 1), o.label))
+    for n, line in enumerate(loaded.body.splitlines()):
+        if _is_placeholder(line):
+            found.append(Placeholder("body", loaded.doc.body_line + n, line.strip()))
+    return found
+
+
+def _is_placeholder(text: str) -> bool:
+    stripped = text.strip()
+    if stripped.startswith(TODO):
+        return True
+    return any(line.strip() in LEGACY_TEMPLATE_TEXT for line in stripped.splitlines() if line)
+
+
+def refuse_placeholders(studies: list[LoadedCaseStudy]) -> None:
+    """Publishing stops at the first case study that still holds template text."""
+    for s in studies:
+        found = placeholders(s)
+        if found:
+            first = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise BadInput(
+                f"{s.path}:{first.line}: '{first.field}' is still a template placeholder "
+                f"({_short(first.text)}){more}; it would be published as a result.",
+                hint="Write your own text and figures (or delete the placeholder), then run "
+                "'socialproof portfolio check'.",
+            )
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:49] + "…"
 
 
 def _yaml_str(text: str) -> str:

@@ -257,7 +257,7 @@ class EvidenceResolver:
             self._cache[ckey] = sorted(
                 str(v)
                 for v in t.select(t[key]).distinct().execute()[key].tolist()
-                if v not in (None, "")
+                if v is not None and v == v and str(v).strip() not in ("", "nan", "NaN", "None")
             )
         return self._cache[ckey]  # type: ignore[no-any-return]
 

@@ -257,8 +257,26 @@ def check_study(loaded: LoadedCaseStudy, *, resolver: EvidenceResolver | None = 
             )
         )
 
+    from socialproof.portfolio.casestudy import placeholders
+
+    held = placeholders(loaded)
+    for p in held:
+        out.append(
+            Finding(
+                "error",
+                "placeholder",
+                f"'{p.field}' still holds the template's placeholder ({_short(p.text)}): "
+                "write your own, or delete it; it would be published as a result.",
+                file,
+                p.line,
+                p.field,
+            )
+        )
+    unfinished = {p.field.split(".")[1] for p in held if p.field.startswith("outcomes.")}
     if resolver is not None:
         for i, o in enumerate(s.outcomes):
+            if str(i) in unfinished:
+                continue  # a placeholder is not evidence to compute
             problem = resolver.check_outcome(o, loaded)
             if problem:
                 add("error", "evidence", problem, f"outcomes.{i}")
@@ -267,6 +285,11 @@ def check_study(loaded: LoadedCaseStudy, *, resolver: EvidenceResolver | None = 
             if problem:
                 add("error", "evidence", problem, f"charts.{i}")
     return StudyCheck(loaded.slug, file, s.kind, out)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 50 else text[:49] + "…"
 
 
 def check_portfolio(ws: Any) -> list[StudyCheck]:
