@@ -88,3 +88,19 @@ def test_table_titles_captions_and_headers_are_not_markup(capsys) -> None:  # ty
     assert "Postsin[draft][/x]" in squeezed
     assert "from[bold]file[/bold].csv" in squeezed
     assert "[b]name" in out and "[i]x" in out
+
+
+def test_progress_descriptions_are_not_markup() -> None:
+    import io
+
+    from rich.console import Console
+
+    from socialproof.cli import _common
+
+    bar = _common.progress()
+    column = bar.columns[0]
+    task = bar.add_task("Importing [/x] report [draft].csv", total=1)
+    text = column.render(bar.tasks[task])  # type: ignore[union-attr]
+    out = io.StringIO()
+    Console(file=out, width=200).print(text)
+    assert "Importing [/x] report [draft].csv" in out.getvalue()

@@ -138,7 +138,7 @@ def progress(*, transient: bool = True) -> Progress:
     )
 
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # descriptions name user files
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
