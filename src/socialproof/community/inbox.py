@@ -59,14 +59,13 @@ def waiting_threads(
     Waiting time runs to the newest message in the workspace (the export's end), not
     to now, so an old export does not show every thread as days late.
     """
-    from socialproof.community._periods import to_local
     from socialproof.community.threads import response_times
 
     r = response_times(ws, scope, sla_hours=sla_hours)
     df = r.unanswered()
     rows: list[Waiting] = []
     if len(df):
-        local = to_local(df["opened_at"].to_numpy(), ws.settings.tz)
+        local = _to_local(df["opened_at"], ws)
         for rec, when in zip(df.to_dict("records"), local, strict=True):
             waited = rec.get("waiting_h")
             w = None if waited is None or waited != waited else float(waited)
@@ -151,10 +150,12 @@ def theme_messages(ws: Workspace, theme_id: int, *, limit: int = 200) -> list[di
     ]
 
 
-def _to_local(values: Any, ws: Workspace) -> Any:
-    from socialproof.community._periods import to_local
+def _to_local(values: Any, ws: Workspace) -> list[str]:
+    """Naive UTC timestamps as 'YYYY-MM-DD HH:MM' in the workspace's timezone."""
+    import pandas as pd
 
-    return to_local(values.to_numpy(), ws.settings.tz)
+    stamps = pd.to_datetime(pd.Series(values), utc=True).dt.tz_convert(ws.settings.tz.key)
+    return ["" if pd.isna(t) else t.strftime("%Y-%m-%d %H:%M") for t in stamps]
 
 
 def _plain(value: Any) -> Any:
