@@ -52,6 +52,8 @@ def _ad(**kw: Any) -> dict[str, Any]:
 
 
 def test_ad_formulas_are_ratios_of_sums(ads_table: Any) -> None:
+    # Every per-row ratio differs between the two rows, so a mean of the rows' ratios
+    # (CPM 10 and 20, mean 15) cannot pass for the ratio of sums (CPM 16).
     rows = [
         _ad(
             spend=10.0,
@@ -68,51 +70,69 @@ def test_ad_formulas_are_ratios_of_sums(ads_table: Any) -> None:
         ),
         _ad(
             spend=30.0,
-            impressions=3000,
+            impressions=1500,
             reach=1000,
             clicks=10,
-            link_clicks=20,
-            results=15.0,
+            link_clicks=45,
+            results=10.0,
             purchases=0.0,
             purchase_value=0.0,
-            leads=3.0,
+            leads=2.0,
             video_views=300,
-            video_completions=75,
+            video_completions=150,
         ),
     ]
-    got = _one(
-        ads_table(rows),
-        [
-            "spend",
-            "cpm",
-            "cpc",
-            "cpc_all",
-            "ctr_link",
-            "ctr_all",
-            "frequency",
-            "cost_per_result",
-            "roas",
-            "conversion_rate",
-            "cost_per_lead",
-            "video_completion_rate",
-            "results",
-        ],
-        "ad_stats",
-    )
-    assert got["spend"] == pytest.approx(40.0)
-    assert got["cpm"] == pytest.approx(40.0 / 4000 * 1000)
-    assert got["cpc"] == pytest.approx(40.0 / 40)
-    assert got["cpc_all"] == pytest.approx(1.0)
-    assert got["ctr_link"] == pytest.approx(40 / 4000)
-    assert got["ctr_all"] == pytest.approx(40 / 4000)
-    assert got["frequency"] == pytest.approx(4000 / 1500)
-    assert got["cost_per_result"] == pytest.approx(2.0)
-    assert got["roas"] == pytest.approx(50 / 40)
-    assert got["conversion_rate"] == pytest.approx(6 / 40)
-    assert got["cost_per_lead"] == pytest.approx(10.0)
-    assert got["video_completion_rate"] == pytest.approx(0.25)
-    # ratio of sums, not mean of ratios (mean of per-row CPM would be 10)
-    assert got["cpm"] != pytest.approx(10.0) or True
+    names = [
+        "spend",
+        "cpm",
+        "cpc",
+        "cpc_all",
+        "ctr_link",
+        "ctr_all",
+        "frequency",
+        "cost_per_result",
+        "roas",
+        "conversion_rate",
+        "cost_per_lead",
+        "video_completion_rate",
+        "results",
+    ]
+    got = _one(ads_table(rows), names, "ad_stats")
+    # hand-computed: totals spend 40, impressions 2500, reach 1500, clicks 40, link clicks
+    # 65, results 15, purchases 2, value 50, leads 3, video views 400, completions 175
+    want = {
+        "spend": 40.0,
+        "cpm": 16.0,
+        "cpc": 40 / 65,
+        "cpc_all": 1.0,
+        "ctr_link": 0.026,
+        "ctr_all": 0.016,
+        "frequency": 2500 / 1500,
+        "cost_per_result": 40 / 15,
+        "roas": 1.25,
+        "conversion_rate": 5 / 65,
+        "cost_per_lead": 40 / 3,
+        "video_completion_rate": 0.4375,
+        "results": 15.0,
+    }
+    # the mean of the two rows' own figures, which a wrong formula would give
+    mean_of_rows = {
+        "cpm": 15.0,
+        "cpc": (0.5 + 30 / 45) / 2,
+        "cpc_all": (1 / 3 + 3) / 2,
+        "ctr_link": 0.025,
+        "ctr_all": (0.03 + 10 / 1500) / 2,
+        "frequency": 1.75,
+        "cost_per_result": 2.5,
+        "roas": 2.5,
+        "conversion_rate": (0.15 + 2 / 45) / 2,
+        "cost_per_lead": 12.5,
+        "video_completion_rate": 0.375,
+    }
+    for name, value in want.items():
+        assert got[name] == pytest.approx(value), name
+    for name, value in mean_of_rows.items():
+        assert got[name] != pytest.approx(value), name
 
 
 def test_zero_denominators_give_null_not_inf(ads_table: Any) -> None:

@@ -34,3 +34,107 @@ def test_a_post_without_reach_does_not_inflate_engagement_rate(canonical: Any) -
     assert row["engagement_rate_reach_rows_used"] == 1
     assert row["engagement_rate_reach_rows_left_out"] == 1
     assert row["engagement_rate_reach_rows_no_base"] == 1
+
+
+def test_ad_ratios_leave_out_rows_missing_either_part(ads_table: Any) -> None:
+    rows = [
+        {"campaign": "c", "spend": 10.0, "impressions": 1000, "link_clicks": 10, "results": 5.0},
+        # spend unknown: out of CPM, CPC and cost per result, not counted as free delivery
+        {"campaign": "c", "spend": None, "impressions": 9000, "link_clicks": 90, "results": 45.0},
+        # impressions unknown: its spend stays out of CPM
+        {"campaign": "c", "spend": 50.0, "impressions": None, "link_clicks": None, "results": None},
+    ]
+    names = ["cpm", "cpc", "cost_per_result", "ctr_link"]
+    df = engine.execute(registry.compute(ads_table(rows), names, table="ad_stats", details=True))
+    row = df.iloc[0]
+    assert row["cpm"] == pytest.approx(10.0)  # 10 / 1000 * 1000
+    assert row["cpc"] == pytest.approx(1.0)  # 10 / 10
+    assert row["cost_per_result"] == pytest.approx(2.0)  # 10 / 5
+    assert row["ctr_link"] == pytest.approx(0.01)  # 100 / 10000: both known on two rows
+    assert row["cpm_rows_used"] == 1 and row["cpm_rows_left_out"] == 2
+    assert row["cpm_rows_no_base"] == 1  # the row with spend but no impressions
+    assert row["ctr_link_rows_used"] == 2 and row["ctr_link_rows_left_out"] == 0
+
+
+def test_notes_name_what_was_left_out_and_bounds() -> None:
+    import pandas as pd
+
+    from socialproof.metrics.notes import mark_bounds, split_details
+
+    er, freq = registry.get("engagement_rate_reach"), registry.get("frequency")
+    frame = pd.DataFrame(
+        {
+            "campaign": ["a", "b"],
+            "engagement_rate_reach": [0.05, 0.02],
+            "engagement_rate_reach_rows_used": [3, 2],
+            "engagement_rate_reach_rows_left_out": [1, 2],
+            "engagement_rate_reach_rows_no_base": [1, 1],
+            "frequency": [1.5, 2.25],
+            "frequency_rows_used": [1, 4],
+            "frequency_rows_left_out": [0, 0],
+            "frequency_rows_no_base": [0, 0],
+        }
+    )
+    out, notes = split_details(frame, [er, freq])
+    assert list(out.columns) == [
+        "campaign",
+        "engagement_rate_reach",
+        "frequency",
+        "frequency_bound",
+    ]
+    assert notes[0].startswith(
+        "Engagement rate (by reach): 2 rows without reach and 1 row without interactions left out"
+    )
+    assert "same 5 rows" in notes[0]
+    assert "lower bound (≥) in 1 of 2 rows" in notes[1]
+    assert out["frequency_bound"].isna().tolist() == [True, False]
+    assert out["frequency_bound"].iloc[1] == "lower"
+    shown = mark_bounds(out, [er, freq])
+    assert list(shown["frequency"]) == [1.5, "≥ 2.25"]
+    assert "frequency_bound" not in shown.columns
+
+
+def test_campaign_report_notes_rows_without_reach(workspace: Any, insert: Any) -> None:
+    from datetime import datetime
+
+    from socialproof.campaigns.report import for_people, post_report
+
+    base = {"platform": "instagram", "account": "acme", "format": "image", "text": "t"}
+    insert(
+        "posts",
+        [
+            {
+                **base,
+                "post_id": "1",
+                "published_at": datetime(2026, 3, 1),
+                "reach": 1000,
+                "impressions": 1500,
+                "reactions": 50,
+            },
+            {
+                **base,
+                "post_id": "2",
+                "published_at": datetime(2026, 3, 2),
+                "reach": None,
+                "impressions": 2500,
+                "reactions": 5000,
+            },
+            {
+                **base,
+                "post_id": "3",
+                "published_at": datetime(2026, 3, 3),
+                "reach": 3000,
+                "impressions": 4000,
+                "reactions": 150,
+            },
+        ],
+    )
+    res = post_report(
+        workspace, group_by="platform", kpis=["reach", "engagement_rate_reach", "interactions"]
+    )
+    row = res.frame.iloc[0]
+    assert row["engagement_rate_reach"] == pytest.approx(200 / 4000)
+    assert row["interactions"] == 5200  # a sum: every post counts
+    assert any("1 row without reach left out" in n for n in res.notes)
+    assert any("Reach is an upper bound" in n for n in res.notes)
+    assert for_people(res).iloc[0]["reach"] == "≤ 4,000"
