@@ -127,7 +127,7 @@ from pathlib import Path
 from socialproof.workspace import Workspace
 from socialproof.workspace.settings import settings_from_dict
 from socialproof.ingest.importer import import_paths
-ws = Workspace.init(Path(sys.argv[1]), settings=settings_from_dict({"brand": {"handles": ["AcmeHelp"]}}))
+ws = Workspace.init(Path(sys.argv[1]), settings=settings_from_dict({"brand": {"handles": ["AcmeHelp"], "accounts": {"meta": "acme"}}}))
 t = time.perf_counter()
 [s] = import_paths(ws, [Path(sys.argv[2])], format=sys.argv[3] or None)
 dt = time.perf_counter() - t
