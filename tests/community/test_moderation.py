@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_every_flag_has_a_reason(mod: moderation.Moderator) -> None:
 
 def test_model_reasons_name_the_model_and_score(mod: moderation.Moderator) -> None:
     [f] = mod.flag(["You are a stupid idiot and everyone hates you"])
-    assert f.toxic and any(r.startswith("toxic model 0.") for r in f.reasons)
+    assert f.toxic and any(re.fullmatch(r"toxic model [01]\.\d\d", r) for r in f.reasons)
 
 
 def test_blocked_terms_are_whole_words_and_case_insensitive() -> None:

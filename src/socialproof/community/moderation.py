@@ -268,7 +268,28 @@ class Moderator:
         override = self.rules.spam_threshold if kind == "spam" else self.rules.toxic_threshold
         return float(override if override is not None else model.meta.get("threshold", 0.5))
 
-    def _all_scores(self, batch: list[str]) -> tuple[list[float], list[float]]:
+    def shared_features(self) -> _text.LinearTextModel | None:
+        """The model whose ``features`` serve both models (None if they need different ones)."""
+        spam, toxic = self.spam_model, self.toxic_model
+        if spam is None or toxic is None:
+            return spam or toxic
+        if spam.config == toxic.config and (spam.emb_coef_t is None) == (toxic.emb_coef_t is None):
+            return spam
+        return None
+
+    def model_scores(
+        self, batch: list[str], feats: _text.Features | None = None
+    ) -> tuple[list[float], list[float]]:
+        """Spam and toxic probabilities of each text (0.0 where a model is off).
+
+        ``feats`` (from :meth:`shared_features`) lets a caller featurise once for several
+        models; texts are cut to ``MAX_CHARS`` by the caller.
+        """
+        return self._all_scores(batch, feats)
+
+    def _all_scores(
+        self, batch: list[str], feats: _text.Features | None = None
+    ) -> tuple[list[float], list[float]]:
         """Spam and toxic probabilities; one featurisation when the models share a config."""
         import numpy as np
 
@@ -276,13 +297,10 @@ class Moderator:
         spam, toxic = self.spam_model, self.toxic_model
         if n == 0:
             return [], []
-        shared = (
-            spam is not None
-            and toxic is not None
-            and spam.config == toxic.config
-            and (spam.emb_coef_t is None) == (toxic.emb_coef_t is None)
-        )
-        feats = spam.features(batch) if shared and spam is not None else None
+        if feats is None:
+            owner = self.shared_features()
+            if spam is not None and toxic is not None and owner is not None:
+                feats = owner.features(batch)
 
         def probs(model: _text.LinearTextModel | None) -> list[float]:
             if model is None:
@@ -298,6 +316,7 @@ class Moderator:
         texts: Iterable[str],
         authors: Sequence[str | None] | None = None,
         repeats: Sequence[int] | None = None,
+        scores: tuple[Sequence[float], Sequence[float]] | None = None,
     ) -> list[Flags]:
         """One ``Flags`` per text, in input order.
 
@@ -308,14 +327,20 @@ class Moderator:
         ``repeats`` (one count per text) replaces the counting within the batch: the
         number of copies of each text by its author in a whole collection (the
         workspace), counted by the caller with the same key (:func:`repeat_key`).
+        ``scores`` are the models' (spam, toxic) probabilities when the caller computed
+        them already (:meth:`model_scores`).
         """
         batch = _text.as_texts(texts)
         if authors is not None and len(authors) != len(batch):
             raise ValueError("authors must give one author per text")
         if repeats is not None and len(repeats) != len(batch):
             raise ValueError("repeats must give one count per text")
-        cut = [t[: _text.MAX_CHARS] for t in batch]
-        spam_p, toxic_p = self._all_scores(cut)
+        if scores is not None:
+            spam_p, toxic_p = list(scores[0]), list(scores[1])
+            if len(spam_p) != len(batch) or len(toxic_p) != len(batch):
+                raise ValueError("scores must give one spam and one toxic score per text")
+        else:
+            spam_p, toxic_p = self._all_scores([t[: _text.MAX_CHARS] for t in batch])
         if repeats is not None:
             copies = [self._repeated(int(n), text) for n, text in zip(repeats, batch, strict=True)]
             where = " in the workspace"

@@ -120,11 +120,17 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
 
     texts = [t[:MAX_CHARS] if isinstance(t, str) else "" for t in df["text"].tolist()]
     out = pd.DataFrame(index=df.index)
+    # the models are functions of the text alone: score each distinct text once, and
+    # featurise once when they share a feature configuration (the packaged ones do)
+    distinct = list(dict.fromkeys(texts))
+    feats = _shared_features(models, distinct)
     if models.sentiment is not None:
-        # sentiment is a function of the text alone: score each distinct text once
-        # (moderation is not: its repeated-text rule needs every copy)
-        distinct = list(dict.fromkeys(texts))
-        by_text = dict(zip(distinct, models.sentiment.predict(distinct), strict=True))
+        predicted = (
+            models.sentiment.predict(distinct)
+            if feats is None
+            else models.sentiment.predict(distinct, feats)
+        )
+        by_text = dict(zip(distinct, predicted, strict=True))
         pred = [by_text[t] for t in texts]
         out["sentiment"] = [p[0] for p in pred]
         out["sentiment_score"] = [float(p[1]) for p in pred]
@@ -139,7 +145,15 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         )
         # copies over the whole collection when the caller counted them, else in this frame
         repeats = [int(n) for n in df["repeats"].tolist()] if "repeats" in df.columns else None
-        flags = models.moderation.flag(texts, authors=authors, repeats=repeats)
+        scores = None
+        if hasattr(models.moderation, "model_scores"):
+            cut = [t[:_MODEL_CHARS] for t in distinct]
+            spam_p, toxic_p = models.moderation.model_scores(cut, feats)
+            at = {t: i for i, t in enumerate(distinct)}
+            scores = ([spam_p[at[t]] for t in texts], [toxic_p[at[t]] for t in texts])
+            flags = models.moderation.flag(texts, authors=authors, repeats=repeats, scores=scores)
+        else:
+            flags = models.moderation.flag(texts, authors=authors, repeats=repeats)
         out["spam"] = [bool(getattr(f, "spam", False)) for f in flags]
         out["toxic"] = [bool(getattr(f, "toxic", False)) for f in flags]
         out["reasons"] = [
@@ -192,6 +206,23 @@ def _stored_repeats(reasons: Any) -> Any:
     text = reasons.fill_null("")
     count = text.re_extract(r"repeated text \((\d+) times", 1)
     return ibis.cases((text.contains("repeated text ("), count.cast("int64")), else_=0).fill_null(0)
+
+
+_MODEL_CHARS = 2000  # _text.MAX_CHARS: what the moderation models read of a text
+
+
+def _shared_features(models: Models, distinct: list[str]) -> Any:
+    """Features of ``distinct`` that both sentiment and moderation can use, or None."""
+    sent, mod = models.sentiment, models.moderation
+    if sent is None or mod is None or not hasattr(mod, "shared_features"):
+        return None
+    owner = mod.shared_features()
+    linear = getattr(sent, "linear", None)
+    if owner is None or linear is None or owner.config != linear.config:
+        return None
+    if any(len(t) > _MODEL_CHARS for t in distinct):
+        return None  # the models would read different cuts of a long text
+    return owner.features(distinct)
 
 
 @dataclass

@@ -50,14 +50,20 @@ class SentimentModel:
     def meta(self) -> dict[str, object]:
         return self.linear.meta
 
-    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        """Class probabilities, shape (n, 3), columns in ``LABELS`` order."""
+    def predict_proba(
+        self, texts: Iterable[str], feats: _text.Features | None = None
+    ) -> np.ndarray:
+        """Class probabilities, shape (n, 3), columns in ``LABELS`` order.
+
+        ``feats``: the texts' features computed already (by a model with the same
+        feature configuration), so several models featurise a batch once.
+        """
         import numpy as np
 
         batch = _text.as_texts(texts)
-        logits = self.linear.decision(batch)
         if len(batch) == 0:
             return np.zeros((0, 3), dtype=np.float32)
+        logits = self.linear.decision(batch) if feats is None else self.linear.decision_from(feats)
         logits -= logits.max(axis=1, keepdims=True)
         prob = np.exp(logits)
         prob /= prob.sum(axis=1, keepdims=True)
@@ -67,9 +73,11 @@ class SentimentModel:
         out: np.ndarray = prob.astype(np.float32)
         return out
 
-    def predict(self, texts: Iterable[str]) -> list[tuple[str, float]]:
+    def predict(
+        self, texts: Iterable[str], feats: _text.Features | None = None
+    ) -> list[tuple[str, float]]:
         """``(label, score)`` per text, in input order; score = P(pos) - P(neg) in -1..1."""
-        prob = self.predict_proba(texts)
+        prob = self.predict_proba(texts, feats)
         best = prob.argmax(axis=1)
         score = prob[:, 2] - prob[:, 0]
         return [
