@@ -7,6 +7,7 @@ Every expected total below was added up by hand from the fixture files in
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -272,3 +273,21 @@ def test_importing_the_same_rows_again_changes_nothing(tmp_path: Path, name: str
     # the truncated names are still reported (the file's own two conflicts), nothing else
     assert (s.inserted, s.updated, s.conflicts) == (0, 0, 2 if "truncated" in name else 0)
     assert _rows(ws, "SELECT * EXCLUDE (import_id) FROM ad_stats ORDER BY ALL") == before
+
+
+def test_cli_asks_for_the_account_and_says_conflicts_in_words(cli: Any, workspace: Any) -> None:
+    r = cli("import", str(TIKTOK_ONE), cwd=workspace.root)
+    assert r.exit_code == 1
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "--account NAME" in errors[0]
+    r = cli("import", str(TIKTOK_ONE), "--account", "creator.one", cwd=workspace.root)
+    assert r.exit_code == 0, r.stderr
+    r = cli("import", str(DATA / "ads_truncated.csv"), cwd=workspace.root)
+    assert r.exit_code == 0, r.stderr
+    assert "2 conflicts: rows with the same account, object and period" in " ".join(
+        r.stderr.split()
+    )
+    r = cli("imports", "--format", "json", cwd=workspace.root)
+    rows = {Path(row["file"]).name: row for row in json.loads(r.stdout)}
+    assert rows["ads_truncated.csv"]["conflicts"] == 2
+    assert rows["ads_truncated.csv"]["rows now"] == 4
