@@ -86,6 +86,15 @@ def report(
     no_text: Annotated[
         bool, typer.Option("--no-text", help="Skip sentiment, moderation and themes (faster).")
     ] = False,
+    chart_cutoff: Annotated[
+        float | None,
+        typer.Option(
+            "--chart-cutoff",
+            help="Longest first-response time (hours) the HTML chart shows; threads answered "
+            "later are left out of the chart with a note, never out of the figures "
+            "(default: a robust cut-off from the data).",
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Community health report: response times, engagement in groups, sentiment, themes."""
@@ -130,6 +139,7 @@ def report(
         with_text=not no_text,
         k=k_value,
         progress=lambda step: info(f"… {step}"),
+        chart_cutoff_h=chart_cutoff,
     )
     if html is not None:
         try:
