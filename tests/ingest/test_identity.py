@@ -291,3 +291,22 @@ def test_cli_asks_for_the_account_and_says_conflicts_in_words(cli: Any, workspac
     rows = {Path(row["file"]).name: row for row in json.loads(r.stdout)}
     assert rows["ads_truncated.csv"]["conflicts"] == 2
     assert rows["ads_truncated.csv"]["rows now"] == 4
+
+
+def test_zip_members_keep_their_export_dates(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "exports.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        # the update first in the archive, the older export second: dates decide, not order
+        for name, when in (
+            ("ads_truncated_update.csv", (2026, 3, 3, 9, 0, 0)),
+            ("ads_truncated.csv", (2026, 3, 1, 9, 0, 0)),
+        ):
+            zf.writestr(zipfile.ZipInfo(name, date_time=when), (DATA / name).read_bytes())
+    ws = _ws(tmp_path / "ws")
+    assert all(s.status == "imported" for s in import_paths(ws, [archive]))
+    assert _one(ws, "SELECT round(sum(spend), 2), sum(impressions) FROM ad_stats") == (
+        257.75,
+        39100,
+    )

@@ -109,6 +109,18 @@ def _size(n: int) -> str:
     return f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
 
 
+def _keep_date(dest: Path, info: zipfile.ZipInfo) -> None:
+    """Give an extracted member the date the archive records for it (local time)."""
+    import os
+    import time
+
+    try:
+        stamp = time.mktime((*info.date_time, 0, 0, -1))
+        os.utime(dest, (stamp, stamp))
+    except (OverflowError, ValueError, OSError):
+        pass  # a date the platform cannot hold: the extraction time stays
+
+
 def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[ArchiveMember]:
     """Extract a zip safely into a fresh folder under ``workdir``; returns its files.
 
@@ -180,6 +192,7 @@ def extract_zip(path: Path, name: str, workdir: Path, depth: int = 0) -> list[Ar
                 raise BadExport(
                     f"{name}: cannot extract {info.filename} ({exc}).", hint="Download it again."
                 ) from None
+            _keep_date(dest, info)  # when it was exported: newer figures win on overlap
             out.extend(
                 _expand_file(dest, f"{name}!{info.filename}", workdir, depth + 1, explicit=False)
             )
