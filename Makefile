@@ -19,6 +19,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/socialproof demo demo-workspace --force
+	@echo ""
+	@echo "Open the workbench: $(BIN)/socialproof serve --workspace demo-workspace"
+	@echo "  then browse http://127.0.0.1:8765/ (Ctrl-C stops it)"
 
 # System packages the tests need: Debian's chromium for browser tests,
 # fonts and harfbuzz-subset for weasyprint.
