@@ -731,15 +731,23 @@ def test_one_ad_per_variant_is_analysed_per_ad_day_and_says_so(ws: Any) -> None:
 def test_plan_for_ctr_multiplies_by_the_spread_between_ad_days(
     workspace: Any, insert: Callable[..., None]
 ) -> None:
+    # Each ad's CTR swings between days (40 or 80 clicks on 5,000 impressions) far more
+    # than binomial chance allows; the ads also differ from each other, which must not count.
     rows = _ad_rows(ADS)
+    for k, r in enumerate(rows):
+        r["impressions"] = 5000
+        r["link_clicks"] = r["clicks"] = (40 if k % 2 else 80) + 10 * (k // 10)
     insert("ad_stats", rows)
     plan = pilots.plan(workspace, "ctr_link", "10%", table="ad_stats")
-    s = [float(r["link_clicks"]) for r in rows]
-    n = [float(r["impressions"]) for r in rows]
-    p = sum(s) / sum(n)
-    phi = sum((si - ni * p) ** 2 / (ni * p * (1 - p)) for si, ni in zip(s, n, strict=True))
-    phi /= len(rows) - 1
-    assert phi > 1
+    p = sum(r["link_clicks"] for r in rows) / sum(r["impressions"] for r in rows)
+    # Pearson X² of each ad's days around that ad's own rate, over 60 days - 6 ads.
+    chi2 = 0.0
+    for ad in ADS:
+        mine = [(float(r["link_clicks"]), float(r["impressions"])) for r in rows if r["ad"] == ad]
+        rate = sum(x for x, _ in mine) / sum(m for _, m in mine)
+        chi2 += sum((x - m * rate) ** 2 / (m * rate * (1 - rate)) for x, m in mine)
+    phi = chi2 / (len(rows) - len(ADS))
+    assert phi > 5
     binomial = stats.sample_size_proportions(p, 0.10)
     assert plan.size.baseline == pytest.approx(p)
     assert plan.size.per_variant == math.ceil(binomial.per_variant * phi)

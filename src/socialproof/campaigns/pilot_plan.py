@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.campaigns import stats
 from socialproof.campaigns.pilots import (
+    _AD_KEY,
     _UNIT_KEY,
     _UNIT_NAME,
     ALIASES,
@@ -261,7 +262,13 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
             n_sum = float(units["n"].sum()) if len(units) else 0.0
             out["baseline"] = float(units["s"].sum()) / n_sum if n_sum > 0 else None
             out["units"] = len(units)
-            phi, df = stats.dispersion([(list(units["s"]), list(units["n"]))])
+            # Days of one ad vary around that ad's own rate (ads differ for real, and a pilot
+            # compares each variant around its own rate); posts around the overall rate.
+            if table == "ad_stats" and len(units):
+                parts = [g for _, g in units.groupby(list(_AD_KEY))]
+            else:
+                parts = [units]
+            phi, df = stats.dispersion([(list(g["s"]), list(g["n"])) for g in parts])
             if df > 0 and phi > 1:
                 out["phi"] = phi
         else:

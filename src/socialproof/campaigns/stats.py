@@ -497,7 +497,7 @@ def choose_mean_test(*samples: Sequence[float], unit: str = "posts") -> tuple[Te
         )
     if reasons:
         return "bootstrap", (
-            f"{per} compared with a percentile bootstrap (seeded) because the t-test's "
+            f"{per} compared with an expanded percentile bootstrap (seeded) because the t-test's "
             "normal approximation is doubtful: " + "; ".join(reasons) + " (Cochran's rule: "
             f"n ≥ max({MIN_N_WELCH}, 25 × skewness²))."
         )
