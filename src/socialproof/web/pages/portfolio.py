@@ -80,12 +80,15 @@ def studies(request: Request) -> HTMLResponse:
 def new(request: Request, title: str = Form(""), kind: str = Form("paid")) -> Response:
     from socialproof.portfolio.casestudy import new_case_study
     from socialproof.portfolio.editing import study_files
+    from socialproof.portfolio.starter import suggest_evidence
 
     ws = workspace(request)
     try:
         if not title.strip():
             raise UsageError("Give the case study a title.", hint="e.g. Spring launch on TikTok.")
-        path = new_case_study(ws.root / "case-studies", title.strip(), kind)
+        path = new_case_study(
+            ws.root / "case-studies", title.strip(), kind, evidence=suggest_evidence(ws, kind)
+        )
     except SocialproofError as exc:
         checks = _scores(request, ws)
         rows = [{"name": n, "check": checks.get(n)} for n in study_files(ws)]
