@@ -382,6 +382,9 @@ def test_plan_estimates_from_recent_workspace_data(ws: Any) -> None:
     assert any("posts of the last 90 days (to 2026-" in n for n in plan.notes)
     ads = pilots.plan(ws, "ctr", "0.2pp", table="ad_stats")
     assert ads.size.target == pytest.approx(ads.size.baseline + 0.002)
+    cpc = pilots.plan(ws, "cpc", "10%", table="ad_stats")
+    assert cpc.unit == "ad-days"
+    assert any(n.startswith("Planned per ad-day") for n in cpc.notes)
 
 
 @pytest.mark.parametrize(

@@ -494,3 +494,39 @@ def test_holm_levels_agree_with_adjusted_p_values() -> None:
         for p, adj, level in zip(ps, adjusted, levels, strict=True):
             # A test at `level` whose interval inverts it leaves out zero iff p < 1 - level.
             assert (p < 1 - level) == (adj < 0.05), (ps, levels)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_srm_matches_the_chi_square_formula_on_generated_counts(seed: int) -> None:
+    import numpy as np
+    from scipy.stats import chi2
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 5))
+    plan = [float(v) for v in rng.integers(1, 4, k)]
+    observed = [float(v) for v in rng.multinomial(20_000, np.array(plan) / sum(plan))]
+    res = stats.srm_check(observed, plan)
+    expected = [20_000 * p / sum(plan) for p in plan]
+    stat = sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
+    assert res.chi2 == pytest.approx(stat, rel=1e-9)
+    assert res.p_value == pytest.approx(float(chi2.sf(stat, k - 1)), rel=1e-9)
+    assert res.mismatch == (res.p_value < stats.SRM_ALPHA)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sample_sizes_reach_the_power_statsmodels_computes(seed: int) -> None:
+    # The smallest whole n whose power (statsmodels' NormalIndPower) reaches the target.
+    import numpy as np
+    from statsmodels.stats.power import NormalIndPower
+
+    rng = np.random.default_rng(seed)
+    sd = float(rng.uniform(0.005, 0.05))
+    baseline = float(rng.uniform(0.02, 0.1))
+    mde = float(rng.uniform(0.05, 0.5))
+    power = float(rng.choice([0.8, 0.9]))
+    res = stats.sample_size_means(baseline, mde, sd, power=power)
+    d = baseline * mde / sd
+    calc = NormalIndPower()
+    assert calc.power(d, res.per_variant, 0.05) >= power
+    if res.per_variant > 1:
+        assert calc.power(d, res.per_variant - 1, 0.05) < power

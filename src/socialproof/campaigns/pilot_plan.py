@@ -184,6 +184,12 @@ def plan(
             power=power,
             variants=variants,
         )
+    if not proportion and chosen == "ad_stats":
+        notes.append(
+            "Planned per ad-day, as a pilot of one ad per variant is analysed. With two or "
+            "more ads per variant the pilot is analysed per ad (each ad over all its days), "
+            "and it is the number of ads, not of days, that must reach this size."
+        )
     if variants > 2:
         notes.append(
             f"With {variants} variants each comparison with A is planned at alpha "
