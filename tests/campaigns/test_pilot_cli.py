@@ -59,6 +59,9 @@ def test_new_list_report_delete(ws: Any, cli: Any, tmp_path: Path) -> None:
     assert "Verdict: B " in out.stdout
     assert "Welch t-test" in out.stdout
     assert "Sample-ratio check (posts): 40 : 40" in out.stdout
+    assert "Analysed per post: n = 80 posts (40 in A, 40 in B)." in out.stdout
+    assert "Observational comparison" in out.stdout
+    assert "raised" not in out.stdout and "lowered" not in out.stdout
     js = cli("pilot", "report", "Reels vs carousels", "-f", "json", cwd=ws.root)
     rows = json.loads(js.stdout)
     assert [r["variant"] for r in rows] == ["A", "B"]
@@ -134,6 +137,13 @@ def test_three_ad_variants_report_holm(ws: Any, cli: Any) -> None:
     assert "p-values adjusted with Holm" in out.stdout
     assert "two-proportion z-test" in out.stdout
     assert "97.5" in out.stdout
+    assert "Analysed per ad-day: link clicks and impressions summed per variant" in out.stdout
+    js = cli("pilot", "report", "Ads", "-f", "json", cwd=ws.root)
+    rows = json.loads(js.stdout)
+    levels = stats.holm_levels([r["p_value"] for r in rows[1:]], 0.05)
+    assert [r["ci_level"] for r in rows[1:]] == pytest.approx(levels)
+    for r in rows[1:]:  # each verdict agrees with its interval
+        assert (r["p_holm"] < 0.05) == (r["ci_low"] > 0 or r["ci_high"] < 0)
 
 
 @pytest.mark.parametrize(
