@@ -9,7 +9,8 @@ pilot report runs, and counts
 
 - coverage: the share of runs whose interval holds the true difference (target 93-97 %);
 - disagreements: runs where "significant" (p below alpha, Holm-adjusted with three variants)
-  and "the interval leaves out zero" differ (target 0).
+  and "the interval leaves out zero" differ (target 0), for the difference and for the
+  relative lift's interval.
 
 The overdispersed ad-days scenario shows why the unit of analysis matters: the plain
 binomial z-test (every impression an independent trial) against the same test with the
@@ -38,6 +39,7 @@ class Tally:
     runs: int = 0
     covered: int = 0
     disagree: int = 0
+    lift_disagree: int = 0  # the lift interval (when bounded) against the verdict
     significant: int = 0
     target: bool = True  # a 95 % interval, held to the 93-97 % target
 
@@ -46,6 +48,8 @@ class Tally:
         self.runs += 1
         self.covered += res.diff_low <= truth <= res.diff_high
         self.disagree += sig != (res.diff_low > 0 or res.diff_high < 0)
+        if res.lift_low is not None and res.lift_high is not None:
+            self.lift_disagree += sig != (res.lift_low > 0 or res.lift_high < 0)
         self.significant += sig
 
     def row(self) -> str:
@@ -57,7 +61,7 @@ class Tally:
             met = "n/a (97.5 % / 95 % levels)"
         return (
             f"| {self.name} | {self.runs:,} | {cov:.1%} ± {1.96 * se:.1%} | {met} | "
-            f"{self.significant / self.runs:.0%} | {self.disagree} |"
+            f"{self.significant / self.runs:.0%} | {self.disagree} | {self.lift_disagree} |"
         )
 
 
@@ -198,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(holm)
 
     print(f"seed {args.seed}, {reps:,} runs per scenario, {time.perf_counter() - started:.0f} s")
-    print("| scenario | runs | coverage of the 95 % interval | 93–97 % | significant | disagree |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| scenario | runs | coverage of the 95 % interval | 93–97 % | significant "
+        "| disagree | lift disagrees |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for t in rows:
         print(t.row())
     print(f"three variants: both Holm-level intervals hold together in {family / reps:.1%} of runs")
