@@ -88,3 +88,13 @@ def test_accounts_commands(cli: Any, two_creators: Any) -> None:
     assert r.exit_code == 0, r.stderr
     r = cli("accounts", "list", "--platform", "tiktok", "--format", "json", cwd=root)
     assert [row["account"] for row in json.loads(r.stdout)] == ["creator.two"]
+
+
+def test_rows_without_an_account_from_older_workspaces_can_be_named(
+    workspace: Any, insert: Any
+) -> None:
+    insert("posts", [{"platform": "x", "post_id": "1", "views": 5, "import_id": "old"}])
+    assert [r["account"] for r in list_accounts(workspace)] == ["(none)"]
+    change = rename_account(workspace, "(none)", "acme", platform="x")
+    assert change.rows_moved == 1
+    assert [r["account"] for r in list_accounts(workspace)] == ["acme"]

@@ -27,7 +27,7 @@ _LABELS = {
     "post_daily": "post daily values",
     "ad_stats": "ad rows",
 }
-_DATES = {"posts": "published_at", "ad_stats": "date_start"}  # the others: 'date'
+_DATES = ("published_at", "date", "date_start")  # the first a table has dates it
 
 
 @dataclass
@@ -49,7 +49,8 @@ def list_accounts(ws: Workspace, *, platform: str | None = None) -> list[dict[st
             if name not in present:
                 continue
             where, params = ("WHERE platform = ?", [platform]) if platform else ("", [])
-            date = _DATES.get(name, "date")
+            columns = CANONICAL[name].columns
+            date = next((c for c in _DATES if c in columns), "NULL")
             sql = (
                 f"SELECT platform, coalesce(account, ''), count(*), min({date}), max({date}) "
                 f"FROM {name} {where} GROUP BY 1, 2"

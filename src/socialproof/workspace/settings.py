@@ -68,7 +68,8 @@ class Brand(_Section):
     )
     accounts: dict[str, str] = Field(
         default_factory=dict,
-        description="Main account per platform, e.g. {instagram = 'acme', tiktok = 'acme.co'}.",
+        description="Main account per platform, e.g. {instagram = 'acme', tiktok = 'acme.co'}; "
+        "an imported file that names no account is recorded under it (else use --account).",
     )
 
     @field_validator("handles")
