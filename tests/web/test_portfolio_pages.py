@@ -112,6 +112,44 @@ def test_new_case_study(portfolio_client: Any) -> None:
     assert r.status_code in (400, 422) and "Unknown kind" in r.text
 
 
+def test_edit_the_main_fields_in_a_form(portfolio_client: Any) -> None:
+    from socialproof.portfolio.casestudy import parse_case_study
+
+    c = portfolio_client
+    path = c.app_state.ws.root / "case-studies" / CARE
+    page = c.get(f"/portfolio/form/{CARE}").text
+    study = parse_case_study(path).study
+    assert f'value="{study.title}"' in page and study.period.start.isoformat() in page
+    values = {
+        "title": study.title,
+        "role": study.role,
+        "client": study.client,
+        "summary": "Answered faster with the same team.",
+        "goal": "Answer nine in ten messages within a day",
+        "strategy": "Triage by theme first.",
+        "execution": study.execution or "",
+        "learnings": "",
+        "start": study.period.start.isoformat(),
+        "end": study.period.end.isoformat() if study.period.end else "",
+    }
+    r = _post(c, f"/portfolio/form/{CARE}", **values)
+    assert r.status_code == 303
+    after = parse_case_study(path).study
+    assert after.summary == "Answered faster with the same team."
+    assert after.strategy == "Triage by theme first." and after.learnings is None
+    assert after.goals[0].description == "Answer nine in ten messages within a day"
+    assert after.outcomes == study.outcomes  # untouched
+    before = path.read_text(encoding="utf-8")
+    for change, expected in (
+        ({"start": "last spring"}, "is not a date"),
+        ({"title": " "}, "The title is required"),
+        ({"end": "2000-01-01"}, "before its start"),
+    ):
+        r = _post(c, f"/portfolio/form/{CARE}", **{**values, **change})
+        assert r.status_code in (400, 422) and expected in r.text, (change, r.text[-500:])
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_built_files_stay_in_site(portfolio_client: Any) -> None:
     c = portfolio_client
     assert c.get("/portfolio/site/../socialproof.toml").status_code == 404
@@ -135,11 +173,13 @@ def test_edit_a_case_study_and_build_the_site(browser: Any, sample_server: Any) 
         box.press("Control+End")
         box.type("\n## What I would do next\n\nAnswer in the first hour.\n")
         page.locator("#review").get_by_role("heading", name="What I would do next").wait_for()
-        page.get_by_role("button", name="Save").click()
+        page.get_by_role("button", name="Save").focus()  # keyboard only from here
+        page.keyboard.press("Enter")
         page.get_by_text(f"Saved case-studies/{CARE}.").wait_for()
         assert "Answer in the first hour." in (ws.root / "case-studies" / CARE).read_text("utf-8")
         page.goto(sample_server.url + "/portfolio/built")
-        page.get_by_role("button", name="Build the site and PDF").click()
+        page.get_by_role("button", name="Build the site and PDF").focus()
+        page.keyboard.press("Enter")
         page.get_by_role("link", name="See the result").wait_for(timeout=120_000)
         page.goto(sample_server.url + "/portfolio/built")
         page.get_by_role("link", name="Open the built site").click()
@@ -152,7 +192,10 @@ def test_edit_a_case_study_and_build_the_site(browser: Any, sample_server: Any) 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 375])
-@pytest.mark.parametrize("path", ["/portfolio", f"/portfolio/edit/{SPRING}", "/portfolio/built"])
+@pytest.mark.parametrize(
+    "path",
+    ["/portfolio", f"/portfolio/edit/{SPRING}", f"/portfolio/form/{CARE}", "/portfolio/built"],
+)
 def test_portfolio_pages_pass_axe(browser: Any, sample_server: Any, path: str, width: int) -> None:
     page = open_page(browser, sample_server.url + path, width=width, for_axe=True)
     try:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadInput, NotFound, UsageError
 
 if TYPE_CHECKING:
-    from datetime import date
     from pathlib import Path
 
     from socialproof.portfolio.evidence import Figure
@@ -242,3 +242,72 @@ def evidence_choices(ws: Workspace) -> dict[str, list[tuple[str, str]]]:
 def study_files(ws: Workspace) -> list[str]:
     folder = ws.root / FOLDER
     return sorted(p.name for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+
+
+FORM_FIELDS = ("title", "role", "client", "summary", "strategy", "execution", "learnings")
+
+
+def form_values(ws: Workspace, name: str, text: str) -> dict[str, str]:
+    """The case study's main fields as strings, for a form (period as YYYY-MM-DD)."""
+    from socialproof.portfolio.casestudy import parse_case_study
+
+    study = parse_case_study(study_path(ws, name), text=_normalise(text)).study
+    out = {f: str(getattr(study, f) or "") for f in FORM_FIELDS}
+    out["start"] = study.period.start.isoformat()
+    out["end"] = study.period.end.isoformat() if study.period.end else ""
+    out["goal"] = study.goals[0].description if study.goals else ""
+    return out
+
+
+def update_fields(ws: Workspace, name: str, text: str, values: dict[str, str]) -> str:
+    """The draft with its main fields replaced from a form; validated like any save.
+
+    Empty optional fields are removed; the first goal's description is set (a goal is
+    added when there is none). Other front matter and the body are kept; comments in
+    the front matter are not.
+    """
+    import yaml
+
+    from socialproof.portfolio.casestudy import parse_case_study
+    from socialproof.portfolio.frontmatter import read_document
+
+    path = study_path(ws, name)
+    doc = read_document(path, text=_normalise(text))
+    meta = dict(doc.meta)
+    for key in FORM_FIELDS:
+        value = (values.get(key) or "").strip().replace("\r\n", "\n")
+        if value:
+            meta[key] = value
+        elif key in ("summary", "strategy", "execution", "learnings"):
+            meta.pop(key, None)
+        else:
+            meta[key] = ""  # required: the model says which one is missing
+    period = dict(meta.get("period") or {})
+    for key in ("start", "end"):
+        value = (values.get(key) or "").strip()
+        if value:
+            try:
+                period[key] = date.fromisoformat(value)
+            except ValueError:
+                raise UsageError(
+                    f"The period {key} {value!r} is not a date.", hint="Use YYYY-MM-DD."
+                ) from None
+        elif key == "end":
+            period.pop("end", None)
+    meta["period"] = period
+    goal = (values.get("goal") or "").strip()
+    if goal:
+        goals = [dict(g) for g in meta.get("goals") or []]
+        if goals:
+            goals[0]["description"] = goal
+        else:
+            goals = [{"description": goal}]
+        meta["goals"] = goals
+    for key in ("title", "role", "client"):
+        if not meta.get(key):
+            raise UsageError(f"The {key} is required.", hint=f"Fill in the {key}.")
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=88)
+    body = doc.body if doc.body.startswith("\n") else "\n" + doc.body
+    new_text = f"---\n{front}---{body}"
+    parse_case_study(path, text=new_text)
+    return new_text

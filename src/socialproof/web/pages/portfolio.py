@@ -172,6 +172,67 @@ def save(request: Request, name: str, text: str = Form("")) -> Response:
     return redirect(f"/portfolio/edit/{name}", message=f"Saved case-studies/{name}.")
 
 
+FORM_LABELS = {
+    "title": "Title",
+    "role": "Your role",
+    "client": "Client or organisation",
+    "summary": "Summary (one or two sentences for the home page)",
+    "goal": "Goal (the first goal's description)",
+    "strategy": "Strategy: what you planned and why",
+    "execution": "Execution: what was done",
+    "learnings": "Learnings: what you would change",
+    "start": "Started",
+    "end": "Ended (empty while ongoing)",
+}
+LONG_FIELDS = ("summary", "goal", "strategy", "execution", "learnings")
+
+
+def _form(
+    request: Request,
+    name: str,
+    values: dict[str, str],
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "portfolio/form.html",
+        title=f"Edit {name} (form)",
+        subnav=SUBNAV,
+        name=name,
+        values=values,
+        labels=FORM_LABELS,
+        long_fields=LONG_FIELDS,
+        error=error,
+        messages=[("error", error)] if error else [],
+        status_code=status_code,
+    )
+
+
+@router.get("/portfolio/form/{name}")
+def form(request: Request, name: str) -> HTMLResponse:
+    from socialproof.portfolio.editing import form_values, read_study
+
+    ws = workspace(request)
+    return _form(request, name, form_values(ws, name, read_study(ws, name)))
+
+
+@router.post("/portfolio/form/{name}", response_model=None)
+async def form_save(request: Request, name: str) -> Response:
+    from socialproof.portfolio.editing import read_study, save_study, update_fields
+
+    ws = workspace(request)
+    data = await request.form()
+    values = {k: str(data.get(k) or "") for k in FORM_LABELS}
+    try:
+        text = update_fields(ws, name, read_study(ws, name), values)
+        save_study(ws, name, text)
+    except SocialproofError as exc:
+        return _form(request, name, values, error=f"Not saved: {exc}", status_code=exc.http_status)
+    return redirect(f"/portfolio/form/{name}", message=f"Saved case-studies/{name}.")
+
+
 def _number(value: str, what: str) -> float | None:
     if not value.strip():
         return None
