@@ -121,3 +121,77 @@ def test_reference_holds_the_hand_added_totals() -> None:
     # north.cafe: views 1200+5400+800+300, reach 950+4100+640+280, likes 80+310+52+12
     # south.bakes: views 2100+9900+1500+650, reach 1700+7300+1200+600, likes 140+620+95+40
     assert totals == [("north.cafe", 7700, 5970, 454), ("south.bakes", 14150, 10800, 895)]
+
+
+_FIGURE_NAMES = {11: "views", 12: "reach", 13: "reactions", 14: "shares", 15: "follows",
+                 16: "comments", 17: "saves"}  # fmt: skip
+
+
+def _expected(old: dict[str, list[str]], new: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """The rule, written out independently: per figure, the newer export's value unless it
+    is empty, or 0 against a value; posts in one export only keep that export's figures."""
+    out: dict[str, dict[str, int]] = {}
+    for post in sorted(set(old) | set(new)):
+        figures: dict[str, int] = {}
+        for col, name in _FIGURE_NAMES.items():
+            a = old[post][col] if post in old else ""
+            b = new[post][col] if post in new else ""
+            if b == "" or (b == "0" and a not in ("", "0")):
+                value = a
+            else:
+                value = b
+            if value != "":
+                figures[name] = int(value)
+        out[post] = figures
+    return out
+
+
+@st.composite
+def _two_exports(draw: st.DrawFn) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """An older and a newer export of overlapping posts, with blanks, zeros and changes."""
+    old: dict[str, list[str]] = {}
+    new: dict[str, list[str]] = {}
+    for row in ROWS:
+        where = draw(st.sampled_from(["old", "new", "both"]))
+        for side, target in (("old", old), ("new", new)):
+            if where not in (side, "both"):
+                continue
+            copy = list(row)
+            for col in FIGURES:
+                copy[col] = draw(
+                    st.sampled_from([row[col], row[col], "", "0", str(int(row[col]) + 7)])
+                )
+            target[row[0]] = copy
+    return old, new
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_two_exports(), st.booleans())
+def test_the_newer_export_wins_figure_by_figure_in_either_order(
+    exports: tuple[dict[str, list[str]], dict[str, list[str]]], newer_first: bool
+) -> None:
+    old, new = exports
+    files = {"old": _csv(list(old.values())), "new": _csv(list(new.values()))}
+    order = ["new", "old"] if newer_first else ["old", "new"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ws = Workspace.init(root / "ws", settings=settings_from_dict({"timezone": "UTC"}))
+        for name in order:
+            if not (old if name == "old" else new):
+                continue
+            path = root / f"{name}.csv"
+            path.write_text(files[name], encoding="utf-8")
+            stamp = 1_772_000_000 + (86_400 if name == "new" else 0)
+            os.utime(path, (stamp, stamp))
+            [s] = import_paths(ws, [path])
+            assert s.status == "imported", s.error
+        columns = ", ".join(_FIGURE_NAMES.values())
+        with ws.connect() as con:
+            stored = con.execute(f"SELECT post_id, {columns} FROM posts").fetchall()
+    got = {
+        str(r[0]): {
+            n: int(v) for n, v in zip(_FIGURE_NAMES.values(), r[1:], strict=True) if v is not None
+        }
+        for r in stored
+    }
+    assert got == _expected(old, new)
