@@ -138,10 +138,14 @@ def test_dashboard_chart_is_interactive(browser: Any, measure_server: LiveServer
         tooltip = page.locator("#vg-tooltip-element")
         tooltip.wait_for(state="visible", timeout=5_000)
         assert "900" in tooltip.inner_text()  # 9-14 March: 6 x 150 spent
-        if os.environ.get("SOCIALPROOF_UPDATE_SCREENSHOTS"):
+        if os.environ.get("SOCIALPROOF_UPDATE_SCREENSHOTS"):  # the README's picture
             (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
-            page.mouse.move(0, 0)
-            page.screenshot(path=str(ROOT / "docs" / "img" / "workbench.png"), full_page=False)
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.goto(
+                measure_server.url + "/dashboard?range=custom&start=2026-03-08&end=2026-03-14"
+            )
+            page.wait_for_selector("#chart-paid.drawn svg", timeout=15_000)
+            page.screenshot(path=str(ROOT / "docs" / "img" / "workbench.png"), full_page=True)
     finally:
         page.context.close()
 

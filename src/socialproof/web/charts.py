@@ -26,6 +26,23 @@ def _base(title: str, rows: list[dict[str, Any]], width: int | str) -> dict[str,
     }
 
 
+def _ticks(rows: list[dict[str, Any]], x: str, most: int = 12) -> list[dict[str, int]]:
+    """Axis ticks at the data's own dates (at most ``most``, evenly picked), as Vega-Lite
+    DateTime objects: a weekly series gets a tick per week, on its Monday."""
+    days = sorted({str(r[x])[:10] for r in rows if r.get(x) is not None})
+    if len(days) > most:
+        step = -(-len(days) // most)
+        days = days[::step]
+    out = []
+    for d in days:
+        try:
+            year, month, day = (int(p) for p in d.split("-"))
+        except ValueError:
+            continue
+        out.append({"year": year, "month": month, "date": day})
+    return out
+
+
 def line_spec(
     rows: list[dict[str, Any]],
     *,
@@ -41,7 +58,12 @@ def line_spec(
     drag on the time axis zooms (double-click resets)."""
     spec = _base(title, rows, "container")
     encoding: dict[str, Any] = {
-        "x": {"field": x, "type": "temporal" if temporal else "ordinal", "title": None},
+        "x": {
+            "field": x,
+            "type": "temporal" if temporal else "ordinal",
+            "title": None,
+            **({"axis": {"format": "%d %b", "values": _ticks(rows, x)}} if temporal else {}),
+        },
         "y": {
             "field": y,
             "type": "quantitative",
