@@ -310,3 +310,10 @@ def test_zip_members_keep_their_export_dates(tmp_path: Path) -> None:
         257.75,
         39100,
     )
+
+
+def test_an_account_given_in_another_case_is_the_stored_one(tmp_path: Path) -> None:
+    ws = _ws(tmp_path / "ws", accounts={"tiktok": "Creator.One"})
+    assert import_paths(ws, [TIKTOK_ONE], ctx=read_context(ws, account="creator.one"))[0].inserted
+    import_paths(ws, [TIKTOK_TWO])  # brand.accounts spells it otherwise: same account
+    assert _rows(ws, "SELECT DISTINCT account FROM account_daily") == [("creator.one",)]

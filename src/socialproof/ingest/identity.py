@@ -150,11 +150,11 @@ def _choose(
 ) -> str:
     if len(named) == 1:
         return next(iter(named))  # the file names one account elsewhere: the same one
-    if given is not None:
-        return given
-    if declared.get(platform, "").strip():
-        return declared[platform].strip().lstrip("@")
     known = [] if stored is None else list(stored.get(platform, []))
+    if given is not None:
+        return _spelled_as_stored(given, known)
+    if declared.get(platform, "").strip():
+        return _spelled_as_stored(declared[platform].strip().lstrip("@"), known)
     if stored is not None and len(known) == 1:
         return known[0]
     file = display_name.split("!")[-1].rsplit("/", 1)[-1]
@@ -174,6 +174,12 @@ def _choose(
     )
     error.deferrable = stored is None
     raise error
+
+
+def _spelled_as_stored(name: str, known: list[str]) -> str:
+    """'AcmeHome' given for the stored 'acmehome' (handles ignore case): the stored one."""
+    same = [k for k in known if k.casefold() == name.casefold()]
+    return same[0] if len(same) == 1 else name
 
 
 def _set(table: pa.Table, name: str, values: pa.Array | pa.ChunkedArray) -> pa.Table:
