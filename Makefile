@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_DEPS := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test lint typecheck pytest bench docs system-deps browser-deps spark-deps install clean
+.PHONY: demo test lint architecture typecheck pytest bench docs system-deps browser-deps spark-deps install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ spark-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+
+# import-linter contracts (pyproject [tool.importlinter]); joins `lint` once they are kept.
+architecture: $(STAMP)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -57,6 +57,15 @@ def _parse(text: str, what: str) -> date:
         ) from None
 
 
+def parse_range(start: str, end: str) -> tuple[date | None, date | None]:
+    """Optional From / To dates of a form (blank: open), checked to be in order."""
+    s = _parse(start, "From") if start.strip() else None
+    e = _parse(end, "To") if end.strip() else None
+    if s is not None and e is not None and s > e:
+        raise UsageError(f"From {s} is after To {e}.", hint="Swap the dates or widen the range.")
+    return s, e
+
+
 def resolve(preset: str, anchor: date, start: str = "", end: str = "") -> Range:
     """The range a preset (or a custom ``start``/``end``) names, counted back from ``anchor``."""
     if preset == "custom":

@@ -67,18 +67,18 @@ def run_audit(
     until: Annotated[str, Form()] = "",
 ) -> Response:
     """Start the audit for a platform (or all) and a period as a background job."""
-    from socialproof.campaigns._period import date_range
+    from socialproof.web.periods import parse_range
 
     ws = workspace(request)
     try:
-        start, end = date_range(since or None, until or None)
+        start, end = parse_range(since, until)
     except SocialproofError as exc:
         return render(
             request,
             "audit/index.html",
             status_code=422,
             title="Platform audit",
-            messages=[("error", str(exc).replace("--since", "From").replace("--until", "To"))],
+            messages=[("error", str(exc))],
             platforms=_platforms(request),
             jobs=[],
         )

@@ -33,9 +33,10 @@ def home(request: Request) -> HTMLResponse:
 
 @router.get("/about")
 def about(request: Request) -> HTMLResponse:
-    from socialproof.web.app import STATIC
+    from pathlib import Path
 
-    licences = sorted(p.name for p in (STATIC / "vendor" / "licenses").glob("*.txt"))
+    folder = Path(__file__).resolve().parents[1] / "static" / "vendor" / "licenses"
+    licences = sorted(p.name for p in folder.glob("*.txt"))
     return render(request, "about.html", title="About and licences", licences=licences)
 
 

@@ -1,0 +1,1 @@
+"""Importers: one module per export format, a registry, autodetection, rejects, undo."""
