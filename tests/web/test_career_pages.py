@@ -143,3 +143,24 @@ def test_career_pages_pass_axe(browser: Any, sample_server: Any, path: str, widt
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_gets_never_analyse_postings(tmp_path: Any) -> None:
+    """Postings not analysed yet: the role and market pages say so and write nothing;
+    the analysis runs only when asked for (a POST starting a background job)."""
+    ws = build_sample_workspace(tmp_path / "ws", score=False)
+    with ws.transaction() as con:
+        con.execute("DROP TABLE IF EXISTS posting_facts")
+    with make_client(ws) as c:
+        role = c.get("/career/roles/social-media-manager").text
+        assert "analyse them on the Market page" in role
+        assert "Analyse postings" in c.get("/career/market").text
+        with ws.connect() as con:
+            tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+        assert "posting_facts" not in tables
+        _post(c, "/career/market/analyse")
+        job = c.app_state.jobs.all()[0]
+        assert c.app_state.jobs.wait(job.id, 120).state == "done"
+        assert "5 analysed postings" in c.get("/career/market").text
+        assert "Your match" in c.get("/career/roles/social-media-manager").text
+        assert "/ 100" in c.get("/career/roles/social-media-manager").text

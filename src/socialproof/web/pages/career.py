@@ -201,14 +201,22 @@ def role(request: Request, role_id: str) -> HTMLResponse:
     from socialproof.careers.catalogue import load_catalogue
     from socialproof.careers.gap import gap_for_role
     from socialproof.careers.paths import next_steps
+    from socialproof.market.store import is_stale
 
     cat = load_catalogue()
     r = cat.role(role_id)
     ws = workspace(request)
     gap_result, gap_error = None, None
     try:
-        key = ("career-gap-role", r.id, _profile_state(ws))
-        gap_result = cached(request, key, lambda: gap_for_role(ws, r.id))
+        # the match would analyse the postings first, which a GET must not do
+        if cached(request, ("career-stale",), lambda: is_stale(ws)):
+            gap_error = (
+                "Imported postings changed since they were analysed; analyse them on the "
+                "Market page, then come back for your match (it weighs gaps by demand)."
+            )
+        else:
+            key = ("career-gap-role", r.id, _profile_state(ws))
+            gap_result = cached(request, key, lambda: gap_for_role(ws, r.id))
     except SocialproofError as exc:
         gap_error = str(exc)
     return render(
