@@ -55,6 +55,22 @@
         Array.prototype.forEach.call(files, function (file) { upload(file); });
       }
 
+      function walk(entry) {
+        if (entry.isFile) {
+          entry.file(function (file) { if (file.name.charAt(0) !== ".") { upload(file); } });
+        } else if (entry.isDirectory) {
+          var reader = entry.createReader();
+          var more = function () {
+            reader.readEntries(function (children) {
+              if (!children.length) { return; }
+              children.forEach(walk);
+              more();  /* readEntries returns at most 100 entries a call */
+            });
+          };
+          more();
+        }
+      }
+
       function upload(file) {
         var li = document.createElement("li");
         var label = document.createElement("span");
@@ -109,7 +125,20 @@
           zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.remove("over"); });
         });
         zone.addEventListener("drop", function (e) {
-          if (e.dataTransfer && e.dataTransfer.files.length) { send(e.dataTransfer.files); }
+          if (!e.dataTransfer) { return; }
+          var items = e.dataTransfer.items;
+          var entries = [];
+          if (items) {
+            Array.prototype.forEach.call(items, function (item) {
+              var entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+              if (entry) { entries.push(entry); }
+            });
+          }
+          if (entries.length && entries.some(function (en) { return en.isDirectory; })) {
+            entries.forEach(walk);  /* a dropped folder: upload the files inside it */
+          } else if (e.dataTransfer.files.length) {
+            send(e.dataTransfer.files);
+          }
         });
       }
     });
