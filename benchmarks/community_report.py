@@ -45,7 +45,10 @@ TEXTS = [
 REPLY = "Sorry about that, please DM us your order number {n} and we'll help. ^AB"
 
 
-def build(root: Path, n_messages: int) -> None:
+DISTINCT_WORDS = [f"w{i:02d}" for i in range(97)]
+
+
+def build(root: Path, n_messages: int, distinct: bool = False) -> None:
     import numpy as np
     import pyarrow as pa
 
@@ -91,6 +94,11 @@ def build(root: Path, n_messages: int) -> None:
                 REPLY.format(n=nums[i]) if brand[i] else TEXTS[text_idx[i]].format(n=nums[i], d=3)
                 for i in range(n)
             ]
+            if distinct:  # every member text different: the worst case for scoring
+                texts = [
+                    t if brand[i] else f"{t} {DISTINCT_WORDS[ids[i] % 97]} ref {ids[i]}"
+                    for i, t in enumerate(texts)
+                ]
             parent = np.where(pos == 0, -1, ids - 1)
             root_ids = ids - pos
             group = np.where(
@@ -146,9 +154,10 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip", default="", help="comma list of modes to skip: cold,warm,notext")
+    ap.add_argument("--distinct", action="store_true", help="every member text distinct")
     args = ap.parse_args()
-    root = WORK / f"community_{args.messages}"
-    build(root, args.messages)
+    root = WORK / f"community_{args.messages}{'_distinct' if args.distinct else ''}"
+    build(root, args.messages, args.distinct)
     skip = set(filter(None, args.skip.split(",")))
     results: dict[str, list[float]] = {}
     cpus: dict[str, list[float]] = {}

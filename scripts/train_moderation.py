@@ -163,7 +163,7 @@ def ham_tweets(data: Path) -> list[str]:
 
 def spotify(data: Path) -> list[str]:
     path = data / "conversations" / "spotify_support_requests.csv"
-    return pd.read_csv(path)["text"].astype(str).tolist()
+    return pd.read_csv(path)["text"].fillna("").astype(str).tolist()
 
 
 def lovo(
