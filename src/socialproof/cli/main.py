@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "socialproof.cli.portfolio_cmds",  # portfolio
     "socialproof.cli.careers_cmds",  # roles, paths, profile, gap, plan, jobs, market
     "socialproof.cli.web_cmds",  # serve
+    "socialproof.cli.engine_cmds",  # engine migrate, engine status
     "socialproof.cli.demo_cmds",  # demo
 )
 

@@ -121,6 +121,12 @@ class Engine(_Section):
         "duckdb", description="Where analytics run: embedded DuckDB, or Spark for large data."
     )
     spark_master: str = Field("local[*]", description="Spark master URL when backend = 'spark'.")
+    storage: str = Field(
+        "",
+        description="Where the tables are read from: '' for the workspace's DuckDB file, or a "
+        "Parquet store URI (file:///shared/acme, or s3a:// hdfs:// read by Spark) that both "
+        "engines read; see docs/scaling.md.",
+    )
 
 
 class Settings(_Section):

@@ -149,8 +149,9 @@ def session(master: str = "local[*]") -> SparkSession:
         os.environ.setdefault("SPARK_LOCAL_HOSTNAME", "localhost")
         os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
         scratch = _scratch_dir()
+        _check_master(master)
         builder = SparkSession.builder.master(master).appName("socialproof")
-        for key, value in SESSION_CONF.items():
+        for key, value in {**SESSION_CONF, **_cluster_conf(master)}.items():
             builder = builder.config(key, value)
         # Spark puts SPARK_CONF_DIR on the JVM's classpath, where log4j2 finds our quiet config.
         os.environ.setdefault("SPARK_CONF_DIR", str(scratch))
@@ -177,6 +178,59 @@ def session(master: str = "local[*]") -> SparkSession:
         _session, _master = started, master
         _views.clear()
         return started
+
+
+def _cluster_conf(master: str) -> dict[str, str]:
+    """Settings for a cluster master: executors run this Python and ask for little memory.
+
+    ``SOCIALPROOF_SPARK_CONF`` may add ``key=value`` pairs separated by spaces (e.g.
+    ``spark.executor.memory=4g spark.cores.max=16``) for a cluster of one's own.
+    """
+    import sys
+
+    conf: dict[str, str] = {}
+    if not master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        conf["spark.executor.memory"] = "512m"
+    for pair in os.environ.get("SOCIALPROOF_SPARK_CONF", "").split():
+        key, sep, value = pair.partition("=")
+        if not sep or not key.startswith("spark."):
+            raise SparkFailed(
+                f"SOCIALPROOF_SPARK_CONF: {pair!r} is not spark.key=value.",
+                hint="Write pairs such as spark.executor.memory=4g, separated by spaces.",
+            )
+        conf[key] = value
+    return conf
+
+
+def _check_master(master: str) -> None:
+    """A standalone master that does not answer is one line, not minutes of retries."""
+    import socket
+    from urllib.parse import urlparse
+
+    if not master.startswith("spark://"):
+        return
+    for hostport in master[len("spark://") :].split(","):
+        parsed = urlparse(f"spark://{hostport}")
+        try:
+            port = parsed.port or 7077
+        except ValueError:
+            port = -1
+        if not parsed.hostname or port < 0:
+            raise SparkFailed(
+                f"The Spark master {master!r} is not a spark://HOST:PORT address.",
+                hint="Fix engine.spark_master in socialproof.toml.",
+            )
+        try:
+            with socket.create_connection((parsed.hostname, port), timeout=5):
+                return
+        except OSError as exc:
+            said = exc.strerror or type(exc).__name__
+    raise SparkFailed(
+        f"The Spark master {master} does not answer ({said}).",
+        hint="Start the cluster or fix engine.spark_master in socialproof.toml "
+        '(or set engine.backend = "duckdb").',
+    )
 
 
 def _last_line(log: Path) -> str:
@@ -349,6 +403,11 @@ _BACKEND_CLASS: type[ibis.BaseBackend] | None = None
 def _workspace_tables(ws: Workspace) -> list[str]:
     from socialproof.workspace import engine
 
+    if ws.settings.engine.storage:
+        from socialproof.workspace import parquet_store
+
+        _, manifest = parquet_store.current(ws)
+        return sorted(manifest.tables)
     if not ws.db_path.exists():
         return []
     with ws.connect(read_only=True) as con:
@@ -359,6 +418,8 @@ def _load(spark: SparkSession, ws: Workspace, name: str) -> str:
     """The Spark view holding the workspace table ``name`` (exported once per state)."""
     from socialproof.workspace import engine
 
+    if ws.settings.engine.storage:
+        return _load_stored(spark, ws, name)
     db = ws.db_path.resolve()
     key = (str(db), name)
     with _lock:
@@ -381,6 +442,41 @@ def _load(spark: SparkSession, ws: Workspace, name: str) -> str:
             (folder / f"{known[1]}.parquet").unlink(missing_ok=True)
         _views[key] = (state, view)
         return view
+
+
+def _load_stored(spark: SparkSession, ws: Workspace, name: str) -> str:
+    """The Spark view of a table of the workspace's Parquet store (read by the executors)."""
+    from socialproof.workspace import parquet_store
+
+    uri, manifest = parquet_store.current(ws)
+    key = (uri, name)
+    with _lock:
+        known = _views.get(key)
+        state = (hash(manifest.version),)
+        if known is not None and known[0] == state:
+            return known[1]
+        digest = hashlib.sha1(  # noqa: S324 - a name, not security
+            repr((uri, manifest.version)).encode()
+        ).hexdigest()[:10]
+        view = f"{name}__{digest}"
+        folder = parquet_store.table_dir(uri, manifest, name)
+        try:
+            frame = spark.read.option("recursiveFileLookup", "true").parquet(folder)
+        except Exception as exc:
+            raise SparkFailed(
+                f"Spark could not read the table {name} from {folder}: {_first_line(exc)}",
+                hint="Check that every worker can read the storage URI (engine.storage).",
+            ) from None
+        frame.createOrReplaceTempView(view)
+        if known is not None:
+            spark.catalog.dropTempView(known[1])
+        _views[key] = (state, view)
+        return view
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 
 
 def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:

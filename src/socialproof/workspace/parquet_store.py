@@ -1,0 +1,537 @@
+"""The workspace's tables as Parquet on shared storage, read by DuckDB and by Spark alike.
+
+With ``engine.storage = "file:///shared/acme"`` in ``socialproof.toml``, every table of
+the workspace is *published* to that folder and both engines read it from there:
+DuckDB through views over ``read_parquet`` and Spark (local or a cluster) through its
+Hadoop file system. The DuckDB file stays the write side (imports merge there, with
+their natural keys, hashes and rejects) and the journal of what was imported; the
+store is what analyses read, so the embedded default and the cluster see one truth.
+
+Layout of a store::
+
+    _manifest.json                  the committed version: tables, rows, checksums
+    v20260102T101500-1a2b3c4d/      one complete version of every table
+        ad_stats/p=meta/m=2026-01/data_0.parquet   canonical tables: by platform and month
+        imports/data.parquet                         bookkeeping tables: one file
+    _staging/                       versions being written (never read)
+
+A version is written in ``_staging``, checked (row counts and checksums read back from
+the Parquet files), moved beside the others by one rename, and committed by replacing
+``_manifest.json`` in one rename. A killed publish leaves only a folder under
+``_staging``, which nobody reads and the next publish removes. Readers take the version
+the manifest names, so they never see a partial one. The previous version is kept (a
+query that started on it finishes); older ones are removed.
+
+The partition folders are named ``p=`` and ``m=``, values reduced to ``[a-z0-9_-]``, and
+the partition values are not columns of the files: the tables read back exactly as they
+were written (Spark is told to read the files recursively, without partition discovery).
+
+``file://`` URIs (or plain paths) are read and written here. Other URIs (``s3a://``,
+``hdfs://``, ``abfss://``, ``gs://``) are handed to Spark's Hadoop file system for
+reading; publish to a local or mounted folder and copy it there with the cluster's tools
+(``hadoop distcp``, ``aws s3 sync``), see ``docs/scaling.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from socialproof.errors import BadInput, IntegrityError, SettingsError, WorkspaceError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import duckdb
+    import ibis
+
+    from socialproof.workspace.core import Workspace
+
+MANIFEST = "_manifest.json"
+STAGING = "_staging"
+FORMAT_VERSION = 1
+#: URI schemes Spark's Hadoop file system reads (passed through as they are).
+REMOTE_SCHEMES = ("s3a", "hdfs", "abfss", "abfs", "gs", "wasbs", "viewfs")
+_SAFE = re.compile(r"[^a-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """One table of a published version."""
+
+    name: str
+    rows: int
+    checksum: str
+    columns: tuple[tuple[str, str], ...]  # (name, DuckDB type)
+    partitioned_by: tuple[str, ...]  # source columns: ("platform", "<date column>") or ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    created_at: str
+    source_state: str
+    tables: dict[str, TableInfo]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": FORMAT_VERSION,
+                "version": self.version,
+                "created_at": self.created_at,
+                "source_state": self.source_state,
+                "tables": {
+                    t.name: {
+                        "rows": t.rows,
+                        "checksum": t.checksum,
+                        "columns": [list(c) for c in t.columns],
+                        "partitioned_by": list(t.partitioned_by),
+                    }
+                    for t in self.tables.values()
+                },
+            },
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, where: str) -> Manifest:
+        try:
+            raw = json.loads(text)
+            if raw.get("format") != FORMAT_VERSION:
+                raise ValueError(f"format {raw.get('format')!r}")
+            tables = {
+                name: TableInfo(
+                    name=name,
+                    rows=int(t["rows"]),
+                    checksum=str(t["checksum"]),
+                    columns=tuple((str(c), str(ty)) for c, ty in t["columns"]),
+                    partitioned_by=tuple(str(c) for c in t["partitioned_by"]),
+                )
+                for name, t in raw["tables"].items()
+            }
+            version = str(raw["version"])
+            if not re.fullmatch(r"v[0-9A-Za-z-]+", version) or any(
+                not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in tables
+            ):
+                raise ValueError("unexpected version or table name")
+            return cls(version, str(raw["created_at"]), str(raw["source_state"]), tables)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise IntegrityError(
+                f"The Parquet store's manifest {where} is damaged ({exc}).",
+                hint="Publish the workspace again with 'socialproof engine migrate --to parquet'.",
+            ) from None
+
+
+# -- URIs -----------------------------------------------------------------------------
+
+
+def check_uri(uri: str) -> str:
+    """The URI as the store uses it (no trailing slash); a clear error for what is not one."""
+    uri = uri.strip()
+    if not uri:
+        raise SettingsError("engine.storage is empty.", hint="Write a URI such as file:///data/ws.")
+    parsed = urlparse(uri)
+    if parsed.scheme in ("", "file") or (len(parsed.scheme) == 1 and os.name == "nt"):
+        return uri.rstrip("/") if uri != "/" else uri
+    if parsed.scheme in REMOTE_SCHEMES:
+        return uri.rstrip("/")
+    raise SettingsError(
+        f"engine.storage {uri!r}: the scheme {parsed.scheme!r} is not one Spark reads here.",
+        hint="Use file:///path, or " + ", ".join(f"{s}://" for s in REMOTE_SCHEMES) + ".",
+    )
+
+
+def local_path(uri: str) -> Path | None:
+    """The folder of a ``file://`` URI or a plain path; ``None`` for remote storage."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        if parsed.netloc not in ("", "localhost"):
+            raise SettingsError(
+                f"engine.storage {uri!r} names the host {parsed.netloc!r}.",
+                hint="Write file:///absolute/path (three slashes) for a local or mounted folder.",
+            )
+        return Path(unquote(parsed.path))
+    if parsed.scheme == "" or (len(parsed.scheme) == 1 and os.name == "nt"):
+        return Path(uri).expanduser().absolute()
+    return None
+
+
+def spark_uri(uri: str) -> str:
+    """The URI as Spark's Hadoop file system wants it (file:// for local folders)."""
+    path = local_path(uri)
+    return path.resolve().as_uri() if path is not None else uri
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+def read_manifest(uri: str) -> Manifest | None:
+    """The committed version of the store at ``uri`` (``None`` if nothing was published)."""
+    root = local_path(uri)
+    if root is None:
+        return _read_remote_manifest(uri)
+    target = root / MANIFEST
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if root.exists() and not root.is_dir():
+            raise SettingsError(
+                f"engine.storage points at {root}, which is a file.",
+                hint="Point it at a folder.",
+            ) from None
+        return None
+    except OSError as exc:
+        raise WorkspaceError(
+            f"Cannot read the Parquet store {uri}: {exc.strerror or exc}.",
+            hint="Check the folder exists, is mounted and readable.",
+        ) from None
+    return Manifest.from_json(text, str(target))
+
+
+def _read_remote_manifest(uri: str) -> Manifest | None:
+    from socialproof.workspace import spark
+
+    s = spark.session()
+    try:
+        rows = s.read.text(f"{uri}/{MANIFEST}", wholetext=True).collect()
+    except Exception as exc:
+        said = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        if "PATH_NOT_FOUND" in said or "does not exist" in said:
+            return None
+        raise WorkspaceError(
+            f"Spark cannot read the Parquet store {uri}: {said}",
+            hint="Check the URI and the cluster's credentials for that file system.",
+        ) from None
+    return Manifest.from_json(str(rows[0][0]), f"{uri}/{MANIFEST}") if rows else None
+
+
+def table_glob(uri: str, manifest: Manifest, name: str) -> str:
+    root = local_path(uri)
+    base = f"{manifest.version}/{name}"
+    if root is None:
+        return f"{uri}/{base}"
+    return str(root / base / "**" / "*.parquet")
+
+
+def table_dir(uri: str, manifest: Manifest, name: str) -> str:
+    """The folder of one table, as Spark reads it."""
+    return f"{spark_uri(uri)}/{manifest.version}/{name}"
+
+
+def create_views(con: duckdb.DuckDBPyConnection, uri: str, manifest: Manifest) -> None:
+    """DuckDB views, one per table, over the store's Parquet files (types as stored)."""
+    if local_path(uri) is None:
+        raise SettingsError(
+            f"DuckDB cannot read {uri} here (only file:// stores).",
+            hint='Set engine.backend = "spark" to read remote storage, or use a mounted folder.',
+        )
+    for info in manifest.tables.values():
+        glob = table_glob(uri, manifest, info.name).replace("'", "''")
+        cols = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in info.columns)
+        con.execute(
+            f'CREATE OR REPLACE VIEW "{info.name}" AS SELECT {cols} '
+            f"FROM read_parquet('{glob}', hive_partitioning = false)"
+        )
+
+
+def source_state(ws: Workspace) -> str:
+    """What changes when the workspace database changes (file and write-ahead log)."""
+    parts: list[str] = []
+    for p in (ws.db_path, ws.db_path.with_name(ws.db_path.name + ".wal")):
+        try:
+            st = p.stat()
+            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+        except FileNotFoundError:
+            parts.append("0:0")
+    return "/".join(parts)
+
+
+def current(ws: Workspace) -> tuple[str, Manifest]:
+    """The store of ``ws`` and its committed version, published first if the database changed.
+
+    Remote stores are read as they are (publish to them with the cluster's copy tools).
+    """
+    uri = check_uri(ws.settings.engine.storage)
+    manifest = read_manifest(uri)
+    if local_path(uri) is None:
+        if manifest is None:
+            raise WorkspaceError(
+                f"Nothing was published to {uri} yet.",
+                hint="Publish to a folder with 'socialproof engine migrate --to parquet DIR' "
+                "and copy it there (docs/scaling.md).",
+            )
+        return uri, manifest
+    if manifest is None or manifest.source_state != source_state(ws):
+        manifest = publish(ws, uri)
+    return uri, manifest
+
+
+@contextmanager
+def duckdb_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    """An Ibis DuckDB backend whose tables are views over the workspace's Parquet store."""
+    import duckdb
+    import ibis
+
+    from socialproof.workspace import engine
+
+    uri, manifest = current(ws)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        create_views(con, uri, manifest)
+        engine._duckdb_compat()
+        yield ibis.duckdb.from_connection(con)
+    finally:
+        con.close()
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+        [name],
+    ).fetchall()
+    return [(str(c), str(t)) for c, t in rows]
+
+
+def _base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def checksum(con: duckdb.DuckDBPyConnection, source: str, columns: list[tuple[str, str]]) -> str:
+    """An order-free checksum of a table's rows: the sum of one hash per row, as hex."""
+    cols = ", ".join(f'"{c}"' for c, _ in columns)
+    row = con.execute(f"SELECT sum(hash({cols})::HUGEINT) FROM {source}").fetchone()
+    total = int(row[0]) if row and row[0] is not None else 0
+    return f"{total:x}"
+
+
+def _partition_columns(columns: list[tuple[str, str]]) -> tuple[str, ...]:
+    names = dict(columns)
+    if names.get("platform") != "VARCHAR":
+        return ()
+    for c, ty in columns:
+        if ty in ("DATE", "TIMESTAMP") or ty.startswith("TIMESTAMP"):
+            return ("platform", c)
+    return ()
+
+
+def _quote_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def write_version(
+    con: duckdb.DuckDBPyConnection, folder: Path, tables: list[str] | None = None
+) -> dict[str, TableInfo]:
+    """Write the tables of ``con`` (all base tables by default) as Parquet under ``folder``."""
+    infos: dict[str, TableInfo] = {}
+    for name in tables if tables is not None else _base_tables(con):
+        columns = _columns(con, name)
+        source = f'"{name}"'
+        rows_row = con.execute(f"SELECT count(*) FROM {source}").fetchone()
+        rows = int(rows_row[0]) if rows_row else 0
+        parts = _partition_columns(columns) if rows else ()
+        target = folder / name
+        target.mkdir(parents=True)
+        if parts:
+            platform, when = parts
+            con.execute(
+                f'COPY (SELECT *, coalesce(nullif(regexp_replace(lower("{platform}"), '
+                f"'{_SAFE.pattern}', '_', 'g'), ''), 'none') AS p, "
+                f"coalesce(strftime(\"{when}\", '%Y-%m'), 'none') AS m FROM {source}) "
+                f"TO '{_quote_path(target)}' (FORMAT parquet, PARTITION_BY (p, m), "
+                "OVERWRITE_OR_IGNORE true)"
+            )
+        else:
+            con.execute(
+                f"COPY {source} TO '{_quote_path(target / 'data.parquet')}' (FORMAT parquet)"
+            )
+        sums = checksum(con, source, columns)
+        glob = _quote_path(target / "**" / "*.parquet")
+        cast = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in columns)
+        back = f"(SELECT {cast} FROM read_parquet('{glob}', hive_partitioning = false))"
+        got_row = con.execute(f"SELECT count(*) FROM {back}").fetchone()
+        got = int(got_row[0]) if got_row else 0
+        if got != rows or not same_sum(checksum(con, back, columns), sums):
+            raise IntegrityError(
+                f"The Parquet copy of {name} does not read back as written "
+                f"({got} rows of {rows}); nothing was published.",
+                hint="Check the storage folder has room and is not being changed by others.",
+            )
+        infos[name] = TableInfo(name, rows, sums, tuple(columns), parts)
+    return infos
+
+
+def publish(ws: Workspace, uri: str | None = None) -> Manifest:
+    """Write every table of the workspace database to the store as a new version, all or nothing.
+
+    Returns the committed manifest (row counts and checksums of each table).
+    """
+    from socialproof.workspace._lock import write_lock
+
+    uri = check_uri(uri or ws.settings.engine.storage)
+    root = local_path(uri)
+    if root is None:
+        raise SettingsError(
+            f"socialproof writes Parquet stores to folders, not to {uri}.",
+            hint="Publish to a local or mounted folder (file:///...) and copy it with the "
+            "cluster's tools (hadoop distcp, aws s3 sync); see docs/scaling.md.",
+        )
+    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        staging = root / STAGING
+        with write_lock(ws.root):
+            shutil.rmtree(staging, ignore_errors=True)  # what a killed publish left
+            staging.mkdir()
+            state = source_state(ws)
+            with ws.connect(read_only=True) as con:
+                infos = write_version(con, staging / version)
+            (staging / version).rename(root / version)
+            manifest = Manifest(version, datetime.now(UTC).isoformat(), state, infos)
+            previous = read_manifest(uri)
+            tmp = root / f"{MANIFEST}.{version}.tmp"
+            tmp.write_text(manifest.to_json(), encoding="utf-8")
+            tmp.replace(root / MANIFEST)  # the commit
+            _prune(root, keep={version, previous.version if previous else version})
+    except PermissionError as exc:
+        raise WorkspaceError(
+            f"Cannot write the Parquet store {uri}: permission denied ({exc.filename}).",
+            hint="Choose a folder you can write to.",
+        ) from None
+    except OSError as exc:
+        if isinstance(exc, WorkspaceError):
+            raise
+        raise WorkspaceError(
+            f"Cannot write the Parquet store {uri}: {exc.strerror or exc}.",
+            hint="Check the folder exists, is mounted and has room.",
+        ) from None
+    return manifest
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    for child in root.iterdir():
+        if child.is_dir() and child.name.startswith("v") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+    shutil.rmtree(root / STAGING, ignore_errors=True)
+
+
+def same_sum(a: str, b: str) -> bool:
+    try:
+        return int(a, 16) == int(b, 16)
+    except ValueError:
+        return False
+
+
+def differs(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> list[str]:
+    """Tables of the manifest whose rows in ``con`` are not the store's."""
+    tables = set(_base_tables(con))
+    out = []
+    for info in manifest.tables.values():
+        if info.name not in tables:
+            out.append(info.name)
+            continue
+        if not same_sum(checksum(con, f'"{info.name}"', list(info.columns)), info.checksum):
+            out.append(info.name)
+    return out
+
+
+def _holds_data(con: duckdb.DuckDBPyConnection) -> bool:
+    for name in _base_tables(con):
+        if name == "schema_migrations":
+            continue
+        row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+        if row and row[0]:
+            return True
+    return False
+
+
+def restore(ws: Workspace, uri: str, *, replace: bool = False) -> tuple[Manifest, list[str]]:
+    """Read the store's tables into the workspace database (``migrate --to duckdb``).
+
+    Returns the manifest and the tables that were replaced. A database that already
+    holds the same rows is left as it is. One that holds other rows (imports made after
+    the store was published, or another workspace's) is only replaced with ``replace``.
+    Every table is read back and checked against the manifest's row count and checksum
+    inside one transaction: a mismatch changes nothing.
+    """
+    uri = check_uri(uri)
+    manifest = read_manifest(uri)
+    if manifest is None:
+        raise BadInput(
+            f"{uri} holds no published workspace (no {MANIFEST}).",
+            hint="Check the URI, or publish with 'socialproof engine migrate --to parquet'.",
+        )
+    if local_path(uri) is None:
+        raise SettingsError(
+            f"DuckDB cannot read {uri} here (only file:// stores).",
+            hint="Copy the store to a local folder first (hadoop distcp, aws s3 sync).",
+        )
+    with ws.transaction() as con:
+        changed = differs(con, manifest)
+        if not changed:
+            return manifest, []
+        if not replace and _holds_data(con):
+            raise BadInput(
+                f"The workspace database holds other rows than {uri} in "
+                f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}.",
+                hint="Publish them with 'socialproof engine migrate --to parquet URI', or "
+                "pass --replace to take the store's tables instead.",
+            )
+        for info in manifest.tables.values():
+            if info.name not in changed:
+                continue
+            glob = _quote_path(Path(table_glob(uri, manifest, info.name)))
+            cols = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in info.columns)
+            names = ", ".join(f'"{c}"' for c, _ in info.columns)
+            if info.name in _base_tables(con):
+                con.execute(f'DELETE FROM "{info.name}"')
+                con.execute(
+                    f'INSERT INTO "{info.name}" ({names}) SELECT {cols} '
+                    f"FROM read_parquet('{glob}', hive_partitioning = false)"
+                )
+            else:
+                con.execute(
+                    f'CREATE TABLE "{info.name}" AS SELECT {cols} '
+                    f"FROM read_parquet('{glob}', hive_partitioning = false)"
+                )
+            row = con.execute(f'SELECT count(*) FROM "{info.name}"').fetchone()
+            rows = int(row[0]) if row else 0
+            got = checksum(con, f'"{info.name}"', list(info.columns))
+            if rows != info.rows or not same_sum(got, info.checksum):
+                raise IntegrityError(
+                    f"The store's {info.name} reads back as {rows} rows, not the "
+                    f"{info.rows} its manifest records, or with another checksum; "
+                    "the workspace database was not changed.",
+                    hint="The store was changed after it was published: publish it again.",
+                )
+    return manifest, changed
+
+
+def summary(manifest: Manifest) -> list[dict[str, Any]]:
+    """One row per table: name, rows, checksum, partitioning (for the CLI)."""
+    return [
+        {
+            "table": t.name,
+            "rows": t.rows,
+            "checksum": t.checksum,
+            "partitioned_by": ", ".join(t.partitioned_by) or "-",
+        }
+        for t in sorted(manifest.tables.values(), key=lambda t: t.name)
+    ]
