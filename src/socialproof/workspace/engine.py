@@ -36,6 +36,12 @@ def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
     if ws.settings.engine.backend == "spark":
         yield from _spark_backend(ws)
         return
+    if ws.settings.engine.storage:
+        from socialproof.workspace import parquet_store
+
+        with parquet_store.duckdb_backend(ws) as con:
+            yield con
+        return
     _duckdb_compat()
     with ws.connect(read_only=True) as con:
         yield ibis.duckdb.from_connection(con)
