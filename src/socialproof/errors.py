@@ -69,6 +69,10 @@ class BadExport(BadInput):
     """An export file that cannot be read as the format it claims or seems to be."""
 
 
+class NotText(BadExport):
+    """A file read as text holds binary content (an image, a database, ...)."""
+
+
 class UnknownFormat(BadExport):
     """No registered format recognises the file's columns."""
 

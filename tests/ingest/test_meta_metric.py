@@ -46,7 +46,10 @@ def test_platform_from_the_file(name: str, platform: str, metric: str, total: fl
     assert sum(d["value"] for d in daily) == total
 
 
-def test_audience_sections_recognised_not_stored() -> None:
-    result = read(HERE / "Audience.csv", "meta-metric")
-    assert result.tables == {}
-    assert any("Audience" in n for n in result.notes)
+def test_audience_sections_stored_as_a_snapshot() -> None:
+    # read by ingest/audience.py since issue 14 (tests/ingest/test_audience.py)
+    result = read(HERE / "Audience.csv", "instagram-audience")
+    got = {(r["dimension"], r["segment"]): r["value"] for r in rows(result, "audience")}
+    assert got[("age_gender", "female 25-34")] == pytest.approx(0.302)
+    assert got[("city", "Madrid")] == pytest.approx(0.251)
+    assert got[("country", "Portugal")] == pytest.approx(0.205)

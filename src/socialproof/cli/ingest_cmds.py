@@ -61,6 +61,13 @@ def import_files(
             help="YAML column mapping for the generic importer (implies --format generic)."
         ),
     ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            help="FROM..TO (YYYY-MM-DD): the period an audience file describes, when it was "
+            "exported for a chosen window; default: the file's export date.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything; write nothing.")
     ] = False,
@@ -70,10 +77,14 @@ def import_files(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Import export files into the workspace (autodetects each file's format)."""
+    from socialproof.ingest.audience import parse_window
     from socialproof.ingest.importer import import_paths, read_context
 
+    options = {"window": parse_window(window)} if window else None
     ws = open_workspace(workspace)
-    ctx = read_context(ws, year=year, account=account, platform=platform, mapping=mapping)
+    ctx = read_context(
+        ws, year=year, account=account, platform=platform, mapping=mapping, options=options
+    )
     chosen = export_format or ("generic" if mapping is not None else None)
     with progress() as bar:
         task = bar.add_task("Importing", total=None)

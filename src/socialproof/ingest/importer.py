@@ -33,7 +33,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import BadExport, FileMissing, NoAccount, SocialproofError
+from socialproof.errors import (
+    BadExport,
+    FileMissing,
+    NoAccount,
+    NotText,
+    SocialproofError,
+)
 from socialproof.ingest.archive import MEDIA_SUFFIXES, ArchiveMember, expand_paths
 from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
 
@@ -304,6 +310,8 @@ def _import_one(
         summary.format, summary.label, summary.confidence = fmt.name, fmt.label, confidence
         result = fmt.read(source, ctx)
         _check_result(fmt, result)
+        if format:
+            _check_forced(fmt, source, result)
         summary.notes.extend(source.notes)
         tables, rejects, conflicts = _prepare(
             result, source, ws, ctx, summary.sha256, use_workspace_account=use_workspace_account
@@ -324,7 +332,7 @@ def _import_one(
         summary.error = str(exc)
         summary.deferrable = exc.deferrable
     except SocialproofError as exc:
-        if not member.explicit and isinstance(exc, BadExport) and "not a text file" in exc.message:
+        if not member.explicit and isinstance(exc, NotText):
             summary.status = "skipped"  # a binary file inside a data download
             summary.notes.append(f"{member.display_name}: not an export (binary); skipped.")
             return summary
@@ -384,6 +392,20 @@ def _no_rows(source: Source) -> None:
     raise BadExport(
         f"{source.display_name} has a header ({header}) but no data rows.",
         hint="Export a date range that has data.",
+    )
+
+
+def _check_forced(fmt: Format, source: Source, result: ReadResult) -> None:
+    """A format the user forced that read nothing from the file is an error, not an import."""
+    if any(t.num_rows for t in result.tables.values()) or result.rejects:
+        return
+    if any(f.rejects for f in source.frames):
+        return
+    missing = fmt.missing(source)
+    what = f" (missing: {', '.join(missing)})" if missing else ""
+    raise BadExport(
+        f"The format '{fmt.name}' read no rows from {source.display_name}{what}.",
+        hint="Pass another --format, or leave it out to detect the format.",
     )
 
 
@@ -564,6 +586,8 @@ def _mark_brand(table: pa.Table, ctx: ReadContext, result: ReadResult) -> pa.Tab
 
 def _already_imported(ws: Workspace, sha256: str) -> str | None:
     """How the same content was imported before ('as meta-ads from a.csv'), or None."""
+    import duckdb
+
     from socialproof.errors import WorkspaceBusy
     from socialproof.workspace import engine
 
@@ -574,10 +598,8 @@ def _already_imported(ws: Workspace, sha256: str) -> str | None:
             )
     except WorkspaceBusy:
         return None  # checked again inside the transaction
-    except Exception as exc:  # a workspace without the imports table yet
-        if "imports" in str(exc):
-            return None
-        raise
+    except duckdb.CatalogException:  # a workspace without the imports table yet
+        return None
     if not rows:
         return None
     fmt, path = rows[0]

@@ -111,12 +111,57 @@ OBJECTIVE = ("Objective", "Campaign objective")
 
 _SUMMARY = r"(?i)^(?:totals?|total results|results from \d+ .*|all)$"
 
+ID_COLUMNS: tuple[str, ...] = tuple(a for _, aliases in IDS for a in aliases)
+#: what identifies a row: a level's name or id, and its day or reporting range
+IDENTITY: tuple[tuple[str, ...], ...] = (
+    CAMPAIGN + AD_SET + AD + ID_COLUMNS,
+    DAY + START + PERIOD,
+)
+#: delivery and outcome columns: a file needs at least one (Ads Manager lets people pick)
+METRICS: tuple[str, ...] = tuple(
+    a for target, aliases in NUMBERS.items() if not target.startswith("reported_") for a in aliases
+)
+#: columns only Ads Manager writes: without 'Amount spent' one of them must be there, so a
+#: page or post export with a 'Campaign name' column does not pass for an ad export
+ADS_ONLY: tuple[str, ...] = (
+    *AD_SET,
+    *AD,
+    *ID_COLUMNS,
+    *START,
+    *RESULT_TYPE,
+    "Results",
+    "ThruPlays",
+    "Frequency",
+    "CPM (cost per 1,000 impressions)",
+    "Cost per result",
+    "Link clicks",
+    "Clicks (all)",
+)
+#: KPIs that need a column, said after import when the file lacks it
+KPI_NEEDS: tuple[tuple[str, str, str], ...] = (
+    ("spend", "Amount spent", "spend, CPM, CPC, cost per result and ROAS"),
+    ("impressions", "Impressions", "impressions, CPM, CTR and frequency"),
+    ("link_clicks", "Link clicks", "link clicks, CPC and link CTR"),
+    ("purchase_value", "Purchases conversion value", "ROAS"),
+)
+
 
 class MetaAdsFormat(Format):
     name = "meta-ads"
     label = "Meta Ads Manager export"
     tables = ("ad_stats",)
-    required = (SPEND, CAMPAIGN + AD_SET + AD, DAY + START + PERIOD)
+    required = IDENTITY
+
+    def missing(self, source: Source) -> list[str]:
+        found = super().missing(source)
+        if not any(A.has(f, METRICS) for f in source.frames):
+            found.append("a metric (Amount spent, Impressions, Reach, Results, ...)")
+        elif not any(A.has(f, SPEND) or A.has(f, ADS_ONLY) for f in source.frames):
+            found.append(
+                "Amount spent (or another column only Ads Manager writes: Ad set name, "
+                "Reporting starts, Results, Link clicks, ...)"
+            )
+        return found
 
     def detect(self, source: Source) -> float:
         optional = (
@@ -130,7 +175,18 @@ class MetaAdsFormat(Format):
             ("Link clicks", "Clicks (all)"),
             END,
         )
-        return A.best_score(source, self.required, optional)
+        best = 0.0
+        for frame in source.frames:
+            score = A.score(frame, self.required, optional)
+            if not score or not A.has(frame, METRICS):
+                continue
+            if not A.has(frame, SPEND):
+                # the user left 'Amount spent' out: Ads Manager's own columns must show
+                if not A.has(frame, ADS_ONLY):
+                    continue
+                score = min(score, 0.7)
+            best = max(best, score)
+        return best
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
 
@@ -139,7 +195,7 @@ class MetaAdsFormat(Format):
         notes: list[str] = []
         rows_read = 0
         for frame in source.frames:
-            if A.score(frame, self.required) == 0:
+            if A.score(frame, self.required) == 0 or not A.has(frame, METRICS):
                 continue
             table, rej, frame_notes = _read_frame(frame, ctx)
             rows_read += frame.data.num_rows
@@ -162,6 +218,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         names[target] = rows.text(target, aliases)
     # the summary row: no name at any level (or 'Total'), in a file that has named rows
     present = [v for v in names.values() if v is not None]
+    present += [v for _, aliases in IDS if (v := rows.raw(aliases)) is not None]
     empty = np.ones(rows.n, dtype=bool)
     for v in present:
         blank = pc.or_(
@@ -171,7 +228,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     if empty.any() and (~empty).any():
         rows.skip_rows(empty, "Skipped {n} summary row{s} (totals of the other rows).")
     elif empty.all() and rows.n:
-        rows.fail(empty, "no campaign, ad set or ad name")
+        rows.fail(empty, "no campaign, ad set or ad name or id")
     # the file's account column wins; rows without one get --account (ingest/identity.py)
     rows.text("account", ACCOUNT)
     _object_keys(rows)
@@ -232,6 +289,14 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     if spend is not None:
         negative = pc.less(spend, 0).fill_null(False).to_numpy(zero_copy_only=False)
         rows.fail(negative, "negative amount spent")
+    lacking = [(header, kpis) for target, header, kpis in KPI_NEEDS if target not in rows.values]
+    if lacking:
+        headers = ", ".join(f"'{h}'" for h, _ in lacking)
+        kpis = "; ".join(k for _, k in lacking)
+        rows.notes.append(
+            f"This export has no {headers} column: it cannot give {kpis}. "
+            "Re-export with those columns to have them."
+        )
     table, rejects = rows.finish()
     if frame.line_numbers is not None and len(frame.line_numbers) == frame.data.num_rows:
         import pyarrow as pa

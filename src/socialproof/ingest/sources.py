@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialproof.errors import BadExport, FileMissing, UsageError
+from socialproof.errors import BadExport, FileMissing, NotText, UsageError
 from socialproof.ingest.base import Frame, Reject, Source
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -112,7 +112,7 @@ def decode_bytes(raw: bytes, name: str) -> Decoded:
     if utf16:
         return Decoded(raw.decode(utf16, errors="replace"), utf16)
     if _looks_binary(raw[:SNIFF_BYTES]):
-        raise BadExport(
+        raise NotText(
             f"{name} is not a text file (binary content).",
             hint="Export the data as CSV, XLSX or JSON and import that file.",
         )
@@ -168,7 +168,7 @@ def _read_text_file(path: Path, name: str, head: bytes) -> Source:
         head[:4096]
     )
     if plain_utf8 and _looks_binary(head):
-        raise BadExport(
+        raise NotText(
             f"{name} is not a text file (binary content).",
             hint="Export the data as CSV, XLSX or JSON and import that file.",
         )

@@ -175,12 +175,13 @@ class Workspace:
             con = duckdb.connect(str(self.db_path), read_only=read_only)
         except duckdb.IOException as exc:
             text = str(exc)
-            if "lock" in text.lower():
+            if _held_by_another(self.db_path, read_only=read_only, text=text):
                 raise WorkspaceBusy(
                     f"The workspace database {self.db_path} is in use by another process.",
                     hint="Wait for the other socialproof command to finish, then retry.",
                 ) from None
-            if "permission" in text.lower() or "read-only" in text.lower():
+            wanted = os.R_OK if read_only else os.R_OK | os.W_OK
+            if self.db_path.exists() and not os.access(self.db_path, wanted):
                 raise WorkspaceError(
                     f"Cannot open {self.db_path}: permission denied.",
                     hint="Check the file's permissions.",
@@ -220,6 +221,29 @@ class Workspace:
 
         with engine.backend(self) as backend:
             yield backend
+
+
+def _held_by_another(path: Path, *, read_only: bool, text: str) -> bool:
+    """Whether another process holds DuckDB's lock on ``path`` (probed where POSIX locks
+    exist; DuckDB's error carries no type or code for it)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no probe; DuckDB's message names the lock
+        return "lock" in text.lower()
+    try:
+        fd = os.open(path, os.O_RDONLY if read_only else os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        mode = fcntl.LOCK_SH if read_only else fcntl.LOCK_EX
+        fcntl.lockf(fd, mode | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _applied(con: Any) -> set[int]:

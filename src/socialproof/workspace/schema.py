@@ -200,6 +200,24 @@ JOB_POSTINGS = TableSpec(
     "Job postings as published (text kept; facts are extracted into posting_facts).",
 )
 
+AUDIENCE = TableSpec(
+    "audience",
+    {
+        "platform": "VARCHAR",
+        "account": "VARCHAR",
+        # the days the snapshot describes: the export date twice, or the window given
+        "date_start": "DATE",
+        "date_stop": "DATE",
+        "dimension": "VARCHAR",  # age, gender, age_gender, country, city, hour
+        "segment": "VARCHAR",  # '25-34', 'female', 'female 25-34', 'Lagos', '20'
+        "metric": "VARCHAR",  # share (a fraction of the audience), active_followers
+        "value": "DOUBLE",
+        **_PROVENANCE,
+    },
+    ("platform", "account", "date_start", "date_stop", "dimension", "segment", "metric"),
+    "Audience snapshots: who follows an account (age, gender, places) and when it is online.",
+)
+
 IMPORTS = TableSpec(
     "imports",
     {
@@ -224,10 +242,20 @@ IMPORTS = TableSpec(
 )
 
 #: tables whose rows belong to an account (see ingest/identity.py)
-ACCOUNT_TABLES = ("posts", "account_daily", "post_daily", "ad_stats")
+ACCOUNT_TABLES = ("posts", "account_daily", "post_daily", "ad_stats", "audience")
 
 CANONICAL: dict[str, TableSpec] = {
-    t.name: t for t in (POSTS, ACCOUNT_DAILY, POST_DAILY, AD_STATS, MESSAGES, JOB_POSTINGS, IMPORTS)
+    t.name: t
+    for t in (
+        POSTS,
+        ACCOUNT_DAILY,
+        POST_DAILY,
+        AD_STATS,
+        MESSAGES,
+        JOB_POSTINGS,
+        AUDIENCE,
+        IMPORTS,
+    )
 }
 
 
