@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from socialproof.campaigns import benchmarks as bench
 from socialproof.campaigns._period import date_range
 from socialproof.campaigns.audit_advice import advise, compare_benchmarks
+from socialproof.campaigns.audit_audience import audience_rows
 from socialproof.campaigns.audit_model import (
     BASE_COVERAGE,
     BASE_KPI,
@@ -222,6 +223,7 @@ def audit(
         )
         extremes = engine.execute(_extremes(rated, medians))
         growth, series = _growth(con, start, end)
+        audiences = audience_rows(con)
     for r in summary.itertuples():
         key = (str(r.platform), str(r.account))
         base = bases[key]
@@ -237,6 +239,7 @@ def audit(
         acc.bottom = _posts(ext[ext["_bottom"] < TOP_N].sort_values("_bottom"))
         acc.growth = growth.get(key)
         acc.growth_series = series.get(key, [])
+        acc.audience = audiences.get(key, [])
         acc.benchmarks = compare_benchmarks(acc, medians.get(key, [{}])[0], r, industry)
         advise(acc, industry)
         result.accounts.append(acc)

@@ -76,6 +76,7 @@ class AccountAudit:
     recommendations: list[Recommendation] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     untimed: int = 0  # posts whose export gave a date without a time of day
+    audience: list[dict[str, Any]] = field(default_factory=list)  # see audit_audience.py
 
     @property
     def enough(self) -> bool:

@@ -153,6 +153,8 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         report.paragraph(
             sec, "No follower series imported for this account, so growth is not shown."
         )
+    if acc.audience:
+        report.table(sec, acc.audience, caption="Audience: who follows and when they are online")
     if acc.benchmarks:
         rows = []
         for b in acc.benchmarks:
