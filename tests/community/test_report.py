@@ -119,7 +119,13 @@ def test_json_form_is_serialisable(workspace: Any, insert: Any, fake_models: Non
     insert("messages", THEME_ROWS)
     data = json.loads(json.dumps(to_dict(build_report(workspace))))
     assert data["response"]["overall"]["threads"] == 8
-    assert data["moderation"] == {"flagged": 0, "spam": 0, "toxic": 0}
+    assert data["moderation"] == {
+        "flagged": 0,
+        "spam": 0,
+        "toxic": 0,
+        "confirmed": 0,
+        "dismissed": 0,
+    }
     assert {t["label"] for t in data["themes"]} == {"broken checkout", "other"}
 
 
