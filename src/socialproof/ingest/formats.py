@@ -22,6 +22,8 @@ BUILTIN: list[str] = [
     "socialproof.ingest.linkedin:LinkedInCreatorFormat",
     "socialproof.ingest.x_analytics:XAnalyticsFormat",
     "socialproof.ingest.youtube:YouTubeFormat",
+    "socialproof.ingest.business_suite:FacebookPageInsightsFormat",
+    "socialproof.ingest.business_suite:BusinessSuiteFormatSummaryFormat",
     "socialproof.ingest.audience:TikTokAudienceFormat",
     "socialproof.ingest.audience:InstagramAudienceFormat",
     # conversations, job postings, generic

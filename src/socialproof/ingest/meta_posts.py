@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
     from socialproof.ingest.base import Frame
 
-POST_ID = ("Post ID", "Post id", "ID de la publicación")
+# the video export (2025) names its rows by video asset: the post id when both are there
+POST_ID = ("Post ID", "Post id", "ID de la publicación", "Video asset ID", "Video ID")
 PUBLISHED = ("Publish time", "Publish Time", "Hora de publicación", "Published", "Posted")
 ACCOUNT = ("Account username", "Page name", "Account name", "Nombre de la página")
 IG_MARKERS = ("Account username", "Account ID", "Saves", "Profile visits")
@@ -124,6 +125,7 @@ class MetaPostsFormat(Format):
             ACCOUNT,
             ("Custom labels",),
             ("Duration (sec)",),
+            ("Seconds viewed", "3-second video views"),
         )
         best = 0.0
         for frame in source.frames:
