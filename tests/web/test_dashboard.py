@@ -132,3 +132,24 @@ def test_comparisons() -> None:
     year = comparison(r, "year")
     assert year is not None and (year.start, year.end) == (date(2023, 2, 22), date(2023, 2, 28))
     assert comparison(r, "none") is None
+
+
+def test_serving_warms_the_default_dashboard(workspace: Any) -> None:
+    from socialproof.ingest.importer import import_paths, read_context
+
+    import_paths(workspace, [ADS], ctx=read_context(workspace, account="acme"))
+    with make_client(workspace, warm=True) as c:
+        (job,) = c.app_state.jobs.all()
+        assert job.title == "Preparing the dashboard"
+        assert c.app_state.jobs.wait(job.id, 120).state == "done"
+        calls: list[object] = []
+        import socialproof.web.pages.dashboard as dashboard
+
+        original = dashboard._frame
+        dashboard._frame = lambda *a, **k: calls.append(a) or original(*a, **k)  # type: ignore[assignment]
+        try:
+            page = c.get("/dashboard").text
+        finally:
+            dashboard._frame = original  # type: ignore[assignment]
+        assert calls == []  # every figure came from the warmed cache
+        assert "<strong>2026-02-15 to 2026-03-14</strong>" in page

@@ -37,13 +37,15 @@ def create_app(
     access_token: str | None = None,
     max_upload: int = DEFAULT_MAX_UPLOAD,
     workers: int = 1,
+    warm: bool = False,
 ) -> FastAPI:
     """The workbench over ``ws``.
 
     ``allowed_hosts`` are the names the ``Host`` header may carry (default: this
     computer's loopback names; ``"*"`` allows any, for remote use with a token);
     ``access_token``, when given, is required on every request; ``max_upload`` caps
-    a request body in bytes; ``workers`` is the size of the background job pool.
+    a request body in bytes; ``workers`` is the size of the background job pool;
+    ``warm`` computes the default dashboard in the background at start.
     """
     try:
         from contextlib import asynccontextmanager
@@ -62,7 +64,13 @@ def create_app(
     jobs = JobRunner(workers=workers)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            from socialproof.web.pages.dashboard import warm as warm_dashboard
+
+            jobs.submit(
+                "Preparing the dashboard", lambda _job: warm_dashboard(gated, app.state.cache)
+            )
         try:
             yield
         finally:
@@ -201,7 +209,7 @@ def serve(
     hosts: list[str] = list(LOOPBACK_HOSTS)
     if remote:
         hosts = ["*"] if host in ("0.0.0.0", "::") else [*hosts, host.lower()]  # noqa: S104
-    app = create_app(ws, allowed_hosts=hosts, access_token=token)
+    app = create_app(ws, allowed_hosts=hosts, access_token=token, warm=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
     if token is not None:
         say(

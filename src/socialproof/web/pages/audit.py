@@ -241,8 +241,17 @@ def plan_page(
                 raise BadInput(
                     "Variants and daily volume must be numbers.", hint="e.g. 2 and 5000."
                 ) from None
-            result = plan(
-                ws, metric, mde, baseline=baseline or None, daily=daily_value, variants=n_variants
+            result = cached(
+                request,
+                ("plan", metric, mde, baseline, daily_value, n_variants),
+                lambda: plan(
+                    ws,
+                    metric,
+                    mde,
+                    baseline=baseline or None,
+                    daily=daily_value,
+                    variants=n_variants,
+                ),
             )
             lines = [line for line in plan_lines(result) if line.strip()]
         except SocialproofError as exc:

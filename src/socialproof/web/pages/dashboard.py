@@ -220,6 +220,22 @@ def trend(
     return spec, rows
 
 
+def warm(ws: Workspace, cache: Any) -> None:
+    """Compute the default dashboard (last 28 days against the 28 before) into ``cache``,
+    so the first visit after ``socialproof serve`` starts is quick. Run as a job."""
+    last = cache.get(ws, ("last-data-day",), lambda: last_data_day(ws))
+    current = resolve("28d", min(last or date.today(), date.today()))
+    before = comparison(current, "previous")
+    for kind in ("paid", "organic"):
+        for r, period in ((current, None), (before, None), (current, "week")):
+            if r is not None:
+                cache.get(
+                    ws,
+                    ("dashboard", kind, r, period),
+                    lambda k=kind, r=r, p=period: _frame(k, ws, r, period=p),
+                )
+
+
 @router.get("/dashboard")
 def dashboard(
     request: Request,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 
-from socialproof.web.templating import NavEntry, render, workspace
+from socialproof.web.templating import NavEntry, cached, render, workspace
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse
@@ -26,7 +26,7 @@ _TABLES = (
 @router.get("/")
 def home(request: Request) -> HTMLResponse:
     ws = workspace(request)
-    counts = table_counts(ws)
+    counts = cached(request, ("table-counts",), lambda: table_counts(ws))
     pages = [e for e in request.app.state.nav if e.path != "/"]
     return render(request, "home.html", title="Your workbench", counts=counts, pages=pages)
 

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from socialproof.errors import BadInput, NotFound, SocialproofError, UsageError
-from socialproof.web.templating import NavEntry, is_htmx, redirect, render, runner, workspace
+from socialproof.web.templating import (
+    NavEntry,
+    cached,
+    is_htmx,
+    redirect,
+    render,
+    runner,
+    workspace,
+)
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -125,8 +133,8 @@ def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResp
         title="Import",
         formats=formats(),
         mappings=saved_mappings(ws),
-        history=_history(ws),
-        undos=list_undos(ws)[:20],
+        history=cached(request, ("imports-history",), lambda: _history(ws)),
+        undos=cached(request, ("import-undos",), lambda: list_undos(ws)[:20]),
         jobs=jobs,
         **extra,
     )
