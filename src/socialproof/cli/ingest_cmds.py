@@ -24,6 +24,44 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_files)
     app.command("imports")(imports)
     app.command("formats")(formats)
+    mapping_app = typer.Typer(
+        help="Column mappings for files no format knows (the generic importer).",
+        no_args_is_help=True,
+    )
+    mapping_app.command("new")(mapping_new)
+    app.add_typer(mapping_app, name="mapping")
+
+
+def mapping_new(
+    path: Annotated[Path, typer.Argument(help="The file to map (CSV, XLSX, JSON).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the mapping (default: FILE.mapping.yaml)."
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(help="The canonical table to map to (default: guessed from the headers)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starting YAML mapping from a file's headers, with the columns it guessed."""
+    from socialproof.errors import FileMissing, UsageError
+    from socialproof.ingest.mapping_draft import draft_mapping
+    from socialproof.render.tables import write_atomic
+
+    if not path.is_file():
+        raise FileMissing(f"{path} does not exist or is not a file.", hint="Check the path.")
+    target = output or path.with_name(path.name + ".mapping.yaml")
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists.", hint="Pass --force to overwrite it.")
+    draft = draft_mapping(path, table=table)
+    write_atomic(target, lambda tmp: tmp.write_text(draft.yaml, encoding="utf-8"))
+    guessed = ", ".join(f"{c} <- {h!r}" for c, h in draft.guesses.items())
+    info(f"Wrote {target} (table {draft.table}): {guessed}.")
+    if draft.todo:
+        info(f"To do: set {', '.join(draft.todo)} in it, then import with --mapping {target}.")
 
 
 def import_files(

@@ -153,7 +153,12 @@ class MetaAdsFormat(Format):
     required = IDENTITY
 
     def missing(self, source: Source) -> list[str]:
-        found = super().missing(source)
+        words = {
+            IDENTITY[0][0]: "a campaign, ad set or ad name or id (Campaign name, Ad set name, "
+            "Ad name, Ad ID)",
+            IDENTITY[1][0]: "a day or reporting range (Day, Reporting starts and ends, Month)",
+        }
+        found = [words.get(m, m) for m in super().missing(source)]
         if not any(A.has(f, METRICS) for f in source.frames):
             found.append("a metric (Amount spent, Impressions, Reach, Results, ...)")
         elif not any(A.has(f, SPEND) or A.has(f, ADS_ONLY) for f in source.frames):

@@ -135,7 +135,10 @@ class Registry:
 
     def unknown(self, source: Source, scores: list[tuple[Format, float]]) -> UnknownFormat:
         closest = _closest(source, self.all(), scores)
-        hint = "Pass --format NAME ('socialproof formats' lists them) or a --mapping file."
+        hint = (
+            "Pass --format NAME ('socialproof formats' lists them), or start a --mapping "
+            f"file with: socialproof mapping new '{source.display_name}'."
+        )
         if closest is None:
             return UnknownFormat(
                 f"{source.display_name}: no known format recognises its columns.", hint=hint
@@ -149,13 +152,74 @@ class Registry:
         )
 
 
+#: platform -> what names it in a file: words in headers and titles, domains in cells
+_PLATFORM_EVIDENCE: dict[str, str] = {
+    "meta": r"\b(?:fb|facebook|instagram|ig|meta|page|reels?|ad ?set|amount spent)\b|"
+    r"facebook\.com|instagram\.com|fb\.(?:com|me)",
+    "tiktok": r"\btiktok\b|tiktok\.com",
+    "linkedin": r"\blinkedin\b|linkedin\.com|lnkd\.in",
+    "x": r"\b(?:tweets?|twitter|retweets?|reposts?)\b|twitter\.com|x\.com/",
+    "youtube": r"\byoutube\b|youtube\.com|youtu\.be",
+}
+_FORMAT_PLATFORM = (
+    ("meta-", "meta"),
+    ("facebook-", "meta"),
+    ("instagram-", "meta"),
+    ("business-suite", "meta"),
+    ("tiktok-", "tiktok"),
+    ("linkedin-", "linkedin"),
+    ("x-", "x"),
+    ("youtube", "youtube"),
+)
+
+
+def _platform_evidence(source: Source) -> dict[str, int]:
+    """How many headers, title lines and cells (first rows) name each platform."""
+    import re
+
+    texts: list[str] = []
+    for frame in source.frames[:8]:
+        texts.extend(frame.header)
+        texts.extend(frame.title_lines)
+        for row in frame.data.slice(0, 20).to_pylist():
+            texts.extend(str(v) for v in row.values() if v)
+    joined = [t.casefold().replace("_", " ") for t in texts]
+    return {
+        platform: sum(bool(re.search(pattern, t)) for t in joined)
+        for platform, pattern in _PLATFORM_EVIDENCE.items()
+    }
+
+
+#: within a platform, words that point at one of its formats (ads vs posts)
+_FORMAT_WORDS: dict[str, str] = {
+    "meta-ads": r"\b(?:ads?|campaign|spent|spend|ad set|conversions?|cpc|cpm|ctr|results?)\b",
+    "meta-posts": r"\b(?:post|posts|permalink|publish(?:ed)?|caption|saves)\b",
+}
+
+
+def _format_words(fmt: Format, source: Source) -> int:
+    import re
+
+    pattern = _FORMAT_WORDS.get(fmt.name)
+    if pattern is None:
+        return 0
+    headers = [h.casefold().replace("_", " ") for f in source.frames for h in f.header]
+    return sum(bool(re.search(pattern, h)) for h in headers)
+
+
+def _platform_of(fmt: Format) -> str | None:
+    return next((p for prefix, p in _FORMAT_PLATFORM if fmt.name.startswith(prefix)), None)
+
+
 def _closest(
     source: Source, formats: list[Format], scores: list[tuple[Format, float]]
 ) -> tuple[Format, list[str]] | None:
-    """The format with the best score, else the fewest missing required columns."""
+    """The format with the best score, else the one whose platform the file names most
+    (headers, ids, links), else the fewest missing required columns."""
     best: tuple[Format, list[str]] | None = None
-    best_key: tuple[float, float] | None = None
+    best_key: tuple[float, int, float, int] | None = None
     score_of = {f.name: s for f, s in scores}
+    evidence = _platform_evidence(source)
     for fmt in formats:
         if not fmt.required or source.kind not in fmt.kinds:
             continue
@@ -163,10 +227,12 @@ def _closest(
             missing = fmt.missing(source)
         except Exception:  # noqa: S112 - a format that cannot say is not the closest
             continue
-        found = len(fmt.required) - len(missing)
-        if found <= 0 and not score_of.get(fmt.name):
+        found = max(0, len(fmt.required) - len(missing))
+        named = evidence.get(_platform_of(fmt) or "", 0)
+        if found <= 0 and not score_of.get(fmt.name) and not named:
             continue
-        key = (score_of.get(fmt.name, 0.0), found / len(fmt.required))
+        words = _format_words(fmt, source) if named else 0
+        key = (score_of.get(fmt.name, 0.0), named, found / len(fmt.required), words)
         if best_key is None or key > best_key:
             best, best_key = (fmt, missing), key
     return best

@@ -1,0 +1,86 @@
+"""'socialproof mapping new FILE' and the closest-format hint (issue 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from socialproof.errors import BadInput, UnknownFormat
+from socialproof.ingest.generic import load_mapping
+from socialproof.ingest.mapping_draft import draft_mapping
+
+from ._formats import detect
+
+TOOTS = (
+    "ID,Posted on,Toot text,Boosts,Favourites,Replies,URL,Language\n"
+    "1101,2026-03-02 10:00,Hello fediverse,3,10,1,https://mastodon.social/@acme/1101,en\n"
+    "1102,2026-03-03 11:30,Second post,0,4,0,https://mastodon.social/@acme/1102,en\n"
+)
+
+
+def test_draft_guesses_posts_columns(tmp_path: Path) -> None:
+    path = tmp_path / "toots.csv"
+    path.write_text(TOOTS, encoding="utf-8")
+    draft = draft_mapping(path)
+    assert draft.table == "posts"
+    assert draft.guesses == {
+        "post_id": "ID",
+        "published_at": "Posted on",
+        "text": "Toot text",
+        "permalink": "URL",
+        "reactions": "Favourites",
+        "comments": "Replies",
+        "shares": "Boosts",
+    }
+    assert draft.unmapped == ["Language"]
+    assert draft.todo == ["platform", "account"]
+    # what it writes is a mapping the generic importer loads as written
+    out = tmp_path / "map.yaml"
+    out.write_text(draft.yaml, encoding="utf-8")
+    loaded = load_mapping(out)
+    assert loaded.table == "posts" and loaded.columns["shares"] == "Boosts"
+    assert yaml.safe_load(draft.yaml)["constants"] is None  # TODOs stay comments
+
+
+def test_cli_writes_then_imports_with_it(tmp_path: Path, cli) -> None:
+    path = tmp_path / "toots.csv"
+    path.write_text(TOOTS, encoding="utf-8")
+    res = cli("mapping", "new", str(path))
+    assert res.exit_code == 0, res.stderr
+    written = tmp_path / "toots.csv.mapping.yaml"
+    assert 'post_id: "ID"' in written.read_text(encoding="utf-8")
+    assert "post_id <- 'ID'" in res.stderr
+    again = cli("mapping", "new", str(path))
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert cli("mapping", "new", str(tmp_path / "nope.csv")).exit_code == 1
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    args = ["import", str(path), "--mapping", str(written), "--platform", "mastodon"]
+    imported = cli(*args, "--account", "acme", "--workspace", str(ws))
+    assert imported.exit_code == 0, imported.stderr
+
+
+def test_nothing_known_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("alpha,beta\n1,2\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="looks like a column"):
+        draft_mapping(path)
+    with pytest.raises(BadInput, match="--table"):
+        draft_mapping(path, table="imports")
+
+
+def test_closest_hint_follows_platform_evidence(tmp_path: Path) -> None:
+    # a Kaggle-style Facebook ad table: named by its 'fb_' ids, not taken for LinkedIn
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        "ad_id,xyz_campaign_id,fb_campaign_id,age,gender,Impressions,Clicks,Spent\n"
+        "708746,916,103916,30-34,M,7350,1,1.43\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnknownFormat) as info:
+        detect(path)
+    message = str(info.value)
+    assert "closest: Meta Ads Manager export" in message
+    assert "a day or reporting range" in message and "mapping new" in message
