@@ -398,6 +398,18 @@ BAD_FILES: dict[str, bytes] = {
     "null-bytes.csv": b"Post ID,Description\x00,Reach\n1,\x00\x00,3\n",
     "only-bom.csv": b"\xef\xbb\xbf",
     "mixed-newlines.csv": b"Post ID,Description,Reach\r1,a,2\n2,b,3\r\n",
+    # issue 14's classes, damaged: audience files, chosen columns, summaries, Page workbook
+    "audience-bad-share.csv": b"Gender,Distribution\nFemale,lots\nMale,\n",
+    "audience-bad-hour.csv": b"Date,Hour,Active followers\n2026-03-02,25,1\nnope,3,x\n",
+    "ig-audience-ragged.csv": b'"Age & gender"\n"",18-24\nWomen,abc,12\n\n"Top cities"\nLagos\n',
+    "ads-no-metric.csv": b"Campaign name,Day\nA,2026-03-01\n",
+    "ads-chosen-bad.csv": b"Ad set name,Reporting starts,Reach\nA,soon,-\n",
+    "format-summary.csv": b"Views\nReels,Photos\n1,2\n",
+    "page-legacy-bad.csv": (
+        b"Date,Lifetime Total Likes,Daily New Likes,Daily Total Reach\n"
+        b"Lifetime: x,Daily: y,Daily: z,\nnot a date,1,2,3\n"
+    ),
+    "wrapped-ragged.csv": b'"Post ID,""Account ID"",Publish time"\n"1,""2"\n',
 }
 
 
@@ -420,6 +432,12 @@ def test_import_bad_file(cli, tmp_path: Path, empty_ws: Path, name: str) -> None
         ("import", "--format", "no-such-format", str(SAMPLES / "Reach.csv")),
         ("import", "--year", "1899", str(SAMPLES / "tiktok_Content_20260105-20260404.csv")),
         ("import", "--mapping", "{tmp}/map.yaml", str(SAMPLES / "Reach.csv")),
+        # a forced format that reads nothing is an error, never an import (issue 14)
+        ("import", "--format", "tiktok-overview", str(SAMPLES / "Reach.csv")),
+        ("import", "--format", "instagram-audience", str(SAMPLES / "Reach.csv")),
+        ("import", "--window", "2026-13-01..2026-12-01", str(SAMPLES / "Reach.csv")),
+        ("mapping", "new", "{tmp}/missing.csv"),
+        ("mapping", "new", "{tmp}/map.yaml"),
     ],
     ids=lambda a: " ".join(a),
 )

@@ -47,3 +47,12 @@ def test_legacy_page_workbook_daily_series() -> None:
     assert (day, "engaged_users") not in got
     assert (dt.date(2019, 3, 3), "reach") not in got
     assert any("Weekly" not in n and "not stored" in n for n in result.notes)
+
+
+def test_rows_wrapped_in_quotes_by_a_spreadsheet() -> None:
+    # '"Post ID,""Account ID"",…"': every row one quoted cell, inner quotes doubled
+    got = rows(read(HERE / "wrapped_rows.csv", "meta-posts"), "posts")
+    assert [(r["post_id"], r["account"], r["views"]) for r in got] == [
+        ("18045521234567890", "acme.home", 5400),
+        ("18045521234567891", "acme.home", 22100),
+    ]
