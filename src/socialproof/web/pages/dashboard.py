@@ -48,6 +48,7 @@ class Figure:
     before: str = ""
     change: str = ""
     direction: str = ""  # up (good), down (bad), or "" (neutral / unknown)
+    explain: str = ""  # the address of the rows and sums behind the figure
 
 
 @dataclass
@@ -147,6 +148,7 @@ def cards(
 ) -> tuple[list[Card], list[str]]:
     """One card per (platform, account) with each KPI, its comparison and its provenance."""
     from socialproof.metrics.registry import get
+    from socialproof.web.pages.explain import explain_url
 
     now = frame(kind, current, None)
     rows = _rows(now, platform, account)
@@ -174,6 +176,14 @@ def cards(
                 formula=k.formula_text,
                 source=k.source,
                 description=k.description,
+                explain=explain_url(
+                    kind,
+                    k.name,
+                    str(row.get("platform") or ""),
+                    str(row.get("account") or ""),
+                    current.start,
+                    current.end,
+                ),
             )
             if prior is not None:
                 old = _number(prior.get(k.name))
