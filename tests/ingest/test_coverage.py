@@ -81,3 +81,11 @@ def test_binary_file_raises_not_text(tmp_path: Path) -> None:
     with pytest.raises(NotText) as info:
         open_source(path)
     assert isinstance(info.value, BadExport)
+
+
+def test_x_export_without_impressions_is_read() -> None:
+    # the same rule on X: post id, time and any metric the user kept
+    got = rows(read(HERE / "x_no_impressions.csv", "x-analytics"), "posts")
+    assert [(r["post_id"], r["reactions"], r["comments"], r["impressions"]) for r in got] == [
+        ("1912345678901234567", 10, 2, None)
+    ]

@@ -81,7 +81,9 @@ X_ONLY: tuple[A.Aliases, ...] = (
 
 
 def _is_posts(frame: Frame) -> bool:
-    if not (A.has(frame, POST_ID) and A.has(frame, TIME) and A.has(frame, ("Impressions",))):
+    # identity (post id, time) and at least one metric: the columns are the user's choice
+    metrics = tuple(a for aliases in NUMBERS.values() for a in aliases)
+    if not (A.has(frame, POST_ID) and A.has(frame, TIME) and A.has(frame, metrics)):
         return False
     return sum(A.has(frame, g) for g in X_ONLY) >= 3
 
@@ -100,7 +102,7 @@ class XAnalyticsFormat(Format):
     name = "x-analytics"
     label = "X (Twitter) analytics export (posts or account overview)"
     tables = ("posts", "account_daily")
-    required = (POST_ID, TIME, ("Impressions",))
+    required = (POST_ID, TIME)
 
     def detect(self, source: Source) -> float:
         best = 0.0
