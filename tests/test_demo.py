@@ -32,6 +32,10 @@ def test_demo_runs_every_step(cli, tmp_path: Path) -> None:  # type: ignore[no-u
         "portfolio.pdf",
     ):
         assert (reports / name).stat().st_size > 500, name
+    # only the post that was approved (and is lint-clean) goes to the calendar app
+    ics = (reports / "plan.ics").read_text()
+    assert ics.count("BEGIN:VEVENT") == 1
+    assert "winter" in ics.lower()
     site = (target / "site" / "index.html").read_text()
     assert "Mock campaign" in site
     page = next((target / "site").glob("spring-launch*.html")).read_text()

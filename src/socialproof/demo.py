@@ -116,8 +116,6 @@ def steps(ws: Path) -> list[Step]:
                 "--month",
                 "--html",
                 str(out / "calendar.html"),
-                "--ics",
-                str(out / "plan.ics"),
                 *w,
             ),
         ),
@@ -150,6 +148,10 @@ def steps(ws: Path) -> list[Step]:
             ok_codes=(1,),
         ),
         Step("Approvals: the log proves nobody edited it", ("approvals", "verify", *w)),
+        Step(
+            "Export the cleared posts for your calendar app (the others are named, left out)",
+            ("calendar", "--ics", str(out / "plan.ics"), *w),
+        ),
         Step(
             "Career: the gap to a paid social role", ("gap", "--role", "paid-social-specialist", *w)
         ),
