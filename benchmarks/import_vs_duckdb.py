@@ -1,0 +1,147 @@
+"""End-to-end ``socialproof import`` against DuckDB's own ``read_csv``, side by side.
+
+For each file (a 500,000-row customer-care CSV and a 1,000,000-row Meta Ads daily
+export, made deterministically by ``benchmarks/ingest_speed.py`` into
+``benchmarks/_work/``), each run times, in fresh processes and in turn:
+
+* ``socialproof import FILE`` into a new workspace (the CLI as a user runs it: start-up,
+  read, detect, hash, parse, normalise, write, archive);
+* ``python -c "import duckdb; CREATE TABLE t AS SELECT * FROM read_csv(FILE)"`` into a
+  new database file (DuckDB reading and casting the same file, start-up included).
+
+It prints both wall times, the ratio DuckDB / socialproof (target >= 0.5: socialproof
+at least half DuckDB's speed) and each child's peak RSS (target < 2 GB). It also
+times ``socialproof --help`` against a bare ``python -c "import typer"`` (target
+<= 2x).
+
+    .venv/bin/python -m benchmarks.import_vs_duckdb [--runs R] [--conversations N] [--ads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.ingest_speed import WORK, make_conversations, make_meta_ads
+
+BIN = Path(sys.executable).parent
+
+
+def _child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err[-500:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def _import(path: Path) -> tuple[float, float]:
+    ws = WORK / "ws-e2e"
+    shutil.rmtree(ws, ignore_errors=True)
+    subprocess.run(  # noqa: S603
+        [str(BIN / "socialproof"), "init", str(ws)], check=True, capture_output=True
+    )
+    (ws / "socialproof.toml").write_text(
+        (ws / "socialproof.toml").read_text(encoding="utf-8")
+        + '\n[brand]\nhandles = ["AcmeHelp"]\n',
+        encoding="utf-8",
+    )
+    try:
+        return _child(
+            [
+                str(BIN / "socialproof"),
+                "--quiet",
+                "import",
+                str(path),
+                "--account",
+                "acme",
+                "--workspace",
+                str(ws),
+            ]
+        )
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def _duckdb(path: Path) -> tuple[float, float]:
+    db = WORK / "duck.duckdb"
+    db.unlink(missing_ok=True)
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        'con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]]); '
+        "con.close()"
+    )
+    try:
+        return _child([sys.executable, "-c", code, str(db), str(path)])
+    finally:
+        db.unlink(missing_ok=True)
+
+
+def _startup(runs: int) -> tuple[float, float]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    helps, typers = [], []
+    _child([str(BIN / "socialproof"), "--help"], env)  # warm the byte-code cache
+    for _ in range(runs):
+        typers.append(_child([sys.executable, "-c", "import typer"], env)[0])
+        helps.append(_child([str(BIN / "socialproof"), "--help"], env)[0])
+    return statistics.median(helps), statistics.median(typers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--conversations", type=int, default=500_000)
+    parser.add_argument("--ads", type=int, default=1_000_000)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    cases = [
+        (
+            "customer care",
+            WORK / f"conversations_{args.conversations}.csv",
+            make_conversations,
+            args.conversations,
+        ),
+        ("meta ads daily", WORK / f"meta_ads_daily_{args.ads}.csv", make_meta_ads, args.ads),
+    ]
+    for name, path, make, rows in cases:
+        make(path, rows)
+        ours, theirs, peaks = [], [], []
+        for _ in range(args.runs):
+            d_wall, _ = _duckdb(path)
+            s_wall, s_peak = _import(path)
+            theirs.append(d_wall)
+            ours.append(s_wall)
+            peaks.append(s_peak)
+            print(
+                f"  {name}: import {s_wall:.2f} s (peak {s_peak:,.0f} MB), duckdb "
+                f"{d_wall:.2f} s, ratio {d_wall / s_wall:.2f}, load {os.getloadavg()[0]:.1f}"
+            )
+        s, d = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"{name} ({rows:,} rows, {path.stat().st_size / 1e6:.0f} MB): import median {s:.2f} s, "
+            f"duckdb read_csv median {d:.2f} s, ratio {d / s:.2f} (target >= 0.5), "
+            f"peak RSS max {max(peaks):,.0f} MB (target < 2048)"
+        )
+    helps, typers = _startup(max(args.runs, 5))
+    print(
+        f"socialproof --help median {helps * 1000:.0f} ms, python -c 'import typer' "
+        f"{typers * 1000:.0f} ms, ratio {helps / typers:.2f} (target <= 2)"
+    )
+
+
+if __name__ == "__main__":
+    main()
