@@ -120,7 +120,9 @@ def _pilots_page(request: Request, *, status_code: int = 200, **extra: Any) -> H
     from socialproof.campaigns.pilots import describe, list_pilots
 
     ws = workspace(request)
-    pilots = [describe(p) | {"name": p.name} for p in list_pilots(ws)]
+    pilots = cached(
+        request, ("pilots",), lambda: [describe(p) | {"name": p.name} for p in list_pilots(ws)]
+    )
     form = extra.pop("form", {})
     return render(
         request,
