@@ -205,7 +205,7 @@ def test_uniform_data_takes_the_single_scan(workspace, insert, meta_rows, monkey
     def boom(*a, **k):
         raise AssertionError("careful path used")
 
-    monkeypatch.setattr(report, "_ad_rows", boom)
+    monkeypatch.setattr(report, "ad_rows", boom)
     fast = campaign_report(workspace, by="campaign")
     assert fast.frame.equals(careful.frame)
     assert not any("different types" in n for n in fast.notes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from socialproof.careers.catalogue import load_catalogue
-from socialproof.market.skills import EscoLinker, Gazetteer, _trie_regex, esco_labels, gazetteer
+from socialproof.market.skills import EscoLinker, Gazetteer, esco_labels, gazetteer, trie_regex
 
 
 def test_gazetteer_finds_aliases_with_spans_and_variants() -> None:
@@ -34,7 +34,7 @@ def test_trie_regex_matches_exactly_the_words() -> None:
     import re
 
     words = ["paid social", "paid", "pr", "press", "social"]
-    rx = re.compile(r"^(?:" + _trie_regex(words) + r")$")
+    rx = re.compile(r"^(?:" + trie_regex(words) + r")$")
     for w in words:
         assert rx.match(w)
     for w in ["pai", "paid socia", "p", "presss"]:

@@ -359,7 +359,7 @@ def test_unknown_dimension_is_a_usage_error(ads_table: Any) -> None:
 
 
 def test_register_and_decorator(ads_table: Any) -> None:
-    from socialproof.metrics._ops import safe_div
+    from socialproof.metrics.ops import safe_div
 
     @registry.kpi(
         "test_half_spend",
@@ -459,7 +459,7 @@ def test_follower_growth_rate_from_daily_series() -> None:
 def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.metadata
 
-    from socialproof.metrics._ops import safe_div
+    from socialproof.metrics.ops import safe_div
 
     third = KPI(
         "test_ep_cpm_x2",

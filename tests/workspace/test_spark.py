@@ -417,7 +417,7 @@ def test_post_reports_same_on_both_engines(pair: Any) -> None:
 
 def test_local_time_moves_late_posts_to_the_next_day_on_spark(pair: Any) -> None:
     """22:30 UTC on 28 December is 23:30 in Berlin: still the 28th; 23:10 UTC is the 29th."""
-    from socialproof.metrics._ops import local_time
+    from socialproof.metrics.ops import local_time
     from socialproof.workspace import engine
 
     _, spark_ws = pair

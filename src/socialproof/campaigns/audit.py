@@ -42,11 +42,11 @@ from socialproof.campaigns.audit_model import (
     AccountAudit,
     Audit,
     Recommendation,
-    _int,
-    _num,
     recommendations_frame,
     summary_for_people,
     summary_frame,
+    to_float,
+    to_int,
 )
 from socialproof.errors import NoData
 
@@ -86,7 +86,7 @@ def audit(
     import ibis
     import ibis.expr.datatypes as dt
 
-    from socialproof.metrics import _ops, registry, views
+    from socialproof.metrics import ops, registry, views
     from socialproof.workspace import engine
 
     start, end = date_range(since, until)
@@ -111,7 +111,7 @@ def audit(
                     hint=f"Platforms in this workspace: {', '.join(present)}.",
                 )
             p = p.filter(p.platform == platform.lower())
-        local = _ops.local_time(p.published_at, tz)
+        local = ops.local_time(p.published_at, tz)
         # a publish time read from a date alone has no hour: it counts for cadence and
         # weekdays, never for timing advice (NULL = imported before time_known existed)
         untimed = (
@@ -131,7 +131,7 @@ def audit(
             p = p.filter(p._local.cast(dt.date) >= start)
         if end is not None:
             p = p.filter(p._local.cast(dt.date) <= end)
-        inter = _ops.interactions(p)
+        inter = ops.interactions(p)
         p = _materialize(
             con,
             p.select(
@@ -148,9 +148,9 @@ def audit(
                 *KPI_COLUMNS,
                 _title=p.title.coalesce(p.text).substr(0, 80),
                 _inter=inter,
-                _rate_followers=_ops.safe_div(inter, p.followers),
-                _rate_impressions=_ops.safe_div(inter, p.impressions),
-                _rate_views=_ops.safe_div(inter, p.views),
+                _rate_followers=ops.safe_div(inter, p.followers),
+                _rate_impressions=ops.safe_div(inter, p.impressions),
+                _rate_views=ops.safe_div(inter, p.views),
             ),
             stack,
         )
@@ -190,7 +190,7 @@ def audit(
             *[(rated._base == code, rated[col]) for col, code in codes.items()],
             else_=ibis.null("int64"),
         )
-        rated = rated.mutate(_rate=_ops.safe_div(rated._inter, den))
+        rated = rated.mutate(_rate=ops.safe_div(rated._inter, den))
         p = facts
         kpis = registry.resolve(list(FACET_KPIS), table="posts")
         overall = _rows(
@@ -232,7 +232,7 @@ def audit(
         acc.by_weekday = _facet(facets["weekday"].get(key, []), "weekday", base, acc.posts)
         for row in acc.by_weekday:
             row["weekday"] = WEEKDAYS[int(row["weekday"])]
-        acc.untimed = _int(r.n_untimed) or 0
+        acc.untimed = to_int(r.n_untimed) or 0
         acc.by_hour = _facet(facets["hour"].get(key, []), "hour", base, acc.posts - acc.untimed)
         ext = extremes[(extremes["platform"] == r.platform) & (extremes["account"] == r.account)]
         acc.top = _posts(ext[ext["_top"] < TOP_N].sort_values("_top"))
@@ -308,7 +308,7 @@ def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]])
     lows: list[float] = []
     for (pl, ac), recs in medians.items():
         rec = recs[0]
-        n = int(_num(rec.get("_rated")) or 0)
+        n = int(to_float(rec.get("_rated")) or 0)
         raw_q = rec.get("_q")
         qs = [float(q) for q in raw_q] if raw_q is not None else []
         top = [q for lvl, q in zip(_LEVELS, qs, strict=False) if (1 - lvl) * n >= want]
@@ -396,8 +396,8 @@ def _account(
         days=days,
         posts_per_week=int(r.posts) / days * 7,
         base=base,
-        engagement_rate=_num(overall.get(BASE_KPI[base])) if base else None,
-        median_rate=_num(med.get("median_rate")),
+        engagement_rate=to_float(overall.get(BASE_KPI[base])) if base else None,
+        median_rate=to_float(med.get("median_rate")),
     )
     if not base:
         acc.caveats.append(
@@ -426,8 +426,8 @@ def _facet(rows: list[dict[str, Any]], name: str, base: str, total: int) -> list
                 name: rec[name],
                 "posts": n,
                 "share": n / total if total else None,
-                "interactions": _int(rec.get("interactions")),
-                "engagement_rate": _num(rec.get(BASE_KPI[base])) if base else None,
+                "interactions": to_int(rec.get("interactions")),
+                "engagement_rate": to_float(rec.get(BASE_KPI[base])) if base else None,
                 "base": base,
                 "enough_data": n >= MIN_BUCKET_POSTS,
             }
@@ -450,7 +450,7 @@ def _missing(value: Any) -> bool:
 def _growth(
     con: Any, start: date | None, end: date | None
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[dict[str, Any]]]]:
-    from socialproof.metrics import _ops, registry, views
+    from socialproof.metrics import ops, registry, views
     from socialproof.workspace import engine
 
     if engine.is_empty(con, "account_daily"):
@@ -473,20 +473,20 @@ def _growth(
     )
     weekly = engine.execute(
         d.filter(d.followers.notnull())
-        .group_by(["platform", "account", _ops.bucket(d.date, "week").name("week")])
+        .group_by(["platform", "account", ops.bucket(d.date, "week").name("week")])
         .aggregate(followers=d.followers.argmax(d.date))
         .order_by(["platform", "account", "week"])
     )
     growth = {}
     for rec in totals.to_dict(orient="records"):
-        if _num(rec["followers_gained"]) is None and _num(rec["followers_end"]) is None:
+        if to_float(rec["followers_gained"]) is None and to_float(rec["followers_end"]) is None:
             continue
         growth[(str(rec["platform"]), str(rec["account"]))] = {
-            str(k): (_num(v) if k not in ("platform", "account") else v) for k, v in rec.items()
+            str(k): (to_float(v) if k not in ("platform", "account") else v) for k, v in rec.items()
         }
     series: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for rec in weekly.to_dict(orient="records"):
         series.setdefault((str(rec["platform"]), str(rec["account"])), []).append(
-            {"week": str(rec["week"])[:10], "followers": _num(rec["followers"])}
+            {"week": str(rec["week"])[:10], "followers": to_float(rec["followers"])}
         )
     return growth, series

@@ -14,8 +14,8 @@ from socialproof.campaigns.audit_model import (
     MIN_SPAN_DAYS,
     AccountAudit,
     Recommendation,
-    _num,
-    _pct,
+    pct_text,
+    to_float,
 )
 
 
@@ -26,8 +26,12 @@ def compare_benchmarks(
     for fig in bench.figures(acc.platform, "posts_per_week", industry=industry):
         out.append(_bench_row(fig, acc.posts_per_week, "posts per week"))
     for fig in bench.figures(acc.platform, "engagement_rate", industry=industry):
-        n_known = _num(getattr(r, f"n_{fig.base}", 0)) or 0
-        ours = _num(med.get(f"median_{fig.base}")) if n_known >= BASE_COVERAGE * acc.posts else None
+        n_known = to_float(getattr(r, f"n_{fig.base}", 0)) or 0
+        ours = (
+            to_float(med.get(f"median_{fig.base}"))
+            if n_known >= BASE_COVERAGE * acc.posts
+            else None
+        )
         row = _bench_row(fig, ours, f"median engagement rate by {fig.base}")
         if ours is None:
             row["comment"] = f"cannot compare: the export lacks {fig.base} for most posts"
@@ -83,7 +87,7 @@ def advise(acc: AccountAudit, industry: str) -> None:
                         f"Consider fewer, stronger posts on {name}.",
                         f"{acc.posts_per_week:.1f} posts/week vs a median of "
                         f"{b['benchmark']:.2f}/week ({cite}), while the median engagement rate by "
-                        f"{er[0]['base']} is {_pct(er[0]['ours'])} vs {_pct(er[0]['benchmark'])}.",
+                        f"{er[0]['base']} is {pct_text(er[0]['ours'])} vs {pct_text(er[0]['benchmark'])}.",
                     )
                 )
         if not any(r.kind == "cadence" for r in recs):
@@ -105,7 +109,7 @@ def advise(acc: AccountAudit, industry: str) -> None:
                 "growth",
                 f"{name} lost followers in this period; check the posts around the drop.",
                 f"{g['followers_gained']:+,.0f} followers over {int(g.get('days') or 0)} days "
-                f"(growth rate {_pct(g.get('follower_growth_rate'))}).",
+                f"(growth rate {pct_text(g.get('follower_growth_rate'))}).",
             )
         )
     for note in bench.industry_notes(industry, acc.platform):
@@ -140,8 +144,8 @@ def advise(acc: AccountAudit, industry: str) -> None:
                 Recommendation(
                     "format" if key == "format" else "timing",
                     f"{verb} on {name} (an observation; confirm it with a pilot).",
-                    f"Engagement rate by {acc.base} {_pct(best['engagement_rate'])} over "
-                    f"{best['posts']} posts vs {_pct(overall)} for all {acc.posts} posts "
+                    f"Engagement rate by {acc.base} {pct_text(best['engagement_rate'])} over "
+                    f"{best['posts']} posts vs {pct_text(overall)} for all {acc.posts} posts "
                     f"({best['engagement_rate'] / overall:.2f}×); {label}s with fewer than "
                     f"{MIN_BUCKET_POSTS} posts were not compared.",
                 )
@@ -149,7 +153,7 @@ def advise(acc: AccountAudit, industry: str) -> None:
     if len(recs) == before:
         acc.caveats.append(
             f"No format, weekday or hour with {MIN_BUCKET_POSTS}+ posts on {name} reaches "
-            f"{LIFT:.1f}× the overall engagement rate by {acc.base} ({_pct(overall)}), so no "
+            f"{LIFT:.1f}× the overall engagement rate by {acc.base} ({pct_text(overall)}), so no "
             "format or timing change is suggested."
         )
     er = [b for b in acc.benchmarks if b["metric"] == "engagement_rate" and b["ratio"] is not None]
@@ -168,7 +172,7 @@ def advise(acc: AccountAudit, industry: str) -> None:
         )
     if er:
         evidence = "; ".join(
-            f"by {b['base']} {_pct(b['ours'])} vs {_pct(b['benchmark'])} "
+            f"by {b['base']} {pct_text(b['ours'])} vs {pct_text(b['benchmark'])} "
             f"({b['source']}, {b['year']}, {b['via']}; {b['ratio']:.2f}×)"
             for b in er
         )

@@ -140,24 +140,24 @@ class Audit:
 
 
 def _json_ready(value: Any) -> Any:
-    from socialproof.render.tables import _plain
+    from socialproof.render.tables import plain as plain_value
 
     if isinstance(value, dict):
         return {str(k): _json_ready(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_ready(v) for v in value]
-    plain = _plain(value)
+    plain = plain_value(value)
     if plain is None or isinstance(plain, (str, int, float, bool)):
         return plain
     return str(plain)
 
 
-def _int(value: Any) -> int | None:
-    f = _num(value)
+def to_int(value: Any) -> int | None:
+    f = to_float(value)
     return None if f is None else round(f)
 
 
-def _num(value: Any) -> float | None:
+def to_float(value: Any) -> float | None:
     if value is None:
         return None
     try:
@@ -167,7 +167,7 @@ def _num(value: Any) -> float | None:
     return None if f != f else f
 
 
-def _pct(v: float | None) -> str:
+def pct_text(v: float | None) -> str:
     return "n/a" if v is None else f"{v * 100:.2f} %"
 
 
@@ -215,8 +215,8 @@ def summary_for_people(result: Audit) -> list[dict[str, Any]]:
                 "posts": r["posts"],
                 "posts/week": round(r["posts_per_week"], 1),
                 "benchmark/week": r["benchmark_posts_per_week"],
-                "engagement rate": f"{_pct(r['engagement_rate'])} by {base}",
-                "median post": _pct(r["median_post_rate"]),
+                "engagement rate": f"{pct_text(r['engagement_rate'])} by {base}",
+                "median post": pct_text(r["median_post_rate"]),
                 "followers gained": r["followers_gained"],
                 "advice": r["recommendations"],
             }

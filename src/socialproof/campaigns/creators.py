@@ -129,7 +129,7 @@ def creator_report(
     import ibis.expr.datatypes as dt
     import pandas as pd
 
-    from socialproof.metrics import _ops, registry, views
+    from socialproof.metrics import ops, registry, views
     from socialproof.workspace import engine
 
     start, end = date_range(since, until)
@@ -148,11 +148,11 @@ def creator_report(
         texts = pd.DataFrame()
         if not engine.is_empty(con, "posts"):
             p = views.view(con, "posts", timezone=tz)
-            day = _ops.local_time(p.published_at, tz).cast(dt.date)
+            day = ops.local_time(p.published_at, tz).cast(dt.date)
             if start is not None:
                 p = p.filter(day >= start)
             if end is not None:
-                p = p.filter(_ops.local_time(p.published_at, tz).cast(dt.date) <= end)
+                p = p.filter(ops.local_time(p.published_at, tz).cast(dt.date) <= end)
             label = p.labels.re_extract(LABEL, 1).strip().nullif("")
             mapped = _mapped(p, mapping, "post_id")
             who = label if mapped is None else mapped.coalesce(label)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.campaigns._period import date_range, parse_day
-from socialproof.campaigns.report import ReportResult, _ad_rows
+from socialproof.campaigns.report import ReportResult, ad_rows
 from socialproof.errors import BadInput, FileMissing, NoData, UsageError
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def ad_ranking(
     notes: list[str] = []
     with engine.backend(ws) as con:
         dims = list(AD_KEY)
-        t = _ad_rows(ws, con, start, end, notes, dims=dims, rates=rates)
+        t = ad_rows(ws, con, start, end, notes, dims=dims, rates=rates)
         if metric is None:
             has_results = engine.execute(t.aggregate(r=t.results.sum())).iloc[0]["r"]
             metric = "cost_per_result" if has_results and has_results > 0 else "ctr_link"
@@ -237,7 +237,7 @@ def pacing(
 
     day = parse_day(as_of, option="--as-of")
     with engine.backend(ws) as con:
-        t = _ad_rows(ws, con, None, None, [])
+        t = ad_rows(ws, con, None, None, [])
         last = engine.execute(t.aggregate(d=t.date_stop.max())).iloc[0]["d"]
         if day is None:
             if last is None or pd.isna(last):
@@ -356,7 +356,7 @@ def fatigue(
     ctr = registry.get("ctr_link")
     freq = registry.get("frequency")
     with engine.backend(ws) as con:
-        t = _ad_rows(ws, con, start, end, notes)
+        t = ad_rows(ws, con, start, end, notes)
         t = t.filter(t.date_start == t.date_stop)
         daily = t.group_by([*AD_KEY, "date_start"]).aggregate(
             impressions=t.impressions.sum(),

@@ -18,21 +18,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.campaigns import stats
 from socialproof.campaigns.pilots import (
-    _AD_KEY,
-    _BASE_COLUMN,
-    _UNIT_KEY,
-    _UNIT_NAME,
+    AD_KEY,
     ALIASES,
+    BASE_COLUMN,
     PROPORTIONS,
+    UNIT_KEY,
+    UNIT_NAME,
     Pilot,
     Term,
-    _mask,
     effect_text,
     find,
     level_text,
     metric_name,
     parse_filter,
     read_pilots,
+    terms_mask,
 )
 from socialproof.errors import BadInput, NoData, UsageError
 
@@ -102,7 +102,7 @@ def _period_rows(t: ir.Table, pilot: Pilot, timezone: str) -> ir.Table:
     import ibis
     import ibis.expr.datatypes as dt
 
-    from socialproof.metrics._ops import local_time
+    from socialproof.metrics.ops import local_time
 
     if pilot.table == "posts":
         day = local_time(t.published_at, timezone).cast(dt.date)
@@ -120,7 +120,7 @@ def _resolve_kpi(pilot: Pilot, coverage: dict[str, int]) -> KPI:
     names = ALIASES.get(pilot.metric, (pilot.metric,))
     fitting = [n for n in names if registry.get(n).applies_to(pilot.table)]
     if len(fitting) > 1:
-        fitting.sort(key=lambda n: -coverage.get(_BASE_COLUMN.get(n, ""), 0))
+        fitting.sort(key=lambda n: -coverage.get(BASE_COLUMN.get(n, ""), 0))
     return registry.get(fitting[0], table=pilot.table)
 
 
@@ -152,7 +152,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         )
         t = _period_rows(base, pilot, tz)
         # Each variant's filter becomes a column once: smaller expressions compile faster.
-        t = t.mutate(**{f"_m{i}": _mask(t, terms) for i, terms in enumerate(parsed)})
+        t = t.mutate(**{f"_m{i}": terms_mask(t, terms) for i, terms in enumerate(parsed)})
         masks = [t[f"_m{i}"] for i in range(len(parsed))]
         counts = _check_variants(base, t, masks, pilot)
         t = t.filter(t._in & ibis.or_(*masks))
@@ -190,7 +190,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             per_variant = [len(x) for x in samples]
     srm_basis = "posts" if pilot.table == "posts" else data[0][1]
     variants = [d[0] for d in data]
-    left_unit = _UNIT_NAME[pilot.table] if kpi.name in PROPORTIONS else unit_name
+    left_unit = UNIT_NAME[pilot.table] if kpi.name in PROPORTIONS else unit_name
     for v in variants:
         if v.left_out:
             notes.append(
@@ -424,7 +424,7 @@ def _per_ad(df: Any, pilot: Pilot) -> bool:
     """Ads are the unit when every variant has at least two (``df`` has the ad key)."""
     if pilot.table != "ad_stats":
         return False
-    ads = df.drop_duplicates(["_variant", *_AD_KEY]).groupby("_variant").size()
+    ads = df.drop_duplicates(["_variant", *AD_KEY]).groupby("_variant").size()
     return len(ads) == len(pilot.variants) and int(ads.min()) >= 2
 
 
@@ -453,7 +453,7 @@ def _proportion_data(
         "reach": t.reach.sum() if ads else ibis.literal(0),
         "reach_missing": t.reach.isnull().ifelse(1, 0).sum() if ads else ibis.literal(0),
     }
-    key = list(_UNIT_KEY[pilot.table])
+    key = list(UNIT_KEY[pilot.table])
     df = engine.execute(t.group_by(["_variant", *key]).aggregate(**aggs))
     for c in ("rows", "successes", "trials", "left_out", "negative", "reach", "reach_missing"):
         df[c] = df[c].fillna(0).astype(float)
@@ -467,9 +467,9 @@ def _proportion_data(
     if pilot.table == "posts":
         basis = "posts"
     per_ad = _per_ad(df, pilot)
-    unit_name = "ads" if per_ad else _UNIT_NAME[pilot.table]
+    unit_name = "ads" if per_ad else UNIT_NAME[pilot.table]
     units = (
-        df.groupby(["_variant", *_AD_KEY], as_index=False)[["successes", "trials"]].sum()
+        df.groupby(["_variant", *AD_KEY], as_index=False)[["successes", "trials"]].sum()
         if per_ad
         else df
     )
@@ -506,13 +506,13 @@ def _per_unit_data(
     from socialproof.metrics import registry
     from socialproof.workspace import engine
 
-    key = list(_UNIT_KEY[pilot.table])
+    key = list(UNIT_KEY[pilot.table])
     per_unit = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *key])
     df = engine.execute(per_unit.select("_variant", *key, kpi.name))
-    unit_name = _UNIT_NAME[pilot.table]
+    unit_name = UNIT_NAME[pilot.table]
     if _per_ad(df, pilot):
         unit_name = "ads"
-        per_ad = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *_AD_KEY])
+        per_ad = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *AD_KEY])
         df = engine.execute(per_ad.select("_variant", kpi.name))
     out, samples = [], []
     for i, (lab, f) in enumerate(zip(pilot.labels, pilot.variants, strict=True)):

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.campaigns import stats
 from socialproof.campaigns.pilots import (
-    _AD_KEY,
-    _UNIT_KEY,
-    _UNIT_NAME,
+    AD_KEY,
     ALIASES,
     MAX_VARIANTS,
     PROPORTIONS,
     TABLES,
-    _infer_table,
+    UNIT_KEY,
+    UNIT_NAME,
     check_metric,
+    infer_table,
     level_text,
     metric_name,
     parse_fraction,
@@ -106,7 +106,7 @@ def plan(
         )
     window_days = None if use_all else (baseline_days or PLAN_BASELINE_DAYS)
 
-    chosen = table or _infer_table(metric, [])
+    chosen = table or infer_table(metric, [])
     if chosen not in TABLES:
         raise UsageError(f"Unknown table {chosen!r}.", hint=f"Use one of: {', '.join(TABLES)}.")
     stored = check_metric(metric, chosen)
@@ -116,7 +116,7 @@ def plan(
     if daily is not None and not daily > 0:
         raise UsageError(f"--daily must be positive, got {daily:g}.", hint="e.g. --daily 20000.")
     proportion = kpi.name in PROPORTIONS
-    unit = PROPORTIONS[kpi.name][1].replace("_", " ") if proportion else _UNIT_NAME[chosen]
+    unit = PROPORTIONS[kpi.name][1].replace("_", " ") if proportion else UNIT_NAME[chosen]
     notes: list[str] = []
     recent: dict[str, Any] = {}
     if ws is not None and (baseline is None or daily is None or (sd is None and not proportion)):
@@ -229,7 +229,7 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics import views
-    from socialproof.metrics._ops import local_time
+    from socialproof.metrics.ops import local_time
     from socialproof.workspace import engine
 
     out: dict[str, Any] = {"days": days}
@@ -261,7 +261,7 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
             # and the dispersion between units that the pilot's test will scale by.
             usable = window.filter(window[num].notnull() & (window[den] > 0))
             units = engine.execute(
-                usable.group_by(list(_UNIT_KEY[table])).aggregate(
+                usable.group_by(list(UNIT_KEY[table])).aggregate(
                     s=usable[num].sum(), n=usable[den].sum()
                 )
             )
@@ -271,7 +271,7 @@ def _recent(ws: Workspace, kpi: KPI, table: str, days: int | None) -> dict[str, 
             # Days of one ad vary around that ad's own rate (ads differ for real, and a pilot
             # compares each variant around its own rate); posts around the overall rate.
             if table == "ad_stats" and len(units):
-                parts = [g for _, g in units.groupby(list(_AD_KEY))]
+                parts = [g for _, g in units.groupby(list(AD_KEY))]
             else:
                 parts = [units]
             phi, df = stats.dispersion([(list(g["s"]), list(g["n"])) for g in parts])
@@ -302,7 +302,7 @@ def _unit_values(t: Any, kpi: KPI, table: str) -> Any:
     from socialproof.metrics import registry
     from socialproof.workspace import engine
 
-    per_unit = registry.compute(t, [kpi], table=table, by=list(_UNIT_KEY[table]))
+    per_unit = registry.compute(t, [kpi], table=table, by=list(UNIT_KEY[table]))
     return engine.execute(per_unit.select(kpi.name))[kpi.name].dropna()
 
 
@@ -319,7 +319,7 @@ def _usable_span(t: Any, kpi: KPI, table: str) -> tuple[int, Any, Any] | None:
         ).iloc[0]
     else:
         per_unit = registry.compute(
-            t, [kpi], table=table, by=list(_UNIT_KEY[table]), extra={"_d": t._day.min()}
+            t, [kpi], table=table, by=list(UNIT_KEY[table]), extra={"_d": t._day.min()}
         )
         ok = per_unit.filter(per_unit[kpi.name].notnull())
         row = engine.execute(ok.aggregate(n=ok.count(), lo=ok._d.min(), hi=ok._d.max())).iloc[0]

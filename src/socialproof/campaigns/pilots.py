@@ -94,19 +94,19 @@ PROPORTIONS: dict[str, tuple[str, str]] = {
     "video_completion_rate": ("video_completions", "video_views"),
 }
 _NOT_COMPARABLE = {"posts": "it counts rows, which a filter decides; compare a rate instead"}
-_BASE_COLUMN = {
+BASE_COLUMN = {
     "engagement_rate_reach": "reach",
     "engagement_rate_impressions": "impressions",
     "engagement_rate_views": "views",
     "engagement_rate_followers": "followers",
 }
-_UNIT_KEY = {
+UNIT_KEY = {
     "posts": ("platform", "account", "post_id"),
     "ad_stats": ("platform", "account", "campaign", "ad_set", "ad", "date_start"),
 }
-_UNIT_NAME = {"posts": "posts", "ad_stats": "ad-days"}
+UNIT_NAME = {"posts": "posts", "ad_stats": "ad-days"}
 #: What identifies one ad: the unit a paid pilot varies (its days are repeated measures).
-_AD_KEY = ("platform", "account", "campaign", "ad_set", "ad")
+AD_KEY = ("platform", "account", "campaign", "ad_set", "ad")
 
 
 # -- definitions ----------------------------------------------------------------------
@@ -215,7 +215,7 @@ def parse_filter(text: str, table: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _mask(t: ir.Table, terms: tuple[Term, ...]) -> ir.BooleanValue:
+def terms_mask(t: ir.Table, terms: tuple[Term, ...]) -> ir.BooleanValue:
     import ibis
 
     conds = []
@@ -307,7 +307,7 @@ def check_metric(metric: str, table: str) -> str:
     return name
 
 
-def _infer_table(metric: str, filters: list[str]) -> str:
+def infer_table(metric: str, filters: list[str]) -> str:
     from socialproof.metrics import registry
 
     names = ALIASES.get(metric.strip().lower(), (metric.strip().lower(),))
@@ -368,7 +368,7 @@ def define(
         raise UsageError(f"A pilot takes at most {MAX_VARIANTS} variants.", hint="Split it in two.")
     if table is not None and table not in TABLES:
         raise UsageError(f"Unknown table {table!r}.", hint=f"Use one of: {', '.join(TABLES)}.")
-    chosen = table or _infer_table(metric, filters)
+    chosen = table or infer_table(metric, filters)
     stored_metric = check_metric(metric, chosen)
     parsed = [parse_filter(f, chosen) for f in filters]
     seen: dict[tuple[Term, ...], int] = {}
@@ -617,7 +617,7 @@ def demo_pilot(ws: Workspace) -> list[Pilot]:
 
 
 def _demo_candidates(ws: Workspace) -> list[Pilot]:
-    from socialproof.metrics._ops import local_time
+    from socialproof.metrics.ops import local_time
     from socialproof.workspace import engine
 
     out: list[Pilot] = []

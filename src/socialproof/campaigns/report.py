@@ -112,7 +112,7 @@ def _no_ads() -> NoData:
     )
 
 
-def _ad_rows(
+def ad_rows(
     ws: Workspace,
     con: Any,
     since: date | None,
@@ -277,7 +277,7 @@ def campaign_report(
             if frame is not None and check:
                 frame = frame.assign(_rt_min="", _rt_max="")  # one result type throughout
         if frame is None:
-            frame = run(_ad_rows(ws, con, start, end, notes, dims=dims, rates=rates), {})
+            frame = run(ad_rows(ws, con, start, end, notes, dims=dims, rates=rates), {})
     if check and not frame.empty:
         mixed = int((frame["_rt_min"] != frame["_rt_max"]).sum())
         frame = frame.drop(columns=["_rt_min", "_rt_max"])
@@ -317,7 +317,7 @@ def _single_scan(
     no string min/max). Returns None when they find anything that needs care:
     overlapping rows (daily and range, breakdowns, levels), several currencies,
     or several result types; the caller then takes the careful path
-    (:func:`_ad_rows` and per-group result-type checks), which handles all of it.
+    (:func:`ad_rows` and per-group result-type checks), which handles all of it.
     """
     import pandas as pd
 
@@ -431,7 +431,7 @@ def post_report(
     import ibis
     import ibis.expr.datatypes as dt
 
-    from socialproof.metrics import _ops, registry, views
+    from socialproof.metrics import ops, registry, views
     from socialproof.metrics.notes import split_details
     from socialproof.workspace import engine
 
@@ -455,7 +455,7 @@ def post_report(
                 "LinkedIn, X, YouTube): socialproof import FILE.",
             )
         t = views.view(con, "posts", timezone=tz)
-        local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
+        local_day = ops.local_time(t.published_at, tz).cast(dt.date)
         if platform:
             platforms = sorted(
                 str(p) for p in engine.execute(t.select("platform").distinct())["platform"]
@@ -466,10 +466,10 @@ def post_report(
                     hint=f"Platforms in this workspace: {', '.join(platforms) or 'none'}.",
                 )
             t = t.filter(t.platform == platform.lower())
-            local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
+            local_day = ops.local_time(t.published_at, tz).cast(dt.date)
         if start is not None:
             t = t.filter(local_day >= start)
-            local_day = _ops.local_time(t.published_at, tz).cast(dt.date)
+            local_day = ops.local_time(t.published_at, tz).cast(dt.date)
         if end is not None:
             t = t.filter(local_day <= end)
         rank = registry.get(sort_by or _default_rank(t), table="posts")
@@ -495,7 +495,7 @@ def post_report(
                     t.platform,
                     t.post_id,
                     t.account,
-                    _ops.local_time(t.published_at, tz).name("published"),
+                    ops.local_time(t.published_at, tz).name("published"),
                     t.format,
                     t.title.coalesce(t.text).substr(0, 60).name("title"),
                     t.permalink,

@@ -254,7 +254,7 @@ def _skill_index(cat: Catalogue) -> dict[str, Skill]:
     return index
 
 
-def _data_file(*parts: str) -> Traversable:
+def data_file(*parts: str) -> Traversable:
     node = resources.files("socialproof").joinpath("data")
     for part in parts:
         node = node.joinpath(part)
@@ -264,7 +264,7 @@ def _data_file(*parts: str) -> Traversable:
 @cache
 def _shared_platforms() -> dict[str, dict[str, Any]]:
     try:
-        text = _data_file("platforms.yaml").read_text("utf-8")
+        text = data_file("platforms.yaml").read_text("utf-8")
     except (FileNotFoundError, OSError):
         return {}
     import yaml
@@ -288,7 +288,7 @@ def _items(rows: list[dict[str, Any]], label_key: str = "label") -> dict[str, It
 @cache
 def load_catalogue() -> Catalogue:
     """The packaged catalogue (loaded once per process)."""
-    raw = json.loads(_data_file("careers", "catalogue.json").read_text("utf-8"))
+    raw = json.loads(data_file("careers", "catalogue.json").read_text("utf-8"))
     return catalogue_from_dict(raw)
 
 

@@ -115,7 +115,7 @@ def _set_storage(ws: Workspace, uri: str) -> None:
 
     import tomli_w
 
-    from socialproof.workspace.core import _settings_header
+    from socialproof.workspace.core import settings_header
     from socialproof.workspace.settings import SETTINGS_FILE, settings_from_dict
 
     path = ws.root / SETTINGS_FILE
@@ -127,5 +127,5 @@ def _set_storage(ws: Workspace, uri: str) -> None:
         engine.pop("storage", None)
     ws.settings = settings_from_dict(raw, source=str(path))
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(_settings_header() + tomli_w.dumps(raw), encoding="utf-8")
+    tmp.write_text(settings_header() + tomli_w.dumps(raw), encoding="utf-8")
     tmp.replace(path)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from socialproof.community.threads import Scope, _utc_bounds, messages_expr, scalar
+from socialproof.community.threads import Scope, messages_expr, scalar, utc_bounds
 from socialproof.errors import UsageError
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def engagement(
     with ws.ibis() as con, messages_expr(con, ws, scope).cache() as cached:
         m = cached
         m = with_periods(m, ws, period)
-        lo, hi = _utc_bounds(ws, scope)
+        lo, hi = utc_bounds(ws, scope)
         thread_w = ibis.window(group_by=[m.platform, m.thread_key])
         m = m.mutate(
             is_reply=m.parent_id.notnull() | (m.created_at > m.created_at.min().over(thread_w)),

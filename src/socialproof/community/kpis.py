@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialproof.metrics._ops import safe_div
+from socialproof.metrics.ops import safe_div
 from socialproof.metrics.registry import kpi
 
 if TYPE_CHECKING:

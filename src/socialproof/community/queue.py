@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from socialproof.community.threads import Scope, _utc_bounds, messages_expr
+from socialproof.community.threads import Scope, messages_expr, utc_bounds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +44,7 @@ def moderation_queue(
     dismissed = sum(1 for d in decided.values() if d["decision"] == "dismiss")
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
-        lo, hi = _utc_bounds(ws, scope)
+        lo, hi = utc_bounds(ws, scope)
         if lo is not None:
             m = m.filter(m.created_at >= lo)
         if hi is not None:

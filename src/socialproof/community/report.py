@@ -349,12 +349,12 @@ def unanswered_rows(report: CommunityReport, limit: int = UNANSWERED_SHOWN) -> l
 
 def to_dict(report: CommunityReport) -> dict[str, Any]:
     """A JSON-ready form of the report (numbers unrounded, times in hours)."""
-    from socialproof.render.tables import _plain
+    from socialproof.render.tables import plain
 
     def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
         if df is None:
             return []
-        return [{str(k): _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
+        return [{str(k): plain(v) for k, v in r.items()} for r in df.to_dict("records")]
 
     r = report.response
     return {
@@ -367,10 +367,10 @@ def to_dict(report: CommunityReport) -> dict[str, Any]:
             "period": report.period,
         },
         "response": {
-            "overall": {k: _plain(v) for k, v in r.overall.items()},
-            "by_platform": [{k: _plain(v) for k, v in x.items()} for x in r.by_platform],
-            "by_channel": [{k: _plain(v) for k, v in x.items()} for x in r.by_channel],
-            "by_agent": [{k: _plain(v) for k, v in x.items()} for x in r.by_agent],
+            "overall": {k: plain(v) for k, v in r.overall.items()},
+            "by_platform": [{k: plain(v) for k, v in x.items()} for x in r.by_platform],
+            "by_channel": [{k: plain(v) for k, v in x.items()} for x in r.by_channel],
+            "by_agent": [{k: plain(v) for k, v in x.items()} for x in r.by_agent],
             "unanswered": records(r.unanswered().head(UNANSWERED_SHOWN)),
         },
         "groups": records(report.groups.rows),

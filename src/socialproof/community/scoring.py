@@ -322,14 +322,14 @@ def sentiment_by_period(
     import ibis
 
     from socialproof.community.groups import with_periods
-    from socialproof.community.threads import _utc_bounds
+    from socialproof.community.threads import utc_bounds
     from socialproof.workspace import engine
 
     scope = scope or Scope()
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
         m = m.filter(~m.brand)
-        lo, hi = _utc_bounds(ws, scope)
+        lo, hi = utc_bounds(ws, scope)
         if lo is not None:
             m = m.filter(m.created_at >= lo)
         if hi is not None:
@@ -396,9 +396,9 @@ def discover_themes(
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
         m = m.filter(~m.brand & m.text.notnull() & (m.text.strip().length() > 0))
-        from socialproof.community.threads import _utc_bounds
+        from socialproof.community.threads import utc_bounds
 
-        lo, hi = _utc_bounds(ws, scope)
+        lo, hi = utc_bounds(ws, scope)
         if lo is not None:
             m = m.filter(m.created_at >= lo)
         if hi is not None:

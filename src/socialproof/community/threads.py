@@ -308,7 +308,7 @@ def threads_view(
     scope = scope or Scope()
     sla = check_sla(sla_hours, ws)
     threads, _ = threads_expr(messages_expr(con, ws, scope))
-    lo, hi = _utc_bounds(ws, scope)
+    lo, hi = utc_bounds(ws, scope)
     if lo is not None:
         threads = threads.filter(threads.opened_at >= lo)
     if hi is not None:
@@ -332,7 +332,7 @@ def threads_view(
     )
 
 
-def _utc_bounds(ws: Workspace, scope: Scope) -> tuple[datetime | None, datetime | None]:
+def utc_bounds(ws: Workspace, scope: Scope) -> tuple[datetime | None, datetime | None]:
     """Local --since/--until dates as naive-UTC datetimes [lo, hi)."""
     from datetime import UTC
 
@@ -419,7 +419,7 @@ def response_times(
     _check_hours(ws)
     with ws.ibis() as con, messages_expr(con, ws, scope).cache() as m:  # read several times
         threads, brand_only = threads_expr(m)
-        lo, hi = _utc_bounds(ws, scope)
+        lo, hi = utc_bounds(ws, scope)
         if lo is not None:
             threads = threads.filter(threads.opened_at >= lo)
         if hi is not None:

@@ -228,7 +228,7 @@ def _walk(
     key: str = "",
     industry: str | None = None,
 ) -> None:
-    from socialproof.content.posts import _aliases
+    from socialproof.content.posts import field_aliases
 
     if isinstance(node, list):
         for item in node:
@@ -240,7 +240,7 @@ def _walk(
     for k in ("source", "as_of", "platform", "year", "industry", "via"):
         if k in node and isinstance(node[k], (str, int, float)):
             ctx[k] = str(node[k])
-    if "platform" not in node and key.lower() in _aliases():
+    if "platform" not in node and key.lower() in field_aliases():
         ctx["platform"] = key
     value: Any = None
     for k, v in node.items():
@@ -256,7 +256,7 @@ def _walk(
     metric = str(node.get("metric", "")).lower().replace(" ", "_").replace("/", "_per_")
     if value is None and metric in ("posts_per_week", "post_frequency", "posts_week"):
         value = node.get("value")
-    pid = _aliases().get(str(ctx.get("platform", "")).lower())
+    pid = field_aliases().get(str(ctx.get("platform", "")).lower())
     scope = str(ctx.get("industry", "all")).lower()
     if value is not None and pid is not None and scope in ("all", "", str(industry or "all")):
         try:

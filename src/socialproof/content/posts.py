@@ -124,7 +124,7 @@ def platforms() -> dict[str, Any]:
 
 
 @cache
-def _aliases() -> dict[str, str]:
+def field_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for pid, spec in platforms().items():
         out[pid] = pid
@@ -136,7 +136,7 @@ def _aliases() -> dict[str, str]:
 def resolve_platform(name: str, *, where: str = "") -> str:
     """The canonical platform id for a name or alias; unknown names list the known ones."""
     key = str(name).strip().lower()
-    found = _aliases().get(key)
+    found = field_aliases().get(key)
     if found is None:
         prefix = f"{where}: " if where else ""
         raise BadInput(

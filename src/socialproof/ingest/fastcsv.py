@@ -16,10 +16,10 @@ from socialproof.errors import BadExport
 from socialproof.ingest.base import Frame, Source
 from socialproof.ingest.sources import (
     DELIMITERS,
-    _clean_header,
-    _is_unnamed,
+    clean_header,
     frame_rejects,
     frames_from_csv_text,
+    is_unnamed,
     sniff_text_kind,
 )
 
@@ -65,7 +65,7 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
     names = list(first.header)
     # the header row as written may have more (empty) columns than the sample kept
     header_fields = next(csv.reader([lines[skip_lines]], delimiter=delimiter))
-    all_names = _clean_header(header_fields)
+    all_names = clean_header(header_fields)
     invalid: list[str] = []
 
     def on_invalid(row: Any) -> str:
@@ -154,7 +154,7 @@ def _sniffed_delimiter(lines: list[str], header: list[str]) -> str | None:
         fields = next(csv.reader([lines[0]], delimiter=delim), [])
         cleaned = [f.replace("\ufeff", "").strip() for f in fields]
         if len(fields) >= len(header) and cleaned[: len(header)] == [
-            h if not _is_unnamed(h) else "" for h in header
+            h if not is_unnamed(h) else "" for h in header
         ]:
             if len(header) > 1 or delim == ",":
                 return delim

@@ -32,7 +32,7 @@ from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, Rea
 if TYPE_CHECKING:
     import pyarrow as pa
 
-_WRITABLE = ("posts", "account_daily", "ad_stats", "messages", "job_postings")
+WRITABLE_TABLES = ("posts", "account_daily", "ad_stats", "messages", "job_postings")
 
 
 @dataclass
@@ -63,9 +63,9 @@ def load_mapping(path: Path) -> Mapping:
     if unknown:
         raise BadInput(f"{path}: unknown key(s) {', '.join(sorted(unknown))}.", hint=_EXAMPLE)
     table = str(raw.get("table", "")).strip()
-    if table not in _WRITABLE:
+    if table not in WRITABLE_TABLES:
         raise BadInput(
-            f"{path}: 'table' must be one of {', '.join(_WRITABLE)} (got {table or 'nothing'!r}).",
+            f"{path}: 'table' must be one of {', '.join(WRITABLE_TABLES)} (got {table or 'nothing'!r}).",
             hint=_EXAMPLE,
         )
     spec = CANONICAL[table]
@@ -103,7 +103,7 @@ class GenericFormat(Format):
 
     name = "generic"
     label = "Generic table with a YAML column mapping"
-    tables = _WRITABLE
+    tables = WRITABLE_TABLES
     kinds = ("csv", "xlsx", "xls", "json", "jsonl")
 
     def detect(self, source: Source) -> float:

@@ -157,12 +157,12 @@ def _guess(table: str, headers: list[str]) -> dict[str, str]:
 
 def draft_mapping(path: Path, *, table: str | None = None) -> Draft:
     """The mapping a user starts from for ``path`` (``table`` forces the canonical table)."""
-    from socialproof.ingest.generic import _WRITABLE
+    from socialproof.ingest.generic import WRITABLE_TABLES
     from socialproof.ingest.sources import open_source
 
-    if table is not None and table not in _WRITABLE:
+    if table is not None and table not in WRITABLE_TABLES:
         raise BadInput(
-            f"--table must be one of {', '.join(_WRITABLE)} (got {table!r}).",
+            f"--table must be one of {', '.join(WRITABLE_TABLES)} (got {table!r}).",
             hint="Leave it out to let socialproof guess from the headers.",
         )
     source = open_source(path)
@@ -171,7 +171,7 @@ def draft_mapping(path: Path, *, table: str | None = None) -> Draft:
         raise BadInput(f"{source.display_name} has no header row to map.", hint="Check the file.")
     frame = max(frames, key=lambda f: f.data.num_rows)
     headers = [h for h in frame.header if not h.startswith("Unnamed column")]
-    tables = [table] if table else list(_WRITABLE)
+    tables = [table] if table else list(WRITABLE_TABLES)
     scored = [(len(_guess(t, headers)), -k, t) for k, t in enumerate(tables)]
     best = max(scored)[2]
     guesses = _guess(best, headers)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadExport
 from socialproof.ingest.base import Frame, Source
-from socialproof.ingest.sources import _XLSX_SUFFIXES, _cell, _nonempty, frames_from_rows
+from socialproof.ingest.sources import XLSX_SUFFIXES, cell_text, count_nonempty, frames_from_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,7 +24,7 @@ def is_xlsx(path: Path) -> bool:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
     except zipfile.BadZipFile:
-        return path.suffix.lower() in _XLSX_SUFFIXES
+        return path.suffix.lower() in XLSX_SUFFIXES
     return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
 
 
@@ -37,7 +37,7 @@ def _sheet_cell(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return _cell(value)
+    return cell_text(value)
 
 
 def read_xlsx(path: Path, name: str) -> Source:
@@ -64,7 +64,7 @@ def read_xlsx(path: Path, name: str) -> Source:
                 for k, row in enumerate(ws.iter_rows(values_only=True), start=1)
             ]
             rows = _trim_rows(rows)
-            if not any(_nonempty(r) for _, r in rows):
+            if not any(count_nonempty(r) for _, r in rows):
                 continue
             frames.extend(frames_from_rows(rows, name, sheet=ws.title, section_start=0))
     finally:
@@ -99,12 +99,12 @@ def read_xls(path: Path, name: str) -> Source:
                             xlrd.xldate_as_datetime(cell.value, book.datemode).isoformat(sep=" ")
                         )
                     except Exception:  # a date cell out of range: keep the number
-                        cells.append(_cell(cell.value))
+                        cells.append(cell_text(cell.value))
                 else:
-                    cells.append(_cell(cell.value))
+                    cells.append(cell_text(cell.value))
             rows.append((r + 1, cells))
         rows = _trim_rows(rows)
-        if any(_nonempty(r) for _, r in rows):
+        if any(count_nonempty(r) for _, r in rows):
             frames.extend(frames_from_rows(rows, name, sheet=sheet.name))
     if not frames:
         raise BadExport(f"{name} has no data in any sheet.", hint="Export the data again.")

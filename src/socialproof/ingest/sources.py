@@ -32,7 +32,7 @@ FAST_PATH_BYTES = 2_000_000  # CSVs at least this big try the pyarrow reader fir
 SNIFF_BYTES = 64 * 1024
 MAX_TITLE_LINES = 5
 DELIMITERS = (",", ";", "\t", "|")
-_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -79,7 +79,7 @@ def open_source(path: Path, *, display_name: str | None = None, sha256: str = ""
         from socialproof.ingest.sheets import read_xls
 
         source = read_xls(path, name)
-    elif suffix in _XLSX_SUFFIXES:
+    elif suffix in XLSX_SUFFIXES:
         raise BadExport(
             f"{name} is not a valid Excel workbook (an .xlsx file is a zip archive; this is not).",
             hint="Re-export it from the platform, or open and re-save it in Excel.",
@@ -274,7 +274,7 @@ def frames_from_csv_text(text: str, name: str) -> list[Frame]:
     if delimiter is None:
         delimiter = sniff_delimiter(body_lines)
     rows = list(_parse_rows(text, delimiter, skip=skip, unwrap=wrapped))
-    if not any(_nonempty(fields) for _, fields in rows):
+    if not any(count_nonempty(fields) for _, fields in rows):
         raise BadExport(f"{name} is empty (only blank lines).", hint="Export the data again.")
     truncated = None
     if rows and _unterminated_quote(text, rows[-1][0]):
@@ -366,7 +366,7 @@ def _parse_rows(text: str, delimiter: str, *, skip: int, unwrap: bool) -> Any:
         yield start, fields
 
 
-def _nonempty(fields: list[str]) -> int:
+def count_nonempty(fields: list[str]) -> int:
     return sum(1 for f in fields if f.strip())
 
 
@@ -385,7 +385,7 @@ def frames_from_rows(
     section = section_start
     while i < n:
         # skip blank rows
-        while i < n and _nonempty(rows[i][1]) == 0:
+        while i < n and count_nonempty(rows[i][1]) == 0:
             i += 1
         if i >= n:
             break
@@ -393,14 +393,14 @@ def frames_from_rows(
         # title/description lines: one non-empty cell, followed by a wider row
         while i < n and len(titles) < MAX_TITLE_LINES:
             fields = rows[i][1]
-            if _nonempty(fields) == 0:
+            if count_nonempty(fields) == 0:
                 i += 1
                 continue
             nxt = _next_nonblank(rows, i + 1)
             if (
-                _nonempty(fields) == 1
+                count_nonempty(fields) == 1
                 and nxt is not None
-                and _nonempty(rows[nxt][1]) >= 2
+                and count_nonempty(rows[nxt][1]) >= 2
                 and len(rows[nxt][1]) >= 2
             ):
                 titles.append(next(f for f in fields if f.strip()).strip())
@@ -412,7 +412,7 @@ def frames_from_rows(
         _, header_raw = rows[i]
         i += 1
         width = len(header_raw)
-        header = _clean_header(header_raw)
+        header = clean_header(header_raw)
         body: list[tuple[int, list[str]]] = []
         rejects: list[Reject] = []
         while i < n:
@@ -421,7 +421,7 @@ def frames_from_rows(
                 rejects.append(Reject(line, f"unreadable row: {fields[1]}", ""))
                 i += 1
                 continue
-            if _nonempty(fields) == 0:
+            if count_nonempty(fields) == 0:
                 # a blank line: the section ends if a title or a different table follows
                 nxt = _next_nonblank(rows, i + 1)
                 if nxt is None:
@@ -430,7 +430,7 @@ def frames_from_rows(
                 nfields = rows[nxt][1]
                 after = _next_nonblank(rows, nxt + 1)
                 title_like = (
-                    _nonempty(nfields) == 1
+                    count_nonempty(nfields) == 1
                     and (width > 2 or len(nfields) < width)
                     and after is not None
                     and len(rows[after][1]) >= 2
@@ -441,11 +441,11 @@ def frames_from_rows(
                 i += 1
                 continue
             if (
-                _nonempty(fields) == 1
+                count_nonempty(fields) == 1
                 and width > 2
                 and len(fields) < width
                 and (nxt := _next_nonblank(rows, i + 1)) is not None
-                and _nonempty(rows[nxt][1]) >= 2
+                and count_nonempty(rows[nxt][1]) >= 2
                 and len(rows[nxt][1]) != width
             ):
                 break  # a title line that starts the next section
@@ -454,7 +454,7 @@ def frames_from_rows(
                 reason = "the file ends inside this row (an unclosed quote): truncated?"
                 rejects.append(Reject(line, reason, _raw(fields)))
             elif cells is None:
-                named = sum(1 for h in header if not _is_unnamed(h)) or width
+                named = sum(1 for h in header if not is_unnamed(h)) or width
                 reason = f"row has {len(fields)} fields, the header has {named}" + (
                     " (truncated line?)" if len(fields) < width and i == n - 1 else ""
                 )
@@ -482,7 +482,7 @@ def _differs(fields: list[str], width: int, header_raw: list[str], header: list[
 
 def _next_nonblank(rows: list[tuple[int, list[str]]], j: int) -> int | None:
     while j < len(rows):
-        if _nonempty(rows[j][1]):
+        if count_nonempty(rows[j][1]):
             return j
         j += 1
     return None
@@ -497,7 +497,7 @@ def _fit(fields: list[str], width: int, header: list[str]) -> list[str] | None:
         return None
     # fewer fields: fine only when the missing columns have no name (trailing comma header)
     if all(
-        not header[k].startswith(" ") and _is_unnamed(header[k]) for k in range(len(fields), width)
+        not header[k].startswith(" ") and is_unnamed(header[k]) for k in range(len(fields), width)
     ):
         return fields + [""] * (width - len(fields))
     return None
@@ -506,11 +506,11 @@ def _fit(fields: list[str], width: int, header: list[str]) -> list[str] | None:
 _UNNAMED = "Unnamed column "
 
 
-def _is_unnamed(h: str) -> bool:
+def is_unnamed(h: str) -> bool:
     return h.startswith(_UNNAMED)
 
 
-def _clean_header(raw: list[str]) -> list[str]:
+def clean_header(raw: list[str]) -> list[str]:
     names: list[str] = []
     seen: Counter[str] = Counter()
     for k, h in enumerate(raw):
@@ -542,7 +542,7 @@ def _make_frame(
 
     # Drop unnamed trailing columns that hold nothing (a header ending in a comma).
     keep = list(range(len(header)))
-    while keep and _is_unnamed(header[keep[-1]]) and all(not r[keep[-1]].strip() for _, r in body):
+    while keep and is_unnamed(header[keep[-1]]) and all(not r[keep[-1]].strip() for _, r in body):
         keep.pop()
     columns = {header[k]: pa.array([r[k] for _, r in body], type=pa.string()) for k in keep}
     data = pa.table(columns) if columns else pa.table({})
@@ -614,7 +614,7 @@ def _frames_from_jsonl(text: str, name: str) -> list[Frame]:
     return [frame]
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -636,6 +636,8 @@ def _frame_from_records(records: list[dict[str, Any]], lines: list[int]) -> Fram
             if key not in seen:
                 seen.add(key)
                 header.append(str(key))
-    columns = {h: pa.array([_cell(r.get(h)) for r in records], type=pa.string()) for h in header}
+    columns = {
+        h: pa.array([cell_text(r.get(h)) for r in records], type=pa.string()) for h in header
+    }
     data = pa.table(columns) if columns else pa.table({})
     return Frame(header=header, data=data, line_numbers=lines)

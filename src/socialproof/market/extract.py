@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.careers.catalogue import Catalogue, load_catalogue
 from socialproof.market.salary import find_salary_in_text, parse_salary
-from socialproof.market.skills import Gazetteer, Mention, _trie_regex, fold_case, gazetteer
+from socialproof.market.skills import Gazetteer, Mention, fold_case, gazetteer, trie_regex
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -92,8 +92,8 @@ _NICE_CUES = (
     "would be great", "is an asset", "helpful", "not required", "even better", "is a plus",
 )  # fmt: skip
 _MUST_CUES = ("required", "must", "essential", "need to have", "requirement", "requirements")
-_NICE_CUE = re.compile(r"(?<!\w)(?:" + _trie_regex(_NICE_CUES) + r")(?!\w)")
-_MUST_CUE = re.compile(r"(?<!\w)(?:" + _trie_regex(_MUST_CUES) + r")(?!\w)")
+_NICE_CUE = re.compile(r"(?<!\w)(?:" + trie_regex(_NICE_CUES) + r")(?!\w)")
+_MUST_CUE = re.compile(r"(?<!\w)(?:" + trie_regex(_MUST_CUES) + r")(?!\w)")
 
 
 def _cue_positions(pattern: re.Pattern[str], text: str, folded: str | None) -> list[int]:
@@ -561,7 +561,7 @@ class _Matchers:
         for alias, rid in aliases:
             self.role_alias.setdefault(re.sub(r"[\s-]+", " ", alias.lower()), rid)
         self.role_re = re.compile(
-            r"(?<!\w)(" + _trie_regex(self.role_alias) + r")(?!\w)", re.IGNORECASE
+            r"(?<!\w)(" + trie_regex(self.role_alias) + r")(?!\w)", re.IGNORECASE
         )
         levels = sorted(cat.seniority_levels, key=lambda lvl: -int(lvl["rank"]))
         self.seniority = [
@@ -582,7 +582,7 @@ class _Matchers:
             self.industry_meta[ind.id] = (str(ind.facts["group"]), bool(ind.facts.get("regulated")))
             for kw in ind.facts.get("keywords", []):
                 self.industry_kw.setdefault(re.sub(r"[\s-]+", " ", kw.lower()), ind.id)
-        industry_pattern = r"(?<![\w#@])(" + _trie_regex(self.industry_kw) + r")(?!\w)"
+        industry_pattern = r"(?<![\w#@])(" + trie_regex(self.industry_kw) + r")(?!\w)"
         self.industry_re = re.compile(industry_pattern, re.IGNORECASE)
         self.industry_folded = re.compile(industry_pattern)
 

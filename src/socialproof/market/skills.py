@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from socialproof.careers.catalogue import Catalogue, _data_file, load_catalogue
+from socialproof.careers.catalogue import Catalogue, data_file, load_catalogue
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -35,7 +35,7 @@ class Mention:
     text: str
 
 
-def _trie_regex(words: Iterable[str]) -> str:
+def trie_regex(words: Iterable[str]) -> str:
     """One regular expression matching any of ``words``, longest first, as a prefix trie."""
     trie: dict[str, Any] = {}
     for word in words:
@@ -103,11 +103,11 @@ class Gazetteer:
         self._lower = lower
         self._cased = cased
         boundary_l, boundary_r = r"(?<![\w#@])", r"(?![\w])"
-        pattern = boundary_l + "(" + _trie_regex(lower) + ")" + boundary_r
+        pattern = boundary_l + "(" + trie_regex(lower) + ")" + boundary_r
         self._re_lower = re.compile(pattern, re.IGNORECASE)
         self._re_folded = re.compile(pattern)  # on pre-lowercased text: much faster
         self._re_cased = (
-            re.compile(boundary_l + "(" + _trie_regex(cased) + ")" + boundary_r) if cased else None
+            re.compile(boundary_l + "(" + trie_regex(cased) + ")" + boundary_r) if cased else None
         )
 
     def find(self, text: str) -> list[Mention]:
@@ -143,7 +143,7 @@ def gazetteer() -> Gazetteer:
 
 @cache
 def esco_labels() -> tuple[str, ...]:
-    text = _data_file("careers", "esco_skill_labels.txt").read_text("utf-8")
+    text = data_file("careers", "esco_skill_labels.txt").read_text("utf-8")
     return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
 
 

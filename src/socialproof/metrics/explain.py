@@ -247,7 +247,7 @@ def _filter(
 ) -> ir.Table:
     import ibis.expr.datatypes as dt
 
-    from socialproof.metrics._ops import local_time
+    from socialproof.metrics.ops import local_time
     from socialproof.workspace import engine
 
     for column in ("platform", "account", "campaign"):

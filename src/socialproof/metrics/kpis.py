@@ -3,7 +3,7 @@
 Every formula is a sum or a ratio of sums so it holds at any grouping; a ratio
 sums its numerator and denominator over the same rows (those where both are
 known) and counts the rows it leaves out (:func:`socialproof.metrics.registry.ratio_kpi`).
-``posts`` interactions follow :func:`socialproof.metrics._ops.interactions`.
+``posts`` interactions follow :func:`socialproof.metrics.ops.interactions`.
 Sources cite ../shared/KNOWLEDGE.md ("Metric definitions") and the platforms'
 own definitions summarised there.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialproof.metrics._ops import interactions, safe_div, zero
+from socialproof.metrics.ops import interactions, safe_div, zero
 from socialproof.metrics.registry import KPI, Better, Bound, Unit, kpi, ratio_kpi, register
 
 if TYPE_CHECKING:

@@ -81,7 +81,7 @@ class Ratio:
         return num, den, num.notnull() & den.notnull()
 
     def formula(self, t: ir.Table) -> ir.Scalar:
-        from socialproof.metrics._ops import safe_div
+        from socialproof.metrics.ops import safe_div
 
         num, den, both = self.parts(t)
         value = safe_div(both.ifelse(num, None).sum(), both.ifelse(den, None).sum())
@@ -367,7 +367,7 @@ def compute(
     ``time_column`` in ``timezone`` (timestamps are naive UTC; dates are taken
     as they are). The period column is named after the period and comes first.
     """
-    from socialproof.metrics import _ops
+    from socialproof.metrics import ops
 
     chosen = resolve(kpis, table=table)
     missing = [c for c in by if c not in t.columns]
@@ -378,16 +378,16 @@ def compute(
         )
     keys: list[ir.Value] = []
     if period is not None:
-        if period not in _ops.PERIODS:
+        if period not in ops.PERIODS:
             raise UsageError(
-                f"Unknown period {period!r}.", hint=f"Use one of: {', '.join(_ops.PERIODS)}."
+                f"Unknown period {period!r}.", hint=f"Use one of: {', '.join(ops.PERIODS)}."
             )
         if time_column is None:
             raise UsageError(f"{table} has no time column to group by {period}.")
         col = t[time_column]
         if col.type().is_timestamp():
-            col = _ops.local_time(col, timezone)
-        keys.append(_ops.bucket(col, period).name(period))
+            col = ops.local_time(col, timezone)
+        keys.append(ops.bucket(col, period).name(period))
     keys.extend(t[c] for c in by)
     aggs = [k.expr(t) for k in chosen]
     if details:

@@ -71,7 +71,7 @@ def daily_wide(t: ir.Table) -> ir.Table:
 def _posts(con: ibis.BaseBackend, timezone: str) -> ir.Table:
     import ibis.expr.datatypes as dt
 
-    from socialproof.metrics._ops import local_time
+    from socialproof.metrics.ops import local_time
 
     posts = engine.table(con, "posts")
     if "account_daily" not in con.list_tables():

@@ -298,7 +298,7 @@ class EvidenceResolver:
         if time_col:
             col = t[time_col]
             if col.type().is_timestamp():
-                from socialproof.metrics._ops import local_time
+                from socialproof.metrics.ops import local_time
 
                 col = local_time(col, ws.settings.timezone).date()
             t = t.filter(col >= since)
@@ -340,7 +340,7 @@ class EvidenceResolver:
         self, c: Chart, loaded: LoadedCaseStudy
     ) -> tuple[list[str], list[float | None], str, str]:
         from socialproof.metrics import registry
-        from socialproof.metrics._ops import bucket
+        from socialproof.metrics.ops import bucket
 
         since, until = self._period(c.since, c.until, loaded)
         self._paid = loaded.study.kind in ("paid", "mock")
@@ -415,7 +415,7 @@ class EvidenceResolver:
                             self._describe(kpi, where, since, until),
                         )
                 elif time_col is not None:
-                    from socialproof.metrics._ops import bucket
+                    from socialproof.metrics.ops import bucket
 
                     t = t.mutate(_bucket=bucket(t[time_col], period))
                     df = (

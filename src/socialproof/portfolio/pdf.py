@@ -15,7 +15,7 @@ from socialproof.errors import BadInput, MissingExtra
 from socialproof.portfolio.casestudy import load_case_studies
 from socialproof.portfolio.evidence import EvidenceResolver
 from socialproof.portfolio.person import load_person
-from socialproof.portfolio.site import _Assets, _markdown, study_view
+from socialproof.portfolio.site import SiteAssets, markdown_renderer, study_view
 from socialproof.portfolio.themes import HERE as THEMES
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ def portfolio_html(ws: Workspace, workdir: Path, *, one_page: bool, page_size: s
             hint='Write one with: socialproof portfolio new "TITLE" --kind paid',
         )
     person = load_person(ws)
-    md = _markdown()
+    md = markdown_renderer()
     with EvidenceResolver(ws) as resolver:
-        assets = _Assets(workdir, resolver, [])
+        assets = SiteAssets(workdir, resolver, [])
         resolver.prefetch(studies)
         items = [study_view(s, resolver, assets, md) for s in studies]
     if one_page:

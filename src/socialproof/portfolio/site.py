@@ -69,7 +69,7 @@ def _json_ld(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _markdown() -> Any:
+def markdown_renderer() -> Any:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable(
@@ -77,7 +77,7 @@ def _markdown() -> Any:
     )
 
 
-class _Assets:
+class SiteAssets:
     """Copies images into ``assets/`` once each, named by content hash."""
 
     def __init__(self, out: Path, resolver: EvidenceResolver, warnings: list[str]) -> None:
@@ -156,7 +156,7 @@ def _image_size(path: Path) -> tuple[int | None, int | None]:
 def study_view(
     loaded: LoadedCaseStudy,
     resolver: EvidenceResolver,
-    assets: _Assets | None,
+    assets: SiteAssets | None,
     md: Any,
 ) -> StudyView:
     from markupsafe import Markup
@@ -229,7 +229,7 @@ def study_view(
     )
 
 
-def _render_body(loaded: LoadedCaseStudy, md: Any, assets: _Assets | None) -> str:
+def _render_body(loaded: LoadedCaseStudy, md: Any, assets: SiteAssets | None) -> str:
     tokens = md.parse(loaded.body)
     for tok in tokens:
         for child in tok.children or []:
@@ -301,11 +301,11 @@ def build_site(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    md = _markdown()
+    md = markdown_renderer()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
-        assets = _Assets(tmp, resolver, warnings)
+        assets = SiteAssets(tmp, resolver, warnings)
         resolver.prefetch(studies)
         items = [study_view(s, resolver, assets, md) for s in studies]
         site = {"person": person, "lang": lang}

@@ -52,9 +52,10 @@ a:focus,summary:focus{outline:3px solid var(--accent);outline-offset:2px}
 
 
 def _cell(value: Any, shown: Callable[[Any], str] | None = None) -> tuple[str, bool]:
-    from socialproof.render.tables import _plain, format_number
+    from socialproof.render.tables import format_number
+    from socialproof.render.tables import plain as plain_value
 
-    plain = _plain(value)
+    plain = plain_value(value)
     numeric = isinstance(plain, (int, float)) and not isinstance(plain, bool)
     return escape((shown or format_number)(plain)), numeric
 
@@ -63,9 +64,9 @@ def table_html(
     data: pd.DataFrame | list[dict[str, Any]], *, caption: str, max_rows: int | None = None
 ) -> str:
     """An accessible table (caption, column headers with scope) from rows or a DataFrame."""
-    from socialproof.render.tables import _records, column_format
+    from socialproof.render.tables import column_format, records
 
-    columns, rows = _records(data)
+    columns, rows = records(data)
     if max_rows is not None:
         rows = rows[:max_rows]
     shown = {c: column_format(str(c), [r.get(c) for r in rows]) for c in columns}

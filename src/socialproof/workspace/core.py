@@ -98,7 +98,7 @@ class Workspace:
             settings_path = root / SETTINGS_FILE
             if not settings_path.exists():
                 tmp = settings_path.with_suffix(".toml.tmp")
-                tmp.write_text(_settings_header() + dump_settings(settings), encoding="utf-8")
+                tmp.write_text(settings_header() + dump_settings(settings), encoding="utf-8")
                 tmp.replace(settings_path)
         except PermissionError:
             raise WorkspaceError(
@@ -254,7 +254,7 @@ def _applied(con: Any) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
-def _settings_header() -> str:
+def settings_header() -> str:
     return (
         "# socialproof workspace settings. Every setting is documented in docs/settings.md\n"
         "# ('socialproof settings' prints them too). Edit freely; values are validated.\n\n"

@@ -42,12 +42,12 @@ def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
         with parquet_store.duckdb_backend(ws) as con:
             yield con
         return
-    _duckdb_compat()
+    duckdb_compat()
     with ws.connect(read_only=True) as con:
         yield ibis.duckdb.from_connection(con)
 
 
-def _duckdb_compat() -> None:
+def duckdb_compat() -> None:
     """ibis 12 calls ``fetch_arrow_table``, which DuckDB 2 renamed ``to_arrow_table``."""
     import duckdb
 
@@ -146,7 +146,7 @@ def memory_backend(tables: dict[str, pa.Table | pd.DataFrame]) -> ibis.BaseBacke
     """An in-memory DuckDB backend over the given tables (ad hoc commands, tests)."""
     import ibis
 
-    _duckdb_compat()
+    duckdb_compat()
     con = ibis.duckdb.connect()
     for name, data in tables.items():
         con.create_table(name, data)

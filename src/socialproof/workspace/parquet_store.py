@@ -288,7 +288,7 @@ def duckdb_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
     try:
         con.execute("SET TimeZone = 'UTC'")
         create_views(con, uri, manifest)
-        engine._duckdb_compat()
+        engine.duckdb_compat()
         yield ibis.duckdb.from_connection(con)
     finally:
         con.close()
