@@ -54,11 +54,6 @@ def _import(path: Path) -> tuple[float, float]:
     subprocess.run(  # noqa: S603
         [str(BIN / "socialproof"), "init", str(ws)], check=True, capture_output=True
     )
-    (ws / "socialproof.toml").write_text(
-        (ws / "socialproof.toml").read_text(encoding="utf-8")
-        + '\n[brand]\nhandles = ["AcmeHelp"]\n',
-        encoding="utf-8",
-    )
     try:
         return _child(
             [
