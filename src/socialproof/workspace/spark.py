@@ -511,3 +511,59 @@ def _from_utc() -> Any:
         from_utc_timestamp.__annotations__ = {"ts": dt.timestamp, "tz": str, "return": dt.timestamp}
         _FROM_UTC = ibis.udf.scalar.builtin(from_utc_timestamp, name="from_utc_timestamp")
     return _FROM_UTC
+
+
+# -- text models on the executors -----------------------------------------------------
+
+#: What :func:`score_on_executors` returns per message (Spark DDL).
+SCORE_SCHEMA = (
+    "platform string, message_id string, sentiment string, sentiment_score double, "
+    "spam boolean, toxic boolean, reasons string"
+)
+
+
+def score_on_executors(frame: Any, models: Any) -> Any:
+    """Sentiment and moderation of a Spark DataFrame of messages, computed on the executors.
+
+    ``frame`` has ``platform``, ``message_id`` and ``text`` (and ``author_id`` and
+    ``repeats`` when known, as :func:`socialproof.community.scoring.score_frame` reads
+    them). ``models`` (from ``scoring.load_models``, the small packaged models with the
+    workspace's moderation rules) travels to the executors with the function; each
+    executor scores its partitions with the same ``score_frame`` the DuckDB path uses,
+    so the figures are the same. Returns a Spark DataFrame of :data:`SCORE_SCHEMA`.
+    """
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd
+
+        from socialproof.community.scoring import score_frame
+
+        for pdf in batches:
+            pdf = pdf.reset_index(drop=True)
+            out = score_frame(pdf, models)
+            yield pd.concat([pdf[["platform", "message_id"]], out], axis=1)
+
+    return frame.mapInPandas(run, SCORE_SCHEMA)
+
+
+def embed_on_executors(frame: Any, keys: list[str], column: str = "text") -> Any:
+    """Theme embeddings of ``frame[column]`` computed on the executors.
+
+    Returns ``keys`` plus ``embedding`` (array of float, the packaged static embedding
+    of :func:`socialproof.community.themes.embed`, the same vectors as in the driver).
+    """
+    fields = ", ".join(f"{k} string" for k in keys)
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd
+
+        from socialproof.community.themes import embed
+
+        for pdf in batches:
+            texts = [t if isinstance(t, str) else "" for t in pdf[column].tolist()]
+            vectors: Any = embed(texts) if texts else []
+            out = pd.DataFrame({k: pdf[k].astype(str).tolist() for k in keys})
+            out["embedding"] = [list(map(float, v)) for v in vectors]
+            yield out
+
+    return frame.mapInPandas(run, f"{fields}, embedding array<float>")
