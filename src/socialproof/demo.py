@@ -228,17 +228,25 @@ def prepare(target: Path, *, force: bool = False) -> Path:
     return ws.root
 
 
-def run(target: Path, *, force: bool = False, echo: Callable[[str], None] = print) -> float:
-    """Build the demo workspace and run the tour; returns the seconds taken."""
-    from socialproof.cli.main import main
+def run(
+    target: Path,
+    *,
+    invoke: Callable[[list[str]], int],
+    force: bool = False,
+    echo: Callable[[str], None] = print,
+) -> float:
+    """Build the demo workspace and run the tour; returns the seconds taken.
 
+    ``invoke`` runs one command line and returns its exit code (the CLI passes its
+    own entry point), so this module stays below the faces that call it.
+    """
     start = time.perf_counter()
     echo(f"Building a sample workspace in {target} from bundled SAMPLE exports ...")
     root = prepare(target, force=force)
     for step in steps(root):
         shown = " ".join(a if " " not in a else repr(a) for a in step.args)
         echo(f"\n── {step.title}\n$ socialproof {shown}")
-        code = main(list(step.args))
+        code = invoke(list(step.args))
         if code not in step.ok_codes:
             raise SocialproofError(
                 f"The demo step '{step.title}' failed (exit {code}).",

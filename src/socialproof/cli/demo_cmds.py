@@ -21,6 +21,7 @@ def demo(
     ] = False,
 ) -> None:
     """Build a sample workspace from bundled SAMPLE exports and print the main reports."""
+    from socialproof.cli.main import main
     from socialproof.demo import run
 
-    run(directory, force=force, echo=typer.echo)
+    run(directory, invoke=main, force=force, echo=typer.echo)

@@ -217,8 +217,8 @@ def _skills_over_time(
 
 
 def _check_filter(flt: MarketFilter) -> None:
-    from socialproof.careers.catalogue import load_catalogue
     from socialproof.errors import UsageError
+    from socialproof.market.catalogue import load_catalogue
 
     cat = load_catalogue()
     levels = [str(lvl["id"]) for lvl in cat.seniority_levels]

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from socialproof.careers.catalogue import Catalogue, load_catalogue
+from socialproof.market.catalogue import Catalogue, load_catalogue
 from socialproof.market.salary import find_salary_in_text, parse_salary
 from socialproof.market.skills import Gazetteer, Mention, fold_case, gazetteer, trie_regex
 

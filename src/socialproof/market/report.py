@@ -25,7 +25,7 @@ def _pct(v: Any) -> str:
 
 
 def market_report_html(data: MarketData, *, top: int = 15) -> Report:
-    from socialproof.careers.catalogue import load_catalogue
+    from socialproof.market.catalogue import load_catalogue
     from socialproof.render.charts import bar_chart, line_chart
     from socialproof.render.html import Report
 

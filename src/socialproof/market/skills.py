@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from socialproof.careers.catalogue import Catalogue, data_file, load_catalogue
+from socialproof.market.catalogue import Catalogue, data_file, load_catalogue
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

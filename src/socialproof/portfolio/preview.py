@@ -28,7 +28,7 @@ def _snapshot(ws: Workspace) -> dict[str, float]:
 
 
 def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    from socialproof.web.listen import check_listen
+    from socialproof.listen import check_listen
 
     check_listen(host, port)
     handler = partial(_QuietHandler, directory=str(folder))

@@ -194,7 +194,7 @@ def serve(
         import uvicorn
     except ImportError:
         raise MissingExtra("uvicorn", "web") from None
-    from socialproof.web.listen import check_listen
+    from socialproof.listen import check_listen
 
     say = announce or (lambda _text: None)
     remote = not is_loopback(host)
