@@ -126,3 +126,25 @@ def test_serve_defaults_to_loopback_and_refuses_remote_without_flag(workspace: A
 def test_serve_cli_refuses_remote_without_flag(cli: Any, workspace: Any) -> None:
     r = cli("serve", "--host", "0.0.0.0", "--workspace", str(workspace.root))
     assert r.exit_code == 2 and "--allow-remote" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_remote_prints_a_warning_and_requires_the_token(
+    workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    from socialproof.web import app as web_app
+
+    ran: dict[str, Any] = {}
+    monkeypatch.setattr("socialproof.listen.check_listen", lambda host, port: None)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: ran.update(app=app, **kw))
+    said: list[str] = []
+    web_app.serve(workspace, host="0.0.0.0", port=9999, allow_remote=True, announce=said.append)
+    assert ran["host"] == "0.0.0.0" and ran["port"] == 9999
+    assert said[0].startswith("Warning: listening on 0.0.0.0")
+    token = said[1].split("?token=")[1].split()[0]
+    assert len(token) >= 24
+    with TestClient(ran["app"], base_url="http://192.0.2.9:9999") as c:
+        assert c.get("/").status_code == 401
+        assert c.get(f"/?token={token}").status_code == 200
