@@ -47,10 +47,14 @@ spark-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/python scripts/check_private_imports.py
 
-# import-linter contracts (pyproject [tool.importlinter]); joins `lint` once they are kept.
+# The architecture checks alone (also part of `lint`): import-linter contracts in
+# pyproject [tool.importlinter], and no private name used across modules.
 architecture: $(STAMP)
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/python scripts/check_private_imports.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -360,8 +360,6 @@ class LinearTextModel:
         sparse, dense = featurise(texts, self.config, lexicon())
         emb = None
         if self.emb_coef_t is not None:
-            from socialproof.community.themes import embed
-
             emb = embed(texts)
         return Features(sparse, dense, emb)
 
@@ -434,3 +432,46 @@ def load_linear(name: str) -> LinearTextModel:
         ) from exc
     config = FeatureConfig(**meta.pop("config"))
     return LinearTextModel(config, coef_t, dense_t, intercept, meta, emb_t)
+
+
+# ----------------------------------------------------------------- embeddings
+
+
+@dataclass
+class _Static:
+    model: Any  # model2vec.StaticModel
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.model.dim), dtype=np.float32)
+        out: np.ndarray = self.model.encode(
+            texts, show_progress_bar=False, use_multiprocessing=False
+        )
+        return out.astype(np.float32, copy=False)
+
+
+@lru_cache(maxsize=1)
+def _static() -> _Static:
+    import numpy as np
+    from model2vec import StaticModel
+    from tokenizers import Tokenizer
+
+    folder = resources.files("socialproof") / "data" / "models" / "minilm_static"
+    try:
+        with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
+            vectors = npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
+        tokenizer = Tokenizer.from_str((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BadInput(
+            "The packaged embedding model is missing.",
+            hint="Reinstall socialproof, or rebuild it with scripts/distill_embeddings.py.",
+        ) from exc
+    return _Static(StaticModel(vectors=vectors, tokenizer=tokenizer, normalize=True))
+
+
+def embed(texts: Iterable[str]) -> np.ndarray:
+    """L2-normalised static embeddings, shape (n, 256), float32 (zeros for empty texts)."""
+    batch = [clean(t) for t in as_texts(texts)]
+    return _static().encode(batch)

@@ -42,16 +42,16 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.community import _text
+from socialproof.community._text import embed as embed  # public here too (themes.embed)
 from socialproof.errors import BadInput, FileMissing, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     import numpy as np
 
@@ -142,44 +142,7 @@ class Themes:
 # ----------------------------------------------------------------- embeddings
 
 
-@dataclass
-class _Static:
-    model: Any  # model2vec.StaticModel
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        import numpy as np
-
-        if not texts:
-            return np.zeros((0, self.model.dim), dtype=np.float32)
-        out: np.ndarray = self.model.encode(
-            texts, show_progress_bar=False, use_multiprocessing=False
-        )
-        return out.astype(np.float32, copy=False)
-
-
-@lru_cache(maxsize=1)
-def _static() -> _Static:
-    import numpy as np
-    from model2vec import StaticModel
-    from tokenizers import Tokenizer
-
-    folder = resources.files("socialproof") / "data" / "models" / "minilm_static"
-    try:
-        with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
-            vectors = npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
-        tokenizer = Tokenizer.from_str((folder / "tokenizer.json").read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise BadInput(
-            "The packaged embedding model is missing.",
-            hint="Reinstall socialproof, or rebuild it with scripts/distill_embeddings.py.",
-        ) from exc
-    return _Static(StaticModel(vectors=vectors, tokenizer=tokenizer, normalize=True))
-
-
-def embed(texts: Iterable[str]) -> np.ndarray:
-    """L2-normalised static embeddings, shape (n, 256), float32 (zeros for empty texts)."""
-    batch = [_text.clean(t) for t in _text.as_texts(texts)]
-    return _static().encode(batch)
+# embed() (imported above) lives in _text, so the text models use it without importing themes.
 
 
 # ----------------------------------------------------------------- clustering
