@@ -52,6 +52,7 @@ WRITERS = {
     ("profile", "init"),
     ("jobs", "import"),
     ("community", "decide"),
+    ("engine", "migrate"),
 }
 # Exit code 1 that reports findings (lint problems, rubric gaps), not a failure.
 FINDINGS = {("lint",), ("portfolio", "check")}
@@ -174,6 +175,7 @@ def _sample_args(path: tuple[str, ...], ws: Path, tmp: Path) -> list[str]:
         ("portfolio", "import"): ["--json-resume", str(ROBUST / "resume.json")],
         ("portfolio", "new"): ["Every command case study"],
         ("roles", "show"): ["social-media-manager"],
+        ("engine", "migrate"): ["--to", "parquet", (tmp / "store").as_uri()],
     }
     return list(table.get(path, []))
 

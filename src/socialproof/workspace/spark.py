@@ -525,9 +525,10 @@ SCORE_SCHEMA = (
 def score_on_executors(frame: Any, models: Any) -> Any:
     """Sentiment and moderation of a Spark DataFrame of messages, computed on the executors.
 
-    ``frame`` has ``platform``, ``message_id`` and ``text`` (and ``author_id`` and
-    ``repeats`` when known, as :func:`socialproof.community.scoring.score_frame` reads
-    them). ``models`` (from ``scoring.load_models``, the small packaged models with the
+    ``frame`` has ``platform``, ``message_id``, ``text``, ``author_id`` and ``repeats``
+    (copies of the text by its author over the whole collection, counted in the engine
+    as ``score_messages`` does; without it, copies would be counted per partition), as
+    :func:`socialproof.community.scoring.score_frame` reads them. ``models`` (from ``scoring.load_models``, the small packaged models with the
     workspace's moderation rules) travels to the executors with the function; each
     executor scores its partitions with the same ``score_frame`` the DuckDB path uses,
     so the figures are the same. Returns a Spark DataFrame of :data:`SCORE_SCHEMA`.
