@@ -553,18 +553,29 @@ _STATUS_LINE = re.compile(r"^status:.*$", re.M)
 
 
 def set_status(post: Post, status: str) -> None:
-    """Rewrite the ``status:`` line of a post file (not part of the content hash)."""
+    """Rewrite the ``status:`` line of a post file (not part of the content hash).
+
+    The file is read again under :data:`POST_FILE_LOCK`: when it changed since
+    ``post`` was read (edited or moved meanwhile), the status is left alone, since
+    the decision was about a version that is no longer there.
+    """
+    from socialproof.content.posts import POST_FILE_LOCK, load_post, replace_text
+
     assert post.path is not None
-    head = post.head
-    if _STATUS_LINE.search(head):
-        head = _STATUS_LINE.sub(f"status: {status}", head, count=1)
-    elif head.startswith("---\n"):
-        head = "---\n" + f"status: {status}\n" + head[4:]
-    else:
-        head = f"---\nstatus: {status}\n---\n"
-    tmp = post.path.with_name(post.path.name + ".tmp")
-    tmp.write_text(head + post.text, encoding="utf-8")
-    tmp.replace(post.path)
+    with POST_FILE_LOCK:
+        fresh = load_post(post.path)
+        if fresh.text != post.text or _STATUS_LINE.sub("", fresh.head) != _STATUS_LINE.sub(
+            "", post.head
+        ):
+            return
+        head = fresh.head
+        if _STATUS_LINE.search(head):
+            head = _STATUS_LINE.sub(f"status: {status}", head, count=1)
+        elif head.startswith("---\n"):
+            head = "---\n" + f"status: {status}\n" + head[4:]
+        else:
+            head = f"---\nstatus: {status}\n---\n"
+        replace_text(post.path, head + post.text)
     post.head = head
     post.status = status
 

@@ -374,8 +374,7 @@ def reschedule(ws: Workspace, path: Path, day: date, at: time | None = None) -> 
     approvals: an ``approved`` or ``scheduled`` status goes back to ``in-review``.
     The file is rewritten atomically; other front matter and the body are untouched.
     """
-    from socialproof.content.approvals import set_status
-    from socialproof.content.posts import load_post
+    from socialproof.content.posts import POST_FILE_LOCK
 
     if not 1970 <= day.year <= 2999:
         raise BadInput(f"{day} is out of range.", hint="Check the year.")
@@ -385,6 +384,14 @@ def reschedule(ws: Workspace, path: Path, day: date, at: time | None = None) -> 
             f"{path} is not a post in the workspace's content/ folder.",
             hint="Pick a post from content/*.md.",
         )
+    with POST_FILE_LOCK:  # read, change and write back as one step
+        return _move(ws, target, day, at)
+
+
+def _move(ws: Workspace, target: Path, day: date, at: time | None) -> Post:
+    from socialproof.content.approvals import set_status
+    from socialproof.content.posts import load_post, replace_text
+
     post = load_post(target, ws=ws)
     old = post.publish_at
     if old is None:
@@ -405,10 +412,8 @@ def reschedule(ws: Workspace, path: Path, day: date, at: time | None = None) -> 
         head = "---\n" + line + "\n" + head[4:]
     else:
         head = f"---\n{line}\n---\n"
-    tmp = target.with_name(target.name + ".tmp")
     try:
-        tmp.write_text(head + post.text, encoding="utf-8")
-        tmp.replace(target)
+        replace_text(target, head + post.text)
     except OSError as exc:
         raise BadInput(
             f"Cannot rewrite {target.name}: {exc.strerror or exc}.",

@@ -179,7 +179,7 @@ def save_post(ws: Workspace, name: str, raw: str, *, new: bool = False) -> Post:
     hash of an approved or scheduled post, its status goes back to ``in-review``.
     """
     from socialproof.content.approvals import set_status
-    from socialproof.content.posts import load_post, parse_post
+    from socialproof.content.posts import load_post, parse_post, replace_text
 
     raw = _normalise(raw)
     path = post_path(ws, name)
@@ -192,10 +192,8 @@ def save_post(ws: Workspace, name: str, raw: str, *, new: bool = False) -> Post:
         except BadInput:
             before = None
     parse_post(raw, source=f"content/{name}", ws=ws, default_tz=ws.settings.timezone)  # loads?
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(raw, encoding="utf-8")
-        tmp.replace(path)
+        replace_text(path, raw)
     except OSError as exc:
         raise BadInput(
             f"Cannot write content/{name}: {exc.strerror or exc}.",

@@ -29,6 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -185,6 +187,21 @@ def parse_post(
     )
     _fill(post, asset_lines, ws=ws, default_tz=default_tz)
     return post
+
+
+#: Held while a post file is read, changed and written back (status, publish_at, edits),
+#: so two requests of the web app changing one post never lose each other's change.
+POST_FILE_LOCK = threading.RLock()
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, through a temporary file of its own."""
+    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_post(path: Path, *, ws: Workspace | None = None) -> Post:
