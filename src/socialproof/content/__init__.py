@@ -8,3 +8,9 @@
   :mod:`~socialproof.content.ical`, :mod:`~socialproof.content.exports`: the calendar
 - :mod:`~socialproof.content.approvals`: tiers, the hash-chained log, the scheduling gate
 """
+
+from __future__ import annotations
+
+# The built-in checks register themselves into content.rules when imported; doing it
+# here, once for the package, means rules never has to import checks back.
+from socialproof.content import checks as _builtin_checks  # noqa: F401

@@ -84,13 +84,8 @@ class Rule:
             return self.message
 
 
-def _checks_loaded() -> None:
-    from socialproof.content import checks  # noqa: F401 (registers the built-in checks)
-
-
 def parse_pack(text: str, *, source: str) -> list[Rule]:
     """Rules from the text of one pack; errors name the file and the rule."""
-    _checks_loaded()
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
