@@ -63,3 +63,27 @@ def test_check_reports_a_broken_chain(load_ws: Any) -> None:
         log.write_text(log.read_text(encoding="utf-8").replace("1-1", "9-9"), encoding="utf-8")
     problems = check(LoadResult(approved=["Load Tester 1-1"]), load_ws)
     assert problems and "does not verify" in problems[0]
+
+
+def test_inbox_lists_the_oldest_waiting_threads_and_counts_them_all(tmp_path: Path) -> None:
+    import re
+
+    from benchmarks.community_report import build
+    from tests.web.conftest import make_client
+
+    from socialproof.community.inbox import waiting_threads
+    from socialproof.web.pages.community import INBOX_SHOWN
+    from socialproof.workspace import Workspace
+
+    build(tmp_path / "big", 5000)
+    ws = Workspace.open(tmp_path / "big")
+    total = len(waiting_threads(ws, None)[0])
+    assert total > INBOX_SHOWN  # the generated workspace has more than a page's worth
+    with make_client(ws) as client:
+        page = client.get("/community")
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", page.text)
+    assert f"{total} threads without a brand reply" in text
+    assert f"The oldest {INBOX_SHOWN} are listed." in text
+    waiting = text.split('id="waiting-h"')[1].split("</section>")[0]
+    assert waiting.count("<tr") == INBOX_SHOWN + 1  # the header row and one per thread

@@ -84,6 +84,10 @@ def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     return rows, spec
 
 
+#: Waiting threads listed on the inbox page (oldest first); the count covers them all.
+INBOX_SHOWN = 200
+
+
 @router.get("/community")
 def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
     from socialproof.community.inbox import waiting_threads
@@ -106,7 +110,8 @@ def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
         "community/inbox.html",
         title="Community inbox",
         subnav=SUBNAV,
-        rows=rows,
+        rows=rows[:INBOX_SHOWN],
+        waiting_total=len(rows),
         sla=sla,
         over=over,
         notes=notes,

@@ -1,0 +1,205 @@
+"""The dashboard and the community inbox on 1 M messages and 1 M ad rows; first paint on the demo.
+
+The big workspace (built once under ``benchmarks/_work/web_scale``) holds the
+1,000,000 messages ``benchmarks.community_report.build`` generates (x and
+Reddit-style threads over 26 weeks of 2025) plus 1,000,000 daily ad rows over
+the same weeks (10,000 ads, generated in DuckDB). Each page is requested
+in-process (FastAPI TestClient: routing, library calls, templates; no network):
+
+* cold: the first request after the app starts;
+* warm: ``RUNS`` requests after that one (results kept while the database is unchanged);
+* uncached: ``RUNS`` requests with the result cache cleared before each (what a new
+  date range or filter costs).
+
+Page weight is the HTML without the charts' data (the JSON of each Vega-Lite spec).
+First contentful paint comes from Debian's Chromium over uvicorn on 127.0.0.1, on
+the demo workspace, after one warming visit.
+
+Targets (issue 11): dashboard and inbox < 1 s on the big workspace; pages < 300 KB
+before charts' data; first paint < 1 s.
+Run: nice -n 10 .venv/bin/python -m benchmarks.bench_web_scale [--messages N] [--ad-rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+WORK = Path(__file__).parent / "_work" / "web_scale"
+PAGES = ("/dashboard", "/dashboard?range=90d&compare=year", "/community")
+RUNS = 5
+ADS = 10_000
+
+
+def add_ad_rows(ws: Any, rows: int) -> None:
+    """``rows`` daily ad rows (ADS ads a day from 2025-01-06), written straight to DuckDB."""
+    from socialproof.workspace import engine
+
+    with ws.transaction() as con:
+        engine.query_rows(
+            con,
+            f"""
+            INSERT INTO ad_stats (platform, account, campaign, ad_set, ad, date_start, date_stop,
+                breakdown, objective, currency, spend, impressions, reach, clicks, link_clicks,
+                results, result_type, purchases, purchase_value, import_id)
+            SELECT
+                CASE WHEN i % 5 = 0 THEN 'tiktok' ELSE 'meta' END,
+                CASE WHEN i % 2 = 0 THEN 'acme' ELSE 'acme_outlet' END,
+                'Campaign ' || ((i % {ADS}) // 250),
+                'Ad set ' || ((i % {ADS}) // 25),
+                'Ad ' || (i % {ADS}),
+                DATE '2025-01-06' + CAST(i // {ADS} AS INTEGER),
+                DATE '2025-01-06' + CAST(i // {ADS} AS INTEGER),
+                '', 'traffic', 'USD',
+                round(imp * (0.002 + 0.01 * random()), 2),
+                imp,
+                CAST(imp / (1.1 + random()) AS BIGINT),
+                CAST(imp * 0.03 * random() AS BIGINT),
+                CAST(imp * 0.015 * random() AS BIGINT),
+                CAST(imp * 0.015 * random() AS DOUBLE),
+                'actions:link_click',
+                CAST(imp * 0.0005 * random() AS BIGINT),
+                round(imp * 0.02 * random(), 2),
+                'bench-web-scale'
+            FROM (SELECT range AS i, CAST(200 + random() * 30000 AS BIGINT) AS imp
+                  FROM range({rows}))
+            """,
+        )
+
+
+def big_workspace(messages: int, ad_rows: int) -> Any:
+    from benchmarks.community_report import build
+    from socialproof.workspace import Workspace
+
+    root = WORK / f"m{messages}_a{ad_rows}"
+    done = root / ".built"
+    if not done.exists():
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+        t = time.perf_counter()
+        build(root, messages)
+        ws = Workspace.open(root)
+        add_ad_rows(ws, ad_rows)
+        done.write_text("ok\n", encoding="utf-8")
+        print(f"built {root.name} in {time.perf_counter() - t:.0f} s")
+    return Workspace.open(root)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def weight_kb(html: str) -> tuple[float, float]:
+    """(whole page, page without the charts' JSON data) in KB."""
+    charts = sum(
+        len(m.group(0).encode())
+        for m in re.finditer(r'<script type="application/json"[^>]*>.*?</script>', html, re.S)
+    )
+    whole = len(html.encode())
+    return whole / 1024, (whole - charts) / 1024
+
+
+def server_times(ws: Any, runs: int) -> list[dict[str, Any]]:
+    from fastapi.testclient import TestClient
+
+    from socialproof.web.app import create_app
+
+    app = create_app(ws)
+    out = []
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        for url in PAGES:
+            t = time.perf_counter()
+            r = client.get(url)
+            cold = time.perf_counter() - t
+            assert r.status_code == 200, (url, r.status_code, r.text[:300])
+            warm = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                client.get(url)
+                warm.append(time.perf_counter() - t)
+            uncached = []
+            for _ in range(runs):
+                app.state.cache.clear()
+                t = time.perf_counter()
+                client.get(url)
+                uncached.append(time.perf_counter() - t)
+            whole, bare = weight_kb(r.text)
+            out.append(
+                {
+                    "page": url,
+                    "cold_ms": 1000 * cold,
+                    "warm_p95_ms": 1000 * p95(warm),
+                    "warm_median_ms": 1000 * statistics.median(warm),
+                    "uncached_p95_ms": 1000 * p95(uncached),
+                    "kb": whole,
+                    "kb_bare": bare,
+                }
+            )
+    return out
+
+
+def first_paint() -> dict[str, float]:
+    """First contentful paint (ms) of the dashboard and the inbox on the demo workspace."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.bench_web import FCP_JS
+    from benchmarks.load_web import Server, demo_workspace
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = demo_workspace(Path(tmp) / "ws")
+        with Server(ws) as server, sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+            )
+            for url in ("/dashboard", "/community"):
+                page = browser.new_page()
+                page.goto(server.url + url)  # warm the server's caches
+                page.close()
+                page = browser.new_page()
+                page.goto(server.url + url)
+                out[url] = float(page.evaluate(FCP_JS))
+                page.close()
+            browser.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--ad-rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--no-paint", action="store_true")
+    args = parser.parse_args()
+    ws = big_workspace(args.messages, args.ad_rows)
+    print(f"{args.messages:,} messages, {args.ad_rows:,} ad rows; load {os.getloadavg()[0]:.1f}")
+    rows = server_times(ws, args.runs)
+    print(
+        "| page | cold (ms) | warm median (ms) | warm p95 (ms) | uncached p95 (ms) "
+        "| KB | KB without chart data |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| `{r['page']}` | {r['cold_ms']:,.0f} | {r['warm_median_ms']:,.0f} | "
+            f"{r['warm_p95_ms']:,.0f} | {r['uncached_p95_ms']:,.0f} | {r['kb']:.0f} | "
+            f"{r['kb_bare']:.0f} |"
+        )
+    if not args.no_paint:
+        for url, ms in first_paint().items():
+            print(f"first contentful paint {url} (demo workspace): {ms:.0f} ms")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
