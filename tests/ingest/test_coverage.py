@@ -89,3 +89,20 @@ def test_x_export_without_impressions_is_read() -> None:
     assert [(r["post_id"], r["reactions"], r["comments"], r["impressions"]) for r in got] == [
         ("1912345678901234567", 10, 2, None)
     ]
+
+
+def test_tiktok_content_without_views_is_read_when_links_are_tiktoks() -> None:
+    got = rows(read(HERE / "tiktok_content_no_views.csv", "tiktok-content"), "posts")
+    assert [(r["post_id"], r["reactions"], r["views"]) for r in got] == [
+        ("7490868352335372051", 1204, None)
+    ]
+
+
+def test_title_time_and_likes_without_tiktok_links_is_not_tiktok(tmp_path: Path) -> None:
+    path = tmp_path / "videos.csv"
+    path.write_text(
+        "Video title,Video link,Post time,Total likes\nA,https://example.com/a,2025-04-08,3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnknownFormat):
+        detect(path)

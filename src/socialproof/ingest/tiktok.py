@@ -228,11 +228,24 @@ class TikTokViewersFormat(_TikTokDaily):
     need = 2
 
 
+_CONTENT_METRICS: A.Aliases = tuple(
+    a for target, aliases in CONTENT_NUMBERS.items() if target != "duration_s" for a in aliases
+)
+
+
 class TikTokContentFormat(Format):
     name = "tiktok-content"
     label = "TikTok Studio Content (one row per video)"
     tables = ("posts",)
-    required = (CONTENT_TITLE + CONTENT_LINK, CONTENT_NUMBERS["views"], CONTENT_TIME)
+    # identity (a video link or title, and its time) and at least one metric: the columns
+    # are the user's choice; without 'Total views' the links must be TikTok's
+    required = (CONTENT_TITLE + CONTENT_LINK, CONTENT_TIME)
+
+    def missing(self, source: Source) -> list[str]:
+        found = super().missing(source)
+        if not any(A.has(f, _CONTENT_METRICS) for f in source.frames):
+            found.append("a metric (Total views, Total likes, Total comments, ...)")
+        return found
 
     def detect(self, source: Source) -> float:
         optional = (
@@ -243,9 +256,11 @@ class TikTokContentFormat(Format):
         )
         best = 0.0
         for frame in source.frames:
-            s = A.score(frame, self.required, optional)
+            if not A.has(frame, _CONTENT_METRICS):
+                continue
+            s = A.score(frame, (*self.required, CONTENT_NUMBERS["views"]), optional)
             link = A.find(frame, CONTENT_LINK)
-            if s and link is not None:
+            if A.score(frame, self.required) and link is not None:
                 sample = " ".join(
                     str(v) for v in frame.data.column(link).slice(0, 20).to_pylist() if v
                 )
@@ -262,7 +277,7 @@ class TikTokContentFormat(Format):
         notes: list[str] = []
         n = 0
         for frame in source.frames:
-            if A.score(frame, self.required) == 0:
+            if A.score(frame, self.required) == 0 or not A.has(frame, _CONTENT_METRICS):
                 continue
             frame, year_notes = _with_years(source, frame, ctx, _video_ids(frame))
             rows = A.Rows(frame, "posts", ctx)
