@@ -276,12 +276,17 @@ def test_text_models_on_the_executors_equal_the_driver(cluster: str) -> None:
     assert {"positive", "negative"} <= set(want["sentiment"])  # the models do tell texts apart
     session = spark.session(cluster)
     frame = session.createDataFrame(pdf).repartition(3)
-    got = spark.score_on_executors(frame, models).toPandas().set_index("message_id")
+    got = spark.score_on_executors(frame, models).toArrow().to_pandas().set_index("message_id")
     got = got.loc[pdf["message_id"]].reset_index(drop=True)
     for col in ("sentiment", "spam", "toxic", "reasons"):
         assert got[col].tolist() == want[col].tolist(), col
     np.testing.assert_allclose(got["sentiment_score"], want["sentiment_score"], rtol=1e-9)
-    vectors = spark.embed_on_executors(frame, ["message_id"]).toPandas().set_index("message_id")
+    vectors = (
+        spark.embed_on_executors(frame, ["message_id"])
+        .toArrow()
+        .to_pandas()
+        .set_index("message_id")
+    )
     on_executors = np.stack([np.asarray(v) for v in vectors.loc[pdf["message_id"], "embedding"]])
     on_driver = themes.embed(["" if t is None else t for t in TEXTS])
     assert on_executors.shape == on_driver.shape and on_driver.shape[1] > 10
