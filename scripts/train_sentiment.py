@@ -87,6 +87,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "sentiment")
     parser.add_argument("--C", type=float, nargs="+", default=[0.25, 0.5, 1.0])
     parser.add_argument("--care-weight", type=float, nargs="+", default=[1.0, 2.0, 4.0])
+    parser.add_argument(
+        "--embeddings",
+        type=float,
+        default=0.0,
+        help="weight of the static sentence embeddings as extra features (0 = none)",
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     if not args.data.exists():
@@ -99,9 +105,15 @@ def main() -> None:
     for name, df in pools.items():
         for part in ("train", "dev"):
             sub = df[df["split"] == part]
-            xs, xd = _text.featurise(sub["text"].astype(str).tolist(), config, lexicon)
+            texts = sub["text"].astype(str).tolist()
+            xs, xd = _text.featurise(texts, config, lexicon)
             y = sub["label"].map(S.LABELS.index).to_numpy()
-            feats[name, part] = (sp.hstack([xs, sp.csr_matrix(xd)], format="csr"), y)
+            blocks = [xs, sp.csr_matrix(xd)]
+            if args.embeddings:
+                from socialproof.community.themes import embed
+
+                blocks.append(sp.csr_matrix(embed(texts) * args.embeddings))
+            feats[name, part] = (sp.hstack(blocks, format="csr"), y)
             print(f"{name} {part}: {len(sub)} tweets")
     x_train = sp.vstack([feats["general", "train"][0], feats["care", "train"][0]], format="csr")
     y_train = np.concatenate([feats["general", "train"][1], feats["care", "train"][1]])
@@ -144,6 +156,7 @@ def main() -> None:
         "labels": list(S.LABELS),
         "C": c,
         "care_weight": w,
+        "embeddings_weight": args.embeddings,
         "dev_macro_recall": {k: round(v, 4) for k, v in dev.items()},
         "trained_on": "train splits of the SemEval 2013-2016 Task 4A pool + TweetEval val "
         "(datastories-semeval2017-task4 faeee5f, cardiffnlp/tweeteval 4fbd22c) and of "
@@ -157,12 +170,15 @@ def main() -> None:
     }
     MODELS.mkdir(parents=True, exist_ok=True)
     write_lexicon(lexicon)
+    d = n + _text.N_LEXICON_FEATURES
+    emb = np.ascontiguousarray(model.coef_[:, d:].T) * args.embeddings if args.embeddings else None
     _text.LinearTextModel(
         config,
         np.ascontiguousarray(model.coef_[:, :n].T),
-        np.ascontiguousarray(model.coef_[:, n:].T),
+        np.ascontiguousarray(model.coef_[:, n:d].T),
         model.intercept_,
         meta,
+        emb,
     ).save(OUT)
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
 
