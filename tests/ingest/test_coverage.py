@@ -106,3 +106,10 @@ def test_title_time_and_likes_without_tiktok_links_is_not_tiktok(tmp_path: Path)
     )
     with pytest.raises(UnknownFormat):
         detect(path)
+
+
+def test_linkedin_content_without_impressions_is_read() -> None:
+    got = rows(read(HERE / "linkedin_no_impressions.csv", "linkedin"), "posts")
+    assert [(r["post_id"], r["clicks"], r["reactions"], r["impressions"]) for r in got] == [
+        ("7312345678901234567", 41, 120, None)
+    ]

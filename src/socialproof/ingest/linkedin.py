@@ -73,9 +73,9 @@ LINKEDIN_ONLY: tuple[A.Aliases, ...] = (
 
 
 def _is_content(frame: Frame) -> bool:
-    if not (
-        A.has(frame, TITLE + LINK) and A.has(frame, CREATED) and A.has(frame, ("Impressions",))
-    ):
+    # identity (a title or link, and its date) and at least one metric the user kept
+    metrics = tuple(a for aliases in POST_NUMBERS.values() for a in aliases)
+    if not (A.has(frame, TITLE + LINK) and A.has(frame, CREATED) and A.has(frame, metrics)):
         return False
     return sum(A.has(frame, g) for g in LINKEDIN_ONLY) >= 2
 
@@ -117,7 +117,7 @@ class LinkedInContentFormat(Format):
     name = "linkedin"
     label = "LinkedIn page analytics export (content, metrics, followers)"
     tables = ("posts", "account_daily")
-    required = (TITLE + LINK, CREATED, ("Impressions",))
+    required = (TITLE + LINK, CREATED)
     kinds = ("xls", "xlsx", "csv")
 
     def detect(self, source: Source) -> float:
