@@ -146,6 +146,7 @@ def _sample_args(path: tuple[str, ...], ws: Path, tmp: Path) -> list[str]:
         ("gap",): ["--role", "paid-social-specialist"],
         ("report", "pacing"): ["--budget", "8000", "--period", "month"],
         ("import",): [str(SAMPLES / "Reach.csv")],
+        ("mapping", "new"): [str(SAMPLES / "Reach.csv"), "--output", str(tmp / "map.yaml")],
         ("init",): [str(tmp / "fresh")],
         ("jobs", "import"): [
             str(SAMPLES / "careers" / "postings" / "content-creator-brightpath.md")
