@@ -83,7 +83,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = Path(pyspark.__file__).parent
     folder = tmp_path_factory.mktemp("cluster")
     env = {
-        **os.environ,
+        # not SPARK_CONF_DIR: a local session of this process points it at a quiet log
+        # config, which would hide the log lines the daemons are watched for
+        **{k: v for k, v in os.environ.items() if k != "SPARK_CONF_DIR"},
         "SPARK_HOME": str(home),
         "SPARK_LOCAL_IP": "127.0.0.1",
         "SPARK_LOCAL_HOSTNAME": "localhost",
