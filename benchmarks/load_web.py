@@ -304,7 +304,12 @@ def load(ws: Any, *, users: int, actions: int, upload: Path | None, wall_s: floa
     posts = sorted(p.name for p in (ws.root / "content").glob("*.md"))
     with Server(ws) as server:
         runner = Runner(server.url, server.csrf, posts, wall_s=wall_s)
-        return asyncio.run(runner.run(users, actions, upload))
+        # Its own thread, so a caller that already runs an event loop in this thread (a test
+        # session with Playwright's sync API open, a notebook) can still run the load.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, runner.run(users, actions, upload)).result()
 
 
 def main() -> None:
