@@ -15,12 +15,11 @@ Run: .venv/bin/python -m benchmarks.web_workbench_areas
 from __future__ import annotations
 
 import shutil
-import socket
-import statistics
-import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.bench_web import first_paint, server_times
 
 WORK = Path(__file__).parent / "_work" / "web_areas"
 PAGES = [
@@ -42,14 +41,6 @@ PAGES = [
     "/career/roles/social-media-manager",
     "/career/market",
 ]
-WARM = 20
-FCP_JS = """() => new Promise((resolve) => {
-  new PerformanceObserver((list) => {
-    const e = list.getEntriesByName('first-contentful-paint')[0];
-    if (e) { resolve(e.startTime); }
-  }).observe({type: 'paint', buffered: true});
-  setTimeout(() => resolve(-1), 5000);
-})"""
 
 
 def make_workspace() -> Any:
@@ -80,85 +71,13 @@ def make_workspace() -> Any:
     return ws
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
-
-
-def server_times(ws: Any) -> list[dict[str, Any]]:
-    from fastapi.testclient import TestClient
-
-    from socialproof.web.app import create_app
-
-    rows = []
-    with TestClient(create_app(ws), base_url="http://127.0.0.1:8765") as client:
-        for url in PAGES:
-            t = time.perf_counter()
-            r = client.get(url)
-            cold = time.perf_counter() - t
-            assert r.status_code == 200, (url, r.status_code)
-            warm = []
-            for _ in range(WARM):
-                t = time.perf_counter()
-                client.get(url)
-                warm.append(time.perf_counter() - t)
-            rows.append(
-                {
-                    "page": url,
-                    "cold_ms": cold * 1000,
-                    "warm_median_ms": statistics.median(warm) * 1000,
-                    "warm_p95_ms": p95(warm) * 1000,
-                    "kb": len(r.content) / 1024,
-                }
-            )
-    return rows
-
-
-def first_paint(ws: Any) -> dict[str, float]:
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
-    from socialproof.web.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    out: dict[str, float] = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-            )
-            for url in PAGES:
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{port}{url}")  # warm the server's caches
-                page.close()
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{port}{url}")
-                fcp = page.evaluate(FCP_JS)
-                out[url] = float(fcp)
-                page.close()
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-    return out
-
-
 def main() -> None:
     t = time.perf_counter()
     ws = make_workspace()
     print(f"workspace built in {time.perf_counter() - t:.1f} s")
-    rows = server_times(ws)
-    paint = first_paint(ws)
+    # the measuring is the measure pages' benchmark's, over these pages (no uncached runs)
+    rows = server_times(ws, PAGES, uncached_runs=0)
+    paint = first_paint(ws, PAGES)
     print("| page | cold (ms) | warm median (ms) | warm p95 (ms) | first paint (ms) | size (KB) |")
     print("|---|---|---|---|---|---|")
     for r in rows:

@@ -207,10 +207,9 @@ def import_paths(
         total = len(members)
         waiting: list[tuple[int, ArchiveMember]] = []
         results: dict[int, ImportSummary] = {}
-        for k, member in enumerate(members):
-            if progress:
-                progress(k, total, member.display_name)
-            summary = _import_one(
+
+        def one(k: int, member: ArchiveMember, *, use_workspace_account: bool) -> ImportSummary:
+            return _import_one(
                 ws,
                 member,
                 format=format,
@@ -219,24 +218,19 @@ def import_paths(
                 seen=seen,
                 stage=_stage_reporter(progress, k, total),
                 debug=debug,
-                use_workspace_account=total == 1,
+                use_workspace_account=use_workspace_account,
             )
+
+        for k, member in enumerate(members):
+            if progress:
+                progress(k, total, member.display_name)
+            summary = one(k, member, use_workspace_account=total == 1)
             if summary.deferrable:
                 waiting.append((k, member))
                 seen.discard(summary.sha256)
             results[k] = summary
         for k, member in waiting:  # now every file that names its account is in
-            results[k] = _import_one(
-                ws,
-                member,
-                format=format,
-                ctx=ctx,
-                dry_run=dry_run,
-                seen=seen,
-                stage=_stage_reporter(progress, k, total),
-                debug=debug,
-                use_workspace_account=True,
-            )
+            results[k] = one(k, member, use_workspace_account=True)
         summaries.extend(results[k] for k in sorted(results))
         if progress:
             progress(total, total, "")

@@ -13,13 +13,15 @@ both call it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import NoData, UsageError
 from socialproof.metrics import registry
+from socialproof.metrics.days import parse_day
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import ibis.expr.types as ir
     import pandas as pd
 
@@ -138,20 +140,6 @@ def _shown(value: float | None, k: KPI) -> str:
     return format_number(value)
 
 
-def _day(value: str | date | None, option: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD, e.g. 2026-03-01."
-        ) from None
-
-
 def _pick_table(item: KPI, table: str | None) -> str:
     if table is not None:
         registry.get(item.name, table=table)  # a usage error when it does not apply
@@ -189,7 +177,7 @@ def explain_kpi(
     from socialproof.workspace import engine
 
     item = registry.get(name)
-    start, end = _day(since, "--since"), _day(until, "--until")
+    start, end = parse_day(since, option="--since"), parse_day(until, option="--until")
     if start is not None and end is not None and start > end:
         raise UsageError(f"--since {start} is after --until {end}.", hint="Swap them.")
     if limit is not None and limit < 0:
