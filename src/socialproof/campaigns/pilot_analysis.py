@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.campaigns import stats
-from socialproof.campaigns.pilots import (
+from socialproof.campaigns.pilot_model import (
     AD_KEY,
     ALIASES,
     BASE_COLUMN,

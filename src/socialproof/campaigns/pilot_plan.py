@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.campaigns import stats
-from socialproof.campaigns.pilots import (
+from socialproof.campaigns.pilot_model import (
     AD_KEY,
     ALIASES,
     MAX_VARIANTS,

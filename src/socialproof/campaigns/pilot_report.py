@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from socialproof.campaigns.pilots import effect_text, level_text, metric_name
+from socialproof.campaigns.pilot_model import effect_text, level_text, metric_name
 
 if TYPE_CHECKING:
     from pathlib import Path
