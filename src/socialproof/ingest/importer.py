@@ -611,7 +611,7 @@ def _write(
 ) -> None:
     import pyarrow as pa
 
-    from socialproof.workspace import engine
+    from socialproof.workspace import engine, parquet_store
     from socialproof.workspace.schema import CANONICAL, IMPORTS
 
     sha = summary.sha256
@@ -626,7 +626,8 @@ def _write(
             tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
             temps.append(tmp_archive)
         try:
-            with write_transaction(ws) as con:
+            # with a Parquet store, the partitions this file changed are published on commit
+            with parquet_store.publishing_import(ws, tables), write_transaction(ws) as con:
                 if engine.query_rows(
                     con, "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1", [sha]
                 ):

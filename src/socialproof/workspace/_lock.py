@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -15,12 +16,23 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 LOCK_FILE = ".socialproof.lock"
+#: workspaces whose lock this thread holds: a nested ``write_lock`` on one of them passes
+_held = threading.local()
 
 
 @contextmanager
 def write_lock(root: Path, *, wait_s: float = 30.0) -> Iterator[None]:
-    """Hold the workspace's write lock; wait up to ``wait_s`` for another writer."""
+    """Hold the workspace's write lock; wait up to ``wait_s`` for another writer.
+
+    Re-entrant within a thread (the Parquet store publishes an import's partitions
+    under the same lock as the import's transaction).
+    """
     path = root / LOCK_FILE
+    held: set[str] = _held.__dict__.setdefault("roots", set())
+    key = os.path.realpath(path)
+    if key in held:
+        yield
+        return
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except PermissionError:
@@ -44,6 +56,10 @@ def write_lock(root: Path, *, wait_s: float = 30.0) -> Iterator[None]:
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
-        yield
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
     finally:
         os.close(fd)  # closing releases the flock

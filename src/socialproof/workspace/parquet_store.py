@@ -35,6 +35,7 @@ reading; publish to a local or mounted folder and copy it there with the cluster
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -46,13 +47,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from socialproof.errors import BadInput, IntegrityError, SettingsError, WorkspaceError
+from socialproof.errors import (
+    BadInput,
+    IntegrityError,
+    SettingsError,
+    SocialproofError,
+    WorkspaceError,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     import duckdb
     import ibis
+    import pyarrow as pa
 
     from socialproof.workspace.core import Workspace
 
@@ -62,6 +70,7 @@ FORMAT_VERSION = 1
 #: URI schemes Spark's Hadoop file system reads (passed through as they are).
 REMOTE_SCHEMES = ("s3a", "hdfs", "abfss", "abfs", "gs", "wasbs", "viewfs")
 _SAFE = re.compile(r"[^a-z0-9_-]+")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -350,11 +359,9 @@ def write_version(
         target = folder / name
         target.mkdir(parents=True)
         if parts:
-            platform, when = parts
+            p_sql, m_sql = _part_exprs(parts)
             con.execute(
-                f'COPY (SELECT *, coalesce(nullif(regexp_replace(lower("{platform}"), '
-                f"'{_SAFE.pattern}', '_', 'g'), ''), 'none') AS p, "
-                f"coalesce(strftime(\"{when}\", '%Y-%m'), 'none') AS m FROM {source}) "
+                f"COPY (SELECT *, {p_sql} AS p, {m_sql} AS m FROM {source}) "
                 f"TO '{_quote_path(target)}' (FORMAT parquet, PARTITION_BY (p, m), "
                 "OVERWRITE_OR_IGNORE true)"
             )
@@ -423,6 +430,256 @@ def publish(ws: Workspace, uri: str | None = None) -> Manifest:
             hint="Check the folder exists, is mounted and has room.",
         ) from None
     return manifest
+
+
+# -- imports: only the partitions a file changed -------------------------------------
+
+
+@contextmanager
+def publishing_import(ws: Workspace, tables: Mapping[str, pa.Table]) -> Iterator[None]:
+    """Around an import's write transaction: publish the partitions it changed on commit.
+
+    With a local Parquet store (``engine.storage``) the workspace's write lock is taken
+    first and held until the store is committed too, so no other writer comes between
+    the import and its partitions. If the body raises (a failed file, a dry run), nothing
+    is published. After the database committed, the partitions (platform x month) that
+    hold a key of ``tables`` (canonical table name -> the rows the import wrote) are
+    written anew into a staging folder, every other partition is hard-linked from the
+    committed version, and the new version is committed by a rename and a manifest
+    replaced in one rename (:func:`publish_changes`). A store that was already behind
+    the database, or a publish that fails, is left as it was: the next analysis then
+    publishes everything, as before.
+    """
+    from socialproof.workspace._lock import write_lock
+
+    storage = ws.settings.engine.storage
+    if not storage:
+        yield
+        return
+    uri = check_uri(storage)
+    if local_path(uri) is None:  # remote: published with Spark by 'engine migrate'
+        yield
+        return
+    with write_lock(ws.root):
+        before = source_state(ws)
+        yield
+        if source_state(ws) == before:
+            return  # nothing was written (the file was imported before)
+        try:
+            manifest = read_manifest(uri)
+        except WorkspaceError:
+            return
+        if manifest is None or manifest.source_state != before:
+            return
+        try:
+            publish_changes(ws, uri, manifest, tables)
+        except (SocialproofError, OSError, duckdb_error()) as exc:
+            _log.warning("The Parquet store was not updated (%s); the next read publishes it.", exc)
+
+
+def duckdb_error() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
+
+
+def publish_changes(
+    ws: Workspace, uri: str, manifest: Manifest, tables: Mapping[str, pa.Table]
+) -> Manifest:
+    """A new version of the store that rewrites only what ``tables`` changed (see above).
+
+    ``manifest`` must describe the database as it was before those rows were written
+    (the caller holds the write lock). Partitioned tables named in ``tables`` are
+    rewritten partition by partition; bookkeeping tables (one file each) are rewritten
+    when their checksum changed; every other table is linked from the committed version.
+    """
+    root = local_path(uri)
+    if root is None:
+        raise SettingsError(f"publish_changes writes local stores, not {uri}.")
+    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    staging = root / STAGING
+    shutil.rmtree(staging, ignore_errors=True)  # what a killed publish left
+    target = staging / version
+    target.mkdir(parents=True)
+    previous = root / manifest.version
+    infos: dict[str, TableInfo] = {}
+    with ws.connect(read_only=True) as con:
+        state = source_state(ws)
+        for name in _base_tables(con):
+            columns = _columns(con, name)
+            old = manifest.tables.get(name)
+            parts = _partition_columns(columns)
+            same_shape = old is not None and old.columns == tuple(columns)
+            if (
+                old is not None
+                and same_shape
+                and parts
+                and old.partitioned_by in (parts, ())
+                and name not in tables
+            ):
+                _link_tree(previous / name, target / name)
+                infos[name] = old
+            elif (
+                old is not None
+                and same_shape
+                and parts
+                and old.partitioned_by == parts
+                and name in tables
+                and tables[name].num_rows
+            ):
+                infos[name] = _rewrite_partitions(
+                    con, name, columns, parts, old, tables[name], previous / name, target / name
+                )
+            elif old is not None and same_shape and _unchanged(con, name, old):
+                _link_tree(previous / name, target / name)
+                infos[name] = old
+            else:
+                infos.update(write_version(con, target, [name]))
+    target.rename(root / version)
+    committed = Manifest(version, datetime.now(UTC).isoformat(), state, infos)
+    tmp = root / f"{MANIFEST}.{version}.tmp"
+    tmp.write_text(committed.to_json(), encoding="utf-8")
+    tmp.replace(root / MANIFEST)  # the commit
+    _prune(root, keep={version, manifest.version})
+    return committed
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, name: str, old: TableInfo) -> bool:
+    row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+    if not row or int(row[0]) != old.rows:
+        return False
+    return same_sum(checksum(con, f'"{name}"', list(old.columns)), old.checksum)
+
+
+def _part_exprs(parts: tuple[str, ...], alias: str = "") -> tuple[str, str]:
+    """The SQL of a row's partition folder names (``p=`` and ``m=``), as :func:`write_version`."""
+    platform, when = (f'{alias}"{c}"' for c in parts)
+    p = f"coalesce(nullif(regexp_replace(lower({platform}), '{_SAFE.pattern}', '_', 'g'), ''), 'none')"
+    m = f"coalesce(strftime({when}, '%Y-%m'), 'none')"
+    return p, m
+
+
+def _rewrite_partitions(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: list[tuple[str, str]],
+    parts: tuple[str, ...],
+    old: TableInfo,
+    incoming: pa.Table,
+    previous: Path,
+    target: Path,
+) -> TableInfo:
+    """Write the partitions of ``name`` that hold a key of ``incoming``; link the others."""
+    from socialproof.workspace.schema import CANONICAL
+
+    types = dict(columns)
+    spec = CANONICAL.get(name)
+    key = [k for k in (spec.key if spec else ()) if k in types] or [c for c, _ in columns]
+    p_sql, m_sql = _part_exprs(parts)
+    cast_keys = ", ".join(
+        f'CAST("{k}" AS {types[k]}) AS "{k}"'
+        if k in incoming.column_names
+        else f'NULL::{types[k]} AS "{k}"'
+        for k in key
+    )
+    on = " AND ".join(f't."{k}" IS NOT DISTINCT FROM k."{k}"' for k in key)
+    old_glob = _quote_path(previous / "**" / "*.parquet")
+    old_cols = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in columns)
+    old_rows = (
+        f"(SELECT {old_cols} FROM read_parquet('{old_glob}', hive_partitioning = false))"
+        if old.rows
+        else None
+    )
+    con.register("_incoming_rows", incoming)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cast_keys} FROM _incoming_rows"
+        )
+    finally:
+        con.unregister("_incoming_rows")
+    try:
+        # where the keys are now, and (unless the partition follows from the key) where they were
+        sources = [f'"{name}"'] + ([old_rows] if old_rows and not set(parts) <= set(key) else [])
+        tp_sql, tm_sql = _part_exprs(parts, "t.")
+        union = " UNION ".join(
+            f"SELECT DISTINCT {tp_sql} AS p, {tm_sql} AS m FROM {src} t JOIN _keys k ON {on}"
+            for src in sources
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _parts AS {union}")
+        affected = {(str(p), str(m)) for p, m in con.execute("SELECT p, m FROM _parts").fetchall()}
+        in_parts = f"{p_sql} || '/' || {m_sql} IN (SELECT p || '/' || m FROM _parts)"
+        new_src = f'(SELECT * FROM "{name}" WHERE {in_parts})'
+        target.mkdir(parents=True)
+        con.execute(
+            f'COPY (SELECT *, {p_sql} AS p, {m_sql} AS m FROM "{name}" WHERE {in_parts}) '
+            f"TO '{_quote_path(target)}' (FORMAT parquet, PARTITION_BY (p, m), "
+            "OVERWRITE_OR_IGNORE true)"
+        )
+        new_sum = checksum(con, new_src, columns)
+        new_rows = _scalar(con, f"SELECT count(*) FROM {new_src}")
+        written = [
+            target / f"p={p}" / f"m={m}"
+            for p, m in sorted(affected)
+            if (target / f"p={p}" / f"m={m}").is_dir()
+        ]
+        if written:
+            globs = ", ".join(f"'{_quote_path(d / '*.parquet')}'" for d in written)
+            back = f"(SELECT {old_cols} FROM read_parquet([{globs}], hive_partitioning = false))"
+            got_rows = _scalar(con, f"SELECT count(*) FROM {back}")
+            got_sum = checksum(con, back, columns)
+        else:
+            got_rows, got_sum = 0, "0"
+        if got_rows != new_rows or not same_sum(got_sum, new_sum):
+            raise IntegrityError(
+                f"The new partitions of {name} do not read back as written; nothing was published."
+            )
+        old_parts = [
+            previous / f"p={p}" / f"m={m}"
+            for p, m in sorted(affected)
+            if (previous / f"p={p}" / f"m={m}").is_dir()
+        ]
+        if old_parts:
+            globs = ", ".join(f"'{_quote_path(d / '*.parquet')}'" for d in old_parts)
+            gone = f"(SELECT {old_cols} FROM read_parquet([{globs}], hive_partitioning = false))"
+            gone_rows = _scalar(con, f"SELECT count(*) FROM {gone}")
+            gone_sum = int(checksum(con, gone, columns), 16)
+        else:
+            gone_rows, gone_sum = 0, 0
+    finally:
+        con.execute("DROP TABLE IF EXISTS _keys")
+        con.execute("DROP TABLE IF EXISTS _parts")
+    for folder in previous.glob("p=*/m=*"):
+        if (folder.parent.name[2:], folder.name[2:]) not in affected:
+            _link_tree(folder, target / folder.parent.name / folder.name)
+    rows = old.rows - gone_rows + new_rows
+    total = _scalar(con, f'SELECT count(*) FROM "{name}"')
+    if rows != total:
+        raise IntegrityError(
+            f"The partitions of {name} add up to {rows} rows, not {total}; nothing was published."
+        )
+    sums = int(old.checksum, 16) - gone_sum + int(new_sum, 16)
+    return TableInfo(name, rows, f"{sums:x}", tuple(columns), parts)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Hard links of every file under ``src`` at the same places under ``dst`` (copies where
+    the file system has no hard links)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for path in src.rglob("*"):
+        out = dst / path.relative_to(src)
+        if path.is_dir():
+            out.mkdir(parents=True, exist_ok=True)
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, out)
+        except OSError:
+            shutil.copy2(path, out)
 
 
 def _prune(root: Path, keep: set[str]) -> None:
