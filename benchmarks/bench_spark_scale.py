@@ -1,6 +1,7 @@
 """Ad rows and messages through the campaign and community reports on three engines.
 
-    nice -n 10 .venv/bin/python -m benchmarks.bench_spark_scale --ads 1000000 --messages 250000
+    nice -n 5 .venv/bin/python -m benchmarks.bench_spark_scale \
+        --ads 1000000,5000000,20000000 --messages 250000,1000000,5000000 --work /tmp/sp-bench
 
 (a) DuckDB (the workspace file), (b) Spark ``local[2]`` and (c) a Spark standalone
 cluster of two one-core workers started here on 127.0.0.1 from the pyspark wheel,
@@ -155,53 +156,93 @@ def _on(ws: Any, **engine_kw: str) -> Any:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--ads", type=int, default=1_000_000)
-    ap.add_argument("--messages", type=int, default=250_000)
+    ap.add_argument("--ads", default="1000000", help="ad row counts, comma-separated")
+    ap.add_argument("--messages", default="250000", help="message counts, one per --ads size")
     ap.add_argument("--engines", default="duckdb,local,cluster")
+    ap.add_argument("--budget-min", type=float, default=25.0, help="skip larger sizes after this")
+    ap.add_argument("--work", default=str(WORK), help="where data and stores are generated")
     args = ap.parse_args()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    ad_sizes = [int(v) for v in args.ads.split(",")]
+    msg_sizes = [int(v) for v in args.messages.split(",")]
+    if len(msg_sizes) != len(ad_sizes):
+        raise SystemExit("--messages needs one count per --ads size")
+    work = Path(args.work)
 
+    import benchmarks.reports_campaigns as ad_bench
     from benchmarks.community_report import build as build_messages
-    from benchmarks.reports_campaigns import build as build_ads
     from socialproof.workspace import Workspace, parquet_store, spark
 
-    ads = build_ads(args.ads)
-    msg_root = WORK / f"messages_{args.messages}"
-    build_messages(msg_root, args.messages)
-    msgs = Workspace.open(msg_root)
-    stores = {name: (WORK / f"store_{name}").as_uri() for name in ("ads", "msgs")}
-    for (name, uri), ws in zip(stores.items(), (ads, msgs), strict=True):
-        took, _ = _timed(lambda ws=ws, uri=uri: parquet_store.publish(ws, uri))
-        print(f"publish {name} to the Parquet store: {took:.1f} s")
-    print(
-        f"{args.ads:,} ad rows, {args.messages:,} messages; {os.cpu_count()} cores; "
-        f"load {os.getloadavg()[0]:.1f}"
-    )
+    ad_bench.WORK = work / "reports"
+    t_start = time.perf_counter()
+    sizes: list[tuple[int, int, Any, Any, dict[str, str]]] = []
+    for n_ads, n_msgs in zip(ad_sizes, msg_sizes, strict=True):
+        took, ads = _timed(lambda n=n_ads: ad_bench.build(n))
+        msg_root = work / f"messages_{n_msgs}"
+        took_m, _ = _timed(lambda r=msg_root, n=n_msgs: build_messages(r, n))
+        msgs = Workspace.open(msg_root)
+        print(f"data {n_ads:,} ads {took:.1f} s, {n_msgs:,} messages {took_m:.1f} s", flush=True)
+        stores = {
+            name: (work / f"store_{name}_{n}").as_uri()
+            for name, n in (("ads", n_ads), ("msgs", n_msgs))
+        }
+        for (name, uri), ws in zip(stores.items(), (ads, msgs), strict=True):
+            if parquet_store.read_manifest(uri) is None:
+                took, _ = _timed(lambda ws=ws, uri=uri: parquet_store.publish(ws, uri))
+                print(
+                    f"publish {name} ({n_ads if name == 'ads' else n_msgs:,}) to the Parquet "
+                    f"store: {took:.1f} s load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+        sizes.append((n_ads, n_msgs, ads, msgs, stores))
+    print(f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
     steps = _steps()
+    results: dict[tuple[str, str, int], float] = {}
 
-    def run(label: str, a: Any, m: Any) -> None:
+    def over_budget() -> bool:
+        return time.perf_counter() - t_start > args.budget_min * 60
+
+    def run(label: str, n_ads: int, n_msgs: int, a: Any, m: Any) -> None:
         for step, fn in steps.items():
+            n = n_ads if step == "campaigns" else n_msgs
+            if over_budget():
+                print(f"{label} | {step} {n:,}: not run (over the time budget)", flush=True)
+                continue
             first, rows = _timed(lambda fn=fn: fn(a, m))
             warm, _ = _timed(lambda fn=fn: fn(a, m))
+            results[(label, step, n)] = warm
             print(
-                f"{label} | {step}: first {first:.1f} s, warm {warm:.1f} s ({rows} rows) "
+                f"{label} | {step} {n:,}: first {first:.1f} s, warm {warm:.1f} s ({rows} rows) "
                 f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
 
     engines = args.engines.split(",")
     if "duckdb" in engines:
-        run("duckdb", ads, msgs)
+        for n_ads, n_msgs, ads, msgs, _stores in sizes:
+            run("duckdb", n_ads, n_msgs, ads, msgs)
     for name, master in (("local[2]", "local[2]"), ("cluster", None)):
-        if name.split("[")[0] not in engines:
+        if name.split("[")[0] not in engines or over_budget():
             continue
         with local_cluster() if master is None else _nothing(master) as url:
-            a = _on(ads, backend="spark", spark_master=url, storage=stores["ads"])
-            m = _on(msgs, backend="spark", spark_master=url, storage=stores["msgs"])
             took, _ = _timed(lambda url=url: spark.session(url))
             print(f"{name} | session start: {took:.1f} s", flush=True)
-            run(name, a, m)
+            for n_ads, n_msgs, ads, msgs, stores in sizes:
+                a = _on(ads, backend="spark", spark_master=url, storage=stores["ads"])
+                m = _on(msgs, backend="spark", spark_master=url, storage=stores["msgs"])
+                run(name, n_ads, n_msgs, a, m)
             spark.stop()
+    # how warm time grows with rows: seconds per million rows between the smallest and
+    # each larger size (the slope), per engine and step
+    for (label, step, n), warm in sorted(results.items()):
+        base = min((k for k in results if k[:2] == (label, step)), key=lambda k: k[2])
+        if base[2] < n:
+            slope = (warm - results[base]) / ((n - base[2]) / 1e6)
+            print(
+                f"slope {label} | {step}: {slope:.2f} s per million rows "
+                f"({base[2]:,} -> {n:,}: x{warm / max(results[base], 1e-9):.1f} time "
+                f"for x{n / base[2]:.0f} rows)"
+            )
 
 
 @contextmanager
