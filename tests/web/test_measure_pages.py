@@ -110,6 +110,51 @@ def test_plan_a_pilot(posts_client: Any) -> None:
     assert posts_client.get("/pilots/nobody").status_code == 404
 
 
+def test_plan_a_pilot_has_every_option_of_the_cli(posts_client: Any) -> None:
+    page = posts_client.get("/pilots/plan").text
+    for name in ("metric", "mde", "baseline", "daily", "variants", "alpha", "power", "sd"):
+        assert f'name="{name}"' in page
+    for name in ("table", "baseline_days"):
+        assert f'name="{name}"' in page
+    assert 'name="history" value="all"' in page  # --use-all
+    base = {"metric": "engagement_rate_reach", "mde": "20%", "daily": "2"}
+    everything = posts_client.get("/pilots/plan", params=base | {"history": "all"}).text
+    assert "(all of its history)" in everything
+    recent = posts_client.get("/pilots/plan", params=base | {"baseline_days": "30"}).text
+    assert "of the last 30 days" in recent and "all of its history" not in recent
+    # all history wins over a days figure left in the form (the radio picks one)
+    both = posts_client.get("/pilots/plan", params=base | {"history": "all", "baseline_days": "30"})
+    assert both.status_code == 200 and "(all of its history)" in both.text
+
+
+def test_plan_options_change_the_plan_and_bad_ones_are_named(posts_client: Any) -> None:
+    base = {"metric": "engagement_rate_reach", "mde": "20%", "baseline": "5%", "daily": "2"}
+    lines = re.compile(r"<p>(To move [^<]*)</p>")
+
+    def plan_line(**extra: str) -> str:
+        r = posts_client.get("/pilots/plan", params=base | extra)
+        assert r.status_code == 200, r.text
+        m = lines.search(r.text)
+        assert m is not None
+        return m.group(1)
+
+    strict = plan_line(alpha="0.01", power="0.9")
+    loose = plan_line(alpha="0.10", power="0.5")
+    assert strict != loose
+    assert plan_line(sd="0.001") != plan_line(sd="0.1")
+    r = posts_client.get("/pilots/plan", params=base | {"alpha": "1.5"})
+    assert r.status_code == 422 and "alpha must be between 0 and 1" in r.text
+    assert 'id="alpha" name="alpha" value="1.5" aria-invalid="true"' in r.text
+    assert "<details open>" in r.text  # the bad field is not hidden
+    r = posts_client.get("/pilots/plan", params=base | {"baseline_days": "ninety"})
+    assert (
+        r.status_code == 400 and "Days of history: &#39;ninety&#39; is not a whole number" in r.text
+    )
+    assert 'name="baseline_days" value="ninety" aria-invalid="true"' in r.text
+    r = posts_client.get("/pilots/plan", params=base | {"table": "planets"})
+    assert r.status_code in (400, 422) and "Unknown table" in r.text
+
+
 def test_settings_round_trip_and_validation(client: Any, workspace: Any) -> None:
     from socialproof.workspace import Workspace
 

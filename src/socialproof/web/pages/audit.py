@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 
-from socialproof.errors import SocialproofError
+from socialproof.errors import BadInput, SocialproofError
 from socialproof.web.templating import NavEntry, cached, redirect, render, runner, workspace
 
 if TYPE_CHECKING:
@@ -186,8 +186,6 @@ def create_pilot(
     ]
     try:
         if missing:
-            from socialproof.errors import BadInput
-
             raise BadInput(
                 "Please fill in: " + ", ".join(missing) + ".",
                 hint="Every field marked * is needed.",
@@ -216,6 +214,81 @@ def create_pilot(
     )
 
 
+#: The plan form's fields with the CLI option each stands for (``socialproof pilot plan``).
+PLAN_DEFAULTS = {
+    "metric": "",
+    "mde": "10%",
+    "baseline": "",
+    "daily": "",
+    "variants": "2",
+    "alpha": "0.05",
+    "power": "0.8",
+    "sd": "",
+    "table": "",
+    "history": "recent",
+    "baseline_days": "",
+}
+
+
+class FieldError(BadInput):
+    """A form field whose text is not what it must be (named, so the page marks it)."""
+
+    def __init__(self, name: str, message: str, *, hint: str) -> None:
+        super().__init__(message, hint=hint)
+        self.name = name
+
+
+#: Words in the library's messages, and the plan form's field each points at.
+PLAN_ERROR_FIELDS = (
+    ("minimum detectable effect", "mde"),
+    ("baseline-days", "baseline_days"),
+    ("baseline", "baseline"),
+    ("daily", "daily"),
+    ("variants", "variants"),
+    ("alpha", "alpha"),
+    ("power", "power"),
+    ("--sd", "sd"),
+    ("table", "table"),
+    ("metric", "metric"),
+)
+
+
+def _number(form: dict[str, str], key: str, label: str, kind: type, example: str) -> Any:
+    text = form[key].strip()
+    if not text:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        whole = "whole " if kind is int else ""
+        raise FieldError(
+            key, f"{label}: {text!r} is not a {whole}number.", hint=f"e.g. {example}."
+        ) from None
+
+
+def plan_options(form: dict[str, str]) -> dict[str, Any]:
+    """The plan form's text as :func:`campaigns.pilots.plan` options (the library checks
+    the ranges, as it does for ``socialproof pilot plan``)."""
+    use_all = form["history"] == "all"
+    variants = _number(form, "variants", "Variants", int, "2")
+    alpha = _number(form, "alpha", "Significance level", float, "0.05")
+    power = _number(form, "power", "Power", float, "0.8")
+    return {
+        "baseline": form["baseline"].strip() or None,
+        "daily": _number(form, "daily", "Units per day", float, "5000"),
+        "variants": 2 if variants is None else variants,
+        "alpha": 0.05 if alpha is None else alpha,
+        "power": 0.8 if power is None else power,
+        "sd": _number(form, "sd", "Spread per post", float, "0.02"),
+        "table": form["table"].strip() or None,
+        "use_all": use_all,
+        # the days apply to "recent history" only; the radio makes the two exclusive
+        "baseline_days": None
+        if use_all
+        else _number(form, "baseline_days", "Days of history", int, "180"),
+    }
+
+
 @router.get("/pilots/plan")
 def plan_page(
     request: Request,
@@ -224,41 +297,53 @@ def plan_page(
     baseline: str = "",
     daily: str = "",
     variants: str = "2",
+    alpha: str = "0.05",
+    power: str = "0.8",
+    sd: str = "",
+    table: str = "",
+    history: str = "recent",
+    baseline_days: str = "",
 ) -> HTMLResponse:
-    """Sample size and duration for a pilot, from the workspace's recent data or given figures."""
+    """Sample size and duration for a pilot, from the workspace's recent data (or its whole
+    history) or given figures: every option of ``socialproof pilot plan``."""
     from socialproof.campaigns.pilot_report import plan_lines
     from socialproof.campaigns.pilots import plan
-    from socialproof.errors import BadInput
 
     ws = workspace(request)
+    form = {
+        "metric": metric,
+        "mde": mde,
+        "baseline": baseline,
+        "daily": daily,
+        "variants": variants,
+        "alpha": alpha,
+        "power": power,
+        "sd": sd,
+        "table": table,
+        "history": "all" if history == "all" else "recent",
+        "baseline_days": baseline_days,
+    }
     lines: list[str] = []
     messages: list[tuple[str, str]] = []
+    invalid = ""
     status = 200
     if metric:
         try:
-            try:
-                n_variants = int(variants)
-                daily_value = float(daily) if daily.strip() else None
-            except ValueError:
-                raise BadInput(
-                    "Variants and daily volume must be numbers.", hint="e.g. 2 and 5000."
-                ) from None
+            options = plan_options(form)
             result = cached(
                 request,
-                ("plan", metric, mde, baseline, daily_value, n_variants),
-                lambda: plan(
-                    ws,
-                    metric,
-                    mde,
-                    baseline=baseline or None,
-                    daily=daily_value,
-                    variants=n_variants,
-                ),
+                ("plan", metric, mde, *sorted(options.items())),
+                lambda: plan(ws, metric, mde, **options),
             )
             lines = [line for line in plan_lines(result) if line.strip()]
         except SocialproofError as exc:
             messages.append(("error", str(exc)))
+            invalid = exc.name if isinstance(exc, FieldError) else ""
+            if not invalid:
+                text = str(exc).lower()
+                invalid = next((f for word, f in PLAN_ERROR_FIELDS if word in text), "")
             status = exc.http_status
+    more = any(form[k] != PLAN_DEFAULTS[k] for k in ("alpha", "power", "sd", "table"))
     return render(
         request,
         "audit/plan.html",
@@ -266,13 +351,9 @@ def plan_page(
         messages=messages,
         title="Plan a pilot",
         metrics=_metrics(),
-        form={
-            "metric": metric,
-            "mde": mde,
-            "baseline": baseline,
-            "daily": daily,
-            "variants": variants,
-        },
+        form=form,
+        invalid=invalid,
+        more=more or bool(invalid),
         lines=lines,
     )
 
