@@ -4,7 +4,13 @@ Reports compile Ibis expressions, which costs far more than running them on a
 demo-sized workspace; a page that shows the same figures twice should not pay
 twice. Entries are keyed by what was asked and by the database file's state
 (size and modification time of the file and its write-ahead log), so any write
-(an import, an undo, an approval) makes every entry stale at once.
+(an import, an undo, an approval, a moderation decision) makes every entry stale at
+once. Results that depend on files apart from the database (settings) must name
+them in their key.
+
+When several requests ask for the same missing entry at once (the first visits
+after a start or an import), one computes it and the others wait for its result
+instead of computing it again side by side on the same cores.
 """
 
 from __future__ import annotations
@@ -40,21 +46,41 @@ class ResultCache:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.RLock] = {}
         self.max_entries = max_entries
 
-    def get(self, ws: Workspace, key: Hashable, fn: Callable[[], T]) -> T:
-        full = (key, _state(ws))
+    def _lookup(self, full: Hashable) -> tuple[bool, Any]:
         with self._lock:
             if full in self._data:
                 self._data.move_to_end(full)
-                value: T = self._data[full]
-                return value
-        result = fn()
+                return True, self._data[full]
+        return False, None
+
+    def get(self, ws: Workspace, key: Hashable, fn: Callable[[], T]) -> T:
+        full = (key, _state(ws))
+        found, value = self._lookup(full)
+        if found:
+            return value  # type: ignore[no-any-return]
         with self._lock:
-            self._data[full] = result
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+            gate = self._computing.setdefault(full, threading.RLock())
+        with gate:  # one computes; the others wait here, then find its result
+            found, value = self._lookup(full)
+            if found:
+                return value  # type: ignore[no-any-return]
+            try:
+                result = fn()
+                with self._lock:
+                    self._data[full] = result
+                    while len(self._data) > self.max_entries:
+                        self._data.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._computing.pop(full, None)
         return result
+
+    def peek(self, ws: Workspace, key: Hashable) -> tuple[bool, Any]:
+        """(True, value) when ``key`` is cached for the workspace as it is now."""
+        return self._lookup((key, _state(ws)))
 
     def clear(self) -> None:
         with self._lock:

@@ -1,8 +1,12 @@
 """Dashboard: the KPIs that matter per platform and account, for a date range, compared.
 
-Figures come from the same report functions the CLI uses
-(``campaigns.report.campaign_report`` and ``post_report``); their labels, units,
-bases, formulas and sources come from the KPI registry.
+Figures come from the library's daily roll-ups (``campaigns.rollup.ad_rollup`` and
+``post_rollup``): one grouped DuckDB query per kind keeps every KPI's additive parts per
+platform, account and day, and any date range, comparison period or weekly trend is
+added up from it in memory with the registry's formulas, giving what
+``campaign_report`` and ``post_report`` give. The roll-ups are kept while the
+database is unchanged (and computed at ``serve`` start), so a new range costs
+milliseconds. Labels, units, bases, formulas and sources come from the KPI registry.
 """
 
 from __future__ import annotations
@@ -101,23 +105,31 @@ def last_data_day(ws: Workspace) -> date | None:
     return max(days) if days else None
 
 
-def _frame(kind: str, ws: Workspace, r: Range, *, period: str | None = None) -> Any:
-    from socialproof.campaigns.report import campaign_report, post_report
+def rollup(kind: str, ws: Workspace) -> Any:
+    """The workspace's daily roll-up for ``kind`` ("paid" or "organic"); None without rows."""
+    from socialproof.campaigns.rollup import ad_rollup, post_rollup
 
     try:
         if kind == "paid":
-            by = ["platform"] if period else list(GROUP)
-            return campaign_report(
-                ws, by=by, period=period, since=r.start, until=r.end, kpis=list(PAID_KPIS)
+            return ad_rollup(ws, kpis=list(PAID_KPIS))
+        return post_rollup(ws, kpis=list(ORGANIC_KPIS))
+    except NoData:
+        return None
+
+
+def _frame(kind: str, rolled: Any, r: Range, *, period: str | None = None) -> Any:
+    """The report of ``kind`` over ``r`` (by platform and account, or by platform and
+    ``period``), added up from the roll-up; None when no rows fall in the range."""
+    if rolled is None:
+        return None
+    by = ["platform"] if period else list(GROUP)
+    try:
+        if kind == "paid":
+            return rolled.report(
+                by=by, period=period, since=r.start, until=r.end, kpis=list(PAID_KPIS)
             )
-        return post_report(
-            ws,
-            group_by=["platform"] if period else list(GROUP),
-            period=period,
-            since=r.start,
-            until=r.end,
-            top=None,
-            kpis=list(ORGANIC_KPIS),
+        return rolled.report(
+            group_by=by, period=period, since=r.start, until=r.end, kpis=list(ORGANIC_KPIS)
         )
     except NoData:
         return None
@@ -210,7 +222,7 @@ def trend(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     """A weekly Vega-Lite line chart (and its rows) of spend (paid) or engagement rate."""
     from socialproof.metrics.registry import get
-    from socialproof.web.charts import line_spec
+    from socialproof.render.charts import line_spec
 
     rows = _rows(frame(kind, r, "week"), platform, "")
     name = "spend" if kind == "paid" else "engagement_rate_reach"
@@ -230,20 +242,33 @@ def trend(
     return spec, rows
 
 
+def frames(ws: Workspace, cache: Any) -> Callable[[str, Range, str | None], Any]:
+    """``frame(kind, range, period)``: reports from the cached roll-ups, themselves cached."""
+
+    def frame(kind: str, r: Range, period: str | None) -> Any:
+        settings = (ws.settings.timezone, ws.settings.currency)  # they change apart from the db
+        rolled = cache.get(ws, ("dashboard-rollup", kind, *settings), lambda: rollup(kind, ws))
+        return cache.get(
+            ws,
+            ("dashboard", kind, r, period, *settings),
+            lambda: _frame(kind, rolled, r, period=period),
+        )
+
+    return frame
+
+
 def warm(ws: Workspace, cache: Any) -> None:
-    """Compute the default dashboard (last 28 days against the 28 before) into ``cache``,
-    so the first visit after ``socialproof serve`` starts is quick. Run as a job."""
+    """Compute the roll-ups and the default dashboard (last 28 days against the 28
+    before) into ``cache``, so the first visit after ``socialproof serve`` starts is
+    quick. Run as a job."""
     last = cache.get(ws, ("last-data-day",), lambda: last_data_day(ws))
     current = resolve("28d", min(last or date.today(), date.today()))
     before = comparison(current, "previous")
+    frame = frames(ws, cache)
     for kind in ("paid", "organic"):
         for r, period in ((current, None), (before, None), (current, "week")):
             if r is not None:
-                cache.get(
-                    ws,
-                    ("dashboard", kind, r, period),
-                    lambda k=kind, r=r, p=period: _frame(k, ws, r, period=p),
-                )
+                frame(kind, r, period)
 
 
 @router.get("/dashboard")
@@ -257,11 +282,7 @@ def dashboard(
     account: str = "",
 ) -> HTMLResponse:
     ws = workspace(request)
-
-    def frame(kind: str, r: Range, period: str | None) -> Any:
-        return cached(
-            request, ("dashboard", kind, r, period), lambda: _frame(kind, ws, r, period=period)
-        )
+    frame = frames(ws, request.app.state.cache)
 
     last = cached(request, ("last-data-day",), lambda: last_data_day(ws))
     anchor = min(last or date.today(), date.today())
