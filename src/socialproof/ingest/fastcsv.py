@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadExport
 from socialproof.ingest.base import Frame, Source
-from socialproof.ingest.sources import (
+from socialproof.ingest.csvtext import (
     DELIMITERS,
     clean_header,
     frame_rejects,

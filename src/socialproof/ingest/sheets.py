@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadExport
 from socialproof.ingest.base import Frame, Source
-from socialproof.ingest.sources import XLSX_SUFFIXES, cell_text, count_nonempty, frames_from_rows
+from socialproof.ingest.csvtext import XLSX_SUFFIXES, cell_text, count_nonempty, frames_from_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
