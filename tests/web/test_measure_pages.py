@@ -47,6 +47,56 @@ def test_audit_refuses_a_reversed_period_and_a_get_starts_nothing(posts_client: 
     assert posts_client.app_state.jobs.all() == []
 
 
+def test_audit_page_and_html_report_hold_the_same_chart_specs(
+    posts_client: Any, cli: Any, tmp_path: Path
+) -> None:
+    from tests.render.test_charts import specs_in
+
+    ws = posts_client.app_state.ws
+    r = posts_client.post(
+        "/audit",
+        data={"csrf_token": posts_client.csrf, "platform": "instagram"},
+        follow_redirects=False,
+    )
+    job = posts_client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1], 120)
+    assert job.state == "done", job.error
+    page = posts_client.get(r.headers["location"]).text
+    out = tmp_path / "audit.html"
+    done = cli("audit", "--platform", "instagram", "--html", str(out), "--workspace", str(ws.root))
+    assert done.exit_code == 0, done
+    web, report = specs_in(page), specs_in(out.read_text(encoding="utf-8"))
+    assert web and web == report
+    titles = [s["title"] for s in web]
+    assert any("by format" in t for t in titles), titles
+    assert all(s["mark"]["tooltip"] for s in web if "mark" in s)  # values on hover
+    assert '<script src="/static/vendor/vega-embed.min.js" defer></script>' in page
+
+
+def test_pilot_page_and_html_report_hold_the_same_chart_specs(
+    posts_client: Any, cli: Any, tmp_path: Path
+) -> None:
+    from tests.render.test_charts import specs_in
+
+    from socialproof.campaigns.pilots import create, define
+
+    ws = posts_client.app_state.ws
+    pilot = define(
+        "Reels or carousels",
+        "engagement_rate_reach",
+        ["format=carousel", "format=reel"],
+        "2026-01-01",
+        "2026-03-31",
+    )
+    create(ws, pilot)
+    page = posts_client.get("/pilots/Reels%20or%20carousels").text
+    out = tmp_path / "pilot.html"
+    done = cli("pilot", "report", pilot.name, "--html", str(out), "--workspace", str(ws.root))
+    assert done.exit_code == 0, done
+    web, report = specs_in(page), specs_in(out.read_text(encoding="utf-8"))
+    assert web and web == report
+    assert any("layer" in s for s in web)  # the effect with its interval
+
+
 def test_create_a_pilot_then_read_it(posts_client: Any) -> None:
     form = {
         "csrf_token": posts_client.csrf,

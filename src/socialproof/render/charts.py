@@ -1,18 +1,25 @@
-"""Inline SVG charts with text alternatives, shared by every HTML report.
+"""Charts for every face: Vega-Lite specs, and inline SVG drawn from the same data.
 
-Charts are plain SVG strings: no JavaScript, no external requests, readable by
-screen readers (``role="img"`` with a ``<title>`` and ``<desc>``). Every chart
-function also returns its data as rows so a page can show a table alternative.
-All text is escaped here; callers pass plain strings.
+One place builds each chart. :func:`line_spec`, :func:`bar_spec`,
+:func:`histogram_spec` and :func:`interval_spec` make the Vega-Lite spec (values
+on hover, a legend that toggles series, drag to zoom in time; data inlined,
+nothing fetched); :func:`line_chart`, :func:`bar_chart`, :func:`histogram` and
+:func:`interval_chart` return a :class:`Chart` holding that spec *and* a static
+SVG of the same data, so an HTML report works with no JavaScript (readable by
+screen readers: ``role="img"`` with a ``<title>`` and ``<desc>``), and the
+workbench draws the very spec the report carries with vega-embed. Every chart
+also returns its data as rows for a table alternative. All text is escaped
+here; callers pass plain strings.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from html import escape
 from itertools import count
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,6 +38,8 @@ class Chart:
     description: str
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    #: the Vega-Lite spec of the same chart (empty when there is nothing to draw)
+    spec: dict[str, Any] = field(default_factory=dict)
 
 
 def _fmt(v: float) -> str:
@@ -62,6 +71,266 @@ def _frame(width: int, height: int, title: str, description: str, body: str) -> 
         f'<title id="chart-t{n}">{escape(title)}</title><desc id="chart-d{n}">{escape(description)}</desc>'
         f"{body}</svg>"
     )
+
+
+# -- Vega-Lite specs (the interactive face of each chart) ------------------------------------
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+NUMBER_FORMAT = ",.4~g"  # d3-format: up to 4 significant digits, thousands separated
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _spec(title: str, rows: list[dict[str, Any]], description: str | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 240,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "data": {"values": rows},
+        "config": {"range": {"category": list(PALETTE)}, "view": {"stroke": None}},
+    }
+    if description:
+        spec["description"] = description
+    return spec
+
+
+def _number(v: Any) -> float | None:
+    """A finite float, or None (JSON has no NaN)."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def d3_format(python_format: str) -> str:
+    """``"{:,.2f}"`` (a Python format the SVG uses) as the d3 format Vega-Lite takes
+    (``",.2f"``); the two share their mini-language for these cases."""
+    m = re.fullmatch(r"\{:([^{}]*)\}", python_format)
+    return (
+        m.group(1)
+        if m and re.fullmatch(r"[+\- ]?,?(\.\d+)?[%efgd]?", m.group(1))
+        else NUMBER_FORMAT
+    )
+
+
+def date_ticks(rows: list[dict[str, Any]], x: str, most: int = 12) -> list[dict[str, int]]:
+    """Axis ticks at the data's own dates (at most ``most``, evenly picked), as Vega-Lite
+    DateTime objects: a weekly series gets a tick per week, on its Monday."""
+    days = sorted({str(r[x])[:10] for r in rows if r.get(x) is not None})
+    if len(days) > most:
+        step = -(-len(days) // most)
+        days = days[::step]
+    out = []
+    for d in days:
+        try:
+            year, month, day = (int(p) for p in d.split("-"))
+        except ValueError:
+            continue
+        out.append({"year": year, "month": month, "date": day})
+    return out
+
+
+def line_spec(
+    rows: list[dict[str, Any]],
+    *,
+    x: str,
+    y: str,
+    series: str | None = None,
+    title: str,
+    y_title: str | None = None,
+    y_format: str = NUMBER_FORMAT,
+    temporal: bool = True,
+    x_title: str | None = None,
+    series_title: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """A line per ``series`` over ``x`` (rows in long form; ``x_title`` and ``series_title``
+    name them on hover, else their field names). Hover shows the values; a click
+    on a legend entry shows that series alone; on a time axis, drag zooms and a
+    double-click resets."""
+    spec = _spec(title, rows, description)
+    x_type = "temporal" if temporal else "ordinal"
+    encoding: dict[str, Any] = {
+        "x": {
+            "field": x,
+            "type": x_type,
+            "title": None,
+            **(
+                {"axis": {"format": "%d %b", "values": date_ticks(rows, x)}}
+                if temporal
+                else {"sort": None}
+            ),
+        },
+        "y": {
+            "field": y,
+            "type": "quantitative",
+            "title": y_title or y,
+            "axis": {"format": y_format},
+        },
+        "tooltip": [
+            {"field": x, "type": x_type, "title": x_title or x},
+            {"field": y, "type": "quantitative", "format": y_format, "title": y_title or y},
+        ],
+    }
+    params: list[dict[str, Any]] = []
+    if temporal:
+        params.append(
+            {"name": "zoom", "select": {"type": "interval", "encodings": ["x"]}, "bind": "scales"}
+        )
+    if series:
+        encoding["color"] = {"field": series, "type": "nominal", "title": None}
+        encoding["tooltip"].insert(
+            0, {"field": series, "type": "nominal", "title": series_title or series}
+        )
+        params.append(
+            {"name": "pick", "select": {"type": "point", "fields": [series]}, "bind": "legend"}
+        )
+        encoding["opacity"] = {"condition": {"param": "pick", "value": 1}, "value": 0.15}
+    spec["mark"] = {"type": "line", "point": True, "tooltip": True}
+    spec["encoding"] = encoding
+    if params:
+        spec["params"] = params
+    return spec
+
+
+def bar_spec(
+    rows: list[dict[str, Any]],
+    *,
+    label: str,
+    value: str,
+    title: str,
+    value_title: str | None = None,
+    value_format: str = NUMBER_FORMAT,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """Horizontal bars of ``value`` per ``label``, in the rows' order (labels of any length
+    stay readable), values on hover."""
+    spec = _spec(title, rows, description)
+    spec["height"] = {"step": 22}
+    spec["mark"] = {"type": "bar", "color": PALETTE[0], "tooltip": True}
+    spec["encoding"] = {
+        "y": {
+            "field": label,
+            "type": "nominal",
+            "sort": None,
+            "title": None,
+            "axis": {"labelLimit": 180},
+        },
+        "x": {
+            "field": value,
+            "type": "quantitative",
+            "title": value_title or value,
+            "axis": {"format": value_format},
+        },
+        "tooltip": [
+            {"field": label, "type": "nominal", "title": label},
+            {
+                "field": value,
+                "type": "quantitative",
+                "format": value_format,
+                "title": value_title or value,
+            },
+        ],
+    }
+    return spec
+
+
+def histogram_spec(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    x_title: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """Bars over binned values: rows of ``start``, ``end`` and ``count``; hover shows each
+    bin's range and count; drag zooms along the values, a double-click resets."""
+    spec = _spec(title, rows, description)
+    what = x_title or "value"
+    spec["mark"] = {"type": "bar", "color": PALETTE[0], "tooltip": True}
+    spec["params"] = [
+        {"name": "zoom", "select": {"type": "interval", "encodings": ["x"]}, "bind": "scales"}
+    ]
+    spec["encoding"] = {
+        "x": {
+            "field": "start",
+            "type": "quantitative",
+            "bin": {"binned": True},
+            "title": what,
+            "axis": {"format": NUMBER_FORMAT},
+        },
+        "x2": {"field": "end"},
+        "y": {"field": "count", "type": "quantitative", "title": "count"},
+        "tooltip": [
+            {"field": "start", "type": "quantitative", "format": NUMBER_FORMAT, "title": "from"},
+            {"field": "end", "type": "quantitative", "format": NUMBER_FORMAT, "title": "to"},
+            {"field": "count", "type": "quantitative", "title": "count"},
+        ],
+    }
+    return spec
+
+
+def interval_spec(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    value_title: str | None = None,
+    value_format: str = "+.2f",
+    reference: float | None = 0.0,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """Estimates with their intervals (rows of ``label``, ``estimate``, ``low``, ``high``),
+    one row each, and a dashed reference line; hover shows the figures."""
+    spec = _spec(title, rows, description)
+    spec["height"] = {"step": 34}
+    what = value_title or "estimate"
+    y = {"field": "label", "type": "nominal", "sort": None, "title": None}
+    tooltip = [
+        {"field": "label", "type": "nominal", "title": "variant"},
+        *(
+            {"field": f, "type": "quantitative", "format": value_format, "title": name}
+            for f, name in (("estimate", what), ("low", "low"), ("high", "high"))
+        ),
+    ]
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "rule", "color": PALETTE[0], "strokeWidth": 2},
+            "encoding": {
+                "y": y,
+                "x": {
+                    "field": "low",
+                    "type": "quantitative",
+                    "title": what,
+                    "axis": {"format": value_format},
+                },
+                "x2": {"field": "high"},
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "color": PALETTE[1], "size": 80},
+            "encoding": {
+                "y": y,
+                "x": {"field": "estimate", "type": "quantitative"},
+                "tooltip": tooltip,
+            },
+        },
+    ]
+    if reference is not None:
+        layers.append(
+            {
+                "mark": {"type": "rule", "color": "#555", "strokeDash": [4, 3]},
+                "encoding": {"x": {"datum": reference, "type": "quantitative"}},
+            }
+        )
+    spec["layer"] = layers
+    return spec
+
+
+# -- the charts reports and pages show ------------------------------------------------------
 
 
 def line_chart(
@@ -120,7 +389,47 @@ def line_chart(
     ]
     desc = description or _summarise(series, x_labels, y_label)
     return Chart(
-        _frame(width, height, title, desc, "".join(parts)), title, desc, ["", *series.keys()], rows
+        _frame(width, height, title, desc, "".join(parts)),
+        title,
+        desc,
+        ["", *series.keys()],
+        rows,
+        line_chart_spec(x_labels, series, title=title, y_label=y_label, description=desc),
+    )
+
+
+def line_chart_spec(
+    x_labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    title: str,
+    y_label: str = "",
+    description: str | None = None,
+) -> dict[str, Any]:
+    """The Vega-Lite spec of :func:`line_chart`: the series in long form, on a time axis
+    when every label is a date."""
+    temporal = bool(x_labels) and all(_ISO_DAY.match(str(lab)) for lab in x_labels)
+    data = [
+        {
+            "x": str(lab)[:10] if temporal else str(lab),
+            "series": name,
+            "value": v,
+        }
+        for name, vals in series.items()
+        for lab, raw in zip(x_labels, vals, strict=False)
+        if (v := _number(raw)) is not None
+    ]
+    return line_spec(
+        data,
+        x="x",
+        y="value",
+        series="series" if len(series) > 1 else None,
+        title=title,
+        y_title=y_label or "value",
+        temporal=temporal,
+        x_title="date" if temporal else "period",
+        series_title="series",
+        description=description,
     )
 
 
@@ -168,12 +477,22 @@ def bar_chart(
             )
         else:
             description = "No data."
+    spec = bar_spec(
+        [{"label": str(lab), "value": _number(v)} for lab, v in zip(labels, clean, strict=True)],
+        label="label",
+        value="value",
+        title=title,
+        value_title=value_label or "value",
+        value_format=d3_format(value_format),
+        description=description,
+    )
     return Chart(
         _frame(width, height, title, description, "".join(parts)),
         title,
         description,
         ["", value_label or "value"],
         rows,
+        spec,
     )
 
 
@@ -226,12 +545,19 @@ def histogram(
         f"to {_fmt(max(vals))}; median {_fmt(med)}."
     )
     rows = [[f"{_fmt(edges[i])}–{_fmt(edges[i + 1])}", str(counts[i])] for i in range(bins)]
+    spec = histogram_spec(
+        [{"start": edges[i], "end": edges[i + 1], "count": counts[i]} for i in range(bins)],
+        title=title,
+        x_title=x_label or None,
+        description=desc,
+    )
     return Chart(
         _frame(width, height, title, desc, "".join(parts)),
         title,
         desc,
         [x_label or "bin", "count"],
         rows,
+        spec,
     )
 
 
@@ -358,10 +684,22 @@ def interval_chart(
             )
             or "No data."
         )
+    spec = interval_spec(
+        [
+            {"label": str(lab), "estimate": _number(e), "low": _number(l_), "high": _number(h_)}
+            for lab, e, l_, h_ in zip(labels, estimates, lows, highs, strict=True)
+        ],
+        title=title,
+        value_title=value_label or None,
+        value_format=d3_format(value_format),
+        reference=reference,
+        description=description,
+    )
     return Chart(
         _frame(width, height, title, description, "".join(parts)),
         title,
         description,
         ["", value_label or "estimate", "low", "high"],
         rows,
+        spec,
     )

@@ -3,7 +3,9 @@
 A :class:`Report` is a title plus sections; each section holds paragraphs,
 tables, charts (with a table alternative) or trusted HTML built by this
 package. Everything a user typed is escaped on the way in. The page has no
-scripts and no external requests, works offline and prints cleanly.
+scripts and no external requests, works offline and prints cleanly; each chart
+is an SVG that carries its Vega-Lite spec (``data-spec``), which the workbench
+draws interactively.
 """
 
 from __future__ import annotations
@@ -111,7 +113,22 @@ def chart_html(chart: Chart, *, caption: str | None = None) -> str:
             f"<tbody>{rows}</tbody></table></details>"
         )
     cap = escape(caption or chart.description)
-    return f"<figure>{chart.svg}<figcaption>{cap}</figcaption>{alt}</figure>"
+    if not chart.spec:
+        return f"<figure>{chart.svg}<figcaption>{cap}</figcaption>{alt}</figure>"
+    # The chart's Vega-Lite spec rides along in an attribute (no script runs here): the
+    # workbench draws it with vega-embed in place of the SVG, which stays the fallback.
+    return (
+        f'<figure class="chart"><div class="vega-chart" data-label="{escape(chart.title)}" '
+        f'data-spec="{escape(spec_json(chart.spec))}">{chart.svg}</div>'
+        f"<figcaption>{cap}</figcaption>{alt}</figure>"
+    )
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """A chart spec as compact JSON (no NaN: JSON has none), the same text on every face."""
+    import json
+
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass

@@ -52,7 +52,7 @@ def _settings_key(ws: Any) -> str:
 
 def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     from socialproof.community.scoring import sentiment_by_period
-    from socialproof.web.charts import line_spec
+    from socialproof.render.charts import line_spec
 
     try:
         df = sentiment_by_period(ws, period="week")

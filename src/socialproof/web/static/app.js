@@ -9,7 +9,9 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
-  /* Charts: <div class="vega-chart" data-spec-id="..."> + <script type="application/json"> */
+  /* Charts: <div class="vega-chart" data-spec-id="..."> + <script type="application/json">,
+     or <div class="vega-chart" data-spec="{...}"> holding a report's static SVG (render.html
+     chart_html): the same Vega-Lite spec, drawn here; the SVG comes back if drawing fails. */
   function drawCharts(root) {
     if (!window.vegaEmbed) { return; }
     var opts = {
@@ -20,22 +22,33 @@
       opts.ast = true;
       opts.expr = window.vegaInterpreter.expressionInterpreter;
     }
-    root.querySelectorAll(".vega-chart[data-spec-id]").forEach(function (el) {
+    root.querySelectorAll(".vega-chart[data-spec-id], .vega-chart[data-spec]").forEach(function (el) {
       if (el.dataset.drawn) { return; }
-      var source = document.getElementById(el.dataset.specId);
-      if (!source) { return; }
+      var text;
+      if (el.dataset.specId) {
+        var source = document.getElementById(el.dataset.specId);
+        if (!source) { return; }
+        text = source.textContent;
+      } else {
+        text = el.dataset.spec;
+      }
       el.dataset.drawn = "1";
-      var spec = JSON.parse(source.textContent);
+      var label = el.getAttribute("aria-label") || el.dataset.label || "chart";
+      var fallback = Array.prototype.slice.call(el.childNodes);
+      var spec;
+      try { spec = JSON.parse(text); } catch (err) { return; }
+      el.replaceChildren();
       window.vegaEmbed(el, spec, opts).then(function () {
         el.classList.add("drawn");
         var svg = el.querySelector("svg");
         if (svg) {
           svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", el.getAttribute("aria-label") || "chart");
+          svg.setAttribute("aria-label", label);
           svg.setAttribute("focusable", "false");
         }
       }).catch(function (err) {
-        el.textContent = "The chart could not be drawn: " + err.message;
+        el.replaceChildren.apply(el, fallback);
+        if (!fallback.length) { el.textContent = "The chart could not be drawn: " + err.message; }
       });
     });
   }
