@@ -1,14 +1,18 @@
-"""CLI start-up: wall time of ``socialproof --help`` and of ``import socialproof``.
+"""CLI start-up: ``socialproof --help`` and every subcommand's ``--help`` against typer.
 
-Each figure is the median of 10 fresh interpreter runs (subprocess), so it includes
-Python's own start-up; the bare interpreter is measured too for comparison. Byte code is
-cached (in a temporary PYTHONPYCACHEPREFIX, after one warm-up run) as it is for an installed
-package, even when this shell sets PYTHONDONTWRITEBYTECODE.
-Run: ``.venv/bin/python -m benchmarks.cli_startup``.
+Each figure is the median wall time of fresh processes (subprocess), so it includes
+Python's own start-up. The reference is a bare ``python -c "import typer"`` (target:
+every ``--help`` within 2x of it), measured between the commands' runs so that both
+share the same load. Byte code is cached (in a temporary PYTHONPYCACHEPREFIX, after
+one warm-up run) as it is for an installed package, even when this shell sets
+PYTHONDONTWRITEBYTECODE. Also prints ``python -c pass`` and ``import socialproof``.
+
+Run: ``.venv/bin/python -m benchmarks.cli_startup [--runs N]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import statistics
@@ -18,39 +22,69 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 10
+
+def _once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of ``args`` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True, env=env)  # noqa: S603
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def _median_wall(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Median wall and CPU (user + system) seconds of ``args`` in a fresh process."""
+def _median(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
     subprocess.run(args, check=True, capture_output=True, env=env)  # noqa: S603 (warm-up)
-    walls, cpus = [], []
-    for _ in range(RUNS):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True, env=env)  # noqa: S603
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    walls, cpus = zip(*(_once(args, env) for _ in range(runs)), strict=True)
     return statistics.median(walls), statistics.median(cpus)
 
 
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand, as the words that name it ([] is the root)."""
+    import typer
+
+    from socialproof.cli.main import app
+
+    root = typer.main.get_command(app)
+    paths: list[list[str]] = [[]]
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        paths.append([name])
+        paths.extend([name, sub] for sub in getattr(cmd, "commands", {}))
+    return paths
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per command (median)")
+    args = parser.parse_args()
     py = sys.executable
+    script = str(Path(py).parent / "socialproof")  # the installed console script
     with tempfile.TemporaryDirectory() as cache:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = cache
-        bare = _median_wall([py, "-c", "pass"], env)
-        imp = _median_wall([py, "-c", "import socialproof"], env)
-        script = Path(py).parent / "socialproof"  # the installed console script
-        helps = _median_wall([str(script), "--help"], env)
-    for label, (wall, cpu) in (
-        ("python -c pass", bare),
-        ("import socialproof", imp),
-        ("socialproof --help", helps),
-    ):
-        print(f"{label:<20} median of {RUNS}: {wall * 1000:4.0f} ms wall, {cpu * 1000:4.0f} ms CPU")
-    print("target: socialproof --help under 300 ms wall")
+        bare = _median([py, "-c", "pass"], env, args.runs)
+        imp = _median([py, "-c", "import socialproof"], env, args.runs)
+        typer_walls: list[float] = []
+        rows: list[tuple[str, float, float, float]] = []
+        for path in command_paths():
+            typer_wall, _ = _median([py, "-c", "import typer"], env, args.runs)
+            typer_walls.append(typer_wall)
+            wall, cpu = _median([script, *path, "--help"], env, args.runs)
+            rows.append((" ".join(["socialproof", *path, "--help"]), wall, cpu, wall / typer_wall))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    for label, (wall, cpu) in (("python -c pass", bare), ("import socialproof", imp)):
+        print(f"{label:<44} {wall * 1000:5.0f} ms wall {cpu * 1000:5.0f} ms CPU")
+    label = "python -c 'import typer' (median of all)"
+    print(f"{label:<44} {statistics.median(typer_walls) * 1000:5.0f} ms wall")
+    for label, wall, cpu, ratio in rows:
+        print(f"{label:<44} {wall * 1000:5.0f} ms wall {cpu * 1000:5.0f} ms CPU  x{ratio:.2f}")
+    worst = max(rows, key=lambda r: r[3])
+    met = "met" if worst[3] <= 2 else "NOT MET"
+    print(
+        f"{len(rows)} commands; ratio to 'import typer' (measured beside each): median "
+        f"{statistics.median(r[3] for r in rows):.2f}, worst {worst[3]:.2f} ({worst[0]}); "
+        f"target <= 2: {met}"
+    )
 
 
 if __name__ == "__main__":

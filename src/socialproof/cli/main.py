@@ -6,7 +6,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -29,6 +29,43 @@ COMMAND_MODULES = (
     "socialproof.cli.engine_cmds",  # engine migrate, engine status
     "socialproof.cli.demo_cmds",  # demo
 )
+
+
+def _unchanged_by_coercion(param: Any, value: Any) -> bool:
+    """An option left out (None), or its default already of the declared type."""
+    if param.required or param.multiple or param.nargs == -1:
+        return False  # None becomes an error or () there
+    if value is None:
+        return True
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    return value is param.default and type(value) is annotation
+
+
+def _absent_values_skip_coercion() -> None:
+    """Options left out or at their typed default skip typer's coercion (a no-op for them).
+
+    Typer (0.29) builds a pydantic adapter for a parameter before coercing its value,
+    even a value that comes back as it is; the first one imports pydantic, twice the
+    time of importing typer. The root's options and the options of every group are
+    processed before a command runs, ``CMD --help`` included, so each start paid it.
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperOption, TyperArgument):
+        original = cls.process_value
+        if getattr(original, "absent_skips_coercion", False):
+            continue
+
+        def process_value(self: Any, ctx: Any, value: Any, _original: Any = original) -> Any:
+            if _unchanged_by_coercion(self, value):
+                return value if self.callback is None else self.callback(ctx, self, value)
+            return _original(self, ctx, value)
+
+        process_value.absent_skips_coercion = True  # type: ignore[attr-defined]
+        setattr(cls, "process_value", process_value)  # noqa: B010
+
+
+_absent_values_skip_coercion()
 
 app = typer.Typer(
     name="socialproof",
@@ -86,6 +123,75 @@ def _register_all() -> None:
 
 _register_all()
 
+_ROOT_VALUE_OPTIONS = frozenset({"--workspace", "-w"})
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The first command word of ``args`` (after the root options), or None."""
+    take_value = False
+    for k, arg in enumerate(args):
+        if take_value:
+            take_value = False
+            continue
+        if arg == "--":
+            return args[k + 1] if k + 1 < len(args) else None
+        if arg in _ROOT_VALUE_OPTIONS:
+            take_value = True
+        elif arg.startswith("-"):
+            # combined short flags ('-qw PATH') end in the option that takes the value
+            take_value = not arg.startswith("--") and len(arg) > 2 and arg.endswith("w")
+        else:
+            return arg
+    return None
+
+
+def _placeholder() -> None:
+    """Stands in for a command in the root --help (its parameters are not built)."""
+
+
+def _light_app(args: list[str]) -> typer.Typer:
+    """``app`` with only what these arguments need turned into click commands.
+
+    Typer builds every command's parameters from its annotations before it runs
+    anything (most of the start-up time). ``socialproof CMD ...`` builds CMD only;
+    the root --help lists every command from its help text alone. Anything else
+    (an unknown command, a typo) gets the full app, so click's messages and
+    suggestions stay the same.
+    """
+    import copy
+    import inspect
+
+    name = _command_name(args)
+    commands = {c.name: c for c in app.registered_commands if isinstance(c.name, str)}
+    groups = {g.name: g for g in app.registered_groups if isinstance(g.name, str)}
+    if len(commands) != len(app.registered_commands) or len(groups) != len(app.registered_groups):
+        return app
+    light = copy.copy(app)
+    if name is None:  # root help (or no arguments): names and help texts only
+        light.registered_commands = []
+        for info in app.registered_commands:
+            stub = copy.copy(info)
+            if stub.help is None:
+                stub.help = inspect.getdoc(info.callback)
+            stub.callback = _placeholder
+            light.registered_commands.append(stub)
+        light.registered_groups = []
+        for group in app.registered_groups:
+            empty = copy.copy(group)
+            if empty.typer_instance is not None:
+                empty.typer_instance = copy.copy(empty.typer_instance)
+                empty.typer_instance.registered_commands = []
+                empty.typer_instance.registered_groups = []
+            light.registered_groups.append(empty)
+        return light
+    if name in commands:
+        light.registered_commands, light.registered_groups = [commands[name]], []
+        return light
+    if name in groups:
+        light.registered_commands, light.registered_groups = [], [groups[name]]
+        return light
+    return app
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning errors into one line and an exit code."""
@@ -97,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     STATE.debug = "--debug" in args or os.environ.get("SOCIALPROOF_DEBUG") == "1"
     try:
-        result = app(args=args, prog_name="socialproof", standalone_mode=False)
+        result = _light_app(args)(args=args, prog_name="socialproof", standalone_mode=False)
     except SocialproofError as exc:
         if STATE.debug:
             raise
