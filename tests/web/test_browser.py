@@ -250,3 +250,73 @@ def test_import_with_the_keyboard_only(browser: Any, live_server: LiveServer) ->
         assert "8 rows removed" in page.locator(".msg-success").inner_text()
     finally:
         page.context.close()
+
+
+def _report_pages(server: LiveServer, browser: Any) -> list[str]:
+    """An audit run with the keyboard alone, and a pilot: the pages that show a library
+    report, whose charts the workbench draws from the specs the report carries."""
+    from socialproof.campaigns.pilots import create, define, list_pilots
+
+    ws = server.app.state.ws
+    if not any(p.name == "Carousels or reels" for p in list_pilots(ws)):
+        create(
+            ws,
+            define(
+                "Carousels or reels",
+                "engagement_rate_reach",
+                ["format=carousel", "format=reel"],
+                "2026-01-01",
+                "2026-03-31",
+            ),
+        )
+    page = _page(browser, server.url + "/audit")
+    try:
+        page.locator("#platform").focus()
+        page.keyboard.press("End")  # the last platform
+        page.keyboard.press("Tab")
+        for _ in range(12):  # past the date fields (a Tab stop per part) to Run
+            if page.evaluate("document.activeElement.tagName") == "BUTTON":
+                break
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/audit/jobs/"))
+        page.wait_for_selector(".vega-chart.drawn svg", timeout=60_000)
+        audit = page.url
+    finally:
+        page.context.close()
+    return [audit, server.url + "/pilots/Carousels%20or%20reels"]
+
+
+def test_report_charts_are_drawn_interactive_and_pass_axe(
+    browser: Any, measure_server: LiveServer
+) -> None:
+    pages = _report_pages(measure_server, browser)
+    found: dict[str, list[str]] = {}
+    for url in pages:
+        for width in (1280, 375):
+            page = _page(browser, url, width=width, for_axe=True)
+            try:
+                page.wait_for_selector(".vega-chart.drawn svg", timeout=15_000)
+                drawn = page.locator(".vega-chart.drawn").count()
+                assert drawn == page.locator(".vega-chart[data-spec]").count() > 0
+                assert page.locator(".vega-chart svg[role='img'][aria-label]").count() == drawn
+                violations = _axe(page)
+            finally:
+                page.context.close()
+            if violations:
+                found[f"{url} at {width}"] = violations
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+    # hover a bar of the audit's format chart: its value shows in a tooltip
+    page = _page(browser, pages[0])
+    try:
+        page.wait_for_selector(".vega-chart.drawn svg", timeout=15_000)
+        bar = page.locator(".vega-chart.drawn svg g.mark-rect.role-mark path").first
+        bar.scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        assert "%" in tooltip.inner_text()
+    finally:
+        page.context.close()

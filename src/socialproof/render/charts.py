@@ -322,7 +322,7 @@ def interval_spec(
     if reference is not None:
         layers.append(
             {
-                "mark": {"type": "rule", "color": "#555", "strokeDash": [4, 3]},
+                "mark": {"type": "rule", "color": "#555", "strokeDash": [4, 3], "aria": False},
                 "encoding": {"x": {"datum": reference, "type": "quantitative"}},
             }
         )
