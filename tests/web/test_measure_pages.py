@@ -245,3 +245,66 @@ def test_settings_round_trip_and_validation(client: Any, workspace: Any) -> None
     r = client.post("/settings", data={**form, "csrf_token": "forged"})
     assert r.status_code == 403
     assert (workspace.root / "socialproof.toml").read_text() == before
+
+
+def test_settings_edit_approval_tiers(client: Any, workspace: Any) -> None:
+    from socialproof.content.approvals import tiers_for
+    from socialproof.workspace import Workspace
+
+    page = client.get("/settings").text
+    # no tiers configured: two empty rows to fill, the defaults apply
+    assert 'name="approvals.tiers.0.name" value=""' in page
+    assert 'name="approvals.tiers.1.roles" value=""' in page
+    form = {
+        "csrf_token": client.csrf,
+        "approvals.tiers.0.name": "",
+        "approvals.tiers.0.roles": "",
+        "approvals.tiers.0.mode": "any",
+        "approvals.tiers.1.name": "Brand review",
+        "approvals.tiers.1.roles": "editor, social lead",
+        "approvals.tiers.1.mode": "all",
+    }
+    r = client.post("/settings", data=form, follow_redirects=True)
+    assert r.status_code == 200 and "Settings saved" in r.text
+    saved = Workspace.open(workspace.root)
+    tiers = saved.settings.approvals.tiers
+    assert tiers is not None and [(t.name, t.roles, t.mode) for t in tiers] == [
+        ("Brand review", ["editor", "social lead"], "all")
+    ]
+    assert [t.name for t in tiers_for(saved)] == ["Brand review"]  # the approvals rule uses it
+    assert "[[approvals.tiers]]" in (workspace.root / "socialproof.toml").read_text()
+    # the saved tier is the first row now, with two blank rows to add more
+    assert 'name="approvals.tiers.0.name" value="Brand review"' in r.text
+    assert 'name="approvals.tiers.2.name" value=""' in r.text
+    before = (workspace.root / "socialproof.toml").read_text()
+    bad_rows = (
+        ({"approvals.tiers.1.name": ""}, "Approval tier 2, name: a tier needs a name", "1.name"),
+        (
+            {"approvals.tiers.1.roles": " , "},
+            "Approval tier 2, roles: a tier needs at least",
+            "1.roles",
+        ),
+        ({"approvals.tiers.1.mode": "sometimes"}, "Approval tier 2, mode:", "1.mode"),
+        (
+            {"approvals.tiers.0.name": "brand REVIEW", "approvals.tiers.0.roles": "legal"},
+            "Approval tiers: two tiers are named",
+            "",
+        ),
+    )
+    for change, words, field in bad_rows:
+        r = client.post("/settings", data={**form, **change})
+        assert r.status_code == 422 and words in r.text.replace("&#39;", "'"), (
+            change,
+            r.text[:400],
+        )
+        if field:
+            assert f'name="approvals.tiers.{field}"' in r.text
+            marked = re.search(rf'name="approvals\.tiers\.{re.escape(field)}"[^>]*>', r.text)
+            assert marked is not None and 'aria-invalid="true"' in marked.group(0)
+        assert (workspace.root / "socialproof.toml").read_text() == before  # untouched
+    # clearing every row goes back to the default tiers
+    cleared = {k: ("" if not k.endswith("mode") else "any") for k in form if k != "csrf_token"}
+    r = client.post("/settings", data={**cleared, "csrf_token": client.csrf}, follow_redirects=True)
+    assert r.status_code == 200
+    assert Workspace.open(workspace.root).settings.approvals.tiers is None
+    assert "tiers" not in (workspace.root / "socialproof.toml").read_text()

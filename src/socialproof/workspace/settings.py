@@ -107,6 +107,21 @@ class ApprovalTier(_Section):
         "any", description="'any': one approver of these roles suffices; 'all': every role."
     )
 
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a tier needs a name, e.g. 'review'")
+        return value.strip()
+
+    @field_validator("roles")
+    @classmethod
+    def _check_roles(cls, value: list[str]) -> list[str]:
+        roles = [r.strip() for r in value if r.strip()]
+        if not roles:
+            raise ValueError("a tier needs at least one role that may approve, e.g. 'editor'")
+        return roles
+
 
 class Approvals(_Section):
     tiers: list[ApprovalTier] | None = Field(
@@ -114,6 +129,16 @@ class Approvals(_Section):
         description="Approval tiers a post must pass before it is scheduled. Default: one "
         "'review' tier; regulated industries add a 'compliance' tier.",
     )
+
+    @field_validator("tiers")
+    @classmethod
+    def _check_tiers(cls, value: list[ApprovalTier] | None) -> list[ApprovalTier] | None:
+        seen: set[str] = set()
+        for tier in value or []:
+            if tier.name.lower() in seen:
+                raise ValueError(f"two tiers are named {tier.name!r}; give each its own name")
+            seen.add(tier.name.lower())
+        return value
 
 
 class Engine(_Section):

@@ -9,9 +9,11 @@ replaced atomically only when everything is valid.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import typing
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import time
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,11 @@ HEADER = (
     "# socialproof workspace settings. Every setting is documented in docs/settings.md\n"
     "# ('socialproof settings' prints them too). Edit freely; values are validated.\n\n"
 )
-READ_ONLY = ("approvals.tiers",)  # nested tables: edited in the file itself
+READ_ONLY: tuple[str, ...] = ()  # settings shown but edited in the file itself
+TIERS = "approvals.tiers"
+#: Empty tier rows the form offers below the tiers there are (to add one without scripts).
+BLANK_TIERS = 2
+MODES = ("any", "all")
 
 
 @dataclass
@@ -40,10 +46,12 @@ class Field:
     """One form field for one setting."""
 
     name: str  # dotted, e.g. brand.handles
-    kind: str  # text, number, time, select, lines, pairs, weekdays, readonly
+    kind: str  # text, number, time, select, lines, pairs, weekdays, tiers, readonly
     value: str
     help: str
     choices: tuple[str, ...] = ()
+    #: kind "tiers": one row per tier (name, roles, mode), then blank rows to add one
+    rows: list[dict[str, str]] = dataclass_field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -118,10 +126,56 @@ def fields(settings: Any) -> list[tuple[str, str, list[Field]]]:
             if full in READ_ONLY:
                 kind = "readonly"
             value = getattr(obj, name)
+            if full == TIERS:
+                out.append(
+                    Field(full, "tiers", "", info.description or "", MODES, tier_rows(value))
+                )
+                continue
             out.append(Field(full, kind, _shown(kind, value), info.description or "", choices))
 
     leaf(Settings, settings, "", top)
     return [("general", "", top), *sections]
+
+
+def tier_rows(tiers: list[Any] | None) -> list[dict[str, str]]:
+    """The tiers as form rows (roles comma-separated), then ``BLANK_TIERS`` empty rows."""
+    rows = [{"name": t.name, "roles": ", ".join(t.roles), "mode": t.mode} for t in tiers or []]
+    return rows + [{"name": "", "roles": "", "mode": "any"} for _ in range(BLANK_TIERS)]
+
+
+def submitted_tiers(values: dict[str, str]) -> list[dict[str, str]] | None:
+    """The tier rows of a submitted form, or None when the form has none (an older page)."""
+    found = sorted(
+        {
+            int(m.group(1))
+            for k in values
+            if (m := re.fullmatch(rf"{re.escape(TIERS)}\.(\d+)\.\w+", k))
+        }
+    )
+    if not found:
+        return None
+    return [
+        {part: values.get(f"{TIERS}.{i}.{part}", "").strip() for part in ("name", "roles", "mode")}
+        for i in found
+    ]
+
+
+def parse_tiers(rows: list[dict[str, str]]) -> list[tuple[int, dict[str, Any]]]:
+    """The filled rows (with their row number) as ``[approvals] tiers`` entries; an empty
+    row is skipped, and no filled row means the default tiers. Names, roles and modes are
+    checked by the settings model, as when the file is read."""
+    return [
+        (
+            i,
+            {
+                "name": row["name"],
+                "roles": [r.strip() for r in re.split(r"[,\n]", row["roles"]) if r.strip()],
+                "mode": row["mode"] or "any",
+            },
+        )
+        for i, row in enumerate(rows)
+        if row["name"] or row["roles"]
+    ]
 
 
 def _parse(f: Field, raw: str) -> Any:
@@ -184,9 +238,12 @@ def _page(
 ) -> HTMLResponse:
     groups = fields(settings)
     if values:
+        rows = submitted_tiers(values)
         for _, _, items in groups:
             for f in items:
-                if f.name in values and f.kind != "readonly":
+                if f.kind == "tiers" and rows is not None:
+                    f.rows = rows
+                elif f.name in values and f.kind not in ("readonly", "tiers"):
                     f.value = values[f.name]
     return render(
         request,
@@ -214,23 +271,51 @@ async def save_settings(request: Request) -> Response:
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     data: dict[str, Any] = ws.settings.model_dump(mode="json", exclude_none=True)
+    tier_rows_used: list[int] = []
     try:
         for _, _, items in fields(ws.settings):
             for f in items:
-                if f.kind == "readonly" or f.name not in values:
+                if f.kind == "tiers":
+                    rows = submitted_tiers(values)
+                    if rows is None:
+                        continue
+                    parsed = parse_tiers(rows)
+                    tier_rows_used = [i for i, _ in parsed]
+                    value: Any = [tier for _, tier in parsed] or None
+                elif f.kind == "readonly" or f.name not in values:
                     continue
+                else:
+                    value = _parse(f, values[f.name])
                 target = data
                 *parents, last = f.name.split(".")
                 for p in parents:
                     target = target.setdefault(p, {})
-                target[last] = _parse(f, values[f.name])
+                if value is None:
+                    target.pop(last, None)
+                else:
+                    target[last] = value
         new = settings_from_dict(data, source="the form")
     except SettingsError as exc:
         text = str(exc)
-        bad = next(
-            (f.name for _, _, items in fields(ws.settings) for f in items if f"{f.name}:" in text),
-            "",
-        )
+        tier = re.search(rf"{re.escape(TIERS)}(?:\.(\d+)\.(\w+))?: ", text)
+        if tier and tier.group(1) is not None:
+            # the model counts filled rows; the page numbers every row from 1
+            row = tier_rows_used[int(tier.group(1))]
+            bad = f"{TIERS}.{row}.{tier.group(2)}"
+            text = text.replace(tier.group(0), f"Approval tier {row + 1}, {tier.group(2)}: ")
+        elif tier:
+            bad = TIERS
+            text = text.replace(tier.group(0), "Approval tiers: ")
+        else:
+            bad = next(
+                (
+                    f.name
+                    for _, _, items in fields(ws.settings)
+                    for f in items
+                    if f"{f.name}:" in text
+                ),
+                "",
+            )
         return _page(
             request,
             ws.settings,
