@@ -45,7 +45,8 @@ def create_app(
     computer's loopback names; ``"*"`` allows any, for remote use with a token);
     ``access_token``, when given, is required on every request; ``max_upload`` caps
     a request body in bytes; ``workers`` is the size of the background job pool;
-    ``warm`` computes the default dashboard in the background at start.
+    ``warm`` computes the stored inbox and the default dashboard in the background at
+    start and again after every job.
     """
     try:
         from contextlib import asynccontextmanager
@@ -66,11 +67,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
+            from socialproof.web.pages.community import warm as warm_inbox
             from socialproof.web.pages.dashboard import warm as warm_dashboard
 
-            jobs.submit(
+            # now and after every job: the stored inbox first (it writes), then the dashboard
+            warm_inbox(gated, jobs)
+            jobs.follow_with(
                 "Preparing the dashboard", lambda _job: warm_dashboard(gated, app.state.cache)
             )
+            jobs.after_write()
         try:
             yield
         finally:

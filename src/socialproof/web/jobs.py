@@ -13,6 +13,11 @@ where ``work`` calls ``job.update(done, total, "what now")`` as it goes and may
 set ``job.link`` (where to look when it is done). An exception that is a
 ``SocialproofError`` ends the job with its one-line message; any other ends it
 with a short notice (the traceback goes to the server log).
+
+Follow-ups keep stored results current: ``runner.follow_with(title, work)`` runs
+``work`` as a job of its own after every other job ends (an import, a scoring run),
+and ``runner.after_write()`` starts it from a route that wrote without a job (an
+undo). A follow-up is not queued twice; it should return at once when nothing changed.
 """
 
 from __future__ import annotations
@@ -79,14 +84,39 @@ class JobRunner:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="socialproof-job")
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._follow_ups: list[tuple[str, Callable[[Job], Any]]] = []
 
-    def submit(self, title: str, work: Callable[[Job], Any]) -> Job:
-        job = Job(id=secrets.token_hex(8), title=title)
+    def submit(self, title: str, work: Callable[[Job], Any], *, follow_up: bool = False) -> Job:
+        job = Job(id=secrets.token_hex(8), title=title, data={"follow_up": follow_up})
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
         self._pool.submit(self._run, job, work)
         return job
+
+    def follow_with(self, title: str, work: Callable[[Job], Any]) -> None:
+        """Run ``work`` (as job ``title``) after every job that is not a follow-up itself."""
+        self._follow_ups.append((title, work))
+
+    def after_write(self) -> list[Job]:
+        """Queue the follow-ups now, each unless one with its title is already queued."""
+        started = []
+        for title, work in self._follow_ups:
+            with self._lock:
+                waiting = any(j.title == title and j.state == "queued" for j in self._jobs.values())
+            if waiting:
+                continue
+            try:
+                started.append(self.submit(title, work, follow_up=True))
+            except RuntimeError:  # the pool is shutting down: nothing to keep current
+                break
+        return started
+
+    def latest(self, title: str) -> Job | None:
+        """The most recent job named ``title`` (running or not), if any."""
+        with self._lock:
+            named = [j for j in self._jobs.values() if j.title == title]
+        return max(named, key=lambda j: j.started) if named else None
 
     def get(self, job_id: str) -> Job:
         with self._lock:
@@ -115,19 +145,20 @@ class JobRunner:
 
     def _run(self, job: Job, work: Callable[[Job], Any]) -> None:
         job.state = "running"
+        state = "failed"
         try:
             job.result = work(job)
+            state = "done"
         except SocialproofError as exc:
             job.error = str(exc)
-            job.state = "failed"
         except Exception:
             log.exception("background job %s (%s) failed", job.id, job.title)
             job.error = "The job stopped on an unexpected error; the server log has the details."
-            job.state = "failed"
-        else:
-            job.state = "done"
         finally:
+            if not job.data.get("follow_up"):
+                self.after_write()  # queued before this job ends: no idle moment between
             job.finished = time.time()
+            job.state = state
 
     def _forget_old(self) -> None:
         ended = [j for j in self._jobs.values() if not j.running]

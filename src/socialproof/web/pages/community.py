@@ -4,6 +4,14 @@ Every figure comes from the community package the CLI uses: ``inbox.waiting_thre
 and ``stored_themes``, ``queue.moderation_queue``, ``decisions.record_decision`` and
 ``suggest_thresholds``, ``scoring.sentiment_by_period``. Scoring messages and finding
 themes take seconds to minutes, so they run as background jobs started by a POST.
+
+The inbox reads the *stored* inbox (``inbox.stored_inbox``, ``stored_sentiment``): a
+small query at any size. A background job (``inbox.refresh_inbox``) brings it up to
+date at ``serve`` start, after every other job (an import, a scoring run), after an
+undo, and on the page's "Update now" button; until it has, the page shows the stored
+result and says an update is pending. A small workspace (up to ``INLINE_MAX``
+messages) whose stored inbox is not current is computed on the spot instead, in
+memory (a GET never writes).
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from socialproof.web.templating import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fastapi.responses import HTMLResponse, Response
 
     from socialproof.web.jobs import Job
@@ -52,12 +62,17 @@ def _settings_key(ws: Any) -> str:
 
 def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     from socialproof.community.scoring import sentiment_by_period
-    from socialproof.render.charts import line_spec
 
     try:
         df = sentiment_by_period(ws, period="week")
     except NoData:
         return [], None
+    return _sentiment_rows(df)
+
+
+def _sentiment_rows(df: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    from socialproof.render.charts import line_spec
+
     rows = [
         {
             "week": str(r["period"])[:10],
@@ -86,40 +101,125 @@ def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
 
 #: Waiting threads listed on the inbox page (oldest first); the count covers them all.
 INBOX_SHOWN = 200
+#: Up to this many messages, an inbox whose stored copy is not current is computed on the
+#: spot (well under a second); above it the page shows the stored copy and what is pending.
+INLINE_MAX = 20_000
+REFRESH_TITLE = "Update the inbox"
+
+
+def refresh_job(ws: Any) -> Callable[[Job], None]:
+    """The background work that brings the stored inbox up to date."""
+
+    def work(job: Job) -> None:
+        from socialproof.community.inbox import refresh_inbox
+
+        job.update(0, 0, "checking what changed")
+        done = refresh_inbox(ws, progress=job.update)
+        job.update(1, 1, ("updated: " + ", ".join(done)) if done else "already current")
+        job.link = "/community"
+
+    return work
+
+
+def warm(ws: Any, jobs: Any) -> None:
+    """For ``serve``: bring the stored inbox up to date after every job (and on
+    ``jobs.after_write()``, which the app calls once at start)."""
+    jobs.follow_with(REFRESH_TITLE, refresh_job(ws))
+
+
+def _inline_inbox(ws: Any, scope: Any) -> tuple[list[Any], float, list[str]]:
+    from socialproof.community.inbox import waiting_threads
+
+    return waiting_threads(ws, scope)
 
 
 @router.get("/community")
 def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
-    from socialproof.community.inbox import waiting_threads
+    from socialproof.community.inbox import member_counts, stored
 
     ws = workspace(request)
     messages: list[tuple[str, str]] = []
     scope = _scope(platform)
+    settings = _settings_key(ws)
+    rows: list[Any] = []
+    total = over = 0
+    sla, notes = float(ws.settings.community.sla_hours), []
+    pending = False
+    computed_at = None
+    sentiment: list[dict[str, Any]] = []
+    spec: dict[str, Any] | None = None
+    unscored = 0
     try:
-        key = ("community-waiting", platform or "", _settings_key(ws))
-        rows, sla, notes = cached(request, key, lambda: waiting_threads(ws, scope))
+        kept = cached(
+            request,
+            ("community-stored", platform or "", settings),
+            lambda: stored(ws, scope.platform, limit=INBOX_SHOWN),
+        )
     except NoData as exc:
-        rows, sla, notes = [], float(ws.settings.community.sla_hours), []
         messages.append(("info", str(exc)))
-    sentiment, spec = cached(
-        request, ("community-sentiment", _settings_key(ws)), lambda: _sentiment(ws)
-    )
-    over = sum(1 for r in rows if r.sla_state == "over SLA")
+        kept = None
+    if kept is not None:
+        small = kept.messages <= INLINE_MAX
+        t = kept.threads
+        if t is not None and (t.current or not small):
+            rows, total, over, sla, notes = t.rows, t.total, t.over, t.sla_hours, t.notes
+            pending, computed_at = not t.current, t.computed_at
+        elif small:
+            try:
+                key = ("community-waiting", platform or "", settings)
+                found, sla, notes = cached(request, key, lambda: _inline_inbox(ws, scope))
+            except NoData as exc:
+                messages.append(("info", str(exc)))
+            else:
+                rows, total = found[:INBOX_SHOWN], len(found)
+                over = sum(1 for r in found if r.sla_state == "over SLA")
+        else:
+            pending = True
+        s = kept.sentiment
+        if s is not None and (s.current or not small):
+            sentiment, spec = _sentiment_rows(s.weeks)
+            unscored = s.pending
+            pending = pending or not s.current
+        elif small:
+            sentiment, spec = cached(
+                request, ("community-sentiment", settings), lambda: _sentiment(ws)
+            )
+            counts = cached(request, ("community-members", settings), lambda: member_counts(ws))
+            unscored = max(0, counts["members"] - counts["scored"])
+        else:
+            pending = True
+    job = runner(request).latest(REFRESH_TITLE)
     return render(
         request,
         "community/inbox.html",
         title="Community inbox",
         subnav=SUBNAV,
-        rows=rows[:INBOX_SHOWN],
-        waiting_total=len(rows),
+        rows=rows,
+        waiting_total=total,
         sla=sla,
         over=over,
         notes=notes,
         platform=platform or "",
         sentiment=sentiment,
         spec=spec,
+        unscored=unscored,
+        pending=pending,
+        computed_at=str(computed_at)[:16] if computed_at is not None else "",
+        refresh_job=job if job is not None and job.running else None,
         messages=messages,
     )
+
+
+@router.post("/community/refresh")
+def refresh(request: Request) -> Response:
+    ws = workspace(request)
+    jobs = runner(request)
+    job = jobs.latest(REFRESH_TITLE)
+    if job is None or not job.running:
+        job = jobs.submit(REFRESH_TITLE, refresh_job(ws), follow_up=True)
+    if is_htmx(request):
+        return render(request, "_job.html", j=job)
+    return redirect(f"/jobs/{job.id}", message="Updating the inbox.")
 
 
 def _queue_context(ws: Any, show_dismissed: bool) -> dict[str, Any]:
@@ -200,6 +300,7 @@ def decide(
                 status_code=exc.http_status,
             )
         return redirect("/community/moderation", message=str(exc), kind="error")
+    runner(request).after_write()  # stored results and warmed pages catch up
     verb = "Confirmed" if d.decision == "confirm" else "Dismissed"
     text = f"{verb} the {d.flag} flag on message {d.message_id} ({d.platform}) as {d.decided_by}."
     if d.decision == "dismiss":

@@ -334,6 +334,7 @@ def undo(request: Request, import_id: str, force: Annotated[str, Form()] = "") -
         if "updated" not in str(exc):
             raise
         return _page(request, status_code=409, messages=[("error", str(exc))], force_undo=import_id)
+    runner(request).after_write()  # stored results (the inbox) catch up in the background
     name = Path(result.path.split("!")[0]).name
     return redirect(
         "/import",
