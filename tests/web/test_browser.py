@@ -320,3 +320,62 @@ def test_report_charts_are_drawn_interactive_and_pass_axe(
         assert "%" in tooltip.inner_text()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_form_errors_and_open_disclosures_pass_axe(
+    browser: Any, measure_server: LiveServer, width: int
+) -> None:
+    """Every error state of the measure pages' forms, reached with the keyboard, and a
+    report with all its data tables open: a clear message, the field marked, 0 axe issues."""
+    url = measure_server.url
+    found: dict[str, list[str]] = {}
+    before = (measure_server.app.state.ws.root / "socialproof.toml").read_text()
+
+    def check(name: str, page: Any) -> None:
+        found.update({name: v} if (v := _axe(page)) else {})
+
+    page = _page(browser, url + "/settings", width=width, for_axe=True)
+    try:
+        page.locator("#s-approvals-tiers-0-roles").fill("editor")  # a tier with no name
+        page.get_by_role("button", name="Save settings").focus()
+        page.keyboard.press("Enter")
+        page.get_by_text("Approval tier 1, name: a tier needs a name").wait_for()
+        assert page.locator("#s-approvals-tiers-0-name").get_attribute("aria-invalid") == "true"
+        check("settings", page)
+
+        page.goto(url + "/pilots")
+        page.get_by_role("button", name="Create the pilot").focus()
+        page.keyboard.press("Enter")
+        page.get_by_text("Please fill in: Name, Metric").wait_for()
+        assert page.locator("#name").get_attribute("aria-invalid") == "true"
+        check("pilots", page)
+
+        page.goto(url + "/pilots/plan?metric=ctr_link&mde=10%25&alpha=2")
+        page.get_by_text("alpha must be between 0 and 1").wait_for()
+        assert page.locator("#alpha").is_visible()  # "More options" opened on the error
+        check("plan", page)
+
+        page.goto(url + "/audit")
+        page.locator("#since").fill("2026-03-01")
+        page.locator("#until").fill("2026-01-01")
+        page.get_by_role("button", name="Run the audit").focus()
+        page.keyboard.press("Enter")
+        page.get_by_text("is after").first.wait_for()
+        check("audit", page)
+
+        page.goto(url + "/dashboard?range=fortnight")
+        page.get_by_text("Unknown date range").first.wait_for()
+        check("dashboard", page)
+    finally:
+        page.context.close()
+    for path in _report_pages(measure_server, browser):
+        page = _page(browser, path, width=width, for_axe=True)
+        try:
+            page.wait_for_selector(".vega-chart.drawn svg", timeout=15_000)
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            check(path, page)
+        finally:
+            page.context.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+    assert (measure_server.app.state.ws.root / "socialproof.toml").read_text() == before
