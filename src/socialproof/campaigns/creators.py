@@ -130,6 +130,7 @@ def creator_report(
     import pandas as pd
 
     from socialproof.metrics import ops, registry, views
+    from socialproof.metrics.availability import unavailable_kpis
     from socialproof.workspace import engine
 
     start, end = date_range(since, until)
@@ -184,6 +185,7 @@ def creator_report(
             ads_frame = engine.execute(
                 registry.compute(a, ad_kpis, table="ad_stats", by=["creator", "currency"])
             )
+            notes.extend(unavailable_kpis(con, "ad_stats", ad_kpis).notes)
     if posts_frame.empty and ads_frame.empty:
         raise NoData(
             "No posts or ads are tagged by creator.",

@@ -47,6 +47,7 @@ def ad_ranking(
     import pandas as pd
 
     from socialproof.metrics import registry
+    from socialproof.metrics.availability import unavailable_kpis
     from socialproof.workspace import engine
 
     if n < 1:
@@ -64,6 +65,7 @@ def ad_ranking(
             list(dict.fromkeys(["spend", "impressions", kpi.name])), table="ad_stats"
         )
         frame = engine.execute(registry.compute(t, shown, table="ad_stats", by=dims))
+        notes.extend(unavailable_kpis(con, "ad_stats", shown).notes)
     if frame.empty:
         raise NoData("No ad rows in that period.", hint="Widen --since/--until.")
     small = frame[frame["impressions"].fillna(0) < MIN_IMPRESSIONS]
@@ -233,6 +235,7 @@ def pacing(
     import pandas as pd
 
     from socialproof.metrics import registry
+    from socialproof.metrics.availability import unavailable_kpis
     from socialproof.workspace import engine
 
     day = parse_day(as_of, option="--as-of")
@@ -255,6 +258,7 @@ def pacing(
                 )
             plans = load_budgets(Path(path))
         spend_kpi = registry.get("spend")
+        lacking = unavailable_kpis(con, "ad_stats", [spend_kpi]).notes
         rows = []
         for plan in plans:
             sel = t.filter((t.date_start >= plan.start) & (t.date_stop <= plan.end))
@@ -293,8 +297,9 @@ def pacing(
                 )
             )
     notes = [
+        *lacking,
         f"Judged on {day} (the last day with ad data unless --as-of is given); on track means "
-        f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate."
+        f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate.",
     ]
     return ReportResult(pd.DataFrame(rows), [], notes, title="Budget pacing")
 

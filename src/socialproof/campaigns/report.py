@@ -240,6 +240,7 @@ def campaign_report(
 ) -> ReportResult:
     """Paid KPIs from the ad rows grouped by ad dimensions and, optionally, a period."""
     from socialproof.metrics import registry, views
+    from socialproof.metrics.availability import unavailable_kpis
     from socialproof.metrics.notes import split_details
     from socialproof.workspace import engine
 
@@ -271,6 +272,8 @@ def campaign_report(
         return engine.execute(expr)
 
     with engine.backend(ws) as con:
+        gone = unavailable_kpis(con, "ad_stats", chosen)
+        notes.extend(gone.notes)
         frame = None
         if start is None and end is None and not rates:
             frame = _single_scan(con, partial(run, per_group_rt=False), dims, notes, check_rt=check)
@@ -295,7 +298,7 @@ def campaign_report(
                 f"{period} its range starts. Export by day for exact {period}s."
             )
     frame, left_out = split_details(frame, chosen)
-    notes.extend(left_out)
+    notes.extend(n for n in left_out if not gone.about(n))  # said once, as unavailable
     if frame.empty:
         raise NoData(
             f"No ad rows between {start or 'the first day'} and {end or 'the last day'}.",
