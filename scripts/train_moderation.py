@@ -13,8 +13,13 @@ Protocol (issue 12), every split fixed before tuning:
 
 * Toxicity: OffensEval train split by the salted text hash
   (benchmarks/_textmodels_common.split_of) into fit (train + test parts) and dev (dev
-  part); C and the threshold chosen on dev; the OffensEval val file is the held-out
-  test, scored once by benchmarks/textmodels_moderation.py.
+  part); C and the F1 threshold chosen on dev, and the stricter ``abuse_threshold``
+  (the lowest with precision >= ``--abuse-precision`` on dev: what the model flags on
+  its own in the default "abuse" mode); the OffensEval val file is the held-out test,
+  scored once by benchmarks/textmodels_moderation.py.
+* Both models add the project's dense cues (socialproof.community.abuse for toxicity,
+  socialproof.community.spam_cues for spam) to the shared features; their weights are
+  stored in the model's meta as ``cue_coef``.
 * Spam: YouTube comments, evaluated leaving one video out (random splits leak
   near-duplicate spam). Ordinary tweets (train splits of the SemEval pool and of the
   airline care tweets) are added to every fold as non-spam, so the model learns that
@@ -47,7 +52,7 @@ from benchmarks._textmodels_common import (  # noqa: E402
     split_of,
 )
 
-from socialproof.community import _text  # noqa: E402
+from socialproof.community import _text, abuse, spam_cues  # noqa: E402
 
 MODELS = ROOT / "src" / "socialproof" / "data" / "models"
 
@@ -55,10 +60,15 @@ EMB_WEIGHT = 0.5  # scale of the static-embedding block next to the hashed featu
 # Both models share one feature configuration, so the moderator featurises a batch once.
 SHARED_CONFIG = _text.FeatureConfig(n_features=2**20, char_weight=0.0)
 HAM_GENERAL = 8000  # ordinary tweets from the SemEval pool's train split used as non-spam
+CUES = {"toxic": abuse.features, "spam": spam_cues.features}
+CUE_WEIGHT = 1.0
 
 
 def features(
-    texts: list[str], config: _text.FeatureConfig = SHARED_CONFIG, embeddings: bool = True
+    texts: list[str],
+    config: _text.FeatureConfig = SHARED_CONFIG,
+    embeddings: bool = True,
+    cues: str | None = None,
 ) -> sp.csr_matrix:
     xs, xd = _text.featurise(texts, config, _text.lexicon())
     blocks = [xs, sp.csr_matrix(xd)]
@@ -66,6 +76,8 @@ def features(
         from socialproof.community.themes import embed
 
         blocks.append(sp.csr_matrix(embed(texts) * EMB_WEIGHT))
+    if cues is not None:
+        blocks.append(sp.csr_matrix(CUES[cues](texts) * CUE_WEIGHT))
     return sp.hstack(blocks, format="csr")
 
 
@@ -86,18 +98,33 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 
 def to_linear(
-    model: LogisticRegression, meta: dict[str, object], config: _text.FeatureConfig = SHARED_CONFIG
+    model: LogisticRegression,
+    meta: dict[str, object],
+    config: _text.FeatureConfig = SHARED_CONFIG,
+    n_cues: int = 0,
 ) -> _text.LinearTextModel:
     n = config.n_features
     d = n + _text.N_LEXICON_FEATURES
+    e = model.coef_.shape[1] - n_cues
+    if n_cues:
+        meta = dict(meta, cue_coef=[round(float(v) * CUE_WEIGHT, 5) for v in model.coef_[0, e:]])
     return _text.LinearTextModel(
         config,
         np.ascontiguousarray(model.coef_[:, :n].T),
         np.ascontiguousarray(model.coef_[:, n:d].T),
         model.intercept_,
         meta,
-        np.ascontiguousarray(model.coef_[:, d:].T) * EMB_WEIGHT,
+        np.ascontiguousarray(model.coef_[:, d:e].T) * EMB_WEIGHT,
     )
+
+
+def precise_threshold(y: np.ndarray, p: np.ndarray, precision: float) -> tuple[float, float]:
+    """The lowest threshold whose precision reaches ``precision`` (and that recall)."""
+    for t in np.arange(0.5, 0.991, 0.01):
+        hit = p >= t
+        if hit.sum() and float(y[hit].mean()) >= precision:
+            return round(float(t), 2), float(y[hit].sum() / max(y.sum(), 1))
+    return 0.99, float(y[p >= 0.99].sum() / max(y.sum(), 1))
 
 
 def offenseval(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -108,12 +135,12 @@ def offenseval(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return train[part != "dev"], train[part == "dev"], test
 
 
-def train_toxic(data: Path, cs: list[float]) -> None:
+def train_toxic(data: Path, cs: list[float], abuse_precision: float) -> None:
     fit_df, dev_df, _ = offenseval(data)
     y = (fit_df["label"] == "offensive").to_numpy().astype(int)
     yd = (dev_df["label"] == "offensive").to_numpy().astype(int)
-    x = features(fit_df["text"].astype(str).tolist())
-    xd = features(dev_df["text"].astype(str).tolist())
+    x = features(fit_df["text"].astype(str).tolist(), cues="toxic")
+    xd = features(dev_df["text"].astype(str).tolist(), cues="toxic")
     best: tuple[float, float, float, LogisticRegression] | None = None
     for c in cs:
         t0 = time.perf_counter()
@@ -125,19 +152,26 @@ def train_toxic(data: Path, cs: list[float]) -> None:
             best = (thr, f, c, model)
     assert best is not None
     thr, f, c, model = best
+    strict, recall = precise_threshold(yd, model.predict_proba(xd)[:, 1], abuse_precision)
+    print(
+        f"toxic abuse threshold {strict}: dev precision >= {abuse_precision}, recall {recall:.3f}"
+    )
     meta = {
         "threshold": thr,
+        "abuse_threshold": strict,
+        "abuse_precision": abuse_precision,
         "C": c,
         "dev_macro_f1": round(f, 4),
         "trained_on": "OffensEval 2019 train via TweetEval (cardiffnlp/tweeteval 4fbd22c), "
         f"{len(fit_df)} tweets (its dev part held out for tuning; val file = test)",
-        "tuned_on": "dev part of OffensEval train (salted text hash; threshold and C)",
+        "tuned_on": "dev part of OffensEval train (salted text hash; C, the F1 threshold "
+        f"and the abuse threshold, the lowest with precision >= {abuse_precision})",
         "licence": "weights derived from research data (OffensEval / Twitter terms); "
         "no tweet text is stored",
         "built": date.today().isoformat(),
         "script": "scripts/train_moderation.py",
     }
-    to_linear(model, meta).save(MODELS / "toxic.npz")
+    to_linear(model, meta, n_cues=abuse.N_FEATURES).save(MODELS / "toxic.npz")
     print(f"wrote toxic.npz ({(MODELS / 'toxic.npz').stat().st_size / 1e6:.1f} MB)")
 
 
@@ -185,8 +219,8 @@ def train_spam(data: Path, cs: list[float], care_share: float) -> None:
     texts = yt["text"].tolist() + ham
     y = np.concatenate([yt["CLASS"].to_numpy().astype(int), np.zeros(len(ham), dtype=int)])
     video = np.array(yt["video"].tolist() + [""] * len(ham))
-    x = features(texts)
-    care = features(spotify(data))
+    x = features(texts, cues="spam")
+    care = features(spotify(data), cues="spam")
     print(f"spam: {len(yt)} YouTube comments, {len(ham)} ordinary tweets as non-spam")
     best: tuple[float, float, float, list[float], float] | None = None
     chosen: LogisticRegression | None = None
@@ -230,7 +264,7 @@ def train_spam(data: Path, cs: list[float], care_share: float) -> None:
         "built": date.today().isoformat(),
         "script": "scripts/train_moderation.py",
     }
-    to_linear(model, meta).save(MODELS / "spam.npz")
+    to_linear(model, meta, n_cues=spam_cues.N_FEATURES).save(MODELS / "spam.npz")
     print(f"wrote spam.npz ({(MODELS / 'spam.npz').stat().st_size / 1e6:.1f} MB)")
 
 
@@ -240,13 +274,14 @@ def main() -> None:
     parser.add_argument("--C", type=float, nargs="+", default=[1.0, 3.0])
     parser.add_argument("--spam-C", type=float, nargs="+", default=[3.0, 10.0])
     parser.add_argument("--care-spam-share", type=float, default=0.02)
+    parser.add_argument("--abuse-precision", type=float, default=0.9)
     parser.add_argument("--only", choices=["toxic", "spam"])
     args = parser.parse_args()
     for sub in ("toxicity", "spam", "sentiment", "conversations"):
         if not (args.data / sub).exists():
             raise SystemExit(f"{args.data} lacks {sub}/: this script needs ../shared/data")
     if args.only != "spam":
-        train_toxic(args.data, args.C)
+        train_toxic(args.data, args.C, args.abuse_precision)
     if args.only != "toxic":
         train_spam(args.data, args.spam_C, args.care_spam_share)
 

@@ -230,3 +230,55 @@ def test_report_counts_decisions(scored: Any) -> None:
         "confirmed": 1,
         "dismissed": 1,
     }
+
+
+_SEPARABLE = [
+    ("spam", 0.91, "confirm"),
+    ("spam", 0.85, "confirm"),
+    ("spam", 0.80, "confirm"),
+    ("spam", 0.62, "dismiss"),
+    ("spam", 0.55, "dismiss"),
+    ("spam", 0.70, "dismiss"),
+]
+
+
+def test_cli_applies_the_suggested_threshold_and_the_moderator_uses_it(
+    cli: Any, workspace: Any
+) -> None:
+    import yaml
+
+    from socialproof.community import moderation
+
+    (workspace.root / "moderation.yaml").write_text(
+        "# our rules\nblocked_terms:\n  toxic: [darn]\n", encoding="utf-8"
+    )
+    _add(workspace, _SEPARABLE)
+    res = cli("community", "decisions", "--apply", "-f", "json", cwd=workspace.root)
+    assert res.exit_code == 0, res
+    assert "models.spam_threshold: the packaged default -> 0.75" in res.stderr
+    saved = yaml.safe_load((workspace.root / "moderation.yaml").read_text(encoding="utf-8"))
+    assert saved["models"] == {"spam_threshold": 0.75}
+    assert saved["blocked_terms"] == {"toxic": ["darn"]}  # the team's other rules stay
+    rules = moderation.workspace_guidelines(workspace.root)
+    assert rules.spam_threshold == 0.75 and rules.toxic_threshold is None
+    mod = moderation.load(rules)
+    high, low = mod.flag(["a b c d", "e f g h"], scores=([0.80, 0.70], [0.0, 0.0]))
+    assert high.spam and high.reasons == ["spam model 0.80"]
+    assert not low.flagged  # 0.70 was dismissed by the team: below the new threshold
+
+
+def test_apply_without_a_suggestion_writes_nothing(cli: Any, workspace: Any) -> None:
+    _add(workspace, _SEPARABLE[:2])
+    res = cli("community", "decisions", "--apply", "-f", "json", cwd=workspace.root)
+    assert res.exit_code == 0, res
+    assert "Nothing applied" in res.stderr
+    assert not (workspace.root / "moderation.yaml").exists()
+
+
+def test_apply_refuses_a_broken_moderation_file(cli: Any, workspace: Any) -> None:
+    (workspace.root / "moderation.yaml").write_text("models: [1, 2\n", encoding="utf-8")
+    _add(workspace, _SEPARABLE)
+    res = cli("community", "decisions", "--apply", "-f", "json", cwd=workspace.root)
+    assert res.exit_code != 0 and "Traceback" not in res.stderr
+    assert "not valid YAML" in res.stderr
+    assert (workspace.root / "moderation.yaml").read_text(encoding="utf-8") == "models: [1, 2\n"

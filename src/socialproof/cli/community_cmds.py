@@ -338,12 +338,20 @@ def decisions_cmd(
     latest: Annotated[
         bool, typer.Option("--latest", help="Only the latest decision per message.")
     ] = False,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply",
+            help="Write the suggested model thresholds into the workspace's moderation.yaml "
+            "(the next scoring re-scores with them).",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Moderation decisions, newest first, and the model thresholds they suggest."""
-    from socialproof.community.decisions import decisions, suggest_thresholds
+    from socialproof.community.decisions import apply_thresholds, decisions, suggest_thresholds
 
     ws = open_workspace(workspace)
     df = decisions(ws, latest=latest).drop(columns=["text_hash"])
@@ -352,5 +360,12 @@ def decisions_cmd(
         if getattr(fmt, "value", fmt) == "table" and output is None:
             return
     emit(df, fmt, output=output, title="Moderation decisions")
-    for s in suggest_thresholds(ws):
+    suggestions = suggest_thresholds(ws)
+    for s in suggestions:
         info(s.explanation)
+    if apply:
+        path, changes = apply_thresholds(ws, suggestions)
+        if not changes:
+            info("Nothing applied: no threshold is suggested yet.")
+        for change in changes:
+            info(f"Applied in {path}: {change}. The next report re-scores with it.")

@@ -10,8 +10,11 @@ decision is kept in ``moderation_decisions``; the latest one per message counts:
 
 Decisions also record the spam and toxicity model scores of the message at the time,
 so :func:`suggest_thresholds` can propose model thresholds that would have kept the
-confirmed flags and dropped the dismissed ones (``models.spam_threshold`` in the
-workspace's ``moderation.yaml``).
+confirmed flags and dropped the dismissed ones, and :func:`apply_thresholds` writes
+them as ``models.spam_threshold`` / ``models.toxic_threshold`` into the workspace's
+``moderation.yaml`` (``socialproof community decisions --apply``). The rules
+fingerprint then changes, so the next scoring re-scores every member message with
+the new thresholds.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadInput, NotFound, UsageError
@@ -312,3 +316,44 @@ def _suggest(kind: str, yes: list[float], no: list[float], minimum: int) -> Sugg
         "the workspace's moderation.yaml). Flags raised by rules (blocked terms, links, "
         "repeats) are not affected.",
     )
+
+
+def apply_thresholds(ws: Workspace, suggestions: list[Suggestion]) -> tuple[Path, list[str]]:
+    """Write the suggested thresholds into the workspace's ``moderation.yaml``.
+
+    Only suggestions with a threshold are written; the other settings of an existing
+    file are kept (its comments are not: the file is rewritten). Returns the file and
+    one line per change ("models.spam_threshold: 0.47 -> 0.75"); nothing to apply
+    writes nothing.
+    """
+    import yaml
+
+    from socialproof.community.moderation import WORKSPACE_FILE, workspace_guidelines
+
+    path = Path(ws.root) / WORKSPACE_FILE
+    chosen = [s for s in suggestions if s.threshold is not None]
+    if not chosen:
+        return path, []
+    before = workspace_guidelines(ws.root)  # a broken file is a clear error, not overwritten
+    data: dict[str, Any] = {}
+    if path.exists():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = dict(loaded) if isinstance(loaded, dict) else {}
+    models = dict(data.get("models") or {})
+    changes: list[str] = []
+    for s in chosen:
+        key = f"{s.kind}_threshold"
+        old = getattr(before, key)
+        models[key] = s.threshold
+        was = "the packaged default" if old is None else f"{old:g}"
+        changes.append(f"models.{key}: {was} -> {s.threshold:g}")
+    data["models"] = models
+    header = (
+        "# Moderation guidelines of this workspace (replace the packaged defaults key by key).\n"
+        "# Thresholds last set by 'socialproof community decisions --apply' on "
+        f"{datetime.now(UTC):%Y-%m-%d} from the team's confirmed and dismissed flags.\n"
+    )
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    tmp.replace(path)
+    return path, changes

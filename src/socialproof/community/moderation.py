@@ -6,10 +6,24 @@ rules:
 * ``spam.npz``: linear model over the shared hashed features, trained on the
   YouTube Spam Collection (CC BY 4.0), evaluated leaving one video out;
 * ``toxic.npz``: the same kind of model trained on OffensEval 2019;
+* both models also weigh a few dense cues written by the project
+  (:mod:`~socialproof.community.spam_cues`: link + call to action, self-promotion,
+  money; :mod:`~socialproof.community.abuse`: profanity, insults, insults aimed at a
+  person, threats, slurs);
 * rules from ``data/community/moderation.yaml`` (packaged defaults), replaced
   key by key by a workspace's ``moderation.yaml``: blocked terms, link policy
   (the platforms' own link wrappers such as X's ``t.co`` are never "shorteners"),
   repeated text, ALL CAPS.
+
+Toxicity is flagged in one of two ways (``toxicity.flag`` in the guidelines):
+
+* ``abuse`` (the default): abuse aimed at people. A targeted insult ("you idiot",
+  "fuck you"), a threat or a slur always flags, and the reason names it; the model
+  alone flags only at its stricter ``abuse_threshold`` (chosen for precision), and
+  never for swearing that is aimed at no one ("this is f***ing broken" is a
+  frustrated customer, not an abuser);
+* ``offensive``: anything the model finds offensive at its F1 threshold, profanity
+  included (OffensEval's definition).
 
 The repeated-text rule counts copies by the same author. ``flag(texts)`` counts
 them within the batch it is given; the workspace scoring passes ``repeats``, the
@@ -32,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from socialproof.community import _text
+from socialproof.community import _text, abuse, spam_cues
 from socialproof.errors import BadInput, FileMissing
 
 if TYPE_CHECKING:
@@ -42,10 +56,13 @@ WORKSPACE_FILE = "moderation.yaml"
 LinkPolicy = Literal["allow", "shorteners", "flag_unknown", "flag_all"]
 _POLICIES = ("allow", "shorteners", "flag_unknown", "flag_all")
 _KINDS = ("spam", "toxic")
+ToxicMode = Literal["abuse", "offensive"]
+_TOXIC_MODES = ("abuse", "offensive")
 _LINK = re.compile(
     r"(?:https?://|www\.)([^\s/?#<>\"']+)[^\s<>\"']*|\b((?:[a-z0-9-]+\.)+(?:com|net|org|ly|io|co|gl|gd|me|info|biz|xyz))(?:/[^\s<>\"']*)?\b",
     re.I,
 )
+_LOGIC = "cues-2"  # bump when flagging logic changes, so stored flags are re-scored
 _NON_WORD = re.compile(r"[\W_]+")
 _UPPER_RUN = re.compile(r"[^\W\d_a-z]{2}")  # two capitals in a row: worth counting
 
@@ -85,6 +102,7 @@ class Guidelines:
     caps_min_letters: int = 15
     caps_ratio: float = 0.85
     caps_flag_as: str = "toxic"
+    toxic_mode: ToxicMode = "abuse"
     source: str = "packaged defaults"
 
 
@@ -173,6 +191,13 @@ def guidelines(source: Path | Mapping[str, Any] | None = None) -> Guidelines:
         links = data.get("links") or {}
         repeated = data.get("repeated_text") or {}
         caps = data.get("all_caps") or {}
+        toxicity = data.get("toxicity") or {}
+        mode = toxicity.get("flag", "abuse")
+        if mode not in _TOXIC_MODES:
+            raise BadInput(
+                f"toxicity.flag must be one of {', '.join(_TOXIC_MODES)}, not {mode!r}.",
+                hint="Fix moderation.yaml.",
+            )
         policy = links.get("policy", "shorteners")
         if policy not in _POLICIES:
             raise BadInput(
@@ -208,6 +233,7 @@ def guidelines(source: Path | Mapping[str, Any] | None = None) -> Guidelines:
             ),
             caps_ratio=_number(caps.get("ratio", 0.85), "all_caps.ratio", 0, 1),
             caps_flag_as=_kind(caps.get("flag_as", "toxic"), "all_caps.flag_as"),
+            toxic_mode=mode,
             source=label,
         )
     except AttributeError as exc:  # a section that is not a mapping
@@ -256,17 +282,33 @@ class Moderator:
 
         rules = {k: v for k, v in asdict(self.rules).items() if k != "source"}
         models = [
-            (m.meta.get("threshold"), m.meta.get("built"), m.meta.get("C"))
+            (
+                m.meta.get("threshold"),
+                m.meta.get("abuse_threshold"),
+                m.meta.get("built"),
+                m.meta.get("C"),
+                m.meta.get("cue_coef"),
+            )
             if m is not None
             else None
             for m in (self.spam_model, self.toxic_model)
         ]
-        digest = hashlib.sha256(repr((sorted(rules.items()), models)).encode("utf-8"))
+        state = (sorted(rules.items()), models, _LOGIC)
+        digest = hashlib.sha256(repr(state).encode("utf-8"))
         return digest.hexdigest()[:12]
 
     def _threshold(self, kind: str, model: _text.LinearTextModel) -> float:
+        """The model's flag threshold: the workspace's, else the one tuned at training.
+
+        In ``abuse`` mode the toxicity model flags on its own only at its stricter
+        ``abuse_threshold`` (precision first); a workspace threshold replaces both.
+        """
         override = self.rules.spam_threshold if kind == "spam" else self.rules.toxic_threshold
-        return float(override if override is not None else model.meta.get("threshold", 0.5))
+        if override is not None:
+            return float(override)
+        if kind == "toxic" and self.rules.toxic_mode == "abuse":
+            return float(model.meta.get("abuse_threshold", model.meta.get("threshold", 0.5)))
+        return float(model.meta.get("threshold", 0.5))
 
     def shared_features(self) -> _text.LinearTextModel | None:
         """The model whose ``features`` serve both models (None if they need different ones)."""
@@ -302,14 +344,17 @@ class Moderator:
             if spam is not None and toxic is not None and owner is not None:
                 feats = owner.features(batch)
 
-        def probs(model: _text.LinearTextModel | None) -> list[float]:
+        def probs(model: _text.LinearTextModel | None, cues: Any) -> list[float]:
             if model is None:
                 return [0.0] * n
             z = model.decision_from(feats if feats is not None else model.features(batch))
+            coef = model.meta.get("cue_coef")
+            if coef is not None:  # the dense cues the model was trained with
+                z = z + cues(batch) @ np.asarray(coef, dtype=np.float32)[:, None]
             out: list[float] = (1.0 / (1.0 + np.exp(-z[:, 0]))).tolist()
             return out
 
-        return probs(spam), probs(toxic)
+        return probs(spam, spam_cues.features), probs(toxic, abuse.features)
 
     def flag(
         self,
@@ -360,12 +405,16 @@ class Moderator:
             if not text.strip():
                 out.append(Flags(False, False, [], 0.0, 0.0))
                 continue
+            cue = abuse.cues(text) if self.toxic_model is not None else None
             for kind, model, p in (
                 ("spam", self.spam_model, spam_p[i]),
                 ("toxic", self.toxic_model, toxic_p[i]),
             ):
                 if model is not None and p >= self._threshold(kind, model):
-                    reasons[kind].append(f"{kind} model {p:.2f}")
+                    if not (kind == "toxic" and cue is not None and self._aimed_at_no_one(cue)):
+                        reasons[kind].append(f"{kind} model {p:.2f}")
+                if kind == "toxic" and cue is not None:
+                    reasons[kind].extend(cue.reasons())
                 pattern = self._blocked[kind]
                 if pattern is not None:
                     for term in sorted({m.group(0).lower() for m in pattern.finditer(text)}):
@@ -385,6 +434,11 @@ class Moderator:
                 )
             )
         return out
+
+    def _aimed_at_no_one(self, cue: abuse.Cues) -> bool:
+        """Swearing or harsh words aimed at no one, in ``abuse`` mode ("that's stupid",
+        "this is f***ing broken"): a frustrated person, not abuse."""
+        return self.rules.toxic_mode == "abuse" and cue.aimed_at_no_one
 
     def _repeat_counts(self, batch: list[str], owners: list[str]) -> dict[tuple[str, str], int]:
         rules = self.rules

@@ -1,0 +1,86 @@
+"""Cues of spam that hold across platforms: self-promotion, calls to action, money.
+
+A spam model trained on one platform's comments learns that platform's vocabulary
+("check the views" under a music video). What spam shares everywhere is simpler: a
+link next to a call to action, "subscribe / check out my channel", money and
+prizes, shouting, long runs of one character. Care traffic has its own normal
+things that look like that but are not spam: @mentions, order numbers, discount
+codes, "DM me", the platform's own link wrapper (X's ``t.co``). The cues here
+count the first kind and leave the second alone; they are dense features of the
+spam model (the model weighs them) and are written by the project.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+_WRAPPERS = r"t\.co|lnkd\.in|youtu\.be|fb\.me|instagr\.am|redd\.it|pin\.it"
+_LINK = re.compile(
+    r"(?:https?://|www\.)([^\s/?#<>\"']+)|\b[\w-]+\.(?:com|net|org|ly|io|biz|xyz|info)\b", re.I
+)
+_WRAPPER = re.compile(rf"^(?:www\.)?(?:{_WRAPPERS})$", re.I)
+_SELF_PROMO = re.compile(
+    r"(?<!\w)(?:my|our)\s+(?:new\s+|own\s+|youtube\s+|latest\s+|first\s+)?"
+    r"(?:channel|vids?|videos?|page|music|songs?|mixtape|covers?|playlist|website|site|blog|shop"
+    r"|store|account|profile|instagram|insta|soundcloud|twitch|stream|podcast|app|book)(?!\w)",
+    re.I,
+)
+_CTA = re.compile(
+    r"(?<!\w)(?:check\s+(?:out|it|this|my|me)|subscribe|sub\s+(?:to|for)|subs?4subs?|follow\s+(?:me|us|my)"
+    r"|like\s+(?:and|&)\s+(?:share|subscribe|comment)|please\s+(?:like|share|subscribe|follow|visit|watch|help me reach)"
+    r"|visit|click|go\s+to|sign\s+up|join|register|download|watch\s+(?:my|this|our)|give\s+(?:it|me|us)\s+a)"
+    r"(?!\w)",
+    re.I,
+)
+_MONEY = re.compile(
+    r"(?<!\w)(?:free|earn\w*|money|cash|\$\s?\d[\d,.]*k?|\d+\s?(?:usd|dollars|bucks)|win\w*|prizes?"
+    r"|giveaways?|gift\s?cards?|bitcoin|btc|crypto\w*|invest\w*|income|profit\w*|rich|paypal"
+    r"|loans?|casino|bet\w*|offer\w*|discount\w*|deals?|cheap\w*|followers|views|likes)(?!\w)",
+    re.I,
+)
+_CARE = re.compile(  # ordinary in care: the customer's own account, orders, codes, DMs
+    r"(?<!\w)(?:dm|dms|direct message|order|ticket|case|refund|premium|subscription|account"
+    r"|help|support|charged|billing|password|log ?in)(?!\w)",
+    re.I,
+)
+_RUN = re.compile(r"(.)\1{3,}")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+N_FEATURES = 8
+"""Dense features per text: outside link, self-promotion, call to action, link and call to
+action together, money words (capped), long character runs, share of capitals (texts of
+15+ letters), care words (which speak against spam)."""
+
+
+def features(texts: Sequence[str]) -> np.ndarray:
+    """``N_FEATURES`` dense floats per text, for the spam model."""
+    import numpy as np
+
+    out = np.zeros((len(texts), N_FEATURES), dtype=np.float32)
+    for i, raw in enumerate(texts):
+        text = raw[:2000]
+        hosts = [m.group(1) or m.group(0) for m in _LINK.finditer(text)] if "." in text else []
+        outside = any(not _WRAPPER.match(h) for h in hosts)
+        promo = bool(_SELF_PROMO.search(text))
+        cta = bool(_CTA.search(text))
+        money = len(_MONEY.findall(text))
+        letters = _LETTERS.findall(text)
+        upper = sum(c.isupper() for c in letters)
+        caps = upper / len(letters) if len(letters) >= 15 else 0.0
+        out[i] = (
+            outside,
+            promo,
+            cta,
+            (outside or promo) and cta,
+            min(money, 3) / 3.0,
+            bool(_RUN.search(text)),
+            caps,
+            bool(_CARE.search(text)),
+        )
+    return out
