@@ -203,8 +203,9 @@ def test_reschedule_by_drag_and_by_keyboard_then_approve_and_export(
         page.get_by_text("Approved 2026-12-07-winter-menu.md as Dana").wait_for()
         # export: the approved post is in the iCalendar file, the others are not
         page.goto(sample_server.url + "/content/exports?kind=ical&view=all")
+        page.get_by_role("link", name="Download content-calendar.ics").focus()
         with page.expect_download() as info:
-            page.get_by_role("link", name="Download content-calendar.ics").click()
+            page.keyboard.press("Enter")  # keyboard only
         data = Path(info.value.path()).read_text(encoding="utf-8")
         assert data.count("BEGIN:VEVENT") == 1 and "Winter menu launch" in data
     finally:

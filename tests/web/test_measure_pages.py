@@ -118,6 +118,43 @@ def test_create_a_pilot_then_read_it(posts_client: Any) -> None:
     assert again.status_code == 422 and "already exists" in again.text
 
 
+def test_create_a_pilot_with_every_option_of_the_cli(posts_client: Any) -> None:
+    from socialproof.campaigns.pilots import get
+
+    page = posts_client.get("/pilots").text
+    for name in ("d", "table", "split", "confidence", "test", "names", "note", "mde"):
+        assert f'name="{name}"' in page
+    form = {
+        "csrf_token": posts_client.csrf,
+        "name": "Four formats",
+        "metric": "engagement_rate_reach",
+        "a": "format=carousel",
+        "b": "format=reel",
+        "c": "format=image",
+        "d": "format=video",
+        "date_from": "2026-01-01",
+        "date_to": "2026-03-31",
+        "table": "posts",
+        "split": "40,20,20,20",
+        "confidence": "0.9",
+        "test": "bootstrap",
+    }
+    r = posts_client.post("/pilots", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    pilot = get(posts_client.app_state.ws, "Four formats")
+    assert pilot.variants[3] == "format=video" and pilot.table == "posts"
+    assert pilot.split == (40.0, 20.0, 20.0, 20.0)  # shares as typed
+    assert (pilot.confidence, pilot.test) == (0.9, "bootstrap")
+    for change, words in (
+        ({"confidence": "high"}, "Confidence level: &#39;high&#39; is not a number"),
+        ({"test": "coin"}, "coin"),
+        ({"split": "50,50"}, "split"),
+    ):
+        r = posts_client.post("/pilots", data={**form, "name": "Again", **change})
+        assert r.status_code == 422 and words in r.text, (change, r.text[:300])
+        assert "<details open>" in r.text  # the options typed are shown, not hidden
+
+
 def test_pilot_form_with_missing_fields_keeps_input_and_marks_fields(posts_client: Any) -> None:
     from socialproof.campaigns.pilots import list_pilots
 

@@ -150,13 +150,19 @@ def create_pilot(
     a: Annotated[str, Form()] = "",
     b: Annotated[str, Form()] = "",
     c: Annotated[str, Form()] = "",
+    d: Annotated[str, Form()] = "",
     date_from: Annotated[str, Form()] = "",
     date_to: Annotated[str, Form()] = "",
     mde: Annotated[str, Form()] = "10%",
     names: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
+    table: Annotated[str, Form()] = "",
+    split: Annotated[str, Form()] = "",
+    confidence: Annotated[str, Form()] = "0.95",
+    test: Annotated[str, Form()] = "auto",
 ) -> Response:
-    """Create a pilot from the form (validated by the library, as the CLI's pilot new)."""
+    """Create a pilot from the form (validated by the library, as the CLI's pilot new;
+    every option of ``socialproof pilot new`` has a field)."""
     from socialproof.campaigns.pilots import create, define
 
     ws = workspace(request)
@@ -166,11 +172,16 @@ def create_pilot(
         "a": a,
         "b": b,
         "c": c,
+        "d": d,
         "date_from": date_from,
         "date_to": date_to,
         "mde": mde,
         "names": names,
         "note": note,
+        "table": table,
+        "split": split,
+        "confidence": confidence,
+        "test": test,
     }
     missing = [
         label
@@ -190,18 +201,25 @@ def create_pilot(
                 "Please fill in: " + ", ".join(missing) + ".",
                 hint="Every field marked * is needed.",
             )
+        level = _number(form, "confidence", "Confidence level", float, "0.95")
         pilot = define(
             name,
             metric,
-            [v for v in (a, b, c) if v.strip()],
+            [v for v in (a, b, c, d) if v.strip()],
             date_from,
             date_to,
+            table=table.strip() or None,
+            split=split.strip() or None,
             mde=mde,
+            confidence=0.95 if level is None else level,
+            test=test.strip() or "auto",
             note=note,
             names=names or None,
         )
         create(ws, pilot)
     except SocialproofError as exc:
+        if isinstance(exc, FieldError):
+            missing = [exc.name]
         return _pilots_page(
             request,
             status_code=422,
