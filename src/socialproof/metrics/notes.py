@@ -59,8 +59,10 @@ def split_details(frame: pd.DataFrame, kpis: Iterable[KPI]) -> tuple[pd.DataFram
     """Drop the detail columns; return the frame (with ``<kpi>_bound`` columns) and notes."""
     notes: list[str] = []
     frame = frame.copy()
+    present = set(frame.columns)
+    dropped: list[str] = []
     for item in kpis:
-        cols = [c for c in detail_columns(item) if c in frame.columns]
+        cols = [c for c in detail_columns(item) if c in present]
         if not cols:
             continue
         used = frame[item.name + ROWS_USED].fillna(0).astype("int64")
@@ -74,8 +76,8 @@ def split_details(frame: pd.DataFrame, kpis: Iterable[KPI]) -> tuple[pd.DataFram
             frame[item.name + BOUND] = [item.summed_reach if m else None for m in mask]
             if bool(mask.any()):
                 notes.append(bound_note(item, int(mask.sum()), len(frame)))
-        frame = frame.drop(columns=cols)
-    return frame, notes
+        dropped.extend(cols)
+    return frame.drop(columns=dropped), notes  # one drop: each costs a copy
 
 
 def mark_bounds(frame: pd.DataFrame, kpis: Iterable[KPI]) -> pd.DataFrame:

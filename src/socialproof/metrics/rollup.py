@@ -17,7 +17,7 @@ per group and computes the KPIs (with the same detail columns, so
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import UsageError
 from socialproof.metrics.registry import detail_columns, detail_exprs
@@ -100,40 +100,23 @@ def combine(
     import pandas as pd
 
     details = [c for item in kpis for c in detail_columns(item)]
-    part_cols = [c for item in kpis for c in part_columns(item)]
     counts = [*details, *sums]
     keys = list(by)
-    work = pd.DataFrame(frame[part_cols].astype("float64"), index=frame.index)
-    known = work.notna()
-    known.columns = ["known:" + c for c in part_cols]
-    work = pd.concat(
-        [
-            frame[keys],
-            work,
-            known,
-            frame[counts].fillna(0).astype("int64"),
-            frame[list(mins)],
-            frame[list(maxs)].add_prefix("max:"),
-        ],
-        axis=1,
-    )
-    summed = [*part_cols, *known.columns, *counts]
-    if keys:
-        g = work.groupby(keys, sort=True, dropna=False)
-        grouped = pd.concat(
-            [g[summed].sum(), g[list(mins)].min(), g[["max:" + c for c in maxs]].max()], axis=1
-        ).reset_index()
-    elif len(work):
-        row = {**work[summed].sum().to_dict()}
-        row |= {c: work[c].min() for c in mins} | {"max:" + c: work["max:" + c].max() for c in maxs}
-        grouped = pd.DataFrame([row])
-    else:
-        grouped = pd.DataFrame(columns=[*summed, *mins, *("max:" + c for c in maxs)])
-    out: dict[str, object] = {k: grouped[k].to_numpy() for k in keys}
+    # Plain numpy over a few hundred rows: a pandas groupby costs far more in overhead.
+    columns = {k: frame[k].to_numpy(dtype=object) for k in keys}
+    tuples = list(zip(*(columns[k] for k in keys), strict=True)) if keys else [()] * len(frame)
+    groups = sorted(set(tuples), key=_order)
+    index = {g: i for i, g in enumerate(groups)}
+    gid = np.fromiter((index[t] for t in tuples), dtype=np.int64, count=len(tuples))
+    n = len(groups)
+    out: dict[str, object] = {k: [g[i] for g in groups] for i, k in enumerate(keys)}
 
     def total(col: str) -> np.ndarray:
-        values = grouped[col].to_numpy(dtype="float64")
-        return np.where(grouped["known:" + col].to_numpy(dtype="float64") > 0, values, np.nan)
+        values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64")
+        known = ~np.isnan(values)
+        summed = np.bincount(gid, weights=np.where(known, values, 0.0), minlength=n)
+        seen = np.bincount(gid, weights=known.astype("float64"), minlength=n)
+        return np.where(seen > 0, summed, np.nan)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         for item in kpis:
@@ -144,9 +127,17 @@ def combine(
             else:
                 out[item.name] = total(item.name + SUM)
     for c in counts:
-        out[c] = grouped[c].to_numpy(dtype="int64")
-    for c in mins:
-        out[c] = grouped[c].to_numpy()
-    for c in maxs:
-        out[c] = grouped["max:" + c].to_numpy()
-    return pd.DataFrame(out)
+        values = pd.to_numeric(frame[c], errors="coerce").fillna(0).to_numpy(dtype="float64")
+        out[c] = np.rint(np.bincount(gid, weights=values, minlength=n)).astype("int64")
+    for c, pick in [*((c, min) for c in mins), *((c, max) for c in maxs)]:
+        found: list[list[Any]] = [[] for _ in range(n)]
+        for g, v in zip(gid, frame[c].to_numpy(dtype=object), strict=True):
+            if v is not None and v == v:
+                found[g].append(v)
+        out[c] = [pick(vs) if vs else None for vs in found]
+    return pd.DataFrame(out, index=range(n))
+
+
+def _order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Sort key of a group: unknown values last, as the engine orders NULLs."""
+    return tuple((v is None or v != v, "" if v is None or v != v else v) for v in key)
