@@ -257,14 +257,15 @@ def check(result: LoadResult, ws: Any) -> list[str]:
 
 
 class Server:
-    """uvicorn over ``create_app(ws)`` on 127.0.0.1 in a thread; stopped by ``stop()``."""
+    """uvicorn over ``create_app(ws, warm=True)`` (as ``socialproof serve`` starts it) on
+    127.0.0.1 in a thread; ready once its start-up jobs ended; stopped by ``stop()``."""
 
     def __init__(self, ws: Any) -> None:
         import uvicorn
 
         from socialproof.web.app import create_app
 
-        self.app = create_app(ws)
+        self.app = create_app(ws, warm=True)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
@@ -281,6 +282,9 @@ class Server:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the workbench did not start")
             time.sleep(0.05)
+        deadline = time.monotonic() + 300
+        while any(j.running for j in self.app.state.jobs.all()) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the stored inbox and the dashboard's roll-ups, as after a start
         return self
 
     def __exit__(self, *exc: object) -> None:
