@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_DEPS := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test lint architecture typecheck pytest bench docs system-deps browser-deps spark-deps install clean
+.PHONY: demo test lint architecture typecheck pytest bench docs screenshots system-deps browser-deps spark-deps install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py
+
+# the README's workbench picture (docs/img/workbench.png), taken by the dashboard's browser test
+screenshots: $(STAMP) browser-deps
+	SOCIALPROOF_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -p no:cacheprovider tests/web/test_browser.py -k dashboard_chart_is_interactive
 
 clean:
 	rm -rf $(VENV) node_modules demo-workspace site .mypy_cache .ruff_cache .pytest_cache
