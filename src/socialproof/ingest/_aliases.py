@@ -361,6 +361,8 @@ class Rows:
         # Rows repeating a key are settled by the importer once accounts are known
         # (ingest/sameness.py): repeats dropped, conflicts reported, never lost silently.
         full = pa.table(cols)
+        if keep.all():  # the usual case: no copy of every column
+            return full, self.rejects()
         return full.filter(pa.array(keep)), self.rejects()
 
     def rejects(self) -> list[Reject]:

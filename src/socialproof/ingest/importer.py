@@ -278,6 +278,7 @@ def _import_one(
     use_workspace_account: bool = True,
 ) -> ImportSummary:
     summary = ImportSummary(path=member.display_name)
+    pending: _PendingCopy | None = None
     if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
         summary.status = "skipped"
         summary.notes.append(f"{member.display_name}: not an export file; skipped.")
@@ -288,7 +289,7 @@ def _import_one(
         summary.exported_at = datetime.fromtimestamp(stat.st_mtime, UTC).replace(
             tzinfo=None, microsecond=0
         )
-        summary.sha256 = sha256_file(member.path)
+        summary.sha256 = _hash_while_loading(member.path)
         before = "earlier in this run" if summary.sha256 in seen else None
         before = before or _already_imported(ws, summary.sha256)
         if before:
@@ -298,6 +299,9 @@ def _import_one(
             )
             return summary
         seen.add(summary.sha256)
+        if not dry_run:  # the raw file is copied into imports/ on the other core meanwhile
+            ws.imports_dir.mkdir(exist_ok=True)
+            pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
         if stage:
             stage(f"{member.display_name}: reading")
         source, fmt, confidence = open_and_detect(member, format=format, sha256=summary.sha256)
@@ -320,7 +324,7 @@ def _import_one(
             stage(
                 f"{member.display_name}: writing {sum(t.num_rows for t in tables.values()):,} rows"
             )
-        _write(ws, member, summary, tables, rejects, dry_run=dry_run)
+        _write(ws, member, summary, tables, rejects, dry_run=dry_run, pending=pending)
     except NoAccount as exc:
         summary.status = "failed"
         summary.error = str(exc)
@@ -343,6 +347,9 @@ def _import_one(
             f"{member.display_name}: unexpected {type(exc).__name__} in the "
             f"'{summary.format or 'detection'}' reader: {exc}. Re-run with --debug and report it."
         )
+    finally:
+        if pending is not None:
+            pending.discard()  # no-op once the write moved it into place
     return summary
 
 
@@ -608,6 +615,7 @@ def _write(
     rejects: list[Reject],
     *,
     dry_run: bool,
+    pending: _PendingCopy | None = None,
 ) -> None:
     import pyarrow as pa
 
@@ -623,7 +631,10 @@ def _write(
     try:
         if not dry_run:
             ws.imports_dir.mkdir(exist_ok=True)
-            tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
+            if pending is not None:
+                tmp_archive = pending.result()
+            else:
+                tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
             temps.append(tmp_archive)
         try:
             # with a Parquet store, the partitions this file changed are published on commit
@@ -741,6 +752,59 @@ def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
         with stack:
             yield con
         return
+
+
+def _hash_while_loading(path: Path) -> str:
+    """sha256 of the file, hashed on a second core while the data libraries load.
+
+    hashlib lets go of the GIL on large blocks, so both run at once; the libraries are
+    needed for the read that follows anyway (already loaded for a second file). Then
+    pandas starts loading on a thread of its own: pyarrow loads it on the first
+    ``pa.array`` of Python values (half a second), and the CSV parse that comes
+    first lets go of the GIL for most of its time.
+    """
+    import importlib
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-sha256") as pool:
+        future = pool.submit(sha256_file, path)
+        for name in ("numpy", "pyarrow", "pyarrow.compute", "pyarrow.csv", "duckdb"):
+            importlib.import_module(name)
+        digest = future.result()
+    if "pandas" not in sys.modules:  # after the others: no two threads wait on each other
+        threading.Thread(
+            target=importlib.import_module, args=("pandas",), name="socialproof-pandas"
+        ).start()
+    return digest
+
+
+class _PendingCopy:
+    """The raw file, being copied into ``imports/`` on another thread while it is read.
+
+    :meth:`result` waits for the temporary copy (the write renames it into place once
+    the transaction commits); :meth:`discard` removes it when the import fails (it is
+    gone already when it was moved into place).
+    """
+
+    def __init__(self, src: Path, folder: Path, sha: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-copy")
+        self._future = self._pool.submit(_temp_copy, src, folder, sha)
+
+    def result(self) -> Path:
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def discard(self) -> None:
+        self._pool.shutdown()  # waits for the copy
+        if self._future.exception() is None:
+            with contextlib.suppress(OSError):
+                self._future.result().unlink()
 
 
 def _temp_copy(src: Path, folder: Path, sha: str) -> Path:

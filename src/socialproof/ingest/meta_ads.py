@@ -307,7 +307,9 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         import pyarrow as pa
 
         kept = ~rows.bad & ~rows.skip
-        lines = pa.array(frame.line_numbers, pa.int64()).filter(pa.array(kept))
+        lines = pa.array(frame.line_numbers, pa.int64())
+        if not kept.all():
+            lines = lines.filter(pa.array(kept))
         table = table.append_column(LINE_COLUMN, lines)
     return table, rejects, rows.notes
 

@@ -24,6 +24,7 @@ from socialproof.ingest.base import LINE_COLUMN, Reject
 from socialproof.workspace.schema import UNIQUE_KEYS_META
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
     from socialproof.workspace.schema import TableSpec
@@ -83,14 +84,11 @@ def resolve(table: pa.Table, spec: TableSpec) -> Resolved:
     key = [k for k in spec.key if k in table.column_names]
     if table.num_rows < 2 or len(key) != len(spec.key):
         return Resolved(_mark_unique(table))
-    import pandas as pd
-
-    codes = {}
+    codes = []
     for k in key:
         enc = pc.dictionary_encode(table[k].combine_chunks())
-        codes[k] = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    frame = pd.DataFrame(codes)
-    dup = frame.duplicated(key, keep=False).to_numpy()
+        codes.append(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+    dup = repeated_keys(codes)
     if not dup.any():
         return Resolved(_mark_unique(table))
     idx = np.flatnonzero(dup)
@@ -158,6 +156,24 @@ def resolve(table: pa.Table, spec: TableSpec) -> Resolved:
         )
     out.table = _mark_unique(table)
     return out
+
+
+def repeated_keys(codes: list[np.ndarray]) -> np.ndarray:
+    """True for every row whose key (one integer code per key column) another row shares."""
+    import numpy as np
+
+    n = len(codes[0]) if codes else 0
+    combined = np.zeros(n, dtype=np.int64)
+    for code in codes:
+        values = code.astype(np.int64) + 1  # nulls (-1) become 0
+        width = int(values.max()) + 1 if n else 1
+        if n and int(combined.max()) >= (1 << 62) // width:  # re-number before it overflows
+            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+        combined = combined * width + values
+    if n < 2:
+        return np.zeros(n, dtype=bool)
+    _, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+    return np.asarray(counts[inverse] > 1, dtype=bool)
 
 
 def _where(row: dict[str, Any]) -> str:
