@@ -112,3 +112,29 @@ def test_bad_seed_files_are_clear_errors(tmp_path: Path, text: str, message: str
     path.write_text(text, encoding="utf-8")
     with pytest.raises(BadInput, match=message):
         themes.seeds(path)
+
+
+def test_brand_names_are_not_content() -> None:
+    texts = [f"@united United lost my bag {i}" for i in range(3)] + ["@delta hi", "no handle"]
+    assert themes.brand_names(texts) == frozenset({"united"})  # @delta: once only
+    assert themes.brand_names(["plain"], extra=["@AcmeHelp"]) == frozenset({"acmehelp"})
+    got = themes.content("@united United, lost my bag", frozenset({"united"}))
+    assert got == "lost my bag"
+
+
+def test_a_seed_is_an_anchor_that_takes_messages_without_its_words() -> None:
+    seeds = themes.seeds({"themes": [{"name": "Delays", "examples": ["late flight"]}]})
+    # no message of the second group says "late flight" or joins it by the phrase rule
+    waiting = [
+        "flight delayed three hours at the gate",
+        "delayed again, still waiting to board",
+        "our departure was delayed twice tonight",
+        "the delayed plane still has not boarded",
+    ]
+    texts = _care(LUGGAGE, 0) + _care(waiting, 1)
+    hits = themes._seed_matches([themes.content(t) for t in texts], themes.embed(texts), seeds)
+    assert (hits[8:] < 0).any(), "the test needs messages the phrase rule does not catch"
+    result = themes.cluster(texts, k=1, seeds=seeds)
+    labels = [result.label_of(a) for a in result.assignments]
+    assert labels[8:] == ["Delays"] * 4
+    assert set(labels[:8]) == {"lost luggage"}

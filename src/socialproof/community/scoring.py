@@ -38,7 +38,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialproof.community.threads import Scope, messages_expr, scalar
+from socialproof.community.threads import Scope, brand_handles, messages_expr, scalar
 from socialproof.errors import BadInput, NoData, UsageError
 from socialproof.workspace.schema import TableSpec
 
@@ -167,7 +167,8 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         out["spam"] = [bool(getattr(f, "spam", False)) for f in flags]
         out["toxic"] = [bool(getattr(f, "toxic", False)) for f in flags]
         out["reasons"] = [
-            json.dumps(list(getattr(f, "reasons", []) or []), ensure_ascii=False) for f in flags
+            json.dumps(list(reasons), ensure_ascii=False) if reasons else "[]"
+            for reasons in (getattr(f, "reasons", None) for f in flags)
         ]
     else:
         out["spam"] = None
@@ -657,6 +658,8 @@ def discover_themes(
         kwargs["routing"] = theme_model.workspace_routing(ws.root)
     if hasattr(theme_model, "workspace_seeds"):
         kwargs["seeds"] = theme_model.workspace_seeds(ws.root)
+    if hasattr(theme_model, "brand_names"):
+        kwargs["brands"] = brand_handles(ws)  # the brand's own names are not themes
     result = theme_model.cluster(texts, k=k, **kwargs)
     assign = np.asarray(_get(result, "assignments", "labels"), dtype=np.int64)
     models = load_models(ws)
