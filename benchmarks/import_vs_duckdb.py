@@ -33,8 +33,8 @@ from benchmarks.ingest_speed import WORK, make_conversations, make_meta_ads
 BIN = Path(sys.executable).parent
 
 
-def _child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+def _child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
         args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
@@ -45,10 +45,10 @@ def _child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def _import(path: Path) -> tuple[float, float]:
+def _import(path: Path) -> tuple[float, float, float]:
     ws = WORK / "ws-e2e"
     shutil.rmtree(ws, ignore_errors=True)
     subprocess.run(  # noqa: S603
@@ -71,7 +71,7 @@ def _import(path: Path) -> tuple[float, float]:
         shutil.rmtree(ws, ignore_errors=True)
 
 
-def _duckdb(path: Path) -> tuple[float, float]:
+def _duckdb(path: Path) -> tuple[float, float, float]:
     db = WORK / "duck.duckdb"
     db.unlink(missing_ok=True)
     code = (
@@ -114,21 +114,26 @@ def main() -> None:
     ]
     for name, path, make, rows in cases:
         make(path, rows)
-        ours, theirs, peaks = [], [], []
+        ours, theirs, peaks, our_cpu, their_cpu = [], [], [], [], []
         for _ in range(args.runs):
-            d_wall, _ = _duckdb(path)
-            s_wall, s_peak = _import(path)
+            d_wall, _, d_cpu = _duckdb(path)
+            s_wall, s_peak, s_cpu = _import(path)
             theirs.append(d_wall)
             ours.append(s_wall)
             peaks.append(s_peak)
+            our_cpu.append(s_cpu)
+            their_cpu.append(d_cpu)
             print(
-                f"  {name}: import {s_wall:.2f} s (peak {s_peak:,.0f} MB), duckdb "
-                f"{d_wall:.2f} s, ratio {d_wall / s_wall:.2f}, load {os.getloadavg()[0]:.1f}"
+                f"  {name}: import {s_wall:.2f} s (CPU {s_cpu:.2f} s, peak {s_peak:,.0f} MB), "
+                f"duckdb {d_wall:.2f} s (CPU {d_cpu:.2f} s), ratio {d_wall / s_wall:.2f}, "
+                f"load {os.getloadavg()[0]:.1f}"
             )
         s, d = statistics.median(ours), statistics.median(theirs)
+        sc, dc = statistics.median(our_cpu), statistics.median(their_cpu)
         print(
             f"{name} ({rows:,} rows, {path.stat().st_size / 1e6:.0f} MB): import median {s:.2f} s, "
-            f"duckdb read_csv median {d:.2f} s, ratio {d / s:.2f} (target >= 0.5), "
+            f"duckdb read_csv median {d:.2f} s, ratio {d / s:.2f} (target >= 0.5); CPU "
+            f"{sc:.2f} s vs {dc:.2f} s, ratio {dc / sc:.2f}; "
             f"peak RSS max {max(peaks):,.0f} MB (target < 2048)"
         )
     helps, typers = _startup(max(args.runs, 5))
