@@ -382,7 +382,7 @@ def pilot_report(request: Request, name: str) -> HTMLResponse:
     from socialproof.campaigns.pilots import analyse, describe, get
 
     ws = workspace(request)
-    pilot = get(ws, name)
+    pilot = cached(request, ("pilot-definition", name), lambda: get(ws, name))
     report = cached(request, ("pilot", pilot.name), lambda: build_report(analyse(ws, pilot)))
     return render(
         request,
