@@ -61,7 +61,10 @@ EMB_WEIGHT = 0.5  # scale of the static-embedding block next to the hashed featu
 SHARED_CONFIG = _text.FeatureConfig(n_features=2**20, char_weight=0.0)
 HAM_GENERAL = 8000  # ordinary tweets from the SemEval pool's train split used as non-spam
 CUES = {"toxic": abuse.features, "spam": spam_cues.features}
-CUE_WEIGHT = 1.0
+CUE_WEIGHT = {
+    "toxic": 1.0,
+    "spam": 1.0,
+}  # scale of the dense cue block (less regularised when larger)
 
 
 def features(
@@ -77,7 +80,7 @@ def features(
 
         blocks.append(sp.csr_matrix(embed(texts) * EMB_WEIGHT))
     if cues is not None:
-        blocks.append(sp.csr_matrix(CUES[cues](texts) * CUE_WEIGHT))
+        blocks.append(sp.csr_matrix(CUES[cues](texts) * CUE_WEIGHT[cues]))
     return sp.hstack(blocks, format="csr")
 
 
@@ -102,12 +105,13 @@ def to_linear(
     meta: dict[str, object],
     config: _text.FeatureConfig = SHARED_CONFIG,
     n_cues: int = 0,
+    cue_weight: float = 1.0,
 ) -> _text.LinearTextModel:
     n = config.n_features
     d = n + _text.N_LEXICON_FEATURES
     e = model.coef_.shape[1] - n_cues
     if n_cues:
-        meta = dict(meta, cue_coef=[round(float(v) * CUE_WEIGHT, 5) for v in model.coef_[0, e:]])
+        meta = dict(meta, cue_coef=[round(float(v) * cue_weight, 5) for v in model.coef_[0, e:]])
     return _text.LinearTextModel(
         config,
         np.ascontiguousarray(model.coef_[:, :n].T),
@@ -171,7 +175,9 @@ def train_toxic(data: Path, cs: list[float], abuse_precision: float) -> None:
         "built": date.today().isoformat(),
         "script": "scripts/train_moderation.py",
     }
-    to_linear(model, meta, n_cues=abuse.N_FEATURES).save(MODELS / "toxic.npz")
+    to_linear(model, meta, n_cues=abuse.N_FEATURES, cue_weight=CUE_WEIGHT["toxic"]).save(
+        MODELS / "toxic.npz"
+    )
     print(f"wrote toxic.npz ({(MODELS / 'toxic.npz').stat().st_size / 1e6:.1f} MB)")
 
 
@@ -264,7 +270,9 @@ def train_spam(data: Path, cs: list[float], care_share: float) -> None:
         "built": date.today().isoformat(),
         "script": "scripts/train_moderation.py",
     }
-    to_linear(model, meta, n_cues=spam_cues.N_FEATURES).save(MODELS / "spam.npz")
+    to_linear(model, meta, n_cues=spam_cues.N_FEATURES, cue_weight=CUE_WEIGHT["spam"]).save(
+        MODELS / "spam.npz"
+    )
     print(f"wrote spam.npz ({(MODELS / 'spam.npz').stat().st_size / 1e6:.1f} MB)")
 
 
@@ -275,11 +283,13 @@ def main() -> None:
     parser.add_argument("--spam-C", type=float, nargs="+", default=[3.0, 10.0])
     parser.add_argument("--care-spam-share", type=float, default=0.02)
     parser.add_argument("--abuse-precision", type=float, default=0.9)
+    parser.add_argument("--spam-cue-weight", type=float, default=CUE_WEIGHT["spam"])
     parser.add_argument("--only", choices=["toxic", "spam"])
     args = parser.parse_args()
     for sub in ("toxicity", "spam", "sentiment", "conversations"):
         if not (args.data / sub).exists():
             raise SystemExit(f"{args.data} lacks {sub}/: this script needs ../shared/data")
+    CUE_WEIGHT["spam"] = args.spam_cue_weight
     if args.only != "spam":
         train_toxic(args.data, args.C, args.abuse_precision)
     if args.only != "toxic":
