@@ -259,7 +259,7 @@ TEXTS = [
 def test_text_models_on_the_executors_equal_the_driver(cluster: str) -> None:
     import numpy as np
 
-    from socialproof.community import scoring, themes
+    from socialproof.community import executors, scoring, themes
     from socialproof.workspace import spark
 
     pdf = pd.DataFrame(
@@ -278,13 +278,14 @@ def test_text_models_on_the_executors_equal_the_driver(cluster: str) -> None:
     assert {"positive", "negative"} <= set(want["sentiment"])  # the models do tell texts apart
     session = spark.session(cluster)
     frame = session.createDataFrame(pdf).repartition(3)
-    got = spark.score_on_executors(frame, models).toArrow().to_pandas().set_index("message_id")
+    got = executors.score_on_executors(frame, models, scoring.score_frame)
+    got = got.toArrow().to_pandas().set_index("message_id")
     got = got.loc[pdf["message_id"]].reset_index(drop=True)
     for col in ("sentiment", "spam", "toxic", "reasons"):
         assert got[col].tolist() == want[col].tolist(), col
     np.testing.assert_allclose(got["sentiment_score"], want["sentiment_score"], rtol=1e-9)
     vectors = (
-        spark.embed_on_executors(frame, ["message_id"])
+        executors.embed_on_executors(frame, ["message_id"])
         .toArrow()
         .to_pandas()
         .set_index("message_id")
@@ -293,3 +294,13 @@ def test_text_models_on_the_executors_equal_the_driver(cluster: str) -> None:
     on_driver = themes.embed(["" if t is None else t for t in TEXTS])
     assert on_executors.shape == on_driver.shape and on_driver.shape[1] > 10
     np.testing.assert_allclose(on_executors, on_driver, rtol=1e-6, atol=1e-7)
+
+
+def test_community_scoring_on_the_cluster_equals_duckdb(cluster: str, tmp_path: Path) -> None:
+    """``score_messages`` with the engine on the cluster scores there, with DuckDB's results."""
+    from tests.workspace.test_spark import assert_same, scored_on
+
+    want = scored_on(tmp_path / "duck", {})
+    got = scored_on(tmp_path / "cluster", {"backend": "spark", "spark_master": cluster})
+    assert {"positive", "negative"} <= set(want["sentiment"]) and want["spam"].any()
+    assert_same(want, got)

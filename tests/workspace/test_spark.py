@@ -526,3 +526,125 @@ def test_missing_java_is_a_one_line_cli_error(
     lines = [line for line in got.stderr.splitlines() if line.strip()]
     assert lines[0].startswith("Error: The Spark engine needs Java"), got
     assert "Traceback" not in got.stderr
+
+
+SCORED_TEXTS = [
+    "I love this, thank you so much for the quick help!",
+    "Worst service ever. My order is late again and nobody answers.",
+    "Buy cheap followers now!!! visit http://spam.example.com",
+    "Buy cheap followers now!!! visit http://spam.example.com",
+    "Buy cheap followers now!!! visit http://spam.example.com",
+    "You are all idiots and I hate you",
+    "Where is my parcel? Tracking says delivered.",
+    "",
+    "Ünïcödé, emoji 😀 and a very long text. " * 200,
+    "ok",
+]
+
+
+def scored_on(root: Path, engine_kw: dict[str, str]) -> pd.DataFrame:
+    """``message_scores`` after ``score_messages`` on a fresh workspace with ``engine_kw``."""
+    import pyarrow as pa
+
+    from socialproof.community import scoring
+    from socialproof.workspace import Workspace, engine
+    from socialproof.workspace.schema import CANONICAL
+    from socialproof.workspace.settings import Engine, settings_from_dict
+
+    settings = settings_from_dict(
+        {"owner": "Test", "timezone": TZ, "brand": {"handles": ["@acme"]}}
+    )
+    ws = Workspace.init(root, settings=settings)
+    rows = [
+        {
+            "platform": "x" if i % 2 else "reddit",
+            "message_id": f"m{i}",
+            "thread_id": f"m{i}",
+            "author_id": "spammer" if "followers" in text else f"user{i % 3}",
+            "inbound": True,
+            "created_at": datetime(2026, 1, 3, 7, 0) + timedelta(hours=i),
+            "text": text,
+            "group_id": "",
+            "channel": "mention",
+        }
+        for i, text in enumerate(SCORED_TEXTS * 3)
+    ]
+    with ws.transaction() as con:
+        engine.upsert(con, CANONICAL["messages"], pa.Table.from_pylist(rows))
+    ws = Workspace(ws.root, ws.settings.model_copy(update={"engine": Engine(**engine_kw)}))
+    result = scoring.score_messages(ws, workers=1)
+    assert result.scored == len(rows), result
+    # text_hash is each engine's own hash function (64-bit on DuckDB, 32-bit on Spark): it
+    # only tells a changed text on the engine that stored it, so it is not compared
+    with ws.connect(read_only=True) as con:
+        return con.execute(  # type: ignore[no-any-return]
+            "SELECT platform, message_id, sentiment, sentiment_score, spam, toxic, "
+            "reasons, models FROM message_scores ORDER BY platform, message_id"
+        ).df()
+
+
+def test_scoring_on_spark_executors_equals_duckdb(
+    tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialproof.community import executors
+
+    calls: list[int] = []
+    real = executors.score_on_executors
+
+    def counted(frame: Any, models: Any, fn: Any) -> Any:
+        calls.append(1)
+        return real(frame, models, fn)
+
+    monkeypatch.setattr(executors, "score_on_executors", counted)
+    want = scored_on(tmp_path / "duck", {})
+    assert not calls  # DuckDB scores in this process
+    got = scored_on(tmp_path / "spark", {"backend": "spark"})
+    assert calls == [1]  # Spark scored on its executors
+    assert {"positive", "negative"} <= set(want["sentiment"])
+    assert want["spam"].any() and want["toxic"].any()
+    assert_same(want, got)
+
+
+def test_a_store_written_through_spark_reads_as_the_database(
+    pair: tuple[Any, Any], tmp_path: Path
+) -> None:
+    """The path for s3a:// and hdfs:// URIs (Spark's Hadoop file system), tried on file://."""
+    import duckdb
+
+    from socialproof.workspace import parquet_store
+
+    duck_ws, _ = pair
+    uri = (tmp_path / "via-spark").as_uri()
+    manifest = parquet_store.publish_with_spark(duck_ws, uri)
+    by_duckdb = parquet_store.publish(duck_ws, (tmp_path / "via-duckdb").as_uri())
+    assert {n: (t.rows, t.partitioned_by) for n, t in manifest.tables.items()} == {
+        n: (t.rows, t.partitioned_by) for n, t in by_duckdb.tables.items()
+    }
+    assert manifest.tables["ad_stats"].rows > 0
+
+    def folders(root: Path, version: str) -> list[str]:
+        base = root / version / "ad_stats"
+        return sorted({str(p.parent.relative_to(base)) for p in base.rglob("*.parquet")})
+
+    assert folders(tmp_path / "via-spark", manifest.version) == folders(
+        tmp_path / "via-duckdb", by_duckdb.version
+    )
+    # DuckDB reads what Spark wrote: every table has the database's rows, cell for cell
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    parquet_store.create_views(con, uri, manifest)
+    for info in manifest.tables.values():
+        got = parquet_store.checksum(con, f'"{info.name}"', list(info.columns))
+        assert parquet_store.same_sum(got, info.checksum), info.name
+    con.close()
+    assert not (tmp_path / "via-spark" / "_staging").exists()
+
+
+def test_a_remote_store_without_its_connector_is_one_line(pair: tuple[Any, Any], cli: Any) -> None:
+    duck_ws, _ = pair
+    result = cli("engine", "migrate", "--to", "parquet", "s3a://bucket/acme", cwd=duck_ws.root)
+    assert result.exit_code != 0
+    said = result.stderr.strip()
+    assert "Traceback" not in said and "s3a" in said, said
+    assert "connector" in said or "hadoop-aws" in said, said
+    assert len(said.splitlines()) <= 2, said  # the error and its hint

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import NoData
+from socialproof.workspace.duck import duckdb_compat as duckdb_compat
+from socialproof.workspace.duck import export_parquet as export_parquet
+from socialproof.workspace.duck import list_tables as list_tables
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from datetime import datetime
-    from pathlib import Path
 
     import duckdb
     import ibis
@@ -47,45 +49,24 @@ def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
         yield ibis.duckdb.from_connection(con)
 
 
-def duckdb_compat() -> None:
-    """ibis 12 calls ``fetch_arrow_table``, which DuckDB 2 renamed ``to_arrow_table``."""
-    import duckdb
-
-    cls = duckdb.DuckDBPyConnection
-    if hasattr(cls, "fetch_arrow_table") or not hasattr(cls, "to_arrow_table"):
-        return
-
-    def fetch_arrow_table(self: Any) -> Any:
-        import warnings
-
-        with warnings.catch_warnings():  # "extra copy" notice: these results are tiny
-            warnings.simplefilter("ignore")
-            return self.to_arrow_table()
-
-    cls.fetch_arrow_table = fetch_arrow_table  # type: ignore[attr-defined]
-
-
 def _spark_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
-    """The workspace's tables on a local PySpark session (see :mod:`.spark`)."""
+    """The workspace's tables on a PySpark session (see :mod:`.spark`).
+
+    With a Parquet store, Spark reads the store's committed version (published first if
+    the database changed); otherwise each table is copied out of the database file.
+    """
     from socialproof.workspace import spark
 
-    yield from spark.backend(ws)
+    stored = None
+    if ws.settings.engine.storage:
+        from socialproof.workspace import parquet_store
 
+        def stored() -> tuple[str, str, dict[str, str]]:
+            uri, manifest = parquet_store.current(ws)
+            folders = {n: parquet_store.table_dir(uri, manifest, n) for n in manifest.tables}
+            return uri, manifest.version, folders
 
-def list_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables and views in the workspace database's main schema."""
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = current_schema() ORDER BY table_name"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def export_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
-    """Write one workspace table to a Parquet file (how Spark reads the workspace)."""
-    target = str(path).replace("'", "''")
-    quoted = name.replace('"', '""')
-    con.execute(f"COPY (SELECT * FROM \"{quoted}\") TO '{target}' (FORMAT parquet)")
+    yield from spark.backend(ws, stored)
 
 
 def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:

@@ -209,7 +209,7 @@ def read_manifest(uri: str) -> Manifest | None:
 def _read_remote_manifest(uri: str) -> Manifest | None:
     from socialproof.workspace import spark
 
-    s = spark.session()
+    s = spark.running_session()
     try:
         rows = s.read.text(f"{uri}/{MANIFEST}", wholetext=True).collect()
     except Exception as exc:
@@ -267,18 +267,11 @@ def source_state(ws: Workspace) -> str:
 def current(ws: Workspace) -> tuple[str, Manifest]:
     """The store of ``ws`` and its committed version, published first if the database changed.
 
-    Remote stores are read as they are (publish to them with the cluster's copy tools).
+    Remote stores (``s3a://``, ``hdfs://``, ...) are published through Spark's Hadoop
+    file system (:func:`publish_with_spark`).
     """
     uri = check_uri(ws.settings.engine.storage)
     manifest = read_manifest(uri)
-    if local_path(uri) is None:
-        if manifest is None:
-            raise WorkspaceError(
-                f"Nothing was published to {uri} yet.",
-                hint="Publish to a folder with 'socialproof engine migrate --to parquet DIR' "
-                "and copy it there (docs/scaling.md).",
-            )
-        return uri, manifest
     if manifest is None or manifest.source_state != source_state(ws):
         manifest = publish(ws, uri)
     return uri, manifest
@@ -290,14 +283,14 @@ def duckdb_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
     import duckdb
     import ibis
 
-    from socialproof.workspace import engine
+    from socialproof.workspace.duck import duckdb_compat
 
     uri, manifest = current(ws)
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
         create_views(con, uri, manifest)
-        engine.duckdb_compat()
+        duckdb_compat()
         yield ibis.duckdb.from_connection(con)
     finally:
         con.close()
@@ -395,11 +388,7 @@ def publish(ws: Workspace, uri: str | None = None) -> Manifest:
     uri = check_uri(uri or ws.settings.engine.storage)
     root = local_path(uri)
     if root is None:
-        raise SettingsError(
-            f"socialproof writes Parquet stores to folders, not to {uri}.",
-            hint="Publish to a local or mounted folder (file:///...) and copy it with the "
-            "cluster's tools (hadoop distcp, aws s3 sync); see docs/scaling.md.",
-        )
+        return publish_with_spark(ws, uri)
     version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -430,6 +419,91 @@ def publish(ws: Workspace, uri: str | None = None) -> Manifest:
             hint="Check the folder exists, is mounted and has room.",
         ) from None
     return manifest
+
+
+# -- remote stores: written by Spark ------------------------------------------------
+
+
+def publish_with_spark(ws: Workspace, uri: str) -> Manifest:
+    """:func:`publish` through Spark's Hadoop file system (``s3a://``, ``hdfs://``, ...).
+
+    The same layout and commit: each table is read from the database into Spark (through
+    a local Parquet copy), written under ``_staging/<version>`` (partitioned by platform
+    and month with the same folder names), its row count read back, the version renamed
+    beside the others and ``_manifest.json`` replaced last. Counts and checksums are
+    those of the database (DuckDB cannot read remote storage here). On HDFS the renames
+    are atomic; on object stores (``s3a://``) a rename is a copy, so readers must only
+    trust what the manifest names, as they do. Nothing is written by this process's own
+    file functions; the cluster needs the file system's connector (``docs/scaling.md``).
+    """
+    import tempfile
+
+    from socialproof.workspace import duck, spark
+    from socialproof.workspace._lock import write_lock
+
+    uri = check_uri(uri)
+    session = (
+        spark.session_for(ws) if ws.settings.engine.backend == "spark" else spark.running_session()
+    )
+    target_uri = spark_uri(uri)
+    fs = spark.HadoopFS(session, target_uri)
+    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    staging = f"{target_uri}/{STAGING}"
+    infos: dict[str, TableInfo] = {}
+    with write_lock(ws.root), tempfile.TemporaryDirectory(prefix="sp-publish-") as scratch:
+        state = source_state(ws)
+        fs.delete(staging)  # what a killed publish left
+        with ws.connect(read_only=True) as con:
+            for name in _base_tables(con):
+                columns = _columns(con, name)
+                rows = _scalar(con, f'SELECT count(*) FROM "{name}"')
+                parts = _partition_columns(columns) if rows else ()
+                sums = checksum(con, f'"{name}"', columns)
+                local = Path(scratch) / f"{name}.parquet"
+                duck.export_parquet(con, name, local)
+                out = f"{staging}/{version}/{name}"
+                try:
+                    frame = session.read.parquet(local.resolve().as_uri())
+                    if parts:
+                        p_col, m_col = _spark_part_exprs(parts)
+                        frame = frame.selectExpr("*", f"{p_col} AS p", f"{m_col} AS m")
+                        frame.write.partitionBy("p", "m").parquet(out)
+                    else:
+                        frame.coalesce(1).write.parquet(out)
+                    back = session.read.option("recursiveFileLookup", "true").parquet(out).count()
+                except spark.SparkFailed:
+                    raise
+                except Exception as exc:
+                    raise WorkspaceError(
+                        f"Spark could not write the table {name} to {uri}: {spark.in_words(exc)}",
+                        hint="Check the URI, the cluster's credentials and connector for it.",
+                    ) from None
+                if int(back) != rows:
+                    raise IntegrityError(
+                        f"The copy of {name} in {uri} reads back as {back} rows, not {rows}; "
+                        "nothing was published."
+                    )
+                infos[name] = TableInfo(name, rows, sums, tuple(columns), parts)
+        previous = read_manifest(uri)
+        fs.replace(f"{staging}/{version}", f"{target_uri}/{version}")
+        manifest = Manifest(version, datetime.now(UTC).isoformat(), state, infos)
+        tmp = f"{target_uri}/{MANIFEST}.{version}.tmp"
+        fs.write_text(tmp, manifest.to_json())
+        fs.replace(tmp, f"{target_uri}/{MANIFEST}")  # the commit
+        keep = {version, previous.version if previous else version}
+        for child in fs.children(target_uri):
+            if child.startswith("v") and child not in keep:
+                fs.delete(f"{target_uri}/{child}")
+        fs.delete(staging)
+    return manifest
+
+
+def _spark_part_exprs(parts: tuple[str, ...]) -> tuple[str, str]:
+    """:func:`_part_exprs` in Spark SQL (the same folder names)."""
+    platform, when = (f"`{c}`" for c in parts)
+    p = f"coalesce(nullif(regexp_replace(lower({platform}), '{_SAFE.pattern}', '_'), ''), 'none')"
+    m = f"coalesce(date_format({when}, 'yyyy-MM'), 'none')"
+    return p, m
 
 
 # -- imports: only the partitions a file changed -------------------------------------

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from socialproof.errors import MissingExtra, SocialproofError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     import ibis
     import ibis.expr.types as ir
@@ -189,8 +189,9 @@ def _cluster_conf(master: str) -> dict[str, str]:
     import sys
 
     conf: dict[str, str] = {}
+    # the Python workers run this interpreter (they import socialproof for the text models)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if not master.startswith("local"):
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         conf["spark.executor.memory"] = "512m"
     for pair in os.environ.get("SOCIALPROOF_SPARK_CONF", "").split():
         key, sep, value = pair.partition("=")
@@ -302,16 +303,17 @@ def _make_backend_class() -> type[ibis.BaseBackend]:
         """Ibis PySpark backend whose tables are the workspace's, loaded on first use."""
 
         _workspace: Workspace
+        _stored: Callable[[], tuple[str, str, dict[str, str]]] | None = None
 
         def list_tables(self, *, like: str | None = None, database: Any = None) -> list[str]:
             if database is not None:
                 return super().list_tables(like=like, database=database)  # type: ignore[no-any-return]
-            names = _workspace_tables(self._workspace)
+            names = _workspace_tables(self._workspace, self._stored)
             return self._filter_with_like(names, like)  # type: ignore[no-any-return]
 
         def table(self, name: str, /, *, database: Any = None) -> ir.Table:
-            if database is None and name in _workspace_tables(self._workspace):
-                view = _load(self._session, self._workspace, name)
+            if database is None and name in _workspace_tables(self._workspace, self._stored):
+                view = _load(self._session, self._workspace, name, self._stored)
                 t = super().table(view)
                 return t  # type: ignore[no-any-return]
             return super().table(name, database=database)  # type: ignore[no-any-return]
@@ -350,7 +352,9 @@ def _make_backend_class() -> type[ibis.BaseBackend]:
 
         def _arrow(self, table: ir.Table, **kwargs: Any) -> Any:
             sql = self.compile(table, **kwargs)
-            return _naive_utc(self._session.sql(sql).toArrow())
+            names = sorted({view.split("__")[0] for _, view in _views.values() if view in sql})
+            what = "the query over " + (", ".join(names) if names else "the workspace")
+            return collect_arrow(self._session.sql(sql), what)
 
     return WorkspaceSparkBackend
 
@@ -400,26 +404,32 @@ def _frame(arrow: Any) -> Any:
 _BACKEND_CLASS: type[ibis.BaseBackend] | None = None
 
 
-def _workspace_tables(ws: Workspace) -> list[str]:
-    from socialproof.workspace import engine
+#: what the engine hands over for a workspace with a Parquet store: a function giving
+#: (store URI, committed version, table -> folder as Spark reads it)
+def _workspace_tables(
+    ws: Workspace, stored: Callable[[], tuple[str, str, dict[str, str]]] | None
+) -> list[str]:
+    from socialproof.workspace import duck
 
-    if ws.settings.engine.storage:
-        from socialproof.workspace import parquet_store
-
-        _, manifest = parquet_store.current(ws)
-        return sorted(manifest.tables)
+    if stored is not None:
+        return sorted(stored()[2])
     if not ws.db_path.exists():
         return []
     with ws.connect(read_only=True) as con:
-        return engine.list_tables(con)
+        return duck.list_tables(con)
 
 
-def _load(spark: SparkSession, ws: Workspace, name: str) -> str:
+def _load(
+    spark: SparkSession,
+    ws: Workspace,
+    name: str,
+    stored: Callable[[], tuple[str, str, dict[str, str]]] | None,
+) -> str:
     """The Spark view holding the workspace table ``name`` (exported once per state)."""
-    from socialproof.workspace import engine
+    from socialproof.workspace import duck
 
-    if ws.settings.engine.storage:
-        return _load_stored(spark, ws, name)
+    if stored is not None:
+        return _load_stored(spark, name, *stored())
     db = ws.db_path.resolve()
     key = (str(db), name)
     with _lock:
@@ -435,7 +445,7 @@ def _load(spark: SparkSession, ws: Workspace, name: str) -> str:
         folder.mkdir(exist_ok=True)
         path = folder / f"{view}.parquet"
         with ws.connect(read_only=True) as con:
-            engine.export_parquet(con, name, path)
+            duck.export_parquet(con, name, path)
         spark.read.parquet(str(path)).createOrReplaceTempView(view)
         if known is not None:
             spark.catalog.dropTempView(known[1])
@@ -444,27 +454,26 @@ def _load(spark: SparkSession, ws: Workspace, name: str) -> str:
         return view
 
 
-def _load_stored(spark: SparkSession, ws: Workspace, name: str) -> str:
+def _load_stored(
+    spark: SparkSession, name: str, uri: str, version: str, folders: dict[str, str]
+) -> str:
     """The Spark view of a table of the workspace's Parquet store (read by the executors)."""
-    from socialproof.workspace import parquet_store
-
-    uri, manifest = parquet_store.current(ws)
     key = (uri, name)
     with _lock:
         known = _views.get(key)
-        state = (hash(manifest.version),)
+        state = (hash(version),)
         if known is not None and known[0] == state:
             return known[1]
         digest = hashlib.sha1(  # noqa: S324 - a name, not security
-            repr((uri, manifest.version)).encode()
+            repr((uri, version)).encode()
         ).hexdigest()[:10]
         view = f"{name}__{digest}"
-        folder = parquet_store.table_dir(uri, manifest, name)
+        folder = folders[name]
         try:
             frame = spark.read.option("recursiveFileLookup", "true").parquet(folder)
         except Exception as exc:
             raise SparkFailed(
-                f"Spark could not read the table {name} from {folder}: {_first_line(exc)}",
+                f"Spark could not read the table {name} from {folder}: {in_words(exc)}",
                 hint="Check that every worker can read the storage URI (engine.storage).",
             ) from None
         frame.createOrReplaceTempView(view)
@@ -475,20 +484,95 @@ def _load_stored(spark: SparkSession, ws: Workspace, name: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+    """The first line of an error that says something (not py4j's "An error occurred...")."""
+    for line in str(exc).strip().splitlines():
+        line = line.strip().lstrip(":").strip()
+        if line and not line.startswith("An error occurred while calling"):
+            return line[:200]
+    return type(exc).__name__
 
 
-def backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
-    """An Ibis PySpark backend over the workspace (the body of ``engine.backend``)."""
+def backend(
+    ws: Workspace, stored: Callable[[], tuple[str, str, dict[str, str]]] | None = None
+) -> Iterator[ibis.BaseBackend]:
+    """An Ibis PySpark backend over the workspace (the body of ``engine.backend``).
+
+    ``stored`` (from the engine, for a workspace with a Parquet store) names the store's
+    committed tables; without it each table is copied out of the database file.
+    """
     global _BACKEND_CLASS
-    spark = session(ws.settings.engine.spark_master)
+    spark = session_for(ws)
     if _BACKEND_CLASS is None:
         _BACKEND_CLASS = _make_backend_class()
     con: Any = _BACKEND_CLASS(spark)
     con.reconnect()
     con._workspace = ws
+    con._stored = stored
     yield con
+
+
+def session_for(ws: Workspace) -> SparkSession:
+    """The Spark session of the workspace's engine settings (``engine.spark_master``)."""
+    return session(ws.settings.engine.spark_master)
+
+
+def collect_arrow(frame: Any, what: str) -> Any:
+    """``frame.toArrow()``; a failure is one line saying what failed, in plain words."""
+    try:
+        return _naive_utc(frame.toArrow())
+    except Exception as exc:
+        raise SparkFailed(
+            f"Spark could not finish {what}: {in_words(exc)}", hint=_hint(exc)
+        ) from None
+
+
+#: Spark and JVM failures, in the words of someone running a report: (text in the error, say)
+_IN_WORDS: tuple[tuple[str, str], ...] = (
+    ("OutOfMemoryError", "an executor or the driver ran out of memory"),
+    ("Java heap space", "an executor or the driver ran out of memory"),
+    ("PATH_NOT_FOUND", "a file of the workspace's store is missing"),
+    ("FileNotFoundException", "a file of the workspace's store is missing"),
+    ("No FileSystem for scheme", "the cluster has no file system connector for the storage URI"),
+    ("ClassNotFoundException: org.apache.hadoop.fs.s3a", "the cluster lacks hadoop-aws (s3a://)"),
+    ("ModuleNotFoundError", "the executors' Python lacks socialproof or one of its modules"),
+    ("PythonException", "the Python code failed on an executor"),
+    ("Python worker", "the executors could not run Python"),
+    ("Connection refused", "lost contact with the Spark cluster"),
+    ("SparkContext was shut down", "the Spark session was stopped"),
+    ("Cannot call methods on a stopped SparkContext", "the Spark session was stopped"),
+    ("UNRESOLVED_COLUMN", "a column the report needs is missing from a table"),
+    ("TABLE_OR_VIEW_NOT_FOUND", "a table the report needs is missing"),
+    ("CAST_INVALID_INPUT", "a value could not be read as the type the report needs"),
+    ("DIVIDE_BY_ZERO", "a division by zero"),
+    ("Task not serializable", "the work could not be sent to the executors"),
+    ("Lost executor", "an executor was lost (it crashed or was stopped)"),
+    ("ExecutorLostFailure", "an executor was lost (it crashed or was stopped)"),
+)
+
+
+def in_words(exc: BaseException) -> str:
+    """What a Spark failure means, in one line (the first line of Spark's own text after it)."""
+    text = str(exc)
+    said = _first_line(exc)
+    for needle, words in _IN_WORDS:
+        if needle in text:
+            line = next((ln.strip() for ln in text.splitlines() if needle in ln), said)
+            return f"{words} ({line[:160]})"
+    return said
+
+
+def _hint(exc: BaseException) -> str:
+    text = str(exc)
+    if "OutOfMemoryError" in text or "Java heap space" in text:
+        return (
+            'Give Spark more memory (SOCIALPROOF_SPARK_CONF="spark.executor.memory=4g '
+            'spark.driver.memory=4g"), or narrow the report with --since/--until.'
+        )
+    if "ModuleNotFoundError" in text or "Python worker" in text:
+        return "Install the same Python and socialproof on every worker (or set PYSPARK_PYTHON)."
+    if "No FileSystem for scheme" in text or "s3a" in text:
+        return "Install the file system's connector jars on the cluster (docs/scaling.md)."
+    return 'Run with --debug for Spark\'s full message, or set engine.backend = "duckdb".'
 
 
 def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:
@@ -513,58 +597,55 @@ def _from_utc() -> Any:
     return _FROM_UTC
 
 
-# -- text models on the executors -----------------------------------------------------
-
-#: What :func:`score_on_executors` returns per message (Spark DDL).
-SCORE_SCHEMA = (
-    "platform string, message_id string, sentiment string, sentiment_score double, "
-    "spam boolean, toxic boolean, reasons string"
-)
+# -- Hadoop file system: how the Parquet store is written to s3a://, hdfs://, ... ------------
 
 
-def score_on_executors(frame: Any, models: Any) -> Any:
-    """Sentiment and moderation of a Spark DataFrame of messages, computed on the executors.
-
-    ``frame`` has ``platform``, ``message_id``, ``text``, ``author_id`` and ``repeats``
-    (copies of the text by its author over the whole collection, counted in the engine
-    as ``score_messages`` does; without it, copies would be counted per partition), as
-    :func:`socialproof.community.scoring.score_frame` reads them. ``models`` (from ``scoring.load_models``, the small packaged models with the
-    workspace's moderation rules) travels to the executors with the function; each
-    executor scores its partitions with the same ``score_frame`` the DuckDB path uses,
-    so the figures are the same. Returns a Spark DataFrame of :data:`SCORE_SCHEMA`.
-    """
-
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pandas as pd
-
-        from socialproof.community.scoring import score_frame
-
-        for pdf in batches:
-            pdf = pdf.reset_index(drop=True)
-            out = score_frame(pdf, models)
-            yield pd.concat([pdf[["platform", "message_id"]], out], axis=1)
-
-    return frame.mapInPandas(run, SCORE_SCHEMA)
+def running_session() -> SparkSession:
+    """The process's Spark session if one runs (whatever its master), else a local one."""
+    with _lock:
+        if _session is not None and _alive(_session):
+            return _session
+    return session()
 
 
-def embed_on_executors(frame: Any, keys: list[str], column: str = "text") -> Any:
-    """Theme embeddings of ``frame[column]`` computed on the executors.
+class HadoopFS:
+    """Files of a store on Spark's Hadoop file system (any URI Spark reads and writes)."""
 
-    Returns ``keys`` plus ``embedding`` (array of float, the packaged static embedding
-    of :func:`socialproof.community.themes.embed`, the same vectors as in the driver).
-    """
-    fields = ", ".join(f"{k} string" for k in keys)
+    def __init__(self, spark: SparkSession, uri: str) -> None:
+        jvm: Any = spark.sparkContext._jvm
+        self._jvm = jvm
+        self._path = jvm.org.apache.hadoop.fs.Path
+        conf = spark.sparkContext._jsc.hadoopConfiguration()
+        try:
+            self._fs = self._path(uri).getFileSystem(conf)
+        except Exception as exc:
+            raise SparkFailed(
+                f"Spark cannot open the storage {uri}: {in_words(exc)}", hint=_hint(exc)
+            ) from None
 
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pandas as pd
+    def exists(self, uri: str) -> bool:
+        return bool(self._fs.exists(self._path(uri)))
 
-        from socialproof.community.themes import embed
+    def write_text(self, uri: str, text: str) -> None:
+        out = self._fs.create(self._path(uri), True)
+        try:
+            out.write(bytearray(text.encode("utf-8")))
+        finally:
+            out.close()
 
-        for pdf in batches:
-            texts = [t if isinstance(t, str) else "" for t in pdf[column].tolist()]
-            vectors: Any = embed(texts) if texts else []
-            out = pd.DataFrame({k: pdf[k].astype(str).tolist() for k in keys})
-            out["embedding"] = [list(map(float, v)) for v in vectors]
-            yield out
+    def replace(self, src: str, dst: str) -> None:
+        """Rename ``src`` to ``dst``, replacing it (atomic where the file system renames so)."""
+        source, target = self._path(src), self._path(dst)
+        if self._fs.rename(source, target):
+            return
+        self._fs.delete(target, True)
+        if not self._fs.rename(source, target):
+            raise SparkFailed(f"Spark could not rename {src} to {dst}.")
 
-    return frame.mapInPandas(run, f"{fields}, embedding array<float>")
+    def delete(self, uri: str) -> None:
+        self._fs.delete(self._path(uri), True)
+
+    def children(self, uri: str) -> list[str]:
+        if not self.exists(uri):
+            return []
+        return [str(st.getPath().getName()) for st in self._fs.listStatus(self._path(uri))]
