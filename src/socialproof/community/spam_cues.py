@@ -25,23 +25,30 @@ _LINK = re.compile(
     r"(?:https?://|www\.)([^\s/?#<>\"']+)|\b[\w-]+\.(?:com|net|org|ly|io|biz|xyz|info)\b", re.I
 )
 _WRAPPER = re.compile(rf"^(?:www\.)?(?:{_WRAPPERS})$", re.I)
-_SELF_PROMO = re.compile(
-    r"(?<!\w)(?:my|our)\s+(?:new\s+|own\s+|youtube\s+|latest\s+|first\s+)?"
-    r"(?:channel|vids?|videos?|page|music|songs?|mixtape|covers?|playlist|website|site|blog|shop"
-    r"|store|account|profile|instagram|insta|soundcloud|twitch|stream|podcast|app|book)(?!\w)",
+_SELF_PROMO = re.compile(  # "my playlist", "my account", "my music" are ordinary in care
+    r"(?<!\w)(?:my|our)\s+(?:(?:new|own|youtube|latest|first)\s+)?"
+    r"(?:channel|vids?|videos?|page|mixtape|covers?|website|site|blog|shop|store|instagram|insta"
+    r"|soundcloud|twitch|stream|podcast|book|vlog)(?!\w)"
+    r"|(?<!\w)(?:my|our)\s+(?:new|latest|first)\s+(?:music|songs?|single|track|album|ep|app)(?!\w)",
     re.I,
 )
-_CTA = re.compile(
-    r"(?<!\w)(?:check\s+(?:out|it|this|my|me)|subscribe|sub\s+(?:to|for)|subs?4subs?|follow\s+(?:me|us|my)"
-    r"|like\s+(?:and|&)\s+(?:share|subscribe|comment)|please\s+(?:like|share|subscribe|follow|visit|watch|help me reach)"
-    r"|visit|click|go\s+to|sign\s+up|join|register|download|watch\s+(?:my|this|our)|give\s+(?:it|me|us)\s+a)"
+_CTA = re.compile(  # calls to act on the sender's behalf ("I'll check it out" is a customer)
+    r"(?<!\w)(?:check\s+(?:out\s+)?(?:my|our)|check\s+out\s+(?:this|the)\s+(?:video|channel|song"
+    r"|link|page|site)|subscribe\s+(?:to\s+(?:my|our)|and|&|for|pl[sz]|please|now)"
+    r"|sub\s+(?:to|for)\s+(?:me|my|sub)|subs?4subs?|follow\s+(?:me|us|my|our)"
+    r"|like\s+(?:and|&)\s+(?:share|subscribe|comment)"
+    r"|please\s+(?:like|share|subscribe|follow|visit|watch|help me reach)"
+    r"|visit\s+(?:my|our|us|www|http)|click\s+(?:here|below|the link|this link|my|on my)"
+    r"|watch\s+(?:my|our))"
     r"(?!\w)",
     re.I,
 )
-_MONEY = re.compile(
-    r"(?<!\w)(?:free|earn\w*|money|cash|\$\s?\d[\d,.]*k?|\d+\s?(?:usd|dollars|bucks)|win\w*|prizes?"
-    r"|giveaways?|gift\s?cards?|bitcoin|btc|crypto\w*|invest\w*|income|profit\w*|rich|paypal"
-    r"|loans?|casino|bet\w*|offer\w*|discount\w*|deals?|cheap\w*|followers|views|likes)(?!\w)",
+_MONEY = re.compile(  # money and prizes as a lure ("took my money" is a customer)
+    r"(?<!\w)(?:earn\w*|make\s+(?:money|\$)|free\s+(?:money|followers|subscribers|likes|views"
+    r"|gift|iphone|robux|v-?bucks|cash)|\$\s?\d[\d,.]*k?\s?(?:a|per|/)\s?(?:day|week|hour)"
+    r"|prizes?|giveaways?|bitcoin|btc|crypto\w*|forex|invest\w*|income|profit\w*|paypal"
+    r"|loans?|casino|betting|win\s+(?:a|an|free|cash|money|\$)|cash\s+prize|followers"
+    r"|subscribers)(?!\w)",
     re.I,
 )
 _CARE = re.compile(  # ordinary in care: the customer's own account, orders, codes, DMs
