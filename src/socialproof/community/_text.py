@@ -437,19 +437,90 @@ def load_linear(name: str) -> LinearTextModel:
 # ----------------------------------------------------------------- embeddings
 
 
+# BERT's pre-tokeniser on lowercase printable ASCII: runs of letters and digits, and
+# every other character (all ASCII symbols are punctuation to it) alone; spaces split
+_ASCII_WORD = re.compile(r"[a-z0-9]+|[^a-z0-9 ]")
+_WORD_CACHE_MAX = 500_000
+
+
 @dataclass
 class _Static:
     model: Any  # model2vec.StaticModel
+    words: dict[str, list[int]] = field(default_factory=dict)  # word -> WordPiece ids
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Mean token vector of each text, l2-normalised: what ``model.encode`` gives.
+
+        Printable-ASCII texts (most social text) are split into words as the BERT
+        pre-tokeniser splits them, and each distinct word is run through the tokenizer
+        once (cached), so a batch costs a dictionary lookup per word; other texts go
+        through ``model.encode`` itself.
+        """
         import numpy as np
 
+        model = self.model
+        out = np.zeros((len(texts), model.dim), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.model.dim), dtype=np.float32)
-        out: np.ndarray = self.model.encode(
-            texts, show_progress_bar=False, use_multiprocessing=False
-        )
-        return out.astype(np.float32, copy=False)
+            return out
+        limit = model.max_length
+        cut = None if limit is None else limit * model.median_token_length
+        fast: list[int] = []
+        split: list[list[str]] = []
+        slow: list[int] = []
+        for i, text in enumerate(texts):
+            if cut is not None:
+                text = text[:cut]
+            if text.isascii() and text.isprintable():
+                fast.append(i)
+                split.append(_ASCII_WORD.findall(text.lower()))
+            else:
+                slow.append(i)
+        if slow:
+            got = model.encode(
+                [texts[i] for i in slow], show_progress_bar=False, use_multiprocessing=False
+            )
+            out[slow] = got
+        if fast:
+            self._learn({w for words in split for w in words})
+            vocab = self.words
+            unk = model.unk_token_id
+            ids_of: list[list[int]] = []
+            for words in split:
+                ids = [t for w in words for t in vocab[w]]
+                if limit is not None and len(ids) > limit:
+                    del ids[limit:]
+                if unk is not None and unk in ids:
+                    ids = [t for t in ids if t != unk]
+                ids_of.append(ids)
+            import scipy.sparse as sp
+
+            lengths = np.fromiter(map(len, ids_of), dtype=np.int64, count=len(ids_of))
+            flat = np.fromiter(
+                (t for ids in ids_of for t in ids), dtype=np.int64, count=int(lengths.sum())
+            )
+            indptr = np.concatenate([[0], np.cumsum(lengths)])
+            table = model.embedding
+            counts = sp.csr_matrix(
+                (np.ones(len(flat), dtype=np.float32), flat, indptr),
+                shape=(len(ids_of), table.shape[0]),
+            )
+            means = np.asarray(counts @ table, dtype=np.float32)
+            means /= np.maximum(lengths, 1)[:, None].astype(np.float32)
+            if model.normalize:
+                means /= np.linalg.norm(means, axis=1, keepdims=True) + 1e-32
+            out[fast] = means
+        return out
+
+    def _learn(self, words: set[str]) -> None:
+        """WordPiece ids of the words not seen yet (one tokenizer call for all)."""
+        new = [w for w in words if w not in self.words]
+        if not new:
+            return
+        if len(self.words) + len(new) > _WORD_CACHE_MAX:
+            self.words.clear()
+        encoded = self.model.tokenizer.encode_batch_fast(new, add_special_tokens=False)
+        for word, enc in zip(new, encoded, strict=True):
+            self.words[word] = list(enc.ids)
 
 
 @lru_cache(maxsize=1)

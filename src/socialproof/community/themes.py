@@ -70,6 +70,7 @@ LSA_WEIGHT = 0.5
 BRAND_CLEAN = True
 SEED_SIMILARITY = 0.75  # cosine to a seed example that makes a message join that seed
 _AUTO_MIN_K = 8  # k=auto considers at least this many themes on batches of 400+ texts
+ABTT_DIRECTIONS = 1  # top principal directions removed from the embeddings (batches of 500+)
 _ABTT_MIN = 500  # below this many texts the top direction is the topic itself: keep it
 _STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -200,7 +201,7 @@ def _prepare(e: np.ndarray, sample: np.ndarray, extra: np.ndarray | None = None)
     rows = e if extra is None else np.vstack([e, extra])
     if len(sample) >= _ABTT_MIN:
         _, vectors = np.linalg.eigh(centred.T @ centred)
-        top = vectors[:, -1:].T  # the direction of largest variance
+        top = vectors[:, -ABTT_DIRECTIONS:].T  # the directions of largest variance
         x = rows - mean
         x -= (x @ top.T) @ top
     else:
