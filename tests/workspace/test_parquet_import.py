@@ -57,7 +57,14 @@ def _db_sums(ws: Any) -> dict[str, tuple[int, str]]:
     with ws.connect(read_only=True) as con:
         out = {}
         for name in ("messages", "imports", "ad_stats"):
-            cols = parquet_store._columns(con, name)
+            cols = [
+                (str(c), str(t))
+                for c, t in con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = ? ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+            ]
             rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             out[name] = (int(rows), f"{int(parquet_store.checksum(con, name, cols), 16):x}")
         return out
