@@ -171,3 +171,31 @@ def test_a_theme_shows_its_messages(browser: Any, sample_server: Any) -> None:
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_the_sentiment_chart_is_the_community_reports(
+    sample_server: Any, cli: Any, tmp_path: Any
+) -> None:
+    """The inbox's sentiment chart and `community report --html` hold one spec."""
+    import json
+    import re
+    import urllib.request
+
+    from tests.render.test_charts import specs_in
+
+    with urllib.request.urlopen(sample_server.url + "/community") as r:
+        page = r.read().decode("utf-8")
+    found = re.search(
+        r'<script type="application/json" id="sentiment-chart-spec">(.*?)</script>', page, re.S
+    )
+    assert found is not None
+    web = json.loads(found.group(1))
+    out = tmp_path / "community.html"
+    ws = sample_server.app.state.ws
+    done = cli(
+        "community", "report", "--period", "week", "--html", str(out), "--workspace", str(ws.root)
+    )
+    assert done.exit_code == 0, done
+    report = [s for s in specs_in(out.read_text("utf-8")) if s["title"] == "Net sentiment per week"]
+    assert report == [web]
+    assert len(web["data"]["values"]) >= 2  # the samples have busy weeks

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from socialproof.community.groups import GroupEngagement
     from socialproof.community.scoring import ThemesResult
     from socialproof.community.threads import ResponseTimes
+    from socialproof.render.charts import Chart
     from socialproof.render.html import Report
     from socialproof.workspace.core import Workspace
 
@@ -381,6 +382,25 @@ def to_dict(report: CommunityReport) -> dict[str, Any]:
     }
 
 
+def sentiment_chart(sent: pd.DataFrame, period: str) -> Chart:
+    """Net sentiment per period (``sentiment_by_period``'s frame) as the report draws it:
+    periods with fewer than ``MIN_PERIOD_MESSAGES`` scored member messages are left off
+    the line. The workbench's community page shows this same chart (its spec)."""
+    from socialproof.render import charts
+
+    labels = [str(p)[:10] for p in sent["period"]]
+    line = [
+        None if v is None or v != v or int(n) < MIN_PERIOD_MESSAGES else float(v)
+        for v, n in zip(sent["net_sentiment"], sent["messages"], strict=True)
+    ]
+    return charts.line_chart(
+        labels,
+        {"Net sentiment": line},
+        title=f"Net sentiment per {period}",
+        y_label="net sentiment (-1 to 1)",
+    )
+
+
 # -- HTML ------------------------------------------------------------------------------
 
 
@@ -476,15 +496,7 @@ def to_html(report: CommunityReport, *, title: str = "Community report") -> Repo
                 f"Periods with fewer than {MIN_PERIOD_MESSAGES} scored member "
                 "messages are left off the line (too few to say); the table has them.",
             )
-        page.chart(
-            sec,
-            charts.line_chart(
-                labels,
-                {"Net sentiment": line},
-                title=f"Net sentiment per {report.period}",
-                y_label="net sentiment (-1 to 1)",
-            ),
-        )
+        page.chart(sec, sentiment_chart(sent, report.period))
         page.table(
             sec,
             [

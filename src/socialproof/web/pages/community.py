@@ -71,7 +71,7 @@ def _sentiment(ws: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
 
 
 def _sentiment_rows(df: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    from socialproof.render.charts import line_spec
+    from socialproof.community.report import sentiment_chart
 
     rows = [
         {
@@ -88,15 +88,8 @@ def _sentiment_rows(df: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | Non
     ]
     if not rows:
         return [], None
-    spec = line_spec(
-        [r for r in rows if r["net_sentiment"] is not None],
-        x="week",
-        y="net_sentiment",
-        title="Net sentiment per week (member messages)",
-        y_title="net sentiment (-1 to 1)",
-        y_format=".2f",
-    )
-    return rows, spec
+    # the community report's chart (weeks with too few scored messages left off the line)
+    return rows, sentiment_chart(df, "week").spec
 
 
 #: Waiting threads listed on the inbox page (oldest first); the count covers them all.
