@@ -1,0 +1,63 @@
+"""Tune the themes clustering on airline complaint reasons (issue 12), never on test.
+
+NEEDS ../shared/data/sentiment (airline_tweets_10k.csv, CC BY-NC-SA: read here, never
+shipped). The split is the fixed salted-hash one of benchmarks/_textmodels_common.
+Choices are made on the *tuning pool*: the train+dev negative tweets with a reason,
+cut into 8 batches of ~700 (the size of the test split, so the clustering sees what it
+sees there), NMI and ARI averaged; the dev split alone is printed beside it. The test
+split is reported by benchmarks/textmodels_themes.py only. Deterministic (seeded).
+
+    .venv/bin/python scripts/tune_themes.py --lsa-weight 0.5 1.0 --abtt 1 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._textmodels_common import SHARED, airline_sentiment, need  # noqa: E402
+
+
+def main() -> None:
+    import numpy as np
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from socialproof.community import themes
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lsa-weight", type=float, nargs="+", default=[themes.LSA_WEIGHT])
+    ap.add_argument("--abtt", type=int, nargs="+", default=[themes.ABTT_DIRECTIONS])
+    ap.add_argument("--no-brands", action="store_true", help="also try without brand cleaning")
+    args = ap.parse_args()
+    df = airline_sentiment(need(SHARED / "sentiment"))
+    neg = df[(df["label"] == "negative") & df["negativereason"].notna()]
+    pool = neg[neg["split"] != "test"].reset_index(drop=True)
+    dev = neg[neg["split"] == "dev"]
+    perm = np.random.default_rng(0).permutation(len(pool))
+    batches = [pool.iloc[perm[i::8]] for i in range(8)]
+    print(f"tuning pool {len(pool)} tweets in 8 batches; dev {len(dev)}")
+    for brands in (True, False) if args.no_brands else (True,):
+        for weight in args.lsa_weight:
+            for abtt in args.abtt:
+                themes.BRAND_CLEAN, themes.LSA_WEIGHT, themes.ABTT_DIRECTIONS = brands, weight, abtt
+                nmi, ari = [], []
+                for part in [*batches, dev]:
+                    texts = part["text"].astype(str).tolist()
+                    truth = pd.factorize(part["negativereason"])[0]
+                    got = themes.cluster(texts, k=int(part["negativereason"].nunique()))
+                    nmi.append(normalized_mutual_info_score(truth, got.assignments))
+                    ari.append(adjusted_rand_score(truth, got.assignments))
+                print(
+                    f"brands={brands} lsa_weight={weight} abtt={abtt}: pool NMI "
+                    f"{np.mean(nmi[:-1]):.4f} ARI {np.mean(ari[:-1]):.4f} | dev NMI {nmi[-1]:.4f} "
+                    f"ARI {ari[-1]:.4f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
