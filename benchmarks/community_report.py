@@ -11,14 +11,18 @@ real command in a child process:
 * --no-text: response times and groups only.
 
 Prints the median wall time of RUNS runs and the child's peak RSS for each.
-Target: under 120 s and 4 GB end to end on this machine (2 cores).
+Target: under 120 s and 4 GB end to end on this machine (2 cores); with --distinct
+(every member text different, the worst case for scoring) the cold run under 60 s.
+Cold scoring uses one process per core (scoring.score_frames); --workers N fixes the
+number (SOCIALPROOF_SCORING_WORKERS), e.g. 1 to compare with one process.
 
-    .venv/bin/python -m benchmarks.community_report [--messages N] [--runs R]
+    .venv/bin/python -m benchmarks.community_report [--messages N] [--runs R] [--distinct]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -155,7 +159,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip", default="", help="comma list of modes to skip: cold,warm,notext")
     ap.add_argument("--distinct", action="store_true", help="every member text distinct")
+    ap.add_argument("--workers", type=int, help="scoring processes (default: one per core)")
     args = ap.parse_args()
+    if args.workers is not None:
+        os.environ["SOCIALPROOF_SCORING_WORKERS"] = str(args.workers)
     root = WORK / f"community_{args.messages}{'_distinct' if args.distinct else ''}"
     build(root, args.messages, args.distinct)
     skip = set(filter(None, args.skip.split(",")))

@@ -3,7 +3,8 @@
 NEEDS ../shared/data/themes and ../shared/data/sentiment.
 Run: .venv/bin/python -m benchmarks.textmodels_themes
 Airline: the negative tweets of airline_tweets_10k.csv's *test* split (salted text hash,
-benchmarks/_textmodels_common.split_of; LSA_WEIGHT was chosen on the train+dev negatives),
+benchmarks/_textmodels_common.split_of; settings chosen on the train+dev negatives with
+scripts/tune_themes.py, subject to CLINC150 >= 0.85),
 scored against the annotators' negative reasons, with the true number of reasons, k=auto,
 and with seed themes named after the reasons (two or three phrases each, written from the
 reason names, not from the data). Reference: TF-IDF K-means with @mentions stripped.
