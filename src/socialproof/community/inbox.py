@@ -232,7 +232,11 @@ def _settings_print(ws: Workspace) -> str:
 
 
 def _tables(con: Any) -> set[str]:
-    return {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    rows = con.execute(  # views too: a Parquet-stored workspace reads its tables as views
+        "SELECT table_name FROM duckdb_tables() "
+        "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def _sources_on(con: Any, ws: Workspace, present: set[str]) -> tuple[dict[str, str], int]:
