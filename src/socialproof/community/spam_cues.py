@@ -56,6 +56,13 @@ _CARE = re.compile(  # ordinary in care: the customer's own account, orders, cod
     r"|help|support|charged|billing|password|log ?in)(?!\w)",
     re.I,
 )
+# Words each pattern must contain (lowercase): a text without any skips that pattern.
+_CTA_WORDS = ("check", "sub", "follow", "like", "please", "visit", "click", "watch")
+_MONEY_WORDS = (
+    "earn", "make", "free", "$", "prize", "giveaway", "bitcoin", "btc", "crypto", "forex",
+    "invest", "income", "profit", "paypal", "loan", "casino", "betting", "win", "cash",
+    "followers", "subscribers",
+)  # fmt: skip
 _RUN = re.compile(r"(.)\1{3,}")
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -74,9 +81,10 @@ def features(texts: Sequence[str]) -> np.ndarray:
         text = raw[:2000]
         hosts = [m.group(1) or m.group(0) for m in _LINK.finditer(text)] if "." in text else []
         outside = any(not _WRAPPER.match(h) for h in hosts)
-        promo = bool(_SELF_PROMO.search(text))
-        cta = bool(_CTA.search(text))
-        money = len(_MONEY.findall(text))
+        lower = text.lower()
+        promo = ("my" in lower or "our" in lower) and bool(_SELF_PROMO.search(text))
+        cta = any(w in lower for w in _CTA_WORDS) and bool(_CTA.search(text))
+        money = len(_MONEY.findall(text)) if any(w in lower for w in _MONEY_WORDS) else 0
         letters = _LETTERS.findall(text)
         upper = sum(c.isupper() for c in letters)
         caps = upper / len(letters) if len(letters) >= 15 else 0.0
