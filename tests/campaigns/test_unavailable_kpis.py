@@ -92,3 +92,14 @@ def test_cli_report_prints_the_note(workspace: Any, tmp_path: Path, cli: Any) ->
     said = " ".join((res.stdout + res.stderr).split())
     assert NO_SPEND in said
     assert "CPC (cost per link click): 2 rows without spend left out" not in said  # said once
+
+
+def test_web_campaigns_page_shows_the_note(workspace: Any, tmp_path: Path) -> None:
+    from tests.web.conftest import make_client
+
+    ws = _imported(workspace, tmp_path)
+    with make_client(ws) as client:
+        page = client.get("/campaigns")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "not in the imported files (no Amount spent column)." in text
