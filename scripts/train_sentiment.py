@@ -13,9 +13,11 @@ fixed before any tuning):
 * general tweets: the SemEval 2013-2016 pool plus TweetEval val, de-duplicated;
 * customer-care tweets: airline_tweets_10k.csv.
 
-One linear model is trained on both train parts; C and the weight of the care
-tweets are chosen on the two dev parts (the larger of the two dev macro recalls'
-minimum shortfall); the test parts are scored once, by benchmarks/textmodels_sentiment.py.
+One linear model (three one-vs-rest logistic regressions, class-balanced) is trained on
+both train parts; C, the weight of the care tweets and then a decision offset per class
+(negative, positive; neutral fixed) are chosen on the two dev parts by one rule: the best
+worst shortfall of the dev macro recalls against their targets. The test parts are scored
+once, by benchmarks/textmodels_sentiment.py.
 The packaged model is the chosen configuration refitted on train only (test and dev
 stay unseen, so the test figures stay honest).
 """
@@ -82,11 +84,45 @@ def write_lexicon(lexicon: dict[str, float]) -> None:
     LEXICON.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
+def macro_recall(y: np.ndarray, logits: np.ndarray) -> float:
+    return float(recall_score(y, logits.argmax(axis=1), average="macro"))
+
+
+class OneVsRest:
+    """Three binary logistic regressions (liblinear), one per label, as one linear model.
+
+    One-vs-rest beat the multinomial fit on dev (general 0.657 vs 0.642) and trains in a
+    third of the CPU time.
+    """
+
+    def __init__(self, c: float) -> None:
+        self.c = c
+        self.coef_ = np.zeros((0, 0))
+        self.intercept_ = np.zeros(0)
+
+    def fit(self, x: sp.csr_matrix, y: np.ndarray, weight: np.ndarray) -> OneVsRest:
+        coefs, intercepts = [], []
+        for k in range(len(S.LABELS)):
+            binary = LogisticRegression(C=self.c, solver="liblinear", random_state=0)
+            binary.fit(x, (y == k).astype(int), sample_weight=weight)
+            coefs.append(binary.coef_[0])
+            intercepts.append(binary.intercept_[0])
+        self.coef_ = np.array(coefs)
+        self.intercept_ = np.array(intercepts)
+        return self
+
+    def decision(self, x: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(x @ self.coef_.T) + self.intercept_
+
+    def dev_recall(self, x: sp.csr_matrix, y: np.ndarray) -> float:
+        return macro_recall(y, self.decision(x))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "sentiment")
-    parser.add_argument("--C", type=float, nargs="+", default=[0.25, 0.5, 1.0])
-    parser.add_argument("--care-weight", type=float, nargs="+", default=[1.0, 2.0, 4.0])
+    parser.add_argument("--C", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--care-weight", type=float, nargs="+", default=[1.0, 2.0, 3.0])
     parser.add_argument(
         "--embeddings",
         type=float,
@@ -119,43 +155,60 @@ def main() -> None:
     y_train = np.concatenate([feats["general", "train"][1], feats["care", "train"][1]])
     n_general = len(feats["general", "train"][1])
 
-    best: tuple[float, float, float, dict[str, float], LogisticRegression] | None = None
+    best: tuple[float, float, float, dict[str, float], OneVsRest] | None = None
     for c in args.C:
         for w in args.care_weight:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             weight = np.ones(len(y_train))
             weight[n_general:] = w
             # class balance within the combined pool, then the care weight on top
             counts = np.bincount(y_train, weights=weight, minlength=3)
             weight *= (weight.sum() / (3 * counts))[y_train]
-            model = LogisticRegression(C=c, max_iter=400, solver="lbfgs")
-            model.fit(x_train, y_train, sample_weight=weight)
-            dev = {
-                name: float(
-                    recall_score(
-                        feats[name, "dev"][1], model.predict(feats[name, "dev"][0]), average="macro"
-                    )
-                )
-                for name in pools
-            }
+            model = OneVsRest(c).fit(x_train, y_train, weight)
+            dev = {name: model.dev_recall(*feats[name, "dev"]) for name in pools}
             # choose the configuration whose worse pool (relative to its target) is best
             score = min(dev[n] - TARGETS[n] for n in pools)
             print(
                 f"C={c} care weight {w}: dev macro recall general {dev['general']:.4f}, "
-                f"care {dev['care']:.4f} ({time.perf_counter() - t0:.0f}s)"
+                f"care {dev['care']:.4f} ({time.process_time() - t0:.0f} CPU-s)",
+                flush=True,
             )
             if best is None or score > best[0]:
                 best = (score, c, w, dev, model)
     assert best is not None
-    _, c, w, dev, model = best
+    _, c, w, dev_plain, model = best
     print(f"chosen: C={c}, care weight {w}")
+    # per-class decision offsets (negative, positive; neutral fixed at 0), chosen on dev by
+    # the same rule: the best worst shortfall against the targets
+    logits = {name: model.decision(feats[name, "dev"][0]) for name in pools}
+    grid = np.round(np.arange(-1.0, 1.0001, 0.1), 2)
+    best_off: tuple[float, float, float] | None = None
+    for a in grid:
+        for b in grid:
+            shift = np.array([a, 0.0, b])
+            worst = min(
+                macro_recall(feats[n, "dev"][1], logits[n] + shift) - TARGETS[n] for n in pools
+            )
+            if best_off is None or worst > best_off[0] + 1e-9:
+                best_off = (worst, float(a), float(b))
+    assert best_off is not None
+    offsets = np.array([best_off[1], 0.0, best_off[2]])
+    dev = {n: macro_recall(feats[n, "dev"][1], logits[n] + offsets) for n in pools}
+    print(
+        f"offsets negative {offsets[0]:+.1f}, positive {offsets[2]:+.1f}: dev macro recall "
+        f"general {dev['general']:.4f}, care {dev['care']:.4f}"
+    )
+    model.intercept_ = model.intercept_ + offsets
     if args.no_save:
         return
     n = config.n_features
     meta = {
         "labels": list(S.LABELS),
+        "model": "one-vs-rest logistic regressions (liblinear), class-balanced",
         "C": c,
         "care_weight": w,
+        "offsets": [round(float(v), 2) for v in offsets],
+        "dev_macro_recall_without_offsets": {k: round(v, 4) for k, v in dev_plain.items()},
         "embeddings_weight": args.embeddings,
         "dev_macro_recall": {k: round(v, 4) for k, v in dev.items()},
         "trained_on": "train splits of the SemEval 2013-2016 Task 4A pool + TweetEval val "

@@ -34,6 +34,24 @@ def test_labels_our_own_texts(model: sentiment.SentimentModel) -> None:
     assert set(predicted) == set(sentiment.LABELS)
 
 
+def test_labels_customer_care_texts(model: sentiment.SentimentModel) -> None:
+    """Care traffic (written for this test): complaints, thanks and plain questions."""
+    with (FIXTURES / "sentiment_care.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    predicted = model.labels([r["text"] for r in rows])
+    pairs = list(zip(predicted, [r["label"] for r in rows], strict=True))
+    for label in sentiment.LABELS:
+        wanted = [p for p, want in pairs if want == label]
+        assert sum(p == label for p in wanted) / len(wanted) >= 0.6, (label, pairs)
+
+
+def test_packaged_model_records_its_offsets(model: sentiment.SentimentModel) -> None:
+    """The per-class offsets chosen on dev are in the intercept and named in the metadata."""
+    offsets = model.meta["offsets"]
+    assert isinstance(offsets, list) and len(offsets) == 3 and offsets[1] == 0.0
+    assert "dev_macro_recall" in model.meta
+
+
 def test_score_sign_follows_label(model: sentiment.SentimentModel) -> None:
     (pos_label, pos), (neg_label, neg) = model.predict(
         ["I love it, thank you!", "I hate it, worst day ever"]
