@@ -190,3 +190,27 @@ def test_cache_entries_go_stale_on_a_write(workspace: Any, insert: Any) -> None:
     assert cache.get(workspace, "k", lambda: 2) == 1
     insert("messages", ROWS[:1])
     assert cache.get(workspace, "k", lambda: 3) == 3
+
+
+def test_stored_sentiment_draws_the_chart_computed_on_the_spot(
+    workspace: Any, insert: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from socialproof.community.inbox import refresh_inbox
+    from socialproof.community.scoring import score_messages
+    from socialproof.web.pages import community
+
+    insert("messages", ROWS)
+    score_messages(workspace, models=_models())
+    pattern = r'<script type="application/json"[^>]*>(.*?)</script>'
+    with make_client(workspace) as client:
+        on_the_spot = re.search(pattern, client.get("/community").text, re.S)
+        refresh_inbox(workspace)
+        monkeypatch.setattr(community, "INLINE_MAX", 0)
+        client.app_state.cache.clear()
+        page = client.get("/community").text
+        from_store = re.search(pattern, page, re.S)
+    assert on_the_spot is not None and from_store is not None
+    assert from_store.group(1) == on_the_spot.group(1)
+    assert "update is pending" not in page
