@@ -179,7 +179,7 @@ def ad_rows(
         )
     if dims is None or not int(facts["rows"] or 0):
         return t
-    _spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
+    spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
     if facts["cur_min"] == facts["cur_max"]:
         currencies = [str(facts["cur_min"])]
     else:
@@ -375,11 +375,12 @@ def _single_scan(
     )
     if needs_care:
         return None
-    _spend_notes(int(frame["_negative"].sum()), int(frame["_no_spend"].sum()), notes)
+    spend_notes(int(frame["_negative"].sum()), int(frame["_no_spend"].sum()), notes)
     return frame.drop(columns=[*checks])
 
 
-def _spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
+def spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
+    """Add the notes on rows with negative spend and rows with no spend."""
     if negative:
         notes.append(
             f"{negative} row(s) have negative spend (refunds or corrections?); "

@@ -25,6 +25,7 @@ from socialproof.campaigns.report import (
     POST_KPIS,
     ReportResult,
     ad_rows,
+    spend_notes,
     split_by,
 )
 from socialproof.errors import NoData, UsageError
@@ -149,17 +150,7 @@ class AdRollup:
         r_in = raw[inside_r]
         rows = f[inside_f].copy()
         if int(r_in["rows"].sum()):
-            negative, no_spend = int(r_in["negative"].sum()), int(r_in["no_spend"].sum())
-            if negative:
-                notes.append(
-                    f"{negative} row(s) have negative spend (refunds or corrections?); "
-                    "they are summed as exported."
-                )
-            if no_spend:
-                notes.append(
-                    f"{no_spend} row(s) have no spend; cost KPIs and ROAS leave them out "
-                    "(spend unknown, not zero)."
-                )
+            spend_notes(int(r_in["negative"].sum()), int(r_in["no_spend"].sum()), notes)
             if r_in["cur_min"].min() != r_in["cur_max"].max():
                 currencies = sorted(str(c) for c in rows["currency"].unique())
                 if len(currencies) > 1 and "currency" not in dims:

@@ -79,29 +79,35 @@ def waiting_threads(
     from socialproof.community.threads import response_times
 
     r = response_times(ws, scope, sla_hours=sla_hours)
-    df = r.unanswered()
+    return _waiting_rows(r.unanswered(), ws, r.sla_hours), r.sla_hours, list(r.notes)
+
+
+def _waiting_rows(df: Any, ws: Workspace, sla_hours: float, shift: float = 0.0) -> list[Waiting]:
+    """Unanswered threads (the columns of ``UNANSWERED_COLUMNS``) as rows with their SLA
+    state; ``shift`` hours are taken off each wait (a platform whose export ends earlier)."""
     rows: list[Waiting] = []
-    if len(df):
-        local = _to_local(df["opened_at"], ws)
-        for rec, when in zip(df.to_dict("records"), local, strict=True):
-            waited = rec.get("waiting_h")
-            w = None if waited is None or waited != waited else float(waited)
-            state, note = sla_state(w, r.sla_hours)
-            rows.append(
-                Waiting(
-                    platform=str(rec["platform"]),
-                    thread=str(rec["thread_key"]),
-                    group=str(rec.get("group_id") or ""),
-                    channel=str(rec.get("channel") or ""),
-                    opener=str(rec.get("opener") or ""),
-                    opened_local=str(when)[:16],
-                    waiting_h=w,
-                    sla_state=state,
-                    sla_note=note,
-                    text=_preview(rec.get("opening_text")),
-                )
+    if not len(df):
+        return rows
+    local = _to_local(df["opened_at"], ws)
+    for rec, opened in zip(df.to_dict("records"), local, strict=True):
+        waited = rec.get("waiting_h")
+        w = None if waited is None or waited != waited else float(waited) - shift
+        state, note = sla_state(w, sla_hours)
+        rows.append(
+            Waiting(
+                platform=str(rec["platform"]),
+                thread=str(rec["thread_key"]),
+                group=str(rec.get("group_id") or ""),
+                channel=str(rec.get("channel") or ""),
+                opener=str(rec.get("opener") or ""),
+                opened_local=str(opened)[:16],
+                waiting_h=w,
+                sla_state=state,
+                sla_note=note,
+                text=_preview(rec.get("opening_text")),
             )
-    return rows, r.sla_hours, list(r.notes)
+        )
+    return rows
 
 
 def _preview(text: object) -> str:
@@ -296,6 +302,7 @@ def refresh_inbox(
     import pandas as pd
 
     from socialproof.community.scoring import sentiment_by_period
+    from socialproof.community.threads import UNANSWERED_COLUMNS
     from socialproof.errors import NoData
 
     say = progress or (lambda _d, _t, _m: None)
@@ -312,10 +319,10 @@ def refresh_inbox(
         try:
             r = _response_times(ws)
         except NoData:
-            threads = pd.DataFrame(columns=_THREAD_COLUMNS)
+            threads = pd.DataFrame(columns=UNANSWERED_COLUMNS)
             info[THREADS] = {"sla_hours": float(ws.settings.community.sla_hours), "notes": []}
         else:
-            threads = r.unanswered()[_THREAD_COLUMNS]
+            threads = r.unanswered()[UNANSWERED_COLUMNS]
             info[THREADS] = {
                 "sla_hours": r.sla_hours,
                 "notes": list(r.notes),
@@ -335,8 +342,8 @@ def refresh_inbox(
             if len(threads):
                 con.register("_inbox_new", threads.reset_index(drop=True))
                 con.execute(
-                    f"INSERT INTO inbox_threads ({', '.join(_THREAD_COLUMNS)}) "
-                    f"SELECT {', '.join(_THREAD_COLUMNS)} FROM _inbox_new"
+                    f"INSERT INTO inbox_threads ({', '.join(UNANSWERED_COLUMNS)}) "
+                    f"SELECT {', '.join(UNANSWERED_COLUMNS)} FROM _inbox_new"
                 )
                 con.unregister("_inbox_new")
         if weeks is not None:
@@ -358,16 +365,6 @@ def refresh_inbox(
     return stale
 
 
-_THREAD_COLUMNS = [
-    "platform",
-    "thread_key",
-    "group_id",
-    "channel",
-    "opener",
-    "opened_at",
-    "waiting_h",
-    "opening_text",
-]
 _SENTIMENT_COLUMNS = ["period", "messages", "positive", "neutral", "negative", "net_sentiment"]
 
 
@@ -483,29 +480,8 @@ def _read_threads(
         f"SELECT * FROM inbox_threads {where} ORDER BY opened_at, thread_key LIMIT ?",
         [*args, int(limit)],
     ).df()
-    rows: list[Waiting] = []
-    if len(df):
-        local = _to_local(df["opened_at"], ws)
-        for rec, opened in zip(df.to_dict("records"), local, strict=True):
-            waited = rec.get("waiting_h")
-            w = None if waited is None or waited != waited else float(waited) - shift
-            state_, note = sla_state(w, sla)
-            rows.append(
-                Waiting(
-                    platform=str(rec["platform"]),
-                    thread=str(rec["thread_key"]),
-                    group=str(rec.get("group_id") or ""),
-                    channel=str(rec.get("channel") or ""),
-                    opener=str(rec.get("opener") or ""),
-                    opened_local=str(opened)[:16],
-                    waiting_h=w,
-                    sla_state=state_,
-                    sla_note=note,
-                    text=_preview(rec.get("opening_text")),
-                )
-            )
     return StoredInbox(
-        rows=rows,
+        rows=_waiting_rows(df, ws, sla, shift),
         total=int(total),
         over=int(over),
         sla_hours=sla,

@@ -62,6 +62,17 @@ IMPORT_HINT = (
     "in_response_to_tweet_id), a Reddit-style dump, or a CSV with a --mapping file."
 )
 MAX_DEPTH_STEPS = 64
+#: The columns of a thread still waiting for an answer (``ResponseTimes.unanswered``).
+UNANSWERED_COLUMNS = [
+    "platform",
+    "thread_key",
+    "group_id",
+    "channel",
+    "opener",
+    "opened_at",
+    "waiting_h",
+    "opening_text",
+]
 #: A care agent's sign-off at the end of a brand reply ("... ^JM", "... /AY", "... -AD"),
 #: possibly followed by links; it splits one brand handle into agents.
 SIGNATURE = r"(?:^|\s)([\^/\-][A-Z][A-Za-z]{1,9})\s*(?:https?://\S+\s*)*$"
@@ -395,17 +406,11 @@ class ResponseTimes:
 
     def unanswered(self) -> pd.DataFrame:
         t = self.threads
-        cols = [
-            "platform",
-            "thread_key",
-            "group_id",
-            "channel",
-            "opener",
-            "opened_at",
-            "waiting_h",
-            "opening_text",
-        ]
-        return t.loc[~t["answered"], cols].sort_values("opened_at").reset_index(drop=True)
+        return (
+            t.loc[~t["answered"], UNANSWERED_COLUMNS]
+            .sort_values("opened_at")
+            .reset_index(drop=True)
+        )
 
 
 def response_times(

@@ -334,6 +334,20 @@ def _partition_columns(columns: list[tuple[str, str]]) -> tuple[str, ...]:
     return ()
 
 
+def _partitions_query(root: Path, parts: set[tuple[str, str]], columns: str) -> str:
+    """A subquery over the Parquet files of the ``p=.../m=...`` partitions of ``parts``
+    that exist under ``root`` ("" when none does)."""
+    folders = [
+        root / f"p={p}" / f"m={m}"
+        for p, m in sorted(parts)
+        if (root / f"p={p}" / f"m={m}").is_dir()
+    ]
+    if not folders:
+        return ""
+    globs = ", ".join(f"'{_quote_path(d / '*.parquet')}'" for d in folders)
+    return f"(SELECT {columns} FROM read_parquet([{globs}], hive_partitioning = false))"
+
+
 def _quote_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -691,14 +705,8 @@ def _rewrite_partitions(
         )
         new_sum = checksum(con, new_src, columns)
         new_rows = _scalar(con, f"SELECT count(*) FROM {new_src}")
-        written = [
-            target / f"p={p}" / f"m={m}"
-            for p, m in sorted(affected)
-            if (target / f"p={p}" / f"m={m}").is_dir()
-        ]
-        if written:
-            globs = ", ".join(f"'{_quote_path(d / '*.parquet')}'" for d in written)
-            back = f"(SELECT {old_cols} FROM read_parquet([{globs}], hive_partitioning = false))"
+        back = _partitions_query(target, affected, old_cols)
+        if back:
             got_rows = _scalar(con, f"SELECT count(*) FROM {back}")
             got_sum = checksum(con, back, columns)
         else:
@@ -707,14 +715,8 @@ def _rewrite_partitions(
             raise IntegrityError(
                 f"The new partitions of {name} do not read back as written; nothing was published."
             )
-        old_parts = [
-            previous / f"p={p}" / f"m={m}"
-            for p, m in sorted(affected)
-            if (previous / f"p={p}" / f"m={m}").is_dir()
-        ]
-        if old_parts:
-            globs = ", ".join(f"'{_quote_path(d / '*.parquet')}'" for d in old_parts)
-            gone = f"(SELECT {old_cols} FROM read_parquet([{globs}], hive_partitioning = false))"
+        gone = _partitions_query(previous, affected, old_cols)
+        if gone:
             gone_rows = _scalar(con, f"SELECT count(*) FROM {gone}")
             gone_sum = int(checksum(con, gone, columns), 16)
         else:
