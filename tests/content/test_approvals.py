@@ -358,3 +358,115 @@ def test_one_person_counts_for_one_tier(workspace):
         approve(workspace, path, approver="Kim", role="compliance")
     entry, state = approve(workspace, path, approver="Lou", role="compliance")
     assert entry["tier"] == "compliance" and state.approved
+
+
+def test_incremental_verification_still_catches_a_changed_prefix(workspace):
+    """Reads remember the verified prefix and check only new lines; an entry changed in that
+    prefix afterwards is still named, also when valid lines were appended after it."""
+    log = _fill_log(workspace, 3)
+    assert verify_log(workspace)[0] == 3  # the prefix of 3 entries is now remembered
+    path = workspace.root / "content" / "a.md"
+    approve(workspace, path, approver="Rev9", role="reviewer")  # verified incrementally
+    assert verify_log(workspace)[0] == 4
+    lines = log.read_text().splitlines()
+    e = json.loads(lines[0])
+    e["approver"] = "Mal0"  # same length as "Rev0": only the bytes differ
+    lines[0] = json.dumps(e, sort_keys=True, ensure_ascii=False)
+    log.write_text("\n".join(lines) + "\n")
+    with pytest.raises(IntegrityError, match=r"entry 1 was edited"):
+        verify_log(workspace)
+    with pytest.raises(IntegrityError, match=r"entry 1 was edited"):
+        approve(workspace, path, approver="Rev10", role="reviewer")
+    assert len(log.read_text().splitlines()) == 4  # nothing appended to a broken log
+
+
+def test_incremental_verification_checks_new_lines_and_the_head(workspace):
+    log = _fill_log(workspace, 2)
+    verify_log(workspace)
+    forged = json.loads(log.read_text().splitlines()[-1])
+    forged["n"], forged["prev"], forged["approver"] = 3, forged["hash"], "Mallory"
+    from socialproof.content.approvals import _digest
+
+    forged["hash"] = _digest(forged)
+    with log.open("a") as fh:  # a well-formed entry, but the head was not moved
+        fh.write(json.dumps(forged, sort_keys=True) + "\n")
+    with pytest.raises(IntegrityError, match=r"added or changed outside socialproof"):
+        verify_log(workspace)
+    with log.open("a") as fh:
+        fh.write('{"n": 4, "broken"\n')
+    with pytest.raises(IntegrityError, match=r"entry 4 \(line 4\) is not a valid entry"):
+        verify_log(workspace)
+
+
+def test_appends_that_wait_for_the_lock_are_written_together(workspace, monkeypatch):
+    """Group commit: approvals that arrive while the log is locked go out in one write and
+    one fsync, each decided on the entries before it (distinct numbers, chain intact)."""
+    import os
+    import threading
+    import time
+
+    from socialproof.content import approvals
+
+    path = _write(workspace, "a.md")
+    syncs: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(approvals.os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd)))
+    errors: list[BaseException] = []
+
+    def worker(who: str) -> None:
+        try:
+            approve(workspace, path, approver=who, role="reviewer")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(f"P{i}",)) for i in range(5)]
+    key = str(workspace.root.resolve())
+    with approvals._log_lock(workspace, exclusive=True):  # another writer holds the log
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the first leads (waits for the lock), 4 queue
+            group = approvals._COMMITS.get(key)
+            if group is not None and len(group.pending) == 4:
+                break
+            time.sleep(0.01)
+    for t in threads:
+        t.join()
+    assert not errors
+    entries = read_log(workspace)
+    assert sorted(e["approver"] for e in entries) == [f"P{i}" for i in range(5)]
+    assert [e["n"] for e in entries] == [1, 2, 3, 4, 5]
+    assert len(syncs) == 2  # the leader's own append, then the four that queued behind it
+    assert verify_log(workspace)[0] == 5
+
+
+def _approve_in_process(root: str, who: str, count: int) -> None:
+    from pathlib import Path
+
+    from socialproof.workspace import Workspace
+
+    ws = Workspace.open(Path(root))
+    for i in range(count):
+        approve(ws, ws.root / "content" / "a.md", approver=f"{who}{i}", role="reviewer")
+
+
+def test_appends_from_two_processes_keep_the_chain(workspace):
+    """The group commit is per process; between processes the log's file lock keeps turns."""
+    import multiprocessing
+
+    _write(workspace, "a.md")
+    context = multiprocessing.get_context("spawn")
+    procs = [
+        context.Process(target=_approve_in_process, args=(str(workspace.root), who, 5))
+        for who in ("X", "Y")
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    entries = read_log(workspace)
+    assert sorted(e["approver"] for e in entries) == sorted(
+        f"{w}{i}" for w in "XY" for i in range(5)
+    )
+    assert verify_log(workspace)[0] == 10

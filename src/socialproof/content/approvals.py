@@ -41,7 +41,7 @@ from socialproof.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from socialproof.content.posts import Post
@@ -233,23 +233,71 @@ def read_log(ws: Workspace, *, verify: bool = True) -> list[dict[str, Any]]:
     """Every entry of the log, verified unless ``verify=False``.
 
     Taken under the log's shared lock, so a reader never sees an append half done.
+    Verification is incremental within a process: the bytes already verified are
+    remembered by their length and sha256, and when the file still starts with
+    exactly those bytes only the lines after them are checked (a changed, cut or
+    replaced prefix is verified again from the first line, so tampering is still
+    named where it happened). The entries returned are shared: do not change them.
     """
     with _log_lock(ws, exclusive=False):
         return _read_log(ws, verify=verify)
 
 
+@dataclass
+class _Verified:
+    """The longest prefix of a log file known to verify: its bytes' length and sha256."""
+
+    size: int
+    digest: str
+    entries: list[dict[str, Any]]
+
+
+_VERIFIED: dict[str, _Verified] = {}
+_VERIFIED_LOCK = threading.Lock()
+
+
 def _read_log(ws: Workspace, *, verify: bool) -> list[dict[str, Any]]:
     path = ws.root / LOG_FILE
-    if not path.exists():
+    key = str(path.resolve())
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        with _VERIFIED_LOCK:
+            _VERIFIED.pop(key, None)
         if verify and (ws.root / HEAD_FILE).exists():
             raise IntegrityError(
                 f"{LOG_FILE} is missing but {HEAD_FILE} records entries.",
                 hint="Restore the log from version control or a backup.",
-            )
+            ) from None
         return []
+    if not verify:
+        return _parse_lines(data, start=1, prev=GENESIS, verify=False)
+    with _VERIFIED_LOCK:
+        known = _VERIFIED.get(key)
     entries: list[dict[str, Any]] = []
-    prev = GENESIS
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    start = 0
+    if (
+        known is not None
+        and len(data) >= known.size
+        and hashlib.sha256(data[: known.size]).hexdigest() == known.digest
+    ):
+        entries, start = list(known.entries), known.size
+    prev = str(entries[-1].get("hash", "")) if entries else GENESIS
+    entries.extend(_parse_lines(data[start:], start=len(entries) + 1, prev=prev, verify=True))
+    _check_head(ws, entries)
+    end = data.rfind(b"\n") + 1  # only whole lines are remembered as verified
+    if end and end == len(data):
+        remembered = _Verified(end, hashlib.sha256(data).hexdigest(), entries)
+        with _VERIFIED_LOCK:
+            _VERIFIED[key] = remembered
+    return list(entries)
+
+
+def _parse_lines(data: bytes, *, start: int, prev: str, verify: bool) -> list[dict[str, Any]]:
+    """The entries in ``data`` (lines numbered from ``start``), each checked against the one
+    before it when ``verify``."""
+    entries: list[dict[str, Any]] = []
+    for i, line in enumerate(data.decode("utf-8").splitlines(), start=start):
         try:
             entry = json.loads(line)
             if not isinstance(entry, dict):
@@ -265,8 +313,6 @@ def _read_log(ws: Workspace, *, verify: bool) -> list[dict[str, Any]]:
             _check(entry, i, prev)
         prev = str(entry.get("hash", ""))
         entries.append(entry)
-    if verify:
-        _check_head(ws, entries)
     return entries
 
 
@@ -326,25 +372,121 @@ def verify_log(ws: Workspace) -> tuple[int, str]:
 
 
 def _append(ws: Workspace, record: dict[str, Any]) -> dict[str, Any]:
+    """Append one record (its decision taken already) to the log."""
+    return _commit(ws, lambda _entries: record)
+
+
+@dataclass
+class _Request:
+    """One append waiting for the group commit: how to decide it, and what came of it."""
+
+    ws: Workspace
+    decide: Callable[[list[dict[str, Any]]], dict[str, Any]]
+    done: threading.Event = field(default_factory=threading.Event)
+    entry: dict[str, Any] | None = None
+    error: BaseException | None = None
+
+
+class _GroupCommit:
+    """The appends of one log in this process, written a batch at a time.
+
+    The first request to arrive leads: it takes the log's lock, decides every request
+    waiting (in arrival order, each seeing the entries decided before it), writes their
+    lines with one write and one fsync, replaces the head once, and hands each request
+    its entry or its refusal. Requests that arrive meanwhile wait and go in the next
+    batch. Other processes are kept in turn by the log's file lock, as before.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: list[_Request] = []
+        self.leading = False
+
+    def submit(self, request: _Request) -> dict[str, Any]:
+        with self.lock:
+            self.pending.append(request)
+            lead = not self.leading
+            if lead:
+                self.leading = True
+        if lead:
+            self._lead()
+        request.done.wait()
+        if request.error is not None:
+            raise request.error
+        assert request.entry is not None
+        return request.entry
+
+    def _lead(self) -> None:
+        while True:
+            with self.lock:
+                batch, self.pending = self.pending, []
+                if not batch:
+                    self.leading = False
+                    return
+            try:
+                _write_batch(batch)
+            except BaseException as exc:  # the batch as a whole failed (lock busy, disk)
+                for request in batch:  # nothing of it counts as written
+                    if request.error is None or request.entry is not None:
+                        request.error, request.entry = exc, None
+            finally:
+                for request in batch:
+                    request.done.set()
+
+
+_COMMITS: dict[str, _GroupCommit] = {}
+_COMMITS_LOCK = threading.Lock()
+
+
+def _commit(
+    ws: Workspace, decide: Callable[[list[dict[str, Any]]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Append the record ``decide(entries)`` returns, deciding it under the log's lock on the
+    verified entries before it (``decide`` raises to refuse). Grouped with concurrent appends."""
+    key = str(ws.root.resolve())
+    if _HELD.__dict__.get("depth", {}).get(key):  # inside the lock already: no batching
+        return _write_batch([_Request(ws, decide)])[0]
+    with _COMMITS_LOCK:
+        group = _COMMITS.setdefault(key, _GroupCommit())
+    return group.submit(_Request(ws, decide))
+
+
+def _write_batch(batch: list[_Request]) -> list[dict[str, Any]]:
+    ws = batch[0].ws
+    written: list[dict[str, Any]] = []
     with _log_lock(ws, exclusive=True):
         entries = read_log(ws, verify=True)
-        entry: dict[str, Any] = {
-            "n": len(entries) + 1,
-            "at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-            **record,
-            "prev": entries[-1]["hash"] if entries else GENESIS,
-        }
-        entry["hash"] = _digest(entry)
-        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
-        with (ws.root / LOG_FILE).open("a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
-        head = ws.root / HEAD_FILE
-        tmp = head.with_name(HEAD_FILE + ".tmp")
-        tmp.write_text(json.dumps({"entries": entry["n"], "hash": entry["hash"]}) + "\n", "utf-8")
-        tmp.replace(head)
-    return entry
+        lines: list[str] = []
+        for request in batch:
+            try:
+                record = request.decide(entries)
+            except Exception as exc:  # a refusal (BadInput) or a bug: that request's alone
+                request.error = exc
+                continue
+            entry: dict[str, Any] = {
+                "n": len(entries) + 1,
+                "at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                **record,
+                "prev": entries[-1]["hash"] if entries else GENESIS,
+            }
+            entry["hash"] = _digest(entry)
+            lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+            entries = [*entries, entry]
+            request.entry = entry
+            written.append(entry)
+        if lines:
+            with (ws.root / LOG_FILE).open("a", encoding="utf-8") as fh:
+                fh.write("".join(lines))
+                fh.flush()
+                os.fsync(fh.fileno())
+            head = ws.root / HEAD_FILE
+            tmp = head.with_name(HEAD_FILE + ".tmp")
+            last = entries[-1]
+            tmp.write_text(json.dumps({"entries": last["n"], "hash": last["hash"]}) + "\n", "utf-8")
+            tmp.replace(head)
+    if len(batch) == 1 and batch[0].error is not None:
+        raise batch[0].error
+    return written
 
 
 # -- state -------------------------------------------------------------------
@@ -460,10 +602,12 @@ def approve(
             f"{approver} wrote {post.source} and cannot approve it (no self-approval).",
             hint="Ask another reviewer.",
         )
-    with _log_lock(ws, exclusive=True):  # decide and append as one step
-        entry = _decide_and_append(
-            ws, post, tiers, approver=approver, role=role, reject=reject, reason=reason
-        )
+    entry = _commit(  # decided and appended as one step, under the log's lock
+        ws,
+        lambda entries: _decide(
+            ws, post, tiers, entries, approver=approver, role=role, reject=reject, reason=reason
+        ),
+    )
     state = approval_state(ws, post)
     if not reject and state.approved and post.status in ("draft", "in-review"):
         set_status(post, "approved")
@@ -474,17 +618,18 @@ def approve(
     return entry, state
 
 
-def _decide_and_append(
+def _decide(
     ws: Workspace,
     post: Post,
     tiers: list[ApprovalTier],
+    entries: list[dict[str, Any]],
     *,
     approver: str,
     role: str,
     reject: bool,
     reason: str | None,
 ) -> dict[str, Any]:
-    entries = read_log(ws)
+    """The record of this approval given the log so far (BadInput when it may not be)."""
     before = approval_state(ws, post, entries)
     mine = [
         e
@@ -503,7 +648,7 @@ def _decide_and_append(
             f"tier '{tier}' needs another person.",
             hint="Each tier is a separate pair of eyes.",
         )
-    record = {
+    return {
         "post": _rel(ws, post),
         "content_hash": post.content_hash,
         "decision": "reject" if reject else "approve",
@@ -512,7 +657,6 @@ def _decide_and_append(
         "tier": tier,
         "reason": (reason or "").strip() or None,
     }
-    return _append(ws, record)
 
 
 def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
@@ -521,8 +665,10 @@ def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
     if not by:
         raise UsageError("Say who schedules with --as NAME.", hint="e.g. --as 'Dana Kim'.")
     post = _load(ws, path)
-    with _log_lock(ws, exclusive=True):  # check and append as one step
-        state = approval_state(ws, post)
+    checked: list[PostApproval] = []
+
+    def decide(entries: list[dict[str, Any]]) -> dict[str, Any]:
+        state = approval_state(ws, post, entries)
         problems = state.problems
         if post.publish_at is None:
             problems.append("no publish_at")
@@ -532,18 +678,19 @@ def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
                 hint="Fix the lint errors (or waive them with a reason in 'lint: disable:') "
                 "and get the missing approvals.",
             )
-        _append(
-            ws,
-            {
-                "post": state.post,
-                "content_hash": state.content_hash,
-                "decision": "schedule",
-                "approver": by,
-                "role": "scheduler",
-                "tier": None,
-                "reason": "; ".join(f"waived {k}: {v}" for k, v in state.waived.items()) or None,
-            },
-        )
+        checked.append(state)
+        return {
+            "post": state.post,
+            "content_hash": state.content_hash,
+            "decision": "schedule",
+            "approver": by,
+            "role": "scheduler",
+            "tier": None,
+            "reason": "; ".join(f"waived {k}: {v}" for k, v in state.waived.items()) or None,
+        }
+
+    _commit(ws, decide)  # checked and appended as one step, under the log's lock
+    state = checked[-1]
     set_status(post, "scheduled")
     state.status = "scheduled"
     return state
