@@ -199,3 +199,63 @@ def test_the_sentiment_chart_is_the_community_reports(
     report = [s for s in specs_in(out.read_text("utf-8")) if s["title"] == "Net sentiment per week"]
     assert report == [web]
     assert len(web["data"]["values"]) >= 2  # the samples have busy weeks
+
+
+def test_apply_thresholds_button_writes_what_the_decisions_suggest(workspace: Any) -> None:
+    import yaml
+    from tests.community.test_decisions import _SEPARABLE, _add
+
+    from socialproof.community import moderation
+
+    with make_client(workspace) as c:
+        page = c.get("/community/moderation").text
+        assert "/community/moderation/thresholds" not in page  # no suggestion: no button
+        r = c.post(
+            "/community/moderation/thresholds",
+            data={"csrf_token": c.csrf},
+            follow_redirects=True,
+        )
+        assert r.status_code == 200
+        assert "Nothing applied: the decisions do not suggest a threshold yet." in r.text
+        assert not (workspace.root / "moderation.yaml").exists()
+
+        _add(workspace, _SEPARABLE)
+        page = c.get("/community/moderation").text
+        assert 'action="/community/moderation/thresholds"' in page
+        assert 'data-confirm="Write models.spam_threshold = 0.75 into moderation.yaml?' in page
+        forged = c.post(
+            "/community/moderation/thresholds",
+            data={"csrf_token": "forged"},
+            follow_redirects=False,
+        )
+        assert forged.status_code == 403
+        assert not (workspace.root / "moderation.yaml").exists()  # nothing written
+
+        r = c.post(
+            "/community/moderation/thresholds",
+            data={"csrf_token": c.csrf},
+            follow_redirects=True,
+        )
+    assert r.status_code == 200
+    assert "Applied in moderation.yaml: models.spam_threshold: the packaged default -&gt; 0.75" in (
+        r.text
+    )
+    saved = yaml.safe_load((workspace.root / "moderation.yaml").read_text(encoding="utf-8"))
+    assert saved["models"] == {"spam_threshold": 0.75}
+    assert moderation.workspace_guidelines(workspace.root).spam_threshold == 0.75
+
+
+def test_apply_thresholds_button_refuses_a_broken_moderation_file(workspace: Any) -> None:
+    from tests.community.test_decisions import _SEPARABLE, _add
+
+    broken = "models: [1, 2\n"
+    (workspace.root / "moderation.yaml").write_text(broken, encoding="utf-8")
+    _add(workspace, _SEPARABLE)
+    with make_client(workspace) as c:
+        r = c.post(
+            "/community/moderation/thresholds",
+            data={"csrf_token": c.csrf},
+            follow_redirects=True,
+        )
+    assert r.status_code == 200 and "Nothing applied:" in r.text and "not valid YAML" in r.text
+    assert (workspace.root / "moderation.yaml").read_text(encoding="utf-8") == broken

@@ -303,6 +303,31 @@ def decide(
     return redirect("/community/moderation", message=text)
 
 
+@router.post("/community/moderation/thresholds", response_model=None)
+def apply_suggested_thresholds(request: Request) -> Response:
+    """Write the thresholds the decisions suggest into moderation.yaml (as ``socialproof
+    community decisions --apply``); the page says what changed, or why nothing did."""
+    from socialproof.community.decisions import apply_thresholds, suggest_thresholds
+
+    ws = workspace(request)
+    try:
+        path, changes = apply_thresholds(ws, suggest_thresholds(ws))
+    except SocialproofError as exc:
+        return redirect("/community/moderation", message=f"Nothing applied: {exc}", kind="error")
+    if not changes:
+        return redirect(
+            "/community/moderation",
+            message="Nothing applied: the decisions do not suggest a threshold yet.",
+            kind="warning",
+        )
+    runner(request).after_write()  # stored results and warmed pages catch up
+    return redirect(
+        "/community/moderation",
+        message=f"Applied in {path.name}: {'; '.join(changes)}. "
+        "The next scoring (Score new messages) re-scores with it.",
+    )
+
+
 @router.post("/community/score")
 def score(request: Request) -> Response:
     ws = workspace(request)
