@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
+    import ibis.expr.types as ir
     import pandas as pd
 
     from socialproof.metrics.registry import KPI
@@ -199,6 +200,28 @@ class AdRollup:
         return ReportResult(frame, chosen, notes, title="Campaigns")
 
 
+def ad_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str]) -> ir.Table:
+    """The roll-up's grouped query over tidied ad rows ``t`` (per ``grain``, currency and
+    reporting range)."""
+    import ibis.expr.datatypes as dt
+
+    from socialproof.metrics.rollup import parts
+
+    rt = t.result_type.fill_null("")
+    keys = [
+        *(t[g] for g in grain),
+        t.currency.fill_null("").name("currency"),
+        t.date_start,
+        t.date_stop,
+    ]
+    extra = {
+        "rt_min": rt.min(),
+        "rt_max": rt.max(),
+        "ranges": (t.date_start != t.date_stop).fill_null(False).cast(dt.int64).sum(),
+    }
+    return parts(t, chosen, keys, extra=extra)
+
+
 def ad_rollup(
     ws: Workspace,
     *,
@@ -209,26 +232,12 @@ def ad_rollup(
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics import registry
-    from socialproof.metrics.rollup import parts
     from socialproof.workspace import engine
 
     chosen = registry.resolve(list(kpis) if kpis else list(CAMPAIGN_KPIS), table="ad_stats")
     grain = tuple(g for g in grain if g != "currency")
     with engine.backend(ws) as con:
-        t = ad_rows(ws, con, None, None, [])
-        rt = t.result_type.fill_null("")
-        keys = [
-            *(t[g] for g in grain),
-            t.currency.fill_null("").name("currency"),
-            t.date_start,
-            t.date_stop,
-        ]
-        extra = {
-            "rt_min": rt.min(),
-            "rt_max": rt.max(),
-            "ranges": (t.date_start != t.date_stop).fill_null(False).cast(dt.int64).sum(),
-        }
-        frame = engine.execute(parts(t, chosen, keys, extra=extra))
+        frame = engine.execute(ad_parts(ad_rows(ws, con, None, None, []), chosen, grain))
         raw_t = engine.table(con, "ad_stats")
         cur = raw_t.currency.fill_null("")
         raw = engine.execute(
@@ -242,7 +251,7 @@ def ad_rollup(
         )
     for df in (frame, raw):
         for col in ("date_start", "date_stop"):
-            df[col] = _days(df[col])
+            df[col] = as_days(df[col])
     return AdRollup(
         frame=frame,
         grain=(*grain, "currency"),
@@ -252,7 +261,7 @@ def ad_rollup(
     )
 
 
-def _days(values: pd.Series) -> pd.Series:
+def as_days(values: pd.Series) -> pd.Series:
     """Days as midnight timestamps (NaT when unknown), so ranges compare without None."""
     import pandas as pd
 
@@ -330,6 +339,28 @@ class PostRollup:
         return ReportResult(frame, chosen, notes, title="Posts")
 
 
+def post_kpis(kpis: Sequence[str] | None) -> list[KPI]:
+    """The KPIs a post roll-up keeps: ``kpis`` (or the report's) and the rates to rank by."""
+    from socialproof.metrics import registry
+
+    names = list(kpis) if kpis else list(POST_KPIS)
+    names += [f"engagement_rate_{b}" for b in RANK_BASES if f"engagement_rate_{b}" not in names]
+    return registry.resolve(names, table="posts")
+
+
+def post_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str], tz: str) -> ir.Table:
+    """The roll-up's grouped query over the posts view ``t`` (per ``grain`` and local day)."""
+    import ibis.expr.datatypes as dt
+
+    from socialproof.metrics import ops
+    from socialproof.metrics.rollup import parts
+
+    day = ops.local_time(t.published_at, tz).cast(dt.date).name("day")
+    extra: dict[str, ir.Scalar] = {"rows": t.count()}
+    extra |= {"has_" + b: (t[b] > 0).fill_null(False).cast(dt.int64).sum() for b in RANK_BASES}
+    return parts(t, chosen, [*(t[g] for g in grain), day], extra=extra)
+
+
 def post_rollup(
     ws: Workspace,
     *,
@@ -341,15 +372,10 @@ def post_rollup(
     The engagement rates by reach, impressions and views are always kept, so the
     report can rank by the first base the posts in a range carry, as ``post_report`` does.
     """
-    import ibis.expr.datatypes as dt
-
-    from socialproof.metrics import ops, registry, views
-    from socialproof.metrics.rollup import parts
+    from socialproof.metrics import views
     from socialproof.workspace import engine
 
-    names = list(kpis) if kpis else list(POST_KPIS)
-    names += [f"engagement_rate_{b}" for b in RANK_BASES if f"engagement_rate_{b}" not in names]
-    chosen = registry.resolve(names, table="posts")
+    chosen = post_kpis(kpis)
     tz = ws.settings.timezone
     with engine.backend(ws) as con:
         if engine.is_empty(con, "posts"):
@@ -358,10 +384,6 @@ def post_rollup(
                 hint="Import a posts export first (Meta Business Suite, TikTok Studio, "
                 "LinkedIn, X, YouTube): socialproof import FILE.",
             )
-        t = views.view(con, "posts", timezone=tz)
-        day = ops.local_time(t.published_at, tz).cast(dt.date).name("day")
-        extra = {"rows": t.count()}
-        extra |= {"has_" + b: (t[b] > 0).fill_null(False).cast(dt.int64).sum() for b in RANK_BASES}
-        frame = engine.execute(parts(t, chosen, [*(t[g] for g in grain), day], extra=extra))
-    frame["day"] = _days(frame["day"])
+        frame = engine.execute(post_parts(views.view(con, "posts", timezone=tz), chosen, grain, tz))
+    frame["day"] = as_days(frame["day"])
     return PostRollup(frame=frame, grain=tuple(grain), kpis=tuple(chosen))

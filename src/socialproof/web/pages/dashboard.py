@@ -4,9 +4,12 @@ Figures come from the library's daily roll-ups (``campaigns.rollup.ad_rollup`` a
 ``post_rollup``): one grouped DuckDB query per kind keeps every KPI's additive parts per
 platform, account and day, and any date range, comparison period or weekly trend is
 added up from it in memory with the registry's formulas, giving what
-``campaign_report`` and ``post_report`` give. The roll-ups are kept while the
-database is unchanged (and computed at ``serve`` start), so a new range costs
-milliseconds. Labels, units, bases, formulas and sources come from the KPI registry.
+``campaign_report`` and ``post_report`` give. The roll-ups are stored in the workspace
+(``campaigns.rollup_store``): a new process reads them, and after an import or undo only
+the days it touched are added up again (by the page if it comes first, else by the
+background job that stores them). In memory they are kept while the database is
+unchanged, so a new range costs milliseconds. Labels, units, bases, formulas and sources
+come from the KPI registry.
 """
 
 from __future__ import annotations
@@ -90,9 +93,12 @@ def _number(value: Any) -> float | None:
 
 def last_data_day(ws: Workspace) -> date | None:
     """The last day the workspace holds posts or ad rows for."""
+    from socialproof.campaigns import rollup_store
     from socialproof.render.tables import plain
     from socialproof.workspace import engine
 
+    if rollup_store.enabled(ws):
+        return rollup_store.last_day(ws)
     days: list[date] = []
     with ws.ibis() as con:
         present = set(con.list_tables())
@@ -105,16 +111,23 @@ def last_data_day(ws: Workspace) -> date | None:
     return max(days) if days else None
 
 
+WANTED = {"ads": PAID_KPIS, "posts": ORGANIC_KPIS}
+KINDS = {"paid": "ads", "organic": "posts"}
+
+
+def rollups(ws: Workspace) -> dict[str, Any]:
+    """Both daily roll-ups ("paid", "organic"; None without rows), read from the workspace's
+    stored roll-ups and brought up to date there if an import changed them since
+    (``campaigns.rollup_store``): no query is compiled unless rows changed."""
+    from socialproof.campaigns import rollup_store
+
+    found = rollup_store.current_many(ws, WANTED)
+    return {kind: found[stored] for kind, stored in KINDS.items()}
+
+
 def rollup(kind: str, ws: Workspace) -> Any:
     """The workspace's daily roll-up for ``kind`` ("paid" or "organic"); None without rows."""
-    from socialproof.campaigns.rollup import ad_rollup, post_rollup
-
-    try:
-        if kind == "paid":
-            return ad_rollup(ws, kpis=list(PAID_KPIS))
-        return post_rollup(ws, kpis=list(ORGANIC_KPIS))
-    except NoData:
-        return None
+    return rollups(ws)[kind]
 
 
 def _frame(kind: str, rolled: Any, r: Range, *, period: str | None = None) -> Any:
@@ -247,7 +260,7 @@ def frames(ws: Workspace, cache: Any) -> Callable[[str, Range, str | None], Any]
 
     def frame(kind: str, r: Range, period: str | None) -> Any:
         settings = (ws.settings.timezone, ws.settings.currency)  # they change apart from the db
-        rolled = cache.get(ws, ("dashboard-rollup", kind, *settings), lambda: rollup(kind, ws))
+        rolled = cache.get(ws, ("dashboard-rollups", *settings), lambda: rollups(ws))[kind]
         return cache.get(
             ws,
             ("dashboard", kind, r, period, *settings),
@@ -258,9 +271,13 @@ def frames(ws: Workspace, cache: Any) -> Callable[[str, Range, str | None], Any]
 
 
 def warm(ws: Workspace, cache: Any) -> None:
-    """Compute the roll-ups and the default dashboard (last 28 days against the 28
-    before) into ``cache``, so the first visit after ``socialproof serve`` starts is
-    quick. Run as a job."""
+    """Bring the stored roll-ups up to date (only the days imports touched since) and
+    compute the default dashboard (last 28 days against the 28 before) into ``cache``, so
+    the first visit after ``socialproof serve`` starts, or after an import, is quick. Run
+    as a job."""
+    from socialproof.campaigns import rollup_store
+
+    rollup_store.refresh(ws, WANTED)
     last = cache.get(ws, ("last-data-day",), lambda: last_data_day(ws))
     current = resolve("28d", min(last or date.today(), date.today()))
     before = comparison(current, "previous")

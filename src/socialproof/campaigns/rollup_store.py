@@ -1,0 +1,605 @@
+"""Daily roll-ups kept in the workspace and brought up to date import by import.
+
+The dashboard's roll-ups (:func:`~socialproof.campaigns.rollup.ad_rollup` and
+:func:`~socialproof.campaigns.rollup.post_rollup`) are stored in the ``rollup_store``
+table beside a fingerprint of every import they were computed from (its rows and a hash
+of the columns the roll-up reads, so an undo, a re-import or a merge that changes rows
+in place is seen). :func:`current` reads the stored roll-up and takes the fingerprints
+again (one small grouped query): when nothing changed the stored roll-up is the answer,
+with no query compiled; when imports were added, undone or changed, only the roll-up rows
+of the days those imports touch (before and after the change) are computed again, in one
+grouped query over those days' rows, and put in place of the old ones. :func:`refresh`
+does the same and writes the result (``serve`` runs it as a background job after every
+import, undo and decision; a page never writes).
+
+Ad rows that other rows of the same ad already count (daily beside reporting-range rows,
+breakdowns, levels) are left out per ad and per campaign (``metrics.views.tidy_ads``), so
+an import can change which rows count on days it does not touch; when the workspace holds
+such overlaps, the whole (platform, account) partitions the changed imports touch are
+computed again instead of single days. Posts are computed again as a whole when any posts
+import changed (the compiled query is kept, so that costs the query alone).
+
+The results equal the roll-ups computed from scratch (tests check this after imports and
+undos). Only a workspace whose engine is DuckDB over its own file keeps roll-ups; Spark
+and Parquet stores compute them each time (:func:`enabled`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from socialproof.campaigns.rollup import (
+    AdRollup,
+    PostRollup,
+    ad_parts,
+    ad_rollup,
+    as_days,
+    post_kpis,
+    post_parts,
+    post_rollup,
+)
+from socialproof.errors import NoData
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import date
+
+    import duckdb
+    import pandas as pd
+
+    from socialproof.metrics.registry import KPI
+    from socialproof.workspace import Workspace
+
+VERSION = 1
+TABLE = "rollup_store"
+ADS, POSTS = "ads", "posts"
+GRAIN = ("platform", "account")
+KEY = ("platform", "account", "date_start", "date_stop")
+#: Columns tidy_ads reads to find overlapping rows: always in an ad fingerprint.
+_TIDY = ("platform", "account", "campaign", "ad_set", "ad", "date_start", "date_stop", "breakdown")
+_FLAGS = ("ranges", "breakdowns", "levels")
+_DAILY = "account_daily."
+
+_sql_lock = threading.Lock()
+_sql: dict[Any, Any] = {}  # compiled queries, per process (compiling costs more than running)
+
+
+def enabled(ws: Workspace) -> bool:
+    """Whether ``ws`` keeps its roll-ups (DuckDB over the workspace's own file)."""
+    engine = ws.settings.engine
+    return engine.backend != "spark" and not engine.storage
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A roll-up as stored: what it was computed from, and its frames."""
+
+    basis: str  # what was asked (kind, KPIs, grain, time zone): another basis is no use
+    columns: tuple[str, ...]  # the columns each import's fingerprint hashes
+    flags: dict[str, bool]  # which overlaps tidy_ads looked for (ads)
+    imports: dict[str, list[Any]]  # import id -> [rows, hash, keys it touches (ads)]
+    frame: pd.DataFrame
+    raw: pd.DataFrame | None
+
+
+def current(ws: Workspace, kind: str, kpis: Sequence[str]) -> AdRollup | PostRollup:
+    """The roll-up of ``kind`` (ADS or POSTS) as the workspace is now (module docs).
+
+    Raises ``NoData`` as ``ad_rollup`` / ``post_rollup`` do when the table is empty.
+    """
+    found = current_many(ws, {kind: kpis})[kind]
+    if found is None:
+        return _computed(ws, kind, kpis)  # raises the library's NoData
+    return found
+
+
+def current_many(
+    ws: Workspace, wanted: Mapping[str, Sequence[str]]
+) -> dict[str, AdRollup | PostRollup | None]:
+    """:func:`current` for each kind of ``wanted`` ({kind: KPIs}) over one connection;
+    None for a kind whose table is empty."""
+    out: dict[str, AdRollup | PostRollup | None] = {}
+    if not enabled(ws):
+        for kind, kpis in wanted.items():
+            try:
+                out[kind] = _computed(ws, kind, kpis)
+            except NoData:
+                out[kind] = None
+        return out
+    with ws.connect(read_only=True) as con:
+        for kind, kpis in wanted.items():
+            try:
+                state, _ = update(con, ws, kind, kpis, read(con, kind))
+            except NoData:
+                out[kind] = None
+            else:
+                out[kind] = as_rollup(ws, kind, state)
+    return out
+
+
+def last_day(ws: Workspace) -> date | None:
+    """The last day the workspace holds posts or ad rows for (plain SQL where roll-ups are
+    kept; ``None`` without rows)."""
+    from datetime import date
+
+    days: list[date] = []
+    with ws.connect(read_only=True) as con:
+        for table, column in (("ad_stats", "date_stop"), ("posts", "published_at")):
+            if not _has_table(con, table):
+                continue
+            row = con.execute(f"SELECT max({column}) FROM {table}").fetchone()
+            if row and row[0] is not None:
+                days.append(date.fromisoformat(str(row[0])[:10]))
+    return max(days) if days else None
+
+
+def refresh(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> list[str]:
+    """Bring the stored roll-ups of ``wanted`` ({kind: KPIs}) up to date; the kinds written.
+
+    Nothing is written (and the write lock is not taken) when every stored roll-up is
+    current.
+    """
+    if not enabled(ws):
+        return []
+    with ws.connect(read_only=True) as con:
+        if not _has_table(con, TABLE):
+            return []
+        stale = [k for k, kpis in wanted.items() if _stale(con, ws, k, kpis, read(con, k))]
+    if not stale:
+        return []
+    from datetime import UTC, datetime
+
+    with ws.transaction() as con:
+        for kind in stale:
+            try:
+                state, changed = update(con, ws, kind, wanted[kind], read(con, kind))
+            except NoData:
+                con.execute(f"DELETE FROM {TABLE} WHERE kind = ?", [kind])
+                continue
+            if changed:
+                con.execute(
+                    f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        kind,
+                        state.basis,
+                        json.dumps(
+                            {
+                                "columns": list(state.columns),
+                                "flags": state.flags,
+                                "imports": state.imports,
+                            }
+                        ),
+                        _blob(state.frame),
+                        None if state.raw is None else _blob(state.raw),
+                        datetime.now(UTC).replace(tzinfo=None),
+                    ],
+                )
+    return stale
+
+
+def read(con: duckdb.DuckDBPyConnection, kind: str) -> Stored | None:
+    """The stored roll-up of ``kind``, if any."""
+    if not _has_table(con, TABLE):
+        return None
+    row = con.execute(
+        f"SELECT basis, state, frame, raw FROM {TABLE} WHERE kind = ?", [kind]
+    ).fetchone()
+    if row is None:
+        return None
+    basis, state, frame, raw = row
+    info = json.loads(str(state))
+    return Stored(
+        basis=str(basis),
+        columns=tuple(info["columns"]),
+        flags={k: bool(v) for k, v in info["flags"].items()},
+        imports={str(k): list(v) for k, v in info["imports"].items()},
+        frame=_unblob(frame),
+        raw=None if raw is None else _unblob(raw),
+    )
+
+
+def update(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    kind: str,
+    kpis: Sequence[str],
+    prev: Stored | None,
+) -> tuple[Stored, bool]:
+    """``prev`` brought up to date over ``con``: (the roll-up, whether anything changed)."""
+    if kind == ADS:
+        return _update_ads(con, kpis, prev)
+    return _update_posts(con, ws, kpis, prev)
+
+
+def as_rollup(ws: Workspace, kind: str, state: Stored) -> AdRollup | PostRollup:
+    """The library's roll-up object over ``state``'s frames."""
+    from socialproof.metrics import registry
+
+    basis = json.loads(state.basis)
+    if kind == ADS:
+        assert state.raw is not None
+        return AdRollup(
+            frame=state.frame,
+            grain=(*GRAIN, "currency"),
+            kpis=tuple(registry.resolve(basis["kpis"], table="ad_stats")),
+            raw=state.raw,
+            currency=ws.settings.currency,
+        )
+    return PostRollup(
+        frame=state.frame,
+        grain=GRAIN,
+        kpis=tuple(registry.resolve(basis["kpis"], table="posts")),
+    )
+
+
+# -- ads -----------------------------------------------------------------------------------
+def _ad_basis(kpis: Sequence[str]) -> tuple[list[KPI], str]:
+    from socialproof.metrics import registry
+
+    chosen = registry.resolve(list(kpis), table="ad_stats")
+    basis = {"v": VERSION, "kind": ADS, "kpis": [k.name for k in chosen], "grain": list(GRAIN)}
+    return chosen, json.dumps(basis)
+
+
+def _update_ads(
+    con: duckdb.DuckDBPyConnection, kpis: Sequence[str], prev: Stored | None
+) -> tuple[Stored, bool]:
+    import pandas as pd
+
+    chosen, basis = _ad_basis(kpis)
+    if not _has_table(con, "ad_stats") or not _count(con, "ad_stats"):
+        raise NoData(
+            "The workspace has no ad rows yet.",
+            hint="Import an ads export first: socialproof import FILE.",
+        )
+    usable = prev if prev is not None and prev.basis == basis and prev.raw is not None else None
+    compiled = None
+    if usable is not None:
+        columns = usable.columns
+    else:
+        compiled = _ad_sql(con, chosen)
+        columns = compiled["columns"]
+    prints = _prints(con, "ad_stats", columns)
+    if usable is not None:
+        changed = _changed(usable.imports, prints)
+        if not changed:
+            return usable, False
+    compiled = compiled or _ad_sql(con, chosen)
+    flags = _ad_flags(con, compiled["facts"])
+    parts_sql = compiled["parts"][tuple(flags[f] for f in _FLAGS)]
+    if usable is None or flags != usable.flags or tuple(compiled["columns"]) != usable.columns:
+        frame = _run(con, f"WITH _sp_src AS (SELECT * FROM ad_stats) SELECT * FROM ({parts_sql})")
+        raw = _run(con, _RAW_SQL.format(where=""))
+        keys = _import_keys(con, None)
+        imports = {i: [*prints[i], keys.get(i, [])] for i in prints}
+    else:
+        touched: set[tuple[Any, ...]] = set()
+        for i in changed:
+            touched.update(tuple(k) for k in usable.imports.get(i, [None, None, []])[2])
+        now_keys = _import_keys(con, [i for i in changed if i in prints])
+        for ks in now_keys.values():
+            touched.update(tuple(k) for k in ks)
+        imports = {
+            i: (usable.imports[i] if i not in changed else [*prints[i], now_keys.get(i, [])])
+            for i in prints
+        }
+        if any(flags.values()):  # overlaps are left out per ad: whole partitions again
+            names = ["platform", "account"]
+            chosen_keys = sorted({k[:2] for k in touched}, key=_order)
+        else:
+            names = list(KEY)
+            chosen_keys = sorted(touched, key=_order)
+        pairs = sorted({k[2:] for k in touched}, key=_order)
+        _register(con, "_sp_keys", names, chosen_keys)
+        _register(con, "_sp_pairs", ["date_start", "date_stop"], pairs)
+        try:
+            match = " AND ".join(
+                f"s.{c} IS NOT DISTINCT FROM "
+                + (f"CAST(k.{c} AS DATE)" if c.startswith("date") else f"k.{c}")
+                for c in names
+            )
+            source = (
+                f"SELECT s.* FROM ad_stats s WHERE EXISTS (SELECT 1 FROM _sp_keys k WHERE {match})"
+            )
+            new = _run(con, f"WITH _sp_src AS ({source}) SELECT * FROM ({parts_sql}) AS _sp_q")
+            new_raw = _run(
+                con,
+                _RAW_SQL.format(
+                    where="WHERE EXISTS (SELECT 1 FROM _sp_pairs k WHERE "
+                    "s.date_start IS NOT DISTINCT FROM CAST(k.date_start AS DATE) AND "
+                    "s.date_stop IS NOT DISTINCT FROM CAST(k.date_stop AS DATE))"
+                ),
+            )
+        finally:
+            con.unregister("_sp_keys")
+            con.unregister("_sp_pairs")
+        gone = set(chosen_keys)
+        old = usable.frame
+        keep = [
+            tuple(_norm(v) for v in r) not in gone
+            for r in zip(*(old[c] for c in names), strict=True)
+        ]
+        frame = pd.concat([old[keep], new], ignore_index=True)
+        assert usable.raw is not None
+        old_raw = usable.raw
+        gone_pairs = set(pairs)
+        keep_raw = [
+            (_norm(a), _norm(b)) not in gone_pairs
+            for a, b in zip(old_raw["date_start"], old_raw["date_stop"], strict=True)
+        ]
+        raw = pd.concat([old_raw[keep_raw], new_raw], ignore_index=True)
+    frame = frame.sort_values(list(KEY), kind="stable", na_position="last").reset_index(drop=True)
+    raw = raw.reset_index(drop=True)
+    return (
+        Stored(
+            basis=basis,
+            columns=tuple(compiled["columns"]),
+            flags=flags,
+            imports=imports,
+            frame=frame,
+            raw=raw,
+        ),
+        True,
+    )
+
+
+_RAW_SQL = """SELECT date_start, date_stop, count(*) AS "rows",
+  sum(CAST(coalesce(spend < 0, false) AS BIGINT)) AS negative,
+  sum(CAST(spend IS NULL AS BIGINT)) AS no_spend,
+  min(coalesce(currency, '')) AS cur_min, max(coalesce(currency, '')) AS cur_max
+FROM ad_stats s {where} GROUP BY date_start, date_stop"""
+
+
+def _ad_sql(con: duckdb.DuckDBPyConnection, chosen: Sequence[KPI]) -> dict[str, Any]:
+    """The overlap checks and the roll-up query for every set of overlap flags, compiled
+    once per process over a table named ``_sp_src`` shaped as ``ad_stats``."""
+    schema = tuple(con.execute("DESCRIBE ad_stats").fetchall())
+    key = (ADS, tuple(k.name for k in chosen), schema)
+    with _sql_lock:
+        found = _sql.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    import itertools
+
+    import ibis
+
+    from socialproof.metrics import views
+
+    t = ibis.table({str(r[0]): _ibis_type(str(r[1])) for r in schema}, name="_sp_src")
+    facts = str(ibis.to_sql(t.aggregate(**views.ad_overlap_checks(t)), dialect="duckdb"))
+    parts: dict[tuple[bool, ...], str] = {}
+    for flags in itertools.product((False, True), repeat=len(_FLAGS)):
+        tidy = views.tidy_ads(t, **dict(zip(_FLAGS, flags, strict=True)))
+        parts[flags] = str(ibis.to_sql(ad_parts(tidy, chosen, GRAIN), dialect="duckdb"))
+    every = parts[(True,) * len(_FLAGS)]
+    columns = [
+        str(r[0])
+        for r in schema
+        if str(r[0]) != "import_id" and (str(r[0]) in _TIDY or f'"{r[0]}"' in every)
+    ]
+    out = {"facts": facts, "parts": parts, "columns": columns}
+    with _sql_lock:
+        _sql[key] = out
+    return out
+
+
+def _ibis_type(duck: str) -> str:
+    return {
+        "VARCHAR": "string",
+        "DATE": "date",
+        "DOUBLE": "float64",
+        "BIGINT": "int64",
+        "INTEGER": "int32",
+        "BOOLEAN": "boolean",
+    }.get(duck.split("(")[0], "timestamp" if duck.startswith("TIMESTAMP") else "string")
+
+
+def _ad_flags(con: duckdb.DuckDBPyConnection, facts_sql: str) -> dict[str, bool]:
+    from socialproof.metrics.views import ad_overlaps
+
+    frame = _run(con, f"WITH _sp_src AS (SELECT * FROM ad_stats) SELECT * FROM ({facts_sql})")
+    return ad_overlaps(frame.iloc[0].to_dict())
+
+
+def _import_keys(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None
+) -> dict[str, list[list[Any]]]:
+    """Per import id (all, or ``ids``): the (platform, account, start, stop) its rows touch."""
+    if ids is not None and not ids:
+        return {}
+    where = ""
+    params: list[Any] = []
+    if ids is not None:
+        where = f"WHERE coalesce(import_id, '') IN ({', '.join('?' for _ in ids)})"
+        params = list(ids)
+    rows = con.execute(
+        f"SELECT DISTINCT coalesce(import_id, ''), {', '.join(KEY)} FROM ad_stats {where}",
+        params,
+    ).fetchall()
+    out: dict[str, list[list[Any]]] = {}
+    for i, *key in rows:
+        out.setdefault(str(i), []).append([_norm(v) for v in key])
+    return out
+
+
+# -- posts ---------------------------------------------------------------------------------
+def _update_posts(
+    con: duckdb.DuckDBPyConnection, ws: Workspace, kpis: Sequence[str], prev: Stored | None
+) -> tuple[Stored, bool]:
+    if not _has_table(con, "posts") or not _count(con, "posts"):
+        raise NoData(
+            "The workspace has no posts yet.",
+            hint="Import a posts export first (Meta Business Suite, TikTok Studio, "
+            "LinkedIn, X, YouTube): socialproof import FILE.",
+        )
+    chosen, basis = _post_basis(ws, kpis)
+    if prev is not None and prev.basis == basis:
+        if not _changed(prev.imports, _prints(con, "posts", prev.columns)):
+            return prev, False
+    compiled = _post_sql(con, chosen, ws.settings.timezone)
+    prints = _prints(con, "posts", compiled["columns"])
+    frame = _run(con, compiled["sql"])
+    frame["day"] = as_days(frame["day"])
+    sort = [*GRAIN, "day"]
+    frame = frame.sort_values(sort, kind="stable", na_position="last").reset_index(drop=True)
+    imports = {i: [*v, []] for i, v in prints.items()}
+    state = Stored(basis, tuple(compiled["columns"]), {}, imports, frame, None)
+    return state, True
+
+
+def _post_basis(ws: Workspace, kpis: Sequence[str]) -> tuple[list[KPI], str]:
+    chosen = post_kpis(kpis)
+    basis = {"v": VERSION, "kind": POSTS, "kpis": [k.name for k in chosen], "grain": list(GRAIN)}
+    return chosen, json.dumps(basis | {"tz": ws.settings.timezone})
+
+
+def _post_sql(con: duckdb.DuckDBPyConnection, chosen: Sequence[KPI], tz: str) -> dict[str, Any]:
+    """The posts roll-up query (the posts view, followers joined), compiled once per process."""
+    tables = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    schema = tuple(con.execute("DESCRIBE posts").fetchall())
+    key = (POSTS, tuple(k.name for k in chosen), tz, schema, "account_daily" in tables)
+    with _sql_lock:
+        found = _sql.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    import ibis
+
+    from socialproof.metrics import views
+    from socialproof.workspace import engine
+
+    engine.duckdb_compat()
+    backend = ibis.duckdb.from_connection(con)
+    sql = str(
+        backend.compile(post_parts(views.view(backend, "posts", timezone=tz), chosen, GRAIN, tz))
+    )
+    columns = [str(r[0]) for r in schema if str(r[0]) != "import_id" and f'"{r[0]}"' in sql]
+    if "account_daily" in tables and '"account_daily"' in sql:
+        daily = [str(r[0]) for r in con.execute("DESCRIBE account_daily").fetchall()]
+        columns += [_DAILY + c for c in daily if c != "import_id"]
+    out = {"sql": sql, "columns": columns}
+    with _sql_lock:
+        _sql[key] = out
+    return out
+
+
+# -- shared --------------------------------------------------------------------------------
+def _computed(ws: Workspace, kind: str, kpis: Sequence[str]) -> AdRollup | PostRollup:
+    if kind == ADS:
+        return ad_rollup(ws, kpis=list(kpis))
+    return post_rollup(ws, kpis=list(kpis))
+
+
+def _stale(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    kind: str,
+    kpis: Sequence[str],
+    prev: Stored | None,
+) -> bool:
+    """Whether the stored roll-up differs from what the workspace holds now (no compute)."""
+    table = "ad_stats" if kind == ADS else "posts"
+    if not _has_table(con, table) or not _count(con, table):
+        return prev is not None
+    basis = _ad_basis(kpis)[1] if kind == ADS else _post_basis(ws, kpis)[1]
+    if prev is None or prev.basis != basis:
+        return True
+    return bool(_changed(prev.imports, _prints(con, table, prev.columns)))
+
+
+def _prints(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
+) -> dict[str, list[Any]]:
+    """:func:`_fingerprints` of ``table``'s columns, and of ``account_daily``'s columns
+    named ``account_daily.<column>`` (keyed ``account_daily:<import id>``)."""
+    own = [c for c in columns if not c.startswith(_DAILY)]
+    daily = [c[len(_DAILY) :] for c in columns if c.startswith(_DAILY)]
+    out = _fingerprints(con, table, own)
+    if daily and _has_table(con, "account_daily"):
+        found = _fingerprints(con, "account_daily", daily)
+        out |= {"account_daily:" + i: v for i, v in found.items()}
+    return out
+
+
+def _fingerprints(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
+) -> dict[str, list[Any]]:
+    """Per import id: [rows, hash of ``columns`` over its rows] (a changed row changes it)."""
+    hashed = ", ".join(f'"{c}"' for c in columns)
+    rows = con.execute(
+        f"SELECT coalesce(import_id, ''), count(*), bit_xor(hash({hashed})) FROM {table} GROUP BY 1"
+    ).fetchall()
+    return {str(i): [int(n), str(h)] for i, n, h in rows}
+
+
+def _changed(before: Mapping[str, list[Any]], now: Mapping[str, list[Any]]) -> set[str]:
+    return {
+        i for i in set(before) | set(now) if list(before.get(i, [None, None])[:2]) != now.get(i)
+    }
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    frame = con.execute(sql).df()
+    for col in ("date_start", "date_stop"):
+        if col in frame.columns:
+            frame[col] = as_days(frame[col])
+    return frame
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str], rows: Sequence[Any]
+) -> None:
+    import pyarrow as pa
+
+    data = {c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(columns)}
+    con.register(name, pa.table(data))
+
+
+def _norm(value: Any) -> str | None:
+    """A key value as JSON keeps it: None when unknown, days as YYYY-MM-DD, else text."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN, NaT
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())[:10]
+    return str(value)
+
+
+def _order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((v is None, v or "") for v in key)
+
+
+def _blob(frame: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _unblob(data: Any) -> pd.DataFrame:
+    import pyarrow as pa
+
+    with pa.ipc.open_stream(pa.py_buffer(bytes(data))) as reader:
+        frame: pd.DataFrame = reader.read_all().to_pandas()
+    return frame
