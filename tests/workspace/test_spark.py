@@ -574,11 +574,10 @@ def scored_on(root: Path, engine_kw: dict[str, str]) -> pd.DataFrame:
     ws = Workspace(ws.root, ws.settings.model_copy(update={"engine": Engine(**engine_kw)}))
     result = scoring.score_messages(ws, workers=1)
     assert result.scored == len(rows), result
-    # text_hash is each engine's own hash function (64-bit on DuckDB, 32-bit on Spark): it
-    # only tells a changed text on the engine that stored it, so it is not compared
+    # text_hash is one definition on every engine (scoring.text_hash), so it is compared too
     with ws.connect(read_only=True) as con:
         return con.execute(  # type: ignore[no-any-return]
-            "SELECT platform, message_id, sentiment, sentiment_score, spam, toxic, "
+            "SELECT platform, message_id, text_hash, sentiment, sentiment_score, spam, toxic, "
             "reasons, models FROM message_scores ORDER BY platform, message_id"
         ).df()
 
@@ -647,3 +646,82 @@ def test_a_remote_store_without_its_connector_is_one_line(pair: tuple[Any, Any],
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: "), result
     assert "s3a" in lines[0] and "connector" in lines[0], lines
+
+
+THEME_TEXTS = [
+    f"{opening} {body}"
+    for body in (
+        "my parcel is late again, the delivery never arrived",
+        "the courier lost my package and tracking is stuck",
+        "where is my order? shipping takes weeks",
+        "I want a refund, you charged my card twice",
+        "please refund the payment for the cancelled order",
+        "the invoice is wrong and I was billed too much",
+        "I cannot log in, the app says my password is wrong",
+        "the login page crashes and I cannot reset my password",
+        "the app keeps crashing after the update",
+    )
+    for opening in ("Hi,", "Hello team,", "Ugh.", "Seriously,", "Hey @acme")
+]
+
+
+def themes_on(root: Path, engine_kw: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``discover_themes`` on a fresh workspace with ``engine_kw``: the themes, and which
+    theme each message was put in (as stored)."""
+    import pyarrow as pa
+
+    from socialproof.community import scoring
+    from socialproof.workspace import Workspace, engine
+    from socialproof.workspace.schema import CANONICAL
+    from socialproof.workspace.settings import Engine, settings_from_dict
+
+    settings = settings_from_dict(
+        {"owner": "Test", "timezone": TZ, "brand": {"handles": ["@acme"]}}
+    )
+    ws = Workspace.init(root, settings=settings)
+    rows = [
+        {
+            "platform": "x",
+            "message_id": f"t{i}",
+            "thread_id": f"t{i}",
+            "author_id": f"user{i}",
+            "inbound": True,
+            "created_at": datetime(2026, 1, 3, 7, 0) + timedelta(hours=i),
+            "text": text,
+            "group_id": "",
+            "channel": "mention",
+        }
+        for i, text in enumerate(THEME_TEXTS)
+    ]
+    with ws.transaction() as con:
+        engine.upsert(con, CANONICAL["messages"], pa.Table.from_pylist(rows))
+    ws = Workspace(ws.root, ws.settings.model_copy(update={"engine": Engine(**engine_kw)}))
+    result = scoring.discover_themes(ws, k=3)
+    with ws.connect(read_only=True) as con:
+        assigned = con.execute(
+            "SELECT platform, message_id, theme_id FROM message_themes "
+            "ORDER BY platform, message_id"
+        ).df()
+    return result.themes, assigned
+
+
+def test_themes_embed_on_spark_executors_and_equal_duckdb(
+    tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialproof.community import executors
+
+    calls: list[int] = []
+    real = executors.embed
+
+    def counted(ws: Any, texts: list[str]) -> Any:
+        calls.append(len(texts))
+        return real(ws, texts)
+
+    monkeypatch.setattr(executors, "embed", counted)
+    want, want_assigned = themes_on(tmp_path / "duck", {})
+    assert not calls  # DuckDB embeds in this process
+    got, got_assigned = themes_on(tmp_path / "spark", {"backend": "spark"})
+    assert calls == [len(THEME_TEXTS)]  # every text was embedded on the executors
+    assert len(want) == 3 and sorted(want["size"]) == [15, 15, 15]  # the three topics
+    pd.testing.assert_frame_equal(want, got)
+    pd.testing.assert_frame_equal(want_assigned, got_assigned)

@@ -24,6 +24,7 @@ its sentiment mix, trend and suggested destination, and replaces the
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -175,6 +176,33 @@ def score_frame(df: pd.DataFrame, models: Models) -> pd.DataFrame:
         out["toxic"] = None
         out["reasons"] = "[]"
     return out
+
+
+TEXT_HASH_DIGITS = 15  # hex digits of the MD5 kept: 60 bits, a non-negative BIGINT everywhere
+
+
+def text_hash(text: str | None) -> int:
+    """The ``text_hash`` stored with a message's scores: the first
+    :data:`TEXT_HASH_DIGITS` hex digits of the MD5 of its UTF-8 text (None as ""), as an
+    integer. One definition on every engine: :func:`text_hash_expr` computes the same in
+    DuckDB and in Spark, so scores and moderation decisions keep their meaning when a
+    workspace changes engine (the engines' own ``hash()`` functions differ)."""
+    import hashlib
+
+    digest = hashlib.md5((text or "").encode("utf-8"), usedforsecurity=False).hexdigest()
+    return int(digest[:TEXT_HASH_DIGITS], 16)
+
+
+def text_hash_expr(text: Any) -> Any:
+    """:func:`text_hash` of an Ibis string column, in the engine (DuckDB or Spark SQL)."""
+    import ibis
+
+    hexits = text.fill_null("").hexdigest("md5")
+    digits = ibis.literal("0123456789abcdef")
+    value = ibis.literal(0, "int64")
+    for i in range(TEXT_HASH_DIGITS):
+        value = value * 16 + digits.find(hexits.substr(i, 1)).cast("int64")
+    return value
 
 
 _NOT_WORD_SQL = r"[^\p{L}\p{N}]+"  # moderation.repeat_key, in the engine's regex dialect
@@ -477,7 +505,7 @@ def score_messages(
     with ws.ibis() as con:
         m = messages_expr(con, ws, Scope(), threads=False)
         m = m.filter(~m.brand).select("platform", "message_id", "author_id", "text", "created_at")
-        m = m.mutate(text_hash=m.text.fill_null("").hash())
+        m = m.mutate(text_hash=text_hash_expr(m.text))
         m = _with_repeats(m, models.moderation)
         s = engine.table(con, "message_scores")
         s = s.select(
@@ -636,9 +664,11 @@ def discover_themes(
             )
         pick = m.select("platform", "message_id", "text", "created_at")
         if total > sample:
-            # a deterministic spread over the whole range: order by a hash of the key
-            pick = pick.mutate(_h=(pick.platform.concat(":", pick.message_id)).hash())
+            # a deterministic spread over the whole range: order by a hash of the key (MD5:
+            # the same on every engine, so DuckDB and Spark sample the same messages)
+            pick = pick.mutate(_h=pick.platform.concat(":", pick.message_id).hexdigest("md5"))
             pick = pick.order_by("_h").limit(sample).drop("_h")
+        pick = _with_stored_sentiment(con, pick)
         df = engine.execute(pick)
     df = df.sort_values("created_at").reset_index(drop=True)
     texts = [t[:MAX_CHARS] for t in df["text"].astype(str)]
@@ -660,15 +690,23 @@ def discover_themes(
         kwargs["seeds"] = theme_model.workspace_seeds(ws.root)
     if hasattr(theme_model, "brand_names"):
         kwargs["brands"] = brand_handles(ws)  # the brand's own names are not themes
+    if ws.settings.engine.backend == "spark":  # embeddings on the executors
+        from socialproof.community import executors
+
+        kwargs["embedder"] = functools.partial(executors.embed, ws)
     result = theme_model.cluster(texts, k=k, **kwargs)
     assign = np.asarray(_get(result, "assignments", "labels"), dtype=np.int64)
     models = load_models(ws)
     notes = list(models.notes)
     notes.extend(f"Themes: {n}" for n in (getattr(result, "notes", None) or []))
-    if models.sentiment is not None:
-        labels = [p[0] for p in models.sentiment.predict(texts)]
-    else:
-        labels = [None] * len(texts)
+    labels: list[str | None] = [None] * len(texts)
+    if models.sentiment is not None:  # the stored labels; the model only where there are none
+        labels = [None if v is None or v != v else str(v) for v in df["stored_sentiment"]]
+        missing = [i for i, v in enumerate(labels) if v is None]
+        if missing:
+            predicted = models.sentiment.predict([texts[i] for i in missing])
+            for i, p in zip(missing, predicted, strict=True):
+                labels[i] = p[0]
     df["theme"] = assign
     df["sentiment"] = labels
     late = df["created_at"] >= df["created_at"].iloc[len(df) // 2]
@@ -709,6 +747,25 @@ def discover_themes(
     if save:
         _save_themes(ws, themes, df, total)
     return ThemesResult(themes, len(df), total, notes)
+
+
+def _with_stored_sentiment(con: Any, pick: Any) -> Any:
+    """``pick`` plus ``stored_sentiment``: the label in ``message_scores`` when it was
+    given to the message's current text (same :func:`text_hash`), else null."""
+    import ibis
+
+    from socialproof.workspace import engine
+
+    s = engine.table(con, "message_scores")
+    s = s.filter(s.sentiment.notnull()).select(
+        s_platform=s.platform, s_id=s.message_id, s_hash=s.text_hash, s_sentiment=s.sentiment
+    )
+    j = pick.left_join(s, [pick.platform == s.s_platform, pick.message_id == s.s_id])
+    same = j.s_hash.notnull() & (j.s_hash == text_hash_expr(j.text))
+    return j.select(
+        *pick.columns,
+        stored_sentiment=ibis.cases((same, j.s_sentiment), else_=ibis.null("string")),
+    )
 
 
 def _get(obj: Any, *names: str) -> Any:

@@ -56,7 +56,7 @@ from socialproof.community._text import embed as embed  # public here too (theme
 from socialproof.errors import BadInput, FileMissing, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     import numpy as np
 
@@ -397,8 +397,12 @@ def cluster(
     routing: Routing | None = None,
     seeds: Sequence[Seed] = (),
     brands: Sequence[str] = (),
+    embedder: Callable[[list[str]], np.ndarray] | None = None,
 ) -> Themes:
     """Group texts into themes. ``k`` is a number of themes or ``"auto"`` (seeds excluded).
+
+    ``embedder``: computes :func:`embed` of the cleaned texts elsewhere (the Spark
+    executors, ``community/executors.py``); the same vectors, so the same themes.
 
     ``brands``: the workspace's own handles; their names are not content (nor are the
     names of handles the batch addresses often, see :func:`brand_names`).
@@ -421,7 +425,7 @@ def cluster(
             notes=["no texts to cluster"],
         )
     docs = [docs_all[i] for i in idx]
-    e = embed(docs)
+    e = (embedder or embed)(docs)
     zero = np.linalg.norm(e, axis=1) == 0  # nothing the model knows (e.g. unknown script)
     seeded = _seed_matches(docs, e, seeds)
     free = np.flatnonzero(seeded < 0)
