@@ -30,6 +30,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import (
@@ -493,9 +494,21 @@ def _write_batch(batch: list[_Request]) -> list[dict[str, Any]]:
 
 
 def _rel(ws: Workspace, post: Post) -> str:
+    """The post's path relative to the workspace (BadInput when it lies outside)."""
     assert post.path is not None
-    path = ws.path(post.path.resolve())
-    return path.relative_to(ws.root.resolve()).as_posix()
+    path = post.path.resolve()
+    root = _resolved(str(ws.root))
+    if root not in path.parents:
+        ws.path(path)  # raises BadInput, saying the path leaves the workspace
+    return path.relative_to(root).as_posix()
+
+
+@lru_cache(maxsize=64)
+def _resolved(root: str) -> Path:
+    """A workspace root, resolved once per process (pages ask for it for every post)."""
+    from pathlib import Path
+
+    return Path(root).resolve()
 
 
 def _load(ws: Workspace, path: Path) -> Post:
@@ -545,9 +558,23 @@ def approval_state(
         errors = ["post.no-platform"]
         waived: dict[str, str] = {}
     else:
-        res = lint_post(post, _ws_rules(ws, load_rules), industry=industry, voice=ws.settings.voice)
-        errors = [f.rule_id for f in res.errors]
-        waived = {f.rule_id: f.waived for f in res.findings if f.waived is not None}
+        rules_key, rules = _ws_rules(ws, load_rules)
+        voice = ws.settings.voice
+        key = (post.head, post.text, industry, rules_key, voice.model_dump_json())
+        with _LINTED_LOCK:
+            known = _LINTED.get(key)
+        if known is None:
+            res = lint_post(post, rules, industry=industry, voice=voice)
+            known = (
+                tuple(f.rule_id for f in res.errors),
+                tuple((f.rule_id, f.waived) for f in res.findings if f.waived is not None),
+            )
+            with _LINTED_LOCK:
+                if len(_LINTED) >= 512:
+                    _LINTED.clear()
+                _LINTED[key] = known
+        errors = list(known[0])
+        waived = dict(known[1])
     return PostApproval(
         post=rel,
         status=post.status,
@@ -560,9 +587,35 @@ def approval_state(
     )
 
 
-def _ws_rules(ws: Workspace, load_rules: Any) -> Any:
+#: Lint verdicts by what they depend on: the post's file text, the industry, the rules
+#: (by their files' contents) and the brand voice. Lint is a pure function of these.
+_LINTED: dict[tuple[str, str, str | None, tuple[Any, ...], str], tuple[Any, Any]] = {}
+_LINTED_LOCK = threading.Lock()
+_RULES: dict[tuple[Any, ...], Any] = {}
+
+
+def _ws_rules(ws: Workspace, load_rules: Any) -> tuple[tuple[Any, ...], Any]:
+    """(key, rules): the packaged rules and the workspace's ``lint/*.yaml`` packs, loaded
+    again only when a pack file changes (the key names each file's path and sha256)."""
     folder = ws.root / "lint"
-    return load_rules(sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+    packs = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    stats = []
+    for p in packs:
+        try:
+            digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        stats.append((str(p), digest))
+    key = tuple(stats)
+    with _LINTED_LOCK:
+        rules = _RULES.get(key)
+    if rules is None:
+        rules = load_rules(packs)
+        with _LINTED_LOCK:
+            if len(_RULES) >= 16:
+                _RULES.clear()
+            _RULES[key] = rules
+    return key, rules
 
 
 def approve(

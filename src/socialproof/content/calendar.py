@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -208,7 +209,8 @@ def load_cadence_benchmarks(industry: str | None = None) -> tuple[dict[str, Benc
             "cadence is shown without comparison."
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+        data = _benchmarks_yaml(str(path), stat.st_mtime_ns, stat.st_size)
     except (yaml.YAMLError, OSError):
         return {}, f"{path.name} could not be read; cadence is shown without comparison."
     found: dict[str, tuple[str, Benchmark]] = {}
@@ -219,6 +221,18 @@ def load_cadence_benchmarks(industry: str | None = None) -> tuple[dict[str, Benc
             f"{path.name} holds no posts-per-week figures; cadence is shown without comparison.",
         )
     return {pid: bench for pid, (_, bench) in found.items()}, None
+
+
+@lru_cache(maxsize=4)
+def _benchmarks_yaml(path: str, mtime_ns: int, size: int) -> Any:
+    """The parsed benchmarks file, read again when it changes (the calendar page asks on
+    every request; parsing it took most of the page's time). Read only, never changed."""
+    from pathlib import Path
+
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506
+
+
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _walk(

@@ -26,6 +26,7 @@ Every position a finding reports is a line and column of the file itself.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -216,7 +217,23 @@ def load_post(path: Path, *, ws: Workspace | None = None) -> Post:
     except UnicodeDecodeError:
         raise BadInput(f"{path} is not UTF-8 text.", hint="Save it as UTF-8.") from None
     default_tz = ws.settings.timezone if ws is not None else None
-    return parse_post(raw, source=str(path), path=path, ws=ws, default_tz=default_tz)
+    key = (raw, str(path), str(ws.root) if ws is not None else "", default_tz)
+    with _PARSED_LOCK:
+        known = _PARSED.get(key)
+    if known is None:
+        known = parse_post(raw, source=str(path), path=path, ws=ws, default_tz=default_tz)
+        with _PARSED_LOCK:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = known
+    return copy.copy(known)  # attributes the caller sets (status, head) stay its own
+
+
+#: Posts parsed before, by their file's text (the pages read every post on each request;
+#: the text is read again every time, only the parsing is saved).
+_PARSED: dict[tuple[str, str, str, str | None], Post] = {}
+_PARSED_LOCK = threading.Lock()
+_PARSED_MAX = 512
 
 
 def load_posts(paths: list[Path], *, ws: Workspace | None = None) -> list[Post]:
