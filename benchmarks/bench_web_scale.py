@@ -15,9 +15,14 @@ templates; no network):
 * new: ``RUNS`` requests each asking what was not asked before (a dashboard custom
   range of its own, an inbox platform filter after the cache was cleared): what a new
   date range or filter costs;
-* uncached: ``RUNS`` requests with the whole result cache cleared before each (roll-ups
-  included): what a visit costs if it comes right after an import, before the
-  background jobs caught up.
+* uncached: ``RUNS`` requests with the whole result cache cleared before each: what a
+  visit costs in a process that has computed nothing yet (the stored roll-ups read);
+* after import (dashboard): ``RUNS`` times, a day of ad rows (one import of its own, a copy
+  of the last day's rows a day later) is written, then the page is asked for before the
+  background job ran: the roll-ups' days that import touched are added up again by the
+  page; the rows are removed after each request;
+* new process (dashboard): the first request of a process that starts the app without
+  its start-up jobs (the stored roll-ups read; nothing compiled, nothing imported before).
 
 Page weight is the HTML without the charts' data (the JSON of each Vega-Lite spec).
 First contentful paint comes from Debian's Chromium over uvicorn on 127.0.0.1, on
@@ -115,6 +120,67 @@ def weight_kb(html: str) -> tuple[float, float]:
     return whole / 1024, (whole - charts) / 1024
 
 
+def fake_import(ws: Any, import_id: str) -> int:
+    """Copy the last day's ad rows a day later under ``import_id`` (an import the background
+    jobs have not seen); the rows written."""
+    with ws.transaction() as con:
+        con.execute(
+            "INSERT INTO ad_stats SELECT * REPLACE (date_start + 1 AS date_start, "
+            "date_stop + 1 AS date_stop, ? AS import_id) FROM ad_stats "
+            "WHERE date_stop = (SELECT max(date_stop) FROM ad_stats)",
+            [import_id],
+        )
+        row = con.execute("SELECT count(*) FROM ad_stats WHERE import_id = ?", [import_id])
+        return int(row.fetchone()[0])
+
+
+def undo_fake_import(ws: Any, import_id: str) -> None:
+    with ws.transaction() as con:
+        con.execute("DELETE FROM ad_stats WHERE import_id = ?", [import_id])
+
+
+def after_import(client: Any, ws: Any, url: str, runs: int) -> tuple[list[float], int]:
+    """Seconds of ``url`` right after each of ``runs`` fake imports (see module docs)."""
+    times, rows = [], 0
+    for i in range(runs):
+        rows = fake_import(ws, f"bench-after-{i}")
+        t = time.perf_counter()
+        got = client.get(url)
+        times.append(time.perf_counter() - t)
+        assert got.status_code == 200, (url, got.status_code)
+        undo_fake_import(ws, f"bench-after-{i}")
+    return times, rows
+
+
+NEW_PROCESS = """
+import sys, time
+from fastapi.testclient import TestClient
+from socialproof.web.app import create_app
+from socialproof.workspace import Workspace
+app = create_app(Workspace.open(sys.argv[1]))
+with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    t = time.perf_counter()
+    r = client.get(sys.argv[2])
+    print(f"{(time.perf_counter() - t) * 1000:.0f} {r.status_code}")
+"""
+
+
+def new_process_ms(ws: Any, url: str) -> float:
+    """The first request of ``url`` in a process of its own (app started without jobs)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", NEW_PROCESS, str(ws.root), url],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    ).stdout.split()
+    assert out[1] == "200", out
+    return float(out[0])
+
+
 def _wait_jobs(app: Any, timeout: float = 1800.0) -> None:
     deadline = time.monotonic() + timeout
     while any(j.running for j in app.state.jobs.all()) and time.monotonic() < deadline:
@@ -172,6 +238,10 @@ def server_times(ws: Any, runs: int) -> tuple[float, list[dict[str, Any]]]:
                 t = time.perf_counter()
                 client.get(url)
                 uncached.append(time.perf_counter() - t)
+            imported: list[float] = []
+            if url.startswith("/dashboard"):
+                imported, day_rows = after_import(client, app.state.ws, url, runs)
+                print(f"after import: {day_rows:,} rows a day")
             whole, bare = weight_kb(r.text)
             out.append(
                 {
@@ -181,10 +251,14 @@ def server_times(ws: Any, runs: int) -> tuple[float, list[dict[str, Any]]]:
                     "warm_median_ms": 1000 * statistics.median(warm),
                     "new_p95_ms": 1000 * p95(new),
                     "uncached_p95_ms": 1000 * p95(uncached),
+                    "imported_p95_ms": 1000 * p95(imported) if imported else float("nan"),
                     "kb": whole,
                     "kb_bare": bare,
                 }
             )
+    for row in out:
+        if row["page"].startswith("/dashboard"):
+            row["new_process_ms"] = new_process_ms(ws, row["page"])
     return startup, out
 
 
@@ -225,18 +299,21 @@ def main() -> None:
     parser.add_argument("--no-paint", action="store_true")
     args = parser.parse_args()
     ws = big_workspace(args.messages, args.ad_rows)
+    print(f"load average at the start: {open('/proc/loadavg').read().split()[:3]}")
     print(f"{args.messages:,} messages, {args.ad_rows:,} ad rows; load {os.getloadavg()[0]:.1f}")
     startup, rows = server_times(ws, args.runs)
     print(f"start-up jobs (stored inbox, dashboard roll-ups): {startup:,.1f} s")
     print(
         "| page | first (ms) | warm median (ms) | warm p95 (ms) | new range/filter p95 (ms) "
-        "| uncached p95 (ms) | KB | KB without chart data |"
+        "| uncached p95 (ms) | after import p95 (ms) | new process (ms) | KB "
+        "| KB without chart data |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| `{r['page']}` | {r['cold_ms']:,.0f} | {r['warm_median_ms']:,.0f} | "
             f"{r['warm_p95_ms']:,.0f} | {r['new_p95_ms']:,.0f} | {r['uncached_p95_ms']:,.0f} | "
+            f"{r['imported_p95_ms']:,.0f} | {r.get('new_process_ms', float('nan')):,.0f} | "
             f"{r['kb']:.0f} | {r['kb_bare']:.0f} |"
         )
     print(f"load average after the server times: {os.getloadavg()[0]:.1f}")

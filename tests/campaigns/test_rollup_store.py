@@ -119,12 +119,23 @@ def test_removed_rows_and_changes_in_place_are_seen(workspace, insert) -> None:
         con.execute("DELETE FROM ad_stats WHERE import_id = 'i2'")
     _ads_match(workspace, "2026-03-01", "2026-03-31")
     store.refresh(workspace, WANTED)
-    with workspace.transaction() as con:  # a merge fills a value in place, same import
-        con.execute("UPDATE ad_stats SET spend = 99.0 WHERE date_start = DATE '2026-03-02'")
+    with workspace.transaction() as con:  # a merge rewrites a row, keeping its import
+        con.execute(
+            "CREATE TEMP TABLE _row AS SELECT * REPLACE (99.0 AS spend) FROM ad_stats "
+            "WHERE date_start = DATE '2026-03-02'"
+        )
+        con.execute("DELETE FROM ad_stats WHERE date_start = DATE '2026-03-02'")
+        con.execute("INSERT INTO ad_stats SELECT * FROM _row")
     got = store.current(workspace, store.ADS, PAID).report(
         since="2026-03-02", until="2026-03-02", kpis=list(PAID)
     )
     assert float(got.frame["spend"].iloc[0]) == pytest.approx(99.0)
+    _ads_match(workspace, "2026-03-01", "2026-03-31")
+    store.refresh(workspace, WANTED)
+    with workspace.transaction() as con:  # an account renamed in place
+        con.execute("UPDATE ad_stats SET account = 'renamed' WHERE account = 'a'")
+    got = store.current(workspace, store.ADS, PAID).report(kpis=list(PAID))
+    assert list(got.frame["account"]) == ["renamed"]
     _ads_match(workspace, "2026-03-01", "2026-03-31")
 
 

@@ -107,3 +107,42 @@ def test_every_campaign_view_renders(filled: Any, view: str) -> None:
     r = filled.get("/campaigns", params={"view": view, "budget": "2000"})
     assert r.status_code in (200, 404), r.text[:300]
     assert f'href="/campaigns?view={view}" aria-current="page"' in r.text
+
+
+def test_long_tables_come_in_pages_and_downloads_hold_every_row(workspace: Any, insert) -> None:
+    from datetime import datetime, timedelta
+
+    start = datetime(2026, 1, 1, 12)
+    insert(
+        "posts",
+        [
+            {
+                "platform": "instagram",
+                "post_id": f"p{i:03d}",
+                "account": "acme",
+                "published_at": start + timedelta(days=i),
+                "format": "image",
+                "reach": 1000 + i,
+                "impressions": 2000 + i,
+                "reactions": 10 + i,
+            }
+            for i in range(120)
+        ],
+    )
+    with make_client(workspace) as c:
+        first = c.get("/posts", params={"sort": "-reach"})
+        assert first.status_code == 200
+        assert len(_cells(first.text)) == 50
+        assert "Rows 1–50 of 120 (page 1 of 3)" in first.text
+        assert 'href="/posts?view=posts&amp;sort=-reach&amp;page=2" rel="next"' in first.text
+        last = c.get("/posts", params={"sort": "-reach", "page": "3"})
+        assert len(_cells(last.text)) == 20 and 'rel="prev"' in last.text
+        assert 'rel="next"' not in last.text
+        # rows 101-120 by reach descending: the lowest reach (1000) is the last row
+        assert "1,000" in _cells(last.text)[-1]
+        rows = list(csv.reader(io.StringIO(c.get("/posts", params={"download": "csv"}).text)))
+        assert len(rows) == 1 + 120
+        for bad, said in (("abc", "whole number"), ("9", "3 page(s)")):
+            r = c.get("/posts", params={"page": bad})
+            assert r.status_code == 422 and said in r.text
+            assert len(_cells(r.text)) > 0  # a page of rows is still shown

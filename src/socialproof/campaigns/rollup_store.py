@@ -3,8 +3,8 @@
 The dashboard's roll-ups (:func:`~socialproof.campaigns.rollup.ad_rollup` and
 :func:`~socialproof.campaigns.rollup.post_rollup`) are stored in the ``rollup_store``
 table beside a fingerprint of every import they were computed from (its rows and a hash
-of the columns the roll-up reads, so an undo, a re-import or a merge that changes rows
-in place is seen). :func:`current` reads the stored roll-up and takes the fingerprints
+of the columns the roll-up reads, so an undo, a re-import, a merge or a rename that
+changes rows is seen). :func:`current` reads the stored roll-up and takes the fingerprints
 again (one small grouped query): when nothing changed the stored roll-up is the answer,
 with no query compiled; when imports were added, undone or changed, only the roll-up rows
 of the days those imports touch (before and after the change) are computed again, in one
@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +46,7 @@ from socialproof.campaigns.rollup import (
 from socialproof.errors import NoData
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from datetime import date
 
     import duckdb
@@ -101,6 +103,20 @@ def current_many(
 ) -> dict[str, AdRollup | PostRollup | None]:
     """:func:`current` for each kind of ``wanted`` ({kind: KPIs}) over one connection;
     None for a kind whose table is empty."""
+    return snapshot(ws, wanted).rollups
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The roll-ups asked for (None where the table is empty) and the last day with data."""
+
+    rollups: dict[str, AdRollup | PostRollup | None]
+    last_day: date | None
+
+
+def snapshot(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> Snapshot:
+    """The current roll-ups of ``wanted`` ({kind: KPIs}) and the last day the workspace holds
+    posts or ad rows for, read over one connection (module docs)."""
     out: dict[str, AdRollup | PostRollup | None] = {}
     if not enabled(ws):
         for kind, kpis in wanted.items():
@@ -108,8 +124,8 @@ def current_many(
                 out[kind] = _computed(ws, kind, kpis)
             except NoData:
                 out[kind] = None
-        return out
-    with ws.connect(read_only=True) as con:
+        return Snapshot(out, _last_day_computed(ws))
+    with ws.connect(read_only=True) as con, _known_tables(con):
         for kind, kpis in wanted.items():
             try:
                 state, _ = update(con, ws, kind, kpis, read(con, kind))
@@ -117,22 +133,37 @@ def current_many(
                 out[kind] = None
             else:
                 out[kind] = as_rollup(ws, kind, state)
-    return out
+        return Snapshot(out, _last_day_on(con))
 
 
-def last_day(ws: Workspace) -> date | None:
-    """The last day the workspace holds posts or ad rows for (plain SQL where roll-ups are
-    kept; ``None`` without rows)."""
+def _last_day_on(con: duckdb.DuckDBPyConnection) -> date | None:
     from datetime import date
 
     days: list[date] = []
-    with ws.connect(read_only=True) as con:
+    for table, column in (("ad_stats", "date_stop"), ("posts", "published_at")):
+        if not _has_table(con, table):
+            continue
+        row = con.execute(f"SELECT max({column}) FROM {table}").fetchone()
+        if row and row[0] is not None:
+            days.append(date.fromisoformat(str(row[0])[:10]))
+    return max(days) if days else None
+
+
+def _last_day_computed(ws: Workspace) -> date | None:
+    from datetime import date
+
+    from socialproof.render.tables import plain
+    from socialproof.workspace import engine
+
+    days: list[date] = []
+    with ws.ibis() as con:
+        present = set(con.list_tables())
         for table, column in (("ad_stats", "date_stop"), ("posts", "published_at")):
-            if not _has_table(con, table):
+            if table not in present:
                 continue
-            row = con.execute(f"SELECT max({column}) FROM {table}").fetchone()
-            if row and row[0] is not None:
-                days.append(date.fromisoformat(str(row[0])[:10]))
+            value = plain(engine.table(con, table)[column].max().execute())
+            if value is not None:
+                days.append(date.fromisoformat(str(value)[:10]))
     return max(days) if days else None
 
 
@@ -144,7 +175,7 @@ def refresh(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> list[str]:
     """
     if not enabled(ws):
         return []
-    with ws.connect(read_only=True) as con:
+    with ws.connect(read_only=True) as con, _known_tables(con):
         if not _has_table(con, TABLE):
             return []
         stale = [k for k, kpis in wanted.items() if _stale(con, ws, k, kpis, read(con, k))]
@@ -152,7 +183,7 @@ def refresh(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> list[str]:
         return []
     from datetime import UTC, datetime
 
-    with ws.transaction() as con:
+    with ws.transaction() as con, _known_tables(con):
         for kind in stale:
             try:
                 state, changed = update(con, ws, kind, wanted[kind], read(con, kind))
@@ -512,8 +543,8 @@ def _stale(
 def _prints(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
 ) -> dict[str, list[Any]]:
-    """:func:`_fingerprints` of ``table``'s columns, and of ``account_daily``'s columns
-    named ``account_daily.<column>`` (keyed ``account_daily:<import id>``)."""
+    """:func:`_fingerprints` of ``table`` over ``columns``, and of ``account_daily`` over the
+    columns named ``account_daily.<column>`` (keyed ``account_daily:<import id>``)."""
     own = [c for c in columns if not c.startswith(_DAILY)]
     daily = [c[len(_DAILY) :] for c in columns if c.startswith(_DAILY)]
     out = _fingerprints(con, table, own)
@@ -526,7 +557,13 @@ def _prints(
 def _fingerprints(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
 ) -> dict[str, list[Any]]:
-    """Per import id: [rows, hash of ``columns`` over its rows] (a changed row changes it)."""
+    """Per import id: [rows, hash of ``columns`` over its rows].
+
+    The columns are every one the roll-up reads (and those that tell overlapping ad rows
+    apart), so an undo, a re-import, a merge or a rename that changes what the roll-up
+    adds up changes the fingerprint of the import it touches. (Row ids would be cheaper,
+    but DuckDB gives deleted rows' ids to new rows after a checkpoint.)
+    """
     hashed = ", ".join(f'"{c}"' for c in columns)
     rows = con.execute(
         f"SELECT coalesce(import_id, ''), count(*), bit_xor(hash({hashed})) FROM {table} GROUP BY 1"
@@ -540,7 +577,26 @@ def _changed(before: Mapping[str, list[Any]], now: Mapping[str, list[Any]]) -> s
     }
 
 
+_tables_known: ContextVar[tuple[int, frozenset[str]] | None] = ContextVar(
+    "rollup_store_tables", default=None
+)
+
+
+@contextmanager
+def _known_tables(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """List ``con``'s tables once for the calls inside (each listing costs a query)."""
+    rows = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    token = _tables_known.set((id(con), frozenset(str(r[0]) for r in rows)))
+    try:
+        yield
+    finally:
+        _tables_known.reset(token)
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    known = _tables_known.get()
+    if known is not None and known[0] == id(con):
+        return name in known[1]
     row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
     ).fetchone()

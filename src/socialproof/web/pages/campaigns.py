@@ -104,6 +104,24 @@ CAMPAIGN_VIEWS = (
 )
 POSTS_VIEW = View("posts", "Posts", _posts, filters=("platform", "account", "format"))
 PARAMS = ("since", "until", "period", "by", "budget", "budget_period", "as_of", "q", "sort")
+#: Rows a table page shows at once (the rest on the next pages; downloads hold every row).
+PAGE_SIZE = 50
+
+
+def _page(raw: str, rows: int) -> tuple[int, str | None]:
+    """The 1-based page asked for, within the pages ``rows`` fill, and an error if any."""
+    last = max(1, -(-rows // PAGE_SIZE))
+    if not raw:
+        return 1, None
+    try:
+        asked = int(raw)
+    except ValueError:
+        return 1, f"The page must be a whole number, not {raw[:20]!r}; showing the first page."
+    if asked < 1 or asked > last:
+        return min(max(asked, 1), last), f"There are {last} page(s) of rows; showing page " + (
+            f"{min(max(asked, 1), last)}."
+        )
+    return asked, None
 
 
 def _params(request: Request, v: View) -> dict[str, str]:
@@ -150,8 +168,27 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
             return download_response(shown, download, name, labels)
         columns, rows = visible(shown.columns), shown.rows
         notes = list(result.notes)
+    total = len(rows)
+    page, problem = _page(request.query_params.get("page", "").strip(), total)
+    if problem:
+        messages.append(("error", problem))
+        status = 422
+    first = (page - 1) * PAGE_SIZE
+    rows = rows[first : first + PAGE_SIZE]
     base = {k: val for k, val in p.items() if val and k != "sort"}
     base["view"] = v.name
+    here = {**base, **({"sort": p["sort"]} if p["sort"] else {})}
+    pages = {
+        "number": page,
+        "count": max(1, -(-total // PAGE_SIZE)),
+        "first": first + 1,
+        "last": first + len(rows),
+        "total": total,
+        "previous": f"{path}?{urlencode({**here, 'page': page - 1})}" if page > 1 else "",
+        "next": f"{path}?{urlencode({**here, 'page': page + 1})}"
+        if first + PAGE_SIZE < total
+        else "",
+    }
     return render(
         request,
         "campaigns/table.html",
@@ -168,8 +205,10 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         labels=labels,
         notes=notes,
         sort_url=f"{path}?{urlencode(base)}&sort=",
-        download_url=f"{path}?{urlencode({**base, **({'sort': p['sort']} if p['sort'] else {})})}&download=",
-        caption=f"{v.label}: {len(rows)} rows",
+        download_url=f"{path}?{urlencode(here)}&download=",
+        caption=f"{v.label}: {total} rows"
+        + (f" ({pages['first']}–{pages['last']} shown)" if total > len(rows) else ""),
+        pages=pages,
     )
 
 

@@ -23,14 +23,16 @@ from fastapi import APIRouter, Request
 
 from socialproof.errors import NoData, UsageError
 from socialproof.web.periods import COMPARES, PRESETS, Range, change, comparison, resolve
-from socialproof.web.templating import NavEntry, cached, render, workspace
+from socialproof.web.templating import NavEntry, render, workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from fastapi.responses import HTMLResponse
 
+    from socialproof.campaigns.rollup_store import Snapshot
     from socialproof.metrics.registry import KPI
+    from socialproof.web.cache import ResultCache
     from socialproof.workspace import Workspace
 
 router = APIRouter()
@@ -93,35 +95,25 @@ def _number(value: Any) -> float | None:
 
 def last_data_day(ws: Workspace) -> date | None:
     """The last day the workspace holds posts or ad rows for."""
-    from socialproof.campaigns import rollup_store
-    from socialproof.render.tables import plain
-    from socialproof.workspace import engine
-
-    if rollup_store.enabled(ws):
-        return rollup_store.last_day(ws)
-    days: list[date] = []
-    with ws.ibis() as con:
-        present = set(con.list_tables())
-        for table, column in (("ad_stats", "date_stop"), ("posts", "published_at")):
-            if table not in present:
-                continue
-            value = plain(engine.table(con, table)[column].max().execute())
-            if value is not None:
-                days.append(date.fromisoformat(str(value)[:10]))
-    return max(days) if days else None
+    return snapshot(ws).last_day
 
 
 WANTED = {"ads": PAID_KPIS, "posts": ORGANIC_KPIS}
 KINDS = {"paid": "ads", "organic": "posts"}
 
 
-def rollups(ws: Workspace) -> dict[str, Any]:
-    """Both daily roll-ups ("paid", "organic"; None without rows), read from the workspace's
-    stored roll-ups and brought up to date there if an import changed them since
-    (``campaigns.rollup_store``): no query is compiled unless rows changed."""
+def snapshot(ws: Workspace) -> Snapshot:
+    """Both daily roll-ups and the last day with data, over one connection: read from the
+    workspace's stored roll-ups and brought up to date there if an import changed them
+    since (``campaigns.rollup_store``); no query is compiled unless rows changed."""
     from socialproof.campaigns import rollup_store
 
-    found = rollup_store.current_many(ws, WANTED)
+    return rollup_store.snapshot(ws, WANTED)
+
+
+def rollups(ws: Workspace) -> dict[str, Any]:
+    """Both daily roll-ups ("paid", "organic"; None without rows)."""
+    found = snapshot(ws).rollups
     return {kind: found[stored] for kind, stored in KINDS.items()}
 
 
@@ -259,8 +251,8 @@ def frames(ws: Workspace, cache: Any) -> Callable[[str, Range, str | None], Any]
     """``frame(kind, range, period)``: reports from the cached roll-ups, themselves cached."""
 
     def frame(kind: str, r: Range, period: str | None) -> Any:
+        rolled = cached_snapshot(ws, cache).rollups[KINDS[kind]]
         settings = (ws.settings.timezone, ws.settings.currency)  # they change apart from the db
-        rolled = cache.get(ws, ("dashboard-rollups", *settings), lambda: rollups(ws))[kind]
         return cache.get(
             ws,
             ("dashboard", kind, r, period, *settings),
@@ -268,6 +260,12 @@ def frames(ws: Workspace, cache: Any) -> Callable[[str, Range, str | None], Any]
         )
 
     return frame
+
+
+def cached_snapshot(ws: Workspace, cache: ResultCache) -> Snapshot:
+    """:func:`snapshot`, kept in ``cache`` while the database and the settings are unchanged."""
+    settings = (ws.settings.timezone, ws.settings.currency)  # they change apart from the db
+    return cache.get(ws, ("dashboard-snapshot", *settings), lambda: snapshot(ws))
 
 
 def warm(ws: Workspace, cache: Any) -> None:
@@ -278,7 +276,7 @@ def warm(ws: Workspace, cache: Any) -> None:
     from socialproof.campaigns import rollup_store
 
     rollup_store.refresh(ws, WANTED)
-    last = cache.get(ws, ("last-data-day",), lambda: last_data_day(ws))
+    last = cached_snapshot(ws, cache).last_day
     current = resolve("28d", min(last or date.today(), date.today()))
     before = comparison(current, "previous")
     frame = frames(ws, cache)
@@ -286,6 +284,13 @@ def warm(ws: Workspace, cache: Any) -> None:
         for r, period in ((current, None), (before, None), (current, "week")):
             if r is not None:
                 frame(kind, r, period)
+        # what the page does with them once (imports, the template compiled), so the
+        # process's first visit does not pay it
+        cards(kind, ws, frame, current, before, "", "")
+        trend(kind, ws, frame, current, "")
+    from socialproof.web.templating import env
+
+    env().get_template("dashboard/index.html")
 
 
 @router.get("/dashboard")
@@ -301,7 +306,7 @@ def dashboard(
     ws = workspace(request)
     frame = frames(ws, request.app.state.cache)
 
-    last = cached(request, ("last-data-day",), lambda: last_data_day(ws))
+    last = cached_snapshot(ws, request.app.state.cache).last_day
     anchor = min(last or date.today(), date.today())
     messages: list[tuple[str, str]] = []
     status = 200

@@ -12,8 +12,43 @@
   /* Charts: <div class="vega-chart" data-spec-id="..."> + <script type="application/json">,
      or <div class="vega-chart" data-spec="{...}"> holding a report's static SVG (render.html
      chart_html): the same Vega-Lite spec, drawn here; the SVG comes back if drawing fails. */
+  /* The chart libraries (840 KB) load after the page's first paint, in order, and only
+     on pages with charts: the page shows its figures and tables first. */
+  var CHART_SCRIPTS = ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "vega-interpreter.js"];
+  var chartsLoading = null;
+  function loadChartScripts(done) {
+    if (window.vegaEmbed) { done(); return; }
+    if (!chartsLoading) {
+      chartsLoading = [];
+      var left = CHART_SCRIPTS.length;
+      CHART_SCRIPTS.forEach(function (name) {
+        var s = document.createElement("script");
+        s.src = "/static/vendor/" + name;
+        s.async = false;  /* executed in the order inserted */
+        s.onload = s.onerror = function () {
+          left -= 1;
+          if (left === 0) { chartsLoading.forEach(function (f) { f(); }); chartsLoading = []; }
+        };
+        document.head.appendChild(s);
+      });
+    }
+    chartsLoading.push(done);
+  }
+
+  function afterPaint(fn) {
+    if (window.requestAnimationFrame) {
+      window.requestAnimationFrame(function () { setTimeout(fn, 0); });
+    } else {
+      setTimeout(fn, 0);
+    }
+  }
+
   function drawCharts(root) {
-    if (!window.vegaEmbed) { return; }
+    if (!root.querySelector(".vega-chart[data-spec-id], .vega-chart[data-spec]")) { return; }
+    if (!window.vegaEmbed) {
+      afterPaint(function () { loadChartScripts(function () { if (window.vegaEmbed) { drawCharts(root); } }); });
+      return;
+    }
     var opts = {
       actions: false, renderer: "svg", defaultStyle: false,
       tooltip: { disableDefaultStyle: true },
