@@ -242,10 +242,6 @@ def lexicon_features(toks: Sequence[str], raw: str, lex: dict[str, float]) -> li
     ]
 
 
-def _word_analyzer(toks: list[str]) -> list[str]:
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
-
-
 def char_ngram_matrix(docs: Sequence[str], lo: int, hi: int, n_features: int) -> sp.csr_matrix:
     """Binary hashed character n-grams (``lo``..``hi``) of each doc, vectorised in NumPy.
 
@@ -286,33 +282,410 @@ def char_ngram_matrix(docs: Sequence[str], lo: int, hi: int, n_features: int) ->
     return m
 
 
+# ----------------------------------------------------------- fast featurisation
+#
+# ``featurise`` gives exactly what ``tokens`` + ``lexicon_features`` + sklearn's
+# HashingVectorizer gave per text (tests/community/test_featurise.py pins it), but works on
+# a batch: a text is cut into whitespace-separated chunks, and each distinct chunk is
+# normalised and tokenised once (tokens never span whitespace, and the only text-wide
+# inputs, "has the text a dot" (link rule) and "has it a hashtag" (case rule), are part of
+# the cache key). Tokens get integer ids; hash buckets, lexicon values and bigram hashes are
+# then gathered with NumPy over the whole batch instead of per token in Python.
+
+_CHUNK_CACHE_MAX = 300_000  # distinct chunks kept (all caches are cleared together past it)
+_VOCAB_MAX = 500_000  # distinct tokens kept
+_PAIR_CACHE_MAX = 1_000_000  # distinct bigrams whose hash is kept
+
+# One token of a chunk: (id, id with "_neg", negatable, starts a negation scope, ends one)
+_Entry = tuple[int, int, bool, bool, bool]
+# A chunk's tokens: (plain ids, any token starts a negation scope, entries)
+_ChunkTokens = tuple[list[int], bool, tuple[_Entry, ...]]
+# Per chunk: (normalised chunk has "#", tokens when the text has no hashtag, tokens when it has)
+_ChunkEntry = tuple[bool, _ChunkTokens, _ChunkTokens]
+
+
+class _Vocab:
+    """Token ids, their murmur hashes and chunk tokenisations, shared by all batches."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        import numpy as np
+
+        self.ids: dict[str, int] = {}
+        self.strings: list[str] = []
+        self.hashes = np.zeros(0, dtype=np.int64)  # murmurhash3_32 (signed) of each id
+        self.plain: dict[str, _ChunkTokens] = {}  # chunk -> tokens (text without hashtags)
+        self.chunks: dict[str, _ChunkEntry] = {}  # chunk -> both ways (text with a "#")
+        self.pairs: dict[int, int] = {}  # (id_a << 32 | id_b) -> murmur hash of "a b"
+        self.lex_tables: dict[int, tuple[dict[str, float], np.ndarray, np.ndarray]] = {}
+
+    def id_of(self, token: str) -> int:
+        got = self.ids.get(token)
+        if got is None:
+            got = self.ids[token] = len(self.strings)
+            self.strings.append(token)
+        return got
+
+    def chunk_tokens(self, key: str, has_tag: bool) -> _ChunkTokens:
+        """``tokens()`` of one chunk, as entries a negation scope can run through.
+
+        ``key`` is the chunk, or ``"\\n" + chunk`` for a dot-less chunk with "://" in a
+        text that has a dot elsewhere (the link rule runs on texts with a dot only).
+        """
+        norm = key.lstrip("\n")
+        if "." in key or key[0] == "\n":
+            norm = _URL.sub(" <url> ", norm)
+        if "@" in norm:
+            norm = _MENTION.sub("@user", norm)
+        norm = _ELONG.sub(r"\1\1 <elong>", norm)
+        entries: list[_Entry] = []
+        id_of = self.id_of
+        for raw in _TOKEN.findall(norm if has_tag else norm.lower()):
+            first = raw[0]
+            if first in _PUNCT:
+                i = id_of(raw[:3])
+                entries.append((i, i, False, False, True))
+                continue
+            tok = raw.lower() if has_tag else raw
+            if has_tag and first == "#" and len(raw) > 1:
+                i = id_of(tok)
+                entries.append((i, i, False, False, False))
+                for word in split_hashtag(raw):
+                    entries.append((id_of(word), id_of(word + "_neg"), True, False, False))
+                continue
+            if "’" in tok:
+                tok = tok.replace("’", "'")
+            negatable = first.isalnum()
+            neg_id = id_of(tok + "_neg") if negatable else -1
+            trigger = tok in _NEGATIONS or tok.endswith("n't")
+            entries.append((id_of(tok), neg_id, negatable, trigger, False))
+        return [e[0] for e in entries], any(e[3] for e in entries), tuple(entries)
+
+    def plain_chunk(self, key: str) -> _ChunkTokens:
+        """A chunk's tokens in a text without hashtags (cached)."""
+        got = self.plain.get(key)
+        if got is None:
+            got = self.plain[key] = self.chunk_tokens(key, False)
+        return got
+
+    def chunk(self, key: str) -> _ChunkEntry:
+        """A chunk's tokens either way, and whether it holds a hashtag (cached)."""
+        got = self.chunks.get(key)
+        if got is None:
+            plain = self.plain_chunk(key)
+            tagged = self.chunk_tokens(key, True)
+            if tagged == plain:
+                tagged = plain  # keep one copy
+            norm = key.lstrip("\n")
+            if "." in key or key[0] == "\n":
+                norm = _URL.sub(" <url> ", norm)
+            got = self.chunks[key] = ("#" in norm, plain, tagged)
+        return got
+
+    def text_ids(self, text: str, out: list[int]) -> None:
+        """Append the token ids of one text (what ``tokens(text)`` gives) to ``out``."""
+        if not text.isascii():
+            if len(text) > MAX_CHARS:
+                text = text[:MAX_CHARS]
+            if _SURROGATE.search(text):
+                text = _SURROGATE.sub("\ufffd", text)
+            text = unicodedata.normalize("NFC", text)
+            if "\ufe0f" in text or "\u200d" in text:
+                text = text.replace("\ufe0f", "").replace("\u200d", " ")
+        elif len(text) > MAX_CHARS:
+            text = text[:MAX_CHARS]
+        chunks = text.split()
+        if "://" in text and "." in text:
+            chunks = [("\n" + c if "://" in c and "." not in c else c) for c in chunks]
+        if "#" in text:  # the case rule depends on a hashtag left after links are replaced
+            ents = [self.chunk(c) for c in chunks]
+            tagged = any(e[0] for e in ents)
+            parts = [e[2] if tagged else e[1] for e in ents]
+        else:
+            got = self.plain.get
+            parts = [got(c) or self.plain_chunk(c) for c in chunks]
+        neg_left = 0
+        append = out.append
+        for ids, has_trigger, entries in parts:
+            if not neg_left and not has_trigger:  # no negation scope can touch this chunk
+                out.extend(ids)
+                continue
+            for plain, negated, negatable, trigger, reset in entries:
+                if reset:
+                    neg_left = 0
+                    append(plain)
+                    continue
+                if neg_left > 0 and negatable:
+                    append(negated)
+                    neg_left -= 1
+                else:
+                    append(plain)
+                if trigger:
+                    neg_left = _NEG_SCOPE
+
+    def hash_new(self) -> np.ndarray:
+        """Murmur hashes of every id (computing those of ids added since the last call)."""
+        import numpy as np
+        from sklearn.utils import murmurhash3_32
+
+        done = len(self.hashes)
+        if done < len(self.strings):
+            new = [murmurhash3_32(s, 0, False) for s in self.strings[done:]]
+            self.hashes = np.concatenate([self.hashes, np.asarray(new, dtype=np.int64)])
+        return self.hashes
+
+    def pair_hashes(self, keys: np.ndarray) -> np.ndarray:
+        """Murmur hashes of the bigrams ``strings[k >> 32] + " " + strings[k & 0xFFFFFFFF]``."""
+        import numpy as np
+        from sklearn.utils import murmurhash3_32
+
+        pairs = self.pairs
+        strings = self.strings
+        out: list[int] = []
+        append = out.append
+        get = pairs.get
+        for key in keys.tolist():
+            h = get(key)
+            if h is None:
+                h = pairs[key] = murmurhash3_32(
+                    f"{strings[key >> 32]} {strings[key & 0xFFFFFFFF]}", 0, False
+                )
+            append(h)
+        return np.asarray(out, dtype=np.int64)
+
+    def lexicon_table(self, lex: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Per id: lexicon value (NaN when none), and emoticon class (+1 / -1 / 0)."""
+        import numpy as np
+
+        key = id(lex)
+        if key not in _LEXICONS:
+            _LEXICONS[key] = lex
+        merged, pos_emo, neg_emo = _lexicon_tables(key)
+        table = self.lex_tables.get(key)
+        if table is None or table[0] is not lex:
+            table = (lex, np.zeros(0), np.zeros(0, dtype=np.int8))
+        _, values, emo = table
+        done = len(values)
+        if done < len(self.strings):
+            new = self.strings[done:]
+            nan = float("nan")
+            values = np.concatenate(
+                [values, np.asarray([merged.get(s, nan) for s in new], dtype=np.float64)]
+            )
+            emo = np.concatenate(
+                [
+                    emo,
+                    np.asarray(
+                        [1 if s in pos_emo else -1 if s in neg_emo else 0 for s in new],
+                        dtype=np.int8,
+                    ),
+                ]
+            )
+            table = (lex, values, emo)
+        self.lex_tables[key] = table
+        return values, emo
+
+    def too_big(self) -> bool:
+        return (
+            len(self.strings) > _VOCAB_MAX
+            or len(self.plain) + len(self.chunks) > _CHUNK_CACHE_MAX
+            or len(self.pairs) > _PAIR_CACHE_MAX
+        )
+
+
+_VOCAB = _Vocab()
+
+
+def clear_feature_caches() -> None:
+    """Forget the token ids and chunk tokenisations ``featurise`` keeps between batches."""
+    with _VOCAB.lock:
+        _VOCAB.clear()
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of int64 keys by one sort (NumPy 2's hash-based unique is slower here)."""
+    import numpy as np
+
+    values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate([[True], values[1:] != values[:-1]])]
+    return values
+
+
+# what ``\s`` (and ``str.split()``) call whitespace
+_WHITESPACE = [c for c in range(0x3001) if chr(c).isspace()]
+
+
+def _shape_counts(texts: Sequence[str]) -> np.ndarray:
+    """``shape_features`` of every raw text, shape (n, 4), vectorised over the batch.
+
+    ALL-CAPS words (``_CAPS_WORD``) are maximal runs of 3+ A-Z between whitespace or the
+    text's ends; elongations (``_ELONG`` matches) are maximal runs of one word character
+    repeated 3+ times. Both are found on the batch's code points at once.
+    """
+    import numpy as np
+
+    n = len(texts)
+    out = np.zeros((n, 4), dtype=np.int64)
+    if n == 0:
+        return out
+    out[:, 1] = [t.count("!") for t in texts]
+    out[:, 2] = [t.count("?") for t in texts]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    joined = "\n".join(texts)  # "\n" is whitespace: nothing found crosses a text's end
+    if not joined:
+        return out
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # runs of equal code points: [run_start, run_end)
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    run_start = np.concatenate([[0], change])
+    run_end = np.concatenate([change, [len(codes)]])
+    run_len = run_end - run_start
+    long_runs = np.flatnonzero(run_len >= 3)
+    if len(long_runs):
+        chars = codes[run_start[long_runs]].tolist()
+        word = np.fromiter(
+            ((c == 95 or chr(c).isalnum()) for c in chars), dtype=bool, count=len(chars)
+        )
+        at = run_start[long_runs[word]]
+        if len(at):
+            doc = np.searchsorted(starts, at, side="right") - 1
+            out[:, 3] = np.bincount(doc, minlength=n)
+    upper = (codes >= 65) & (codes <= 90)
+    if upper.any():
+        edge = np.diff(upper.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+        first = np.flatnonzero(edge == 1)
+        stop = np.flatnonzero(edge == -1)
+        keep = stop - first >= 3
+        first, stop = first[keep], stop[keep]
+        before = np.ones(len(first), dtype=bool)
+        inner = first > 0
+        before[inner] = np.isin(codes[first[inner] - 1], _WHITESPACE)
+        after = np.ones(len(stop), dtype=bool)
+        inner = stop < len(codes)
+        after[inner] = np.isin(codes[stop[inner]], _WHITESPACE)
+        at = first[before & after]
+        if len(at):
+            doc = np.searchsorted(starts, at, side="right") - 1
+            out[:, 0] = np.bincount(doc, minlength=n)
+    return out
+
+
 def featurise(
     texts: Sequence[str], config: FeatureConfig, lex: dict[str, float]
 ) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Hashed sparse features (l2-normalised) and dense lexicon features for a batch."""
+    """Hashed sparse features (l2-normalised) and dense lexicon features for a batch.
+
+    Sparse: binary hashed word unigrams and bigrams of ``tokens(text)`` (murmurhash3,
+    as sklearn's ``HashingVectorizer``), plus hashed character n-grams when the config
+    weights them. Dense: ``lexicon_features`` of each text.
+    """
     import numpy as np
-    from sklearn.feature_extraction.text import HashingVectorizer
+    import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
-    toks_list = [tokens(text) for text in texts]
-    dense = np.array(
-        [lexicon_features(toks, text, lex) for toks, text in zip(toks_list, texts, strict=True)],
-        dtype=np.float32,
-    ).reshape(len(texts), N_LEXICON_FEATURES)
-    vec = HashingVectorizer(
-        analyzer=_word_analyzer,
-        n_features=config.n_features,
-        alternate_sign=False,
-        binary=True,
-        norm=None,
-        dtype=np.float32,
+    n = len(texts)
+    n_features = config.n_features
+    if n == 0:
+        return sp.csr_matrix((0, n_features), dtype=np.float32), np.zeros(
+            (0, N_LEXICON_FEATURES), dtype=np.float32
+        )
+    vocab = _VOCAB
+    with vocab.lock:
+        if vocab.too_big():
+            vocab.clear()
+        flat: list[int] = []
+        lengths = np.zeros(n, dtype=np.int64)
+        text_ids = vocab.text_ids
+        for i, text in enumerate(texts):
+            before = len(flat)
+            text_ids(text, flat)
+            lengths[i] = len(flat) - before
+        ids = np.asarray(flat, dtype=np.int64)
+        hashes = vocab.hash_new()
+        values, emo = vocab.lexicon_table(lex)
+        doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        same = doc[1:] == doc[:-1]
+        keys = (ids[:-1][same] << 32) | ids[1:][same]
+        uniq = _sorted_unique(keys)
+        pair_h = vocab.pair_hashes(uniq)[np.searchsorted(uniq, keys)]
+        strings = vocab.strings if config.char_weight > 0 else None
+
+    # sparse block: (doc, bucket) of every unigram and bigram, each pair once, value 1
+    rows = np.concatenate([doc, doc[:-1][same]])
+    buckets = np.abs(np.concatenate([hashes[ids], pair_h])) % n_features
+    cells = _sorted_unique(rows * n_features + buckets)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cells // n_features, minlength=n), out=indptr[1:])
+    words = sp.csr_matrix(
+        (np.ones(len(cells), dtype=np.float32), (cells % n_features).astype(np.int32), indptr),
+        shape=(n, n_features),
     )
-    words = vec.transform(toks_list)
-    if config.char_weight > 0:
-        norms = [" ".join(toks) for toks in toks_list]
-        chars = char_ngram_matrix(norms, config.char_min, config.char_max, config.n_features)
+    if strings is not None:
+        ends = np.cumsum(lengths).tolist()
+        norms = [
+            " ".join([strings[j] for j in flat[start:end]])
+            for start, end in zip([0, *ends[:-1]], ends, strict=True)
+        ]
+        chars = char_ngram_matrix(norms, config.char_min, config.char_max, n_features)
         words = words + chars * np.float32(config.char_weight)
+    dense = _dense_features(texts, ids, doc, values, emo)
     return normalize(words, norm="l2", copy=False), dense
+
+
+def _dense_features(
+    texts: Sequence[str], ids: np.ndarray, doc: np.ndarray, values: np.ndarray, emo: np.ndarray
+) -> np.ndarray:
+    """``lexicon_features`` of a batch from its token ids (same sums, in the same order)."""
+    import numpy as np
+
+    n = len(texts)
+    v = values[ids]
+    matched = ~np.isnan(v)
+    mv = v[matched]
+    md = doc[matched]
+    positive = mv > 0
+    pos = np.bincount(md[positive], weights=mv[positive], minlength=n)
+    neg = np.bincount(md, weights=mv, minlength=n) - pos
+    n_pos = np.bincount(md[positive], minlength=n)
+    n_neg = np.bincount(md, minlength=n) - n_pos
+    hi = np.zeros(n)
+    lo = np.zeros(n)
+    last = np.zeros(n)
+    if len(md):
+        np.maximum.at(hi, md, mv)
+        np.minimum.at(lo, md, mv)
+        ends = np.flatnonzero(np.append(md[1:] != md[:-1], True))
+        last[md[ends]] = mv[ends]
+    kinds = emo[ids]
+    shape = _shape_counts(texts)
+    total = pos + neg
+    out = np.column_stack(
+        [
+            pos / 4.0,
+            neg / 4.0,
+            n_pos,
+            n_neg,
+            hi / 4.0,
+            lo / 4.0,
+            last / 4.0,
+            np.bincount(doc[kinds == 1], minlength=n),
+            np.bincount(doc[kinds == -1], minlength=n),
+            np.minimum(shape[:, 0], 5) / 5.0,
+            np.minimum(shape[:, 1], 5) / 5.0,
+            np.minimum(shape[:, 2], 5) / 5.0,
+            np.minimum(shape[:, 3], 3) / 3.0,
+            total / (1.0 + np.abs(total)),
+        ]
+    ).astype(np.float32)
+    return out.reshape(n, N_LEXICON_FEATURES)
 
 
 def as_texts(texts: Iterable[object]) -> list[str]:
