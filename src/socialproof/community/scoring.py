@@ -199,9 +199,11 @@ def text_hash_expr(text: Any) -> Any:
 
     hexits = text.fill_null("").hexdigest("md5")
     digits = ibis.literal("0123456789abcdef")
-    value = ibis.literal(0, "int64")
+    # a 64-bit start (an explicit cast: Spark would read a bare 0 as a 32-bit INT and
+    # overflow), then one hex digit at a time
+    value = ibis.literal(0).cast("int64")
     for i in range(TEXT_HASH_DIGITS):
-        value = value * 16 + digits.find(hexits.substr(i, 1)).cast("int64")
+        value = value * 16 + digits.find(hexits.substr(i, 1))
     return value
 
 
