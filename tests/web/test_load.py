@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.load_web import LoadResult, check, demo_workspace, load
+from benchmarks.load_web import LoadResult, Runner, check, demo_workspace, load
 
 
 @pytest.fixture
@@ -34,6 +34,29 @@ def test_fifty_people_while_an_import_runs(load_ws: Any, tmp_path: Path) -> None
     assert sorted(logged) == sorted(result.approved)
     # every kind of action ran
     assert {"browse", "lint", "approve", "reschedule", "read approvals"} <= set(result.times)
+
+
+def test_people_who_pause_between_actions(load_ws: Any) -> None:
+    """The think-time model through the whole path (people in their own process, pauses
+    between actions): the same guarantees as the stress model."""
+    result = load(load_ws, users=8, actions=5, upload=None, wall_s=600, think=(0.01, 0.05))
+    assert result.server_errors == []
+    assert result.requests == 8 * 5
+    assert check(result, load_ws) == []
+    assert result.server_cpu_s > 0
+
+
+def test_think_time_pauses_are_seeded_and_bounded() -> None:
+    def runner(seed: int, think: tuple[float, float]) -> Runner:
+        return Runner("http://127.0.0.1:1", "token", ["a.md"], wall_s=1, think=think, seed=seed)
+
+    pauses = runner(3, (1.0, 5.0)).pauses(7, 10)
+    assert pauses == runner(3, (1.0, 5.0)).pauses(7, 10)  # repeatable
+    assert pauses != runner(4, (1.0, 5.0)).pauses(7, 10)  # the seed matters
+    assert pauses != runner(3, (1.0, 5.0)).pauses(8, 10)  # each person their own
+    assert len(pauses) == 10 and 0 <= pauses[0] <= 5
+    assert all(1.0 <= p <= 5.0 for p in pauses[1:])
+    assert runner(3, (0.0, 0.0)).pauses(7, 10) == [0.0] * 10  # stress: no pause
 
 
 def test_check_reports_lost_doubled_and_unasked_approvals(load_ws: Any) -> None:
