@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 1
+VERSION = 2
 TABLE = "rollup_store"
 ADS, POSTS = "ads", "posts"
 GRAIN = ("platform", "account")
@@ -82,7 +82,8 @@ class Stored:
     basis: str  # what was asked (kind, KPIs, grain, time zone): another basis is no use
     columns: tuple[str, ...]  # the columns each import's fingerprint hashes
     flags: dict[str, bool]  # which overlaps tidy_ads looked for (ads)
-    imports: dict[str, list[Any]]  # import id -> [rows, hash, keys it touches (ads)]
+    #: import id -> [rows, hash, keys its rows touch, overlap checks over them] (ads)
+    imports: dict[str, list[Any]]
     frame: pd.DataFrame
     raw: pd.DataFrame | None
 
@@ -294,29 +295,44 @@ def _update_ads(
         compiled = _ad_sql(con, chosen)
         columns = compiled["columns"]
     prints = _prints(con, "ad_stats", columns)
+    changed: set[str] = set()
     if usable is not None:
         changed = _changed(usable.imports, prints)
         if not changed:
             return usable, False
     compiled = compiled or _ad_sql(con, chosen)
-    flags = _ad_flags(con, compiled["facts"])
+    # what each import's rows are (the keys they touch, the overlap checks over them):
+    # for every import on a first computation, for the changed ones after
+    complete = usable is not None and all(len(v) == 4 for v in usable.imports.values())
+    asked = [i for i in changed if i in prints] if usable is not None and complete else None
+    keys, facts = _import_info(con, asked, compiled["facts"])
+    if usable is not None and complete:
+        imports = {
+            i: (
+                usable.imports[i]
+                if i not in changed
+                else [*prints[i], keys.get(i, []), facts.get(i, [])]
+            )
+            for i in prints
+        }
+    else:
+        imports = {i: [*prints[i], keys.get(i, []), facts.get(i, [])] for i in prints}
+    flags = _overlap_flags([v[3] for v in imports.values()])
     parts_sql = compiled["parts"][tuple(flags[f] for f in _FLAGS)]
-    if usable is None or flags != usable.flags or tuple(compiled["columns"]) != usable.columns:
+    if (
+        usable is None
+        or not complete
+        or flags != usable.flags
+        or tuple(compiled["columns"]) != usable.columns
+    ):
         frame = _run(con, f"WITH _sp_src AS (SELECT * FROM ad_stats) SELECT * FROM ({parts_sql})")
         raw = _run(con, _RAW_SQL.format(where=""))
-        keys = _import_keys(con, None)
-        imports = {i: [*prints[i], keys.get(i, [])] for i in prints}
     else:
         touched: set[tuple[Any, ...]] = set()
         for i in changed:
             touched.update(tuple(k) for k in usable.imports.get(i, [None, None, []])[2])
-        now_keys = _import_keys(con, [i for i in changed if i in prints])
-        for ks in now_keys.values():
-            touched.update(tuple(k) for k in ks)
-        imports = {
-            i: (usable.imports[i] if i not in changed else [*prints[i], now_keys.get(i, [])])
-            for i in prints
-        }
+        for i in changed:
+            touched.update(tuple(k) for k in keys.get(i, []))
         if any(flags.values()):  # overlaps are left out per ad: whole partitions again
             names = ["platform", "account"]
             chosen_keys = sorted({k[:2] for k in touched}, key=_order)
@@ -332,14 +348,18 @@ def _update_ads(
                 + (f"CAST(k.{c} AS DATE)" if c.startswith("date") else f"k.{c}")
                 for c in names
             )
+            # the touched days' span first: DuckDB skips the row groups outside it
+            span = _span([k[2] for k in touched]) if names == list(KEY) else ""
             source = (
-                f"SELECT s.* FROM ad_stats s WHERE EXISTS (SELECT 1 FROM _sp_keys k WHERE {match})"
+                f"SELECT s.* FROM ad_stats s WHERE {span}"
+                f"EXISTS (SELECT 1 FROM _sp_keys k WHERE {match})"
             )
             new = _run(con, f"WITH _sp_src AS ({source}) SELECT * FROM ({parts_sql}) AS _sp_q")
             new_raw = _run(
                 con,
                 _RAW_SQL.format(
-                    where="WHERE EXISTS (SELECT 1 FROM _sp_pairs k WHERE "
+                    where=f"WHERE {_span([p[0] for p in pairs])}"
+                    "EXISTS (SELECT 1 FROM _sp_pairs k WHERE "
                     "s.date_start IS NOT DISTINCT FROM CAST(k.date_start AS DATE) AND "
                     "s.date_stop IS NOT DISTINCT FROM CAST(k.date_stop AS DATE))"
                 ),
@@ -400,7 +420,10 @@ def _ad_sql(con: duckdb.DuckDBPyConnection, chosen: Sequence[KPI]) -> dict[str, 
     from socialproof.metrics import views
 
     t = ibis.table({str(r[0]): _ibis_type(str(r[1])) for r in schema}, name="_sp_src")
-    facts = str(ibis.to_sql(t.aggregate(**views.ad_overlap_checks(t)), dialect="duckdb"))
+    checks = views.ad_overlap_checks(t)
+    assert [name for name, _ in _FACTS] == list(checks)
+    by_import = t.group_by(t.import_id.fill_null("").name("_sp_import")).aggregate(**checks)
+    facts = str(ibis.to_sql(by_import, dialect="duckdb"))
     parts: dict[tuple[bool, ...], str] = {}
     for flags in itertools.product((False, True), repeat=len(_FLAGS)):
         tidy = views.tidy_ads(t, **dict(zip(_FLAGS, flags, strict=True)))
@@ -428,19 +451,23 @@ def _ibis_type(duck: str) -> str:
     }.get(duck.split("(")[0], "timestamp" if duck.startswith("TIMESTAMP") else "string")
 
 
-def _ad_flags(con: duckdb.DuckDBPyConnection, facts_sql: str) -> dict[str, bool]:
-    from socialproof.metrics.views import ad_overlaps
+_FACTS = (
+    ("_any_daily", max),
+    ("_all_daily", min),
+    ("_any_plain", max),
+    ("_all_plain", min),
+    ("_level_min", min),
+    ("_level_max", max),
+)
 
-    frame = _run(con, f"WITH _sp_src AS (SELECT * FROM ad_stats) SELECT * FROM ({facts_sql})")
-    return ad_overlaps(frame.iloc[0].to_dict())
 
-
-def _import_keys(
-    con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None
-) -> dict[str, list[list[Any]]]:
-    """Per import id (all, or ``ids``): the (platform, account, start, stop) its rows touch."""
+def _import_info(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None, facts_sql: str
+) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]]]:
+    """Per import id (every one, or ``ids``): the (platform, account, start, stop) keys its
+    rows touch, and the overlap checks (``views.ad_overlap_checks``) over its rows."""
     if ids is not None and not ids:
-        return {}
+        return {}, {}
     where = ""
     params: list[Any] = []
     if ids is not None:
@@ -450,10 +477,42 @@ def _import_keys(
         f"SELECT DISTINCT coalesce(import_id, ''), {', '.join(KEY)} FROM ad_stats {where}",
         params,
     ).fetchall()
-    out: dict[str, list[list[Any]]] = {}
+    keys: dict[str, list[list[Any]]] = {}
     for i, *key in rows:
-        out.setdefault(str(i), []).append([_norm(v) for v in key])
-    return out
+        keys.setdefault(str(i), []).append([_norm(v) for v in key])
+    found = con.execute(
+        f"WITH _sp_src AS (SELECT * FROM ad_stats {where}) SELECT * FROM ({facts_sql})", params
+    ).fetchall()
+    facts = {str(r[0]): [_plain(v) for v in r[1:]] for r in found}
+    return keys, facts
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return int(value)
+
+
+def _overlap_flags(per_import: Sequence[Sequence[Any]]) -> dict[str, bool]:
+    """The flags ``tidy_ads`` takes, from the overlap checks of every import's rows (each
+    check is a min or a max, so the table's is the min or max of the imports')."""
+    from socialproof.metrics.views import ad_overlaps
+
+    table: dict[str, Any] = {}
+    for n, (name, pick) in enumerate(_FACTS):
+        values = [v[n] for v in per_import if len(v) > n and v[n] is not None]
+        table[name] = pick(values) if values else None
+    return ad_overlaps(table)
+
+
+def _span(days: Sequence[str | None]) -> str:
+    """``s.date_start BETWEEN first AND last AND `` over ``days`` ('' if one is unknown)."""
+    from datetime import date
+
+    if not days or any(d is None for d in days):
+        return ""
+    known = sorted(date.fromisoformat(str(d)) for d in days)  # validated: literal below
+    return f"s.date_start BETWEEN DATE '{known[0]}' AND DATE '{known[-1]}' AND "
 
 
 # -- posts ---------------------------------------------------------------------------------
