@@ -470,3 +470,13 @@ def test_appends_from_two_processes_keep_the_chain(workspace):
         f"{w}{i}" for w in "XY" for i in range(5)
     )
     assert verify_log(workspace)[0] == 10
+
+
+def test_a_post_outside_the_workspace_is_refused(workspace, tmp_path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(
+        "---\nplatform: instagram\nauthor: Sam\n---\nFresh buns every morning at 7.\n"
+    )
+    with pytest.raises(BadInput, match="outside the workspace"):
+        approve(workspace, outside, approver="Kim", role="reviewer")
+    assert read_log(workspace) == []

@@ -514,7 +514,9 @@ def _resolved(root: str) -> Path:
 def _load(ws: Workspace, path: Path) -> Post:
     from socialproof.content.posts import load_post
 
-    ws.path(path.resolve())  # the post must live in the workspace
+    resolved = path.resolve()
+    if _resolved(str(ws.root)) not in resolved.parents:
+        ws.path(resolved)  # the post must live in the workspace: BadInput when it does not
     return load_post(path, ws=ws)
 
 
