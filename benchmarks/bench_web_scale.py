@@ -139,14 +139,19 @@ def undo_fake_import(ws: Any, import_id: str) -> None:
         con.execute("DELETE FROM ad_stats WHERE import_id = ?", [import_id])
 
 
-def after_import(client: Any, ws: Any, url: str, runs: int) -> tuple[list[float], int]:
-    """Seconds of ``url`` right after each of ``runs`` fake imports (see module docs)."""
+def after_import(
+    client: Any, ws: Any, url: str, runs: int, cpu: list[float] | None = None
+) -> tuple[list[float], int]:
+    """Seconds of ``url`` right after each of ``runs`` fake imports (see module docs); the
+    process's CPU seconds for each go to ``cpu``."""
     times, rows = [], 0
     for i in range(runs):
         rows = fake_import(ws, f"bench-after-{i}")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         got = client.get(url)
         times.append(time.perf_counter() - t)
+        if cpu is not None:
+            cpu.append(time.process_time() - c)
         assert got.status_code == 200, (url, got.status_code)
         undo_fake_import(ws, f"bench-after-{i}")
     return times, rows
@@ -159,14 +164,15 @@ from socialproof.web.app import create_app
 from socialproof.workspace import Workspace
 app = create_app(Workspace.open(sys.argv[1]))
 with TestClient(app, base_url="http://127.0.0.1:8765") as client:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     r = client.get(sys.argv[2])
-    print(f"{(time.perf_counter() - t) * 1000:.0f} {r.status_code}")
+    print(f"{(time.perf_counter() - t) * 1000:.0f} {r.status_code} {time.process_time() - c:.2f}")
 """
 
 
-def new_process_ms(ws: Any, url: str) -> float:
-    """The first request of ``url`` in a process of its own (app started without jobs)."""
+def new_process_ms(ws: Any, url: str) -> tuple[float, float]:
+    """The first request of ``url`` in a process of its own (app started without jobs):
+    (milliseconds, CPU seconds of that process meanwhile)."""
     import subprocess
     import sys
 
@@ -178,7 +184,7 @@ def new_process_ms(ws: Any, url: str) -> float:
         cwd=Path(__file__).parents[1],
     ).stdout.split()
     assert out[1] == "200", out
-    return float(out[0])
+    return float(out[0]), float(out[2])
 
 
 def _wait_jobs(app: Any, timeout: float = 1800.0) -> None:
@@ -232,15 +238,17 @@ def server_times(ws: Any, runs: int) -> tuple[float, list[dict[str, Any]]]:
                 got = client.get(other)
                 new.append(time.perf_counter() - t)
                 assert got.status_code == 200, (other, got.status_code)
-            uncached = []
+            uncached, uncached_cpu = [], []
             for _ in range(runs):
                 app.state.cache.clear()
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 client.get(url)
                 uncached.append(time.perf_counter() - t)
+                uncached_cpu.append(time.process_time() - c)
             imported: list[float] = []
+            imported_cpu: list[float] = []
             if url.startswith("/dashboard"):
-                imported, day_rows = after_import(client, app.state.ws, url, runs)
+                imported, day_rows = after_import(client, app.state.ws, url, runs, imported_cpu)
                 print(f"after import: {day_rows:,} rows a day")
             whole, bare = weight_kb(r.text)
             out.append(
@@ -252,13 +260,15 @@ def server_times(ws: Any, runs: int) -> tuple[float, list[dict[str, Any]]]:
                     "new_p95_ms": 1000 * p95(new),
                     "uncached_p95_ms": 1000 * p95(uncached),
                     "imported_p95_ms": 1000 * p95(imported) if imported else float("nan"),
+                    "uncached_cpu": statistics.median(uncached_cpu),
+                    "imported_cpu": statistics.median(imported_cpu) if imported else float("nan"),
                     "kb": whole,
                     "kb_bare": bare,
                 }
             )
     for row in out:
         if row["page"].startswith("/dashboard"):
-            row["new_process_ms"] = new_process_ms(ws, row["page"])
+            row["new_process_ms"], row["new_process_cpu"] = new_process_ms(ws, row["page"])
     return startup, out
 
 
@@ -315,6 +325,12 @@ def main() -> None:
             f"{r['warm_p95_ms']:,.0f} | {r['new_p95_ms']:,.0f} | {r['uncached_p95_ms']:,.0f} | "
             f"{r['imported_p95_ms']:,.0f} | {r.get('new_process_ms', float('nan')):,.0f} | "
             f"{r['kb']:.0f} | {r['kb_bare']:.0f} |"
+        )
+    print("CPU seconds of the process (median; DuckDB's threads included):")
+    for r in rows:
+        print(
+            f"  {r['page']}: uncached {r['uncached_cpu']:.2f}, after import "
+            f"{r['imported_cpu']:.2f}, new process {r.get('new_process_cpu', float('nan')):.2f}"
         )
     print(f"load average after the server times: {os.getloadavg()[0]:.1f}")
     if not args.no_paint:

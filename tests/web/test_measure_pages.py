@@ -347,3 +347,35 @@ def test_settings_edit_approval_tiers(client: Any, workspace: Any) -> None:
     assert r.status_code == 200
     assert Workspace.open(workspace.root).settings.approvals.tiers is None
     assert "tiers" not in (workspace.root / "socialproof.toml").read_text()
+
+
+def test_serving_analyses_the_pilots_before_their_pages_are_visited(workspace: Any) -> None:
+    from socialproof.campaigns import pilots
+    from socialproof.campaigns.pilots import create, define
+    from socialproof.ingest.importer import import_paths
+
+    (s,) = import_paths(workspace, [DATA / "instagram_posts_small.csv"])
+    assert s.status == "imported", s.error
+    pilot = define(
+        "Reels or carousels",
+        "engagement_rate_reach",
+        ["format=carousel", "format=reel"],
+        "2026-01-01",
+        "2026-03-31",
+    )
+    create(workspace, pilot)
+    with make_client(workspace, warm=True) as c:
+        for job in c.app_state.jobs.all():
+            assert c.app_state.jobs.wait(job.id, 120).state == "done"
+        calls: list[object] = []
+        original = pilots.analyse
+        pilots.analyse = lambda *a, **k: calls.append(a) or original(*a, **k)  # type: ignore[assignment]
+        try:
+            page = c.get("/pilots/Reels%20or%20carousels")
+            assert page.status_code == 200 and "Reels or carousels" in page.text
+            assert calls == []  # analysed by the start-up job
+            c.app_state.ws.settings.timezone = "Asia/Tokyo"  # other settings: analysed again
+            assert c.get("/pilots/Reels%20or%20carousels").status_code == 200
+            assert len(calls) == 1
+        finally:
+            pilots.analyse = original  # type: ignore[assignment]

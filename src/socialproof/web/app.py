@@ -67,6 +67,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
+            from socialproof.web.pages.audit import warm as warm_pilots
             from socialproof.web.pages.community import warm as warm_inbox
             from socialproof.web.pages.dashboard import warm as warm_dashboard
 
@@ -74,6 +75,9 @@ def create_app(
             warm_inbox(gated, jobs)
             jobs.follow_with(
                 "Preparing the dashboard", lambda _job: warm_dashboard(gated, app.state.cache)
+            )
+            jobs.follow_with(
+                "Analysing the pilots", lambda _job: warm_pilots(gated, app.state.cache)
             )
             jobs.after_write()
         try:

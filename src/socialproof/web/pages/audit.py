@@ -17,7 +17,9 @@ from socialproof.web.templating import NavEntry, cached, redirect, render, runne
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
 
+    from socialproof.web.cache import ResultCache
     from socialproof.web.jobs import Job
+    from socialproof.workspace import Workspace
 
 router = APIRouter()
 NAV = (
@@ -376,14 +378,41 @@ def plan_page(
     )
 
 
+def _settings_key(ws: Workspace) -> str:
+    """The workspace settings as a key: a report computed under other settings is stale."""
+    import hashlib
+
+    return hashlib.sha256(ws.settings.model_dump_json().encode()).hexdigest()[:16]
+
+
+def pilot_result(ws: Workspace, cache: ResultCache, name: str) -> tuple[Any, Any]:
+    """(definition, report) of pilot ``name``, kept in ``cache`` while the database (where
+    pilots, posts and ad rows live) and the settings are unchanged."""
+    from socialproof.campaigns.pilot_report import build_report
+    from socialproof.campaigns.pilots import analyse, get
+
+    pilot = cache.get(ws, ("pilot-definition", name), lambda: get(ws, name))
+    key = ("pilot", pilot.name, _settings_key(ws))
+    return pilot, cache.get(ws, key, lambda: build_report(analyse(ws, pilot)))
+
+
+def warm(ws: Workspace, cache: ResultCache) -> None:
+    """Analyse every pilot into ``cache`` (a background job after start and after every
+    other job, beside the dashboard's), so a pilot's page does not wait for its analysis."""
+    from socialproof.campaigns.pilots import list_pilots
+
+    for pilot in list_pilots(ws):
+        try:
+            pilot_result(ws, cache, pilot.name)
+        except SocialproofError:  # the page says what is wrong when it is visited
+            continue
+
+
 @router.get("/pilots/{name}")
 def pilot_report(request: Request, name: str) -> HTMLResponse:
-    from socialproof.campaigns.pilot_report import build_report
-    from socialproof.campaigns.pilots import analyse, describe, get
+    from socialproof.campaigns.pilots import describe
 
-    ws = workspace(request)
-    pilot = cached(request, ("pilot-definition", name), lambda: get(ws, name))
-    report = cached(request, ("pilot", pilot.name), lambda: build_report(analyse(ws, pilot)))
+    pilot, report = pilot_result(workspace(request), request.app.state.cache, name)
     return render(
         request,
         "audit/pilot.html",
