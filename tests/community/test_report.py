@@ -203,7 +203,7 @@ def test_unwritable_workspace_still_reports(
     def refuse(*_a: Any, **_k: Any) -> None:
         raise WorkspaceError("Cannot write to the workspace: permission denied.")
 
-    monkeypatch.setattr(scoring, "score_messages", refuse)
+    monkeypatch.setattr(scoring.PendingScores, "finish", refuse)  # storing the scores
     monkeypatch.setattr(scoring, "_save_themes", refuse)
     insert("messages", THEME_ROWS)
     rep = build_report(workspace)

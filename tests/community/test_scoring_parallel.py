@@ -100,3 +100,79 @@ def test_workers_default_to_one_for_small_batches(monkeypatch: pytest.MonkeyPatc
         scoring.scoring_workers(100)
     with pytest.raises(UsageError, match="at least 1"):
         scoring.scoring_workers(100, 0)
+
+
+def _stored(ws: Any) -> Any:
+    with ws.connect(read_only=True) as con:
+        return con.execute(
+            "SELECT platform, message_id, text_hash, sentiment, sentiment_score, spam, toxic, "
+            "reasons FROM message_scores ORDER BY platform, message_id"
+        ).df()
+
+
+def _fill(ws: Any, n: int) -> None:
+    import pyarrow as pa
+    from tests.community.test_threads import msg
+
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    texts = [t if isinstance(t, str) else None for t in _frame(n)["text"]]
+    rows = [
+        msg(f"m{i}", f"u{i % 13}", f"2026-03-0{1 + i % 9} 1{i % 10}:00", text=t)
+        for i, t in enumerate(texts)
+    ]
+    with ws.transaction() as con:
+        engine.upsert(con, CANONICAL["messages"], pa.Table.from_pylist(rows))
+
+
+def test_background_scoring_leaves_this_core_free_until_finish(
+    workspace: Any, models: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's path: children score at once, this process only from finish() on;
+    the stored scores are those of plain score_messages in one process."""
+    import threading
+
+    from socialproof.community import scoring
+    from socialproof.workspace import Workspace
+
+    _fill(workspace, 200)
+    other = Workspace.init(tmp_path / "other", settings=workspace.settings)
+    _fill(other, 200)
+    assert scoring.score_messages(other, models=models, workers=1).scored == 200
+
+    here: list[int] = []
+    child_scored = threading.Event()
+    real_frame, real_child = scoring.score_frame, scoring._Child.score
+
+    def in_this_process(frame: Any, m: Any) -> Any:
+        here.append(len(frame))
+        return real_frame(frame, m)
+
+    def by_child(child: Any, frame: Any) -> Any:
+        out = real_child(child, frame)
+        child_scored.set()
+        return out
+
+    monkeypatch.setattr(scoring, "score_frame", in_this_process)
+    monkeypatch.setattr(scoring._Child, "score", by_child)
+    pending = scoring.start_scoring(
+        workspace, models=models, workers=2, batch_size=20, background=True
+    )
+    assert child_scored.wait(300), "the child never scored a batch"
+    assert here == []  # this process has not scored yet: its core was free
+    result = pending.finish()
+    assert result.scored == 200
+    assert _stored(workspace).equals(_stored(other))
+
+
+def test_abandoned_background_scoring_stores_nothing(workspace: Any, models: Any) -> None:
+    from socialproof.community import scoring
+
+    _fill(workspace, 100)
+    pending = scoring.start_scoring(
+        workspace, models=models, workers=2, batch_size=20, background=True
+    )
+    pending.abandon()
+    assert len(_stored(workspace)) == 0
+    assert scoring.score_messages(workspace, models=models, workers=1).scored == 100

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from socialproof.community.groups import GroupEngagement
-    from socialproof.community.scoring import ThemesResult
+    from socialproof.community.scoring import PendingScores, ThemesResult
     from socialproof.community.threads import ResponseTimes
     from socialproof.render.charts import Chart
     from socialproof.render.html import Report
@@ -75,35 +75,58 @@ def build_report(
         )
     scope = scope or Scope()
     say = progress or (lambda _msg: None)
-    response = response_times(ws, scope, sla_hours=sla_hours)
-    groups = engagement(ws, scope, period=period)
+    # new messages are scored in child processes while this one times the responses
+    pending = _start_scoring(ws, say) if with_text else None
+    try:
+        response = response_times(ws, scope, sla_hours=sla_hours)
+        groups = engagement(ws, scope, period=period)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()
+        raise
     report = CommunityReport(scope, period, ws.settings.timezone, response, groups)
     report.chart_cutoff_h = chart_cutoff_h
     report.notes.extend(response.notes)
     report.notes.extend(groups.notes)
-    if with_text:
-        _add_text(ws, report, k=k, say=say)
+    if pending is not None:
+        _add_text(ws, report, pending, k=k, say=say)
     return report
 
 
-def _add_text(
-    ws: Workspace, report: CommunityReport, *, k: str | int, say: Callable[[str], None]
-) -> None:
-    from socialproof.community.scoring import (
-        discover_themes,
-        load_models,
-        score_messages,
-        sentiment_by_period,
-    )
+def _start_scoring(ws: Workspace, say: Callable[[str], None]) -> PendingScores:
+    from socialproof.community.scoring import BATCH, PendingScores, load_models, start_scoring
 
     say("Scoring new messages")
     models = load_models(ws)
+    try:
+        return start_scoring(ws, models=models, background=True)
+    except WorkspaceError as exc:  # busy workspace: report what is stored
+        return PendingScores(ws, models, BATCH, None, None, failed=str(exc))
+
+
+def _add_text(
+    ws: Workspace,
+    report: CommunityReport,
+    pending: PendingScores,
+    *,
+    k: str | int,
+    say: Callable[[str], None],
+) -> None:
+    from socialproof.community.scoring import discover_themes, sentiment_by_period
+
+    models = pending.models
     report.notes.extend(models.notes)
     if models.sentiment is not None or models.moderation is not None:
-        try:
-            score_messages(ws, models=models)
-        except WorkspaceError as exc:  # read-only or busy workspace: report what is stored
-            report.notes.append(f"New messages were not scored ({exc}); figures use stored scores.")
+        failed = pending.failed
+        if not failed:
+            try:
+                pending.finish()
+            except WorkspaceError as exc:  # read-only or busy workspace: use what is stored
+                failed = str(exc)
+        if failed:
+            report.notes.append(
+                f"New messages were not scored ({failed}); figures use stored scores."
+            )
     if models.sentiment is not None:
         say("Sentiment over time")
         report.sentiment = sentiment_by_period(ws, report.scope, period=report.period)

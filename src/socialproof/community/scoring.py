@@ -299,6 +299,8 @@ def score_frames(
     batch_size: int = BATCH,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    hold: threading.Event | None = None,
+    stop: threading.Event | None = None,
 ) -> pd.DataFrame:
     """:func:`score_frame` over ``df`` in batches of ``batch_size`` rows, maybe in parallel.
 
@@ -308,6 +310,10 @@ def score_frames(
     the front while ``workers - 1`` child processes (``_score_worker``, sent the same
     models) score batches from the back; a child that fails leaves its batches to this
     process. The result is the same, row for row, as with one process. Returns the score columns, indexed like ``df``.
+
+    ``hold``: this process scores only once the event is set (the children start at
+    once), so its core is free meanwhile for other work (:func:`start_scoring`). ``stop``:
+    no batch is started once it is set (the caller gave up: the result is then partial).
     """
     import pandas as pd
 
@@ -328,7 +334,7 @@ def score_frames(
 
     def take(front: bool) -> int | None:
         with lock:
-            if not todo:
+            if not todo or (stop is not None and stop.is_set()):
                 return None
             return todo.popleft() if front else todo.pop()
 
@@ -356,6 +362,8 @@ def score_frames(
     try:
         for thread in threads:
             thread.start()
+        if hold is not None and threads:
+            hold.wait()
         with _one_blas_thread() if threads else nullcontext():
             while (k := take(front=True)) is not None:
                 parts[k] = part = score_frame(batch(k), models)
@@ -370,6 +378,8 @@ def score_frames(
         for child in children:
             if child is not None:
                 child.stop()
+    if stop is not None and stop.is_set():
+        return pd.concat([p for p in parts if p is not None] or [score_frame(df.head(0), models)])
     for i in range(len(starts)):  # left by a failed child
         if parts[i] is None:
             parts[i] = score_frame(batch(i), models)
@@ -495,15 +505,43 @@ def score_messages(
     ``workers``: processes that score (see :func:`score_frames`; default: one per core
     for large batches).
     """
-    import pyarrow as pa
+    pending = start_scoring(
+        ws, batch_size=batch_size, progress=progress, models=models, workers=workers
+    )
+    return pending.finish()
 
-    from socialproof.workspace import engine
 
+def start_scoring(
+    ws: Workspace,
+    *,
+    batch_size: int = BATCH,
+    progress: Callable[[int, int], None] | None = None,
+    models: Models | None = None,
+    workers: int | None = None,
+    background: bool = False,
+) -> PendingScores:
+    """Find what :func:`score_messages` would score; ``finish()`` scores and stores it.
+
+    With ``background``, the scoring child processes start now and this process joins
+    them at ``finish()``: the caller's other work (response times, groups) runs on this
+    core meanwhile. The scores are the same either way.
+    """
     if batch_size < 1:
         raise UsageError("The batch size must be at least 1.")
     models = models or load_models(ws)
+    pending = PendingScores(ws, models, batch_size, workers, progress)
     if models.sentiment is None and models.moderation is None:
-        return ScoringResult(0, 0, models.notes)
+        return pending
+    pending.df, pending.total = _to_score(ws, models)
+    if background and not pending.df.empty and ws.settings.engine.backend != "spark":
+        pending.start()
+    return pending
+
+
+def _to_score(ws: Workspace, models: Models) -> tuple[pd.DataFrame, int]:
+    """Member messages to score (in time order) and how many member messages there are."""
+    from socialproof.workspace import engine
+
     with ws.ibis() as con:
         m = messages_expr(con, ws, Scope(), threads=False)
         m = m.filter(~m.brand).select("platform", "message_id", "author_id", "text", "created_at")
@@ -532,32 +570,103 @@ def score_messages(
                 "platform", "message_id", "author_id", "text", "text_hash", "repeats", "created_at"
             ).order_by(["created_at", "platform", "message_id"])
         ).drop(columns=["created_at"])
-    if df.empty:
-        return ScoringResult(0, total, models.notes)
-    if ws.settings.engine.backend == "spark":  # on the executors (community/executors.py)
-        from socialproof.community import executors
+    return df, total
 
-        scores = executors.score_frames(ws, df, models, score_frame)
-    else:
-        scores = score_frames(df, models, batch_size=batch_size, workers=workers, progress=progress)
-    now = datetime.now(UTC).replace(tzinfo=None)
-    table = pa.table(
-        {
-            "platform": pa.array(df["platform"].tolist(), pa.string()),
-            "message_id": pa.array(df["message_id"].tolist(), pa.string()),
-            "text_hash": pa.array(df["text_hash"].astype("int64").tolist(), pa.int64()),
-            "sentiment": pa.array(scores["sentiment"].tolist(), pa.string()),
-            "sentiment_score": pa.array(scores["sentiment_score"].astype("float64"), pa.float64()),
-            "spam": pa.array(scores["spam"].tolist(), pa.bool_()),
-            "toxic": pa.array(scores["toxic"].tolist(), pa.bool_()),
-            "reasons": pa.array(scores["reasons"].tolist(), pa.string()),
-            "models": pa.array([models.names] * len(df), pa.string()),
-            "scored_at": pa.array([now] * len(df), pa.timestamp("us")),
-        }
-    )
-    with ws.transaction() as con:
-        engine.upsert(con, SCORES, table)
-    return ScoringResult(len(df), total - len(df), models.notes)
+
+@dataclass
+class PendingScores:
+    """Scoring found by :func:`start_scoring`, maybe under way; ``finish()`` stores it."""
+
+    ws: Workspace
+    models: Models
+    batch_size: int
+    workers: int | None
+    progress: Callable[[int, int], None] | None
+    df: pd.DataFrame | None = None
+    total: int = 0
+    failed: str = ""  # why the messages to score could not be read (nothing to finish)
+    _hold: threading.Event = field(default_factory=threading.Event)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _result: list[Any] = field(default_factory=list)  # [scores] or [exception]
+
+    def start(self) -> None:
+        """Score in a thread of this process: children at once, this core at ``finish``."""
+
+        def run() -> None:
+            try:
+                self._result.append(self._score(self._hold))
+            except BaseException as exc:  # noqa: BLE001 - re-raised by finish()
+                self._result.append(exc)
+
+        self._thread = threading.Thread(target=run, name="socialproof-scoring", daemon=True)
+        self._thread.start()
+
+    def _score(self, hold: threading.Event | None) -> pd.DataFrame:
+        assert self.df is not None
+        if self.ws.settings.engine.backend == "spark":  # on the executors
+            from socialproof.community import executors
+
+            return executors.score_frames(self.ws, self.df, self.models, score_frame)
+        return score_frames(
+            self.df,
+            self.models,
+            batch_size=self.batch_size,
+            workers=self.workers,
+            progress=self.progress,
+            hold=hold,
+            stop=self._stop,
+        )
+
+    def abandon(self) -> None:
+        """Give up (the caller failed): the children stop after their current batch."""
+        if self._thread is not None:
+            self._stop.set()
+            self._hold.set()
+            self._thread.join()
+            self._thread = None
+        self.df = None
+
+    def finish(self) -> ScoringResult:
+        """Score what is left (with this process too), store the scores, say how many."""
+        import pyarrow as pa
+
+        from socialproof.workspace import engine
+
+        models, df = self.models, self.df
+        if df is None:
+            return ScoringResult(0, 0, models.notes)
+        if df.empty:
+            return ScoringResult(0, self.total, models.notes)
+        if self._thread is not None:
+            self._hold.set()
+            self._thread.join()
+            got = self._result[0]
+            if isinstance(got, BaseException):
+                raise got
+            scores = got
+        else:
+            scores = self._score(None)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        table = pa.table(
+            {
+                "platform": pa.array(df["platform"].tolist(), pa.string()),
+                "message_id": pa.array(df["message_id"].tolist(), pa.string()),
+                "text_hash": pa.array(df["text_hash"].astype("int64").tolist(), pa.int64()),
+                "sentiment": pa.array(scores["sentiment"].tolist(), pa.string()),
+                "sentiment_score": pa.array(
+                    scores["sentiment_score"].astype("float64"), pa.float64()
+                ),
+                "spam": pa.array(scores["spam"].tolist(), pa.bool_()),
+                "toxic": pa.array(scores["toxic"].tolist(), pa.bool_()),
+                "reasons": pa.array(scores["reasons"].tolist(), pa.string()),
+                "models": pa.array([models.names] * len(df), pa.string()),
+                "scored_at": pa.array([now] * len(df), pa.timestamp("us")),
+            }
+        )
+        with self.ws.transaction() as con:
+            engine.upsert(con, SCORES, table)
+        return ScoringResult(len(df), self.total - len(df), models.notes)
 
 
 # -- sentiment over time ------------------------------------------------------------
