@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
+    from socialproof.ingest.sqlpath import Layout, SqlRows
+
 #: Optional int64 column a format may add to its tables: the source line of each row.
 #: The importer uses it to give out-of-range rows (future dates, ...) a line and drops it.
 LINE_COLUMN = "_line"
@@ -102,6 +104,15 @@ class Format:
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
         raise NotImplementedError
+
+    def sql_read(self, layout: Layout, ctx: ReadContext) -> SqlRows | None:
+        """This format's canonical rows as SQL over a large CSV (``ingest/sqlpath.py``).
+
+        None (the default) leaves every file to :meth:`read`; a format that can say
+        its columns in SQL returns them, and the file is stored by DuckDB in one pass
+        when every cell is in the shapes that SQL parses exactly as :meth:`read` does.
+        """
+        return None
 
     def missing(self, source: Source) -> list[str]:
         """Required columns not found (for 'closest format' messages)."""

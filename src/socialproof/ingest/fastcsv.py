@@ -43,7 +43,7 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
         sample = head[bom : bom + exc.start].decode("utf-8")
     if sniff_text_kind(sample, path.suffix.lower()) != "csv":
         return None
-    sample = _whole_rows(sample)
+    sample = whole_rows(sample)
     try:
         frames = frames_from_csv_text(sample, name)
     except BadExport:
@@ -56,7 +56,7 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
     if skip_lines < 0:
         return None
     header_offset = bom + sum(len(ln.encode("utf-8")) for ln in lines[:skip_lines])
-    delimiter = _sniffed_delimiter(lines[skip_lines:], first.header)
+    delimiter = sniffed_delimiter(lines[skip_lines:], first.header)
     if delimiter is None:
         return None
     raw = path.read_bytes()
@@ -133,7 +133,7 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
     return Source(path=path, display_name=name, frames=[frame], text=None, kind="csv")
 
 
-def _whole_rows(sample: str) -> str:
+def whole_rows(sample: str) -> str:
     """The sample cut after its last complete row (never inside a quoted value)."""
     end = sample.rfind("\n")
     for _ in range(200):
@@ -149,7 +149,7 @@ def _count_newlines(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", offset)
 
 
-def _sniffed_delimiter(lines: list[str], header: list[str]) -> str | None:
+def sniffed_delimiter(lines: list[str], header: list[str]) -> str | None:
     for delim in DELIMITERS:
         fields = next(csv.reader([lines[0]], delimiter=delim), [])
         cleaned = [f.replace("\ufeff", "").strip() for f in fields]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -47,9 +48,12 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from socialproof.ingest.base import Format, Source
+    from socialproof.ingest.sqlpath import Plan as SqlPlan
     from socialproof.workspace.core import Workspace
     from socialproof.workspace.engine import MergeCounts
     from socialproof.workspace.schema import TableSpec
+
+_log = logging.getLogger(__name__)
 
 EARLIEST = datetime(2004, 1, 1)  # nothing social predates 2004
 _DATE_COLUMNS = ("published_at", "created_at", "date", "date_start", "date_stop", "posted_at")
@@ -304,9 +308,20 @@ def _import_one(
             pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
         if stage:
             stage(f"{member.display_name}: reading")
-        source, fmt, confidence = open_and_detect(member, format=format, sha256=summary.sha256)
+        read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
+        if read_file is None and _sql_import(
+            ws, member, summary, format, ctx, dry_run, pending, use_workspace_account
+        ):
+            return summary
+        if pending is not None and pending.used:  # the SQL path declined after taking it
+            pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
+        if read_file is not None:
+            source, fmt, confidence, result = read_file(member, format)
+        else:
+            source, fmt, confidence = open_and_detect(member, format=format, sha256=summary.sha256)
+            summary.format, summary.label = fmt.name, fmt.label  # named if its read fails
+            result = fmt.read(source, ctx)
         summary.format, summary.label, summary.confidence = fmt.name, fmt.label, confidence
-        result = fmt.read(source, ctx)
         _check_result(fmt, result)
         if format:
             _check_forced(fmt, source, result)
@@ -351,6 +366,64 @@ def _import_one(
         if pending is not None:
             pending.discard()  # no-op once the write moved it into place
     return summary
+
+
+def _sql_import(
+    ws: Workspace,
+    member: ArchiveMember,
+    summary: ImportSummary,
+    format: str | None,
+    ctx: ReadContext,
+    dry_run: bool,
+    pending: _PendingCopy | None,
+    use_workspace_account: bool,
+) -> bool:
+    """Import a large clean CSV by DuckDB alone (``sqlpath.py``); False: the Python path."""
+    from socialproof.ingest import sqlpath
+
+    if os.environ.get("SOCIALPROOF_SQL_PATH", "1") == "0":
+        return False
+    plan = sqlpath.plan(member.path, member.display_name, ctx, format=format)
+    if plan is None or not _empty_table(ws, plan.rows.table):
+        return False  # rows stored already: the merge of the Python path
+    summary.format, summary.label = plan.fmt.name, plan.fmt.label
+    summary.confidence = plan.confidence
+    try:  # a decline is raised before the summary's counts and notes are touched
+        _write(
+            ws,
+            member,
+            summary,
+            {},
+            [],
+            dry_run=dry_run,
+            pending=pending,
+            plan=plan,
+            use_workspace_account=use_workspace_account,
+        )
+    except sqlpath.Declined as exc:
+        _log.debug("%s: the SQL path declined (%s); reading it in Python", member.display_name, exc)
+        return False
+    return True
+
+
+def _empty_table(ws: Workspace, name: str) -> bool:
+    """Whether the canonical table ``name`` has no rows yet (checked again when writing)."""
+    from socialproof.errors import WorkspaceBusy
+    from socialproof.workspace import engine
+
+    try:
+        with ws.connect(read_only=True) as con:
+            return not engine.query_rows(con, f'SELECT 1 FROM "{name}" LIMIT 1')
+    except WorkspaceBusy:
+        return True
+    except duckdb_errors():
+        return True
+
+
+def duckdb_errors() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
 
 
 def open_and_detect(
@@ -616,7 +689,14 @@ def _write(
     *,
     dry_run: bool,
     pending: _PendingCopy | None = None,
+    plan: SqlPlan | None = None,
+    use_workspace_account: bool = True,
 ) -> None:
+    """Store the rows and the ``imports`` row in one transaction, then archive the file.
+
+    With a ``plan`` (``sqlpath.py``) DuckDB reads and stores the file itself inside the
+    transaction; :class:`~socialproof.ingest.sqlpath.Declined` rolls it back.
+    """
     import pyarrow as pa
 
     from socialproof.workspace import engine, parquet_store
@@ -644,7 +724,9 @@ def _write(
                 ):
                     summary.status = "already imported"
                     return
-                for name, table in tables.items():
+                if plan is not None:
+                    _write_planned(ws, con, plan, summary, rejects, tables, use_workspace_account)
+                for name, table in tables.items() if plan is None else ():
                     counts = _insert_or_merge(con, CANONICAL[name], table, summary.exported_at)
                     summary.tables[name] = (counts.inserted, counts.updated, counts.unchanged)
                     summary.inserted += counts.records_inserted
@@ -659,7 +741,7 @@ def _write(
                     "import_id": sha,
                     "path": _stored_path(summary.path),
                     "format": summary.format,
-                    "table_name": ",".join(sorted(tables)),
+                    "table_name": plan.rows.table if plan else ",".join(sorted(tables)),
                     "rows_read": summary.rows_read,
                     "rows_rejected": summary.rejected,
                     "rows_inserted": summary.inserted,
@@ -692,6 +774,40 @@ def _write(
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _write_planned(
+    ws: Workspace,
+    con: Any,
+    plan: SqlPlan,
+    summary: ImportSummary,
+    rejects: list[Reject],
+    publish: dict[str, pa.Table],
+    use_workspace_account: bool,
+) -> None:
+    """The SQL path's part of :func:`_write`: DuckDB reads, checks and stores the file."""
+    from socialproof.ingest import identity, sqlpath
+
+    stored = None
+    if use_workspace_account:
+        stored = identity.stored_accounts(con) if _has_tables(con) else {}
+    done = sqlpath.write(
+        con,
+        plan,
+        sha256=summary.sha256,
+        display_name=summary.path,
+        publish=publish if ws.settings.engine.storage else None,
+        declared=ws.settings.brand.accounts,
+        stored_accounts=stored,
+    )
+    summary.rows_read = done.rows_read
+    summary.notes.extend(done.notes)
+    summary.tables[plan.rows.table] = (done.inserted, done.updated, done.unchanged)
+    summary.inserted += done.records_inserted
+    summary.updated += done.records_updated
+    summary.unchanged += done.unchanged
+    summary.conflicts += done.conflicts
+    rejects.extend(Reject(*row) for row in done.conflict_rows)
 
 
 def _insert_or_merge(
@@ -794,7 +910,10 @@ class _PendingCopy:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-copy")
         self._future = self._pool.submit(_temp_copy, src, folder, sha)
 
+    used = False  # result() was called: the copy belongs to that write now
+
     def result(self) -> Path:
+        self.used = True
         try:
             return self._future.result()
         finally:

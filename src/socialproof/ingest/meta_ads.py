@@ -17,9 +17,12 @@ from socialproof.ingest.base import LINE_COLUMN, Format, ReadContext, ReadResult
 from socialproof.ingest.parse import parse_dates
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pyarrow as pa
 
     from socialproof.ingest.base import Frame
+    from socialproof.ingest.sqlpath import Layout, SqlRows
 
 CAMPAIGN = (
     "Campaign name",
@@ -193,6 +196,81 @@ class MetaAdsFormat(Format):
             best = max(best, score)
         return best
 
+    def sql_read(self, layout: Layout, ctx: ReadContext) -> SqlRows | None:
+        """The rows of :func:`_read_frame` as SQL (daily or reporting-range files)."""
+        from socialproof.ingest.sqlpath import SqlRows
+
+        frame = layout.frame
+        if A.score(frame, self.required) == 0 or not A.has(frame, METRICS):
+            return None
+        if not A.has(frame, DAY) and not A.has(frame, START):
+            return None  # monthly / weekly ranges: the Python path
+        rows = SqlRows(layout, "ad_stats", ctx)
+        rows.decimal_is_point()
+        rows.const("platform", ctx.platform or "meta")
+        # a summary row (no name or id at any level, or 'Total') sends the file to read()
+        present = [rows.text(target, aliases) for target, aliases in _LEVELS]
+        present += [rows.raw(aliases) for _, aliases in IDS]
+        blank = [
+            f"(coalesce({v}, '') = '' OR regexp_full_match({v}, {_sql_text(_SUMMARY[4:])}, 'i'))"
+            for v in present
+            if v is not None
+        ]
+        rows.fail_where(" AND ".join(blank) or "true")
+        rows.text("account", ACCOUNT)
+        key = "''"
+        for level, aliases in reversed(IDS):
+            raw = rows.raw(aliases)
+            if raw is None:
+                continue
+            rows.text("_" + level, aliases)  # whitespace around an id: the Python path
+            clean = f"regexp_replace(coalesce({raw}, ''), '^(?:id:)?([0-9]+)(?:\\.0)?$', '\\1')"
+            ok = f"({clean} <> '' AND {clean} NOT IN ({_sql_missing()}))"
+            key = f"CASE WHEN {ok} THEN {_sql_text(level + ':')} || {clean} ELSE {key} END"
+        rows.set("object_key", key)
+        if A.has(frame, DAY):
+            day = rows.date("date_start", DAY)
+            rows.set("date_stop", day or "NULL")
+        else:
+            start = rows.date("date_start", START)
+            rows.set("date_stop", rows.date("date_stop", END) or start or "NULL")
+        rows.require("date_start")
+        rows.require("date_stop")
+        parts = []
+        for name, aliases in BREAKDOWNS.items():
+            cell = rows.text("_" + name, aliases)
+            if cell is None:
+                continue
+            parts.append(
+                f"CASE WHEN {cell} = '' THEN '' ELSE {_sql_text(name + '=')} || {cell} END"
+            )
+        if parts:
+            joined = " || ';' || ".join(parts)
+            rows.set("breakdown", f"trim(regexp_replace({joined}, ';{{2,}}', ';', 'g'), ';')")
+        else:
+            rows.const("breakdown", "")
+        currency = rows.text("currency", CURRENCY)
+        default = _sql_text(A.currency_suffix(frame, SPEND) or ctx.currency)
+        rows.set(
+            "currency",
+            default
+            if currency is None
+            else f"CASE WHEN {currency} = '' THEN {default} ELSE {currency} END",
+        )
+        result_type = rows.text("result_type", RESULT_TYPE)
+        if result_type is not None:
+            rows.set("result_type", f"nullif({result_type}, '')")
+        rows.text("objective", OBJECTIVE)
+        for target, aliases in NUMBERS.items():
+            rows.number(target, aliases)
+        for target, aliases in PERCENTS.items():
+            rows.number(target, aliases, percent=True)
+        spend = rows.values.get("spend")
+        if spend is not None:
+            rows.fail_where(f"({spend}) < 0")
+        rows.notes.extend(_lacking_note(target for target in NUMBERS if target in rows.values))
+        return rows
+
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
 
         tables: list[pa.Table] = []
@@ -294,14 +372,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     if spend is not None:
         negative = pc.less(spend, 0).fill_null(False).to_numpy(zero_copy_only=False)
         rows.fail(negative, "negative amount spent")
-    lacking = [(header, kpis) for target, header, kpis in KPI_NEEDS if target not in rows.values]
-    if lacking:
-        headers = ", ".join(f"'{h}'" for h, _ in lacking)
-        kpis = "; ".join(k for _, k in lacking)
-        rows.notes.append(
-            f"This export has no {headers} column: it cannot give {kpis}. "
-            "Re-export with those columns to have them."
-        )
+    rows.notes.extend(_lacking_note(rows.values))
     table, rejects = rows.finish()
     if frame.line_numbers is not None and len(frame.line_numbers) == frame.data.num_rows:
         import pyarrow as pa
@@ -312,6 +383,39 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
             lines = lines.filter(pa.array(kept))
         table = table.append_column(LINE_COLUMN, lines)
     return table, rejects, rows.notes
+
+
+_LEVELS: tuple[tuple[str, A.Aliases], ...] = (
+    ("campaign", CAMPAIGN),
+    ("ad_set", AD_SET),
+    ("ad", AD),
+)
+
+
+def _lacking_note(found: Iterable[str]) -> list[str]:
+    """The KPIs this export cannot give, in a note (or none)."""
+    have = set(found)
+    lacking = [(header, kpis) for target, header, kpis in KPI_NEEDS if target not in have]
+    if not lacking:
+        return []
+    headers = ", ".join(f"'{h}'" for h, _ in lacking)
+    kpis = "; ".join(k for _, k in lacking)
+    return [
+        f"This export has no {headers} column: it cannot give {kpis}. "
+        "Re-export with those columns to have them."
+    ]
+
+
+def _sql_text(text: str) -> str:
+    from socialproof.ingest.sqlpath import lit
+
+    return lit(text)
+
+
+def _sql_missing() -> str:
+    from socialproof.ingest.parse import missing_forms
+
+    return ", ".join(_sql_text(m) for m in missing_forms())
 
 
 def _object_keys(rows: A.Rows) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "decimal_convention",
     "day_first_evidence",
     "decimal_votes",
+    "missing_forms",
     "missing_mask",
     "parse_bools",
     "parse_dates",
@@ -138,6 +139,11 @@ def _missing_set() -> pa.Array:
         forms.update({"NaN", "nAn", "#N/A", "N/a"})
         _MISSING_ARRAY.append(pa.array(sorted(forms), pa.string()))
     return _MISSING_ARRAY[0]
+
+
+def missing_forms() -> list[str]:
+    """The missing-value markers in every capitalisation :func:`missing_mask` knows."""
+    return [str(v) for v in _missing_set().to_pylist()]
 
 
 def _np_mask(arr: pa.Array) -> np.ndarray:

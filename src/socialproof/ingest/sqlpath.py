@@ -1,0 +1,626 @@
+"""The SQL path: a large, clean CSV file parsed, checked and stored by DuckDB.
+
+For formats that describe their columns in SQL (:meth:`Format.sql_read`: Meta Ads
+Manager exports and customer-care conversations so far), DuckDB reads the whole
+file with ``read_csv`` (every column as text), parses each value, names accounts,
+keys the rows and inserts them into the canonical table, in the import's one
+transaction: no hand-over of the rows between pyarrow, Python and DuckDB, and
+DuckDB uses both cores. Python keeps what only the formats know (which column
+means what, from the file's header and first rows) and small metadata (the
+accounts, the notes).
+
+The path takes a file only when it can store exactly what the Python path
+(``importer.py`` with ``fastcsv.py`` and the formats' ``read``) stores: every
+used cell in the plain shapes its SQL parses ('1234', '-5.5', '2026-03-08',
+Twitter's UTC stamps, ids; missing-value markers), no whitespace around values,
+no summary row, no row the Python path would reject, no date out of range, no
+repeated key, one physical line per row. Anything else raises :class:`Declined`
+inside the transaction, which rolls back, and the importer reads the file the
+Python way (rejects with reasons and line numbers, ``sameness.py`` for repeated
+keys). ``tests/ingest/test_sqlpath.py`` imports the same files both ways and
+compares the canonical rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from socialproof.ingest import _aliases as A
+from socialproof.ingest.base import Frame, Source
+from socialproof.ingest.parse import missing_forms
+from socialproof.workspace.schema import ACCOUNT_TABLES, CANONICAL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+    from pathlib import Path
+
+    import pyarrow as pa
+
+    from socialproof.ingest.base import Format, ReadContext
+    from socialproof.workspace.schema import TableSpec
+
+SQL_PATH_BYTES = 2_000_000  # smaller files: the Python path is as quick
+HEAD_BYTES = 1 << 20  # read to sniff the layout and decide the decimal separator
+SAMPLE_ROWS = 2000  # rows the formats' conventions are decided on (as ``_aliases.Rows``)
+EARLIEST = datetime(2004, 1, 1)  # as the importer: nothing social predates 2004
+
+# every character some reader trims as whitespace (ASCII, NEL, Unicode spaces and
+# separators); the path declines a file with one at either end of a used value
+_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+_ISO_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+_log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def timed(what: str) -> Iterator[None]:
+    """Log the wall and CPU seconds of a step (``--debug`` / benchmarks' profiling)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    _log.debug(
+        "sqlpath %s: %.3f s wall, %.3f s CPU",
+        what,
+        time.perf_counter() - wall,
+        time.process_time() - cpu,
+    )
+
+
+class Declined(Exception):
+    """The file needs the Python path; the message says why (for tests and --debug)."""
+
+
+def quote(name: str) -> str:
+    """A SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _missing_list() -> str:
+    return ", ".join(lit(m) for m in missing_forms())
+
+
+# -- the file's layout ----------------------------------------------------------
+
+
+@dataclass
+class Layout:
+    """A CSV file as the SQL path reads it: sniffed from its head by the tolerant reader."""
+
+    path: Path
+    sample: Source  # the head of the file (detection, conventions)
+    frame: Frame
+    raw: dict[str, str]  # header as written -> the column name read_csv gives it
+    delimiter: str
+    header_line: int  # 1-based line of the header
+    header_offset: int  # byte offset of the header line
+    types: dict[str, str] = field(default_factory=dict)  # raw column -> type read_csv gives it
+
+
+def layout(path: Path, name: str) -> Layout | None:
+    """The layout of a large, plain UTF-8 CSV with one header row, or None."""
+    from socialproof.ingest.csvtext import (
+        clean_header,
+        frame_rejects,
+        frames_from_csv_text,
+        guess_bomless_utf16,
+        looks_binary,
+        sniff_text_kind,
+    )
+    from socialproof.ingest.fastcsv import sniffed_delimiter, whole_rows
+
+    try:
+        size = path.stat().st_size
+        if size < SQL_PATH_BYTES or path.suffix.lower() in (".json", ".md", ".html", ".htm"):
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError:
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or guess_bomless_utf16(head[:4096]):
+        return None
+    if looks_binary(head):
+        return None
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        sample = head[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - bom - 4:
+            return None
+        sample = head[bom : bom + exc.start].decode("utf-8")
+    if sniff_text_kind(sample, path.suffix.lower()) != "csv":
+        return None
+    sample = whole_rows(sample)
+    cut = _nth_newline(sample, SAMPLE_ROWS + 60)  # the header, title lines, 2,000 rows
+    partial = len(head) == HEAD_BYTES or cut < len(sample)
+    sample = sample[:cut]
+    from socialproof.errors import BadExport
+
+    try:
+        frames = frames_from_csv_text(sample, name)
+    except BadExport:
+        return None
+    if len(frames) != 1 or frame_rejects(frames[0]) or frames[0].data.num_rows < 2:
+        return None
+    frame = frames[0]
+    if partial and frame.data.num_rows < SAMPLE_ROWS:
+        return None  # rows too wide for the head: conventions would be decided on fewer rows
+    if not frame.line_numbers:
+        return None
+    lines = sample.splitlines(keepends=True)
+    skip = frame.line_numbers[0] - 2  # lines above the header
+    if skip < 0 or skip >= len(lines):
+        return None
+    if frame.line_numbers != list(range(skip + 2, skip + 2 + frame.data.num_rows)):
+        return None  # blank lines or values across lines in the head
+    delimiter = sniffed_delimiter(lines[skip:], frame.header)
+    if delimiter is None:
+        return None
+    fields = next(csv.reader([lines[skip]], delimiter=delimiter))
+    if clean_header(fields) != list(frame.header):
+        return None  # empty trailing columns and the like: the Python path
+    offset = bom + sum(len(ln.encode("utf-8")) for ln in lines[:skip])
+    source = Source(path=path, display_name=name, frames=[frame], kind="csv")
+    raw = {h: f"c{i}" for i, h in enumerate(frame.header)}
+    return Layout(path, source, frame, raw, delimiter, skip + 1, offset)
+
+
+def _nth_newline(text: str, n: int) -> int:
+    """The end of the ``n``-th line of ``text`` (its length when it has fewer)."""
+    at = -1
+    for _ in range(n):
+        at = text.find("\n", at + 1)
+        if at < 0:
+            return len(text)
+    return at + 1
+
+
+def scan_lines(path: Path, offset: int) -> tuple[int, bool]:
+    """Lines from ``offset`` to the end (a last line without a newline counts), and
+    whether a '_' stands between two digits anywhere ('1_000': DuckDB reads it as a
+    number, the Python path does not)."""
+    import numpy as np
+
+    count = 0
+    last = b""
+    grouped = False
+    digits = np.zeros(256, dtype=bool)
+    digits[ord("0") : ord("9") + 1] = True
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        carry = b""
+        while chunk := fh.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk
+            if not grouped and b"_" in chunk:
+                data = np.frombuffer(carry + chunk, dtype=np.uint8)
+                at = np.flatnonzero(data[1:-1] == ord("_")) + 1
+                grouped = bool((digits[data[at - 1]] & digits[data[at + 1]]).any())
+            carry = chunk[-1:]
+    return count + (0 if last.endswith(b"\n") else 1), grouped
+
+
+def read_csv_sql(lay: Layout) -> str:
+    """``read_csv(...)`` of the rows below the header (text, or the type a format asked for)."""
+    cols = ", ".join(f"{lit(c)}: {lit(lay.types.get(c, 'VARCHAR'))}" for c in lay.raw.values())
+    return (
+        f"read_csv({lit(str(lay.path))}, header = false, skip = {lay.header_line}, "
+        f"delim = {lit(lay.delimiter)}, quote = '\"', escape = '\"', columns = {{{cols}}}, "
+        "auto_detect = false, strict_mode = true, null_padding = false)"
+    )
+
+
+# -- canonical rows as SQL --------------------------------------------------------
+
+
+@dataclass
+class SqlRows:
+    """Canonical rows for one table as SQL over the raw columns (the twin of ``Rows``).
+
+    ``values`` maps a canonical column to its expression; ``odd`` holds conditions
+    true on rows the Python path would read differently (the file is then declined).
+    """
+
+    lay: Layout
+    table: str
+    ctx: ReadContext
+    values: dict[str, str] = field(default_factory=dict)
+    odd: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    inner: dict[str, str] = field(default_factory=dict)  # parsed once, used by values and odd
+    consts: dict[str, Any] = field(default_factory=dict)  # columns with one value for every row
+
+    @property
+    def spec(self) -> TableSpec:
+        return CANONICAL[self.table]
+
+    @property
+    def frame(self) -> Frame:
+        return self.lay.frame
+
+    def decimal(self) -> str | None:
+        """The file's decimal separator as ``Rows.decimal`` decides it (first 2,000 rows)."""
+        if "decimal" not in self.consts:
+            self.consts["decimal"] = A.Rows(self.frame, self.table, self.ctx).decimal
+        found: str | None = self.consts["decimal"]
+        return found
+
+    def decimal_is_point(self) -> None:
+        """Numbers are read as '1234.5': a file whose first rows prove a comma is declined."""
+        if self.decimal() == ",":
+            raise Declined("decimal comma")
+
+    def raw(self, aliases: A.Aliases, typ: str = "VARCHAR") -> str | None:
+        """The raw column (read as ``typ``: one type per column, else the file is declined)."""
+        name = A.find(self.frame, aliases)
+        if name is None:
+            return None
+        column = self.lay.raw[name]
+        if self.lay.types.setdefault(column, typ) != typ:
+            raise Declined(f"column {name!r} read as two types")
+        return quote(column)
+
+    def _no_edges(self, c: str) -> None:
+        self.odd.append(f"regexp_matches({c}, '^{_WS}|{_WS}$')")
+
+    def text(self, target: str, aliases: A.Aliases) -> str | None:
+        c = self.raw(aliases)
+        if c is None:
+            return None
+        self._no_edges(c)
+        self.values[target] = f"coalesce({c}, '')"
+        return self.values[target]
+
+    def number(self, target: str, aliases: A.Aliases, *, percent: bool = False) -> str | None:
+        """A number as ``parse_numbers`` / ``parse_integers`` read plain ones ('1234', '-5.5').
+
+        DuckDB's cast reads what Arrow's does ('1e3', '.5'); what only DuckDB reads
+        ('1_000', 'inf', 'nan') and, for counts, anything with a point or not whole
+        ('12.000' may be twelve thousand) is declined, as are cells it cannot read
+        unless they are missing-value markers.
+        """
+        integer = self.spec.columns.get(target) == "BIGINT"
+        if integer and self.decimal() is None:
+            # '12.000' may be twelve thousand (parse_integers): the text is needed
+            c = self.raw(aliases)
+            if c is None:
+                return None
+            v = self._inner(f"TRY_CAST({c} AS DOUBLE)")
+            odd = f"NOT isfinite({v}) OR contains({c}, '_') OR contains({c}, '.')"
+            missing = f"WHEN {c} IS NULL THEN false ELSE {c} NOT IN ({_missing_list()})"
+        else:  # DuckDB parses while reading: no text kept
+            typed = self.raw(aliases, "DOUBLE")
+            if typed is None:
+                return None
+            v = typed
+            odd = f"NOT isfinite({v})"
+            missing = "ELSE false"
+        if integer:
+            value = f"CAST(round({v}) AS BIGINT)"
+            odd += f" OR abs({v} - round({v})) > 1e-6 OR abs(round({v})) >= 9.0e18"
+        else:
+            value = f"({v} * 0.01)" if percent else v
+        self.odd.append(f"CASE WHEN {v} IS NOT NULL THEN {odd} {missing} END")
+        self.values[target] = value
+        return value
+
+    def _inner(self, expr: str) -> str:
+        """``expr`` computed once per row, below the canonical columns; its name."""
+        name = f"_p{len(self.inner)}"
+        self.inner[name] = expr
+        return name
+
+    def date(self, target: str, aliases: A.Aliases) -> str | None:
+        c = self.raw(aliases)
+        if c is None:
+            return None
+        value = self._inner(
+            f"CASE WHEN regexp_full_match({c}, '{_ISO_DAY}') THEN TRY_CAST({c} AS DATE) END"
+        )
+        self.odd.append(
+            f"CASE WHEN {value} IS NOT NULL OR {c} IS NULL THEN false "
+            f"ELSE {c} NOT IN ({_missing_list()}) END"
+        )
+        self.values[target] = value
+        return value
+
+    def const(self, target: str, value: Any) -> None:
+        self.consts[target] = value
+        typ = self.spec.columns.get(target, "VARCHAR")
+        self.values[target] = f"NULL::{typ}" if value is None else f"{lit(str(value))}::{typ}"
+
+    def set(self, target: str, expr: str) -> None:
+        self.consts.pop(target, None)
+        self.values[target] = expr
+
+    def require(self, target: str) -> None:
+        expr = self.values.get(target)
+        if expr is None:
+            raise Declined(f"no {target}")
+        blank = f" OR ({expr}) = ''" if self.spec.columns.get(target) == "VARCHAR" else ""
+        self.odd.append(f"(({expr}) IS NULL{blank})")
+
+    def fail_where(self, condition: str) -> None:
+        self.odd.append(f"coalesce({condition}, false)")
+
+    def staged_columns(self) -> dict[str, str]:
+        """Every canonical column (but import_id) as typed SQL, as ``Rows.finish`` types them."""
+        out: dict[str, str] = {}
+        for name, typ in self.spec.columns.items():
+            if name == "import_id":
+                continue
+            expr = self.values.get(name)
+            if expr is None:
+                value = f"NULL::{typ}"
+            else:
+                value = f"CAST({expr} AS {typ})"
+            if name in self.spec.key and typ == "VARCHAR":
+                value = f"coalesce({value}, '')"
+            out[name] = value
+        return out
+
+
+# -- planning ---------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """A file the SQL path will try: its layout, format and canonical rows as SQL."""
+
+    lay: Layout
+    fmt: Format
+    confidence: float
+    rows: SqlRows
+
+
+def plan(path: Path, name: str, ctx: ReadContext, *, format: str | None = None) -> Plan | None:
+    """A :class:`Plan` for a file the SQL path can try, else None (the Python path)."""
+    from socialproof.ingest.registry import registry
+
+    if ctx.mapping is not None:
+        return None
+    lay = layout(path, name)
+    if lay is None:
+        return None
+    reg = registry()
+    if format:
+        fmt = reg.get(format)
+        if fmt is None or "csv" not in fmt.kinds:
+            return None
+        try:
+            confidence = float(fmt.detect(lay.sample))
+        except Exception:
+            return None
+    else:
+        scores = reg.detect(lay.sample)
+        from socialproof.ingest.registry import MIN_CONFIDENCE
+
+        if not scores or scores[0][1] < MIN_CONFIDENCE:
+            return None
+        fmt, confidence = scores[0]
+        if len(scores) > 1 and scores[1][1] == confidence:
+            return None  # a tie the whole file might settle otherwise
+    try:
+        rows = fmt.sql_read(lay, ctx)
+    except Declined:
+        return None
+    if rows is None:
+        return None
+    return Plan(lay, fmt, confidence, rows)
+
+
+# -- staging and writing ----------------------------------------------------------
+
+
+@dataclass
+class Written:
+    """What the SQL path stored: counts for the summary, notes, keys for the Parquet store."""
+
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    records_inserted: int = 0
+    records_updated: int = 0
+    conflicts: int = 0
+    conflict_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def write(
+    con: Any,
+    p: Plan,
+    *,
+    sha256: str,
+    display_name: str,
+    publish: dict[str, pa.Table] | None,
+    declared: Mapping[str, str],
+    stored_accounts: Mapping[str, list[str]] | None = None,
+) -> Written:
+    """Read, check and store the file in DuckDB; raises :class:`Declined`.
+
+    Runs inside the caller's transaction: a decline or an error rolls everything back.
+    Only into an empty table (a first import): rows already stored take the Python
+    path's merge (``engine.merge``: figure by figure, the newer export wins).
+    """
+    from socialproof.workspace import engine
+
+    rows = p.rows
+    spec = rows.spec
+    target = quote(spec.name)
+    empty = not engine.query_rows(con, f"SELECT 1 FROM {target} LIMIT 1")
+    static = _static_pairs(rows)
+    if empty and (static is not None or spec.name not in ACCOUNT_TABLES):
+        return _direct_write(
+            con,
+            p,
+            sha256=sha256,
+            display_name=display_name,
+            pairs=static,
+            publish=publish,
+            declared=declared,
+            stored_accounts=stored_accounts,
+        )
+    raise Declined("the table has rows already, or the file's accounts need its rows")
+
+
+def _static_pairs(rows: SqlRows) -> pa.Table | None:
+    """The (platform, account) pair of every row when the file names no account, else None."""
+    import pyarrow as pa
+
+    if "account" in rows.values or "platform" not in rows.consts:
+        return None
+    return pa.table(
+        {
+            "platform": pa.array([str(rows.consts["platform"] or "")], pa.string()),
+            "account": pa.array([""], pa.string()),
+        }
+    )
+
+
+def _final_columns(rows: SqlRows, sha256: str, account: str | None) -> dict[str, str]:
+    """The canonical columns over the staged ones (``r``): accounts, keys, provenance."""
+    spec = rows.spec
+    final = {c: f"r.{quote(c)}" for c in spec.columns}
+    final["import_id"] = lit(sha256)
+    if account is not None:
+        final["account"] = account
+    if spec.name == "ad_stats":
+        names = " || chr(31) || ".join(
+            f"coalesce(r.{quote(c)}, '')" for c in ("campaign", "ad_set", "ad")
+        )
+        final["object_key"] = (
+            f"CASE WHEN coalesce(r.object_key, '') = '' THEN 'name:' || {names} ELSE r.object_key END"
+        )
+    return final
+
+
+def _out_of_range(spec: TableSpec) -> str:
+    """True on rows with a date in the future or before 2004 (the importer rejects them)."""
+    latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+    out_of_range = [
+        f"CAST({quote(c)} AS TIMESTAMP) > TIMESTAMP '{latest:%Y-%m-%d %H:%M:%S.%f}' OR "
+        f"CAST({quote(c)} AS TIMESTAMP) < TIMESTAMP '{EARLIEST:%Y-%m-%d}'"
+        for c in ("published_at", "created_at", "date", "date_start", "date_stop", "posted_at")
+        if c in spec.columns and spec.columns[c] in ("DATE", "TIMESTAMP")
+    ]
+    return " OR ".join(f"coalesce({d}, false)" for d in out_of_range) or "false"
+
+
+def _direct_write(
+    con: Any,
+    p: Plan,
+    *,
+    sha256: str,
+    display_name: str,
+    pairs: pa.Table | None,
+    publish: dict[str, pa.Table] | None,
+    declared: Mapping[str, str],
+    stored_accounts: Mapping[str, list[str]] | None,
+) -> Written:
+    """Into an empty table: one ``INSERT ... SELECT`` from ``read_csv``, then the checks.
+
+    Rows the Python path would read otherwise are left out by the ``WHERE``; when the
+    count inserted is not the file's count of data lines, the file is declined (and the
+    transaction rolls back), so nothing is ever stored short.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import duckdb
+
+    rows = p.rows
+    spec = rows.spec
+    written = Written(notes=list(rows.notes))
+    account = None
+    if pairs is not None:
+        account = _accounts(pairs, display_name, rows.ctx, declared, stored_accounts, written)
+    final = _final_columns(rows, sha256, account)
+    staged = rows.staged_columns()
+    select = ", ".join(f"{v} AS {quote(k)}" for k, v in staged.items())
+    odd = " OR ".join(f"coalesce({o}, false)" for o in rows.odd) or "false"
+    inner = "".join(f", {v} AS {k}" for k, v in rows.inner.items())
+    cols = ", ".join(quote(c) for c in spec.columns)
+    body = ", ".join(f"{v} AS {quote(c)}" for c, v in final.items())
+    sql = (
+        f"INSERT INTO {quote(spec.name)} ({cols}) SELECT {body} FROM ("
+        f"SELECT {select}, ({odd}) AS _odd FROM (SELECT *{inner} FROM {read_csv_sql(p.lay)})"
+        f") r WHERE NOT r._odd AND NOT ({_out_of_range(spec)})"
+    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool:
+        lines = pool.submit(scan_lines, p.lay.path, p.lay.header_offset)
+        try:
+            with timed("read_csv, parse and insert"):
+                n = int(con.execute(sql).fetchall()[0][0])
+        except duckdb.Error as exc:  # ragged rows, bad UTF-8, ...: the tolerant reader says where
+            raise Declined(f"read_csv: {exc}") from None
+        physical, grouped = lines.result()
+    if grouped and p.lay.types:
+        raise Declined("digits grouped with '_'")
+    if not n or n != physical - 1:
+        raise Declined("rows the SQL path does not read as the Python path, or values across lines")
+    key = ", ".join(quote(k) for k in spec.key)
+    with timed("repeated keys"):
+        distinct = con.execute(f"SELECT count(DISTINCT hash({key})) FROM {quote(spec.name)}")
+        if int(distinct.fetchall()[0][0]) != n:
+            raise Declined(
+                "repeated keys"
+            )  # sameness.py settles them (a hash clash lands here too)
+    written.rows_read = written.inserted = written.records_inserted = n
+    if spec.record_key != spec.key:
+        rec = ", ".join(quote(k) for k in spec.record_key)
+        written.records_inserted = int(
+            con.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT {rec} FROM {quote(spec.name)})"
+            ).fetchall()[0][0]
+        )
+    if publish is not None:
+        publish[spec.name] = con.sql(
+            f"SELECT DISTINCT {key} FROM {quote(spec.name)}"
+        ).to_arrow_table()
+    return written
+
+
+def _accounts(
+    pairs: pa.Table,
+    display_name: str,
+    ctx: ReadContext,
+    declared: Mapping[str, str],
+    stored: Mapping[str, list[str]] | None,
+    written: Written,
+) -> str:
+    """The account of each row: what the file says, else ``identity.assign_accounts``' choice.
+
+    The choice depends only on the (platform, account) pairs of the file, so it is
+    made on those few pairs and applied in SQL.
+    """
+    from socialproof.ingest import identity
+
+    out, notes = identity.assign_accounts(
+        {"ad_stats": pairs},
+        display_name=display_name,
+        given=ctx.account,
+        declared=declared,
+        stored=stored,
+    )
+    written.notes.extend(notes)
+    filled = out["ad_stats"].to_pylist()
+    cases = " ".join(
+        f"WHEN coalesce(r.platform, '') = {lit(str(a['platform']))} THEN {lit(str(b['account']))}"
+        for a, b in zip(pairs.to_pylist(), filled, strict=True)
+        if not a["account"]
+    )
+    if not cases:
+        return "coalesce(r.account, '')"
+    return (
+        f"CASE WHEN coalesce(r.account, '') = '' THEN CASE {cases} ELSE '' END ELSE r.account END"
+    )

@@ -1,0 +1,268 @@
+"""The SQL path (``ingest/sqlpath.py``) stores exactly what the Python path stores, or declines.
+
+Every file is imported twice into fresh workspaces, once with the SQL path allowed for
+files of any size and once with it switched off (``SOCIALPROOF_SQL_PATH=0``); the
+canonical rows, the counts and the notes must be the same. Files the SQL path cannot
+read exactly as the Python path does must be declined (and then read the Python way).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.ingest import sqlpath
+from socialproof.ingest.importer import import_paths, read_context, read_rejects
+
+DATA = Path(__file__).parent.parent / "data" / "ingest"
+
+HEADER = (
+    "Reporting starts,Reporting ends,Campaign name,Ad set name,Ad name,Day,"
+    "Amount spent (USD),Impressions,Reach,Frequency,Results,Result indicator,"
+    "Cost per result,Link clicks,CTR (link click-through rate),Gender\n"
+)
+
+
+def meta_lines(n: int) -> list[str]:
+    """``n`` daily rows: 40 ads, empty cells now and then, quoted names with commas."""
+    out = []
+    for i in range(n):
+        day = (date(2024, 1, 1) + timedelta(days=i // 40)).isoformat()
+        ad = i % 40
+        campaign = f'"Spring, {ad // 10}"' if ad % 7 == 0 else f"Campaign {ad // 10}"
+        reach = "" if i % 13 == 0 else str(900 + (i * 7) % 500)
+        result = "" if i % 17 == 0 else f"{(i * 3) % 50}"
+        gender = ("female", "male", "")[i % 3]
+        ctr = "" if i % 11 == 0 else f"{(i % 9) / 10:.1f}"
+        out.append(
+            f"{day},{day},{campaign},Set {ad // 5},Ad {ad},{day},{(i * 37) % 1000 / 7:.2f},"
+            f"{1000 + i % 777},{reach},{1 + (i % 5) / 10},{result},actions:link_click,"
+            f"{(i % 23) / 4},{i % 41},{ctr},{gender}\n"
+        )
+    return out
+
+
+def with_cell(lines: list[str], k: int, column: int, cell: str) -> None:
+    """Line ``k`` with one cell written as ``cell`` (as it stands in the file)."""
+    import csv
+
+    fields = next(csv.reader([lines[k]]))
+    fields = [f'"{f}"' if "," in f else f for f in fields]
+    fields[column] = cell
+    lines[k] = ",".join(fields) + "\n"
+
+
+def write(path: Path, lines: list[str], header: str = HEADER) -> Path:
+    path.write_text(header + "".join(lines), encoding="utf-8")
+    return path
+
+
+def _workspace(root: Path) -> Any:
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    settings = settings_from_dict({"owner": "Test Owner", "timezone": "UTC"})
+    return Workspace.init(root, settings=settings)
+
+
+def _rows(ws: Any, table: str) -> list[tuple[Any, ...]]:
+    with ws.connect(read_only=True) as con:
+        return sorted(
+            con.execute(f"SELECT * FROM {table}").fetchall(), key=lambda r: tuple(map(str, r))
+        )
+
+
+def import_both(
+    tmp_path: Path,
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    *,
+    account: str | None = "acme",
+    table: str = "ad_stats",
+) -> tuple[Any, Any, bool]:
+    """(SQL path summary and rows, Python path summary and rows, whether SQL took the file)."""
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    results = []
+    taken = False
+    for sql in ("1", "0"):
+        monkeypatch.setenv("SOCIALPROOF_SQL_PATH", sql)
+        ws = _workspace(tmp_path / f"ws{sql}")
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="socialproof.ingest"):
+            [s] = import_paths(ws, [path], ctx=read_context(ws, account=account))
+        if sql == "1":
+            taken = any("sqlpath read_csv" in r.getMessage() for r in caplog.records) and not any(
+                "declined" in r.getMessage() for r in caplog.records
+            )
+        results.append((s, _rows(ws, table) if s.status == "imported" else []))
+    (sql_s, sql_rows), (py_s, py_rows) = results
+    assert sql_s.status == py_s.status, (sql_s.error, py_s.error)
+    assert sql_rows == py_rows
+    for field in ("rows_read", "inserted", "updated", "rejected", "conflicts", "format"):
+        assert getattr(sql_s, field) == getattr(py_s, field), field
+    assert sql_s.notes == py_s.notes
+    return sql_s, py_s, taken
+
+
+def test_a_clean_daily_export_is_stored_by_duckdb_as_python_stores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "ads.csv", meta_lines(2500))
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog)
+    assert taken
+    assert (sql_s.status, sql_s.inserted, sql_s.rejected) == ("imported", 2500, 0)
+
+
+def test_the_stored_values_are_the_written_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    lines = meta_lines(2100)
+    lines[0] = (
+        '2024-01-01,2024-01-01,"Spring, 0",Set 0,Ad 0,2024-01-01,12.50,1000,,1.5,'
+        ",actions:link_click,0.25,7,1.5,female\n"
+    )
+    ws = _workspace(tmp_path / "ws")
+    [s] = import_paths(ws, [write(tmp_path / "a.csv", lines)], ctx=read_context(ws, account="acme"))
+    assert s.status == "imported"
+    with ws.connect(read_only=True) as con:
+        row = con.execute(
+            "SELECT account, campaign, object_key, date_start, date_stop, breakdown, currency, "
+            "spend, impressions, reach, results, link_clicks, reported_ctr, import_id "
+            "FROM ad_stats WHERE ad = 'Ad 0' AND date_start = DATE '2024-01-01'"
+        ).fetchall()
+    assert row == [
+        (
+            "acme",
+            "Spring, 0",
+            "name:Spring, 0\x1fSet 0\x1fAd 0",
+            date(2024, 1, 1),
+            date(2024, 1, 1),
+            "gender=female",
+            "USD",
+            12.5,
+            1000,
+            None,
+            None,
+            7,
+            0.015,
+            s.sha256,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("what", "cell", "column"),
+    [
+        ("digits grouped with '_'", "1_000", 7),
+        ("a missing-value marker", "N/A", 6),
+        ("thousands separators", '"1,234.50"', 6),
+        ("a date without leading zeros", "2024-1-5", 5),
+        ("a non-whole count", "12.5", 7),
+        ("space around a name", "  Ad 9 ", 4),
+        ("a summary row", "", 2),
+        ("a negative spend", "-5.00", 6),
+        ("a date in the future", "2999-01-01", 5),
+        ("infinity", "inf", 6),
+    ],
+)
+def test_cells_the_sql_path_cannot_read_exactly_send_the_file_to_python(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    what: str,
+    cell: str,
+    column: int,
+) -> None:
+    lines = meta_lines(2100)
+    with_cell(lines, 1500, column, cell)
+    if what == "a summary row":
+        with_cell(lines, 1500, 3, "")
+        with_cell(lines, 1500, 4, "")
+    path = write(tmp_path / "odd.csv", lines)
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog)
+    assert not taken, what
+    assert sql_s.status == "imported"
+
+
+def test_repeated_keys_are_settled_by_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = meta_lines(2100)
+    lines.append(lines[5])  # the same row again: dropped as a repeat, listed in the rejects
+    sql_s, _, taken = import_both(tmp_path, write(tmp_path / "rep.csv", lines), monkeypatch, caplog)
+    assert not taken
+    assert sql_s.rejected == 1
+    assert sql_s.rejects_file is not None
+    [reject] = read_rejects(sql_s.rejects_file)
+    assert reject["line"] == str(len(lines) + 1)
+
+
+def test_a_quoted_line_break_sends_the_file_to_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = meta_lines(2100)
+    lines[2050] = lines[2050].replace("Set ", '"Set\nnumber ', 1).replace(",Ad ", '",Ad ', 1)
+    sql_s, _, taken = import_both(tmp_path, write(tmp_path / "nl.csv", lines), monkeypatch, caplog)
+    assert not taken
+    assert sql_s.inserted == 2100
+
+
+def test_a_second_import_of_overlapping_rows_takes_the_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    ws = _workspace(tmp_path / "ws")
+    first = write(tmp_path / "first.csv", meta_lines(2100))
+    second = write(tmp_path / "second.csv", meta_lines(2200))
+    ctx = read_context(ws, account="acme")
+    [a] = import_paths(ws, [first], ctx=ctx)
+    [again] = import_paths(ws, [first], ctx=ctx)
+    with caplog.at_level(logging.DEBUG, logger="socialproof.ingest"):
+        [b] = import_paths(ws, [second], ctx=ctx)
+    assert (a.status, a.inserted) == ("imported", 2100)
+    assert again.status == "already imported"
+    assert (b.status, b.inserted, b.unchanged) == ("imported", 100, 2100)
+    assert not any("sqlpath read_csv" in r.getMessage() for r in caplog.records)
+    assert len(_rows(ws, "ad_stats")) == 2200
+
+
+def test_the_sql_path_rolls_back_on_a_decline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    lines = meta_lines(2100)
+    with_cell(lines, 2099, 7, "1_000")  # the last row: read after every other one
+    ws = _workspace(tmp_path / "ws")
+    path = write(tmp_path / "late.csv", lines)
+    [s] = import_paths(ws, [path], ctx=read_context(ws, account="acme"))
+    # the Python path read it: one row rejected, the others in once
+    assert (s.status, s.inserted, s.rejected) == ("imported", 2099, 1)
+    assert len(_rows(ws, "ad_stats")) == 2099
+    assert sorted(p.name for p in ws.imports_dir.iterdir()) == sorted(
+        [f"{s.sha256}.csv", f"{s.sha256}.rejects.csv"]
+    )
+
+
+@pytest.mark.parametrize("name", ["daily_usd.csv", "range_eur_excel.csv", "monthly_es.csv"])
+def test_the_meta_fixtures_import_the_same_either_way(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+) -> None:
+    import_both(tmp_path, DATA / "meta_ads" / name, monkeypatch, caplog)
+
+
+def test_a_file_without_an_account_says_so_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "ads.csv", meta_lines(2100))
+    sql_s, py_s, _ = import_both(tmp_path, path, monkeypatch, caplog, account=None)
+    assert sql_s.status == py_s.status == "failed"
+    assert sql_s.error == py_s.error
