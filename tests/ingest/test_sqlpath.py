@@ -266,3 +266,32 @@ def test_a_file_without_an_account_says_so_either_way(
     sql_s, py_s, _ = import_both(tmp_path, path, monkeypatch, caplog, account=None)
     assert sql_s.status == py_s.status == "failed"
     assert sql_s.error == py_s.error
+
+
+def test_a_parquet_store_gets_the_rows_the_sql_path_wrote(
+    workspace: Any, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from socialproof.workspace import Workspace, parquet_store
+
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    care = DATA / "core" / "care.csv"
+    assert cli("import", str(care), cwd=workspace.root).exit_code == 0
+    uri = (tmp_path / "store").as_uri()
+    assert cli("engine", "migrate", "--to", "parquet", uri, cwd=workspace.root).exit_code == 0
+    ads = write(tmp_path / "ads.csv", meta_lines(2100))
+    done = cli("import", str(ads), "--account", "acme", cwd=workspace.root)
+    assert done.exit_code == 0, done
+    ws = Workspace.open(workspace.root)
+    manifest = parquet_store.read_manifest(uri)
+    assert manifest is not None
+    assert manifest.source_state == parquet_store.source_state(ws)
+    con = duckdb.connect()
+    parquet_store.create_views(con, uri, manifest)
+    in_store = con.execute("SELECT count(*), sum(spend) FROM ad_stats").fetchall()
+    con.close()
+    with ws.connect(read_only=True) as db:
+        in_db = db.execute("SELECT count(*), sum(spend) FROM ad_stats").fetchall()
+    assert in_store == in_db
+    assert in_db[0][0] == 2100
