@@ -259,3 +259,26 @@ def test_apply_thresholds_button_refuses_a_broken_moderation_file(workspace: Any
         )
     assert r.status_code == 200 and "Nothing applied:" in r.text and "not valid YAML" in r.text
     assert (workspace.root / "moderation.yaml").read_text(encoding="utf-8") == broken
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_moderation_page_with_the_apply_button_passes_axe(
+    browser: Any, workspace: Any, width: int
+) -> None:
+    from tests.community.test_decisions import _SEPARABLE, _add
+    from tests.web.conftest import LiveServer
+
+    _add(workspace, _SEPARABLE)
+    server = LiveServer(workspace).start()
+    try:
+        url = server.url + "/community/moderation"
+        page = open_page(browser, url, width=width, for_axe=True)
+        try:
+            page.wait_for_load_state("networkidle")
+            assert page.get_by_role("button", name="Apply this threshold").is_visible()
+            assert axe_violations(page) == []
+        finally:
+            page.context.close()
+    finally:
+        server.stop()
