@@ -14,12 +14,18 @@ fixed before any tuning):
 * customer-care tweets: airline_tweets_10k.csv.
 
 One linear model (three one-vs-rest logistic regressions, class-balanced) is trained on
-both train parts; C, the weight of the care tweets and then a decision offset per class
-(negative, positive; neutral fixed) are chosen on the two dev parts by one rule: the best
-worst shortfall of the dev macro recalls against their targets. The test parts are scored
-once, by benchmarks/textmodels_sentiment.py.
-The packaged model is the chosen configuration refitted on train only (test and dev
-stay unseen, so the test figures stay honest).
+the general train part (and, with --train-on-care, on the care train part too); C, the
+weight of the care tweets and then a decision offset per class (negative, positive;
+neutral fixed) are chosen on the two dev parts by one rule: the best worst shortfall of
+the dev macro recalls against their targets. The test parts are scored once, by
+benchmarks/textmodels_sentiment.py.
+
+Licence: the airline tweets are CC BY-NC-SA 4.0 ("training and tuning only; texts never
+packaged"), and socialproof is Apache-2.0, which permits commercial use. Weights fitted
+on NC/SA tweets would carry those terms, so the packaged model is fitted on the general
+pool only; the care dev split is used for tuning (C, offsets), as the manifest allows.
+--train-on-care builds the NC variant for comparison; write it with --out elsewhere,
+never into the package.
 """
 
 from __future__ import annotations
@@ -129,6 +135,12 @@ def main() -> None:
         default=0.0,
         help="weight of the static sentence embeddings as extra features (0 = none)",
     )
+    parser.add_argument(
+        "--train-on-care",
+        action="store_true",
+        help="also fit on the airline train split (CC BY-NC-SA: not for the package)",
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the model")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     if not args.data.exists():
@@ -151,13 +163,17 @@ def main() -> None:
                 blocks.append(sp.csr_matrix(embed(texts) * args.embeddings))
             feats[name, part] = (sp.hstack(blocks, format="csr"), y)
             print(f"{name} {part}: {len(sub)} tweets")
-    x_train = sp.vstack([feats["general", "train"][0], feats["care", "train"][0]], format="csr")
-    y_train = np.concatenate([feats["general", "train"][1], feats["care", "train"][1]])
+    train_parts = ["general", "care"] if args.train_on_care else ["general"]
+    if args.out.resolve() == OUT.resolve() and args.train_on_care and not args.no_save:
+        raise SystemExit("--train-on-care builds a non-commercial model: write it with --out")
+    x_train = sp.vstack([feats[name, "train"][0] for name in train_parts], format="csr")
+    y_train = np.concatenate([feats[name, "train"][1] for name in train_parts])
     n_general = len(feats["general", "train"][1])
+    care_weights = args.care_weight if args.train_on_care else [0.0]
 
     best: tuple[float, float, float, dict[str, float], OneVsRest] | None = None
     for c in args.C:
-        for w in args.care_weight:
+        for w in care_weights:
             t0 = time.process_time()
             weight = np.ones(len(y_train))
             weight[n_general:] = w
@@ -181,7 +197,7 @@ def main() -> None:
     # per-class decision offsets (negative, positive; neutral fixed at 0), chosen on dev by
     # the same rule: the best worst shortfall against the targets
     logits = {name: model.decision(feats[name, "dev"][0]) for name in pools}
-    grid = np.round(np.arange(-1.0, 1.0001, 0.1), 2)
+    grid = np.round(np.arange(-2.0, 2.0001, 0.1), 2)
     best_off: tuple[float, float, float] | None = None
     for a in grid:
         for b in grid:
@@ -211,18 +227,29 @@ def main() -> None:
         "dev_macro_recall_without_offsets": {k: round(v, 4) for k, v in dev_plain.items()},
         "embeddings_weight": args.embeddings,
         "dev_macro_recall": {k: round(v, 4) for k, v in dev.items()},
-        "trained_on": "train splits of the SemEval 2013-2016 Task 4A pool + TweetEval val "
-        "(datastories-semeval2017-task4 faeee5f, cardiffnlp/tweeteval 4fbd22c) and of "
-        "airline_tweets_10k (Twitter US Airline Sentiment, CC BY-NC-SA 4.0)",
+        "trained_on": "train split of the SemEval 2013-2016 Task 4A pool + TweetEval val "
+        "(datastories-semeval2017-task4 faeee5f, cardiffnlp/tweeteval 4fbd22c)"
+        + (
+            " and of airline_tweets_10k (Twitter US Airline Sentiment, CC BY-NC-SA 4.0)"
+            if args.train_on_care
+            else ""
+        ),
+        "tuned_on": "dev splits of the general pool and of airline_tweets_10k (C, offsets)",
         "split": "salted blake2b of the normalised text, 80/10/10 train/dev/test "
         "(benchmarks/_textmodels_common.split_of)",
-        "licence": "weights derived from research data (SemEval / Twitter terms) and the "
-        "airline tweets (CC BY-NC-SA 4.0, source named); no tweet text is stored",
+        "licence": (
+            "NOT FOR THE PACKAGE: weights fitted on CC BY-NC-SA 4.0 tweets (non-commercial)"
+            if args.train_on_care
+            else "weights fitted on research data (SemEval / Twitter terms, source named); "
+            "the CC BY-NC-SA airline tweets only chose C and the offsets (tuning), "
+            "no weight is fitted on them; no tweet text is stored"
+        ),
         "built": date.today().isoformat(),
         "script": "scripts/train_sentiment.py",
     }
     MODELS.mkdir(parents=True, exist_ok=True)
-    write_lexicon(lexicon)
+    if args.out.resolve() == OUT.resolve():
+        write_lexicon(lexicon)
     d = n + _text.N_LEXICON_FEATURES
     emb = np.ascontiguousarray(model.coef_[:, d:].T) * args.embeddings if args.embeddings else None
     _text.LinearTextModel(
@@ -232,8 +259,8 @@ def main() -> None:
         model.intercept_,
         meta,
         emb,
-    ).save(OUT)
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
+    ).save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -296,8 +296,9 @@ _CHUNK_CACHE_MAX = 300_000  # distinct chunks kept (all caches are cleared toget
 _VOCAB_MAX = 500_000  # distinct tokens kept
 _PAIR_CACHE_MAX = 1_000_000  # distinct bigrams whose hash is kept
 
-# One token of a chunk: (id, id with "_neg", negatable, starts a negation scope, ends one)
-_Entry = tuple[int, int, bool, bool, bool]
+# One token of a chunk: (id, what takes "_neg" in a negation scope (None: nothing),
+# starts a negation scope, ends one)
+_Entry = tuple[int, str | None, bool, bool]
 # A chunk's tokens: (plain ids, any token starts a negation scope, entries)
 _ChunkTokens = tuple[list[int], bool, tuple[_Entry, ...]]
 # Per chunk: (normalised chunk has "#", tokens when the text has no hashtag, tokens when it has)
@@ -348,23 +349,19 @@ class _Vocab:
         for raw in _TOKEN.findall(norm if has_tag else norm.lower()):
             first = raw[0]
             if first in _PUNCT:
-                i = id_of(raw[:3])
-                entries.append((i, i, False, False, True))
+                entries.append((id_of(raw[:3]), None, False, True))
                 continue
             tok = raw.lower() if has_tag else raw
             if has_tag and first == "#" and len(raw) > 1:
-                i = id_of(tok)
-                entries.append((i, i, False, False, False))
+                entries.append((id_of(tok), None, False, False))
                 for word in split_hashtag(raw):
-                    entries.append((id_of(word), id_of(word + "_neg"), True, False, False))
+                    entries.append((id_of(word), word, False, False))
                 continue
             if "’" in tok:
                 tok = tok.replace("’", "'")
-            negatable = first.isalnum()
-            neg_id = id_of(tok + "_neg") if negatable else -1
             trigger = tok in _NEGATIONS or tok.endswith("n't")
-            entries.append((id_of(tok), neg_id, negatable, trigger, False))
-        return [e[0] for e in entries], any(e[3] for e in entries), tuple(entries)
+            entries.append((id_of(tok), tok if first.isalnum() else None, trigger, False))
+        return [e[0] for e in entries], any(e[2] for e in entries), tuple(entries)
 
     def plain_chunk(self, key: str) -> _ChunkTokens:
         """A chunk's tokens in a text without hashtags (cached)."""
@@ -415,13 +412,13 @@ class _Vocab:
             if not neg_left and not has_trigger:  # no negation scope can touch this chunk
                 out.extend(ids)
                 continue
-            for plain, negated, negatable, trigger, reset in entries:
+            for plain, negatable, trigger, reset in entries:
                 if reset:
                     neg_left = 0
                     append(plain)
                     continue
-                if neg_left > 0 and negatable:
-                    append(negated)
+                if neg_left > 0 and negatable is not None:
+                    append(self.id_of(negatable + "_neg"))
                     neg_left -= 1
                 else:
                     append(plain)
