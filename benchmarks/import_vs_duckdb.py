@@ -15,6 +15,10 @@ times ``socialproof --help`` against a bare ``python -c "import typer"`` (target
 <= 2x).
 
     .venv/bin/python -m benchmarks.import_vs_duckdb [--runs R] [--conversations N] [--ads N]
+        [--python-path]
+
+``--python-path`` switches the SQL path off (``SOCIALPROOF_SQL_PATH=0``): the importer
+then reads every file the Python way, as before the SQL path, for a before/after.
 """
 
 from __future__ import annotations
@@ -101,7 +105,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--conversations", type=int, default=500_000)
     parser.add_argument("--ads", type=int, default=1_000_000)
+    parser.add_argument(
+        "--python-path",
+        action="store_true",
+        help="import without the SQL path (ingest/sqlpath.py), for a before/after",
+    )
     args = parser.parse_args()
+    if args.python_path:  # the import children inherit it
+        os.environ["SOCIALPROOF_SQL_PATH"] = "0"
     WORK.mkdir(exist_ok=True)
     cases = [
         (
