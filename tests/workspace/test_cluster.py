@@ -304,3 +304,24 @@ def test_community_scoring_on_the_cluster_equals_duckdb(cluster: str, tmp_path: 
     got = scored_on(tmp_path / "cluster", {"backend": "spark", "spark_master": cluster})
     assert {"positive", "negative"} <= set(want["sentiment"]) and want["spam"].any()
     assert_same(want, got)
+
+
+def test_csv_exports_read_by_the_cluster_store_what_a_normal_import_stores(
+    cluster: str, tmp_path: Path
+) -> None:
+    """``engine import``'s reader on the two workers: the same rows, rejects and summaries."""
+    from tests.workspace.test_spark_import import compare_with_normal_import
+
+    compare_with_normal_import(tmp_path, {"spark_master": cluster})
+
+
+def test_themes_embedded_on_the_cluster_equal_duckdb(cluster: str, tmp_path: Path) -> None:
+    from tests.workspace.test_spark import themes_on
+
+    want, want_assigned = themes_on(tmp_path / "duck", {})
+    got, got_assigned = themes_on(
+        tmp_path / "cluster", {"backend": "spark", "spark_master": cluster}
+    )
+    assert len(want) == 3
+    pd.testing.assert_frame_equal(want, got)
+    pd.testing.assert_frame_equal(want_assigned, got_assigned)

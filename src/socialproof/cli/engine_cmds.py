@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -107,6 +108,57 @@ def status(fmt: FormatOption = OutputFormat.table, workspace: WorkspaceOption = 
         manifest = parquet_store.read_manifest(parquet_store.check_uri(eng.storage))
         rows.append({"setting": "version", "value": manifest.version if manifest else "(none yet)"})
     emit(rows, fmt, title="Engine")
+
+
+@engine_app.command("import")
+def import_with_spark(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="CSV exports, or folders of them (read recursively)."),
+    ],
+    export_format: Annotated[
+        str | None,
+        typer.Option(
+            "--export-format", help="Force this export format; default: detect each file."
+        ),
+    ] = None,
+    account: Annotated[
+        str | None, typer.Option(help="Whose data it is, for files that do not say.")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Platform, for generic or ambiguous files.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check everything; write nothing.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Import large CSV exports read by Spark (engine.spark_master): many files, or huge ones.
+
+    Each file is read by Spark's CSV reader and parsed on an executor by the same rules
+    as 'socialproof import'; then stored as any import (the same file twice adds
+    nothing, all or nothing per file, rejects kept, the Parquet store's changed
+    partitions published). UTF-8 CSV files only.
+    """
+    import sys
+
+    from socialproof.cli._common import open_workspace
+    from socialproof.ingest.importer import read_context
+    from socialproof.ingest.spark_reader import import_with_spark as run
+
+    ws = open_workspace(workspace)
+    ctx = read_context(ws, account=account, platform=platform)
+    summaries = run(ws, list(paths), format=export_format, ctx=ctx, dry_run=dry_run)
+    rows = [s.as_row(compact=fmt == OutputFormat.table) for s in summaries]
+    emit(rows, fmt, title="Import (read by Spark)" + (" (dry run)" if dry_run else ""))
+    for s in summaries:
+        if s.rejects_file is not None:
+            info(f"{s.path}: {s.rejected} rows rejected, see {s.rejects_file}")
+        if s.error:
+            sys.stderr.write("Error: " + " ".join(s.error.split()) + "\n")
+    if any(s.failed for s in summaries):
+        raise typer.Exit(1)
 
 
 def _set_storage(ws: Workspace, uri: str) -> None:
