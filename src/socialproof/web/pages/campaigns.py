@@ -152,16 +152,28 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
     notes: list[str] = []
     if result is not None:
         filters = {f: p.get(f) for f in v.filters}
-        for f in v.filters:
-            choices[f] = options(result.frame, f)
+        # the filter choices and the rows shown are kept beside the result (same key and
+        # database state): a warm page only renders
+        choices = cached(
+            request,
+            ("table-options", v.name, run_keys),
+            lambda: {f: options(result.frame, f) for f in v.filters},
+        )
+        asked = (tuple(sorted(filters.items())), p["q"])
         try:
-            shown, labels = report_view(
-                result, filters=filters, search=p["q"], sort=p["sort"] or None
+            shown, labels = cached(
+                request,
+                ("table-view", v.name, run_keys, asked, p["sort"]),
+                lambda: report_view(result, filters=filters, search=p["q"], sort=p["sort"] or None),
             )
         except SocialproofError as exc:
             messages.append(("error", str(exc)))
             status = exc.http_status
-            shown, labels = report_view(result, filters=filters, search=p["q"])
+            shown, labels = cached(
+                request,
+                ("table-view", v.name, run_keys, asked, ""),
+                lambda: report_view(result, filters=filters, search=p["q"]),
+            )
         download = request.query_params.get("download")
         if download:
             name = f"{v.name}-{p.get('since') or 'all'}"
