@@ -284,13 +284,15 @@ def warm(ws: Workspace, cache: Any) -> None:
         for r, period in ((current, None), (before, None), (current, "week")):
             if r is not None:
                 frame(kind, r, period)
-        # what the page does with them once (imports, the template compiled), so the
+        # what the page does with them once (imports, templates compiled), so the
         # process's first visit does not pay it
         cards(kind, ws, frame, current, before, "", "")
         trend(kind, ws, frame, current, "")
     from socialproof.web.templating import env
 
-    env().get_template("dashboard/index.html")
+    templates = env()
+    for name in templates.list_templates(extensions=["html"]):
+        templates.get_template(name)  # compiled once, then kept: no page's first visit pays
 
 
 @router.get("/dashboard")
