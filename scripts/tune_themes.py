@@ -7,7 +7,7 @@ cut into 8 batches of ~700 (the size of the test split, so the clustering sees w
 sees there), NMI and ARI averaged; the dev split alone is printed beside it. The test
 split is reported by benchmarks/textmodels_themes.py only. Deterministic (seeded).
 
-    .venv/bin/python scripts/tune_themes.py --lsa-weight 0.5 1.0 --abtt 1 2
+    .venv/bin/python scripts/tune_themes.py --lsa-weight 0.5 1.0 --abtt 1 2 --lsa-dims 50 100 --seeds 3
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lsa-weight", type=float, nargs="+", default=[themes.LSA_WEIGHT])
     ap.add_argument("--abtt", type=int, nargs="+", default=[themes.ABTT_DIRECTIONS])
+    ap.add_argument("--lsa-dims", type=int, nargs="+", default=[themes.LSA_DIMS])
+    ap.add_argument("--seeds", type=int, default=1, help="mean over cluster seeds 0..N-1")
     ap.add_argument("--no-brands", action="store_true", help="also try without brand cleaning")
     args = ap.parse_args()
     df = airline_sentiment(need(SHARED / "sentiment"))
@@ -43,20 +45,25 @@ def main() -> None:
     for brands in (True, False) if args.no_brands else (True,):
         for weight in args.lsa_weight:
             for abtt in args.abtt:
-                themes.BRAND_CLEAN, themes.LSA_WEIGHT, themes.ABTT_DIRECTIONS = brands, weight, abtt
-                nmi, ari = [], []
-                for part in [*batches, dev]:
-                    texts = part["text"].astype(str).tolist()
-                    truth = pd.factorize(part["negativereason"])[0]
-                    got = themes.cluster(texts, k=int(part["negativereason"].nunique()))
-                    nmi.append(normalized_mutual_info_score(truth, got.assignments))
-                    ari.append(adjusted_rand_score(truth, got.assignments))
-                print(
-                    f"brands={brands} lsa_weight={weight} abtt={abtt}: pool NMI "
-                    f"{np.mean(nmi[:-1]):.4f} ARI {np.mean(ari[:-1]):.4f} | dev NMI {nmi[-1]:.4f} "
-                    f"ARI {ari[-1]:.4f}",
-                    flush=True,
-                )
+                for dims in args.lsa_dims:
+                    themes.BRAND_CLEAN, themes.LSA_WEIGHT = brands, weight
+                    themes.ABTT_DIRECTIONS, themes.LSA_DIMS = abtt, dims
+                    nmi, ari = np.zeros((args.seeds, 9)), np.zeros((args.seeds, 9))
+                    for s in range(args.seeds):
+                        for i, part in enumerate([*batches, dev]):
+                            texts = part["text"].astype(str).tolist()
+                            truth = pd.factorize(part["negativereason"])[0]
+                            k = int(part["negativereason"].nunique())
+                            got = themes.cluster(texts, k=k, seed=s).assignments
+                            nmi[s, i] = normalized_mutual_info_score(truth, got)
+                            ari[s, i] = adjusted_rand_score(truth, got)
+                    print(
+                        f"brands={brands} lsa_weight={weight} abtt={abtt} lsa_dims={dims} "
+                        f"(seeds 0-{args.seeds - 1}): pool NMI {nmi[:, :8].mean():.4f} "
+                        f"ARI {ari[:, :8].mean():.4f} | dev NMI {nmi[:, 8].mean():.4f} "
+                        f"ARI {ari[:, 8].mean():.4f}",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":
