@@ -211,8 +211,10 @@ class MetaAdsFormat(Format):
         # a summary row (no name or id at any level, or 'Total') sends the file to read()
         present = [rows.text(target, aliases) for target, aliases in _LEVELS]
         present += [rows.raw(aliases) for _, aliases in IDS]
+        # only cells starting with 'a', 'r' or 't' can be 'All', 'Results from ...', 'Total'
         blank = [
-            f"(coalesce({v}, '') = '' OR regexp_full_match({v}, {_sql_text(_SUMMARY[4:])}, 'i'))"
+            f"(CASE WHEN coalesce({v}, '') = '' THEN true WHEN ascii({v}) IN (65, 82, 84, 97, "
+            f"114, 116) THEN regexp_full_match({v}, {_sql_text(_SUMMARY[4:])}, 'i') ELSE false END)"
             for v in present
             if v is not None
         ]

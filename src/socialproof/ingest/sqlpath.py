@@ -271,7 +271,11 @@ class SqlRows:
         return quote(column)
 
     def _no_edges(self, c: str) -> None:
-        self.odd.append(f"regexp_matches({c}, '^{_WS}|{_WS}$')")
+        # printable ASCII at both ends needs no regular expression (a third of the cost)
+        self.odd.append(
+            f"CASE WHEN ascii({c}) BETWEEN 33 AND 126 AND ascii(reverse({c})) BETWEEN 33 AND 126 "
+            f"THEN false ELSE regexp_matches({c}, '^{_WS}|{_WS}$') END"
+        )
 
     def text(self, target: str, aliases: A.Aliases) -> str | None:
         c = self.raw(aliases)
