@@ -397,10 +397,17 @@ class _Vocab:
         elif len(text) > MAX_CHARS:
             text = text[:MAX_CHARS]
         chunks = text.split()
-        if "://" in text and "." in text:
-            chunks = [("\n" + c if "://" in c and "." not in c else c) for c in chunks]
+        dot = "." in text
+        if "@" in text or (dot and ("://" in text or "www." in text.lower())):
+            chunks = [
+                _chunk_key(c, dot)
+                if "@" in c or "://" in c or (dot and c[:4].lower() == "www.")
+                else c
+                for c in chunks
+            ]
         if "#" in text:  # the case rule depends on a hashtag left after links are replaced
-            ents = [self.chunk(c) for c in chunks]
+            got_entry = self.chunks.get
+            ents = [got_entry(c) or self.chunk(c) for c in chunks]
             tagged = any(e[0] for e in ents)
             parts = [e[2] if tagged else e[1] for e in ents]
         else:
@@ -496,6 +503,27 @@ class _Vocab:
 
 
 _VOCAB = _Vocab()
+_URL_START = re.compile(r"(?:https?://|www\.)\S", re.I)
+_ANY_URL = "http://x.co"  # a chunk that is one link: its tokens are ["<url>"]
+
+
+def _chunk_key(chunk: str, dot: bool) -> str:
+    """The cache key of a chunk with a link or a handle (``dot``: the text has a dot).
+
+    A chunk that starts a link is all link (the pattern takes every non-space after
+    the prefix) when the text has a dot, so all such chunks share one key; a dot-less
+    chunk with "://" is a link only when the text has a dot elsewhere ("\\n" marks
+    that); handles in a chunk without a dot or "://" become ``@user`` here, as
+    ``normalise`` would make them, so every customer's handle is one cache entry.
+    """
+    if dot:
+        if _URL_START.match(chunk):
+            return _ANY_URL
+        if "://" in chunk and "." not in chunk:
+            return "\n" + chunk
+    if "@" in chunk and "." not in chunk and "://" not in chunk:
+        return _MENTION.sub("@user", chunk)
+    return chunk
 
 
 def clear_feature_caches() -> None:
