@@ -179,3 +179,12 @@ def test_what_spark_cannot_read_is_one_line_and_the_rest_imports(
     from socialproof.ingest.importer import list_imports
 
     assert [r["format"] for r in list_imports(ws)] == ["conversations"]  # only the good file
+
+
+def test_engine_import_of_a_missing_folder_is_one_line(tmp_path: Path, cli: Any) -> None:
+    ws = new_workspace(tmp_path / "ws")
+    got = cli("engine", "import", str(tmp_path / "nowhere"), cwd=ws.root)
+    assert got.exit_code != 0
+    lines = [ln for ln in got.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), got
+    assert "nowhere" in lines[0] and "does not exist" in lines[0]
