@@ -1,24 +1,24 @@
 """The SQL path: a large, clean CSV file parsed, checked and stored by DuckDB.
 
 For formats that describe their columns in SQL (:meth:`Format.sql_read`: Meta Ads
-Manager exports and customer-care conversations so far), DuckDB reads the whole
-file with ``read_csv`` (every column as text), parses each value, names accounts,
-keys the rows and inserts them into the canonical table, in the import's one
-transaction: no hand-over of the rows between pyarrow, Python and DuckDB, and
-DuckDB uses both cores. Python keeps what only the formats know (which column
-means what, from the file's header and first rows) and small metadata (the
-accounts, the notes).
+Manager exports so far), a first import into an empty table is one
+``INSERT ... SELECT`` from ``read_csv`` inside the import's transaction: DuckDB
+reads the whole file (numbers as ``DOUBLE``, the rest as text), parses each value,
+names the account and keys the rows, on both cores, with no hand-over of the rows
+between pyarrow, Python and DuckDB. Python keeps what only the formats know (which
+column means what, from the header and the first 2,000 rows) and small metadata
+(the account chosen on the file's (platform, account) pairs, the notes).
 
-The path takes a file only when it can store exactly what the Python path
-(``importer.py`` with ``fastcsv.py`` and the formats' ``read``) stores: every
-used cell in the plain shapes its SQL parses ('1234', '-5.5', '2026-03-08',
-Twitter's UTC stamps, ids; missing-value markers), no whitespace around values,
-no summary row, no row the Python path would reject, no date out of range, no
-repeated key, one physical line per row. Anything else raises :class:`Declined`
-inside the transaction, which rolls back, and the importer reads the file the
-Python way (rejects with reasons and line numbers, ``sameness.py`` for repeated
-keys). ``tests/ingest/test_sqlpath.py`` imports the same files both ways and
-compares the canonical rows.
+The path stores a file only when it stores exactly what the Python path
+(``importer.py`` with ``fastcsv.py`` and the formats' ``read``) would: every used
+cell in the plain shapes its SQL parses ('1234', '-5.5', '2026-03-08', missing-value
+markers), no whitespace around values, no summary row, no row the Python path would
+reject, no date out of range, no repeated key, one physical line per row, and a table
+with no rows yet (a later export takes the Python path's figure-by-figure merge).
+Anything else raises :class:`Declined` inside the transaction, which rolls back, and
+the importer reads the file the Python way (rejects with reasons and line numbers,
+``sameness.py`` for repeated keys). ``tests/ingest/test_sqlpath.py`` imports the same
+files both ways and compares the canonical rows, counts and notes.
 """
 
 from __future__ import annotations
