@@ -146,3 +146,30 @@ def test_long_tables_come_in_pages_and_downloads_hold_every_row(workspace: Any, 
             r = c.get("/posts", params={"page": bad})
             assert r.status_code == 422 and said in r.text
             assert len(_cells(r.text)) > 0  # a page of rows is still shown
+
+
+def test_serving_runs_the_default_tables_before_their_first_visit(workspace: Any) -> None:
+    import socialproof.campaigns.report as report
+    from socialproof.ingest.importer import import_paths, read_context
+
+    ctx = read_context(workspace, account="acme")
+    for name in ("meta_ads_two_weeks.csv", "instagram_posts_small.csv"):
+        (s,) = import_paths(workspace, [DATA / name], ctx=ctx)
+        assert s.status == "imported", s.error
+    with make_client(workspace, warm=True) as c:
+        for job in c.app_state.jobs.all():
+            assert c.app_state.jobs.wait(job.id, 120).state == "done"
+        calls: list[object] = []
+        originals = report.post_report, report.campaign_report
+        report.post_report = lambda *a, **k: calls.append(a) or originals[0](*a, **k)  # type: ignore[assignment]
+        report.campaign_report = lambda *a, **k: calls.append(a) or originals[1](*a, **k)  # type: ignore[assignment]
+        try:
+            assert c.get("/posts").status_code == 200
+            assert c.get("/campaigns").status_code == 200
+            assert c.get("/campaigns?view=campaigns").status_code == 200  # the same report
+            assert calls == []  # both came from the start-up job
+            c.app_state.ws.settings.currency = "EUR"  # other settings: computed again
+            assert c.get("/campaigns").status_code == 200
+            assert len(calls) == 1
+        finally:
+            report.post_report, report.campaign_report = originals  # type: ignore[assignment]

@@ -142,7 +142,12 @@ def test_serving_warms_the_default_dashboard(workspace: Any) -> None:
     import_paths(workspace, [ADS], ctx=read_context(workspace, account="acme"))
     with make_client(workspace, warm=True) as c:
         jobs = {j.title: j for j in c.app_state.jobs.all()}
-        assert set(jobs) == {"Preparing the dashboard", "Update the inbox", "Analysing the pilots"}
+        assert set(jobs) == {
+            "Preparing the dashboard",
+            "Update the inbox",
+            "Analysing the pilots",
+            "Preparing the tables",
+        }
         for job in jobs.values():
             assert c.app_state.jobs.wait(job.id, 120).state == "done"
         calls: list[object] = []

@@ -68,6 +68,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
             from socialproof.web.pages.audit import warm as warm_pilots
+            from socialproof.web.pages.campaigns import warm as warm_tables
             from socialproof.web.pages.community import warm as warm_inbox
             from socialproof.web.pages.dashboard import warm as warm_dashboard
 
@@ -78,6 +79,9 @@ def create_app(
             )
             jobs.follow_with(
                 "Analysing the pilots", lambda _job: warm_pilots(gated, app.state.cache)
+            )
+            jobs.follow_with(
+                "Preparing the tables", lambda _job: warm_tables(gated, app.state.cache)
             )
             jobs.after_write()
         try:

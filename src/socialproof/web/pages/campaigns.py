@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from fastapi.responses import Response
 
+    from socialproof.web.cache import ResultCache
     from socialproof.workspace import Workspace
 
 router = APIRouter()
@@ -124,17 +125,44 @@ def _page(raw: str, rows: int) -> tuple[int, str | None]:
     return asked, None
 
 
-def _params(request: Request, v: View) -> dict[str, str]:
-    keep = (*PARAMS, *v.filters, "view")
-    return {k: request.query_params.get(k, "").strip() for k in keep}
+def _params(request: Request | None, v: View) -> dict[str, str]:
+    """The page's parameters (all of them, "" when not given; none without a request)."""
+    keep = (*PARAMS, *v.filters)
+    asked = request.query_params if request is not None else {}
+    return {k: asked.get(k, "").strip() for k in keep} | {"view": v.name}
+
+
+def _run_key(ws: Workspace, v: View, p: dict[str, str]) -> tuple[Any, ...]:
+    """What the view's report depends on apart from the database: the parameters it runs
+    with (not the filters the page applies to its rows) and the settings."""
+    import hashlib
+
+    run_keys = tuple(sorted((k, p[k]) for k in p if k not in ("q", "sort", *v.filters)))
+    if v.name == "pacing":  # pacing filters inside the library
+        run_keys = tuple(sorted(p.items()))
+    settings = hashlib.sha256(ws.settings.model_dump_json().encode()).hexdigest()[:16]
+    return (*run_keys, ("settings", settings))
+
+
+def warm(ws: Workspace, cache: ResultCache) -> None:
+    """Run the default campaigns and posts reports into ``cache`` (a background job at
+    start and after every other job), so their pages' first visit only renders."""
+    for v in (CAMPAIGN_VIEWS[0], POSTS_VIEW):
+        p = _params(None, v)
+
+        def run(v: View = v, p: dict[str, str] = p) -> Any:
+            return v.run(ws, p)
+
+        try:
+            cache.get(ws, ("table", v.name, _run_key(ws, v, p)), run)
+        except SocialproofError:  # no rows yet, or a problem the page will name
+            continue
 
 
 def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -> Response:
     ws = workspace(request)
     p = _params(request, v)
-    run_keys = tuple(sorted((k, p[k]) for k in p if k not in ("q", "sort", *v.filters)))
-    if v.name == "pacing":  # pacing filters inside the library
-        run_keys = tuple(sorted(p.items()))
+    run_keys = _run_key(ws, v, p)
     messages: list[tuple[str, str]] = []
     status = 200
     result = None
