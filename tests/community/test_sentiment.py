@@ -21,6 +21,9 @@ def model() -> sentiment.SentimentModel:
 def test_load_is_cached_and_records_provenance(model: sentiment.SentimentModel) -> None:
     assert sentiment.load() is model
     assert "SemEval" in str(model.meta["trained_on"])
+    # the package allows commercial use: no weight is fitted on the CC BY-NC-SA airline tweets
+    assert "airline" not in str(model.meta["trained_on"]).lower()
+    assert "NOT FOR THE PACKAGE" not in str(model.meta["licence"])
     assert model.linear.coef_t.shape[1] == 3
 
 
