@@ -96,12 +96,14 @@ def build_report(
 def _start_scoring(ws: Workspace, say: Callable[[str], None]) -> PendingScores:
     from socialproof.community.scoring import BATCH, PendingScores, load_models, start_scoring
 
-    say("Scoring new messages")
     models = load_models(ws)
     try:
-        return start_scoring(ws, models=models, background=True)
+        pending = start_scoring(ws, models=models, background=True)
     except WorkspaceError as exc:  # busy workspace: report what is stored
         return PendingScores(ws, models, BATCH, None, None, failed=str(exc))
+    if pending.df is not None and not pending.df.empty:
+        say(f"Scoring {len(pending.df):,} new messages")
+    return pending
 
 
 def _add_text(
