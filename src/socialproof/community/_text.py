@@ -338,6 +338,20 @@ class _Vocab:
         ``key`` is the chunk, or ``"\\n" + chunk`` for a dot-less chunk with "://" in a
         text that has a dot elsewhere (the link rule runs on texts with a dot only).
         """
+        id_of = self.id_of
+        simple = _SIMPLE_CHUNK.fullmatch(key)
+        if simple is not None and not _ELONG.search(key):
+            # a plain ASCII word, maybe with a run of [.,] or [!?] after it (most new
+            # chunks): the word and the punctuation run (cut to 3) are the tokens either
+            # way; no link, handle, hashtag or emoticon can start in it
+            word = simple[1].lower()
+            trigger = word in _NEGATIONS
+            head: _Entry = (id_of(word), word, trigger, False)
+            punct = simple[2]
+            if not punct:
+                return [head[0]], trigger, (head,)
+            tail: _Entry = (id_of(punct[:3]), None, False, True)
+            return [head[0], tail[0]], trigger, (head, tail)
         norm = key.lstrip("\n")
         if "." in key or key[0] == "\n":
             norm = _URL.sub(" <url> ", norm)
@@ -345,7 +359,7 @@ class _Vocab:
             norm = _MENTION.sub("@user", norm)
         norm = _ELONG.sub(r"\1\1 <elong>", norm)
         entries: list[_Entry] = []
-        id_of = self.id_of
+        any_trigger = False
         for raw in _TOKEN.findall(norm if has_tag else norm.lower()):
             first = raw[0]
             if first in _PUNCT:
@@ -360,8 +374,9 @@ class _Vocab:
             if "’" in tok:
                 tok = tok.replace("’", "'")
             trigger = tok in _NEGATIONS or tok.endswith("n't")
+            any_trigger = any_trigger or trigger
             entries.append((id_of(tok), tok if first.isalnum() else None, trigger, False))
-        return [e[0] for e in entries], any(e[2] for e in entries), tuple(entries)
+        return [e[0] for e in entries], any_trigger, tuple(entries)
 
     def plain_chunk(self, key: str) -> _ChunkTokens:
         """A chunk's tokens in a text without hashtags (cached)."""
@@ -503,6 +518,9 @@ class _Vocab:
 
 
 _VOCAB = _Vocab()
+# "word", "word.", "word!!": an ASCII word (not "www": "www.." is a link) and one run of
+# one punctuation class; ``chunk_tokens`` tokenises these without the regular expressions
+_SIMPLE_CHUNK = re.compile(r"(?![Ww][Ww][Ww]\.)([A-Za-z]+)([.,]*|[!?]*)")
 _URL_START = re.compile(r"(?:https?://|www\.)\S", re.I)
 _ANY_URL = "http://x.co"  # a chunk that is one link: its tokens are ["<url>"]
 
