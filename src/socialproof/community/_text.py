@@ -390,6 +390,9 @@ class _Vocab:
         got = self.chunks.get(key)
         if got is None:
             plain = self.plain_chunk(key)
+            if "#" not in key and _SIMPLE_CHUNK.fullmatch(key):
+                got = self.chunks[key] = (False, plain, plain)  # a word: same either way
+                return got
             tagged = self.chunk_tokens(key, True)
             if tagged == plain:
                 tagged = plain  # keep one copy
