@@ -5,8 +5,10 @@ Run: .venv/bin/python -m benchmarks.textmodels_moderation [--speed-only]
 (--speed-only re-measures the moderator's texts per CPU-second and nothing else)
 Toxicity: the packaged model (tuned on the dev part of OffensEval train) on the OffensEval
 val file, which training never saw (the test here). Spam: the packaged recipe retrained
-once per held-out video, ordinary tweets (train splits) as non-spam in every fold, scored
-at the packaged threshold (scripts/train_moderation.py). Care traffic: the share of the
+once per held-out video, ordinary tweets (train splits) as non-spam in every fold; C and
+the threshold chosen inside each fold from the other videos only (nested: the held-out
+video never tunes anything), then, for the record, the packaged threshold on the same
+folds (scripts/train_moderation.py). Care traffic: the share of the
 15,062 Spotify care messages the full moderator (models + default rules) flags, by
 reason, with a seeded sample of flagged and unflagged messages printed to read.
 """
@@ -86,15 +88,26 @@ def main() -> None:
     labels = np.concatenate([yt["CLASS"].to_numpy().astype(int), np.zeros(len(ham), dtype=int)])
     video = np.array(yt["video"].tolist() + [""] * len(ham))
     meta = models_only.spam_model.meta  # type: ignore[union-attr]
+    care_x = recipe.features(recipe.spotify(SHARED), cues="spam")
+    share = float(meta.get("care_spam_share", 0.02))
+    cs = [float(c) for c in meta.get("C_grid", [meta["C"]])]
+    nested = recipe.nested_lovo(x, labels, video, cs, care_x, share)
+    for v, c, thr, f in nested:
+        print(
+            f"spam: leave out {v}: macro-F1 {f:.4f} ({int((video == v).sum())} comments; "
+            f"C {c} and threshold {thr} chosen on the other videos)"
+        )
+    print(
+        f"spam: leave-one-video-out, nested (tuned inside each fold), mean macro-F1 "
+        f"{np.mean([n[3] for n in nested]):.4f}"
+    )
     p, videos = recipe.lovo(x, labels, video, float(meta["C"]))
     thr = float(meta["threshold"])
-    scores = []
-    for v in videos:
-        test = video == v
-        f = f1_score(labels[test], p[test] >= thr, average="macro")
-        scores.append(f)
-        print(f"spam: leave out {v}: macro-F1 {f:.4f} ({int(test.sum())} comments)")
-    print(f"spam: leave-one-video-out mean macro-F1 {np.mean(scores):.4f} at threshold {thr}")
+    same = [f1_score(labels[video == v], p[video == v] >= thr, average="macro") for v in videos]
+    print(
+        f"spam: (not held out: packaged threshold {thr}, chosen on these folds) mean "
+        f"{np.mean(same):.4f} {[round(float(f), 4) for f in same]}"
+    )
 
     care = pd.read_csv(SHARED / "conversations" / "spotify_support_requests.csv")
     care_texts = care["text"].fillna("").astype(str).tolist()

@@ -9,7 +9,9 @@ rules:
 * both models also weigh a few dense cues written by the project
   (:mod:`~socialproof.community.spam_cues`: link + call to action, self-promotion,
   money; :mod:`~socialproof.community.abuse`: profanity, insults, insults aimed at a
-  person, threats, slurs);
+  person, threats, slurs); a model may also carry a block of hashed character
+  n-grams (:func:`char_features`, stored in its file beside its weights; the packaged
+  models have none: it did not help on the held-out splits and costs speed);
 * rules from ``data/community/moderation.yaml`` (packaged defaults), replaced
   key by key by a workspace's ``moderation.yaml``: blocked terms, link policy
   (the platforms' own link wrappers such as X's ``t.co`` are never "shorteners"),
@@ -65,6 +67,44 @@ _LINK = re.compile(
 _LOGIC = "cues-2"  # bump when flagging logic changes, so stored flags are re-scored
 _NON_WORD = re.compile(r"[\W_]+")
 _UPPER_RUN = re.compile(r"[^\W\d_a-z]{2}")  # two capitals in a row: worth counting
+
+
+@dataclass(frozen=True)
+class CharBlock:
+    """A model's weights over hashed character n-grams (``lo``..``hi``) of the text."""
+
+    lo: int
+    hi: int
+    n_features: int
+    coef: Any  # np.ndarray (n_features,) float32, the block's weight folded in
+    links: bool = False  # the links' own characters are read (else a link is "<url>")
+
+    @property
+    def spec(self) -> tuple[int, int, int, bool]:
+        return self.lo, self.hi, self.n_features, self.links
+
+
+_HANDLE = re.compile(r"@\w+")
+
+
+def char_features(
+    texts: Sequence[str], lo: int, hi: int, n_features: int, links: bool = False
+) -> Any:
+    """L2-normalised binary hashed character n-grams of each text (a CSR matrix).
+
+    The text is read lowercased, handles as one token; links as ``<url>`` with
+    elongations shrunk (as the word features read it), or with ``links`` the text as
+    written, so a link's host and path count. N-grams ``lo``..``hi`` include the spaces
+    around words, so "subscribe", "check out" and "f*ck" match inside longer or
+    obfuscated forms.
+    """
+    from sklearn.preprocessing import normalize
+
+    if links:
+        docs = [_HANDLE.sub("@u", _text.clean(t)).lower() for t in texts]
+    else:
+        docs = [_text.normalise(t).lower() for t in texts]
+    return normalize(_text.char_ngram_matrix(docs, lo, hi, n_features), norm="l2", copy=False)
 
 
 @dataclass(frozen=True)
@@ -267,6 +307,8 @@ class Moderator:
     spam_model: _text.LinearTextModel | None
     toxic_model: _text.LinearTextModel | None
     _blocked: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    spam_chars: CharBlock | None = None
+    toxic_chars: CharBlock | None = None
 
     def __post_init__(self) -> None:
         self._blocked = {
@@ -344,17 +386,28 @@ class Moderator:
             if spam is not None and toxic is not None and owner is not None:
                 feats = owner.features(batch)
 
-        def probs(model: _text.LinearTextModel | None, cues: Any) -> list[float]:
+        chars: dict[tuple[int, int, int, bool], Any] = {}  # one char matrix per spec, shared
+
+        def probs(
+            model: _text.LinearTextModel | None, cues: Any, block: CharBlock | None
+        ) -> list[float]:
             if model is None:
                 return [0.0] * n
             z = model.decision_from(feats if feats is not None else model.features(batch))
             coef = model.meta.get("cue_coef")
             if coef is not None:  # the dense cues the model was trained with
                 z = z + cues(batch) @ np.asarray(coef, dtype=np.float32)[:, None]
+            if block is not None:  # the character n-grams the model was trained with
+                if block.spec not in chars:
+                    chars[block.spec] = char_features(batch, *block.spec)
+                z = z + np.asarray(chars[block.spec] @ block.coef).reshape(n, 1)
             out: list[float] = (1.0 / (1.0 + np.exp(-z[:, 0]))).tolist()
             return out
 
-        return probs(spam, spam_cues.features), probs(toxic, abuse.features)
+        return (
+            probs(spam, spam_cues.features, self.spam_chars if spam is not None else None),
+            probs(toxic, abuse.features, self.toxic_chars if toxic is not None else None),
+        )
 
     def flag(
         self,
@@ -501,6 +554,22 @@ def _model(name: str) -> _text.LinearTextModel:
     return _text.load_linear(name)
 
 
+@lru_cache(maxsize=2)
+def _chars(name: str) -> CharBlock | None:
+    """The character n-gram block stored in ``data/models/<name>.npz`` (None if it has none)."""
+    import numpy as np
+
+    spec = _model(name).meta.get("char_ngrams")
+    if not spec:
+        return None
+    path = _text.models_dir() / f"{name}.npz"
+    with resources.as_file(path) as real, np.load(real, allow_pickle=False) as npz:
+        n = int(spec["n_features"])
+        coef = np.zeros(n, dtype=np.float32)
+        coef[npz["char_rows"]] = npz["char_vals"].astype(np.float32)
+    return CharBlock(int(spec["lo"]), int(spec["hi"]), n, coef, bool(spec.get("links", False)))
+
+
 def load(rules: Path | Mapping[str, Any] | Guidelines | None = None) -> Moderator:
     """A moderator with the packaged models and the given (or default) guidelines."""
     chosen = rules if isinstance(rules, Guidelines) else guidelines(rules)
@@ -508,6 +577,8 @@ def load(rules: Path | Mapping[str, Any] | Guidelines | None = None) -> Moderato
         chosen,
         _model("spam") if chosen.spam_model else None,
         _model("toxic") if chosen.toxic_model else None,
+        spam_chars=_chars("spam") if chosen.spam_model else None,
+        toxic_chars=_chars("toxic") if chosen.toxic_model else None,
     )
 
 
