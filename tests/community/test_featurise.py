@@ -105,7 +105,8 @@ def test_matches_the_per_text_reference_on_mixed_texts() -> None:
     pieces = [p for t in base for p in t.split()] + [
         "#", ".", "http://x", "HTTP://Y", "www.a.com", "@Bob", "not", "NOT", "isn't", "’",
         "\u200d", "\ufe0f", "🙂", "XD", "D:", "!!!", "sooo", "ΣΑΣ", "İ", "#TagWord2", "no#tag",
-        "no.", "never!?", "Www..", "www,", "do:", "xD.", "\u212aing", "Good,,", "cool!!!",
+        "no.", "never!?", "Www..", "www,", "do:", "xD.", "\u212aing", "Good,,", "cool!!!", "Don't,",
+        "it's!", "o'",
     ]  # fmt: skip
     rng = random.Random(12)
     texts = []

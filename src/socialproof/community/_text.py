@@ -345,7 +345,7 @@ class _Vocab:
             # chunks): the word and the punctuation run (cut to 3) are the tokens either
             # way; no link, handle, hashtag or emoticon can start in it
             word = simple[1].lower()
-            trigger = word in _NEGATIONS
+            trigger = word in _NEGATIONS or word.endswith("n't")
             head: _Entry = (id_of(word), word, trigger, False)
             punct = simple[2]
             if not punct:
@@ -521,9 +521,10 @@ class _Vocab:
 
 
 _VOCAB = _Vocab()
-# "word", "word.", "word!!": an ASCII word (not "www": "www.." is a link) and one run of
-# one punctuation class; ``chunk_tokens`` tokenises these without the regular expressions
-_SIMPLE_CHUNK = re.compile(r"(?![Ww][Ww][Ww]\.)([A-Za-z]+)([.,]*|[!?]*)")
+# "word", "don't.", "word!!": an ASCII word (letters, inner "'"; not "www": "www.." is a
+# link) and one run of one punctuation class; ``chunk_tokens`` tokenises these without
+# the regular expressions
+_SIMPLE_CHUNK = re.compile(r"(?![Ww][Ww][Ww]\.)([A-Za-z]+(?:'[A-Za-z]+)*)([.,]*|[!?]*)")
 _URL_START = re.compile(r"(?:https?://|www\.)\S", re.I)
 _ANY_URL = "http://x.co"  # a chunk that is one link: its tokens are ["<url>"]
 
