@@ -53,6 +53,7 @@ WRITERS = {
     ("jobs", "import"),
     ("community", "decide"),
     ("engine", "migrate"),
+    ("engine", "import"),
 }
 # Exit code 1 that reports findings (lint problems, rubric gaps), not a failure.
 FINDINGS = {("lint",), ("portfolio", "check")}
@@ -177,6 +178,7 @@ def _sample_args(path: tuple[str, ...], ws: Path, tmp: Path) -> list[str]:
         ("portfolio", "new"): ["Every command case study"],
         ("roles", "show"): ["social-media-manager"],
         ("engine", "migrate"): ["--to", "parquet", (tmp / "store").as_uri()],
+        ("engine", "import"): [str(SAMPLES / "Reach.csv")],
     }
     return list(table.get(path, []))
 
