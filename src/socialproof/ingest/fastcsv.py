@@ -27,13 +27,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
-    """Parse a large, clean UTF-8 CSV with pyarrow; None when it is not clean enough."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
+def csv_sample(head: bytes, suffix: str) -> str | None:
+    """The whole rows of a file's first bytes as UTF-8 text (BOM dropped, a character cut
+    at the end forgiven), or None when they are not UTF-8 or do not look like a CSV."""
     bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     try:
         sample = head[bom:].decode("utf-8")
@@ -41,9 +37,22 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
         if exc.start < len(head) - bom - 4:
             return None
         sample = head[bom : bom + exc.start].decode("utf-8")
-    if sniff_text_kind(sample, path.suffix.lower()) != "csv":
+    if sniff_text_kind(sample, suffix) != "csv":
         return None
-    sample = whole_rows(sample)
+    return whole_rows(sample)
+
+
+def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
+    """Parse a large, clean UTF-8 CSV with pyarrow; None when it is not clean enough."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    sample = csv_sample(head, path.suffix.lower())
+    if sample is None:
+        return None
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     try:
         frames = frames_from_csv_text(sample, name)
     except BadExport:

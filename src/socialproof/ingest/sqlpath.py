@@ -115,9 +115,8 @@ def layout(path: Path, name: str) -> Layout | None:
         frames_from_csv_text,
         guess_bomless_utf16,
         looks_binary,
-        sniff_text_kind,
     )
-    from socialproof.ingest.fastcsv import sniffed_delimiter, whole_rows
+    from socialproof.ingest.fastcsv import csv_sample, sniffed_delimiter
 
     try:
         size = path.stat().st_size
@@ -131,16 +130,10 @@ def layout(path: Path, name: str) -> Layout | None:
         return None
     if looks_binary(head):
         return None
-    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        sample = head[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - bom - 4:
-            return None
-        sample = head[bom : bom + exc.start].decode("utf-8")
-    if sniff_text_kind(sample, path.suffix.lower()) != "csv":
+    sample = csv_sample(head, path.suffix.lower())
+    if sample is None:
         return None
-    sample = whole_rows(sample)
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     cut = _nth_newline(sample, SAMPLE_ROWS + 60)  # the header, title lines, 2,000 rows
     partial = len(head) == HEAD_BYTES or cut < len(sample)
     sample = sample[:cut]
