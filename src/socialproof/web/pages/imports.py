@@ -207,6 +207,8 @@ def start_import(
 ) -> Job:
     """Run ``import_paths`` on ``paths`` as a background job; tidy the upload folder after."""
     from socialproof.ingest.importer import import_paths
+    from socialproof.web.gate import GatedWorkspace
+    from socialproof.web.worker import run_in_child
 
     folder = batch_dir(ws, batch)
     names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
@@ -215,10 +217,12 @@ def start_import(
         def step(done: int, total: int, name: str) -> None:
             job.update(done, total, Path(name.split("!")[-1]).name if name else "finishing")
 
-        try:
+        if isinstance(ws, GatedWorkspace):  # the parsing in a child process, at low priority
+            summaries: list[ImportSummary] = run_in_child(
+                import_paths, ws, ws.gate, paths, format=fmt, ctx=ctx, progress=step
+            )
+        else:
             summaries = import_paths(ws, paths, format=fmt, ctx=ctx, progress=step)
-        except SocialproofError:
-            raise
         for s in summaries:
             s.path = _shown(s.path, folder)
             if s.error:
