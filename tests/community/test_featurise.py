@@ -106,7 +106,8 @@ def test_matches_the_per_text_reference_on_mixed_texts() -> None:
         "#", ".", "http://x", "HTTP://Y", "www.a.com", "@Bob", "not", "NOT", "isn't", "’",
         "\u200d", "\ufe0f", "🙂", "XD", "D:", "!!!", "sooo", "ΣΑΣ", "İ", "#TagWord2", "no#tag",
         "no.", "never!?", "Www..", "www,", "do:", "xD.", "\u212aing", "Good,,", "cool!!!", "Don't,",
-        "it's!", "o'",
+        "it's!", "o'", "831", "83", "8", "8d2", "1831", "12345", "12345,", "1000", "007!!",
+        "12.", "0", "99?", "8.", "3:", "12.50", "#12", "@12", "١٢٣",
     ]  # fmt: skip
     rng = random.Random(12)
     texts = []
@@ -132,3 +133,12 @@ def test_matches_the_per_text_reference_on_mixed_texts() -> None:
 def test_empty_batch() -> None:
     sparse, dense = _text.featurise([], CONFIG, _text.lexicon())
     assert sparse.shape == (0, 2**20) and dense.shape == (0, _text.N_LEXICON_FEATURES)
+
+
+def test_number_chunks_tokenise_as_the_regular_expressions_do() -> None:
+    """Numbers take the fast path unless they start with 8 ("831" is the emoticon "83")."""
+    numbers = [str(n) for n in range(0, 2000)] + ["12345", "0000", "999999", "7" * 40]
+    chunks = [n + p for n in numbers for p in ("", ".", ",,", "!", "?!", "...")]
+    chunks += [f"{a} {b}" for a, b in zip(chunks[::7], chunks[3::7], strict=False)]
+    _assert_same(_text.featurise(chunks, CONFIG, _text.lexicon()), _reference(chunks))
+    assert _text.tokens("831 1831") == ["83", "1", "1831"]

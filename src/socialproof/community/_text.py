@@ -68,6 +68,8 @@ NEG_EMOTICONS = frozenset(":( :-( :'( ): =( :[ :/ :-/ :\\ </3 -_- >:(".split())
 
 def clean(text: str) -> str:
     """Cut, normalise Unicode (NFC), drop control characters, collapse whitespace."""
+    if text.isascii():  # nothing to normalise
+        return " ".join(text[:MAX_CHARS].split())
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
     if _SURROGATE.search(text):  # lone surrogates (from undecodable bytes) break encoders
@@ -521,10 +523,13 @@ class _Vocab:
 
 
 _VOCAB = _Vocab()
-# "word", "don't.", "word!!": an ASCII word (letters, inner "'"; not "www": "www.." is a
-# link) and one run of one punctuation class; ``chunk_tokens`` tokenises these without
-# the regular expressions
-_SIMPLE_CHUNK = re.compile(r"(?![Ww][Ww][Ww]\.)([A-Za-z]+(?:'[A-Za-z]+)*)([.,]*|[!?]*)")
+# "word", "don't.", "word!!", "12345,": an ASCII word (letters, inner "'"; not "www": "www.."
+# is a link) or a number (not starting with 8: "831" is the emoticon "83" and "1") and one
+# run of one punctuation class; ``chunk_tokens`` tokenises these without the regular
+# expressions
+_SIMPLE_CHUNK = re.compile(
+    r"(?![Ww][Ww][Ww]\.)([A-Za-z]+(?:'[A-Za-z]+)*|[0-79][0-9]*)([.,]*|[!?]*)"
+)
 _URL_START = re.compile(r"(?:https?://|www\.)\S", re.I)
 _ANY_URL = "http://x.co"  # a chunk that is one link: its tokens are ["<url>"]
 
@@ -858,23 +863,34 @@ def load_linear(name: str) -> LinearTextModel:
 
 
 # BERT's pre-tokeniser on lowercase printable ASCII: runs of letters and digits, and
-# every other character (all ASCII symbols are punctuation to it) alone; spaces split
+# every other character (all ASCII symbols are punctuation to it) alone; spaces split.
+# The same split without a regular expression: every symbol gets spaces around it, then
+# ``str.split`` (printable ASCII has no whitespace but the space).
 _ASCII_WORD = re.compile(r"[a-z0-9]+|[^a-z0-9 ]")
+_ASCII_SYMBOLS = {c: f" {chr(c)} " for c in range(33, 127) if not chr(c).isalnum()}
+_TEXT_END = "\x01"  # between texts in a joined batch (not printable: never in a fast text)
 _WORD_CACHE_MAX = 500_000
+_WORDPIECE = re.compile(r"[a-z0-9]{1,100}")  # words WordPiece is run on here, not in Rust
 
 
 @dataclass
 class _Static:
     model: Any  # model2vec.StaticModel
-    words: dict[str, list[int]] = field(default_factory=dict)  # word -> WordPiece ids
+    # word -> its index; the WordPiece ids of word i are flat[starts[i]:starts[i + 1]]
+    words: dict[str, int] = field(default_factory=dict)
+    flat: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=lambda: [0])
+    arrays: tuple[np.ndarray, np.ndarray] | None = None  # (starts, flat) as NumPy, or stale
+    vocab: dict[str, int] | None = None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Mean token vector of each text, l2-normalised: what ``model.encode`` gives.
 
         Printable-ASCII texts (most social text) are split into words as the BERT
-        pre-tokeniser splits them, and each distinct word is run through the tokenizer
-        once (cached), so a batch costs a dictionary lookup per word; other texts go
-        through ``model.encode`` itself.
+        pre-tokeniser splits them, each distinct word is tokenised once (cached, by
+        WordPiece's greedy longest match on the vocabulary, as the tokenizer does), and
+        the batch's token ids are gathered with NumPy, so a batch costs a dictionary
+        lookup per word; other texts go through ``model.encode`` itself.
         """
         import numpy as np
 
@@ -885,14 +901,14 @@ class _Static:
         limit = model.max_length
         cut = None if limit is None else limit * model.median_token_length
         fast: list[int] = []
-        split: list[list[str]] = []
+        kept: list[str] = []
         slow: list[int] = []
         for i, text in enumerate(texts):
             if cut is not None:
                 text = text[:cut]
             if text.isascii() and text.isprintable():
                 fast.append(i)
-                split.append(_ASCII_WORD.findall(text.lower()))
+                kept.append(text)
             else:
                 slow.append(i)
         if slow:
@@ -901,46 +917,117 @@ class _Static:
             )
             out[slow] = got
         if fast:
-            self._learn({w for words in split for w in words})
-            vocab = self.words
-            unk = model.unk_token_id
-            ids_of: list[list[int]] = []
-            for words in split:
-                ids = [t for w in words for t in vocab[w]]
-                if limit is not None and len(ids) > limit:
-                    del ids[limit:]
-                if unk is not None and unk in ids:
-                    ids = [t for t in ids if t != unk]
-                ids_of.append(ids)
-            import scipy.sparse as sp
-
-            lengths = np.fromiter(map(len, ids_of), dtype=np.int64, count=len(ids_of))
-            flat = np.fromiter(
-                (t for ids in ids_of for t in ids), dtype=np.int64, count=int(lengths.sum())
-            )
-            indptr = np.concatenate([[0], np.cumsum(lengths)])
-            table = model.embedding
-            counts = sp.csr_matrix(
-                (np.ones(len(flat), dtype=np.float32), flat, indptr),
-                shape=(len(ids_of), table.shape[0]),
-            )
-            means = np.asarray(counts @ table, dtype=np.float32)
-            means /= np.maximum(lengths, 1)[:, None].astype(np.float32)
-            if model.normalize:
-                means /= np.linalg.norm(means, axis=1, keepdims=True) + 1e-32
-            out[fast] = means
+            out[fast] = self._means(kept, limit)
         return out
 
-    def _learn(self, words: set[str]) -> None:
-        """WordPiece ids of the words not seen yet (one tokenizer call for all)."""
-        new = [w for w in words if w not in self.words]
+    def _means(self, texts: list[str], limit: int | None) -> np.ndarray:
+        """``encode`` of printable-ASCII texts (already cut)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        model = self.model
+        n = len(texts)
+        joined = f" {_TEXT_END} ".join(texts).lower().translate(_ASCII_SYMBOLS)
+        words = joined.split()
+        words.append(_TEXT_END)
+        self._learn(words)
+        index = self.words
+        wid = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+        starts, flat = self._arrays()
+        count = starts[wid + 1] - starts[wid]  # tokens of each word (0 for a text end)
+        doc = np.cumsum(wid == 0) - (wid == 0)  # text of each word (ends belong to theirs)
+        total = int(count.sum())
+        owner = np.repeat(np.arange(len(wid)), count)
+        first = np.cumsum(count) - count  # where each word's tokens start in the batch
+        tok = flat[starts[wid][owner] + np.arange(total) - first[owner]]
+        tdoc = doc[owner]
+        if limit is not None:  # only the first ``limit`` tokens of a text are read
+            rank = np.arange(total) - np.searchsorted(tdoc, tdoc)
+            keep = rank < limit
+            tok, tdoc = tok[keep], tdoc[keep]
+        unk = model.unk_token_id
+        if unk is not None:
+            keep = tok != unk
+            tok, tdoc = tok[keep], tdoc[keep]
+        lengths = np.bincount(tdoc, minlength=n)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        table = model.embedding
+        counts = sp.csr_matrix(
+            (np.ones(len(tok), dtype=np.float32), tok, indptr), shape=(n, table.shape[0])
+        )
+        means = np.asarray(counts @ table, dtype=np.float32)
+        means /= np.maximum(lengths, 1)[:, None].astype(np.float32)
+        if model.normalize:
+            means /= np.linalg.norm(means, axis=1, keepdims=True) + 1e-32
+        return means
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        if self.arrays is None:
+            self.arrays = (
+                np.asarray(self.starts, dtype=np.int64),
+                np.asarray(self.flat, dtype=np.int64),
+            )
+        return self.arrays
+
+    def _learn(self, words: list[str]) -> None:
+        """WordPiece ids of the words not seen yet (index 0 is the text end, no tokens)."""
+        index = self.words
+        if not index:
+            self._add(_TEXT_END, [])
+        distinct = dict.fromkeys(words)
+        new = [w for w in distinct if w not in index]
         if not new:
             return
-        if len(self.words) + len(new) > _WORD_CACHE_MAX:
-            self.words.clear()
-        encoded = self.model.tokenizer.encode_batch_fast(new, add_special_tokens=False)
-        for word, enc in zip(new, encoded, strict=True):
-            self.words[word] = list(enc.ids)
+        if len(index) + len(new) > _WORD_CACHE_MAX:
+            index.clear()
+            self.flat.clear()
+            self.starts[:] = [0]
+            self._add(_TEXT_END, [])
+            new = [w for w in distinct if w not in index]
+        if self.vocab is None:
+            self.vocab = self.model.tokenizer.get_vocab()
+        vocab = self.vocab
+        unk = self.model.unk_token_id
+        other: list[str] = []
+        for word in new:
+            if _WORDPIECE.fullmatch(word):
+                self._add(word, wordpiece(word, vocab, unk))
+            else:
+                other.append(word)
+        if other:  # punctuation: the tokenizer itself
+            encoded = self.model.tokenizer.encode_batch_fast(other, add_special_tokens=False)
+            for word, enc in zip(other, encoded, strict=True):
+                self._add(word, list(enc.ids))
+
+    def _add(self, word: str, ids: list[int]) -> None:
+        self.words[word] = len(self.starts) - 1
+        self.flat.extend(ids)
+        self.starts.append(len(self.flat))
+        self.arrays = None
+
+
+def wordpiece(word: str, vocab: dict[str, int], unk: int | None) -> list[int]:
+    """WordPiece ids of one normalised, pre-tokenised word: the longest vocabulary entry
+    from the left, then the longest ``##`` continuation, and so on; the unknown token
+    for the whole word when a piece has none (as the ``tokenizers`` WordPiece model)."""
+    out: list[int] = []
+    start = 0
+    size = len(word)
+    while start < size:
+        end = size
+        prefix = "##" if start else ""
+        while end > start:
+            got = vocab.get(prefix + word[start:end])
+            if got is not None:
+                out.append(got)
+                break
+            end -= 1
+        else:
+            return [] if unk is None else [unk]
+        start = end
+    return out
 
 
 @lru_cache(maxsize=1)
