@@ -480,3 +480,24 @@ def test_a_post_outside_the_workspace_is_refused(workspace, tmp_path):
     with pytest.raises(BadInput, match="outside the workspace"):
         approve(workspace, outside, approver="Kim", role="reviewer")
     assert read_log(workspace) == []
+
+
+def test_clearance_of_many_posts_equals_each_posts_state(workspace):
+    from socialproof.content.approvals import clearance
+
+    a = _write(workspace, "a.md")
+    b = _write(workspace, "b.md", industry="finance")
+    c = _write(workspace, "c.md", body="Untouched.\n")
+    approve(workspace, a, approver="Dana", role="reviewer")
+    approve(workspace, b, approver="Lee", role="editor", reject=True, reason="Typo")
+    approve(workspace, a, approver="Lou", role="editor")
+    a.write_text(a.read_text() + "Edited.\n")  # Dana's and Lou's approvals now stale
+    posts = [load_post(p, ws=workspace) for p in (a, b, c)]
+    states = clearance(workspace, posts)
+    assert list(states) == [p.source for p in posts]
+    for post in posts:
+        assert states[post.source] == approval_state(workspace, post)
+    assert states[posts[0].source].stale == 2 and not states[posts[0].source].approved
+    assert "rejected by Lee" in states[posts[1].source].problems[0]
+    assert [t.name for t in states[posts[1].source].tiers] == ["review", "compliance"]
+    assert states[posts[2].source].stale == 0 and not states[posts[2].source].approved

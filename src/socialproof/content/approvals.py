@@ -524,24 +524,47 @@ def approval_state(
     ws: Workspace, post: Post, entries: list[dict[str, Any]] | None = None
 ) -> PostApproval:
     """Where a post stands against its tiers, from the (verified) log and a fresh lint."""
-    from socialproof.content.linter import lint_post
-    from socialproof.content.rules import load_rules
-
     entries = read_log(ws) if entries is None else entries
     rel = _rel(ws, post)
+    return _state(ws, post, rel, [e for e in entries if e.get("post") == rel], _Shared(ws))
+
+
+class _Shared:
+    """What every post's state on one page reads alike: rules, voice, tiers per industry."""
+
+    def __init__(self, ws: Workspace) -> None:
+        from socialproof.content.rules import load_rules
+
+        self.rules_key, self.rules = _ws_rules(ws, load_rules)
+        self.voice = ws.settings.voice
+        self.voice_key = self.voice.model_dump_json()
+        self._tiers: dict[str | None, list[ApprovalTier]] = {}
+
+    def tiers(self, ws: Workspace, industry: str | None) -> list[ApprovalTier]:
+        if industry not in self._tiers:
+            self._tiers[industry] = tiers_for(ws, industry)
+        return self._tiers[industry]
+
+
+def _state(
+    ws: Workspace, post: Post, rel: str, entries: list[dict[str, Any]], shared: _Shared
+) -> PostApproval:
+    """``approval_state`` from the log entries about this post (``rel``) alone."""
+    from socialproof.content.linter import lint_post
+
     current = post.content_hash
     industry = post.industry or ws.settings.industry
     latest: dict[str, dict[str, Any]] = {}
     stale = 0
     for e in entries:
-        if e.get("post") != rel or e.get("decision") not in ("approve", "reject"):
+        if e.get("decision") not in ("approve", "reject"):
             continue
         if e.get("content_hash") != current:
             stale += 1
             continue
         latest[_norm(str(e["approver"]))] = e  # a person's latest word on this version
     tiers: list[TierState] = []
-    for tier in tiers_for(ws, industry):
+    for tier in shared.tiers(ws, industry):
         state = TierState(tier.name, list(tier.roles), tier.mode)
         approvals = [
             e
@@ -560,13 +583,11 @@ def approval_state(
         errors = ["post.no-platform"]
         waived: dict[str, str] = {}
     else:
-        rules_key, rules = _ws_rules(ws, load_rules)
-        voice = ws.settings.voice
-        key = (post.head, post.text, industry, rules_key, voice.model_dump_json())
+        key = (post.head, post.text, industry, shared.rules_key, shared.voice_key)
         with _LINTED_LOCK:
             known = _LINTED.get(key)
         if known is None:
-            res = lint_post(post, rules, industry=industry, voice=voice)
+            res = lint_post(post, shared.rules, industry=industry, voice=shared.voice)
             known = (
                 tuple(f.rule_id for f in res.errors),
                 tuple((f.rule_id, f.waived) for f in res.findings if f.waived is not None),
@@ -820,4 +841,13 @@ def log_rows(ws: Workspace, *, post: Path | None = None) -> list[dict[str, Any]]
 def clearance(ws: Workspace, posts: list[Post]) -> dict[str, PostApproval]:
     """Approval state of each post (by its source path), reading the log once."""
     entries = read_log(ws)
-    return {p.source: approval_state(ws, p, entries) for p in posts if p.path is not None}
+    by_post: dict[Any, list[dict[str, Any]]] = {}
+    for e in entries:  # one pass over the log, not one per post
+        by_post.setdefault(e.get("post"), []).append(e)
+    shared = _Shared(ws)  # rules, voice and tiers read once for the page
+    out = {}
+    for p in posts:
+        if p.path is not None:
+            rel = _rel(ws, p)
+            out[p.source] = _state(ws, p, rel, by_post.get(rel, []), shared)
+    return out
