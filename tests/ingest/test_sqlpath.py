@@ -295,3 +295,155 @@ def test_a_parquet_store_gets_the_rows_the_sql_path_wrote(
         in_db = db.execute("SELECT count(*), sum(spend) FROM ad_stats").fetchall()
     assert in_store == in_db
     assert in_db[0][0] == 2100
+
+
+# -- customer care (conversations) --------------------------------------------------
+
+CARE_HEADER = (
+    "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+)
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def care_lines(n: int) -> list[str]:
+    """``n`` messages in threads of 1-4 (replies point up), some replying outside the file."""
+    out = []
+    for i in range(n):
+        depth = i % 4
+        parent = "" if depth == 0 else str(5000 + i - 1)
+        if i % 97 == 5:
+            parent = str(90_000 + i)  # a reply to a message the file does not hold
+        brand = depth % 2 == 1
+        author = "AcmeHelp" if brand else f"cust{i // 4}"
+        inbound = ("False", "FALSE", "no")[i % 3] if brand else ("True", "true", "")[i % 3]
+        day = date(2024, 1, 1) + timedelta(days=i // 50)
+        stamp = f"{_DAYS[day.weekday()]} {day:%b %d} {i % 24:02d}:{i % 60:02d}:07 +0000 {day:%Y}"
+        text = f'"thanks, ""order"" {i}"' if i % 9 == 0 else f"@acme help {i}"
+        out.append(f"{5000 + i},{author},{inbound},{stamp},{text},,{parent}\n")
+    return out
+
+
+def import_care(
+    tmp_path: Path,
+    lines: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> tuple[Any, Any, bool]:
+    path = write(tmp_path / "care.csv", lines, CARE_HEADER)
+    return import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+
+
+def test_a_clean_care_export_is_stored_by_duckdb_as_python_stores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    sql_s, _, taken = import_care(tmp_path, care_lines(2400), monkeypatch, caplog)
+    assert taken
+    assert (sql_s.status, sql_s.inserted, sql_s.rejected) == ("imported", 2400, 0)
+
+
+def test_care_thread_roots_and_brand_replies_are_the_written_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    ws = _workspace(tmp_path / "ws")
+    path = write(tmp_path / "care.csv", care_lines(2100), CARE_HEADER)
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert s.status == "imported"
+    with ws.connect(read_only=True) as con:
+        got = con.execute(
+            "SELECT message_id, thread_id, parent_id, channel, inbound, is_brand, created_at "
+            "FROM messages WHERE message_id IN ('5000', '5003', '5005', '5006') "
+            "ORDER BY message_id"
+        ).fetchall()
+    from datetime import datetime
+
+    assert got == [
+        ("5000", "5000", None, "mention", True, False, datetime(2024, 1, 1, 0, 0, 7)),
+        ("5003", "5000", "5002", "reply", False, True, datetime(2024, 1, 1, 3, 3, 7)),
+        # replies to a message outside the file: the thread is named by that message
+        ("5005", "90005", "90005", "reply", False, True, datetime(2024, 1, 1, 5, 5, 7)),
+        ("5006", "90005", "5005", "reply", True, False, datetime(2024, 1, 1, 6, 6, 7)),
+    ]
+
+
+def test_care_brand_handles_are_marked_and_missing_ones_noted_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    def with_handles(root: Path) -> Any:
+        settings = settings_from_dict(
+            {"owner": "T", "timezone": "UTC", "brand": {"handles": ["@ACMEHELP", "nobody"]}}
+        )
+        return Workspace.init(root, settings=settings)
+
+    monkeypatch.setattr(f"{__name__}._workspace", with_handles)
+    sql_s, _, taken = import_care(tmp_path, care_lines(2100), monkeypatch, caplog)
+    assert taken
+    assert sql_s.notes == [
+        "The brand handle 'nobody' (settings: brand.handles) does not appear among this "
+        "file's authors."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("what", "column", "cell"),
+    [
+        ("another time zone", 3, "Mon Jan 01 00:00:07 +0100 2024"),
+        ("an impossible day", 3, "Fri Feb 30 10:00:07 +0000 2024"),
+        ("an ISO time stamp", 3, "2024-01-01 00:00:07"),
+        ("space around an id", 0, " 7777"),
+        ("two ids in a cell", 6, '"5001,5002"'),
+        ("no id", 0, ""),
+    ],
+)
+def test_care_cells_the_sql_path_cannot_read_exactly_send_the_file_to_python(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    what: str,
+    column: int,
+    cell: str,
+) -> None:
+    lines = care_lines(2100)
+    with_cell(lines, 1500, column, cell)
+    _, _, taken = import_care(tmp_path, lines, monkeypatch, caplog)
+    assert not taken, what
+
+
+def test_care_ids_saved_as_floats_are_read_as_python_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = care_lines(2100)
+    with_cell(lines, 1501, 0, "6501.0")
+    with_cell(lines, 1502, 6, "6501.0")
+    with_cell(lines, 1504, 6, "nan")
+    _, _, taken = import_care(tmp_path, lines, monkeypatch, caplog)
+    assert taken
+
+
+def test_care_repeats_and_line_breaks_take_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = care_lines(2100)
+    lines.append(lines[7])  # the same message twice: settled by sameness.py
+    sql_s, _, taken = import_care(tmp_path, lines, monkeypatch, caplog)
+    assert not taken
+    assert sql_s.rejected == 1
+    broken = care_lines(2100)
+    broken[2050] = broken[2050].replace("@acme help", '"@acme\nhelp', 1).replace(",,", '",,', 1)
+    (tmp_path / "nl").mkdir()
+    sql_s, _, taken = import_care(tmp_path / "nl", broken, monkeypatch, caplog)
+    assert not taken
+    assert sql_s.inserted == 2100
+
+
+@pytest.mark.parametrize("name", ["care.csv"])
+def test_the_care_fixtures_import_the_same_either_way(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+) -> None:
+    import_both(tmp_path, DATA / "core" / name, monkeypatch, caplog, table="messages")

@@ -10,7 +10,7 @@ once by pointer jumping, not row by row).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socialproof.ingest._aliases import Rows, find
 from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
@@ -18,6 +18,8 @@ from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, Rea
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+
+    from socialproof.ingest.sqlpath import Layout, SqlRows
 
 _ID = ("tweet_id", "message_id", "comment_id", "id")
 _AUTHOR = ("author_id", "author", "user_id", "user", "from", "username", "screen_name")
@@ -111,6 +113,88 @@ class CustomerCareFormat(Format):
             notes=list(dict.fromkeys(rows.notes)),
         )
 
+    def sql_read(self, layout: Layout, ctx: ReadContext) -> SqlRows | None:
+        """The rows of :meth:`read` as SQL (``ingest/sqlpath.py``); thread roots joined in.
+
+        DuckDB reads the reply links in a first pass; the roots are found the way
+        :meth:`read` finds them (:func:`thread_roots`, on the same cleaned ids) and joined
+        to the rows by id in the insert. Cells the SQL does not read exactly as
+        :meth:`read` does (Twitter time stamps in any other shape or offset, several ids
+        in a cell, space around a value) send the file to :meth:`read`.
+        """
+        from socialproof.ingest.parse import bool_words
+        from socialproof.ingest.sqlpath import SqlRows, lit, read_csv_sql
+
+        frame = layout.frame
+        if _best_frame(layout.sample, self.required)[1] < len(self.required):
+            return None
+        tweets = find(frame, ("tweet_id", "in_response_to_tweet_id")) is not None
+        rows = SqlRows(layout, "messages", ctx)
+        platform = rows.text("platform", _PLATFORM)
+        default = lit(ctx.platform or ("x" if tweets else "other"))
+        if platform is not None:
+            default = f"CASE WHEN {platform} = '' THEN {default} ELSE {platform} END"
+        rows.set("platform", default)
+        ids = rows.ids("message_id", _ID, _NULL_IDS)
+        parents = rows.ids("parent_id", _PARENT, _NULL_IDS)
+        author = rows.text("author_id", _AUTHOR)
+        rows.text("text", _TEXT)
+        rows.boolean("inbound", _INBOUND, *bool_words())
+        if ids is None or parents is None or author is None:
+            return None
+        if rows.twitter_utc("created_at", _CREATED) is None:
+            return None
+        rows.require("message_id")
+        rows.require("created_at")
+        group = rows.text("group_id", _GROUP)
+        if group is None:
+            rows.const("group_id", "")
+        rows.text("post_id", _POST)
+        if rows.text("channel", _CHANNEL) is None:
+            rows.set("channel", f"CASE WHEN {parents} IS NOT NULL THEN 'reply' ELSE 'mention' END")
+        handles = sorted({_handle_key(h) for h in ctx.brand_handles if h.strip()})
+        key = f"lower(ltrim({author}, '@'))"
+        listed = ", ".join(lit(h) for h in handles)
+        brand = f"{key} IN ({listed})" if handles else "false"
+        inbound = rows.values.get("inbound")
+        not_inbound = f"coalesce(NOT {inbound}, false)" if inbound else "false"
+        rows.set("is_brand", f"({brand}) OR {not_inbound}")
+
+        def roots(con: Any) -> None:
+            import pyarrow as pa
+
+            links = con.sql(
+                f"SELECT {rows.inner[ids]} AS i, {rows.inner[parents]} AS p "
+                f"FROM {read_csv_sql(layout)}"
+            ).to_arrow_table()
+            found = links["i"].combine_chunks()
+            tops = thread_roots(found, links["p"].combine_chunks())
+            con.register("_sp_roots", pa.table({"_sp_id": found, "_sp_root": tops}))
+
+        def brand_notes(con: Any, notes: list[str]) -> None:
+            con.unregister("_sp_roots")
+            if not handles:
+                return
+            present = {
+                str(r[0])
+                for r in con.execute(
+                    f"SELECT DISTINCT lower(ltrim(author_id, '@')) FROM messages "
+                    f"WHERE lower(ltrim(author_id, '@')) IN ({listed})"
+                ).fetchall()
+            }
+            for h in ctx.brand_handles:
+                if h.strip() and _handle_key(h) not in present:
+                    notes.append(
+                        f"The brand handle {h!r} (settings: brand.handles) does not appear "
+                        "among this file's authors."
+                    )
+
+        rows.before.append(roots)
+        rows.after.append(brand_notes)
+        rows.join = " LEFT JOIN _sp_roots ON _sp_roots._sp_id = s." + ids
+        rows.set("thread_id", "_sp_root")
+        return rows
+
 
 class RedditFormat(Format):
     """Reddit-style comment dumps (id, parent_id, link_id, author, created_utc, body)."""
@@ -192,6 +276,11 @@ def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
         vals = pc.if_else(several, first, vals)
     rows.set(target, vals)
     return vals
+
+
+def _handle_key(text: str) -> str:
+    """A brand handle as the importer compares it (``importer._handle_key``)."""
+    return text.strip().lstrip("@").casefold()
 
 
 def _strip_kind(vals: pa.Array | None) -> pa.Array | None:

@@ -105,10 +105,14 @@ def guess_bomless_utf16(sample: bytes) -> str | None:
     return None
 
 
+# every byte but the control characters a text file does not hold (tab, LF, FF, CR, ESC kept)
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
+
+
 def looks_binary(sample: bytes) -> bool:
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    control = len(sample.translate(None, _NOT_CONTROL))  # one pass in C, not a byte loop
     return control > max(2, len(sample) // 100)
 
 

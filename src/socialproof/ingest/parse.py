@@ -33,6 +33,7 @@ __all__ = [
     "decimal_votes",
     "missing_forms",
     "missing_mask",
+    "bool_words",
     "parse_bools",
     "parse_dates",
     "parse_integers",
@@ -359,6 +360,11 @@ def parse_integers(
 
 _TRUE = frozenset({"true", "yes", "y", "1", "paid", "boosted", "sponsored", "promoted", "si", "sí"})
 _FALSE = frozenset({"false", "no", "n", "0", "organic", "not boosted", "unpaid"})
+
+
+def bool_words() -> tuple[list[str], list[str]]:
+    """The words :func:`parse_bools` reads as true and as false (lower case)."""
+    return sorted(_TRUE), sorted(_FALSE)
 
 
 def parse_bools(column: Any) -> Parsed:

@@ -37,7 +37,7 @@ from socialproof.ingest.parse import missing_forms
 from socialproof.workspace.schema import ACCOUNT_TABLES, CANONICAL
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
     import pyarrow as pa
@@ -232,6 +232,11 @@ class SqlRows:
     notes: list[str] = field(default_factory=list)
     inner: dict[str, str] = field(default_factory=dict)  # parsed once, used by values and odd
     consts: dict[str, Any] = field(default_factory=dict)  # columns with one value for every row
+    #: run on the connection before the insert (a format registers what it joins, e.g.
+    #: thread roots), and after it (notes); ``join`` is SQL after the parsed rows ``s``
+    before: list[Callable[[Any], None]] = field(default_factory=list)
+    after: list[Callable[[Any, list[str]], None]] = field(default_factory=list)
+    join: str = ""
 
     @property
     def spec(self) -> TableSpec:
@@ -328,6 +333,54 @@ class SqlRows:
             f"CASE WHEN {value} IS NOT NULL OR {c} IS NULL THEN false "
             f"ELSE {c} NOT IN ({_missing_list()}) END"
         )
+        self.values[target] = value
+        return value
+
+    def ids(self, target: str, aliases: A.Aliases, null_words: tuple[str, ...]) -> str | None:
+        """An id column as ``conversations._ids`` reads it: '' and ``null_words`` as NULL,
+        '123.0' (a spreadsheet's float) as '123'; a cell listing several ids ('a,b') or
+        with space around it is declined."""
+        c = self.raw(aliases)
+        if c is None:
+            return None
+        self._no_edges(c)
+        self.odd.append(f"contains({c}, ',')")
+        nulls = ", ".join(lit(w) for w in ("", *null_words))
+        unfloat = (
+            f"CASE WHEN suffix({c}, '.0') AND regexp_full_match({c}, '[0-9]+\\.0') "
+            f"THEN left({c}, length({c}) - 2) ELSE {c} END"
+        )
+        value = self._inner(f"CASE WHEN {c} IN ({nulls}) THEN NULL ELSE {unfloat} END")
+        self.values[target] = value
+        return value
+
+    def boolean(self, target: str, aliases: A.Aliases, true: list[str], false: list[str]) -> None:
+        """Yes/no words as ``parse_bools`` reads them (anything else NULL, as there)."""
+        c = self.raw(aliases)
+        if c is None:
+            return
+        self._no_edges(c)
+        yes = ", ".join(lit(w) for w in sorted(true))
+        no = ", ".join(lit(w) for w in sorted(false))
+        self.values[target] = self._inner(
+            f"CASE WHEN lower({c}) IN ({yes}) THEN true WHEN lower({c}) IN ({no}) THEN false END"
+        )
+
+    def twitter_utc(self, target: str, aliases: A.Aliases) -> str | None:
+        """'Wed Oct 11 06:55:44 +0000 2017' (UTC), in exactly that shape; any other cell
+        (another offset, an impossible day, a missing value) declines the file."""
+        c = self.raw(aliases)
+        if c is None:
+            return None
+        shape = (
+            "[A-Z][a-z]{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{2} "
+            "[0-9]{2}:[0-9]{2}:[0-9]{2} \\+0000 [0-9]{4}"
+        )
+        value = self._inner(
+            f"CASE WHEN regexp_full_match({c}, '{shape}') "
+            f"THEN try_strptime({c}, '%a %b %d %H:%M:%S +0000 %Y') END"
+        )
+        self.odd.append(f"{value} IS NULL")
         self.values[target] = value
         return value
 
@@ -550,9 +603,15 @@ def _direct_write(
     body = ", ".join(f"{v} AS {quote(c)}" for c, v in final.items())
     sql = (
         f"INSERT INTO {quote(spec.name)} ({cols}) SELECT {body} FROM ("
-        f"SELECT {select}, ({odd}) AS _odd FROM (SELECT *{inner} FROM {read_csv_sql(p.lay)})"
-        f") r WHERE NOT r._odd AND NOT ({_out_of_range(spec)})"
+        f"SELECT {select}, ({odd}) AS _odd FROM (SELECT *{inner} FROM {read_csv_sql(p.lay)}) s"
+        f"{rows.join}) r WHERE NOT r._odd AND NOT ({_out_of_range(spec)})"
     )
+    for hook in rows.before:
+        try:
+            with timed("before the insert"):
+                hook(con)
+        except duckdb.Error as exc:  # as below: the tolerant reader says where
+            raise Declined(f"read_csv: {exc}") from None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool:
         lines = pool.submit(scan_lines, p.lay.path, p.lay.header_offset)
         try:
@@ -573,6 +632,8 @@ def _direct_write(
                 "repeated keys"
             )  # sameness.py settles them (a hash clash lands here too)
     written.rows_read = written.inserted = written.records_inserted = n
+    for after in rows.after:
+        after(con, written.notes)
     if spec.record_key != spec.key:
         rec = ", ".join(quote(k) for k in spec.record_key)
         written.records_inserted = int(
