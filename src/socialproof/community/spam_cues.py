@@ -13,6 +13,7 @@ spam model (the model weighs them) and are written by the project.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -73,29 +74,113 @@ action together, money words (capped), long character runs, share of capitals (t
 
 
 def features(texts: Sequence[str]) -> np.ndarray:
-    """``N_FEATURES`` dense floats per text, for the spam model."""
+    """``N_FEATURES`` dense floats per text, for the spam model.
+
+    The share of capitals and the long character runs are counted on the batch's code
+    points at once (``_shape``); the patterns run per text, each behind a cheap word
+    check. The values are those of the per-text reference ``_features_one``
+    (tests/community/test_cues_pin.py).
+    """
     import numpy as np
 
     out = np.zeros((len(texts), N_FEATURES), dtype=np.float32)
-    for i, raw in enumerate(texts):
-        text = raw[:2000]
-        hosts = [m.group(1) or m.group(0) for m in _LINK.finditer(text)] if "." in text else []
-        outside = any(not _WRAPPER.match(h) for h in hosts)
-        lower = text.lower()
-        promo = ("my" in lower or "our" in lower) and bool(_SELF_PROMO.search(text))
-        cta = any(w in lower for w in _CTA_WORDS) and bool(_CTA.search(text))
-        money = len(_MONEY.findall(text)) if any(w in lower for w in _MONEY_WORDS) else 0
-        letters = _LETTERS.findall(text)
-        upper = sum(c.isupper() for c in letters)
-        caps = upper / len(letters) if len(letters) >= 15 else 0.0
-        out[i] = (
-            outside,
-            promo,
-            cta,
-            (outside or promo) and cta,
-            min(money, 3) / 3.0,
-            bool(_RUN.search(text)),
-            caps,
-            bool(_CARE.search(text)),
+    if not texts:
+        return out
+    cut = [raw[:2000] for raw in texts]
+    caps, runs = _shape(cut)
+    out[:, 5] = runs
+    out[:, 6] = caps
+    link, promo_re, cta_re, money_re, care_re = _LINK, _SELF_PROMO, _CTA, _MONEY, _CARE
+    wrapper = _WRAPPER.match
+    cta_words, money_words = _CTA_WORDS, _MONEY_WORDS
+    for i, text in enumerate(cut):
+        outside = (
+            any(not wrapper(m.group(1) or m.group(0)) for m in link.finditer(text))
+            if "." in text
+            else False
         )
+        lower = text.lower()
+        promo = ("my" in lower or "our" in lower) and promo_re.search(text) is not None
+        cta = any(w in lower for w in cta_words) and cta_re.search(text) is not None
+        money = len(money_re.findall(text)) if any(w in lower for w in money_words) else 0
+        row = out[i]
+        row[0] = outside
+        row[1] = promo
+        row[2] = cta
+        row[3] = (outside or promo) and cta
+        row[4] = min(money, 3) / 3.0
+        row[7] = care_re.search(text) is not None
     return out
+
+
+def _shape(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: share of capitals among its letters (``_LETTERS``; 0 below 15 letters),
+    and whether it has a run of 4+ equal characters other than line breaks (``_RUN``)."""
+    import numpy as np
+
+    n = len(texts)
+    joined = "\n".join(texts)  # "\n" is no letter, and no run crosses it
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
+    lengths[-1] -= 1
+    doc = np.repeat(np.arange(n), lengths)
+    letter_of, upper_of = _letter_tables()
+    bmp = codes < len(letter_of)
+    if bmp.all():
+        letter = letter_of[codes]
+        upper = upper_of[codes]
+    else:  # emoji and other astral characters: one by one
+        letter = np.zeros(len(codes), dtype=bool)
+        upper = np.zeros(len(codes), dtype=bool)
+        letter[bmp] = letter_of[codes[bmp]]
+        upper[bmp] = upper_of[codes[bmp]]
+        far = np.flatnonzero(~bmp)
+        chars = [chr(c) for c in codes[far].tolist()]
+        letter[far] = [_LETTERS.match(c) is not None for c in chars]
+        upper[far] = [_LETTERS.match(c) is not None and c.isupper() for c in chars]
+    n_letters = np.bincount(doc[letter], minlength=n)
+    n_upper = np.bincount(doc[upper], minlength=n)
+    share = np.zeros(n)
+    enough = n_letters >= 15
+    share[enough] = n_upper[enough] / n_letters[enough]
+    runs = np.zeros(n, dtype=bool)
+    if len(codes) >= 4:
+        same = codes[1:] == codes[:-1]
+        four = same[:-2] & same[1:-1] & same[2:] & (codes[:-3] != 10)
+        runs[doc[:-3][four]] = True
+    return share, runs
+
+
+@lru_cache(maxsize=1)
+def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For each code point below 65,536: is it a letter (``_LETTERS``), an upper-case one."""
+    import numpy as np
+
+    chars = [chr(c) for c in range(65_536)]
+    letter = np.fromiter((_LETTERS.match(c) is not None for c in chars), dtype=bool, count=65_536)
+    upper = np.fromiter((c.isupper() for c in chars), dtype=bool, count=65_536)
+    return letter, upper & letter
+
+
+def _features_one(raw: str) -> tuple[float, ...]:
+    """The features of one text, pattern by pattern: what ``features`` gives, per text."""
+    text = raw[:2000]
+    hosts = [m.group(1) or m.group(0) for m in _LINK.finditer(text)] if "." in text else []
+    outside = any(not _WRAPPER.match(h) for h in hosts)
+    lower = text.lower()
+    promo = ("my" in lower or "our" in lower) and bool(_SELF_PROMO.search(text))
+    cta = any(w in lower for w in _CTA_WORDS) and bool(_CTA.search(text))
+    money = len(_MONEY.findall(text)) if any(w in lower for w in _MONEY_WORDS) else 0
+    letters = _LETTERS.findall(text)
+    upper = sum(c.isupper() for c in letters)
+    caps = upper / len(letters) if len(letters) >= 15 else 0.0
+    return (
+        outside,
+        promo,
+        cta,
+        (outside or promo) and cta,
+        min(money, 3) / 3.0,
+        bool(_RUN.search(text)),
+        caps,
+        bool(_CARE.search(text)),
+    )
