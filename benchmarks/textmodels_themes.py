@@ -1,7 +1,7 @@
 """Theme discovery: NMI/ARI on CLINC150 and on airline complaint reasons, speed.
 
 NEEDS ../shared/data/themes and ../shared/data/sentiment.
-Run: .venv/bin/python -m benchmarks.textmodels_themes
+Run: .venv/bin/python -m benchmarks.textmodels_themes [--speed | --no-speed]
 Airline: the negative tweets of airline_tweets_10k.csv's *test* split (salted text hash,
 benchmarks/_textmodels_common.split_of; settings chosen on the train+dev negatives with
 scripts/tune_themes.py, subject to CLINC150 >= 0.85),
@@ -24,6 +24,8 @@ from benchmarks._textmodels_common import (
 
 single_thread()
 
+import argparse  # noqa: E402
+import os  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -95,6 +97,16 @@ def airline() -> None:
         f"(min {min(per_seed):.4f}, max {max(per_seed):.4f})"
     )
     seeds = themes.seeds({"themes": [{"name": k, "examples": v} for k, v in SEEDS.items()]})
+    per_seed = [
+        normalized_mutual_info_score(
+            truth, themes.cluster(texts, k=2, seeds=seeds, seed=s).assignments
+        )
+        for s in range(5)
+    ]
+    print(
+        f"  k=2 + seeds for the 9 named reasons, seeds 0-4: NMI mean {np.mean(per_seed):.4f} "
+        f"(min {min(per_seed):.4f}, max {max(per_seed):.4f})"
+    )
     for k, use in ((n_reasons, ()), ("auto", ()), (2, seeds)):
         result = themes.cluster(texts, k=k, seeds=use)
         what = f"k={k}" + (" + seeds for the 9 named reasons" if use else "")
@@ -104,12 +116,33 @@ def airline() -> None:
         print(f"  {what}: {result.k} themes, NMI {nmi:.4f}, ARI {ari:.4f}; labels: {top}")
 
 
+def speed(texts: list[str]) -> None:
+    """CPU-s of the clustering at the report's sample (20,000) and at 100,000 messages."""
+    for n in (20_000, 100_000):
+        big = varied(texts, n)
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        result = themes.cluster(big, k="auto")
+        print(
+            f"{n:,} messages, k=auto: {result.k} themes in {time.perf_counter() - t0:.1f} s wall "
+            f"({time.process_time() - c0:.1f} CPU-s), load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
 def main() -> None:
-    airline()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--speed", action="store_true", help="only the speed figures")
+    ap.add_argument("--no-speed", action="store_true", help="only the agreement figures")
+    args = ap.parse_args()
     df = pd.read_csv(need(SHARED / "themes" / "clinc150_test_inscope.csv"))
     texts = df["text"].astype(str).tolist()
     truth = pd.factorize(df["intent"])[0]
     themes.embed(texts[:10])
+    if args.speed:
+        speed(texts)
+        return
+    airline()
     cpu, wall = cpu_rate(lambda: themes.embed(texts), len(texts))
     print(f"embedding: {cpu:,.0f} texts/CPU-s on one core ({wall:,.0f} wall)")
     for k in (150, "auto"):
@@ -122,14 +155,8 @@ def main() -> None:
             f"CLINC150 test (4,500 texts, 150 intents), k={k}: found {result.k} themes, "
             f"NMI {nmi:.4f}, ARI {ari:.4f}, {dt:.1f} s"
         )
-    big = varied(texts, 100_000)
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-    result = themes.cluster(big, k="auto")
-    print(
-        f"100,000 messages, k=auto: {result.k} themes in {time.perf_counter() - t0:.1f} s wall "
-        f"({time.process_time() - c0:.1f} CPU-s)"
-    )
+    if not args.no_speed:
+        speed(texts)
 
 
 if __name__ == "__main__":

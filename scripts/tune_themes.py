@@ -8,11 +8,13 @@ sees there), NMI and ARI averaged; the dev split alone is printed beside it. The
 split is reported by benchmarks/textmodels_themes.py only. Deterministic (seeded).
 
     .venv/bin/python scripts/tune_themes.py --lsa-weight 0.5 1.0 --abtt 1 2 --lsa-dims 50 100 --seeds 3
+    .venv/bin/python scripts/tune_themes.py --with-seeds --seed-pull inf 1 0.3 0 --seeds 3
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 
@@ -34,6 +36,14 @@ def main() -> None:
     ap.add_argument("--lsa-dims", type=int, nargs="+", default=[themes.LSA_DIMS])
     ap.add_argument("--seeds", type=int, default=1, help="mean over cluster seeds 0..N-1")
     ap.add_argument("--no-brands", action="store_true", help="also try without brand cleaning")
+    ap.add_argument(
+        "--with-seeds",
+        action="store_true",
+        help="with the benchmark's nine reason seeds and --seed-k discovered themes",
+    )
+    ap.add_argument("--seed-k", type=int, default=2, help="discovered themes beside the seeds")
+    ap.add_argument("--seed-pull", type=float, nargs="+", default=[themes.SEED_PULL])
+    ap.add_argument("--seed-similarity", type=float, nargs="+", default=[themes.SEED_SIMILARITY])
     args = ap.parse_args()
     df = airline_sentiment(need(SHARED / "sentiment"))
     neg = df[(df["label"] == "negative") & df["negativereason"].notna()]
@@ -42,28 +52,45 @@ def main() -> None:
     perm = np.random.default_rng(0).permutation(len(pool))
     batches = [pool.iloc[perm[i::8]] for i in range(8)]
     print(f"tuning pool {len(pool)} tweets in 8 batches; dev {len(dev)}")
-    for brands in (True, False) if args.no_brands else (True,):
-        for weight in args.lsa_weight:
-            for abtt in args.abtt:
-                for dims in args.lsa_dims:
-                    themes.BRAND_CLEAN, themes.LSA_WEIGHT = brands, weight
-                    themes.ABTT_DIRECTIONS, themes.LSA_DIMS = abtt, dims
-                    nmi, ari = np.zeros((args.seeds, 9)), np.zeros((args.seeds, 9))
-                    for s in range(args.seeds):
-                        for i, part in enumerate([*batches, dev]):
-                            texts = part["text"].astype(str).tolist()
-                            truth = pd.factorize(part["negativereason"])[0]
-                            k = int(part["negativereason"].nunique())
-                            got = themes.cluster(texts, k=k, seed=s).assignments
-                            nmi[s, i] = normalized_mutual_info_score(truth, got)
-                            ari[s, i] = adjusted_rand_score(truth, got)
-                    print(
-                        f"brands={brands} lsa_weight={weight} abtt={abtt} lsa_dims={dims} "
-                        f"(seeds 0-{args.seeds - 1}): pool NMI {nmi[:, :8].mean():.4f} "
-                        f"ARI {ari[:, :8].mean():.4f} | dev NMI {nmi[:, 8].mean():.4f} "
-                        f"ARI {ari[:, 8].mean():.4f}",
-                        flush=True,
-                    )
+    from benchmarks.textmodels_themes import SEEDS
+
+    seeds = themes.seeds({"themes": [{"name": n, "examples": x} for n, x in SEEDS.items()]})
+    grid = itertools.product(
+        (True, False) if args.no_brands else (True,),
+        args.lsa_weight,
+        args.abtt,
+        args.lsa_dims,
+        args.seed_pull,
+        args.seed_similarity,
+    )
+    for brands, weight, abtt, dims, pull, similarity in grid:
+        themes.BRAND_CLEAN, themes.LSA_WEIGHT = brands, weight
+        themes.ABTT_DIRECTIONS, themes.LSA_DIMS = abtt, dims
+        themes.SEED_PULL, themes.SEED_SIMILARITY = pull, similarity
+        nmi, ari = np.zeros((args.seeds, 9)), np.zeros((args.seeds, 9))
+        for s in range(args.seeds):
+            for i, part in enumerate([*batches, dev]):
+                texts = part["text"].astype(str).tolist()
+                truth = pd.factorize(part["negativereason"])[0]
+                k = int(part["negativereason"].nunique())
+                if args.with_seeds:
+                    got = themes.cluster(texts, k=args.seed_k, seed=s, seeds=seeds).assignments
+                else:
+                    got = themes.cluster(texts, k=k, seed=s).assignments
+                nmi[s, i] = normalized_mutual_info_score(truth, got)
+                ari[s, i] = adjusted_rand_score(truth, got)
+        print(
+            f"brands={brands} lsa_weight={weight} abtt={abtt} lsa_dims={dims} "
+            + (
+                f"seeds, k={args.seed_k} pull={pull} similarity={similarity} "
+                if args.with_seeds
+                else ""
+            )
+            + f"(seeds 0-{args.seeds - 1}): pool NMI {nmi[:, :8].mean():.4f} "
+            f"ARI {ari[:, :8].mean():.4f} | dev NMI {nmi[:, 8].mean():.4f} "
+            f"ARI {ari[:, 8].mean():.4f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -138,3 +138,26 @@ def test_a_seed_is_an_anchor_that_takes_messages_without_its_words() -> None:
     labels = [result.label_of(a) for a in result.assignments]
     assert labels[8:] == ["Delays"] * 4
     assert set(labels[:8]) == {"lost luggage"}
+
+
+def test_a_seed_moves_to_how_the_batch_says_it() -> None:
+    # the team wrote "money back"; half the batch says only "refund": the seed's centroid
+    # follows the messages that say its phrase, so those join it too (a fixed anchor at
+    # "money back" left them in a discovered theme)
+    seeds = themes.seeds({"themes": [{"name": "Refunds", "examples": ["money back"]}]})
+    said = [
+        "I want my money back, the refund never came",
+        "money back please, refund for the cancelled trip",
+        "still no money back, where is the refund",
+        "refund me, I want my money back today",
+    ]
+    other = [
+        "the refund for my cancelled trip never came",
+        "refund still missing after six weeks",
+        "when will the refund reach my card",
+        "asked for a refund twice, nothing",
+    ]
+    result = themes.cluster(_care(LUGGAGE, 0) + _care(LATE, 1) + said + other, k=2, seeds=seeds)
+    labels = [result.label_of(a) for a in result.assignments]
+    assert labels[16:] == ["Refunds"] * 8
+    assert set(labels[:8]) == {"lost luggage"} and set(labels[8:16]) == {"late flight"}
