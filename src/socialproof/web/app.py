@@ -45,8 +45,9 @@ def create_app(
     computer's loopback names; ``"*"`` allows any, for remote use with a token);
     ``access_token``, when given, is required on every request; ``max_upload`` caps
     a request body in bytes; ``workers`` is the size of the background job pool;
-    ``warm`` computes the stored inbox and the default dashboard in the background at
-    start and again after every job.
+    ``warm`` computes the stored inbox, the default dashboard and the report pages in the
+    background at start and again after every job, and lets report pages answer at once
+    with a progress placeholder while what they show is being computed.
     """
     try:
         from contextlib import asynccontextmanager
@@ -67,10 +68,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
+            resolve_routes(app)
             from socialproof.web.pages.audit import warm as warm_pilots
             from socialproof.web.pages.campaigns import warm as warm_tables
             from socialproof.web.pages.community import warm as warm_inbox
             from socialproof.web.pages.dashboard import warm as warm_dashboard
+            from socialproof.web.precompute import precompute
 
             # now and after every job: the stored inbox first (it writes), then the dashboard
             warm_inbox(gated, jobs)
@@ -83,11 +86,15 @@ def create_app(
             jobs.follow_with(
                 "Preparing the tables", lambda _job: warm_tables(gated, app.state.cache)
             )
+            jobs.follow_with(
+                "Preparing the report pages", lambda _job: precompute(gated, app.state.cache)
+            )
             jobs.after_write()
         try:
             yield
         finally:
             jobs.shutdown()
+            app.state.cache.shutdown()
 
     app = FastAPI(
         title="socialproof workbench",
@@ -105,6 +112,7 @@ def create_app(
     app.state.jobs = jobs
     app.state.guard = guard
     app.state.cache = ResultCache()
+    app.state.placeholders = warm
 
     nav: list[NavEntry] = []
     for module in page_modules():
@@ -119,6 +127,17 @@ def create_app(
     _error_handlers(app)
     app.add_middleware(GuardMiddleware, guard=guard)
     return app
+
+
+def resolve_routes(app: FastAPI) -> None:
+    """Let FastAPI resolve the included routers now (their parameters, dependencies and body
+    models) rather than on the first request, which then waited for it (about 0.3 CPU s).
+    Newer FastAPI versions resolve included routers lazily; older ones need nothing."""
+    for route in app.router.routes:
+        for name in ("effective_candidates", "effective_low_priority_routes"):
+            resolve = getattr(route, name, None)
+            if callable(resolve):
+                resolve()
 
 
 def _error_handlers(app: FastAPI) -> None:

@@ -12,9 +12,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 
 from socialproof.errors import BadInput, SocialproofError
-from socialproof.web.templating import NavEntry, cached, redirect, render, runner, workspace
+from socialproof.web.templating import NavEntry, redirect, render, runner, workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fastapi.responses import HTMLResponse, Response
 
     from socialproof.web.cache import ResultCache
@@ -33,9 +35,12 @@ FILTER_HELP = (
 
 
 def _platforms(request: Request) -> list[str]:
-    from socialproof.workspace import engine
+    return platforms(workspace(request), request.app.state.cache)
 
-    ws = workspace(request)
+
+def platforms(ws: Workspace, cache: ResultCache) -> list[str]:
+    """The platforms the posts table holds (the audit form's choices), kept in ``cache``."""
+    from socialproof.workspace import engine
 
     def load() -> list[str]:
         with ws.ibis() as con:
@@ -45,7 +50,7 @@ def _platforms(request: Request) -> list[str]:
             values = t.select("platform").distinct().platform.execute()
         return sorted(str(v) for v in values if v)
 
-    return cached(request, ("platforms",), load)
+    return cache.get(ws, ("platforms",), load)
 
 
 # -- audit ---------------------------------------------------------------------------------
@@ -119,12 +124,7 @@ def _metrics() -> list[tuple[str, str]]:
 
 
 def _pilots_page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
-    from socialproof.campaigns.pilots import describe, list_pilots
-
-    ws = workspace(request)
-    pilots = cached(
-        request, ("pilots",), lambda: [describe(p) | {"name": p.name} for p in list_pilots(ws)]
-    )
+    pilots = pilot_list(workspace(request), request.app.state.cache)
     form = extra.pop("form", {})
     return render(
         request,
@@ -327,7 +327,7 @@ def plan_page(
     """Sample size and duration for a pilot, from the workspace's recent data (or its whole
     history) or given figures: every option of ``socialproof pilot plan``."""
     from socialproof.campaigns.pilot_report import plan_lines
-    from socialproof.campaigns.pilots import plan
+    from socialproof.web.cache import kept_or_pending
 
     ws = workspace(request)
     form = {
@@ -347,15 +347,23 @@ def plan_page(
     messages: list[tuple[str, str]] = []
     invalid = ""
     status = 200
+    pending = False
     if metric:
         try:
             options = plan_options(form)
-            result = cached(
+            request.app.state.cache.note("plan", (metric, mde, tuple(sorted(options.items()))))
+            ready, outcome = kept_or_pending(
                 request,
-                ("plan", metric, mde, *sorted(options.items())),
-                lambda: plan(ws, metric, mde, **options),
+                plan_key(metric, mde, options),
+                lambda: plan_outcome(ws, metric, mde, options),
             )
-            lines = [line for line in plan_lines(result) if line.strip()]
+            if not ready or outcome is None:
+                pending = True
+            else:
+                result, error = outcome
+                if error is not None:
+                    raise error
+                lines = [line for line in plan_lines(result) if line.strip()]
         except SocialproofError as exc:
             messages.append(("error", str(exc)))
             invalid = exc.name if isinstance(exc, FieldError) else ""
@@ -375,6 +383,34 @@ def plan_page(
         invalid=invalid,
         more=more or bool(invalid),
         lines=lines,
+        plan_pending=pending,
+        again=str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
+    )
+
+
+def plan_key(metric: str, mde: str, options: dict[str, Any]) -> tuple[Any, ...]:
+    """The result cache's key of a plan (the page's and the precomputing job's)."""
+    return ("plan", metric, mde, *sorted(options.items()))
+
+
+def plan_outcome(
+    ws: Workspace, metric: str, mde: str, options: dict[str, Any]
+) -> tuple[Any, SocialproofError | None]:
+    """(plan, None), or (None, the error the page shows): computed in the background too."""
+    from socialproof.campaigns.pilots import plan
+
+    try:
+        return plan(ws, metric, mde, **options), None
+    except SocialproofError as exc:
+        return None, exc
+
+
+def pilot_list(ws: Workspace, cache: ResultCache) -> list[dict[str, Any]]:
+    """Every pilot described for the pilots page, kept in ``cache``."""
+    from socialproof.campaigns.pilots import describe, list_pilots
+
+    return cache.get(
+        ws, ("pilots",), lambda: [describe(p) | {"name": p.name} for p in list_pilots(ws)]
     )
 
 
@@ -406,6 +442,27 @@ def warm(ws: Workspace, cache: ResultCache) -> None:
             pilot_result(ws, cache, pilot.name)
         except SocialproofError:  # the page says what is wrong when it is visited
             continue
+
+
+def _plan_job(
+    ws: Workspace, metric: str, mde: str, options: dict[str, Any]
+) -> Callable[[], tuple[Any, SocialproofError | None]]:
+    return lambda: plan_outcome(ws, metric, mde, options)
+
+
+def warm_plans(ws: Workspace, cache: ResultCache) -> None:
+    """The plans pages asked for since the server started (the last 20), prepared again in
+    the background after each write under the page's key. (Every metric's default plan
+    costs about 10 CPU s on the demo workspace: too much to run after every import.)"""
+    for metric, mde, items in cache.noted("plan"):
+        options = dict(items)
+        cache.get(ws, plan_key(metric, mde, options), _plan_job(ws, metric, mde, options))
+
+
+def warm_pages(ws: Workspace, cache: ResultCache) -> None:
+    """The audit form's platforms and the pilots list, prepared in the background."""
+    platforms(ws, cache)
+    pilot_list(ws, cache)
 
 
 @router.get("/pilots/{name}")

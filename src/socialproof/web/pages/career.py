@@ -54,20 +54,44 @@ def _check_view(check: Any) -> dict[str, Any]:
     }
 
 
+def _profile_check(ws: Any, text: str) -> tuple[dict[str, Any] | None, str | None]:
+    from socialproof.careers.editing import check_profile_text
+
+    try:
+        return _check_view(check_profile_text(ws, text)), None
+    except SocialproofError as exc:
+        return None, str(exc)
+
+
+def _market(ws: Any) -> tuple[Any, str | None, bool]:
+    from socialproof.market.aggregate import market_data
+    from socialproof.market.store import is_stale
+
+    try:
+        if is_stale(ws):
+            return None, None, True
+        return market_data(ws), None, False
+    except NoData as exc:
+        return None, str(exc), False
+
+
+def warm(ws: Any, cache: Any) -> None:
+    """The profile's check and the market report, prepared in the background
+    (``web/precompute.py``) under the keys the pages use."""
+    from socialproof.careers.editing import read_profile_text
+
+    text = read_profile_text(ws)
+    cache.get(ws, ("career-profile-check", text), lambda: _profile_check(ws, text))
+    cache.get(ws, ("career-market",), lambda: _market(ws))
+
+
 @router.get("/career")
 def profile(request: Request) -> HTMLResponse:
-    from socialproof.careers.editing import check_profile_text, read_profile_text
+    from socialproof.careers.editing import read_profile_text
 
     ws = workspace(request)
     text = read_profile_text(ws)
-
-    def check() -> tuple[dict[str, Any] | None, str | None]:
-        try:
-            return _check_view(check_profile_text(ws, text)), None
-        except SocialproofError as exc:
-            return None, str(exc)
-
-    view, error = cached(request, ("career-profile-check", text), check)
+    view, error = cached(request, ("career-profile-check", text), lambda: _profile_check(ws, text))
     exists = (ws.root / "profile.yaml").is_file()
     return render(
         request,
@@ -114,6 +138,7 @@ def profile_save(request: Request, text: str = Form("")) -> Response:
             messages=[("error", f"Not saved: {exc}")],
             status_code=exc.http_status,
         )
+    runner(request).after_write()  # the profile's check is prepared again in the background
     return redirect("/career", message="Saved profile.yaml.")
 
 
@@ -234,20 +259,10 @@ def role(request: Request, role_id: str) -> HTMLResponse:
 
 @router.get("/career/market")
 def market(request: Request) -> HTMLResponse:
-    from socialproof.market.aggregate import as_records, market_data
-    from socialproof.market.store import is_stale
+    from socialproof.market.aggregate import as_records
 
     ws = workspace(request)
-
-    def read() -> tuple[Any, str | None, bool]:
-        try:
-            if is_stale(ws):
-                return None, None, True
-            return market_data(ws), None, False
-        except NoData as exc:
-            return None, str(exc), False
-
-    data, problem, stale = cached(request, ("career-market",), read)
+    data, problem, stale = cached(request, ("career-market",), lambda: _market(ws))
     tables = []
     if data is not None:
         for kind, df in data.demand.items():

@@ -249,20 +249,43 @@ def _queue_context(ws: Any, show_dismissed: bool) -> dict[str, Any]:
     }
 
 
+def queue_key(ws: Any, show_dismissed: bool) -> tuple[Any, ...]:
+    """The result cache's key of the moderation queue: the workspace's moderation.yaml
+    (thresholds, rules) changes apart from the database, so its state is part of it."""
+    from socialproof.community.moderation import WORKSPACE_FILE
+
+    try:
+        st = (ws.root / WORKSPACE_FILE).stat()
+        rules: tuple[int, int] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        rules = (0, 0)
+    return ("community-queue", show_dismissed, rules, _settings_key(ws))
+
+
+def warm_queue(ws: Any, cache: Any) -> None:
+    """The moderation queue as first shown, prepared in the background (web/precompute.py)."""
+    cache.get(ws, queue_key(ws, False), lambda: _queue_context(ws, False))
+
+
 @router.get("/community/moderation")
 def moderation(request: Request, show: str | None = None) -> HTMLResponse:
+    from socialproof.web.cache import kept_or_pending
+
     ws = workspace(request)
+    dismissed = show == "dismissed"
+    ready, context = kept_or_pending(
+        request, queue_key(ws, dismissed), lambda: _queue_context(ws, dismissed)
+    )
     return render(
         request,
         "community/moderation.html",
         title="Moderation queue",
         subnav=SUBNAV,
         owner_name=ws.settings.owner or "",
-        **cached(
-            request,
-            ("community-queue", show == "dismissed"),
-            lambda: _queue_context(ws, show == "dismissed"),
-        ),
+        show_dismissed=dismissed,
+        queue_pending=not ready,
+        again="/community/moderation" + ("?show=dismissed" if dismissed else ""),
+        **({k: v for k, v in context.items() if k != "show_dismissed"} if context else {}),
     )
 
 

@@ -26,7 +26,7 @@ _TABLES = (
 @router.get("/")
 def home(request: Request) -> HTMLResponse:
     ws = workspace(request)
-    counts = cached(request, ("table-counts",), lambda: table_counts(ws))
+    counts = cached(request, TABLE_COUNTS, lambda: table_counts(ws))
     pages = [e for e in request.app.state.nav if e.path != "/"]
     return render(request, "home.html", title="Your workbench", counts=counts, pages=pages)
 
@@ -38,6 +38,14 @@ def about(request: Request) -> HTMLResponse:
     folder = Path(__file__).resolve().parents[1] / "static" / "vendor" / "licenses"
     licences = sorted(p.name for p in folder.glob("*.txt"))
     return render(request, "about.html", title="About and licences", licences=licences)
+
+
+TABLE_COUNTS = ("table-counts",)
+
+
+def warm(ws: Any, cache: Any) -> None:
+    """The start page's counts, prepared in the background (``web/precompute.py``)."""
+    cache.get(ws, TABLE_COUNTS, lambda: table_counts(ws))
 
 
 def table_counts(ws: Any) -> list[tuple[str, int]]:

@@ -45,6 +45,16 @@ def _files_state(ws: Workspace) -> tuple[tuple[str, int, int], ...]:
 
 
 def _scores(request: Request, ws: Workspace) -> dict[str, Any]:
+    return cached(request, scores_key(ws), lambda: scores(ws))
+
+
+def scores_key(ws: Workspace) -> tuple[Any, ...]:
+    """The result cache's key of the case studies' scores (the files are part of it)."""
+    return ("portfolio-scores", _files_state(ws))
+
+
+def scores(ws: Workspace) -> dict[str, Any]:
+    """Each case study's rubric check by file name ({} when they cannot be read)."""
     from pathlib import Path
 
     from socialproof.portfolio.rubric import check_portfolio
@@ -55,22 +65,32 @@ def _scores(request: Request, ws: Workspace) -> dict[str, Any]:
         except SocialproofError:
             return {}
 
-    return cached(request, ("portfolio-scores", _files_state(ws)), compute)
+    return compute()
+
+
+def warm(ws: Workspace, cache: Any) -> None:
+    """The case studies' scores, prepared in the background (``web/precompute.py``)."""
+    from socialproof.portfolio.editing import study_files
+
+    study_files(ws)  # imported here, not on the page's first visit
+    cache.get(ws, scores_key(ws), lambda: scores(ws))
 
 
 @router.get("/portfolio")
 def studies(request: Request) -> HTMLResponse:
     from socialproof.portfolio.editing import study_files
+    from socialproof.web.cache import kept_or_pending
 
     ws = workspace(request)
-    checks = _scores(request, ws)
-    rows = [{"name": n, "check": checks.get(n)} for n in study_files(ws)]
+    ready, checks = kept_or_pending(request, scores_key(ws), lambda: scores(ws))
+    rows = [{"name": n, "check": (checks or {}).get(n)} for n in study_files(ws)]
     return render(
         request,
         "portfolio/index.html",
         title="Portfolio",
         subnav=SUBNAV,
         rows=rows,
+        scores_pending=not ready,
         kinds=KINDS,
         new_title="",
     )
@@ -98,12 +118,14 @@ def new(request: Request, title: str = Form(""), kind: str = Form("paid")) -> Re
             title="Portfolio",
             subnav=SUBNAV,
             rows=rows,
+            scores_pending=False,
             kinds=KINDS,
             new_title=title,
             new_error=str(exc),
             messages=[("error", str(exc))],
             status_code=exc.http_status,
         )
+    runner(request).after_write()  # the scores are prepared again in the background
     return redirect(f"/portfolio/edit/{path.name}", message=f"Created case-studies/{path.name}.")
 
 
@@ -169,6 +191,7 @@ def save(request: Request, name: str, text: str = Form("")) -> Response:
         save_study(workspace(request), name, text)
     except SocialproofError as exc:
         return _editor(request, name, text, error=f"Not saved: {exc}", status_code=exc.http_status)
+    runner(request).after_write()  # the scores are prepared again in the background
     return redirect(f"/portfolio/edit/{name}", message=f"Saved case-studies/{name}.")
 
 
@@ -230,6 +253,7 @@ async def form_save(request: Request, name: str) -> Response:
         save_study(ws, name, text)
     except SocialproofError as exc:
         return _form(request, name, values, error=f"Not saved: {exc}", status_code=exc.http_status)
+    runner(request).after_write()  # the scores are prepared again in the background
     return redirect(f"/portfolio/form/{name}", message=f"Saved case-studies/{name}.")
 
 
@@ -293,6 +317,7 @@ def add_evidence(
         return _editor(
             request, name, text, evidence_error=f"Not added: {exc}", status_code=exc.http_status
         )
+    runner(request).after_write()  # the scores are prepared again in the background
     return redirect(
         f"/portfolio/edit/{name}", message=f"Added the outcome '{label.strip()}' and saved."
     )
