@@ -212,3 +212,72 @@ def test_the_placeholder_passes_axe_and_fills_itself(
                 page.context.close()
     finally:
         server.stop()
+
+
+class _Ws:
+    """What the result cache needs of a workspace: where its database file is."""
+
+    def __init__(self, root: Path) -> None:
+        self.db_path = root / "workspace.duckdb"
+
+
+def _wait_idle(cache: Any) -> None:
+    deadline = time.monotonic() + 30
+    while cache.busy() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_get_or_start_computes_once_in_the_background(tmp_path: Path) -> None:
+    import threading
+
+    from socialproof.web.cache import ResultCache
+
+    cache, ws, calls = ResultCache(), _Ws(tmp_path), []
+    release = threading.Event()
+
+    def slow() -> int:
+        release.wait(10)
+        calls.append(1)
+        return 42
+
+    try:
+        assert cache.get_or_start(ws, "k", slow) == (False, None)
+        assert cache.get_or_start(ws, "k", slow) == (False, None)  # not started twice
+        release.set()
+        _wait_idle(cache)
+        assert cache.get_or_start(ws, "k", slow) == (True, 42)
+        assert calls == [1]
+        ws.db_path.write_text("changed")  # a write: stale, computed again
+        assert cache.get_or_start(ws, "k", slow) == (False, None)
+        _wait_idle(cache)
+        assert cache.get_or_start(ws, "k", slow) == (True, 42) and calls == [1, 1]
+    finally:
+        cache.shutdown()
+
+
+def test_get_or_start_fails_loudly_and_does_not_pile_up(tmp_path: Path) -> None:
+    import logging
+    import threading
+
+    from socialproof.web import cache as cache_module
+
+    cache, ws = cache_module.ResultCache(), _Ws(tmp_path)
+
+    def broken() -> int:
+        raise ValueError("a bug")
+
+    logging.getLogger("socialproof.web.cache").disabled = True
+    try:
+        assert cache.get_or_start(ws, "bad", broken) == (False, None)
+        _wait_idle(cache)
+        with pytest.raises(ValueError, match="a bug"):  # the next visit says it
+            cache.get_or_start(ws, "bad", broken)
+        release = threading.Event()
+        for i in range(cache_module.MAX_STARTED):
+            assert cache.get_or_start(ws, ("wait", i), lambda: release.wait(10)) == (False, None)
+        # crowded: the next one is computed on the visit, as without placeholders
+        assert cache.get_or_start(ws, "more", lambda: 7) == (True, 7)
+        release.set()
+    finally:
+        logging.getLogger("socialproof.web.cache").disabled = False
+        cache.shutdown()

@@ -40,6 +40,9 @@ MAX_ENTRIES = 256
 NOTED = 20
 #: Threads that compute what a page asked for without waiting (placeholders).
 BACKGROUND_WORKERS = 1
+#: Past this many computations started and not ended, a page computes its own on the
+#: visit (as without placeholders): many new addresses cannot pile up work.
+MAX_STARTED = 8
 log = logging.getLogger(__name__)
 
 
@@ -121,7 +124,12 @@ class ResultCache:
         with self._lock:
             if full in self._started:
                 return False, None
-            self._started.add(full)
+            crowded = len(self._started) >= MAX_STARTED
+            if not crowded:
+                self._started.add(full)
+        if crowded:
+            return True, self.get(ws, key, fn)
+        with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(
                     max_workers=BACKGROUND_WORKERS, thread_name_prefix="socialproof-page"
