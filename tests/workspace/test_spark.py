@@ -415,6 +415,31 @@ def test_post_reports_same_on_both_engines(pair: Any) -> None:
     assert_same(*one)
 
 
+def test_audit_same_on_both_engines_and_its_spark_cache_is_released(
+    pair: Any, spark_session: Any
+) -> None:
+    """The audit on Spark reads its per-post table once (cached) and gives DuckDB's cells."""
+    from socialproof.campaigns.audit import audit, recommendations_frame, summary_frame
+
+    duck, spark = _both(pair, audit)
+    assert_same(summary_frame(duck), summary_frame(spark))
+    assert [(a.platform, a.account) for a in duck.accounts] == [
+        (a.platform, a.account) for a in spark.accounts
+    ]
+    for a, b in zip(duck.accounts, spark.accounts, strict=True):
+        for part in ("format_mix", "by_weekday", "by_hour", "top", "bottom", "benchmarks"):
+            rows_a, rows_b = getattr(a, part), getattr(b, part)
+            assert len(rows_a) == len(rows_b), part
+            if rows_a:
+                assert_same(pd.DataFrame(rows_a), pd.DataFrame(rows_b))
+        assert a.growth == pytest.approx(b.growth)
+    assert recommendations_frame(duck) == recommendations_frame(spark)
+    assert any(a.top for a in spark.accounts)
+    # nothing stays cached in the session once the audit is done
+    assert spark_session.sparkContext._jsc.getPersistentRDDs().size() == 0
+    assert not [t.name for t in spark_session.catalog.listTables() if "cache" in t.name]
+
+
 def test_local_time_moves_late_posts_to_the_next_day_on_spark(pair: Any) -> None:
     """22:30 UTC on 28 December is 23:30 in Berlin: still the 28th; 23:10 UTC is the 29th."""
     from socialproof.metrics.ops import local_time

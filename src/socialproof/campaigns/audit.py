@@ -276,15 +276,23 @@ KPI_COLUMNS = (
 def _materialize(con: Any, expr: ir.Table, stack: ExitStack) -> ir.Table:
     """The per-post table once, as a temporary table the later queries share.
 
-    Backends that cannot create temporary tables get the expression back.
+    Spark, which has no temporary tables here, caches it instead; a backend with
+    neither gets the expression back.
     """
     import uuid
 
     name = f"_socialproof_audit_{uuid.uuid4().hex[:12]}"
     try:
         table = con.create_table(name, expr, temp=True)
-    except Exception:  # a backend without temporary tables: recompute per query instead
-        return expr
+    except Exception:  # noqa: BLE001 - a backend without temporary tables (Spark)
+        # Spark: the per-post table is computed once by the first query and kept by the
+        # executors (memory, spilling to disk), so the source is read once, not per query
+        try:
+            cached = expr.cache()
+        except Exception:  # noqa: BLE001 - neither: recompute per query
+            return expr
+        stack.callback(cached.release)
+        return cached
     stack.callback(con.drop_table, name, force=True)
     return table  # type: ignore[no-any-return]
 
