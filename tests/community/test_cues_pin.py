@@ -100,3 +100,29 @@ def test_abuse_cues_read_the_same_words_on_ascii_and_unicode() -> None:
     assert abuse.cues("You IDIOT").targeted == ("you idiot",)
     assert abuse.cues("You IDIOT ’").targeted == ("you idiot",)
     assert abuse.cues_of(["fine thanks", "You IDIOT"])[1].targeted == ("you idiot",)
+
+
+def test_blocked_terms_are_found_as_the_pattern_finds_them() -> None:
+    """``flag`` checks ASCII texts for the terms lowercased first; the reasons are the
+    pattern's own (re.I) matches, also for terms that fold ("ſale" matches "SALE")."""
+    from socialproof.community import moderation
+
+    texts = _texts() + [
+        "FREE FOLLOWERS now", "free   followers", "ſale today", "SALE", "Jérk", "jerk!",
+        "DM FOR PROMO 😀", "buy followers", "free followers ſale JERK",
+    ]  # fmt: skip
+    for terms in (["free followers", "dm for promo"], ["free followers", "ſale"], ["jerk"]):
+        rules = {"blocked_terms": {"spam": terms, "toxic": ["jerk"]}}
+        mod = moderation.load(rules)
+        flags = mod.flag(texts, scores=([0.0] * len(texts), [0.0] * len(texts)))
+        patterns = [moderation._term_pattern(tuple(terms)), moderation._term_pattern(("jerk",))]
+        for text, f in zip(texts, flags, strict=True):
+            want = [
+                f"blocked term '{w}'"
+                for pattern in patterns
+                if pattern is not None and text.strip()
+                for w in sorted({m.group(0).lower() for m in pattern.finditer(text)})
+            ]
+            assert [r for r in f.reasons if r.startswith("blocked term")] == want, text
+    hit = moderation.load({"blocked_terms": {"spam": ["ſale"]}}).flag(["SALE now"])
+    assert "blocked term 'sale'" in hit[0].reasons

@@ -283,6 +283,12 @@ def guidelines(source: Path | Mapping[str, Any] | None = None) -> Guidelines:
         ) from exc
 
 
+def _cased(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A blocked-terms pattern without ``re.I``: on a lowercased ASCII text it finds what
+    the pattern finds on the text (the terms are lowercase)."""
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+
 def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not terms:
         return None
@@ -452,6 +458,15 @@ class Moderator:
             copies = [counts.get((o, repeat_key(t)), 0) for o, t in zip(owners, batch, strict=True)]
             where = " in this batch"
         known = [bool(a) for a in authors] if authors is not None else [False] * len(batch)
+        # the same for every text: thresholds, and the blocked terms' patterns (plus the
+        # terms themselves: an ASCII text can match only if its lowercase holds one)
+        models = (("spam", self.spam_model), ("toxic", self.toxic_model))
+        limits = {k: (None if m is None else self._threshold(k, m)) for k, m in models}
+        blocked = {
+            k: (pattern, _cased(pattern) if all(map(str.isascii, terms)) else None, terms)
+            for k, terms in (("spam", self.rules.blocked_spam), ("toxic", self.rules.blocked_toxic))
+            if (pattern := self._blocked[k]) is not None
+        }
         out: list[Flags] = []
         for i, text in enumerate(batch):
             reasons: dict[str, list[str]] = {"spam": [], "toxic": []}
@@ -459,18 +474,23 @@ class Moderator:
                 out.append(Flags(False, False, [], 0.0, 0.0))
                 continue
             cue = abuse.cues(text) if self.toxic_model is not None else None
-            for kind, model, p in (
-                ("spam", self.spam_model, spam_p[i]),
-                ("toxic", self.toxic_model, toxic_p[i]),
-            ):
-                if model is not None and p >= self._threshold(kind, model):
+            for kind, p in (("spam", spam_p[i]), ("toxic", toxic_p[i])):
+                limit = limits[kind]
+                if limit is not None and p >= limit:
                     if not (kind == "toxic" and cue is not None and self._aimed_at_no_one(cue)):
                         reasons[kind].append(f"{kind} model {p:.2f}")
                 if kind == "toxic" and cue is not None:
                     reasons[kind].extend(cue.reasons())
-                pattern = self._blocked[kind]
-                if pattern is not None:
-                    for term in sorted({m.group(0).lower() for m in pattern.finditer(text)}):
+                if kind in blocked:
+                    pattern, cased, terms = blocked[kind]
+                    if cased is not None and text.isascii():
+                        lower = text.lower()
+                        if not any(t in lower for t in terms):
+                            continue
+                        found = {m.group(0) for m in cased.finditer(lower)}
+                    else:
+                        found = {m.group(0).lower() for m in pattern.finditer(text)}
+                    for term in sorted(found):
                         reasons[kind].append(f"blocked term '{term}'")
             self._link_reasons(text, reasons)
             if copies[i]:
