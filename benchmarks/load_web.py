@@ -86,6 +86,7 @@ class LoadResult:
     requests: int = 0
     wall_s: float = 0.0
     server_cpu_s: float = 0.0  # CPU time of the server's process over the run
+    worker_cpu_s: float = 0.0  # CPU time of its import worker process (niced) over the run
     trace: list[tuple[float, str, float]] = field(default_factory=list)  # (start, what, s)
 
     def summary(self) -> list[dict[str, Any]]:
@@ -390,6 +391,8 @@ def load(
     """
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+    from socialproof.web.worker import workers_cpu_s
+
     posts = sorted(p.name for p in (ws.root / "content").glob("*.md"))
     with Server(ws) as server:
         args = (server.url, server.csrf, posts, users, actions, upload, wall_s, think, seed)
@@ -401,9 +404,10 @@ def load(
             )
             with pool:
                 pool.submit(_nothing).result()  # the client process is up before the clock runs
-                cpu = time.process_time()
+                cpu, worker = time.process_time(), workers_cpu_s()
                 result: LoadResult = pool.submit(run_people, *args).result()
                 result.server_cpu_s = time.process_time() - cpu
+                result.worker_cpu_s = workers_cpu_s() - worker
             return result
         # Its own thread, so a caller that already runs an event loop in this thread (a test
         # session with Playwright's sync API open, a notebook) can still run the load.
@@ -481,7 +485,8 @@ def run_model(args: argparse.Namespace, model: str) -> list[str]:
         f"answers {dict(sorted(result.statuses.items()))}; "
         f"{len(result.approved)} approvals confirmed, {len(result.refused)} refused; "
         f"{result.reads} approvals-page reads; server CPU {result.server_cpu_s:.1f} s "
-        f"({1000 * result.server_cpu_s / served:.0f} ms a request, the import included); "
+        f"({1000 * result.server_cpu_s / served:.0f} ms a request), import worker process "
+        f"CPU {result.worker_cpu_s:.1f} s (niced; 0 when the import runs in the server); "
         f"load average {load_before} before, {load_after} after",
         *_table(result),
         f"problems: {problems or 'none'}",

@@ -12,7 +12,9 @@ Start one from a POST route::
 where ``work`` calls ``job.update(done, total, "what now")`` as it goes and may
 set ``job.link`` (where to look when it is done). An exception that is a
 ``SocialproofError`` ends the job with its one-line message; any other ends it
-with a short notice (the traceback goes to the server log).
+with a short notice (the traceback goes to the server log). Work that is mostly
+Python (an upload's import) runs its heavy part in a worker process through
+:func:`socialproof.web.worker.run_in_child`, so the pages do not wait behind it.
 
 Follow-ups keep stored results current: ``runner.follow_with(title, work)`` runs
 ``work`` as a job of its own after every other job ends (an import, a scoring run),

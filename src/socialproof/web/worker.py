@@ -67,6 +67,8 @@ class _Worker:
         self.proc = context.Process(target=_child_main, args=(theirs,), daemon=True)
         self.proc.start()
         theirs.close()
+        with _idle_lock:
+            _started.append(self)
 
     def alive(self) -> bool:
         return bool(self.proc.is_alive()) and not self.conn.closed
@@ -81,7 +83,24 @@ class _Worker:
 
 
 _idle: list[_Worker] = []
+_started: list[_Worker] = []  # every worker this process started (for their CPU time)
 _idle_lock = threading.Lock()
+
+
+def workers_cpu_s() -> float:
+    """CPU seconds (user + system) that the worker processes still running have used
+    (Linux ``/proc``; 0.0 elsewhere): what the server's own CPU time leaves out."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    with _idle_lock:
+        pids = [w.proc.pid for w in _started if w.proc.is_alive()]
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def _take() -> _Worker:
