@@ -863,14 +863,10 @@ def load_linear(name: str) -> LinearTextModel:
 
 
 # BERT's pre-tokeniser on lowercase printable ASCII: runs of letters and digits, and
-# every other character (all ASCII symbols are punctuation to it) alone; spaces split.
-# The same split without a regular expression: every symbol gets spaces around it, then
-# ``str.split`` (printable ASCII has no whitespace but the space).
+# every other character (all ASCII symbols are punctuation to it) alone; spaces split
 _ASCII_WORD = re.compile(r"[a-z0-9]+|[^a-z0-9 ]")
-_ASCII_SYMBOLS = {c: f" {chr(c)} " for c in range(33, 127) if not chr(c).isalnum()}
 _TEXT_END = "\x01"  # between texts in a joined batch (not printable: never in a fast text)
 _WORD_CACHE_MAX = 500_000
-_WORDPIECE = re.compile(r"[a-z0-9]{1,100}")  # words WordPiece is run on here, not in Rust
 
 
 @dataclass
@@ -927,8 +923,8 @@ class _Static:
 
         model = self.model
         n = len(texts)
-        joined = f" {_TEXT_END} ".join(texts).lower().translate(_ASCII_SYMBOLS)
-        words = joined.split()
+        # the text ends are symbols to the split: each is a word of its own
+        words = _ASCII_WORD.findall(_TEXT_END.join(texts).lower())
         words.append(_TEXT_END)
         self._learn(words)
         index = self.words
@@ -992,7 +988,7 @@ class _Static:
         unk = self.model.unk_token_id
         other: list[str] = []
         for word in new:
-            if _WORDPIECE.fullmatch(word):
+            if len(word) <= 100 and word.isalnum():  # [a-z0-9]+ here (lowercase ASCII)
                 self._add(word, wordpiece(word, vocab, unk))
             else:
                 other.append(word)
