@@ -169,3 +169,19 @@ def test_a_dying_worker_changes_nothing_and_says_so(
     more = SMALL.read_bytes() + b"\n"  # another file (another sha256), the same rows
     job, _ = _upload(client, [("more.csv", more)])  # a new worker takes over
     assert job.state == "done" and job.result[0].status == "imported", job.result
+
+
+def test_worker_is_kept_for_the_next_call_unless_it_grew_too_big(
+    workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialproof.web import worker
+    from socialproof.web.gate import GatedWorkspace
+
+    ws = GatedWorkspace(workspace)
+    first, _ = worker.run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
+    second, _ = worker.run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
+    assert first == second  # the same worker process, started once
+    monkeypatch.setattr(worker, "KEEP_BELOW_MB", 0)  # as after an import that grew it
+    third, _ = worker.run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
+    fourth, _ = worker.run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
+    assert third == second and fourth != third  # used once more, then replaced

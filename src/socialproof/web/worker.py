@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NICE = 10  # the child's CPU priority, added to the server's
+KEEP_BELOW_MB = 1024  # a worker whose memory grew past this (a huge import) is not kept
 ENV_CHILD = "SOCIALPROOF_WEB_CHILD"
 
 
@@ -169,10 +170,19 @@ def run_in_child(
         leftover = bool(held)  # a connection the child never gave back: do not reuse it
         for hold in reversed(list(held.values())):
             hold.__exit__(None, None, None)
-        if ok and not leftover:
+        if ok and not leftover and _rss_mb(worker.proc.pid) < KEEP_BELOW_MB:
             _give_back(worker)
         else:
             worker.stop()
+
+
+def _rss_mb(pid: int | None) -> float:
+    """Resident memory of process ``pid`` in MB (Linux ``/proc``; 0.0 elsewhere)."""
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _picklable(payload: Any) -> bool:
