@@ -73,8 +73,8 @@ def test_first_visits_after_start_compute_no_report(ws: Any, monkeypatch: Any) -
 
 
 def test_a_write_shows_on_the_next_visit(ws: Any, monkeypatch: Any) -> None:
-    """An import (rows written) and a saved case study each make the next visit show the
-    workspace as it now is, prepared again by the background jobs."""
+    """An import (rows written), a saved case study and saved settings each make the next
+    visit show the workspace as it now is, prepared again by the background jobs."""
     from socialproof.community import queue
     from socialproof.portfolio.rubric import check_portfolio
 
@@ -111,6 +111,17 @@ def test_a_write_shows_on_the_next_visit(ws: Any, monkeypatch: Any) -> None:
         assert f'<td class="num">{expected.score}</td>' in row
         assert row != old_row  # the edit changed the score, and the page shows the new one
         assert not _pending(page)
+
+        # saved settings: the report pages are prepared again under them
+        flags.clear()
+        form = {"csrf_token": c.csrf, "owner": "Dana", "currency": "eur"}
+        form |= {"timezone": "Europe/Berlin", "industry": "retail"}
+        saved = c.post("/settings", data=form, follow_redirects=True)
+        assert saved.status_code == 200 and "Settings saved" in saved.text
+        _settle(c)
+        assert len(flags) == 1
+        page = c.get("/community/moderation")
+        assert page.status_code == 200 and not _pending(page.text) and len(flags) == 1
 
 
 def test_a_decision_shows_on_the_next_visit(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 
 from socialproof.errors import SettingsError
-from socialproof.web.templating import NavEntry, redirect, render, workspace
+from socialproof.web.templating import NavEntry, redirect, render, runner, workspace
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -327,4 +327,5 @@ async def save_settings(request: Request) -> Response:
     write_settings(ws, new)
     ws.settings = new
     request.app.state.cache.clear()
+    runner(request).after_write()  # the report pages are prepared again under the new settings
     return redirect("/settings", message="Settings saved to socialproof.toml.")
