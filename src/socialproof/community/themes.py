@@ -45,6 +45,7 @@ replaced by a workspace's ``routing.yaml``.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -96,11 +97,38 @@ _STOPWORDS = frozenset(
     u ur also really still even much many one would like want need know tell say said""".split()
 )
 _WORD = re.compile(r"^[a-z][a-z0-9'\-]*$")
+# words a community manager would not put in a theme's label (politeness, fillers, chat);
+# they still count for the clustering
+PHRASE_SHARE = 0.15  # "late flight" in 26 of a theme's 132 "flight" messages labels it
+_FILLER = frozenset(
+    """thank thanks thx thanx ty tysm cheers appreciate appreciated pls plz ok okay alright
+    yes yeah yep yup nope nah lol lmao haha hahaha omg guys tho though well seems think
+    thought sure cool great awesome nice perfect sorry wondering anyway maybe something
+    anything everything someone anyone ever always never again already going gonna wanna
+    getting youu hii heyy""".split()
+)
+# a two-word label does not end on these ("due last", "checkout keeps")
+_BAD_END = frozenset(
+    "last every keeps keep still due next since ago even ever getting going tried make made "
+    "take took give gave used using".split()
+)
+# words too vague to be a label on their own (they may start a phrase: "hasn't arrived")
+_NOT_ALONE = frozenset(
+    "wasn't hasn't haven't didn't didnt doesn't doesnt isn't isnt won't wont can't cant "
+    "pretty come came comes goes went use saying said forward happening happens soon ago".split()
+)
+_ELONGATED = re.compile(r"(\w)\1$|(\w)\2\2")  # "soo", "yass", "okk", "heyyy"
+_LAUGH = re.compile(r"^(?:(?:a?h+a+)+h*|(?:lol)+|lmf?ao+|(?:w+o+)+|x+d+)$")  # "hahah", "lool"
+_THANKS = re.compile(
+    r"\b(?:th+a+n+k|thx|thnx|thanx|ty|tysm|cheers|appreciated?|gracias|merci|danke|grazie)",
+    re.I,
+)
 _NOT_CONTENT = re.compile(
     r"(?:https?://|www\.)\S+"  # links
     r"|\S+@\S+\.\w+"  # e-mail addresses
     r"|[@＠]\w+"  # handles
     r"|__\w+__"  # anonymisation placeholders (__email__, __phone__)
+    r"|(?<!\w)\^[A-Za-z]{1,3}\b"  # agents' signatures on brand replies (^JM)
     r"|#?\b[A-Za-z]*\d[\w-]*"  # order/ticket numbers, codes with digits, times, prices
     r"|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:/\S*)?\b",
     re.I,
@@ -120,8 +148,30 @@ def content(text: str, brands: frozenset[str] = frozenset()) -> str:
         text = _HASHTAG.sub(lambda m: " ".join(_text.split_hashtag(m.group(0))), text)
     words = text.split()
     if brands:
-        words = [w for w in words if w.lower().strip(_EDGE_PUNCT) not in brands]
+        words = [w for w in words if _bare(w) not in brands]
     return " ".join(words)
+
+
+def _bare(word: str) -> str:
+    """A word lowercased without edge punctuation or a possessive ("Spotify's" -> spotify)."""
+    w = word.lower().replace("’", "'").strip(_EDGE_PUNCT)
+    return w[:-2] if w.endswith("'s") else w
+
+
+# a care handle is the brand name plus one of these (@SpotifyCares, @AppleSupport): the name
+# alone is a brand word too
+_CARE_SUFFIX = re.compile(
+    r"(?:cares?|support|help|helps|assist|service|services|team|hq|official|news|uk|us)+$"
+)
+
+
+def _brand_words(handle: str) -> set[str]:
+    name = handle.lstrip("@＠").lower()
+    out = {name} if name else set()
+    stem = _CARE_SUFFIX.sub("", name).rstrip("_")
+    if len(stem) >= 3:
+        out.add(stem)
+    return out
 
 
 _EDGE_PUNCT = ".,:;!?'\"()[]"
@@ -131,14 +181,19 @@ BRAND_SHARE = 0.02  # a handle in at least this share of a batch is a brand it a
 
 def brand_names(texts: Sequence[str], extra: Sequence[str] = ()) -> frozenset[str]:
     """Names of the handles a batch addresses (in at least :data:`BRAND_SHARE` of its
-    texts, and at least twice), lowercase, plus ``extra`` (a workspace's own handles)."""
+    texts, and at least twice), lowercase, plus ``extra`` (a workspace's own handles); a
+    care handle's brand name too ("spotifycares" and "spotify")."""
     counts: Counter[str] = Counter()
     for text in texts:
         if "@" in text or "＠" in text:
             counts.update({m.lower() for m in _HANDLE.findall(text)})
     least = max(2, math.ceil(BRAND_SHARE * len(texts)))
-    names = {name for name, n in counts.items() if n >= least}
-    names.update(h.lstrip("@＠").lower() for h in extra if h.lstrip("@＠"))
+    names: set[str] = set()
+    for name, n in counts.items():
+        if n >= least:
+            names |= _brand_words(name)
+    for handle in extra:
+        names |= _brand_words(handle)
     return frozenset(names)
 
 
@@ -540,7 +595,7 @@ def cluster(
     order = [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c] > 0]
     remap = {old: new for new, old in enumerate(order)}
     labels = np.array([remap[int(v)] for v in labels], dtype=np.int64)
-    keywords = c_tf_idf(docs, labels.tolist(), len(order))
+    keywords, counts = _c_tf_idf(docs, labels.tolist(), len(order))
     themes: list[Theme] = []
     for t, old in enumerate(order):
         members = np.flatnonzero(labels == t)
@@ -563,7 +618,11 @@ def cluster(
         if is_seed:
             label = seeds[old - found].name
         else:
-            label = _label(words) or reps[0][:40]
+            label = (
+                _reply_label([docs[j] for j in members], counts[t])
+                or _label(words, counts[t])
+                or reps[0][:40]
+            )
         theme = Theme(t, label, words, int(len(members)), reps, seeded=is_seed)
         if routing is not None:
             dest, why = routing.route(theme)
@@ -635,29 +694,87 @@ def _theme_terms(text: str) -> set[str]:
     return terms
 
 
-def _label(terms: list[str]) -> str:
+def _label(terms: list[str], counts: Mapping[str, int] | None = None) -> str:
     """A short phrase for a theme: its best two-word phrase when that is among its top
-    three terms, else its top word."""
+    four terms and said by at least :data:`PHRASE_SHARE` as many of its messages as its
+    most said one (a phrase a few of them use does not label the rest), else its top
+    word; words too vague to stand alone ("comes", "pretty") give way to the next term."""
     if not terms:
         return ""
-    for term in terms[:3]:
-        if " " in term:
+    usable = [t for t in terms if " " in t or t not in _NOT_ALONE] or terms
+    most = max((counts or {}).get(t, 0) for t in usable[:4])
+    for term in usable[:4]:
+        if " " in term and (counts is None or counts.get(term, 0) >= PHRASE_SHARE * most):
             return term
-    return terms[0]
+    return usable[0]
+
+
+def _reply_label(member_docs: Sequence[str], counts: Mapping[str, int]) -> str:
+    """ "thank you" or "short replies" for a theme of messages that are mostly politeness
+    ("Thank you!!", "ok done"): its words would otherwise be the odd few it has."""
+    if not member_docs:
+        return ""
+    top = max(counts.values(), default=0)
+    if top >= 0.25 * len(member_docs):
+        return ""  # a content word most of them share labels it
+    thanks = sum(1 for d in member_docs if _THANKS.search(d))
+    if thanks >= 0.5 * len(member_docs):
+        return "thank you"
+    short = sum(1 for d in member_docs if not _label_terms(d))
+    return "short replies" if short >= 0.5 * len(member_docs) else ""
+
+
+@functools.lru_cache(maxsize=100_000)
+def _elongated(word: str) -> bool:
+    """Laughter, or a word stretched in chat ("soo", "yass") that is no English word ("too",
+    "free" are)."""
+    if _LAUGH.match(word):
+        return True
+    return _ELONGATED.search(word) is not None and word not in _english()
+
+
+@functools.cache
+def _english() -> frozenset[str]:
+    text = (resources.files("socialproof") / "data" / "wordlist_en.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and line[0] != "#"
+    )
+
+
+def _label_terms(text: str) -> set[str]:
+    """Label candidates of a message: its content words and two-word phrases without
+    fillers ("thanks", "guys"), no phrase ending on a dangling word ("due last")."""
+    out = set()
+    for term in _theme_terms(text):
+        words = term.split()
+        if any(w in _FILLER or _elongated(w) for w in words) or (
+            len(words) == 2 and words[1] in _BAD_END
+        ):
+            continue
+        out.add(term)
+    return out
 
 
 def c_tf_idf(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5) -> list[list[str]]:
     """Top words and two-word phrases per class by class-based TF-IDF (BERTopic's c-TF-IDF).
 
     A term counts once per message; a term in fewer than 2 messages of a class (or 5 %
-    of it, for large classes) is not a label candidate there.
+    of it, for large classes) is not a label candidate there; fillers ("thanks", "guys")
+    never are.
     """
+    return _c_tf_idf(texts, labels, k, top)[0]
+
+
+def _c_tf_idf(
+    texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5
+) -> tuple[list[list[str]], list[dict[str, int]]]:
+    """:func:`c_tf_idf` and, per class, the number of its messages with each top term."""
     per_class: list[Counter[str]] = [Counter() for _ in range(k)]
     sizes = [0] * k
     for text, label in zip(texts, labels, strict=True):
         if label < 0:
             continue
-        per_class[label].update(_theme_terms(text))
+        per_class[label].update(_label_terms(text))
         sizes[label] += 1
     total_words = sum(sum(c.values()) for c in per_class)
     avg = total_words / max(k, 1)
@@ -665,6 +782,7 @@ def c_tf_idf(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5) 
     for c in per_class:
         freq.update(c)
     out: list[list[str]] = []
+    counts: list[dict[str, int]] = []
     for c, n_docs in zip(per_class, sizes, strict=True):
         size = sum(c.values()) or 1
         least = 1 if n_docs < 4 else max(2, math.ceil(0.05 * n_docs))
@@ -675,7 +793,8 @@ def c_tf_idf(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5) 
             scored = sorted(((cnt / size) * math.log(1 + avg / freq[w]), w) for w, cnt in c.items())
         scored.sort(key=lambda sw: (-sw[0], sw[1]))
         out.append([w for _, w in scored[:top]])
-    return out
+        counts.append({w: c[w] for _, w in scored[:top]})
+    return out, counts
 
 
 # ------------------------------------------------------------------- routing
