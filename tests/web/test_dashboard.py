@@ -147,6 +147,7 @@ def test_serving_warms_the_default_dashboard(workspace: Any) -> None:
             "Update the inbox",
             "Analysing the pilots",
             "Preparing the tables",
+            "Preparing the report pages",
         }
         for job in jobs.values():
             assert c.app_state.jobs.wait(job.id, 120).state == "done"

@@ -32,7 +32,15 @@ log = logging.getLogger(__name__)
 
 def steps() -> list[tuple[str, Callable[[Any, Any], None]]]:
     """(what, step) in the order they run: the cheap start page first, plans last."""
-    from socialproof.web.pages import audit, career, community, home, portfolio
+    from socialproof.web.pages import (
+        audit,
+        campaigns,
+        career,
+        community,
+        dashboard,
+        home,
+        portfolio,
+    )
 
     return [
         ("the start page", home.warm),
@@ -40,7 +48,9 @@ def steps() -> list[tuple[str, Callable[[Any, Any], None]]]:
         ("the moderation queue", community.warm_queue),
         ("the case studies' scores", portfolio.warm),
         ("the career pages", career.warm),
-        ("the pilot plans", audit.warm_plans),
+        ("the dashboard's preset ranges", dashboard.warm_presets),
+        ("the campaigns views and the tables asked for", campaigns.warm_views),
+        ("the pilot plans asked for", audit.warm_plans),
     ]
 
 

@@ -147,8 +147,21 @@ def _run_key(ws: Workspace, v: View, p: dict[str, str]) -> tuple[Any, ...]:
 def warm(ws: Workspace, cache: ResultCache) -> None:
     """Run the default campaigns and posts reports into ``cache`` (a background job at
     start and after every other job), so their pages' first visit only renders."""
-    for v in (CAMPAIGN_VIEWS[0], POSTS_VIEW):
-        p = _params(None, v)
+    _warm_views(ws, cache, [(v, _params(None, v)) for v in (CAMPAIGN_VIEWS[0], POSTS_VIEW)])
+
+
+def warm_views(ws: Workspace, cache: ResultCache) -> None:
+    """The other views as first shown (ads, pacing without a budget, fatigue, creators),
+    then the tables pages asked for since the start (the last 20: a budget, a period),
+    prepared again after every write (a step of ``web/precompute.py``)."""
+    views = {v.name: v for v in (*CAMPAIGN_VIEWS, POSTS_VIEW)}
+    todo = [(v, _params(None, v)) for v in CAMPAIGN_VIEWS[1:]]
+    todo += [(views[name], dict(items)) for name, items in cache.noted("table")]
+    _warm_views(ws, cache, todo)
+
+
+def _warm_views(ws: Workspace, cache: ResultCache, todo: list[tuple[View, dict[str, str]]]) -> None:
+    for v, p in todo:
 
         def run(v: View = v, p: dict[str, str] = p) -> Any:
             return v.run(ws, p)
@@ -166,6 +179,8 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
     messages: list[tuple[str, str]] = []
     status = 200
     result = None
+    if request.query_params:  # prepared again after the next write (the default already is)
+        request.app.state.cache.note("table", (v.name, tuple(sorted(p.items()))))
     try:
         result = cached(request, ("table", v.name, run_keys), lambda: v.run(ws, p))
     except NoData as exc:

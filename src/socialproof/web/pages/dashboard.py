@@ -295,6 +295,24 @@ def warm(ws: Workspace, cache: Any) -> None:
         templates.get_template(name)  # compiled once, then kept: no page's first visit pays
 
 
+def warm_presets(ws: Workspace, cache: Any) -> None:
+    """Every preset range with every comparison, as the page asks for them, from the
+    roll-ups ``warm`` brought up to date (a step of ``web/precompute.py``: milliseconds
+    each, so a click on a preset after start or after an import only renders)."""
+    last = cached_snapshot(ws, cache).last_day
+    anchor = min(last or date.today(), date.today())
+    frame = frames(ws, cache)
+    for preset, _label in PRESETS:
+        if preset == "custom":
+            continue
+        current = resolve(preset, anchor)
+        for compare, _text in COMPARES:
+            before = comparison(current, compare)
+            for kind in ("paid", "organic"):
+                cards(kind, ws, frame, current, before, "", "")
+                trend(kind, ws, frame, current, "")
+
+
 @router.get("/dashboard")
 def dashboard(
     request: Request,
