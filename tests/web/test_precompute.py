@@ -292,3 +292,28 @@ def test_get_or_start_fails_loudly_and_does_not_pile_up(tmp_path: Path) -> None:
     finally:
         logging.getLogger("socialproof.web.cache").disabled = False
         cache.shutdown()
+
+
+def test_a_table_after_an_import_shows_a_placeholder_then_its_rows(ws: Any) -> None:
+    with make_client(ws, warm=True) as c:
+        _settle(c)
+        assert not _pending(c.get("/campaigns?view=ads").text)  # prepared at start
+        with c.app_state.ws.transaction() as con:  # an import the jobs have not seen yet
+            con.execute(
+                "INSERT INTO ad_stats SELECT * REPLACE (date_start + 1 AS date_start, "
+                "date_stop + 1 AS date_stop, 'test-import' AS import_id) FROM ad_stats "
+                "WHERE date_stop = (SELECT max(date_stop) FROM ad_stats)"
+            )
+        first = c.get("/campaigns?view=ads")
+        assert first.status_code == 200 and _pending(first.text)
+        assert 'hx-select="#table-result"' in first.text
+        assert '<a href="/campaigns?view=ads">' in first.text
+        _settle(c)
+        done = c.get("/campaigns?view=ads")
+        assert not _pending(done.text) and 'id="table-result"' in done.text
+        assert "<table" in done.text and "Download" in done.text
+        # a download never answers with a placeholder
+        with c.app_state.ws.transaction() as con:
+            con.execute("DELETE FROM ad_stats WHERE import_id = 'test-import'")
+        csv = c.get("/campaigns?view=ads&download=csv")
+        assert csv.status_code == 200 and "text/csv" in csv.headers["content-type"]

@@ -27,6 +27,8 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from socialproof.errors import SocialproofError
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
@@ -139,6 +141,10 @@ class ResultCache:
         def run() -> None:
             try:
                 self.get(ws, key, fn)
+            except SocialproofError as exc:  # expected (no data yet): the page will say it
+                log.info("computing %r in the background: %s", key, exc)
+                with self._lock:
+                    self._failed.add(full)
             except Exception:
                 log.exception("computing %r in the background failed", key)
                 with self._lock:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 
 from socialproof.errors import NoData, SocialproofError
+from socialproof.web.cache import kept_or_pending
 from socialproof.web.tables import download_response, options, report_view, visible
 from socialproof.web.templating import NavEntry, cached, render, workspace
 
@@ -181,8 +182,23 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
     result = None
     if request.query_params:  # prepared again after the next write (the default already is)
         request.app.state.cache.note("table", (v.name, tuple(sorted(p.items()))))
+    key = ("table", v.name, run_keys)
     try:
-        result = cached(request, ("table", v.name, run_keys), lambda: v.run(ws, p))
+        if request.query_params.get("download"):
+            result = cached(request, key, lambda: v.run(ws, p))
+        else:
+            ready, result = kept_or_pending(request, key, lambda: v.run(ws, p))
+            if not ready:  # computed in the background; the page asks again (htmx)
+                return render(
+                    request,
+                    "campaigns/table.html",
+                    title=v.label if v.name == "posts" else f"Campaigns: {v.label}",
+                    view=v,
+                    views=views if len(views) > 1 else (),
+                    path_base=path,
+                    table_pending=True,
+                    again=path + ("?" + request.url.query if request.url.query else ""),
+                )
     except NoData as exc:
         messages.append(("info", str(exc)))
     except SocialproofError as exc:
@@ -264,6 +280,7 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         caption=f"{v.label}: {total} rows"
         + (f" ({pages['first']}–{pages['last']} shown)" if total > len(rows) else ""),
         pages=pages,
+        table_pending=False,
     )
 
 
