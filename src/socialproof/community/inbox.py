@@ -9,7 +9,10 @@ also kept *stored*: :func:`refresh_inbox` computes the waiting threads and the w
 sentiment of member messages and writes them to ``inbox_threads`` and
 ``inbox_sentiment`` with a fingerprint of what they were computed from (the messages
 per import, the message scores, the settings). It does nothing when nothing changed,
-and recomputes only the stale part (new scores do not rebuild threads). A reader
+and recomputes only the stale part (new scores do not rebuild threads); after an
+import or an undo only the threads its messages touch are recomputed (every message's
+thread key and a row of facts per thread are stored too, ``inbox_keys`` and
+``inbox_thread_facts``), with a rebuild from every message past a fifth of them. A reader
 (:func:`stored_inbox`, :func:`stored_sentiment`) gets the stored result with a small
 query and is told whether it is current or an update is pending.
 """
@@ -257,8 +260,8 @@ def _sources_on(con: Any, ws: Workspace, present: set[str]) -> tuple[dict[str, s
             messages.append([str(import_id), str(n), str(newest)])
             count += int(n)
     if "message_scores" in present:
-        row = con.execute("SELECT count(*), max(scored_at) FROM message_scores").fetchone()
-        scores = [str(v) for v in (row or ())]
+        rows = con.execute("SELECT count(*), max(scored_at) FROM message_scores").fetchall()
+        scores = [str(v) for v in (rows[0] if rows else ())]
     settings = _settings_print(ws)
     out = {
         THREADS: json.dumps({"messages": messages, "settings": settings}),
@@ -287,22 +290,64 @@ def _state(ws: Workspace) -> dict[str, tuple[str, dict[str, Any], datetime]]:
         return _state_on(con, _tables(con))
 
 
+#: Above this share of the messages added or removed since the stored inbox was
+#: computed, its threads are rebuilt from every message instead of updated.
+FULL_SHARE = 0.2
+_FACT_COLUMNS = ["platform", "thread_key", "customer", "answered", "partial", "off_hours"]
+_FACT_COLUMNS += ["anomalies"]
+_KEY_COLUMNS = ["platform", "message_id", "import_id", "thread_key"]
+
+
+@dataclass
+class _ThreadUpdate:
+    """New stored rows for some threads (all of them when ``full``)."""
+
+    full: bool
+    keys: pd.DataFrame  # _KEY_COLUMNS of every message of the threads
+    facts: pd.DataFrame  # _FACT_COLUMNS
+    waiting: pd.DataFrame  # UNANSWERED_COLUMNS
+    drop: pd.DataFrame  # platform, thread_key: stored threads replaced (incremental)
+    removed: list[str]  # import ids whose messages left (incremental)
+    brand_notes: list[str]
+    latest: Any  # the newest message's time; None without messages
+    sla: float
+
+
+class _Moved(Exception):
+    """The messages changed while the update was computed."""
+
+
 def refresh_inbox(
     ws: Workspace, *, progress: Callable[[int, int, str], None] | None = None
 ) -> list[str]:
     """Compute and store the parts of the inbox whose sources changed; return their names.
 
     Waiting threads are computed over every platform (a platform's view is filtered
-    from them when read). Sources are taken before computing, so messages imported
-    meanwhile leave the stored result marked as pending, never wrongly current.
+    from them when read). After imports or undos that add or remove at most
+    :data:`FULL_SHARE` of the messages, only the threads those messages touch are
+    recomputed (a reply joins its thread, a parent imported after its replies takes
+    them in, an undo may split or shrink a thread); otherwise, when the settings
+    changed or nothing was stored yet, threads are rebuilt from every message. Both
+    give the same stored result. Messages imported while computing start it again
+    (up to three times; then the result is stored as pending).
     """
+    for attempt in range(3):
+        try:
+            return _refresh(ws, progress, last=attempt == 2)
+        except _Moved:
+            continue
+    return []  # pragma: no cover - the last attempt never raises _Moved
+
+
+def _refresh(
+    ws: Workspace, progress: Callable[[int, int, str], None] | None, *, last: bool
+) -> list[str]:
     from datetime import UTC
     from datetime import datetime as dt
 
     import pandas as pd
 
     from socialproof.community.scoring import sentiment_by_period
-    from socialproof.community.threads import UNANSWERED_COLUMNS
     from socialproof.errors import NoData
 
     say = progress or (lambda _d, _t, _m: None)
@@ -311,23 +356,17 @@ def refresh_inbox(
     stale = [p for p in (THREADS, SENTIMENT) if stored.get(p, ("",))[0] != now_sources[p]]
     if not stale:
         return []
-    threads: pd.DataFrame | None = None
-    info: dict[str, dict[str, Any]] = {}
+    update: _ThreadUpdate | None = None
     weeks: pd.DataFrame | None = None
+    info: dict[str, dict[str, Any]] = {}
     if THREADS in stale:
-        say(0, len(stale), "rebuilding threads from every message")
-        try:
-            r = _response_times(ws)
-        except NoData:
-            threads = pd.DataFrame(columns=UNANSWERED_COLUMNS)
-            info[THREADS] = {"sla_hours": float(ws.settings.community.sla_hours), "notes": []}
+        plan = _plan(stored.get(THREADS), now_sources[THREADS])
+        if plan is None:
+            say(0, len(stale), "rebuilding threads from every message")
+            update = _full_update(ws)
         else:
-            threads = r.unanswered()[UNANSWERED_COLUMNS]
-            info[THREADS] = {
-                "sla_hours": r.sla_hours,
-                "notes": list(r.notes),
-                "latest": _latest(ws),
-            }
+            say(0, len(stale), "updating the threads new or removed messages touch")
+            update = _incremental_update(ws, *plan)
     if SENTIMENT in stale:
         say(len(stale) - 1, len(stale), "adding up sentiment per week")
         try:
@@ -337,15 +376,10 @@ def refresh_inbox(
         info[SENTIMENT] = member_counts(ws)
     when = dt.now(UTC).replace(tzinfo=None)
     with ws.transaction() as con:
-        if threads is not None:
-            con.execute("DELETE FROM inbox_threads")
-            if len(threads):
-                con.register("_inbox_new", threads.reset_index(drop=True))
-                con.execute(
-                    f"INSERT INTO inbox_threads ({', '.join(UNANSWERED_COLUMNS)}) "
-                    f"SELECT {', '.join(UNANSWERED_COLUMNS)} FROM _inbox_new"
-                )
-                con.unregister("_inbox_new")
+        if not last and _sources_on(con, ws, _tables(con))[0] != now_sources:
+            raise _Moved
+        if update is not None:
+            info[THREADS] = _write_threads(con, ws, update)
         if weeks is not None:
             con.execute("DELETE FROM inbox_sentiment")
             if len(weeks):
@@ -365,26 +399,276 @@ def refresh_inbox(
     return stale
 
 
+def _plan(
+    state: tuple[str, dict[str, Any], datetime] | None, now: str
+) -> tuple[list[str], list[str]] | None:
+    """(import ids added, import ids removed) since the stored threads, or None when they
+    are to be rebuilt in full (none stored, no keys stored, other settings, an import
+    changed in place, too large a change)."""
+    if state is None or not state[1].get("incremental"):
+        return None
+    try:
+        before, after = json.loads(state[0]), json.loads(now)
+    except ValueError:
+        return None
+    if before.get("settings") != after.get("settings"):
+        return None
+    old = {str(r[0]): list(r[1:]) for r in before.get("messages") or []}
+    new = {str(r[0]): list(r[1:]) for r in after.get("messages") or []}
+    if any(old[i] != new[i] for i in old.keys() & new.keys()):
+        return None
+    added, removed = sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
+    total = sum(int(r[0]) for r in new.values())
+    moved = sum(int(new[i][0]) for i in added) + sum(int(old[i][0]) for i in removed)
+    if total == 0 or not (added or removed) or moved > FULL_SHARE * total:
+        return None
+    return added, removed
+
+
+def _full_update(ws: Workspace) -> _ThreadUpdate:
+    """Every thread, from every message."""
+    import pandas as pd
+
+    from socialproof.community.threads import UNANSWERED_COLUMNS, resolve_keys
+    from socialproof.errors import NoData
+
+    with ws.connect(read_only=True) as con:
+        frame = (
+            con.execute(
+                "SELECT platform, message_id, parent_id, thread_id, "
+                "coalesce(import_id, '') AS import_id FROM messages "
+                "WHERE created_at IS NOT NULL"
+            ).df()
+            if "messages" in _tables(con)
+            else pd.DataFrame()
+        )
+    empty = _ThreadUpdate(
+        full=True,
+        keys=pd.DataFrame(columns=_KEY_COLUMNS),
+        facts=pd.DataFrame(columns=_FACT_COLUMNS),
+        waiting=pd.DataFrame(columns=UNANSWERED_COLUMNS),
+        drop=pd.DataFrame(columns=["platform", "thread_key"]),
+        removed=[],
+        brand_notes=[],
+        latest=None,
+        sla=float(ws.settings.community.sla_hours),
+    )
+    if not len(frame):
+        return empty
+    keys = resolve_keys(frame).to_pandas()
+    keys["import_id"] = frame["import_id"].astype(str).to_numpy()
+    try:
+        return _computed(ws, keys[_KEY_COLUMNS], full=True)
+    except NoData:
+        return empty
+
+
+def _incremental_update(ws: Workspace, added: list[str], removed: list[str]) -> _ThreadUpdate:
+    """The threads the messages of imports ``added`` and ``removed`` touch, recomputed:
+    each with every message it has now (thread keys resolved over them alone, which is
+    exact because a thread's messages and the parents they reply to are all among them)."""
+    import pandas as pd
+
+    from socialproof.community.threads import resolve_keys
+
+    with ws.connect(read_only=True) as con:
+        con.register("_inbox_added", pd.DataFrame({"id": pd.Series(added, dtype=object)}))
+        con.register("_inbox_removed", pd.DataFrame({"id": pd.Series(removed, dtype=object)}))
+        new = con.execute(
+            "SELECT platform, message_id, parent_id, thread_id, "
+            "coalesce(import_id, '') AS import_id FROM messages "
+            "WHERE created_at IS NOT NULL "
+            "AND coalesce(import_id, '') IN (SELECT id FROM _inbox_added)"
+        ).df()
+        con.register("_inbox_new", new)
+        # threads touched: those of removed messages, of new messages' parents, of old
+        # messages replying to new ones, and any keyed as a new message could be
+        touched = con.execute(
+            """SELECT k.platform, k.thread_key FROM inbox_keys k
+                WHERE coalesce(k.import_id, '') IN (SELECT id FROM _inbox_removed)
+            UNION SELECT k.platform, k.thread_key FROM inbox_keys k JOIN _inbox_new n
+                ON k.platform = n.platform AND k.message_id = n.parent_id
+            UNION SELECT k.platform, k.thread_key FROM inbox_keys k JOIN messages m
+                ON k.platform = m.platform AND k.message_id = m.message_id
+                JOIN _inbox_new n ON m.platform = n.platform AND m.parent_id = n.message_id
+            UNION SELECT k.platform, k.thread_key FROM inbox_keys k JOIN _inbox_new n
+                ON k.platform = n.platform
+                AND (k.thread_key = n.message_id OR k.thread_key = n.thread_id)"""
+        ).df()
+        while True:
+            con.register("_inbox_touched", touched)
+            old = con.execute(
+                """SELECT m.platform, m.message_id, m.parent_id, m.thread_id,
+                    coalesce(m.import_id, '') AS import_id
+                FROM messages m JOIN inbox_keys k
+                    ON k.platform = m.platform AND k.message_id = m.message_id
+                JOIN _inbox_touched t
+                    ON t.platform = k.platform AND t.thread_key = k.thread_key
+                WHERE m.created_at IS NOT NULL"""
+            ).df()
+            frame = pd.concat([old, new], ignore_index=True)
+            keys = resolve_keys(frame).to_pandas()
+            keys["import_id"] = frame["import_id"].astype(str).to_numpy()
+            now_keys = keys[["platform", "thread_key"]].drop_duplicates()
+            con.register("_inbox_now", now_keys)
+            more = con.execute(
+                """SELECT DISTINCT k.platform, k.thread_key FROM inbox_keys k
+                JOIN _inbox_now n ON n.platform = k.platform AND n.thread_key = k.thread_key
+                WHERE coalesce(k.import_id, '') NOT IN (SELECT id FROM _inbox_removed)
+                EXCEPT SELECT platform, thread_key FROM _inbox_touched"""
+            ).df()
+            con.unregister("_inbox_now")
+            con.unregister("_inbox_touched")
+            if not len(more):
+                break
+            touched = pd.concat([touched, more], ignore_index=True)
+    drop = pd.concat([touched, now_keys], ignore_index=True).drop_duplicates()
+    update = _computed(ws, keys[_KEY_COLUMNS], full=False)
+    update.drop = drop.reset_index(drop=True)
+    update.removed = list(removed)
+    return update
+
+
+def _computed(ws: Workspace, keys: pd.DataFrame, *, full: bool) -> _ThreadUpdate:
+    """Threads of the messages ``keys`` lists (whole threads), and the brand notes."""
+    import ibis
+    import pandas as pd
+    import pyarrow as pa
+
+    from socialproof.community.threads import (
+        UNANSWERED_COLUMNS,
+        Scope,
+        brand_notes,
+        check_hours,
+        check_sla,
+        messages_expr,
+        scalar,
+        thread_facts,
+    )
+
+    sla = check_sla(None, ws)
+    check_hours(ws)
+    table = pa.table(
+        {
+            "platform": pa.array(keys["platform"].astype(str).tolist(), pa.string()),
+            "message_id": pa.array(keys["message_id"].astype(str).tolist(), pa.string()),
+            "thread_key": pa.array(keys["thread_key"].astype(str).tolist(), pa.string()),
+        }
+    )
+    with ws.ibis() as con:
+        every = messages_expr(con, ws, Scope(), threads=False)
+        latest = scalar(every.created_at.max())
+        notes = brand_notes(con, ws, every, Scope())
+        if len(keys):
+            m = messages_expr(con, ws, Scope(), keys=ibis.memtable(table))
+            threads, facts = thread_facts(ws, m, sla=sla, latest=latest)
+        else:
+            threads, facts = pd.DataFrame(), pd.DataFrame(columns=_FACT_COLUMNS)
+    waiting = (
+        threads.loc[~threads["answered"], UNANSWERED_COLUMNS]
+        if len(threads)
+        else pd.DataFrame(columns=UNANSWERED_COLUMNS)
+    )
+    return _ThreadUpdate(
+        full=full,
+        keys=keys,
+        facts=facts,
+        waiting=waiting,
+        drop=pd.DataFrame(columns=["platform", "thread_key"]),
+        removed=[],
+        brand_notes=notes,
+        latest=latest,
+        sla=sla,
+    )
+
+
+def _insert(con: Any, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    if not len(frame):
+        return
+    con.register("_inbox_rows", frame[columns].reset_index(drop=True))
+    names = ", ".join(columns)
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _inbox_rows")
+    con.unregister("_inbox_rows")
+
+
+def _write_threads(con: Any, ws: Workspace, u: _ThreadUpdate) -> dict[str, Any]:
+    """Store an update's rows, waiting times to the newest message, and the notes
+    added up from every thread's facts; return the part's info."""
+    import pandas as pd
+
+    from socialproof.community.threads import UNANSWERED_COLUMNS, count_notes
+
+    if u.full:
+        for table in ("inbox_threads", "inbox_thread_facts", "inbox_keys"):
+            con.execute(f"DELETE FROM {table}")
+    else:
+        con.register("_inbox_drop", u.drop)
+        for table in ("inbox_threads", "inbox_thread_facts"):
+            con.execute(
+                f"DELETE FROM {table} USING _inbox_drop d "
+                f"WHERE {table}.platform = d.platform AND {table}.thread_key = d.thread_key"
+            )
+        con.unregister("_inbox_drop")
+        con.register("_inbox_removed", pd.DataFrame({"id": pd.Series(u.removed, dtype=object)}))
+        con.register("_inbox_rekeyed", u.keys[["platform", "message_id"]])
+        con.execute(
+            "DELETE FROM inbox_keys WHERE coalesce(import_id, '') IN (SELECT id FROM "
+            "_inbox_removed)"
+        )
+        con.execute(
+            "DELETE FROM inbox_keys USING _inbox_rekeyed r "
+            "WHERE inbox_keys.platform = r.platform AND inbox_keys.message_id = r.message_id"
+        )
+        con.unregister("_inbox_removed")
+        con.unregister("_inbox_rekeyed")
+    _insert(con, "inbox_keys", u.keys, _KEY_COLUMNS)
+    _insert(con, "inbox_thread_facts", u.facts, _FACT_COLUMNS)
+    _insert(con, "inbox_threads", u.waiting, UNANSWERED_COLUMNS)
+    info: dict[str, Any] = {"sla_hours": u.sla, "notes": [], "incremental": True}
+    if u.latest is None:
+        return info
+    # every waiting thread waits to the newest message, which an import may have moved
+    con.execute(
+        "UPDATE inbox_threads SET waiting_h = "
+        "CAST(date_diff('microsecond', opened_at, ?) AS DOUBLE) / 1e6 / 3600",
+        [u.latest],
+    )
+    row = con.execute(
+        """SELECT count(*) FILTER (WHERE NOT customer),
+            count(*) FILTER (WHERE customer AND partial),
+            coalesce(sum(anomalies), 0), count(*) FILTER (WHERE customer),
+            count(*) FILTER (WHERE customer AND off_hours),
+            count(*) FILTER (WHERE customer AND answered)
+        FROM inbox_thread_facts"""
+    ).fetchall()[0]
+    brand_only, partial, anomalies, threads, off, answered = (int(v or 0) for v in row)
+    info["notes"] = count_notes(
+        ws,
+        u.brand_notes,
+        brand_only=brand_only,
+        partial=partial,
+        anomalies=min(anomalies, 1000),
+        threads=threads,
+        off_hours=off,
+        answered=answered,
+    )
+    info["latest"] = _latest_on(con)
+    return info
+
+
 _SENTIMENT_COLUMNS = ["period", "messages", "positive", "neutral", "negative", "net_sentiment"]
 
 
-def _response_times(ws: Workspace) -> Any:
-    from socialproof.community.threads import response_times
-
-    return response_times(ws)
-
-
-def _latest(ws: Workspace) -> dict[str, float]:
+def _latest_on(con: Any) -> dict[str, float]:
     """Per platform, hours from the platform's newest message to the newest anywhere.
 
     Waiting time runs to the newest message in scope, so a platform's own view of a
     thread waits that much less than the all-platform view stored.
     """
-    with ws.connect(read_only=True) as con:
-        rows = con.execute(
-            "SELECT lower(platform), max(created_at) FROM messages "
-            "WHERE created_at IS NOT NULL GROUP BY 1"
-        ).fetchall()
+    rows = con.execute(
+        "SELECT lower(platform), max(created_at) FROM messages "
+        "WHERE created_at IS NOT NULL GROUP BY 1"
+    ).fetchall()
     newest = [when for _p, when in rows if when is not None]
     if not newest:
         return {}

@@ -133,10 +133,20 @@ def scalar(expr: ir.Scalar) -> Any:
 
 
 def messages_expr(
-    con: ibis.BaseBackend, ws: Workspace, scope: Scope, *, threads: bool = True
+    con: ibis.BaseBackend,
+    ws: Workspace,
+    scope: Scope,
+    *,
+    threads: bool = True,
+    keys: ir.Table | None = None,
 ) -> ir.Table:
     """Messages with ``brand`` and, unless ``threads=False``, ``thread_key`` and parent
-    details (``parent_*``, ``missing_parent``, ``clock_anomaly``)."""
+    details (``parent_*``, ``missing_parent``, ``clock_anomaly``).
+
+    ``keys`` (``platform``, ``message_id``, ``thread_key``) gives the thread keys
+    instead of resolving them, and keeps only the messages it lists: whole threads,
+    with every reply's parent among them when it is in the workspace (the stored
+    inbox's incremental update)."""
     import ibis
 
     from socialproof.workspace import engine
@@ -170,7 +180,8 @@ def messages_expr(
     )
     if not threads:
         return t
-    keys = _thread_keys(con, t)
+    if keys is None:
+        keys = _thread_keys(con, t)
     if keys is None:
         t = t.mutate(thread_key=t.thread_id)
     else:
@@ -227,6 +238,13 @@ def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
 
 #: Resolved thread keys of the latest messages table seen, by content fingerprint.
 _KEYS_CACHE: dict[tuple[int, int], pa.Table] = {}
+
+
+def resolve_keys(df: pd.DataFrame) -> pa.Table:
+    """Thread keys (``platform``, ``message_id``, ``thread_key``) of messages given as
+    ``platform``, ``message_id``, ``parent_id``, ``thread_id``: a reply's parent is
+    looked for among them only, so give whole threads (see :func:`_thread_keys`)."""
+    return _resolve_keys(df)
 
 
 def _resolve_keys(df: pd.DataFrame) -> pa.Table:
@@ -443,27 +461,17 @@ def response_times(
         latest = scalar(m.created_at.max())
         notes = _notes(con, ws, m, scope)
     df = _derive(df, ws, sla, latest)
-    if n_brand_only:
-        notes.append(
-            f"{n_brand_only:,} thread(s) have only brand messages (brand posts or brand-to-brand "
-            "replies): nothing to answer there, so they are left out of response times."
-        )
-    if len(df) and int(df["partial"].sum()):
-        notes.append(
-            f"{int(df['partial'].sum()):,} thread(s) reply to messages that are not in the "
-            "workspace (outside the export, or deleted): they are measured from the first "
-            "customer message present."
-        )
-    if len(anomalies):
-        notes.append(
-            f"{len(anomalies):,} message(s) are timestamped before the message they reply to "
-            "(clock or export error): they are not used as responses and no negative time is "
-            "reported. See the anomalies list."
-        )
-    if len(df) == 0:
-        notes.append("No customer threads were opened in this range.")
     overall = summarise(df, sla)
-    notes.extend(_off_hours_notes(overall, ws))
+    notes = count_notes(
+        ws,
+        notes,
+        brand_only=n_brand_only,
+        partial=int(df["partial"].sum()) if len(df) else 0,
+        anomalies=len(anomalies),
+        threads=len(df),
+        off_hours=int(overall["off_hours"]),
+        answered=int(overall["answered"]),
+    )
     return ResponseTimes(
         threads=df,
         sla_hours=sla,
@@ -474,6 +482,90 @@ def response_times(
         notes=notes,
         anomalies=anomalies,
     )
+
+
+def count_notes(
+    ws: Workspace,
+    notes: list[str],
+    *,
+    brand_only: int,
+    partial: int,
+    anomalies: int,
+    threads: int,
+    off_hours: int,
+    answered: int,
+) -> list[str]:
+    """The report's notes on threads after ``notes`` (those of :func:`brand_notes`), from
+    counts: brand-only threads, partial threads, clock anomalies (at most 1,000 listed),
+    customer threads, and of them answered and opened and answered off hours."""
+    notes = list(notes)
+    if brand_only:
+        notes.append(
+            f"{brand_only:,} thread(s) have only brand messages (brand posts or brand-to-brand "
+            "replies): nothing to answer there, so they are left out of response times."
+        )
+    if threads and partial:
+        notes.append(
+            f"{partial:,} thread(s) reply to messages that are not in the "
+            "workspace (outside the export, or deleted): they are measured from the first "
+            "customer message present."
+        )
+    if anomalies:
+        notes.append(
+            f"{anomalies:,} message(s) are timestamped before the message they reply to "
+            "(clock or export error): they are not used as responses and no negative time is "
+            "reported. See the anomalies list."
+        )
+    if threads == 0:
+        notes.append("No customer threads were opened in this range.")
+    notes.extend(_off_hours_notes({"off_hours": off_hours, "answered": answered}, ws))
+    return notes
+
+
+def thread_facts(
+    ws: Workspace, m: ir.Table, *, sla: float, latest: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Customer threads of messages ``m`` (from :func:`messages_expr`) as
+    :class:`ResponseTimes` holds them, waiting time running to ``latest``; and one row per
+    thread (brand-only ones too): ``platform``, ``thread_key``, ``customer``,
+    ``answered``, ``partial``, ``off_hours`` (booleans) and ``anomalies`` (count)."""
+    import ibis
+    import pandas as pd
+
+    from socialproof.workspace import engine
+
+    threads, _ = threads_expr(m)
+    df = _derive(engine.execute(threads.order_by(["opened_at", "thread_key"])), ws, sla, latest)
+    per = engine.execute(
+        m.group_by(["platform", "thread_key"]).aggregate(
+            customers=ibis.cases((~m.brand, 1), else_=0).sum(),
+            anomalies=ibis.cases((m.clock_anomaly, 1), else_=0).sum(),
+        )
+    )
+    flags = df[["platform", "thread_key", "answered", "partial", "off_hours"]]
+    facts = per.merge(flags, on=["platform", "thread_key"], how="left")
+    out = pd.DataFrame(
+        {
+            "platform": facts["platform"].astype(str),
+            "thread_key": facts["thread_key"].astype(str),
+            "customer": facts["customers"].fillna(0).astype("int64") > 0,
+            "answered": facts["answered"].fillna(False).astype(bool),
+            "partial": facts["partial"].fillna(False).astype(bool),
+            "off_hours": facts["off_hours"].fillna(False).astype(bool),
+            "anomalies": facts["anomalies"].fillna(0).astype("int64"),
+        }
+    )
+    return df, out
+
+
+def brand_notes(con: ibis.BaseBackend, ws: Workspace, m: ir.Table, scope: Scope) -> list[str]:
+    """Notes on the brand handles: any never seen as an author; no brand reply at all."""
+    return _notes(con, ws, m, scope)
+
+
+def check_hours(ws: Workspace) -> None:
+    """A settings error unless the business hours are a daytime span on some weekdays."""
+    _check_hours(ws)
 
 
 def check_sla(sla_hours: float | None, ws: Workspace) -> float:
