@@ -17,8 +17,10 @@ times ``socialproof --help`` against a bare ``python -c "import typer"`` (target
 <= 2x).
 
     .venv/bin/python -m benchmarks.import_vs_duckdb [--runs R] [--conversations N] [--ads N]
-        [--python-path]
+        [--python-path | --sql-formats NAMES]
 
+``--sql-formats meta-ads`` lets the SQL path take only the named formats (the
+customer-care file then takes the Python path: the fourth round's state).
 ``--python-path`` switches the SQL path off (``SOCIALPROOF_SQL_PATH=0``): the importer
 then reads every file the Python way, as before the SQL path, for a before/after.
 """
@@ -112,9 +114,16 @@ def main() -> None:
         action="store_true",
         help="import without the SQL path (ingest/sqlpath.py), for a before/after",
     )
+    parser.add_argument(
+        "--sql-formats",
+        default=None,
+        help="let the SQL path take only these formats (comma-separated, e.g. meta-ads)",
+    )
     args = parser.parse_args()
     if args.python_path:  # the import children inherit it
         os.environ["SOCIALPROOF_SQL_PATH"] = "0"
+    elif args.sql_formats:
+        os.environ["SOCIALPROOF_SQL_PATH"] = args.sql_formats
     # as on a user's machine (pip compiles on install; a first run writes the cache):
     # children keep their byte-code, and the package is compiled once before timing
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

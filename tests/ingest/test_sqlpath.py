@@ -447,3 +447,28 @@ def test_the_care_fixtures_import_the_same_either_way(
     name: str,
 ) -> None:
     import_both(tmp_path, DATA / "core" / name, monkeypatch, caplog, table="messages")
+
+
+def test_the_sql_path_can_be_limited_to_named_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting, meta, care in [
+        ("1", True, True),
+        ("", True, True),
+        ("0", False, False),
+        ("meta-ads", True, False),
+        ("meta-ads, conversations", True, True),
+    ]:
+        monkeypatch.setenv("SOCIALPROOF_SQL_PATH", setting)
+        assert (sqlpath.allowed("meta-ads"), sqlpath.allowed("conversations")) == (meta, care)
+
+
+def test_a_care_file_left_out_of_the_sql_path_is_read_the_python_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    monkeypatch.setenv("SOCIALPROOF_SQL_PATH", "meta-ads")
+    ws = _workspace(tmp_path / "ws")
+    path = write(tmp_path / "care.csv", care_lines(2100), CARE_HEADER)
+    with caplog.at_level(logging.DEBUG, logger="socialproof.ingest"):
+        [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert (s.status, s.inserted) == ("imported", 2100)
+    assert not any("sqlpath read_csv" in r.getMessage() for r in caplog.records)

@@ -162,14 +162,21 @@ class CustomerCareFormat(Format):
 
         def roots(con: Any) -> None:
             import pyarrow as pa
+            import pyarrow.compute as pc
 
             links = con.sql(
                 f"SELECT {rows.inner[ids]} AS i, {rows.inner[parents]} AS p "
                 f"FROM {read_csv_sql(layout)}"
             ).to_arrow_table()
             found = links["i"].combine_chunks()
-            tops = thread_roots(found, links["p"].combine_chunks())
-            con.register("_sp_roots", pa.table({"_sp_id": found, "_sp_root": tops}))
+            ups = links["p"].combine_chunks()
+            tops = thread_roots(found, ups)
+            # a message without a parent is its own root: only replies are looked up
+            replies = pc.is_valid(ups)
+            con.register(
+                "_sp_roots",
+                pa.table({"_sp_id": found.filter(replies), "_sp_root": tops.filter(replies)}),
+            )
 
         def brand_notes(con: Any, notes: list[str]) -> None:
             con.unregister("_sp_roots")
@@ -192,7 +199,7 @@ class CustomerCareFormat(Format):
         rows.before.append(roots)
         rows.after.append(brand_notes)
         rows.join = " LEFT JOIN _sp_roots ON _sp_roots._sp_id = s." + ids
-        rows.set("thread_id", "_sp_root")
+        rows.set("thread_id", f"coalesce(_sp_root, {ids})")
         return rows
 
 

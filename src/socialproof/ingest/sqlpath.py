@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -460,6 +461,8 @@ def plan(path: Path, name: str, ctx: ReadContext, *, format: str | None = None) 
         fmt, confidence = scores[0]
         if len(scores) > 1 and scores[1][1] == confidence:
             return None  # a tie the whole file might settle otherwise
+    if not allowed(fmt.name):
+        return None
     try:
         rows = fmt.sql_read(lay, ctx)
     except Declined:
@@ -467,6 +470,18 @@ def plan(path: Path, name: str, ctx: ReadContext, *, format: str | None = None) 
     if rows is None:
         return None
     return Plan(lay, fmt, confidence, rows)
+
+
+def allowed(format_name: str) -> bool:
+    """Whether ``SOCIALPROOF_SQL_PATH`` lets the SQL path take this format's files.
+
+    Unset or '1': every format with :meth:`Format.sql_read`; '0': none; otherwise a
+    comma-separated list of format names ('meta-ads'), for before/after measurements.
+    """
+    setting = os.environ.get("SOCIALPROOF_SQL_PATH", "1").strip()
+    if setting in ("", "1"):
+        return True
+    return format_name in {name.strip() for name in setting.split(",")}
 
 
 # -- staging and writing ----------------------------------------------------------
