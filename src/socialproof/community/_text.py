@@ -90,10 +90,13 @@ def normalise(text: str) -> str:
     return _ELONG.sub(r"\1\1 <elong>", text)
 
 
+_TAG_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
 def split_hashtag(tag: str) -> list[str]:
     """``#SocialMediaTips`` -> ``['social', 'media', 'tips']`` (lowercase words)."""
     body = tag.lstrip("#")
-    parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", body)
+    parts = _TAG_WORD.findall(body)
     return [p.lower() for p in parts] if parts else [body.lower()]
 
 
@@ -359,7 +362,8 @@ class _Vocab:
             norm = _URL.sub(" <url> ", norm)
         if "@" in norm:
             norm = _MENTION.sub("@user", norm)
-        norm = _ELONG.sub(r"\1\1 <elong>", norm)
+        if _ELONG.search(norm):  # (most chunks have none: no template expanded)
+            norm = _ELONG.sub(r"\1\1 <elong>", norm)
         entries: list[_Entry] = []
         any_trigger = False
         for raw in _TOKEN.findall(norm if has_tag else norm.lower()):
