@@ -492,8 +492,9 @@ def _incremental_update(ws: Workspace, added: list[str], removed: list[str]) -> 
                 ON k.platform = m.platform AND k.message_id = m.message_id
                 JOIN _inbox_new n ON m.platform = n.platform AND m.parent_id = n.message_id
             UNION SELECT k.platform, k.thread_key FROM inbox_keys k JOIN _inbox_new n
-                ON k.platform = n.platform
-                AND (k.thread_key = n.message_id OR k.thread_key = n.thread_id)"""
+                ON k.platform = n.platform AND k.thread_key = n.message_id
+            UNION SELECT k.platform, k.thread_key FROM inbox_keys k JOIN _inbox_new n
+                ON k.platform = n.platform AND k.thread_key = n.thread_id"""
         ).df()
         while True:
             con.register("_inbox_touched", touched)
