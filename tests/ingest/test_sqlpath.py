@@ -472,3 +472,32 @@ def test_a_care_file_left_out_of_the_sql_path_is_read_the_python_way(
         [s] = import_paths(ws, [path], ctx=read_context(ws))
     assert (s.status, s.inserted) == ("imported", 2100)
     assert not any("sqlpath read_csv" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("variant", ["crlf", "bom", "semicolons", "wrapped rows"])
+def test_care_files_saved_other_ways_import_the_same_either_way(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    variant: str,
+) -> None:
+    import csv
+    import io
+
+    text = CARE_HEADER + "".join(care_lines(2100))
+    encoding = "utf-8"
+    if variant == "crlf":
+        text = text.replace("\n", "\r\n")
+    elif variant == "bom":
+        encoding = "utf-8-sig"
+    elif variant == "semicolons":
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\n").writerows(csv.reader(io.StringIO(text)))
+        text = out.getvalue()
+    else:  # a spreadsheet that wrapped each whole row in quotes
+        text = "".join('"' + ln.replace('"', '""') + '"\n' for ln in text.splitlines())
+    path = tmp_path / "care.csv"
+    path.write_bytes(text.encode(encoding))
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert sql_s.inserted == 2100
+    assert taken == (variant != "wrapped rows")
