@@ -724,7 +724,6 @@ def _reply_label(member_docs: Sequence[str], counts: Mapping[str, int]) -> str:
     return "short replies" if short >= 0.5 * len(member_docs) else ""
 
 
-@functools.lru_cache(maxsize=100_000)
 def _elongated(word: str) -> bool:
     """Laughter, or a word stretched in chat ("soo", "yass") that is no English word ("too",
     "free" are)."""
@@ -744,15 +743,18 @@ def _english() -> frozenset[str]:
 def _label_terms(text: str) -> set[str]:
     """Label candidates of a message: its content words and two-word phrases without
     fillers ("thanks", "guys"), no phrase ending on a dangling word ("due last")."""
-    out = set()
-    for term in _theme_terms(text):
-        words = term.split()
-        if any(w in _FILLER or _elongated(w) for w in words) or (
-            len(words) == 2 and words[1] in _BAD_END
-        ):
-            continue
-        out.add(term)
-    return out
+    toks = _theme_tokens(text)
+    ok = [_label_word(w) for w in toks]
+    terms = {w for w, good in zip(toks, ok, strict=True) if good}
+    for i in range(len(toks) - 1):
+        if ok[i] and ok[i + 1] and toks[i] != toks[i + 1] and toks[i + 1] not in _BAD_END:
+            terms.add(f"{toks[i]} {toks[i + 1]}")
+    return terms
+
+
+@functools.lru_cache(maxsize=100_000)
+def _label_word(word: str) -> bool:
+    return _is_content_word(word) and word not in _FILLER and not _elongated(word)
 
 
 def c_tf_idf(texts: Sequence[str], labels: Sequence[int], k: int, top: int = 5) -> list[list[str]]:
