@@ -46,8 +46,10 @@ def test_the_brand_name_of_a_care_handle_is_not_a_theme_word() -> None:
     assert themes.brand_names(["@united late", "@united again"]) == frozenset({"united"})
 
 
-def test_agent_signatures_are_not_content() -> None:
+def test_agent_signatures_and_app_links_are_not_content() -> None:
     assert themes.content("@1234 Sorry for the wait, DM us ^JM") == "Sorry for the wait, DM us"
+    assert themes.content("this one acme:track:9xYz01 skips") == "this one skips"
+    assert themes.content("note: see here") == "note: see here"
 
 
 def test_labels_read_like_a_person_wrote_them() -> None:

@@ -105,7 +105,7 @@ _FILLER = frozenset(
     yes yeah yep yup nope nah lol lmao haha hahaha omg guys tho though well seems think
     thought sure cool great awesome nice perfect sorry wondering anyway maybe something
     anything everything someone anyone ever always never again already going gonna wanna
-    getting youu hii heyy""".split()
+    getting youu hii heyy loo""".split()
 )
 # a two-word label does not end on these ("due last", "checkout keeps")
 _BAD_END = frozenset(
@@ -129,6 +129,7 @@ _NOT_CONTENT = re.compile(
     r"|[@＠]\w+"  # handles
     r"|__\w+__"  # anonymisation placeholders (__email__, __phone__)
     r"|(?<!\w)\^[A-Za-z]{1,3}\b"  # agents' signatures on brand replies (^JM)
+    r"|\b[a-z][a-z0-9+.-]*:[a-z]+:\S+"  # app links (spotify:track:1fUl...)
     r"|#?\b[A-Za-z]*\d[\w-]*"  # order/ticket numbers, codes with digits, times, prices
     r"|\b[\w-]+\.(?:com|net|org|ly|io|co)(?:/\S*)?\b",
     re.I,
