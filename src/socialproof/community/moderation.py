@@ -289,6 +289,11 @@ def _cased(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, pattern.flags & ~re.I)
 
 
+def _any_of(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds any of ``terms`` as a plain substring (case-sensitive, no word boundaries)."""
+    return re.compile("|".join(re.escape(t) for t in terms))
+
+
 def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not terms:
         return None
@@ -463,17 +468,18 @@ class Moderator:
         models = (("spam", self.spam_model), ("toxic", self.toxic_model))
         limits = {k: (None if m is None else self._threshold(k, m)) for k, m in models}
         blocked = {
-            k: (pattern, _cased(pattern) if all(map(str.isascii, terms)) else None, terms)
+            k: (pattern, _cased(pattern) if all(map(str.isascii, terms)) else None, _any_of(terms))
             for k, terms in (("spam", self.rules.blocked_spam), ("toxic", self.rules.blocked_toxic))
             if (pattern := self._blocked[k]) is not None
         }
+        cues = abuse.cues_of(batch) if self.toxic_model is not None else [None] * len(batch)
         out: list[Flags] = []
         for i, text in enumerate(batch):
             reasons: dict[str, list[str]] = {"spam": [], "toxic": []}
             if not text.strip():
                 out.append(Flags(False, False, [], 0.0, 0.0))
                 continue
-            cue = abuse.cues(text) if self.toxic_model is not None else None
+            cue = cues[i]
             for kind, p in (("spam", spam_p[i]), ("toxic", toxic_p[i])):
                 limit = limits[kind]
                 if limit is not None and p >= limit:
@@ -482,10 +488,10 @@ class Moderator:
                 if kind == "toxic" and cue is not None:
                     reasons[kind].extend(cue.reasons())
                 if kind in blocked:
-                    pattern, cased, terms = blocked[kind]
+                    pattern, cased, any_term = blocked[kind]
                     if cased is not None and text.isascii():
                         lower = text.lower()
-                        if not any(t in lower for t in terms):
+                        if any_term.search(lower) is None:  # no term in it
                             continue
                         found = {m.group(0) for m in cased.finditer(lower)}
                     else:
