@@ -1,7 +1,8 @@
 """Sentiment model: quality on the held-out test splits, VADER comparison, speed, load, size.
 
 NEEDS ../shared/data/sentiment. Run: .venv/bin/python -m benchmarks.textmodels_sentiment
-(add --speed for the speed figures alone)
+(add --speed for the speed figures alone; --model PATH scores another artifact, e.g. the
+NC-free variant built by ``scripts/train_sentiment.py --no-nc --out PATH``)
 Test splits (benchmarks/_textmodels_common.split_of, fixed before tuning): general tweets
 (SemEval 2013-2016 pool + TweetEval val, de-duplicated) and customer-care tweets
 (airline_tweets_10k.csv). The model was trained on the train splits and chosen on dev.
@@ -25,6 +26,8 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from unittest import mock  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -85,9 +88,22 @@ def speed_report(model: sentiment.SentimentModel, texts: list[str], pool: pd.Dat
     )
 
 
-def main() -> None:
+def load_model(path: Path | None) -> sentiment.SentimentModel:
+    """The packaged model, or the artifact at ``path`` (same lexicon)."""
+    if path is None:
+        return sentiment.load()
+    with mock.patch.object(_text, "models_dir", lambda: path.resolve().parent):
+        linear = _text.load_linear(path.stem)
+    return sentiment.SentimentModel.from_linear(linear)
+
+
+def main(model_path: Path | None = None) -> None:
     data = need(SHARED / "sentiment")
-    model = sentiment.load()
+    model = load_model(model_path)
+    print(
+        f"model: {model_path or 'packaged'} ({model.meta.get('script')}, "
+        f"trained on: {model.meta.get('trained_on')})"
+    )
     texts: list[str] = []
     for name, pool in (("general", general_sentiment(data)), ("care", airline_sentiment(data))):
         for part in ("dev", "test"):
@@ -142,9 +158,15 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--speed"]:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--speed", action="store_true", help="speed figures only")
+    parser.add_argument("--model", type=Path, help="an artifact other than the packaged one")
+    args = parser.parse_args()
+    if args.speed:
         pool = general_sentiment(need(SHARED / "sentiment"))
         test = pool[pool["split"] == "test"]["text"].astype(str).tolist()[:2000]
-        print(speed_report(sentiment.load(), test, pool))
+        print(speed_report(load_model(args.model), test, pool))
     else:
-        main()
+        main(args.model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,63 @@ def model() -> sentiment.SentimentModel:
 def test_load_is_cached_and_records_provenance(model: sentiment.SentimentModel) -> None:
     assert sentiment.load() is model
     assert "SemEval" in str(model.meta["trained_on"])
-    # the package allows commercial use: no weight is fitted on the CC BY-NC-SA airline tweets
-    assert "airline" not in str(model.meta["trained_on"]).lower()
-    assert "NOT FOR THE PACKAGE" not in str(model.meta["licence"])
+    # the lead's licence decision (issue 12, fifth round): the weights may be fitted on the
+    # airline tweets' train split (CC BY-NC-SA 4.0) with that source and licence named
+    sources = model.meta["sources"]
+    assert isinstance(sources, dict)
+    assert "SemEval" in sources["general"] and "MIT" in sources["lexicon"]
+    if model.meta["nc_derived"]:
+        assert "airline" in str(model.meta["trained_on"]).lower()
+        assert "CC BY-NC-SA" in sources["care"] and "train split" in sources["care"]
+        assert "CC BY-NC-SA" in str(model.meta["licence"])
+    else:
+        assert "airline" not in str(model.meta["trained_on"]).lower()
+    assert "dev" not in str(model.meta["trained_on"]) and "test" not in str(
+        model.meta["trained_on"]
+    )
     assert model.linear.coef_t.shape[1] == 3
+
+
+def test_care_cues_find_what_care_tweets_say() -> None:
+    names = [name for name, _ in sentiment.CARE_CUES]
+    cues = sentiment.care_cues(
+        [
+            "Flight delayed 3 hours and still waiting for an update",
+            "thanks for nothing",
+            "Thank you so much, great crew!",
+            "",
+            "Cancelled\nFlightled again",
+        ]
+    )
+    assert cues.shape == (5, len(names))
+    got = [{names[j] for j in row.nonzero()[0]} for row in cues]
+    assert {"waited", "delay", "waiting"} <= got[0]
+    assert "thanks_for_nothing" in got[1] and "thanks" not in got[1]
+    assert {"thanks", "praise"} <= got[2]
+    assert got[3] == set()
+    assert got[4] == {"cancel"} and cues[4, names.index("cancel")] == 1.0  # two, capped at 2
+    assert sentiment.care_cues([]).shape == (0, len(names))
+
+
+def test_care_cue_weights_move_the_scores(model: sentiment.SentimentModel) -> None:
+    """A model whose metadata carries cue weights adds them; without them it does not."""
+    import numpy as np
+
+    n = len(sentiment.CARE_CUES)
+    plain_meta = {k: v for k, v in model.meta.items() if k != "cue_coef"}
+    linear = dataclasses.replace(model.linear, meta=plain_meta)
+    plain = sentiment.SentimentModel.from_linear(linear)
+    assert plain.cue_coef_t is None
+    towards_positive = [[-3.0, 0.0, 3.0]] * n
+    cued = sentiment.SentimentModel.from_linear(
+        dataclasses.replace(linear, meta=dict(plain_meta, cue_coef=towards_positive))
+    )
+    text = ["my flight was delayed 3 hours"]
+    assert cued.predict_proba(text)[0, 2] > plain.predict_proba(text)[0, 2]
+    # a text without any cue scores the same either way
+    assert np.allclose(
+        cued.predict_proba(["the shop opens at 9"]), plain.predict_proba(["the shop opens at 9"])
+    )
 
 
 def test_labels_our_own_texts(model: sentiment.SentimentModel) -> None:
