@@ -93,7 +93,7 @@ def _check_against_report(ws: Any) -> None:
 def everything_incremental(monkeypatch: pytest.MonkeyPatch) -> None:
     from socialproof.community import inbox
 
-    monkeypatch.setattr(inbox, "FULL_SHARE", 1.0)  # the fixture's imports are large
+    monkeypatch.setattr(inbox, "FULL_SHARE", 1e9)  # the fixture's imports are large
 
 
 def _undo(ws: Any, import_id: str) -> None:
@@ -135,9 +135,50 @@ def test_import_then_undo_updates_only_touched_threads_and_equals_a_rebuild(
 
 
 def test_a_large_change_or_new_settings_rebuild_everything(workspace: Any, insert: Any) -> None:
+    from socialproof.workspace.settings import settings_from_dict
+
     insert("messages", BASE)
     _refresh(workspace)
     insert("messages", LATER)  # 6 of 18 messages: over a fifth
+    assert "rebuilding threads from every message" in _refresh(workspace)
+    _check_against_report(workspace)
+    workspace.settings = settings_from_dict(
+        {"timezone": "UTC", "brand": {"handles": ["@acme"]}}  # AcmeHelp a customer now
+    )
+    assert "rebuilding threads from every message" in _refresh(workspace)
+    _check_against_report(workspace)
+    assert ("x", "30") in {(r["platform"], r["thread_key"]) for r in _snapshot(workspace)[0]}
+
+
+def test_undoing_the_first_import_leaves_the_later_replies_as_threads(
+    workspace: Any, insert: Any, everything_incremental: None
+) -> None:
+    insert("messages", BASE)
+    _refresh(workspace)
+    insert("messages", LATER)
+    _refresh(workspace)
+    _undo(workspace, "imp-a")  # 4 loses its parent 1, 31 its parent 30
+    assert "updating the threads new or removed messages touch" in _refresh(workspace)
+    got = _snapshot(workspace)
+    _check_against_report(workspace)
+    assert got == _rebuilt(workspace)
+    assert {(r["platform"], r["thread_key"]) for r in got[0]} == {
+        ("x", "9"),
+        ("x", "40"),
+        ("x", "T1"),  # 52 names its thread
+        ("linkedin", "3"),
+    }
+
+
+def test_a_store_from_before_keys_were_kept_is_rebuilt_once(
+    workspace: Any, insert: Any, everything_incremental: None
+) -> None:
+    insert("messages", BASE)
+    _refresh(workspace)
+    with workspace.transaction() as con:  # as an earlier version stored it
+        con.execute('UPDATE inbox_state SET info = \'{"sla_hours": 24.0, "notes": []}\'')
+        con.execute("DELETE FROM inbox_keys")
+    insert("messages", LATER)
     assert "rebuilding threads from every message" in _refresh(workspace)
     _check_against_report(workspace)
 
