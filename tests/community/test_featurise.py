@@ -107,7 +107,8 @@ def test_matches_the_per_text_reference_on_mixed_texts() -> None:
         "\u200d", "\ufe0f", "🙂", "XD", "D:", "!!!", "sooo", "ΣΑΣ", "İ", "#TagWord2", "no#tag",
         "no.", "never!?", "Www..", "www,", "do:", "xD.", "\u212aing", "Good,,", "cool!!!", "Don't,",
         "it's!", "o'", "831", "83", "8", "8d2", "1831", "12345", "12345,", "1000", "007!!",
-        "12.", "0", "99?", "8.", "3:", "12.50", "#12", "@12", "١٢٣",
+        "12.", "0", "99?", "8.", "3:", "12.50", "#12", "@12", "١٢٣", "#Word", "#M6", "#NotHappy",
+        "#Sooo", "#8d", "#xD", "#X_y", "#dontStop", "#ABCdef", "#", "##a", "#a.b",
     ]  # fmt: skip
     rng = random.Random(12)
     texts = []

@@ -395,6 +395,17 @@ class _Vocab:
         """A chunk's tokens either way, and whether it holds a hashtag (cached)."""
         got = self.chunks.get(key)
         if got is None:
+            if _TAG_CHUNK.fullmatch(key) and not _ELONG.search(key):
+                # "#SocialMedia" (most new chunks of tweets): the tag and its words, as
+                # ``chunk_tokens`` gives them, without the regular expressions
+                tag = key.lower()
+                head: _Entry = (self.id_of(tag), None, False, False)
+                plain: _ChunkTokens = ([head[0]], False, (head,))
+                self.plain[key] = plain
+                entries = [head] + [(self.id_of(w), w, False, False) for w in split_hashtag(key)]
+                tagged = ([e[0] for e in entries], False, tuple(entries))
+                got = self.chunks[key] = (True, plain, tagged)
+                return got
             plain = self.plain_chunk(key)
             if "#" not in key and _SIMPLE_CHUNK.fullmatch(key):
                 got = self.chunks[key] = (False, plain, plain)  # a word: same either way
@@ -534,6 +545,7 @@ _VOCAB = _Vocab()
 _SIMPLE_CHUNK = re.compile(
     r"(?![Ww][Ww][Ww]\.)([A-Za-z]+(?:'[A-Za-z]+)*|[0-79][0-9]*)([.,]*|[!?]*)"
 )
+_TAG_CHUNK = re.compile(r"#[A-Za-z0-9]+")  # a hashtag and nothing else (``chunk``'s fast path)
 _URL_START = re.compile(r"(?:https?://|www\.)\S", re.I)
 _ANY_URL = "http://x.co"  # a chunk that is one link: its tokens are ["<url>"]
 
