@@ -75,3 +75,10 @@ def test_a_phrase_labels_a_theme_only_when_said_often_enough() -> None:
     assert got == "late flight"
     # a word too vague alone gives way to the next term
     assert themes._label(["comes", "password"], {"comes": 8, "password": 8}) == "password"
+
+
+def test_a_theme_of_short_replies_says_so() -> None:
+    assert themes._reply_label(["ok", "nope", "yes ok", "lol", "sure"], {}) == "short replies"
+    assert themes._reply_label(["thanks!", "thank you", "ok", "cheers"], {}) == "thank you"
+    # a content word most of them share labels the theme instead
+    assert themes._reply_label(["thanks, refund", "refund ok", "refund"], {"refund": 3}) == ""
