@@ -561,8 +561,9 @@ def _computed(ws: Workspace, keys: pd.DataFrame, *, full: bool) -> _ThreadUpdate
         latest = scalar(every.created_at.max())
         notes = brand_notes(con, ws, every, Scope())
         if len(keys):
-            m = messages_expr(con, ws, Scope(), keys=ibis.memtable(table))
-            threads, facts = thread_facts(ws, m, sla=sla, latest=latest)
+            keyed = messages_expr(con, ws, Scope(), keys=ibis.memtable(table))
+            with keyed.cache() as m:  # read twice: the threads and the per-thread facts
+                threads, facts = thread_facts(ws, m, sla=sla, latest=latest)
         else:
             threads, facts = pd.DataFrame(), pd.DataFrame(columns=_FACT_COLUMNS)
     waiting = (
