@@ -6,7 +6,7 @@ Run: .venv/bin/python -m benchmarks.textmodels_moderation [--speed-only]
 Toxicity: the packaged model (tuned on the dev part of OffensEval train) on the OffensEval
 val file, which training never saw (the test here). Spam: the packaged recipe retrained
 once per held-out video, ordinary tweets (train splits) as non-spam in every fold; C and
-the threshold chosen inside each fold from the other videos only (nested: the held-out
+the threshold (and the cue block's weight) chosen inside each fold from the other videos only (nested: the held-out
 video never tunes anything), then, for the record, the packaged threshold on the same
 folds (scripts/train_moderation.py). Care traffic: the share of the
 15,062 Spotify care messages the full moderator (models + default rules) flags, by
@@ -84,23 +84,24 @@ def main() -> None:
     recipe = _recipe()
     yt = recipe.load_spam(SHARED)
     ham = recipe.ham_tweets(SHARED)
-    x = recipe.features(yt["text"].tolist() + ham, cues="spam")
     labels = np.concatenate([yt["CLASS"].to_numpy().astype(int), np.zeros(len(ham), dtype=int)])
     video = np.array(yt["video"].tolist() + [""] * len(ham))
     meta = models_only.spam_model.meta  # type: ignore[union-attr]
-    care_x = recipe.features(recipe.spotify(SHARED), cues="spam")
     share = float(meta.get("care_spam_share", 0.02))
     cs = [float(c) for c in meta.get("C_grid", [meta["C"]])]
-    nested = recipe.nested_lovo(x, labels, video, cs, care_x, share)
-    for v, c, thr, f in nested:
+    weights = [float(w) for w in meta.get("cue_weight_grid", [meta.get("cue_weight", 1.0)])]
+    xs = recipe.spam_matrices(yt["text"].tolist() + ham, recipe.spotify(SHARED), weights)
+    nested = recipe.nested_lovo(xs, labels, video, cs, share)
+    for v, w, c, thr, f in nested:
         print(
             f"spam: leave out {v}: macro-F1 {f:.4f} ({int((video == v).sum())} comments; "
-            f"C {c} and threshold {thr} chosen on the other videos)"
+            f"cue weight {w}, C {c} and threshold {thr} chosen on the other videos)"
         )
     print(
         f"spam: leave-one-video-out, nested (tuned inside each fold), mean macro-F1 "
-        f"{np.mean([n[3] for n in nested]):.4f}"
+        f"{np.mean([n[4] for n in nested]):.4f}"
     )
+    x = xs[float(meta.get("cue_weight", 1.0))][0]
     p, videos = recipe.lovo(x, labels, video, float(meta["C"]))
     thr = float(meta["threshold"])
     same = [f1_score(labels[video == v], p[video == v] >= thr, average="macro") for v in videos]

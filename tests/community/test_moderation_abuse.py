@@ -104,6 +104,25 @@ def test_spam_cues_know_links_calls_to_action_and_care() -> None:
     assert care[care_words] and not care[cta] and not care[outside]
 
 
+def test_spam_cues_know_comment_bait_and_asks_but_not_customers() -> None:
+    rows = spam_cues.features(
+        [
+            "Like this comment if you are watching in 2015!!",
+            "Thumbs up if you came here from the radio",
+            "Check me out! I rap so yeah",
+            "I'm new here, please subscribe to me",
+            "@brand Thanks, I'll check it out.",
+            "@brand the cover looks like if you zoom in on the left side",
+            "@brand I am of course a premium subscriber!",
+        ]
+    )
+    bait, ask = 8, 9
+    assert rows.shape[1] == spam_cues.N_FEATURES == 10
+    assert rows[0, bait] and rows[1, bait] and not rows[0, ask]
+    assert rows[2, ask] and rows[3, ask] and not rows[2, bait]
+    assert not rows[4:, bait].any() and not rows[4:, ask].any()  # customers, not spam
+
+
 def test_changing_the_mode_changes_the_fingerprint() -> None:
     assert (
         moderation.load().fingerprint

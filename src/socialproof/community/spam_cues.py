@@ -52,6 +52,20 @@ _MONEY = re.compile(  # money and prizes as a lure ("took my money" is a custome
     r"|subscribers)(?!\w)",
     re.I,
 )
+_BAIT = re.compile(  # likes asked for the comment itself ("like this comment if ...")
+    r"(?<!\w)(?:(?:like|thumbs\s+up|share)\s+this\s+comment|thumbs\s+up\s+if"
+    r"|(?:^|(?<=[.!?:\n]))\s*like\s+if\s+(?:you|u|ur|your|you're|youre)"
+    r"|give\s+(?:it|this|me)\s+a\s+(?:like|thumbs up)|how\s+many\s+(?:likes|thumbs\s+up))(?!\w)",
+    re.I,
+)
+_ASK = re.compile(  # attention asked in other words ("I'll check it out" is a customer)
+    r"(?<!\w)(?:check\s+(?:me|us)\s+out|(?<!will )(?<!ll )(?<!please )(?<!to )(?<!gonna )"
+    r"check\s+(?:this|it)\s+out|check\s+out\s*:|s\w{0,3}scribe\s+to\s+(?:me|us)"
+    r"|take\s+a\s+look\s+at\s+(?:this|my|our)|look\s+(?:me|us)\s+up|search\s+[\"']"
+    r"|subscribe\s*!|(?:a|my)\s+(?:\w+\s+)?channel|i\s+(?:rap|make\s+(?:music|videos))|subs)"
+    r"(?!\w)",
+    re.I,
+)
 _CARE = re.compile(  # ordinary in care: the customer's own account, orders, codes, DMs
     r"(?<!\w)(?:dm|dms|direct message|order|ticket|case|refund|premium|subscription|account"
     r"|help|support|charged|billing|password|log ?in)(?!\w)",
@@ -64,13 +78,16 @@ _MONEY_WORDS = (
     "invest", "income", "profit", "paypal", "loan", "casino", "betting", "win", "cash",
     "followers", "subscribers",
 )  # fmt: skip
+_BAIT_WORDS = ("like", "thumb", "give", "how many")
+_ASK_WORDS = ("check", "scribe", "look", "search", "channel", "rap", "make", "subs")
 _RUN = re.compile(r"(.)\1{3,}")
 _LETTERS = re.compile(r"[^\W\d_]")
 
-N_FEATURES = 8
+N_FEATURES = 10
 """Dense features per text: outside link, self-promotion, call to action, link and call to
 action together, money words (capped), long character runs, share of capitals (texts of
-15+ letters), care words (which speak against spam)."""
+15+ letters), care words (which speak against spam), likes asked for the comment itself,
+attention asked in other words ("check me out", "subscribe to me", "I rap")."""
 
 
 def features(texts: Sequence[str]) -> np.ndarray:
@@ -110,7 +127,15 @@ def features(texts: Sequence[str]) -> np.ndarray:
         row[3] = (outside or promo) and cta
         row[4] = min(money, 3) / 3.0
         row[7] = care_re.search(text) is not None
+        row[8], row[9] = _asks(text, lower)
     return out
+
+
+def _asks(text: str, lower: str) -> tuple[bool, bool]:
+    """Likes asked for the comment itself; attention asked in other words."""
+    bait = any(w in lower for w in _BAIT_WORDS) and _BAIT.search(text) is not None
+    ask = any(w in lower for w in _ASK_WORDS) and _ASK.search(text) is not None
+    return bait, ask
 
 
 def _shape(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -183,4 +208,5 @@ def _features_one(raw: str) -> tuple[float, ...]:
         bool(_RUN.search(text)),
         caps,
         bool(_CARE.search(text)),
+        *_asks(text, lower),
     )
