@@ -61,9 +61,9 @@ def _spark_backend(ws: Workspace) -> Iterator[ibis.BaseBackend]:
     if ws.settings.engine.storage:
         from socialproof.workspace import parquet_store
 
-        def stored() -> tuple[str, str, dict[str, str]]:
+        def stored() -> tuple[str, str, dict[str, list[str]]]:
             uri, manifest = parquet_store.current(ws)
-            folders = {n: parquet_store.table_dir(uri, manifest, n) for n in manifest.tables}
+            folders = {n: parquet_store.table_paths(uri, manifest, n) for n in manifest.tables}
             return uri, manifest.version, folders
 
     yield from spark.backend(ws, stored)

@@ -27,9 +27,11 @@ the partition values are not columns of the files: the tables read back exactly 
 were written (Spark is told to read the files recursively, without partition discovery).
 
 ``file://`` URIs (or plain paths) are read and written here. Other URIs (``s3a://``,
-``hdfs://``, ``abfss://``, ``gs://``) are handed to Spark's Hadoop file system for
-reading; publish to a local or mounted folder and copy it there with the cluster's tools
-(``hadoop distcp``, ``aws s3 sync``), see ``docs/scaling.md``.
+``hdfs://``, ``abfss://``, ``gs://``) are read and written through Spark's Hadoop file
+system (:func:`publish_with_spark`, :func:`publish_changes_with_spark`). Imports there
+write only the partitions they change; with no hard links, the manifest names the
+unchanged partitions where they are, in earlier versions (``TableInfo.reused``), and a
+version is kept while a kept manifest reads it. See ``docs/scaling.md``.
 """
 
 from __future__ import annotations
@@ -82,6 +84,12 @@ class TableInfo:
     checksum: str
     columns: tuple[tuple[str, str], ...]  # (name, DuckDB type)
     partitioned_by: tuple[str, ...]  # source columns: ("platform", "<date column>") or ()
+    #: folders of earlier versions (relative to the store) that hold rows of this table too:
+    #: written by imports through the Hadoop file system, which keep unchanged partitions
+    #: where they are instead of copying them (see :func:`publish_changes_with_spark`)
+    reused: tuple[str, ...] = ()
+    #: whether this version's own folder holds rows of the table (False: all reused)
+    fresh: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,7 @@ class Manifest:
                         "checksum": t.checksum,
                         "columns": [list(c) for c in t.columns],
                         "partitioned_by": list(t.partitioned_by),
+                        **({"reused": list(t.reused), "fresh": t.fresh} if t.reused else {}),
                     }
                     for t in self.tables.values()
                 },
@@ -124,12 +133,22 @@ class Manifest:
                     checksum=str(t["checksum"]),
                     columns=tuple((str(c), str(ty)) for c, ty in t["columns"]),
                     partitioned_by=tuple(str(c) for c in t["partitioned_by"]),
+                    reused=tuple(str(r) for r in t.get("reused", ())),
+                    fresh=bool(t.get("fresh", True)),
                 )
                 for name, t in raw["tables"].items()
             }
             version = str(raw["version"])
-            if not re.fullmatch(r"v[0-9A-Za-z-]+", version) or any(
-                not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in tables
+            if (
+                not re.fullmatch(r"v[0-9A-Za-z-]+", version)
+                or any(not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in tables)
+                or any(
+                    not re.fullmatch(
+                        r"v[0-9A-Za-z-]+/[A-Za-z0-9_]+(/p=[a-z0-9_-]+(/m=[a-z0-9_-]+)?)?", r
+                    )
+                    for t in tables.values()
+                    for r in t.reused
+                )
             ):
                 raise ValueError("unexpected version or table name")
             return cls(version, str(raw["created_at"]), str(raw["source_state"]), tables)
@@ -223,17 +242,40 @@ def _read_remote_manifest(uri: str) -> Manifest | None:
     return Manifest.from_json(str(rows[0][0]), f"{uri}/{MANIFEST}") if rows else None
 
 
-def table_glob(uri: str, manifest: Manifest, name: str) -> str:
+def _table_folders(manifest: Manifest, name: str) -> list[str]:
+    """The folders (relative to the store) whose Parquet files make up one table."""
+    info = manifest.tables[name]
+    own = [f"{manifest.version}/{name}"] if info.fresh or not info.reused else []
+    return own + list(info.reused)
+
+
+def table_globs(uri: str, manifest: Manifest, name: str) -> list[str]:
+    """The Parquet files of one table in a local store, as DuckDB globs."""
     root = local_path(uri)
-    base = f"{manifest.version}/{name}"
     if root is None:
-        return f"{uri}/{base}"
-    return str(root / base / "**" / "*.parquet")
+        raise SettingsError(f"DuckDB cannot read {uri} here (only file:// stores).")
+    return [str(root / f / "**" / "*.parquet") for f in _table_folders(manifest, name)]
 
 
-def table_dir(uri: str, manifest: Manifest, name: str) -> str:
-    """The folder of one table, as Spark reads it."""
-    return f"{spark_uri(uri)}/{manifest.version}/{name}"
+def table_paths(uri: str, manifest: Manifest, name: str) -> list[str]:
+    """The folders of one table, as Spark reads them (recursively)."""
+    base = spark_uri(uri)
+    return [f"{base}/{f}" for f in _table_folders(manifest, name)]
+
+
+def _read_parquet(uri: str, manifest: Manifest, name: str) -> str:
+    """DuckDB's ``read_parquet`` over the files of one table of a local store."""
+    globs = ", ".join(f"'{_quote_path(Path(g))}'" for g in table_globs(uri, manifest, name))
+    return f"read_parquet([{globs}], hive_partitioning = false)"
+
+
+def _versions_used(manifest: Manifest | None) -> set[str]:
+    """The version folders a manifest reads (its own and those of reused partitions)."""
+    if manifest is None:
+        return set()
+    return {manifest.version} | {
+        r.split("/", 1)[0] for t in manifest.tables.values() for r in t.reused
+    }
 
 
 def create_views(con: duckdb.DuckDBPyConnection, uri: str, manifest: Manifest) -> None:
@@ -244,11 +286,10 @@ def create_views(con: duckdb.DuckDBPyConnection, uri: str, manifest: Manifest) -
             hint='Set engine.backend = "spark" to read remote storage, or use a mounted folder.',
         )
     for info in manifest.tables.values():
-        glob = table_glob(uri, manifest, info.name).replace("'", "''")
         cols = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in info.columns)
         con.execute(
             f'CREATE OR REPLACE VIEW "{info.name}" AS SELECT {cols} '
-            f"FROM read_parquet('{glob}', hive_partitioning = false)"
+            f"FROM {_read_parquet(uri, manifest, info.name)}"
         )
 
 
@@ -419,7 +460,7 @@ def publish(ws: Workspace, uri: str | None = None) -> Manifest:
             tmp = root / f"{MANIFEST}.{version}.tmp"
             tmp.write_text(manifest.to_json(), encoding="utf-8")
             tmp.replace(root / MANIFEST)  # the commit
-            _prune(root, keep={version, previous.version if previous else version})
+            _prune(root, keep={version} | _versions_used(previous))
     except PermissionError as exc:
         raise WorkspaceError(
             f"Cannot write the Parquet store {uri}: permission denied ({exc.filename}).",
@@ -452,7 +493,7 @@ def publish_with_spark(ws: Workspace, uri: str) -> Manifest:
     """
     import tempfile
 
-    from socialproof.workspace import duck, spark
+    from socialproof.workspace import spark
     from socialproof.workspace._lock import write_lock
 
     uri = check_uri(uri)
@@ -469,47 +510,72 @@ def publish_with_spark(ws: Workspace, uri: str) -> Manifest:
         fs.delete(staging)  # what a killed publish left
         with ws.connect(read_only=True) as con:
             for name in _base_tables(con):
-                columns = _columns(con, name)
-                rows = _scalar(con, f'SELECT count(*) FROM "{name}"')
-                parts = _partition_columns(columns) if rows else ()
-                sums = checksum(con, f'"{name}"', columns)
-                local = Path(scratch) / f"{name}.parquet"
-                duck.export_parquet(con, name, local)
                 out = f"{staging}/{version}/{name}"
-                try:
-                    frame = session.read.parquet(local.resolve().as_uri())
-                    if parts:
-                        p_col, m_col = _spark_part_exprs(parts)
-                        frame = frame.selectExpr("*", f"{p_col} AS p", f"{m_col} AS m")
-                        frame.write.partitionBy("p", "m").parquet(out)
-                    else:
-                        frame.coalesce(1).write.parquet(out)
-                    back = session.read.option("recursiveFileLookup", "true").parquet(out).count()
-                except spark.SparkFailed:
-                    raise
-                except Exception as exc:
-                    raise WorkspaceError(
-                        f"Spark could not write the table {name} to {uri}: {spark.in_words(exc)}",
-                        hint="Check the URI, the cluster's credentials and connector for it.",
-                    ) from None
-                if int(back) != rows:
-                    raise IntegrityError(
-                        f"The copy of {name} in {uri} reads back as {back} rows, not {rows}; "
-                        "nothing was published."
-                    )
-                infos[name] = TableInfo(name, rows, sums, tuple(columns), parts)
+                infos[name] = _spark_write_table(session, con, name, out, Path(scratch), uri)
         previous = read_manifest(uri)
         fs.replace(f"{staging}/{version}", f"{target_uri}/{version}")
         manifest = Manifest(version, datetime.now(UTC).isoformat(), state, infos)
-        tmp = f"{target_uri}/{MANIFEST}.{version}.tmp"
-        fs.write_text(tmp, manifest.to_json())
-        fs.replace(tmp, f"{target_uri}/{MANIFEST}")  # the commit
-        keep = {version, previous.version if previous else version}
-        for child in fs.children(target_uri):
-            if child.startswith("v") and child not in keep:
-                fs.delete(f"{target_uri}/{child}")
-        fs.delete(staging)
+        _spark_commit(fs, target_uri, manifest, previous)
     return manifest
+
+
+def _spark_commit(fs: Any, target_uri: str, manifest: Manifest, previous: Manifest | None) -> None:
+    """Replace the manifest (the commit), then remove versions neither manifest reads."""
+    tmp = f"{target_uri}/{MANIFEST}.{manifest.version}.tmp"
+    fs.write_text(tmp, manifest.to_json())
+    fs.replace(tmp, f"{target_uri}/{MANIFEST}")  # the commit
+    keep = _versions_used(manifest) | _versions_used(previous)
+    for child in fs.children(target_uri):
+        if child.startswith("v") and child not in keep:
+            fs.delete(f"{target_uri}/{child}")
+    fs.delete(f"{target_uri}/{STAGING}")
+
+
+def _spark_write_table(
+    session: Any, con: duckdb.DuckDBPyConnection, name: str, out: str, scratch: Path, uri: str
+) -> TableInfo:
+    """One whole table of the database written through Spark to ``out``, counted back."""
+    from socialproof.workspace import duck
+
+    columns = _columns(con, name)
+    rows = _scalar(con, f'SELECT count(*) FROM "{name}"')
+    parts = _partition_columns(columns) if rows else ()
+    sums = checksum(con, f'"{name}"', columns)
+    local = scratch / f"{name}.parquet"
+    duck.export_parquet(con, name, local)
+    back = _spark_write(session, local, parts, out, name, uri)
+    local.unlink(missing_ok=True)
+    if back != rows:
+        raise IntegrityError(
+            f"The copy of {name} in {uri} reads back as {back} rows, not {rows}; "
+            "nothing was published."
+        )
+    return TableInfo(name, rows, sums, tuple(columns), parts)
+
+
+def _spark_write(
+    session: Any, local: Path, parts: tuple[str, ...], out: str, name: str, uri: str
+) -> int:
+    """A local Parquet file written by Spark under ``out`` (by platform and month when
+    ``parts``); returns the rows read back from ``out``."""
+    from socialproof.workspace import spark
+
+    try:
+        frame = session.read.parquet(local.resolve().as_uri())
+        if parts:
+            p_col, m_col = _spark_part_exprs(parts)
+            frame = frame.selectExpr("*", f"{p_col} AS p", f"{m_col} AS m")
+            frame.write.partitionBy("p", "m").parquet(out)
+        else:
+            frame.coalesce(1).write.parquet(out)
+        return int(session.read.option("recursiveFileLookup", "true").parquet(out).count())
+    except spark.SparkFailed:
+        raise
+    except Exception as exc:
+        raise WorkspaceError(
+            f"Spark could not write the table {name} to {uri}: {spark.in_words(exc)}",
+            hint="Check the URI, the cluster's credentials and connector for it.",
+        ) from None
 
 
 def _spark_part_exprs(parts: tuple[str, ...]) -> tuple[str, str]:
@@ -545,9 +611,7 @@ def publishing_import(ws: Workspace, tables: Mapping[str, pa.Table]) -> Iterator
         yield
         return
     uri = check_uri(storage)
-    if local_path(uri) is None:  # remote: published with Spark by 'engine migrate'
-        yield
-        return
+    hadoop = hadoop_writes(uri)
     with write_lock(ws.root):
         before = source_state(ws)
         yield
@@ -560,9 +624,271 @@ def publishing_import(ws: Workspace, tables: Mapping[str, pa.Table]) -> Iterator
         if manifest is None or manifest.source_state != before:
             return
         try:
-            publish_changes(ws, uri, manifest, tables)
+            if hadoop:
+                publish_changes_with_spark(ws, uri, manifest, tables)
+            else:
+                publish_changes(ws, uri, manifest, tables)
         except (SocialproofError, OSError, duckdb_error()) as exc:
             _log.warning("The Parquet store was not updated (%s); the next read publishes it.", exc)
+        except Exception as exc:  # noqa: BLE001 - Spark's own errors: the database has the file
+            if not hadoop:
+                raise
+            _log.warning("The Parquet store was not updated (%s); the next read publishes it.", exc)
+
+
+#: Write imports to ``file://`` stores through Spark's Hadoop file system too, as for
+#: ``s3a://`` or ``hdfs://`` (the tests run that code path on local Spark this way).
+HADOOP_WRITER_FOR_LOCAL = False
+
+
+def hadoop_writes(uri: str) -> bool:
+    """Whether imports into the store at ``uri`` are written through Spark."""
+    return local_path(uri) is None or HADOOP_WRITER_FOR_LOCAL
+
+
+def publish_changes_with_spark(
+    ws: Workspace, uri: str, manifest: Manifest, tables: Mapping[str, pa.Table]
+) -> Manifest:
+    """:func:`publish_changes` through Spark's Hadoop file system (``s3a://``, ``hdfs://``).
+
+    Only the partitions (platform x month) that hold a key of ``tables`` now, or held
+    one in the committed version, are written, under ``_staging/<version>``; a remote
+    file system has no hard links, so the new manifest names the unchanged partitions
+    where they already are (``reused``: folders of earlier versions, kept as long as a
+    manifest reads them). Tables the import did not touch are reused whole; bookkeeping
+    tables that changed are written whole. The version is renamed beside the others and
+    the manifest replaced last, so a killed import leaves only ``_staging``, which no
+    reader looks at. ``manifest`` must describe the database before the import.
+    """
+    import tempfile
+
+    from socialproof.workspace import spark
+
+    session = (
+        spark.session_for(ws) if ws.settings.engine.backend == "spark" else spark.running_session()
+    )
+    target_uri = spark_uri(uri)
+    fs = spark.HadoopFS(session, target_uri)
+    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    staging = f"{target_uri}/{STAGING}"
+    out_root = f"{staging}/{version}"
+    fs.delete(staging)  # what a killed import left
+    fs.mkdirs(out_root)
+    infos: dict[str, TableInfo] = {}
+    with (
+        ws.connect(read_only=True) as con,
+        tempfile.TemporaryDirectory(prefix="sp-import-") as scratch,
+    ):
+        state = source_state(ws)
+        for name in _base_tables(con):
+            columns = _columns(con, name)
+            old = manifest.tables.get(name)
+            parts = _partition_columns(columns)
+            same_shape = old is not None and old.columns == tuple(columns)
+            if old is not None and same_shape and parts and name not in tables:
+                if old.partitioned_by in (parts, ()):
+                    infos[name] = _reused_whole(manifest, old)
+                    continue
+            if (
+                old is not None
+                and same_shape
+                and parts
+                and old.partitioned_by == parts
+                and name in tables
+                and tables[name].num_rows
+            ):
+                infos[name] = _spark_rewrite_partitions(
+                    session,
+                    fs,
+                    con,
+                    manifest,
+                    old,
+                    tables[name],
+                    target_uri,
+                    out_root,
+                    Path(scratch),
+                )
+            elif old is not None and same_shape and _unchanged(con, name, old):
+                infos[name] = _reused_whole(manifest, old)
+            else:
+                out = f"{out_root}/{name}"
+                infos[name] = _spark_write_table(session, con, name, out, Path(scratch), uri)
+    fs.replace(out_root, f"{target_uri}/{version}")
+    committed = Manifest(version, datetime.now(UTC).isoformat(), state, infos)
+    _spark_commit(fs, target_uri, committed, manifest)
+    return committed
+
+
+def _reused_whole(manifest: Manifest, old: TableInfo) -> TableInfo:
+    """A table of the committed version, read where it is (nothing written)."""
+    from dataclasses import replace
+
+    return replace(old, reused=tuple(_table_folders(manifest, old.name)), fresh=False)
+
+
+def _partition_folders(fs: Any, target_uri: str, folders: list[str]) -> dict[tuple[str, str], str]:
+    """(p, m) -> folder (relative to the store) of each partition under ``folders``
+    (each ``version/table``, ``version/table/p=..`` or ``version/table/p=../m=..``)."""
+    out: dict[tuple[str, str], str] = {}
+    for folder in folders:
+        tail = folder.split("/")[2:]
+        if len(tail) == 2:
+            out[(tail[0][2:], tail[1][2:])] = folder
+            continue
+        p_folders = (
+            [folder]
+            if tail
+            else [f"{folder}/{c}" for c in fs.children(f"{target_uri}/{folder}") if c[:2] == "p="]
+        )
+        for p_folder in p_folders:
+            for m_dir in fs.children(f"{target_uri}/{p_folder}"):
+                if m_dir.startswith("m="):
+                    out[(p_folder.rsplit("/p=", 1)[1], m_dir[2:])] = f"{p_folder}/{m_dir}"
+    return out
+
+
+def _spark_rewrite_partitions(
+    session: Any,
+    fs: Any,
+    con: duckdb.DuckDBPyConnection,
+    manifest: Manifest,
+    old: TableInfo,
+    incoming: pa.Table,
+    target_uri: str,
+    out_root: str,
+    scratch: Path,
+) -> TableInfo:
+    """:func:`_rewrite_partitions` through Spark: write the partitions of a table that
+    hold a key of ``incoming``, name the others where they are."""
+    from dataclasses import replace
+
+    from socialproof.workspace import spark
+    from socialproof.workspace.schema import CANONICAL
+
+    name = old.name
+    columns = list(old.columns)
+    parts = old.partitioned_by
+    types = dict(columns)
+    spec = CANONICAL.get(name)
+    key = [k for k in (spec.key if spec else ()) if k in types] or [c for c, _ in columns]
+    p_sql, m_sql = _part_exprs(parts)
+    cast_keys = ", ".join(
+        f'CAST("{k}" AS {types[k]}) AS "{k}"'
+        if k in incoming.column_names
+        else f'NULL::{types[k]} AS "{k}"'
+        for k in key
+    )
+    on = " AND ".join(f't."{k}" IS NOT DISTINCT FROM k."{k}"' for k in key)
+    con.register("_incoming_rows", incoming)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cast_keys} FROM _incoming_rows"
+        )
+    finally:
+        con.unregister("_incoming_rows")
+    old_folders = _partition_folders(fs, target_uri, _table_folders(manifest, name))
+    try:
+        tp_sql, tm_sql = _part_exprs(parts, "t.")
+        affected = {
+            (str(p), str(m))
+            for p, m in con.execute(
+                f'SELECT DISTINCT {tp_sql}, {tm_sql} FROM "{name}" t JOIN _keys k ON {on}'
+            ).fetchall()
+        }
+        if old.rows and not set(parts) <= set(key):
+            # where the keys were (a post's date may have changed): asked of the old rows
+            as_text = ", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in key)
+            keys = con.sql(f"SELECT {as_text} FROM _keys").to_arrow_table()
+            platforms = None
+            if "platform" in key:  # only the platforms of the keys can hold them
+                kp_sql, _ = _part_exprs(parts, "k.")
+                platforms = {
+                    str(r[0])
+                    for r in con.execute(f"SELECT DISTINCT {kp_sql} FROM _keys k").fetchall()
+                }
+            where = [
+                f"{target_uri}/{f}"
+                for (p, _), f in old_folders.items()
+                if platforms is None or p in platforms
+            ]
+            affected |= _spark_old_partitions(session, where, keys, key, parts)
+        in_parts = f"{p_sql} || '/' || {m_sql} IN (SELECT p || '/' || m FROM _parts)"
+        con.execute("CREATE OR REPLACE TEMP TABLE _parts (p VARCHAR, m VARCHAR)")
+        con.executemany("INSERT INTO _parts VALUES (?, ?)", sorted(affected))
+        local = scratch / f"{name}.parquet"
+        con.execute(
+            f'COPY (SELECT * FROM "{name}" WHERE {in_parts}) TO '
+            f"'{_quote_path(local)}' (FORMAT parquet)"
+        )
+        new_rows = _scalar(con, f'SELECT count(*) FROM "{name}" WHERE {in_parts}')
+    finally:
+        con.execute("DROP TABLE IF EXISTS _keys")
+        con.execute("DROP TABLE IF EXISTS _parts")
+    back = _spark_write(session, local, parts, f"{out_root}/{name}", name, target_uri)
+    local.unlink(missing_ok=True)
+    if back != new_rows:
+        raise IntegrityError(
+            f"The new partitions of {name} do not read back as written; nothing was published."
+        )
+    gone = [f"{target_uri}/{f}" for pm, f in old_folders.items() if pm in affected]
+    try:
+        gone_rows = (
+            int(session.read.option("recursiveFileLookup", "true").parquet(*gone).count())
+            if gone
+            else 0
+        )
+    except Exception as exc:
+        raise WorkspaceError(
+            f"Spark could not read the partitions of {name}: {spark.in_words(exc)}"
+        ) from None
+    total = _scalar(con, f'SELECT count(*) FROM "{name}"')
+    if old.rows - gone_rows + new_rows != total:
+        raise IntegrityError(
+            f"The partitions of {name} add up to {old.rows - gone_rows + new_rows} rows, "
+            f"not {total}; nothing was published."
+        )
+    kept = tuple(f for pm, f in sorted(old_folders.items()) if pm not in affected)
+    sums = checksum(con, f'"{name}"', columns)
+    return replace(old, rows=total, checksum=sums, reused=kept, fresh=True)
+
+
+def _spark_old_partitions(
+    session: Any, paths: list[str], keys: pa.Table, key: list[str], parts: tuple[str, ...]
+) -> set[tuple[str, str]]:
+    """The (p, m) partitions among ``paths`` holding a row with one of ``keys``."""
+    from functools import reduce
+
+    from socialproof.workspace import spark
+
+    if not paths or not keys.num_rows:
+        return set()
+    try:
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType([StructField(f"_k{i}", StringType(), True) for i in range(len(key))])
+        wanted = session.createDataFrame(
+            [tuple(r.values()) for r in keys.to_pylist()], schema=schema
+        )
+        rows = session.read.option("recursiveFileLookup", "true").parquet(*paths)
+        cond = reduce(
+            lambda a, b: a & b,
+            [
+                rows[k].cast("string").eqNullSafe(wanted[f"_k{i}"].cast("string"))
+                for i, k in enumerate(key)
+            ],
+        )
+        p_col, m_col = _spark_part_exprs(parts)
+        found = (
+            rows.join(wanted, cond, "inner")
+            .selectExpr(f"{p_col} AS p", f"{m_col} AS m")
+            .distinct()
+            .collect()
+        )
+    except Exception as exc:
+        raise WorkspaceError(
+            f"Spark could not read the store's earlier rows: {spark.in_words(exc)}"
+        ) from None
+    return {(str(r["p"]), str(r["m"])) for r in found}
 
 
 def duckdb_error() -> type[Exception]:
@@ -584,6 +910,9 @@ def publish_changes(
     root = local_path(uri)
     if root is None:
         raise SettingsError(f"publish_changes writes local stores, not {uri}.")
+    if any(t.reused for t in manifest.tables.values()):
+        # written through the Hadoop file system: its partitions are spread over versions
+        raise IntegrityError("The store reuses partitions of earlier versions.")
     version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = root / STAGING
     shutil.rmtree(staging, ignore_errors=True)  # what a killed publish left
@@ -628,7 +957,7 @@ def publish_changes(
     tmp = root / f"{MANIFEST}.{version}.tmp"
     tmp.write_text(committed.to_json(), encoding="utf-8")
     tmp.replace(root / MANIFEST)  # the commit
-    _prune(root, keep={version, manifest.version})
+    _prune(root, keep=_versions_used(committed) | _versions_used(manifest))
     return committed
 
 
@@ -830,20 +1159,14 @@ def restore(ws: Workspace, uri: str, *, replace: bool = False) -> tuple[Manifest
         for info in manifest.tables.values():
             if info.name not in changed:
                 continue
-            glob = _quote_path(Path(table_glob(uri, manifest, info.name)))
+            source = _read_parquet(uri, manifest, info.name)
             cols = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in info.columns)
             names = ", ".join(f'"{c}"' for c, _ in info.columns)
             if info.name in _base_tables(con):
                 con.execute(f'DELETE FROM "{info.name}"')
-                con.execute(
-                    f'INSERT INTO "{info.name}" ({names}) SELECT {cols} '
-                    f"FROM read_parquet('{glob}', hive_partitioning = false)"
-                )
+                con.execute(f'INSERT INTO "{info.name}" ({names}) SELECT {cols} FROM {source}')
             else:
-                con.execute(
-                    f'CREATE TABLE "{info.name}" AS SELECT {cols} '
-                    f"FROM read_parquet('{glob}', hive_partitioning = false)"
-                )
+                con.execute(f'CREATE TABLE "{info.name}" AS SELECT {cols} FROM {source}')
             row = con.execute(f'SELECT count(*) FROM "{info.name}"').fetchone()
             rows = int(row[0]) if row else 0
             got = checksum(con, f'"{info.name}"', list(info.columns))

@@ -303,7 +303,7 @@ def _make_backend_class() -> type[ibis.BaseBackend]:
         """Ibis PySpark backend whose tables are the workspace's, loaded on first use."""
 
         _workspace: Workspace
-        _stored: Callable[[], tuple[str, str, dict[str, str]]] | None = None
+        _stored: Callable[[], tuple[str, str, dict[str, list[str]]]] | None = None
 
         def list_tables(self, *, like: str | None = None, database: Any = None) -> list[str]:
             if database is not None:
@@ -407,7 +407,7 @@ _BACKEND_CLASS: type[ibis.BaseBackend] | None = None
 #: what the engine hands over for a workspace with a Parquet store: a function giving
 #: (store URI, committed version, table -> folder as Spark reads it)
 def _workspace_tables(
-    ws: Workspace, stored: Callable[[], tuple[str, str, dict[str, str]]] | None
+    ws: Workspace, stored: Callable[[], tuple[str, str, dict[str, list[str]]]] | None
 ) -> list[str]:
     from socialproof.workspace import duck
 
@@ -423,7 +423,7 @@ def _load(
     spark: SparkSession,
     ws: Workspace,
     name: str,
-    stored: Callable[[], tuple[str, str, dict[str, str]]] | None,
+    stored: Callable[[], tuple[str, str, dict[str, list[str]]]] | None,
 ) -> str:
     """The Spark view holding the workspace table ``name`` (exported once per state)."""
     from socialproof.workspace import duck
@@ -455,7 +455,7 @@ def _load(
 
 
 def _load_stored(
-    spark: SparkSession, name: str, uri: str, version: str, folders: dict[str, str]
+    spark: SparkSession, name: str, uri: str, version: str, folders: dict[str, list[str]]
 ) -> str:
     """The Spark view of a table of the workspace's Parquet store (read by the executors)."""
     key = (uri, name)
@@ -468,12 +468,14 @@ def _load_stored(
             repr((uri, version)).encode()
         ).hexdigest()[:10]
         view = f"{name}__{digest}"
-        folder = folders[name]
+        paths = folders[name]  # the version's folder and partitions reused from earlier ones
         try:
-            frame = spark.read.option("recursiveFileLookup", "true").parquet(folder)
+            frame = spark.read.option("recursiveFileLookup", "true").parquet(*paths)
         except Exception as exc:
             raise SparkFailed(
-                f"Spark could not read the table {name} from {folder}: {in_words(exc)}",
+                f"Spark could not read the table {name} from {paths[0]}"
+                f"{f' (and {len(paths) - 1} more folders)' if len(paths) > 1 else ''}: "
+                f"{in_words(exc)}",
                 hint="Check that every worker can read the storage URI (engine.storage).",
             ) from None
         frame.createOrReplaceTempView(view)
@@ -493,7 +495,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def backend(
-    ws: Workspace, stored: Callable[[], tuple[str, str, dict[str, str]]] | None = None
+    ws: Workspace, stored: Callable[[], tuple[str, str, dict[str, list[str]]]] | None = None
 ) -> Iterator[ibis.BaseBackend]:
     """An Ibis PySpark backend over the workspace (the body of ``engine.backend``).
 
@@ -641,6 +643,9 @@ class HadoopFS:
         self._fs.delete(target, True)
         if not self._fs.rename(source, target):
             raise SparkFailed(f"Spark could not rename {src} to {dst}.")
+
+    def mkdirs(self, uri: str) -> None:
+        self._fs.mkdirs(self._path(uri))
 
     def delete(self, uri: str) -> None:
         self._fs.delete(self._path(uri), True)
