@@ -71,7 +71,7 @@ def _texts() -> list[str]:
 def test_embed_is_the_word_by_word_reference_bit_for_bit() -> None:
     texts = _texts()
     want = _reference(texts)
-    _text._static().words.clear()  # a cold word cache, then a warm one, then small batches
+    _text._static().clear()  # a cold word cache, then a warm one, then small batches
     assert np.array_equal(_text.embed(texts), want)
     assert np.array_equal(_text.embed(texts[::-1]), want[::-1])
     parts = [_text.embed(texts[i : i + 41]) for i in range(0, len(texts), 41)]
@@ -95,3 +95,15 @@ def test_wordpiece_is_the_tokenizers_wordpiece() -> None:
     for word, enc in zip(words, want, strict=True):
         if len(word) <= 100:
             assert _text.wordpiece(word, vocab, model.unk_token_id) == list(enc.ids), word
+
+
+def test_embed_after_the_word_cache_is_emptied() -> None:
+    """Whichever way the cache is emptied (``clear()`` or its word index alone), the
+    vectors stay the reference's (the text end must keep index 0)."""
+    texts = _texts()[:60]
+    want = _reference(texts)
+    _text.embed(texts)
+    _text._static().words.clear()
+    assert np.array_equal(_text.embed(texts), want)
+    _text._static().clear()
+    assert np.array_equal(_text.embed(texts), want)

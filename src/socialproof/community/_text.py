@@ -986,16 +986,15 @@ class _Static:
     def _learn(self, words: list[str]) -> None:
         """WordPiece ids of the words not seen yet (index 0 is the text end, no tokens)."""
         index = self.words
-        if not index:
+        if not index:  # (also after ``words.clear()``: the text end must be index 0)
+            self.clear()
             self._add(_TEXT_END, [])
         distinct = dict.fromkeys(words)
         new = [w for w in distinct if w not in index]
         if not new:
             return
         if len(index) + len(new) > _WORD_CACHE_MAX:
-            index.clear()
-            self.flat.clear()
-            self.starts[:] = [0]
+            self.clear()
             self._add(_TEXT_END, [])
             new = [w for w in distinct if w not in index]
         if self.vocab is None:
@@ -1012,6 +1011,13 @@ class _Static:
             encoded = self.model.tokenizer.encode_batch_fast(other, add_special_tokens=False)
             for word, enc in zip(other, encoded, strict=True):
                 self._add(word, list(enc.ids))
+
+    def clear(self) -> None:
+        """Forget every word's WordPiece ids (index 0 is the text end again when next used)."""
+        self.words.clear()
+        self.flat.clear()
+        self.starts[:] = [0]
+        self.arrays = None
 
     def _add(self, word: str, ids: list[int]) -> None:
         self.words[word] = len(self.starts) - 1
