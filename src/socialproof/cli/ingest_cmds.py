@@ -119,26 +119,31 @@ def import_files(
     from socialproof.ingest.importer import import_paths, read_context
 
     options = {"window": parse_window(window)} if window else None
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, migrate=False)  # checked on the import's first connection
     ctx = read_context(
         ws, year=year, account=account, platform=platform, mapping=mapping, options=options
     )
     chosen = export_format or ("generic" if mapping is not None else None)
-    with progress() as bar:
-        task = bar.add_task("Importing", total=None)
-
-        def step(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"Importing {name}"[:60])
-
+    if STATE.quiet or not sys.stderr.isatty():  # no bar to show: rich.progress not loaded
         summaries = import_paths(
-            ws,
-            list(paths),
-            format=chosen,
-            ctx=ctx,
-            dry_run=dry_run,
-            progress=step,
-            debug=STATE.debug,
+            ws, list(paths), format=chosen, ctx=ctx, dry_run=dry_run, debug=STATE.debug
         )
+    else:
+        with progress() as bar:
+            task = bar.add_task("Importing", total=None)
+
+            def step(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"Importing {name}"[:60])
+
+            summaries = import_paths(
+                ws,
+                list(paths),
+                format=chosen,
+                ctx=ctx,
+                dry_run=dry_run,
+                progress=step,
+                debug=STATE.debug,
+            )
     compact = output == OutputFormat.table
     rows: list[dict[str, Any]] = [s.as_row(compact=compact) for s in summaries]
     emit(rows, output, title="Import" + (" (dry run: nothing written)" if dry_run else ""))

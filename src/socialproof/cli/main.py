@@ -41,6 +41,38 @@ def _unchanged_by_coercion(param: Any, value: Any) -> bool:
     return value is param.default and type(value) is annotation
 
 
+_NOT_CHEAP = object()
+
+
+def _cheap_coercion(param: Any, value: Any) -> Any:
+    """What typer's pydantic coercion makes of a plain text value, without pydantic.
+
+    Only the shapes whose result is certain: text for a ``str`` parameter (as given),
+    non-empty text for a ``Path`` (``Path(text)``) or ``list[Path]`` argument (a list);
+    anything else (numbers, choices, empty text) returns ``_NOT_CHEAP`` and goes through
+    typer. ``socialproof import FILE --account A --workspace W`` thus starts without
+    importing pydantic (0.2-0.3 CPU-s).
+    """
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if param.multiple:
+        return _NOT_CHEAP
+    if param.nargs == 1:
+        if annotation is str and type(value) is str:
+            return value
+        if annotation is Path and type(value) is str and value:
+            return Path(value)
+        return _NOT_CHEAP
+    if (
+        param.nargs == -1
+        and annotation == list[Path]
+        and isinstance(value, tuple)
+        and value
+        and all(type(v) is str and v for v in value)
+    ):
+        return [Path(v) for v in value]
+    return _NOT_CHEAP
+
+
 def _absent_values_skip_coercion() -> None:
     """Options left out or at their typed default skip typer's coercion (a no-op for them).
 
@@ -59,6 +91,9 @@ def _absent_values_skip_coercion() -> None:
         def process_value(self: Any, ctx: Any, value: Any, _original: Any = original) -> Any:
             if _unchanged_by_coercion(self, value):
                 return value if self.callback is None else self.callback(ctx, self, value)
+            cheap = _cheap_coercion(self, value)
+            if cheap is not _NOT_CHEAP:
+                return cheap if self.callback is None else self.callback(ctx, self, cheap)
             return _original(self, ctx, value)
 
         process_value.absent_skips_coercion = True  # type: ignore[attr-defined]

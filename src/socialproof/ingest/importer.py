@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -294,8 +294,9 @@ def _import_one(
             tzinfo=None, microsecond=0
         )
         summary.sha256 = _hash_while_loading(member.path)
-        before = "earlier in this run" if summary.sha256 in seen else None
-        before = before or _already_imported(ws, summary.sha256)
+        looked = _Before("earlier in this run") if summary.sha256 in seen else None
+        looked = looked or _look_before(ws, summary.sha256)
+        before = looked.before
         if before:
             summary.status = "already imported"
             summary.notes.append(
@@ -310,7 +311,7 @@ def _import_one(
             stage(f"{member.display_name}: reading")
         read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
         if read_file is None and _sql_import(
-            ws, member, summary, format, ctx, dry_run, pending, use_workspace_account
+            ws, member, summary, format, ctx, dry_run, pending, use_workspace_account, looked
         ):
             return summary
         if pending is not None and pending.used:  # the SQL path declined after taking it
@@ -377,6 +378,7 @@ def _sql_import(
     dry_run: bool,
     pending: _PendingCopy | None,
     use_workspace_account: bool,
+    looked: _Before | None = None,
 ) -> bool:
     """Import a large clean CSV by DuckDB alone (``sqlpath.py``); False: the Python path."""
     from socialproof.ingest import sqlpath
@@ -384,7 +386,13 @@ def _sql_import(
     if os.environ.get("SOCIALPROOF_SQL_PATH", "1") == "0":
         return False
     plan = sqlpath.plan(member.path, member.display_name, ctx, format=format)
-    if plan is None or not _empty_table(ws, plan.rows.table):
+    if plan is None:
+        return False
+    if looked is not None and looked.filled is not None:
+        empty = plan.rows.table not in looked.filled  # checked again when writing
+    else:
+        empty = _empty_table(ws, plan.rows.table)
+    if not empty:
         return False  # rows stored already: the merge of the Python path
     summary.format, summary.label = plan.fmt.name, plan.fmt.label
     summary.confidence = plan.confidence
@@ -660,24 +668,60 @@ def _mark_brand(table: pa.Table, ctx: ReadContext, result: ReadResult) -> pa.Tab
 
 def _already_imported(ws: Workspace, sha256: str) -> str | None:
     """How the same content was imported before ('as meta-ads from a.csv'), or None."""
+    return _look_before(ws, sha256).before
+
+
+@dataclass
+class _Before:
+    """What one read-only look at the workspace found before a file is read."""
+
+    before: str | None = None  # how the same content was imported before, if it was
+    filled: set[str] | None = None  # canonical tables with rows (None: not known)
+
+
+def _look_before(ws: Workspace, sha256: str) -> _Before:
+    """One read-only connection per file: the schema is current (else migrate first),
+    whether the content was imported before, and which canonical tables have rows.
+
+    The ``import`` command opens its workspace without the migration check and lets
+    this connection make it (one DuckDB connection fewer per process).
+    """
     import duckdb
 
     from socialproof.errors import WorkspaceBusy
     from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
 
+    found = _Before()
     try:
         with ws.connect(read_only=True) as con:
-            rows = engine.query_rows(
-                con, "SELECT format, path FROM imports WHERE import_id = ? LIMIT 1", [sha256]
-            )
+            current = ws.schema_current(con)
+            if current:
+                found.filled = _filled_tables(con, engine, CANONICAL)
+                rows = engine.query_rows(
+                    con, "SELECT format, path FROM imports WHERE import_id = ? LIMIT 1", [sha256]
+                )
+        if not current:
+            ws.migrate()
+            return _look_before(ws, sha256)
     except WorkspaceBusy:
-        return None  # checked again inside the transaction
+        return found  # checked again inside the transaction
     except duckdb.CatalogException:  # a workspace without the imports table yet
-        return None
-    if not rows:
-        return None
-    fmt, path = rows[0]
-    return f"as {fmt} from {path}"
+        return found
+    if rows:
+        fmt, path = rows[0]
+        found.before = f"as {fmt} from {path}"
+    return found
+
+
+def _filled_tables(con: Any, engine: Any, canonical: Mapping[str, Any]) -> set[str]:
+    present = [n for n in engine.list_tables(con) if n in canonical]
+    if not present:
+        return set()
+    union = " UNION ALL ".join(
+        f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in present
+    )
+    return {str(r[0]) for r in engine.query_rows(con, union)}
 
 
 def _write(

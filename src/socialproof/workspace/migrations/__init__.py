@@ -27,6 +27,13 @@ class Migration:
     up: Callable[[Any], None]
 
 
+def numbers() -> set[int]:
+    """The migrations' numbers, from the module names alone (nothing imported)."""
+    return {
+        int(m.group(1)) for info in pkgutil.iter_modules(__path__) if (m := _NAME.match(info.name))
+    }
+
+
 def all_migrations() -> list[Migration]:
     found: list[Migration] = []
     for info in pkgutil.iter_modules(__path__):
