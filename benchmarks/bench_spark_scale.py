@@ -45,7 +45,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_cluster(workers: int = 2) -> Iterator[str]:
+def local_cluster(workers: int = 2, memory: str = "1g") -> Iterator[str]:
     """A standalone master and ``workers`` one-core workers on 127.0.0.1 (stopped on exit)."""
     import pyspark
 
@@ -106,7 +106,7 @@ def local_cluster(workers: int = 2) -> Iterator[str]:
                 "--cores",
                 "1",
                 "--memory",
-                "1g",
+                memory,
                 "--work-dir",
                 str(folder / f"work{n}"),
                 url,
@@ -176,6 +176,12 @@ def main() -> None:
     ap.add_argument("--first-only", action="store_true", help="no warm (second) run")
     ap.add_argument("--budget-min", type=float, default=25.0, help="skip larger sizes after this")
     ap.add_argument("--work", default=str(WORK), help="where data and stores are generated")
+    ap.add_argument(
+        "--worker-memory",
+        default="1g",
+        help="memory each local cluster worker offers (give executors as much with "
+        "SOCIALPROOF_SPARK_CONF='spark.executor.memory=...')",
+    )
     args = ap.parse_args()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     ad_sizes = [int(v) for v in args.ads.split(",")]
@@ -258,7 +264,9 @@ def main() -> None:
     for name, master in (("local[2]", "local[2]"), ("cluster", None)):
         if name.split("[")[0] not in engines or over_budget():
             continue
-        with local_cluster() if master is None else _nothing(master) as url:
+        with (
+            local_cluster(memory=args.worker_memory) if master is None else _nothing(master) as url
+        ):
             took, _ = _timed(lambda url=url: spark.session(url))
             print(f"{name} | session start: {took:.1f} s", flush=True)
             for one in sizes:
