@@ -763,29 +763,12 @@ def _spark_rewrite_partitions(
     from dataclasses import replace
 
     from socialproof.workspace import spark
-    from socialproof.workspace.schema import CANONICAL
 
     name = old.name
     columns = list(old.columns)
     parts = old.partitioned_by
-    types = dict(columns)
-    spec = CANONICAL.get(name)
-    key = [k for k in (spec.key if spec else ()) if k in types] or [c for c, _ in columns]
     p_sql, m_sql = _part_exprs(parts)
-    cast_keys = ", ".join(
-        f'CAST("{k}" AS {types[k]}) AS "{k}"'
-        if k in incoming.column_names
-        else f'NULL::{types[k]} AS "{k}"'
-        for k in key
-    )
-    on = " AND ".join(f't."{k}" IS NOT DISTINCT FROM k."{k}"' for k in key)
-    con.register("_incoming_rows", incoming)
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cast_keys} FROM _incoming_rows"
-        )
-    finally:
-        con.unregister("_incoming_rows")
+    key, on = _load_keys(con, name, columns, incoming)
     old_folders = _partition_folders(fs, target_uri, _table_folders(manifest, name))
     try:
         tp_sql, tm_sql = _part_exprs(parts, "t.")
@@ -976,6 +959,35 @@ def _part_exprs(parts: tuple[str, ...], alias: str = "") -> tuple[str, str]:
     return p, m
 
 
+def _load_keys(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: list[tuple[str, str]],
+    incoming: pa.Table,
+) -> tuple[list[str], str]:
+    """The natural keys of ``incoming`` in the temporary table ``_keys`` (typed as the
+    table's columns): (the key columns, the join condition ``t`` = ``k`` over them)."""
+    from socialproof.workspace.schema import CANONICAL
+
+    types = dict(columns)
+    spec = CANONICAL.get(name)
+    key = [k for k in (spec.key if spec else ()) if k in types] or [c for c, _ in columns]
+    cast_keys = ", ".join(
+        f'CAST("{k}" AS {types[k]}) AS "{k}"'
+        if k in incoming.column_names
+        else f'NULL::{types[k]} AS "{k}"'
+        for k in key
+    )
+    con.register("_incoming_rows", incoming)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cast_keys} FROM _incoming_rows"
+        )
+    finally:
+        con.unregister("_incoming_rows")
+    return key, " AND ".join(f't."{k}" IS NOT DISTINCT FROM k."{k}"' for k in key)
+
+
 def _rewrite_partitions(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -987,19 +999,7 @@ def _rewrite_partitions(
     target: Path,
 ) -> TableInfo:
     """Write the partitions of ``name`` that hold a key of ``incoming``; link the others."""
-    from socialproof.workspace.schema import CANONICAL
-
-    types = dict(columns)
-    spec = CANONICAL.get(name)
-    key = [k for k in (spec.key if spec else ()) if k in types] or [c for c, _ in columns]
     p_sql, m_sql = _part_exprs(parts)
-    cast_keys = ", ".join(
-        f'CAST("{k}" AS {types[k]}) AS "{k}"'
-        if k in incoming.column_names
-        else f'NULL::{types[k]} AS "{k}"'
-        for k in key
-    )
-    on = " AND ".join(f't."{k}" IS NOT DISTINCT FROM k."{k}"' for k in key)
     old_glob = _quote_path(previous / "**" / "*.parquet")
     old_cols = ", ".join(f'CAST("{c}" AS {ty}) AS "{c}"' for c, ty in columns)
     old_rows = (
@@ -1007,13 +1007,7 @@ def _rewrite_partitions(
         if old.rows
         else None
     )
-    con.register("_incoming_rows", incoming)
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT {cast_keys} FROM _incoming_rows"
-        )
-    finally:
-        con.unregister("_incoming_rows")
+    key, on = _load_keys(con, name, columns, incoming)
     try:
         # where the keys are now, and (unless the partition follows from the key) where they were
         sources = [f'"{name}"'] + ([old_rows] if old_rows and not set(parts) <= set(key) else [])
