@@ -31,6 +31,12 @@ class UsageError(SocialproofError, ValueError):
     http_status = 422
 
 
+class NeedsForce(UsageError):
+    """An action that would take more than the user may expect; it needs an explicit force."""
+
+    http_status = 409
+
+
 class NotFound(SocialproofError, LookupError):
     """Something the user named does not exist (a file, a role, a pilot, ...)."""
 

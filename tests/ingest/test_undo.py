@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from socialproof.errors import NotFound, UsageError
+from socialproof.errors import NeedsForce, NotFound, UsageError
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "web" / "instagram_posts_small.csv"
 
@@ -58,7 +58,7 @@ def test_undo_of_an_import_that_updated_earlier_rows_needs_force(
     newer.write_text("\n".join(changed) + "\n", encoding="utf-8")
     (second,) = import_paths(workspace, [newer])
     assert second.updated == 3
-    with pytest.raises(UsageError, match="updated 3 rows"):
+    with pytest.raises(NeedsForce, match="updated 3 rows"):
         undo_import(workspace, second.sha256)
     assert _count(workspace, "posts") == 8  # nothing changed
     result = undo_import(workspace, second.sha256, force=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,23 @@ def test_undo_from_the_history_and_forged_token(client: Any, workspace: Any) -> 
     # the flash message shows once
     assert "Undid the import" in page
     assert "Undid the import" not in client.get("/import").text
+
+
+def test_undo_of_an_import_that_updated_rows_asks_for_force(client: Any, workspace: Any) -> None:
+    _upload(client, [(SMALL.name, SMALL.read_bytes())])
+    lines = SMALL.read_text(encoding="utf-8").splitlines()
+    changed = [lines[0]] + [line.replace(",Lifetime,", ",Lifetime,9") for line in lines[1:4]]
+    newer = ("\n".join(changed) + "\n").encode()
+    _upload(client, [("newer.csv", newer)])
+    action = f"/import/{hashlib.sha256(newer).hexdigest()[:12]}/undo"
+    assert f'action="{action}"' in client.get("/import").text
+    refused = client.post(action, data={"csrf_token": client.csrf})
+    assert refused.status_code == 409 and "updated 3 rows" in refused.text
+    assert _posts(workspace) == 8  # nothing changed
+    assert 'name="force" value="yes"' in refused.text
+    r = client.post(
+        action,
+        data={"csrf_token": client.csrf, "force": "yes"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and _posts(workspace) == 5

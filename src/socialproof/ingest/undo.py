@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import NotFound, UsageError
+from socialproof.errors import NeedsForce, NotFound, UsageError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -88,7 +88,7 @@ def undo_import(ws: Workspace, import_id: str, *, force: bool = False) -> UndoRe
             raise NotFound(f"No import {import_id!r} in this workspace.", hint="It was undone.")
         path, fmt, table_names, updated, imported_at = found[0]
         if updated and not force:
-            raise UsageError(
+            raise NeedsForce(
                 f"This import updated {int(updated)} rows that an earlier import had brought "
                 "in; undoing it would remove those rows too.",
                 hint="Undo it anyway with force (the earlier file can be imported again), "

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from socialproof.errors import BadInput, NotFound, SocialproofError, UsageError
+from socialproof.errors import BadInput, NeedsForce, NotFound, SocialproofError, UsageError
 from socialproof.web.templating import (
     NavEntry,
     cached,
@@ -334,9 +334,7 @@ def undo(request: Request, import_id: str, force: Annotated[str, Form()] = "") -
     ws = workspace(request)
     try:
         result = undo_import(ws, import_id, force=force == "yes")
-    except UsageError as exc:
-        if "updated" not in str(exc):
-            raise
+    except NeedsForce as exc:
         return _page(request, status_code=409, messages=[("error", str(exc))], force_undo=import_id)
     runner(request).after_write()  # stored results (the inbox) catch up in the background
     name = Path(result.path.split("!")[0]).name
