@@ -501,3 +501,87 @@ def test_clearance_of_many_posts_equals_each_posts_state(workspace):
     assert "rejected by Lee" in states[posts[1].source].problems[0]
     assert [t.name for t in states[posts[1].source].tiers] == ["review", "compliance"]
     assert states[posts[2].source].stale == 0 and not states[posts[2].source].approved
+
+
+def test_a_leader_writes_one_batch_and_hands_the_next_to_a_waiting_request(workspace, monkeypatch):
+    """Group commit: the request that led a batch returns once its batch is written; the
+    requests that queued meanwhile are written by one of them, not by the first leader
+    (which used to go on leading while requests kept coming, its own answer waiting)."""
+    import threading
+    import time
+
+    from socialproof.content import approvals
+
+    path = _write(workspace, "a.md")
+    writers: list[tuple[str, list[str]]] = []
+    real = approvals._write_batch
+
+    def recording(batch):
+        written = real(batch)
+        writers.append((threading.current_thread().name, [e["approver"] for e in written]))
+        return written
+
+    monkeypatch.setattr(approvals, "_write_batch", recording)
+    errors: list[BaseException] = []
+
+    def worker(who: str) -> None:
+        try:
+            approve(workspace, path, approver=who, role="reviewer")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    first = threading.Thread(target=worker, args=("P0",), name="P0")
+    rest = [threading.Thread(target=worker, args=(f"P{i}",), name=f"P{i}") for i in (1, 2, 3)]
+    key = str(workspace.root.resolve())
+    with approvals._log_lock(workspace, exclusive=True):  # another writer holds the log
+        first.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # P0 leads and waits for the lock
+            group = approvals._COMMITS.get(key)
+            if group is not None and group.leading:
+                break
+            time.sleep(0.01)
+        for t in rest:
+            t.start()
+        while time.monotonic() < deadline:  # the other three queue behind it
+            if len(approvals._COMMITS[key].pending) == 3:
+                break
+            time.sleep(0.01)
+    for t in [first, *rest]:
+        t.join()
+    assert not errors
+    assert writers[0] == ("P0", ["P0"])
+    assert len(writers) == 2
+    leader, names = writers[1]
+    assert leader != "P0" and sorted(names) == ["P1", "P2", "P3"]
+    assert [e["n"] for e in read_log(workspace)] == [1, 2, 3, 4]
+    assert verify_log(workspace)[0] == 4
+
+
+def test_set_status_leaves_a_post_changed_meanwhile_alone(workspace):
+    """The status is written only to the version the decision was about: a body changed
+    meanwhile (even a line that reads like a status line) is never overwritten."""
+    from socialproof.content.approvals import set_status
+
+    path = _write(workspace, "a.md", body="status: as of today\nFresh buns.\n", status="draft")
+    post = load_post(path, ws=workspace)
+    edited = path.read_text().replace("status: as of today", "status: sold out")
+    path.write_text(edited)
+    set_status(post, "approved")
+    assert path.read_text() == edited
+    path.write_text(edited.replace("status: draft", "status: in-review"))  # status alone
+    post = load_post(path, ws=workspace)
+    path.write_text(edited)  # someone set it back to draft: only the status line differs
+    set_status(post, "approved")
+    assert path.read_text() == edited.replace("status: draft", "status: approved")
+    assert load_post(path, ws=workspace).status == "approved"
+
+
+def test_post_file_locks_are_per_file(workspace):
+    from socialproof.content.posts import post_file_lock
+
+    a, b = workspace.root / "content" / "a.md", workspace.root / "content" / "b.md"
+    assert post_file_lock(a) is post_file_lock(
+        workspace.root / "content" / ".." / "content" / "a.md"
+    )
+    assert post_file_lock(a) is not post_file_lock(b)

@@ -182,7 +182,6 @@ def _log_lock(ws: Workspace, *, exclusive: bool, wait_s: float = 30.0) -> Iterat
     for an import. A thread that already holds it (an append reading the log)
     does not take it again.
     """
-    import fcntl
     import time
 
     key = str(ws.root.resolve())
@@ -194,6 +193,81 @@ def _log_lock(ws: Workspace, *, exclusive: bool, wait_s: float = 30.0) -> Iterat
         finally:
             held[key] -= 1
         return
+    deadline = time.monotonic() + wait_s
+    with _TURNS_LOCK:
+        turns = _TURNS.setdefault(key, _Turns())
+    if not turns.acquire(exclusive=exclusive, deadline=deadline):
+        raise _busy(ws, wait_s)
+    try:
+        with _file_lock(ws, exclusive=exclusive, deadline=deadline, wait_s=wait_s):
+            held[key] = 1
+            try:
+                yield
+            finally:
+                held.pop(key, None)
+    finally:
+        turns.release(exclusive=exclusive)
+
+
+def _busy(ws: Workspace, wait_s: float) -> WorkspaceBusy:
+    return WorkspaceBusy(
+        f"Another socialproof command is writing the approvals log in {ws.root} "
+        f"(waited {wait_s:.0f} s).",
+        hint="Wait for it to finish, then retry.",
+    )
+
+
+class _Turns:
+    """The log's readers and writer within this process: many readers or one writer, a
+    waiting writer first. Threads wait on a condition, not by polling the file lock (which
+    only other processes contend for now): a writer used to retry every 20 ms while readers
+    came and went, and could wait behind them for long."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.readers = 0
+        self.writer = False
+        self.waiting = 0
+
+    def acquire(self, *, exclusive: bool, deadline: float) -> bool:
+        import time
+
+        with self.cond:
+            if exclusive:
+                self.waiting += 1
+                try:
+                    while self.writer or self.readers:
+                        if not self.cond.wait(deadline - time.monotonic()):
+                            return False
+                finally:
+                    self.waiting -= 1
+                self.writer = True
+            else:
+                while self.writer or self.waiting:
+                    if not self.cond.wait(deadline - time.monotonic()):
+                        return False
+                self.readers += 1
+        return True
+
+    def release(self, *, exclusive: bool) -> None:
+        with self.cond:
+            if exclusive:
+                self.writer = False
+            else:
+                self.readers -= 1
+            self.cond.notify_all()
+
+
+_TURNS: dict[str, _Turns] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _file_lock(ws: Workspace, *, exclusive: bool, deadline: float, wait_s: float) -> Iterator[None]:
+    """The log's file lock (``flock``), which keeps turns between processes."""
+    import fcntl
+    import time
+
     try:
         fd = os.open(ws.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except PermissionError:
@@ -208,24 +282,15 @@ def _log_lock(ws: Workspace, *, exclusive: bool, wait_s: float = 30.0) -> Iterat
         return
     try:
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        deadline = time.monotonic() + wait_s
         while True:
             try:
                 fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise WorkspaceBusy(
-                        f"Another socialproof command is writing the approvals log in {ws.root} "
-                        f"(waited {wait_s:.0f} s).",
-                        hint="Wait for it to finish, then retry.",
-                    ) from None
+                    raise _busy(ws, wait_s) from None
                 time.sleep(0.02)
-        held[key] = 1
-        try:
-            yield
-        finally:
-            held.pop(key, None)
+        yield
     finally:
         os.close(fd)  # closing releases the flock
 
@@ -383,8 +448,10 @@ class _Request:
 
     ws: Workspace
     decide: Callable[[list[dict[str, Any]]], dict[str, Any]]
-    done: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)  # done, or asked to lead
+    finished: bool = False
     entry: dict[str, Any] | None = None
+    log: list[dict[str, Any]] = field(default_factory=list)  # the log up to its entry
     error: BaseException | None = None
 
 
@@ -395,7 +462,9 @@ class _GroupCommit:
     waiting (in arrival order, each seeing the entries decided before it), writes their
     lines with one write and one fsync, replaces the head once, and hands each request
     its entry or its refusal. Requests that arrive meanwhile wait and go in the next
-    batch. Other processes are kept in turn by the log's file lock, as before.
+    batch, which the first of them leads: a leader writes one batch and returns (it used
+    to go on leading while requests kept coming, so under a steady stream its own answer
+    waited for everyone else's). Other processes are kept in turn by the log's file lock.
     """
 
     def __init__(self) -> None:
@@ -403,36 +472,39 @@ class _GroupCommit:
         self.pending: list[_Request] = []
         self.leading = False
 
-    def submit(self, request: _Request) -> dict[str, Any]:
+    def submit(self, request: _Request) -> _Request:
         with self.lock:
             self.pending.append(request)
             lead = not self.leading
             if lead:
                 self.leading = True
-        if lead:
+        if not lead:
+            request.wake.wait()
+        if not request.finished:  # woken to lead the next batch (which holds this request)
             self._lead()
-        request.done.wait()
         if request.error is not None:
             raise request.error
         assert request.entry is not None
-        return request.entry
+        return request
 
     def _lead(self) -> None:
-        while True:
+        with self.lock:
+            batch, self.pending = self.pending, []
+        try:
+            _write_batch(batch)
+        except BaseException as exc:  # the batch as a whole failed (lock busy, disk)
+            for request in batch:  # nothing of it counts as written
+                if request.error is None or request.entry is not None:
+                    request.error, request.entry = exc, None
+        finally:
             with self.lock:
-                batch, self.pending = self.pending, []
-                if not batch:
-                    self.leading = False
-                    return
-            try:
-                _write_batch(batch)
-            except BaseException as exc:  # the batch as a whole failed (lock busy, disk)
-                for request in batch:  # nothing of it counts as written
-                    if request.error is None or request.entry is not None:
-                        request.error, request.entry = exc, None
-            finally:
-                for request in batch:
-                    request.done.set()
+                following = self.pending[0] if self.pending else None
+                self.leading = following is not None
+            for request in batch:
+                request.finished = True
+                request.wake.set()
+            if following is not None:
+                following.wake.set()  # it leads the requests that came meanwhile
 
 
 _COMMITS: dict[str, _GroupCommit] = {}
@@ -444,12 +516,21 @@ def _commit(
 ) -> dict[str, Any]:
     """Append the record ``decide(entries)`` returns, deciding it under the log's lock on the
     verified entries before it (``decide`` raises to refuse). Grouped with concurrent appends."""
+    return _commit_request(ws, decide).entry or {}
+
+
+def _commit_request(
+    ws: Workspace, decide: Callable[[list[dict[str, Any]]], dict[str, Any]]
+) -> _Request:
+    """:func:`_commit`, returning the request: its entry and the log up to that entry."""
     key = str(ws.root.resolve())
+    request = _Request(ws, decide)
     if _HELD.__dict__.get("depth", {}).get(key):  # inside the lock already: no batching
-        return _write_batch([_Request(ws, decide)])[0]
+        _write_batch([request])
+        return request
     with _COMMITS_LOCK:
         group = _COMMITS.setdefault(key, _GroupCommit())
-    return group.submit(_Request(ws, decide))
+    return group.submit(request)
 
 
 def _write_batch(batch: list[_Request]) -> list[dict[str, Any]]:
@@ -473,7 +554,7 @@ def _write_batch(batch: list[_Request]) -> list[dict[str, Any]]:
             entry["hash"] = _digest(entry)
             lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
             entries = [*entries, entry]
-            request.entry = entry
+            request.entry, request.log = entry, entries
             written.append(entry)
         if lines:
             with (ws.root / LOG_FILE).open("a", encoding="utf-8") as fh:
@@ -550,8 +631,6 @@ def _state(
     ws: Workspace, post: Post, rel: str, entries: list[dict[str, Any]], shared: _Shared
 ) -> PostApproval:
     """``approval_state`` from the log entries about this post (``rel``) alone."""
-    from socialproof.content.linter import lint_post
-
     current = post.content_hash
     industry = post.industry or ws.settings.industry
     latest: dict[str, dict[str, Any]] = {}
@@ -579,25 +658,7 @@ def _state(
             state.missing_roles = list(tier.roles)
         tiers.append(state)
     rejections = [e for e in latest.values() if e["decision"] == "reject"]
-    if post.platform is None:
-        errors = ["post.no-platform"]
-        waived: dict[str, str] = {}
-    else:
-        key = (post.head, post.text, industry, shared.rules_key, shared.voice_key)
-        with _LINTED_LOCK:
-            known = _LINTED.get(key)
-        if known is None:
-            res = lint_post(post, shared.rules, industry=industry, voice=shared.voice)
-            known = (
-                tuple(f.rule_id for f in res.errors),
-                tuple((f.rule_id, f.waived) for f in res.findings if f.waived is not None),
-            )
-            with _LINTED_LOCK:
-                if len(_LINTED) >= 512:
-                    _LINTED.clear()
-                _LINTED[key] = known
-        errors = list(known[0])
-        waived = dict(known[1])
+    errors, waived = _verdict(post, industry, shared)
     return PostApproval(
         post=rel,
         status=post.status,
@@ -608,6 +669,28 @@ def _state(
         lint_errors=errors,
         waived=waived,
     )
+
+
+def _verdict(post: Post, industry: str | None, shared: _Shared) -> tuple[list[str], dict[str, str]]:
+    """The post's blocking lint errors and its waived findings (kept by what lint reads)."""
+    from socialproof.content.linter import lint_post
+
+    if post.platform is None:
+        return ["post.no-platform"], {}
+    key = (post.head, post.text, industry, shared.rules_key, shared.voice_key)
+    with _LINTED_LOCK:
+        known = _LINTED.get(key)
+    if known is None:
+        res = lint_post(post, shared.rules, industry=industry, voice=shared.voice)
+        known = (
+            tuple(f.rule_id for f in res.errors),
+            tuple((f.rule_id, f.waived) for f in res.findings if f.waived is not None),
+        )
+        with _LINTED_LOCK:
+            if len(_LINTED) >= 512:
+                _LINTED.clear()
+            _LINTED[key] = known
+    return list(known[0]), dict(known[1])
 
 
 #: Lint verdicts by what they depend on: the post's file text, the industry, the rules
@@ -678,13 +761,28 @@ def approve(
             f"{approver} wrote {post.source} and cannot approve it (no self-approval).",
             hint="Ask another reviewer.",
         )
-    entry = _commit(  # decided and appended as one step, under the log's lock
+    rel = _rel(ws, post)
+    shared = _Shared(ws)  # rules, voice, tiers and the lint verdict before the log's lock,
+    _verdict(post, industry, shared)  # not under it (the decision reads them from there)
+    done = _commit_request(  # decided and appended as one step, under the log's lock
         ws,
         lambda entries: _decide(
-            ws, post, tiers, entries, approver=approver, role=role, reject=reject, reason=reason
+            ws,
+            post,
+            tiers,
+            entries,
+            shared,
+            approver=approver,
+            role=role,
+            reject=reject,
+            reason=reason,
         ),
     )
-    state = approval_state(ws, post)
+    assert done.entry is not None
+    entry = done.entry
+    # the state right after this entry, from the log the commit saw (no second read, which
+    # waited for the lock again behind the next batch)
+    state = _state(ws, post, rel, [e for e in done.log if e.get("post") == rel], shared)
     if not reject and state.approved and post.status in ("draft", "in-review"):
         set_status(post, "approved")
         state.status = "approved"
@@ -699,6 +797,7 @@ def _decide(
     post: Post,
     tiers: list[ApprovalTier],
     entries: list[dict[str, Any]],
+    shared: _Shared,
     *,
     approver: str,
     role: str,
@@ -706,7 +805,8 @@ def _decide(
     reason: str | None,
 ) -> dict[str, Any]:
     """The record of this approval given the log so far (BadInput when it may not be)."""
-    before = approval_state(ws, post, entries)
+    rel = _rel(ws, post)
+    before = _state(ws, post, rel, [e for e in entries if e.get("post") == rel], shared)
     mine = [
         e
         for e in entries
@@ -742,9 +842,11 @@ def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
         raise UsageError("Say who schedules with --as NAME.", hint="e.g. --as 'Dana Kim'.")
     post = _load(ws, path)
     checked: list[PostApproval] = []
+    rel, shared = _rel(ws, post), _Shared(ws)  # read before the log's lock, not under it
+    _verdict(post, post.industry or ws.settings.industry, shared)
 
     def decide(entries: list[dict[str, Any]]) -> dict[str, Any]:
-        state = approval_state(ws, post, entries)
+        state = _state(ws, post, rel, [e for e in entries if e.get("post") == rel], shared)
         problems = state.problems
         if post.publish_at is None:
             problems.append("no publish_at")
@@ -778,27 +880,37 @@ _STATUS_LINE = re.compile(r"^status:.*$", re.M)
 def set_status(post: Post, status: str) -> None:
     """Rewrite the ``status:`` line of a post file (not part of the content hash).
 
-    The file is read again under :data:`POST_FILE_LOCK`: when it changed since
+    The file is read again under its lock (``posts.post_file_lock``): when it changed since
     ``post`` was read (edited or moved meanwhile), the status is left alone, since
-    the decision was about a version that is no longer there.
+    the decision was about a version that is no longer there. The check compares the
+    file's text with the post's head and body as read (no YAML parse under
+    the file's lock), and a file that already carries the
+    status is not written again.
     """
-    from socialproof.content.posts import POST_FILE_LOCK, load_post, replace_text
+    from socialproof.content.posts import load_post, post_file_lock, replace_text
 
     assert post.path is not None
-    with POST_FILE_LOCK:
-        fresh = load_post(post.path)
-        if fresh.text != post.text or _STATUS_LINE.sub("", fresh.head) != _STATUS_LINE.sub(
-            "", post.head
-        ):
+    with post_file_lock(post.path):
+        try:
+            raw = post.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            load_post(post.path)  # says what is wrong in one line (missing, a folder, not UTF-8)
+            raise
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+        if not raw.endswith(post.text):
             return
-        head = fresh.head
+        fresh = raw[: len(raw) - len(post.text)]  # the head, when only the status changed
+        if _STATUS_LINE.sub("", fresh) != _STATUS_LINE.sub("", post.head):
+            return
+        head = fresh
         if _STATUS_LINE.search(head):
             head = _STATUS_LINE.sub(f"status: {status}", head, count=1)
         elif head.startswith("---\n"):
             head = "---\n" + f"status: {status}\n" + head[4:]
         else:
             head = f"---\nstatus: {status}\n---\n"
-        replace_text(post.path, head + post.text)
+        if head != fresh:
+            replace_text(post.path, head + post.text)
     post.head = head
     post.status = status
 

@@ -388,7 +388,7 @@ def reschedule(ws: Workspace, path: Path, day: date, at: time | None = None) -> 
     approvals: an ``approved`` or ``scheduled`` status goes back to ``in-review``.
     The file is rewritten atomically; other front matter and the body are untouched.
     """
-    from socialproof.content.posts import POST_FILE_LOCK
+    from socialproof.content.posts import post_file_lock
 
     if not 1970 <= day.year <= 2999:
         raise BadInput(f"{day} is out of range.", hint="Check the year.")
@@ -398,7 +398,7 @@ def reschedule(ws: Workspace, path: Path, day: date, at: time | None = None) -> 
             f"{path} is not a post in the workspace's content/ folder.",
             hint="Pick a post from content/*.md.",
         )
-    with POST_FILE_LOCK:  # read, change and write back as one step
+    with post_file_lock(target):  # read, change and write back as one step
         return _move(ws, target, day, at)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 import secrets
 import threading
@@ -190,9 +191,21 @@ def parse_post(
     return post
 
 
-#: Held while a post file is read, changed and written back (status, publish_at, edits),
-#: so two requests of the web app changing one post never lose each other's change.
-POST_FILE_LOCK = threading.RLock()
+def post_file_lock(path: Path) -> threading.RLock:
+    """The lock held while one post file is read, changed and written back (status,
+    publish_at, edits), so two requests of the web app changing one post never lose each
+    other's change. One lock per file: changes to different posts do not wait for each
+    other (one lock for every post made 50 people's approvals and moves queue)."""
+    key = os.path.realpath(path)
+    with _FILE_LOCKS_LOCK:
+        lock = _FILE_LOCKS.get(key)
+        if lock is None:
+            lock = _FILE_LOCKS[key] = threading.RLock()
+        return lock
+
+
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_LOCK = threading.Lock()
 
 
 def replace_text(path: Path, text: str) -> None:
