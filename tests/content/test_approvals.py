@@ -153,7 +153,7 @@ def test_verify_detects_tampering_and_says_where(workspace, tamper, match):
     elif tamper == "rechain":  # edit and renumber consistently, but the chain still breaks
         e = json.loads(lines[1])
         e["prev"] = "f" * 64
-        from socialproof.content.approvals import _digest
+        from socialproof.content.approval_log import _digest
 
         e["hash"] = _digest(e)
         lines[1] = json.dumps(e, sort_keys=True)
@@ -385,7 +385,7 @@ def test_incremental_verification_checks_new_lines_and_the_head(workspace):
     verify_log(workspace)
     forged = json.loads(log.read_text().splitlines()[-1])
     forged["n"], forged["prev"], forged["approver"] = 3, forged["hash"], "Mallory"
-    from socialproof.content.approvals import _digest
+    from socialproof.content.approval_log import _digest
 
     forged["hash"] = _digest(forged)
     with log.open("a") as fh:  # a well-formed entry, but the head was not moved
@@ -405,12 +405,12 @@ def test_appends_that_wait_for_the_lock_are_written_together(workspace, monkeypa
     import threading
     import time
 
-    from socialproof.content import approvals
+    from socialproof.content import approval_log
 
     path = _write(workspace, "a.md")
     syncs: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(approvals.os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd)))
+    monkeypatch.setattr(approval_log.os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd)))
     errors: list[BaseException] = []
 
     def worker(who: str) -> None:
@@ -421,12 +421,12 @@ def test_appends_that_wait_for_the_lock_are_written_together(workspace, monkeypa
 
     threads = [threading.Thread(target=worker, args=(f"P{i}",)) for i in range(5)]
     key = str(workspace.root.resolve())
-    with approvals._log_lock(workspace, exclusive=True):  # another writer holds the log
+    with approval_log._log_lock(workspace, exclusive=True):  # another writer holds the log
         for t in threads:
             t.start()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # the first leads (waits for the lock), 4 queue
-            group = approvals._COMMITS.get(key)
+            group = approval_log._COMMITS.get(key)
             if group is not None and len(group.pending) == 4:
                 break
             time.sleep(0.01)
@@ -510,18 +510,18 @@ def test_a_leader_writes_one_batch_and_hands_the_next_to_a_waiting_request(works
     import threading
     import time
 
-    from socialproof.content import approvals
+    from socialproof.content import approval_log
 
     path = _write(workspace, "a.md")
     writers: list[tuple[str, list[str]]] = []
-    real = approvals._write_batch
+    real = approval_log._write_batch
 
     def recording(batch):
         written = real(batch)
         writers.append((threading.current_thread().name, [e["approver"] for e in written]))
         return written
 
-    monkeypatch.setattr(approvals, "_write_batch", recording)
+    monkeypatch.setattr(approval_log, "_write_batch", recording)
     errors: list[BaseException] = []
 
     def worker(who: str) -> None:
@@ -533,18 +533,18 @@ def test_a_leader_writes_one_batch_and_hands_the_next_to_a_waiting_request(works
     first = threading.Thread(target=worker, args=("P0",), name="P0")
     rest = [threading.Thread(target=worker, args=(f"P{i}",), name=f"P{i}") for i in (1, 2, 3)]
     key = str(workspace.root.resolve())
-    with approvals._log_lock(workspace, exclusive=True):  # another writer holds the log
+    with approval_log._log_lock(workspace, exclusive=True):  # another writer holds the log
         first.start()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # P0 leads and waits for the lock
-            group = approvals._COMMITS.get(key)
+            group = approval_log._COMMITS.get(key)
             if group is not None and group.leading:
                 break
             time.sleep(0.01)
         for t in rest:
             t.start()
         while time.monotonic() < deadline:  # the other three queue behind it
-            if len(approvals._COMMITS[key].pending) == 3:
+            if len(approval_log._COMMITS[key].pending) == 3:
                 break
             time.sleep(0.01)
     for t in [first, *rest]:
