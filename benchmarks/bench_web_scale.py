@@ -24,7 +24,15 @@ templates; no network):
 * after import + jobs: one more such import, its follow-up jobs run (the stored inbox,
   the roll-ups, the report pages), then the page's first visit;
 * new process (dashboard): the first request of a process that starts the app without
-  its start-up jobs (the stored roll-ups read; nothing compiled, nothing imported before).
+  its start-up jobs (the stored roll-ups read; nothing compiled, nothing imported before);
+* CLI import, then serve (dashboard): with the roll-ups stored as ``serve`` leaves them,
+  ``socialproof import`` of a Meta Ads export (``--cli-rows`` rows of new days, 10,000 ads
+  a day) in a process of its own, then a new process starts the app as ``serve`` does
+  (start-up jobs running) and asks for ``/dashboard`` at once: that first request's wall
+  time and the process's CPU seconds meanwhile (the jobs' included). What the CLI's
+  roll-up step costs is measured apart (the library's import, then
+  ``rollup_store.refresh_stored``, in one process), and the stored roll-up is checked
+  equal to one computed from scratch. Each run works on a copy of the workspace.
 
 Page weight is the HTML without the charts' data (the JSON of each Vega-Lite spec).
 First contentful paint comes from Debian's Chromium over uvicorn on 127.0.0.1, on
@@ -33,6 +41,8 @@ the demo workspace, after one warming visit.
 Targets (issue 11): dashboard and inbox < 1 s on the big workspace; pages < 300 KB
 before charts' data; first paint < 1 s.
 Run: nice -n 10 .venv/bin/python -m benchmarks.bench_web_scale [--messages N] [--ad-rows N]
+(``--cli-only`` measures the CLI import, then serve case alone; ``--cli-rows 1000000`` a
+big import)
 """
 
 from __future__ import annotations
@@ -189,6 +199,159 @@ def new_process_ms(ws: Any, url: str) -> tuple[float, float]:
     return float(out[0]), float(out[2])
 
 
+def meta_ads_export(path: Path, first_day: date, rows: int) -> None:
+    """A daily Meta Ads Manager export (the export's own headers) of ``rows`` rows, ADS ads
+    a day from ``first_day``, deterministic."""
+    import random
+
+    rng = random.Random(11)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "Reporting starts,Reporting ends,Campaign name,Ad set name,Ad name,Day,"
+            "Amount spent (USD),Impressions,Reach,Results,Result indicator,Link clicks,"
+            "Clicks (all),Purchases,Purchases conversion value\n"
+        )
+        for i in range(rows):
+            day = (first_day + timedelta(days=i // ADS)).isoformat()
+            a = i % ADS
+            imp = rng.randint(200, 30_000)
+            clicks = int(imp * rng.uniform(0, 0.03))
+            link = int(clicks * rng.uniform(0.3, 0.9))
+            purchases = int(link * rng.uniform(0, 0.05))
+            fh.write(
+                f"{day},{day},Campaign {a // 250},Ad set {a // 25},Ad {a},{day},"
+                f"{imp * rng.uniform(0.002, 0.012):.2f},{imp},{int(imp / rng.uniform(1.1, 2.1))},"
+                f"{link},actions:link_click,{link},{clicks},{purchases},"
+                f"{purchases * rng.uniform(10, 80):.2f}\n"
+            )
+
+
+CLI_IMPORT = "import sys; from socialproof.cli.main import main; sys.exit(main())"
+
+IMPORT_THEN_ROLLUPS = """
+import sys, time
+from pathlib import Path
+from socialproof.campaigns.rollup_store import refresh_stored
+from socialproof.ingest.importer import import_paths, read_context
+from socialproof.workspace import Workspace
+ws = Workspace.open(sys.argv[1])
+t, c = time.perf_counter(), time.process_time()
+(s,) = import_paths(ws, [Path(sys.argv[2])], ctx=read_context(ws, account="acme", platform="meta"))
+t1, c1 = time.perf_counter(), time.process_time()
+written = refresh_stored(ws, sorted(s.tables))
+t2, c2 = time.perf_counter(), time.process_time()
+print(f"{t1 - t:.3f} {c1 - c:.3f} {t2 - t1:.3f} {c2 - c1:.3f} {','.join(written) or '-'}")
+"""
+
+SERVE_FIRST = """
+import sys, time
+from fastapi.testclient import TestClient
+from socialproof.web.app import create_app
+from socialproof.workspace import Workspace
+app = create_app(Workspace.open(sys.argv[1]), warm=True)  # as socialproof serve does
+with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    t, c = time.perf_counter(), time.process_time()
+    r = client.get(sys.argv[2])
+    print(f"FIRST {(time.perf_counter() - t) * 1000:.0f} {r.status_code} {time.process_time() - c:.2f}")
+"""
+
+
+def _child(args: list[str]) -> tuple[str, float, float]:
+    """(stdout, wall seconds, CPU seconds) of a child Python process."""
+    import resource
+    import subprocess
+    import sys
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=Path(__file__).parents[1]
+    )
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"child failed: {done.stderr.strip().splitlines()[-1:]}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return done.stdout, wall, cpu
+
+
+def cli_import_then_serve(ws: Any, runs: int, rows: int) -> dict[str, Any]:
+    """The CLI import, then serve case (module docs): medians over ``runs``."""
+    import shutil
+
+    from socialproof.campaigns import rollup_store
+    from socialproof.campaigns.rollup import AdRollup, ad_rollup
+    from socialproof.web.pages.dashboard import WANTED
+    from socialproof.workspace import Workspace
+
+    rollup_store.refresh(ws, WANTED)  # as serve's start-up job leaves them
+    with ws.connect(read_only=True) as con:
+        last = con.execute("SELECT max(date_stop) FROM ad_stats").fetchone()[0]
+    export = WORK / f"meta_ads_{rows}_after_{last}.csv"
+    if not export.exists():
+        meta_ads_export(export, last + timedelta(days=1), rows)
+    copy = WORK / "cli_then_serve"
+    out: dict[str, list[float]] = {k: [] for k in ("cli_s", "cli_cpu", "ms", "cpu")}
+    out |= {k: [] for k in ("import_s", "import_cpu", "rollups_s", "rollups_cpu")}
+    for _ in range(runs):
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ws.root, copy)
+        _, wall, cpu = _child(
+            ["-c", CLI_IMPORT, "--quiet", "import", str(export), "--account", "acme"]
+            + ["--platform", "meta", "--workspace", str(copy)]
+        )
+        out["cli_s"].append(wall)
+        out["cli_cpu"].append(cpu)
+        stdout, _, _ = _child(["-c", SERVE_FIRST, str(copy), "/dashboard"])
+        line = next(x for x in stdout.splitlines() if x.startswith("FIRST "))
+        _, ms, status, first_cpu = line.split()
+        assert status == "200", line
+        out["ms"].append(float(ms))
+        out["cpu"].append(float(first_cpu))
+    # the stored roll-up after the CLI import equals one computed from scratch
+    copied = Workspace.open(copy)
+    stored = rollup_store.current(copied, rollup_store.ADS, WANTED["ads"])
+    assert isinstance(stored, AdRollup)
+    fresh = ad_rollup(copied, kpis=list(WANTED["ads"]))
+    kpis = list(WANTED["ads"])
+    a = stored.report(by=["platform", "account"], period="week", kpis=kpis).frame
+    b = fresh.report(by=["platform", "account"], period="week", kpis=kpis).frame
+    equal = a.shape == b.shape and all(
+        bool(((a[c] - b[c]).abs() <= 1e-9 * b[c].abs().clip(lower=1)).fillna(True).all())
+        if a[c].dtype.kind == "f"
+        else a[c].astype(str).tolist() == b[c].astype(str).tolist()
+        for c in b.columns
+    )
+    for _ in range(runs):  # the CLI's roll-up step apart
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ws.root, copy)
+        stdout, _, _ = _child(["-c", IMPORT_THEN_ROLLUPS, str(copy), str(export)])
+        import_s, import_cpu, rollups_s, rollups_cpu, written = stdout.split()[-5:]
+        assert written == "ads", stdout
+        for key, value in zip(
+            ("import_s", "import_cpu", "rollups_s", "rollups_cpu"),
+            (import_s, import_cpu, rollups_s, rollups_cpu),
+            strict=True,
+        ):
+            out[key].append(float(value))
+    shutil.rmtree(copy, ignore_errors=True)
+    result: dict[str, Any] = {k: statistics.median(v) for k, v in out.items()}
+    result |= {"rows": rows, "equal": equal, "ms_all": out["ms"]}
+    return result
+
+
+def print_cli_case(r: dict[str, Any]) -> None:
+    print(
+        f"CLI import of {r['rows']:,} ad rows, then serve: first /dashboard "
+        f"{r['ms']:,.0f} ms (runs: {', '.join(f'{m:,.0f}' for m in r['ms_all'])}), "
+        f"{r['cpu']:.2f} CPU s of the serving process meanwhile (its start-up jobs included); "
+        f"the CLI import {r['cli_s']:.1f} s, {r['cli_cpu']:.2f} CPU s; of which the roll-ups "
+        f"brought up to date {r['rollups_s']:.2f} s, {r['rollups_cpu']:.2f} CPU s (the import "
+        f"alone {r['import_s']:.2f} s, {r['import_cpu']:.2f} CPU s); stored roll-up equal to "
+        f"one from scratch: {'yes' if r['equal'] else 'NO'}"
+    )
+
+
 def _wait_jobs(app: Any, timeout: float = 1800.0) -> None:
     deadline = time.monotonic() + timeout
     while any(j.running for j in app.state.jobs.all()) and time.monotonic() < deadline:
@@ -283,8 +446,9 @@ def server_times(ws: Any, runs: int) -> tuple[float, list[dict[str, Any]]]:
                 }
             )
     for row in out:
-        if row["page"].startswith("/dashboard"):
-            row["new_process_ms"], row["new_process_cpu"] = new_process_ms(ws, row["page"])
+        page = str(row["page"])
+        if page.startswith("/dashboard"):
+            row["new_process_ms"], row["new_process_cpu"] = new_process_ms(ws, page)
     return startup, out
 
 
@@ -323,10 +487,16 @@ def main() -> None:
     parser.add_argument("--ad-rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--no-paint", action="store_true")
+    parser.add_argument("--cli-rows", type=int, default=ADS, help="rows of the CLI import")
+    parser.add_argument("--cli-only", action="store_true", help="only the CLI import case")
     args = parser.parse_args()
     ws = big_workspace(args.messages, args.ad_rows)
     print(f"load average at the start: {open('/proc/loadavg').read().split()[:3]}")
     print(f"{args.messages:,} messages, {args.ad_rows:,} ad rows; load {os.getloadavg()[0]:.1f}")
+    if args.cli_only:
+        print_cli_case(cli_import_then_serve(ws, args.runs, args.cli_rows))
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        return
     startup, rows = server_times(ws, args.runs)
     print(f"start-up jobs (stored inbox, dashboard roll-ups): {startup:,.1f} s")
     print(
@@ -352,6 +522,8 @@ def main() -> None:
             f"new process {r.get('new_process_cpu', float('nan')):.2f}"
         )
     print(f"load average after the server times: {os.getloadavg()[0]:.1f}")
+    print_cli_case(cli_import_then_serve(ws, args.runs, args.cli_rows))
+    print(f"load average after the CLI import case: {os.getloadavg()[0]:.1f}")
     if not args.no_paint:
         for url, ms in first_paint().items():
             print(f"first contentful paint {url} (demo workspace): {ms:.0f} ms")

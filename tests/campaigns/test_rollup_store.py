@@ -219,3 +219,65 @@ def test_a_stored_rollup_is_read_without_compiling(workspace, insert, monkeypatc
     monkeypatch.setattr(store, "_ad_sql", no_compile)
     got = store.current(workspace, store.ADS, PAID).report(kpis=list(PAID))
     assert float(got.frame["spend"].iloc[0]) == pytest.approx(30.0)
+
+
+def _no_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process (its compiled queries forgotten) that may not compile one."""
+    from socialproof.campaigns import _rollup_sql
+
+    _rollup_sql.forget()
+
+    def no_compile(*_args: Any) -> Any:
+        raise AssertionError("compiled a roll-up query")
+
+    monkeypatch.setattr(_rollup_sql, "_compile_ad_sql", no_compile)
+    monkeypatch.setattr(_rollup_sql, "_compile_post_sql", no_compile)
+
+
+def test_a_new_process_updates_with_the_stored_sql(
+    workspace, insert, make_post, monkeypatch
+) -> None:
+    insert("ad_stats", [_ad(d, "a", "i1") for d in _days(date(2026, 3, 1), 6)])
+    insert("posts", [make_post("p1", datetime(2026, 3, 2, 9), reach=1000, inter=50)])
+    assert set(store.refresh(workspace, WANTED)) == {store.ADS, store.POSTS}
+    _no_compile(monkeypatch)
+    # imports the store has not seen: a new process adds them up with the stored SQL text
+    insert("ad_stats", [_ad(d, "b", "i2", spend=4.0) for d in _days(date(2026, 3, 4), 6)])
+    insert("posts", [make_post("p2", datetime(2026, 3, 9, 12), reach=500, inter=90)])
+    _ads_match(workspace, "2026-03-01", "2026-03-31")
+    stored = store.current(workspace, store.POSTS, ORGANIC)
+    monkeypatch.undo()
+    _same(
+        post_rollup(workspace, kpis=list(ORGANIC)).report(kpis=list(ORGANIC)),
+        stored.report(kpis=list(ORGANIC)),
+    )
+    assert int(stored.frame["rows"].sum()) == 2
+
+
+def test_stored_sql_from_other_code_is_not_used(workspace, insert, monkeypatch) -> None:
+    import json
+
+    from socialproof.campaigns import _rollup_sql
+
+    insert("ad_stats", [_ad(d, "a", "i1") for d in _days(date(2026, 3, 1), 4)])
+    store.refresh(workspace, WANTED)
+    # as if another version of the code had stored it: a key of its own, and a text that
+    # would give other figures
+    with workspace.transaction() as con:
+        (state,) = con.execute("SELECT state FROM rollup_store WHERE kind = 'ads'").fetchone()
+        info = json.loads(state)
+        info["sql"]["key"] = json.dumps(["another version"])
+        info["sql"]["parts"] = {
+            k: v.replace('"spend"', '"spend" * 1000') for k, v in info["sql"]["parts"].items()
+        }
+        con.execute("UPDATE rollup_store SET state = ? WHERE kind = 'ads'", [json.dumps(info)])
+    _rollup_sql.forget()
+    compiled: list[object] = []
+    real = _rollup_sql._compile_ad_sql
+    monkeypatch.setattr(_rollup_sql, "_compile_ad_sql", lambda *a: compiled.append(a) or real(*a))
+    insert("ad_stats", [_ad(d, "a", "i2", spend=3.0) for d in _days(date(2026, 3, 10), 2)])
+    _ads_match(workspace, "2026-03-01", "2026-03-31")
+    assert len(compiled) == 1  # compiled again, once, and the key written with it
+    assert store.refresh(workspace, WANTED) == [store.ADS]
+    with workspace.connect(read_only=True) as con:
+        assert store.read(con, store.ADS).sql["key"] != json.dumps(["another version"])

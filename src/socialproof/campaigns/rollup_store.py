@@ -10,7 +10,14 @@ with no query compiled; when imports were added, undone or changed, only the rol
 of the days those imports touch (before and after the change) are computed again, in one
 grouped query over those days' rows, and put in place of the old ones. :func:`refresh`
 does the same and writes the result (``serve`` runs it as a background job after every
-import, undo and decision; a page never writes).
+import, undo and decision; a page never writes); :func:`refresh_stored` brings every
+stored roll-up up to date with the KPIs it was stored with (the CLI runs it after an
+import, a rename or a merge, so that ``serve`` started afterwards has nothing to add up).
+
+The SQL text the roll-up queries compile to (Ibis, the costliest step of an update in a
+new process) is stored beside the roll-up with what it was compiled from (the table's
+columns and types, the KPIs, the time zone, and a digest of the code and libraries that
+write the SQL): a new process reads it instead of compiling while all of that is the same.
 
 Ad rows that other rows of the same ad already count (daily beside reporting-range rows,
 breakdowns, levels) are left out per ad and per campaign (``metrics.views.tidy_ads``), so
@@ -33,14 +40,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from socialproof.campaigns import _rollup_sql
+from socialproof.campaigns._rollup_sql import DAILY, FACTS, FLAGS, ad_sql, flag_key, post_sql
 from socialproof.campaigns.rollup import (
     AdRollup,
     PostRollup,
-    ad_parts,
     ad_rollup,
     as_days,
     post_kpis,
-    post_parts,
     post_rollup,
 )
 from socialproof.errors import NoData
@@ -57,16 +64,8 @@ if TYPE_CHECKING:
 
 VERSION = 2
 TABLE = "rollup_store"
-ADS, POSTS = "ads", "posts"
-GRAIN = ("platform", "account")
+ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")
-#: Columns tidy_ads reads to find overlapping rows: always in an ad fingerprint.
-_TIDY = ("platform", "account", "campaign", "ad_set", "ad", "date_start", "date_stop", "breakdown")
-_FLAGS = ("ranges", "breakdowns", "levels")
-_DAILY = "account_daily."
-
-_sql_lock = threading.Lock()
-_sql: dict[Any, Any] = {}  # compiled queries, per process (compiling costs more than running)
 
 
 def enabled(ws: Workspace) -> bool:
@@ -86,6 +85,8 @@ class Stored:
     imports: dict[str, list[Any]]
     frame: pd.DataFrame
     raw: pd.DataFrame | None
+    #: the compiled SQL text of the roll-up's queries and its "key" (``_sql_key``)
+    sql: dict[str, Any] | None = None
 
 
 def current(ws: Workspace, kind: str, kpis: Sequence[str]) -> AdRollup | PostRollup:
@@ -127,14 +128,56 @@ def snapshot(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> Snapshot:
                 out[kind] = None
         return Snapshot(out, _last_day_computed(ws))
     with ws.connect(read_only=True) as con, _known_tables(con):
+        rows = {kind: _read_row(con, kind) for kind in wanted}
+        # the stored roll-ups' fingerprints are taken again by DuckDB (without the GIL) on
+        # another thread while their frames are decoded here (in a new process that is
+        # where pandas is imported): the two take about as long at 1 M rows
+        ahead = _PrintsAhead(con, {k: r for k, r in rows.items() if r is not None})
+        states = {kind: None if row is None else _stored(row) for kind, row in rows.items()}
+        known = ahead.result()
         for kind, kpis in wanted.items():
             try:
-                state, _ = update(con, ws, kind, kpis, read(con, kind))
+                state, _ = update(con, ws, kind, kpis, states[kind], known.get(kind))
             except NoData:
                 out[kind] = None
             else:
                 out[kind] = as_rollup(ws, kind, state)
         return Snapshot(out, _last_day_on(con))
+
+
+class _PrintsAhead:
+    """``_prints`` of each stored roll-up's table over its stored columns, taken on a thread
+    of its own over a cursor of ``con``; ``result()`` waits for them ({} if they failed: the
+    caller then takes them itself, and meets the same error)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, rows: Mapping[str, Sequence[Any]]) -> None:
+        self._asked: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for kind, row in rows.items():
+            table = "ad_stats" if kind == ADS else "posts"
+            if _has_table(con, table):
+                self._asked[kind] = (table, tuple(json.loads(str(row[1]))["columns"]))
+        self._found: dict[str, dict[str, list[Any]]] = {}
+        self._thread: threading.Thread | None = None
+        if self._asked:
+            self._cursor = con.cursor()
+            self._thread = threading.Thread(target=self._run, name="rollup-prints", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        import duckdb
+
+        try:
+            for kind, (table, columns) in self._asked.items():
+                self._found[kind] = _prints(self._cursor, table, columns)
+        except duckdb.Error:
+            self._found.clear()
+        finally:
+            self._cursor.close()
+
+    def result(self) -> dict[str, dict[str, list[Any]]]:
+        if self._thread is not None:
+            self._thread.join()
+        return self._found
 
 
 def _last_day_on(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -168,59 +211,114 @@ def _last_day_computed(ws: Workspace) -> date | None:
     return max(days) if days else None
 
 
-def refresh(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> list[str]:
+def refresh(
+    ws: Workspace, wanted: Mapping[str, Sequence[str]], *, check_first: bool = True
+) -> list[str]:
     """Bring the stored roll-ups of ``wanted`` ({kind: KPIs}) up to date; the kinds written.
 
-    Nothing is written (and the write lock is not taken) when every stored roll-up is
-    current.
+    Nothing is written (and, with ``check_first``, the write lock is not taken) when every
+    stored roll-up is current. Without ``check_first`` the fingerprints are taken once,
+    inside the write transaction (for a caller that has just written rows).
     """
     if not enabled(ws):
         return []
-    with ws.connect(read_only=True) as con, _known_tables(con):
+    stale = list(wanted)
+    if check_first:
+        with ws.connect(read_only=True) as con, _known_tables(con):
+            if not _has_table(con, TABLE):
+                return []
+            stale = [k for k, kpis in wanted.items() if _stale(con, ws, k, kpis, read(con, k))]
+        if not stale:
+            return []
+    with ws.transaction() as con, _known_tables(con):
         if not _has_table(con, TABLE):
             return []
-        stale = [k for k, kpis in wanted.items() if _stale(con, ws, k, kpis, read(con, k))]
-    if not stale:
+        return _write(con, ws, {k: wanted[k] for k in stale})
+
+
+#: The tables each kind of roll-up adds up (an import that wrote none of them leaves it).
+SOURCES = {ADS: frozenset({"ad_stats"}), POSTS: frozenset({"posts", "account_daily"})}
+
+
+def refresh_stored(ws: Workspace, tables: Sequence[str] | None = None) -> list[str]:
+    """Bring every stored roll-up up to date with the KPIs it was stored with (nothing is
+    computed for a kind never stored: the first ``serve`` does that); the kinds written.
+
+    ``tables`` are the tables a write changed, when known: kinds that read none of them are
+    left alone, and with none of them nothing is opened at all. Meant right after a write
+    (an import, a rename, a merge): one transaction, the fingerprints taken once.
+    """
+    kinds = [k for k, src in SOURCES.items() if tables is None or src & set(tables)]
+    if not kinds or not enabled(ws):
         return []
+    with ws.transaction() as con, _known_tables(con):
+        if not _has_table(con, TABLE):
+            return []
+        rows = con.execute(
+            f"SELECT kind, basis FROM {TABLE} WHERE kind IN ({', '.join('?' for _ in kinds)})",
+            kinds,
+        ).fetchall()
+        wanted = {str(kind): list(json.loads(str(basis))["kpis"]) for kind, basis in rows}
+        return _write(con, ws, wanted) if wanted else []
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection, ws: Workspace, wanted: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Update and store each kind of ``wanted`` over the write transaction ``con``; the kinds
+    whose stored rows changed."""
     from datetime import UTC, datetime
 
-    with ws.transaction() as con, _known_tables(con):
-        for kind in stale:
-            try:
-                state, changed = update(con, ws, kind, wanted[kind], read(con, kind))
-            except NoData:
+    written: list[str] = []
+    for kind, kpis in wanted.items():
+        prev = read(con, kind)
+        try:
+            state, changed = update(con, ws, kind, kpis, prev)
+        except NoData:
+            if prev is not None:
                 con.execute(f"DELETE FROM {TABLE} WHERE kind = ?", [kind])
-                continue
-            if changed:
-                con.execute(
-                    f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        kind,
-                        state.basis,
-                        json.dumps(
-                            {
-                                "columns": list(state.columns),
-                                "flags": state.flags,
-                                "imports": state.imports,
-                            }
-                        ),
-                        _blob(state.frame),
-                        None if state.raw is None else _blob(state.raw),
-                        datetime.now(UTC).replace(tzinfo=None),
-                    ],
-                )
-    return stale
+                written.append(kind)
+            continue
+        if not changed:
+            continue
+        written.append(kind)
+        info = {
+            "columns": list(state.columns),
+            "flags": state.flags,
+            "imports": state.imports,
+            "sql": state.sql,
+        }
+        con.execute(
+            f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                kind,
+                state.basis,
+                json.dumps(info),
+                _blob(state.frame),
+                None if state.raw is None else _blob(state.raw),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+    return written
 
 
 def read(con: duckdb.DuckDBPyConnection, kind: str) -> Stored | None:
     """The stored roll-up of ``kind``, if any."""
+    row = _read_row(con, kind)
+    return None if row is None else _stored(row)
+
+
+def _read_row(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[Any, ...] | None:
+    """(basis, state, frame, raw) as stored for ``kind``, if any."""
     if not _has_table(con, TABLE):
         return None
     row = con.execute(
         f"SELECT basis, state, frame, raw FROM {TABLE} WHERE kind = ?", [kind]
     ).fetchone()
-    if row is None:
-        return None
+    return None if row is None else tuple(row)
+
+
+def _stored(row: Sequence[Any]) -> Stored:
     basis, state, frame, raw = row
     info = json.loads(str(state))
     return Stored(
@@ -230,6 +328,7 @@ def read(con: duckdb.DuckDBPyConnection, kind: str) -> Stored | None:
         imports={str(k): list(v) for k, v in info["imports"].items()},
         frame=_unblob(frame),
         raw=None if raw is None else _unblob(raw),
+        sql=info.get("sql"),
     )
 
 
@@ -239,11 +338,15 @@ def update(
     kind: str,
     kpis: Sequence[str],
     prev: Stored | None,
+    known: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Stored, bool]:
-    """``prev`` brought up to date over ``con``: (the roll-up, whether anything changed)."""
+    """``prev`` brought up to date over ``con``: (the roll-up, whether anything changed).
+    ``known``: the fingerprints of ``prev``'s table over ``prev.columns``, if already taken."""
+    if prev is None:
+        known = None
     if kind == ADS:
-        return _update_ads(con, kpis, prev)
-    return _update_posts(con, ws, kpis, prev)
+        return _update_ads(con, kpis, prev, known)
+    return _update_posts(con, ws, kpis, prev, known)
 
 
 def as_rollup(ws: Workspace, kind: str, state: Stored) -> AdRollup | PostRollup:
@@ -277,7 +380,10 @@ def _ad_basis(kpis: Sequence[str]) -> tuple[list[KPI], str]:
 
 
 def _update_ads(
-    con: duckdb.DuckDBPyConnection, kpis: Sequence[str], prev: Stored | None
+    con: duckdb.DuckDBPyConnection,
+    kpis: Sequence[str],
+    prev: Stored | None,
+    known: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Stored, bool]:
     import pandas as pd
 
@@ -292,15 +398,18 @@ def _update_ads(
     if usable is not None:
         columns = usable.columns
     else:
-        compiled = _ad_sql(con, chosen)
+        compiled = _ad_sql(con, chosen, prev)
         columns = compiled["columns"]
-    prints = _prints(con, "ad_stats", columns)
+    # taken over prev.columns: good when prev is usable (its columns are the ones asked)
+    prints = dict(known) if known is not None and usable is not None else None
+    if prints is None:
+        prints = _prints(con, "ad_stats", columns)
     changed: set[str] = set()
     if usable is not None:
         changed = _changed(usable.imports, prints)
         if not changed:
             return usable, False
-    compiled = compiled or _ad_sql(con, chosen)
+    compiled = compiled or _ad_sql(con, chosen, usable)
     # what each import's rows are (the keys they touch, the overlap checks over them):
     # for every import on a first computation, for the changed ones after
     complete = usable is not None and all(len(v) == 4 for v in usable.imports.values())
@@ -318,7 +427,7 @@ def _update_ads(
     else:
         imports = {i: [*prints[i], keys.get(i, []), facts.get(i, [])] for i in prints}
     flags = _overlap_flags([v[3] for v in imports.values()])
-    parts_sql = compiled["parts"][tuple(flags[f] for f in _FLAGS)]
+    parts_sql = compiled["parts"][flag_key(flags[f] for f in FLAGS)]
     if (
         usable is None
         or not complete
@@ -392,6 +501,7 @@ def _update_ads(
             imports=imports,
             frame=frame,
             raw=raw,
+            sql=compiled,
         ),
         True,
     )
@@ -404,61 +514,11 @@ _RAW_SQL = """SELECT date_start, date_stop, count(*) AS "rows",
 FROM ad_stats s {where} GROUP BY date_start, date_stop"""
 
 
-def _ad_sql(con: duckdb.DuckDBPyConnection, chosen: Sequence[KPI]) -> dict[str, Any]:
-    """The overlap checks and the roll-up query for every set of overlap flags, compiled
-    once per process over a table named ``_sp_src`` shaped as ``ad_stats``."""
-    schema = tuple(con.execute("DESCRIBE ad_stats").fetchall())
-    key = (ADS, tuple(k.name for k in chosen), schema)
-    with _sql_lock:
-        found = _sql.get(key)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    import itertools
-
-    import ibis
-
-    from socialproof.metrics import views
-
-    t = ibis.table({str(r[0]): _ibis_type(str(r[1])) for r in schema}, name="_sp_src")
-    checks = views.ad_overlap_checks(t)
-    assert [name for name, _ in _FACTS] == list(checks)
-    by_import = t.group_by(t.import_id.fill_null("").name("_sp_import")).aggregate(**checks)
-    facts = str(ibis.to_sql(by_import, dialect="duckdb"))
-    parts: dict[tuple[bool, ...], str] = {}
-    for flags in itertools.product((False, True), repeat=len(_FLAGS)):
-        tidy = views.tidy_ads(t, **dict(zip(_FLAGS, flags, strict=True)))
-        parts[flags] = str(ibis.to_sql(ad_parts(tidy, chosen, GRAIN), dialect="duckdb"))
-    every = parts[(True,) * len(_FLAGS)]
-    columns = [
-        str(r[0])
-        for r in schema
-        if str(r[0]) != "import_id" and (str(r[0]) in _TIDY or f'"{r[0]}"' in every)
-    ]
-    out = {"facts": facts, "parts": parts, "columns": columns}
-    with _sql_lock:
-        _sql[key] = out
-    return out
-
-
-def _ibis_type(duck: str) -> str:
-    return {
-        "VARCHAR": "string",
-        "DATE": "date",
-        "DOUBLE": "float64",
-        "BIGINT": "int64",
-        "INTEGER": "int32",
-        "BOOLEAN": "boolean",
-    }.get(duck.split("(")[0], "timestamp" if duck.startswith("TIMESTAMP") else "string")
-
-
-_FACTS = (
-    ("_any_daily", max),
-    ("_all_daily", min),
-    ("_any_plain", max),
-    ("_all_plain", min),
-    ("_level_min", min),
-    ("_level_max", max),
-)
+def _ad_sql(
+    con: duckdb.DuckDBPyConnection, chosen: Sequence[KPI], stored: Stored | None = None
+) -> dict[str, Any]:
+    """The compiled ad queries (``_rollup_sql.ad_sql``), from ``stored`` when it has them."""
+    return ad_sql(con, chosen, stored.sql if stored is not None else None)
 
 
 def _import_info(
@@ -499,7 +559,7 @@ def _overlap_flags(per_import: Sequence[Sequence[Any]]) -> dict[str, bool]:
     from socialproof.metrics.views import ad_overlaps
 
     table: dict[str, Any] = {}
-    for n, (name, pick) in enumerate(_FACTS):
+    for n, (name, pick) in enumerate(FACTS):
         values = [v[n] for v in per_import if len(v) > n and v[n] is not None]
         table[name] = pick(values) if values else None
     return ad_overlaps(table)
@@ -517,7 +577,11 @@ def _span(days: Sequence[str | None]) -> str:
 
 # -- posts ---------------------------------------------------------------------------------
 def _update_posts(
-    con: duckdb.DuckDBPyConnection, ws: Workspace, kpis: Sequence[str], prev: Stored | None
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    kpis: Sequence[str],
+    prev: Stored | None,
+    known: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Stored, bool]:
     if not _has_table(con, "posts") or not _count(con, "posts"):
         raise NoData(
@@ -527,16 +591,16 @@ def _update_posts(
         )
     chosen, basis = _post_basis(ws, kpis)
     if prev is not None and prev.basis == basis:
-        if not _changed(prev.imports, _prints(con, "posts", prev.columns)):
+        if not _changed(prev.imports, known or _prints(con, "posts", prev.columns)):
             return prev, False
-    compiled = _post_sql(con, chosen, ws.settings.timezone)
+    compiled = post_sql(con, chosen, ws.settings.timezone, None if prev is None else prev.sql)
     prints = _prints(con, "posts", compiled["columns"])
     frame = _run(con, compiled["sql"])
     frame["day"] = as_days(frame["day"])
     sort = [*GRAIN, "day"]
     frame = frame.sort_values(sort, kind="stable", na_position="last").reset_index(drop=True)
     imports = {i: [*v, []] for i, v in prints.items()}
-    state = Stored(basis, tuple(compiled["columns"]), {}, imports, frame, None)
+    state = Stored(basis, tuple(compiled["columns"]), {}, imports, frame, None, compiled)
     return state, True
 
 
@@ -544,35 +608,6 @@ def _post_basis(ws: Workspace, kpis: Sequence[str]) -> tuple[list[KPI], str]:
     chosen = post_kpis(kpis)
     basis = {"v": VERSION, "kind": POSTS, "kpis": [k.name for k in chosen], "grain": list(GRAIN)}
     return chosen, json.dumps(basis | {"tz": ws.settings.timezone})
-
-
-def _post_sql(con: duckdb.DuckDBPyConnection, chosen: Sequence[KPI], tz: str) -> dict[str, Any]:
-    """The posts roll-up query (the posts view, followers joined), compiled once per process."""
-    tables = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    schema = tuple(con.execute("DESCRIBE posts").fetchall())
-    key = (POSTS, tuple(k.name for k in chosen), tz, schema, "account_daily" in tables)
-    with _sql_lock:
-        found = _sql.get(key)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    import ibis
-
-    from socialproof.metrics import views
-    from socialproof.workspace import engine
-
-    engine.duckdb_compat()
-    backend = ibis.duckdb.from_connection(con)
-    sql = str(
-        backend.compile(post_parts(views.view(backend, "posts", timezone=tz), chosen, GRAIN, tz))
-    )
-    columns = [str(r[0]) for r in schema if str(r[0]) != "import_id" and f'"{r[0]}"' in sql]
-    if "account_daily" in tables and '"account_daily"' in sql:
-        daily = [str(r[0]) for r in con.execute("DESCRIBE account_daily").fetchall()]
-        columns += [_DAILY + c for c in daily if c != "import_id"]
-    out = {"sql": sql, "columns": columns}
-    with _sql_lock:
-        _sql[key] = out
-    return out
 
 
 # -- shared --------------------------------------------------------------------------------
@@ -604,8 +639,8 @@ def _prints(
 ) -> dict[str, list[Any]]:
     """:func:`_fingerprints` of ``table`` over ``columns``, and of ``account_daily`` over the
     columns named ``account_daily.<column>`` (keyed ``account_daily:<import id>``)."""
-    own = [c for c in columns if not c.startswith(_DAILY)]
-    daily = [c[len(_DAILY) :] for c in columns if c.startswith(_DAILY)]
+    own = [c for c in columns if not c.startswith(DAILY)]
+    daily = [c[len(DAILY) :] for c in columns if c.startswith(DAILY)]
     out = _fingerprints(con, table, own)
     if daily and _has_table(con, "account_daily"):
         found = _fingerprints(con, "account_daily", daily)

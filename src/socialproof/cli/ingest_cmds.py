@@ -144,6 +144,8 @@ def import_files(
                 progress=step,
                 debug=STATE.debug,
             )
+    if not dry_run:
+        _rollups_follow(ws, summaries)
     compact = output == OutputFormat.table
     rows: list[dict[str, Any]] = [s.as_row(compact=compact) for s in summaries]
     emit(rows, output, title="Import" + (" (dry run: nothing written)" if dry_run else ""))
@@ -158,6 +160,24 @@ def import_files(
     failed = [s for s in summaries if s.failed]
     if failed:
         raise typer.Exit(1)
+
+
+def _rollups_follow(ws: Any, summaries: list[Any]) -> None:
+    """Bring the dashboard's stored roll-ups up to date with what was just imported (only
+    the days it touched: ``campaigns.rollup_store.refresh_stored``), so that ``socialproof
+    serve`` started next finds them current. The import itself is kept whatever happens."""
+    written = [s for s in summaries if s.status == "imported"]
+    if not written:
+        return
+    from socialproof.campaigns.rollup_store import refresh_stored
+    from socialproof.errors import SocialproofError
+
+    known = all(s.tables for s in written)
+    tables = sorted({t for s in written for t in s.tables}) if known else None
+    try:
+        refresh_stored(ws, tables)
+    except SocialproofError as exc:
+        _line(f"note: the dashboard's roll-ups were left for 'socialproof serve' to update: {exc}")
 
 
 def _line(text: str) -> None:
