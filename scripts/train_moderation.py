@@ -17,7 +17,11 @@ Protocol (issue 12), every split fixed before tuning:
   part); C and the F1 threshold chosen on dev, and the stricter ``abuse_threshold``
   (the lowest with precision >= ``--abuse-precision`` on dev: what the model flags on
   its own in the default "abuse" mode); the OffensEval val file is the held-out test,
-  scored once by benchmarks/textmodels_moderation.py.
+  scored once by benchmarks/textmodels_moderation.py. Options for dev-only exploration:
+  ``--toxic-emb-weights`` (grid of the static-embedding block's scale; folded into the
+  weights, so free at run time), ``--teacher CSV`` (unlabelled train-split tweets with a
+  MiniLM teacher's probabilities, from scripts/toxicity_teacher.py, as soft targets at
+  ``--teacher-weights``) and ``--no-save`` (report dev, leave toxic.npz as it is).
 * Both models add the project's dense cues (socialproof.community.abuse for toxicity,
   socialproof.community.spam_cues for spam) to the shared features; their weights are
   stored in the model's meta as ``cue_coef``.
@@ -81,13 +85,14 @@ def features(
     config: _text.FeatureConfig = SHARED_CONFIG,
     embeddings: bool = True,
     cues: str | None = None,
+    emb_weight: float = EMB_WEIGHT,
 ) -> sp.csr_matrix:
     xs, xd = _text.featurise(texts, config, _text.lexicon())
     blocks = [xs, sp.csr_matrix(xd)]
     if embeddings:
         from socialproof.community.themes import embed
 
-        blocks.append(sp.csr_matrix(embed(texts) * EMB_WEIGHT))
+        blocks.append(sp.csr_matrix(embed(texts) * emb_weight))
     if cues is not None:
         blocks.append(sp.csr_matrix(CUES[cues](texts) * CUE_WEIGHT[cues]))
         if CHAR_WEIGHT[cues] > 0:
@@ -123,6 +128,7 @@ def to_linear(
     n_cues: int = 0,
     cue_weight: float = 1.0,
     kind: str | None = None,
+    emb_weight: float = EMB_WEIGHT,
 ) -> tuple[_text.LinearTextModel, np.ndarray | None]:
     """The shared-feature model, and the character n-gram weights (weight folded in)."""
     n = config.n_features
@@ -146,7 +152,7 @@ def to_linear(
         np.ascontiguousarray(model.coef_[:, n:d].T),
         model.intercept_,
         meta,
-        np.ascontiguousarray(model.coef_[:, d:e].T) * EMB_WEIGHT,
+        np.ascontiguousarray(model.coef_[:, d:e].T) * emb_weight,
     )
     return linear, chars
 
@@ -182,24 +188,76 @@ def offenseval(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return train[part != "dev"], train[part == "dev"], test
 
 
-def train_toxic(data: Path, cs: list[float], abuse_precision: float) -> None:
+def teacher_pool(path: Path, data: Path) -> tuple[list[str], np.ndarray]:
+    """Unlabelled train-split tweets and the teacher's probabilities for them.
+
+    ``path`` is the CSV that scripts/toxicity_teacher.py writes (outside the repository).
+    Only its unlabelled pool is used (the SemEval pool's and HatEval's train tweets); a
+    text whose normalised form is in OffensEval dev or val is refused, so the pool cannot
+    leak the tuning or test tweets."""
+    from benchmarks._textmodels_common import norm_key
+
+    df = pd.read_csv(path)
+    pool = df[df["source"].isin(["semeval_train", "hateval_train"])]
+    _, dev_df, test_df = offenseval(data)
+    held = set(pd.concat([dev_df["text"], test_df["text"]]).astype(str).map(norm_key))
+    if pool["text"].astype(str).map(norm_key).isin(held).any():
+        raise SystemExit(f"{path} holds OffensEval dev or val tweets: rebuild it")
+    return pool["text"].astype(str).tolist(), pool["p_teacher"].to_numpy(dtype=float)
+
+
+def with_soft(
+    x: sp.csr_matrix, y: np.ndarray, xp: sp.csr_matrix, p: np.ndarray, weight: float
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """OffensEval fit (hard labels, weight 1) plus the pool as soft targets: every pool
+    text once as offensive (weight ``weight * p``) and once as not (``weight * (1 - p)``),
+    which is logistic regression's loss on the teacher's probability."""
+    xs = sp.vstack([x, xp, xp], format="csr")
+    ys = np.concatenate([y, np.ones(len(p), dtype=int), np.zeros(len(p), dtype=int)])
+    ws = np.concatenate([np.ones(len(y)), weight * p, weight * (1 - p)])
+    return xs, ys, ws
+
+
+def train_toxic(
+    data: Path,
+    cs: list[float],
+    abuse_precision: float,
+    emb_weights: list[float] | None = None,
+    teacher: Path | None = None,
+    teacher_weights: list[float] | None = None,
+    save_model: bool = True,
+) -> None:
     fit_df, dev_df, _ = offenseval(data)
     y = (fit_df["label"] == "offensive").to_numpy().astype(int)
     yd = (dev_df["label"] == "offensive").to_numpy().astype(int)
-    x = features(fit_df["text"].astype(str).tolist(), cues="toxic")
-    xd = features(dev_df["text"].astype(str).tolist(), cues="toxic")
-    best: tuple[float, float, float, LogisticRegression] | None = None
-    for c in cs:
-        t0 = time.perf_counter()
-        model = fit(x, y, c)
-        p = model.predict_proba(xd)[:, 1]
-        thr, f = best_threshold(yd, p)
-        print(f"toxic C={c}: dev macro-F1 {f:.4f} at {thr} ({time.perf_counter() - t0:.0f}s)")
-        if best is None or f > best[1]:
-            best = (thr, f, c, model)
+    fit_texts = fit_df["text"].astype(str).tolist()
+    dev_texts = dev_df["text"].astype(str).tolist()
+    pool, pool_p = teacher_pool(teacher, data) if teacher is not None else ([], np.zeros(0))
+    tws = (teacher_weights or [1.0]) if teacher is not None else [0.0]
+    best: tuple[float, float, float, LogisticRegression, float, float] | None = None
+    for ew in emb_weights or [EMB_WEIGHT]:
+        x = features(fit_texts, cues="toxic", emb_weight=ew)
+        xd = features(dev_texts, cues="toxic", emb_weight=ew)
+        xp = features(pool, cues="toxic", emb_weight=ew) if pool else None
+        for tw in tws:
+            xs, ys, ws = with_soft(x, y, xp, pool_p, tw) if xp is not None else (x, y, None)
+            for c in cs:
+                t0 = time.perf_counter()
+                model = fit(xs, ys, c, ws)
+                p = model.predict_proba(xd)[:, 1]
+                thr, f = best_threshold(yd, p)
+                print(
+                    f"toxic emb x{ew} teacher pool x{tw} C={c}: dev macro-F1 {f:.4f} at {thr} "
+                    f"({time.perf_counter() - t0:.0f}s)",
+                    flush=True,
+                )
+                if best is None or f > best[1]:
+                    best = (thr, f, c, model, ew, tw)
     assert best is not None
-    thr, f, c, model = best
+    thr, f, c, model, ew, tw = best
+    xd = features(dev_texts, cues="toxic", emb_weight=ew)
     strict, recall = precise_threshold(yd, model.predict_proba(xd)[:, 1], abuse_precision)
+    print(f"toxic chosen: emb x{ew}, teacher pool x{tw}, C={c}, threshold {thr}")
     print(
         f"toxic abuse threshold {strict}: dev precision >= {abuse_precision}, recall {recall:.3f}"
     )
@@ -208,9 +266,17 @@ def train_toxic(data: Path, cs: list[float], abuse_precision: float) -> None:
         "abuse_threshold": strict,
         "abuse_precision": abuse_precision,
         "C": c,
+        "emb_weight": ew,
         "dev_macro_f1": round(f, 4),
         "trained_on": "OffensEval 2019 train via TweetEval (cardiffnlp/tweeteval 4fbd22c), "
-        f"{len(fit_df)} tweets (its dev part held out for tuning; val file = test)",
+        f"{len(fit_df)} tweets (its dev part held out for tuning; val file = test)"
+        + (
+            f"; {len(pool)} unlabelled train-split tweets (SemEval 2013-2016 pool, HatEval "
+            "2019 train; research data: weights only) as soft targets of a MiniLM teacher "
+            f"(all-MiniLM-L6-v2, fine-tuned on the same fit tweets) at weight {tw}"
+            if tw > 0
+            else ""
+        ),
         "tuned_on": "dev part of OffensEval train (salted text hash; C, the F1 threshold "
         f"and the abuse threshold, the lowest with precision >= {abuse_precision})",
         "licence": "weights derived from research data (OffensEval / Twitter terms); "
@@ -219,8 +285,16 @@ def train_toxic(data: Path, cs: list[float], abuse_precision: float) -> None:
         "script": "scripts/train_moderation.py",
     }
     linear, chars = to_linear(
-        model, meta, n_cues=abuse.N_FEATURES, cue_weight=CUE_WEIGHT["toxic"], kind="toxic"
+        model,
+        meta,
+        n_cues=abuse.N_FEATURES,
+        cue_weight=CUE_WEIGHT["toxic"],
+        kind="toxic",
+        emb_weight=ew,
     )
+    if not save_model:
+        print("toxic: not saved (--no-save)")
+        return
     save(linear, chars, MODELS / "toxic.npz")
     print(f"wrote toxic.npz ({(MODELS / 'toxic.npz').stat().st_size / 1e6:.1f} MB)")
 
@@ -419,6 +493,14 @@ def main() -> None:
     parser.add_argument("--abuse-precision", type=float, default=0.9)
     parser.add_argument("--char-weight", type=float, default=None, help="both models' chars")
     parser.add_argument("--only", choices=["toxic", "spam"])
+    parser.add_argument(
+        "--toxic-emb-weights", type=float, nargs="+", default=[EMB_WEIGHT], help="grid"
+    )
+    parser.add_argument(
+        "--teacher", type=Path, help="CSV of scripts/toxicity_teacher.py (unlabelled pool)"
+    )
+    parser.add_argument("--teacher-weights", type=float, nargs="+", default=[1.0], help="grid")
+    parser.add_argument("--no-save", action="store_true", help="toxic: report dev, keep file")
     args = parser.parse_args()
     for sub in ("toxicity", "spam", "sentiment", "conversations"):
         if not (args.data / sub).exists():
@@ -426,7 +508,15 @@ def main() -> None:
     if args.char_weight is not None:
         CHAR_WEIGHT.update(toxic=args.char_weight, spam=args.char_weight)
     if args.only != "spam":
-        train_toxic(args.data, args.C, args.abuse_precision)
+        train_toxic(
+            args.data,
+            args.C,
+            args.abuse_precision,
+            args.toxic_emb_weights,
+            args.teacher,
+            args.teacher_weights,
+            not args.no_save,
+        )
     if args.only != "toxic":
         train_spam(args.data, args.spam_C, args.care_spam_share, args.spam_cue_weights)
 
