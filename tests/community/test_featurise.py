@@ -143,3 +143,66 @@ def test_number_chunks_tokenise_as_the_regular_expressions_do() -> None:
     chunks += [f"{a} {b}" for a, b in zip(chunks[::7], chunks[3::7], strict=False)]
     _assert_same(_text.featurise(chunks, CONFIG, _text.lexicon()), _reference(chunks))
     assert _text.tokens("831 1831") == ["83", "1", "1831"]
+
+
+def test_batch_path_matches_the_reference_on_every_kind_of_chunk() -> None:
+    """The batch tokeniser (one split of the joined batch, new chunks learnt in bulk,
+    NumPy negation scopes) against the per-text reference, cold and warm."""
+    texts = [
+        "",
+        "   ",
+        "Oooh nice", "oooh nice", "OOOH nice", "Sooo GOOD!!!!", "sooo good", "Hmmm... 1000 000",
+        "@Bob not happy with @united_air, NOT at all", "@bob@x.com and bob@mail.com",
+        "see http://t.co/AbC and www.Example.com/x now", "http://localhost no dot here",
+        "http://localhost but a dot.", "WWW.SITE.COM is it", "foo.com/bar isn't it",
+        "#NotHappy #sooo #BestDayEver don't care", "no #tag xD XD", "#a.b http://x.co/#y",
+        "I'm NOT going, never. Ever!", "don't,won't,can't stop", "it’s not bad’s", "cannot not",
+        "£12.50 or 12,000 or 831 or 8am", "Ünïcödé wörds ΣΑΣ İstanbul 🙂🙂 😍!", "x\u200dy\ufe0f",
+        "emoji😀stuck to words", ":) :( :-/ </3 <3 ^_^ -_-", "A" * 2500, "ab " * 900,
+        "Word. Word, word! word? WORD... word!?",
+    ]  # fmt: skip
+    want = _reference(texts)
+    _assert_same(_text.featurise(texts, CONFIG, _text.lexicon()), want)  # cold
+    _assert_same(_text.featurise(texts, CONFIG, _text.lexicon()), want)  # warm
+    for text, i in zip(texts, range(len(texts)), strict=True):
+        _text.clear_feature_caches()
+        got = _text.featurise([text], CONFIG, _text.lexicon())
+        assert got[0].indices.tolist() == want[0][i].indices.tolist(), text
+        assert got[1][0].tolist() == want[1][i].tolist(), text
+
+
+def test_a_text_with_the_separator_goes_text_by_text() -> None:
+    texts = ["good\x00bad", "not \x00 good", "plain text", ""]
+    _assert_same(_text.featurise(texts, CONFIG, _text.lexicon()), _reference(texts))
+
+
+def test_murmur_matches_sklearn() -> None:
+    from sklearn.utils import murmurhash3_32
+
+    from socialproof.community import _token_arrays
+
+    rng = random.Random(3)
+    alphabet = "abcXYZ 01_'!😀é中\x00"
+    strings = ["", "a", "ab", "abc", "abcd", "abcde"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 45))) for _ in range(3000)
+    ]
+    encoded = [s.encode("utf-8") for s in strings]
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    got = _token_arrays.murmur3_32(buf, np.cumsum(lengths) - lengths, lengths)
+    assert got.tolist() == [murmurhash3_32(s, 0, False) for s in strings]
+
+
+def test_negation_scope_by_hand() -> None:
+    from socialproof.community._token_arrays import NEGATABLE as N
+    from socialproof.community._token_arrays import RESET as R
+    from socialproof.community._token_arrays import TRIGGER as T
+    from socialproof.community._token_arrays import negation_scope
+
+    # text 1: not a b <url> c d e ; text 2: f never g . h ; text 3: not not x
+    flags = np.array(
+        [N | T, N, N, 0, N, N, N] + [N, N | T, N, R, N] + [N | T, N | T, N], dtype=np.int64
+    )
+    start = np.array([0] * 7 + [7] * 5 + [12] * 3, dtype=np.int64)
+    got = negation_scope(flags, start, 4).astype(int).tolist()
+    assert got == [0, 1, 1, 0, 1, 1, 0] + [0, 0, 1, 0, 0] + [0, 1, 1]

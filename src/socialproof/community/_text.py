@@ -19,8 +19,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, repeat
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
+from socialproof.community._token_arrays import NEGATABLE, RESET, TRIGGER
 from socialproof.errors import BadInput
 
 if TYPE_CHECKING:
@@ -299,7 +302,7 @@ def char_ngram_matrix(docs: Sequence[str], lo: int, hi: int, n_features: int) ->
 
 _CHUNK_CACHE_MAX = 300_000  # distinct chunks kept (all caches are cleared together past it)
 _VOCAB_MAX = 500_000  # distinct tokens kept
-_PAIR_CACHE_MAX = 1_000_000  # distinct bigrams whose hash is kept
+_SEP = "\x00"  # between the texts of a joined batch (a batch with one in a text goes text by text)
 
 # One token of a chunk: (id, what takes "_neg" in a negation scope (None: nothing),
 # starts a negation scope, ends one)
@@ -327,8 +330,29 @@ class _Vocab:
         self.hashes = np.zeros(0, dtype=np.int64)  # murmurhash3_32 (signed) of each id
         self.plain: dict[str, _ChunkTokens] = {}  # chunk -> tokens (text without hashtags)
         self.chunks: dict[str, _ChunkEntry] = {}  # chunk -> both ways (text with a "#")
-        self.pairs: dict[int, int] = {}  # (id_a << 32 | id_b) -> murmur hash of "a b"
         self.lex_tables: dict[int, tuple[dict[str, float], np.ndarray, np.ndarray]] = {}
+        # UTF-8 bytes of every id (after a space at 0), for the bigram hashes
+        self.tbuf = np.full(1, 32, dtype=np.uint8)
+        self.toff = np.zeros(0, dtype=np.int64)
+        self.tlen = np.zeros(0, dtype=np.int64)
+        # ``batch_ids``: a variant is one tokenisation of a chunk key (its tokens are
+        # t_ids[v_start[v]:v_start[v + 1]], with _token_arrays flags); variant 0 is the
+        # separator between texts (no tokens)
+        self.raw: dict[str, int] = {}  # raw chunk -> plain variant (-1: the text's dot decides)
+        self.variants: dict[str, int] = {}  # chunk key -> its plain variant
+        self.v_key: list[str] = []
+        self.v_start: list[int] = [0]
+        self.v_tag: list[bool] = []  # the key has a hashtag (its text takes the tagged variants)
+        self.v_tagged: list[int] = []  # the tagged variant of a plain one (-1: not made yet)
+        self.t_ids: list[int] = []
+        self.t_flags: list[int] = []
+        self.v_np = (
+            np.zeros(1, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=bool),
+        )
+        self.raw[_SEP] = self._add_variant("", ([], False, ()), False)
 
     def id_of(self, token: str) -> int:
         got = self.ids.get(token)
@@ -419,18 +443,181 @@ class _Vocab:
             got = self.chunks[key] = ("#" in norm, plain, tagged)
         return got
 
+    def _add_variant(self, key: str, toks: _ChunkTokens, tag: bool) -> int:
+        v = len(self.v_key)
+        self.v_key.append(key)
+        self.v_tag.append(tag)
+        self.v_tagged.append(-1)
+        self.t_ids.extend(toks[0])
+        self.t_flags.extend(
+            [
+                (negatable is not None) | trigger << 1 | reset << 2
+                for _, negatable, trigger, reset in toks[2]
+            ]
+        )
+        self.v_start.append(len(self.t_ids))
+        return v
+
+    def _plain_variant(self, key: str) -> int:
+        v = self.variants.get(key)
+        if v is None:
+            tag = "#" in key and self.chunk(key)[0]
+            v = self.variants[key] = self._add_variant(key, self.plain_chunk(key), tag)
+        return v
+
+    def _tagged_variant(self, v: int) -> int:
+        got = self.v_tagged[v]
+        if got < 0:
+            key = self.v_key[v]
+            _, plain, tagged = self.chunk(key)
+            same = tagged is plain or tagged == plain
+            got = self.v_tagged[v] = v if same else self._add_variant(key, tagged, self.v_tag[v])
+        return got
+
+    def ids_of(self, tokens: list[str]) -> list[int]:
+        """``id_of`` of each token (new ones added in order)."""
+        ids = self.ids
+        got = list(map(ids.get, tokens))
+        if None in got:
+            for token in dict.fromkeys([t for t, g in zip(tokens, got, strict=True) if g is None]):
+                ids[token] = len(self.strings)
+                self.strings.append(token)
+            got = list(map(ids.get, tokens))
+        return got  # type: ignore[return-value]
+
+    def _learn_simple(self, chunks: list[str], found: list[tuple[str, str, str]]) -> None:
+        """Plain variants of new simple chunks (``_SIMPLE_LINES`` matched them): the
+        lowercase word, and the punctuation run cut to 3 (the tokens ``chunk_tokens``
+        gives them either way, hashtag or not); chunks with equal tokens share one."""
+        raw, variants = self.raw, self.variants
+        words = "\n".join([f[1] for f in found]).lower().split("\n")
+        # (keys start with a space, which no chunk has: "oooh" is no simple chunk, but
+        # "Oooh" is, and its tokens are ["oooh"])
+        keys = [" " + w + f[2][:3] for w, f in zip(words, found, strict=True)]
+        fresh = {k: (w, f[2][:3]) for k, w, f in zip(keys, words, found, strict=True)}
+        fresh = {k: v for k, v in fresh.items() if k not in variants}
+        if fresh:
+            first = len(self.v_key)
+            heads = self.ids_of([w for w, _ in fresh.values()])
+            tails = self.ids_of([p for _, p in fresh.values() if p])
+            negations = _NEGATIONS
+            tail_at = 0
+            for (key, (word, punct)), head in zip(fresh.items(), heads, strict=True):
+                v = len(self.v_key)
+                variants[key] = v
+                self.v_key.append(key)
+                trigger = word in negations or word.endswith("n't")
+                self.t_ids.append(head)
+                self.t_flags.append(NEGATABLE | TRIGGER if trigger else NEGATABLE)
+                if punct:
+                    self.t_ids.append(tails[tail_at])
+                    self.t_flags.append(RESET)
+                    tail_at += 1
+                self.v_start.append(len(self.t_ids))
+            added = len(self.v_key) - first
+            self.v_tag.extend([False] * added)
+            self.v_tagged.extend(range(first, first + added))
+        raw.update(zip(chunks, map(variants.__getitem__, keys), strict=True))
+
+    def _learn(self, new: list[str]) -> None:
+        """Plain variants of new raw chunks (their keys as ``text_ids`` makes them)."""
+        raw = self.raw
+        found = _SIMPLE_LINES.findall("\n".join(new))
+        if len(found) == len(new):  # (always: one result per line)
+            simple = [i for i, f in enumerate(found) if f[1]]
+            if simple:
+                self._learn_simple([new[i] for i in simple], [found[i] for i in simple])
+                new = [c for c, f in zip(new, found, strict=True) if not f[1]]
+        for chunk in new:
+            if "://" in chunk:
+                if "." not in chunk:  # a link only when the text has a dot elsewhere
+                    raw[chunk] = -1
+                    continue
+                key = _chunk_key(chunk, True)
+            elif "@" in chunk or chunk[:4].lower() == "www.":
+                key = _chunk_key(chunk, "." in chunk)
+            else:
+                key = chunk
+            raw[chunk] = self._plain_variant(key)
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(v_start, t_ids, t_flags, v_tag) as NumPy (extended by what was added since)."""
+        import numpy as np
+
+        starts, ids, flags, tag = self.v_np
+        done_v, done_t = len(tag), len(ids)
+        if done_v < len(self.v_key):
+            self.v_np = starts, ids, flags, tag = (
+                np.concatenate([starts, np.asarray(self.v_start[done_v + 1 :], dtype=np.int64)]),
+                np.concatenate([ids, np.asarray(self.t_ids[done_t:], dtype=np.int64)]),
+                np.concatenate([flags, np.asarray(self.t_flags[done_t:], dtype=np.int64)]),
+                np.concatenate([tag, np.asarray(self.v_tag[done_v:], dtype=bool)]),
+            )
+        return starts, ids, flags, tag
+
+    def batch_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Token ids of a batch, text after text (what ``text_ids`` gives), and per text
+        how many; ``None`` when a text holds the separator (then go text by text).
+
+        The texts are joined by a separator chunk and split once; each raw chunk maps to
+        its tokenisation by one dictionary lookup (new chunks are tokenised once, by
+        ``chunk_tokens``); the tokens are gathered, the hashtag case rule applied and
+        negation scopes marked with NumPy over the whole batch.
+        """
+        import numpy as np
+
+        from socialproof.community._token_arrays import negation_scope, ranges
+
+        n = len(texts)
+        prepared = [t if len(t) <= MAX_CHARS and t.isascii() else _prepare(t) for t in texts]
+        joined = f" {_SEP} ".join(prepared)
+        if joined.count(_SEP) != n - 1:
+            return None
+        chunks = joined.split()
+        raw = self.raw
+        got = list(map(raw.get, chunks))
+        if None in got:
+            self._learn(list(dict.fromkeys(compress(chunks, map(is_, got, repeat(None))))))
+            got = list(map(raw.get, chunks))
+        cid = np.asarray(got, dtype=np.int64)
+        end = cid == 0
+        doc = np.cumsum(end)  # separators before a chunk: its text
+        at = np.flatnonzero(~end)
+        cid, doc = cid[at], doc[at]
+        if len(cid) and cid.min() < 0:  # "://" without a dot: a link if the text has one
+            for j in np.flatnonzero(cid < 0).tolist():
+                dot = "." in prepared[int(doc[j])]
+                cid[j] = self._plain_variant(_chunk_key(chunks[int(at[j])], dot))
+        starts, tids, tflags, ttag = self._arrays()
+        if "#" in joined:
+            has_tag = ttag[cid]
+            if has_tag.any():  # every chunk of a text with a hashtag: the tagged variant
+                tagged = np.zeros(n, dtype=bool)
+                tagged[doc[has_tag]] = True
+                sel = np.flatnonzero(tagged[doc])
+                uniq, inv = np.unique(cid[sel], return_inverse=True)
+                to = [self._tagged_variant(v) for v in uniq.tolist()]
+                cid[sel] = np.asarray(to, dtype=np.int64)[inv]
+                starts, tids, tflags, ttag = self._arrays()
+        first = starts[cid]
+        count = starts[cid + 1] - first
+        pos = ranges(first, count)
+        ids = tids[pos]
+        flags = tflags[pos]
+        lengths = np.bincount(doc, weights=count, minlength=n).astype(np.int64)
+        if (flags & TRIGGER).any():
+            text_start = np.repeat(np.cumsum(lengths) - lengths, lengths)
+            scope = negation_scope(flags, text_start, _NEG_SCOPE)
+            if scope.any():
+                uniq, inv = np.unique(ids[scope], return_inverse=True)
+                strings, id_of = self.strings, self.id_of
+                neg = [id_of(strings[i] + "_neg") for i in uniq.tolist()]
+                ids[scope] = np.asarray(neg, dtype=np.int64)[inv]
+        return ids, lengths
+
     def text_ids(self, text: str, out: list[int]) -> None:
         """Append the token ids of one text (what ``tokens(text)`` gives) to ``out``."""
-        if not text.isascii():
-            if len(text) > MAX_CHARS:
-                text = text[:MAX_CHARS]
-            if _SURROGATE.search(text):
-                text = _SURROGATE.sub("\ufffd", text)
-            text = unicodedata.normalize("NFC", text)
-            if "\ufe0f" in text or "\u200d" in text:
-                text = text.replace("\ufe0f", "").replace("\u200d", " ")
-        elif len(text) > MAX_CHARS:
-            text = text[:MAX_CHARS]
+        text = _prepare(text)
         chunks = text.split()
         dot = "." in text
         if "@" in text or (dot and ("://" in text or "www." in text.lower())):
@@ -470,32 +657,37 @@ class _Vocab:
     def hash_new(self) -> np.ndarray:
         """Murmur hashes of every id (computing those of ids added since the last call)."""
         import numpy as np
-        from sklearn.utils import murmurhash3_32
+
+        from socialproof.community._token_arrays import murmur3_32
 
         done = len(self.hashes)
         if done < len(self.strings):
-            new = [murmurhash3_32(s, 0, False) for s in self.strings[done:]]
-            self.hashes = np.concatenate([self.hashes, np.asarray(new, dtype=np.int64)])
+            encoded = [s.encode("utf-8") for s in self.strings[done:]]
+            lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+            buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+            offsets = np.cumsum(lengths) - lengths
+            new = murmur3_32(buf, offsets, lengths)
+            self.hashes = np.concatenate([self.hashes, new])
+            self.toff = np.concatenate([self.toff, offsets + len(self.tbuf)])
+            self.tlen = np.concatenate([self.tlen, lengths])
+            self.tbuf = np.concatenate([self.tbuf, buf])
         return self.hashes
 
     def pair_hashes(self, keys: np.ndarray) -> np.ndarray:
-        """Murmur hashes of the bigrams ``strings[k >> 32] + " " + strings[k & 0xFFFFFFFF]``."""
+        """Murmur hashes of the bigrams ``strings[k >> 32] + " " + strings[k & 0xFFFFFFFF]``,
+        all at once (needs ``hash_new`` first: the bytes of every id). Not cached: hashing
+        a batch's bigrams costs less than looking them up in a dictionary."""
         import numpy as np
-        from sklearn.utils import murmurhash3_32
 
-        pairs = self.pairs
-        strings = self.strings
-        out: list[int] = []
-        append = out.append
-        get = pairs.get
-        for key in keys.tolist():
-            h = get(key)
-            if h is None:
-                h = pairs[key] = murmurhash3_32(
-                    f"{strings[key >> 32]} {strings[key & 0xFFFFFFFF]}", 0, False
-                )
-            append(h)
-        return np.asarray(out, dtype=np.int64)
+        from socialproof.community._token_arrays import murmur3_32, ranges
+
+        a, b = keys >> 32, keys & 0xFFFFFFFF
+        size_a, size_b = self.tlen[a], self.tlen[b]
+        # the bytes of "a b": a's, the space at 0, b's
+        parts = np.column_stack([self.toff[a], np.zeros_like(a), self.toff[b]]).ravel()
+        sizes = np.column_stack([size_a, np.ones_like(a), size_b]).ravel()
+        total = size_a + 1 + size_b
+        return murmur3_32(self.tbuf[ranges(parts, sizes)], np.cumsum(total) - total, total)
 
     def lexicon_table(self, lex: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """Per id: lexicon value (NaN when none), and emoticon class (+1 / -1 / 0)."""
@@ -533,8 +725,23 @@ class _Vocab:
         return (
             len(self.strings) > _VOCAB_MAX
             or len(self.plain) + len(self.chunks) > _CHUNK_CACHE_MAX
-            or len(self.pairs) > _PAIR_CACHE_MAX
+            or len(self.raw) > _CHUNK_CACHE_MAX
         )
+
+
+def _prepare(text: str) -> str:
+    """A raw text as ``clean`` reads it before it splits it into chunks."""
+    if not text.isascii():
+        if len(text) > MAX_CHARS:
+            text = text[:MAX_CHARS]
+        if _SURROGATE.search(text):
+            text = _SURROGATE.sub("\ufffd", text)
+        text = unicodedata.normalize("NFC", text)
+        if "\ufe0f" in text or "\u200d" in text:
+            text = text.replace("\ufe0f", "").replace("\u200d", " ")
+    elif len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    return text
 
 
 _VOCAB = _Vocab()
@@ -544,6 +751,13 @@ _VOCAB = _Vocab()
 # expressions
 _SIMPLE_CHUNK = re.compile(
     r"(?![Ww][Ww][Ww]\.)([A-Za-z]+(?:'[A-Za-z]+)*|[0-79][0-9]*)([.,]*|[!?]*)"
+)
+# ``_SIMPLE_CHUNK`` without an elongation, per line of new chunks joined by newlines: one
+# (elongation, word, punctuation) per line, the word empty when the line is not one
+_SIMPLE_LINES = re.compile(
+    r"^(?:(?![Ww][Ww][Ww]\.)(?![^\n]*?(\w)\1\1)"
+    r"([A-Za-z]+(?:'[A-Za-z]+)*|[0-79][0-9]*)([.,]*|[!?]*)$|[^\n]*)",
+    re.M,
 )
 _TAG_CHUNK = re.compile(r"#[A-Za-z0-9]+")  # a hashtag and nothing else (``chunk``'s fast path)
 _URL_START = re.compile(r"(?:https?://|www\.)\S", re.I)
@@ -669,14 +883,18 @@ def featurise(
     with vocab.lock:
         if vocab.too_big():
             vocab.clear()
-        flat: list[int] = []
-        lengths = np.zeros(n, dtype=np.int64)
-        text_ids = vocab.text_ids
-        for i, text in enumerate(texts):
-            before = len(flat)
-            text_ids(text, flat)
-            lengths[i] = len(flat) - before
-        ids = np.asarray(flat, dtype=np.int64)
+        batch = vocab.batch_ids(texts)
+        if batch is None:  # a text holds the separator: text by text
+            flat: list[int] = []
+            lengths = np.zeros(n, dtype=np.int64)
+            text_ids = vocab.text_ids
+            for i, text in enumerate(texts):
+                before = len(flat)
+                text_ids(text, flat)
+                lengths[i] = len(flat) - before
+            ids = np.asarray(flat, dtype=np.int64)
+        else:
+            ids, lengths = batch
         hashes = vocab.hash_new()
         values, emo = vocab.lexicon_table(lex)
         doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
@@ -698,6 +916,7 @@ def featurise(
     )
     if strings is not None:
         ends = np.cumsum(lengths).tolist()
+        flat = ids.tolist()
         norms = [
             " ".join([strings[j] for j in flat[start:end]])
             for start, end in zip([0, *ends[:-1]], ends, strict=True)

@@ -165,7 +165,7 @@ class SentimentModel:
         best = prob.argmax(axis=1)
         score = prob[:, 2] - prob[:, 0]
         return [
-            (LABELS[int(b)], round(float(s), 4)) for b, s in zip(best.tolist(), score, strict=True)
+            (LABELS[b], round(s, 4)) for b, s in zip(best.tolist(), score.tolist(), strict=True)
         ]
 
     def labels(self, texts: Iterable[str]) -> list[str]:
