@@ -106,3 +106,45 @@ def test_plain_text_options_skip_pydantic_with_typers_result() -> None:
     assert _cheap_coercion(_Param(int), "3") is _NOT_CHEAP
     assert _cheap_coercion(_Param(str, multiple=True), ("a",)) is _NOT_CHEAP
     assert _cheap_coercion(_Param(list[Path], nargs=-1), ()) is _NOT_CHEAP
+
+
+def test_a_caller_of_main_keeps_its_collector(cli: Any, workspace: Any) -> None:
+    import atexit
+
+    before = atexit._ncallbacks()
+    result = cli("import", str(CORE / "care.csv"), "--output-format", "json", cwd=workspace.root)
+    assert result.exit_code == 0, result
+    assert atexit._ncallbacks() == before  # no gc.freeze left for the host's exit
+
+
+def test_the_console_script_skips_the_exit_collection_and_stores_everything(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    root = tmp_path / "ws"
+    Workspace.init(root, settings=settings_from_dict({"owner": "T", "timezone": "UTC"}))
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "from socialproof.cli.main import main\n"
+        "sys.argv = ['socialproof', '--quiet', 'import', sys.argv[1], '--workspace', sys.argv[2]]\n"
+        "sys.exit(main())\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe, str(CORE / "care.csv"), str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # atexit runs hooks last-registered first: the probe's runs after main's freeze
+    assert "frozen True" in done.stderr
+    ws = Workspace.open(root)
+    with ws.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM messages").fetchall() == [(7,)]
+    assert not list(root.rglob("*.wal"))  # the connection was closed (checkpointed) before

@@ -501,3 +501,16 @@ def test_care_files_saved_other_ways_import_the_same_either_way(
     sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
     assert sql_s.inserted == 2100
     assert taken == (variant != "wrapped rows")
+
+
+def test_care_one_id_on_two_platforms_takes_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the (platform, id) keys differ, but thread roots are looked up by id alone: the
+    # SQL path's join by id finds two roots for that id and leaves the file to Python
+    lines = [line.rstrip("\n") + ",x\n" for line in care_lines(2100)]
+    lines.append(lines[7].replace(",x\n", ",reddit\n"))
+    path = write(tmp_path / "care.csv", lines, CARE_HEADER.rstrip("\n") + ",platform\n")
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert not taken
+    assert (sql_s.status, sql_s.inserted) == ("imported", 2101)

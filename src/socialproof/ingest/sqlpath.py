@@ -621,6 +621,7 @@ def _direct_write(
         f"SELECT {select}, ({odd}) AS _odd FROM (SELECT *{inner} FROM {read_csv_sql(p.lay)}) s"
         f"{rows.join}) r WHERE NOT r._odd AND NOT ({_out_of_range(spec)})"
     )
+    _log.debug("sqlpath insert: %s", sql)
     for hook in rows.before:
         try:
             with timed("before the insert"):
