@@ -162,3 +162,55 @@ def test_serving_warms_the_default_dashboard(workspace: Any) -> None:
             dashboard._frame = original  # type: ignore[assignment]
         assert calls == []  # every figure came from the warmed cache
         assert "<strong>2026-02-15 to 2026-03-14</strong>" in page
+
+
+def test_right_after_an_import_the_last_figures_show_marked_updating(workspace: Any) -> None:
+    """A visit right after an import, before the roll-ups caught up, answers at once with
+    the figures of the last snapshot marked "updating" (computing the new one in the
+    background); a later visit shows the new figures without the mark."""
+    import time
+
+    from socialproof.ingest.importer import import_paths, read_context
+
+    import_paths(workspace, [ADS], ctx=read_context(workspace, account="acme"))
+    week = {"range": "custom", "start": "2026-03-09", "end": "2026-03-15"}
+    with make_client(workspace, warm=True) as c:
+        for job in c.app_state.jobs.all():
+            assert c.app_state.jobs.wait(job.id, 120).state == "done"
+        page = _flat(c.get("/dashboard", params=week).text)
+        assert '<span class="kpi-value">900.00 USD</span>' in page  # 6 days x 150
+        assert "Updating" not in page
+        with c.app_state.ws.transaction() as con:  # a day more of the same ads (an import)
+            con.execute(
+                "INSERT INTO ad_stats SELECT * REPLACE (date_start + 1 AS date_start, "
+                "date_stop + 1 AS date_stop, 'later' AS import_id) FROM ad_stats "
+                "WHERE date_stop = (SELECT max(date_stop) FROM ad_stats)"
+            )
+        page = _flat(c.get("/dashboard", params=week).text)
+        assert 'id="dashboard-figures" class="pending"' in page
+        assert "Updating: these figures are from before the latest import" in page
+        assert '<span class="kpi-value">900.00 USD</span>' in page  # the last figures
+        deadline = time.monotonic() + 60
+        while "Updating" in page and time.monotonic() < deadline:
+            time.sleep(0.05)
+            page = _flat(c.get("/dashboard", params=week).text)
+        assert "Updating" not in page
+        assert '<span class="kpi-value">1,050.00 USD</span>' in page  # 2026-03-15 counted
+
+
+def test_without_placeholders_the_dashboard_after_an_import_is_current(workspace: Any) -> None:
+    from socialproof.ingest.importer import import_paths, read_context
+
+    import_paths(workspace, [ADS], ctx=read_context(workspace, account="acme"))
+    week = {"range": "custom", "start": "2026-03-09", "end": "2026-03-15"}
+    with make_client(workspace) as c:
+        assert "900.00 USD" in c.get("/dashboard", params=week).text
+        with c.app_state.ws.transaction() as con:
+            con.execute(
+                "INSERT INTO ad_stats SELECT * REPLACE (date_start + 1 AS date_start, "
+                "date_stop + 1 AS date_stop, 'later' AS import_id) FROM ad_stats "
+                "WHERE date_stop = (SELECT max(date_stop) FROM ad_stats)"
+            )
+        page = _flat(c.get("/dashboard", params=week).text)
+        assert "Updating" not in page
+        assert '<span class="kpi-value">1,050.00 USD</span>' in page

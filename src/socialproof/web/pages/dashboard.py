@@ -14,7 +14,9 @@ come from the KPI registry.
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from socialproof.workspace import Workspace
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 NAV = NavEntry("/dashboard", "Dashboard", order=20, description="KPIs per platform and account")
 
 PAID_KPIS = ("spend", "impressions", "ctr_link", "cpc", "cpm", "results", "cost_per_result", "roas")
@@ -247,25 +250,112 @@ def trend(
     return spec, rows
 
 
-def frames(ws: Workspace, cache: Any) -> Callable[[str, Range, str | None], Any]:
-    """``frame(kind, range, period)``: reports from the cached roll-ups, themselves cached."""
+def frames(
+    ws: Workspace, cache: Any, kept: Kept | None = None
+) -> Callable[[str, Range, str | None], Any]:
+    """``frame(kind, range, period)``: reports from the cached roll-ups, themselves cached;
+    with ``kept``, from that earlier snapshot (a page shown while the roll-ups update)."""
 
     def frame(kind: str, r: Range, period: str | None) -> Any:
-        rolled = cached_snapshot(ws, cache).rollups[KINDS[kind]]
         settings = (ws.settings.timezone, ws.settings.currency)  # they change apart from the db
-        return cache.get(
-            ws,
-            ("dashboard", kind, r, period, *settings),
-            lambda: _frame(kind, rolled, r, period=period),
-        )
+        asked = (kind, r, period, *settings)
+        if kept is not None:  # the figures of the last snapshot, computed once for it
+            with _KEPT_LOCK:
+                if asked in kept.frames:
+                    return kept.frames[asked]
+            value = _frame(kind, kept.snapshot.rollups[KINDS[kind]], r, period=period)
+            kept.remember(asked, value)
+            return value
+        snap = cached_snapshot(ws, cache)
+        rolled = snap.rollups[KINDS[kind]]
+        value = cache.get(ws, ("dashboard", *asked), lambda: _frame(kind, rolled, r, period=period))
+        _keep(ws, snap).remember(asked, value)
+        return value
 
     return frame
 
 
 def cached_snapshot(ws: Workspace, cache: ResultCache) -> Snapshot:
     """:func:`snapshot`, kept in ``cache`` while the database and the settings are unchanged."""
-    settings = (ws.settings.timezone, ws.settings.currency)  # they change apart from the db
-    return cache.get(ws, ("dashboard-snapshot", *settings), lambda: snapshot(ws))
+    snap: Snapshot = cache.get(ws, _snapshot_key(ws), lambda: snapshot(ws))
+    _keep(ws, snap)
+    return snap
+
+
+@dataclass
+class Kept:
+    """The last snapshot a page or job computed for a workspace (and settings), with the
+    reports added up from it: what the page shows, marked "updating", right after an import
+    while the new snapshot is computed in the background."""
+
+    snapshot: Snapshot
+    frames: dict[tuple[Any, ...], Any]
+
+    def remember(self, asked: tuple[Any, ...], value: Any) -> None:
+        with _KEPT_LOCK:
+            if len(self.frames) >= 256:
+                self.frames.clear()
+            self.frames[asked] = value
+
+
+_KEPT: dict[tuple[str, Any, Any], Kept] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept_key(ws: Workspace) -> tuple[str, Any, Any]:
+    return (str(ws.db_path), ws.settings.timezone, ws.settings.currency)
+
+
+def _keep(ws: Workspace, snap: Snapshot) -> Kept:
+    with _KEPT_LOCK:
+        kept = _KEPT.get(_kept_key(ws))
+        if kept is None or kept.snapshot is not snap:
+            kept = _KEPT[_kept_key(ws)] = Kept(snap, {})
+        return kept
+
+
+def page_snapshot(request: Request, ws: Workspace) -> tuple[Snapshot, Kept | None]:
+    """The snapshot a visit shows: the current one when it is kept (or when the app shows no
+    placeholders, or nothing was computed before); else the last one (``(last, kept)``: the
+    page says it is updating, asks again, and :func:`refresh_later` computes the current
+    one once the answer is sent). Right after an import the page then answers in
+    milliseconds instead of adding up the touched days while the import's follow-up jobs
+    use the cores."""
+    cache: ResultCache = request.app.state.cache
+    found, snap = cache.peek(ws, _snapshot_key(ws))
+    if found:
+        _keep(ws, snap)
+        return snap, None
+    with _KEPT_LOCK:
+        kept = _KEPT.get(_kept_key(ws))
+    if kept is None or not getattr(request.app.state, "placeholders", False):
+        return cached_snapshot(ws, cache), None
+    return kept.snapshot, kept
+
+
+def refresh_later(request: Request, ws: Workspace) -> Callable[[], None]:
+    """Start computing the current snapshot in the background (run after the answer is sent,
+    so the page's own time does not share the cores with it). When that fails, the last
+    snapshot is forgotten, so that the next visit computes it itself and says the error."""
+    cache: ResultCache = request.app.state.cache
+
+    def start() -> None:
+        try:
+            ready, snap = cache.get_or_start(ws, _snapshot_key(ws), lambda: snapshot(ws))
+        except Exception:
+            log.info("the dashboard's roll-ups could not be brought up to date", exc_info=True)
+            with _KEPT_LOCK:
+                _KEPT.pop(_kept_key(ws), None)
+            return
+        if ready and snap is not None:
+            _keep(ws, snap)
+
+    return start
+
+
+def _snapshot_key(ws: Workspace) -> tuple[Any, ...]:
+    # the settings change apart from the database
+    return ("dashboard-snapshot", ws.settings.timezone, ws.settings.currency)
 
 
 def warm(ws: Workspace, cache: Any) -> None:
@@ -324,9 +414,10 @@ def dashboard(
     account: str = "",
 ) -> HTMLResponse:
     ws = workspace(request)
-    frame = frames(ws, request.app.state.cache)
+    snap, kept = page_snapshot(request, ws)
+    frame = frames(ws, request.app.state.cache, kept)
 
-    last = cached_snapshot(ws, request.app.state.cache).last_day
+    last = snap.last_day
     anchor = min(last or date.today(), date.today())
     messages: list[tuple[str, str]] = []
     status = 200
@@ -347,7 +438,7 @@ def dashboard(
         if made is not None:
             spec, rows = made
             charts.append({"id": chart_id, "spec": spec, "rows": rows, "title": spec["title"]})
-    return render(
+    response = render(
         request,
         "dashboard/index.html",
         status_code=status,
@@ -371,4 +462,11 @@ def dashboard(
         paid_notes=paid_notes,
         organic_notes=organic_notes,
         charts=charts,
+        updating=kept is not None,
+        again=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     )
+    if kept is not None:
+        from starlette.background import BackgroundTask
+
+        response.background = BackgroundTask(refresh_later(request, ws))
+    return response
