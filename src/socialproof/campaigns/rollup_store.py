@@ -133,8 +133,10 @@ def snapshot(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> Snapshot:
         # another thread while their frames are decoded here (in a new process that is
         # where pandas is imported): the two take about as long at 1 M rows
         ahead = _PrintsAhead(con, {k: r for k, r in rows.items() if r is not None})
-        states = {kind: None if row is None else _stored(row) for kind, row in rows.items()}
-        known = ahead.result()
+        try:
+            states = {kind: None if row is None else _stored(row) for kind, row in rows.items()}
+        finally:
+            known = ahead.result()  # the cursor's thread has ended before ``con`` closes
         for kind, kpis in wanted.items():
             try:
                 state, _ = update(con, ws, kind, kpis, states[kind], known.get(kind))
