@@ -528,6 +528,9 @@ class _Vocab:
             if simple:
                 self._learn_simple([new[i] for i in simple], [found[i] for i in simple])
                 new = [c for c, f in zip(new, found, strict=True) if not f[1]]
+        variants = self.variants
+        keyed: list[tuple[str, str]] = []
+        pending: dict[str, None] = {}  # new keys for the regular expressions, all at once
         for chunk in new:
             if "://" in chunk:
                 if "." not in chunk:  # a link only when the text has a dot elsewhere
@@ -538,7 +541,67 @@ class _Vocab:
                 key = _chunk_key(chunk, "." in chunk)
             else:
                 key = chunk
+            keyed.append((chunk, key))
+            if key not in variants and "#" not in key:
+                pending[key] = None
+        if pending:
+            self._learn_lines(
+                [k for k in pending if not (_SIMPLE_CHUNK.fullmatch(k) and not _ELONG.search(k))]
+            )
+        for chunk, key in keyed:
             raw[chunk] = self._plain_variant(key)
+
+    def _learn_lines(self, keys: list[str]) -> None:
+        """Plain variants of new hashtag-free keys that need the regular expressions: what
+        ``chunk_tokens(key, False)`` gives each, with one pass of each pattern over the keys
+        joined by newlines (no pattern matches across a newline; one at a line's end or
+        start sees the same word boundary there as at the end or start of a string)."""
+        import numpy as np
+
+        if not keys:
+            return
+        norms = [k.lstrip("\n") for k in keys]
+        links = [i for i, k in enumerate(keys) if "." in k or k[0] == "\n"]
+        if links:
+            subbed = _URL.sub(" <url> ", "\n".join([norms[i] for i in links])).split("\n")
+            for i, norm in zip(links, subbed, strict=True):
+                norms[i] = norm
+        joined = "\n".join(norms)
+        if "@" in joined:
+            joined = _MENTION.sub("@user", joined)
+        joined = _ELONG.sub(r"\1\1 <elong>", joined)
+        lines = [line.lower() for line in joined.split("\n")]
+        lowered = "\n".join(lines)
+        found = [(m.start(), m.group()) for m in _TOKEN.finditer(lowered)]
+        sizes = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+        line_start = np.cumsum(sizes + 1) - (sizes + 1)
+        at = np.fromiter((f[0] for f in found), dtype=np.int64, count=len(found))
+        line = np.searchsorted(line_start, at, side="right") - 1
+        strings: list[str] = []
+        flags: list[int] = []
+        punct, negations = _PUNCT, _NEGATIONS
+        for _, raw in found:
+            first = raw[0]
+            if first in punct:
+                strings.append(raw[:3])
+                flags.append(RESET)
+                continue
+            tok = raw.replace("’", "'") if "’" in raw else raw
+            strings.append(tok)
+            flag = NEGATABLE if first.isalnum() else 0
+            if tok in negations or tok.endswith("n't"):
+                flag |= TRIGGER
+            flags.append(flag)
+        first_v = len(self.v_key)
+        self.t_ids.extend(self.ids_of(strings))
+        self.t_flags.extend(flags)
+        base = self.v_start[-1]
+        ends = np.cumsum(np.bincount(line, minlength=len(keys))) + base
+        self.v_start.extend(ends.tolist())
+        self.v_key.extend(keys)
+        self.v_tag.extend([False] * len(keys))
+        self.v_tagged.extend([-1] * len(keys))
+        self.variants.update(zip(keys, range(first_v, first_v + len(keys)), strict=True))
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(v_start, t_ids, t_flags, v_tag) as NumPy (extended by what was added since)."""
