@@ -6,11 +6,12 @@ Run: .venv/bin/python -m benchmarks.textmodels_moderation [--speed-only]
 Toxicity: the packaged model (tuned on the dev part of OffensEval train) on the OffensEval
 val file, which training never saw (the test here). Spam: the packaged recipe retrained
 once per held-out video, ordinary tweets (train splits) as non-spam in every fold; C and
-the threshold (and the cue block's weight) chosen inside each fold from the other videos only (nested: the held-out
-video never tunes anything), then, for the record, the packaged threshold on the same
-folds (scripts/train_moderation.py). Care traffic: the share of the
-15,062 Spotify care messages the full moderator (models + default rules) flags, by
-reason, with a seeded sample of flagged and unflagged messages printed to read.
+the threshold (and the scales of the cue and character n-gram blocks) chosen inside each
+fold from the other videos only (nested: the held-out video never tunes anything), then,
+for the record, the packaged threshold on the same folds (scripts/train_moderation.py).
+Care traffic: the share of the 15,062 Spotify care messages the full moderator (models +
+default rules) flags, by reason, with a seeded sample of flagged and unflagged messages
+printed to read.
 """
 
 from __future__ import annotations
@@ -90,18 +91,20 @@ def main() -> None:
     share = float(meta.get("care_spam_share", 0.02))
     cs = [float(c) for c in meta.get("C_grid", [meta["C"]])]
     weights = [float(w) for w in meta.get("cue_weight_grid", [meta.get("cue_weight", 1.0)])]
-    xs = recipe.spam_matrices(yt["text"].tolist() + ham, recipe.spotify(SHARED), weights)
+    chars = [float(s) for s in meta.get("char_weight_grid", [meta.get("char_weight", 0.0)])]
+    xs = recipe.spam_matrices(yt["text"].tolist() + ham, recipe.spotify(SHARED), weights, chars)
     nested = recipe.nested_lovo(xs, labels, video, cs, share)
-    for v, w, c, thr, f in nested:
+    for v, (w, s), c, thr, f in nested:
         print(
             f"spam: leave out {v}: macro-F1 {f:.4f} ({int((video == v).sum())} comments; "
-            f"cue weight {w}, C {c} and threshold {thr} chosen on the other videos)"
+            f"cue weight {w}, char weight {s}, C {c} and threshold {thr} chosen on the "
+            "other videos)"
         )
     print(
         f"spam: leave-one-video-out, nested (tuned inside each fold), mean macro-F1 "
         f"{np.mean([n[4] for n in nested]):.4f}"
     )
-    x = xs[float(meta.get("cue_weight", 1.0))][0]
+    x = xs[(float(meta.get("cue_weight", 1.0)), float(meta.get("char_weight", 0.0)))][0]
     p, videos = recipe.lovo(x, labels, video, float(meta["C"]))
     thr = float(meta["threshold"])
     same = [f1_score(labels[video == v], p[video == v] >= thr, average="macro") for v in videos]

@@ -27,7 +27,10 @@ Protocol (issue 12), every split fixed before tuning:
   stored in the model's meta as ``cue_coef``.
 * Spam: YouTube comments, evaluated leaving one video out (random splits leak
   near-duplicate spam). Ordinary tweets (the SemEval pool's train split) are added to every fold as non-spam, so the model learns that
-  @mentions, links and "DM me" are ordinary on X. The threshold is the one with the
+  @mentions, links and "DM me" are ordinary on X. An optional character n-gram block
+  (2-5, links read as written; ``--spam-char-weights``, off by default) sits next to the
+  cues; the scales of both blocks, C and the threshold are chosen together. The
+  threshold is the one with the
   best leave-one-video-out macro-F1 among those that flag at most
   ``--care-spam-share`` of the Spotify care stream (precision on real traffic first).
 """
@@ -71,12 +74,18 @@ CUE_WEIGHT = {
 # Scales of the spam cue block tried (chosen by leave-one-video-out; inside each fold when
 # nested): a larger scale is less regularised, so the model leans on the cues more.
 SPAM_CUE_WEIGHTS = [1.0, 3.0, 6.0]
+# Scales of the spam model's character n-gram block (CHARS["spam"]; 0: no block), chosen
+# the same way. Off in the packaged model: `--spam-cue-weights 3 6 --spam-char-weights 0.5
+# 1` gives nested leave-one-video-out 0.950 (0.944 without), but moderation ran 33-39 %
+# slower, over the 15 % budget (BENCHMARKS.md, "Spam, sixth round").
+SPAM_CHAR_WEIGHTS = [0.0]
 # Character n-grams of the normalised text (moderation only, next to the shared features):
 # (lo, hi, hash buckets, links read as written) and the block's weight (0: no block).
 CHARS = {"toxic": (2, 5, 2**20, False), "spam": (2, 5, 2**20, True)}
-# Off in the packaged models: at weight 1 (2 December 2026) toxic dev macro-F1 rose 0.7577 ->
-# 0.7658 but the OffensEval test fell 0.751 -> 0.745, spam nested leave-one-video-out moved
-# 0.9255 -> 0.9271, and moderation ran 16-34 % slower (BENCHMARKS.md, "third pass").
+# Off in the packaged toxicity model: at weight 1 (2 December 2026) toxic dev macro-F1 rose
+# 0.7577 -> 0.7658 but the OffensEval test fell 0.751 -> 0.745 (BENCHMARKS.md, "third
+# pass"). The spam model's block scale is chosen from SPAM_CHAR_WEIGHTS (train_spam sets
+# CHAR_WEIGHT["spam"] to the chosen one before storing the weights; 0 by default).
 CHAR_WEIGHT = {"toxic": 0.0, "spam": 0.0}
 
 
@@ -340,41 +349,62 @@ def lovo(
     return p, videos
 
 
+Scales = tuple[float, float]  # (cue block, character n-gram block)
+
+
 def spam_matrices(
-    texts: list[str], care_texts: list[str], weights: list[float]
-) -> dict[float, tuple[sp.csr_matrix, sp.csr_matrix]]:
-    """(comments + ham, care stream) features for each weight of the spam cue block."""
+    texts: list[str],
+    care_texts: list[str],
+    weights: list[float],
+    char_weights: list[float] | None = None,
+) -> dict[Scales, tuple[sp.csr_matrix, sp.csr_matrix]]:
+    """(comments + ham, care stream) features for each (cue, char) scale pair.
+
+    Each block is computed once; only the scaled stack is built per pair."""
     base, care_base = features(texts), features(care_texts)
     cues, care_cues = spam_cues.features(texts), spam_cues.features(care_texts)
+    char_weights = char_weights or [0.0]
+    chars = care_chars = None
+    if any(s > 0 for s in char_weights):
+        spec = CHARS["spam"]
+        chars = moderation.char_features([t[: _text.MAX_CHARS] for t in texts], *spec)
+        care_chars = moderation.char_features([t[: _text.MAX_CHARS] for t in care_texts], *spec)
+
+    def stack(
+        b: sp.csr_matrix, cue: np.ndarray, ch: sp.csr_matrix | None, w: float, s: float
+    ) -> sp.csr_matrix:
+        blocks = [b, sp.csr_matrix(cue * w)]
+        if s > 0 and ch is not None:
+            blocks.append(ch * s)
+        return sp.hstack(blocks, format="csr")
+
     return {
-        w: (
-            sp.hstack([base, sp.csr_matrix(cues * w)], format="csr"),
-            sp.hstack([care_base, sp.csr_matrix(care_cues * w)], format="csr"),
-        )
+        (w, s): (stack(base, cues, chars, w, s), stack(care_base, care_cues, care_chars, w, s))
         for w in weights
+        for s in char_weights
     }
 
 
 def nested_lovo(
-    xs: dict[float, tuple[sp.csr_matrix, sp.csr_matrix]],
+    xs: dict[Scales, tuple[sp.csr_matrix, sp.csr_matrix]],
     y: np.ndarray,
     video: np.ndarray,
     cs: list[float],
     care_share: float,
-) -> list[tuple[str, float, float, float, float]]:
+) -> list[tuple[str, Scales, float, float, float]]:
     """Leave one video out with everything tuned inside the fold (no peeking).
 
-    ``xs`` maps each candidate cue-block weight to (features, care-stream features).
-    For each held-out video, the cue weight, C and the threshold are chosen by
+    ``xs`` maps each candidate (cue, char) block scale pair to (features, care-stream
+    features). For each held-out video, the scales, C and the threshold are chosen by
     leave-one-video-out on the *other* videos only (best mean macro-F1 among thresholds
     that flag at most ``care_share`` of the care stream, scored by the model of the
-    training videos); the held-out video is then scored once. Returns (video, cue
-    weight, C, threshold, macro-F1) per video.
+    training videos); the held-out video is then scored once. Returns (video, scales,
+    C, threshold, macro-F1) per video.
     """
     videos = sorted(v for v in set(video.tolist()) if v)
-    fitted: dict[tuple[float, float, tuple[str, ...]], LogisticRegression] = {}
+    fitted: dict[tuple[Scales, float, tuple[str, ...]], LogisticRegression] = {}
 
-    def model(w: float, c: float, train: list[str]) -> LogisticRegression:
+    def model(w: Scales, c: float, train: list[str]) -> LogisticRegression:
         key = (w, c, tuple(sorted(train)))
         if key not in fitted:
             rows = np.isin(video, list(key[2])) | (video == "")
@@ -384,7 +414,7 @@ def nested_lovo(
     out = []
     for v in videos:
         others = [u for u in videos if u != v]
-        best: tuple[float, float, float, float] | None = None  # (inner F1, w, C, threshold)
+        best: tuple[float, Scales, float, float] | None = None  # (inner F1, w, C, threshold)
         for w, (x, care) in xs.items():
             for c in cs:
                 care_p = model(w, c, others).predict_proba(care)[:, 1]
@@ -413,17 +443,24 @@ def nested_lovo(
     return out
 
 
-def train_spam(data: Path, cs: list[float], care_share: float, weights: list[float]) -> None:
+def train_spam(
+    data: Path,
+    cs: list[float],
+    care_share: float,
+    weights: list[float],
+    char_weights: list[float] | None = None,
+) -> None:
     yt = load_spam(data)
     ham = ham_tweets(data)
     texts = yt["text"].tolist() + ham
     y = np.concatenate([yt["CLASS"].to_numpy().astype(int), np.zeros(len(ham), dtype=int)])
     video = np.array(yt["video"].tolist() + [""] * len(ham))
-    xs = spam_matrices(texts, spotify(data), weights)
+    char_weights = char_weights or [0.0]
+    xs = spam_matrices(texts, spotify(data), weights, char_weights)
     print(f"spam: {len(yt)} YouTube comments, {len(ham)} ordinary texts as non-spam")
-    best: tuple[float, float, float, float, list[float], float] | None = None
+    best: tuple[Scales, float, float, float, list[float], float] | None = None
     chosen: LogisticRegression | None = None
-    for w, (x, care) in xs.items():
+    for scales, (x, care) in xs.items():
         for c in cs:
             t0 = time.perf_counter()
             p, videos = lovo(x, y, video, c)
@@ -440,14 +477,17 @@ def train_spam(data: Path, cs: list[float], care_share: float, weights: list[flo
                 ]
                 mean = float(np.mean(per))
                 if best is None or mean > best[2] + 1e-9:
-                    best = (w, c, mean, round(float(thr), 2), per, share)
+                    best = (scales, c, mean, round(float(thr), 2), per, share)
             if best is not before:
                 chosen = full
-            print(f"spam cues x{w} C={c}: best so far {best} ({time.perf_counter() - t0:.0f}s)")
+            print(
+                f"spam cues/chars x{scales} C={c}: best so far {best} ({time.perf_counter() - t0:.0f}s)",
+                flush=True,
+            )
     assert best is not None
-    w, c, mean, thr, per, share = best
+    (w, s), c, mean, thr, per, share = best
     print(
-        f"spam chosen cues x{w} C={c} threshold {thr}: LOVO macro-F1 {mean:.4f} {per}, "
+        f"spam chosen cues x{w} chars x{s} C={c} threshold {thr}: LOVO macro-F1 {mean:.4f} {per}, "
         f"care {share:.3%}"
     )
     assert chosen is not None
@@ -458,6 +498,8 @@ def train_spam(data: Path, cs: list[float], care_share: float, weights: list[flo
         "C_grid": cs,
         "cue_weight": w,
         "cue_weight_grid": weights,
+        "char_weight": s,
+        "char_weight_grid": char_weights,
         "care_spam_share": care_share,
         "lovo_macro_f1": round(mean, 4),
         "lovo_per_video": [round(s, 4) for s in per],
@@ -467,7 +509,7 @@ def train_spam(data: Path, cs: list[float], care_share: float, weights: list[flo
         "of the SemEval 2013-2016 pool (research data: weights may ship with the source "
         "named, texts may not) and the 4,500 CLINC150 requests (Larson et al. 2019, "
         "CC BY 3.0)",
-        "tuned_on": "cue weight, C and threshold: best leave-one-video-out macro-F1 "
+        "tuned_on": "cue and character-block weights, C and threshold: best leave-one-video-out macro-F1 "
         f"flagging at most {care_share:.1%} of the Spotify care stream (TWCS; read, never "
         "trained on)",
         "licence": "CC BY 4.0 (attribution: TubeSpam, Alberto et al. 2015), CC BY 3.0 "
@@ -476,6 +518,7 @@ def train_spam(data: Path, cs: list[float], care_share: float, weights: list[flo
         "built": date.today().isoformat(),
         "script": "scripts/train_moderation.py",
     }
+    CHAR_WEIGHT["spam"] = s  # to_linear folds the chosen scale into the stored weights
     linear, chars = to_linear(model, meta, n_cues=spam_cues.N_FEATURES, cue_weight=w, kind="spam")
     save(linear, chars, MODELS / "spam.npz")
     print(f"wrote spam.npz ({(MODELS / 'spam.npz').stat().st_size / 1e6:.1f} MB)")
@@ -488,6 +531,9 @@ def main() -> None:
     parser.add_argument("--spam-C", type=float, nargs="+", default=[3.0])
     parser.add_argument(
         "--spam-cue-weights", type=float, nargs="+", default=SPAM_CUE_WEIGHTS, help="grid"
+    )
+    parser.add_argument(
+        "--spam-char-weights", type=float, nargs="+", default=SPAM_CHAR_WEIGHTS, help="grid"
     )
     parser.add_argument("--care-spam-share", type=float, default=0.005)
     parser.add_argument("--abuse-precision", type=float, default=0.9)
@@ -518,7 +564,13 @@ def main() -> None:
             not args.no_save,
         )
     if args.only != "toxic":
-        train_spam(args.data, args.spam_C, args.care_spam_share, args.spam_cue_weights)
+        train_spam(
+            args.data,
+            args.spam_C,
+            args.care_spam_share,
+            args.spam_cue_weights,
+            args.spam_char_weights,
+        )
 
 
 if __name__ == "__main__":
