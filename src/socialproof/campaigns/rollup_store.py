@@ -34,7 +34,6 @@ and Parquet stores compute them each time (:func:`enabled`).
 from __future__ import annotations
 
 import json
-import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -128,58 +127,14 @@ def snapshot(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> Snapshot:
                 out[kind] = None
         return Snapshot(out, _last_day_computed(ws))
     with ws.connect(read_only=True) as con, _known_tables(con):
-        rows = {kind: _read_row(con, kind) for kind in wanted}
-        # the stored roll-ups' fingerprints are taken again by DuckDB (without the GIL) on
-        # another thread while their frames are decoded here (in a new process that is
-        # where pandas is imported): the two take about as long at 1 M rows
-        ahead = _PrintsAhead(con, {k: r for k, r in rows.items() if r is not None})
-        try:
-            states = {kind: None if row is None else _stored(row) for kind, row in rows.items()}
-        finally:
-            known = ahead.result()  # the cursor's thread has ended before ``con`` closes
         for kind, kpis in wanted.items():
             try:
-                state, _ = update(con, ws, kind, kpis, states[kind], known.get(kind))
+                state, _ = update(con, ws, kind, kpis, read(con, kind))
             except NoData:
                 out[kind] = None
             else:
                 out[kind] = as_rollup(ws, kind, state)
         return Snapshot(out, _last_day_on(con))
-
-
-class _PrintsAhead:
-    """``_prints`` of each stored roll-up's table over its stored columns, taken on a thread
-    of its own over a cursor of ``con``; ``result()`` waits for them ({} if they failed: the
-    caller then takes them itself, and meets the same error)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, rows: Mapping[str, Sequence[Any]]) -> None:
-        self._asked: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for kind, row in rows.items():
-            table = "ad_stats" if kind == ADS else "posts"
-            if _has_table(con, table):
-                self._asked[kind] = (table, tuple(json.loads(str(row[1]))["columns"]))
-        self._found: dict[str, dict[str, list[Any]]] = {}
-        self._thread: threading.Thread | None = None
-        if self._asked:
-            self._cursor = con.cursor()
-            self._thread = threading.Thread(target=self._run, name="rollup-prints", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        import duckdb
-
-        try:
-            for kind, (table, columns) in self._asked.items():
-                self._found[kind] = _prints(self._cursor, table, columns)
-        except duckdb.Error:
-            self._found.clear()
-        finally:
-            self._cursor.close()
-
-    def result(self) -> dict[str, dict[str, list[Any]]]:
-        if self._thread is not None:
-            self._thread.join()
-        return self._found
 
 
 def _last_day_on(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -340,15 +295,11 @@ def update(
     kind: str,
     kpis: Sequence[str],
     prev: Stored | None,
-    known: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Stored, bool]:
-    """``prev`` brought up to date over ``con``: (the roll-up, whether anything changed).
-    ``known``: the fingerprints of ``prev``'s table over ``prev.columns``, if already taken."""
-    if prev is None:
-        known = None
+    """``prev`` brought up to date over ``con``: (the roll-up, whether anything changed)."""
     if kind == ADS:
-        return _update_ads(con, kpis, prev, known)
-    return _update_posts(con, ws, kpis, prev, known)
+        return _update_ads(con, kpis, prev)
+    return _update_posts(con, ws, kpis, prev)
 
 
 def as_rollup(ws: Workspace, kind: str, state: Stored) -> AdRollup | PostRollup:
@@ -385,7 +336,6 @@ def _update_ads(
     con: duckdb.DuckDBPyConnection,
     kpis: Sequence[str],
     prev: Stored | None,
-    known: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Stored, bool]:
     import pandas as pd
 
@@ -402,10 +352,7 @@ def _update_ads(
     else:
         compiled = _ad_sql(con, chosen, prev)
         columns = compiled["columns"]
-    # taken over prev.columns: good when prev is usable (its columns are the ones asked)
-    prints = dict(known) if known is not None and usable is not None else None
-    if prints is None:
-        prints = _prints(con, "ad_stats", columns)
+    prints = _prints(con, "ad_stats", columns)
     changed: set[str] = set()
     if usable is not None:
         changed = _changed(usable.imports, prints)
@@ -583,7 +530,6 @@ def _update_posts(
     ws: Workspace,
     kpis: Sequence[str],
     prev: Stored | None,
-    known: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Stored, bool]:
     if not _has_table(con, "posts") or not _count(con, "posts"):
         raise NoData(
@@ -593,7 +539,7 @@ def _update_posts(
         )
     chosen, basis = _post_basis(ws, kpis)
     if prev is not None and prev.basis == basis:
-        if not _changed(prev.imports, known or _prints(con, "posts", prev.columns)):
+        if not _changed(prev.imports, _prints(con, "posts", prev.columns)):
             return prev, False
     compiled = post_sql(con, chosen, ws.settings.timezone, None if prev is None else prev.sql)
     prints = _prints(con, "posts", compiled["columns"])
