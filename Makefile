@@ -2,16 +2,16 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_DEPS := node_modules/axe-core/axe.min.js
 
 .PHONY: demo test lint architecture typecheck pytest bench docs screenshots system-deps browser-deps spark-deps install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,web,spark]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,web,spark]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

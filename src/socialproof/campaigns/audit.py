@@ -294,7 +294,7 @@ def _materialize(con: Any, expr: ir.Table, stack: ExitStack) -> ir.Table:
         stack.callback(cached.release)
         return cached
     stack.callback(con.drop_table, name, force=True)
-    return table  # type: ignore[no-any-return]
+    return table
 
 
 _LEVELS = (0.0001, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999)

@@ -202,7 +202,7 @@ def terms_mask(t: ir.Table, terms: tuple[Term, ...]) -> ir.BooleanValue:
         else:
             col = t[term.column].cast("string").lower()
             conds.append(col == value if term.kind == "eq" else col.contains(value))
-    return ibis.and_(*conds).fill_null(False)  # type: ignore[no-any-return]
+    return ibis.and_(*conds).fill_null(False)
 
 
 def parse_date(text: str | date, what: str) -> date:
@@ -488,7 +488,7 @@ def find(pilots: list[Pilot], name: str) -> Pilot:
 
 def _from_row(r: dict[str, Any]) -> Pilot:
     def as_date(v: Any) -> date:
-        return v.date() if isinstance(v, datetime) else v  # type: ignore[no-any-return]
+        return v.date() if isinstance(v, datetime) else v
 
     split = r.get("split")
     created = r.get("created_at")

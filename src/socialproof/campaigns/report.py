@@ -337,8 +337,8 @@ def _single_scan(
     def differs(col: str) -> ir.BooleanValue:
         value = first[col]
         if value is None or pd.isna(value):
-            return raw[col].notnull()  # type: ignore[no-any-return]
-        return (raw[col] != value).fill_null(True)  # type: ignore[no-any-return]
+            return raw[col].notnull()
+        return (raw[col] != value).fill_null(True)
 
     ranges = (raw.date_start != raw.date_stop).fill_null(False)
     checks: dict[str, ir.Scalar] = {

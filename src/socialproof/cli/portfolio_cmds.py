@@ -149,7 +149,7 @@ def pdf(
     from socialproof.portfolio.pdf import build_pdf
 
     ws = open_workspace(workspace)
-    path = build_pdf(ws, out=out, one_page=one_page, size=size.value)  # type: ignore[arg-type]
+    path = build_pdf(ws, out=out, one_page=one_page, size=size.value)
     info(f"Wrote {path}")
 
 

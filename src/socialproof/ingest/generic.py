@@ -220,4 +220,4 @@ def _constant(value: Any, kind: str, n: int) -> pa.Array:
         raise BadInput(
             f"The constant {value!r} is not a valid {kind.lower()}.", hint="Fix the mapping."
         )
-    return pa.repeat(parsed.values[0], n)  # type: ignore[attr-defined,no-any-return]
+    return pa.repeat(parsed.values[0], n)

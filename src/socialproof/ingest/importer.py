@@ -644,7 +644,7 @@ def _mark_brand(table: pa.Table, ctx: ReadContext, result: ReadResult) -> pa.Tab
 
     n = table.num_rows
     handles = sorted({_handle_key(h) for h in ctx.brand_handles if h.strip()})
-    brand = pa.repeat(False, n) if n else pa.array([], pa.bool_())  # type: ignore[attr-defined]
+    brand = pa.repeat(False, n) if n else pa.array([], pa.bool_())
     if handles and "author_id" in table.column_names:
         authors = pc.utf8_lower(pc.utf8_ltrim(pc.utf8_trim_whitespace(table["author_id"]), "@"))
         found = pc.is_in(authors, value_set=pa.array(handles)).fill_null(False)

@@ -49,7 +49,7 @@ def column_sum(
         return t[column].sum()
 
     def summand(t: ir.Table) -> ir.NumericValue:
-        return t[column]  # type: ignore[no-any-return]
+        return t[column]
 
     return register(
         KPI(
@@ -335,7 +335,7 @@ ratio_kpi(
 def _conversions(t: ir.Table) -> ir.NumericValue:
     """purchases + leads where either is known (a missing one counts as 0), else NULL."""
     known = t.purchases.notnull() | t.leads.notnull()
-    return known.ifelse(zero(t.purchases) + zero(t.leads), None)  # type: ignore[no-any-return]
+    return known.ifelse(zero(t.purchases) + zero(t.leads), None)
 
 
 ratio_kpi(

@@ -18,12 +18,12 @@ def safe_div(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.Flo
 
     num = numerator.cast(dt.float64)
     den = denominator.cast(dt.float64)
-    return num / den.nullif(0.0)  # type: ignore[no-any-return]
+    return num / den.nullif(0.0)
 
 
 def col_sum(t: ir.Table, column: str) -> ir.NumericScalar:
     """Sum of a column; NULL when every value is NULL (unknown stays unknown)."""
-    return t[column].sum()  # type: ignore[no-any-return]
+    return t[column].sum()
 
 
 def zero(value: ir.NumericValue) -> ir.NumericValue:
@@ -54,7 +54,7 @@ def interactions(t: ir.Table) -> ir.NumericValue:
     for p in parts[1:]:
         total = total + p.fill_null(0)
     fallback = ibis.ifelse(any_known, total, ibis.null("int64"))
-    return t.engagements.coalesce(fallback)  # type: ignore[no-any-return]
+    return t.engagements.coalesce(fallback)
 
 
 def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:
@@ -77,5 +77,5 @@ def bucket(ts: ir.TimestampValue | ir.DateValue, period: str) -> ir.DateValue:
 
     unit = PERIODS[period]
     if unit == "D":
-        return ts.cast(dt.date)  # type: ignore[no-any-return]
-    return ts.truncate(unit).cast(dt.date)  # type: ignore[no-any-return]
+        return ts.cast(dt.date)
+    return ts.truncate(unit).cast(dt.date)

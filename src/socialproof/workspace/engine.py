@@ -85,7 +85,7 @@ def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:
     if _DUCKDB_TZ is None:
         _DUCKDB_TZ = _duckdb_timezone_builtins()
     as_utc, to_local = _DUCKDB_TZ
-    return to_local(timezone, as_utc("UTC", ts))  # type: ignore[no-any-return]
+    return to_local(timezone, as_utc("UTC", ts))
 
 
 _DUCKDB_TZ: tuple[Any, Any] | None = None
@@ -151,7 +151,7 @@ def execute(expr: ir.Expr) -> pd.DataFrame:
 
 
 def to_arrow(expr: ir.Expr) -> pa.Table:
-    return expr.to_pyarrow()  # type: ignore[no-any-return]
+    return expr.to_pyarrow()
 
 
 def is_empty(con: ibis.BaseBackend, name: str) -> bool:

@@ -315,8 +315,8 @@ def _make_backend_class() -> type[ibis.BaseBackend]:
             if database is None and name in _workspace_tables(self._workspace, self._stored):
                 view = _load(self._session, self._workspace, name, self._stored)
                 t = super().table(view)
-                return t  # type: ignore[no-any-return]
-            return super().table(name, database=database)  # type: ignore[no-any-return]
+                return t
+            return super().table(name, database=database)
 
         def execute(
             self, expr: ir.Expr, /, *, params: Any = None, limit: Any = None, **kwargs: Any
@@ -579,7 +579,7 @@ def _hint(exc: BaseException) -> str:
 
 def local_time(ts: ir.TimestampValue, timezone: str) -> ir.TimestampValue:
     """Naive UTC timestamps as naive wall-clock time in ``timezone``, in Spark SQL."""
-    return _from_utc()(ts, timezone)  # type: ignore[no-any-return]
+    return _from_utc()(ts, timezone)
 
 
 _FROM_UTC: Any = None
