@@ -318,6 +318,44 @@ def test_readers_never_see_an_append_half_done(workspace):
     assert verify_log(workspace)[0] == 12
 
 
+def test_a_reader_that_meets_an_append_in_flight_waits_for_it(workspace):
+    """Readers first read without the log's lock; one that finds a cut line (an append
+    in flight, here from 'another process') reads again in turn and sees the whole
+    append, never a tamper alarm."""
+    import threading
+
+    from socialproof.content import approval_log
+
+    path = _write(workspace, "a.md")
+    log, head = workspace.root / approval_log.LOG_FILE, workspace.root / approval_log.HEAD_FILE
+    approve(workspace, path, approver="Ana", role="reviewer")
+    one_log, one_head = log.read_bytes(), head.read_bytes()
+    approve(workspace, path, approver="Ben", role="reviewer")
+    two_log, two_head = log.read_bytes(), head.read_bytes()
+    log.write_bytes(one_log)
+    head.write_bytes(one_head)
+    assert verify_log(workspace)[0] == 1
+
+    results: list[object] = []
+    with approval_log._log_lock(workspace, exclusive=True):
+        log.write_bytes(two_log[: len(one_log) + 20])  # the second entry, cut
+        reader = threading.Thread(target=lambda: results.append(_read_or_error(workspace)))
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive()  # waiting for the append, not reading the cut line
+        log.write_bytes(two_log)
+        head.write_bytes(two_head)
+    reader.join(10)
+    assert results == [2]
+
+
+def _read_or_error(ws):
+    try:
+        return verify_log(ws)[0]
+    except BaseException as exc:  # reported by the assertion
+        return exc
+
+
 def test_concurrent_approvals_pick_distinct_tiers(workspace):
     """Two people approving at once each take their own tier: the decision and the
     append are one step under the log's lock."""

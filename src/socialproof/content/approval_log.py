@@ -176,9 +176,25 @@ def read_log(ws: Workspace, *, verify: bool = True) -> list[dict[str, Any]]:
     exactly those bytes only the lines after them are checked (a changed, cut or
     replaced prefix is verified again from the first line, so tampering is still
     named where it happened). The entries returned are shared: do not change them.
+
+    A verified read is first tried without the lock: a log and head that agree and verify
+    are a state some append left whole (an append in flight shows a cut line, or a log
+    and head that disagree), so readers do not queue behind a stream of appends. Any
+    doubt (a parse error, a head that does not match) is settled by reading again under
+    the lock, which is also where real damage is reported.
     """
+    if verify and not _holds_lock(ws):
+        try:
+            return _read_log(ws, verify=True)
+        except ValueError:  # IntegrityError, a cut UTF-8 sequence: read again in turn
+            pass
     with _log_lock(ws, exclusive=False):
         return _read_log(ws, verify=verify)
+
+
+def _holds_lock(ws: Workspace) -> bool:
+    held: dict[str, int] = _HELD.__dict__.get("depth", {})
+    return bool(held.get(str(ws.root.resolve())))
 
 
 @dataclass
