@@ -61,3 +61,14 @@ def test_models_off_means_no_character_block() -> None:
     mod = moderation.load({"models": {"spam": False, "toxic": False}})
     assert mod.spam_chars is None and mod.toxic_chars is None
     assert mod.model_scores(["hello"]) == ([0.0], [0.0])
+
+
+def test_the_packaged_spam_model_reads_characters_and_toxicity_does_not() -> None:
+    import dataclasses
+
+    mod = moderation.load()
+    assert mod.spam_chars is not None and mod.toxic_chars is None
+    assert (mod.spam_chars.lo, mod.spam_chars.hi, mod.spam_chars.links) == (2, 5, True)
+    texts = ["thanks, the playlist works again on my phone"]
+    without = dataclasses.replace(mod, spam_chars=None)
+    assert mod.model_scores(texts)[0][0] != without.model_scores(texts)[0][0]

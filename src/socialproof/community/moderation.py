@@ -11,7 +11,9 @@ rules:
   money; :mod:`~socialproof.community.abuse`: profanity, insults, insults aimed at a
   person, threats, slurs); a model may also carry a block of hashed character
   n-grams (:func:`char_features`, stored in its file beside its weights; the packaged
-  models have none: it did not help on the held-out splits and costs speed);
+  spam model has one, 2-5 characters with links read as written, which lifted nested
+  leave-one-video-out macro-F1 from 0.944 to 0.950 at about a third more moderation
+  time; the toxicity model has none: it did not help on its dev split);
 * rules from ``data/community/moderation.yaml`` (packaged defaults), replaced
   key by key by a workspace's ``moderation.yaml``: blocked terms, link policy
   (the platforms' own link wrappers such as X's ``t.co`` are never "shorteners"),
