@@ -257,6 +257,18 @@ def test_regulated_floor_adds_compliance_to_configured_tiers(workspace):
     assert [t.name for t in tiers_for(workspace, "legal")] == ["editor", "counsel"]
 
 
+def _approver(workspace, path, errors, *, role):
+    """A thread's target: approve ``path`` under the name given; errors are collected."""
+
+    def worker(who: str) -> None:
+        try:
+            approve(workspace, path, approver=who, role=role)
+        except BaseException as exc:  # pragma: no cover - reported by the test
+            errors.append(exc)
+
+    return worker
+
+
 def test_concurrent_appends_keep_the_chain(workspace):
     import threading
 
@@ -367,13 +379,7 @@ def test_concurrent_approvals_pick_distinct_tiers(workspace):
     ]
     path = _write(workspace, "a.md")
     errors: list[BaseException] = []
-
-    def worker(who: str) -> None:
-        try:
-            approve(workspace, path, approver=who, role="compliance")
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
+    worker = _approver(workspace, path, errors, role="compliance")
     threads = [threading.Thread(target=worker, args=(w,)) for w in ("Kim", "Lou")]
     for t in threads:
         t.start()
@@ -450,13 +456,7 @@ def test_appends_that_wait_for_the_lock_are_written_together(workspace, monkeypa
     real_fsync = os.fsync
     monkeypatch.setattr(approval_log.os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd)))
     errors: list[BaseException] = []
-
-    def worker(who: str) -> None:
-        try:
-            approve(workspace, path, approver=who, role="reviewer")
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
+    worker = _approver(workspace, path, errors, role="reviewer")
     threads = [threading.Thread(target=worker, args=(f"P{i}",)) for i in range(5)]
     key = str(workspace.root.resolve())
     with approval_log._log_lock(workspace, exclusive=True):  # another writer holds the log
@@ -561,13 +561,7 @@ def test_a_leader_writes_one_batch_and_hands_the_next_to_a_waiting_request(works
 
     monkeypatch.setattr(approval_log, "_write_batch", recording)
     errors: list[BaseException] = []
-
-    def worker(who: str) -> None:
-        try:
-            approve(workspace, path, approver=who, role="reviewer")
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
+    worker = _approver(workspace, path, errors, role="reviewer")
     first = threading.Thread(target=worker, args=("P0",), name="P0")
     rest = [threading.Thread(target=worker, args=(f"P{i}",), name=f"P{i}") for i in (1, 2, 3)]
     key = str(workspace.root.resolve())

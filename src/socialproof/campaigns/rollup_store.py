@@ -168,25 +168,20 @@ def _last_day_computed(ws: Workspace) -> date | None:
     return max(days) if days else None
 
 
-def refresh(
-    ws: Workspace, wanted: Mapping[str, Sequence[str]], *, check_first: bool = True
-) -> list[str]:
+def refresh(ws: Workspace, wanted: Mapping[str, Sequence[str]]) -> list[str]:
     """Bring the stored roll-ups of ``wanted`` ({kind: KPIs}) up to date; the kinds written.
 
-    Nothing is written (and, with ``check_first``, the write lock is not taken) when every
-    stored roll-up is current. Without ``check_first`` the fingerprints are taken once,
-    inside the write transaction (for a caller that has just written rows).
+    Nothing is written (and the write lock is not taken) when every stored roll-up is
+    current.
     """
     if not enabled(ws):
         return []
-    stale = list(wanted)
-    if check_first:
-        with ws.connect(read_only=True) as con, _known_tables(con):
-            if not _has_table(con, TABLE):
-                return []
-            stale = [k for k, kpis in wanted.items() if _stale(con, ws, k, kpis, read(con, k))]
-        if not stale:
+    with ws.connect(read_only=True) as con, _known_tables(con):
+        if not _has_table(con, TABLE):
             return []
+        stale = [k for k, kpis in wanted.items() if _stale(con, ws, k, kpis, read(con, k))]
+    if not stale:
+        return []
     with ws.transaction() as con, _known_tables(con):
         if not _has_table(con, TABLE):
             return []
@@ -261,21 +256,13 @@ def _write(
 
 def read(con: duckdb.DuckDBPyConnection, kind: str) -> Stored | None:
     """The stored roll-up of ``kind``, if any."""
-    row = _read_row(con, kind)
-    return None if row is None else _stored(row)
-
-
-def _read_row(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[Any, ...] | None:
-    """(basis, state, frame, raw) as stored for ``kind``, if any."""
     if not _has_table(con, TABLE):
         return None
     row = con.execute(
         f"SELECT basis, state, frame, raw FROM {TABLE} WHERE kind = ?", [kind]
     ).fetchone()
-    return None if row is None else tuple(row)
-
-
-def _stored(row: Sequence[Any]) -> Stored:
+    if row is None:
+        return None
     basis, state, frame, raw = row
     info = json.loads(str(state))
     return Stored(

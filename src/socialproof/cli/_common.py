@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     import pandas as pd
     from rich.console import Console
@@ -125,6 +125,20 @@ def info(message: str) -> None:
     """
     if not STATE.quiet:
         err_console().print(message, markup=False, emoji=False, soft_wrap=True)
+
+
+def rollups_follow(ws: Workspace, tables: Sequence[str] | None = None) -> None:
+    """Bring the dashboard's stored roll-ups up to date after a write of the CLI (an
+    import, a rename, a merge: only the days it touched, see
+    ``campaigns.rollup_store.refresh_stored``), so that ``socialproof serve`` started next
+    finds them current. The write itself stands whatever happens here."""
+    from socialproof.campaigns.rollup_store import refresh_stored
+    from socialproof.errors import SocialproofError
+
+    try:
+        refresh_stored(ws, tables)
+    except SocialproofError as exc:
+        info(f"note: the dashboard's roll-ups were left for 'socialproof serve' to update: {exc}")
 
 
 def progress(*, transient: bool = True) -> Progress:

@@ -17,6 +17,7 @@ from socialproof.cli._common import (
     info,
     open_workspace,
     progress,
+    rollups_follow,
 )
 
 
@@ -163,21 +164,11 @@ def import_files(
 
 
 def _rollups_follow(ws: Any, summaries: list[Any]) -> None:
-    """Bring the dashboard's stored roll-ups up to date with what was just imported (only
-    the days it touched: ``campaigns.rollup_store.refresh_stored``), so that ``socialproof
-    serve`` started next finds them current. The import itself is kept whatever happens."""
+    """The stored roll-ups brought up to date with the tables the imports wrote."""
     written = [s for s in summaries if s.status == "imported"]
-    if not written:
-        return
-    from socialproof.campaigns.rollup_store import refresh_stored
-    from socialproof.errors import SocialproofError
-
-    known = all(s.tables for s in written)
-    tables = sorted({t for s in written for t in s.tables}) if known else None
-    try:
-        refresh_stored(ws, tables)
-    except SocialproofError as exc:
-        _line(f"note: the dashboard's roll-ups were left for 'socialproof serve' to update: {exc}")
+    if written:
+        known = all(s.tables for s in written)
+        rollups_follow(ws, sorted({t for s in written for t in s.tables}) if known else None)
 
 
 def _line(text: str) -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from socialproof.cli._common import FormatOption, OutputFormat, WorkspaceOption, emit, info
-
-if TYPE_CHECKING:
-    from socialproof.workspace import Workspace
+from socialproof.cli._common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    emit,
+    info,
+    rollups_follow,
+)
 
 accounts_app = typer.Typer(
     help="Accounts in the workspace: list them, rename one, merge one into another.",
@@ -70,7 +74,7 @@ def accounts_rename(
     ws = open_workspace(workspace)
     change = rename_account(ws, old, new, platform=platform)
     if change.rows_moved:
-        _rollups_follow(ws)
+        rollups_follow(ws)
     info(f"Renamed the {platform} account {old!r} to {new!r}: {change.rows_moved:,} rows.")
 
 
@@ -90,7 +94,7 @@ def accounts_merge(
     ws = open_workspace(workspace)
     change = merge_accounts(ws, source, target, platform=platform)
     if change.rows_moved or change.rows_merged:
-        _rollups_follow(ws)
+        rollups_follow(ws)
     info(
         f"Merged {source!r} into {target!r} on {', '.join(change.platforms)}: "
         f"{change.rows_moved:,} rows moved, {change.rows_merged:,} met a row {target!r} had"
@@ -100,18 +104,6 @@ def accounts_merge(
             else "."
         )
     )
-
-
-def _rollups_follow(ws: Workspace) -> None:
-    """The dashboard's stored roll-ups brought up to date after a rename or a merge (only
-    the days whose rows changed), so that ``socialproof serve`` finds them current."""
-    from socialproof.campaigns.rollup_store import refresh_stored
-    from socialproof.errors import SocialproofError
-
-    try:
-        refresh_stored(ws)
-    except SocialproofError as exc:
-        info(f"note: the dashboard's roll-ups were left for 'socialproof serve' to update: {exc}")
 
 
 def init(
