@@ -116,6 +116,9 @@ def import_files(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Import export files into the workspace (autodetects each file's format)."""
+    from socialproof.ingest import prehash
+
+    prehash.start(list(paths))  # large files hash on other cores while the rest loads
     from socialproof.ingest.audience import parse_window
     from socialproof.ingest.importer import import_paths, read_context
 

@@ -123,7 +123,7 @@ class CustomerCareFormat(Format):
         in a cell, space around a value) send the file to :meth:`read`.
         """
         from socialproof.ingest.parse import bool_words
-        from socialproof.ingest.sqlpath import SqlRows, lit, read_csv_sql
+        from socialproof.ingest.sqlpath import SqlRows, lit
 
         frame = layout.frame
         if _best_frame(layout.sample, self.required)[1] < len(self.required):
@@ -160,14 +160,11 @@ class CustomerCareFormat(Format):
         not_inbound = f"coalesce(NOT {inbound}, false)" if inbound else "false"
         rows.set("is_brand", f"({brand}) OR {not_inbound}")
 
-        def roots(con: Any) -> None:
+        def roots(con: Any, parsed: str) -> None:
             import pyarrow as pa
             import pyarrow.compute as pc
 
-            links = con.sql(
-                f"SELECT {rows.inner[ids]} AS i, {rows.inner[parents]} AS p "
-                f"FROM {read_csv_sql(layout)}"
-            ).to_arrow_table()
+            links = con.sql(f"SELECT {ids} AS i, {parents} AS p FROM {parsed}").to_arrow_table()
             found = links["i"].combine_chunks()
             ups = links["p"].combine_chunks()
             tops = thread_roots(found, ups)

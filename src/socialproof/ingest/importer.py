@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import logging
 import os
 import shutil
@@ -43,6 +42,7 @@ from socialproof.errors import (
 )
 from socialproof.ingest.archive import MEDIA_SUFFIXES, ArchiveMember, expand_paths
 from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
+from socialproof.ingest.prehash import sha256_file
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -158,14 +158,6 @@ def _short(path: Path | None) -> str:
 
 class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_context(ws: Workspace, **overrides: Any) -> ReadContext:
@@ -293,7 +285,11 @@ def _import_one(
         summary.exported_at = datetime.fromtimestamp(stat.st_mtime, UTC).replace(
             tzinfo=None, microsecond=0
         )
-        summary.sha256 = _hash_while_loading(member.path)
+        from socialproof.ingest import sqlpath  # the SQL path's candidates need no pandas
+
+        summary.sha256 = _hash_while_loading(
+            member.path, pandas=stat.st_size < sqlpath.SQL_PATH_BYTES
+        )
         looked = _Before("earlier in this run") if summary.sha256 in seen else None
         looked = looked or _look_before(ws, summary.sha256)
         before = looked.before
@@ -914,26 +910,30 @@ def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
         return
 
 
-def _hash_while_loading(path: Path) -> str:
+def _hash_while_loading(path: Path, *, pandas: bool = True) -> str:
     """sha256 of the file, hashed on a second core while the data libraries load.
 
     hashlib lets go of the GIL on large blocks, so both run at once; the libraries are
-    needed for the read that follows anyway (already loaded for a second file). Then
-    pandas starts loading on a thread of its own: pyarrow loads it on the first
-    ``pa.array`` of Python values (half a second), and the CSV parse that comes
-    first lets go of the GIL for most of its time.
+    needed for the read that follows anyway (already loaded for a second file). The
+    hash may have started before, while the command loaded (``prehash.py``). Then, with
+    ``pandas``, pandas starts loading on a thread of its own: pyarrow loads it on the
+    first ``pa.array`` of Python values (half a second), and the CSV parse that comes
+    first lets go of the GIL for most of its time. The SQL path needs no pandas.
     """
     import importlib
     import sys
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
+    from socialproof.ingest import prehash
+
+    early = prehash.take(path)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-sha256") as pool:
-        future = pool.submit(sha256_file, path)
+        future = early or pool.submit(sha256_file, path)
         for name in ("numpy", "pyarrow", "pyarrow.compute", "pyarrow.csv", "duckdb"):
             importlib.import_module(name)
         digest = future.result()
-    if "pandas" not in sys.modules:  # after the others: no two threads wait on each other
+    if pandas and "pandas" not in sys.modules:  # after the others: no waits on each other
         threading.Thread(
             target=importlib.import_module, args=("pandas",), name="socialproof-pandas"
         ).start()

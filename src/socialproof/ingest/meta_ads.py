@@ -267,9 +267,8 @@ class MetaAdsFormat(Format):
             rows.number(target, aliases)
         for target, aliases in PERCENTS.items():
             rows.number(target, aliases, percent=True)
-        spend = rows.values.get("spend")
-        if spend is not None:
-            rows.fail_where(f"({spend}) < 0")
+        if "spend" in rows.values:  # a negative spend is rejected by read(): its path
+            rows.fail_stored('min("spend") < 0')
         rows.notes.extend(_lacking_note(target for target in NUMBERS if target in rows.values))
         return rows
 

@@ -73,6 +73,10 @@ def timed(what: str) -> Iterator[None]:
     )
 
 
+STAGE = "_sp_parsed"  # the parsed file, when a format's hooks read it before the insert
+ODD_ROW = "socialproof: a row the SQL path does not read as the Python path"
+
+
 class Declined(Exception):
     """The file needs the Python path; the message says why (for tests and --debug)."""
 
@@ -222,7 +226,11 @@ class SqlRows:
     """Canonical rows for one table as SQL over the raw columns (the twin of ``Rows``).
 
     ``values`` maps a canonical column to its expression; ``odd`` holds conditions
-    true on rows the Python path would read differently (the file is then declined).
+    true on rows the Python path would read differently (the file is then declined: a
+    row that meets one stops the insert). What the stored values alone can tell is
+    checked once after the insert, as aggregates over the table (``stored``: required
+    values, numbers that are not finite, dates out of range), which costs far less than
+    a test on every row while the file is read.
     """
 
     lay: Layout
@@ -230,12 +238,15 @@ class SqlRows:
     ctx: ReadContext
     values: dict[str, str] = field(default_factory=dict)
     odd: list[str] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # aggregates over the stored table
     notes: list[str] = field(default_factory=list)
     inner: dict[str, str] = field(default_factory=dict)  # parsed once, used by values and odd
     consts: dict[str, Any] = field(default_factory=dict)  # columns with one value for every row
     #: run on the connection before the insert (a format registers what it joins, e.g.
-    #: thread roots), and after it (notes); ``join`` is SQL after the parsed rows ``s``
-    before: list[Callable[[Any], None]] = field(default_factory=list)
+    #: thread roots, reading the parsed rows from the relation it is given: the file is
+    #: then parsed once into a temporary table), and after it (notes); ``join`` is SQL
+    #: after the parsed rows ``s``
+    before: list[Callable[[Any, str], None]] = field(default_factory=list)
     after: list[Callable[[Any, list[str]], None]] = field(default_factory=list)
     join: str = ""
 
@@ -306,14 +317,20 @@ class SqlRows:
             if typed is None:
                 return None
             v = typed
-            odd = f"NOT isfinite({v})"
+            odd = ""
             missing = "ELSE false"
-        if integer:
+        col = quote(target)
+        if integer:  # not finite, or too large for BIGINT: the cast itself stops the insert
             value = f"CAST(round({v}) AS BIGINT)"
-            odd += f" OR abs({v} - round({v})) > 1e-6 OR abs(round({v})) >= 9.0e18"
-        else:
+            odd = (f"{odd} OR " if odd else "") + f"abs({v} - round({v})) > 1e-6"
+            self.stored.append(
+                f"max({col}) >= 9000000000000000000 OR min({col}) <= -9000000000000000000"
+            )
+        else:  # NaN sorts above every number: min and max find any value not finite
             value = f"({v} * 0.01)" if percent else v
-        self.odd.append(f"CASE WHEN {v} IS NOT NULL THEN {odd} {missing} END")
+            self.stored.append(f"NOT isfinite(max({col})) OR NOT isfinite(min({col}))")
+        if odd:
+            self.odd.append(f"CASE WHEN {v} IS NOT NULL THEN {odd} {missing} END")
         self.values[target] = value
         return value
 
@@ -395,14 +412,21 @@ class SqlRows:
         self.values[target] = expr
 
     def require(self, target: str) -> None:
-        expr = self.values.get(target)
-        if expr is None:
+        """No row may leave ``target`` missing (or blank, for text); checked on the stored
+        column after the insert (it holds the expression's value, cast)."""
+        if target not in self.values:
             raise Declined(f"no {target}")
-        blank = f" OR ({expr}) = ''" if self.spec.columns.get(target) == "VARCHAR" else ""
-        self.odd.append(f"(({expr}) IS NULL{blank})")
+        col = quote(target)
+        blank = f" OR {col} = ''" if self.spec.columns.get(target) == "VARCHAR" else ""
+        self.stored.append(f"bool_or({col} IS NULL{blank})")
 
     def fail_where(self, condition: str) -> None:
+        """Decline the file when ``condition`` (over the raw columns) holds on some row."""
         self.odd.append(f"coalesce({condition}, false)")
+
+    def fail_stored(self, condition: str) -> None:
+        """Decline the file when ``condition``, an aggregate over the stored table, holds."""
+        self.stored.append(condition)
 
     def staged_columns(self) -> dict[str, str]:
         """Every canonical column (but import_id) as typed SQL, as ``Rows.finish`` types them."""
@@ -570,16 +594,16 @@ def _final_columns(rows: SqlRows, sha256: str, account: str | None) -> dict[str,
     return final
 
 
-def _out_of_range(spec: TableSpec) -> str:
-    """True on rows with a date in the future or before 2004 (the importer rejects them)."""
+def _out_of_range(spec: TableSpec) -> list[str]:
+    """Aggregates true when a stored date is in the future or before 2004 (the importer
+    rejects such rows: the file then takes the Python path)."""
     latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
-    out_of_range = [
-        f"CAST({quote(c)} AS TIMESTAMP) > TIMESTAMP '{latest:%Y-%m-%d %H:%M:%S.%f}' OR "
-        f"CAST({quote(c)} AS TIMESTAMP) < TIMESTAMP '{EARLIEST:%Y-%m-%d}'"
+    return [
+        f"CAST(max({quote(c)}) AS TIMESTAMP) > TIMESTAMP '{latest:%Y-%m-%d %H:%M:%S.%f}' OR "
+        f"CAST(min({quote(c)}) AS TIMESTAMP) < TIMESTAMP '{EARLIEST:%Y-%m-%d}'"
         for c in ("published_at", "created_at", "date", "date_start", "date_stop", "posted_at")
         if c in spec.columns and spec.columns[c] in ("DATE", "TIMESTAMP")
     ]
-    return " OR ".join(f"coalesce({d}, false)" for d in out_of_range) or "false"
 
 
 def _direct_write(
@@ -612,28 +636,39 @@ def _direct_write(
     final = _final_columns(rows, sha256, account)
     staged = rows.staged_columns()
     select = ", ".join(f"{v} AS {quote(k)}" for k, v in staged.items())
-    odd = " OR ".join(f"coalesce({o}, false)" for o in rows.odd) or "false"
     inner = "".join(f", {v} AS {k}" for k, v in rows.inner.items())
+    if rows.odd:  # a row the Python path reads otherwise stops the insert (no filter)
+        odd = " OR ".join(f"coalesce({o}, false)" for o in rows.odd)
+        final["import_id"] = (
+            f"CASE WHEN r._odd THEN error({lit(ODD_ROW)}) ELSE {final['import_id']} END"
+        )
+        select += f", ({odd}) AS _odd"
     cols = ", ".join(quote(c) for c in spec.columns)
     body = ", ".join(f"{v} AS {quote(c)}" for c, v in final.items())
+    parsed = f"SELECT *{inner} FROM {read_csv_sql(p.lay)}"
+    source = STAGE if rows.before else f"({parsed})"
     sql = (
         f"INSERT INTO {quote(spec.name)} ({cols}) SELECT {body} FROM ("
-        f"SELECT {select}, ({odd}) AS _odd FROM (SELECT *{inner} FROM {read_csv_sql(p.lay)}) s"
-        f"{rows.join}) r WHERE NOT r._odd AND NOT ({_out_of_range(spec)})"
+        f"SELECT {select} FROM {source} s{rows.join}) r"
     )
     _log.debug("sqlpath insert: %s", sql)
-    for hook in rows.before:
-        try:
-            with timed("before the insert"):
-                hook(con)
-        except duckdb.Error as exc:  # as below: the tolerant reader says where
-            raise Declined(f"read_csv: {exc}") from None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool:
+    with (
+        _unordered(con),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool,
+    ):
         lines = pool.submit(scan_lines, p.lay.path, p.lay.header_offset)
         try:
-            with timed("read_csv, parse and insert"):
+            if rows.before:  # the hooks read the parsed rows too: parse the file once
+                with timed("read_csv and parse"):
+                    con.execute(f"CREATE TEMP TABLE {STAGE} AS {parsed}")
+                with timed("before the insert"):
+                    for hook in rows.before:
+                        hook(con, STAGE)
+            with timed("insert" if rows.before else "read_csv, parse and insert"):
                 n = int(con.execute(sql).fetchall()[0][0])
-        except duckdb.Error as exc:  # ragged rows, bad UTF-8, ...: the tolerant reader says where
+            if rows.before:
+                con.execute(f"DROP TABLE {STAGE}")
+        except duckdb.Error as exc:  # ragged rows, bad UTF-8, an odd row: the Python path
             raise Declined(f"read_csv: {exc}") from None
         physical, grouped = lines.result()
     if grouped and p.lay.types:
@@ -641,12 +676,16 @@ def _direct_write(
     if not n or n != physical - 1:
         raise Declined("rows the SQL path does not read as the Python path, or values across lines")
     key = ", ".join(quote(k) for k in spec.key)
-    with timed("repeated keys"):
-        distinct = con.execute(f"SELECT count(DISTINCT hash({key})) FROM {quote(spec.name)}")
-        if int(distinct.fetchall()[0][0]) != n:
-            raise Declined(
-                "repeated keys"
-            )  # sameness.py settles them (a hash clash lands here too)
+    checks = [*rows.stored, *_out_of_range(spec)]
+    odd_stored = " OR ".join(f"coalesce({c}, false)" for c in checks) or "false"
+    with timed("repeated keys and stored checks"):
+        distinct, odd_found = con.execute(
+            f"SELECT count(DISTINCT hash({key})), {odd_stored} FROM {quote(spec.name)}"
+        ).fetchall()[0]
+    if odd_found:
+        raise Declined("a stored value the Python path rejects (missing, not finite, out of range)")
+    if int(distinct) != n:
+        raise Declined("repeated keys")  # sameness.py settles them (a hash clash lands here too)
     written.rows_read = written.inserted = written.records_inserted = n
     for after in rows.after:
         after(con, written.notes)
@@ -662,6 +701,16 @@ def _direct_write(
             f"SELECT DISTINCT {key} FROM {quote(spec.name)}"
         ).to_arrow_table()
     return written
+
+
+@contextlib.contextmanager
+def _unordered(con: Any) -> Iterator[None]:
+    """DuckDB may store the rows in any order for a while (both cores write at once; about
+    a fifth off the insert). Rows have no order in the workspace: every reader sorts."""
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = false")
+    yield  # on an error the transaction's owner rolls back and closes the connection
+    con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
 def _accounts(
