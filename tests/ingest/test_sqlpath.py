@@ -507,10 +507,32 @@ def test_care_one_id_on_two_platforms_takes_the_python_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # the (platform, id) keys differ, but thread roots are looked up by id alone: the
-    # SQL path's join by id finds two roots for that id and leaves the file to Python
+    # SQL path joins the reply to 5006 (line 8) to two rows and leaves the file to Python
     lines = [line.rstrip("\n") + ",x\n" for line in care_lines(2100)]
-    lines.append(lines[7].replace(",x\n", ",reddit\n"))
+    lines.append(lines[6].replace(",x\n", ",reddit\n"))
     path = write(tmp_path / "care.csv", lines, CARE_HEADER.rstrip("\n") + ",platform\n")
     sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
     assert not taken
     assert (sql_s.status, sql_s.inserted) == ("imported", 2101)
+
+
+def test_care_one_id_on_two_platforms_nobody_answers_imports_the_same_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = [line.rstrip("\n") + ",x\n" for line in care_lines(2100)]
+    lines.append(lines[7].replace(",x\n", ",reddit\n"))  # 5007: no reply points to it
+    path = write(tmp_path / "care.csv", lines, CARE_HEADER.rstrip("\n") + ",platform\n")
+    sql_s, py_s, _ = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert (sql_s.status, sql_s.inserted) == (py_s.status, py_s.inserted) == ("imported", 2101)
+
+
+def test_care_reply_cycles_and_self_replies_thread_the_same_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = care_lines(2100)
+    lines[0] = lines[0].replace(",,\n", ",,5001\n")  # 5000 <-> 5001: a cycle
+    lines[4] = lines[4].replace(",,\n", ",,5004\n")  # 5004 answers itself
+    lines[8] = lines[8].replace(",,\n", ",,5011\n")  # 5008 -> 5011 -> 5010 -> 5009 -> 5008
+    sql_s, py_s, taken = import_care(tmp_path, lines, monkeypatch, caplog)
+    assert taken
+    assert (sql_s.status, sql_s.inserted) == ("imported", 2100)

@@ -161,22 +161,53 @@ class CustomerCareFormat(Format):
         rows.set("is_brand", f"({brand}) OR {not_inbound}")
 
         def roots(con: Any, parsed: str) -> None:
+            """Each row's thread, as :func:`thread_roots` finds it, on row numbers: DuckDB
+            joins each row to its parent's row (both cores), numpy follows the chains."""
+            import numpy as np
             import pyarrow as pa
-            import pyarrow.compute as pc
 
-            links = con.sql(f"SELECT {ids} AS i, {parents} AS p FROM {parsed}").to_arrow_table()
-            found = links["i"].combine_chunks()
-            ups = links["p"].combine_chunks()
-            tops = thread_roots(found, ups)
-            # a message without a parent is its own root: only replies are looked up
-            replies = pc.is_valid(ups)
+            from socialproof.ingest.sqlpath import Declined
+
+            got = con.execute(
+                f"SELECT s.rowid, coalesce(p.rowid, -1) FROM {parsed} s "
+                f"LEFT JOIN {parsed} p ON p.{ids} = s.{parents}"
+            ).fetchnumpy()
+            row, up_row = (np.asarray(v, dtype=np.int64) for v in got.values())
+            n = len(row)
+            base = int(row.min()) if n else 0  # a transaction's new rows count from a base
+            row -= base
+            seen = np.zeros(n, dtype=bool)
+            if n and row.max() < n:
+                seen[row] = True
+            if n == 0 or not seen.all():  # a row twice: its id is repeated
+                raise Declined("repeated message ids (a row joined to two parents)")
+            up = np.empty(n, dtype=np.int64)
+            up[row] = np.where(up_row >= 0, up_row - base, -1)
+            top = root_index(up)
+            moved = np.flatnonzero(top != np.arange(n))  # the others name their own thread
             con.register(
-                "_sp_roots",
-                pa.table({"_sp_id": found.filter(replies), "_sp_root": tops.filter(replies)}),
+                "_sp_tops",
+                pa.table(
+                    {
+                        "_sp_row": pa.Array.from_buffers(
+                            pa.int64(), len(moved), [None, pa.py_buffer(moved + base)]
+                        ),
+                        "_sp_top": pa.Array.from_buffers(
+                            pa.int64(), len(moved), [None, pa.py_buffer(top[moved] + base)]
+                        ),
+                    }
+                ),
             )
+            # the root's own parent, when it is outside the file, names the thread
+            con.execute(
+                f"CREATE TEMP TABLE _sp_roots AS SELECT t._sp_row, "
+                f"coalesce(r.{parents}, r.{ids}) AS _sp_root FROM _sp_tops t "
+                f"JOIN {parsed} r ON r.rowid = t._sp_top"
+            )
+            con.unregister("_sp_tops")
 
         def brand_notes(con: Any, notes: list[str]) -> None:
-            con.unregister("_sp_roots")
+            con.execute("DROP TABLE _sp_roots")
             if not handles:
                 return
             present = {
@@ -195,8 +226,8 @@ class CustomerCareFormat(Format):
 
         rows.before.append(roots)
         rows.after.append(brand_notes)
-        rows.join = " LEFT JOIN _sp_roots ON _sp_roots._sp_id = s." + ids
-        rows.set("thread_id", f"coalesce(_sp_root, {ids})")
+        rows.join = " LEFT JOIN _sp_roots ON _sp_roots._sp_row = s.rowid"
+        rows.set("thread_id", f"coalesce(_sp_root, {parents}, {ids})")
         return rows
 
 
@@ -427,6 +458,20 @@ def _channel_from_parent(parents: pa.Array | None, reply: str, root: str) -> pa.
     return pc.if_else(pc.is_valid(parents), reply, root)
 
 
+def root_index(up: np.ndarray) -> np.ndarray:
+    """The row at the top of each row's chain of parents (``up``: the parent's row, or
+    -1), by pointer doubling; a chain through a cycle stops after 2**64 steps."""
+    import numpy as np
+
+    anc: np.ndarray = np.where(up >= 0, up, np.arange(len(up), dtype=np.int64))
+    for _ in range(64):
+        nxt = anc[anc]
+        if np.array_equal(nxt, anc):
+            break
+        anc = nxt
+    return anc
+
+
 def thread_roots(ids: pa.Array | None, parents: pa.Array | None) -> pa.Array:
     """The root of each message's reply chain, vectorised (pointer doubling).
 
@@ -439,18 +484,10 @@ def thread_roots(ids: pa.Array | None, parents: pa.Array | None) -> pa.Array:
 
     if ids is None:
         return pa.nulls(0, pa.string())
-    n = len(ids)
     if parents is None:
         return ids
     up = pc.index_in(parents, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False)
-    up = up.astype(np.int64)
-    self_idx = np.arange(n, dtype=np.int64)
-    anc = np.where(up >= 0, up, self_idx)
-    for _ in range(64):  # 2**64 levels: enough; cycles stop here too
-        nxt = anc[anc]
-        if np.array_equal(nxt, anc):
-            break
-        anc = nxt
+    anc = root_index(up.astype(np.int64))
     root_ids = pc.take(ids, pa.array(anc))
     root_parents = pc.take(parents, pa.array(anc))
     # the root's own parent, when it is outside the file, names the thread

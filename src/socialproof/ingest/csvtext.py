@@ -477,11 +477,13 @@ def _make_frame(
 ) -> Frame:
     import pyarrow as pa
 
+    from socialproof.ingest.arrowbuild import strings
+
     # Drop unnamed trailing columns that hold nothing (a header ending in a comma).
     keep = list(range(len(header)))
     while keep and is_unnamed(header[keep[-1]]) and all(not r[keep[-1]].strip() for _, r in body):
         keep.pop()
-    columns = {header[k]: pa.array([r[k] for _, r in body], type=pa.string()) for k in keep}
+    columns = {header[k]: strings([r[k] for _, r in body]) for k in keep}
     data = pa.table(columns) if columns else pa.table({})
     if not columns:
         data = pa.table({h: pa.array([], pa.string()) for h in header[:1]})

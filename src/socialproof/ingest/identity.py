@@ -140,6 +140,20 @@ def assign_accounts(
     return out, notes
 
 
+def account_for_unnamed(
+    platform: str,
+    *,
+    display_name: str,
+    given: str | None,
+    declared: Mapping[str, str],
+    stored: Mapping[str, list[str]] | None,
+) -> str:
+    """The account :func:`assign_accounts` gives the rows of ``platform`` in a file that
+    names no account at all (raises as it does when it cannot choose)."""
+    given = (given or "").strip().lstrip("@") or None
+    return _choose(platform, display_name, set(), given, declared, stored)
+
+
 def _choose(
     platform: str,
     display_name: str,

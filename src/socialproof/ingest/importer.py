@@ -737,7 +737,6 @@ def _write(
     With a ``plan`` (``sqlpath.py``) DuckDB reads and stores the file itself inside the
     transaction; :class:`~socialproof.ingest.sqlpath.Declined` rolls it back.
     """
-    import pyarrow as pa
 
     from socialproof.workspace import engine, parquet_store
     from socialproof.workspace.schema import CANONICAL, IMPORTS
@@ -793,7 +792,13 @@ def _write(
                     "exported_at": summary.exported_at,
                     "rows_conflicting": summary.conflicts,
                 }
-                engine.upsert(con, IMPORTS, pa.Table.from_pylist([row]))
+                # a new import_id (checked above, in this transaction): a plain insert
+                names = [c for c in IMPORTS.columns if c in row]
+                con.execute(
+                    f"INSERT INTO imports ({', '.join(names)}) "
+                    f"VALUES ({', '.join('?' for _ in names)})",
+                    [row[c] for c in names],
+                )
                 if dry_run:
                     raise _DryRun
                 if rejects:  # written before the commit: a failure here rolls back

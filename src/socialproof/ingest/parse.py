@@ -131,14 +131,14 @@ _MISSING_ARRAY: list[pa.Array] = []
 
 def _missing_set() -> pa.Array:
     """The markers in every capitalisation seen ('undefined', 'NaN', 'N/A', 'None'...)."""
-    import pyarrow as pa
+    from socialproof.ingest.arrowbuild import strings
 
     if not _MISSING_ARRAY:
         forms = set()
         for m in MISSING:
             forms.update({m, m.upper(), m.title(), m.capitalize()})
         forms.update({"NaN", "nAn", "#N/A", "N/a"})
-        _MISSING_ARRAY.append(pa.array(sorted(forms), pa.string()))
+        _MISSING_ARRAY.append(strings(sorted(forms)))
     return _MISSING_ARRAY[0]
 
 
@@ -160,8 +160,10 @@ _THOUSANDS_DOT = r"^-?[1-9]\d{0,2}(?:\.\d{3})+$"
 
 def _number_core(arr: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
     """Strip currency, spaces, percent and parentheses: (core, negative, percent, multiplier)."""
-    import pyarrow as pa
+    import numpy as np
     import pyarrow.compute as pc
+
+    from socialproof.ingest.arrowbuild import doubles
 
     s = _trimmed(arr)
     s = pc.replace_substring(s, "\u2212", "-")  # unicode minus
@@ -175,7 +177,7 @@ def _number_core(arr: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]
     suffix = pc.extract_regex(s, r"^(?P<num>.*\d)(?P<suffix>[kKmMbB])$")
     has_suffix = pc.is_valid(suffix)
     mult_map = {"k": 1e3, "m": 1e6, "b": 1e9}
-    multiplier = pa.array([1.0] * len(s), pa.float64())
+    multiplier = doubles(np.ones(len(s)))  # no pa.array: pandas stays unloaded
     if pc.any(has_suffix).as_py():
         suff = pc.utf8_lower(pc.struct_field(suffix, "suffix"))
         for key, factor in mult_map.items():
@@ -207,7 +209,7 @@ def _votes(core: pa.Array) -> tuple[int, int]:
     import pyarrow.compute as pc
 
     def count(pattern: str) -> int:
-        return int(pc.sum(pc.match_substring_regex(core, pattern).fill_null(False)).as_py() or 0)
+        return int(pc.sum(pc.match_substring_regex(core, pattern)).as_py() or 0)  # nulls skipped
 
     # a comma after the last point, or a point after the last comma, settles it
     comma_last = count(r"\.\d*,\d*$")

@@ -548,14 +548,14 @@ def write(
     spec = rows.spec
     target = quote(spec.name)
     empty = not engine.query_rows(con, f"SELECT 1 FROM {target} LIMIT 1")
-    static = _static_pairs(rows)
+    static = _static_platform(rows)
     if empty and (static is not None or spec.name not in ACCOUNT_TABLES):
         return _direct_write(
             con,
             p,
             sha256=sha256,
             display_name=display_name,
-            pairs=static,
+            platform=static,
             publish=publish,
             declared=declared,
             stored_accounts=stored_accounts,
@@ -563,18 +563,11 @@ def write(
     raise Declined("the table has rows already, or the file's accounts need its rows")
 
 
-def _static_pairs(rows: SqlRows) -> pa.Table | None:
-    """The (platform, account) pair of every row when the file names no account, else None."""
-    import pyarrow as pa
-
+def _static_platform(rows: SqlRows) -> str | None:
+    """The one platform of every row when the file names no account, else None."""
     if "account" in rows.values or "platform" not in rows.consts:
         return None
-    return pa.table(
-        {
-            "platform": pa.array([str(rows.consts["platform"] or "")], pa.string()),
-            "account": pa.array([""], pa.string()),
-        }
-    )
+    return str(rows.consts["platform"] or "")
 
 
 def _final_columns(rows: SqlRows, sha256: str, account: str | None) -> dict[str, str]:
@@ -612,7 +605,7 @@ def _direct_write(
     *,
     sha256: str,
     display_name: str,
-    pairs: pa.Table | None,
+    platform: str | None,
     publish: dict[str, pa.Table] | None,
     declared: Mapping[str, str],
     stored_accounts: Mapping[str, list[str]] | None,
@@ -631,8 +624,8 @@ def _direct_write(
     spec = rows.spec
     written = Written(notes=list(rows.notes))
     account = None
-    if pairs is not None:
-        account = _accounts(pairs, display_name, rows.ctx, declared, stored_accounts, written)
+    if platform is not None:
+        account = _account(platform, display_name, rows.ctx, declared, stored_accounts)
     final = _final_columns(rows, sha256, account)
     staged = rows.staged_columns()
     select = ", ".join(f"{v} AS {quote(k)}" for k, v in staged.items())
@@ -713,37 +706,21 @@ def _unordered(con: Any) -> Iterator[None]:
     con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
-def _accounts(
-    pairs: pa.Table,
+def _account(
+    platform: str,
     display_name: str,
     ctx: ReadContext,
     declared: Mapping[str, str],
     stored: Mapping[str, list[str]] | None,
-    written: Written,
 ) -> str:
-    """The account of each row: what the file says, else ``identity.assign_accounts``' choice.
-
-    The choice depends only on the (platform, account) pairs of the file, so it is
-    made on those few pairs and applied in SQL.
-    """
+    """Every row's account (SQL) for a file that names none: ``identity``'s choice for
+    the file's one platform (what ``assign_accounts`` fills such rows with)."""
     from socialproof.ingest import identity
 
-    out, notes = identity.assign_accounts(
-        {"ad_stats": pairs},
-        display_name=display_name,
-        given=ctx.account,
-        declared=declared,
-        stored=stored,
+    chosen = identity.account_for_unnamed(
+        platform, display_name=display_name, given=ctx.account, declared=declared, stored=stored
     )
-    written.notes.extend(notes)
-    filled = out["ad_stats"].to_pylist()
-    cases = " ".join(
-        f"WHEN coalesce(r.platform, '') = {lit(str(a['platform']))} THEN {lit(str(b['account']))}"
-        for a, b in zip(pairs.to_pylist(), filled, strict=True)
-        if not a["account"]
-    )
-    if not cases:
-        return "coalesce(r.account, '')"
     return (
-        f"CASE WHEN coalesce(r.account, '') = '' THEN CASE {cases} ELSE '' END ELSE r.account END"
+        f"CASE WHEN coalesce(r.account, '') = '' THEN CASE WHEN coalesce(r.platform, '') = "
+        f"{lit(platform)} THEN {lit(chosen)} ELSE '' END ELSE r.account END"
     )
