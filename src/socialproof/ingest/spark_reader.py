@@ -160,12 +160,12 @@ def _imported(ws: Workspace, path: Path) -> bool:
     import duckdb
 
     from socialproof.errors import WorkspaceBusy
-    from socialproof.ingest import importer
+    from socialproof.ingest.prehash import sha256_file
     from socialproof.workspace import engine
 
     if not ws.db_path.exists():
         return False
-    sha = importer.sha256_file(path)
+    sha = sha256_file(path)
     try:
         with ws.connect(read_only=True) as con:
             q = "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1"
