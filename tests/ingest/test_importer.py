@@ -168,25 +168,24 @@ def test_zip_with_path_traversal_is_refused(workspace: Any, tmp_path: Path) -> N
 def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
     workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from socialproof.ingest import importer
     from socialproof.workspace import engine
 
     import_paths(workspace, [write(tmp_path, "a.csv", CARE_HEADER + care_rows(range(1, 3)))])
     before = sorted(os.listdir(workspace.imports_dir))
-    real, real_merge = engine.upsert, engine.merge
+    real, real_merge = importer.record_import, engine.merge
     calls: list[str] = []
 
-    def crash(con: Any, spec: Any, data: Any) -> Any:
-        calls.append(spec.name)
-        result = real(con, spec, data)  # rows written inside the transaction...
-        if spec.name == "imports":
-            raise KeyboardInterrupt  # ...then Ctrl-C before the commit
-        return result
+    def crash(con: Any, row: Any) -> None:
+        calls.append("imports")
+        real(con, row)  # rows written inside the transaction...
+        raise KeyboardInterrupt  # ...then Ctrl-C before the commit
 
     def merge(con: Any, spec: Any, data: Any, **kw: Any) -> Any:
         calls.append(spec.name)
         return real_merge(con, spec, data, **kw)
 
-    monkeypatch.setattr(engine, "upsert", crash)
+    monkeypatch.setattr(importer, "record_import", crash)
     monkeypatch.setattr(engine, "merge", merge)
     b = write(tmp_path, "b.csv", CARE_HEADER + care_rows(range(2, 6), "changed"))
     with pytest.raises(KeyboardInterrupt):
@@ -196,7 +195,7 @@ def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
     assert count(workspace, "imports") == 1
     assert messages(workspace)["2"]["text"] == "hello 2"
     assert sorted(os.listdir(workspace.imports_dir)) == before  # no archive, no temp files
-    monkeypatch.setattr(engine, "upsert", real)
+    monkeypatch.setattr(importer, "record_import", real)
     [s] = import_paths(workspace, [b])  # and the file imports fine afterwards
     assert (s.status, s.inserted, s.updated) == ("imported", 3, 1)
 

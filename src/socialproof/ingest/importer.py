@@ -287,8 +287,15 @@ def _import_one(
         )
         from socialproof.ingest import sqlpath  # the SQL path's candidates need no pandas
 
+        planned: list[SqlPlan | None] = []
+        read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
+        sql_path = read_file is None and stat.st_size >= sqlpath.SQL_PATH_BYTES
+
+        def plan_sql() -> None:
+            planned.append(_sql_plan(member, format, ctx))
+
         summary.sha256 = _hash_while_loading(
-            member.path, pandas=stat.st_size < sqlpath.SQL_PATH_BYTES
+            member.path, pandas=not sql_path, meanwhile=plan_sql if sql_path else None
         )
         looked = _Before("earlier in this run") if summary.sha256 in seen else None
         looked = looked or _look_before(ws, summary.sha256)
@@ -305,9 +312,8 @@ def _import_one(
             pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
         if stage:
             stage(f"{member.display_name}: reading")
-        read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
-        if read_file is None and _sql_import(
-            ws, member, summary, format, ctx, dry_run, pending, use_workspace_account, looked
+        if planned and _sql_import(
+            ws, member, summary, planned[0], dry_run, pending, use_workspace_account, looked
         ):
             return summary
         if pending is not None and pending.used:  # the SQL path declined after taking it
@@ -365,12 +371,20 @@ def _import_one(
     return summary
 
 
+def _sql_plan(member: ArchiveMember, format: str | None, ctx: ReadContext) -> SqlPlan | None:
+    """How the SQL path would read the file (``sqlpath.plan``), or None: the Python path."""
+    from socialproof.ingest import sqlpath
+
+    if os.environ.get("SOCIALPROOF_SQL_PATH", "1") == "0":
+        return None
+    return sqlpath.plan(member.path, member.display_name, ctx, format=format)
+
+
 def _sql_import(
     ws: Workspace,
     member: ArchiveMember,
     summary: ImportSummary,
-    format: str | None,
-    ctx: ReadContext,
+    plan: SqlPlan | None,
     dry_run: bool,
     pending: _PendingCopy | None,
     use_workspace_account: bool,
@@ -379,9 +393,6 @@ def _sql_import(
     """Import a large clean CSV by DuckDB alone (``sqlpath.py``); False: the Python path."""
     from socialproof.ingest import sqlpath
 
-    if os.environ.get("SOCIALPROOF_SQL_PATH", "1") == "0":
-        return False
-    plan = sqlpath.plan(member.path, member.display_name, ctx, format=format)
     if plan is None:
         return False
     if looked is not None and looked.filled is not None:
@@ -739,7 +750,7 @@ def _write(
     """
 
     from socialproof.workspace import engine, parquet_store
-    from socialproof.workspace.schema import CANONICAL, IMPORTS
+    from socialproof.workspace.schema import CANONICAL
 
     sha = summary.sha256
     ext = "".join(member.path.suffixes[-1:]).lower()[:12]
@@ -792,13 +803,7 @@ def _write(
                     "exported_at": summary.exported_at,
                     "rows_conflicting": summary.conflicts,
                 }
-                # a new import_id (checked above, in this transaction): a plain insert
-                names = [c for c in IMPORTS.columns if c in row]
-                con.execute(
-                    f"INSERT INTO imports ({', '.join(names)}) "
-                    f"VALUES ({', '.join('?' for _ in names)})",
-                    [row[c] for c in names],
-                )
+                record_import(con, row)
                 if dry_run:
                     raise _DryRun
                 if rejects:  # written before the commit: a failure here rolls back
@@ -819,6 +824,21 @@ def _write(
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def record_import(con: Any, row: Mapping[str, Any]) -> None:
+    """The ``imports`` row of a file, inside the import's transaction.
+
+    Its import_id is new (checked in the same transaction), so a plain insert; with
+    parameters, not a pyarrow table (which would load pandas on the SQL path).
+    """
+    from socialproof.workspace.schema import IMPORTS
+
+    names = [c for c in IMPORTS.columns if c in row]
+    con.execute(
+        f"INSERT INTO imports ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [row[c] for c in names],
+    )
 
 
 def _write_planned(
@@ -915,8 +935,11 @@ def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
         return
 
 
-def _hash_while_loading(path: Path, *, pandas: bool = True) -> str:
-    """sha256 of the file, hashed on a second core while the data libraries load.
+def _hash_while_loading(
+    path: Path, *, pandas: bool = True, meanwhile: Callable[[], None] | None = None
+) -> str:
+    """sha256 of the file, hashed on a second core while the data libraries load (and
+    ``meanwhile`` runs: the SQL path's plan, which needs no digest).
 
     hashlib lets go of the GIL on large blocks, so both run at once; the libraries are
     needed for the read that follows anyway (already loaded for a second file). The
@@ -937,6 +960,8 @@ def _hash_while_loading(path: Path, *, pandas: bool = True) -> str:
         future = early or pool.submit(sha256_file, path)
         for name in ("numpy", "pyarrow", "pyarrow.compute", "pyarrow.csv", "duckdb"):
             importlib.import_module(name)
+        if meanwhile is not None:
+            meanwhile()
         digest = future.result()
     if pandas and "pandas" not in sys.modules:  # after the others: no waits on each other
         threading.Thread(
