@@ -758,14 +758,13 @@ def _write(
     rejects_path = ws.imports_dir / f"{sha}.rejects.csv"
     temps: list[Path] = []
     tmp_rejects: Path | None = None
+    tmp_archive: Path | None = None
     try:
         if not dry_run:
             ws.imports_dir.mkdir(exist_ok=True)
-            if pending is not None:
-                tmp_archive = pending.result()
-            else:
+            if pending is None:
                 tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
-            temps.append(tmp_archive)
+                temps.append(tmp_archive)
         try:
             # with a Parquet store, the partitions this file changed are published on commit
             with parquet_store.publishing_import(ws, tables), write_transaction(ws) as con:
@@ -806,6 +805,9 @@ def _write(
                 record_import(con, row)
                 if dry_run:
                     raise _DryRun
+                if tmp_archive is None and pending is not None:  # copied while rows went in
+                    tmp_archive = pending.result()
+                    temps.append(tmp_archive)
                 if rejects:  # written before the commit: a failure here rolls back
                     rejects.sort(key=lambda r: (r.line is None, r.line or 0))
                     tmp_rejects = _write_rejects_temp(rejects, ws.imports_dir, sha)
@@ -814,6 +816,8 @@ def _write(
             summary.status = "dry run"
             return
         # committed: now the archived raw file and the rejects appear
+        if tmp_archive is None:  # every way to a commit copies the file first
+            raise RuntimeError(f"{member.display_name}: imported, but its archive copy is missing")
         os.replace(tmp_archive, archive)
         temps.remove(tmp_archive)
         if tmp_rejects is not None:
