@@ -136,11 +136,15 @@ class Rows:
     def decimal(self) -> str | None:
         """The file's decimal separator from the cells that prove one (first 2,000 rows)."""
         if not self._decimal_known:
-            comma = dot = 0
+            import pyarrow as pa
+
+            # the votes are counts over cells: every column at once counts the same
             sample = self.frame.data.slice(0, 2000)
-            for name in sample.column_names:
-                c, d = decimal_votes(sample.column(name))
-                comma, dot = comma + c, dot + d
+            cells = [
+                to_string_array(sample.column(name)).cast(pa.string())
+                for name in sample.column_names
+            ]
+            comma, dot = decimal_votes(pa.concat_arrays(cells)) if cells else (0, 0)
             self._decimal = None if comma == dot else ("," if comma > dot else ".")
             self._decimal_known = True
         return self._decimal
