@@ -51,3 +51,12 @@ def doubles(values: Sequence[float] | np.ndarray) -> pa.Array:
 
     data = np.ascontiguousarray(values, dtype=np.float64)
     return pa.Array.from_buffers(pa.float64(), len(data), [None, pa.py_buffer(data)])
+
+
+def int64s(values: np.ndarray) -> pa.Array:
+    """A ``pa.int64()`` array with no nulls, over ``values``' own buffer."""
+    import numpy as np
+    import pyarrow as pa
+
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])

@@ -166,6 +166,7 @@ class CustomerCareFormat(Format):
             import numpy as np
             import pyarrow as pa
 
+            from socialproof.ingest.arrowbuild import int64s
             from socialproof.ingest.sqlpath import Declined
 
             got = con.execute(
@@ -189,12 +190,8 @@ class CustomerCareFormat(Format):
                 "_sp_tops",
                 pa.table(
                     {
-                        "_sp_row": pa.Array.from_buffers(
-                            pa.int64(), len(moved), [None, pa.py_buffer(moved + base)]
-                        ),
-                        "_sp_top": pa.Array.from_buffers(
-                            pa.int64(), len(moved), [None, pa.py_buffer(top[moved] + base)]
-                        ),
+                        "_sp_row": int64s(moved + base),
+                        "_sp_top": int64s(top[moved] + base),
                     }
                 ),
             )
