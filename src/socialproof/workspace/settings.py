@@ -8,16 +8,18 @@ test checks that it is current.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from socialproof.errors import SettingsError
+from socialproof.workspace._model import Invalid, Section, fields_of, is_section, setting
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+__all__ = ["Settings", "fields_of", "is_section", "load_settings", "settings_from_dict"]
 
 SETTINGS_FILE = "socialproof.toml"
 
@@ -39,19 +41,15 @@ INDUSTRIES = (
 REGULATED_INDUSTRIES = frozenset({"finance", "health", "legal"})
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class BusinessHours(_Section):
-    start: time = Field(time(9, 0), description="Start of the working day (HH:MM, local time).")
-    end: time = Field(time(17, 0), description="End of the working day (HH:MM, local time).")
-    weekdays: list[int] = Field(
+@dataclass(eq=True)
+class BusinessHours(Section):
+    start: time = setting(time(9, 0), description="Start of the working day (HH:MM, local time).")
+    end: time = setting(time(17, 0), description="End of the working day (HH:MM, local time).")
+    weekdays: list[int] = setting(
         default_factory=lambda: [0, 1, 2, 3, 4],
         description="Working weekdays, 0 = Monday ... 6 = Sunday.",
     )
 
-    @field_validator("weekdays")
     @classmethod
     def _check_weekdays(cls, value: list[int]) -> list[int]:
         bad = [d for d in value if not 0 <= d <= 6]
@@ -60,19 +58,19 @@ class BusinessHours(_Section):
         return sorted(set(value))
 
 
-class Brand(_Section):
-    handles: list[str] = Field(
+@dataclass(eq=True)
+class Brand(Section):
+    handles: list[str] = setting(
         default_factory=list,
         description="The brand's own account handles or author ids on every platform "
         "(messages by these count as brand replies), e.g. ['@acme', 'AcmeHelp'].",
     )
-    accounts: dict[str, str] = Field(
+    accounts: dict[str, str] = setting(
         default_factory=dict,
         description="Main account per platform, e.g. {instagram = 'acme', tiktok = 'acme.co'}; "
         "an imported file that names no account is recorded under it (else use --account).",
     )
 
-    @field_validator("handles")
     @classmethod
     def _check_handles(cls, value: list[str]) -> list[str]:
         handles = [h.strip() for h in value]
@@ -81,40 +79,41 @@ class Brand(_Section):
         return handles
 
 
-class Voice(_Section):
-    banned_terms: list[str] = Field(
+@dataclass(eq=True)
+class Voice(Section):
+    banned_terms: list[str] = setting(
         default_factory=list, description="Words or phrases posts must not use."
     )
-    preferred_terms: dict[str, str] = Field(
+    preferred_terms: dict[str, str] = setting(
         default_factory=dict,
         description="Terms to replace: {'customers' = 'members'} suggests 'members'.",
     )
-    tone: Literal["neutral", "friendly", "formal", "playful"] = Field(
+    tone: Literal["neutral", "friendly", "formal", "playful"] = setting(
         "neutral", description="Intended tone; the linter flags copy that clashes with it."
     )
 
 
-class Community(_Section):
-    sla_hours: float = Field(
+@dataclass(eq=True)
+class Community(Section):
+    sla_hours: float = setting(
         24.0, gt=0, description="Service level: a thread should get a first reply within this."
     )
 
 
-class ApprovalTier(_Section):
-    name: str = Field(description="Tier name, e.g. 'review' or 'compliance'.")
-    roles: list[str] = Field(description="Roles that may approve at this tier.")
-    mode: Literal["any", "all"] = Field(
+@dataclass(eq=True)
+class ApprovalTier(Section):
+    name: str = setting(description="Tier name, e.g. 'review' or 'compliance'.")
+    roles: list[str] = setting(description="Roles that may approve at this tier.")
+    mode: Literal["any", "all"] = setting(
         "any", description="'any': one approver of these roles suffices; 'all': every role."
     )
 
-    @field_validator("name")
     @classmethod
     def _check_name(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("a tier needs a name, e.g. 'review'")
         return value.strip()
 
-    @field_validator("roles")
     @classmethod
     def _check_roles(cls, value: list[str]) -> list[str]:
         roles = [r.strip() for r in value if r.strip()]
@@ -123,14 +122,14 @@ class ApprovalTier(_Section):
         return roles
 
 
-class Approvals(_Section):
-    tiers: list[ApprovalTier] | None = Field(
+@dataclass(eq=True)
+class Approvals(Section):
+    tiers: list[ApprovalTier] | None = setting(
         None,
         description="Approval tiers a post must pass before it is scheduled. Default: one "
         "'review' tier; regulated industries add a 'compliance' tier.",
     )
 
-    @field_validator("tiers")
     @classmethod
     def _check_tiers(cls, value: list[ApprovalTier] | None) -> list[ApprovalTier] | None:
         seen: set[str] = set()
@@ -141,12 +140,13 @@ class Approvals(_Section):
         return value
 
 
-class Engine(_Section):
-    backend: Literal["duckdb", "spark"] = Field(
+@dataclass(eq=True)
+class Engine(Section):
+    backend: Literal["duckdb", "spark"] = setting(
         "duckdb", description="Where analytics run: embedded DuckDB, or Spark for large data."
     )
-    spark_master: str = Field("local[*]", description="Spark master URL when backend = 'spark'.")
-    storage: str = Field(
+    spark_master: str = setting("local[*]", description="Spark master URL when backend = 'spark'.")
+    storage: str = setting(
         "",
         description="Where the tables are read from: '' for the workspace's DuckDB file, or a "
         "Parquet store URI (file:///shared/acme, or s3a:// hdfs:// read by Spark) that both "
@@ -154,34 +154,34 @@ class Engine(_Section):
     )
 
 
-class Settings(_Section):
+@dataclass(eq=True)
+class Settings(Section):
     """All settings of a workspace."""
 
-    owner: str = Field(
+    owner: str = setting(
         "", description="Who owns this workspace (shown on reports and the portfolio)."
     )
-    currency: str = Field(
+    currency: str = setting(
         "USD", description="Reporting currency (ISO 4217); ad spend in others is kept as exported."
     )
-    timezone: str = Field(
+    timezone: str = setting(
         "UTC",
         description="IANA timezone used for days, weeks and business hours, e.g. 'Europe/Berlin'.",
     )
-    industry: str = Field(
+    industry: str = setting(
         "general",
         description="Industry of the brand: " + ", ".join(INDUSTRIES) + ". Finance, health "
         "and legal are regulated (stricter linting and approvals).",
     )
-    brand: Brand = Field(default_factory=Brand, description="The brand's handles and accounts.")
-    business_hours: BusinessHours = Field(
+    brand: Brand = setting(default_factory=Brand, description="The brand's handles and accounts.")
+    business_hours: BusinessHours = setting(
         default_factory=BusinessHours, description="When the team answers messages."
     )
-    voice: Voice = Field(default_factory=Voice, description="Brand voice for the post linter.")
-    community: Community = Field(default_factory=Community, description="Community settings.")
-    approvals: Approvals = Field(default_factory=Approvals, description="Approval workflow.")
-    engine: Engine = Field(default_factory=Engine, description="Analytics engine.")
+    voice: Voice = setting(default_factory=Voice, description="Brand voice for the post linter.")
+    community: Community = setting(default_factory=Community, description="Community settings.")
+    approvals: Approvals = setting(default_factory=Approvals, description="Approval workflow.")
+    engine: Engine = setting(default_factory=Engine, description="Analytics engine.")
 
-    @field_validator("currency")
     @classmethod
     def _check_currency(cls, value: str) -> str:
         value = value.strip().upper()
@@ -189,7 +189,6 @@ class Settings(_Section):
             raise ValueError("currency must be a three-letter ISO 4217 code such as USD or EUR")
         return value
 
-    @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
         try:
@@ -200,7 +199,6 @@ class Settings(_Section):
             ) from None
         return value
 
-    @field_validator("industry")
     @classmethod
     def _check_industry(cls, value: str) -> str:
         value = value.strip().lower()
@@ -233,13 +231,11 @@ def load_settings(path: Path) -> Settings:
 def settings_from_dict(raw: dict[str, Any], *, source: str = "settings") -> Settings:
     try:
         return Settings.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        msg = first["msg"]
-        if first["type"] == "extra_forbidden":
+    except Invalid as exc:
+        msg = exc.msg
+        if exc.kind == "extra_forbidden":
             msg = "unknown setting (check the spelling; 'socialproof settings' lists them)"
-        raise SettingsError(f"{source}: {where}: {msg}.", hint="Fix it and retry.") from None
+        raise SettingsError(f"{source}: {exc.where}: {msg}.", hint="Fix it and retry.") from None
 
 
 def dump_settings(settings: Settings) -> str:
@@ -253,17 +249,16 @@ def settings_reference() -> list[tuple[str, str, str, str]]:
     """(name, type, default, help) for every setting, nested names dotted."""
     rows: list[tuple[str, str, str, str]] = []
 
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, field in model.model_fields.items():
+    def walk(model: type[Section], prefix: str) -> None:
+        for field in fields_of(model):
             ann = field.annotation
-            full = f"{prefix}{name}"
-            if isinstance(ann, type) and issubclass(ann, BaseModel):
-                rows.append((full, "section", "", field.description or ""))
+            full = f"{prefix}{field.name}"
+            if is_section(ann):
+                rows.append((full, "section", "", field.description))
                 walk(ann, full + ".")
                 continue
-            default = field.get_default(call_default_factory=True)
             type_name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
-            rows.append((full, type_name, repr(default), field.description or ""))
+            rows.append((full, type_name, repr(field.default()), field.description))
 
     walk(Settings, "")
     return rows

@@ -2,7 +2,7 @@
 
 Every field of :class:`socialproof.workspace.settings.Settings` (name, type,
 default, help) becomes a form field; the whole form is validated by the same
-pydantic models ``socialproof`` uses when it reads the file, and the file is
+declarations ``socialproof`` uses when it reads the file, and the file is
 replaced atomically only when everything is valid.
 """
 
@@ -102,18 +102,17 @@ def _shown(kind: str, value: Any) -> str:
 
 def fields(settings: Any) -> list[tuple[str, str, list[Field]]]:
     """(section name, section help, fields) for every setting, top-level ones first."""
-    from pydantic import BaseModel
-
-    from socialproof.workspace.settings import Settings
+    from socialproof.workspace.settings import Settings, fields_of, is_section
 
     top: list[Field] = []
     sections: list[tuple[str, str, list[Field]]] = []
 
     def leaf(model: type[Any], obj: Any, prefix: str, out: list[Field]) -> None:
-        for name, info in model.model_fields.items():
+        for info in fields_of(model):
+            name = info.name
             ann = info.annotation
             full = prefix + name
-            if isinstance(ann, type) and issubclass(ann, BaseModel):
+            if is_section(ann):
                 sub: list[Field] = []
                 leaf(ann, getattr(obj, name), full + ".", sub)
                 sections.append((full, info.description or "", sub))
