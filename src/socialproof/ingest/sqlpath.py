@@ -183,10 +183,11 @@ def _nth_newline(text: str, n: int) -> int:
     return at + 1
 
 
-def scan_lines(path: Path, offset: int) -> tuple[int, bool]:
+def scan_lines(path: Path, offset: int, *, underscores: bool = True) -> tuple[int, bool]:
     """Lines from ``offset`` to the end (a last line without a newline counts), and
     whether a '_' stands between two digits anywhere ('1_000': DuckDB reads it as a
-    number, the Python path does not)."""
+    number, the Python path does not; only looked for with ``underscores``: a file whose
+    columns DuckDB reads all as text has no use for it)."""
     import numpy as np
 
     count = 0
@@ -200,7 +201,7 @@ def scan_lines(path: Path, offset: int) -> tuple[int, bool]:
         while chunk := fh.read(1 << 24):
             count += chunk.count(b"\n")
             last = chunk
-            if not grouped and b"_" in chunk:
+            if underscores and not grouped and b"_" in chunk:
                 data = np.frombuffer(carry + chunk, dtype=np.uint8)
                 at = np.flatnonzero(data[1:-1] == ord("_")) + 1
                 grouped = bool((digits[data[at - 1]] & digits[data[at + 1]]).any())
@@ -649,7 +650,9 @@ def _direct_write(
         _unordered(con),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool,
     ):
-        lines = pool.submit(scan_lines, p.lay.path, p.lay.header_offset)
+        lines = pool.submit(
+            scan_lines, p.lay.path, p.lay.header_offset, underscores=bool(p.lay.types)
+        )
         try:
             if rows.before:  # the hooks read the parsed rows too: parse the file once
                 with timed("read_csv and parse"):
