@@ -227,6 +227,8 @@ def test_a_second_import_of_overlapping_rows_takes_the_merge(
         [b] = import_paths(ws, [second], ctx=ctx)
     assert (a.status, a.inserted) == ("imported", 2100)
     assert again.status == "already imported"
+    # found by the look at the workspace made while the plan was drawn (on its own thread)
+    assert any("was imported before (as meta-ads from" in n for n in again.notes), again.notes
     assert (b.status, b.inserted, b.unchanged) == ("imported", 100, 2100)
     assert not any("sqlpath read_csv" in r.getMessage() for r in caplog.records)
     assert len(_rows(ws, "ad_stats")) == 2200

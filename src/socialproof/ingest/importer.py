@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -291,14 +292,19 @@ def _import_one(
         read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
         sql_path = read_file is None and stat.st_size >= sqlpath.SQL_PATH_BYTES
 
-        def plan_sql() -> None:
+        looking: list[Future[_Before]] = []
+
+        def plan_sql(digest: Future[str]) -> None:
+            # the workspace is looked at on another thread meanwhile: DuckDB lets go of
+            # the GIL while it opens the file and answers, the plan is Python
+            looking.append(_look_meanwhile(ws, digest))
             planned.append(_sql_plan(member, format, ctx))
 
         summary.sha256 = _hash_while_loading(
             member.path, pandas=not sql_path, meanwhile=plan_sql if sql_path else None
         )
         looked = _Before("earlier in this run") if summary.sha256 in seen else None
-        looked = looked or _look_before(ws, summary.sha256)
+        looked = looked or (looking[0].result() if looking else _look_before(ws, summary.sha256))
         before = looked.before
         if before:
             summary.status = "already imported"
@@ -686,6 +692,25 @@ class _Before:
     filled: set[str] | None = None  # canonical tables with rows (None: not known)
 
 
+def _look_meanwhile(ws: Workspace, digest: Future[str]) -> Future[_Before]:
+    """:func:`_look_before` on a thread of its own, once ``digest`` is known (its errors
+    come out of ``result()``, as from the call itself)."""
+    import threading
+
+    done: Future[_Before] = Future()
+
+    def run() -> None:
+        if not done.set_running_or_notify_cancel():
+            return
+        try:
+            done.set_result(_look_before(ws, digest.result()))
+        except BaseException as exc:  # handed to the caller of result()
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="socialproof-look", daemon=True).start()
+    return done
+
+
 def _look_before(ws: Workspace, sha256: str) -> _Before:
     """One read-only connection per file: the schema is current (else migrate first),
     whether the content was imported before, and which canonical tables have rows.
@@ -940,7 +965,7 @@ def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
 
 
 def _hash_while_loading(
-    path: Path, *, pandas: bool = True, meanwhile: Callable[[], None] | None = None
+    path: Path, *, pandas: bool = True, meanwhile: Callable[[Future[str]], None] | None = None
 ) -> str:
     """sha256 of the file, hashed on a second core while the data libraries load (and
     ``meanwhile`` runs: the SQL path's plan, which needs no digest).
@@ -968,7 +993,7 @@ def _hash_while_loading(
         for name in ("numpy", "pyarrow", *extra, "duckdb"):
             importlib.import_module(name)
         if meanwhile is not None:
-            meanwhile()
+            meanwhile(future)
         digest = future.result()
     if pandas and "pandas" not in sys.modules:  # after the others: no waits on each other
         threading.Thread(
