@@ -281,3 +281,10 @@ def test_stored_sql_from_other_code_is_not_used(workspace, insert, monkeypatch) 
     assert store.refresh(workspace, WANTED) == [store.ADS]
     with workspace.connect(read_only=True) as con:
         assert store.read(con, store.ADS).sql["key"] != json.dumps(["another version"])
+
+
+def test_the_cli_knows_which_tables_the_rollups_read() -> None:
+    from socialproof.cli._common import ROLLUP_SOURCES
+
+    # the CLI skips loading rollup_store after writes to other tables (a care import)
+    assert frozenset().union(*store.SOURCES.values()) == ROLLUP_SOURCES

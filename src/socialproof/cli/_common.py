@@ -127,11 +127,18 @@ def info(message: str) -> None:
         err_console().print(message, markup=False, emoji=False, soft_wrap=True)
 
 
+#: The tables the dashboard's stored roll-ups read (``rollup_store.SOURCES``; a test keeps
+#: the two equal).
+ROLLUP_SOURCES = frozenset({"ad_stats", "posts", "account_daily"})
+
+
 def rollups_follow(ws: Workspace, tables: Sequence[str] | None = None) -> None:
     """Bring the dashboard's stored roll-ups up to date after a write of the CLI (an
     import, a rename, a merge: only the days it touched, see
     ``campaigns.rollup_store.refresh_stored``), so that ``socialproof serve`` started next
     finds them current. The write itself stands whatever happens here."""
+    if tables is not None and not ROLLUP_SOURCES.intersection(tables):
+        return  # e.g. messages: no roll-up reads them (and rollup_store is not loaded)
     from socialproof.campaigns.rollup_store import refresh_stored
     from socialproof.errors import SocialproofError
 
