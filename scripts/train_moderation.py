@@ -22,6 +22,12 @@ Protocol (issue 12), every split fixed before tuning:
   weights, so free at run time), ``--teacher CSV`` (unlabelled train-split tweets with a
   MiniLM teacher's probabilities, from scripts/toxicity_teacher.py, as soft targets at
   ``--teacher-weights``) and ``--no-save`` (report dev, leave toxic.npz as it is).
+  ``--toxic-static toxic_static --toxic-static-weights 0.5 1 2`` appends a second static
+  block (data/models/toxic_static, distilled from a MiniLM fine-tuned on the fit part;
+  scripts/package_toxic_static.py), read from the same tokens as the packaged embedding
+  block (_text.embed_with, as at run time), its scale chosen on dev. The packaged model
+  (eighth round, 3 December 2026): ``--only toxic --C 3 --toxic-static toxic_static
+  --toxic-static-weights 0.5 1 2`` (x0.5 chosen).
 * Both models add the project's dense cues (socialproof.community.abuse for toxicity,
   socialproof.community.spam_cues for spam) to the shared features; their weights are
   stored in the model's meta as ``cue_coef``.
@@ -42,6 +48,7 @@ import html
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -95,10 +102,18 @@ def features(
     embeddings: bool = True,
     cues: str | None = None,
     emb_weight: float = EMB_WEIGHT,
+    table: str | None = None,
+    table_weight: float = 1.0,
 ) -> sp.csr_matrix:
+    """The model's feature matrix; ``table`` (a packaged static table, _text.STATIC_TABLES)
+    appends its block after the embedding block, from the same tokens (_text.embed_with,
+    the function the run-time features call)."""
     xs, xd = _text.featurise(texts, config, _text.lexicon())
     blocks = [xs, sp.csr_matrix(xd)]
-    if embeddings:
+    if table is not None:
+        emb, extra = _text.embed_with(texts, [table])
+        blocks += [sp.csr_matrix(emb * emb_weight), sp.csr_matrix(extra * table_weight)]
+    elif embeddings:
         from socialproof.community.themes import embed
 
         blocks.append(sp.csr_matrix(embed(texts) * emb_weight))
@@ -138,23 +153,25 @@ def to_linear(
     cue_weight: float = 1.0,
     kind: str | None = None,
     emb_weight: float = EMB_WEIGHT,
+    table: str | None = None,
+    table_weight: float = 1.0,
 ) -> tuple[_text.LinearTextModel, np.ndarray | None]:
     """The shared-feature model, and the character n-gram weights (weight folded in)."""
     n = config.n_features
     d = n + _text.N_LEXICON_FEATURES
     k = n_chars(kind) if kind is not None else 0
-    e = model.coef_.shape[1] - n_cues - k
+    t = _text.static_table(table)[0].shape[1] if table is not None else 0
+    e = model.coef_.shape[1] - n_cues - k - t  # the embedding block is d:e, the table e:e + t
     chars = None
     if k:
         assert kind is not None
         lo, hi, buckets, links = CHARS[kind]
-        chars = model.coef_[0, e + n_cues :] * CHAR_WEIGHT[kind]
+        chars = model.coef_[0, e + t + n_cues :] * CHAR_WEIGHT[kind]
         spec = {"lo": lo, "hi": hi, "n_features": buckets, "links": links}
         meta = dict(meta, char_ngrams=spec)
     if n_cues:
-        meta = dict(
-            meta, cue_coef=[round(float(v) * cue_weight, 5) for v in model.coef_[0, e : e + n_cues]]
-        )
+        cue_coef = model.coef_[0, e + t : e + t + n_cues]
+        meta = dict(meta, cue_coef=[round(float(v) * cue_weight, 5) for v in cue_coef])
     linear = _text.LinearTextModel(
         config,
         np.ascontiguousarray(model.coef_[:, :n].T),
@@ -162,6 +179,8 @@ def to_linear(
         model.intercept_,
         meta,
         np.ascontiguousarray(model.coef_[:, d:e].T) * emb_weight,
+        table,
+        np.ascontiguousarray(model.coef_[:, e : e + t].T) * table_weight if table else None,
     )
     return linear, chars
 
@@ -235,6 +254,8 @@ def train_toxic(
     teacher: Path | None = None,
     teacher_weights: list[float] | None = None,
     save_model: bool = True,
+    table: str | None = None,
+    table_weights: list[float] | None = None,
 ) -> None:
     fit_df, dev_df, _ = offenseval(data)
     y = (fit_df["label"] == "offensive").to_numpy().astype(int)
@@ -243,11 +264,12 @@ def train_toxic(
     dev_texts = dev_df["text"].astype(str).tolist()
     pool, pool_p = teacher_pool(teacher, data) if teacher is not None else ([], np.zeros(0))
     tws = (teacher_weights or [1.0]) if teacher is not None else [0.0]
-    best: tuple[float, float, float, LogisticRegression, float, float] | None = None
-    for ew in emb_weights or [EMB_WEIGHT]:
-        x = features(fit_texts, cues="toxic", emb_weight=ew)
-        xd = features(dev_texts, cues="toxic", emb_weight=ew)
-        xp = features(pool, cues="toxic", emb_weight=ew) if pool else None
+    best: tuple[float, float, float, LogisticRegression, float, float, float] | None = None
+    sws = (table_weights or [1.0]) if table is not None else [0.0]
+    for ew, sw in [(ew, sw) for ew in emb_weights or [EMB_WEIGHT] for sw in sws]:
+        feats = partial(features, cues="toxic", emb_weight=ew, table=table, table_weight=sw)
+        x, xd = feats(fit_texts), feats(dev_texts)
+        xp = feats(pool) if pool else None
         for tw in tws:
             xs, ys, ws = with_soft(x, y, xp, pool_p, tw) if xp is not None else (x, y, None)
             for c in cs:
@@ -256,17 +278,19 @@ def train_toxic(
                 p = model.predict_proba(xd)[:, 1]
                 thr, f = best_threshold(yd, p)
                 print(
-                    f"toxic emb x{ew} teacher pool x{tw} C={c}: dev macro-F1 {f:.4f} at {thr} "
-                    f"({time.perf_counter() - t0:.0f}s)",
+                    f"toxic emb x{ew} table {table} x{sw} teacher pool x{tw} C={c}: dev "
+                    f"macro-F1 {f:.4f} at {thr} ({time.perf_counter() - t0:.0f}s)",
                     flush=True,
                 )
                 if best is None or f > best[1]:
-                    best = (thr, f, c, model, ew, tw)
+                    best = (thr, f, c, model, ew, tw, sw)
     assert best is not None
-    thr, f, c, model, ew, tw = best
-    xd = features(dev_texts, cues="toxic", emb_weight=ew)
+    thr, f, c, model, ew, tw, sw = best
+    xd = features(dev_texts, cues="toxic", emb_weight=ew, table=table, table_weight=sw)
     strict, recall = precise_threshold(yd, model.predict_proba(xd)[:, 1], abuse_precision)
-    print(f"toxic chosen: emb x{ew}, teacher pool x{tw}, C={c}, threshold {thr}")
+    print(
+        f"toxic chosen: emb x{ew}, table {table} x{sw}, teacher pool x{tw}, C={c}, threshold {thr}"
+    )
     print(
         f"toxic abuse threshold {strict}: dev precision >= {abuse_precision}, recall {recall:.3f}"
     )
@@ -276,6 +300,7 @@ def train_toxic(
         "abuse_precision": abuse_precision,
         "C": c,
         "emb_weight": ew,
+        **({"table_weight": sw, "table_weight_grid": sws} if table is not None else {}),
         "dev_macro_f1": round(f, 4),
         "trained_on": "OffensEval 2019 train via TweetEval (cardiffnlp/tweeteval 4fbd22c), "
         f"{len(fit_df)} tweets (its dev part held out for tuning; val file = test)"
@@ -284,6 +309,13 @@ def train_toxic(
             "2019 train; research data: weights only) as soft targets of a MiniLM teacher "
             f"(all-MiniLM-L6-v2, fine-tuned on the same fit tweets) at weight {tw}"
             if tw > 0
+            else ""
+        )
+        + (
+            f"; a second static block ({table}: all-MiniLM-L6-v2 fine-tuned on the same fit "
+            "tweets, distilled with model2vec; scripts/package_toxic_static.py), scale chosen "
+            "on dev"
+            if table is not None
             else ""
         ),
         "tuned_on": "dev part of OffensEval train (salted text hash; C, the F1 threshold "
@@ -300,6 +332,8 @@ def train_toxic(
         cue_weight=CUE_WEIGHT["toxic"],
         kind="toxic",
         emb_weight=ew,
+        table=table,
+        table_weight=sw,
     )
     if not save_model:
         print("toxic: not saved (--no-save)")
@@ -547,6 +581,14 @@ def main() -> None:
     )
     parser.add_argument("--teacher-weights", type=float, nargs="+", default=[1.0], help="grid")
     parser.add_argument("--no-save", action="store_true", help="toxic: report dev, keep file")
+    parser.add_argument(
+        "--toxic-static",
+        choices=_text.STATIC_TABLES,
+        help="toxic: a packaged static table as a second embedding block (same tokens)",
+    )
+    parser.add_argument(
+        "--toxic-static-weights", type=float, nargs="+", default=[1.0], help="its scale grid"
+    )
     args = parser.parse_args()
     for sub in ("toxicity", "spam", "sentiment", "conversations"):
         if not (args.data / sub).exists():
@@ -562,6 +604,8 @@ def main() -> None:
             args.teacher,
             args.teacher_weights,
             not args.no_save,
+            args.toxic_static,
+            args.toxic_static_weights,
         )
     if args.only != "toxic":
         train_spam(

@@ -1065,6 +1065,7 @@ class Features:
     sparse: sp.csr_matrix
     dense: np.ndarray
     embeddings: np.ndarray | None = None
+    tables: dict[str, np.ndarray] = field(default_factory=dict)  # name -> its static block
 
 
 @dataclass
@@ -1077,14 +1078,21 @@ class LinearTextModel:
     intercept: np.ndarray  # (n_outputs,)
     meta: dict[str, Any] = field(default_factory=dict)
     emb_coef_t: np.ndarray | None = None  # (embedding dims, n_outputs): static embeddings too
+    # a second static block (a packaged table of STATIC_TABLES, same tokens as ``embed``)
+    table: str | None = None
+    table_coef_t: np.ndarray | None = None  # (its dims, n_outputs)
 
     def features(self, texts: Sequence[str]) -> Features:
-        """What ``decision_from`` needs; models with equal configs can share it."""
+        """What ``decision_from`` needs; models with equal configs can share it (the
+        features of a model with a ``table`` serve one without it too)."""
         sparse, dense = featurise(texts, self.config, lexicon())
         emb = None
-        if self.emb_coef_t is not None:
+        tables = {}
+        if self.table is not None:
+            emb, tables[self.table] = embed_with(texts, [self.table])
+        elif self.emb_coef_t is not None:
             emb = embed(texts)
-        return Features(sparse, dense, emb)
+        return Features(sparse, dense, emb, tables)
 
     def decision_from(self, feats: Features) -> np.ndarray:
         """Raw scores from precomputed features, shape (n, n_outputs)."""
@@ -1096,6 +1104,11 @@ class LinearTextModel:
             if feats.embeddings is None:
                 raise ValueError("this model needs embeddings in its features")
             out += feats.embeddings @ self.emb_coef_t
+        if self.table is not None and self.table_coef_t is not None:
+            block = feats.tables.get(self.table)
+            if block is None:
+                raise ValueError(f"this model needs the {self.table!r} block in its features")
+            out += block @ self.table_coef_t
         out += self.intercept
         return out
 
@@ -1111,6 +1124,8 @@ class LinearTextModel:
         import numpy as np
 
         meta = dict(self.meta, config=self.config.__dict__)
+        if self.table is not None:
+            meta["table"] = self.table
         coef16 = self.coef_t.astype(np.float16)
         used = np.flatnonzero(coef16.any(axis=1)).astype(np.uint32)
         arrays: dict[str, np.ndarray] = {
@@ -1124,6 +1139,8 @@ class LinearTextModel:
         }
         if self.emb_coef_t is not None:
             arrays["emb_coef"] = self.emb_coef_t.T.astype(np.float32)
+        if self.table_coef_t is not None:
+            arrays["table_coef"] = self.table_coef_t.T.astype(np.float32)
         np.savez(path, **arrays)  # type: ignore[arg-type]
 
 
@@ -1148,13 +1165,24 @@ def load_linear(name: str) -> LinearTextModel:
                 if "emb_coef" in npz.files
                 else None
             )
+            table_t = (
+                np.ascontiguousarray(npz["table_coef"].astype(np.float32).T)
+                if "table_coef" in npz.files
+                else None
+            )
     except FileNotFoundError as exc:
         raise BadInput(
             f"The packaged model {name!r} is missing.",
             hint=f"Reinstall socialproof, or rebuild it with the scripts/train_*.py script ({name}).",
         ) from exc
     config = FeatureConfig(**meta.pop("config"))
-    return LinearTextModel(config, coef_t, dense_t, intercept, meta, emb_t)
+    table = meta.get("table")
+    if (table is None) != (table_t is None):
+        raise BadInput(
+            f"The packaged model {name!r} is inconsistent (a static table without weights).",
+            hint=f"Reinstall socialproof, or rebuild it with the scripts/train_*.py script ({name}).",
+        )
+    return LinearTextModel(config, coef_t, dense_t, intercept, meta, emb_t, table, table_t)
 
 
 # ----------------------------------------------------------------- embeddings
@@ -1178,25 +1206,36 @@ class _Static:
     vocab: dict[str, int] | None = None
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Mean token vector of each text, l2-normalised: what ``model.encode`` gives.
+        """Mean token vector of each text, l2-normalised: what ``model.encode`` gives."""
+        model = self.model
+        return self.encode_tables(texts, [(model.embedding, bool(model.normalize))])[0]
+
+    def encode_tables(
+        self, texts: list[str], tables: Sequence[tuple[np.ndarray, bool]]
+    ) -> list[np.ndarray]:
+        """Each text's mean token vector in each table (``(vectors, normalise)``, one row
+        per vocabulary id): what ``model.encode`` gives for a model with that table and
+        this tokenizer, from ONE tokenisation of the batch.
 
         Printable-ASCII texts (most social text) are split into words as the BERT
         pre-tokeniser splits them, each distinct word is tokenised once (cached, by
         WordPiece's greedy longest match on the vocabulary, as the tokenizer does), and
         the batch's token ids are gathered with NumPy, so a batch costs a dictionary
-        lookup per word; other texts go through ``model.encode`` itself.
+        lookup per word; other texts go through the model's own tokenizer
+        (``model.tokenize``) and are pooled as ``model.encode`` pools them.
         """
         import numpy as np
 
         model = self.model
-        out = np.zeros((len(texts), model.dim), dtype=np.float32)
+        outs = [np.zeros((len(texts), table.shape[1]), dtype=np.float32) for table, _ in tables]
         if not texts:
-            return out
+            return outs
         limit = model.max_length
         cut = None if limit is None else limit * model.median_token_length
         fast: list[int] = []
         kept: list[str] = []
         slow: list[int] = []
+        other: list[str] = []
         for i, text in enumerate(texts):
             if cut is not None:
                 text = text[:cut]
@@ -1205,17 +1244,25 @@ class _Static:
                 kept.append(text)
             else:
                 slow.append(i)
+                other.append(text)
         if slow:
-            got = model.encode(
-                [texts[i] for i in slow], show_progress_bar=False, use_multiprocessing=False
-            )
-            out[slow] = got
+            ids = model.tokenize(other)  # truncated to max_length, unknown tokens dropped
+            for out, (table, normalise) in zip(outs, tables, strict=True):
+                out[slow] = _pool_like_model2vec(ids, table, normalise)
         if fast:
-            out[fast] = self._means(kept, limit)
-        return out
+            counts, lengths = self._counts(kept, limit)
+            denom = np.maximum(lengths, 1)[:, None].astype(np.float32)
+            for out, (table, normalise) in zip(outs, tables, strict=True):
+                means = np.asarray(counts @ table, dtype=np.float32)
+                means /= denom
+                if normalise:
+                    means /= np.linalg.norm(means, axis=1, keepdims=True) + 1e-32
+                out[fast] = means
+        return outs
 
-    def _means(self, texts: list[str], limit: int | None) -> np.ndarray:
-        """``encode`` of printable-ASCII texts (already cut)."""
+    def _counts(self, texts: list[str], limit: int | None) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Token counts of printable-ASCII texts (already cut), shape (n, vocabulary), and
+        each text's number of tokens (the first ``limit``, unknown tokens dropped)."""
         import numpy as np
         import scipy.sparse as sp
 
@@ -1245,15 +1292,11 @@ class _Static:
             tok, tdoc = tok[keep], tdoc[keep]
         lengths = np.bincount(tdoc, minlength=n)
         indptr = np.concatenate([[0], np.cumsum(lengths)])
-        table = model.embedding
         counts = sp.csr_matrix(
-            (np.ones(len(tok), dtype=np.float32), tok, indptr), shape=(n, table.shape[0])
+            (np.ones(len(tok), dtype=np.float32), tok, indptr),
+            shape=(n, len(model.tokens)),
         )
-        means = np.asarray(counts @ table, dtype=np.float32)
-        means /= np.maximum(lengths, 1)[:, None].astype(np.float32)
-        if model.normalize:
-            means /= np.linalg.norm(means, axis=1, keepdims=True) + 1e-32
-        return means
+        return counts, lengths
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         import numpy as np
@@ -1308,6 +1351,24 @@ class _Static:
         self.arrays = None
 
 
+def _pool_like_model2vec(ids: list[list[int]], table: np.ndarray, normalise: bool) -> np.ndarray:
+    """Mean of each id list's rows of ``table`` (zeros for none), then l2-normalised if
+    ``normalise``: the arithmetic of ``StaticModel.encode`` (model2vec 0.10, no weights or
+    token mapping), texts of one length pooled together as it pools them."""
+    import numpy as np
+
+    out = np.zeros((len(ids), table.shape[1]), dtype=np.float32)
+    buckets: dict[int, list[int]] = {}
+    for i, id_list in enumerate(ids):
+        if id_list:
+            buckets.setdefault(len(id_list), []).append(i)
+    for indices in buckets.values():
+        out[indices] = table[np.array([ids[i] for i in indices], dtype=np.int64)].mean(axis=1)
+    if normalise:
+        out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-32
+    return out
+
+
 def wordpiece(word: str, vocab: dict[str, int], unk: int | None) -> list[int]:
     """WordPiece ids of one normalised, pre-tokenised word: the longest vocabulary entry
     from the left, then the longest ``##`` continuation, and so on; the unknown token
@@ -1353,3 +1414,51 @@ def embed(texts: Iterable[str]) -> np.ndarray:
     """L2-normalised static embeddings, shape (n, 256), float32 (zeros for empty texts)."""
     batch = [clean(t) for t in as_texts(texts)]
     return _static().encode(batch)
+
+
+STATIC_TABLES = ("toxic_static",)
+"""Packaged static tables that share ``minilm_static``'s tokenizer (same ids): a model
+reads one of them next to :func:`embed`'s block, from the same tokenisation."""
+
+
+@lru_cache(maxsize=len(STATIC_TABLES))
+def static_table(name: str) -> tuple[np.ndarray, bool]:
+    """The packaged table ``data/models/<name>/`` (float32, one row per ``minilm_static``
+    token id) and whether its mean vectors are l2-normalised (its ``SOURCE.json``)."""
+    import numpy as np
+
+    if name not in STATIC_TABLES:
+        raise BadInput(
+            f"Unknown static embedding table {name!r}.",
+            hint=f"Packaged tables: {', '.join(STATIC_TABLES)}; retrain the model that names it.",
+        )
+    folder = resources.files("socialproof") / "data" / "models" / name
+    try:
+        source = json.loads((folder / "SOURCE.json").read_text(encoding="utf-8"))
+        with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
+            vectors = npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
+    except FileNotFoundError as exc:
+        raise BadInput(
+            f"The packaged embedding table {name!r} is missing.",
+            hint="Reinstall socialproof, or rebuild it with scripts/package_toxic_static.py.",
+        ) from exc
+    if vectors.shape[0] != len(_static().model.tokens):
+        raise BadInput(
+            f"The packaged embedding table {name!r} does not match the packaged tokenizer.",
+            hint="Rebuild it with scripts/package_toxic_static.py from a model with the same vocabulary.",
+        )
+    return vectors, bool(source.get("normalize", False))
+
+
+def embed_with(texts: Iterable[str], tables: Sequence[str]) -> list[np.ndarray]:
+    """:func:`embed` of the texts, then the mean vectors of the same tokens in each named
+    packaged table (:data:`STATIC_TABLES`): one cleaning and one tokenisation for all.
+
+    The one function both training (scripts/train_moderation.py) and the models'
+    run-time features use for these blocks."""
+    batch = [clean(t) for t in as_texts(texts)]
+    static = _static()
+    model = static.model
+    blocks = [(model.embedding, bool(model.normalize))]
+    blocks.extend(static_table(name) for name in tables)
+    return static.encode_tables(batch, blocks)

@@ -370,8 +370,13 @@ class Moderator:
         spam, toxic = self.spam_model, self.toxic_model
         if spam is None or toxic is None:
             return spam or toxic
-        if spam.config == toxic.config and (spam.emb_coef_t is None) == (toxic.emb_coef_t is None):
+        if spam.config != toxic.config or (spam.emb_coef_t is None) != (toxic.emb_coef_t is None):
+            return None
+        # a model's features carry its static table too: they serve a model without one
+        if toxic.table is None or toxic.table == spam.table:
             return spam
+        if spam.table is None:
+            return toxic
         return None
 
     def model_scores(
