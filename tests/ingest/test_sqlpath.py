@@ -396,6 +396,9 @@ def test_care_brand_handles_are_marked_and_missing_ones_noted_either_way(
         ("an impossible day", 3, "Fri Feb 30 10:00:07 +0000 2024"),
         ("an ISO time stamp", 3, "2024-01-01 00:00:07"),
         ("space around an id", 0, " 7777"),
+        ("a text ending in a no-break space", 4, "thanks\u00a0"),
+        ("a line separator after an accent", 4, "merci e\u0301\u2028"),
+        ("an ideographic space before a text", 4, "\u3000hello"),
         ("two ids in a cell", 6, '"5001,5002"'),
         ("no id", 0, ""),
     ],
@@ -412,6 +415,17 @@ def test_care_cells_the_sql_path_cannot_read_exactly_send_the_file_to_python(
     with_cell(lines, 1500, column, cell)
     _, _, taken = import_care(tmp_path, lines, monkeypatch, caplog)
     assert not taken, what
+
+
+def test_care_texts_ending_in_accents_or_emoji_are_taken_and_stored_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = care_lines(2100)
+    with_cell(lines, 1501, 4, "caf\u00e9 au lait e\u0301")  # a combining accent last
+    with_cell(lines, 1502, 4, "thanks \U0001f44d\U0001f3fd")  # an emoji with its skin tone
+    with_cell(lines, 1503, 4, "\u00bfd\u00f3nde est\u00e1?")
+    _, _, taken = import_care(tmp_path, lines, monkeypatch, caplog)
+    assert taken
 
 
 def test_care_ids_saved_as_floats_are_read_as_python_reads_them(
