@@ -130,10 +130,21 @@ def test_a_dump_reads_back_as_the_same_settings() -> None:
 def test_the_reference_lists_nested_settings_with_defaults() -> None:
     rows = {name: (kind, default) for name, kind, default, _ in settings_reference()}
     assert rows["brand"] == ("section", "")
-    assert rows["business_hours.start"] == ("time", "datetime.time(9, 0)")
-    assert rows["community.sla_hours"] == ("float", "24.0")
-    assert rows["voice.tone"][0] == "Literal"
-    assert "approvals.tiers" in rows
+    assert rows["business_hours.start"] == ("time (HH:MM)", "'09:00'")
+    assert rows["business_hours.weekdays"] == ("list of whole number", "[0, 1, 2, 3, 4]")
+    assert rows["community.sla_hours"] == ("number", "24.0")
+    assert rows["voice.tone"][0] == "one of 'neutral', 'friendly', 'formal', 'playful'"
+    assert rows["brand.accounts"][0] == "table of text = text"
+    assert rows["approvals.tiers"] == ("list of table (name, roles, mode), optional", "(none)")
+
+
+def test_the_settings_page_of_the_docs_is_one_table_row_per_setting() -> None:
+    from socialproof.cli.reference import settings_reference_md
+
+    body = [ln for ln in settings_reference_md().splitlines() if ln.startswith("| ")][2:]
+    assert len(body) == len(settings_reference())
+    for line in body:  # a '|' inside a cell is escaped: every row has four cells
+        assert line.replace("\\|", "").count("|") == 5, line
 
 
 def test_reading_settings_does_not_load_pydantic() -> None:

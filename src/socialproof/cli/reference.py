@@ -71,9 +71,10 @@ def settings_reference_md() -> str:
     ]
     for name, type_name, default, help_text in settings_reference():
         cell = help_text.replace("|", "\\|")
+        kind = type_name.replace("|", "\\|")
         lines.append(
-            f"| `{name}` | {type_name} | `{default}` | {cell} |"
+            f"| `{name}` | {kind} | `{default}` | {cell} |"
             if default
-            else f"| **`{name}`** | {type_name} | | {cell} |"
+            else f"| **`{name}`** | {kind} | | {cell} |"
         )
     return "\n".join(lines) + "\n"

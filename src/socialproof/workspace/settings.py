@@ -245,6 +245,38 @@ def dump_settings(settings: Settings) -> str:
     return tomli_w.dumps(data)
 
 
+def type_label(annotation: Any) -> str:
+    """A setting's type as its reader writes it in TOML ('list of text', 'one of ...')."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return " or ".join(type_label(a) for a in inner) + ", optional"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin is list:
+        return "list of " + type_label(args[0])
+    if origin is dict:
+        return f"table of {type_label(args[0])} = {type_label(args[1])}"
+    if is_section(annotation):
+        return "table (" + ", ".join(f.name for f in fields_of(annotation)) + ")"
+    names = {str: "text", float: "number", int: "whole number", bool: "true/false"}
+    if annotation is time:
+        return "time (HH:MM)"
+    return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def default_label(value: Any) -> str:
+    """A default as it would be written in ``socialproof.toml``."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, time):
+        return repr(value.strftime("%H:%M"))
+    return repr(value)
+
+
 def settings_reference() -> list[tuple[str, str, str, str]]:
     """(name, type, default, help) for every setting, nested names dotted."""
     rows: list[tuple[str, str, str, str]] = []
@@ -257,8 +289,7 @@ def settings_reference() -> list[tuple[str, str, str, str]]:
                 rows.append((full, "section", "", field.description))
                 walk(ann, full + ".")
                 continue
-            type_name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
-            rows.append((full, type_name, repr(field.default()), field.description))
+            rows.append((full, type_label(ann), default_label(field.default()), field.description))
 
     walk(Settings, "")
     return rows
