@@ -203,8 +203,10 @@ class CustomerCareFormat(Format):
             )
             con.unregister("_sp_tops")
 
-        def brand_notes(con: Any, notes: list[str]) -> None:
+        def drop_roots(con: Any, notes: list[str]) -> None:
             con.execute("DROP TABLE _sp_roots")
+
+        def brand_notes(con: Any, notes: list[str]) -> None:
             if not handles:
                 return
             present = {
@@ -222,7 +224,7 @@ class CustomerCareFormat(Format):
                     )
 
         rows.before.append(roots)
-        rows.after.append(brand_notes)
+        rows.after.extend((drop_roots, brand_notes))
         rows.join = " LEFT JOIN _sp_roots ON _sp_roots._sp_row = s.rowid"
         rows.set("thread_id", f"coalesce(_sp_root, {parents}, {ids})")
         return rows
