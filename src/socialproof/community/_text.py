@@ -1391,16 +1391,23 @@ def wordpiece(word: str, vocab: dict[str, int], unk: int | None) -> list[int]:
     return out
 
 
+def _int8_table(folder: Traversable) -> np.ndarray:
+    """A packaged ``embeddings.npz`` (int8 rows, one float16 scale per row; written by
+    scripts/distill_embeddings.py ``write_int8``) as float32."""
+    import numpy as np
+
+    with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
+        return npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=1)
 def _static() -> _Static:
-    import numpy as np
     from model2vec import StaticModel
     from tokenizers import Tokenizer
 
     folder = resources.files("socialproof") / "data" / "models" / "minilm_static"
     try:
-        with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
-            vectors = npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
+        vectors = _int8_table(folder)
         tokenizer = Tokenizer.from_str((folder / "tokenizer.json").read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise BadInput(
@@ -1425,7 +1432,6 @@ reads one of them next to :func:`embed`'s block, from the same tokenisation."""
 def static_table(name: str) -> tuple[np.ndarray, bool]:
     """The packaged table ``data/models/<name>/`` (float32, one row per ``minilm_static``
     token id) and whether its mean vectors are l2-normalised (its ``SOURCE.json``)."""
-    import numpy as np
 
     if name not in STATIC_TABLES:
         raise BadInput(
@@ -1435,8 +1441,7 @@ def static_table(name: str) -> tuple[np.ndarray, bool]:
     folder = resources.files("socialproof") / "data" / "models" / name
     try:
         source = json.loads((folder / "SOURCE.json").read_text(encoding="utf-8"))
-        with resources.as_file(folder / "embeddings.npz") as path, np.load(path) as npz:
-            vectors = npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
+        vectors = _int8_table(folder)
     except FileNotFoundError as exc:
         raise BadInput(
             f"The packaged embedding table {name!r} is missing.",

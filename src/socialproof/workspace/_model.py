@@ -188,10 +188,7 @@ def _section(cls: type[S], raw: Any, loc: Loc) -> S:
             values[info.name] = _checked(cls, info, raw[info.name], (*loc, info.name))
         elif info.required:
             raise Invalid((*loc, info.name), "Field required", "missing")
-    try:
-        return cls(**values)
-    except Invalid as exc:  # cannot happen for values checked above; kept for the location
-        raise Invalid((*loc, *exc.loc), exc.msg, exc.kind) from None
+    return cls(**values)
 
 
 def _checked(cls: type[Section], info: FieldInfo, value: Any, loc: Loc) -> Any:
