@@ -24,7 +24,6 @@ import contextlib
 import csv
 import logging
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -46,6 +45,8 @@ from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
 from socialproof.ingest.prehash import sha256_file
 
 if TYPE_CHECKING:
+    import threading
+
     import pyarrow as pa
 
     from socialproof.ingest.base import Format, Source
@@ -297,7 +298,13 @@ def _import_one(
         def plan_sql(digest: Future[str]) -> None:
             # the workspace is looked at on another thread meanwhile: DuckDB lets go of
             # the GIL while it opens the file and answers, the plan is Python
+            nonlocal pending
             looking.append(_look_meanwhile(ws, digest))
+            if not dry_run:  # the copy starts once the digest is known: on the core the
+                # hash leaves idle, before DuckDB's insert wants both (stopped and removed
+                # when the file turns out to be imported already)
+                ws.imports_dir.mkdir(exist_ok=True)
+                pending = _PendingCopy(member.path, ws.imports_dir, digest)
             planned.append(_sql_plan(member, format, ctx))
 
         summary.sha256 = _hash_while_loading(
@@ -313,7 +320,7 @@ def _import_one(
             )
             return summary
         seen.add(summary.sha256)
-        if not dry_run:  # the raw file is copied into imports/ on the other core meanwhile
+        if not dry_run and pending is None:  # copied into imports/ on the other core meanwhile
             ws.imports_dir.mkdir(exist_ok=True)
             pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
         if stage:
@@ -693,7 +700,8 @@ class _Before:
 
 
 def _look_meanwhile(ws: Workspace, digest: Future[str]) -> Future[_Before]:
-    """:func:`_look_before` on a thread of its own, once ``digest`` is known (its errors
+    """:func:`_look_before` on a thread of its own: the connection opens and the tables
+    are looked at while ``digest`` is still being computed (its errors, and the look's,
     come out of ``result()``, as from the call itself)."""
     import threading
 
@@ -703,7 +711,7 @@ def _look_meanwhile(ws: Workspace, digest: Future[str]) -> Future[_Before]:
         if not done.set_running_or_notify_cancel():
             return
         try:
-            done.set_result(_look_before(ws, digest.result()))
+            done.set_result(_look_before(ws, digest))
         except BaseException as exc:  # handed to the caller of result()
             done.set_exception(exc)
 
@@ -711,9 +719,10 @@ def _look_meanwhile(ws: Workspace, digest: Future[str]) -> Future[_Before]:
     return done
 
 
-def _look_before(ws: Workspace, sha256: str) -> _Before:
+def _look_before(ws: Workspace, sha256: str | Future[str]) -> _Before:
     """One read-only connection per file: the schema is current (else migrate first),
-    whether the content was imported before, and which canonical tables have rows.
+    whether the content was imported before, and which canonical tables have rows
+    (``sha256`` may still be coming: it is waited for last).
 
     The ``import`` command opens its workspace without the migration check and lets
     this connection make it (one DuckDB connection fewer per process).
@@ -730,8 +739,9 @@ def _look_before(ws: Workspace, sha256: str) -> _Before:
             current = ws.schema_current(con)
             if current:
                 found.filled = _filled_tables(con, engine, CANONICAL)
+                digest = sha256.result() if isinstance(sha256, Future) else sha256
                 rows = engine.query_rows(
-                    con, "SELECT format, path FROM imports WHERE import_id = ? LIMIT 1", [sha256]
+                    con, "SELECT format, path FROM imports WHERE import_id = ? LIMIT 1", [digest]
                 )
         if not current:
             ws.migrate()
@@ -1006,15 +1016,19 @@ class _PendingCopy:
     """The raw file, being copied into ``imports/`` on another thread while it is read.
 
     :meth:`result` waits for the temporary copy (the write renames it into place once
-    the transaction commits); :meth:`discard` removes it when the import fails (it is
-    gone already when it was moved into place).
+    the transaction commits); :meth:`discard` stops and removes it when the import fails
+    or the file was imported before (it is gone already when it was moved into place).
+    ``sha`` may be the digest still being computed: the copy then starts once it is known
+    (a large file's copy overlaps the start-up instead of DuckDB's insert).
     """
 
-    def __init__(self, src: Path, folder: Path, sha: str) -> None:
+    def __init__(self, src: Path, folder: Path, sha: str | Future[str]) -> None:
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
+        self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-copy")
-        self._future = self._pool.submit(_temp_copy, src, folder, sha)
+        self._future = self._pool.submit(_temp_copy, src, folder, sha, self._stop)
 
     used = False  # result() was called: the copy belongs to that write now
 
@@ -1026,23 +1040,58 @@ class _PendingCopy:
             self._pool.shutdown()
 
     def discard(self) -> None:
+        if not self.used:
+            self._stop.set()  # a copy nobody will use stops at its next step
         self._pool.shutdown()  # waits for the copy
         if self._future.exception() is None:
             with contextlib.suppress(OSError):
                 self._future.result().unlink()
 
 
-def _temp_copy(src: Path, folder: Path, sha: str) -> Path:
+_COPY_STEP = 1 << 25  # bytes copied between looks at the stop flag
+
+
+def _temp_copy(
+    src: Path, folder: Path, sha: str | Future[str], stop: threading.Event | None = None
+) -> Path:
+    """A copy of ``src`` in ``folder`` under a temporary name (partial when ``stop`` was set:
+    only :meth:`_PendingCopy.discard` sets it, and removes the file)."""
+    if isinstance(sha, Future):
+        sha = sha.result()
     fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".part", dir=folder)
-    os.close(fd)
     tmp = Path(name)
     try:
-        shutil.copyfile(src, tmp)
+        with src.open("rb") as fin, os.fdopen(fd, "wb") as fout:
+            _copy_in_steps(fin.fileno(), fout, stop)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     return tmp
+
+
+def _copy_in_steps(fin: int, fout: Any, stop: threading.Event | None) -> None:
+    """Copy to the end of ``fin``: in the kernel where it can (``copy_file_range``: no
+    bytes pass through Python), else through a buffer; ``stop`` is looked at each step."""
+    done = 0
+    copy_range = getattr(os, "copy_file_range", None)
+    if copy_range is not None:
+        try:
+            while not (stop is not None and stop.is_set()):
+                n = copy_range(fin, fout.fileno(), _COPY_STEP, done, done)
+                if n == 0:
+                    return
+                done += n
+            return
+        except OSError:  # not on this file system or kernel: the buffered copy goes on
+            pass
+    os.lseek(fin, done, os.SEEK_SET)
+    fout.seek(done)
+    while not (stop is not None and stop.is_set()):
+        block = os.read(fin, 1 << 20)
+        if not block:
+            return
+        fout.write(block)
 
 
 def _write_rejects_temp(rejects: list[Reject], folder: Path, sha: str) -> Path:

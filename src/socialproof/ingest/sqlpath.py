@@ -27,6 +27,7 @@ import contextlib
 import csv
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 SQL_PATH_BYTES = 2_000_000  # smaller files: the Python path is as quick
 HEAD_BYTES = 1 << 20  # read to sniff the layout and decide the decimal separator
+SCAN_CHUNK = 1 << 24  # bytes read at a time by scan_lines
 SAMPLE_ROWS = 2000  # rows the formats' conventions are decided on (as ``_aliases.Rows``)
 EARLIEST = datetime(2004, 1, 1)  # as the importer: nothing social predates 2004
 
@@ -187,26 +189,29 @@ def scan_lines(path: Path, offset: int, *, underscores: bool = True) -> tuple[in
     """Lines from ``offset`` to the end (a last line without a newline counts), and
     whether a '_' stands between two digits anywhere ('1_000': DuckDB reads it as a
     number, the Python path does not; only looked for with ``underscores``: a file whose
-    columns DuckDB reads all as text has no use for it)."""
-    import numpy as np
+    columns DuckDB reads all as text has no use for it).
 
+    Runs beside DuckDB's insert, so it must be light: ``bytes.count`` for the lines and a
+    pattern that starts with the literal '_' (``re`` skips to each '_' at memchr speed,
+    then looks either side), about 0.13 CPU-s on a 139 MB file where numpy took 0.26.
+    """
     count = 0
     last = b""
     grouped = False
-    digits = np.zeros(256, dtype=bool)
-    digits[ord("0") : ord("9") + 1] = True
     with path.open("rb") as fh:
         fh.seek(offset)
-        carry = b""
-        while chunk := fh.read(1 << 24):
+        carry = b""  # the previous chunk's last two bytes: a '1_0' across a boundary
+        while chunk := fh.read(SCAN_CHUNK):
             count += chunk.count(b"\n")
             last = chunk
-            if underscores and not grouped and b"_" in chunk:
-                data = np.frombuffer(carry + chunk, dtype=np.uint8)
-                at = np.flatnonzero(data[1:-1] == ord("_")) + 1
-                grouped = bool((digits[data[at - 1]] & digits[data[at + 1]]).any())
-            carry = chunk[-1:]
+            if underscores and not grouped:
+                seen = carry + chunk
+                grouped = _DIGIT_UNDERSCORE_DIGIT.search(seen) is not None
+                carry = seen[-2:]
     return count + (0 if last.endswith(b"\n") else 1), grouped
+
+
+_DIGIT_UNDERSCORE_DIGIT = re.compile(rb"_(?<=[0-9]_)(?=[0-9])")
 
 
 def read_csv_sql(lay: Layout) -> str:
