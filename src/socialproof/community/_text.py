@@ -27,7 +27,7 @@ from socialproof.community._token_arrays import NEGATABLE, RESET, TRIGGER
 from socialproof.errors import BadInput
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from importlib.resources.abc import Traversable
     from pathlib import Path
 
@@ -254,40 +254,67 @@ def char_ngram_matrix(docs: Sequence[str], lo: int, hi: int, n_features: int) ->
     """Binary hashed character n-grams (``lo``..``hi``) of each doc, vectorised in NumPy.
 
     A polynomial hash over code points, so bucket numbers are the same on every
-    machine and Python version (no vocabulary to store).
+    machine and Python version (no vocabulary to store). The matrix is built in
+    canonical form (sorted, no duplicates) from one sort of ``doc * n_features +
+    bucket`` keys: the matrix SciPy's COO-to-CSR gives with duplicates summed and the
+    values set to 1, without its per-row sorts.
     """
     import numpy as np
     import scipy.sparse as sp
 
+    n_docs = len(docs)
     padded = [f" {d} " for d in docs]
-    lengths = np.fromiter((len(p) for p in padded), dtype=np.int64, count=len(padded))
-    joined = "".join(padded)
-    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32).astype(np.uint64)
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
+    lengths = np.fromiter((len(p) for p in padded), dtype=np.int64, count=n_docs)
+    codes = np.frombuffer("".join(padded).encode("utf-32-le", "replace"), dtype=np.uint32)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    keys: list[np.ndarray] = []
+    for hashes, ok in _ngram_hashes(codes.astype(np.uint64), doc_of, lo, hi):
+        buckets = (hashes % np.uint64(n_features)).astype(np.int64)
+        keys.append(doc_of[: len(ok)][ok] * n_features + buckets)
+    cells = _sorted_unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cells // n_features, minlength=n_docs), out=indptr[1:])
+    m = sp.csr_matrix(
+        (np.ones(len(cells), dtype=np.float32), (cells % n_features).astype(np.int32), indptr),
+        shape=(n_docs, n_features),
+    )
+    m.has_canonical_format = True
+    return m
+
+
+def _ngram_hashes(
+    codes: np.ndarray, doc_of: np.ndarray, lo: int, hi: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Per n in ``lo``..``hi``: the mixed hash of each n-gram within one doc, and the
+    mask (over every start position) of the n-grams that stay within one doc.
+
+    The hash of the n-gram at i is ``n * 7919`` followed by its code points, each step
+    ``h * 1_000_003 + code`` (mod 2**64), then mixed. The code-point part grows one code
+    point per n (``h_n = h_(n-1) * m + code``); the seed's part is ``n * 7919 * m**n``:
+    the same numbers, mod 2**64, as hashing each n from its seed.
+    """
+    import numpy as np
+
     total = len(codes)
     mult = np.uint64(1_000_003)
     with np.errstate(over="ignore"):
-        for n in range(lo, hi + 1):
+        poly: np.ndarray | None = None
+        power = np.uint64(1)
+        for n in range(1, hi + 1):
             if total < n:
                 break
             width = total - n + 1
-            h = np.full(width, np.uint64(n * 7919), dtype=np.uint64)
-            for k in range(n):
-                h = h * mult + codes[k : k + width]
-            ok = doc_of[:width] == doc_of[n - 1 : n - 1 + width]
+            poly = codes[:width].copy() if poly is None else poly[:width] * mult + codes[n - 1 :]
+            power = power * mult
+            if n < lo:
+                continue
+            h = poly + np.uint64(n * 7919) * power
+            ok = doc_of[:width] == doc_of[n - 1 :]
             h = h[ok]
             h ^= h >> np.uint64(29)
             h *= np.uint64(0xBF58476D1CE4E5B9)
             h ^= h >> np.uint64(32)
-            rows.append(doc_of[:width][ok])
-            cols.append((h % np.uint64(n_features)).astype(np.int64))
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    m = sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(docs), n_features))
-    m.data[:] = 1.0
-    return m
+            yield h, ok
 
 
 # ----------------------------------------------------------- fast featurisation
