@@ -57,6 +57,20 @@ EARLIEST = datetime(2004, 1, 1)  # as the importer: nothing social predates 2004
 # separators); the path declines a file with one at either end of a used value
 _WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 _ISO_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# canonical columns the write fills from more than the staged cell (accounts, keys)
+_REWRITTEN = frozenset({"account", "object_key", "import_id"})
+
+
+def _edge_test(c: str) -> str:
+    """True where ``c`` starts or ends with whitespace (NULL where ``c`` is NULL).
+
+    Printable ASCII at both ends needs no regular expression (a third of the cost);
+    ``c[-1]`` is the last code point, found without copying the text (reverse() did).
+    """
+    return (
+        f"CASE WHEN ascii({c}) BETWEEN 33 AND 126 AND ascii({c}[-1]) BETWEEN 33 AND 126 "
+        f"THEN false ELSE regexp_matches({c}, '^{_WS}|{_WS}$') END"
+    )
 
 
 _log = logging.getLogger(__name__)
@@ -245,6 +259,8 @@ class SqlRows:
     values: dict[str, str] = field(default_factory=dict)
     odd: list[str] = field(default_factory=list)
     stored: list[str] = field(default_factory=list)  # aggregates over the stored table
+    #: whitespace-at-the-ends tests not placed yet: (raw column, target, its expression)
+    edges: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     inner: dict[str, str] = field(default_factory=dict)  # parsed once, used by values and odd
     consts: dict[str, Any] = field(default_factory=dict)  # columns with one value for every row
@@ -286,20 +302,45 @@ class SqlRows:
             raise Declined(f"column {name!r} read as two types")
         return quote(column)
 
-    def _no_edges(self, c: str) -> None:
-        # printable ASCII at both ends needs no regular expression (a third of the cost);
-        # {c}[-1] is the last code point, found without copying the text (reverse() did)
-        self.odd.append(
-            f"CASE WHEN ascii({c}) BETWEEN 33 AND 126 AND ascii({c}[-1]) BETWEEN 33 AND 126 "
-            f"THEN false ELSE regexp_matches({c}, '^{_WS}|{_WS}$') END"
-        )
+    def _no_edges(self, c: str, target: str | None = None) -> None:
+        """No whitespace at either end of raw column ``c``'s cells (the Python path trims).
+
+        Where ``target`` stores the cell as it is read, the test waits for
+        :meth:`settle_edges` and runs once over the stored column: DuckDB tests each
+        distinct value of a dictionary-compressed column once (names repeat on every
+        day's row), and even unique texts cost less there than in the read.
+        """
+        self.edges.append((c, target, self.values.get(target) if target else None))
+
+    def settle_edges(self) -> None:
+        """Place each :meth:`_no_edges` test: over the stored column when it still holds
+        the cell as read (its expression unchanged since, a text column the write keeps
+        as staged), else on every row as it is read (``odd``)."""
+        stored_as_read: dict[str, str] = {}
+        for c, target, expr in self.edges:
+            if (
+                target is None
+                or expr is None
+                or target in _REWRITTEN
+                or self.spec.columns.get(target) != "VARCHAR"
+            ):
+                continue
+            # unchanged, or '' stored as NULL: either way the ends are the cell's
+            if self.values.get(target) in (expr, f"nullif({expr}, '')"):
+                stored_as_read.setdefault(c, target)
+        for c in dict.fromkeys(c for c, _, _ in self.edges):
+            if c in stored_as_read:
+                self.stored.append(f"bool_or({_edge_test(quote(stored_as_read[c]))})")
+            else:
+                self.odd.append(_edge_test(c))
+        self.edges.clear()
 
     def text(self, target: str, aliases: A.Aliases) -> str | None:
         c = self.raw(aliases)
         if c is None:
             return None
-        self._no_edges(c)
         self.values[target] = f"coalesce({c}, '')"
+        self._no_edges(c, target)
         return self.values[target]
 
     def number(self, target: str, aliases: A.Aliases, *, percent: bool = False) -> str | None:
@@ -368,7 +409,6 @@ class SqlRows:
         c = self.raw(aliases)
         if c is None:
             return None
-        self._no_edges(c)
         self.odd.append(f"contains({c}, ',')")
         nulls = ", ".join(lit(w) for w in ("", *null_words))
         unfloat = (
@@ -377,6 +417,8 @@ class SqlRows:
         )
         value = self._inner(f"CASE WHEN {c} IN ({nulls}) THEN NULL ELSE {unfloat} END")
         self.values[target] = value
+        # stored NULL (no edges) or the cell, less a '.0' after digits: edges as read
+        self._no_edges(c, target)
         return value
 
     def boolean(self, target: str, aliases: A.Aliases, true: list[str], false: list[str]) -> None:
@@ -500,6 +542,7 @@ def plan(path: Path, name: str, ctx: ReadContext, *, format: str | None = None) 
         return None
     if rows is None:
         return None
+    rows.settle_edges()
     return Plan(lay, fmt, confidence, rows)
 
 
