@@ -146,3 +146,25 @@ def test_an_import_of_other_tables_leaves_the_rollups_alone(cli: Any, workspace:
     assert rollup_store.refresh_stored(workspace, ["messages", "posts"]) == []  # not its tables
     assert rollup_store.refresh_stored(workspace, ["ad_stats"]) == [rollup_store.ADS]
     assert rollup_store.refresh_stored(workspace) == []
+
+
+def test_with_no_rollup_stored_an_import_opens_none(
+    cli: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's look at the workspace saw no stored roll-up: the CLI opens no second
+    transaction to bring none up to date. Once ``serve`` stored them, it does."""
+    from socialproof.campaigns import rollup_store
+    from socialproof.ingest import importer
+
+    assert importer.ROLLUP_TABLE == rollup_store.TABLE
+    calls: list[Any] = []
+    monkeypatch.setattr(
+        rollup_store, "refresh_stored", lambda ws, tables=None: calls.append(tables)
+    )
+    first, second = _weeks(workspace.root.parent)
+    root = str(workspace.root)
+    assert cli("import", str(first), "--account", "acme", "--workspace", root).exit_code == 0
+    assert calls == []
+    _served_once(workspace)
+    assert cli("import", str(second), "--account", "acme", "--workspace", root).exit_code == 0
+    assert calls == [["ad_stats"]]

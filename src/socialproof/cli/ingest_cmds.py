@@ -169,7 +169,7 @@ def import_files(
 def _rollups_follow(ws: Any, summaries: list[Any]) -> None:
     """The stored roll-ups brought up to date with the tables the imports wrote."""
     written = [s for s in summaries if s.status == "imported"]
-    if written:
+    if written and not all(s.rollups_stored is False for s in written):
         known = all(s.tables for s in written)
         rollups_follow(ws, sorted({t for s in written for t in s.tables}) if known else None)
 

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from socialproof.workspace.engine import MergeCounts
     from socialproof.workspace.schema import TableSpec
 
+ROLLUP_TABLE = "rollup_store"  # campaigns.rollup_store.TABLE, without loading the module
+
 _log = logging.getLogger(__name__)
 
 EARLIEST = datetime(2004, 1, 1)  # nothing social predates 2004
@@ -88,6 +90,9 @@ class ImportSummary:
     exported_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
     tables: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    #: whether the dashboard had stored roll-ups when the file was looked at (None: not
+    #: known); with none, the CLI has none to bring up to date (one connection fewer)
+    rollups_stored: bool | None = None
 
     @property
     def failed(self) -> bool:
@@ -320,6 +325,7 @@ def _import_one(
             )
             return summary
         seen.add(summary.sha256)
+        summary.rollups_stored = looked.rollups
         if not dry_run and pending is None:  # copied into imports/ on the other core meanwhile
             ws.imports_dir.mkdir(exist_ok=True)
             pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
@@ -697,6 +703,7 @@ class _Before:
 
     before: str | None = None  # how the same content was imported before, if it was
     filled: set[str] | None = None  # canonical tables with rows (None: not known)
+    rollups: bool | None = None  # whether the dashboard stored roll-ups (None: not known)
 
 
 def _look_meanwhile(ws: Workspace, digest: Future[str]) -> Future[_Before]:
@@ -738,7 +745,7 @@ def _look_before(ws: Workspace, sha256: str | Future[str]) -> _Before:
         with ws.connect(read_only=True) as con:
             current = ws.schema_current(con)
             if current:
-                found.filled = _filled_tables(con, engine, CANONICAL)
+                found.filled, found.rollups = _filled_tables(con, engine, CANONICAL)
                 digest = sha256.result() if isinstance(sha256, Future) else sha256
                 rows = engine.query_rows(
                     con, "SELECT format, path FROM imports WHERE import_id = ? LIMIT 1", [digest]
@@ -756,14 +763,19 @@ def _look_before(ws: Workspace, sha256: str | Future[str]) -> _Before:
     return found
 
 
-def _filled_tables(con: Any, engine: Any, canonical: Mapping[str, Any]) -> set[str]:
-    present = [n for n in engine.list_tables(con) if n in canonical]
+def _filled_tables(con: Any, engine: Any, canonical: Mapping[str, Any]) -> tuple[set[str], bool]:
+    """The canonical tables with rows, and whether any roll-up is stored (one query)."""
+    names = set(engine.list_tables(con))
+    present = [n for n in canonical if n in names]
+    if ROLLUP_TABLE in names:
+        present.append(ROLLUP_TABLE)
     if not present:
-        return set()
+        return set(), False
     union = " UNION ALL ".join(
         f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in present
     )
-    return {str(r[0]) for r in engine.query_rows(con, union)}
+    filled = {str(r[0]) for r in engine.query_rows(con, union)}
+    return filled - {ROLLUP_TABLE}, ROLLUP_TABLE in filled
 
 
 def _write(
