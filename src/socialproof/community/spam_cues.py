@@ -83,6 +83,12 @@ _ASK_WORDS = ("check", "scribe", "look", "search", "channel", "rap", "make", "su
 _RUN = re.compile(r"(.)\1{3,}")
 _LETTERS = re.compile(r"[^\W\d_]")
 
+# (self-promotion, call to action, money, care, bait, ask) as written, and for ASCII texts
+# read lowercased: the patterns' letters are all lowercase, so without re.I they find on
+# the lowercase of an ASCII text what they find with it on the text
+_UNICODE = (_SELF_PROMO, _CTA, _MONEY, _CARE, _BAIT, _ASK)
+_ASCII = tuple(re.compile(p.pattern, p.flags & ~re.I) for p in _UNICODE)
+
 N_FEATURES = 10
 """Dense features per text: outside link, self-promotion, call to action, link and call to
 action together, money words (capped), long character runs, share of capitals (texts of
@@ -95,8 +101,9 @@ def features(texts: Sequence[str]) -> np.ndarray:
 
     The share of capitals and the long character runs are counted on the batch's code
     points at once (``_shape``); the patterns run per text, each behind a cheap word
-    check. The values are those of the per-text reference ``_features_one``
-    (tests/community/test_cues_pin.py).
+    check, and on an ASCII text read its lowercase with case-sensitive copies of the
+    patterns (``_ASCII``: the same matches, about twice as fast). The values are those
+    of the per-text reference ``_features_one`` (tests/community/test_cues_pin.py).
     """
     import numpy as np
 
@@ -107,27 +114,39 @@ def features(texts: Sequence[str]) -> np.ndarray:
     caps, runs = _shape(cut)
     out[:, 5] = runs
     out[:, 6] = caps
-    link, promo_re, cta_re, money_re, care_re = _LINK, _SELF_PROMO, _CTA, _MONEY, _CARE
+    link = _LINK
     wrapper = _WRAPPER.match
     cta_words, money_words = _CTA_WORDS, _MONEY_WORDS
-    for i, text in enumerate(cut):
+    rows = []
+    for text in cut:
         outside = (
             any(not wrapper(m.group(1) or m.group(0)) for m in link.finditer(text))
             if "." in text
             else False
         )
         lower = text.lower()
-        promo = ("my" in lower or "our" in lower) and promo_re.search(text) is not None
-        cta = any(w in lower for w in cta_words) and cta_re.search(text) is not None
-        money = len(money_re.findall(text)) if any(w in lower for w in money_words) else 0
-        row = out[i]
-        row[0] = outside
-        row[1] = promo
-        row[2] = cta
-        row[3] = (outside or promo) and cta
-        row[4] = min(money, 3) / 3.0
-        row[7] = care_re.search(text) is not None
-        row[8], row[9] = _asks(text, lower)
+        if text.isascii():
+            read, (promo_re, cta_re, money_re, care_re, bait_re, ask_re) = lower, _ASCII
+        else:
+            read, (promo_re, cta_re, money_re, care_re, bait_re, ask_re) = text, _UNICODE
+        promo = ("my" in lower or "our" in lower) and promo_re.search(read) is not None
+        cta = any(w in lower for w in cta_words) and cta_re.search(read) is not None
+        money = len(money_re.findall(read)) if any(w in lower for w in money_words) else 0
+        bait = any(w in lower for w in _BAIT_WORDS) and bait_re.search(read) is not None
+        ask = any(w in lower for w in _ASK_WORDS) and ask_re.search(read) is not None
+        rows.append(
+            (
+                outside,
+                promo,
+                cta,
+                (outside or promo) and cta,
+                min(money, 3) / 3.0,
+                care_re.search(read) is not None,
+                bait,
+                ask,
+            )
+        )
+    out[:, [0, 1, 2, 3, 4, 7, 8, 9]] = np.array(rows, dtype=np.float32).reshape(-1, 8)
     return out
 
 
