@@ -249,13 +249,13 @@ def _with_repeats(m: Any, moderator: Any) -> Any:
         return m.mutate(repeats=ibis.literal(0, "int64"))
     key = m.text.fill_null("").lower().re_replace(_NOT_WORD_SQL, " ").strip()
     m = m.mutate(_rkey=key)
-    long_enough = m.filter(m._rkey.length() >= max(rules.repeat_min_chars, 1))
-    counts = long_enough.group_by(["platform", "author_id", "_rkey"]).aggregate(
-        _copies=long_enough.count()
-    )
-    counts = counts.filter(counts._copies >= rules.repeat_min_count).rename(
-        c_platform="platform", c_author="author_id", c_key="_rkey"
-    )
+    # the copies of a key all have its length: count every key, then keep the long ones
+    # (a filter on the length before grouping had the engine compute the key twice)
+    counts = m.group_by(["platform", "author_id", "_rkey"]).aggregate(_copies=m.count())
+    counts = counts.filter(
+        (counts._copies >= rules.repeat_min_count)
+        & (counts._rkey.length() >= max(rules.repeat_min_chars, 1))
+    ).rename(c_platform="platform", c_author="author_id", c_key="_rkey")
     j = m.left_join(
         counts,
         [m.platform == counts.c_platform, m.author_id == counts.c_author, m._rkey == counts.c_key],

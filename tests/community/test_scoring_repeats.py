@@ -1,0 +1,65 @@
+"""The copies of each member text by its author, counted in the engine
+(``scoring._with_repeats``), against a count in plain Python with ``repeat_key``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from tests.community.test_threads import msg
+
+LONG = "Win a free phone, follow my page now"  # a key of 12+ characters
+SHORT = "thanks!!"  # its key, "thanks", is too short to count
+
+
+def _rows() -> list[dict[str, Any]]:
+    rows = []
+    texts = [
+        ("spammer", LONG), ("spammer", "win a FREE phone -- follow my page now!!"),
+        ("spammer", LONG.upper()), ("spammer", LONG), ("bob", LONG), ("bob", LONG),
+        ("ann", SHORT), ("ann", SHORT), ("ann", "Thanks"), ("ann", "THANKS!"),
+        ("cat", "My order #4471 never arrived, can you help?"),
+        ("dan", "My order #4471 never arrived, can you help?"),
+        ("eve", "   "), ("eve", "   "), ("eve", "   "), ("eve", None), ("eve", None),
+        ("eve", None), ("eve", "Ça ne marche pas — encore!"), ("eve", "ça ne marche pas, encore"),
+        ("eve", "ÇA NE MARCHE PAS ENCORE"), ("", LONG), ("", LONG), ("", LONG),
+        ("@acme", LONG), ("@acme", LONG), ("@acme", LONG),  # the brand: not counted
+    ]  # fmt: skip
+    for i, (author, text) in enumerate(texts):
+        rows.append(msg(str(i), author, f"2026-03-02 10:{i:02d}", text=text))
+    # the same author and texts on another platform: counted apart
+    for i in range(3):
+        rows.append(msg(f"r{i}", "bob", f"2026-03-03 10:0{i}", text=LONG, platform="reddit"))
+    return rows
+
+
+def test_repeats_equal_a_plain_count(workspace: Any, insert: Any) -> None:
+    from socialproof.community import moderation
+    from socialproof.community.scoring import _with_repeats
+    from socialproof.community.threads import Scope, messages_expr
+    from socialproof.workspace import engine
+
+    rows = _rows()
+    insert("messages", rows)
+    moderator = moderation.load({"models": {"spam": False, "toxic": False}})
+    rules = moderator.rules
+    with workspace.ibis() as con:
+        m = messages_expr(con, workspace, Scope(), threads=False)
+        m = m.filter(~m.brand).select("platform", "message_id", "author_id", "text")
+        got = engine.execute(_with_repeats(m, moderator))
+    got_by_id = dict(zip(got["platform"] + ":" + got["message_id"], got["repeats"], strict=True))
+
+    members = [r for r in rows if r["author_id"] != "@acme"]
+    key = {id(r): moderation.repeat_key(r["text"] or "") for r in members}
+    copies = Counter((r["platform"], r["author_id"], key[id(r)]) for r in members)
+    want = {}
+    for r in members:
+        n = copies[(r["platform"], r["author_id"], key[id(r)])]
+        long_enough = len(key[id(r)]) >= rules.repeat_min_chars
+        want[f"{r['platform']}:{r['message_id']}"] = (
+            n if long_enough and n >= rules.repeat_min_count else 0
+        )
+    assert got_by_id == want
+    # the cases the data is there for
+    assert want["x:0"] == 4 and want["x:4"] == 0 and want["reddit:r0"] == 3
+    assert want["x:6"] == 0 and want["x:18"] == 3 and want["x:21"] == 3
