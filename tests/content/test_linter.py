@@ -271,8 +271,7 @@ def test_sponsored_video_reminder_and_samples_copy(workspace):
 
 
 def test_plugin_packs_from_entry_points(monkeypatch, tmp_path):
-    import importlib.metadata as md
-
+    from socialproof import plugins
     from socialproof.content import rules as mod
 
     pack = tmp_path / "plugin.yaml"
@@ -288,7 +287,7 @@ def test_plugin_packs_from_entry_points(monkeypatch, tmp_path):
             return lambda: [pack]
 
     monkeypatch.setattr(
-        md, "entry_points", lambda group: [EP()] if group == mod.ENTRY_POINT_GROUP else []
+        plugins, "entry_points", lambda group: [EP()] if group == mod.ENTRY_POINT_GROUP else []
     )
     mod.plugin_packs.cache_clear()
     try:

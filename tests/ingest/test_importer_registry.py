@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -56,14 +55,17 @@ def test_get_is_case_insensitive_and_suggests() -> None:
 def test_third_party_plugin_and_broken_plugin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Plugins installed as a package would be: a dist-info folder on the path."""
     (tmp_path / "sp_test_plugin.py").write_text(PLUGIN, encoding="utf-8")
+    info = tmp_path / "sp_test_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "entry_points.txt").write_text(
+        "[console_scripts]\nnot-ours = sp_test_plugin:formats\n\n"
+        "[socialproof.formats]\nmasto = sp_test_plugin:formats\n"
+        "broken = sp_missing_module:formats\n",
+        encoding="utf-8",
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
-    eps = [
-        EntryPoint("builtin", "socialproof.ingest.formats:builtin_formats", "socialproof.formats"),
-        EntryPoint("masto", "sp_test_plugin:formats", "socialproof.formats"),
-        EntryPoint("broken", "sp_missing_module:formats", "socialproof.formats"),
-    ]
-    monkeypatch.setattr("importlib.metadata.entry_points", lambda group=None: eps)
     reg = Registry()
     assert "mastodon-test" in reg.names() and "conversations" in reg.names()
     assert len(reg.load_errors) == 1 and reg.load_errors[0].startswith("broken:")

@@ -457,8 +457,7 @@ def test_follower_growth_rate_from_daily_series() -> None:
 
 
 def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
-
+    from socialproof import plugins
     from socialproof.metrics.ops import safe_div
 
     third = KPI(
@@ -478,10 +477,10 @@ def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch
         def load(self):  # type: ignore[no-untyped-def]
             return lambda: [third]
 
-    def fake(group: str | None = None, **kw: Any) -> list[Any]:
+    def fake(group: str) -> list[Any]:
         return [EP()] if group == registry.ENTRY_POINT_GROUP else []
 
-    monkeypatch.setattr(importlib.metadata, "entry_points", fake)
+    monkeypatch.setattr(plugins, "entry_points", fake)
     monkeypatch.setattr(registry, "_loaded", False)
     try:
         assert registry.get("test_ep_cpm_x2") is third

@@ -218,10 +218,10 @@ def plugin_packs() -> tuple[Path, ...]:
     plugin may also register checks with :func:`register_check`. A broken plugin is
     reported as an error naming it, never silently skipped.
     """
-    from importlib.metadata import entry_points
+    from socialproof.plugins import entry_points
 
     paths: list[Path] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in entry_points(ENTRY_POINT_GROUP):
         try:
             provider = ep.load()
             paths.extend(Path(p) for p in provider())

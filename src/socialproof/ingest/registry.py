@@ -47,9 +47,9 @@ class Registry:
         if self._loaded:
             return
         self._loaded = True
-        from importlib.metadata import entry_points
+        from socialproof.plugins import entry_points
 
-        eps = list(entry_points(group=ENTRY_POINT_GROUP))
+        eps = entry_points(ENTRY_POINT_GROUP)
         if not any(ep.value.startswith("socialproof.ingest.formats") for ep in eps):
             # running from a source tree without installed metadata
             from socialproof.ingest.formats import builtin_formats

@@ -283,9 +283,9 @@ def _load() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
-    from importlib.metadata import entry_points
+    from socialproof.plugins import entry_points
 
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in entry_points(ENTRY_POINT_GROUP):
         obj = ep.load()
         if callable(obj):
             produced = obj()

@@ -36,10 +36,10 @@ studio = Theme("studio", "Studio: bold, card grid, dark header", HERE / "studio"
 
 
 def available_themes() -> dict[str, Theme]:
-    from importlib.metadata import entry_points
+    from socialproof.plugins import entry_points
 
     found: dict[str, Theme] = {"classic": classic, "studio": studio}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in entry_points(ENTRY_POINT_GROUP):
         try:
             obj = ep.load()
         except Exception as exc:  # a broken third-party theme must not break the build
