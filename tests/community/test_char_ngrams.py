@@ -74,3 +74,26 @@ def test_no_docs_give_an_empty_matrix() -> None:
     m = _text.char_ngram_matrix([], 2, 5, 2**10)
     assert m.shape == (0, 2**10)
     assert m.nnz == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_rows_normalised_as_sklearn_does(dtype: type) -> None:
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    rng = np.random.default_rng(3)
+    counts = [0, 1, 2, 3, 7, 0, 49, 50, 999, 4096, 5, 0]
+    rows = []
+    for n in counts:
+        rows.append(np.sort(rng.choice(10_000, size=n, replace=False)))
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    m = sp.csr_matrix(
+        (np.ones(indptr[-1], dtype=dtype), np.concatenate(rows).astype(np.int32), indptr),
+        shape=(len(counts), 10_000),
+    )
+    want = normalize(m, norm="l2", copy=True)
+    got = _text.l2_normalise_binary(m.copy())
+    assert got.dtype == want.dtype
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert got.data.tobytes() == want.data.tobytes()

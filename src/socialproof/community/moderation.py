@@ -100,13 +100,11 @@ def char_features(
     around words, so "subscribe", "check out" and "f*ck" match inside longer or
     obfuscated forms.
     """
-    from sklearn.preprocessing import normalize
-
     if links:
         docs = [_HANDLE.sub("@u", _text.clean(t)).lower() for t in texts]
     else:
         docs = [_text.normalise(t).lower() for t in texts]
-    return normalize(_text.char_ngram_matrix(docs, lo, hi, n_features), norm="l2", copy=False)
+    return _text.l2_normalise_binary(_text.char_ngram_matrix(docs, lo, hi, n_features))
 
 
 @dataclass(frozen=True)
