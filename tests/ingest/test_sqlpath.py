@@ -652,3 +652,24 @@ def test_a_stopped_copy_ends_early(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     (tmp_path / "out").mkdir()
     copied = importer._temp_copy(src, tmp_path / "out", "cd" * 32, stop)
     assert copied.stat().st_size < 10_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"a,1\nb,2\n", b"a,1\nb,2", b"", b"\n", b"a,1\r\nb,2\r\n", b"x" * 50 + b"\n" * 7 + b"y"],
+)
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 24])
+def test_lines_counted_ahead_are_the_lines_scan_lines_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes, chunk: int
+) -> None:
+    monkeypatch.setattr(sqlpath, "SCAN_CHUNK", chunk)
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"title line\nh1,h2\n" + body)
+    offset = len(b"title line\nh1,h2\n")
+    counted = sqlpath.count_newlines(path)
+    assert counted == (path.read_bytes().count(b"\n"), path.read_bytes().endswith(b"\n"))
+    assert sqlpath.lines_below(path, offset, counted) == sqlpath.scan_lines(path, offset)[0]
+    ahead = sqlpath.precount(path)
+    assert sqlpath._counted_lines(path, offset, ahead, underscores=True) == sqlpath.scan_lines(
+        path, offset
+    )

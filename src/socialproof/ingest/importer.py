@@ -300,20 +300,33 @@ def _import_one(
 
         looking: list[Future[_Before]] = []
 
+        counting: list[Future[tuple[int, bool]]] = []
+
+        def early(digest: Future[str]) -> None:
+            # once the digest is known, on the core the hash leaves idle while the
+            # libraries load and the plan is drawn (before DuckDB wants both): the file's
+            # lines are counted and a copy goes into imports/ (stopped and removed when
+            # the file was imported before)
+            nonlocal pending
+            counting.append(sqlpath.precount(member.path, after=digest))
+            if not dry_run:
+                ws.imports_dir.mkdir(exist_ok=True)
+                pending = _PendingCopy(member.path, ws.imports_dir, digest)
+
         def plan_sql(digest: Future[str]) -> None:
             # the workspace is looked at on another thread meanwhile: DuckDB lets go of
             # the GIL while it opens the file and answers, the plan is Python
-            nonlocal pending
             looking.append(_look_meanwhile(ws, digest))
-            if not dry_run:  # the copy starts once the digest is known: on the core the
-                # hash leaves idle, before DuckDB's insert wants both (stopped and removed
-                # when the file turns out to be imported already)
-                ws.imports_dir.mkdir(exist_ok=True)
-                pending = _PendingCopy(member.path, ws.imports_dir, digest)
-            planned.append(_sql_plan(member, format, ctx))
+            drawn = _sql_plan(member, format, ctx)
+            if drawn is not None and counting:
+                drawn.counted = counting[0]
+            planned.append(drawn)
 
         summary.sha256 = _hash_while_loading(
-            member.path, pandas=not sql_path, meanwhile=plan_sql if sql_path else None
+            member.path,
+            pandas=not sql_path,
+            meanwhile=plan_sql if sql_path else None,
+            hashing=early if sql_path else None,
         )
         looked = _Before("earlier in this run") if summary.sha256 in seen else None
         looked = looked or (looking[0].result() if looking else _look_before(ws, summary.sha256))
@@ -987,10 +1000,16 @@ def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
 
 
 def _hash_while_loading(
-    path: Path, *, pandas: bool = True, meanwhile: Callable[[Future[str]], None] | None = None
+    path: Path,
+    *,
+    pandas: bool = True,
+    meanwhile: Callable[[Future[str]], None] | None = None,
+    hashing: Callable[[Future[str]], None] | None = None,
 ) -> str:
     """sha256 of the file, hashed on a second core while the data libraries load (and
-    ``meanwhile`` runs: the SQL path's plan, which needs no digest).
+    ``meanwhile`` runs: the SQL path's plan, which needs no digest). ``hashing`` is
+    handed the digest's future as soon as it exists (work that waits for the digest on
+    a thread of its own: the archive copy).
 
     hashlib lets go of the GIL on large blocks, so both run at once; the libraries are
     needed for the read that follows anyway (already loaded for a second file). The
@@ -1009,6 +1028,8 @@ def _hash_while_loading(
     early = prehash.take(path)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-sha256") as pool:
         future = early or pool.submit(sha256_file, path)
+        if hashing is not None:
+            hashing(future)
         # the Python path reads with pyarrow.csv and computes with pyarrow.compute; the
         # SQL path needs neither (50 ms of start-up)
         extra = ("pyarrow.compute", "pyarrow.csv") if pandas else ()

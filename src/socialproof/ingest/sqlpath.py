@@ -40,6 +40,7 @@ from socialproof.workspace.schema import ACCOUNT_TABLES, CANONICAL
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
+    from concurrent.futures import Future
     from pathlib import Path
 
     import pyarrow as pa
@@ -205,27 +206,88 @@ def scan_lines(path: Path, offset: int, *, underscores: bool = True) -> tuple[in
     number, the Python path does not; only looked for with ``underscores``: a file whose
     columns DuckDB reads all as text has no use for it).
 
-    Runs beside DuckDB's insert, so it must be light: ``bytes.count`` for the lines and a
-    pattern that starts with the literal '_' (``re`` skips to each '_' at memchr speed,
-    then looks either side), about 0.13 CPU-s on a 139 MB file where numpy took 0.26.
+    The import counts the lines ahead (:func:`precount`) and searches for '1_0' beside
+    DuckDB's insert, so both must be light: numpy counts without the GIL, and the pattern
+    starts with the literal '_' (``re`` skips to each '_' at memchr speed, then looks
+    either side): about 0.05 and 0.07 CPU-s on a 139 MB file (0.26 with numpy masks).
     """
-    count = 0
-    last = b""
-    grouped = False
-    with path.open("rb") as fh:
-        fh.seek(offset)
-        carry = b""  # the previous chunk's last two bytes: a '1_0' across a boundary
-        while chunk := fh.read(SCAN_CHUNK):
-            count += chunk.count(b"\n")
-            last = chunk
-            if underscores and not grouped:
-                seen = carry + chunk
-                grouped = _DIGIT_UNDERSCORE_DIGIT.search(seen) is not None
-                carry = seen[-2:]
-    return count + (0 if last.endswith(b"\n") else 1), grouped
+    lines = lines_below(path, offset, count_newlines(path))
+    return lines, underscores and _grouped_digits(path, offset)
 
 
 _DIGIT_UNDERSCORE_DIGIT = re.compile(rb"_(?<=[0-9]_)(?=[0-9])")
+
+
+def count_newlines(path: Path) -> tuple[int, bool]:
+    """The file's newline bytes and whether it ends with one, counted by numpy, which
+    lets go of the GIL: it runs on the idle core while the libraries load and the plan
+    is drawn, and leaves both cores to DuckDB (``bytes.count`` holds the GIL)."""
+    import numpy as np
+
+    # one buffer and one mask, read into again and again: fresh 16 MB blocks cost a page
+    # fault per 4 kB (as much again as the counting)
+    size = min(SCAN_CHUNK, 1 << 22)
+    buffer = bytearray(size)
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    mask = np.empty(size, dtype=bool)
+    count = 0
+    last = -1
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buffer):
+            np.equal(data[:n], 10, out=mask[:n])
+            count += int(np.count_nonzero(mask[:n]))
+            last = int(data[n - 1])
+    return count, last == 10
+
+
+def precount(path: Path, after: Future[Any] | None = None) -> Future[tuple[int, bool]]:
+    """:func:`count_newlines` of ``path`` on a thread of its own, once ``after`` is done
+    (the digest: the hash has the idle core first)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count() -> tuple[int, bool]:
+        if after is not None:
+            with contextlib.suppress(Exception):  # the hash's error is reported by the hash
+                after.result()
+        return count_newlines(path)
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-count")
+    try:
+        return pool.submit(count)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _counted_lines(
+    path: Path, offset: int, counted: Future[tuple[int, bool]], *, underscores: bool
+) -> tuple[int, bool]:
+    """:func:`scan_lines` from a :func:`precount`: only the '1_0' search reads the file."""
+    grouped = underscores and _grouped_digits(path, offset)
+    return lines_below(path, offset, counted.result()), grouped
+
+
+def _grouped_digits(path: Path, offset: int) -> bool:
+    """Whether a '_' stands between two digits below ``offset`` (:func:`scan_lines`)."""
+    size = min(SCAN_CHUNK, 1 << 22)
+    buffer = bytearray(b"\n\n") + bytearray(size)  # two bytes carried from the last read
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as fh:
+        fh.seek(offset)
+        while n := fh.readinto(view[2:]):
+            if _DIGIT_UNDERSCORE_DIGIT.search(buffer, 0, n + 2) is not None:
+                return True
+            buffer[0:2] = buffer[n : n + 2]
+    return False
+
+
+def lines_below(path: Path, offset: int, counted: tuple[int, bool]) -> int:
+    """:func:`scan_lines`'s line count from ``counted`` (the whole file's newlines): the
+    newlines above ``offset`` taken off, a last line without one counted."""
+    newlines, ends_with_newline = counted
+    with path.open("rb") as fh:
+        above = fh.read(offset).count(b"\n")
+        body = fh.read(1) != b""
+    return newlines - above + (0 if body and ends_with_newline else 1)
 
 
 def read_csv_sql(lay: Layout) -> str:
@@ -505,6 +567,8 @@ class Plan:
     fmt: Format
     confidence: float
     rows: SqlRows
+    #: the file's newlines, counted meanwhile (:func:`precount`)
+    counted: Future[tuple[int, bool]] | None = None
 
 
 def plan(path: Path, name: str, ctx: ReadContext, *, format: str | None = None) -> Plan | None:
@@ -699,9 +763,18 @@ def _direct_write(
         _unordered(con),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool,
     ):
-        lines = pool.submit(
-            scan_lines, p.lay.path, p.lay.header_offset, underscores=bool(p.lay.types)
-        )
+        if p.counted is not None:  # newlines counted while the plan was drawn
+            lines = pool.submit(
+                _counted_lines,
+                p.lay.path,
+                p.lay.header_offset,
+                p.counted,
+                underscores=bool(p.lay.types),
+            )
+        else:
+            lines = pool.submit(
+                scan_lines, p.lay.path, p.lay.header_offset, underscores=bool(p.lay.types)
+            )
         try:
             if rows.before:  # the hooks read the parsed rows too: parse the file once
                 with timed("read_csv and parse"):
