@@ -209,3 +209,34 @@ def test_unwritable_workspace_still_reports(
     rep = build_report(workspace)
     assert any("were not scored" in n for n in rep.notes)
     assert rep.themes is not None and len(rep.themes.themes) == 2
+
+
+def test_the_groups_chart_takes_the_same_top_twenty_whatever_the_row_order(
+    workspace: Any, insert: Any, fake_models: None
+) -> None:
+    """25 groups, many with as many members as the next: the chart's top 20 and their
+    order depend on the figures and names only, not on the order rows came in."""
+    import re
+
+    import pandas as pd
+
+    from socialproof.community.report import build_report, to_html
+
+    insert("messages", THEME_ROWS)
+    rep = build_report(workspace)
+    groups = pd.DataFrame(
+        {
+            "platform": ["x", "ig"] * 12 + ["x"],
+            "group_id": [f"g{i:02d}" for i in range(25)],
+            "members": [5 - i // 6 for i in range(25)],
+        }
+    )
+    charts = []
+    for rows in (groups, groups.iloc[::-1]):
+        rep.groups.by_group = rows.reset_index(drop=True)
+        html = to_html(rep).render()
+        section = html[html.index(">Engagement in groups</h2>") :]
+        charts.append(re.findall(r"(?:x|ig): g\d\d", section))
+    assert charts[0] == charts[1]
+    assert charts[0][:3] == ["ig: g01", "ig: g03", "ig: g05"]  # 5 members; ig before x
+    assert "x: g24" not in charts[0]  # one of the 1-member groups left out

@@ -78,3 +78,40 @@ def test_themes_use_the_stored_sentiment(
     again = discover_themes(workspace, k=2, save=False)
     assert counting.seen == ["I hate the colours"]
     assert _mix(again) == {"broken": (0.0, 0.0, 1.0), "other": (0.25, 0.5, 0.25)}
+
+
+def test_themes_see_the_messages_in_one_order_whatever_order_the_engine_returns(
+    workspace: Any, insert: Any, counting: CountingSentiment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many messages share a second: they reach the themes model in a total order
+    (time, platform, id), so the same messages give the same themes and examples."""
+    from socialproof.community import scoring
+    from socialproof.workspace import engine
+
+    seen: list[list[str]] = []
+    themes_mod = sys.modules["socialproof.community.themes"]
+    keyword_cluster = themes_mod.cluster
+
+    def recording(texts: list[str], k: Any = "auto") -> Any:
+        seen.append(list(texts))
+        return keyword_cluster(texts, k)
+
+    monkeypatch.setattr(themes_mod, "cluster", recording)
+    rows = [
+        msg(f"m{i}", f"u{i}", "2026-03-02 10:00", text=f"same second {i} broken" * (i % 2))
+        for i in range(12)
+    ]
+    insert("messages", [r for r in rows if r["text"]] + [msg("z", "v", "2026-03-01 09:00")])
+    scoring.discover_themes(workspace, k=2, save=False)
+    real = engine.execute
+
+    def reversed_rows(expr: Any) -> Any:
+        out = real(expr)
+        return out.iloc[::-1] if hasattr(out, "iloc") else out
+
+    monkeypatch.setattr(engine, "execute", reversed_rows)
+    scoring.discover_themes(workspace, k=2, save=False)
+    assert len(seen) == 2 and len(seen[0]) == 7
+    assert seen[0] == seen[1]
+    # the earliest first, then the shared second's messages by id (as text: m1, m11, m3)
+    assert seen[0] == ["message z"] + [f"same second {i} broken" for i in (1, 11, 3, 5, 7, 9)]

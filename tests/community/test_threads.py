@@ -350,3 +350,30 @@ def test_response_times_per_week_in_local_time(tmp_path: Path) -> None:
     got = {str(p): (n, m) for p, n, m in zip(weeks["period"], weeks["threads"],
                                               weeks["median_first_response_h"], strict=True)}  # fmt: skip
     assert got == {"2026-03-02": (2, 2.0), "2026-03-09": (1, 0.5)}
+
+
+def test_unanswered_threads_opened_in_the_same_second_list_in_one_order() -> None:
+    """Whatever order the threads come in, ties on the opening time list by platform and
+    thread (the engine returns rows in any order)."""
+    import pandas as pd
+
+    from socialproof.community.threads import UNANSWERED_COLUMNS, ResponseTimes
+
+    when = datetime(2026, 3, 2, 10, 0)
+    keys = [("x", "t9"), ("ig", "t2"), ("x", "t1"), ("ig", "t1")]
+    frame = pd.DataFrame(
+        [
+            {c: None for c in UNANSWERED_COLUMNS}
+            | {"platform": p, "thread_key": k, "opened_at": when, "answered": False}
+            for p, k in keys
+        ]
+        + [
+            {c: None for c in UNANSWERED_COLUMNS}
+            | {"platform": "x", "thread_key": "t0", "opened_at": when, "answered": True}
+        ]
+    )
+    orders = []
+    for rows in (frame, frame.iloc[::-1]):
+        listed = ResponseTimes(rows, 24.0, {}, [], [], []).unanswered()
+        orders.append(list(zip(listed["platform"], listed["thread_key"], strict=True)))
+    assert orders[0] == orders[1] == [("ig", "t1"), ("ig", "t2"), ("x", "t1"), ("x", "t9")]

@@ -572,7 +572,9 @@ def to_html(report: CommunityReport, *, title: str = "Community report") -> Repo
     sec = page.section("Engagement in groups")
     g = report.groups.by_group
     if not g.empty:
-        top = g.sort_values("members", ascending=False).head(20)
+        top = g.sort_values(
+            ["members", "platform", "group_id"], ascending=[False, True, True], kind="stable"
+        ).head(20)
         labels = [f"{p}: {gid}" for p, gid in zip(top["platform"], top["group_id"], strict=True)]
         page.chart(
             sec,

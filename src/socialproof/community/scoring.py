@@ -806,7 +806,11 @@ def discover_themes(
             pick = pick.order_by("_h").limit(sample).drop("_h")
         pick = _with_stored_sentiment(con, pick)
         df = engine.execute(pick)
-    df = df.sort_values("created_at").reset_index(drop=True)
+    # a total order (the engine returns rows in any order, and many share a second):
+    # the same messages give the same themes and the same examples on every run
+    df = df.sort_values(["created_at", "platform", "message_id"], kind="stable").reset_index(
+        drop=True
+    )
     texts = [t[:MAX_CHARS] for t in df["text"].astype(str)]
     n_distinct = len(set(texts))
     if n_distinct < 3:

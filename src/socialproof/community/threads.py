@@ -426,7 +426,7 @@ class ResponseTimes:
         t = self.threads
         return (
             t.loc[~t["answered"], UNANSWERED_COLUMNS]
-            .sort_values("opened_at")
+            .sort_values(["opened_at", "platform", "thread_key"], kind="stable")
             .reset_index(drop=True)
         )
 
