@@ -256,12 +256,13 @@ def train(args: argparse.Namespace) -> None:
     if args.crossfit > 1:
         part = np.arange(cf.shape[0]) % args.crossfit
         np.random.default_rng(args.seed + 7).shuffle(part)
-        oof = np.zeros((cf.shape[0], args.dims or 64), dtype=np.float32)
+        oof: np.ndarray | None = None  # as wide as the tuned table (--dims 0 keeps 256)
         for j in range(args.crossfit):
             print(f"crossfit part {j}", flush=True)
             held = part == j
             table, f, ep, _ = _tune(cf[~held], y[~held], cd, yd, args)
-            oof = oof[:, : table.shape[1]] if oof.shape[1] != table.shape[1] else oof
+            if oof is None:
+                oof = np.zeros((cf.shape[0], table.shape[1]), dtype=np.float32)
             oof[held] = _block(cf[held], _int8(table))
             meta[f"crossfit_{j}"] = {"dev_f1": round(f, 4), "epoch": ep}
         np.save(str(args.out) + ".oof.npy", oof)

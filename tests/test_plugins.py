@@ -66,6 +66,32 @@ def test_made_up_installs_read_as_importlib_reads_them(
     assert _ours(group) == want
 
 
+def test_path_objects_on_the_path_read_as_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = "sp.test.pathlike"
+    _dist(tmp_path, "zz_pkg-1.0.dist-info", f"[{group}]\nzz = zz_mod:make\n")
+    monkeypatch.setattr(sys, "path", [tmp_path, str(tmp_path / "nothing")])
+    metadata.FastPath.__new__.cache_clear()
+    assert _ours(group) == _importlib(group) == [("zz", "zz_mod:make", group)]
+
+
+def test_a_line_without_equals_is_a_plugin_that_fails_to_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = "sp.test.broken"
+    _dist(tmp_path, "broken-1.0.dist-info", f"[{group}]\nnoequals\nok = socialproof.plugins\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    found = plugins.entry_points(group)
+    assert [(ep.name, ep.value) for ep in found] == [
+        ("noequals", ""),
+        ("ok", "socialproof.plugins"),
+    ]
+    with pytest.raises(ValueError, match="not an entry point value"):
+        found[0].load()
+    assert found[1].load() is plugins
+
+
 def test_a_zip_on_the_path_is_left_to_importlib(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

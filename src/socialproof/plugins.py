@@ -59,6 +59,8 @@ def _parse(text: str, group: str) -> list[EntryPoint]:
             section = line.strip("[]")
             continue
         if section == group:
+            # a line without '=' (importlib raises on it, for every group) becomes an entry
+            # whose load() fails: the caller reports that plugin as broken, as any other
             name, _, value = line.partition("=")
             found.append(EntryPoint(name.strip(), value.strip(), group))
     return found
@@ -75,7 +77,10 @@ def entry_points(group: str) -> list[EntryPoint]:
     header = f"[{group}]"
     seen: set[str] = set()
     found: list[EntryPoint] = []
-    for entry in sys.path:
+    for item in sys.path:
+        entry = os.fspath(item) if isinstance(item, os.PathLike) else item
+        if not isinstance(entry, str):
+            return _from_importlib(group)  # bytes or other oddities: importlib's reading
         root = entry or "."
         if root.lower().endswith(".egg") or (os.path.exists(root) and not os.path.isdir(root)):
             return _from_importlib(group)  # an egg or a zip: importlib's own readers

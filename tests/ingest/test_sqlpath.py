@@ -559,39 +559,6 @@ def test_care_reply_cycles_and_self_replies_thread_the_same_either_way(
     assert (sql_s.status, sql_s.inserted) == ("imported", 2100)
 
 
-@pytest.mark.parametrize(
-    ("body", "lines", "grouped"),
-    [
-        (b"a,1_000\nb,2\n", 2, True),  # digits grouped with '_': DuckDB reads 1000
-        (b"a,actions:link_click\nb,x_1\n", 2, False),  # '_' beside a letter
-        (b"a,1_x\nb,_1\n", 2, False),  # a digit on one side only (a line may start '_1')
-        (b"a,1\nb,2", 2, False),  # the last line has no newline: it still counts
-        (b"a,1\r\nb,2\r\n", 2, False),
-        (b"", 1, False),  # no data (the insert then finds no rows, and declines)
-    ],
-)
-def test_scan_lines_counts_lines_and_finds_grouped_digits(
-    tmp_path: Path, body: bytes, lines: int, grouped: bool
-) -> None:
-    path = tmp_path / "f.csv"
-    path.write_bytes(b"h1,h2\n" + body)
-    assert sqlpath.scan_lines(path, 6) == (lines, grouped)
-    assert sqlpath.scan_lines(path, 6, underscores=False) == (lines, False)
-
-
-@pytest.mark.parametrize("cut", range(1, 8))
-def test_scan_lines_finds_grouped_digits_across_chunks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: int
-) -> None:
-    """A '1_0' split between two reads is still found, wherever the read ends."""
-    monkeypatch.setattr(sqlpath, "SCAN_CHUNK", cut)
-    path = tmp_path / "f.csv"
-    path.write_bytes(b"ab,12_345\nx_y,_\n")
-    assert sqlpath.scan_lines(path, 0) == (2, True)
-    path.write_bytes(b"ab,12_a45\nx_y,_9\n")
-    assert sqlpath.scan_lines(path, 0) == (2, False)
-
-
 def _archived(ws: Any) -> list[Path]:
     return sorted(p for p in ws.imports_dir.iterdir() if p.is_file())
 
@@ -603,10 +570,10 @@ def test_the_raw_file_is_archived_byte_for_byte_and_a_reimport_leaves_no_copy(
     and the copy a re-import began is stopped and removed."""
     import hashlib
 
-    from socialproof.ingest import importer
+    from socialproof.ingest import rawcopy
 
     monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)  # every file takes the early copy
-    monkeypatch.setattr(importer, "_COPY_STEP", 4096)  # many steps, each a look at the flag
+    monkeypatch.setattr(rawcopy, "COPY_STEP", 4096)  # many steps, each a look at the flag
     path = write(tmp_path / "daily.csv", meta_lines(400))
     ws = _workspace(tmp_path / "ws")
     [first] = import_paths(ws, [path], ctx=read_context(ws, account="acme"))
@@ -618,58 +585,3 @@ def test_the_raw_file_is_archived_byte_for_byte_and_a_reimport_leaves_no_copy(
     assert again.status == "already imported"
     assert [p for p in _archived(ws) if not p.name.endswith(".rejects.csv")] == [archived]
     assert not [p for p in ws.imports_dir.iterdir() if p.name.endswith(".part")]
-
-
-@pytest.mark.parametrize("kernel_copy", [True, False])
-def test_the_copy_in_steps_is_exact_with_or_without_the_kernel_copy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool
-) -> None:
-    import os
-
-    from socialproof.ingest import importer
-
-    if not kernel_copy:
-        monkeypatch.delattr(os, "copy_file_range", raising=False)
-    monkeypatch.setattr(importer, "_COPY_STEP", 1000)
-    src = tmp_path / "src.bin"
-    src.write_bytes(bytes(range(256)) * 40 + b"tail")  # 10,244 bytes: 11 steps
-    (tmp_path / "out").mkdir()
-    copied = importer._temp_copy(src, tmp_path / "out", "ab" * 32)
-    assert copied.read_bytes() == src.read_bytes()
-    assert copied.name.startswith(".abababababababab-") and copied.name.endswith(".part")
-
-
-def test_a_stopped_copy_ends_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    from socialproof.ingest import importer
-
-    monkeypatch.setattr(importer, "_COPY_STEP", 1000)
-    src = tmp_path / "src.bin"
-    src.write_bytes(b"x" * 10_000)
-    stop = threading.Event()
-    stop.set()
-    (tmp_path / "out").mkdir()
-    copied = importer._temp_copy(src, tmp_path / "out", "cd" * 32, stop)
-    assert copied.stat().st_size < 10_000
-
-
-@pytest.mark.parametrize(
-    "body",
-    [b"a,1\nb,2\n", b"a,1\nb,2", b"", b"\n", b"a,1\r\nb,2\r\n", b"x" * 50 + b"\n" * 7 + b"y"],
-)
-@pytest.mark.parametrize("chunk", [1, 3, 1 << 24])
-def test_lines_counted_ahead_are_the_lines_scan_lines_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes, chunk: int
-) -> None:
-    monkeypatch.setattr(sqlpath, "SCAN_CHUNK", chunk)
-    path = tmp_path / "f.csv"
-    path.write_bytes(b"title line\nh1,h2\n" + body)
-    offset = len(b"title line\nh1,h2\n")
-    counted = sqlpath.count_newlines(path)
-    assert counted == (path.read_bytes().count(b"\n"), path.read_bytes().endswith(b"\n"))
-    assert sqlpath.lines_below(path, offset, counted) == sqlpath.scan_lines(path, offset)[0]
-    ahead = sqlpath.precount(path)
-    assert sqlpath._counted_lines(path, offset, ahead, underscores=True) == sqlpath.scan_lines(
-        path, offset
-    )

@@ -25,6 +25,7 @@ import csv
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
@@ -43,10 +44,9 @@ from socialproof.errors import (
 from socialproof.ingest.archive import MEDIA_SUFFIXES, ArchiveMember, expand_paths
 from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
 from socialproof.ingest.prehash import sha256_file
+from socialproof.ingest.rawcopy import PendingCopy, temp_copy
 
 if TYPE_CHECKING:
-    import threading
-
     import pyarrow as pa
 
     from socialproof.ingest.base import Format, Source
@@ -281,7 +281,9 @@ def _import_one(
     use_workspace_account: bool = True,
 ) -> ImportSummary:
     summary = ImportSummary(path=member.display_name)
-    pending: _PendingCopy | None = None
+    pending: PendingCopy | None = None
+    counting: list[Future[tuple[int, bool]]] = []  # the SQL path's line count, ahead
+    count_stop = threading.Event()
     if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
         summary.status = "skipped"
         summary.notes.append(f"{member.display_name}: not an export file; skipped.")
@@ -292,26 +294,26 @@ def _import_one(
         summary.exported_at = datetime.fromtimestamp(stat.st_mtime, UTC).replace(
             tzinfo=None, microsecond=0
         )
-        from socialproof.ingest import sqlpath  # the SQL path's candidates need no pandas
+        from socialproof.ingest import lines, sqlpath  # the SQL path's candidates need no pandas
 
         planned: list[SqlPlan | None] = []
         read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
         sql_path = read_file is None and stat.st_size >= sqlpath.SQL_PATH_BYTES
+        sqlpath_on = os.environ.get("SOCIALPROOF_SQL_PATH", "1").strip() != "0"
 
         looking: list[Future[_Before]] = []
-
-        counting: list[Future[tuple[int, bool]]] = []
 
         def early(digest: Future[str]) -> None:
             # once the digest is known, on the core the hash leaves idle while the
             # libraries load and the plan is drawn (before DuckDB wants both): the file's
-            # lines are counted and a copy goes into imports/ (stopped and removed when
-            # the file was imported before)
+            # lines are counted and a copy goes into imports/ (both stopped, and the copy
+            # removed, when nothing uses them)
             nonlocal pending
-            counting.append(sqlpath.precount(member.path, after=digest))
+            if sqlpath_on:
+                counting.append(lines.precount(member.path, after=digest, stop=count_stop))
             if not dry_run:
                 ws.imports_dir.mkdir(exist_ok=True)
-                pending = _PendingCopy(member.path, ws.imports_dir, digest)
+                pending = PendingCopy(member.path, ws.imports_dir, digest)
 
         def plan_sql(digest: Future[str]) -> None:
             # the workspace is looked at on another thread meanwhile: DuckDB lets go of
@@ -341,7 +343,7 @@ def _import_one(
         summary.rollups_stored = looked.rollups
         if not dry_run and pending is None:  # copied into imports/ on the other core meanwhile
             ws.imports_dir.mkdir(exist_ok=True)
-            pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
+            pending = PendingCopy(member.path, ws.imports_dir, summary.sha256)
         if stage:
             stage(f"{member.display_name}: reading")
         if planned and _sql_import(
@@ -349,7 +351,7 @@ def _import_one(
         ):
             return summary
         if pending is not None and pending.used:  # the SQL path declined after taking it
-            pending = _PendingCopy(member.path, ws.imports_dir, summary.sha256)
+            pending = PendingCopy(member.path, ws.imports_dir, summary.sha256)
         if read_file is not None:
             source, fmt, confidence, result = read_file(member, format)
         else:
@@ -400,6 +402,9 @@ def _import_one(
     finally:
         if pending is not None:
             pending.discard()  # no-op once the write moved it into place
+        if counting:  # done when the SQL path used it; else stopped at its next read
+            count_stop.set()
+            counting[0].exception()  # waits: no reader outlives the import of its file
     return summary
 
 
@@ -418,7 +423,7 @@ def _sql_import(
     summary: ImportSummary,
     plan: SqlPlan | None,
     dry_run: bool,
-    pending: _PendingCopy | None,
+    pending: PendingCopy | None,
     use_workspace_account: bool,
     looked: _Before | None = None,
 ) -> bool:
@@ -799,7 +804,7 @@ def _write(
     rejects: list[Reject],
     *,
     dry_run: bool,
-    pending: _PendingCopy | None = None,
+    pending: PendingCopy | None = None,
     plan: SqlPlan | None = None,
     use_workspace_account: bool = True,
 ) -> None:
@@ -823,7 +828,7 @@ def _write(
         if not dry_run:
             ws.imports_dir.mkdir(exist_ok=True)
             if pending is None:
-                tmp_archive = _temp_copy(member.path, ws.imports_dir, sha)
+                tmp_archive = temp_copy(member.path, ws.imports_dir, sha)
                 temps.append(tmp_archive)
         try:
             # with a Parquet store, the partitions this file changed are published on commit
@@ -1043,88 +1048,6 @@ def _hash_while_loading(
             target=importlib.import_module, args=("pandas",), name="socialproof-pandas"
         ).start()
     return digest
-
-
-class _PendingCopy:
-    """The raw file, being copied into ``imports/`` on another thread while it is read.
-
-    :meth:`result` waits for the temporary copy (the write renames it into place once
-    the transaction commits); :meth:`discard` stops and removes it when the import fails
-    or the file was imported before (it is gone already when it was moved into place).
-    ``sha`` may be the digest still being computed: the copy then starts once it is known
-    (a large file's copy overlaps the start-up instead of DuckDB's insert).
-    """
-
-    def __init__(self, src: Path, folder: Path, sha: str | Future[str]) -> None:
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._stop = threading.Event()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-copy")
-        self._future = self._pool.submit(_temp_copy, src, folder, sha, self._stop)
-
-    used = False  # result() was called: the copy belongs to that write now
-
-    def result(self) -> Path:
-        self.used = True
-        try:
-            return self._future.result()
-        finally:
-            self._pool.shutdown()
-
-    def discard(self) -> None:
-        if not self.used:
-            self._stop.set()  # a copy nobody will use stops at its next step
-        self._pool.shutdown()  # waits for the copy
-        if self._future.exception() is None:
-            with contextlib.suppress(OSError):
-                self._future.result().unlink()
-
-
-_COPY_STEP = 1 << 25  # bytes copied between looks at the stop flag
-
-
-def _temp_copy(
-    src: Path, folder: Path, sha: str | Future[str], stop: threading.Event | None = None
-) -> Path:
-    """A copy of ``src`` in ``folder`` under a temporary name (partial when ``stop`` was set:
-    only :meth:`_PendingCopy.discard` sets it, and removes the file)."""
-    if isinstance(sha, Future):
-        sha = sha.result()
-    fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".part", dir=folder)
-    tmp = Path(name)
-    try:
-        with src.open("rb") as fin, os.fdopen(fd, "wb") as fout:
-            _copy_in_steps(fin.fileno(), fout, stop)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return tmp
-
-
-def _copy_in_steps(fin: int, fout: Any, stop: threading.Event | None) -> None:
-    """Copy to the end of ``fin``: in the kernel where it can (``copy_file_range``: no
-    bytes pass through Python), else through a buffer; ``stop`` is looked at each step."""
-    done = 0
-    copy_range = getattr(os, "copy_file_range", None)
-    if copy_range is not None:
-        try:
-            while not (stop is not None and stop.is_set()):
-                n = copy_range(fin, fout.fileno(), _COPY_STEP, done, done)
-                if n == 0:
-                    return
-                done += n
-            return
-        except OSError:  # not on this file system or kernel: the buffered copy goes on
-            pass
-    os.lseek(fin, done, os.SEEK_SET)
-    fout.seek(done)
-    while not (stop is not None and stop.is_set()):
-        block = os.read(fin, 1 << 20)
-        if not block:
-            return
-        fout.write(block)
 
 
 def _write_rejects_temp(rejects: list[Reject], folder: Path, sha: str) -> Path:

@@ -27,7 +27,6 @@ import contextlib
 import csv
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.ingest import _aliases as A
 from socialproof.ingest.base import Frame, Source
+from socialproof.ingest.lines import counted_lines, scan_lines
 from socialproof.ingest.parse import missing_forms
 from socialproof.workspace.schema import ACCOUNT_TABLES, CANONICAL
 
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 SQL_PATH_BYTES = 2_000_000  # smaller files: the Python path is as quick
 HEAD_BYTES = 1 << 20  # read to sniff the layout and decide the decimal separator
-SCAN_CHUNK = 1 << 24  # bytes read at a time by scan_lines
 SAMPLE_ROWS = 2000  # rows the formats' conventions are decided on (as ``_aliases.Rows``)
 EARLIEST = datetime(2004, 1, 1)  # as the importer: nothing social predates 2004
 
@@ -198,96 +197,6 @@ def _nth_newline(text: str, n: int) -> int:
         if at < 0:
             return len(text)
     return at + 1
-
-
-def scan_lines(path: Path, offset: int, *, underscores: bool = True) -> tuple[int, bool]:
-    """Lines from ``offset`` to the end (a last line without a newline counts), and
-    whether a '_' stands between two digits anywhere ('1_000': DuckDB reads it as a
-    number, the Python path does not; only looked for with ``underscores``: a file whose
-    columns DuckDB reads all as text has no use for it).
-
-    The import counts the lines ahead (:func:`precount`) and searches for '1_0' beside
-    DuckDB's insert, so both must be light: numpy counts without the GIL, and the pattern
-    starts with the literal '_' (``re`` skips to each '_' at memchr speed, then looks
-    either side): about 0.05 and 0.07 CPU-s on a 139 MB file (0.26 with numpy masks).
-    """
-    lines = lines_below(path, offset, count_newlines(path))
-    return lines, underscores and _grouped_digits(path, offset)
-
-
-_DIGIT_UNDERSCORE_DIGIT = re.compile(rb"_(?<=[0-9]_)(?=[0-9])")
-
-
-def count_newlines(path: Path) -> tuple[int, bool]:
-    """The file's newline bytes and whether it ends with one, counted by numpy, which
-    lets go of the GIL: it runs on the idle core while the libraries load and the plan
-    is drawn, and leaves both cores to DuckDB (``bytes.count`` holds the GIL)."""
-    import numpy as np
-
-    # one buffer and one mask, read into again and again: fresh 16 MB blocks cost a page
-    # fault per 4 kB (as much again as the counting)
-    size = min(SCAN_CHUNK, 1 << 22)
-    buffer = bytearray(size)
-    data = np.frombuffer(buffer, dtype=np.uint8)
-    mask = np.empty(size, dtype=bool)
-    count = 0
-    last = -1
-    with path.open("rb", buffering=0) as fh:
-        while n := fh.readinto(buffer):
-            np.equal(data[:n], 10, out=mask[:n])
-            count += int(np.count_nonzero(mask[:n]))
-            last = int(data[n - 1])
-    return count, last == 10
-
-
-def precount(path: Path, after: Future[Any] | None = None) -> Future[tuple[int, bool]]:
-    """:func:`count_newlines` of ``path`` on a thread of its own, once ``after`` is done
-    (the digest: the hash has the idle core first)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def count() -> tuple[int, bool]:
-        if after is not None:
-            with contextlib.suppress(Exception):  # the hash's error is reported by the hash
-                after.result()
-        return count_newlines(path)
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-count")
-    try:
-        return pool.submit(count)
-    finally:
-        pool.shutdown(wait=False)
-
-
-def _counted_lines(
-    path: Path, offset: int, counted: Future[tuple[int, bool]], *, underscores: bool
-) -> tuple[int, bool]:
-    """:func:`scan_lines` from a :func:`precount`: only the '1_0' search reads the file."""
-    grouped = underscores and _grouped_digits(path, offset)
-    return lines_below(path, offset, counted.result()), grouped
-
-
-def _grouped_digits(path: Path, offset: int) -> bool:
-    """Whether a '_' stands between two digits below ``offset`` (:func:`scan_lines`)."""
-    size = min(SCAN_CHUNK, 1 << 22)
-    buffer = bytearray(b"\n\n") + bytearray(size)  # two bytes carried from the last read
-    view = memoryview(buffer)
-    with path.open("rb", buffering=0) as fh:
-        fh.seek(offset)
-        while n := fh.readinto(view[2:]):
-            if _DIGIT_UNDERSCORE_DIGIT.search(buffer, 0, n + 2) is not None:
-                return True
-            buffer[0:2] = buffer[n : n + 2]
-    return False
-
-
-def lines_below(path: Path, offset: int, counted: tuple[int, bool]) -> int:
-    """:func:`scan_lines`'s line count from ``counted`` (the whole file's newlines): the
-    newlines above ``offset`` taken off, a last line without one counted."""
-    newlines, ends_with_newline = counted
-    with path.open("rb") as fh:
-        above = fh.read(offset).count(b"\n")
-        body = fh.read(1) != b""
-    return newlines - above + (0 if body and ends_with_newline else 1)
 
 
 def read_csv_sql(lay: Layout) -> str:
@@ -567,7 +476,7 @@ class Plan:
     fmt: Format
     confidence: float
     rows: SqlRows
-    #: the file's newlines, counted meanwhile (:func:`precount`)
+    #: the file's newlines, counted meanwhile (``lines.precount``)
     counted: Future[tuple[int, bool]] | None = None
 
 
@@ -765,7 +674,7 @@ def _direct_write(
     ):
         if p.counted is not None:  # newlines counted while the plan was drawn
             lines = pool.submit(
-                _counted_lines,
+                counted_lines,
                 p.lay.path,
                 p.lay.header_offset,
                 p.counted,
