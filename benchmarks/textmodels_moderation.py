@@ -16,12 +16,10 @@ printed to read.
 
 from __future__ import annotations
 
-from benchmarks._textmodels_common import SHARED, cpu_rate, need, single_thread
+from benchmarks._textmodels_common import SHARED, cpu_rate, load_script, need, single_thread
 
 single_thread()
 
-import importlib.util  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -29,15 +27,9 @@ from sklearn.metrics import f1_score  # noqa: E402
 
 from socialproof.community import moderation  # noqa: E402
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "train_moderation.py"
-
 
 def _recipe():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("train_moderation", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_moderation")
 
 
 def speed() -> None:

@@ -69,18 +69,8 @@ def token_counts(texts: list[str]) -> Any:
     model = static.model
     batch = [_text.clean(t) for t in _text.as_texts(texts)]
     limit = model.max_length
-    cut = None if limit is None else limit * model.median_token_length
     rows: list[Any] = [None] * len(batch)
-    fast, kept, slow, other = [], [], [], []
-    for i, text in enumerate(batch):
-        if cut is not None:
-            text = text[:cut]
-        if text.isascii() and text.isprintable():
-            fast.append(i)
-            kept.append(text)
-        else:
-            slow.append(i)
-            other.append(text)
+    fast, kept, slow, other = static.split(batch)  # as the run-time pooling splits them
     v = len(model.tokens)
     if fast:
         counts, _ = static._counts(kept, limit)
@@ -292,15 +282,10 @@ def _base(data: Path) -> Any:
 
 
 def _recipe() -> Any:
-    import importlib.util
+    sys.path.insert(0, str(ROOT))
+    from benchmarks._textmodels_common import load_script
 
-    spec = importlib.util.spec_from_file_location(
-        "train_moderation", Path(__file__).with_name("train_moderation.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_moderation")
 
 
 def _block(counts: Any, table: Any) -> Any:

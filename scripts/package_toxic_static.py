@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,10 @@ DEFAULT_SRC = ROOT / "benchmarks" / "_work" / "toxic" / "m2v_ft64"
 
 def _distill_script() -> Any:
     """scripts/distill_embeddings.py (its int8 writer), however this script was loaded."""
-    import importlib.util
+    sys.path.insert(0, str(ROOT))
+    from benchmarks._textmodels_common import load_script
 
-    spec = importlib.util.spec_from_file_location(
-        "distill_embeddings", Path(__file__).with_name("distill_embeddings.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("distill_embeddings")
 
 
 def package(src: Path, out: Path) -> None:

@@ -50,6 +50,7 @@ from socialproof.campaigns.rollup import (
     post_rollup,
 )
 from socialproof.errors import NoData
+from socialproof.workspace.schema import ROLLUP_TABLE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from socialproof.workspace import Workspace
 
 VERSION = 2
-TABLE = "rollup_store"
+TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")
 

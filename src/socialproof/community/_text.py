@@ -1267,6 +1267,27 @@ class _Static:
         model = self.model
         return self.encode_tables(texts, [(model.embedding, bool(model.normalize))])[0]
 
+    def split(self, texts: Sequence[str]) -> tuple[list[int], list[str], list[int], list[str]]:
+        """The texts, cut as the model cuts them, in two: (positions, texts) of those
+        tokenised here (printable ASCII), and of those the model's tokenizer reads."""
+        model = self.model
+        limit = model.max_length
+        cut = None if limit is None else limit * model.median_token_length
+        fast: list[int] = []
+        kept: list[str] = []
+        slow: list[int] = []
+        other: list[str] = []
+        for i, text in enumerate(texts):
+            if cut is not None:
+                text = text[:cut]
+            if text.isascii() and text.isprintable():
+                fast.append(i)
+                kept.append(text)
+            else:
+                slow.append(i)
+                other.append(text)
+        return fast, kept, slow, other
+
     def encode_tables(
         self, texts: list[str], tables: Sequence[tuple[np.ndarray, bool]]
     ) -> list[np.ndarray]:
@@ -1288,20 +1309,7 @@ class _Static:
         if not texts:
             return outs
         limit = model.max_length
-        cut = None if limit is None else limit * model.median_token_length
-        fast: list[int] = []
-        kept: list[str] = []
-        slow: list[int] = []
-        other: list[str] = []
-        for i, text in enumerate(texts):
-            if cut is not None:
-                text = text[:cut]
-            if text.isascii() and text.isprintable():
-                fast.append(i)
-                kept.append(text)
-            else:
-                slow.append(i)
-                other.append(text)
+        fast, kept, slow, other = self.split(texts)
         if slow:
             ids = model.tokenize(other)  # truncated to max_length, unknown tokens dropped
             for out, (table, normalise) in zip(outs, tables, strict=True):

@@ -45,6 +45,7 @@ from socialproof.ingest.archive import MEDIA_SUFFIXES, ArchiveMember, expand_pat
 from socialproof.ingest.base import LINE_COLUMN, ReadContext, ReadResult, Reject
 from socialproof.ingest.prehash import sha256_file
 from socialproof.ingest.rawcopy import PendingCopy, temp_copy
+from socialproof.workspace.schema import ROLLUP_TABLE
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,8 +55,6 @@ if TYPE_CHECKING:
     from socialproof.workspace.core import Workspace
     from socialproof.workspace.engine import MergeCounts
     from socialproof.workspace.schema import TableSpec
-
-ROLLUP_TABLE = "rollup_store"  # campaigns.rollup_store.TABLE, without loading the module
 
 _log = logging.getLogger(__name__)
 
@@ -282,7 +281,7 @@ def _import_one(
 ) -> ImportSummary:
     summary = ImportSummary(path=member.display_name)
     pending: PendingCopy | None = None
-    counting: list[Future[tuple[int, bool]]] = []  # the SQL path's line count, ahead
+    counted: Future[tuple[int, bool]] | None = None  # the SQL path's line count, ahead
     count_stop = threading.Event()
     if not member.explicit and member.path.suffix.lower() in MEDIA_SUFFIXES:
         summary.status = "skipped"
@@ -299,7 +298,6 @@ def _import_one(
         planned: list[SqlPlan | None] = []
         read_file = ctx.options.get("read_file")  # a reader handed in: ingest/spark_reader.py
         sql_path = read_file is None and stat.st_size >= sqlpath.SQL_PATH_BYTES
-        sqlpath_on = os.environ.get("SOCIALPROOF_SQL_PATH", "1").strip() != "0"
 
         looking: list[Future[_Before]] = []
 
@@ -308,9 +306,9 @@ def _import_one(
             # libraries load and the plan is drawn (before DuckDB wants both): the file's
             # lines are counted and a copy goes into imports/ (both stopped, and the copy
             # removed, when nothing uses them)
-            nonlocal pending
-            if sqlpath_on:
-                counting.append(lines.precount(member.path, after=digest, stop=count_stop))
+            nonlocal pending, counted
+            if sqlpath.enabled():
+                counted = lines.precount(member.path, after=digest, stop=count_stop)
             if not dry_run:
                 ws.imports_dir.mkdir(exist_ok=True)
                 pending = PendingCopy(member.path, ws.imports_dir, digest)
@@ -320,8 +318,8 @@ def _import_one(
             # the GIL while it opens the file and answers, the plan is Python
             looking.append(_look_meanwhile(ws, digest))
             drawn = _sql_plan(member, format, ctx)
-            if drawn is not None and counting:
-                drawn.counted = counting[0]
+            if drawn is not None:
+                drawn.counted = counted
             planned.append(drawn)
 
         summary.sha256 = _hash_while_loading(
@@ -402,9 +400,9 @@ def _import_one(
     finally:
         if pending is not None:
             pending.discard()  # no-op once the write moved it into place
-        if counting:  # done when the SQL path used it; else stopped at its next read
+        if counted is not None:  # done when the SQL path used it; else stopped at its next read
             count_stop.set()
-            counting[0].exception()  # waits: no reader outlives the import of its file
+            counted.exception()  # waits: no reader outlives the import of its file
     return summary
 
 
@@ -412,7 +410,7 @@ def _sql_plan(member: ArchiveMember, format: str | None, ctx: ReadContext) -> Sq
     """How the SQL path would read the file (``sqlpath.plan``), or None: the Python path."""
     from socialproof.ingest import sqlpath
 
-    if os.environ.get("SOCIALPROOF_SQL_PATH", "1") == "0":
+    if not sqlpath.enabled():
         return None
     return sqlpath.plan(member.path, member.display_name, ctx, format=format)
 

@@ -99,14 +99,14 @@ def grouped_digits(path: Path, offset: int) -> bool:
 def scan_lines(path: Path, offset: int, *, underscores: bool = True) -> tuple[int, bool]:
     """Lines from ``offset`` to the end and, with ``underscores``, whether digits are
     grouped with '_' there (a file DuckDB reads all as text has no use for the search)."""
-    return lines_below(path, offset, count_newlines(path)), underscores and grouped_digits(
-        path, offset
-    )
+    return counted_lines(path, offset, None, underscores=underscores)
 
 
 def counted_lines(
-    path: Path, offset: int, counted: Future[tuple[int, bool]], *, underscores: bool
+    path: Path, offset: int, counted: Future[tuple[int, bool]] | None, *, underscores: bool
 ) -> tuple[int, bool]:
-    """:func:`scan_lines` from a :func:`precount`: only the '1_0' search reads the file."""
+    """:func:`scan_lines`, from a :func:`precount` when there is one (then only the '1_0'
+    search reads the file here)."""
     grouped = underscores and grouped_digits(path, offset)
-    return lines_below(path, offset, counted.result()), grouped
+    newlines = counted.result() if counted is not None else count_newlines(path)
+    return lines_below(path, offset, newlines), grouped

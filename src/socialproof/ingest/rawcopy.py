@@ -64,13 +64,14 @@ def temp_copy(
     set: only :meth:`PendingCopy.discard` sets it, and removes the file)."""
     if isinstance(sha, Future):
         sha = sha.result()
+    stop = stop or threading.Event()  # never set: copy to the end
     fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".part", dir=folder)
     tmp = Path(name)
     try:
         with src.open("rb") as fin, os.fdopen(fd, "wb") as fout:
             done = copy_in_steps(fin.fileno(), fout, stop)
             size = os.fstat(fin.fileno()).st_size
-        if done < size and not (stop is not None and stop.is_set()):
+        if done < size and not stop.is_set():
             raise ShortCopy(f"{src}: copied {done:,} of {size:,} bytes into {folder}")
     except BaseException:
         with contextlib.suppress(OSError):
@@ -79,8 +80,8 @@ def temp_copy(
     return tmp
 
 
-def copy_in_steps(fin: int, fout: Any, stop: threading.Event | None) -> int:
-    """Copy to the end of ``fin``; the bytes copied.
+def copy_in_steps(fin: int, fout: Any, stop: threading.Event) -> int:
+    """Copy to the end of ``fin`` (or until ``stop`` is set); the bytes copied.
 
     In the kernel where it can (``copy_file_range``: no bytes pass through Python), else,
     and after the kernel stops short of the file's size (some file systems answer 0
@@ -90,16 +91,16 @@ def copy_in_steps(fin: int, fout: Any, stop: threading.Event | None) -> int:
     copy_range = getattr(os, "copy_file_range", None)
     if copy_range is not None:
         with contextlib.suppress(OSError):  # not on this file system or kernel: buffered
-            while not (stop is not None and stop.is_set()):
+            while not stop.is_set():
                 n = copy_range(fin, fout.fileno(), COPY_STEP, done, done)
                 if n == 0:
                     break
                 done += n
-            if done >= os.fstat(fin).st_size or (stop is not None and stop.is_set()):
+            if done >= os.fstat(fin).st_size or stop.is_set():
                 return done
     os.lseek(fin, done, os.SEEK_SET)
     fout.seek(done)
-    while not (stop is not None and stop.is_set()):
+    while not stop.is_set():
         block = os.read(fin, 1 << 20)
         if not block:
             break

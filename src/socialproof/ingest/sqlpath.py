@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.ingest import _aliases as A
 from socialproof.ingest.base import Frame, Source
-from socialproof.ingest.lines import counted_lines, scan_lines
+from socialproof.ingest.lines import counted_lines
 from socialproof.ingest.parse import missing_forms
 from socialproof.workspace.schema import ACCOUNT_TABLES, CANONICAL
 
@@ -525,10 +525,19 @@ def allowed(format_name: str) -> bool:
     Unset or '1': every format with :meth:`Format.sql_read`; '0': none; otherwise a
     comma-separated list of format names ('meta-ads'), for before/after measurements.
     """
-    setting = os.environ.get("SOCIALPROOF_SQL_PATH", "1").strip()
+    setting = _setting()
     if setting in ("", "1"):
         return True
     return format_name in {name.strip() for name in setting.split(",")}
+
+
+def enabled() -> bool:
+    """Whether ``SOCIALPROOF_SQL_PATH`` lets the SQL path take any file (not '0')."""
+    return _setting() != "0"
+
+
+def _setting() -> str:
+    return os.environ.get("SOCIALPROOF_SQL_PATH", "1").strip()
 
 
 # -- staging and writing ----------------------------------------------------------
@@ -672,18 +681,13 @@ def _direct_write(
         _unordered(con),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialproof-lines") as pool,
     ):
-        if p.counted is not None:  # newlines counted while the plan was drawn
-            lines = pool.submit(
-                counted_lines,
-                p.lay.path,
-                p.lay.header_offset,
-                p.counted,
-                underscores=bool(p.lay.types),
-            )
-        else:
-            lines = pool.submit(
-                scan_lines, p.lay.path, p.lay.header_offset, underscores=bool(p.lay.types)
-            )
+        lines = pool.submit(  # the newlines counted while the plan was drawn, if they were
+            counted_lines,
+            p.lay.path,
+            p.lay.header_offset,
+            p.counted,
+            underscores=bool(p.lay.types),
+        )
         try:
             if rows.before:  # the hooks read the parsed rows too: parse the file once
                 with timed("read_csv and parse"):

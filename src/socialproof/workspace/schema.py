@@ -243,6 +243,9 @@ IMPORTS = TableSpec(
 
 #: tables whose rows belong to an account (see ingest/identity.py)
 ACCOUNT_TABLES = ("posts", "account_daily", "post_daily", "ad_stats", "audience")
+# the dashboard's stored roll-ups (``campaigns.rollup_store``), named here so that a writer
+# can look for them without loading that module
+ROLLUP_TABLE = "rollup_store"
 
 CANONICAL: dict[str, TableSpec] = {
     t.name: t
