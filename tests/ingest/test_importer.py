@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from socialproof.errors import BadExport
-from socialproof.ingest import importer
+from socialproof.ingest import importer, writer
 from socialproof.ingest.importer import import_paths, list_imports, read_rejects
 
 CORE = Path(__file__).parents[1] / "data" / "ingest" / "core"
@@ -168,12 +168,11 @@ def test_zip_with_path_traversal_is_refused(workspace: Any, tmp_path: Path) -> N
 def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
     workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from socialproof.ingest import importer
     from socialproof.workspace import engine
 
     import_paths(workspace, [write(tmp_path, "a.csv", CARE_HEADER + care_rows(range(1, 3)))])
     before = sorted(os.listdir(workspace.imports_dir))
-    real, real_merge = importer.record_import, engine.merge
+    real, real_merge = writer.record_import, engine.merge
     calls: list[str] = []
 
     def crash(con: Any, row: Any) -> None:
@@ -185,7 +184,7 @@ def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
         calls.append(spec.name)
         return real_merge(con, spec, data, **kw)
 
-    monkeypatch.setattr(importer, "record_import", crash)
+    monkeypatch.setattr(writer, "record_import", crash)
     monkeypatch.setattr(engine, "merge", merge)
     b = write(tmp_path, "b.csv", CARE_HEADER + care_rows(range(2, 6), "changed"))
     with pytest.raises(KeyboardInterrupt):
@@ -195,7 +194,7 @@ def test_failure_in_the_middle_leaves_the_workspace_as_it_was(
     assert count(workspace, "imports") == 1
     assert messages(workspace)["2"]["text"] == "hello 2"
     assert sorted(os.listdir(workspace.imports_dir)) == before  # no archive, no temp files
-    monkeypatch.setattr(importer, "record_import", real)
+    monkeypatch.setattr(writer, "record_import", real)
     [s] = import_paths(workspace, [b])  # and the file imports fine afterwards
     assert (s.status, s.inserted, s.updated) == ("imported", 3, 1)
 
@@ -338,7 +337,7 @@ def test_append_into_an_empty_table_stores_what_upsert_stores(
 ) -> None:
     from socialproof.workspace import Workspace, engine
 
-    monkeypatch.setattr(importer, "FAST_INSERT_ROWS", threshold)
+    monkeypatch.setattr(writer, "FAST_INSERT_ROWS", threshold)
     appended: list[str] = []
     real_append = engine.append
     monkeypatch.setattr(
@@ -368,11 +367,11 @@ def test_append_is_not_used_for_duplicate_keys(
     from socialproof.workspace import engine
     from socialproof.workspace.schema import CANONICAL
 
-    monkeypatch.setattr(importer, "FAST_INSERT_ROWS", 0)
+    monkeypatch.setattr(writer, "FAST_INSERT_ROWS", 0)
     monkeypatch.setattr(engine, "append", lambda *a: pytest.fail("appended duplicates"))
     table = pa.table({"platform": ["x", "x"], "message_id": ["1", "1"], "text": ["a", "b"]})
     with workspace.transaction() as con:
-        assert importer._insert_or_merge(con, CANONICAL["messages"], table, None).inserted == 1
+        assert writer._insert_or_merge(con, CANONICAL["messages"], table, None).inserted == 1
     assert messages(workspace)["1"]["text"] == "b"
 
 

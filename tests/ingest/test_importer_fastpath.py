@@ -6,7 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from socialproof.ingest import importer
+from socialproof.ingest import writer
 from socialproof.workspace.schema import MESSAGES, UNIQUE_KEYS_META
 
 
@@ -25,18 +25,18 @@ def _count(ws: Any) -> tuple[int, int]:
 
 
 def test_marker_with_wrong_count_is_not_trusted(workspace: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(importer, "FAST_INSERT_ROWS", 10)
+    monkeypatch.setattr(writer, "FAST_INSERT_ROWS", 10)
     table = _rows(50, dup=True)
     # a marker from a smaller table (e.g. before a concatenation) must not skip the check
     table = table.replace_schema_metadata({UNIQUE_KEYS_META: b"49"})
     with workspace.transaction() as con:
-        importer._insert_or_merge(con, MESSAGES, table, None)
+        writer._insert_or_merge(con, MESSAGES, table, None)
     assert _count(workspace) == (49, 49)
 
 
 def test_marker_with_matching_count_takes_the_append(workspace: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(importer, "FAST_INSERT_ROWS", 10)
+    monkeypatch.setattr(writer, "FAST_INSERT_ROWS", 10)
     table = _rows(50, dup=False).replace_schema_metadata({UNIQUE_KEYS_META: b"50"})
     with workspace.transaction() as con:
-        assert importer._insert_or_merge(con, MESSAGES, table, None).inserted == 50
+        assert writer._insert_or_merge(con, MESSAGES, table, None).inserted == 50
     assert _count(workspace) == (50, 50)

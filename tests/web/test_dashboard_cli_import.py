@@ -154,9 +154,9 @@ def test_with_no_rollup_stored_an_import_opens_none(
     """The import's look at the workspace saw no stored roll-up: the CLI opens no second
     transaction to bring none up to date. Once ``serve`` stored them, it does."""
     from socialproof.campaigns import rollup_store
-    from socialproof.ingest import importer
+    from socialproof.ingest import lookbefore
 
-    assert importer.ROLLUP_TABLE == rollup_store.TABLE
+    assert lookbefore.ROLLUP_TABLE == rollup_store.TABLE
     calls: list[Any] = []
     monkeypatch.setattr(
         rollup_store, "refresh_stored", lambda ws, tables=None: calls.append(tables)

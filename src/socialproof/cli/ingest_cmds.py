@@ -189,7 +189,7 @@ def imports(
 ) -> None:
     """List what was imported: rows read, rejected, new, updated, in conflict, and how many
     rows' figures each file still provides ('rows now')."""
-    from socialproof.ingest.importer import list_imports
+    from socialproof.ingest.history import list_imports
 
     ws = open_workspace(workspace)
     rows = list_imports(ws, format=export_format)

@@ -313,7 +313,7 @@ def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
 
 
 def _handle_key(text: str) -> str:
-    """A brand handle as the importer compares it (``importer._handle_key``)."""
+    """A brand handle as the importer compares it (``prepare._handle_key``)."""
     return text.strip().lstrip("@").casefold()
 
 

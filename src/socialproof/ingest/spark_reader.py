@@ -177,7 +177,7 @@ def _imported(ws: Workspace, path: Path) -> bool:
 def _plan(path: Path, format: str | None) -> _Plan:
     """Format and delimiter of one file, from its first bytes (as a normal import detects)."""
     from socialproof.ingest import csvtext
-    from socialproof.ingest.importer import open_and_detect
+    from socialproof.ingest.prepare import open_and_detect
 
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)

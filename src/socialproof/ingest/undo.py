@@ -72,7 +72,7 @@ def resolve_import_id(ws: Workspace, text: str) -> str:
 
 def undo_import(ws: Workspace, import_id: str, *, force: bool = False) -> UndoResult:
     """Remove the rows of import ``import_id`` (or a unique prefix); keep its archive."""
-    from socialproof.ingest.importer import write_transaction
+    from socialproof.ingest.writer import write_transaction
     from socialproof.workspace import engine
     from socialproof.workspace.schema import CANONICAL
 

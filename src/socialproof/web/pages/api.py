@@ -41,7 +41,7 @@ def kpis() -> list[dict[str, str]]:
 @router.get("/imports")
 def imports(request: Request) -> list[dict[str, Any]]:
     """The imports history, newest first."""
-    from socialproof.ingest.importer import list_imports
+    from socialproof.ingest.history import list_imports
 
     return _rows(list_imports(workspace(request)))
 

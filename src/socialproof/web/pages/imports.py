@@ -30,7 +30,7 @@ from socialproof.web.templating import (
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
 
-    from socialproof.ingest.importer import ImportSummary
+    from socialproof.ingest.history import ImportSummary
     from socialproof.web.jobs import Job
     from socialproof.workspace import Workspace
 
@@ -109,7 +109,7 @@ def _options(ws: Workspace, fmt: str, mapping: str, year: str, account: str, pla
 
 
 def _history(ws: Workspace) -> list[dict[str, Any]]:
-    from socialproof.ingest.importer import list_imports
+    from socialproof.ingest.history import list_imports
 
     rows = []
     for r in list_imports(ws):
@@ -305,7 +305,7 @@ def retry(
 @router.get("/import/{import_id}/rejects")
 def rejects(request: Request, import_id: str) -> HTMLResponse:
     """The rows of one import that could not be read, with the reason for each."""
-    from socialproof.ingest.importer import read_rejects
+    from socialproof.ingest.history import read_rejects
 
     ws = workspace(request)
     if not _SHA.match(import_id):

@@ -1,0 +1,281 @@
+"""Write one imported file: its rows and its ``imports`` row in one transaction, then archive.
+
+:func:`write` stores the tables :func:`~socialproof.ingest.prepare.prepare` made (or,
+with a plan, lets DuckDB read and store the file, ``sqlpath.py``) and the file's
+``imports`` row in one transaction; once it has committed, the raw file appears as
+``imports/<sha256><ext>`` and the rejects as ``imports/<sha256>.rejects.csv`` (temporary
+files are removed if anything fails). Into an empty table a large batch without
+repeated keys is a plain append (:data:`FAST_INSERT_ROWS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialproof.ingest.base import Reject
+from socialproof.ingest.prepare import has_tables
+from socialproof.ingest.rawcopy import temp_copy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    import pyarrow as pa
+
+    from socialproof.ingest.archive import ArchiveMember
+    from socialproof.ingest.history import ImportSummary
+    from socialproof.ingest.rawcopy import PendingCopy
+    from socialproof.ingest.sqlpath import Plan as SqlPlan
+    from socialproof.workspace.core import Workspace
+    from socialproof.workspace.engine import MergeCounts
+    from socialproof.workspace.schema import TableSpec
+
+
+FAST_INSERT_ROWS = 50_000  # batches this big go into an empty table by a plain append
+
+
+def _stored_path(name: str) -> str:
+    """Where the file came from, absolute (zip members keep 'archive.zip!member')."""
+    archive, sep, member = name.partition("!")
+    try:
+        return str(Path(archive).resolve()) + sep + member
+    except OSError:
+        return name
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def write(
+    ws: Workspace,
+    member: ArchiveMember,
+    summary: ImportSummary,
+    tables: dict[str, pa.Table],
+    rejects: list[Reject],
+    *,
+    dry_run: bool,
+    pending: PendingCopy | None = None,
+    plan: SqlPlan | None = None,
+    use_workspace_account: bool = True,
+) -> None:
+    """Store the rows and the ``imports`` row in one transaction, then archive the file.
+
+    With a ``plan`` (``sqlpath.py``) DuckDB reads and stores the file itself inside the
+    transaction; :class:`~socialproof.ingest.sqlpath.Declined` rolls it back.
+    """
+
+    from socialproof.workspace import engine, parquet_store
+    from socialproof.workspace.schema import CANONICAL
+
+    sha = summary.sha256
+    ext = "".join(member.path.suffixes[-1:]).lower()[:12]
+    archive = ws.imports_dir / f"{sha}{ext}"
+    rejects_path = ws.imports_dir / f"{sha}.rejects.csv"
+    temps: list[Path] = []
+    tmp_rejects: Path | None = None
+    tmp_archive: Path | None = None
+    try:
+        if not dry_run:
+            ws.imports_dir.mkdir(exist_ok=True)
+            if pending is None:
+                tmp_archive = temp_copy(member.path, ws.imports_dir, sha)
+                temps.append(tmp_archive)
+        try:
+            # with a Parquet store, the partitions this file changed are published on commit
+            with parquet_store.publishing_import(ws, tables), write_transaction(ws) as con:
+                if engine.query_rows(
+                    con, "SELECT 1 FROM imports WHERE import_id = ? LIMIT 1", [sha]
+                ):
+                    summary.status = "already imported"
+                    return
+                if plan is not None:
+                    _write_planned(ws, con, plan, summary, rejects, tables, use_workspace_account)
+                for name, table in tables.items() if plan is None else ():
+                    counts = _insert_or_merge(con, CANONICAL[name], table, summary.exported_at)
+                    summary.tables[name] = (counts.inserted, counts.updated, counts.unchanged)
+                    summary.inserted += counts.records_inserted
+                    summary.updated += counts.records_updated
+                    summary.unchanged += counts.unchanged
+                    summary.conflicts += counts.conflicts
+                    rejects.extend(Reject(*row) for row in counts.conflict_rows)
+                if summary.conflicts and (note := summary.conflict_note()):
+                    summary.notes.append(note)
+                note = " ".join(summary.notes)[:4000]
+                row = {
+                    "import_id": sha,
+                    "path": _stored_path(summary.path),
+                    "format": summary.format,
+                    "table_name": plan.rows.table if plan else ",".join(sorted(tables)),
+                    "rows_read": summary.rows_read,
+                    "rows_rejected": summary.rejected,
+                    "rows_inserted": summary.inserted,
+                    "rows_updated": summary.updated,
+                    "size_bytes": summary.size_bytes,
+                    "confidence": float(summary.confidence),
+                    "imported_at": datetime.now(UTC).replace(tzinfo=None),
+                    "note": note,
+                    "exported_at": summary.exported_at,
+                    "rows_conflicting": summary.conflicts,
+                }
+                record_import(con, row)
+                if dry_run:
+                    raise _DryRun
+                if tmp_archive is None and pending is not None:  # copied while rows went in
+                    tmp_archive = pending.result()
+                    temps.append(tmp_archive)
+                if rejects:  # written before the commit: a failure here rolls back
+                    rejects.sort(key=lambda r: (r.line is None, r.line or 0))
+                    tmp_rejects = _write_rejects_temp(rejects, ws.imports_dir, sha)
+                    temps.append(tmp_rejects)
+        except _DryRun:
+            summary.status = "dry run"
+            return
+        # committed: now the archived raw file and the rejects appear
+        if tmp_archive is None:  # every way to a commit copies the file first
+            raise RuntimeError(f"{member.display_name}: imported, but its archive copy is missing")
+        os.replace(tmp_archive, archive)
+        temps.remove(tmp_archive)
+        if tmp_rejects is not None:
+            os.replace(tmp_rejects, rejects_path)
+            temps.remove(tmp_rejects)
+            summary.rejects_file = rejects_path
+    finally:
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def record_import(con: Any, row: Mapping[str, Any]) -> None:
+    """The ``imports`` row of a file, inside the import's transaction.
+
+    Its import_id is new (checked in the same transaction), so a plain insert; with
+    parameters, not a pyarrow table (which would load pandas on the SQL path).
+    """
+    from socialproof.workspace.schema import IMPORTS
+
+    names = [c for c in IMPORTS.columns if c in row]
+    con.execute(
+        f"INSERT INTO imports ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [row[c] for c in names],
+    )
+
+
+def _write_planned(
+    ws: Workspace,
+    con: Any,
+    plan: SqlPlan,
+    summary: ImportSummary,
+    rejects: list[Reject],
+    publish: dict[str, pa.Table],
+    use_workspace_account: bool,
+) -> None:
+    """The SQL path's part of :func:`write`: DuckDB reads, checks and stores the file."""
+    from socialproof.ingest import identity, sqlpath
+
+    stored = None
+    if use_workspace_account:
+        stored = identity.stored_accounts(con) if has_tables(con) else {}
+    done = sqlpath.write(
+        con,
+        plan,
+        sha256=summary.sha256,
+        display_name=summary.path,
+        publish=publish if ws.settings.engine.storage else None,
+        declared=ws.settings.brand.accounts,
+        stored_accounts=stored,
+    )
+    summary.rows_read = done.rows_read
+    summary.notes.extend(done.notes)
+    summary.tables[plan.rows.table] = (done.inserted, done.updated, done.unchanged)
+    summary.inserted += done.records_inserted
+    summary.updated += done.records_updated
+    summary.unchanged += done.unchanged
+    summary.conflicts += done.conflicts
+    rejects.extend(Reject(*row) for row in done.conflict_rows)
+
+
+def _insert_or_merge(
+    con: Any, spec: TableSpec, table: pa.Table, as_of: datetime | None
+) -> MergeCounts:
+    """``engine.merge``; into an empty table, a plain append (no staging, 40 % less CPU).
+
+    The append is only taken when the batch has no duplicate keys, so the result is
+    exactly what the merge would store.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.workspace import engine
+
+    n = table.num_rows
+    if n < FAST_INSERT_ROWS or engine.query_rows(con, f'SELECT 1 FROM "{spec.name}" LIMIT 1'):
+        return engine.merge(con, spec, table, as_of=as_of)
+    keys = [table[k].cast(pa.string()) for k in spec.key if k in table.column_names]
+    if len(keys) != len(spec.key) or any(k.null_count for k in keys):
+        return engine.merge(con, spec, table, as_of=as_of)
+    from socialproof.workspace.schema import keys_marked_unique
+
+    if not keys_marked_unique(table):
+        varying = [k for k in keys if pc.count_distinct(k).as_py() > 1] or keys[:1]
+        joined = varying[0] if len(varying) == 1 else pc.binary_join_element_wise(*varying, "\x1f")
+        if pc.count_distinct(joined).as_py() != n:
+            return engine.merge(con, spec, table, as_of=as_of)
+    columns = [c for c in table.column_names if c in spec.columns]
+    engine.append(con, spec.name, table.select(columns))
+    records = n
+    if spec.record_key != spec.key:
+        records = (
+            table.select(list(spec.record_key))
+            .group_by(list(spec.record_key))
+            .aggregate([])
+            .num_rows
+        )
+    return engine.MergeCounts(inserted=n, records_inserted=records)
+
+
+@contextlib.contextmanager
+def write_transaction(ws: Workspace, *, wait_s: float = 60.0) -> Iterator[Any]:
+    """``ws.transaction()``, waiting while another process has the database open."""
+    from socialproof.errors import WorkspaceBusy
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        stack = contextlib.ExitStack()
+        try:
+            con = stack.enter_context(ws.transaction())
+        except WorkspaceBusy:
+            stack.close()
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+            continue
+        with stack:
+            yield con
+        return
+
+
+def _write_rejects_temp(rejects: list[Reject], folder: Path, sha: str) -> Path:
+    from socialproof.render.tables import safe_cell
+
+    fd, name = tempfile.mkstemp(prefix=f".{sha[:16]}-", suffix=".rejects.part", dir=folder)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["line", "reason", "raw"])
+            for r in rejects:
+                writer.writerow(
+                    ["" if r.line is None else r.line, safe_cell(r.reason), safe_cell(r.raw)]
+                )
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
