@@ -121,15 +121,15 @@ def test_a_killed_import_through_hadoop_leaves_nothing_visible(
     script = textwrap.dedent(
         f"""
         import os, signal
-        from socialproof.workspace import parquet_store
+        from socialproof.workspace import parquet_spark, parquet_store
         parquet_store.HADOOP_WRITER_FOR_LOCAL = True
-        real = parquet_store._spark_write
+        real = parquet_spark._spark_write
 
         def dies(*args, **kwargs):
             real(*args, **kwargs)  # new partitions are in the staging folder, then the kill
             os.kill(os.getpid(), signal.SIGKILL)
 
-        parquet_store._spark_write = dies
+        parquet_spark._spark_write = dies
         from socialproof.cli.main import main
         main(["import", {str(march)!r}])
         """

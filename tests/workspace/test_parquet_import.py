@@ -193,14 +193,14 @@ def test_a_killed_import_leaves_no_partial_partition(
     script = textwrap.dedent(
         f"""
         import os, signal
-        from socialproof.workspace import parquet_store
-        real = parquet_store._link_tree
+        from socialproof.workspace import parquet_write
+        real = parquet_write._link_tree
 
         def dies(src, dst):
             real(src, dst)  # some partitions are in the staging folder, then the kill
             os.kill(os.getpid(), signal.SIGKILL)
 
-        parquet_store._link_tree = dies
+        parquet_write._link_tree = dies
         from socialproof.cli.main import main
         main(["import", {str(march)!r}])
         """
