@@ -1,0 +1,453 @@
+"""Dates and timestamps as exports write them, parsed a whole column at a time.
+
+Dates come in a dozen shapes ("2026/03/08", "08-03-2026", "Thu, Apr 23, 2026",
+"August 31", "8 de marzo", epoch milliseconds...): the order of day and month is
+decided once per column from its values (:func:`day_first_evidence` settles it for a
+whole file), month and weekday names of the languages platforms localise exports into
+are read as English, and dates without a year are given one. :func:`parse_timestamps`
+returns naive UTC (local wall-clock times converted across both DST edges);
+:func:`parse_dates` returns calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from socialproof.ingest.parse_base import Parsed, missing_mask, np_mask, to_string_array, trimmed
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+
+_MONTHS_ES = {
+    "enero": "January",
+    "febrero": "February",
+    "marzo": "March",
+    "abril": "April",
+    "mayo": "May",
+    "junio": "June",
+    "julio": "July",
+    "agosto": "August",
+    "septiembre": "September",
+    "setiembre": "September",
+    "octubre": "October",
+    "noviembre": "November",
+    "diciembre": "December",
+    "ene": "Jan",
+    "abr": "Apr",
+    "ago": "Aug",
+    "dic": "Dec",
+}
+
+# other languages platforms localise exports into (Portuguese, French, German)
+_MONTHS_OTHER = {
+    "janeiro": "January",
+    "fevereiro": "February",
+    "março": "March",
+    "maio": "May",
+    "junho": "June",
+    "julho": "July",
+    "setembro": "September",
+    "outubro": "October",
+    "novembro": "November",
+    "dezembro": "December",
+    "janvier": "January",
+    "février": "February",
+    "mars": "March",
+    "avril": "April",
+    "mai": "May",
+    "juin": "June",
+    "juillet": "July",
+    "août": "August",
+    "septembre": "September",
+    "octobre": "October",
+    "novembre": "November",
+    "décembre": "December",
+    "januar": "January",
+    "februar": "February",
+    "märz": "March",
+    "juni": "June",
+    "juli": "July",
+    "oktober": "October",
+    "dezember": "December",
+    "sept": "Sep",
+    "fev": "Feb",
+    "out": "Oct",
+    "dez": "Dec",
+    "févr": "Feb",
+    "avr": "Apr",
+    "juil": "Jul",
+    "déc": "Dec",
+    "mär": "Mar",
+    "okt": "Oct",
+}
+
+_WEEKDAYS_ES = (
+    "lunes",
+    "martes",
+    "miércoles",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "sabado",
+    "domingo",
+)
+
+_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+_YEARLESS = ("%B %d", "%b %d", "%d %B", "%d %b", "%b. %d")
+_NAMED = (
+    "%a, %b %d, %Y",
+    "%a %b %d %Y",
+    "%a, %B %d, %Y",
+    "%A, %B %d, %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+)
+
+
+def _normalise_date_text(arr: pa.Array) -> pa.Array:
+    """Month names in Spanish, Portuguese, French and German to English; 'de' and stray points dropped."""
+    import pyarrow.compute as pc
+
+    s = trimmed(arr)
+    if not pc.any(pc.match_substring_regex(s, "[A-Za-zÀ-ÿ]")).as_py():
+        return s
+    s = pc.replace_substring_regex(s, r"\s+", " ")
+    s = pc.replace_substring_regex(s, "(?i)^(?:" + "|".join(_WEEKDAYS_ES) + r"),?\s+", "")
+    s = pc.replace_substring_regex(s, r"(?i)\s+d[eo]l?\s+", " ")  # '8 de marzo', '8 do março'
+    s = pc.replace_substring_regex(s, r"^(\d{1,2})\.\s", r"\1 ")  # German '8. März'
+    names = {**_MONTHS_ES, **_MONTHS_OTHER}
+    pattern = "(?i)\\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + ")\\b"
+    if pc.any(pc.match_substring_regex(s, pattern)).as_py():
+        for word, en in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            s = pc.replace_substring_regex(s, rf"(?i)\b{word}\b\.?", en)
+    # 'Mar.' -> 'Mar' (abbreviations with a point), '1st' -> '1', 'p.m.' -> 'PM'
+    s = pc.replace_substring_regex(
+        s, r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\.", r"\1"
+    )
+    s = pc.replace_substring_regex(s, r"(?i)(\d)(?:st|nd|rd|th)\b", r"\1")
+    s = pc.replace_substring_regex(s, r"(?i)\b(a|p)\.?\s?m\.?$", r"\1M")
+    return s
+
+
+def day_first_evidence(column: Any) -> bool | None:
+    """True/False when a value like '31/03/2026' or '03/31/2026' settles the order, else None.
+
+    For a whole file: a column of reporting-end dates can settle the order of the
+    start-date column next to it, where every day is 12 or less.
+    """
+    import pyarrow.compute as pc
+
+    s = pc.utf8_trim_whitespace(to_string_array(column))
+    parts = pc.extract_regex(s, r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{2,4})\b")
+    a_big = bool(pc.any(pc.greater(pc.cast(pc.struct_field(parts, "a"), "int32"), 12)).as_py())
+    b_big = bool(pc.any(pc.greater(pc.cast(pc.struct_field(parts, "b"), "int32"), 12)).as_py())
+    if a_big != b_big:
+        return a_big
+    return None
+
+
+def _numeric_order(s: pa.Array, dayfirst: bool | None) -> tuple[bool, str]:
+    """Day-first or month-first for 'NN?NN?YYYY' dates, decided from the whole column."""
+    import pyarrow.compute as pc
+
+    if dayfirst is not None:
+        return dayfirst, "given"
+    parts = pc.extract_regex(s, r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{2,4})\b")
+    a = pc.cast(pc.struct_field(parts, "a"), "int32")
+    b = pc.cast(pc.struct_field(parts, "b"), "int32")
+    a_big = bool(pc.any(pc.greater(a, 12)).as_py())
+    b_big = bool(pc.any(pc.greater(b, 12)).as_py())
+    if a_big and not b_big:
+        return True, "values"
+    if b_big and not a_big:
+        return False, "values"
+    # undecidable from values: Excel re-saves with '-' or '.' are European (day first);
+    # '/' is what the US-built platforms write (month first)
+    dash = int(pc.sum(pc.match_substring_regex(s, r"^\d{1,2}[-.]\d{1,2}[-.]\d{2,4}")).as_py() or 0)
+    slash = int(pc.sum(pc.match_substring_regex(s, r"^\d{1,2}/\d{1,2}/\d{2,4}")).as_py() or 0)
+    return dash > slash, "separator"
+
+
+def _formats(dayfirst: bool) -> list[str]:
+    numeric_dates = ["%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
+    order = ("%d", "%m") if dayfirst else ("%m", "%d")
+    for sep in ("/", "-", "."):
+        numeric_dates.append(f"{order[0]}{sep}{order[1]}{sep}%Y")
+        numeric_dates.append(f"{order[0]}{sep}{order[1]}{sep}%y")
+    out = [d + t for d in numeric_dates for t in _TIMES]
+    out += [d + t for d in _NAMED for t in _TIMES]
+    out.append("%a %b %d %H:%M:%S %Y")  # 'Mon Feb 10 14:03:00 2025' (old X 'time')
+    out.append("%a %b %d %H:%M:%S %z %Y")  # 'Tue Oct 31 22:10:47 +0000 2017' (Twitter API)
+    out += ["%Y/%m/%d %H:%M:%S %z", "%d/%m/%Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %Z"]
+    return out
+
+
+@dataclass
+class _Stamps:
+    values: Any  # pandas Series datetime64[us], naive; NaT where unparsed
+    aware: Any  # numpy bool: value carried an explicit offset (already UTC)
+    notes: list[str]
+
+
+def _parse_stamps(
+    arr: pa.Array,
+    *,
+    dayfirst: bool | None,
+    year: int | None,
+    year_range: tuple[dt.date, dt.date] | None,
+    epoch: bool,
+) -> tuple[_Stamps, np.ndarray]:
+    """Parse unique normalised strings; returns per-row stamps and the missing mask."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    missing = missing_mask(arr)
+    s = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), arr)
+    encoded = pc.dictionary_encode(s)
+    # the text clean-up runs once per distinct value (a daily column has a few hundred)
+    uniq = _normalise_date_text(encoded.dictionary).to_pylist()
+    valid_idx = np_mask(pc.is_valid(encoded.indices))
+    indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    u = pd.Series(uniq, dtype=object)
+    result = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+    aware = np.zeros(len(u), dtype=bool)
+    notes: list[str] = []
+    todo = np.ones(len(u), dtype=bool)
+
+    def take(mask: np.ndarray, parsed: pd.Series) -> None:
+        nonlocal todo
+        got = mask & parsed.notna().to_numpy()
+        result[got] = parsed[got]
+        todo &= ~got
+
+    # ISO 8601, with or without an explicit offset
+    iso = u.str.match(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}|$)").fillna(False).to_numpy(bool)
+    if iso.any():
+        offset = u.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).fillna(False).to_numpy(bool)
+        for with_tz in (True, False):
+            m = iso & (offset == with_tz) & todo
+            if m.any():
+                p = pd.to_datetime(u[m], format="ISO8601", errors="coerce", utc=with_tz)
+                if with_tz:
+                    p = p.dt.tz_convert("UTC").dt.tz_localize(None)
+                p = p.astype("datetime64[us]")
+                full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+                full[m] = p
+                if with_tz:
+                    aware |= m & full.notna().to_numpy()
+                take(m, full)
+    # Unix epoch seconds / milliseconds (always UTC); Excel serial days
+    if epoch and todo.any():
+        digits = u.str.fullmatch(r"\d{9,13}(?:\.\d+)?").fillna(False).to_numpy(bool) & todo
+        if digits.any():
+            nums = pd.to_numeric(u[digits], errors="coerce")
+            ms = nums >= 1e11
+            secs = nums.where(~ms, nums / 1000.0)
+            p = pd.to_datetime(secs, unit="s", errors="coerce").astype("datetime64[us]")
+            full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+            full[digits] = p
+            aware |= digits & full.notna().to_numpy()
+            take(digits, full)
+        serial = u.str.fullmatch(r"[34]\d{4}(?:\.\d+)?").fillna(False).to_numpy(bool) & todo
+        if serial.any():
+            days = pd.to_numeric(u[serial], errors="coerce")
+            p = (pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).astype(
+                "datetime64[us]"
+            )
+            full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+            full[serial] = p
+            take(serial, full)
+    # fixed formats; the day/month order is one decision for the whole column
+    if todo.any():
+        uniq_arrow = pa.array(uniq, pa.string())
+        df, how = _numeric_order(uniq_arrow.filter(pa.array(todo)), dayfirst)
+        for fmt in _formats(df):
+            m = todo.copy()
+            if not m.any():
+                break
+            # Arrow's strptime: C speed, and it must consume the whole string
+            got = pc.strptime(
+                uniq_arrow.filter(pa.array(m)), format=fmt, unit="us", error_is_null=True
+            )
+            if got.null_count == len(got):
+                continue
+            with_tz = got.type.tz is not None
+            if with_tz:
+                got = got.cast(pa.timestamp("us"))  # the instants, in UTC
+            full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+            full[m] = got.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+            if full[m].notna().any():
+                if with_tz:
+                    aware |= m & full.notna().to_numpy()
+                take(m, full)
+                if fmt.startswith(("%d/", "%d-", "%d.")) and how == "separator":
+                    notes.append("Dates like 08-03-2026 were read day first (08 = day).")
+                elif fmt.startswith(("%m/", "%m-", "%m.")) and how == "separator":
+                    notes.append("Dates like 03/08/2026 were read month first (03 = month).")
+    # dates without a year ('August 31', '8 de marzo')
+    if todo.any():
+        for fmt in tuple(y + t for y in _YEARLESS for t in _TIMES):
+            m = todo.copy()
+            if not m.any():
+                break
+            base_year = year if year is not None else (year_range[0].year if year_range else 2000)
+            candidates = u[m].astype(str) + f" {base_year}"
+            p = pd.to_datetime(candidates, format=fmt + " %Y", errors="coerce")
+            if not p.notna().any():
+                continue
+            p = p.astype("datetime64[us]")
+            if year is None and year_range is not None:
+                start = pd.Timestamp(year_range[0])
+                p = p.where(p >= start, p + pd.DateOffset(years=1))
+            elif year is None:
+                # the most recent past: this year, or last year for dates still ahead
+                today = pd.Timestamp(dt.datetime.now(dt.UTC).date())
+                p = p + pd.DateOffset(years=today.year - base_year)
+                p = p.where(p <= today + pd.Timedelta(days=1), p - pd.DateOffset(years=1))
+                notes.append(
+                    "Dates without a year were taken as the most recent past ones "
+                    f"(up to {today:%Y-%m-%d}); pass --year if that is wrong."
+                )
+            full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+            full[m] = p.astype("datetime64[us]")
+            take(m, full)
+    if len(u):
+        rows_vals = result.to_numpy()[indices]
+        rows_aware = aware[indices] & valid_idx
+    else:
+        rows_vals = np.full(len(indices), np.datetime64("NaT", "us"))
+        rows_aware = np.zeros(len(indices), dtype=bool)
+    if not valid_idx.all():
+        rows_vals = np.where(valid_idx, rows_vals, np.datetime64("NaT", "us"))
+    return _Stamps(pd.Series(rows_vals, dtype="datetime64[us]"), rows_aware, notes), missing
+
+
+def parse_timestamps(
+    column: Any,
+    *,
+    timezone: str = "UTC",
+    dayfirst: bool | None = None,
+    year: int | None = None,
+    year_range: tuple[dt.date, dt.date] | None = None,
+    epoch: bool = True,
+) -> Parsed:
+    """Timestamps as naive UTC (``timestamp[us]``).
+
+    Naive values are local times in ``timezone`` and converted to UTC; values
+    with an explicit offset ('Z', '+02:00') and Unix epochs are already
+    absolute. Dates without a year take ``year``, else the year that puts
+    them inside ``year_range``, else the current year (with a note).
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    arr = to_string_array(column)
+    stamps, missing = _parse_stamps(
+        arr, dayfirst=dayfirst, year=year, year_range=year_range, epoch=epoch
+    )
+    vals = stamps.values
+    notes = list(stamps.notes)
+    if timezone not in ("UTC", "Etc/UTC", "") and len(vals):
+        naive = ~stamps.aware & vals.notna().to_numpy()
+        if naive.any():
+            local, dst_notes = _local_to_utc(vals[naive], timezone)
+            vals = vals.copy()
+            vals[naive] = local
+            notes += dst_notes
+    out = pa.array(vals, type=pa.timestamp("us"), from_pandas=True)
+    invalid = ~missing & pd.isna(vals).to_numpy()
+    return Parsed(out, np.asarray(invalid, dtype=bool), list(dict.fromkeys(notes)))
+
+
+def _local_to_utc(wall: Any, timezone: str) -> tuple[Any, list[str]]:
+    """Naive wall-clock times in ``timezone`` as naive UTC, across both DST edges.
+
+    A time in the repeated autumn hour is read as its first occurrence
+    (summer time): an export that needs the second one has to give the offset.
+    A time in the spring gap never showed on a clock; it is read with the
+    offset in force just before the gap, which moves it forward by the gap
+    (02:30 in Berlin on the spring change is taken as 03:30 summer time).
+    """
+    import numpy as np
+
+    plain = wall.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    out = plain.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+    edge = out.isna().to_numpy()
+    repeated = gap = 0
+    if edge.any():
+        at_edge = wall[edge]
+        first = np.ones(len(at_edge), dtype=bool)
+        gap = int(at_edge.dt.tz_localize(timezone, ambiguous=first, nonexistent="NaT").isna().sum())
+        repeated = len(at_edge) - gap
+        # 'shift_backward' lands on the last instant before the gap: its offset is the old one
+        before = at_edge.dt.tz_localize(timezone, ambiguous=first, nonexistent="shift_backward")
+        offset = before.dt.tz_localize(None) - before.dt.tz_convert("UTC").dt.tz_localize(None)
+        out = out.copy()
+        out[edge] = (at_edge - offset).astype("datetime64[us]")
+    notes: list[str] = []
+    if repeated:
+        notes.append(
+            f"{repeated} time(s) fell in the hour repeated when clocks went back ({timezone}); "
+            "they were read as the first occurrence (summer time). Export with UTC offsets "
+            "if some were the second."
+        )
+    if gap:
+        notes.append(
+            f"{gap} time(s) did not exist on the clock in {timezone} (spring "
+            "change); they were moved forward by the gap, as a clock not yet changed would show."
+        )
+    return out, notes
+
+
+def parse_dates(
+    column: Any,
+    *,
+    dayfirst: bool | None = None,
+    year: int | None = None,
+    year_range: tuple[dt.date, dt.date] | None = None,
+    timezone: str | None = None,
+) -> Parsed:
+    """Calendar dates (``date32``).
+
+    A date in an export is already the platform's local day, so no timezone is
+    applied unless ``timezone`` is given and a value carries an explicit
+    offset or a time (then it is converted to that zone before taking the day).
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    arr = to_string_array(column)
+    stamps, missing = _parse_stamps(
+        arr, dayfirst=dayfirst, year=year, year_range=year_range, epoch=True
+    )
+    vals = stamps.values
+    if timezone and len(vals) and stamps.aware.any():
+        aware = stamps.aware
+        local = (
+            vals[aware]
+            .dt.tz_localize("UTC")
+            .dt.tz_convert(timezone)
+            .dt.tz_localize(None)
+            .astype("datetime64[us]")
+        )
+        vals = vals.copy()
+        vals[aware] = local
+    days = vals.dt.normalize()
+    out = pa.array(days, type=pa.timestamp("us"), from_pandas=True).cast(pa.date32())
+    invalid = ~missing & pd.isna(vals).to_numpy()
+    return Parsed(out, np.asarray(invalid, dtype=bool), list(dict.fromkeys(stamps.notes)))
