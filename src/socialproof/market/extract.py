@@ -7,18 +7,28 @@ cues, the catalogue's vocabulary), not tuned to any one set of postings.
 
 A posting with no text, or in a language other than English, is returned with
 ``status`` saying so and no guessed facts.
+
+The reading of the text lives beside this module: ``posting_text.py`` (language,
+sections, the requirement level of each sentence) and ``posting_fields.py`` (years of
+experience, degree, remote policy, employment type).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from socialproof.market.catalogue import Catalogue, load_catalogue
+from socialproof.market.posting_fields import (
+    degree_asked,
+    employment_type,
+    remote_policy,
+    years_asked,
+)
+from socialproof.market.posting_text import LANG_NAMES, Layout, detect_language
 from socialproof.market.salary import find_salary_in_text, parse_salary
 from socialproof.market.skills import Gazetteer, Mention, fold_case, gazetteer, trie_regex
 
@@ -26,217 +36,16 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+__all__ = [  # the extractor's face; detect_language moved out and stays importable here
+    "EXTRACTOR_VERSION",
+    "PostingFacts",
+    "SkillHit",
+    "analyze_posting",
+    "detect_language",
+    "read_posting_file",
+]
+
 EXTRACTOR_VERSION = "1"
-
-# -- language -------------------------------------------------------------------
-
-_STOPWORDS = {
-    "en": "the and to of a in you for with our is will are on we your be as this that an or "
-    "have at from by who can all about what team work experience skills".split(),
-    "es": "el la de que y en los las del por con para una un es se su al lo como más experiencia "
-    "trabajo equipo buscamos".split(),
-    "fr": "le la les des et en du une pour vous nous dans est sur avec au un vos nos expérience "
-    "équipe poste".split(),
-    "de": "der die und das mit für den dem ist sie wir ein eine zu von auf nicht ihre im bei "
-    "erfahrung unser sich".split(),
-    "pt": "o os as de que e em um uma para com não da do dos você experiência equipe vaga "
-    "trabalho".split(),
-    "it": "il di che e per un una con del della sono non gli le nel esperienza lavoro".split(),
-    "nl": "de het een en van je jij wij met voor op zijn dat niet ons ervaring werk".split(),
-}
-_STOP_SETS = {lang: frozenset(words) for lang, words in _STOPWORDS.items()}
-_LANG_NAMES = {"es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese",
-               "it": "Italian", "nl": "Dutch", "en": "English"}  # fmt: skip
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def detect_language(text: str) -> str:
-    """'en', another ISO code from a small stop-word vote, or 'und' when too short to tell."""
-    words = [w.lower() for w in _WORD.findall(text[:1500])]
-    if len(words) < 8:
-        return "en" if words else "und"
-    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOP_SETS.items()}
-    best = max(counts, key=lambda lang: counts[lang])
-    if best != "en" and counts[best] > 1.5 * counts["en"] and counts[best] >= 4:
-        return best
-    return "en"
-
-
-# -- sections and requirement level ---------------------------------------------
-
-_NICE_HEAD = re.compile(
-    r"nice[\s-]to[\s-]have|bonus|preferred|plus(es)?\b|ideal(ly)?|extra credit|desirable|"
-    r"would be great|stand out|even better",
-    re.I,
-)
-_MUST_HEAD = re.compile(
-    r"requirement|required|qualification|must[\s-]have|what you.?ll need|you.?ll need|"
-    r"looking for|who you are|about you|you have|you bring|what you bring|skills|experience|"
-    r"competenc|profile|what we need|you are|you should",
-    re.I,
-)
-_DUTY_HEAD = re.compile(
-    r"responsibilit|what you.?ll do|what you will do|the role|your role|day[\s-]to[\s-]day|duties|"
-    r"in this role|you will|key tasks|the job|what you.?ll be doing|about the (role|job|position)|"
-    r"job description|position summary|overview",
-    re.I,
-)
-_OTHER_HEAD = re.compile(
-    r"about us|about the company|who we are|benefit|perk|compensation|salary|why (join|work)|"
-    r"our company|equal opportunit|how to apply|what we offer|we offer|diversity|culture|"
-    r"location|logistics|the team|our team|apply",
-    re.I,
-)
-_NICE_CUES = (
-    "nice to have", "a plus", "bonus", "preferred", "ideally", "desirable", "advantageous",
-    "would be great", "is an asset", "helpful", "not required", "even better", "is a plus",
-)  # fmt: skip
-_MUST_CUES = ("required", "must", "essential", "need to have", "requirement", "requirements")
-_NICE_CUE = re.compile(r"(?<!\w)(?:" + trie_regex(_NICE_CUES) + r")(?!\w)")
-_MUST_CUE = re.compile(r"(?<!\w)(?:" + trie_regex(_MUST_CUES) + r")(?!\w)")
-
-
-def _cue_positions(pattern: re.Pattern[str], text: str, folded: str | None) -> list[int]:
-    if folded is not None:
-        return [m.start() for m in pattern.finditer(folded)]
-    return [m.start() for m in re.compile(pattern.pattern, re.IGNORECASE).finditer(text)]
-
-
-@dataclass(frozen=True)
-class _Block:
-    start: int
-    end: int
-    level: str  # must | nice | duty | other | body
-
-
-def _heading_text(line: str) -> str | None:
-    s = line.strip()
-    if not s:
-        return None
-    first = s[0]
-    if first == "#":
-        m = re.match(r"^#{1,6}\s+(.*)$", s)
-        return m.group(1).strip("*_: ") if m else None
-    if first in "*_" and s.endswith(("**", "__", "**:", "__:", ":**", ":__")):
-        m = re.match(r"^(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$", s)
-        if m:
-            return m.group(2).strip(": ")
-    if s.endswith(":") and len(s) <= 70 and first not in "*-•":
-        return s.rstrip(":")
-    if len(s) <= 50 and s.isupper() and len(s.split()) <= 6:
-        return s
-    # A short bare line that names a section ("Requirements", "Nice to have"), as
-    # HTML postings become once their <h2> tags are stripped.
-    if len(s) <= 45 and _SECTION_NAME.fullmatch(s):
-        return s.rstrip(":?")
-    return None
-
-
-_SECTION_NAME = re.compile(
-    r"(?:key |basic |minimum |preferred |additional |desired |your |the |job |our )?"
-    r"(?:requirements|qualifications|responsibilities|duties|skills|experience|"
-    r"skills (?:and|&) (?:experience|qualifications)|what you(?:'|’)?ll do|what you will do|"
-    r"what (?:we(?:'|’)re|we are) looking for|who you are|about you|about the (?:role|job|position)|"
-    r"role|opportunity|nice[ -]to[ -]haves?|bonus(?: points)?|pluses|benefits|perks|what we offer|"
-    r"compensation(?: (?:and|&) benefits)?|about us|who we are|how to apply|description|overview|"
-    r"you have|you will|must[ -]haves?|qualifications (?:and|&) skills)\s*[:?]?",
-    re.IGNORECASE,
-)
-
-
-_ABOUT_COMPANY = re.compile(
-    r"^\W*(?:about(?!\s+(?:you|the\s+(?:role|job|position|opportunity)))\b|who are we|our (?:mission|story|"
-    r"values|company)|the company|company (?:background|overview)|life at)",
-    re.I,
-)
-
-
-def _classify_heading(text: str) -> str:
-    if _ABOUT_COMPANY.search(text):
-        return "other"
-    if _NICE_HEAD.search(text):
-        return "nice"
-    if _OTHER_HEAD.search(text) and not _MUST_HEAD.search(text):
-        return "other"
-    if _DUTY_HEAD.search(text):
-        return "duty"
-    if _MUST_HEAD.search(text):
-        return "must"
-    return "body"
-
-
-def _blocks(body: str) -> list[_Block]:
-    """Split text into lines, each with the level of the section it sits in."""
-    out: list[_Block] = []
-    level = "intro"
-    pos = 0
-    structured = False
-    for line in body.splitlines(keepends=True):
-        head = _heading_text(line)
-        if head is not None:
-            level = _classify_heading(head)
-            structured = structured or level in ("must", "nice", "duty")
-        out.append(_Block(pos, pos + len(line), level))
-        pos += len(line)
-    # Text above the first heading introduces the company: in a posting with
-    # requirement or duty sections it is context, otherwise it is the posting.
-    intro = "other" if structured else "body"
-    return [_Block(b.start, b.end, intro) if b.level == "intro" else b for b in out]
-
-
-_SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-_LEVEL_TO_REQ = {
-    "must": "must",
-    "duty": "must",
-    "nice": "nice",
-    "body": "must",
-    "other": "mentioned",
-}
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENT_END.finditer(text, max(0, start - 400), start)), default=0)
-    if left == 0 and start > 400:
-        left = max(0, start - 400)
-    m = _SENT_END.search(text, end)
-    right = m.start() if m else len(text)
-    return left, right
-
-
-class _Layout:
-    """Sentences and section levels of one text, computed once (bisect look-ups)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0]
-        self.ends: list[int] = []
-        for m in _SENT_END.finditer(text):
-            self.ends.append(m.start())
-            self.starts.append(m.end())
-        self.ends.append(len(text))
-        blocks = _blocks(text)
-        self.block_starts = [b.start for b in blocks]
-        self.block_levels = [b.level for b in blocks]
-        # requirement cues per sentence, from one pass of each cue pattern over the text
-        folded = fold_case(text)
-        self._nice = {self.sentence_index(p) for p in _cue_positions(_NICE_CUE, text, folded)}
-        self._must = {self.sentence_index(p) for p in _cue_positions(_MUST_CUE, text, folded)}
-
-    def sentence_index(self, pos: int) -> int:
-        return max(0, bisect_right(self.starts, pos) - 1)
-
-    def sentence(self, pos: int) -> tuple[int, int]:
-        i = self.sentence_index(pos)
-        return self.starts[i], self.ends[i]
-
-    def requirement(self, pos: int) -> str:
-        i = self.sentence_index(pos)
-        cue = "nice" if i in self._nice else "must" if i in self._must else None
-        if cue is not None:
-            return cue
-        b = bisect_right(self.block_starts, pos) - 1
-        return _LEVEL_TO_REQ[self.block_levels[b]] if b >= 0 else "must"
-
 
 # -- the facts ------------------------------------------------------------------
 
@@ -342,212 +151,6 @@ class PostingFacts:
             "kpis": ids("kpi"),
             "note": self.note,
         }
-
-
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15}  # fmt: skip
-_N = r"(\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)"
-_YEARS = re.compile(
-    _N + r"\s*(?:\+|plus|or\s+more|or\s+above)?\s*(?:(?:-|–|—|to|or)\s*" + _N + r"\s*)?\+?\s*"
-    r"(?:\(\d+\)\s*)?"
-    r"(?:years?|yrs?)(?:'|’)?(?:s)?\b",
-    re.IGNORECASE,
-)
-_YEAR_WORD = re.compile(r"\b(?:years?|yrs?)\b", re.IGNORECASE)
-_EXPERIENCE = re.compile(
-    r"experience|background|track record|working in|in a similar role|"
-    r"managing|in social|professional",
-    re.I,
-)
-
-_DEGREES = (
-    ("phd", re.compile(r"\bph\.?\s?d\b|\bdoctorate\b")),
-    (
-        "master",
-        re.compile(r"\bmaster'?s?(?:\s+degree)?\b|\bmba\b|\bm\.?s\.?c?\b(?=\s+in)|\bma/ms\b"),
-    ),
-    (
-        "bachelor",
-        re.compile(
-            r"\bbachelor'?s?\b|\bb\.?a\.?/b\.?s\.?|\bbs/ba\b|\bba/bs\b|\bb\.a\.|\bb\.s\.|\bundergraduate degree\b|"
-            r"\bcollege degree\b|\b(?:4|four)[\s-]year degree\b|\buniversity degree\b|\bdegree in\b|"
-            r"\bbachelor degree\b",
-        ),
-    ),
-    ("associate", re.compile(r"\bassociate'?s? degree\b")),
-)
-_NO_DEGREE = re.compile(
-    r"no (?:college |university )?degree (?:is )?(?:required|necessary|needed)|"
-    r"degree (?:is )?not required|don'?t need a degree|without a degree",
-)
-
-_REMOTE = re.compile(
-    r"\b(?:fully remote|100% remote|remote[\s-]first|remote[\s-]friendly|"
-    r"work from home|work from anywhere|wfh|remote)\b",
-)
-_HYBRID = re.compile(r"\bhybrid\b|\b\d days? (?:a|per) week in (?:the )?office\b")
-_ONSITE = re.compile(r"\bon[\s-]?site\b|\bin[\s-]office\b|\bin[\s-]person\b|\boffice[\s-]based\b")
-_EMPLOYMENT = (
-    ("internship", re.compile(r"\bintern(ship)?\b", re.I)),
-    ("part-time", re.compile(r"\bpart[\s-]time\b", re.I)),
-    ("freelance", re.compile(r"\bfreelance\b", re.I)),
-    ("contract", re.compile(r"\bcontract(or)?\b|\bfixed[\s-]term\b", re.I)),
-    ("temporary", re.compile(r"\btemporary\b|\btemp\b", re.I)),
-    ("full-time", re.compile(r"\bfull[\s-]time\b|\bpermanent\b", re.I)),
-)
-
-
-def _num(s: str | None) -> float | None:
-    if s is None:
-        return None
-    s = s.lower()
-    return float(_NUMBER_WORDS[s]) if s in _NUMBER_WORDS else float(s)
-
-
-def _years(text: str) -> tuple[float | None, float | None, str]:
-    best: tuple[float, float | None, str] | None = None
-    for anchor in _YEAR_WORD.finditer(text):
-        start = max(0, anchor.start() - 30)
-        while start > 0 and text[start - 1].isalnum():  # never start inside a number
-            start -= 1
-        # the figure that belongs to this 'years' is the match ending at it, not an earlier one
-        m = None
-        for candidate in _YEARS.finditer(text, start, anchor.end()):
-            if candidate.end() == anchor.end() or text[candidate.end() - 1] in "'’s":
-                m = candidate
-        if m is None:
-            continue
-        s0, s1 = _sentence(text, m.start(), m.end())
-        window = text[min(s0, max(0, m.start() - 80)) : max(s1, m.end() + 80)]
-        if not _EXPERIENCE.search(window):
-            continue
-        if re.search(
-            r"\b(?:founded|ago|old|anniversary|history|since)\b", text[m.end() : m.end() + 25], re.I
-        ):
-            continue
-        lo = _num(m.group(1))
-        hi = _num(m.group(2))
-        if lo is None or lo > 30:
-            continue
-        if best is None or lo > best[0]:
-            best = (lo, hi, m.group(0))
-    if best is None:
-        return None, None, ""
-    return best[0], best[1], best[2]
-
-
-_DEGREE_WORDS = (
-    "degree",
-    "bachelor",
-    "master",
-    "ph",
-    "mba",
-    "doctorate",
-    "b.a",
-    "b.s",
-    "ba/",
-    "bs/",
-    "ma/",
-)
-
-
-def _degree(text: str) -> tuple[str | None, str | None, str]:
-    low = text.lower()
-    if not any(w in low for w in _DEGREE_WORDS):
-        return None, None, ""
-    if len(low) == len(text):
-        original = text
-    else:
-        text = original = low  # lower() moved characters: read the lower-case text throughout
-    m = _NO_DEGREE.search(low)
-    if m:
-        return None, "not required", original[m.start() : m.end()]
-    for level, pattern in _DEGREES:
-        m = pattern.search(low)
-        if m:
-            s0, s1 = _sentence(text, m.start(), m.end())
-            sentence = text[s0:s1]
-            req = "preferred" if _NICE_CUE.search(sentence.lower()) else "required"
-            if re.search(
-                r"or equivalent|equivalent (?:work )?experience|or relevant experience",
-                sentence,
-                re.I,
-            ):
-                req = "preferred" if req == "preferred" else "required (or equivalent experience)"
-            return level, req, sentence.strip()[:200]
-    return None, None, ""
-
-
-# "not a remote position", "non-remote", "remote work is not available": the mention says no
-_NEG_BEFORE = re.compile(
-    r"(?:\bnot|\bno|\bnon|n't|\bnever|\bcannot|\bisn't|\bwithout)[\s-]+(?:\w+[\s-]+){0,2}$"
-)
-_NEG_AFTER = re.compile(
-    r"^[\w\s-]{0,25}?\b(?:is|are)\s+not\b|^[\w\s-]{0,25}?\b(?:not (?:possible|available|"
-    r"an option|offered)|isn't|aren't)\b"
-)
-# 'remote' describing something other than the job: "our remote community of creators"
-_REMOTE_OTHER = re.compile(
-    r"^[\s-]+(?:community|communities|audiences?|creators?|customers?|members?|users?|"
-    r"areas?|locations?|control|monitoring|days?)\b"
-)
-
-
-def _affirmed(pattern: re.Pattern[str], text: str, *, other: re.Pattern[str] | None = None) -> bool:
-    """Whether the text states the policy at least once without negating it."""
-    for m in pattern.finditer(text):
-        before = text[max(0, m.start() - 30) : m.start()]
-        after = text[m.end() : m.end() + 40]
-        if _NEG_BEFORE.search(before) or _NEG_AFTER.search(after):
-            continue
-        if other is not None and other.search(after):
-            continue
-        return True
-    return False
-
-
-def _remote(*texts: str) -> str:
-    joined = " ".join(texts).lower()
-    if _affirmed(_HYBRID, joined):
-        return "hybrid"
-    if _affirmed(_REMOTE, joined, other=_REMOTE_OTHER):
-        return "remote"
-    if _affirmed(_ONSITE, joined):
-        return "onsite"
-    return "unknown"
-
-
-# "manage freelance creators", "review contractor invoices", "mentor interns": the people
-# or papers the job deals with, not the kind of job
-_EMPLOYMENT_OBJECT = re.compile(
-    r"^(?:s|ers?|ors?|s')?[\s-]+(?:creators?|writers?|designers?|photographers?|videographers?|"
-    r"editors?|talent|network|partners?|agenc(?:y|ies)|invoices?|terms|negotiations?|"
-    r"management|templates?|reviews?|budgets?|pool|community|roster|staff)\b|^(?:s|ers|ors)\b"
-)
-_EMPLOYMENT_OBJECT_BEFORE = re.compile(
-    r"\b(?:manage|managing|brief|briefing|hire|hiring|mentor|mentoring|supervise|supervising|"
-    r"coordinate|coordinating|influencer|creator|vendor|negotiate|negotiating|our)\s+$"
-)
-
-
-def _employment_mentioned(pattern: re.Pattern[str], text: str) -> bool:
-    for m in pattern.finditer(text):
-        after = text[m.end() : m.end() + 30].lower()
-        before = text[max(0, m.start() - 30) : m.start()].lower()
-        if _EMPLOYMENT_OBJECT.search(after) or _EMPLOYMENT_OBJECT_BEFORE.search(before):
-            continue
-        return True
-    return False
-
-
-def _employment(given: str | None, text: str) -> str | None:
-    for name, pattern in _EMPLOYMENT:
-        if given and pattern.search(given):
-            return name
-    for name, pattern in _EMPLOYMENT:
-        if _employment_mentioned(pattern, text[:3000]):
-            return name
-    return None
 
 
 class _Matchers:
@@ -681,14 +284,14 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
         return PostingFacts(
             status="unsupported_language",
             language=lang,
-            note=f"{_LANG_NAMES.get(lang, lang)} postings are not supported yet "
+            note=f"{LANG_NAMES.get(lang, lang)} postings are not supported yet "
             "(only English); no facts were guessed",
             **base,
         )
     facts = PostingFacts(status="ok", language="en", **base)
     if not body.strip():
         facts.note = "title only: the posting has no body text"
-    layout = _Layout(text)
+    layout = Layout(text)
     by_item: dict[tuple[str, str], SkillHit] = {}
     rank = {"must": 2, "nice": 1, "mentioned": 0}
     for mention in gaz.find(text):
@@ -720,9 +323,9 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
     facts.role_id, facts.role_basis = _role(m, title, facts.skills)
     if facts.role_id:
         facts.role_family = cat.roles[facts.role_id].family
-    facts.years_min, facts.years_max, facts.years_text = _years(body)
+    facts.years_min, facts.years_max, facts.years_text = years_asked(body)
     facts.seniority, facts.seniority_basis = _seniority(m, title, facts.role_id, facts.years_min)
-    facts.degree, facts.degree_requirement, facts.degree_text = _degree(body)
+    facts.degree, facts.degree_requirement, facts.degree_text = degree_asked(body)
     salary_source = str(row.get("salary_text") or "").strip()
     if not salary_source:
         salary_source = find_salary_in_text(body) or ""
@@ -731,7 +334,7 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
     facts.salary_currency, facts.salary_period = sal.currency, sal.period
     facts.salary_min_annual, facts.salary_max_annual = sal.min_annual, sal.max_annual
     facts.salary_period_inferred = sal.period_inferred
-    facts.remote_policy = _remote(location, title, body[:5000])
+    facts.remote_policy = remote_policy(location, title, body[:5000])
     if not location and facts.remote_policy == "remote":
         facts.location = "Remote"
     facts.industry, facts.industry_group, facts.regulated = _industry(m, company, body)
@@ -748,7 +351,7 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
         and facts.industry_group is None
     ):
         facts.regulated = True
-    facts.employment_type = _employment(str(row.get("employment_type") or "") or None, text)
+    facts.employment_type = employment_type(str(row.get("employment_type") or "") or None, text)
     return facts
 
 
@@ -779,7 +382,7 @@ def _label(cat: Catalogue, mention: Mention) -> str:
     return str(tables[mention.kind][mention.id].label)
 
 
-def _evidence(layout: _Layout, mention: Mention) -> str:
+def _evidence(layout: Layout, mention: Mention) -> str:
     text = layout.text
     s0, s1 = layout.sentence(mention.start)
     sentence = " ".join(text[s0:s1].split()).strip(" *-•#")
