@@ -6,7 +6,8 @@ The messages are written for these tests in the style of a brand's care inbox on
 
 from __future__ import annotations
 
-from socialproof.community import themes
+from socialproof.community import theme_labels, themes
+from socialproof.community.theme_labels import reply_label, theme_label
 
 THANKS = [
     "@AcmeCares Thank you!!!",
@@ -63,22 +64,22 @@ def test_labels_read_like_a_person_wrote_them() -> None:
 
 
 def test_label_words_leave_out_fillers_and_dangling_phrases() -> None:
-    terms = themes._label_terms("thanks guys, was due last week soo annoying hahaha")
+    terms = theme_labels._label_terms("thanks guys, was due last week soo annoying hahaha")
     assert "last week" in terms and "annoying" in terms
     assert not {"thanks", "guys", "due last", "soo", "hahaha"} & terms
 
 
 def test_a_phrase_labels_a_theme_only_when_said_often_enough() -> None:
     # "united states" is said by 1 of 10 messages, "usa" by all: the word wins
-    assert themes._label(["usa", "united states"], {"usa": 10, "united states": 1}) == "usa"
-    got = themes._label(["flight", "late flight"], {"flight": 100, "late flight": 20})
+    assert theme_label(["usa", "united states"], {"usa": 10, "united states": 1}) == "usa"
+    got = theme_label(["flight", "late flight"], {"flight": 100, "late flight": 20})
     assert got == "late flight"
     # a word too vague alone gives way to the next term
-    assert themes._label(["comes", "password"], {"comes": 8, "password": 8}) == "password"
+    assert theme_label(["comes", "password"], {"comes": 8, "password": 8}) == "password"
 
 
 def test_a_theme_of_short_replies_says_so() -> None:
-    assert themes._reply_label(["ok", "nope", "yes ok", "lol", "sure"], {}) == "short replies"
-    assert themes._reply_label(["thanks!", "thank you", "ok", "cheers"], {}) == "thank you"
+    assert reply_label(["ok", "nope", "yes ok", "lol", "sure"], {}) == "short replies"
+    assert reply_label(["thanks!", "thank you", "ok", "cheers"], {}) == "thank you"
     # a content word most of them share labels the theme instead
-    assert themes._reply_label(["thanks, refund", "refund ok", "refund"], {"refund": 3}) == ""
+    assert reply_label(["thanks, refund", "refund ok", "refund"], {"refund": 3}) == ""
