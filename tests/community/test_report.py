@@ -16,13 +16,14 @@ from tests.community.test_threads import msg
 @pytest.fixture
 def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stand-in text models and a stand-in themes module (keyword rules)."""
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_themes
 
-    monkeypatch.setattr(
-        scoring,
-        "load_models",
-        lambda ws=None: scoring.Models(KeywordSentiment(), KeywordModeration()),
-    )
+    def load_models(ws: Any = None) -> Any:
+        return scoring.Models(KeywordSentiment(), KeywordModeration())
+
+    # the report reads load_models in scoring, discover_themes in scoring_themes
+    monkeypatch.setattr(scoring, "load_models", load_models)
+    monkeypatch.setattr(scoring_themes, "load_models", load_models)
     mod = types.ModuleType("socialproof.community.themes")
 
     def cluster(texts: list[str], k: Any = "auto") -> dict[str, Any]:
@@ -130,14 +131,15 @@ def test_json_form_is_serialisable(workspace: Any, insert: Any, fake_models: Non
 
 
 def test_missing_models_are_noted_not_fatal(workspace: Any, insert: Any, monkeypatch: Any) -> None:
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_themes
     from socialproof.community.report import build_report, to_html
 
-    monkeypatch.setattr(
-        scoring,
-        "load_models",
-        lambda ws=None: scoring.Models(notes=["Sentiment model unavailable (x)."]),
-    )
+    def load_models(ws: Any = None) -> Any:
+        return scoring.Models(notes=["Sentiment model unavailable (x)."])
+
+    # the report reads load_models in scoring, discover_themes in scoring_themes
+    monkeypatch.setattr(scoring, "load_models", load_models)
+    monkeypatch.setattr(scoring_themes, "load_models", load_models)
     monkeypatch.setitem(sys.modules, "socialproof.community.themes", None)
     insert("messages", THEME_ROWS)
     rep = build_report(workspace)
@@ -196,7 +198,7 @@ def test_packaged_sample_with_the_real_sentiment_model(workspace: Any, insert: A
 def test_unwritable_workspace_still_reports(
     workspace: Any, insert: Any, fake_models: None, monkeypatch: Any
 ) -> None:
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_themes
     from socialproof.community.report import build_report
     from socialproof.errors import WorkspaceError
 
@@ -204,7 +206,7 @@ def test_unwritable_workspace_still_reports(
         raise WorkspaceError("Cannot write to the workspace: permission denied.")
 
     monkeypatch.setattr(scoring.PendingScores, "finish", refuse)  # storing the scores
-    monkeypatch.setattr(scoring, "_save_themes", refuse)
+    monkeypatch.setattr(scoring_themes, "_save_themes", refuse)
     insert("messages", THEME_ROWS)
     rep = build_report(workspace)
     assert any("were not scored" in n for n in rep.notes)

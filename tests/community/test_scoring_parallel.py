@@ -48,12 +48,12 @@ def models() -> Any:
 
 
 def test_two_processes_score_like_one(models: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_parallel
 
     df = _frame(240)
     one = scoring.score_frames(df, models, batch_size=40, workers=1)
     by_child: list[int] = []
-    score = scoring._Child.score
+    score = scoring_parallel._Child.score
 
     def counted(child: Any, frame: Any) -> Any:
         out = score(child, frame)
@@ -61,7 +61,7 @@ def test_two_processes_score_like_one(models: Any, monkeypatch: pytest.MonkeyPat
             by_child.append(len(out))
         return out
 
-    monkeypatch.setattr(scoring._Child, "score", counted)
+    monkeypatch.setattr(scoring_parallel._Child, "score", counted)
     seen: list[tuple[int, int]] = []
     two = scoring.score_frames(
         df, models, batch_size=40, workers=2, progress=lambda d, n: seen.append((d, n))
@@ -78,11 +78,11 @@ def test_two_processes_score_like_one(models: Any, monkeypatch: pytest.MonkeyPat
 def test_a_failed_child_leaves_its_batches_here(
     models: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_parallel
 
     df = _frame(90)
     one = scoring.score_frames(df, models, batch_size=30, workers=1)
-    monkeypatch.setattr(scoring._Child, "score", lambda child, frame: None)
+    monkeypatch.setattr(scoring_parallel._Child, "score", lambda child, frame: None)
     assert scoring.score_frames(df, models, batch_size=30, workers=2).equals(one)
 
 
@@ -133,7 +133,7 @@ def test_background_scoring_leaves_this_core_free_until_finish(
     the stored scores are those of plain score_messages in one process."""
     import threading
 
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_parallel
     from socialproof.workspace import Workspace
 
     _fill(workspace, 200)
@@ -143,7 +143,7 @@ def test_background_scoring_leaves_this_core_free_until_finish(
 
     here: list[int] = []
     child_scored = threading.Event()
-    real_frame, real_child = scoring.score_frame, scoring._Child.score
+    real_frame, real_child = scoring.score_frame, scoring_parallel._Child.score
 
     def in_this_process(frame: Any, m: Any) -> Any:
         here.append(len(frame))
@@ -154,8 +154,8 @@ def test_background_scoring_leaves_this_core_free_until_finish(
         child_scored.set()
         return out
 
-    monkeypatch.setattr(scoring, "score_frame", in_this_process)
-    monkeypatch.setattr(scoring._Child, "score", by_child)
+    monkeypatch.setattr(scoring_parallel, "score_frame", in_this_process)  # read by score_frames
+    monkeypatch.setattr(scoring_parallel._Child, "score", by_child)
     pending = scoring.start_scoring(
         workspace, models=models, workers=2, batch_size=20, background=True
     )

@@ -29,10 +29,16 @@ class CountingSentiment(KeywordSentiment):
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> CountingSentiment:
     """A keyword sentiment model that records what it scores, and a keyword themes module."""
-    from socialproof.community import scoring
+    from socialproof.community import scoring, scoring_themes
 
     model = CountingSentiment()
-    monkeypatch.setattr(scoring, "load_models", lambda ws=None: scoring.Models(model, None))
+
+    def load_models(ws: Any = None) -> Any:
+        return scoring.Models(model, None)
+
+    # the tests read load_models in scoring, discover_themes in scoring_themes
+    monkeypatch.setattr(scoring, "load_models", load_models)
+    monkeypatch.setattr(scoring_themes, "load_models", load_models)
     mod = types.ModuleType("socialproof.community.themes")
 
     def cluster(texts: list[str], k: Any = "auto") -> dict[str, Any]:
