@@ -251,8 +251,10 @@ def server_times(
                     )
                     new.append(time.perf_counter() - t)
             row.update(
-                imported_p95_ms=p95(imported) * 1000,
-                imported_cpu_ms=statistics.median(imported_cpu) * 1000,
+                imported_p95_ms=p95(imported) * 1000 if imported else float("nan"),
+                imported_cpu_ms=statistics.median(imported_cpu) * 1000
+                if imported
+                else float("nan"),
                 imported_placeholders=shown,
                 filled_p95_ms=p95(filled) * 1000 if filled else float("nan"),
                 new_p95_ms=p95(new) * 1000 if new else float("nan"),

@@ -76,7 +76,7 @@ def main() -> None:
     ws = make_workspace()
     print(f"workspace built in {time.perf_counter() - t:.1f} s")
     # the measuring is the measure pages' benchmark's, over these pages (no uncached runs)
-    rows = server_times(ws, PAGES, uncached_runs=0)
+    rows = server_times(ws, PAGES, runs=0)
     paint = first_paint(ws, PAGES)
     print("| page | cold (ms) | warm median (ms) | warm p95 (ms) | first paint (ms) | size (KB) |")
     print("|---|---|---|---|---|---|")
