@@ -37,7 +37,7 @@ OUT = ROOT / "src" / "socialproof" / "data" / "models" / "minilm_static"
 
 def write_int8(vectors: np.ndarray, out: Path) -> None:
     """A fresh folder ``out`` with ``embeddings.npz``: the rows as int8 with one float16
-    scale per row (keys ``q`` and ``scale``; ``socialproof.community._text`` reads them).
+    scale per row (keys ``q`` and ``scale``; ``socialproof.community._text_embed`` reads them).
     np.savez_compressed writes no time stamps: the same vectors give the same bytes."""
     import numpy as np
 

@@ -63,9 +63,9 @@ def token_counts(texts: list[str]) -> Any:
     import scipy.sparse as sp
 
     sys.path.insert(0, str(ROOT))
-    from socialproof.community import _text
+    from socialproof.community import _text, _text_embed
 
-    static = _text._static()
+    static = _text_embed._static()
     model = static.model
     batch = [_text.clean(t) for t in _text.as_texts(texts)]
     limit = model.max_length

@@ -48,7 +48,7 @@ MODELS = ROOT / "src" / "socialproof" / "data" / "models"
 
 
 def _table(name: str) -> Any:
-    """A packaged int8 table as float32 (as ``_text._int8_table`` reads it)."""
+    """A packaged int8 table as float32 (as ``_text_embed._int8_table`` reads it)."""
     import numpy as np
 
     with np.load(MODELS / name / "embeddings.npz") as npz:
@@ -63,17 +63,17 @@ def sequences(texts: list[str]) -> list[Any]:
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "src"))
-    from socialproof.community import _text
+    from socialproof.community import _text, _text_embed
 
-    static = _text._static()
+    static = _text_embed._static()
     model = static.model
     batch = [_text.clean(t) for t in _text.as_texts(texts)]
     limit = model.max_length
     fast, kept, slow, other = static.split(batch)
     out: list[Any] = [None] * len(batch)
     if fast:
-        words = _text._ASCII_WORD.findall(_text._TEXT_END.join(kept).lower())
-        words.append(_text._TEXT_END)
+        words = _text_embed._ASCII_WORD.findall(_text_embed._TEXT_END.join(kept).lower())
+        words.append(_text_embed._TEXT_END)
         static._learn(words)
         wid = np.fromiter(map(static.words.__getitem__, words), dtype=np.int64, count=len(words))
         starts, flat = static._arrays()

@@ -14,16 +14,16 @@ import random
 import numpy as np
 import scipy.sparse as sp
 
-from socialproof.community import _text
+from socialproof.community import _text, _text_embed
 
 
 def _reference(texts: list[str]) -> np.ndarray:
-    static = _text._static()
+    static = _text_embed._static()
     model = static.model
     limit = model.max_length
     rows: list[list[int]] = []
     for text in texts:
-        words = _text._ASCII_WORD.findall(_text.clean(text).lower())
+        words = _text_embed._ASCII_WORD.findall(_text.clean(text).lower())
         ids = [
             t
             for enc in model.tokenizer.encode_batch_fast(words, add_special_tokens=False)
@@ -71,7 +71,7 @@ def _texts() -> list[str]:
 def test_embed_is_the_word_by_word_reference_bit_for_bit() -> None:
     texts = _texts()
     want = _reference(texts)
-    _text._static().clear()  # a cold word cache, then a warm one, then small batches
+    _text_embed._static().clear()  # a cold word cache, then a warm one, then small batches
     assert np.array_equal(_text.embed(texts), want)
     assert np.array_equal(_text.embed(texts[::-1]), want[::-1])
     parts = [_text.embed(texts[i : i + 41]) for i in range(0, len(texts), 41)]
@@ -79,7 +79,7 @@ def test_embed_is_the_word_by_word_reference_bit_for_bit() -> None:
 
 
 def test_wordpiece_is_the_tokenizers_wordpiece() -> None:
-    static = _text._static()
+    static = _text_embed._static()
     model = static.model
     vocab = model.tokenizer.get_vocab()
     rng = random.Random(9)
@@ -103,7 +103,7 @@ def test_embed_after_the_word_cache_is_emptied() -> None:
     texts = _texts()[:60]
     want = _reference(texts)
     _text.embed(texts)
-    _text._static().words.clear()
+    _text_embed._static().words.clear()
     assert np.array_equal(_text.embed(texts), want)
-    _text._static().clear()
+    _text_embed._static().clear()
     assert np.array_equal(_text.embed(texts), want)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialproof.community import _text
+from socialproof.community import _text, _text_embed
 
 TEXTS = [
     "@united my bag #4471 never arrived https://t.co/x9 &amp; AB12CD",
@@ -27,7 +27,7 @@ TEXTS = [
 
 def test_embed_equals_model2vec_encode() -> None:
     texts = [_text.clean(t) for t in TEXTS]
-    static = _text._static()
+    static = _text_embed._static()
     expected = static.model.encode(texts, show_progress_bar=False, use_multiprocessing=False)
     got = _text.embed(TEXTS)
     assert got.shape == (len(TEXTS), static.model.dim) and got.dtype == np.float32
