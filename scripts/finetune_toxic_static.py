@@ -130,7 +130,7 @@ def _tune(
     import torch
 
     torch.manual_seed(args.seed)
-    init = _load_table(args.init)
+    init = load_table(args.init)
     # sparse gradients: a step touches only the rows of its batch's tokens
     bag = torch.nn.EmbeddingBag.from_pretrained(
         torch.from_numpy(init.copy()), freeze=False, mode="sum", sparse=True
@@ -182,7 +182,7 @@ def _tune(
             p = torch.sigmoid(head(pooled(dev_m))).numpy().ravel()
         best = (0.5, 0.0)
         for t in np.arange(0.2, 0.96, 0.02):
-            f = _macro_f1(yd, p >= t)
+            f = macro_f1(yd, p >= t)
             if f > best[1] + 1e-9:
                 best = (round(float(t), 2), float(f))
         return best
@@ -324,7 +324,7 @@ def evaluate(args: argparse.Namespace) -> None:
         if path in ("none", ""):
             return None
         if path in ("toxic_static", "minilm_static"):
-            return _load_table(path)
+            return load_table(path)
         return _int8(np.load(path))
 
     def fit_block(path: str, table: Any, rows: Any) -> Any:
@@ -401,7 +401,7 @@ def evaluate(args: argparse.Namespace) -> None:
         )
 
 
-def _macro_f1(y: Any, pred: Any) -> float:
+def macro_f1(y: Any, pred: Any) -> float:
     """Macro-F1 of two classes (sklearn's, without sklearn in .venv-distill)."""
     out = 0.0
     for c in (0, 1):
@@ -412,7 +412,7 @@ def _macro_f1(y: Any, pred: Any) -> float:
     return out / 2
 
 
-def _load_table(name: str) -> Any:
+def load_table(name: str) -> Any:
     """A packaged int8 table (``toxic_static`` or ``minilm_static``) as float32."""
     import numpy as np
 

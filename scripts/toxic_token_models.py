@@ -47,19 +47,20 @@ WORK = ROOT / "benchmarks" / "_work" / "toxic"
 MODELS = ROOT / "src" / "socialproof" / "data" / "models"
 
 
-def _table(name: str) -> Any:
-    """A packaged int8 table as float32 (as ``_text_embed._int8_table`` reads it)."""
-    import numpy as np
+def _fts() -> Any:
+    """finetune_toxic_static.py: this script reads its work files and shares its helpers
+    (the packaged tables as float32, macro-F1 without sklearn, the student's blocks)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import finetune_toxic_static
 
-    with np.load(MODELS / name / "embeddings.npz") as npz:
-        return npz["q"].astype(np.float32) * npz["scale"].astype(np.float32)[:, None]
+    return finetune_toxic_static
 
 
 def sequences(texts: list[str]) -> list[Any]:
     """Each text's token ids in order, as ``_text.embed_with`` reads them at run time:
     cleaned, cut (``_Static.split``), split into words and WordPiece tokens, the first
-    ``max_length`` tokens, unknown tokens dropped (the order-keeping twin of
-    ``_Static._counts``); other texts through the model's tokenizer."""
+    ``max_length`` tokens, unknown tokens dropped (read off ``_Static._counts``, whose rows
+    hold them in order); other texts through the model's tokenizer."""
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "src"))
@@ -68,31 +69,14 @@ def sequences(texts: list[str]) -> list[Any]:
     static = _text_embed._static()
     model = static.model
     batch = [_text.clean(t) for t in _text.as_texts(texts)]
-    limit = model.max_length
     fast, kept, slow, other = static.split(batch)
     out: list[Any] = [None] * len(batch)
     if fast:
-        words = _text_embed._ASCII_WORD.findall(_text_embed._TEXT_END.join(kept).lower())
-        words.append(_text_embed._TEXT_END)
-        static._learn(words)
-        wid = np.fromiter(map(static.words.__getitem__, words), dtype=np.int64, count=len(words))
-        starts, flat = static._arrays()
-        count = starts[wid + 1] - starts[wid]
-        doc = np.cumsum(wid == 0) - (wid == 0)
-        total = int(count.sum())
-        owner = np.repeat(np.arange(len(wid)), count)
-        first = np.cumsum(count) - count
-        tok = flat[starts[wid][owner] + np.arange(total) - first[owner]]
-        tdoc = doc[owner]
-        if limit is not None:
-            keep = np.arange(total) - np.searchsorted(tdoc, tdoc) < limit
-            tok, tdoc = tok[keep], tdoc[keep]
-        if model.unk_token_id is not None:
-            keep = tok != model.unk_token_id
-            tok, tdoc = tok[keep], tdoc[keep]
-        bounds = np.searchsorted(tdoc, np.arange(len(kept) + 1))
+        # the run-time counts keep each row's token ids in reading order (duplicates unsummed)
+        counts, _ = static._counts(kept, model.max_length)
         for j, i in enumerate(fast):
-            out[i] = tok[bounds[j] : bounds[j + 1]].astype(np.int32)
+            row = counts.indices[counts.indptr[j] : counts.indptr[j + 1]]
+            out[i] = row.astype(np.int32)
     if slow:
         for i, ids in zip(slow, model.tokenize(other), strict=True):
             out[i] = np.asarray(ids, dtype=np.int32)
@@ -150,18 +134,18 @@ def cnn(args: argparse.Namespace) -> None:
     fit_s, dev_s = split(s["fit_ids"], s["fit_off"]), split(s["dev_ids"], s["dev_off"])
 
     def mini_pca() -> Any:  # no labels: fit token frequencies only
-        t = _table("minilm_static").astype(np.float64)
+        t = _fts().load_table("minilm_static").astype(np.float64)
         freq = np.bincount(s["fit_ids"], minlength=t.shape[0]) + 1.0
         mu = (freq[:, None] * t).sum(0) / freq.sum()
         cov = ((t - mu) * freq[:, None]).T @ (t - mu) / freq.sum()
         vecs = np.linalg.eigh(cov)[1][:, ::-1][:, :64]
         e = ((t - mu) @ vecs).astype(np.float32)
-        return e / e.std() * _table("toxic_static").std()
+        return e / e.std() * _fts().load_table("toxic_static").std()
 
     if args.init == "toxic_static":
-        e0 = _table("toxic_static")
+        e0 = _fts().load_table("toxic_static")
     elif args.init == "both":
-        e0 = np.hstack([_table("toxic_static"), mini_pca()])
+        e0 = np.hstack([_fts().load_table("toxic_static"), mini_pca()])
     else:
         e0 = mini_pca()
     vocab, dim = e0.shape
@@ -267,35 +251,27 @@ def _best_threshold(y: Any, p: Any) -> tuple[float, float]:
     """As train_moderation.best_threshold (0.5, then 0.20-0.94 by 0.02), without sklearn."""
     import numpy as np
 
-    best = (0.5, _macro_f1(y, p >= 0.5))
+    macro_f1 = _fts().macro_f1
+    best = (0.5, macro_f1(y, p >= 0.5))
     for t in np.arange(0.2, 0.96, 0.02):
-        f = _macro_f1(y, p >= t)
+        f = macro_f1(y, p >= t)
         if f > best[1] + 1e-9:
             best = (round(float(t), 2), f)
     return best
-
-
-def _macro_f1(y: Any, pred: Any) -> float:
-    out = 0.0
-    for c in (0, 1):
-        tp = float(((pred == c) & (y == c)).sum())
-        fp = float(((pred == c) & (y != c)).sum())
-        fn = float(((pred != c) & (y == c)).sum())
-        out += 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
-    return out / 2
 
 
 def _bootstrap(y: Any, a: Any, b: Any, n: int = 2000) -> tuple[float, float, float]:
     """Paired bootstrap of macro-F1(a) - macro-F1(b) (predictions), seeded: gain, 5 %, 95 %."""
     import numpy as np
 
+    macro_f1 = _fts().macro_f1
     rng = np.random.default_rng(0)
     d = []
     for _ in range(n):
         i = rng.integers(0, len(y), len(y))
-        d.append(_macro_f1(y[i], a[i]) - _macro_f1(y[i], b[i]))
+        d.append(macro_f1(y[i], a[i]) - macro_f1(y[i], b[i]))
     return (
-        _macro_f1(y, a) - _macro_f1(y, b),
+        macro_f1(y, a) - macro_f1(y, b),
         float(np.quantile(d, 0.05)),
         float(np.quantile(d, 0.95)),
     )
@@ -307,15 +283,13 @@ def evaluate(args: argparse.Namespace) -> None:
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import finetune_toxic_static as fts
-
+    fts = _fts()
     xf, xd, labels = fts._base(args.data)
     y, yd, fold = labels["fit_y"].astype(int), labels["dev_y"].astype(int), labels["fold"]
     cf = sp.load_npz(WORK / "counts_fit.npz").tocsr()
     cd = sp.load_npz(WORK / "counts_dev.npz").tocsr()
     s = np.load(WORK / "seqs.npz")
-    tox = _table("toxic_static")
+    tox = fts.load_table("toxic_static")
     base_f = sp.hstack([xf, sp.csr_matrix(fts._block(cf, tox) * 0.5)], format="csr")
     base_d = sp.hstack([xd, sp.csr_matrix(fts._block(cd, tox) * 0.5)], format="csr")
 
@@ -332,7 +306,7 @@ def evaluate(args: argparse.Namespace) -> None:
                 out[r] = (v.max(), np.sort(v)[-2:].mean())
         return out
 
-    table = _table(args.pools) if args.pools else None
+    table = fts.load_table(args.pools) if args.pools else None
 
     def head(rows: Any) -> Any:
         m = LogisticRegression(C=1.0, max_iter=1000).fit(fts._block(cf[rows], table), y[rows])

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from socialproof.community.threads import Scope, messages_expr, scalar, utc_bounds
+from socialproof.community.threads import Scope, in_scope, messages_expr, scalar
 from socialproof.errors import UsageError
 
 if TYPE_CHECKING:
@@ -71,7 +71,6 @@ def engagement(
     with ws.ibis() as con, messages_expr(con, ws, scope).cache() as cached:
         m = cached
         m = with_periods(m, ws, period)
-        lo, hi = utc_bounds(ws, scope)
         thread_w = ibis.window(group_by=[m.platform, m.thread_key])
         m = m.mutate(
             is_reply=m.parent_id.notnull() | (m.created_at > m.created_at.min().over(thread_w)),
@@ -86,12 +85,7 @@ def engagement(
         first = members.group_by(["platform", "group_id", "author_id"]).aggregate(
             first_period=members.period.min()
         )
-        if lo is not None:
-            m = m.filter(m.created_at >= lo)
-        if hi is not None:
-            m = m.filter(m.created_at < hi)
-        if scope.group is not None:
-            m = m.filter(m.group_id == scope.group)
+        m = in_scope(m, ws, scope)
         keys = ["platform", "group_id", "period"]
         per_thread = m.group_by([*keys, "thread_key"]).aggregate(
             m2m=m.m2m_link.any(),

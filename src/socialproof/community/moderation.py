@@ -51,7 +51,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.community import _text, abuse, spam_cues
-from socialproof.errors import BadInput, FileMissing
+from socialproof.community.yaml_file import read_yaml
+from socialproof.errors import BadInput
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -147,19 +148,9 @@ class Guidelines:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise FileMissing(
-            f"Moderation guidelines {path} not found.", hint="Check the path."
-        ) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BadInput(
-            f"{path} is not valid YAML: {str(exc).splitlines()[0]}",
-            hint="Fix the file, or delete it to use the packaged defaults.",
-        ) from exc
+    data = read_yaml(
+        path, "Moderation guidelines", "Fix the file, or delete it to use the packaged defaults."
+    )
     if data is None:
         return {}
     if not isinstance(data, dict):

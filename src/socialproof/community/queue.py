@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from socialproof.community.threads import Scope, messages_expr, utc_bounds
+from socialproof.community.threads import Scope, in_scope, messages_expr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,13 +44,7 @@ def moderation_queue(
     dismissed = sum(1 for d in decided.values() if d["decision"] == "dismiss")
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
-        lo, hi = utc_bounds(ws, scope)
-        if lo is not None:
-            m = m.filter(m.created_at >= lo)
-        if hi is not None:
-            m = m.filter(m.created_at < hi)
-        if scope.group is not None:
-            m = m.filter(m.group_id == scope.group)
+        m = in_scope(m, ws, scope)
         s = engine.table(con, "message_scores")
         s = s.filter(s.spam.fill_null(False) | s.toxic.fill_null(False))
         s = s.select(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from socialproof.community.threads import Scope, messages_expr
+from socialproof.community.threads import Scope, in_scope, messages_expr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,20 +29,13 @@ def sentiment_by_period(
     import ibis
 
     from socialproof.community.groups import with_periods
-    from socialproof.community.threads import utc_bounds
     from socialproof.workspace import engine
 
     scope = scope or Scope()
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
         m = m.filter(~m.brand)
-        lo, hi = utc_bounds(ws, scope)
-        if lo is not None:
-            m = m.filter(m.created_at >= lo)
-        if hi is not None:
-            m = m.filter(m.created_at < hi)
-        if scope.group is not None:
-            m = m.filter(m.group_id == scope.group)
+        m = in_scope(m, ws, scope)
         s = engine.table(con, "message_scores")
         s = s.filter(s.sentiment.notnull()).select(
             s_platform=s.platform, s_id=s.message_id, sentiment=s.sentiment

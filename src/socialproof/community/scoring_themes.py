@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.community.scoring_models import MAX_CHARS, load_models, text_hash_expr
 from socialproof.community.scoring_sentiment import net_sentiment
-from socialproof.community.threads import Scope, brand_handles, messages_expr, scalar
+from socialproof.community.threads import Scope, brand_handles, in_scope, messages_expr, scalar
 from socialproof.errors import BadInput, NoData, UsageError
 
 if TYPE_CHECKING:
@@ -66,15 +66,7 @@ def discover_themes(
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
         m = m.filter(~m.brand & m.text.notnull() & (m.text.strip().length() > 0))
-        from socialproof.community.threads import utc_bounds
-
-        lo, hi = utc_bounds(ws, scope)
-        if lo is not None:
-            m = m.filter(m.created_at >= lo)
-        if hi is not None:
-            m = m.filter(m.created_at < hi)
-        if scope.group is not None:
-            m = m.filter(m.group_id == scope.group)
+        m = in_scope(m, ws, scope)
         total = int(scalar(m.count()))
         if total == 0:
             raise NoData(

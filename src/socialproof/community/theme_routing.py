@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.community.theme_text import theme_words
-from socialproof.errors import BadInput, FileMissing
+from socialproof.community.yaml_file import read_yaml
+from socialproof.errors import BadInput
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,19 +67,12 @@ def _routing_defaults() -> dict[str, Any]:
 
 def routing(source: Path | Mapping[str, Any] | None = None) -> Routing:
     """Packaged routing rules, or a workspace/custom file that replaces them."""
-    import yaml
-
     label = "packaged defaults"
     if isinstance(source, Path):
-        try:
-            data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError as exc:
-            raise FileMissing(f"Routing rules {source} not found.", hint="Check the path.") from exc
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                f"{source} is not valid YAML: {str(exc).splitlines()[0]}",
-                hint="Fix it, or delete it to use the packaged rules.",
-            ) from exc
+        data = (
+            read_yaml(source, "Routing rules", "Fix it, or delete it to use the packaged rules.")
+            or {}
+        )
         label = str(source)
     elif source is not None:
         data = dict(source)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.community.theme_text import content
-from socialproof.errors import BadInput, FileMissing
+from socialproof.community.yaml_file import read_yaml
+from socialproof.errors import BadInput
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,21 +31,15 @@ class Seed:
 
 def seeds(source: Path | Mapping[str, Any] | None) -> tuple[Seed, ...]:
     """Seed themes from a YAML file or a mapping: ``themes: [{name, examples: [...]}, ...]``."""
-    import yaml
-
     if source is None:
         return ()
     label = str(source) if isinstance(source, Path) else "seed themes"
     if isinstance(source, Path):
-        try:
-            data = yaml.safe_load(source.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise FileMissing(f"Seed themes {source} not found.", hint="Check the path.") from exc
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                f"{source} is not valid YAML: {str(exc).splitlines()[0]}",
-                hint="Fix it, or delete it to let socialproof find every theme itself.",
-            ) from exc
+        data = read_yaml(
+            source,
+            "Seed themes",
+            "Fix it, or delete it to let socialproof find every theme itself.",
+        )
     else:
         data = dict(source)
     if data is None:

@@ -337,13 +337,7 @@ def threads_view(
     scope = scope or Scope()
     sla = check_sla(sla_hours, ws)
     threads, _ = threads_expr(messages_expr(con, ws, scope))
-    lo, hi = utc_bounds(ws, scope)
-    if lo is not None:
-        threads = threads.filter(threads.opened_at >= lo)
-    if hi is not None:
-        threads = threads.filter(threads.opened_at < hi)
-    if scope.group is not None:
-        threads = threads.filter(threads.group_id == scope.group)
+    threads = in_scope(threads, ws, scope, "opened_at")
     first = threads.first_response_at.epoch_seconds() - threads.opened_at.epoch_seconds()
     resolved = threads.last_brand_at.notnull() & (
         threads.last_opener_at.isnull() | (threads.last_brand_at >= threads.last_opener_at)
@@ -373,6 +367,19 @@ def utc_bounds(ws: Workspace, scope: Scope) -> tuple[datetime | None, datetime |
     lo = conv(scope.since) if scope.since else None
     hi = conv(scope.until + timedelta(days=1)) if scope.until else None
     return lo, hi
+
+
+def in_scope(t: Any, ws: Workspace, scope: Scope, at: str = "created_at") -> Any:
+    """The rows of ``t`` whose ``at`` falls in the scope's dates (local days, as
+    :func:`utc_bounds` turns them into UTC) and, with a group in the scope, of that group."""
+    lo, hi = utc_bounds(ws, scope)
+    if lo is not None:
+        t = t.filter(t[at] >= lo)
+    if hi is not None:
+        t = t.filter(t[at] < hi)
+    if scope.group is not None:
+        t = t.filter(t.group_id == scope.group)
+    return t
 
 
 @dataclass
@@ -442,13 +449,7 @@ def response_times(
     _check_hours(ws)
     with ws.ibis() as con, messages_expr(con, ws, scope).cache() as m:  # read several times
         threads, brand_only = threads_expr(m)
-        lo, hi = utc_bounds(ws, scope)
-        if lo is not None:
-            threads = threads.filter(threads.opened_at >= lo)
-        if hi is not None:
-            threads = threads.filter(threads.opened_at < hi)
-        if scope.group is not None:
-            threads = threads.filter(threads.group_id == scope.group)
+        threads = in_scope(threads, ws, scope, "opened_at")
         df = engine.execute(threads.order_by(["opened_at", "thread_key"]))
         n_brand_only = int(scalar(brand_only) or 0)
         anomalies = engine.execute(

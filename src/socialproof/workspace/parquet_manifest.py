@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
@@ -115,6 +117,11 @@ class Manifest:
                 f"The Parquet store's manifest {where} is damaged ({exc}).",
                 hint="Publish the workspace again with 'socialproof engine migrate --to parquet'.",
             ) from None
+
+
+def new_version() -> str:
+    """A new version folder's name: the UTC time, then 8 random hex digits."""
+    return f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
 def source_state(ws: Workspace) -> str:

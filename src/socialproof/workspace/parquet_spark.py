@@ -10,7 +10,6 @@ written by this process's own file functions. See ``docs/scaling.md``.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from socialproof.workspace.parquet_manifest import (
     Manifest,
     TableInfo,
     check_uri,
+    new_version,
     quote_path,
     read_manifest,
     source_state,
@@ -50,6 +50,18 @@ if TYPE_CHECKING:
     from socialproof.workspace.core import Workspace
 
 
+def _hadoop_target(ws: Workspace, uri: str) -> tuple[Any, str, Any]:
+    """The Spark session that writes (the workspace's own on the Spark engine, else the
+    running one), the store's URI as Spark reads it and its Hadoop file system."""
+    from socialproof.workspace import spark
+
+    session = (
+        spark.session_for(ws) if ws.settings.engine.backend == "spark" else spark.running_session()
+    )
+    target_uri = spark_uri(uri)
+    return session, target_uri, spark.HadoopFS(session, target_uri)
+
+
 def publish_with_spark(ws: Workspace, uri: str) -> Manifest:
     """:func:`publish` through Spark's Hadoop file system (``s3a://``, ``hdfs://``, ...).
 
@@ -64,16 +76,11 @@ def publish_with_spark(ws: Workspace, uri: str) -> Manifest:
     """
     import tempfile
 
-    from socialproof.workspace import spark
     from socialproof.workspace._lock import write_lock
 
     uri = check_uri(uri)
-    session = (
-        spark.session_for(ws) if ws.settings.engine.backend == "spark" else spark.running_session()
-    )
-    target_uri = spark_uri(uri)
-    fs = spark.HadoopFS(session, target_uri)
-    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    session, target_uri, fs = _hadoop_target(ws, uri)
+    version = new_version()
     staging = f"{target_uri}/{STAGING}"
     infos: dict[str, TableInfo] = {}
     with write_lock(ws.root), tempfile.TemporaryDirectory(prefix="sp-publish-") as scratch:
@@ -173,14 +180,8 @@ def publish_changes_with_spark(
     """
     import tempfile
 
-    from socialproof.workspace import spark
-
-    session = (
-        spark.session_for(ws) if ws.settings.engine.backend == "spark" else spark.running_session()
-    )
-    target_uri = spark_uri(uri)
-    fs = spark.HadoopFS(session, target_uri)
-    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    session, target_uri, fs = _hadoop_target(ws, uri)
+    version = new_version()
     staging = f"{target_uri}/{STAGING}"
     out_root = f"{staging}/{version}"
     fs.delete(staging)  # what a killed import left

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -65,6 +64,7 @@ from socialproof.workspace.parquet_manifest import (
     check_uri,
     create_views,
     local_path,
+    new_version,
     read_manifest,
     read_parquet,
     source_state,
@@ -172,7 +172,7 @@ def publish(ws: Workspace, uri: str | None = None) -> Manifest:
     root = local_path(uri)
     if root is None:
         return publish_with_spark(ws, uri)
-    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    version = new_version()
     try:
         root.mkdir(parents=True, exist_ok=True)
         staging = root / STAGING

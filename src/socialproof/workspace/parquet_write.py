@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from socialproof.workspace.parquet_manifest import (
     Manifest,
     TableInfo,
     local_path,
+    new_version,
     quote_path,
     source_state,
     versions_used,
@@ -168,7 +168,7 @@ def publish_changes(
     if any(t.reused for t in manifest.tables.values()):
         # written through the Hadoop file system: its partitions are spread over versions
         raise IntegrityError("The store reuses partitions of earlier versions.")
-    version = f"v{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    version = new_version()
     staging = root / STAGING
     shutil.rmtree(staging, ignore_errors=True)  # what a killed publish left
     target = staging / version
