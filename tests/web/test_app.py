@@ -148,3 +148,11 @@ def test_serve_remote_prints_a_warning_and_requires_the_token(
     with TestClient(ran["app"], base_url="http://192.0.2.9:9999") as c:
         assert c.get("/").status_code == 401
         assert c.get(f"/?token={token}").status_code == 200
+
+
+def test_openapi_describes_the_json_api(client: Any) -> None:
+    r = client.get("/api/openapi.json")
+    assert r.status_code == 200
+    paths = set(r.json()["paths"])
+    assert {"/api/kpis", "/api/imports", "/api/jobs/{job_id}"} <= paths
+    assert all(p.startswith("/api/") for p in paths)

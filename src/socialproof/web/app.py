@@ -21,7 +21,7 @@ from socialproof.web.security import DEFAULT_MAX_UPLOAD, LOOPBACK_HOSTS, Guard, 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
-    from fastapi import FastAPI, Request
+    from fastapi import APIRouter, FastAPI, Request
     from fastapi.responses import Response
 
     from socialproof.workspace import Workspace
@@ -116,6 +116,7 @@ def create_app(
 
     nav: list[NavEntry] = []
     for module in page_modules():
+        _schema_is_the_api(module.router)
         app.include_router(module.router)
         entry = getattr(module, "NAV", None)
         if isinstance(entry, NavEntry):
@@ -127,6 +128,17 @@ def create_app(
     _error_handlers(app)
     app.add_middleware(GuardMiddleware, guard=guard)
     return app
+
+
+def _schema_is_the_api(router: APIRouter) -> None:
+    """Describe only the JSON API (``/api/...``) in ``/api/openapi.json``: the pages return
+    HTML, and their return annotations (``HTMLResponse`` imported for type checking only)
+    cannot be turned into a schema, which made the whole description fail with a 500."""
+    from fastapi.routing import APIRoute
+
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            route.include_in_schema = route.path.startswith("/api/")
 
 
 def resolve_routes(app: FastAPI) -> None:
