@@ -755,3 +755,24 @@ def test_plan_for_ctr_multiplies_by_the_spread_between_ad_days(
     assert plan.size.baseline == pytest.approx(p)
     assert plan.size.per_variant == math.ceil(binomial.per_variant * phi)
     assert any("design effect" in note for note in plan.notes)
+
+
+def test_ctr_of_0_against_100_percent_on_six_impressions_is_not_certain(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    # 0 link clicks of 3 impressions against 3 of 3: the report said "enough data to rule
+    # out chance (p < 0.001)" with a 95 % CI of +100 to +100 points.
+    row = {"platform": "meta", "account": "acme", "campaign": "Tiny", "ad_set": "Set"}
+    row |= {"date_start": "2026-03-02", "date_stop": "2026-03-02", "breakdown": ""}
+    row |= {"currency": "USD", "spend": 1.0, "impressions": 3, "reach": 3}
+    insert("ad_stats", [row | {"ad": "A", "link_clicks": 0}, row | {"ad": "B", "link_clicks": 3}])
+    _new(workspace, "Tiny", "ctr_link", ["ad=A", "ad=B"])
+    res = pilots.analyse(workspace, "Tiny")
+    got = res.comparisons[0].result
+    se = math.sqrt(2 * 0.2 * 0.8 / 5)  # Agresti-Caffo: 1 of 5 and 4 of 5
+    assert got.p_value == pytest.approx(math.erfc(0.6 / se / math.sqrt(2)), rel=1e-12)
+    assert got.diff_low == pytest.approx(0.6 - 1.959964 * se, rel=1e-6)
+    assert got.diff_high == 1.0
+    assert "p < 0.001" not in res.verdict
+    assert "+10 to +100 points" in res.verdict
+    assert any("Agresti-Caffo" in n for n in res.notes)

@@ -68,9 +68,67 @@ def test_two_proportion_z_is_the_wald_formula_its_interval_inverts() -> None:
 
 def test_two_proportion_zero_clicks_everywhere_is_no_difference() -> None:
     res = stats.two_proportion_test(0, 500, 0, 400)
-    assert res.p_value == 1.0
     assert res.diff == 0
     assert res.lift is None
+    assert not res.significant
+    # No clicks in 900 impressions does not prove the rates equal: the interval has width
+    # (it was +0 to +0, which claimed certainty).
+    assert res.diff_low < 0 < res.diff_high
+    assert res.adjusted
+
+
+def test_two_proportion_all_or_nothing_is_not_certain() -> None:
+    # 0 of 3 against 3 of 3: the Wald variance of both is 0, and the test said p = 0 with an
+    # interval of no width. Agresti-Caffo by hand: (0+1)/(3+2) = 0.2 and (3+1)/(3+2) = 0.8,
+    # se = sqrt(0.2 * 0.8 / 5 + 0.8 * 0.2 / 5) = sqrt(0.064), z = 0.6 / se = 2.3717.
+    res = stats.two_proportion_test(0, 3, 3, 3)
+    se = math.sqrt(0.064)
+    assert res.adjusted
+    assert (res.value_a, res.value_b, res.diff) == (0.0, 1.0, 1.0)  # observed rates kept
+    assert res.statistic == pytest.approx(0.6 / se, rel=1e-12)
+    assert res.p_value == pytest.approx(math.erfc(0.6 / se / math.sqrt(2)), rel=1e-12)
+    assert res.p_value > 0.01
+    assert res.diff_low == pytest.approx(0.6 - 1.959964 * se, rel=1e-6)
+    assert res.diff_high == 1.0  # 0.6 + 1.96 se = 1.096, cut at the largest possible difference
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        (0, 1000, 5, 1000),
+        (0, 20, 1, 20),
+        (1, 2, 2, 2),
+        (40, 40, 30, 40),
+        (0, 12, 0, 7),
+        (3, 50, 9, 9),
+    ],
+)
+def test_two_proportion_with_a_rate_of_0_or_1_matches_statsmodels_agresti_caffo(
+    counts: tuple[int, int, int, int],
+) -> None:
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+    xa, na, xb, nb = counts
+    with warnings.catch_warnings():  # statsmodels divides by a rate of 0 for its ratio
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ref = test_proportions_2indep(xb, nb, xa, na, method="agresti-caffo", compare="diff")
+        low, high = confint_proportions_2indep(
+            xb, nb, xa, na, method="agresti-caffo", compare="diff"
+        )
+    res = stats.two_proportion_test(xa, na, xb, nb)
+    assert res.adjusted
+    assert res.statistic == pytest.approx(float(ref.statistic), rel=1e-9)
+    assert res.p_value == pytest.approx(float(ref.pvalue), rel=1e-9)
+    assert res.diff_low == pytest.approx(max(float(low), -1.0), rel=1e-9)
+    assert res.diff_high == pytest.approx(min(float(high), 1.0), rel=1e-9)
+    assert res.diff == xb / nb - xa / na
+    assert res.significant == _excludes_zero(res)
+    if res.lift_low is not None and res.lift_high is not None:
+        assert res.significant == (res.lift_low > 0 or res.lift_high < 0)
+
+
+def test_two_proportion_between_0_and_1_stays_wald() -> None:
+    assert not stats.two_proportion_test(1, 1000, 6, 1000).adjusted
 
 
 @pytest.mark.parametrize(

@@ -260,6 +260,12 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         )
         + f"), so an interval leaves out zero exactly when its adjusted p is below {alpha:.2g}."
     )
+    if any(r.adjusted for r in raw):
+        notes.append(
+            "A variant's rate is 0 % or 100 %, where the Wald interval has no width and the "
+            "test would claim certainty, so the interval and the test add one success and one "
+            "failure to each variant (Agresti-Caffo); the rates shown are the observed ones."
+        )
     unit = PROPORTIONS[kpi.name][1].replace("_", " ") if kpi.name in PROPORTIONS else unit_name
     comparisons = []
     for i, (v, r, p_adj) in enumerate(zip(variants[1:], raw, adjusted, strict=True)):

@@ -86,6 +86,9 @@ class Comparison:
     df: float | None  # Welch-Satterthwaite, or the quasi-binomial residual df; None for z
     p_value: float
     confidence: float  # e.g. 0.95
+    # Two-proportion test only: a variant had 0 % or 100 %, so the interval and the
+    # test are Agresti-Caffo's (one success and one failure added to each variant).
+    adjusted: bool = False
 
     @property
     def significant(self) -> bool:
@@ -236,6 +239,12 @@ def two_proportion_test(
     leaves out zero exactly when p < 1 - confidence. With a dispersion ``phi`` above
     1 (see :func:`dispersion`) the variances are scaled by it and the reference
     distribution is Student's t with ``phi_df`` degrees of freedom (quasi-binomial).
+
+    A variant at 0 % or 100 % has no Wald variance at all (0 of 3 against 3 of 3
+    would be "certain", p = 0, an interval of no width), so then the standard error,
+    the interval and the test are Agresti and Caffo's (2000): one success and one
+    failure are added to each variant (statsmodels method "agresti-caffo"). The
+    reported rates and difference stay the observed ones; ``adjusted`` says so.
     """
     from scipy import stats
 
@@ -247,31 +256,34 @@ def two_proportion_test(
     df = phi_df if scale > 1 else None
     p_a, p_b = successes_a / trials_a, successes_b / trials_b
     diff = p_b - p_a
-    se = math.sqrt(scale * (p_a * (1 - p_a) / trials_a + p_b * (1 - p_b) / trials_b))
+    adjusted = any(p in (0.0, 1.0) for p in (p_a, p_b))
+    if adjusted:  # Agresti-Caffo: no variant without variance
+        n_a, n_b = trials_a + 2, trials_b + 2
+        e_a, e_b = (successes_a + 1) / n_a, (successes_b + 1) / n_b
+    else:
+        n_a, n_b, e_a, e_b = trials_a, trials_b, p_a, p_b
+    centre = e_b - e_a
+    se = math.sqrt(scale * (e_a * (1 - e_a) / n_a + e_b * (1 - e_b) / n_b))
 
     def tail(z: float) -> float:  # two-sided p
         return float(2 * (stats.t.sf(abs(z), df) if df else stats.norm.sf(abs(z))))
 
     crit = float(stats.t.ppf(1 - alpha / 2, df) if df else stats.norm.ppf(1 - alpha / 2))
-    if se == 0:  # both all-or-nothing: no variance
-        z = 0.0 if diff == 0 else math.copysign(math.inf, diff)
-        p = 1.0 if diff == 0 else 0.0
-        low = high = diff
-    else:
-        z = diff / se
-        p = tail(z)
-        low, high = diff - crit * se, diff + crit * se
+    z = centre / se  # se > 0: every rate above is strictly between 0 and 1
+    p = tail(z)
+    # A difference of two proportions lies in [-1, 1]; cutting the ends there moves
+    # neither end across zero, so the interval still agrees with the test.
+    low, high = max(centre - crit * se, -1.0), min(centre + crit * se, 1.0)
     lift = lift_low = lift_high = None
     if successes_a > 0:
         lift = p_b / p_a - 1
-        if se > 0:
-            lift_low, lift_high = fieller_lift(
-                p_a,
-                p_b,
-                scale * p_a * (1 - p_a) / trials_a,
-                scale * p_b * (1 - p_b) / trials_b,
-                crit,
-            )
+        lift_low, lift_high = fieller_lift(
+            e_a,
+            e_b,
+            scale * e_a * (1 - e_a) / n_a,
+            scale * e_b * (1 - e_b) / n_b,
+            crit,
+        )
     return Comparison(
         test="two-proportion z-test",
         n_a=float(trials_a),
@@ -288,6 +300,7 @@ def two_proportion_test(
         df=df,
         p_value=p,
         confidence=confidence,
+        adjusted=adjusted,
     )
 
 
