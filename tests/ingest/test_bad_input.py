@@ -237,3 +237,26 @@ def test_workspace_without_write_permission(workspace: Any) -> None:
         assert not st.st_mode & stat.S_IWOTH
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_rejected_row_keeps_cells_that_hold_commas(
+    run: Callable[..., Any], tmp_path: Path, workspace: Any
+) -> None:
+    # The rejects file's raw column joined the cells with bare commas, so a campaign named
+    # "Spring, EU" and an amount "1,234.50" could no longer be told apart from other cells.
+    import csv
+    import io
+
+    path = tmp_path / "ads.csv"
+    header = ["Campaign name", "Ad name", "Day", "Amount spent (USD)", "Impressions"]
+    bad = ["Spring, EU", "Reel", "2026-03-02", "1,234.50", "lots"]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerows([header, ["Spring, EU", "Reel", "2026-03-01", "12.00", "1000"], bad])
+    result = run(str(path), "--account", "acme")
+    assert result.exit_code == 0, result
+    [rejects] = list(workspace.imports_dir.glob("*.rejects.csv"))
+    with rejects.open(encoding="utf-8", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert row["line"] == "3" and "'lots' is not a number" in row["reason"]
+    assert next(csv.reader(io.StringIO(row["raw"]))) == bad

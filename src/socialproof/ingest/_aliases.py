@@ -10,6 +10,8 @@ dropped silently.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -382,7 +384,12 @@ class Rows:
         out = []
         for i, row in zip(idx.tolist(), raw_rows, strict=True):
             line = lines[i] if lines is not None and i < len(lines) else None
-            raw = ",".join("" if v is None else str(v) for v in row.values())
+            # Quoted as CSV: a cell holding a comma ("Mon, Jan 05, 2026", "1,472") stays one.
+            text = io.StringIO()
+            csv.writer(text, lineterminator="").writerow(
+                "" if v is None else str(v) for v in row.values()
+            )
+            raw = text.getvalue()
             out.append(Reject(line, self.reasons.get(i, "could not be read"), raw[:2000]))
         return out
 
