@@ -410,11 +410,15 @@ def tiktok_content(rng: np.random.Generator) -> str:
     ]
     for k, when in enumerate(_post_times(rng, 30)):
         views = int(4000 * rng.pareto(1.6) + 600)  # a few videos take off
+        # A video id carries the Unix second it was made in its top 32 bits (the importer
+        # places year-less dates with it): made the day before it was posted, as a draft.
+        made = when.replace(tzinfo=dt.UTC) - dt.timedelta(days=1)
+        video_id = (int(made.timestamp()) << 32) | (k + 1)
         rows.append(
             [
                 _yearless(END),
                 f"Sample video: {TOPICS[k % len(TOPICS)]}",
-                f"https://www.tiktok.com/@acme.home/video/74{k:017d}",
+                f"https://www.tiktok.com/@acme.home/video/{video_id}",
                 _yearless(when.date()),
                 int(views * rng.uniform(0.05, 0.11)),
                 int(views * rng.uniform(0.002, 0.01)),

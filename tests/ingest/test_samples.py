@@ -99,3 +99,19 @@ def test_sample_keeps_the_exports_own_figures(column: str, reported: str, factor
         assert got == pytest.approx(float(cell) * factor, rel=1e-9), r
         checked += 1
     assert checked > 100
+
+
+def test_sample_tiktok_videos_fall_in_the_samples_period() -> None:
+    # The sample's video ids said the videos were made on 6 August 2024 (74 followed by
+    # zeros), so the importer, which trusts ids over the file name, put the year-less
+    # "January 11" .. "April 2" in 2025, a year before every other sample.
+    import datetime as dt
+
+    name = "tiktok_Content_20260105-20260404.csv"
+    source = open_source(SAMPLES / name)
+    chosen, _ = registry().choose(source)
+    result = chosen.read(source, ReadContext(timezone="Europe/Madrid"))
+    published = result.tables["posts"].column("published_at").to_pylist()
+    assert len(published) == 30
+    days = {p.date() for p in published}
+    assert min(days) >= dt.date(2026, 1, 5) and max(days) <= dt.date(2026, 4, 4)
