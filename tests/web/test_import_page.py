@@ -148,3 +148,14 @@ def test_undo_of_an_import_that_updated_rows_asks_for_force(client: Any, workspa
         follow_redirects=False,
     )
     assert r.status_code == 303 and _posts(workspace) == 5
+
+
+def test_the_same_file_uploaded_again_says_so_by_its_own_name(client: Any) -> None:
+    _upload(client, [(SMALL.name, SMALL.read_bytes())])
+    page = re.sub(r"\s+", " ", _upload(client, [(SMALL.name, SMALL.read_bytes())]).text)
+    assert "already imported." in page
+    assert "as <strong></strong>" not in page and "confidence 0 %" not in page
+    # the note names the file as the person knows it, not the server's upload folders
+    note = f"{SMALL.name} was imported before (as meta-posts from {SMALL.name}); nothing added."
+    assert note in page, page
+    assert ".uploads" not in page

@@ -226,7 +226,8 @@ def start_import(
         for s in summaries:
             s.path = _shown(s.path, folder)
             if s.error:
-                s.error = s.error.replace(str(folder) + "/", "")
+                s.error = _unfoldered(ws, s.error)
+            s.notes = [_unfoldered(ws, n) for n in s.notes]
         keep = {Path(s.path.split("!")[0]).name for s in summaries if retryable(s)}
         for p in paths:
             if p.name not in keep:
@@ -249,6 +250,14 @@ def retryable(summary: ImportSummary) -> bool:
         text = (summary.error or "").lower()
         return "format" in text or "mapping" in text or "column" in text
     return summary.status == "imported" and summary.confidence < UNSURE_BELOW
+
+
+def _unfoldered(ws: Workspace, text: str) -> str:
+    """``text`` with every upload folder left out of the paths it names: an upload is known
+    by the name it had on the person's computer (an earlier upload's too, as in "a.csv was
+    imported before (as meta-ads from a.csv)"), not by ``.uploads/<batch>/a.csv``."""
+    folders = re.escape(str(ws.root / UPLOADS)) + r"/[0-9a-f]{16}/"
+    return re.sub(folders, "", text)
 
 
 def _shown(path: str, folder: Path) -> str:
