@@ -405,6 +405,19 @@ def test_bootstrap_refuses_too_few_resamples_for_the_level() -> None:
         stats.bootstrap_test([1.0, 2.0, 3.0], [2.0, 3.0, 4.0], confidence=0.999)
 
 
+def test_bootstrap_of_three_values_a_side_says_what_a_pilot_can_do() -> None:
+    # 3 posts a side at 95 %: the expanded tail share is 2 Phi(-sqrt(3/2) t(0.975, 2)),
+    # about 1.4e-7, far beyond 5,000 resamples. The hint said "Use at least 7,316,213
+    # (the default is 5,000)", which no pilot option can do.
+    from scipy.stats import norm, t
+
+    share = 2 * norm.sf(math.sqrt(1.5) * t.isf(0.025, 2))
+    with pytest.raises(UsageError) as info:
+        stats.bootstrap_test([0.0, 0.0, 0.0], [0.01, 0.02, 0.03])
+    assert f"needs more than {math.floor(1 / share):,} resamples" in str(info.value)
+    assert "--test welch" in (info.value.hint or "")
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_welch_matches_scipy_and_statsmodels_on_generated_data(seed: int) -> None:
     import numpy as np

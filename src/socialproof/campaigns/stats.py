@@ -417,9 +417,13 @@ def bootstrap_test(
         )
     if resamples < 100 or alpha * resamples <= 1:
         need = max(100, math.floor(1 / alpha) + 1)
+        # Few values widen the expanded interval's tails beyond what the resamples can
+        # show; a pilot cannot ask for more resamples, so the way out is said first.
         raise UsageError(
-            f"A bootstrap at {confidence:.4g} confidence needs more than {need - 1:,} resamples.",
-            hint=f"Use at least {need:,} (the default is {BOOTSTRAP_RESAMPLES:,}).",
+            f"A bootstrap at {confidence:.4g} confidence with {n_small} values in a variant "
+            f"needs more than {need - 1:,} resamples (this one has {resamples:,}).",
+            hint="Use Welch's t-test (--test welch), or widen the period or the filter so "
+            "each variant has more values.",
         )
     rng = np.random.default_rng(seed)
     # One set of resamples serves the difference, the lift and the p-value.
