@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from socialproof.errors import NoData, UsageError
+from socialproof.errors import BadInput, NoData, UsageError
 from socialproof.metrics.explain import explain_kpi
 
 
@@ -79,6 +79,23 @@ def test_cpm_sums_spend_and_impressions_over_the_same_rows(workspace, insert) ->
     statuses = {(r.ad, str(r.date_start)[:10]): r.status for r in got.rows.itertuples()}
     assert statuses[("B", "2026-03-01")] == "left out: no impressions"
     assert list(got.rows["status"]).count("used") == 2
+
+
+def test_amounts_in_two_currencies_are_not_added(workspace, insert, cli) -> None:
+    # 10 USD and 20 EUR over 1,000 impressions each were explained as "CPM 15.00"
+    # (30 / 2,000 x 1,000), adding euros to dollars; the report shows them per currency.
+    usd = _ad("A", 1, spend=10.0, impressions=1000)
+    eur = _ad("E", 1, campaign="Herbst", currency="EUR", spend=20.0, impressions=1000)
+    insert("ad_stats", [usd, eur])
+    for kpi in ("cpm", "spend", "roas"):
+        with pytest.raises(BadInput, match=r"2 currencies \(EUR, USD\)"):
+            explain_kpi(workspace, kpi)
+    assert explain_kpi(workspace, "cpm", campaign="Herbst").value == pytest.approx(20.0)
+    assert explain_kpi(workspace, "impressions").value == 2000  # counts add up fine
+    result = cli("explain", "cpm", cwd=workspace.root)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert "--by platform,currency" in result.stderr
 
 
 def test_frequency_over_days_is_a_lower_bound(workspace, insert) -> None:

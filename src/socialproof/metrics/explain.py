@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from socialproof.errors import NoData, UsageError
+from socialproof.errors import BadInput, NoData, UsageError
 from socialproof.metrics import registry
 from socialproof.metrics.days import parse_day
 
@@ -221,7 +221,25 @@ def explain_kpi(
                     "ad already count them (daily rows over a range row, rows without a "
                     "breakdown over breakdown rows, ad rows over campaign or ad set rows)."
                 )
+            _check_one_currency(t, item)
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
+
+
+def _check_one_currency(t: ir.Table, item: KPI) -> None:
+    """Amounts in several currencies cannot be added into one figure (as the report says)."""
+    from socialproof.workspace import engine
+
+    if not (item.unit == "currency" or "spend" in item.formula_text):
+        return
+    found = engine.execute(t.select(c=t.currency.fill_null("").upper()).distinct())["c"]
+    currencies = sorted(str(c) or "none given" for c in found)
+    if len(currencies) > 1:
+        raise BadInput(
+            f"{item.label} would add amounts in {len(currencies)} currencies "
+            f"({', '.join(currencies)}) as if they were one.",
+            hint="Narrow --account or --campaign to one currency, or see each currency with: "
+            "socialproof report campaigns --by platform,currency",
+        )
 
 
 def _filter(
