@@ -144,3 +144,34 @@ def test_day_first_settled_by_another_column_of_the_file() -> None:
         (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
         (dt.date(2026, 3, 2), dt.date(2026, 3, 30)),
     ]
+
+
+def test_overlapping_reporting_ranges_of_one_ad_are_noted(
+    workspace: object, tmp_path: Path
+) -> None:
+    # Range exports of one ad for 1 Jan - 15 Feb and 1 Feb - 31 Mar: reports add both rows,
+    # so 1-15 February counts twice; the import said nothing about it.
+    from socialproof.ingest.importer import import_paths, read_context
+
+    head = "Campaign name,Ad set name,Ad name,Amount spent (USD),Impressions,"
+    head += "Reporting starts,Reporting ends\n"
+    ranges = {
+        "jan.csv": "Camp,Set,Ad,100.00,10000,2026-01-01,2026-02-15\n",
+        "feb.csv": "Camp,Set,Ad,80.00,8000,2026-02-01,2026-03-31\n",
+        "apr.csv": "Camp,Set,Ad,50.00,5000,2026-04-01,2026-04-30\n",  # next to them: fine
+        "other.csv": "Camp,Set,Other ad,9.00,900,2026-01-10,2026-02-20\n",  # another ad
+    }
+    for name, row in ranges.items():
+        (tmp_path / name).write_text(head + row, encoding="utf-8")
+    ctx = read_context(workspace, account="acme-ads")  # type: ignore[arg-type]
+    jan, feb, apr, other = (
+        import_paths(workspace, [tmp_path / n], ctx=ctx)[0]  # type: ignore[arg-type]
+        for n in ranges
+    )
+    assert not any("share days" in n for n in jan.notes + apr.notes + other.notes)
+    [note] = [n for n in feb.notes if "share days" in n]
+    assert note.startswith("1 reporting-range row(s) share days with another range")
+    assert "Ad (2026-02-01 to 2026-03-31 and 2026-01-01 to 2026-02-15)" in note
+    with workspace.connect() as con:  # type: ignore[attr-defined]
+        saved = con.execute("SELECT note FROM imports WHERE import_id = ?", [feb.sha256])
+        assert "share days" in saved.fetchone()[0]

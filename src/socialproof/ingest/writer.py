@@ -107,6 +107,9 @@ def write(
                     rejects.extend(Reject(*row) for row in counts.conflict_rows)
                 if summary.conflicts and (note := summary.conflict_note()):
                     summary.notes.append(note)
+                if plan is None and _has_range_rows(tables.get("ad_stats")):
+                    if overlap := _range_overlap_note(con, sha):
+                        summary.notes.append(overlap)
                 note = " ".join(summary.notes)[:4000]
                 row = {
                     "import_id": sha,
@@ -150,6 +153,50 @@ def write(
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _has_range_rows(table: pa.Table | None) -> bool:
+    """Does this batch of ad rows hold reporting-range rows (more than one day each)?"""
+    if table is None or not {"date_start", "date_stop"} <= set(table.column_names):
+        return False
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.not_equal(table["date_start"], table["date_stop"])).as_py())
+
+
+def _range_overlap_note(con: Any, sha: str) -> str | None:
+    """A note when this import's range rows share days with other ranges of the same ad.
+
+    Reports leave a range row out where the ad has daily rows, but two ranges of one ad
+    that overlap ('Jan 1 - Feb 15' and 'Feb 1 - Mar 31', or a month inside a quarter)
+    cannot be told apart by day: both are added and the shared days count twice.
+    """
+    from socialproof.workspace import engine
+
+    found = engine.query_rows(
+        con,
+        """
+        SELECT count(DISTINCT (n.object_key, n.breakdown, n.date_start, n.date_stop)),
+               min(n.ad || ' (' || n.date_start || ' to ' || n.date_stop || ' and '
+                   || o.date_start || ' to ' || o.date_stop || ')')
+        FROM ad_stats n JOIN ad_stats o
+          ON n.platform = o.platform AND n.account = o.account
+         AND n.object_key IS NOT DISTINCT FROM o.object_key
+         AND coalesce(n.breakdown, '') = coalesce(o.breakdown, '')
+         AND (n.date_start <> o.date_start OR n.date_stop <> o.date_stop)
+         AND n.date_start <= o.date_stop AND o.date_start <= n.date_stop
+        WHERE n.import_id = ? AND n.date_start <> n.date_stop AND o.date_start <> o.date_stop
+        """,
+        [sha],
+    )
+    count, example = found[0] if found else (0, None)
+    if not count:
+        return None
+    return (
+        f"{count:,} reporting-range row(s) share days with another range of the same ad, e.g. "
+        f"{example}: reports add both, so the shared days count twice. Export by day, or undo "
+        "the import whose range you do not want (Import page of socialproof serve)."
+    )
 
 
 def record_import(con: Any, row: Mapping[str, Any]) -> None:
