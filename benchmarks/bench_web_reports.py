@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from benchmarks import bench_web
+from benchmarks._cli import no_options
 from benchmarks.bench_web import first_paint, server_times
 
 # a folder of its own: bench_web may be running beside this one
@@ -47,6 +48,7 @@ def report_weights(ws: Any, pilot: str) -> list[tuple[str, float, float, int]]:
 
 
 def main() -> None:
+    no_options(__doc__)
     from socialproof.campaigns.pilots import demo_pilot, list_pilots
 
     t = time.perf_counter()

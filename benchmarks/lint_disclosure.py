@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks._cli import no_options
 from socialproof.content.linter import lint_targets
 
 EXAMPLES = Path(__file__).parents[1] / "tests" / "data" / "content" / "disclosure_examples.yaml"
@@ -59,6 +60,7 @@ def measure(split: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    no_options(__doc__)
     for split in ("dev", "test"):
         m = measure(split)
         print(

@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._cli import no_options
+
 N_POSTS = 1000
 RUNS = 5
 PLATFORMS = ("instagram", "facebook", "x", "linkedin", "tiktok", "threads")
@@ -58,6 +60,7 @@ def make_posts(folder: Path, n: int = N_POSTS, seed: int = 7) -> list[Path]:
 
 
 def main() -> None:
+    no_options(__doc__)
     from socialproof.content.linter import lint_targets
     from socialproof.content.rules import builtin_rules
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from benchmarks._cli import no_options
 from socialproof.portfolio.site import build_site
 from socialproof.workspace import Workspace, engine
 from socialproof.workspace.schema import AD_STATS
@@ -81,6 +82,7 @@ A paragraph of narrative for case study {c}.
 
 
 def main() -> None:
+    no_options(__doc__)
     ws = make_workspace()
     times = []
     for _ in range(3):

@@ -37,4 +37,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    from benchmarks._cli import parser
+
+    options = parser(__doc__)
+    options.add_argument("names", nargs="*", help="run only the modules whose name holds one")
+    raise SystemExit(main(options.parse_args().names))

@@ -49,9 +49,13 @@ def speed() -> None:
 
 
 def main() -> None:
-    import sys
+    from benchmarks._cli import parser
 
-    if "--speed-only" in sys.argv[1:]:
+    options = parser(__doc__)
+    options.add_argument(
+        "--speed-only", action="store_true", help="measure the moderator's speed and nothing else"
+    )
+    if options.parse_args().speed_only:
         speed()
         return
     need(SHARED / "toxicity")

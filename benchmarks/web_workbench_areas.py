@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks._cli import no_options
 from benchmarks.bench_web import first_paint, server_times
 
 WORK = Path(__file__).parent / "_work" / "web_areas"
@@ -72,6 +73,7 @@ def make_workspace() -> Any:
 
 
 def main() -> None:
+    no_options(__doc__)
     t = time.perf_counter()
     ws = make_workspace()
     print(f"workspace built in {time.perf_counter() - t:.1f} s")
