@@ -175,3 +175,29 @@ def test_overlapping_reporting_ranges_of_one_ad_are_noted(
     with workspace.connect() as con:  # type: ignore[attr-defined]
         saved = con.execute("SELECT note FROM imports WHERE import_id = ?", [feb.sha256])
         assert "share days" in saved.fetchone()[0]
+
+
+def test_spreadsheet_error_cells_do_not_cost_the_row(workspace: object, tmp_path: Path) -> None:
+    # An export opened in Excel or Google Sheets and saved again writes '#DIV/0!' where the
+    # export's own CTR divided by 0 impressions, and '#VALUE!' / '#REF!' for broken
+    # formulas: each such row was rejected, its spend and impressions lost from every
+    # total, while '#N/A' was already read as no value.
+    from socialproof.ingest.importer import import_paths, read_context
+
+    path = tmp_path / "resaved.csv"
+    path.write_text(
+        "Campaign name,Ad name,Day,Amount spent (USD),Impressions,Link clicks,"
+        "CTR (link click-through rate),Cost per result,Purchase ROAS (return on ad spend)\n"
+        "Camp,Ad,2026-03-01,0.00,0,0,#DIV/0!,#VALUE!,#REF!\n"
+        "Camp,Ad,2026-03-02,12.50,1000,10,1.00,#N/A,#NAME?\n",
+        encoding="utf-8",
+    )
+    ctx = read_context(workspace, account="acme-ads")  # type: ignore[arg-type]
+    [s] = import_paths(workspace, [path], ctx=ctx)  # type: ignore[arg-type]
+    assert (s.rows_read, s.inserted, s.rejected) == (2, 2, 0)
+    with workspace.connect() as con:  # type: ignore[attr-defined]
+        got = con.execute(
+            "SELECT sum(spend), sum(impressions), count(reported_ctr), count(reported_roas) "
+            "FROM ad_stats"
+        ).fetchone()
+    assert got == (12.5, 1000, 1, 0)

@@ -80,7 +80,10 @@ def test_invalid_numbers_are_flagged_not_dropped(bad: str) -> None:
     assert invalid == [True, False]
 
 
-@pytest.mark.parametrize("marker", ["undefined", "NAN", "NaN", "--", "—", "-", "N/A", "", "  "])
+@pytest.mark.parametrize(
+    "marker",
+    ["undefined", "NAN", "NaN", "--", "—", "-", "N/A", "", "  ", "#N/A", "#DIV/0!", "#VALUE!"],
+)
 def test_missing_markers_are_null_not_invalid(marker: str) -> None:
     values, invalid = nums([marker, None, "5"])
     assert values == [None, None, 5.0]

@@ -28,6 +28,15 @@ MISSING = frozenset(
         "n/a",
         "na",
         "#n/a",
+        # the other error values Excel, LibreOffice and Google Sheets write into a cell whose
+        # formula has no value (a CTR over 0 impressions is '#DIV/0!'), as '#N/A' above
+        "#div/0!",
+        "#value!",
+        "#ref!",
+        "#name?",
+        "#num!",
+        "#null!",
+        "#error!",
         "-",
         "--",
         "---",
