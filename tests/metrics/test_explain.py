@@ -98,6 +98,23 @@ def test_amounts_in_two_currencies_are_not_added(workspace, insert, cli) -> None
     assert "--by platform,currency" in result.stderr
 
 
+def test_the_table_is_the_one_the_filters_select_rows_of(workspace, insert) -> None:
+    # ctr_link applies to posts and ad rows; with both in the workspace, 'explain ctr_link
+    # --platform meta' answered "No posts rows match platform meta" instead of explaining
+    # the ad rows' CTR the campaigns report shows.
+    posts = [p | {"impressions": 500, "link_clicks": 5} for p in _posts()]
+    insert("posts", posts)
+    insert("ad_stats", ADS)
+    meta = explain_kpi(workspace, "ctr_link", platform="meta")
+    assert meta.table == "ad_stats"
+    assert meta.value == pytest.approx((10 + 30 + 0) / (1000 + 3000 + 100))
+    assert explain_kpi(workspace, "ctr_link", campaign="Autumn").table == "ad_stats"
+    assert explain_kpi(workspace, "ctr_link", platform="instagram").table == "posts"
+    assert explain_kpi(workspace, "ctr_link").table == "posts"  # no filter: as before
+    with pytest.raises(NoData, match="No posts rows match platform tiktok"):
+        explain_kpi(workspace, "ctr_link", platform="tiktok")
+
+
 def test_frequency_over_days_is_a_lower_bound(workspace, insert) -> None:
     insert("ad_stats", ADS)
     summed = explain_kpi(workspace, "frequency", campaign="Spring")

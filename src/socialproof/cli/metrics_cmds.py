@@ -133,7 +133,7 @@ def explain(
         typer.Option(
             "--table",
             help="posts, ad_stats or account_daily, for KPIs computed over several "
-            "(default: the first one the workspace holds rows for).",
+            "(default: the first one holding rows the other filters select).",
         ),
     ] = None,
     platform: Annotated[

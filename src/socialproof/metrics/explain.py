@@ -169,8 +169,8 @@ def explain_kpi(
 ) -> Explanation:
     """The figure of KPI ``name`` over the workspace rows the filters select, taken apart.
 
-    Without ``table``, the first table the KPI applies to that holds rows is used
-    (a KPI such as ``ctr_link`` applies to posts and ad rows). ``limit`` caps the
+    Without ``table``, the first table the KPI applies to that holds rows the filters
+    select is used (a KPI such as ``ctr_link`` applies to posts and ad rows). ``limit`` caps the
     rows listed (the sums always cover every row).
     """
     from socialproof.metrics import views
@@ -199,6 +199,12 @@ def explain_kpi(
             candidates = [t for t in item.tables if t in ROW_COLUMNS]
             held = [t for t in candidates if not engine.is_empty(con, t)]
             chosen = held[0] if held else _pick_table(item, None)
+            if len(held) > 1 and filters:
+                # the first table with rows these filters select: 'ctr_link --platform meta'
+                # is the ad rows' figure even when posts (of other platforms) exist
+                chosen = next(
+                    (h for h in held if _selects_rows(con, h, filters, start, end, tz)), chosen
+                )
         else:
             chosen = _pick_table(item, table)
         if engine.is_empty(con, chosen):
@@ -223,6 +229,19 @@ def explain_kpi(
                 )
             _check_one_currency(t, item)
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
+
+
+def _selects_rows(
+    con: Any, table: str, filters: dict[str, str], start: date | None, end: date | None, tz: str
+) -> bool:
+    """Do the filters select any row of ``table``?"""
+    from socialproof.workspace import engine
+
+    try:
+        t = _filter(engine.table(con, table), table, filters, start, end, tz, [])
+    except UsageError:  # a filter this table has no column for
+        return False
+    return bool(int(engine.execute(t.aggregate(n=t.count())).iloc[0]["n"]))
 
 
 def _check_one_currency(t: ir.Table, item: KPI) -> None:
