@@ -153,7 +153,9 @@ def test_confirm_a_flag_in_the_browser_with_the_keyboard(browser: Any, sample_se
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 375])
-@pytest.mark.parametrize("path", ["/community", "/community/moderation", "/community/themes"])
+@pytest.mark.parametrize(
+    "path", ["/community", "/community/moderation", "/community/themes", "/community/report"]
+)
 def test_community_pages_pass_axe(browser: Any, sample_server: Any, path: str, width: int) -> None:
     assert check_axe(browser, sample_server.url + path, width) == []
 
@@ -282,3 +284,80 @@ def test_moderation_page_with_the_apply_button_passes_axe(
             page.context.close()
     finally:
         server.stop()
+
+
+def _report(client: Any, **form: str) -> Any:
+    return client.post(
+        "/community/report",
+        data={"csrf_token": client.csrf, **form},
+        follow_redirects=False,
+    )
+
+
+def test_community_report_page_times_the_responses(scored_client: Any) -> None:
+    import re
+
+    page = scored_client.get("/community/report")
+    assert page.status_code == 200 and 'action="/community/report"' in page.text
+    assert 'href="/community/report" aria-current="page"' in page.text
+    r = _report(scored_client, since="2026-03-01", until="2026-03-31", sla="2", period="week")
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = scored_client.app_state.jobs.wait(job_id)
+    assert job.state == "done", job.error
+    html = scored_client.get(r.headers["location"]).text
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = re.sub(r"\s+", " ", text)
+    # seven member threads; only dan's (11:00) has a brand reply, an hour later (SLA 2 h)
+    assert "7 Customer threads" in text
+    assert "1 (14.3 %) Answered" in text
+    assert "1.0 h First response, median" in text
+    assert "Answered within 2 h (SLA)" in text
+    assert "Response times" in text and "Unanswered threads" in text
+    assert "from 2026-03-01 to 2026-03-31" in text
+    assert (
+        "Community report: every platform, 2026-03-01 to 2026-03-31"
+        in scored_client.get("/community/report").text
+    )  # listed under recent reports
+
+
+@pytest.mark.parametrize(
+    ("form", "says"),
+    [
+        ({"since": "2026-13-01"}, "is not a date"),
+        ({"since": "2026-03-31", "until": "2026-03-01"}, "is after"),
+        ({"sla": "soon"}, "not a positive number of hours"),
+        ({"sla": "-4"}, "not a positive number of hours"),
+        ({"sla": "inf"}, "not a positive number of hours"),
+        ({"period": "fortnight"}, "Unknown period"),
+    ],
+)
+def test_community_report_refuses_bad_input_and_keeps_it(
+    scored_client: Any, form: dict[str, str], says: str
+) -> None:
+    from html import unescape
+
+    r = _report(scored_client, platform="x", **form)
+    assert r.status_code in (400, 422)
+    assert says in unescape(r.text)
+    assert 'name="platform" value="x"' in r.text  # what was typed stays in the form
+    assert not [j for j in scored_client.app_state.jobs.all() if j.title.startswith("Community")]
+
+
+def test_unknown_community_report_is_not_found(scored_client: Any) -> None:
+    assert scored_client.get("/community/report/jobs/nope").status_code == 404
+
+
+@pytest.mark.browser
+def test_build_the_community_report_in_the_browser(browser: Any, sample_server: Any) -> None:
+    page = open_page(browser, sample_server.url + "/community/report", for_axe=True)
+    try:
+        page.get_by_label("Sentiment, moderation and themes").uncheck()
+        page.get_by_label("Service level in hours").fill("12")
+        page.get_by_role("button", name="Build the report").click()
+        page.get_by_role("heading", name="Response times").wait_for(timeout=60_000)
+        assert "Answered within 12 h (SLA)" in page.locator(".report").inner_text()
+        page.locator("#main .vega-embed svg").first.wait_for()  # the charts are drawn
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()

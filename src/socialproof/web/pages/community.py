@@ -45,7 +45,9 @@ SUBNAV = (
     ("/community", "Inbox"),
     ("/community/moderation", "Moderation"),
     ("/community/themes", "Themes"),
+    ("/community/report", "Report"),
 )
+PERIODS = (("week", "Week"), ("day", "Day"), ("month", "Month"))
 QUEUE_SHOWN = 100
 
 
@@ -420,3 +422,128 @@ def find_themes(request: Request) -> Response:
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return redirect(f"/jobs/{job.id}", message="Finding themes started.")
+
+
+# -- the community report (response times, groups, sentiment, themes) ---------------------
+REPORT_KIND = "community-report"
+
+
+def _report_page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    ws = workspace(request)
+    jobs = [j for j in runner(request).all() if j.data.get("kind") == REPORT_KIND][:5]
+    form = {"platform": "", "group": "", "since": "", "until": "", "sla": "", "period": "week"}
+    form.update(extra.pop("form", {}))
+    return render(
+        request,
+        "community/report.html",
+        status_code=status_code,
+        title="Community report",
+        subnav=SUBNAV,
+        periods=PERIODS,
+        sla_default=float(ws.settings.community.sla_hours),
+        form=form,
+        with_text=extra.pop("with_text", True),
+        jobs=jobs,
+        **extra,
+    )
+
+
+@router.get("/community/report")
+def report_page(request: Request) -> HTMLResponse:
+    return _report_page(request)
+
+
+def _sla(text: str) -> float | None:
+    """The form's service level in hours (blank: the setting), a positive number."""
+    import math
+
+    from socialproof.errors import BadInput
+
+    if not text.strip():
+        return None
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise BadInput(
+            f"The service level {text.strip()!r} is not a positive number of hours.",
+            hint="For example 24, or leave it blank for the setting.",
+        )
+    return value
+
+
+@router.post("/community/report", response_model=None)
+def run_report(
+    request: Request,
+    platform: str = Form(""),
+    group: str = Form(""),
+    since: str = Form(""),
+    until: str = Form(""),
+    sla: str = Form(""),
+    period: str = Form("week"),
+    text: str = Form(""),
+) -> Response:
+    """Build the community report (as ``socialproof community report --html``) in the
+    background; its page shows the report with its charts once it is ready."""
+    from socialproof.community.threads import Scope
+    from socialproof.errors import BadInput
+    from socialproof.web.periods import parse_range
+
+    ws = workspace(request)
+    form = {"platform": platform, "group": group, "since": since, "until": until}
+    form.update({"sla": sla, "period": period})
+    try:
+        start, end = parse_range(since, until)
+        sla_hours = _sla(sla)
+        if period not in dict(PERIODS):
+            raise BadInput(f"Unknown period {period!r}.", hint="Choose week, day or month.")
+    except SocialproofError as exc:
+        return _report_page(
+            request,
+            status_code=exc.http_status,
+            messages=[("error", str(exc))],
+            form=form,
+            with_text=bool(text),
+        )
+    scope = Scope(start, end, platform.strip().lower() or None, group.strip() or None)
+
+    def work(job: Job) -> Any:
+        from socialproof.community.report import build_report, to_html
+
+        job.update(0, 0, "timing the responses")
+        rep = build_report(
+            ws,
+            scope,
+            sla_hours=sla_hours,
+            period=period,
+            with_text=bool(text),
+            progress=lambda step: job.update(0, 0, step),
+        )
+        job.update(1, 1, "done")
+        job.link = f"/community/report/jobs/{job.id}"
+        return to_html(rep)
+
+    what = [scope.platform or "every platform"]
+    if start or end:
+        what.append(f"{start or 'the start'} to {end or 'the end'}")
+    job = runner(request).submit(f"Community report: {', '.join(what)}", work)
+    job.data["kind"] = REPORT_KIND
+    return redirect(f"/community/report/jobs/{job.id}")
+
+
+@router.get("/community/report/jobs/{job_id}")
+def report_result(request: Request, job_id: str) -> HTMLResponse:
+    job = runner(request).get(job_id)
+    if job.data.get("kind") != REPORT_KIND:
+        from socialproof.errors import NotFound
+
+        raise NotFound(f"There is no community report {job_id}.", hint="Build one again.")
+    return render(
+        request,
+        "community/report_result.html",
+        title=job.title,
+        subnav=SUBNAV,
+        j=job,
+        report=job.result,
+    )
