@@ -78,6 +78,25 @@ def test_moderation_queue_confirm_and_dismiss(scored_client: Any) -> None:
     assert "confirmed by Lee on" in page
 
 
+def test_a_blank_decided_by_is_the_owner(scored_client: Any) -> None:
+    from socialproof.community.decisions import decisions
+
+    r = scored_client.post(
+        "/community/moderation/decide",
+        data={
+            "csrf_token": scored_client.csrf,
+            "message_id": "3",
+            "platform": "x",
+            "decision": "confirm",
+            "who": "   ",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200, r.text
+    assert "Confirmed the spam flag on message 3 (x) as Test Owner." in r.text
+    assert list(decisions(scored_client.app_state.ws)["decided_by"]) == ["Test Owner"]
+
+
 def test_bad_decision_changes_nothing(scored_client: Any) -> None:
     from socialproof.community.decisions import decisions
 

@@ -306,7 +306,12 @@ def decide(
     ws = workspace(request)
     try:
         d = record_decision(
-            ws, message_id, decision, platform=platform or None, who=who or None, note=note
+            ws,
+            message_id,
+            decision,
+            platform=platform or None,
+            who=who.strip() or None,  # a blank "Decided by" is the owner, as when left empty
+            note=note,
         )
     except SocialproofError as exc:
         if is_htmx(request):
