@@ -84,6 +84,18 @@ def test_rows_wrapped_in_quotes_by_excel(tmp_path: Path) -> None:
     }
 
 
+def test_every_cell_quoted_with_semicolons_is_not_one_wrapped_field(tmp_path: Path) -> None:
+    # '"2026-01-05";"2782"' is two quoted cells; read with ',' it looked like one wrapped
+    # row, so the title line, a single quoted cell holding a ';', was split in two and
+    # taken for the header ("no known format").
+    text = 'sep=;\n"Instagram reach; last 90 days"\n"Date";"Primary"\n'
+    text += '"2026-01-05";"2782"\n"2026-01-06";"3542"\n'
+    frame = open_source(write(tmp_path, "Reach.csv", text)).frames[0]
+    assert frame.title_lines == ["Instagram reach; last 90 days"]
+    assert frame.header == ["Date", "Primary"]
+    assert frame.data.to_pylist()[1] == {"Date": "2026-01-06", "Primary": "3542"}
+
+
 def test_semicolon_and_decimal_comma(tmp_path: Path) -> None:
     frame = open_source(
         write(tmp_path, "g.csv", "Tag;Betrag\n01.02.2026;1.234,5\n02.02.2026;7\n")

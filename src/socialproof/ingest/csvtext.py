@@ -262,8 +262,10 @@ def _rows_wrapped_in_quotes(lines: list[str]) -> bool:
     for ln in sample:
         if len(ln) > 2 and ln[0] == '"' and ln[-1] == '"':
             inner = ln[1:-1]
-            single = next(csv.reader([ln]), [])
-            if len(single) == 1 and any(d in inner for d in DELIMITERS):
+            # one field from the first quote to the last: no lone quote inside ('"a";"b"' is
+            # two quoted fields, which the csv module with ',' would read as one)
+            single = '"' not in inner.replace('""', "")
+            if single and any(d in inner for d in DELIMITERS):
                 wrapped += 1
     return wrapped >= max(2, int(0.8 * len(sample)))
 
