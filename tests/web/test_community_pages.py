@@ -33,6 +33,32 @@ def test_inbox_lists_waiting_threads_with_sla_state(scored_client: Any) -> None:
     assert "Sentiment over time" in html and "sentiment-chart" in html
 
 
+@pytest.mark.parametrize("kept", [False, True], ids=["computed on the spot", "stored"])
+def test_inbox_pages_through_every_waiting_thread(
+    scored_client: Any, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
+    from socialproof.web.pages import community
+
+    if kept:
+        from socialproof.community.inbox import refresh_inbox
+
+        refresh_inbox(scored_client.app_state.ws)
+    monkeypatch.setattr(community, "INBOX_SHOWN", 4)
+    # six member threads wait (dan's was answered), oldest first: ann, bob, cat, eve, fay, gus
+    first = scored_client.get("/community").text
+    assert "Listed: 1 to 4 of 6." in first and "Page 1 of 2" in first
+    assert "I love the new app" in first and "hate this" not in first
+    assert 'href="/community?page=2" rel="next"' in first
+    second = scored_client.get("/community?platform=x&page=2").text
+    assert "Listed: 5 to 6 of 6." in second and "Page 2 of 2" in second
+    assert "hate this" in second and "love it" in second and "I love the new app" not in second
+    assert 'href="/community?platform=x&amp;page=1" rel="prev"' in second
+    beyond = scored_client.get("/community?page=9").text
+    assert "There are 2 pages of waiting threads, not 9." in beyond
+    assert "No thread is waiting" not in beyond and "Back to the first page" in beyond
+    assert "Listed: 1 to 4 of 6." in scored_client.get("/community?page=nonsense").text
+
+
 def test_moderation_queue_confirm_and_dismiss(scored_client: Any) -> None:
     from socialproof.community.decisions import decisions
 

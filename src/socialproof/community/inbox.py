@@ -200,7 +200,7 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class StoredInbox:
-    """The waiting threads as last computed (the oldest ``limit`` of them listed)."""
+    """The waiting threads as last computed (``limit`` of them listed, oldest first)."""
 
     rows: list[Waiting]
     total: int  # every waiting thread in scope
@@ -705,9 +705,11 @@ def _all_scope() -> Scope:
     return Scope()
 
 
-def stored(ws: Workspace, platform: str | None = None, *, limit: int = 200) -> Stored:
-    """The stored inbox as the page shows it: the oldest ``limit`` waiting threads (of
-    ``platform``, if given) with counts, the weekly sentiment, and whether each part is
+def stored(
+    ws: Workspace, platform: str | None = None, *, limit: int = 200, offset: int = 0
+) -> Stored:
+    """The stored inbox as the page shows it: ``limit`` waiting threads (of ``platform``,
+    if given) oldest first, after the oldest ``offset`` of them, with counts, the weekly sentiment, and whether each part is
     current. A few small queries on one connection; a platform without messages is a
     :class:`NoData` error."""
     from socialproof.errors import NoData
@@ -731,7 +733,7 @@ def stored(ws: Workspace, platform: str | None = None, *, limit: int = 200) -> S
                 )
         threads = None
         if THREADS in state:
-            threads = _read_threads(con, ws, state[THREADS], now[THREADS], p, limit)
+            threads = _read_threads(con, ws, state[THREADS], now[THREADS], p, limit, offset)
         sentiment = None
         if SENTIMENT in state:
             source, info, when = state[SENTIMENT]
@@ -753,6 +755,7 @@ def _read_threads(
     now: str,
     platform: str,
     limit: int,
+    offset: int = 0,
 ) -> StoredInbox:
     source, info, when = state
     sla = float(info.get("sla_hours") or ws.settings.community.sla_hours)
@@ -763,8 +766,8 @@ def _read_threads(
         [shift, sla, *args],
     ).fetchone() or (0, 0)
     df = con.execute(
-        f"SELECT * FROM inbox_threads {where} ORDER BY opened_at, thread_key LIMIT ?",
-        [*args, int(limit)],
+        f"SELECT * FROM inbox_threads {where} ORDER BY opened_at, thread_key LIMIT ? OFFSET ?",
+        [*args, int(limit), max(0, int(offset))],
     ).df()
     return StoredInbox(
         rows=_waiting_rows(df, ws, sla, shift),

@@ -128,12 +128,22 @@ def _inline_inbox(ws: Any, scope: Any) -> tuple[list[Any], float, list[str]]:
     return waiting_threads(ws, scope)
 
 
+def _page_number(text: str | None) -> int:
+    """The inbox page asked for (1 for a missing or malformed one)."""
+    try:
+        return max(1, int((text or "1").strip()))
+    except ValueError:
+        return 1
+
+
 @router.get("/community")
-def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
+def inbox(request: Request, platform: str | None = None, page: str | None = None) -> HTMLResponse:
     from socialproof.community.inbox import member_counts, stored
 
     ws = workspace(request)
     messages: list[tuple[str, str]] = []
+    number = _page_number(page)
+    offset = (number - 1) * INBOX_SHOWN
     scope = _scope(platform)
     settings = _settings_key(ws)
     rows: list[Any] = []
@@ -147,8 +157,8 @@ def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
     try:
         kept = cached(
             request,
-            ("community-stored", platform or "", settings),
-            lambda: stored(ws, scope.platform, limit=INBOX_SHOWN),
+            ("community-stored", platform or "", settings, offset),
+            lambda: stored(ws, scope.platform, limit=INBOX_SHOWN, offset=offset),
         )
     except NoData as exc:
         messages.append(("info", str(exc)))
@@ -166,7 +176,7 @@ def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
             except NoData as exc:
                 messages.append(("info", str(exc)))
             else:
-                rows, total = found[:INBOX_SHOWN], len(found)
+                rows, total = found[offset : offset + INBOX_SHOWN], len(found)
                 over = sum(1 for r in found if r.sla_state == "over SLA")
         else:
             pending = True
@@ -183,6 +193,9 @@ def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
             unscored = max(0, counts["members"] - counts["scored"])
         else:
             pending = True
+    pages = max(1, -(-total // INBOX_SHOWN))
+    if number > pages and total:
+        messages.append(("info", f"There are {pages} pages of waiting threads, not {number}."))
     job = runner(request).latest(REFRESH_TITLE)
     return render(
         request,
@@ -190,6 +203,9 @@ def inbox(request: Request, platform: str | None = None) -> HTMLResponse:
         title="Community inbox",
         subnav=SUBNAV,
         rows=rows,
+        first_shown=offset + 1,
+        page=number,
+        pages=pages,
         waiting_total=total,
         sla=sla,
         over=over,
