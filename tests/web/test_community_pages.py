@@ -406,3 +406,21 @@ def test_build_the_community_report_in_the_browser(browser: Any, sample_server: 
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_a_theme_says_when_it_lists_only_its_newest_messages(
+    scored_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+    import re
+
+    from socialproof.community import inbox
+    from socialproof.community.scoring import discover_themes
+
+    discover_themes(scored_client.app_state.ws, k=2)
+    page = scored_client.get("/community/themes/0").text
+    size = int(re.search(r"<dt>Messages</dt><dd>(\d+) \(", page).group(1))  # type: ignore[union-attr]
+    assert size >= 2 and "messages are listed" not in page  # all of them are
+    monkeypatch.setattr(inbox, "theme_messages", functools.partial(inbox.theme_messages, limit=1))
+    page = scored_client.get("/community/themes/0").text
+    assert f"The newest 1 of its {size} messages are listed." in page
