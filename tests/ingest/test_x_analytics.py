@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,14 @@ HERE = DATA / "x"
 def test_old_tweet_activity_metrics() -> None:
     result = read(HERE / "tweet_activity_metrics_acme_20190101_20190201_en.csv", "x-analytics")
     posts = rows(result, "posts")
-    assert [p["post_id"] for p in posts] == ["1090000000000000001", "1090000000000000002"]
-    assert "scientific notation" in result.rejects[0].reason
+    # the third id went through Excel ('1.09E+18'); its link keeps the whole id
+    assert [p["post_id"] for p in posts] == [
+        "1090000000000000001",
+        "1090000000000000002",
+        "1090000000000000003",
+    ]
+    assert result.rejects == []
+    assert any("came from the post links" in n for n in result.notes)
     p = posts[0]
     assert p["published_at"] == dt.datetime(2019, 1, 31, 18, 2)
     assert (p["impressions"], p["engagements"], p["reactions"], p["shares"]) == (1500, 45, 20, 3)
@@ -97,3 +104,26 @@ def test_audit_leaves_date_only_posts_out_of_timing(workspace: object) -> None:
     assert sum(h["posts"] for h in acc.by_hour) == 6
     assert 0 not in {h["hour"] for h in acc.by_hour}
     assert any(c.startswith("6 posts have no time of day") for c in acc.caveats)
+
+
+def test_rounded_ids_without_an_agreeing_link_are_rejected(tmp_path: Path) -> None:
+    # A rounded id is only replaced by the id of its own link, and only when that id
+    # rounds to the same figure; otherwise the row cannot be keyed and is rejected.
+    head = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,"
+    head += "New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks\n"
+    figures = ",100,1,2,0,0,0,0,0,0,0,0\n"
+    path = tmp_path / "account_analytics_content_2026-03-02_2026-03-03.csv"
+    path.write_text(
+        head
+        + '2.01E+18,"Mon, Mar 02, 2026",a,https://x.com/acme/status/2010000000000007919'
+        + figures
+        + '2.02E+18,"Mon, Mar 02, 2026",b,https://x.com/acme/status/2010000000000000001'
+        + figures
+        + '2.01E+18,"Tue, Mar 03, 2026",c,'
+        + figures,
+        encoding="utf-8",
+    )
+    result = read(path, "x-analytics")
+    assert [p["post_id"] for p in rows(result, "posts")] == ["2010000000000007919"]
+    assert [r.line for r in result.rejects] == [3, 4]
+    assert all("scientific notation" in r.reason for r in result.rejects)

@@ -17,6 +17,7 @@ timing advice.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from socialproof.ingest import _aliases as A
@@ -151,13 +152,14 @@ def _read_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     rows = A.Rows(frame, "posts", ctx)
     rows.const("platform", "x")
     rows.text("post_id", POST_ID)
+    rows.text("permalink", LINK)
+    _ids_from_links(rows)
     rows.reject_mangled_ids("post_id")
     rows.require("post_id", "post id")
     rows.timestamp("published_at", TIME)
     rows.require("published_at", "date")
     _times_from_ids(rows, ctx)
     rows.text("text", TEXT)
-    rows.text("permalink", LINK)
     rows.const("account", ctx.account or "")
     for target, aliases in NUMBERS.items():
         rows.number(target, aliases)
@@ -176,6 +178,40 @@ def _read_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         rows.set("is_paid", pc.greater(pc.fill_null(promoted, 0.0), 0.0))
     table, rejects = rows.finish()
     return table, rejects, rows.notes
+
+
+_SCIENTIFIC = re.compile(r"(?i)^\d(?:\.(\d+))?e\+\d+$")
+_STATUS_ID = re.compile(r"/status(?:es)?/(\d+)")
+
+
+def _ids_from_links(rows: A.Rows) -> None:
+    """Ids Excel wrote as '2.01E+18' taken from the post's link, where the link agrees.
+
+    A file opened in Excel and saved again keeps its links as text but rounds the id
+    column to a few digits; the id in '.../status/2010000000000007919' is the whole one
+    when it rounds to the same figure.
+    """
+    import pyarrow as pa
+
+    ids, links = rows.values.get("post_id"), rows.values.get("permalink")
+    if ids is None or links is None:
+        return
+    out, taken = ids.to_pylist(), 0
+    for i, (cell, link) in enumerate(zip(out, links.to_pylist(), strict=True)):
+        sci = _SCIENTIFIC.match(cell or "")
+        found = _STATUS_ID.search(link or "") if sci else None
+        if sci is None or found is None:
+            continue
+        digits = len(sci.group(1) or "")
+        if float(f"{int(found.group(1)):.{digits}e}") == float(cell or "nan"):
+            out[i] = found.group(1)
+            taken += 1
+    if taken:
+        rows.values["post_id"] = pa.array(out, pa.string())
+        rows.notes.append(
+            f"{taken:,} post id{'' if taken == 1 else 's'} had been rounded by a spreadsheet "
+            f"('2.01E+18'); the whole id{'' if taken == 1 else 's'} came from the post links."
+        )
 
 
 #: X's snowflake epoch (4 November 2010), in Unix milliseconds
