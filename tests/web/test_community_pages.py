@@ -424,3 +424,34 @@ def test_a_theme_says_when_it_lists_only_its_newest_messages(
     monkeypatch.setattr(inbox, "theme_messages", functools.partial(inbox.theme_messages, limit=1))
     page = scored_client.get("/community/themes/0").text
     assert f"The newest 1 of its {size} messages are listed." in page
+
+
+def test_community_report_threads_download_is_formula_safe(scored_client: Any, insert: Any) -> None:
+    import csv
+    import io
+
+    from tests.community.test_threads import msg
+
+    insert("messages", [msg("9", "=HYPERLINK(1)", "2026-03-12 10:00", text="+1 for this")])
+    r = _report(scored_client)
+    location = r.headers["location"]
+    job = scored_client.app_state.jobs.wait(location.rsplit("/", 1)[1])
+    assert job.state == "done", job.error
+    page = scored_client.get(location).text
+    assert f'href="{location}/threads.csv"' in page and f'href="{location}/unanswered.xlsx"' in page
+    got = scored_client.get(location + "/threads.csv")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    assert 'filename="community-threads.csv"' in got.headers["content-disposition"]
+    rows = {r["thread_key"]: r for r in csv.DictReader(io.StringIO(got.text))}
+    assert set(rows) == {"1", "2", "3", "4", "6", "7", "8", "9"}
+    assert rows["9"]["opener"] == "'=HYPERLINK(1)"  # neutralised, not a formula
+    assert float(rows["4"]["first_response_s"]) == 3600  # dan, answered an hour later
+    assert rows["1"]["first_response_s"] == ""
+    waiting = list(
+        csv.DictReader(io.StringIO(scored_client.get(location + "/unanswered.csv").text))
+    )
+    assert [w["thread_key"] for w in waiting] == ["1", "2", "3", "6", "7", "8", "9"]  # oldest first
+    xlsx = scored_client.get(location + "/unanswered.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert scored_client.get(location + "/threads.pdf").status_code in (400, 422)
+    assert scored_client.get(location + "/secrets.csv").status_code == 404

@@ -266,7 +266,7 @@ def threads(
     output: OutputOption = None,
 ) -> None:
     """Customer threads with first response and resolution times (or only unanswered ones)."""
-    from socialproof.community.threads import response_times
+    from socialproof.community.threads import THREAD_COLUMNS, response_times
 
     scope = _scope(since, until, platform, group)
     ws = open_workspace(workspace)
@@ -275,24 +275,7 @@ def threads(
         df = r.unanswered()
         title = "Unanswered threads, oldest first"
     else:
-        df = r.threads[
-            [
-                "platform",
-                "thread_key",
-                "group_id",
-                "channel",
-                "opener",
-                "opened_at",
-                "agent",
-                "first_response_s",
-                "first_response_bh_s",
-                "resolved",
-                "resolution_s",
-                "messages",
-                "partial",
-                "clock_anomalies",
-            ]
-        ]
+        df = r.threads[THREAD_COLUMNS]
         title = "Threads"
     if limit is not None:
         df = df.head(limit)

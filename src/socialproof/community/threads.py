@@ -63,6 +63,23 @@ IMPORT_HINT = (
 )
 MAX_DEPTH_STEPS = 64
 #: The columns of a thread still waiting for an answer (``ResponseTimes.unanswered``).
+#: The columns of every thread as ``community threads`` and the workbench's download give them.
+THREAD_COLUMNS = [
+    "platform",
+    "thread_key",
+    "group_id",
+    "channel",
+    "opener",
+    "opened_at",
+    "agent",
+    "first_response_s",
+    "first_response_bh_s",
+    "resolved",
+    "resolution_s",
+    "messages",
+    "partial",
+    "clock_anomalies",
+]
 UNANSWERED_COLUMNS = [
     "platform",
     "thread_key",

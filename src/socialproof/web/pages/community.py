@@ -531,6 +531,7 @@ def run_report(
 
     def work(job: Job) -> Any:
         from socialproof.community.report import build_report, to_html
+        from socialproof.community.threads import THREAD_COLUMNS
 
         job.update(0, 0, "timing the responses")
         rep = build_report(
@@ -541,6 +542,8 @@ def run_report(
             with_text=bool(text),
             progress=lambda step: job.update(0, 0, step),
         )
+        job.data["threads"] = rep.response.threads[THREAD_COLUMNS]
+        job.data["unanswered"] = rep.response.unanswered()
         job.update(1, 1, "done")
         job.link = f"/community/report/jobs/{job.id}"
         return to_html(rep)
@@ -553,13 +556,18 @@ def run_report(
     return redirect(f"/community/report/jobs/{job.id}")
 
 
-@router.get("/community/report/jobs/{job_id}")
-def report_result(request: Request, job_id: str) -> HTMLResponse:
+def _report_job(request: Request, job_id: str) -> Job:
+    from socialproof.errors import NotFound
+
     job = runner(request).get(job_id)
     if job.data.get("kind") != REPORT_KIND:
-        from socialproof.errors import NotFound
-
         raise NotFound(f"There is no community report {job_id}.", hint="Build one again.")
+    return job
+
+
+@router.get("/community/report/jobs/{job_id}")
+def report_result(request: Request, job_id: str) -> HTMLResponse:
+    job = _report_job(request, job_id)
     return render(
         request,
         "community/report_result.html",
@@ -568,3 +576,21 @@ def report_result(request: Request, job_id: str) -> HTMLResponse:
         j=job,
         report=job.result,
     )
+
+
+@router.get("/community/report/jobs/{job_id}/{which}.{kind}", response_model=None)
+def report_threads(request: Request, job_id: str, which: str, kind: str) -> Response:
+    """The report's threads (``threads``: every one, with first response and resolution
+    times, as ``community threads``; ``unanswered``: those waiting, oldest first) as a
+    formula-safe CSV or an XLSX file."""
+    from socialproof.errors import NotFound
+    from socialproof.web.tables import download_response, view
+
+    job = _report_job(request, job_id)
+    if which not in ("threads", "unanswered"):
+        raise NotFound(f"A report has no {which!r} table.", hint="Use the report's links.")
+    if job.running or job.error or which not in job.data:
+        raise NotFound(
+            "This report is not ready.", hint="Wait for it to finish, or build it again."
+        )
+    return download_response(view(job.data[which]), kind, f"community-{which}")
