@@ -62,6 +62,12 @@ def test_mapping_from_xlsx_and_json(workspace: Any, tmp_path: Path) -> None:
         ("table: posts\ncolums: {}\n", "unknown key"),
         ("table: [posts\n", "not valid YAML"),
         ("- 1\n- 2\n", "expected 'table:'"),
+        # a list as a constant was stored as the text '[1, 2]' on every row
+        ("table: posts\nconstants: {account: [1, 2]}\n", "constant 'account' must be one value"),
+        ("table: posts\nconstants: {platform: {a: b}}\n", "must be one value"),
+        # a quoted 'false' was read as true (bool of a non-empty text)
+        ('table: posts\ndayfirst: "false"\n', "'dayfirst' must be true or false"),
+        ("table: posts\ndayfirst: 1\n", "'dayfirst' must be true or false"),
     ],
 )
 def test_bad_mapping_files(tmp_path: Path, text: str, message: str) -> None:

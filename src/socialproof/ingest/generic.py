@@ -79,10 +79,21 @@ def load_mapping(path: Path) -> Mapping:
                 f"{path}: {name!r} is not a column of {table}.",
                 hint=f"Columns of {table}: {', '.join(c for c in spec.columns if c != 'import_id')}.",
             )
+    for name, value in constants.items():
+        if isinstance(value, (list, dict)):  # stored as its Python text ('[1, 2]') before
+            raise BadInput(
+                f"{path}: constant {name!r} must be one value, got {value!r}.",
+                hint=f"Write one value, e.g. {name}: acme.",
+            )
     percent = raw.get("percent") or []
     if isinstance(percent, str):
         percent = [percent]
     dayfirst = raw.get("dayfirst")
+    if dayfirst is not None and not isinstance(dayfirst, bool):  # bool("false") is True
+        raise BadInput(
+            f"{path}: 'dayfirst' must be true or false, got {dayfirst!r}.",
+            hint="Write dayfirst: true for 03/04/2026 = 3 April, false for 4 March.",
+        )
     return Mapping(
         table=table,
         columns={str(k): str(v) for k, v in columns.items()},
