@@ -50,6 +50,27 @@ def test_range_rows_not_double_counted_with_daily(workspace, insert, meta_rows) 
     assert res.frame.iloc[0]["spend"] == pytest.approx(total["spend"])
 
 
+def test_range_rows_of_one_ad_that_share_days_are_noted(workspace, insert, meta_rows) -> None:
+    # Range exports of one ad for 1 Jan - 15 Feb and 1 Feb - 31 Mar are both added (they
+    # cannot be split by day): the report said 180 with no word about 1-15 February.
+    base = dict(meta_rows[0], breakdown="")
+    jan = dict(base, date_start=date(2026, 1, 1), date_stop=date(2026, 2, 15), spend=100.0)
+    feb = dict(base, date_start=date(2026, 2, 1), date_stop=date(2026, 3, 31), spend=80.0)
+    apr = dict(base, date_start=date(2026, 4, 1), date_stop=date(2026, 4, 30), spend=50.0)
+    insert("ad_stats", [jan, apr])
+    res = campaign_report(workspace, by="campaign")
+    assert res.frame.iloc[0]["spend"] == pytest.approx(150.0)
+    assert not any("share days" in n for n in res.notes)  # next to each other: fine
+    insert("ad_stats", [feb])
+    res = campaign_report(workspace, by="campaign")
+    assert res.frame.iloc[0]["spend"] == pytest.approx(230.0)
+    [note] = [n for n in res.notes if "share days" in n]
+    assert note.startswith("1 reporting-range row(s) share days with another range")
+    january = campaign_report(workspace, by="campaign", since="2026-01-01", until="2026-02-20")
+    assert january.frame.iloc[0]["spend"] == pytest.approx(100.0)  # the others straddle
+    assert not any("share days" in n for n in january.notes)
+
+
 def test_breakdown_rows_not_double_counted(workspace, insert, meta_rows) -> None:
     base = meta_rows[0]
     split = [dict(base, breakdown=f"gender={g}", spend=base["spend"] / 2) for g in ("f", "m")]

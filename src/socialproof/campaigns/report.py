@@ -105,6 +105,38 @@ def _check_dims(dims: Sequence[str], valid: Sequence[str], table: str) -> None:
         )
 
 
+def _flag(value: Any) -> bool:
+    return bool(value) if value is not None and value == value else False
+
+
+def _range_overlap_note(t: ir.Table, notes: list[str]) -> None:
+    """Say how many range rows share days with another range of the same ad.
+
+    Two ranges of one ad ('1 Jan - 15 Feb' and '1 Feb - 31 Mar', or a month and the
+    quarter around it) cannot be split by day, so both are added and the shared days
+    count twice. Asked only when some rows cover a range of days.
+    """
+    import ibis
+
+    from socialproof.workspace import engine
+
+    r = t.filter(t.date_start != t.date_stop)
+    w = ibis.window(
+        group_by=[r.platform, r.account, r.object_key, r.breakdown.fill_null("")],
+        order_by=[r.date_start, r.date_stop.desc()],
+        rows=(None, -1),
+    )
+    m = r.mutate(_prev=r.date_stop.max().over(w))
+    shared = (m._prev >= m.date_start).fill_null(False)
+    n = int(engine.execute(m.aggregate(n=shared.cast("int64").sum())).iloc[0]["n"] or 0)
+    if n:
+        notes.append(
+            f"{n:,} reporting-range row(s) share days with another range of the same ad; "
+            "both are added, so the shared days count twice. Export by day, or undo the "
+            "import whose range you do not want (Import page of socialproof serve)."
+        )
+
+
 def _no_ads() -> NoData:
     return NoData(
         "The workspace has no ad rows yet.",
@@ -177,6 +209,8 @@ def ad_rows(
             (t.date_start >= since if since is not None else ibis.literal(True))
             & (t.date_stop <= until if until is not None else ibis.literal(True))
         )
+    if not _flag(facts.get("_all_daily")):  # some rows cover a range of days
+        _range_overlap_note(t, notes)
     if dims is None or not int(facts["rows"] or 0):
         return t
     spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
@@ -318,8 +352,8 @@ def _single_scan(
 
     The checks compare columns with one sample row's values (cheap equality tests,
     no string min/max). Returns None when they find anything that needs care:
-    overlapping rows (daily and range, breakdowns, levels), several currencies,
-    or several result types; the caller then takes the careful path
+    range rows (next to daily rows, or overlapping each other), overlapping breakdowns
+    or levels, several currencies, or several result types; the caller then takes the careful path
     (:func:`ad_rows` and per-group result-type checks), which handles all of it.
     """
     import pandas as pd
@@ -366,7 +400,7 @@ def _single_scan(
         return bool(frame[col].fillna(False).astype(bool).all())
 
     needs_care = (
-        (anyv("_rng_any") and not allv("_rng_all"))
+        anyv("_rng_any")  # range rows: whether ranges of one ad overlap is asked there too
         or anyv("_bd_diff")
         or (anyv("_ad_any") and not allv("_ad_all"))
         or (anyv("_set_any") and not allv("_set_all"))
