@@ -159,3 +159,29 @@ def test_the_same_file_uploaded_again_says_so_by_its_own_name(client: Any) -> No
     note = f"{SMALL.name} was imported before (as meta-posts from {SMALL.name}); nothing added."
     assert note in page, page
     assert ".uploads" not in page
+
+
+def test_undo_of_one_member_of_a_zip_names_that_member(client: Any, workspace: Any) -> None:
+    import io
+    import zipfile
+
+    care = ["tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"]
+    care += [
+        f"{i},member{i},True,Mon Mar 02 10:{i % 60:02d}:00 +0000 2026,question {i},,"
+        for i in range(1, 1001)
+    ]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(SMALL.name, SMALL.read_bytes())
+        z.writestr("care.csv", "\n".join(care) + "\n")
+    _upload(client, [("bundle.zip", buf.getvalue())])
+    history = client.get("/import").text
+    assert "bundle.zip › care.csv" in history
+    digest = hashlib.sha256(("\n".join(care) + "\n").encode()).hexdigest()[:12]
+    r = client.post(
+        f"/import/{digest}/undo", data={"csrf_token": client.csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "Undid the import of bundle.zip › care.csv: 1,000 rows removed." in page
+    assert _posts(workspace) == 8  # the other member stays

@@ -114,11 +114,18 @@ def _history(ws: Workspace) -> list[dict[str, Any]]:
     rows = []
     for r in list_imports(ws):
         r = dict(r)
-        r["name"] = Path(str(r.get("file", "")).split("!")[0]).name or str(r.get("file", ""))
-        if "!" in str(r.get("file", "")):
-            r["name"] += " › " + str(r["file"]).split("!", 1)[1]
+        r["name"] = _display_name(str(r.get("file", "")))
         rows.append(r)
     return rows
+
+
+def _display_name(file: str) -> str:
+    """An imported file as the page names it: its name, and the member of a zip
+    ('bundle.zip › posts.csv'), without the folders it was read from."""
+    name = Path(file.split("!")[0]).name or file
+    if "!" in file:
+        name += " › " + file.split("!", 1)[1]
+    return name
 
 
 def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
@@ -346,9 +353,9 @@ def undo(request: Request, import_id: str, force: Annotated[str, Form()] = "") -
     except NeedsForce as exc:
         return _page(request, status_code=409, messages=[("error", str(exc))], force_undo=import_id)
     runner(request).after_write()  # stored results (the inbox) catch up in the background
-    name = Path(result.path.split("!")[0]).name
+    name = _display_name(result.path)
     return redirect(
         "/import",
-        message=f"Undid the import of {name}: {result.rows_removed} rows removed. "
+        message=f"Undid the import of {name}: {result.rows_removed:,} rows removed. "
         "The archived file stays in imports/.",
     )
