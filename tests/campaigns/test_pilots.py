@@ -776,3 +776,33 @@ def test_ctr_of_0_against_100_percent_on_six_impressions_is_not_certain(
     assert "p < 0.001" not in res.verdict
     assert "+10 to +100 points" in res.verdict
     assert any("Agresti-Caffo" in n for n in res.notes)
+
+
+def test_ads_that_spent_without_a_result_are_named_not_hidden(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    # Cost per result per ad: an ad that spent 60.00 over two days with no result has no
+    # value, so it is left out, which makes its variant look cheaper; the note said it
+    # "lacked the inputs", as if it had no data.
+    base = {"platform": "meta", "account": "acme", "campaign": "C", "breakdown": ""}
+    base |= {"currency": "USD", "impressions": 1000}
+    rows = []
+    for ad_set, ads in (("A", {"a1": 2, "a2": 3, "a3": 4}), ("B", {"b1": 0, "b2": 2, "b3": 5})):
+        for ad, results in ads.items():
+            for day in (2, 3):
+                rows.append(
+                    base
+                    | {"ad_set": ad_set, "ad": ad, "spend": 30.0, "results": results}
+                    | {"date_start": f"2026-03-0{day}", "date_stop": f"2026-03-0{day}"}
+                )
+    insert("ad_stats", rows)
+    _new(workspace, "Spend", "cost_per_result", ["ad_set=A", "ad_set=B"])
+    res = pilots.analyse(workspace, "Spend")
+    assert res.unit == "ads"
+    b = res.variants[1]
+    assert (b.n, b.no_base, b.no_base_numerator, b.left_out) == (2, 1, 60.0, 0)
+    assert b.value == pytest.approx((60 / 4 + 60 / 10) / 2)  # the two ads with results
+    [note] = [n for n in res.notes if "no results" in n]
+    assert note.startswith("1 ads in B had spend (60.00 in all) but no results")
+    assert "looks cheaper than its totals say" in note
+    assert not any("lack the inputs" in n for n in res.notes)

@@ -56,6 +56,10 @@ class VariantData:
     successes: float | None = None
     left_out: int = 0  # rows without the metric's inputs
     allocation: float = 0.0  # what the SRM check counts
+    # units left out because the ratio's denominator summed to 0 while its numerator did
+    # not (an ad that spent without a result): how many, and their numerator's total
+    no_base: int = 0
+    no_base_numerator: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,14 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             notes.append(
                 f"{v.left_out:,} {left_unit} in {v.label} lack the inputs "
                 f"of {metric_name(kpi)} and were left out."
+            )
+        if v.no_base and kpi.ratio is not None:
+            cheaper = " and looks cheaper than its totals say" if kpi.unit == "currency" else ""
+            notes.append(
+                f"{v.no_base:,} {left_unit} in {v.label} had {kpi.ratio.numerator_label} "
+                f"({v.no_base_numerator:,.2f} in all) but no {kpi.ratio.denominator_label}, "
+                f"so {metric_name(kpi)} has no value for them and they were left out: "
+                f"{v.label}'s figure leaves that {kpi.ratio.numerator_label} aside{cheaper}."
             )
         if v.n == 0 or v.value is None:
             raise BadInput(
@@ -518,18 +530,30 @@ def _per_unit_data(
     unit_name = UNIT_NAME[pilot.table]
     if _per_ad(df, pilot):
         unit_name = "ads"
+        key = list(AD_KEY)
         per_ad = registry.compute(t, [kpi], table=pilot.table, by=["_variant", *AD_KEY])
         df = engine.execute(per_ad.select("_variant", kpi.name))
+    no_base = _no_base_units(t, kpi, key)
     out, samples = [], []
     for i, (lab, f) in enumerate(zip(pilot.labels, pilot.variants, strict=True)):
         values = df.loc[df["_variant"] == i, kpi.name]
         rows = int(len(values))
         clean = [float(v) for v in values.dropna().tolist() if not math.isinf(float(v))]
         value = sum(clean) / len(clean) if clean else None  # the mean the test compares
+        zero, spent = no_base.get(i, (0, 0.0))
         out.append(
             (
                 VariantData(
-                    lab, f, rows, float(len(clean)), value, None, rows - len(clean), float(rows)
+                    lab,
+                    f,
+                    rows,
+                    float(len(clean)),
+                    value,
+                    None,
+                    rows - len(clean) - zero,
+                    float(rows),
+                    zero,
+                    spent,
                 ),
                 unit_name,
             )
@@ -542,6 +566,26 @@ def _per_unit_data(
                 hint="Widen the period or the filter.",
             )
     return out, samples, unit_name
+
+
+def _no_base_units(t: ir.Table, kpi: KPI, key: list[str]) -> dict[int, tuple[int, float]]:
+    """Per variant: units whose ratio has a numerator but a denominator of 0, and that total.
+
+    Such a unit (an ad that spent 200 without a result) has no per-unit value, so the
+    per-unit test leaves it out; the report must say so, since leaving it out makes the
+    variant look better than its totals.
+    """
+    from socialproof.workspace import engine
+
+    if kpi.ratio is None:
+        return {}
+    num, den, both = kpi.ratio.parts(t)
+    per = t.group_by(["_variant", *key]).aggregate(
+        _num=both.ifelse(num, None).sum(), _den=both.ifelse(den, None).sum()
+    )
+    hit = per.filter((per._den == 0) & (per._num > 0))
+    df = engine.execute(hit.group_by("_variant").aggregate(n=hit.count(), total=hit._num.sum()))
+    return {int(r["_variant"]): (int(r["n"]), float(r["total"])) for _, r in df.iterrows()}
 
 
 def _needed(
