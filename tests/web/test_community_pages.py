@@ -57,6 +57,8 @@ def test_inbox_pages_through_every_waiting_thread(
     assert "There are 2 pages of waiting threads, not 9." in beyond
     assert "No thread is waiting" not in beyond and "Back to the first page" in beyond
     assert "Listed: 1 to 4 of 6." in scored_client.get("/community?page=nonsense").text
+    huge = scored_client.get("/community?page=" + "9" * 30)  # past any integer the database has
+    assert huge.status_code == 200 and "There are 2 pages of waiting threads" in huge.text
 
 
 def test_moderation_queue_confirm_and_dismiss(scored_client: Any) -> None:

@@ -128,10 +128,15 @@ def _inline_inbox(ws: Any, scope: Any) -> tuple[list[Any], float, list[str]]:
     return waiting_threads(ws, scope)
 
 
+#: No inbox has more pages than this (a million threads make 5,000); larger numbers are cut
+#: to it, so an offset always fits the database's integers.
+MAX_PAGE = 1_000_000
+
+
 def _page_number(text: str | None) -> int:
     """The inbox page asked for (1 for a missing or malformed one)."""
     try:
-        return max(1, int((text or "1").strip()))
+        return min(MAX_PAGE, max(1, int((text or "1").strip())))
     except ValueError:
         return 1
 
