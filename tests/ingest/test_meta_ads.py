@@ -201,3 +201,21 @@ def test_spreadsheet_error_cells_do_not_cost_the_row(workspace: object, tmp_path
             "FROM ad_stats"
         ).fetchone()
     assert got == (12.5, 1000, 1, 0)
+
+
+def test_decimal_commas_mean_day_first_dates_when_no_day_is_above_12(tmp_path: Path) -> None:
+    # A European re-save of the first days of the month: '05/01/2026;12,50'. No day above
+    # 12 proves the order, so '/' meant month first: 5 January became 1 May (and
+    # '12/03/2026' 3 December), silently. Decimal commas are written by day-first locales.
+    head = "Campaign name;Ad name;Day;Amount spent (EUR);Impressions\n"
+    euro = tmp_path / "euro.csv"
+    euro.write_text(head + "C;A;05/01/2026;12,50;1000\nC;A;12/03/2026;7,25;800\n", "utf-8")
+    result = read(euro, "meta-ads")
+    days = [r["date_start"] for r in rows(result, "ad_stats")]
+    assert days == [dt.date(2026, 1, 5), dt.date(2026, 3, 12)]
+    assert [r["spend"] for r in rows(result, "ad_stats")] == [12.5, 7.25]
+    assert any("read day first" in n and "decimal commas" in n for n in result.notes)
+    us = tmp_path / "us.csv"
+    us.write_text(head.replace(";", ",") + "C,A,05/01/2026,12.50,1000\n", "utf-8")
+    result = read(us, "meta-ads")
+    assert [r["date_start"] for r in rows(result, "ad_stats")] == [dt.date(2026, 5, 1)]

@@ -162,8 +162,30 @@ class Rows:
                 if found is not None:
                     votes.add(found)
             self._dayfirst = votes.pop() if len(votes) == 1 else None
+            if self._dayfirst is None and not votes and self.decimal == ",":
+                # no day above 12 anywhere, but decimal commas: the locales that write them
+                # write the day first (a re-saved European export's '05/01/2026' is 5 January)
+                self._dayfirst = self._numeric_dates_in(sample) or None
+                if self._dayfirst:
+                    self.notes.append(
+                        "Dates like 05/01/2026 were read day first (05 = day), as the file "
+                        "writes decimal commas."
+                    )
             self._dayfirst_known = True
         return self._dayfirst
+
+    @staticmethod
+    def _numeric_dates_in(sample: pa.Table) -> bool:
+        """Does any cell look like '05/01/2026' (day and month both in digits)?"""
+        import pyarrow.compute as pc
+
+        for name in sample.column_names:
+            cells = to_string_array(sample.column(name))
+            if pc.any(
+                pc.match_substring_regex(cells, r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+            ).as_py():
+                return True
+        return False
 
     # -- raw access -----------------------------------------------------------
     def raw(self, aliases: Aliases) -> pa.Array | None:
