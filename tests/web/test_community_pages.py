@@ -457,3 +457,30 @@ def test_community_report_threads_download_is_formula_safe(scored_client: Any, i
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert scored_client.get(location + "/threads.pdf").status_code in (400, 422)
     assert scored_client.get(location + "/secrets.csv").status_code == 404
+
+
+def test_moderation_queue_pages_reach_every_flag(
+    scored_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Confirmed flags stay in the queue: with more of them than a page shows, the flags
+    still to review must stay reachable (they were not: only the first page was shown)."""
+    from socialproof.web.pages import community
+
+    monkeypatch.setattr(community, "QUEUE_SHOWN", 1)
+    # two flags, toxic first: dan's insult (4), then cat's spam (3)
+    r = scored_client.post(
+        "/community/moderation/decide",
+        data={"csrf_token": scored_client.csrf, "message_id": "4", "platform": "x"}
+        | {"decision": "confirm", "who": "Dana"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    first = scored_client.get("/community/moderation").text
+    assert "you idiot, buy now" in first and "confirmed by Dana" in first
+    assert "buy now cheap followers" not in first
+    assert "Flags to review (1 to 1)" in first
+    assert 'href="/community/moderation?page=2" rel="next"' in first
+    second = scored_client.get("/community/moderation?page=2").text
+    assert "buy now cheap followers" in second and "you idiot, buy now" not in second
+    assert "Flags to review (2 to 2)" in second
+    assert 'href="/community/moderation?page=1" rel="prev"' in second and 'rel="next"' not in second

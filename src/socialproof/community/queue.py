@@ -28,8 +28,10 @@ def moderation_queue(
     *,
     limit: int | None = None,
     include_dismissed: bool = False,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """Flagged member messages with the reasons (text cut to a preview).
+    """Flagged member messages with the reasons (text cut to a preview): ``limit`` of them
+    after the first ``offset`` (in queue order).
 
     Messages whose flag a person dismissed stay out unless ``include_dismissed``.
     """
@@ -77,7 +79,7 @@ def moderation_queue(
         ]
         j = j.order_by(order)
         if limit is not None:
-            j = j.limit(limit + (0 if include_dismissed else dismissed))
+            j = j.limit(offset + limit + (0 if include_dismissed else dismissed))
         df = engine.execute(j)
     df["decision"] = [
         _decision_label(decided.get((str(p), str(i))), h)
@@ -87,8 +89,9 @@ def moderation_queue(
         keep = [not str(d).startswith("dismissed") for d in df["decision"]]
         if not all(keep):  # (an empty list would select columns, not rows)
             df = df[keep].reset_index(drop=True)
-    if limit is not None:
-        df = df.head(limit)
+    if offset or limit is not None:
+        end = None if limit is None else offset + limit
+        df = df.iloc[offset:end].reset_index(drop=True)
     df = df.drop(columns=["text_hash"])
     df["created_at"] = to_local(df["created_at"].to_numpy(), ws.settings.tz)
     df["reasons"] = [_reasons(r) for r in df["reasons"]]

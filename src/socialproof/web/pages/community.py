@@ -238,16 +238,21 @@ def refresh(request: Request) -> Response:
     return redirect(f"/jobs/{job.id}", message="Updating the inbox.")
 
 
-def _queue_context(ws: Any, show_dismissed: bool) -> dict[str, Any]:
+def _queue_context(ws: Any, show_dismissed: bool, page: int = 1) -> dict[str, Any]:
     from socialproof.community.decisions import decisions, suggest_thresholds
     from socialproof.community.queue import moderation_queue
 
-    try:
-        q = moderation_queue(ws, limit=QUEUE_SHOWN, include_dismissed=show_dismissed)
+    offset = (page - 1) * QUEUE_SHOWN
+    try:  # one more than shown: whether a next page exists
+        q = moderation_queue(
+            ws, limit=QUEUE_SHOWN + 1, offset=offset, include_dismissed=show_dismissed
+        )
         flags = [{str(k): v for k, v in r.items()} for r in q.to_dict("records")]
         scored = True
     except NoData:
         flags, scored = [], False
+    more = len(flags) > QUEUE_SHOWN
+    flags = flags[:QUEUE_SHOWN]
     for f in flags:
         f["created_local"] = str(f.get("created_local") or "")[:16]
     recent = decisions(ws).head(50)
@@ -269,10 +274,12 @@ def _queue_context(ws: Any, show_dismissed: bool) -> dict[str, Any]:
         ],
         "suggestions": suggest_thresholds(ws),
         "shown": QUEUE_SHOWN,
+        "first": offset + 1,
+        "more": more,
     }
 
 
-def queue_key(ws: Any, show_dismissed: bool) -> tuple[Any, ...]:
+def queue_key(ws: Any, show_dismissed: bool, page: int = 1) -> tuple[Any, ...]:
     """The result cache's key of the moderation queue: the workspace's moderation.yaml
     (thresholds, rules) changes apart from the database, so its state is part of it."""
     from socialproof.community.moderation import WORKSPACE_FILE
@@ -282,7 +289,7 @@ def queue_key(ws: Any, show_dismissed: bool) -> tuple[Any, ...]:
         rules: tuple[int, int] = (st.st_size, st.st_mtime_ns)
     except OSError:
         rules = (0, 0)
-    return ("community-queue", show_dismissed, rules, _settings_key(ws))
+    return ("community-queue", show_dismissed, page, rules, _settings_key(ws))
 
 
 def warm_queue(ws: Any, cache: Any) -> None:
@@ -290,14 +297,22 @@ def warm_queue(ws: Any, cache: Any) -> None:
     cache.get(ws, queue_key(ws, False), lambda: _queue_context(ws, False))
 
 
+def _moderation_url(dismissed: bool, page: int) -> str:
+    query = (["show=dismissed"] if dismissed else []) + ([f"page={page}"] if page > 1 else [])
+    return "/community/moderation" + ("?" + "&".join(query) if query else "")
+
+
 @router.get("/community/moderation")
-def moderation(request: Request, show: str | None = None) -> HTMLResponse:
+def moderation(request: Request, show: str | None = None, page: str | None = None) -> HTMLResponse:
     from socialproof.web.cache import kept_or_pending
 
     ws = workspace(request)
     dismissed = show == "dismissed"
+    number = _page_number(page)
     ready, context = kept_or_pending(
-        request, queue_key(ws, dismissed), lambda: _queue_context(ws, dismissed)
+        request,
+        queue_key(ws, dismissed, number),
+        lambda: _queue_context(ws, dismissed, number),
     )
     return render(
         request,
@@ -307,7 +322,8 @@ def moderation(request: Request, show: str | None = None) -> HTMLResponse:
         owner_name=ws.settings.owner or "",
         show_dismissed=dismissed,
         queue_pending=not ready,
-        again="/community/moderation" + ("?show=dismissed" if dismissed else ""),
+        page=number,
+        again=_moderation_url(dismissed, number),
         **({k: v for k, v in context.items() if k != "show_dismissed"} if context else {}),
     )
 
