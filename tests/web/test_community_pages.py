@@ -484,3 +484,22 @@ def test_moderation_queue_pages_reach_every_flag(
     assert "buy now cheap followers" in second and "you idiot, buy now" not in second
     assert "Flags to review (2 to 2)" in second
     assert 'href="/community/moderation?page=1" rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_only_the_newest_reports_keep_their_thread_tables(
+    scored_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialproof.web.pages import community
+
+    monkeypatch.setattr(community, "REPORTS_KEPT", 2)
+    where = []
+    for sla in ("1", "2", "3"):
+        r = _report(scored_client, sla=sla)
+        where.append(r.headers["location"])
+        assert scored_client.app_state.jobs.wait(where[-1].rsplit("/", 1)[1]).state == "done"
+    gone = scored_client.get(where[0] + "/threads.csv")
+    assert gone.status_code == 404 and "Build the report again" in gone.text
+    assert "threads.csv" not in scored_client.get(where[0]).text  # no link to what is gone
+    assert "Answered within 1 h (SLA)" in scored_client.get(where[0]).text  # the page stays
+    for kept in where[1:]:
+        assert scored_client.get(kept + "/threads.csv").status_code == 200

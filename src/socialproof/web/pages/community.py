@@ -468,6 +468,8 @@ def find_themes(request: Request) -> Response:
 
 # -- the community report (response times, groups, sentiment, themes) ---------------------
 REPORT_KIND = "community-report"
+#: Reports whose thread tables stay downloadable (the newest); older ones keep their page.
+REPORTS_KEPT = 5
 
 
 def _report_page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
@@ -549,6 +551,7 @@ def run_report(
             with_text=bool(text),
         )
     scope = Scope(start, end, platform.strip().lower() or None, group.strip() or None)
+    jobs = runner(request)
 
     def work(job: Job) -> Any:
         from socialproof.community.report import build_report, to_html
@@ -565,6 +568,11 @@ def run_report(
         )
         job.data["threads"] = rep.response.threads[THREAD_COLUMNS]
         job.data["unanswered"] = rep.response.unanswered()
+        # a million messages make a large table: only the latest reports keep theirs
+        reports = [j for j in jobs.all() if j.data.get("kind") == REPORT_KIND and j is not job]
+        for old in sorted(reports, key=lambda j: j.started, reverse=True)[REPORTS_KEPT - 1 :]:
+            old.data.pop("threads", None)
+            old.data.pop("unanswered", None)
         job.update(1, 1, "done")
         job.link = f"/community/report/jobs/{job.id}"
         return to_html(rep)
@@ -572,7 +580,7 @@ def run_report(
     what = [scope.platform or "every platform"]
     if start or end:
         what.append(f"{start or 'the start'} to {end or 'the end'}")
-    job = runner(request).submit(f"Community report: {', '.join(what)}", work)
+    job = jobs.submit(f"Community report: {', '.join(what)}", work)
     job.data["kind"] = REPORT_KIND
     return redirect(f"/community/report/jobs/{job.id}")
 
@@ -610,8 +618,11 @@ def report_threads(request: Request, job_id: str, which: str, kind: str) -> Resp
     job = _report_job(request, job_id)
     if which not in ("threads", "unanswered"):
         raise NotFound(f"A report has no {which!r} table.", hint="Use the report's links.")
-    if job.running or job.error or which not in job.data:
+    if job.running:
+        raise NotFound("This report is not ready.", hint="Wait for it to finish.")
+    if which not in job.data:
         raise NotFound(
-            "This report is not ready.", hint="Wait for it to finish, or build it again."
+            "This report's threads are not kept (only the newest reports keep them).",
+            hint="Build the report again.",
         )
     return download_response(view(job.data[which]), kind, f"community-{which}")
