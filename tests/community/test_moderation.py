@@ -154,6 +154,9 @@ def test_repeated_text_counts_copies_by_the_same_author() -> None:
     assert all(
         any("repeated text (3 times by this author" in r for r in f.reasons) for f in flags[4:]
     )
+    # an author that is empty or None is unknown: nobody's copy, however many there are
+    unknown = model.flag(texts[:4], authors=["", None, "  ", ""])
+    assert not any("repeated text" in r for f in unknown for r in f.reasons)
     # without authors every copy in the batch counts, as before
     anon = model.flag(texts)
     assert all(

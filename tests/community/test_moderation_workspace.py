@@ -115,3 +115,20 @@ def test_editing_the_rules_rescores(workspace: Any, insert: Any) -> None:
     got = _flags(workspace)
     assert got["1"] == ["repeated text (3 times by this author in the workspace)"]
     assert got["2"] == got["4"] == []  # one copy per author
+
+
+def test_messages_without_an_author_are_not_copies_of_one_another(
+    workspace: Any, insert: Any
+) -> None:
+    # an export that leaves the customers' names out: eight people thanking the brand in
+    # the same words were flagged "repeated text (8 times in the workspace)"
+    from socialproof.community.scoring import score_messages
+
+    thanks = "@acmehelp thank you so much for the help!"
+    rows = [msg(f"t{i}", "", f"2026-03-0{i + 1} 10:00", text=thanks) for i in range(4)]
+    rows += [msg(f"n{i}", None, f"2026-03-0{i + 1} 11:00", text=thanks) for i in range(4)]  # type: ignore[arg-type]
+    insert("messages", rows + ROWS)
+    score_messages(workspace, models=_models())
+    got = _flags(workspace)
+    assert all(got[r["message_id"]] == [] for r in rows)
+    assert got["1"] == ["repeated text (3 times by this author in the workspace)"]

@@ -153,3 +153,50 @@ def test_folder_is_refused(cli, tmp_path: Path) -> None:
 def test_help_lists_the_commands(cli) -> None:
     r = cli("--help")
     assert all(c in r.stdout for c in ("sentiment", "themes", "moderate"))
+
+
+THANKS = "@acmehelp thank you so much for the help!"
+PROMO = "Check out my page, free followers every day"
+
+
+def _care_csv(tmp_path: Path, header: str, rows: list[tuple[str, str]]) -> Path:
+    import csv
+
+    path = tmp_path / "comments.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow([header, "text"])
+        out.writerows(rows)
+    return path
+
+
+def test_moderate_counts_repeated_text_per_author_from_the_csv(cli, tmp_path: Path) -> None:
+    # six customers thanking the brand in the same words are not spam; one account posting
+    # the same text four times is
+    rows = [(f"customer{i}", THANKS) for i in range(6)] + [("promo_bot", PROMO)] * 4
+    rows.append(("", THANKS))  # an author the export left out: nobody's copy
+    r = cli("moderate", str(_care_csv(tmp_path, "username", rows)), "--format", "jsonl")
+    assert r.exit_code == 0, r
+    got = _jsonl(r.stdout)
+    assert [row["text"] for row in got] == [text for _, text in rows]
+    repeated = ["repeated text (" in " ".join(row["reasons"]) for row in got]
+    assert repeated == [False] * 6 + [True] * 4 + [False]
+    assert "repeated text (4 times by this author in this batch)" in got[6]["reasons"]
+    assert "names no authors" not in r.stderr
+
+
+def test_moderate_author_column_by_name_and_without_one(cli, tmp_path: Path) -> None:
+    rows = [(f"c{i}", THANKS) for i in range(3)]
+    path = _care_csv(tmp_path, "posted by", rows)
+    r = cli("moderate", str(path), "--author-column", "Posted By", "--format", "jsonl")
+    assert r.exit_code == 0, r
+    assert all(row["reasons"] == [] for row in _jsonl(r.stdout))
+    # no author column known: copies anywhere in the file count, and the note says so
+    r = cli("moderate", str(path), "--format", "jsonl")
+    assert r.exit_code == 0, r
+    assert all(
+        "repeated text (3 times in this batch)" in row["reasons"] for row in _jsonl(r.stdout)
+    )
+    assert "names no authors" in r.stderr and "--author-column" in r.stderr
+    r = cli("moderate", str(path), "--author-column", "who")
+    assert r.exit_code == 1 and "no column 'who'" in r.stderr

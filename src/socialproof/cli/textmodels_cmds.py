@@ -35,6 +35,18 @@ ColumnOption = Annotated[
     ),
 ]
 _TEXT_COLUMNS = ("text", "message", "comment", "content", "body", "caption")
+# the author of each text, for the repeated-text rule (the names conversation exports use)
+_AUTHOR_COLUMNS = (
+    "author_id",
+    "author",
+    "username",
+    "user_name",
+    "screen_name",
+    "user",
+    "user_id",
+    "from",
+    "handle",
+)
 _TABLE_WIDTH = 80
 
 
@@ -83,6 +95,15 @@ def _decode(data: bytes, name: str) -> str:
 
 def read_texts(source: str, column: str | None) -> list[str]:
     """The texts to score: one per line, or one per CSV row of ``column``."""
+    return read_texts_by(source, column)[0]
+
+
+def read_texts_by(
+    source: str, column: str | None, author_column: str | None = None
+) -> tuple[list[str], list[str | None] | None]:
+    """The texts to score and, for a CSV file with an author column (``author_column``, or
+    one named author, username, user, ...), each text's author (None where the cell is
+    empty); authors are None for plain text files and CSV files without such a column."""
     from socialproof.errors import BadInput
 
     data, name = _read_bytes(source)
@@ -92,15 +113,22 @@ def read_texts(source: str, column: str | None) -> list[str]:
             f"{name} is empty: there is nothing to score.",
             hint="Give a file with one message per line, or pipe texts in with -.",
         )
-    if column is not None or name.lower().endswith(".csv"):
-        return _csv_column(text, column, name)
+    if column is not None or author_column is not None or name.lower().endswith(".csv"):
+        names, rows = _csv_rows(text, name)
+        index = _column(names, column, _TEXT_COLUMNS, name, "text")
+        texts = [row[index] if index < len(row) else "" for row in rows]
+        if author_column is None and not any(c in _AUTHOR_COLUMNS for c in map(str.lower, names)):
+            return texts, None
+        at = _column(names, author_column, _AUTHOR_COLUMNS, name, "author")
+        authors = [(row[at].strip() or None) if at < len(row) else None for row in rows]
+        return texts, authors
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
-    return lines
+    return lines, None
 
 
-def _csv_column(text: str, column: str | None, name: str) -> list[str]:
+def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
     import csv
     import io
 
@@ -118,23 +146,29 @@ def _csv_column(text: str, column: str | None, name: str) -> list[str]:
         ) from exc
     if not header:
         raise BadInput(f"{name} has no header row.", hint="Add a header, e.g. text.")
-    names = [h.strip() for h in header]
+    return [h.strip() for h in header], rows
+
+
+def _column(
+    names: list[str], column: str | None, defaults: tuple[str, ...], name: str, what: str
+) -> int:
+    """The index of ``column`` (exact, then any case), or of the first default name."""
+    from socialproof.errors import BadInput
+
     lowered = [h.lower() for h in names]
     if column is None:
-        found = next((c for c in _TEXT_COLUMNS if c in lowered), None)
+        found = next((c for c in defaults if c in lowered), None)
         if found is None:
             raise BadInput(
-                f"{name} has no text column ({', '.join(names)}).",
-                hint="Pick one with --column NAME.",
+                f"{name} has no {what} column ({', '.join(names)}).",
+                hint=f"Pick one with --{'column' if what == 'text' else 'author-column'} NAME.",
             )
-        index = lowered.index(found)
-    elif column in names:
-        index = names.index(column)
-    elif column.lower() in lowered:
-        index = lowered.index(column.lower())
-    else:
-        raise BadInput(f"{name} has no column {column!r}.", hint=f"Columns: {', '.join(names)}.")
-    return [row[index] if index < len(row) else "" for row in rows]
+        return lowered.index(found)
+    if column in names:
+        return names.index(column)
+    if column.lower() in lowered:
+        return lowered.index(column.lower())
+    raise BadInput(f"{name} has no column {column!r}.", hint=f"Columns: {', '.join(names)}.")
 
 
 def _count(n: int) -> str:
@@ -253,14 +287,29 @@ def moderate(
     flagged_only: Annotated[
         bool, typer.Option("--flagged", help="Only list flagged texts (table format).")
     ] = False,
+    author_column: Annotated[
+        str | None,
+        typer.Option(
+            "--author-column",
+            help="The CSV column naming each text's author (default: a column named author, "
+            "author_id, username, user, ...). Repeated text is spam only when one author "
+            "repeats it; without authors, copies anywhere in the file count.",
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
     """Flag spam and toxic texts, each flag with its reasons."""
     from socialproof.community import moderation as model
 
-    texts = read_texts(source, column)
-    flags = model.load(rules).flag(texts)
+    texts, authors = read_texts_by(source, column, author_column)
+    flags = model.load(rules).flag(texts, authors=authors)
+    if authors is None and any("repeated text (" in r for f in flags for r in f.reasons):
+        info(
+            "Note: the file names no authors, so copies of a text anywhere in it count as "
+            "repeated (many customers sending the same thanks would be flagged); give a CSV "
+            "with an author column, or --author-column NAME, to count copies per author."
+        )
     rows: list[dict[str, Any]] = [
         {"text": t, "spam": f.spam, "toxic": f.toxic, "reasons": list(f.reasons)}
         for t, f in zip(texts, flags, strict=True)

@@ -427,7 +427,8 @@ class Moderator:
 
         With ``authors`` (one per text), the repeated-text rule counts copies by the same
         author: many customers asking the same question is not spam, one account posting
-        it again and again is. Without authors, copies anywhere in the batch count.
+        it again and again is. A text whose author is None or empty is nobody's copy.
+        Without ``authors`` at all, copies anywhere in the batch count.
 
         ``repeats`` (one count per text) replaces the counting within the batch: the
         number of copies of each text by its author in a whole collection (the
@@ -451,7 +452,7 @@ class Moderator:
             where = " in the workspace"
         else:
             owners = (
-                [str(a) if a is not None else f"\x00{i}" for i, a in enumerate(authors)]
+                [str(a) if a and str(a).strip() else f"\x00{i}" for i, a in enumerate(authors)]
                 if (authors is not None)
                 else [""] * len(batch)
             )
