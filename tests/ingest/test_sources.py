@@ -312,6 +312,23 @@ def test_fast_path_falls_back_on_ragged_rows_and_blank_lines(
     assert frame.line_numbers is not None and frame.line_numbers[-1] == 204
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_exports_joined_end_to_end_repeat_their_header_as_a_new_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    # Two exports pasted one under the other: the second header was a data row, rejected
+    # ("'Day' is not a date"), where a blank line between them started a new section.
+    if fast:
+        monkeypatch.setattr(sources, "FAST_PATH_BYTES", 0)
+    first = "".join(f"2026-03-{d:02d},{d}\n" for d in range(1, 11))
+    second = "".join(f"2026-03-{d:02d},{d}\n" for d in range(11, 21))
+    src = open_source(write(tmp_path, "joined.csv", "Day,Spend\n" + first + "Day,Spend\n" + second))
+    assert [f.header for f in src.frames] == [["Day", "Spend"], ["Day", "Spend"]]
+    assert [f.data.num_rows for f in src.frames] == [10, 10]
+    assert not any(f.rejects for f in src.frames)
+    assert src.frames[1].line_numbers is not None and src.frames[1].line_numbers[0] == 13
+
+
 try:
     from hypothesis import given, settings
     from hypothesis import strategies as st

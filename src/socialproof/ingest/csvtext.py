@@ -388,6 +388,8 @@ def frames_from_rows(
                 and len(rows[nxt][1]) != width
             ):
                 break  # a title line that starts the next section
+            if _repeats_header(fields, width, header_raw):
+                break  # exports joined end to end: the next one starts here, as after a blank
             cells = _fit(fields, width, header)
             if line == truncated_line:
                 reason = "the file ends inside this row (an unclosed quote): truncated?"
@@ -416,6 +418,13 @@ def _differs(fields: list[str], width: int, header_raw: list[str], header: list[
     """A row after a blank line that cannot continue the current table (or repeats its header)."""
     if _fit(fields, width, header) is None:
         return True
+    return _repeats_header(fields, width, header_raw)
+
+
+def _repeats_header(fields: list[str], width: int, header_raw: list[str]) -> bool:
+    """The row is the table's header again (cells beyond the header's width empty)."""
+    if any(f.strip() for f in fields[width:]):
+        return False
     return [f.strip() for f in fields[:width]] == [h.strip() for h in header_raw[:width]]
 
 
