@@ -806,3 +806,17 @@ def test_ads_that_spent_without_a_result_are_named_not_hidden(
     assert note.startswith("1 ads in B had spend (60.00 in all) but no results")
     assert "looks cheaper than its totals say" in note
     assert not any("lack the inputs" in n for n in res.notes)
+
+
+def test_posts_with_interactions_but_no_reach_are_counted_in_whole_numbers(
+    ws: Any, insert: Callable[..., None]
+) -> None:
+    glitch = {"platform": "instagram", "account": "acme", "format": "reel", "campaign": ""}
+    glitch |= {"post_id": "odd", "published_at": "2026-03-10 10:00:00", "reach": 0}
+    insert("posts", [glitch | {"reactions": 7, "comments": 0, "shares": 0, "saves": 0}])
+    _new(ws, "Reach", "engagement_rate_reach", ["format=carousel", "format=reel"])
+    res = pilots.analyse(ws, "Reach")
+    [note] = [n for n in res.notes if "but no reach" in n]
+    assert note.startswith("1 posts in B had interactions (7 in all) but no reach")
+    assert "cheaper" not in note
+    assert res.variants[1].no_base == 1

@@ -203,9 +203,11 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             )
         if v.no_base and kpi.ratio is not None:
             cheaper = " and looks cheaper than its totals say" if kpi.unit == "currency" else ""
+            amount = v.no_base_numerator
+            shown = f"{amount:,.2f}" if kpi.unit == "currency" or amount % 1 else f"{amount:,.0f}"
             notes.append(
                 f"{v.no_base:,} {left_unit} in {v.label} had {kpi.ratio.numerator_label} "
-                f"({v.no_base_numerator:,.2f} in all) but no {kpi.ratio.denominator_label}, "
+                f"({shown} in all) but no {kpi.ratio.denominator_label}, "
                 f"so {metric_name(kpi)} has no value for them and they were left out: "
                 f"{v.label}'s figure leaves that {kpi.ratio.numerator_label} aside{cheaper}."
             )
