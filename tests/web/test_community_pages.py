@@ -377,6 +377,8 @@ def test_community_report_page_times_the_responses(scored_client: Any) -> None:
         ({"sla": "-4"}, "not a positive number of hours"),
         ({"sla": "inf"}, "not a positive number of hours"),
         ({"period": "fortnight"}, "Unknown period"),
+        ({"k": "1"}, "not a whole number of 2 or more"),
+        ({"k": "a dozen"}, "not a whole number of 2 or more"),
     ],
 )
 def test_community_report_refuses_bad_input_and_keeps_it(
@@ -503,3 +505,24 @@ def test_only_the_newest_reports_keep_their_thread_tables(
     assert "Answered within 1 h (SLA)" in scored_client.get(where[0]).text  # the page stays
     for kept in where[1:]:
         assert scored_client.get(kept + "/threads.csv").status_code == 200
+
+
+def test_find_themes_with_a_chosen_number(scored_client: Any) -> None:
+    for bad in ("1", "many", "2.5"):
+        r = scored_client.post(
+            "/community/themes/find",
+            data={"csrf_token": scored_client.csrf, "k": bad},
+            headers={"HX-Request": "true"},
+        )
+        assert r.status_code == 400 and "not a whole number of 2 or more" in r.text
+        assert 'role="alert"' in r.text
+    assert not scored_client.app_state.jobs.all()  # nothing started
+    r = scored_client.post(
+        "/community/themes/find",
+        data={"csrf_token": scored_client.csrf, "k": " 3 "},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    job = scored_client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1])
+    assert job.state == "done", job.error
+    assert "Themes (3), largest first" in scored_client.get("/community/themes").text

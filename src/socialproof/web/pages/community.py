@@ -448,15 +448,46 @@ def theme(request: Request, theme_id: int) -> HTMLResponse:
     )
 
 
-@router.post("/community/themes/find")
-def find_themes(request: Request) -> Response:
+def _themes_k(text: str) -> str | int:
+    """The form's number of themes: blank or 'auto' to choose, else a number of 2 or more."""
+    from socialproof.errors import BadInput
+
+    value = text.strip().lower()
+    if value in ("", "auto"):
+        return "auto"
+    try:
+        k = int(value)
+    except ValueError:
+        k = 0
+    if k < 2:
+        raise BadInput(
+            f"The number of themes {text.strip()!r} is not a whole number of 2 or more.",
+            hint="For example 12, or leave it blank to choose automatically.",
+        )
+    return k
+
+
+@router.post("/community/themes/find", response_model=None)
+def find_themes(request: Request, k: str = Form("")) -> Response:
     ws = workspace(request)
+    try:
+        themes_k = _themes_k(k)
+    except SocialproofError as exc:
+        if is_htmx(request):
+            return render(
+                request,
+                "_error.html",
+                status_code=exc.http_status,
+                status=exc.http_status,
+                text=str(exc),
+            )
+        return redirect("/community/themes", message=str(exc), kind="error")
 
     def work(job: Job) -> None:
         from socialproof.community.scoring import discover_themes
 
         job.update(0, 0, "grouping member messages")
-        result = discover_themes(ws, k="auto")
+        result = discover_themes(ws, k=themes_k)
         job.update(1, 1, f"{len(result.themes)} themes in {result.sample_size:,} messages")
         job.link = "/community/themes"
 
@@ -476,6 +507,7 @@ def _report_page(request: Request, *, status_code: int = 200, **extra: Any) -> H
     ws = workspace(request)
     jobs = [j for j in runner(request).all() if j.data.get("kind") == REPORT_KIND][:5]
     form = {"platform": "", "group": "", "since": "", "until": "", "sla": "", "period": "week"}
+    form["k"] = ""
     form.update(extra.pop("form", {}))
     return render(
         request,
@@ -527,6 +559,7 @@ def run_report(
     sla: str = Form(""),
     period: str = Form("week"),
     text: str = Form(""),
+    k: str = Form(""),
 ) -> Response:
     """Build the community report (as ``socialproof community report --html``) in the
     background; its page shows the report with its charts once it is ready."""
@@ -536,10 +569,11 @@ def run_report(
 
     ws = workspace(request)
     form = {"platform": platform, "group": group, "since": since, "until": until}
-    form.update({"sla": sla, "period": period})
+    form.update({"sla": sla, "period": period, "k": k})
     try:
         start, end = parse_range(since, until)
         sla_hours = _sla(sla)
+        themes_k = _themes_k(k)
         if period not in dict(PERIODS):
             raise BadInput(f"Unknown period {period!r}.", hint="Choose week, day or month.")
     except SocialproofError as exc:
@@ -564,6 +598,7 @@ def run_report(
             sla_hours=sla_hours,
             period=period,
             with_text=bool(text),
+            k=themes_k,
             progress=lambda step: job.update(0, 0, step),
         )
         job.data["threads"] = rep.response.threads[THREAD_COLUMNS]
