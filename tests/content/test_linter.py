@@ -297,6 +297,18 @@ def test_plugin_packs_from_entry_points(monkeypatch, tmp_path):
         mod.plugin_packs.cache_clear()
 
 
+def test_x_counts_decomposed_accents_once_as_x_does():
+    # Text typed on some systems arrives decomposed (NFD): "e" + a combining accent.
+    # X normalises to NFC before counting, so "é" counts 1 either way.
+    from socialproof.content.checks import count_characters
+
+    assert count_characters("cafe\u0301", "weighted") == 4
+    nfd = "e\u0301" * 280  # 280 visible characters, 560 code points
+    assert "platform.characters" not in _by_rule(lint_targets([], text=nfd, platform="x")[0])
+    over = _by_rule(lint_targets([], text=nfd + "e\u0301", platform="x")[0])
+    assert "281 characters" in over["platform.characters"][0].message
+
+
 def test_character_counting_per_platform():
     from socialproof.content.checks import count_characters
 

@@ -91,6 +91,7 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
 
 
 # X's weighting: these code point ranges count 1, everything else 2; an emoji sequence 2.
+# The text is NFC-normalised first, as X does: "e" + a combining accent counts once.
 # https://developer.x.com/en/docs/counting-characters (twitter-text config v3)
 _X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
@@ -110,6 +111,8 @@ def count_characters(text: str, counting: str = "") -> int:
         n_emoji += 1
         return ""
 
+    if counting == "weighted":
+        text = unicodedata.normalize("NFC", text)
     rest = EMOJI.sub(_drop, text)
     if counting == "graphemes":
         return n_emoji + sum(1 for ch in rest if not unicodedata.combining(ch))
