@@ -112,3 +112,27 @@ def test_reschedule_refuses_files_outside_content(workspace: Any, tmp_path: Any)
     with pytest.raises(BadInput, match="not a post"):
         reschedule(workspace, workspace.root / "socialproof.toml", date(2026, 12, 10))
     assert outside.read_text(encoding="utf-8") == before
+
+
+def test_ical_uids_do_not_depend_on_the_folder_the_export_runs_from(
+    workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A calendar updates an event it already holds when the UID is the same; a UID that
+    # changed with the current folder added every post a second time on re-import.
+    from pathlib import Path
+
+    from icalendar import Calendar
+
+    _write(workspace, "a.md")
+    uids = []
+    for cwd, path in (
+        (workspace.root, Path("content/a.md")),
+        (workspace.root / "content", Path("a.md")),
+        (workspace.root.parent, workspace.root / "content" / "a.md"),
+    ):
+        monkeypatch.chdir(cwd)
+        result = export_posts(workspace, "ical", _posts(workspace, path), include_uncleared=True)
+        assert isinstance(result.data, bytes)
+        events = list(Calendar.from_ical(result.data).walk("VEVENT"))
+        uids.append(str(events[0]["UID"]))
+    assert len(set(uids)) == 1

@@ -368,7 +368,7 @@ def export_posts(
     if kind == "ical":
         from socialproof.content.ical import to_ical
 
-        data, notes = to_ical(chosen, name=name), list[str]()
+        data, notes = to_ical(chosen, name=name, root=ws.root), list[str]()
     else:
         from socialproof.content.exports import export
 

@@ -10,14 +10,26 @@ from socialproof import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
     from socialproof.content.posts import Post
 
 _CONFIRMED = {"approved", "scheduled", "published"}
 
 
-def to_ical(posts: Iterable[Post], *, name: str = "Content calendar", minutes: int = 15) -> bytes:
-    """A VCALENDAR with a VEVENT per post that has a publish time (times in UTC)."""
+def to_ical(
+    posts: Iterable[Post],
+    *,
+    name: str = "Content calendar",
+    minutes: int = 15,
+    root: Path | None = None,
+) -> bytes:
+    """A VCALENDAR with a VEVENT per post that has a publish time (times in UTC).
+
+    Each event's UID comes from the post's path relative to ``root`` (the workspace),
+    so exporting again from any folder updates the events a calendar already holds
+    instead of adding copies.
+    """
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -31,7 +43,7 @@ def to_ical(posts: Iterable[Post], *, name: str = "Content calendar", minutes: i
             continue
         start = post.publish_at.astimezone(UTC)
         event = Event()
-        uid = hashlib.sha256(f"{post.source}|{post.platform}".encode()).hexdigest()[:24]
+        uid = hashlib.sha256(f"{_key(post, root)}|{post.platform}".encode()).hexdigest()[:24]
         event.add("uid", f"{uid}@socialproof")
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
@@ -45,3 +57,13 @@ def to_ical(posts: Iterable[Post], *, name: str = "Content calendar", minutes: i
         event.add("status", "CONFIRMED" if post.status in _CONFIRMED else "TENTATIVE")
         cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def _key(post: Post, root: Path | None) -> str:
+    """The post's path relative to the workspace (as given when it lies elsewhere)."""
+    if root is None or post.path is None:
+        return post.source
+    try:
+        return post.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return post.source
