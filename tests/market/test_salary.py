@@ -79,6 +79,31 @@ def test_salary_found_in_body_ignores_perks_and_budgets() -> None:
     assert find_salary_in_text("We raised $20M and manage a $50k ad budget.") is None
 
 
+@pytest.mark.parametrize(
+    ("body", "phrase", "low", "high"),
+    [
+        (
+            "$4,000 - $5,000 per month. Meta Ads a plus.",
+            "$4,000 - $5,000 per month",
+            48_000,
+            60_000,
+        ),
+        ("Interns get $18 - $22 an hour, 20 hours/week.", "$18 - $22 an hour", None, None),
+        ("£600 a week, fixed-term contract.", "£600 a week", 31_200, 31_200),
+    ],
+)
+def test_salary_found_in_body_with_any_stated_pay_period(
+    body: str, phrase: str, low: float | None, high: float | None
+) -> None:
+    # Monthly, weekly and "an hour" pay was missed in posting bodies (only yearly and
+    # "per hour" counted as pay words), so the market saw no salary for these postings.
+    assert find_salary_in_text(body) == phrase
+    if low is not None:
+        sal = parse_salary(phrase)
+        assert (sal.min_annual, sal.max_annual) == (low, high)
+    assert find_salary_in_text("You will run a $3,000 per month ad budget.") is None
+
+
 @given(st.text(max_size=60))
 def test_any_text_parses_without_error(text: str) -> None:
     sal = parse_salary(text)

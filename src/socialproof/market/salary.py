@@ -254,7 +254,9 @@ _BODY_SALARY = re.compile(
 
 _PAY_WORDS = re.compile(
     r"salary|compensation|\bpay\b|pay range|pay rate|\bwage|hourly rate|day rate|base\b|\bote\b|"
-    r"hiring at|per hour|/\s?hr|/\s?hour|per year|a year|annually|per annum|/\s?year|/\s?yr|"
+    r"hiring at|per hour|an hour|hourly|/\s?hr|/\s?hour|per year|a year|annually|per annum|"
+    r"/\s?year|/\s?yr|per month|a month|monthly|/\s?month|/\s?mo\b|per week|a week|weekly|"
+    r"per day|a day|/\s?day|"
     r"\bearn(?:ing)?\b|\brange\b|p\.a\.",
     re.I,
 )
