@@ -162,3 +162,26 @@ def test_repeated_text_counts_copies_by_the_same_author() -> None:
     assert all(
         any("repeated text (4 times in this batch)" in r for r in f.reasons) for f in anon[:4]
     )
+
+
+def test_a_customer_asking_for_a_private_channel_is_not_spam_on_the_model_alone() -> None:
+    from socialproof.community import moderation
+
+    model = moderation.load()
+    care = [
+        "@acmehelp thank you. please check your dm",
+        "@acmehelp follow me back so I can DM you my order number",
+        "@acmehelp I can DM it to you if you follow me",
+    ]
+    spam = [
+        "Follow us and we will send you a free gift card",  # "we", "send": a promoter
+        "@acmehelp please check your dm http://bit.ly/2xYz",  # with a link
+    ]
+    texts = care + spam
+    flags = model.flag(texts, authors=[f"a{i}" for i in range(len(texts))])
+    limit = float(model.spam_model.meta["threshold"])
+    # the model alone would flag every one of them: the rule is what keeps the care ones
+    assert all(f.spam_score >= limit for f in flags)
+    assert [f.spam for f in flags] == [False, False, False, True, True]
+    assert all(f.reasons == [] for f in flags[:3])
+    assert any(r.startswith("spam model") for r in flags[3].reasons)

@@ -67,7 +67,25 @@ _LINK = re.compile(
     r"(?:https?://|www\.)([^\s/?#<>\"']+)[^\s<>\"']*|\b((?:[a-z0-9-]+\.)+(?:com|net|org|ly|io|co|gl|gd|me|info|biz|xyz))(?:/[^\s<>\"']*)?\b",
     re.I,
 )
-_LOGIC = "cues-2"  # bump when flagging logic changes, so stored flags are re-scored
+_LOGIC = "cues-3"  # bump when flagging logic changes, so stored flags are re-scored
+# A customer asking for a private channel, in the first person singular: "follow me so I
+# can DM you", "I sent you a DM", "I can't DM you", "check your DMs". Ordinary in care,
+# while promoters write "DM us", "DM @page" or "follow and we will send": without a link,
+# such a text is not spam on the spam model's word alone (issue 12: "DM me" is normal in
+# care). Deliberately narrow: no "send", "message" or "email" ("follow me and I'll send
+# you a gift" is spam), and "we" only in "so we can DM" (the customer and the brand).
+_PRIVATE_CHANNEL = re.compile(
+    r"\b(?:(?:so|and|then|if|when)\s+i|so\s+we)\s*(?:can|could|will|'ll|may|might)\s+"
+    r"(?:dm|direct[ -]?message|private[ -]?message|pm)\b"
+    r"|\bi\s*(?:can|could|will|'ll|would|'d)\s+(?:\w+ly\s+)?(?:dm|direct[ -]?message|pm)\s+"
+    r"(?:it\s+to\s+)?(?:you|u|y'?all)\b"
+    r"|\bi\s*(?:'ve|\s+have|\s+just|\s+already)?\s+(?:dm'?e?d|direct[ -]?messaged|"
+    r"sent\s+(?:you\s+|u\s+)?(?:a\s+)?(?:dm|direct[ -]?message|pm))\b"
+    r"|\b(?:can'?t|cannot|can\s+not|unable\s+to)\s+(?:dm|direct[ -]?message|pm)\b"
+    r"|\bcheck\s+(?:your|ur|the|my|our)\s+(?:dms?|direct[ -]?messages?|inbox)\b"
+    r"|\bfollow\s+(?:me\s+)?back\s+so\s+i\b",
+    re.I,
+)
 _NON_WORD = re.compile(r"[\W_]+")
 _UPPER_RUN = re.compile(r"[^\W\d_a-z]{2}")  # two capitals in a row: worth counting
 
@@ -480,7 +498,9 @@ class Moderator:
             for kind, p in (("spam", spam_p[i]), ("toxic", toxic_p[i])):
                 limit = limits[kind]
                 if limit is not None and p >= limit:
-                    if not (kind == "toxic" and cue is not None and self._aimed_at_no_one(cue)):
+                    if kind == "spam" and _asks_for_a_private_channel(text):
+                        pass
+                    elif not (kind == "toxic" and cue is not None and self._aimed_at_no_one(cue)):
                         reasons[kind].append(f"{kind} model {p:.2f}")
                 if kind == "toxic" and cue is not None:
                     reasons[kind].extend(cue.reasons())
@@ -562,6 +582,12 @@ class Moderator:
         cased = upper + sum(map(str.islower, text))
         if cased >= rules.caps_min_letters and upper / cased >= rules.caps_ratio:
             reasons[rules.caps_flag_as].append(f"all caps ({upper / cased:.0%} of letters)")
+
+
+def _asks_for_a_private_channel(text: str) -> bool:
+    """A customer asking to move to DMs or e-mail, with no link: not spam on the model's
+    word alone (blocked terms, links and repeats still flag it)."""
+    return _PRIVATE_CHANNEL.search(text) is not None and _LINK.search(text) is None
 
 
 def repeat_key(text: str) -> str:
