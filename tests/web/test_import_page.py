@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 SMALL = Path(__file__).resolve().parents[1] / "data" / "web" / "instagram_posts_small.csv"
 
 
@@ -185,3 +187,46 @@ def test_undo_of_one_member_of_a_zip_names_that_member(client: Any, workspace: A
     page = client.get(r.headers["location"]).text
     assert "Undid the import of bundle.zip › care.csv: 1,000 rows removed." in page
     assert _posts(workspace) == 8  # the other member stays
+
+
+def test_rejects_page_lists_a_page_at_a_time_and_downloads_them_all(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    import io
+
+    from socialproof.web.pages import imports
+
+    monkeypatch.setattr(imports, "REJECTS_SHOWN", 2)
+    head = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+    good = "1,ann,True,Mon Mar 02 10:00:00 +0000 2026,hello,,"
+    bad = [f"{i},=HYPERLINK(1),True,not a date {i},-{i} off,," for i in range(2, 7)]
+    body = "\n".join([head, good, *bad]) + "\n"
+    _upload(client, [("care.csv", body.encode())])
+    digest = hashlib.sha256(body.encode()).hexdigest()[:12]
+    first = client.get(f"/import/{digest}/rejects").text
+    assert "5 rows rejected; listed: 1 to 2." in first and "Page 1 of 3" in first
+    assert "not a date 2" in first and "not a date 4" not in first
+    assert f'href="/import/{digest}/rejects?page=2" rel="next"' in first
+    last = client.get(f"/import/{digest}/rejects?page=3").text
+    assert "listed: 5 to 5." in last and "not a date 6" in last and 'rel="next"' not in last
+    assert "listed: 5 to 5." in client.get(f"/import/{digest}/rejects?page=99").text
+    got = client.get(f"/import/{digest}/rejects.csv")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert [r["Line"] for r in rows] == ["3", "4", "5", "6", "7"]  # every one, by file line
+    assert rows[0]["Row as read"].startswith("2,")  # a row that is not a formula stays as is
+    assert client.get("/import/zzzz/rejects.csv").status_code == 404
+
+
+def test_rejected_rows_download_neutralises_formulas(client: Any) -> None:
+    import csv
+    import io
+
+    head = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+    good = "1,ann,True,Mon Mar 02 10:00:00 +0000 2026,hello,,"
+    body = f'{head}\n{good}\n"=1+2",bob,True,,"@x",,\n'
+    _upload(client, [("care.csv", body.encode())])
+    digest = hashlib.sha256(body.encode()).hexdigest()[:12]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/import/{digest}/rejects.csv").text)))
+    assert len(rows) == 1 and rows[0]["Row as read"].startswith("'=1+2")

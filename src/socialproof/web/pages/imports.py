@@ -318,12 +318,13 @@ def retry(
     return redirect(f"/import/jobs/{job.id}")
 
 
-@router.get("/import/{import_id}/rejects")
-def rejects(request: Request, import_id: str) -> HTMLResponse:
-    """The rows of one import that could not be read, with the reason for each."""
+#: Rejected rows a page lists (a broken export can reject every one of its rows).
+REJECTS_SHOWN = 500
+
+
+def _rejects(ws: Workspace, import_id: str) -> list[dict[str, str]]:
     from socialproof.ingest.history import read_rejects
 
-    ws = workspace(request)
     if not _SHA.match(import_id):
         raise NotFound(f"No import {import_id!r}.", hint="Open the rejects from the history.")
     found = sorted(ws.imports_dir.glob(f"{import_id}*.rejects.csv"))
@@ -332,14 +333,44 @@ def rejects(request: Request, import_id: str) -> HTMLResponse:
             f"No rejected rows are kept for import {import_id[:12]}.",
             hint="Every row of that file was read.",
         )
-    rows = read_rejects(found[0])
+    return read_rejects(found[0])
+
+
+@router.get("/import/{import_id}/rejects")
+def rejects(request: Request, import_id: str, page: str | None = None) -> HTMLResponse:
+    """The rows of one import that could not be read, with the reason for each, a page of
+    ``REJECTS_SHOWN`` at a time."""
+    rows = _rejects(workspace(request), import_id)
+    pages = max(1, -(-len(rows) // REJECTS_SHOWN))
+    try:
+        number = min(pages, max(1, int((page or "1").strip())))
+    except ValueError:
+        number = 1
+    first = (number - 1) * REJECTS_SHOWN
     return render(
         request,
         "imports/rejects.html",
         title=f"Rows not imported ({import_id[:12]})",
-        rows=rows,
+        rows=rows[first : first + REJECTS_SHOWN],
+        total=len(rows),
+        first=first + 1,
+        page=number,
+        pages=pages,
         import_id=import_id,
     )
+
+
+@router.get("/import/{import_id}/rejects.csv", response_model=None)
+def rejects_csv(request: Request, import_id: str) -> Response:
+    """Every rejected row of one import as a CSV file (cells that could run as spreadsheet
+    formulas neutralised: the rows are the export's own text)."""
+    from socialproof.web.tables import download_response, view
+
+    rows = _rejects(workspace(request), import_id)
+    labels = {"line": "Line", "reason": "Reason", "raw": "Row as read"}
+    shown = view(rows)
+    shown.columns = shown.columns or ["line", "reason", "raw"]
+    return download_response(shown, "csv", f"rejects-{import_id[:12]}", labels)
 
 
 @router.post("/import/{import_id}/undo")
