@@ -79,6 +79,26 @@ def test_bad_profiles_give_one_line_errors(tmp_path: Path, content: str, match: 
         load_profile(path)
 
 
+def test_empty_sections_read_as_empty_not_as_errors(tmp_path: Path) -> None:
+    # A template filled in part leaves "tools:" with nothing under it, which YAML reads
+    # as null; that was refused with "tools: Input should be a valid list".
+    path = profile_path(tmp_path)
+    path.write_text(
+        "name: Ana\nheadline:\nskills:\n  - {skill: copywriting, level: 4, evidence:}\n"
+        "platforms:\ntools:\ncertifications:\ntargets:\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    assert profile.name == "Ana" and profile.headline == ""
+    assert profile.platforms == [] and profile.tools == [] and profile.certifications == []
+    assert profile.targets.roles == [] and profile.skills[0].evidence == []
+    path.write_text("targets:\n  roles:\n  salary_min:\n", encoding="utf-8")
+    assert load_profile(path).targets.roles == []
+    path.write_text("skills:\n  - {skill:, level: 3}\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="skills.0.skill"):  # a required value stays required
+        load_profile(path)
+
+
 def test_missing_profile(tmp_path: Path) -> None:
     with pytest.raises(FileMissing, match="profile init"):
         load_profile(profile_path(tmp_path))

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from socialproof.careers.catalogue import Catalogue, load_catalogue
 from socialproof.errors import BadInput, FileMissing, UsageError
@@ -22,6 +29,20 @@ PROFILE_FILE = "profile.yaml"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        # "tools:" with nothing under it is an empty section (YAML reads it as null):
+        # it means the default, not "Input should be a valid list".
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            return {
+                k: v
+                for k, v in data.items()
+                if not (v is None and k in fields and not fields[k].is_required())
+            }
+        return data
 
 
 class ProfileSkill(_Strict):
