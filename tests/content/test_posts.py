@@ -21,6 +21,17 @@ def test_publish_at_forms():
     assert zone.notes == [] and offset.notes == []
 
 
+@pytest.mark.parametrize(
+    ("written", "platform"),
+    [("X (Twitter)", "x"), ("twitter", "x"), ("Insta", "instagram"), (" LinkedIn ", "linkedin")],
+)
+def test_platform_names_people_write(written, platform):
+    # socialproof prints "X (Twitter)" in its tables and calendars; that name was refused
+    # as an unknown platform when written back into a post, and so was "Insta".
+    post = parse_post(f"---\nplatform: {written}\n---\nhi\n")
+    assert post.platform == platform
+
+
 def test_publish_at_without_timezone_uses_workspace_zone_and_says_so():
     post = parse_post(
         "---\nplatform: x\npublish_at: 2026-03-02 09:00\n---\nhi\n", default_tz="America/New_York"

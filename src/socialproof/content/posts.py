@@ -132,6 +132,8 @@ def field_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for pid, spec in platforms().items():
         out[pid] = pid
+        if spec.get("name"):  # the name socialproof shows ("X (Twitter)") is accepted back
+            out[str(spec["name"]).strip().lower()] = pid
         for alias in spec.get("aliases") or []:
             out[str(alias).lower()] = pid
     return out
