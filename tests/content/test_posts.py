@@ -32,6 +32,25 @@ def test_platform_names_people_write(written, platform):
     assert post.platform == platform
 
 
+def test_unknown_front_matter_keys_are_named_not_silently_ignored():
+    # "publish-at:" left the post unscheduled and a top-level "image:" escaped the
+    # alt-text check, with nothing said about either.
+    post = parse_post(
+        "---\nplatform: x\npublish-at: 2026-03-02 09:00 UTC\nimage: a.jpg\nmood: calm\n---\nhi\n"
+    )
+    assert post.publish_at is None
+    notes = "\n".join(post.notes)
+    assert "<text>:3: unknown key 'publish-at' is ignored. Did you mean 'publish_at'?" in notes
+    assert "<text>:4: 'image' is ignored at the top level: put it under 'assets:'" in notes
+    assert "<text>:5: unknown key 'mood' is ignored. Known keys:" in notes
+    known = parse_post(
+        "---\nplatform: x\ntitle: t\nauthor: a\npillar: p\ncampaign: c\nstatus: draft\n"
+        "industry: general\nsponsored: false\nassets: []\nlint: {disable: {}}\n"
+        "publish_at: 2026-03-02 09:00 UTC\n---\nhi\n"
+    )
+    assert known.notes == []
+
+
 def test_publish_at_without_timezone_uses_workspace_zone_and_says_so():
     post = parse_post(
         "---\nplatform: x\npublish_at: 2026-03-02 09:00\n---\nhi\n", default_tz="America/New_York"

@@ -49,6 +49,12 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 STATUSES = ("draft", "in-review", "approved", "scheduled", "published")
+#: The front-matter keys a post may hold; any other key is ignored with a note.
+FIELDS = (
+    "title", "platform", "publish_at", "pillar", "campaign", "author", "status",
+    "industry", "sponsored", "assets", "lint",
+)  # fmt: skip
+_ASSET_KEYS = {"image", "video", "document", "file", "alt", "captions", "duration"}
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".avif", ".bmp", ".tif", ".tiff"}
 _VIDEO_EXT = {".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv"}
 _ZONE_SUFFIX = re.compile(r"^(?P<dt>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC)$")
@@ -354,6 +360,23 @@ def _fill(
         post.publish_at = _publish_at(post, f["publish_at"], default_tz)
     post.assets = _assets(post, f.get("assets"), asset_lines, ws)
     post.disabled = _disabled(post, f.get("lint"))
+    for key in f:
+        if key not in FIELDS:
+            post.notes.append(f"{src}:{post.field_line(key)}: {_unknown_key(key)}")
+
+
+def _unknown_key(key: str) -> str:
+    """The note for a front-matter key no check reads (a typo would otherwise pass unseen)."""
+    import difflib
+
+    if key.lower() in _ASSET_KEYS:
+        return (
+            f"'{key}' is ignored at the top level: put it under 'assets:' "
+            "(e.g. '- image: path.jpg' with 'alt: ...' under it)."
+        )
+    close = difflib.get_close_matches(key.lower().replace("-", "_"), FIELDS, n=1, cutoff=0.75)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"unknown key '{key}' is ignored.{hint} Known keys: {', '.join(FIELDS)}."
 
 
 def _publish_at(post: Post, value: Any, default_tz: str | None) -> datetime:
