@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ._formats import DATA, read, rows
 
@@ -56,3 +57,19 @@ def test_legacy_labels_with_description_row() -> None:
     assert not result.rejects  # the description row is not data
     assert [p["post_id"] for p in posts] == ["100_201", "100_202"]
     assert (posts[1]["reach"], posts[1]["impressions"], posts[1]["shares"]) == (3400, 5200, 9)
+
+
+def test_a_total_row_under_the_posts_is_skipped_not_rejected(tmp_path: Path) -> None:
+    # A 'Total' row summed in a spreadsheet under a posts export was reported as an
+    # unreadable row ('no publish time'); it is a sum, left out with a note. A row that
+    # cannot be read for another reason is still a reject.
+    head = "Post ID,Account username,Description,Publish time,Permalink,Post type,Reach,Likes\n"
+    body = "1,acme,a,03/02/2026 10:00,https://www.instagram.com/p/A/,IG image,100,5\n"
+    body += "2,acme,b,03/03/2026 10:00,https://www.instagram.com/p/B/,IG image,200,7\n"
+    body += "3,acme,c,,https://www.instagram.com/p/C/,IG image,50,1\n"
+    path = tmp_path / "posts.csv"
+    path.write_text(head + body + "Total,,,,,,350,13\n", encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert [p["post_id"] for p in rows(result, "posts")] == ["1", "2"]
+    assert [(r.line, r.reason) for r in result.rejects] == [(4, "no publish time")]
+    assert "Skipped 1 'Total' row (a sum of the rows above)." in result.notes

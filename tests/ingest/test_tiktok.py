@@ -176,3 +176,20 @@ def test_the_files_date_bounds_the_series(tmp_path: Path) -> None:
     days = sorted(_series(result, "views"))
     assert (days[0], days[-1]) == (dt.date(2024, 12, 29), dt.date(2025, 1, 2))
     assert any("the day the file was saved (2025-06-01)" in n for n in result.notes)
+
+
+def test_a_total_row_under_a_daily_series_is_skipped_not_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "tiktok_Overview_20260302-20260303.csv"
+    path.write_text(
+        "Date,Video Views,Profile Views,Likes,Comments,Shares\n"
+        "March 2,100,5,10,1,0\nMarch 3,200,6,20,2,1\nTotal,300,11,30,3,1\n",
+        encoding="utf-8",
+    )
+    result = read(path, "tiktok-overview")
+    views = [r for r in rows(result, "account_daily") if r["metric"] == "views"]
+    assert [(r["date"], r["value"]) for r in views] == [
+        (dt.date(2026, 3, 2), 100.0),
+        (dt.date(2026, 3, 3), 200.0),
+    ]
+    assert result.rejects == []
+    assert any("Skipped 1 'Total' row" in n for n in result.notes)

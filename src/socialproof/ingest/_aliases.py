@@ -113,6 +113,10 @@ def first_nonempty(values: list[str | None]) -> str | None:
     return None
 
 
+#: First cells of a sum row: 'Total', 'Totals', 'Grand total', 'Summary', 'Total:'
+_TOTAL_LABEL = r"^(?:grand )?(?:totals?|summary|sum|total general|totales|gesamt)\s*:?$"
+
+
 class Rows:
     """Canonical rows for ``table`` built from one frame, with per-row failure reasons."""
 
@@ -369,9 +373,26 @@ class Rows:
             self.notes.append(note.format(n=count, s="" if count == 1 else "s"))
 
     # -- result ---------------------------------------------------------------
+    def skip_total_rows(self) -> None:
+        """Rows that could not be read and say 'Total' (or 'Summary') in their first cell.
+
+        A sum written under the rows (by the export, or by hand in a spreadsheet) is not a
+        row of its own: it is left out with a note instead of being reported as unreadable.
+        """
+        import numpy as np
+        import pyarrow.compute as pc
+
+        if not self.bad.any() or not self.frame.data.num_columns:
+            return
+        first = pc.utf8_trim_whitespace(to_string_array(self.frame.data.column(0)))
+        said = pc.match_substring_regex(first, _TOTAL_LABEL, ignore_case=True).fill_null(False)
+        mask = np.asarray(said.to_numpy(zero_copy_only=False), dtype=bool) & self.bad
+        self.skip_rows(mask, "Skipped {n} 'Total' row{s} (a sum of the rows above).")
+
     def finish(self) -> tuple[pa.Table, list[Reject]]:
         import pyarrow as pa
 
+        self.skip_total_rows()
         keep = ~self.bad & ~self.skip
         cols: dict[str, pa.Array] = {}
         for name, duck in self.spec.columns.items():
@@ -479,6 +500,7 @@ def to_long(
         vals = wide.number("_" + metric, aliases, count=counts)
         if vals is not None:
             found[metric] = vals.cast(pa.float64())
+    wide.skip_total_rows()
     keep = ~wide.bad & ~wide.skip
     parts = []
     for metric, vals in found.items():
