@@ -51,6 +51,27 @@ def test_unknown_front_matter_keys_are_named_not_silently_ignored():
     assert known.notes == []
 
 
+def test_publish_at_on_a_clock_change_says_which_time_is_used():
+    # 02:30 on 28 March 2027 does not exist in Berlin (02:00 -> 03:00): it was read
+    # silently, shown as 02:30 and published at 03:30. 02:30 on 31 October happens twice.
+    berlin = ZoneInfo("Europe/Berlin")
+    skipped = parse_post("---\nplatform: x\npublish_at: 2027-03-28 02:30 Europe/Berlin\n---\nhi\n")
+    assert skipped.publish_at == datetime(2027, 3, 28, 3, 30, tzinfo=berlin)
+    assert skipped.publish_at.utcoffset().total_seconds() == 7200
+    assert "2027-03-28 02:30 does not exist in Europe/Berlin" in skipped.notes[0]
+    assert "read as 03:30" in skipped.notes[0]
+    twice = parse_post(
+        "---\nplatform: x\npublish_at: 2027-10-31 02:30\n---\nhi\n", default_tz="Europe/Berlin"
+    )
+    assert twice.publish_at.utcoffset().total_seconds() == 7200  # the first 02:30 (CEST)
+    assert "happens twice in Europe/Berlin" in twice.notes[-1]
+    assert "'2027-10-31T02:30+01:00' for the second" in twice.notes[-1]
+    second = parse_post("---\nplatform: x\npublish_at: 2027-10-31T02:30+01:00\n---\nhi\n")
+    assert second.notes == []
+    plain = parse_post("---\nplatform: x\npublish_at: 2027-03-28 09:00 Europe/Berlin\n---\nhi\n")
+    assert plain.notes == [] and plain.publish_at.hour == 9
+
+
 def test_publish_at_without_timezone_uses_workspace_zone_and_says_so():
     post = parse_post(
         "---\nplatform: x\npublish_at: 2026-03-02 09:00\n---\nhi\n", default_tz="America/New_York"

@@ -34,7 +34,7 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -411,7 +411,7 @@ def _publish_at(post: Post, value: Any, default_tz: str | None) -> datetime:
     if zone is not None:
         if dt.tzinfo is not None:
             raise BadInput(f"{where}: publish_at has both an offset and a zone name.", hint=hint)
-        return dt.replace(tzinfo=zone)
+        return _wall_clock(post, where, dt.replace(tzinfo=zone))
     if dt.tzinfo is None:
         if default_tz is None:
             default_tz = "UTC"
@@ -419,9 +419,29 @@ def _publish_at(post: Post, value: Any, default_tz: str | None) -> datetime:
             f"{where}: publish_at has no timezone; using {default_tz} (the workspace's). "
             "Add one to be explicit."
         )
-        return dt.replace(tzinfo=ZoneInfo(default_tz))
+        return _wall_clock(post, where, dt.replace(tzinfo=ZoneInfo(default_tz)))
     offset = dt.utcoffset() or timedelta(0)
     return dt.astimezone(timezone(offset))
+
+
+def _wall_clock(post: Post, where: str, dt: datetime) -> datetime:
+    """``dt`` in a named zone, with a note when the clocks change at that time: a time
+    skipped when they go forward is read an hour later, a repeated one as the first."""
+    real = dt.astimezone(UTC).astimezone(dt.tzinfo)
+    zone = str(dt.tzinfo)
+    if real.replace(tzinfo=None) != dt.replace(tzinfo=None):
+        post.notes.append(
+            f"{where}: {dt:%Y-%m-%d %H:%M} does not exist in {zone} (the clocks go forward); "
+            f"it is read as {real:%H:%M}. Pick another time to be sure."
+        )
+        return real
+    if dt.replace(fold=1).utcoffset() != dt.utcoffset():
+        post.notes.append(
+            f"{where}: {dt:%Y-%m-%d %H:%M} happens twice in {zone} (the clocks go back); "
+            f"the first ({dt.isoformat(timespec='minutes')[-6:]}) is used. Write "
+            f"'{dt.replace(fold=1).isoformat(timespec='minutes')}' for the second."
+        )
+    return dt
 
 
 def _assets(post: Post, value: Any, lines: list[int], ws: Workspace | None) -> list[Asset]:
