@@ -486,6 +486,15 @@ def test_moderation_queue_pages_reach_every_flag(
     assert "buy now cheap followers" in second and "you idiot, buy now" not in second
     assert "Flags to review (2 to 2)" in second
     assert 'href="/community/moderation?page=1" rel="prev"' in second and 'rel="next"' not in second
+    # deciding there without JavaScript comes back to the same page
+    assert 'name="page" value="2"' in second
+    r = scored_client.post(
+        "/community/moderation/decide",
+        data={"csrf_token": scored_client.csrf, "message_id": "3", "platform": "x"}
+        | {"decision": "confirm", "who": "Dana", "page": "2"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/community/moderation?page=2"
 
 
 def test_only_the_newest_reports_keep_their_thread_tables(

@@ -337,8 +337,12 @@ def decide(
     who: str = Form(""),
     note: str = Form(""),
     slot: str = Form(""),
+    page: str = Form(""),
+    show: str = Form(""),
 ) -> Response:
     from socialproof.community.decisions import record_decision
+
+    back = _moderation_url(show == "dismissed", _page_number(page))  # without JS: the same page
 
     ws = workspace(request)
     try:
@@ -359,7 +363,7 @@ def decide(
                 text=str(exc),
                 status_code=exc.http_status,
             )
-        return redirect("/community/moderation", message=str(exc), kind="error")
+        return redirect(back, message=str(exc), kind="error")
     runner(request).after_write()  # stored results and warmed pages catch up
     verb = "Confirmed" if d.decision == "confirm" else "Dismissed"
     text = f"{verb} the {d.flag} flag on message {d.message_id} ({d.platform}) as {d.decided_by}."
@@ -367,7 +371,7 @@ def decide(
         text += " It will not be raised again unless the text changes."
     if is_htmx(request):
         return render(request, "community/_decision.html", ok=True, text=text)
-    return redirect("/community/moderation", message=text)
+    return redirect(back, message=text)
 
 
 @router.post("/community/moderation/thresholds", response_model=None)
