@@ -121,3 +121,22 @@ def test_paths_default_to_the_profile_role(cli: Any, workspace: Any) -> None:
     assert cli("profile", "init", cwd=workspace.root).exit_code == 0
     r = cli("paths", "--format", "csv", cwd=workspace.root)  # template: social-media-specialist
     assert r.exit_code == 0 and "social-media-manager" in r.stdout
+
+
+def test_market_table_rounds_shares_once(cli: Any, workspace: Any, tmp_path: Path) -> None:
+    # 5 of 11 postings is 0.4545: the table showed 0.46 (rounded to 0.455 first, then
+    # to two decimals). Files keep three decimals.
+    lines = ["title,company,location,description"]
+    for i in range(11):
+        extra = " Experience with TikTok is required." if i < 5 else ""
+        lines.append(f"Social Media Manager {i},Firm {i},Remote,We are hiring.{extra}")
+    path = tmp_path / "postings.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli("jobs", "import", str(path), cwd=workspace.root).exit_code == 0
+    r = cli("market", "report", cwd=workspace.root)
+    assert r.exit_code == 0
+    row = next(line for line in r.stdout.splitlines() if "TikTok" in line)
+    assert [cell.strip() for cell in row.split("│")[3:6]] == ["5", "0.45", "0.45"]
+    r = cli("market", "report", "--format", "json", cwd=workspace.root)
+    tiktok = next(x for x in json.loads(r.stdout) if x["item"] == "TikTok")
+    assert (tiktok["postings"], tiktok["share"]) == (5, 0.455)

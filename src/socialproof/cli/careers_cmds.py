@@ -609,13 +609,19 @@ def market_report(
     if html is not None:
         market_report_html(data).write(html)
         info(f"Wrote {html}")
+
+    # Files get three decimals; the table rounds once, to two (0.4545 is 0.45, where
+    # rounding to 0.455 first printed 0.46).
+    def _share(value: Any) -> float:
+        return float(value) if fmt == OutputFormat.table else round(float(value), 3)
+
     rows = [
         {
             "kind": kind,
             "item": r["label"],
             "postings": r["postings"],
-            "share": round(float(r["share"]), 3),
-            "must-have share": round(float(r["must_share"]), 3),
+            "share": _share(r["share"]),
+            "must-have share": _share(r["must_share"]),
         }
         for kind, df in data.demand.items()
         for r in as_records(df.head(15))
