@@ -83,3 +83,27 @@ def test_front_matter_errors(tmp_path: Path) -> None:
     untitled.write_text("---\ncompany: X\n---\nbody\n", encoding="utf-8")
     with pytest.raises(BadExport, match="no title"):
         JobPostingsFormat().read(open_source(untitled), ReadContext())
+
+
+def test_html_descriptions_in_a_table_are_read_as_text(workspace: Any, tmp_path: Path) -> None:
+    # Job boards export descriptions as HTML; '&pound;35k&ndash;&pound;40k' stayed as
+    # written, so the salary range and the list items were read from markup.
+    path = tmp_path / "board.csv"
+    path.write_text(
+        "title,company,location,description\n"
+        'Social Media Manager,Acme,London,"<p>Salary: &pound;35k&ndash;&pound;40k per year.</p>'
+        '<ul><li>Copywriting &amp; community management</li></ul><script>x()</script>"\n'
+        "Community Manager,Beta,Leeds,Plain text: R&D teams & 3 < 5.\n",
+        encoding="utf-8",
+    )
+    [summary] = import_paths(workspace, [path])
+    assert summary.status == "imported"
+    rows = postings(workspace)
+    body = rows["Social Media Manager"]["body"]
+    assert "Salary: £35k–£40k per year." in body and "Copywriting & community management" in body
+    assert "<" not in body and "x()" not in body
+    assert rows["Community Manager"]["body"] == "Plain text: R&D teams & 3 < 5."
+    again = tmp_path / "again.csv"
+    again.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    [second] = import_paths(workspace, [again])
+    assert (second.inserted, second.updated + second.unchanged) == (0, 2)  # same ids

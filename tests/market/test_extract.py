@@ -197,6 +197,22 @@ def test_toml_front_matter_and_html_postings(tmp_path: Path) -> None:
     assert "<" not in f.skills[0].evidence
 
 
+def test_html_pasted_into_a_markdown_posting_is_read_as_text(tmp_path: Path) -> None:
+    # gap --posting job.md with the board's HTML pasted in: the salary range was read as
+    # '£35k' alone because '&ndash;' stayed an entity.
+    page = tmp_path / "job.md"
+    page.write_text(
+        "Social Media Manager<p>Salary: &pound;35k&ndash;&pound;40k per year.</p>"
+        "<h2>Requirements</h2><ul><li>Moderation of our Discord</li></ul>",
+        encoding="utf-8",
+    )
+    post = read_posting_file(page)
+    assert "<" not in post["body"] and "£35k–£40k" in post["body"]
+    f = analyze_posting(post)
+    assert (f.salary_min_annual, f.salary_max_annual) == (35_000, 40_000)
+    assert {h.id: h.requirement for h in f.skills}["moderation"] == "must"
+
+
 def test_bare_section_lines_from_stripped_html() -> None:
     body = (
         "We make games.\n\nResponsibilities\nModeration of our Discord.\n\nNice to have\n"

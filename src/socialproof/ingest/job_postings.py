@@ -72,6 +72,17 @@ _SOURCE = ("source", "host", "board", "site")
 
 _FRONT = re.compile(r"\A\ufeff?\s*(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n\1[ \t]*(?:\r?\n|\Z)", re.S)
 _TAG = re.compile(r"<[^>]+>")
+# Markup in a description pasted from a job board: common tags or character references.
+_HTML_HINT = re.compile(
+    r"<(?:p|br|div|span|ul|ol|li|h[1-6]|strong|b|i|em|u|a|table|tr|td|section|article)\b[^>]*>"
+    r"|&(?:[a-z]{2,8}|#\d{2,6}|#x[0-9a-f]{2,5});",
+    re.I,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a posting's text holds HTML tags or character references (&ndash;, &pound;)."""
+    return bool(_HTML_HINT.search(text))
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
@@ -177,7 +188,20 @@ class JobPostingsFormat(Format):
             rows.const("source", source.display_name.rsplit("/", 1)[-1])
         given = rows.text("posting_id", _ID)
         rows.require("title", "job title")
-        ids = _posting_ids(given, title, company, url, body, rows.n)
+        ids = _posting_ids(given, title, company, url, body, rows.n)  # from the text as given
+        if body is not None:  # descriptions pasted as HTML: '&pound;35k&ndash;&pound;40k'
+            texts = body.to_pylist()
+            if any(isinstance(v, str) and looks_like_html(v) for v in texts):
+                rows.set(
+                    "body",
+                    pa.array(
+                        [
+                            _html_text(v) if isinstance(v, str) and looks_like_html(v) else v
+                            for v in texts
+                        ],
+                        pa.string(),
+                    ),
+                )
         rows.set("posting_id", ids)
         table, rejects = rows.finish()
         lines = frame.line_numbers
@@ -207,7 +231,7 @@ class JobPostingsFormat(Format):
             )
         meta, body = split
         meta = _norm_keys(meta)
-        if source.kind == "html" or body.lstrip().startswith("<"):
+        if source.kind == "html" or body.lstrip().startswith("<") or looks_like_html(body):
             body = _html_text(body)
 
         def text(aliases: tuple[str, ...]) -> str | None:

@@ -408,7 +408,7 @@ def read_posting_file(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    from socialproof.ingest.job_postings import split_front_matter
+    from socialproof.ingest.job_postings import looks_like_html, split_front_matter
 
     try:
         split = split_front_matter(text)
@@ -419,7 +419,7 @@ def read_posting_file(path: Path) -> dict[str, Any]:
     if split is not None:
         meta = {str(k).lower(): v for k, v in split[0].items()}
         body = split[1]
-    if path.suffix.lower() in (".html", ".htm"):
+    if path.suffix.lower() in (".html", ".htm") or looks_like_html(body):
         import html as html_mod
 
         body = re.sub(r"<h[1-6][^>]*>", "\n## ", body, flags=re.I)
