@@ -157,6 +157,7 @@ def test_duration_formatting() -> None:
     assert duration(0.5) == "30 min"
     assert duration(3.44) == "3.4 h"
     assert duration(72) == "3.0 days"
+    assert duration(36903.6) == "1,538 days"  # a thread open for four years
 
 
 def test_packaged_sample_with_the_real_sentiment_model(workspace: Any, insert: Any) -> None:

@@ -23,6 +23,19 @@ def scored_client(workspace: Any, insert: Any) -> Iterator[Any]:
         yield c
 
 
+def test_waiting_times_read_as_people_read_them() -> None:
+    # the inbox showed a four-year-old thread as "36903.6 h"
+    from socialproof.web.templating import env
+
+    cell = env().from_string("{{ h | duration }}")
+    assert [cell.render(h=h) for h in (36903.6, 30.04, 0.25, None)] == [
+        "1,538 days",
+        "30.0 h",
+        "15 min",
+        "—",
+    ]
+
+
 def test_inbox_lists_waiting_threads_with_sla_state(scored_client: Any) -> None:
     r = scored_client.get("/community")
     assert r.status_code == 200

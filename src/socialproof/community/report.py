@@ -174,7 +174,8 @@ def duration(hours: float | None) -> str:
         return f"{secs / 60:.0f} min"
     if hours < 48:
         return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} days"
+    days = hours / 24
+    return f"{days:.1f} days" if days < 100 else f"{days:,.0f} days"
 
 
 def percent(value: float | None) -> str:

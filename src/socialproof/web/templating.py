@@ -57,8 +57,16 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["number"] = _number
+    environment.filters["duration"] = _duration
     environment.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
     return environment
+
+
+def _duration(hours: Any) -> str:
+    """Hours as people read them ('12 min', '3.4 h', '2.1 days', '1,538 days')."""
+    from socialproof.community.report import duration
+
+    return duration(None if hours is None else float(hours))
 
 
 def _number(value: Any) -> str:
