@@ -99,6 +99,17 @@ def test_empty_sections_read_as_empty_not_as_errors(tmp_path: Path) -> None:
         load_profile(path)
 
 
+def test_a_platform_or_tool_listed_as_a_skill_is_pointed_to_its_section(tmp_path: Path) -> None:
+    # "Instagram" under skills was never matched against postings asking for Instagram,
+    # and the suggestions offered were unrelated skills.
+    profile = Profile.model_validate({"skills": ["Instagram", "Hootsuite", "Basket weaving"]})
+    problems = check_profile(profile, root=tmp_path, esco=False).problems
+    assert problems[0].startswith("skill 'Instagram' is a platform (instagram): list it under")
+    assert "'platforms:'" in problems[0] and "Did you mean" not in problems[0]
+    assert problems[1].startswith("skill 'Hootsuite' is a tool (hootsuite): list it under")
+    assert problems[2].startswith("skill 'Basket weaving' is not in the catalogue")
+
+
 def test_missing_profile(tmp_path: Path) -> None:
     with pytest.raises(FileMissing, match="profile init"):
         load_profile(profile_path(tmp_path))

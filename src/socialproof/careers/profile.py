@@ -251,6 +251,21 @@ def check_profile(
         for u, hits in zip(unknown, ranked, strict=True):
             u.esco_suggestions = [label for label, score in hits if score >= linker.min_score]
     for u in unknown:
+        other = next(
+            (
+                (kind, found)
+                for kind, table in (("platform", cat.platforms), ("tool", cat.tools))
+                if (found := _resolve([u.given], table)[u.given]) is not None
+            ),
+            None,
+        )
+        if other is not None:  # "Instagram" under skills: never matched, and the
+            kind, found = other  # suggestions were unrelated skills
+            problems.append(
+                f"skill {u.given!r} is a {kind} ({found}): list it under '{kind}s:' so "
+                f"roles and postings asking for it match; as a skill it is kept as free text."
+            )
+            continue
         hint = f" Did you mean {', '.join(u.suggestions)}?" if u.suggestions else ""
         problems.append(f"skill {u.given!r} is not in the catalogue; kept as free text.{hint}")
     tools = _resolve(profile.tools, cat.tools)
