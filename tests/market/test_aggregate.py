@@ -152,3 +152,28 @@ def test_locations_group_without_bracketed_notes(workspace: Any, insert: Insert)
     data = market_data(workspace)
     locations = data.by_dimension["location"].set_index("value")
     assert locations.loc["New York, NY", "postings"] == 2
+
+
+def test_the_same_posting_from_two_boards_counts_once(workspace: Any, insert: Insert) -> None:
+    # One ad seen on two boards (another link, stray spaces, other case) was counted as
+    # several postings, inflating every share and salary figure it took part in.
+    body = "Requirements:\n- Paid social campaigns in Meta Ads Manager"
+    day = {"posted_at": "2026-02-10"}
+    rows = [
+        _posting(1, body=body, url="https://a.example/1", **day),
+        _posting(2, body=body + "  ", company="Brand 1 ", url="https://b.example/9", **day),
+        _posting(3, body=body.replace("\n", "\n\n"), company="BRAND 1", **day),
+        _posting(4, body="Nice to have:\n- TikTok experience", **day),
+    ]
+    insert("job_postings", rows)
+    analyze_workspace(workspace)
+    data = market_data(workspace)
+    assert data.postings == 2
+    tiktok = data.demand["platform"].set_index("item_id").loc["tiktok"]
+    assert (tiktok["postings"], tiktok["share"]) == (1, 0.5)
+    assert any("2 duplicate posting(s)" in n for n in data.notes)
+    other = _posting(5, body=body, company="Brand 5", **day)  # another company: kept
+    again = _posting(6, body=body, company="Brand 1", posted_at="2026-03-10")  # reposted
+    insert("job_postings", [other, again])
+    analyze_workspace(workspace)
+    assert market_data(workspace).postings == 4

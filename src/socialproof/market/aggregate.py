@@ -57,6 +57,7 @@ def _facts(con: ibis.BaseBackend, flt: MarketFilter) -> ir.Table:
 
     f = engine.table(con, "posting_facts")
     f = f.filter(f.status == "ok")
+    f = _distinct_postings(con, f)
     # group "New York, NY (hybrid)" with "New York, NY": drop bracketed notes and edge spaces
     f = f.mutate(location=f.location.re_replace(r"\s*[(\[].*?[)\]]", "").strip())
     if flt.location:
@@ -72,6 +73,40 @@ def _facts(con: ibis.BaseBackend, flt: MarketFilter) -> ir.Table:
     if flt.industry:
         f = f.filter((f.industry == flt.industry) | (f.industry_group == flt.industry))
     return f
+
+
+def _norm(col: ir.StringValue) -> ir.StringValue:
+    return col.fill_null("").lower().re_replace(r"\s+", " ").strip()
+
+
+def _distinct_postings(con: ibis.BaseBackend, facts: ir.Table) -> ir.Table:
+    """One posting per (title, company, text, date): the same ad from two boards, or copied
+    with another link or stray spaces, counts once (the lowest posting id is kept). The
+    same ad posted again on another day stays a posting of its own."""
+    from socialproof.workspace import engine
+
+    jp = engine.table(con, "job_postings")
+    keys = jp.select(
+        jp.posting_id,
+        _dup_key=_norm(jp.title)
+        + "\x1f"
+        + _norm(jp.company)
+        + "\x1f"
+        + _norm(jp.body)
+        + "\x1f"
+        + _norm(jp.posted_at.cast("string")),
+    )
+    first = keys.group_by("_dup_key").aggregate(_keep=keys.posting_id.min())
+    return facts.semi_join(first, facts.posting_id == first._keep)
+
+
+def duplicate_count(con: ibis.BaseBackend) -> int:
+    """Analysed postings left out of the market figures as copies of another posting."""
+    from socialproof.workspace import engine
+
+    f = engine.table(con, "posting_facts")
+    f = f.filter(f.status == "ok")
+    return _count(f) - _count(_distinct_postings(con, f))
 
 
 def demand(
@@ -283,7 +318,13 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
         over = engine.execute(
             month.group_by("month").aggregate(postings=month.posting_id.nunique()).order_by("month")
         )
+        copies = duplicate_count(con)
     notes = []
+    if copies:
+        notes.append(
+            f"{copies} duplicate posting(s) (same title, company, text and date, e.g. from two "
+            "boards) counted once."
+        )
     skipped = {k: v for k, v in counts.items() if k != "ok"}
     if skipped:
         notes.append(
