@@ -102,6 +102,20 @@ def test_x_counts_links_as_23_characters():
     assert "platform.characters" not in _by_rule(results)
 
 
+def test_x_counts_links_written_without_https_as_23_characters_too():
+    # X links "example.com/menu" as it does "https://..."; the linter counted it in full
+    # and refused a post X accepts. An e-mail address is not a link.
+    for link in ("example.com/" + "m" * 60, "shop.example.co.uk/a?b=1", "Example.DE/x"):
+        text = "b" * 250 + " " + link
+        assert "platform.characters" not in _by_rule(lint_targets([], text=text, platform="x")[0])
+    over = _by_rule(lint_targets([], text="b" * 257 + " example.com/menu", platform="x")[0])
+    assert "281 characters" in over["platform.characters"][0].message
+    mail = _by_rule(lint_targets([], text="b" * 270 + " me@example.com", platform="x")[0])
+    assert "285 characters" in mail["platform.characters"][0].message
+    dotted = _by_rule(lint_targets([], text="b" * 275 + " Node.js", platform="x")[0])
+    assert "283 characters" in dotted["platform.characters"][0].message
+
+
 def test_hashtag_limit_span_starts_at_first_extra_tag():
     tags = " ".join(f"#Tag{i}" for i in range(32))
     results, _ = lint_targets([], text=tags, platform="instagram")

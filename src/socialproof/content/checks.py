@@ -70,7 +70,7 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
         if name == "characters" and link_len is not None:
             count += sum(
                 int(link_len["value"]) - count_characters(m.group(0), str(fact.get("counting", "")))
-                for m in ctx.links
+                for m in (*ctx.links, *_bare_links(text, ctx.links))
             )
         if count > value:
             if name == "title_characters":
@@ -88,6 +88,26 @@ def limit(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
         return
     first = items[int(value)]
     yield Hit(first.start(), items[-1].end(), {**base, "count": len(items)})
+
+
+# A link written without http(s):// or www. ("example.com/menu"), which X links and counts
+# as 23 characters too: a name ending in a common top-level domain, not part of an e-mail.
+_BARE_LINK = re.compile(
+    r"(?<![\w@./:-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:com|org|net|edu|gov|info|biz|io|co|ai|app|dev|me|ly|tv|gg|xyz|shop|store|blog|news|"
+    r"link|eu|us|uk|ca|au|nz|ie|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|br|mx|in|jp)"
+    r"(?![\w-])(?:/[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])?",
+    re.IGNORECASE,
+)
+
+
+def _bare_links(text: str, links: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Bare-domain links in ``text`` that no ``links`` match already covers."""
+    return [
+        m
+        for m in _BARE_LINK.finditer(text)
+        if not any(link.start() <= m.start() < link.end() for link in links)
+    ]
 
 
 # X's weighting: these code point ranges count 1, everything else 2; an emoji sequence 2.
