@@ -103,8 +103,8 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "posted_at": ("date", "posted", "posted on", "date posted"),
     },
 }
-#: columns a table cannot do without, said in the TODO lines
-_NEEDED: dict[str, tuple[str, ...]] = {
+#: columns a table cannot do without, said in the TODO lines (and asked for by the workbench)
+NEEDED: dict[str, tuple[str, ...]] = {
     "posts": ("post_id", "published_at", "platform", "account"),
     "account_daily": ("date", "metric", "value", "platform", "account"),
     "ad_stats": ("date_start", "platform", "account"),
@@ -130,7 +130,8 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text).strip()
 
 
-def _guess(table: str, headers: list[str]) -> dict[str, str]:
+def guess(table: str, headers: list[str]) -> dict[str, str]:
+    """Canonical column of ``table`` -> the header of ``headers`` that looks like it."""
     from socialproof.workspace.schema import CANONICAL
 
     columns = [c for c in CANONICAL[table].columns if c != "import_id"]
@@ -155,35 +156,41 @@ def _guess(table: str, headers: list[str]) -> dict[str, str]:
     return out
 
 
+def file_headers(path: Path) -> tuple[str, list[str]]:
+    """(the file's display name, the headers of its largest table) as a mapping sees them."""
+    from socialproof.ingest.sources import open_source
+
+    source = open_source(path)
+    frames = [f for f in source.frames if f.header]
+    if not frames:
+        raise BadInput(f"{source.display_name} has no header row to map.", hint="Check the file.")
+    frame = max(frames, key=lambda f: f.data.num_rows)
+    return source.display_name, [h for h in frame.header if not h.startswith("Unnamed column")]
+
+
 def draft_mapping(path: Path, *, table: str | None = None) -> Draft:
     """The mapping a user starts from for ``path`` (``table`` forces the canonical table)."""
     from socialproof.ingest.generic import WRITABLE_TABLES
-    from socialproof.ingest.sources import open_source
 
     if table is not None and table not in WRITABLE_TABLES:
         raise BadInput(
             f"--table must be one of {', '.join(WRITABLE_TABLES)} (got {table!r}).",
             hint="Leave it out to let socialproof guess from the headers.",
         )
-    source = open_source(path)
-    frames = [f for f in source.frames if f.header]
-    if not frames:
-        raise BadInput(f"{source.display_name} has no header row to map.", hint="Check the file.")
-    frame = max(frames, key=lambda f: f.data.num_rows)
-    headers = [h for h in frame.header if not h.startswith("Unnamed column")]
+    display_name, headers = file_headers(path)
     tables = [table] if table else list(WRITABLE_TABLES)
-    scored = [(len(_guess(t, headers)), -k, t) for k, t in enumerate(tables)]
+    scored = [(len(guess(t, headers)), -k, t) for k, t in enumerate(tables)]
     best = max(scored)[2]
-    guesses = _guess(best, headers)
+    guesses = guess(best, headers)
     if not guesses:
         raise BadInput(
-            f"None of the columns of {source.display_name} ({', '.join(headers[:8])}) looks "
+            f"None of the columns of {display_name} ({', '.join(headers[:8])}) looks "
             "like a column socialproof knows.",
             hint="Write the mapping by hand: see 'socialproof import --help' (--mapping).",
         )
     draft = Draft(best, guesses, [h for h in headers if h not in guesses.values()])
-    draft.todo = [c for c in _NEEDED.get(best, ()) if c not in guesses]
-    draft.yaml = _render(draft, source.display_name)
+    draft.todo = [c for c in NEEDED.get(best, ()) if c not in guesses]
+    draft.yaml = _render(draft, display_name)
     return draft
 
 

@@ -133,10 +133,15 @@ class Registry:
             return scores[0]
         raise self.unknown(source, scores)
 
+    def closest(self, source: Source) -> tuple[Format, list[str]] | None:
+        """The format ``source`` comes closest to (and the required columns it lacks), as
+        the "closest: ..." of an unrecognised file names it; None when none comes close."""
+        return _closest(source, self.all(), self.detect(source))
+
     def unknown(self, source: Source, scores: list[tuple[Format, float]]) -> UnknownFormat:
         closest = _closest(source, self.all(), scores)
         hint = (
-            "Pass --format NAME ('socialproof formats' lists them), or start a --mapping "
+            f"{UNKNOWN_HINT_START} ('socialproof formats' lists them), or start a --mapping "
             f"file with: socialproof mapping new '{source.display_name}'."
         )
         if closest is None:
@@ -151,6 +156,10 @@ class Registry:
             hint=hint,
         )
 
+
+#: The start of the terminal's hint for a file no format recognises (a page that offers its
+#: own controls for the same choices cuts the message here).
+UNKNOWN_HINT_START = "Pass --format NAME"
 
 #: platform -> what names it in a file: words in headers and titles, domains in cells
 _PLATFORM_EVIDENCE: dict[str, str] = {

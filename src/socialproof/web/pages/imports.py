@@ -74,6 +74,14 @@ def batch_dir(ws: Workspace, batch: str) -> Path:
     return ws.root / UPLOADS / batch
 
 
+def uploaded(ws: Workspace, batch: str, file: str) -> Path:
+    """The file ``file`` kept in upload folder ``batch`` (NotFound when it is gone)."""
+    path = batch_dir(ws, batch) / safe_name(file)
+    if safe_name(file) != file or not path.is_file():
+        raise NotFound(f"The uploaded file {file!r} is no longer here.", hint="Upload it again.")
+    return path
+
+
 def _options(ws: Workspace, fmt: str, mapping: str, year: str, account: str, platform: str) -> Any:
     """(format or None, ReadContext) from the form's choices, each checked."""
     from socialproof.ingest.importer import read_context
@@ -233,9 +241,14 @@ def start_import(
         for s in summaries:
             s.path = _shown(s.path, folder)
             if s.error:
-                s.error = _unfoldered(ws, s.error)
+                s.error = _for_the_page(_unfoldered(ws, s.error))
             s.notes = [_unfoldered(ws, n) for n in s.notes]
-        keep = {Path(s.path.split("!")[0]).name for s in summaries if retryable(s)}
+        # a file read with the format or mapping the person chose is not offered again
+        keep = {
+            Path(s.path.split("!")[0]).name
+            for s in summaries
+            if retryable(s) and (s.failed or fmt is None)
+        }
         for p in paths:
             if p.name not in keep:
                 p.unlink(missing_ok=True)
@@ -246,6 +259,7 @@ def start_import(
 
     job = runner(request).submit(f"Import {names}", work)
     job.data["batch"] = batch
+    job.data["chosen"] = fmt is not None
     return job
 
 
@@ -257,6 +271,17 @@ def retryable(summary: ImportSummary) -> bool:
         text = (summary.error or "").lower()
         return "format" in text or "mapping" in text or "column" in text
     return summary.status == "imported" and summary.confidence < UNSURE_BELOW
+
+
+def _for_the_page(error: str) -> str:
+    """An import error with the terminal's hint ("Pass --format NAME ...") replaced by the
+    page's own controls for the same choices."""
+    from socialproof.ingest.registry import UNKNOWN_HINT_START
+
+    head, found, _ = error.partition(" " + UNKNOWN_HINT_START)
+    if not found:
+        return error
+    return head + " Import it as a format below, or map its columns."
 
 
 def _unfoldered(ws: Workspace, text: str) -> str:
@@ -298,12 +323,7 @@ def retry(
     """Import a file that failed again, with the format or mapping the person chose."""
     ws = workspace(request)
     try:
-        folder = batch_dir(ws, batch)
-        path = folder / safe_name(file)
-        if safe_name(file) != file or not path.is_file():
-            raise NotFound(
-                f"The uploaded file {file!r} is no longer here.", hint="Upload it again."
-            )
+        path = uploaded(ws, batch, file)
         fmt, ctx = _options(ws, format, mapping, year, account, platform)
         if fmt is None:
             raise UsageError(
@@ -316,6 +336,199 @@ def retry(
     if is_htmx(request):
         return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
     return redirect(f"/import/jobs/{job.id}")
+
+
+# -- column mapping for a file no format recognises ----------------------------------------
+#: constants the mapping form offers (when the table has the column): the same value on
+#: every row, for what the file does not say
+MAPPING_CONSTANTS = ("platform", "account", "metric", "currency")
+
+
+def _map_form(ws: Workspace, path: Path, form: dict[str, Any]) -> dict[str, Any]:
+    """What the mapping page shows for upload ``path``: the file's columns, the target fields
+    of the chosen table, the formats it comes close to, and ``form`` (the choices so far)."""
+    from socialproof.ingest.generic import WRITABLE_TABLES
+    from socialproof.ingest.mapping_draft import NEEDED, file_headers
+    from socialproof.ingest.registry import registry
+    from socialproof.ingest.sources import open_source
+    from socialproof.workspace.schema import CANONICAL
+
+    _, headers = file_headers(path)
+    table = form["table"] if form.get("table") in WRITABLE_TABLES else WRITABLE_TABLES[0]
+    spec = CANONICAL[table]
+    closest = registry().closest(open_source(path, display_name=path.name))
+    return {
+        "headers": headers,
+        "tables": WRITABLE_TABLES,
+        "table": table,
+        "fields": [c for c in spec.columns if c != "import_id"],
+        "types": spec.columns,
+        "needed": NEEDED.get(table, ()),
+        "constants": [c for c in MAPPING_CONSTANTS if c in spec.columns],
+        "closest": closest,
+        "form": form,
+    }
+
+
+def _map_page(
+    request: Request,
+    batch: str,
+    file: str,
+    form: dict[str, Any],
+    *,
+    status_code: int = 200,
+    error: str = "",
+    bad: tuple[str, ...] = (),
+) -> HTMLResponse:
+    ws = workspace(request)
+    context = _map_form(ws, uploaded(ws, batch, file), form)
+    return render(
+        request,
+        "imports/map.html",
+        status_code=status_code,
+        title=f"Map the columns of {file}",
+        messages=[("error", error)] if error else None,
+        batch=batch,
+        file=file,
+        bad=bad,
+        **context,
+    )
+
+
+def _mapping_name(ws: Workspace, name: str, file: str) -> str:
+    """The file name a mapping is saved under in ``mappings/`` (no folders, .yaml)."""
+    wanted = safe_name(name.strip() or Path(file).stem)
+    if not wanted.lower().endswith((".yaml", ".yml")):
+        wanted += ".yaml"
+    ws.path(Path(MAPPINGS) / wanted)  # cannot leave the workspace
+    return wanted
+
+
+@router.get("/import/map")
+def map_page(request: Request, batch: str = "", file: str = "", table: str = "") -> HTMLResponse:
+    """The mapping form for an upload no format recognised, pre-filled with the guesses
+    ``socialproof mapping new`` writes in its starting mapping."""
+    from socialproof.ingest.generic import WRITABLE_TABLES
+    from socialproof.ingest.mapping_draft import draft_mapping, file_headers, guess
+
+    ws = workspace(request)
+    try:
+        path = uploaded(ws, batch, file)
+        if table and table not in WRITABLE_TABLES:
+            raise BadInput(
+                f"{table!r} is not a table a mapping can fill.",
+                hint=f"Choose one of {', '.join(WRITABLE_TABLES)}.",
+            )
+        _, headers = file_headers(path)
+        if not table:
+            try:
+                table = draft_mapping(path).table
+            except BadInput:  # no column looks like one socialproof knows: start blank
+                table = WRITABLE_TABLES[0]
+        guesses = guess(table, headers)
+    except SocialproofError as exc:
+        return _refused(request, str(exc))
+    form = {"table": table, "columns": guesses, "constants": {}, "dayfirst": "", "name": ""}
+    form["name"] = _mapping_name(ws, "", file)
+    return _map_page(request, batch, file, form)
+
+
+@router.post("/import/map")
+async def map_upload(request: Request) -> Response:
+    """Check the mapping chosen on the form as a mapping file is checked, save it in the
+    workspace's ``mappings/`` folder and import the upload with it."""
+    import yaml
+
+    from socialproof.ingest.generic import load_mapping
+    from socialproof.ingest.mapping_draft import NEEDED
+    from socialproof.workspace.schema import CANONICAL
+
+    ws = workspace(request)
+    data = await request.form()
+    text = {k: v for k, v in data.multi_items() if isinstance(v, str)}
+    batch, file = text.get("batch", ""), text.get("file", "")
+    table = text.get("table", "").strip()
+    spec = CANONICAL.get(table)
+    fields = [c for c in spec.columns if c != "import_id"] if spec else []
+    form: dict[str, Any] = {
+        "table": table,
+        "columns": {f: text[f"col-{f}"] for f in fields if text.get(f"col-{f}")},
+        "constants": {
+            c: text[f"const-{c}"].strip()
+            for c in MAPPING_CONSTANTS
+            if c in fields and text.get(f"const-{c}", "").strip()
+        },
+        "dayfirst": text.get("dayfirst", ""),
+        "name": text.get("name", ""),
+    }
+    try:
+        path = uploaded(ws, batch, file)
+    except SocialproofError as exc:
+        return _refused(request, str(exc))
+    try:
+        from socialproof.ingest.mapping_draft import file_headers
+
+        _, headers = file_headers(path)
+        raw: dict[str, Any] = {"table": table, "columns": form["columns"]}
+        if form["constants"]:
+            raw["constants"] = form["constants"]
+        if form["dayfirst"] in ("true", "false"):
+            raw["dayfirst"] = form["dayfirst"] == "true"
+        elif form["dayfirst"]:
+            raw["dayfirst"] = form["dayfirst"]  # refused by load_mapping, as in a file
+        strange = [h for h in form["columns"].values() if h not in headers]
+        if strange:
+            raise BadInput(
+                f"{file} has no column {strange[0]!r}.", hint="Choose one of its columns."
+            )
+        name = _mapping_name(ws, form["name"], file)
+        form["name"] = name
+        folder = ws.root / MAPPINGS
+        target = folder / name
+        if target.exists() and text.get("replace") != "yes":
+            raise BadInput(
+                f"A mapping named {name} is already saved.",
+                hint="Give this one another name, or tick 'Replace it'.",
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        draft = folder / f".{secrets.token_hex(8)}.yaml.part"
+        body = f"# Column mapping for {file}, saved from the workbench's import page.\n"
+        draft.write_text(body + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True))
+        try:
+            try:
+                mapping = load_mapping(draft)  # exactly as a mapping file is checked
+            except SocialproofError as exc:
+                raise BadInput(str(exc).replace(str(draft), name)) from None
+            missing = [
+                c
+                for c in NEEDED.get(mapping.table, ())
+                if c not in mapping.columns and c not in mapping.constants
+            ]
+            if missing:
+                form["bad"] = missing
+                raise BadInput(
+                    f"A {mapping.table} row needs {', '.join(c.replace('_', ' ') for c in missing)}.",
+                    hint="Choose a column of the file for each, or set the value below.",
+                )
+            draft.replace(target)
+        finally:
+            draft.unlink(missing_ok=True)
+        fmt, ctx = _options(ws, "generic", name, "", "", "")
+    except SocialproofError as exc:
+        try:
+            return _map_page(
+                request,
+                batch,
+                file,
+                form,
+                status_code=422,
+                error=str(exc),
+                bad=tuple(form.get("bad", ())),
+            )
+        except SocialproofError as again:  # the upload cannot be read any more
+            return _refused(request, str(again))
+    job = start_import(request, ws, [path], batch=batch, fmt=fmt, ctx=ctx)
+    return redirect(f"/import/jobs/{job.id}", message=f"Saved the mapping {name} in {MAPPINGS}/.")
 
 
 #: Rejected rows a page lists (a broken export can reject every one of its rows).
