@@ -138,3 +138,36 @@ def test_campaign_report_notes_rows_without_reach(workspace: Any, insert: Any) -
     assert any("1 row without reach left out" in n for n in res.notes)
     assert any("Reach is an upper bound" in n for n in res.notes)
     assert for_people(res).iloc[0]["reach"] == "≤ 4,000"
+
+
+def test_top_posts_leave_out_rates_on_a_tiny_base(workspace: Any, insert: Any) -> None:
+    # 3 interactions from a reach of 1 is "300 %" and topped the list
+    from datetime import datetime
+
+    from socialproof.campaigns.report import post_report
+
+    base = {"platform": "instagram", "account": "acme", "format": "image", "text": "t"}
+    rows = [
+        ("tiny", 1, 3),  # 300 %
+        ("small", 99, 40),  # 40.4 %, one short of the base
+        ("good", 2000, 160),  # 8 %
+        ("fair", 100, 5),  # 5 %: exactly the base
+    ]
+    insert(
+        "posts",
+        [
+            {**base, "post_id": pid, "published_at": datetime(2026, 3, 1 + i), "reach": reach}
+            | {"reactions": inter, "comments": 0, "shares": 0, "saves": 0}
+            for i, (pid, reach, inter) in enumerate(rows)
+        ],
+    )
+    res = post_report(workspace, top=10)
+    assert res.frame["post_id"].tolist() == ["good", "fair"]
+    assert res.frame["engagement_rate_reach"].tolist() == pytest.approx([0.08, 0.05])
+    assert "_base" not in res.frame.columns
+    assert any(n.startswith("2 posts with reach under 100 are not ranked") for n in res.notes)
+    every = post_report(workspace, top=10, min_base=0)
+    assert every.frame["post_id"].tolist() == ["tiny", "small", "good", "fair"]
+    assert not any("not ranked" in n for n in every.notes)
+    # the full list (the workbench's table) keeps every post
+    assert len(post_report(workspace, top=None).frame) == 4

@@ -8,6 +8,7 @@ or could not be added up, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,11 @@ POST_KPIS = (
     "link_clicks",
 )
 POST_COLUMNS = ("platform", "post_id", "account", "published", "format", "title", "permalink")
+#: A ranked post's rate needs at least this base (reach, impressions, views): 3
+#: interactions from a reach of 1 is "300 %" and would top every list. With a base of
+#: 100 a 5 % rate is still known only to about +/- 4 points (95 %); ads need
+#: ``paid.MIN_IMPRESSIONS`` impressions for the same reason.
+MIN_POST_BASE = 100
 
 
 @dataclass
@@ -427,6 +433,16 @@ def spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
         )
 
 
+def _rank_base(rank: KPI, t: ir.Table) -> ir.Scalar:
+    """The ranking KPI's base summed over a post's rows (0 for a KPI without one)."""
+    import ibis
+
+    if rank.ratio is None:
+        return ibis.literal(0.0).name("_base")
+    _, den, both = rank.ratio.parts(t)
+    return both.ifelse(den, None).sum().fill_null(0).name("_base")
+
+
 def _default_rank(t: ir.Table) -> str:
     """engagement_rate_<base> for the first base (reach, impressions, views) posts carry."""
     from socialproof.workspace import engine
@@ -460,11 +476,14 @@ def post_report(
     since: str | date | None = None,
     until: str | date | None = None,
     kpis: Sequence[str] | None = None,
+    min_base: float = MIN_POST_BASE,
 ) -> ReportResult:
     """Top (or bottom) posts by a KPI, or posts grouped by dimensions and a period.
 
     Without ``sort_by`` posts are ranked by engagement rate on the first base the
     posts carry: reach, else impressions, else views. ``bottom`` lists the weakest.
+    When ``top`` is set and the KPI is a rate, posts whose base is under ``min_base``
+    are not ranked (a note counts them); ``top=None`` lists every post.
     """
     import ibis
     import ibis.expr.datatypes as dt
@@ -484,6 +503,8 @@ def post_report(
     registry.resolve(names, table="posts")
     if top is not None and top < 1:
         raise UsageError(f"--top must be at least 1, got {top}.")
+    if not math.isfinite(min_base) or min_base < 0:
+        raise UsageError(f"--min-base must be 0 or more, got {min_base:g}.")
     tz = ws.settings.timezone
     with engine.backend(ws) as con:
         if engine.is_empty(con, "posts"):
@@ -538,15 +559,34 @@ def post_report(
                     t.title.coalesce(t.text).substr(0, 60).name("title"),
                     t.permalink,
                 ]
-            ).aggregate([k.expr(t) for k in chosen])
+            ).aggregate(
+                [k.expr(t) for k in chosen] + ([_rank_base(rank, t)] if top is not None else [])
+            )
             if ascending is None:
                 ascending = (rank.better == "lower") != bottom
             lower = ascending
             order = ibis.asc(rank.name) if lower else ibis.desc(rank.name)
+            if top is not None and rank.ratio is not None and min_base > 0:
+                small = per.filter(per[rank.name].notnull() & (per._base < min_base))
+                n_small = int(small.count().execute())
+                per = per.filter(per._base >= min_base)
+                if n_small:
+                    left_out.append(
+                        f"{n_small:,} post{'' if n_small == 1 else 's'} with "
+                        f"{rank.ratio.denominator_label} under {min_base:,g} "
+                        f"{'is' if n_small == 1 else 'are'} not ranked: a rate on so small a "
+                        "base says little (--min-base 0 ranks every post)."
+                    )
             per = per.order_by([order, ibis.asc("published")])
             if top is not None:
                 per = per.limit(top)
-            frame = engine.execute(per)
+            frame = engine.execute(per).drop(columns=["_base"], errors="ignore")
+            if frame.empty and left_out:
+                raise NoData(
+                    f"No post has {rank.ratio.denominator_label if rank.ratio else 'a base'} "
+                    f"of {min_base:,g} or more to rank by {rank.label}.",
+                    hint="Pass --min-base 0 to rank every post, or widen --since/--until.",
+                )
             title = (
                 f"{'Bottom' if lower and rank.better == 'higher' else 'Top'} posts by {rank.label}"
             )

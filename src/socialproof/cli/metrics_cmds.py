@@ -248,6 +248,14 @@ def posts(
     bottom: Annotated[
         bool, typer.Option("--bottom", help="List the weakest posts instead of the best.")
     ] = False,
+    min_base: Annotated[
+        float,
+        typer.Option(
+            "--min-base",
+            help="Rank a post by a rate only when its base (reach, impressions or views) "
+            "is at least this; 0 ranks every post.",
+        ),
+    ] = 100,
     group_by: Annotated[
         str | None,
         typer.Option(
@@ -279,6 +287,7 @@ def posts(
         since=since,
         until=until,
         kpis=_split(kpis),
+        min_base=min_base,
     )
     _show(result, fmt, output)
 
