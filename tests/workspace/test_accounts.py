@@ -10,7 +10,13 @@ import pytest
 
 from socialproof.errors import NotFound, UsageError
 from socialproof.ingest.importer import import_paths, read_context
-from socialproof.workspace.accounts import list_accounts, merge_accounts, rename_account
+from socialproof.workspace.accounts import (
+    check_merge,
+    check_rename,
+    list_accounts,
+    merge_accounts,
+    rename_account,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ingest" / "identity"
 TIKTOK_ONE = DATA / "tiktok_one" / "tiktok_Overview_20260401-20260403.csv"
@@ -98,3 +104,23 @@ def test_rows_without_an_account_from_older_workspaces_can_be_named(
     change = rename_account(workspace, "(none)", "acme", platform="x")
     assert change.rows_moved == 1
     assert [r["account"] for r in list_accounts(workspace)] == ["acme"]
+
+
+def test_the_checks_raise_what_the_changes_would_and_write_nothing(two_creators: Any) -> None:
+    """The workbench asks before it changes: the same checks, without writing."""
+    before = list_accounts(two_creators)
+    check_rename(two_creators, "creator.one", "creator.uno", platform="tiktok")
+    assert check_merge(two_creators, "creator.one", "creator.two") == ["tiktok"]
+    with pytest.raises(UsageError, match="exists already"):
+        check_rename(two_creators, "creator.one", "creator.two", platform="tiktok")
+    with pytest.raises(NotFound, match="creator.one, creator.two"):
+        check_rename(two_creators, "nobody", "x", platform="tiktok")
+    with pytest.raises(UsageError, match="not an account name"):
+        check_rename(two_creators, "creator.one", " ", platform="tiktok")
+    with pytest.raises(UsageError, match="into itself"):
+        check_merge(two_creators, "creator.one", " creator.one ")
+    with pytest.raises(NotFound, match="'nobody' does not exist"):
+        check_merge(two_creators, "creator.one", "nobody", platform="tiktok")
+    with pytest.raises(NotFound, match="No account 'nobody'"):
+        check_merge(two_creators, "nobody", "creator.two")
+    assert list_accounts(two_creators) == before

@@ -73,16 +73,9 @@ def list_accounts(ws: Workspace, *, platform: str | None = None) -> list[dict[st
 
 def rename_account(ws: Workspace, old: str, new: str, *, platform: str) -> AccountChange:
     """Give an account another name on one platform (all its rows, one transaction)."""
-    old, new = _name(old, allow_empty=True), _name(new)
+    old, new = account_name(old, allow_empty=True), account_name(new)
     with ws.transaction() as con:
-        accounts = _accounts(con, platform)
-        _must_exist(old, accounts, platform)
-        if new in accounts and new != old:
-            raise UsageError(
-                f"The {platform} account {new!r} exists already.",
-                hint=f"To put {old or '(none)'!r} into it, run: socialproof accounts merge "
-                f"{old or '(none)'!r} {new!r} --platform {platform}",
-            )
+        _check_rename(con, old, new, platform)
         moved = 0
         for name in ACCOUNT_TABLES:
             moved += _count(con, name, platform, old)
@@ -101,23 +94,10 @@ def merge_accounts(
     figure, the target's figures winning where both have one."""
     from socialproof.workspace import engine
 
-    source, target = _name(source, allow_empty=True), _name(target)
-    if source == target:
-        raise UsageError(
-            f"Cannot merge the account {source!r} into itself.", hint="Name two accounts."
-        )
+    source, target = _merge_names(source, target)
     change = AccountChange([], 0, 0, 0)
     with ws.transaction() as con:
-        platforms = [platform] if platform else _platforms_of(con, source)
-        for plat in platforms:
-            accounts = _accounts(con, plat)
-            _must_exist(source, accounts, plat)
-            if target not in accounts:
-                raise NotFound(
-                    f"The {plat} account {target!r} does not exist.",
-                    hint=f"To give {source or '(none)'!r} that name, run: socialproof accounts "
-                    f"rename {source or '(none)'!r} {target!r} --platform {plat}",
-                )
+        for plat in _merge_platforms(con, source, target, platform):
             change.platforms.append(plat)
             for name in ACCOUNT_TABLES:
                 where = "platform = ? AND coalesce(account, '') = ?"
@@ -138,13 +118,69 @@ def merge_accounts(
     return change
 
 
+def check_rename(ws: Workspace, old: str, new: str, *, platform: str) -> None:
+    """Raise what :func:`rename_account` would raise for these names, writing nothing
+    (the workbench asks before it renames)."""
+    old, new = account_name(old, allow_empty=True), account_name(new)
+    with ws.connect(read_only=True) as con:
+        _check_rename(con, old, new, platform)
+
+
+def check_merge(
+    ws: Workspace, source: str, target: str, *, platform: str | None = None
+) -> list[str]:
+    """The platforms :func:`merge_accounts` would merge on, or what it would raise,
+    writing nothing (the workbench asks before it merges)."""
+    source, target = _merge_names(source, target)
+    with ws.connect(read_only=True) as con:
+        return _merge_platforms(con, source, target, platform)
+
+
+def _check_rename(con: duckdb.DuckDBPyConnection, old: str, new: str, platform: str) -> None:
+    accounts = _accounts(con, platform)
+    _must_exist(old, accounts, platform)
+    if new in accounts and new != old:
+        raise UsageError(
+            f"The {platform} account {new!r} exists already.",
+            hint=f"To put {old or '(none)'!r} into it, run: socialproof accounts merge "
+            f"{old or '(none)'!r} {new!r} --platform {platform}",
+        )
+
+
+def _merge_names(source: str, target: str) -> tuple[str, str]:
+    source, target = account_name(source, allow_empty=True), account_name(target)
+    if source == target:
+        raise UsageError(
+            f"Cannot merge the account {source!r} into itself.", hint="Name two accounts."
+        )
+    return source, target
+
+
+def _merge_platforms(
+    con: duckdb.DuckDBPyConnection, source: str, target: str, platform: str | None
+) -> list[str]:
+    platforms = [platform] if platform else _platforms_of(con, source)
+    for plat in platforms:
+        accounts = _accounts(con, plat)
+        _must_exist(source, accounts, plat)
+        if target not in accounts:
+            raise NotFound(
+                f"The {plat} account {target!r} does not exist.",
+                hint=f"To give {source or '(none)'!r} that name, run: socialproof accounts "
+                f"rename {source or '(none)'!r} {target!r} --platform {plat}",
+            )
+    return platforms
+
+
 def _repeat(value: str, n: int) -> Any:
     import pyarrow as pa
 
     return pa.array([value] * n, pa.string())
 
 
-def _name(text: str, *, allow_empty: bool = False) -> str:
+def account_name(text: str, *, allow_empty: bool = False) -> str:
+    """``text`` as an account name (trimmed; ``(none)`` is the empty name where
+    ``allow_empty``), or a :class:`UsageError` saying why it is not one."""
     name = text.strip()
     if name == "(none)" and allow_empty:
         return ""
