@@ -99,6 +99,7 @@ def test_an_unrecognised_upload_offers_the_mapping_form(client: Any) -> None:
     assert _field(form, "col-reactions") == "Hearts"
     assert _field(form, "col-post_id") == ""
     assert _field(form, "name") == "toots.yaml"
+    assert "(whole number)" in form and "(date and time)" in form and "varchar" not in form
 
 
 def test_a_valid_mapping_is_saved_and_imports_the_rows(client: Any, workspace: Any) -> None:
