@@ -84,6 +84,24 @@ def test_new_template_is_valid_for_each_kind(tmp_path: Path) -> None:
         new_case_study(tmp_path, "My paid work", "paid")
 
 
+def test_titles_without_latin_letters_get_names_of_their_own(tmp_path: Path) -> None:
+    # Every such title was named case-study.md, so a second one failed with "already
+    # exists. Choose another title", which no other title in that script could fix.
+    first = new_case_study(tmp_path, "日本語のキャンペーン", "organic")
+    second = new_case_study(tmp_path, "Кейс", "organic")
+    third = new_case_study(tmp_path, "中文案例", "mock")
+    assert [p.name for p in (first, second, third)] == [
+        "case-study.md",
+        "case-study-2.md",
+        "case-study-3.md",
+    ]
+    slugs = [parse_case_study(p).slug for p in (first, second, third)]
+    assert slugs == ["case-study", "case-study-2", "case-study-3"]
+    assert parse_case_study(second).study.title == "Кейс"
+    with pytest.raises(BadInput, match="already exists"):  # a Latin title names its file
+        new_case_study(tmp_path, "Case study", "paid")
+
+
 def test_load_sorted_newest_first(tmp_path: Path, portfolio_ws: Any) -> None:
     studies = load_case_studies(portfolio_ws.root / "case-studies")
     assert [s.study.kind for s in studies] == ["paid", "mock"]

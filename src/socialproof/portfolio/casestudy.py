@@ -389,6 +389,16 @@ def new_case_study(
     folder.mkdir(parents=True, exist_ok=True)
     slug = slugify(title)
     path = folder / f"{slug}.md"
+    own_slug = None
+    if slug == "case-study" and slugify(title + " x") == "x":
+        # A title with no Latin letters or digits ("日本語のキャンペーン") has no name of its
+        # own: take the next free one and write it as the slug, so a second such title
+        # neither fails here nor shares the first one's page.
+        n = 1
+        while path.exists():
+            n += 1
+            own_slug = f"case-study-{n}"
+            path = folder / f"{own_slug}.md"
     if path.exists():
         raise BadInput(f"{path} already exists.", hint="Choose another title or edit that file.")
     today = date.today()
@@ -415,6 +425,9 @@ def new_case_study(
             else ""
         ),
     )
+    if own_slug is not None:
+        line = f"title: {_yaml_str(title)}\n"
+        text = text.replace(line, f"{line}slug: {own_slug}\n", 1)
     path.write_text(text, encoding="utf-8")
     return path
 
