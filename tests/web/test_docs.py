@@ -19,6 +19,7 @@ AREAS = (
     "portfolio",
     "career",
     "settings",
+    "accounts",
 )
 
 
