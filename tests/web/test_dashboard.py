@@ -214,3 +214,35 @@ def test_without_placeholders_the_dashboard_after_an_import_is_current(workspace
         page = _flat(c.get("/dashboard", params=week).text)
         assert "Updating" not in page
         assert '<span class="kpi-value">1,050.00 USD</span>' in page
+
+
+def test_spend_in_two_currencies_is_two_cards_each_in_its_own_currency(
+    workspace: Any, tmp_path: Path
+) -> None:
+    # one account's ads billed in USD and in EUR: the dashboard labelled both with the
+    # workspace's currency and drew their weeks as one line
+    from socialproof.ingest.importer import import_paths, read_context
+
+    lines = ADS.read_text(encoding="utf-8").splitlines()
+    euros = tmp_path / "meta_ads_eur.csv"
+    head = lines[0].replace("Amount spent (USD)", "Amount spent (EUR)")
+    body = [ln.replace("Video A", "Video E").replace("Video B", "Video F") for ln in lines[1:]]
+    euros.write_text("\n".join([head, *body]) + "\n", encoding="utf-8")
+    for path in (ADS, euros):
+        (summary,) = import_paths(workspace, [path], ctx=read_context(workspace, account="acme"))
+        assert summary.status == "imported", summary.error
+    week = {"range": "custom", "start": "2026-03-09", "end": "2026-03-14"}
+    with make_client(workspace) as c:
+        page = _flat(c.get("/dashboard", params=week).text)
+    assert "Meta: acme (EUR)</h3>" in page and "Meta: acme (USD)</h3>" in page
+    assert '<span class="kpi-value">900.00 EUR</span>' in page  # 6 days x 150, in euros
+    assert '<span class="kpi-value">900.00 USD</span>' in page
+    assert "1,800.00" not in page  # never added up across currencies
+    m = re.search(
+        r'<script type="application/json" id="chart-paid-spec">(.*?)</script>', page, re.S
+    )
+    assert m is not None
+    spec = json.loads(m.group(1))
+    assert "per currency" in json.dumps(spec["title"])
+    series = {row["platform"] for row in spec["data"]["values"]}
+    assert series == {"meta (EUR)", "meta (USD)"}

@@ -68,6 +68,7 @@ class Card:
     platform: str
     account: str
     figures: list[Figure]
+    currency: str = ""  # set when the spend is in several currencies: one card for each
 
 
 def fmt(value: Any, unit: str, currency: str = "") -> str:
@@ -175,16 +176,19 @@ def cards(
     if not rows:
         return [], []
     then_rows = _rows(frame(kind, before, None), platform, account) if before else []
-    earlier = {(r.get("platform"), r.get("account")): r for r in then_rows}
+    # spend in several currencies comes one row per currency (never added up): each row
+    # is its own card, its money in its own currency
+    earlier = {(r.get("platform"), r.get("account"), r.get("currency")): r for r in then_rows}
     names = PAID_KPIS if kind == "paid" else ORGANIC_KPIS
     kpis: list[KPI] = [get(n) for n in names]
     out: list[Card] = []
     for row in rows:
-        prior = earlier.get((row.get("platform"), row.get("account")))
+        prior = earlier.get((row.get("platform"), row.get("account"), row.get("currency")))
+        row_currency = str(row.get("currency") or "") if "currency" in row else ""
         figures = []
         for k in kpis:
             value = _number(row.get(k.name))
-            currency = ws.settings.currency if k.unit == "currency" else ""
+            currency = (row_currency or ws.settings.currency) if k.unit == "currency" else ""
             shown = fmt(value, k.unit, currency)
             if k.name == "reach" and row.get("reach_bound") == "upper" and value is not None:
                 shown = "≤ " + shown
@@ -217,7 +221,14 @@ def cards(
             if value is None and (prior is None or _number(prior.get(k.name)) is None):
                 continue  # this platform's export does not carry the figure
             figures.append(fig)
-        out.append(Card(str(row.get("platform") or ""), str(row.get("account") or ""), figures))
+        out.append(
+            Card(
+                str(row.get("platform") or ""),
+                str(row.get("account") or ""),
+                figures,
+                row_currency,
+            )
+        )
     return out, list(now.notes) if now is not None else []
 
 
@@ -235,15 +246,24 @@ def trend(
     rows = _rows(frame(kind, r, "week"), platform, "")
     name = "spend" if kind == "paid" else "engagement_rate_reach"
     k = get(name)
+    currencies = sorted({str(row.get("currency") or "") for row in rows if "currency" in row})
+    several = len(currencies) > 1  # one line per platform and currency, never added up
     rows = [
-        {"week": row["week"], "platform": row["platform"], name: row.get(name)}
+        {
+            "week": row["week"],
+            "platform": f"{row['platform']} ({row.get('currency') or 'no currency'})"
+            if several
+            else row["platform"],
+            name: row.get(name),
+        }
         for row in rows
         if row.get(name) is not None
     ]
     if not rows:
         return None
     fmt_ = ".2%" if k.unit == "percent" else ",.0f"
-    title = f"{k.label} by week" + (f" ({ws.settings.currency})" if k.unit == "currency" else "")
+    money = "per currency" if several else (currencies[0] if currencies else ws.settings.currency)
+    title = f"{k.label} by week" + (f" ({money})" if k.unit == "currency" and money else "")
     spec = line_spec(
         rows, x="week", y=name, series="platform", title=title, y_title=k.label, y_format=fmt_
     )
