@@ -153,6 +153,17 @@ def test_gap_for_role_and_posting(workspace: Any) -> None:
         gap_for_posting(ws, DATA / "empty.md")
 
 
+def test_a_posting_with_nothing_to_match_is_an_error_not_a_low_score(
+    workspace: Any, tmp_path: Path
+) -> None:
+    # A file holding no posting (the wrong file, a cover letter) was scored "0/100 (low)".
+    ws = _workspace_with_profile(workspace)
+    note = tmp_path / "letter.md"
+    note.write_text("Dear Sir or Madam,\n\nThank you for your time.\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="letter.md names no skill, tool or platform"):
+        gap_for_posting(ws, note)
+
+
 def test_plan_for_workspace_needs_a_target(workspace: Any) -> None:
     ws = _workspace_with_profile(workspace)
     with pytest.raises(UsageError, match="No target role"):

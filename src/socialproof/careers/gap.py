@@ -251,9 +251,14 @@ def gap_for_posting(ws: Workspace, path: Path) -> GapResult:
         )
     if facts.status == "unsupported_language":
         raise BadInput(f"{path.name}: {facts.note}.", hint="Use an English version of the posting.")
+    reqs = posting_requirements(facts)
+    if not reqs:  # scored, it read "0/100 (low)": a verdict on a file that holds no posting
+        raise BadInput(
+            f"{path.name} names no skill, tool or platform socialproof knows: nothing to match.",
+            hint="Check that the file holds the posting's full text (its requirements too).",
+        )
     check = _checked_profile(ws)
     demand, basis = demand_map(ws, role=facts.role_id)
-    reqs = posting_requirements(facts)
     title = facts.title or path.name
     result = gap(
         check,
