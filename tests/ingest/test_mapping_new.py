@@ -84,3 +84,19 @@ def test_closest_hint_follows_platform_evidence(tmp_path: Path) -> None:
     message = str(info.value)
     assert "closest: Meta Ads Manager export" in message
     assert "a day or reporting range" in message and "mapping new" in message
+
+
+def test_an_ad_stats_draft_asks_for_every_date_of_the_key(tmp_path: Path) -> None:
+    """A draft that left out date_stop (part of the ad_stats key) loaded, then every import
+    with it failed: 'The mapping does not give date_stop'."""
+    from socialproof.ingest.base import ReadContext
+    from socialproof.ingest.generic import unmapped_keys
+
+    path = tmp_path / "ads.csv"
+    path.write_text("Campaign,Start date,Spend\nSpring,2026-03-01,12.5\n", encoding="utf-8")
+    draft = draft_mapping(path)
+    assert draft.table == "ad_stats"
+    assert "date_stop" in draft.todo
+    out = tmp_path / "ads.yaml"
+    out.write_text(draft.yaml, encoding="utf-8")
+    assert unmapped_keys(load_mapping(out), ReadContext()) == ["date_stop"]

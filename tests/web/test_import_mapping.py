@@ -141,7 +141,7 @@ def test_a_mapping_missing_a_needed_field_is_refused_with_the_form_kept(
         "/import/map", data={"csrf_token": client.csrf, **where, **_mapped(**{"col-post_id": ""})}
     )
     assert r.status_code == 422
-    assert "A posts row needs post id." in r.text
+    assert "Each row of posts needs post id." in r.text
     assert re.search(r'name="col-post_id" aria-invalid="true"', r.text)
     assert _field(r.text, "col-reactions") == "Hearts"
     assert _field(r.text, "col-shares") == "Boosted"
@@ -230,3 +230,37 @@ def test_the_mapping_page_refuses_a_forged_upload(client: Any) -> None:
         data={"csrf_token": client.csrf, "batch": "0" * 16, "file": "a.csv", "table": "posts"},
     )
     assert r.status_code == 422 and "no longer here" in r.text
+
+
+def test_an_ad_stats_mapping_needs_every_date_of_the_key(client: Any, workspace: Any) -> None:
+    """The form asks for what the import would refuse (date_stop is part of the ad_stats
+    key), before saving anything."""
+    body = b"Promo,Day,Cost\nSpring,2026-03-01,12.5\nSpring,2026-03-02,7.25\n"
+    page = _upload(client, "ads.csv", body)
+    link = _map_link(page)
+    form = client.get(link + "&table=ad_stats").text
+    where = _hidden(form)
+    assert _field(form, "table") == "ad_stats" and _field(form, "col-spend") == "Cost"
+    data = {
+        "csrf_token": client.csrf,
+        **where,
+        "table": "ad_stats",
+        "col-campaign": "Promo",
+        "col-date_start": "Day",
+        "col-spend": "Cost",
+        "const-platform": "meta",
+        "const-account": "acme",
+        "name": "ads.yaml",
+    }
+    r = client.post("/import/map", data=data)
+    assert r.status_code == 422 and "Each row of ad stats needs date stop." in r.text
+    assert not (workspace.root / "mappings" / "ads.yaml").exists()
+    r = client.post("/import/map", data={**data, "col-date_stop": "Day"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    done = re.sub(r"\s+", " ", _finished(client, r.headers["location"]))
+    assert "2 rows read, 2 new" in done
+    from socialproof.workspace import engine
+
+    with workspace.ibis() as con:
+        spend = engine.table(con, "ad_stats").spend.sum().execute()
+    assert spend == 19.75

@@ -55,7 +55,7 @@ def test_map_the_columns_of_an_unknown_file_in_the_browser(
         page.get_by_label("platform on every row *").fill("mastodon")
         page.get_by_label("account on every row *").fill("acme")
         page.get_by_role("button", name="Save the mapping and import toots.csv").click()
-        page.get_by_text("A posts row needs post id.").wait_for()
+        page.get_by_text("Each row of posts needs post id.").wait_for()
         assert page.locator("#col-post_id").get_attribute("aria-invalid") == "true"
         assert page.get_by_label(re.compile("^published at")).input_value() == "When"
         assert page.get_by_label("platform on every row *").input_value() == "mastodon"

@@ -174,18 +174,10 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
             rows.boolean(target, aliases)
         else:
             rows.text(target, aliases)
-    constants = dict(mapping.constants)
-    if ctx.platform and "platform" in spec.columns and "platform" not in mapping.columns:
-        constants.setdefault("platform", ctx.platform)
-    if ctx.account and "account" in spec.columns and "account" not in mapping.columns:
-        constants["account"] = ctx.account
+    constants = _constants(mapping, ctx)
     for target, value in constants.items():
         rows.set(target, _constant(value, spec.columns[target], rows.n))
-    missing_keys = [
-        k
-        for k in spec.key
-        if k not in mapping.columns and k not in constants and spec.columns[k] != "VARCHAR"
-    ]
+    missing_keys = unmapped_keys(mapping, ctx)
     if missing_keys:
         raise BadInput(
             f"The mapping does not give {', '.join(missing_keys)}, part of the key of "
@@ -209,6 +201,33 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
         rejects=rejects,
         notes=list(dict.fromkeys(rows.notes)),
     )
+
+
+def _constants(mapping: Mapping, ctx: ReadContext) -> dict[str, Any]:
+    """The mapping's constants with --platform and --account for what it does not map."""
+    from socialproof.workspace.schema import CANONICAL
+
+    spec = CANONICAL[mapping.table]
+    constants = dict(mapping.constants)
+    if ctx.platform and "platform" in spec.columns and "platform" not in mapping.columns:
+        constants.setdefault("platform", ctx.platform)
+    if ctx.account and "account" in spec.columns and "account" not in mapping.columns:
+        constants["account"] = ctx.account
+    return constants
+
+
+def unmapped_keys(mapping: Mapping, ctx: ReadContext) -> list[str]:
+    """Columns of the table's key (dates, numbers) that the mapping gives neither from a
+    column nor as a constant: a file cannot be read with it."""
+    from socialproof.workspace.schema import CANONICAL
+
+    spec = CANONICAL[mapping.table]
+    constants = _constants(mapping, ctx)
+    return [
+        k
+        for k in spec.key
+        if k not in mapping.columns and k not in constants and spec.columns[k] != "VARCHAR"
+    ]
 
 
 def _constant(value: Any, kind: str, n: int) -> pa.Array:

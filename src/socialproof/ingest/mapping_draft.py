@@ -107,7 +107,7 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 NEEDED: dict[str, tuple[str, ...]] = {
     "posts": ("post_id", "published_at", "platform", "account"),
     "account_daily": ("date", "metric", "value", "platform", "account"),
-    "ad_stats": ("date_start", "platform", "account"),
+    "ad_stats": ("date_start", "date_stop", "platform", "account"),
     "messages": ("message_id", "created_at", "text", "platform"),
     "job_postings": ("title",),
 }

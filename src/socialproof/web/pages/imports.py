@@ -439,7 +439,8 @@ async def map_upload(request: Request) -> Response:
     workspace's ``mappings/`` folder and import the upload with it."""
     import yaml
 
-    from socialproof.ingest.generic import load_mapping
+    from socialproof.ingest.generic import load_mapping, unmapped_keys
+    from socialproof.ingest.importer import read_context
     from socialproof.ingest.mapping_draft import NEEDED
     from socialproof.workspace.schema import CANONICAL
 
@@ -504,11 +505,13 @@ async def map_upload(request: Request) -> Response:
                 for c in NEEDED.get(mapping.table, ())
                 if c not in mapping.columns and c not in mapping.constants
             ]
+            missing += [k for k in unmapped_keys(mapping, read_context(ws)) if k not in missing]
             if missing:
                 form["bad"] = missing
                 raise BadInput(
-                    f"A {mapping.table} row needs {', '.join(c.replace('_', ' ') for c in missing)}.",
-                    hint="Choose a column of the file for each, or set the value below.",
+                    f"Each row of {mapping.table.replace('_', ' ')} needs "
+                    f"{', '.join(c.replace('_', ' ') for c in missing)}.",
+                    hint="Choose a column of the file for each, or give a value on every row.",
                 )
             draft.replace(target)
         finally:
