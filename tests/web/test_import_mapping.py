@@ -7,6 +7,8 @@ import html
 import re
 from typing import Any
 
+import pytest
+
 #: invented: a tool's post export socialproof has never seen (3 posts, 12 likes in all)
 TOOTS = (
     b"Ident,When,Words,Hearts,Boosted\n"
@@ -264,3 +266,33 @@ def test_an_ad_stats_mapping_needs_every_date_of_the_key(client: Any, workspace:
     with workspace.ibis() as con:
         spend = engine.table(con, "ad_stats").spend.sum().execute()
     assert spend == 19.75
+
+
+def test_a_rate_written_in_percent(client: Any, workspace: Any) -> None:
+    from socialproof.ingest.generic import load_mapping
+
+    body = b"Ident,When,Rate\nB1,2026-03-01 10:00,1.5\nB2,2026-03-02 10:00,12\n"
+    page = _upload(client, "rates.csv", body)
+    where = _hidden(client.get(_map_link(page)).text)
+    data = {
+        "csrf_token": client.csrf,
+        **where,
+        "table": "posts",
+        "col-published_at": "When",
+        "col-reported_engagement_rate": "Rate",
+        "pct-reported_engagement_rate": "yes",
+        "const-platform": "mastodon",
+        "const-account": "acme",
+        "name": "rates.yaml",
+    }
+    r = client.post("/import/map", data=data)  # no post id: refused, the box still ticked
+    assert r.status_code == 422
+    assert re.search(r'name="pct-reported_engagement_rate" value="yes" checked', r.text)
+    r = client.post("/import/map", data={**data, "col-post_id": "Ident"}, follow_redirects=False)
+    assert r.status_code == 303
+    _finished(client, r.headers["location"])
+    assert load_mapping(workspace.root / "mappings" / "rates.yaml").percent == (
+        "reported_engagement_rate",
+    )
+    rates = sorted(p["reported_engagement_rate"] for p in _posts(workspace))
+    assert rates == pytest.approx([0.015, 0.12])

@@ -428,7 +428,14 @@ def map_page(request: Request, batch: str = "", file: str = "", table: str = "")
         guesses = guess(table, headers)
     except SocialproofError as exc:
         return _refused(request, str(exc))
-    form = {"table": table, "columns": guesses, "constants": {}, "dayfirst": "", "name": ""}
+    form = {
+        "table": table,
+        "columns": guesses,
+        "constants": {},
+        "percent": [],
+        "dayfirst": "",
+        "name": "",
+    }
     form["name"] = _mapping_name(ws, "", file)
     return _map_page(request, batch, file, form)
 
@@ -459,6 +466,7 @@ async def map_upload(request: Request) -> Response:
             for c in MAPPING_CONSTANTS
             if c in fields and text.get(f"const-{c}", "").strip()
         },
+        "percent": [f for f in fields if text.get(f"pct-{f}") == "yes"],
         "dayfirst": text.get("dayfirst", ""),
         "name": text.get("name", ""),
     }
@@ -473,6 +481,8 @@ async def map_upload(request: Request) -> Response:
         raw: dict[str, Any] = {"table": table, "columns": form["columns"]}
         if form["constants"]:
             raw["constants"] = form["constants"]
+        if form["percent"]:
+            raw["percent"] = form["percent"]
         if form["dayfirst"] in ("true", "false"):
             raw["dayfirst"] = form["dayfirst"] == "true"
         elif form["dayfirst"]:
