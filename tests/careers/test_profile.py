@@ -110,6 +110,21 @@ def test_a_platform_or_tool_listed_as_a_skill_is_pointed_to_its_section(tmp_path
     assert problems[2].startswith("skill 'Basket weaving' is not in the catalogue")
 
 
+def test_a_line_of_text_where_a_list_goes_is_read_as_that_list(tmp_path: Path) -> None:
+    # "tools: canva, later" was refused with "tools: Input should be a valid list".
+    path = profile_path(tmp_path)
+    path.write_text(
+        "skills: copywriting, Short-form video\ntools: canva, later\nplatforms: instagram\n"
+        "targets:\n  roles: social-media-manager, copywriter\n  locations: Denver, CO\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    assert [s.skill for s in profile.skills] == ["copywriting", "Short-form video"]
+    assert profile.tools == ["canva", "later"] and profile.platforms == ["instagram"]
+    assert profile.targets.roles == ["social-media-manager", "copywriter"]
+    assert profile.targets.locations == ["Denver, CO"]  # one place, its comma kept
+
+
 def test_missing_profile(tmp_path: Path) -> None:
     with pytest.raises(FileMissing, match="profile init"):
         load_profile(profile_path(tmp_path))

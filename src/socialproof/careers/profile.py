@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -29,19 +29,29 @@ PROFILE_FILE = "profile.yaml"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    #: List fields that also take one line of comma-separated text ("tools: canva, later").
+    _comma_lists: ClassVar[tuple[str, ...]] = ()
+    #: List fields that take one text as a list of one ("locations: Denver, CO").
+    _one_item_lists: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="before")
     @classmethod
     def _empty_means_default(cls, data: Any) -> Any:
         # "tools:" with nothing under it is an empty section (YAML reads it as null):
         # it means the default, not "Input should be a valid list".
+        # "tools: canva, later" (one line of text where a list goes) is that list.
         if isinstance(data, dict):
             fields = cls.model_fields
-            return {
-                k: v
-                for k, v in data.items()
-                if not (v is None and k in fields and not fields[k].is_required())
-            }
+            out = {}
+            for k, v in data.items():
+                if v is None and k in fields and not fields[k].is_required():
+                    continue
+                if isinstance(v, str) and k in cls._comma_lists:
+                    v = [part.strip() for part in v.split(",") if part.strip()]
+                elif isinstance(v, str) and k in cls._one_item_lists:
+                    v = [v]
+                out[k] = v
+            return out
         return data
 
 
@@ -63,6 +73,8 @@ class ProfileSkill(_Strict):
 
 
 class Targets(_Strict):
+    _comma_lists = ("roles", "industries")
+    _one_item_lists = ("locations",)
     roles: list[str] = Field(default_factory=list, description="Catalogue role ids you aim for.")
     industries: list[str] = Field(default_factory=list, description="e.g. finance, consumer, b2b.")
     locations: list[str] = Field(default_factory=list, description="Cities, countries or 'Remote'.")
@@ -71,6 +83,7 @@ class Targets(_Strict):
 
 
 class Profile(_Strict):
+    _comma_lists = ("skills", "platforms", "tools", "certifications")
     name: str = ""
     headline: str = ""
     current_role: str | None = Field(None, description="Catalogue role id of your current role.")
