@@ -240,3 +240,17 @@ def test_a_change_without_the_pages_token_is_refused(client: Any, accounts: Any)
 
 def test_the_settings_page_links_to_the_accounts(client: Any) -> None:
     assert 'href="/accounts"' in client.get("/settings").text
+
+
+@pytest.mark.parametrize("url", ["/accounts/rename", "/accounts/merge"])
+def test_a_form_without_its_platform_changes_nothing(client: Any, accounts: Any, url: str) -> None:
+    """The forms always send the platform; a request without one (a stale or hand-made
+    form) is refused rather than merged on every platform or counted as 0 rows."""
+    before = _listed(accounts)
+    data = {"csrf_token": client.csrf, "platform": " ", "account": "creator.one",
+            "new": "someone", "target": "creator.two"}  # fmt: skip
+    for confirm in ("", "yes"):
+        r = client.post(url, data={**data, "confirm": confirm})
+        assert r.status_code == 422
+        assert "The platform is empty." in _messages(r.text)
+    assert _listed(accounts) == before

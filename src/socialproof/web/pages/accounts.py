@@ -124,7 +124,9 @@ def rename(
     from socialproof.workspace.accounts import check_rename, rename_account
 
     failed = {"form": "rename", "platform": platform, "account": account, "value": new}
-    bad = _name_error("account", account, allow_empty=True)
+    bad = _name_error("platform", platform, allow_empty=False) or _name_error(
+        "account", account, allow_empty=True
+    )
     if bad is not None:
         return _refused(request, bad, "unknown", failed)
     bad = _name_error("new name", new, allow_empty=False)
@@ -171,7 +173,9 @@ def merge(
     from socialproof.workspace.accounts import check_merge, merge_accounts
 
     failed = {"form": "merge", "platform": platform, "account": account, "value": target}
-    bad = _name_error("account", account, allow_empty=True)
+    bad = _name_error("platform", platform, allow_empty=False) or _name_error(
+        "account", account, allow_empty=True
+    )
     if bad is not None:
         return _refused(request, bad, "unknown", failed)
     bad = _name_error("account to merge into", target, allow_empty=False)
@@ -180,7 +184,7 @@ def merge(
     ws = workspace(request)
     try:
         if confirm != "yes":
-            check_merge(ws, account, target, platform=platform or None)
+            check_merge(ws, account, target, platform=platform)
             row = _rows_of(request, platform, account)
             into = _rows_of(request, platform, target.strip())
             columns = _count_columns([row, into])
@@ -195,7 +199,7 @@ def merge(
                 counts=_counts(row, columns),
                 target_counts=_counts(into, columns),
             )
-        change = merge_accounts(ws, account, target, platform=platform or None)
+        change = merge_accounts(ws, account, target, platform=platform)
     except NotFound as exc:
         return _refused(request, exc, "unknown", failed)
     except UsageError as exc:
