@@ -214,7 +214,19 @@ def test_import_as_the_closest_format(client: Any, workspace: Any) -> None:
     offer = re.search(r'<form method="post" action="/import/retry".*?</form>', form, re.S)
     assert offer is not None and "Import it as Meta" in offer.group(0)
     data = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', offer.group(0)))
-    assert data["format"] == "meta-posts"
+    assert data["format"] == "meta-posts" and 'name="account"' in offer.group(0)
+    # the file does not say whose it is: the page says how to tell it, in its own words
+    r = client.post("/import/retry", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    done = re.sub(r"\s+", " ", _finished(client, r.headers["location"]))
+    assert "does not say which facebook account it belongs to" in done
+    assert "Upload it again with its Account filled in under Options, or set" in done
+    assert "--account" not in done and "socialproof.toml" not in done
+    page = _upload(client, "thin.csv", THIN_META)
+    form = client.get(_map_link(page)).text
+    offer = re.search(r'<form method="post" action="/import/retry".*?</form>', form, re.S)
+    assert offer is not None
+    data = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', offer.group(0)))
     r = client.post("/import/retry", data={**data, "account": "acme"}, follow_redirects=False)
     assert r.status_code == 303, r.text
     done = re.sub(r"\s+", " ", _finished(client, r.headers["location"]))

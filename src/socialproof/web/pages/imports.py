@@ -42,6 +42,10 @@ MAPPINGS = "mappings"
 _BATCH = re.compile(r"^[0-9a-f]{16}$")
 _SHA = re.compile(r"^[0-9a-f]{8,64}$")
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+")
+#: the terminal's hint of a file that does not say whose data it is
+_NO_ACCOUNT_HINT = re.compile(
+    r"Pass --account NAME, or set (brand\.accounts\.\S+) in socialproof\.toml\."
+)
 UNSURE_BELOW = 0.6  # detection confidence under which the page offers a format choice
 
 
@@ -279,9 +283,12 @@ def _for_the_page(error: str) -> str:
     from socialproof.ingest.registry import UNKNOWN_HINT_START
 
     head, found, _ = error.partition(" " + UNKNOWN_HINT_START)
-    if not found:
-        return error
-    return head + " Import it as a format below, or map its columns."
+    if found:
+        return head + " Import it as a format below, or map its columns."
+    return _NO_ACCOUNT_HINT.sub(
+        r"Upload it again with its Account filled in under Options, or set \1 in Settings.",
+        error,
+    )
 
 
 def _unfoldered(ws: Workspace, text: str) -> str:
