@@ -26,6 +26,12 @@ from socialproof.market.salary import HOURS_PER_YEAR, find_salary_in_text, parse
         ("$65K - $75K", "USD", 65_000, 75_000, "year"),
         ("80 000 - 95 000 SEK per month", "SEK", 960_000, 1_140_000, "month"),
         ("$300 per day", "USD", 78_000, 78_000, "day"),
+        # Indian lakh grouping and Swiss apostrophes were read as 6 rupees and 90 francs
+        # (an hour, by its size)
+        ("₹6,00,000 - ₹8,00,000 per annum", "INR", 600_000, 800_000, "year"),
+        ("INR 12,50,000", "INR", 1_250_000, 1_250_000, "year"),
+        ("CHF 90'000 - 110'000", "CHF", 90_000, 110_000, "year"),
+        ("CHF 95’000 p.a.", "CHF", 95_000, 95_000, "year"),
     ],
 )
 def test_stated_salaries_are_annualised_and_keep_the_text(

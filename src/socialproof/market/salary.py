@@ -90,8 +90,12 @@ def _work_time(text: str, unit: str) -> _WorkTime | None:
     return None
 
 
-# A number: 55,000 | 55000 | 55k | 55.5k | 28.50 | 45.000 (European thousands) | 1.2m
-_NUM = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)\s*([kKmM])?(?![\w])"
+# A number: 55,000 | 55000 | 55k | 55.5k | 28.50 | 45.000 (European thousands) | 1.2m |
+# 6,00,000 (Indian lakh grouping) | 90'000 (Swiss thousands)
+_NUM = (
+    r"(\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.\s'’]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)"
+    r"\s*([kKmM])?(?![\w])"
+)
 _NUM_RE = re.compile(_NUM)
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|and|~|/)\s*$", re.IGNORECASE)
 
@@ -112,7 +116,7 @@ class Salary:
 
 
 def _to_number(raw: str, suffix: str | None) -> float | None:
-    s = raw.strip()
+    s = raw.strip().replace("'", ",").replace("’", ",")
     groups = re.split(r"[,.\s]", s)
     if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
         value = float("".join(groups))  # 55,000 / 45.000 / 45 000
