@@ -254,3 +254,39 @@ def test_a_form_without_its_platform_changes_nothing(client: Any, accounts: Any,
         assert r.status_code == 422
         assert "The platform is empty." in _messages(r.text)
     assert _listed(accounts) == before
+
+
+def test_the_dashboard_follows_a_rename_made_on_the_page(workspace: Any) -> None:
+    """The served workbench stores the dashboard's roll-ups; a rename on this page brings
+    them up to date (as the CLI's rename does): the card takes the new name, same figures."""
+    from pathlib import Path
+
+    from tests.web.conftest import make_client
+
+    from socialproof.ingest.importer import import_paths, read_context
+
+    ads = Path(__file__).resolve().parents[1] / "data" / "web" / "meta_ads_two_weeks.csv"
+    (s,) = import_paths(workspace, [ads], ctx=read_context(workspace, account="acme"))
+    assert s.status == "imported", s.error
+    period = {"range": "custom", "start": "2026-03-01", "end": "2026-03-14"}
+    with make_client(workspace, warm=True) as c:
+
+        def settled() -> None:
+            for job in c.app_state.jobs.all():
+                assert c.app_state.jobs.wait(job.id, 120).state == "done"
+
+        def cards() -> tuple[list[str], list[str]]:
+            page = c.get("/dashboard", params=period).text
+            return (
+                re.findall(r"<h3[^>]*>([^<]*)</h3>", page),
+                re.findall(r'<span class="kpi-value">([^<]*)</span>', page),
+            )
+
+        settled()
+        names, figures = cards()
+        assert names == ["Meta: acme"] and "1,750.00 USD" in figures  # the file's spend
+        form = {"csrf_token": c.csrf, "platform": "meta", "account": "acme",
+                "new": "Acme Brand", "confirm": "yes"}  # fmt: skip
+        assert c.post("/accounts/rename", data=form, follow_redirects=False).status_code == 303
+        settled()
+        assert cards() == (["Meta: Acme Brand"], figures)
