@@ -19,6 +19,8 @@ TOOTS = (
     "A2,2026-03-02 11:30,second one,7\n"
     "A3,2026-03-03 09:15,third,0\n"
 )
+#: invented: close to a Meta posts export, too thin to be detected as one
+THIN_META = "Post ID,Publish time,Likes\n1001,03/01/2026 10:00,5\n1002,03/02/2026 11:00,7\n"
 
 
 def _axe(page: Any) -> list[str]:
@@ -67,6 +69,22 @@ def test_map_the_columns_of_an_unknown_file_in_the_browser(
         text = page.locator(".summaries").inner_text()
         assert "3 rows read, 3 new, 0 updated, 0 rejected" in text
         assert "Saved the mapping toots.yaml" in page.content()
+        # a file close to a known format: the offer to import it as that one, at phone width
+        thin = tmp_path / "thin.csv"
+        thin.write_text(THIN_META, encoding="utf-8")
+        page.goto(live_server.url + "/import")
+        page.set_input_files("#files", [str(thin)])
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_role("link", name=re.compile("^Map the columns of thin.csv")).click()
+        page.wait_for_url(re.compile(r"/import/map\?"))
+        page.set_viewport_size({"width": 375, "height": 900})
+        offer = page.get_by_role("button", name=re.compile("^Import it as Meta"))
+        assert offer.is_visible()
+        assert _axe(page) == []
+        page.get_by_label(re.compile("^Account")).fill("acme")
+        offer.click()
+        page.wait_for_url(re.compile(r"/import/jobs/"))
+        page.get_by_text("2 rows read").wait_for(timeout=60_000)
     finally:
         context.close()
     assert (live_server.app.state.ws.root / "mappings" / "toots.yaml").is_file()

@@ -18,6 +18,8 @@ from socialproof.errors import BadInput
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from socialproof.ingest.base import Source
+
 #: canonical column -> other names a header may give it (the column's own name counts too)
 _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "posts": {
@@ -156,16 +158,23 @@ def guess(table: str, headers: list[str]) -> dict[str, str]:
     return out
 
 
-def file_headers(path: Path) -> tuple[str, list[str]]:
-    """(the file's display name, the headers of its largest table) as a mapping sees them."""
-    from socialproof.ingest.sources import open_source
-
-    source = open_source(path)
+def source_headers(source: Source) -> list[str]:
+    """The headers of the largest table of ``source``, as a mapping sees them."""
     frames = [f for f in source.frames if f.header]
     if not frames:
         raise BadInput(f"{source.display_name} has no header row to map.", hint="Check the file.")
     frame = max(frames, key=lambda f: f.data.num_rows)
-    return source.display_name, [h for h in frame.header if not h.startswith("Unnamed column")]
+    return [h for h in frame.header if not h.startswith("Unnamed column")]
+
+
+def best_table(headers: list[str], tables: list[str] | None = None) -> str:
+    """The table (of ``tables``, default every table a mapping fills) with the most columns
+    ``headers`` look like; the first one when none looks like any."""
+    from socialproof.ingest.generic import WRITABLE_TABLES
+
+    tables = tables or list(WRITABLE_TABLES)
+    scored = [(len(guess(t, headers)), -k, t) for k, t in enumerate(tables)]
+    return max(scored)[2]
 
 
 def draft_mapping(path: Path, *, table: str | None = None) -> Draft:
@@ -177,10 +186,11 @@ def draft_mapping(path: Path, *, table: str | None = None) -> Draft:
             f"--table must be one of {', '.join(WRITABLE_TABLES)} (got {table!r}).",
             hint="Leave it out to let socialproof guess from the headers.",
         )
-    display_name, headers = file_headers(path)
-    tables = [table] if table else list(WRITABLE_TABLES)
-    scored = [(len(guess(t, headers)), -k, t) for k, t in enumerate(tables)]
-    best = max(scored)[2]
+    from socialproof.ingest.sources import open_source
+
+    source = open_source(path)
+    display_name, headers = source.display_name, source_headers(source)
+    best = best_table(headers, [table] if table else None)
     guesses = guess(best, headers)
     if not guesses:
         raise BadInput(

@@ -30,6 +30,7 @@ from socialproof.web.templating import (
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
 
+    from socialproof.ingest.base import Source
     from socialproof.ingest.history import ImportSummary
     from socialproof.web.jobs import Job
     from socialproof.workspace import Workspace
@@ -351,30 +352,13 @@ def retry(
 MAPPING_CONSTANTS = ("platform", "account", "metric", "currency")
 
 
-def _map_form(ws: Workspace, path: Path, form: dict[str, Any]) -> dict[str, Any]:
-    """What the mapping page shows for upload ``path``: the file's columns, the target fields
-    of the chosen table, the formats it comes close to, and ``form`` (the choices so far)."""
-    from socialproof.ingest.generic import WRITABLE_TABLES
-    from socialproof.ingest.mapping_draft import NEEDED, file_headers
-    from socialproof.ingest.registry import registry
+def _open_upload(path: Path) -> tuple[Source, list[str]]:
+    """The upload read once (it may be large), with the headers a mapping sees."""
+    from socialproof.ingest.mapping_draft import source_headers
     from socialproof.ingest.sources import open_source
-    from socialproof.workspace.schema import CANONICAL
 
-    _, headers = file_headers(path)
-    table = form["table"] if form.get("table") in WRITABLE_TABLES else WRITABLE_TABLES[0]
-    spec = CANONICAL[table]
-    closest = registry().closest(open_source(path, display_name=path.name))
-    return {
-        "headers": headers,
-        "tables": WRITABLE_TABLES,
-        "table": table,
-        "fields": [c for c in spec.columns if c != "import_id"],
-        "types": spec.columns,
-        "needed": NEEDED.get(table, ()),
-        "constants": [c for c in MAPPING_CONSTANTS if c in spec.columns],
-        "closest": closest,
-        "form": form,
-    }
+    source = open_source(path, display_name=path.name)
+    return source, source_headers(source)
 
 
 def _map_page(
@@ -383,12 +367,22 @@ def _map_page(
     file: str,
     form: dict[str, Any],
     *,
+    opened: tuple[Source, list[str]] | None = None,
     status_code: int = 200,
     error: str = "",
     bad: tuple[str, ...] = (),
 ) -> HTMLResponse:
+    """The mapping page for an upload: the file's columns, the fields of the chosen table,
+    the format it comes closest to, and ``form`` (the choices so far)."""
+    from socialproof.ingest.generic import WRITABLE_TABLES
+    from socialproof.ingest.mapping_draft import NEEDED
+    from socialproof.ingest.registry import registry
+    from socialproof.workspace.schema import CANONICAL
+
     ws = workspace(request)
-    context = _map_form(ws, uploaded(ws, batch, file), form)
+    source, headers = opened or _open_upload(uploaded(ws, batch, file))
+    table = form["table"] if form.get("table") in WRITABLE_TABLES else WRITABLE_TABLES[0]
+    spec = CANONICAL[table]
     return render(
         request,
         "imports/map.html",
@@ -398,7 +392,15 @@ def _map_page(
         batch=batch,
         file=file,
         bad=bad,
-        **context,
+        headers=headers,
+        tables=WRITABLE_TABLES,
+        table=table,
+        fields=[c for c in spec.columns if c != "import_id"],
+        types=spec.columns,
+        needed=NEEDED.get(table, ()),
+        constants=[c for c in MAPPING_CONSTANTS if c in spec.columns],
+        closest=registry().closest(source),
+        form=form,
     )
 
 
@@ -416,7 +418,7 @@ def map_page(request: Request, batch: str = "", file: str = "", table: str = "")
     """The mapping form for an upload no format recognised, pre-filled with the guesses
     ``socialproof mapping new`` writes in its starting mapping."""
     from socialproof.ingest.generic import WRITABLE_TABLES
-    from socialproof.ingest.mapping_draft import draft_mapping, file_headers, guess
+    from socialproof.ingest.mapping_draft import best_table, guess
 
     ws = workspace(request)
     try:
@@ -426,25 +428,25 @@ def map_page(request: Request, batch: str = "", file: str = "", table: str = "")
                 f"{table!r} is not a table a mapping can fill.",
                 hint=f"Choose one of {', '.join(WRITABLE_TABLES)}.",
             )
-        _, headers = file_headers(path)
-        if not table:
-            try:
-                table = draft_mapping(path).table
-            except BadInput:  # no column looks like one socialproof knows: start blank
-                table = WRITABLE_TABLES[0]
-        guesses = guess(table, headers)
+        opened = _open_upload(path)
+        table = table or best_table(opened[1])
+        guesses = guess(table, opened[1])
+        return _map_page(
+            request,
+            batch,
+            file,
+            {
+                "table": table,
+                "columns": guesses,
+                "constants": {},
+                "percent": [],
+                "dayfirst": "",
+                "name": _mapping_name(ws, "", file),
+            },
+            opened=opened,
+        )
     except SocialproofError as exc:
         return _refused(request, str(exc))
-    form = {
-        "table": table,
-        "columns": guesses,
-        "constants": {},
-        "percent": [],
-        "dayfirst": "",
-        "name": "",
-    }
-    form["name"] = _mapping_name(ws, "", file)
-    return _map_page(request, batch, file, form)
 
 
 @router.post("/import/map")
@@ -481,10 +483,10 @@ async def map_upload(request: Request) -> Response:
         path = uploaded(ws, batch, file)
     except SocialproofError as exc:
         return _refused(request, str(exc))
+    opened: tuple[Source, list[str]] | None = None
     try:
-        from socialproof.ingest.mapping_draft import file_headers
-
-        _, headers = file_headers(path)
+        opened = _open_upload(path)
+        headers = opened[1]
         raw: dict[str, Any] = {"table": table, "columns": form["columns"]}
         if form["constants"]:
             raw["constants"] = form["constants"]
@@ -541,6 +543,7 @@ async def map_upload(request: Request) -> Response:
                 batch,
                 file,
                 form,
+                opened=opened,
                 status_code=422,
                 error=str(exc),
                 bad=tuple(form.get("bad", ())),
