@@ -290,3 +290,7 @@ def test_the_dashboard_follows_a_rename_made_on_the_page(workspace: Any) -> None
         assert c.post("/accounts/rename", data=form, follow_redirects=False).status_code == 303
         settled()
         assert cards() == (["Meta: Acme Brand"], figures)
+
+
+def test_the_dashboard_links_to_the_accounts(client: Any) -> None:
+    assert 'href="/accounts">Rename or merge accounts</a>' in client.get("/dashboard").text
