@@ -234,7 +234,7 @@ def test_import_as_the_closest_format(client: Any, workspace: Any) -> None:
     assert sorted(p["reactions"] for p in _posts(workspace)) == [5, 7]
 
 
-def test_the_mapping_page_refuses_a_forged_upload(client: Any) -> None:
+def test_the_mapping_page_refuses_a_forged_upload(client: Any, workspace: Any) -> None:
     r = client.get("/import/map", params={"batch": "../..", "file": "socialproof.toml"})
     assert r.status_code == 422 and "does not exist" in r.text
     r = client.get("/import/map", params={"batch": "0" * 16, "file": "../socialproof.toml"})
@@ -244,6 +244,12 @@ def test_the_mapping_page_refuses_a_forged_upload(client: Any) -> None:
         data={"csrf_token": client.csrf, "batch": "0" * 16, "file": "a.csv", "table": "posts"},
     )
     assert r.status_code == 422 and "no longer here" in r.text
+    # a form posted from elsewhere (no CSRF token) saves nothing
+    page = _upload(client, "toots.csv", TOOTS)
+    where = _hidden(client.get(_map_link(page)).text)
+    r = client.post("/import/map", data={**where, **_mapped()})
+    assert r.status_code == 403
+    assert not (workspace.root / "mappings").exists()
 
 
 def test_an_ad_stats_mapping_needs_every_date_of_the_key(client: Any, workspace: Any) -> None:
