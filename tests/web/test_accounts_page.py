@@ -294,3 +294,16 @@ def test_the_dashboard_follows_a_rename_made_on_the_page(workspace: Any) -> None
 
 def test_the_dashboard_links_to_the_accounts(client: Any) -> None:
     assert 'href="/accounts">Rename or merge accounts</a>' in client.get("/dashboard").text
+
+
+def test_the_list_of_one_platform(client: Any, accounts: Any) -> None:
+    """As ``socialproof accounts --platform P``: only that platform's rows (and forms)."""
+    page = client.get("/accounts", params={"platform": "tiktok"}).text
+    listed = re.findall(r'<th scope="row">([^<]+)</th>', page)
+    assert listed == ["creator.one", "creator.two"]
+    assert '<option value="tiktok" selected>tiktok</option>' in page
+    assert '<option value="x">x</option>' in page
+    nothing = client.get("/accounts", params={"platform": "<b>snap</b>"})
+    assert nothing.status_code == 200
+    assert "No &lt;b&gt;snap&lt;/b&gt; account in this workspace." in nothing.text
+    assert '<th scope="row">' not in nothing.text

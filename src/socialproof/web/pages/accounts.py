@@ -35,11 +35,11 @@ _NEXT = {
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _accounts(request: Request) -> list[dict[str, Any]]:
+def _accounts(request: Request, platform: str | None = None) -> list[dict[str, Any]]:
     from socialproof.workspace.accounts import list_accounts
 
     ws = workspace(request)
-    return cached(request, ("accounts",), lambda: list_accounts(ws))
+    return cached(request, ("accounts", platform), lambda: list_accounts(ws, platform=platform))
 
 
 def _count_columns(rows: list[dict[str, Any]]) -> list[str]:
@@ -56,8 +56,10 @@ def _page(
     status_code: int = 200,
     messages: list[tuple[str, str]] | None = None,
     failed: dict[str, str] | None = None,
+    platform: str = "",
 ) -> HTMLResponse:
-    rows = _accounts(request)
+    everyone = _accounts(request)
+    rows = _accounts(request, platform) if platform else everyone
     return render(
         request,
         "accounts/index.html",
@@ -67,6 +69,9 @@ def _page(
         rows=rows,
         columns=_count_columns(rows),
         failed=failed or {},
+        platforms=sorted({r["platform"] for r in everyone}),
+        platform=platform,
+        anything=bool(everyone),
     )
 
 
@@ -108,8 +113,9 @@ def _counts(row: dict[str, Any], columns: list[str]) -> list[tuple[str, int]]:
 
 # -- routes --------------------------------------------------------------------------------
 @router.get("/accounts")
-def accounts_page(request: Request) -> HTMLResponse:
-    return _page(request)
+def accounts_page(request: Request, platform: str = "") -> HTMLResponse:
+    """The accounts, all or of one platform (``socialproof accounts --platform P``)."""
+    return _page(request, platform=platform.strip())
 
 
 @router.post("/accounts/rename", response_model=None)
