@@ -119,6 +119,7 @@ def test_undo_from_the_history_and_forged_token(client: Any, workspace: Any) -> 
     history = client.get("/import").text
     action = re.search(r'action="(/import/[0-9a-f]+/undo)"', history)
     assert action is not None
+    assert '<a href="/accounts">Rename or merge accounts</a>' in history  # wrong account?
     r = client.post(action.group(1), data={"csrf_token": "forged"})
     assert r.status_code == 403 and _posts(workspace) == 8
     r = client.post(action.group(1), data={"csrf_token": client.csrf}, follow_redirects=False)
