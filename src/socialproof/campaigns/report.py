@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pandas as pd
 
-    from socialproof.metrics.registry import KPI
+    from socialproof.metrics.registry import KPI, Ratio
     from socialproof.workspace import Workspace
 
 PERIODS = ("day", "week", "month")
@@ -433,13 +433,9 @@ def spend_notes(negative: int, no_spend: int, notes: list[str]) -> None:
         )
 
 
-def _rank_base(rank: KPI, t: ir.Table) -> ir.Scalar:
-    """The ranking KPI's base summed over a post's rows (0 for a KPI without one)."""
-    import ibis
-
-    if rank.ratio is None:
-        return ibis.literal(0.0).name("_base")
-    _, den, both = rank.ratio.parts(t)
+def _rank_base(ratio: Ratio, t: ir.Table) -> ir.Scalar:
+    """A rate's base summed over a post's rows (the rows the rate itself sums)."""
+    _, den, both = ratio.parts(t)
     return both.ifelse(den, None).sum().fill_null(0).name("_base")
 
 
@@ -532,6 +528,8 @@ def post_report(
         if end is not None:
             t = t.filter(local_day <= end)
         rank = registry.get(sort_by or _default_rank(t), table="posts")
+        # a ranked rate needs a base (MIN_POST_BASE); the full list keeps every post
+        base_of = rank.ratio if top is not None and min_base > 0 else None
         if rank.name not in names:
             names.insert(0, rank.name)
         chosen = registry.resolve(names, table="posts")
@@ -559,21 +557,19 @@ def post_report(
                     t.title.coalesce(t.text).substr(0, 60).name("title"),
                     t.permalink,
                 ]
-            ).aggregate(
-                [k.expr(t) for k in chosen] + ([_rank_base(rank, t)] if top is not None else [])
-            )
+            ).aggregate([k.expr(t) for k in chosen] + ([_rank_base(base_of, t)] if base_of else []))
             if ascending is None:
                 ascending = (rank.better == "lower") != bottom
             lower = ascending
             order = ibis.asc(rank.name) if lower else ibis.desc(rank.name)
-            if top is not None and rank.ratio is not None and min_base > 0:
+            if base_of is not None:
                 small = per.filter(per[rank.name].notnull() & (per._base < min_base))
                 n_small = int(small.count().execute())
                 per = per.filter(per._base >= min_base)
                 if n_small:
                     left_out.append(
                         f"{n_small:,} post{'' if n_small == 1 else 's'} with "
-                        f"{rank.ratio.denominator_label} under {min_base:,g} "
+                        f"{base_of.denominator_label} under {min_base:,g} "
                         f"{'is' if n_small == 1 else 'are'} not ranked: a rate on so small a "
                         "base says little (--min-base 0 ranks every post)."
                     )
@@ -581,9 +577,9 @@ def post_report(
             if top is not None:
                 per = per.limit(top)
             frame = engine.execute(per).drop(columns=["_base"], errors="ignore")
-            if frame.empty and left_out:
+            if frame.empty and base_of is not None and left_out:
                 raise NoData(
-                    f"No post has {rank.ratio.denominator_label if rank.ratio else 'a base'} "
+                    f"No post has {base_of.denominator_label} "
                     f"of {min_base:,g} or more to rank by {rank.label}.",
                     hint="Pass --min-base 0 to rank every post, or widen --since/--until.",
                 )

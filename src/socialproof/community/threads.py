@@ -62,15 +62,11 @@ IMPORT_HINT = (
     "in_response_to_tweet_id), a Reddit-style dump, or a CSV with a --mapping file."
 )
 MAX_DEPTH_STEPS = 64
-#: The columns of a thread still waiting for an answer (``ResponseTimes.unanswered``).
+#: What names a thread, first in both column lists below.
+_THREAD_NAMING = ["platform", "thread_key", "group_id", "channel", "opener", "opened_at"]
 #: The columns of every thread as ``community threads`` and the workbench's download give them.
 THREAD_COLUMNS = [
-    "platform",
-    "thread_key",
-    "group_id",
-    "channel",
-    "opener",
-    "opened_at",
+    *_THREAD_NAMING,
     "agent",
     "first_response_s",
     "first_response_bh_s",
@@ -80,16 +76,8 @@ THREAD_COLUMNS = [
     "partial",
     "clock_anomalies",
 ]
-UNANSWERED_COLUMNS = [
-    "platform",
-    "thread_key",
-    "group_id",
-    "channel",
-    "opener",
-    "opened_at",
-    "waiting_h",
-    "opening_text",
-]
+#: The columns of a thread still waiting for an answer (``ResponseTimes.unanswered``).
+UNANSWERED_COLUMNS = [*_THREAD_NAMING, "waiting_h", "opening_text"]
 #: A care agent's sign-off at the end of a brand reply ("... ^JM", "... /AY", "... -AD"),
 #: possibly followed by links; it splits one brand handle into agents.
 SIGNATURE = r"(?:^|\s)([\^/\-][A-Z][A-Za-z]{1,9})\s*(?:https?://\S+\s*)*$"

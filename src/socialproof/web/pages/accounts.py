@@ -100,6 +100,26 @@ def _name_error(field: str, text: str, *, allow_empty: bool) -> SocialproofError
     return None
 
 
+def _bad_names(
+    request: Request,
+    failed: dict[str, str],
+    platform: str,
+    account: str,
+    field: str,
+    value: str,
+    next_step: str,
+) -> HTMLResponse | None:
+    """The page refusing the form when the platform, the account or ``value`` (the new
+    name, the account to merge into) cannot be a name; None when all three can."""
+    bad = _name_error("platform", platform, allow_empty=False) or _name_error(
+        "account", account, allow_empty=True
+    )
+    if bad is not None:
+        return _refused(request, bad, "unknown", failed)
+    bad = _name_error(field, value, allow_empty=False)
+    return None if bad is None else _refused(request, bad, next_step, failed)
+
+
 def _rows_of(request: Request, platform: str, account: str) -> dict[str, Any]:
     return next(
         (r for r in _accounts(request) if r["platform"] == platform and r["account"] == account),
@@ -130,14 +150,9 @@ def rename(
     from socialproof.workspace.accounts import check_rename, rename_account
 
     failed = {"form": "rename", "platform": platform, "account": account, "value": new}
-    bad = _name_error("platform", platform, allow_empty=False) or _name_error(
-        "account", account, allow_empty=True
-    )
-    if bad is not None:
-        return _refused(request, bad, "unknown", failed)
-    bad = _name_error("new name", new, allow_empty=False)
-    if bad is not None:
-        return _refused(request, bad, "name", failed)
+    refused = _bad_names(request, failed, platform, account, "new name", new, "name")
+    if refused is not None:
+        return refused
     ws = workspace(request)
     try:
         if confirm != "yes":
@@ -179,14 +194,11 @@ def merge(
     from socialproof.workspace.accounts import check_merge, merge_accounts
 
     failed = {"form": "merge", "platform": platform, "account": account, "value": target}
-    bad = _name_error("platform", platform, allow_empty=False) or _name_error(
-        "account", account, allow_empty=True
+    refused = _bad_names(
+        request, failed, platform, account, "account to merge into", target, "unknown"
     )
-    if bad is not None:
-        return _refused(request, bad, "unknown", failed)
-    bad = _name_error("account to merge into", target, allow_empty=False)
-    if bad is not None:
-        return _refused(request, bad, "unknown", failed)
+    if refused is not None:
+        return refused
     ws = workspace(request)
     try:
         if confirm != "yes":

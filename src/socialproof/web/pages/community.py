@@ -510,8 +510,8 @@ REPORTS_KEPT = 5
 def _report_page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
     ws = workspace(request)
     jobs = [j for j in runner(request).all() if j.data.get("kind") == REPORT_KIND][:5]
-    form = {"platform": "", "group": "", "since": "", "until": "", "sla": "", "period": "week"}
-    form["k"] = ""
+    form = dict.fromkeys(("platform", "group", "since", "until", "sla", "k"), "")
+    form["period"] = "week"
     form.update(extra.pop("form", {}))
     return render(
         request,

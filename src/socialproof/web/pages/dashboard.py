@@ -184,7 +184,7 @@ def cards(
     out: list[Card] = []
     for row in rows:
         prior = earlier.get((row.get("platform"), row.get("account"), row.get("currency")))
-        row_currency = str(row.get("currency") or "") if "currency" in row else ""
+        row_currency = str(row.get("currency") or "")
         figures = []
         for k in kpis:
             value = _number(row.get(k.name))
