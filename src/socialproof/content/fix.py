@@ -2,7 +2,8 @@
 
 Only findings whose rule says ``fixable: true`` and that are not waived are fixed.
 Edits that overlap an earlier one are left for the next run, so a fix never
-garbles text. Files are rewritten atomically.
+garbles text. Files are rewritten atomically, keeping their line ends (CRLF) and
+byte-order mark.
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ def apply_fixes(result: LintResult) -> int:
     body, count = fixed_text(result)
     if count == 0 or path is None:
         return 0
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(result.post.head + body, encoding="utf-8")
-        tmp.replace(path)
+    from socialproof.content.posts import replace_text
+
+    try:  # keeps the file's line ends and byte-order mark
+        replace_text(path, result.post.head + body)
     except OSError as exc:
         from socialproof.errors import BadInput
 

@@ -217,13 +217,41 @@ _FILE_LOCKS_LOCK = threading.Lock()
 
 
 def replace_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, through a temporary file of its own."""
+    """Write ``text`` to ``path`` atomically, through a temporary file of its own.
+
+    ``text`` has '\n' line ends (posts are read that way); a file that is already there
+    keeps its own line ends (CRLF from a Windows editor) and its byte-order mark, so the
+    rewrite changes only what was meant to change. A new file gets '\n' and a mark only
+    when ``text`` starts with one.
+    """
+    newline, bom = _file_style(path)
+    marked = text.startswith("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if bom is None:
+        bom = marked
+    if newline != "\n":
+        text = text.replace("\r\n", "\n").replace("\n", newline)
+    data = ("\ufeff" if bom else "") + text
     tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data.encode("utf-8"))
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _file_style(path: Path) -> tuple[str, bool | None]:
+    """The line end a file mostly uses and whether it starts with a byte-order mark
+    (``None``: there is no file to follow)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return "\n", None
+    crlf = raw.count(b"\r\n")
+    lf = raw.count(b"\n") - crlf
+    cr = raw.count(b"\r") - crlf
+    newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > max(lf, crlf) else "\n"
+    return newline, raw.startswith(b"\xef\xbb\xbf")
 
 
 def load_post(path: Path, *, ws: Workspace | None = None) -> Post:
