@@ -392,6 +392,9 @@ def test_community_report_page_times_the_responses(scored_client: Any) -> None:
         ({"period": "fortnight"}, "Unknown period"),
         ({"k": "1"}, "not a whole number of 2 or more"),
         ({"k": "a dozen"}, "not a whole number of 2 or more"),
+        ({"cutoff": "later"}, "chart cut-off 'later' is not a positive number of hours"),
+        ({"cutoff": "0"}, "chart cut-off '0' is not a positive number of hours"),
+        ({"cutoff": "nan"}, "chart cut-off 'nan' is not a positive number of hours"),
     ],
 )
 def test_community_report_refuses_bad_input_and_keeps_it(
@@ -404,6 +407,25 @@ def test_community_report_refuses_bad_input_and_keeps_it(
     assert says in unescape(r.text)
     assert 'name="platform" value="x"' in r.text  # what was typed stays in the form
     assert not [j for j in scored_client.app_state.jobs.all() if j.title.startswith("Community")]
+
+
+def test_community_report_chart_cut_off_is_the_forms(scored_client: Any) -> None:
+    """The form's chart cut-off is the CLI's --chart-cutoff: dan's thread, answered after an
+    hour, leaves a chart cut at half an hour (with the note) and stays in the figures."""
+    import re
+
+    assert 'name="cutoff"' in scored_client.get("/community/report").text
+    shown = {}
+    for cutoff in ("0,5", ""):
+        r = _report(scored_client, cutoff=cutoff)
+        assert r.status_code == 303
+        job = scored_client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1])
+        assert job.state == "done", job.error
+        html = scored_client.get(r.headers["location"]).text
+        shown[cutoff] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    note = "1 thread(s) answered after more than 30 min are left out of this chart"
+    assert note in shown["0,5"] and "1.0 h First response, median" in shown["0,5"]
+    assert "left out of this chart" not in shown[""]
 
 
 def test_unknown_community_report_is_not_found(scored_client: Any) -> None:

@@ -510,7 +510,7 @@ REPORTS_KEPT = 5
 def _report_page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
     ws = workspace(request)
     jobs = [j for j in runner(request).all() if j.data.get("kind") == REPORT_KIND][:5]
-    form = dict.fromkeys(("platform", "group", "since", "until", "sla", "k"), "")
+    form = dict.fromkeys(("platform", "group", "since", "until", "sla", "k", "cutoff"), "")
     form["period"] = "week"
     form.update(extra.pop("form", {}))
     return render(
@@ -533,8 +533,8 @@ def report_page(request: Request) -> HTMLResponse:
     return _report_page(request)
 
 
-def _sla(text: str) -> float | None:
-    """The form's service level in hours (blank: the setting), a positive number."""
+def _hours(text: str, what: str, hint: str) -> float | None:
+    """A form's positive number of hours (blank: None, the default)."""
     import math
 
     from socialproof.errors import BadInput
@@ -546,11 +546,22 @@ def _sla(text: str) -> float | None:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value > 0):
-        raise BadInput(
-            f"The service level {text.strip()!r} is not a positive number of hours.",
-            hint="For example 24, or leave it blank for the setting.",
-        )
+        raise BadInput(f"The {what} {text.strip()!r} is not a positive number of hours.", hint=hint)
     return value
+
+
+def _sla(text: str) -> float | None:
+    """The form's service level in hours (blank: the setting), a positive number."""
+    return _hours(text, "service level", "For example 24, or leave it blank for the setting.")
+
+
+def _cutoff(text: str) -> float | None:
+    """The form's chart cut-off in hours (blank: the robust default), a positive number."""
+    return _hours(
+        text,
+        "chart cut-off",
+        "For example 72 (3 days), or leave it blank to let the report choose.",
+    )
 
 
 @router.post("/community/report", response_model=None)
@@ -564,6 +575,7 @@ def run_report(
     period: str = Form("week"),
     text: str = Form(""),
     k: str = Form(""),
+    cutoff: str = Form(""),
 ) -> Response:
     """Build the community report (as ``socialproof community report --html``) in the
     background; its page shows the report with its charts once it is ready."""
@@ -573,10 +585,11 @@ def run_report(
 
     ws = workspace(request)
     form = {"platform": platform, "group": group, "since": since, "until": until}
-    form.update({"sla": sla, "period": period, "k": k})
+    form.update({"sla": sla, "period": period, "k": k, "cutoff": cutoff})
     try:
         start, end = parse_range(since, until)
         sla_hours = _sla(sla)
+        cutoff_h = _cutoff(cutoff)
         themes_k = _themes_k(k)
         if period not in dict(PERIODS):
             raise BadInput(f"Unknown period {period!r}.", hint="Choose week, day or month.")
@@ -604,6 +617,7 @@ def run_report(
             with_text=bool(text),
             k=themes_k,
             progress=lambda step: job.update(0, 0, step),
+            chart_cutoff_h=cutoff_h,
         )
         job.data["threads"] = rep.response.threads[THREAD_COLUMNS]
         job.data["unanswered"] = rep.response.unanswered()
