@@ -570,3 +570,34 @@ def test_find_themes_with_a_chosen_number(scored_client: Any) -> None:
     job = scored_client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1])
     assert job.state == "done", job.error
     assert "Themes (3), largest first" in scored_client.get("/community/themes").text
+
+
+def test_find_themes_in_a_scope(scored_client: Any) -> None:
+    """The form scopes the run as 'community themes --since --until --platform --group' does:
+    from 10 March, three member messages (eve's, fay's, gus's) of the seven are grouped."""
+
+    def find(**form: str) -> Any:
+        r = scored_client.post(
+            "/community/themes/find",
+            data={"csrf_token": scored_client.csrf, "k": "2", **form},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+        return scored_client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1])
+
+    page = scored_client.get("/community/themes").text
+    for name in ("since", "until", "platform", "group"):
+        assert f'name="{name}"' in page
+    job = find(since="2026-03-10", until="2026-03-31", platform=" X ")
+    assert job.state == "done", job.error
+    assert job.message == "2 themes in 3 messages"
+    assert find().message == "2 themes in 7 messages"  # no scope: every member message
+    elsewhere = find(platform="instagram")
+    assert elsewhere.state == "failed"
+    assert "no messages on platform 'instagram'" in str(elsewhere.error)
+    r = scored_client.post(
+        "/community/themes/find",
+        data={"csrf_token": scored_client.csrf, "since": "2026-03-31", "until": "2026-03-01"},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 422 and "is after" in r.text and 'role="alert"' in r.text

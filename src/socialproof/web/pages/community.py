@@ -472,10 +472,23 @@ def _themes_k(text: str) -> str | int:
 
 
 @router.post("/community/themes/find", response_model=None)
-def find_themes(request: Request, k: str = Form("")) -> Response:
+def find_themes(
+    request: Request,
+    k: str = Form(""),
+    since: str = Form(""),
+    until: str = Form(""),
+    platform: str = Form(""),
+    group: str = Form(""),
+) -> Response:
+    """Find themes again (as ``socialproof community themes``), in the scope the CLI's
+    --since, --until, --platform and --group give."""
+    from socialproof.community.threads import Scope
+    from socialproof.web.periods import parse_range
+
     ws = workspace(request)
     try:
         themes_k = _themes_k(k)
+        start, end = parse_range(since, until)
     except SocialproofError as exc:
         if is_htmx(request):
             return render(
@@ -491,10 +504,11 @@ def find_themes(request: Request, k: str = Form("")) -> Response:
         from socialproof.community.scoring import discover_themes
 
         job.update(0, 0, "grouping member messages")
-        result = discover_themes(ws, k=themes_k)
+        result = discover_themes(ws, scope, k=themes_k)
         job.update(1, 1, f"{len(result.themes)} themes in {result.sample_size:,} messages")
         job.link = "/community/themes"
 
+    scope = Scope(start, end, platform.strip().lower() or None, group.strip() or None)
     job = runner(request).submit("Find conversation themes", work)
     if is_htmx(request):
         return render(request, "_job.html", j=job)
