@@ -192,6 +192,48 @@ def test_cache_entries_go_stale_on_a_write(workspace: Any, insert: Any) -> None:
     assert cache.get(workspace, "k", lambda: 3) == 3
 
 
+def test_cache_entries_outlive_a_checkpoint_that_changes_no_data(
+    workspace: Any, insert: Any
+) -> None:
+    """A DuckDB checkpoint rewrites the database file (size and time change) without a
+    change of the data: kept figures stay kept (they were keyed on the file's state)."""
+    from socialproof.web.cache import ResultCache
+
+    def state() -> list[tuple[int, int]]:
+        files = (workspace.db_path, workspace.db_path.with_name("workspace.duckdb.wal"))
+        return [(f.stat().st_size, f.stat().st_mtime_ns) if f.exists() else (0, 0) for f in files]
+
+    insert("messages", ROWS[:1])
+    cache = ResultCache()
+    with workspace.connect(read_only=False) as holder:  # keeps the database open...
+        insert("messages", ROWS[1:2])  # ...so this write waits in the write-ahead log
+        assert holder.execute("SELECT count(*) FROM messages").fetchone() == (2,)
+        assert cache.get(workspace, "k", lambda: 1) == 1
+        before = state()
+    # the last connection closed: DuckDB checkpointed the log into the file
+    assert state() != before
+    assert cache.get(workspace, "k", lambda: 2) == 1
+
+
+def test_cache_entries_go_stale_on_a_write_by_another_process(workspace: Any, insert: Any) -> None:
+    import subprocess
+    import sys
+
+    from socialproof.web.cache import ResultCache
+
+    insert("messages", ROWS[:1])
+    cache = ResultCache()
+    assert cache.get(workspace, "k", lambda: 1) == 1
+    script = (
+        "import sys; from pathlib import Path; from socialproof.workspace import Workspace\n"
+        "ws = Workspace.open(Path(sys.argv[1]))\n"
+        "with ws.transaction() as con:\n"
+        "    con.execute(\"UPDATE messages SET text = 'edited'\")\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(workspace.root)], check=True)
+    assert cache.get(workspace, "k", lambda: 3) == 3
+
+
 def test_stored_sentiment_draws_the_chart_computed_on_the_spot(
     workspace: Any, insert: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,10 +2,12 @@
 
 Reports compile Ibis expressions, which costs far more than running them on a
 demo-sized workspace; a page that shows the same figures twice should not pay
-twice. Entries are keyed by what was asked and by the database file's state
-(size and modification time of the file and its write-ahead log), so any write
-(an import, an undo, an approval, a moderation decision) makes every entry stale at
-once. Results that depend on files apart from the database (settings) must name
+twice. Entries are keyed by what was asked and by the workspace's generation, a
+file every writer rewrites when it lets go of the write lock, so any write (an import,
+an undo, an approval, a moderation decision, from the workbench or a command in a
+terminal) makes every entry stale at once. (The database file's size and time are not
+used where the generation exists: DuckDB's checkpoints change them without changing
+the data, and each change cost a page its kept figures.) Results that depend on files apart from the database (settings) must name
 them in their key.
 
 When several requests ask for the same missing entry at once (the first visits
@@ -48,8 +50,20 @@ MAX_STARTED = 8
 log = logging.getLogger(__name__)
 
 
-def _state(ws: Workspace) -> tuple[int, ...]:
-    out: list[int] = []
+def _state(ws: Workspace) -> tuple[object, ...]:
+    """The workspace's data version: the generation each writer leaves behind (see
+    ``workspace._lock``), with the database file's identity; for a workspace no writer of
+    this version has touched yet, the database files' sizes and times."""
+    from socialproof.workspace import generation
+
+    try:
+        ino: object = ws.db_path.stat().st_ino
+    except OSError:
+        ino = 0
+    gen = generation(ws.db_path.parent)
+    if gen is not None:
+        return (gen, ino)
+    out: list[object] = []
     for path in (ws.db_path, ws.db_path.with_name(ws.db_path.name + ".wal")):
         try:
             st = path.stat()

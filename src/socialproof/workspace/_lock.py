@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 LOCK_FILE = ".socialproof.lock"
+#: Rewritten each time a writer lets go of the lock: readers that keep results (the
+#: workbench's cache) key on it, since the database file's own size and time also change
+#: when DuckDB checkpoints, which is not a change of the data.
+GENERATION_FILE = ".socialproof.generation"
 #: workspaces whose lock this thread holds: a nested ``write_lock`` on one of them passes
 _held = threading.local()
 
@@ -61,5 +65,29 @@ def write_lock(root: Path, *, wait_s: float = 30.0) -> Iterator[None]:
             yield
         finally:
             held.discard(key)
+            _new_generation(root)  # after the writes, while still holding the lock
     finally:
         os.close(fd)  # closing releases the flock
+
+
+def generation(root: Path) -> str | None:
+    """What the last writer left in the generation file, or None without one."""
+    try:
+        return (root / GENERATION_FILE).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _new_generation(root: Path) -> None:
+    """Write a value no earlier writer wrote (atomically: a reader sees the old or the new)."""
+    path = root / GENERATION_FILE
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        tmp.write_text(f"{time.time_ns()}-{os.getpid()}-{os.urandom(4).hex()}", encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:  # readers then fall back on the database file's state
+        for stale in (tmp, path):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
