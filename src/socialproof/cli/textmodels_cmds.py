@@ -34,19 +34,6 @@ ColumnOption = Annotated[
         "message, comment, content or body).",
     ),
 ]
-_TEXT_COLUMNS = ("text", "message", "comment", "content", "body", "caption")
-# the author of each text, for the repeated-text rule (the names conversation exports use)
-_AUTHOR_COLUMNS = (
-    "author_id",
-    "author",
-    "username",
-    "user_name",
-    "screen_name",
-    "user",
-    "user_id",
-    "from",
-    "handle",
-)
 _TABLE_WIDTH = 80
 
 
@@ -77,22 +64,6 @@ def _read_bytes(source: str) -> tuple[bytes, str]:
         raise BadInput(f"Cannot read {source}: {exc.strerror}.", hint="Check permissions.") from exc
 
 
-def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (BOM allowed); invalid bytes become U+FFFD with a note on stderr."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        info(
-            f"Note: {name} is not valid UTF-8; {bad} undecodable byte sequence(s) were "
-            "replaced with \ufffd. Save the file as UTF-8 for exact results."
-        )
-        return text
-
-
 def read_texts(source: str, column: str | None) -> list[str]:
     """The texts to score: one per line, or one per CSV row of ``column``."""
     return read_texts_by(source, column)[0]
@@ -104,71 +75,18 @@ def read_texts_by(
     """The texts to score and, for a CSV file with an author column (``author_column``, or
     one named author, username, user, ...), each text's author (None where the cell is
     empty); authors are None for plain text files and CSV files without such a column."""
-    from socialproof.errors import BadInput
+    from socialproof.community.textfile import read_texts as read
 
     data, name = _read_bytes(source)
-    text = _decode(data, name)
-    if not text.strip():
-        raise BadInput(
-            f"{name} is empty: there is nothing to score.",
-            hint="Give a file with one message per line, or pipe texts in with -.",
-        )
-    if column is not None or author_column is not None or name.lower().endswith(".csv"):
-        names, rows = _csv_rows(text, name)
-        index = _column(names, column, _TEXT_COLUMNS, name, "text")
-        texts = [row[index] if index < len(row) else "" for row in rows]
-        if author_column is None and not any(c in _AUTHOR_COLUMNS for c in map(str.lower, names)):
-            return texts, None
-        at = _column(names, author_column, _AUTHOR_COLUMNS, name, "author")
-        authors = [(row[at].strip() or None) if at < len(row) else None for row in rows]
-        return texts, authors
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines, None
-
-
-def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
-    import csv
-    import io
-
-    from socialproof.errors import BadInput
-
-    csv.field_size_limit(10_000_000)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, None)
-        rows = list(reader)
-    except csv.Error as exc:
-        raise BadInput(
-            f"{name} is not a readable CSV file: {exc}.",
-            hint="Drop --column to read one text per line.",
-        ) from exc
-    if not header:
-        raise BadInput(f"{name} has no header row.", hint="Add a header, e.g. text.")
-    return [h.strip() for h in header], rows
-
-
-def _column(
-    names: list[str], column: str | None, defaults: tuple[str, ...], name: str, what: str
-) -> int:
-    """The index of ``column`` (exact, then any case), or of the first default name."""
-    from socialproof.errors import BadInput
-
-    lowered = [h.lower() for h in names]
-    if column is None:
-        found = next((c for c in defaults if c in lowered), None)
-        if found is None:
-            raise BadInput(
-                f"{name} has no {what} column ({', '.join(names)}).",
-                hint=f"Pick one with --{'column' if what == 'text' else 'author-column'} NAME.",
-            )
-        return lowered.index(found)
-    if column in names:
-        return names.index(column)
-    if column.lower() in lowered:
-        return lowered.index(column.lower())
-    raise BadInput(f"{name} has no column {column!r}.", hint=f"Columns: {', '.join(names)}.")
+    found = read(
+        data,
+        name,
+        csv=name.lower().endswith(".csv"),
+        column=column,
+        author_column=author_column,
+        note=info,
+    )
+    return found.texts, found.authors
 
 
 def _count(n: int) -> str:

@@ -1,0 +1,138 @@
+"""Texts to score from a file a person gives: one per line, or one column of a CSV file.
+
+The ad hoc text commands (``socialproof sentiment``, ``themes``, ``moderate``) and the
+workbench's "Analyse a file" page read their input here, so both take the same column
+by default (a column named text, message, comment, ...) and the same author column
+(author, username, user, ...), and refuse the same files with the same messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from socialproof.errors import BadInput
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+#: The column read by default, the first of these a CSV header names (any case).
+TEXT_COLUMNS = ("text", "message", "comment", "content", "body", "caption")
+#: The author of each text, for the repeated-text rule (the names conversation exports use).
+AUTHOR_COLUMNS = (
+    "author_id",
+    "author",
+    "username",
+    "user_name",
+    "screen_name",
+    "user",
+    "user_id",
+    "from",
+    "handle",
+)
+
+
+@dataclass
+class TextFile:
+    """The texts read (in file order) and, where the file names them, their authors."""
+
+    texts: list[str]
+    authors: list[str | None] | None = None
+
+
+def decode(data: bytes, name: str, note: Callable[[str], None] | None = None) -> str:
+    """UTF-8 (BOM allowed); invalid bytes become U+FFFD, with a ``note`` saying so."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        if note is not None:
+            bad = text.count("\ufffd")
+            note(
+                f"Note: {name} is not valid UTF-8; {bad} undecodable byte sequence(s) were "
+                "replaced with \ufffd. Save the file as UTF-8 for exact results."
+            )
+        return text
+
+
+def read_texts(
+    data: bytes,
+    name: str,
+    *,
+    csv: bool,
+    column: str | None = None,
+    author_column: str | None = None,
+    note: Callable[[str], None] | None = None,
+) -> TextFile:
+    """The texts of ``data`` (the file ``name``): one per line, or with ``csv`` one per row
+    of ``column`` (default: the first of :data:`TEXT_COLUMNS`), with each row's author from
+    ``author_column`` (default: the first of :data:`AUTHOR_COLUMNS`; None where the cell is
+    empty). Authors are None for a text file and a CSV file without such a column."""
+    text = decode(data, name, note)
+    if not text.strip():
+        raise BadInput(
+            f"{name} is empty: there is nothing to score.",
+            hint="Give a file with one message per line, or pipe texts in with -.",
+        )
+    if csv or column is not None or author_column is not None:
+        names, rows = csv_rows(text, name)
+        index = _column(names, column, TEXT_COLUMNS, name, "text")
+        texts = [row[index] if index < len(row) else "" for row in rows]
+        if author_column is None and guess_column(names, AUTHOR_COLUMNS) is None:
+            return TextFile(texts)
+        at = _column(names, author_column, AUTHOR_COLUMNS, name, "author")
+        authors = [(row[at].strip() or None) if at < len(row) else None for row in rows]
+        return TextFile(texts, authors)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return TextFile(lines)
+
+
+def csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
+    """The header (names stripped) and rows of a CSV text."""
+    import csv
+    import io
+
+    csv.field_size_limit(10_000_000)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise BadInput(
+            f"{name} is not a readable CSV file: {exc}.",
+            hint="Drop --column to read one text per line.",
+        ) from exc
+    if not header:
+        raise BadInput(f"{name} has no header row.", hint="Add a header, e.g. text.")
+    return [h.strip() for h in header], rows
+
+
+def guess_column(names: list[str], defaults: tuple[str, ...]) -> str | None:
+    """The column of ``names`` read when none is chosen: the first of ``defaults`` there."""
+    lowered = [h.lower() for h in names]
+    found = next((c for c in defaults if c in lowered), None)
+    return None if found is None else names[lowered.index(found)]
+
+
+def _column(
+    names: list[str], column: str | None, defaults: tuple[str, ...], name: str, what: str
+) -> int:
+    """The index of ``column`` (exact, then any case), or of the first default name."""
+    lowered = [h.lower() for h in names]
+    if column is None:
+        found = guess_column(names, defaults)
+        if found is None:
+            raise BadInput(
+                f"{name} has no {what} column ({', '.join(names)}).",
+                hint=f"Pick one with --{'column' if what == 'text' else 'author-column'} NAME.",
+            )
+        return names.index(found)
+    if column in names:
+        return names.index(column)
+    if column.lower() in lowered:
+        return lowered.index(column.lower())
+    raise BadInput(f"{name} has no column {column!r}.", hint=f"Columns: {', '.join(names)}.")

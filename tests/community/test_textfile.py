@@ -1,0 +1,45 @@
+"""Reading the texts of a file given to the ad hoc text tools (CLI and workbench alike)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from socialproof.community.textfile import AUTHOR_COLUMNS, TEXT_COLUMNS, guess_column, read_texts
+from socialproof.errors import BadInput
+
+
+def test_a_csv_file_gives_its_text_column_and_authors() -> None:
+    data = b'id,Comment,User\n1,love it,ann\n2,"broken, again",\n3,ok\n'
+    found = read_texts(data, "c.csv", csv=True)
+    assert found.texts == ["love it", "broken, again", "ok"]
+    assert found.authors == ["ann", None, None]  # an empty cell and a short row: nobody
+
+
+def test_the_guess_takes_the_first_known_name_in_any_case() -> None:
+    assert guess_column(["ID", "Body", "Message"], TEXT_COLUMNS) == "Message"
+    assert guess_column(["id", "likes"], TEXT_COLUMNS) is None
+    assert guess_column(["Screen_Name", "Handle"], AUTHOR_COLUMNS) == "Screen_Name"
+
+
+def test_lines_and_invalid_utf8_with_a_note() -> None:
+    notes: list[str] = []
+    found = read_texts(
+        b"\xef\xbb\xbffirst\nsecond \xff\n\n\n", "t.txt", csv=False, note=notes.append
+    )
+    assert found.texts == ["first", "second \ufffd"] and found.authors is None
+    assert len(notes) == 1 and "1 undecodable byte sequence(s)" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "column", "says"),
+    [
+        (b"  \n", None, "is empty"),
+        (b"id,likes\n1,2\n", None, "has no text column (id, likes)"),
+        (b"id,text\n1,a\n", "body", "has no column 'body'"),
+    ],
+)
+def test_refused_files_say_why(data: bytes, column: str | None, says: str) -> None:
+    with pytest.raises(BadInput, match=re.escape(says)):
+        read_texts(data, "f.csv", csv=True, column=column)
