@@ -107,6 +107,20 @@ def test_new_postings_make_the_analysis_stale(workspace: Any, insert: Insert) ->
     assert market_data(workspace).postings == 2  # re-analysed on demand
 
 
+def test_facts_from_an_older_extractor_are_analysed_again(workspace: Any, insert: Insert) -> None:
+    insert("job_postings", [_posting(1, title="Associate Social Media Manager")])
+    analyze_workspace(workspace)
+    assert not is_stale(workspace)
+    with workspace.transaction() as con:  # as an older version of the reading left them
+        con.execute(
+            "UPDATE posting_facts SET extractor_version = '1', seniority = 'senior'"
+        )
+    assert is_stale(workspace)
+    levels = market_data(workspace).by_dimension["seniority"]
+    assert list(levels["value"]) == ["mid"]
+    assert not is_stale(workspace)
+
+
 def test_demand_map_falls_back_to_all_postings(workspace: Any, insert: Insert) -> None:
     assert demand_map(workspace) == ({}, "")
     insert("job_postings", [_posting(i) for i in range(3)])

@@ -132,6 +132,8 @@ def test_seniority_words_in_titles() -> None:
         ("Social Media Intern", "intern"),
         ("VP, Social Media", "executive"),
         ("Sr. Community Manager", "senior"),
+        ("Snr Social Media Executive", "senior"),
+        ("Social Media Executive (Jnr)", "entry"),
     ]:
         assert (
             analyze_posting({"posting_id": "z", "title": title, "body": "Write posts."}).seniority
@@ -284,3 +286,52 @@ def test_years_of_experience_finds_the_stated_figure(
 ) -> None:
     f = analyze_posting(_posting(body))
     assert (f.years_min, f.years_max) == years
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        # "Associate" is a step below the role's own level, not below entry
+        ("Associate Social Media Manager", "mid"),
+        ("Associate Content Strategist", "entry"),
+        ("Social Media Associate", "entry"),
+        ("Marketing Associate", "entry"),
+        ("Senior Associate, Social Media", "senior"),
+        ("Associate Director, Social Media", "lead"),
+        # a coordinator is entry level, whichever role the word belongs to
+        ("Community Coordinator", "entry"),
+        ("Influencer Coordinator", "entry"),
+        ("Senior Community Coordinator", "senior"),
+        # a director of art is a role; a director of social is a level
+        ("Art Director", None),
+        ("Senior Art Director", "senior"),
+        ("Director of Social Media", "lead"),
+        ("Managing Director", "executive"),
+        # numbered levels, at the end or before punctuation
+        ("Social Media Specialist I (Remote)", "entry"),
+        ("Social Media Manager II", "mid"),
+        ("Community Manager, Level 2", "mid"),
+        ("Social Media Specialist III", "senior"),
+        ("Social Media Manager, EMEA - 2 positions", "senior"),
+        ("Community Manager - Web 3", "mid"),
+        # words that look like levels and are not
+        ("Lead Generation Specialist", None),
+        ("Staff Writer", None),
+        ("Internal Communications Manager", "lead"),
+        ("Executive Assistant to the CMO", "entry"),
+        ("Lead, Social Media", "senior"),
+        ("Head of Social", "lead"),
+        ("Principal Content Strategist", "senior"),
+    ],
+)
+def test_seniority_as_titles_are_written(title: str, level: str | None) -> None:
+    body = "We are hiring. Help our brand grow."
+    facts = analyze_posting({"posting_id": "t", "title": title, "body": body})
+    assert facts.seniority == level, facts.seniority_basis
+
+
+def test_an_assistant_to_someone_is_not_read_as_their_role() -> None:
+    facts = analyze_posting(
+        {"posting_id": "t", "title": "Executive Assistant to the CMO", "body": "Diaries."}
+    )
+    assert facts.role_id != "marketing-manager"

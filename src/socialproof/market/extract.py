@@ -37,15 +37,44 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [  # the extractor's face; detect_language moved out and stays importable here
-    "EXTRACTOR_VERSION",
     "PostingFacts",
     "SkillHit",
     "analyze_posting",
     "detect_language",
+    "extractor_version",
     "read_posting_file",
 ]
 
-EXTRACTOR_VERSION = "1"
+#: The modules and data files the facts of a posting come from (see extractor_version).
+_READERS = ("extract", "posting_fields", "posting_text", "salary", "skills", "catalogue")
+_READER_DATA = (("careers", "catalogue.json"), ("careers", "esco_skill_labels.txt"))
+
+
+@cache
+def extractor_version() -> str:
+    """A digest of the code and data the facts come from, stored with each posting's facts.
+
+    Facts stored by another version are analysed again (``store.is_stale``): a change to
+    the reading (a seniority rule, a salary pattern, the catalogue) reaches the postings
+    a workspace analysed before it, instead of leaving their old facts in the market report.
+    """
+    import hashlib
+    from pathlib import Path
+
+    from socialproof.market.catalogue import data_file
+
+    digest = hashlib.sha256(b"2")
+    here = Path(__file__).parent
+    for name in _READERS:
+        try:
+            digest.update((here / f"{name}.py").read_bytes())
+        except OSError:  # installed without sources: the package's own version stands in
+            from socialproof import __version__
+
+            digest.update(__version__.encode())
+    for parts in _READER_DATA:
+        digest.update(data_file(*parts).read_bytes())
+    return digest.hexdigest()[:16]
 
 # -- the facts ------------------------------------------------------------------
 
@@ -168,16 +197,16 @@ class _Matchers:
         )
         levels = sorted(cat.seniority_levels, key=lambda lvl: -int(lvl["rank"]))
         self.seniority = [
-            (
-                lvl["id"],
-                re.compile(
-                    r"(?<![\w.])(?:"
-                    + "|".join(re.escape(p) for p in lvl["title_patterns"])
-                    + r")\.?(?!\w)",
-                    re.I if lvl["id"] != "entry" else 0,
-                ),
-            )
+            (str(lvl["id"]), _level_re(lvl["title_patterns"]), _level_re(lvl.get("not_in", [])))
             for lvl in levels
+        ]
+        self.role_level = [
+            (str(lvl["id"]), _level_re(lvl["role_patterns"]))
+            for lvl in levels
+            if lvl.get("role_patterns")
+        ]
+        self.step_below = [
+            (str(lvl["id"]), _level_re(lvl["step_below"])) for lvl in levels if lvl.get("step_below")
         ]
         self.industry_kw: dict[str, str] = {}
         self.industry_meta: dict[str, tuple[str, bool]] = {}
@@ -196,7 +225,7 @@ def _matchers() -> _Matchers:
 
 
 def _role(m: _Matchers, title: str, hits: list[SkillHit]) -> tuple[str | None, str]:
-    found_titles = [h.group(1) for h in m.role_re.finditer(title)]
+    found_titles = [h.group(1) for h in m.role_re.finditer(_TO_SOMEONE.sub("", title))]
     if found_titles:
         longest = max(found_titles, key=len)
         return m.role_alias[re.sub(r"[\s-]+", " ", longest.lower())], "title"
@@ -218,18 +247,53 @@ def _role(m: _Matchers, title: str, hits: list[SkillHit]) -> tuple[str | None, s
     return best, f"skills ({best_score:.0%} of the role's weighted skills)"
 
 
+_NUMERAL = re.compile(r"^(?:[IVX]+|\d)$")
+_NUMERAL_END = r"(?=\s*(?:$|[,;:()\[\]|/\u2013\u2014-]))"
+#: The one a title's holder assists or reports to: "Executive Assistant to the CMO".
+_TO_SOMEONE = re.compile(r"\s+(?:to|for)\s+(?:the|our|a|an)\s.*$", re.I)
+
+
+def _level_re(patterns: list[str]) -> re.Pattern[str] | None:
+    """One pattern for a level's title words: words in any case, numerals ("II", "2")
+    only at the end of the title or before punctuation, Roman ones in capitals."""
+    words = [p for p in patterns if not _NUMERAL.match(p)]
+    numerals = [p for p in patterns if _NUMERAL.match(p)]
+    parts = []
+    if words:
+        alts = "|".join(re.escape(p) for p in sorted(words, key=len, reverse=True))
+        parts.append(r"(?<![\w.])(?i:" + alts + r")\.?(?!\w)")
+    if numerals:
+        alts = "|".join(re.escape(p) for p in sorted(numerals, key=len, reverse=True))
+        parts.append(r"(?<=[\s,(\[-])(?:(?i:level)\s*)?(?:" + alts + r")" + _NUMERAL_END)
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _level_in(pattern: re.Pattern[str] | None, not_in: re.Pattern[str] | None, title: str) -> bool:
+    """Whether ``title`` holds one of the level's words outside its not-a-level phrases."""
+    if pattern is None:
+        return False
+    taken = [m.span() for m in not_in.finditer(title)] if not_in is not None else []
+    return any(
+        not any(a <= m.start() and m.end() <= b for a, b in taken) for m in pattern.finditer(title)
+    )
+
+
 def _seniority(
     m: _Matchers, title: str, role_id: str | None, years: float | None
 ) -> tuple[str | None, str]:
-    for level, pattern in m.seniority:
-        if level == "entry":
-            if re.search(
-                r"(?<![\w.])(?:junior|jr|assistant|entry[\s-]level|graduate)\.?(?!\w)", title, re.I
-            ) or re.search(r"\sI\s*$", title):
-                return level, "title"
-            continue
-        if pattern.search(title):
+    title = _TO_SOMEONE.sub("", title)
+    for level, pattern, not_in in m.seniority:
+        if _level_in(pattern, not_in, title):
             return level, "title"
+    for level, pattern in m.role_level:
+        if _level_in(pattern, None, title):
+            return level, "title"
+    for level, pattern in m.step_below:
+        if _level_in(pattern, None, title):
+            floor = m.cat.seniority_rank(level)
+            usual = m.cat.seniority_rank(m.cat.roles[role_id].seniority) if role_id else floor
+            rank = max(floor, usual - 1)
+            return next(str(v["id"]) for v in m.cat.seniority_levels if v["rank"] == rank), "title"
     if years is not None:
         level = "entry" if years < 2 else "mid" if years < 5 else "senior" if years < 8 else "lead"
         return level, f"{years:g}+ years of experience asked"

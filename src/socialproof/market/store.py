@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from socialproof.market.extract import EXTRACTOR_VERSION, PostingFacts, analyze_posting
+from socialproof.market.extract import PostingFacts, analyze_posting, extractor_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -87,7 +87,7 @@ def facts_tables(facts: Iterable[PostingFacts]) -> tuple[pa.Table, pa.Table]:
     for f in facts:
         row = f.summary_row()
         row["posted_at"] = _date(row["posted_at"])
-        row["extractor_version"] = EXTRACTOR_VERSION
+        row["extractor_version"] = extractor_version()
         row["analyzed_at"] = now
         fact_rows.append(row)
         for h in f.skills:
@@ -184,7 +184,7 @@ def is_stale(ws: Workspace) -> bool:
         if "posting_facts" not in con.list_tables():
             return True
         facts = engine.table(con, "posting_facts")
-        current = facts.filter(facts.extractor_version == EXTRACTOR_VERSION)
+        current = facts.filter(facts.extractor_version == extractor_version())
         joined = postings.semi_join(current, postings.posting_id == current.posting_id)
         n_matched = _count(joined)
         n_facts = _count(facts)
