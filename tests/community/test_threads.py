@@ -139,7 +139,9 @@ def test_deleted_parent_missing_starts_own_thread(workspace: Any, insert: Any) -
     assert t.loc[0, "opener"] == "dan"
 
 
-def test_reply_preceding_parent_is_flagged_not_negative(workspace: Any, insert: Any) -> None:
+def test_reply_preceding_parent_is_flagged_and_answers_at_its_parents_time(
+    workspace: Any, insert: Any
+) -> None:
     insert("messages", [
         msg("1", "ann", "2026-03-02 10:00"),
         msg("2", "@acme", "2026-03-02 09:00", "1"),  # claims to answer 1, an hour earlier
@@ -147,10 +149,91 @@ def test_reply_preceding_parent_is_flagged_not_negative(workspace: Any, insert: 
     r = run(workspace)
     t = r.threads
     assert t.loc[0, "clock_anomalies"] == 1
-    assert not bool(t.loc[0, "answered"])
-    assert (t["first_response_s"].dropna() >= 0).all()
+    # the brand did answer: not a thread left waiting, and no negative time
+    assert bool(t.loc[0, "answered"]) and bool(t.loc[0, "resolved"])
+    assert t.loc[0, "first_response_s"] == 0
+    assert t.loc[0, "resolution_s"] == 0
+    assert t.loc[0, "agent"] == "@acme"
+    assert r.overall["unanswered"] == 0 and r.overall["within_sla_rate"] == 1.0
+    assert r.unanswered().empty
     assert any("before the message they reply to" in n for n in r.notes)
     assert list(r.anomalies["message_id"]) == ["2"]
+
+
+def test_skewed_reply_to_a_follow_up_counts_from_the_opening(workspace: Any, insert: Any) -> None:
+    insert("messages", [
+        msg("1", "ann", "2026-03-02 10:00"),
+        msg("2", "ann", "2026-03-02 10:20", "1"),  # ann adds a detail
+        msg("3", "@acme", "2026-03-02 10:19", "2"),  # its answer, stamped a minute early
+    ])  # fmt: skip
+    t = run(workspace).threads
+    # taken as sent at 10:20: 20 min after the opening, and ann did not write after it
+    assert t.loc[0, "first_response_s"] == 1200
+    assert bool(t.loc[0, "resolved"]) and t.loc[0, "resolution_s"] == 1200
+
+
+def test_brand_reply_to_itself_stamped_early_answers_nobody(workspace: Any, insert: Any) -> None:
+    insert("messages", [
+        msg("1", "@acme", "2026-03-02 09:00", text="we are down"),
+        msg("2", "ann", "2026-03-02 10:00", "1"),
+        msg("3", "@acme", "2026-03-02 08:59", "1", text="update"),  # brand to brand, early
+    ])  # fmt: skip
+    r = run(workspace)
+    assert not bool(r.threads.loc[0, "answered"])  # 3 answers the brand's own post
+    assert r.overall["unanswered"] == 1
+
+
+def test_notes_count_only_the_threads_in_the_date_range(workspace: Any, insert: Any) -> None:
+    from socialproof.community.threads import Scope
+
+    insert("messages", [
+        msg("1", "@acme", "2026-01-05 10:00", text="January post"),  # brand only
+        msg("2", "@acme", "2026-01-06 10:00", text="another"),  # brand only
+        msg("3", "ann", "2026-01-07 10:00"),
+        msg("4", "@acme", "2026-01-07 09:00", "3"),  # clock anomaly in January
+        msg("5", "bob", "2026-03-02 10:00"),
+        msg("6", "@acme", "2026-03-02 11:00", "5"),
+        msg("7", "@acme", "2026-03-03 10:00", text="March post"),  # brand only
+    ])  # fmt: skip
+    march = run(workspace, scope=Scope(since=datetime(2026, 3, 1).date()))
+    assert march.overall["threads"] == 1
+    assert any(n.startswith("1 thread(s) have only brand messages") for n in march.notes)
+    assert not any("timestamped before" in n for n in march.notes)
+    assert march.anomalies is not None and march.anomalies.empty
+    january = run(workspace, scope=Scope(until=datetime(2026, 1, 31).date()))
+    assert january.overall["threads"] == 1
+    assert any(n.startswith("2 thread(s) have only brand messages") for n in january.notes)
+    assert any(n.startswith("1 message(s) are timestamped before") for n in january.notes)
+    everything = run(workspace)
+    assert any(n.startswith("3 thread(s) have only brand") for n in everything.notes)
+
+
+def test_notes_count_only_the_threads_of_the_group(workspace: Any, insert: Any) -> None:
+    from socialproof.community.threads import Scope
+
+    insert("messages", [
+        msg("1", "@acme", "2026-03-02 09:00", group_id="g1"),  # brand only, g1
+        msg("2", "ann", "2026-03-02 10:00", group_id="g2"),
+        msg("3", "@acme", "2026-03-02 09:30", "2", group_id="g2"),  # anomaly, g2
+    ])  # fmt: skip
+    g1 = run(workspace, scope=Scope(group="g1"))
+    assert g1.overall["threads"] == 0
+    assert any(n.startswith("1 thread(s) have only brand") for n in g1.notes)
+    assert not any("timestamped before" in n for n in g1.notes)
+    g2 = run(workspace, scope=Scope(group="g2"))
+    assert not any("only brand messages" in n for n in g2.notes)
+    assert list(g2.anomalies["message_id"]) == ["3"]
+
+
+def test_anomalies_are_counted_past_the_thousand_listed(workspace: Any, insert: Any) -> None:
+    rows = []
+    for i in range(1003):
+        rows.append(msg(f"q{i}", f"cust{i}", "2026-03-02 10:00"))
+        rows.append(msg(f"a{i}", "@acme", "2026-03-02 09:59", f"q{i}"))
+    insert("messages", rows)
+    r = run(workspace)
+    assert any(n.startswith("1,003 message(s) are timestamped before") for n in r.notes)
+    assert r.anomalies is not None and len(r.anomalies) == 1000
 
 
 def test_reply_preceding_parent_then_a_real_reply(workspace: Any, insert: Any) -> None:
@@ -160,7 +243,8 @@ def test_reply_preceding_parent_then_a_real_reply(workspace: Any, insert: Any) -
         msg("3", "@acme", "2026-03-02 10:30", "1"),
     ])  # fmt: skip
     t = run(workspace).threads
-    assert t.loc[0, "first_response_s"] == 1800
+    assert t.loc[0, "first_response_s"] == 0  # 2, taken as sent at 10:00, came first
+    assert t.loc[0, "resolution_s"] == 1800  # 3 is the last reply
 
 
 def test_thread_ids_without_reply_links(workspace: Any, insert: Any) -> None:

@@ -649,7 +649,7 @@ def _write_threads(con: Any, ws: Workspace, u: _ThreadUpdate) -> dict[str, Any]:
         u.brand_notes,
         brand_only=brand_only,
         partial=partial,
-        anomalies=min(anomalies, 1000),
+        anomalies=anomalies,
         threads=threads,
         off_hours=off,
         answered=answered,

@@ -17,7 +17,10 @@ Definitions (what every number in the community report means):
 * **First response time**: from *opened at* to the first brand message in the
   thread at or after it. A brand message that claims to reply to a later message
   (its timestamp precedes its parent's) is a clock anomaly: it is counted and
-  listed, never turned into a negative time.
+  listed, never turned into a negative time. When it answers a customer message it
+  still answers the thread: it counts as sent at the time of the message it replies
+  to (the earliest it can have been sent), so a reply stamped before the opening
+  message is a first response of 0 s, not a thread left waiting.
 * **Resolution time**: from *opened at* to the last brand message, provided the
   opener did not write again after it. A thread whose opener wrote after the last
   brand message is answered but **not resolved** (the customer is waiting).
@@ -289,8 +292,9 @@ def _resolve_keys(df: pd.DataFrame) -> pa.Table:
 # -- thread level -----------------------------------------------------------------
 
 
-def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
-    """One row per thread with a customer message; plus the count of brand-only threads."""
+def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """One row per thread with a customer message; plus the brand-only threads
+    (``platform``, ``thread_key``, ``started``: their first message, ``group_id``)."""
     import ibis
 
     cust = m.filter(~m.brand)
@@ -303,7 +307,13 @@ def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
         opening_text=cust.text.argmin(cust.created_at),
     )
     j = m.drop("group_id", "channel").join(opened, ["platform", "thread_key"])
-    after = j.brand & (j.created_at >= j.opened_at)
+    # a brand reply stamped before the customer message it answers (clock skew) cannot
+    # have been sent before it: it counts as sent at that message's time
+    at = ibis.cases(
+        (j.brand & j.clock_anomaly & ~j.parent_brand.fill_null(True), j.parent_created),
+        else_=j.created_at,
+    )
+    after = j.brand & (at >= j.opened_at)
     threads = j.group_by(["platform", "thread_key"]).aggregate(
         group_id=j.group_id.min(),
         channel=j.channel.min(),
@@ -311,10 +321,10 @@ def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
         opening_message=j.opening_message.min(),
         opening_text=j.opening_text.min(),
         opened_at=j.opened_at.min(),
-        first_response_at=j.created_at.min(where=after),
-        agent=j.author_id.argmin(j.created_at, where=after),
-        agent_sign=j.text.fill_null("").re_extract(SIGNATURE, 1).argmin(j.created_at, where=after),
-        last_brand_at=j.created_at.max(where=after),
+        first_response_at=at.min(where=after),
+        agent=j.author_id.argmin(at, where=after),
+        agent_sign=j.text.fill_null("").re_extract(SIGNATURE, 1).argmin(at, where=after),
+        last_brand_at=at.max(where=after),
         last_opener_at=j.created_at.max(where=j.author_id == j.opener),
         messages=j.count(),
         brand_messages=j.brand.sum(),
@@ -322,9 +332,11 @@ def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Scalar]:
         clock_anomalies=j.clock_anomaly.sum(),
     )
     per = m.group_by(["platform", "thread_key"]).aggregate(
-        customers=ibis.cases((~m.brand, 1), else_=0).sum()
+        customers=ibis.cases((~m.brand, 1), else_=0).sum(),
+        started=m.created_at.min(),
+        group_id=m.group_id.argmin(m.created_at),
     )
-    brand_only = per.filter(per.customers == 0).count()
+    brand_only = per.filter(per.customers == 0).drop("customers")
     return threads, brand_only
 
 
@@ -455,13 +467,20 @@ def response_times(
     with ws.ibis() as con, messages_expr(con, ws, scope).cache() as m:  # read several times
         threads, brand_only = threads_expr(m)
         threads = in_scope(threads, ws, scope, "opened_at")
+        brand_only = in_scope(brand_only, ws, scope, "started")
         df = engine.execute(threads.order_by(["opened_at", "thread_key"]))
-        n_brand_only = int(scalar(brand_only) or 0)
+        n_brand_only = int(scalar(brand_only.count()) or 0)
+        # the anomalies of the threads in scope (customer or brand-only ones)
+        keys = threads.select("platform", "thread_key").union(
+            brand_only.select("platform", "thread_key")
+        )
+        odd = m.filter(m.clock_anomaly).semi_join(keys, ["platform", "thread_key"])
+        n_anomalies = int(scalar(odd.count()) or 0)
         anomalies = engine.execute(
-            m.filter(m.clock_anomaly)
-            .select(
+            odd.select(
                 "platform", "message_id", "parent_id", "author_id", "created_at", "parent_created"
             )
+            .order_by(["created_at", "platform", "message_id"])
             .limit(1000)
         )
         latest = scalar(m.created_at.max())
@@ -473,7 +492,7 @@ def response_times(
         notes,
         brand_only=n_brand_only,
         partial=int(df["partial"].sum()) if len(df) else 0,
-        anomalies=len(anomalies),
+        anomalies=n_anomalies,
         threads=len(df),
         off_hours=int(overall["off_hours"]),
         answered=int(overall["answered"]),
@@ -519,8 +538,8 @@ def count_notes(
     if anomalies:
         notes.append(
             f"{anomalies:,} message(s) are timestamped before the message they reply to "
-            "(clock or export error): they are not used as responses and no negative time is "
-            "reported. See the anomalies list."
+            "(clock or export error): a brand reply among them counts as sent when the "
+            "message it answers was, so no negative time is reported. See the anomalies list."
         )
     if threads == 0:
         notes.append("No customer threads were opened in this range.")
