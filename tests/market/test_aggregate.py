@@ -112,9 +112,7 @@ def test_facts_from_an_older_extractor_are_analysed_again(workspace: Any, insert
     analyze_workspace(workspace)
     assert not is_stale(workspace)
     with workspace.transaction() as con:  # as an older version of the reading left them
-        con.execute(
-            "UPDATE posting_facts SET extractor_version = '1', seniority = 'senior'"
-        )
+        con.execute("UPDATE posting_facts SET extractor_version = '1', seniority = 'senior'")
     assert is_stale(workspace)
     levels = market_data(workspace).by_dimension["seniority"]
     assert list(levels["value"]) == ["mid"]

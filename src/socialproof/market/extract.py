@@ -76,6 +76,7 @@ def extractor_version() -> str:
         digest.update(data_file(*parts).read_bytes())
     return digest.hexdigest()[:16]
 
+
 # -- the facts ------------------------------------------------------------------
 
 
@@ -206,7 +207,9 @@ class _Matchers:
             if lvl.get("role_patterns")
         ]
         self.step_below = [
-            (str(lvl["id"]), _level_re(lvl["step_below"])) for lvl in levels if lvl.get("step_below")
+            (str(lvl["id"]), _level_re(lvl["step_below"]))
+            for lvl in levels
+            if lvl.get("step_below")
         ]
         self.industry_kw: dict[str, str] = {}
         self.industry_meta: dict[str, tuple[str, bool]] = {}
