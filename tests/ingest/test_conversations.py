@@ -142,3 +142,86 @@ def test_impossible_twitter_date_is_rejected(tmp_path: Path) -> None:
     result = CustomerCareFormat().read(open_source(path), ReadContext())
     assert [r.line for r in result.rejects] == [2]
     assert by_id(result.tables["messages"])["2"]["created_at"] == datetime(2017, 10, 11, 4, 55, 44)
+
+
+def test_a_direction_column_says_which_messages_are_the_brands(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.csv"
+    path.write_text(
+        "message_id,author,direction,sent_at,message,parent_message_id\n"
+        "m1,Jane Doe,Inbound,2026-03-06 16:30,hi there,\n"
+        "m2,Acme Support,Outbound,2026-03-09 09:30,hello!,m1\n"
+        "m3,Bob,incoming,2026-03-06 17:00,question,\n"
+        "m4,Acme Support,OUT,2026-03-07 09:00,answer,m3\n"
+        "m5,Eve,in,2026-03-07 10:00,more,m4\n"
+        "m6,Acme Support,sent,2026-03-07 11:00,done,m5\n"
+        "m7,Ann,yes,2026-03-07 12:00,a yes/no column still reads,\n"
+        "m8,Ann,sideways,2026-03-07 12:00,an unknown word is unknown,\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    inbound = {mid: r["inbound"] for mid, r in rows.items()}
+    assert inbound == {
+        "m1": True, "m2": False, "m3": True, "m4": False,
+        "m5": True, "m6": False, "m7": True, "m8": None,
+    }  # fmt: skip
+    assert not result.rejects
+
+
+def test_outbound_messages_answer_threads_in_the_report(tmp_path: Path) -> None:
+    """No brand handle set: 'Outbound' alone makes the brand's replies (times by hand)."""
+    from socialproof.community.threads import response_times
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    path = tmp_path / "inbox.csv"
+    path.write_text(
+        "message_id,author,direction,sent_at,message,parent_message_id\n"
+        "m1,Jane Doe,Inbound,2026-03-06 16:30,hi there,\n"
+        "m2,Acme Support,Outbound,2026-03-09 09:30,hello!,m1\n",
+        encoding="utf-8",
+    )
+    settings = settings_from_dict({"owner": "T", "timezone": "America/New_York"})
+    ws = Workspace.init(tmp_path / "ws", settings=settings)
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert s.status == "imported"
+    r = response_times(ws)
+    assert r.overall["answered"] == 1
+    # Fri 16:30 EST (21:30 UTC) to Mon 09:30 EDT (13:30 UTC; clocks went forward on
+    # Sunday 8 March): 64 h; in business hours 16:30-17:00 + 09:00-09:30 = 1 h
+    assert r.threads.loc[0, "first_response_s"] == 64 * 3600
+    assert r.threads.loc[0, "first_response_bh_s"] == 3600
+    assert r.threads.loc[0, "agent"] == "Acme Support"
+
+
+def test_a_direction_column_reads_the_same_on_the_sql_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.ingest.test_sqlpath import CARE_HEADER, care_lines, import_both, write
+
+    header = CARE_HEADER.replace(",inbound,", ",direction,")
+    words = {"True": "Inbound", "true": "incoming", "": "", "False": "Outbound"}
+    words |= {"FALSE": "OUT", "no": "sent"}
+    lines = []
+    for line in care_lines(2100):
+        cells = line.split(",")
+        cells[2] = words[cells[2]]
+        lines.append(",".join(cells))
+    path = write(tmp_path / "care.csv", lines, header)
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert taken and sql_s.inserted == 2100
+    ws = tmp_path / "ws1"
+    import duckdb
+
+    with duckdb.connect(str(ws / "workspace.duckdb"), read_only=True) as con:
+        got = con.execute(
+            "SELECT message_id, inbound, is_brand FROM messages "
+            "WHERE message_id IN ('5000', '5001', '5002', '5003') ORDER BY message_id"
+        ).fetchall()
+    assert got == [
+        ("5000", True, False),  # Inbound
+        ("5001", False, True),  # OUT
+        ("5002", None, False),  # empty
+        ("5003", False, True),  # Outbound (i = 3: 'False')
+    ]

@@ -34,6 +34,10 @@ _PARENT = (
     "parent_message_id",
 )
 _INBOUND = ("inbound", "is_inbound", "direction")
+#: A direction column's words (any case) besides yes/no: the customer's messages come in,
+#: the brand's go out.
+_DIRECTION_IN = ("in", "inbound", "incoming", "received")
+_DIRECTION_OUT = ("out", "outbound", "outgoing", "sent")
 _CHANNEL = ("channel", "type", "message_type")
 _GROUP = ("group_id", "group", "community", "subreddit", "page", "page_name")
 _POST = ("post_id", "link_id")
@@ -93,7 +97,7 @@ class CustomerCareFormat(Format):
         parents = _ids(rows, "parent_id", _PARENT)
         rows.text("author_id", _AUTHOR)
         rows.text("text", _TEXT)
-        rows.boolean("inbound", _INBOUND)
+        _inbound(rows)
         _timestamps(rows, _CREATED)
         rows.require("message_id", "message id")
         rows.require("created_at", "date")
@@ -139,7 +143,8 @@ class CustomerCareFormat(Format):
         parents = rows.ids("parent_id", _PARENT, _NULL_IDS)
         author = rows.text("author_id", _AUTHOR)
         rows.text("text", _TEXT)
-        rows.boolean("inbound", _INBOUND, *bool_words())
+        yes, no = bool_words()
+        rows.boolean("inbound", _INBOUND, [*yes, *_DIRECTION_IN], [*no, *_DIRECTION_OUT])
         if ids is None or parents is None or author is None:
             return None
         if rows.twitter_utc("created_at", _CREATED) is None:
@@ -310,6 +315,23 @@ def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
         vals = pc.if_else(several, first, vals)
     rows.set(target, vals)
     return vals
+
+
+def _inbound(rows: Rows) -> None:
+    """inbound: yes/no words, or a direction ('Inbound' / 'Outbound', 'in' / 'out')."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.ingest.parse import parse_bools
+
+    raw = rows.raw(_INBOUND)
+    if raw is None:
+        return
+    words = pc.utf8_lower(pc.utf8_trim_whitespace(raw.cast(pa.string())))
+    for direction, word in ((_DIRECTION_IN, "true"), (_DIRECTION_OUT, "false")):
+        hit = pc.is_in(words, value_set=pa.array(direction, pa.string()))
+        words = pc.if_else(hit.fill_null(False), word, words)
+    rows.set("inbound", parse_bools(words).values)
 
 
 def _handle_key(text: str) -> str:
