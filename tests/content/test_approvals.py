@@ -162,6 +162,32 @@ def test_verify_detects_tampering_and_says_where(workspace, tamper, match):
         verify_log(workspace)
 
 
+def test_a_log_saved_by_an_editor_still_verifies_and_takes_appends(workspace):
+    """A text editor drops the last line end, adds a blank line, writes CRLF or a BOM:
+    no entry changes, so the log verifies, and the next append starts a line of its own
+    (it was glued onto the last entry, which then read as edited)."""
+    log = _fill_log(workspace)
+    head = verify_log(workspace)
+    log.write_bytes(log.read_bytes().rstrip(b"\n"))
+    assert verify_log(workspace) == head
+    path = _write(workspace, "late.md")
+    approve(workspace, path, approver="Dana", role="reviewer")
+    assert verify_log(workspace)[0] == 5
+    log.write_bytes(b"\xef\xbb\xbf" + log.read_bytes().replace(b"\n", b"\r\n") + b"\r\n")
+    assert verify_log(workspace)[0] == 5
+    approve(workspace, path, approver="Kim", role="editor")
+    assert [e["n"] for e in read_log(workspace)] == [1, 2, 3, 4, 5, 6]
+    lines = log.read_bytes().split(b"\n")
+    assert lines[-1] == b"" and lines[-2].startswith(b'{"approver": "Kim"')
+    # an edit is still caught, and its line named (the blank line counts as a line)
+    log.write_bytes(log.read_bytes().replace(b'"Kim"', b'"Kym"'))
+    with pytest.raises(IntegrityError, match="entry 6 was edited"):
+        verify_log(workspace)
+    log.write_bytes(log.read_bytes().replace(b'"Kym"', b'"Kym'))
+    with pytest.raises(IntegrityError, match=r"entry 6 \(line 7\) is not a valid entry"):
+        verify_log(workspace)
+
+
 def test_cli_approve_verify_and_tampered_log(cli, planned):
     root = planned.root
     res = cli(

@@ -237,7 +237,10 @@ def _read_log(ws: Workspace, *, verify: bool) -> list[dict[str, Any]]:
     ):
         entries, start = list(known.entries), known.size
     prev = str(entries[-1].get("hash", "")) if entries else GENESIS
-    entries.extend(_parse_lines(data[start:], start=len(entries) + 1, prev=prev, verify=True))
+    line = data.count(b"\n", 0, start) + 1
+    entries.extend(
+        _parse_lines(data[start:], start=len(entries) + 1, line=line, prev=prev, verify=True)
+    )
     _check_head(ws, entries)
     end = data.rfind(b"\n") + 1  # only whole lines are remembered as verified
     if end and end == len(data):
@@ -247,26 +250,37 @@ def _read_log(ws: Workspace, *, verify: bool) -> list[dict[str, Any]]:
     return list(entries)
 
 
-def _parse_lines(data: bytes, *, start: int, prev: str, verify: bool) -> list[dict[str, Any]]:
-    """The entries in ``data`` (lines numbered from ``start``), each checked against the one
-    before it when ``verify``."""
+def _parse_lines(
+    data: bytes, *, start: int, prev: str, verify: bool, line: int = 1
+) -> list[dict[str, Any]]:
+    """The entries in ``data`` (numbered from ``start``, its first line being file line
+    ``line``), each checked against the one before it when ``verify``.
+
+    What an editor adds around the entries changes none of them and is read past: a
+    byte-order mark at the start of the file, blank lines, CRLF line ends.
+    """
     entries: list[dict[str, Any]] = []
-    for i, line in enumerate(data.decode("utf-8").splitlines(), start=start):
+    i = start
+    text = data.decode("utf-8-sig" if line == 1 else "utf-8")
+    for at, raw in enumerate(text.splitlines(), start=line):
+        if not raw.strip():
+            continue
         try:
-            entry = json.loads(line)
+            entry = json.loads(raw)
             if not isinstance(entry, dict):
                 raise ValueError
         except ValueError:
             if not verify:
                 continue
             raise IntegrityError(
-                f"approvals log entry {i} (line {i}) is not a valid entry: it was edited.",
+                f"approvals log entry {i} (line {at}) is not a valid entry: it was edited.",
                 hint="Restore the log from version control; the chain breaks here.",
             ) from None
         if verify:
             _check(entry, i, prev)
         prev = str(entry.get("hash", ""))
         entries.append(entry)
+        i += 1
     return entries
 
 
@@ -440,8 +454,12 @@ def _write_batch(batch: list[_Request]) -> list[dict[str, Any]]:
             request.entry, request.log = entry, entries
             written.append(entry)
         if lines:
-            with (ws.root / LOG_FILE).open("a", encoding="utf-8") as fh:
-                fh.write("".join(lines))
+            with (ws.root / LOG_FILE).open("a+b") as fh:
+                if fh.tell() > 0:  # a log saved by an editor without its last line end
+                    fh.seek(-1, os.SEEK_END)
+                    if fh.read(1) not in (b"\n", b"\r"):
+                        lines.insert(0, "\n")
+                fh.write("".join(lines).encode("utf-8"))
                 fh.flush()
                 os.fsync(fh.fileno())
             head = ws.root / HEAD_FILE
