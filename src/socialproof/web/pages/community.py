@@ -46,6 +46,7 @@ SUBNAV = (
     ("/community/moderation", "Moderation"),
     ("/community/themes", "Themes"),
     ("/community/report", "Report"),
+    ("/community/analyse", "Analyse a file"),
 )
 PERIODS = (("week", "Week"), ("day", "Day"), ("month", "Month"))
 QUEUE_SHOWN = 100
@@ -452,7 +453,7 @@ def theme(request: Request, theme_id: int) -> HTMLResponse:
     )
 
 
-def _themes_k(text: str) -> str | int:
+def parse_themes_k(text: str) -> str | int:
     """The form's number of themes: blank or 'auto' to choose, else a number of 2 or more."""
     from socialproof.errors import BadInput
 
@@ -487,7 +488,7 @@ def find_themes(
 
     ws = workspace(request)
     try:
-        themes_k = _themes_k(k)
+        themes_k = parse_themes_k(k)
         start, end = parse_range(since, until)
     except SocialproofError as exc:
         if is_htmx(request):
@@ -604,7 +605,7 @@ def run_report(
         start, end = parse_range(since, until)
         sla_hours = _sla(sla)
         cutoff_h = _cutoff(cutoff)
-        themes_k = _themes_k(k)
+        themes_k = parse_themes_k(k)
         if period not in dict(PERIODS):
             raise BadInput(f"Unknown period {period!r}.", hint="Choose week, day or month.")
     except SocialproofError as exc:

@@ -1,0 +1,478 @@
+"""Community > Analyse a file: sentiment, themes or moderation of any CSV or text file.
+
+The workbench's face of the ad hoc text commands (``socialproof sentiment``, ``themes``
+and ``moderate`` FILE): a person uploads a CSV file (or pastes lines of text), picks the
+text column (pre-selected by the guess the CLI makes, ``community.textfile``) and, for
+moderation, the author column, and chooses the analysis. It runs as a background job
+with the same library calls the CLI makes; the result is a paged table with a
+formula-safe CSV (or XLSX) download.
+
+The file is kept under the import page's upload area (``<workspace>/.uploads/<batch>/``,
+names made safe by ``imports.safe_name``) so it can be analysed again with another
+tool, until the person deletes it from its page.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from socialproof.errors import BadInput, NotFound, SocialproofError
+from socialproof.web.pages.community import SUBNAV, parse_themes_k
+from socialproof.web.pages.imports import batch_dir, safe_name, uploaded
+from socialproof.web.templating import is_htmx, redirect, render, runner, workspace
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fastapi.responses import HTMLResponse, Response
+
+    from socialproof.web.jobs import Job
+    from socialproof.workspace import Workspace
+
+router = APIRouter()
+
+KIND = "text-analysis"
+TASKS = (
+    ("sentiment", "Sentiment: negative, neutral or positive, with a score"),
+    ("themes", "Themes: recurring topics, each text with its theme"),
+    ("moderate", "Moderation: spam and toxic texts, with the reasons"),
+)
+#: Rows of a result shown per page.
+PAGE = 100
+#: Analyses whose rows stay in memory (the newest); older ones say to run them again.
+KEPT = 5
+#: Bytes read to find a CSV file's header (its first record).
+HEADER_BYTES = 1 << 20
+PASTED = "pasted text.txt"
+_SENTIMENT_BATCH = 2000
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.lower() == ".csv"
+
+
+def _header(path: Path) -> list[str]:
+    """A CSV upload's column names (its first record), read from the start of the file."""
+    import csv
+    import io
+
+    from socialproof.community.textfile import decode
+
+    with path.open("rb") as f:
+        start = f.read(HEADER_BYTES)
+    text = decode(start, path.name)
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), None)
+    except csv.Error as exc:
+        raise BadInput(
+            f"{path.name} is not a readable CSV file: {exc}.",
+            hint="Save it as CSV again, or upload it as a .txt file with one text per line.",
+        ) from exc
+    names = [h.strip() for h in header or []]
+    if not any(names):
+        raise BadInput(
+            f"{path.name} has no header row.",
+            hint="Add a header line naming the columns, e.g. text,author.",
+        )
+    return names
+
+
+def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    jobs = [j for j in runner(request).all() if j.data.get("kind") == KIND][:5]
+    return render(
+        request,
+        "community/analyse.html",
+        status_code=status_code,
+        title="Analyse a file",
+        subnav=SUBNAV,
+        jobs=jobs,
+        pasted=extra.pop("pasted", ""),
+        **extra,
+    )
+
+
+@router.get("/community/analyse")
+def analyse_page(request: Request) -> HTMLResponse:
+    return _page(request)
+
+
+@router.post("/community/analyse", response_model=None)
+async def upload(
+    request: Request,
+    file: Annotated[UploadFile | None, File()] = None,
+    pasted: Annotated[str, Form()] = "",
+) -> Response:
+    """Keep the uploaded file (or the pasted lines) in the upload area and show its choices."""
+    ws = workspace(request)
+    chosen = file if file is not None and file.filename else None
+    if chosen is None and not pasted.strip():
+        return _page(
+            request,
+            status_code=422,
+            messages=[("error", "Choose a file or paste some text: there is nothing to analyse.")],
+            invalid="file",
+        )
+    if chosen is not None and pasted.strip():
+        await chosen.close()
+        return _page(
+            request,
+            status_code=422,
+            messages=[("error", "Choose a file or paste text, not both: clear one of them.")],
+            invalid="file",
+            pasted=pasted,
+        )
+    batch = secrets.token_hex(8)
+    folder = batch_dir(ws, batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    if chosen is not None:
+        name = safe_name(chosen.filename)
+        with (folder / name).open("wb") as out:
+            while chunk := await chosen.read(1024 * 1024):
+                out.write(chunk)
+        await chosen.close()
+    else:
+        name = PASTED
+        (folder / name).write_text(pasted.replace("\r\n", "\n"), encoding="utf-8")
+    return redirect(f"/community/analyse/{batch}/{_quoted(name)}")
+
+
+def _quoted(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+def _choices(ws: Workspace, batch: str, file: str) -> dict[str, Any]:
+    """What the choice form shows for an upload: its columns and the CLI's guesses."""
+    from socialproof.community.textfile import AUTHOR_COLUMNS, TEXT_COLUMNS, guess_column
+
+    path = uploaded(ws, batch, file)
+    columns = _header(path) if _is_csv(path) else []
+    return {
+        "batch": batch,
+        "file": file,
+        "url": f"/community/analyse/{batch}/{_quoted(file)}",
+        "size": path.stat().st_size,
+        "columns": columns,
+        "tasks": TASKS,
+        "form": {
+            "column": guess_column(columns, TEXT_COLUMNS) or "",
+            "author": guess_column(columns, AUTHOR_COLUMNS) or "",
+            "task": "sentiment",
+            "k": "",
+        },
+    }
+
+
+def _choice_page(
+    request: Request, batch: str, file: str, *, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    ws = workspace(request)
+    try:
+        context = _choices(ws, batch, file)
+    except BadInput as exc:  # a CSV file without a readable header: say so, offer deleting it
+        context = {
+            "batch": batch,
+            "file": file,
+            "url": f"/community/analyse/{batch}/{_quoted(file)}",
+            "size": uploaded(ws, batch, file).stat().st_size,
+            "columns": [],
+            "tasks": (),
+            "form": {},
+            "unreadable": True,
+        }
+        extra.setdefault("messages", [("error", str(exc))])
+        status_code = max(status_code, exc.http_status)
+    context["form"].update(extra.pop("form", {}))
+    return render(
+        request,
+        "community/analyse_file.html",
+        status_code=status_code,
+        title=f"Analyse {file}",
+        subnav=SUBNAV,
+        **context,
+        **extra,
+    )
+
+
+@router.get("/community/analyse/{batch}/{file}")
+def choose(request: Request, batch: str, file: str) -> HTMLResponse:
+    return _choice_page(request, batch, file)
+
+
+@router.post("/community/analyse/{batch}/{file}/delete")
+def delete(request: Request, batch: str, file: str) -> Response:
+    """Remove the uploaded file (and its upload folder once empty)."""
+    ws = workspace(request)
+    path = uploaded(ws, batch, file)
+    path.unlink(missing_ok=True)
+    folder = batch_dir(ws, batch)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+    return redirect("/community/analyse", message=f"Deleted {file} from the workspace.")
+
+
+@router.post("/community/analyse/{batch}/{file}", response_model=None)
+def run(
+    request: Request,
+    batch: str,
+    file: str,
+    task: str = Form(""),
+    column: str = Form(""),
+    author: str = Form(""),
+    k: str = Form(""),
+) -> Response:
+    """Start the analysis of an uploaded file as a background job."""
+    ws = workspace(request)
+    path = uploaded(ws, batch, file)
+    form = {"task": task, "column": column, "author": author, "k": k}
+    try:
+        if task not in dict(TASKS):
+            raise BadInput(
+                f"Choose an analysis: {', '.join(t for t, _ in TASKS)}.",
+                hint="Pick one of the choices.",
+            )
+        columns = _header(path) if _is_csv(path) else []
+        if columns and column not in columns:
+            raise BadInput(
+                f"Choose the column that holds the texts ({file} has no column {column!r}).",
+                hint=f"Its columns: {', '.join(columns)}.",
+            )
+        if columns and author and author not in columns:
+            raise BadInput(
+                f"{file} has no column {author!r} for the authors.",
+                hint="Choose one of its columns, or none.",
+            )
+        themes_k = parse_themes_k(k) if task == "themes" else "auto"
+    except SocialproofError as exc:
+        return _choice_page(
+            request,
+            batch,
+            file,
+            status_code=exc.http_status,
+            messages=[("error", str(exc))],
+            form=form,
+        )
+    jobs = runner(request)
+    csv = bool(columns)
+
+    def work(job: Job) -> dict[str, Any]:
+        from socialproof.community.textfile import read_texts
+
+        job.update(0, 0, "reading the file")
+        notes: list[str] = []
+        found = read_texts(
+            path.read_bytes(),
+            file,
+            csv=csv,
+            column=column if csv else None,
+            author_column=(author or None) if csv else None,
+            note=notes.append,
+        )
+        if csv and not author:  # "None" chosen: copies anywhere count, as without authors
+            found.authors = None
+        if not found.texts:
+            raise BadInput(f"{file} holds no texts.", hint="Choose a file with some rows.")
+        result = _TASKS[task](job, found, themes_k, notes)
+        result["notes"] = notes + result.get("notes", [])
+        result["file"] = file
+        # many texts make a large table: only the latest analyses keep theirs
+        older = [j for j in jobs.all() if j.data.get("kind") == KIND and j is not job]
+        for old in sorted(older, key=lambda j: j.started, reverse=True)[KEPT - 1 :]:
+            if isinstance(old.result, dict):
+                old.result.pop("rows", None)
+        job.update(1, 1, result["summary"])
+        job.link = f"/community/analysis/{job.id}"
+        return result
+
+    label = dict(TASKS)[task].split(":")[0]
+    job = jobs.submit(f"{label} of {file}", work)
+    job.data["kind"] = KIND
+    job.data["task"] = task
+    job.data["again"] = f"/community/analyse/{batch}/{_quoted(file)}"
+    if is_htmx(request):
+        return render(request, "_job.html", j=job)
+    return redirect(f"/community/analysis/{job.id}")
+
+
+# -- the analyses: the library calls of 'socialproof sentiment / themes / moderate' ---------
+def _count(n: int) -> str:
+    return f"{n:,} text" if n == 1 else f"{n:,} texts"
+
+
+def _sentiment(job: Job, found: Any, _k: Any, _notes: list[str]) -> dict[str, Any]:
+    from socialproof.community import sentiment as model
+
+    texts = found.texts
+    job.update(0, len(texts), "loading the sentiment model")
+    scorer = model.load()
+    results: list[tuple[str, float]] = []
+    for start in range(0, len(texts), _SENTIMENT_BATCH):
+        results.extend(scorer.predict(texts[start : start + _SENTIMENT_BATCH]))
+        job.update(len(results), len(texts), f"{len(results):,} of {len(texts):,} scored")
+    labels = [label for label, _ in results]
+    net = model.net_sentiment(labels)
+    rows = [
+        {"row": i, "text": t, "label": label, "score": score}
+        for i, (t, (label, score)) in enumerate(zip(texts, results, strict=True), start=1)
+    ]
+    summary = (
+        f"{_count(len(rows))}: {labels.count('positive'):,} positive, "
+        f"{labels.count('neutral'):,} neutral, {labels.count('negative'):,} negative; "
+        "net sentiment " + ("n/a" if net is None else f"{net:+.2f}")
+    )
+    return {"columns": ["row", "text", "label", "score"], "rows": rows, "summary": summary}
+
+
+def _themes(job: Job, found: Any, k: str | int, _notes: list[str]) -> dict[str, Any]:
+    from socialproof.community import themes as model
+
+    texts = found.texts
+    job.update(0, 0, f"grouping {_count(len(texts))}")
+    result = model.cluster(texts, k=k, routing=model.routing(None))
+    themes = [
+        {
+            "theme": t.id,
+            "label": t.label,
+            "size": t.size,
+            "destination": t.destination,
+            "example": t.representatives[0] if t.representatives else "",
+        }
+        for t in result.themes
+    ]
+    rows = [
+        {"row": i, "text": t, "theme": a, "theme_label": result.label_of(a)}
+        for i, (t, a) in enumerate(zip(texts, result.assignments, strict=True), start=1)
+    ]
+    summary = f"{result.k} themes ({result.k_chosen}) over {_count(len(texts))}"
+    return {
+        "columns": ["row", "text", "theme", "theme_label"],
+        "rows": rows,
+        "themes": themes,
+        "summary": summary,
+        "notes": list(result.notes),
+    }
+
+
+def _moderate(job: Job, found: Any, _k: Any, _notes: list[str]) -> dict[str, Any]:
+    from socialproof.community import moderation as model
+
+    texts, authors = found.texts, found.authors
+    job.update(0, 0, f"checking {_count(len(texts))}")
+    flags = model.load(None).flag(texts, authors=authors)
+    notes = []
+    if authors is None and any("repeated text (" in r for f in flags for r in f.reasons):
+        notes.append(
+            "The file names no authors, so copies of a text anywhere in it count as repeated "
+            "(many customers sending the same thanks would be flagged); choose the author "
+            "column to count copies per author."
+        )
+    rows = [
+        {"row": i, "text": t, "spam": f.spam, "toxic": f.toxic, "reasons": "; ".join(f.reasons)}
+        for i, (t, f) in enumerate(zip(texts, flags, strict=True), start=1)
+    ]
+    summary = (
+        f"{_count(len(rows))}: {sum(f.spam for f in flags):,} spam, "
+        f"{sum(f.toxic for f in flags):,} toxic, {sum(1 for f in flags if f.flagged):,} flagged"
+    )
+    return {
+        "columns": ["row", "text", "spam", "toxic", "reasons"],
+        "rows": rows,
+        "summary": summary,
+        "notes": notes,
+    }
+
+
+_TASKS = {"sentiment": _sentiment, "themes": _themes, "moderate": _moderate}
+
+
+# -- the result ------------------------------------------------------------------------------
+def _job(request: Request, job_id: str) -> Job:
+    job = runner(request).get(job_id)
+    if job.data.get("kind") != KIND:
+        raise NotFound(f"There is no analysis {job_id}.", hint="Start one again.")
+    return job
+
+
+def _shown(job: Job, flagged: bool) -> list[dict[str, Any]]:
+    """The rows of a finished analysis (only the flagged ones of a moderation, if asked)."""
+    if job.running:
+        raise NotFound("This analysis is not ready.", hint="Wait for it to finish.")
+    rows: list[dict[str, Any]] | None = (job.result or {}).get("rows")
+    if rows is None:
+        raise NotFound(
+            "This analysis's rows are not kept (only the newest analyses keep them).",
+            hint="Analyse the file again.",
+        )
+    if flagged and job.data.get("task") == "moderate":
+        rows = [r for r in rows if r["spam"] or r["toxic"]]
+    return rows
+
+
+def _page_number(text: str | None) -> int:
+    try:
+        return min(1_000_000, max(1, int((text or "1").strip())))
+    except ValueError:
+        return 1
+
+
+@router.get("/community/analysis/{job_id}")
+def result(
+    request: Request, job_id: str, page: str | None = None, flagged: str | None = None
+) -> HTMLResponse:
+    job = _job(request, job_id)
+    context: dict[str, Any] = {"j": job, "kept": False}
+    only_flagged = flagged == "1" and job.data.get("task") == "moderate"
+    messages: list[tuple[str, str]] = []
+    if job.finished_ok:
+        try:
+            rows = _shown(job, only_flagged)
+        except NotFound as exc:
+            messages.append(("info", str(exc)))
+        else:
+            number = _page_number(page)
+            pages = max(1, -(-len(rows) // PAGE))
+            if number > pages:
+                messages.append(("info", f"There are {pages} pages of results, not {number}."))
+                number = pages
+            offset = (number - 1) * PAGE
+            context.update(
+                kept=True,
+                rows=rows[offset : offset + PAGE],
+                total=len(rows),
+                first=offset + 1,
+                page=number,
+                pages=pages,
+            )
+    query = "flagged=1&" if only_flagged else ""
+    return render(
+        request,
+        "community/analyse_result.html",
+        title=job.title,
+        subnav=SUBNAV,
+        result=job.result if job.finished_ok else None,
+        only_flagged=only_flagged,
+        query=query,
+        messages=messages,
+        **context,
+    )
+
+
+@router.get("/community/analysis/{job_id}/result.{kind}", response_model=None)
+def download(request: Request, job_id: str, kind: str, flagged: str | None = None) -> Response:
+    """Every row of the result (only the flagged ones when the page shows only those), as a
+    formula-safe CSV or an XLSX file."""
+    from pathlib import Path
+
+    from socialproof.web.tables import download_response, view
+
+    job = _job(request, job_id)
+    rows = _shown(job, flagged == "1")
+    columns = job.result["columns"]
+    name = f"{Path(job.result['file']).stem}-{job.data['task']}"
+    import pandas as pd
+
+    return download_response(view(pd.DataFrame(rows, columns=columns)), kind, name)
