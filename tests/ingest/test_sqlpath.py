@@ -148,7 +148,7 @@ def test_the_stored_values_are_the_written_ones(
             12.5,
             1000,
             None,
-            None,
+            0.0,  # a blank Results cell: a row without a result (meta_ads)
             7,
             0.015,
             s.sha256,

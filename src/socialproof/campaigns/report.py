@@ -143,6 +143,32 @@ def _range_overlap_note(t: ir.Table, notes: list[str]) -> None:
         )
 
 
+def _open_result_type_note(t: ir.Table, notes: list[str]) -> None:
+    """Say how many rows without a result kept no result type (``views.fill_result_types``)."""
+    from socialproof.workspace import engine
+
+    found = engine.execute(
+        t.aggregate(
+            n=t._rt_open.cast("int64").sum(),
+            spend=t._rt_open.ifelse(t.spend, 0).sum(),
+            currency=t._rt_open.ifelse(t.currency.fill_null(""), None).max(),
+            currencies=t._rt_open.ifelse(t.currency.fill_null(""), None).nunique(),
+        )
+    ).iloc[0]
+    n = int(found["n"] or 0)
+    if not n:
+        return
+    spent = ""
+    if int(found["currencies"] or 0) == 1:
+        spent = f" (spend {float(found['spend'] or 0):,.2f} {found['currency']})".replace(" )", ")")
+    notes.append(
+        f"{n:,} row(s) without a result{spent} have no result type, and their ad or campaign "
+        "has results of several types: they are shown under a blank result type, and their "
+        "spend is in no type's cost per result. Export with 'Result indicator' on every row, "
+        "or split the ad's rows by result type."
+    )
+
+
 def _no_ads() -> NoData:
     return NoData(
         "The workspace has no ad rows yet.",
@@ -202,8 +228,16 @@ def ad_rows(
             "no_spend": (inside & raw.spend.isnull()).fill_null(False).sum(),
             "rows": inside.fill_null(False).sum(),
         }
+    by_type = dims is not None and "result_type" in dims
+    if by_type:
+        blank = raw.result_type.fill_null("") == ""
+        checks |= {
+            "rt_blank": (blank & (raw.results.fill_null(0) == 0)).max(),
+            "rt_typed": (~blank).max(),
+        }
     facts = engine.execute(raw.aggregate(**checks)).iloc[0].to_dict()
-    t = views.tidy_ads(raw, **views.ad_overlaps(facts))
+    fill = by_type and _flag(facts["rt_blank"]) and _flag(facts["rt_typed"])
+    t = views.tidy_ads(views.fill_result_types(raw) if fill else raw, **views.ad_overlaps(facts))
     if int(facts["partial"] or 0):
         notes.append(
             f"{int(facts['partial'])} reporting-range row(s) only partly overlap "
@@ -217,6 +251,9 @@ def ad_rows(
         )
     if not _flag(facts.get("_all_daily")):  # some rows cover a range of days
         _range_overlap_note(t, notes)
+    if fill:
+        _open_result_type_note(t, notes)
+        t = t.drop("_rt_open")
     if dims is None or not int(facts["rows"] or 0):
         return t
     spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
@@ -294,7 +331,7 @@ def campaign_report(
 
     def run(t: ir.Table, extra: dict[str, ir.Scalar], *, per_group_rt: bool = True) -> pd.DataFrame:
         if check and per_group_rt:
-            rt = t.result_type.fill_null("")
+            rt = views.counted_result_type(t)
             extra = {**extra, "_rt_min": rt.min(), "_rt_max": rt.max()}
         if period is not None:
             extra = {**extra, "_ranges": (t.date_start != t.date_stop).fill_null(False).sum()}
@@ -316,13 +353,20 @@ def campaign_report(
         notes.extend(gone.notes)
         frame = None
         if start is None and end is None and not rates:
-            frame = _single_scan(con, partial(run, per_group_rt=False), dims, notes, check_rt=check)
+            # by result type, blank types may take their ad's (ad_rows): the careful path
+            frame = _single_scan(
+                con,
+                partial(run, per_group_rt=False),
+                dims,
+                notes,
+                check_rt=check or "result_type" in dims,
+            )
             if frame is not None and check:
                 frame = frame.assign(_rt_min="", _rt_max="")  # one result type throughout
         if frame is None:
             frame = run(ad_rows(ws, con, start, end, notes, dims=dims, rates=rates), {})
     if check and not frame.empty:
-        mixed = int((frame["_rt_min"] != frame["_rt_max"]).sum())
+        mixed = int((frame["_rt_min"].fillna("") != frame["_rt_max"].fillna("")).sum())
         frame = frame.drop(columns=["_rt_min", "_rt_max"])
         if mixed:
             notes.append(

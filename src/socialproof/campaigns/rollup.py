@@ -175,7 +175,7 @@ class AdRollup:
             maxs=["rt_max"] if check else [],
         )
         if check and not frame.empty:
-            mixed = int((frame["rt_min"] != frame["rt_max"]).sum())
+            mixed = int((frame["rt_min"].fillna("") != frame["rt_max"].fillna("")).sum())
             frame = frame.drop(columns=["rt_min", "rt_max"])
             if mixed:
                 notes.append(
@@ -206,8 +206,9 @@ def ad_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str]) -> ir.Tab
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics.rollup import parts
+    from socialproof.metrics.views import counted_result_type
 
-    rt = t.result_type.fill_null("")
+    rt = counted_result_type(t)
     keys = [
         *(t[g] for g in grain),
         t.currency.fill_null("").name("currency"),

@@ -265,6 +265,8 @@ class MetaAdsFormat(Format):
         rows.text("objective", OBJECTIVE)
         for target, aliases in NUMBERS.items():
             rows.number(target, aliases)
+        if "results" in rows.values:  # a blank Results cell is a row without a result
+            rows.set("results", f"coalesce({rows.values['results']}, 0)")
         for target, aliases in PERCENTS.items():
             rows.number(target, aliases, percent=True)
         if "spend" in rows.values:  # a negative spend is rejected by read(): its path
@@ -366,6 +368,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     rows.text("objective", OBJECTIVE)
     for target, aliases in NUMBERS.items():
         rows.number(target, aliases)
+    _blank_results_are_zero(rows)
     for target, aliases in PERCENTS.items():
         rows.number(target, aliases, percent=True)
     # zero-spend rows with no delivery are real days (kept); negative spend is not
@@ -391,6 +394,22 @@ _LEVELS: tuple[tuple[str, A.Aliases], ...] = (
     ("ad_set", AD_SET),
     ("ad", AD),
 )
+
+
+def _blank_results_are_zero(rows: A.Rows) -> None:
+    """A blank Results cell is 0 results: Ads Manager leaves it empty on the rows (days,
+    ads) that spent without a result, and its cost per result counts their spend. Other
+    unreadable markers ('#N/A') stay unknown."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    results = rows.values.get("results")
+    raw = rows.raw(NUMBERS["results"])
+    if results is None or raw is None:
+        return
+    blank = pc.equal(pc.utf8_trim_whitespace(raw), "").fill_null(True)
+    fill = pc.and_(blank, pc.is_null(results))
+    rows.values["results"] = pc.if_else(fill, pa.scalar(0.0, results.type), results)
 
 
 def _lacking_note(found: Iterable[str]) -> list[str]:

@@ -176,6 +176,57 @@ def tidy_ads(
     return m.filter(cond).select(*t.columns)
 
 
+def counted_result_type(t: ir.Table) -> ir.StringValue:
+    """A row's result type as the "results of different types" checks count it: none for
+    a row without results (it adds no result of any type), '' for results of no type."""
+    return (t.results.fill_null(0) != 0).ifelse(t.result_type.fill_null(""), None)
+
+
+def fill_result_types(t: ir.Table) -> ir.Table:
+    """Give a row without a result and without a result type the type its ad has.
+
+    Ads Manager leaves "Result indicator" blank with "Results" on the rows (days, ads)
+    that spent without a result. Such a row (0 or no results, no type) takes its ad's
+    type when the ad (its id, else its name within campaign and ad set) has exactly one
+    anywhere in ``t``; when the ad never had one, the campaign's when the campaign has
+    exactly one. Otherwise it stays blank, and ``_rt_open`` marks it (True) when its ad
+    or campaign has several types: which one its spend belongs to cannot be told.
+    """
+    import ibis
+
+    typ = t.result_type.nullif("")
+    key = (
+        t.object_key.fill_null("")
+        .startswith("ad:")
+        .ifelse(
+            t.object_key,
+            ibis.literal("name:")
+            + t.campaign.fill_null("")
+            + "\x1f"
+            + t.ad_set.fill_null("")
+            + "\x1f"
+            + t.ad.fill_null(""),
+        )
+    )
+    w_ad = ibis.window(group_by=[t.platform, t.account, key])
+    w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
+    m = t.mutate(
+        _ad_lo=typ.min().over(w_ad),
+        _ad_hi=typ.max().over(w_ad),
+        _c_lo=typ.min().over(w_campaign),
+        _c_hi=typ.max().over(w_campaign),
+    )
+    blank = m.result_type.fill_null("") == ""
+    open_ = blank & (m.results.fill_null(0) == 0)
+    from_ad = open_ & (m._ad_lo == m._ad_hi).fill_null(False)
+    from_campaign = open_ & m._ad_lo.isnull() & (m._c_lo == m._c_hi).fill_null(False)
+    filled = m.mutate(
+        result_type=ibis.cases((from_ad, m._ad_lo), (from_campaign, m._c_lo), else_=m.result_type),
+        _rt_open=open_ & ~from_ad & ~from_campaign & (m._ad_lo.notnull() | m._c_lo.notnull()),
+    )
+    return filled.select(*t.columns, "_rt_open")
+
+
 register_view(
     View(
         "posts",
