@@ -223,3 +223,23 @@ def test_analyse_a_file_in_the_browser(
         assert "I love the new app" not in page.locator("#main").inner_text()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("multipart", [False, True], ids=["urlencoded", "multipart"])
+def test_more_than_a_megabyte_of_pasted_text_is_taken(
+    client: Any, workspace: Any, multipart: bool
+) -> None:
+    """A form field over Starlette's 1 MB default was refused: "Field exceeded maximum size
+    of 1024KB" (urlencoded), or as a missing security token (multipart, the browser's)."""
+    pasted = "the parcel never came, again\n" * 50_000  # 1.45 MB
+    files = {"file": ("", b"", "application/octet-stream")} if multipart else None
+    r = client.post(
+        "/community/analyse",
+        data={"csrf_token": client.csrf, "pasted": pasted},
+        files=files,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[-300:]
+    batch = r.headers["location"].split("/")[3]
+    kept = workspace.root / ".uploads" / batch / "pasted text.txt"
+    assert kept.read_text(encoding="utf-8") == pasted

@@ -102,6 +102,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        **_form_limits(FastAPI, max_upload),
     )
     guard = Guard(
         allowed_hosts=tuple(allowed_hosts) if allowed_hosts is not None else LOOPBACK_HOSTS,
@@ -128,6 +129,17 @@ def create_app(
     _error_handlers(app)
     app.add_middleware(GuardMiddleware, guard=guard)
     return app
+
+
+def _form_limits(fastapi_class: Any, max_upload: int) -> dict[str, Any]:
+    """A form field (pasted text) may be as large as the upload limit, not Starlette's 1 MB
+    (more was refused: "Field exceeded maximum size of 1024KB"). FastAPI takes the limit
+    since ``form_limits`` exists (0.13x); older versions keep their default."""
+    import inspect
+
+    if "form_limits" not in inspect.signature(fastapi_class.__init__).parameters:
+        return {}
+    return {"form_limits": {"max_part_size": max_upload}}
 
 
 def _schema_is_the_api(router: APIRouter) -> None:

@@ -178,7 +178,7 @@ class GuardMiddleware:
         except TooLarge:
             await _too_large(send, guard.max_upload)
             return
-        token = headers.get(CSRF_HEADER) or await _form_token(scope, body)
+        token = headers.get(CSRF_HEADER) or await _form_token(scope, body, guard.max_upload)
         if not guard.csrf_ok(token):
             await _plain(
                 send,
@@ -235,8 +235,10 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-async def _form_token(scope: Scope, body: bytes) -> str | None:
-    """The ``csrf_token`` field of a urlencoded or multipart body, if any."""
+async def _form_token(scope: Scope, body: bytes, limit: int) -> str | None:
+    """The ``csrf_token`` field of a urlencoded or multipart body, if any. A field may be as
+    large as the body (``limit``): with Starlette's 1 MB default, a form with more than
+    1 MB of pasted text was refused as if its token were missing."""
     content_type = _headers(scope).get("content-type", "")
     if content_type.startswith("application/x-www-form-urlencoded"):
         values = parse_qs(body.decode("latin-1")).get(CSRF_FIELD)
@@ -246,7 +248,10 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
 
         request = Request(scope, _replay(body))
         try:
-            form = await request.form()
+            try:
+                form = await request.form(max_part_size=limit)
+            except TypeError:  # a Starlette before 0.40 has no part limit to raise
+                form = await request.form()
         except Exception:  # an unreadable body has no token
             return None
         try:
