@@ -225,3 +225,113 @@ def test_a_direction_column_reads_the_same_on_the_sql_path(
         ("5002", None, False),  # empty
         ("5003", False, True),  # Outbound (i = 3: 'False')
     ]
+
+
+# A week of an inbox re-saved by Excel in a day-first locale: no day above 12, so the
+# cells cannot say which number is the day. Read month first, the reply 05/03 -> 06/03
+# (17.5 hours) becomes 3 May -> 3 June, and 08/03 -> 09/03 (20 minutes) a month.
+EXCEL_WEEK = (
+    "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+    "1,ann,True,05/03/2026 16:00,late order,2,\n"
+    "2,AcmeHelp,False,06/03/2026 09:30,sorry!,3,1\n"
+    "3,ann,True,06/03/2026 10:00,thanks,,2\n"
+    "4,bob,True,08/03/2026 23:50,app down,5,\n"
+    "5,AcmeHelp,False,09/03/2026 00:10,looking,,4\n"
+    "6,cy,True,12/03/2026 11:00,refund?,,\n"
+)
+
+
+def test_day_and_month_order_comes_from_the_reply_links(tmp_path: Path) -> None:
+    path = tmp_path / "week.csv"
+    path.write_text(EXCEL_WEEK, encoding="utf-8")
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    assert rows["1"]["created_at"] == datetime(2026, 3, 5, 16, 0)
+    assert rows["2"]["created_at"] == datetime(2026, 3, 6, 9, 30)
+    assert rows["5"]["created_at"] == datetime(2026, 3, 9, 0, 10)
+    assert rows["6"]["created_at"] == datetime(2026, 3, 12, 11, 0)
+    assert any(n.startswith("Dates like 03/04/2026 were read day first") for n in result.notes)
+    assert not any("month first" in n for n in result.notes)
+
+    # the same week written month first (a US re-save) is read month first
+    us = "\n".join(
+        line.replace("05/03/", "03/05/").replace("06/03/", "03/06/").replace("08/03/", "03/08/")
+        .replace("09/03/", "03/09/").replace("12/03/", "03/12/")
+        for line in EXCEL_WEEK.splitlines()
+    )  # fmt: skip
+    path.write_text(us + "\n", encoding="utf-8")
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    assert rows["2"]["created_at"] == datetime(2026, 3, 6, 9, 30)
+    assert rows["6"]["created_at"] == datetime(2026, 3, 12, 11, 0)
+    assert any("read month first" in n for n in result.notes)
+
+
+def test_a_day_above_12_settles_the_order_before_the_links(tmp_path: Path) -> None:
+    path = tmp_path / "week.csv"
+    path.write_text(EXCEL_WEEK.replace("12/03/2026 11:00", "13/03/2026 11:00"), encoding="utf-8")
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    assert rows["6"]["created_at"] == datetime(2026, 3, 13, 11, 0)
+    assert rows["2"]["created_at"] == datetime(2026, 3, 6, 9, 30)
+    assert not any("replies follow" in n for n in result.notes)
+
+
+def test_links_that_cannot_tell_leave_the_usual_reading(tmp_path: Path) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(  # replies on the same day read the same either way
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        "1,ann,True,05/03/2026 16:00,late order,2,\n"
+        "2,AcmeHelp,False,05/03/2026 16:30,sorry!,,1\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    assert rows["1"]["created_at"] == datetime(2026, 5, 3, 16, 0)  # '/': month first
+    assert any("read month first (03 = month)." in n for n in result.notes)
+
+
+def test_an_excel_week_gives_the_report_its_hand_worked_times(tmp_path: Path) -> None:
+    from socialproof.community.threads import response_times
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    path = tmp_path / "week.csv"
+    path.write_text(EXCEL_WEEK, encoding="utf-8")
+    settings = settings_from_dict(
+        {"owner": "T", "timezone": "Europe/Berlin", "brand": {"handles": ["AcmeHelp"]}}
+    )
+    ws = Workspace.init(tmp_path / "ws", settings=settings)
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert s.status == "imported"
+    r = response_times(ws)
+    t = r.threads.set_index("thread_key")
+    # ann: Thu 5 Mar 16:00 -> Fri 6 Mar 09:30 = 17.5 h; business hours (09:00-17:00):
+    # 16:00-17:00 + 09:00-09:30 = 1.5 h; she thanked at 10:00, after the reply: unresolved
+    assert t.loc["1", "first_response_s"] == 17.5 * 3600
+    assert t.loc["1", "first_response_bh_s"] == 1.5 * 3600
+    assert not bool(t.loc["1", "resolved"])
+    # bob: Sun 8 Mar 23:50 -> Mon 9 Mar 00:10 = 20 min, no working time (off hours)
+    assert t.loc["4", "first_response_s"] == 20 * 60
+    assert bool(t.loc["4", "off_hours"])
+    assert not bool(t.loc["6", "answered"])
+    o = r.overall
+    assert (o["threads"], o["answered"], o["unanswered"]) == (3, 2, 1)
+    assert o["median_first_response_h"] == (17.5 + 1 / 3) / 2
+    assert o["within_sla_rate"] == 2 / 3
+    assert o["median_first_response_bh_h"] == 1.5  # bob's off-hours thread left out
+
+
+def test_the_order_with_fewer_replies_before_their_message_wins(tmp_path: Path) -> None:
+    path = tmp_path / "slow.csv"
+    path.write_text(  # day first: 12 March -> 1 April; month first: 3 Dec -> 4 Jan, earlier
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        "1,ann,True,12/03/2026 23:00,anyone?,2,\n"
+        "2,AcmeHelp,False,01/04/2026 08:00,so sorry,,1\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    assert rows["2"]["created_at"] == datetime(2026, 4, 1, 8, 0)
+    assert any("(1 would come before them the other way)" in n for n in result.notes)

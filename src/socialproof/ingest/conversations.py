@@ -98,7 +98,7 @@ class CustomerCareFormat(Format):
         rows.text("author_id", _AUTHOR)
         rows.text("text", _TEXT)
         _inbound(rows)
-        _timestamps(rows, _CREATED)
+        _timestamps(rows, _CREATED, ids, parents)
         rows.require("message_id", "message id")
         rows.require("created_at", "date")
         group = rows.text("group_id", _GROUP)
@@ -266,7 +266,7 @@ class RedditFormat(Format):
         rows.set("post_id", links)
         rows.text("author_id", _R_AUTHOR)
         rows.text("text", _R_BODY)
-        _timestamps(rows, _R_CREATED)
+        _timestamps(rows, _R_CREATED, ids, parents)
         rows.require("message_id", "comment id")
         rows.require("created_at", "date")
         sub = rows.text("group_id", _R_SUB)
@@ -358,13 +358,24 @@ def _fill(rows: Rows, target: str, values: pa.Array | None, default: str) -> Non
     rows.set(target, pc.if_else(blank, default, values))
 
 
-def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
-    """created_at: Twitter's 'Wed Oct 11 06:55:44 +0000 2017' fast, then every other form."""
+def _timestamps(
+    rows: Rows,
+    aliases: tuple[str, ...],
+    ids: pa.Array | None = None,
+    parents: pa.Array | None = None,
+) -> None:
+    """created_at: Twitter's 'Wed Oct 11 06:55:44 +0000 2017' fast, then every other form.
+
+    Dates like '03/04/2026' whose order no cell of the file settles (no day above 12) are
+    read in the order that puts replies closest after the messages they answer
+    (:func:`_order_by_replies`), when the reply links tell.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from socialproof.ingest.parse import missing_mask, parse_timestamps
+    from socialproof.ingest.parse_dates import day_first_evidence
 
     name = rows.header(aliases)
     raw = rows.raw(aliases)
@@ -392,12 +403,13 @@ def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
         rows.fail(impossible, reasons)
     if todo.any():
         idx = pa.array(np.flatnonzero(todo))
-        parsed = parse_timestamps(pc.take(trimmed, idx), timezone=rows.ctx.timezone)
+        todo_cells = pc.take(trimmed, idx)
+        dayfirst = None  # the column's own cells decide, else the reply links may
+        if day_first_evidence(todo_cells) is None:
+            dayfirst = _order_by_replies(rows, todo_cells, fast, todo, ids, parents)
+        parsed = parse_timestamps(todo_cells, timezone=rows.ctx.timezone, dayfirst=dayfirst)
         rows.notes.extend(parsed.notes)
-        merged = fast.to_numpy(zero_copy_only=False).astype("datetime64[us]")
-        merged[np.flatnonzero(todo)] = parsed.values.to_numpy(zero_copy_only=False).astype(
-            "datetime64[us]"
-        )
+        merged = _merged(fast, todo, parsed.values)
         values = pa.array(merged, pa.timestamp("us"))
         invalid = np.zeros(rows.n, dtype=bool)
         invalid[np.flatnonzero(todo)] = parsed.invalid
@@ -408,6 +420,64 @@ def _timestamps(rows: Rows, aliases: tuple[str, ...]) -> None:
                 reasons[int(i)] = f"column '{name}': {cells[int(i)]!r} is not a date and time"
             rows.fail(invalid, reasons)
     rows.set("created_at", values)
+
+
+def _merged(fast: pa.Array, todo: np.ndarray, parsed: pa.Array) -> np.ndarray:
+    """The fast path's times with the parsed ones at the rows it left to do."""
+    import numpy as np
+
+    merged = fast.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    merged[np.flatnonzero(todo)] = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    return merged  # type: ignore[no-any-return]
+
+
+_NUMERIC_DATE = r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+
+
+def _order_by_replies(
+    rows: Rows,
+    cells: pa.Array,
+    fast: pa.Array,
+    todo: np.ndarray,
+    ids: pa.Array | None,
+    parents: pa.Array | None,
+) -> bool | None:
+    """Day first (True) or month first (False) for dates like '03/04/2026' that no cell
+    settles: read both ways, the order in which fewer replies come before the message
+    they answer, then the one whose replies follow their messages more closely (a reply
+    the next day reads a month later the other way). None when the links do not tell."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from socialproof.ingest.parse import parse_timestamps
+
+    if ids is None or parents is None:
+        return None
+    if not pc.any(pc.match_substring_regex(cells, _NUMERIC_DATE)).as_py():
+        return None
+    up = pc.index_in(parents, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False)
+    reply = np.flatnonzero(up >= 0)
+    if not len(reply):
+        return None
+    scores = {}
+    for dayfirst in (True, False):
+        parsed = parse_timestamps(cells, timezone=rows.ctx.timezone, dayfirst=dayfirst)
+        at = _merged(fast, todo, parsed.values)
+        gap = (at[reply] - at[up[reply]]).astype("timedelta64[s]").astype("float64")
+        known = ~np.isnan(gap) & ~np.isnat(at[reply]) & ~np.isnat(at[up[reply]])
+        gap = gap[known]
+        scores[dayfirst] = (int((gap < 0).sum()), float(np.abs(gap).sum()))
+    if scores[True] == scores[False]:
+        return None
+    chosen = scores[True] < scores[False]
+    other = scores[not chosen][0] - scores[chosen][0]
+    rows.notes.append(
+        "Dates like 03/04/2026 were read "
+        + ("day first (03 = day)" if chosen else "month first (03 = month)")
+        + ": the replies follow the messages they answer that way"
+        + (f" ({other:,} would come before them the other way)." if other > 0 else ".")
+    )
+    return chosen
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
