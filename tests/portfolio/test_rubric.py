@@ -121,3 +121,45 @@ def test_large_image_warns(portfolio_ws: Any) -> None:
     big.write_bytes(big.read_bytes() + b"\0" * (10 * 1024 * 1024 + 1))
     r = _by_slug(portfolio_ws)["spring"]
     assert any(f.rule == "large-image" and f.level == "warning" for f in r.findings)
+
+
+def test_evidence_with_no_rows_in_the_period_is_an_error_and_left_out_of_the_site(
+    portfolio_ws: Any,
+) -> None:
+    from socialproof.portfolio.site import build_site
+
+    # the campaign exists, but not in 2025: every computed figure would read n/a
+    text = PAID.replace(
+        "{start: 2026-03-01, end: 2026-03-31}", "{start: 2025-03-01, end: 2025-03-31}"
+    )
+    write_study(portfolio_ws, "spring.md", text)
+    r = _by_slug(portfolio_ws)["spring"]
+    evidence = [f.message for f in r.findings if f.rule == "evidence"]
+    assert len(evidence) == 3, r.findings
+    assert any("'Cost per purchase' has no value" in m and "2025-03-01" in m for m in evidence)
+    assert any("'Link click-through rate' has no value" in m for m in evidence)
+    assert any(m.startswith("The chart of CTR") and "no data" in m for m in evidence)
+    result = build_site(portfolio_ws)  # drew an empty chart before: IndexError
+    assert any("'Cost per purchase' has no data" in w for w in result.warnings)
+    assert any("is left out" in w for w in result.warnings)
+    page = (result.out / "spring-launch-on-meta.html").read_text(encoding="utf-8")
+    assert "<svg" not in page
+
+
+def test_targets_follow_the_direction_of_the_figure(portfolio_ws: Any) -> None:
+    from socialproof.portfolio.casestudy import parse_case_study
+    from socialproof.portfolio.evidence import EvidenceResolver
+
+    # the fixture's cost per purchase is 30 (90 spent a day for 3 purchases)
+    text = PAID.replace("    baseline: 26\n    target: 20\n", "    target: 35\n", 1).replace(
+        "  - label: Store visits\n    value: 310\n    unit: count\n    target: 250\n",
+        "  - label: Planned cost per lead\n    value: 1.8\n    unit: currency\n    target: 2\n"
+        "  - label: Planned reach\n    value: 180\n    unit: count\n    target: 200\n",
+    )
+    path = write_study(portfolio_ws, "spring.md", text)
+    loaded = parse_case_study(path)
+    with EvidenceResolver(portfolio_ws) as resolver:
+        shown = {o.label: resolver.outcome(o, loaded).versus for o in loaded.study.outcomes}
+    assert shown["Cost per purchase"] == "target 35.00; target met"  # lower is better
+    assert shown["Planned cost per lead"] == "target 2.00; target met"
+    assert shown["Planned reach"] == "target 200; target not met"

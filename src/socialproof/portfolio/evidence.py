@@ -10,6 +10,7 @@ figures; the site marks each figure as computed or typed.
 from __future__ import annotations
 
 import math
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ class Figure:
     baseline: float | None = None
     target: float | None = None
     note: str | None = None
+    better: str | None = None  # higher | lower | neutral (the KPI's), None: not known
 
     @property
     def display(self) -> str:
@@ -55,14 +57,33 @@ class Figure:
             if isinstance(self.value, (int, float)):
                 bits.append(
                     "target met"
-                    if _meets(self.value, self.target, self.baseline)
+                    if _meets(self.value, self.target, self.baseline, self.better, self.label)
                     else "target not met"
                 )
         return "; ".join(bits)
 
 
-def _meets(value: float, target: float, baseline: float | None) -> bool:
-    lower_is_better = baseline is not None and target < baseline
+#: Words of a typed outcome's label that name a figure where less is better.
+_LESS_IS_BETTER = re.compile(
+    r"\b(?:costs?|cpa|cpc|cpm|cpl|cpv|cpi|spend|time|times|churn|bounce|unsubscribes?|"
+    r"complaints?|returns? rate|drop-?off)\b",
+    re.I,
+)
+
+
+def _meets(
+    value: float, target: float, baseline: float | None, better: str | None, label: str
+) -> bool:
+    """Whether ``value`` reaches ``target``: by the KPI's direction when it has one, else
+    a target under the baseline aims lower, else a cost or a time in the label does."""
+    if better == "lower":
+        lower_is_better = True
+    elif better == "higher":
+        lower_is_better = False
+    elif baseline is not None and target != baseline:
+        lower_is_better = target < baseline
+    else:
+        lower_is_better = bool(_LESS_IS_BETTER.search(label))
     return value <= target if lower_is_better else value >= target
 
 
@@ -71,6 +92,15 @@ def _change(value: Any, baseline: float) -> str:
         return ""
     rel = (float(value) - baseline) / abs(baseline)
     return f"{rel:+.0%} vs baseline"
+
+
+def _better(name: str) -> str | None:
+    from socialproof.metrics import registry
+
+    try:
+        return str(registry.get(name).better)
+    except SocialproofError:
+        return None
 
 
 def _clean(raw: Any) -> float | None:
@@ -169,16 +199,30 @@ class EvidenceResolver:
     # -- references ----------------------------------------------------------------
     def check_outcome(self, o: Outcome, loaded: LoadedCaseStudy) -> str | None:
         try:
-            self.outcome(o, loaded)
+            figure = self.outcome(o, loaded)
         except SocialproofError as exc:
             return str(exc)
+        if figure.computed and figure.value is None:  # the site would publish 'n/a'
+            return (
+                f"'{o.label}' has no value: {figure.provenance} gives none (no rows in that "
+                "period, or a base of zero). Check the period and filters, or import the "
+                "export that covers them."
+            )
         return None
 
     def check_chart(self, c: Chart, loaded: LoadedCaseStudy) -> str | None:
         try:
-            self.series(c, loaded)
+            labels, values, label, _ = self.series(c, loaded)
         except SocialproofError as exc:
             return str(exc)
+        if all(v is None for v in values):  # the site would leave it out
+            since, until = self._period(c.since, c.until, loaded)
+            return (
+                f"The chart of {label} has no data from {since.isoformat()} to "
+                f"{until.isoformat() if until else 'latest'}"
+                f"{' (' + ', '.join(f'{k} = {v}' for k, v in c.where.items()) + ')' if c.where else ''}."
+                " Check the period and filters, or import the export that covers them."
+            )
         return None
 
     def _need_ws(self, what: str) -> Workspace:
@@ -205,7 +249,9 @@ class EvidenceResolver:
             self._paid = loaded.study.kind in ("paid", "mock")
             since, until = self._period(o.since, o.until, loaded)
             value, unit, text = self.kpi_value(o.kpi, o.where, since, until)
-            return Figure(o.label, value, unit, True, text, o.baseline, o.target, o.note)
+            return Figure(
+                o.label, value, unit, True, text, o.baseline, o.target, o.note, _better(o.kpi)
+            )
         if o.pilot:
             return self.pilot_figure(o, loaded)
         assert o.community is not None
@@ -495,4 +541,6 @@ class EvidenceResolver:
             )
         since, until = self._period(o.since, o.until, loaded)
         value, unit, text = self.kpi_value(kpi.name, o.where, since, until)
-        return Figure(o.label, value, unit, True, text, o.baseline, o.target, o.note)
+        return Figure(
+            o.label, value, unit, True, text, o.baseline, o.target, o.note, str(kpi.better)
+        )

@@ -166,10 +166,22 @@ def study_view(
 
     s = loaded.study
     figures = [resolver.outcome(o, loaded) for o in s.outcomes]
+    for f in figures:
+        if f.computed and f.value is None:
+            resolver.warnings.append(
+                f"{loaded.path.name}: '{f.label}' has no data ({f.provenance}); it shows n/a. "
+                "Run 'socialproof portfolio check'."
+            )
     charts = []
     for ch in s.charts:
         labels, values, label, unit = resolver.series(ch, loaded)
         title = ch.title or f"{label} by {ch.period}"
+        if all(v is None for v in values):
+            resolver.warnings.append(
+                f"{loaded.path.name}: the chart '{title}' has no data in its period; it is left "
+                "out. Run 'socialproof portfolio check'."
+            )
+            continue
         shown = [None if v is None else (v * 100 if unit == "percent" else v) for v in values]
         chart = line_chart(
             labels,

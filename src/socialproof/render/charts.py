@@ -358,7 +358,7 @@ def line_chart(
 
     parts = [_axes(left, top, pw, ph, lo, hi, y_label)]
     step = max(1, math.ceil(n / 8))
-    for i in range(0, n, step):
+    for i in range(0, len(x_labels), step):
         x, _ = xy(i, lo)
         parts.append(
             f'<text x="{x:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#333">'
