@@ -231,3 +231,19 @@ def test_rejected_rows_download_neutralises_formulas(client: Any) -> None:
     digest = hashlib.sha256(body.encode()).hexdigest()[:12]
     rows = list(csv.DictReader(io.StringIO(client.get(f"/import/{digest}/rejects.csv").text)))
     assert len(rows) == 1 and rows[0]["Row as read"].startswith("'=1+2")
+
+
+def test_a_file_whose_every_row_is_rejected_is_not_imported(client: Any) -> None:
+    head = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+    bad = [f"{i},ann,True,not a date {i},hello,," for i in range(2, 5)]
+    body = "\n".join([head, *bad]) + "\n"
+    page = re.sub(r"\s+", " ", _upload(client, [("care.csv", body.encode())]).text)
+    assert (
+        'care.csv</strong>: <span class="error-text">not imported. care.csv: nothing imported, '
+        "all 3 of its rows were rejected (line 2:"
+    ) in page
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    assert f'href="/import/{digest}/rejects">See its 3 rejected rows</a>' in page
+    assert "not a date 4" in client.get(f"/import/{digest}/rejects").text
+    history = client.get("/import").text.split('aria-labelledby="history"', 1)[1]
+    assert digest[:12] not in history and "care.csv" not in history

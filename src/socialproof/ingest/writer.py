@@ -53,6 +53,16 @@ class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
+class _AllRejected(Exception):
+    """Raised inside the transaction when the file has rows and none of them was kept."""
+
+
+def _all_rejected(summary: ImportSummary) -> bool:
+    """Rows were rejected and none went in, updated or matched a stored one."""
+    kept = summary.inserted + summary.updated + summary.unchanged + summary.conflicts
+    return bool(summary.rejected) and not kept
+
+
 def write(
     ws: Workspace,
     member: ArchiveMember,
@@ -110,6 +120,8 @@ def write(
                 if plan is None and _has_range_rows(tables.get("ad_stats")):
                     if overlap := _range_overlap_note(con, sha):
                         summary.notes.append(overlap)
+                if _all_rejected(summary):
+                    raise _AllRejected
                 note = " ".join(summary.notes)[:4000]
                 row = {
                     "import_id": sha,
@@ -140,6 +152,9 @@ def write(
         except _DryRun:
             summary.status = "dry run"
             return
+        except _AllRejected:
+            _refuse_all_rejected(ws, member, summary, rejects, rejects_path, dry_run=dry_run)
+            return
         # committed: now the archived raw file and the rejects appear
         if tmp_archive is None:  # every way to a commit copies the file first
             raise RuntimeError(f"{member.display_name}: imported, but its archive copy is missing")
@@ -149,10 +164,40 @@ def write(
             os.replace(tmp_rejects, rejects_path)
             temps.remove(tmp_rejects)
             summary.rejects_file = rejects_path
+        else:  # left by an attempt whose rows were all rejected (_refuse_all_rejected)
+            rejects_path.unlink(missing_ok=True)
     finally:
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _refuse_all_rejected(
+    ws: Workspace,
+    member: ArchiveMember,
+    summary: ImportSummary,
+    rejects: list[Reject],
+    rejects_path: Path,
+    *,
+    dry_run: bool,
+) -> None:
+    """A file whose every row was rejected is not imported (no ``imports`` row, so it can
+    be imported again once fixed); its rejects are kept to say why."""
+    rejects.sort(key=lambda r: (r.line is None, r.line or 0))
+    first = rejects[0]
+    where = f"line {first.line}: " if first.line is not None else ""
+    summary.status = "failed"
+    summary.inserted = summary.updated = summary.unchanged = 0
+    summary.tables = {}
+    if not dry_run:  # the CLI and the import page point at it
+        tmp = _write_rejects_temp(rejects, ws.imports_dir, summary.sha256)
+        os.replace(tmp, rejects_path)
+        summary.rejects_file = rejects_path
+    every = "its row was" if summary.rejected == 1 else f"all {summary.rejected:,} of its rows were"
+    summary.error = (
+        f"{member.display_name}: nothing imported, {every} rejected ({where}{first.reason})."
+        " Fix the file, or choose its format or column mapping, and import it again."
+    )
 
 
 def _has_range_rows(table: pa.Table | None) -> bool:
