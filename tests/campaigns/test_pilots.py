@@ -820,3 +820,36 @@ def test_posts_with_interactions_but_no_reach_are_counted_in_whole_numbers(
     assert note.startswith("1 posts in B had interactions (7 in all) but no reach")
     assert "cheaper" not in note
     assert res.variants[1].no_base == 1
+
+
+def test_variants_without_spread_are_not_taken_as_evidence(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    from datetime import datetime
+
+    # every reel engages 10 of 200 reached (5 %), every carousel 20 of 200 (10 %)
+    rows = [
+        {
+            "platform": "instagram",
+            "post_id": f"p{i}",
+            "account": "acme",
+            "published_at": datetime(2026, 3, 1 + i, 9),
+            "format": "reel" if i % 2 else "carousel",
+            "reach": 200,
+            "impressions": 300,
+            "reactions": 10 if i % 2 else 20,
+            "comments": 0,
+            "shares": 0,
+            "saves": 0,
+        }
+        for i in range(8)
+    ]
+    insert("posts", rows)
+    _new(
+        workspace, "Flat", "engagement_rate_reach", ["format=carousel", "format=reel"], test="welch"
+    )
+    res = pilots.analyse(workspace, "Flat")
+    [c] = res.comparisons
+    assert c.result.diff == pytest.approx(0.05 - 0.10)
+    assert c.result.p_value == 1.0 and not c.significant  # scipy would say p = 1e-32
+    assert any("no measure of chance" in n for n in res.notes)

@@ -310,9 +310,17 @@ def test_welch_constant_samples_do_not_crash() -> None:
     res = stats.welch_test([0.1, 0.1, 0.1], [0.1, 0.1])
     assert res.p_value == 1.0
     assert res.diff == pytest.approx(0, abs=1e-12)
+    assert not res.degenerate
+    # No spread within either variant and different means: t is infinite and scipy says
+    # p = 1e-32 for these floats (or nan for exact zeros), which would read as certainty
+    # from 5 values. There is no measure of chance, so no evidence: p = 1, and the
+    # comparison says it is degenerate (the pilot report's note).
     apart = stats.welch_test([0.1, 0.1, 0.1], [0.2, 0.2])
-    assert apart.p_value == 0.0
+    assert apart.p_value == 1.0 and not apart.significant and apart.degenerate
     assert apart.diff == pytest.approx(0.1)
+    boot = stats.bootstrap_test([0.1] * 12, [0.2] * 12)
+    assert boot.p_value == 1.0 and boot.degenerate
+    assert not stats.bootstrap_test([0.1] * 12, [0.1] * 12).degenerate
 
 
 def test_sample_size_for_large_effects_is_small_and_quiet() -> None:

@@ -280,6 +280,14 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             "test would claim certainty, so the interval and the test add one success and one "
             "failure to each variant (Agresti-Caffo); the rates shown are the observed ones."
         )
+    flat = [pilot.display(i + 1) for i, r in enumerate(raw) if r.degenerate]
+    if flat:
+        notes.append(
+            f"{', '.join(flat)} against A: every value within each variant is the same, so "
+            "the test has no measure of chance (its t would be infinite) and the difference "
+            "is not taken as evidence (p = 1). Run the pilot longer, or widen its filter, "
+            "until the values vary."
+        )
     unit = PROPORTIONS[kpi.name][1].replace("_", " ") if kpi.name in PROPORTIONS else unit_name
     comparisons = []
     for i, (v, r, p_adj) in enumerate(zip(variants[1:], raw, adjusted, strict=True)):

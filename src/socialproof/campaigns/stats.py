@@ -89,6 +89,10 @@ class Comparison:
     # Two-proportion test only: a variant had 0 % or 100 %, so the interval and the
     # test are Agresti-Caffo's (one success and one failure added to each variant).
     adjusted: bool = False
+    # Means tests only: no spread within either variant and different means. There is no
+    # measure of chance (t is infinite, a bootstrap has one value), so the difference is
+    # not taken as evidence: p is 1, and the pilot report says why.
+    degenerate: bool = False
 
     @property
     def significant(self) -> bool:
@@ -332,8 +336,9 @@ def welch_test(a: Sequence[float], b: Sequence[float], *, confidence: float = 0.
             None,
             0.0 if same else math.inf,
             None,
-            1.0 if same else 0.0,
+            1.0,  # equal: no difference; apart: no measure of chance (``degenerate``)
             confidence,
+            degenerate=not same,
         )
     import warnings
 
@@ -436,7 +441,7 @@ def bootstrap_test(
     c = _percentile_rank(alpha, resamples)
     if degenerate:
         low = high = mean_b - mean_a
-        p = 1.0 if mean_b == mean_a else 0.0
+        p = 1.0  # equal: no difference; apart: no measure of chance (``degenerate``)
     else:
         low, high = float(boot_diff[c]), float(boot_diff[resamples - 1 - c])
         far = min(int(np.sum(boot_diff <= 0)), int(np.sum(boot_diff >= 0)))
@@ -471,6 +476,7 @@ def bootstrap_test(
         df=None,
         p_value=p,
         confidence=confidence,
+        degenerate=degenerate and mean_b != mean_a,
     )
 
 
