@@ -284,7 +284,51 @@ def check_study(loaded: LoadedCaseStudy, *, resolver: EvidenceResolver | None = 
             problem = resolver.check_chart(ch, loaded)
             if problem:
                 add("error", "evidence", problem, f"charts.{i}")
+        for claim in _unsupported_claims(loaded, resolver, skip=unfinished):
+            line = loaded.doc.body_line if claim.field == "body" else lines.get(claim.field, 1)
+            out.append(
+                Finding(
+                    "error",
+                    "unsupported-figure",
+                    f"'{claim.written}' in the {claim.field} is not what the evidence gives "
+                    f"for {claim.figure}: {claim.shown}. Write the figure the data supports.",
+                    file,
+                    line,
+                    claim.field,
+                )
+            )
     return StudyCheck(loaded.slug, file, s.kind, out)
+
+
+def _unsupported_claims(
+    loaded: LoadedCaseStudy, resolver: EvidenceResolver, *, skip: set[str]
+) -> list[Any]:
+    """Numbers the text ties to a computed outcome that the evidence does not give."""
+    from socialproof.errors import SocialproofError
+    from socialproof.metrics import registry
+    from socialproof.portfolio.claims import figure_names, unsupported
+
+    s = loaded.study
+    figures = []
+    for i, o in enumerate(s.outcomes):
+        name = o.kpi or o.community
+        if str(i) in skip or name is None:
+            continue
+        try:
+            figure = resolver.outcome(o, loaded)
+            kpi_label = registry.get(name).label
+        except SocialproofError:
+            continue  # reported as an evidence error
+        figures.append((figure, figure_names(o.label, kpi_label)))
+    if not figures:
+        return []
+    others = [n for k in registry.all_kpis() for n in figure_names("", k.label)]
+    texts = {
+        "summary": s.summary or "",
+        "learnings": s.learnings or "",
+        "body": loaded.body,
+    }
+    return unsupported(texts, figures, other_names=others)
 
 
 def _short(text: str) -> str:
