@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.community.test_threads import make_ws, msg
+from tests.community.test_threads import make_ws, msg, run
 
 LAYOUT = [
     ("c1", "2017-10-11 05:33:17", "2017-10-11 13:38:29"),
@@ -94,3 +94,44 @@ def test_a_thread_opened_in_hours_and_answered_at_once_is_kept(tmp_path: Path) -
     o = response_times(ws).overall
     assert o["off_hours"] == 0
     assert o["median_first_response_bh_h"] == pytest.approx(0)
+
+
+# A team on the desk around the clock (00:00-23:59 every day) in Berlin. On Sunday
+# 25 October 2026 clocks go back at 01:00 UTC (03:00 CEST -> 02:00 CET); on Sunday
+# 29 March 2026 they go forward at 01:00 UTC (02:00 CET -> 03:00 CEST).
+ROUND_THE_CLOCK = {"start": "00:00", "end": "23:59", "weekdays": [0, 1, 2, 3, 4, 5, 6]}
+
+
+def test_working_time_across_a_clock_change_is_the_time_that_passed(tmp_path: Path) -> None:
+    ws = make_ws(tmp_path, timezone="Europe/Berlin", business_hours=ROUND_THE_CLOCK)
+    ws.insert_rows([
+        # 02:30 CEST, answered 40 min later at 02:10 CET (the repeated hour): the clock
+        # reads 20 minutes backwards
+        msg("1", "ann", "2026-10-25 00:30"),
+        msg("2", "@acme", "2026-10-25 01:10", "1"),
+        # 01:00 CEST -> 05:00 CET: 5 hours passed, the clock shows 4
+        msg("3", "bob", "2026-10-24 23:00"),
+        msg("4", "@acme", "2026-10-25 04:00", "3"),
+        # spring: 00:30 CET -> 04:30 CEST: 3 hours passed, the clock shows 4
+        msg("5", "cy", "2026-03-28 23:30"),
+        msg("6", "@acme", "2026-03-29 02:30", "5"),
+    ])  # fmt: skip
+    t = run(ws).threads.set_index("thread_key")
+    assert t.loc["1", "first_response_bh_s"] == 40 * 60
+    assert t.loc["3", "first_response_bh_s"] == 5 * 3600
+    assert t.loc["5", "first_response_bh_s"] == 3 * 3600
+    for key in ("1", "3", "5"):  # round the clock, working time is the time that passed
+        assert t.loc[key, "first_response_bh_s"] == t.loc[key, "first_response_s"]
+
+
+def test_a_clock_change_outside_working_hours_changes_nothing(tmp_path: Path) -> None:
+    """09:00-17:00 Mon-Fri: Friday 23 Oct 16:00 CEST -> Monday 26 Oct 10:00 CET is
+    1 h + 1 h of work whatever the clocks did on Sunday night."""
+    ws = make_ws(tmp_path, timezone="Europe/Berlin")
+    ws.insert_rows([
+        msg("1", "ann", "2026-10-23 14:00"),  # Friday 16:00 CEST
+        msg("2", "@acme", "2026-10-26 09:00", "1"),  # Monday 10:00 CET
+    ])  # fmt: skip
+    t = run(ws).threads
+    assert t.loc[0, "first_response_bh_s"] == 2 * 3600
+    assert t.loc[0, "first_response_s"] == (2 * 24 + 19) * 3600

@@ -123,5 +123,38 @@ def business_seconds_before(
     return out
 
 
+def business_seconds(
+    values: npt.NDArray[np.datetime64], tz: ZoneInfo, hours: BusinessHours
+) -> npt.NDArray[np.float64]:
+    """Working seconds from a fixed origin up to each naive-UTC instant (NaT -> NaN).
+
+    The working hours are wall-clock hours in ``tz`` (:func:`business_seconds_before`);
+    a clock change inside them is counted as the time that passed, not as the clock
+    read: a team working through the night of the autumn change worked one hour more
+    than its clock shows, and one less in spring (without this, a reply in the repeated
+    hour could come out as a negative working time).
+    """
+    import numpy as np
+
+    out = business_seconds_before(to_local(values, tz), hours)
+    utc = np.asarray(values, dtype="datetime64[s]")
+    ok = ~np.isnat(utc)
+    if not ok.any():
+        return out
+    lo = utc[ok].min().astype(datetime)
+    hi = utc[ok].max().astype(datetime)
+    spans = offset_spans(tz, lo, hi)
+    for (start, after), (_, before) in zip(spans[1:], spans[:-1], strict=True):
+        at = np.datetime64(start, "s")
+        clock = np.array(  # the wall clock just before and just after the change
+            [at + np.timedelta64(before, "s"), at + np.timedelta64(after, "s")],
+            dtype="datetime64[s]",
+        )
+        jump = np.diff(business_seconds_before(clock, hours))[0]
+        if jump:
+            out[ok & (utc >= at)] -= jump
+    return out
+
+
 def _secs(t: time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second

@@ -652,7 +652,7 @@ def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.Data
     import numpy as np
     import pandas as pd
 
-    from socialproof.community._periods import business_seconds_before, to_local
+    from socialproof.community._periods import business_seconds
 
     df = df.copy()
     for col in ("opened_at", "first_response_at", "last_brand_at", "last_opener_at"):
@@ -669,14 +669,13 @@ def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.Data
     )
     tz = ws.settings.tz
     bh = ws.settings.business_hours
-    b_open = business_seconds_before(to_local(df["opened_at"].to_numpy(), tz), bh)
-    b_first = business_seconds_before(to_local(df["first_response_at"].to_numpy(), tz), bh)
-    b_last = business_seconds_before(to_local(df["last_brand_at"].to_numpy(), tz), bh)
+    b_open = business_seconds(df["opened_at"].to_numpy(), tz, bh)
+    b_first = business_seconds(df["first_response_at"].to_numpy(), tz, bh)
+    b_last = business_seconds(df["last_brand_at"].to_numpy(), tz, bh)
     df["first_response_bh_s"] = b_first - b_open
     df["resolution_bh_s"] = pd.Series(b_last - b_open, index=df.index).where(df["resolved"])
     # opened outside working hours and answered before they began: no working time ran
-    opened_local = to_local(df["opened_at"].to_numpy(), tz)
-    b_open_after = business_seconds_before(opened_local + np.timedelta64(1, "s"), bh)
+    b_open_after = business_seconds((df["opened_at"] + pd.Timedelta(seconds=1)).to_numpy(), tz, bh)
     in_hours = (b_open_after - b_open) > 0
     df["off_hours"] = df["answered"] & ~in_hours & (df["first_response_bh_s"] <= 0)
     df["within_sla"] = df["answered"] & (df["first_response_s"] <= sla * 3600)
