@@ -59,6 +59,35 @@ def test_best_and_worst_ads_with_reason(workspace, insert) -> None:
     assert "Link" in by_ctr.title or "link" in by_ctr.title
 
 
+def test_an_ad_that_spent_without_a_result_is_the_worst(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    insert(
+        "ad_stats",
+        [
+            _ad("cheap", d, results=40.0),  # 0.25 per result
+            _ad("mid", d, results=20.0),  # 0.50
+            _ad("dear", d, results=5.0),  # 2.00
+            _ad("nothing", d, spend=35.0, results=0.0, result_type=None),  # 35 for nothing
+        ],
+    )
+    res = ad_ranking(workspace, n=1)
+    assert [(r["rank"], r["ad"]) for r in res.frame.to_dict("records")] == [
+        ("best", "cheap"),
+        ("worst", "nothing"),
+    ]
+    worst = res.frame.iloc[1]
+    assert worst["reason"] == "Spend 35.00 with no results"
+    assert worst["spend"] == 35.0
+    assert any("1 ad(s) had spend but no results" in n for n in res.notes)
+    # the median is that of the ads with a cost per result: 0.25, 0.50, 2.00
+    assert res.frame.iloc[0]["median"] == pytest.approx(0.5)
+    # with room for two, the dearest ad with results follows it
+    two = ad_ranking(workspace, n=2)
+    assert [r["ad"] for r in two.frame.to_dict("records") if r["rank"] == "worst"] == [
+        "nothing"
+    ]  # 3 ranked ads: one best and one worst each (3 // 2), the worst slot taken
+
+
 def test_ranking_needs_two_ads(workspace, insert) -> None:
     insert("ad_stats", [_ad("only", date(2026, 3, 1))])
     with pytest.raises(NoData, match="Too few ads"):

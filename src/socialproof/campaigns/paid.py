@@ -64,7 +64,14 @@ def ad_ranking(
         shown = registry.resolve(
             list(dict.fromkeys(["spend", "impressions", kpi.name])), table="ad_stats"
         )
-        frame = engine.execute(registry.compute(t, shown, table="ad_stats", by=dims))
+        # a cost per something (lower is better) with nothing bought: the worst ads of all
+        costly = kpi.ratio is not None and kpi.better == "lower"
+        extra = (
+            {"_num": kpi.ratio.numerator(t).sum(), "_den": kpi.ratio.denominator(t).sum()}
+            if kpi.ratio is not None and costly
+            else None
+        )
+        frame = engine.execute(registry.compute(t, shown, table="ad_stats", by=dims, extra=extra))
         notes.extend(unavailable_kpis(con, "ad_stats", shown).notes)
     if frame.empty:
         raise NoData("No ad rows in that period.", hint="Widen --since/--until.")
@@ -75,6 +82,15 @@ def ad_ranking(
             f"{len(small)} ad(s) with fewer than {MIN_IMPRESSIONS:,} impressions are not ranked "
             "(too little delivery to judge)."
         )
+    nothing = frame.iloc[0:0]
+    if costly:
+        nothing = frame[
+            (frame["impressions"].fillna(0) >= MIN_IMPRESSIONS)
+            & frame[kpi.name].isna()
+            & (frame["_den"].fillna(0) == 0)
+            & (frame["_num"].fillna(0) > 0)
+        ].sort_values("_num", ascending=False, kind="stable")
+        frame = frame.drop(columns=["_num", "_den"])
     if len(ranked) < 2:
         raise NoData(
             f"Too few ads with {kpi.label} and at least {MIN_IMPRESSIONS:,} impressions to rank "
@@ -86,22 +102,41 @@ def ad_ranking(
     ordered = ranked.sort_values(kpi.name, ascending=asc, kind="stable")
     take = min(n, len(ordered) // 2) or 1
     rows: list[dict[str, Any]] = []
-    for label, part in (("best", ordered.head(take)), ("worst", ordered.tail(take).iloc[::-1])):
+
+    def row(
+        label: str, rec: Mapping[Any, Any], value: float | None, diff: float | None, reason: str
+    ) -> dict[str, Any]:
+        return {
+            "rank": label,
+            **{k: rec[k] for k in dims},
+            "spend": rec["spend"],
+            "impressions": rec["impressions"],
+            kpi.name: value,
+            "median": median,
+            "vs_median": diff,
+            "reason": reason,
+        }
+
+    def ranked_rows(label: str, part: pd.DataFrame) -> None:
         for rec in part.to_dict(orient="records"):
             value = float(rec[kpi.name])
             diff = (value - median) / median if median else None
+            reason = _reason(kpi.label, kpi.unit, value, median, diff, len(ranked))
+            rows.append(row(label, rec, value, diff, reason))
+
+    ranked_rows("best", ordered.head(take))
+    if len(nothing) and kpi.ratio is not None:
+        spent, what = kpi.ratio.numerator_label, kpi.ratio.denominator_label
+        notes.append(
+            f"{len(nothing)} ad(s) had {spent} but no {what}: their {kpi.label} cannot be "
+            "computed; the worst by it, they are listed first among the worst."
+        )
+        for rec in nothing.head(n).to_dict(orient="records"):
+            amount = _fmt(float(rec["_num"]), kpi.unit)
             rows.append(
-                {
-                    "rank": label,
-                    **{k: rec[k] for k in dims},
-                    "spend": rec["spend"],
-                    "impressions": rec["impressions"],
-                    kpi.name: value,
-                    "median": median,
-                    "vs_median": diff,
-                    "reason": _reason(kpi.label, kpi.unit, value, median, diff, len(ranked)),
-                }
+                row("worst", rec, None, None, f"{spent.capitalize()} {amount} with no {what}")
             )
+    ranked_rows("worst", ordered.tail(max(0, take - len(nothing))).iloc[::-1])
     out = pd.DataFrame(rows)
     notes.append(f"{kpi.label} = {kpi.formula_text}; {kpi.better} is better.")
     return ReportResult(out, [kpi], notes, title=f"Best and worst ads by {kpi.label}")
