@@ -122,6 +122,29 @@ def test_unknown_role_suggests_the_closest() -> None:
         cat.role("comunity manger")
 
 
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("Associate Social Media Manager", "social-media-manager"),  # a role within a title
+        ("Social Media Manager (EMEA)", "social-media-manager"),
+        ("Lead, Community Manager", "community-manager"),
+        ("SMM", "social-media-manager"),  # initials
+        ("PSS", "paid-social-specialist"),
+    ],
+)
+def test_a_title_suggests_the_role_it_names_first(name: str, first: str) -> None:
+    cat = load_catalogue()
+    with pytest.raises(NotFound) as err:
+        cat.role(name)
+    assert f"Did you mean {first}" in err.value.hint
+    assert cat.suggest_roles(name)[0] == first
+
+
+def test_an_empty_role_asks_for_one() -> None:
+    with pytest.raises(NotFound, match="No role was given"):
+        load_catalogue().role("  ")
+
+
 def test_skill_lookup_and_suggestions() -> None:
     cat = load_catalogue()
     skill = cat.skill("Short form video")

@@ -119,13 +119,39 @@ class Catalogue:
         for role in self.roles.values():
             if low == role.title.lower() or low in role.aliases:
                 return role
+        if not low:
+            raise NotFound(
+                "No role was given.", hint="Pass a role; 'socialproof roles' lists them."
+            )
+        close = self.suggest_roles(name)
+        hint = f"Did you mean {', '.join(close)}? " if close else ""
         raise NotFound(
             f"No role called {name!r} in the catalogue.",
-            hint=_suggest_hint(name, self._role_names(), "socialproof roles"),
+            hint=hint + "'socialproof roles' lists them all.",
         )
 
     def suggest_roles(self, name: str, n: int = 3) -> list[str]:
-        return _closest(name, self._role_names(), n)
+        """The closest roles: first one whose name the text holds as words ("Associate Social
+        Media Manager" holds "social media manager") or spells by its initials ("SMM"), then
+        the closest spellings."""
+        names = self._role_names()
+        words = " " + re.sub(r"[^a-z0-9&]+", " ", name.lower()).strip() + " "
+        within = sorted(
+            (
+                k
+                for k in names
+                if len(k) > 3 and " " + re.sub(r"[^a-z0-9&]+", " ", k) + " " in words
+            ),
+            key=len,
+            reverse=True,
+        )
+        letters = re.sub(r"[^a-z]", "", name.lower())
+        initials = [k for k in names if " " in k and len(letters) >= 2 and letters == _initials(k)]
+        out: list[str] = []
+        for rid in [names[k] for k in (*within, *initials)] + _closest(name, names, n):
+            if rid not in out:
+                out.append(rid)
+        return out[:n]
 
     def _role_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -233,6 +259,10 @@ def _closest(name: str, names: dict[str, str], n: int) -> list[str]:
         if target not in out:
             out.append(target)
     return out[:n]
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def _suggest_hint(name: str, names: dict[str, str], command: str) -> str:
