@@ -335,3 +335,44 @@ def test_the_order_with_fewer_replies_before_their_message_wins(tmp_path: Path) 
     rows = by_id(result.tables["messages"])
     assert rows["2"]["created_at"] == datetime(2026, 4, 1, 8, 0)
     assert any("(1 would come before them the other way)" in n for n in result.notes)
+
+
+def test_a_separate_time_column_gives_the_dates_their_times(tmp_path: Path) -> None:
+    path = tmp_path / "split.csv"
+    path.write_text(
+        "message_id,author,date,time,text,parent_id\n"
+        "1,ann,2026-03-02,10:00,hi,\n"
+        "2,acme,2026-03-02,10:45,hello,1\n"
+        "3,bob,02/03/2026 00:00:00,11:00,q,\n"  # Excel's midnight on a date cell
+        "4,acme,2026-03-03,9:15 AM,a,3\n"
+        "5,cy,2026-03-04,,no time given,\n"
+        "6,dee,2026-03-05,12:05 p.m.,noon,\n"
+        "7,acme,2026-03-06,12:30 AM,night,6\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext(timezone="Europe/Berlin"))
+    rows = by_id(result.tables["messages"])
+    assert rows["6"]["created_at"] == datetime(2026, 3, 5, 11, 5)
+    assert rows["7"]["created_at"] == datetime(2026, 3, 5, 23, 30)
+    # Berlin is UTC+1 in early March
+    assert rows["1"]["created_at"] == datetime(2026, 3, 2, 9, 0)
+    assert rows["2"]["created_at"] == datetime(2026, 3, 2, 9, 45)
+    assert rows["4"]["created_at"] == datetime(2026, 3, 3, 8, 15)
+    assert rows["5"]["created_at"] == datetime(2026, 3, 3, 23, 0)  # the day, at midnight
+    assert any("column 'time' beside the dates" in n for n in result.notes)
+    assert not result.rejects
+    assert rows["3"]["created_at"] in (datetime(2026, 2, 3, 10, 0), datetime(2026, 3, 2, 10, 0))
+
+
+def test_a_time_column_is_left_alone_when_the_dates_have_times(tmp_path: Path) -> None:
+    path = tmp_path / "full.csv"
+    path.write_text(
+        "message_id,author,date,time,text,parent_id\n"
+        "1,ann,2026-03-02 10:00,evening,hi,\n"
+        "2,acme,2026-03-02 10:45,22:00,hello,1\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    rows = by_id(result.tables["messages"])
+    assert rows["2"]["created_at"] == datetime(2026, 3, 2, 10, 45)
+    assert not any("beside the dates" in n for n in result.notes)

@@ -381,6 +381,7 @@ def _timestamps(
     raw = rows.raw(aliases)
     if raw is None or name is None:
         return
+    raw = _with_time_of_day(rows, name, raw)
     trimmed = raw
     if pc.any(pc.match_substring_regex(raw, r"^\s|\s$")).as_py():
         trimmed = pc.utf8_trim_whitespace(raw)
@@ -420,6 +421,59 @@ def _timestamps(
                 reasons[int(i)] = f"column '{name}': {cells[int(i)]!r} is not a date and time"
             rows.fail(invalid, reasons)
     rows.set("created_at", values)
+
+
+#: A column holding the time of day of the date column beside it (an export, or Excel,
+#: that splits 'Date' and 'Time').
+_TIME_OF_DAY = ("time", "time_of_day", "sent_time", "local_time", "hour")
+_CLOCK = r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[AaPp]\.?[Mm]\.?)?$"
+
+
+def _with_time_of_day(rows: Rows, name: str, dates: pa.Array) -> pa.Array:
+    """The date column with the time of day of a separate time column joined to each cell,
+    when the dates carry no time (or Excel's midnight) and the other column holds clock
+    times ('10:45', '2:05 PM'); else the dates as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.ingest.parse_base import to_string_array
+
+    other = rows.header(_TIME_OF_DAY)
+    if other is None or other == name:
+        return dates
+    days = pc.utf8_trim_whitespace(to_string_array(dates).cast(pa.string()))
+    days = pc.replace_substring_regex(days, r"[ T]0?0:00(:00(\.0+)?)?$", "")
+    if pc.any(pc.match_substring(days, ":")).as_py():
+        return dates  # the dates have their times
+    if pc.any(pc.match_substring_regex(days, r"^\d+(\.\d+)?$")).as_py():
+        return dates  # epoch seconds or spreadsheet serials: not a calendar date to join
+    raw_times = rows.raw(_TIME_OF_DAY)
+    if raw_times is None:
+        return dates
+    times = pc.utf8_trim_whitespace(to_string_array(raw_times).cast(pa.string()))
+    clock = pc.match_substring_regex(times, _CLOCK).fill_null(False)
+    if not pc.any(clock).as_py():
+        return dates
+    rows.notes.append(f"Times of day were read from the column '{other}' beside the dates.")
+    joined = pc.binary_join_element_wise(days, _clock_24h(times), " ")
+    return pc.if_else(clock, joined, days)
+
+
+def _clock_24h(times: pa.Array) -> pa.Array:
+    """Clock times ('9:15 AM', '12:05 p.m.', '14:05') as 24-hour 'HH:MM[:SS]'."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = pc.extract_regex(
+        times, r"^(?P<h>\d{1,2})(?P<rest>:\d{2}(?::\d{2}(?:\.\d+)?)?)\s?(?P<ap>[AaPp]?)"
+    )
+    hour = pc.cast(pc.if_else(pc.is_valid(parts), pc.struct_field(parts, "h"), "0"), pa.int64())
+    ap = pc.utf8_lower(pc.struct_field(parts, "ap")).to_numpy(zero_copy_only=False)
+    h = hour.to_numpy(zero_copy_only=False) % 12
+    h = np.where(ap == "p", h + 12, np.where(ap == "a", h, hour.to_numpy(zero_copy_only=False)))
+    text = pc.utf8_lpad(pa.array(h).cast(pa.string()), 2, "0")
+    return pc.binary_join_element_wise(text, pc.struct_field(parts, "rest"), "")
 
 
 def _merged(fast: pa.Array, todo: np.ndarray, parsed: pa.Array) -> np.ndarray:
