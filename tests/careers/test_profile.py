@@ -150,3 +150,52 @@ def test_profile_with_impossible_date_names_the_file(tmp_path) -> None:  # type:
     path.write_text("name: Sam\nupdated: 2026-02-30\n", encoding="utf-8")
     with pytest.raises(BadInput, match=r"profile\.yaml: .*day is out of range"):
         load_profile(path)
+
+
+def test_translated_keys_are_named_with_their_english_key(tmp_path: Path) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_text(
+        "nombre: Ana García\nhabilidades:\n  - copywriting\nFähigkeiten: [canva]\n"
+        "outils: [canva]\nobjetivos:\n  roles: [community-manager]\ncolour: blue\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput) as err:
+        load_profile(path)
+    message = str(err.value)
+    for words in (
+        "'nombre' as 'name'",
+        "'habilidades' as 'skills'",
+        "'Fähigkeiten' as 'skills'",
+        "'outils' as 'tools'",
+        "'objetivos' as 'targets'",
+        "unknown key 'colour'",
+    ):
+        assert words in message
+    assert "\n" not in message
+    # nested keys too, once the outer ones are English
+    path.write_text(
+        "skills:\n  - {habilidad: copywriting, nivel: 4}\ntargets:\n  salario_minimo: 30000\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput) as err:
+        load_profile(path)
+    message = str(err.value)
+    for words in (
+        "'skills.0.habilidad' as 'skill'",
+        "'skills.0.nivel' as 'level'",
+        "'targets.salario_minimo' as 'salary_min'",
+    ):
+        assert words in message
+
+
+def test_keys_in_another_case_or_with_spaces_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_text(
+        "Name: Jo\nCurrent role: social-media-specialist\nSkills:\n  - {Skill: copywriting, "
+        "Level: 4}\nTargets:\n  Salary-min: 40000\n  Currency: GBP\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    assert profile.name == "Jo" and profile.current_role == "social-media-specialist"
+    assert profile.skills[0].skill == "copywriting" and profile.skills[0].level == 4
+    assert profile.targets.salary_min == 40000 and profile.targets.currency == "GBP"

@@ -44,6 +44,10 @@ class _Strict(BaseModel):
             fields = cls.model_fields
             out = {}
             for k, v in data.items():
+                if isinstance(k, str) and k not in fields and (key := _key(k)) in fields:
+                    if key in data:
+                        continue  # "Skills" beside "skills": pydantic names the extra one
+                    k = key  # "Skills", "Current role", "salary-min"
                 if v is None and k in fields and not fields[k].is_required():
                     continue
                 if isinstance(v, str) and k in cls._comma_lists:
@@ -53,6 +57,23 @@ class _Strict(BaseModel):
                 out[k] = v
             return out
         return data
+
+
+def _key(text: str) -> str:
+    """A key as the profile writes it: lower case, '_' for spaces and hyphens."""
+    import re
+
+    return re.sub(r"[\s-]+", "_", text.strip().lower())
+
+
+def _english_keys() -> dict[str, str]:
+    """Translated profile keys (``data/careers/profile_keys.yaml``) -> the English key."""
+    import yaml
+
+    from socialproof.market.catalogue import data_file
+
+    raw = yaml.safe_load(data_file("careers", "profile_keys.yaml").read_text("utf-8"))
+    return {_key(str(t)): str(en) for en, words in raw["keys"].items() for t in words}
 
 
 class ProfileSkill(_Strict):
@@ -211,12 +232,41 @@ def load_profile(path: Path) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
+        _unknown_keys(path, exc)
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise BadInput(
             f"{path.name}: {loc}: {first['msg']} ({len(exc.errors())} problem(s) in all).",
             hint="Fix it; 'socialproof profile init --force' shows a valid example.",
         ) from None
+
+
+def _unknown_keys(path: Path, exc: ValidationError) -> None:
+    """One error naming every key the profile does not know, with the English key for a
+    translated one ("habilidades" is "skills")."""
+    extra = [e for e in exc.errors() if e["type"] == "extra_forbidden"]
+    if not extra:
+        return
+    english = _english_keys()
+    renames, unknown = [], []
+    for e in extra:
+        where = ".".join(str(p) for p in e["loc"])
+        key = str(e["loc"][-1])
+        if english.get(_key(key)):
+            renames.append(f"'{where}' as '{english[_key(key)]}'")
+        else:
+            unknown.append(f"'{where}'")
+    parts = []
+    if renames:
+        parts.append("profile keys are in English: write " + ", ".join(renames))
+    if unknown:
+        parts.append(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+    raise BadInput(
+        f"{path.name}: {'; '.join(parts)}.",
+        hint="Keys: name, headline, current_role, location, open_to_remote, years_experience, "
+        "skills, platforms, tools, certifications, targets (roles, industries, locations, "
+        "salary_min, currency); 'socialproof profile init --force' shows an example.",
+    )
 
 
 def _resolve(names: list[str], table: dict[str, Any]) -> dict[str, str | None]:
