@@ -376,3 +376,35 @@ def test_a_time_column_is_left_alone_when_the_dates_have_times(tmp_path: Path) -
     rows = by_id(result.tables["messages"])
     assert rows["2"]["created_at"] == datetime(2026, 3, 2, 10, 45)
     assert not any("beside the dates" in n for n in result.notes)
+
+
+def test_ids_excel_wrote_in_scientific_notation_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "resaved.csv"
+    path.write_text(
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        "9.19901E+17,ann,True,2026-03-02 10:00,q1,,\n"
+        "9.19901E+17,acme,False,2026-03-02 10:30,a1,,9.19901E+17\n"
+        "77,bob,True,2026-03-02 11:00,q2,,\n"
+        "78,acme,False,2026-03-02 11:30,a2,,1.2e+17\n"
+        "79,acme,False,2026-03-02 11:40,a3,,77\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    assert sorted(by_id(result.tables["messages"])) == ["77", "79"]
+    assert [r.line for r in result.rejects] == [2, 3, 5]
+    assert all("scientific notation" in r.reason for r in result.rejects)
+    assert all("re-export the file as CSV" in r.reason for r in result.rejects)
+
+
+def test_scientific_ids_send_a_care_file_to_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.ingest.test_sqlpath import CARE_HEADER, care_lines, import_both, write
+
+    lines = care_lines(2100)
+    lines[10] = lines[10].replace("5010,", "5.01E+3,", 1)
+    lines[11] = lines[11].rstrip("\n").rsplit(",", 1)[0] + ",5.01E+3\n"
+    path = write(tmp_path / "care.csv", lines, CARE_HEADER)
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert not taken  # the SQL path would have stored them
+    assert (sql_s.inserted, sql_s.rejected) == (2098, 2)

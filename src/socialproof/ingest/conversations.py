@@ -95,6 +95,10 @@ class CustomerCareFormat(Format):
         _fill(rows, "platform", platform_col, default_platform)
         ids = _ids(rows, "message_id", _ID)
         parents = _ids(rows, "parent_id", _PARENT)
+        # Excel wrote long ids as '9.19901E+17': they collide, and replies would join the
+        # wrong messages
+        rows.reject_mangled_ids("message_id")
+        rows.reject_mangled_ids("parent_id")
         rows.text("author_id", _AUTHOR)
         rows.text("text", _TEXT)
         _inbound(rows)
@@ -147,6 +151,8 @@ class CustomerCareFormat(Format):
         rows.boolean("inbound", _INBOUND, [*yes, *_DIRECTION_IN], [*no, *_DIRECTION_OUT])
         if ids is None or parents is None or author is None:
             return None
+        for column in (ids, parents):  # ids Excel wrote as '9.19901E+17': rejected there
+            rows.fail_where(f"regexp_full_match({column}, '(?i)[0-9](\\.[0-9]+)?e\\+[0-9]+')")
         if rows.twitter_utc("created_at", _CREATED) is None:
             return None
         rows.require("message_id")
