@@ -107,3 +107,108 @@ def test_html_descriptions_in_a_table_are_read_as_text(workspace: Any, tmp_path:
     again.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     [second] = import_paths(workspace, [again])
     assert (second.inserted, second.updated + second.unchanged) == (0, 2)  # same ids
+
+
+def test_headers_as_boards_write_them(workspace: Any, tmp_path: Path) -> None:
+    """'Company Name', 'Job Location', 'Date Posted': spaces where the aliases have '_'
+    (the company, location and date were dropped), and camelCase JSON keys."""
+    path = tmp_path / "board.csv"
+    path.write_text(
+        "Job Title,Company Name,Job Location,Salary,Job Description,Date Posted\n"
+        'Copywriter,Acme,"Leeds, UK","£30,000",Write captions.,2026-11-02\n',
+        encoding="utf-8",
+    )
+    [s] = import_paths(workspace, [path], format="job-postings")
+    assert s.status == "imported"
+    row = postings(workspace)["Copywriter"]
+    assert (row["company"], row["location"], row["posted_at"]) == (
+        "Acme",
+        "Leeds, UK",
+        date(2026, 11, 2),
+    )
+
+
+def test_nested_json_values_are_read_not_stored_as_json(workspace: Any, tmp_path: Path) -> None:
+    """A JSON posting with objects for company, location and salary (a board's API, or
+    schema.org JobPosting): the salary object read as JSON text gave 'up to 50k' for a
+    50,000-60,000 range, and company and location were JSON text."""
+    import json
+
+    api = {
+        "title": "Paid Social Specialist",
+        "company": {"name": "Gamma", "industry": "finance"},
+        "location": {"city": "New York", "remote": True},
+        "salary": {"min": 50000, "max": 60000, "currency": "USD", "period": "year"},
+        "description": "Run Meta Ads.",
+    }
+    schema_org = {
+        "@type": "JobPosting",
+        "title": "Social Media Manager",
+        "description": "<p>Own our Instagram.</p>",
+        "datePosted": "2026-11-20",
+        "employmentType": ["FULL_TIME", "CONTRACTOR"],
+        "hiringOrganization": {"@type": "Organization", "name": "Epsilon Ltd"},
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "addressLocality": "Manchester",
+                "addressRegion": "England",
+                "addressCountry": {"@type": "Country", "name": "GB"},
+            },
+        },
+        "baseSalary": {
+            "currency": "GBP",
+            "value": {"minValue": 35000, "maxValue": 42000, "unitText": "YEAR"},
+        },
+    }
+    lines = tmp_path / "api.jsonl"
+    lines.write_text(json.dumps(api) + "\n", encoding="utf-8")
+    page = tmp_path / "ld.json"
+    page.write_text(json.dumps([schema_org]), encoding="utf-8")
+    doc = tmp_path / "posting.md"
+    doc.write_text(
+        "---\ntitle: Content Strategist\ncompany:\n  name: Zeta\nlocation:\n  city: Berlin\n"
+        "  country: DE\nsalary:\n  min: 50000\n  max: 60000\n  currency: EUR\n---\nPlan posts.\n",
+        encoding="utf-8",
+    )
+    import_paths(workspace, [lines, page, doc], format="job-postings")
+    rows = postings(workspace)
+    paid = rows["Paid Social Specialist"]
+    assert (paid["company"], paid["location"], paid["salary_text"]) == (
+        "Gamma",
+        "New York (remote)",
+        "USD 50,000 - 60,000 a year",
+    )
+    smm = rows["Social Media Manager"]
+    assert (smm["company"], smm["location"], smm["salary_text"]) == (
+        "Epsilon Ltd",
+        "Manchester, England, GB",
+        "GBP 35,000 - 42,000 a year",
+    )
+    assert smm["posted_at"] == date(2026, 11, 20)
+    assert smm["employment_type"] == "FULL_TIME, CONTRACTOR"
+    cs = rows["Content Strategist"]
+    assert (cs["company"], cs["location"], cs["salary_text"]) == (
+        "Zeta",
+        "Berlin, DE",
+        "EUR 50,000 - 60,000",
+    )
+    # the market reads the range, not "up to" its first number
+    from socialproof.market.extract import analyze_posting
+
+    facts = analyze_posting({**paid, "body": paid["body"]})
+    assert (facts.salary_min_annual, facts.salary_max_annual) == (50000.0, 60000.0)
+    assert facts.remote_policy == "remote"
+
+
+def test_a_json_looking_title_or_unparsable_object_is_kept_as_written(
+    workspace: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        'title,company,body,salary\n"[Remote] Copywriter","{not json",Write.,"{""x"": 1}"\n',
+        encoding="utf-8",
+    )
+    import_paths(workspace, [path], format="job-postings")
+    row = postings(workspace)["[Remote] Copywriter"]
+    assert row["company"] == "{not json" and row["salary_text"] == '{"x": 1}'

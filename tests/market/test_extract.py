@@ -335,3 +335,18 @@ def test_an_assistant_to_someone_is_not_read_as_their_role() -> None:
         {"posting_id": "t", "title": "Executive Assistant to the CMO", "body": "Diaries."}
     )
     assert facts.role_id != "marketing-manager"
+
+
+def test_a_remote_location_before_a_community_title_is_remote() -> None:
+    """Location, title and body are read apart: 'Remote' + 'Community Coordinator' is not
+    the phrase 'remote community'."""
+    row = {
+        "posting_id": "r",
+        "title": "Community Coordinator",
+        "location": "Remote",
+        "body": "Moderate our Discord.",
+    }
+    assert analyze_posting(row).remote_policy == "remote"
+    row = {"posting_id": "s", "title": "Community Manager", "location": "London"}
+    row["body"] = "Grow our remote community of members."
+    assert analyze_posting(row).remote_policy == "unknown"

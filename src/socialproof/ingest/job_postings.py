@@ -19,9 +19,9 @@ from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, Rea
 if TYPE_CHECKING:
     import pyarrow as pa
 
-_ID = ("posting_id", "job_id", "job id", "id", "requisition_id", "reference")
-_TITLE = ("title", "job_title", "job title", "business title", "position", "role")
-_COMPANY = (
+_ID: tuple[str, ...] = ("posting_id", "job_id", "job id", "id", "requisition_id", "reference")
+_TITLE: tuple[str, ...] = ("title", "job_title", "job title", "business title", "position", "role")
+_COMPANY: tuple[str, ...] = (
     "company",
     "companyname",
     "company_name",
@@ -31,12 +31,12 @@ _COMPANY = (
     "agency",
     "hiring_organization",
 )
-_LOCATION = ("location", "work location", "job_location", "city", "locations")
-_SALARY = ("salary", "salary_text", "compensation", "pay", "salary range", "wage")
-_SAL_FROM = ("salary range from", "salary_min", "min_salary")
-_SAL_TO = ("salary range to", "salary_max", "max_salary")
-_SAL_FREQ = ("salary frequency", "pay_period", "salary_period")
-_TYPE = (
+_LOCATION: tuple[str, ...] = ("location", "work location", "job_location", "city", "locations")
+_SALARY: tuple[str, ...] = ("salary", "salary_text", "compensation", "pay", "salary range", "wage")
+_SAL_FROM: tuple[str, ...] = ("salary range from", "salary_min", "min_salary")
+_SAL_TO: tuple[str, ...] = ("salary range to", "salary_max", "max_salary")
+_SAL_FREQ: tuple[str, ...] = ("salary frequency", "pay_period", "salary_period")
+_TYPE: tuple[str, ...] = (
     "employment_type",
     "employment type",
     "jobtype",
@@ -45,7 +45,7 @@ _TYPE = (
     "full-time/part-time indicator",
     "a_job_type",
 )
-_POSTED = (
+_POSTED: tuple[str, ...] = (
     "posted_at",
     "date_posted",
     "posting date",
@@ -57,8 +57,8 @@ _POSTED = (
     "sort_date",
     "listed_at",
 )
-_URL = ("url", "link", "job_url", "applyurl", "apply_url", "permalink")
-_BODY = (
+_URL: tuple[str, ...] = ("url", "link", "job_url", "applyurl", "apply_url", "permalink")
+_BODY: tuple[str, ...] = (
     "body",
     "description",
     "job description",
@@ -68,7 +68,29 @@ _BODY = (
     "summary",
     "details",
 )
-_SOURCE = ("source", "host", "board", "site")
+_SOURCE: tuple[str, ...] = ("source", "host", "board", "site")
+# schema.org JobPosting names (JSON-LD from a board's page), matched in any case
+_COMPANY += ("hiring organization", "company_info")
+_LOCATION += ("job location", "job_location_type", "address")
+_SALARY += ("base salary", "estimated salary", "salary_range")
+
+
+def _variants(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """Each alias as people write headers: 'company_name', 'Company Name', 'companyName'."""
+    out: list[str] = []
+    for a in aliases:
+        for v in (a, a.replace("_", " "), a.replace(" ", "_"), re.sub(r"[\s_]+", "", a)):
+            if v not in out:
+                out.append(v)
+    return tuple(out)
+
+
+_ID, _TITLE, _COMPANY, _LOCATION, _SALARY, _SAL_FROM, _SAL_TO, _SAL_FREQ = (
+    _variants(g) for g in (_ID, _TITLE, _COMPANY, _LOCATION, _SALARY, _SAL_FROM, _SAL_TO, _SAL_FREQ)
+)
+_TYPE, _POSTED, _URL, _BODY, _SOURCE = (
+    _variants(g) for g in (_TYPE, _POSTED, _URL, _BODY, _SOURCE)
+)
 
 _FRONT = re.compile(r"\A\ufeff?\s*(---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n\1[ \t]*(?:\r?\n|\Z)", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -170,6 +192,7 @@ class JobPostingsFormat(Format):
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        frame = _plain_frame(frame)
         rows = Rows(frame, "job_postings", ctx)
         title = rows.text("title", _TITLE)
         company = rows.text("company", _COMPANY)
@@ -238,9 +261,8 @@ class JobPostingsFormat(Format):
             value = _pick(meta, aliases)
             if value is None:
                 return None
-            if isinstance(value, list):
-                return ", ".join(str(v) for v in value)
-            return str(value).strip()
+            kind = next((k for k, group in _NESTED.items() if aliases is group), "")
+            return _readable(kind, value).strip() or None
 
         title = text(_TITLE)
         if not title:
@@ -285,6 +307,130 @@ class JobPostingsFormat(Format):
             )
         )
         return ReadResult(tables={"job_postings": table}, rows_read=1, notes=notes)
+
+
+# -- nested values: a JSON object where a column holds one text ------------------------
+
+_NESTED = {"company": _COMPANY, "location": _LOCATION, "salary": _SALARY, "type": _TYPE}
+_NAME_KEYS = ("name", "display_name", "displayname", "legalname", "title", "label")
+_PLACE_KEYS = (
+    ("city", "locality", "addresslocality", "town"),
+    ("region", "state", "addressregion", "county", "province"),
+    ("country", "addresscountry", "country_code", "countrycode"),
+)
+_LOW_KEYS = ("min", "minvalue", "minimum", "from", "min_amount", "low", "lower")
+_HIGH_KEYS = ("max", "maxvalue", "maximum", "to", "max_amount", "high", "upper")
+_ONE_KEYS = ("value", "amount")
+_PERIODS = {
+    **dict.fromkeys(("year", "annual", "annually", "yearly"), "a year"),
+    **dict.fromkeys(("month", "monthly"), "a month"),
+    **dict.fromkeys(("week", "weekly"), "a week"),
+    **dict.fromkeys(("day", "daily"), "a day"),
+    **dict.fromkeys(("hour", "hourly"), "an hour"),
+}
+
+
+def _plain_frame(frame: Frame) -> Frame:
+    """The frame with JSON objects in its company, location, salary and job type cells
+    written as the text a board shows ('{"name": "Gamma"}' -> 'Gamma'; a salary object
+    -> 'USD 50,000 - 60,000 a year'), so nothing in them is lost or misread."""
+    import dataclasses
+
+    import pyarrow as pa
+
+    from socialproof.ingest._aliases import find
+
+    data = frame.data
+    for kind, aliases in _NESTED.items():
+        column = find(frame, aliases)
+        if column is None or column not in data.column_names:
+            continue
+        values = data.column(column).to_pylist()
+        if not any(isinstance(v, str) and v.lstrip()[:1] in ("{", "[") for v in values):
+            continue
+        plain = [_readable(kind, v) if isinstance(v, str) else v for v in values]
+        data = data.set_column(
+            data.column_names.index(column), column, pa.array(plain, pa.string())
+        )
+    return dataclasses.replace(frame, data=data)
+
+
+def _readable(kind: str, value: Any) -> str:
+    """A cell or front-matter value as text; JSON objects and lists read for ``kind``."""
+    import json
+
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] not in ("{", "["):
+            return value
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+    if isinstance(value, list):
+        sep = "; " if any(isinstance(v, (dict, list)) for v in value) else ", "
+        return sep.join(filter(None, (_readable(kind, v) for v in value)))
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    items = {re.sub(r"[\s@]+", "", str(k)).lower(): v for k, v in value.items()}
+    if kind == "salary":
+        return _salary_text(items) or json.dumps(value, ensure_ascii=False)
+    if kind == "location":
+        if isinstance(items.get("address"), dict):
+            return _readable(kind, items["address"])
+        parts = []
+        for keys in _PLACE_KEYS:
+            place = next((items[k] for k in keys if items.get(k) not in (None, "")), None)
+            if place is not None:  # addressCountry may be {"name": "US"}
+                parts.append(_readable("company", place))
+        remote = items.get("remote") is True
+        remote = remote or str(items.get("joblocationtype", "")).upper() == "TELECOMMUTE"
+        if parts or remote:
+            text = ", ".join(parts)
+            return (f"{text} (remote)" if text else "Remote") if remote else text
+    name = next((items[k] for k in _NAME_KEYS if items.get(k) not in (None, "")), None)
+    if name is not None:
+        return _readable(kind, name)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _salary_text(items: dict[str, Any]) -> str:
+    """'USD 50,000 - 60,000 a year' from a salary object (schema.org MonetaryAmount too)."""
+    inner = items.get("value")
+    if isinstance(inner, dict):  # {"currency": "USD", "value": {"minValue": .., "unitText": ..}}
+        nested = {re.sub(r"[\s@]+", "", str(k)).lower(): v for k, v in inner.items()}
+        items = {**{k: v for k, v in items.items() if k != "value"}, **nested}
+
+    def number(keys: tuple[str, ...]) -> float | None:
+        for k in keys:
+            v = items.get(k)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return float(v)
+            if isinstance(v, str):
+                try:
+                    return float(v.replace(",", "").strip())
+                except ValueError:
+                    continue
+        return None
+
+    low, high, one = number(_LOW_KEYS), number(_HIGH_KEYS), number(_ONE_KEYS)
+    if low is None and high is None:
+        low = high = one
+    if low is None and high is None:
+        return ""
+    currency = next(
+        (
+            str(items[k]).strip()
+            for k in ("currency", "currencycode", "salarycurrency")
+            if items.get(k)
+        ),
+        "",
+    )
+    period_keys = ("period", "unittext", "unit", "interval", "frequency", "per")
+    period = next((str(items[k]).strip().lower() for k in period_keys if items.get(k)), "")
+    shown = [v for v in dict.fromkeys((low, high)) if v is not None]
+    amounts = " - ".join(f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}" for v in shown)
+    return " ".join(p for p in (currency, amounts, _PERIODS.get(period, period)) if p)
 
 
 def _salary_from_range(rows: Rows) -> pa.Array | None:

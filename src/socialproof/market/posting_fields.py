@@ -177,12 +177,15 @@ def _affirmed(pattern: re.Pattern[str], text: str, *, other: re.Pattern[str] | N
 
 
 def remote_policy(*texts: str) -> str:
-    joined = " ".join(texts).lower()
-    if _affirmed(_HYBRID, joined):
+    """hybrid, remote, onsite or unknown, from the location, title and body. Each is read
+    on its own: a location "Remote" before the title "Community Coordinator" is not the
+    phrase "remote community" (a community that is remote)."""
+    lowered = [t.lower() for t in texts]
+    if any(_affirmed(_HYBRID, t) for t in lowered):
         return "hybrid"
-    if _affirmed(_REMOTE, joined, other=_REMOTE_OTHER):
+    if any(_affirmed(_REMOTE, t, other=_REMOTE_OTHER) for t in lowered):
         return "remote"
-    if _affirmed(_ONSITE, joined):
+    if any(_affirmed(_ONSITE, t) for t in lowered):
         return "onsite"
     return "unknown"
 
