@@ -3,9 +3,11 @@
 - ``posts``: the posts table; ``followers`` filled from the account's daily
   ``followers`` series on the (local) day of posting where the export lacked it.
 - ``ad_stats``: the ad rows, without double counting: where an ad has daily rows
-  its reporting-range rows are left out; where it has rows without a breakdown,
-  its breakdown rows (age, gender, ...) are left out; where a campaign has rows
-  at ad level, its campaign- and ad-set-level rows are left out.
+  its reporting-range rows are left out; where it has a row without a breakdown for
+  a day, its breakdown rows (age, gender, ...) of that day are left out (for a
+  reporting range: where it has any row without a breakdown); where a day (or range)
+  of an ad is broken down in several ways (age; gender), one way is counted; where
+  a campaign has rows at ad level, its campaign- and ad-set-level rows are left out.
 - ``account_daily``: the long series pivoted wide, one row per platform,
   account and date, one column per metric (``followers``, ``follower_change``,
   ``reach``, ``impressions``, ``views``, ``profile_views``).
@@ -133,7 +135,8 @@ def ad_overlaps(row: Mapping[Any, Any]) -> dict[str, bool]:
 
     return {
         "ranges": flag("_any_daily") and not flag("_all_daily"),
-        "breakdowns": flag("_any_plain") and not flag("_all_plain"),
+        # any breakdown row: beside plain rows, or beside another kind of breakdown
+        "breakdowns": not flag("_all_plain"),
         "levels": row.get("_level_min") != row.get("_level_max"),
     }
 
@@ -158,9 +161,18 @@ def tidy_ads(
         marks["_daily"] = is_daily
         marks["_any_daily"] = is_daily.max().over(w_ad)
     if breakdowns:
-        plain = t.breakdown.fill_null("") == ""
+        bd = t.breakdown.fill_null("")
+        plain = bd == ""
+        # the rows of one ad and period: a day's (or range's) own plain row, else one kind
+        # of breakdown ('age', 'gender', 'age;gender'), each of which adds up to the total
+        w_period = ibis.window(group_by=[*(t[c] for c in ad_key), t.date_start, t.date_stop])
+        kind = bd.re_replace(r"=[^;]*", "")
         marks["_plain"] = plain
+        marks["_bd_daily"] = t.date_start == t.date_stop
         marks["_any_plain"] = plain.max().over(w_ad)
+        marks["_plain_here"] = plain.max().over(w_period)
+        marks["_kind"] = kind
+        marks["_first_kind"] = plain.ifelse(None, kind).min().over(w_period)
     if levels:
         level = ibis.cases((t.ad != "", 2), (t.ad_set != "", 1), else_=0)
         w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
@@ -170,7 +182,10 @@ def tidy_ads(
     if ranges:
         cond &= m._daily | ~m._any_daily
     if breakdowns:
-        cond &= m._plain | ~m._any_plain
+        # a daily breakdown row counts on a day without a plain row; a range's breakdown
+        # row only for an ad without plain rows (ranges of different lengths would overlap)
+        alone = m._bd_daily.ifelse(~m._plain_here, ~m._any_plain)
+        cond &= m._plain | (alone & (m._kind == m._first_kind))
     if levels:
         cond &= m._level == m._max_level
     return m.filter(cond).select(*t.columns)

@@ -1,0 +1,112 @@
+"""Breakdown exports (age, gender, placement) imported next to each other and next to the
+plain export: each day of each ad is counted once. Invented files; sums worked by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.campaigns.report import campaign_report
+from socialproof.ingest.importer import import_paths, read_context
+
+HEAD = "Campaign name,Ad set name,Ad name"
+AGE = (
+    f"{HEAD},Day,Age,Amount spent (USD),Impressions,Results,Result indicator\n"
+    "Spring,Set A,Ad 1,2026-03-01,18-24,4.00,400,1,actions:link_click\n"
+    "Spring,Set A,Ad 1,2026-03-01,25-34,6.00,600,2,actions:link_click\n"
+)
+GENDER = (
+    f"{HEAD},Day,Gender,Amount spent (USD),Impressions,Results,Result indicator\n"
+    "Spring,Set A,Ad 1,2026-03-01,female,7.00,700,2,actions:link_click\n"
+    "Spring,Set A,Ad 1,2026-03-01,male,3.00,300,1,actions:link_click\n"
+)
+
+
+def _import(ws: Any, tmp_path: Path, **files: str) -> None:
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    summaries = import_paths(ws, paths, ctx=read_context(ws, account="acme"))
+    assert [s.status for s in summaries] == ["imported"] * len(paths), [s.error for s in summaries]
+
+
+def _totals(ws: Any) -> tuple[float, int]:
+    [row] = campaign_report(ws, by="campaign").frame.to_dict("records")
+    return row["spend"], row["impressions"]
+
+
+def test_age_and_gender_exports_of_one_ad_count_once(workspace: Any, tmp_path: Path) -> None:
+    _import(workspace, tmp_path, age=AGE, gender=GENDER)
+    # each export adds up to 10.00 and 1,000 impressions: counted once, not 20.00
+    assert _totals(workspace) == (pytest.approx(10.0), 1000)
+    [row] = campaign_report(workspace, by="campaign").frame.to_dict("records")
+    assert row["results"] == pytest.approx(3.0)
+
+
+def test_a_plain_range_beside_daily_breakdowns_keeps_the_days(
+    workspace: Any, tmp_path: Path
+) -> None:
+    plain = (
+        f"{HEAD},Reporting starts,Reporting ends,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-02,10.00,1000\n"
+    )
+    age = (
+        f"{HEAD},Day,Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,18-24,4.00,400\n"
+        "Spring,Set A,Ad 1,2026-03-01,25-34,2.00,200\n"
+        "Spring,Set A,Ad 1,2026-03-02,18-24,3.00,300\n"
+        "Spring,Set A,Ad 1,2026-03-02,25-34,1.00,100\n"
+    )
+    _import(workspace, tmp_path, plain=plain, age=age)
+    # the daily rows count (4 + 2 + 3 + 1), the range row they cover does not; every row
+    # was left out before ('No ad rows')
+    assert _totals(workspace) == (pytest.approx(10.0), 1000)
+    by_day = campaign_report(workspace, by="campaign", period="day").frame
+    assert list(by_day["spend"]) == [pytest.approx(6.0), pytest.approx(4.0)]
+
+
+def test_breakdown_days_without_a_plain_row_are_counted(workspace: Any, tmp_path: Path) -> None:
+    plain = f"{HEAD},Day,Amount spent (USD),Impressions\nSpring,Set A,Ad 1,2026-03-01,10.00,1000\n"
+    age = (
+        f"{HEAD},Day,Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,18-24,4.00,400\n"
+        "Spring,Set A,Ad 1,2026-03-01,25-34,6.00,600\n"
+        "Spring,Set A,Ad 1,2026-03-02,18-24,5.00,500\n"
+        "Spring,Set A,Ad 1,2026-03-02,25-34,2.50,250\n"
+    )
+    _import(workspace, tmp_path, plain=plain, age=age)
+    # 1 March: the plain row (10.00), not its age rows too; 2 March: its age rows (7.50)
+    assert _totals(workspace) == (pytest.approx(17.5), 1750)
+
+
+def test_breakdown_ranges_beside_plain_rows_are_left_out(workspace: Any, tmp_path: Path) -> None:
+    plain = (
+        f"{HEAD},Reporting starts,Reporting ends,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,10.00,1000\n"
+    )
+    age = (
+        f"{HEAD},Reporting starts,Reporting ends,Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,18-24,9.00,900\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,25-34,11.00,1100\n"
+    )
+    _import(workspace, tmp_path, plain=plain, age=age)
+    # a range's breakdown beside the ad's plain rows could overlap it: the plain row counts
+    assert _totals(workspace) == (pytest.approx(10.0), 1000)
+
+
+def test_the_stored_rollup_counts_a_second_breakdown_once(workspace: Any, tmp_path: Path) -> None:
+    from socialproof.campaigns import rollup_store as store
+
+    kpis = ("spend", "impressions", "results", "cost_per_result")
+    _import(workspace, tmp_path, age=AGE)
+    store.refresh(workspace, {store.ADS: kpis})
+    _import(workspace, tmp_path, gender=GENDER)  # after the roll-up was stored
+    store.refresh(workspace, {store.ADS: kpis})
+    stored = store.current(workspace, store.ADS, kpis).report(by="platform", kpis=list(kpis))
+    [row] = stored.frame.to_dict("records")
+    assert (row["spend"], row["impressions"]) == (pytest.approx(10.0), 1000)
+    assert row["cost_per_result"] == pytest.approx(10.0 / 3)
