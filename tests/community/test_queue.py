@@ -102,6 +102,28 @@ def test_queue_orders_toxic_then_spam_with_reasons(
     assert "5" not in set(q["message_id"])  # brand replies are not moderated
 
 
+def test_a_handle_set_after_scoring_takes_the_brands_replies_out_of_the_queue(
+    tmp_path: Any, models: Any
+) -> None:
+    """Imported before brand.handles was set, the brand's replies were scored as members'
+    (one flagged); once the handle is set they are the brand's, not the moderators'."""
+    from tests.community.test_threads import make_ws
+
+    from socialproof.community.queue import moderation_queue
+    from socialproof.community.scoring import score_messages
+    from socialproof.workspace.settings import settings_from_dict
+
+    ws = make_ws(tmp_path, brand={"handles": []})
+    ws.insert_rows([
+        msg("1", "dan", "2026-03-04 11:00", text="you idiot"),
+        msg("2", "AcmeShop", "2026-03-04 12:00", "1", text="buy now: our sale guide"),
+    ])  # fmt: skip
+    score_messages(ws, models=models)
+    assert list(moderation_queue(ws)["message_id"]) == ["1", "2"]
+    ws.settings = settings_from_dict({"brand": {"handles": ["AcmeShop"]}})
+    assert list(moderation_queue(ws)["message_id"]) == ["1"]  # the report counts these
+
+
 def test_queue_is_empty_without_flags(workspace: Any, insert: Any, models: Any) -> None:
     from socialproof.community.queue import moderation_queue
     from socialproof.community.scoring import score_messages

@@ -46,7 +46,8 @@ def moderation_queue(
     dismissed = sum(1 for d in decided.values() if d["decision"] == "dismiss")
     with ws.ibis() as con:
         m = messages_expr(con, ws, scope, threads=False)
-        m = in_scope(m, ws, scope)
+        # members only: the brand's own replies keep scores given before its handle was set
+        m = in_scope(m.filter(~m.brand), ws, scope)
         s = engine.table(con, "message_scores")
         s = s.filter(s.spam.fill_null(False) | s.toxic.fill_null(False))
         s = s.select(
