@@ -91,6 +91,21 @@ def test_waived_lint_errors_do_not_block_and_reason_is_logged(workspace):
     assert "Our own support address" in read_log(workspace)[-1]["reason"]
 
 
+def test_a_refused_schedule_says_only_what_is_left_to_do(workspace):
+    path = _write(workspace, "a.md")
+    with pytest.raises(BadInput) as err:
+        schedule(workspace, path, by="Dana")
+    assert err.value.hint == "Get the missing approvals ('socialproof approve')."
+    approve(workspace, path, approver="Lee", role="reviewer", reject=True, reason="Typo")
+    with pytest.raises(BadInput) as err:
+        schedule(workspace, path, by="Dana")
+    assert "lint" not in err.value.hint and "whoever rejected it approves" in err.value.hint
+    risky = _write(workspace, "f.md", body="Guaranteed returns!\n", industry="finance")
+    with pytest.raises(BadInput) as err:
+        schedule(workspace, risky, by="Dana")
+    assert err.value.hint.startswith("Fix the lint errors")
+
+
 def test_rejection_blocks_until_the_same_person_approves(workspace):
     path = _write(workspace, "a.md")
     approve(workspace, path, approver="Dana", role="reviewer")

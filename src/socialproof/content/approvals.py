@@ -454,10 +454,23 @@ def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
         if post.publish_at is None:
             problems.append("no publish_at")
         if problems:
+            steps = []
+            if state.lint_errors:
+                steps.append(
+                    "fix the lint errors (or waive them with a reason in 'lint: disable:')"
+                )
+            if any(not t.done for t in state.tiers):
+                steps.append("get the missing approvals ('socialproof approve')")
+            if state.rejections:
+                steps.append(
+                    "change what was rejected; whoever rejected it approves the new version"
+                )
+            if post.publish_at is None:
+                steps.append("add 'publish_at:' to its front matter")
+            todo = "; ".join(steps) + "."
             raise BadInput(
                 f"{post.source} cannot be scheduled: {'; '.join(problems)}.",
-                hint="Fix the lint errors (or waive them with a reason in 'lint: disable:') "
-                "and get the missing approvals.",
+                hint=todo[0].upper() + todo[1:],
             )
         checked.append(state)
         return {
