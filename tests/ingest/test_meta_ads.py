@@ -219,3 +219,37 @@ def test_decimal_commas_mean_day_first_dates_when_no_day_is_above_12(tmp_path: P
     us.write_text(head.replace(";", ",") + "C,A,05/01/2026,12.50,1000\n", "utf-8")
     result = read(us, "meta-ads")
     assert [r["date_start"] for r in rows(result, "ad_stats")] == [dt.date(2026, 5, 1)]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # French Ads Manager, re-saved by Excel (semicolons, decimal commas)
+        "Nom de la campagne;Nom de la publicité;Jour;Âge;Montant dépensé (EUR);Impressions;"
+        "Couverture;Clics sur un lien;Résultats;Indicateur de résultat;Coût par résultat",
+        # Brazilian Portuguese
+        "Nome da campanha;Nome do anúncio;Dia;Idade;Valor usado (EUR);Impressões;Alcance;"
+        "Cliques no link;Resultados;Indicador de resultados;Custo por resultado",
+        # German
+        "Kampagnenname;Anzeigenname;Tag;Alter;Ausgegebener Betrag (EUR);Impressionen;"
+        "Reichweite;Link-Klicks;Ergebnisse;Ergebnisindikator;Kosten pro Ergebnis",
+    ],
+    ids=["fr", "pt", "de"],
+)
+def test_localised_headers_keep_results_reach_and_clicks(tmp_path: Path, head: str) -> None:
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        head + "\nPrintemps;Pub 1;13/03/2026;25-34;12,50;1200;900;30;5;actions:link_click;2,50\n"
+        "Printemps;Pub 1;14/03/2026;25-34;7,25;800;600;10;;;\n",
+        encoding="utf-8",
+    )
+    ads = rows(read(path, "meta-ads"), "ad_stats")
+    assert [
+        (a["date_start"], a["spend"], a["reach"], a["link_clicks"], a["results"]) for a in ads
+    ] == [
+        (dt.date(2026, 3, 13), 12.5, 900, 30, 5.0),
+        (dt.date(2026, 3, 14), 7.25, 600, 10, 0.0),  # a blank Results cell: no result
+    ]
+    assert ads[0]["result_type"] == "actions:link_click"
+    assert ads[0]["reported_cost_per_result"] == 2.5
+    assert ads[0]["breakdown"] == "age=25-34" and ads[0]["currency"] == "EUR"

@@ -30,6 +30,7 @@ CAMPAIGN = (
     "Nombre de la campaña",
     "Nom de la campagne",
     "Nome da campanha",
+    "Kampagnenname",
 )
 AD_SET = (
     "Ad set name",
@@ -37,8 +38,16 @@ AD_SET = (
     "Nombre del conjunto de anuncios",
     "Nom de l’ensemble de publicités",
     "Nome do conjunto de anúncios",
+    "Name der Anzeigengruppe",
 )
-AD = ("Ad name", "Ad", "Nombre del anuncio", "Nom de la publicité", "Nome do anúncio")
+AD = (
+    "Ad name",
+    "Ad",
+    "Nombre del anuncio",
+    "Nom de la publicité",
+    "Nome do anúncio",
+    "Anzeigenname",
+)
 ACCOUNT = ("Account name", "Account Name", "Account ID", "Ad account name")
 # platform ids, finest level first: when exported they are the identity of a row
 IDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -53,21 +62,40 @@ SPEND = (
     "Montant dépensé",
     "Valor usado",
     "Valor gasto",
+    "Ausgegebener Betrag",
 )
-DAY = ("Day", "Date", "Día", "Jour", "Dia")
+DAY = ("Day", "Date", "Día", "Jour", "Dia", "Tag")
 PERIOD = ("Month", "Week", "Mes", "Semana", "Mois", "Semaine")  # '2026-03-01 - 2026-03-31'
-START = ("Reporting starts", "Inicio del informe", "Début des rapports", "Início dos relatórios")
-END = ("Reporting ends", "Fin del informe", "Fin des rapports", "Término dos relatórios")
-IMPRESSIONS = ("Impressions", "Impresiones")
-CURRENCY = ("Currency",)
+START = (
+    "Reporting starts",
+    "Inicio del informe",
+    "Début des rapports",
+    "Início dos relatórios",
+    "Berichtsbeginn",
+)
+END = (
+    "Reporting ends",
+    "Fin del informe",
+    "Fin des rapports",
+    "Término dos relatórios",
+    "Berichtsende",
+)
+IMPRESSIONS = ("Impressions", "Impresiones", "Impressões", "Impressionen")
+CURRENCY = ("Currency", "Moneda", "Devise", "Moeda", "Währung")
 
 NUMBERS: dict[str, tuple[str, ...]] = {
     "spend": SPEND,
     "impressions": IMPRESSIONS,
-    "reach": ("Reach", "Alcance"),
-    "clicks": ("Clicks (all)", "Clics (todos)"),
-    "link_clicks": ("Link clicks", "Clics en el enlace"),
-    "results": ("Results", "Resultados"),
+    "reach": ("Reach", "Alcance", "Couverture", "Reichweite"),
+    "clicks": ("Clicks (all)", "Clics (todos)", "Clics (tous)", "Cliques (todos)"),
+    "link_clicks": (
+        "Link clicks",
+        "Clics en el enlace",
+        "Clics sur un lien",
+        "Cliques no link",
+        "Link-Klicks",
+    ),
+    "results": ("Results", "Resultados", "Résultats", "Ergebnisse"),
     "purchases": ("Purchases", "Website purchases", "Compras"),
     "purchase_value": (
         "Purchases conversion value",
@@ -81,7 +109,14 @@ NUMBERS: dict[str, tuple[str, ...]] = {
     "adds_to_cart": ("Adds to cart", "Website adds to cart"),
     "checkouts": ("Checkouts initiated", "Website checkouts initiated"),
     "messaging_conversations": ("Messaging conversations started",),
-    "reported_cost_per_result": ("Cost per result", "Cost per results", "Coste por resultado"),
+    "reported_cost_per_result": (
+        "Cost per result",
+        "Cost per results",
+        "Coste por resultado",
+        "Coût par résultat",
+        "Custo por resultado",
+        "Kosten pro Ergebnis",
+    ),
     "reported_roas": (
         "Purchase ROAS (return on ad spend)",
         "Website purchase ROAS (return on ad spend)",
@@ -93,15 +128,15 @@ NUMBERS: dict[str, tuple[str, ...]] = {
     # link-click based, as the KPI registry's 'cpc' and 'ctr_link' (no fallback to
     # 'CPC (all)' / 'CTR (all)': a different quantity must not pass for this one)
     "reported_cpc": ("CPC (cost per link click)",),
-    "reported_frequency": ("Frequency", "Frecuencia"),
+    "reported_frequency": ("Frequency", "Frecuencia", "Répétition", "Frequência", "Frequenz"),
 }
 PERCENTS: dict[str, tuple[str, ...]] = {
     "reported_ctr": ("CTR (link click-through rate)",),
 }
 BREAKDOWNS: dict[str, tuple[str, ...]] = {
-    "age": ("Age", "Edad"),
-    "gender": ("Gender", "Sexo"),
-    "country": ("Country", "País"),
+    "age": ("Age", "Edad", "Âge", "Idade", "Alter"),
+    "gender": ("Gender", "Sexo", "Gênero", "Género", "Geschlecht"),
+    "country": ("Country", "País", "Pays", "Land"),
     "region": ("Region",),
     "dma": ("DMA region",),
     "platform": ("Platform", "Publisher platform"),
@@ -109,7 +144,16 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "device": ("Impression device", "Device platform"),
     "hour": ("Time of day (ad account time zone)", "Time of day (viewer's time zone)"),
 }
-RESULT_TYPE = ("Result indicator", "Result type", "Result Type", "Indicador de resultado")
+RESULT_TYPE = (
+    "Result indicator",
+    "Result type",
+    "Result Type",
+    "Indicador de resultado",
+    "Indicador de resultados",
+    "Indicateur de résultat",
+    "Indicateur de résultats",
+    "Ergebnisindikator",
+)
 OBJECTIVE = ("Objective", "Campaign objective")
 
 _SUMMARY = r"(?i)^(?:totals?|total results|results from \d+ .*|all)$"
