@@ -109,12 +109,14 @@ def test_approvals_rules_hold_in_the_web(content_client: Any) -> None:
     for data, expected in (
         ({"who": "Sam", "role": "reviewer", "action": "approve"}, "no self-approval"),
         ({"who": "Dana", "role": "boss", "action": "approve"}, "Unknown role"),
-        ({"who": "Dana", "role": "reviewer", "action": "reject"}, "needs --reason"),
-        ({"who": "", "role": "reviewer", "action": "approve"}, "Say who approves"),
+        ({"who": "Dana", "role": "reviewer", "action": "reject"}, "needs a reason: fill in Reason"),
+        ({"who": "", "role": "reviewer", "action": "approve"}, "Say who approves: fill in your"),
     ):
         r = _post(c, "/content/approvals/decide", name=WINTER, **data)
         assert r.status_code == 303
-        assert expected in c.get("/content/approvals").text, expected
+        page = c.get("/content/approvals").text
+        assert expected in page, expected
+        assert "--as" not in page and "--reason" not in page  # browser words, not flags
     assert read_log(ws) == []
     r = _post(c, "/content/approvals/decide", name=WINTER, who="Dana", role="reviewer",
               action="reject", reason="Add the price")  # fmt: skip

@@ -8,10 +8,12 @@ itself. Jinja2 autoescapes everything: pass plain strings, never markup.
 from __future__ import annotations
 
 import json
+import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote, unquote
 
 from socialproof.web.security import CSRF_FIELD
 
@@ -59,7 +61,29 @@ def _env() -> jinja2.Environment:
     environment.filters["number"] = _number
     environment.filters["duration"] = _duration
     environment.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
+    environment.filters["lead"] = lead
+    environment.globals["for_browser"] = _for_browser
     return environment
+
+
+#: A message longer than this shows its start and a "Show all" disclosure with the rest.
+LONG_MESSAGE = 400
+_LEAD = 280
+
+
+def lead(text: str) -> str:
+    """The start of a long message, cut at a word (the whole of a short one)."""
+    if len(text) <= LONG_MESSAGE:
+        return text
+    cut = text[:_LEAD]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > _LEAD // 2 else cut).rstrip(" ,;:") + " …"
+
+
+def _for_browser(text: Any) -> tuple[str, list[Any]]:
+    from socialproof.web.hints import for_browser
+
+    return for_browser(str(text))
 
 
 def _duration(hours: Any) -> str:
@@ -102,25 +126,34 @@ def is_htmx(request: Request) -> bool:
 
 
 # -- flash messages ----------------------------------------------------------------------
+#: Flash messages waiting for the page after a redirect, by the random key their cookie
+#: holds. The text stays here, not in the cookie: a browser keeps about 4 KB per cookie,
+#: so a long message (a list of rejected columns) was cut at 500 characters, mid-word.
+_FLASHES: OrderedDict[str, tuple[str, str]] = OrderedDict()
+_FLASHES_LOCK = threading.Lock()
+#: Flash messages kept at most (a redirect nobody followed leaves one behind).
+FLASHES_KEPT = 1000
+
+
 def flash(response: Any, text: str, kind: str = "info") -> None:
     """Show ``text`` once on the next page the browser renders (after a redirect)."""
     if kind not in FLASH_KINDS:
         kind = "info"
-    value = quote(json.dumps([kind, text[:500]]), safe="")
-    response.set_cookie(FLASH_COOKIE, value, httponly=True, samesite="strict", path="/")
+    key = secrets.token_urlsafe(18)
+    with _FLASHES_LOCK:
+        _FLASHES[key] = (kind, text)
+        while len(_FLASHES) > FLASHES_KEPT:
+            _FLASHES.popitem(last=False)
+    response.set_cookie(FLASH_COOKIE, key, httponly=True, samesite="strict", path="/")
 
 
 def _take_flash(request: Request) -> list[tuple[str, str]]:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return []
-    try:
-        kind, text = json.loads(unquote(raw))
-    except (ValueError, TypeError):
-        return []
-    if kind not in FLASH_KINDS or not isinstance(text, str):
-        return []
-    return [(kind, text)]
+    with _FLASHES_LOCK:
+        found = _FLASHES.pop(raw, None)
+    return [] if found is None else [found]
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -158,7 +191,7 @@ def render(
         )
     )
     response = HTMLResponse(html, status_code=status_code)
-    if flashed:
+    if FLASH_COOKIE in request.cookies:  # shown, or gone (a server restart): not again
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
 

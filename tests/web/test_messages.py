@@ -1,0 +1,177 @@
+"""Messages on the workbench's pages: the terminal's hints in browser words with a link to
+the page that does it (web/hints.py), and long messages shown whole (not cut at 500
+characters, mid-word)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.conftest import make_client
+from tests.web.workbench_samples import axe_violations, open_page
+
+from socialproof.errors import SocialproofError
+from socialproof.web.hints import for_browser
+
+
+def _error(fn: Any, *args: Any, **kw: Any) -> str:
+    with pytest.raises(SocialproofError) as info:
+        fn(*args, **kw)
+    return str(info.value)
+
+
+def _no_terminal_words(text: str) -> None:
+    for flag in ("--as", "--format", "--mapping", "--k", "--since", "--column", "socialproof "):
+        assert flag not in text, text
+
+
+def test_the_librarys_own_messages_get_browser_words(workspace: Any, tmp_path: Path) -> None:
+    """The messages as the library raises them (so a reworded hint shows up here)."""
+    from socialproof.content.approvals import approve, schedule
+    from socialproof.ingest.generic import load_mapping
+    from socialproof.ingest.registry import registry
+    from socialproof.ingest.sources import open_source
+
+    unknown = tmp_path / "odd.csv"
+    unknown.write_text("alpha,beta\n1,2\n", encoding="utf-8")
+    folder = workspace.root / "mappings"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("table: [posts\n", encoding="utf-8")
+    (folder / "extra.yaml").write_text("table: posts\ncolumns: {}\ncolor: red\n", "utf-8")
+    cases = [
+        (
+            _error(registry().choose, open_source(unknown)),
+            "On the Import page, import it as one of the formats, or map its columns.",
+            ["/import"],
+        ),
+        (
+            _error(load_mapping, folder / "gone.yaml"),
+            "Choose a mapping saved in the workspace's mappings/ folder",
+            ["/import"],
+        ),
+        (
+            _error(load_mapping, folder / "broken.yaml"),
+            "Fix the file in the workspace's mappings/ folder, or map the columns again",
+            ["/import"],
+        ),
+        (
+            _error(load_mapping, folder / "extra.yaml"),
+            "unknown key(s) color. Fix the file in the workspace's mappings/ folder",
+            ["/import"],
+        ),
+        (
+            _error(approve, workspace, tmp_path / "p.md", approver=" ", role="legal"),
+            "Say who approves: fill in your name.",
+            [],
+        ),
+        (
+            _error(schedule, workspace, tmp_path / "p.md", by=""),
+            "Say who schedules: fill in your name.",
+            [],
+        ),
+        (
+            _error(
+                approve, workspace, tmp_path / "p.md", approver="Dana", role="legal", reject=True
+            ),
+            "A rejection needs a reason: fill in Reason with what must change, e.g. 'Add the risk "
+            "statement'.",
+            [],
+        ),
+    ]
+    for raised, words, hrefs in cases:
+        text, links = for_browser(raised)
+        assert words in text, (raised, text)
+        assert [link.href for link in links] == hrefs
+        _no_terminal_words(text)
+        assert "Example:" not in text and "Check the path" not in text
+
+
+def test_text_without_a_known_hint_is_left_as_it_is() -> None:
+    text = "/w/moderation.yaml is not valid YAML: line 1. Fix the file."
+    assert for_browser(text) == (text, [])
+
+
+@pytest.fixture
+def ownerless(workspace: Any, insert: Any) -> Any:
+    """The test workspace without an owner, with flagged messages (x, id 4 is toxic)."""
+    from tests.community.test_queue import ROWS, KeywordModeration, KeywordSentiment
+
+    from socialproof.community.scoring import Models, score_messages
+
+    insert("messages", ROWS)
+    score_messages(
+        workspace, models=Models(sentiment=KeywordSentiment(), moderation=KeywordModeration())
+    )
+    workspace.settings = workspace.settings.model_copy(update={"owner": ""})
+    return workspace
+
+
+def test_a_decision_without_a_name_says_what_to_do_on_the_page(ownerless: Any) -> None:
+    form = {"message_id": "4", "platform": "x", "decision": "confirm", "who": " "}
+    with make_client(ownerless) as c:
+        fragment = c.post(
+            "/community/moderation/decide",
+            data={"csrf_token": c.csrf, **form},
+            headers={"HX-Request": "true"},
+        )
+        assert fragment.status_code == 422
+        assert "Fill in Decided by, or set the workspace owner in Settings." in fragment.text
+        assert '<a href="/settings">Open Settings</a>' in fragment.text
+        assert "--as" not in fragment.text
+        page = c.post("/community/moderation/decide", data={"csrf_token": c.csrf, **form})
+    assert page.status_code == 200  # the redirect's flash, on the moderation page
+    assert "Fill in Decided by, or set the workspace owner in Settings." in page.text
+    assert '<a href="/settings">Open Settings</a>' in page.text and "--as" not in page.text
+
+
+def test_a_long_flash_message_is_shown_whole_with_its_start_cut_at_a_word(client: Any) -> None:
+    """A long message was cut at 500 characters mid-word (the flash cookie held it)."""
+    words = " ".join(f"column{i:03d}" for i in range(150))  # 1,499 characters
+    page = client.post(
+        "/community/moderation/decide",
+        data={"csrf_token": client.csrf, "message_id": words, "decision": "confirm"},
+    )
+    assert page.status_code == 200
+    html = unescape(page.text)
+    assert f"No scored member message '{words}' in this workspace." in html  # whole
+    lead = re.search(r'<div class="msg msg-error"><p>(.*?)</p>', html, re.DOTALL)
+    assert lead is not None
+    start, link = lead.group(1).strip().split(" <a ", 1)
+    assert link == 'href="/community/moderation">Open the moderation queue</a>'
+    assert start.endswith(" …") and len(start) < 300
+    assert re.fullmatch(r"No scored member message '(column\d{3} )*column\d{3} …", start)
+    assert "<summary>Show all</summary>" in html
+    again = client.get("/community/moderation")
+    assert words not in unescape(again.text)  # shown once
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_long_message_in_the_browser(browser: Any, live_server: Any, width: int) -> None:
+    """The start wraps on a narrow screen; Show all opens the whole text by keyboard."""
+    words = ",".join(f"column_{i:03d}" for i in range(120))  # one long word: it must wrap
+    page = open_page(browser, live_server.url + "/community/moderation", width=width, for_axe=True)
+    try:
+        page.evaluate(
+            """async (id) => {
+              const body = new URLSearchParams({csrf_token: document.querySelector(
+                'meta[name="csrf-token"]').content, message_id: id, decision: "confirm"});
+              await fetch("/community/moderation/decide", {method: "POST", body, redirect: "manual"});
+            }""",
+            words,
+        )
+        page.reload()
+        message = page.locator("#messages .msg-error")
+        assert message.locator("summary").inner_text() == "Show all"
+        box = message.bounding_box()
+        assert box is not None and box["width"] <= width  # wrapped, no sideways scrolling
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        message.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert words in message.locator("details p").inner_text()
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
