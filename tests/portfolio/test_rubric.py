@@ -163,3 +163,58 @@ def test_targets_follow_the_direction_of_the_figure(portfolio_ws: Any) -> None:
     assert shown["Cost per purchase"] == "target 35.00; target met"  # lower is better
     assert shown["Planned cost per lead"] == "target 2.00; target met"
     assert shown["Planned reach"] == "target 200; target not met"
+
+
+def test_a_campaign_billed_in_two_currencies_is_not_added_up(
+    portfolio_ws: Any, insert: Any
+) -> None:
+    """Another account runs a campaign of the same name, billed in EUR: its spend was
+    added to the USD spend as one amount (cost per purchase 30 -> 31.67)."""
+    from datetime import date
+
+    from socialproof.portfolio.casestudy import load_case_studies
+    from socialproof.portfolio.evidence import EvidenceResolver
+
+    insert(
+        "ad_stats",
+        [
+            {
+                "platform": "facebook",
+                "account": "acme-eu",
+                "campaign": "Spring Launch",
+                "ad_set": "EU",
+                "ad": "C",
+                "date_start": date(2026, 3, 2),
+                "date_stop": date(2026, 3, 2),
+                "breakdown": "",
+                "currency": "EUR",
+                "spend": 100.0,
+                "impressions": 1000,
+                "link_clicks": 10,
+                "results": 2,
+            }
+        ],
+    )
+    r = _by_slug(portfolio_ws)["spring"]
+    mixed = [f.message for f in r.findings if f.rule == "evidence"]
+    assert any(
+        "Cost per result (campaign: Spring Launch) would add amounts in 2 currencies (EUR, USD)"
+        in m
+        and "currency: EUR" in m
+        for m in mixed
+    ), mixed
+    assert not any("CTR" in m for m in mixed)  # a rate of clicks is not money
+    write_study(
+        portfolio_ws,
+        "spring.md",
+        PAID.replace("{campaign: Spring Launch}", "{campaign: Spring Launch, currency: USD}"),
+    )
+    assert not [f for f in _by_slug(portfolio_ws)["spring"].findings if f.rule == "evidence"]
+    studies = load_case_studies(portfolio_ws.root / "case-studies")
+    for batched in (True, False):
+        with EvidenceResolver(portfolio_ws) as resolver:
+            if batched:
+                resolver.prefetch(studies)
+            spring = next(s for s in studies if s.path.name == "spring.md")
+            cost = resolver.outcome(spring.study.outcomes[0], spring)
+            assert cost.value == 30.0 and cost.display == "30.00 USD"

@@ -230,11 +230,15 @@ def test_batched_figures_match_one_by_one(portfolio_ws: Any, insert: Any) -> Non
     with EvidenceResolver(portfolio_ws) as batched:
         batched.prefetch(studies)
         fast = [[batched.outcome(o, s).value for o in s.study.outcomes] for s in studies]
+        fast_shown = [[batched.outcome(o, s).display for o in s.study.outcomes] for s in studies]
         fast_series = [batched.series(c, s) for s in studies for c in s.study.charts]
     with EvidenceResolver(portfolio_ws) as single:
         slow = [[single.outcome(o, s).value for o in s.study.outcomes] for s in studies]
+        slow_shown = [[single.outcome(o, s).display for o in s.study.outcomes] for s in studies]
         slow_series = [single.series(c, s) for s in studies for c in s.study.charts]
-    assert fast == slow and fast_series == slow_series
+    assert fast == slow and fast_series == slow_series and fast_shown == slow_shown
+    spring = next(v for s, v in zip(studies, fast_shown, strict=True) if s.path.name == "spring.md")
+    assert spring[0] == "30.00 USD"  # the amount with its currency (its rows are all USD)
     autumn = next(v for s, v in zip(studies, fast, strict=True) if s.study.title == "Autumn push")
     assert autumn[0] == sum(10.0 * (i + 1) for i in range(20)) / 20  # cost per result
 

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from socialproof.workspace import Workspace
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-_FILTERABLE = ("platform", "account", "campaign", "ad_set", "ad", "format", "labels", "group_id")
+_FILTERABLE = (
+    "platform", "account", "campaign", "ad_set", "ad", "format", "labels", "group_id", "currency",
+)  # fmt: skip
 
 
 @dataclass
@@ -39,10 +41,14 @@ class Figure:
     target: float | None = None
     note: str | None = None
     better: str | None = None  # higher | lower | neutral (the KPI's), None: not known
+    currency: str | None = None  # of an amount computed from rows in one currency
 
     @property
     def display(self) -> str:
-        return format_value(self.value, self.unit)
+        shown = format_value(self.value, self.unit)
+        if self.unit == "currency" and self.currency and shown != "n/a":
+            return f"{shown} {self.currency}"
+        return shown
 
     @property
     def versus(self) -> str:
@@ -249,8 +255,18 @@ class EvidenceResolver:
             self._paid = loaded.study.kind in ("paid", "mock")
             since, until = self._period(o.since, o.until, loaded)
             value, unit, text = self.kpi_value(o.kpi, o.where, since, until)
+            currency = self._cache.get(("currency", *self._kpi_key(o.kpi, o.where, since, until)))
             return Figure(
-                o.label, value, unit, True, text, o.baseline, o.target, o.note, _better(o.kpi)
+                o.label,
+                value,
+                unit,
+                True,
+                text,
+                o.baseline,
+                o.target,
+                o.note,
+                _better(o.kpi),
+                currency,
             )
         if o.pilot:
             return self.pilot_figure(o, loaded)
@@ -352,6 +368,31 @@ class EvidenceResolver:
                 t = t.filter(col <= until)
         return t, time_col
 
+    @staticmethod
+    def _money(kpi: Any) -> bool:
+        """Whether the KPI adds amounts of money (spend, a cost, ROAS)."""
+        return kpi.unit == "currency" or "spend" in kpi.formula_text
+
+    def _one_currency(self, t: Any, kpi: Any, where: dict[str, str]) -> str | None:
+        """The one currency of a money KPI's rows (None: not money, or none given).
+
+        Amounts in several currencies are never added into one figure: a campaign name
+        two accounts share (one billed in EUR, one in USD) gave their sum as one amount."""
+        if not self._money(kpi) or "currency" not in t.columns:
+            return None
+        found = t.select(c=t.currency.fill_null("").upper()).distinct().execute()["c"]
+        currencies = sorted(str(c) or "none given" for c in found)
+        if len(currencies) == 1:
+            return None if currencies[0] == "none given" else currencies[0]
+        if len(currencies) > 1:
+            filt = ", ".join(f"{k}: {v}" for k, v in where.items()) or "every row"
+            raise BadInput(
+                f"{kpi.label} ({filt}) would add amounts in {len(currencies)} currencies "
+                f"({', '.join(currencies)}) as if they were one.",
+                hint=f"Add 'currency: {currencies[0]}' (or an account) to its 'where:'.",
+            )
+        return None
+
     def _kpi_key(
         self, name: str, where: dict[str, str], since: date, until: date | None
     ) -> tuple[Any, ...]:
@@ -377,9 +418,11 @@ class EvidenceResolver:
         ws = self._need_ws(f"The KPI {name!r}")
         con = self._connection(ws)
         t, _ = self._filtered(con, kpi, where, since, until)
+        currency = self._one_currency(t, kpi, where)
         raw = t.aggregate(value=kpi.formula(t)).execute()["value"].iloc[0]
         result = (_clean(raw), kpi.unit, self._describe(kpi, where, since, until))
         self._cache[key] = result
+        self._cache[("currency", *key)] = currency
         return result
 
     def series(
@@ -397,6 +440,7 @@ class EvidenceResolver:
         ws = self._need_ws(f"The chart of {c.kpi!r}")
         con = self._connection(ws)
         t, time_col = self._filtered(con, kpi, c.where, since, until)
+        self._one_currency(t, kpi, c.where)
         if time_col is None:
             raise BadInput(f"{kpi.name} has no time axis to chart.", hint="Chart another KPI.")
         t = t.mutate(_bucket=bucket(t[time_col], c.period))
@@ -450,6 +494,17 @@ class EvidenceResolver:
                 known = set(self._existing(t, table, key))
                 wanted = sorted(values & known)
                 t = t.filter(t[key].isin(wanted))
+                one: dict[str, str | None] = {}
+                if self._money(kpi) and "currency" in t.columns:  # mixed: one by one, refused
+                    cur = t.currency.fill_null("").upper()
+                    n = t.group_by(key).aggregate(n=cur.nunique(), c=cur.max()).execute()
+                    one = {
+                        str(k): (str(c) or None)
+                        for k, c, m in zip(n[key], n["c"], n["n"], strict=True)
+                        if m == 1
+                    }
+                    wanted = [v for v in wanted if v in one]
+                    t = t.filter(t[key].isin(wanted))
                 if kind == "kpi":
                     df = t.group_by(key).aggregate(value=kpi.formula(t)).execute()
                     got = dict(zip(df[key].astype(str), df["value"], strict=True))
@@ -459,6 +514,9 @@ class EvidenceResolver:
                             _clean(got.get(v)),
                             kpi.unit,
                             self._describe(kpi, where, since, until),
+                        )
+                        self._cache[("currency", *self._kpi_key(name, where, since, until))] = (
+                            one.get(v)
                         )
                 elif time_col is not None:
                     from socialproof.metrics.ops import bucket
@@ -543,4 +601,4 @@ class EvidenceResolver:
         value, unit, text = self.kpi_value(kpi.name, o.where, since, until)
         return Figure(
             o.label, value, unit, True, text, o.baseline, o.target, o.note, str(kpi.better)
-        )
+        )  # community metrics are rates and times, never money
