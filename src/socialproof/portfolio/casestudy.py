@@ -75,7 +75,8 @@ class Outcome(_Model):
     kpi: str | None = Field(None, description="KPI computed from the workspace's imported data.")
     where: dict[str, str] = Field(
         default_factory=dict,
-        description="Filters for the KPI: platform, account, campaign, ad_set, ad, format, label.",
+        description="Filters for the KPI: platform, account, campaign, ad_set, ad, format, labels, "
+        "currency.",
     )
     since: date | None = Field(
         None, description="Start of the measured period (default: period.start)."
