@@ -215,7 +215,10 @@ def test_analyse_a_file_in_the_browser(
         page.keyboard.press("Space")
         page.get_by_role("button", name="Analyse", exact=True).focus()
         page.keyboard.press("Enter")
-        page.get_by_role("link", name="Show only flagged texts").wait_for(timeout=60_000)
+        page.wait_for_url("**/community/analysis/*")
+        job = live_server.app.state.jobs.wait(page.url.rsplit("/", 1)[1], timeout=120)
+        assert job.state == "done", job.error
+        page.get_by_role("link", name="Show only flagged texts").wait_for(timeout=30_000)
         assert "8 texts:" in page.locator("#main").inner_text()
         assert axe_violations(page) == []
         page.get_by_role("link", name="Show only flagged texts").click()
