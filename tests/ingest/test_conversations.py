@@ -347,7 +347,9 @@ def test_a_separate_time_column_gives_the_dates_their_times(tmp_path: Path) -> N
         "4,acme,2026-03-03,9:15 AM,a,3\n"
         "5,cy,2026-03-04,,no time given,\n"
         "6,dee,2026-03-05,12:05 p.m.,noon,\n"
-        "7,acme,2026-03-06,12:30 AM,night,6\n",
+        "7,acme,2026-03-06,12:30 AM,night,6\n"
+        "8,eve,2026-03-06,4:30\u202fPM,a narrow no-break space,\n"
+        "9,fay,2026-03-06,teatime,not a time: rejected with its date,\n",
         encoding="utf-8",
     )
     result = CustomerCareFormat().read(open_source(path), ReadContext(timezone="Europe/Berlin"))
@@ -359,8 +361,11 @@ def test_a_separate_time_column_gives_the_dates_their_times(tmp_path: Path) -> N
     assert rows["2"]["created_at"] == datetime(2026, 3, 2, 9, 45)
     assert rows["4"]["created_at"] == datetime(2026, 3, 3, 8, 15)
     assert rows["5"]["created_at"] == datetime(2026, 3, 3, 23, 0)  # the day, at midnight
+    assert rows["8"]["created_at"] == datetime(2026, 3, 6, 15, 30)
     assert any("column 'time' beside the dates" in n for n in result.notes)
-    assert not result.rejects
+    assert [(r.line, "'2026-03-06 teatime' is not a date" in r.reason) for r in result.rejects] == [
+        (10, True)
+    ]
     assert rows["3"]["created_at"] in (datetime(2026, 2, 3, 10, 0), datetime(2026, 3, 2, 10, 0))
 
 

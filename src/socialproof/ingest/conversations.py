@@ -442,7 +442,7 @@ def _with_time_of_day(rows: Rows, name: str, dates: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from socialproof.ingest.parse_base import to_string_array
+    from socialproof.ingest.parse_base import missing_mask, to_string_array
 
     other = rows.header(_TIME_OF_DAY)
     if other is None or other == name:
@@ -456,13 +456,18 @@ def _with_time_of_day(rows: Rows, name: str, dates: pa.Array) -> pa.Array:
     raw_times = rows.raw(_TIME_OF_DAY)
     if raw_times is None:
         return dates
-    times = pc.utf8_trim_whitespace(to_string_array(raw_times).cast(pa.string()))
+    times = to_string_array(raw_times).cast(pa.string())
+    times = pc.utf8_trim_whitespace(pc.replace_substring_regex(times, "[\u00a0\u2009\u202f]", " "))
     clock = pc.match_substring_regex(times, _CLOCK).fill_null(False)
     if not pc.any(clock).as_py():
         return dates
     rows.notes.append(f"Times of day were read from the column '{other}' beside the dates.")
-    joined = pc.binary_join_element_wise(days, _clock_24h(times), " ")
-    return pc.if_else(clock, joined, days)
+    # a time cell that is not a clock time goes with its date too: the row is rejected
+    # with both, rather than kept at midnight
+    given = pa.array(~missing_mask(times))
+    hhmm = pc.if_else(clock, _clock_24h(times), times)
+    joined = pc.binary_join_element_wise(days, hhmm, " ")
+    return pc.if_else(pc.and_(given, pc.is_valid(days)), joined, days)
 
 
 def _clock_24h(times: pa.Array) -> pa.Array:
