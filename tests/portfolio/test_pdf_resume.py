@@ -89,6 +89,9 @@ def test_json_resume_export_and_import(portfolio_ws: Any, tmp_path: Any) -> None
         ('{"projects": {}}', "'projects' must be a list"),
         ('{"resumee": {}}', "unknown top-level"),
         ('{"work": [{"startDate": "March 2020"}]}', "is not a date"),
+        ('{"work": [{"startDate": "2024-13-01"}]}', "is not a date"),  # no 13th month
+        ('{"projects": [{"endDate": "2024-02-30"}]}', "is not a date"),
+        ('{"basics": {"profiles": "x"}}', "'basics.profiles' must be a list"),
         ("{not json", "not valid JSON"),
     ],
 )
@@ -97,3 +100,27 @@ def test_bad_json_resume(workspace: Any, tmp_path: Any, content: str, message: s
     path.write_text(content)
     with pytest.raises(BadInput, match=message):
         import_resume(workspace, path)
+
+
+def test_json_resume_in_older_and_looser_shapes(workspace: Any, tmp_path: Any) -> None:
+    """'company' (JSON Resume before 1.0) names the employer, and plain skill names are
+    skills: the first was lost (client 'confidential'), the second dropped."""
+    import yaml
+
+    src = tmp_path / "old.json"
+    src.write_text(
+        json.dumps(
+            {
+                "basics": {"name": "Jo"},
+                "work": [{"company": "Beta", "position": "Coordinator", "startDate": "2022"}],
+                "skills": [{"name": "Copywriting"}, "Canva", "", {"level": "x"}],
+            }
+        )
+    )
+    import_resume(workspace, src)
+    from socialproof.portfolio.casestudy import load_case_studies
+
+    [study] = load_case_studies(workspace.root / "case-studies")
+    assert study.study.title == "Coordinator at Beta" and study.study.client == "Beta"
+    profile = yaml.safe_load((workspace.root / "profile.yaml").read_text(encoding="utf-8"))
+    assert profile["skills"] == ["Copywriting", "Canva"]

@@ -110,6 +110,9 @@ def validate_resume(data: Any, *, source: str = "JSON Resume") -> dict[str, Any]
         )
     if "basics" in data and not isinstance(data["basics"], dict):
         raise BadInput(f"{source}: 'basics' must be an object.", hint="Fix the file.")
+    profiles = (data.get("basics") or {}).get("profiles")
+    if profiles is not None and not isinstance(profiles, list):
+        raise BadInput(f"{source}: 'basics.profiles' must be a list.", hint="Fix the file.")
     for key in TOP_LEVEL:
         if key in ("basics", "meta") or key not in data:
             continue
@@ -129,10 +132,25 @@ def validate_resume(data: Any, *, source: str = "JSON Resume") -> dict[str, Any]
     return data
 
 
+def _skill_name(skill: Any) -> str | None:
+    """A skill's name: {"name": "Copywriting"}, or a plain "Canva"."""
+    value = skill.get("name") if isinstance(skill, dict) else skill
+    if isinstance(value, (str, int, float)) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
 def _is_iso(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists ('2024-13-01' does not)."""
     import re
 
-    return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) is not None
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) is None:
+        return False
+    try:
+        date.fromisoformat(_date(text, date.today()))
+    except ValueError:
+        return False
+    return True
 
 
 def _date(text: str | None, default: date) -> str:
@@ -180,12 +198,7 @@ def import_resume(ws: Workspace, path: Path) -> list[Path]:
                 "email": basics.get("email"),
                 "summary": basics.get("summary"),
                 "links": links or None,
-                "skills": [
-                    s.get("name")
-                    for s in data.get("skills", [])
-                    if isinstance(s, dict) and s.get("name")
-                ]
-                or None,
+                "skills": [n for n in map(_skill_name, data.get("skills", [])) if n] or None,
             }.items()
             if v
         }
@@ -200,6 +213,8 @@ def import_resume(ws: Workspace, path: Path) -> list[Path]:
         ("work", w) for w in data.get("work", [])
     ]
     for key, item in entries:
+        if key == "work" and not item.get("name") and item.get("company"):
+            item = {**item, "name": item["company"]}  # JSON Resume before 1.0: 'company'
         title = str(item.get("name") or item.get("position") or "Untitled")
         if key == "work" and item.get("position") and item.get("name"):
             title = f"{item['position']} at {item['name']}"
