@@ -43,3 +43,12 @@ def test_lines_and_invalid_utf8_with_a_note() -> None:
 def test_refused_files_say_why(data: bytes, column: str | None, says: str) -> None:
     with pytest.raises(BadInput, match=re.escape(says)):
         read_texts(data, "f.csv", csv=True, column=column)
+
+
+def test_a_utf16_csv_is_read_and_a_binary_file_refused() -> None:
+    data = "text,author\nmerci beaucoup,zoé\n".encode("utf-16")  # with its BOM, as Excel saves
+    found = read_texts(data, "u.csv", csv=True)
+    assert found.texts == ["merci beaucoup"] and found.authors == ["zoé"]
+    workbook = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"\x00" * 64
+    with pytest.raises(BadInput, match=re.escape("book.xlsx is not a text file")):
+        read_texts(workbook, "book.xlsx", csv=False)

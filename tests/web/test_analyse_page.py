@@ -184,6 +184,15 @@ def test_a_file_that_fails_says_why_in_the_job(client: Any, workspace: Any) -> N
     assert "Delete this file" in page.text
 
 
+def test_a_binary_upload_is_refused_before_the_analysis(client: Any) -> None:
+    """A spreadsheet uploaded by mistake was read as lines of text and scored as garbage."""
+    workbook = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"\x00" * 64
+    for name in ("comments.xlsx", "comments.csv"):
+        page = client.get(_upload(client, name, workbook).headers["location"])
+        assert page.status_code == 400 and f"{name} is not a text file" in page.text
+        assert "Analyse</button>" not in page.text and "Delete this file" in page.text
+
+
 def test_delete_removes_the_upload(client: Any, workspace: Any) -> None:
     where = _upload(client, "comments.csv", COMMENTS).headers["location"]
     folder = workspace.root / ".uploads" / where.split("/")[3]

@@ -41,20 +41,36 @@ class TextFile:
 
 
 def decode(data: bytes, name: str, note: Callable[[str], None] | None = None) -> str:
-    """UTF-8 (BOM allowed); invalid bytes become U+FFFD, with a ``note`` saying so."""
+    """UTF-8 (BOM allowed), or UTF-16 with its BOM (as Excel's "Unicode text" and some
+    platform exports are saved); invalid bytes become U+FFFD, with a ``note`` saying so."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _replaced(data.decode("utf-16", errors="replace"), name, note, "UTF-16")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        if note is not None:
-            bad = text.count("\ufffd")
-            note(
-                f"Note: {name} is not valid UTF-8; {bad} undecodable byte sequence(s) were "
-                "replaced with \ufffd. Save the file as UTF-8 for exact results."
-            )
-        return text
+        return _replaced(data.decode("utf-8", errors="replace"), name, note, "UTF-8")
+
+
+def _replaced(text: str, name: str, note: Callable[[str], None] | None, encoding: str) -> str:
+    bad = text.count("\ufffd")
+    if bad and note is not None:
+        note(
+            f"Note: {name} is not valid {encoding}; {bad} undecodable byte sequence(s) were "
+            "replaced with \ufffd. Save the file as UTF-8 for exact results."
+        )
+    return text
+
+
+def check_text(data: bytes, name: str) -> None:
+    """Refuse binary content (a spreadsheet, an image): its bytes would be read as texts."""
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadInput(
+            f"{name} is not a text file (a spreadsheet, an image or another binary file?).",
+            hint="Save it as CSV (UTF-8) or as a text file with one message per line.",
+        )
 
 
 def read_texts(
@@ -70,6 +86,7 @@ def read_texts(
     of ``column`` (default: the first of :data:`TEXT_COLUMNS`), with each row's author from
     ``author_column`` (default: the first of :data:`AUTHOR_COLUMNS`; None where the cell is
     empty). Authors are None for a text file and a CSV file without such a column."""
+    check_text(data, name)
     text = decode(data, name, note)
     if not text.strip():
         raise BadInput(

@@ -54,15 +54,24 @@ def _is_csv(path: Path) -> bool:
     return path.suffix.lower() == ".csv"
 
 
+def _check_text(path: Path) -> None:
+    """Refuse a binary upload (a spreadsheet, an image) before offering its analysis."""
+    from socialproof.community.textfile import check_text
+
+    with path.open("rb") as f:
+        check_text(f.read(8192), path.name)
+
+
 def _header(path: Path) -> list[str]:
     """A CSV upload's column names (its first record), read from the start of the file."""
     import csv
     import io
 
-    from socialproof.community.textfile import decode
+    from socialproof.community.textfile import check_text, decode
 
     with path.open("rb") as f:
         start = f.read(HEADER_BYTES)
+    check_text(start, path.name)
     text = decode(start, path.name)
     try:
         header = next(csv.reader(io.StringIO(text, newline="")), None)
@@ -151,6 +160,8 @@ def _choices(ws: Workspace, batch: str, file: str) -> dict[str, Any]:
 
     path = uploaded(ws, batch, file)
     columns = _header(path) if _is_csv(path) else []
+    if not columns:
+        _check_text(path)
     return {
         "batch": batch,
         "file": file,
