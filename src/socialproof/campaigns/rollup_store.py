@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 4  # 3: rows without results count no result type; 4: breakdowns per day and kind
+VERSION = 5  # 3: rows without results count no result type; 4, 5: overlaps per day
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")

@@ -7,7 +7,9 @@
   a day, its breakdown rows (age, gender, ...) of that day are left out (for a
   reporting range: where it has any row without a breakdown); where a day (or range)
   of an ad is broken down in several ways (age; gender), one way is counted; where
-  a campaign has rows at ad level, its campaign- and ad-set-level rows are left out.
+  a campaign has rows at ad level for a day, its campaign- and ad-set-level rows of
+  that day are left out (for a reporting range, or beside finer range rows: where it
+  has any rows at a finer level).
 - ``account_daily``: the long series pivoted wide, one row per platform,
   account and date, one column per metric (``followers``, ``follower_change``,
   ``reach``, ``impressions``, ``views``, ``profile_views``).
@@ -176,8 +178,13 @@ def tidy_ads(
     if levels:
         level = ibis.cases((t.ad != "", 2), (t.ad_set != "", 1), else_=0)
         w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
+        w_day = ibis.window(group_by=[t.platform, t.account, t.campaign, t.date_start, t.date_stop])
+        daily = t.date_start == t.date_stop
         marks["_level"] = level
         marks["_max_level"] = level.max().over(w_campaign)
+        marks["_lv_daily"] = daily
+        marks["_max_level_here"] = level.max().over(w_day)
+        marks["_max_level_range"] = daily.ifelse(ibis.null("int8"), level).max().over(w_campaign)
     m = t.mutate(**marks)
     if ranges:
         cond &= m._daily | ~m._any_daily
@@ -187,7 +194,13 @@ def tidy_ads(
         alone = m._bd_daily.ifelse(~m._plain_here, ~m._any_plain)
         cond &= m._plain | (alone & (m._kind == m._first_kind))
     if levels:
-        cond &= m._level == m._max_level
+        # a daily row gives way to finer rows of its own day (a campaign-level export of
+        # April beside an ad-level one of March counts both); a range row, and a day inside
+        # a finer range, to any finer row of the campaign
+        finest_here = (m._level == m._max_level_here) & (
+            m._level >= m._max_level_range.fill_null(0)
+        )
+        cond &= (m._level == m._max_level) | (m._lv_daily & finest_here)
     return m.filter(cond).select(*t.columns)
 
 
