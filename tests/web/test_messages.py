@@ -89,6 +89,33 @@ def test_the_librarys_own_messages_get_browser_words(workspace: Any, tmp_path: P
         assert "Example:" not in text and "Check the path" not in text
 
 
+@pytest.mark.parametrize(
+    ("raised", "words"),
+    [
+        (
+            "No posts in this range. Widen --since/--until or check --platform.",
+            "No posts in this range. Widen the date range (From, To) or check the platform chosen.",
+        ),
+        (
+            "Nothing to explain. Widen the dates or check --platform/--account/--campaign.",
+            "Nothing to explain. Widen the dates or check the filters (platform, account, "
+            "campaign).",
+        ),
+        (
+            "--k 40 is more themes than distinct messages (12). Ask for fewer, or use --k auto.",
+            "40 themes is more than distinct messages (12). Ask for fewer, or leave the number "
+            "of themes blank.",
+        ),
+        (
+            "--k 1: ask for at least 2 themes. Or use --k auto.",
+            "1 theme(s) asked for: ask for at least 2. Or leave the number of themes blank.",
+        ),
+    ],
+)
+def test_filter_and_theme_hints(raised: str, words: str) -> None:
+    assert for_browser(raised) == (words, [])
+
+
 def test_text_without_a_known_hint_is_left_as_it_is() -> None:
     text = "/w/moderation.yaml is not valid YAML: line 1. Fix the file."
     assert for_browser(text) == (text, [])

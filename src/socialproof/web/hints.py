@@ -103,11 +103,15 @@ _HINTS = (
         (IMPORT,),
     ),
     # the number of themes: 'auto' is a blank field on the pages
-    _Hint(re.compile(r"--k (\d+): ask for at least 2 themes\."), r"\1 themes: ask for 2 or more."),
-    _Hint(re.compile(r"--k (\d+) is more themes than"), r"\1 themes is more than"),
     _Hint(
-        re.compile(r"(?:Or use|or use|Use) --k auto( to let socialproof choose)?\."),
-        "Or leave the number of themes blank to choose automatically.",
+        re.compile(r"--k (\d+): ask for at least 2 themes\."),
+        r"\1 theme(s) asked for: ask for at least 2.",
+    ),
+    _Hint(re.compile(r"--k (\d+) is more themes than"), r"\1 themes is more than"),
+    _Hint(re.compile(r"\b([Oo])r use --k auto\."), r"\1r leave the number of themes blank."),
+    _Hint(
+        re.compile(r"Use --k auto to let socialproof choose\."),
+        "Leave the number of themes blank to let socialproof choose.",
     ),
     _Hint(
         re.compile(r"For example --k auto or --k (\d+)\."),
@@ -116,6 +120,11 @@ _HINTS = (
     # a date range: From and To on the pages
     _Hint(re.compile(r"--since (\S+) is after --until (\S+)\."), r"From \1 is after To \2."),
     _Hint(re.compile(r"Widen --since/--until"), "Widen the date range (From, To)"),
+    _Hint(
+        re.compile(r"check --platform/--account/--campaign\."),
+        "check the filters (platform, account, campaign).",
+    ),
+    _Hint(re.compile(r"check --platform\."), "check the platform chosen."),
     # the text tools: the page picks the column from a list
     _Hint(
         re.compile(r"Drop --column to read one text per line\."),
