@@ -64,6 +64,14 @@ def test_upload_is_kept_in_the_upload_area_with_the_clis_column_guesses(
     assert '<option value="likes">' in page
     assert client.get("/community/analyse/" + batch + "/other.csv").status_code == 404
     assert client.get("/community/analyse/nothex/comments.csv").status_code in (400, 404)
+    # a name that climbs out of the upload folder names nothing, and deletes nothing
+    for name in ("..%2F..%2Fsocialproof.toml", "%2E%2E%2Fsocialproof.toml", ".socialproof.toml"):
+        assert client.get(f"/community/analyse/{batch}/{name}").status_code in (400, 404)
+        r = client.post(
+            f"/community/analyse/{batch}/{name}/delete", data={"csrf_token": client.csrf}
+        )
+        assert r.status_code in (400, 404, 405)
+    assert (workspace.root / "socialproof.toml").is_file() and kept.is_file()
 
 
 def test_sentiment_of_a_csv_column_pages_and_downloads_formula_safe(
