@@ -181,3 +181,58 @@ def test_posting_salary_below_the_profile_minimum_is_noted(workspace: Any) -> No
     ws = _workspace_with_profile(workspace, targets={"salary_min": 50000, "currency": "GBP"})
     result = gap_for_posting(ws, DATA / "regulated_manager.md")
     assert any("not compared" in n for n in result.notes)
+
+
+def test_a_posting_in_a_table_file_is_read_as_jobs_import_reads_it(
+    workspace: Any, tmp_path: Path
+) -> None:
+    """A CSV or JSON posting was read as raw text: its header and JSON keys were part of
+    the 'posting', its company and salary unread."""
+    import json
+
+    ws = _workspace_with_profile(workspace, targets={"salary_min": 40000, "currency": "GBP"})
+    csv_file = tmp_path / "board.csv"
+    csv_file.write_text(
+        "Job Title,Company Name,Salary,Job Description\n"
+        'Copywriter,Acme,"£30,000 - £34,000 a year","Write captions for Instagram. Canva."\n',
+        encoding="utf-8",
+    )
+    result = gap_for_posting(ws, csv_file)
+    assert result.target.startswith("Copywriter at Acme")
+    assert any("below your minimum of 40,000" in n for n in result.notes)
+    page = tmp_path / "posting.json"
+    page.write_text(
+        json.dumps(
+            {
+                "title": "Community Coordinator",
+                "hiringOrganization": {"name": "Beta"},
+                "baseSalary": {"currency": "GBP", "value": {"minValue": 41000, "unitText": "YEAR"}},
+                "description": "Moderate our Instagram comments. Canva for graphics.",
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = gap_for_posting(ws, page)
+    assert result.target.startswith("Community Coordinator at Beta")
+    assert not any("below your minimum" in n for n in result.notes)
+    many = tmp_path / "many.csv"
+    many.write_text(
+        "title,company,body\nA,X,Write captions.\nB,Y,Write captions.\n", encoding="utf-8"
+    )
+    with pytest.raises(BadInput, match="many.csv holds 2 postings; --posting compares one"):
+        gap_for_posting(ws, many)
+
+
+def test_nested_front_matter_of_a_posting_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "p.md"
+    path.write_text(
+        "---\ntitle: Content Strategist\ncompany: {name: Zeta}\n"
+        "salary: {min: 50000, max: 60000, currency: EUR}\n---\n## Requirements\n- Canva\n",
+        encoding="utf-8",
+    )
+    row = read_posting_file(path)
+    assert (row["company"], row["salary_text"]) == ("Zeta", "EUR 50,000 - 60,000")
+    assert row["body"].startswith("## Requirements")
+    untitled = tmp_path / "u.md"  # no title in the front matter: the heading names it
+    untitled.write_text("---\ncompany: Zeta\n---\n# Copywriter\nWrite.\n", encoding="utf-8")
+    assert read_posting_file(untitled)["title"] == "Copywriter"

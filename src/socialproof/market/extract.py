@@ -464,12 +464,46 @@ def _evidence(layout: Layout, mention: Mention) -> str:
 # -- a posting from a single file -------------------------------------------------
 
 
+#: Files that hold postings as a table (one row each): read by the job postings importer.
+_TABLE_FILES = (".csv", ".tsv", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
+_DOCUMENT_FILES = (".md", ".markdown", ".html", ".htm")
+
+
+def _imported_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows the job postings importer reads from ``path`` (its headers, nested values
+    and dates read as ``jobs import`` reads them)."""
+    from socialproof.errors import BadInput, SocialproofError
+    from socialproof.ingest.base import ReadContext
+    from socialproof.ingest.job_postings import JobPostingsFormat
+    from socialproof.ingest.sources import open_source
+
+    try:
+        result = JobPostingsFormat().read(open_source(path), ReadContext())
+    except SocialproofError as exc:
+        raise BadInput(f"{path.name}: {exc.message}", hint=exc.hint) from None
+    rows: list[dict[str, Any]] = result.tables["job_postings"].to_pylist()
+    return rows
+
+
 def read_posting_file(path: Path) -> dict[str, Any]:
-    """A posting from Markdown/text (optional YAML front matter) for ``gap --posting``."""
+    """A posting for ``gap --posting``: Markdown/text (optional front matter), HTML, or a
+    table (CSV, spreadsheet, JSON, JSON Lines) holding one posting."""
     from socialproof.errors import BadInput, FileMissing
 
     if not path.is_file():
         raise FileMissing(f"No posting file at {path}.", hint="Check the path.")
+    if path.suffix.lower() in _TABLE_FILES:  # read as text, a CSV was one long "posting"
+        rows = _imported_rows(path)
+        if len(rows) != 1:
+            raise BadInput(
+                f"{path.name} holds {len(rows) or 'no'} posting{'' if len(rows) == 1 else 's'}; "
+                "--posting compares one.",
+                hint="Save the one posting as its own file, or import them all with "
+                "'socialproof jobs import' for 'gap --role' and 'market report'.",
+            )
+        row = rows[0]
+        row.setdefault("source", str(path))
+        return {k: v for k, v in row.items() if not k.startswith("_")}
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -498,6 +532,22 @@ def read_posting_file(path: Path) -> dict[str, Any]:
         h = re.search(r"^#\s+(.+)$", body, re.M)
         if h:
             title = h.group(1).strip()
+    if split is not None and path.suffix.lower() in _DOCUMENT_FILES:
+        # the fields as 'jobs import' reads them (their aliases, nested values, dates)
+        try:
+            [row] = _imported_rows(path)
+        except BadInput:  # a front matter without a title: read as before, below
+            row = {}
+        if row:
+            fields = ("company", "location", "salary_text", "employment_type", "url")
+            return {
+                **{k: row.get(k) or "" for k in fields},
+                "title": row.get("title") or title,
+                "posting_id": str(meta.get("id") or meta.get("posting_id") or path.stem),
+                "posted_at": row.get("posted_at"),
+                "source": str(path),
+                "body": body,
+            }
     return {
         "posting_id": str(meta.get("id") or meta.get("posting_id") or path.stem),
         "source": str(path),
