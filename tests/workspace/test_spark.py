@@ -750,3 +750,62 @@ def test_themes_embed_on_spark_executors_and_equal_duckdb(
     assert len(want) == 3 and sorted(want["size"]) == [15, 15, 15]  # the three topics
     pd.testing.assert_frame_equal(want, got)
     pd.testing.assert_frame_equal(want_assigned, got_assigned)
+
+
+def test_blank_result_types_and_overlapping_exports_same_on_both_engines(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """Result types taken from the ad, breakdown kinds and levels per day, on Spark too."""
+    import pyarrow as pa
+
+    from socialproof.campaigns.report import campaign_report
+    from socialproof.ingest.sameness import with_object_keys
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    duck, spark = _workspaces(tmp_path / "ws", overlaps=False)
+
+    def row(ad: str, day: int, spend: float, results: float, rtype: str | None, **kw: Any) -> Any:
+        return {
+            "platform": "meta",
+            "account": "z",
+            "campaign": "Blank",
+            "ad_set": "S" if ad else "",
+            "ad": ad,
+            "date_start": date(2026, 1, day),
+            "date_stop": date(2026, 1, day),
+            "breakdown": "",
+            "currency": "USD",
+            "spend": spend,
+            "impressions": 1000,
+            "results": results,
+            "result_type": rtype,
+            **kw,
+        }
+
+    rows = [
+        row("A", 1, 5.0, 2.0, "actions:link_click"),
+        row("A", 2, 3.0, 0.0, None),  # takes A's type
+        row("B", 1, 2.0, 0.0, None),  # never a result, in a campaign of two types: blank
+        row("C", 3, 4.0, 1.0, "actions:lead", breakdown="age=18-24"),
+        row("C", 3, 6.0, 2.0, "actions:lead", breakdown="age=25-34"),
+        row("C", 3, 10.0, 3.0, "actions:lead", breakdown="gender=female"),  # another kind
+        row("", 4, 9.0, 0.0, None),  # a campaign-level day without ad rows
+    ]
+    with duck.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
+    for by in ("campaign,result_type", "campaign"):
+        d, s = _both((duck, spark), lambda ws, by=by: campaign_report(ws, by=by))
+        assert_same(d.frame, s.frame)
+        assert d.notes == s.notes
+    report = campaign_report(duck, by="campaign,result_type")
+    d = report.frame
+    mine = d[d["campaign"] == "Blank"]
+    blank = mine.set_index(mine["result_type"].fillna("").rename("rt"))
+    # link clicks: A's 5 + 3; leads: one kind of day 3's breakdown (age: 4 + 6); B and the
+    # campaign-level day 4 (its campaign has two types) stay blank: 2 + 9
+    assert blank.loc["actions:link_click", "spend"] == pytest.approx(8.0)
+    assert blank.loc["actions:lead", "spend"] == pytest.approx(10.0)
+    assert blank.loc["actions:lead", "results"] == pytest.approx(3.0)
+    assert blank.loc["", "spend"] == pytest.approx(11.0)
+    assert any(n.startswith("2 row(s) without a result (spend 11.00 USD)") for n in report.notes)
