@@ -461,3 +461,28 @@ def test_unanswered_threads_opened_in_the_same_second_list_in_one_order() -> Non
         listed = ResponseTimes(rows, 24.0, {}, [], [], []).unanswered()
         orders.append(list(zip(listed["platform"], listed["thread_key"], strict=True)))
     assert orders[0] == orders[1] == [("ig", "t1"), ("ig", "t2"), ("x", "t1"), ("x", "t9")]
+
+
+def test_a_group_without_messages_is_an_error_naming_the_groups(
+    workspace: Any, insert: Any
+) -> None:
+    from socialproof.community.groups import engagement
+    from socialproof.community.queue import moderation_queue
+    from socialproof.community.threads import Scope
+
+    insert("messages", [
+        msg("1", "ann", "2026-03-02 10:00", platform="reddit", group_id="r/acme"),
+        msg("2", "bob", "2026-03-02 10:00", platform="reddit", group_id="r/acme"),
+        msg("3", "cy", "2026-03-02 10:00", platform="reddit", group_id="r/acmehelp"),
+        msg("4", "dee", "2026-03-02 10:00", platform="x"),
+    ])  # fmt: skip
+    for analysis in (run, engagement, moderation_queue):
+        with pytest.raises(NoData) as err:  # a typo read as a group with nothing to say
+            analysis(workspace, scope=Scope(group="r/acme_help"))
+        assert err.value.message == "The workspace has no messages in group 'r/acme_help'."
+        assert err.value.hint == "Groups with the most messages: r/acme, r/acmehelp."
+    with pytest.raises(NoData) as err:
+        run(workspace, scope=Scope(platform="x", group="r/acme"))
+    assert "in group 'r/acme' on platform 'x'" in err.value.message
+    assert err.value.hint == "Its messages name no group: leave out --group."
+    assert run(workspace, scope=Scope(group="r/acmehelp")).overall["threads"] == 1

@@ -173,6 +173,8 @@ def messages_expr(
                 f"The workspace has no messages on platform {scope.platform!r}.",
                 hint="Platforms with messages: " + ", ".join(sorted(map(str, present["p"]))) + ".",
             )
+    if scope.group is not None:
+        _check_group(t, scope)
     t = t.filter(t.created_at.notnull())
     handles = brand_handles(ws)
     author = t.author_id.fill_null("").lower().re_replace(r"^@", "")
@@ -209,6 +211,34 @@ def messages_expr(
         & (j.parent_id != j.post_id.fill_null("")),
         clock_anomaly=j.p_id.notnull() & (j.created_at < j.parent_created),
     ).drop("p_id")
+
+
+def _check_group(t: ir.Table, scope: Scope) -> None:
+    """NoData, naming the groups there are, when no message is in the scope's group (a
+    mistyped --group read as a group without threads: every figure zero)."""
+    import ibis
+
+    from socialproof.workspace import engine
+
+    if int(scalar(t.filter(t.group_id == scope.group).count())) > 0:
+        return
+    named = t.filter(t.group_id.notnull() & (t.group_id != ""))
+    present = engine.execute(
+        named.group_by("group_id")
+        .aggregate(n=named.count())
+        .order_by([ibis.desc("n"), "group_id"])
+        .limit(10)
+    )
+    where = f" on platform {scope.platform!r}" if scope.platform else ""
+    names = [str(g) for g in present["group_id"]]
+    raise NoData(
+        f"The workspace has no messages in group {scope.group!r}{where}.",
+        hint=(
+            "Groups with the most messages: " + ", ".join(names) + "."
+            if names
+            else "Its messages name no group: leave out --group."
+        ),
+    )
 
 
 def _thread_keys(con: ibis.BaseBackend, t: ir.Table) -> ir.Table | None:
