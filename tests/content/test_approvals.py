@@ -203,6 +203,32 @@ def test_a_log_saved_by_an_editor_still_verifies_and_takes_appends(workspace):
         verify_log(workspace)
 
 
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"approver": None}, "entry 5 has no approver: it was not written by socialproof"),
+        ({"decision": "approved"}, "entry 5 records the decision 'approved'"),
+        ({"role": 3}, "entry 5 has no role"),
+    ],
+)
+def test_an_entry_added_by_hand_with_a_matching_hash_is_refused(workspace, change, match):
+    """The chain's hashes can be computed by anyone: an entry written by hand without an
+    approver passed verification, then every reader failed on it (KeyError)."""
+    from socialproof.content.approval_log import HEAD_FILE, _digest
+
+    log = _fill_log(workspace)
+    last = json.loads(log.read_text().splitlines()[-1])
+    entry = {**last, "n": 5, "prev": last["hash"], **change}
+    entry = {k: v for k, v in entry.items() if v is not None and k != "hash"}
+    entry["hash"] = _digest(entry)
+    with log.open("a") as fh:
+        fh.write(json.dumps(entry) + "\n")
+    head = {"entries": 5, "hash": entry["hash"]}
+    (workspace.root / HEAD_FILE).write_text(json.dumps(head) + "\n")
+    with pytest.raises(IntegrityError, match=match):
+        verify_log(workspace)
+
+
 def test_cli_approve_verify_and_tampered_log(cli, planned):
     root = planned.root
     res = cli(

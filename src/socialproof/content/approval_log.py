@@ -284,8 +284,26 @@ def _parse_lines(
     return entries
 
 
+#: What every entry holds (as text), and the decisions it may record.
+_TEXT_FIELDS = ("at", "post", "decision", "approver", "role", "prev", "hash")
+_DECISIONS = ("approve", "reject", "schedule")
+
+
 def _check(entry: dict[str, Any], i: int, prev: str) -> None:
     hint = "Restore the log from version control; entries from here on cannot be trusted."
+    missing = [k for k in _TEXT_FIELDS if not isinstance(entry.get(k), str) or not entry[k]]
+    if missing or entry.get("decision") not in _DECISIONS:
+        # an entry written by hand, its hash computed to match: readers would fail on it
+        what = (
+            f"has no {', '.join(missing)}"
+            if missing
+            else (
+                f"records the decision {entry.get('decision')!r} (not one of {', '.join(_DECISIONS)})"
+            )
+        )
+        raise IntegrityError(
+            f"approvals log entry {i} {what}: it was not written by socialproof.", hint=hint
+        )
     n = entry.get("n")
     if n != i:
         what = "deleted or reordered" if isinstance(n, int) else "edited"
