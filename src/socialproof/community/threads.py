@@ -500,11 +500,13 @@ def response_times(
         brand_only = in_scope(brand_only, ws, scope, "started")
         df = engine.execute(threads.order_by(["opened_at", "thread_key"]))
         n_brand_only = int(scalar(brand_only.count()) or 0)
-        # the anomalies of the threads in scope (customer or brand-only ones)
-        keys = threads.select("platform", "thread_key").union(
-            brand_only.select("platform", "thread_key")
-        )
-        odd = m.filter(m.clock_anomaly).semi_join(keys, ["platform", "thread_key"])
+        odd = m.filter(m.clock_anomaly)
+        if scope.since or scope.until or scope.group is not None:
+            # the anomalies of the threads in scope (customer or brand-only ones)
+            keys = threads.select("platform", "thread_key").union(
+                brand_only.select("platform", "thread_key")
+            )
+            odd = odd.semi_join(keys, ["platform", "thread_key"])
         n_anomalies = int(scalar(odd.count()) or 0)
         anomalies = engine.execute(
             odd.select(
