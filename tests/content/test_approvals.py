@@ -292,6 +292,23 @@ def test_cli_calendar_outputs(cli, planned, tmp_path):
     assert res.exit_code == 2
 
 
+def test_one_unreadable_post_does_not_hide_the_calendar(cli, planned):
+    """A post listing two platforms stopped 'calendar' with an error: every other post
+    of the content folder went unseen."""
+    root = planned.root
+    (root / "content" / "zz-both.md").write_text(
+        "---\nplatform: [instagram, tiktok]\npublish_at: 2026-12-08 10:00 UTC\n---\nBoth.\n"
+    )
+    res = cli("calendar", "--start", "2026-12-07", cwd=root)
+    assert res.exit_code == 0, res
+    assert "Clash on Instagram" in res.stderr  # the readable posts are there
+    assert (
+        "left out, cannot be read: content/zz-both.md:2: a post has one platform, not "
+        "instagram, tiktok. Write one post file per platform" in res.stderr
+    )
+    assert "Traceback" not in res.stderr
+
+
 def test_calendar_shows_clearance(cli, planned):
     root = planned.root
     cli(

@@ -231,12 +231,17 @@ def calendar(
     from socialproof.content.calendar import build_calendar
     from socialproof.content.calendar_report import issue_lines, rows, write_html
     from socialproof.content.posts import content_files, load_post, resolve_platform
-    from socialproof.errors import UsageError
+    from socialproof.errors import SocialproofError, UsageError
 
     if month and week:
         raise UsageError("Choose --week or --month, not both.", hint="Drop one of them.")
     ws = open_workspace(workspace, migrate=False)
-    posts = [load_post(p, ws=ws) for p in content_files(ws)]
+    posts = []
+    for path in content_files(ws):  # one broken file no longer hides the whole calendar
+        try:
+            posts.append(load_post(path, ws=ws))
+        except SocialproofError as exc:
+            info(f"left out, cannot be read: {exc}")
     for post in posts:
         for note in post.notes:
             info(f"note: {note}")

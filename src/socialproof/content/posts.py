@@ -354,6 +354,12 @@ def _fill(
 ) -> None:
     f = post.front
     src = post.source
+    if isinstance(f.get("platform"), (list, dict)):
+        raise BadInput(
+            f"{src}:{post.field_line('platform')}: a post has one platform, not "
+            f"{', '.join(map(str, f['platform']))}.",
+            hint="Write one post file per platform: copy it and change 'platform:' in the copy.",
+        )
     if f.get("platform") is not None:
         post.platform = resolve_platform(
             str(f["platform"]), where=f"{src}:{post.field_line('platform')}"
