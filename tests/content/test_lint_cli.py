@@ -91,3 +91,35 @@ def test_list_rules(cli, tmp_path):
     assert {"a11y.alt-text", "disclosure.early", "finance.promissory"} <= ids
     promissory = next(r for r in rows if r["rule"] == "finance.promissory")
     assert promissory["industries"] == "finance" and "FINRA" in promissory["source"]
+
+
+def test_an_unreadable_post_among_many_is_an_error_finding(cli, workspace):
+    """One broken file stopped 'lint' of the whole content folder: the other posts'
+    findings were never shown (a CI job learnt about one problem per run)."""
+    content = workspace.root / "content"
+    (content / "a.md").write_text("---\nplatform: instagram\n---\nFollow us #socialmediatips\n")
+    (content / "b.md").write_text("---\nplatform: [instagram\n---\nbroken\n")
+    (content / "c.md").write_text("---\nstatus: draft\n---\nno platform\n")
+    res = cli("lint", cwd=workspace.root)
+    assert res.exit_code == 1 and "Traceback" not in res.stderr
+    lines = res.stdout.splitlines()
+    assert any(
+        line.startswith("content/b.md:3:1: error post.unreadable malformed front matter")
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith("content/c.md:1:1: error post.unreadable the post has no platform")
+        for line in lines
+    )
+    assert any("content/a.md:4:11: warning a11y.hashtag-camelcase" in line for line in lines)
+    assert lines[-1].startswith("2 errors, 1 warnings")
+    rows = json.loads(cli("lint", "-f", "json", cwd=workspace.root).stdout)
+    assert sorted(r["path"] for r in rows if r["rule"] == "post.unreadable") == [
+        "content/b.md",
+        "content/c.md",
+    ]
+    res = cli("approvals", "status", "-f", "csv", cwd=workspace.root)
+    assert res.exit_code == 1
+    assert "left out, cannot be read: content/b.md:3: malformed front matter" in res.stderr
+    posts = [line.split(",")[0] for line in res.stdout.splitlines()[1:]]
+    assert posts == ["content/a.md", "content/c.md"]

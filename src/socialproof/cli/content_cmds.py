@@ -397,9 +397,22 @@ def approvals_status(
     from socialproof.cli._common import open_workspace
     from socialproof.content.approvals import approval_state, read_log
     from socialproof.content.posts import content_files, load_post
+    from socialproof.errors import SocialproofError
 
     ws = open_workspace(workspace, migrate=False)
     entries = read_log(ws)
     paths = list(files or content_files(ws))
-    rows = [approval_state(ws, load_post(p, ws=ws), entries).to_row() for p in paths]
+    rows, unreadable = [], 0
+    for path in paths:
+        try:
+            post = load_post(path, ws=ws)
+        except SocialproofError as exc:
+            if len(paths) == 1:
+                raise
+            info(f"left out, cannot be read: {exc}")  # the other posts still get their row
+            unreadable += 1
+            continue
+        rows.append(approval_state(ws, post, entries).to_row())
     emit(rows, fmt, output=output, title="Approval status")
+    if unreadable:
+        raise typer.Exit(1)

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from socialproof.content.rules import CHECKS, Rule
+from socialproof.errors import SocialproofError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -265,6 +266,7 @@ def lint_targets(
         packs = sorted((ws.root / "lint").glob("*.yaml")) + packs
     rules = load_rules(packs)
     default_platform = resolve_platform(platform, where="--platform") if platform else None
+    unreadable: list[LintResult] = []
     if text is not None:
         tz = ws.settings.timezone if ws is not None else None
         posts = [parse_post(text, source="<text>", ws=ws, default_tz=tz)]
@@ -280,20 +282,32 @@ def lint_targets(
                     f"No posts in {ws.root / 'content'}.",
                     hint="Write content/*.md files (front matter + text), or pass --text.",
                 )
-        posts = [load_post(p, ws=ws) for p in paths]
+        if len(paths) == 1:
+            posts = [load_post(paths[0], ws=ws)]
+        else:  # one unreadable file among many is an error of its own, not the end of lint
+            posts = []
+            for path in paths:
+                try:
+                    posts.append(load_post(path, ws=ws))
+                except SocialproofError as exc:
+                    unreadable.append(_unreadable(path, exc))
     if text is not None and default_platform is None and posts[0].platform is None:
         raise UsageError("--text needs --platform.", hint="Add e.g. --platform instagram.")
-    for post in posts:
+    for post in list(posts):
         if post.platform is None:
             post.platform = default_platform
         if post.platform is None:
             from socialproof.content.posts import platforms
 
-            raise BadInput(
+            error = BadInput(
                 f"{post.source}:1: the post has no platform.",
                 hint="Add 'platform: NAME' to its front matter or pass --platform NAME "
                 f"(known: {', '.join(sorted(platforms()))}).",
             )
+            if len(posts) + len(unreadable) == 1:
+                raise error
+            posts.remove(post)
+            unreadable.append(_unreadable(post.source, error))
     if industry is None and ws is not None:
         industry = ws.settings.industry
     if industry is not None:
@@ -305,7 +319,31 @@ def lint_targets(
                 f"Unknown industry {industry!r}.", hint=f"Use one of: {', '.join(INDUSTRIES)}."
             )
     voice = ws.settings.voice if ws is not None else None
-    return lint_posts(posts, rules, industry=industry, voice=voice), rules
+    return [*unreadable, *lint_posts(posts, rules, industry=industry, voice=voice)], rules
+
+
+UNREADABLE = "post.unreadable"
+
+
+def _unreadable(path: Path | str, exc: SocialproofError) -> LintResult:
+    """An error finding for a post file that cannot be linted (it does not load, or names
+    no platform), at the line its error names."""
+    from socialproof.content.posts import Post
+
+    message = str(exc)
+    source = str(path)
+    line = 1
+    if message.startswith(source + ":"):
+        rest = message[len(source) + 1 :]
+        number, _, after = rest.partition(":")
+        if number.isdigit():
+            line, message = int(number), after.strip()
+        else:
+            message = rest.strip()
+    finding = Finding(
+        UNREADABLE, "error", message, source, line, 1, line, 1, "posts", "socialproof"
+    )
+    return LintResult(Post(source=source, text="", path=None), [finding])
 
 
 def rule_table(
