@@ -106,3 +106,16 @@ def test_load_sorted_newest_first(tmp_path: Path, portfolio_ws: Any) -> None:
     studies = load_case_studies(portfolio_ws.root / "case-studies")
     assert [s.study.kind for s in studies] == ["paid", "mock"]
     assert MOCK  # fixture text used by other tests
+
+
+def test_a_blank_title_role_or_client_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="needs a title"):
+        new_case_study(tmp_path, "   ", "organic")
+    assert not list(tmp_path.glob("*.md"))
+    path = tmp_path / "blank.md"
+    for field in ("title", "role", "client"):
+        front = {"title": "T", "kind": "organic", "role": "R", "client": "C", field: "  "}
+        text = "---\n" + "".join(f'{k}: "{v}"\n' for k, v in front.items())
+        path.write_text(text + "period: {start: 2026-01-01}\n---\n", encoding="utf-8")
+        with pytest.raises(BadInput, match=f"field '{field}': it is empty"):
+            parse_case_study(path)

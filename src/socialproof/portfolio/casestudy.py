@@ -153,6 +153,14 @@ class CaseStudy(_Model):
     growth_strategy: str | None = Field(None, description="Community work: how it grew.")
     tags: list[str] = Field(default_factory=list, description="Free tags (skills, formats).")
 
+    @field_validator("title", "role", "client")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        # a blank title is a page without a heading, a link without words
+        if not value.strip():
+            raise ValueError("it is empty; write it")
+        return value
+
     @field_validator("platforms", "tags", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
@@ -387,6 +395,8 @@ def new_case_study(
     """
     if kind not in ("paid", "organic", "community", "mock"):
         raise BadInput(f"Unknown kind {kind!r}.", hint="Use paid, organic, community or mock.")
+    if not title.strip():
+        raise BadInput("The case study needs a title.", hint='e.g. "Spring launch on TikTok".')
     folder.mkdir(parents=True, exist_ok=True)
     slug = slugify(title)
     path = folder / f"{slug}.md"
