@@ -85,6 +85,33 @@ def test_creators_from_mapping_and_labels(workspace, insert, make_post) -> None:
     assert sam["cost_per_engagement"] == pytest.approx(1200 / 2000)
 
 
+def test_ad_spend_in_other_currencies_is_not_added(workspace, insert, tmp_path) -> None:
+    usd = {**_ads()[0], "ad": "Maya reel"}
+    eur = {**usd, "campaign": "Autumn", "currency": "EUR", "spend": 70.0}
+    ana = {**usd, "campaign": "Autumn", "ad": "Ana story", "currency": "EUR", "spend": 30.0}
+    insert("ad_stats", [usd, eur, ana])  # Maya's reel ran for 100 USD and 70 EUR
+    path = tmp_path / "creators.csv"
+    path.write_text(
+        "creator,ad,fee\nMaya Lopez,Maya reel,400\nAna Diaz,Ana story,50\nLeo,Leo post,10\n",
+        encoding="utf-8",
+    )
+    res = creator_report(workspace, mapping=load_mapping(path))
+    got = res.frame.set_index("creator")
+    ana = got.loc["Ana Diaz"]  # 30 EUR of ads, 50 USD of fees: no one cost
+    assert ana["ad_spend"] == pytest.approx(30.0) and ana["currency"] == "EUR"
+    assert ana["cost"] is None or ana["cost"] != ana["cost"]
+    assert "Ana Diaz: fees in USD and ad spend in EUR are not added into one cost." in res.notes
+    assert got.loc["Leo", "cost"] == pytest.approx(10.0) and got.loc["Leo", "currency"] == "USD"
+    maya = got.loc["Maya Lopez"]
+    # 100 USD + 70 EUR is no amount: neither summed nor added to the 400 USD of fees
+    assert maya["ad_spend"] is None or maya["ad_spend"] != maya["ad_spend"]
+    assert maya["cost"] is None or maya["cost"] != maya["cost"]
+    assert maya["currency"] == "EUR, USD"
+    assert any(
+        n.startswith("Maya Lopez: ad spend in EUR and USD is not added up") for n in res.notes
+    )
+
+
 def test_disclosure_status_from_linter(workspace, insert, make_post) -> None:
     pytest.importorskip("socialproof.content.linter")
     insert("posts", _posts(make_post))

@@ -215,11 +215,7 @@ def _combine(
         | set(ads.get("creator", pd.Series(dtype=str)))
         | {m["creator"] for m in mapping}
     )
-    if len(set(ads.get("currency", pd.Series(dtype=str)))) > 1:
-        notes.append(
-            "Creator ads spend in several currencies; ad spend is summed per creator "
-            "as exported. Check the currency column of 'report campaigns'."
-        )
+    home = ws.settings.currency
     disclosure = _disclosure(texts, ws)
     rows = []
     for name in creators:
@@ -237,7 +233,30 @@ def _combine(
         inter = _val(p, "interactions")
         spend = _val(a, "spend")
         fee = sum(fees) if fees else None
-        cost = None if spend is None and fee is None else (spend or 0.0) + (fee or 0.0)
+        # amounts in different currencies are never added (fees are in the workspace's)
+        spent_in = sorted(
+            {
+                home if pd.isna(c) or c == "" else str(c)
+                for c in a.loc[a["spend"].notna(), "currency"]
+            }
+            if not a.empty and {"spend", "currency"} <= set(a.columns)
+            else set()
+        )
+        currency = spent_in[0] if len(spent_in) == 1 else home
+        if len(spent_in) > 1:
+            spend = cost = None
+            currency = ", ".join(spent_in)
+            notes.append(
+                f"{name}: ad spend in {' and '.join(spent_in)} is not added up, nor its cost; "
+                "see it per currency with: socialproof report campaigns --by campaign,currency"
+            )
+        elif spend is not None and fee is not None and currency != home:
+            cost = None
+            notes.append(
+                f"{name}: fees in {home} and ad spend in {currency} are not added into one cost."
+            )
+        else:
+            cost = None if spend is None and fee is None else (spend or 0.0) + (fee or 0.0)
         reach = _add(_val(p, "reach"), _val(a, "reach"))
         rows.append(
             {
@@ -251,6 +270,7 @@ def _combine(
                 "ad_spend": spend,
                 "fees": fee,
                 "cost": cost,
+                "currency": currency,  # of ad spend and cost; fees are in the workspace's
                 "cost_per_engagement": (cost / inter) if cost is not None and inter else None,
                 "promo_codes": ", ".join(codes),
                 "promo_conversions": sum(conv) if conv else None,
