@@ -199,3 +199,20 @@ def test_keys_in_another_case_or_with_spaces_are_read(tmp_path: Path) -> None:
     assert profile.name == "Jo" and profile.current_role == "social-media-specialist"
     assert profile.skills[0].skill == "copywriting" and profile.skills[0].level == 4
     assert profile.targets.salary_min == 40000 and profile.targets.currency == "GBP"
+
+
+def test_evidence_outside_the_workspace_is_named(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "case-studies").mkdir(parents=True)
+    (root / "case-studies" / "a.md").write_text("x", encoding="utf-8")
+    (tmp_path / "private.pdf").write_text("x", encoding="utf-8")  # exists, but outside
+    path = root / "profile.yaml"
+    path.write_text(
+        "skills:\n  - {skill: copywriting, evidence: [case-studies/a.md, ../private.pdf, "
+        f"{tmp_path / 'private.pdf'}]}}\n",
+        encoding="utf-8",
+    )
+    problems = check_profile(load_profile(path), root=root, esco=False).problems
+    outside = [p for p in problems if "points outside it" in p]
+    assert len(outside) == 2 and "'../private.pdf'" in outside[0]
+    assert not any("case-studies/a.md" in p for p in problems)

@@ -298,13 +298,15 @@ def check_profile(
             unknown.append(item)
         resolved.append(item)
         for ev in ps.evidence:
-            if (
-                root is not None
-                and not ev.startswith(("http://", "https://"))
-                and not (root / ev).exists()
-            ):
+            if root is None or ev.startswith(("http://", "https://")):
+                continue
+            target = (root / ev).resolve()
+            inside = root.resolve() in target.parents
+            if not inside or not target.exists():
                 problems.append(
-                    f"skill {ps.skill!r}: evidence {ev!r} is not a file in the workspace."
+                    f"skill {ps.skill!r}: evidence {ev!r} is not a file in the workspace"
+                    + ("" if inside else " (it points outside it)")
+                    + "."
                 )
     if unknown and esco:
         from socialproof.market.skills import esco_linker
