@@ -152,3 +152,12 @@ def test_hourly_pay_without_stated_hours_assumes_full_time_and_says_so() -> None
     s = parse_salary("$50/hour")
     assert s.min_annual == 50 * 2080
     assert "40-hour week" in s.note
+
+
+@pytest.mark.parametrize("text", ["£0 - £0", "$0", "USD 0.00 per hour"])
+def test_an_amount_of_zero_is_not_a_salary(text: str) -> None:
+    """A board's placeholder '£0 - £0' was a stated salary of 0 a year, pulling the
+    market's salary figures down."""
+    s = parse_salary(text)
+    assert s.status == "unknown" and s.min_annual is None and s.max_annual is None
+    assert "0 is not a salary" in s.note

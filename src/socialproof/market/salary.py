@@ -213,6 +213,8 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
                 lo *= 1000
     if lo > hi:
         lo, hi = hi, lo
+    if hi <= 0:  # "£0 - £0", "$0": a placeholder a board filled in, not a salary
+        return Salary(original, "unknown", note="an amount of 0 is not a salary")
     lower = clean.lower()
     upto = bool(re.search(r"\b(up to|upto|max(?:imum)?|no more than)\b", lower))
     start = bool(
