@@ -488,6 +488,25 @@ def test_one_person_counts_for_one_tier(workspace):
     assert entry["tier"] == "compliance" and state.approved
 
 
+def test_invisible_characters_do_not_make_another_person(workspace):
+    """'Kim' + a zero-width space passed as a second person at the next tier, and an author
+    written 'José' composed was not the approver 'José' decomposed."""
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["editor", "compliance"]),
+        ApprovalTier(name="compliance", roles=["compliance"]),
+    ]
+    path = _write(workspace, "a.md")
+    approve(workspace, path, approver="Kim", role="compliance")
+    for disguised in ("Kim\u200b", "K\u00adim", "\u200eKim", " kim "):
+        with pytest.raises(BadInput, match="needs another person"):
+            approve(workspace, path, approver=disguised, role="compliance")
+    entry, _ = approve(workspace, path, approver="Lou\u200d", role="compliance")
+    assert entry["approver"] == "Lou"  # recorded as it reads
+    own = _write(workspace, "own.md", author="Jos\u00e9")
+    with pytest.raises(BadInput, match="self-approval"):
+        approve(workspace, own, approver="Jose\u0301", role="editor")
+
+
 def test_incremental_verification_still_catches_a_changed_prefix(workspace):
     """Reads remember the verified prefix and check only new lines; an entry changed in that
     prefix afterwards is still named, also when valid lines were appended after it."""

@@ -171,7 +171,20 @@ def tiers_for(ws: Workspace, industry: str | None = None) -> list[ApprovalTier]:
 
 
 def _norm(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A person's name as compared: one person is one name however it was typed."""
+    return _clean_name(name).casefold()
+
+
+def _clean_name(name: str) -> str:
+    """The name without invisible characters (zero-width spaces and joiners, soft hyphens,
+    direction marks), in NFC, spaces collapsed: 'Dana' and 'Dana' + U+200B, or 'José'
+    composed and decomposed, are one person (they counted as two, so one person could
+    approve twice or approve their own post)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
 
 
 # -- state -------------------------------------------------------------------
@@ -337,7 +350,7 @@ def approve(
     reason: str | None = None,
 ) -> tuple[dict[str, Any], PostApproval]:
     """Record an approval (or rejection) of a post's current version; returns entry and state."""
-    approver = " ".join((approver or "").split())
+    approver = _clean_name(approver)
     if not approver:
         raise UsageError("Say who approves with --as NAME.", hint="e.g. --as 'Dana Kim'.")
     if reject and not (reason or "").strip():
@@ -440,7 +453,7 @@ def _decide(
 
 def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
     """Mark a post scheduled when nothing blocks it; else BadInput listing what does."""
-    by = " ".join((by or "").split())
+    by = _clean_name(by)
     if not by:
         raise UsageError("Say who schedules with --as NAME.", hint="e.g. --as 'Dana Kim'.")
     post = _load(ws, path)
