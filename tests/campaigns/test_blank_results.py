@@ -164,3 +164,22 @@ def test_a_campaign_that_never_got_a_result_does_not_make_results_mixed(
     rolled = ad_rollup(workspace).report(by="platform")
     assert rolled.frame.to_dict("records")[0]["cost_per_result"] == pytest.approx(4.0)
     assert not any("different types" in n for n in rolled.notes)
+
+
+def test_an_ad_that_never_got_a_result_takes_its_ad_sets_type(
+    workspace: Any, tmp_path: Path
+) -> None:
+    _write(
+        tmp_path / "sets.csv",
+        "Spring,Clicks,Ad 1,2026-03-01,10.00,1000,5,actions:link_click,\n"
+        "Spring,Sales,Ad 2,2026-03-01,30.00,1000,2,actions:purchase,\n"
+        "Spring,Sales,Ad 3,2026-03-01,6.00,1000,,,\n",  # Ad 3 never sold
+    )
+    _import(workspace, tmp_path / "sets.csv")
+    result = campaign_report(workspace, by="result_type")
+    rows = _by(result.frame, "result_type")
+    assert set(rows) == {"actions:link_click", "actions:purchase"}
+    # the campaign has two types; Ad 3's ad set one: (30 + 6) / 2 per purchase
+    assert rows["actions:purchase"]["cost_per_result"] == pytest.approx(18.0)
+    assert rows["actions:link_click"]["cost_per_result"] == pytest.approx(2.0)
+    assert not any("no result type" in n for n in result.notes)

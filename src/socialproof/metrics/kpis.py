@@ -310,7 +310,8 @@ ratio_kpi(
     source=META + ": Cost per result = amount spent ÷ results",
     description="Over every row, the days and ads that spent without a result too (a blank "
     "Results cell is 0 results), as Ads Manager counts it. Such a row without a result type "
-    "takes its ad's, else its campaign's when there is one (docs/workbench-campaigns.md).",
+    "takes its ad's, else its ad set's or campaign's when there is one "
+    "(docs/workbench-campaigns.md).",
 )
 column_sum("purchases", "Purchases", "purchases", tables=(ADS,), source=META + ": Purchases")
 column_sum(

@@ -216,9 +216,11 @@ def fill_result_types(t: ir.Table) -> ir.Table:
     Ads Manager leaves "Result indicator" blank with "Results" on the rows (days, ads)
     that spent without a result. Such a row (0 or no results, no type) takes its ad's
     type when the ad (its id, else its name within campaign and ad set) has exactly one
-    anywhere in ``t``; when the ad never had one, the campaign's when the campaign has
-    exactly one. Otherwise it stays blank, and ``_rt_open`` marks it (True) when its ad
-    or campaign has several types: which one its spend belongs to cannot be told.
+    anywhere in ``t``; when the ad never had one, its ad set's (where Meta sets what a
+    result is) when that has exactly one; when the ad set never had one either, the
+    campaign's when that has exactly one. Otherwise it stays blank, and ``_rt_open``
+    marks it (True) when its campaign has types: which one its spend belongs to cannot
+    be told.
     """
     import ibis
 
@@ -237,20 +239,31 @@ def fill_result_types(t: ir.Table) -> ir.Table:
         )
     )
     w_ad = ibis.window(group_by=[t.platform, t.account, key])
+    w_set = ibis.window(group_by=[t.platform, t.account, t.campaign, t.ad_set.fill_null("")])
     w_campaign = ibis.window(group_by=[t.platform, t.account, t.campaign])
     m = t.mutate(
         _ad_lo=typ.min().over(w_ad),
         _ad_hi=typ.max().over(w_ad),
+        _set_lo=typ.min().over(w_set),
+        _set_hi=typ.max().over(w_set),
         _c_lo=typ.min().over(w_campaign),
         _c_hi=typ.max().over(w_campaign),
     )
     blank = m.result_type.fill_null("") == ""
     open_ = blank & (m.results.fill_null(0) == 0)
     from_ad = open_ & (m._ad_lo == m._ad_hi).fill_null(False)
-    from_campaign = open_ & m._ad_lo.isnull() & (m._c_lo == m._c_hi).fill_null(False)
+    no_ad = open_ & m._ad_lo.isnull()
+    from_set = no_ad & (m._set_lo == m._set_hi).fill_null(False)
+    from_campaign = no_ad & m._set_lo.isnull() & (m._c_lo == m._c_hi).fill_null(False)
+    taken = from_ad | from_set | from_campaign
     filled = m.mutate(
-        result_type=ibis.cases((from_ad, m._ad_lo), (from_campaign, m._c_lo), else_=m.result_type),
-        _rt_open=open_ & ~from_ad & ~from_campaign & (m._ad_lo.notnull() | m._c_lo.notnull()),
+        result_type=ibis.cases(
+            (from_ad, m._ad_lo),
+            (from_set, m._set_lo),
+            (from_campaign, m._c_lo),
+            else_=m.result_type,
+        ),
+        _rt_open=open_ & ~taken & m._c_lo.notnull(),
     )
     return filled.select(*t.columns, "_rt_open")
 
