@@ -350,3 +350,21 @@ def test_a_remote_location_before_a_community_title_is_remote() -> None:
     row = {"posting_id": "s", "title": "Community Manager", "location": "London"}
     row["body"] = "Grow our remote community of members."
     assert analyze_posting(row).remote_policy == "unknown"
+
+
+def test_headings_that_start_with_an_emoji_and_more_nice_to_have_cues() -> None:
+    """'✅ Must have' / '⭐ Nice to have' were not headings, so every skill under them was
+    a must-have; 'would be nice' and 'an advantage' were not nice-to-have cues."""
+
+    def levels(body: str) -> dict[str, str]:
+        facts = analyze_posting(
+            {"posting_id": "e", "title": "Social Media Specialist", "body": body}
+        )
+        return {h.id: h.requirement for h in facts.skills}
+
+    found = levels("✅ Must have\n• Copywriting\n\n⭐️ Nice to have\n• Photography\n")
+    assert (found["copywriting"], found["photography"]) == ("must", "nice")
+    found = levels("You must write copy. Photography would be nice. Canva is an advantage.")
+    assert (found["copywriting"], found["photography"], found["canva"]) == ("must", "nice", "nice")
+    found = levels("• Photography\n• Copywriting\n")  # bullets are items, not headings
+    assert found["photography"] == "must"

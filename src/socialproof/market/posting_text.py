@@ -73,6 +73,7 @@ _OTHER_HEAD = re.compile(
 _NICE_CUES = (
     "nice to have", "a plus", "bonus", "preferred", "ideally", "desirable", "advantageous",
     "would be great", "is an asset", "helpful", "not required", "even better", "is a plus",
+    "would be nice", "an advantage", "beneficial",
 )  # fmt: skip
 _MUST_CUES = ("required", "must", "essential", "need to have", "requirement", "requirements")
 NICE_CUE = re.compile(r"(?<!\w)(?:" + trie_regex(_NICE_CUES) + r")(?!\w)")
@@ -96,6 +97,9 @@ def _heading_text(line: str) -> str | None:
     s = line.strip()
     if not s:
         return None
+    plain = _without_leading_symbols(s)
+    if plain != s:  # "✅ Must have", "⭐ Nice to have", "🚀 What you'll do"
+        return _heading_text(plain) if plain else None
     first = s[0]
     if first == "#":
         m = re.match(r"^#{1,6}\s+(.*)$", s)
@@ -113,6 +117,19 @@ def _heading_text(line: str) -> str | None:
     if len(s) <= 45 and _SECTION_NAME.fullmatch(s):
         return s.rstrip(":?")
     return None
+
+
+def _without_leading_symbols(text: str) -> str:
+    """``text`` without the emoji or pictographs it starts with (bullets such as '•' or
+    '-' are punctuation and stay: they start list items, not headings)."""
+    import unicodedata
+
+    i = 0
+    while i < len(text) and (
+        unicodedata.category(text[i]) in ("So", "Sk", "Mn", "Cf") or text[i] == "\ufe0f"
+    ):
+        i += 1
+    return text[i:].strip() if i else text
 
 
 _SECTION_NAME = re.compile(
