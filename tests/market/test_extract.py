@@ -368,3 +368,5 @@ def test_headings_that_start_with_an_emoji_and_more_nice_to_have_cues() -> None:
     assert (found["copywriting"], found["photography"], found["canva"]) == ("must", "nice", "nice")
     found = levels("• Photography\n• Copywriting\n")  # bullets are items, not headings
     assert found["photography"] == "must"
+    found = levels("You must give our brand an advantage on TikTok with copywriting.")
+    assert found["copywriting"] == "must"  # 'an advantage' alone is not 'is an advantage'

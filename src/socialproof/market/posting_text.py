@@ -73,7 +73,8 @@ _OTHER_HEAD = re.compile(
 _NICE_CUES = (
     "nice to have", "a plus", "bonus", "preferred", "ideally", "desirable", "advantageous",
     "would be great", "is an asset", "helpful", "not required", "even better", "is a plus",
-    "would be nice", "an advantage", "beneficial",
+    "would be nice", "is an advantage", "would be an advantage", "is beneficial",
+    "would be beneficial",
 )  # fmt: skip
 _MUST_CUES = ("required", "must", "essential", "need to have", "requirement", "requirements")
 NICE_CUE = re.compile(r"(?<!\w)(?:" + trie_regex(_NICE_CUES) + r")(?!\w)")
