@@ -140,3 +140,11 @@ def test_market_table_rounds_shares_once(cli: Any, workspace: Any, tmp_path: Pat
     r = cli("market", "report", "--format", "json", cwd=workspace.root)
     tiktok = next(x for x in json.loads(r.stdout) if x["item"] == "TikTok")
     assert (tiktok["postings"], tiktok["share"]) == (5, 0.455)
+
+
+def test_paths_with_no_step_say_so(cli: Any, tmp_path: Path) -> None:
+    """'paths X --to X' and a role with no move printed nothing at all and exited 0."""
+    res = cli("paths", "copywriter", "--to", "Copywriter", cwd=tmp_path)
+    assert res.exit_code == 0 and "copywriter is copywriter: there is no step" in res.stderr
+    res = cli("paths", "marketing-manager", cwd=tmp_path)
+    assert res.exit_code == 0 and "no move from marketing-manager" in res.stderr

@@ -270,6 +270,14 @@ def paths(
         else f"Where {cat.role(start).id} leads"
     )
     emit(rows, fmt, output=output, title=title)
+    if not steps:  # an empty table printed nothing at all
+        if to:
+            info(f"{cat.role(start).id} is {cat.role(to).id}: there is no step to take.")
+        else:
+            info(
+                f"The catalogue has no move from {cat.role(start).id}: it is a senior end of "
+                "its paths. 'socialproof roles' lists the roles to compare with."
+            )
 
 
 # -- profile, gap, plan ---------------------------------------------------------
