@@ -275,8 +275,8 @@ def paths(
             info(f"{cat.role(start).id} is {cat.role(to).id}: there is no step to take.")
         else:
             info(
-                f"The catalogue has no move from {cat.role(start).id}: it is a senior end of "
-                "its paths. 'socialproof roles' lists the roles to compare with."
+                f"The catalogue lists no move from {cat.role(start).id}. "
+                "'socialproof roles' lists the roles to compare with."
             )
 
 
