@@ -81,3 +81,18 @@ def test_editor_save_keeps_the_files_style_and_a_new_file_is_plain(workspace):
         0,
         len(LINES) - 1,
     )
+
+
+def test_a_symlinked_post_is_written_through_its_link(cli, tmp_path):
+    """The fix replaced the link with a copy: the file it pointed to kept the old text."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "post.md"
+    _write(real, "\n", False)
+    link = tmp_path / "p.md"
+    link.symlink_to(real)
+    res = cli("lint", str(link), "--fix", cwd=tmp_path)
+    assert "Applied 2 safe fixes" in res.stderr
+    assert link.is_symlink()
+    assert b"#FreshBuns #BakeryLife" in real.read_bytes()
+    assert not list(shared.glob("*.tmp"))

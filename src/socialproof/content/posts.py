@@ -224,6 +224,7 @@ def replace_text(path: Path, text: str) -> None:
     rewrite changes only what was meant to change. A new file gets '\n' and a mark only
     when ``text`` starts with one.
     """
+    path = Path(os.path.realpath(path))  # a symlinked post: write its file, keep the link
     newline, bom = _file_style(path)
     marked = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
