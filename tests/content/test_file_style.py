@@ -96,3 +96,12 @@ def test_a_symlinked_post_is_written_through_its_link(cli, tmp_path):
     assert link.is_symlink()
     assert b"#FreshBuns #BakeryLife" in real.read_bytes()
     assert not list(shared.glob("*.tmp"))
+
+
+def test_a_rewritten_post_keeps_its_permissions(workspace):
+    path = workspace.root / "content" / "a.md"
+    _write(path, "\n", False)
+    path.chmod(0o640)
+    approve(workspace, path, approver="Dana", role="reviewer")
+    assert b"status: approved" in path.read_bytes()
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -226,6 +226,7 @@ def replace_text(path: Path, text: str) -> None:
     """
     path = Path(os.path.realpath(path))  # a symlinked post: write its file, keep the link
     newline, bom = _file_style(path)
+    existed = bom is not None
     marked = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     if bom is None:
@@ -236,6 +237,8 @@ def replace_text(path: Path, text: str) -> None:
     tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         tmp.write_bytes(data.encode("utf-8"))
+        if existed:  # keep the file's permissions (a shared 0664, a private 0600)
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
