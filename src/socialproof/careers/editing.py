@@ -87,10 +87,10 @@ def save_profile_text(ws: Workspace, text: str) -> ProfileCheck:
 
     check = check_profile_text(ws, text)
     path = profile_path(ws.root)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(_text(text, "profile"), encoding="utf-8")
-        tmp.replace(path)
+    from socialproof.workspace.textfile import replace_text
+
+    try:  # keeps the file's line ends, byte-order mark and permissions
+        replace_text(path, _text(text, "profile"))
     except OSError as exc:
         raise BadInput(
             f"Cannot write {path.name}: {exc.strerror or exc}.", hint="Check the permissions."

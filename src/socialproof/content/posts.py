@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -43,6 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from socialproof.errors import BadInput, FileMissing
+from socialproof.workspace.textfile import replace_text as replace_text  # posts' rewrites
 
 if TYPE_CHECKING:
     from socialproof.workspace import Workspace
@@ -214,48 +214,6 @@ def post_file_lock(path: Path) -> threading.RLock:
 
 _FILE_LOCKS: dict[str, threading.RLock] = {}
 _FILE_LOCKS_LOCK = threading.Lock()
-
-
-def replace_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, through a temporary file of its own.
-
-    ``text`` has '\n' line ends (posts are read that way); a file that is already there
-    keeps its own line ends (CRLF from a Windows editor) and its byte-order mark, so the
-    rewrite changes only what was meant to change. A new file gets '\n' and a mark only
-    when ``text`` starts with one.
-    """
-    path = Path(os.path.realpath(path))  # a symlinked post: write its file, keep the link
-    newline, bom = _file_style(path)
-    existed = bom is not None
-    marked = text.startswith("\ufeff")
-    text = text.removeprefix("\ufeff")
-    if bom is None:
-        bom = marked
-    if newline != "\n":
-        text = text.replace("\r\n", "\n").replace("\n", newline)
-    data = ("\ufeff" if bom else "") + text
-    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_bytes(data.encode("utf-8"))
-        if existed:  # keep the file's permissions (a shared 0664, a private 0600)
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _file_style(path: Path) -> tuple[str, bool | None]:
-    """The line end a file mostly uses and whether it starts with a byte-order mark
-    (``None``: there is no file to follow)."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return "\n", None
-    crlf = raw.count(b"\r\n")
-    lf = raw.count(b"\n") - crlf
-    cr = raw.count(b"\r") - crlf
-    newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > max(lf, crlf) else "\n"
-    return newline, raw.startswith(b"\xef\xbb\xbf")
 
 
 def load_post(path: Path, *, ws: Workspace | None = None) -> Post:

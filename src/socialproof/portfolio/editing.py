@@ -114,10 +114,10 @@ def save_study(ws: Workspace, name: str, text: str) -> Path:
     path = study_path(ws, name)
     text = _normalise(text)
     parse_case_study(path, text=text)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+    from socialproof.workspace.textfile import replace_text
+
+    try:  # keeps the file's line ends, byte-order mark and permissions
+        replace_text(path, text)
     except OSError as exc:
         raise BadInput(
             f"Cannot write {FOLDER}/{name}: {exc.strerror or exc}.",

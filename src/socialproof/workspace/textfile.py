@@ -1,0 +1,51 @@
+"""Rewriting a text file a person owns (a post, a case study, the profile) atomically,
+the way it was written: its line ends (CRLF from a Windows editor), its byte-order mark,
+its permissions, and through a symbolic link rather than over it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, through a temporary file of its own.
+
+    ``text`` has '\n' line ends (posts are read that way); a file that is already there
+    keeps its own line ends (CRLF from a Windows editor) and its byte-order mark, so the
+    rewrite changes only what was meant to change. A new file gets '\n' and a mark only
+    when ``text`` starts with one.
+    """
+    path = Path(os.path.realpath(path))  # a symlinked post: write its file, keep the link
+    newline, bom = _file_style(path)
+    existed = bom is not None
+    marked = text.startswith("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if bom is None:
+        bom = marked
+    if newline != "\n":
+        text = text.replace("\r\n", "\n").replace("\n", newline)
+    data = ("\ufeff" if bom else "") + text
+    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_bytes(data.encode("utf-8"))
+        if existed:  # keep the file's permissions (a shared 0664, a private 0600)
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _file_style(path: Path) -> tuple[str, bool | None]:
+    """The line end a file mostly uses and whether it starts with a byte-order mark
+    (``None``: there is no file to follow)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return "\n", None
+    crlf = raw.count(b"\r\n")
+    lf = raw.count(b"\n") - crlf
+    cr = raw.count(b"\r") - crlf
+    newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > max(lf, crlf) else "\n"
+    return newline, raw.startswith(b"\xef\xbb\xbf")
