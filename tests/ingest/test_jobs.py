@@ -212,3 +212,20 @@ def test_a_json_looking_title_or_unparsable_object_is_kept_as_written(
     import_paths(workspace, [path], format="job-postings")
     row = postings(workspace)["[Remote] Copywriter"]
     assert row["company"] == "{not json" and row["salary_text"] == '{"x": 1}'
+
+
+def test_a_markdown_posting_without_front_matter_takes_its_heading(
+    workspace: Any, tmp_path: Path
+) -> None:
+    """A posting pasted into a .md file ('# Title' and the text) was refused by
+    'jobs import' while 'gap --posting' read it."""
+    path = tmp_path / "pasted.md"
+    path.write_text("# Community Manager\n\nGrow our Discord community.\n", encoding="utf-8")
+    [s] = import_paths(workspace, [path], format="job-postings")
+    assert s.status == "imported"
+    row = postings(workspace)["Community Manager"]
+    assert "Grow our Discord community." in row["body"]
+    plain = tmp_path / "plain.md"
+    plain.write_text("Grow our Discord community.\n", encoding="utf-8")
+    with pytest.raises(BadExport, match="no '# Title' first line"):
+        JobPostingsFormat().read(open_source(plain), ReadContext())

@@ -247,11 +247,15 @@ class JobPostingsFormat(Format):
 
         split = split_front_matter(source.text or "")
         if split is None:
-            raise BadExport(
-                f"{source.display_name} has no front matter (a block between '---' lines at "
-                "the top with title, company, ...).",
-                hint="Add one, or import the posting as a CSV row.",
-            )
+            # a posting pasted as Markdown: '# Title' on its first line names it
+            heading = re.match(r"\A\ufeff?\s*#\s+(.+?)\s*#*\s*$", source.text or "", re.M)
+            if heading is None or source.kind != "markdown":
+                raise BadExport(
+                    f"{source.display_name} has no front matter (a block between '---' lines "
+                    "at the top with title, company, ...) and no '# Title' first line.",
+                    hint="Add one, or import the posting as a CSV row.",
+                )
+            split = ({"title": heading.group(1)}, source.text or "")
         meta, body = split
         meta = _norm_keys(meta)
         if source.kind == "html" or body.lstrip().startswith("<") or looks_like_html(body):
