@@ -370,3 +370,24 @@ def test_headings_that_start_with_an_emoji_and_more_nice_to_have_cues() -> None:
     assert found["photography"] == "must"
     found = levels("You must give our brand an advantage on TikTok with copywriting.")
     assert found["copywriting"] == "must"  # 'an advantage' alone is not 'is an advantage'
+
+
+def test_a_bilingual_posting_that_opens_in_french_is_analysed_in_english() -> None:
+    """Only the first 1,500 characters were read: a Canadian posting with its long French
+    version first was 'French, not supported' and left out of the market."""
+    fr = (
+        "Nous recherchons un coordonnateur des médias sociaux pour rejoindre notre équipe à "
+        "Montréal. Vous publierez du contenu sur nos comptes et vous répondrez aux "
+        "commentaires avec nos clients dans les deux langues. "
+    )
+    en = (
+        "We are looking for a Social Media Coordinator to join our team. You will plan and "
+        "publish content on Instagram and TikTok and report on the results with the team. "
+        "You have experience with Canva and you can work with our partners. "
+    )
+    body = fr * 10 + "\n\nEnglish version:\n\n" + en * 3
+    assert len(fr * 10) > 1500
+    facts = analyze_posting({"posting_id": "b", "title": "Coordinateur", "body": body})
+    assert facts.status == "ok" and "canva" in {h.id for h in facts.skills}
+    only_french = analyze_posting({"posting_id": "f", "title": "Coordinateur", "body": fr * 10})
+    assert only_french.status == "unsupported_language"

@@ -43,8 +43,18 @@ def detect_language(text: str) -> str:
     counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOP_SETS.items()}
     best = max(counts, key=lambda lang: counts[lang])
     if best != "en" and counts[best] > 1.5 * counts["en"] and counts[best] >= 4:
+        if len(text) > 1500 and _english_version(text, best):
+            return "en"  # a bilingual posting, the English after the other language
         return best
     return "en"
+
+
+def _english_version(text: str, other: str) -> bool:
+    """Whether a posting that opens in ``other`` also holds a full English version (as
+    Canadian and Swiss postings do: 'English follows'); its English is then analysed."""
+    words = [w.lower() for w in _WORD.findall(text[:30000])]
+    en = sum(1 for w in words if w in _STOP_SETS["en"])
+    return en >= 15 and en >= 0.5 * sum(1 for w in words if w in _STOP_SETS[other])
 
 
 _NICE_HEAD = re.compile(
