@@ -253,3 +253,41 @@ def test_localised_headers_keep_results_reach_and_clicks(tmp_path: Path, head: s
     assert ads[0]["result_type"] == "actions:link_click"
     assert ads[0]["reported_cost_per_result"] == 2.5
     assert ads[0]["breakdown"] == "age=25-34" and ads[0]["currency"] == "EUR"
+
+
+def test_a_currency_sign_in_the_spend_cells_names_the_currency(tmp_path: Path) -> None:
+    # a spreadsheet's currency format, saved as CSV: the header names no currency
+    path = tmp_path / "signs.csv"
+    path.write_text(
+        "Campaign name,Ad name,Day,Amount spent,Impressions\n"
+        "C,A,2026-03-01,€12.00,100\n"
+        "C,A,2026-03-02,7.50 €,100\n"
+        "C,A,2026-03-03,£8.00,100\n"
+        "C,A,2026-03-04,9.00,100\n",
+        encoding="utf-8",
+    )
+    ads = rows(read(path, "meta-ads", currency="USD"), "ad_stats")
+    assert [(a["spend"], a["currency"]) for a in ads] == [
+        (12.0, "EUR"),
+        (7.5, "EUR"),
+        (8.0, "GBP"),
+        (9.0, "USD"),  # no sign: the workspace's currency, as before
+    ]
+
+
+def test_a_currency_sign_against_the_files_currency_rejects_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "clash.csv"
+    path.write_text(
+        "Campaign name,Ad name,Day,Amount spent (USD),Impressions\n"
+        "C,A,2026-03-01,$12.00,100\n"
+        "C,A,2026-03-02,€7.00,100\n",
+        encoding="utf-8",
+    )
+    result = read(path, "meta-ads")
+    assert [(a["spend"], a["currency"]) for a in rows(result, "ad_stats")] == [(12.0, "USD")]
+    [reject] = result.rejects
+    assert reject.line == 3
+    assert (
+        reject.reason
+        == "column 'Amount spent (USD)': '€7.00' is in EUR, not USD (the file's currency)"
+    )

@@ -10,6 +10,7 @@ in ``reported_*`` columns so our KPI formulas can be checked against them.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from socialproof.ingest import _aliases as A
@@ -406,6 +407,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         rows.const("currency", suffix or ctx.currency)
     else:
         rows.set("currency", pc.if_else(pc.equal(currency, ""), suffix or ctx.currency, currency))
+    _currency_symbols(rows, currency, suffix)
     result_type = rows.text("result_type", RESULT_TYPE)
     if result_type is not None:
         rows.set("result_type", pc.if_else(pc.equal(result_type, ""), None, result_type))
@@ -438,6 +440,44 @@ _LEVELS: tuple[tuple[str, A.Aliases], ...] = (
     ("ad_set", AD_SET),
     ("ad", AD),
 )
+
+
+#: currency signs that name one currency ('$' and '¥' name several: not read)
+_SIGNS = {"R$": "BRL", "€": "EUR", "£": "GBP", "₹": "INR", "₦": "NGN", "₩": "KRW", "₺": "TRY"}
+
+
+def _currency_symbols(rows: A.Rows, column: pa.Array | None, suffix: str | None) -> None:
+    """The currency a spend cell writes ('€12.00', '12,00 €', a spreadsheet's currency
+    format): the row's currency where the file names none, else it must agree."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    raw = rows.raw(SPEND)
+    if raw is None:
+        return
+    signs = "|".join(re.escape(k) for k in _SIGNS)
+    found = pc.struct_field(pc.extract_regex(raw, f"(?P<s>{signs})"), "s")
+    if found.null_count == len(found):
+        return
+    code = pa.array([_SIGNS.get(v) if v else None for v in found.to_pylist()], pa.string())
+    named = pa.repeat(pa.scalar(suffix is not None), len(code))
+    if column is not None:
+        named = pc.or_(named, pc.not_equal(column, "").fill_null(False))
+    current = rows.values["currency"]
+    clash = pc.and_(pc.and_(code.is_valid(), named), pc.not_equal(code, current).fill_null(False))
+    mask = clash.to_numpy(zero_copy_only=False).astype(bool)
+    if mask.any():
+        header = rows.header(SPEND) or "Amount spent"
+        reasons = [
+            f"column '{header}': '{cell}' is in {sign}, not {cur} (the file's currency)"
+            if bad
+            else ""
+            for bad, cell, sign, cur in zip(
+                mask.tolist(), raw.to_pylist(), code.to_pylist(), current.to_pylist(), strict=True
+            )
+        ]
+        rows.fail(mask, reasons)
+    rows.set("currency", pc.if_else(pc.and_(code.is_valid(), pc.invert(named)), code, current))
 
 
 def _blank_results_are_zero(rows: A.Rows) -> None:
