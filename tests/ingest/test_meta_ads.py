@@ -291,3 +291,16 @@ def test_a_currency_sign_against_the_files_currency_rejects_the_row(tmp_path: Pa
         reject.reason
         == "column 'Amount spent (USD)': '€7.00' is in EUR, not USD (the file's currency)"
     )
+
+
+def test_a_dash_in_results_is_no_result_and_an_error_cell_is_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "dashes.csv"
+    path.write_text(
+        "Campaign name,Ad name,Day,Amount spent (USD),Impressions,Results\n"
+        "C,A,2026-03-01,5.00,100,—\n"  # Ads Manager's on-screen dash, copied
+        "C,A,2026-03-02,5.00,100,-\n"
+        "C,A,2026-03-03,5.00,100,#N/A\n",  # a spreadsheet's error: not known
+        encoding="utf-8",
+    )
+    ads = rows(read(path, "meta-ads"), "ad_stats")
+    assert [a["results"] for a in ads] == [0.0, 0.0, None]

@@ -482,8 +482,8 @@ def _currency_symbols(rows: A.Rows, column: pa.Array | None, suffix: str | None)
 
 def _blank_results_are_zero(rows: A.Rows) -> None:
     """A blank Results cell is 0 results: Ads Manager leaves it empty on the rows (days,
-    ads) that spent without a result, and its cost per result counts their spend. Other
-    unreadable markers ('#N/A') stay unknown."""
+    ads) that spent without a result (and shows a dash on screen, which copies carry),
+    and its cost per result counts their spend. Other markers ('#N/A') stay unknown."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -491,7 +491,8 @@ def _blank_results_are_zero(rows: A.Rows) -> None:
     raw = rows.raw(NUMBERS["results"])
     if results is None or raw is None:
         return
-    blank = pc.equal(pc.utf8_trim_whitespace(raw), "").fill_null(True)
+    cell = pc.utf8_trim_whitespace(raw)
+    blank = pc.is_in(cell, pa.array(["", "-", "--", "---", "–", "—"])).fill_null(True)
     fill = pc.and_(blank, pc.is_null(results))
     rows.values["results"] = pc.if_else(fill, pa.scalar(0.0, results.type), results)
 
