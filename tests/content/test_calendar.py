@@ -170,3 +170,36 @@ def test_benchmark_reader_prefers_recent_and_matching_industry(planned, monkeypa
     assert found["facebook"].per_week == 4.69 and found["facebook"].source == "B (via summaries)"
     assert found["instagram"].per_week == 4.6
     assert mod.load_cadence_benchmarks("health")[0]["instagram"].per_week == 9.0
+
+
+def _at(when: str, name: str, platform: str = "instagram"):
+    text = f"---\nplatform: {platform}\npublish_at: {when} Europe/Berlin\ntitle: {name}\n---\nx\n"
+    return parse_post(text, source=f"content/{name}.md")
+
+
+def test_gaps_and_clashes_across_the_edge_of_the_period():
+    """A Sunday-night and a Monday-morning post never clashed (each week saw one), and a
+    gap was measured from the start of the week instead of from the last post before it."""
+    posts = [
+        _at("2026-12-06 23:30", "sunday"),  # the week before
+        _at("2026-12-07 00:30", "monday"),
+        _at("2026-12-10 12:00", "thursday"),
+        _at("2026-12-15 12:00", "next-tuesday"),  # the week after
+    ]
+    week = build_calendar(posts, tz=BERLIN, start=date(2026, 12, 7), benchmarks={}, gap_days=3)
+    assert [(c["first"], c["second"]) for c in week.clashes] == [("sunday", "monday")]
+    assert [(g["from"], g["to"], g["days"]) for g in week.gaps] == [
+        ("Mon 7 Dec 00:30", "Thu 10 Dec 12:00", 3.5),
+        ("Thu 10 Dec 12:00", "Tue 15 Dec 12:00", 5.0),  # not cut at Monday 00:00 (3.5)
+    ]
+    before = build_calendar(posts, tz=BERLIN, start=date(2026, 11, 30), benchmarks={})
+    assert [(c["first"], c["second"]) for c in before.clashes] == [("sunday", "monday")]
+    # a platform with nothing before the period still counts from its start
+    alone = build_calendar(
+        [_at("2026-12-11 09:00", "friday")],
+        tz=BERLIN,
+        start=date(2026, 12, 7),
+        benchmarks={},
+        gap_days=3,
+    )
+    assert [g["from"] for g in alone.gaps] == ["Mon 7 Dec 00:00"]

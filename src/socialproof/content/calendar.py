@@ -140,9 +140,22 @@ def build_calendar(
         threshold = gap_days or (
             max(2.0, 2 * 7.0 / bench.per_week) if bench and bench.per_week > 0 else DEFAULT_GAP_DAYS
         )
-        cal.gaps.extend(_gaps(pid, items, lo, hi, threshold))
-        cal.clashes.extend(_clashes(pid, items, clash_minutes, tz))
+        # the platform's posts just before and after the period: a gap or clash across its
+        # edge is measured from them (a Sunday-night and a Monday-morning post clash)
+        same = [p for p in planned if (p.platform or "unknown") == pid]
+        before = max((p for p in same if _when(p) < lo), key=_when, default=None)
+        after = min((p for p in same if _when(p) >= hi), key=_when, default=None)
+        gap_lo = _when(before) if before is not None else lo
+        gap_hi = _when(after) if after is not None else hi
+        cal.gaps.extend(_gaps(pid, items, gap_lo, gap_hi, threshold, tz))
+        edges = [*([before] if before else []), *items, *([after] if after else [])]
+        cal.clashes.extend(_clashes(pid, edges, clash_minutes, tz))
     return cal
+
+
+def _when(post: Post) -> datetime:
+    assert post.publish_at is not None
+    return post.publish_at
 
 
 def _verdict(per_week: float, bench: Benchmark | None) -> str:
@@ -156,8 +169,10 @@ def _verdict(per_week: float, bench: Benchmark | None) -> str:
 
 
 def _gaps(
-    pid: str, items: list[Post], lo: datetime, hi: datetime, threshold: float
+    pid: str, items: list[Post], lo: datetime, hi: datetime, threshold: float, tz: ZoneInfo
 ) -> list[dict[str, Any]]:
+    """Stretches longer than ``threshold`` days without a post, from ``lo`` (the period's
+    start, or the platform's last post before it) to ``hi`` (its end, or the next post)."""
     times = [lo, *(p.publish_at for p in items if p.publish_at is not None), hi]
     out: list[dict[str, Any]] = []
     for a, b in zip(times, times[1:], strict=False):
@@ -166,8 +181,8 @@ def _gaps(
             out.append(
                 {
                     "platform": pid,
-                    "from": a.astimezone(lo.tzinfo).strftime("%a %-d %b %H:%M"),
-                    "to": b.astimezone(lo.tzinfo).strftime("%a %-d %b %H:%M"),
+                    "from": a.astimezone(tz).strftime("%a %-d %b %H:%M"),
+                    "to": b.astimezone(tz).strftime("%a %-d %b %H:%M"),
                     "days": round(days, 1),
                     "threshold_days": round(threshold, 1),
                 }
