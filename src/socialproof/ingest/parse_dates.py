@@ -4,7 +4,10 @@ Dates come in a dozen shapes ("2026/03/08", "08-03-2026", "Thu, Apr 23, 2026",
 "August 31", "8 de marzo", epoch milliseconds...): the order of day and month is
 decided once per column from its values (:func:`day_first_evidence` settles it for a
 whole file), month and weekday names of the languages platforms localise exports into
-are read as English, and dates without a year are given one. :func:`parse_timestamps`
+are read as English, and dates without a year are given one. Two-digit years, 12-hour
+clocks ('4:30 PM') and a zone after the time ('UTC', '+01:00') are read by
+:func:`_split_clock`; a day that does not exist ('2026/02/30') is invalid, not moved
+into the next month. :func:`parse_timestamps`
 returns naive UTC (local wall-clock times converted across both DST edges);
 :func:`parse_dates` returns calendar days.
 """
@@ -180,7 +183,7 @@ def _numeric_order(s: pa.Array, dayfirst: bool | None) -> tuple[bool, str]:
 
 
 def _formats(dayfirst: bool) -> list[str]:
-    numeric_dates = ["%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
+    numeric_dates = ["%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y-%m-%d"]
     order = ("%d", "%m") if dayfirst else ("%m", "%d")
     for sep in ("/", "-", "."):
         numeric_dates.append(f"{order[0]}{sep}{order[1]}{sep}%Y")
@@ -189,8 +192,184 @@ def _formats(dayfirst: bool) -> list[str]:
     out += [d + t for d in _NAMED for t in _TIMES]
     out.append("%a %b %d %H:%M:%S %Y")  # 'Mon Feb 10 14:03:00 2025' (old X 'time')
     out.append("%a %b %d %H:%M:%S %z %Y")  # 'Tue Oct 31 22:10:47 +0000 2017' (Twitter API)
-    out += ["%Y/%m/%d %H:%M:%S %z", "%d/%m/%Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %Z"]
     return out
+
+
+# zone abbreviations read as their offset (hours); others ('CST', 'IST', 'BST' name
+# several zones) are not guessed: the cell is rejected
+_ZONES = {
+    "Z": 0.0,
+    "UT": 0.0,
+    "UTC": 0.0,
+    "GMT": 0.0,
+    "WET": 0.0,
+    "WEST": 1.0,
+    "CET": 1.0,
+    "CEST": 2.0,
+    "EET": 2.0,
+    "EEST": 3.0,
+    "EST": -5.0,
+    "EDT": -4.0,
+    "CDT": -5.0,
+    "MST": -7.0,
+    "MDT": -6.0,
+    "PST": -8.0,
+    "PDT": -7.0,
+}
+# a clock time after a date (after a space or ISO's 'T'), then an optional 12-hour marker
+_CLOCK_END = r"[\sT]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_ISO_ZONED = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
+_MARKER = r"\s*(?P<ampm>[AaPp])\.?\s?[Mm]\.?"
+
+
+@dataclass
+class _Clock:
+    text: pa.Array  # the cells without zone and AM/PM marker, two-digit years widened
+    offset_h: np.ndarray  # hours east of UTC of an explicit zone; NaN without one
+    meridiem: np.ndarray  # int8: 0 none, 1 AM, 2 PM
+
+
+def _split_clock(s: pa.Array) -> _Clock:
+    """Two-digit years, 'at' before a time, zones and AM/PM taken out of the text.
+
+    '3/6/26' is '3/6/2026' (00-68 are 2000-2068 and 69-99 are 1969-1999, as Python's
+    ``%y``); 'March 6, 2026 at 4:30 PM' and 'March 6, 2026, 4:30 PM' are 'March 6, 2026
+    4:30 PM'; a zone after the time ('UTC', 'GMT', 'Z', '+01:00', '+0100', 'GMT+1',
+    'PDT') becomes ``offset_h``; an AM/PM marker (any case, spacing, points) becomes
+    ``meridiem`` and the clock is set to 24 hours after parsing (:func:`_apply_clock`).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(s)
+    offset_h = np.full(n, np.nan)
+    meridiem = np.zeros(n, dtype=np.int8)
+    if not n:
+        return _Clock(s, offset_h, meridiem)
+    # '3/6/26', '06.03.26', '06-Mar-26', '6 March 26' (Arrow's %Y would read year 26)
+    day_month = r"^(\d{1,2}[-/.]\d{1,2}[-/.]|\d{1,2}[-/ ][A-Za-z]{3,9}\.?[-/ ])"
+    rest = r"((?:[\sT,].*)?)$"
+    if pc.any(pc.match_substring_regex(s, day_month + r"\d{2}" + rest)).as_py():
+        # the same centuries as %y; the separators and the rest of the cell are kept
+        s = pc.replace_substring_regex(s, day_month + r"(6[0-8]|[0-5]\d)" + rest, r"\120\2\3")
+        s = pc.replace_substring_regex(s, day_month + r"(69|[7-9]\d)" + rest, r"\119\2\3")
+    if not pc.any(pc.match_substring_regex(s, r"\d:\d{2}")).as_py():
+        return _Clock(s, offset_h, meridiem)
+    # the regular expressions below cost: each runs on the cells that can need it
+    joined = r"(?i)(\d),?\s+(?:at|@|à|às|a las|um)\s+(\d{1,2}:\d{2})"
+    if pc.any(pc.match_substring_regex(s, joined)).as_py():
+        s = pc.replace_substring_regex(s, joined, r"\1 \2")
+    if pc.any(pc.match_substring_regex(s, r"\d{4},\s*\d{1,2}:\d{2}")).as_py():
+        s = pc.replace_substring_regex(s, r"(\d{4}),\s*(\d{1,2}:\d{2})", r"\1 \2")
+    # ISO 8601 with 'Z' or an offset is read by pandas as it is
+    zoned = _where(s, r"(?:[A-Za-z)]|[+-]\d{1,2}(?::?\d{2})?)$")
+    if zoned.any():
+        zoned[zoned] = ~_where(s.filter(pa.array(zoned)), _ISO_ZONED)
+    if zoned.any():
+        idx = np.flatnonzero(zoned)
+        zone = pc.extract_regex(
+            s.take(pa.array(idx)),
+            rf"^(?P<body>.*{_CLOCK_END}(?:{_MARKER})?)\s*\(?(?P<name>[A-Za-z]{{1,4}})?\)?\s*"
+            r"(?P<off>[+-]\d{1,2}(?::?\d{2})?)?$",
+        )
+        name = pc.utf8_upper(pc.struct_field(zone, "name")).fill_null("")
+        off = pc.struct_field(zone, "off").fill_null("")
+        # one look-up per distinct zone, not per cell
+        key = pc.dictionary_encode(pc.binary_join_element_wise(name, off, "|"))
+        hours = np.array(
+            [_zone_hours(*k.split("|")) if k != "|" else None for k in key.dictionary.to_pylist()],
+            dtype=float,
+        )
+        sub_h = hours[key.indices.fill_null(0).to_numpy(zero_copy_only=False)]
+        known = ~np.isnan(sub_h)
+        if known.any():
+            offset_h[idx[known]] = sub_h[known]
+            body = pc.struct_field(zone, "body").filter(pa.array(known))
+            s = pc.replace_with_mask(s, pa.array(~np.isnan(offset_h)), body)
+    marked_at = _where(s, r"(?i)[ap]\.?\s?m\.?$")
+    if marked_at.any():
+        idx = np.flatnonzero(marked_at)
+        marked = pc.extract_regex(s.take(pa.array(idx)), rf"^(?P<body>.*{_CLOCK_END}){_MARKER}$")
+        ampm = pc.utf8_upper(pc.struct_field(marked, "ampm"))
+        am = np_mask(pc.equal(ampm, "A").fill_null(False))
+        pm = np_mask(pc.equal(ampm, "P").fill_null(False))
+        meridiem[idx[am]] = 1
+        meridiem[idx[pm]] = 2
+        if am.any() or pm.any():
+            body = pc.struct_field(marked, "body").filter(pa.array(am | pm))
+            s = pc.replace_with_mask(s, pa.array(meridiem > 0), body)
+    return _Clock(s, offset_h, meridiem)
+
+
+def _where(s: pa.Array, pattern: str) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return np_mask(pc.match_substring_regex(s, pattern).fill_null(False))
+
+
+def _zone_hours(name: str, off: str) -> float | None:
+    """Hours east of UTC for a zone name and/or an offset ('+01:00', '+0100', '+1'); None
+    for an unknown name, an offset out of range, or an offset after a zone name other
+    than UTC/GMT ('CET+1' says nothing clear)."""
+    base = _ZONES.get(name, None) if name else 0.0
+    if base is None or (off and name not in ("", "UTC", "GMT", "UT")):
+        return None
+    if not off:
+        return base
+    sign = -1.0 if off[0] == "-" else 1.0
+    digits = off[1:].replace(":", "")
+    if not name and len(digits) < 4 and ":" not in off[1:]:
+        return None  # a bare '-06' could be the day of '2026-03-06'
+    hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+    if int(hh) > 14 or int(mm) >= 60:
+        return None
+    return sign * (int(hh) + int(mm) / 60.0)
+
+
+def _apply_clock(values: Any, clock: _Clock) -> tuple[Any, np.ndarray]:
+    """Parsed naive values with the 12-hour markers and explicit zones applied.
+
+    Returns the values (naive UTC where a zone was given) and where a zone was given.
+    A marked hour outside 1-12 (or 0 with AM) is no time a 12-hour clock shows: NaT.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if clock.meridiem.any():
+        hour = values.dt.hour.to_numpy(dtype=float, na_value=np.nan)
+        am = clock.meridiem == 1
+        pm = clock.meridiem == 2
+        bad = (am & ~((hour >= 0) & (hour <= 12))) | (pm & ~((hour >= 1) & (hour <= 12)))
+        shift = np.where(pm & (hour < 12), 12, 0) - np.where(am & (hour == 12), 12, 0)
+        values = values + pd.to_timedelta(shift, unit="h")
+        values[bad] = pd.NaT
+    zoned = ~np.isnan(clock.offset_h)
+    if zoned.any():
+        values = values - pd.to_timedelta(np.nan_to_num(clock.offset_h) * 60, unit="min")
+    return values.astype("datetime64[us]"), zoned & values.notna().to_numpy()
+
+
+def _refuse_rollover(text: pa.Array, got: pa.Array, fmt: str) -> pa.Array:
+    """``got`` with nulls where Arrow's strptime moved a day that does not exist into the
+    next month ('2026/02/30' read as March 2): printed back in ``fmt``, such a value is
+    not the text. Only days 1-3 can be a moved day, so only those are printed back."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    suspect = pc.less_equal(pc.day(got), 3).fill_null(False)
+    if not pc.any(suspect).as_py():
+        return got
+    if fmt.startswith(("%a", "%A")):  # the weekday is not what is checked
+        fmt = fmt.split(" ", 1)[1]
+        text = pc.replace_substring_regex(text, r"^\S+\s+", "")
+
+    def canon(a: pa.Array) -> pa.Array:
+        return pc.replace_substring_regex(pc.utf8_lower(a), r"(^|[^0-9])0([0-9])", r"\1\2")
+
+    same = pc.equal(canon(pc.strftime(got, format=fmt)), canon(text)).fill_null(False)
+    moved = pc.and_(suspect, pc.invert(same))
+    return pc.if_else(moved, pa.scalar(None, got.type), got)
 
 
 @dataclass
@@ -218,7 +397,8 @@ def _parse_stamps(
     s = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), arr)
     encoded = pc.dictionary_encode(s)
     # the text clean-up runs once per distinct value (a daily column has a few hundred)
-    uniq = _normalise_date_text(encoded.dictionary).to_pylist()
+    clock = _split_clock(_normalise_date_text(encoded.dictionary))
+    uniq = clock.text.to_pylist()
     valid_idx = np_mask(pc.is_valid(encoded.indices))
     indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     u = pd.Series(uniq, dtype=object)
@@ -274,10 +454,16 @@ def _parse_stamps(
     if todo.any():
         uniq_arrow = pa.array(uniq, pa.string())
         df, how = _numeric_order(uniq_arrow.filter(pa.array(todo)), dayfirst)
+        # Arrow's %Y takes '3' from '3/6/2026': a year-first format needs four digits
+        four_digit_year = np_mask(pc.match_substring_regex(uniq_arrow, r"^\d{4}").fill_null(False))
         for fmt in _formats(df):
             m = todo.copy()
             if not m.any():
                 break
+            if fmt.startswith("%Y"):
+                m &= four_digit_year
+                if not m.any():
+                    continue
             # Arrow's strptime: C speed, and it must consume the whole string
             got = pc.strptime(
                 uniq_arrow.filter(pa.array(m)), format=fmt, unit="us", error_is_null=True
@@ -285,6 +471,8 @@ def _parse_stamps(
             if got.null_count == len(got):
                 continue
             with_tz = got.type.tz is not None
+            if not with_tz:
+                got = _refuse_rollover(uniq_arrow.filter(pa.array(m)), got, fmt)
             if with_tz:
                 got = got.cast(pa.timestamp("us"))  # the instants, in UTC
             full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
@@ -324,6 +512,8 @@ def _parse_stamps(
             full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
             full[m] = p.astype("datetime64[us]")
             take(m, full)
+    result, zoned = _apply_clock(result, clock)
+    aware |= zoned
     if len(u):
         rows_vals = result.to_numpy()[indices]
         rows_aware = aware[indices] & valid_idx

@@ -1,0 +1,229 @@
+"""Clock times as exports write them: 12-hour clocks, zone names and offsets, month
+names with 'at', two-digit years, and days that do not exist.
+
+Every expected value is written by hand; the workspace zone is Europe/Berlin (UTC+1 in
+March 2026 until the 29th), so a local 16:30 is stored as 15:30 UTC.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socialproof.ingest import sqlpath
+from socialproof.ingest.importer import import_paths, read_context, read_rejects
+from socialproof.ingest.parse import parse_dates, parse_timestamps
+
+BERLIN = "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    ("cell", "utc"),
+    [
+        # 12-hour clocks, any spacing, case, points
+        ("2026-03-06 4:45:00 PM", datetime(2026, 3, 6, 15, 45)),
+        ("2026-03-06 04:30 PM", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 4:30pm", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 4:30 p.m.", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 4:30 P.M.", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 9:05 am", datetime(2026, 3, 6, 8, 5)),
+        ("2026-03-06 12:00 AM", datetime(2026, 3, 5, 23, 0)),
+        ("2026-03-06 12:30 PM", datetime(2026, 3, 6, 11, 30)),
+        ("03/06/2026 4:30:15 a.m.", datetime(2026, 3, 6, 3, 30, 15)),
+        # zone names and offsets are honoured, not read as Berlin time
+        ("2026-03-06 16:30:00 UTC", datetime(2026, 3, 6, 16, 30)),
+        ("2026-03-06 16:30 GMT", datetime(2026, 3, 6, 16, 30)),
+        ("2026-03-06 16:30 Z", datetime(2026, 3, 6, 16, 30)),
+        ("2026-03-06T16:30:00Z", datetime(2026, 3, 6, 16, 30)),
+        ("2026-03-06 16:30:00+01:00", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 16:30:00 +0100", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 16:30 -05:00", datetime(2026, 3, 6, 21, 30)),
+        ("2026-03-06 16:30 GMT+1", datetime(2026, 3, 6, 15, 30)),
+        ("2026-03-06 16:30 UTC+05:30", datetime(2026, 3, 6, 11, 0)),
+        ("2026-03-06 16:30:00 (UTC)", datetime(2026, 3, 6, 16, 30)),
+        ("2026-03-06 8:30 AM PST", datetime(2026, 3, 6, 16, 30)),
+        ("03/06/2026 16:30 +0200", datetime(2026, 3, 6, 14, 30)),
+        # month names, with 'at' or a comma before the time
+        ("March 6, 2026 at 4:30 PM", datetime(2026, 3, 6, 15, 30)),
+        ("Fri, Mar 6, 2026 at 4:30 PM", datetime(2026, 3, 6, 15, 30)),
+        ("March 6, 2026, 4:30 PM", datetime(2026, 3, 6, 15, 30)),
+        ("Mar 6, 2026 4:30 pm", datetime(2026, 3, 6, 15, 30)),
+        ("6 March 2026 16:30", datetime(2026, 3, 6, 15, 30)),
+        ("6 mars 2026 à 16:30", datetime(2026, 3, 6, 15, 30)),
+        ("06-Mar-26 4:30 PM", datetime(2026, 3, 6, 15, 30)),
+    ],
+)
+def test_a_cell_is_the_instant_it_names(cell: str, utc: datetime) -> None:
+    p = parse_timestamps([cell], timezone=BERLIN)
+    assert p.values.to_pylist() == [utc]
+    assert p.invalid.tolist() == [False]
+
+
+def test_two_digit_years_are_this_century_in_the_column_s_order() -> None:
+    # Excel's US short date; 13 settles month first for the column
+    us = parse_timestamps(["3/6/26 16:30", "3/13/26 9:00"], timezone=BERLIN)
+    assert us.values.to_pylist() == [datetime(2026, 3, 6, 15, 30), datetime(2026, 3, 13, 8, 0)]
+    # European re-save: 13 settles day first
+    eu = parse_timestamps(["06.03.26 16:30", "13.03.26 09:00"], timezone=BERLIN)
+    assert eu.values.to_pylist() == [datetime(2026, 3, 6, 15, 30), datetime(2026, 3, 13, 8, 0)]
+    # the rule of Python's %y: 00-68 are 20xx, 69-99 are 19xx
+    assert parse_dates(["1/2/68", "1/2/69", "1/2/00"], dayfirst=False).values.to_pylist() == [
+        date(2068, 1, 2),
+        date(1969, 1, 2),
+        date(2000, 1, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2026-03-06 13:30 PM",  # no 12-hour clock shows 13
+        "2026-03-06 0:30 PM",
+        "2026-03-06 16:30 CST",  # US Central or China: not guessed
+        "2026-03-06 16:30 +25:00",
+        "2026-03-06 16:30 foo",
+        "2026/02/30",  # days that do not exist are not moved into March
+        "02/30/2026 10:00",
+        "Feb 30, 2026",
+        "Thu, Feb 30, 2026",
+        "20260230",
+        "29-Feb-2026",
+    ],
+)
+def test_a_cell_that_names_no_instant_is_invalid(cell: str) -> None:
+    p = parse_timestamps([cell], timezone=BERLIN)
+    assert p.values.to_pylist() == [None]
+    assert p.invalid.tolist() == [True]
+
+
+def test_real_days_near_a_month_start_stay() -> None:
+    cells = ["2026/03/02", "Mon, Mar 2, 2026", "2024/02/29", "2026-3-2 9:05", "1 Mar 2026"]
+    assert parse_dates(cells).values.to_pylist() == [
+        date(2026, 3, 2),
+        date(2026, 3, 2),
+        date(2024, 2, 29),
+        date(2026, 3, 2),
+        date(2026, 3, 1),
+    ]
+
+
+def test_a_date_with_a_zone_is_the_local_day() -> None:
+    p = parse_dates(["2026-03-06 23:30 UTC", "2026-03-06 11:30 PM"], timezone=BERLIN)
+    assert p.values.to_pylist() == [date(2026, 3, 7), date(2026, 3, 6)]
+
+
+def _workspace(root: Path, timezone: str) -> Any:
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    return Workspace.init(root, settings=settings_from_dict({"owner": "T", "timezone": timezone}))
+
+
+def test_an_inbox_export_in_berlin_is_imported_with_the_right_instants(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.csv"
+    path.write_text(
+        "message_id,author_id,created_at,text,parent_id\n"
+        "a,u,3/6/26 16:30,hi,\n"
+        "b,v,3/13/26 4:45 PM,hey,a\n"
+        "c,u,2026-03-06 16:30:00 UTC,again,\n"
+        'd,v,"March 6, 2026 at 4:30 PM",hello,c\n'
+        "e,u,2026-03-06 13:30 PM,odd clock,\n"
+        "f,u,02/30/2026 10:00,no such day,\n",
+        encoding="utf-8",
+    )
+    ws = _workspace(tmp_path / "ws", BERLIN)
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert s.status == "imported", s.error
+    with ws.connect(read_only=True) as con:
+        rows = dict(con.execute("SELECT message_id, created_at FROM messages").fetchall())
+    assert rows == {
+        "a": datetime(2026, 3, 6, 15, 30),
+        "b": datetime(2026, 3, 13, 15, 45),
+        "c": datetime(2026, 3, 6, 16, 30),
+        "d": datetime(2026, 3, 6, 15, 30),
+    }
+    # the two unreadable cells are rejected with a reason, not dropped or stored at midnight
+    assert s.rejected == 2
+    assert s.rejects_file is not None
+    reasons = [r["reason"] for r in read_rejects(s.rejects_file)]
+    assert len(reasons) == 2
+    assert "13:30 PM" in reasons[0] and "is not a date and time" in reasons[0]
+    assert "02/30/2026" in reasons[1]
+
+
+META_HEADER = (
+    "Reporting starts,Reporting ends,Campaign name,Ad set name,Ad name,Day,"
+    "Amount spent (USD),Impressions,Reach,Results,Result indicator,Link clicks\n"
+)
+
+
+def test_both_import_paths_store_the_same_for_us_short_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The SQL path reads ISO days only: a file of '3/6/26' days goes to Python, and
+    both ways store the same rows (March days, not year 3)."""
+    lines = []
+    for i in range(2100):
+        day = f"3/{1 + i // 100}/26"  # 1-21 March 2026, month first ('3/13/26')
+        lines.append(
+            f"{day},{day},Campaign {i % 4},Set {i % 8},Ad {i % 40},{day},"
+            f"{i % 90}.25,{1000 + i},{900 + i},{i % 7},actions:link_click,{i % 11}\n"
+        )
+    path = tmp_path / "ads.csv"
+    path.write_text(META_HEADER + "".join(lines), encoding="utf-8")
+    monkeypatch.setattr(sqlpath, "SQL_PATH_BYTES", 0)
+    stored = []
+    for sql in ("1", "0"):
+        monkeypatch.setenv("SOCIALPROOF_SQL_PATH", sql)
+        ws = _workspace(tmp_path / f"ws{sql}", "UTC")
+        with caplog.at_level(logging.DEBUG, logger="socialproof.ingest"):
+            [s] = import_paths(ws, [path], ctx=read_context(ws, account="acme"))
+        assert (s.status, s.inserted, s.rejected) == ("imported", 2100, 0), s.error
+        with ws.connect(read_only=True) as con:
+            stored.append(
+                con.execute(
+                    "SELECT date_start, count(*), sum(impressions) FROM ad_stats "
+                    "GROUP BY date_start ORDER BY date_start"
+                ).fetchall()
+            )
+    assert stored[0] == stored[1]
+    assert [r[0] for r in stored[0]] == [date(2026, 3, d) for d in range(1, 22)]
+    assert [r[1] for r in stored[0]] == [100] * 21
+
+
+_SHAPES = (
+    # (strftime shape of the cell, offset hours written in it or None for local time)
+    ("%Y-%m-%d %I:%M %p", None),
+    ("%Y-%m-%d %I:%M:%S %p", None),
+    ("%m/%d/%y %H:%M", None),
+    ("%B %d, %Y at %I:%M %p", None),
+    ("%d %b %Y %H:%M UTC", 0.0),
+    ("%Y-%m-%d %H:%M:%S GMT", 0.0),
+    ("%Y-%m-%d %H:%M +0530", 5.5),
+    ("%b %d, %Y %I:%M %p -05:00", -5.0),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    when=st.datetimes(min_value=datetime(2005, 1, 1), max_value=datetime(2060, 12, 31)),
+    shape=st.sampled_from(_SHAPES),
+    lower=st.booleans(),
+)
+def test_any_written_instant_is_read_back(
+    when: datetime, shape: tuple[str, float | None], lower: bool
+) -> None:
+    when = when.replace(second=when.second if "%S" in shape[0] else 0, microsecond=0)
+    cell = when.strftime(shape[0])
+    if lower:
+        cell = cell.lower()
+    # a month-first column (the 2-digit-year shape): 13 settles the order
+    p = parse_timestamps([cell], timezone="UTC", dayfirst=False)
+    offset = shape[1] or 0.0
+    assert p.values.to_pylist() == [when - timedelta(hours=offset)], cell
