@@ -136,3 +136,16 @@ def test_ical_uids_do_not_depend_on_the_folder_the_export_runs_from(
         events = list(Calendar.from_ical(result.data).walk("VEVENT"))
         uids.append(str(events[0]["UID"]))
     assert len(set(uids)) == 1
+
+
+def test_an_upload_file_says_which_posts_are_set_in_the_past(workspace: Any) -> None:
+    """A bulk-upload file with a past time: Hootsuite refuses it, Buffer posts at once."""
+    old = _write(workspace, "old.md", when="2020-01-06 09:00 UTC")
+    later = _write(workspace, "later.md", when="2999-01-06 09:00 UTC")
+    posts = _posts(workspace, old, later)
+    for kind in ("buffer", "hootsuite"):
+        notes = export_posts(workspace, kind, posts, include_uncleared=True).notes
+        past = [n for n in notes if "set in the past" in n]
+        assert len(past) == 1 and str(old) in past[0] and str(later) not in past[0]
+    ical = export_posts(workspace, "ical", posts, include_uncleared=True).notes
+    assert not any("past" in n for n in ical)  # a calendar may show what happened

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -388,6 +388,14 @@ def export_posts(
         from socialproof.content.exports import export
 
         data, notes = export(kind, chosen, tz)
+        now = datetime.now(UTC)
+        past = [p.source for p in chosen if p.publish_at is not None and p.publish_at < now]
+        if past:  # an upload tool refuses a past time, or publishes the post at once
+            notes.append(
+                f"{len(past)} post{'s are' if len(past) > 1 else ' is'} set in the past "
+                f"({', '.join(past[:5])}{', ...' if len(past) > 5 else ''}): {kind.title()} "
+                "refuses a past time or publishes at once. Move them, or leave them out."
+            )
     return Export(kind=kind, data=data, posts=chosen, left_out=left_out, notes=notes)
 
 
