@@ -169,3 +169,14 @@ def test_content_files_skip_readme_and_underscored(workspace):
     for name in ("a.md", "README.md", "_notes.md", "b.txt"):
         (folder / name).write_text("x")
     assert [p.name for p in content_files(workspace)] == ["a.md"]
+
+
+def test_aliases_in_front_matter_are_refused_not_expanded():
+    """Six nested aliases stand for ten million values: hashing the post for its approvals
+    took seconds (nine took forever)."""
+    lines = ["---", "platform: instagram", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    with pytest.raises(BadInput, match=r"bomb.md:3: front matter reuses a value through an alias"):
+        parse_post("\n".join([*lines, "---", "hi"]) + "\n", source="bomb.md")
+    with pytest.raises(BadInput, match="alias"):
+        parse_post("---\nplatform: x\ntitle: &t Hi\npillar: *t\n---\nhi\n", source="a.md")

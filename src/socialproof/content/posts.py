@@ -277,6 +277,8 @@ def _load_front(text: str, source: str) -> tuple[dict[str, Any], dict[str, int],
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _refuse_aliases(node, source)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -288,6 +290,8 @@ def _load_front(text: str, source: str) -> tuple[dict[str, Any], dict[str, int],
             f"{source}:{line}: malformed front matter: {problem}.",
             hint="Fix the YAML between the '---' lines (quote text that holds ': ' or '#').",
         ) from None
+    except BadInput:
+        raise
     except (ValueError, OverflowError) as exc:  # a YAML date or time that cannot exist
         raise BadInput(
             f"{source}: malformed front matter: {exc}.",
@@ -359,6 +363,26 @@ def _fill(
     for key in f:
         if key not in FIELDS:
             post.notes.append(f"{src}:{post.field_line(key)}: {_unknown_key(key)}")
+
+
+def _refuse_aliases(root: yaml.Node, source: str) -> None:
+    """Front matter may not reuse a node through an alias ('*name'): a few nested aliases
+    stand for billions of values, and hashing the post for its approvals never ended."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise BadInput(
+                f"{source}:{node.start_mark.line + 2}: front matter reuses a value through "
+                "an alias ('*name').",
+                hint="Write the value out; anchors and aliases (&name, *name) are not read.",
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
 
 
 def _unknown_key(key: str) -> str:
