@@ -77,3 +77,38 @@ def test_case_studies_and_the_profile_saved_from_the_workbench_keep_their_style(
     profile.write_bytes(b"name: Jo\r\nskills: [copywriting]\r\n")
     save_profile_text(workspace, "name: Jo Lee\r\nskills: [copywriting]\r\n")
     assert profile.read_bytes() == b"name: Jo Lee\r\nskills: [copywriting]\r\n"
+
+
+def _bomb(levels: int) -> list[str]:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return lines
+
+
+def test_yaml_aliases_are_found_with_their_line() -> None:
+    from socialproof.workspace.textfile import yaml_alias_line
+
+    assert yaml_alias_line("a: 1\nb: [1, 2]\n") is None
+    assert yaml_alias_line("a: &x 1\nb: *x\n") == 1
+    assert yaml_alias_line("\n".join(["name: Jo", *_bomb(9)])) == 2
+    assert yaml_alias_line("a: [unclosed\n") is None  # the reader reports invalid YAML
+
+
+def test_a_profile_or_case_study_with_aliases_is_refused(tmp_path: Path) -> None:
+    """Nine nested aliases under 'tools:' stand for a billion values: validating the
+    profile (or a case study) never ended."""
+    from socialproof.careers.profile import load_profile
+    from socialproof.errors import BadInput
+    from socialproof.portfolio.casestudy import parse_case_study
+
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("\n".join(["name: Jo", *_bomb(9), "tools: *a8"]) + "\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"profile.yaml:2: reuses a value through an alias"):
+        load_profile(profile)
+    study = tmp_path / "s.md"
+    study.write_text(
+        "\n".join(["---", "title: T", *_bomb(9), "tags: *a8", "---", "Body."]) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput, match=r"s.md:3: the front matter reuses a value"):
+        parse_case_study(study)

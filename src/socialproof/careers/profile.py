@@ -208,8 +208,17 @@ def load_profile(path: Path) -> Profile:
         raise FileMissing(
             f"No profile at {path}.", hint="Run 'socialproof profile init' to create one."
         )
+    from socialproof.workspace.textfile import yaml_alias_line
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        alias = yaml_alias_line(text) if "*" in text else None
+        if alias is not None:  # nested aliases stand for billions of values
+            raise BadInput(
+                f"{path.name}:{alias}: reuses a value through an alias ('*name').",
+                hint="Write the value out; anchors and aliases (&name, *name) are not read.",
+            )
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
@@ -218,6 +227,8 @@ def load_profile(path: Path) -> Profile:
         ) from None
     except UnicodeDecodeError:
         raise BadInput(f"{path.name} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+    except BadInput:
+        raise
     except ValueError as exc:  # YAML that parses but holds an impossible date (2026-02-30)
         raise BadInput(
             f"{path.name}: {exc}.", hint="Fix the date (YYYY-MM-DD) or quote it as text."

@@ -55,6 +55,14 @@ def read_document(path: Path, *, text: str | None = None) -> Document:
             hint="Add a line '---' after the YAML fields.",
         ) from None
     block = "\n".join(lines[1:end])
+    from socialproof.workspace.textfile import yaml_alias_line
+
+    alias = yaml_alias_line(block) if "*" in block else None
+    if alias is not None:  # nested aliases stand for billions of values
+        raise BadInput(
+            f"{path}:{alias + 1}: the front matter reuses a value through an alias ('*name').",
+            hint="Write the value out; anchors and aliases (&name, *name) are not read.",
+        )
     try:
         meta = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as exc:

@@ -49,3 +49,32 @@ def _file_style(path: Path) -> tuple[str, bool | None]:
     cr = raw.count(b"\r") - crlf
     newline = "\r\n" if crlf > max(lf, cr) else "\r" if cr > max(lf, crlf) else "\n"
     return newline, raw.startswith(b"\xef\xbb\xbf")
+
+
+def yaml_alias_line(text: str) -> int | None:
+    """The 1-based line of the first value a YAML text reuses through an alias ('*name'),
+    or None. A few nested aliases stand for billions of values: files people write
+    (a profile, a case study) are refused rather than expanded. Invalid YAML is None
+    here; the reader reports it."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return int(node.start_mark.line) + 1
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    return None
