@@ -45,6 +45,15 @@ def test_age_and_gender_exports_of_one_ad_count_once(workspace: Any, tmp_path: P
     assert _totals(workspace) == (pytest.approx(10.0), 1000)
     [row] = campaign_report(workspace, by="campaign").frame.to_dict("records")
     assert row["results"] == pytest.approx(3.0)
+    from socialproof.metrics.explain import explain_kpi
+
+    told = explain_kpi(workspace, "spend")
+    assert told.value == pytest.approx(10.0)
+    assert any(
+        n.startswith("2 ad row(s) are not part of any figure")
+        and "one kind of breakdown over another" in n
+        for n in told.notes
+    )
 
 
 def test_a_plain_range_beside_daily_breakdowns_keeps_the_days(

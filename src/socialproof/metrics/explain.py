@@ -223,9 +223,10 @@ def explain_kpi(
             dropped = int(counts["n"]) - int(kept["n"])
             if dropped:
                 notes.append(
-                    f"{dropped:,} ad row(s) are not part of any figure: finer rows of the same "
-                    "ad already count them (daily rows over a range row, rows without a "
-                    "breakdown over breakdown rows, ad rows over campaign or ad set rows)."
+                    f"{dropped:,} ad row(s) are not part of any figure: other rows of the same "
+                    "ad and days already count them (daily rows over a range row, a day's row "
+                    "without a breakdown over its breakdown rows, one kind of breakdown over "
+                    "another, ad rows over campaign or ad set rows)."
                 )
             _check_one_currency(t, item)
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
