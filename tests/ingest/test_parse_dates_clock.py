@@ -36,6 +36,8 @@ BERLIN = "Europe/Berlin"
         ("2026-03-06 12:00 AM", datetime(2026, 3, 5, 23, 0)),
         ("2026-03-06 12:30 PM", datetime(2026, 3, 6, 11, 30)),
         ("03/06/2026 4:30:15 a.m.", datetime(2026, 3, 6, 3, 30, 15)),
+        ("2026-03-06 4 PM", datetime(2026, 3, 6, 15, 0)),
+        ("Mar 6, 2026 at 4pm UTC", datetime(2026, 3, 6, 16, 0)),
         # zone names and offsets are honoured, not read as Berlin time
         ("2026-03-06 16:30:00 UTC", datetime(2026, 3, 6, 16, 30)),
         ("2026-03-06 16:30 GMT", datetime(2026, 3, 6, 16, 30)),

@@ -254,6 +254,13 @@ def _split_clock(s: pa.Array) -> _Clock:
         # the same centuries as %y; the separators and the rest of the cell are kept
         s = pc.replace_substring_regex(s, day_month + r"(6[0-8]|[0-5]\d)" + rest, r"\120\2\3")
         s = pc.replace_substring_regex(s, day_month + r"(69|[7-9]\d)" + rest, r"\119\2\3")
+    # no letter, no offset at the end, no comma after a year: no zone, marker or 'at'
+    if not pc.any(pc.match_substring_regex(s, r"[A-Za-z]|[+-]\d{1,2}(?::?\d{2})?$|\d{4},")).as_py():
+        return _Clock(s, offset_h, meridiem)
+    # '4 PM', '4pm' (an hour alone, as has_time_of_day counts it) is '4:00 PM'
+    hour_only = r"(?i)(\s\d{1,2})\s*([ap]\.?\s?m\.?)(\s|[+-]|$)"
+    if pc.any(pc.match_substring_regex(s, hour_only)).as_py():
+        s = pc.replace_substring_regex(s, hour_only, r"\1:00 \2\3")
     if not pc.any(pc.match_substring_regex(s, r"\d:\d{2}")).as_py():
         return _Clock(s, offset_h, meridiem)
     # the regular expressions below cost: each runs on the cells that can need it
@@ -354,12 +361,14 @@ def _refuse_rollover(text: pa.Array, got: pa.Array, fmt: str) -> pa.Array:
     """``got`` with nulls where Arrow's strptime moved a day that does not exist into the
     next month ('2026/02/30' read as March 2): printed back in ``fmt``, such a value is
     not the text. Only days 1-3 can be a moved day, so only those are printed back."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     suspect = pc.less_equal(pc.day(got), 3).fill_null(False)
     if not pc.any(suspect).as_py():
         return got
+    text = text.filter(suspect)
     if fmt.startswith(("%a", "%A")):  # the weekday is not what is checked
         fmt = fmt.split(" ", 1)[1]
         text = pc.replace_substring_regex(text, r"^\S+\s+", "")
@@ -367,8 +376,9 @@ def _refuse_rollover(text: pa.Array, got: pa.Array, fmt: str) -> pa.Array:
     def canon(a: pa.Array) -> pa.Array:
         return pc.replace_substring_regex(pc.utf8_lower(a), r"(^|[^0-9])0([0-9])", r"\1\2")
 
-    same = pc.equal(canon(pc.strftime(got, format=fmt)), canon(text)).fill_null(False)
-    moved = pc.and_(suspect, pc.invert(same))
+    back = pc.strftime(got.filter(suspect), format=fmt)
+    same = pc.equal(canon(back), canon(text)).fill_null(False)
+    moved = pc.replace_with_mask(pa.array(np.zeros(len(got), dtype=bool)), suspect, pc.invert(same))
     return pc.if_else(moved, pa.scalar(None, got.type), got)
 
 
