@@ -115,6 +115,21 @@ def test_real_days_near_a_month_start_stay() -> None:
     ]
 
 
+def test_real_times_near_a_month_start_stay() -> None:
+    cells = [
+        "03/02/2026 16:30:15",
+        "2026/03/01 00:00:00",
+        "Mar 3, 2026 4:05:09 PM",
+        "2026-3-1 9:05:00",
+    ]
+    assert parse_timestamps(cells).values.to_pylist() == [
+        datetime(2026, 3, 2, 16, 30, 15),
+        datetime(2026, 3, 1, 0, 0, 0),
+        datetime(2026, 3, 3, 16, 5, 9),
+        datetime(2026, 3, 1, 9, 5, 0),
+    ]
+
+
 def test_a_date_with_a_zone_is_the_local_day() -> None:
     p = parse_dates(["2026-03-06 23:30 UTC", "2026-03-06 11:30 PM"], timezone=BERLIN)
     assert p.values.to_pylist() == [date(2026, 3, 7), date(2026, 3, 6)]

@@ -376,7 +376,8 @@ def _refuse_rollover(text: pa.Array, got: pa.Array, fmt: str) -> pa.Array:
     def canon(a: pa.Array) -> pa.Array:
         return pc.replace_substring_regex(pc.utf8_lower(a), r"(^|[^0-9])0([0-9])", r"\1\2")
 
-    back = pc.strftime(got.filter(suspect), format=fmt)
+    # in whole seconds: Arrow's %S prints microseconds too ('15.000000')
+    back = pc.strftime(got.filter(suspect).cast(pa.timestamp("s"), safe=False), format=fmt)
     same = pc.equal(canon(back), canon(text)).fill_null(False)
     moved = pc.replace_with_mask(pa.array(np.zeros(len(got), dtype=bool)), suspect, pc.invert(same))
     return pc.if_else(moved, pa.scalar(None, got.type), got)
