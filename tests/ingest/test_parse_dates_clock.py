@@ -244,3 +244,35 @@ def test_any_written_instant_is_read_back(
     p = parse_timestamps([cell], timezone="UTC", dayfirst=False)
     offset = shape[1] or 0.0
     assert p.values.to_pylist() == [when - timedelta(hours=offset)], cell
+
+
+@pytest.mark.parametrize(
+    ("weeks", "expected"),
+    [
+        # day first, settled by the ends alone (no start day is above 12)
+        (
+            ("01/03/2026 - 07/03/2026", "08/03/2026 - 14/03/2026"),
+            [(date(2026, 3, 1), date(2026, 3, 7)), (date(2026, 3, 8), date(2026, 3, 14))],
+        ),
+        # month first, settled by the ends alone
+        (
+            ("03/01/2026 - 03/07/2026", "03/08/2026 - 03/14/2026"),
+            [(date(2026, 3, 1), date(2026, 3, 7)), (date(2026, 3, 8), date(2026, 3, 14))],
+        ),
+    ],
+)
+def test_a_reporting_range_is_read_in_one_day_month_order(
+    tmp_path: Path, weeks: tuple[str, str], expected: list[tuple[date, date]]
+) -> None:
+    path = tmp_path / "weeks.csv"
+    path.write_text(
+        "Campaign name,Ad set name,Ad name,Week,Amount spent (USD),Impressions\n"
+        + "".join(f"C,S,A,{w},10,100\n" for w in weeks),
+        encoding="utf-8",
+    )
+    ws = _workspace(tmp_path / "ws", "UTC")
+    [s] = import_paths(ws, [path], ctx=read_context(ws, account="acme"))
+    assert s.status == "imported", s.error
+    with ws.connect(read_only=True) as con:
+        got = con.execute("SELECT date_start, date_stop FROM ad_stats ORDER BY 1").fetchall()
+    assert got == expected

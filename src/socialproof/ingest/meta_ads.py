@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from socialproof.ingest import _aliases as A
 from socialproof.ingest.base import LINE_COLUMN, Format, ReadContext, ReadResult, Reject, Source
-from socialproof.ingest.parse import parse_dates
+from socialproof.ingest.parse import day_first_evidence, parse_dates
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -339,6 +339,7 @@ class MetaAdsFormat(Format):
 
 def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     rows = A.Rows(frame, "ad_stats", ctx)
@@ -372,8 +373,14 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         # monthly / weekly breakdown: '2026-03-01 - 2026-03-31'
         ranges = pc.extract_regex(period, r"^\s*(?P<a>.+?)\s+[-–]\s+(?P<b>.+?)\s*$")
         header = A.find(frame, PERIOD) or "Month"
+        halves = {f: pc.struct_field(ranges, f) for f in ("a", "b")}
+        # one day/month order for both ends: '01/03/2026 - 07/03/2026' settles it by its
+        # end alone, which a start read on its own would not see (read as 3 January)
+        dayfirst = rows.dayfirst
+        if dayfirst is None:
+            dayfirst = day_first_evidence(pa.concat_arrays(list(halves.values())))
         for target, field in (("date_start", "a"), ("date_stop", "b")):
-            parsed = parse_dates(pc.struct_field(ranges, field))
+            parsed = parse_dates(halves[field], dayfirst=dayfirst)
             rows.values[target] = parsed.values
         bad = ~rows.values["date_start"].is_valid().to_numpy(zero_copy_only=False)
         rows.fail(bad & ~A.parse_missing(period), f"column '{header}': not a date range")
