@@ -59,6 +59,9 @@ BERLIN = "Europe/Berlin"
         ("6 March 2026 16:30", datetime(2026, 3, 6, 15, 30)),
         ("6 mars 2026 à 16:30", datetime(2026, 3, 6, 15, 30)),
         ("06-Mar-26 4:30 PM", datetime(2026, 3, 6, 15, 30)),
+        ("Mar 6, 26 4:30 PM", datetime(2026, 3, 6, 15, 30)),
+        ("Fri, Mar 6, 26", datetime(2026, 3, 5, 23, 0)),
+        ("March 6 26 16:30", datetime(2026, 3, 6, 15, 30)),
     ],
 )
 def test_a_cell_is_the_instant_it_names(cell: str, utc: datetime) -> None:

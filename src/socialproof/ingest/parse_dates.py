@@ -247,8 +247,17 @@ def _split_clock(s: pa.Array) -> _Clock:
     meridiem = np.zeros(n, dtype=np.int8)
     if not n:
         return _Clock(s, offset_h, meridiem)
-    # '3/6/26', '06.03.26', '06-Mar-26', '6 March 26' (Arrow's %Y would read year 26)
-    day_month = r"^(\d{1,2}[-/.]\d{1,2}[-/.]|\d{1,2}[-/ ][A-Za-z]{3,9}\.?[-/ ])"
+    # '4 PM', '4pm' (an hour alone, as has_time_of_day counts it) is '4:00 PM'; before
+    # the years, so that the 12 of 'March 6 12 PM' is not taken for 2012
+    hour_only = r"(?i)(\s\d{1,2})\s*([ap]\.?\s?m\.?)(\s|[+-]|$)"
+    if pc.any(pc.match_substring_regex(s, hour_only)).as_py():
+        s = pc.replace_substring_regex(s, hour_only, r"\1:00 \2\3")
+    # '3/6/26', '06.03.26', '06-Mar-26', '6 March 26', 'Mar 6, 26', 'Fri, Mar 6, 26'
+    # (Arrow's %Y would read the year 26)
+    day_month = (
+        r"^(\d{1,2}[-/.]\d{1,2}[-/.]|\d{1,2}[-/ ][A-Za-z]{3,9}\.?[-/ ]"
+        r"|(?:[A-Za-z]{3,9},? )?[A-Za-z]{3,9}\.? \d{1,2},? )"
+    )
     rest = r"((?:[\sT,].*)?)$"
     if pc.any(pc.match_substring_regex(s, day_month + r"\d{2}" + rest)).as_py():
         # the same centuries as %y; the separators and the rest of the cell are kept
@@ -257,10 +266,6 @@ def _split_clock(s: pa.Array) -> _Clock:
     # no letter, no offset at the end, no comma after a year: no zone, marker or 'at'
     if not pc.any(pc.match_substring_regex(s, r"[A-Za-z]|[+-]\d{1,2}(?::?\d{2})?$|\d{4},")).as_py():
         return _Clock(s, offset_h, meridiem)
-    # '4 PM', '4pm' (an hour alone, as has_time_of_day counts it) is '4:00 PM'
-    hour_only = r"(?i)(\s\d{1,2})\s*([ap]\.?\s?m\.?)(\s|[+-]|$)"
-    if pc.any(pc.match_substring_regex(s, hour_only)).as_py():
-        s = pc.replace_substring_regex(s, hour_only, r"\1:00 \2\3")
     if not pc.any(pc.match_substring_regex(s, r"\d:\d{2}")).as_py():
         return _Clock(s, offset_h, meridiem)
     # the regular expressions below cost: each runs on the cells that can need it
