@@ -37,6 +37,11 @@ BERLIN = "Europe/Berlin"
         ("2026-03-06 12:30 PM", datetime(2026, 3, 6, 11, 30)),
         ("03/06/2026 4:30:15 a.m.", datetime(2026, 3, 6, 3, 30, 15)),
         ("2026-03-06 4 PM", datetime(2026, 3, 6, 15, 0)),
+        # fractions of a second outside ISO 8601
+        ("03/06/2026 16:30:00.123", datetime(2026, 3, 6, 15, 30, 0, 123000)),
+        ("Mar 6, 2026 4:30:00.250 PM", datetime(2026, 3, 6, 15, 30, 0, 250000)),
+        ("06.03.2026 16:30:00,5 UTC", datetime(2026, 3, 6, 16, 30, 0, 500000)),
+        ("2026-03-06 4:30:00.5 PM", datetime(2026, 3, 6, 15, 30, 0, 500000)),
         ("Mar 6, 2026 at 4pm UTC", datetime(2026, 3, 6, 16, 0)),
         # zone names and offsets are honoured, not read as Berlin time
         ("2026-03-06 16:30:00 UTC", datetime(2026, 3, 6, 16, 30)),
@@ -99,6 +104,8 @@ def test_two_digit_years_are_this_century_in_the_column_s_order() -> None:
         "Thu, Feb 30, 2026",
         "20260230",
         "29-Feb-2026",
+        "00000101",  # year 0: no Python date (the whole file failed on it)
+        "0026/03/06",
     ],
 )
 def test_a_cell_that_names_no_instant_is_invalid(cell: str) -> None:

@@ -227,6 +227,7 @@ class _Clock:
     text: pa.Array  # the cells without zone and AM/PM marker, two-digit years widened
     offset_h: np.ndarray  # hours east of UTC of an explicit zone; NaN without one
     meridiem: np.ndarray  # int8: 0 none, 1 AM, 2 PM
+    micros: np.ndarray | None = None  # int64 fraction of a second taken out, or None
 
 
 def _split_clock(s: pa.Array) -> _Clock:
@@ -263,8 +264,11 @@ def _split_clock(s: pa.Array) -> _Clock:
         # the same centuries as %y; the separators and the rest of the cell are kept
         s = pc.replace_substring_regex(s, day_month + r"(6[0-8]|[0-5]\d)" + rest, r"\120\2\3")
         s = pc.replace_substring_regex(s, day_month + r"(69|[7-9]\d)" + rest, r"\119\2\3")
-    # no letter, no offset at the end, no comma after a year: no zone, marker or 'at'
-    if not pc.any(pc.match_substring_regex(s, r"[A-Za-z]|[+-]\d{1,2}(?::?\d{2})?$|\d{4},")).as_py():
+    # no letter, no offset at the end, no comma after a year, no fraction of a second:
+    # no zone, marker, 'at' or fraction to take out
+    if not pc.any(
+        pc.match_substring_regex(s, r"[A-Za-z]|[+-]\d{1,2}(?::?\d{2})?$|\d{4},|:\d\d[.,]\d")
+    ).as_py():
         return _Clock(s, offset_h, meridiem)
     if not pc.any(pc.match_substring_regex(s, r"\d:\d{2}")).as_py():
         return _Clock(s, offset_h, meridiem)
@@ -311,7 +315,20 @@ def _split_clock(s: pa.Array) -> _Clock:
         if am.any() or pm.any():
             body = pc.struct_field(marked, "body").filter(pa.array(am | pm))
             s = pc.replace_with_mask(s, pa.array(meridiem > 0), body)
-    return _Clock(s, offset_h, meridiem)
+    # '16:30:15.250' outside ISO 8601 (which pandas reads with its fraction): the formats
+    # have whole seconds, so the fraction is taken out and added back after parsing
+    fraction = r"^(?P<body>.*[\sT]\d{1,2}:\d{2}:\d{2})[.,](?P<frac>\d{1,9})$"
+    fractional = _where(s, fraction) & ~_where(s, r"^\d{4}-\d{2}-\d{2}[T ]")
+    micros = None
+    if fractional.any():
+        idx = np.flatnonzero(fractional)
+        parts = pc.extract_regex(s.take(pa.array(idx)), fraction)
+        digits = pc.utf8_slice_codeunits(pc.struct_field(parts, "frac"), 0, 6)
+        padded = pc.utf8_rpad(digits, width=6, padding="0")
+        micros = np.zeros(n, dtype=np.int64)
+        micros[idx] = pc.cast(padded, pa.int64()).to_numpy(zero_copy_only=False)
+        s = pc.replace_with_mask(s, pa.array(fractional), pc.struct_field(parts, "body"))
+    return _Clock(s, offset_h, meridiem, micros)
 
 
 def _where(s: pa.Array, pattern: str) -> np.ndarray:
@@ -356,6 +373,8 @@ def _apply_clock(values: Any, clock: _Clock) -> tuple[Any, np.ndarray]:
         shift = np.where(pm & (hour < 12), 12, 0) - np.where(am & (hour == 12), 12, 0)
         values = values + pd.to_timedelta(shift, unit="h")
         values[bad] = pd.NaT
+    if clock.micros is not None:
+        values = values + pd.to_timedelta(clock.micros, unit="us")
     zoned = ~np.isnan(clock.offset_h)
     if zoned.any():
         values = values - pd.to_timedelta(np.nan_to_num(clock.offset_h) * 60, unit="min")
@@ -530,6 +549,12 @@ def _parse_stamps(
             take(m, full)
     result, zoned = _apply_clock(result, clock)
     aware |= zoned
+    # no export writes a year before 1000 ('00000101' is no date); year 0 does not
+    # even convert to a Python date (an OverflowError that failed the whole file)
+    ancient = (result.dt.year < 1000).to_numpy(dtype=bool, na_value=False)
+    if ancient.any():
+        result[ancient] = pd.NaT
+        aware &= ~ancient
     if len(u):
         rows_vals = result.to_numpy()[indices]
         rows_aware = aware[indices] & valid_idx
