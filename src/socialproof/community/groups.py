@@ -4,8 +4,10 @@ For each platform, group (``group_id``; messages without one form the group
 "(none)") and period (day, ISO week starting Monday, or month, in the workspace
 timezone):
 
-* **active members**: distinct non-brand authors who wrote in the period;
-* **messages per member**: their messages divided by active members;
+* **active members**: distinct non-brand authors who wrote in the period; an author
+  the export does not name (empty, '[deleted]', 'Facebook User', ...: see
+  :mod:`socialproof.community.authors`) is nobody in particular and not counted;
+* **messages per member**: their messages divided by active members (named ones);
 * **replies per thread**: messages that are not the first of their thread, over
   the threads active in the period;
 * **member-to-member share**: the share of active threads where a member replied
@@ -64,13 +66,16 @@ def engagement(
 ) -> GroupEngagement:
     """Engagement in groups per period (see module docs for the definitions)."""
     import ibis
+    import pandas as pd
 
+    from socialproof.community.authors import member_expr
     from socialproof.workspace import engine
 
     scope = scope or Scope()
     with ws.ibis() as con, messages_expr(con, ws, scope).cache() as cached:
         m = cached
         m = with_periods(m, ws, period)
+        m = m.mutate(member=member_expr(m.author_id))
         thread_w = ibis.window(group_by=[m.platform, m.thread_key])
         m = m.mutate(
             is_reply=m.parent_id.notnull() | (m.created_at > m.created_at.min().over(thread_w)),
@@ -81,8 +86,8 @@ def engagement(
             has_links=m.parent_id.notnull().any().over(thread_w),
         )
         # "first seen" uses the whole history of the group, before the date filter
-        members = m.filter(~m.brand)
-        first = members.group_by(["platform", "group_id", "author_id"]).aggregate(
+        members = m.filter(~m.brand & m.member.notnull())
+        first = members.group_by(["platform", "group_id", "member"]).aggregate(
             first_period=members.period.min()
         )
         m = in_scope(m, ws, scope)
@@ -90,15 +95,16 @@ def engagement(
         per_thread = m.group_by([*keys, "thread_key"]).aggregate(
             m2m=m.m2m_link.any(),
             links=m.has_links.any(),
-            members=m.author_id.nunique(where=~m.brand),
+            members=m.member.nunique(where=~m.brand),
         )
         flag = per_thread.m2m | (~per_thread.links & (per_thread.members >= 2))
         m2m = per_thread.group_by(keys).aggregate(m2m_threads=ibis.cases((flag, 1), else_=0).sum())
         base = m.group_by(keys).aggregate(
             messages=m.count(),
             member_messages=ibis.cases((~m.brand, 1), else_=0).sum(),
+            named_messages=(~m.brand & m.member.notnull()).sum(),
             brand_messages=ibis.cases((m.brand, 1), else_=0).sum(),
-            active_members=m.author_id.nunique(where=~m.brand),
+            active_members=m.member.nunique(where=~m.brand),
             threads=m.thread_key.nunique(),
             replies=ibis.cases((m.is_reply, 1), else_=0).sum(),
         )
@@ -113,22 +119,30 @@ def engagement(
         totals_expr = m.group_by(["platform", "group_id"]).aggregate(
             messages=m.count(),
             member_messages=ibis.cases((~m.brand, 1), else_=0).sum(),
-            members=m.author_id.nunique(where=~m.brand),
+            named_messages=(~m.brand & m.member.notnull()).sum(),
+            members=m.member.nunique(where=~m.brand),
             threads=m.thread_key.nunique(),
             replies=ibis.cases((m.is_reply, 1), else_=0).sum(),
+            unknown=(~m.brand & m.member.isnull()).sum(),
             first_message=m.created_at.min(),
             last_message=m.created_at.max(),
         )
         totals = engine.execute(totals_expr.order_by(["platform", "group_id"]))
     df = _finish(df)
     totals["group_id"] = totals["group_id"].replace("", "(none)")
-    totals["messages_per_member"] = _ratio(totals["member_messages"], totals["members"])
+    totals["messages_per_member"] = _ratio(totals.pop("named_messages"), totals["members"])
     totals["replies_per_thread"] = _ratio(totals["replies"], totals["threads"])
     notes = []
     if df.empty:
         notes.append("No messages in this range.")
     if len(df) and int(df["active_members"].sum()) == 0:
         notes.append("Only brand messages here: no members to measure.")
+    unknown = int(pd.to_numeric(totals.pop("unknown")).fillna(0).sum())
+    if unknown:
+        notes.append(
+            f"{unknown:,} member message(s) have no known author (empty, '[deleted]' or a "
+            "placeholder such as 'Facebook User'): they count as messages, not as members."
+        )
     return GroupEngagement(period, df, totals, notes)
 
 
@@ -143,6 +157,7 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
     for col in (
         "messages",
         "member_messages",
+        "named_messages",
         "brand_messages",
         "active_members",
         "threads",
@@ -153,7 +168,7 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
         df[col] = pd.to_numeric(df[col]).fillna(0).astype("int64")
     df["group_id"] = df["group_id"].replace("", "(none)")
     df["returning_members"] = df["active_members"] - df["new_members"]
-    df["messages_per_member"] = _ratio(df["member_messages"], df["active_members"])
+    df["messages_per_member"] = _ratio(df["named_messages"], df["active_members"])
     df["replies_per_thread"] = _ratio(df["replies"], df["threads"])
     df["member_to_member_share"] = _ratio(df["m2m_threads"], df["threads"])
     df["period"] = pd.to_datetime(df["period"]).dt.date

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from socialproof.community import _text, abuse, spam_cues
+from socialproof.community.authors import is_unknown_author
 from socialproof.community.yaml_file import read_yaml
 from socialproof.errors import BadInput
 
@@ -445,7 +446,8 @@ class Moderator:
 
         With ``authors`` (one per text), the repeated-text rule counts copies by the same
         author: many customers asking the same question is not spam, one account posting
-        it again and again is. A text whose author is None or empty is nobody's copy.
+        it again and again is. A text whose author is unknown (None, empty or a placeholder
+        such as '[deleted]' or 'Facebook User': :mod:`.authors`) is nobody's copy.
         Without ``authors`` at all, copies anywhere in the batch count.
 
         ``repeats`` (one count per text) replaces the counting within the batch: the
@@ -470,14 +472,18 @@ class Moderator:
             where = " in the workspace"
         else:
             owners = (
-                [str(a) if a and str(a).strip() else f"\x00{i}" for i, a in enumerate(authors)]
+                [str(a) if not is_unknown_author(a) else f"\x00{i}" for i, a in enumerate(authors)]
                 if (authors is not None)
                 else [""] * len(batch)
             )
             counts = self._repeat_counts(batch, owners)
             copies = [counts.get((o, repeat_key(t)), 0) for o, t in zip(owners, batch, strict=True)]
             where = " in this batch"
-        known = [bool(a) for a in authors] if authors is not None else [False] * len(batch)
+        known = (
+            [not is_unknown_author(a) for a in authors]
+            if authors is not None
+            else [False] * len(batch)
+        )
         # the same for every text: thresholds, and the blocked terms' patterns (plus the
         # terms themselves: an ASCII text can match only if its lowercase holds one)
         models = (("spam", self.spam_model), ("toxic", self.toxic_model))

@@ -123,10 +123,13 @@ def _with_repeats(m: Any, moderator: Any) -> Any:
 
     0 where the text is not repeated often enough (or is too short) to be flagged, so
     the column is what the repeated-text rule reports. Messages whose author is unknown
-    (empty) are not copies of one another: eight customers whose names an export left
-    out, each thanking the brand, are not one account repeating itself.
+    (empty, or a placeholder such as '[deleted]' or 'Facebook User': :mod:`.authors`)
+    are not copies of one another: eight customers whose names an export left out,
+    each thanking the brand, are not one account repeating itself.
     """
     import ibis
+
+    from socialproof.community.authors import unknown_author_expr
 
     rules = getattr(moderator, "rules", None)
     if rules is None or rules.repeat_min_count <= 1:
@@ -139,7 +142,7 @@ def _with_repeats(m: Any, moderator: Any) -> Any:
     counts = counts.filter(
         (counts._copies >= rules.repeat_min_count)
         & (counts._rkey.length() >= max(rules.repeat_min_chars, 1))
-        & (counts.author_id.fill_null("").strip() != "")
+        & ~unknown_author_expr(counts.author_id)
     ).rename(c_platform="platform", c_author="author_id", c_key="_rkey")
     j = m.left_join(
         counts,
