@@ -9,7 +9,7 @@ runs the same on DuckDB and Spark.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -94,7 +94,9 @@ def business_seconds_before(
     """Working seconds from a fixed origin up to each local time (NaT -> NaN).
 
     The difference of two values is the working time between them: only the
-    hours between ``start`` and ``end`` on working ``weekdays`` count.
+    hours between ``start`` and ``end`` on working ``weekdays`` count, and none on
+    the ``holidays`` (closed days: a question on the Friday before a Monday holiday,
+    answered on Tuesday, waited the Friday's rest and Tuesday's start).
     """
     import numpy as np
 
@@ -118,6 +120,10 @@ def business_seconds_before(
     full_days = weeks * int(block.sum()) + prefix[rem]
     today = np.clip(tod, start, end) - start
     today = np.where(working[weekday] == 1, today, 0)
+    closed = _closed_days(hours, working)
+    if closed.size:  # a holiday on a working day: that day's hours do not count
+        full_days = full_days - np.searchsorted(closed, days, side="left")
+        today = np.where(np.isin(days, closed), 0, today)
     out: npt.NDArray[np.float64] = (full_days * per_day + today).astype(np.float64)
     out[nat] = np.nan
     return out
@@ -154,6 +160,15 @@ def business_seconds(
         if jump:
             out[ok & (utc >= at)] -= jump
     return out
+
+
+def _closed_days(hours: BusinessHours, working: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The holidays that fall on working weekdays, as sorted days since 1970-01-01."""
+    import numpy as np
+
+    epoch = date(1970, 1, 1)
+    days = sorted({(d - epoch).days for d in hours.holidays if working[d.weekday()]})
+    return np.array(days, dtype=np.int64)
 
 
 def _secs(t: time) -> int:

@@ -29,7 +29,7 @@ Definitions (what every number in the community report means):
   misses).
 * **Business-hours variants** (first response, resolution, the SLA rate) count
   only working time: the hours between ``business_hours.start`` and ``end`` on
-  working ``weekdays``, in the workspace timezone. A thread opened *and* answered
+  working ``weekdays`` that are not ``holidays``, in the workspace timezone. A thread opened *and* answered
   outside working hours waited no working time at all: it counts as within the
   business-hours SLA, but it is left out of the business-hours medians and
   percentiles (``off_hours``), which describe the threads the working-hours clock

@@ -18,7 +18,7 @@ import dataclasses
 import json
 import types
 import typing
-from datetime import time
+from datetime import date, datetime, time
 from typing import Any, Literal, TypeVar, Union
 
 Loc = tuple[str | int, ...]
@@ -166,7 +166,7 @@ def _dump(value: Any, mode: str, exclude_none: bool) -> Any:
         return [_dump(v, mode, exclude_none) for v in value]
     if isinstance(value, dict):
         return {k: _dump(v, mode, exclude_none) for k, v in value.items()}
-    if isinstance(value, time) and mode == "json":
+    if isinstance(value, time | date) and mode == "json":
         return value.isoformat()
     return value
 
@@ -232,6 +232,8 @@ def _coerce(hint: Any, value: Any, loc: Loc) -> Any:  # noqa: C901, PLR0911, PLR
         return _number(hint, value, loc)
     if hint is time:
         return _time(value, loc)
+    if hint is date:
+        return _date(value, loc)
     if origin is list:
         if not isinstance(value, list | tuple):
             raise Invalid(loc, "Input should be a valid list", "list_type")
@@ -278,3 +280,16 @@ def _time(value: Any, loc: Loc) -> time:
         except ValueError:
             pass
     raise Invalid(loc, "Input should be in a valid time format, e.g. '09:00'", "time_parsing")
+
+
+def _date(value: Any, loc: Loc) -> date:
+    if isinstance(value, datetime):  # TOML's 2026-12-25T00:00: a moment, not a day
+        raise Invalid(loc, "Input should be a date without a time, e.g. 2026-12-25", "date_type")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid(loc, "Input should be a date written YYYY-MM-DD, e.g. 2026-12-25", "date_parsing")

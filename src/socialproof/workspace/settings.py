@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,12 +49,22 @@ class BusinessHours(Section):
         default_factory=lambda: [0, 1, 2, 3, 4],
         description="Working weekdays, 0 = Monday ... 6 = Sunday.",
     )
+    holidays: list[date] = setting(
+        default_factory=list,
+        description="Public holidays and other closed days (YYYY-MM-DD, local dates), e.g. "
+        "['2026-12-25', '2026-12-28']: no working time on them, in business-hours "
+        "response times and the business-hours SLA.",
+    )
 
     @classmethod
     def _check_weekdays(cls, value: list[int]) -> list[int]:
         bad = [d for d in value if not 0 <= d <= 6]
         if bad:
             raise ValueError(f"weekdays must be 0 (Monday) to 6 (Sunday), got {bad}")
+        return sorted(set(value))
+
+    @classmethod
+    def _check_holidays(cls, value: list[date]) -> list[date]:
         return sorted(set(value))
 
 
@@ -265,6 +275,8 @@ def type_label(annotation: Any) -> str:
     names = {str: "text", float: "number", int: "whole number", bool: "true/false"}
     if annotation is time:
         return "time (HH:MM)"
+    if annotation is date:
+        return "date (YYYY-MM-DD)"
     return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
 
 

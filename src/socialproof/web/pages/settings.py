@@ -14,7 +14,7 @@ import tempfile
 import typing
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import time
+from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -46,7 +46,7 @@ class Field:
     """One form field for one setting."""
 
     name: str  # dotted, e.g. brand.handles
-    kind: str  # text, number, time, select, lines, pairs, weekdays, tiers, readonly
+    kind: str  # text, number, time, select, lines, dates, pairs, weekdays, tiers, readonly
     value: str
     help: str
     choices: tuple[str, ...] = ()
@@ -75,6 +75,8 @@ def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
         return "lines", ()
     if origin is list and args == (int,):
         return "weekdays", ()
+    if origin is list and args == (date,):
+        return "dates", ()
     if origin is dict:
         return "pairs", ()
     if annotation is str:
@@ -87,7 +89,7 @@ def _shown(kind: str, value: Any) -> str:
         return ""
     if kind == "time":
         return str(value.strftime("%H:%M"))
-    if kind == "lines":
+    if kind in ("lines", "dates"):
         return "\n".join(str(v) for v in value)
     if kind == "weekdays":
         return ",".join(str(v) for v in value)
@@ -181,6 +183,17 @@ def _parse(f: Field, raw: str) -> Any:
     text = raw.strip()
     if f.kind == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
+    if f.kind == "dates":
+        days = [p.strip() for p in re.split(r"[,;\n]", raw) if p.strip()]
+        for day in days:
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise SettingsError(
+                    f"{f.name}: {day!r} is not a date written YYYY-MM-DD.",
+                    hint="Write one date a line, e.g. 2026-12-25.",
+                ) from None
+        return days
     if f.kind == "weekdays":
         parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
         if not all(p.lstrip("-").isdigit() for p in parts):
