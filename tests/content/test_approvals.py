@@ -720,3 +720,51 @@ def test_post_file_locks_are_per_file(workspace):
         workspace.root / "content" / ".." / "content" / "a.md"
     )
     assert post_file_lock(a) is not post_file_lock(b)
+
+
+def test_a_hand_edit_after_approval_shows_as_needing_re_approval(cli, planned, tmp_path):
+    """The file still says 'status: approved' after a hand edit; the status column read
+    'approved' in the calendar, 'approvals status' and the iCalendar export while the
+    'cleared' column said it needed review."""
+    root = planned.root
+    post = root / "content" / "2026-12-07-winter-menu.md"
+    res = cli("approve", str(post), "--as", "Dana", "--role", "reviewer", cwd=root)
+    assert res.exit_code == 0, res
+    res = cli("calendar", "--start", "2026-12-07", "-f", "json", cwd=root)
+    assert {r["post"]: r for r in json.loads(res.stdout)}["Winter menu launch"][
+        "status"
+    ] == "approved"
+    post.write_text(post.read_text().replace("cardamom", "cinnamon"))  # a hand edit
+    assert "status: approved" in post.read_text()
+
+    res = cli("calendar", "--start", "2026-12-07", "-f", "json", cwd=root)
+    row = {r["post"]: r for r in json.loads(res.stdout)}["Winter menu launch"]
+    assert row["status"] == "needs re-approval (edited since approved)"
+    assert row["cleared"] == "needs review"
+    res = cli("calendar", "--start", "2026-12-07", "--html", str(tmp_path / "c.html"), cwd=root)
+    assert res.exit_code == 0, res
+    assert "needs re-approval (edited since approved)" in (tmp_path / "c.html").read_text()
+    res = cli("approvals", "status", str(post), "-f", "json", cwd=root)
+    (status,) = json.loads(res.stdout)
+    assert status["status"] == "needs re-approval (edited since approved)"
+    assert status["stale_approvals"] == 1
+
+    res = cli("calendar", "--ics", str(tmp_path / "all.ics"), "--include-uncleared", cwd=root)
+    assert res.exit_code == 0, res
+    events = (tmp_path / "all.ics").read_text().split("BEGIN:VEVENT")[1:]
+    (winter,) = [e for e in events if "cinnamon" in e]
+    assert "STATUS:TENTATIVE" in winter and "CONFIRMED" not in winter
+
+
+def test_a_scheduled_post_edited_since_still_says_scheduled_and_needs_re_approval(planned):
+    post_path = planned.root / "content" / "2026-12-07-winter-menu.md"
+    approve(planned, post_path, approver="Dana", role="reviewer")
+    schedule(planned, post_path, by="Dana")
+    state = approval_state(planned, load_post(post_path, ws=planned))
+    assert state.shown_status == "scheduled" and state.to_row()["status"] == "scheduled"
+    post_path.write_text(post_path.read_text().replace("cardamom", "cinnamon"))
+    state = approval_state(planned, load_post(post_path, ws=planned))
+    assert state.shown_status == "scheduled, needs re-approval (edited since approved)"
+    # a post never approved keeps its own word: nothing went stale
+    fresh = _write(planned, "b.md", status="in-review")
+    assert approval_state(planned, load_post(fresh, ws=planned)).shown_status == "in-review"

@@ -263,3 +263,22 @@ def test_form_errors_pass_axe(browser: Any, sample_server: Any) -> None:
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_a_post_edited_since_its_approval_reads_needs_re_approval(content_client: Any) -> None:
+    """The pages showed the file's 'approved' after a hand edit made the approval stale."""
+    c = content_client
+    r = _post(
+        c, "/content/approvals/decide", name=WINTER, who="Dana", role="reviewer", action="approve"
+    )
+    assert r.status_code == 303
+    path = c.app_state.ws.root / "content" / WINTER
+    path.write_text(path.read_text(encoding="utf-8").replace("cardamom", "cinnamon"), "utf-8")
+    shown = "needs re-approval (edited since approved)"
+    for url in (
+        "/content",
+        "/content/approvals",
+        "/content/calendar?view=week&start=2026-12-07",
+    ):
+        assert shown in c.get(url).text, url
+    assert "<td>approved</td>" not in c.get("/content").text

@@ -284,9 +284,10 @@ def calendar(
         info(f"Wrote {ics} ({len(result.posts)} events: {which}, not only this period).")
     states = clearance(ws, cal.posts)
     cleared = {k: v.summary for k, v in states.items()}
+    statuses = {k: v.shown_status for k, v in states.items()}
     if html is not None:
         try:
-            write_html(cal, html, cleared=cleared)
+            write_html(cal, html, cleared=cleared, statuses=statuses)
         except OSError as exc:
             from socialproof.errors import UsageError
 
@@ -295,7 +296,7 @@ def calendar(
                 hint="Choose a path in a folder that exists and that you can write to.",
             ) from None
         info(f"Wrote {html}.")
-    emit(rows(cal, cleared), fmt, output=output, title=f"{cal.title} (times in {tz.key})")
+    emit(rows(cal, cleared, statuses), fmt, output=output, title=f"{cal.title} (times in {tz.key})")
     if fmt is OutputFormat.table and output is None:
         if cal.cadence:
             emit(cal.cadence, fmt, title="Cadence: posts per week vs benchmark")

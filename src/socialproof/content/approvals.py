@@ -67,6 +67,7 @@ __all__ = [  # the log's reading and verifying are part of this module's face (a
     "read_log",
     "schedule",
     "set_status",
+    "shown_status",
     "tiers_for",
     "verify_log",
 ]
@@ -120,6 +121,13 @@ class PostApproval:
         return out
 
     @property
+    def shown_status(self) -> str:
+        """The status as a person should read it: the file's, unless it says approved or
+        scheduled while the approvals are for an older version (the post was edited since;
+        the file's ``status:`` line is not rewritten by a hand edit)."""
+        return shown_status(self.status, self)
+
+    @property
     def summary(self) -> str:
         """A short verdict for calendars: 'ready' or what blocks, e.g. 'needs compliance, 2 lint errors'."""
         parts: list[str] = []
@@ -136,7 +144,7 @@ class PostApproval:
     def to_row(self) -> dict[str, Any]:
         return {
             "post": self.post,
-            "status": self.status,
+            "status": self.shown_status,
             "tiers": "; ".join(
                 f"{t.name}: {'done (' + ', '.join(t.approved_by) + ')' if t.done else 'open'}"
                 for t in self.tiers
@@ -147,6 +155,19 @@ class PostApproval:
             "ready_to_schedule": not self.problems,
             "blocking": "; ".join(self.problems),
         }
+
+
+def shown_status(status: str, state: PostApproval | None) -> str:
+    """``status`` (a post file's) as a person should read it, given its approval ``state``:
+    'approved' or 'scheduled' on a post edited after its approvals says it needs
+    re-approval (it read 'approved' while the approvals no longer counted)."""
+    if state is None or status not in ("approved", "scheduled") or state.approved:
+        return status
+    if not state.stale:
+        return status
+    if status == "scheduled":
+        return "scheduled, needs re-approval (edited since approved)"
+    return "needs re-approval (edited since approved)"
 
 
 # -- tiers -------------------------------------------------------------------

@@ -377,13 +377,18 @@ def export_posts(
             f"Unknown export {kind!r}.", hint=f"Use one of: {', '.join(EXPORT_KINDS)}."
         )
     planned = [p for p in posts if p.publish_at is not None]
-    chosen, left_out = cleared_posts(ws, planned, include_uncleared=include_uncleared)
+    chosen, blocked = cleared_posts(ws, planned)
+    if include_uncleared:  # every planned post, but an uncleared one is not confirmed
+        chosen, left_out = planned, {}
+    else:
+        left_out = blocked
     tz = ws.settings.tz
     data: str | bytes
     if kind == "ical":
         from socialproof.content.ical import to_ical
 
-        data, notes = to_ical(chosen, name=name, root=ws.root), list[str]()
+        data = to_ical(chosen, name=name, root=ws.root, tentative=set(blocked))
+        notes = list[str]()
     else:
         from socialproof.content.exports import export
 

@@ -37,8 +37,12 @@ def _label(post: Post) -> str:
     return first[:60] + ("…" if len(first) > 60 else "")
 
 
-def week_rows(cal: Calendar, cleared: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """One row per post, and one per empty day so gaps show; ``cleared`` adds a column."""
+def week_rows(
+    cal: Calendar, cleared: dict[str, str] | None = None, statuses: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per post, and one per empty day so gaps show; ``cleared`` adds a column;
+    ``statuses`` (by post source) replaces a file's status as a person should read it
+    (``content.approvals.shown_status``)."""
     rows: list[dict[str, Any]] = []
     for day in cal.days:
         todays = [p for p in cal.posts if cal.local(p).date() == day]
@@ -55,7 +59,7 @@ def week_rows(cal: Calendar, cleared: dict[str, str] | None = None) -> list[dict
                 "time": f"{cal.local(p):%H:%M}",
                 "platform": _name(p.platform),
                 "post": _label(p),
-                "status": p.status,
+                "status": (statuses or {}).get(p.source, p.status),
                 "pillar": p.pillar or "",
                 "campaign": p.campaign or "",
             }
@@ -87,8 +91,10 @@ def month_rows(cal: Calendar) -> list[dict[str, Any]]:
     return rows
 
 
-def rows(cal: Calendar, cleared: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    return week_rows(cal, cleared) if cal.view == "week" else month_rows(cal)
+def rows(
+    cal: Calendar, cleared: dict[str, str] | None = None, statuses: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    return week_rows(cal, cleared, statuses) if cal.view == "week" else month_rows(cal)
 
 
 def issue_lines(cal: Calendar) -> list[str]:
@@ -109,7 +115,13 @@ def issue_lines(cal: Calendar) -> list[str]:
     return out
 
 
-def write_html(cal: Calendar, path: Path, *, cleared: dict[str, str] | None = None) -> Path:
+def write_html(
+    cal: Calendar,
+    path: Path,
+    *,
+    cleared: dict[str, str] | None = None,
+    statuses: dict[str, str] | None = None,
+) -> Path:
     """An accessible HTML page: the plan as a table, cadence, gaps and clashes."""
     from socialproof.render.html import Report
 
@@ -129,7 +141,7 @@ def write_html(cal: Calendar, path: Path, *, cleared: dict[str, str] | None = No
         ],
     )
     plan = report.section("Plan")
-    report.table(plan, rows(cal, cleared), caption=f"{cal.title} (times in {cal.tz.key})")
+    report.table(plan, rows(cal, cleared, statuses), caption=f"{cal.title} (times in {cal.tz.key})")
     cad = report.section("Cadence")
     if cal.cadence:
         report.table(cad, cal.cadence, caption="Posts per week by platform, against the benchmark")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from socialproof import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable
     from pathlib import Path
 
     from socialproof.content.posts import Post
@@ -23,12 +23,15 @@ def to_ical(
     name: str = "Content calendar",
     minutes: int = 15,
     root: Path | None = None,
+    tentative: Collection[str] = (),
 ) -> bytes:
     """A VCALENDAR with a VEVENT per post that has a publish time (times in UTC).
 
     Each event's UID comes from the post's path relative to ``root`` (the workspace),
     so exporting again from any folder updates the events a calendar already holds
-    instead of adding copies.
+    instead of adding copies. A post whose source is in ``tentative`` (not cleared: an
+    approval gone stale with an edit, a tier still open) is TENTATIVE whatever its
+    file's status says.
     """
     from icalendar import Calendar, Event
 
@@ -54,7 +57,8 @@ def to_ical(
         cats = [c for c in (post.platform, post.pillar, post.campaign) if c]
         if cats:
             event.add("categories", cats)
-        event.add("status", "CONFIRMED" if post.status in _CONFIRMED else "TENTATIVE")
+        confirmed = post.status in _CONFIRMED and post.source not in tentative
+        event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
         cal.add_component(event)
     return bytes(cal.to_ical())
 

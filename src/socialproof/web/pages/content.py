@@ -45,7 +45,7 @@ def _when(post: Post, ws: Workspace) -> str:
 
 
 def _rows(ws: Workspace) -> tuple[list[dict[str, Any]], list[str]]:
-    from socialproof.content.approvals import clearance
+    from socialproof.content.approvals import clearance, shown_status
     from socialproof.content.editing import load_all
 
     posts, problems = load_all(ws)
@@ -66,7 +66,7 @@ def _rows(ws: Workspace) -> tuple[list[dict[str, Any]], list[str]]:
                 "day": p.publish_at.astimezone(ws.settings.tz).date().isoformat()
                 if p.publish_at
                 else "",
-                "status": p.status,
+                "status": shown_status(p.status, state),
                 "author": p.author or "",
                 "summary": state.summary if state else "unknown",
                 "ready": bool(state and not state.problems),
