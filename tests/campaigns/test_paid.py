@@ -191,3 +191,21 @@ def test_pacing_refuses_mixed_currencies(workspace, insert) -> None:
     insert("ad_stats", [_ad("x", date(2026, 3, 1)), _ad("y", date(2026, 3, 2), currency="EUR")])
     with pytest.raises(UsageError, match="several currencies"):
         pacing(workspace, budget=1000.0)
+
+
+def test_pacing_says_which_rows_count_twice(workspace, insert, cli) -> None:
+    # one ad exported for 1-15 March and again for 1-31 March: the ranges cannot be split,
+    # so both are added (30 + 62 = 92) and the pacing says so instead of staying silent
+    insert(
+        "ad_stats",
+        [
+            _ad("x", date(2026, 3, 1), date_stop=date(2026, 3, 15), spend=30.0),
+            _ad("x", date(2026, 3, 1), date_stop=date(2026, 3, 31), spend=62.0),
+        ],
+    )
+    res = pacing(workspace, budget=310.0, period="month")
+    assert res.frame.iloc[0]["spent"] == pytest.approx(92.0)
+    assert any("count twice" in n for n in res.notes)
+    r = cli("report", "pacing", "--budget", "310", cwd=workspace.root)
+    assert r.exit_code == 0, r
+    assert "count twice" in r.stdout + r.stderr

@@ -274,8 +274,9 @@ def pacing(
     from socialproof.workspace import engine
 
     day = parse_day(as_of, option="--as-of")
+    row_notes: list[str] = []  # rows left out as overlapping, ranges counted twice
     with engine.backend(ws) as con:
-        t = ad_rows(ws, con, None, None, [])
+        t = ad_rows(ws, con, None, None, row_notes)
         last = engine.execute(t.aggregate(d=t.date_stop.max())).iloc[0]["d"]
         if day is None:
             if last is None or pd.isna(last):
@@ -333,6 +334,7 @@ def pacing(
             )
     notes = [
         *lacking,
+        *row_notes,
         f"Judged on {day} (the last day with ad data unless --as-of is given); on track means "
         f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate.",
     ]
