@@ -202,3 +202,162 @@ def test_a_long_message_in_the_browser(browser: Any, live_server: Any, width: in
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) -> None:
+    """The library's messages that reach the campaign, pilot, plan and community pages
+    named flags the pages do not have (--budget, --mde, --sd, --use-all, --a, ...)."""
+    from datetime import date
+
+    from socialproof.campaigns.paid import budget_for_period, load_budgets
+    from socialproof.campaigns.pilot_model import define, parse_filter
+    from socialproof.campaigns.pilot_plan import plan
+    from socialproof.campaigns.stats import sample_size_means, sample_size_proportions
+    from socialproof.community.threads import check_sla
+
+    cases = [
+        (
+            _error(budget_for_period, -5.0, "month", date(2026, 3, 1)),
+            "The budget must be a positive amount, got -5. E.g. 30000.",
+        ),
+        (
+            _error(load_budgets, workspace.root / "none.yaml"),
+            "Create it, or fill in Budget.",
+        ),
+        (
+            _error(sample_size_proportions, 0.5, 1.5),
+            "e.g. 10% as the smallest change worth finding.",
+        ),
+        (_error(sample_size_means, 10.0, 0.0, 2.0), "e.g. 10% as the smallest change"),
+        (_error(sample_size_means, 10.0, 0.1, 0.0), "Fill in Spread per post, or import posts"),
+        (_error(sample_size_means, 10.0, 0.1, 2.0, variants=1), "Use 2 variants."),
+        (
+            _error(plan, workspace, "ctr", "10%", baseline_days=0),
+            "Days of the latest data must be a positive number, got 0. e.g. 180, or choose "
+            "All history.",
+        ),
+        (
+            _error(plan, workspace, "ctr", "10%", baseline_days=30, use_all=True),
+            "Choose either All history or Recent days, not both.",
+        ),
+        (
+            _error(define, "p", "ctr", ["format=reel"], "2026-03-01", "2026-03-31"),
+            "Fill in Variant A and Variant B.",
+        ),
+        (
+            _error(define, "p", "ctr", ["format=reel", "format=image"], "2026-03-31", "2026-03-01"),
+            "Swap First day and Last day.",
+        ),
+        (
+            _error(
+                define,
+                "p",
+                "ctr",
+                ["format=reel", "format=image"],
+                "2026-03-01",
+                "2026-03-31",
+                mde="0.2pp",
+            ),
+            "e.g. 10% as the smallest change worth finding.",
+        ),
+        (
+            _error(
+                define,
+                "p",
+                "ctr",
+                ["format=reel", "format=image"],
+                "2026-03-01",
+                "2026-03-31",
+                names="Reels",
+            ),
+            "Variant names needs one name per variant (2), got 1. e.g. Carousels,Reels (in "
+            "the order of the variants).",
+        ),
+        (_error(parse_filter, " ", "posts"), "e.g. format=reel."),
+        (
+            _error(check_sla, -2.0, workspace),
+            "The service level of -2 hours must be a positive number of hours. For example 24.",
+        ),
+    ]
+    for raised, words in cases:
+        text, links = for_browser(raised)
+        assert words in text, (raised, text)
+        assert links == []
+        for flag in (
+            "--budget",
+            "--mde",
+            "--sd",
+            "--use-all",
+            "--baseline-days",
+            "--a ",
+            "--b",
+            "--names",
+            "--from",
+            "--to",
+            "--variants",
+            "--sla-hours",
+        ):
+            assert flag not in text, text
+
+
+@pytest.mark.parametrize(
+    ("raised", "words", "hrefs"),
+    [
+        (  # campaigns.report.post_report: every post under the minimum base
+            "No post has impressions of 100 or more to rank by engagement rate. Pass --min-base "
+            "0 to rank every post, or widen --since/--until.",
+            "No post has impressions of 100 or more to rank by engagement rate. Widen the date "
+            "range (From, To), or see every post on the Posts page.",
+            [],
+        ),
+        (  # campaigns.report: a rate missing for a currency
+            "No exchange rate for GBP. Add --rate GBP=<value in USD> for each currency.",
+            "No exchange rate for GBP. Give an exchange rate to USD for GBP and each other "
+            "currency, or leave the rates out to see each currency on its own row.",
+            [],
+        ),
+        (  # metrics.explain: a figure over several currencies
+            "Spend would add amounts in 2 currencies (EUR, USD) as if they were one. Narrow "
+            "--account or --campaign to one currency, or see each currency with: socialproof "
+            "report campaigns --by platform,currency",
+            "Spend would add amounts in 2 currencies (EUR, USD) as if they were one. Choose one "
+            "account or campaign (one currency), or see each currency's figures on the "
+            "Campaigns page.",
+            ["/campaigns"],
+        ),
+        (  # campaigns.paid.pacing with no budget and no budgets.yaml
+            "No budget given. Pass --budget AMOUNT (with --period) or write budgets.yaml in "
+            "the workspace.",
+            "No budget given. Fill in Budget (and Budget period), or write budgets.yaml in the "
+            "workspace.",
+            [],
+        ),
+        (  # pilot_plan: too little recent data
+            "The plan needs a baseline, and the last 90 days of posts (to 2026-03-01) have too "
+            "little to estimate it from, but the workspace holds 40 posts with reach from "
+            "2025-01-01 to 2025-06-01. Add --use-all to estimate it from them (or "
+            "--baseline-days 425), or pass the figure yourself (--baseline, --sd).",
+            "Choose All history to estimate it from them (or 425 days of the latest data), or "
+            "fill in the figure yourself (Baseline, Spread per post).",
+            [],
+        ),
+        (  # stats.bootstrap_test: too few values
+            "3 values in a variant are too few for a bootstrap at 0.95 confidence. Use Welch's "
+            "t-test (--test welch), or widen the period or the filter.",
+            "Use Welch's t-test (Test for per-post metrics: Welch), or widen the period",
+            [],
+        ),
+        (  # community.threads: a group with no group ids at all
+            "The workspace has no messages in group 'r/x'. Its messages name no group: leave "
+            "out --group.",
+            "Its messages name no group: leave Group blank.",
+            [],
+        ),
+    ],
+)
+def test_hints_of_messages_that_need_data(raised: str, words: str, hrefs: list[str]) -> None:
+    """Messages raised only over data: their text as the library words it."""
+    text, links = for_browser(raised)
+    assert words in text, text
+    assert [link.href for link in links] == hrefs
+    assert "--" not in text and "socialproof " not in text, text

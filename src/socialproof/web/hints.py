@@ -32,6 +32,7 @@ class _Hint:
 SETTINGS = Link("Open Settings", "/settings")
 IMPORT = Link("Open the Import page", "/import")
 MODERATION = Link("Open the moderation queue", "/community/moderation")
+CAMPAIGNS = Link("Open the Campaigns page", "/campaigns")
 
 _HINTS = (
     # community.decisions: a moderation decision without a name and no owner set
@@ -117,6 +118,91 @@ _HINTS = (
         re.compile(r"For example --k auto or --k (\d+)\."),
         r"For example \1, or leave the number of themes blank.",
     ),
+    # campaigns.report: a ranking left empty by its minimum base, mixed currencies
+    _Hint(
+        re.compile(r"Pass --min-base 0 to rank every post, or widen --since/--until\."),
+        "Widen the date range (From, To), or see every post on the Posts page.",
+    ),
+    _Hint(
+        re.compile(r"Add --rate (\S+)=<value in (\S+)> for each currency\."),
+        r"Give an exchange rate to \2 for \1 and each other currency, or leave the rates out "
+        "to see each currency on its own row.",
+    ),
+    # metrics.explain: one figure over several currencies
+    _Hint(
+        re.compile(
+            r"Narrow --account or --campaign to one currency, or see each currency with: "
+            r"socialproof report campaigns --by platform,currency"
+        ),
+        "Choose one account or campaign (one currency), or see each currency's figures on "
+        "the Campaigns page.",
+        (CAMPAIGNS,),
+    ),
+    # campaigns.paid: budget pacing (Budget and Budget period on the pacing page)
+    _Hint(
+        re.compile(r"Pass --budget AMOUNT \(with --period\) or write (\S+) in the workspace\."),
+        r"Fill in Budget (and Budget period), or write \1 in the workspace.",
+    ),
+    _Hint(
+        re.compile(r"--budget must be a positive amount"), "The budget must be a positive amount"
+    ),
+    _Hint(re.compile(r"E\.g\. --budget (\d+)\."), r"E.g. \1."),
+    _Hint(re.compile(r"Create it or pass --budget\."), "Create it, or fill in Budget."),
+    _Hint(re.compile(r"pick another --metric\."), "pick another metric."),
+    # campaigns.stats, pilot_model, pilot_plan: the pilot and plan forms
+    _Hint(
+        re.compile(r"e\.g\. --mde (\S+?)\.(?=\s|$)"),
+        r"e.g. \1 as the smallest change worth finding.",
+    ),
+    _Hint(
+        re.compile(r"Pass --sd, or import posts"),
+        "Fill in Spread per post, or import posts",
+    ),
+    _Hint(
+        re.compile(
+            r"Add --use-all to estimate it from them \(or --baseline-days (\d+)\), or pass the "
+            r"figure yourself \(--baseline, --sd\)\."
+        ),
+        r"Choose All history to estimate it from them (or \1 days of the latest data), or "
+        "fill in the figure yourself (Baseline, Spread per post).",
+    ),
+    _Hint(
+        re.compile(r"--baseline-days must be a positive number of days"),
+        "Days of the latest data must be a positive number",
+    ),
+    _Hint(
+        re.compile(r"e\.g\. --baseline-days (\d+), or --use-all\."),
+        r"e.g. \1, or choose All history.",
+    ),
+    _Hint(
+        re.compile(r"Pass either --use-all or --baseline-days, not both\."),
+        "Choose either All history or Recent days, not both.",
+    ),
+    _Hint(
+        re.compile(r"--use-all takes the whole history; --baseline-days N the last N days\."),
+        "All history takes the whole history; Recent days the last days given.",
+    ),
+    _Hint(re.compile(r"\(--test welch\)"), "(Test for per-post metrics: Welch)"),
+    _Hint(re.compile(r"Pass --a and --b\."), "Fill in Variant A and Variant B."),
+    _Hint(re.compile(r"Add --b\."), "Fill in Variant B."),
+    _Hint(re.compile(r"e\.g\. --a '([^']*)'\."), r"e.g. \1."),
+    _Hint(re.compile(r"Use --variants (\d+)\."), r"Use \1 variants."),
+    _Hint(
+        re.compile(r"--names needs one name per variant"),
+        "Variant names needs one name per variant",
+    ),
+    _Hint(
+        re.compile(r"e\.g\. --names '([^']*)' \(in the order of --a, --b, \.\.\.\)\."),
+        r"e.g. \1 (in the order of the variants).",
+    ),
+    _Hint(re.compile(r"Swap --from and --to\."), "Swap First day and Last day."),
+    # community.threads: the report's group and service level
+    _Hint(re.compile(r"leave out --group\."), "leave Group blank."),
+    _Hint(
+        re.compile(r"--sla-hours (\S+) must be a positive number of hours\."),
+        r"The service level of \1 hours must be a positive number of hours.",
+    ),
+    _Hint(re.compile(r"For example --sla-hours (\d+)\."), r"For example \1."),
     # a date range: From and To on the pages
     _Hint(re.compile(r"--since (\S+) is after --until (\S+)\."), r"From \1 is after To \2."),
     _Hint(re.compile(r"Widen --since/--until"), "Widen the date range (From, To)"),
