@@ -265,18 +265,18 @@ def threads(
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """Customer threads with first response and resolution times (or only unanswered ones)."""
-    from socialproof.community.threads import THREAD_COLUMNS, response_times
+    """Customer threads with first response and resolution times (or only unanswered ones).
+
+    opened_at is UTC; opened_at_local and answered_at_local are in the workspace timezone
+    (the timezone column), as the community report shows them.
+    """
+    from socialproof.community.threads import response_times
 
     scope = _scope(since, until, platform, group)
     ws = open_workspace(workspace)
     r = response_times(ws, scope, sla_hours=sla_hours)
-    if unanswered:
-        df = r.unanswered()
-        title = "Unanswered threads, oldest first"
-    else:
-        df = r.threads[THREAD_COLUMNS]
-        title = "Threads"
+    df = r.listing(ws.settings.timezone, unanswered=unanswered)
+    title = "Unanswered threads, oldest first" if unanswered else "Threads"
     if limit is not None:
         df = df.head(limit)
     emit(df, fmt, output=output, title=title)

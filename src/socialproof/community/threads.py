@@ -81,6 +81,10 @@ THREAD_COLUMNS = [
 ]
 #: The columns of a thread still waiting for an answer (``ResponseTimes.unanswered``).
 UNANSWERED_COLUMNS = [*_THREAD_NAMING, "waiting_h", "opening_text"]
+#: What :meth:`ResponseTimes.listing` adds after ``opened_at`` (which is UTC, as stored):
+#: the opening and first answer in the workspace timezone, as the report shows them, and
+#: that timezone's name (a care lead reading the file in Excel reads local times).
+LOCAL_COLUMNS = ["opened_at_local", "answered_at_local", "timezone"]
 #: A care agent's sign-off at the end of a brand reply ("... ^JM", "... /AY", "... -AD"),
 #: possibly followed by links; it splits one brand handle into agents.
 SIGNATURE = r"(?:^|\s)([\^/\-][A-Z][A-Za-z]{1,9})\s*(?:https?://\S+\s*)*$"
@@ -476,10 +480,31 @@ class ResponseTimes:
             )
         return pd.DataFrame(rows, columns=cols)
 
+    def listing(self, timezone: str, *, unanswered: bool = False) -> pd.DataFrame:
+        """The threads as ``community threads`` and the workbench's downloads give them:
+        ``THREAD_COLUMNS`` (or the unanswered ones, oldest first, ``UNANSWERED_COLUMNS``)
+        with ``LOCAL_COLUMNS`` after ``opened_at`` (UTC): local times in ``timezone``."""
+        from socialproof.community._periods import to_local
+
+        tz = ZoneInfo(timezone)
+        base = self.unanswered_threads() if unanswered else self.threads
+        out = base[UNANSWERED_COLUMNS if unanswered else THREAD_COLUMNS].copy()
+        at = list(out.columns).index("opened_at") + 1
+        out.insert(at, "opened_at_local", to_local(base["opened_at"].to_numpy(), tz))
+        if not unanswered:
+            answered = to_local(base["first_response_at"].to_numpy(), tz)
+            out.insert(at + 1, "answered_at_local", answered)
+        out.insert(at + (1 if unanswered else 2), "timezone", timezone)
+        return out
+
     def unanswered(self) -> pd.DataFrame:
+        return self.unanswered_threads()[UNANSWERED_COLUMNS]
+
+    def unanswered_threads(self) -> pd.DataFrame:
+        """The unanswered threads, oldest first, with every column of ``threads``."""
         t = self.threads
         return (
-            t.loc[~t["answered"], UNANSWERED_COLUMNS]
+            t.loc[~t["answered"]]
             .sort_values(["opened_at", "platform", "thread_key"], kind="stable")
             .reset_index(drop=True)
         )

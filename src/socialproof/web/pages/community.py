@@ -621,7 +621,6 @@ def run_report(
 
     def work(job: Job) -> Any:
         from socialproof.community.report import build_report, to_html
-        from socialproof.community.threads import THREAD_COLUMNS
 
         job.update(0, 0, "timing the responses")
         rep = build_report(
@@ -634,8 +633,8 @@ def run_report(
             progress=lambda step: job.update(0, 0, step),
             chart_cutoff_h=cutoff_h,
         )
-        job.data["threads"] = rep.response.threads[THREAD_COLUMNS]
-        job.data["unanswered"] = rep.response.unanswered()
+        job.data["threads"] = rep.response.listing(ws.settings.timezone)
+        job.data["unanswered"] = rep.response.listing(ws.settings.timezone, unanswered=True)
         # a million messages make a large table: only the latest reports keep theirs
         reports = [j for j in jobs.all() if j.data.get("kind") == REPORT_KIND and j is not job]
         for old in sorted(reports, key=lambda j: j.started, reverse=True)[REPORTS_KEPT - 1 :]:
