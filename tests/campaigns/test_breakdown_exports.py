@@ -119,3 +119,78 @@ def test_the_stored_rollup_counts_a_second_breakdown_once(workspace: Any, tmp_pa
     [row] = stored.frame.to_dict("records")
     assert (row["spend"], row["impressions"]) == (pytest.approx(10.0), 1000)
     assert row["cost_per_result"] == pytest.approx(10.0 / 3)
+
+
+RANGE_HEAD = f"{HEAD},Reporting starts,Reporting ends"
+
+
+def test_breakdown_ranges_of_two_kinds_and_lengths_count_each_day_once(
+    workspace: Any, tmp_path: Path
+) -> None:
+    age = (
+        f"{RANGE_HEAD},Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,18-24,20.00,2000\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,25-34,11.00,1100\n"
+    )
+    gender = (
+        f"{RANGE_HEAD},Gender,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,female,9.00,900\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,male,6.00,600\n"
+    )
+    _import(workspace, tmp_path, age=age, gender=gender)
+    # the age export covers all 31 days (20 + 11); the gender one's 15 days are inside it
+    # and cannot be taken out of its total: counted once, not 31 + 15 = 46
+    assert _totals(workspace) == (pytest.approx(31.0), 3100)
+    report = campaign_report(workspace, by="campaign")
+    assert any(
+        n.startswith("2 reporting-range breakdown row(s) (spend 15.00 USD) are left out")
+        for n in report.notes
+    )
+    from socialproof.metrics.explain import explain_kpi
+
+    told = explain_kpi(workspace, "spend")
+    assert told.value == pytest.approx(31.0)
+    assert any(n.startswith("2 ad row(s) are not part of any figure") for n in told.notes)
+
+
+def test_breakdown_ranges_that_do_not_meet_are_all_counted(workspace: Any, tmp_path: Path) -> None:
+    age = (
+        f"{RANGE_HEAD},Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,18-24,20.00,2000\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,25-34,11.00,1100\n"
+    )
+    gender = (
+        f"{RANGE_HEAD},Gender,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-04-01,2026-04-15,female,9.00,900\n"
+        "Spring,Set A,Ad 1,2026-04-01,2026-04-15,male,6.00,600\n"
+    )
+    _import(workspace, tmp_path, age=age, gender=gender)
+    # March by age, April by gender: no day twice, so 31 + 15
+    assert _totals(workspace) == (pytest.approx(46.0), 4600)
+    assert not any("breakdown row(s)" in n for n in campaign_report(workspace).notes)
+
+
+def test_the_kind_covering_most_days_wins_over_several_ranges(
+    workspace: Any, tmp_path: Path
+) -> None:
+    gender = (
+        f"{RANGE_HEAD},Gender,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,female,9.00,900\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,male,6.00,600\n"
+        "Spring,Set A,Ad 1,2026-03-16,2026-03-31,female,10.00,1000\n"
+        "Spring,Set A,Ad 1,2026-03-16,2026-03-31,male,7.00,700\n"
+    )
+    age = (
+        f"{RANGE_HEAD},Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-20,18-24,12.00,1200\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-20,25-34,8.00,800\n"
+        "Spring,Set B,Ad 2,2026-03-01,2026-03-20,18-24,5.00,500\n"
+    )
+    _import(workspace, tmp_path, gender=gender, age=age)
+    # Ad 1: gender covers 15 + 16 = 31 days, age 20 of them: gender counts (9 + 6 + 10 + 7);
+    # Ad 2 has only its age row, which counts (5)
+    assert _totals(workspace) == (pytest.approx(37.0), 3700)
+    assert any(
+        n.startswith("2 reporting-range breakdown row(s) (spend 20.00 USD)")
+        for n in campaign_report(workspace).notes
+    )

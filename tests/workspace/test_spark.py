@@ -809,3 +809,53 @@ def test_blank_result_types_and_overlapping_exports_same_on_both_engines(
     assert blank.loc["actions:lead", "results"] == pytest.approx(3.0)
     assert blank.loc["", "spend"] == pytest.approx(11.0)
     assert any(n.startswith("2 row(s) without a result (spend 11.00 USD)") for n in report.notes)
+
+
+def test_breakdown_ranges_of_two_kinds_same_on_both_engines(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """Range breakdowns of different kinds and lengths: the kind covering most days counts."""
+    import pyarrow as pa
+
+    from socialproof.campaigns.report import campaign_report
+    from socialproof.ingest.sameness import with_object_keys
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    duck, spark = _workspaces(tmp_path / "ws", overlaps=False)
+
+    def row(ad: str, start: int, stop: int, breakdown: str, spend: float) -> Any:
+        return {
+            "platform": "meta",
+            "account": "z",
+            "campaign": "Kinds",
+            "ad_set": "S",
+            "ad": ad,
+            "date_start": date(2026, 3, start),
+            "date_stop": date(2026, 3, stop),
+            "breakdown": breakdown,
+            "currency": "USD",
+            "spend": spend,
+            "impressions": 100,
+        }
+
+    rows = [
+        row("A", 1, 31, "age=18-24", 20.0),
+        row("A", 1, 31, "age=25-34", 11.0),
+        row("A", 1, 15, "gender=female", 9.0),  # inside the age range: left out
+        row("A", 1, 15, "gender=male", 6.0),
+        row("B", 1, 10, "gender=female", 4.0),  # B's gender covers 10 + 10 days, age 5
+        row("B", 11, 20, "gender=female", 3.0),
+        row("B", 3, 7, "age=18-24", 2.0),  # left out
+    ]
+    with duck.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
+    d, s = _both((duck, spark), lambda ws: campaign_report(ws, by="campaign,ad"))
+    assert_same(d.frame, s.frame)
+    assert d.notes == s.notes
+    mine = d.frame[d.frame["campaign"] == "Kinds"].set_index("ad")
+    assert mine.loc["A", "spend"] == pytest.approx(31.0)
+    assert mine.loc["B", "spend"] == pytest.approx(7.0)
+    assert any(
+        n.startswith("3 reporting-range breakdown row(s) (spend 17.00 USD)") for n in d.notes
+    )

@@ -143,6 +143,33 @@ def _range_overlap_note(t: ir.Table, notes: list[str]) -> None:
         )
 
 
+def _kind_lost_note(t: ir.Table, notes: list[str]) -> None:
+    """Say how many range breakdown rows gave way to another kind (``views.tidy_ads``)."""
+    from socialproof.workspace import engine
+
+    lost = t._kind_lost
+    found = engine.execute(
+        t.aggregate(
+            n=lost.cast("int64").sum(),
+            spend=lost.ifelse(t.spend, 0).sum(),
+            currency=lost.ifelse(t.currency.fill_null(""), None).max(),
+            currencies=lost.ifelse(t.currency.fill_null(""), None).nunique(),
+        )
+    ).iloc[0]
+    n = int(found["n"] or 0)
+    if not n:
+        return
+    spent = ""
+    if int(found["currencies"] or 0) == 1:
+        spent = f" (spend {float(found['spend'] or 0):,.2f} {found['currency']})".replace(" )", ")")
+    notes.append(
+        f"{n:,} reporting-range breakdown row(s){spent} are left out: their days are counted "
+        "in another kind of breakdown of the same ad, whose ranges cover the most days (say "
+        "age for a month beside gender for half of it); ranges cannot be split by day. "
+        "Export the breakdowns by day, or for the same reporting range."
+    )
+
+
 def _open_result_type_note(t: ir.Table, notes: list[str]) -> None:
     """Say how many rows without a result kept no result type (``views.fill_result_types``)."""
     from socialproof.workspace import engine
@@ -237,7 +264,10 @@ def ad_rows(
         }
     facts = engine.execute(raw.aggregate(**checks)).iloc[0].to_dict()
     fill = by_type and _flag(facts["rt_blank"]) and _flag(facts["rt_typed"])
-    t = views.tidy_ads(views.fill_result_types(raw) if fill else raw, **views.ad_overlaps(facts))
+    overlaps = views.ad_overlaps(facts)
+    # range breakdown rows of several kinds may meet: mark the ones left out, for a note
+    kinds = overlaps["breakdowns"] and not _flag(facts.get("_all_daily"))
+    t = views.tidy_ads(views.fill_result_types(raw) if fill else raw, **overlaps, mark_kinds=kinds)
     if int(facts["partial"] or 0):
         notes.append(
             f"{int(facts['partial'])} reporting-range row(s) only partly overlap "
@@ -249,6 +279,9 @@ def ad_rows(
             (t.date_start >= since if since is not None else ibis.literal(True))
             & (t.date_stop <= until if until is not None else ibis.literal(True))
         )
+    if kinds:
+        _kind_lost_note(t, notes)
+        t = t.filter(~t._kind_lost).drop("_kind_lost")
     if not _flag(facts.get("_all_daily")):  # some rows cover a range of days
         _range_overlap_note(t, notes)
     if fill:

@@ -6,7 +6,9 @@
   its reporting-range rows are left out; where it has a row without a breakdown for
   a day, its breakdown rows (age, gender, ...) of that day are left out (for a
   reporting range: where it has any row without a breakdown); where a day (or range)
-  of an ad is broken down in several ways (age; gender), one way is counted; where
+  of an ad is broken down in several ways (age; gender), one way is counted (for
+  reporting ranges of different lengths, which cannot be split by day: the way whose
+  ranges cover the most days, where its ranges share days with another way's); where
   a campaign has rows at ad level for a day, its campaign- and ad-set-level rows of
   that day are left out (for a reporting range, or beside finer range rows: where it
   has any rows at a finer level).
@@ -144,16 +146,23 @@ def ad_overlaps(row: Mapping[Any, Any]) -> dict[str, bool]:
 
 
 def tidy_ads(
-    t: ir.Table, *, ranges: bool = True, breakdowns: bool = True, levels: bool = True
+    t: ir.Table,
+    *,
+    ranges: bool = True,
+    breakdowns: bool = True,
+    levels: bool = True,
+    mark_kinds: bool = False,
 ) -> ir.Table:
     """Leave out rows that other, finer rows of the same ad already count (see module doc).
 
     The flags say which overlaps to look for; each costs a window over the table.
+    With ``mark_kinds`` the reporting-range breakdown rows left out for another kind
+    of breakdown are kept, marked by a boolean ``_kind_lost`` column (for a note).
     """
     import ibis
 
     if not (ranges or breakdowns or levels):
-        return t
+        return t.mutate(_kind_lost=ibis.literal(False)) if mark_kinds else t
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
     w_ad = ibis.window(group_by=[t[c] for c in ad_key])
     cond = ibis.literal(True)
@@ -188,11 +197,6 @@ def tidy_ads(
     m = t.mutate(**marks)
     if ranges:
         cond &= m._daily | ~m._any_daily
-    if breakdowns:
-        # a daily breakdown row counts on a day without a plain row; a range's breakdown
-        # row only for an ad without plain rows (ranges of different lengths would overlap)
-        alone = m._bd_daily.ifelse(~m._plain_here, ~m._any_plain)
-        cond &= m._plain | (alone & (m._kind == m._first_kind))
     if levels:
         # a daily row gives way to finer rows of its own day (a campaign-level export of
         # April beside an ad-level one of March counts both); a range row, and a day inside
@@ -201,7 +205,68 @@ def tidy_ads(
             m._level >= m._max_level_range.fill_null(0)
         )
         cond &= (m._level == m._max_level) | (m._lv_daily & finest_here)
-    return m.filter(cond).select(*t.columns)
+    lost = ibis.literal(False)
+    if breakdowns:
+        # a daily breakdown row counts on a day without a plain row, one kind per day; a
+        # range's breakdown row only for an ad without plain rows (ranges of different
+        # lengths would overlap), one kind where ranges of several kinds share days
+        cond &= m._plain | m._bd_daily.ifelse(
+            ~m._plain_here & (m._kind == m._first_kind), ~m._any_plain
+        )
+        m = _mark_range_kinds(m, cond & ~m._plain & ~m._bd_daily, ad_key)
+        lost = m._kind_lost
+    if mark_kinds:
+        return m.filter(cond).select(*t.columns, _kind_lost=lost)
+    return m.filter(cond & ~lost).select(*t.columns)
+
+
+def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]) -> ir.Table:
+    """Add ``_kind_lost``: a range breakdown row that shares days with a range of another
+    kind of breakdown of the same ad, when that kind ranks first.
+
+    Ranges of different lengths (age for 1-31 March, gender for 1-15 March) cannot be
+    split by day, so one kind is counted where they meet: the kind whose ranges cover
+    the most days (their lengths added), then the first by name.
+    """
+    import ibis
+
+    keys = [m[c].fill_null("").name(f"_k{i}") for i, c in enumerate(ad_key)]
+    cand = m.filter(candidate)
+    ckeys = [cand[c].fill_null("").name(f"_k{i}") for i, c in enumerate(ad_key)]
+    periods = cand.select(*ckeys, _bk=cand._kind, _s=cand.date_start, _e=cand.date_stop).distinct()
+    length = (periods._e.delta(periods._s, unit="day") + 1).cast("int64")
+    kcols = [f"_k{i}" for i in range(len(ad_key))]
+    days = (
+        periods.mutate(_len=length)
+        .group_by([*kcols, "_bk"])
+        .aggregate(_days=lambda x: x._len.sum())
+    )
+    ranked = periods.join(days, [*kcols, "_bk"])
+    other = ranked.rename({f"_o{c}": c for c in [*kcols, "_bk", "_s", "_e", "_days"]})
+    preds = [ranked[c] == other[f"_o{c}"] for c in kcols] + [
+        ranked._bk != other._o_bk,
+        other._o_s <= ranked._e,
+        other._o_e >= ranked._s,
+        (other._o_days > ranked._days)
+        | ((other._o_days == ranked._days) & (other._o_bk < ranked._bk)),
+    ]
+    losers = (
+        ranked.join(other, preds)
+        .select(*kcols, "_bk", "_s", "_e")
+        .distinct()
+        .mutate(_lost=ibis.literal(True))
+    )
+    marked = m.mutate(*keys)
+    joined = marked.left_join(
+        losers,
+        [marked[c] == losers[c] for c in kcols]
+        + [
+            marked._kind == losers._bk,
+            marked.date_start == losers._s,
+            marked.date_stop == losers._e,
+        ],
+    )
+    return joined.select(*m.columns, _kind_lost=joined._lost.fill_null(False))
 
 
 def counted_result_type(t: ir.Table) -> ir.StringValue:
