@@ -400,6 +400,7 @@ def test_community_report_page_times_the_responses(scored_client: Any) -> None:
 def test_community_report_refuses_bad_input_and_keeps_it(
     scored_client: Any, form: dict[str, str], says: str
 ) -> None:
+    import re
     from html import unescape
 
     r = _report(scored_client, platform="x", **form)
@@ -407,6 +408,9 @@ def test_community_report_refuses_bad_input_and_keeps_it(
     assert says in unescape(r.text)
     assert 'name="platform" value="x"' in r.text  # what was typed stays in the form
     assert not [j for j in scored_client.app_state.jobs.all() if j.title.startswith("Community")]
+    # the refused field (both dates when they are out of order), and only it, is marked
+    marked = set(re.findall(r'name="(\w+)"[^>]*aria-invalid="true"', r.text))
+    assert marked == set(form), marked
 
 
 def test_community_report_chart_cut_off_is_the_forms(scored_client: Any) -> None:
@@ -601,3 +605,75 @@ def test_find_themes_in_a_scope(scored_client: Any) -> None:
         headers={"HX-Request": "true"},
     )
     assert r.status_code == 422 and "is after" in r.text and 'role="alert"' in r.text
+
+
+@pytest.mark.parametrize(
+    ("form", "marked"),
+    [
+        ({"k": "1"}, {"k"}),
+        ({"since": "2026-13-01"}, {"since"}),
+        ({"until": "soon"}, {"until"}),
+        ({"since": "2026-03-31", "until": "2026-03-01"}, {"since", "until"}),
+    ],
+)
+def test_a_refused_find_themes_keeps_what_was_typed_and_marks_the_field(
+    scored_client: Any, form: dict[str, str], marked: set[str]
+) -> None:
+    """Without JavaScript the refusal was a redirect to an empty form; with htmx the
+    field was not marked either."""
+    import re
+
+    typed = {"k": "4", "platform": "reddit", "group": "r/buns", **form}
+    data = {"csrf_token": scored_client.csrf, **typed}
+    plain = scored_client.post("/community/themes/find", data=data, follow_redirects=False)
+    htmx = scored_client.post("/community/themes/find", data=data, headers={"HX-Request": "true"})
+    for r in (plain, htmx):
+        assert r.status_code in (400, 422), r.text
+        for name, value in typed.items():
+            assert re.search(rf'<input [^>]*name="{name}"[^>]*value="{re.escape(value)}"', r.text)
+        assert set(re.findall(r'name="(\w+)"[^>]*aria-invalid="true"', r.text)) == marked
+    assert "Conversation themes" in plain.text and 'class="msg msg-error"' in plain.text
+    assert 'hx-swap-oob="true"' in htmx.text and 'role="alert"' in htmx.text
+    assert not scored_client.app_state.jobs.all()  # nothing started
+    ok = scored_client.post(
+        "/community/themes/find",
+        data={"csrf_token": scored_client.csrf, "k": "2"},
+        headers={"HX-Request": "true"},
+    )
+    assert ok.status_code == 200 and "Find conversation themes" in ok.text
+    assert 'hx-swap-oob="true"' in ok.text and "aria-invalid" not in ok.text  # unmarked
+
+
+@pytest.mark.browser
+def test_a_refused_find_themes_in_the_browser_passes_axe(browser: Any, sample_server: Any) -> None:
+    page = open_page(browser, sample_server.url + "/community/themes", for_axe=True)
+    try:
+        page.get_by_label("Number of themes").fill("1")
+        page.get_by_label("Platform").fill("reddit")
+        page.get_by_role("button", name="Find themes again").click()
+        page.locator("#themes-job [role=alert]").wait_for()
+        k = page.get_by_label("Number of themes")
+        assert k.get_attribute("aria-invalid") == "true"
+        assert k.input_value() == "1" and page.get_by_label("Platform").input_value() == "reddit"
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_a_refused_community_report_marks_its_field_and_passes_axe(
+    browser: Any, sample_server: Any
+) -> None:
+    page = open_page(browser, sample_server.url + "/community/report", for_axe=True)
+    try:
+        page.get_by_label("Group").fill("r/buns")
+        page.get_by_label("Service level in hours").fill("soon")
+        page.get_by_role("button", name="Build the report").click()
+        page.wait_for_load_state("networkidle")
+        sla = page.get_by_label("Service level in hours")
+        assert sla.get_attribute("aria-invalid") == "true" and sla.input_value() == "soon"
+        assert page.get_by_label("Group").input_value() == "r/buns"
+        assert page.get_by_label("Group").get_attribute("aria-invalid") is None
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()

@@ -16,7 +16,7 @@ memory (a GET never writes).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request
 
@@ -30,6 +30,8 @@ from socialproof.web.templating import (
     runner,
     workspace,
 )
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,6 +52,34 @@ SUBNAV = (
 )
 PERIODS = (("week", "Week"), ("day", "Day"), ("month", "Month"))
 QUEUE_SHOWN = 100
+#: The fields of the Find themes form.
+THEMES_FIELDS = ("k", "platform", "group", "since", "until")
+
+
+class _Refused(Exception):
+    """A form's value refused: the library's error and the form fields it is about."""
+
+    def __init__(self, error: SocialproofError, fields: tuple[str, ...]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.fields = fields
+
+
+def _field(fields: tuple[str, ...], check: Callable[[], _T]) -> _T:
+    """``check()``, its error naming ``fields`` (marked aria-invalid on the form)."""
+    try:
+        return check()
+    except SocialproofError as exc:
+        raise _Refused(exc, fields) from None
+
+
+def _dates(since: str, until: str) -> tuple[Any, Any]:
+    """A form's From and To, each refused on its own field, their order on both."""
+    from socialproof.web.periods import parse_range
+
+    _field(("since",), lambda: parse_range(since, ""))
+    _field(("until",), lambda: parse_range("", until))
+    return _field(("since", "until"), lambda: parse_range(since, until))
 
 
 def _scope(platform: str | None) -> Any:
@@ -422,15 +452,30 @@ def score(request: Request) -> Response:
 
 @router.get("/community/themes")
 def themes(request: Request) -> HTMLResponse:
+    return _themes_page(request)
+
+
+def _themes_page(
+    request: Request,
+    *,
+    status_code: int = 200,
+    form: dict[str, str] | None = None,
+    invalid: tuple[str, ...] = (),
+    messages: list[tuple[str, str]] | None = None,
+) -> HTMLResponse:
     from socialproof.community.inbox import stored_themes
 
     ws = workspace(request)
     return render(
         request,
         "community/themes.html",
+        status_code=status_code,
+        messages=messages,
         title="Conversation themes",
         subnav=SUBNAV,
         themes=cached(request, ("community-themes",), lambda: stored_themes(ws)),
+        form=form or dict.fromkeys(THEMES_FIELDS, ""),
+        invalid=invalid,
     )
 
 
@@ -484,22 +529,31 @@ def find_themes(
     """Find themes again (as ``socialproof community themes``), in the scope the CLI's
     --since, --until, --platform and --group give."""
     from socialproof.community.threads import Scope
-    from socialproof.web.periods import parse_range
 
     ws = workspace(request)
+    form = {"k": k, "platform": platform, "group": group, "since": since, "until": until}
     try:
-        themes_k = parse_themes_k(k)
-        start, end = parse_range(since, until)
-    except SocialproofError as exc:
-        if is_htmx(request):
+        themes_k = _field(("k",), lambda: parse_themes_k(k))
+        start, end = _dates(since, until)
+    except _Refused as refused:
+        exc = refused.error
+        if is_htmx(request):  # the message, and the fields marked (swapped out of band)
             return render(
                 request,
-                "_error.html",
+                "community/_themes_answer.html",
                 status_code=exc.http_status,
                 status=exc.http_status,
                 text=str(exc),
+                form=form,
+                invalid=refused.fields,
             )
-        return redirect("/community/themes", message=str(exc), kind="error")
+        return _themes_page(  # without JavaScript: the form again, as typed, marked
+            request,
+            status_code=exc.http_status,
+            form=form,
+            invalid=refused.fields,
+            messages=[("error", str(exc))],
+        )
 
     def work(job: Job) -> None:
         from socialproof.community.scoring import discover_themes
@@ -511,8 +565,8 @@ def find_themes(
 
     scope = Scope(start, end, platform.strip().lower() or None, group.strip() or None)
     job = runner(request).submit("Find conversation themes", work)
-    if is_htmx(request):
-        return render(request, "_job.html", j=job)
+    if is_htmx(request):  # the job, and the fields unmarked
+        return render(request, "community/_themes_answer.html", j=job, form=form, invalid=())
     return redirect(f"/jobs/{job.id}", message="Finding themes started.")
 
 
@@ -537,6 +591,7 @@ def _report_page(request: Request, *, status_code: int = 200, **extra: Any) -> H
         periods=PERIODS,
         sla_default=float(ws.settings.community.sla_hours),
         form=form,
+        invalid=extra.pop("invalid", ()),
         with_text=extra.pop("with_text", True),
         jobs=jobs,
         **extra,
@@ -596,24 +651,28 @@ def run_report(
     background; its page shows the report with its charts once it is ready."""
     from socialproof.community.threads import Scope
     from socialproof.errors import BadInput
-    from socialproof.web.periods import parse_range
 
     ws = workspace(request)
     form = {"platform": platform, "group": group, "since": since, "until": until}
     form.update({"sla": sla, "period": period, "k": k, "cutoff": cutoff})
-    try:
-        start, end = parse_range(since, until)
-        sla_hours = _sla(sla)
-        cutoff_h = _cutoff(cutoff)
-        themes_k = parse_themes_k(k)
+
+    def check_period() -> None:
         if period not in dict(PERIODS):
             raise BadInput(f"Unknown period {period!r}.", hint="Choose week, day or month.")
-    except SocialproofError as exc:
+
+    try:
+        start, end = _dates(since, until)
+        sla_hours = _field(("sla",), lambda: _sla(sla))
+        cutoff_h = _field(("cutoff",), lambda: _cutoff(cutoff))
+        themes_k = _field(("k",), lambda: parse_themes_k(k))
+        _field(("period",), check_period)
+    except _Refused as refused:
         return _report_page(
             request,
-            status_code=exc.http_status,
-            messages=[("error", str(exc))],
+            status_code=refused.error.http_status,
+            messages=[("error", str(refused.error))],
             form=form,
+            invalid=refused.fields,
             with_text=bool(text),
         )
     scope = Scope(start, end, platform.strip().lower() or None, group.strip() or None)
