@@ -151,6 +151,13 @@ def test_breakdown_ranges_of_two_kinds_and_lengths_count_each_day_once(
     told = explain_kpi(workspace, "spend")
     assert told.value == pytest.approx(31.0)
     assert any(n.startswith("2 ad row(s) are not part of any figure") for n in told.notes)
+    from socialproof.campaigns import rollup_store as store
+
+    kpis = ("spend", "impressions")
+    store.refresh(workspace, {store.ADS: kpis})
+    stored = store.current(workspace, store.ADS, kpis).report(by="platform", kpis=list(kpis))
+    [row] = stored.frame.to_dict("records")
+    assert (row["spend"], row["impressions"]) == (pytest.approx(31.0), 3100)
 
 
 def test_breakdown_ranges_that_do_not_meet_are_all_counted(workspace: Any, tmp_path: Path) -> None:

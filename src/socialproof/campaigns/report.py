@@ -266,7 +266,7 @@ def ad_rows(
     fill = by_type and _flag(facts["rt_blank"]) and _flag(facts["rt_typed"])
     overlaps = views.ad_overlaps(facts)
     # range breakdown rows of several kinds may meet: mark the ones left out, for a note
-    kinds = overlaps["breakdowns"] and not _flag(facts.get("_all_daily"))
+    kinds = overlaps["range_breakdowns"]
     t = views.tidy_ads(views.fill_result_types(raw) if fill else raw, **overlaps, mark_kinds=kinds)
     if int(facts["partial"] or 0):
         notes.append(

@@ -141,6 +141,8 @@ def ad_overlaps(row: Mapping[Any, Any]) -> dict[str, bool]:
         "ranges": flag("_any_daily") and not flag("_all_daily"),
         # any breakdown row: beside plain rows, or beside another kind of breakdown
         "breakdowns": not flag("_all_plain"),
+        # breakdown rows over reporting ranges, whose kinds are weighed by a join
+        "range_breakdowns": not flag("_all_plain") and not flag("_all_daily"),
         "levels": row.get("_level_min") != row.get("_level_max"),
     }
 
@@ -151,6 +153,7 @@ def tidy_ads(
     ranges: bool = True,
     breakdowns: bool = True,
     levels: bool = True,
+    range_breakdowns: bool = True,
     mark_kinds: bool = False,
 ) -> ir.Table:
     """Leave out rows that other, finer rows of the same ad already count (see module doc).
@@ -213,8 +216,9 @@ def tidy_ads(
         cond &= m._plain | m._bd_daily.ifelse(
             ~m._plain_here & (m._kind == m._first_kind), ~m._any_plain
         )
-        m = _mark_range_kinds(m, cond & ~m._plain & ~m._bd_daily, ad_key)
-        lost = m._kind_lost
+        if range_breakdowns:
+            m = _mark_range_kinds(m, cond & ~m._plain & ~m._bd_daily, ad_key)
+            lost = m._kind_lost
     if mark_kinds:
         return m.filter(cond).select(*t.columns, _kind_lost=lost)
     return m.filter(cond & ~lost).select(*t.columns)
