@@ -595,6 +595,10 @@ def test_find_themes_in_a_scope(scored_client: Any) -> None:
     job = find(since="2026-03-10", until="2026-03-31", platform=" X ")
     assert job.state == "done", job.error
     assert job.message == "2 themes in 3 messages"
+    assert (  # the page says which messages its themes came from
+        "From the last themes run, over member messages on x from 2026-03-10 to 2026-03-31; "
+        "2 themes asked for." in scored_client.get("/community/themes").text
+    )
     assert find().message == "2 themes in 7 messages"  # no scope: every member message
     elsewhere = find(platform="instagram")
     assert elsewhere.state == "failed"

@@ -198,12 +198,16 @@ def themes(
 ) -> None:
     """Recurring conversation themes in member messages, with sentiment, trend and destination."""
     from socialproof.community.scoring import discover_themes
+    from socialproof.community.scoring_themes import scope_words
 
     scope = _scope(since, until, platform, group)
     k_value = _k(k)
     ws = open_workspace(workspace)
     result = discover_themes(ws, scope, k=k_value)
-    title = f"Themes ({len(result.themes)} found in {result.sample_size:,} member messages)"
+    title = (
+        f"Themes ({len(result.themes)} found in {result.sample_size:,} member messages; "
+        f"scope: {scope_words(scope, k_value)})"
+    )
     if getattr(fmt, "value", fmt) == "table" and output is None:
         from socialproof.community.report import theme_table
 
@@ -212,6 +216,8 @@ def themes(
         df = result.themes.head(top).copy()
         df["examples"] = [" | ".join(e) for e in df["examples"]]
         emit(df, fmt, output=output, title=title)
+    if getattr(fmt, "value", fmt) != "table" or output is not None:
+        info(f"Scope: {scope_words(scope, k_value)}.")  # the title is the table's alone
     for note in result.notes:
         info(f"Note: {note}")
 

@@ -160,8 +160,33 @@ def discover_themes(
     if total > len(df):
         notes.append(f"Themes were found on a sample of {len(df):,} of {total:,} member messages.")
     if save:
-        _save_themes(ws, themes, df, total)
+        _save_themes(ws, themes, df, total, scope_words(scope, k))
     return ThemesResult(themes, len(df), total, notes)
+
+
+#: How themes stored before their scope was recorded read (every run then took them all).
+ALL_MESSAGES = "all member messages"
+
+
+def scope_words(scope: Scope | None, k: str | int = "auto") -> str:
+    """Which messages a themes run grouped and the themes asked for, as people read it:
+    'member messages on x in group 'r/buns' from 2026-03-01 to 2026-03-31; 4 themes
+    asked for'."""
+    scope = scope or Scope()
+    parts = []
+    if scope.platform:
+        parts.append(f"on {scope.platform}")
+    if scope.group:
+        parts.append(f"in group {scope.group!r}")
+    if scope.since and scope.until:
+        parts.append(f"from {scope.since} to {scope.until}")
+    elif scope.since:
+        parts.append(f"from {scope.since}")
+    elif scope.until:
+        parts.append(f"up to {scope.until}")
+    where = " ".join(["member messages", *parts]) if parts else ALL_MESSAGES
+    asked = f"{k} themes asked for" if isinstance(k, int) else "number of themes chosen"
+    return f"{where}; {asked}"
 
 
 def _with_stored_sentiment(con: Any, pick: Any) -> Any:
@@ -258,7 +283,9 @@ def _trend(in_late: Any, late: pd.Series) -> tuple[str, float | None]:
     return "steady", change
 
 
-def _save_themes(ws: Workspace, themes: pd.DataFrame, df: pd.DataFrame, total: int) -> None:
+def _save_themes(
+    ws: Workspace, themes: pd.DataFrame, df: pd.DataFrame, total: int, scope: str
+) -> None:
     import pyarrow as pa
 
     from socialproof.workspace import engine
@@ -284,6 +311,7 @@ def _save_themes(ws: Workspace, themes: pd.DataFrame, df: pd.DataFrame, total: i
             ),
             "sample_size": pa.array([len(df)] * len(themes), pa.int64()),
             "created_at": pa.array([now] * len(themes), pa.timestamp("us")),
+            "scope": pa.array([scope] * len(themes), pa.string()),
         }
     )
     mt = pa.table(

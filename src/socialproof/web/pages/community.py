@@ -464,8 +464,10 @@ def _themes_page(
     messages: list[tuple[str, str]] | None = None,
 ) -> HTMLResponse:
     from socialproof.community.inbox import stored_themes
+    from socialproof.community.scoring_themes import ALL_MESSAGES
 
     ws = workspace(request)
+    stored = cached(request, ("community-themes",), lambda: stored_themes(ws))
     return render(
         request,
         "community/themes.html",
@@ -473,7 +475,9 @@ def _themes_page(
         messages=messages,
         title="Conversation themes",
         subnav=SUBNAV,
-        themes=cached(request, ("community-themes",), lambda: stored_themes(ws)),
+        themes=stored,
+        # the run's scope, in words (themes stored before it was recorded: every message)
+        scope=(stored[0].get("scope") or ALL_MESSAGES) if stored else "",
         form=form or dict.fromkeys(THEMES_FIELDS, ""),
         invalid=invalid,
     )
