@@ -105,3 +105,18 @@ def test_workspace_repeats_leave_placeholder_authors_out(workspace: Any, insert:
         got = engine.execute(_with_repeats(m, moderator))
     repeats = dict(zip(got["message_id"], got["repeats"], strict=True))
     assert {k: v for k, v in repeats.items() if v} == {f"b{i}": 4 for i in range(4)}
+
+
+def test_an_unnamed_openers_follow_up_keeps_the_thread_open(workspace: Any, insert: Any) -> None:
+    from tests.community.test_threads import run
+
+    insert("messages", [
+        fb("a", "Facebook User", "2026-03-02 10:00"),
+        fb("ra", "@acme", "2026-03-02 10:30", "a"),
+        fb("a2", "Facebook User", "2026-03-02 11:00", "ra"),  # may be the opener: waiting
+        fb("b", "Facebook User", "2026-03-02 12:00"),
+        fb("rb", "@acme", "2026-03-02 12:30", "b"),
+        fb("b2", "ann", "2026-03-02 13:00", "rb"),  # someone else: the opener is answered
+    ])  # fmt: skip
+    t = run(workspace).threads.set_index("thread_key")
+    assert not bool(t.loc["a", "resolved"]) and bool(t.loc["b", "resolved"])

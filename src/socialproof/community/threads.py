@@ -23,17 +23,20 @@ Definitions (what every number in the community report means):
   message is a first response of 0 s, not a thread left waiting.
 * **Resolution time**: from *opened at* to the last brand message, provided the
   opener did not write again after it. A thread whose opener wrote after the last
-  brand message is answered but **not resolved** (the customer is waiting).
+  brand message is answered but **not resolved** (the customer is waiting). When
+  the export does not name the opener ('Facebook User', '[deleted]', empty:
+  :mod:`.authors`), a later customer message by the same placeholder may be the
+  opener's and counts as writing again: a thread is not shown settled on a guess.
 * **Response rate within the SLA**: threads whose first response came within
   ``sla_hours`` of opening, over all threads opened (unanswered ones count as
   misses).
 * **Business-hours variants** (first response, resolution, the SLA rate) count
   only working time: the hours between ``business_hours.start`` and ``end`` on
-  working ``weekdays`` that are not ``holidays``, in the workspace timezone. A thread opened *and* answered
-  outside working hours waited no working time at all: it counts as within the
-  business-hours SLA, but it is left out of the business-hours medians and
-  percentiles (``off_hours``), which describe the threads the working-hours clock
-  ran on. Otherwise a team that answers evenings and weekends, or a timezone
+  working ``weekdays`` that are not ``holidays``, in the workspace timezone. A
+  thread opened *and* answered outside working hours waited no working time at
+  all: it counts as within the business-hours SLA, but it is left out of the
+  business-hours medians and percentiles (``off_hours``), which describe the
+  threads the working-hours clock ran on. Otherwise a team that answers evenings and weekends, or a timezone
   setting that does not match the team, reads "median 0 s"; a note says how many
   threads were left out and when most are, that the hours may not fit.
 * Medians and 90th percentiles interpolate linearly between ranked values. The
