@@ -286,3 +286,46 @@ def test_a_reporting_range_is_read_in_one_day_month_order(
     with ws.connect(read_only=True) as con:
         got = con.execute("SELECT date_start, date_stop FROM ad_stats ORDER BY 1").fetchall()
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("2026-03-06 23:30 -05:00", date(2026, 3, 6)),  # 04:30 UTC on the 7th
+        ("2026-03-06T23:30:00-05:00", date(2026, 3, 6)),
+        ("2026-03-06T23:30:00-0530", date(2026, 3, 6)),
+        ("2026-03-06T01:30:00+09:00", date(2026, 3, 6)),  # 16:30 UTC on the 5th
+        ("Mar 6, 2026 11:30 PM EST", date(2026, 3, 6)),
+        ("03/06/2026 23:30 -0500", date(2026, 3, 6)),
+        ("2026-03-06T23:30:00Z", date(2026, 3, 6)),
+        ("1772841600", date(2026, 3, 7)),  # an epoch is an instant: 7 March 00:00 UTC
+    ],
+)
+def test_a_date_with_an_offset_keeps_the_day_written(cell: str, day: date) -> None:
+    assert parse_dates([cell]).values.to_pylist() == [day]
+
+
+def test_a_date_with_an_offset_is_that_zone_s_day_when_a_zone_is_given() -> None:
+    p = parse_dates(["2026-03-06 23:30 -05:00", "2026-03-06T01:30:00+09:00"], timezone=BERLIN)
+    # 04:30 UTC on the 7th is 05:30 in Berlin; 16:30 UTC on the 5th is 17:30 there
+    assert p.values.to_pylist() == [date(2026, 3, 7), date(2026, 3, 5)]
+
+
+def test_a_zone_name_not_read_is_named_in_the_reason(tmp_path: Path) -> None:
+    from ._formats import read
+
+    head = "Post ID,Account username,Description,Publish time,Permalink,Post type,Reach\n"
+    body = (
+        "1,acme,a,03/02/2026 10:00 CST,https://www.instagram.com/p/A/,IG image,100\n"
+        "2,acme,b,Mar 3 2026 4:30 PM IST,https://www.instagram.com/p/B/,IG image,200\n"
+        "3,acme,c,03/04/2026 10:00 EST,https://www.instagram.com/p/C/,IG image,300\n"
+        "4,acme,d,03/05/2026 10:00 soon,https://www.instagram.com/p/D/,IG image,300\n"
+    )
+    path = tmp_path / "posts.csv"
+    path.write_text(head + body, encoding="utf-8")
+    result = read(path, "meta-posts")
+    reasons = {r.line: r.reason for r in result.rejects}
+    assert sorted(reasons) == [2, 3, 5]
+    assert "the time zone 'CST'" in reasons[2] and "UTC offsets" in reasons[2]
+    assert "the time zone 'IST'" in reasons[3]
+    assert "is not a date and time" in reasons[5]

@@ -221,10 +221,22 @@ class Rows:
 
         if not invalid.any():
             return
+        from socialproof.ingest.parse_dates import unread_zone
+
         cells = raw.to_pylist()
         reasons = [""] * self.n
+        dates = what.startswith("a date")
         for i in np.flatnonzero(invalid):
-            reasons[int(i)] = f"column '{header}': {cells[int(i)]!r} is not {what}"
+            cell = cells[int(i)]
+            zone = unread_zone(str(cell)) if dates and cell is not None else None
+            if zone:
+                reasons[int(i)] = (
+                    f"column '{header}': {cell!r} ends with the time zone {zone!r}, which is "
+                    "not read (several zones share the name, or it is unknown); export the "
+                    "times with UTC offsets ('+05:30') or in UTC"
+                )
+            else:
+                reasons[int(i)] = f"column '{header}': {cell!r} is not {what}"
         self.fail(invalid, reasons)
 
     # -- typed setters -------------------------------------------------------

@@ -331,6 +331,23 @@ def _split_clock(s: pa.Array) -> _Clock:
     return _Clock(s, offset_h, meridiem, micros)
 
 
+def unread_zone(cell: str) -> str | None:
+    """The zone name (in capitals) a rejected cell ends with when it is one not read
+    ('CST', 'IST', 'BST' name several zones; others are unknown), for the reason given;
+    else None."""
+    import re
+
+    m = re.search(
+        rf"{_CLOCK_END}(?:{_MARKER})?\s*\(?(?P<name>[A-Za-z]{{2,5}})\)?\s*$", cell.strip()
+    )
+    if m is None:
+        return None
+    name = m.group("name")  # zone abbreviations are capitals: 'soon' is not one
+    if not name.isupper() or name in _ZONES or name in ("AM", "PM"):
+        return None
+    return name
+
+
 def _where(s: pa.Array, pattern: str) -> np.ndarray:
     import pyarrow.compute as pc
 
@@ -412,6 +429,7 @@ class _Stamps:
     values: Any  # pandas Series datetime64[us], naive; NaT where unparsed
     aware: Any  # numpy bool: value carried an explicit offset (already UTC)
     notes: list[str]
+    offset_min: Any  # numpy float: minutes east of UTC the cell was written in (0 if none)
 
 
 def _parse_stamps(
@@ -547,7 +565,18 @@ def _parse_stamps(
             full = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
             full[m] = p.astype("datetime64[us]")
             take(m, full)
+    # the offset each aware value was written with ('+02:00' at the end, or a zone name
+    # or offset the clock split took out), so that a date can keep the written day
+    offset_min = np.zeros(len(u), dtype=float)
+    if aware.any():
+        found = u[aware].str.extract(r"([+-])(\d{2}):?(\d{2})$")
+        sign = np.where(found[0] == "-", -1.0, 1.0)
+        minutes = pd.to_numeric(found[1], errors="coerce") * 60 + pd.to_numeric(
+            found[2], errors="coerce"
+        )
+        offset_min[aware] = np.nan_to_num(sign * minutes.to_numpy(dtype=float))
     result, zoned = _apply_clock(result, clock)
+    offset_min[zoned] = clock.offset_h[zoned] * 60
     aware |= zoned
     # no export writes a year before 1000 ('00000101' is no date); year 0 does not
     # even convert to a Python date (an OverflowError that failed the whole file)
@@ -558,12 +587,15 @@ def _parse_stamps(
     if len(u):
         rows_vals = result.to_numpy()[indices]
         rows_aware = aware[indices] & valid_idx
+        rows_offset = offset_min[indices]
     else:
         rows_vals = np.full(len(indices), np.datetime64("NaT", "us"))
         rows_aware = np.zeros(len(indices), dtype=bool)
+        rows_offset = np.zeros(len(indices), dtype=float)
     if not valid_idx.all():
         rows_vals = np.where(valid_idx, rows_vals, np.datetime64("NaT", "us"))
-    return _Stamps(pd.Series(rows_vals, dtype="datetime64[us]"), rows_aware, notes), missing
+    stamps = _Stamps(pd.Series(rows_vals, dtype="datetime64[us]"), rows_aware, notes, rows_offset)
+    return stamps, missing
 
 
 def parse_timestamps(
@@ -654,9 +686,10 @@ def parse_dates(
 ) -> Parsed:
     """Calendar dates (``date32``).
 
-    A date in an export is already the platform's local day, so no timezone is
-    applied unless ``timezone`` is given and a value carries an explicit
-    offset or a time (then it is converted to that zone before taking the day).
+    A date in an export is already the platform's local day, so the day written
+    is kept ('2026-03-06 23:30 -05:00' is 6 March), unless ``timezone`` is given
+    and a value carries an explicit offset (then it is converted to that zone
+    before taking the day). Unix epochs are UTC instants: their UTC day.
     """
     import numpy as np
     import pandas as pd
@@ -667,15 +700,19 @@ def parse_dates(
         arr, dayfirst=dayfirst, year=year, year_range=year_range, epoch=True
     )
     vals = stamps.values
-    if timezone and len(vals) and stamps.aware.any():
+    if len(vals) and stamps.aware.any():
         aware = stamps.aware
-        local = (
-            vals[aware]
-            .dt.tz_localize("UTC")
-            .dt.tz_convert(timezone)
-            .dt.tz_localize(None)
-            .astype("datetime64[us]")
-        )
+        if timezone:
+            local = (
+                vals[aware]
+                .dt.tz_localize("UTC")
+                .dt.tz_convert(timezone)
+                .dt.tz_localize(None)
+                .astype("datetime64[us]")
+            )
+        else:  # back to the wall clock the cell was written in
+            shift = pd.to_timedelta(stamps.offset_min[aware], unit="min")
+            local = (vals[aware] + shift).astype("datetime64[us]")
         vals = vals.copy()
         vals[aware] = local
     days = vals.dt.normalize()
