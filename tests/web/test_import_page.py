@@ -247,3 +247,19 @@ def test_a_file_whose_every_row_is_rejected_is_not_imported(client: Any) -> None
     assert "not a date 4" in client.get(f"/import/{digest}/rejects").text
     history = client.get("/import").text.split('aria-labelledby="history"', 1)[1]
     assert digest[:12] not in history and "care.csv" not in history
+
+
+def test_an_imports_notes_are_in_browser_words(client: Any) -> None:
+    """The note on dates without a year said 'pass --year'; the page has a Year field."""
+    body = (
+        b'Date,Video Views,Profile Views,Likes,Comments,Shares\n"December 30",1200,45,300,12,8\n'
+        b'"December 31",2400,60,410,20,11\nJanuary 1,900,30,200,5,3\n'
+    )
+    page = _upload(client, [("Overview.csv", body)], format="tiktok-overview", account="acme")
+    text = re.sub(r"\s+", " ", page.text)
+    assert "Dates without a year were placed in" in text, text
+    assert (
+        "import the file again with its Year" in text
+        and "under the Import page&#39;s Options" in text
+    )
+    assert "--year" not in text

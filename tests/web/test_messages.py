@@ -347,6 +347,35 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
             "Use Welch's t-test (Test for per-post metrics: Welch), or widen the period",
             [],
         ),
+        (  # ingest.time_evidence: a Year that contradicts the file
+            "--year 2027 would place dates up to 2027-03-06, after today (2026-12-04). Give the "
+            "year of the earliest date in the file, or leave --year out.",
+            "The year 2027 would place dates up to 2027-03-06, after today (2026-12-04). Give "
+            "the year of the earliest date in the file, or leave Year blank.",
+            [],
+        ),
+        (
+            "--year 2024 disagrees with the video ids in the file, which date the earliest "
+            "video to 2025. Leave --year out: the ids give the year.",
+            "The year 2024 disagrees with the video ids in the file, which date the earliest "
+            "video to 2025. Leave Year blank: the ids give the year.",
+            [],
+        ),
+        (  # an import's note on dates placed without a year
+            "Dates without a year were placed in 2026-01-05..2026-03-06: the file gives no "
+            "year, so they are the most recent days up to today (2026-03-07); pass --year (the "
+            "year of the earliest date) if that is wrong.",
+            "if that is wrong, import the file again with its Year (the year of the earliest "
+            "date) under the Import page's Options.",
+            [],
+        ),
+        (
+            "Dates without a year were taken as the most recent past ones (up to 2026-03-07); "
+            "pass --year if that is wrong.",
+            "(up to 2026-03-07); if that is wrong, import the file again with its Year under "
+            "the Import page's Options.",
+            [],
+        ),
         (  # community.threads: a group with no group ids at all
             "The workspace has no messages in group 'r/x'. Its messages name no group: leave "
             "out --group.",

@@ -79,6 +79,15 @@ _HINTS = (
         r"or set \1 in Settings.",
         (IMPORT, SETTINGS),
     ),
+    # ingest.time_evidence, parse_dates: the year of dates written without one (the
+    # Import page's Year, under Options)
+    _Hint(re.compile(r"--year (\d+) "), r"The year \1 "),
+    _Hint(re.compile(r"\b([Ll])eave --year out"), r"\1eave Year blank"),
+    _Hint(
+        re.compile(r"pass --year( \(the year of the earliest date\))? if that is wrong\."),
+        r"if that is wrong, import the file again with its Year\1 under the Import page's "
+        "Options.",
+    ),
     # ingest.generic.load_mapping: a saved mapping that is missing or broken
     _Hint(
         re.compile(r"(The mapping file \S+ does not exist\.) Check the path\."),
