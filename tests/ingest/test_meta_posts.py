@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from socialproof.ingest.base import ReadResult
+
 from ._formats import DATA, read, rows
 
 HERE = DATA / "meta_posts"
@@ -73,3 +75,88 @@ def test_a_total_row_under_the_posts_is_skipped_not_rejected(tmp_path: Path) -> 
     assert [p["post_id"] for p in rows(result, "posts")] == ["1", "2"]
     assert [(r.line, r.reason) for r in result.rejects] == [(4, "no publish time")]
     assert "Skipped 1 'Total' row (a sum of the rows above)." in result.notes
+
+
+DAILY_HEAD = (
+    "Post ID,Account username,Description,Publish time,Permalink,Post type,Date,"
+    "Views,Reach,Likes,Comments,Duration (sec)\n"
+)
+
+
+def _daily(tmp_path: Path, body: str) -> ReadResult:
+    path = tmp_path / "daily.csv"
+    path.write_text(DAILY_HEAD + body, encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert not result.rejects
+    return result
+
+
+def test_an_export_by_day_adds_up_each_post_s_days(tmp_path: Path) -> None:
+    # one row per post and day: the days add up (views 1000 + 300 + 100), reach is the
+    # largest day's (800: people reached on two days are one person); before, one day
+    # was kept and the others reported as conflicts
+    result = _daily(
+        tmp_path,
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/02/2026,"
+        "1000,800,50,5,0\n"
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/03/2026,"
+        "300,250,10,1,0\n"
+        "2,acme,b,03/03/2026 09:00,https://www.instagram.com/reel/B/,IG reel,03/03/2026,"
+        "500,450,20,,15\n"
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/04/2026,"
+        "100,90,2,0,0\n"
+        "2,acme,b,03/03/2026 09:00,https://www.instagram.com/reel/B/,IG reel,03/04/2026,"
+        "70,60,3,,15\n",
+    )
+    posts = {p["post_id"]: p for p in rows(result, "posts")}
+    assert sorted(posts) == ["1", "2"]
+    a, b = posts["1"], posts["2"]
+    assert (a["views"], a["reach"], a["reactions"], a["comments"]) == (1400, 800, 62, 6)
+    assert (b["views"], b["reach"], b["reactions"]) == (570, 450, 23)
+    assert b["comments"] is None  # never exported: still unknown, not 0
+    assert b["duration_s"] == 15 and b["format"] == "reel"
+    assert a["published_at"] == dt.datetime(2026, 3, 2, 8, 0)
+    assert any(
+        n.startswith("2 post(s) have one row per day") and "2026-03-02 to 2026-03-04" in n
+        for n in result.notes
+    )
+
+
+def test_a_day_exported_twice_counts_once(tmp_path: Path) -> None:
+    row2 = (
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/03/2026,"
+        "300,250,10,1,0\n"
+    )
+    result = _daily(
+        tmp_path,
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/02/2026,"
+        "1000,800,50,5,0\n" + row2 + row2,
+    )
+    [p] = rows(result, "posts")
+    assert (p["views"], p["reach"], p["reactions"]) == (1300, 800, 60)
+
+
+def test_two_different_rows_for_one_day_are_not_added(tmp_path: Path) -> None:
+    # the same post and day with two sets of figures: which is right cannot be told, so
+    # nothing is added up and the import reports the conflict as before
+    result = _daily(
+        tmp_path,
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/02/2026,"
+        "1000,800,50,5,0\n"
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,03/02/2026,"
+        "1200,900,55,5,0\n",
+    )
+    assert [p["views"] for p in rows(result, "posts")] == [1000, 1200]
+    assert not any("one row per day" in n for n in result.notes)
+
+
+def test_a_lifetime_export_is_not_added_up(tmp_path: Path) -> None:
+    result = _daily(
+        tmp_path,
+        "1,acme,a,03/02/2026 08:00,https://www.instagram.com/p/A/,IG image,Lifetime,"
+        "1000,800,50,5,0\n"
+        "2,acme,b,03/03/2026 08:00,https://www.instagram.com/p/B/,IG image,Lifetime,"
+        "300,250,10,1,0\n",
+    )
+    assert [p["views"] for p in rows(result, "posts")] == [1000, 300]
+    assert not any("one row per day" in n for n in result.notes)

@@ -63,6 +63,26 @@ TEXTS = {
     "labels": ("Custom labels", "Etiquetas personalizadas"),
 }
 POST_TYPE = ("Post type", "Type", "Tipo de publicación")
+#: the day a row's figures are for, in an export by day ('Lifetime' in a lifetime export)
+DAY = ("Date", "Fecha")
+#: figures of a post that add up over days; reach (people) and the others do not
+ADDITIVE = (
+    "impressions",
+    "views",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "link_clicks",
+    "profile_visits",
+    "follows",
+    "engagements",
+    "video_views",
+    "video_completions",
+    "watch_time_s",
+)
+LARGEST = ("reach", "duration_s", "followers")
 FUNDED = ("Funded content status",)
 
 _FORMATS = [
@@ -194,8 +214,78 @@ def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         low = pc.utf8_lower(pc.utf8_trim_whitespace(funded))
         paid = pc.match_substring_regex(low, r"boost|paid|promot|funded|ad\b")
         rows.set("is_paid", pc.if_else(pc.equal(low, ""), None, paid))
+    day_raw = rows.raw(DAY)
     table, rejects = rows.finish()
+    if day_raw is not None and table.num_rows > 1:
+        from socialproof.ingest.parse import parse_dates
+
+        days = parse_dates(day_raw, dayfirst=rows.dayfirst).values
+        kept = ~rows.bad & ~rows.skip
+        if not kept.all():
+            days = days.filter(pa.array(kept))
+        table = _add_up_days(table, days, rows.notes)
     return table, rejects, rows.notes
+
+
+def _add_up_days(table: pa.Table, days: pa.Array, notes: list[str]) -> pa.Table:
+    """One row per post from an export with one row per post and day ('Date' holds days).
+
+    Figures that add up over days (views, reactions, clicks, ...) are summed; reach is
+    the largest day's (people reached on several days count once, so the sum would be
+    too high; the posts' reach over those days is at least that). A post with a row not
+    dated ('Lifetime'), or two different rows for one day, is left as it is: the import
+    reports its repeats as usual.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    key = ["platform", "account", "post_id"]
+    frame = table.select(key).to_pandas()
+    frame["_day"] = days.to_pandas()
+    frame["_row"] = range(len(frame))
+    # a row repeated whole (the same day exported twice) is one day, not two
+    whole = table.to_pandas().assign(_day=frame["_day"])
+    repeat = whole.duplicated(keep="first").to_numpy()
+    groups = frame[~repeat].groupby(key, sort=False, dropna=False)
+    dated = groups["_day"].transform(lambda d: bool(d.notna().all()))
+    n_days = groups["_day"].transform("nunique")
+    n_rows = groups["_day"].transform("size")
+    add = (dated.astype(bool) & (n_days >= 2) & (n_days == n_rows)).to_numpy()
+    if not add.any():
+        return table
+    rows = frame[~repeat]["_row"].to_numpy()
+    summed_rows = rows[add]
+    sub = table.take(pa.array(summed_rows)).append_column("_order", pa.array(summed_rows))
+    aggs = [("_order", "min")]
+    for name in table.column_names:
+        if name in key:
+            continue
+        how = "sum" if name in ADDITIVE else "max" if name in LARGEST else "first"
+        aggs.append((name, how))
+    grouped = sub.group_by(key, use_threads=False).aggregate(aggs)
+    grouped = grouped.rename_columns(
+        [c.rsplit("_", 1)[0] if c not in key else c for c in grouped.column_names]
+    )
+    # the summed posts' whole repeats go with them; every other row stays as it was
+    summed_keys = pd.MultiIndex.from_frame(frame.iloc[summed_rows][key])
+    in_summed = pd.MultiIndex.from_frame(frame[key]).isin(summed_keys)
+    others = [int(i) for i in frame["_row"][~in_summed]]
+    rest = table.take(pa.array(others, pa.int64())).append_column(
+        "_order", pa.array(others, pa.int64())
+    )
+    out = pa.concat_tables([rest, grouped.select(rest.column_names).cast(rest.schema)])
+    order = pd.Series(out.column("_order").to_pandas()).argsort(kind="stable").to_numpy()
+    posts = frame[~repeat][add]
+    first, last = posts["_day"].min(), posts["_day"].max()
+    n_posts = len(posts.drop_duplicates(key))
+    notes.append(
+        f"{n_posts:,} post(s) have one row per day (the 'Date' column, {first} to {last}): "
+        "their views, reactions, clicks and other counts are added up over those days, "
+        "and their reach is the largest day's (people reached on several days count "
+        "once; the reach over the days is at least that). Days outside the file are not "
+        "in these figures: for lifetime figures, export with 'Lifetime' in place of days."
+    )
+    return out.take(pa.array(order)).drop_columns(["_order"])
 
 
 # --------------------------------------------------------------------------- legacy XLSX
