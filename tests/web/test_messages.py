@@ -233,8 +233,8 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
         (_error(sample_size_means, 10.0, 0.1, 2.0, variants=1), "Use 2 variants."),
         (
             _error(plan, workspace, "ctr", "10%", baseline_days=0),
-            "Days of the latest data must be a positive number, got 0. e.g. 180, or choose "
-            "All history.",
+            "Days of the latest data must be a positive number of days, got 0. e.g. 180, or "
+            "choose All history.",
         ),
         (
             _error(plan, workspace, "ctr", "10%", baseline_days=30, use_all=True),
@@ -390,3 +390,49 @@ def test_hints_of_messages_that_need_data(raised: str, words: str, hrefs: list[s
     assert words in text, text
     assert [link.href for link in links] == hrefs
     assert "--" not in text and "socialproof " not in text, text
+
+
+def test_notes_on_the_plan_page_name_its_fields(client: Any) -> None:
+    """The plan's lines said 'Pass --daily N' and '(--daily)'; the page has Units per day."""
+    base = "/pilots/plan?metric=ctr_link&mde=10%25&baseline=0.01"
+    page = unescape(client.get(base).text)
+    assert "per variant" in page, page
+    assert "Fill in Units per day (the pilot's total" in page and "--daily" not in page
+    page = unescape(client.get(base + "&daily=5000").text)
+    assert "a day (Units per day) that takes about" in page and "--daily" not in page
+
+
+@pytest.mark.parametrize(
+    ("note", "words", "gone"),
+    [
+        (  # campaigns.report: mixed currencies without rates
+            "Spend is in 2 currencies (EUR, USD), reported per currency. Pass --rate "
+            "CUR=VALUE to convert.",
+            "Spend is in 2 currencies (EUR, USD), reported per currency.",
+            "--rate",
+        ),
+        (
+            "2 group(s) add up results of different types (e.g. link clicks and purchases); "
+            "add result_type to --by to separate them.",
+            "2 group(s) add up results of different types (e.g. link clicks and purchases).",
+            "--by",
+        ),
+        (  # campaigns.creators
+            "Spring: ad spend in EUR and USD is not added up, nor its cost; see it per "
+            "currency with: socialproof report campaigns --by campaign,currency",
+            "Spring: ad spend in EUR and USD is not added up, nor its cost; the Campaigns page "
+            "shows it per currency.",
+            "socialproof ",
+        ),
+        (  # ingest.identity
+            "Instagram names its account in its links; --account acme was used only for rows "
+            "that name none.",
+            "Instagram names its account in its links; the Account given (acme) was used only "
+            "for rows that name none.",
+            "--account",
+        ),
+    ],
+)
+def test_report_notes_in_browser_words(note: str, words: str, gone: str) -> None:
+    text, _ = for_browser(note)
+    assert text == words and gone not in text

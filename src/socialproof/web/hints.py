@@ -147,6 +147,26 @@ _HINTS = (
         "the Campaigns page.",
         (CAMPAIGNS,),
     ),
+    # report notes: the page converts no currency and groups by no result type
+    _Hint(re.compile(r" ?Pass --rate CUR=VALUE to convert\."), ""),
+    _Hint(re.compile(r"; add result_type to --by to separate them\."), "."),
+    _Hint(
+        re.compile(
+            r"; see it per currency with: socialproof report campaigns --by campaign,currency"
+        ),
+        "; the Campaigns page shows it per currency.",
+        (CAMPAIGNS,),
+    ),
+    # ingest.identity: an Account given on the Import page
+    _Hint(
+        re.compile(r"--account (.+?) was used only for"),
+        r"the Account given (\1) was used only for",
+    ),
+    # pilot_plan: Units per day on the plan page
+    _Hint(re.compile(r"Pass --daily N \("), "Fill in Units per day ("),
+    _Hint(re.compile(r"a day \(--daily\)"), "a day (Units per day)"),
+    _Hint(re.compile(r"--daily must be positive"), "Units per day must be positive"),
+    _Hint(re.compile(r"e\.g\. --daily (\d+)\."), r"e.g. \1."),
     # campaigns.paid: budget pacing (Budget and Budget period on the pacing page)
     _Hint(
         re.compile(r"Pass --budget AMOUNT \(with --period\) or write (\S+) in the workspace\."),
@@ -177,7 +197,7 @@ _HINTS = (
     ),
     _Hint(
         re.compile(r"--baseline-days must be a positive number of days"),
-        "Days of the latest data must be a positive number",
+        "Days of the latest data must be a positive number of days",
     ),
     _Hint(
         re.compile(r"e\.g\. --baseline-days (\d+), or --use-all\."),
