@@ -201,3 +201,24 @@ def test_the_kind_covering_most_days_wins_over_several_ranges(
         n.startswith("2 reporting-range breakdown row(s) (spend 20.00 USD)")
         for n in campaign_report(workspace).notes
     )
+
+
+def test_a_period_that_cuts_the_longer_kind_keeps_the_other(workspace: Any, tmp_path: Path) -> None:
+    age = (
+        f"{RANGE_HEAD},Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,18-24,20.00,2000\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-31,25-34,11.00,1100\n"
+    )
+    gender = (
+        f"{RANGE_HEAD},Gender,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,female,9.00,900\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-15,male,6.00,600\n"
+    )
+    _import(workspace, tmp_path, age=age, gender=gender)
+    # 1-15 March: the age range runs past the period (left out, cannot be split); the
+    # gender range fits and is the only kind inside it, so it counts (9 + 6)
+    report = campaign_report(workspace, by="campaign", until="2026-03-15")
+    [row] = report.frame.to_dict("records")
+    assert (row["spend"], row["impressions"]) == (pytest.approx(15.0), 1500)
+    assert not any("breakdown row(s)" in n for n in report.notes)
+    assert any("only partly overlap" in n for n in report.notes)

@@ -267,7 +267,9 @@ def ad_rows(
     overlaps = views.ad_overlaps(facts)
     # range breakdown rows of several kinds may meet: mark the ones left out, for a note
     kinds = overlaps["range_breakdowns"]
-    t = views.tidy_ads(views.fill_result_types(raw) if fill else raw, **overlaps, mark_kinds=kinds)
+    t = views.tidy_ads_marked(
+        views.fill_result_types(raw) if fill else raw, overlaps, mark=kinds, within=(since, until)
+    )
     if int(facts["partial"] or 0):
         notes.append(
             f"{int(facts['partial'])} reporting-range row(s) only partly overlap "

@@ -28,6 +28,7 @@ from socialproof.workspace import engine
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from datetime import date
 
     import ibis
     import ibis.expr.types as ir
@@ -154,15 +155,36 @@ def tidy_ads(
     breakdowns: bool = True,
     levels: bool = True,
     range_breakdowns: bool = True,
-    mark_kinds: bool = False,
 ) -> ir.Table:
     """Leave out rows that other, finer rows of the same ad already count (see module doc).
 
     The flags say which overlaps to look for; each costs a window over the table.
-    With ``mark_kinds`` the reporting-range breakdown rows left out for another kind
-    of breakdown are kept, marked by a boolean ``_kind_lost`` column (for a note).
+    """
+    flags = {"ranges": ranges, "breakdowns": breakdowns, "levels": levels}
+    return tidy_ads_marked(t, {**flags, "range_breakdowns": range_breakdowns}, mark=False)
+
+
+def tidy_ads_marked(
+    t: ir.Table,
+    flags: Mapping[str, bool],
+    *,
+    mark: bool = True,
+    within: tuple[date | None, date | None] = (None, None),
+) -> ir.Table:
+    """:func:`tidy_ads` with the flags of :func:`ad_overlaps`; with ``mark`` the
+    reporting-range breakdown rows left out for another kind of breakdown are kept,
+    marked by a boolean ``_kind_lost`` column (for a note).
+
+    ``within`` (first and last day, either open) is the period a report keeps: kinds
+    are weighed only among the range rows inside it (a range it cuts is left out).
     """
     import ibis
+
+    ranges = flags.get("ranges", True)
+    breakdowns = flags.get("breakdowns", True)
+    levels = flags.get("levels", True)
+    range_breakdowns = flags.get("range_breakdowns", True)
+    mark_kinds = mark
 
     if not (ranges or breakdowns or levels):
         return t.mutate(_kind_lost=ibis.literal(False)) if mark_kinds else t
@@ -217,7 +239,12 @@ def tidy_ads(
             ~m._plain_here & (m._kind == m._first_kind), ~m._any_plain
         )
         if range_breakdowns:
-            m = _mark_range_kinds(m, cond & ~m._plain & ~m._bd_daily, ad_key)
+            candidate = cond & ~m._plain & ~m._bd_daily
+            if within[0] is not None:
+                candidate &= m.date_start >= within[0]
+            if within[1] is not None:
+                candidate &= m.date_stop <= within[1]
+            m = _mark_range_kinds(m, candidate, ad_key)
             lost = m._kind_lost
     if mark_kinds:
         return m.filter(cond).select(*t.columns, _kind_lost=lost)
