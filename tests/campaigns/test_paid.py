@@ -209,3 +209,13 @@ def test_pacing_says_which_rows_count_twice(workspace, insert, cli) -> None:
     r = cli("report", "pacing", "--budget", "310", cwd=workspace.root)
     assert r.exit_code == 0, r
     assert "count twice" in r.stdout + r.stderr
+
+
+def test_pacing_says_which_rows_have_no_spend(workspace, insert) -> None:
+    insert(
+        "ad_stats",
+        [_ad("x", date(2026, 3, 1), spend=40.0), _ad("x", date(2026, 3, 2), spend=None)],
+    )
+    res = pacing(workspace, budget=310.0, period="month")
+    assert res.frame.iloc[0]["spent"] == pytest.approx(40.0)
+    assert any(n.startswith("1 row(s) have no spend") for n in res.notes)

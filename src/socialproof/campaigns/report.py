@@ -289,9 +289,9 @@ def ad_rows(
     if fill:
         _open_result_type_note(t, notes)
         t = t.drop("_rt_open")
+    spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
     if dims is None or not int(facts["rows"] or 0):
         return t
-    spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
     if facts["cur_min"] == facts["cur_max"]:
         currencies = [str(facts["cur_min"])]
     else:
