@@ -110,6 +110,29 @@ def test_job_runner_reports_progress_and_errors(client: Any) -> None:
     assert client.get("/jobs/nope").status_code == 404
 
 
+def test_a_page_reads_a_job_as_it_was_at_one_instant(client: Any) -> None:
+    """A result page reads the job's state, result and error several times while it renders;
+    the copy it reads does not finish under it (the live job did: a page saw it running,
+    then finished, and rendered neither the result nor the refresh that fetches it)."""
+    import threading
+
+    jobs = client.app_state.jobs
+    release = threading.Event()
+
+    def slow(job: Any) -> int:
+        release.wait(10)
+        return 42
+
+    job = jobs.submit("Slow job", slow)
+    seen = jobs.seen(job.id)
+    release.set()
+    jobs.wait(job.id)
+    assert (job.state, job.result) == ("done", 42)
+    assert seen.running and seen.result is None  # as it was when the page looked
+    now = jobs.seen(job.id)
+    assert (now.state, now.result) == ("done", 42) and now is not job
+
+
 def test_serve_defaults_to_loopback_and_refuses_remote_without_flag(workspace: Any) -> None:
     import inspect
 

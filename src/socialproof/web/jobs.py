@@ -24,6 +24,7 @@ undo). A follow-up is not queued twice; it should return at once when nothing ch
 
 from __future__ import annotations
 
+import copy
 import logging
 import secrets
 import threading
@@ -129,6 +130,14 @@ class JobRunner:
                 hint="Jobs are forgotten when the server restarts; look at the page's history.",
             )
         return job
+
+    def seen(self, job_id: str) -> Job:
+        """The job as it is at one instant (a shallow copy), for a page that reads several of
+        its fields: the worker sets ``result`` (or ``error``) before ``state``, so a copy that
+        says done holds its result. Read from the live job, a page could see it running in
+        one place and finished in the next, render neither the result nor the refresh that
+        fetches it, and stay so (a browser test waited in vain for a result link that way)."""
+        return copy.copy(self.get(job_id))
 
     def all(self) -> list[Job]:
         with self._lock:

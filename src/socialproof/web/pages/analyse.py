@@ -402,7 +402,7 @@ _TASKS = {"sentiment": _sentiment, "themes": _themes, "moderate": _moderate}
 
 # -- the result ------------------------------------------------------------------------------
 def _job(request: Request, job_id: str) -> Job:
-    job = runner(request).get(job_id)
+    job = runner(request).seen(job_id)
     if job.data.get("kind") != KIND:
         raise NotFound(f"There is no analysis {job_id}.", hint="Start one again.")
     return job

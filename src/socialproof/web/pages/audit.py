@@ -108,7 +108,7 @@ def run_audit(
 
 @router.get("/audit/jobs/{job_id}")
 def audit_result(request: Request, job_id: str) -> HTMLResponse:
-    job = runner(request).get(job_id)
+    job = runner(request).seen(job_id)
     return render(request, "audit/result.html", title=job.title, j=job, report=job.result)
 
 

@@ -718,7 +718,7 @@ def run_report(
 def _report_job(request: Request, job_id: str) -> Job:
     from socialproof.errors import NotFound
 
-    job = runner(request).get(job_id)
+    job = runner(request).seen(job_id)
     if job.data.get("kind") != REPORT_KIND:
         raise NotFound(f"There is no community report {job_id}.", hint="Build one again.")
     return job

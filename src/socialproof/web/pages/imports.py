@@ -309,7 +309,7 @@ def _shown(path: str, folder: Path) -> str:
 @router.get("/import/jobs/{job_id}")
 def import_job(request: Request, job_id: str) -> HTMLResponse:
     ws = workspace(request)
-    job = runner(request).get(job_id)
+    job = runner(request).seen(job_id)
     batch = job.data.get("batch", "")
     context = {"j": job, "batch": batch, **_choices(ws)}
     if is_htmx(request):

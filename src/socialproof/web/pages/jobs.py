@@ -21,7 +21,7 @@ def jobs_page(request: Request) -> HTMLResponse:
 
 @router.get("/jobs/{job_id}")
 def job_status(request: Request, job_id: str) -> HTMLResponse:
-    job = runner(request).get(job_id)
+    job = runner(request).seen(job_id)
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return render(request, "job.html", title=job.title, j=job)
