@@ -143,25 +143,30 @@ def _range_overlap_note(t: ir.Table, notes: list[str]) -> None:
         )
 
 
-def _kind_lost_note(t: ir.Table, notes: list[str]) -> None:
-    """Say how many range breakdown rows gave way to another kind (``views.tidy_ads``)."""
+def _marked_rows(t: ir.Table, mark: ir.BooleanValue) -> tuple[int, str]:
+    """How many rows ``mark`` holds, and " (spend X CUR)" when they are in one currency."""
     from socialproof.workspace import engine
 
-    lost = t._kind_lost
     found = engine.execute(
         t.aggregate(
-            n=lost.cast("int64").sum(),
-            spend=lost.ifelse(t.spend, 0).sum(),
-            currency=lost.ifelse(t.currency.fill_null(""), None).max(),
-            currencies=lost.ifelse(t.currency.fill_null(""), None).nunique(),
+            n=mark.cast("int64").sum(),
+            spend=mark.ifelse(t.spend, 0).sum(),
+            currency=mark.ifelse(t.currency.fill_null(""), None).max(),
+            currencies=mark.ifelse(t.currency.fill_null(""), None).nunique(),
         )
     ).iloc[0]
     n = int(found["n"] or 0)
+    spent = ""
+    if n and int(found["currencies"] or 0) == 1:
+        spent = f" (spend {float(found['spend'] or 0):,.2f} {found['currency']})".replace(" )", ")")
+    return n, spent
+
+
+def _kind_lost_note(t: ir.Table, notes: list[str]) -> None:
+    """Say how many range breakdown rows gave way to another kind (``views.tidy_ads``)."""
+    n, spent = _marked_rows(t, t._kind_lost)
     if not n:
         return
-    spent = ""
-    if int(found["currencies"] or 0) == 1:
-        spent = f" (spend {float(found['spend'] or 0):,.2f} {found['currency']})".replace(" )", ")")
     notes.append(
         f"{n:,} reporting-range breakdown row(s){spent} are left out: their days are counted "
         "in another kind of breakdown of the same ad, whose ranges cover the most days (say "
@@ -172,22 +177,9 @@ def _kind_lost_note(t: ir.Table, notes: list[str]) -> None:
 
 def _open_result_type_note(t: ir.Table, notes: list[str]) -> None:
     """Say how many rows without a result kept no result type (``views.fill_result_types``)."""
-    from socialproof.workspace import engine
-
-    found = engine.execute(
-        t.aggregate(
-            n=t._rt_open.cast("int64").sum(),
-            spend=t._rt_open.ifelse(t.spend, 0).sum(),
-            currency=t._rt_open.ifelse(t.currency.fill_null(""), None).max(),
-            currencies=t._rt_open.ifelse(t.currency.fill_null(""), None).nunique(),
-        )
-    ).iloc[0]
-    n = int(found["n"] or 0)
+    n, spent = _marked_rows(t, t._rt_open)
     if not n:
         return
-    spent = ""
-    if int(found["currencies"] or 0) == 1:
-        spent = f" (spend {float(found['spend'] or 0):,.2f} {found['currency']})".replace(" )", ")")
     notes.append(
         f"{n:,} row(s) without a result{spent} have no result type, and their ad or campaign "
         "has results of several types: they are shown under a blank result type, and their "
