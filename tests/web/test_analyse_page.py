@@ -122,6 +122,45 @@ def test_moderation_counts_repeats_per_chosen_author(client: Any) -> None:
     assert "by this author" not in client.get(anyone + "/result.csv").text
 
 
+def test_moderation_uses_the_workspaces_rules_when_it_has_them(client: Any, workspace: Any) -> None:
+    """The page flagged under the packaged rules while the workspace's moderation queue
+    used its own moderation.yaml (a blocked term of the team's was not flagged)."""
+    pasted = "the pineapple promo is here\nthanks for the quick reply"
+
+    def flagged() -> tuple[list[dict[str, str]], str]:
+        r = client.post(
+            "/community/analyse",
+            data={"csrf_token": client.csrf, "pasted": pasted},
+            follow_redirects=False,
+        )
+        result = _run(client, r.headers["location"], task="moderate")
+        rows = csv.DictReader(io.StringIO(client.get(result + "/result.csv?flagged=1").text))
+        return list(rows), _text(client.get(result).text)
+
+    rows, page = flagged()
+    assert rows == [] and "packaged moderation rules" in page
+    (workspace.root / "moderation.yaml").write_text(
+        "blocked_terms:\n  spam: [pineapple promo]\n", encoding="utf-8"
+    )
+    rows, page = flagged()
+    assert [r["text"] for r in rows] == ["the pineapple promo is here"]
+    assert rows[0]["spam"] == "True" and "pineapple promo" in rows[0]["reasons"]
+    assert "the workspace's moderation rules (moderation.yaml)" in page
+    (workspace.root / "moderation.yaml").write_text("links: [unclosed\n", encoding="utf-8")
+    r = client.post(
+        "/community/analyse",
+        data={"csrf_token": client.csrf, "pasted": pasted},
+        follow_redirects=False,
+    )
+    r = client.post(
+        r.headers["location"],
+        data={"csrf_token": client.csrf, "task": "moderate"},
+        follow_redirects=False,
+    )
+    job = client.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1])
+    assert job.state == "failed" and "moderation.yaml" in str(job.error)
+
+
 def test_themes_of_pasted_lines_with_a_chosen_number(client: Any) -> None:
     lines = ["refund please", "refund still missing", "app crashes", "app crashes on login"]
     r = client.post(

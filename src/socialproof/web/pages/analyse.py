@@ -287,7 +287,7 @@ def run(
             found.authors = None
         if not found.texts:
             raise BadInput(f"{file} holds no texts.", hint="Choose a file with some rows.")
-        result = _TASKS[task](job, found, themes_k, notes)
+        result = _TASKS[task](job, found, themes_k, notes, ws.root)
         result["notes"] = notes + result.get("notes", [])
         result["file"] = file
         # many texts make a large table: only the latest analyses keep theirs
@@ -314,7 +314,7 @@ def _count(n: int) -> str:
     return f"{n:,} text" if n == 1 else f"{n:,} texts"
 
 
-def _sentiment(job: Job, found: Any, _k: Any, _notes: list[str]) -> dict[str, Any]:
+def _sentiment(job: Job, found: Any, _k: Any, _notes: list[str], _root: Path) -> dict[str, Any]:
     from socialproof.community import sentiment as model
 
     texts = found.texts
@@ -338,7 +338,7 @@ def _sentiment(job: Job, found: Any, _k: Any, _notes: list[str]) -> dict[str, An
     return {"columns": ["row", "text", "label", "score"], "rows": rows, "summary": summary}
 
 
-def _themes(job: Job, found: Any, k: str | int, _notes: list[str]) -> dict[str, Any]:
+def _themes(job: Job, found: Any, k: str | int, _notes: list[str], _root: Path) -> dict[str, Any]:
     from socialproof.community import themes as model
 
     texts = found.texts
@@ -368,13 +368,20 @@ def _themes(job: Job, found: Any, k: str | int, _notes: list[str]) -> dict[str, 
     }
 
 
-def _moderate(job: Job, found: Any, _k: Any, _notes: list[str]) -> dict[str, Any]:
+def _moderate(job: Job, found: Any, _k: Any, _notes: list[str], root: Path) -> dict[str, Any]:
+    """Flag the texts under the workspace's moderation.yaml when it has one (the rules its
+    moderation queue uses), else under the packaged rules."""
     from socialproof.community import moderation as model
 
     texts, authors = found.texts, found.authors
     job.update(0, 0, f"checking {_count(len(texts))}")
-    flags = model.load(None).flag(texts, authors=authors)
-    notes = []
+    own = (root / model.WORKSPACE_FILE).is_file()
+    flags = model.load(model.workspace_guidelines(root)).flag(texts, authors=authors)
+    notes = [
+        "Flagged under the workspace's moderation rules (moderation.yaml)."
+        if own
+        else "Flagged under the packaged moderation rules (the workspace has no moderation.yaml)."
+    ]
     if authors is None and any("repeated text (" in r for f in flags for r in f.reasons):
         notes.append(
             "The file names no authors, so copies of a text anywhere in it count as repeated "
