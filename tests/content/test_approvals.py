@@ -768,3 +768,104 @@ def test_a_scheduled_post_edited_since_still_says_scheduled_and_needs_re_approva
     # a post never approved keeps its own word: nothing went stale
     fresh = _write(planned, "b.md", status="in-review")
     assert approval_state(planned, load_post(fresh, ws=planned)).shown_status == "in-review"
+
+
+def test_approved_with_no_approval_on_record_says_it_needs_approval(cli, planned, tmp_path):
+    """'status: approved' typed by hand (the packaged sample shipped so) read 'approved' in
+    the calendar, 'approvals status' and the pages while the log held no approval."""
+    root = planned.root
+    post = root / "content" / "2026-12-07-winter-menu.md"
+    assert "status: in-review" in post.read_text()  # the sample no longer claims it
+    post.write_text(post.read_text().replace("status: in-review", "status: approved"))
+    res = cli("calendar", "--start", "2026-12-07", "-f", "json", cwd=root)
+    row = {r["post"]: r for r in json.loads(res.stdout)}["Winter menu launch"]
+    assert row["status"] == "needs approval (marked approved, no approval on record)"
+    assert row["cleared"] == "needs review"
+    res = cli("approvals", "status", str(post), "-f", "json", cwd=root)
+    (status,) = json.loads(res.stdout)
+    assert status["status"] == "needs approval (marked approved, no approval on record)"
+    res = cli("calendar", "--ics", str(tmp_path / "all.ics"), "--include-uncleared", cwd=root)
+    events = (tmp_path / "all.ics").read_text().split("BEGIN:VEVENT")[1:]
+    (winter,) = [e for e in events if "Winter menu" in e]
+    assert "STATUS:TENTATIVE" in winter
+    # the packaged scheduled post without a record says so too
+    tasting = root / "content" / "2026-12-12-tasting-event.md"
+    state = approval_state(planned, load_post(tasting, ws=planned))
+    assert state.shown_status == "scheduled, needs approval (no approval on record)"
+    # once approved, the file's word stands
+    res = cli("approve", str(post), "--as", "Dana", "--role", "reviewer", cwd=root)
+    assert res.exit_code == 0, res
+    assert approval_state(planned, load_post(post, ws=planned)).shown_status == "approved"
+
+
+def test_approved_with_a_tier_open_or_a_rejection_says_so(workspace):
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["editor"]),
+        ApprovalTier(name="compliance", roles=["compliance"]),
+    ]
+    path = _write(workspace, "a.md", status="draft")
+    approve(workspace, path, approver="Dana", role="editor")
+    path.write_text(path.read_text().replace("status: draft", "status: approved"))
+    state = approval_state(workspace, load_post(path, ws=workspace))
+    assert state.shown_status == "needs approval (marked approved, tier 'compliance' open)"
+    approve(workspace, path, approver="Kim", role="compliance", reject=True, reason="Risk line")
+    path.write_text(path.read_text().replace("status: in-review", "status: approved"))
+    state = approval_state(workspace, load_post(path, ws=workspace))
+    assert state.shown_status == "rejected (marked approved)"
+
+
+@pytest.mark.parametrize(
+    ("disguised", "refusal"),
+    [
+        ("\u0410nna", "mixes Latin letters with Cyrillic ones"),  # Cyrillic capital A
+        ("Ann\u0430", "mixes Latin letters with Cyrillic ones"),  # Cyrillic small a
+        ("\u0391nna", "mixes Latin letters with Greek ones"),  # Greek capital alpha
+        ("\uff21nna", None),  # fullwidth A: the same person
+    ],
+)
+def test_look_alike_letters_do_not_make_another_person(workspace, disguised, refusal):
+    """'Аnna' with a Cyrillic 'А' counted as a second person: Anna filled two tiers, or
+    approved her own post."""
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["editor", "compliance"]),
+        ApprovalTier(name="compliance", roles=["compliance"]),
+    ]
+    path = _write(workspace, "a.md")
+    approve(workspace, path, approver="Anna", role="compliance")
+    with pytest.raises(BadInput, match=refusal or "needs another person"):
+        approve(workspace, path, approver=disguised, role="compliance")
+    own = _write(workspace, "own.md", author="Anna")
+    with pytest.raises(BadInput, match=refusal or "self-approval"):
+        approve(workspace, own, approver=disguised, role="editor")
+    # an author typed with the look-alike is the same person as 'Anna' approving
+    theirs = _write(workspace, "theirs.md", author=disguised)
+    with pytest.raises(BadInput, match="self-approval"):
+        approve(workspace, theirs, approver="anna", role="editor")
+    assert [e["approver"] for e in read_log(workspace)] == ["Anna"]
+
+
+def test_a_name_mixing_alphabets_is_refused_in_one_line(workspace):
+    path = _write(workspace, "a.md")
+    refusal = r"mixes Latin letters with Cyrillic ones in one word: 'А' is Cyrillic \(U\+0410\)"
+    with pytest.raises(BadInput, match=refusal) as exc:
+        approve(workspace, path, approver="\u0410nna Berg", role="reviewer")
+    assert "\n" not in str(exc.value)
+    assert read_log(workspace) == []
+
+
+def test_names_in_one_other_alphabet_are_other_people(workspace):
+    """Whole names in Cyrillic, Greek or Japanese are people in their own right, and an
+    author written in Cyrillic is still refused approving their own post in Cyrillic."""
+    workspace.settings.approvals.tiers = [
+        ApprovalTier(name="review", roles=["editor", "compliance"]),
+        ApprovalTier(name="compliance", roles=["compliance"]),
+    ]
+    path = _write(workspace, "a.md")
+    approve(workspace, path, approver="Anna", role="compliance")
+    entry, state = approve(workspace, path, approver="\u0410\u043d\u043d\u0430", role="compliance")
+    assert entry["tier"] == "compliance" and state.approved
+    own = _write(workspace, "own.md", author="\u30a2\u30f3\u30ca")  # アンナ
+    with pytest.raises(BadInput, match="self-approval"):
+        approve(workspace, own, approver="\u30a2\u30f3\u30ca", role="editor")
+    entry, _ = approve(workspace, own, approver="\u0410\u043d\u043d\u0430", role="editor")
+    assert entry["approver"] == "\u0410\u043d\u043d\u0430"

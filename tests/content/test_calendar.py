@@ -39,7 +39,11 @@ def test_week_view_places_posts_and_shows_empty_days(planned):
         "Sun 13 Dec",
     ]
     first = rows[0]
-    assert (first["time"], first["platform"], first["status"]) == ("09:00", "Instagram", "approved")
+    assert (first["time"], first["platform"], first["status"]) == (
+        "09:00",
+        "Instagram",
+        "in-review",
+    )
     # the TikTok post was written with +01:00; it shows in Berlin time
     assert any(r["time"] == "17:30" and r["platform"] == "TikTok" for r in rows)
 
@@ -116,7 +120,9 @@ def test_ical_round_trip(planned):
     uids = {str(e["UID"]) for e in events}
     assert len(uids) == 6
     winter = next(e for e in events if "Winter menu" in str(e["SUMMARY"]))
-    assert str(winter["STATUS"]) == "CONFIRMED"
+    assert str(winter["STATUS"]) == "TENTATIVE"  # in review
+    tasting = next(e for e in events if "tasting event" in str(e["SUMMARY"]))
+    assert str(tasting["STATUS"]) == "CONFIRMED"  # its file says scheduled
     assert "spiced oat latte" in str(winter["DESCRIPTION"])
 
 

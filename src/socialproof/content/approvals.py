@@ -160,14 +160,25 @@ class PostApproval:
 def shown_status(status: str, state: PostApproval | None) -> str:
     """``status`` (a post file's) as a person should read it, given its approval ``state``:
     'approved' or 'scheduled' on a post edited after its approvals says it needs
-    re-approval (it read 'approved' while the approvals no longer counted)."""
+    re-approval (it read 'approved' while the approvals no longer counted), and one the
+    log does not clear says what it lacks: 'status: approved' written by hand, with no
+    approval on record, read 'approved' everywhere."""
     if state is None or status not in ("approved", "scheduled") or state.approved:
         return status
-    if not state.stale:
-        return status
+    if state.stale:
+        need, why = "needs re-approval", "edited since approved"
+    elif state.rejections:
+        need, why = "rejected", ""
+    elif any(t.approved_by for t in state.tiers):
+        need = "needs approval"
+        why = ", ".join(f"tier '{t.name}' open" for t in state.tiers if not t.done)
+    else:  # 'status: approved' typed by hand or shipped so: the log holds no approval
+        need, why = "needs approval", "no approval on record"
     if status == "scheduled":
-        return "scheduled, needs re-approval (edited since approved)"
-    return "needs re-approval (edited since approved)"
+        return f"scheduled, {need}" + (f" ({why})" if why else "")
+    if state.stale:
+        return f"{need} ({why})"
+    return f"{need} (marked approved" + (f", {why})" if why else ")")
 
 
 # -- tiers -------------------------------------------------------------------
@@ -192,8 +203,57 @@ def tiers_for(ws: Workspace, industry: str | None = None) -> list[ApprovalTier]:
 
 
 def _norm(name: str) -> str:
-    """A person's name as compared: one person is one name however it was typed."""
-    return _clean_name(name).casefold()
+    """A person's name as compared: one person is one name however it was typed.
+
+    NFKC folds compatibility forms (fullwidth 'Ａnna', mathematical letters) and
+    :data:`_CONFUSABLES` maps Cyrillic and Greek letters that look Latin to the Latin
+    letter, so 'Аnna' with a Cyrillic 'А' is Anna (it counted as a second person for
+    the two-person rule, or approved Anna's own post)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", _clean_name(name))
+    return text.translate(_CONFUSABLES).casefold()
+
+
+#: Cyrillic and Greek letters drawn like a Latin one (after Unicode's confusables.txt),
+#: mapped to that Latin letter when names are compared.
+_CONFUSABLES = str.maketrans(
+    {
+        **dict(zip("АВЕЅІЈКМНОРСТХУ", "ABESIJKMHOPCTXY", strict=True)),  # Cyrillic capitals
+        **dict(zip("аеѕіјорсхуԁһӏԛԝ", "aesijopcxydhlqw", strict=True)),  # Cyrillic small
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),  # Greek capitals
+        **dict(zip("οιν", "oiv", strict=True)),  # Greek small
+        "ı": "i",  # Latin dotless i
+    }
+)
+
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name with a word mixing Latin, Cyrillic or Greek letters ('Аnna' with a
+    Cyrillic 'А'): no one writes their name so, and the log would show a look-alike."""
+    import unicodedata
+
+    for word in name.split():
+        scripts: dict[str, str] = {}
+        for ch in word:
+            script = unicodedata.name(ch, "").split(" ", 1)[0]
+            if script in _LOOKALIKE_SCRIPTS:
+                scripts.setdefault(script, ch)
+        if len(scripts) > 1:
+            main = "LATIN" if "LATIN" in scripts else next(iter(scripts))
+            odd = [
+                f"'{ch}' is {script.title()} (U+{ord(ch):04X})"
+                for script, ch in scripts.items()
+                if script != main
+            ]
+            raise BadInput(
+                f"The name {name!r} mixes {main.title()} letters with "
+                f"{' and '.join(s.title() for s in scripts if s != main)} ones in one word: "
+                f"{', '.join(odd)}.",
+                hint="Type the name again in one alphabet (a copied name can hold look-alikes).",
+            )
 
 
 def _clean_name(name: str) -> str:
@@ -374,6 +434,7 @@ def approve(
     approver = _clean_name(approver)
     if not approver:
         raise UsageError("Say who approves with --as NAME.", hint="e.g. --as 'Dana Kim'.")
+    _check_name(approver)
     if reject and not (reason or "").strip():
         raise UsageError(
             "A rejection needs --reason.",
