@@ -413,3 +413,44 @@ def test_scientific_ids_send_a_care_file_to_the_python_path(
     sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
     assert not taken  # the SQL path would have stored them
     assert (sql_s.inserted, sql_s.rejected) == (2098, 2)
+
+
+def test_a_twitter_stamp_with_a_wrong_weekday_is_rejected_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        "1,a,True,Wed Oct 11 06:55:44 +0000 2017,hi,,\n"
+        "2,b,True,Thu Oct 11 06:55:44 +0000 2017,the 11th was a Wednesday,,\n"
+        "3,c,True,Wed Oct 11 23:30:00 -0500 2017,Wednesday where it was written,,\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    assert [(r.line, r.reason) for r in result.rejects] == [
+        (
+            3,
+            "column 'created_at': 'Thu Oct 11 06:55:44 +0000 2017' names Thursday, but "
+            "2017-10-11 is a Wednesday; correct the date or the weekday in the file",
+        )
+    ]
+    rows = by_id(result.tables["messages"])
+    assert rows["1"]["created_at"] == datetime(2017, 10, 11, 6, 55, 44)
+    assert rows["3"]["created_at"] == datetime(2017, 10, 12, 4, 30)
+
+
+def test_a_french_time_column_gives_the_dates_their_times(tmp_path: Path) -> None:
+    path = tmp_path / "split.csv"
+    path.write_text(
+        "message_id,author,date,time,text,parent_id\n"
+        "1,ann,2026-03-02,16h30,bonjour,\n"
+        "2,acme,2026-03-02,17 h 05,bonjour Ann,1\n"
+        "3,bob,2026-03-03,9h,question,\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext(timezone="Europe/Paris"))
+    rows = by_id(result.tables["messages"])
+    assert rows["1"]["created_at"] == datetime(2026, 3, 2, 15, 30)
+    assert rows["2"]["created_at"] == datetime(2026, 3, 2, 16, 5)
+    assert rows["3"]["created_at"] == datetime(2026, 3, 3, 8, 0)
+    assert result.rejects == []

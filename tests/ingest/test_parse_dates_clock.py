@@ -329,3 +329,77 @@ def test_a_zone_name_not_read_is_named_in_the_reason(tmp_path: Path) -> None:
     assert "the time zone 'CST'" in reasons[2] and "UTC offsets" in reasons[2]
     assert "the time zone 'IST'" in reasons[3]
     assert "is not a date and time" in reasons[5]
+
+
+@pytest.mark.parametrize(
+    ("cell", "utc"),
+    [
+        # the Unix 'date' layout: the zone before the year, the day padded with a space
+        ("Fri Mar 06 16:30:00 UTC 2026", datetime(2026, 3, 6, 16, 30)),
+        ("Fri Mar  6 16:30:00 CET 2026", datetime(2026, 3, 6, 15, 30)),
+        ("Fri Mar 6 16:30:00 +0200 2026", datetime(2026, 3, 6, 14, 30)),
+        # the French clock
+        ("2026-03-06 16h30", datetime(2026, 3, 6, 15, 30)),
+        ("06/03/2026 16h30", datetime(2026, 3, 6, 15, 30)),  # 06 is the day, 13 says so
+        ("6 mars 2026 à 16h30", datetime(2026, 3, 6, 15, 30)),
+        ("6 mars 2026 16 h 05", datetime(2026, 3, 6, 15, 5)),
+        ("6 mars 2026 16h", datetime(2026, 3, 6, 15, 0)),
+        # a weekday that agrees with the date, in any of the languages read
+        ("Fri 2026-03-06", datetime(2026, 3, 5, 23, 0)),
+        ("Friday, 06/03/2026 09:00", datetime(2026, 3, 6, 8, 0)),
+        ("vendredi 6 mars 2026", datetime(2026, 3, 5, 23, 0)),
+        ("Freitag, 6. März 2026", datetime(2026, 3, 5, 23, 0)),
+        ("viernes, 6 de marzo de 2026", datetime(2026, 3, 5, 23, 0)),
+    ],
+)
+def test_unix_date_french_clocks_and_weekdays_are_read(cell: str, utc: datetime) -> None:
+    p = parse_timestamps([cell, "13/03/2026 10:00"], timezone=BERLIN)
+    assert p.values.to_pylist()[0] == utc
+    assert p.invalid.tolist() == [False, False]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Fri 2026-03-05",  # 5 March 2026 is a Thursday
+        "Fri, Mar 5, 2026",
+        "Friday, March 5, 2026 4:30 PM",
+        "Thu Mar 06 16:30:00 UTC 2026",
+        "Wed Oct 12 06:55:44 +0000 2017",
+        "vendredi 5 mars 2026",
+        "Mon 2026-03-06 16h30",
+    ],
+)
+def test_a_weekday_that_contradicts_its_date_is_invalid(cell: str) -> None:
+    p = parse_timestamps([cell], timezone=BERLIN)
+    assert p.values.to_pylist() == [None]
+    assert p.invalid.tolist() == [True]
+    assert parse_dates([cell]).values.to_pylist() == [None]
+
+
+def test_the_weekday_is_the_one_of_the_day_written_not_the_utc_day() -> None:
+    # 23:30 at -05:00 on Thursday 5 March is Friday in UTC: the cell says Thursday, rightly
+    cells = ["Thu Mar 05 23:30:00 -0500 2026", "Thu, 5 Mar 2026 23:30 EST"]
+    p = parse_timestamps(cells, timezone=BERLIN)
+    assert p.values.to_pylist() == [datetime(2026, 3, 6, 4, 30)] * 2
+    assert parse_dates(cells).values.to_pylist() == [date(2026, 3, 5)] * 2
+
+
+def test_a_contradicting_weekday_is_named_in_the_reason(tmp_path: Path) -> None:
+    from ._formats import read
+
+    head = "Post ID,Account username,Description,Publish time,Permalink,Post type,Reach\n"
+    body = (
+        '1,acme,a,"Fri, Mar 5, 2026 10:00",https://www.instagram.com/p/A/,IG image,100\n'
+        '2,acme,b,"Thu, Mar 5, 2026 10:00",https://www.instagram.com/p/B/,IG image,200\n'
+    )
+    path = tmp_path / "posts.csv"
+    path.write_text(head + body, encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert [(r.line, r.reason) for r in result.rejects] == [
+        (
+            2,
+            "column 'Publish time': 'Fri, Mar 5, 2026 10:00' names Friday, but 2026-03-05 "
+            "is a Thursday; correct the date or the weekday in the file",
+        )
+    ]

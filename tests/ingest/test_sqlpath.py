@@ -397,6 +397,7 @@ def test_care_brand_handles_are_marked_and_missing_ones_noted_either_way(
     [
         ("another time zone", 3, "Mon Jan 01 00:00:07 +0100 2024"),
         ("an impossible day", 3, "Fri Feb 30 10:00:07 +0000 2024"),
+        ("a weekday not the date's", 3, "Tue Jan 01 00:00:07 +0000 2024"),  # a Monday
         ("an ISO time stamp", 3, "2024-01-01 00:00:07"),
         ("space around an id", 0, " 7777"),
         ("space after a reply-to id", 6, "1000001 "),

@@ -221,7 +221,7 @@ class Rows:
 
         if not invalid.any():
             return
-        from socialproof.ingest.parse_dates import unread_zone
+        from socialproof.ingest.parse_dates import unread_zone, weekday_clash
 
         cells = raw.to_pylist()
         reasons = [""] * self.n
@@ -229,7 +229,10 @@ class Rows:
         for i in np.flatnonzero(invalid):
             cell = cells[int(i)]
             zone = unread_zone(str(cell)) if dates and cell is not None else None
-            if zone:
+            clash = weekday_clash(str(cell)) if dates and cell is not None else None
+            if clash:
+                reasons[int(i)] = f"column '{header}': {cell!r} {clash}"
+            elif zone:
                 reasons[int(i)] = (
                     f"column '{header}': {cell!r} ends with the time zone {zone!r}, which is "
                     "not read (several zones share the name, or it is unknown); export the "

@@ -381,7 +381,7 @@ def _timestamps(
     import pyarrow.compute as pc
 
     from socialproof.ingest.parse import missing_mask, parse_timestamps
-    from socialproof.ingest.parse_dates import day_first_evidence
+    from socialproof.ingest.parse_dates import day_first_evidence, weekday_clash
 
     name = rows.header(aliases)
     raw = rows.raw(aliases)
@@ -399,6 +399,9 @@ def _timestamps(
         impossible = _impossible_day(trimmed) & fast.is_valid().to_numpy(zero_copy_only=False)
         if impossible.any():  # strptime turns 'Feb 30' into 'Mar 2': refuse it instead
             fast = pc.if_else(pa.array(impossible), pa.scalar(None, fast.type), fast)
+    wrong = _wrong_weekday(trimmed, fast)
+    if wrong.any():  # left to the parser below, which refuses them with the reason
+        fast = pc.if_else(pa.array(wrong), pa.scalar(None, fast.type), fast)
     todo = fast.is_null().to_numpy(zero_copy_only=False).astype(bool)
     todo &= ~missing_mask(trimmed) & ~impossible
     values = fast
@@ -424,7 +427,10 @@ def _timestamps(
             cells = raw.to_pylist()
             reasons = [""] * rows.n
             for i in np.flatnonzero(invalid):
-                reasons[int(i)] = f"column '{name}': {cells[int(i)]!r} is not a date and time"
+                cell = cells[int(i)]
+                clash = weekday_clash(str(cell), dayfirst=dayfirst) if cell else None
+                what = clash or "is not a date and time"
+                reasons[int(i)] = f"column '{name}': {cell!r} {what}"
             rows.fail(invalid, reasons)
     rows.set("created_at", values)
 
@@ -458,6 +464,9 @@ def _with_time_of_day(rows: Rows, name: str, dates: pa.Array) -> pa.Array:
         return dates
     times = to_string_array(raw_times).cast(pa.string())
     times = pc.utf8_trim_whitespace(pc.replace_substring_regex(times, "[\u00a0\u2009\u202f]", " "))
+    # the French clock: '16h30', '16 h 30' and '16h' are 16:30 and 16:00
+    times = pc.replace_substring_regex(times, r"(?i)^([01]?\d|2[0-3]) ?h ?([0-5]\d)$", r"\1:\2")
+    times = pc.replace_substring_regex(times, r"(?i)^([01]?\d|2[0-3]) ?h$", r"\1:00")
     clock = pc.match_substring_regex(times, _CLOCK).fill_null(False)
     if not pc.any(clock).as_py():
         return dates
@@ -546,6 +555,7 @@ def _order_by_replies(
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -572,6 +582,32 @@ def _impossible_day(values: pa.Array) -> np.ndarray:
     leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
     limit = np.where((m == 1) & ~leap, 28, limit)
     return shaped & (d > limit)  # type: ignore[no-any-return]
+
+
+def _wrong_weekday(values: pa.Array, fast: pa.Array) -> np.ndarray:
+    """Twitter-style stamps read by the fast path whose weekday ('Wed' of 'Wed Oct 11
+    06:55:44 +0000 2017') is not their date's, in the offset they are written in."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    read = fast.is_valid().to_numpy(zero_copy_only=False)
+    if not read.any():
+        return np.zeros(len(values), dtype=bool)
+    weekday = pc.index_in(pc.utf8_slice_codeunits(values, 0, 3), value_set=pa.array(_WEEKDAYS))
+    offset = pc.utf8_slice_codeunits(values, -10, -5)
+    shaped = pc.match_substring_regex(offset, r"^[+-]\d{4}$").fill_null(False)
+    off = pc.if_else(shaped, offset, "+0000")
+    local = fast.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    if not pc.all(pc.equal(off, "+0000")).as_py():  # Twitter's own are all UTC
+        text = off.to_numpy(zero_copy_only=False).astype("U5")
+        sign = np.where(np.char.startswith(text, "-"), -1, 1)
+        digits = text.view("U1").reshape(-1, 5)[:, 1:].astype(np.int64)
+        local = local + (sign * (digits @ np.array([600, 60, 10, 1]))).astype("timedelta64[m]")
+    # days since 1970-01-01, a Thursday (3 with Monday = 0)
+    day = (local.astype("datetime64[D]").astype(np.int64) + 3) % 7
+    named = weekday.fill_null(-1).to_numpy(zero_copy_only=False)
+    return read & (named >= 0) & (named != day)  # type: ignore[no-any-return]
 
 
 def _twitter_utc(values: pa.Array) -> pa.Array | None:

@@ -88,16 +88,30 @@ _MONTHS_OTHER = {
     "okt": "Oct",
 }
 
-_WEEKDAYS_ES = (
-    "lunes",
-    "martes",
-    "miércoles",
-    "miercoles",
-    "jueves",
-    "viernes",
-    "sábado",
-    "sabado",
-    "domingo",
+# weekday names a cell can start with, as Python's weekday() numbers: English ones, and
+# those of the languages above (not their abbreviations: Spanish 'mar' is also March)
+_ENGLISH_WEEKDAYS = {
+    **dict.fromkeys(("mon", "monday"), 0),
+    **dict.fromkeys(("tue", "tues", "tuesday"), 1),
+    **dict.fromkeys(("wed", "wednesday"), 2),
+    **dict.fromkeys(("thu", "thur", "thurs", "thursday"), 3),
+    **dict.fromkeys(("fri", "friday"), 4),
+    **dict.fromkeys(("sat", "saturday"), 5),
+    **dict.fromkeys(("sun", "sunday"), 6),
+}
+_WEEKDAYS = {
+    **_ENGLISH_WEEKDAYS,
+    **dict.fromkeys(("lunes", "lundi", "montag", "segunda-feira"), 0),
+    **dict.fromkeys(("martes", "mardi", "dienstag", "terça-feira", "terca-feira"), 1),
+    **dict.fromkeys(("miércoles", "miercoles", "mercredi", "mittwoch", "quarta-feira"), 2),
+    **dict.fromkeys(("jueves", "jeudi", "donnerstag", "quinta-feira"), 3),
+    **dict.fromkeys(("viernes", "vendredi", "freitag", "sexta-feira"), 4),
+    **dict.fromkeys(("sábado", "sabado", "samedi", "samstag"), 5),
+    **dict.fromkeys(("domingo", "dimanche", "sonntag"), 6),
+}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_AT_START = (
+    "(?i)^(?P<wd>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+"
 )
 
 _TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
@@ -126,7 +140,26 @@ def _normalise_date_text(arr: pa.Array) -> pa.Array:
     if not pc.any(pc.match_substring_regex(s, "[A-Za-zÀ-ÿ]")).as_py():
         return s
     s = pc.replace_substring_regex(s, r"\s+", " ")
-    s = pc.replace_substring_regex(s, "(?i)^(?:" + "|".join(_WEEKDAYS_ES) + r"),?\s+", "")
+    # a weekday before the date is checked against it (:func:`_weekday_written`), then
+    # dropped: any other language's, and an English one before a day number
+    # ('Fri 2026-03-06', 'Fri 06/03/2026'), which no format has
+    other = [w for w in _WEEKDAYS if w not in _ENGLISH_WEEKDAYS]
+    s = pc.replace_substring_regex(s, "(?i)^(?:" + "|".join(other) + r")\.?,?\s+", "")
+    english = "|".join(_ENGLISH_WEEKDAYS)
+    s = pc.replace_substring_regex(s, rf"(?i)^(?:{english})\.?,?\s+(\d)", r"\1")
+    # the Unix 'date' layout puts the zone before the year ('Fri Mar 6 16:30:00 UTC
+    # 2026'): the year goes before the time, where the formats and zones expect it
+    s = pc.replace_substring_regex(
+        s,
+        r"^([A-Za-z]{3},? [A-Za-z]{3}\.? \d{1,2}) (\d{1,2}:\d{2}(?::\d{2})?) "
+        r"([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}) (\d{4})$",
+        r"\1 \4 \2 \3",
+    )
+    # the French clock '16h30', '16 h 30', '16h' after a date is '16:30', '16:00'
+    s = pc.replace_substring_regex(
+        s, r"(?i)([\sT])([01]?\d|2[0-3]) ?h ?([0-5]\d)(?:min)?( |$)", r"\1\2:\3\4"
+    )
+    s = pc.replace_substring_regex(s, r"(?i)([\sT])([01]?\d|2[0-3]) ?h( |$)", r"\1\2:00\3")
     s = pc.replace_substring_regex(s, r"(?i)\s+d[eo]l?\s+", " ")  # '8 de marzo', '8 do março'
     s = pc.replace_substring_regex(s, r"^(\d{1,2})\.\s", r"\1 ")  # German '8. März'
     names = {**_MONTHS_ES, **_MONTHS_OTHER}
@@ -348,6 +381,44 @@ def unread_zone(cell: str) -> str | None:
     return name
 
 
+def _weekday_written(cells: pa.Array) -> np.ndarray:
+    """The weekday (0 = Monday) each cell starts with, -1 where none."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    found = pc.extract_regex(pc.utf8_trim_whitespace(cells), _WEEKDAY_AT_START)
+    names = pc.utf8_lower(pc.struct_field(found, "wd")).to_pylist()
+    return np.array([_WEEKDAYS.get(n, -1) if n else -1 for n in names], dtype=np.int64)
+
+
+def weekday_clash(cell: str, *, dayfirst: bool | None = None) -> str | None:
+    """Why a rejected cell is invalid when its weekday is not its date's
+    ("names Friday, but 2026-03-05 is a Thursday"); else None."""
+    import pyarrow as pa
+
+    written = int(_weekday_written(pa.array([cell], pa.string()))[0])
+    if written < 0:
+        return None
+    stamps, _ = _parse_stamps(
+        pa.array([cell], pa.string()),
+        dayfirst=dayfirst,
+        year=None,
+        year_range=None,
+        epoch=False,
+        check_weekday=False,
+    )
+    value = stamps.values.iloc[0]
+    if value is None or value != value:  # NaT: the cell is no date either way
+        return None
+    wall = value + dt.timedelta(minutes=float(stamps.offset_min[0]))
+    if wall.weekday() == written:
+        return None
+    return (
+        f"names {_WEEKDAY_NAMES[written]}, but {wall:%Y-%m-%d} is a "
+        f"{_WEEKDAY_NAMES[wall.weekday()]}; correct the date or the weekday in the file"
+    )
+
+
 def _where(s: pa.Array, pattern: str) -> np.ndarray:
     import pyarrow.compute as pc
 
@@ -439,6 +510,7 @@ def _parse_stamps(
     year: int | None,
     year_range: tuple[dt.date, dt.date] | None,
     epoch: bool,
+    check_weekday: bool = True,
 ) -> tuple[_Stamps, np.ndarray]:
     """Parse unique normalised strings; returns per-row stamps and the missing mask."""
     import numpy as np
@@ -569,12 +641,24 @@ def _parse_stamps(
     # or offset the clock split took out), so that a date can keep the written day
     offset_min = np.zeros(len(u), dtype=float)
     if aware.any():
-        found = u[aware].str.extract(r"([+-])(\d{2}):?(\d{2})$")
+        # at the end, or before the year (the Twitter API's '+0000 2017')
+        found = u[aware].str.extract(r"([+-])(\d{2}):?(\d{2})(?: \d{4})?$")
         sign = np.where(found[0] == "-", -1.0, 1.0)
         minutes = pd.to_numeric(found[1], errors="coerce") * 60 + pd.to_numeric(
             found[2], errors="coerce"
         )
         offset_min[aware] = np.nan_to_num(sign * minutes.to_numpy(dtype=float))
+    # a weekday that is not the date's ('Fri 2026-03-05', a Thursday): which of the two
+    # is wrong cannot be told, so the cell is invalid (:func:`weekday_clash` says why)
+    if check_weekday and len(u):
+        written = _weekday_written(encoded.dictionary)
+        if (written >= 0).any():
+            wall = result + pd.to_timedelta(np.where(aware, offset_min, 0.0), unit="min")
+            day = wall.dt.day_of_week.to_numpy(dtype=float, na_value=np.nan)
+            clash = (written >= 0) & ~np.isnan(day) & (day != written)
+            if clash.any():
+                result[clash] = pd.NaT
+                aware &= ~clash
     result, zoned = _apply_clock(result, clock)
     offset_min[zoned] = clock.offset_h[zoned] * 60
     aware |= zoned

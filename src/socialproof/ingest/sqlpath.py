@@ -406,7 +406,8 @@ class SqlRows:
 
     def twitter_utc(self, target: str, aliases: A.Aliases) -> str | None:
         """'Wed Oct 11 06:55:44 +0000 2017' (UTC), in exactly that shape; any other cell
-        (another offset, an impossible day, a missing value) declines the file."""
+        (another offset, an impossible day, a weekday not the date's, a missing value)
+        declines the file."""
         c = self.raw(aliases)
         if c is None:
             return None
@@ -418,7 +419,7 @@ class SqlRows:
             f"CASE WHEN regexp_full_match({c}, '{shape}') "
             f"THEN try_strptime({c}, '%a %b %d %H:%M:%S +0000 %Y') END"
         )
-        self.odd.append(f"{value} IS NULL")
+        self.odd.append(f"{value} IS NULL OR strftime({value}, '%a') <> left({c}, 3)")
         self.values[target] = value
         return value
 
