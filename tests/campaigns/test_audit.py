@@ -220,3 +220,16 @@ def test_youtube_rates_are_over_views(workspace, insert, make_post) -> None:
     [acc] = audit(workspace).accounts
     assert acc.base == "views"
     assert acc.engagement_rate == pytest.approx(30 / 1000)
+
+
+def test_growth_paragraph_from_one_follower_count(workspace, insert, many_posts, tmp_path) -> None:
+    from socialproof.campaigns.audit_report import write
+
+    insert("posts", many_posts(30))
+    insert("account_daily", _followers(date(2026, 3, 2), 1, 12500.0, 0.0))
+    res = audit(workspace)
+    [acc] = res.accounts
+    # one count gives no change: unknown, not 0 followers and 0 %
+    assert acc.growth["followers_gained"] is None
+    html = write(res, tmp_path / "audit.html").read_text(encoding="utf-8")
+    assert "Followers 12,500 → 12,500; net —; growth rate —" in html

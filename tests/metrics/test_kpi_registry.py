@@ -456,6 +456,73 @@ def test_follower_growth_rate_from_daily_series() -> None:
     assert got2["follower_growth_rate"] == pytest.approx(50 / 1000)
 
 
+def _series(days: list[tuple[float | None, float | None]]) -> Any:
+    """account_daily (wide) for one account from (followers, follower_change) per day."""
+    import pyarrow as pa
+
+    from socialproof.metrics.views import daily_wide
+
+    rows = []
+    for i, pair in enumerate(days):
+        for metric, value in zip(("followers", "follower_change"), pair, strict=True):
+            if value is not None:
+                rows.append(
+                    {
+                        "platform": "tiktok",
+                        "account": "a",
+                        "date": date(2026, 3, 1 + i),
+                        "metric": metric,
+                        "value": float(value),
+                    }
+                )
+    table = pa.Table.from_pylist(rows)
+    return daily_wide(engine.memory_backend({"account_daily": table}).table("account_daily"))
+
+
+def _growth(days: list[tuple[float | None, float | None]]) -> tuple[Any, ...]:
+    got = _one(_series(days), ["followers_gained", "follower_growth_rate"], "account_daily")
+    gained, rate = got["followers_gained"], got["follower_growth_rate"]
+    return tuple(None if v is None or v != v else v for v in (gained, rate))
+
+
+def test_follower_growth_with_a_day_missing_its_change() -> None:
+    # counts at the end of each day 110, 125, 130; the change of 2 March is missing.
+    # Adding the two known changes (10 + 5) left out the 15 of 2 March; the counts give
+    # the change from the end of 1 March: 130 - 110 = 20, over 110.
+    gained, rate = _growth([(110, 10), (125, None), (130, 5)])
+    assert gained == pytest.approx(20)
+    assert rate == pytest.approx(20 / 110)
+
+
+def test_follower_growth_start_from_the_first_days_count() -> None:
+    # every change known, a count on 1 March only: 100 at its end, so 90 at the start;
+    # 'last count - all changes' took 100 - 30 = 70 as the start
+    gained, rate = _growth([(100, 10), (None, 15), (None, 5)])
+    assert gained == pytest.approx(30)
+    assert rate == pytest.approx(30 / 90)
+    # a count on the last day only: 130 - 30 = 100 at the start
+    assert _growth([(None, 10), (None, 15), (130, 5)]) == (pytest.approx(30), pytest.approx(0.3))
+
+
+def test_one_follower_count_is_no_change() -> None:
+    # one count and no daily change says nothing about a change (it read as 0 and 0 %)
+    assert _growth([(100, None)]) == (None, None)
+    assert _growth([(100, None), (None, None)]) == (None, None)
+    # a start of 0 gives no rate
+    assert _growth([(0, None), (25, None)]) == (pytest.approx(25), None)
+
+
+def test_follower_growth_per_day_from_counts_alone() -> None:
+    t = _series([(100, None), (110, None), (130, None)])
+    df = engine.execute(
+        registry.compute(
+            t, ["followers_gained"], table="account_daily", period="day", time_column="date"
+        )
+    )
+    # a day's own count gives no change within the day (it read as 0 every day)
+    assert df["followers_gained"].isna().all()
+
+
 def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
     from socialproof import plugins
     from socialproof.metrics.ops import safe_div

@@ -15,6 +15,13 @@ def _pct(v: Any) -> str:
     return "—" if v is None else f"{float(v) * 100:.2f} %"
 
 
+def _count(v: Any, *, signed: bool = False) -> str:
+    """A follower count with thousands separators; '—' when unknown (0 is a count)."""
+    if v is None or v != v:
+        return "—"
+    return f"{v:+,.0f}" if signed else f"{v:,.0f}"
+
+
 def _pct_rows(rows: list[dict[str, Any]], cols: tuple[str, ...]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
@@ -145,8 +152,8 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         g = acc.growth
         report.paragraph(
             sec,
-            f"Followers {g.get('followers_start') or '—'} → {g.get('followers_end') or '—'}; "
-            f"net {g.get('followers_gained') or 0:+,.0f}; growth rate "
+            f"Followers {_count(g.get('followers_start'))} → {_count(g.get('followers_end'))}; "
+            f"net {_count(g.get('followers_gained'), signed=True)}; growth rate "
             f"{_pct(g.get('follower_growth_rate'))} over {int(g.get('days') or 0)} days.",
         )
     else:

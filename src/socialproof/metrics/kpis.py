@@ -416,8 +416,13 @@ ratio_kpi(
     unit="count",
     better="higher",
     tables=(DAILY,),
-    formula_text="sum(follower_change), else last(followers) − first(followers)",
+    formula_text="sum(follower_change) when every day with follower figures carries it, else "
+    "last(followers) − first(followers) (two days with followers needed)",
     source="TikTok FollowerHistory 'Difference in followers'; account follower series",
+    description="A follower count is taken as the count at the end of its day and a change as "
+    "the day's change. Daily changes with a day missing are not added up (that would leave the "
+    "missing day's followers out): the follower counts give the change instead, from the first "
+    "day with a count to the last; one count alone gives no change (NULL).",
 )
 def _followers_gained(t: ir.Table) -> ir.Scalar:
     return _net_change(t)
@@ -430,17 +435,47 @@ def _followers_gained(t: ir.Table) -> ir.Scalar:
     better="higher",
     tables=(DAILY,),
     base="followers at the start of the period",
-    formula_text="net followers gained / (last(followers) − net followers gained)",
+    formula_text="net followers gained / followers at the start (a count minus the daily "
+    "changes up to it; from counts alone, the first day's count)",
     source="Common definition: net new followers ÷ followers at the start of the period",
+    description="With every daily change known, the start is the last day's count minus all "
+    "the changes, or the first day's count minus that day's change; from follower counts "
+    "alone, the gain after the first day with a count over that count. A start of 0 or "
+    "unknown gives no rate (NULL).",
 )
 def _follower_growth(t: ir.Table) -> ir.Scalar:
-    net = _net_change(t)
-    last = t.followers.argmax(t.followers.notnull().ifelse(t.date, None))
-    return safe_div(net, last - net)
+    return safe_div(_net_change(t), _start_followers(t))
+
+
+def _series_parts(t: ir.Table) -> dict[str, ir.Value]:
+    """The pieces of a follower series both KPIs read (see their descriptions)."""
+    import ibis.expr.datatypes as dt
+
+    counted = t.followers.notnull()
+    info = counted | t.follower_change.notnull()
+    count_days = counted.ifelse(t.date, None)
+    info_days = info.ifelse(t.date, None)
+    return {
+        # every row with follower figures carries its day's change (no row: NULL sums)
+        "complete": t.follower_change.count() == info.cast(dt.int64).sum(),
+        "first": t.followers.argmin(count_days),
+        "last": t.followers.argmax(count_days),
+        "two_counts": t.followers.count() >= 2,
+        "count_first_day": count_days.min() == info_days.min(),
+        "count_last_day": count_days.max() == info_days.max(),
+        "first_change": t.follower_change.argmin(info_days),
+    }
 
 
 def _net_change(t: ir.Table) -> ir.Scalar:
-    dates_known = t.followers.notnull().ifelse(t.date, None)
-    first = t.followers.argmin(dates_known)
-    last = t.followers.argmax(dates_known)
-    return t.follower_change.sum().coalesce(last - first)
+    p = _series_parts(t)
+    from_counts = p["two_counts"].ifelse(p["last"] - p["first"], None)
+    return p["complete"].ifelse(t.follower_change.sum(), from_counts)
+
+
+def _start_followers(t: ir.Table) -> ir.Scalar:
+    p = _series_parts(t)
+    from_last = p["count_last_day"].ifelse(p["last"] - t.follower_change.sum(), None)
+    from_first = p["count_first_day"].ifelse(p["first"] - p["first_change"], None)
+    from_counts = p["two_counts"].ifelse(p["first"], None)
+    return p["complete"].ifelse(from_last.coalesce(from_first), from_counts)
