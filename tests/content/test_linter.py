@@ -165,6 +165,89 @@ def test_sponsored_without_disclosure_is_an_error_and_fixable():
     assert count == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#Anzeige Unser neuer Wintertee ist da.",
+        "Werbung: unser neuer Wintertee ist da.",
+        "#publi Nuestro nuevo té de invierno ya está aquí.",
+        "#publicidade O nosso novo chá de inverno chegou.",
+        "#pub Notre nouveau thé d'hiver est arrivé.",
+        "#sponsorisé Notre nouveau thé d'hiver est arrivé.",
+        "#adv Il nostro nuovo tè invernale è arrivato.",
+        "#reklame Vores nye vintertee er her.",
+        "#reklama Nasza nowa zimowa herbata już jest.",
+    ],
+)
+def test_disclosures_in_other_languages_count(text):
+    """A sponsored post labelled '#Anzeige', '#publi' or '#pub' was an error: 'marked
+    sponsored but discloses nothing'."""
+    from socialproof.content.linter import lint_post
+
+    res = lint_post(
+        parse_post(f"---\nplatform: instagram\nsponsored: true\n---\n{text}\n"), load_rules()
+    )
+    found = {f.rule_id for f in res.findings}
+    assert not found & {"disclosure.missing", "disclosure.early"}, found
+
+
+def test_a_foreign_disclosure_buried_in_hashtags_is_flagged_and_an_english_pub_is_not():
+    from socialproof.content.linter import lint_post
+
+    body = "Unser neuer Wintertee ist da, probiert ihn diese Woche in jeder Filiale aus, er schmeckt nach Zimt und Orange und wärmt von innen."
+    buried = _by_rule(
+        lint_targets([], text=body + "\n\n#tee #winter #anzeige", platform="instagram")[0]
+    )
+    assert buried["disclosure.early"][0].message.startswith("The disclosure '#anzeige' is in a run")
+    # '#pub' is a bar in English: a disclosure only on a post marked sponsored
+    pub = body + "\n\n#beer #friends #pub"
+    assert "disclosure.early" not in _by_rule(lint_targets([], text=pub, platform="instagram")[0])
+    res = lint_post(
+        parse_post(f"---\nplatform: instagram\nsponsored: true\n---\n{pub}\n"), load_rules()
+    )
+    assert [f.rule_id for f in res.findings if f.rule_id.startswith("disclosure.")] == [
+        "disclosure.early"
+    ]
+
+
+def test_emoji_sequences_count_as_one_character_where_platforms_say_so():
+    """A keycap (1️⃣), a symbol asked as emoji (™️, ©️) and a tag flag counted 3-5 on X and
+    2-3 on Bluesky; Indic vowel signs and decomposed Hangul counted as characters of
+    their own on Bluesky."""
+    from socialproof.content.checks import count_characters
+
+    for emoji in (
+        "1\ufe0f\u20e3",
+        "#\ufe0f\u20e3",
+        "\u2122\ufe0f",
+        "\u00a9\ufe0f",
+        "\u2764\ufe0f\u200d\U0001f525",
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+    ):
+        assert count_characters(emoji, "weighted") == 2, repr(emoji)
+        assert count_characters(emoji, "graphemes") == 1, repr(emoji)
+    assert (
+        count_characters("\u0928\u092e\u0938\u094d\u0924\u0947", "graphemes") == 4
+    )  # नमस्ते: न म स् ते
+    assert count_characters("\u0e17\u0e35\u0e48", "graphemes") == 1  # Thai ที่
+    assert count_characters("\u1112\u1161\u11ab", "graphemes") == 1  # 한 as three jamo
+    assert count_characters("\u1112\u1161\u11ab", "weighted") == 2  # one Hangul syllable
+    # 300 keycaps fill Bluesky's limit of 300 graphemes; the emoji check sees each one
+    keycaps = "1\ufe0f\u20e3" * 300
+    assert "platform.characters" not in _by_rule(
+        lint_targets([], text=keycaps, platform="bluesky")[0]
+    )
+    assert "platform.characters" in _by_rule(
+        lint_targets([], text=keycaps + "1", platform="bluesky")[0]
+    )
+    many = _by_rule(
+        lint_targets([], text="Vote 1\ufe0f\u20e3 or 2\ufe0f\u20e3 or 3\ufe0f\u20e3", platform="x")[
+            0
+        ]
+    )
+    assert "3 emoji" in many["a11y.emoji-count"][0].message
+
+
 def test_health_and_legal_claims():
     health = _by_rule(
         lint_targets([], text="Our tea cures headaches.", platform="x", industry="health")[0]

@@ -131,11 +131,12 @@ def count_characters(text: str, counting: str = "") -> int:
         n_emoji += 1
         return ""
 
-    if counting == "weighted":
-        text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)  # as X does; it joins Hangul jamo too
     rest = EMOJI.sub(_drop, text)
-    if counting == "graphemes":
-        return n_emoji + sum(1 for ch in rest if not unicodedata.combining(ch))
+    if counting == "graphemes":  # marks (vowel signs, viramas, accents) and joiners extend
+        return n_emoji + sum(
+            1 for ch in rest if ch not in "\u200c\u200d" and unicodedata.category(ch)[0] != "M"
+        )
     return len(rest) + len(_X_HEAVY.findall(rest)) + 2 * n_emoji
 
 
@@ -290,6 +291,9 @@ def alternating_caps(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
 def disclosure(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
     """A clear disclosure (``tags``) early: before the "more" cut, not only in a hashtag run.
 
+    ``sponsored_tags`` count as a disclosure on a post marked ``sponsored: true`` only
+    (``#pub`` is a bar in English, a disclosure in French).
+
     A post marked ``sponsored: true`` without any disclosure is flagged too. The fix
     moves the first disclosure to the start of the post (or adds ``#ad``).
     """
@@ -297,6 +301,9 @@ def disclosure(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
     fact = ctx.limit("truncate_at")
     cut = int(fact["value"]) if fact is not None else int(rule.params.get("cut", 125))
     found = list(tags.finditer(ctx.text))
+    loose = rule.regex.get("sponsored_tags")  # tags that disclose only on a sponsored post
+    if loose is not None and ctx.post.sponsored:
+        found = sorted([*found, *loose.finditer(ctx.text)], key=lambda m: m.start())
     mode = str(rule.params.get("mode", "placement"))
     if mode == "missing" or not found:
         if mode == "missing" and not found and ctx.post.sponsored:

@@ -27,10 +27,14 @@ if TYPE_CHECKING:
 HASHTAG = re.compile(r"(?<![\w&#/])#(\w*[^\W\d_]\w*)")
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+_EMOJI_BASE = (
+    "(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2934\u2935\u3030\u303d\u3297\u3299]"
+    "[\ufe0f\U0001f3fb-\U0001f3ff]?|[^\\s\ufe0f\u200d]\ufe0f)"  # or any symbol asked as emoji
+)
 EMOJI = re.compile(
     "(?:[\U0001f1e6-\U0001f1ff]{2})"  # flags
-    "|(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2934\u2935\u3030\u303d\u3297\u3299]"
-    "[\ufe0f\U0001f3fb-\U0001f3ff]?(?:\u200d[\U0001f300-\U0001faff\u2600-\u27bf][\ufe0f]?)*)"
+    "|[0-9#*]\ufe0f?\u20e3"  # keycaps: 1️⃣ #️⃣
+    f"|(?:{_EMOJI_BASE}[\U000e0020-\U000e007f]*(?:\u200d{_EMOJI_BASE}?)*)"  # ZWJ, tag flags
 )
 RANK = {"error": 0, "warning": 1, "info": 2}
 

@@ -39,7 +39,7 @@ SEVERITIES = ("error", "warning", "info")
 PACK_DIR = Path(__file__).resolve().parent.parent / "data" / "lint"
 _REQUIRED = ("id", "check", "severity", "message", "source")
 # Parameters holding regular expressions; compiled (and checked) when the pack loads.
-_REGEX_PARAMS = ("pattern", "unless", "when", "requires", "tags", "bad_prefix")
+_REGEX_PARAMS = ("pattern", "unless", "when", "requires", "tags", "sponsored_tags", "bad_prefix")
 
 _LEADING_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
 Check = Callable[["Rule", "LintContext"], Iterable["Hit"]]
