@@ -453,3 +453,15 @@ def test_fixes_are_safe_and_complete(parts):
     again, _ = lint_targets([], text=body, platform="instagram")
     assert not [f for f in again[0].findings if f.rule_id == "a11y.hashtag-camelcase"]
     assert "disclosure.early" not in {f.rule_id for f in again[0].findings}
+
+
+@pytest.mark.parametrize("alt", ["image", "Photo.", "a picture", "IMG"])
+def test_a_placeholder_alt_text_is_flagged(alt):
+    """An alt text of 'image' or 'photo' alone passed: it tells a screen reader nothing."""
+    from socialproof.content.linter import lint_post
+
+    raw = f"---\nplatform: instagram\nassets:\n  - image: a.jpg\n    alt: {alt}\n---\nTea.\n"
+    found = _by_rule([lint_post(parse_post(raw), load_rules())])
+    assert found["a11y.alt-text-prefix"][0].line == 4
+    fine = raw.replace(f"alt: {alt}", "alt: A photographer pours tea into a glass cup")
+    assert "a11y.alt-text-prefix" not in _by_rule([lint_post(parse_post(fine), load_rules())])

@@ -180,3 +180,39 @@ def test_aliases_in_front_matter_are_refused_not_expanded():
         parse_post("\n".join([*lines, "---", "hi"]) + "\n", source="bomb.md")
     with pytest.raises(BadInput, match="alias"):
         parse_post("---\nplatform: x\ntitle: &t Hi\npillar: *t\n---\nhi\n", source="a.md")
+
+
+@pytest.mark.parametrize(
+    ("asset", "key"),
+    [
+        ("  - image: [a.jpg, b.jpg]\n    alt: Two cups", "image"),
+        ("  - image: ['../../etc/passwd']\n    alt: x", "image"),
+        ("  - image: a.jpg\n    alt: [Two cups, A bun]", "alt"),
+    ],
+)
+def test_a_carousel_under_one_asset_key_is_refused(asset, key):
+    """'image: [a.jpg, b.jpg]' was read as one image named "['a.jpg', 'b.jpg']" (its path
+    never checked against the workspace), and a list of alt texts as one alt text."""
+    with pytest.raises(
+        BadInput, match=rf"<text>:4: '{key}:' holds a list.*one '- image: path.jpg' entry per slide"
+    ):
+        parse_post(f"---\nplatform: instagram\nassets:\n{asset}\n---\nhi\n")
+
+
+def test_unknown_asset_keys_are_named_not_ignored():
+    """'img:' or 'alt_text:' under an asset were dropped without a word: the image went
+    unchecked, or its alt text was reported missing with no clue why."""
+    post = parse_post(
+        "---\nplatform: instagram\nassets:\n  - img: a.jpg\n    alt: Tea\n"
+        "  - image: b.jpg\n    alt_text: A cup of tea\n---\nhi\n"
+    )
+    assert any(
+        "<text>:4: unknown asset key 'img' is ignored. Did you mean 'image'?" in n
+        for n in post.notes
+    )
+    assert any("<text>:4: an asset without 'image:'" in n for n in post.notes)
+    assert any(
+        "<text>:6: unknown asset key 'alt_text' is ignored. Did you mean 'alt'?" in n
+        for n in post.notes
+    )
+    assert post.assets[1].path == "b.jpg" and post.assets[1].alt is None

@@ -485,6 +485,33 @@ def _assets(post: Post, value: Any, lines: list[int], ws: Workspace | None) -> l
             )
         kind = next((k for k in ("image", "video", "document", "file") if k in item), None)
         path = None if kind is None else item.get(kind)
+        for key in item:
+            if str(key).lower() not in _ASSET_KEYS:  # 'img:', 'alt_text:': read as nothing
+                import difflib
+
+                close = difflib.get_close_matches(str(key).lower(), sorted(_ASSET_KEYS), 1, 0.5)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                post.notes.append(
+                    f"{post.source}:{line}: unknown asset key '{key}' is ignored.{hint} "
+                    f"Known keys: {', '.join(sorted(_ASSET_KEYS))}."
+                )
+        if kind is None:
+            post.notes.append(
+                f"{post.source}:{line}: an asset without 'image:', 'video:', 'document:' or "
+                "'file:' is not checked (alt text, captions)."
+            )
+        for key, value in (
+            (kind, path),
+            ("alt", item.get("alt")),
+            ("captions", item.get("captions")),
+        ):
+            if isinstance(value, (list, dict)):  # a carousel under one key was read as one
+                raise BadInput(  # image named "['a.jpg', 'b.jpg']" (and its path not checked)
+                    f"{post.source}:{line}: '{key}:' holds {'a list' if isinstance(value, list) else 'a mapping'}; "
+                    "an asset has one file and one alt text.",
+                    hint="For a carousel, write one '- image: path.jpg' entry per slide, "
+                    "each with its own 'alt: ...'.",
+                )
         if path is not None:
             path = str(path)
             if ws is not None:
