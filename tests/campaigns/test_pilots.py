@@ -245,7 +245,7 @@ def test_few_posts_get_a_bootstrap_and_a_not_enough_data_verdict(ws: Any) -> Non
     assert not c.significant
     assert c.needed_per_variant is not None and c.needed_per_variant > c.result.n_a
     assert c.verdict.startswith("Not enough data")
-    assert "more posts per variant to detect a 5% change" in c.verdict
+    assert "more posts per variant to detect a 5 % relative change" in c.verdict
 
 
 def test_filters_by_label_and_contains(ws: Any) -> None:
@@ -853,3 +853,35 @@ def test_variants_without_spread_are_not_taken_as_evidence(
     assert c.result.diff == pytest.approx(0.05 - 0.10)
     assert c.result.p_value == 1.0 and not c.significant  # scipy would say p = 1e-32
     assert any("no measure of chance" in n for n in res.notes)
+
+
+def test_share_text_keeps_the_figure() -> None:
+    from socialproof.campaigns.pilot_model import share_text
+
+    assert share_text(0.95) == "95 %"
+    assert share_text(0.025) == "2.5 %"  # ':.0%' printed '2%'
+    assert share_text(0.9995) == "99.95 %"  # ':.1%' printed '100.0%'
+    assert share_text(1 - 0.05 / 3) == "98.3 %"  # 98.333... a computed level: one decimal
+    assert share_text(1 - 0.001 / 3) == "99.97 %"  # 99.9667: one decimal would be 100.0
+    assert share_text(1 / 3) == "33.3 %"
+
+
+def test_levels_and_effects_are_printed_as_set(ws: Any) -> None:
+    from socialproof.campaigns.pilot_report import build_report, summary_lines
+
+    _new(
+        ws,
+        "Strict",
+        "ctr_link",
+        ["ad=Spring A", "ad=Spring B", "ad=Spring C"],
+        mde="2.5%",
+        confidence=0.999,
+    )
+    res = pilots.analyse(ws, "Strict")
+    # Holm's first step at 1 - 0.001 / 2 = 99.95 %, which ':.1%' rounded to '100 %'
+    assert "99.95 %" in res.correction
+    assert "100 %" not in res.correction + " ".join(c.verdict for c in res.comparisons)
+    html = build_report(res).render()
+    assert "2.5 % (relative)" in html and "99.9 %" in html
+    assert "2% (relative)" not in html and ">100%<" not in html
+    assert "100 %" not in "\n".join(summary_lines(res))

@@ -32,6 +32,7 @@ from socialproof.campaigns.pilot_model import (
     metric_name,
     parse_filter,
     read_pilots,
+    share_text,
     terms_mask,
 )
 from socialproof.errors import BadInput, NoData, UsageError
@@ -268,10 +269,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         if m == 1
         else f"{m} comparisons against A: p-values adjusted with Holm's step-down method. Each "
         "interval is at the confidence level of Holm's step for its comparison ("
-        + ", ".join(
-            f"{pilot.display(i + 1)} {level:.1%}".replace(".0%", "%").replace("%", " %")
-            for i, level in enumerate(levels)
-        )
+        + ", ".join(f"{pilot.display(i + 1)} {share_text(level)}" for i, level in enumerate(levels))
         + f"), so an interval leaves out zero exactly when its adjusted p is below {alpha:.2g}."
     )
     if any(r.adjusted for r in raw):
@@ -660,7 +658,7 @@ def _verdict(
     d = _decimals(width)
     pts = " points" if kpi.unit == "percent" else ""
     name = metric_name(kpi)
-    conf = f"{r.confidence:.1%}".replace(".0%", "%").replace("%", " %")
+    conf = share_text(r.confidence)
     control = pilot.display(0)
     levels = (
         f"{level_text(kpi, r.value_a, d)} in {control} → {level_text(kpi, r.value_b, d)} in {label}"
@@ -687,12 +685,13 @@ def _verdict(
         more = need - n_now
         return (
             f"Not enough data: {diff}. The difference could be chance; need ~{_round_up(more):,} "
-            f"more {unit} per variant to detect a {pilot.mde:.0%} change."
+            f"more {unit} per variant to detect a {share_text(pilot.mde)} relative change."
         )
     if need is not None:
         return (
-            f"No clear difference: {diff}. There was enough data to detect a {pilot.mde:.0%} "
-            "change, so any real effect is likely smaller than that."
+            f"No clear difference: {diff}. There was enough data to detect a "
+            f"{share_text(pilot.mde)} relative change, so any real effect is likely smaller "
+            "than that."
         )
     return f"No clear difference: {diff}."
 

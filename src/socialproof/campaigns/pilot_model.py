@@ -537,6 +537,24 @@ def metric_name(kpi: KPI) -> str:
     return label
 
 
+def share_text(fraction: float) -> str:
+    """A fraction as a percentage with the decimals it needs, never rounded to 0 % or 100 %.
+
+    0.95 → '95 %', 0.025 → '2.5 %', 0.9995 → '99.95 %' (figures as given keep every
+    digit); 1 - 0.05 / 3 → '98.3 %' (one decimal for a computed level, more when one
+    would round it to 0 % or 100 %: 0.99998 → '99.998 %').
+    """
+    pct = fraction * 100
+    for d in range(5):
+        text = f"{pct:.{d}f}"
+        if math.isclose(float(text), pct, rel_tol=1e-9, abs_tol=1e-12):
+            return f"{text} %"
+    d = 1
+    while d < 8 and float(f"{pct:.{d}f}") in (0.0, 100.0):
+        d += 1
+    return f"{pct:.{d}f} %"
+
+
 def effect_text(kpi: KPI, value: float, d: int, *, signed: bool = False) -> str:
     """A difference in the KPI's unit: percentage points for percentages."""
     v = value * 100 if kpi.unit == "percent" else value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from socialproof.campaigns.pilot_model import effect_text, level_text, metric_name
+from socialproof.campaigns.pilot_model import effect_text, level_text, metric_name, share_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -78,12 +78,12 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
 
 def _level(confidence: float) -> str:
     """``95 %``, ``97.5 %``, ``98.3 %``."""
-    return f"{confidence:.1%}".replace(".0%", "%").replace("%", " %")
+    return share_text(confidence)
 
 
 def _srm_line(res: PilotResult) -> str:
     s = res.srm
-    shares = " : ".join(f"{p:.0%}" for p in s.planned)
+    shares = " : ".join(share_text(p) for p in s.planned)
     observed = " : ".join(f"{o:,.0f}" for o in s.observed)
     state = "MISMATCH" if s.mismatch else "ok"
     return (
@@ -116,7 +116,7 @@ def plan_lines(plan: Plan) -> list[str]:
     lines = [
         "",
         f"To move {plan.kpi_label} from {level_text_plain(plan, s.baseline)} to "
-        f"{level_text_plain(plan, s.target)} with {s.power:.0%} power at alpha {s.alpha:g}: "
+        f"{level_text_plain(plan, s.target)} with {share_text(s.power)} power at alpha {s.alpha:g}: "
         f"~{s.per_variant:,} {plan.unit} per variant ({s.total:,} in total).",
     ]
     if plan.days is not None and plan.daily:
@@ -242,7 +242,7 @@ def build_report(res: PilotResult) -> Report:
                 "variant": v.label,
                 f"observed {res.srm_basis}": int(o) if float(o).is_integer() else o,
                 "expected": e,
-                "planned share": f"{s:.0%}",
+                "planned share": share_text(s),
             }
             for v, o, e, s in zip(
                 res.variants, res.srm.observed, res.srm.expected, res.srm.planned, strict=True
@@ -265,8 +265,8 @@ def build_report(res: PilotResult) -> Report:
                 {"item": f"Variant {lab}", "value": f}
                 for lab, f in zip(p.labels, p.variants, strict=True)
             ],
-            {"item": "Minimum detectable effect", "value": f"{p.mde:.0%} (relative)"},
-            {"item": "Confidence", "value": f"{p.confidence:.0%}"},
+            {"item": "Minimum detectable effect", "value": f"{share_text(p.mde)} (relative)"},
+            {"item": "Confidence", "value": share_text(p.confidence)},
             *([{"item": "Note", "value": p.note}] if p.note else []),
         ],
         caption="How this pilot was defined",
