@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,6 +139,8 @@ def test_paste_a_posting_and_see_the_gap_with_the_keyboard(
         "/career/posting",
         "/career/roles",
         "/career/roles/community-manager",
+        "/career/plan",
+        "/career/plan?limit=abc",
         "/career/market",
     ],
 )
@@ -154,6 +161,8 @@ def test_gets_never_analyse_postings(tmp_path: Any) -> None:
     with make_client(ws) as c:
         role = c.get("/career/roles/social-media-manager").text
         assert "analyse them on the Market page" in role
+        assert "postings changed since they were analysed" in c.get("/career/plan").text
+        assert c.get("/career/plan.csv").status_code == 404
         assert "Analyse postings" in c.get("/career/market").text
         with ws.connect() as con:
             tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
@@ -164,3 +173,138 @@ def test_gets_never_analyse_postings(tmp_path: Any) -> None:
         assert "5 analysed postings" in c.get("/career/market").text
         assert "Your match" in c.get("/career/roles/social-media-manager").text
         assert "/ 100" in c.get("/career/roles/social-media-manager").text
+
+
+@pytest.fixture(scope="module")
+def plan_ws(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The sample workspace with its postings analysed (the plan weighs gaps by demand)."""
+    from socialproof.market.store import analyze_workspace
+
+    ws = build_sample_workspace(tmp_path_factory.mktemp("plan") / "ws", score=False)
+    analyze_workspace(ws)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def plan_client(plan_ws: Any) -> Iterator[Any]:
+    with make_client(plan_ws) as c:
+        yield c
+
+
+def _cells(html: str) -> list[list[str]]:
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    return [
+        [unescape(re.sub(r"<[^>]+>", "", td)).strip() for td in re.findall(r"<td.*?</td>", row)]
+        for row in re.findall(r"<tr>.*?</tr>", body, re.DOTALL)
+    ]
+
+
+def test_learning_plan_for_the_profiles_targets_and_chosen_roles(plan_client: Any) -> None:
+    """'socialproof plan' had no page: the workbench showed a plan only for a pasted posting."""
+    from socialproof.careers.plan import plan_for_workspace
+
+    c = plan_client
+    page = c.get("/career/plan")
+    assert page.status_code == 200
+    # the sample profile targets these two roles, in the consumer industry
+    assert (
+        "Learning plan for Social Media Manager (consumer), Paid Social Specialist (consumer)"
+        in page.text
+    )
+    rows = _cells(page.text)
+    assert [r[0] for r in rows] == [str(n) for n in range(1, 13)]  # the CLI's 12 steps
+    cli = plan_for_workspace(c.app_state.ws)  # what 'socialproof plan' lists
+    assert [r[1] for r in rows] == [s.label for s in cli.steps]
+    chosen = c.get("/career/plan?role=community-manager&limit=3")
+    assert "Learning plan for Community Manager (consumer)" in chosen.text
+    assert 'value="community-manager" checked' in chosen.text
+    assert 'value="social-media-manager" checked' not in chosen.text
+    assert len(_cells(chosen.text)) == 3
+    download = c.get("/career/plan.csv?role=community-manager&limit=3")
+    assert download.headers["content-disposition"] == 'attachment; filename="learning-plan.csv"'
+    table = list(csv.reader(io.StringIO(download.text)))
+    assert table[0] == [
+        "#",
+        "learn",
+        "kind",
+        "must-have",
+        "your level",
+        "demand",
+        "priority",
+        "certification",
+        "portfolio piece",
+        "mock campaign",
+    ]
+    assert [r[1] for r in table[1:]] == [r[1] for r in _cells(chosen.text)]
+    assert 'href="/career/plan.csv?role=community-manager&amp;limit=3"' in chosen.text
+    assert c.get("/career/plan.xlsx?role=community-manager").content[:2] == b"PK"
+    assert c.get("/career/plan.pdf").status_code in (400, 422)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "says"),
+    [
+        ("?limit=abc", 400, "Steps to show must be a whole number from 1 to 60, not 'abc'."),
+        ("?limit=61", 400, "Steps to show must be a whole number from 1 to 60, not '61'."),
+        ("?role=nope", 404, "No role called 'nope' in the catalogue. Roles and paths lists"),
+    ],
+)
+def test_learning_plan_refuses_bad_choices_in_page_words(
+    plan_client: Any, query: str, status: int, says: str
+) -> None:
+    page = plan_client.get("/career/plan" + query)
+    assert page.status_code == status and says in unescape(page.text)
+    assert "socialproof roles" not in unescape(page.text) and "<tbody>" not in page.text
+    if "limit" in query:
+        assert 'aria-invalid="true"' in page.text and query.split("=")[1] in page.text
+
+
+def test_learning_plan_without_a_profile_or_targets_says_what_to_do(
+    client: Any, workspace: Any
+) -> None:
+    page = client.get("/career/plan")
+    text = unescape(page.text)
+    assert page.status_code == 404 and "There is no career profile yet" in text
+    assert 'href="/career"' in text and "socialproof profile init" not in text
+    (workspace.root / "profile.yaml").write_text("name: Ann\n", encoding="utf-8")
+    page = client.get("/career/plan")
+    text = unescape(page.text)
+    assert page.status_code == 422 and "No target role to plan for." in text
+    assert "tick the roles on this page" in text and "--role" not in text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_learning_plan_in_the_browser(browser: Any, plan_ws: Any, width: int) -> None:
+    """Tick a role and the number of steps with the keyboard, read the plan, download it."""
+    from tests.web.conftest import LiveServer
+
+    server = LiveServer(plan_ws).start()
+    page = open_page(browser, server.url + "/career/plan", width=width, for_axe=True)
+    try:
+        assert page.locator("tbody tr").count() == 12  # the profile's targets
+        assert axe_violations(page) == []
+        page.locator("#plan-role-community-manager").focus()
+        page.keyboard.press("Space")
+        page.locator("#plan-limit").fill("4")
+        page.keyboard.press("Enter")
+        page.get_by_role(
+            "heading", name="Learning plan for Community Manager (consumer)"
+        ).wait_for()
+        assert page.locator("tbody tr").count() == 4
+        assert page.locator("#plan-role-community-manager").is_checked()
+        with page.expect_download() as info:
+            page.get_by_role("link", name="CSV").click()
+        assert info.value.suggested_filename == "learning-plan.csv"
+        rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
+        assert len(rows) == 5 and rows[0][1] == "learn"
+        page.locator("#plan-limit").fill("0")
+        page.keyboard.press("Enter")
+        page.locator("#plan-limit-error").wait_for()
+        assert page.locator("#plan-limit").get_attribute("aria-invalid") == "true"
+        assert page.locator("#plan-limit").input_value() == "0"  # what was typed is kept
+        assert page.locator("#plan-role-community-manager").is_checked()
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+        server.stop()

@@ -436,3 +436,24 @@ def test_notes_on_the_plan_page_name_its_fields(client: Any) -> None:
 def test_report_notes_in_browser_words(note: str, words: str, gone: str) -> None:
     text, _ = for_browser(note)
     assert text == words and gone not in text
+
+
+def test_career_profile_messages_name_the_profile_page(tmp_path: Path) -> None:
+    """The learning plan, role and profile pages showed 'Run socialproof profile init'."""
+    from socialproof.careers.catalogue import load_catalogue
+    from socialproof.careers.profile import load_profile
+
+    listed = tmp_path / "listed.yaml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("years_experience: many\n", encoding="utf-8")
+    cases = [
+        (_error(load_profile, tmp_path / "profile.yaml"), "write one on the Career profile page"),
+        (_error(load_profile, listed), "The template the Career profile page starts from"),
+        (_error(load_profile, wrong), "the template the Career profile page starts from"),
+        (_error(load_catalogue().role, "astronaut"), "Roles and paths lists them all."),
+    ]
+    for raised, words in cases:
+        text, _links = for_browser(raised)
+        assert words in text, (raised, text)
+        _no_terminal_words(text)

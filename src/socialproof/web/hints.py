@@ -33,6 +33,8 @@ SETTINGS = Link("Open Settings", "/settings")
 IMPORT = Link("Open the Import page", "/import")
 MODERATION = Link("Open the moderation queue", "/community/moderation")
 CAMPAIGNS = Link("Open the Campaigns page", "/campaigns")
+PROFILE = Link("Open your career profile", "/career")
+ROLES = Link("Open Roles and paths", "/career/roles")
 
 _HINTS = (
     # community.decisions: a moderation decision without a name and no owner set
@@ -250,6 +252,32 @@ _HINTS = (
         "Choose the column on the form.",
     ),
     _Hint(re.compile(r", or pipe texts in with -\."), "."),
+    # careers.plan and the catalogue: the learning plan's target roles
+    _Hint(
+        re.compile(r"Add targets: roles: \[ROLE\] to profile\.yaml, or pass --role ROLE\."),
+        "Add targets: roles: [ROLE] to your profile, or tick the roles on this page.",
+        (PROFILE,),
+    ),
+    # careers.profile: the Career profile page writes profile.yaml from a template
+    _Hint(
+        re.compile(r"No profile at \S+\. Run 'socialproof profile init' to create one\."),
+        "There is no career profile yet: write one on the Career profile page (it starts "
+        "from a template).",
+        (PROFILE,),
+    ),
+    _Hint(
+        re.compile(r"See 'socialproof profile init' for the layout\."),
+        "The template the Career profile page starts from shows the layout.",
+    ),
+    _Hint(
+        re.compile(r"'socialproof profile init --force' shows (?:a valid example|an example)\."),
+        "the template the Career profile page starts from (with no profile.yaml) is an example.",
+    ),
+    _Hint(
+        re.compile(r"'socialproof roles' lists them all\."),
+        "Roles and paths lists them all.",
+        (ROLES,),
+    ),
 )
 
 

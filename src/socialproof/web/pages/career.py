@@ -1,6 +1,7 @@
 """Career: the profile, a pasted posting's match and gap, roles and paths, the market.
 
-The same functions as ``socialproof profile check``, ``gap --posting``, ``plan``,
+The same functions as ``socialproof profile check``, ``gap --posting``, ``plan`` (with its
+CSV/XLSX download),
 ``roles``, ``paths`` and ``market report`` (through ``careers.editing`` for text
 held in a form). Analysing imported postings writes derived tables, so it runs as
 a background job started by a POST; the market page only reads.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from socialproof.errors import NoData, SocialproofError
 from socialproof.web.templating import (
@@ -34,6 +35,7 @@ SUBNAV = (
     ("/career", "Profile"),
     ("/career/posting", "Match a posting"),
     ("/career/roles", "Roles and paths"),
+    ("/career/plan", "Learning plan"),
     ("/career/market", "Market"),
 )
 MAX_DROP = 1_000_000
@@ -255,6 +257,133 @@ def role(request: Request, role_id: str) -> HTMLResponse:
         gap=gap_result,
         gap_error=gap_error,
     )
+
+
+# -- the learning plan: 'socialproof plan [--role R ...] [--limit N]' ------------------------
+PLAN_COLUMNS = [
+    "#",
+    "learn",
+    "kind",
+    "must-have",
+    "your level",
+    "demand",
+    "priority",
+    "certification",
+    "portfolio piece",
+    "mock campaign",
+]
+
+
+def _plan_limit(text: str | None) -> int:
+    """Steps to show, 1 to 60 (the CLI's --limit); blank means the CLI's 12."""
+    from socialproof.errors import BadInput
+
+    text = (text or "").strip()
+    if not text:
+        return 12
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 60:
+        raise BadInput(
+            f"Steps to show must be a whole number from 1 to 60, not {text!r}.",
+            hint="For example 12.",
+        )
+    return limit
+
+
+def _plan(request: Request, roles: list[str], limit: int) -> Any:
+    """The plan as 'socialproof plan' makes it; None while imported postings wait to be
+    analysed (the plan weighs gaps by their demand, and a GET must not analyse)."""
+    from socialproof.careers.plan import plan_for_workspace
+    from socialproof.market.store import is_stale
+
+    ws = workspace(request)
+    if cached(request, ("career-stale",), lambda: is_stale(ws)):
+        return None
+    key = ("career-plan", tuple(roles), limit, _profile_state(ws))
+    return cached(request, key, lambda: plan_for_workspace(ws, roles=roles or None, limit=limit))
+
+
+def _plan_rows(plan: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "#": s.rank,
+            "learn": s.label,
+            "kind": s.kind,
+            "must-have": "yes" if s.must else "no",
+            "your level": s.your_level,
+            "demand": f"{s.demand:.0%}",
+            "priority": s.priority,
+            "certification": s.certification,
+            "portfolio piece": s.portfolio_piece,
+            "mock campaign": s.mock_campaign,
+        }
+        for s in plan.steps
+    ]
+
+
+@router.get("/career/plan")
+def learning_plan(
+    request: Request,
+    role: Annotated[list[str] | None, Query()] = None,
+    limit: str | None = None,
+) -> HTMLResponse:
+    from urllib.parse import urlencode
+
+    from socialproof.careers.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    chosen = [r for r in (role or []) if r.strip()]
+    plan, error, limit_refused = None, None, False
+    try:
+        steps = _plan_limit(limit)
+    except SocialproofError as exc:
+        error, limit_refused = exc, True
+    else:
+        try:
+            plan = _plan(request, chosen, steps)
+        except SocialproofError as exc:
+            error = exc
+    query = urlencode([("role", r) for r in chosen] + [("limit", (limit or "").strip())])
+    return render(
+        request,
+        "career/plan.html",
+        title="Learning plan",
+        subnav=SUBNAV,
+        roles=sorted(cat.roles.values(), key=lambda r: (r.family, r.title)),
+        chosen=set(chosen),
+        limit=(limit or "").strip(),
+        plan=plan,
+        rows=_plan_rows(plan) if plan is not None else [],
+        columns=PLAN_COLUMNS,
+        stale=error is None and plan is None,
+        limit_refused=limit_refused,
+        query=query,
+        messages=[("error", str(error))] if error else [],
+        status_code=error.http_status if error else 200,
+    )
+
+
+@router.get("/career/plan.{kind}", response_model=None)
+def learning_plan_download(
+    request: Request,
+    kind: str,
+    role: Annotated[list[str] | None, Query()] = None,
+    limit: str | None = None,
+) -> Response:
+    """The plan the page shows, as a formula-safe CSV or an XLSX file."""
+    from socialproof.errors import NotFound
+    from socialproof.web.tables import TableView, download_response
+
+    plan = _plan(request, [r for r in (role or []) if r.strip()], _plan_limit(limit))
+    if plan is None:
+        raise NotFound(
+            "Imported postings changed since they were analysed.",
+            hint="Analyse them on the Market page, then download the plan.",
+        )
+    return download_response(TableView(PLAN_COLUMNS, _plan_rows(plan)), kind, "learning-plan")
 
 
 @router.get("/career/market")
