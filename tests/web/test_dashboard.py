@@ -36,7 +36,8 @@ def test_custom_range_compared_with_previous_period(ads_client: Any) -> None:
     assert "compared with <strong>2026-03-01 to 2026-03-07</strong>" in page
     # week two: 7 x 150 spent; week one: 7 x 100 -> +50 %
     assert '<span class="kpi-value">1,050.00 USD</span>' in page
-    assert "+50% (better) vs 1.00 %" in page  # CTR 1.50 % against 1.00 %
+    # CTR 1.50 % against 1.00 %: half a point, +50 % relative (not fifty points)
+    assert "+0.50 pts, +50 % (better) vs 1.00 %" in page
     assert '<span class="kpi-value">1.50 %</span>' in page
     # each figure names its base and gives formula and source from the KPI registry
     from socialproof.metrics.registry import get
@@ -45,7 +46,7 @@ def test_custom_range_compared_with_previous_period(ads_client: Any) -> None:
     assert f"base: {ctr.base}" in page
     assert f"<code>{ctr.formula_text}</code>" in page
     # spend going up is neither good nor bad
-    assert "+50% vs 700.00 USD" in page
+    assert "+50 % vs 700.00 USD" in page
     # user text is escaped
     assert "Spring <b>Launch" not in r.text
 
@@ -246,3 +247,23 @@ def test_spend_in_two_currencies_is_two_cards_each_in_its_own_currency(
     assert "per currency" in json.dumps(spec["title"])
     series = {row["platform"] for row in spec["data"]["values"]}
     assert series == {"meta (EUR)", "meta (USD)"}
+
+
+@pytest.mark.parametrize(
+    ("value", "old", "unit", "text", "sign"),
+    [
+        (1050.0, 700.0, "currency", "+50 %", 1),
+        (0.015, 0.010, "percent", "+0.50 pts, +50 %", 1),
+        (100.3, 100.0, "count", "+0.3 %", 1),  # '+0%' read better with no change shown
+        (100.0001, 100.0, "count", "+<0.1 %", 1),
+        (95.0, 100.0, "count", "-5.0 %", -1),
+        (100.0, 100.0, "count", "0 %", 0),
+        (0.012, 0.0, "percent", "+1.20 pts", 1),  # from 0 %: points only, no relative
+        (5.0, 0.0, "count", "", 1),
+        (None, 3.0, "count", "", 0),
+    ],
+)
+def test_change_text(value: Any, old: Any, unit: str, text: str, sign: int) -> None:
+    from socialproof.web.pages.dashboard import change_text
+
+    assert change_text(value, old, unit) == (text, sign)

@@ -158,6 +158,32 @@ def _rows(result: Any, platform: str, account: str) -> list[dict[str, Any]]:
     return rows
 
 
+def change_text(value: float | None, old: float | None, unit: str) -> tuple[str, int]:
+    """The change from ``old`` to ``value`` in words, and its sign (0: none or unknown).
+
+    Relative ('+50 %'), with a decimal under 10 % and '<0.1 %' rather than a '+0 %' that
+    still reads better or worse. A percentage changes in points first ('+0.50 pts,
+    +50 %'), so 1.00 % → 1.50 % cannot read as fifty points; from 0 % only the points.
+    """
+    if value is None or old is None:
+        return "", 0
+    sign = (value > old) - (value < old)
+    delta = change(value, old)
+    rel = ""
+    if delta is not None:
+        pct = abs(delta) * 100
+        shown = f"{pct:.0f}" if pct >= 9.5 else f"{pct:.1f}"
+        if sign and float(shown) == 0:
+            shown = "<0.1"
+        rel = f"{'+' if sign > 0 else '-'}{shown} %" if sign else "0 %"
+    if unit != "percent":
+        return rel, sign
+    points = f"{(value - old) * 100:+.2f} pts" if sign else "0.00 pts"
+    if sign and abs(value - old) * 100 < 0.005:
+        points = f"{'+' if sign > 0 else '-'}<0.01 pts"
+    return (f"{points}, {rel}" if rel else points), sign
+
+
 def cards(
     kind: str,
     ws: Workspace,
@@ -212,12 +238,10 @@ def cards(
             if prior is not None:
                 old = _number(prior.get(k.name))
                 fig.before = fmt(old, k.unit, currency)
-                delta = change(value, old)
-                if delta is not None:
-                    fig.change = f"{delta:+.0%}"
-                    if k.better != "neutral" and delta != 0:
-                        good = (delta > 0) == (k.better == "higher")
-                        fig.direction = "up" if good else "down"
+                fig.change, sign = change_text(value, old, k.unit)
+                if fig.change and k.better != "neutral" and sign != 0:
+                    good = (sign > 0) == (k.better == "higher")
+                    fig.direction = "up" if good else "down"
             if value is None and (prior is None or _number(prior.get(k.name)) is None):
                 continue  # this platform's export does not carry the figure
             figures.append(fig)
