@@ -59,6 +59,30 @@ def test_best_and_worst_ads_with_reason(workspace, insert) -> None:
     assert "Link" in by_ctr.title or "link" in by_ctr.title
 
 
+def test_reason_of_a_rate_gives_points_and_the_relative_gap(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    # link CTR 1.0 %, 1.5 %, 2.0 % on 2,000 impressions each: median 1.5 %
+    insert("ad_stats", [_ad(n, d, link_clicks=c) for n, c in (("lo", 20), ("md", 30), ("hi", 40))])
+    res = ad_ranking(workspace, metric="ctr_link", n=1)
+    best = res.frame[res.frame["rank"] == "best"].iloc[0]
+    worst = res.frame[res.frame["rank"] == "worst"].iloc[0]
+    # 2.0 - 1.5 = 0.5 points, 0.5 / 1.5 = 33 % of the median (not '33 %' alone, read as points)
+    assert "2.00 %, 0.50 pts (33 %) above the median of 1.50 % across 3 ads" in best["reason"]
+    assert "1.00 %, 0.50 pts (33 %) below the median of 1.50 %" in worst["reason"]
+
+
+def test_reason_of_an_ad_at_the_median(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    # two ads at 0.50 per result and one at 0.55: the median is 0.50
+    insert("ad_stats", [_ad("a1", d), _ad("a2", d), _ad("a3", d, spend=11.0)])
+    res = ad_ranking(workspace, n=1)
+    best = res.frame[res.frame["rank"] == "best"].iloc[0]
+    worst = res.frame[res.frame["rank"] == "worst"].iloc[0]
+    assert best["reason"] == "Cost per result 0.50, the median of 3 ads"  # not '0 % below'
+    # 0.55 against 0.50: 10 % above
+    assert "0.55, 10 % above the median of 0.50" in worst["reason"]
+
+
 def test_an_ad_that_spent_without_a_result_is_the_worst(workspace, insert) -> None:
     d = date(2026, 3, 1)
     insert(

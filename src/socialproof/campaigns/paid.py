@@ -153,11 +153,15 @@ def _fmt(value: float, unit: str) -> str:
 def _reason(label: str, unit: str, value: float, median: float, diff: float | None, n: int) -> str:
     if diff is None:
         return f"{label} {_fmt(value, unit)}; median of {n} ads is 0"
-    direction = "above" if diff > 0 else "below"
-    return (
-        f"{label} {_fmt(value, unit)}, {abs(diff) * 100:.0f} % {direction} the median of "
-        f"{_fmt(median, unit)} across {n} ads"
-    )
+    if value == median:
+        return f"{label} {_fmt(value, unit)}, the median of {n} ads"
+    direction = "above" if value > median else "below"
+    pct = abs(diff) * 100
+    rel = f"{pct:.0f}" if pct >= 9.5 else f"{pct:.1f}"
+    rel = "<0.1" if float(rel) == 0 else rel
+    # a rate in percent: the gap in points first, so 1.5 % against 1 % is not '50 points'
+    gap = f"{abs(value - median) * 100:.2f} pts ({rel} %)" if unit == "percent" else f"{rel} %"
+    return f"{label} {_fmt(value, unit)}, {gap} {direction} the median of {_fmt(median, unit)} across {n} ads"
 
 
 # -- pacing ----------------------------------------------------------------------------
