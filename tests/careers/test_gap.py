@@ -183,6 +183,65 @@ def test_posting_salary_below_the_profile_minimum_is_noted(workspace: Any) -> No
     assert any("not compared" in n for n in result.notes)
 
 
+def test_a_minimum_without_a_currency_is_not_compared_with_any_currency(
+    workspace: Any, tmp_path: Path
+) -> None:
+    """A profile minimum of 60,000 with no currency was compared with a salary in any
+    currency: '£30k-35k' read 'below your minimum', ¥5,000,000 passed."""
+    ws = _workspace_with_profile(workspace, targets={"salary_min": 60000})
+    posting = tmp_path / "uk.md"
+    posting.write_text(
+        "---\ntitle: Social Media Executive\nsalary: £30k-35k DOE\n---\n"
+        "Requirements:\n- Copywriting and Canva\n",
+        encoding="utf-8",
+    )
+    notes = gap_for_posting(ws, posting).notes
+    assert not any("below your minimum" in n for n in notes)
+    assert (
+        "Salary is in GBP; your minimum names no currency: not compared. Add 'currency:' "
+        "under 'targets:' in profile.yaml." in notes
+    )
+    assert "Salary: '£30k-35k DOE' = GBP 30,000-35,000 a year." in notes
+
+
+@pytest.mark.parametrize(
+    ("salary", "said"),
+    [
+        (
+            "$25/hr",
+            "USD 52,000 a year (read as hourly pay; no hours stated: a 40-hour week, 52 weeks a year, assumed).",
+        ),
+        (
+            "$25/hr, 20 hours per week",
+            "USD 26,000 a year (read as hourly pay; annualised over the stated 20 hours per week).",
+        ),
+        (
+            "£350 per day",
+            "GBP 91,000 a year (read as daily pay; no days stated: 260 working days a year assumed).",
+        ),
+        (
+            "€3,000",
+            "EUR 36,000 a year (read as monthly pay; the posting names no period: guessed from the amount).",
+        ),
+        ("up to £35k", "GBP up to 35,000 a year."),
+    ],
+)
+def test_the_salary_note_says_how_a_figure_became_a_year(
+    workspace: Any, tmp_path: Path, salary: str, said: str
+) -> None:
+    """'$25/hr' read 'USD 52,000-52,000 a year', with nothing of the 40-hour week assumed
+    or a period guessed from the amount, while that figure was held against the minimum."""
+    ws = _workspace_with_profile(workspace)
+    posting = tmp_path / "p.md"
+    posting.write_text(
+        f"---\ntitle: Social Media Assistant\nsalary: {salary}\n---\n"
+        "You'll need: copywriting, Canva, community management.\n",
+        encoding="utf-8",
+    )
+    notes = gap_for_posting(ws, posting).notes
+    assert f"Salary: {salary!r} = {said}" in notes, notes
+
+
 def test_a_posting_in_a_table_file_is_read_as_jobs_import_reads_it(
     workspace: Any, tmp_path: Path
 ) -> None:

@@ -18,7 +18,7 @@ fair >= 45, low below.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socialproof.careers.catalogue import Catalogue, Role, load_catalogue
 
@@ -276,7 +276,12 @@ def gap_for_posting(ws: Workspace, path: Path) -> GapResult:
     targets = check.profile.targets
     top = facts.salary_max_annual or facts.salary_min_annual
     if targets.salary_min and top is not None and facts.salary_currency:
-        if (targets.currency or facts.salary_currency).upper() != facts.salary_currency:
+        if not targets.currency:  # compared with whatever currency the posting named
+            result.notes.append(
+                f"Salary is in {facts.salary_currency}; your minimum names no currency: not "
+                "compared. Add 'currency:' under 'targets:' in profile.yaml."
+            )
+        elif targets.currency.strip().upper() != facts.salary_currency:
             result.notes.append(
                 f"Salary is in {facts.salary_currency}; your minimum is in {targets.currency}: not compared."
             )
@@ -285,10 +290,33 @@ def gap_for_posting(ws: Workspace, path: Path) -> GapResult:
                 f"The salary tops out at {top:,.0f} a year, below your minimum of {targets.salary_min:,.0f}."
             )
     if facts.salary_status == "stated":
-        rng = "-".join(
-            f"{v:,.0f}" for v in (facts.salary_min_annual, facts.salary_max_annual) if v is not None
-        )
-        result.notes.append(
-            f"Salary: {facts.salary_text!r} = {facts.salary_currency or '?'} {rng} a year."
-        )
+        result.notes.append(_salary_note(facts, posting))
     return result
+
+
+def _salary_note(facts: PostingFacts, posting: dict[str, Any]) -> str:
+    """How the posting's salary reads a year: 'USD 26,000-26,000' said once, and the
+    period and hours behind an hourly or daily figure said (a guessed period or a
+    40-hour week was not, while the yearly figure was compared with your minimum)."""
+    from socialproof.market.salary import parse_salary
+
+    low, high = facts.salary_min_annual, facts.salary_max_annual
+    if low is not None and high is not None and low != high:
+        rng = f"{low:,.0f}-{high:,.0f}"
+    elif low is not None and high is None:
+        rng = f"from {low:,.0f}"
+    elif low is None and high is not None:
+        rng = f"up to {high:,.0f}"
+    else:
+        rng = f"{low or high or 0:,.0f}"
+    note = f"Salary: {facts.salary_text!r} = {facts.salary_currency or '?'} {rng} a year"
+    why = []
+    if facts.salary_period and facts.salary_period != "year":
+        pay = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}
+        why.append(f"read as {pay.get(facts.salary_period, facts.salary_period)} pay")
+    if facts.salary_period_inferred:
+        why.append("the posting names no period: guessed from the amount")
+    body = str(posting.get("body") or "")
+    how = parse_salary(facts.salary_text, context=body[:5000]).note
+    why.extend(part for part in how.split("; ") if part)
+    return note + (f" ({'; '.join(why)})." if why else ".")
