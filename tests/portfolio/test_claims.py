@@ -83,3 +83,35 @@ def test_typed_figures_are_not_checked() -> None:
     typed = Figure("Store visits", 310, "count", False, "typed by hand")
     text = {"summary": "Store visits rose to 9,000."}
     assert unsupported(text, [(typed, ["Store visits"])], other_names=[]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # a decimal comma was cut at the comma: '45,6 %' went unchecked
+        ("The engagement rate reached 45,6 %.", ["engagement rate … 45,6 %"]),
+        ("The engagement rate reached 11,6 %, about 12 % in round figures.", []),
+        ("ROAS 4,5×.", ["ROAS … 4,5×"]),
+        ("ROAS 2,95×.", []),
+        ("Cost per result €1.934,56.", ["Cost per result … €1.934,56"]),
+        ("Cost per result €1.234,56.", []),
+        ("Cost per result €1,234.56.", []),
+        # digits grouped by spaces are not read in part ('234,56' of '1 234,56')
+        ("Cost per result 1 234,56 €.", []),
+        ("Cost per result 1\u202f234,56 €.", []),
+    ],
+)
+def test_numbers_with_a_decimal_comma_are_checked(text: str, wrong: list[str]) -> None:
+    figures = [
+        (
+            Figure("Engagement rate", 0.116, "percent", True, "data", baseline=0.1),
+            figure_names("Engagement rate", "Engagement rate (by reach)"),
+        ),
+        (Figure("ROAS", 2.95, "ratio", True, "data"), ["ROAS"]),
+        (
+            Figure("Cost per result", 1234.56, "currency", True, "data", baseline=1500.0),
+            figure_names("Cost per result", "Cost per result"),
+        ),
+    ]
+    found = unsupported({"summary": text}, figures, other_names=[])
+    assert [c.written for c in found] == wrong

@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from socialproof.portfolio.evidence import Figure
 
 #: A written number: sign, digits with thousands separators, decimals, then its unit.
+#: A decimal comma ("11,6 %", "4,5×", "1.234,56 €") is read as the decimal point it is
+#: (the number was cut at the comma and went unchecked); ",ddd" stays a thousands group,
+#: and digits grouped by spaces ("1 234,56") are not read in part.
 _NUMBER = re.compile(
-    r"(?P<cur>[$€£¥₹]\s?)?(?<![\w.,])(?P<num>[-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+−]?\d+(?:\.\d+)?)"
+    r"(?P<cur>[$€£¥₹]\s?)?(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<num>[-+−]?\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])|"
+    r"[-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+−]?\d+,\d{1,2}(?![\d.,])|[-+−]?\d+(?:\.\d+)?)"
     r"(?P<unit>\s?(?:%|percent\b|per cent\b|pp\b|×|x\b|k\b|m\b|million\b|"
     r"s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b))?",
     re.I,
@@ -115,7 +119,11 @@ def _clause_after(text: str, start: int, any_name: re.Pattern[str]) -> str:
 def _supported(m: re.Match[str], fig: Figure) -> bool | None:
     """True when the number is one of the figure's values as written, False when it is a
     figure of its unit that matches none, None when it is not the figure's kind of number."""
-    raw = m.group("num").replace(",", "").replace("−", "-")
+    raw = m.group("num").replace("−", "-")
+    if re.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+,\d+|[-+]?\d+,\d{1,2}", raw):
+        raw = raw.replace(".", "").replace(",", ".")  # a decimal comma
+    else:
+        raw = raw.replace(",", "")
     number = float(raw)
     decimals = len(raw.partition(".")[2])
     unit = (m.group("unit") or "").strip().lower()
