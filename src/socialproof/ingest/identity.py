@@ -124,9 +124,7 @@ def assign_accounts(
         choice[platform] = _choose(
             platform, display_name, named.get(platform, set()), given, declared, stored
         )
-    if not choice:
-        return out, notes
-    for name in ACCOUNT_TABLES:
+    for name in ACCOUNT_TABLES if choice else ():
         table = out.get(name)
         if table is None or table.num_rows == 0:
             continue
@@ -137,7 +135,39 @@ def assign_accounts(
             fill = pc.if_else(pc.equal(platform, p), a, fill)
         account = pc.if_else(pc.equal(account, ""), fill, account)
         out[name] = _set(table, "account", account)
-    return out, notes
+    return _days_follow_posts(out), notes
+
+
+def _days_follow_posts(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """A post's days in the same file (``post_daily``) get the post's account.
+
+    The posts' account may come from their permalinks, which the day rows do not have.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    posts, days = tables.get("posts"), tables.get("post_daily")
+    if posts is None or days is None or not posts.num_rows or not days.num_rows:
+        return tables
+    key = ["platform", "post_id"]
+    found = (
+        posts.select([*key, "account"])
+        .group_by(key, use_threads=False)
+        .aggregate([("account", "min")])
+        .rename_columns([*key, "_post_account"])
+    )
+    joined = days.append_column("_order", pa.array(range(days.num_rows), pa.int64())).join(
+        found, key, join_type="left outer", use_threads=False
+    )
+    joined = joined.sort_by("_order")
+    account = pc.coalesce(joined["_post_account"], joined["account"])
+    out = dict(tables)
+    out["post_daily"] = _set(
+        joined.drop_columns(["_order", "_post_account"]).select(days.column_names),
+        "account",
+        account,
+    )
+    return out
 
 
 def account_for_unnamed(

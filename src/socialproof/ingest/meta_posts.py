@@ -26,6 +26,7 @@ from socialproof.ingest.base import (
     Source,
     normalize_header,
 )
+from socialproof.ingest.post_days import SUMMED
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -66,22 +67,7 @@ POST_TYPE = ("Post type", "Type", "Tipo de publicación")
 #: the day a row's figures are for, in an export by day ('Lifetime' in a lifetime export)
 DAY = ("Date", "Fecha")
 #: figures of a post that add up over days; reach (people) and the others do not
-ADDITIVE = (
-    "impressions",
-    "views",
-    "reactions",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "link_clicks",
-    "profile_visits",
-    "follows",
-    "engagements",
-    "video_views",
-    "video_completions",
-    "watch_time_s",
-)
+ADDITIVE = SUMMED
 LARGEST = ("reach", "duration_s", "followers")
 FUNDED = ("Funded content status",)
 
@@ -129,7 +115,7 @@ def post_format(values: list[str | None]) -> list[str | None]:
 class MetaPostsFormat(Format):
     name = "meta-posts"
     label = "Meta Business Suite posts export (Facebook / Instagram)"
-    tables = ("posts",)
+    tables = ("posts", "post_daily")
     required = (POST_ID, PUBLISHED)
     kinds = ("csv", "xlsx", "xls")
 
@@ -159,19 +145,26 @@ class MetaPostsFormat(Format):
         return best
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
-        tables, rejects, notes, n = [], [], [], 0
+        tables, daily, rejects, notes, n = [], [], [], [], 0
         for frame in source.frames:
             if A.score(frame, self.required) == 0:
                 continue
-            t, r, nt = _read_suite(frame, ctx)
+            t, r, nt, d = _read_suite(frame, ctx)
             tables.append(t)
+            if d is not None:
+                daily.append(d)
             rejects.extend(r)
             notes.extend(nt)
             n += frame.data.num_rows
-        return ReadResult({"posts": A.concat(tables)} if tables else {}, n, rejects, notes)
+        out = {"posts": A.concat(tables)} if tables else {}
+        if daily:
+            out["post_daily"] = A.concat(daily)
+        return ReadResult(out, n, rejects, notes)
 
 
-def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+def _read_suite(
+    frame: Frame, ctx: ReadContext
+) -> tuple[pa.Table, list[Reject], list[str], pa.Table | None]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -216,25 +209,30 @@ def _read_suite(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
         rows.set("is_paid", pc.if_else(pc.equal(low, ""), None, paid))
     day_raw = rows.raw(DAY)
     table, rejects = rows.finish()
-    if day_raw is not None and table.num_rows > 1:
+    daily = None
+    if day_raw is not None and table.num_rows:
         from socialproof.ingest.parse import parse_dates
 
         days = parse_dates(day_raw, dayfirst=rows.dayfirst).values
         kept = ~rows.bad & ~rows.skip
         if not kept.all():
             days = days.filter(pa.array(kept))
-        table = _add_up_days(table, days, rows.notes)
-    return table, rejects, rows.notes
+        table, daily = _add_up_days(table, days, rows.notes)
+    return table, rejects, rows.notes, daily
 
 
-def _add_up_days(table: pa.Table, days: pa.Array, notes: list[str]) -> pa.Table:
-    """One row per post from an export with one row per post and day ('Date' holds days).
+def _add_up_days(
+    table: pa.Table, days: pa.Array, notes: list[str]
+) -> tuple[pa.Table, pa.Table | None]:
+    """One row per post from an export with one row per post and day ('Date' holds days),
+    and the days themselves (``post_daily``, long form), or None when no post has them.
 
     Figures that add up over days (views, reactions, clicks, ...) are summed; reach is
     the largest day's (people reached on several days count once, so the sum would be
     too high; the posts' reach over those days is at least that). A post with a row not
     dated ('Lifetime'), or two different rows for one day, is left as it is: the import
-    reports its repeats as usual.
+    reports its repeats as usual. The days are stored too, so an export of other days
+    of the same posts adds its new days to these (``post_days.py``).
     """
     import pandas as pd
     import pyarrow as pa
@@ -250,12 +248,13 @@ def _add_up_days(table: pa.Table, days: pa.Array, notes: list[str]) -> pa.Table:
     dated = groups["_day"].transform(lambda d: bool(d.notna().all()))
     n_days = groups["_day"].transform("nunique")
     n_rows = groups["_day"].transform("size")
-    add = (dated.astype(bool) & (n_days >= 2) & (n_days == n_rows)).to_numpy()
+    add = (dated.astype(bool) & (n_days >= 1) & (n_days == n_rows)).to_numpy()
     if not add.any():
-        return table
+        return table, None
     rows = frame[~repeat]["_row"].to_numpy()
     summed_rows = rows[add]
     sub = table.take(pa.array(summed_rows)).append_column("_order", pa.array(summed_rows))
+    daily = _day_rows(sub, days.take(pa.array(summed_rows)))
     aggs = [("_order", "min")]
     for name in table.column_names:
         if name in key:
@@ -282,10 +281,40 @@ def _add_up_days(table: pa.Table, days: pa.Array, notes: list[str]) -> pa.Table:
         f"{n_posts:,} post(s) have one row per day (the 'Date' column, {first} to {last}): "
         "their views, reactions, clicks and other counts are added up over those days, "
         "and their reach is the largest day's (people reached on several days count "
-        "once; the reach over the days is at least that). Days outside the file are not "
-        "in these figures: for lifetime figures, export with 'Lifetime' in place of days."
+        "once; the reach over the days is at least that). Days of these posts in other "
+        "imports are added too, each day once; days not imported are not in these "
+        "figures: for lifetime figures, export with 'Lifetime' in place of days."
     )
-    return out.take(pa.array(order)).drop_columns(["_order"])
+    return out.take(pa.array(order)).drop_columns(["_order"]), daily
+
+
+def _day_rows(rows: pa.Table, days: pa.Array) -> pa.Table:
+    """The posts' days in ``post_daily``'s long form: one row per post, day and figure."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.ingest.base import LINE_COLUMN
+
+    day = (
+        days.cast(pa.timestamp("us")).cast(pa.date32()) if not pa.types.is_date(days.type) else days
+    )
+    parts = []
+    for metric in (*ADDITIVE, "reach"):
+        if metric not in rows.column_names:
+            continue
+        values = rows[metric]
+        columns = {
+            "platform": rows["platform"],
+            "account": rows["account"],
+            "post_id": rows["post_id"],
+            "date": day,
+            "metric": pa.array([metric] * rows.num_rows, pa.string()),
+            "value": values.cast(pa.float64()),
+        }
+        if LINE_COLUMN in rows.column_names:
+            columns[LINE_COLUMN] = rows[LINE_COLUMN]
+        parts.append(pa.table(columns).filter(pc.is_valid(values)))
+    return A.concat(parts) if parts else pa.table({})
 
 
 # --------------------------------------------------------------------------- legacy XLSX

@@ -72,6 +72,7 @@ def resolve_import_id(ws: Workspace, text: str) -> str:
 
 def undo_import(ws: Workspace, import_id: str, *, force: bool = False) -> UndoResult:
     """Remove the rows of import ``import_id`` (or a unique prefix); keep its archive."""
+    from socialproof.ingest import post_days
     from socialproof.ingest.writer import write_transaction
     from socialproof.workspace import engine
     from socialproof.workspace.schema import CANONICAL
@@ -96,6 +97,10 @@ def undo_import(ws: Workspace, import_id: str, *, force: bool = False) -> UndoRe
             )
         present = set(engine.list_tables(con))
         result = UndoResult(import_id=full, path=str(path or ""), format=str(fmt or ""))
+        days = "post_daily" in present and "post_daily" in str(table_names or "").split(",")
+        if days:  # posts made of days from several imports keep the others' days
+            post_days.mark(con, full)
+            post_days.keep_posts(con, full)
         for name in [t for t in str(table_names or "").split(",") if t]:
             if name not in CANONICAL or name == "imports" or name not in present:
                 continue
@@ -105,6 +110,8 @@ def undo_import(ws: Workspace, import_id: str, *, force: bool = False) -> UndoRe
             engine.query_rows(con, f'DELETE FROM "{name}" WHERE import_id = ?', [full])
             result.removed[name] = int(n)
         engine.query_rows(con, "DELETE FROM imports WHERE import_id = ?", [full])
+        if days:
+            post_days.add_up(con)
         engine.query_rows(
             con,
             "INSERT INTO import_undos VALUES (?, ?, ?, ?, ?, ?, ?)",

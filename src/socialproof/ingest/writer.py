@@ -81,6 +81,7 @@ def write(
     transaction; :class:`~socialproof.ingest.sqlpath.Declined` rolls it back.
     """
 
+    from socialproof.ingest import post_days
     from socialproof.workspace import engine, parquet_store
     from socialproof.workspace.schema import CANONICAL
 
@@ -108,13 +109,14 @@ def write(
                 if plan is not None:
                     _write_planned(ws, con, plan, summary, rejects, tables, use_workspace_account)
                 for name, table in tables.items() if plan is None else ():
-                    counts = _insert_or_merge(con, CANONICAL[name], table, summary.exported_at)
-                    summary.tables[name] = (counts.inserted, counts.updated, counts.unchanged)
-                    summary.inserted += counts.records_inserted
-                    summary.updated += counts.records_updated
-                    summary.unchanged += counts.unchanged
-                    summary.conflicts += counts.conflicts
-                    rejects.extend(Reject(*row) for row in counts.conflict_rows)
+                    _merge_into(
+                        con, CANONICAL[name], table, summary, rejects, tables.get("post_daily")
+                    )
+                if plan is None and summary.format in post_days.FORMATS and "post_daily" in tables:
+                    post_days.mark(con, sha, importing=True)
+                    _, several, first, last = post_days.add_up(con, importing=sha)
+                    if days_note := post_days.note(several, first, last):
+                        summary.notes.append(days_note)
                 if summary.conflicts and (note := summary.conflict_note()):
                     summary.notes.append(note)
                 if plan is None and _has_range_rows(tables.get("ad_stats")):
@@ -170,6 +172,41 @@ def write(
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _merge_into(
+    con: Any,
+    spec: TableSpec,
+    table: pa.Table,
+    summary: ImportSummary,
+    rejects: list[Reject],
+    days: pa.Table | None,
+) -> None:
+    """Merge one table of the import and count what it did in ``summary``.
+
+    Posts whose days the file holds (``post_days.py``) are merged without their figures,
+    which are then worked out from all their stored days; the file's rows are those
+    days, so they, not the posts, count as the rows inserted or updated.
+    """
+    from socialproof.ingest import post_days
+
+    parts = [table]
+    if spec.name == "posts" and summary.format in post_days.FORMATS:
+        rest, with_days = post_days.split_posts(table, days)
+        parts = [rest] if with_days is None else [rest, with_days]
+    done = [0, 0, 0]
+    for k, part in enumerate(parts):
+        if not part.num_rows:
+            continue
+        counts = _insert_or_merge(con, spec, part, summary.exported_at)
+        done = [done[0] + counts.inserted, done[1] + counts.updated, done[2] + counts.unchanged]
+        if k == 0:
+            summary.inserted += counts.records_inserted
+            summary.updated += counts.records_updated
+            summary.unchanged += counts.unchanged
+        summary.conflicts += counts.conflicts
+        rejects.extend(Reject(*row) for row in counts.conflict_rows)
+    summary.tables[spec.name] = (done[0], done[1], done[2])
 
 
 def _refuse_all_rejected(

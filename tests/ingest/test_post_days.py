@@ -1,0 +1,179 @@
+"""Business Suite exports by day: windows of days imported one after another add up.
+
+Each file holds one row per post and day. Post 1 has, on day d of March 2026, 10*d views,
+d likes and a reach of 100 + d; post 2 has 5 views a day. The expected figures below are
+worked out by hand from that rule, not by the code under test.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+HEAD = (
+    "Post ID,Account username,Description,Publish time,Permalink,Post type,Date,Views,Reach,Likes\n"
+)
+
+
+def _window(
+    folder: Path, name: str, days: range, *, exported: int, post2: range = range(0)
+) -> Path:
+    rows = [
+        f"1,acme,a,03/01/2026 08:00,https://www.instagram.com/p/A/,IG image,"
+        f"03/{d:02d}/2026,{10 * d},{100 + d},{d}\n"
+        for d in days
+    ]
+    rows += [
+        f"2,acme,b,03/09/2026 08:00,https://www.instagram.com/reel/B/,IG reel,"
+        f"03/{d:02d}/2026,5,4,\n"
+        for d in post2
+    ]
+    path = folder / name
+    path.write_text(HEAD + "".join(rows), encoding="utf-8")
+    stamp = datetime(2026, 3, exported, 12).timestamp()  # the export's date (file time)
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def _posts(ws: Any) -> dict[str, tuple[Any, ...]]:
+    from socialproof.workspace import engine
+
+    with ws.connect(read_only=True) as con:
+        found = engine.query_rows(
+            con, "SELECT post_id, views, reach, reactions, account FROM posts ORDER BY post_id"
+        )
+    return {str(r[0]): tuple(r[1:]) for r in found}
+
+
+def _import(ws: Any, *paths: Path) -> list[Any]:
+    from socialproof.ingest.importer import import_paths
+
+    summaries = []
+    for p in paths:  # one at a time, in the order given
+        (s,) = import_paths(ws, [p])
+        assert s.status == "imported", s.error
+        assert not s.conflicts
+        summaries.append(s)
+    return summaries
+
+
+def test_a_later_window_adds_its_days(workspace: Any, tmp_path: Path) -> None:
+    # before, 8-14 March replaced 1-7 March: views 770 (days 8-14) in place of 1050
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8)
+    second = _window(tmp_path, "w2.csv", range(8, 15), exported=15, post2=range(10, 15))
+    _, s2 = _import(workspace, first, second)
+    # days 1-14: views 10 * (1 + ... + 14) = 1050, likes 105, reach the largest day's 114
+    assert _posts(workspace) == {"1": (1050, 114, 105, "acme"), "2": (25, 4, None, "acme")}
+    assert s2.inserted == 12  # the file's rows: 7 days of post 1, 5 of post 2
+    assert any(n.startswith("1 post(s) also have days from other imports") for n in s2.notes)
+
+
+def test_an_overlapping_window_counts_shared_days_once(workspace: Any, tmp_path: Path) -> None:
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8)
+    overlap = _window(tmp_path, "w2.csv", range(5, 13), exported=13)
+    _, s2 = _import(workspace, first, overlap)
+    # days 1-12 once each: views 10 * 78 = 780, likes 78, reach 112
+    assert _posts(workspace) == {"1": (780, 112, 78, "acme")}
+    assert (s2.inserted, s2.unchanged) == (5, 3 * 3)  # days 8-12 new; 5-7 as stored
+
+
+def test_the_order_of_the_imports_does_not_matter(workspace: Any, tmp_path: Path) -> None:
+    # the older export imported last was refused in favour of the stored one before
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8)
+    second = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
+    _import(workspace, second, first)
+    assert _posts(workspace) == {"1": (1050, 114, 105, "acme")}
+
+
+def test_exports_of_one_day_each_add_up(workspace: Any, tmp_path: Path) -> None:
+    days = [_window(tmp_path, f"d{d}.csv", range(d, d + 1), exported=d + 1) for d in (3, 4, 6)]
+    _import(workspace, *days)
+    assert _posts(workspace) == {"1": (130, 106, 13, "acme")}  # days 3, 4 and 6
+
+
+def test_a_day_with_revised_figures_counts_the_newer_export(workspace: Any, tmp_path: Path) -> None:
+    first = _window(tmp_path, "w1.csv", range(1, 3), exported=3)
+    revised = tmp_path / "w2.csv"
+    revised.write_text(
+        HEAD + "1,acme,a,03/01/2026 08:00,https://www.instagram.com/p/A/,IG image,"
+        "03/02/2026,25,90,4\n",
+        encoding="utf-8",
+    )
+    stamp = datetime(2026, 3, 5, 12).timestamp()
+    os.utime(revised, (stamp, stamp))
+    _import(workspace, first, revised)
+    # day 1: 10 views, 1 like, reach 101; day 2 as revised: 25, 4, 90
+    assert _posts(workspace) == {"1": (35, 101, 5, "acme")}
+
+
+def test_undoing_a_window_takes_its_days_away(workspace: Any, tmp_path: Path) -> None:
+    from socialproof.ingest.undo import undo_import
+
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8)
+    second = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
+    s1, s2 = _import(workspace, first, second)
+    undo_import(workspace, s1.sha256)
+    # days 8-14: views 10 * 77 = 770, likes 77, reach 114; the post stays
+    assert _posts(workspace) == {"1": (770, 114, 77, "acme")}
+    undo_import(workspace, s2.sha256)
+    assert _posts(workspace) == {}
+
+
+def test_the_posts_report_shows_the_days_of_both_windows(
+    workspace: Any, tmp_path: Path, cli: Any
+) -> None:
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8)
+    second = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
+    _import(workspace, first, second)
+    out = cli(
+        "report",
+        "posts",
+        "--platform",
+        "instagram",
+        "--min-base",
+        "0",
+        "--format",
+        "csv",
+        cwd=workspace.root,
+    )
+    assert out.exit_code == 0, out.stderr
+    import csv
+    import io
+
+    [row] = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert (row["post_id"], row["interactions"], row["reach"]) == ("1", "105", "114")
+
+
+def test_youtube_chart_days_do_not_replace_the_video_s_figures(
+    workspace: Any, tmp_path: Path
+) -> None:
+    # YouTube's chart data is a window of a video: its lifetime figures stay Table data's
+    from socialproof.ingest.importer import import_paths, read_context
+
+    table = tmp_path / "Table data.csv"
+    table.write_text(
+        "Content,Video title,Video publish time,Views\nTotal,,,900\nvid1,V,Mar 1 2026,900\n",
+        encoding="utf-8",
+    )
+    chart = tmp_path / "Chart data.csv"
+    chart.write_text(
+        "Date,Content,Video title,Views\n2026-03-02,vid1,V,40\n2026-03-03,vid1,V,60\n",
+        encoding="utf-8",
+    )
+    for p in (table, chart):
+        (s,) = import_paths(workspace, [p], ctx=read_context(workspace, account="chan"))
+        assert s.status == "imported", s.error
+    from socialproof.workspace import engine
+
+    with workspace.connect(read_only=True) as con:
+        assert engine.query_rows(con, "SELECT views FROM posts") == [(900,)]
+
+
+def test_the_same_days_in_another_file_count_once(workspace: Any, tmp_path: Path) -> None:
+    path = _window(tmp_path, "w1.csv", range(1, 8), exported=8)
+    copy = tmp_path / "again.csv"
+    copy.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _import(workspace, path, copy)  # a different file (one more line) with the same days
+    assert _posts(workspace) == {"1": (280, 107, 28, "acme")}
