@@ -35,6 +35,7 @@ MODERATION = Link("Open the moderation queue", "/community/moderation")
 CAMPAIGNS = Link("Open the Campaigns page", "/campaigns")
 PROFILE = Link("Open your career profile", "/career")
 ROLES = Link("Open Roles and paths", "/career/roles")
+RULES = Link("Open the moderation rules", "/community/moderation/rules")
 
 _HINTS = (
     # community.decisions: a moderation decision without a name and no owner set
@@ -252,6 +253,24 @@ _HINTS = (
         "Choose the column on the form.",
     ),
     _Hint(re.compile(r", or pipe texts in with -\."), "."),
+    # community.moderation: the workspace's moderation.yaml has an editor of its own
+    _Hint(
+        re.compile(r"Fix the file, or delete it to use the packaged defaults\."),
+        "Fix it on the Moderation rules page, or go back to the packaged rules there.",
+        (RULES,),
+    ),
+    _Hint(
+        re.compile(
+            r"Start from the packaged defaults: socialproof/data/community/moderation\.yaml\."
+        ),
+        "Start from the packaged rules: go back to them on the Moderation rules page.",
+        (RULES,),
+    ),
+    _Hint(
+        re.compile(r"\bFix moderation\.yaml\."),
+        "Fix moderation.yaml on the Moderation rules page.",
+        (RULES,),
+    ),
     # careers.plan and the catalogue: the learning plan's target roles
     _Hint(
         re.compile(r"Add targets: roles: \[ROLE\] to profile\.yaml, or pass --role ROLE\."),
