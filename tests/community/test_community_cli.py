@@ -190,3 +190,20 @@ def test_an_inbox_export_reports_the_hand_worked_numbers(cli: Any, tmp_path: Any
     data = json.loads(r.stdout)
     assert data["response"]["overall"]["threads"] == 1  # a
     assert not any("only brand messages" in n or "timestamped before" in n for n in data["notes"])
+
+
+def test_threads_waiting_lists_those_waiting_again(cli: Any, workspace: Any, insert: Any) -> None:
+    from tests.community.test_inbox import AGAIN
+
+    insert("messages", AGAIN)
+    r = cli("community", "threads", "--waiting", "--format", "csv", cwd=workspace.root)
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    got = [(x["thread_key"], x["state"], x["waiting_since"], x["waiting_text"]) for x in rows]
+    assert got == [
+        ("10", "unanswered", "2026-03-02T08:00:00", "app crashes"),
+        ("1", "waiting again", "2026-03-02T12:00:00", "still nothing"),
+    ]
+    assert [x["waiting_h"] for x in rows] == ["6.0", "2.0"]
+    both = cli("community", "threads", "--waiting", "--unanswered", cwd=workspace.root)
+    assert both.exit_code == 2 and "cannot be used together" in both.stderr, both

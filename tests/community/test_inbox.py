@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.community.test_queue import ROWS
+from tests.community.test_threads import msg
 
 from socialproof.community.inbox import sla_state, stored_themes, waiting_threads
 
@@ -35,3 +36,77 @@ def test_waiting_threads_oldest_first_with_sla(workspace: Any, insert: Any) -> N
 
 def test_no_themes_stored(workspace: Any) -> None:
     assert stored_themes(workspace) == []
+
+
+# worked by hand: the newest message is 14:00 on 2 March
+AGAIN = [
+    # ann is answered at 11:00, writes again at 12:00 and 13:00: waiting again since 12:00
+    msg("1", "ann", "2026-03-02 10:00", text="my order is late"),
+    msg("2", "@acme", "2026-03-02 11:00", "1", text="sorry, checking"),
+    msg("3", "ann", "2026-03-02 12:00", "2", text="still nothing"),
+    msg("4", "ann", "2026-03-02 13:00", "3", text="hello?"),
+    # never answered: waiting since 08:00
+    msg("10", "cat", "2026-03-02 08:00", text="app crashes"),
+    # answered, then someone else chimes in: dan waits for nothing
+    msg("20", "dan", "2026-03-02 09:00", text="login fails"),
+    msg("21", "AcmeHelp", "2026-03-02 09:30", "20", text="fixed now"),
+    msg("22", "eve", "2026-03-02 10:00", "21", text="same for me"),
+    # answered twice, the customer's message between the answers: settled
+    msg("30", "fay", "2026-03-02 09:00", text="refund?"),
+    msg("31", "@acme", "2026-03-02 09:10", "30", text="which order?"),
+    msg("32", "fay", "2026-03-02 09:20", "31", text="#123"),
+    msg("33", "@acme", "2026-03-02 14:00", "32", text="refunded"),
+]
+
+
+def test_a_customer_writing_after_the_answer_waits_again(workspace: Any, insert: Any) -> None:
+    insert("messages", AGAIN)
+    rows, _sla, _ = waiting_threads(workspace, sla_hours=3)
+    assert [(r.thread, r.state, r.text, r.waiting_h) for r in rows] == [
+        ("10", "unanswered", "app crashes", 6.0),
+        ("1", "waiting again", "still nothing", 2.0),
+    ]
+    # the thread's opening stays when it opened; the wait runs from the message that waits
+    assert rows[1].opened_local == "2026-03-02 10:00"
+    assert [(r.sla_state, r.sla_note) for r in rows] == [
+        ("over SLA", "over by 3.0 h"),
+        ("within SLA", "1.0 h left"),
+    ]
+
+
+def test_the_stored_inbox_lists_the_threads_waiting_again(workspace: Any, insert: Any) -> None:
+    from socialproof.community.inbox import refresh_inbox, stored
+
+    insert("messages", AGAIN)
+    refresh_inbox(workspace)
+    got = stored(workspace).threads
+    assert got is not None and got.current
+    assert [(r.thread, r.state, r.text, r.waiting_h) for r in got.rows] == [
+        ("10", "unanswered", "app crashes", 6.0),
+        ("1", "waiting again", "still nothing", 2.0),
+    ]
+
+
+def test_a_workspace_stored_before_waiting_again_rebuilds_its_inbox(
+    workspace: Any, insert: Any
+) -> None:
+    """An inbox stored by the old schema (no state column) is rebuilt after migration 0630:
+    rows stored before read as unanswered, and the refresh adds the threads waiting again."""
+    from socialproof.community.inbox import refresh_inbox, stored
+    from socialproof.workspace.migrations.m0630_inbox_waiting_again import up
+
+    insert("messages", AGAIN)
+    refresh_inbox(workspace)
+    with workspace.transaction() as con:  # as a workspace from before 0630 stored it
+        con.execute("DELETE FROM inbox_threads WHERE state = 'waiting again'")
+        for column in ("state", "waiting_since", "waiting_text"):
+            con.execute(f"ALTER TABLE inbox_threads DROP COLUMN {column}")
+        up(con)
+    before = stored(workspace)
+    assert before.threads is None  # not current: the page says an update is pending
+    assert refresh_inbox(workspace) == ["threads"]
+    after = stored(workspace).threads
+    assert after is not None and [(r.thread, r.state) for r in after.rows] == [
+        ("10", "unanswered"),
+        ("1", "waiting again"),
+    ]

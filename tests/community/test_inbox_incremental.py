@@ -118,8 +118,13 @@ def test_import_then_undo_updates_only_touched_threads_and_equals_a_rebuild(
     _check_against_report(workspace)
     waiting = {(r["platform"], r["thread_key"]) for r in after[0]}
     # 1 answered by the late reply; 10 now starts at its parent 9; 30 and 32 joined by 31
-    # and answered; "40" took in the new root 40; linkedin's new thread 3 waits
-    assert waiting == {("x", "9"), ("x", "40"), ("linkedin", "3")}
+    # and answered, but eve's 32 came after the answer: 30 waits again, as T1 does after
+    # fay's 52; "40" took in the new root 40; linkedin's new thread 3 waits
+    assert waiting == {("x", "9"), ("x", "30"), ("x", "40"), ("x", "T1"), ("linkedin", "3")}
+    again = {(r["thread_key"], r["waiting_text"]) for r in after[0] if r["state"] != "unanswered"}
+    assert again == {("30", "hello??"), ("T1", "still late")}
+    t1 = next(r for r in after[0] if r["thread_key"] == "T1")
+    assert t1["waiting_h"] == pytest.approx(26.0)  # since 03-04 10:00, to 03-05 12:00
     nine = next(r for r in after[0] if r["thread_key"] == "9")
     assert (nine["opener"], nine["opening_text"]) == ("dan", "login fails")
     assert nine["waiting_h"] == pytest.approx(52.0)  # 03-03 08:00 -> 03-05 12:00

@@ -256,3 +256,26 @@ def test_stored_sentiment_draws_the_chart_computed_on_the_spot(
     assert on_the_spot is not None and from_store is not None
     assert from_store.group(1) == on_the_spot.group(1)
     assert "update is pending" not in page
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["computed on the spot", "stored"])
+def test_the_inbox_page_marks_the_threads_waiting_again(
+    workspace: Any, insert: Any, kept: bool
+) -> None:
+    import re
+
+    from tests.community.test_inbox import AGAIN
+
+    from socialproof.community.inbox import refresh_inbox
+
+    insert("messages", AGAIN)
+    if kept:
+        refresh_inbox(workspace)
+    with make_client(workspace) as client:
+        text = re.sub(r"\s+", " ", client.get("/community").text)
+    assert "2 threads without a brand reply or waiting again" in text
+    rows = text.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 2
+    assert "app crashes" in rows[0] and "<td>unanswered</td>" in rows[0]
+    assert "still nothing" in rows[1] and "<strong>waiting again</strong>" in rows[1]
+    assert "my order is late" not in text  # the message that waits, not the opening one

@@ -106,7 +106,7 @@ def test_inbox_lists_the_oldest_waiting_threads_and_counts_them_all(tmp_path: Pa
         page = client.get("/community")
     assert page.status_code == 200
     text = re.sub(r"\s+", " ", page.text)
-    assert f"{total:,} threads without a brand reply" in text
+    assert f"{total:,} threads without a brand reply or waiting again" in text
     assert f"Listed: 1 to {INBOX_SHOWN} of {total:,}." in text  # the first page, oldest first
     waiting = text.split('id="waiting-h"')[1].split("</section>")[0]
     assert waiting.count("<tr") == INBOX_SHOWN + 1  # the header row and one per thread

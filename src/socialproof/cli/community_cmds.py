@@ -258,6 +258,14 @@ def threads(
     unanswered: Annotated[
         bool, typer.Option("--unanswered", help="Only threads without a brand reply.")
     ] = False,
+    waiting: Annotated[
+        bool,
+        typer.Option(
+            "--waiting",
+            help="Only threads waiting for the brand: unanswered, or waiting again (the "
+            "customer wrote after the last brand reply); the state column says which.",
+        ),
+    ] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Show at most this many.")
     ] = None,
@@ -271,18 +279,26 @@ def threads(
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """Customer threads with first response and resolution times (or only unanswered ones).
+    """Customer threads with first response and resolution times (or only those waiting).
 
     opened_at is UTC; opened_at_local and answered_at_local are in the workspace timezone
     (the timezone column), as the community report shows them.
     """
     from socialproof.community.threads import response_times
+    from socialproof.errors import UsageError
 
+    if unanswered and waiting:
+        raise UsageError(
+            "--unanswered and --waiting cannot be used together.",
+            hint="--waiting lists the unanswered threads too, with those waiting again.",
+        )
     scope = _scope(since, until, platform, group)
     ws = open_workspace(workspace)
     r = response_times(ws, scope, sla_hours=sla_hours)
-    df = r.listing(ws.settings.timezone, unanswered=unanswered)
+    df = r.listing(ws.settings.timezone, unanswered=unanswered, waiting=waiting)
     title = "Unanswered threads, oldest first" if unanswered else "Threads"
+    if waiting:
+        title = "Threads waiting for the brand (unanswered or waiting again), longest first"
     if limit is not None:
         df = df.head(limit)
     emit(df, fmt, output=output, title=title)

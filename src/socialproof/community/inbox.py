@@ -40,7 +40,9 @@ THREADS, SENTIMENT = "threads", "sentiment"
 
 @dataclass(frozen=True)
 class Waiting:
-    """A thread no one from the brand has answered yet."""
+    """A thread waiting for the brand: never answered, or "waiting again" (its opener
+    wrote after the brand's last answer; ``opened_local`` is still the thread's opening,
+    ``waiting_h`` and ``text`` are those of the message that waits)."""
 
     platform: str
     thread: str
@@ -52,6 +54,7 @@ class Waiting:
     sla_state: str  # "over SLA" or "within SLA"
     sla_note: str  # e.g. "over by 3.5 h" or "6.0 h left"
     text: str
+    state: str = "unanswered"  # or "waiting again"
 
 
 def sla_state(waiting_h: float | None, sla_hours: float) -> tuple[str, str]:
@@ -74,7 +77,8 @@ def _hours(h: float) -> str:
 def waiting_threads(
     ws: Workspace, scope: Scope | None = None, *, sla_hours: float | None = None
 ) -> tuple[list[Waiting], float, list[str]]:
-    """Unanswered threads, oldest first, each with its SLA state; (rows, SLA hours, notes).
+    """Threads waiting for the brand (unanswered, or waiting again), longest waiting
+    first, each with its SLA state; (rows, SLA hours, notes).
 
     Waiting time runs to the newest message in the workspace (the export's end), not
     to now, so an old export does not show every thread as days late.
@@ -82,12 +86,13 @@ def waiting_threads(
     from socialproof.community.threads import response_times
 
     r = response_times(ws, scope, sla_hours=sla_hours)
-    return _waiting_rows(r.unanswered(), ws, r.sla_hours), r.sla_hours, list(r.notes)
+    return _waiting_rows(r.waiting(), ws, r.sla_hours), r.sla_hours, list(r.notes)
 
 
 def _waiting_rows(df: Any, ws: Workspace, sla_hours: float, shift: float = 0.0) -> list[Waiting]:
-    """Unanswered threads (the columns of ``UNANSWERED_COLUMNS``) as rows with their SLA
-    state; ``shift`` hours are taken off each wait (a platform whose export ends earlier)."""
+    """Waiting threads (the columns of ``WAITING_COLUMNS``; without ``state``, as stored
+    before it, unanswered ones) as rows with their SLA state; ``shift`` hours are taken
+    off each wait (a platform whose export ends earlier)."""
     rows: list[Waiting] = []
     if not len(df):
         return rows
@@ -96,6 +101,8 @@ def _waiting_rows(df: Any, ws: Workspace, sla_hours: float, shift: float = 0.0) 
         waited = rec.get("waiting_h")
         w = None if waited is None or waited != waited else float(waited) - shift
         state, note = sla_state(w, sla_hours)
+        waiting = rec.get("state")
+        again = waiting == "waiting again"
         rows.append(
             Waiting(
                 platform=str(rec["platform"]),
@@ -107,7 +114,8 @@ def _waiting_rows(df: Any, ws: Workspace, sla_hours: float, shift: float = 0.0) 
                 waiting_h=w,
                 sla_state=state,
                 sla_note=note,
-                text=_preview(rec.get("opening_text")),
+                text=_preview(rec.get("waiting_text") if again else rec.get("opening_text")),
+                state="waiting again" if again else "unanswered",
             )
         )
     return rows
@@ -305,7 +313,7 @@ class _ThreadUpdate:
     full: bool
     keys: pd.DataFrame  # _KEY_COLUMNS of every message of the threads
     facts: pd.DataFrame  # _FACT_COLUMNS
-    waiting: pd.DataFrame  # UNANSWERED_COLUMNS
+    waiting: pd.DataFrame  # WAITING_COLUMNS
     drop: pd.DataFrame  # platform, thread_key: stored threads replaced (incremental)
     removed: list[str]  # import ids whose messages left (incremental)
     brand_notes: list[str]
@@ -429,7 +437,7 @@ def _full_update(ws: Workspace) -> _ThreadUpdate:
     """Every thread, from every message."""
     import pandas as pd
 
-    from socialproof.community.threads import UNANSWERED_COLUMNS, resolve_keys
+    from socialproof.community.threads import WAITING_COLUMNS, resolve_keys
     from socialproof.errors import NoData
 
     with ws.connect(read_only=True) as con:
@@ -446,7 +454,7 @@ def _full_update(ws: Workspace) -> _ThreadUpdate:
         full=True,
         keys=pd.DataFrame(columns=_KEY_COLUMNS),
         facts=pd.DataFrame(columns=_FACT_COLUMNS),
-        waiting=pd.DataFrame(columns=UNANSWERED_COLUMNS),
+        waiting=pd.DataFrame(columns=WAITING_COLUMNS),
         drop=pd.DataFrame(columns=["platform", "thread_key"]),
         removed=[],
         brand_notes=[],
@@ -537,7 +545,7 @@ def _computed(ws: Workspace, keys: pd.DataFrame, *, full: bool) -> _ThreadUpdate
     import pyarrow as pa
 
     from socialproof.community.threads import (
-        UNANSWERED_COLUMNS,
+        WAITING_COLUMNS,
         Scope,
         brand_notes,
         check_hours,
@@ -567,9 +575,9 @@ def _computed(ws: Workspace, keys: pd.DataFrame, *, full: bool) -> _ThreadUpdate
         else:
             threads, facts = pd.DataFrame(), pd.DataFrame(columns=_FACT_COLUMNS)
     waiting = (
-        threads.loc[~threads["answered"], UNANSWERED_COLUMNS]
+        threads.loc[threads["state"].notna(), WAITING_COLUMNS]
         if len(threads)
-        else pd.DataFrame(columns=UNANSWERED_COLUMNS)
+        else pd.DataFrame(columns=WAITING_COLUMNS)
     )
     return _ThreadUpdate(
         full=full,
@@ -598,7 +606,7 @@ def _write_threads(con: Any, ws: Workspace, u: _ThreadUpdate) -> dict[str, Any]:
     added up from every thread's facts; return the part's info."""
     import pandas as pd
 
-    from socialproof.community.threads import UNANSWERED_COLUMNS, count_notes
+    from socialproof.community.threads import WAITING_COLUMNS, count_notes
 
     if u.full:
         for table in ("inbox_threads", "inbox_thread_facts", "inbox_keys"):
@@ -625,14 +633,15 @@ def _write_threads(con: Any, ws: Workspace, u: _ThreadUpdate) -> dict[str, Any]:
         con.unregister("_inbox_rekeyed")
     _insert(con, "inbox_keys", u.keys, _KEY_COLUMNS)
     _insert(con, "inbox_thread_facts", u.facts, _FACT_COLUMNS)
-    _insert(con, "inbox_threads", u.waiting, UNANSWERED_COLUMNS)
+    _insert(con, "inbox_threads", u.waiting, WAITING_COLUMNS)
     info: dict[str, Any] = {"sla_hours": u.sla, "notes": [], "incremental": True}
     if u.latest is None:
         return info
     # every waiting thread waits to the newest message, which an import may have moved
     con.execute(
         "UPDATE inbox_threads SET waiting_h = "
-        "CAST(date_diff('microsecond', opened_at, ?) AS DOUBLE) / 1e6 / 3600",
+        "CAST(date_diff('microsecond', coalesce(waiting_since, opened_at), ?) AS DOUBLE) "
+        "/ 1e6 / 3600",
         [u.latest],
     )
     row = con.execute(
@@ -766,7 +775,8 @@ def _read_threads(
         [shift, sla, *args],
     ).fetchone() or (0, 0)
     df = con.execute(
-        f"SELECT * FROM inbox_threads {where} ORDER BY opened_at, thread_key LIMIT ? OFFSET ?",
+        f"SELECT * FROM inbox_threads {where} "
+        "ORDER BY coalesce(waiting_since, opened_at), platform, thread_key LIMIT ? OFFSET ?",
         [*args, int(limit), max(0, int(offset))],
     ).df()
     return StoredInbox(

@@ -23,7 +23,9 @@ Definitions (what every number in the community report means):
   message is a first response of 0 s, not a thread left waiting.
 * **Resolution time**: from *opened at* to the last brand message, provided the
   opener did not write again after it. A thread whose opener wrote after the last
-  brand message is answered but **not resolved** (the customer is waiting). When
+  brand message is answered but **not resolved**: the customer is **waiting again**,
+  since their first message after the brand's last one (the inbox lists such threads
+  beside the unanswered ones). When
   the export does not name the opener ('Facebook User', '[deleted]', empty:
   :mod:`.authors`), a later customer message by the same placeholder may be the
   opener's and counts as writing again: a thread is not shown settled on a guess.
@@ -84,6 +86,13 @@ THREAD_COLUMNS = [
 ]
 #: The columns of a thread still waiting for an answer (``ResponseTimes.unanswered``).
 UNANSWERED_COLUMNS = [*_THREAD_NAMING, "waiting_h", "opening_text"]
+#: The columns of a thread waiting for the brand (``ResponseTimes.waiting``): unanswered,
+#: or answered with the opener writing again after the last brand message; ``state`` says
+#: which ("unanswered", "waiting again"), ``waiting_since`` (UTC) when the wait began and
+#: ``waiting_text`` the customer message that waits (the opening one, or the first written
+#: after the brand's last answer).
+WAITING_COLUMNS = [*UNANSWERED_COLUMNS, "state", "waiting_since", "waiting_text"]
+UNANSWERED, WAITING_AGAIN = "unanswered", "waiting again"
 #: What :meth:`ResponseTimes.listing` adds after ``opened_at`` (which is UTC, as stored):
 #: the opening and first answer in the workspace timezone, as the report shows them, and
 #: that timezone's name (a care lead reading the file in Excel reads local times).
@@ -483,13 +492,26 @@ class ResponseTimes:
             )
         return pd.DataFrame(rows, columns=cols)
 
-    def listing(self, timezone: str, *, unanswered: bool = False) -> pd.DataFrame:
+    def listing(
+        self, timezone: str, *, unanswered: bool = False, waiting: bool = False
+    ) -> pd.DataFrame:
         """The threads as ``community threads`` and the workbench's downloads give them:
         ``THREAD_COLUMNS`` (or the unanswered ones, oldest first, ``UNANSWERED_COLUMNS``)
-        with ``LOCAL_COLUMNS`` after ``opened_at`` (UTC): local times in ``timezone``."""
+        with ``LOCAL_COLUMNS`` after ``opened_at`` (UTC): local times in ``timezone``.
+        ``waiting``: the threads waiting for the brand (``WAITING_COLUMNS``, unanswered or
+        waiting again, longest waiting first) with ``opened_at_local``, ``timezone`` and
+        ``waiting_since_local``."""
         from socialproof.community._periods import to_local
 
         tz = ZoneInfo(timezone)
+        if waiting:
+            out = self.waiting()
+            at = list(out.columns).index("opened_at") + 1
+            out.insert(at, "opened_at_local", to_local(out["opened_at"].to_numpy(), tz))
+            since = to_local(out["waiting_since"].to_numpy(), tz)
+            out.insert(list(out.columns).index("waiting_since") + 1, "waiting_since_local", since)
+            out.insert(at + 1, "timezone", timezone)
+            return out
         base = self.unanswered_threads() if unanswered else self.threads
         out = base[UNANSWERED_COLUMNS if unanswered else THREAD_COLUMNS].copy()
         at = list(out.columns).index("opened_at") + 1
@@ -502,6 +524,16 @@ class ResponseTimes:
 
     def unanswered(self) -> pd.DataFrame:
         return self.unanswered_threads()[UNANSWERED_COLUMNS]
+
+    def waiting(self) -> pd.DataFrame:
+        """The threads waiting for the brand (``WAITING_COLUMNS``): unanswered ones and
+        those waiting again, longest waiting first."""
+        t = self.threads
+        return (
+            t.loc[t["state"].notna(), WAITING_COLUMNS]
+            .sort_values(["waiting_since", "platform", "thread_key"], kind="stable")
+            .reset_index(drop=True)
+        )
 
     def unanswered_threads(self) -> pd.DataFrame:
         """The unanswered threads, oldest first, with every column of ``threads``."""
@@ -545,7 +577,7 @@ def response_times(
         )
         latest = scalar(m.created_at.max())
         notes = _notes(con, ws, m, scope)
-    df = _derive(df, ws, sla, latest)
+        df = _waiting_again(m, _derive(df, ws, sla, latest), latest)
     overall = summarise(df, sla)
     notes = count_notes(
         ws,
@@ -621,6 +653,7 @@ def thread_facts(
 
     threads, _ = threads_expr(m)
     df = _derive(engine.execute(threads.order_by(["opened_at", "thread_key"])), ws, sla, latest)
+    df = _waiting_again(m, df, latest)
     per = engine.execute(
         m.group_by(["platform", "thread_key"]).aggregate(
             customers=ibis.cases((~m.brand, 1), else_=0).sum(),
@@ -743,10 +776,56 @@ def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.Data
     latest_ts = pd.Timestamp(latest) if latest is not None else df["opened_at"].max()
     waited = pd.Series(latest_ts, index=df.index, dtype="datetime64[ns]") - df["opened_at"]
     df["waiting_h"] = np.where(df["answered"], np.nan, waited.dt.total_seconds() / 3600)
+    # who waits for the brand (:func:`_waiting_again` fills in the answered ones)
+    df["state"] = [None if a else UNANSWERED for a in df["answered"].tolist()]
+    df["waiting_since"] = df["opened_at"].where(~df["answered"])
+    df["waiting_text"] = df["opening_text"].where(~df["answered"])
     df["partial"] = df["partial"].fillna(False).astype(bool)
     df["clock_anomalies"] = df["clock_anomalies"].fillna(0).astype("int64")
     df["messages"] = df["messages"].astype("int64")
     df["brand_messages"] = df["brand_messages"].fillna(0).astype("int64")
+    return df
+
+
+def _waiting_again(m: ir.Table, df: pd.DataFrame, latest: Any) -> pd.DataFrame:
+    """``df`` (from :func:`_derive`) with the answered threads whose opener wrote after the
+    brand's last message marked "waiting again": waiting since the opener's first message
+    after it (its text is ``waiting_text``), to ``latest``. Reads the customer messages of
+    those threads only."""
+    import ibis
+    import pandas as pd
+
+    from socialproof.workspace import engine
+
+    again = df.loc[df["answered"] & ~df["resolved"], ["platform", "thread_key", "opener"]]
+    again = again.assign(last_brand_at=df.loc[again.index, "last_brand_at"])
+    if not len(again):
+        return df
+    keys = ibis.memtable(again[["platform", "thread_key"]].astype(str).reset_index(drop=True))
+    cust = m.filter(~m.brand).semi_join(keys, ["platform", "thread_key"])
+    rows = engine.execute(cust.select("platform", "thread_key", "author_id", "created_at", "text"))
+    rows["created_at"] = pd.to_datetime(rows["created_at"])
+    rows = rows.merge(again, on=["platform", "thread_key"])
+    rows = rows[
+        (rows["author_id"] == rows["opener"]) & (rows["created_at"] > rows["last_brand_at"])
+    ]
+    first = (
+        rows.sort_values(["created_at", "text"], kind="stable")
+        .drop_duplicates(["platform", "thread_key"])
+        .set_index(["platform", "thread_key"])
+    )
+    at = pd.MultiIndex.from_frame(df[["platform", "thread_key"]])
+    found = at.isin(first.index)
+    if not found.any():
+        return df
+    df = df.copy()
+    hit = first.reindex(at[found])
+    df.loc[found, "state"] = WAITING_AGAIN
+    df.loc[found, "waiting_since"] = hit["created_at"].to_numpy()
+    df.loc[found, "waiting_text"] = hit["text"].to_numpy()
+    latest_ts = pd.Timestamp(latest) if latest is not None else df["opened_at"].max()
+    waited = (latest_ts - pd.to_datetime(df.loc[found, "waiting_since"])).dt.total_seconds()
+    df.loc[found, "waiting_h"] = waited.to_numpy() / 3600
     return df
 
 
