@@ -885,3 +885,22 @@ def test_levels_and_effects_are_printed_as_set(ws: Any) -> None:
     assert "2.5 % (relative)" in html and "99.9 %" in html
     assert "2% (relative)" not in html and ">100%<" not in html
     assert "100 %" not in "\n".join(summary_lines(res))
+
+
+def test_a_pilot_still_running_is_an_interim_look(ws: Any) -> None:
+    from datetime import date, timedelta
+
+    # the posts end in April 2026; a period ending after today is not over yet
+    to = date.today() + timedelta(days=30)
+    _new(ws, "Running", "ctr_link", ["format=reel", "format=carousel"], date_to=to.isoformat())
+    res = pilots.analyse(ws, "Running")
+    last = max(
+        r["published_at"][:10] for r in _rows("posts.csv") if r["format"] in ("reel", "carousel")
+    )
+    assert res.verdict.startswith(f"Interim look (data to {last}; ")
+    assert f"the pilot runs to {to}" in res.verdict
+    assert any("peeking" in n and "interim look" in n for n in res.notes)
+    # a period that is over: no such note
+    _new(ws, "Over", "ctr_link", ["format=reel", "format=carousel"])
+    done = pilots.analyse(ws, "Over")
+    assert not done.verdict.startswith("Interim") and not any("peeking" in n for n in done.notes)

@@ -39,6 +39,7 @@ from socialproof.errors import BadInput, NoData, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import date
 
     import ibis
     import ibis.expr.types as ir
@@ -159,7 +160,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         # Each variant's filter becomes a column once: smaller expressions compile faster.
         t = t.mutate(**{f"_m{i}": terms_mask(t, terms) for i, terms in enumerate(parsed)})
         masks = [t[f"_m{i}"] for i in range(len(parsed))]
-        counts = _check_variants(base, t, masks, pilot)
+        counts = _check_variants(base, t, masks, pilot, _day(t, pilot, tz))
         t = t.filter(t._in & ibis.or_(*masks))
         if pilot.table == "ad_stats":
             t = views.tidy_ads(t)
@@ -304,6 +305,18 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             )
         )
     overall = " ".join(c.verdict for c in comparisons)
+    today = _today(tz)
+    if pilot.date_to >= today:
+        last = _last_day(counts.get("last_day"))
+        seen = f"data to {last}" if last is not None else "no data yet"
+        notes.append(
+            f"The pilot runs to {pilot.date_to} and today is {today} ({seen}): this is an "
+            "interim look. Its p-values hold for one look at a fixed sample; looking again as "
+            f"data arrives and stopping at the first p below {alpha:.2g} finds differences "
+            "that are not there far more often than that (peeking). Decide once the period "
+            "is over and its data is imported."
+        )
+        overall = f"Interim look ({seen}; the pilot runs to {pilot.date_to}): " + overall
     if srm.mismatch:
         overall = (
             f"Warning: sample-ratio mismatch ({_p(srm.p_value)}): the variants did not get "
@@ -338,10 +351,26 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
     )
 
 
+def _day(t: ir.Table, pilot: Pilot, timezone: str) -> ir.Value:
+    """The day a row counts for: a post's local day of publishing, an ad row's last day."""
+    import ibis.expr.datatypes as dt
+
+    from socialproof.metrics.ops import local_time
+
+    if pilot.table == "posts":
+        return local_time(t.published_at, timezone).cast(dt.date)
+    return t.date_stop
+
+
 def _check_variants(
-    base: ir.Table, t: ir.Table, masks: list[ir.BooleanValue], pilot: Pilot
+    base: ir.Table,
+    t: ir.Table,
+    masks: list[ir.BooleanValue],
+    pilot: Pilot,
+    day: ir.Value,
 ) -> dict[str, Any]:
-    """Rows in the period, per variant, overlaps; errors for the bad cases."""
+    """Rows in the period, per variant, overlaps, the last day with data; errors for the
+    bad cases."""
     import ibis
 
     from socialproof.workspace import engine
@@ -352,6 +381,7 @@ def _check_variants(
         "total": inside.ifelse(1, 0).sum(),
         "overlap": (inside & (hits >= 2)).ifelse(1, 0).sum(),
         "straddling": (~inside & (hits >= 1)).ifelse(1, 0).sum(),
+        "last_day": (inside & (hits >= 1)).ifelse(day, None).max(),
     }
     for i, mk in enumerate(masks):
         aggs[f"n{i}"] = (inside & mk).ifelse(1, 0).sum()
@@ -394,6 +424,22 @@ def _check_variants(
                 hint=_seen_values(t.filter(inside), parse_filter(f, pilot.table)),
             )
     return counts
+
+
+def _today(timezone: str) -> date:
+    """Today in the workspace's timezone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def _last_day(last: Any) -> date | None:
+    import pandas as pd
+
+    if last is None or isinstance(last, int | float) or pd.isna(last):
+        return None  # no row (the counts read a missing value as 0)
+    return pd.Timestamp(last).date()
 
 
 def _seen_values(t: ir.Table, terms: tuple[Term, ...]) -> str:
