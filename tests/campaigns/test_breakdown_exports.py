@@ -222,3 +222,60 @@ def test_a_period_that_cuts_the_longer_kind_keeps_the_other(workspace: Any, tmp_
     assert (row["spend"], row["impressions"]) == (pytest.approx(15.0), 1500)
     assert not any("breakdown row(s)" in n for n in report.notes)
     assert any("only partly overlap" in n for n in report.notes)
+
+
+def test_a_chain_of_three_kinds_keeps_a_range_whose_rival_gave_way(
+    workspace: Any, tmp_path: Path
+) -> None:
+    age = (
+        f"{RANGE_HEAD},Age,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-10,18-24,4.00,400\n"
+        "Spring,Set A,Ad 1,2026-03-01,2026-03-10,25-34,6.00,600\n"
+    )
+    gender = (
+        f"{RANGE_HEAD},Gender,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-08,2026-03-20,female,7.00,700\n"
+        "Spring,Set A,Ad 1,2026-03-08,2026-03-20,male,5.00,500\n"
+    )
+    placement = (
+        f"{RANGE_HEAD},Placement,Amount spent (USD),Impressions\n"
+        "Spring,Set A,Ad 1,2026-03-18,2026-03-31,feed,9.00,900\n"
+        "Spring,Set A,Ad 1,2026-03-18,2026-03-31,stories,5.00,500\n"
+    )
+    _import(workspace, tmp_path, age=age, gender=gender, placement=placement)
+    # placement covers 14 days, gender 13, age 10: gender meets placement and gives way;
+    # age meets only gender, which is not counted, so age counts: 10 + 14 (not 14 alone)
+    assert _totals(workspace) == (pytest.approx(24.0), 2400)
+    report = campaign_report(workspace, by="campaign")
+    assert any(
+        n.startswith("2 reporting-range breakdown row(s) (spend 12.00 USD) are left out")
+        for n in report.notes
+    )
+    from socialproof.metrics.explain import explain_kpi
+
+    assert explain_kpi(workspace, "spend").value == pytest.approx(24.0)
+
+
+def test_a_chain_of_four_kinds_settles_from_the_top(workspace: Any, tmp_path: Path) -> None:
+    def kind(column: str, value: str, start: int, stop: int, spend: float) -> str:
+        return (
+            f"{RANGE_HEAD},{column},Amount spent (USD),Impressions\n"
+            f"Spring,Set A,Ad 1,2026-03-{start:02},2026-03-{stop:02},{value},{spend:.2f},100\n"
+        )
+
+    _import(
+        workspace,
+        tmp_path,
+        # days: country 14, placement 9, gender 7, age 4; each meets the next one only
+        country=kind("Country", "FR", 18, 31, 14.0),
+        placement=kind("Placement", "feed", 10, 18, 9.0),  # shares 18 March with country
+        gender=kind("Gender", "female", 4, 10, 7.0),  # shares 10 March with placement
+        age=kind("Age", "18-24", 1, 4, 4.0),  # shares 4 March with gender
+    )
+    # country counts; placement gives way to it; gender meets only placement, so it
+    # counts; age gives way to gender: 14 + 7
+    assert _totals(workspace) == (pytest.approx(21.0), 200)
+    assert any(
+        n.startswith("2 reporting-range breakdown row(s) (spend 13.00 USD)")
+        for n in campaign_report(workspace, by="campaign").notes
+    )

@@ -212,7 +212,10 @@ def explain_kpi(
                 f"The workspace has no {chosen} rows yet.",
                 hint="Import an export that carries them: socialproof import FILE.",
             )
-        t = views.view(con, chosen, timezone=tz)
+        if chosen == "ad_stats":  # overlaps weighed inside the period, as reports do
+            t = views.ads_within(con, (start, end))
+        else:
+            t = views.view(con, chosen, timezone=tz)
         notes: list[str] = []
         t = _filter(t, chosen, filters, start, end, tz, notes)
         if chosen == "ad_stats":
@@ -224,9 +227,10 @@ def explain_kpi(
             if dropped:
                 notes.append(
                     f"{dropped:,} ad row(s) are not part of any figure: other rows of the same "
-                    "ad and days already count them (daily rows over a range row, a day's row "
-                    "without a breakdown over its breakdown rows, one kind of breakdown over "
-                    "another, ad rows over campaign or ad set rows)."
+                    "ad and days already count them (daily rows over a range row, or a range "
+                    "over the daily rows of some of its days, a day's row without a breakdown "
+                    "over its breakdown rows, one kind of breakdown over another, ad rows over "
+                    "campaign or ad set rows)."
                 )
             _check_one_currency(t, item)
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)

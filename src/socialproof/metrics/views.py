@@ -2,8 +2,9 @@
 
 - ``posts``: the posts table; ``followers`` filled from the account's daily
   ``followers`` series on the (local) day of posting where the export lacked it.
-- ``ad_stats``: the ad rows, without double counting: where an ad has daily rows
-  its reporting-range rows are left out; where it has a row without a breakdown for
+- ``ad_stats``: the ad rows, without double counting: a reporting-range row whose
+  every day has a daily row of the ad is left out, and the daily rows inside a range
+  they cover only in part are (see :func:`_range_or_days`); where an ad has a row without a breakdown for
   a day, its breakdown rows (age, gender, ...) of that day are left out (for a
   reporting range: where it has any row without a breakdown); where a day (or range)
   of an ad is broken down in several ways (age; gender), one way is counted (for
@@ -105,8 +106,17 @@ def _posts(con: ibis.BaseBackend, timezone: str) -> ir.Table:
 
 
 def _ads(con: ibis.BaseBackend, timezone: str) -> ir.Table:
+    return ads_within(con)
+
+
+def ads_within(
+    con: ibis.BaseBackend, within: tuple[date | None, date | None] = (None, None)
+) -> ir.Table:
+    """The ``ad_stats`` view for a report of the period ``within`` (first and last day,
+    either open): overlaps are weighed among the range rows inside it (see
+    :func:`tidy_ads_marked`); the caller still keeps only the rows inside it."""
     t = engine.table(con, "ad_stats")
-    return tidy_ads(t, **_ad_mixes(t))
+    return tidy_ads_marked(t, _ad_mixes(t), mark=False, within=within)
 
 
 def _ad_mixes(t: ir.Table) -> dict[str, bool]:
@@ -189,13 +199,12 @@ def tidy_ads_marked(
     if not (ranges or breakdowns or levels):
         return t.mutate(_kind_lost=ibis.literal(False)) if mark_kinds else t
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
+    if ranges:
+        # first, so that rows left out here decide nothing below
+        t = _range_or_days(t, ad_key, within)
     w_ad = ibis.window(group_by=[t[c] for c in ad_key])
     cond = ibis.literal(True)
     marks: dict[str, ir.Value] = {}
-    if ranges:
-        is_daily = t.date_start == t.date_stop
-        marks["_daily"] = is_daily
-        marks["_any_daily"] = is_daily.max().over(w_ad)
     if breakdowns:
         bd = t.breakdown.fill_null("")
         plain = bd == ""
@@ -219,9 +228,7 @@ def tidy_ads_marked(
         marks["_lv_daily"] = daily
         marks["_max_level_here"] = level.max().over(w_day)
         marks["_max_level_range"] = daily.ifelse(ibis.null("int8"), level).max().over(w_campaign)
-    m = t.mutate(**marks)
-    if ranges:
-        cond &= m._daily | ~m._any_daily
+    m = t.mutate(**marks) if marks else t
     if levels:
         # a daily row gives way to finer rows of its own day (a campaign-level export of
         # April beside an ad-level one of March counts both); a range row, and a day inside
@@ -251,13 +258,77 @@ def tidy_ads_marked(
     return m.filter(cond & ~lost).select(*t.columns)
 
 
+def _range_or_days(
+    t: ir.Table, ad_key: list[str], within: tuple[date | None, date | None]
+) -> ir.Table:
+    """Count each day of an ad once where reporting-range rows meet its daily rows.
+
+    A range whose every day has a daily row of the ad is left out (the days count). A
+    range that shares only some of its days with daily rows counts, and the daily rows
+    inside it are left out (they are part of its total; leaving the range out would lose
+    the other days), but only where the range lies inside ``within``, the period a report
+    keeps: a range the period cuts is left out later and must not take its days' rows
+    with it. Daily rows outside every range count as they are.
+    """
+
+    kcols = [f"_k{i}" for i in range(len(ad_key))]
+
+    def keyed(x: ir.Table) -> list[ir.Value]:
+        return [x[c].fill_null("").name(k) for c, k in zip(ad_key, kcols, strict=True)]
+
+    daily = t.filter(t.date_start == t.date_stop)
+    days = daily.select(*keyed(daily), _d=daily.date_start).distinct()
+    days = days.rename({f"_d{k}": k for k in kcols})
+    r = t.filter(t.date_start < t.date_stop)
+    spans = r.select(*keyed(r), _s=r.date_start, _e=r.date_stop).distinct()
+    met = spans.join(
+        days,
+        [spans[k] == days[f"_d{k}"] for k in kcols] + [days._d >= spans._s, days._d <= spans._e],
+    )
+    cover = (
+        met.group_by([*kcols, "_s", "_e"])
+        .aggregate(_n=met._d.count())
+        .mutate(_len=lambda x: (x._e.delta(x._s, unit="day") + 1).cast("int64"))
+    )
+    full = cover.filter(cover._n >= cover._len)
+    part = cover.filter(cover._n < cover._len)
+    if within[0] is not None:
+        part = part.filter(part._s >= within[0])
+    if within[1] is not None:
+        part = part.filter(part._e <= within[1])
+    own = [t[c].fill_null("") for c in ad_key]
+    kept = t.anti_join(
+        full,
+        [a == full[k] for a, k in zip(own, kcols, strict=True)]
+        + [t.date_start == full._s, t.date_stop == full._e],
+    )
+    own = [kept[c].fill_null("") for c in ad_key]
+    return kept.anti_join(
+        part,
+        [a == part[k] for a, k in zip(own, kcols, strict=True)]
+        + [
+            kept.date_start == kept.date_stop,
+            kept.date_start >= part._s,
+            kept.date_start <= part._e,
+        ],
+    ).select(*t.columns)
+
+
+#: Rounds of :func:`_mark_range_kinds`: exact where up to five kinds of an ad's ranges
+#: meet in a chain (age, gender, placement, region, device): one kind more than rounds.
+_KIND_ROUNDS = 4
+
+
 def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]) -> ir.Table:
     """Add ``_kind_lost``: a range breakdown row that shares days with a range of another
     kind of breakdown of the same ad, when that kind ranks first.
 
     Ranges of different lengths (age for 1-31 March, gender for 1-15 March) cannot be
     split by day, so one kind is counted where they meet: the kind whose ranges cover
-    the most days (their lengths added), then the first by name.
+    the most days (their lengths added), then the first by name. Kinds are taken in that
+    order, and a range gives way only to a range that counts: where age (1-10 March)
+    meets gender (8-20 March) and gender meets placement (18-31 March), which covers
+    the most days, gender gives way to placement and age counts.
     """
     import ibis
 
@@ -281,12 +352,19 @@ def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]
         (other._o_days > ranked._days)
         | ((other._o_days == ranked._days) & (other._o_bk < ranked._bk)),
     ]
-    losers = (
-        ranked.join(other, preds)
-        .select(*kcols, "_bk", "_s", "_e")
-        .distinct()
-        .mutate(_lost=ibis.literal(True))
-    )
+    edges = ranked.join(other, preds).select(*kcols, "_bk", "_s", "_e", "_o_bk", "_o_s", "_o_e")
+    # a range is lost where it meets a range of a higher kind that is not lost itself;
+    # each round settles one more kind from the top (the first gives way to nothing)
+    lost = edges.select(*kcols, "_bk", "_s", "_e").distinct()
+    for _ in range(_KIND_ROUNDS - 1):
+        prev = lost.rename({f"_l{c}": c for c in [*kcols, "_bk", "_s", "_e"]})
+        live = edges.anti_join(
+            prev,
+            [edges[c] == prev[f"_l{c}"] for c in kcols]
+            + [edges._o_bk == prev._l_bk, edges._o_s == prev._l_s, edges._o_e == prev._l_e],
+        )
+        lost = live.select(*kcols, "_bk", "_s", "_e").distinct()
+    losers = lost.mutate(_lost=ibis.literal(True))
     marked = m.mutate(*keys)
     joined = marked.left_join(
         losers,

@@ -1,0 +1,102 @@
+"""A reporting-range export beside daily rows of the same ad: each day counts once, and
+the days a range shares with no daily row are not lost. Invented files; sums by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.campaigns.report import campaign_report
+from socialproof.errors import NoData
+from socialproof.ingest.importer import import_paths, read_context
+from socialproof.metrics.explain import explain_kpi
+
+RANGE = "Campaign name,Ad set name,Ad name,Reporting starts,Reporting ends,Amount spent (USD)"
+DAILY = "Campaign name,Ad set name,Ad name,Day,Amount spent (USD)"
+
+
+def _import(ws: Any, tmp_path: Path, **files: str) -> None:
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    summaries = import_paths(ws, paths, ctx=read_context(ws, account="acme"))
+    assert [s.status for s in summaries] == ["imported"] * len(paths), [s.error for s in summaries]
+
+
+def _days(first: int, last: int, spend: str) -> str:
+    return "".join(f"Spring,Set A,Ad 1,2026-03-{d:02},{spend}\n" for d in range(first, last + 1))
+
+
+def _spend(ws: Any, **period: str) -> float:
+    [row] = campaign_report(ws, by="campaign", **period).frame.to_dict("records")
+    return float(row["spend"])
+
+
+def test_a_range_beside_daily_rows_of_other_days_counts(workspace: Any, tmp_path: Path) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        early=f"{RANGE}\nSpring,Set A,Ad 1,2026-03-01,2026-03-10,30.00\n",
+        late=f"{DAILY}\n{_days(11, 20, '2.00')}",
+    )
+    # 1-10 March only in the range (30.00), 11-20 March by day (10 x 2.00): no day twice.
+    # The range was left out because the ad had daily rows at all: 20.00, and a report of
+    # 1-10 March found no rows
+    assert _spend(workspace) == pytest.approx(50.0)
+    assert _spend(workspace, since="2026-03-01", until="2026-03-10") == pytest.approx(30.0)
+    assert _spend(workspace, since="2026-03-11", until="2026-03-20") == pytest.approx(20.0)
+    assert explain_kpi(workspace, "spend").value == pytest.approx(50.0)
+
+
+def test_a_range_that_daily_rows_cover_in_part_counts_instead_of_them(
+    workspace: Any, tmp_path: Path
+) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        month=f"{RANGE}\nSpring,Set A,Ad 1,2026-03-01,2026-03-31,62.00\n",
+        first_days=f"{DAILY}\n{_days(1, 10, '2.00')}",
+    )
+    # the month's total (62.00) holds its first ten days (10 x 2.00): the range counts and
+    # the days inside it do not; leaving the range out lost 21 days (20.00 was reported)
+    assert _spend(workspace) == pytest.approx(62.0)
+    assert explain_kpi(workspace, "spend").value == pytest.approx(62.0)
+    # 1-10 March: the month lies mostly outside the period (left out, it cannot be split),
+    # so the days count
+    report = campaign_report(workspace, by="campaign", since="2026-03-01", until="2026-03-10")
+    assert float(report.frame["spend"].sum()) == pytest.approx(20.0)
+    assert any("only partly overlap" in n for n in report.notes)
+    told = explain_kpi(workspace, "spend", since="2026-03-01", until="2026-03-10")
+    assert told.value == pytest.approx(20.0)
+    # the whole of March: the range
+    assert _spend(workspace, since="2026-03-01", until="2026-03-31") == pytest.approx(62.0)
+
+
+def test_a_range_every_day_of_which_has_a_daily_row_gives_way(
+    workspace: Any, tmp_path: Path
+) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        week=f"{RANGE}\nSpring,Set A,Ad 1,2026-03-01,2026-03-07,15.00\n",
+        days=f"{DAILY}\n{_days(1, 10, '2.00')}",
+    )
+    # the days cover the whole week: they count (10 x 2.00), the week does not
+    assert _spend(workspace) == pytest.approx(20.0)
+    by_day = campaign_report(workspace, by="campaign", period="day").frame
+    assert len(by_day) == 10
+
+
+def test_a_period_outside_every_row_is_still_no_data(workspace: Any, tmp_path: Path) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        month=f"{RANGE}\nSpring,Set A,Ad 1,2026-03-01,2026-03-31,62.00\n",
+        first_days=f"{DAILY}\n{_days(1, 10, '2.00')}",
+    )
+    with pytest.raises(NoData):
+        campaign_report(workspace, by="campaign", since="2026-04-01")
