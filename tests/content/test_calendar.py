@@ -209,3 +209,31 @@ def test_gaps_and_clashes_across_the_edge_of_the_period():
         gap_days=3,
     )
     assert [g["from"] for g in alone.gaps] == ["Mon 7 Dec 00:00"]
+
+
+def test_a_wall_time_the_clocks_repeat_names_its_zone():
+    """When the clocks go back, 01:30 EDT and 01:20 EST (50 minutes later) both read as
+    plain times: the later post looked like the earlier one, in the rows, the month cells,
+    the clash and the gap lines."""
+    ny = ZoneInfo("America/New_York")
+    posts = [
+        parse_post(f"---\nplatform: x\ntitle: {t}\npublish_at: {when}\n---\nhi\n")
+        for t, when in (
+            ("first", "2026-11-01T01:30-04:00"),
+            ("second", "2026-11-01T01:20-05:00"),
+            ("noon", "2026-11-01 12:00 America/New_York"),
+        )
+    ]
+    cal = build_calendar(posts, tz=ny, start=date(2026, 11, 1), benchmarks={})
+    rows = [r for r in week_rows(cal) if r["post"] != "(nothing planned)"]
+    assert [(r["post"], r["time"]) for r in rows] == [
+        ("first", "01:30 EDT"),
+        ("second", "01:20 EST"),
+        ("noon", "12:00"),
+    ]
+    month = month_rows(
+        build_calendar(posts, tz=ny, start=date(2026, 11, 1), view="month", benchmarks={})
+    )
+    assert "1: 01:30 EDT X first; 01:20 EST X second; 12:00 X noon" in month[0].values()
+    (clash,) = cal.clashes
+    assert clash["at"] == "Sun 1 Nov 01:30 EDT" and clash["minutes_apart"] == 50

@@ -282,3 +282,23 @@ def test_a_post_edited_since_its_approval_reads_needs_re_approval(content_client
     ):
         assert shown in c.get(url).text, url
     assert "<td>approved</td>" not in c.get("/content").text
+
+
+def test_the_calendar_page_orders_and_names_times_the_clocks_repeat(content_client: Any) -> None:
+    """Two posts in the hour the clocks go back were sorted by their text ('01:20' before
+    '01:30') and shown as bare times, so the later post read as the earlier one."""
+    c = content_client
+    ws = c.app_state.ws
+    for name, when in (
+        ("zz-first.md", "2026-11-01T01:30-04:00"),
+        ("zz-second.md", "2026-11-01T01:20-05:00"),
+    ):
+        (ws.root / "content" / name).write_text(
+            f"---\nplatform: x\nauthor: Sam\ntitle: {name[3:-3]} post\npublish_at: {when}\n---\nHi.\n",
+            encoding="utf-8",
+        )
+    ws.settings.timezone = "America/New_York"
+    page = c.get("/content/calendar?view=week&start=2026-11-01").text
+    first, second = page.index("first post"), page.index("second post")
+    assert first < second
+    assert "01:30 EDT" in page[first:second] and "01:20 EST" in page[second:]

@@ -66,6 +66,16 @@ class Calendar:
         return f"Content calendar: {self.start:%B %Y}"
 
 
+def wall_clock(when: datetime, fmt: str = "%H:%M") -> str:
+    """``when`` as a clock on the wall reads it, with the zone's abbreviation when the clocks
+    going back make that time happen twice ('01:30 EDT', then '01:20 EST'): without it
+    the later post read as the earlier one."""
+    text = when.strftime(fmt)
+    if when.tzinfo is not None and when.replace(fold=1 - when.fold).utcoffset() != when.utcoffset():
+        text += f" {when.tzname()}"
+    return text
+
+
 def period(view: str, start: date) -> tuple[date, date]:
     """The week (Monday to Sunday) or calendar month holding ``start``."""
     if view not in VIEWS:
@@ -181,8 +191,8 @@ def _gaps(
             out.append(
                 {
                     "platform": pid,
-                    "from": a.astimezone(tz).strftime("%a %-d %b %H:%M"),
-                    "to": b.astimezone(tz).strftime("%a %-d %b %H:%M"),
+                    "from": wall_clock(a.astimezone(tz), "%a %-d %b %H:%M"),
+                    "to": wall_clock(b.astimezone(tz), "%a %-d %b %H:%M"),
                     "days": round(days, 1),
                     "threshold_days": round(threshold, 1),
                 }
@@ -201,7 +211,7 @@ def _clashes(pid: str, items: list[Post], minutes: int, tz: ZoneInfo) -> list[di
                     "platform": pid,
                     "first": a.title or a.source,
                     "second": b.title or b.source,
-                    "at": a.publish_at.astimezone(tz).strftime("%a %-d %b %H:%M"),
+                    "at": wall_clock(a.publish_at.astimezone(tz), "%a %-d %b %H:%M"),
                     "minutes_apart": int(apart),
                 }
             )

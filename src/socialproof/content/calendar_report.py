@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from socialproof.content.calendar import wall_clock
 from socialproof.content.posts import platforms
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def week_rows(
         for p in todays:
             row: dict[str, Any] = {
                 "day": label,
-                "time": f"{cal.local(p):%H:%M}",
+                "time": wall_clock(cal.local(p)),
                 "platform": _name(p.platform),
                 "post": _label(p),
                 "status": (statuses or {}).get(p.source, p.status),
@@ -81,7 +82,7 @@ def month_rows(cal: Calendar) -> list[dict[str, Any]]:
                 row[f"{day:%a}"] = ""
                 continue
             entries = [
-                f"{cal.local(p):%H:%M} {_SHORT.get(p.platform or '', p.platform or '?')} {_label(p)[:24]}"
+                f"{wall_clock(cal.local(p))} {_SHORT.get(p.platform or '', p.platform or '?')} {_label(p)[:24]}"
                 for p in cal.posts
                 if cal.local(p).date() == day
             ]

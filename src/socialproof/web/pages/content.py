@@ -38,10 +38,12 @@ def _name(post: Post) -> str:
     return post.path.name
 
 
-def _when(post: Post, ws: Workspace) -> str:
+def _when(post: Post, ws: Workspace, fmt: str = "%a %-d %b %Y %H:%M") -> str:
     if post.publish_at is None:
         return ""
-    return post.publish_at.astimezone(ws.settings.tz).strftime("%a %-d %b %Y %H:%M")
+    from socialproof.content.calendar import wall_clock
+
+    return wall_clock(post.publish_at.astimezone(ws.settings.tz), fmt)
 
 
 def _rows(ws: Workspace) -> tuple[list[dict[str, Any]], list[str]]:
@@ -63,6 +65,8 @@ def _rows(ws: Workspace) -> tuple[list[dict[str, Any]], list[str]]:
                 "title": p.title or _name(p),
                 "platform": p.platform or "",
                 "when": _when(p, ws),
+                "at": p.publish_at,  # the instant: "01:30 EDT" comes before "01:20 EST"
+                "time": _when(p, ws, "%H:%M"),
                 "day": p.publish_at.astimezone(ws.settings.tz).date().isoformat()
                 if p.publish_at
                 else "",
@@ -251,7 +255,7 @@ def calendar(request: Request, view: str = "week", start: str | None = None) -> 
                 "iso": d.isoformat(),
                 "label": d.strftime("%a %-d %b"),
                 "outside": not cal.start <= d < cal.end,
-                "posts": sorted(by_day.get(d.isoformat(), []), key=lambda r: r["when"]),
+                "posts": sorted(by_day.get(d.isoformat(), []), key=lambda r: r["at"]),
             }
             for d in days
         ],
