@@ -159,6 +159,20 @@ def test_upload_csvs_publish_mentions_and_signs_as_written(body):
     assert notes == []
 
 
+def test_upload_csvs_note_a_time_the_clocks_repeat():
+    """Buffer and Hootsuite files hold local times without an offset: a post at 02:30 on
+    the night the clocks go back could be either of two instants, without a word."""
+    second = parse_post("---\nplatform: x\npublish_at: 2026-10-25T02:30+01:00\n---\nLate.\n")
+    plain = parse_post("---\nplatform: x\npublish_at: 2026-10-25 09:00 UTC\n---\nLater.\n")
+    for make, tool in ((buffer_csv, "Buffer"), (hootsuite_csv, "Hootsuite")):
+        _, notes = make([second, plain], BERLIN)
+        assert notes == [
+            "<text>: 2026-10-25 02:30 happens twice in Europe/Berlin (the clocks go back) and "
+            f"the file cannot say which; {tool} may publish it an hour off. Move it out of "
+            "that hour."
+        ]
+
+
 def test_benchmark_reader_prefers_recent_and_matching_industry(planned, monkeypatch, tmp_path):
     from socialproof.content import calendar as mod
 

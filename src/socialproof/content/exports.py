@@ -26,6 +26,7 @@ from socialproof.errors import UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from socialproof.content.posts import Post
@@ -45,6 +46,18 @@ def _spreadsheet_note(post: Post, cells: Iterable[str]) -> list[str]:
             "open it in a spreadsheet app first (it could run as a formula)."
         ]
     return []
+
+
+def _repeated_hour_note(post: Post, local: datetime, tool: str) -> list[str]:
+    """A wall time the clocks going back make happen twice: the file holds no offset, so
+    the tool picks one of the two (the later post could go out first, or an hour off)."""
+    if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
+        return []
+    return [
+        f"{post.source}: {local:%Y-%m-%d %H:%M} happens twice in {local.tzinfo} (the clocks "
+        f"go back) and the file cannot say which; {tool} may publish it an hour off. Move "
+        "it out of that hour."
+    ]
 
 
 def _scheduled(posts: Iterable[Post]) -> list[Post]:
@@ -72,8 +85,9 @@ def buffer_csv(posts: Iterable[Post], tz: ZoneInfo) -> tuple[str, list[str]]:
                 f"{p.source}: images are local files; add them in Buffer (it needs public URLs)."
             )
         tags = ",".join(t for t in (p.pillar, p.campaign) if t)
-        when = p.publish_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        row = [p.text.strip(), image, tags, when]
+        local = p.publish_at.astimezone(tz)
+        notes += _repeated_hour_note(p, local, "Buffer")
+        row = [p.text.strip(), image, tags, local.strftime("%Y-%m-%d %H:%M")]
         notes += _spreadsheet_note(p, row)
         writer.writerow(row)
     return buf.getvalue(), notes
@@ -100,6 +114,7 @@ def hootsuite_csv(
             notes.append(
                 f"{p.source}: {local:%H:%M} is not a multiple of 5 minutes; Hootsuite will refuse it."
             )
+        notes += _repeated_hour_note(p, local, "Hootsuite")
         link = next((w for w in p.text.split() if w.startswith(("https://", "http://"))), "")
         row = [local.strftime(fmt), p.text.strip(), link]
         notes += _spreadsheet_note(p, row)
