@@ -65,6 +65,26 @@ def test_numbers_decimal_comma_decided_per_column(column: list[str], expected: l
     assert decimal_convention(column) in {",", "."}
 
 
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        # before, these were rejected as 'not a number' (only K / M / B were read)
+        (["1,2 Mio.", "3,4 M", "12.345"], [1_200_000.0, 3_400_000.0, 12_345.0]),
+        (["3 Tsd.", "1,5 Mrd.", "2,5"], [3_000.0, 1_500_000_000.0, 2.5]),
+        (["1,5 mil", "2 mill.", "0,5"], [1_500.0, 2_000_000.0, 0.5]),
+        (["2 mln", "4bn", "7 mi"], [2_000_000.0, 4_000_000_000.0, 7_000_000.0]),
+    ],
+)
+def test_shorthands_in_other_languages(column: list[str], expected: list[float]) -> None:
+    values, invalid = nums(column)  # type: ignore[arg-type]
+    assert values == pytest.approx(expected)
+    assert not any(invalid)
+
+
+def test_a_word_alone_is_not_a_number() -> None:
+    assert nums(["Mio", "mil", "k"])[1] == [True, True, True]
+
+
 def test_ambiguous_grouping_defaults_to_english() -> None:
     assert nums(["1,234", "2,000"])[0] == [1234.0, 2000.0]
     assert nums(["1.234", "2.5"])[0] == [1.234, 2.5]

@@ -32,6 +32,27 @@ _THOUSANDS_COMMA = r"^-?[1-9]\d{0,2}(?:,\d{3})+$"
 _THOUSANDS_DOT = r"^-?[1-9]\d{0,2}(?:\.\d{3})+$"
 
 
+#: shorthand suffixes (lower case, without a final '.') and what they multiply by
+_MULTIPLIERS = {
+    "k": 1e3,
+    "tsd": 1e3,  # German Tausend
+    "mil": 1e3,  # Spanish, Portuguese
+    "m": 1e6,
+    "mio": 1e6,  # German, Italian
+    "mill": 1e6,  # Spanish 'mill.'
+    "mln": 1e6,  # Italian, Polish, Dutch
+    "mn": 1e6,
+    "mi": 1e6,  # Portuguese
+    "b": 1e9,
+    "bn": 1e9,
+    "mrd": 1e9,  # German Milliarde
+    "md": 1e9,  # French milliard
+}
+_SUFFIXES = "|".join(
+    re.escape(k) + (r"\.?" if len(k) > 1 else "") for k in sorted(_MULTIPLIERS, key=len)[::-1]
+)
+
+
 def _number_core(arr: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
     """Strip currency, spaces, percent and parentheses: (core, negative, percent, multiplier)."""
     import numpy as np
@@ -47,14 +68,14 @@ def _number_core(arr: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]
     s = pc.replace_substring_regex(s, r"^\(?\s*(?:[A-Z]{3}|[A-Z]{1,2}\$)\s*", "")
     s = pc.replace_substring_regex(s, r"\s*[A-Z]{3}\s*\)?$", "")
     s = pc.replace_substring_regex(s, "[" + re.escape(_SPACES + _CURRENCY_SYMBOLS) + r"'’%()+]", "")
-    # 'K' / 'M' / 'B' suffixes as TikTok and X print them ('1.2K')
-    suffix = pc.extract_regex(s, r"^(?P<num>.*\d)(?P<suffix>[kKmMbB])$")
+    # 'K' / 'M' / 'B' suffixes as TikTok and X print them ('1.2K'), and their words in
+    # other languages ('1,2 Mio.', '3 Tsd.', '1,5 mil', '2 mln', '1 Mrd.')
+    suffix = pc.extract_regex(s, r"^(?P<num>.*\d)(?P<suffix>(?i:" + _SUFFIXES + r"))$")
     has_suffix = pc.is_valid(suffix)
-    mult_map = {"k": 1e3, "m": 1e6, "b": 1e9}
     multiplier = doubles(np.ones(len(s)))  # no pa.array: pandas stays unloaded
     if pc.any(has_suffix).as_py():
-        suff = pc.utf8_lower(pc.struct_field(suffix, "suffix"))
-        for key, factor in mult_map.items():
+        suff = pc.utf8_rtrim(pc.utf8_lower(pc.struct_field(suffix, "suffix")), ".")
+        for key, factor in _MULTIPLIERS.items():
             multiplier = pc.if_else(pc.equal(suff, key).fill_null(False), factor, multiplier)
         s = pc.if_else(has_suffix, pc.struct_field(suffix, "num"), s)
     return s, paren, pct, multiplier
