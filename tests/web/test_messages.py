@@ -457,3 +457,25 @@ def test_career_profile_messages_name_the_profile_page(tmp_path: Path) -> None:
         text, _links = for_browser(raised)
         assert words in text, (raised, text)
         _no_terminal_words(text)
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/campaigns", "Import an ads export first (e.g. Meta Ads Manager) on the Import page."),
+        ("/posts", "Import a posts export first (Meta Business Suite, TikTok Studio,"),
+        ("/community", "Import conversations first on the Import page: a customer-care export"),
+        ("/campaigns?view=creators", "Add a custom label 'creator:<name>' to posts in the"),
+        ("/career/market", "Import them on the Import page (CSV, JSON Lines or Markdown)."),
+    ],
+)
+def test_an_empty_workspace_says_what_to_import_in_page_words(
+    client: Any, path: str, words: str
+) -> None:
+    """A new user's first visit to each page read 'socialproof import FILE', 'a CSV with a
+    --mapping file', 'pass --mapping FILE' or 'socialproof jobs import FILE'."""
+    html = client.get(path).text
+    main = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html[html.index("<main") :])))
+    assert words in main
+    _no_terminal_words(main.split("The same from the command line")[0])
+    assert 'href="/import"' in html

@@ -253,6 +253,35 @@ _HINTS = (
         "Choose the column on the form.",
     ),
     _Hint(re.compile(r", or pipe texts in with -\."), "."),
+    # empty workspaces: what to import first, on the Import page
+    _Hint(
+        re.compile(r"Import (an ads|a posts) export first \(([^)]*)\): socialproof import FILE\."),
+        r"Import \1 export first (\2) on the Import page.",
+        (IMPORT,),
+    ),
+    _Hint(
+        re.compile(r"Import conversations first: 'socialproof import FILE' with a customer-care "),
+        "Import conversations first on the Import page: a customer-care ",
+        (IMPORT,),
+    ),
+    _Hint(
+        re.compile(r", or a CSV with a --mapping file\."),
+        ", or any CSV whose columns you map there.",
+    ),
+    _Hint(
+        re.compile(r"Import some with 'socialproof jobs import FILE'\."),
+        "Import them on the Import page (CSV, JSON Lines or Markdown).",
+        (IMPORT,),
+    ),
+    # campaigns.creators: the workbench reads creators from the posts' custom labels
+    _Hint(
+        re.compile(
+            r"Add a custom label 'creator:<name>' to posts, or pass --mapping FILE \([^)]*\)\."
+        ),
+        "Add a custom label 'creator:<name>' to posts in the platform, then export and import "
+        "them again.",
+        (IMPORT,),
+    ),
     # community.moderation: the workspace's moderation.yaml has an editor of its own
     _Hint(
         re.compile(r"Fix the file, or delete it to use the packaged defaults\."),
