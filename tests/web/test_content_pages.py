@@ -111,6 +111,11 @@ def test_approvals_rules_hold_in_the_web(content_client: Any) -> None:
         ({"who": "Dana", "role": "boss", "action": "approve"}, "Unknown role"),
         ({"who": "Dana", "role": "reviewer", "action": "reject"}, "needs a reason: fill in Reason"),
         ({"who": "", "role": "reviewer", "action": "approve"}, "Say who approves: fill in your"),
+        (
+            {"who": "D\u0430na", "role": "reviewer", "action": "approve"},  # Cyrillic 'а'
+            "mixes Latin letters with Cyrillic ones in one word",
+        ),
+        ({"who": "\uff33am", "role": "reviewer", "action": "approve"}, "no self-approval"),
     ):
         r = _post(c, "/content/approvals/decide", name=WINTER, **data)
         assert r.status_code == 303
