@@ -178,7 +178,10 @@ def test_fatigue_flags_falling_ctr_with_rising_frequency(workspace, insert) -> N
     assert list(res.frame["ad"]) == ["tired"]
     r = res.frame.iloc[0]
     assert r["ctr_change"] < -0.2 and r["frequency_change"] > 0.1
-    assert "→" in r["evidence"]
+    assert "→" in r["evidence"] and "daily frequency" in r["evidence"]
+    # the first third (days 1-3): impressions ÷ the days' reach added up, by hand
+    assert r["frequency_early"] == pytest.approx(9000 / (2500 + 2307 + 2142))
+    assert any("average daily frequency" in n for n in res.notes)
     everything = fatigue(workspace, all_ads=True)
     assert set(everything.frame["ad"]) == {"tired", "fresh"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.campaigns._period import date_range, parse_day
-from socialproof.campaigns.report import ReportResult, ad_rows
+from socialproof.campaigns.report import ReportResult, ad_rows, split_accounts
 from socialproof.errors import BadInput, FileMissing, NoData, UsageError
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ def ad_ranking(
     notes: list[str] = []
     with engine.backend(ws) as con:
         dims = list(AD_KEY)
-        t = ad_rows(ws, con, start, end, notes, dims=dims, rates=rates)
+        renamed = split_accounts(con, dims, notes)
+        t = ad_rows(ws, con, start, end, notes, dims=dims, rates=rates, renamed=renamed)
         if metric is None:
             has_results = engine.execute(t.aggregate(r=t.results.sum())).iloc[0]["r"]
             metric = "cost_per_result" if has_results and has_results > 0 else "ctr_link"
@@ -471,7 +472,10 @@ def fatigue(
     notes.append(
         f"Fatigue = link CTR down at least {CTR_DROP:.0%} while frequency is up at least "
         f"{FREQ_RISE:.0%}, first third vs last third of each ad's delivery days "
-        f"(ads with {min_days}+ days of daily rows: {len(wide)})."
+        f"(ads with {min_days}+ days of daily rows: {len(wide)}). Frequency here is the "
+        "third's impressions ÷ its days' reach added up: the average daily frequency, not "
+        "how often each person saw the ad over those days (people reached on several days "
+        "count once a day, so reach does not add up to unique people)."
     )
     if not rows:
         notes.append("No ad shows fatigue by that rule.")
@@ -490,5 +494,5 @@ def _evidence(c0: Any, c1: Any, f0: Any, f1: Any, dc: float | None, df: float | 
         return "not enough impressions or reach to compare"
     return (
         f"link CTR {c0 * 100:.2f} % → {c1 * 100:.2f} % ({dc * 100:+.0f} %), "
-        f"frequency {f0:.2f} → {f1:.2f} ({df * 100:+.0f} %)"
+        f"daily frequency {f0:.2f} → {f1:.2f} ({df * 100:+.0f} %)"
     )
