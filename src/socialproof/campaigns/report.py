@@ -188,6 +188,44 @@ def _open_result_type_note(t: ir.Table, notes: list[str]) -> None:
     )
 
 
+def split_accounts(con: Any, dims: list[str], notes: list[str]) -> bool:
+    """Checks for a report grouped by name (campaign, ad set or ad): add ``account`` to
+    ``dims`` when one name is used in several ad accounts (their figures are not one
+    campaign's); True when an ad (an id) has rows under several names, which
+    ``views.latest_names`` must join before the rows are grouped."""
+    from socialproof.metrics import views
+    from socialproof.workspace import engine
+
+    names = [d for d in ("campaign", "ad_set", "ad") if d in dims]
+    if not names or engine.is_empty(con, "ad_stats"):
+        return False
+    t = engine.table(con, "ad_stats")
+    renamed = int(engine.execute(views.renamed_objects(t)).iloc[0]["n"] or 0)
+    if renamed:
+        notes.append(
+            f"{renamed:,} ad(s) were renamed while they ran: each is reported once, under the "
+            "campaign, ad set and ad names of its latest row (rows with the same id)."
+        )
+        t = views.latest_names(t)
+    if "account" in dims:
+        return bool(renamed)
+    keys = [k for k in ("platform", *names) if k in dims]
+    per = t.group_by([t[k].fill_null("").name(k) for k in keys]).aggregate(
+        n=t.account.fill_null("").nunique()
+    )
+    found = engine.execute(per.aggregate(shared=(per.n > 1).sum()))
+    shared = int(found.iloc[0]["shared"] or 0)
+    if not shared:
+        return bool(renamed)
+    dims.insert(dims.index("platform") + 1 if "platform" in dims else 0, "account")
+    what = names[-1].replace("_", " ")
+    notes.append(
+        f"{shared:,} {what} name(s) are used in several ad accounts; reported per account "
+        "(their figures are not added together)."
+    )
+    return bool(renamed)
+
+
 def _no_ads() -> NoData:
     return NoData(
         "The workspace has no ad rows yet.",
@@ -204,8 +242,11 @@ def ad_rows(
     *,
     dims: list[str] | None = None,
     rates: Mapping[str, float] | None = None,
+    renamed: bool = False,
 ) -> ir.Table:
     """Tidy ad rows inside the date range (range rows must fit inside it).
+
+    With ``renamed`` (from :func:`split_accounts`), each ad's rows take its latest names.
 
     One scan gathers every check: overlapping rows (daily vs range, breakdowns,
     levels), range rows cut by the period, currencies, negative or missing
@@ -219,6 +260,8 @@ def ad_rows(
     if engine.is_empty(con, "ad_stats"):
         raise _no_ads()
     raw = engine.table(con, "ad_stats")
+    if renamed:
+        raw = views.latest_names(raw)
     cur = raw.currency.fill_null("")
     checks = {**views.ad_overlap_checks(raw)}
     if since is None and until is None:
@@ -376,10 +419,11 @@ def campaign_report(
         return engine.execute(expr)
 
     with engine.backend(ws) as con:
+        renamed = split_accounts(con, dims, notes)
         gone = unavailable_kpis(con, "ad_stats", chosen)
         notes.extend(gone.notes)
         frame = None
-        if start is None and end is None and not rates:
+        if start is None and end is None and not rates and not renamed:
             # by result type, blank types may take their ad's (ad_rows): the careful path
             frame = _single_scan(
                 con,
@@ -391,7 +435,9 @@ def campaign_report(
             if frame is not None and check:
                 frame = frame.assign(_rt_min="", _rt_max="")  # one result type throughout
         if frame is None:
-            frame = run(ad_rows(ws, con, start, end, notes, dims=dims, rates=rates), {})
+            frame = run(
+                ad_rows(ws, con, start, end, notes, dims=dims, rates=rates, renamed=renamed), {}
+            )
     if check and not frame.empty:
         mixed = int((frame["_rt_min"].fillna("") != frame["_rt_max"].fillna("")).sum())
         frame = frame.drop(columns=["_rt_min", "_rt_max"])

@@ -378,6 +378,49 @@ def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]
     return joined.select(*m.columns, _kind_lost=joined._lost.fill_null(False))
 
 
+def latest_names(t: ir.Table) -> ir.Table:
+    """Give the rows of one platform object (an id in ``object_key``: 'ad:<id>') the
+    campaign, ad set and ad names of its latest row: an ad renamed while it ran is one
+    ad, under the name it has now, not two."""
+    ided = ~t.object_key.fill_null("name:").startswith("name:")
+    r = t.filter(ided)
+    latest = r.group_by(_p=r.platform, _a=r.account.fill_null(""), _o=r.object_key).aggregate(
+        _campaign=r.campaign.argmax(r.date_stop),
+        _ad_set=r.ad_set.argmax(r.date_stop),
+        _ad=r.ad.argmax(r.date_stop),
+        _m=r.date_stop.max().notnull(),
+    )
+    joined = t.left_join(
+        latest,
+        [
+            t.platform == latest._p,
+            t.account.fill_null("") == latest._a,
+            t.object_key == latest._o,
+        ],
+    )
+    found = joined._m.fill_null(False)
+    return joined.select(
+        *[
+            found.ifelse(joined[f"_{c}"], joined[c]).name(c) if c in NAME_COLUMNS else joined[c]
+            for c in t.columns
+        ]
+    )
+
+
+#: The name columns :func:`latest_names` sets.
+NAME_COLUMNS = ("campaign", "ad_set", "ad")
+
+
+def renamed_objects(t: ir.Table) -> ir.Table:
+    """One row, ``n``: how many platform objects (ids in ``object_key``) have rows under
+    several names."""
+    ided = ~t.object_key.fill_null("name:").startswith("name:")
+    r = t.filter(ided)
+    names = r.campaign.fill_null("") + "\x1f" + r.ad_set.fill_null("") + "\x1f" + r.ad.fill_null("")
+    per = r.group_by([r.platform, r.account, r.object_key]).aggregate(n=names.nunique())
+    return per.aggregate(n=(per.n > 1).cast("int64").sum())
+
+
 def counted_result_type(t: ir.Table) -> ir.StringValue:
     """A row's result type as the "results of different types" checks count it: none for
     a row without results (it adds no result of any type), '' for results of no type."""
