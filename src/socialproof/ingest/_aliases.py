@@ -113,8 +113,12 @@ def first_nonempty(values: list[str | None]) -> str | None:
     return None
 
 
-#: First cells of a sum row: 'Total', 'Totals', 'Grand total', 'Summary', 'Total:'
-_TOTAL_LABEL = r"^(?:grand )?(?:totals?|summary|sum|total general|totales|gesamt)\s*:?$"
+#: First cells of a sum row: 'Total', 'Totals', 'Grand total', 'Summary', 'Total:', and
+#: what follows in ads exports: 'Total: Account' (Google Ads), 'Total of 12 results' (TikTok)
+_TOTAL_LABEL = (
+    r"^(?:grand )?(?:totals?|summary|sum|total general|totales|gesamt)"
+    r"(?:\s*:.*|\s+of\s+\d+\b.*)?$"
+)
 
 
 class Rows:

@@ -329,13 +329,14 @@ def frames_from_rows(
         if i >= n:
             break
         titles: list[str] = []
-        # title/description lines: one non-empty cell, followed by a wider row
+        # title/description lines: one non-empty cell, followed by a wider row (after
+        # other such lines: a report name, then its dates, as Google Ads writes them)
         while i < n and len(titles) < MAX_TITLE_LINES:
             fields = rows[i][1]
             if count_nonempty(fields) == 0:
                 i += 1
                 continue
-            nxt = _next_nonblank(rows, i + 1)
+            nxt = _next_wide(rows, i + 1, MAX_TITLE_LINES - len(titles) - 1)
             if (
                 count_nonempty(fields) == 1
                 and nxt is not None
@@ -426,6 +427,15 @@ def _repeats_header(fields: list[str], width: int, header_raw: list[str]) -> boo
     if any(f.strip() for f in fields[width:]):
         return False
     return [f.strip() for f in fields[:width]] == [h.strip() for h in header_raw[:width]]
+
+
+def _next_wide(rows: list[tuple[int, list[str]]], j: int, lines: int) -> int | None:
+    """The next non-blank row, past at most ``lines`` rows of one non-empty cell."""
+    nxt = _next_nonblank(rows, j)
+    while nxt is not None and lines > 0 and count_nonempty(rows[nxt][1]) == 1:
+        nxt = _next_nonblank(rows, nxt + 1)
+        lines -= 1
+    return nxt
 
 
 def _next_nonblank(rows: list[tuple[int, list[str]]], j: int) -> int | None:

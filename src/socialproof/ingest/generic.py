@@ -174,6 +174,8 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
             rows.boolean(target, aliases)
         else:
             rows.text(target, aliases)
+    if mapping.table == "ad_stats":
+        _skip_summary_rows(rows)
     constants = _constants(mapping, ctx)
     for target, value in constants.items():
         rows.set(target, _constant(value, spec.columns[target], rows.n))
@@ -201,6 +203,37 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
         rejects=rejects,
         notes=list(dict.fromkeys(rows.notes)),
     )
+
+
+#: A sum row's name cell in an ads export: 'Total', 'Total: Account' (Google Ads), 'Total
+#: of 12 results' (TikTok Ads Manager), 'Grand total', 'Summary', 'Results from 4 ads'
+_SUMMARY_NAME = (
+    r"(?i)^\s*(?:(?:grand )?(?:totals?|summary)(?:\s*:.*|\s+of\s+\d+\b.*|\s*\(.*\))?"
+    r"|results from \d+ .*)\s*$"
+)
+
+
+def _skip_summary_rows(rows: Rows) -> None:
+    """Leave out the sum rows ads exports write under (or over) their rows.
+
+    A row whose mapped campaign, ad set and ad cells are each blank or a total's label,
+    one of them a label, adds up the other rows: counted as data it would be a campaign
+    named 'Total: Account' holding the spend of all the others.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    names = [rows.values[c] for c in ("campaign", "ad_set", "ad") if c in rows.values]
+    if not names:
+        return
+    labelled = np.zeros(rows.n, dtype=bool)
+    summary = np.ones(rows.n, dtype=bool)
+    for v in names:
+        label = pc.match_substring_regex(v, _SUMMARY_NAME).fill_null(False)
+        blank = pc.equal(pc.utf8_trim_whitespace(v), "").fill_null(True)
+        labelled |= np.asarray(label.to_numpy(zero_copy_only=False), dtype=bool)
+        summary &= np.asarray(pc.or_(label, blank).to_numpy(zero_copy_only=False), dtype=bool)
+    rows.skip_rows(summary & labelled, "Skipped {n} summary row{s} (totals of the other rows).")
 
 
 def _constants(mapping: Mapping, ctx: ReadContext) -> dict[str, Any]:

@@ -1,0 +1,118 @@
+"""Ads exports of other platforms read with a --mapping: title lines over the header and
+sum rows under the data (Google Ads, TikTok Ads Manager). Invented files; sums by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialproof.campaigns.report import campaign_report
+from socialproof.ingest.importer import import_paths, read_context
+
+GOOGLE_DAILY = (
+    "Campaign report\n"
+    '"March 1, 2026 - March 3, 2026"\n'
+    "Day,Campaign,Currency code,Cost,Impr.,Clicks,Conversions,Conv. value\n"
+    '2026-03-01,Brand Search,USD,"1,200.50","10,000",500,10.00,"2,000.00"\n'
+    '2026-03-02,Brand Search,USD,800.00,"8,000",400,8.00,"1,600.00"\n'
+    '2026-03-03,Generic,USD,50.00,"1,000",25,1.00,100.00\n'
+    'Total: Account,--,USD,"2,050.50","19,000",925,19.00,"3,700.00"\n'
+    'Total: Campaigns,--,USD,"2,050.50","19,000",925,19.00,"3,700.00"\n'
+)
+GOOGLE_MAP = (
+    "table: ad_stats\ncolumns:\n  date_start: Day\n  date_stop: Day\n  campaign: Campaign\n"
+    "  currency: Currency code\n  spend: Cost\n  impressions: Impr.\n  link_clicks: Clicks\n"
+    "  results: Conversions\n  purchase_value: Conv. value\n"
+    "constants:\n  platform: google\n  account: acme\n"
+)
+# a report over a range, without a Day column: the dates are constants of the mapping
+GOOGLE_RANGE = (
+    "Campaign report\n"
+    '"March 1, 2026 - March 31, 2026"\n'
+    "Campaign,Currency code,Cost,Impr.,Clicks\n"
+    'Brand Search,USD,"2,000.50","18,000",900\n'
+    'Generic,USD,50.00,"1,000",25\n'
+    'Total: Account,USD,"2,050.50","19,000",925\n'
+    'Total: Search,USD,"2,050.50","19,000",925\n'
+)
+RANGE_MAP = (
+    "table: ad_stats\ncolumns:\n  campaign: Campaign\n  currency: Currency code\n"
+    "  spend: Cost\n  impressions: Impr.\n  link_clicks: Clicks\n"
+    "constants:\n  platform: google\n  account: acme\n"
+    "  date_start: 2026-03-01\n  date_stop: 2026-03-31\n"
+)
+TIKTOK = (
+    "Campaign name,Ad group name,Ad name,By Day,Currency,Cost,Impressions,Conversions\n"
+    "Spring Push,AG 1,Video A,2026-03-01,EUR,40.00,8000,4\n"
+    "Spring Push,AG 1,Video A,2026-03-02,EUR,60.00,12000,6\n"
+    "Total of 2 results,,,,EUR,100.00,20000,10\n"
+)
+TIKTOK_MAP = (
+    "table: ad_stats\ncolumns:\n  campaign: Campaign name\n  ad_set: Ad group name\n"
+    "  ad: Ad name\n  date_start: By Day\n  date_stop: By Day\n  currency: Currency\n"
+    "  spend: Cost\n  impressions: Impressions\n  results: Conversions\n"
+    "constants:\n  platform: tiktok\n  account: acme\n"
+)
+
+
+def _import(ws: Any, tmp_path: Path, text: str, mapping: str) -> Any:
+    path, spec = tmp_path / "export.csv", tmp_path / "map.yaml"
+    path.write_text(text, encoding="utf-8")
+    spec.write_text(mapping, encoding="utf-8")
+    [summary] = import_paths(ws, [path], ctx=read_context(ws, mapping=spec))
+    assert summary.status == "imported", summary.error
+    return summary
+
+
+def _by_campaign(ws: Any) -> dict[str, dict[str, Any]]:
+    frame = campaign_report(ws, by="campaign").frame
+    return {r["campaign"]: r for r in frame.to_dict("records")}
+
+
+def test_google_ads_title_lines_and_total_rows(workspace: Any, tmp_path: Path) -> None:
+    summary = _import(workspace, tmp_path, GOOGLE_DAILY, GOOGLE_MAP)
+    # two title lines (report name, its dates) sat over the header: the file was read as
+    # one column 'Campaign report'; the 'Total:' rows are sums, not rejects
+    assert (summary.inserted, summary.rejected) == (3, 0)
+    assert any("Skipped 2 'Total' rows" in n for n in summary.notes)
+    rows = _by_campaign(workspace)
+    brand = rows["Brand Search"]
+    assert (brand["spend"], brand["impressions"]) == (pytest.approx(2000.5), 18000)
+    assert brand["cpc"] == pytest.approx(2000.5 / 900)
+    assert brand["cost_per_result"] == pytest.approx(2000.5 / 18)
+    assert brand["roas"] == pytest.approx(3600 / 2000.5)
+    assert rows["Generic"]["ctr_link"] == pytest.approx(25 / 1000)
+
+
+def test_a_total_row_in_the_campaign_column_is_no_campaign(workspace: Any, tmp_path: Path) -> None:
+    body = GOOGLE_RANGE.split("\n", 2)[2]  # the header and rows, no title lines
+    summary = _import(workspace, tmp_path, body, RANGE_MAP)
+    # 'Total: Account' and 'Total: Search' were imported as campaigns: spend 6,151.50
+    assert (summary.inserted, summary.rejected) == (2, 0)
+    assert any("Skipped 2 summary rows" in n for n in summary.notes)
+    rows = _by_campaign(workspace)
+    assert sorted(rows) == ["Brand Search", "Generic"]
+    assert sum(r["spend"] for r in rows.values()) == pytest.approx(2050.5)
+
+
+def test_tiktok_total_of_results_row_is_left_out(workspace: Any, tmp_path: Path) -> None:
+    summary = _import(workspace, tmp_path, TIKTOK, TIKTOK_MAP)
+    # the sum row has no day: it was reported as a rejected row ('no date')
+    assert (summary.inserted, summary.rejected) == (2, 0)
+    assert any("Skipped 1 summary row" in n for n in summary.notes)
+    [row] = campaign_report(workspace, by="campaign").frame.to_dict("records")
+    assert (row["spend"], row["impressions"], row["results"]) == (pytest.approx(100.0), 20000, 10)
+    assert row["cpm"] == pytest.approx(100.0 / 20)
+
+
+def test_a_campaign_named_like_a_total_is_kept(workspace: Any, tmp_path: Path) -> None:
+    text = (
+        "Campaign,Currency code,Cost,Impr.,Clicks\n"
+        "Total Recall,USD,10.00,100,1\n"
+        "Totally Vegan,USD,5.00,50,1\n"
+    )
+    summary = _import(workspace, tmp_path, text, RANGE_MAP)
+    assert summary.inserted == 2
+    assert sorted(_by_campaign(workspace)) == ["Total Recall", "Totally Vegan"]
