@@ -904,3 +904,19 @@ def test_a_pilot_still_running_is_an_interim_look(ws: Any) -> None:
     _new(ws, "Over", "ctr_link", ["format=reel", "format=carousel"])
     done = pilots.analyse(ws, "Over")
     assert not done.verdict.startswith("Interim") and not any("peeking" in n for n in done.notes)
+
+
+def test_a_vanishing_srm_p_value_is_not_printed_as_0(ws: Any) -> None:
+    from scipy.stats import chi2
+
+    from socialproof.campaigns.pilot_report import build_report, summary_lines
+
+    _new(ws, "Lopsided", "engagement_rate", ["format=reel", "format=carousel"], split="999,1")
+    res = pilots.analyse(ws, "Lopsided")
+    a, b = res.srm.observed
+    expected = ((a + b) * 0.999, (a + b) * 0.001)
+    stat = (a - expected[0]) ** 2 / expected[0] + (b - expected[1]) ** 2 / expected[1]
+    assert float(chi2.sf(stat, 1)) == 0.0  # the p-value underflows
+    line = next(x for x in summary_lines(res) if x.startswith("Sample-ratio check"))
+    assert f"chi-square {stat:,.2f}, p < 0.0001 → MISMATCH" in line  # it read 'p = 0'
+    assert "(p &lt; 0.0001)" in build_report(res).render()

@@ -88,8 +88,13 @@ def _srm_line(res: PilotResult) -> str:
     state = "MISMATCH" if s.mismatch else "ok"
     return (
         f"Sample-ratio check ({res.srm_basis}): {observed} against a planned {shares}; "
-        f"chi-square {s.chi2:.2f}, p = {s.p_value:.3g} → {state} (flagged below p = 0.001)."
+        f"chi-square {s.chi2:,.2f}, {_srm_p(s.p_value)} → {state} (flagged below p = 0.001)."
     )
+
+
+def _srm_p(p: float) -> str:
+    """``p = 0.0042``; below 0.0001 ``p < 0.0001`` (a p-value that underflows is not 0)."""
+    return "p < 0.0001" if p < 0.0001 else f"p = {p:.2g}"
 
 
 def summary_lines(res: PilotResult) -> list[str]:
@@ -154,7 +159,7 @@ def build_report(res: PilotResult) -> Report:
         rep.paragraph(
             sec,
             "Sample-ratio mismatch: the variants did not get the planned share of "
-            f"{res.srm_basis} (p = {res.srm.p_value:.2g}). Treat the result with caution.",
+            f"{res.srm_basis} ({_srm_p(res.srm.p_value)}). Treat the result with caution.",
             kind="warn",
         )
     for c in res.comparisons:
