@@ -73,6 +73,37 @@ def test_salary_range_columns(tmp_path: Path) -> None:
     assert row["salary_text"] == "55000 - 65000 / Annual"
 
 
+def test_a_currency_column_beside_the_salary_is_kept(tmp_path: Path) -> None:
+    """'Salary Min, Salary Max, Currency' read as '25 - 30 / hourly': the currency was lost
+    and the salary counted as 'no currency named' (left out of every per-currency figure)."""
+    path = tmp_path / "board.csv"
+    path.write_text(
+        "Job Title,Salary Min,Salary Max,Currency,Pay Period,Description\n"
+        "Social Media Manager,25,30,gbp,hourly,Write posts.\n"
+        "Copywriter,,,EUR,,Write copy.\n"
+        "Editor,40000,45000,USD,year,Edit.\n"
+        "Producer,$50k,,USD,,Produce.\n",
+        encoding="utf-8",
+    )
+    result = JobPostingsFormat().read(open_source(path), ReadContext())
+    rows = result.tables["job_postings"].to_pylist()
+    assert [r["salary_text"] for r in rows] == [
+        "GBP 25 - 30 / hourly",
+        "",
+        "USD 40000 - 45000 / year",
+        "$50k",
+    ]
+    doc = tmp_path / "posting.md"
+    doc.write_text(
+        "---\ntitle: Editor\nsalary: 3.000-3.500 brutto\ncurrency: EUR\n---\nEdit.\n",
+        encoding="utf-8",
+    )
+    [row] = (
+        JobPostingsFormat().read(open_source(doc), ReadContext()).tables["job_postings"].to_pylist()
+    )
+    assert row["salary_text"] == "EUR 3.000-3.500 brutto"
+
+
 def test_front_matter_errors(tmp_path: Path) -> None:
     assert split_front_matter("no front matter") is None
     bad = tmp_path / "bad.md"

@@ -36,6 +36,13 @@ _SALARY: tuple[str, ...] = ("salary", "salary_text", "compensation", "pay", "sal
 _SAL_FROM: tuple[str, ...] = ("salary range from", "salary_min", "min_salary")
 _SAL_TO: tuple[str, ...] = ("salary range to", "salary_max", "max_salary")
 _SAL_FREQ: tuple[str, ...] = ("salary frequency", "pay_period", "salary_period")
+_SAL_CURRENCY: tuple[str, ...] = (
+    "salary currency",
+    "salary_currency",
+    "pay currency",
+    "currency",
+    "currency_code",
+)
 _TYPE: tuple[str, ...] = (
     "employment_type",
     "employment type",
@@ -202,6 +209,15 @@ class JobPostingsFormat(Format):
             salary = _salary_from_range(rows)
             if salary is not None:
                 rows.set("salary_text", salary)
+        currency = rows.raw(_SAL_CURRENCY)
+        if salary is not None and currency is not None:  # 'Currency: GBP' beside '25 - 30'
+            rows.set(
+                "salary_text",
+                [
+                    _with_currency(t, c)
+                    for t, c in zip(salary.to_pylist(), currency.to_pylist(), strict=True)
+                ],
+            )
         rows.text("employment_type", _TYPE)
         rows.date("posted_at", _POSTED)
         url = rows.text("url", _URL)
@@ -288,7 +304,7 @@ class JobPostingsFormat(Format):
             "title": title,
             "company": company,
             "location": text(_LOCATION),
-            "salary_text": text(_SALARY),
+            "salary_text": _with_currency(text(_SALARY), _pick(meta, _SAL_CURRENCY)),
             "employment_type": text(_TYPE),
             "posted_at": posted.values[0].as_py(),
             "url": url,
@@ -435,6 +451,20 @@ def _salary_text(items: dict[str, Any]) -> str:
     shown = [v for v in dict.fromkeys((low, high)) if v is not None]
     amounts = " - ".join(f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}" for v in shown)
     return " ".join(p for p in (currency, amounts, _PERIODS.get(period, period)) if p)
+
+
+_MONEY_MARK = re.compile(r"[$£€¥₹₩₱]|zł", re.I)
+
+
+def _with_currency(text: str | None, currency: Any) -> str | None:
+    """A salary with the currency a column or key beside it names ('GBP 25 - 30 / hourly'):
+    the text alone named none, and the currency was lost ('no currency named')."""
+    code = "" if currency is None else str(currency).strip()
+    if not text or not code or _MONEY_MARK.search(text):
+        return text
+    if re.search(rf"(?<![A-Za-z]){re.escape(code)}(?![A-Za-z])", text, re.I):
+        return text
+    return f"{code.upper() if len(code) == 3 else code} {text}"
 
 
 def _salary_from_range(rows: Rows) -> pa.Array | None:
