@@ -58,6 +58,9 @@ def test_blocked_terms_are_whole_words_and_case_insensitive() -> None:
         ("flag_unknown", "see https://shop.example.com/page", False),
         ("flag_unknown", "see https://other.net/page", True),
         ("flag_all", "see https://example.com/page", True),
+        # an e-mail address is no link, under any policy
+        ("flag_unknown", "my account is jo.smith@other.net", False),
+        ("flag_all", "my account is jo.smith@other.net", False),
     ],
 )
 def test_link_policy(policy: str, text: str, flagged: bool) -> None:
@@ -185,3 +188,37 @@ def test_a_customer_asking_for_a_private_channel_is_not_spam_on_the_model_alone(
     assert [f.spam for f in flags] == [False, False, False, True, True]
     assert all(f.reasons == [] for f in flags[:3])
     assert any(r.startswith("spam model") for r in flags[3].reasons)
+
+
+def test_the_models_do_not_read_emails_or_care_links() -> None:
+    mod = moderation.load({"links": {"allowed_domains": ["acme-shop.example"]}})
+    read = mod.model_text
+    assert read("mail me at jo.smith+acme@mail.co.uk please") == "mail me at __email__ please"
+    assert read("@acme jo@x.io") == "@acme __email__"
+    # carriers' pages, the brand's own domain, paths naming an order or a tracking number
+    assert read("see https://www.ups.com/track?x=1 now") == "see   now"
+    assert read("https://acme-shop.example/p/1 broke") == "  broke"
+    assert read("at https://shop.other.com/account/orders/1234 ok") == "at   ok"
+    assert read("https://fedex.com.evil.example/x") == "https://fedex.com.evil.example/x"
+    # other links stay: a promoter's link is what the spam model weighs
+    for text in (
+        "go to https://win-now.example/giveaway",
+        "see https://orders.example.com/free-followers",  # 'orders' in the host, not the path
+        "my mixtape https://soundcloud.com/me/tracks/1",
+    ):
+        assert read(text) == text
+    # a workspace can name its own carriers (the packaged list is replaced, as any key)
+    own = moderation.load({"links": {"care_domains": ["parcel.example"]}})
+    assert own.model_text("https://parcel.example/x1 late") == "  late"
+    assert own.model_text("https://ups.com/x1 late") == "https://ups.com/x1 late"
+
+
+def test_emoji_only_texts_are_not_spam_on_the_model_alone() -> None:
+    mod = moderation.load({"models": {"spam_threshold": 0.0}})  # the model flags everything
+    emoji, bare_link, words = mod.flag(["@acme 😔😔😔😔😔😔😔😔", "https://win-now.example", "ok"])
+    assert not emoji.spam
+    assert bare_link.spam and words.spam  # a link, or a word, is still for the model to judge
+    # repeats and blocked terms still flag such a text
+    rules = {"blocked_terms": {"spam": ["🤑"]}}
+    [blocked] = moderation.load(rules).flag(["🤑🤑"])
+    assert blocked.reasons == ["blocked term '🤑'"]

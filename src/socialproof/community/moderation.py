@@ -68,7 +68,21 @@ _LINK = re.compile(
     r"(?:https?://|www\.)([^\s/?#<>\"']+)[^\s<>\"']*|\b((?:[a-z0-9-]+\.)+(?:com|net|org|ly|io|co|gl|gd|me|info|biz|xyz))(?:/[^\s<>\"']*)?\b",
     re.I,
 )
-_LOGIC = "cues-3"  # bump when flagging logic changes, so stored flags are re-scored
+_LOGIC = "cues-4"  # bump when flagging logic changes, so stored flags are re-scored
+# An e-mail address: customers give support the address of their account. Not a link
+# (its domain is no site the sender points to); the models read it as TWCS anonymised
+# its addresses, '__email__'.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.I)
+# a link's path or query naming an order or a tracking number: a customer showing support
+# what they see ('/orders/123', 'order-details?orderID=', 'track?tracknum=')
+_CARE_PATH = re.compile(
+    r"[/?&](?:orders?|order[-_]?(?:details|status|history)|my[-_]?orders|tracking"
+    r"|track[-_]?(?:order|package|parcel|shipment)|trackconfirmaction)(?:[/?#&=.]|$)"
+    r"|[?&](?:tracknum\w*|trknbr|tracking[-_]?(?:number|id)|tlabels|order[-_]?(?:id|number))=",
+    re.I,
+)
+# a text with no word outside its @handles and links: emoji, punctuation ('😡😡😡', '🙏')
+_WORD = re.compile(r"[^\W_]")
 # A customer asking for a private channel, in the first person singular: "follow me so I
 # can DM you", "I sent you a DM", "I can't DM you", "check your DMs". Ordinary in care,
 # while promoters write "DM us", "DM @page" or "follow and we will send": without a link,
@@ -156,6 +170,7 @@ class Guidelines:
     allowed_domains: tuple[str, ...] = ()
     shorteners: tuple[str, ...] = ()
     platform_wrappers: tuple[str, ...] = ()
+    care_domains: tuple[str, ...] = ()
     link_flag_as: str = "spam"
     repeat_min_count: int = 3
     repeat_min_chars: int = 12
@@ -271,6 +286,7 @@ def guidelines(source: Path | Mapping[str, Any] | None = None) -> Guidelines:
             allowed_domains=_terms(links.get("allowed_domains"), "links.allowed_domains"),
             shorteners=_terms(links.get("shorteners"), "links.shorteners"),
             platform_wrappers=_terms(links.get("platform_wrappers"), "links.platform_wrappers"),
+            care_domains=_terms(links.get("care_domains"), "links.care_domains"),
             link_flag_as=_kind(links.get("flag_as", "spam"), "links.flag_as"),
             repeat_min_count=int(
                 _number(repeated.get("min_count", 3), "repeated_text.min_count", 0, 1e9)
@@ -400,7 +416,40 @@ class Moderator:
     def _all_scores(
         self, batch: list[str], feats: _text.Features | None = None
     ) -> tuple[list[float], list[float]]:
-        """Spam and toxic probabilities; one featurisation when the models share a config."""
+        """Spam and toxic probabilities of what the models read of each text
+        (:meth:`model_text`); one featurisation when the models share a config."""
+        read = [self.model_text(t) for t in batch]
+        changed = [i for i, (a, b) in enumerate(zip(batch, read, strict=True)) if a != b]
+        spam_p, toxic_p = self._scores(batch, feats)
+        if changed:  # ``feats`` are those of the texts as written: these are scored again
+            again = self._scores([read[i] for i in changed])
+            for j, i in enumerate(changed):
+                spam_p[i], toxic_p[i] = again[0][j], again[1][j]
+        return spam_p, toxic_p
+
+    def model_text(self, text: str) -> str:
+        """What the models read of ``text``: e-mail addresses as '__email__' (customers
+        give support their account's), and links to ``care_domains`` or
+        ``allowed_domains``, or naming an order or a tracking number in their path, left
+        out (a customer showing a delivery, not a promoter's link)."""
+        if "@" in text and "." in text:
+            text = _EMAIL.sub("__email__", text)
+        if "." in text and ("/" in text or "www." in text.lower()):
+            text = _LINK.sub(self._unless_care_link, text)
+        return text
+
+    def _unless_care_link(self, m: re.Match[str]) -> str:
+        group = 1 if m.group(1) else 2
+        host = _domain(m.group(group) or "")
+        rules = self.rules
+        care = _matches_domain(host, rules.care_domains + rules.allowed_domains)
+        if care or _CARE_PATH.search(m.string, m.end(group), m.end()):
+            return " "
+        return m.group(0)
+
+    def _scores(
+        self, batch: list[str], feats: _text.Features | None = None
+    ) -> tuple[list[float], list[float]]:
         import numpy as np
 
         n = len(batch)
@@ -504,7 +553,7 @@ class Moderator:
             for kind, p in (("spam", spam_p[i]), ("toxic", toxic_p[i])):
                 limit = limits[kind]
                 if limit is not None and p >= limit:
-                    if kind == "spam" and _asks_for_a_private_channel(text):
+                    if kind == "spam" and (_asks_for_a_private_channel(text) or _no_words(text)):
                         pass
                     elif not (kind == "toxic" and cue is not None and self._aimed_at_no_one(cue)):
                         reasons[kind].append(f"{kind} model {p:.2f}")
@@ -564,6 +613,8 @@ class Moderator:
         rules = self.rules
         if rules.link_policy == "allow" or ("." not in text):
             return
+        if "@" in text:  # an e-mail address is no link
+            text = _EMAIL.sub(" ", text)
         seen: set[str] = set()
         for match in _LINK.finditer(text[: _text.MAX_CHARS * 5]):
             host = _domain(match.group(1) or match.group(2) or "")
@@ -593,7 +644,17 @@ class Moderator:
 def _asks_for_a_private_channel(text: str) -> bool:
     """A customer asking to move to DMs or e-mail, with no link: not spam on the model's
     word alone (blocked terms, links and repeats still flag it)."""
-    return _PRIVATE_CHANNEL.search(text) is not None and _LINK.search(text) is None
+    if _PRIVATE_CHANNEL.search(text) is None:
+        return False
+    return _LINK.search(_EMAIL.sub(" ", text) if "@" in text else text) is None
+
+
+def _no_words(text: str) -> bool:
+    """Emoji and punctuation only, besides @handles ('😡😡😡', '@brand 🙏'), and no link: a
+    feeling, not spam on the model's word alone (repeats and blocked terms still flag)."""
+    if _LINK.search(text) is not None:
+        return False
+    return _WORD.search(_HANDLE.sub(" ", text) if "@" in text else text) is None
 
 
 def repeat_key(text: str) -> str:
