@@ -92,3 +92,31 @@ def test_a_campaign_in_one_account_gets_no_account_column(workspace: Any, tmp_pa
     report = campaign_report(workspace)
     assert "account" not in report.frame.columns
     assert not any("ad accounts" in n for n in report.notes)
+
+
+EUR = (
+    "Account name,Campaign name,Ad set name,Ad name,Ad ID,Day,Amount spent (EUR),Impressions,"
+    "Link clicks,Results,Result indicator,Purchases conversion value\n"
+    f"Acme EU,Spring,Set A,Blue shoes,150000000000000001,2026-03-01,30.00,3000,30,3,{RESULT},90\n"
+    f"Acme EU,Spring,Set A,Red shoes,150000000000000002,2026-03-01,20.00,4000,10,1,{RESULT},20\n"
+)
+
+
+def test_costs_in_two_currencies_are_not_ranked_against_one_median(
+    workspace: Any, tmp_path: Path
+) -> None:
+    from socialproof.errors import BadInput
+
+    _import(workspace, tmp_path, us=US, canada=CANADA, eur=EUR)
+    # cost per result 10.00 USD, 25.00 USD, 10.00 EUR and 20.00 EUR were ranked against
+    # a median of 15.00 made of both currencies
+    with pytest.raises(BadInput, match=r"2 currencies \(EUR, USD\)"):
+        ad_ranking(workspace, n=1)
+    # converted: EUR at 1.10 USD makes 11.00 and 22.00; median of 10, 11, 22, 25 = 16.50
+    converted = ad_ranking(workspace, n=1, rates={"EUR": 1.1}).frame
+    assert float(converted["median"].iloc[0]) == pytest.approx(16.5)
+    assert list(converted["ad"]) == ["Blue shoes", "Blue shoes"]
+    assert list(converted["account"]) == ["Acme US", "Acme CA"]
+    # a ratio of two amounts in one currency (ROAS) compares across currencies
+    roas = ad_ranking(workspace, n=1, metric="roas").frame
+    assert list(roas["roas"]) == [pytest.approx(5.0), pytest.approx(1.0)]

@@ -62,6 +62,15 @@ def ad_ranking(
             has_results = engine.execute(t.aggregate(r=t.results.sum())).iloc[0]["r"]
             metric = "cost_per_result" if has_results and has_results > 0 else "ctr_link"
         kpi = registry.get(metric, table="ad_stats")
+        if "currency" in dims and kpi.unit == "currency":  # spend in several, no --rate
+            found = engine.execute(t.select(c=t.currency.fill_null("")).distinct())["c"]
+            currencies = sorted(str(c) or "none given" for c in found)
+            raise BadInput(
+                f"{kpi.label} of ads that spend in {len(currencies)} currencies "
+                f"({', '.join(currencies)}) cannot be ranked against one median.",
+                hint="Pass --rate CUR=VALUE for each currency to convert, or rank by a "
+                "measure without money (--metric ctr_link).",
+            )
         shown = registry.resolve(
             list(dict.fromkeys(["spend", "impressions", kpi.name])), table="ad_stats"
         )
