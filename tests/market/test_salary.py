@@ -161,3 +161,33 @@ def test_an_amount_of_zero_is_not_a_salary(text: str) -> None:
     s = parse_salary(text)
     assert s.status == "unknown" and s.min_annual is None and s.max_annual is None
     assert "0 is not a salary" in s.note
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "period", "note"),
+    [
+        # a period written in another language was not seen: the amount's size chose one,
+        # and '1.200 €/Monat' read as a day rate of 312,000 a year
+        ("1.200 €/Monat", 14_400, 14_400, "month", ""),
+        ("45.000 € brutto/Jahr", 45_000, 45_000, "year", ""),
+        ("400 €/jour", 104_000, 104_000, "day", "no days stated: 260 working days a year assumed"),
+        ("1.500 € al mes", 18_000, 18_000, "month", ""),
+        ("R$ 5.000/mês", 60_000, 60_000, "month", ""),
+        ("€ 2.800 per maand", 33_600, 33_600, "month", ""),
+        ("€900 por semana", 46_800, 46_800, "week", ""),
+        # working time in another language is working time, not the pay period
+        ("€45.000 brutto/Jahr bei 40 Stunden/Woche", 45_000, 45_000, "year", ""),
+        ("25 €/Std., 20 Stunden pro Woche", 26_000, 26_000, "hour",
+         "annualised over the stated 20 Stunden pro Woche"),
+        ("30 €/heure, 24 heures par semaine", 37_440, 37_440, "hour",
+         "annualised over the stated 24 heures par semaine"),
+        ("400 €/Tag, 3 Tage pro Woche", 62_400, 62_400, "day",
+         "annualised over the stated 3 Tage pro Woche"),
+    ],
+)  # fmt: skip
+def test_pay_periods_and_working_time_in_other_languages(
+    text: str, lo: float, hi: float, period: str, note: str
+) -> None:
+    sal = parse_salary(text)
+    assert (sal.min_annual, sal.max_annual, sal.period) == (lo, hi, period)
+    assert not sal.period_inferred and sal.note == note

@@ -45,21 +45,42 @@ _UNKNOWN = re.compile(
     r"based on experience|on application)\b",
     re.IGNORECASE,
 )
+# English, then the words of salaries written in German, French, Spanish, Portuguese,
+# Italian and Dutch ('3.500 € brutto/Monat', '400 €/jour', '25 €/h'): without them the
+# period was guessed from the amount, and '1.200 €/Monat' read as a day rate.
 _PERIODS = (
-    ("hour", r"(?:/\s*|per\s+|an?\s+|p/?)h(?:ou)?r\b|hourly|/\s*hr\b|\bph\b|per\s+hour|an\s+hour"),
-    ("day", r"(?:/\s*|per\s+|a\s+)day\b|daily|day\s+rate|/\s*d\b|p/?d\b"),
-    ("week", r"(?:/\s*|per\s+|a\s+)w(?:ee)?k\b|weekly|p/?w\b"),
-    ("month", r"(?:/\s*|per\s+|a\s+)mo(?:nth)?\b|monthly|\bpcm\b|p/?m\b"),
+    ("hour", r"(?:/\s*|per\s+|an?\s+|p/?)h(?:ou)?r\b|hourly|/\s*hr\b|\bph\b|per\s+hour|an\s+hour|"
+             r"/\s*h\b|\bstunde\b|/\s*std\b|stundenlohn|\bheure\b|\bhora\b|\bora\b|\buur\b"),
+    ("day", r"(?:/\s*|per\s+|a\s+)day\b|daily|day\s+rate|/\s*d\b|p/?d\b|"
+            r"\btag\b|tagessatz|\bjour\b|journalier|\bd[ií]a\b|\bgiorno\b|\bdag\b"),
+    ("week", r"(?:/\s*|per\s+|a\s+)w(?:ee)?k\b|weekly|p/?w\b|"
+             r"\bwoche\b|\bsemaine\b|\bsemana\b|\bsettimana\b"),
+    ("month", r"(?:/\s*|per\s+|a\s+)mo(?:nth)?\b|monthly|\bpcm\b|p/?m\b|"
+              r"\bmonat(?:lich)?\b|\bmois\b|mensuel|\bmes\b|\bm[eê]s\b|mensual|\bmese\b|"
+              r"mensile|\bmaand\b"),
     ("year", r"(?:/\s*|per\s+|an?\s+)(?:y(?:ea)?r|annum)\b|annual(?:ly)?|yearly|\bp\.?\s?a\.?(?=\W|$)|"
-             r"\bpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b"),
+             r"\bpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b|"
+             r"\bjahr\b|j[äa]hrlich|\bpar an\b|annuel|\ba[ñn]o\b|\banual\b|\banno\b|\bannuo\b|"
+             r"\bjaar\b"),
 )  # fmt: skip
 _PERIOD_RES = [(name, re.compile(pat, re.IGNORECASE)) for name, pat in _PERIODS]
 
 # Stated working time: "20-30 hours per month", "16 hours a week", "2 days per week"
 _SPAN_UNITS = {"week": 52, "wk": 52, "month": 12, "mo": 12, "day": 260, "year": 1, "yr": 1}
+# the same in German, French, Spanish, Portuguese, Italian and Dutch ('40 Stunden/Woche' is
+# working time: read as a pay period, it made a yearly salary weekly)
+_SPAN_UNITS |= dict.fromkeys(("woche", "semaine", "semana", "settimana"), 52)
+_SPAN_UNITS |= dict.fromkeys(("monat", "mois", "mes", "mês", "mese", "maand"), 12)
+_SPAN_UNITS |= dict.fromkeys(("tag", "jour", "día", "dia", "giorno", "dag"), 260)
+_SPAN_UNITS |= dict.fromkeys(("jahr", "an", "año", "ano", "anno", "jaar"), 1)
+_HOUR_WORDS = ("stunden", "std", "heures", "horas", "ore", "uur")
 _WORKTIME = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)(?:\s*(?:-|–|—|to)\s*(\d{1,3}(?:\.\d+)?))?\s*"
-    r"(hours?|hrs?|days?)\s*(?:/\s*|per\s+|an?\s+|each\s+)(week|wk|month|mo|day|year|yr)\b",
+    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)(?:\s*(?:-|–|—|to|bis|à|a)\s*(\d{1,3}(?:\.\d+)?))?\s*"
+    r"(hours?|hrs?|days?|stunden|std\.?|heures|horas|ore|uur|tage|jours|d[ií]as|giorni|dagen)\s*"
+    r"(?:/\s*|per\s+|an?\s+|each\s+|pro\s+|par\s+|por\s+|im\s+|in\s+der\s+|a\s+la\s+|"
+    r"à\s+la\s+|alla\s+|la\s+)"
+    r"(week|wk|month|mo|day|year|yr|woche|semaine|semana|settimana|monat|mois|m[eê]s|mese|"
+    r"maand|tag|jour|d[ií]a|giorno|dag|jahr|an|a[ñn]o|anno|jaar)\b",
     re.IGNORECASE,
 )
 
@@ -77,7 +98,8 @@ class _WorkTime:
 def _work_time(text: str, unit: str) -> _WorkTime | None:
     """The first stated number of hours (or days) per week/month/day/year, per year."""
     for m in _WORKTIME.finditer(text):
-        found = "hour" if m.group(3).lower().startswith("h") else "day"
+        word = m.group(3).lower().rstrip(".")
+        found = "hour" if word.startswith("h") or word in _HOUR_WORDS else "day"
         span = m.group(4).lower()
         if found != unit or (found == "day" and span == "day"):
             continue
