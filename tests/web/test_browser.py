@@ -379,3 +379,34 @@ def test_form_errors_and_open_disclosures_pass_axe(
             page.context.close()
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
     assert (measure_server.app.state.ws.root / "socialproof.toml").read_text() == before
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_stop_an_import_in_the_browser(
+    browser: Any, live_server: LiveServer, workspace: Any, width: int
+) -> None:
+    """A big file's import can be stopped from its progress box; nothing is written."""
+    page = _page(browser, live_server.url + "/import", width=width, for_axe=True)
+    gate = live_server.app.state.ws.gate
+    try:
+        page.wait_for_load_state("networkidle")
+        with gate.writing():  # the import waits for its turn, as behind a long write
+            page.set_input_files("#files", [str(DATA / "instagram_posts_small.csv")])
+            page.get_by_role("button", name="Import", exact=True).click()
+            stop = page.get_by_role("button", name="Stop the import")
+            stop.wait_for(timeout=60_000)
+            assert _axe(page) == []
+            stop.focus()
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(r"/import/jobs/[0-9a-f]+$"))
+        page.get_by_text("Stopped: nothing of the file being read was written.").wait_for(
+            timeout=60_000
+        )
+        assert "stopped" in page.locator(".job").inner_text()
+        assert _axe(page) == []
+    finally:
+        page.context.close()
+    with workspace.connect(read_only=True) as con:
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+        posts = con.execute("SELECT count(*) FROM posts").fetchone()[0] if "posts" in tables else 0
+    assert posts == 0

@@ -44,6 +44,15 @@ def child_dies(ws: Any, paths: list[Path], **_kw: Any) -> None:
         os._exit(7)
 
 
+def child_writes_then_waits(ws: Any, *, progress: Any) -> None:
+    """Write inside a transaction, say so, then take long (a huge file being read)."""
+    with ws.transaction() as con:
+        con.execute("CREATE TABLE stopped_midway (x INTEGER)")
+        con.execute("INSERT INTO stopped_midway VALUES (1)")
+        progress(1, 2, "written, not committed")
+        time.sleep(600)
+
+
 # -- helpers -------------------------------------------------------------------------------
 def _posts(ws: Any) -> int:
     with ws.connect(read_only=True) as con:
@@ -185,3 +194,77 @@ def test_worker_is_kept_for_the_next_call_unless_it_grew_too_big(
     third, _ = worker.run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
     fourth, _ = worker.run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
     assert third == second and fourth != third  # used once more, then replaced
+
+
+def test_a_stopped_worker_is_ended_before_it_commits(workspace: Any) -> None:
+    """There was no way to stop an import once started (a huge file ran to its end)."""
+    from socialproof.web.gate import GatedWorkspace
+    from socialproof.web.worker import Stopped, run_in_child
+
+    ws = GatedWorkspace(workspace)
+    stop = threading.Event()
+    pids: list[int] = []
+
+    def progress(_d: int, _t: int, what: str) -> None:
+        if what == "written, not committed":
+            stop.set()  # as a person's Stop, while the child holds its transaction
+
+    with pytest.raises(Stopped, match="nothing of the file being read was written"):
+        run_in_child(child_writes_then_waits, ws, ws.gate, progress=progress, stop=stop)
+    with workspace.connect(read_only=True) as con:
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert "stopped_midway" not in tables
+    pid, _ = run_in_child(child_steps, ws, ws.gate, 0, progress=lambda *a: None)
+    pids.append(pid)
+    assert pids[0] != os.getpid()  # a fresh worker answers the next call
+
+
+def test_stop_an_upload_import_from_its_page(client: Any, workspace: Any) -> None:
+    """Stop the import: the job page offers it while the import runs; nothing is written."""
+    gate = client.app_state.ws.gate
+    with gate.writing():  # the import waits for its turn, as behind a long write
+        r = client.post(
+            "/import",
+            data={"csrf_token": client.csrf},
+            files=[("files", (SMALL.name, SMALL.read_bytes(), "text/csv"))],
+            follow_redirects=False,
+        )
+        where = r.headers["location"]
+        job_id = where.rsplit("/", 1)[1]
+        job = client.app_state.jobs.get(job_id)
+        deadline = time.monotonic() + 60
+        while job.state != "running" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        page = client.get(where).text
+        assert f'action="/jobs/{job_id}/stop"' in page and "Stop the import" in page
+        forged = client.post(f"/jobs/{job_id}/stop", data={}, follow_redirects=False)
+        assert forged.status_code == 403 and not job.stop.is_set()
+        r = client.post(f"/jobs/{job_id}/stop", data={"csrf_token": client.csrf})
+        assert r.status_code == 200 and "Stopping" in r.text
+        assert "stopping" in r.text and "Stop the import" not in r.text
+    job = client.app_state.jobs.wait(job_id, timeout=120)
+    assert job.state == "failed" and "Stopped: nothing of the file" in str(job.error)
+    page = re.sub(r"\s+", " ", client.get(where).text)
+    assert "stopped" in page and "Traceback" not in page
+    assert _posts(workspace) == 0
+    listing = client.get("/import").text
+    assert "instagram_posts_small.csv</a>: stopped" in listing
+    assert "instagram_posts_small.csv" not in listing.split('id="history"')[1]  # not imported
+    ended = client.post(f"/jobs/{job_id}/stop", data={"csrf_token": client.csrf})
+    assert "It had already ended." in ended.text
+    job, _ = _upload(client, [(SMALL.name, SMALL.read_bytes())])  # the same file, again
+    assert job.state == "done" and job.result[0].status == "imported"
+
+
+def test_a_job_that_cannot_stop_says_so(client: Any) -> None:
+    release = threading.Event()
+    job = client.app_state.jobs.submit("Slow job", lambda _job: release.wait(30))
+    try:
+        r = client.post(f"/jobs/{job.id}/stop", data={"csrf_token": client.csrf})
+        assert "This job cannot be stopped; wait for it." in r.text
+        assert not job.stop.is_set()
+        assert "Stop the" not in client.get(f"/jobs/{job.id}").text
+    finally:
+        release.set()
+    assert client.app_state.jobs.wait(job.id).state == "done"
+    assert client.post("/jobs/nope/stop", data={"csrf_token": client.csrf}).status_code == 404

@@ -59,6 +59,8 @@ class Job:
     data: dict[str, Any] = field(default_factory=dict)  # what the page needs later
     started: float = field(default_factory=time.time)
     finished: float | None = None
+    #: set by a person's Stop; work that can stop (``data["stoppable"]``) watches it
+    stop: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def update(self, done: int, total: int, message: str = "") -> None:
@@ -72,6 +74,11 @@ class Job:
     @property
     def running(self) -> bool:
         return self.state in ("queued", "running")
+
+    @property
+    def stoppable(self) -> bool:
+        """Whether a person may stop it now (work that watches ``stop``, still running)."""
+        return bool(self.data.get("stoppable")) and self.running and not self.stop.is_set()
 
     @property
     def percent(self) -> int | None:
@@ -158,6 +165,8 @@ class JobRunner:
         job.state = "running"
         state = "failed"
         try:
+            if job.stop.is_set():
+                raise SocialproofError("Stopped before it started; nothing was written.")
             job.result = work(job)
             state = "done"
         except SocialproofError as exc:

@@ -135,6 +135,7 @@ def run_in_child(
     *args: Any,
     progress: Callable[[int, int, str], None] | None = None,
     nice: int = NICE,
+    stop: threading.Event | None = None,
     **kwargs: Any,
 ) -> Any:
     """``func(child_ws, *args, progress=..., **kwargs)`` in a child process; its result.
@@ -144,6 +145,8 @@ def run_in_child(
     A :class:`SocialproofError` in the child is raised here with its message; a child
     that fails otherwise or dies raises a :class:`SocialproofError` saying so. The
     child (started on first use, at ``nice`` lower priority) stays for the next call.
+    When ``stop`` is set (a person's Stop), the child is ended where it is (its open
+    transaction is never committed, as when it dies) and :class:`Stopped` is raised.
     """
     call_kwargs = dict(kwargs)
     if progress is not None:
@@ -160,7 +163,7 @@ def run_in_child(
     ok = False
     try:
         worker.conn.send(("call", payload))
-        result = _serve(worker.conn, worker.proc, gate, held, progress)
+        result = _serve(worker.conn, worker.proc, gate, held, progress, stop)
         ok = True
         return result
     except SocialproofError as exc:
@@ -193,15 +196,33 @@ def _picklable(payload: Any) -> bool:
     return True
 
 
+class Stopped(SocialproofError):
+    """A person stopped the job; its worker process was ended before it committed."""
+
+
+def _end(proc: Any) -> Stopped:
+    """End the child where it is: what it had not committed is never written."""
+    proc.kill()
+    proc.join(timeout=5)
+    return Stopped(
+        "Stopped: nothing of the file being read was written.",
+        hint="Files of the same upload that had finished before stay imported; see the "
+        "history on the Import page.",
+    )
+
+
 def _serve(
     conn: Connection,
     proc: Any,
     gate: ReadWriteLock,
     held: dict[int, contextlib.AbstractContextManager[None]],
     progress: Callable[[int, int, str], None] | None,
+    stop: threading.Event | None = None,
 ) -> Any:
-    """Answer the child's requests until it sends its result (or dies)."""
+    """Answer the child's requests until it sends its result (or dies, or is stopped)."""
     while True:
+        if stop is not None and stop.is_set():
+            raise _end(proc)
         try:
             if not conn.poll(0.5):
                 if not proc.is_alive() and not conn.poll(0):
@@ -224,6 +245,8 @@ def _serve(
                 conn.send(("busy", exc.message, exc.hint))
                 continue
             held[token] = hold
+            if stop is not None and stop.is_set():  # stopped while it waited for its turn
+                raise _end(proc)
             conn.send(("ok",))
         elif kind == "release":
             released = held.pop(message[1], None)

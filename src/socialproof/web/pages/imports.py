@@ -228,7 +228,7 @@ def start_import(
     """Run ``import_paths`` on ``paths`` as a background job; tidy the upload folder after."""
     from socialproof.ingest.importer import import_paths
     from socialproof.web.gate import GatedWorkspace
-    from socialproof.web.worker import run_in_child
+    from socialproof.web.worker import child_enabled, run_in_child
 
     folder = batch_dir(ws, batch)
     names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
@@ -239,7 +239,7 @@ def start_import(
 
         if isinstance(ws, GatedWorkspace):  # the parsing in a child process, at low priority
             summaries: list[ImportSummary] = run_in_child(
-                import_paths, ws, ws.gate, paths, format=fmt, ctx=ctx, progress=step
+                import_paths, ws, ws.gate, paths, format=fmt, ctx=ctx, progress=step, stop=job.stop
             )
         else:
             summaries = import_paths(ws, paths, format=fmt, ctx=ctx, progress=step)
@@ -265,6 +265,9 @@ def start_import(
     job = runner(request).submit(f"Import {names}", work)
     job.data["batch"] = batch
     job.data["chosen"] = fmt is not None
+    # a person may stop it while its parsing runs in the worker process (Stop the import)
+    job.data["stoppable"] = isinstance(ws, GatedWorkspace) and child_enabled()
+    job.data["page"] = f"/import/jobs/{job.id}"
     return job
 
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 
-from socialproof.web.templating import is_htmx, render, runner
+from socialproof.web.templating import is_htmx, redirect, render, runner
 
 if TYPE_CHECKING:
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, Response
 
 router = APIRouter()
 
@@ -25,6 +25,20 @@ def job_status(request: Request, job_id: str) -> HTMLResponse:
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return render(request, "job.html", title=job.title, j=job)
+
+
+@router.post("/jobs/{job_id}/stop", response_model=None)
+def stop(request: Request, job_id: str) -> Response:
+    """Stop a job that can stop (an upload's import): its worker process is ended before
+    it commits, and the job's page says so."""
+    job = runner(request).get(job_id)
+    page = str(job.data.get("page") or f"/jobs/{job.id}")
+    if not job.running:
+        return redirect(page, message="It had already ended.", kind="warning")
+    if not job.data.get("stoppable"):
+        return redirect(page, message="This job cannot be stopped; wait for it.", kind="warning")
+    job.stop.set()
+    return redirect(page, message="Stopping: what it had not saved yet is not written.")
 
 
 @router.get("/api/jobs/{job_id}")
