@@ -116,3 +116,27 @@ def test_a_campaign_named_like_a_total_is_kept(workspace: Any, tmp_path: Path) -
     summary = _import(workspace, tmp_path, text, RANGE_MAP)
     assert summary.inserted == 2
     assert sorted(_by_campaign(workspace)) == ["Total Recall", "Totally Vegan"]
+
+
+def test_costs_in_micros_are_divided(workspace: Any, tmp_path: Path) -> None:
+    text = (
+        "segments.date,campaign.name,customer.currency_code,metrics.cost_micros,"
+        "metrics.impressions,metrics.clicks,metrics.conversions,metrics.conversions_value\n"
+        "2026-03-01,Brand Search,USD,1200500000,10000,500,10,2000\n"
+        "2026-03-02,Brand Search,USD,800000000,8000,400,8,1600\n"
+    )
+    mapping = (
+        "table: ad_stats\ncolumns:\n  date_start: segments.date\n  date_stop: segments.date\n"
+        "  campaign: campaign.name\n  currency: customer.currency_code\n"
+        "  spend: metrics.cost_micros\n  impressions: metrics.impressions\n"
+        "  link_clicks: metrics.clicks\n  results: metrics.conversions\n"
+        "  purchase_value: metrics.conversions_value\n"
+        "constants:\n  platform: google\n  account: acme\n"
+    )
+    summary = _import(workspace, tmp_path, text, mapping)
+    assert any("micros" in n for n in summary.notes)
+    [row] = campaign_report(workspace, by="campaign").frame.to_dict("records")
+    # 1,200.50 + 800.00, not 2,000,500,000
+    assert row["spend"] == pytest.approx(2000.5)
+    assert row["cpc"] == pytest.approx(2000.5 / 900)
+    assert row["roas"] == pytest.approx(3600 / 2000.5)

@@ -16,11 +16,14 @@ file's columns and may fix constant values::
 
 Each value is parsed by the canonical column's type (numbers in any locale,
 dates in the platforms' formats); a cell that cannot be read rejects its row
-with the reason and line.
+with the reason and line. For ``ad_stats``, an amount column named in micros
+('metrics.cost_micros', as the Google Ads API writes costs) is divided by 1,000,000,
+and sum rows ('Total: Account', 'Total of 12 results') are skipped with a note.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,7 +168,15 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
         kind = spec.columns[target]
         aliases = (column,)
         if kind in ("BIGINT", "DOUBLE"):
-            rows.number(target, aliases, percent=target in mapping.percent)
+            micros = target in _MONEY and re.search(_MICROS, column) is not None
+            rows.number(
+                target, aliases, percent=target in mapping.percent, scale=1e-6 if micros else 1.0
+            )
+            if micros:
+                rows.notes.append(
+                    f"'{column}' is in millionths of the currency (micros, as the Google Ads "
+                    f"API writes costs): divided by 1,000,000 for {target}."
+                )
         elif kind == "TIMESTAMP":
             rows.timestamp(target, aliases, **date_kw)
         elif kind == "DATE":
@@ -211,6 +222,17 @@ _SUMMARY_NAME = (
     r"(?i)^\s*(?:(?:grand )?(?:totals?|summary)(?:\s*:.*|\s+of\s+\d+\b.*|\s*\(.*\))?"
     r"|results from \d+ .*)\s*$"
 )
+
+
+#: Amounts an API may write in millionths ('metrics.cost_micros', 'Cost (micros)')
+_MONEY = (
+    "spend",
+    "purchase_value",
+    "reported_cost_per_result",
+    "reported_cpm",
+    "reported_cpc",
+)
+_MICROS = r"(?i)(?:^|[^a-z])micros(?:$|[^a-z])|[a-z]micros$"
 
 
 def _skip_summary_rows(rows: Rows) -> None:
