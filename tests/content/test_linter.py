@@ -465,3 +465,17 @@ def test_a_placeholder_alt_text_is_flagged(alt):
     assert found["a11y.alt-text-prefix"][0].line == 4
     fine = raw.replace(f"alt: {alt}", "alt: A photographer pours tea into a glass cup")
     assert "a11y.alt-text-prefix" not in _by_rule([lint_post(parse_post(fine), load_rules())])
+
+
+@pytest.mark.parametrize("body", ["", "   \n\n", "\u200b\n", "\u2060\u200e"])
+def test_a_post_with_nothing_to_publish_is_an_error(body):
+    """A post with a blank body (or only invisible characters) and no media passed lint
+    clean, and could be approved and scheduled with nothing in it."""
+    from socialproof.content.linter import lint_post
+
+    raw = f"---\nplatform: x\nauthor: Sam\n---\n{body}"
+    res = lint_post(parse_post(raw), load_rules())
+    assert [f.rule_id for f in res.errors] == ["platform.empty"]
+    with_image = "---\nplatform: instagram\nassets:\n  - image: a.jpg\n    alt: A cup of tea\n---\n"
+    found = {f.rule_id for f in lint_post(parse_post(with_image + body), load_rules()).findings}
+    assert "platform.empty" not in found

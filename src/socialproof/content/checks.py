@@ -152,6 +152,17 @@ def _overflow_at(text: str, limit: float, counting: str) -> int:
     return min(lo, max(0, len(text) - 1))
 
 
+@register_check("empty_post")
+def empty_post(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
+    """A post with no text (blank, or only invisible characters) and no assets: it passed
+    lint clean and could be approved and scheduled with nothing in it."""
+    import unicodedata
+
+    visible = [ch for ch in ctx.text if not ch.isspace() and unicodedata.category(ch) != "Cf"]
+    if not visible and not ctx.post.assets:
+        yield Hit(0, len(ctx.text))
+
+
 @register_check("hashtag_case")
 def hashtag_case(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
     """Lower-case multi-word hashtags; the fix CamelCases them with the word list."""
