@@ -140,3 +140,51 @@ def test_costs_in_micros_are_divided(workspace: Any, tmp_path: Path) -> None:
     assert row["spend"] == pytest.approx(2000.5)
     assert row["cpc"] == pytest.approx(2000.5 / 900)
     assert row["roas"] == pytest.approx(3600 / 2000.5)
+
+
+LINKEDIN_MAP = (
+    "table: ad_stats\ncolumns:\n  date_start: Start Date (in UTC)\n"
+    "  date_stop: Start Date (in UTC)\n  campaign: Campaign Name\n  spend: Total Spent\n"
+    "  impressions: Impressions\n  link_clicks: Clicks\n  results: Leads\n"
+    "constants:\n  platform: linkedin\n  account: acme\n"
+)
+
+
+@pytest.mark.parametrize(("q", "gap"), [('"', ""), ("", "\n")])
+def test_the_currency_a_report_header_states_is_the_spend_currency(
+    workspace: Any, tmp_path: Path, q: str, gap: str
+) -> None:
+    # the header block's lines quoted (one cell each), or not (split at their commas)
+    # and set off by a blank line
+    text = (
+        f"{q}Campaign Performance Report (in UTC){q}\n"
+        f"{q}Report Start: 3/1/2026, 12:00 AM{q}\n"
+        f"{q}Report End: 3/31/2026, 11:59 PM{q}\n"
+        f"{q}Currency: GBP{q}\n{gap}"
+        "Start Date (in UTC),Account Name,Campaign Name,Total Spent,Impressions,Clicks,Leads\n"
+        "3/1/2026,Acme Corp,Hiring Push,150.00,10000,80,3\n"
+        "3/2/2026,Acme Corp,Hiring Push,50.00,5000,20,1\n"
+    )
+    summary = _import(workspace, tmp_path, text, LINKEDIN_MAP)
+    assert summary.inserted == 2
+    assert any("Spend is in GBP" in n for n in summary.notes)
+    [row] = campaign_report(workspace, by="campaign,currency").frame.to_dict("records")
+    # the spend was stored without a currency, shown as the workspace's (USD)
+    assert (row["currency"], row["spend"]) == ("GBP", pytest.approx(200.0))
+    assert row["cost_per_result"] == pytest.approx(50.0)
+
+
+def test_a_mapped_currency_wins_over_the_header(workspace: Any, tmp_path: Path) -> None:
+    text = (
+        "Currency: GBP\n"
+        "Start Date (in UTC),Campaign Name,Total Spent,Impressions,Clicks,Leads\n"
+        "3/1/2026,Hiring Push,150.00,10000,80,3\n"
+    )
+    _import(
+        workspace,
+        tmp_path,
+        text,
+        LINKEDIN_MAP.replace("constants:\n", "constants:\n  currency: EUR\n"),
+    )
+    [row] = campaign_report(workspace, by="campaign,currency").frame.to_dict("records")
+    assert row["currency"] == "EUR"

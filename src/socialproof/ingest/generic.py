@@ -24,7 +24,7 @@ and sum rows ('Total: Account', 'Total of 12 results') are skipped with a note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,7 +131,43 @@ class GenericFormat(Format):
             )
         mapping = load_mapping(Path(ctx.mapping))
         frame = _frame_for(source, mapping)
+        if (
+            mapping.table == "ad_stats"
+            and "currency" not in mapping.columns
+            and "currency" not in mapping.constants
+        ):
+            found = _stated_currency(source, frame)
+            if found is not None:
+                code, line = found
+                mapping = replace(mapping, constants={**mapping.constants, "currency": code})
+                result = read_mapped(frame, mapping, ctx)
+                result.notes.append(
+                    f"Spend is in {code}, as the line '{line}' above the table says."
+                )
+                return result
         return read_mapped(frame, mapping, ctx)
+
+
+_CURRENCY_LINE = r"(?i)^\s*(?:currency(?: code)?|account currency)\s*[:=]\s*([a-z]{3})\s*$"
+
+
+def _stated_currency(source: Source, frame: Frame) -> tuple[str, str] | None:
+    """The currency a report's header block states ('Currency: GBP', as LinkedIn Campaign
+    Manager writes over its table), with the line; None when no line, or two, say one."""
+    seen: dict[str, str] = {}
+    for other in source.frames:
+        cells = [*other.title_lines, *other.header]
+        if other is not frame:  # a block of 'Name: value' lines above the table
+            if other.data.num_columns:
+                cells += [str(v) for v in other.data.column(0).to_pylist()[:20] if v is not None]
+            cells += [r.raw for r in other.rejects[:20]]
+        for cell in cells:
+            m = re.match(_CURRENCY_LINE, cell)
+            if m:
+                seen.setdefault(m.group(1).upper(), cell.strip())
+        if other is frame:
+            break
+    return next(iter(seen.items())) if len(seen) == 1 else None
 
 
 def _frame_for(source: Source, mapping: Mapping) -> Frame:
