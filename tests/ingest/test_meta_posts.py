@@ -77,6 +77,35 @@ def test_a_total_row_under_the_posts_is_skipped_not_rejected(tmp_path: Path) -> 
     assert "Skipped 1 'Total' row (a sum of the rows above)." in result.notes
 
 
+def test_a_sum_row_without_a_label_is_skipped_not_rejected(tmp_path: Path) -> None:
+    # Business Suite's summary row leaves the label cells empty: it was reported as a
+    # rejected row ('no post id'). Its numbers are the sums of the posts above (reactions
+    # 50 + 100 + 25 = 175, ...), so it is left out with a note; a row of numbers that are
+    # not the sums (a post whose id and time were lost) is still a reject.
+    head = (
+        "Post ID,Page name,Publish time,Permalink,Post type,Date,Views,Reach,"
+        "Reactions,Comments,Average Seconds viewed\n"
+    )
+    body = (
+        "100_1,Bakery,03/02/2026 07:00,https://www.facebook.com/100/posts/1,Photos,"
+        'Lifetime,"1,000",800,50,5,2.5\n'
+        "100_2,Bakery,03/03/2026 07:00,https://www.facebook.com/100/posts/2,Photos,"
+        'Lifetime,"2,000",1600,100,10,3.5\n'
+        "100_3,Bakery,03/04/2026 07:00,https://www.facebook.com/100/posts/3,Videos,"
+        "Lifetime,500,400,25,3,4\n"
+    )
+    path = tmp_path / "posts.csv"
+    path.write_text(head + body + ',,,,,,"3,500","2,800",175,18,3.3\n', encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert [p["post_id"] for p in rows(result, "posts")] == ["100_1", "100_2", "100_3"]
+    assert not result.rejects
+    assert "Skipped 1 row without labels that add up the rows above." in result.notes
+    path.write_text(head + body + ",,,,,,700,500,30,3,\n", encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert [(r.line, r.reason) for r in result.rejects] == [(5, "no post id")]
+    assert len(rows(result, "posts")) == 3
+
+
 DAILY_HEAD = (
     "Post ID,Account username,Description,Publish time,Permalink,Post type,Date,"
     "Views,Reach,Likes,Comments,Duration (sec)\n"

@@ -407,6 +407,48 @@ class Rows:
         said = pc.match_substring_regex(first, _TOTAL_LABEL, ignore_case=True).fill_null(False)
         mask = np.asarray(said.to_numpy(zero_copy_only=False), dtype=bool) & self.bad
         self.skip_rows(mask, "Skipped {n} 'Total' row{s} (a sum of the rows above).")
+        self.skip_rows(
+            self._unlabelled_sums(), "Skipped {n} row{s} without labels that add up the rows above."
+        )
+
+    def _unlabelled_sums(self) -> np.ndarray:
+        """Unreadable rows of numbers only, most of them the sums of the rows kept.
+
+        A summary row with no 'Total' label (Business Suite leaves the label cells empty).
+        Two numbers at least, and two in three equal to their column's sum (averages and
+        rates in such a row are not sums); a row with any text is not one.
+        """
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        out = np.zeros(self.n, dtype=bool)
+        kept = ~self.bad & ~self.skip
+        candidates = np.flatnonzero(self.bad & ~self.skip)[-3:]  # under the rows: the last ones
+        if not len(candidates) or not kept.any():
+            return out
+        data = self.frame.data
+        cells = {name: to_string_array(data.column(name)) for name in data.column_names}
+        parsed = {}
+        for name, col in cells.items():
+            texts = [col[int(k)].as_py() for k in candidates]
+            if any((t or "").strip() for t in texts):
+                parsed[name] = parse_numbers(col, default_decimal=self.decimal or ".")
+        for k in (int(k) for k in candidates):
+            numbers = equal = 0
+            for name, p in parsed.items():
+                text = (cells[name][k].as_py() or "").strip()
+                if not text:
+                    continue
+                value = p.values[k].as_py()
+                if value is None or p.invalid[k]:
+                    break  # text in the row: not a sum row
+                numbers += 1
+                total = pc.sum(p.values.filter(pa.array(kept))).as_py() or 0.0
+                equal += abs(total - value) <= max(1.0, abs(total) * 0.005)
+            else:
+                out[k] = numbers >= 2 and 3 * equal >= 2 * numbers
+        return out
 
     def finish(self) -> tuple[pa.Table, list[Reject]]:
         import pyarrow as pa
