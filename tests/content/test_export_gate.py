@@ -149,3 +149,20 @@ def test_an_upload_file_says_which_posts_are_set_in_the_past(workspace: Any) -> 
         assert len(past) == 1 and str(old) in past[0] and str(later) not in past[0]
     ical = export_posts(workspace, "ical", posts, include_uncleared=True).notes
     assert not any("past" in n for n in ical)  # a calendar may show what happened
+
+
+def test_a_fixed_offset_post_moved_across_a_clock_change_keeps_its_wall_time(
+    workspace: Any,
+) -> None:
+    """A post written '17:30+01:00' (Berlin in winter) moved to a summer day kept +01:00:
+    the calendar then showed it at 18:30, and it went out an hour off."""
+    workspace.settings.timezone = "Europe/Berlin"
+    path = _write(workspace, "a.md", when="2026-03-20T17:30:00+01:00")
+    moved = reschedule(workspace, path, date(2026, 4, 2))
+    assert "publish_at: 2026-04-02T17:30:00+02:00\n" in path.read_text(encoding="utf-8")
+    assert moved.publish_at is not None
+    assert moved.publish_at.astimezone(workspace.settings.tz).strftime("%H:%M") == "17:30"
+    # an offset that is not the workspace's own is kept as written
+    other = _write(workspace, "b.md", when="2026-03-20T17:30:00-05:00")
+    reschedule(workspace, other, date(2026, 4, 2))
+    assert "publish_at: 2026-04-02T17:30:00-05:00\n" in other.read_text(encoding="utf-8")

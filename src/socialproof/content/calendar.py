@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -456,6 +456,11 @@ def _move(ws: Workspace, target: Path, day: date, at: time | None) -> Post:
         if key:  # written with a zone name: keep it
             line = f"publish_at: {when:%Y-%m-%d %H:%M} {key}"
         else:  # written with a fixed offset, e.g. 2026-12-08T17:30:00+01:00
+            local = ws.settings.tz
+            if old.utcoffset() == old.astimezone(local).utcoffset():
+                # the workspace's offset that day: moved across a clock change, the post
+                # kept +01:00 and went out an hour off the time the calendar showed
+                zone = timezone(when.replace(tzinfo=local).utcoffset() or timedelta(0))
             line = f"publish_at: {when.replace(tzinfo=zone).isoformat()}"
     head = post.head
     if _PUBLISH_LINE.search(head):
