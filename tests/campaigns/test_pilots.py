@@ -176,7 +176,9 @@ def test_reels_vs_carousels_uses_welch_on_per_post_rates(ws: Any) -> None:
     assert not res.srm.mismatch
     # Posts were not randomised: the verdict says what was observed, never what caused it.
     word = "higher" if expected.diff > 0 else "lower"
-    assert res.verdict.startswith(f"B had a {word} engagement rate (by reach) than A, by ")
+    assert res.verdict.startswith(
+        f"B had a {word} mean engagement rate (by reach) per post than A, by "
+    )
     assert "raised" not in res.verdict and "lowered" not in res.verdict
     assert "95 % CI" in res.verdict and "enough data" in res.verdict
     assert res.analysed == "Analysed per post: n = 80 posts (40 in A, 40 in B)."
@@ -609,7 +611,9 @@ def test_negative_difference_keeps_its_sign_in_the_verdict(
     res = pilots.analyse(workspace, "Down")
     c = res.comparisons[0]
     assert c.significant and c.result.diff_high < 0
-    assert c.verdict.startswith("B had a lower engagement rate (by reach) than A, by 1.2")
+    assert c.verdict.startswith(
+        "B had a lower mean engagement rate (by reach) per post than A, by 1.2"
+    )
     from scipy import stats as sst
 
     ci = sst.ttest_ind([v / 1000 for v in b], [v / 1000 for v in a]).confidence_interval()
@@ -920,3 +924,32 @@ def test_a_vanishing_srm_p_value_is_not_printed_as_0(ws: Any) -> None:
     line = next(x for x in summary_lines(res) if x.startswith("Sample-ratio check"))
     assert f"chi-square {stat:,.2f}, p < 0.0001 → MISMATCH" in line  # it read 'p = 0'
     assert "(p &lt; 0.0001)" in build_report(res).render()
+
+
+def test_a_per_ad_ratio_says_it_compares_means_and_gives_the_pooled_figure(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    # two ads a variant, one small and dear, one large and cheap, so the mean of the ads'
+    # CPCs and the CPC of their spend and clicks taken together differ
+    ads = {
+        "A1": ("Set A", 10.0, 1000, 5),  # CPC 2.00
+        "A2": ("Set A", 100.0, 20000, 200),  # CPC 0.50
+        "B1": ("Set B", 20.0, 2000, 20),  # CPC 1.00
+        "B2": ("Set B", 60.0, 9000, 100),  # CPC 0.60
+    }
+    rows = [r for r in _ad_rows(ads, days=4)]
+    for r in rows:  # no wobble: the ads' figures as written above
+        base = ads[r["ad"]]
+        r.update(spend=base[1], impressions=base[2], link_clicks=base[3], clicks=base[3])
+    insert("ad_stats", rows)
+    _new(workspace, "Cpc", "cpc", ["ad_set=Set A", "ad_set=Set B"], test="welch")
+    res = pilots.analyse(workspace, "Cpc")
+    c = res.comparisons[0]
+    assert (c.result.value_a, c.result.value_b) == (pytest.approx(1.25), pytest.approx(0.8))
+    # the means per ad (2.00 + 0.50) / 2 and (1.00 + 0.60) / 2, and their difference -0.45
+    # to two figures although the interval is wide (it read '−0 (1 in A → 1 in B)')
+    assert "B vs A: −0.45 (mean per ad 1.25 in A → 0.80 in B)" in c.verdict
+    # the variants' own CPC: A (10 + 100) / (5 + 200), B (20 + 60) / (20 + 100)
+    pooled = next(n for n in res.notes if "as a campaign report gives it" in n)
+    assert f"A {110 / 205:.2f}, B {80 / 120:.2f}." in pooled
+    assert "mean CPC (cost per link click) per ad" in pooled

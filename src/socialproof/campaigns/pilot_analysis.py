@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
 
-    from socialproof.metrics.registry import KPI
+    from socialproof.metrics.registry import KPI, Ratio
     from socialproof.workspace.core import Workspace
 
 
@@ -194,6 +194,8 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         else:
             data, samples, unit_name = _per_unit_data(t, kpi, pilot)
             per_variant = [len(x) for x in samples]
+            if kpi.ratio is not None:
+                notes.append(_pooled_note(t, kpi, kpi.ratio, pilot, unit_name))
     srm_basis = "posts" if pilot.table == "posts" else data[0][1]
     variants = [d[0] for d in data]
     left_unit = UNIT_NAME[pilot.table] if kpi.name in PROPORTIONS else unit_name
@@ -622,6 +624,35 @@ def _per_unit_data(
     return out, samples, unit_name
 
 
+def _pooled_note(t: ir.Table, kpi: KPI, ratio: Ratio, pilot: Pilot, unit_name: str) -> str:
+    """The variants' own figure (a ratio of sums) beside the means per unit the test compares.
+
+    A mean of per-ad CPCs weighs a small ad like a large one, so it differs from the CPC
+    of the variant's ads taken together, the figure a campaign report or Ads Manager gives.
+    """
+    from socialproof.metrics import registry
+    from socialproof.workspace import engine
+
+    df = engine.execute(registry.compute(t, [kpi], table=pilot.table, by=["_variant"]))
+    pooled = {int(r["_variant"]): r[kpi.name] for _, r in df.iterrows()}
+    one = {"posts": "post", "ads": "ad", "ad-days": "ad-day"}.get(unit_name, unit_name)
+    figures = ", ".join(
+        f"{pilot.display(i)} "
+        + (
+            "—"
+            if pooled.get(i) is None or pooled[i] != pooled[i]
+            else level_text(kpi, pooled[i], 2)
+        )
+        for i in range(len(pilot.variants))
+    )
+    return (
+        f"The test compares the mean {metric_name(kpi)} per {one}, every {one} weighing the "
+        f"same. Over all their {ratio.numerator_label.replace('_', ' ')} and "
+        f"{ratio.denominator_label.replace('_', ' ')} the variants' own "
+        f"{metric_name(kpi)} ({kpi.formula_text}), as a campaign report gives it: {figures}."
+    )
+
+
 def _no_base_units(t: ir.Table, kpi: KPI, key: list[str]) -> dict[int, tuple[int, float]]:
     """Per variant: units whose ratio has a numerator but a denominator of 0, and that total.
 
@@ -700,10 +731,17 @@ def _verdict(
     unit: str,
     pilot: Pilot,
 ) -> str:
-    width = (r.diff_high - r.diff_low) * (100 if kpi.unit == "percent" else 1)
-    d = _decimals(width)
+    scale = 100 if kpi.unit == "percent" else 1
+    d = _decimals((r.diff_high - r.diff_low) * scale)
+    if r.diff:  # a wide interval must not round the difference itself away ('−0')
+        d = max(d, _decimals(abs(r.diff) * scale))
     pts = " points" if kpi.unit == "percent" else ""
     name = metric_name(kpi)
+    mean = ""
+    if r.test != "two-proportion z-test":  # per unit: the means the test compares
+        one = {"posts": "post", "ads": "ad", "ad-days": "ad-day"}.get(unit, unit)
+        name = f"mean {name} per {one}"
+        mean = f"mean per {one} "
     conf = share_text(r.confidence)
     control = pilot.display(0)
     levels = (
@@ -721,7 +759,8 @@ def _verdict(
             f"enough data to rule out chance ({_p(p_adj)})."
         )
     diff = (
-        f"{label} vs {control}: {effect_text(kpi, r.diff, d, signed=True)}{pts} ({levels}), "
+        f"{label} vs {control}: {effect_text(kpi, r.diff, d, signed=True)}{pts} "
+        f"({mean}{levels}), "
         f"{conf} CI "
         f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
         f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}, {_p(p_adj)}"

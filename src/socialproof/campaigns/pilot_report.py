@@ -21,6 +21,9 @@ def _d(res: PilotResult) -> int:
         for c in res.comparisons
     ]
     width = min((w for w in widths if w > 0), default=0.0)
+    # nor may a wide interval round a difference itself away ('−0')
+    diffs = [abs(c.result.diff) * (100 if res.is_percent else 1) for c in res.comparisons]
+    width = min([width, *(x for x in diffs if x > 0)]) if width > 0 else width
     if width <= 0 or math.isnan(width) or math.isinf(width):
         return 2
     return max(1, min(6, 1 - math.floor(math.log10(width))))
