@@ -410,3 +410,31 @@ def test_stop_an_import_in_the_browser(
         tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
         posts = con.execute("SELECT count(*) FROM posts").fetchone()[0] if "posts" in tables else 0
     assert posts == 0
+
+
+def test_delete_a_pilot_named_with_a_slash_in_the_browser(
+    browser: Any, measure_server: LiveServer
+) -> None:
+    from socialproof.campaigns.pilots import create, define
+
+    create(
+        measure_server.app.state.ws,
+        define(
+            "A/B test: reels",
+            "engagement_rate_reach",
+            ["format=carousel", "format=reel"],
+            "2026-01-01",
+            "2026-03-31",
+        ),
+    )
+    page = _page(browser, measure_server.url + "/pilots", for_axe=True)
+    try:
+        page.get_by_role("link", name="A/B test: reels").click()
+        page.get_by_role("heading", name="Pilot: A/B test: reels").wait_for()
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Delete this pilot").click()
+        page.get_by_text("Deleted pilot 'A/B test: reels'").wait_for()
+        assert page.get_by_role("link", name="A/B test: reels").count() == 0
+        assert _axe(page) == []
+    finally:
+        page.context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,40 @@ def test_create_a_pilot_then_read_it(posts_client: Any) -> None:
     # the same name twice is refused with the library's message, nothing else changes
     again = posts_client.post("/pilots", data=form)
     assert again.status_code == 422 and "already exists" in again.text
+    assert "or delete that pilot from its page." in again.text
+    assert "socialproof pilot delete" not in again.text
+
+
+def test_delete_a_pilot_from_its_page(posts_client: Any) -> None:
+    """'socialproof pilot delete' had no button: a pilot made by mistake stayed for good.
+    A name with a slash ('</b>', 'A/B test') was created, then its page answered 404."""
+    form = {
+        "csrf_token": posts_client.csrf,
+        "name": "Short <b>test</b>",
+        "metric": "engagement_rate_reach",
+        "a": "format=carousel",
+        "b": "format=reel",
+        "date_from": "2026-01-01",
+        "date_to": "2026-03-31",
+    }
+    where = posts_client.post("/pilots", data=form, follow_redirects=False).headers["location"]
+    page = posts_client.get(where).text
+    assert 'action="/pilots/delete"' in page and "Delete this pilot" in page
+    assert 'name="name" value="Short &lt;b&gt;test&lt;/b&gt;"' in page
+    forged = posts_client.post("/pilots/delete", data={"name": "Short <b>test</b>"})
+    assert forged.status_code == 403
+    assert posts_client.get(where).status_code == 200
+    r = posts_client.post(
+        "/pilots/delete", data={"csrf_token": posts_client.csrf, "name": "Short <b>test</b>"}
+    )
+    assert r.status_code == 200 and r.url.path == "/pilots"
+    assert "Deleted pilot &#39;Short &lt;b&gt;test&lt;/b&gt;&#39;" in r.text
+    assert '<a href="/pilots/Short' not in r.text  # not listed
+    assert posts_client.get(where).status_code == 404
+    r = posts_client.post(
+        "/pilots/delete", data={"csrf_token": posts_client.csrf, "name": "Short <b>test</b>"}
+    )
+    assert "No pilot" in r.text or "no pilot" in r.text
 
 
 def test_create_a_pilot_with_every_option_of_the_cli(posts_client: Any) -> None:
@@ -387,3 +422,25 @@ def test_serving_analyses_the_pilots_before_their_pages_are_visited(workspace: A
             assert len(calls) == 1
         finally:
             pilots.analyse = original  # type: ignore[assignment]
+
+
+def test_a_pilot_named_with_a_slash_has_its_page(posts_client: Any) -> None:
+    """'A/B test: reels' was created, then its page (and the list's link) answered 404."""
+    form = {
+        "csrf_token": posts_client.csrf,
+        "name": "A/B test: reels",
+        "metric": "engagement_rate_reach",
+        "a": "format=carousel",
+        "b": "format=reel",
+        "date_from": "2026-01-01",
+        "date_to": "2026-03-31",
+    }
+    where = posts_client.post("/pilots", data=form, follow_redirects=False).headers["location"]
+    assert where == "/pilots/A%2FB%20test%3A%20reels"
+    page = posts_client.get(where)
+    assert page.status_code == 200 and "Pilot: A/B test: reels" in page.text
+    link = re.search(
+        r'<a href="(/pilots/A[^"]*)">A/B test: reels</a>', posts_client.get("/pilots").text
+    )
+    assert link and posts_client.get(unescape(link.group(1))).status_code == 200
+    assert "Plan a pilot" in posts_client.get("/pilots/plan").text  # still the plan page

@@ -181,6 +181,12 @@ _HINTS = (
     _Hint(re.compile(r"E\.g\. --budget (\d+)\."), r"E.g. \1."),
     _Hint(re.compile(r"Create it or pass --budget\."), "Create it, or fill in Budget."),
     _Hint(re.compile(r"pick another --metric\."), "pick another metric."),
+    # pilot_model: a pilot's name taken (its page has Delete this pilot)
+    _Hint(
+        re.compile(r"or remove it with 'socialproof pilot delete NAME'\."),
+        "or delete that pilot from its page.",
+        (Link("Open Pilots", "/pilots"),),
+    ),
     # campaigns.stats, pilot_model, pilot_plan: the pilot and plan forms
     _Hint(
         re.compile(r"e\.g\. --mde (\S+?)\.(?=\s|$)"),

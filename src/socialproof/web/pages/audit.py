@@ -465,7 +465,23 @@ def warm_pages(ws: Workspace, cache: ResultCache) -> None:
     pilot_list(ws, cache)
 
 
-@router.get("/pilots/{name}")
+@router.post("/pilots/delete", response_model=None)
+def delete_pilot(request: Request, name: Annotated[str, Form()] = "") -> Response:
+    """Remove a pilot's definition, as ``socialproof pilot delete NAME`` (the posts and ad
+    rows it reads stay)."""
+    from socialproof.campaigns.pilots import delete
+
+    try:
+        gone = delete(workspace(request), name)
+    except SocialproofError as exc:
+        return redirect("/pilots", message=str(exc), kind="error")
+    runner(request).after_write()  # the pilots list is prepared again
+    return redirect(
+        "/pilots", message=f"Deleted pilot {gone.name!r}; the posts and ad rows it read stay."
+    )
+
+
+@router.get("/pilots/{name:path}")  # a name may hold a slash ("A/B test")
 def pilot_report(request: Request, name: str) -> HTMLResponse:
     from socialproof.campaigns.pilots import describe
 
@@ -475,5 +491,6 @@ def pilot_report(request: Request, name: str) -> HTMLResponse:
         "audit/pilot.html",
         title=f"Pilot: {pilot.name}",
         pilot=describe(pilot),
+        pilot_name=pilot.name,
         report=report,
     )
