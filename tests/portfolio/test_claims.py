@@ -115,3 +115,18 @@ def test_numbers_with_a_decimal_comma_are_checked(text: str, wrong: list[str]) -
     ]
     found = unsupported({"summary": text}, figures, other_names=[])
     assert [c.written for c in found] == wrong
+
+
+def test_a_target_missed_by_less_than_the_shown_rounding_says_by_how_much() -> None:
+    """'12.0 % (target 12.0 %; target not met)' read as a contradiction in front of a
+    client: 11.996 % rounds to the target it misses."""
+    close = Figure(
+        "Engagement rate", 0.11996, "percent", True, "data", target=0.12, better="higher"
+    )
+    assert close.versus == "target 12.0 %; target not met (11.996 % against 12 %)"
+    ratio = Figure("ROAS", 2.996, "ratio", True, "data", target=3.0, better="higher")
+    assert ratio.versus == "target 3.00×; target not met (2.996× against 3×)"
+    met = Figure("Engagement rate", 0.12, "percent", True, "data", target=0.12, better="higher")
+    assert met.versus == "target 12.0 %; target met"
+    clear = Figure("Cost per result", 31.0, "currency", True, "data", target=20.0, better="lower")
+    assert clear.versus == "target 20.00; target not met"

@@ -61,11 +61,13 @@ class Figure:
         if self.target is not None:
             bits.append(f"target {format_value(self.target, self.unit)}")
             if isinstance(self.value, (int, float)):
-                bits.append(
-                    "target met"
-                    if _meets(self.value, self.target, self.baseline, self.better, self.label)
-                    else "target not met"
-                )
+                met = _meets(self.value, self.target, self.baseline, self.better, self.label)
+                verdict = "target met" if met else "target not met"
+                if not met and format_value(self.value, self.unit) == format_value(
+                    self.target, self.unit
+                ):  # '12.0 % (target 12.0 %; target not met)' read as a contradiction
+                    verdict += f" ({_finer(self.value, self.unit)} against {_finer(self.target, self.unit)})"
+                bits.append(verdict)
         return "; ".join(bits)
 
 
@@ -91,6 +93,13 @@ def _meets(
     else:
         lower_is_better = bool(_LESS_IS_BETTER.search(label))
     return value <= target if lower_is_better else value >= target
+
+
+def _finer(value: float, unit: str) -> str:
+    """A value with the decimals its shown form rounds away (11.996 % for '12.0 %')."""
+    v = float(value) * (100 if unit == "percent" else 1)
+    text = f"{v:,.4f}".rstrip("0").rstrip(".")
+    return text + {"percent": " %", "ratio": "×"}.get(unit, "")
 
 
 def _change(value: Any, baseline: float) -> str:
