@@ -188,3 +188,36 @@ def test_a_mapped_currency_wins_over_the_header(workspace: Any, tmp_path: Path) 
     )
     [row] = campaign_report(workspace, by="campaign,currency").frame.to_dict("records")
     assert row["currency"] == "EUR"
+
+
+X_MAP = (
+    "table: ad_stats\ncolumns:\n  campaign: Campaign name\n  date_start: Time period\n"
+    "  date_stop: Time period\n  spend: Spend\n  currency: Currency\n"
+    "  impressions: Impressions\n  link_clicks: Link clicks\n"
+    "constants:\n  platform: x\n  account: acme\n"
+)
+
+
+def test_a_time_period_cell_is_a_reporting_range(workspace: Any, tmp_path: Path) -> None:
+    text = (
+        "Campaign name,Time period,Spend,Currency,Impressions,Link clicks\n"
+        'Launch,"Mar 01, 2026 - Mar 31, 2026",60.00,USD,12000,100\n'
+        'Launch,"Apr 01, 2026",5.00,USD,1000,10\n'
+        "Launch,01/05/2026 - 15/05/2026,7.00,USD,1000,10\n"
+        'Launch,"Jun 09, 2026 - Jun 03, 2026",5.00,USD,1000,10\n'
+    )
+    summary = _import(workspace, tmp_path, text, X_MAP)
+    # every row was rejected ('not a date'); a range whose end comes first still is
+    assert (summary.inserted, summary.rejected) == (3, 1)
+    with workspace.connect() as con:
+        spans = con.execute(
+            "SELECT CAST(date_start AS VARCHAR), CAST(date_stop AS VARCHAR), spend "
+            "FROM ad_stats ORDER BY date_start"
+        ).fetchall()
+    assert spans == [
+        ("2026-03-01", "2026-03-31", 60.0),
+        ("2026-04-01", "2026-04-01", 5.0),
+        ("2026-05-01", "2026-05-15", 7.0),  # 15/05 settles the order for both ends
+    ]
+    by_month = campaign_report(workspace, by="campaign", period="month").frame
+    assert list(by_month["spend"]) == [pytest.approx(60.0), pytest.approx(5.0), pytest.approx(7.0)]

@@ -200,7 +200,10 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
         date_kw["dayfirst"] = mapping.dayfirst
     if ctx.year is not None:
         date_kw["year"] = ctx.year
+    spans = mapping.table == "ad_stats" and _range_cells(rows, mapping, date_kw)
     for target, column in mapping.columns.items():
+        if spans and target in ("date_start", "date_stop"):
+            continue
         kind = spec.columns[target]
         aliases = (column,)
         if kind in ("BIGINT", "DOUBLE"):
@@ -258,6 +261,43 @@ _SUMMARY_NAME = (
     r"(?i)^\s*(?:(?:grand )?(?:totals?|summary)(?:\s*:.*|\s+of\s+\d+\b.*|\s*\(.*\))?"
     r"|results from \d+ .*)\s*$"
 )
+
+
+_RANGE_CELL = r"^\s*(?P<a>.+?)\s+[-–]\s+(?P<b>.+?)\s*$"
+
+
+def _range_cells(rows: Rows, mapping: Mapping, date_kw: dict[str, Any]) -> bool:
+    """Read a reporting range written in one cell ('Mar 1, 2026 - Mar 31, 2026', as X Ads
+    and others write 'Time period') into date_start and date_stop, when the mapping maps
+    both to that column; a cell with one date is a day. False (nothing read) when the
+    column holds no range."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.ingest._aliases import parse_missing
+    from socialproof.ingest.parse import day_first_evidence, parse_dates
+
+    column = mapping.columns.get("date_start")
+    if column is None or mapping.columns.get("date_stop") != column:
+        return False
+    raw = rows.raw((column,))
+    if raw is None:
+        return False
+    found = pc.extract_regex(raw, _RANGE_CELL)
+    if not pc.any(found.is_valid()).as_py():
+        return False
+    halves = {f: pc.if_else(found.is_valid(), pc.struct_field(found, f), raw) for f in ("a", "b")}
+    kw = dict(date_kw)
+    if kw.get("dayfirst") is None:  # one day/month order for both ends
+        kw["dayfirst"] = day_first_evidence(pa.concat_arrays(list(halves.values())))
+    for target, half in (("date_start", "a"), ("date_stop", "b")):
+        rows.values[target] = parse_dates(halves[half], **kw).values
+    start, stop = rows.values["date_start"], rows.values["date_stop"]
+    bad = ~pc.and_(start.is_valid(), stop.is_valid()).to_numpy(zero_copy_only=False)
+    rows.fail(bad & ~parse_missing(raw), f"column '{column}': not a date or date range")
+    backwards = pc.fill_null(pc.greater(start, stop), False).to_numpy(zero_copy_only=False)
+    rows.fail(backwards, f"column '{column}': the range ends before it starts")
+    return True
 
 
 #: Amounts an API may write in millionths ('metrics.cost_micros', 'Cost (micros)')
