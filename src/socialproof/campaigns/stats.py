@@ -313,7 +313,7 @@ def two_proportion_test(
 
 
 def welch_test(a: Sequence[float], b: Sequence[float], *, confidence: float = 0.95) -> Comparison:
-    """Welch's unequal-variance t-test of mean(B) - mean(A), with a delta-method lift interval."""
+    """Welch's unequal-variance t-test of mean(B) - mean(A), with Fieller's lift interval."""
     import numpy as np
     from scipy import stats
 
