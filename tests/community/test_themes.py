@@ -145,3 +145,60 @@ def test_c_tf_idf_prefers_distinctive_words() -> None:
     texts = ["refund late refund", "refund missing", "coffee great", "coffee tasty"]
     words = themes.c_tf_idf(texts, [0, 0, 1, 1], 2)
     assert words[0][0] == "refund" and words[1][0] == "coffee"
+
+
+@pytest.mark.parametrize(
+    ("n", "limit"),
+    [(0, 8), (100, 8), (256, 8), (400, 10), (1000, 16), (3600, 30), (4000, 30), (10**6, 30)],
+)
+def test_auto_k_is_capped_at_a_readable_number(n: int, limit: int) -> None:
+    assert themes.auto_limit(n) == limit
+
+
+_NOUNS = """apple banana cherry grape lemon mango melon peach pear plum bicycle car truck
+train plane boat bus tram rocket scooter guitar piano violin drum flute trumpet harp cello
+organ banjo doctor nurse teacher lawyer farmer pilot chef baker tailor miner football
+tennis golf hockey rugby boxing skiing surfing cricket chess winter summer autumn spring
+storm snow rain thunder fog frost""".split()
+
+
+def _many_topics(n_topics: int, per_topic: int) -> list[str]:
+    """Invented messages on ``n_topics`` topics, two words of their own each."""
+    rng = np.random.default_rng(0)
+    texts = []
+    for t in range(n_topics):
+        a, b = _NOUNS[t], _NOUNS[(t * 7 + 3) % len(_NOUNS)]
+        for _ in range(per_topic):
+            filler = rng.choice(["really", "so", "very", "quite"])
+            texts.append(f"the {a} and the {b} are {filler} nice today")
+    return texts
+
+
+def test_auto_k_on_many_topics_stays_readable_and_says_so() -> None:
+    texts = _many_topics(60, 10)  # 600 texts: at most round(sqrt(600) / 2) = 12 themes
+    result = themes.cluster(texts, k="auto")
+    assert 2 <= result.k <= 12
+    assert any(n.startswith("k=auto chose ") and "up to 12" in n for n in result.notes)
+    assert sum(t.size for t in result.themes) == 600  # nothing lost in the merges
+    # a number asked for is kept: no cap, no merging
+    given = themes.cluster(texts, k=40)
+    assert given.k == 40
+    assert not any("k=auto" in n or "merged" in n for n in given.notes)
+
+
+def test_tiny_themes_join_their_nearest() -> None:
+    from socialproof.community.themes import _merge_tiny
+
+    x = np.array([[1.0, 0.0, 0.0]] * 300 + [[0.0, 1.0, 0.0]] * 300 + [[0.8, 0.6, 0.0]] * 3)
+    x = np.vstack([x, [[0.1, 0.99, 0.0]]])  # a one-message theme nearer to theme 1
+    labels = np.array([0] * 300 + [1] * 300 + [2] * 3 + [3] + [-1])
+    x = np.vstack([x, [[0.0, 0.0, 1.0]]])  # a text of another (seed) theme: stays -1
+    merged, n_merged, floor = _merge_tiny(x, labels)
+    # 604 labelled texts: a theme under ceil(0.005 * 604) = 4 messages is tiny
+    assert (n_merged, floor) == (2, 4)
+    assert merged[600:603].tolist() == [0, 0, 0]  # (0.8, 0.6) is nearer to (1, 0)
+    assert merged[603] == 1 and merged[604] == -1
+    assert merged[:600].tolist() == [0] * 300 + [1] * 300
+    # when every theme is tiny nothing is merged
+    same, none, _ = _merge_tiny(x[:4], np.array([0, 1, 2, 3]))
+    assert none == 0 and same.tolist() == [0, 1, 2, 3]

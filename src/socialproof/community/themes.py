@@ -96,6 +96,7 @@ if TYPE_CHECKING:
 
 __all__ = [  # the themes' face; the names that moved out stay importable from here
     "ABTT_DIRECTIONS",
+    "AUTO_MAX_K",
     "BRAND_CLEAN",
     "BRAND_SHARE",
     "LSA_DIMS",
@@ -138,6 +139,13 @@ SEED_SIMILARITY = 0.75  # cosine to a seed example that makes a message join tha
 # 0.3 0.242 / 0.273, 0.2 0.242 / 0.270, 0.1 0.241 / 0.266, 0 0.242 / 0.260
 SEED_PULL = 0.3
 _AUTO_MIN_K = 8  # k=auto considers at least this many themes on batches of 400+ texts
+# k=auto finds at most this many themes, however many texts (a person reads a list of
+# themes; 126 themes on 4,000 messages is a list nobody reads): half the square root of
+# the number of texts, from _AUTO_MIN_K to AUTO_MAX_K (400 texts: 10; 3,600 and more: 30)
+AUTO_MAX_K = 30
+# with k=auto a discovered theme with fewer than this share of the texts (and at least 2)
+# joins the nearest larger one
+TINY_SHARE = 0.005
 ABTT_DIRECTIONS = 1  # top principal directions removed from the embeddings (batches of 500+)
 _ABTT_MIN = 500  # below this many texts the top direction is the topic itself: keep it
 
@@ -202,6 +210,36 @@ def _prepare(e: np.ndarray, sample: np.ndarray, extra: np.ndarray | None = None)
     else:
         x = rows - mean
     return normalise(x).astype(np.float32)
+
+
+def auto_limit(n: int) -> int:
+    """The most themes ``k="auto"`` finds among ``n`` texts (see :data:`AUTO_MAX_K`)."""
+    return max(_AUTO_MIN_K, min(AUTO_MAX_K, round(math.sqrt(max(n, 0)) / 2)))
+
+
+def _merge_tiny(x: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """``labels`` (0..m-1, -1 for texts in other themes) with each theme smaller than
+    :data:`TINY_SHARE` of the labelled texts (at least 2) joined to the theme of largest
+    cosine between centroids among those kept, renumbered 0..; and (themes merged, the
+    size under which a theme was tiny). Nothing changes when no theme would be kept."""
+    import numpy as np
+
+    mask = labels >= 0
+    m = int(labels.max()) + 1 if mask.any() else 0
+    floor = max(2, math.ceil(TINY_SHARE * int(mask.sum())))
+    sizes = np.bincount(labels[mask], minlength=m)
+    tiny = np.flatnonzero(sizes < floor)
+    kept = np.flatnonzero(sizes >= floor)
+    if not len(tiny) or not len(kept):
+        return labels, 0, floor
+    centres = normalise(np.stack([x[labels == c].mean(axis=0) for c in range(m)]))
+    nearest = kept[np.argmax(centres[tiny] @ centres[kept].T, axis=1)]
+    target = np.arange(m)
+    target[tiny] = nearest
+    renumber = np.full(m, -1)
+    renumber[kept] = np.arange(len(kept))
+    out = np.where(mask, renumber[target[np.where(mask, labels, 0)]], -1)
+    return out.astype(np.int64), len(tiny), floor
 
 
 def _auto_k(x: np.ndarray, tree: np.ndarray, k_max: int) -> tuple[int, float]:
@@ -378,8 +416,14 @@ def cluster(
             if len(sample) == 1:
                 chosen = 1
             elif k_value is None:
-                chosen, sil_value = _auto_k(x[sample], tree, max_k)
+                limit = min(max_k, auto_limit(n))
+                chosen, sil_value = _auto_k(x[sample], tree, limit)
                 sil = None if math.isnan(sil_value) else round(sil_value, 4)
+                notes.append(
+                    f"k=auto chose {chosen} themes, the cut with the best silhouette among "
+                    f"up to {limit} (at most {AUTO_MAX_K}, fewer for fewer texts: a number "
+                    f"a person can read); pass k to ask for another number"
+                )
             else:
                 chosen = min(k_value, n)
                 if k_value > n:
@@ -411,6 +455,13 @@ def cluster(
                 free_labels = spherical_kmeans(x, centroids)
             else:
                 free_labels = np.zeros(n, dtype=np.int64)
+            if k_value is None:
+                free_labels, merged, floor = _merge_tiny(x, free_labels)
+                if merged:
+                    notes.append(
+                        f"{merged} theme(s) of fewer than {floor} messages were merged into "
+                        "their nearest theme"
+                    )
         found = int(free_labels.max()) + 1
         labels[free] = free_labels
     # seeded texts: themes found + seed index; their centre is in embedding space
