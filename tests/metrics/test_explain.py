@@ -165,3 +165,17 @@ def test_cli_explain_table_and_json(workspace, insert, cli) -> None:
     assert len(data["rows"]) == 4
     bad = cli("explain", "nope", "-w", str(workspace.root))
     assert bad.exit_code == 2 and "Error:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_sums_keep_their_cents(workspace, insert) -> None:
+    insert(
+        "ad_stats",
+        [
+            _ad("A", 1, spend=1200.5, impressions=10000, link_clicks=500),
+            _ad("A", 2, spend=800.0, impressions=8000, link_clicks=400),
+        ],
+    )
+    told = explain_kpi(workspace, "cpc")
+    # '= 2,000 spend / 900.00 link_clicks': a sum to check by hand lost its 50 cents
+    assert "= 2,000.50 spend / 900 link_clicks" in told.lines()
+    assert told.value == pytest.approx(2000.5 / 900)

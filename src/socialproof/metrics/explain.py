@@ -71,7 +71,6 @@ class Explanation:
 
     def lines(self) -> list[str]:
         """The explanation in sentences, for people."""
-        from socialproof.render.tables import format_number
 
         k = self.kpi
         scope = ", ".join(f"{key} {value}" for key, value in self.filters.items()) or "all rows"
@@ -85,11 +84,11 @@ class Explanation:
         if k.ratio is not None:
             scale = f" × {k.ratio.scale:g}" if k.ratio.scale != 1.0 else ""
             out.append(
-                f"= {format_number(self.numerator)} {k.ratio.numerator_label} / "
-                f"{format_number(self.denominator)} {k.ratio.denominator_label}{scale}"
+                f"= {_sum_text(self.numerator)} {k.ratio.numerator_label} / "
+                f"{_sum_text(self.denominator)} {k.ratio.denominator_label}{scale}"
             )
         elif self.numerator is not None:
-            out.append(f"= sum of {format_number(self.numerator)} over the rows used")
+            out.append(f"= sum of {_sum_text(self.numerator)} over the rows used")
         out.append(f"Rows used: {self.rows_used:,} of {self.rows_in_scope:,} in scope.")
         for reason, n in self.left_out.items():
             out.append(f"Left out: {n:,} row{'s' if n != 1 else ''} {reason}.")
@@ -234,6 +233,18 @@ def explain_kpi(
                 )
             _check_one_currency(t, item)
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
+
+
+def _sum_text(value: Any) -> str:
+    """A sum as someone checking it by hand needs it: cents kept above 1,000 (2,000.50
+    spend read '2,000'), whole counts without decimals (900 clicks read '900.00')."""
+    import math
+
+    from socialproof.render.tables import format_number
+
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 0.01:
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return format_number(value)
 
 
 def _selects_rows(
