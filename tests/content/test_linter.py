@@ -479,3 +479,16 @@ def test_a_post_with_nothing_to_publish_is_an_error(body):
     with_image = "---\nplatform: instagram\nassets:\n  - image: a.jpg\n    alt: A cup of tea\n---\n"
     found = {f.rule_id for f in lint_post(parse_post(with_image + body), load_rules()).findings}
     assert "platform.empty" not in found
+
+
+@pytest.mark.parametrize("tag", ["#नमस्ते", "#ภาษาไทย", "#مَرحبا", "#cafe\u0301", "#ஸ்டார்ட்அப்"])
+def test_hashtags_keep_their_combining_marks(tag):
+    """A hashtag in a script with vowel signs or viramas was cut at the first mark
+    ('#नमस्ते' read as '#नमस'), so its span and what checks saw were wrong."""
+    from socialproof.content.linter import HASHTAG
+
+    assert [m.group(0) for m in HASHTAG.finditer(f"Hi {tag} there")] == [tag]
+    body = "A warm welcome to everyone joining us this week, tea is on the house for all of you."
+    res = lint_targets([], text=f"{body}\n\n{tag} #chai #ad", platform="instagram")[0]
+    early = _by_rule(res)["disclosure.early"][0]
+    assert early.message.startswith("The disclosure '#ad' is in a run of hashtags")

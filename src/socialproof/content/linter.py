@@ -24,7 +24,28 @@ if TYPE_CHECKING:
     from socialproof.workspace import Workspace
     from socialproof.workspace.settings import Voice
 
-HASHTAG = re.compile(r"(?<![\w&#/])#(\w*[^\W\d_]\w*)")
+
+def _mark_class() -> str:
+    """The combining marks of the scripts people write hashtags in (Devanagari vowel signs
+    and viramas, Thai tone marks, Arabic vowels, accents typed apart), as a character class
+    body: Python's \\w has no marks, so '#नमस्ते' was cut to '#नमस'."""
+    import unicodedata
+
+    out: list[str] = []
+    for lo, hi in ((0x0300, 0x1E00), (0x20D0, 0x2100), (0xFE00, 0xFE30)):
+        start = None
+        for cp in range(lo, hi + 1):
+            mark = cp < hi and unicodedata.category(chr(cp))[0] == "M"
+            if mark and start is None:
+                start = cp
+            elif not mark and start is not None:
+                out.append(chr(start) if start == cp - 1 else f"{chr(start)}-{chr(cp - 1)}")
+                start = None
+    return "".join(out)
+
+
+_TAG_CHAR = rf"(?:\w|[{_mark_class()}])"
+HASHTAG = re.compile(rf"(?<![\w&#/])#({_TAG_CHAR}*[^\W\d_]{_TAG_CHAR}*)")
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _EMOJI_BASE = (
