@@ -51,6 +51,25 @@ def test_unknown_nested_field_suggests_closest(tmp_path: Path) -> None:
         parse_case_study(_write(tmp_path, text))
 
 
+def test_keys_in_another_language_are_named_with_their_english_key(tmp_path: Path) -> None:
+    """A case study written with Spanish keys failed on 'missing required field title'
+    beside its 'titulo:', then on one key after another."""
+    text = (
+        "---\ntitulo: Lanzamiento de invierno\ntipo: mock\nrol: Estratega\ncliente: Marca\n"
+        "periodo: {start: 2026-02-01, end: 2026-02-28}\nResumen: Un resumen.\n---\nCuerpo.\n"
+    )
+    with pytest.raises(BadInput) as exc:
+        parse_case_study(_write(tmp_path, text))
+    assert str(exc.value).startswith(
+        f"{tmp_path / 'a.md'}:2: case study keys are in English: write 'titulo' as 'title', "
+        "'tipo' as 'kind', 'rol' as 'role', 'cliente' as 'client', 'periodo' as 'period', "
+        "'Resumen' as 'summary'."
+    )
+    # one English typo among English keys still gets its suggestion
+    with pytest.raises(BadInput, match=r"unknown field 'stratgy'.*Did you mean 'strategy'"):
+        parse_case_study(_write(tmp_path, PAID.replace("strategy:", "stratgy:")))
+
+
 def test_missing_required_field_names_line_and_fix(tmp_path: Path) -> None:
     text = PAID.replace("role: Paid social specialist\n", "")
     with pytest.raises(BadInput, match=r"missing required field 'role'.*Add 'role: \.\.\.'"):

@@ -227,12 +227,51 @@ def _nested_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
+def _english_keys() -> dict[str, str]:
+    """Translated case study keys (``data/portfolio/casestudy_keys.yaml``) -> English."""
+    from importlib.resources import files
+
+    import yaml
+
+    raw = (
+        files("socialproof").joinpath("data", "portfolio", "casestudy_keys.yaml").read_text("utf-8")
+    )
+    keys = yaml.safe_load(raw)["keys"]
+    return {_key(str(t)): str(en) for en, words in keys.items() for t in words}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s-]+", "_", text.strip().lower())
+
+
+def _translated_keys(path: Path, doc: Document, exc: ValidationError) -> None:
+    """One error naming every key written in another language with its English key: a
+    case study in Spanish failed on 'missing required field title' beside its 'titulo:',
+    then on each key in turn."""
+    english = _english_keys()
+    renames = []
+    for e in exc.errors():
+        key = str(e["loc"][-1]) if e["loc"] else ""
+        if e["type"] == "extra_forbidden" and _key(key) in english:
+            where = ".".join(str(p) for p in e["loc"])
+            renames.append(f"'{where}' as '{english[_key(key)]}'")
+    if renames:
+        line = min(
+            (doc.key_lines.get(str(e["loc"][0]), 2) for e in exc.errors() if e["loc"]), default=2
+        )
+        raise BadInput(
+            f"{path}:{line}: case study keys are in English: write {', '.join(renames)}.",
+            hint="'socialproof portfolio new' writes a complete template with every key.",
+        )
+
+
 def parse_case_study(path: Path, *, text: str | None = None) -> LoadedCaseStudy:
     """Read and validate one case study file."""
     doc = read_document(path, text=text)
     try:
         study = CaseStudy.model_validate(doc.meta)
     except ValidationError as exc:
+        _translated_keys(path, doc, exc)
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         top = str(loc[0]) if loc else ""
