@@ -180,7 +180,7 @@ def test_reels_vs_carousels_uses_welch_on_per_post_rates(ws: Any) -> None:
         f"B had a {word} mean engagement rate (by reach) per post than A, by "
     )
     assert "raised" not in res.verdict and "lowered" not in res.verdict
-    assert "95 % CI" in res.verdict and "enough data" in res.verdict
+    assert "95 % CI" in res.verdict and "unlikely by chance alone" in res.verdict
     assert res.analysed == "Analysed per post: n = 80 posts (40 in A, 40 in B)."
     assert res.design.startswith("Observational comparison: posts were not assigned")
     rows_out = pilot_analysis.result_rows(res)
@@ -619,6 +619,8 @@ def test_negative_difference_keeps_its_sign_in_the_verdict(
     ci = sst.ttest_ind([v / 1000 for v in b], [v / 1000 for v in a]).confidence_interval()
     shown = f"95 % CI −{-ci.low * 100:.2f} to −{-ci.high * 100:.2f} points"
     assert shown in c.verdict
+    # p < 0.05 makes chance unlikely, it does not rule it out (the verdict said it did)
+    assert "rule out" not in c.verdict and "unlikely by chance alone" in c.verdict
 
 
 def _ad_rows(ads: dict[str, tuple[str, float, int, int]], days: int = 10) -> list[dict[str, Any]]:

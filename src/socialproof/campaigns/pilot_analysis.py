@@ -756,7 +756,8 @@ def _verdict(
             f"{effect_text(kpi, abs(r.diff), d)}{pts} ({levels}), {conf} CI "
             f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
             f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}; "
-            f"enough data to rule out chance ({_p(p_adj)})."
+            f"a difference this large would be unlikely by chance alone ({_p(p_adj)}), though "
+            "not impossible."
         )
     diff = (
         f"{label} vs {control}: {effect_text(kpi, r.diff, d, signed=True)}{pts} "
