@@ -329,6 +329,34 @@ def test_exports_joined_end_to_end_repeat_their_header_as_a_new_section(
     assert src.frames[1].line_numbers is not None and src.frames[1].line_numbers[0] == 13
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_joined_export_with_its_columns_in_another_order_is_a_new_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    # The second export's header had its columns in another order (and one more): it
+    # was rejected as a data row and the rows under it were read in the first header's
+    # order, views as reach and likes as comments, without a word.
+    if fast:
+        monkeypatch.setattr(sources, "FAST_PATH_BYTES", 0)
+    first = "".join(f"{d},2026-03-{d:02d},{d * 10},{d}\n" for d in range(1, 11))
+    second = "".join(f"2026-04-{d:02d},{d},{d},{d * 10},7\n" for d in range(1, 6))
+    text = "Id,Date,Views,Likes\n" + first + "Date,Id,Likes,Views,Saves\n" + second
+    src = open_source(write(tmp_path, "joined.csv", text))
+    assert [f.header for f in src.frames] == [
+        ["Id", "Date", "Views", "Likes"],
+        ["Date", "Id", "Likes", "Views", "Saves"],
+    ]
+    assert [f.data.num_rows for f in src.frames] == [10, 5]
+    assert not any(f.rejects for f in src.frames)
+    assert src.frames[1].data.column("Views").to_pylist() == ["10", "20", "30", "40", "50"]
+
+
+def test_a_row_naming_one_or_two_columns_is_still_a_row(tmp_path: Path) -> None:
+    text = "Title,Kind,Views,Likes\nViews,Likes,10,1\nhello,Title,20,2\n"
+    src = open_source(write(tmp_path, "rows.csv", text))
+    assert [f.data.num_rows for f in src.frames] == [2]
+
+
 try:
     from hypothesis import given, settings
     from hypothesis import strategies as st

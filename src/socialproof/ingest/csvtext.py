@@ -389,7 +389,7 @@ def frames_from_rows(
                 and len(rows[nxt][1]) != width
             ):
                 break  # a title line that starts the next section
-            if _repeats_header(fields, width, header_raw):
+            if _repeats_header(fields, width, header_raw) or _another_header(fields, header_raw):
                 break  # exports joined end to end: the next one starts here, as after a blank
             cells = _fit(fields, width, header)
             if line == truncated_line:
@@ -419,7 +419,7 @@ def _differs(fields: list[str], width: int, header_raw: list[str], header: list[
     """A row after a blank line that cannot continue the current table (or repeats its header)."""
     if _fit(fields, width, header) is None:
         return True
-    return _repeats_header(fields, width, header_raw)
+    return _repeats_header(fields, width, header_raw) or _another_header(fields, header_raw)
 
 
 def _repeats_header(fields: list[str], width: int, header_raw: list[str]) -> bool:
@@ -427,6 +427,22 @@ def _repeats_header(fields: list[str], width: int, header_raw: list[str]) -> boo
     if any(f.strip() for f in fields[width:]):
         return False
     return [f.strip() for f in fields[:width]] == [h.strip() for h in header_raw[:width]]
+
+
+def _another_header(fields: list[str], header_raw: list[str]) -> bool:
+    """The row is a header of the same kind of export with its columns in another order,
+    or some columns more or fewer (an export of another month joined under this one).
+
+    Three names at least; two in three of its cells are names of this header, and it
+    has half of this header's names. Read as a row, its figures would land in the
+    wrong columns.
+    """
+    cells = [f.replace("\ufeff", "").strip().casefold() for f in fields if f.strip()]
+    names = {h.replace("\ufeff", "").strip().casefold() for h in header_raw if h.strip()}
+    if len(cells) < 3 or len(names) < 3:
+        return False
+    known = sum(c in names for c in cells)
+    return 3 * known >= 2 * len(cells) and 2 * len(names & set(cells)) >= len(names)
 
 
 def _next_wide(rows: list[tuple[int, list[str]]], j: int, lines: int) -> int | None:

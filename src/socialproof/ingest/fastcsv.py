@@ -96,9 +96,11 @@ def read_fast_csv(path: Path, name: str, head: bytes) -> Source | None:
         return None
     if invalid:
         return None
-    # the header again further down (exports joined end to end): the Python path starts a
-    # new section there; a value that merely equals the first name costs only the slow path
-    again = pc.equal(pc.utf8_trim_whitespace(table.column(0)), header_fields[0].strip())
+    # the header again further down (exports joined end to end, its columns maybe in
+    # another order): the Python path starts a new section there; a value that merely
+    # equals a column's name costs only the slow path
+    first_names = pa.array([h.strip() for h in header_fields if h.strip()], pa.string())
+    again = pc.is_in(pc.utf8_trim_whitespace(table.column(0)), value_set=first_names)
     if pc.any(again).as_py():
         return None
     if names != all_names:
