@@ -473,6 +473,21 @@ def test_response_kpis_same_on_both_engines(pair: Any) -> None:
     assert 0 < float(spark["response_rate"].iloc[0]) < 1
 
 
+def test_threads_waiting_again_are_the_same_on_both_engines(pair: Any) -> None:
+    """Every third answered thread has the customer's 'Still broken.' 30 minutes after the
+    answer: waiting again since then, on Spark as on DuckDB."""
+    from socialproof.community.threads import response_times
+
+    def run(ws: Any) -> pd.DataFrame:
+        return response_times(ws).listing("UTC", waiting=True)
+
+    duck, spark = _both(pair, run)
+    assert_same(duck, spark)
+    again = duck[duck["state"] == "waiting again"]
+    # n = 0, 3, ..., 39 less the unanswered 3, 15, 27, 39 (n % 4 == 3)
+    assert len(again) == 10 and set(again["waiting_text"]) == {"Still broken."}
+
+
 def _spark_settings(root: Path) -> None:
     path = root / "socialproof.toml"
     text = path.read_text(encoding="utf-8")
