@@ -307,3 +307,18 @@ def test_the_calendar_page_orders_and_names_times_the_clocks_repeat(content_clie
     first, second = page.index("first post"), page.index("second post")
     assert first < second
     assert "01:30 EDT" in page[first:second] and "01:20 EST" in page[second:]
+
+
+def test_a_post_marked_approved_without_a_record_says_it_needs_approval(
+    content_client: Any,
+) -> None:
+    """'status: approved' typed by hand read 'approved' on the pages with no approval in
+    the log."""
+    c = content_client
+    path = c.app_state.ws.root / "content" / WINTER
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: in-review", "status: approved"), "utf-8")
+    shown = "needs approval (marked approved, no approval on record)"
+    for url in ("/content", "/content/approvals", "/content/calendar?view=week&start=2026-12-07"):
+        assert shown in c.get(url).text, url
+    assert "<td>approved</td>" not in c.get("/content").text
