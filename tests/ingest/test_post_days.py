@@ -177,3 +177,15 @@ def test_the_same_days_in_another_file_count_once(workspace: Any, tmp_path: Path
     copy.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     _import(workspace, path, copy)  # a different file (one more line) with the same days
     assert _posts(workspace) == {"1": (280, 107, 28, "acme")}
+
+
+def test_two_windows_joined_in_one_file_add_up(workspace: Any, tmp_path: Path) -> None:
+    # 1-7 and 5-12 March pasted one under the other: before, the post's two sums were
+    # reported as a conflict and only the second window's kept
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8).read_text(encoding="utf-8")
+    second = _window(tmp_path, "w2.csv", range(5, 13), exported=13).read_text(encoding="utf-8")
+    joined = tmp_path / "joined.csv"
+    joined.write_text(first + second, encoding="utf-8")
+    (s,) = _import(workspace, joined)
+    assert _posts(workspace) == {"1": (780, 112, 78, "acme")}  # days 1-12 once each
+    assert s.rows_read == 15

@@ -159,6 +159,8 @@ class MetaPostsFormat(Format):
         out = {"posts": A.concat(tables)} if tables else {}
         if daily:
             out["post_daily"] = A.concat(daily)
+            if len(tables) > 1:  # exports joined end to end: a post's days in two of them
+                out["posts"] = _one_row_per_post_with_days(out["posts"], out["post_daily"])
         return ReadResult(out, n, rejects, notes)
 
 
@@ -286,6 +288,23 @@ def _add_up_days(
         "figures: for lifetime figures, export with 'Lifetime' in place of days."
     )
     return out.take(pa.array(order)).drop_columns(["_order"]), daily
+
+
+def _one_row_per_post_with_days(posts: pa.Table, daily: pa.Table) -> pa.Table:
+    """The last row of each post with days: its figures come from the days (on import)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def keys(t: pa.Table) -> pa.Array:
+        parts = [t[k].cast(pa.string()).fill_null("") for k in ("platform", "account", "post_id")]
+        return pc.binary_join_element_wise(*parts, "\x1f")
+
+    key = keys(posts).to_pylist()
+    with_days = set(keys(daily).to_pylist())
+    last = {k: i for i, k in enumerate(key) if k in with_days}
+    keep = [k not in with_days or last[k] == i for i, k in enumerate(key)]
+    return posts if all(keep) else posts.filter(pa.array(np.array(keep, dtype=bool)))
 
 
 def _day_rows(rows: pa.Table, days: pa.Array) -> pa.Table:
