@@ -37,6 +37,12 @@ class NeedsForce(UsageError):
     http_status = 409
 
 
+class EditedElsewhere(SocialproofError):
+    """A file changed since an editor (a browser tab) opened it: saving would overwrite it."""
+
+    http_status = 409
+
+
 class NotFound(SocialproofError, LookupError):
     """Something the user named does not exist (a file, a role, a pilot, ...)."""
 

@@ -217,3 +217,26 @@ def test_evidence_form_error_passes_axe(browser: Any, sample_server: Any) -> Non
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+def test_adding_an_outcome_keeps_what_was_typed_in_the_editor(
+    browser: Any, sample_server: Any
+) -> None:
+    """Add the outcome saved the case study as the page had loaded it: edits typed in the
+    editor and not saved yet were lost."""
+    path = sample_server.app.state.ws.root / "case-studies" / SPRING
+    page = open_page(browser, sample_server.url + f"/portfolio/edit/{SPRING}")
+    try:
+        editor = page.locator("#text")
+        editor.fill(editor.input_value() + "\nTyped before adding an outcome.\n")
+        page.locator("#ev-kpi").select_option("cpm")
+        page.locator("#ev-label").fill("Cost per thousand, typed")
+        page.get_by_role("button", name="Add the outcome").click()
+        page.get_by_text("Added the outcome 'Cost per thousand, typed' and saved.").wait_for()
+        saved = path.read_text(encoding="utf-8")
+        assert "Typed before adding an outcome." in saved
+        assert "Cost per thousand, typed" in saved
+        assert "Typed before adding an outcome." in page.locator("#text").input_value()
+    finally:
+        page.context.close()

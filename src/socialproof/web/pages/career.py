@@ -90,8 +90,11 @@ def warm(ws: Any, cache: Any) -> None:
 @router.get("/career")
 def profile(request: Request) -> HTMLResponse:
     from socialproof.careers.editing import read_profile_text
+    from socialproof.careers.profile import profile_path
+    from socialproof.web.versions import version_of
 
     ws = workspace(request)
+    version = version_of(profile_path(ws.root))  # before the text: a save between is seen
     text = read_profile_text(ws)
     view, error = cached(request, ("career-profile-check", text), lambda: _profile_check(ws, text))
     exists = (ws.root / "profile.yaml").is_file()
@@ -101,6 +104,7 @@ def profile(request: Request) -> HTMLResponse:
         title="Career profile",
         subnav=SUBNAV,
         text=text,
+        version=version,
         view=view,
         check_error=error,
         exists=exists,
@@ -120,11 +124,14 @@ def profile_check(request: Request, text: str = Form("")) -> HTMLResponse:
 
 
 @router.post("/career/profile", response_model=None)
-def profile_save(request: Request, text: str = Form("")) -> Response:
+def profile_save(request: Request, text: str = Form(""), version: str = Form("")) -> Response:
     from socialproof.careers.editing import save_profile_text
+    from socialproof.careers.profile import profile_path
+    from socialproof.web.versions import check
 
     ws = workspace(request)
     try:
+        check(profile_path(ws.root), version, "profile.yaml")
         save_profile_text(ws, text)
     except SocialproofError as exc:
         return render(
@@ -133,6 +140,7 @@ def profile_save(request: Request, text: str = Form("")) -> Response:
             title="Career profile",
             subnav=SUBNAV,
             text=text,
+            version=version,
             view=None,
             check_error=str(exc),
             exists=(ws.root / "profile.yaml").is_file(),

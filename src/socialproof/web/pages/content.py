@@ -136,7 +136,11 @@ def _editor(
     messages: list[tuple[str, str]] | None = None,
     status_code: int = 200,
     error: str | None = None,
+    version: str | None = None,
 ) -> HTMLResponse:
+    from socialproof.content.editing import post_path
+    from socialproof.web.versions import version_of
+
     ws = workspace(request)
     lint, lint_error = _lint(ws, raw, name)
     return render(
@@ -146,6 +150,7 @@ def _editor(
         subnav=SUBNAV,
         name=name,
         raw=raw,
+        version=version_of(post_path(ws, name)) if version is None else version,
         draft=lint,
         lint_error=lint_error,
         error=error,
@@ -165,9 +170,12 @@ def _lint(ws: Workspace, raw: str, name: str) -> tuple[Any, str | None]:
 
 @router.get("/content/edit/{name}")
 def edit(request: Request, name: str) -> HTMLResponse:
-    from socialproof.content.editing import read_post
+    from socialproof.content.editing import post_path, read_post
+    from socialproof.web.versions import version_of
 
-    return _editor(request, name, read_post(workspace(request), name))
+    ws = workspace(request)
+    version = version_of(post_path(ws, name))  # before the text: a save between is seen
+    return _editor(request, name, read_post(ws, name), version=version)
 
 
 @router.post("/content/edit/{name}/lint")
@@ -180,11 +188,19 @@ def lint(request: Request, name: str, text: str = Form("")) -> HTMLResponse:
 
 
 @router.post("/content/edit/{name}", response_model=None)
-def save(request: Request, name: str, text: str = Form(""), action: str = Form("save")) -> Response:
-    from socialproof.content.editing import fix_draft, save_post
+def save(
+    request: Request,
+    name: str,
+    text: str = Form(""),
+    action: str = Form("save"),
+    version: str = Form(""),
+) -> Response:
+    from socialproof.content.editing import fix_draft, post_path, save_post
+    from socialproof.web.versions import check
 
     ws = workspace(request)
     try:
+        check(post_path(ws, name), version, f"content/{name}")
         note = ""
         if action == "fix":
             text, count = fix_draft(ws, text, name=name)
@@ -198,6 +214,7 @@ def save(request: Request, name: str, text: str = Form(""), action: str = Form("
             messages=[("error", f"Not saved: {exc}")],
             status_code=exc.http_status,
             error=str(exc),
+            version=version,
         )
     status = f" Status is now {post.status}." if post.status == "in-review" else ""
     return redirect(f"/content/edit/{name}", message=f"{note}Saved content/{name}.{status}")

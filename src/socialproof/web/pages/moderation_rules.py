@@ -31,6 +31,7 @@ def _page(
     error: str | None = None,
     status_code: int = 200,
     prefix: str = "Not saved: ",
+    version: str = "",
 ) -> HTMLResponse:
     return render(
         request,
@@ -39,6 +40,7 @@ def _page(
         subnav=SUBNAV,
         text=text,
         own=own,
+        version=version,
         error=error,
         messages=[("error", f"{prefix}{error}")] if error else [],
         status_code=status_code,
@@ -47,27 +49,42 @@ def _page(
 
 @router.get(RULES)
 def rules(request: Request) -> HTMLResponse:
+    from socialproof.community.moderation import WORKSPACE_FILE
     from socialproof.community.rules_text import rules_text
+    from socialproof.web.versions import version_of
 
     ws = workspace(request)
+    version = version_of(ws.root / WORKSPACE_FILE)  # before the text: a save between is seen
     try:
         text, own = rules_text(ws)
     except SocialproofError as exc:  # a moderation.yaml that is not UTF-8: say so
-        return _page(request, "", True, error=str(exc), status_code=exc.http_status, prefix="")
-    return _page(request, text, own)
+        return _page(
+            request,
+            "",
+            True,
+            error=str(exc),
+            status_code=exc.http_status,
+            prefix="",
+            version=version,
+        )
+    return _page(request, text, own, version=version)
 
 
 @router.post(RULES, response_model=None)
-def save(request: Request, text: str = Form("")) -> Response:
+def save(request: Request, text: str = Form(""), version: str = Form("")) -> Response:
     from socialproof.community.moderation import WORKSPACE_FILE
     from socialproof.community.rules_text import save_rules_text
+    from socialproof.web.versions import check
 
     ws = workspace(request)
     try:
+        check(ws.root / WORKSPACE_FILE, version, WORKSPACE_FILE)
         save_rules_text(ws, text)
     except SocialproofError as exc:
         own = (ws.root / WORKSPACE_FILE).is_file()
-        return _page(request, text, own, error=str(exc), status_code=exc.http_status)
+        return _page(
+            request, text, own, error=str(exc), status_code=exc.http_status, version=version
+        )
     runner(request).after_write()  # the moderation queue is prepared again under them
     return redirect(RULES, message=f"Saved {WORKSPACE_FILE}. {_RESCORE}")
 

@@ -137,8 +137,10 @@ def _editor(
     error: str | None = None,
     status_code: int = 200,
     evidence_error: str | None = None,
+    version: str | None = None,
 ) -> HTMLResponse:
-    from socialproof.portfolio.editing import evidence_choices
+    from socialproof.portfolio.editing import evidence_choices, study_path
+    from socialproof.web.versions import version_of
 
     ws = workspace(request)
     return render(
@@ -148,6 +150,7 @@ def _editor(
         subnav=SUBNAV,
         name=name,
         text=text,
+        version=version_of(study_path(ws, name)) if version is None else version,
         r=_review(request, name, text),
         choices=cached(request, ("portfolio-evidence",), lambda: evidence_choices(ws)),
         error=error,
@@ -159,9 +162,12 @@ def _editor(
 
 @router.get("/portfolio/edit/{name}")
 def edit(request: Request, name: str) -> HTMLResponse:
-    from socialproof.portfolio.editing import read_study
+    from socialproof.portfolio.editing import read_study, study_path
+    from socialproof.web.versions import version_of
 
-    return _editor(request, name, read_study(workspace(request), name))
+    ws = workspace(request)
+    version = version_of(study_path(ws, name))  # before the text: a save between is seen
+    return _editor(request, name, read_study(ws, name), version=version)
 
 
 @router.post("/portfolio/edit/{name}/preview")
@@ -184,13 +190,23 @@ def _review(request: Request, name: str, text: str) -> Any:
 
 
 @router.post("/portfolio/edit/{name}", response_model=None)
-def save(request: Request, name: str, text: str = Form("")) -> Response:
-    from socialproof.portfolio.editing import save_study
+def save(request: Request, name: str, text: str = Form(""), version: str = Form("")) -> Response:
+    from socialproof.portfolio.editing import save_study, study_path
+    from socialproof.web.versions import check
 
+    ws = workspace(request)
     try:
-        save_study(workspace(request), name, text)
+        check(study_path(ws, name), version, f"case-studies/{name}")
+        save_study(ws, name, text)
     except SocialproofError as exc:
-        return _editor(request, name, text, error=f"Not saved: {exc}", status_code=exc.http_status)
+        return _editor(
+            request,
+            name,
+            text,
+            error=f"Not saved: {exc}",
+            status_code=exc.http_status,
+            version=version,
+        )
     runner(request).after_write()  # the scores are prepared again in the background
     return redirect(f"/portfolio/edit/{name}", message=f"Saved case-studies/{name}.")
 
@@ -293,12 +309,15 @@ def add_evidence(
     until: str = Form(""),
     baseline: str = Form(""),
     target: str = Form(""),
+    version: str = Form(""),
 ) -> Response:
-    from socialproof.portfolio.editing import add_outcome, save_study
+    from socialproof.portfolio.editing import add_outcome, save_study, study_path
+    from socialproof.web.versions import check
 
     ws = workspace(request)
     value = {"kpi": kpi, "pilot": pilot, "community": community}.get(kind, "")
     try:
+        check(study_path(ws, name), version, f"case-studies/{name}")
         new_text = add_outcome(
             ws,
             name,
@@ -315,7 +334,12 @@ def add_evidence(
         save_study(ws, name, new_text)
     except SocialproofError as exc:
         return _editor(
-            request, name, text, evidence_error=f"Not added: {exc}", status_code=exc.http_status
+            request,
+            name,
+            text,
+            evidence_error=f"Not added: {exc}",
+            status_code=exc.http_status,
+            version=version,
         )
     runner(request).after_write()  # the scores are prepared again in the background
     return redirect(

@@ -203,10 +203,25 @@
     });
   }
 
+  /* A form that saves an editor's text too (Add an outcome saves the case study) sends
+     the text as typed, not as the page loaded it (typed edits were lost). */
+  function enhanceTextCopies(root) {
+    root.querySelectorAll("form[data-text-from]").forEach(function (form) {
+      if (form.dataset.textReady) { return; }
+      form.dataset.textReady = "1";
+      form.addEventListener("submit", function () {
+        var source = document.querySelector(form.dataset.textFrom);
+        var field = form.querySelector('input[name="text"]');
+        if (source && field) { field.value = source.value; }
+      });
+    });
+  }
+
   function enhance(root) {
     drawCharts(root);
     enhanceDropzones(root);
     enhanceConfirms(root);
+    enhanceTextCopies(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
