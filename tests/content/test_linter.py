@@ -102,6 +102,16 @@ def test_x_counts_links_as_23_characters():
     assert "platform.characters" not in _by_rule(results)
 
 
+def test_a_link_in_capitals_is_a_link():
+    """'HTTPS://EXAMPLE.COM/...' was counted in full on X (a post X accepts was refused)
+    and read as shouting."""
+    link = "HTTPS://EXAMPLE.COM/" + "P" * 60
+    found = _by_rule(lint_targets([], text="b" * 255 + " " + link, platform="x")[0])
+    assert "platform.characters" not in found and "a11y.all-caps" not in found
+    over = _by_rule(lint_targets([], text="b" * 257 + " " + link, platform="x")[0])
+    assert "281 characters" in over["platform.characters"][0].message
+
+
 def test_x_counts_links_written_without_https_as_23_characters_too():
     # X links "example.com/menu" as it does "https://..."; the linter counted it in full
     # and refused a post X accepts. An e-mail address is not a link.

@@ -47,7 +47,9 @@ def _mark_class() -> str:
 _TAG_CHAR = rf"(?:\w|[{_mark_class()}])"
 HASHTAG = re.compile(rf"(?<![\w&#/])#({_TAG_CHAR}*[^\W\d_]{_TAG_CHAR}*)")
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
-LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+# 'HTTPS://EXAMPLE.COM/...' (as typed on a phone with caps lock, or pasted) is a link too:
+# X counted it in full and it read as shouting
+LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]", re.IGNORECASE)
 _EMOJI_BASE = (
     "(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2934\u2935\u3030\u303d\u3297\u3299]"
     "[\ufe0f\U0001f3fb-\U0001f3ff]?|[^\\s\ufe0f\u200d]\ufe0f)"  # or any symbol asked as emoji
