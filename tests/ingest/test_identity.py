@@ -107,6 +107,36 @@ def test_the_only_account_of_a_platform_takes_files_that_name_none(tmp_path: Pat
     assert _rows(ws, "SELECT DISTINCT account FROM account_daily") == [("creator.one",)]
 
 
+def test_a_file_given_to_the_only_stored_account_says_so(tmp_path: Path) -> None:
+    # the workspace's only TikTok account (from the links of a content export) took an
+    # Overview that names no account without a word: another creator's days could join
+    # it unseen. The import says whose it became and how to give it to another account.
+    from socialproof.web.hints import for_browser
+
+    ws = _ws(tmp_path / "ws")
+    content = tmp_path / "content.csv"
+    content.write_text(
+        "Time,Video title,Video link,Total views,Total likes\n"
+        '"Mar 3, 2026",One,https://www.tiktok.com/@dana.cooks/video/7342000000000000001,10,1\n',
+        encoding="utf-8",
+    )
+    [first] = import_paths(ws, [content])
+    assert first.status == "imported", first.error
+    [s] = import_paths(ws, [TIKTOK_ONE])
+    assert s.status == "imported", s.error
+    assert _rows(ws, "SELECT DISTINCT account FROM account_daily") == [("dana.cooks",)]
+    [note] = [n for n in s.notes if "does not say whose it is" in n]
+    assert "went to dana.cooks, the workspace's only tiktok account" in note
+    words, _ = for_browser(note)
+    assert "--account" not in words and "upload it again with its Account filled in" in words
+    [named] = import_paths(
+        ws,
+        [_exported(TIKTOK_TWO, tmp_path / "two", "2026-04-05")],
+        ctx=read_context(ws, account="other"),
+    )
+    assert not any("does not say whose it is" in n for n in named.notes)
+
+
 def test_files_naming_their_account_go_first_whatever_the_order(tmp_path: Path) -> None:
     """An X overview names no account; in one run with the content export it takes the
     content's account, in either order (never refused for coming first)."""

@@ -124,6 +124,13 @@ def assign_accounts(
         choice[platform] = _choose(
             platform, display_name, named.get(platform, set()), given, declared, stored
         )
+        if not named.get(platform) and given is None and not declared.get(platform, "").strip():
+            file = display_name.split("!")[-1].rsplit("/", 1)[-1]
+            notes.append(
+                f"{file} does not say whose it is: its {platform} rows went to "
+                f"{choice[platform]}, the workspace's only {platform} account. If it is "
+                "another account's, undo this import and import it again with --account NAME."
+            )
     for name in ACCOUNT_TABLES if choice else ():
         table = out.get(name)
         if table is None or table.num_rows == 0:

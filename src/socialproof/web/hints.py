@@ -160,6 +160,13 @@ _HINTS = (
         "; the Campaigns page shows it per currency.",
         (CAMPAIGNS,),
     ),
+    # ingest.identity: a file given to the workspace's only account of its platform
+    _Hint(
+        re.compile(r"undo this import and import it again with --account NAME\."),
+        "undo this import on the Import page and upload it again with its Account filled "
+        "in under Options.",
+        (IMPORT,),
+    ),
     # ingest.identity: an Account given on the Import page
     _Hint(
         re.compile(r"--account (.+?) was used only for"),
