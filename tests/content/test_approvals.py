@@ -869,3 +869,20 @@ def test_names_in_one_other_alphabet_are_other_people(workspace):
         approve(workspace, own, approver="\u30a2\u30f3\u30ca", role="editor")
     entry, _ = approve(workspace, own, approver="\u0410\u043d\u043d\u0430", role="editor")
     assert entry["approver"] == "\u0410\u043d\u043d\u0430"
+
+
+@pytest.mark.parametrize("author", ["Sam, Lee", "Lee & Sam", "Lee and Sam", "Lee; Sam", "Lee/Sam"])
+def test_a_co_author_cannot_approve(workspace, author):
+    """'author: Sam, Lee' did not match Sam: a co-author approved the post as someone else's."""
+    path = _write(workspace, "a.md", author=author)
+    for who in ("Sam", "Lee", " sam "):
+        with pytest.raises(BadInput, match="self-approval"):
+            approve(workspace, path, approver=who, role="reviewer")
+    entry, _ = approve(workspace, path, approver="Dana", role="reviewer")
+    assert entry["approver"] == "Dana"
+
+
+def test_one_name_with_a_comma_inside_is_still_its_author(workspace):
+    path = _write(workspace, "a.md", author="'Rivera, Sam'")
+    with pytest.raises(BadInput, match="self-approval"):
+        approve(workspace, path, approver="Rivera, Sam", role="reviewer")

@@ -15,7 +15,7 @@ The log's reading, verifying and appending live in
 Rules: tiers come from ``[approvals] tiers`` in the settings; by default one
 ``review`` tier, and regulated industries (finance, health, legal) always have a
 tier with a ``compliance`` or ``legal`` role (added when the settings lack one). No one approves their own post (``author:`` in the front
-matter), and one person counts for one tier only. An approval counts only while
+matter, each name of 'Sam, Lee'), and one person counts for one tier only. An approval counts only while
 the post's content hash is unchanged.
 A rejection by anyone blocks until the same person approves a later version.
 A post becomes ``scheduled`` only when every tier approved and no lint error
@@ -256,6 +256,13 @@ def _check_name(name: str) -> None:
             )
 
 
+def _authors(author: str) -> list[str]:
+    """The people an ``author:`` line names: 'Sam, Lee', 'Sam & Lee', 'Sam and Lee' are
+    two (Sam approved a post 'Sam, Lee' wrote, as if it were someone else's)."""
+    parts = re.split(r"\s*(?:[,;&/+]|\band\b)\s*", author, flags=re.IGNORECASE)
+    return [author, *(p for p in parts if p.strip())]
+
+
 def _clean_name(name: str) -> str:
     """The name without invisible characters (zero-width spaces and joiners, soft hyphens,
     direction marks), in NFC, spaces collapsed: 'Dana' and 'Dana' + U+200B, or 'José'
@@ -454,7 +461,7 @@ def approve(
             f"{post.source}: the post has no author, so self-approval cannot be ruled out.",
             hint="Add 'author: NAME' to its front matter.",
         )
-    if _norm(post.author) == _norm(approver):
+    if _norm(approver) in {_norm(a) for a in _authors(post.author)}:
         raise BadInput(
             f"{approver} wrote {post.source} and cannot approve it (no self-approval).",
             hint="Ask another reviewer.",
