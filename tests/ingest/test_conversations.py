@@ -454,3 +454,46 @@ def test_a_french_time_column_gives_the_dates_their_times(tmp_path: Path) -> Non
     assert rows["2"]["created_at"] == datetime(2026, 3, 2, 16, 5)
     assert rows["3"]["created_at"] == datetime(2026, 3, 3, 8, 0)
     assert result.rejects == []
+
+
+def test_a_zone_name_not_read_is_named_in_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "message_id,author,created_at,text\n"
+        "1,ann,Fri Mar 06 16:30:00 CST 2026,hi\n"
+        "2,bob,2026-03-06 16:30 IST,hi\n"
+        "3,cy,Fri Mar 06 16:30:00 UTC 2026,hi\n",
+        encoding="utf-8",
+    )
+    result = CustomerCareFormat().read(open_source(path), ReadContext())
+    reasons = {r.line: r.reason for r in result.rejects}
+    assert sorted(reasons) == [2, 3]
+    assert "the time zone 'CST', which is not read" in reasons[2]
+    assert "the time zone 'IST', which is not read" in reasons[3]
+    assert by_id(result.tables["messages"])["3"]["created_at"] == datetime(2026, 3, 6, 16, 30)
+
+
+def test_files_without_reply_links_are_read_as_standalone_messages(tmp_path: Path) -> None:
+    """Read with --format (detection asks for the reply column): every message opens its
+    own thread. Both failed with 'unexpected ArrowInvalid / TypeError ... report it'."""
+    care = tmp_path / "care.csv"
+    care.write_text(
+        "message_id,author,created_at,text\n1,ann,2026-03-06 16:30,hi\n2,bob,2026-03-06 17:30,yo\n",
+        encoding="utf-8",
+    )
+    got = by_id(CustomerCareFormat().read(open_source(care), ReadContext()).tables["messages"])
+    assert [(r["channel"], r["parent_id"], r["thread_id"]) for r in got.values()] == [
+        ("mention", None, "1"),
+        ("mention", None, "2"),
+    ]
+    dump = tmp_path / "dump.csv"
+    dump.write_text(
+        "id,author,created_utc,body\nt1_a,ann,1700000000,hi\nt1_b,bob,1700000100,yo\n",
+        encoding="utf-8",
+    )
+    got = by_id(RedditFormat().read(open_source(dump), ReadContext()).tables["messages"])
+    assert [(r["channel"], r["parent_id"], r["thread_id"]) for r in got.values()] == [
+        ("comment", None, "a"),
+        ("comment", None, "b"),
+    ]
+    assert got["a"]["created_at"] == datetime(2023, 11, 14, 22, 13, 20)

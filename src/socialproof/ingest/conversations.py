@@ -110,7 +110,7 @@ class CustomerCareFormat(Format):
         rows.text("post_id", _POST)
         channel = rows.text("channel", _CHANNEL)
         if channel is None:
-            rows.set("channel", _channel_from_parent(parents, "reply", "mention"))
+            rows.set("channel", _channel_from_parent(parents, "reply", "mention", rows.n))
         rows.set("thread_id", thread_roots(ids, parents))
         table, rejects = rows.finish()
         table = _with_lines(table, frame, rows)
@@ -268,8 +268,9 @@ class RedditFormat(Format):
         rows.set("message_id", ids)
         parents = _strip_kind(_ids(rows, "parent_id", _R_PARENT))
         links = _strip_kind(_ids(rows, "post_id", _R_LINK))
-        rows.set("parent_id", parents)
-        rows.set("post_id", links)
+        for target, values in (("parent_id", parents), ("post_id", links)):
+            if values is not None:  # a dump without the column leaves it empty
+                rows.set(target, values)
         rows.text("author_id", _R_AUTHOR)
         rows.text("text", _R_BODY)
         _timestamps(rows, _R_CREATED, ids, parents)
@@ -277,7 +278,7 @@ class RedditFormat(Format):
         rows.require("created_at", "date")
         sub = rows.text("group_id", _R_SUB)
         _fill(rows, "group_id", sub, "")
-        rows.set("channel", _channel_from_parent(parents, "reply", "comment"))
+        rows.set("channel", _channel_from_parent(parents, "reply", "comment", rows.n))
         roots = thread_roots(ids, parents)
         # A comment's thread is its post when the dump names one.
         if links is not None:
@@ -381,7 +382,7 @@ def _timestamps(
     import pyarrow.compute as pc
 
     from socialproof.ingest.parse import missing_mask, parse_timestamps
-    from socialproof.ingest.parse_dates import day_first_evidence, weekday_clash
+    from socialproof.ingest.parse_dates import day_first_evidence, unread_zone, weekday_clash
 
     name = rows.header(aliases)
     raw = rows.raw(aliases)
@@ -429,7 +430,14 @@ def _timestamps(
             for i in np.flatnonzero(invalid):
                 cell = cells[int(i)]
                 clash = weekday_clash(str(cell), dayfirst=dayfirst) if cell else None
+                zone = unread_zone(str(cell)) if cell else None
                 what = clash or "is not a date and time"
+                if zone and not clash:
+                    what = (
+                        f"ends with the time zone {zone!r}, which is not read (several zones "
+                        "share the name, or it is unknown); export the times with UTC "
+                        "offsets ('+05:30') or in UTC"
+                    )
                 reasons[int(i)] = f"column '{name}': {cell!r} {what}"
             rows.fail(invalid, reasons)
     rows.set("created_at", values)
@@ -641,12 +649,14 @@ def _twitter_utc(values: pa.Array) -> pa.Array | None:
         return None  # an impossible date somewhere: strptime finds which
 
 
-def _channel_from_parent(parents: pa.Array | None, reply: str, root: str) -> pa.Array:
+def _channel_from_parent(parents: pa.Array | None, reply: str, root: str, n: int) -> pa.Array:
+    """``reply`` where a message replies to another, else ``root``; ``root`` for all ``n``
+    messages of a file without reply links."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if parents is None:
-        return pa.array([root], pa.string())
+        return pa.array([root] * n, pa.string())
     return pc.if_else(pc.is_valid(parents), reply, root)
 
 

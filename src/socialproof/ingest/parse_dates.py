@@ -372,6 +372,8 @@ def unread_zone(cell: str) -> str | None:
 
     m = re.search(
         rf"{_CLOCK_END}(?:{_MARKER})?\s*\(?(?P<name>[A-Za-z]{{2,5}})\)?\s*$", cell.strip()
+    ) or re.search(  # the Unix 'date' layout: 'Fri Mar 6 16:30:00 CST 2026'
+        rf"{_CLOCK_END}\s+(?P<name>[A-Za-z]{{2,5}})\s+\d{{4}}$", cell.strip()
     )
     if m is None:
         return None
