@@ -886,3 +886,14 @@ def test_one_name_with_a_comma_inside_is_still_its_author(workspace):
     path = _write(workspace, "a.md", author="'Rivera, Sam'")
     with pytest.raises(BadInput, match="self-approval"):
         approve(workspace, path, approver="Rivera, Sam", role="reviewer")
+
+
+def test_each_part_of_a_name_may_use_its_own_alphabet(workspace):
+    """'Anna-Мария' or 'Ольга Smith' are real names: each part is in one alphabet."""
+    path = _write(workspace, "a.md")
+    entry, _ = approve(
+        workspace, path, approver="Anna-\u041c\u0430\u0440\u0438\u044f", role="reviewer"
+    )
+    assert entry["approver"] == "Anna-\u041c\u0430\u0440\u0438\u044f"
+    with pytest.raises(BadInput, match="mixes Latin letters with Cyrillic ones"):
+        approve(workspace, _write(workspace, "b.md"), approver="D\u0430na-Lee", role="reviewer")

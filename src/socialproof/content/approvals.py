@@ -235,7 +235,7 @@ def _check_name(name: str) -> None:
     Cyrillic 'А'): no one writes their name so, and the log would show a look-alike."""
     import unicodedata
 
-    for word in name.split():
+    for word in re.split(r"[\s\-\u2010\u2011.'\u2019]+", name):  # each part of a name
         scripts: dict[str, str] = {}
         for ch in word:
             script = unicodedata.name(ch, "").split(" ", 1)[0]
