@@ -283,7 +283,8 @@ def _add_up_days(
         f"{n_posts:,} post(s) have one row per day (the 'Date' column, {first} to {last}): "
         "their views, reactions, clicks and other counts are added up over those days, "
         "and their reach is the largest day's (people reached on several days count "
-        "once; the reach over the days is at least that). Days of these posts in other "
+        "once; the reach over the days is at least that, so an engagement rate by reach "
+        "of such a post is at most the one shown). Days of these posts in other "
         "imports are added too, each day once; days not imported are not in these "
         "figures: for lifetime figures, export with 'Lifetime' in place of days."
     )

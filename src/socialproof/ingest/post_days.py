@@ -154,7 +154,8 @@ def note(several: int, first: str | None, last: str | None) -> str | None:
     return (
         f"{several:,} post(s) also have days from other imports ({first} to {last} in "
         "all): their views, reactions, clicks and other counts are the sums over every "
-        "stored day, each day once, and their reach is the largest day's."
+        "stored day, each day once, and their reach is the largest day's (the reach over "
+        "all the days is at least that)."
     )
 
 
