@@ -85,6 +85,9 @@ def test_define_infers_the_table_from_filters_and_metric() -> None:
         ({"variants": ["format=reel", "format=reel"]}, UsageError, "same filter"),
         ({"split": "50"}, UsageError, "one positive share per variant"),
         ({"mde": "0.2pp"}, UsageError, "relative change"),
+        ({"mde": "5"}, UsageError, "would mean a 500 % change"),  # 5 % meant: it read 500 %
+        ({"mde": "nan"}, UsageError, "must be a number"),
+        ({"mde": "0.05"}, None, None),
         ({"test": "anova"}, UsageError, "Unknown test"),
         ({"name": "   "}, UsageError, "needs a name"),
         ({"table": "messages"}, UsageError, "Unknown table"),
@@ -955,3 +958,12 @@ def test_a_per_ad_ratio_says_it_compares_means_and_gives_the_pooled_figure(
     pooled = next(n for n in res.notes if "as a campaign report gives it" in n)
     assert f"A {110 / 205:.2f}, B {80 / 120:.2f}." in pooled
     assert "mean CPC (cost per link click) per ad" in pooled
+
+
+def test_a_bare_whole_number_mde_is_refused_in_plans() -> None:
+    # '--mde 5' read as a 500 % change gave a plan a tiny fraction of the size 5 % needs
+    with pytest.raises(UsageError, match="would mean a 500 % change") as err:
+        pilots.plan(None, "ctr_link", "5", baseline="1.2%", daily=1000)
+    assert "Write 5% for 5 percent (0.05)" in str(err.value.hint)
+    five = pilots.plan(None, "ctr_link", "5%", baseline="1.2%", daily=1000)
+    assert five.size.target == pytest.approx(0.012 * 1.05)

@@ -233,20 +233,32 @@ def parse_split(text: str | None, variants: int) -> tuple[float, ...] | None:
 
 def parse_fraction(text: str | float, what: str) -> tuple[float, bool]:
     """``10%`` → (0.10, relative); ``0.3pp`` → (0.003, absolute); ``0.1`` → (0.1, relative)."""
+    hint = "Write 10% (relative), 0.3pp (percentage points) or 0.1 (= 10 %)."
     if isinstance(text, (int, float)):
-        return float(text), True
-    s = str(text).strip().lower().replace(" ", "")
-    try:
-        if s.endswith("pp") or s.endswith("points"):
-            return float(s.removesuffix("points").removesuffix("pp")) / 100, False
-        if s.endswith("%"):
-            return float(s[:-1]) / 100, True
-        return float(s), True
-    except ValueError:
+        value, relative, bare = float(text), True, False
+    else:
+        s = str(text).strip().lower().replace(" ", "")
+        bare = False
+        try:
+            if s.endswith("pp") or s.endswith("points"):
+                value, relative = float(s.removesuffix("points").removesuffix("pp")) / 100, False
+            elif s.endswith("%"):
+                value, relative = float(s[:-1]) / 100, True
+            else:
+                value, relative, bare = float(s), True, True
+        except ValueError:
+            raise UsageError(f"Cannot read the {what} {text!r}.", hint=hint) from None
+    if not math.isfinite(value):
+        raise UsageError(f"The {what} must be a number, got {text!r}.", hint=hint)
+    if bare and abs(value) >= 1:
+        # '5' is 500 %, which someone meaning 5 % would not see in the plan it gives
         raise UsageError(
-            f"Cannot read the {what} {text!r}.",
-            hint="Write 10% (relative), 0.3pp (percentage points) or 0.1 (= 10 %).",
-        ) from None
+            f"The {what} {text!r} is a fraction without a '%', so it would mean a "
+            f"{value * 100:,.0f} % change.",
+            hint=f"Write {text}% for {text} percent ({value / 100:g}), or "
+            f"{value * 100:,.0f}% if that change is meant.",
+        )
+    return value, relative
 
 
 def parse_rate(text: str | float, what: str = "baseline") -> float:
