@@ -179,3 +179,32 @@ def test_openapi_describes_the_json_api(client: Any) -> None:
     paths = set(r.json()["paths"])
     assert {"/api/kpis", "/api/imports", "/api/jobs/{job_id}"} <= paths
     assert all(p.startswith("/api/") for p in paths)
+
+
+def test_a_result_page_loads_again_once_its_job_is_done(client: Any) -> None:
+    """The audit, analysis and community report pages reloaded themselves every 2 s while
+    their job ran, with JavaScript on too (focus and place lost; axe 'meta-refresh'). The
+    reload is for browsers without JavaScript; with it, the progress box asks for one
+    reload when the job it shows is done, on that job's own page only."""
+    import threading
+
+    jobs = client.app_state.jobs
+    release = threading.Event()
+
+    def work(job: Any) -> int:
+        release.wait(30)
+        job.link = f"/audit/jobs/{job.id}"
+        return 1
+
+    job = jobs.submit("Audit of instagram", work)
+    own = f"http://127.0.0.1:8765/audit/jobs/{job.id}"
+    asked = {"HX-Request": "true", "HX-Current-URL": own}
+    assert "hx-refresh" not in client.get(f"/jobs/{job.id}", headers=asked).headers
+    page = client.get(f"/audit/jobs/{job.id}").text
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert page.count('http-equiv="refresh"') == 1
+    release.set()
+    jobs.wait(job.id)
+    assert client.get(f"/jobs/{job.id}", headers=asked).headers["hx-refresh"] == "true"
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1:8765/jobs"}
+    assert "hx-refresh" not in client.get(f"/jobs/{job.id}", headers=elsewhere).headers

@@ -438,3 +438,28 @@ def test_delete_a_pilot_named_with_a_slash_in_the_browser(
         assert _axe(page) == []
     finally:
         page.context.close()
+
+
+def test_a_running_audit_page_passes_axe_and_shows_its_report_when_done(
+    browser: Any, measure_server: LiveServer
+) -> None:
+    """The page reloaded itself every 2 s while the audit ran (axe 'meta-refresh'); with
+    JavaScript it now waits in place and loads once, with the report, when it is done."""
+    import threading
+
+    jobs = measure_server.app.state.jobs
+    release = threading.Event()
+    blocker = jobs.submit("Hold the queue", lambda _job: release.wait(60))
+    page = _page(browser, measure_server.url + "/audit", for_axe=True)
+    try:
+        page.get_by_role("button", name=re.compile("Run the audit")).click()
+        page.wait_for_url(re.compile(r"/audit/jobs/[0-9a-f]+$"))
+        page.get_by_text("waiting to start").wait_for()  # queued behind the held job
+        assert _axe(page) == []
+        release.set()
+        page.wait_for_selector(".vega-chart.drawn svg", timeout=60_000)
+        assert page.locator(".job").count() == 0  # the report took the progress box's place
+    finally:
+        release.set()
+        page.context.close()
+    assert jobs.wait(blocker.id).state == "done"

@@ -21,9 +21,18 @@ def jobs_page(request: Request) -> HTMLResponse:
 
 @router.get("/jobs/{job_id}")
 def job_status(request: Request, job_id: str) -> HTMLResponse:
+    from urllib.parse import urlsplit
+
     job = runner(request).seen(job_id)
     if is_htmx(request):
-        return render(request, "_job.html", j=job)
+        response = render(request, "_job.html", j=job)
+        # on the job's own result page (an audit, an analysis, a community report) the
+        # result replaces the progress box: the page loads again once, as it is done
+        # (it reloaded itself every 2 s while running, JavaScript or not: axe meta-refresh)
+        here = urlsplit(request.headers.get("hx-current-url", "")).path
+        if not job.running and job.link and job.id in job.link and here == job.link:
+            response.headers["HX-Refresh"] = "true"
+        return response
     return render(request, "job.html", title=job.title, j=job)
 
 
