@@ -967,3 +967,20 @@ def test_a_bare_whole_number_mde_is_refused_in_plans() -> None:
     assert "Write 5% for 5 percent (0.05)" in str(err.value.hint)
     five = pilots.plan(None, "ctr_link", "5%", baseline="1.2%", daily=1000)
     assert five.size.target == pytest.approx(0.012 * 1.05)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "match"),
+    [
+        ("nan", "must be a number"),  # a ValueError from the solver's NaN
+        ("inf", "must be a number"),  # read 'must not be zero'
+        ("0", "baseline of 0 is no change"),  # read 'must not be zero' for a 10 % effect
+    ],
+)
+def test_plan_of_a_mean_refuses_baselines_it_cannot_use(baseline: str, match: str) -> None:
+    with pytest.raises(UsageError, match=match):
+        pilots.plan(None, "engagement_rate", "10%", baseline=baseline, sd=0.01, daily=10)
+    # from 0, an effect in points is a plan: d = 0.002 / 0.01 = 0.2
+    assert pilots.plan(
+        None, "engagement_rate", "0.2pp", baseline="0", sd=0.01
+    ).size.effect_size == (pytest.approx(0.2))

@@ -265,9 +265,12 @@ def parse_rate(text: str | float, what: str = "baseline") -> float:
     """``1.2%`` or ``0.012`` → 0.012."""
     s = str(text).strip()
     try:
-        return float(s[:-1]) / 100 if s.endswith("%") else float(s)
+        value = float(s[:-1]) / 100 if s.endswith("%") else float(s)
     except ValueError:
         raise UsageError(f"Cannot read the {what} {text!r}.", hint="e.g. 0.012 or 1.2%.") from None
+    if not math.isfinite(value):
+        raise UsageError(f"The {what} must be a number, got {text!r}.", hint="e.g. 0.012 or 1.2%.")
+    return value
 
 
 def check_metric(metric: str, table: str) -> str:

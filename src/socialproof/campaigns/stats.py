@@ -713,7 +713,17 @@ def sample_size_means(
             f"The standard deviation must be positive, got {sd}.",
             hint="Pass --sd, or import posts so it can be estimated.",
         )
+    if not math.isfinite(baseline) or not math.isfinite(mde):
+        raise UsageError(
+            f"The baseline and the effect must be numbers, got {baseline} and {mde}.",
+            hint="Use numbers such as a baseline of 0.05 and an effect of 10%.",
+        )
     target = target_value(baseline, mde, relative=relative)
+    if target == baseline and mde != 0:  # a relative change of 0 is 0
+        raise UsageError(
+            "A relative minimum detectable effect of a baseline of 0 is no change at all.",
+            hint="Give the effect in percentage points (e.g. 0.2pp), or a baseline above 0.",
+        )
     if target == baseline:
         raise UsageError("The minimum detectable effect must not be zero.", hint="e.g. --mde 10%.")
     d = abs(target - baseline) / sd
