@@ -173,6 +173,23 @@ def test_upload_csvs_note_a_time_the_clocks_repeat():
         ]
 
 
+def test_upload_csvs_note_posts_for_several_channels():
+    """Buffer and Hootsuite publish a file's posts on the one channel it is uploaded to:
+    a file with Instagram and LinkedIn posts put the LinkedIn post on Instagram unsaid."""
+    from socialproof.content.exports import export
+
+    ig = parse_post("---\nplatform: instagram\npublish_at: 2026-12-08 09:00 UTC\n---\nBuns.\n")
+    li = parse_post("---\nplatform: linkedin\npublish_at: 2026-12-08 10:00 UTC\n---\nHiring.\n")
+    for kind in ("buffer", "hootsuite"):
+        _, notes = export(kind, [ig, li], BERLIN)
+        assert notes[0] == (
+            "this file holds posts for 2 platforms (Instagram, LinkedIn), and "
+            f"{kind.title()} publishes a file's posts on the one channel it is uploaded to: "
+            "export one platform at a time."
+        )
+        assert export(kind, [ig], BERLIN)[1] == []
+
+
 def test_benchmark_reader_prefers_recent_and_matching_industry(planned, monkeypatch, tmp_path):
     from socialproof.content import calendar as mod
 

@@ -123,8 +123,28 @@ def hootsuite_csv(
 
 
 def export(kind: str, posts: Iterable[Post], tz: ZoneInfo) -> tuple[str, list[str]]:
+    posts = list(posts)
     if kind == "buffer":
-        return buffer_csv(posts, tz)
-    if kind == "hootsuite":
-        return hootsuite_csv(posts, tz)
-    raise UsageError(f"Unknown export {kind!r}.", hint=f"Use one of: {', '.join(EXPORTS)}.")
+        data, notes = buffer_csv(posts, tz)
+    elif kind == "hootsuite":
+        data, notes = hootsuite_csv(posts, tz)
+    else:
+        raise UsageError(f"Unknown export {kind!r}.", hint=f"Use one of: {', '.join(EXPORTS)}.")
+    return data, _one_channel_note(kind, posts) + notes
+
+
+def _one_channel_note(kind: str, posts: list[Post]) -> list[str]:
+    """Buffer and Hootsuite take one channel (profile) per file: a file holding posts for
+    Instagram and LinkedIn published all of them on the channel it was uploaded to."""
+    from socialproof.content.posts import platforms
+
+    names = sorted(
+        {str(platforms().get(p.platform or "", {}).get("name", p.platform)) for p in posts}
+    )
+    if len(names) < 2:
+        return []
+    return [
+        f"this file holds posts for {len(names)} platforms ({', '.join(names)}), and "
+        f"{kind.title()} publishes a file's posts on the one channel it is uploaded to: "
+        "export one platform at a time."
+    ]
