@@ -90,3 +90,20 @@ def test_a_case_studys_outcome_is_refused_over_the_other_tabs_save(
     r = _post(client, url + "/evidence", text=text, kind="kpi", kpi="reach", version=first)
     assert r.status_code == 409 and "changed since this page opened it" in unescape(r.text)
     assert "<!-- theirs -->" in (workspace.root / file).read_text(encoding="utf-8")
+
+
+def test_settings_saved_in_another_tab_are_not_overwritten(client: Any, workspace: Any) -> None:
+    """Tab 1 set the service level, tab 2 (opened before) the owner: tab 2's save put the
+    old service level back."""
+    first = _version(client.get("/settings").text)
+    second = _version(client.get("/settings").text)
+    r = _post(
+        client, "/settings", owner="Test Owner", **{"community.sla_hours": "6"}, version=first
+    )
+    assert r.status_code == 303
+    r = _post(client, "/settings", owner="Dana Lee", version=second)
+    page = unescape(r.text)
+    assert r.status_code == 409 and "socialproof.toml changed since this page opened it" in page
+    assert 'value="Dana Lee"' in page  # what was typed is kept
+    toml = (workspace.root / "socialproof.toml").read_text(encoding="utf-8")
+    assert "Dana Lee" not in toml and "sla_hours = 6" in toml.replace("6.0", "6")

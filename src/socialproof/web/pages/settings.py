@@ -248,6 +248,8 @@ def _page(
     invalid: str = "",
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    from socialproof.web.versions import version_of
+
     groups = fields(settings)
     if values:
         rows = submitted_tiers(values)
@@ -266,6 +268,9 @@ def _page(
         groups=groups,
         invalid=invalid,
         path_shown=str(workspace(request).root / "socialproof.toml"),
+        # the file's version as this form first showed it (kept when the form comes back)
+        version=(values or {}).get("version")
+        or version_of(workspace(request).root / "socialproof.toml"),
     )
 
 
@@ -277,11 +282,23 @@ def settings_page(request: Request) -> HTMLResponse:
 @router.post("/settings")
 async def save_settings(request: Request) -> Response:
     """Validate the whole form with the settings models; write the file only if all is well."""
+    from socialproof.errors import EditedElsewhere
+    from socialproof.web.versions import check
     from socialproof.workspace.settings import settings_from_dict
 
     ws = workspace(request)
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:  # a save made meanwhile in another tab is not overwritten with this form's values
+        check(ws.root / "socialproof.toml", values.get("version", ""), "socialproof.toml")
+    except EditedElsewhere as exc:
+        return _page(
+            request,
+            ws.settings,
+            status_code=exc.http_status,
+            messages=[("error", str(exc))],
+            values=values,
+        )
     data: dict[str, Any] = ws.settings.model_dump(mode="json", exclude_none=True)
     tier_rows_used: list[int] = []
     try:
