@@ -150,7 +150,7 @@ def test_buffer_and_hootsuite_csv_keep_text_exact_and_warn_about_spreadsheets():
 
 @pytest.mark.parametrize("body", ["@acme is back in stock", "-20% on all mugs", "+1 if you agree"])
 def test_upload_csvs_publish_mentions_and_signs_as_written(body):
-    post = parse_post(f"---\nplatform: x\npublish_at: 2026-12-08 08:05 UTC\n---\n{body}\n")
+    post = parse_post(f"---\nplatform: x\npublish_at: 2026-12-18 08:05 UTC\n---\n{body}\n")
     text, notes = buffer_csv([post], BERLIN)
     assert list(csv.reader(io.StringIO(text)))[1][0] == body
     assert notes == []
@@ -178,8 +178,8 @@ def test_upload_csvs_note_posts_for_several_channels():
     a file with Instagram and LinkedIn posts put the LinkedIn post on Instagram unsaid."""
     from socialproof.content.exports import export
 
-    ig = parse_post("---\nplatform: instagram\npublish_at: 2026-12-08 09:00 UTC\n---\nBuns.\n")
-    li = parse_post("---\nplatform: linkedin\npublish_at: 2026-12-08 10:00 UTC\n---\nHiring.\n")
+    ig = parse_post("---\nplatform: instagram\npublish_at: 2026-12-18 09:00 UTC\n---\nBuns.\n")
+    li = parse_post("---\nplatform: linkedin\npublish_at: 2026-12-18 10:00 UTC\n---\nHiring.\n")
     for kind in ("buffer", "hootsuite"):
         _, notes = export(kind, [ig, li], BERLIN)
         assert notes[0] == (
@@ -188,6 +188,23 @@ def test_upload_csvs_note_posts_for_several_channels():
             "export one platform at a time."
         )
         assert export(kind, [ig], BERLIN)[1] == []
+
+
+def test_hootsuite_file_says_its_date_format_when_a_date_could_be_read_either_way():
+    """Hootsuite asks for the date format at upload: '08/12/2026' uploaded as MM/DD went
+    out on 12 August, without a word from the export."""
+    dec8 = parse_post("---\nplatform: x\npublish_at: 2026-12-08 09:00 UTC\n---\nBuns.\n")
+    dec18 = parse_post("---\nplatform: x\npublish_at: 2026-12-18 09:00 UTC\n---\nBuns.\n")
+    _, notes = hootsuite_csv([dec18, dec8], BERLIN)
+    assert notes == [
+        "dates are written DD/MM/YYYY: choose that format when uploading, or 08/12/2026 is "
+        "read as 12 August instead of 8 December."
+    ]
+    _, notes = hootsuite_csv([dec8], BERLIN, day_first=False)
+    assert notes[0].startswith(
+        "dates are written MM/DD/YYYY: choose that format when uploading, or 12/08/2026"
+    )
+    assert hootsuite_csv([dec18], BERLIN)[1] == []  # 18/12 reads one way only
 
 
 def test_benchmark_reader_prefers_recent_and_matching_industry(planned, monkeypatch, tmp_path):

@@ -119,6 +119,17 @@ def hootsuite_csv(
         row = [local.strftime(fmt), p.text.strip(), link]
         notes += _spreadsheet_note(p, row)
         writer.writerow(row)
+    days = [p.publish_at.astimezone(tz) for p in rows if p.publish_at is not None]
+    ambiguous = [d for d in days if d.day <= 12 and d.day != d.month]
+    if ambiguous:  # Hootsuite asks for the date format at upload; the other one moves them
+        first = ambiguous[0]
+        swapped = first.replace(day=first.month, month=first.day)
+        order = "DD/MM/YYYY" if day_first else "MM/DD/YYYY"
+        notes.insert(
+            0,
+            f"dates are written {order}: choose that format when uploading, or "
+            f"{first.strftime(fmt)[:10]} is read as {swapped:%-d %B} instead of {first:%-d %B}.",
+        )
     return buf.getvalue(), notes
 
 
