@@ -350,6 +350,10 @@ def test_a_zone_name_not_read_is_named_in_the_reason(tmp_path: Path) -> None:
         ("vendredi 6 mars 2026", datetime(2026, 3, 5, 23, 0)),
         ("Freitag, 6. März 2026", datetime(2026, 3, 5, 23, 0)),
         ("viernes, 6 de marzo de 2026", datetime(2026, 3, 5, 23, 0)),
+        # abbreviated before a day number: a French `date`, a German export
+        ("ven. 06 mars 2026 16:30:00 CET", datetime(2026, 3, 6, 15, 30)),
+        ("Fr, 6. März 2026 16:30", datetime(2026, 3, 6, 15, 30)),
+        ("Mar. 6, 2026 16:30", datetime(2026, 3, 6, 15, 30)),  # March, not mardi
     ],
 )
 def test_unix_date_french_clocks_and_weekdays_are_read(cell: str, utc: datetime) -> None:
@@ -368,6 +372,8 @@ def test_unix_date_french_clocks_and_weekdays_are_read(cell: str, utc: datetime)
         "Wed Oct 12 06:55:44 +0000 2017",
         "vendredi 5 mars 2026",
         "Mon 2026-03-06 16h30",
+        "jeu. 06 mars 2026 16:30:00 CET",
+        "Sa 8. März 2026",  # a Sunday
     ],
 )
 def test_a_weekday_that_contradicts_its_date_is_invalid(cell: str) -> None:

@@ -110,8 +110,22 @@ _WEEKDAYS = {
     **dict.fromkeys(("domingo", "dimanche", "sonntag"), 6),
 }
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# the French, Spanish and German abbreviations ('ven. 06 mars 2026', a French `date`;
+# 'Fr, 6. März'), read only before a day number; not 'mar' (mardi, martes), which is March
+_SHORT_WEEKDAYS = {
+    **dict.fromkeys(("lun", "mo"), 0),
+    **dict.fromkeys(("di",), 1),
+    **dict.fromkeys(("mer", "mié", "mie", "mi"), 2),
+    **dict.fromkeys(("jeu", "jue", "do"), 3),
+    **dict.fromkeys(("ven", "vie", "fr"), 4),
+    **dict.fromkeys(("sam", "sáb", "sab", "sa"), 5),
+    **dict.fromkeys(("dim", "dom", "so"), 6),
+}
 _WEEKDAY_AT_START = (
     "(?i)^(?P<wd>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+"
+)
+_SHORT_WEEKDAY_AT_START = (
+    "(?i)^(?P<wd>" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+\d"
 )
 
 _TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
@@ -145,8 +159,8 @@ def _normalise_date_text(arr: pa.Array) -> pa.Array:
     # ('Fri 2026-03-06', 'Fri 06/03/2026'), which no format has
     other = [w for w in _WEEKDAYS if w not in _ENGLISH_WEEKDAYS]
     s = pc.replace_substring_regex(s, "(?i)^(?:" + "|".join(other) + r")\.?,?\s+", "")
-    english = "|".join(_ENGLISH_WEEKDAYS)
-    s = pc.replace_substring_regex(s, rf"(?i)^(?:{english})\.?,?\s+(\d)", r"\1")
+    before_day = "|".join([*_ENGLISH_WEEKDAYS, *_SHORT_WEEKDAYS])
+    s = pc.replace_substring_regex(s, rf"(?i)^(?:{before_day})\.?,?\s+(\d)", r"\1")
     # the Unix 'date' layout puts the zone before the year ('Fri Mar 6 16:30:00 UTC
     # 2026'): the year goes before the time, where the formats and zones expect it
     s = pc.replace_substring_regex(
@@ -388,9 +402,14 @@ def _weekday_written(cells: pa.Array) -> np.ndarray:
     import numpy as np
     import pyarrow.compute as pc
 
-    found = pc.extract_regex(pc.utf8_trim_whitespace(cells), _WEEKDAY_AT_START)
-    names = pc.utf8_lower(pc.struct_field(found, "wd")).to_pylist()
-    return np.array([_WEEKDAYS.get(n, -1) if n else -1 for n in names], dtype=np.int64)
+    cells = pc.utf8_trim_whitespace(cells)
+    names = pc.utf8_lower(pc.struct_field(pc.extract_regex(cells, _WEEKDAY_AT_START), "wd"))
+    short = pc.struct_field(pc.extract_regex(cells, _SHORT_WEEKDAY_AT_START), "wd")
+    out = [_WEEKDAYS.get(n, -1) if n else -1 for n in names.to_pylist()]
+    for i, n in enumerate(pc.utf8_lower(short).to_pylist()):
+        if n and out[i] < 0:
+            out[i] = _SHORT_WEEKDAYS[n]
+    return np.array(out, dtype=np.int64)
 
 
 def weekday_clash(cell: str, *, dayfirst: bool | None = None) -> str | None:
