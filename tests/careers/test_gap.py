@@ -204,6 +204,27 @@ def test_a_minimum_without_a_currency_is_not_compared_with_any_currency(
     assert "Salary: '£30k-35k DOE' = GBP 30,000-35,000 a year." in notes
 
 
+def test_an_open_ended_salary_does_not_top_out_at_its_start(workspace: Any, tmp_path: Path) -> None:
+    """'from £28k' read 'The salary tops out at 28,000 a year': it starts there."""
+    ws = _workspace_with_profile(workspace, targets={"salary_min": 30000, "currency": "GBP"})
+    posting = tmp_path / "p.md"
+    posting.write_text(
+        "---\ntitle: Social Media Executive\nsalary: from £28k\n---\n"
+        "Requirements:\n- Copywriting and Canva\n",
+        encoding="utf-8",
+    )
+    notes = gap_for_posting(ws, posting).notes
+    assert not any("tops out" in n for n in notes)
+    assert (
+        "The salary starts at 28,000 a year, below your minimum of 30,000; the posting states "
+        "no top." in notes
+    )
+    posting.write_text(posting.read_text(encoding="utf-8").replace("from £28k", "up to £28k"))
+    assert "The salary tops out at 28,000 a year, below your minimum of 30,000." in (
+        gap_for_posting(ws, posting).notes
+    )
+
+
 @pytest.mark.parametrize(
     ("salary", "said"),
     [

@@ -285,6 +285,12 @@ def gap_for_posting(ws: Workspace, path: Path) -> GapResult:
             result.notes.append(
                 f"Salary is in {facts.salary_currency}; your minimum is in {targets.currency}: not compared."
             )
+        elif top < targets.salary_min and facts.salary_max_annual is None:
+            # 'from £28k' is open above: it does not top out at 28,000
+            result.notes.append(
+                f"The salary starts at {top:,.0f} a year, below your minimum of "
+                f"{targets.salary_min:,.0f}; the posting states no top."
+            )
         elif top < targets.salary_min:
             result.notes.append(
                 f"The salary tops out at {top:,.0f} a year, below your minimum of {targets.salary_min:,.0f}."
