@@ -424,7 +424,8 @@ class Rows:
 
         out = np.zeros(self.n, dtype=bool)
         kept = ~self.bad & ~self.skip
-        candidates = np.flatnonzero(self.bad & ~self.skip)[-3:]  # under the rows: the last ones
+        candidates = np.flatnonzero(self.bad & ~self.skip)
+        candidates = candidates[candidates >= self.n - 3]  # under the rows: the last ones
         if not len(candidates) or not kept.any():
             return out
         data = self.frame.data
