@@ -87,10 +87,20 @@ def test_the_order_of_the_imports_does_not_matter(workspace: Any, tmp_path: Path
     assert _posts(workspace) == {"1": (1050, 114, 105, "acme")}
 
 
-def test_exports_of_one_day_each_add_up(workspace: Any, tmp_path: Path) -> None:
-    days = [_window(tmp_path, f"d{d}.csv", range(d, d + 1), exported=d + 1) for d in (3, 4, 6)]
+def test_a_post_with_one_day_in_a_file_by_day_is_a_day_too(workspace: Any, tmp_path: Path) -> None:
+    # post 2 is published on the window's last day: one row, a day like the others
+    first = _window(tmp_path, "w1.csv", range(1, 8), exported=8, post2=range(7, 8))
+    second = _window(tmp_path, "w2.csv", range(8, 15), exported=15, post2=range(8, 10))
+    _import(workspace, first, second)
+    assert _posts(workspace)["2"] == (15, 4, None, "acme")  # days 7, 8 and 9: 5 views each
+
+
+def test_a_file_of_one_dated_row_per_post_is_read_as_before(workspace: Any, tmp_path: Path) -> None:
+    # no post has two days: the date may be the export's own (lifetime figures up to
+    # it), so two such files are not added up; the newer export's figures are kept
+    days = [_window(tmp_path, f"d{d}.csv", range(d, d + 1), exported=d + 1) for d in (3, 6)]
     _import(workspace, *days)
-    assert _posts(workspace) == {"1": (130, 106, 13, "acme")}  # days 3, 4 and 6
+    assert _posts(workspace) == {"1": (60, 106, 6, "acme")}
 
 
 def test_a_day_with_revised_figures_counts_the_newer_export(workspace: Any, tmp_path: Path) -> None:
@@ -98,14 +108,16 @@ def test_a_day_with_revised_figures_counts_the_newer_export(workspace: Any, tmp_
     revised = tmp_path / "w2.csv"
     revised.write_text(
         HEAD + "1,acme,a,03/01/2026 08:00,https://www.instagram.com/p/A/,IG image,"
-        "03/02/2026,25,90,4\n",
+        "03/02/2026,25,90,4\n"
+        "1,acme,a,03/01/2026 08:00,https://www.instagram.com/p/A/,IG image,"
+        "03/03/2026,30,103,3\n",
         encoding="utf-8",
     )
     stamp = datetime(2026, 3, 5, 12).timestamp()
     os.utime(revised, (stamp, stamp))
     _import(workspace, first, revised)
-    # day 1: 10 views, 1 like, reach 101; day 2 as revised: 25, 4, 90
-    assert _posts(workspace) == {"1": (35, 101, 5, "acme")}
+    # day 1: 10 views, 1 like, reach 101; day 2 as revised: 25, 4, 90; day 3: 30, 3, 103
+    assert _posts(workspace) == {"1": (65, 103, 8, "acme")}
 
 
 def test_undoing_a_window_takes_its_days_away(workspace: Any, tmp_path: Path) -> None:

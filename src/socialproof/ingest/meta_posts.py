@@ -250,8 +250,10 @@ def _add_up_days(
     dated = groups["_day"].transform(lambda d: bool(d.notna().all()))
     n_days = groups["_day"].transform("nunique")
     n_rows = groups["_day"].transform("size")
-    add = (dated.astype(bool) & (n_days >= 1) & (n_days == n_rows)).to_numpy()
-    if not add.any():
+    add = (dated.astype(bool) & (n_days == n_rows)).to_numpy()
+    # a file by day shows it: a post with two days or more. With one dated row per post,
+    # the date may be the export's own (figures up to that day), not one day's figures
+    if not add.any() or not (n_days[add] >= 2).any():
         return table, None
     rows = frame[~repeat]["_row"].to_numpy()
     summed_rows = rows[add]
