@@ -26,6 +26,17 @@ def test_table_data_skips_total_row() -> None:
     assert sum(p["views"] for p in posts) == 15300
 
 
+def test_table_data_says_its_figures_are_over_the_range_exported() -> None:
+    # a monthly Table data replaced the previous month's figures of each video, read as
+    # lifetime figures, without a word
+    result = read(HERE / "Table data.csv", "youtube")
+    assert any(
+        n.startswith("Table data gives each video's figures over the range chosen in Studio")
+        and "'Lifetime'" in n
+        for n in result.notes
+    )
+
+
 def test_net_subscribers_are_not_interactions() -> None:
     # 'Subscribers' per video is gained minus lost: never an engagement figure
     posts = rows(read(HERE / "Table data.csv", "youtube"), "posts")

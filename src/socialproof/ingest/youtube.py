@@ -172,6 +172,13 @@ def _read_table(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     else:
         rows.const("format", "video")
     table, rejects = rows.finish()
+    if table.num_rows:
+        rows.notes.append(
+            "Table data gives each video's figures over the range chosen in Studio (the "
+            "last 28 days unless changed), stored as the video's figures: a Table data "
+            "export of another range replaces them, it does not add to them. For lifetime "
+            "figures, export with the range 'Lifetime'."
+        )
     return table, rejects, rows.notes
 
 
