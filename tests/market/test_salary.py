@@ -191,3 +191,29 @@ def test_pay_periods_and_working_time_in_other_languages(
     sal = parse_salary(text)
     assert (sal.min_annual, sal.max_annual, sal.period) == (lo, hi, period)
     assert not sal.period_inferred and sal.note == note
+
+
+@pytest.mark.parametrize(
+    ("body", "phrase", "annual"),
+    [
+        # the currency after the amount, as Europe writes it, was not found at all
+        ("Salary: 45,000 € per year. We offer a bike.", "45,000 € per year", (45_000, 45_000)),
+        ("Salary: 45.000-55.000 EUR gross per year", "45.000-55.000 EUR gross per year",
+         (45_000, 55_000)),
+        ("Compensation: 3.500 € per month", "3.500 € per month", (42_000, 42_000)),
+        ("We pay 20-25 GBP per hour", "20-25 GBP per hour", (41_600, 52_000)),
+        ("Salary: 80 000 SEK per month", "80 000 SEK per month", (960_000, 960_000)),
+        # Swiss thousands were cut at the apostrophe: 'CHF 90' read as 90 an hour
+        ("Salary: CHF 90'000", "CHF 90'000", (90_000, 90_000)),
+    ],
+)  # fmt: skip
+def test_salaries_in_a_body_with_the_currency_after_or_swiss_thousands(
+    body: str, phrase: str, annual: tuple[float, float]
+) -> None:
+    assert find_salary_in_text(body) == phrase
+    sal = parse_salary(phrase)
+    assert (sal.min_annual, sal.max_annual) == annual
+
+
+def test_funding_after_the_amount_is_not_a_salary() -> None:
+    assert find_salary_in_text("We raised 5,000,000 EUR in funding last year.") is None

@@ -270,13 +270,23 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
     return Salary(original, "stated", currency, min_annual, max_annual, period, inferred, note)
 
 
-# Salary phrases inside a posting body: a currency-marked amount, maybe a range.
+_BODY_AMOUNT = r"\d(?:[\d,.]|['’\u00a0\u202f ](?=\d{3}))*\s?[kK]?"  # 90'000, 80 000 too
+_BODY_CUR = r"(?:[A-Z]{3}\s?|C\$|A\$|NZ\$|US\$|[$£€₹])"
+_BODY_TAIL = (
+    r"(?:\s?(?:gross|brutto|brut|bruto|lordo))?"
+    r"(?:\s?(?:/|per|an?|each)\s?(?:hour|hr|h|year|yr|annum|month|week|day)\b"
+    r"|\s?(?:annually|hourly|p\.?a\.?))?"
+)
+# Salary phrases inside a posting body: a currency-marked amount, maybe a range; the
+# currency before the amount ('€45,000') or after it, as Europe writes it ('45.000 €',
+# '20-25 GBP per hour'), which was not found at all.
 _BODY_SALARY = re.compile(
     r"(?:(?:up to|from|starting at)\s+)?"
-    r"(?:[A-Z]{3}\s?|C\$|A\$|NZ\$|US\$|[$£€₹])\s?\d[\d,.]*\s?[kK]?"
-    r"(?:\s?(?:-|–|—|to)\s?(?:[A-Z]{3}\s?|C\$|A\$|US\$|[$£€₹])?\s?\d[\d,.]*\s?[kK]?)?"
-    r"(?:\s?(?:USD|GBP|EUR|CAD|AUD))?"
-    r"(?:\s?(?:/|per|an?|each)\s?(?:hour|hr|year|yr|annum|month|week|day)|\s?(?:annually|hourly|p\.?a\.?))?",
+    rf"(?:{_BODY_CUR}\s?{_BODY_AMOUNT}(?:\s?(?:-|–|—|to)\s?{_BODY_CUR}?\s?{_BODY_AMOUNT})?"
+    r"(?:\s?(?:USD|GBP|EUR|CAD|AUD|CHF))?"
+    rf"|{_BODY_AMOUNT}(?:\s?(?:-|–|—|to)\s?{_BODY_AMOUNT})?\s?"
+    r"(?:€|£|zł|\b(?:USD|GBP|EUR|CAD|AUD|CHF|SEK|NOK|DKK|PLN|INR|JPY)\b))"
+    rf"{_BODY_TAIL}",
 )
 
 
