@@ -897,3 +897,11 @@ def test_each_part_of_a_name_may_use_its_own_alphabet(workspace):
     assert entry["approver"] == "Anna-\u041c\u0430\u0440\u0438\u044f"
     with pytest.raises(BadInput, match="mixes Latin letters with Cyrillic ones"):
         approve(workspace, _write(workspace, "b.md"), approver="D\u0430na-Lee", role="reviewer")
+
+
+def test_a_scheduler_name_mixing_alphabets_is_refused(workspace):
+    path = _write(workspace, "a.md")
+    approve(workspace, path, approver="Dana", role="reviewer")
+    with pytest.raises(BadInput, match="mixes Latin letters with Cyrillic ones"):
+        schedule(workspace, path, by="D\u0430na")
+    assert [e["decision"] for e in read_log(workspace)] == ["approve"]

@@ -545,6 +545,7 @@ def schedule(ws: Workspace, path: Path, *, by: str) -> PostApproval:
     by = _clean_name(by)
     if not by:
         raise UsageError("Say who schedules with --as NAME.", hint="e.g. --as 'Dana Kim'.")
+    _check_name(by)  # the log names who scheduled: no look-alike letters there either
     post = _load(ws, path)
     checked: list[PostApproval] = []
     rel, shared = _rel(ws, post), _Shared(ws)  # read before the log's lock, not under it
