@@ -99,6 +99,12 @@ def test_typed_figures_are_not_checked() -> None:
         # digits grouped by spaces are not read in part ('234,56' of '1 234,56')
         ("Cost per result 1 234,56 €.", []),
         ("Cost per result 1\u202f234,56 €.", []),
+        # 'percentage points' went unchecked as a number without a unit
+        ("The engagement rate rose 1.6 percentage points.", []),
+        (
+            "The engagement rate rose 45 percentage points.",
+            ["engagement rate … 45 percentage points"],
+        ),
     ],
 )
 def test_numbers_with_a_decimal_comma_are_checked(text: str, wrong: list[str]) -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _NUMBER = re.compile(
     r"(?P<cur>[$€£¥₹]\s?)?(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<num>[-+−]?\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])|"
     r"[-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+−]?\d+,\d{1,2}(?![\d.,])|[-+−]?\d+(?:\.\d+)?)"
-    r"(?P<unit>\s?(?:%|percent\b|per cent\b|pp\b|×|x\b|k\b|m\b|million\b|"
+    r"(?P<unit>\s?(?:%|percentage points?\b|percent\b|per cent\b|pp\b|×|x\b|k\b|m\b|million\b|"
     r"s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b))?",
     re.I,
 )
@@ -127,6 +127,8 @@ def _supported(m: re.Match[str], fig: Figure) -> bool | None:
     number = float(raw)
     decimals = len(raw.partition(".")[2])
     unit = (m.group("unit") or "").strip().lower()
+    if unit.startswith("percentage point"):  # "rose 1.6 percentage points" went unchecked
+        unit = "pp"
     value = float(fig.value)  # type: ignore[arg-type]
     candidates: list[float] = []
     percent = unit in ("%", "percent", "per cent")
