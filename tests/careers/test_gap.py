@@ -316,3 +316,22 @@ def test_nested_front_matter_of_a_posting_is_read(tmp_path: Path) -> None:
     untitled = tmp_path / "u.md"  # no title in the front matter: the heading names it
     untitled.write_text("---\ncompany: Zeta\n---\n# Copywriter\nWrite.\n", encoding="utf-8")
     assert read_posting_file(untitled)["title"] == "Copywriter"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_a_posting_saved_in_a_windows_encoding_is_read(
+    workspace: Any, tmp_path: Path, encoding: str
+) -> None:
+    """A posting saved as UTF-16 (Notepad's 'Unicode') was read as Latin-1 and named 'no
+    skill socialproof knows'; one in Windows-1252 failed on its '€' as a YAML error."""
+    ws = _workspace_with_profile(workspace)
+    posting = tmp_path / "p.md"
+    text = (
+        "---\ntitle: Social Media Manager\nsalary: €30k-35k\n---\n"
+        "Requirements: copywriting, Canva, community management. Café culture.\n"
+    )
+    posting.write_bytes(text.encode(encoding))
+    result = gap_for_posting(ws, posting)
+    assert result.target == "Social Media Manager"
+    assert "Salary: '€30k-35k' = EUR 30,000-35,000 a year." in result.notes
+    assert any(i.requirement.id == "copywriting" for i in result.matched)

@@ -504,11 +504,11 @@ def read_posting_file(path: Path) -> dict[str, Any]:
         row = rows[0]
         row.setdefault("source", str(path))
         return {k: v for k, v in row.items() if not k.startswith("_")}
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    from socialproof.ingest.csvtext import decode_bytes
+
+    # as 'jobs import' decodes: a UTF-16 file (Notepad's 'Unicode') read as Latin-1 was
+    # 'no skill socialproof knows', and Windows-1252's '€' a YAML error at U+0080
+    text = decode_bytes(path.read_bytes(), path.name).text
     from socialproof.ingest.job_postings import looks_like_html, split_front_matter
 
     try:
