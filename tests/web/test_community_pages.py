@@ -681,3 +681,33 @@ def test_a_refused_community_report_marks_its_field_and_passes_axe(
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_the_moderation_queue_downloads(scored_client: Any) -> None:
+    """'community queue --format csv' had no download: the queue could not leave the page."""
+    import csv
+    import io
+
+    page = scored_client.get("/community/moderation").text
+    assert 'href="/community/moderation/queue.csv"' in page
+    r = scored_client.get("/community/moderation/queue.csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="moderation-queue.csv"'
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert sorted(r["message_id"] for r in rows) == ["3", "4"]  # the two flagged members
+    scored_client.post(
+        "/community/moderation/decide",
+        data={
+            "csrf_token": scored_client.csrf,
+            "message_id": "3",
+            "platform": "x",
+            "decision": "dismiss",
+            "who": "Dana",
+        },
+    )
+    rows = list(csv.DictReader(io.StringIO(scored_client.get(r.url.path).text)))
+    assert [r["message_id"] for r in rows] == ["4"]  # a dismissed flag leaves it
+    shown = scored_client.get("/community/moderation/queue.csv?show=dismissed").text
+    assert len(list(csv.DictReader(io.StringIO(shown)))) == 2
+    page = scored_client.get("/community/moderation?show=dismissed").text
+    assert 'href="/community/moderation/queue.csv?show=dismissed"' in page
+    assert scored_client.get("/community/moderation/queue.xlsx").content[:2] == b"PK"

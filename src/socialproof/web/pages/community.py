@@ -359,6 +359,17 @@ def moderation(request: Request, show: str | None = None, page: str | None = Non
     )
 
 
+@router.get("/community/moderation/queue.{kind}", response_model=None)
+def queue_download(request: Request, kind: str, show: str | None = None) -> Response:
+    """Every flag of the queue (dismissed ones too with ``show=dismissed``) as a formula-safe
+    CSV or an XLSX file, as 'socialproof community queue --format csv' lists them."""
+    from socialproof.community.queue import moderation_queue
+    from socialproof.web.tables import download_response, view
+
+    flags = moderation_queue(workspace(request), include_dismissed=show == "dismissed")
+    return download_response(view(flags), kind, "moderation-queue")
+
+
 @router.post("/community/moderation/decide", response_model=None)
 def decide(
     request: Request,
