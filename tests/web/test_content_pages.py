@@ -322,3 +322,35 @@ def test_a_post_marked_approved_without_a_record_says_it_needs_approval(
     for url in ("/content", "/content/approvals", "/content/calendar?view=week&start=2026-12-07"):
         assert shown in c.get(url).text, url
     assert "<td>approved</td>" not in c.get("/content").text
+
+
+def test_the_whole_approvals_log_downloads_after_it_verifies(content_client: Any) -> None:
+    """The page lists the last 50 entries and nothing gave the rest (an auditor's question
+    about entry 3 of 51 had no answer in the workbench)."""
+    import csv
+    import io
+
+    from socialproof.content.approvals import approve
+
+    c = content_client
+    ws = c.app_state.ws
+    post = ws.root / "content" / WINTER
+    for n in range(51):
+        reason = "=HYPERLINK(1)" if n == 2 else f"Round {n + 1}: add the price"
+        approve(ws, post, approver="Dana", role="reviewer", reject=True, reason=reason)
+    page = c.get("/content/approvals").text
+    assert "Download all 51 entries, oldest first" in page
+    assert 'href="/content/approvals/log.csv"' in page
+    r = c.get("/content/approvals/log.csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="approvals-log.csv"'
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [row["n"] for row in rows] == [str(n) for n in range(1, 52)]
+    assert rows[2]["reason"] == "'=HYPERLINK(1)"  # neutralised
+    assert {row["decision"] for row in rows} == {"reject"} and rows[0]["by"] == "Dana"
+    assert c.get("/content/approvals/log.xlsx").content[:2] == b"PK"
+    log = ws.root / "approvals.jsonl"
+    log.write_text(log.read_text(encoding="utf-8").replace("Round 7", "Round 8"), "utf-8")
+    refused = c.get("/content/approvals/log.csv")
+    assert refused.status_code == 409 and "attachment" not in refused.headers.get(
+        "content-disposition", ""
+    )

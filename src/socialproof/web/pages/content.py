@@ -321,6 +321,19 @@ def _safe_day(value: str) -> bool:
 # -- approvals ----------------------------------------------------------------------------
 
 
+@router.get("/content/approvals/log.{kind}", response_model=None)
+def approvals_log(request: Request, kind: str) -> Response:
+    """Every entry of the approvals log, oldest first, after it verifies (as 'socialproof
+    approvals log'), as a formula-safe CSV or an XLSX file: the page lists the last 50."""
+    from socialproof.content.approvals import log_rows, verify_log
+    from socialproof.web.tables import TableView, download_response
+
+    ws = workspace(request)
+    verify_log(ws)  # a tampered log is refused with what is wrong, as on the command line
+    columns = ["n", "at", "post", "decision", "by", "role", "tier", "reason", "version", "hash"]
+    return download_response(TableView(columns, log_rows(ws)), kind, "approvals-log")
+
+
 @router.get("/content/approvals")
 def approvals(request: Request) -> HTMLResponse:
     from socialproof.content.approvals import log_rows, tiers_for, verify_log
@@ -332,7 +345,7 @@ def approvals(request: Request) -> HTMLResponse:
         log = log_rows(ws)[-50:][::-1]
         verified = f"The approvals log verifies: {count} entries, head {head[:16]}…"
     except SocialproofError as exc:
-        log, verified = [], ""
+        log, verified, count = [], "", 0
         problems.append(str(exc))
     roles = sorted({r for t in tiers_for(ws) for r in t.roles})
     for r in rows:
@@ -346,6 +359,7 @@ def approvals(request: Request) -> HTMLResponse:
         rows=rows,
         roles=roles,
         log=log,
+        log_count=count,
         verified=verified,
         owner_name=ws.settings.owner or "",
         messages=[("error", p) for p in problems],
