@@ -984,3 +984,14 @@ def test_plan_of_a_mean_refuses_baselines_it_cannot_use(baseline: str, match: st
     assert pilots.plan(
         None, "engagement_rate", "0.2pp", baseline="0", sd=0.01
     ).size.effect_size == (pytest.approx(0.2))
+
+
+def test_p_values_are_never_rounded_across_the_level() -> None:
+    from socialproof.campaigns.pilot_model import p_text
+
+    assert p_text(0.0421, 0.05) == "0.042"
+    assert p_text(0.0499, 0.05) == "0.0499"  # '0.050' beside 'unlikely by chance alone'
+    assert p_text(0.04996, 0.05) == "0.04996"
+    assert p_text(0.05004, 0.05) == "0.050"  # not below: three decimals say so
+    assert p_text(0.0004, 0.05) == "< 0.001"
+    assert p_text(0.0499) == "0.050"  # without a level there is nothing to cross

@@ -30,6 +30,7 @@ from socialproof.campaigns.pilot_model import (
     find,
     level_text,
     metric_name,
+    p_text,
     parse_filter,
     read_pilots,
     share_text,
@@ -710,9 +711,10 @@ def _needed(
 # -- words --------------------------------------------------------------------------------
 
 
-def _p(p: float) -> str:
-    """``p < 0.001`` or ``p = 0.042``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def _p(p: float, alpha: float | None = None) -> str:
+    """``p < 0.001`` or ``p = 0.042`` (``p = 0.0499`` below an alpha of 0.05)."""
+    text = p_text(p, alpha)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def _decimals(width: float) -> int:
@@ -743,6 +745,7 @@ def _verdict(
         name = f"mean {name} per {one}"
         mean = f"mean per {one} "
     conf = share_text(r.confidence)
+    shown_p = _p(p_adj, 1 - pilot.confidence)  # never '0.050' for a p below 0.05
     control = pilot.display(0)
     levels = (
         f"{level_text(kpi, r.value_a, d)} in {control} → {level_text(kpi, r.value_b, d)} in {label}"
@@ -756,7 +759,7 @@ def _verdict(
             f"{effect_text(kpi, abs(r.diff), d)}{pts} ({levels}), {conf} CI "
             f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
             f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}; "
-            f"a difference this large would be unlikely by chance alone ({_p(p_adj)}), though "
+            f"a difference this large would be unlikely by chance alone ({shown_p}), though "
             "not impossible."
         )
     diff = (
@@ -764,7 +767,7 @@ def _verdict(
         f"({mean}{levels}), "
         f"{conf} CI "
         f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
-        f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}, {_p(p_adj)}"
+        f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}, {shown_p}"
     )
     n_now = min(r.n_a, r.n_b)
     if need is not None and n_now < need:

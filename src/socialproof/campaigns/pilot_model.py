@@ -570,6 +570,18 @@ def share_text(fraction: float) -> str:
     return f"{pct:.{d}f} %"
 
 
+def p_text(p: float, alpha: float | None = None) -> str:
+    """A p-value to three decimals ('0.042'), '< 0.001' below that, and with more decimals
+    where three would put it on the other side of ``alpha`` (0.0499 is not '0.050')."""
+    if p < 0.001:
+        return "< 0.001"
+    for d in range(3, 7):
+        text = f"{p:.{d}f}"
+        if alpha is None or (float(text) < alpha) == (p < alpha):
+            return text
+    return text
+
+
 def effect_text(kpi: KPI, value: float, d: int, *, signed: bool = False) -> str:
     """A difference in the KPI's unit: percentage points for percentages."""
     v = value * 100 if kpi.unit == "percent" else value

@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from socialproof.campaigns.pilot_model import effect_text, level_text, metric_name, share_text
+from socialproof.campaigns.pilot_model import (
+    effect_text,
+    level_text,
+    metric_name,
+    p_text,
+    share_text,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -72,8 +78,8 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
                 else ""
             )
             p = c.p_adjusted
-            row["p (Holm)" if len(res.comparisons) > 1 else "p"] = (
-                "< 0.001" if p < 0.001 else f"{p:.3f}"
+            row["p (Holm)" if len(res.comparisons) > 1 else "p"] = p_text(
+                p, 1 - res.pilot.confidence
             )
         rows.append(row)
     return rows
