@@ -328,9 +328,9 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
         (  # campaigns.paid.pacing with no budget and no budgets.yaml
             "No budget given. Pass --budget AMOUNT (with --period) or write budgets.yaml in "
             "the workspace.",
-            "No budget given. Fill in Budget (and Budget period), or write budgets.yaml in the "
-            "workspace.",
-            [],
+            "No budget given. Fill in Budget (and Budget period), or plan each flight's budget "
+            "on the Budgets page.",
+            ["/campaigns/budgets"],
         ),
         (  # pilot_plan: too little recent data
             "The plan needs a baseline, and the last 90 days of posts (to 2026-03-01) have too "

@@ -36,6 +36,7 @@ CAMPAIGNS = Link("Open the Campaigns page", "/campaigns")
 PROFILE = Link("Open your career profile", "/career")
 ROLES = Link("Open Roles and paths", "/career/roles")
 RULES = Link("Open the moderation rules", "/community/moderation/rules")
+BUDGETS = Link("Open the budgets", "/campaigns/budgets")
 
 _HINTS = (
     # community.decisions: a moderation decision without a name and no owner set
@@ -180,7 +181,13 @@ _HINTS = (
     # campaigns.paid: budget pacing (Budget and Budget period on the pacing page)
     _Hint(
         re.compile(r"Pass --budget AMOUNT \(with --period\) or write (\S+) in the workspace\."),
-        r"Fill in Budget (and Budget period), or write \1 in the workspace.",
+        r"Fill in Budget (and Budget period), or plan each flight's budget on the Budgets page.",
+        (BUDGETS,),
+    ),
+    _Hint(
+        re.compile(r"See 'report pacing --help'\."),
+        "The example the Budgets page starts from shows the layout.",
+        (BUDGETS,),
     ),
     _Hint(
         re.compile(r"--budget must be a positive amount"), "The budget must be a positive amount"

@@ -138,9 +138,18 @@ def _run_key(ws: Workspace, v: View, p: dict[str, str]) -> tuple[Any, ...]:
     with (not the filters the page applies to its rows) and the settings."""
     import hashlib
 
-    run_keys = tuple(sorted((k, p[k]) for k in p if k not in ("q", "sort", *v.filters)))
-    if v.name == "pacing":  # pacing filters inside the library
-        run_keys = tuple(sorted(p.items()))
+    run_keys: tuple[Any, ...] = tuple(
+        sorted((k, p[k]) for k in p if k not in ("q", "sort", *v.filters))
+    )
+    if v.name == "pacing":  # pacing filters inside the library, and reads budgets.yaml
+        from socialproof.campaigns.paid import BUDGETS_FILE
+
+        try:  # the file changes apart from the database: a page kept under the old one is stale
+            st = (ws.root / BUDGETS_FILE).stat()
+            budgets: tuple[int, int] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            budgets = (0, 0)
+        run_keys = (*sorted(p.items()), ("budgets.yaml", budgets))
     settings = hashlib.sha256(ws.settings.model_dump_json().encode()).hexdigest()[:16]
     return (*run_keys, ("settings", settings))
 
