@@ -186,6 +186,7 @@ def test_create_a_pilot_with_every_option_of_the_cli(posts_client: Any) -> None:
         ({"confidence": "high"}, "Confidence level: &#39;high&#39; is not a number"),
         ({"test": "coin"}, "coin"),
         ({"split": "50,50"}, "split"),
+        ({"mde": "5"}, "would mean a 500 % change"),  # 5 % meant: it read 500 %
     ):
         r = posts_client.post("/pilots", data={**form, "name": "Again", **change})
         assert r.status_code == 422 and words in r.text, (change, r.text[:300])
@@ -231,6 +232,9 @@ def test_plan_a_pilot(posts_client: Any) -> None:
     assert line is not None and "per variant" in line.group(1)
     r = posts_client.get("/pilots/plan", params={"metric": "engagement_rate_reach", "mde": "lots"})
     assert r.status_code == 422 and "minimum detectable effect" in r.text
+    r = posts_client.get("/pilots/plan", params={"metric": "engagement_rate_reach", "mde": "5"})
+    assert r.status_code == 422 and "Write 5% for 5 percent" in r.text
+    assert 'id="mde" name="mde" value="5" aria-invalid="true"' in r.text
     assert posts_client.get("/pilots/nobody").status_code == 404
 
 
