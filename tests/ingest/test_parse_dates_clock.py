@@ -409,3 +409,17 @@ def test_a_contradicting_weekday_is_named_in_the_reason(tmp_path: Path) -> None:
             "is a Thursday; correct the date or the weekday in the file",
         )
     ]
+
+
+def test_weekdays_settle_the_order_of_day_and_month() -> None:
+    # 6 March 2026 is a Friday, 3 June 2026 a Wednesday: no day above 12 tells, they do
+    friday = parse_dates(["Fri 06/03/2026", "Sat 07/03/2026"])
+    assert friday.values.to_pylist() == [date(2026, 3, 6), date(2026, 3, 7)]
+    assert friday.notes == [
+        "Dates like 08/03/2026 were read day first (08 = day): the weekdays written with "
+        "them say so."
+    ]
+    wednesday = parse_timestamps(["Wed 06/03/2026 16:30"], timezone=BERLIN)
+    assert wednesday.values.to_pylist() == [datetime(2026, 6, 3, 14, 30)]  # CEST
+    # without weekdays, the separator rule as before
+    assert parse_dates(["06/03/2026"]).values.to_pylist() == [date(2026, 6, 3)]

@@ -412,6 +412,30 @@ def _weekday_written(cells: pa.Array) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
+def _order_by_weekday(texts: list[str | None], written: np.ndarray) -> bool | None:
+    """Day first (True) or month first (False) for dates like 'Fri 06/03/2026' that no
+    value settles: the order under which more of the weekdays written are the dates'
+    (6 March 2026 is a Friday, 3 June a Wednesday); None when they do not tell."""
+    import re
+
+    votes = [0, 0]  # month first, day first
+    for text, day in zip(texts, written.tolist(), strict=True):
+        if day < 0 or text is None:
+            continue
+        m = re.match(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b", text)
+        if m is None:
+            continue
+        a, b, y = (int(g) for g in m.groups())
+        for first, (month, mday) in enumerate(((a, b), (b, a))):
+            try:
+                votes[first] += dt.date(y, month, mday).weekday() == day
+            except ValueError:
+                continue
+    if votes[0] == votes[1]:
+        return None
+    return votes[1] > votes[0]
+
+
 def weekday_clash(cell: str, *, dayfirst: bool | None = None) -> str | None:
     """Why a rejected cell is invalid when its weekday is not its date's
     ("names Friday, but 2026-03-05 is a Thursday"); else None."""
@@ -600,6 +624,10 @@ def _parse_stamps(
     if todo.any():
         uniq_arrow = pa.array(uniq, pa.string())
         df, how = _numeric_order(uniq_arrow.filter(pa.array(todo)), dayfirst)
+        if how == "separator" and check_weekday:  # the weekdays written may settle it
+            by_weekday = _order_by_weekday(uniq, _weekday_written(encoded.dictionary))
+            if by_weekday is not None:
+                df, how = by_weekday, "weekdays"
         # Arrow's %Y takes '3' from '3/6/2026': a year-first format needs four digits
         four_digit_year = np_mask(pc.match_substring_regex(uniq_arrow, r"^\d{4}").fill_null(False))
         for fmt in _formats(df):
@@ -631,6 +659,14 @@ def _parse_stamps(
                     notes.append("Dates like 08-03-2026 were read day first (08 = day).")
                 elif fmt.startswith(("%m/", "%m-", "%m.")) and how == "separator":
                     notes.append("Dates like 03/08/2026 were read month first (03 = month).")
+                elif fmt.startswith(("%d/", "%d-", "%d.", "%m/", "%m-", "%m.")) and (
+                    how == "weekdays"
+                ):
+                    first = "day first (08 = day)" if df else "month first (03 = month)"
+                    notes.append(
+                        f"Dates like 08/03/2026 were read {first}: the weekdays written "
+                        "with them say so."
+                    )
     # dates without a year ('August 31', '8 de marzo')
     if todo.any():
         for fmt in tuple(y + t for y in _YEARLESS for t in _TIMES):
