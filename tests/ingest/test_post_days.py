@@ -201,3 +201,28 @@ def test_two_windows_joined_in_one_file_add_up(workspace: Any, tmp_path: Path) -
     (s,) = _import(workspace, joined)
     assert _posts(workspace) == {"1": (780, 112, 78, "acme")}  # days 1-12 once each
     assert s.rows_read == 15
+
+
+def test_a_post_stored_without_its_days_is_said_to_be_replaced(
+    workspace: Any, tmp_path: Path
+) -> None:
+    # a lifetime export (or an export by day imported before days were kept) gave the
+    # post figures no stored day explains: the days' sums replace them, and the import
+    # says so (before, nothing was said)
+    lifetime = tmp_path / "lifetime.csv"
+    lifetime.write_text(
+        HEAD + "1,acme,a,03/01/2026 08:00,https://www.instagram.com/p/A/,IG image,"
+        "Lifetime,5000,900,300\n",
+        encoding="utf-8",
+    )
+    stamp = datetime(2026, 3, 7, 12).timestamp()
+    os.utime(lifetime, (stamp, stamp))
+    later = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
+    _, s = _import(workspace, lifetime, later)
+    assert _posts(workspace) == {"1": (770, 114, 77, "acme")}  # days 8-14
+    assert any(
+        n.startswith("1 post(s) had figures from an import without their days") for n in s.notes
+    )
+    again = _window(tmp_path, "w3.csv", range(10, 17), exported=17)
+    (s3,) = _import(workspace, again)
+    assert not any("without their days" in n for n in s3.notes)  # its figures are days now

@@ -67,6 +67,26 @@ def split_posts(posts: pa.Table, days: pa.Table | None) -> tuple[pa.Table, pa.Ta
     return posts.filter(pc.invert(mask)), posts.filter(mask).drop_columns(figures)
 
 
+def figures_without_days(con: Any, posts: pa.Table) -> int:
+    """How many of ``posts`` (with days in the file being imported) are stored with
+    figures from an import that holds none of their days: a lifetime export, or an
+    export by day imported before days were kept. Their figures become their days' sums.
+    """
+    con.register("_with_days", posts.select(list(_KEY)))
+    try:
+        row = con.execute(
+            f"""
+            SELECT count(*) FROM posts p JOIN _with_days w ON {_on("p", "w")}
+            WHERE NOT EXISTS (
+              SELECT 1 FROM post_daily d
+              WHERE {_on("d", "p")} AND d.import_id = p.import_id)
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_with_days")
+    return int(row[0][0]) if row else 0
+
+
 def mark(con: Any, import_id: str, *, importing: bool = False) -> None:
     """Remember the posts that import ``import_id`` brought days of (``_day_posts``).
 
@@ -139,7 +159,7 @@ def add_up(con: Any, importing: str | None = None) -> tuple[int, int, str | None
             "SELECT count(*), count(*) FILTER (WHERE imports > 1), "
             "CAST(min(first) FILTER (WHERE imports > 1) AS VARCHAR), "
             "CAST(max(last) FILTER (WHERE imports > 1) AS VARCHAR) FROM _day_sums"
-        ).fetchone()
+        ).fetchall()[0]
     finally:
         con.execute("DROP TABLE IF EXISTS _day_sums")
         con.execute("DROP TABLE IF EXISTS _day_posts")
@@ -156,6 +176,18 @@ def note(several: int, first: str | None, last: str | None) -> str | None:
         "all): their views, reactions, clicks and other counts are the sums over every "
         "stored day, each day once, and their reach is the largest day's (the reach over "
         "all the days is at least that)."
+    )
+
+
+def replaced_note(count: int) -> str | None:
+    """The import's note on posts whose stored figures did not come from days."""
+    if not count:
+        return None
+    return (
+        f"{count:,} post(s) had figures from an import without their days (a lifetime "
+        "export, or an export by day imported before days were kept): their figures are "
+        "now the sums of their stored days. To add an export by day imported before, undo "
+        "it and import it again."
     )
 
 

@@ -194,6 +194,10 @@ def _merge_into(
     if spec.name == "posts" and summary.format in post_days.FORMATS:
         rest, with_days = post_days.split_posts(table, days)
         parts = [rest] if with_days is None else [rest, with_days]
+        if with_days is not None and with_days.num_rows:
+            replaced = post_days.figures_without_days(con, with_days)
+            if note := post_days.replaced_note(replaced):
+                summary.notes.append(note)
     done = [0, 0, 0]
     for k, part in enumerate(parts):
         if not part.num_rows:
