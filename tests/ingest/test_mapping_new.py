@@ -100,3 +100,24 @@ def test_an_ad_stats_draft_asks_for_every_date_of_the_key(tmp_path: Path) -> Non
     out = tmp_path / "ads.yaml"
     out.write_text(draft.yaml, encoding="utf-8")
     assert unmapped_keys(load_mapping(out), ReadContext()) == ["date_stop"]
+
+
+def test_draft_for_a_google_ads_report(tmp_path: Path) -> None:
+    path = tmp_path / "campaigns.csv"
+    path.write_text(
+        "Campaign report\n"
+        '"March 1, 2026 - March 3, 2026"\n'
+        "Day,Campaign,Currency code,Cost,Impr.,Clicks,Conversions,Conv. value\n"
+        '2026-03-01,Brand Search,EUR,"1,200.50","10,000",500,10.00,"2,000.00"\n',
+        encoding="utf-8",
+    )
+    draft = draft_mapping(path)
+    # the title lines were the header ('None of the columns ... looks like'); the currency,
+    # impressions and conversion value were left unmapped (euros taken as the workspace's
+    # currency), and the day was only the start of each row's period
+    assert draft.table == "ad_stats"
+    assert draft.guesses["currency"] == "Currency code"
+    assert draft.guesses["impressions"] == "Impr."
+    assert draft.guesses["purchase_value"] == "Conv. value"
+    assert draft.guesses["date_start"] == draft.guesses["date_stop"] == "Day"
+    assert draft.todo == ["platform", "account"]

@@ -70,20 +70,37 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "platform": ("platform", "network", "source"),
     },
     "ad_stats": {
-        "campaign": ("campaign", "campaign name"),
+        "campaign": ("campaign", "campaign name", "campaign.name"),
         "ad_set": ("ad set", "ad group", "adset", "ad set name", "ad group name"),
         "ad": ("ad", "ad name", "creative"),
-        "date_start": ("date", "day", "start date", "reporting starts"),
+        "date_start": (
+            "date",
+            "day",
+            "by day",
+            "segments.date",
+            "start date",
+            "start date (in utc)",
+            "reporting starts",
+            "time period",
+        ),
         "date_stop": ("end date", "reporting ends"),
-        "spend": ("spend", "spent", "cost", "amount spent"),
-        "impressions": ("impressions", "impr"),
+        "spend": ("spend", "spent", "cost", "amount spent", "total spent", "metrics.cost micros"),
+        "impressions": ("impressions", "impr", "impr.", "metrics.impressions"),
         "reach": ("reach",),
         "clicks": ("clicks", "clicks (all)"),
-        "link_clicks": ("link clicks",),
-        "results": ("results", "conversions", "total conversion"),
+        "link_clicks": ("link clicks", "clicks (destination)", "landing page clicks"),
+        "results": ("results", "conversions", "total conversion", "metrics.conversions"),
         "purchases": ("purchases",),
-        "purchase_value": ("revenue", "conversion value", "purchase value"),
-        "currency": ("currency",),
+        "purchase_value": (
+            "revenue",
+            "conversion value",
+            "conv. value",
+            "conversions value",
+            "total conversion value",
+            "purchase value",
+            "metrics.conversions value",
+        ),
+        "currency": ("currency", "currency code", "customer.currency code"),
         "account": ("account", "account name", "advertiser"),
         "platform": ("platform", "network", "source"),
     },
@@ -158,6 +175,14 @@ def guess(table: str, headers: list[str]) -> dict[str, str]:
     return out
 
 
+def _one_date_column(table: str, guesses: dict[str, str]) -> None:
+    """An ads file's one date column gives both ends: a day per row ('Day', 'By Day'), or
+    a range per cell ('Time period': the importer reads 'a - b' into both)."""
+    if table == "ad_stats" and "date_start" in guesses and "date_stop" not in guesses:
+        if _norm(guesses["date_start"]) not in ("start date", "reporting starts"):
+            guesses["date_stop"] = guesses["date_start"]
+
+
 def source_headers(source: Source) -> list[str]:
     """The headers of the largest table of ``source``, as a mapping sees them."""
     frames = [f for f in source.frames if f.header]
@@ -192,6 +217,7 @@ def draft_mapping(path: Path, *, table: str | None = None) -> Draft:
     display_name, headers = source.display_name, source_headers(source)
     best = best_table(headers, [table] if table else None)
     guesses = guess(best, headers)
+    _one_date_column(best, guesses)
     if not guesses:
         raise BadInput(
             f"None of the columns of {display_name} ({', '.join(headers[:8])}) looks "
