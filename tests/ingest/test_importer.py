@@ -109,7 +109,7 @@ def test_rejects_file_has_line_reason_and_raw(workspace: Any, tmp_path: Path) ->
         + "3,user3,True,not a date,hi,,\n"
         + "4,user4,True\n"
         + "5,user5,True,Mon Mar 02 10:05:00 +0000 2099,from the future,,\n"
-        + "6,user6,True,Mon Mar 02 10:05:00 +0000 2003,too early,,\n"
+        + "6,user6,True,Sun Mar 02 10:05:00 +0000 2003,too early,,\n"  # a Sunday
         + '7,user7,True,Mon Mar 02 10:05:00 +0000 2026,"=HYPERLINK(""x"")",,\n'
     )
     path = write(tmp_path, "r.csv", text)

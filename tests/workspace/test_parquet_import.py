@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,16 @@ import pytest
 HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
 
 
+def _weekday(when: str) -> str:
+    """The weekday of 'Mon DD HH:MM' in 2026, as the export writes it before the month."""
+    return datetime.strptime(f"{when} 2026", "%b %d %H:%M %Y").strftime("%a")
+
+
 def _care(path: Path, rows: list[tuple[str, str, str, str]], mtime: int) -> Path:
     """A customer-care export: (id, author, 'Mon DD HH:MM' in 2026, text), no reply links."""
     lines = [
         f"{i},{author},{'True' if author != 'AcmeHelp' else 'False'},"
-        f"Mon {when}:00 +0000 2026,{text},,\n"
+        f"{_weekday(when)} {when}:00 +0000 2026,{text},,\n"
         for i, author, when, text in rows
     ]
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
