@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,8 @@ def write_exports(folder: Path) -> Path:
     care = ["tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"]
     for i in range(100, 160):
         text = f"@AcmeHelp order {i}, still waiting" if i % 3 else f'"Help, please:\nitem {i}"'
-        when = f"Thu Feb {1 + i % 27:02d} 10:{i % 60:02d}:00 +0000 2026"
+        day = date(2026, 2, 1 + i % 27)  # the weekday the export writes is the date's
+        when = f"{day:%a %b %d} 10:{i % 60:02d}:00 +0000 2026"
         if i == 130:
             when = "yesterday-ish"
         care.append(f"{i},cust_{i % 7},True,{when},{text},,")
