@@ -136,3 +136,24 @@ def test_a_target_missed_by_less_than_the_shown_rounding_says_by_how_much() -> N
     assert met.versus == "target 12.0 %; target met"
     clear = Figure("Cost per result", 31.0, "currency", True, "data", target=20.0, better="lower")
     assert clear.versus == "target 20.00; target not met"
+
+
+@pytest.mark.parametrize(
+    ("value", "baseline", "unit", "versus"),
+    [
+        # 1.75 % against 1.00 %: 0.75 points, 0.75 / 1.00 = 75 % (it read '+75% vs baseline')
+        (0.0175, 0.01, "percent", "baseline 1.00 %; +0.75 pts, +75 % vs baseline"),
+        # 1.002 % against 1.000 %: 0.002 points, 0.002 / 1 = 0.2 % (it read '+0% vs baseline')
+        (0.01002, 0.01, "percent", "baseline 1.00 %; +<0.01 pts, +0.2 % vs baseline"),
+        # from 0 %: no relative change, the points alone (it read nothing)
+        (0.012, 0.0, "percent", "baseline 0.00 %; +1.20 pts vs baseline"),
+        (1750.0, 1000.0, "count", "baseline 1,000; +75 % vs baseline"),
+        (10.03, 10.0, "currency", "baseline 10.00; +0.3 % vs baseline"),  # 0.03 / 10
+        (8.0, 10.0, "currency", "baseline 10.00; -20 % vs baseline"),
+        (5.0, 0.0, "count", "baseline 0"),  # relative to 0 is undefined
+    ],
+)
+def test_a_change_against_the_baseline_is_in_points_for_a_percentage(
+    value: float, baseline: float, unit: str, versus: str
+) -> None:
+    assert Figure("Figure", value, unit, True, "data", baseline=baseline).versus == versus

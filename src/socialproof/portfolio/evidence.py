@@ -55,7 +55,7 @@ class Figure:
         bits = []
         if self.baseline is not None:
             bits.append(f"baseline {format_value(self.baseline, self.unit)}")
-            change = _change(self.value, self.baseline)
+            change = _change(self.value, self.baseline, self.unit)
             if change:
                 bits.append(change)
         if self.target is not None:
@@ -102,11 +102,15 @@ def _finer(value: float, unit: str) -> str:
     return text + {"percent": " %", "ratio": "×"}.get(unit, "")
 
 
-def _change(value: Any, baseline: float) -> str:
-    if not isinstance(value, (int, float)) or baseline == 0 or math.isnan(float(value)):
+def _change(value: Any, baseline: float, unit: str) -> str:
+    """'+0.50 pts, +50 % vs baseline' for a percentage, '+75 % vs baseline' otherwise (as
+    the dashboard words a change); nothing when there is no number to compare."""
+    from socialproof.render.change import change_text
+
+    if not isinstance(value, (int, float)) or math.isnan(float(value)) or math.isnan(baseline):
         return ""
-    rel = (float(value) - baseline) / abs(baseline)
-    return f"{rel:+.0%} vs baseline"
+    text, _ = change_text(float(value), float(baseline), unit)
+    return f"{text} vs baseline" if text else ""
 
 
 def _better(name: str) -> str | None:

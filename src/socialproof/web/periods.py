@@ -118,10 +118,3 @@ def comparison(current: Range, compare: str) -> Range | None:
         f"Unknown comparison {compare!r}.",
         hint="Choose the previous period, the same period last year, or none.",
     )
-
-
-def change(current: float | None, before: float | None) -> float | None:
-    """Relative change from ``before`` to ``current`` (0.1 = +10 %); None when undefined."""
-    if current is None or before is None or before == 0:
-        return None
-    return (current - before) / abs(before)

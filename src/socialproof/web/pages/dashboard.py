@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 
 from socialproof.errors import NoData, UsageError
-from socialproof.web.periods import COMPARES, PRESETS, Range, change, comparison, resolve
+from socialproof.render.change import change_text
+from socialproof.web.periods import COMPARES, PRESETS, Range, comparison, resolve
 from socialproof.web.templating import NavEntry, render, workspace
 
 if TYPE_CHECKING:
@@ -156,32 +157,6 @@ def _rows(result: Any, platform: str, account: str) -> list[dict[str, Any]]:
     if account:
         rows = [r for r in rows if str(r.get("account", "")) == account]
     return rows
-
-
-def change_text(value: float | None, old: float | None, unit: str) -> tuple[str, int]:
-    """The change from ``old`` to ``value`` in words, and its sign (0: none or unknown).
-
-    Relative ('+50 %'), with a decimal under 10 % and '<0.1 %' rather than a '+0 %' that
-    still reads better or worse. A percentage changes in points first ('+0.50 pts,
-    +50 %'), so 1.00 % → 1.50 % cannot read as fifty points; from 0 % only the points.
-    """
-    if value is None or old is None:
-        return "", 0
-    sign = (value > old) - (value < old)
-    delta = change(value, old)
-    rel = ""
-    if delta is not None:
-        pct = abs(delta) * 100
-        shown = f"{pct:.0f}" if pct >= 9.5 else f"{pct:.1f}"
-        if sign and float(shown) == 0:
-            shown = "<0.1"
-        rel = f"{'+' if sign > 0 else '-'}{shown} %" if sign else "0 %"
-    if unit != "percent":
-        return rel, sign
-    points = f"{(value - old) * 100:+.2f} pts" if sign else "0.00 pts"
-    if sign and abs(value - old) * 100 < 0.005:
-        points = f"{'+' if sign > 0 else '-'}<0.01 pts"
-    return (f"{points}, {rel}" if rel else points), sign
 
 
 def cards(
