@@ -100,3 +100,59 @@ def test_a_period_outside_every_row_is_still_no_data(workspace: Any, tmp_path: P
     )
     with pytest.raises(NoData):
         campaign_report(workspace, by="campaign", since="2026-04-01")
+
+
+def test_pacing_and_fatigue_weigh_a_range_inside_their_own_period(
+    workspace: Any, tmp_path: Path
+) -> None:
+    from socialproof.campaigns.paid import fatigue, pacing
+
+    head = "Campaign name,Ad set name,Ad name,{},Amount spent (USD),Impressions,Reach,Link clicks"
+    days = "".join(
+        f"Spring,Set A,Ad 1,2026-03-{d:02},2.00,1000,800,{20 - d}\n" for d in range(1, 11)
+    )
+    _import(
+        workspace,
+        tmp_path,
+        month=head.format("Reporting starts,Reporting ends")
+        + "\nSpring,Set A,Ad 1,2026-03-01,2026-03-31,62.00,31000,20000,310\n",
+        first_days=head.format("Day") + "\n" + days,
+    )
+    # judged on 31 March: the month's budget sees the month's range (62.00), not the ten
+    # days inside it (20.00)
+    [month] = pacing(workspace, budget=100.0, period="month").frame.to_dict("records")
+    assert month["spent"] == pytest.approx(62.0)
+    # a budget for the week of 2-8 March judged on Saturday 7 March: the range runs past
+    # it, so the days count (2-7 March: 6 x 2.00)
+    [week] = pacing(workspace, budget=20.0, period="week", as_of="2026-03-07").frame.to_dict(
+        "records"
+    )
+    assert week["spent"] == pytest.approx(12.0)
+    # fatigue reads the ad day by day: the ten days are there (first third 1-3 March:
+    # 19 + 18 + 17 clicks over 3,000 impressions; last third 8-10 March: 12 + 11 + 10)
+    [ad] = fatigue(workspace, all_ads=True, min_days=5).frame.to_dict("records")
+    assert ad["ctr_link_early"] == pytest.approx(54 / 3000)
+    assert ad["ctr_link_recent"] == pytest.approx(33 / 3000)
+
+
+def test_the_stored_rollup_counts_a_range_beside_days_of_other_days(
+    workspace: Any, tmp_path: Path
+) -> None:
+    from socialproof.campaigns import rollup_store as store
+
+    _import(
+        workspace,
+        tmp_path,
+        early=f"{RANGE}\nSpring,Set A,Ad 1,2026-03-01,2026-03-10,30.00\n",
+        late=f"{DAILY}\n{_days(11, 20, '2.00')}",
+    )
+    kpis = ("spend", "impressions")
+    store.refresh(workspace, {store.ADS: kpis})
+    rolled = store.current(workspace, store.ADS, kpis)
+    # the dashboard's figures: the range (30.00) and the days after it (20.00)
+    [row] = rolled.report(by="platform", kpis=list(kpis)).frame.to_dict("records")
+    assert row["spend"] == pytest.approx(50.0)
+    [cut] = rolled.report(
+        by="platform", since="2026-03-01", until="2026-03-10", kpis=list(kpis)
+    ).frame.to_dict("records")
+    assert cut["spend"] == pytest.approx(30.0)

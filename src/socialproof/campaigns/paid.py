@@ -290,8 +290,9 @@ def pacing(
     day = parse_day(as_of, option="--as-of")
     row_notes: list[str] = []  # rows left out as overlapping, ranges counted twice
     with engine.backend(ws) as con:
-        t = ad_rows(ws, con, None, None, row_notes)
-        last = engine.execute(t.aggregate(d=t.date_stop.max())).iloc[0]["d"]
+        t = ad_rows(ws, con, None, None, row_notes, days=True)
+        raw = engine.table(con, "ad_stats")  # a range's last day is data too
+        last = engine.execute(raw.aggregate(d=raw.date_stop.max())).iloc[0]["d"]
         if day is None:
             if last is None or pd.isna(last):
                 raise NoData("The ad rows have no dates.", hint="Re-import the ads export.")
@@ -311,8 +312,13 @@ def pacing(
         lacking = unavailable_kpis(con, "ad_stats", [spend_kpi]).notes
         rows = []
         for plan in plans:
-            sel = t.filter((t.date_start >= plan.start) & (t.date_stop <= plan.end))
-            sel = sel.filter(sel.date_stop <= day)
+            until = min(plan.end, day)
+            # the plan's own period decides between a range and the days inside it (a
+            # month's range counts for the month, its days for a week inside it)
+            said: list[str] = []  # the notes on all rows are in row_notes already
+            sel = ad_rows(ws, con, plan.start, until, said) if plan.start <= until else t
+            row_notes.extend(n for n in said if "only partly overlap" in n)
+            sel = sel.filter((sel.date_start >= plan.start) & (sel.date_stop <= until))
             if plan.campaign:
                 sel = sel.filter(sel.campaign == plan.campaign)
             if plan.platform:
@@ -348,7 +354,7 @@ def pacing(
             )
     notes = [
         *lacking,
-        *row_notes,
+        *dict.fromkeys(row_notes),
         f"Judged on {day} (the last day with ad data unless --as-of is given); on track means "
         f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate.",
     ]
@@ -412,7 +418,7 @@ def fatigue(
     ctr = registry.get("ctr_link")
     freq = registry.get("frequency")
     with engine.backend(ws) as con:
-        t = ad_rows(ws, con, start, end, notes)
+        t = ad_rows(ws, con, start, end, notes, days=True)
         t = t.filter(t.date_start == t.date_stop)
         daily = t.group_by([*AD_KEY, "date_start"]).aggregate(
             impressions=t.impressions.sum(),

@@ -164,7 +164,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         counts = _check_variants(base, t, masks, pilot, _day(t, pilot, tz))
         t = t.filter(t._in & ibis.or_(*masks))
         if pilot.table == "ad_stats":
-            t = views.tidy_ads(t)
+            t = views.tidy_ads(t, days=True)  # samples are ad-days
         variant = ibis.cases(*[(t[f"_m{i}"], i) for i in range(len(parsed))], else_=None)
         t = t.mutate(_variant=variant)
         coverage = {

@@ -243,10 +243,13 @@ def ad_rows(
     dims: list[str] | None = None,
     rates: Mapping[str, float] | None = None,
     renamed: bool = False,
+    days: bool = False,
 ) -> ir.Table:
     """Tidy ad rows inside the date range (range rows must fit inside it).
 
     With ``renamed`` (from :func:`split_accounts`), each ad's rows take its latest names.
+    With ``days``, daily rows win over a range they share days with (for day-by-day
+    uses; see ``views.tidy_ads_marked``).
 
     One scan gathers every check: overlapping rows (daily vs range, breakdowns,
     levels), range rows cut by the period, currencies, negative or missing
@@ -303,7 +306,11 @@ def ad_rows(
     # range breakdown rows of several kinds may meet: mark the ones left out, for a note
     kinds = overlaps["range_breakdowns"]
     t = views.tidy_ads_marked(
-        views.fill_result_types(raw) if fill else raw, overlaps, mark=kinds, within=(since, until)
+        views.fill_result_types(raw) if fill else raw,
+        overlaps,
+        mark=kinds,
+        within=(since, until),
+        days=days,
     )
     if int(facts["partial"] or 0):
         notes.append(

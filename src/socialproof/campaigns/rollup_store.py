@@ -62,7 +62,8 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 5  # 3: rows without results count no result type; 4, 5: overlaps per day
+VERSION = 6  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
+# range gives way to daily rows only where it shares days with them, chains of kinds
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")

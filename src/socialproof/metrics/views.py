@@ -2,10 +2,10 @@
 
 - ``posts``: the posts table; ``followers`` filled from the account's daily
   ``followers`` series on the (local) day of posting where the export lacked it.
-- ``ad_stats``: the ad rows, without double counting: a reporting-range row whose
-  every day has a daily row of the ad is left out, and the daily rows inside a range
-  they cover only in part are (see :func:`_range_or_days`); where an ad has a row without a breakdown for
-  a day, its breakdown rows (age, gender, ...) of that day are left out (for a
+- ``ad_stats``: the ad rows, without double counting: a reporting-range row that
+  shares days with daily rows of the ad is left out (for a report's totals, only where
+  the daily rows cover all its days; else the days inside it are: see
+  :func:`_range_or_days`); where an ad has a row without a breakdown for a day, its breakdown rows (age, gender, ...) of that day are left out (for a
   reporting range: where it has any row without a breakdown); where a day (or range)
   of an ad is broken down in several ways (age; gender), one way is counted (for
   reporting ranges of different lengths, which cannot be split by day: the way whose
@@ -165,13 +165,18 @@ def tidy_ads(
     breakdowns: bool = True,
     levels: bool = True,
     range_breakdowns: bool = True,
+    days: bool = False,
 ) -> ir.Table:
     """Leave out rows that other, finer rows of the same ad already count (see module doc).
 
-    The flags say which overlaps to look for; each costs a window over the table.
+    The flags say which overlaps to look for; each costs a window over the table. With
+    ``days``, daily rows win over a range they share days with (see
+    :func:`tidy_ads_marked`).
     """
     flags = {"ranges": ranges, "breakdowns": breakdowns, "levels": levels}
-    return tidy_ads_marked(t, {**flags, "range_breakdowns": range_breakdowns}, mark=False)
+    return tidy_ads_marked(
+        t, {**flags, "range_breakdowns": range_breakdowns}, mark=False, days=days
+    )
 
 
 def tidy_ads_marked(
@@ -180,13 +185,16 @@ def tidy_ads_marked(
     *,
     mark: bool = True,
     within: tuple[date | None, date | None] = (None, None),
+    days: bool = False,
 ) -> ir.Table:
     """:func:`tidy_ads` with the flags of :func:`ad_overlaps`; with ``mark`` the
     reporting-range breakdown rows left out for another kind of breakdown are kept,
     marked by a boolean ``_kind_lost`` column (for a note).
 
     ``within`` (first and last day, either open) is the period a report keeps: kinds
-    are weighed only among the range rows inside it (a range it cuts is left out).
+    are weighed only among the range rows inside it (a range it cuts is left out), and
+    so are ranges against daily rows. With ``days`` (for a day-by-day use: fatigue,
+    pilots' ad-days) daily rows always win over a range they share days with.
     """
     import ibis
 
@@ -201,7 +209,7 @@ def tidy_ads_marked(
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
     if ranges:
         # first, so that rows left out here decide nothing below
-        t = _range_or_days(t, ad_key, within)
+        t = _range_or_days(t, ad_key, within, days=days)
     w_ad = ibis.window(group_by=[t[c] for c in ad_key])
     cond = ibis.literal(True)
     marks: dict[str, ir.Value] = {}
@@ -259,9 +267,13 @@ def tidy_ads_marked(
 
 
 def _range_or_days(
-    t: ir.Table, ad_key: list[str], within: tuple[date | None, date | None]
+    t: ir.Table, ad_key: list[str], within: tuple[date | None, date | None], *, days: bool
 ) -> ir.Table:
     """Count each day of an ad once where reporting-range rows meet its daily rows.
+
+    With ``days``, a range that shares any day with daily rows of the ad is left out
+    (the days count; the range's other days are lost with it).
+    Otherwise:
 
     A range whose every day has a daily row of the ad is left out (the days count). A
     range that shares only some of its days with daily rows counts, and the daily rows
@@ -277,20 +289,20 @@ def _range_or_days(
         return [x[c].fill_null("").name(k) for c, k in zip(ad_key, kcols, strict=True)]
 
     daily = t.filter(t.date_start == t.date_stop)
-    days = daily.select(*keyed(daily), _d=daily.date_start).distinct()
-    days = days.rename({f"_d{k}": k for k in kcols})
+    dates = daily.select(*keyed(daily), _d=daily.date_start).distinct()
+    dates = dates.rename({f"_d{k}": k for k in kcols})
     r = t.filter(t.date_start < t.date_stop)
     spans = r.select(*keyed(r), _s=r.date_start, _e=r.date_stop).distinct()
     met = spans.join(
-        days,
-        [spans[k] == days[f"_d{k}"] for k in kcols] + [days._d >= spans._s, days._d <= spans._e],
+        dates,
+        [spans[k] == dates[f"_d{k}"] for k in kcols] + [dates._d >= spans._s, dates._d <= spans._e],
     )
     cover = (
         met.group_by([*kcols, "_s", "_e"])
         .aggregate(_n=met._d.count())
         .mutate(_len=lambda x: (x._e.delta(x._s, unit="day") + 1).cast("int64"))
     )
-    full = cover.filter(cover._n >= cover._len)
+    full = cover if days else cover.filter(cover._n >= cover._len)
     part = cover.filter(cover._n < cover._len)
     if within[0] is not None:
         part = part.filter(part._s >= within[0])
@@ -302,6 +314,8 @@ def _range_or_days(
         [a == full[k] for a, k in zip(own, kcols, strict=True)]
         + [t.date_start == full._s, t.date_stop == full._e],
     )
+    if days:
+        return kept
     own = [kept[c].fill_null("") for c in ad_key]
     return kept.anti_join(
         part,
