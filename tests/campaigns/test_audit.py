@@ -133,7 +133,9 @@ def test_cli_audit_json_and_html(workspace, insert, cli, many_posts, tmp_path) -
     r = cli("audit", "-f", "csv", cwd=workspace.root)
     assert r.exit_code == 0 and r.stdout.startswith("platform,account,first,last,posts")
     r = cli("audit", cwd=workspace.root)
-    assert r.exit_code == 0 and "- [instagram/acme] format: Make more reel" in r.stdout
+    assert (
+        r.exit_code == 0 and "- [instagram/acme] format: The reel posts had the highest" in r.stdout
+    )
     assert "because: Engagement rate by reach" in r.stdout
 
 
@@ -233,3 +235,34 @@ def test_growth_paragraph_from_one_follower_count(workspace, insert, many_posts,
     assert acc.growth["followers_gained"] is None
     html = write(res, tmp_path / "audit.html").read_text(encoding="utf-8")
     assert "Followers 12,500 → 12,500; net —; growth rate —" in html
+
+
+def test_the_best_format_is_an_observation_with_its_ratio_of_sums(
+    workspace, insert, make_post
+) -> None:
+    """The best of several formats, picked after looking, is worded as a lead to test with
+    a pilot, never as a finding; its figure is interactions over reach summed over its
+    posts (not a mean of the posts' rates), with the post count and how many were compared."""
+    rows = []
+    reels = [(1000, 100)] * 4 + [(6000, 120)]  # rates 10 % x4 and 2 %: mean 8.4 %
+    plan = [("reel", reels), ("carousel", [(1000, 30)] * 5), ("image", [(1000, 20)] * 5)]
+    for fmt, posts in plan:
+        for reach, inter in posts:
+            # every post on a Monday at 12:00, one a week: one weekday, one hour
+            day = datetime(2026, 3, 2, 12) + timedelta(weeks=len(rows))
+            rows.append(make_post(f"p{len(rows)}", day, fmt=fmt, reach=reach, inter=inter))
+    insert("posts", rows)
+    [acc] = audit(workspace).accounts
+    # reels: (4 x 100 + 120) / (4 x 1000 + 6000) = 520 / 10000 = 5.20 %; all 15 posts:
+    # (520 + 5 x 30 + 5 x 20) / (10000 + 5000 + 5000) = 770 / 20000 = 3.85 %; 5.2 / 3.85 = 1.35
+    [fmt] = [r for r in acc.recommendations if r.kind == "format"]
+    assert fmt.text == (
+        "The reel posts had the highest engagement rate of 3 formats on instagram (acme): an "
+        "observation, not a finding; confirm it with a pilot before making more of them."
+    )
+    assert fmt.evidence.startswith(
+        "Engagement rate by reach 5.20 % (interactions over reach, summed over its 5 posts) "
+        "vs 3.85 % for all 15 posts (1.35×). It is the highest of 3 formats with 5+ posts, "
+        "picked after looking, so chance tends to flatter it;"
+    )
+    assert not [r for r in acc.recommendations if r.kind == "timing"]  # one weekday, one hour

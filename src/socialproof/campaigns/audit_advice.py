@@ -134,20 +134,27 @@ def advise(acc: AccountAudit, industry: str) -> None:
             continue
         best = max(ok, key=lambda f: f["engagement_rate"])
         if best["engagement_rate"] >= LIFT * overall:
-            what = f"{best[key]}:00" if key == "hour" else str(best[key])
-            verb = {
-                "format": f"Make more {what} posts",
-                "weekday": f"Favour {what}",
-                "hour": f"Try publishing around {what}",
+            # The best of several groups, picked after looking and with no correction, looks
+            # better than it is (regression to the mean): a lead to test, never a finding.
+            what = f"{int(best[key]):02d}:00" if key == "hour" else str(best[key])
+            subject, then = {
+                "format": (f"The {what} posts", "making more of them"),
+                "weekday": (f"Posts on {what}", "favouring it"),
+                "hour": (f"Posts around {what}", "moving posts there"),
             }[key]
             recs.append(
                 Recommendation(
                     "format" if key == "format" else "timing",
-                    f"{verb} on {name} (an observation; confirm it with a pilot).",
-                    f"Engagement rate by {acc.base} {pct_text(best['engagement_rate'])} over "
-                    f"{best['posts']} posts vs {pct_text(overall)} for all {acc.posts} posts "
-                    f"({best['engagement_rate'] / overall:.2f}×); {label}s with fewer than "
-                    f"{MIN_BUCKET_POSTS} posts were not compared.",
+                    f"{subject} had the highest engagement rate of "
+                    f"{len(ok)} {label}s on {name}: an observation, not a finding; confirm it "
+                    f"with a pilot before {then}.",
+                    f"Engagement rate by {acc.base} {pct_text(best['engagement_rate'])} "
+                    f"(interactions over {acc.base}, summed over its {best['posts']} posts) vs "
+                    f"{pct_text(overall)} for all {acc.posts} posts "
+                    f"({best['engagement_rate'] / overall:.2f}×). It is the highest of "
+                    f"{len(ok)} {label}s with {MIN_BUCKET_POSTS}+ posts, picked after looking, "
+                    "so chance tends to flatter it; "
+                    f"{label}s with fewer than {MIN_BUCKET_POSTS} posts were not compared.",
                 )
             )
     if len(recs) == before:
