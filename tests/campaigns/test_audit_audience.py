@@ -59,3 +59,21 @@ def test_no_audience_no_rows(workspace, insert, many_posts) -> None:
     insert("posts", many_posts(12))
     [acc] = audit(workspace).accounts
     assert acc.audience == []
+
+
+def test_small_shares_do_not_read_as_none(workspace, insert, many_posts) -> None:
+    # 0.3 % printed as a whole percent read '0%', as if nobody
+    insert("posts", many_posts(12))
+    day = date(2026, 3, 1)
+    insert(
+        "audience",
+        [
+            _share(day, "country", "NG", 0.9967),
+            _share(day, "country", "GH", 0.003),
+            _share(day, "country", "KE", 0.0003),
+            _share(day, "country", "ZA", 0.0),
+        ],
+    )
+    [acc] = audit(workspace).accounts
+    [row] = acc.audience
+    assert row["segments"] == "NG 100%, GH 0.3%, KE <0.1%, ZA 0%"

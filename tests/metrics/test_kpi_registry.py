@@ -523,6 +523,78 @@ def test_follower_growth_per_day_from_counts_alone() -> None:
     assert df["followers_gained"].isna().all()
 
 
+def _accounts(series: dict[str, list[tuple[float | None, float | None]]]) -> Any:
+    """account_daily (wide) for Instagram accounts from (followers, follower_change) per day."""
+    import pyarrow as pa
+
+    from socialproof.metrics.views import daily_wide
+
+    rows = []
+    for account, days in series.items():
+        for i, pair in enumerate(days):
+            for metric, value in zip(("followers", "follower_change"), pair, strict=True):
+                if value is not None:
+                    rows.append(
+                        {
+                            "platform": "instagram",
+                            "account": account,
+                            "date": date(2026, 3, 1 + i),
+                            "metric": metric,
+                            "value": float(value),
+                        }
+                    )
+    table = pa.Table.from_pylist(rows)
+    return daily_wide(engine.memory_backend({"account_daily": table}).table("account_daily"))
+
+
+def test_follower_growth_of_a_platform_adds_up_its_accounts() -> None:
+    # 'big' from counts alone: 1000 -> 1040, +40 over 1000. 'small' with every change:
+    # 2 a day for 5 days, 208 at the end of the last, so 198 at the start, +10.
+    # The platform gains 50 over 1198; grouped by platform the count of one account was
+    # taken with the changes of both.
+    t = _accounts(
+        {
+            "big": [(1000, None), (1010, None), (1020, None), (1030, None), (1040, None)],
+            "small": [(200, 2), (202, 2), (204, 2), (206, 2), (208, 2)],
+        }
+    )
+    kpis = ["followers_gained", "follower_growth_rate"]
+    for by in (["platform"], []):
+        got = _one(t, kpis, "account_daily", by=by)
+        assert got["followers_gained"] == pytest.approx(50)
+        assert got["follower_growth_rate"] == pytest.approx(50 / 1198)
+    per = engine.execute(registry.compute(t, kpis, table="account_daily", by=["account"]))
+    assert per["account"].tolist() == ["big", "small"]
+    assert per["followers_gained"].tolist() == pytest.approx([40, 10])
+    assert per["follower_growth_rate"].tolist() == pytest.approx([40 / 1000, 10 / 198])
+    # by week (2 March 2026 is a Monday): 1 March alone, then 2-5 March
+    weekly = engine.execute(
+        registry.compute(
+            t, kpis, table="account_daily", by=["platform"], period="week", time_column="date"
+        )
+    )
+    # week 1: one count of 'big' (no gain), so no total; week 2: 1010 -> 1040 and 4 x 2
+    assert weekly["followers_gained"].isna().tolist() == [True, False]
+    assert weekly["followers_gained"].iloc[1] == pytest.approx(38)
+    assert weekly["follower_growth_rate"].iloc[1] == pytest.approx(38 / (1010 + 200))
+
+
+def test_follower_growth_of_a_platform_with_other_kpis_and_details() -> None:
+    t = _accounts({"a": [(100, None), (110, None)], "b": [(50, None), (55, None)]})
+    got = _one(
+        t,
+        ["impressions", "followers_gained", "follower_growth_rate"],
+        "account_daily",
+        by=["platform"],
+        details=True,
+        extra={"days": t.date.nunique()},
+    )
+    assert list(got)[:4] == ["platform", "impressions", "followers_gained", "follower_growth_rate"]
+    assert got["followers_gained"] == pytest.approx(15)
+    assert got["follower_growth_rate"] == pytest.approx(15 / 150)
+    assert got["days"] == 2
+
+
 def test_third_party_kpis_load_from_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
     from socialproof import plugins
     from socialproof.metrics.ops import safe_div

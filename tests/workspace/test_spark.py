@@ -195,6 +195,18 @@ def _daily() -> list[dict[str, Any]]:
                     "value": value,
                 }
             )
+        # a second Instagram account, follower counts only (every other day): grouped by
+        # platform, the follower KPIs add up each account's own growth
+        if i % 2 == 0:
+            rows.append(
+                {
+                    "platform": "instagram",
+                    "account": "studio",
+                    "date": day,
+                    "metric": "followers",
+                    "value": 400.0 + 3 * i,
+                }
+            )
     return rows
 
 
@@ -245,7 +257,8 @@ def _messages(rng: random.Random) -> list[dict[str, Any]]:
                     "author_id": f"user{n % 7}",
                     "inbound": True,
                     "created_at": reply_at + timedelta(minutes=30),
-                    "text": "Still broken.",
+                    # a thanks settles the thread; a complaint makes it wait again
+                    "text": "Thanks so much! 🙏" if n % 6 == 0 else "Still broken.",
                     "group_id": "",
                     "channel": "reply",
                 }
@@ -474,8 +487,9 @@ def test_response_kpis_same_on_both_engines(pair: Any) -> None:
 
 
 def test_threads_waiting_again_are_the_same_on_both_engines(pair: Any) -> None:
-    """Every third answered thread has the customer's 'Still broken.' 30 minutes after the
-    answer: waiting again since then, on Spark as on DuckDB."""
+    """Every third answered thread has a customer message 30 minutes after the answer:
+    'Still broken.' waits again since then, 'Thanks so much! 🙏' (every sixth) settles the
+    thread, on Spark as on DuckDB."""
     from socialproof.community.threads import response_times
 
     def run(ws: Any) -> pd.DataFrame:
@@ -484,8 +498,9 @@ def test_threads_waiting_again_are_the_same_on_both_engines(pair: Any) -> None:
     duck, spark = _both(pair, run)
     assert_same(duck, spark)
     again = duck[duck["state"] == "waiting again"]
-    # n = 0, 3, ..., 39 less the unanswered 3, 15, 27, 39 (n % 4 == 3)
-    assert len(again) == 10 and set(again["waiting_text"]) == {"Still broken."}
+    # n = 0, 3, ..., 39 less the unanswered 3, 15, 27, 39 (n % 4 == 3) and the thanks of
+    # 0, 6, ..., 36: 9, 21 and 33
+    assert len(again) == 3 and set(again["waiting_text"]) == {"Still broken."}
 
 
 def _spark_settings(root: Path) -> None:
@@ -893,7 +908,7 @@ def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
 
     duck, spark = _workspaces(tmp_path / "ws", overlaps=False)
 
-    def row(ad: str, start: int, stop: int, breakdown: str, spend: float) -> Any:
+    def row(ad: str, start: int, stop: int, breakdown: str, spend: float, **kw: Any) -> Any:
         return {
             "platform": "meta",
             "account": "z",
@@ -906,6 +921,7 @@ def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
             "currency": "USD",
             "spend": spend,
             "impressions": 100,
+            **kw,
         }
 
     rows = [
@@ -916,6 +932,8 @@ def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
         *(row("B", d, d, "", 2.0) for d in range(1, 11)),
         row("C", 1, 5, "", 30.0),  # beside daily rows of other days: counts
         *(row("C", d, d, "", 1.0) for d in range(6, 9)),
+        row("D v1", 1, 1, "", 5.0, object_key="ad:9"),  # one ad, renamed: 'D v2'
+        row("D v2", 2, 2, "", 7.0, object_key="ad:9"),
     ]
     with duck.transaction() as con:
         engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
@@ -925,11 +943,13 @@ def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
         assert d.notes == s.notes
     whole = campaign_report(duck, by="campaign,ad").frame
     mine = whole[whole["campaign"] == "Chains"].set_index("ad")
-    assert list(mine.loc[["A", "B", "C"], "spend"]) == [
+    assert list(mine.loc[["A", "B", "C", "D v2"], "spend"]) == [
         pytest.approx(24.0),
         pytest.approx(62.0),
         pytest.approx(33.0),
+        pytest.approx(12.0),
     ]
+    assert "D v1" not in mine.index
     cut = campaign_report(duck, by="campaign,ad", since="2026-03-01", until="2026-03-10").frame
     mine = cut[cut["campaign"] == "Chains"].set_index("ad")
     # 1-10 March: A's age range (10.00), B's days (10 x 2.00; its month is cut), C's range

@@ -458,6 +458,8 @@ def _missing(value: Any) -> bool:
 def _growth(
     con: Any, start: date | None, end: date | None
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], list[dict[str, Any]]]]:
+    import pandas as pd
+
     from socialproof.metrics import ops, registry, views
     from socialproof.workspace import engine
 
@@ -471,12 +473,15 @@ def _growth(
     d = d.mutate(account=d.account.fill_null(""))
     kpis = registry.resolve(["followers_gained", "follower_growth_rate"], table="account_daily")
     known = d.followers.notnull().ifelse(d.date, None)
+    figures = (d.followers.notnull() | d.follower_change.notnull()).ifelse(d.date, None)
     totals = engine.execute(
         d.group_by(["platform", "account"]).aggregate(
             [k.expr(d) for k in kpis],
             followers_start=d.followers.argmin(known),
             followers_end=d.followers.argmax(known),
-            days=d.date.nunique(),
+            days_with_data=figures.nunique(),
+            first_day=figures.min(),
+            last_day=figures.max(),
         )
     )
     weekly = engine.execute(
@@ -489,9 +494,19 @@ def _growth(
     for rec in totals.to_dict(orient="records"):
         if to_float(rec["followers_gained"]) is None and to_float(rec["followers_end"]) is None:
             continue
-        growth[(str(rec["platform"]), str(rec["account"]))] = {
+        first, last = rec.pop("first_day"), rec.pop("last_day")
+        entry: dict[str, Any] = {
             str(k): (to_float(v) if k not in ("platform", "account") else v) for k, v in rec.items()
         }
+        # the span the growth covers, first to last day with follower figures (the days
+        # with data alone read as the period when some days are missing)
+        spanned = not (pd.isna(first) or pd.isna(last))
+        day1 = pd.Timestamp(first).date() if spanned else None
+        day2 = pd.Timestamp(last).date() if spanned else None
+        entry["days"] = float((day2 - day1).days + 1) if day1 and day2 else None
+        entry["first_day"] = str(day1) if day1 else None
+        entry["last_day"] = str(day2) if day2 else None
+        growth[(str(rec["platform"]), str(rec["account"]))] = entry
     series: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for rec in weekly.to_dict(orient="records"):
         series.setdefault((str(rec["platform"]), str(rec["account"])), []).append(

@@ -15,6 +15,7 @@ from socialproof.campaigns.audit_model import (
     AccountAudit,
     Recommendation,
     pct_text,
+    span_text,
     to_float,
 )
 
@@ -108,7 +109,7 @@ def advise(acc: AccountAudit, industry: str) -> None:
             Recommendation(
                 "growth",
                 f"{name} lost followers in this period; check the posts around the drop.",
-                f"{g['followers_gained']:+,.0f} followers over {int(g.get('days') or 0)} days "
+                f"{g['followers_gained']:+,.0f} followers {span_text(g)} "
                 f"(growth rate {pct_text(g.get('follower_growth_rate'))}).",
             )
         )

@@ -44,7 +44,8 @@ def audience_rows(con: ibis.BaseBackend) -> dict[tuple[str, str], list[dict[str,
                     "audience": _WHAT.get(str(dimension), str(dimension)),
                     "as of": _days(latest["date_start"].min(), latest["date_stop"].max()),
                     "segments": ", ".join(
-                        f"{s} {v:.0%}" for s, v in zip(top["segment"], top["value"], strict=True)
+                        f"{s} {_share(v)}"
+                        for s, v in zip(top["segment"], top["value"], strict=True)
                     ),
                 }
             )
@@ -68,3 +69,11 @@ def audience_rows(con: ibis.BaseBackend) -> dict[tuple[str, str], list[dict[str,
 def _days(first: Any, last: Any) -> str:
     a, b = str(first)[:10], str(last)[:10]
     return a if a == b else f"{a}..{b}"
+
+
+def _share(v: float) -> str:
+    """A share as a whole percent; under 0.5 % (which rounds to 0 %) with one decimal, and
+    '<0.1%' below that, so a small segment never reads as none."""
+    if v <= 0 or v >= 0.005:
+        return f"{v:.0%}"
+    return f"{v:.1%}" if v >= 0.0005 else "<0.1%"

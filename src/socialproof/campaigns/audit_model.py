@@ -167,6 +167,20 @@ def to_float(value: Any) -> float | None:
     return None if f != f else f
 
 
+def span_text(g: dict[str, Any]) -> str:
+    """'over N days (first to last)' of a growth entry, with the days holding figures when
+    fewer (a gain over 3 days of data spread over 60 is a gain over 60 days)."""
+    days = int(g.get("days") or 0)
+    text = f"over {days:,} day{'' if days == 1 else 's'}"
+    if g.get("first_day") and g.get("last_day"):
+        text += f" ({g['first_day']} to {g['last_day']}"
+        with_data = int(g.get("days_with_data") or 0)
+        if 0 < with_data < days:
+            text += f"; follower figures on {with_data:,} of them"
+        text += ")"
+    return text
+
+
 def pct_text(v: float | None) -> str:
     return "n/a" if v is None else f"{v * 100:.2f} %"
 

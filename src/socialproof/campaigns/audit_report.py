@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from socialproof.campaigns.audit_model import span_text
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -154,7 +156,7 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
             sec,
             f"Followers {_count(g.get('followers_start'))} → {_count(g.get('followers_end'))}; "
             f"net {_count(g.get('followers_gained'), signed=True)}; growth rate "
-            f"{_pct(g.get('follower_growth_rate'))} over {int(g.get('days') or 0)} days.",
+            f"{_pct(g.get('follower_growth_rate'))} {span_text(g)}.",
         )
     else:
         report.paragraph(

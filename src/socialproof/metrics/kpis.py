@@ -16,13 +16,15 @@ from socialproof.metrics.ops import interactions, safe_div, zero
 from socialproof.metrics.registry import KPI, Better, Bound, Unit, kpi, ratio_kpi, register
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     import ibis.expr.types as ir
 
 POSTS = "posts"
 ADS = "ad_stats"
 DAILY = "account_daily"
+#: The columns naming one follower series: an account of a platform.
+SERIES = ("platform", "account")
 META = "Meta Ads Manager definitions (KNOWLEDGE.md, Metric definitions)"
 ER_SOURCE = "KNOWLEDGE.md, Metric definitions: engagement rate has three bases; name the base"
 SUM_NOTE = (
@@ -422,7 +424,12 @@ ratio_kpi(
     description="A follower count is taken as the count at the end of its day and a change as "
     "the day's change. Daily changes with a day missing are not added up (that would leave the "
     "missing day's followers out): the follower counts give the change instead, from the first "
-    "day with a count to the last; one count alone gives no change (NULL).",
+    "day with a count to the last; one count alone gives no change (NULL). Over several "
+    "accounts (a platform) each account's gain is taken alone and the gains are added up; "
+    "one account with follower figures but no gain gives no total (NULL).",
+    series=SERIES,
+    series_parts=lambda t: _series_figures(t),
+    series_total=lambda part: _total_gain(part),
 )
 def _followers_gained(t: ir.Table) -> ir.Scalar:
     return _net_change(t)
@@ -441,10 +448,46 @@ def _followers_gained(t: ir.Table) -> ir.Scalar:
     description="With every daily change known, the start is the last day's count minus all "
     "the changes, or the first day's count minus that day's change; from follower counts "
     "alone, the gain after the first day with a count over that count. A start of 0 or "
-    "unknown gives no rate (NULL).",
+    "unknown gives no rate (NULL). Over several accounts (a platform) the gains and the "
+    "starts of the accounts are added up, each taken alone, and the rate is their ratio; one "
+    "account with follower figures but no gain or start gives no rate (NULL).",
+    series=SERIES,
+    series_parts=lambda t: _series_figures(t),
+    series_total=lambda part: _total_rate(part),
 )
 def _follower_growth(t: ir.Table) -> ir.Scalar:
     return safe_div(_net_change(t), _start_followers(t))
+
+
+def _series_figures(t: ir.Table) -> dict[str, ir.Scalar]:
+    """One account's gain, start and days with follower figures (the parts both KPIs add up)."""
+    import ibis.expr.datatypes as dt
+
+    info = t.followers.notnull() | t.follower_change.notnull()
+    return {
+        "gain": _net_change(t),
+        "start": _start_followers(t),
+        "info": info.cast(dt.int64).sum(),
+    }
+
+
+def _total_gain(part: Callable[[str], ir.Value]) -> ir.Scalar:
+    """The accounts' gains added up; NULL when an account with follower figures has none."""
+    import ibis.expr.datatypes as dt
+
+    known = part("info") > 0
+    gaps = (known & part("gain").isnull()).cast(dt.int64).sum()
+    return (gaps == 0).ifelse(known.ifelse(part("gain"), None).sum(), None)
+
+
+def _total_rate(part: Callable[[str], ir.Value]) -> ir.Scalar:
+    """Summed gains over summed starts; NULL when an account with figures lacks either."""
+    import ibis.expr.datatypes as dt
+
+    known = part("info") > 0
+    gaps = (known & (part("gain").isnull() | part("start").isnull())).cast(dt.int64).sum()
+    rate = safe_div(known.ifelse(part("gain"), None).sum(), known.ifelse(part("start"), None).sum())
+    return (gaps == 0).ifelse(rate, None)
 
 
 def _series_parts(t: ir.Table) -> dict[str, ir.Value]:

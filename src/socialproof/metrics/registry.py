@@ -117,6 +117,13 @@ class KPI:
     summed_reach: Bound = ""
     #: The per-row quantity a plain sum adds up (for explain and the bound check).
     summand: RowExpr | None = None
+    #: A KPI of a series (an account's follower counts): ``formula`` is right over one
+    #: series only. Over a group holding several (a platform with two accounts),
+    #: :func:`compute` takes ``series_parts`` per series (grouped by these columns too)
+    #: and ``series_total`` adds those parts up (it reads them through its argument).
+    series: tuple[str, ...] = ()
+    series_parts: Callable[[ir.Table], dict[str, ir.Scalar]] | None = None
+    series_total: Callable[[Callable[[str], ir.Value]], ir.Scalar] | None = None
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():
@@ -129,6 +136,10 @@ class KPI:
             raise ValueError(f"KPI {self.name}: name at least one table it applies to")
         if self.summed_reach not in ("", "lower", "upper"):
             raise ValueError(f"KPI {self.name}: summed_reach must be '', 'lower' or 'upper'")
+        if bool(self.series) != (self.series_parts is not None) or bool(self.series) != (
+            self.series_total is not None
+        ):
+            raise ValueError(f"KPI {self.name}: series, series_parts and series_total go together")
 
     def applies_to(self, table: str) -> bool:
         return table in self.tables
@@ -165,6 +176,9 @@ def kpi(
     requires: Sequence[str] = (),
     summed_reach: Bound = "",
     summand: RowExpr | None = None,
+    series: Sequence[str] = (),
+    series_parts: Callable[[ir.Table], dict[str, ir.Scalar]] | None = None,
+    series_total: Callable[[Callable[[str], ir.Value]], ir.Scalar] | None = None,
 ) -> Callable[[Formula], Formula]:
     """Decorator form of :func:`register`: the decorated function is the formula.
 
@@ -187,6 +201,9 @@ def kpi(
                 requires=tuple(requires),
                 summed_reach=summed_reach,
                 summand=summand,
+                series=tuple(series),
+                series_parts=series_parts,
+                series_total=series_total,
             )
         )
         return fn
@@ -389,12 +406,63 @@ def compute(
             col = ops.local_time(col, timezone)
         keys.append(ops.bucket(col, period).name(period))
     keys.extend(t[c] for c in by)
-    aggs = [k.expr(t) for k in chosen]
+    split = [k for k in chosen if k.series and not set(k.series) <= set(by)]
+    aggs = [k.expr(t) for k in chosen if k not in split]
     if details:
         for k in chosen:
             aggs.extend(value.name(name) for name, value in detail_exprs(k, t).items())
     aggs.extend(value.name(name) for name, value in (extra or {}).items())
+    if aggs or not split:
+        expr = t.group_by(keys).aggregate(aggs) if keys else t.aggregate(aggs)
+    else:  # only series KPIs: the groups alone, their figures joined below
+        expr = t.select(*keys).distinct() if keys else None
+    if split:
+        expr = _with_series(t, expr, chosen, split, keys, by, [a.get_name() for a in aggs])
     if not keys:
-        return t.aggregate(aggs)
-    expr = t.group_by(keys).aggregate(aggs)
+        return expr
     return expr.order_by([expr[k.get_name()] for k in keys])
+
+
+def _with_series(
+    t: ir.Table,
+    expr: ir.Table | None,
+    chosen: Sequence[KPI],
+    split: Sequence[KPI],
+    keys: Sequence[ir.Value],
+    by: Sequence[str],
+    names: Sequence[str],
+) -> ir.Table:
+    """``expr`` with the series KPIs ``split`` computed per series, then added up per group.
+
+    Each KPI's parts are taken per group and series (``KPI.series`` columns not in
+    ``by``) and its ``series_total`` adds them up per group; the result is joined to
+    ``expr`` on the group keys (NULL keys match NULL keys) and the columns are put in
+    the order :func:`compute` gives them.
+    """
+    extra_keys = sorted({c for k in split for c in k.series if c not in by})
+    inner_aggs: dict[str, ir.Scalar] = {}
+    for k in split:
+        assert k.series_parts is not None
+        inner_aggs |= {f"_s_{k.name}_{p}": v for p, v in k.series_parts(t).items()}
+    inner = t.group_by([*keys, *(t[c].name(f"_s_key_{c}") for c in extra_keys)]).aggregate(
+        **inner_aggs
+    )
+    totals = []
+    for k in split:
+        assert k.series_total is not None
+
+        def part(p: str, _k: KPI = k) -> ir.Value:
+            return inner[f"_s_{_k.name}_{p}"]
+
+        totals.append(k.series_total(part).name(k.name))
+    key_names = [k.get_name() for k in keys]
+    if not key_names:
+        outer = inner.aggregate(totals)
+        joined = outer if expr is None else expr.cross_join(outer)
+    else:
+        outer = inner.group_by([inner[n].name(f"_s_by_{n}") for n in key_names]).aggregate(totals)
+        assert expr is not None
+        joined = expr.join(outer, [expr[n].identical_to(outer[f"_s_by_{n}"]) for n in key_names])
+    kpi_names = [k.name for k in chosen]
+    rest = [n for n in names if n not in kpi_names]
+    return joined.select(*key_names, *kpi_names, *rest)
