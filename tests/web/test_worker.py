@@ -268,3 +268,25 @@ def test_a_job_that_cannot_stop_says_so(client: Any) -> None:
         release.set()
     assert client.app_state.jobs.wait(job.id).state == "done"
     assert client.post("/jobs/nope/stop", data={"csrf_token": client.csrf}).status_code == 404
+
+
+def test_an_import_stopped_while_it_waits_never_starts(client: Any, workspace: Any) -> None:
+    jobs = client.app_state.jobs
+    release = threading.Event()
+    blocker = jobs.submit("Hold the queue", lambda _job: release.wait(60))
+    try:
+        r = client.post(
+            "/import",
+            data={"csrf_token": client.csrf},
+            files=[("files", (SMALL.name, SMALL.read_bytes(), "text/csv"))],
+            follow_redirects=False,
+        )
+        job_id = r.headers["location"].rsplit("/", 1)[1]
+        assert jobs.get(job_id).state == "queued"
+        assert "Stop the import" in client.get(r.headers["location"]).text
+        client.post(f"/jobs/{job_id}/stop", data={"csrf_token": client.csrf})
+    finally:
+        release.set()
+    job = jobs.wait(job_id, timeout=120)
+    assert job.state == "failed" and job.error == "Stopped before it started; nothing was written."
+    assert _posts(workspace) == 0 and jobs.wait(blocker.id).state == "done"
