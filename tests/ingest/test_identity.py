@@ -347,3 +347,54 @@ def test_an_account_given_in_another_case_is_the_stored_one(tmp_path: Path) -> N
     assert import_paths(ws, [TIKTOK_ONE], ctx=read_context(ws, account="creator.one"))[0].inserted
     import_paths(ws, [TIKTOK_TWO])  # brand.accounts spells it otherwise: same account
     assert _rows(ws, "SELECT DISTINCT account FROM account_daily") == [("creator.one",)]
+
+
+IG_HEAD = "Post ID,{who},Description,Publish time,Permalink,Post type,Date,Views,Reach,Likes\n"
+
+
+def _ig_posts(path: Path, who: str, name: str, post: str) -> Path:
+    """A Business Suite Instagram posts export naming its account in the column ``who``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        IG_HEAD.format(who=who)
+        + f"{post},{name},A post,03/02/2026 10:00,https://www.instagram.com/p/{post}/,"
+        "IG image,Lifetime,100,80,5\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_account_named_otherwise_than_the_only_stored_one_says_so(tmp_path: Path) -> None:
+    # one Instagram account exported once with 'Account username', once with 'Account
+    # name' only: two accounts, and nothing said. The import keeps them apart (it may be a
+    # second account) and says how to merge them if they are one.
+    ws = _ws(tmp_path / "ws")
+    [first] = import_paths(
+        ws, [_ig_posts(tmp_path / "a.csv", "Account username", "acme.home", "1")]
+    )
+    assert first.status == "imported", first.error
+    assert not any("accounts merge" in n for n in first.notes)
+    [second] = import_paths(ws, [_ig_posts(tmp_path / "b.csv", "Account name", "Acme Home", "2")])
+    assert second.status == "imported", second.error
+    assert _rows(ws, "SELECT DISTINCT account FROM posts ORDER BY 1") == [
+        ("Acme Home",),
+        ("acme.home",),
+    ]
+    [note] = [n for n in second.notes if "accounts merge" in n]
+    assert note == (
+        "b.csv names its instagram account 'Acme Home'; the workspace's only other instagram "
+        "account is 'acme.home'. If they are the same account (exports name it by username or "
+        "by display name; a page may be renamed), merge them: socialproof accounts merge "
+        "'Acme Home' acme.home --platform instagram"
+    )
+    # a third name when two are stored: no single candidate, no note
+    [third] = import_paths(
+        ws, [_ig_posts(tmp_path / "c.csv", "Account username", "other.shop", "3")]
+    )
+    assert third.status == "imported", third.error
+    assert not any("accounts merge" in n for n in third.notes)
+    # the same account again, in another case: no note
+    [again] = import_paths(
+        ws, [_ig_posts(tmp_path / "d" / "a.csv", "Account username", "ACME.HOME", "4")]
+    )
+    assert not any("accounts merge" in n for n in again.notes)

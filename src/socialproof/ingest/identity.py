@@ -119,6 +119,7 @@ def assign_accounts(
                 named.setdefault(key, set()).add(str(account))
             else:
                 blank_platforms.add(key)
+    notes.extend(_maybe_same_account(display_name, named, stored))
     choice: dict[str, str] = {}
     for platform in sorted(blank_platforms):
         choice[platform] = _choose(
@@ -143,6 +144,39 @@ def assign_accounts(
         account = pc.if_else(pc.equal(account, ""), fill, account)
         out[name] = _set(table, "account", account)
     return _days_follow_posts(out), notes
+
+
+def _maybe_same_account(
+    display_name: str, named: Mapping[str, set[str]], stored: Mapping[str, list[str]] | None
+) -> list[str]:
+    """A note where the file names one account of a platform and the workspace holds
+    exactly one other: perhaps the same account under another name (an Instagram export
+    naming it by 'Account name' where another gave 'Account username', a Facebook page
+    renamed). Never merged without asking: it may as well be a second account."""
+    notes: list[str] = []
+    file = display_name.split("!")[-1].rsplit("/", 1)[-1]
+    for platform, names in sorted(named.items()):
+        known = [] if stored is None else list(stored.get(platform, []))
+        if len(names) != 1 or len(known) != 1:
+            continue
+        (name,) = names
+        if name.casefold() == known[0].casefold():
+            continue
+        notes.append(
+            f"{file} names its {platform} account {name!r}; the workspace's only other "
+            f"{platform} account is {known[0]!r}. If they are the same account (exports "
+            "name it by username or by display name; a page may be renamed), merge them: "
+            f"socialproof accounts merge {_quoted(name)} {_quoted(known[0])} "
+            f"--platform {platform}"
+        )
+    return notes
+
+
+def _quoted(name: str) -> str:
+    """A name as a shell argument: quoted when it holds anything but plain characters."""
+    import shlex
+
+    return shlex.quote(name)
 
 
 def _days_follow_posts(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
