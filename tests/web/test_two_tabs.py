@@ -107,3 +107,35 @@ def test_settings_saved_in_another_tab_are_not_overwritten(client: Any, workspac
     assert 'value="Dana Lee"' in page  # what was typed is kept
     toml = (workspace.root / "socialproof.toml").read_text(encoding="utf-8")
     assert "Dana Lee" not in toml and "sla_hours = 6" in toml.replace("6.0", "6")
+
+
+def test_a_case_study_form_over_the_other_tabs_save_is_refused(client: Any, workspace: Any) -> None:
+    """The form's fields were written over the file as it is, so a summary saved in
+    another tab went back to the old one."""
+    url, _text, file = _study_editor(client)
+    form_url = url.replace("/portfolio/edit/", "/portfolio/form/")
+    html = client.get(form_url).text
+    first = _version(html)
+    second = _version(client.get(form_url).text)
+    fields = {
+        unescape(m[0]): unescape(m[1])
+        for m in re.findall(r'<input type="[a-z]+" id="[^"]*" name="([^"]+)" value="([^"]*)"', html)
+    } | {
+        unescape(m[0]): unescape(m[1])
+        for m in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S)
+    }
+    fields.pop("csrf_token", None)
+    fields.pop("version", None)
+
+    def save(summary: str, version: str) -> Any:  # the form has a field named 'client'
+        data = {**fields, "summary": summary, "version": version, "csrf_token": client.csrf}
+        return client.post(form_url, data=data, follow_redirects=False)
+
+    r = save("Theirs.", second)
+    assert r.status_code == 303, unescape(r.text)[:600]
+    r = save("Ours, typed.", first)
+    page = unescape(r.text)
+    assert r.status_code == 409 and "changed since this page opened it" in page
+    assert "Ours, typed." in page
+    saved = (workspace.root / file).read_text(encoding="utf-8")
+    assert "Theirs." in saved and "Ours, typed." not in saved

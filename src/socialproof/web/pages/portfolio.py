@@ -233,6 +233,7 @@ def _form(
     *,
     error: str | None = None,
     status_code: int = 200,
+    version: str = "",
 ) -> HTMLResponse:
     return render(
         request,
@@ -241,6 +242,7 @@ def _form(
         subnav=SUBNAV,
         name=name,
         values=values,
+        version=version,
         labels=FORM_LABELS,
         long_fields=LONG_FIELDS,
         error=error,
@@ -251,24 +253,36 @@ def _form(
 
 @router.get("/portfolio/form/{name}")
 def form(request: Request, name: str) -> HTMLResponse:
-    from socialproof.portfolio.editing import form_values, read_study
+    from socialproof.portfolio.editing import form_values, read_study, study_path
+    from socialproof.web.versions import version_of
 
     ws = workspace(request)
-    return _form(request, name, form_values(ws, name, read_study(ws, name)))
+    version = version_of(study_path(ws, name))  # before the text: a save between is seen
+    return _form(request, name, form_values(ws, name, read_study(ws, name)), version=version)
 
 
 @router.post("/portfolio/form/{name}", response_model=None)
 async def form_save(request: Request, name: str) -> Response:
-    from socialproof.portfolio.editing import read_study, save_study, update_fields
+    from socialproof.portfolio.editing import read_study, save_study, study_path, update_fields
+    from socialproof.web.versions import check
 
     ws = workspace(request)
     data = await request.form()
     values = {k: str(data.get(k) or "") for k in FORM_LABELS}
+    version = str(data.get("version") or "")
     try:
+        check(study_path(ws, name), version, f"case-studies/{name}")
         text = update_fields(ws, name, read_study(ws, name), values)
         save_study(ws, name, text)
     except SocialproofError as exc:
-        return _form(request, name, values, error=f"Not saved: {exc}", status_code=exc.http_status)
+        return _form(
+            request,
+            name,
+            values,
+            error=f"Not saved: {exc}",
+            status_code=exc.http_status,
+            version=version,
+        )
     runner(request).after_write()  # the scores are prepared again in the background
     return redirect(f"/portfolio/form/{name}", message=f"Saved case-studies/{name}.")
 
