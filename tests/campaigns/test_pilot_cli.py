@@ -58,7 +58,9 @@ def test_new_list_report_delete(ws: Any, cli: Any, tmp_path: Path) -> None:
     assert out.exit_code == 0, out
     assert "Verdict: B " in out.stdout
     assert "Welch t-test" in out.stdout
-    assert "Sample-ratio check (posts): 40 : 40" in out.stdout
+    # no planned split: the posts were chosen, not assigned at random
+    assert "Sample-ratio check: does not apply. The posts were not assigned" in out.stdout
+    assert "(40 in A, 40 in B)" in out.stdout
     assert "Analysed per post: n = 80 posts (40 in A, 40 in B)." in out.stdout
     assert "Observational comparison" in out.stdout
     assert "raised" not in out.stdout and "lowered" not in out.stdout

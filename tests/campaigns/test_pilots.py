@@ -176,7 +176,7 @@ def test_reels_vs_carousels_uses_welch_on_per_post_rates(ws: Any) -> None:
     assert got.p_value == pytest.approx(expected.p_value)
     assert got.diff_low == pytest.approx(expected.diff_low)
     assert [v.n for v in res.variants] == [40, 40]
-    assert not res.srm.mismatch
+    assert res.srm is None  # no planned split: the check does not apply (see below)
     # Posts were not randomised: the verdict says what was observed, never what caused it.
     word = "higher" if expected.diff > 0 else "lower"
     assert res.verdict.startswith(
@@ -210,7 +210,7 @@ def test_ad_ctr_uses_the_two_proportion_test_on_summed_counts(ws: Any) -> None:
     assert got.result.statistic == pytest.approx(expected.statistic)
     assert got.result.diff_high == pytest.approx(expected.diff_high)
     assert got.significant == (expected.p_value < 0.05)
-    assert res.srm_basis.startswith("reach")
+    assert res.srm is None and res.srm_why.startswith("Sample-ratio check: does not apply")
     assert res.correction.startswith("One comparison")
 
 
@@ -287,7 +287,7 @@ def test_very_few_posts_get_welch_with_a_warning(ws: Any) -> None:
 def test_planned_split_mismatch_is_flagged(ws: Any) -> None:
     _new(ws, "Uneven", "engagement_rate", ["format=reel", "format=carousel"], split="80,20")
     res = pilots.analyse(ws, "Uneven")
-    assert res.srm.mismatch
+    assert res.srm is not None and res.srm.mismatch
     assert res.verdict.startswith("Warning: sample-ratio mismatch")
 
 
@@ -922,6 +922,7 @@ def test_a_vanishing_srm_p_value_is_not_printed_as_0(ws: Any) -> None:
 
     _new(ws, "Lopsided", "engagement_rate", ["format=reel", "format=carousel"], split="999,1")
     res = pilots.analyse(ws, "Lopsided")
+    assert res.srm is not None
     a, b = res.srm.observed
     expected = ((a + b) * 0.999, (a + b) * 0.001)
     stat = (a - expected[0]) ** 2 / expected[0] + (b - expected[1]) ** 2 / expected[1]
@@ -995,3 +996,66 @@ def test_p_values_are_never_rounded_across_the_level() -> None:
     assert p_text(0.05004, 0.05) == "0.050"  # not below: three decimals say so
     assert p_text(0.0004, 0.05) == "< 0.001"
     assert p_text(0.0499) == "0.050"  # without a level there is nothing to cross
+
+
+# -- the sample-ratio check only where units were assigned at random ----------------------
+
+
+@pytest.mark.parametrize(
+    ("split", "chi_square", "state"),
+    [
+        # 40 reels and 40 carousels against 75 : 25 of 80: expected 60 and 20,
+        # (40 - 60)^2 / 60 + (40 - 20)^2 / 20 = 6.667 + 20 = 26.667
+        ("75,25", 400 / 60 + 400 / 20, "MISMATCH"),
+        # against 55 : 45: expected 44 and 36, 16 / 44 + 16 / 36 = 0.808
+        ("55,45", 16 / 44 + 16 / 36, "ok"),
+    ],
+)
+def test_posts_assigned_by_a_planned_split_get_the_chi_square_check(
+    ws: Any, split: str, chi_square: float, state: str
+) -> None:
+    from socialproof.campaigns.pilot_report import summary_lines
+
+    _new(ws, f"Split {split}", "engagement_rate", ["format=reel", "format=carousel"], split=split)
+    res = pilots.analyse(ws, f"Split {split}")
+    assert res.srm is not None and res.srm_why == ""
+    assert res.srm.observed == (40, 40)
+    assert res.srm.chi2 == pytest.approx(chi_square)
+    # one degree of freedom: P(chi-square > x) = erfc(sqrt(x / 2))
+    p = math.erfc(math.sqrt(chi_square / 2))
+    assert res.srm.p_value == pytest.approx(p)
+    assert res.srm.mismatch == (state == "MISMATCH")
+    line = next(x for x in summary_lines(res) if x.startswith("Sample-ratio check"))
+    assert f"chi-square {chi_square:,.2f}" in line and line.endswith(
+        f"→ {state} (flagged below p = 0.001)."
+    )
+
+
+def test_posts_with_no_planned_split_say_the_check_does_not_apply(ws: Any) -> None:
+    from socialproof.campaigns.pilot_report import build_report, summary_lines
+
+    _new(ws, "Chosen", "engagement_rate", ["format=reel", "format=carousel"])
+    res = pilots.analyse(ws, "Chosen")
+    assert res.srm is None
+    assert not res.verdict.startswith("Warning")
+    assert "how many fell in each (40 in A, 40 in B) was chosen, not drawn" in res.srm_why
+    assert res.srm_why in summary_lines(res)
+    html = build_report(res).render()
+    assert "does not apply" in html and "Allocation against the planned split" not in html
+
+
+@pytest.mark.parametrize("split", [None, "50,50"])
+def test_ad_pilots_never_run_the_check_on_reach_or_impressions(ws: Any, split: Any) -> None:
+    """Summed reach and impressions are not assignment counts: a chi-square on them flagged
+    'MISMATCH' on nearly every ad pilot that was not a platform split test."""
+    from socialproof.campaigns.pilot_report import build_report, summary_lines
+
+    _new(ws, "Ads", "ctr", ["ad=Spring A", "ad=Spring B"], table="ad_stats", split=split)
+    res = pilots.analyse(ws, "Ads")
+    assert res.srm is None
+    assert not res.verdict.startswith("Warning") and "sample-ratio" not in res.verdict
+    assert "summed reach counts a person once per row" in res.srm_why
+    assert "split test" in res.srm_why
+    lines = summary_lines(res)
+    assert res.srm_why in lines and not any("MISMATCH" in x for x in lines)
+    assert "Allocation against the planned split" not in build_report(res).render()

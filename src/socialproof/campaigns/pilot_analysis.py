@@ -85,7 +85,7 @@ class PilotResult:
     unit: str  # what n counts: impressions, posts, ad-days
     variants: list[VariantData]
     comparisons: list[VariantComparison]
-    srm: stats.SRMResult
+    srm: stats.SRMResult | None  # None: the check does not apply (see srm_why)
     srm_basis: str
     correction: str
     verdict: str
@@ -94,6 +94,7 @@ class PilotResult:
     analysed: str = ""  # the unit of analysis in words: "Analysed per ad: n = 6 ads (...)"
     design: str = ""  # what the comparison can and cannot show (observational, delivery)
     dispersion: float = 1.0  # quasi-binomial scale of proportions (1: binomial)
+    srm_why: str = ""  # why the sample-ratio check does not apply ("" when it ran)
 
     @property
     def is_percent(self) -> bool:
@@ -222,7 +223,8 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 f"{metric_name(kpi)} ({kpi.formula_text}).",
                 hint="Choose a metric this data carries (socialproof metrics lists them).",
             )
-    srm = stats.srm_check([v.allocation for v in variants], pilot.split)
+    srm_why = _srm_why(pilot, variants)
+    srm = None if srm_why else stats.srm_check([v.allocation for v in variants], pilot.split)
     m = len(variants) - 1
     alpha = 1 - pilot.confidence
     phi, phi_df = 1.0, 0.0
@@ -320,18 +322,11 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             "is over and its data is imported."
         )
         overall = f"Interim look ({seen}; the pilot runs to {pilot.date_to}): " + overall
-    if srm.mismatch:
+    if srm is not None and srm.mismatch:
         overall = (
             f"Warning: sample-ratio mismatch ({_p(srm.p_value)}): the variants did not get "
             "the planned share of " + srm_basis + ", so something other than the variant may "
-            "differ between them; treat the result with caution"
-            + (
-                " (ads in one ad set are not split evenly unless the platform ran them as an "
-                "A/B test; pass --split if the plan was uneven). "
-                if pilot.table == "ad_stats"
-                else ". "
-            )
-            + overall
+            "differ between them; treat the result with caution. " + overall
         )
     return PilotResult(
         pilot,
@@ -351,6 +346,36 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
         _analysed_text(kpi, unit_name, per_variant, pilot),
         _design_text(pilot),
         phi if phi_df > 0 else 1.0,
+        srm_why,
+    )
+
+
+def _srm_why(pilot: Pilot, variants: list[VariantData]) -> str:
+    """Why the sample-ratio check does not apply to this pilot ('' when it does).
+
+    The check (a chi-square of the counts against the planned split) asks whether chance
+    alone could have split randomised units this unevenly, so it needs units assigned at
+    random: posts the user assigned by a planned split (a coin flip, a shuffled calendar).
+    Posts with no planned split were chosen, not drawn. Ads exports carry no assignment
+    counts: summed reach counts a person once per row, impressions follow delivery and
+    the number of ads was chosen, so a chi-square on them flags almost every ad pilot.
+    """
+    if pilot.table == "posts":
+        if pilot.split is not None:
+            return ""
+        counts = ", ".join(f"{v.allocation:,.0f} in {v.label}" for v in variants)
+        return (
+            f"Sample-ratio check: does not apply. The posts were not assigned to the variants "
+            f"at random, so how many fell in each ({counts}) was chosen, not drawn by chance; "
+            "give the planned split (--split) only when posts were assigned at random with "
+            "those shares."
+        )
+    return (
+        "Sample-ratio check: does not apply. It needs how many people were assigned at "
+        "random to each variant, which ads exports do not carry: summed reach counts a "
+        "person once per row, impressions follow what the platform delivered and the "
+        "number of ads was chosen, so none of them is an assignment count. For a platform "
+        "split test (A/B test), compare its cells' sizes in the platform's test results."
     )
 
 

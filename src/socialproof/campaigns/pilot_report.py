@@ -92,6 +92,8 @@ def _level(confidence: float) -> str:
 
 def _srm_line(res: PilotResult) -> str:
     s = res.srm
+    if s is None:
+        return res.srm_why
     shares = " : ".join(share_text(p) for p in s.planned)
     observed = " : ".join(f"{o:,.0f}" for o in s.observed)
     state = "MISMATCH" if s.mismatch else "ok"
@@ -164,7 +166,7 @@ def build_report(res: PilotResult) -> Report:
         f"{len(res.variants)} variants.",
     )
     sec = rep.section("Verdict")
-    if res.srm.mismatch:
+    if res.srm is not None and res.srm.mismatch:
         rep.paragraph(
             sec,
             "Sample-ratio mismatch: the variants did not get the planned share of "
@@ -248,22 +250,24 @@ def build_report(res: PilotResult) -> Report:
         rep.paragraph(sec, res.analysed)
     rep.paragraph(sec, f"Test: {res.test}. {res.why}")
     rep.paragraph(sec, res.correction)
-    rep.paragraph(sec, _srm_line(res), kind="warn" if res.srm.mismatch else "")
-    rep.table(
-        sec,
-        [
-            {
-                "variant": v.label,
-                f"observed {res.srm_basis}": int(o) if float(o).is_integer() else o,
-                "expected": e,
-                "planned share": share_text(s),
-            }
-            for v, o, e, s in zip(
-                res.variants, res.srm.observed, res.srm.expected, res.srm.planned, strict=True
-            )
-        ],
-        caption="Allocation against the planned split",
-    )
+    srm = res.srm
+    rep.paragraph(sec, _srm_line(res), kind="warn" if srm is not None and srm.mismatch else "")
+    if srm is not None:
+        rep.table(
+            sec,
+            [
+                {
+                    "variant": v.label,
+                    f"observed {res.srm_basis}": int(o) if float(o).is_integer() else o,
+                    "expected": e,
+                    "planned share": share_text(s),
+                }
+                for v, o, e, s in zip(
+                    res.variants, srm.observed, srm.expected, srm.planned, strict=True
+                )
+            ],
+            caption="Allocation against the planned split",
+        )
     if res.notes:
         rep.bullets(sec, res.notes)
 

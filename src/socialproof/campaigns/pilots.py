@@ -26,8 +26,10 @@ variants the p-values are Holm-adjusted and each interval is at the level
 Holm's step-down used for it (:func:`socialproof.campaigns.stats.holm_levels`),
 so an interval leaves out zero exactly when the verdict says "enough data".
 Posts are not assigned to variants at random, so organic comparisons are
-worded as observations ("had a higher ..."), never as effects. Every report
-carries a sample-ratio-mismatch check against the planned split.
+worded as observations ("had a higher ..."), never as effects. A report runs
+the sample-ratio-mismatch check only where units were assigned at random (posts
+given a planned split); elsewhere it says why the check does not apply (ads
+exports carry no assignment counts: summed reach and impressions are not ones).
 
 This module is the API the faces call. The work lives in three modules beneath it,
 which never import it back: :mod:`~socialproof.campaigns.pilot_model` (definitions,

@@ -54,7 +54,11 @@ def new(
     ] = None,
     split: Annotated[
         str | None,
-        typer.Option("--split", help="Planned split for the sample-ratio check, e.g. 50,50."),
+        typer.Option(
+            "--split",
+            help="Shares by which posts were assigned to the variants at random, e.g. "
+            "50,50; runs the sample-ratio check (posts only).",
+        ),
     ] = None,
     mde: Annotated[
         str, typer.Option("--mde", help="Smallest relative change worth finding, e.g. 10%.")
