@@ -110,3 +110,48 @@ def test_a_workspace_stored_before_waiting_again_rebuilds_its_inbox(
         ("10", "unanswered"),
         ("1", "waiting again"),
     ]
+
+
+# worked by hand: the newest message is 15:00 on 2 March
+THANKS = [
+    # gus thanks the brand after its answer: settled, not waiting
+    msg("40", "gus", "2026-03-02 09:00", text="where is my parcel"),
+    msg("41", "@acme", "2026-03-02 09:30", "40", text="on its way, arrives today"),
+    msg("42", "gus", "2026-03-02 09:40", "41", text="@acme Thanks so much! 🙏"),
+    # hal says thanks, then writes that it broke again: waiting since the real message
+    msg("50", "hal", "2026-03-02 10:00", text="app crashes on login"),
+    msg("51", "@acme", "2026-03-02 10:30", "50", text="please update the app"),
+    msg("52", "hal", "2026-03-02 10:40", "51", text="ok thank you, that worked"),
+    msg("53", "hal", "2026-03-02 13:00", "52", text="it crashes again"),
+    # ivy's thanks comes with a new problem: waiting again
+    msg("60", "ivy", "2026-03-02 11:00", text="refund?"),
+    msg("61", "@acme", "2026-03-02 11:30", "60", text="refunded"),
+    msg("62", "ivy", "2026-03-02 12:00", "61", text="thanks, but only half arrived"),
+    # the newest message of the export
+    msg("70", "jo", "2026-03-02 14:00", text="hi"),
+    msg("71", "@acme", "2026-03-02 15:00", "70", text="hello"),
+]
+
+
+def test_a_thanks_after_the_answer_settles_the_thread(workspace: Any, insert: Any) -> None:
+    insert("messages", THANKS)
+    rows, _sla, _ = waiting_threads(workspace, sla_hours=3)
+    assert [(r.thread, r.state, r.text, r.waiting_h) for r in rows] == [
+        ("60", "waiting again", "thanks, but only half arrived", 3.0),
+        ("50", "waiting again", "it crashes again", 2.0),
+    ]
+
+
+def test_a_thanks_after_the_answer_counts_the_thread_resolved(workspace: Any, insert: Any) -> None:
+    from tests.community.test_threads import run
+
+    insert("messages", THANKS)
+    df = run(workspace).threads.set_index("thread_key")
+    assert {k: bool(v) for k, v in df["resolved"].items()} == {
+        "40": True,
+        "50": False,
+        "60": False,
+        "70": True,
+    }
+    # gus's thread resolved with the brand's answer at 09:30, half an hour after opening
+    assert df.loc["40", "resolution_s"] == 1800

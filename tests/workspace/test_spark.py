@@ -921,6 +921,7 @@ def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
             "currency": "USD",
             "spend": spend,
             "impressions": 100,
+            "object_key": "",  # keyed by names where not given (from_pylist reads row 1)
             **kw,
         }
 

@@ -22,9 +22,11 @@ Definitions (what every number in the community report means):
   to (the earliest it can have been sent), so a reply stamped before the opening
   message is a first response of 0 s, not a thread left waiting.
 * **Resolution time**: from *opened at* to the last brand message, provided the
-  opener did not write again after it. A thread whose opener wrote after the last
-  brand message is answered but **not resolved**: the customer is **waiting again**,
-  since their first message after the brand's last one (the inbox lists such threads
+  opener did not write again after it. A message that only thanks the brand ("Thanks
+  so much!", "ok thank you, that worked": :data:`CLOSING`) is not writing again: it
+  settles the thread. A thread whose opener wrote anything else after the last brand
+  message is answered but **not resolved**: the customer is **waiting again**, since
+  their first such message after the brand's last one (the inbox lists these threads
   beside the unanswered ones). When
   the export does not name the opener ('Facebook User', '[deleted]', empty:
   :mod:`.authors`), a later customer message by the same placeholder may be the
@@ -100,6 +102,36 @@ LOCAL_COLUMNS = ["opened_at_local", "answered_at_local", "timezone"]
 #: A care agent's sign-off at the end of a brand reply ("... ^JM", "... /AY", "... -AD"),
 #: possibly followed by links; it splits one brand handle into agents.
 SIGNATURE = r"(?:^|\s)([\^/\-][A-Z][A-Za-z]{1,9})\s*(?:https?://\S+\s*)*$"
+
+#: Words of a message that only closes a conversation ("Thanks so much!", "ok thank you,
+#: that worked 🙏"): at least one word of thanks, every other word from this short list;
+#: mentions, links, punctuation and emoji are skipped. Anything else ("thanks, but it
+#: still crashes", "no thanks") is a customer writing again.
+_THANKS = "|".join(
+    (
+        "thanks thank thankyou thx thnx thanx tks ty tysm tyvm cheers appreciate appreciated"
+        " merci gracias danke obrigado obrigada grazie bedankt dank tack takk dziękuję"
+    ).split()
+)
+_CLOSING_WORDS = "|".join(
+    (
+        "you u ya so very much many a lot lots again for the your ur all it that this those"
+        " these help helping reply replying response quick fast speedy support info tip ok"
+        " okay k kk oh ah great perfect cool awesome brilliant lovely nice amazing fantastic"
+        " wonderful super excellent good now worked works working fixed sorted solved"
+        " resolved got will do did i ll s m ve thats np guys team folks man mate bro sir"
+        " madam yes yeah yep yup indeed really muchas vielen beaucoup mille muito mil have"
+        " day weekend and we are set done"
+    ).split()
+)
+_CLOSING_WORDS = f"{_THANKS}|{_CLOSING_WORDS}"
+_SEP = r"[^\p{L}\p{N}]"
+#: the whole lower-cased text, mentions and links removed first (:func:`closing_expr`)
+CLOSING = (
+    rf"^{_SEP}*(?:(?:{_CLOSING_WORDS}){_SEP}+)*(?:{_THANKS})(?:{_SEP}+(?:{_CLOSING_WORDS}))*"
+    rf"{_SEP}*$"
+)
+_MENTION_OR_LINK = r"@\w+|https?://\S+"
 
 
 @dataclass(frozen=True)
@@ -338,6 +370,13 @@ def _resolve_keys(df: pd.DataFrame) -> pa.Table:
 # -- thread level -----------------------------------------------------------------
 
 
+def closing_expr(text: ir.StringValue) -> ir.BooleanValue:
+    """Whether a message only closes the conversation (thanks and nothing asked: see
+    :data:`CLOSING`); NULL text is not one."""
+    cleaned = text.fill_null("").lower().re_replace(_MENTION_OR_LINK, " ")
+    return cleaned.re_search(CLOSING) & (text.notnull())
+
+
 def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Table]:
     """One row per thread with a customer message; plus the brand-only threads
     (``platform``, ``thread_key``, ``started``: their first message, ``group_id``)."""
@@ -371,7 +410,8 @@ def threads_expr(m: ir.Table) -> tuple[ir.Table, ir.Table]:
         agent=j.author_id.argmin(at, where=after),
         agent_sign=j.text.fill_null("").re_extract(SIGNATURE, 1).argmin(at, where=after),
         last_brand_at=at.max(where=after),
-        last_opener_at=j.created_at.max(where=j.author_id == j.opener),
+        # a "thanks" after the answer settles a thread; it is not the customer writing again
+        last_opener_at=j.created_at.max(where=(j.author_id == j.opener) & ~closing_expr(j.text)),
         messages=j.count(),
         brand_messages=j.brand.sum(),
         partial=j.missing_parent.any(),
@@ -802,7 +842,8 @@ def _waiting_again(m: ir.Table, df: pd.DataFrame, latest: Any) -> pd.DataFrame:
     if not len(again):
         return df
     keys = ibis.memtable(again[["platform", "thread_key"]].astype(str).reset_index(drop=True))
-    cust = m.filter(~m.brand).semi_join(keys, ["platform", "thread_key"])
+    # the wait starts at the first message that is more than a "thanks"
+    cust = m.filter(~m.brand & ~closing_expr(m.text)).semi_join(keys, ["platform", "thread_key"])
     rows = engine.execute(cust.select("platform", "thread_key", "author_id", "created_at", "text"))
     rows["created_at"] = pd.to_datetime(rows["created_at"])
     rows = rows.merge(again, on=["platform", "thread_key"])
