@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from tests.community.test_queue import ROWS
 from tests.community.test_threads import msg
 
@@ -155,3 +156,31 @@ def test_a_thanks_after_the_answer_counts_the_thread_resolved(workspace: Any, in
     }
     # gus's thread resolved with the brand's answer at 09:30, half an hour after opening
     assert df.loc["40", "resolution_s"] == 1800
+
+
+@pytest.mark.parametrize(
+    ("text", "closing"),
+    [
+        ("Thanks so much! 🙏", True),
+        ("@acme ok thank you, that worked https://t.co/x1", True),
+        ("I am! Thank you for the answer!!", True),
+        ("thanks for letting me know", True),
+        ("Merci beaucoup !", True),
+        ("thanks but it still crashes", False),
+        ("no thanks", False),
+        ("thanks, let me know", False),
+        ("Thank you, I am still waiting", False),
+        ("Thanks to you my day is ruined", False),
+        ("👍", False),
+        ("hello?", False),
+    ],
+)
+def test_which_messages_only_thank_the_brand(text: str, closing: bool) -> None:
+    import ibis
+    import pandas as pd
+
+    from socialproof.community.threads import closing_expr
+
+    t = ibis.memtable(pd.DataFrame({"text": [text]}))
+    got = ibis.duckdb.connect().execute(t.select(c=closing_expr(t.text)))["c"].tolist()
+    assert got == [closing]

@@ -121,7 +121,9 @@ _CLOSING_WORDS = "|".join(
         " wonderful super excellent good now worked works working fixed sorted solved"
         " resolved got will do did i ll s m ve thats np guys team folks man mate bro sir"
         " madam yes yeah yep yup indeed really muchas vielen beaucoup mille muito mil have"
-        " day weekend and we are set done"
+        " day weekend and we are set done am is was be me my our us to of sure alright"
+        " understood noted gotcha makes sense hope well too also kind kindly answer"
+        " answering explanation letting know"
     ).split()
 )
 _CLOSING_WORDS = f"{_THANKS}|{_CLOSING_WORDS}"
