@@ -1059,3 +1059,54 @@ def test_ad_pilots_never_run_the_check_on_reach_or_impressions(ws: Any, split: A
     lines = summary_lines(res)
     assert res.srm_why in lines and not any("MISMATCH" in x for x in lines)
     assert "Allocation against the planned split" not in build_report(res).render()
+
+
+@pytest.mark.parametrize(("mde", "ruled_out"), [("20%", True), ("15%", False)])
+def test_no_clear_difference_says_what_the_interval_rules_out(
+    workspace: Any, insert: Callable[..., None], make_post: Any, mde: str, ruled_out: bool
+) -> None:
+    """With 'enough data' by the plan's arithmetic the verdict said 'any real effect is
+    likely smaller' than the smallest change worth finding; only the interval can say so."""
+    from datetime import datetime, timedelta
+
+    from scipy.stats import t as student
+
+    # 40 reels at 4.00 % and 6.00 % in turn (mean 5.00 %), 40 carousels at 4.35 % and
+    # 6.35 % (mean 5.35 %), every post on a reach of 10,000
+    rows = []
+    for i in range(80):
+        fmt = "reel" if i < 40 else "carousel"
+        rate = (0.04 if i % 2 else 0.06) + (0.0035 if fmt == "carousel" else 0.0)
+        day = datetime(2026, 3, 2, 12) + timedelta(hours=12 * i)
+        rows.append(make_post(f"p{i}", day, fmt=fmt, reach=10_000, inter=round(rate * 10_000)))
+    insert("posts", rows)
+    pilots.create(
+        workspace,
+        pilots.define(
+            "Close",
+            "engagement_rate_reach",
+            ["format=reel", "format=carousel"],
+            "2026-03-01",
+            "2026-04-30",
+            mde=mde,
+            test="welch",
+        ),
+    )
+    [c] = pilots.analyse(workspace, "Close").comparisons
+    # by hand: each variant's sd is 0.01 * sqrt(40 / 39); SE = sd * sqrt(2 / 40); equal
+    # spreads and sizes give Welch 78 degrees of freedom
+    sd = 0.01 * math.sqrt(40 / 39)
+    se = sd * math.sqrt(2 / 40)
+    high = 0.0035 + float(student.ppf(0.975, 78)) * se  # 0.0080: 8.0 % of 0.05 above A
+    low = 0.0035 - float(student.ppf(0.975, 78)) * se  # -0.0010
+    assert c.result.diff_high == pytest.approx(high) and c.result.diff_low == pytest.approx(low)
+    assert not c.significant
+    # the smallest change worth finding: 20 % of 5 % is 1.0 point (the interval stays
+    # inside +-1.0), 15 % of 5 % is 0.75 point (0.80 is above it). Needed per variant at
+    # 80 % power: 2 (1.96 + 0.84)^2 sd^2 / delta^2 = 17 and 29 posts, fewer than 40.
+    if ruled_out:
+        assert "The interval rules out a 20 % relative change" in c.verdict
+        assert "any real effect is likely smaller than that" in c.verdict
+    else:
+        assert "The interval still allows a 15 % relative change" in c.verdict
+        assert "not ruled out" in c.verdict and "likely smaller" not in c.verdict

@@ -802,10 +802,19 @@ def _verdict(
             f"more {unit} per variant to detect a {share_text(pilot.mde)} relative change."
         )
     if need is not None:
+        # Enough data by the plan's arithmetic is not evidence of no effect (a power figure
+        # after the fact says nothing about this sample): only the interval can rule the
+        # smallest change worth finding out.
+        delta = pilot.mde * abs(r.value_a)
+        size = f"a {share_text(pilot.mde)} relative change ({effect_text(kpi, delta, d)}{pts})"
+        if -delta < r.diff_low and r.diff_high < delta:
+            return (
+                f"No clear difference: {diff}. The interval rules out {size} either way, so "
+                "any real effect is likely smaller than that."
+            )
         return (
-            f"No clear difference: {diff}. There was enough data to detect a "
-            f"{share_text(pilot.mde)} relative change, so any real effect is likely smaller "
-            "than that."
+            f"No clear difference: {diff}. The interval still allows {size}, so an effect "
+            "of that size is not ruled out; more data would narrow it."
         )
     return f"No clear difference: {diff}."
 
