@@ -266,3 +266,19 @@ def test_the_best_format_is_an_observation_with_its_ratio_of_sums(
         "picked after looking, so chance tends to flatter it;"
     )
     assert not [r for r in acc.recommendations if r.kind == "timing"]  # one weekday, one hour
+
+
+def test_rate_charts_show_each_bar_s_post_count(workspace, insert, make_post, tmp_path) -> None:
+    """The hour chart (it has no table) showed one post at 09:00 beside eleven at 12:00 with
+    nothing to tell them apart: the single post's rate looked like the best hour."""
+    from socialproof.campaigns.audit_report import write
+
+    rows = [
+        make_post(f"p{i}", datetime(2026, 3, 2, 12) + timedelta(days=i), inter=20)
+        for i in range(11)
+    ]
+    rows.append(make_post("lone", datetime(2026, 3, 20, 9), fmt="reel", inter=150))
+    insert("posts", rows)
+    html = write(audit(workspace), tmp_path / "audit.html").read_text(encoding="utf-8")
+    assert "09:00 (1 post)" in html and "12:00 (11 posts)" in html
+    assert "reel (1 post)" in html and "image (11 posts)" in html

@@ -35,6 +35,11 @@ def _pct_rows(rows: list[dict[str, Any]], cols: tuple[str, ...]) -> list[dict[st
     return out
 
 
+def _counted(label: str, posts: int) -> str:
+    """A chart's bar label with its post count: a rate over one post is no rate over 40."""
+    return f"{label} ({posts:,} post{'' if posts == 1 else 's'})"
+
+
 def build(result: Audit, *, owner: str = "") -> Report:
     """The audit report: summary, then one section per platform and account."""
     from socialproof.campaigns.audit import MIN_BUCKET_POSTS, MIN_POSTS
@@ -103,7 +108,7 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         report.chart(
             sec,
             charts.bar_chart(
-                [str(f["format"]) for f in acc.format_mix],
+                [_counted(str(f["format"]), f["posts"]) for f in acc.format_mix],
                 [
                     None if f["engagement_rate"] is None else f["engagement_rate"] * 100
                     for f in acc.format_mix
@@ -127,7 +132,7 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         report.chart(
             sec,
             charts.bar_chart(
-                [f"{int(h['hour']):02d}:00" for h in acc.by_hour],
+                [_counted(f"{int(h['hour']):02d}:00", h["posts"]) for h in acc.by_hour],
                 [
                     None if h["engagement_rate"] is None else h["engagement_rate"] * 100
                     for h in acc.by_hour
