@@ -120,3 +120,20 @@ def test_costs_in_two_currencies_are_not_ranked_against_one_median(
     # a ratio of two amounts in one currency (ROAS) compares across currencies
     roas = ad_ranking(workspace, n=1, metric="roas").frame
     assert list(roas["roas"]) == [pytest.approx(5.0), pytest.approx(1.0)]
+
+
+def test_a_renamed_ad_beside_a_range_export(workspace: Any, tmp_path: Path) -> None:
+    month = (
+        "Account name,Campaign name,Ad set name,Ad name,Ad ID,Reporting starts,Reporting ends,"
+        "Amount spent (USD),Impressions\n"
+        "Acme,Spring,Set A,Blue shoes v1,120000000000000001,2026-03-01,2026-03-31,90.00,9000\n"
+    )
+    _import(workspace, tmp_path, renamed=RENAMED, month=month)
+    # one ad (two names, one id), named as its row that ends last (the month's): the
+    # month range (90.00) holds its two days (10 + 30), which give way to it. Renamed
+    # ads beside a range stopped the report with an internal error
+    rows = {r["ad"]: r for r in campaign_report(workspace, by="ad").frame.to_dict("records")}
+    assert rows["Blue shoes v1"]["spend"] == pytest.approx(90.0)
+    assert "Blue shoes v2" not in rows
+    cut = campaign_report(workspace, by="ad", since="2026-03-01", until="2026-03-02").frame
+    assert dict(zip(cut["ad"], cut["spend"], strict=True))["Blue shoes v1"] == pytest.approx(40.0)

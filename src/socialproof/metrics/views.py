@@ -396,28 +396,13 @@ def latest_names(t: ir.Table) -> ir.Table:
     """Give the rows of one platform object (an id in ``object_key``: 'ad:<id>') the
     campaign, ad set and ad names of its latest row: an ad renamed while it ran is one
     ad, under the name it has now, not two."""
+    import ibis
+
     ided = ~t.object_key.fill_null("name:").startswith("name:")
-    r = t.filter(ided)
-    latest = r.group_by(_p=r.platform, _a=r.account.fill_null(""), _o=r.object_key).aggregate(
-        _campaign=r.campaign.argmax(r.date_stop),
-        _ad_set=r.ad_set.argmax(r.date_stop),
-        _ad=r.ad.argmax(r.date_stop),
-        _m=r.date_stop.max().notnull(),
-    )
-    joined = t.left_join(
-        latest,
-        [
-            t.platform == latest._p,
-            t.account.fill_null("") == latest._a,
-            t.object_key == latest._o,
-        ],
-    )
-    found = joined._m.fill_null(False)
-    return joined.select(
-        *[
-            found.ifelse(joined[f"_{c}"], joined[c]).name(c) if c in NAME_COLUMNS else joined[c]
-            for c in t.columns
-        ]
+    # a window, not a join of t with itself: later joins over the result stay plain
+    w = ibis.window(group_by=[t.platform, t.account, t.object_key])
+    return t.mutate(
+        **{c: ided.ifelse(t[c].argmax(t.date_stop).over(w), t[c]) for c in NAME_COLUMNS}
     )
 
 
