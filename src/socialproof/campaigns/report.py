@@ -702,6 +702,7 @@ def post_report(
             if top is not None:
                 per = per.limit(top)
             frame = engine.execute(per).drop(columns=["_base"], errors="ignore")
+            left_out.extend(_day_floor_bounds(con, frame, chosen))
             if frame.empty and base_of is not None and left_out:
                 raise NoData(
                     f"No post has {base_of.denominator_label} "
@@ -720,6 +721,71 @@ def post_report(
         )
     notes = [f"{rank.label}: {rank.formula_text} (base: {rank.base or 'n/a'}).", *left_out]
     return ReportResult(frame, chosen, notes, title=title)
+
+
+def _reach_bound(item: KPI) -> str | None:
+    """What ``item`` of one post is when the post's reach is a floor: ``lower`` for reach
+    itself (and a ratio over it), ``upper`` for a rate by reach; None when reach plays
+    no part."""
+    if item.ratio is not None:
+        if item.ratio.denominator_label == "reach":
+            return "upper"
+        return "lower" if item.ratio.numerator_label == "reach" else None
+    return "lower" if item.name == "reach" else None
+
+
+def _day_floor_bounds(con: Any, frame: pd.DataFrame, chosen: Sequence[KPI]) -> list[str]:
+    """Mark (``<kpi>_bound``) the KPIs of posts whose reach is their largest day's.
+
+    A post whose figures add up two or more days of an export by day
+    (:mod:`socialproof.ingest.post_days`) has the largest day's reach: the reach over
+    all its days is at least that, so its reach is a lower bound and a rate by reach an
+    upper bound (one above 100 % is no rate at all). Returns the note saying so.
+    """
+    import ibis
+
+    from socialproof.ingest import post_days
+    from socialproof.metrics.notes import BOUND, SIGN
+    from socialproof.workspace import engine
+
+    bounded = [(k, b) for k in chosen if (b := _reach_bound(k)) and k.name in frame.columns]
+    if not bounded or frame.empty or engine.is_empty(con, "post_daily"):
+        return []
+    days, imports = con.table("post_daily"), con.table("imports")
+    ours = imports.filter(imports.format.isin(list(post_days.FORMATS))).select("import_id")
+    ids = sorted({str(v) for v in frame["post_id"].dropna()})
+    rows = days.filter(days.metric == "reach", days.value.notnull(), days.post_id.isin(ids))
+    rows = rows.semi_join(ours, "import_id")
+    keys = ["platform", "account", "post_id"]
+    found = engine.execute(
+        rows.group_by(keys).aggregate(n=rows.date.nunique()).filter(ibis._.n >= 2).select(keys)
+    )
+    floors = {
+        (str(p), str(a or ""), str(i))
+        for p, a, i in zip(found["platform"], found["account"], found["post_id"], strict=True)
+    }
+    marked = [
+        (str(p), str(a if isinstance(a, str) else ""), str(i)) in floors
+        for p, a, i in zip(frame["platform"], frame["account"], frame["post_id"], strict=True)
+    ]
+    n = sum(marked)
+    if not n:
+        return []
+    for item, bound in bounded:
+        frame[item.name + BOUND] = [bound if m else None for m in marked]
+    rates = [k.label for k, b in bounded if b == "upper"]
+    return [
+        f"{n:,} post{' adds' if n == 1 else 's add'} up the days of an export by day: "
+        f"{'its' if n == 1 else 'their'} reach is the largest day's, a lower bound "
+        f"({SIGN['lower']}; the reach over all the days is at least that)"
+        + (
+            f", so {' and '.join(rates)} {'is an upper bound' if len(rates) == 1 else 'are upper bounds'} "
+            f"({SIGN['upper']}; one above 100 % only says the reach was higher)"
+            if rates
+            else ""
+        )
+        + ". A lifetime export of the posts gives their exact reach."
+    ]
 
 
 def for_people(result: ReportResult) -> pd.DataFrame:
