@@ -21,6 +21,9 @@ from socialproof.errors import BadInput, SocialproofError
 if TYPE_CHECKING:
     from datetime import date
 
+    import ibis.expr.types as ir
+
+    from socialproof.metrics.registry import KPI
     from socialproof.portfolio.casestudy import Chart, LoadedCaseStudy, Outcome
     from socialproof.workspace import Workspace
 
@@ -153,6 +156,20 @@ def format_value(value: Any, unit: str) -> str:
     if v.is_integer():
         return f"{int(v):,}"
     return f"{v:,.2f}"
+
+
+def _aggregate(t: ir.Table, kpi: KPI, table: str, by: list[str]) -> ir.Table:
+    """``kpi`` per group of ``by`` (one row with none) as the column ``value``. A KPI of a
+    series (follower growth: one account's counts) is taken per account and then added
+    up, as the reports take it (:func:`socialproof.metrics.registry.compute`); its formula
+    over a platform with two accounts would mix one account's count with both's changes."""
+    if not kpi.series or not set(kpi.series) <= set(t.columns):
+        value = kpi.formula(t)
+        return t.group_by(by).aggregate(value=value) if by else t.aggregate(value=value)
+    from socialproof.metrics import registry
+
+    out = registry.compute(t, [kpi], table=table, by=by)
+    return out.select(*by, value=out[kpi.name])
 
 
 class EvidenceResolver:
@@ -432,7 +449,8 @@ class EvidenceResolver:
         con = self._connection(ws)
         t, _ = self._filtered(con, kpi, where, since, until)
         currency = self._one_currency(t, kpi, where)
-        raw = t.aggregate(value=kpi.formula(t)).execute()["value"].iloc[0]
+        table = self._table_for(kpi.tables, where)
+        raw = _aggregate(t, kpi, table, []).execute()["value"].iloc[0]
         result = (_clean(raw), kpi.unit, self._describe(kpi, where, since, until))
         self._cache[key] = result
         self._cache[("currency", *key)] = currency
@@ -457,7 +475,8 @@ class EvidenceResolver:
         if time_col is None:
             raise BadInput(f"{kpi.name} has no time axis to chart.", hint="Chart another KPI.")
         t = t.mutate(_bucket=bucket(t[time_col], c.period))
-        df = t.group_by("_bucket").aggregate(value=kpi.formula(t)).order_by("_bucket").execute()
+        table = self._table_for(kpi.tables, c.where)
+        df = _aggregate(t, kpi, table, ["_bucket"]).order_by("_bucket").execute()
         labels = [str(v)[:10] for v in df["_bucket"].tolist()]
         result = (labels, [_clean(v) for v in df["value"].tolist()], kpi.label, kpi.unit)
         self._cache[key] = result
@@ -519,7 +538,7 @@ class EvidenceResolver:
                     wanted = [v for v in wanted if v in one]
                     t = t.filter(t[key].isin(wanted))
                 if kind == "kpi":
-                    df = t.group_by(key).aggregate(value=kpi.formula(t)).execute()
+                    df = _aggregate(t, kpi, table, [key]).execute()
                     got = dict(zip(df[key].astype(str), df["value"], strict=True))
                     for v in wanted:
                         where = {**dict(extra), key: v}
@@ -535,12 +554,8 @@ class EvidenceResolver:
                     from socialproof.metrics.ops import bucket
 
                     t = t.mutate(_bucket=bucket(t[time_col], period))
-                    df = (
-                        t.group_by([key, "_bucket"])
-                        .aggregate(value=kpi.formula(t))
-                        .order_by([key, "_bucket"])
-                        .execute()
-                    )
+                    df = _aggregate(t, kpi, table, [key, "_bucket"]).order_by([key, "_bucket"])
+                    df = df.execute()
                     for v in wanted:
                         part = df[df[key].astype(str) == v]
                         where = {**dict(extra), key: v}
