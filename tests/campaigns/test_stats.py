@@ -242,6 +242,19 @@ def test_sample_size_means_is_the_t_tests(d: float) -> None:
         assert n == 64
 
 
+@pytest.mark.parametrize(("d", "power", "want"), [(8.0, 0.99, 3), (20.0, 0.8, 2), (40.0, 0.99, 2)])
+def test_sample_size_means_of_a_huge_effect(d: float, power: float, want: int) -> None:
+    # A large effect (a 375 % change on a small spread) made the noncentral t return NaN
+    # between 2 and 3 per group, and the plan stopped with the solver's ValueError. The
+    # answers come from the noncentral t where it is finite: d = 8 has power 0.958 at 2
+    # per group (short of 0.99) and 0.99998 at 3; d = 20 and 40 reach ~1 at 2.
+    assert _t_power(8.0, 2, 0.05) == pytest.approx(0.958, abs=1e-3)
+    assert _t_power(8.0, 3, 0.05) > 0.999
+    assert _t_power(20.0, 2, 0.05) > 0.9999
+    res = stats.sample_size_means(10.0, d, 1.0, relative=False, power=power)
+    assert res.per_variant == want
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [

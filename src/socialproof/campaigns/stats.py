@@ -648,7 +648,10 @@ def _solve_n(effect_size: float, alpha: float, power: float) -> float:
     calc = NormalIndPower()
 
     def gap(n: float) -> float:
-        return float(calc.power(effect_size, n, alpha, ratio=1.0, alternative="two-sided")) - power
+        got = float(calc.power(effect_size, n, alpha, ratio=1.0, alternative="two-sided"))
+        if math.isnan(got):  # the noncentral t fails where power is all but 1 (nc > ~8)
+            got = _t_power(effect_size, n, alpha)
+        return got - power
 
     if gap(upper) <= 0:
         return upper
@@ -731,6 +734,25 @@ def sample_size_means(
     return SampleSize(math.ceil(float(n)), d, baseline, target, alpha, power, variants)
 
 
+def _t_power(effect_size: float, n: float, alpha: float) -> float:
+    """Power of the two-sided two-sample t-test with ``n`` per group, by integrating the
+    normal over the estimated spread: T = (Z + nc) / sqrt(V / df), V chi-square with
+    df = 2n - 2, nc = d sqrt(n / 2). Integrated over V's quantiles (a smooth integrand on
+    0-1), it stays finite where scipy's and statsmodels' noncentral t give NaN."""
+    from scipy import stats
+    from scipy.integrate import quad
+
+    df = 2 * n - 2
+    nc = effect_size * math.sqrt(n / 2)
+    crit = float(stats.t.ppf(1 - alpha / 2, df))
+
+    def at(u: float) -> float:
+        spread = math.sqrt(float(stats.chi2.ppf(u, df)) / df)
+        return float(stats.norm.sf(crit * spread - nc) + stats.norm.cdf(-crit * spread - nc))
+
+    return float(quad(at, 0, 1, limit=200)[0])
+
+
 def _solve_n_t(effect_size: float, alpha: float, power: float) -> float:
     """Units per group for the two-sided two-sample t-test (statsmodels ``TTestIndPower``,
     the noncentral t), as the pilot's means are compared with a t-test.
@@ -746,7 +768,10 @@ def _solve_n_t(effect_size: float, alpha: float, power: float) -> float:
     calc = TTestIndPower()
 
     def gap(n: float) -> float:
-        return float(calc.power(effect_size, n, alpha, ratio=1.0, alternative="two-sided")) - power
+        got = float(calc.power(effect_size, n, alpha, ratio=1.0, alternative="two-sided"))
+        if math.isnan(got):  # the noncentral t fails where power is all but 1 (nc > ~8)
+            got = _t_power(effect_size, n, alpha)
+        return got - power
 
     low = 2.0
     if gap(low) >= 0:
