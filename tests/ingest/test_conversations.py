@@ -308,10 +308,11 @@ def test_an_excel_week_gives_the_report_its_hand_worked_times(tmp_path: Path) ->
     r = response_times(ws)
     t = r.threads.set_index("thread_key")
     # ann: Thu 5 Mar 16:00 -> Fri 6 Mar 09:30 = 17.5 h; business hours (09:00-17:00):
-    # 16:00-17:00 + 09:00-09:30 = 1.5 h; she thanked at 10:00, after the reply: unresolved
+    # 16:00-17:00 + 09:00-09:30 = 1.5 h; she only thanked at 10:00, after the reply: the
+    # thread is resolved at the reply
     assert t.loc["1", "first_response_s"] == 17.5 * 3600
     assert t.loc["1", "first_response_bh_s"] == 1.5 * 3600
-    assert not bool(t.loc["1", "resolved"])
+    assert bool(t.loc["1", "resolved"]) and t.loc["1", "resolution_s"] == 17.5 * 3600
     # bob: Sun 8 Mar 23:50 -> Mon 9 Mar 00:10 = 20 min, no working time (off hours)
     assert t.loc["4", "first_response_s"] == 20 * 60
     assert bool(t.loc["4", "off_hours"])
