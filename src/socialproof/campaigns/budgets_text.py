@@ -8,11 +8,8 @@ rather than files (the workbench's budgets editor).
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from socialproof.errors import BadInput
 
 if TYPE_CHECKING:
     from socialproof.campaigns.paid import Budget
@@ -36,56 +33,33 @@ budgets:
 def budgets_text(ws: Workspace) -> tuple[str, bool]:
     """The workspace's budgets.yaml and True, or an example to start from and False."""
     from socialproof.campaigns.paid import BUDGETS_FILE
+    from socialproof.workspace.textfile import read_workspace_text
 
-    path = Path(ws.root) / BUDGETS_FILE
-    if not path.is_file():
-        return EXAMPLE, False
-    try:
-        return path.read_text(encoding="utf-8"), True
-    except UnicodeDecodeError:
-        raise BadInput(f"{BUDGETS_FILE} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+    text = read_workspace_text(Path(ws.root), BUDGETS_FILE)
+    return (EXAMPLE, False) if text is None else (text, True)
 
 
 def _clean(raw: str) -> str:
-    if "\x00" in raw:
-        raise BadInput("The budgets are not text (they hold binary data).", hint="Paste text.")
-    if len(raw) > MAX_CHARS:
-        raise BadInput(
-            f"The budgets have {len(raw):,} characters; socialproof takes up to {MAX_CHARS:,}.",
-            hint="Keep one item a flight.",
-        )
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
+    from socialproof.workspace.textfile import clean_pasted
+
+    return clean_pasted(raw, "The budgets", max_chars=MAX_CHARS, hint="Keep one item a flight.")
 
 
 def check_budgets_text(text: str) -> list[Budget]:
     """The budgets a budgets.yaml text gives; BadInput naming budgets.yaml when it does
     not read."""
     from socialproof.campaigns.paid import BUDGETS_FILE, load_budgets
+    from socialproof.workspace.textfile import check_as_file
 
-    text = _clean(text)
-    with tempfile.TemporaryDirectory(prefix="socialproof-budgets-") as tmp:
-        path = Path(tmp) / BUDGETS_FILE
-        path.write_text(text, encoding="utf-8")
-        try:
-            return load_budgets(path)
-        except BadInput as exc:  # the messages name the file: the workspace's, not tmp's
-            raise BadInput(
-                exc.message.replace(str(path), BUDGETS_FILE),
-                hint=None if exc.hint is None else exc.hint.replace(str(path), BUDGETS_FILE),
-            ) from None
+    return check_as_file(_clean(text), BUDGETS_FILE, load_budgets)
 
 
 def save_budgets_text(ws: Workspace, text: str) -> list[Budget]:
-    """Write the workspace's budgets.yaml after the text reads; atomic."""
+    """Write the workspace's budgets.yaml after the text reads; atomic, keeping the file's
+    line ends, byte-order mark and permissions."""
     from socialproof.campaigns.paid import BUDGETS_FILE
-    from socialproof.workspace.textfile import replace_text
+    from socialproof.workspace.textfile import write_workspace_text
 
     budgets = check_budgets_text(text)
-    path = Path(ws.root) / BUDGETS_FILE
-    try:  # keeps the file's line ends, byte-order mark and permissions
-        replace_text(path, _clean(text))
-    except OSError as exc:
-        raise BadInput(
-            f"Cannot write {path.name}: {exc.strerror or exc}.", hint="Check the permissions."
-        ) from None
+    write_workspace_text(Path(ws.root), BUDGETS_FILE, _clean(text))
     return budgets

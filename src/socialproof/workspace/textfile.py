@@ -7,6 +7,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+T = TypeVar("T")
 
 
 def replace_text(path: Path, text: str) -> None:
@@ -78,3 +84,70 @@ def yaml_alias_line(text: str) -> int | None:
         elif isinstance(node, yaml.MappingNode):
             stack.extend(n for pair in node.value for n in pair)
     return None
+
+
+# -- a workspace settings file edited as text (the workbench's YAML editors) --------------
+
+
+def read_workspace_text(root: Path, name: str) -> str | None:
+    """The text of the workspace file ``name``, or None when there is none; BadInput when
+    it is not UTF-8."""
+    from socialproof.errors import BadInput
+
+    path = Path(root) / name
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{name} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+
+
+def clean_pasted(raw: str, what: str, *, max_chars: int, hint: str) -> str:
+    """A pasted text with '\\n' line ends; BadInput for binary data or more than
+    ``max_chars`` characters (``what`` names it: "The budgets"; ``hint`` says how to
+    shorten it)."""
+    from socialproof.errors import BadInput
+
+    if "\x00" in raw:
+        raise BadInput(f"{what} are not text (they hold binary data).", hint="Paste text.")
+    if len(raw) > max_chars:
+        raise BadInput(
+            f"{what} have {len(raw):,} characters; socialproof takes up to {max_chars:,}.",
+            hint=hint,
+        )
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_as_file(text: str, name: str, reader: Callable[[Path], T]) -> T:
+    """What ``reader`` makes of ``text`` written to a file named ``name`` (in a temporary
+    folder); its BadInput messages name ``name``, not the temporary path."""
+    import tempfile
+
+    from socialproof.errors import BadInput
+
+    with tempfile.TemporaryDirectory(prefix="socialproof-text-") as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            return reader(path)
+        except BadInput as exc:
+            raise BadInput(
+                exc.message.replace(str(path), name),
+                hint=None if exc.hint is None else exc.hint.replace(str(path), name),
+            ) from None
+
+
+def write_workspace_text(root: Path, name: str, text: str) -> Path:
+    """Write the workspace file ``name`` with :func:`replace_text`; BadInput when it
+    cannot be written."""
+    from socialproof.errors import BadInput
+
+    path = Path(root) / name
+    try:
+        replace_text(path, text)
+    except OSError as exc:
+        raise BadInput(
+            f"Cannot write {path.name}: {exc.strerror or exc}.", hint="Check the permissions."
+        ) from None
+    return path
