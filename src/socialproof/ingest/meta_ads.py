@@ -310,8 +310,9 @@ class MetaAdsFormat(Format):
         rows.text("objective", OBJECTIVE)
         for target, aliases in NUMBERS.items():
             rows.number(target, aliases)
-        if "results" in rows.values:  # a blank Results cell is a row without a result
-            rows.set("results", f"coalesce({rows.values['results']}, 0)")
+        for target in ZERO_WHEN_BLANK:  # a blank cell is a row without one (0)
+            if target in rows.values:
+                rows.set(target, f"coalesce({rows.values[target]}, 0)")
         for target, aliases in PERCENTS.items():
             rows.number(target, aliases, percent=True)
         if "spend" in rows.values:  # a negative spend is rejected by read(): its path
@@ -421,7 +422,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     rows.text("objective", OBJECTIVE)
     for target, aliases in NUMBERS.items():
         rows.number(target, aliases)
-    _blank_results_are_zero(rows)
+    _blank_counts_are_zero(rows)
     for target, aliases in PERCENTS.items():
         rows.number(target, aliases, percent=True)
     # zero-spend rows with no delivery are real days (kept); negative spend is not
@@ -447,6 +448,10 @@ _LEVELS: tuple[tuple[str, A.Aliases], ...] = (
     ("ad_set", AD_SET),
     ("ad", AD),
 )
+
+
+#: counts Ads Manager leaves blank (or writes '-') on a row that got none: read as 0
+ZERO_WHEN_BLANK = ("results", "purchases", "purchase_value", "leads")
 
 
 #: currency signs that name one currency ('$' and '¥' name several: not read)
@@ -487,21 +492,23 @@ def _currency_symbols(rows: A.Rows, column: pa.Array | None, suffix: str | None)
     rows.set("currency", pc.if_else(pc.and_(code.is_valid(), pc.invert(named)), code, current))
 
 
-def _blank_results_are_zero(rows: A.Rows) -> None:
-    """A blank Results cell is 0 results: Ads Manager leaves it empty on the rows (days,
-    ads) that spent without a result (and shows a dash on screen, which copies carry),
-    and its cost per result counts their spend. Other markers ('#N/A') stay unknown."""
+def _blank_counts_are_zero(rows: A.Rows) -> None:
+    """A blank Results, Purchases, Purchases conversion value or Leads cell is 0: Ads
+    Manager leaves it empty on the rows (days, ads) that spent without one (and shows a
+    dash on screen, which copies carry), and its cost per result, cost per purchase, cost
+    per lead and ROAS count their spend. Other markers ('#N/A') stay unknown."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    results = rows.values.get("results")
-    raw = rows.raw(NUMBERS["results"])
-    if results is None or raw is None:
-        return
-    cell = pc.utf8_trim_whitespace(raw)
-    blank = pc.is_in(cell, pa.array(["", "-", "--", "---", "–", "—"])).fill_null(True)
-    fill = pc.and_(blank, pc.is_null(results))
-    rows.values["results"] = pc.if_else(fill, pa.scalar(0.0, results.type), results)
+    for target in ZERO_WHEN_BLANK:
+        values = rows.values.get(target)
+        raw = rows.raw(NUMBERS[target])
+        if values is None or raw is None:
+            continue
+        cell = pc.utf8_trim_whitespace(raw)
+        blank = pc.is_in(cell, pa.array(["", "-", "--", "---", "–", "—"])).fill_null(True)
+        fill = pc.and_(blank, pc.is_null(values))
+        rows.values[target] = pc.if_else(fill, pa.scalar(0, values.type), values)
 
 
 def _lacking_note(found: Iterable[str]) -> list[str]:
