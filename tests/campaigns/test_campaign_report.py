@@ -263,3 +263,15 @@ def test_range_rows_by_period_are_noted(workspace, insert, meta_rows) -> None:
     assert any("reporting range" in n for n in res.notes)
     assert "_ranges" not in res.frame.columns
     assert not any("reporting range" in n for n in campaign_report(workspace).notes)
+
+
+def test_exchange_rates_are_read_as_cur_equals_a_positive_number() -> None:
+    """The CLI's --rate and the workbench's Exchange rates field: 'EUR=nan' and 'EUR=inf'
+    were taken (nan is not <= 0) and made every converted amount blank or infinite."""
+    from socialproof.campaigns.report import parse_rates
+
+    assert parse_rates(["eur=1.08", " GBP =1.27"]) == {"EUR": 1.08, "GBP": 1.27}
+    assert parse_rates([]) is None
+    for bad in ("EUR=nan", "EUR=inf", "EUR=0", "EUR=-1", "EUR:1.08", "EURO=1.08", "EUR="):
+        with pytest.raises(UsageError, match="is not CUR=VALUE"):
+            parse_rates([bad])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -173,3 +174,101 @@ def test_serving_runs_the_default_tables_before_their_first_visit(workspace: Any
             assert len(calls) == 1
         finally:
             report.post_report, report.campaign_report = originals  # type: ignore[assignment]
+
+
+_ADS_HEAD = (
+    "Account name,Campaign name,Ad set name,Ad name,Ad ID,Day,Amount spent ({cur}),Impressions,"
+    "Link clicks,Results,Result indicator\n"
+)
+_RESULT = "actions:offsite_conversion.fb_pixel_purchase"
+# cost per result: Blue 10.00 USD, Red 25.00 USD, Green 10.00 EUR, Gray 20.00 EUR
+_USD_ADS = _ADS_HEAD.format(cur="USD") + (
+    f"Acme US,Spring,Set A,Blue,910000000000000001,2026-03-01,50.00,5000,50,5,{_RESULT}\n"
+    f"Acme US,Spring,Set A,Red,910000000000000002,2026-03-01,50.00,5000,20,2,{_RESULT}\n"
+)
+_EUR_ADS = _ADS_HEAD.format(cur="EUR") + (
+    f"Acme EU,Spring,Set B,Green,920000000000000001,2026-03-01,30.00,3000,30,3,{_RESULT}\n"
+    f"Acme EU,Spring,Set B,Gray,920000000000000002,2026-03-01,20.00,4000,10,1,{_RESULT}\n"
+)
+
+
+@pytest.fixture
+def two_currencies(workspace: Any, tmp_path: Path) -> Any:
+    from socialproof.ingest.importer import import_paths, read_context
+
+    paths = []
+    for name, text in (("usd.csv", _USD_ADS), ("eur.csv", _EUR_ADS)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    summaries = import_paths(workspace, paths, ctx=read_context(workspace))
+    assert [s.status for s in summaries] == ["imported"] * 2, [s.error for s in summaries]
+    with make_client(workspace) as c:
+        yield c
+
+
+def _rates_input(html: str) -> str:
+    found = re.search(r'<input[^>]*id="rates"[^>]*>', html)
+    assert found is not None, html
+    return found.group(0)
+
+
+def test_ads_over_two_currencies_take_exchange_rates_on_the_page(two_currencies: Any) -> None:
+    """The ads page refused a cost over USD and EUR and said to pass --rate, which the page
+    could not: it has an Exchange rates field read as the CLI reads --rate."""
+    refused = two_currencies.get("/campaigns", params={"view": "ads"})
+    assert refused.status_code == 400
+    assert "cannot be ranked against one median" in refused.text
+    assert "under Exchange rates" in refused.text and "--rate" not in refused.text
+    assert 'aria-invalid="true"' in _rates_input(refused.text)
+
+    params = {"view": "ads", "rates": "eur=1.1"}
+    page = two_currencies.get("/campaigns", params=params)
+    assert page.status_code == 200, page.text
+    assert "Converted to USD at 1 EUR = 1.1 USD" in page.text
+    assert "aria-invalid" not in _rates_input(page.text) and 'value="eur=1.1"' in page.text
+    link = re.search(r'href="([^"]*download=)csv"', page.text)
+    assert link is not None and "rates=eur%3D1.1" in link.group(1)
+    table = list(
+        csv.DictReader(
+            io.StringIO(two_currencies.get(link.group(1).replace("&amp;", "&") + "csv").text)
+        )
+    )
+    # 10 and 25 USD, 11 and 22 USD from EUR: the median of the four is 16.50
+    medians = {row[next(k for k in row if k.lower().startswith("median"))] for row in table}
+    assert [float(m) for m in medians] == [pytest.approx(16.5)]
+    # the two best (10, 11), then the two worst (25, 22)
+    ads = [row["Ad"] if "Ad" in row else row["ad"] for row in table]
+    assert ads == ["Blue", "Green", "Red", "Gray"]
+
+
+@pytest.mark.parametrize(
+    ("rates", "says"),
+    [
+        ("EUR:1.08", "The exchange rate 'EUR:1.08' is not CUR=VALUE."),
+        ("EUR=nan", "The exchange rate 'EUR=nan' is not CUR=VALUE."),
+        ("EUR=0", "The exchange rate 'EUR=0' is not CUR=VALUE."),
+        ("GBP=1.3", "No exchange rate for EUR."),
+    ],
+)
+def test_a_refused_exchange_rate_is_kept_and_marked(
+    two_currencies: Any, rates: str, says: str
+) -> None:
+    for view in ("ads", "campaigns"):
+        r = two_currencies.get("/campaigns", params={"view": view, "rates": rates})
+        assert r.status_code == 422, r.text
+        assert says in html.unescape(r.text) and "--rate" not in r.text
+        field = html.unescape(_rates_input(r.text))
+        assert 'aria-invalid="true"' in field and f'value="{rates}"' in field
+
+
+def test_campaigns_convert_with_the_rates_given(two_currencies: Any) -> None:
+    """Without rates each currency is reported on its own; with them, converted."""
+    from socialproof.metrics.registry import get
+
+    spend = get("spend").label
+    for rates, eu in (("", 50.0), ("EUR=1.1", 55.0)):
+        r = two_currencies.get("/campaigns", params={"rates": rates, "download": "csv"})
+        rows = {row["account"]: row for row in csv.DictReader(io.StringIO(r.text))}
+        assert float(rows["Acme US"][spend]) == pytest.approx(100.0)
+        assert float(rows["Acme EU"][spend]) == pytest.approx(eu)
+        assert ("currency" in rows["Acme EU"]) is not bool(rates)

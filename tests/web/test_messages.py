@@ -316,6 +316,29 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
             "currency, or leave the rates out to see each currency on its own row.",
             [],
         ),
+        (  # the Exchange rates field (campaigns.report.parse_rates, the CLI's --rate)
+            "--rate 'EUR:1.08' is not CUR=VALUE. E.g. --rate EUR=1.08 (1 EUR = 1.08).",
+            "The exchange rate 'EUR:1.08' is not CUR=VALUE. Write each as CUR=VALUE, the value "
+            "of 1 CUR in the workspace currency: e.g. EUR=1.08, GBP=1.27.",
+            [],
+        ),
+        (  # campaigns.paid.ad_ranking: a cost over several currencies, no rates
+            "Cost per result of ads that spend in 2 currencies (EUR, USD) cannot be ranked "
+            "against one median. Pass --rate CUR=VALUE for each currency to convert, or rank "
+            "by a measure without money (--metric ctr_link).",
+            "cannot be ranked against one median. Give each currency's exchange rate under "
+            "Exchange rates (e.g. EUR=1.08) to convert them, or compare the ads' costs per "
+            "currency on the By campaign view.",
+            ["/campaigns"],
+        ),
+        (  # campaigns.paid.pacing: one budget over spend in several currencies
+            "Spend for all campaigns is in several currencies (EUR, USD); a budget cannot be "
+            "paced across them. Set a budget per campaign (budgets.yaml with campaign and "
+            "currency).",
+            "a budget cannot be paced across them. Plan a budget per campaign, each in its "
+            "currency, on the Budgets page.",
+            ["/campaigns/budgets"],
+        ),
         (  # metrics.explain: a figure over several currencies
             "Spend would add amounts in 2 currencies (EUR, USD) as if they were one. Narrow "
             "--account or --campaign to one currency, or see each currency with: socialproof "

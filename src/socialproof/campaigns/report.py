@@ -17,7 +17,7 @@ from socialproof.campaigns._period import date_range
 from socialproof.errors import NoData, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import date
 
     import ibis.expr.types as ir
@@ -340,6 +340,25 @@ def ad_rows(
         found = engine.execute(t.select(c=t.currency.fill_null("")).distinct())["c"]
         currencies = sorted(str(c) for c in found)
     return _currency(t, dims, rates, ws.settings.currency, notes, currencies)
+
+
+def parse_rates(items: Iterable[str]) -> dict[str, float] | None:
+    """Exchange rates from ``CUR=VALUE`` items (1 CUR in the workspace currency), as the
+    CLI's repeated --rate and the workbench's Exchange rates field give them; None for
+    none. A rate that is not a positive finite number is refused (``EUR=nan`` was taken)."""
+    out: dict[str, float] = {}
+    for item in items:
+        cur, sep, num = item.partition("=")
+        try:
+            rate = float(num)
+        except ValueError:
+            rate = -1.0
+        if not sep or len(cur.strip()) != 3 or not math.isfinite(rate) or rate <= 0:
+            raise UsageError(
+                f"--rate {item!r} is not CUR=VALUE.", hint="E.g. --rate EUR=1.08 (1 EUR = 1.08)."
+            )
+        out[cur.strip().upper()] = rate
+    return out or None
 
 
 def _currency(

@@ -60,23 +60,9 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def _rates(values: list[str] | None) -> dict[str, float] | None:
-    from socialproof.errors import UsageError
+    from socialproof.campaigns.report import parse_rates
 
-    if not values:
-        return None
-    out: dict[str, float] = {}
-    for item in values:
-        cur, sep, num = item.partition("=")
-        try:
-            rate = float(num)
-        except ValueError:
-            rate = -1.0
-        if not sep or len(cur.strip()) != 3 or rate <= 0:
-            raise UsageError(
-                f"--rate {item!r} is not CUR=VALUE.", hint="E.g. --rate EUR=1.08 (1 EUR = 1.08)."
-            )
-        out[cur.strip().upper()] = rate
-    return out
+    return parse_rates(values or ())
 
 
 def _show(result: ReportResult, fmt: OutputFormat, output: Path | None) -> None:

@@ -141,6 +141,24 @@ _HINTS = (
         r"Give an exchange rate to \2 for \1 and each other currency, or leave the rates out "
         "to see each currency on its own row.",
     ),
+    # the Exchange rates field of the campaigns and ads pages (the CLI's --rate)
+    _Hint(
+        re.compile(r"--rate (.+?) is not CUR=VALUE\."), r"The exchange rate \1 is not CUR=VALUE."
+    ),
+    _Hint(
+        re.compile(r"E\.g\. --rate EUR=1\.08 \(1 EUR = 1\.08\)\."),
+        "Write each as CUR=VALUE, the value of 1 CUR in the workspace currency: e.g. "
+        "EUR=1.08, GBP=1.27.",
+    ),
+    _Hint(
+        re.compile(
+            r"Pass --rate CUR=VALUE for each currency to convert, or rank by a measure without "
+            r"money \(--metric ctr_link\)\."
+        ),
+        "Give each currency's exchange rate under Exchange rates (e.g. EUR=1.08) to convert "
+        "them, or compare the ads' costs per currency on the By campaign view.",
+        (CAMPAIGNS,),
+    ),
     # metrics.explain: one figure over several currencies
     _Hint(
         re.compile(
@@ -182,6 +200,11 @@ _HINTS = (
     _Hint(
         re.compile(r"Pass --budget AMOUNT \(with --period\) or write (\S+) in the workspace\."),
         r"Fill in Budget (and Budget period), or plan each flight's budget on the Budgets page.",
+        (BUDGETS,),
+    ),
+    _Hint(
+        re.compile(r"Set a budget per campaign \(budgets\.yaml with campaign and currency\)\."),
+        "Plan a budget per campaign, each in its currency, on the Budgets page.",
         (BUDGETS,),
     ),
     _Hint(

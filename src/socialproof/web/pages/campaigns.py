@@ -7,6 +7,7 @@ columns on the page, in the same order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -40,6 +41,7 @@ class View:
     run: Callable[[Workspace, dict[str, str]], Any]
     filters: tuple[str, ...] = ("platform", "campaign")
     dated: bool = True
+    rated: bool = False  # takes exchange rates (the CLI's --rate)
 
 
 def _campaigns(ws: Workspace, p: dict[str, str]) -> Any:
@@ -47,14 +49,27 @@ def _campaigns(ws: Workspace, p: dict[str, str]) -> Any:
 
     by = ["platform", "campaign"] + (["format"] if p.get("by") == "format" else [])
     return campaign_report(
-        ws, by=by, period=p.get("period") or None, since=p.get("since"), until=p.get("until")
+        ws,
+        by=by,
+        period=p.get("period") or None,
+        since=p.get("since"),
+        until=p.get("until"),
+        rates=_rates(p),
     )
 
 
 def _ads(ws: Workspace, p: dict[str, str]) -> Any:
     from socialproof.campaigns.paid import ad_ranking
 
-    return ad_ranking(ws, n=5, since=p.get("since"), until=p.get("until"))
+    return ad_ranking(ws, n=5, since=p.get("since"), until=p.get("until"), rates=_rates(p))
+
+
+def _rates(p: dict[str, str]) -> dict[str, float] | None:
+    """The Exchange rates field (``EUR=1.08, GBP=1.27``: commas, semicolons, spaces or
+    lines between them), read as the CLI reads its repeated --rate."""
+    from socialproof.campaigns.report import parse_rates
+
+    return parse_rates(item for item in re.split(r"[\s,;]+", p.get("rates", "")) if item)
 
 
 def _pacing(ws: Workspace, p: dict[str, str]) -> Any:
@@ -98,14 +113,28 @@ def _posts(ws: Workspace, p: dict[str, str]) -> Any:
 
 
 CAMPAIGN_VIEWS = (
-    View("campaigns", "By campaign", _campaigns),
-    View("ads", "Best and worst ads", _ads),
+    View("campaigns", "By campaign", _campaigns, rated=True),
+    View("ads", "Best and worst ads", _ads, rated=True),
     View("pacing", "Budget pacing", _pacing, filters=(), dated=False),
     View("fatigue", "Creative fatigue", _fatigue),
     View("creators", "Creators", _creators, filters=("platform",)),
 )
 POSTS_VIEW = View("posts", "Posts", _posts, filters=("platform", "account", "format"))
-PARAMS = ("since", "until", "period", "by", "budget", "budget_period", "as_of", "q", "sort")
+PARAMS = (
+    "since",
+    "until",
+    "period",
+    "by",
+    "budget",
+    "budget_period",
+    "as_of",
+    "rates",
+    "q",
+    "sort",
+)
+#: What in a report's refusal is the Exchange rates field's to fix (a rate that is not one,
+#: a currency without a rate, costs in several currencies ranked without rates).
+_RATE_TROUBLE = re.compile(r"is not CUR=VALUE|No exchange rate for|cannot be ranked against")
 #: Rows a table page shows at once (the rest on the next pages; downloads hold every row).
 PAGE_SIZE = 50
 
@@ -189,10 +218,13 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
     messages: list[tuple[str, str]] = []
     status = 200
     result = None
+    invalid: set[str] = set()
     if request.query_params:  # prepared again after the next write (the default already is)
         request.app.state.cache.note("table", (v.name, tuple(sorted(p.items()))))
     key = ("table", v.name, run_keys)
     try:
+        if v.rated:  # a rate that is not one is refused before any report runs
+            _rates(p)
         if request.query_params.get("download"):
             result = cached(request, key, lambda: v.run(ws, p))
         else:
@@ -213,6 +245,8 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
     except SocialproofError as exc:
         messages.append(("error", str(exc)))
         status = exc.http_status
+        if v.rated and _RATE_TROUBLE.search(str(exc)):
+            invalid.add("rates")
     columns: list[str] = []
     rows: list[dict[str, Any]] = []
     labels: dict[str, str] = {}
@@ -290,6 +324,8 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         + (f" ({pages['first']}–{pages['last']} shown)" if total > len(rows) else ""),
         pages=pages,
         table_pending=False,
+        invalid=invalid,
+        currency=ws.settings.currency,
     )
 
 
