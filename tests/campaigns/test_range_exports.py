@@ -156,3 +156,40 @@ def test_the_stored_rollup_counts_a_range_beside_days_of_other_days(
         by="platform", since="2026-03-01", until="2026-03-10", kpis=list(kpis)
     ).frame.to_dict("records")
     assert cut["spend"] == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "spend"),
+    [
+        # inside the month: the month is cut (left out), the days count
+        ("2026-03-01", "2026-03-10", 20.0),
+        ("2026-03-05", "2026-03-20", 12.0),  # 5-10 March by day
+        # overlapping the month's end: cut too, the days inside the period count
+        ("2026-02-20", "2026-03-03", 6.0),
+        # holding the month: the month counts, its days do not
+        ("2026-03-01", "2026-03-31", 62.0),
+        ("2026-02-01", "2026-04-30", 62.0),
+        (None, None, 62.0),
+    ],
+)
+def test_the_dashboard_counts_the_days_a_range_takes_the_place_of_as_the_report(
+    workspace: Any, tmp_path: Path, since: str | None, until: str | None, spend: float
+) -> None:
+    from socialproof.campaigns import rollup_store as store
+    from socialproof.campaigns.rollup import ad_rollup
+
+    _import(
+        workspace,
+        tmp_path,
+        month=f"{RANGE}\nSpring,Set A,Ad 1,2026-03-01,2026-03-31,62.00\n",
+        first_days=f"{DAILY}\n{_days(1, 10, '2.00')}",
+    )
+    period = {k: v for k, v in (("since", since), ("until", until)) if v is not None}
+    # the report's figure, worked by hand above; the stored roll-up (the dashboard) and
+    # the roll-up computed afresh give it too: the stored one kept no row for 1-10 March
+    assert _spend(workspace, **period) == pytest.approx(spend)
+    kpis = ("spend", "impressions")
+    store.refresh(workspace, {store.ADS: kpis})
+    for rolled in (store.current(workspace, store.ADS, kpis), ad_rollup(workspace, kpis=kpis)):
+        frame = rolled.report(by="platform", kpis=list(kpis), **period).frame
+        assert float(frame["spend"].sum()) == pytest.approx(spend)

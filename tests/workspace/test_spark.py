@@ -960,3 +960,54 @@ def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
         pytest.approx(20.0),
         pytest.approx(33.0),
     ]
+
+
+def test_the_dashboard_rollup_of_a_range_beside_days_same_on_both_engines(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """The dashboard's roll-up keeps the daily rows a month counts instead of, with the
+    month's days, so every window agrees with the report: the same on Spark."""
+    import pyarrow as pa
+
+    from socialproof.campaigns.rollup import ad_rollup
+    from socialproof.ingest.sameness import with_object_keys
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    duck, spark = _workspaces(tmp_path / "ws", overlaps=False)
+
+    def row(start: int, stop: int, spend: float) -> Any:
+        return {
+            "platform": "meta",
+            "account": "z",
+            "campaign": "Month",
+            "ad_set": "S",
+            "ad": "B",
+            "date_start": date(2026, 3, start),
+            "date_stop": date(2026, 3, stop),
+            "breakdown": "",
+            "currency": "USD",
+            "spend": spend,
+            "impressions": 100,
+        }
+
+    rows = [row(1, 31, 62.0), *(row(d, d, 2.0) for d in range(1, 11))]
+    with duck.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
+    grain = ("platform", "account", "campaign")
+    # 1-10 and 5-20 March cut the month (its days count), the whole of March holds it
+    for period, spend in (
+        ({"since": "2026-03-01", "until": "2026-03-10"}, 20.0),
+        ({"since": "2026-03-05", "until": "2026-03-20"}, 12.0),
+        ({"since": "2026-03-01", "until": "2026-03-31"}, 62.0),
+        ({}, 62.0),
+    ):
+        d, s = (
+            ad_rollup(ws, grain=grain, kpis=["spend"]).report(
+                by="campaign", kpis=["spend"], **period
+            )
+            for ws in (duck, spark)
+        )
+        assert_same(d.frame, s.frame)
+        mine = d.frame.set_index("campaign")
+        assert mine.loc["Month", "spend"] == pytest.approx(spend)

@@ -96,7 +96,7 @@ def _compile_ad_sql(schema: Sequence[Any], chosen: Sequence[KPI]) -> dict[str, A
     facts = str(ibis.to_sql(by_import, dialect="duckdb"))
     parts: dict[str, str] = {}
     for flags in itertools.product((False, True), repeat=len(FLAGS)):
-        tidy = views.tidy_ads(t, **dict(zip(FLAGS, flags, strict=True)))
+        tidy = views.tidy_ads(t, **dict(zip(FLAGS, flags, strict=True)), tag=True)
         sql = str(ibis.to_sql(ad_parts(tidy, chosen, GRAIN), dialect="duckdb"))
         parts[flag_key(flags)] = sql
     every = parts[flag_key((True,) * len(FLAGS))]

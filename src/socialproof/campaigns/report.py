@@ -244,12 +244,14 @@ def ad_rows(
     rates: Mapping[str, float] | None = None,
     renamed: bool = False,
     days: bool = False,
+    tag: bool = False,
 ) -> ir.Table:
     """Tidy ad rows inside the date range (range rows must fit inside it).
 
     With ``renamed`` (from :func:`split_accounts`), each ad's rows take its latest names.
     With ``days``, daily rows win over a range they share days with (for day-by-day
-    uses; see ``views.tidy_ads_marked``).
+    uses; see ``views.tidy_ads_marked``). With ``tag`` (for a roll-up), the daily rows a
+    range counts instead of are kept, tagged with its days (``range_start``, ``range_stop``).
 
     One scan gathers every check: overlapping rows (daily vs range, breakdowns,
     levels), range rows cut by the period, currencies, negative or missing
@@ -311,6 +313,7 @@ def ad_rows(
         mark=kinds,
         within=(since, until),
         days=days,
+        tag=tag,
     )
     if int(facts["partial"] or 0):
         notes.append(

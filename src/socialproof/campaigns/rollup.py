@@ -12,7 +12,11 @@ database is unchanged, so a new date range costs milliseconds.
 
 Ad rows go through :func:`~socialproof.campaigns.report.ad_rows` first (overlapping
 rows left out as the reports do); a reporting-range row is kept with its start and
-stop day, so a range counts it only when the row fits inside, as the report does.
+stop day, so a range counts it only when the row fits inside, as the report does. The
+daily rows a range that they cover in part counts instead of are kept too, with that
+range's days (``range_start``, ``range_stop``): a period that holds the range leaves
+them out (the range counts), any other period counts them (the range is cut), as the
+report does.
 """
 
 from __future__ import annotations
@@ -127,6 +131,12 @@ class AdRollup:
         notes: list[str] = []
         f, raw = self.frame, self.raw
         inside_f = f["date_start"].notna()
+        # a daily row inside a range that counts instead of it: out where the range counts
+        held = f["range_start"].notna()
+        if lo is not None:
+            held &= f["range_start"] >= lo
+        if hi is not None:
+            held &= f["range_stop"] <= hi
         inside_r = raw["date_start"].notna()
         overlap_r = raw["date_start"].notna()
         if lo is not None:
@@ -149,7 +159,7 @@ class AdRollup:
                 "by day)."
             )
         r_in = raw[inside_r]
-        rows = f[inside_f].copy()
+        rows = f[inside_f & ~held].copy()
         if int(r_in["rows"].sum()):
             spend_notes(int(r_in["negative"].sum()), int(r_in["no_spend"].sum()), notes)
             if r_in["cur_min"].min() != r_in["cur_max"].max():
@@ -201,8 +211,9 @@ class AdRollup:
 
 
 def ad_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str]) -> ir.Table:
-    """The roll-up's grouped query over tidied ad rows ``t`` (per ``grain``, currency and
-    reporting range)."""
+    """The roll-up's grouped query over tidied ad rows ``t`` (per ``grain``, currency,
+    reporting range and the range a daily row lies in, if tagged: see the module docs)."""
+    import ibis
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics.rollup import parts
@@ -214,6 +225,10 @@ def ad_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str]) -> ir.Tab
         t.currency.fill_null("").name("currency"),
         t.date_start,
         t.date_stop,
+        *(
+            (t[c] if c in t.columns else ibis.null(dt.date)).name(c)
+            for c in ("range_start", "range_stop")
+        ),
     ]
     extra = {
         "rt_min": rt.min(),
@@ -238,7 +253,8 @@ def ad_rollup(
     chosen = registry.resolve(list(kpis) if kpis else list(CAMPAIGN_KPIS), table="ad_stats")
     grain = tuple(g for g in grain if g != "currency")
     with engine.backend(ws) as con:
-        frame = engine.execute(ad_parts(ad_rows(ws, con, None, None, []), chosen, grain))
+        tidy = ad_rows(ws, con, None, None, [], tag=True)
+        frame = engine.execute(ad_parts(tidy, chosen, grain))
         raw_t = engine.table(con, "ad_stats")
         cur = raw_t.currency.fill_null("")
         raw = engine.execute(
@@ -250,9 +266,10 @@ def ad_rollup(
                 cur_max=cur.max(),
             )
         )
-    for df in (frame, raw):
-        for col in ("date_start", "date_stop"):
-            df[col] = as_days(df[col])
+    for col in ("date_start", "date_stop", "range_start", "range_stop"):
+        frame[col] = as_days(frame[col])
+    for col in ("date_start", "date_stop"):
+        raw[col] = as_days(raw[col])
     return AdRollup(
         frame=frame,
         grain=(*grain, "currency"),

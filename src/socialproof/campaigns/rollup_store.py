@@ -62,8 +62,9 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 6  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
-# range gives way to daily rows only where it shares days with them, chains of kinds
+VERSION = 7  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
+# range gives way to daily rows only where it shares days with them, chains of kinds; 7: the
+# daily rows a range counts instead of are kept with its days, for periods that cut it
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")
@@ -641,7 +642,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     frame = con.execute(sql).df()
-    for col in ("date_start", "date_stop"):
+    for col in ("date_start", "date_stop", "range_start", "range_stop"):
         if col in frame.columns:
             frame[col] = as_days(frame[col])
     return frame

@@ -166,16 +166,18 @@ def tidy_ads(
     levels: bool = True,
     range_breakdowns: bool = True,
     days: bool = False,
+    tag: bool = False,
 ) -> ir.Table:
     """Leave out rows that other, finer rows of the same ad already count (see module doc).
 
     The flags say which overlaps to look for; each costs a window over the table. With
-    ``days``, daily rows win over a range they share days with (see
+    ``days``, daily rows win over a range they share days with; with ``tag``, the daily
+    rows a range would take the place of are kept and tagged (see
     :func:`tidy_ads_marked`).
     """
     flags = {"ranges": ranges, "breakdowns": breakdowns, "levels": levels}
     return tidy_ads_marked(
-        t, {**flags, "range_breakdowns": range_breakdowns}, mark=False, days=days
+        t, {**flags, "range_breakdowns": range_breakdowns}, mark=False, days=days, tag=tag
     )
 
 
@@ -186,6 +188,7 @@ def tidy_ads_marked(
     mark: bool = True,
     within: tuple[date | None, date | None] = (None, None),
     days: bool = False,
+    tag: bool = False,
 ) -> ir.Table:
     """:func:`tidy_ads` with the flags of :func:`ad_overlaps`; with ``mark`` the
     reporting-range breakdown rows left out for another kind of breakdown are kept,
@@ -194,7 +197,11 @@ def tidy_ads_marked(
     ``within`` (first and last day, either open) is the period a report keeps: kinds
     are weighed only among the range rows inside it (a range it cuts is left out), and
     so are ranges against daily rows. With ``days`` (for a day-by-day use: fatigue,
-    pilots' ad-days) daily rows always win over a range they share days with.
+    pilots' ad-days) daily rows always win over a range they share days with. With
+    ``tag`` (for a roll-up that answers any period later) the daily rows a range counts
+    instead of are kept, with that range's first and last day in ``range_start`` and
+    ``range_stop`` (NULL on every other row): a period that holds the range leaves them
+    out, any other period counts them (see :func:`_range_or_days`).
     """
     import ibis
 
@@ -209,7 +216,7 @@ def tidy_ads_marked(
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
     if ranges:
         # first, so that rows left out here decide nothing below
-        t = _range_or_days(t, ad_key, within, days=days)
+        t = _range_or_days(t, ad_key, within, days=days, tag=tag)
     w_ad = ibis.window(group_by=[t[c] for c in ad_key])
     cond = ibis.literal(True)
     marks: dict[str, ir.Value] = {}
@@ -267,7 +274,12 @@ def tidy_ads_marked(
 
 
 def _range_or_days(
-    t: ir.Table, ad_key: list[str], within: tuple[date | None, date | None], *, days: bool
+    t: ir.Table,
+    ad_key: list[str],
+    within: tuple[date | None, date | None],
+    *,
+    days: bool,
+    tag: bool = False,
 ) -> ir.Table:
     """Count each day of an ad once where reporting-range rows meet its daily rows.
 
@@ -281,6 +293,10 @@ def _range_or_days(
     the other days), but only where the range lies inside ``within``, the period a report
     keeps: a range the period cuts is left out later and must not take its days' rows
     with it. Daily rows outside every range count as they are.
+
+    With ``tag`` those daily rows are kept instead, each with the range it lies in as
+    ``range_start`` and ``range_stop`` (where ranges of the ad cross, the days all the
+    ranges around it share), for whoever keeps the period to leave out.
     """
 
     kcols = [f"_k{i}" for i in range(len(ad_key))]
@@ -317,6 +333,23 @@ def _range_or_days(
     if days:
         return kept
     own = [kept[c].fill_null("") for c in ad_key]
+    if tag:
+        # the day's range (the innermost where ranges nest): one row per daily row
+        inner = dates.join(
+            part,
+            [dates[f"_d{k}"] == part[k] for k in kcols]
+            + [dates._d >= part._s, dates._d <= part._e],
+        )
+        inner = inner.group_by([*(f"_d{k}" for k in kcols), "_d"]).aggregate(
+            range_start=inner._s.max(), range_stop=inner._e.min()
+        )
+        daily_row = kept.date_start == kept.date_stop
+        joined = kept.left_join(
+            inner,
+            [a == inner[f"_d{k}"] for a, k in zip(own, kcols, strict=True)]
+            + [daily_row, kept.date_start == inner._d],
+        )
+        return joined.select(*t.columns, "range_start", "range_stop")
     return kept.anti_join(
         part,
         [a == part[k] for a, k in zip(own, kcols, strict=True)]
