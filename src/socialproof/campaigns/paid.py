@@ -179,7 +179,8 @@ def _reason(label: str, unit: str, value: float, median: float, diff: float | No
 
 @dataclass(frozen=True)
 class Budget:
-    """A planned budget for a flight; ``campaign`` '' means every campaign together."""
+    """A planned budget for a flight; ``campaign`` '' means every campaign together,
+    ``account`` '' every ad account (a campaign name two accounts use is then refused)."""
 
     amount: float
     start: date
@@ -187,13 +188,15 @@ class Budget:
     campaign: str = ""
     platform: str = ""
     currency: str = ""
+    account: str = ""
 
 
 BUDGETS_FILE = "budgets.yaml"
 
 
 def load_budgets(path: Path) -> list[Budget]:
-    """Budgets from YAML: ``budgets: [{campaign, amount, start, end, platform?, currency?}]``."""
+    """Budgets from YAML: ``budgets: [{campaign, amount, start, end, platform?, currency?,
+    account?}]``."""
     import yaml
 
     path = Path(path)
@@ -239,13 +242,20 @@ def load_budgets(path: Path) -> list[Budget]:
                 str(item.get("campaign") or ""),
                 str(item.get("platform") or "").lower(),
                 str(item.get("currency") or "").upper(),
+                str(item.get("account") or "").strip(),
             )
         )
     return out
 
 
 def budget_for_period(
-    amount: float, period: str, as_of: date, *, campaign: str = "", platform: str = ""
+    amount: float,
+    period: str,
+    as_of: date,
+    *,
+    campaign: str = "",
+    platform: str = "",
+    account: str = "",
 ) -> Budget:
     """A budget for the calendar week or month holding ``as_of`` (or one day)."""
     if not math.isfinite(amount) or amount <= 0:
@@ -263,7 +273,7 @@ def budget_for_period(
         start = end = as_of
     else:
         raise UsageError(f"Unknown period {period!r}.", hint="Use day, week or month.")
-    return Budget(amount, start, end, campaign, platform.lower())
+    return Budget(amount, start, end, campaign, platform.lower(), account=account.strip())
 
 
 def pacing(
@@ -275,6 +285,7 @@ def pacing(
     platform: str = "",
     budgets_file: Path | None = None,
     as_of: str | date | None = None,
+    account: str = "",
 ) -> ReportResult:
     """Spend against planned budgets: expected to date, pace, projected end-of-flight spend.
 
@@ -298,7 +309,11 @@ def pacing(
                 raise NoData("The ad rows have no dates.", hint="Re-import the ads export.")
             day = pd.Timestamp(last).date()
         if budget is not None:
-            plans = [budget_for_period(budget, period, day, campaign=campaign, platform=platform)]
+            plans = [
+                budget_for_period(
+                    budget, period, day, campaign=campaign, platform=platform, account=account
+                )
+            ]
         else:
             path = budgets_file or ws.path(BUDGETS_FILE)
             if not Path(path).exists():
@@ -310,6 +325,8 @@ def pacing(
             plans = load_budgets(Path(path))
         spend_kpi = registry.get("spend")
         lacking = unavailable_kpis(con, "ad_stats", [spend_kpi]).notes
+        accounts = engine.execute(raw.select("platform", "account").distinct())
+        known = sorted({str(a) for a in accounts["account"] if a is not None and str(a)})
         rows = []
         for plan in plans:
             until = min(plan.end, day)
@@ -323,6 +340,16 @@ def pacing(
                 sel = sel.filter(sel.campaign == plan.campaign)
             if plan.platform:
                 sel = sel.filter(sel.platform == plan.platform)
+            if plan.account:
+                if plan.account not in known:
+                    raise UsageError(
+                        f"Budget for {plan.campaign or 'all campaigns'} names ad account "
+                        f"{plan.account!r}, which no imported ad rows have.",
+                        hint=f"Use one of: {', '.join(known) or 'none imported yet'}.",
+                    )
+                sel = sel.filter(sel.account == plan.account)
+            elif plan.campaign:
+                _one_account(engine, sel, plan)
             facts = engine.execute(
                 sel.aggregate(
                     spend_kpi.expr(sel),
@@ -358,7 +385,31 @@ def pacing(
         f"Judged on {day} (the last day with ad data unless --as-of is given); on track means "
         f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate.",
     ]
-    return ReportResult(pd.DataFrame(rows), [], notes, title="Budget pacing")
+    frame = pd.DataFrame(rows)
+    if frame.empty or not frame["account"].astype(bool).any():
+        frame = frame.drop(columns="account", errors="ignore")  # no budget names an account
+    else:
+        frame["account"] = frame["account"].replace("", "all")
+    return ReportResult(frame, [], notes, title="Budget pacing")
+
+
+def _one_account(engine: Any, sel: Any, plan: Budget) -> None:
+    """Refuse a campaign's budget whose spend comes from two ad accounts or more: one
+    campaign name in two accounts is two campaigns, and adding them paces neither."""
+    found = engine.execute(sel.select("platform", "account").distinct())
+    pairs = sorted(
+        (str(p or ""), str(a or ""))
+        for p, a in zip(found["platform"], found["account"], strict=True)
+    )
+    if len(pairs) < 2:
+        return
+    names = ", ".join(f"{a or '(no account)'} ({p})" for p, a in pairs)
+    raise UsageError(
+        f"Campaign {plan.campaign!r} is in {len(pairs)} ad accounts ({names}): its budget "
+        "would pace their spend added together.",
+        hint=f"Add 'account: {pairs[0][1]}' (or another of them) to its budget in "
+        f"{BUDGETS_FILE}, one budget per account.",
+    )
 
 
 def _pace_row(plan: Budget, day: date, spent: float, n_rows: int, currency: str) -> dict[str, Any]:
@@ -380,6 +431,7 @@ def _pace_row(plan: Budget, day: date, spent: float, n_rows: int, currency: str)
     return {
         "scope": plan.campaign or "all campaigns",
         "platform": plan.platform or "all",
+        "account": plan.account,
         "currency": currency,
         "budget": plan.amount,
         "start": plan.start,

@@ -217,6 +217,8 @@ def explain_kpi(
             t = views.view(con, chosen, timezone=tz)
         notes: list[str] = []
         t = _filter(t, chosen, filters, start, end, tz, notes)
+        if chosen == "ad_stats" and campaign and not account:
+            _one_account(t, campaign)
         if chosen == "ad_stats":
             raw = engine.table(con, "ad_stats")
             raw = _filter(raw, chosen, filters, start, end, tz, [])
@@ -258,6 +260,32 @@ def _selects_rows(
     except UsageError:  # a filter this table has no column for
         return False
     return bool(int(engine.execute(t.aggregate(n=t.count())).iloc[0]["n"]))
+
+
+def _one_account(t: ir.Table, campaign: str) -> None:
+    """A campaign name in two ad accounts is two campaigns: refuse to add them together."""
+    from socialproof.workspace import engine
+
+    found = engine.execute(t.select("platform", "account").distinct())
+    pairs = sorted(
+        (str(p or ""), str(a or ""))
+        for p, a in zip(found["platform"], found["account"], strict=True)
+    )
+    if len(pairs) < 2:
+        return
+    names = ", ".join(f"{a or '(no account)'} ({p})" for p, a in pairs)
+    one_platform = len({p for p, _ in pairs}) == 1
+    pick = (
+        f"--account {pairs[0][1]}"
+        if one_platform
+        else (f"--platform {pairs[0][0]} --account {pairs[0][1]}")
+    )
+    raise UsageError(
+        f"Campaign {campaign!r} is in {len(pairs)} ad accounts ({names}): its figure would "
+        "add them together.",
+        hint=f"Choose one, e.g. {pick}, or see each with: "
+        "socialproof report campaigns --by account,campaign",
+    )
 
 
 def _check_one_currency(t: ir.Table, item: KPI) -> None:

@@ -1,0 +1,110 @@
+"""One campaign name in two ad accounts is two campaigns: pacing and explain do not add
+them together without a word. Every row here is invented."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from socialproof.campaigns.paid import load_budgets, pacing
+from socialproof.errors import UsageError
+from socialproof.metrics.explain import explain_kpi
+
+
+def _ad(account: str, day: date, spend: float) -> dict[str, Any]:
+    return {
+        "platform": "meta",
+        "account": account,
+        "campaign": "Spring",
+        "ad_set": "S",
+        "ad": "A",
+        "date_start": day,
+        "date_stop": day,
+        "breakdown": "",
+        "currency": "USD",
+        "spend": spend,
+        "impressions": 1000,
+        "link_clicks": 10,
+    }
+
+
+@pytest.fixture
+def two_accounts(workspace: Any, insert: Any) -> Any:
+    # 'Spring' spends 100 a day in brand-us and 30 a day in brand-uk, 1-4 March
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(4)]
+    insert(
+        "ad_stats",
+        [_ad("brand-us", d, 100.0) for d in days] + [_ad("brand-uk", d, 30.0) for d in days],
+    )
+    return workspace
+
+
+def _budgets(ws: Any, extra: str = "") -> None:
+    (ws.root / "budgets.yaml").write_text(
+        "budgets:\n  - campaign: Spring\n    amount: 800\n"
+        f"    start: 2026-03-01\n    end: 2026-03-08\n{extra}",
+        encoding="utf-8",
+    )
+
+
+def test_a_campaigns_budget_over_two_accounts_is_refused_naming_them(two_accounts: Any) -> None:
+    _budgets(two_accounts)
+    with pytest.raises(UsageError) as caught:
+        pacing(two_accounts)
+    assert caught.value.message == (
+        "Campaign 'Spring' is in 2 ad accounts (brand-uk (meta), brand-us (meta)): its "
+        "budget would pace their spend added together."
+    )
+    assert "account: brand-uk" in (caught.value.hint or "")
+    with pytest.raises(UsageError, match="2 ad accounts"):
+        pacing(two_accounts, budget=800.0, campaign="Spring")
+
+
+def test_a_budgets_account_key_paces_that_accounts_spend(two_accounts: Any) -> None:
+    _budgets(two_accounts, "    account: brand-us\n")
+    [row] = pacing(two_accounts).frame.to_dict("records")
+    # brand-us alone: 4 days x 100 = 400 spent; 800 over 8 days expects 400 by 4 March
+    assert row["account"] == "brand-us"
+    assert row["spent"] == pytest.approx(400.0)
+    assert row["expected_by_now"] == pytest.approx(400.0)
+    assert row["status"] == "on track"
+    [uk] = pacing(two_accounts, budget=310.0, campaign="Spring", account="brand-uk").frame.to_dict(
+        "records"
+    )
+    assert uk["spent"] == pytest.approx(120.0)  # 4 days x 30
+
+
+def test_an_account_no_ad_row_has_is_refused(two_accounts: Any) -> None:
+    _budgets(two_accounts, "    account: brand-de\n")
+    with pytest.raises(UsageError, match="'brand-de', which no imported ad rows have") as caught:
+        pacing(two_accounts)
+    assert caught.value.hint == "Use one of: brand-uk, brand-us."
+
+
+def test_the_account_key_is_read_and_budgets_without_it_keep_their_columns(
+    two_accounts: Any, tmp_path: Any
+) -> None:
+    path = tmp_path / "b.yaml"
+    path.write_text(
+        "budgets:\n  - {amount: 5, start: 2026-03-01, end: 2026-03-02, account: ' brand-uk '}\n",
+        encoding="utf-8",
+    )
+    assert [b.account for b in load_budgets(path)] == ["brand-uk"]
+    # a budget over every campaign adds the accounts up as asked: 4 x 130 = 520
+    frame = pacing(two_accounts, budget=1000.0, period="month").frame
+    assert "account" not in frame.columns
+    assert frame.iloc[0]["spent"] == pytest.approx(520.0)
+
+
+def test_explain_refuses_a_campaign_over_two_accounts_without_account(two_accounts: Any) -> None:
+    with pytest.raises(UsageError) as caught:
+        explain_kpi(two_accounts, "spend", campaign="Spring")
+    assert caught.value.message == (
+        "Campaign 'Spring' is in 2 ad accounts (brand-uk (meta), brand-us (meta)): its "
+        "figure would add them together."
+    )
+    assert "--account brand-uk" in (caught.value.hint or "")
+    one = explain_kpi(two_accounts, "spend", campaign="Spring", account="brand-uk")
+    assert one.to_dict()["value"] == pytest.approx(120.0)
