@@ -193,3 +193,53 @@ def test_the_dashboard_counts_the_days_a_range_takes_the_place_of_as_the_report(
     for rolled in (store.current(workspace, store.ADS, kpis), ad_rollup(workspace, kpis=kpis)):
         frame = rolled.report(by="platform", kpis=list(kpis), **period).frame
         assert float(frame["spend"].sum()) == pytest.approx(spend)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "spend"),
+    [
+        (None, None, 62.0),  # the month's age rows (40 + 22); its days do not count
+        ("2026-03-01", "2026-03-31", 62.0),
+        ("2026-03-01", "2026-03-10", 20.0),  # the month is cut: its days (10 x 2.00)
+        ("2026-03-05", "2026-03-31", 12.0),  # 5-10 March by day
+    ],
+)
+def test_a_range_broken_down_by_age_beside_plain_days_on_the_dashboard(
+    workspace: Any, since: str | None, until: str | None, spend: float
+) -> None:
+    from datetime import date
+
+    import pyarrow as pa
+
+    from socialproof.campaigns import rollup_store as store
+    from socialproof.campaigns.rollup import ad_rollup
+    from socialproof.ingest.sameness import with_object_keys
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    def row(start: int, stop: int, breakdown: str, spend: float) -> dict[str, Any]:
+        return {
+            "platform": "meta",
+            "account": "acme",
+            "campaign": "Spring",
+            "ad_set": "Set A",
+            "ad": "Ad 1",
+            "date_start": date(2026, 3, start),
+            "date_stop": date(2026, 3, stop),
+            "breakdown": breakdown,
+            "currency": "USD",
+            "spend": spend,
+        }
+
+    rows = [row(1, 31, "age=18-24", 40.0), row(1, 31, "age=25-34", 22.0)]
+    rows += [row(d, d, "", 2.0) for d in range(1, 11)]
+    with workspace.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
+    period = {k: v for k, v in (("since", since), ("until", until)) if v is not None}
+    assert _spend(workspace, **period) == pytest.approx(spend)
+    # the days kept for other windows did not make the month's age rows give way
+    kpis = ("spend", "impressions")
+    store.refresh(workspace, {store.ADS: kpis})
+    for rolled in (store.current(workspace, store.ADS, kpis), ad_rollup(workspace, kpis=kpis)):
+        frame = rolled.report(by="platform", kpis=list(kpis), **period).frame
+        assert float(frame["spend"].sum()) == pytest.approx(spend)

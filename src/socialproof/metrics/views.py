@@ -229,7 +229,11 @@ def tidy_ads_marked(
         kind = bd.re_replace(r"=[^;]*", "")
         marks["_plain"] = plain
         marks["_bd_daily"] = t.date_start == t.date_stop
-        marks["_any_plain"] = plain.max().over(w_ad)
+        # a daily row tagged with the range it lies in (``tag``) counts only where that
+        # range is cut, and then the range's breakdown rows are out anyway: it does not
+        # make them give way where the range counts
+        untagged = t.range_start.isnull() if "range_start" in t.columns else ibis.literal(True)
+        marks["_any_plain"] = (plain & untagged).max().over(w_ad)
         marks["_plain_here"] = plain.max().over(w_period)
         marks["_kind"] = kind
         marks["_first_kind"] = plain.ifelse(None, kind).min().over(w_period)
