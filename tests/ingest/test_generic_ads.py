@@ -3,6 +3,7 @@ sum rows under the data (Google Ads, TikTok Ads Manager). Invented files; sums b
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,89 @@ def test_a_time_period_cell_is_a_reporting_range(workspace: Any, tmp_path: Path)
     ]
     by_month = campaign_report(workspace, by="campaign", period="month").frame
     assert list(by_month["spend"]) == [pytest.approx(60.0), pytest.approx(5.0), pytest.approx(7.0)]
+
+
+NO_DATE_MAP = (
+    "table: ad_stats\ncolumns:\n  campaign: Campaign Name\n  spend: Total Spent\n"
+    "  impressions: Impressions\n  link_clicks: Clicks\n  results: Leads\n"
+    "constants:\n  platform: linkedin\n  account: acme\n"
+)
+
+
+@pytest.mark.parametrize("q", ['"', ""], ids=["quoted", "bare"])
+@pytest.mark.parametrize("gap", ["", "\n"], ids=["no-gap", "blank-line"])
+def test_a_header_block_is_read_as_the_reports_range_not_as_rejects(
+    workspace: Any, tmp_path: Path, q: str, gap: str
+) -> None:
+    # LinkedIn Campaign Manager's block over a table by campaign without a date column;
+    # unquoted, 'Report Start: 3/1/2026, 12:00 AM' splits at its comma into two cells
+    text = (
+        "Campaign Performance Report (in UTC)\n"
+        f"{q}Report Start: 3/1/2026, 12:00 AM{q}\n"
+        f"{q}Report End: 3/31/2026, 11:59 PM{q}\n"
+        f"{q}Date Generated: 4/2/2026, 9:15 AM{q}\n"
+        "Currency: GBP\nTime zone: (UTC) Coordinated Universal Time\n"
+        f"{gap}Account Name,Campaign Name,Total Spent,Impressions,Clicks,Leads\n"
+        "Acme Corp,Hiring Push,150.00,10000,80,3\n"
+        "Acme Corp,Brand,50.00,5000,20,1\n"
+    )
+    summary = _import(workspace, tmp_path, text, NO_DATE_MAP)
+    assert (summary.inserted, summary.rejected) == (2, 0)
+    assert any(
+        n.startswith(
+            "The table has no date column: each row is the report's range, 2026-03-01 to 2026-03-31"
+        )
+        for n in summary.notes
+    )
+    with workspace.connect(read_only=True) as con:
+        stored = con.execute(
+            "SELECT campaign, date_start, date_stop, spend, currency FROM ad_stats "
+            "ORDER BY campaign"
+        ).fetchall()
+    assert stored == [
+        ("Brand", date(2026, 3, 1), date(2026, 3, 31), 50.0, "GBP"),
+        ("Hiring Push", date(2026, 3, 1), date(2026, 3, 31), 150.0, "GBP"),
+    ]
+
+
+def test_a_table_without_dates_or_a_stated_range_still_asks_for_dates(
+    workspace: Any, tmp_path: Path
+) -> None:
+    path, spec = tmp_path / "export.csv", tmp_path / "map.yaml"
+    path.write_text(
+        "Campaign Name,Total Spent,Impressions,Clicks,Leads\nHiring Push,150.00,10000,80,3\n",
+        encoding="utf-8",
+    )
+    spec.write_text(NO_DATE_MAP, encoding="utf-8")
+    [summary] = import_paths(workspace, [path], ctx=read_context(workspace, mapping=spec))
+    assert summary.status == "failed"
+    assert "does not give date_start, date_stop" in (summary.error or "")
+
+
+def test_google_ads_dashes_in_cost_and_counts_are_zero(workspace: Any, tmp_path: Path) -> None:
+    text = (
+        "Campaign report\n"
+        '"March 1, 2026 - March 3, 2026"\n'
+        "Day,Campaign,Currency code,Cost,Impr.,Clicks,Conversions,Conv. value,Avg. CPC\n"
+        "2026-03-01,Brand Search,USD,10.00,1000,50,2.00,40.00,0.20\n"
+        "2026-03-02,Brand Search,USD,--,0,0,--,--,--\n"  # a paused day
+        "2026-03-03,Brand Search,USD,20.00,2000,50,--,--,0.40\n"  # spent, no conversion
+    )
+    mapping = GOOGLE_MAP.replace("  purchase_value:", "  reported_cpc: Avg. CPC\n  purchase_value:")
+    summary = _import(workspace, tmp_path, text, mapping)
+    assert summary.rejected == 0
+    assert summary.notes == [
+        "'--' in 'Cost', 'Conversions', 'Conv. value' is read as 0, as Google Ads writes it "
+        "where there was none."
+    ]
+    with workspace.connect(read_only=True) as con:
+        stored = con.execute(
+            "SELECT spend, results, purchase_value, reported_cpc FROM ad_stats ORDER BY date_start"
+        ).fetchall()
+    # an average over no clicks stays unknown
+    assert stored == [(10.0, 2.0, 40.0, 0.2), (0.0, 0.0, 0.0, None), (20.0, 0.0, 0.0, 0.4)]
+    row = _by_campaign(workspace)["Brand Search"]
+    # 30 spent for 2 conversions: 15.00 each (not 10 / 2 = 5.00); ROAS 40 / 30
+    assert row["spend"] == pytest.approx(30.0)
+    assert row["cost_per_result"] == pytest.approx(15.0)
+    assert row["roas"] == pytest.approx(40 / 30)

@@ -33,6 +33,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 SNIFF_BYTES = 64 * 1024  # the head of a text that decides its delimiter
 MAX_TITLE_LINES = 5
+MAX_LABEL_LINES = 20  # 'Report Start: ...' lines of a header block
 DELIMITERS = (",", ";", "\t", "|")
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
@@ -331,19 +332,29 @@ def frames_from_rows(
         titles: list[str] = []
         # title/description lines: one non-empty cell, followed by a wider row (after
         # other such lines: a report name, then its dates, as Google Ads writes them)
-        while i < n and len(titles) < MAX_TITLE_LINES:
+        plain = 0  # title lines, besides a header block's 'Name: value' lines
+        while i < n and len(titles) < MAX_TITLE_LINES + MAX_LABEL_LINES:
             fields = rows[i][1]
             if count_nonempty(fields) == 0:
                 i += 1
                 continue
-            nxt = _next_wide(rows, i + 1, MAX_TITLE_LINES - len(titles) - 1)
+            nxt = _next_wide(rows, i + 1, MAX_TITLE_LINES - plain - 1)
             if (
-                count_nonempty(fields) == 1
+                plain < MAX_TITLE_LINES
+                and count_nonempty(fields) == 1
                 and nxt is not None
                 and count_nonempty(rows[nxt][1]) >= 2
                 and len(rows[nxt][1]) >= 2
             ):
                 titles.append(next(f for f in fields if f.strip()).strip())
+                plain += 1
+                i += 1
+            elif _label_line(rows, i, MAX_LABEL_LINES) or (
+                count_nonempty(fields) == 1
+                and (below := _next_nonblank(rows, i + 1)) is not None
+                and _label_line(rows, below, MAX_LABEL_LINES)
+            ):  # a 'Name: value' line, or a report's name over a block of them
+                titles.append(", ".join(f.strip() for f in fields if f.strip()))
                 i += 1
             else:
                 break
@@ -452,6 +463,29 @@ def _next_wide(rows: list[tuple[int, list[str]]], j: int, lines: int) -> int | N
         nxt = _next_nonblank(rows, nxt + 1)
         lines -= 1
     return nxt
+
+
+#: a header block's 'Name: value' line ('Report Start: 3/1/2026, 12:00 AM', LinkedIn
+#: Campaign Manager's, its value split at its comma when the line is not quoted)
+_LABEL = re.compile(r"[^\W\d][^:,]{0,40}:(\s.*)?")
+
+
+def _label_line(rows: list[tuple[int, list[str]]], i: int, lines: int) -> bool:
+    """Is row ``i`` a 'Name: value' line of a header block, with a wider row (the table's
+    header) below it within ``lines`` rows of such lines?"""
+    fields = [f.strip() for f in rows[i][1] if f.strip()]
+    if not fields or len(fields) > 2 or not _LABEL.fullmatch(fields[0]):
+        return False
+    j = _next_nonblank(rows, i + 1)
+    while j is not None and lines > 1:
+        ahead = [f.strip() for f in rows[j][1] if f.strip()]
+        if len(ahead) > 2:
+            return True
+        if not (len(ahead) == 1 or _LABEL.fullmatch(ahead[0])):
+            return False
+        j = _next_nonblank(rows, j + 1)
+        lines -= 1
+    return False
 
 
 def _next_nonblank(rows: list[tuple[int, list[str]]], j: int) -> int | None:

@@ -131,6 +131,24 @@ class GenericFormat(Format):
             )
         mapping = load_mapping(Path(ctx.mapping))
         frame = _frame_for(source, mapping)
+        said: list[str] = []
+        if mapping.table == "ad_stats" and not {"date_start", "date_stop"} & (
+            set(mapping.columns) | set(mapping.constants)
+        ):
+            stated = _stated_range(source, frame, mapping.dayfirst)
+            if stated is not None:
+                start, stop, lines = stated
+                dates = {"date_start": start, "date_stop": stop}
+                mapping = replace(mapping, constants={**mapping.constants, **dates})
+                said.append(
+                    f"The table has no date column: each row is the report's range, {start} "
+                    f"to {stop}, as the lines {lines} above the table say."
+                )
+        result = self._read(source, frame, mapping, ctx)
+        result.notes.extend(said)
+        return result
+
+    def _read(self, source: Source, frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
         if (
             mapping.table == "ad_stats"
             and "currency" not in mapping.columns
@@ -168,6 +186,33 @@ def _stated_currency(source: Source, frame: Frame) -> tuple[str, str] | None:
         if other is frame:
             break
     return next(iter(seen.items())) if len(seen) == 1 else None
+
+
+_RANGE_LINE = r"(?i)^\s*report (start|end)(?: date)?\s*[:=]\s*([^,]+?)\s*(?:,.*)?$"
+
+
+def _stated_range(
+    source: Source, frame: Frame, dayfirst: bool | None
+) -> tuple[str, str, str] | None:
+    """The reporting range a report's header block states ('Report Start: 3/1/2026,
+    12:00 AM' and 'Report End: ...', as LinkedIn Campaign Manager writes over a table
+    without a date column): start, end (ISO) and the lines; None unless both read."""
+    from socialproof.ingest.parse import parse_dates
+
+    found: dict[str, tuple[str, str]] = {}
+    for cell in frame.title_lines:
+        m = re.match(_RANGE_LINE, cell)
+        if m:
+            found.setdefault(m.group(1).lower(), (m.group(2), cell.strip()))
+    if set(found) != {"start", "end"}:
+        return None
+    parsed = parse_dates([found["start"][0], found["end"][0]], dayfirst=dayfirst)
+    if parsed.invalid.any():
+        return None
+    start, stop = (d.isoformat() for d in parsed.values.to_pylist())
+    if start > stop:
+        return None
+    return start, stop, f"'{found['start'][1]}' and '{found['end'][1]}'"
 
 
 def _frame_for(source: Source, mapping: Mapping) -> Frame:
@@ -224,9 +269,10 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
             rows.boolean(target, aliases)
         else:
             rows.text(target, aliases)
-    if mapping.table == "ad_stats":
-        _skip_summary_rows(rows)
     constants = _constants(mapping, ctx)
+    if mapping.table == "ad_stats":
+        _google_dashes_are_zero(rows, mapping, constants)
+        _skip_summary_rows(rows)
     for target, value in constants.items():
         rows.set(target, _constant(value, spec.columns[target], rows.n))
     missing_keys = unmapped_keys(mapping, ctx)
@@ -332,6 +378,47 @@ def _skip_summary_rows(rows: Rows) -> None:
         labelled |= np.asarray(label.to_numpy(zero_copy_only=False), dtype=bool)
         summary &= np.asarray(pc.or_(label, blank).to_numpy(zero_copy_only=False), dtype=bool)
     rows.skip_rows(summary & labelled, "Skipped {n} summary row{s} (totals of the other rows).")
+
+
+def _google_dashes_are_zero(rows: Rows, mapping: Mapping, constants: dict[str, Any]) -> None:
+    """'--' in a cost or count column of a Google Ads (or Microsoft Advertising) report is
+    0: it writes the dashes for a day or campaign without cost, clicks or conversions.
+    Rates and averages ('Avg. CPC', 'CTR': reported_*, percent columns) stay unknown
+    there: a rate over no clicks has no value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialproof.workspace.schema import CANONICAL
+
+    google = "google" in str(constants.get("platform", "")).lower() or any(
+        h in ("Impr.", "Conv. value") for h in rows.frame.header
+    )
+    if not google:
+        return
+    spec = CANONICAL["ad_stats"]
+    filled: list[str] = []
+    for target, column in mapping.columns.items():
+        values = rows.values.get(target)
+        if (
+            values is None
+            or spec.columns[target] not in ("BIGINT", "DOUBLE")
+            or target.startswith("reported_")
+            or target in mapping.percent
+        ):
+            continue
+        raw = rows.raw((column,))
+        if raw is None:
+            continue
+        dash = pc.equal(pc.utf8_trim_whitespace(raw), "--").fill_null(False)
+        fill = pc.and_(dash, pc.is_null(values))
+        if pc.any(fill).as_py():
+            rows.values[target] = pc.if_else(fill, pa.scalar(0, values.type), values)
+            filled.append(column)
+    if filled:
+        rows.notes.append(
+            f"'--' in {', '.join(repr(c) for c in filled)} is read as 0, as Google Ads writes "
+            "it where there was none."
+        )
 
 
 def _constants(mapping: Mapping, ctx: ReadContext) -> dict[str, Any]:
