@@ -711,3 +711,91 @@ def test_the_moderation_queue_downloads(scored_client: Any) -> None:
     page = scored_client.get("/community/moderation?show=dismissed").text
     assert 'href="/community/moderation/queue.csv?show=dismissed"' in page
     assert scored_client.get("/community/moderation/queue.xlsx").content[:2] == b"PK"
+
+
+def test_moderation_queue_filters_by_dates_platform_and_group(
+    scored_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'community queue' takes --platform, --group, --since and --until; the page could not
+    filter at all. Flags: message 4 (3 March... 4 March, dan) and 3 (3 March, cat)."""
+    import csv
+    import html
+    import io
+
+    from socialproof.web.pages import community
+
+    every = scored_client.get("/community/moderation").text  # kept first: the key must differ
+    assert "you idiot, buy now" in every and "buy now cheap followers" in every
+    late = scored_client.get("/community/moderation", params={"since": "2026-03-04"}).text
+    assert "you idiot, buy now" in late and "buy now cheap followers" not in late
+    assert 'id="mq-since" name="since" value="2026-03-04"' in late
+    link = 'href="/community/moderation/queue.csv?since=2026-03-04"'
+    assert link in late
+    r = scored_client.get("/community/moderation/queue.csv", params={"since": "2026-03-04"})
+    assert [row["message_id"] for row in csv.DictReader(io.StringIO(r.text))] == ["4"]
+    early = scored_client.get("/community/moderation", params={"until": "2026-03-03"}).text
+    assert "buy now cheap followers" in early and "you idiot, buy now" not in early
+    for params in ({"platform": "instagram"}, {"platform": "X", "group": "no-such-group"}):
+        none = scored_client.get("/community/moderation", params=params).text
+        assert "Nothing flagged that these filters keep." in none
+    assert "you idiot" in scored_client.get("/community/moderation?platform=X").text
+
+    monkeypatch.setattr(community, "QUEUE_SHOWN", 1)  # paging keeps the filters
+    first = html.unescape(scored_client.get("/community/moderation?platform=x").text)
+    assert 'href="/community/moderation?platform=x&page=2" rel="next"' in first
+    r = scored_client.post(  # without JavaScript, a decision returns to the filtered page
+        "/community/moderation/decide",
+        data={
+            "csrf_token": scored_client.csrf,
+            "message_id": "4",
+            "platform": "x",
+            "decision": "confirm",
+            "who": "Dana",
+            "page": "2",
+            "filters": "platform=x&since=2026-03-01",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].startswith("/community/moderation?platform=x&since=2026-03-01")
+    assert "page=2" in r.headers["location"]
+
+
+@pytest.mark.parametrize(
+    ("params", "marked", "says"),
+    [
+        ({"since": "2026-13-01"}, ["mq-since"], "2026-13-01"),
+        ({"since": "2026-03-05", "until": "2026-03-01"}, ["mq-since", "mq-until"], "is after"),
+    ],
+)
+def test_a_refused_queue_filter_is_kept_and_marked(
+    scored_client: Any, params: dict[str, str], marked: list[str], says: str
+) -> None:
+    import re
+
+    r = scored_client.get("/community/moderation", params=params)
+    assert r.status_code == 422 and says in r.text
+    assert "you idiot" not in r.text and "not scored yet" not in r.text
+    invalid = re.findall(r'id="(mq-[a-z]+)"[^>]*aria-invalid="true"', r.text)
+    assert invalid == marked
+    for value in params.values():
+        assert f'value="{value}"' in r.text
+    download = scored_client.get("/community/moderation/queue.csv", params=params)
+    assert download.status_code == 422 and "text/csv" not in download.headers["content-type"]
+
+
+@pytest.mark.browser
+def test_filter_the_moderation_queue_in_the_browser(browser: Any, sample_server: Any) -> None:
+    page = open_page(browser, sample_server.url + "/community/moderation", for_axe=True)
+    try:
+        page.get_by_label("Platform").fill("no-such-platform")
+        page.get_by_label("Platform").press("Enter")
+        page.wait_for_url("**platform=no-such-platform**")
+        page.get_by_text("Nothing flagged that these filters keep.").wait_for()
+        assert axe_violations(page) == []
+        page.goto(sample_server.url + "/community/moderation?since=2026-05-01&until=2026-04-01")
+        assert page.locator("#mq-since").get_attribute("aria-invalid") == "true"
+        assert page.locator("#mq-since").input_value() == "2026-05-01"
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()

@@ -269,19 +269,42 @@ def refresh(request: Request) -> Response:
     return redirect(f"/jobs/{job.id}", message="Updating the inbox.")
 
 
-def _queue_context(ws: Any, show_dismissed: bool, page: int = 1) -> dict[str, Any]:
+#: The moderation queue's filters, as 'community queue' takes them (--platform, --group,
+#: --since, --until): GET parameters kept in its paging links, downloads and cache key.
+QUEUE_FILTERS = ("platform", "group", "since", "until")
+
+
+def _queue_filters(asked: Any) -> dict[str, str]:
+    """The queue's filters from a query (or a form), "" when not given."""
+    return {k: str(asked.get(k) or "").strip() for k in QUEUE_FILTERS}
+
+
+def _queue_scope(filters: dict[str, str]) -> Any:
+    """The filters as a :class:`Scope`; a refused date raises :class:`_Refused` naming it."""
+    from socialproof.community.threads import Scope
+
+    start, end = _dates(filters["since"], filters["until"])
+    return Scope(start, end, filters["platform"].lower() or None, filters["group"] or None)
+
+
+def _queue_context(
+    ws: Any, show_dismissed: bool, page: int = 1, scope: Any = None
+) -> dict[str, Any]:
     from socialproof.community.decisions import decisions, suggest_thresholds
     from socialproof.community.queue import moderation_queue
 
     offset = (page - 1) * QUEUE_SHOWN
     try:  # one more than shown: whether a next page exists
         q = moderation_queue(
-            ws, limit=QUEUE_SHOWN + 1, offset=offset, include_dismissed=show_dismissed
+            ws, scope, limit=QUEUE_SHOWN + 1, offset=offset, include_dismissed=show_dismissed
         )
         flags = [{str(k): v for k, v in r.items()} for r in q.to_dict("records")]
-        scored = True
-    except NoData:
-        flags, scored = [], False
+        scored, empty_note = True, ""
+    except NoData as exc:  # filtered: nothing in the scope (said why), not 'not scored'
+        filtered = scope is not None and any(
+            v is not None for v in (scope.since, scope.until, scope.platform, scope.group)
+        )
+        flags, scored, empty_note = [], filtered, str(exc) if filtered else ""
     more = len(flags) > QUEUE_SHOWN
     flags = flags[:QUEUE_SHOWN]
     for f in flags:
@@ -290,6 +313,7 @@ def _queue_context(ws: Any, show_dismissed: bool, page: int = 1) -> dict[str, An
     return {
         "flags": flags,
         "scored": scored,
+        "empty_note": empty_note,
         "show_dismissed": show_dismissed,
         "decided": [
             {
@@ -310,7 +334,9 @@ def _queue_context(ws: Any, show_dismissed: bool, page: int = 1) -> dict[str, An
     }
 
 
-def queue_key(ws: Any, show_dismissed: bool, page: int = 1) -> tuple[Any, ...]:
+def queue_key(
+    ws: Any, show_dismissed: bool, page: int = 1, filters: dict[str, str] | None = None
+) -> tuple[Any, ...]:
     """The result cache's key of the moderation queue: the workspace's moderation.yaml
     (thresholds, rules) changes apart from the database, so its state is part of it."""
     from socialproof.community.moderation import WORKSPACE_FILE
@@ -320,7 +346,8 @@ def queue_key(ws: Any, show_dismissed: bool, page: int = 1) -> tuple[Any, ...]:
         rules: tuple[int, int] = (st.st_size, st.st_mtime_ns)
     except OSError:
         rules = (0, 0)
-    return ("community-queue", show_dismissed, page, rules, _settings_key(ws))
+    asked = tuple(sorted((filters or {}).items()))
+    return ("community-queue", show_dismissed, page, asked, rules, _settings_key(ws))
 
 
 def warm_queue(ws: Any, cache: Any) -> None:
@@ -328,9 +355,19 @@ def warm_queue(ws: Any, cache: Any) -> None:
     cache.get(ws, queue_key(ws, False), lambda: _queue_context(ws, False))
 
 
-def _moderation_url(dismissed: bool, page: int) -> str:
-    query = (["show=dismissed"] if dismissed else []) + ([f"page={page}"] if page > 1 else [])
-    return "/community/moderation" + ("?" + "&".join(query) if query else "")
+def _queue_query(dismissed: bool, filters: dict[str, str] | None = None) -> str:
+    """The queue's query string (the filters given, and whether dismissed flags show)."""
+    from urllib.parse import urlencode
+
+    given = [(k, v) for k, v in (filters or {}).items() if v]
+    return urlencode(given + ([("show", "dismissed")] if dismissed else []))
+
+
+def _moderation_url(dismissed: bool, page: int, filters: dict[str, str] | None = None) -> str:
+    query = "&".join(
+        q for q in (_queue_query(dismissed, filters), f"page={page}" if page > 1 else "") if q
+    )
+    return "/community/moderation" + ("?" + query if query else "")
 
 
 @router.get("/community/moderation")
@@ -340,33 +377,60 @@ def moderation(request: Request, show: str | None = None, page: str | None = Non
     ws = workspace(request)
     dismissed = show == "dismissed"
     number = _page_number(page)
+    filters = _queue_filters(request.query_params)
+    shared: dict[str, Any] = {
+        "title": "Moderation queue",
+        "subnav": SUBNAV,
+        "owner_name": ws.settings.owner or "",
+        "show_dismissed": dismissed,
+        "page": number,
+        "filters": filters,
+        "query": _queue_query(dismissed, filters),
+        "filter_query": _queue_query(False, filters),
+        "filtered": any(filters.values()),
+        "refused": False,
+    }
+    try:
+        scope = _queue_scope(filters)
+    except _Refused as refused:  # the form again, as typed, the refused field marked
+        return render(
+            request,
+            "community/moderation.html",
+            status_code=refused.error.http_status,
+            messages=[("error", str(refused.error))],
+            invalid=refused.fields,
+            queue_pending=False,
+            **(shared | {"refused": True}),
+        )
     ready, context = kept_or_pending(
         request,
-        queue_key(ws, dismissed, number),
-        lambda: _queue_context(ws, dismissed, number),
+        queue_key(ws, dismissed, number, filters),
+        lambda: _queue_context(ws, dismissed, number, scope),
     )
     return render(
         request,
         "community/moderation.html",
-        title="Moderation queue",
-        subnav=SUBNAV,
-        owner_name=ws.settings.owner or "",
-        show_dismissed=dismissed,
         queue_pending=not ready,
-        page=number,
-        again=_moderation_url(dismissed, number),
+        again=_moderation_url(dismissed, number, filters),
+        invalid=(),
+        **shared,
         **({k: v for k, v in context.items() if k != "show_dismissed"} if context else {}),
     )
 
 
 @router.get("/community/moderation/queue.{kind}", response_model=None)
 def queue_download(request: Request, kind: str, show: str | None = None) -> Response:
-    """Every flag of the queue (dismissed ones too with ``show=dismissed``) as a formula-safe
-    CSV or an XLSX file, as 'socialproof community queue --format csv' lists them."""
+    """Every flag of the queue the filters keep (dismissed ones too with ``show=dismissed``)
+    as a formula-safe CSV or an XLSX file, as 'socialproof community queue --format csv'
+    lists them."""
     from socialproof.community.queue import moderation_queue
     from socialproof.web.tables import download_response, view
 
-    flags = moderation_queue(workspace(request), include_dismissed=show == "dismissed")
+    try:
+        scope = _queue_scope(_queue_filters(request.query_params))
+    except _Refused as refused:
+        raise refused.error from None
+    flags = moderation_queue(workspace(request), scope, include_dismissed=show == "dismissed")
     return download_response(view(flags), kind, "moderation-queue")
 
 
@@ -381,10 +445,15 @@ def decide(
     slot: str = Form(""),
     page: str = Form(""),
     show: str = Form(""),
+    filters: str = Form(""),
 ) -> Response:
+    from urllib.parse import parse_qs
+
     from socialproof.community.decisions import record_decision
 
-    back = _moderation_url(show == "dismissed", _page_number(page))  # without JS: the same page
+    kept = _queue_filters({k: v[0] for k, v in parse_qs(filters).items()})
+    # without JS: the same page, filtered as it was
+    back = _moderation_url(show == "dismissed", _page_number(page), kept)
 
     ws = workspace(request)
     try:
