@@ -145,6 +145,39 @@ def test_exports_hold_cleared_posts_only(content_client: Any) -> None:
     assert c.get("/content/exports?kind=ical&view=week&start=notadate").status_code == 422
 
 
+def test_exports_keep_one_platform_as_the_cli_does(content_client: Any) -> None:
+    """Buffer and Hootsuite publish a file's posts on one channel and the export said
+    'export one platform at a time', but the page had no platform to choose."""
+    import re
+
+    c = content_client
+    page = c.get("/content/exports?kind=buffer").text
+    select = page.split('<select id="platform"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="([^"]*)"', select) == [
+        "",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "tiktok",
+    ]
+    linkedin = c.get("/content/exports?kind=buffer&platform=linkedin").text
+    assert "2026-12-09-hiring.md" in linkedin and WINTER not in linkedin
+    assert '<option value="linkedin" selected>' in linkedin
+    assert (
+        'href="/content/exports/download?kind=buffer&amp;view=all&amp;start=&amp;platform=linkedin"'
+        in linkedin
+    )
+    _post(
+        c, "/content/approvals/decide", name=WINTER, who="Dana", role="reviewer", action="approve"
+    )
+    mine = c.get("/content/exports/download?kind=buffer&view=all&platform=Instagram")
+    assert mine.status_code == 200 and "Our winter menu is here" in mine.text
+    other = c.get("/content/exports/download?kind=buffer&view=all&platform=linkedin")
+    assert other.text.strip() == "Text,Image URL,Tags,Posting Time"
+    r = c.get("/content/exports?kind=buffer&platform=myspace")
+    assert r.status_code == 400 and "Platform: unknown platform" in r.text
+
+
 def test_keyboard_reschedule_form_and_bad_dates(content_client: Any) -> None:
     c = content_client
     path = c.app_state.ws.root / "content" / WINTER

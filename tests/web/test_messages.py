@@ -331,6 +331,12 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
             "currency on the By campaign view.",
             ["/campaigns"],
         ),
+        (  # content.exports: a Buffer file over several platforms (the Exports page's Platform)
+            "this file holds posts for 2 platforms (Instagram, LinkedIn), and Buffer publishes "
+            "a file's posts on the one channel it is uploaded to: export one platform at a time.",
+            "export one platform at a time (choose it under Platform, then download each).",
+            [],
+        ),
         (  # campaigns.paid.pacing: one budget over spend in several currencies
             "Spend for all campaigns is in several currencies (EUR, USD); a budget cannot be "
             "paced across them. Set a budget per campaign (budgets.yaml with campaign and "

@@ -196,6 +196,11 @@ _HINTS = (
     _Hint(re.compile(r"a day \(--daily\)"), "a day (Units per day)"),
     _Hint(re.compile(r"--daily must be positive"), "Units per day must be positive"),
     _Hint(re.compile(r"e\.g\. --daily (\d+)\."), r"e.g. \1."),
+    # content.exports: a Buffer or Hootsuite file over several platforms
+    _Hint(
+        re.compile(r"export one platform at a time\."),
+        "export one platform at a time (choose it under Platform, then download each).",
+    ),
     # campaigns.paid: budget pacing (Budget and Budget period on the pacing page)
     _Hint(
         re.compile(r"Pass --budget AMOUNT \(with --period\) or write (\S+) in the workspace\."),

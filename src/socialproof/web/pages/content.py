@@ -423,9 +423,13 @@ EXPORT_LABELS = {
 }
 
 
-def _export(ws: Workspace, kind: str, view: str, start: str | None) -> Any:
+def _export(ws: Workspace, kind: str, view: str, start: str | None, platform: str = "") -> Any:
+    """The export, what it holds in words, and the platforms of the planned posts (Buffer
+    and Hootsuite publish a file on one channel: ``platform`` keeps one, as the CLI's
+    --platform does)."""
     from socialproof.content.calendar import EXPORT_KINDS, build_calendar, export_posts
     from socialproof.content.editing import load_all
+    from socialproof.content.posts import resolve_platform
 
     if kind not in EXPORT_KINDS:
         raise UsageError(
@@ -434,6 +438,10 @@ def _export(ws: Workspace, kind: str, view: str, start: str | None) -> Any:
     if view not in ("week", "month", "all"):
         raise UsageError(f"Unknown period {view!r}.", hint="Use week, month or all.")
     posts, _ = load_all(ws)
+    found = sorted({p.platform for p in posts if p.platform})
+    if platform.strip():
+        pid = resolve_platform(platform, where="Platform")
+        posts = [p for p in posts if p.platform == pid]
     chosen = posts
     label = "every planned post"
     if view != "all":
@@ -441,15 +449,22 @@ def _export(ws: Workspace, kind: str, view: str, start: str | None) -> Any:
             posts, tz=ws.settings.tz, view=view, start=_parse_day(start, "start"), industry=None
         )
         chosen, label = cal.posts, cal.title.split(": ", 1)[1]
-    return export_posts(ws, kind, chosen), label
+    return export_posts(ws, kind, chosen), label, found
 
 
 @router.get("/content/exports")
 def exports(
-    request: Request, kind: str = "ical", view: str = "all", start: str | None = None
+    request: Request,
+    kind: str = "ical",
+    view: str = "all",
+    start: str | None = None,
+    platform: str = "",
 ) -> HTMLResponse:
+    from urllib.parse import urlencode
+
     ws = workspace(request)
-    result, label = _export(ws, kind, view, start)
+    result, label, found = _export(ws, kind, view, start, platform)
+    asked = {"kind": kind, "view": view, "start": start or "", "platform": platform.strip()}
     return render(
         request,
         "content/exports.html",
@@ -460,6 +475,9 @@ def exports(
         view=view,
         start=start or "",
         label=label,
+        platform=platform.strip(),
+        platforms=found,
+        download_url="/content/exports/download?" + urlencode(asked),
         result=result,
         names={s: s.rsplit("/", 1)[-1] for s in result.left_out},
         tz=ws.settings.tz.key,
@@ -468,11 +486,15 @@ def exports(
 
 @router.get("/content/exports/download", response_model=None)
 def download(
-    request: Request, kind: str = "ical", view: str = "all", start: str | None = None
+    request: Request,
+    kind: str = "ical",
+    view: str = "all",
+    start: str | None = None,
+    platform: str = "",
 ) -> Response:
     from fastapi.responses import Response as Plain
 
-    result, _ = _export(workspace(request), kind, view, start)
+    result, _, _ = _export(workspace(request), kind, view, start, platform)
     data = result.data.encode("utf-8") if isinstance(result.data, str) else result.data
     return Plain(
         data,
