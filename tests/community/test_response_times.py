@@ -25,7 +25,7 @@ root    brand          opened          first           FRT (s)                  
 119283  SpotifyCares   12:37:46        13:31:32        53:46 = 3226             last Oct12 12:09:13 > cust Oct12 12:04:21: 23:31:27 = 84687
 119292  AppleSupport   08:06:34        13:44:29        5:37:55 = 20275          cust 15:44:02 after last brand: unresolved
 119294  AppleSupport   07:03:47        13:30:00        6:26:13 = 23173          23173
-119297  SouthwestAir   13:34:46        13:39:32        4:46 = 286               cust 13:55:48 after: unresolved
+119297  SouthwestAir   13:34:46        13:39:32        4:46 = 286               286 (cust 13:55:48 only thanks)
 119299  AppleSupport   07:16:18        13:34:00        6:17:42 = 22662          22662
 119301  AppleSupport   08:50:14        13:31:27        4:41:13 = 16873          16873
 119306  Ask_Spectrum   13:27:49        13:42:00        14:11 = 851              cust 13:49:52 after: unresolved
@@ -45,10 +45,15 @@ First response times sorted (26): 141 282 286 347 347 428 526 851 1387 1540 2876
 3997 | 4226 5569 10428 16873 20275 22662 22733 22887 23173 25292 25402 29112 41506.
 Median (linear, position 12.5): (3997 + 4226) / 2 = 4111.5 s.
 p90 (position 0.9 * 25 = 22.5): 25292 + 0.5 * (25402 - 25292) = 25347 s.
-Resolution times of the 22 resolved threads sorted: 282 347 526 777 1387 1462 1540 5569
-6486 16873 20751 | 22662 22733 22887 23173 25292 25402 29112 40249 41506 53183 84687.
-Median (position 10.5): (20751 + 22662) / 2 = 21706.5 s.
-p90 (position 18.9): 40249 + 0.9 * (41506 - 40249) = 41380.3 s.
+119297's opener wrote after the brand's last reply, but only "I am! Thank you for the
+answer!!": a thanks settles the thread, so it is resolved at the brand's reply. The
+other openers who wrote again said something more (119292's "Super help - problem
+solved 😀 once again in love with Apple" goes beyond thanks): unresolved.
+Resolution times of the 23 resolved threads sorted: 282 286 347 526 777 1387 1462 1540
+5569 6486 16873 | 20751 | 22662 22733 22887 23173 25292 25402 29112 40249 41506 53183
+84687.
+Median (position 11): 20751 s.
+p90 (position 0.9 * 22 = 19.8): 40249 + 0.8 * (41506 - 40249) = 41254.6 s.
 AppleSupport answered 11 threads; its first response times sorted: 3997 4226 16873 20275
 22662 22733 22887 23173 25292 25402 29112: median 22733 s.
 
@@ -83,9 +88,9 @@ RESOLUTION = {
     "119263": 25292, "119265": 20751, "119268": 25402, "119272": 40249, "119274": 1387,
     "119276": 282, "119278": 347, "119280": 22887, "119283": 84687, "119294": 23173,
     "119299": 22662, "119301": 16873, "119319": 777, "119326": 53183, "119328": 41506,
-    "119331": 526, "119332": 5569,
+    "119331": 526, "119332": 5569, "119297": 286,
 }  # fmt: skip
-UNRESOLVED = {"119237", "119292", "119297", "119306", "119315"}
+UNRESOLVED = {"119237", "119292", "119306", "119315"}
 
 
 def load_twcs(path: Any) -> list[dict[str, Any]]:
@@ -153,9 +158,9 @@ def test_summary_matches_hand_computation(twcs: Any) -> None:
     # Meta style: mean of the fastest 90 %, ceil(0.9 * 26) = 24 replies: the 26 sum to
     # 286,372 s (see the KPI test); less the two slowest (41,506 + 29,112) = 215,754 / 24
     assert o["fastest90_mean_first_response_h"] * 3600 == pytest.approx(215754 / 24)
-    assert o["resolved"] == 22
-    assert o["median_resolution_h"] * 3600 == pytest.approx(21706.5)
-    assert o["p90_resolution_h"] * 3600 == pytest.approx(41380.3)
+    assert o["resolved"] == 23
+    assert o["median_resolution_h"] * 3600 == pytest.approx(20751)
+    assert o["p90_resolution_h"] * 3600 == pytest.approx(41254.6)
 
 
 def test_by_agent_and_unanswered(twcs: Any) -> None:
@@ -186,14 +191,14 @@ def test_tighter_sla(twcs: Any) -> None:
 
 
 def test_registered_kpis_agree_with_the_hand_computation(twcs: Any) -> None:
-    """Means from the hand table: 26 first responses sum to 286,372 s; 22 resolutions to
-    446,886 s (sums of the FRT and RESOLUTION tables above)."""
+    """Means from the hand table: 26 first responses sum to 286,372 s; 23 resolutions to
+    447,172 s (sums of the FRT and RESOLUTION tables above)."""
     from socialproof.community.threads import threads_view
     from socialproof.metrics import registry
     from socialproof.workspace import engine
 
     assert sum(v for v in FRT.values() if v is not None) == 286372
-    assert sum(RESOLUTION.values()) == 446886
+    assert sum(RESOLUTION.values()) == 447172
     names = ["threads", "response_rate", "response_rate_sla", "first_response_time",
              "resolution_rate", "resolution_time"]  # fmt: skip
     with twcs.ibis() as con:
@@ -203,5 +208,5 @@ def test_registered_kpis_agree_with_the_hand_computation(twcs: Any) -> None:
     assert row["response_rate"] == pytest.approx(26 / 27)
     assert row["response_rate_sla"] == pytest.approx(26 / 27)
     assert row["first_response_time"] == pytest.approx(286372 / 26)
-    assert row["resolution_rate"] == pytest.approx(22 / 27)
-    assert row["resolution_time"] == pytest.approx(446886 / 22)
+    assert row["resolution_rate"] == pytest.approx(23 / 27)
+    assert row["resolution_time"] == pytest.approx(447172 / 23)

@@ -346,7 +346,8 @@ def queue_key(
         rules: tuple[int, int] = (st.st_size, st.st_mtime_ns)
     except OSError:
         rules = (0, 0)
-    asked = tuple(sorted((filters or {}).items()))
+    # only the filters given: the first view (no filter) keys as the start-up job keys it
+    asked = tuple(sorted((k, v) for k, v in (filters or {}).items() if v))
     return ("community-queue", show_dismissed, page, asked, rules, _settings_key(ws))
 
 
