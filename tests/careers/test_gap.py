@@ -335,3 +335,23 @@ def test_a_posting_saved_in_a_windows_encoding_is_read(
     assert result.target == "Social Media Manager"
     assert "Salary: '€30k-35k' = EUR 30,000-35,000 a year." in result.notes
     assert any(i.requirement.id == "copywriting" for i in result.matched)
+
+
+def test_a_salary_with_no_period_its_size_cannot_tell_is_not_compared(
+    workspace: Any, tmp_path: Path
+) -> None:
+    """'INR 25,000' (a month's pay in India) was read at the dollar's scale as a year's:
+    25,000 a year, below a minimum of 300,000. It is not annualised, so not compared."""
+    ws = _workspace_with_profile(workspace, targets={"salary_min": 300000, "currency": "INR"})
+    posting = tmp_path / "p.md"
+    posting.write_text(
+        "---\ntitle: Social Media Executive\nsalary: INR 25,000\n---\n"
+        "You'll need: copywriting, Canva, community management.\n",
+        encoding="utf-8",
+    )
+    notes = gap_for_posting(ws, posting).notes
+    assert not any("below your minimum" in n for n in notes), notes
+    assert (
+        "Salary: 'INR 25,000' in INR (no pay period stated, and the size of an amount in INR "
+        "does not tell it: not annualised)."
+    ) in notes

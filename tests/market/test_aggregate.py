@@ -189,3 +189,19 @@ def test_the_same_posting_from_two_boards_counts_once(workspace: Any, insert: In
     insert("job_postings", [other, again])
     analyze_workspace(workspace)
     assert market_data(workspace).postings == 4
+
+
+def test_salaries_with_no_period_their_size_tells_are_said_to_be_left_out(
+    workspace: Any, insert: Insert
+) -> None:
+    """'INR 25,000' was read as a year's pay at the dollar's scale and went into the INR
+    median; it is not annualised, left out of the figures, and the report says so."""
+    rows = [_posting(i) for i in range(MIN_POSTINGS)]
+    rows += [_posting(10 + i, salary_text=f"INR {25 + i},000") for i in range(MIN_POSTINGS)]
+    insert("job_postings", rows)
+    data = market_data(workspace)
+    assert set(data.salaries["currency"]) == {"GBP"}
+    assert (
+        f"{MIN_POSTINGS} salary(ies) name no pay period and their amount does not tell it at "
+        "their currency's scale (a month's pay or a day's): left out of the salary figures."
+    ) in data.notes

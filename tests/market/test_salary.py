@@ -217,3 +217,42 @@ def test_salaries_in_a_body_with_the_currency_after_or_swiss_thousands(
 
 def test_funding_after_the_amount_is_not_a_salary() -> None:
     assert find_salary_in_text("We raised 5,000,000 EUR in funding last year.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "annual"),
+    [
+        # thresholds: the dollar's (under 200 an hour, 1,500 a day, 15,000 a month) times
+        # the currency's factor in data/careers/salary_scale.yaml (JPY 100, SEK 9, INR 21)
+        ("45,000 JPY", "day", 45_000 * 260),  # 20,000 <= 45,000 < 150,000
+        ("¥300,000", "month", 3_600_000),  # 150,000 <= 300,000 < 1,500,000
+        ("¥4,000,000", "year", 4_000_000),
+        ("¥1,500", "hour", 1_500 * 2_080),
+        ("60,000 SEK", "month", 720_000),  # 13,500 <= 60,000 < 135,000
+        ("SEK 500 000", "year", 500_000),
+        ("2,500,000 INR", "year", 2_500_000),  # >= 15,000 x 21 = 315,000
+        ("$60,000", "year", 60_000),  # the dollar's own thresholds stay
+        ("£2,500", "month", 30_000),
+    ],
+)
+def test_a_period_guessed_from_the_amount_reads_it_at_its_currencys_scale(
+    text: str, period: str, annual: float
+) -> None:
+    """45,000 JPY, 60,000 SEK and 2,500,000 INR were read with the dollar's thresholds:
+    all three a year's pay, where 45,000 JPY is a day rate and 60,000 SEK a month's."""
+    sal = parse_salary(text)
+    assert (sal.period, sal.period_inferred) == (period, True)
+    assert sal.min_annual == sal.max_annual == annual
+
+
+@pytest.mark.parametrize("text", ["INR 25,000", "₹40,000", "R$ 3.000", "MXN 20,000"])
+def test_an_amount_whose_size_does_not_tell_its_period_is_not_annualised(text: str) -> None:
+    """In currencies where a month's pay sits in the dollar's band of a day rate (25,000
+    INR a month), a smaller amount with no period is not annualised and says why."""
+    sal = parse_salary(text)
+    assert sal.status == "stated" and sal.currency is not None
+    assert (sal.period, sal.min_annual, sal.max_annual) == (None, None, None)
+    assert sal.note == (
+        f"no pay period stated, and the size of an amount in {sal.currency} does not tell "
+        "it: not annualised"
+    )

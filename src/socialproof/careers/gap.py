@@ -307,6 +307,10 @@ def _salary_note(facts: PostingFacts, posting: dict[str, Any]) -> str:
     from socialproof.market.salary import parse_salary
 
     low, high = facts.salary_min_annual, facts.salary_max_annual
+    body = str(posting.get("body") or "")
+    how = parse_salary(facts.salary_text, context=body[:5000]).note
+    if low is None and high is None:  # no period stated, none guessed: no yearly figure
+        return f"Salary: {facts.salary_text!r} in {facts.salary_currency or '?'} ({how})."
     if low is not None and high is not None and low != high:
         rng = f"{low:,.0f}-{high:,.0f}"
     elif low is not None and high is None:
@@ -322,7 +326,5 @@ def _salary_note(facts: PostingFacts, posting: dict[str, Any]) -> str:
         why.append(f"read as {pay.get(facts.salary_period, facts.salary_period)} pay")
     if facts.salary_period_inferred:
         why.append("the posting names no period: guessed from the amount")
-    body = str(posting.get("body") or "")
-    how = parse_salary(facts.salary_text, context=body[:5000]).note
     why.extend(part for part in how.split("; ") if part)
     return note + (f" ({'; '.join(why)})." if why else ".")

@@ -546,6 +546,8 @@ def _brief(f: Any) -> dict[str, Any]:
             else ""
         )
         sal = f"{f.salary_currency or '?'} {prefix}{'–'.join(shown)}"
+        if not values:  # no pay period stated, and the amount's size does not tell it
+            sal = f"{f.salary_currency or '?'} (period not stated)"
     elif f.salary_status == "unknown":
         sal = "not stated"
     return {

@@ -319,6 +319,13 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
             month.group_by("month").aggregate(postings=month.posting_id.nunique()).order_by("month")
         )
         copies = duplicate_count(con)
+        unread = _count(
+            facts.filter(
+                (facts.salary_status == "stated")
+                & facts.salary_min_annual.isnull()
+                & facts.salary_max_annual.isnull()
+            )
+        )
     notes = []
     if copies:
         notes.append(
@@ -335,6 +342,11 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
     if withheld:
         notes.append(
             f"{withheld} salary group(s) withheld: fewer than {MIN_POSTINGS} postings state a salary."
+        )
+    if unread:
+        notes.append(
+            f"{unread} salary(ies) name no pay period and their amount does not tell it at "
+            "their currency's scale (a month's pay or a day's): left out of the salary figures."
         )
     notes.append(
         "Salaries are annualised midpoints (hour x 2,080, day x 260, week x 52, month x 12) "

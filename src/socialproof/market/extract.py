@@ -47,7 +47,11 @@ __all__ = [  # the extractor's face; detect_language moved out and stays importa
 
 #: The modules and data files the facts of a posting come from (see extractor_version).
 _READERS = ("extract", "posting_fields", "posting_text", "salary", "skills", "catalogue")
-_READER_DATA = (("careers", "catalogue.json"), ("careers", "esco_skill_labels.txt"))
+_READER_DATA = (
+    ("careers", "catalogue.json"),
+    ("careers", "esco_skill_labels.txt"),
+    ("careers", "salary_scale.yaml"),
+)
 
 
 @cache

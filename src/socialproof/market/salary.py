@@ -9,13 +9,17 @@ Annualisation: week x 52, month x 12. Hourly and daily pay use the hours or days
 the posting states ("$50/hour, 20-30 hours per month" is 50 x 20..30 x 12); only
 when it states none is a full-time year assumed (hour x 2,080 = 40 h x 52 weeks,
 day x 260), and ``note`` says which was used. When the text names no period, it
-is inferred from the size of the figure and ``period_inferred`` says so.
+is inferred from the size of the figure at its currency's scale (the dollar's
+thresholds times the currency's purchasing-power factor, ``data/careers/salary_scale.yaml``)
+and ``period_inferred`` says so; where the size does not tell (a currency whose pay
+bands overlap, or one with no scale) the salary is stated but not annualised.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 HOURS_PER_YEAR = 2080
@@ -179,13 +183,35 @@ def _period(text: str) -> str | None:
     return None
 
 
-def _infer_period(value: float) -> str:
-    if value < 200:
-        return "hour"
-    if value < 1_500:
-        return "day"
-    if value < 15_000:
-        return "month"
+#: Upper bounds of an hour's, a day's and a month's pay in US dollars, for guessing the
+#: period of an amount that names none; other currencies scale them by their factor in
+#: ``data/careers/salary_scale.yaml`` (purchasing power, with its source).
+_GUESS_BOUNDS = (("hour", 200.0), ("day", 1_500.0), ("month", 15_000.0))
+
+
+@cache
+def _scales() -> dict[str, tuple[float, str]]:
+    """Currency -> (factor against the dollar's thresholds, which periods may be guessed)."""
+    import yaml
+
+    from socialproof.market.catalogue import data_file
+
+    raw = yaml.safe_load(data_file("careers", "salary_scale.yaml").read_text("utf-8"))
+    return {
+        str(code): (float(spec["factor"]), str(spec["guess"]))
+        for code, spec in raw["currencies"].items()
+    }
+
+
+def _infer_period(value: float, currency: str | None) -> str | None:
+    """The period an amount's size suggests at its currency's scale, or None when it
+    does not tell (a currency with no scale, or a size whose periods overlap there)."""
+    factor, guess = _scales().get(currency or "USD", (0.0, "none"))
+    if guess == "none":
+        return None
+    for name, bound in _GUESS_BOUNDS:
+        if value < bound * factor:
+            return name if guess == "all" else None
     return "year"
 
 
@@ -244,11 +270,19 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
         or re.search(r"\d\s?[kKmM]?\s?\+", clean)
     )
     period = _period(_WORKTIME.sub(" ", clean))  # "10 hours per week" names no pay period
+    currency = _currency(clean)
     inferred = False
     if period is None:
-        period = _infer_period(hi)
-        inferred = True
-    currency = _currency(clean)
+        guessed = _infer_period(hi, currency)
+        if guessed is None:  # '25,000 INR': a month's pay there, a day's at the dollar's scale
+            return Salary(
+                original,
+                "stated",
+                currency,
+                note=f"no pay period stated, and the size of an amount in {currency} does not "
+                "tell it: not annualised",
+            )
+        period, inferred = guessed, True
     notes = [] if currency else ["no currency named"]
     factor_lo = factor_hi = float(_PER_YEAR[period])
     if period in ("hour", "day"):
