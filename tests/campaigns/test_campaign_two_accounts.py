@@ -80,7 +80,10 @@ def test_an_account_no_ad_row_has_is_refused(two_accounts: Any) -> None:
     _budgets(two_accounts, "    account: brand-de\n")
     with pytest.raises(UsageError, match="'brand-de', which no imported ad rows have") as caught:
         pacing(two_accounts)
-    assert caught.value.hint == "Use one of: brand-uk, brand-us."
+    assert (
+        caught.value.hint
+        == "Use one of: brand-uk, brand-us (or 'all' to pace them added together)."
+    )
 
 
 def test_the_account_key_is_read_and_budgets_without_it_keep_their_columns(
@@ -92,10 +95,70 @@ def test_the_account_key_is_read_and_budgets_without_it_keep_their_columns(
         encoding="utf-8",
     )
     assert [b.account for b in load_budgets(path)] == ["brand-uk"]
-    # a budget over every campaign adds the accounts up as asked: 4 x 130 = 520
-    frame = pacing(two_accounts, budget=1000.0, period="month").frame
-    assert "account" not in frame.columns
+    # a platform with no ad rows: nothing spent, no account column (it stopped with a
+    # TypeError on the NULL list of currencies, and NaN spent before that)
+    [none] = pacing(two_accounts, budget=1000.0, period="month", platform="google").frame.to_dict(
+        "records"
+    )
+    assert "account" not in none
+    assert (none["spent"], none["remaining"], none["status"]) == (0.0, 1000.0, "no spend yet")
+    # asked for every account added together: 4 x 130 = 520
+    frame = pacing(two_accounts, budget=1000.0, period="month", account="all").frame
+    assert frame.iloc[0]["account"] == "all"
     assert frame.iloc[0]["spent"] == pytest.approx(520.0)
+
+
+def test_a_budget_for_all_campaigns_over_two_accounts_is_refused_unless_asked(
+    two_accounts: Any,
+) -> None:
+    # it added both accounts' spend (520) without a word, where one budget is one account's
+    with pytest.raises(UsageError) as caught:
+        pacing(two_accounts, budget=1000.0, period="month")
+    assert caught.value.message == (
+        "Spend comes from 2 ad accounts (brand-uk (meta), brand-us (meta)): a budget for all "
+        "campaigns would pace their spend added together."
+    )
+    assert caught.value.hint == (
+        "Choose one with --account brand-uk (or another of them), or --account all to pace "
+        "them added together."
+    )
+    [uk] = pacing(two_accounts, budget=1000.0, period="month", account="brand-uk").frame.to_dict(
+        "records"
+    )
+    assert (uk["account"], uk["spent"]) == ("brand-uk", pytest.approx(120.0))
+    (two_accounts.root / "budgets.yaml").write_text(
+        "budgets:\n  - {amount: 900, start: 2026-03-01, end: 2026-03-31}\n", encoding="utf-8"
+    )
+    with pytest.raises(UsageError, match="'account: brand-uk' .* or 'account: all'"):
+        pacing(two_accounts)
+
+
+def test_account_all_never_adds_two_currencies(workspace: Any, insert: Any) -> None:
+    rows = [_ad("brand-us", date(2026, 3, 1), 100.0), _ad("brand-uk", date(2026, 3, 1), 30.0)]
+    rows[1]["currency"] = "GBP"
+    insert("ad_stats", rows)
+    with pytest.raises(UsageError, match=r"several currencies \(GBP, USD\)"):
+        pacing(workspace, budget=1000.0, account="all")
+    [us] = pacing(workspace, budget=1000.0, account="brand-us").frame.to_dict("records")
+    assert (us["currency"], us["spent"]) == ("USD", pytest.approx(100.0))
+
+
+def test_campaign_platform_and_account_choose_among_the_files_budgets(two_accounts: Any) -> None:
+    # --campaign and --account were ignored with budgets.yaml: every budget was paced
+    (two_accounts.root / "budgets.yaml").write_text(
+        "budgets:\n"
+        "  - {campaign: Spring, account: brand-us, amount: 800, start: 2026-03-01, "
+        "end: 2026-03-08}\n"
+        "  - {campaign: Spring, account: brand-uk, amount: 240, start: 2026-03-01, "
+        "end: 2026-03-08}\n",
+        encoding="utf-8",
+    )
+    assert len(pacing(two_accounts).frame) == 2
+    [uk] = pacing(two_accounts, account="brand-uk").frame.to_dict("records")
+    assert (uk["budget"], uk["spent"]) == (240.0, pytest.approx(120.0))
+    assert len(pacing(two_accounts, campaign="Spring").frame) == 2
+    with pytest.raises(UsageError, match="No budget in budgets.yaml is for campaign 'Autumn'"):
+        pacing(two_accounts, campaign="Autumn")
 
 
 def test_explain_refuses_a_campaign_over_two_accounts_without_account(two_accounts: Any) -> None:

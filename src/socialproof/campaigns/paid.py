@@ -192,6 +192,8 @@ class Budget:
 
 
 BUDGETS_FILE = "budgets.yaml"
+#: A budget's account that asks for the spend of every ad account added together.
+ALL_ACCOUNTS = "all"
 
 
 def load_budgets(path: Path) -> list[Budget]:
@@ -322,7 +324,7 @@ def pacing(
                     hint=f"Pass --budget AMOUNT (with --period) or write {BUDGETS_FILE} in the "
                     "workspace.",
                 )
-            plans = load_budgets(Path(path))
+            plans = _chosen(load_budgets(Path(path)), Path(path).name, campaign, platform, account)
         spend_kpi = registry.get("spend")
         lacking = unavailable_kpis(con, "ad_stats", [spend_kpi]).notes
         accounts = engine.execute(raw.select("platform", "account").distinct())
@@ -340,16 +342,17 @@ def pacing(
                 sel = sel.filter(sel.campaign == plan.campaign)
             if plan.platform:
                 sel = sel.filter(sel.platform == plan.platform)
-            if plan.account:
+            if plan.account and plan.account != ALL_ACCOUNTS:
                 if plan.account not in known:
                     raise UsageError(
                         f"Budget for {plan.campaign or 'all campaigns'} names ad account "
                         f"{plan.account!r}, which no imported ad rows have.",
-                        hint=f"Use one of: {', '.join(known) or 'none imported yet'}.",
+                        hint=f"Use one of: {', '.join(known) or 'none imported yet'}"
+                        f" (or {ALL_ACCOUNTS!r} to pace them added together).",
                     )
                 sel = sel.filter(sel.account == plan.account)
-            elif plan.campaign:
-                _one_account(engine, sel, plan)
+            elif not plan.account:
+                _one_account(engine, sel, plan, in_file=budget is None)
             facts = engine.execute(
                 sel.aggregate(
                     spend_kpi.expr(sel),
@@ -357,7 +360,8 @@ def pacing(
                     rows=sel.count(),
                 )
             ).iloc[0]
-            currencies = sorted(str(c) for c in facts["currencies"])
+            found = facts["currencies"]  # NULL when no row is kept (a platform without ads)
+            currencies = sorted(str(c) for c in (found if found is not None else []))
             if plan.currency and currencies and currencies != [plan.currency]:
                 raise UsageError(
                     f"Budget for {plan.campaign or 'all campaigns'} is in {plan.currency} but "
@@ -374,7 +378,7 @@ def pacing(
                 _pace_row(
                     plan,
                     day,
-                    float(facts["spend"] or 0.0),
+                    0.0 if pd.isna(facts["spend"]) else float(facts["spend"]),  # no rows: 0
                     int(facts["rows"]),
                     currencies[0] if currencies else ws.settings.currency,
                 )
@@ -393,9 +397,29 @@ def pacing(
     return ReportResult(frame, [], notes, title="Budget pacing")
 
 
-def _one_account(engine: Any, sel: Any, plan: Budget) -> None:
-    """Refuse a campaign's budget whose spend comes from two ad accounts or more: one
-    campaign name in two accounts is two campaigns, and adding them paces neither."""
+def _chosen(
+    plans: list[Budget], name: str, campaign: str, platform: str, account: str
+) -> list[Budget]:
+    """The file's budgets that --campaign, --platform and --account keep (each as given
+    in the budget: a budget for all campaigns is not one campaign's)."""
+    asked = {"campaign": campaign, "platform": platform.lower(), "account": account.strip()}
+    asked = {k: v for k, v in asked.items() if v}
+    kept = [b for b in plans if all(getattr(b, k) == v for k, v in asked.items())]
+    if not kept:
+        which = ", ".join(f"{k} {v!r}" for k, v in asked.items())
+        raise UsageError(
+            f"No budget in {name} is for {which}.",
+            hint="Add one with campaign, platform and account written as given, or pass "
+            "--budget AMOUNT (with --period).",
+        )
+    return kept
+
+
+def _one_account(engine: Any, sel: Any, plan: Budget, *, in_file: bool) -> None:
+    """Refuse a budget whose spend comes from two ad accounts or more unless it asks for
+    them added together (``account: all``): one campaign name in two accounts is two
+    campaigns, and two accounts (two clients, or one client in two currencies) are two
+    budgets; adding them paces neither."""
     found = engine.execute(sel.select("platform", "account").distinct())
     pairs = sorted(
         (str(p or ""), str(a or ""))
@@ -404,11 +428,19 @@ def _one_account(engine: Any, sel: Any, plan: Budget) -> None:
     if len(pairs) < 2:
         return
     names = ", ".join(f"{a or '(no account)'} ({p})" for p, a in pairs)
+    what = f"Campaign {plan.campaign!r} is in" if plan.campaign else "Spend comes from"
+    first = pairs[0][1]
     raise UsageError(
-        f"Campaign {plan.campaign!r} is in {len(pairs)} ad accounts ({names}): its budget "
-        "would pace their spend added together.",
-        hint=f"Add 'account: {pairs[0][1]}' (or another of them) to its budget in "
-        f"{BUDGETS_FILE}, one budget per account.",
+        f"{what} {len(pairs)} ad accounts ({names}): its budget would pace their spend "
+        "added together."
+        if plan.campaign
+        else f"{what} {len(pairs)} ad accounts ({names}): a budget for all campaigns would "
+        "pace their spend added together.",
+        hint=f"Add 'account: {first}' (or another of them) to its budget in {BUDGETS_FILE}, "
+        f"one budget per account, or 'account: {ALL_ACCOUNTS}' to pace them together."
+        if in_file
+        else f"Choose one with --account {first} (or another of them), or --account "
+        f"{ALL_ACCOUNTS} to pace them added together.",
     )
 
 

@@ -310,7 +310,7 @@ def pacing(
         typer.Option(
             "--budget",
             help="Planned budget for --period (default: budgets.yaml in the workspace, items "
-            "with amount, start, end and optionally campaign, platform, currency).",
+            "with amount, start, end and optionally campaign, platform, currency, account).",
         ),
     ] = None,
     period: Annotated[
@@ -320,6 +320,14 @@ def pacing(
         str, typer.Option("--campaign", help="Only this campaign (default: all together).")
     ] = "",
     platform: Annotated[str, typer.Option("--platform", help="Only this platform.")] = "",
+    account: Annotated[
+        str,
+        typer.Option(
+            "--account",
+            help="Only this ad account ('all': every account added together; with "
+            "budgets.yaml, the budgets naming it). Spend from several accounts needs it.",
+        ),
+    ] = "",
     budgets: Annotated[
         Path | None, typer.Option("--budgets", help="A budgets YAML file to use instead.")
     ] = None,
@@ -343,6 +351,7 @@ def pacing(
         platform=platform,
         budgets_file=budgets,
         as_of=as_of,
+        account=account,
     )
     _show(result, fmt, output)
 

@@ -222,6 +222,24 @@ _HINTS = (
     ),
     _Hint(re.compile(r"E\.g\. --budget (\d+)\."), r"E.g. \1."),
     _Hint(re.compile(r"Create it or pass --budget\."), "Create it, or fill in Budget."),
+    _Hint(
+        re.compile(r"or pass --budget AMOUNT \(with --period\)\."),
+        "on the Budgets page, or fill in Budget (and Budget period).",
+        (BUDGETS,),
+    ),
+    _Hint(
+        re.compile(
+            r"Add 'account: (\S+)' \(or another of them\) to its budget in budgets\.yaml, one "
+            r"budget per account, or 'account: all' to pace them together\."
+        ),
+        r"On the Budgets page, add 'account: \1' (or another of them) to its budget, one "
+        r"budget per account, or 'account: all' to pace them together.",
+        (BUDGETS,),
+    ),
+    _Hint(
+        re.compile(r"Choose one with --account (.+?) \(or another of them\), or --account (\S+) "),
+        r"Choose one under Ad account (\1 or another of them), or \2 ",
+    ),
     _Hint(re.compile(r"pick another --metric\."), "pick another metric."),
     # pilot_model: a pilot's name taken (its page has Delete this pilot)
     _Hint(

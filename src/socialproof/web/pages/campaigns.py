@@ -42,6 +42,7 @@ class View:
     filters: tuple[str, ...] = ("platform", "campaign")
     dated: bool = True
     rated: bool = False  # takes exchange rates (the CLI's --rate)
+    fields: tuple[str, ...] = ()  # the view's own fields the report runs with
 
 
 def _campaigns(ws: Workspace, p: dict[str, str]) -> Any:
@@ -91,6 +92,7 @@ def _pacing(ws: Workspace, p: dict[str, str]) -> Any:
         campaign=p.get("campaign", ""),
         platform=p.get("platform", ""),
         as_of=p.get("as_of") or None,
+        account=p.get("account", ""),
     )
 
 
@@ -112,10 +114,16 @@ def _posts(ws: Workspace, p: dict[str, str]) -> Any:
     return post_report(ws, top=None, since=p.get("since"), until=p.get("until"))
 
 
+#: The pacing page's Campaign and Account (the CLI's --campaign and --account).
+_PACING_FIELDS = ("campaign", "account")
+#: What in pacing's refusal is the Account field's to fix (an account no ad row has, spend
+#: from several accounts with none chosen).
+_ACCOUNT_TROUBLE = re.compile(r"names ad account|ad accounts \(")
+
 CAMPAIGN_VIEWS = (
     View("campaigns", "By campaign", _campaigns, rated=True),
     View("ads", "Best and worst ads", _ads, rated=True),
-    View("pacing", "Budget pacing", _pacing, filters=(), dated=False),
+    View("pacing", "Budget pacing", _pacing, filters=(), dated=False, fields=_PACING_FIELDS),
     View("fatigue", "Creative fatigue", _fatigue),
     View("creators", "Creators", _creators, filters=("platform",)),
 )
@@ -157,7 +165,7 @@ def _page(raw: str, rows: int) -> tuple[int, str | None]:
 
 def _params(request: Request | None, v: View) -> dict[str, str]:
     """The page's parameters (all of them, "" when not given; none without a request)."""
-    keep = (*PARAMS, *v.filters)
+    keep = (*PARAMS, *v.filters, *v.fields)
     asked = request.query_params if request is not None else {}
     return {k: asked.get(k, "").strip() for k in keep} | {"view": v.name}
 
@@ -247,6 +255,12 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         status = exc.http_status
         if v.rated and _RATE_TROUBLE.search(str(exc)):
             invalid.add("rates")
+        if (
+            "account" in v.fields
+            and (p.get("account") or p.get("budget"))  # else budgets.yaml is to fix
+            and _ACCOUNT_TROUBLE.search(str(exc))
+        ):
+            invalid.add("account")
     columns: list[str] = []
     rows: list[dict[str, Any]] = []
     labels: dict[str, str] = {}
