@@ -1061,6 +1061,56 @@ def test_ad_pilots_never_run_the_check_on_reach_or_impressions(ws: Any, split: A
     assert "Allocation against the planned split" not in build_report(res).render()
 
 
+def test_an_ad_split_test_shows_its_spend_and_impressions_against_the_plan(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """--split on an ad pilot (a platform split test) was taken and then ignored: the
+    report gave the line for pilots that were not split tests. It says why no chi-square
+    runs on ads and shows each arm's share of spend and impressions against the plan."""
+    from socialproof.campaigns.pilot_report import summary_lines
+
+    rows = []
+    for day in range(1, 5):  # per arm: spend 30 / 90 and impressions 1,000 / 3,000 in all
+        for ad, spend, imps in (("Cell A", 7.5, 250), ("Cell B", 22.5, 750)):
+            rows.append(
+                {
+                    "platform": "meta",
+                    "account": "acme ads",
+                    "campaign": "Split test",
+                    "ad_set": ad,
+                    "ad": ad,
+                    "date_start": f"2026-03-0{day}",
+                    "date_stop": f"2026-03-0{day}",
+                    "breakdown": "",
+                    "currency": "USD",
+                    "spend": spend,
+                    "impressions": imps,
+                    "link_clicks": imps // 50,
+                    "reach": imps // 2,
+                }
+            )
+    insert("ad_stats", rows)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-04"}
+    _new(
+        workspace,
+        "Cells",
+        "ctr",
+        ["ad=Cell A", "ad=Cell B"],
+        table="ad_stats",
+        split="60,40",
+        **period,
+    )
+    res = pilots.analyse(workspace, "Cells")
+    assert res.srm is None and "sample-ratio" not in res.verdict
+    # 30 / 120 = 25 %, 90 / 120 = 75 %; 1,000 / 4,000 = 25 %, 3,000 / 4,000 = 75 %
+    assert (
+        "Planned: A 60 %, B 40 %; observed shares of spend A 25.0 %, B 75.0 %; impressions "
+        "A 25.0 %, B 75.0 %. A share of spend far from its planned share means the budget "
+        "did not split as planned"
+    ) in res.srm_why
+    assert "no chi-square for ads" in res.srm_why and res.srm_why in summary_lines(res)
+
+
 @pytest.mark.parametrize(("mde", "ruled_out"), [("20%", True), ("15%", False)])
 def test_no_clear_difference_says_what_the_interval_rules_out(
     workspace: Any, insert: Callable[..., None], make_post: Any, mde: str, ruled_out: bool

@@ -198,6 +198,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
             per_variant = [len(x) for x in samples]
             if kpi.ratio is not None:
                 notes.append(_pooled_note(t, kpi, kpi.ratio, pilot, unit_name))
+        delivery = _delivery_shares(t, pilot)
     srm_basis = "posts" if pilot.table == "posts" else data[0][1]
     variants = [d[0] for d in data]
     left_unit = UNIT_NAME[pilot.table] if kpi.name in PROPORTIONS else unit_name
@@ -223,7 +224,7 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 f"{metric_name(kpi)} ({kpi.formula_text}).",
                 hint="Choose a metric this data carries (socialproof metrics lists them).",
             )
-    srm_why = _srm_why(pilot, variants)
+    srm_why = _srm_why(pilot, variants, delivery)
     srm = None if srm_why else stats.srm_check([v.allocation for v in variants], pilot.split)
     m = len(variants) - 1
     alpha = 1 - pilot.confidence
@@ -350,7 +351,29 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
     )
 
 
-def _srm_why(pilot: Pilot, variants: list[VariantData]) -> str:
+def _delivery_shares(t: ir.Table, pilot: Pilot) -> dict[str, list[float]]:
+    """Each variant's share of the spend and of the impressions of an ad pilot given a
+    planned split ({} otherwise, or for a column with no total)."""
+    from socialproof.workspace import engine
+
+    if pilot.table != "ad_stats" or pilot.split is None:
+        return {}
+    cols = [c for c in ("spend", "impressions") if c in t.columns]
+    df = engine.execute(
+        t.group_by("_variant").aggregate(**{c: t[c].fill_null(0).sum() for c in cols})
+    )
+    out: dict[str, list[float]] = {}
+    for c in cols:
+        sums = {int(r["_variant"]): float(r[c] or 0) for _, r in df.iterrows()}
+        total = sum(sums.values())
+        if total > 0:
+            out[c] = [sums.get(i, 0.0) / total for i in range(len(pilot.variants))]
+    return out
+
+
+def _srm_why(
+    pilot: Pilot, variants: list[VariantData], shares: dict[str, list[float]] | None = None
+) -> str:
     """Why the sample-ratio check does not apply to this pilot ('' when it does).
 
     The check (a chi-square of the counts against the planned split) asks whether chance
@@ -369,6 +392,29 @@ def _srm_why(pilot: Pilot, variants: list[VariantData]) -> str:
             f"at random, so how many fell in each ({counts}) was chosen, not drawn by chance; "
             "give the planned split (--split) only when posts were assigned at random with "
             "those shares."
+        )
+    if pilot.split is not None:
+        # A platform split test divides the audience (and the budget as set) by the plan,
+        # but the export carries no cell sizes: what it has is shown against the plan.
+        total = sum(pilot.split)
+        planned = ", ".join(
+            f"{v.label} {share_text(s / total)}" for v, s in zip(variants, pilot.split, strict=True)
+        )
+        seen = "; ".join(
+            f"{col} "
+            + ", ".join(f"{v.label} {x * 100:.1f} %" for v, x in zip(variants, xs, strict=True))
+            for col, xs in (shares or {}).items()
+        )
+        return (
+            "Sample-ratio check: no chi-square for ads. A platform split test divides the "
+            "audience at random (and the budget as set) by the planned split, but ads exports "
+            "carry no cell's audience size: impressions and reach follow delivery (a cheaper "
+            "cost per impression buys more of them) and summed reach counts a person once per "
+            "row, so a chi-square on them would flag differences in delivery, not in "
+            f"assignment. Planned: {planned}"
+            + (f"; observed shares of {seen}" if seen else "")
+            + ". A share of spend far from its planned share means the budget did not split "
+            "as planned; compare the cells' sizes in the platform's test results."
         )
     return (
         "Sample-ratio check: does not apply. It needs how many people were assigned at "

@@ -56,8 +56,9 @@ def new(
         str | None,
         typer.Option(
             "--split",
-            help="Shares by which posts were assigned to the variants at random, e.g. "
-            "50,50; runs the sample-ratio check (posts only).",
+            help="Shares by which units were assigned to the variants at random, e.g. "
+            "50,50: posts get the sample-ratio check; a platform's ad split test shows its "
+            "spend and impressions against it.",
         ),
     ] = None,
     mde: Annotated[
