@@ -26,6 +26,7 @@ import pandas as pd  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from socialproof.community import moderation  # noqa: E402
+from socialproof.community.textfile import read_time  # noqa: E402
 
 
 def _recipe():  # type: ignore[no-untyped-def]
@@ -112,8 +113,9 @@ def main() -> None:
     care = pd.read_csv(SHARED / "conversations" / "spotify_support_requests.csv")
     care_texts = care["text"].fillna("").astype(str).tolist()
     authors = care["author_id"].astype(str).tolist()
+    times = [read_time(str(t)) for t in care["created_at"].fillna("")]
     full = moderation.load()
-    flags = full.flag(care_texts, authors=authors)
+    flags = full.flag(care_texts, authors=authors, times=times)
     flagged = np.array([f.flagged for f in flags])
     print(f"care traffic: {flagged.mean():.2%} of {len(flags):,} Spotify care messages flagged")
     from collections import Counter

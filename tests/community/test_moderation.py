@@ -222,3 +222,61 @@ def test_emoji_only_texts_are_not_spam_on_the_model_alone() -> None:
     rules = {"blocked_terms": {"spam": ["🤑"]}}
     [blocked] = moderation.load(rules).flag(["🤑🤑"])
     assert blocked.reasons == ["blocked term '🤑'"]
+
+
+def test_a_customer_writing_about_their_subscription_is_not_spam_on_the_model_alone() -> None:
+    model = moderation.load()
+    care = [
+        "@acmemusic Thanks. I have already subscribed.",
+        "@acmemusic what about deals for loyal subscribers like me?",
+        "@acmemusic can you put a link to your subscribe page? cheers",
+        "@acmemusic my free trial ended but I subscribe and pay through my phone company",
+        "@acmemusic paid subscribers should be able to block people",
+    ]
+    spam = [
+        "@acmemusic subscribe to my channel for more music",  # the promoter's imperative
+        "@acmemusic help me get 100 subscribers by tomorrow",  # a count to reach
+        "@acmemusic I subscribe back to everyone who subscribes to me",
+        "@acmemusic loyal subscribers get a free gift card at https://win-now.example",
+        "@acmemusic Subscribe and share my new single!",
+        "what about deals for loyal subscribers like me?",  # addressed to no account
+    ]
+    texts = care + spam
+    flags = model.flag(texts, authors=[f"a{i}" for i in range(len(texts))])
+    limit = float(model.spam_model.meta["threshold"])
+    # the model alone would flag every one of them: the rule is what keeps the care ones
+    assert all(f.spam_score >= limit for f in flags), [
+        (t, f.spam_score) for t, f in zip(texts, flags, strict=True)
+    ]
+    assert [f.spam for f in flags] == [False] * len(care) + [True] * len(spam)
+    assert all(f.reasons == [] for f in flags[: len(care)])
+
+
+def test_copies_sent_within_a_day_to_one_account_are_a_customer_waiting() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    model = moderation.load(NO_MODELS)
+    start = datetime(2026, 3, 2, 15, tzinfo=UTC)
+    evening = [start, start + timedelta(hours=7), start + timedelta(hours=8)]
+    days = [start + timedelta(days=i) for i in range(3)]
+    plea = "@acme Please answer my DM!"
+
+    def repeated(texts: list[str], times: list[datetime | None] | None) -> list[bool]:
+        flags = model.flag(texts, authors=["ann"] * len(texts), times=times)
+        return ["repeated text (" in " ".join(f.reasons) for f in flags]
+
+    assert repeated([plea, plea, plea + "!"], list(evening)) == [False] * 3
+    assert repeated([plea] * 3, list(days)) == [True] * 3  # over three days
+    assert repeated([plea] * 3, None) == [True] * 3  # times unknown: as before
+    assert repeated([plea] * 3, [*evening[:2], None]) == [True] * 3
+    # a link, or other recipients, in the copies: repeated text however close together
+    linked = "@acme answer me https://win-now.example"
+    assert repeated([linked] * 3, list(evening)) == [True] * 3
+    assert repeated(["@acme @bob @cat look at this now"] * 3, list(evening)) == [True] * 3
+    # an e-mail address is no recipient
+    assert (
+        repeated(["@acme my account is jo@mail.example, please help"] * 3, list(evening))
+        == [False] * 3
+    )
+    with pytest.raises(ValueError, match="one time per text"):
+        model.flag([plea], times=[])

@@ -52,3 +52,28 @@ def test_a_utf16_csv_is_read_and_a_binary_file_refused() -> None:
     workbook = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"\x00" * 64
     with pytest.raises(BadInput, match=re.escape("book.xlsx is not a text file")):
         read_texts(workbook, "book.xlsx", csv=False)
+
+
+def test_a_time_column_is_read_when_the_csv_has_one() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from socialproof.community.textfile import read_time
+
+    data = (
+        b"author,created_at,text\n"
+        b"a,Sun Nov 05 22:58:13 +0000 2017,one\n"
+        b"b,2026-03-01T09:30:00+01:00,two\n"
+        b"c,2026-03-01 09:30,three\n"
+        b"d,yesterday,four\n"
+        b"e,,five\n"
+    )
+    found = read_texts(data, "c.csv", csv=True)
+    assert found.times == [
+        datetime(2017, 11, 5, 22, 58, 13, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+        datetime(2026, 3, 1, 9, 30, tzinfo=UTC),  # no zone: read as UTC
+        None,
+        None,
+    ]
+    assert read_texts(b"author,text\na,one\n", "c.csv", csv=True).times is None
+    assert read_time("  ") is None

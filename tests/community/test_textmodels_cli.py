@@ -200,3 +200,28 @@ def test_moderate_author_column_by_name_and_without_one(cli, tmp_path: Path) -> 
     assert "names no authors" in r.stderr and "--author-column" in r.stderr
     r = cli("moderate", str(path), "--author-column", "who")
     assert r.exit_code == 1 and "no column 'who'" in r.stderr
+
+
+def test_moderate_reads_when_each_text_was_sent(cli, tmp_path: Path) -> None:
+    # one customer asking three times in an evening is waiting for an answer; the same
+    # plea over three days is repeated text (created_at as X's API and TWCS write it)
+    plea = "@acme Please answer my DM!"
+    import csv
+
+    path = tmp_path / "care.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["author_id", "created_at", "text"])
+        for i, day in enumerate(
+            ("Sun Nov 12 15:06:42", "Sun Nov 12 22:40:03", "Sun Nov 12 22:55:06")
+        ):
+            out.writerow(["ann", f"{day} +0000 2017", plea])
+            out.writerow(["bob", f"Mon Nov {13 + i} 10:00:00 +0000 2017", plea])
+    r = cli("moderate", str(path), "--format", "jsonl")
+    assert r.exit_code == 0, r
+    got = _jsonl(r.stdout)
+    assert [row["reasons"] for row in got[0::2]] == [[]] * 3
+    assert all(
+        "repeated text (3 times by this author in this batch)" in row["reasons"]
+        for row in got[1::2]
+    )

@@ -17,6 +17,8 @@ from socialproof.cli._common import FormatOption, OutputFormat, OutputOption, em
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from socialproof.community.textfile import TextFile
+
 InputArg = Annotated[
     str,
     typer.Argument(
@@ -75,10 +77,16 @@ def read_texts_by(
     """The texts to score and, for a CSV file with an author column (``author_column``, or
     one named author, username, user, ...), each text's author (None where the cell is
     empty); authors are None for plain text files and CSV files without such a column."""
+    found = read_text_file(source, column, author_column)
+    return found.texts, found.authors
+
+
+def read_text_file(source: str, column: str | None, author_column: str | None = None) -> TextFile:
+    """The texts to score with their authors and times where a CSV file names them."""
     from socialproof.community.textfile import read_texts as read
 
     data, name = _read_bytes(source)
-    found = read(
+    return read(
         data,
         name,
         csv=name.lower().endswith(".csv"),
@@ -86,7 +94,6 @@ def read_texts_by(
         author_column=author_column,
         note=info,
     )
-    return found.texts, found.authors
 
 
 def _count(n: int) -> str:
@@ -220,8 +227,9 @@ def moderate(
     """Flag spam and toxic texts, each flag with its reasons."""
     from socialproof.community import moderation as model
 
-    texts, authors = read_texts_by(source, column, author_column)
-    flags = model.load(rules).flag(texts, authors=authors)
+    found = read_text_file(source, column, author_column)
+    texts, authors = found.texts, found.authors
+    flags = model.load(rules).flag(texts, authors=authors, times=found.times)
     if authors is None and any("repeated text (" in r for f in flags for r in f.reasons):
         info(
             "Note: the file names no authors, so copies of a text anywhere in it count as "

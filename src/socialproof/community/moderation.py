@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -68,7 +69,7 @@ _LINK = re.compile(
     r"(?:https?://|www\.)([^\s/?#<>\"']+)[^\s<>\"']*|\b((?:[a-z0-9-]+\.)+(?:com|net|org|ly|io|co|gl|gd|me|info|biz|xyz))(?:/[^\s<>\"']*)?\b",
     re.I,
 )
-_LOGIC = "cues-4"  # bump when flagging logic changes, so stored flags are re-scored
+_LOGIC = "cues-5"  # bump when flagging logic changes, so stored flags are re-scored
 # An e-mail address: customers give support the address of their account. Not a link
 # (its domain is no site the sender points to); the models read it as TWCS anonymised
 # its addresses, '__email__'.
@@ -101,6 +102,30 @@ _PRIVATE_CHANNEL = re.compile(
     r"|\bfollow\s+(?:me\s+)?back\s+so\s+i\b",
     re.I,
 )
+# A paying customer writing to the brand about the service they pay for: "I already
+# subscribed", "can't subscribe to the family plan", "loyal subscribers", "my premium
+# subscription", "my 3 month trial period", "your subscribe page". A spam model trained
+# on YouTube comments reads "subscribe" as "subscribe to my channel"; on real care traffic
+# these were the largest share of its flags. The verb counts only with a subject or as a
+# noun's modifier, never "subscribe back" or "to me"; "subscribers" only as the service's
+# customers ("loyal subscribers"), never a count to reach ("100 subscribers", "get
+# subscribers", "my subscribers"). A text with a promoter's cue (spam_cues.promotes) or a
+# link is still scored as usual.
+_SUBSCRIPTION = re.compile(
+    r"\b(?:i|we|i'm|im|i've|ive|to|can'?t|cannot|couldn'?t|didn'?t|don'?t|not|already|just"
+    r"|will|'ll|would|wanna|still|also|who|they)\s+(?:\w+\s+)?(?:un)?subscri(?:be[ds]?|bing)\b"
+    r"(?!\s+(?:back|to\s+(?:me|us|my|our)\b|(?:you|u)\s+back))"
+    r"|\b(?:your|the|a)\s+(?:un)?subscribe\s+(?:page|button|link|option|form)\b"
+    r"|\bunsubscri(?:be[ds]?|bing)\b|\bsubscriptions?\b"
+    r"|\b(?:loyal|paid|paying|premium|lifetime|long[- ]term|regular|active|existing|current"
+    r"|family|your|its|their|other|us|all|many|of|mobile|student)\s+subscribers?\b"
+    r"|\bpremium\b(?!\s+(?:account|membership)s?\s+(?:for\s+)?free)"
+    r"|\b(?:free\s+)?trial(?:\s+period)?\b"
+    r"|\b(?:family|student|duo|individual|annual|monthly|yearly)\s+(?:plan|account|membership)s?\b",
+    re.I,
+)
+# an account the text is addressed to: a reply or a mention (not an e-mail address)
+_ADDRESSED = re.compile(r"(?<![\w.+-])@\w")
 _NON_WORD = re.compile(r"[\W_]+")
 _UPPER_RUN = re.compile(r"[^\W\d_a-z]{2}")  # two capitals in a row: worth counting
 
@@ -490,6 +515,7 @@ class Moderator:
         authors: Sequence[str | None] | None = None,
         repeats: Sequence[int] | None = None,
         scores: tuple[Sequence[float], Sequence[float]] | None = None,
+        times: Sequence[datetime | None] | None = None,
     ) -> list[Flags]:
         """One ``Flags`` per text, in input order.
 
@@ -503,13 +529,19 @@ class Moderator:
         number of copies of each text by its author in a whole collection (the
         workspace), counted by the caller with the same key (:func:`repeat_key`).
         ``scores`` are the models' (spam, toxic) probabilities when the caller computed
-        them already (:meth:`model_scores`).
+        them already (:meth:`model_scores`). With ``times`` (when each text was sent, one
+        per text, None where unknown), copies an author sent within a day, each addressed
+        to one account at most and without a link, are a customer waiting for an answer
+        ("Please answer my DM!" three times in an evening), not repeated text
+        (:func:`waiting_copies`).
         """
         batch = _text.as_texts(texts)
         if authors is not None and len(authors) != len(batch):
             raise ValueError("authors must give one author per text")
         if repeats is not None and len(repeats) != len(batch):
             raise ValueError("repeats must give one count per text")
+        if times is not None and len(times) != len(batch):
+            raise ValueError("times must give one time per text")
         if scores is not None:
             spam_p, toxic_p = list(scores[0]), list(scores[1])
             if len(spam_p) != len(batch) or len(toxic_p) != len(batch):
@@ -525,7 +557,7 @@ class Moderator:
                 if (authors is not None)
                 else [""] * len(batch)
             )
-            counts = self._repeat_counts(batch, owners)
+            counts = self._repeat_counts(batch, owners, times)
             copies = [counts.get((o, repeat_key(t)), 0) for o, t in zip(owners, batch, strict=True)]
             where = " in this batch"
         known = (
@@ -553,7 +585,11 @@ class Moderator:
             for kind, p in (("spam", spam_p[i]), ("toxic", toxic_p[i])):
                 limit = limits[kind]
                 if limit is not None and p >= limit:
-                    if kind == "spam" and (_asks_for_a_private_channel(text) or _no_words(text)):
+                    if kind == "spam" and (
+                        _asks_for_a_private_channel(text)
+                        or _no_words(text)
+                        or _about_a_subscription(text)
+                    ):
                         pass
                     elif not (kind == "toxic" and cue is not None and self._aimed_at_no_one(cue)):
                         reasons[kind].append(f"{kind} model {p:.2f}")
@@ -591,16 +627,28 @@ class Moderator:
         "this is f***ing broken"): a frustrated person, not abuse."""
         return self.rules.toxic_mode == "abuse" and cue.aimed_at_no_one
 
-    def _repeat_counts(self, batch: list[str], owners: list[str]) -> dict[tuple[str, str], int]:
+    def _repeat_counts(
+        self,
+        batch: list[str],
+        owners: list[str],
+        times: Sequence[datetime | None] | None = None,
+    ) -> dict[tuple[str, str], int]:
         rules = self.rules
         if rules.repeat_min_count <= 1:
             return {}
-        counts = Counter(
-            (owner, key)
-            for owner, key in zip(owners, map(repeat_key, batch), strict=True)
-            if len(key) >= max(rules.repeat_min_chars, 1)
-        )
-        return {k: n for k, n in counts.items() if n >= rules.repeat_min_count}
+        keys = list(zip(owners, map(repeat_key, batch), strict=True))
+        counts = Counter(k for k in keys if len(k[1]) >= max(rules.repeat_min_chars, 1))
+        found = {k: n for k, n in counts.items() if n >= rules.repeat_min_count}
+        if times is None or not found:
+            return found
+        copies: dict[tuple[str, str], list[tuple[str, datetime | None]]] = {}
+        for key, text, when in zip(keys, batch, times, strict=True):
+            if key in found:
+                copies.setdefault(key, []).append((text, when))
+        for key, sent in copies.items():
+            if waiting_copies([t for t, _ in sent], [w for _, w in sent]):
+                del found[key]
+        return found
 
     def _repeated(self, count: int, text: str) -> int:
         """``count`` when it is enough copies of a long enough text to flag, else 0."""
@@ -649,12 +697,54 @@ def _asks_for_a_private_channel(text: str) -> bool:
     return _LINK.search(_EMAIL.sub(" ", text) if "@" in text else text) is None
 
 
+def _about_a_subscription(text: str) -> bool:
+    """A customer writing to an account (an @mention: the brand) about their subscription
+    to its service ("I already subscribed", "loyal subscribers", "premium"), with no link
+    and no promoter's cue: not spam on the model's word alone (blocked terms, links and
+    repeats still flag it)."""
+    if _ADDRESSED.search(text) is None or _SUBSCRIPTION.search(text) is None:
+        return False
+    # the customer's own verb ("I subscribe and pay", "can't subscribe for") is not the
+    # promoter's "subscribe and share" / "subscribe for more": the cues read the rest
+    if spam_cues.promotes(_SUBSCRIPTION.sub(" ", text)):
+        return False
+    return _LINK.search(_EMAIL.sub(" ", text) if "@" in text else text) is None
+
+
 def _no_words(text: str) -> bool:
     """Emoji and punctuation only, besides @handles ('😡😡😡', '@brand 🙏'), and no link: a
     feeling, not spam on the model's word alone (repeats and blocked terms still flag)."""
     if _LINK.search(text) is not None:
         return False
     return _WORD.search(_HANDLE.sub(" ", text) if "@" in text else text) is None
+
+
+#: Copies an author sent within this span are a customer waiting, not repeated text.
+WAITING_SPAN = timedelta(days=1)
+
+
+def waiting_copies(texts: Sequence[str], times: Sequence[datetime | None]) -> bool:
+    """Whether one author's copies of a text are a customer waiting for an answer: all
+    sent within :data:`WAITING_SPAN`, each addressed to one account at most (the brand:
+    no other recipients) and without a link. Copies with an unknown time are not."""
+    if not times or any(t is None for t in times):
+        return False
+    known = [t for t in times if t is not None]
+    try:
+        if max(known) - min(known) > WAITING_SPAN:
+            return False
+    except TypeError:  # naive and aware times mixed: not comparable, so not known
+        return False
+    return all(_to_one_account(t) for t in texts)
+
+
+def _to_one_account(text: str) -> bool:
+    """No link, and no @handle other than one (the account it is addressed to)."""
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if _LINK.search(text) is not None:
+        return False
+    return len({h.lower() for h in _HANDLE.findall(text)}) <= 1
 
 
 def repeat_key(text: str) -> str:

@@ -144,6 +144,7 @@ def _with_repeats(m: Any, moderator: Any) -> Any:
         & (counts._rkey.length() >= max(rules.repeat_min_chars, 1))
         & ~unknown_author_expr(counts.author_id)
     ).rename(c_platform="platform", c_author="author_id", c_key="_rkey")
+    counts = _not_waiting(m, counts)
     j = m.left_join(
         counts,
         [m.platform == counts.c_platform, m.author_id == counts.c_author, m._rkey == counts.c_key],
@@ -151,6 +152,50 @@ def _with_repeats(m: Any, moderator: Any) -> Any:
     return j.mutate(repeats=j._copies.fill_null(0).cast("int64")).drop(
         "_rkey", "_copies", "c_platform", "c_author", "c_key"
     )
+
+
+# moderation._EMAIL, moderation._LINK and moderation._HANDLE in the engine's regex dialect
+_EMAIL_SQL = r"[\w.+-]+@([a-z0-9-]+\.)+[a-z]{2,}"
+_LINK_SQL = r"(https?://|www\.)[^\s/?#<>\"']+|\b([a-z0-9-]+\.)+(com|net|org|ly|io|co|gl|gd|me|info|biz|xyz)\b"
+
+
+def _not_waiting(m: Any, counts: Any) -> Any:
+    """``counts`` less the copies that are a customer waiting for an answer
+    (:func:`~socialproof.community.moderation.waiting_copies`): all sent within a day
+    (``WAITING_SPAN``) or all in one thread (the export's thread id), each without a link
+    and addressed to one account at most. Only the texts of repeated groups are read
+    (few), not every message's."""
+    import ibis
+
+    from socialproof.community.moderation import WAITING_SPAN
+
+    if "created_at" not in m.columns:
+        return counts
+    rows = m.join(
+        counts,
+        [m.platform == counts.c_platform, m.author_id == counts.c_author, m._rkey == counts.c_key],
+    )
+    text = rows.text.fill_null("").lower().re_replace(_EMAIL_SQL, " ")
+    first = text.re_extract(r"@(\w+)", 1).fill_null("")
+    others = ibis.ifelse(first == "", text, text.replace("@" + first, " ")).re_search(r"@\w")
+    open_ = text.re_search(_LINK_SQL) | others
+    groups = rows.group_by(["c_platform", "c_author", "c_key", "_copies"]).aggregate(
+        _first=rows.created_at.min(),
+        _last=rows.created_at.max(),
+        _open=open_.cast("int64").max(),
+        **(
+            {
+                "_threads": rows.thread_id.nunique(),
+                "_unthreaded": rows.thread_id.isnull().cast("int64").max(),
+            }
+            if "thread_id" in m.columns
+            else {"_threads": ibis.literal(0, "int64"), "_unthreaded": ibis.literal(1, "int64")}
+        ),
+    )
+    span = ibis.interval(seconds=int(WAITING_SPAN.total_seconds()))
+    one_thread = (groups._threads == 1) & (groups._unthreaded == 0)
+    waiting = (groups._open == 0) & ((groups._last <= groups._first + span) | one_thread)
+    return groups.filter(~waiting).drop("_first", "_last", "_open", "_threads", "_unthreaded")
 
 
 def _stored_repeats(reasons: Any) -> Any:
@@ -221,7 +266,9 @@ def _to_score(ws: Workspace, models: Models) -> tuple[pd.DataFrame, int]:
 
     with ws.ibis() as con:
         m = messages_expr(con, ws, Scope(), threads=False)
-        m = m.filter(~m.brand).select("platform", "message_id", "author_id", "text", "created_at")
+        m = m.filter(~m.brand).select(
+            "platform", "message_id", "author_id", "text", "created_at", "thread_id"
+        )
         m = m.mutate(text_hash=text_hash_expr(m.text))
         m = _with_repeats(m, models.moderation)
         s = engine.table(con, "message_scores")

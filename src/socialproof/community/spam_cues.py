@@ -150,6 +150,24 @@ def features(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+# Money words a customer uses of the service they pay for ("loyal subscribers", "my PayPal
+# account"): not a lure on their own.
+_CUSTOMER_MONEY = frozenset({"subscribers", "paypal"})
+
+
+def promotes(text: str) -> bool:
+    """Whether ``text`` has a promoter's cue: self-promotion ("my channel"), a call to act
+    on the sender's behalf, likes or attention asked, or money or prizes as a lure
+    ("subscribers" and "paypal" alone are a paying customer's words too, and
+    "investigate" is no investment)."""
+    if any(p.search(text) is not None for p in (_SELF_PROMO, _CTA, _BAIT, _ASK)):
+        return True
+    return any(
+        m.lower() not in _CUSTOMER_MONEY and not m.lower().startswith("investigat")
+        for m in _MONEY.findall(text)
+    )
+
+
 def _asks(text: str, lower: str) -> tuple[bool, bool]:
     """Likes asked for the comment itself; attention asked in other words."""
     bait = any(w in lower for w in _BAIT_WORDS) and _BAIT.search(text) is not None

@@ -2,13 +2,15 @@
 
 The ad hoc text commands (``socialproof sentiment``, ``themes``, ``moderate``) and the
 workbench's "Analyse a file" page read their input here, so both take the same column
-by default (a column named text, message, comment, ...) and the same author column
-(author, username, user, ...), and refuse the same files with the same messages.
+by default (a column named text, message, comment, ...), the same author column
+(author, username, user, ...) and time column (created_at, timestamp, ...), and refuse the
+same files with the same messages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from socialproof.errors import BadInput
@@ -31,13 +33,37 @@ AUTHOR_COLUMNS = (
     "handle",
 )
 
+#: When each text was sent, for the repeated-text rule (copies within a day by one author
+#: to one account are a customer waiting): the first of these a CSV header names.
+TIME_COLUMNS = ("created_at", "timestamp", "created_time", "sent_at", "datetime", "date", "time")
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"  # 'Sun Nov 05 22:58:13 +0000 2017' (TWCS, X's API)
+
 
 @dataclass
 class TextFile:
-    """The texts read (in file order) and, where the file names them, their authors."""
+    """The texts read (in file order) and, where the file names them, their authors and
+    when each was sent (None where a cell is empty or not a time)."""
 
     texts: list[str]
     authors: list[str | None] | None = None
+    times: list[datetime | None] | None = None
+
+
+def read_time(cell: str) -> datetime | None:
+    """An ISO 8601 time ('2026-03-01T09:30:00Z', '2026-03-01 09:30') or X's API form
+    ('Sun Nov 05 22:58:13 +0000 2017'); a time without a zone is read as UTC. None when
+    the cell is neither."""
+    cell = cell.strip()
+    if not cell:
+        return None
+    try:
+        when = datetime.fromisoformat(cell)
+    except ValueError:
+        try:
+            when = datetime.strptime(cell, _TWITTER_TIME)
+        except ValueError:
+            return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def decode(data: bytes, name: str, note: Callable[[str], None] | None = None) -> str:
@@ -97,11 +123,16 @@ def read_texts(
         names, rows = csv_rows(text, name)
         index = _column(names, column, TEXT_COLUMNS, name, "text")
         texts = [row[index] if index < len(row) else "" for row in rows]
+        when = guess_column(names, TIME_COLUMNS)
+        times = None
+        if when is not None:
+            at = names.index(when)
+            times = [read_time(row[at]) if at < len(row) else None for row in rows]
         if author_column is None and guess_column(names, AUTHOR_COLUMNS) is None:
-            return TextFile(texts)
+            return TextFile(texts, None, times)
         at = _column(names, author_column, AUTHOR_COLUMNS, name, "author")
         authors = [(row[at].strip() or None) if at < len(row) else None for row in rows]
-        return TextFile(texts, authors)
+        return TextFile(texts, authors, times)
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()

@@ -376,7 +376,9 @@ def _moderate(job: Job, found: Any, _k: Any, _notes: list[str], root: Path) -> d
     texts, authors = found.texts, found.authors
     job.update(0, 0, f"checking {_count(len(texts))}")
     own = (root / model.WORKSPACE_FILE).is_file()
-    flags = model.load(model.workspace_guidelines(root)).flag(texts, authors=authors)
+    flags = model.load(model.workspace_guidelines(root)).flag(
+        texts, authors=authors, times=found.times
+    )
     notes = [
         "Flagged under the workspace's moderation rules (moderation.yaml)."
         if own
