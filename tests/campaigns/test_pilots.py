@@ -1160,3 +1160,40 @@ def test_no_clear_difference_says_what_the_interval_rules_out(
     else:
         assert "The interval still allows a 15 % relative change" in c.verdict
         assert "not ruled out" in c.verdict and "likely smaller" not in c.verdict
+
+
+def test_a_variant_at_zero_is_not_said_to_have_one_unit(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """A variant with no link click on two ad-days read 'With one ad-day per variant the
+    spread between ad-days cannot be estimated': the spread is not measured because A's
+    rate is 0 %, and the verdict's p is Agresti-Caffo's (worked by hand below)."""
+    rows = []
+    for ad, clicks in (("Zero", (0, 0)), ("Some", (3, 2))):
+        for day, c in enumerate(clicks, start=1):
+            rows.append(
+                {
+                    "platform": "meta",
+                    "account": "acme ads",
+                    "campaign": "Tiny",
+                    "ad_set": ad,
+                    "ad": ad,
+                    "date_start": f"2026-03-0{day}",
+                    "date_stop": f"2026-03-0{day}",
+                    "breakdown": "",
+                    "impressions": 1000,
+                    "link_clicks": c,
+                }
+            )
+    insert("ad_stats", rows)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-02"}
+    _new(workspace, "Tiny", "ctr_link", ["ad=Zero", "ad=Some"], table="ad_stats", **period)
+    res = pilots.analyse(workspace, "Tiny")
+    assert "With one ad-day per variant" not in res.why
+    assert "A variant's rate is 0 % or 100 %, so the spread between ad-days cannot be" in res.why
+    # Agresti-Caffo: (0 + 1) / 2002 against (5 + 1) / 2002, unpooled standard error
+    pa, pb = 1 / 2002, 6 / 2002
+    z = (pb - pa) / math.sqrt(pa * (1 - pa) / 2002 + pb * (1 - pb) / 2002)
+    p = math.erfc(z / math.sqrt(2))
+    assert res.comparisons[0].result.p_value == pytest.approx(p, rel=1e-9)
+    assert f"p = {p:.3f}" in res.verdict

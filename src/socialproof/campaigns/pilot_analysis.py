@@ -233,7 +233,9 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
     if kpi.name in PROPORTIONS:
         phi, phi_df = stats.dispersion(groups)
         test = "two-proportion z-test"
-        why = _proportion_why(kpi, unit_name, sum(len(g[0]) for g in groups), phi, phi_df)
+        why = _proportion_why(
+            kpi, unit_name, sum(len(g[0]) for g in groups), phi, phi_df, len(groups)
+        )
 
         def run(i: int, level: float) -> stats.Comparison:
             return stats.two_proportion_test(
@@ -909,7 +911,9 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _proportion_why(kpi: KPI, unit_name: str, units: int, phi: float, df: float) -> str:
+def _proportion_why(
+    kpi: KPI, unit_name: str, units: int, phi: float, df: float, variants: int
+) -> str:
     trials = PROPORTIONS[kpi.name][1].replace("_", " ")
     one = {"posts": "post", "ads": "ad", "ad-days": "ad-day"}[unit_name]
     head = (
@@ -917,6 +921,12 @@ def _proportion_why(kpi: KPI, unit_name: str, units: int, phi: float, df: float)
         "compared with a two-proportion z-test (Wald: the interval for the difference is the "
         "one the test inverts; Fieller's interval for the lift). "
     )
+    if df <= 0 and units > variants:  # stats.dispersion: a variant's rate is 0 or 1
+        return head + (
+            f"A variant's rate is 0 % or 100 %, so the spread between {unit_name} cannot be "
+            f"measured around it, and every {trials[:-1]} is treated as an independent trial: "
+            "the interval may be too narrow."
+        )
     if df <= 0:
         return head + (
             f"With one {one} per variant the spread between {unit_name} cannot be estimated, so "
