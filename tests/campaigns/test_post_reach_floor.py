@@ -87,3 +87,106 @@ def test_the_web_posts_page_shows_the_marks_and_the_note(workspace, tmp_path) ->
     body = r.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert "≥" in body and "≤" in body
     assert "1 post adds up the days of an export by day" in r.text
+
+
+def _import_reel(ws: Any, tmp_path: Path) -> None:
+    """As :func:`_import`, post 1 a reel: post 1 alone in the reel group, post 2 an image."""
+    from socialproof.ingest.importer import import_paths
+
+    by_day = tmp_path / "reel_by_day.csv"
+    by_day.write_text(
+        HEAD
+        + "".join(
+            f"1,acme,a,03/01/2026 08:00,https://www.instagram.com/reel/A/,IG reel,"
+            f"03/{d:02d}/2026,150,100,40\n"
+            for d in range(1, 5)
+        ),
+        encoding="utf-8",
+    )
+    lifetime = tmp_path / "lifetime.csv"
+    lifetime.write_text(
+        HEAD + "2,acme,b,03/02/2026 08:00,https://www.instagram.com/p/B/,IG image,"
+        "Lifetime,300,200,20\n",
+        encoding="utf-8",
+    )
+    for path in (by_day, lifetime):
+        [s] = import_paths(ws, [path])
+        assert s.status == "imported", s.error
+
+
+def _bounds(frame: pd.DataFrame, key: str) -> dict[Any, tuple[Any, Any]]:
+    return {
+        r[key]: (
+            None if pd.isna(r["reach_bound"]) else r["reach_bound"],
+            None if pd.isna(r["engagement_rate_reach_bound"]) else r["engagement_rate_reach_bound"],
+        )
+        for r in frame.to_dict(orient="records")
+    }
+
+
+def test_grouped_reports_mark_groups_holding_a_floor(workspace, tmp_path) -> None:
+    # by platform: reach 100 (a floor) + 200 (exact) = 300, neither bound of the people
+    # reached (no ≤ as a plain sum of exact reach would get); rate 180 / 300 = 60 %, at
+    # most that. By format: the reel is post 1 alone (≥ 100, ≤ 160 %), the image exact.
+    from socialproof.campaigns.report import for_people, post_report
+
+    _import_reel(workspace, tmp_path)
+    kpis = ["reach", "engagement_rate_reach"]
+    by_platform = post_report(workspace, group_by="platform", kpis=kpis)
+    [row] = by_platform.frame.to_dict(orient="records")
+    assert (row["reach"], row["engagement_rate_reach"]) == (300, 0.6)
+    assert _bounds(by_platform.frame, "platform") == {"instagram": (None, "upper")}
+    [note] = [n for n in by_platform.notes if "largest day's" in n]
+    assert note.startswith("1 of 1 row holds posts whose reach is the largest day's")
+    assert "Engagement rate (by reach) is an upper bound (≤)" in note
+    assert not any("Reach is an upper bound" in n for n in by_platform.notes)
+    by_format = post_report(workspace, group_by="format", kpis=kpis)
+    assert _bounds(by_format.frame, "format") == {"image": (None, None), "reel": ("lower", "upper")}
+    people = for_people(by_format).set_index("format")
+    assert people.loc["reel", "reach"] == "≥ 100"
+    assert people.loc["reel", "engagement_rate_reach %"] == "≤ 160.00"
+    assert people.loc["image", "engagement_rate_reach %"] == 10
+
+
+def test_the_dashboard_roll_up_marks_them_as_the_report_does(workspace, tmp_path) -> None:
+    from socialproof.campaigns.rollup import post_rollup
+
+    _import_reel(workspace, tmp_path)
+    rolled = post_rollup(workspace).report(group_by=("platform", "account"))
+    assert _bounds(rolled.frame, "account") == {"acme": (None, "upper")}
+    assert any(n.startswith("1 of 1 row holds posts whose reach") for n in rolled.notes)
+    by_format = post_rollup(workspace, grain=("platform", "account", "format")).report(
+        group_by="format"
+    )
+    assert _bounds(by_format.frame, "format") == {"image": (None, None), "reel": ("lower", "upper")}
+
+
+def test_explain_says_a_rate_over_a_floor_is_an_upper_bound(workspace, tmp_path, cli) -> None:
+    from socialproof.metrics.explain import explain_kpi
+
+    _import_reel(workspace, tmp_path)
+    rate = explain_kpi(workspace, "engagement_rate_reach")
+    assert (rate.value, rate.bound) == (0.6, "upper")
+    assert any(n.startswith("1 of the 2 rows used is a post whose reach") for n in rate.notes)
+    one = explain_kpi(workspace, "reach", since="2026-03-01", until="2026-03-01")  # post 1
+    assert (one.value, one.bound) == (100, "lower")
+    both = explain_kpi(workspace, "reach")
+    assert (both.value, both.bound) == (300, "")
+    assert any("neither a lower nor an upper bound" in n for n in both.notes)
+    r = cli("explain", "engagement_rate_reach", cwd=workspace.root)
+    assert r.exit_code == 0, r.stderr
+    assert "all rows: ≤ 60 % (upper bound)" in r.stdout
+
+
+def test_the_dashboard_card_marks_the_rate(workspace, tmp_path) -> None:
+    import re
+
+    from tests.web.conftest import make_client
+
+    _import_reel(workspace, tmp_path)
+    with make_client(workspace) as c:
+        r = c.get("/dashboard?start=2026-03-01&end=2026-03-31")
+    assert r.status_code == 200
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.text))
+    assert "Engagement rate (by reach) ≤ 60.00 %" in text
+    assert "holds posts whose reach is the largest day" in text

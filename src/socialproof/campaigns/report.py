@@ -745,17 +745,6 @@ def post_report(
     return ReportResult(frame, chosen, notes, title=title)
 
 
-def _reach_bound(item: KPI) -> str | None:
-    """What ``item`` of one post is when the post's reach is a floor: ``lower`` for reach
-    itself (and a ratio over it), ``upper`` for a rate by reach; None when reach plays
-    no part."""
-    if item.ratio is not None:
-        if item.ratio.denominator_label == "reach":
-            return "upper"
-        return "lower" if item.ratio.numerator_label == "reach" else None
-    return "lower" if item.name == "reach" else None
-
-
 def _day_floor_bounds(con: Any, frame: pd.DataFrame, chosen: Sequence[KPI]) -> list[str]:
     """Mark (``<kpi>_bound``) the KPIs of posts whose reach is their largest day's.
 
@@ -764,24 +753,17 @@ def _day_floor_bounds(con: Any, frame: pd.DataFrame, chosen: Sequence[KPI]) -> l
     all its days is at least that, so its reach is a lower bound and a rate by reach an
     upper bound (one above 100 % is no rate at all). Returns the note saying so.
     """
-    import ibis
-
-    from socialproof.ingest import post_days
     from socialproof.metrics.notes import BOUND, SIGN
+    from socialproof.metrics.registry import reach_role
+    from socialproof.metrics.views import reach_floors
     from socialproof.workspace import engine
 
-    bounded = [(k, b) for k in chosen if (b := _reach_bound(k)) and k.name in frame.columns]
-    if not bounded or frame.empty or engine.is_empty(con, "post_daily"):
+    bounded = [(k, b) for k in chosen if (b := reach_role(k)) and k.name in frame.columns]
+    keys = reach_floors(con) if bounded and not frame.empty else None
+    if keys is None:
         return []
-    days, imports = con.table("post_daily"), con.table("imports")
-    ours = imports.filter(imports.format.isin(list(post_days.FORMATS))).select("import_id")
     ids = sorted({str(v) for v in frame["post_id"].dropna()})
-    rows = days.filter(days.metric == "reach", days.value.notnull(), days.post_id.isin(ids))
-    rows = rows.semi_join(ours, "import_id")
-    keys = ["platform", "account", "post_id"]
-    found = engine.execute(
-        rows.group_by(keys).aggregate(n=rows.date.nunique()).filter(ibis._.n >= 2).select(keys)
-    )
+    found = engine.execute(keys.filter(keys.post_id.isin(ids)))
     floors = {
         (str(p), str(a or ""), str(i))
         for p, a, i in zip(found["platform"], found["account"], found["post_id"], strict=True)

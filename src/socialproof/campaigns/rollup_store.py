@@ -62,9 +62,10 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 7  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
+VERSION = 8  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
 # range gives way to daily rows only where it shares days with them, chains of kinds; 7: the
-# daily rows a range counts instead of are kept with its days, for periods that cut it
+# daily rows a range counts instead of are kept with its days, for periods that cut it; 8:
+# posts count the rows whose reach is a day floor (_rows_floor)
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")

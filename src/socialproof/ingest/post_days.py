@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from socialproof.metrics.views import DAY_FORMATS
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
-#: formats whose day rows make up the posts' figures
-FORMATS = ("meta-posts",)
+#: formats whose day rows make up the posts' figures (kept beside the posts view's floors)
+FORMATS = DAY_FORMATS
 #: posts figures worked out from the days: summed, or the largest day's
 SUMMED = (
     "impressions",

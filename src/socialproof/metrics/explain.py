@@ -230,8 +230,9 @@ def explain_kpi(
                     f"{dropped:,} ad row(s) are not part of any figure: other rows of the same "
                     "ad and days already count them (daily rows over a range row, or a range "
                     "over the daily rows of some of its days, a day's row without a breakdown "
-                    "over its breakdown rows, one kind of breakdown over another, ad rows over "
-                    "campaign or ad set rows)."
+                    "over its breakdown rows, one kind of breakdown over another, a range over "
+                    "a shorter one of the ad it shares days with, ad rows over campaign or ad "
+                    "set rows)."
                 )
             _check_one_currency(t, item)
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
@@ -340,14 +341,26 @@ def _filter(
         if end is not None:
             inside &= t.date_stop <= end
             overlap &= t.date_start <= end
-        partial = int(
-            engine.execute(t.aggregate(n=(overlap & ~inside).fill_null(False).sum())).iloc[0]["n"]
-            or 0
-        )
+        cut = (overlap & ~inside).fill_null(False)
+        cur = t.currency.fill_null("")
+        found = engine.execute(
+            t.aggregate(
+                n=cut.sum(),
+                spend=cut.ifelse(t.spend, 0).sum(),
+                lo=cut.ifelse(cur, None).min(),
+                hi=cut.ifelse(cur, None).max(),
+            )
+        ).iloc[0]
+        partial = int(found["n"] or 0)
         if partial:
+            spent = (
+                f" (spend {float(found['spend'] or 0):,.2f} {found['lo']}".rstrip() + ")"
+                if found["lo"] == found["hi"]
+                else ""
+            )
             notes.append(
-                f"{partial:,} reporting-range row(s) only partly overlap the dates and are left "
-                "out (their totals cannot be split by day)."
+                f"{partial:,} reporting-range row(s){spent} only partly overlap the dates and "
+                "are left out (their totals cannot be split by day)."
             )
         return t.filter(inside)
     day = local_time(t.published_at, tz).cast(dt.date) if table == "posts" else t.date.cast(dt.date)
@@ -420,6 +433,16 @@ def explain_table(
     else:
         aggs["_used"] = t.count()
         status = ibis.literal(USED)
+    role = registry.reach_role(item)
+    used_rows: ir.BooleanValue | None = None
+    if item.ratio is not None:
+        used_rows = item.ratio.parts(t)[2]
+    elif item.summand is not None:
+        used_rows = item.summand(t).notnull()
+    if role and used_rows is not None and "_reach_floor" in t.columns:
+        is_floor = used_rows & t._reach_floor.fill_null(False)
+        aggs["_floor"] = is_floor.cast(dt.int64).sum()
+        status = is_floor.ifelse(f"{USED} (reach: largest day)", status)
     row_cols["status"] = status
     facts = engine.execute(t.aggregate(**aggs)).iloc[0].to_dict()
     value_frame = engine.execute(value_expr)
@@ -447,10 +470,30 @@ def explain_table(
     used = int(facts["_used"] or 0)
     bound = item.summed_reach if item.summed_reach and used > 1 else ""
     all_notes = list(notes or [])
-    if bound:
+    floors = int(facts.get("_floor") or 0)
+    if floors:  # a floor alone is a bound; summed with other posts' reach, no bound
+        bound = role if role == "upper" or used == 1 else ""
+    if bound == item.summed_reach and bound:
         from socialproof.metrics.notes import bound_note
 
         all_notes.append(bound_note(item))
+    if floors:
+        all_notes.append(
+            f"{floors:,} of the {used:,} rows used {'is a post' if floors == 1 else 'are posts'} "
+            "whose reach is the largest day's of an export by day, a lower bound of the reach "
+            "over all the days"
+            + (
+                f", so {item.label} is an upper bound"
+                if role == "upper"
+                else (
+                    ", so it is a lower bound"
+                    if bound
+                    else ": added up with other posts' reach, the sum is neither a lower nor "
+                    "an upper bound"
+                )
+            )
+            + ". A lifetime export of the posts gives their exact reach."
+        )
     return Explanation(
         kpi=item,
         table=table,

@@ -4,14 +4,24 @@
 counts after the KPIs; :func:`split_details` takes them off again and turns
 them into notes for people ("3 rows without reach left out") and, for figures
 built on a sum of reach, a ``<kpi>_bound`` column ("lower" or "upper" where the
-figure is a bound, null where it is exact).
+figure is a bound, null where it is exact). Where posts whose reach is a floor (the
+largest day of an export by day) are among a group's rows, a rate by reach is an upper
+bound, and reach a lower bound when it is that one post's (a sum over several posts
+mixing floors is neither: a note says so).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialproof.metrics.registry import ROWS_LEFT_OUT, ROWS_NO_BASE, ROWS_USED, detail_columns
+from socialproof.metrics.registry import (
+    ROWS_FLOOR,
+    ROWS_LEFT_OUT,
+    ROWS_NO_BASE,
+    ROWS_USED,
+    detail_columns,
+    reach_role,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -61,6 +71,7 @@ def split_details(frame: pd.DataFrame, kpis: Iterable[KPI]) -> tuple[pd.DataFram
     frame = frame.copy()
     present = set(frame.columns)
     dropped: list[str] = []
+    floor_groups: list[tuple[KPI, int]] = []
     for item in kpis:
         cols = [c for c in detail_columns(item) if c in present]
         if not cols:
@@ -71,13 +82,50 @@ def split_details(frame: pd.DataFrame, kpis: Iterable[KPI]) -> tuple[pd.DataFram
             no_base = int(frame[item.name + ROWS_NO_BASE].fillna(0).sum())
             if left:
                 notes.append(left_out_note(item, int(used.sum()), no_base, left - no_base))
+        bounds: list[str | None] = [None] * len(frame)
         if item.summed_reach:
-            mask = used > 1
-            frame[item.name + BOUND] = [item.summed_reach if m else None for m in mask]
-            if bool(mask.any()):
-                notes.append(bound_note(item, int(mask.sum()), len(frame)))
+            bounds = [item.summed_reach if n > 1 else None for n in used]
+        role = reach_role(item)
+        if role and item.name + ROWS_FLOOR in present:
+            floors = frame[item.name + ROWS_FLOOR].fillna(0).astype("int64")
+            for i, (n, f) in enumerate(zip(used, floors, strict=True)):
+                if f > 0:  # a single floor is a bound; summed with others, no bound
+                    bounds[i] = role if role == "upper" or n == 1 else None
+            if bool((floors > 0).any()):
+                floor_groups.append((item, int((floors > 0).sum())))
+        summed = sum(b is not None and b == item.summed_reach for b in bounds)
+        if item.summed_reach and summed:
+            notes.append(bound_note(item, summed, len(frame)))
+        if item.summed_reach or item.name + ROWS_FLOOR in present:
+            frame[item.name + BOUND] = bounds
         dropped.extend(cols)
+    if floor_groups:
+        notes.append(floor_note(floor_groups, len(frame)))
     return frame.drop(columns=dropped), notes  # one drop: each costs a copy
+
+
+def floor_note(found: list[tuple[KPI, int]], total: int) -> str:
+    """The note on groups holding posts whose reach is their largest day's."""
+    groups = max(g for _, g in found)
+    text = (
+        f"{groups:,} of {_rows(total)} hold{'s' if groups == 1 else ''} posts whose reach is "
+        f"the largest day's of an export by day, a lower bound ({SIGN['lower']}) of the "
+        "reach over all their days"
+    )
+    rates = [k.label for k, _ in found if reach_role(k) == "upper"]
+    lows = [k.label for k, _ in found if reach_role(k) == "lower"]
+    if rates:
+        text += (
+            f": there {' and '.join(rates)} "
+            f"{'is an upper bound' if len(rates) == 1 else 'are upper bounds'} ({SIGN['upper']})"
+        )
+    if lows:
+        text += (
+            f"{';' if rates else ':'} {' and '.join(lows)} is marked {SIGN['lower']} where it "
+            "is one such post's; added up with other posts' it is neither a lower nor an "
+            "upper bound and is not marked"
+        )
+    return text + ". A lifetime export of the posts gives their exact reach."
 
 
 def mark_bounds(frame: pd.DataFrame, kpis: Iterable[KPI]) -> pd.DataFrame:

@@ -255,6 +255,21 @@ def ratio_kpi(
 ROWS_USED = "_rows_used"
 ROWS_LEFT_OUT = "_rows_left_out"
 ROWS_NO_BASE = "_rows_no_base"
+#: rows used whose reach is a floor (the posts view's ``_reach_floor``: a post's largest
+#: day of an export by day), for KPIs that read reach (:func:`reach_role`)
+ROWS_FLOOR = "_rows_floor"
+_FLOOR_COLUMN = "_reach_floor"
+
+
+def reach_role(item: KPI) -> Bound:
+    """What ``item`` becomes where a row's reach is a floor (lower than the real reach):
+    ``lower`` for reach itself and a ratio over reach's numerator, ``upper`` for a rate
+    by reach, "" when reach plays no part."""
+    if item.ratio is not None:
+        if item.ratio.denominator_label == "reach":
+            return "upper"
+        return "lower" if item.ratio.numerator_label == "reach" else ""
+    return "lower" if item.name == "reach" else ""
 
 
 def detail_exprs(item: KPI, t: ir.Table) -> dict[str, ir.Scalar]:
@@ -264,28 +279,38 @@ def detail_exprs(item: KPI, t: ir.Table) -> dict[str, ir.Scalar]:
     other missing) and, of those, rows without the denominator (``_rows_no_base``).
     Rows with neither part are not counted: the KPI does not apply to them. For a
     KPI that sums reach (``summed_reach``): the rows whose figure was summed, so a
-    reader can tell a single figure from a sum over days, ads or posts.
+    reader can tell a single figure from a sum over days, ads or posts. For a KPI
+    that reads reach, over a table with a ``_reach_floor`` column (posts): the rows
+    used whose reach is a floor (``<kpi>_rows_floor``).
     """
     import ibis.expr.datatypes as dt
 
     out: dict[str, ir.Scalar] = {}
+    used: ir.BooleanValue | None = None
     if item.ratio is not None:
         num, den, both = item.ratio.parts(t)
         one_missing = num.isnull() != den.isnull()
+        used = both
         out[item.name + ROWS_USED] = both.cast(dt.int64).sum()
         out[item.name + ROWS_LEFT_OUT] = one_missing.cast(dt.int64).sum()
         out[item.name + ROWS_NO_BASE] = (num.notnull() & den.isnull()).cast(dt.int64).sum()
     elif item.summand is not None:
-        out[item.name + ROWS_USED] = item.summand(t).notnull().cast(dt.int64).sum()
+        used = item.summand(t).notnull()
+        out[item.name + ROWS_USED] = used.cast(dt.int64).sum()
+    if used is not None and reach_role(item) and _FLOOR_COLUMN in t.columns:
+        floor = used & t[_FLOOR_COLUMN].fill_null(False)
+        out[item.name + ROWS_FLOOR] = floor.cast(dt.int64).sum()
     return out
 
 
 def detail_columns(item: KPI) -> tuple[str, ...]:
-    """The names :func:`detail_exprs` gives for ``item`` (empty for a KPI without details)."""
+    """The names :func:`detail_exprs` can give ``item`` (empty for a KPI without
+    details); ``<kpi>_rows_floor`` only over a table with floors (posts)."""
+    floor = (item.name + ROWS_FLOOR,) if reach_role(item) else ()
     if item.ratio is not None:
-        return (item.name + ROWS_USED, item.name + ROWS_LEFT_OUT, item.name + ROWS_NO_BASE)
+        return (item.name + ROWS_USED, item.name + ROWS_LEFT_OUT, item.name + ROWS_NO_BASE, *floor)
     if item.summand is not None:
-        return (item.name + ROWS_USED,)
+        return (item.name + ROWS_USED, *floor)
     return ()
 
 

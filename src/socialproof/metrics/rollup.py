@@ -99,7 +99,8 @@ def combine(
     import numpy as np
     import pandas as pd
 
-    details = [c for item in kpis for c in detail_columns(item)]
+    # a floor count exists only over posts (see ``registry.detail_exprs``)
+    details = [c for item in kpis for c in detail_columns(item) if c in frame.columns]
     counts = [*details, *sums]
     keys = list(by)
     # Plain numpy over a few hundred rows: a pandas groupby costs far more in overhead.

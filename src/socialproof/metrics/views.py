@@ -1,7 +1,9 @@
 """The tables KPIs are computed over: canonical tables, tidied for reporting.
 
 - ``posts``: the posts table; ``followers`` filled from the account's daily
-  ``followers`` series on the (local) day of posting where the export lacked it.
+  ``followers`` series on the (local) day of posting where the export lacked it, and
+  ``_reach_floor`` true where the post's reach is the largest day's of an export by
+  day (:func:`reach_floors`).
 - ``ad_stats``: the ad rows, without double counting: a reporting-range row that
   shares days with daily rows of the ad is left out (for a report's totals, only where
   the daily rows cover all its days; else the days inside it are: see
@@ -76,7 +78,72 @@ def daily_wide(t: ir.Table) -> ir.Table:
     return t.group_by(["platform", "account", "date"]).aggregate(**aggs)
 
 
+#: formats whose rows by day make up a post's figures (``ingest.post_days``): the post's
+#: reach is then its largest day's, a floor of the reach over all its days
+DAY_FORMATS = ("meta-posts",)
+#: the posts view's column saying a post's reach is such a floor
+REACH_FLOOR = "_reach_floor"
+_POST_KEY = ("platform", "account", "post_id")
+
+
+def reach_floors(con: ibis.BaseBackend) -> ir.Table | None:
+    """The keys of the posts whose reach is the largest day's of an export by day.
+
+    Such a post has reach on two or more days of imports in :data:`DAY_FORMATS`, and its
+    figures are those days' (its row belongs to one of those imports; a lifetime export
+    imported over them gives the platform's own reach, exact). ``account`` is ``''``
+    where unknown. None when no post has days.
+    """
+    import ibis
+
+    tables = con.list_tables()
+    if "post_daily" not in tables or "imports" not in tables:
+        return None
+    days, imports = engine.table(con, "post_daily"), engine.table(con, "imports")
+    posts = engine.table(con, "posts")
+    ours = imports.filter(imports.format.isin(list(DAY_FORMATS))).select("import_id")
+    days = days.semi_join(ours, "import_id").mutate(account=days.account.fill_null(""))
+    reach = days.filter((days.metric == "reach") & days.value.notnull())
+    several = (
+        reach.group_by(list(_POST_KEY))
+        .aggregate(_n=reach.date.nunique())
+        .filter(ibis._._n >= 2)
+        .select(*_POST_KEY)
+    )
+    owned = posts.select(
+        posts.platform, posts.account.fill_null("").name("account"), posts.post_id, posts.import_id
+    )
+    from_days = owned.semi_join(
+        days.select(*_POST_KEY, "import_id").distinct(), [*_POST_KEY, "import_id"]
+    )
+    return several.semi_join(from_days.select(*_POST_KEY), list(_POST_KEY))
+
+
+def _with_floors(con: ibis.BaseBackend, posts: ir.Table) -> ir.Table:
+    """``posts`` with :data:`REACH_FLOOR`: true where the post's reach is a day floor."""
+    import ibis
+
+    floors = reach_floors(con)
+    if floors is None:
+        return posts.mutate(**{REACH_FLOOR: ibis.literal(False)})
+    marked = floors.mutate(_floor=ibis.literal(True))
+    joined = posts.left_join(
+        marked,
+        [
+            posts.platform == marked.platform,
+            posts.account.fill_null("") == marked.account,
+            posts.post_id == marked.post_id,
+        ],
+    )
+    flag = joined._floor.fill_null(False) & joined.reach.notnull()
+    return joined.mutate(**{REACH_FLOOR: flag}).select(*posts.columns, REACH_FLOOR)
+
+
 def _posts(con: ibis.BaseBackend, timezone: str) -> ir.Table:
+    return _with_floors(con, _posts_followers(con, timezone))
+
+
+def _posts_followers(con: ibis.BaseBackend, timezone: str) -> ir.Table:
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics.ops import local_time

@@ -169,6 +169,7 @@ def cards(
     account: str,
 ) -> tuple[list[Card], list[str]]:
     """One card per (platform, account) with each KPI, its comparison and its provenance."""
+    from socialproof.metrics.notes import SIGN
     from socialproof.metrics.registry import get
     from socialproof.web.pages.explain import explain_url
 
@@ -191,8 +192,9 @@ def cards(
             value = _number(row.get(k.name))
             currency = (row_currency or ws.settings.currency) if k.unit == "currency" else ""
             shown = fmt(value, k.unit, currency)
-            if k.name == "reach" and row.get("reach_bound") == "upper" and value is not None:
-                shown = "≤ " + shown
+            bound = row.get(k.name + "_bound")  # reach summed, or a day floor among the posts
+            if isinstance(bound, str) and bound in SIGN and value is not None:
+                shown = f"{SIGN[bound]} {shown}"
             fig = Figure(
                 name=k.name,
                 label=k.label,
