@@ -232,6 +232,31 @@ def test_three_variants_get_holm_and_bonferroni_intervals(ws: Any) -> None:
     assert [c.label for c in res.comparisons] == ["B", "C"]
 
 
+def test_a_verdict_over_several_variants_names_its_p_as_holm_adjusted(ws: Any) -> None:
+    """With B and C against A the verdict gave the Holm-adjusted p as plain 'p = 0.008'
+    beside a table whose column reads 'p (Holm)'; the verdict names it too. Expected p
+    worked by hand: Wald z of the summed counts, then Holm (the larger p times 1)."""
+    _new(ws, "Three ads", "ctr_link", ["ad=Spring A", "ad=Spring B", "ad=Spring C"])
+    res = pilots.analyse(ws, "Three ads")
+    rows = _rows("ad_stats.csv")
+
+    def rate(ad: str) -> tuple[float, float]:
+        mine = [r for r in rows if r["ad"] == ad]
+        n = sum(int(r["impressions"]) for r in mine)
+        return sum(int(r["link_clicks"]) for r in mine) / n, n
+
+    (pa, na), (pb, nb), (pc, nc) = rate("Spring A"), rate("Spring B"), rate("Spring C")
+
+    def p_two_sided(p1: float, n1: float) -> float:
+        z = (p1 - pa) / math.sqrt(pa * (1 - pa) / na + p1 * (1 - p1) / n1)
+        return math.erfc(abs(z) / math.sqrt(2))
+
+    p_b, p_c = p_two_sided(pb, nb), p_two_sided(pc, nc)
+    assert p_b * 2 < p_c < 0.05  # Holm: B's p doubled, C's (the larger) kept
+    assert "(Holm-adjusted p < 0.001)" in res.verdict
+    assert f"(Holm-adjusted p = {p_c:.3f})" in res.verdict
+
+
 def test_few_posts_get_a_bootstrap_and_a_not_enough_data_verdict(ws: Any) -> None:
     # Carousels split by campaign: same format, same true rate, ~27 and ~13 posts: below
     # Cochran's minimum for Welch, and too few to tell a 5 % change.
@@ -1197,3 +1222,43 @@ def test_a_variant_at_zero_is_not_said_to_have_one_unit(
     p = math.erfc(z / math.sqrt(2))
     assert res.comparisons[0].result.p_value == pytest.approx(p, rel=1e-9)
     assert f"p = {p:.3f}" in res.verdict
+
+
+def test_a_lift_over_a_control_that_cannot_be_told_from_zero_says_its_interval_is_unbounded(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """1 link click in 2,000 impressions against 14: the table gave 'lift +1300.0 %' bare,
+    read as measured, while Fieller's interval has no bounds (A's rate is within its own
+    margin of 0). The row and a note say so."""
+    from socialproof.campaigns.pilot_report import display_rows
+
+    rows = []
+    for ad, clicks in (("Low", (1, 0)), ("High", (8, 6))):
+        for day, c in enumerate(clicks, start=1):
+            rows.append(
+                {
+                    "platform": "meta",
+                    "account": "acme ads",
+                    "campaign": "Tiny",
+                    "ad_set": ad,
+                    "ad": ad,
+                    "date_start": f"2026-03-0{day}",
+                    "date_stop": f"2026-03-0{day}",
+                    "breakdown": "",
+                    "impressions": 1000,
+                    "link_clicks": c,
+                }
+            )
+    insert("ad_stats", rows)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-02"}
+    _new(workspace, "Lift", "ctr_link", ["ad=Low", "ad=High"], table="ad_stats", **period)
+    res = pilots.analyse(workspace, "Lift")
+    # Fieller's set is bounded only when p_a² > z² p_a (1 - p_a) / n_a; here it is not
+    p_a, z = 1 / 2000, 1.959964
+    assert p_a**2 <= z**2 * p_a * (1 - p_a) / 2000
+    assert res.comparisons[0].result.lift == pytest.approx(14 / 1 - 1)
+    assert display_rows(res)[1]["lift"] == "+1300.0 % (interval unbounded)"
+    assert (
+        "The relative lift of B against A has no bounded interval: A's CTR (link "
+        "click-through rate) cannot be told from 0 at this level"
+    ) in " ".join(res.notes)

@@ -312,6 +312,19 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 _verdict(pilot.display(i + 1), kpi, r, p_adj, sig, need, unit, pilot),
             )
         )
+    unbounded = [
+        pilot.display(i + 1)
+        for i, c in enumerate(comparisons)
+        if c.result.lift is not None and c.result.lift_low is None and not c.result.degenerate
+    ]
+    if unbounded:
+        # Fieller's set is unbounded when A's own figure cannot be told from 0: a lift of
+        # +1,300 % shown bare read as measured, where any size is as consistent with the data.
+        notes.append(
+            f"The relative lift of {', '.join(unbounded)} against A has no bounded interval: "
+            f"{pilot.display(0)}'s {metric_name(kpi)} cannot be told from 0 at this level, so "
+            "the data are consistent with almost any lift; read the difference instead."
+        )
     overall = " ".join(c.verdict for c in comparisons)
     today = _today(tz)
     if pilot.date_to >= today:
@@ -819,6 +832,8 @@ def _verdict(
         mean = f"mean per {one} "
     conf = share_text(r.confidence)
     shown_p = _p(p_adj, 1 - pilot.confidence)  # never '0.050' for a p below 0.05
+    if len(pilot.variants) > 2:  # the adjusted p, as the table's 'p (Holm)' column
+        shown_p = "Holm-adjusted " + shown_p
     control = pilot.display(0)
     levels = (
         f"{level_text(kpi, r.value_a, d)} in {control} → {level_text(kpi, r.value_b, d)} in {label}"

@@ -75,6 +75,8 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
             row["lift"] = _pct(r.lift) + (
                 f" ({_pct(r.lift_low)} to {_pct(r.lift_high)})"
                 if r.lift_low is not None and r.lift_high is not None
+                else " (interval unbounded)"
+                if r.lift is not None and not r.degenerate
                 else ""
             )
             p = c.p_adjusted
