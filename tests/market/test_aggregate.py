@@ -205,3 +205,22 @@ def test_salaries_with_no_period_their_size_tells_are_said_to_be_left_out(
         f"{MIN_POSTINGS} salary(ies) name no pay period and their amount does not tell it at "
         "their currency's scale (a month's pay or a day's): left out of the salary figures."
     ) in data.notes
+
+
+def test_a_salary_with_one_end_is_said_to_count_at_that_end(
+    workspace: Any, insert: Callable[[str, list[dict[str, Any]]], None]
+) -> None:
+    """'up to £40k' entered the 'annualised midpoints' at 40,000, a cap read as a midpoint,
+    with nothing said; the figures keep it at that end and a note says so."""
+    rows = [_posting(i) for i in range(MIN_POSTINGS - 1)]  # £30k, £31k, £32k, £33k
+    rows.append(_posting(9, salary_text="up to £40k"))
+    insert("job_postings", rows)
+    data = market_data(workspace)
+    overall = data.salaries[data.salaries["group"] == "all"].iloc[0]
+    # 30, 31, 32, 33, 40 thousand: the median is the third, the 75th percentile the fourth
+    assert (overall["median"], overall["p75"]) == (32_000, 33_000)
+    assert (
+        "1 salary(ies) state one end only ('up to £35k', 'from $28/hr'): each counts at that "
+        "end, not at a midpoint, so 'up to' figures pull the quartiles up and 'from' figures "
+        "down."
+    ) in data.notes

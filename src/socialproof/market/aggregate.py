@@ -319,12 +319,12 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
             month.group_by("month").aggregate(postings=month.posting_id.nunique()).order_by("month")
         )
         copies = duplicate_count(con)
+        stated = facts.filter((facts.salary_status == "stated") & facts.salary_currency.notnull())
         unread = _count(
-            facts.filter(
-                (facts.salary_status == "stated")
-                & facts.salary_min_annual.isnull()
-                & facts.salary_max_annual.isnull()
-            )
+            stated.filter(stated.salary_min_annual.isnull() & stated.salary_max_annual.isnull())
+        )
+        one_end = _count(
+            stated.filter(stated.salary_min_annual.isnull() != stated.salary_max_annual.isnull())
         )
     notes = []
     if copies:
@@ -347,6 +347,12 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
         notes.append(
             f"{unread} salary(ies) name no pay period and their amount does not tell it at "
             "their currency's scale (a month's pay or a day's): left out of the salary figures."
+        )
+    if one_end:
+        notes.append(
+            f"{one_end} salary(ies) state one end only ('up to £35k', 'from $28/hr'): each "
+            "counts at that end, not at a midpoint, so 'up to' figures pull the quartiles up "
+            "and 'from' figures down."
         )
     notes.append(
         "Salaries are annualised midpoints (hour x 2,080, day x 260, week x 52, month x 12) "
