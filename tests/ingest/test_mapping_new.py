@@ -121,3 +121,41 @@ def test_draft_for_a_google_ads_report(tmp_path: Path) -> None:
     assert draft.guesses["purchase_value"] == "Conv. value"
     assert draft.guesses["date_start"] == draft.guesses["date_stop"] == "Day"
     assert draft.todo == ["platform", "account"]
+
+
+INBOX = (
+    "Date,Network,Message ID,In Reply To,Author,Direction,Message\n"
+    "2026-03-02 09:00,Twitter,1001,,@maria_k,Incoming,@acme my order 5512 has not arrived\n"
+    "2026-03-02 09:30,Twitter,1002,1001,@acme,Outgoing,@maria_k sorry! Can you DM us?\n"
+    "2026-03-02 10:00,Twitter,1003,,@tom_r,Incoming,@acme app crashes on login\n"
+    "2026-03-02 12:00,Twitter,1004,1003,@acme,Outgoing,@tom_r a fix ships today\n"
+    "2026-03-02 11:00,Twitter,1005,,@lee88,Incoming,@acme do you ship to Norway?\n"
+)
+
+
+def test_an_inbox_export_maps_its_authors_and_directions(tmp_path: Path, cli) -> None:
+    # an inbox export (Hootsuite/Sprout-like) names the author and the direction of each
+    # message: the draft left both out, and a mapped 'Incoming' / 'Outgoing' was read as
+    # unknown, so no brand reply was seen and every thread counted unanswered
+    from socialproof.community.threads import response_times
+    from socialproof.workspace.core import Workspace
+
+    path = tmp_path / "inbox.csv"
+    path.write_text(INBOX, encoding="utf-8")
+    draft = draft_mapping(path)
+    assert draft.table == "messages"
+    assert draft.guesses["author_id"] == "Author" and draft.guesses["inbound"] == "Direction"
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text("Ticket ID,Comment ID,Created at,Author,Body\n501,1,2026-03-02,a,hi\n")
+    assert draft_mapping(tickets).guesses["thread_id"] == "Ticket ID"
+
+    written = tmp_path / "inbox.csv.mapping.yaml"
+    assert cli("mapping", "new", str(path)).exit_code == 0
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    imported = cli("import", str(path), "--mapping", str(written), "--workspace", str(ws))
+    assert imported.exit_code == 0, imported.stderr
+    times = response_times(Workspace.open(ws))  # no brand handles set: the direction says
+    assert times.overall["threads"] == 3 and times.overall["answered"] == 2
+    by_opener = dict(zip(times.threads["opener"], times.threads["first_response_s"], strict=True))
+    assert by_opener["@maria_k"] == 1800 and by_opener["@tom_r"] == 7200

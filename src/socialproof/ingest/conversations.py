@@ -325,20 +325,25 @@ def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
 
 
 def _inbound(rows: Rows) -> None:
-    """inbound: yes/no words, or a direction ('Inbound' / 'Outbound', 'in' / 'out')."""
+    read_inbound(rows, _INBOUND)
+
+
+def read_inbound(rows: Rows, aliases: tuple[str, ...], target: str = "inbound") -> None:
+    """inbound: yes/no words, or a direction ('Inbound' / 'Outbound', 'in' / 'out',
+    'Incoming' / 'Outgoing'). A mapped file's inbound column is read here too."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from socialproof.ingest.parse import parse_bools
 
-    raw = rows.raw(_INBOUND)
+    raw = rows.raw(aliases)
     if raw is None:
         return
     words = pc.utf8_lower(pc.utf8_trim_whitespace(raw.cast(pa.string())))
     for direction, word in ((_DIRECTION_IN, "true"), (_DIRECTION_OUT, "false")):
         hit = pc.is_in(words, value_set=pa.array(direction, pa.string()))
         words = pc.if_else(hit.fill_null(False), word, words)
-    rows.set("inbound", parse_bools(words).values)
+    rows.set(target, parse_bools(words).values)
 
 
 def _handle_key(text: str) -> str:

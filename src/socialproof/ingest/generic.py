@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from socialproof.errors import BadInput, FileMissing, UsageError
 from socialproof.ingest._aliases import Rows, find
 from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
+from socialproof.ingest.conversations import read_inbound
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -265,6 +266,10 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
             rows.timestamp(target, aliases, **date_kw)
         elif kind == "DATE":
             rows.date(target, aliases, **date_kw)
+        elif kind == "BOOLEAN" and mapping.table == "messages" and target == "inbound":
+            # a direction column ('Incoming' / 'Outgoing') as the conversations format reads
+            # it: plain yes/no reading left such words unknown, so no brand reply was seen
+            read_inbound(rows, aliases)
         elif kind == "BOOLEAN":
             rows.boolean(target, aliases)
         else:

@@ -107,7 +107,9 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "messages": {
         "message_id": ("id", "message id", "tweet id", "comment id"),
         "created_at": ("date", "time", "created at", "timestamp", "sent at"),
-        "author": ("author", "user", "username", "from", "sender"),
+        "author_id": ("author", "author id", "user", "username", "from", "sender", "screen name"),
+        "inbound": ("direction", "inbound", "is inbound", "incoming"),
+        "thread_id": ("thread id", "conversation id", "ticket id", "thread", "conversation"),
         "text": ("text", "body", "message", "content", "comment"),
         "parent_id": ("parent id", "in reply to", "reply to", "in response to"),
         "platform": ("platform", "network", "source"),
