@@ -438,6 +438,12 @@ def _unused_sibling(out: Path, tag: str) -> Path:
             return candidate
 
 
+def replace_site(built: Path, out: Path) -> None:
+    """Put a site built into another folder (``build_site(ws, out=built)``) in place of
+    ``out``, as a build into ``out`` ends: refused when ``out`` is not a built site."""
+    _swap(built, out)
+
+
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` with the freshly built ``tmp`` folder."""
     if out.exists():

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from socialproof.web.gate import ReadWriteLock
+    from socialproof.web.jobs import Job
     from socialproof.workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,13 @@ log = logging.getLogger(__name__)
 NICE = 10  # the child's CPU priority, added to the server's
 KEEP_BELOW_MB = 1024  # a worker whose memory grew past this (a huge import) is not kept
 ENV_CHILD = "SOCIALPROOF_WEB_CHILD"
+STOPPED_IMPORT = "Stopped: nothing of the file being read was written."
+STOPPED_IMPORT_HINT = (
+    "Files of the same upload that had finished before stay imported; see the history on "
+    "the Import page."
+)
+#: What a stopped job says when its whole work ran in the child (nothing of it written).
+STOPPED = "Stopped: nothing was written; the workspace is as it was before."
 
 
 def child_enabled() -> bool:
@@ -136,6 +144,7 @@ def run_in_child(
     progress: Callable[[int, int, str], None] | None = None,
     nice: int = NICE,
     stop: threading.Event | None = None,
+    stopped: tuple[str, str | None] = (STOPPED_IMPORT, STOPPED_IMPORT_HINT),
     **kwargs: Any,
 ) -> Any:
     """``func(child_ws, *args, progress=..., **kwargs)`` in a child process; its result.
@@ -146,7 +155,8 @@ def run_in_child(
     that fails otherwise or dies raises a :class:`SocialproofError` saying so. The
     child (started on first use, at ``nice`` lower priority) stays for the next call.
     When ``stop`` is set (a person's Stop), the child is ended where it is (its open
-    transaction is never committed, as when it dies) and :class:`Stopped` is raised.
+    transaction is never committed, as when it dies) and :class:`Stopped` is raised,
+    saying ``stopped`` (message, hint).
     """
     call_kwargs = dict(kwargs)
     if progress is not None:
@@ -163,7 +173,7 @@ def run_in_child(
     ok = False
     try:
         worker.conn.send(("call", payload))
-        result = _serve(worker.conn, worker.proc, gate, held, progress, stop)
+        result = _serve(worker.conn, worker.proc, gate, held, progress, stop, stopped)
         ok = True
         return result
     except SocialproofError as exc:
@@ -200,15 +210,41 @@ class Stopped(SocialproofError):
     """A person stopped the job; its worker process was ended before it committed."""
 
 
-def _end(proc: Any) -> Stopped:
+def _end(proc: Any, stopped: tuple[str, str | None]) -> Stopped:
     """End the child where it is: what it had not committed is never written."""
     proc.kill()
     proc.join(timeout=5)
-    return Stopped(
-        "Stopped: nothing of the file being read was written.",
-        hint="Files of the same upload that had finished before stay imported; see the "
-        "history on the Import page.",
-    )
+    return Stopped(stopped[0], hint=stopped[1])
+
+
+def stoppable(ws: Workspace) -> bool:
+    """Whether :func:`run_stoppable` can stop its work for ``ws`` (the app's workspace,
+    child processes on)."""
+    from socialproof.web.gate import GatedWorkspace
+
+    return isinstance(ws, GatedWorkspace) and child_enabled()
+
+
+def run_stoppable(
+    job: Job, ws: Workspace, func: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """``func(ws, *args, progress=job.update, **kwargs)`` as a job's work that a person may
+    stop (the job's Stop): in the worker process for the app's workspace, so a Stop ends it
+    before it commits and the job says :data:`STOPPED`; here for any other workspace."""
+    from socialproof.web.gate import GatedWorkspace
+
+    if isinstance(ws, GatedWorkspace):
+        return run_in_child(
+            func,
+            ws,
+            ws.gate,
+            *args,
+            progress=job.update,
+            stop=job.stop,
+            stopped=(STOPPED, None),
+            **kwargs,
+        )
+    return func(ws, *args, progress=job.update, **kwargs)
 
 
 def _serve(
@@ -218,11 +254,12 @@ def _serve(
     held: dict[int, contextlib.AbstractContextManager[None]],
     progress: Callable[[int, int, str], None] | None,
     stop: threading.Event | None = None,
+    stopped: tuple[str, str | None] = (STOPPED_IMPORT, STOPPED_IMPORT_HINT),
 ) -> Any:
     """Answer the child's requests until it sends its result (or dies, or is stopped)."""
     while True:
         if stop is not None and stop.is_set():
-            raise _end(proc)
+            raise _end(proc, stopped)
         try:
             if not conn.poll(0.5):
                 if not proc.is_alive() and not conn.poll(0):
@@ -246,7 +283,7 @@ def _serve(
                 continue
             held[token] = hold
             if stop is not None and stop.is_set():  # stopped while it waited for its turn
-                raise _end(proc)
+                raise _end(proc, stopped)
             conn.send(("ok",))
         elif kind == "release":
             released = held.pop(message[1], None)

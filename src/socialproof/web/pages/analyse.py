@@ -23,8 +23,10 @@ from socialproof.errors import BadInput, NotFound, SocialproofError
 from socialproof.web.pages.community import SUBNAV, parse_themes_k
 from socialproof.web.pages.imports import batch_dir, safe_name, uploaded
 from socialproof.web.templating import is_htmx, redirect, render, runner, workspace
+from socialproof.web.worker import stoppable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from fastapi.responses import HTMLResponse, Response
@@ -271,25 +273,12 @@ def run(
     csv = bool(columns)
 
     def work(job: Job) -> dict[str, Any]:
-        from socialproof.community.textfile import read_texts
+        from socialproof.web.worker import run_stoppable
 
-        job.update(0, 0, "reading the file")
-        notes: list[str] = []
-        found = read_texts(
-            path.read_bytes(),
-            file,
-            csv=csv,
-            column=column if csv else None,
-            author_column=(author or None) if csv else None,
-            note=notes.append,
+        chosen = (column if csv else None, (author or None) if csv else None, bool(author))
+        result: dict[str, Any] = run_stoppable(
+            job, ws, _analyse, path, file, csv, chosen, task, themes_k
         )
-        if csv and not author:  # "None" chosen: copies anywhere count, as without authors
-            found.authors = None
-        if not found.texts:
-            raise BadInput(f"{file} holds no texts.", hint="Choose a file with some rows.")
-        result = _TASKS[task](job, found, themes_k, notes, ws.root)
-        result["notes"] = notes + result.get("notes", [])
-        result["file"] = file
         # many texts make a large table: only the latest analyses keep theirs
         older = [j for j in jobs.all() if j.data.get("kind") == KIND and j is not job]
         for old in sorted(older, key=lambda j: j.started, reverse=True)[KEPT - 1 :]:
@@ -302,6 +291,8 @@ def run(
     label = dict(TASKS)[task].split(":")[0]
     job = jobs.submit(f"{label} of {file}", work)
     job.data["kind"] = KIND
+    job.data["stoppable"] = stoppable(ws)
+    job.data["page"] = f"/community/analysis/{job.id}"
     job.data["task"] = task
     job.data["again"] = f"/community/analyse/{batch}/{_quoted(file)}"
     if is_htmx(request):
@@ -310,11 +301,50 @@ def run(
 
 
 # -- the analyses: the library calls of 'socialproof sentiment / themes / moderate' ---------
+class _Steps:
+    """The job's ``update`` as the analyses see it (they run in the job's worker process)."""
+
+    def __init__(self, progress: Callable[[int, int, str], None]) -> None:
+        self.update = progress
+
+
+def _analyse(
+    ws: Workspace,
+    path: Path,
+    file: str,
+    csv: bool,
+    chosen: tuple[str | None, str | None, bool],
+    task: str,
+    themes_k: str | int,
+    *,
+    progress: Callable[[int, int, str], None],
+) -> dict[str, Any]:
+    """Read the texts of ``path`` and analyse them (in the job's worker process, so a Stop
+    ends it where it is; it writes nothing to the workspace). ``chosen``: the text column,
+    the author column and whether an author column was chosen (a CSV file's)."""
+    from socialproof.community.textfile import read_texts
+
+    column, author, with_author = chosen
+    progress(0, 0, "reading the file")
+    notes: list[str] = []
+    found = read_texts(
+        path.read_bytes(), file, csv=csv, column=column, author_column=author, note=notes.append
+    )
+    if csv and not with_author:  # "None" chosen: copies anywhere count, as without authors
+        found.authors = None
+    if not found.texts:
+        raise BadInput(f"{file} holds no texts.", hint="Choose a file with some rows.")
+    result = _TASKS[task](_Steps(progress), found, themes_k, notes, ws.root)
+    result["notes"] = notes + result.get("notes", [])
+    result["file"] = file
+    return result
+
+
 def _count(n: int) -> str:
     return f"{n:,} text" if n == 1 else f"{n:,} texts"
 
 
-def _sentiment(job: Job, found: Any, _k: Any, _notes: list[str], _root: Path) -> dict[str, Any]:
+def _sentiment(job: _Steps, found: Any, _k: Any, _notes: list[str], _root: Path) -> dict[str, Any]:
     from socialproof.community import sentiment as model
 
     texts = found.texts
@@ -338,7 +368,9 @@ def _sentiment(job: Job, found: Any, _k: Any, _notes: list[str], _root: Path) ->
     return {"columns": ["row", "text", "label", "score"], "rows": rows, "summary": summary}
 
 
-def _themes(job: Job, found: Any, k: str | int, _notes: list[str], _root: Path) -> dict[str, Any]:
+def _themes(
+    job: _Steps, found: Any, k: str | int, _notes: list[str], _root: Path
+) -> dict[str, Any]:
     from socialproof.community import themes as model
 
     texts = found.texts
@@ -368,7 +400,7 @@ def _themes(job: Job, found: Any, k: str | int, _notes: list[str], _root: Path) 
     }
 
 
-def _moderate(job: Job, found: Any, _k: Any, _notes: list[str], root: Path) -> dict[str, Any]:
+def _moderate(job: _Steps, found: Any, _k: Any, _notes: list[str], root: Path) -> dict[str, Any]:
     """Flag the texts under the workspace's moderation.yaml when it has one (the rules its
     moderation queue uses), else under the packaged rules."""
     from socialproof.community import moderation as model

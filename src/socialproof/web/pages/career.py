@@ -23,11 +23,15 @@ from socialproof.web.templating import (
     runner,
     workspace,
 )
+from socialproof.web.worker import stoppable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fastapi.responses import HTMLResponse, Response
 
     from socialproof.web.jobs import Job
+    from socialproof.workspace import Workspace
 
 router = APIRouter()
 NAV = NavEntry("/career", "Career", order=70, description="Profile, postings, roles, market")
@@ -431,20 +435,30 @@ def market(request: Request) -> HTMLResponse:
     )
 
 
+def _analyse_postings(
+    ws: Workspace, *, progress: Callable[[int, int, str], None]
+) -> tuple[int, int]:
+    """Analyse every posting (in the job's worker process: a Stop ends it before it
+    commits); postings analysed, and in all."""
+    from socialproof.market.store import analyze_workspace
+
+    summary = analyze_workspace(ws, progress=lambda k, n: progress(k, n, f"{k} of {n} postings"))
+    return summary.analysed, summary.postings
+
+
 @router.post("/career/market/analyse", response_model=None)
 def analyse(request: Request) -> Response:
     ws = workspace(request)
 
     def work(job: Job) -> None:
-        from socialproof.market.store import analyze_workspace
+        from socialproof.web.worker import run_stoppable
 
-        summary = analyze_workspace(
-            ws, progress=lambda k, n: job.update(k, n, f"{k} of {n} postings")
-        )
-        job.update(1, 1, f"analysed {summary.analysed} of {summary.postings} postings")
+        analysed, postings = run_stoppable(job, ws, _analyse_postings)
+        job.update(1, 1, f"analysed {analysed} of {postings} postings")
         job.link = "/career/market"
 
     job = runner(request).submit("Analyse job postings", work)
+    job.data["stoppable"] = stoppable(ws)
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return redirect(f"/jobs/{job.id}", message="Analysing postings.")

@@ -30,6 +30,7 @@ from socialproof.web.templating import (
     runner,
     workspace,
 )
+from socialproof.web.worker import stoppable
 
 _T = TypeVar("_T")
 
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 
     from fastapi.responses import HTMLResponse, Response
 
+    from socialproof.community.threads import Scope
     from socialproof.web.jobs import Job
+    from socialproof.workspace import Workspace
 
 router = APIRouter()
 NAV = NavEntry("/community", "Community", order=40, description="Inbox, moderation, themes")
@@ -511,21 +514,42 @@ def apply_suggested_thresholds(request: Request) -> Response:
     )
 
 
+def _score_messages(ws: Workspace, *, progress: Callable[[int, int, str], None]) -> tuple[int, int]:
+    """Score the new member messages (in the job's worker process: a Stop ends it before it
+    commits); messages scored now, and already."""
+    from socialproof.community.scoring import score_messages
+
+    progress(0, 0, "loading the text models")
+    result = score_messages(
+        ws, progress=lambda done, total: progress(done, total, f"{done:,} of {total:,}")
+    )
+    return result.scored, result.already
+
+
+def _discover_themes(
+    ws: Workspace, scope: Scope, k: str | int, *, progress: Callable[[int, int, str], None]
+) -> str:
+    """Find and store the themes (in the job's worker process); what was found."""
+    from socialproof.community.scoring import discover_themes
+
+    progress(0, 0, "grouping member messages")
+    result = discover_themes(ws, scope, k=k)
+    return f"{len(result.themes)} themes in {result.sample_size:,} messages"
+
+
 @router.post("/community/score")
 def score(request: Request) -> Response:
     ws = workspace(request)
 
     def work(job: Job) -> None:
-        from socialproof.community.scoring import score_messages
+        from socialproof.web.worker import run_stoppable
 
-        job.update(0, 0, "loading the text models")
-        result = score_messages(
-            ws, progress=lambda done, total: job.update(done, total, f"{done:,} of {total:,}")
-        )
-        job.update(1, 1, f"{result.scored:,} messages scored; {result.already:,} already were")
+        scored, already = run_stoppable(job, ws, _score_messages)
+        job.update(1, 1, f"{scored:,} messages scored; {already:,} already were")
         job.link = "/community/moderation"
 
     job = runner(request).submit("Score new member messages", work)
+    job.data["stoppable"] = stoppable(ws)
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return redirect(f"/jobs/{job.id}", message="Scoring started.")
@@ -641,15 +665,15 @@ def find_themes(
         )
 
     def work(job: Job) -> None:
-        from socialproof.community.scoring import discover_themes
+        from socialproof.web.worker import run_stoppable
 
-        job.update(0, 0, "grouping member messages")
-        result = discover_themes(ws, scope, k=themes_k)
-        job.update(1, 1, f"{len(result.themes)} themes in {result.sample_size:,} messages")
+        found = run_stoppable(job, ws, _discover_themes, scope, themes_k)
+        job.update(1, 1, found)
         job.link = "/community/themes"
 
     scope = Scope(start, end, platform.strip().lower() or None, group.strip() or None)
     job = runner(request).submit("Find conversation themes", work)
+    job.data["stoppable"] = stoppable(ws)
     if is_htmx(request):  # the job, and the fields unmarked
         return render(request, "community/_themes_answer.html", j=job, form=form, invalid=())
     return redirect(f"/jobs/{job.id}", message="Finding themes started.")

@@ -20,8 +20,12 @@ from socialproof.web.templating import (
     runner,
     workspace,
 )
+from socialproof.web.worker import stoppable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from fastapi.responses import HTMLResponse, Response
 
     from socialproof.web.jobs import Job
@@ -380,27 +384,55 @@ def built(request: Request) -> HTMLResponse:
     )
 
 
+def _build_portfolio(
+    ws: Workspace, staging: Path, *, progress: Callable[[int, int, str], None]
+) -> tuple[int, list[str], str | None]:
+    """Build the site and the PDF into ``staging`` (in the job's worker process, so a Stop
+    ends it where it is): pages built, the build's warnings, why there is no PDF (or None)."""
+    from socialproof.errors import MissingExtra
+    from socialproof.portfolio.pdf import build_pdf
+    from socialproof.portfolio.site import build_site
+
+    progress(0, 2, "building the site")
+    staging.mkdir()
+    result = build_site(ws, out=staging / "site")
+    progress(1, 2, f"{len(result.pages)} pages built; making the PDF")
+    try:
+        build_pdf(ws, out=staging / "portfolio.pdf")
+    except MissingExtra as exc:
+        return len(result.pages), list(result.warnings), str(exc)
+    return len(result.pages), list(result.warnings), None
+
+
 @router.post("/portfolio/build", response_model=None)
 def build(request: Request) -> Response:
     ws = workspace(request)
 
     def work(job: Job) -> None:
-        from socialproof.errors import MissingExtra
-        from socialproof.portfolio.pdf import build_pdf
-        from socialproof.portfolio.site import build_site
+        import secrets
+        import shutil
 
-        job.update(0, 2, "building the site")
-        result = build_site(ws)
-        job.data["warnings"] = list(result.warnings)
-        job.update(1, 2, f"{len(result.pages)} pages built; making the PDF")
+        from socialproof.portfolio.site import replace_site
+        from socialproof.web.worker import run_stoppable
+
+        # built beside the workspace's site and PDF, which change only once both are made:
+        # a Stop (or a failure) on the way leaves them as they were
+        staging = ws.root / f".portfolio-build-{secrets.token_hex(6)}"
         try:
-            build_pdf(ws)
-            job.update(2, 2, f"{len(result.pages)} pages and the PDF")
-        except MissingExtra as exc:
-            job.update(2, 2, f"{len(result.pages)} pages; no PDF: {exc}")
+            pages, warnings, pdf = run_stoppable(job, ws, _build_portfolio, staging)
+            job.data["warnings"] = warnings
+            replace_site(staging / "site", ws.root / "site")
+            if pdf is None:
+                job.update(2, 2, f"{pages} pages and the PDF")
+                (staging / "portfolio.pdf").replace(ws.root / "portfolio.pdf")
+            else:
+                job.update(2, 2, f"{pages} pages; no PDF: {pdf}")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         job.link = "/portfolio/built"
 
     job = runner(request).submit("Build the portfolio site and PDF", work)
+    job.data["stoppable"] = stoppable(ws)
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return redirect(f"/jobs/{job.id}", message="Building the portfolio.")
