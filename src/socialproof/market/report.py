@@ -157,7 +157,8 @@ def market_report_html(data: MarketData, *, top: int = 15) -> Report:
                     str(m): float(v) * 100
                     for m, v in zip(part["month"], part["share"], strict=True)
                 }
-                series[str(label)] = [by_month.get(m) for m in months]
+                # a month of postings none of which asks for the skill is 0 %, not unknown
+                series[str(label)] = [by_month.get(m, 0.0) for m in months]
             rep.chart(
                 sec,
                 line_chart(
