@@ -148,6 +148,12 @@ def test_an_inbox_export_maps_its_authors_and_directions(tmp_path: Path, cli) ->
     tickets = tmp_path / "tickets.csv"
     tickets.write_text("Ticket ID,Comment ID,Created at,Author,Body\n501,1,2026-03-02,a,hi\n")
     assert draft_mapping(tickets).guesses["thread_id"] == "Ticket ID"
+    # an Instagram comment export's replies name the comment they answer
+    comments = tmp_path / "comments.csv"
+    comments.write_text(
+        "Comment ID,Username,Comment,Timestamp,Replied To Comment ID\n1,jo,hi,2026-03-02,\n"
+    )
+    assert draft_mapping(comments).guesses["parent_id"] == "Replied To Comment ID"
 
     written = tmp_path / "inbox.csv.mapping.yaml"
     assert cli("mapping", "new", str(path)).exit_code == 0

@@ -111,7 +111,20 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "inbound": ("direction", "inbound", "is inbound", "incoming"),
         "thread_id": ("thread id", "conversation id", "ticket id", "thread", "conversation"),
         "text": ("text", "body", "message", "content", "comment"),
-        "parent_id": ("parent id", "in reply to", "reply to", "in response to"),
+        "parent_id": (
+            "parent id",
+            "in reply to",
+            "reply to",
+            "in response to",
+            "in reply to id",
+            "replied to",
+            "replied to comment id",
+            "reply to comment id",
+            "parent comment id",
+            "parent message id",
+            "in reply to comment id",
+            "thread ts",
+        ),  # fmt: skip
         "platform": ("platform", "network", "source"),
     },
     "job_postings": {
