@@ -49,6 +49,8 @@ from socialproof.campaigns.audit_model import (
     to_int,
 )
 from socialproof.errors import NoData
+from socialproof.metrics.notes import SIGN
+from socialproof.metrics.registry import ROWS_FLOOR, ROWS_USED
 
 if TYPE_CHECKING:
     from datetime import date
@@ -151,6 +153,13 @@ def audit(
                 _rate_followers=ops.safe_div(inter, p.followers),
                 _rate_impressions=ops.safe_div(inter, p.impressions),
                 _rate_views=ops.safe_div(inter, p.views),
+                # a post whose reach is its largest day's (export by day): a rate over it
+                # is an upper bound
+                **{
+                    views.REACH_FLOOR: p[views.REACH_FLOOR].fill_null(False)
+                    if views.REACH_FLOOR in p.columns
+                    else ibis.literal(False)
+                },
             ),
             stack,
         )
@@ -194,7 +203,9 @@ def audit(
         p = facts
         kpis = registry.resolve(list(FACET_KPIS), table="posts")
         overall = _rows(
-            engine.execute(registry.compute(p, kpis, table="posts", by=["platform", "account"]))
+            engine.execute(
+                registry.compute(p, kpis, table="posts", by=["platform", "account"], details=True)
+            )
         )
         facets = {
             name: _rows(
@@ -204,6 +215,7 @@ def audit(
                         kpis,
                         table="posts",
                         by=["platform", "account", name],
+                        details=True,
                     )
                 )
             )
@@ -217,6 +229,11 @@ def audit(
                     median_impressions=rated._rate_impressions.median(),
                     median_views=rated._rate_views.median(),
                     _rated=rated._rate.count(),
+                    _rated_floors=(
+                        rated._rate.notnull() & (rated._base == 0) & rated[views.REACH_FLOOR]
+                    )
+                    .cast("int64")
+                    .sum(),
                     _q=rated._rate.quantile(list(_LEVELS)),
                 )
             )
@@ -309,6 +326,8 @@ def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]])
     """
     import ibis
 
+    from socialproof.metrics.views import REACH_FLOOR
+
     want = 3 * TOP_N
     pls: list[str] = []
     acs: list[str] = []
@@ -351,6 +370,7 @@ def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]])
         title=ranked._title,
         interactions=ranked._inter,
         rate=ranked._rate,
+        _floor=ranked[REACH_FLOOR] & (ranked._base == 0),  # the rate is an upper bound
         _top=ranked._top,
         _bottom=ranked._bottom,
     )
@@ -406,11 +426,23 @@ def _account(
         base=base,
         engagement_rate=to_float(overall.get(BASE_KPI[base])) if base else None,
         median_rate=to_float(med.get("median_rate")),
+        rated_posts=to_int(overall.get(BASE_KPI[base] + ROWS_USED)) or 0 if base else 0,
+        median_posts=to_int(med.get("_rated")) or 0,
+        floor_posts=to_int(med.get("_rated_floors")) or 0,
     )
     if not base:
         acc.caveats.append(
             "The export has no reach, impressions, views or follower counts for "
             "most posts, so no engagement rate can be computed."
+        )
+    if acc.floor_posts:
+        n = acc.floor_posts
+        acc.caveats.append(
+            f"{n:,} of the {acc.median_posts:,} posts rated {'has' if n == 1 else 'have'} the "
+            "largest day's reach of an export by day, a lower bound of the reach over all "
+            "the days: the engagement rates by reach that count them (overall, median, by "
+            f"format, weekday or hour, top and bottom posts) are upper bounds ({SIGN['upper']}). "
+            "A lifetime export of the posts gives their exact reach."
         )
     if acc.posts < MIN_POSTS:
         acc.caveats.append(
@@ -429,6 +461,9 @@ def _facet(rows: list[dict[str, Any]], name: str, base: str, total: int) -> list
     out = []
     for rec in sorted(rows, key=lambda x: x[name]):
         n = int(rec["posts"])
+        # the rate counts the posts with both interactions and the base, not every post
+        rated = (to_int(rec.get(BASE_KPI[base] + ROWS_USED)) or 0) if base else 0
+        floors = (to_int(rec.get(BASE_KPI[base] + ROWS_FLOOR)) or 0) if base else 0
         out.append(
             {
                 name: rec[name],
@@ -436,8 +471,10 @@ def _facet(rows: list[dict[str, Any]], name: str, base: str, total: int) -> list
                 "share": n / total if total else None,
                 "interactions": to_int(rec.get("interactions")),
                 "engagement_rate": to_float(rec.get(BASE_KPI[base])) if base else None,
+                "rated_posts": rated,
+                "engagement_rate_bound": "upper" if floors else None,
                 "base": base,
-                "enough_data": n >= MIN_BUCKET_POSTS,
+                "enough_data": rated >= MIN_BUCKET_POSTS,
             }
         )
     return out
@@ -447,6 +484,7 @@ def _posts(frame: pd.DataFrame) -> list[dict[str, Any]]:
     cols = ["post_id", "published", "format", "title", "permalink", "interactions", "rate"]
     return [
         {c: (None if _missing(rec.get(c)) else rec.get(c)) for c in cols}
+        | {"rate_bound": "upper" if rec.get("_floor") is True else None}
         for rec in frame.to_dict(orient="records")
     ]
 

@@ -150,9 +150,15 @@ def advise(acc: AccountAudit, industry: str) -> None:
                     f"{len(ok)} {label}s on {name}: an observation, not a finding; confirm it "
                     f"with a pilot before {then}.",
                     f"Engagement rate by {acc.base} {pct_text(best['engagement_rate'])} "
-                    f"(interactions over {acc.base}, summed over its {best['posts']} posts) vs "
-                    f"{pct_text(overall)} for all {acc.posts} posts "
-                    f"({best['engagement_rate'] / overall:.2f}×). It is the highest of "
+                    f"(interactions over {acc.base}, summed over its {best['rated_posts']} "
+                    f"posts{'' if best['rated_posts'] == best['posts'] else ' with both'}) vs "
+                    f"{pct_text(overall)} "
+                    + (
+                        f"for all {acc.posts} posts "
+                        if acc.rated_posts == acc.posts
+                        else f"over {acc.rated_posts} of {acc.posts} posts "
+                    )
+                    + f"({best['engagement_rate'] / overall:.2f}×). It is the highest of "
                     f"{len(ok)} {label}s with {MIN_BUCKET_POSTS}+ posts, picked after looking, "
                     "so chance tends to flatter it; "
                     f"{label}s with fewer than {MIN_BUCKET_POSTS} posts were not compared.",

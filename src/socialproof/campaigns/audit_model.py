@@ -65,6 +65,11 @@ class AccountAudit:
     base: str  # base of the engagement rates shown ('' when no base is known)
     engagement_rate: float | None  # ratio of sums over all posts, on ``base``
     median_rate: float | None  # median of per-post rates, on ``base``
+    #: posts with both interactions and ``base`` (those ``engagement_rate`` sums over)
+    rated_posts: int = 0
+    median_posts: int = 0  # posts with a rate of their own (those ``median_rate`` is of)
+    #: of those, posts whose reach is their largest day's: rates by reach are upper bounds
+    floor_posts: int = 0
     format_mix: list[dict[str, Any]] = field(default_factory=list)
     by_weekday: list[dict[str, Any]] = field(default_factory=list)
     by_hour: list[dict[str, Any]] = field(default_factory=list)
@@ -109,7 +114,10 @@ class Audit:
                     "benchmark_posts_per_week": cadence["benchmark"] if cadence else None,
                     "base": a.base,
                     "engagement_rate": a.engagement_rate,
+                    "rated_posts": a.rated_posts,
                     "median_post_rate": a.median_rate,
+                    "median_posts": a.median_posts,
+                    "rates_upper_bound": bool(a.floor_posts),
                     "followers_gained": (a.growth or {}).get("followers_gained"),
                     "follower_growth_rate": (a.growth or {}).get("follower_growth_rate"),
                     "recommendations": len(a.recommendations),
@@ -222,6 +230,7 @@ def summary_for_people(result: Audit) -> list[dict[str, Any]]:
     rows = []
     for r in result.summary():
         base = r["base"] or "no base"
+        mark = "≤ " if r["rates_upper_bound"] else ""
         rows.append(
             {
                 "platform": r["platform"],
@@ -229,10 +238,19 @@ def summary_for_people(result: Audit) -> list[dict[str, Any]]:
                 "posts": r["posts"],
                 "posts/week": round(r["posts_per_week"], 1),
                 "benchmark/week": r["benchmark_posts_per_week"],
-                "engagement rate": f"{pct_text(r['engagement_rate'])} by {base}",
-                "median post": pct_text(r["median_post_rate"]),
+                "engagement rate": f"{mark}{pct_text(r['engagement_rate'])} by {base}"
+                + _over(r["rated_posts"], r["posts"], r["engagement_rate"]),
+                "median post": f"{mark}{pct_text(r['median_post_rate'])}"
+                + _over(r["median_posts"], r["posts"], r["median_post_rate"]),
                 "followers gained": r["followers_gained"],
                 "advice": r["recommendations"],
             }
         )
     return rows
+
+
+def _over(used: int, posts: int, value: float | None) -> str:
+    """' (8 of 10 posts)': how many posts a rate covers, when not all of them."""
+    if value is None or used == posts:
+        return ""
+    return f" ({used:,} of {posts:,} posts)"

@@ -25,14 +25,23 @@ def _count(v: Any, *, signed: bool = False) -> str:
 
 
 def _pct_rows(rows: list[dict[str, Any]], cols: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rates as percentages; a rate with ``<col>_bound`` "upper" (a reach that is a day's
+    floor counts in it) marked '≤', the bound column folded into it."""
     out = []
     for r in rows:
         rec = dict(r)
         for c in cols:
             if c in rec:
-                rec[c] = _pct(rec[c])
+                upper = rec.pop(c + "_bound", None) == "upper" and rec[c] is not None
+                rec[c] = ("≤ " if upper else "") + _pct(rec[c])
         out.append(rec)
     return out
+
+
+def _rate(value: Any, used: int, posts: int, *, upper: bool) -> str:
+    """A rate with '≤' when it is an upper bound and the posts it covers when not all."""
+    text = ("≤ " if upper and value is not None else "") + _pct(value)
+    return text if value is None or used == posts else f"{text} ({used:,} of {posts:,} posts)"
 
 
 def _counted(label: str, posts: int) -> str:
@@ -68,12 +77,22 @@ def build(result: Audit, *, owner: str = "") -> Report:
         "benchmark_posts_per_week",
         "base",
         "engagement_rate",
+        "rated_posts",
         "median_post_rate",
+        "median_posts",
         "follower_growth_rate",
         "recommendations",
     )
     rows = _pct_rows(
-        [{k: r[k] for k in keep} for r in result.summary()],
+        [
+            {k: r[k] for k in keep}
+            | (
+                {"engagement_rate_bound": "upper", "median_post_rate_bound": "upper"}
+                if r["rates_upper_bound"]
+                else {}
+            )
+            for r in result.summary()
+        ],
         ("engagement_rate", "median_post_rate", "follower_growth_rate"),
     )
 
@@ -94,8 +113,14 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         [
             ("posts", f"{acc.posts:,}"),
             ("posts per week", f"{acc.posts_per_week:.1f}"),
-            (rate_name, _pct(acc.engagement_rate)),
-            ("median post " + rate_name, _pct(acc.median_rate)),
+            (
+                rate_name,
+                _rate(acc.engagement_rate, acc.rated_posts, acc.posts, upper=bool(acc.floor_posts)),
+            ),
+            (
+                "median post " + rate_name,
+                _rate(acc.median_rate, acc.median_posts, acc.posts, upper=bool(acc.floor_posts)),
+            ),
         ],
     )
     for c in acc.caveats:
@@ -108,7 +133,7 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         report.chart(
             sec,
             charts.bar_chart(
-                [_counted(str(f["format"]), f["posts"]) for f in acc.format_mix],
+                [_counted(str(f["format"]), f["rated_posts"]) for f in acc.format_mix],
                 [
                     None if f["engagement_rate"] is None else f["engagement_rate"] * 100
                     for f in acc.format_mix
@@ -132,7 +157,7 @@ def _account_section(report: Report, acc: AccountAudit) -> None:
         report.chart(
             sec,
             charts.bar_chart(
-                [_counted(f"{int(h['hour']):02d}:00", h["posts"]) for h in acc.by_hour],
+                [_counted(f"{int(h['hour']):02d}:00", h["rated_posts"]) for h in acc.by_hour],
                 [
                     None if h["engagement_rate"] is None else h["engagement_rate"] * 100
                     for h in acc.by_hour
