@@ -29,6 +29,7 @@ BUILTIN: list[str] = [
     # conversations, job postings, generic
     "socialproof.ingest.conversations:CustomerCareFormat",
     "socialproof.ingest.conversations:RedditFormat",
+    "socialproof.ingest.nested_comments:NestedCommentsFormat",
     "socialproof.ingest.job_postings:JobPostingsFormat",
     "socialproof.ingest.generic:GenericFormat",
 ]

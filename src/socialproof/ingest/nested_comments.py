@@ -1,0 +1,203 @@
+"""Comment exports with the replies nested inside each comment (the Graph API's shape).
+
+A Facebook page's comments as the Graph API (and the tools built on it) export them:
+``{"data": [{"id", "from": {"name", "id"}, "message", "created_time", "comments":
+{"data": [reply, ...]}}]}``; Instagram's the same with ``username``, ``text``,
+``timestamp`` and ``replies``. Read as a plain table, each comment's replies stay one
+cell of JSON text: the brand's answers are lost and every comment reads unanswered. This
+format takes each reply out as a message of its own, whose parent is the comment it sits
+in, so a comment and its replies are one thread. A flat export whose rows name their
+``parent`` (``{"id": ...}``) is read the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from socialproof.ingest._aliases import Rows, find
+from socialproof.ingest.base import Format, Frame, ReadContext, ReadResult, Source
+from socialproof.ingest.conversations import thread_roots
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_ID = ("id",)
+_AUTHOR = ("from", "username", "user")
+_TEXT = ("message", "text")
+_CREATED = ("created_time", "timestamp")
+_REPLIES = ("comments", "replies")
+_PARENT = ("parent",)
+_COLUMNS = ("message_id", "parent_id", "author_id", "text", "created_at")
+
+
+def _frame(source: Source) -> tuple[Frame | None, float]:
+    """The frame that looks like Graph API comments, and how sure that is."""
+    best: Frame | None = None
+    sure = 0.0
+    for frame in source.frames:
+        if not all(find(frame, g) is not None for g in (_ID, _AUTHOR, _TEXT, _CREATED)):
+            continue
+        nested = find(frame, _REPLIES) is not None or find(frame, _PARENT) is not None
+        graph = find(frame, ("from", "created_time")) is not None or nested
+        score = 0.95 if nested else 0.85 if graph else 0.0
+        if score > sure:
+            best, sure = frame, score
+    return best, sure
+
+
+def _json(cell: Any) -> Any:
+    if not isinstance(cell, str) or not cell.strip().startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(cell)
+    except ValueError:
+        return None
+
+
+def _author(value: Any) -> str | None:
+    """``from`` as the Graph API writes it ({"name", "id"}: the name, else the id), or a
+    plain user name."""
+    if isinstance(value, dict):
+        name = value.get("name") or value.get("username") or value.get("id")
+        return None if name is None else str(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    parsed = _json(text)
+    return _author(parsed) if isinstance(parsed, dict) else (text or None)
+
+
+def _replies(value: Any) -> list[dict[str, Any]]:
+    """The replies in a ``comments`` / ``replies`` cell: {"data": [...]} or a bare list."""
+    parsed = _json(value) if isinstance(value, str) else value
+    if isinstance(parsed, dict):
+        parsed = parsed.get("data")
+    return [r for r in parsed if isinstance(r, dict)] if isinstance(parsed, list) else []
+
+
+def _first(item: dict[str, Any], names: tuple[str, ...]) -> Any:
+    return next((item[n] for n in names if n in item and item[n] not in (None, "")), None)
+
+
+def _flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[int | None]]:
+    """One row per comment and per reply, in file order (each reply after its comment),
+    with the source line of the comment it came from."""
+    cols = {
+        key: find(frame, names)
+        for key, names in (
+            ("id", _ID),
+            ("author", _AUTHOR),
+            ("text", _TEXT),
+            ("created", _CREATED),
+            ("replies", _REPLIES),
+            ("parent", _PARENT),
+        )
+    }
+    data = frame.data.to_pydict()
+    lines = frame.line_numbers
+    out: list[dict[str, str | None]] = []
+    where: list[int | None] = []
+
+    def cell(column: str | None, i: int) -> Any:
+        return None if column is None else data[column][i]
+
+    def add(item: dict[str, Any], parent: str | None, line: int | None, depth: int) -> None:
+        own = _first(item, _ID)
+        up = _first(item, _PARENT)
+        if isinstance(up, dict):
+            up = up.get("id")
+        elif isinstance(up, str) and (parsed := _json(up)) is not None:
+            up = parsed.get("id") if isinstance(parsed, dict) else None
+        out.append(
+            {
+                "message_id": None if own is None else str(own).strip() or None,
+                "parent_id": parent if up in (None, "") else str(up).strip(),
+                "author_id": _author(_first(item, _AUTHOR)),
+                "text": None if (t := _first(item, _TEXT)) is None else str(t),
+                "created_at": None if (c := _first(item, _CREATED)) is None else str(c),
+            }
+        )
+        where.append(line)
+        if depth < 8 and own is not None:  # Facebook nests two levels; deeper is odd data
+            for reply in _replies(_first(item, _REPLIES)):
+                add(reply, str(own).strip(), line, depth + 1)
+
+    for i in range(frame.data.num_rows):
+        item = {
+            name: cell(cols[key], i)
+            for key, name in (
+                ("id", "id"),
+                ("author", "from"),
+                ("text", "message"),
+                ("created", "created_time"),
+                ("replies", "comments"),
+                ("parent", "parent"),
+            )
+        }
+        add(item, None, None if lines is None else lines[i], 0)
+    return out, where
+
+
+class NestedCommentsFormat(Format):
+    """Facebook / Instagram comments with their replies nested (Graph API JSON)."""
+
+    name = "nested_comments"
+    label = "Page comments with nested replies (Facebook / Instagram Graph API JSON)"
+    tables = ("messages",)
+    kinds = ("json", "jsonl")
+
+    def detect(self, source: Source) -> float:
+        return _frame(source)[1]
+
+    def read(self, source: Source, ctx: ReadContext) -> ReadResult:
+        import pyarrow as pa
+
+        frame, _ = _frame(source)
+        if frame is None:
+            return ReadResult(tables={}, rows_read=0)
+        flat, lines = _flatten(frame)
+        table = pa.table({c: pa.array([r[c] for r in flat], pa.string()) for c in _COLUMNS})
+        known = [x for x in lines if x is not None]
+        flat_frame = Frame(
+            header=list(_COLUMNS),
+            data=table,
+            line_numbers=None if len(known) != len(lines) else known,
+        )
+        instagram = find(frame, ("username",)) is not None and find(frame, ("from",)) is None
+        rows = Rows(flat_frame, "messages", ctx)
+        rows.const("platform", ctx.platform or ("instagram" if instagram else "facebook"))
+        ids = rows.text("message_id", ("message_id",))
+        parents = rows.text("parent_id", ("parent_id",))
+        rows.text("author_id", ("author_id",))
+        rows.text("text", ("text",))
+        rows.timestamp("created_at", ("created_at",))
+        rows.require("message_id", "comment id")
+        rows.require("created_at", "date")
+        rows.const("group_id", "")
+        rows.set("channel", _channels(parents, len(flat)))
+        rows.set("thread_id", thread_roots(ids, parents))
+        out, rejects = rows.finish()
+        replies = sum(1 for r in flat if r["parent_id"] is not None)
+        notes = list(dict.fromkeys(rows.notes))
+        if replies:
+            notes.append(
+                f"{replies:,} repl{'y' if replies == 1 else 'ies'} nested in the comments "
+                "read as messages of their own, each in its comment's thread."
+            )
+        return ReadResult(
+            tables={"messages": out},
+            rows_read=len(flat),
+            rejects=rejects,
+            notes=notes,
+        )
+
+
+def _channels(parents: pa.Array | None, n: int) -> pa.Array:
+    """'reply' for a reply, 'comment' for a comment on the page's post."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if parents is None:
+        return pa.array(["comment"] * n, pa.string())
+    return pc.if_else(pc.is_valid(parents), "reply", "comment")

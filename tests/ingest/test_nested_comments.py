@@ -1,0 +1,107 @@
+"""Page comments with their replies nested in each comment (Graph API JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from socialproof.ingest.base import ReadContext
+from socialproof.ingest.nested_comments import NestedCommentsFormat
+from socialproof.ingest.registry import registry
+from socialproof.ingest.sources import open_source
+
+DATA = Path(__file__).parents[1] / "data" / "nested_comments"
+
+
+def _rows(path: Path, ctx: ReadContext | None = None) -> dict[str, dict[str, Any]]:
+    result = NestedCommentsFormat().read(open_source(path), ctx or ReadContext())
+    assert not result.rejects
+    return {r["message_id"]: r for r in result.tables["messages"].to_pylist()}
+
+
+def test_facebook_replies_are_messages_in_their_comments_thread() -> None:
+    src = open_source(DATA / "facebook_comments.json")
+    best, _ = registry().detect(src)[0]
+    assert best.name == "nested_comments"
+    rows = _rows(DATA / "facebook_comments.json")
+    assert sorted(rows) == ["111_201", "111_202", "111_203", "111_204", "111_205", "111_206"]
+    assert {k: r["thread_id"] for k, r in rows.items()} == {
+        "111_201": "111_201", "111_202": "111_201", "111_203": "111_201",
+        "111_204": "111_204", "111_205": "111_205", "111_206": "111_205",
+    }  # fmt: skip
+    assert rows["111_202"]["parent_id"] == "111_201" and rows["111_201"]["parent_id"] is None
+    assert rows["111_202"]["author_id"] == "Acme" and rows["111_201"]["author_id"] == "Ann Lee"
+    assert rows["111_205"]["author_id"] is None  # the export left the author out
+    assert rows["111_202"]["channel"] == "reply" and rows["111_201"]["channel"] == "comment"
+    assert {r["platform"] for r in rows.values()} == {"facebook"}
+    assert str(rows["111_206"]["created_at"]) == "2026-03-02 15:00:00"
+
+
+def test_instagram_replies_and_a_flat_export_naming_parents(tmp_path: Path) -> None:
+    rows = _rows(DATA / "instagram_comments.json")
+    assert rows["17890002"]["parent_id"] == "17890001"
+    assert rows["17890002"]["thread_id"] == "17890001"
+    assert rows["17890002"]["author_id"] == "acme_official"
+    assert {r["platform"] for r in rows.values()} == {"instagram"}
+    flat = tmp_path / "flat.json"
+    flat.write_text(
+        json.dumps(
+            [
+                {"id": "1", "from": {"name": "A"}, "message": "hi", "created_time": "2026-03-02"},
+                {
+                    "id": "2",
+                    "from": {"name": "B"},
+                    "message": "yo",
+                    "parent": {"id": "1"},
+                    "created_time": "2026-03-03",
+                },
+            ]  # fmt: skip
+        ),
+        encoding="utf-8",
+    )
+    got = _rows(flat, ReadContext(platform="facebook"))
+    assert got["2"]["parent_id"] == "1" and got["2"]["thread_id"] == "1"
+
+
+def test_a_reply_without_a_date_is_rejected_not_lost_silently(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "id": "1",
+                        "from": {"name": "A"},
+                        "message": "hi",
+                        "created_time": "2026-03-02T09:00:00+0000",
+                        "comments": {"data": [{"id": "2", "message": "no date"}]},
+                    }
+                ]
+            }  # fmt: skip
+        ),
+        encoding="utf-8",
+    )
+    result = NestedCommentsFormat().read(open_source(path), ReadContext())
+    assert result.tables["messages"].num_rows == 1 and len(result.rejects) == 1
+
+
+def test_the_brands_nested_replies_answer_the_threads(tmp_path: Path, cli: Any) -> None:
+    # read as a plain table, the replies were one cell of JSON text: no answer was seen
+    from socialproof.community.threads import response_times
+    from socialproof.workspace.core import Workspace
+
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    toml = ws / "socialproof.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("handles = []", 'handles = ["Acme"]', 1),
+        encoding="utf-8",
+    )
+    res = cli("import", str(DATA / "facebook_comments.json"), "--workspace", str(ws))
+    assert res.exit_code == 0, res.stderr
+    assert "3 replies nested in the comments" in res.stderr
+    times = response_times(Workspace.open(ws))
+    assert times.overall["threads"] == 3 and times.overall["answered"] == 2
+    first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
+    assert first["111_201"] == 3600 and first["111_205"] == 3 * 3600
