@@ -105,3 +105,19 @@ def test_the_brands_nested_replies_answer_the_threads(tmp_path: Path, cli: Any) 
     assert times.overall["threads"] == 3 and times.overall["answered"] == 2
     first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
     assert first["111_201"] == 3600 and first["111_205"] == 3 * 3600
+
+
+def test_a_discord_channel_export_links_replies_by_reference() -> None:
+    # read as a table, its author was a cell of JSON text and no reply was linked
+    src = open_source(DATA / "discord_channel.json")
+    assert registry().detect(src)[0][0].name == "nested_comments"
+    result = NestedCommentsFormat().read(src, ReadContext())
+    rows = {r["message_id"]: r for r in result.tables["messages"].to_pylist()}
+    assert {k: (r["author_id"], r["parent_id"], r["thread_id"]) for k, r in rows.items()} == {
+        "900001": ("mia", None, "900001"),
+        "900002": ("AcmeMod", "900001", "900001"),
+        "900003": ("raj", None, "900003"),
+    }
+    assert {r["platform"] for r in rows.values()} == {"discord"}
+    assert rows["900001"]["channel"] == "message" and rows["900002"]["channel"] == "reply"
+    assert not any("nested" in n for n in result.notes)  # referenced, not nested

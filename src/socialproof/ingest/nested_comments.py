@@ -1,4 +1,4 @@
-"""Comment exports with the replies nested inside each comment (the Graph API's shape).
+"""Comment and chat exports whose replies and authors are nested JSON objects.
 
 A Facebook page's comments as the Graph API (and the tools built on it) export them:
 ``{"data": [{"id", "from": {"name", "id"}, "message", "created_time", "comments":
@@ -7,7 +7,10 @@ A Facebook page's comments as the Graph API (and the tools built on it) export t
 cell of JSON text: the brand's answers are lost and every comment reads unanswered. This
 format takes each reply out as a message of its own, whose parent is the comment it sits
 in, so a comment and its replies are one thread. A flat export whose rows name their
-``parent`` (``{"id": ...}``) is read the same way.
+``parent`` (``{"id": ...}``) is read the same way, and so is a Discord channel as
+DiscordChatExporter writes it (``{"messages": [{"id", "timestamp", "content", "author":
+{"name"}, "reference": {"messageId"}}]}``): a reply's parent is the message it
+references.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 _ID = ("id",)
-_AUTHOR = ("from", "username", "user")
-_TEXT = ("message", "text")
+_AUTHOR = ("from", "username", "user", "author")
+_TEXT = ("message", "text", "content")
 _CREATED = ("created_time", "timestamp")
 _REPLIES = ("comments", "replies")
-_PARENT = ("parent",)
+_PARENT = ("parent", "reference")
+#: columns a Discord channel export (DiscordChatExporter JSON) always has beside these
+_DISCORD = ("ispinned", "timestampedited", "attachments", "mentions", "reference")
 _COLUMNS = ("message_id", "parent_id", "author_id", "text", "created_at")
 
 
@@ -38,9 +43,9 @@ def _frame(source: Source) -> tuple[Frame | None, float]:
     for frame in source.frames:
         if not all(find(frame, g) is not None for g in (_ID, _AUTHOR, _TEXT, _CREATED)):
             continue
-        nested = find(frame, _REPLIES) is not None or find(frame, _PARENT) is not None
+        nested = find(frame, _REPLIES) is not None or find(frame, ("parent",)) is not None
         graph = find(frame, ("from", "created_time")) is not None or nested
-        score = 0.95 if nested else 0.85 if graph else 0.0
+        score = 0.95 if nested else 0.85 if graph else 0.9 if _is_discord(frame) else 0.0
         if score > sure:
             best, sure = frame, score
     return best, sure
@@ -80,9 +85,9 @@ def _first(item: dict[str, Any], names: tuple[str, ...]) -> Any:
     return next((item[n] for n in names if n in item and item[n] not in (None, "")), None)
 
 
-def _flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[int | None]]:
+def _flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[int | None], int]:
     """One row per comment and per reply, in file order (each reply after its comment),
-    with the source line of the comment it came from."""
+    with the source line of the comment it came from, and how many replies were nested."""
     cols = {
         key: find(frame, names)
         for key, names in (
@@ -98,17 +103,22 @@ def _flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[int | None
     lines = frame.line_numbers
     out: list[dict[str, str | None]] = []
     where: list[int | None] = []
+    nested = 0
 
     def cell(column: str | None, i: int) -> Any:
         return None if column is None else data[column][i]
 
     def add(item: dict[str, Any], parent: str | None, line: int | None, depth: int) -> None:
+        nonlocal nested
+        nested += depth > 0
         own = _first(item, _ID)
         up = _first(item, _PARENT)
         if isinstance(up, dict):
             up = up.get("id")
         elif isinstance(up, str) and (parsed := _json(up)) is not None:
-            up = parsed.get("id") if isinstance(parsed, dict) else None
+            up = parsed if isinstance(parsed, dict) else None
+        if isinstance(up, dict):  # Graph API {"id"}, Discord {"messageId", "channelId"}
+            up = up.get("id") or up.get("messageId")
         out.append(
             {
                 "message_id": None if own is None else str(own).strip() or None,
@@ -136,14 +146,15 @@ def _flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[int | None
             )
         }
         add(item, None, None if lines is None else lines[i], 0)
-    return out, where
+    return out, where, nested
 
 
 class NestedCommentsFormat(Format):
-    """Facebook / Instagram comments with their replies nested (Graph API JSON)."""
+    """Facebook / Instagram comments with their replies nested (Graph API JSON), Discord
+    channel exports (DiscordChatExporter JSON)."""
 
     name = "nested_comments"
-    label = "Page comments with nested replies (Facebook / Instagram Graph API JSON)"
+    label = "Comments with nested replies (Facebook / Instagram Graph API JSON), Discord JSON"
     tables = ("messages",)
     kinds = ("json", "jsonl")
 
@@ -156,7 +167,7 @@ class NestedCommentsFormat(Format):
         frame, _ = _frame(source)
         if frame is None:
             return ReadResult(tables={}, rows_read=0)
-        flat, lines = _flatten(frame)
+        flat, lines, replies = _flatten(frame)
         table = pa.table({c: pa.array([r[c] for r in flat], pa.string()) for c in _COLUMNS})
         known = [x for x in lines if x is not None]
         flat_frame = Frame(
@@ -164,9 +175,11 @@ class NestedCommentsFormat(Format):
             data=table,
             line_numbers=None if len(known) != len(lines) else known,
         )
+        discord = _is_discord(frame)
         instagram = find(frame, ("username",)) is not None and find(frame, ("from",)) is None
+        platform = "discord" if discord else "instagram" if instagram else "facebook"
         rows = Rows(flat_frame, "messages", ctx)
-        rows.const("platform", ctx.platform or ("instagram" if instagram else "facebook"))
+        rows.const("platform", ctx.platform or platform)
         ids = rows.text("message_id", ("message_id",))
         parents = rows.text("parent_id", ("parent_id",))
         rows.text("author_id", ("author_id",))
@@ -175,10 +188,9 @@ class NestedCommentsFormat(Format):
         rows.require("message_id", "comment id")
         rows.require("created_at", "date")
         rows.const("group_id", "")
-        rows.set("channel", _channels(parents, len(flat)))
+        rows.set("channel", _channels(parents, len(flat), "message" if discord else "comment"))
         rows.set("thread_id", thread_roots(ids, parents))
         out, rejects = rows.finish()
-        replies = sum(1 for r in flat if r["parent_id"] is not None)
         notes = list(dict.fromkeys(rows.notes))
         if replies:
             notes.append(
@@ -193,11 +205,19 @@ class NestedCommentsFormat(Format):
         )
 
 
-def _channels(parents: pa.Array | None, n: int) -> pa.Array:
-    """'reply' for a reply, 'comment' for a comment on the page's post."""
+def _channels(parents: pa.Array | None, n: int, root: str) -> pa.Array:
+    """'reply' for a reply, ``root`` for a comment on the page's post or a message in a
+    channel."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if parents is None:
-        return pa.array(["comment"] * n, pa.string())
-    return pc.if_else(pc.is_valid(parents), "reply", "comment")
+        return pa.array([root] * n, pa.string())
+    return pc.if_else(pc.is_valid(parents), "reply", root)
+
+
+def _is_discord(frame: Frame) -> bool:
+    """A Discord channel's messages as DiscordChatExporter writes them: id, timestamp,
+    content and an author object, with its own columns (isPinned, attachments, ...)."""
+    own = all(find(frame, (c,)) is not None for c in ("id", "timestamp", "content", "author"))
+    return own and any(find(frame, (c,)) is not None for c in _DISCORD)
