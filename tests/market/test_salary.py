@@ -256,3 +256,34 @@ def test_an_amount_whose_size_does_not_tell_its_period_is_not_annualised(text: s
         f"no pay period stated, and the size of an amount in {sal.currency} does not tell "
         "it: not annualised"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "low", "high", "period"),
+    [
+        # India's lakh is 100,000 and crore 10,000,000; LPA is lakhs per annum
+        ("₹6 LPA", "INR", 600_000, 600_000, "year"),
+        ("INR 8-10 LPA", "INR", 800_000, 1_000_000, "year"),
+        ("₹4.5 lakh p.a.", "INR", 450_000, 450_000, "year"),
+        ("12 lakhs per annum", None, 1_200_000, 1_200_000, "year"),
+        ("JPY 4 million", "JPY", 4_000_000, 4_000_000, "year"),
+        ("¥400万", "JPY", 4_000_000, 4_000_000, "year"),  # 400 x man (10,000)
+        ("SEK 45 000/mån", "SEK", 540_000, 540_000, "month"),  # Swedish 'per month'
+    ],
+)
+def test_multipliers_written_as_words_scale_the_amount(
+    text: str, currency: str | None, low: float, high: float, period: str
+) -> None:
+    """'₹4.5 lakh p.a.' was a salary of 4.5 a year and '12 lakhs per annum' of 12; 'JPY 4
+    million' read as 4 an hour (8,320 a year), '¥400万' as no amount at all."""
+    sal = parse_salary(text)
+    assert (sal.currency, sal.min_annual, sal.max_annual, sal.period) == (
+        currency,
+        low,
+        high,
+        period,
+    )
+
+
+def test_a_salary_in_lakhs_is_found_in_a_posting_body() -> None:
+    assert find_salary_in_text("Salary: ₹6-8 LPA plus benefits. Apply now.") == "₹6-8 LPA"

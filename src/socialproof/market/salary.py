@@ -61,9 +61,9 @@ _PERIODS = (
              r"\bwoche\b|\bsemaine\b|\bsemana\b|\bsettimana\b"),
     ("month", r"(?:/\s*|per\s+|a\s+)mo(?:nth)?\b|monthly|\bpcm\b|p/?m\b|"
               r"\bmonat(?:lich)?\b|\bmois\b|mensuel|\bmes\b|\bm[eê]s\b|mensual|\bmese\b|"
-              r"mensile|\bmaand\b"),
+              r"mensile|\bmaand\b|\bmån(?:ad|aden)?\b|\bmåned(?:en)?\b"),
     ("year", r"(?:/\s*|per\s+|an?\s+)(?:y(?:ea)?r|annum)\b|annual(?:ly)?|yearly|\bp\.?\s?a\.?(?=\W|$)|"
-             r"\bpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b|"
+             r"\bpa\b|\blpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b|"
              r"\bjahr\b|j[äa]hrlich|\bpar an\b|annuel|\ba[ñn]o\b|\banual\b|\banno\b|\bannuo\b|"
              r"\bjaar\b"),
 )  # fmt: skip
@@ -117,11 +117,15 @@ def _work_time(text: str, unit: str) -> _WorkTime | None:
 
 
 # A number: 55,000 | 55000 | 55k | 55.5k | 28.50 | 45.000 (European thousands) | 1.2m |
-# 6,00,000 (Indian lakh grouping) | 90'000 (Swiss thousands)
+# 6,00,000 (Indian lakh grouping) | 90'000 (Swiss thousands) | a multiplier written as a
+# word: '6 LPA' and '4.5 lakh' (India's lakh, 100,000), '1.2 crore' (10,000,000),
+# '4 million', '45 thousand', '400万' (Japan's man, 10,000), read as 6 and 4.5 before
 _NUM = (
     r"(\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.\s'’]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)"
-    r"\s*([kKmM])?(?![\w])"
+    r"\s*([kKmM]|(?i:lakhs?|lacs?|lpa|crores?|cr|million|mio|mn|thousand)|万)?(?![\w])"
 )
+_MULTIPLIERS = {"k": 1e3, "m": 1e6, "lakh": 1e5, "lac": 1e5, "lpa": 1e5, "crore": 1e7, "cr": 1e7}
+_MULTIPLIERS |= {"million": 1e6, "mio": 1e6, "mn": 1e6, "thousand": 1e3, "万": 1e4}
 _NUM_RE = re.compile(_NUM)
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|and|~|/)\s*$", re.IGNORECASE)
 
@@ -153,9 +157,15 @@ def _to_number(raw: str, suffix: str | None) -> float | None:
             value = float(s.replace(",", ""))
         except ValueError:
             return None
-    if suffix:
-        value *= 1_000 if suffix.lower() == "k" else 1_000_000
-    return value
+    return value * _multiplier(suffix)
+
+
+def _multiplier(suffix: str | None) -> float:
+    """What a suffix multiplies by: 'k' 1,000, 'lakhs' 100,000, none 1."""
+    if not suffix:
+        return 1.0
+    word = suffix.lower()
+    return _MULTIPLIERS.get(word, _MULTIPLIERS.get(word.rstrip("s"), 1.0))
 
 
 def _currency(text: str) -> str | None:
@@ -226,7 +236,7 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
     if not clean:
         return Salary(original, "none")
     stated_spans = [m.span() for m in _WORKTIME.finditer(clean)]
-    numbers: list[tuple[float, int, int]] = []
+    numbers: list[tuple[float, int, int, float]] = []
     for m in _NUM_RE.finditer(clean):
         if any(a <= m.start() < b for a, b in stated_spans):
             continue  # "20-30 hours per month" is working time, not money
@@ -243,7 +253,7 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
         if re.search(r"\b(19|20)\d\d\b", m.group(1)) and value < 2100 and not m.group(2):
             if not re.search(r"[$£€₹]\s*$", before):
                 continue  # a year, not an amount
-        numbers.append((value, m.start(), m.end()))
+        numbers.append((value, m.start(), m.end(), _multiplier(m.group(2))))
     if not numbers:
         if _UNKNOWN.search(clean) or not re.search(r"\d", clean):
             return Salary(original, "unknown", note="no figure stated")
@@ -256,8 +266,11 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
         between = re.sub(r"[$£€₹]|[A-Z]{3}|\s*/\s*(?:hr|hour|yr|year)\b", "", between).strip()
         if _RANGE_SEP.match(between) or between in ("", "-"):
             hi = numbers[1][0]
-            # "£30-35k": the suffix of the second number applies to the first.
-            if hi >= 1000 > lo and hi / 1000 >= lo / 2:
+            # "£30-35k", "8-10 LPA": the suffix of the second number applies to the first.
+            scale = numbers[1][3]
+            if scale > 1 and numbers[0][3] == 1 and lo * scale <= hi:
+                lo *= scale
+            elif hi >= 1000 > lo and hi / 1000 >= lo / 2:
                 lo *= 1000
     if lo > hi:
         lo, hi = hi, lo
@@ -304,7 +317,8 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
     return Salary(original, "stated", currency, min_annual, max_annual, period, inferred, note)
 
 
-_BODY_AMOUNT = r"\d(?:[\d,.]|['’\u00a0\u202f ](?=\d{3}))*\s?[kK]?"  # 90'000, 80 000 too
+# 90'000, 80 000 too; '6 LPA', '4.5 lakh' (not millions or crores: revenue and funding)
+_BODY_AMOUNT = r"\d(?:[\d,.]|['’\u00a0\u202f ](?=\d{3}))*\s?[kK]?(?:\s?(?i:lakhs?|lacs?|lpa)\b)?"
 _BODY_CUR = r"(?:[A-Z]{3}\s?|C\$|A\$|NZ\$|US\$|[$£€₹])"
 _BODY_TAIL = (
     r"(?:\s?(?:gross|brutto|brut|bruto|lordo))?"
