@@ -165,3 +165,37 @@ def test_an_inbox_export_maps_its_authors_and_directions(tmp_path: Path, cli) ->
     assert times.overall["threads"] == 3 and times.overall["answered"] == 2
     by_opener = dict(zip(times.threads["opener"], times.threads["first_response_s"], strict=True))
     assert by_opener["@maria_k"] == 1800 and by_opener["@tom_r"] == 7200
+
+
+TICKETS = (
+    "Ticket ID,Comment ID,Created at,Author,Author role,Body\n"
+    "501,1,2026-03-02T08:00:00Z,ana@example.org,end-user,My invoice is wrong\n"
+    "501,2,2026-03-02T09:00:00Z,Sam (Acme Support),agent,Corrected and sent again\n"
+    "502,3,2026-03-02T10:00:00Z,ben@example.org,end-user,How do I cancel my plan?\n"
+    "502,4,2026-03-02T13:00:00Z,Sam (Acme Support),agent,Under Settings > Billing\n"
+    "503,5,2026-03-02T11:00:00Z,cy@example.org,end-user,Password reset mail never arrives\n"
+)
+
+
+def test_a_help_desk_export_threads_by_ticket_and_knows_its_agents(tmp_path: Path, cli) -> None:
+    # a Zendesk-like export has no reply links: the ticket is the thread, and the
+    # author's role ('agent' / 'end-user') says who answers; read as yes/no words the
+    # roles were unknown, so without brand handles no ticket was answered
+    from socialproof.community.threads import response_times
+    from socialproof.workspace.core import Workspace
+
+    path = tmp_path / "tickets.csv"
+    path.write_text(TICKETS, encoding="utf-8")
+    draft = draft_mapping(path)
+    assert draft.guesses["thread_id"] == "Ticket ID" and draft.guesses["is_brand"] == "Author role"
+    assert cli("mapping", "new", str(path)).exit_code == 0
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    mapping = str(tmp_path / "tickets.csv.mapping.yaml")
+    args = ["import", str(path), "--mapping", mapping, "--platform", "zendesk"]
+    imported = cli(*args, "--workspace", str(ws))
+    assert imported.exit_code == 0, imported.stderr
+    times = response_times(Workspace.open(ws))
+    assert times.overall["threads"] == 3 and times.overall["answered"] == 2
+    first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
+    assert first["501"] == 3600 and first["502"] == 3 * 3600

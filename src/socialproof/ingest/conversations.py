@@ -331,6 +331,30 @@ def _inbound(rows: Rows) -> None:
 def read_inbound(rows: Rows, aliases: tuple[str, ...], target: str = "inbound") -> None:
     """inbound: yes/no words, or a direction ('Inbound' / 'Outbound', 'in' / 'out',
     'Incoming' / 'Outgoing'). A mapped file's inbound column is read here too."""
+    _read_words(rows, aliases, target, _DIRECTION_IN, _DIRECTION_OUT)
+
+
+#: An author's role in a help desk or inbox export (Zendesk 'Author role': 'agent',
+#: 'end-user'), read for is_brand beside yes/no words.
+_ROLE_BRAND = (
+    "agent", "admin", "administrator", "staff", "brand", "page", "moderator", "support",
+    "business", "owner", "team", "employee",
+)  # fmt: skip
+_ROLE_MEMBER = (
+    "end-user", "end user", "enduser", "customer", "requester", "user", "member", "visitor",
+    "contact", "fan", "follower", "client",
+)  # fmt: skip
+
+
+def read_is_brand(rows: Rows, aliases: tuple[str, ...], target: str = "is_brand") -> None:
+    """is_brand of a mapped file: yes/no words, or the author's role ('agent' / 'end-user')."""
+    _read_words(rows, aliases, target, _ROLE_BRAND, _ROLE_MEMBER)
+
+
+def _read_words(
+    rows: Rows, aliases: tuple[str, ...], target: str, yes: tuple[str, ...], no: tuple[str, ...]
+) -> None:
+    """A boolean column from yes/no words and the words ``yes`` and ``no`` (any case)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -340,8 +364,8 @@ def read_inbound(rows: Rows, aliases: tuple[str, ...], target: str = "inbound") 
     if raw is None:
         return
     words = pc.utf8_lower(pc.utf8_trim_whitespace(raw.cast(pa.string())))
-    for direction, word in ((_DIRECTION_IN, "true"), (_DIRECTION_OUT, "false")):
-        hit = pc.is_in(words, value_set=pa.array(direction, pa.string()))
+    for values, word in ((yes, "true"), (no, "false")):
+        hit = pc.is_in(words, value_set=pa.array(values, pa.string()))
         words = pc.if_else(hit.fill_null(False), word, words)
     rows.set(target, parse_bools(words).values)
 

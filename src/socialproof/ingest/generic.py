@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from socialproof.errors import BadInput, FileMissing, UsageError
 from socialproof.ingest._aliases import Rows, find
 from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
-from socialproof.ingest.conversations import read_inbound
+from socialproof.ingest.conversations import read_inbound, read_is_brand
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -270,6 +270,8 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
             # a direction column ('Incoming' / 'Outgoing') as the conversations format reads
             # it: plain yes/no reading left such words unknown, so no brand reply was seen
             read_inbound(rows, aliases)
+        elif kind == "BOOLEAN" and mapping.table == "messages" and target == "is_brand":
+            read_is_brand(rows, aliases)  # or the author's role ('agent' / 'end-user')
         elif kind == "BOOLEAN":
             rows.boolean(target, aliases)
         else:

@@ -109,6 +109,14 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "created_at": ("date", "time", "created at", "timestamp", "sent at"),
         "author_id": ("author", "author id", "user", "username", "from", "sender", "screen name"),
         "inbound": ("direction", "inbound", "is inbound", "incoming"),
+        "is_brand": (
+            "author role",
+            "role",
+            "sender role",
+            "sender type",
+            "author type",
+            "is brand",
+        ),
         "thread_id": ("thread id", "conversation id", "ticket id", "thread", "conversation"),
         "text": ("text", "body", "message", "content", "comment"),
         "parent_id": (
