@@ -287,3 +287,19 @@ def test_multipliers_written_as_words_scale_the_amount(
 
 def test_a_salary_in_lakhs_is_found_in_a_posting_body() -> None:
     assert find_salary_in_text("Salary: ₹6-8 LPA plus benefits. Apply now.") == "₹6-8 LPA"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("Rs. 50,000 per month", "INR"),
+        ("Rs 6 LPA", "INR"),
+        ("R25,000 per month", "ZAR"),
+        ("R$ 5.000 por mês", "BRL"),
+        ("KRW 40,000,000", "KRW"),
+    ],
+)
+def test_rupees_rand_and_won_are_named(text: str, currency: str) -> None:
+    """'Rs.' (rupees), 'R' (rand) and the code KRW named no currency, so the salary was
+    compared and guessed at the dollar's scale and left out of every currency's figures."""
+    assert parse_salary(text).currency == currency

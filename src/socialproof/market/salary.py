@@ -33,13 +33,16 @@ _CURRENCY_SYMBOLS = (
 )  # fmt: skip
 _CURRENCY_CODES = (
     "USD", "GBP", "EUR", "CAD", "AUD", "NZD", "INR", "JPY", "CHF", "SEK", "NOK", "DKK",
-    "PLN", "SGD", "HKD", "ZAR", "BRL", "MXN", "PHP", "AED",
+    "PLN", "SGD", "HKD", "ZAR", "BRL", "MXN", "PHP", "AED", "KRW",
 )  # fmt: skip
 _CODE_RE = re.compile(r"\b(" + "|".join(_CURRENCY_CODES) + r")\b", re.IGNORECASE)
 _WORD_CURRENCY = (
     (re.compile(r"\b(?:dollars?)\b", re.I), "USD"),
     (re.compile(r"\b(?:pounds?|sterling)\b", re.I), "GBP"),
     (re.compile(r"\beuros?\b", re.I), "EUR"),
+    # 'Rs. 50,000', 'Rs 6 LPA' (India's rupee); 'R25,000' (South Africa's rand; R$ is BRL)
+    (re.compile(r"\bRs\.?\s?(?=\d)|₨"), "INR"),
+    (re.compile(r"\bR\s?(?=\d)"), "ZAR"),
 )
 
 _UNKNOWN = re.compile(
