@@ -203,26 +203,62 @@ def test_two_windows_joined_in_one_file_add_up(workspace: Any, tmp_path: Path) -
     assert s.rows_read == 15
 
 
-def test_a_post_stored_without_its_days_is_said_to_be_replaced(
+def test_a_lifetime_export_keeps_its_figures_in_either_order(
     workspace: Any, tmp_path: Path
 ) -> None:
-    # a lifetime export (or an export by day imported before days were kept) gave the
-    # post figures no stored day explains: the days' sums replace them, and the import
-    # says so (before, nothing was said)
-    lifetime = tmp_path / "lifetime.csv"
-    lifetime.write_text(
+    # a lifetime export (the platform's own totals: views 5000, reach 900, likes 300) and
+    # an export by day of the same post: before, the last one imported won (the days'
+    # sums 770 / 114 / 77 after the lifetime; the lifetime after the days), so the order
+    # of the imports decided the figures. Both orders keep the lifetime totals, with an
+    # exact reach (not the largest day's floor), and say so
+    from socialproof.campaigns.report import post_report
+    from socialproof.workspace import Workspace
+
+    lifetime = _lifetime(tmp_path)
+    days = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
+    other = Workspace.init(tmp_path / "other", settings=workspace.settings)
+    _, s = _import(workspace, lifetime, days)
+    _, s2 = _import(other, days, lifetime)
+    for ws in (workspace, other):
+        assert _posts(ws) == {"1": (5000, 900, 300, "acme")}
+        frame = post_report(ws, kpis=["reach"], top=None).frame
+        assert "reach_bound" not in frame.columns  # exact: no post's reach is a floor
+    assert any(
+        n.startswith("1 post(s) have figures from an import without their days") for n in s.notes
+    )
+    assert any(
+        n.startswith("1 post(s) had figures added up from an export by day: this file's")
+        for n in s2.notes
+    )
+    again = _window(tmp_path, "w3.csv", range(10, 17), exported=17)
+    _import(workspace, again)  # another window still leaves the lifetime totals
+    assert _posts(workspace) == {"1": (5000, 900, 300, "acme")}
+
+
+def test_undoing_either_export_leaves_the_other(workspace: Any, tmp_path: Path) -> None:
+    from socialproof.ingest.undo import undo_import
+    from socialproof.workspace import Workspace
+
+    lifetime = _lifetime(tmp_path)
+    days = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
+    _, s_life = _import(workspace, days, lifetime)
+    undo_import(workspace, s_life.sha256, force=True)
+    # back to days 8-14: views 10 * (8 + ... + 14) = 770, reach 114, likes 77 (before, the
+    # post went with the lifetime row though its days stayed)
+    assert _posts(workspace) == {"1": (770, 114, 77, "acme")}
+    other = Workspace.init(tmp_path / "other", settings=workspace.settings)
+    _, s_days = _import(other, lifetime, days)
+    undo_import(other, s_days.sha256, force=True)
+    assert _posts(other) == {"1": (5000, 900, 300, "acme")}
+
+
+def _lifetime(folder: Path) -> Path:
+    path = folder / "lifetime.csv"
+    path.write_text(
         HEAD + "1,acme,a,03/01/2026 08:00,https://www.instagram.com/p/A/,IG image,"
         "Lifetime,5000,900,300\n",
         encoding="utf-8",
     )
     stamp = datetime(2026, 3, 7, 12).timestamp()
-    os.utime(lifetime, (stamp, stamp))
-    later = _window(tmp_path, "w2.csv", range(8, 15), exported=15)
-    _, s = _import(workspace, lifetime, later)
-    assert _posts(workspace) == {"1": (770, 114, 77, "acme")}  # days 8-14
-    assert any(
-        n.startswith("1 post(s) had figures from an import without their days") for n in s.notes
-    )
-    again = _window(tmp_path, "w3.csv", range(10, 17), exported=17)
-    (s3,) = _import(workspace, again)
-    assert not any("without their days" in n for n in s3.notes)  # its figures are days now
+    os.utime(path, (stamp, stamp))
+    return path

@@ -11,6 +11,12 @@ largest day's. The post's row belongs to the newest import among its days, so un
 one import takes its days away and leaves the post with the others' (:func:`mark`,
 :func:`keep_posts`, :func:`add_up`).
 
+A lifetime export of the post (one row per post: the platform's own totals, reach
+exact) wins over its days in either order: imported after them, its figures replace the
+days' sums whatever the exports' dates (:func:`split_over_days`); imported before, an
+export by day stores its days beside them and leaves the figures (:func:`figures_without_days`).
+Undoing the lifetime export gives the post back its days' sums.
+
 YouTube's per-video chart data is in ``post_daily`` too, but it charts a window of a
 video whose lifetime figures come from Table data: only the formats in
 :data:`FORMATS` make up the posts' figures.
@@ -46,6 +52,10 @@ SUMMED = (
 )
 LARGEST = ("reach",)
 _KEY = ("platform", "account", "post_id")
+_LIFETIME_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS _lifetime "
+    "(platform VARCHAR, account VARCHAR, post_id VARCHAR, import_id VARCHAR)"
+)
 
 
 def split_posts(posts: pa.Table, days: pa.Table | None) -> tuple[pa.Table, pa.Table | None]:
@@ -71,22 +81,58 @@ def split_posts(posts: pa.Table, days: pa.Table | None) -> tuple[pa.Table, pa.Ta
 
 def figures_without_days(con: Any, posts: pa.Table) -> int:
     """How many of ``posts`` (with days in the file being imported) are stored with
-    figures from an import that holds none of their days: a lifetime export, or an
-    export by day imported before days were kept. Their figures become their days' sums.
+    figures from an import that holds none of their days: a lifetime export (or an
+    export by day imported before days were kept). Those figures, the platform's own
+    totals, are kept (:func:`add_up` leaves them): the posts are remembered with their
+    import in ``_lifetime`` (the merge may give the row to this import).
     """
     con.register("_with_days", posts.select(list(_KEY)))
     try:
-        row = con.execute(
+        con.execute(
             f"""
-            SELECT count(*) FROM posts p JOIN _with_days w ON {_on("p", "w")}
+            CREATE OR REPLACE TEMP TABLE _lifetime AS
+            SELECT p.platform, p.account, p.post_id, p.import_id
+            FROM posts p JOIN _with_days w ON {_on("p", "w")}
             WHERE NOT EXISTS (
               SELECT 1 FROM post_daily d
               WHERE {_on("d", "p")} AND d.import_id = p.import_id)
             """
-        ).fetchall()
+        )
     finally:
         con.unregister("_with_days")
+    row = con.execute("SELECT count(*) FROM _lifetime").fetchall()
     return int(row[0][0]) if row else 0
+
+
+def split_over_days(con: Any, posts: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """``posts`` (without days in the file being imported: a lifetime export) as (those
+    not stored from days, those stored with figures added up from their days).
+
+    The file's figures, the platform's own totals, replace the days' sums whatever the
+    dates of the exports (the caller merges the second part as the newer).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    con.register("_no_days", posts.select(list(_KEY)))
+    try:
+        found = con.execute(
+            f"""
+            SELECT p.platform, p.account, p.post_id FROM posts p
+            JOIN _no_days w ON {_on("p", "w")}
+            WHERE EXISTS (
+              SELECT 1 FROM post_daily d JOIN imports i ON i.import_id = d.import_id
+              WHERE {_on("d", "p")} AND d.import_id = p.import_id AND {_ours("i")})
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_no_days")
+    if not found:
+        return posts, posts.slice(0, 0)
+    keys = pc.binary_join_element_wise(*(posts[k].cast(pa.string()) for k in _KEY), "\x1f")
+    over = pa.array(["\x1f".join(str(v) for v in row) for row in found], pa.string())
+    mask = pc.is_in(keys, value_set=over).fill_null(False)
+    return posts.filter(pc.invert(mask)), posts.filter(mask)
 
 
 def mark(con: Any, import_id: str, *, importing: bool = False) -> None:
@@ -98,8 +144,13 @@ def mark(con: Any, import_id: str, *, importing: bool = False) -> None:
         "CREATE OR REPLACE TEMP TABLE _day_posts AS "
         "SELECT DISTINCT d.platform, d.account, d.post_id FROM post_daily d "
         f"LEFT JOIN imports i ON i.import_id = d.import_id WHERE d.import_id = ? "
-        f"AND ({_ours('i')}{' OR i.import_id IS NULL' if importing else ''})",
-        [import_id],
+        f"AND ({_ours('i')}{' OR i.import_id IS NULL' if importing else ''}) "
+        # and the posts whose row it holds that have days in others (a lifetime export
+        # over days: undone, the post goes back to its days)
+        "UNION SELECT p.platform, p.account, p.post_id FROM posts p WHERE p.import_id = ? "
+        "AND EXISTS (SELECT 1 FROM post_daily d JOIN imports i ON i.import_id = d.import_id "
+        f"WHERE {_on('d', 'p')} AND d.import_id <> ? AND {_ours('i')})",
+        [import_id, import_id, import_id],
     )
 
 
@@ -153,6 +204,19 @@ def add_up(con: Any, importing: str | None = None) -> tuple[int, int, str | None
             """,
             [importing or ""],
         )
+        # a post stored from an import without its days (a lifetime export) keeps those
+        # figures, the platform's own totals, and its import
+        con.execute(_LIFETIME_TABLE)
+        con.execute(
+            f"DELETE FROM _day_sums s WHERE EXISTS (SELECT 1 FROM _lifetime k "
+            f"WHERE {_on('k', 's')}) OR EXISTS (SELECT 1 FROM posts p WHERE {_on('p', 's')} "
+            "AND p.import_id IS DISTINCT FROM ? AND NOT EXISTS (SELECT 1 FROM post_daily d "
+            f"WHERE {_on('d', 'p')} AND d.import_id = p.import_id))",
+            [importing or ""],
+        )
+        con.execute(
+            f"UPDATE posts SET import_id = k.import_id FROM _lifetime k WHERE {_on('posts', 'k')}"
+        )
         con.execute(
             f"UPDATE posts SET {sets}, import_id = s.newest FROM _day_sums s "
             f"WHERE {_on('posts', 's')}"
@@ -165,6 +229,7 @@ def add_up(con: Any, importing: str | None = None) -> tuple[int, int, str | None
     finally:
         con.execute("DROP TABLE IF EXISTS _day_sums")
         con.execute("DROP TABLE IF EXISTS _day_posts")
+        con.execute("DROP TABLE IF EXISTS _lifetime")
     assert row is not None
     return int(row[0]), int(row[1]), row[2], row[3]
 
@@ -181,15 +246,28 @@ def note(several: int, first: str | None, last: str | None) -> str | None:
     )
 
 
-def replaced_note(count: int) -> str | None:
-    """The import's note on posts whose stored figures did not come from days."""
+def kept_note(count: int) -> str | None:
+    """The import's note on posts whose stored figures come from a lifetime export."""
     if not count:
         return None
     return (
-        f"{count:,} post(s) had figures from an import without their days (a lifetime "
-        "export, or an export by day imported before days were kept): their figures are "
-        "now the sums of their stored days. To add an export by day imported before, undo "
-        "it and import it again."
+        f"{count:,} post(s) have figures from an import without their days (a lifetime "
+        "export): those figures, the platform's own totals, are kept, and this file's days "
+        "are stored beside them. To have the days' sums instead, undo that import. (An "
+        "export by day imported before days were kept reads the same way: undo it and "
+        "import it again to add its days up.)"
+    )
+
+
+def replaced_note(count: int) -> str | None:
+    """The import's note on posts whose figures added up from days a lifetime export
+    replaces."""
+    if not count:
+        return None
+    return (
+        f"{count:,} post(s) had figures added up from an export by day: this file's figures "
+        "(one row per post, the platform's own totals) replace them, and reach is exact "
+        "again. Their days stay stored; to go back to the days' sums, undo this import."
     )
 
 

@@ -97,7 +97,9 @@ def undo_import(ws: Workspace, import_id: str, *, force: bool = False) -> UndoRe
             )
         present = set(engine.list_tables(con))
         result = UndoResult(import_id=full, path=str(path or ""), format=str(fmt or ""))
-        days = "post_daily" in present and "post_daily" in str(table_names or "").split(",")
+        days = "post_daily" in present and (
+            "post_daily" in str(table_names or "").split(",") or str(fmt) in post_days.FORMATS
+        )  # a lifetime export over posts with days: they go back to their days
         if days:  # posts made of days from several imports keep the others' days
             post_days.mark(con, full)
             post_days.keep_posts(con, full)

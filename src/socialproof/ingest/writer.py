@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 
 FAST_INSERT_ROWS = 50_000  # batches this big go into an empty table by a plain append
+#: the export date a lifetime export's posts merge with over posts added up from days: the
+#: platform's own totals win over the days' sums whichever export is newer (post_days.py)
+LIFETIME_OVER_DAYS = datetime(9999, 12, 31)
 
 
 def _stored_path(name: str) -> str:
@@ -189,22 +192,31 @@ def _merge_into(
     days, so they, not the posts, count as the rows inserted or updated.
     """
     from socialproof.ingest import post_days
+    from socialproof.workspace import engine
 
     parts = [table]
+    over_days = None
     if spec.name == "posts" and summary.format in post_days.FORMATS:
         rest, with_days = post_days.split_posts(table, days)
         parts = [rest] if with_days is None else [rest, with_days]
         if with_days is not None and with_days.num_rows:
-            replaced = post_days.figures_without_days(con, with_days)
-            if note := post_days.replaced_note(replaced):
+            kept = post_days.figures_without_days(con, with_days)
+            if note := post_days.kept_note(kept):
+                summary.notes.append(note)
+        if rest.num_rows and "post_daily" in engine.list_tables(con):
+            rest, over_days = post_days.split_over_days(con, rest)
+            parts = [rest, *parts[1:], over_days]
+            if note := post_days.replaced_note(over_days.num_rows):
                 summary.notes.append(note)
     done = [0, 0, 0]
     for k, part in enumerate(parts):
         if not part.num_rows:
             continue
-        counts = _insert_or_merge(con, spec, part, summary.exported_at)
+        # a lifetime export's figures replace days' sums, whichever export is newer
+        as_of = LIFETIME_OVER_DAYS if part is over_days else summary.exported_at
+        counts = _insert_or_merge(con, spec, part, as_of)
         done = [done[0] + counts.inserted, done[1] + counts.updated, done[2] + counts.unchanged]
-        if k == 0:
+        if k == 0 or part is over_days:
             summary.inserted += counts.records_inserted
             summary.updated += counts.records_updated
             summary.unchanged += counts.unchanged
