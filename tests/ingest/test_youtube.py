@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,40 @@ def test_table_data_by_day_skips_its_total_row() -> None:
     assert sum(views.values()) == 181588  # equal to the skipped Total row, counted once
     assert len(views) == 3 and not result.rejects
     assert any("'Total' row" in n for n in result.notes)
+
+
+def test_two_chart_windows_keep_each_video_day_once(workspace: Any, tmp_path: Path) -> None:
+    # Chart data of 1-7 March (two videos) and 5-12 March (one): video A has 10 views a
+    # day, so 12 days once each are 120 views (the overlap 5-7 March counted twice: 150)
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.workspace import engine
+
+    head = "Date,Content,Video title,Video publish time,Views\n"
+
+    def chart(folder: str, days: range, videos: tuple[str, ...]) -> Path:
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "Chart data.csv"
+        path.write_text(
+            head
+            + "".join(
+                f'2026-03-{d:02d},{v},{v} title,"Mar 1, 2026",{10 if v == "vidA" else 3}\n'
+                for d in days
+                for v in videos
+            ),
+            encoding="utf-8",
+        )
+        return path
+
+    for path in (
+        chart("w1", range(1, 8), ("vidA", "vidB")),
+        chart("w2", range(5, 13), ("vidA",)),
+    ):
+        [s] = import_paths(workspace, [path], ctx=read_context(workspace, account="chan"))
+        assert s.status == "imported", s.error
+    with workspace.connect(read_only=True) as con:
+        found = engine.query_rows(
+            con,
+            "SELECT post_id, count(*), count(DISTINCT date), sum(value) FROM post_daily "
+            "WHERE metric = 'views' GROUP BY post_id ORDER BY post_id",
+        )
+    assert [tuple(r) for r in found] == [("vidA", 12, 12, 120.0), ("vidB", 7, 7, 21.0)]
