@@ -224,3 +224,19 @@ def test_a_salary_with_one_end_is_said_to_count_at_that_end(
         "end, not at a midpoint, so 'up to' figures pull the quartiles up and 'from' figures "
         "down."
     ) in data.notes
+
+
+def test_salaries_with_no_currency_are_said_to_be_left_out(
+    workspace: Any, insert: Callable[[str, list[dict[str, Any]]], None]
+) -> None:
+    """A salary naming no currency ('45,000') left the figures without a word."""
+    rows = [_posting(i) for i in range(MIN_POSTINGS)]
+    rows.append(_posting(9, salary_text="45,000 per year"))
+    insert("job_postings", rows)
+    data = market_data(workspace)
+    overall = data.salaries[data.salaries["group"] == "all"].iloc[0]
+    assert (overall["currency"], overall["postings"]) == ("GBP", MIN_POSTINGS)
+    assert (
+        "1 salary(ies) name no currency ('45,000'): left out of the salary figures, which "
+        "never mix currencies."
+    ) in data.notes

@@ -319,6 +319,9 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
             month.group_by("month").aggregate(postings=month.posting_id.nunique()).order_by("month")
         )
         copies = duplicate_count(con)
+        no_currency = _count(
+            facts.filter((facts.salary_status == "stated") & facts.salary_currency.isnull())
+        )
         stated = facts.filter((facts.salary_status == "stated") & facts.salary_currency.notnull())
         unread = _count(
             stated.filter(stated.salary_min_annual.isnull() & stated.salary_max_annual.isnull())
@@ -347,6 +350,11 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
         notes.append(
             f"{unread} salary(ies) name no pay period and their amount does not tell it at "
             "their currency's scale (a month's pay or a day's): left out of the salary figures."
+        )
+    if no_currency:
+        notes.append(
+            f"{no_currency} salary(ies) name no currency ('45,000'): left out of the salary "
+            "figures, which never mix currencies."
         )
     if one_end:
         notes.append(
