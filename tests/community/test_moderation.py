@@ -280,3 +280,16 @@ def test_copies_sent_within_a_day_to_one_account_are_a_customer_waiting() -> Non
     )
     with pytest.raises(ValueError, match="one time per text"):
         model.flag([plea], times=[])
+
+
+def test_please_check_dm_and_curly_apostrophes_are_read_as_a_customer_writes_them() -> None:
+    mod = moderation.load({"models": {"spam_threshold": 0.0}})  # the model flags everything
+    care = [
+        "@acmehelp Please check DM",
+        "@acmehelp one last question pls check dm thank you",
+        "@acmemusic I\u2019ve subscribed, why do I still get ads?",  # a phone's apostrophe
+        "@acmehelp I can\u2019t DM you, please follow me",
+    ]
+    spam = ["@acmehelp please check DM https://win-now.example", "I\u2019ve a new channel"]
+    flags = mod.flag(care + spam, authors=[f"a{i}" for i in range(6)])
+    assert [f.spam for f in flags] == [False] * 4 + [True] * 2

@@ -69,7 +69,7 @@ _LINK = re.compile(
     r"(?:https?://|www\.)([^\s/?#<>\"']+)[^\s<>\"']*|\b((?:[a-z0-9-]+\.)+(?:com|net|org|ly|io|co|gl|gd|me|info|biz|xyz))(?:/[^\s<>\"']*)?\b",
     re.I,
 )
-_LOGIC = "cues-5"  # bump when flagging logic changes, so stored flags are re-scored
+_LOGIC = "cues-6"  # bump when flagging logic changes, so stored flags are re-scored
 # An e-mail address: customers give support the address of their account. Not a link
 # (its domain is no site the sender points to); the models read it as TWCS anonymised
 # its addresses, '__email__'.
@@ -85,7 +85,8 @@ _CARE_PATH = re.compile(
 # a text with no word outside its @handles and links: emoji, punctuation ('😡😡😡', '🙏')
 _WORD = re.compile(r"[^\W_]")
 # A customer asking for a private channel, in the first person singular: "follow me so I
-# can DM you", "I sent you a DM", "I can't DM you", "check your DMs". Ordinary in care,
+# can DM you", "I sent you a DM", "I can't DM you", "check your DMs", "please check DM"
+# (curly apostrophes read as straight ones: phones type "I’ve"). Ordinary in care,
 # while promoters write "DM us", "DM @page" or "follow and we will send": without a link,
 # such a text is not spam on the spam model's word alone (issue 12: "DM me" is normal in
 # care). Deliberately narrow: no "send", "message" or "email" ("follow me and I'll send
@@ -98,7 +99,7 @@ _PRIVATE_CHANNEL = re.compile(
     r"|\bi\s*(?:'ve|\s+have|\s+just|\s+already)?\s+(?:dm'?e?d|direct[ -]?messaged|"
     r"sent\s+(?:you\s+|u\s+)?(?:a\s+)?(?:dm|direct[ -]?message|pm))\b"
     r"|\b(?:can'?t|cannot|can\s+not|unable\s+to)\s+(?:dm|direct[ -]?message|pm)\b"
-    r"|\bcheck\s+(?:your|ur|the|my|our)\s+(?:dms?|direct[ -]?messages?|inbox)\b"
+    r"|\bcheck\s+(?:(?:your|ur|the|my|our)\s+)?(?:dms?|direct[ -]?messages?|inbox)\b"
     r"|\bfollow\s+(?:me\s+)?back\s+so\s+i\b",
     re.I,
 )
@@ -692,7 +693,7 @@ class Moderator:
 def _asks_for_a_private_channel(text: str) -> bool:
     """A customer asking to move to DMs or e-mail, with no link: not spam on the model's
     word alone (blocked terms, links and repeats still flag it)."""
-    if _PRIVATE_CHANNEL.search(text) is None:
+    if _PRIVATE_CHANNEL.search(_straight(text)) is None:
         return False
     return _LINK.search(_EMAIL.sub(" ", text) if "@" in text else text) is None
 
@@ -702,6 +703,7 @@ def _about_a_subscription(text: str) -> bool:
     to its service ("I already subscribed", "loyal subscribers", "premium"), with no link
     and no promoter's cue: not spam on the model's word alone (blocked terms, links and
     repeats still flag it)."""
+    text = _straight(text)
     if _ADDRESSED.search(text) is None or _SUBSCRIPTION.search(text) is None:
         return False
     # the customer's own verb ("I subscribe and pay", "can't subscribe for") is not the
@@ -709,6 +711,11 @@ def _about_a_subscription(text: str) -> bool:
     if spam_cues.promotes(_SUBSCRIPTION.sub(" ", text)):
         return False
     return _LINK.search(_EMAIL.sub(" ", text) if "@" in text else text) is None
+
+
+def _straight(text: str) -> str:
+    """Curly apostrophes as straight ones: phones type "I’ve", the rules read "I've"."""
+    return text.replace("\u2019", "'") if "\u2019" in text else text
 
 
 def _no_words(text: str) -> bool:
