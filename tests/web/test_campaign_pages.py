@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import make_client
+from tests.web.conftest import LiveServer, make_client
+from tests.web.workbench_samples import axe_violations, open_page
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "web"
 
@@ -192,8 +193,7 @@ _EUR_ADS = _ADS_HEAD.format(cur="EUR") + (
 )
 
 
-@pytest.fixture
-def two_currencies(workspace: Any, tmp_path: Path) -> Any:
+def _import_two_currencies(workspace: Any, tmp_path: Path) -> None:
     from socialproof.ingest.importer import import_paths, read_context
 
     paths = []
@@ -202,6 +202,11 @@ def two_currencies(workspace: Any, tmp_path: Path) -> Any:
         paths.append(tmp_path / name)
     summaries = import_paths(workspace, paths, ctx=read_context(workspace))
     assert [s.status for s in summaries] == ["imported"] * 2, [s.error for s in summaries]
+
+
+@pytest.fixture
+def two_currencies(workspace: Any, tmp_path: Path) -> Any:
+    _import_two_currencies(workspace, tmp_path)
     with make_client(workspace) as c:
         yield c
 
@@ -272,3 +277,171 @@ def test_campaigns_convert_with_the_rates_given(two_currencies: Any) -> None:
         assert float(rows["Acme US"][spend]) == pytest.approx(100.0)
         assert float(rows["Acme EU"][spend]) == pytest.approx(eu)
         assert ("currency" in rows["Acme EU"]) is not bool(rates)
+
+
+def _ad_field(html_text: str, name: str) -> str:
+    found = re.search(rf'<(?:input|select)[^>]*id="{name}"[^>]*>', html_text)
+    assert found is not None, html_text
+    return found.group(0)
+
+
+def test_ads_rank_by_the_measure_and_number_chosen(two_currencies: Any) -> None:
+    """The page always ranked 5 ads by the default measure: 'report ads --metric --n' had
+    no field. Rank by and How many are read as the CLI reads them."""
+    page = two_currencies.get(
+        "/campaigns", params={"view": "ads", "metric": "link_clicks", "n": "1"}
+    )
+    assert page.status_code == 200, page.text
+    assert re.search(r'<option value="link_clicks" selected>', page.text)
+    assert 'value="1"' in _ad_field(page.text, "n") and "aria-invalid" not in page.text
+    link = re.search(r'href="([^"]*download=)csv"', page.text)
+    assert link is not None and "metric=link_clicks" in link.group(1) and "n=1" in link.group(1)
+    table = list(
+        csv.DictReader(
+            io.StringIO(two_currencies.get(link.group(1).replace("&amp;", "&") + "csv").text)
+        )
+    )
+    # link clicks: Blue 50, Green 30, Red 20, Gray 10; one best and one worst
+    assert [row["Ad"] if "Ad" in row else row["ad"] for row in table] == ["Blue", "Gray"]
+    # a measure without money ranks ads over two currencies without rates
+    assert (
+        "cannot be ranked"
+        not in two_currencies.get("/campaigns", params={"view": "ads", "metric": "ctr_link"}).text
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "says"),
+    [
+        ("n", "0", "How many ads must be at least 1, not 0."),
+        ("n", "-2", "How many ads must be at least 1, not -2."),
+        ("n", "three", "How many ads must be a whole number, not 'three'."),
+        ("n", "2.5", "How many ads must be a whole number, not '2.5'."),
+        ("metric", "engagement_rate", "Unknown KPI 'engagement_rate'."),
+        ("metric", "<b>x</b>", "Unknown KPI '<b>x</b>'."),
+    ],
+)
+def test_a_refused_ads_choice_is_kept_and_marked(
+    two_currencies: Any, field: str, typed: str, says: str
+) -> None:
+    r = two_currencies.get("/campaigns", params={"view": "ads", "rates": "EUR=1.1", field: typed})
+    assert r.status_code == 422, r.text
+    assert says in html.unescape(r.text) and "--n" not in r.text and "<b>x</b>" not in r.text
+    marked = _ad_field(r.text, field)
+    assert 'aria-invalid="true"' in marked
+    other = _ad_field(r.text, "metric" if field == "n" else "n")
+    assert "aria-invalid" not in other
+    if field == "n":
+        assert f'value="{typed}"' in html.unescape(marked)
+    else:  # the refused name stays chosen, so the person sees what was refused
+        assert re.search(rf'<option value="{re.escape(html.escape(typed))}" selected>', r.text), (
+            r.text
+        )
+
+
+def test_a_cost_over_two_currencies_marks_rank_by_as_well(two_currencies: Any) -> None:
+    r = two_currencies.get("/campaigns", params={"view": "ads", "metric": "cost_per_result"})
+    assert r.status_code == 400
+    assert "under Rank by" in html.unescape(r.text) and "--metric" not in r.text
+    assert 'aria-invalid="true"' in _ad_field(r.text, "metric")
+    assert 'aria-invalid="true"' in _rates_input(r.text)
+
+
+def test_campaigns_group_by_and_show_the_kpis_chosen(two_currencies: Any) -> None:
+    """'report campaigns --by --kpis' had no field: the view always grouped by platform and
+    campaign and showed the same KPIs."""
+    from socialproof.metrics.registry import get
+
+    params = {"by": "Account", "kpis": "spend, link_clicks", "rates": "EUR=1.1"}
+    page = two_currencies.get("/campaigns", params=params)
+    assert page.status_code == 200, page.text
+    assert 'value="Account"' in _ad_field(page.text, "by") and "aria-invalid" not in page.text
+    assert 'value="spend, link_clicks"' in _ad_field(page.text, "kpis")
+    link = re.search(r'href="([^"]*download=)csv"', page.text)
+    assert link is not None and "kpis=spend%2C+link_clicks" in link.group(1)
+    r = two_currencies.get(link.group(1).replace("&amp;", "&") + "csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    spend, clicks, cpm = get("spend").label, get("link_clicks").label, get("cpm").label
+    assert "campaign" not in rows[0] and cpm not in rows[0]
+    got = {row["account"]: (float(row[spend]), float(row[clicks])) for row in rows}
+    # Acme US: 50 + 50 USD, 50 + 20 clicks; Acme EU: (30 + 20) EUR x 1.1, 30 + 10 clicks
+    assert got == {"Acme US": (100.0, 70.0), "Acme EU": (pytest.approx(55.0), 40.0)}
+    # 'ad set' reads as ad_set, a period in Group by as Per
+    weekly = two_currencies.get(
+        "/campaigns", params={"by": "ad set, week", "rates": "EUR=1.1", "download": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(weekly.text)))
+    assert weekly.status_code == 200 and {r["ad_set"] for r in rows} == {"Set A", "Set B"}
+    assert all(r["week"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "says"),
+    [
+        ({"by": "planet, campaign"}, "by", "Group by cannot group ad rows by 'planet'."),
+        ({"by": "week", "period": "month"}, "by", "Group by and Per name different periods"),
+        ({"kpis": "spend, nope"}, "kpis", "Unknown KPI 'nope'."),
+        ({"kpis": "engagement_rate"}, "kpis", "Unknown KPI 'engagement_rate'."),
+    ],
+)
+def test_a_refused_grouping_or_kpi_is_kept_and_marked(
+    two_currencies: Any, params: dict[str, str], field: str, says: str
+) -> None:
+    r = two_currencies.get("/campaigns", params={**params, "rates": "EUR=1.1"})
+    assert r.status_code == 422, r.text
+    assert says in html.unescape(r.text) and "--by" not in r.text and "--kpis" not in r.text
+    marked = html.unescape(_ad_field(r.text, field))
+    assert 'aria-invalid="true"' in marked and f'value="{params[field]}"' in marked
+    other = _ad_field(r.text, "kpis" if field == "by" else "by")
+    assert "aria-invalid" not in other
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_ads_and_campaign_choices_with_the_keyboard(
+    browser: Any, workspace: Any, tmp_path: Path, width: int
+) -> None:
+    """Rank by and How many (report ads --metric --n), Group by and KPIs (report campaigns
+    --by --kpis): a refused value is kept and marked, and the pages pass axe both ways."""
+    _import_two_currencies(workspace, tmp_path)
+    server = LiveServer(workspace).start()
+    page = open_page(
+        browser, server.url + "/campaigns?view=ads&rates=EUR%3D1.1", width=width, for_axe=True
+    )
+    try:
+        page.locator("#metric").select_option("link_clicks")
+        page.locator("#n").fill("none")
+        page.locator("#n").press("Enter")
+        page.get_by_text("How many ads must be a whole number, not 'none'.").wait_for()
+        assert page.locator("#n").get_attribute("aria-invalid") == "true"
+        assert page.locator("#n").input_value() == "none"
+        assert page.locator("#metric").input_value() == "link_clicks"
+        assert axe_violations(page) == []
+        page.locator("#n").fill("1")
+        page.locator("#n").press("Enter")
+        page.wait_for_url(re.compile(r"n=1"))
+        assert page.locator("#n").get_attribute("aria-invalid") is None
+        # link clicks: Blue 50 (best), Gray 10 (worst)
+        body = page.locator("table tbody").inner_text()
+        assert page.locator("table tbody tr").count() == 2
+        assert "Blue" in body and "Gray" in body and "Green" not in body
+        assert axe_violations(page) == []
+
+        page.goto(server.url + "/campaigns?view=campaigns&rates=EUR%3D1.1")
+        page.locator("#by").fill("campaign, planet")
+        page.locator("#by").press("Enter")
+        page.get_by_text("Group by cannot group ad rows by 'planet'.").wait_for()
+        assert page.locator("#by").get_attribute("aria-invalid") == "true"
+        assert page.locator("#by").input_value() == "campaign, planet"
+        assert axe_violations(page) == []
+        page.locator("#by").fill("account")
+        page.locator("#kpis").fill("spend, link_clicks")
+        page.locator("#kpis").press("Enter")
+        page.wait_for_url(re.compile(r"kpis=spend"))
+        headers = page.locator("table thead th").all_inner_texts()
+        assert any("account" in h.lower() for h in headers)
+        assert not any("campaign" in h.lower() for h in headers)
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+        server.stop()

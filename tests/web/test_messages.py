@@ -327,8 +327,8 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
             "against one median. Pass --rate CUR=VALUE for each currency to convert, or rank "
             "by a measure without money (--metric ctr_link).",
             "cannot be ranked against one median. Give each currency's exchange rate under "
-            "Exchange rates (e.g. EUR=1.08) to convert them, or compare the ads' costs per "
-            "currency on the By campaign view.",
+            "Exchange rates (e.g. EUR=1.08) to convert them, or rank the ads by a measure "
+            "without money under Rank by (e.g. CTR (link)).",
             ["/campaigns"],
         ),
         (  # content.exports: a Buffer file over several platforms (the Exports page's Platform)

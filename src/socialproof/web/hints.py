@@ -156,7 +156,7 @@ _HINTS = (
             r"money \(--metric ctr_link\)\."
         ),
         "Give each currency's exchange rate under Exchange rates (e.g. EUR=1.08) to convert "
-        "them, or compare the ads' costs per currency on the By campaign view.",
+        "them, or rank the ads by a measure without money under Rank by (e.g. CTR (link)).",
         (CAMPAIGNS,),
     ),
     # metrics.explain: one figure over several currencies

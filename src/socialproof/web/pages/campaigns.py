@@ -48,21 +48,111 @@ class View:
 def _campaigns(ws: Workspace, p: dict[str, str]) -> Any:
     from socialproof.campaigns.report import campaign_report
 
-    by = ["platform", "campaign"] + (["format"] if p.get("by") == "format" else [])
     return campaign_report(
         ws,
-        by=by,
+        by=_campaign_by(p),
         period=p.get("period") or None,
+        since=p.get("since"),
+        until=p.get("until"),
+        kpis=_campaign_kpis(p),
+        rates=_rates(p),
+    )
+
+
+#: The By campaign view's grouping when Group by is blank (the CLI's --by default).
+CAMPAIGN_BY = ("platform", "campaign")
+
+
+def _campaign_by(p: dict[str, str]) -> list[str]:
+    """The Group by field (the CLI's --by): ad dimensions and perhaps a period, separated
+    by commas ('ad set' read as ad_set); a name that is neither is refused in the page's
+    words, as is a period other than the one chosen under Per."""
+    from socialproof.campaigns.report import PERIODS
+    from socialproof.errors import UsageError
+    from socialproof.metrics import views
+
+    raw = p.get("by", "")
+    if not raw:
+        return list(CAMPAIGN_BY)
+    dims = views.get_view("ad_stats").dimensions
+    items = [re.sub(r"[\s-]+", "_", i.strip().lower()) for i in re.split(r"[,;]", raw)]
+    items = [i for i in items if i]
+    bad = [i for i in items if i not in dims and i not in PERIODS]
+    if bad:
+        raise UsageError(
+            f"Group by cannot group ad rows by {', '.join(repr(b) for b in bad)}.",
+            hint=f"Choose from {', '.join(dims)} (commas between), or a period "
+            f"({', '.join(PERIODS)}); blank: {', '.join(CAMPAIGN_BY)}.",
+        )
+    periods = {i for i in items if i in PERIODS} | ({p["period"]} if p.get("period") else set())
+    if len(periods) > 1:
+        raise UsageError(
+            f"Group by and Per name different periods ({', '.join(sorted(periods))}).",
+            hint="Choose the period under Per only.",
+        )
+    return items
+
+
+def _campaign_kpis(p: dict[str, str]) -> list[str] | None:
+    """The KPIs field (the CLI's --kpis): names of KPIs of ad rows, commas between."""
+    from socialproof.metrics import registry
+
+    names = [n.strip() for n in re.split(r"[,;\s]+", p.get("kpis", "")) if n.strip()]
+    return [k.name for k in registry.resolve(names, table="ad_stats")] if names else None
+
+
+def _ads(ws: Workspace, p: dict[str, str]) -> Any:
+    from socialproof.campaigns.paid import ad_ranking
+
+    return ad_ranking(
+        ws,
+        metric=_ad_metric(p),
+        n=_ad_count(p),
         since=p.get("since"),
         until=p.get("until"),
         rates=_rates(p),
     )
 
 
-def _ads(ws: Workspace, p: dict[str, str]) -> Any:
-    from socialproof.campaigns.paid import ad_ranking
+#: Best and worst ads shown when How many is blank.
+ADS_SHOWN = 5
 
-    return ad_ranking(ws, n=5, since=p.get("since"), until=p.get("until"), rates=_rates(p))
+
+def _ad_metric(p: dict[str, str]) -> str | None:
+    """The Rank by field (the CLI's --metric): a KPI of ad rows, or None for the default."""
+    from socialproof.metrics import registry
+
+    name = p.get("metric", "")
+    return registry.get(name, table="ad_stats").name if name else None
+
+
+def _ad_count(p: dict[str, str]) -> int:
+    """The How many field (the CLI's --n): a whole number of at least 1."""
+    from socialproof.errors import UsageError
+
+    raw = p.get("n", "").replace(",", "")
+    if not raw:
+        return ADS_SHOWN
+    try:
+        n = int(raw)
+    except ValueError:
+        raise UsageError(
+            f"How many ads must be a whole number, not {raw[:20]!r}.",
+            hint=f"Type 1 or more, or leave it blank for {ADS_SHOWN}.",
+        ) from None
+    if n < 1:
+        raise UsageError(
+            f"How many ads must be at least 1, not {n}.",
+            hint=f"Type 1 or more, or leave it blank for {ADS_SHOWN}.",
+        )
+    return n
+
+
+def ad_metrics() -> list[tuple[str, str]]:
+    """The KPIs ads can be ranked by: (name, label)."""
+    from socialproof.metrics import registry
+
+    return [(k.name, k.label) for k in registry.all_kpis("ad_stats")]
 
 
 def _rates(p: dict[str, str]) -> dict[str, float] | None:
@@ -121,8 +211,8 @@ _PACING_FIELDS = ("campaign", "account")
 _ACCOUNT_TROUBLE = re.compile(r"names ad account|ad accounts \(")
 
 CAMPAIGN_VIEWS = (
-    View("campaigns", "By campaign", _campaigns, rated=True),
-    View("ads", "Best and worst ads", _ads, rated=True),
+    View("campaigns", "By campaign", _campaigns, rated=True, fields=("kpis",)),
+    View("ads", "Best and worst ads", _ads, rated=True, fields=("metric", "n")),
     View("pacing", "Budget pacing", _pacing, filters=(), dated=False, fields=_PACING_FIELDS),
     View("fatigue", "Creative fatigue", _fatigue),
     View("creators", "Creators", _creators, filters=("platform",)),
@@ -233,6 +323,17 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
     try:
         if v.rated:  # a rate that is not one is refused before any report runs
             _rates(p)
+        checks: dict[str, tuple[tuple[str, Callable[[dict[str, str]], object]], ...]] = {
+            "ads": (("metric", _ad_metric), ("n", _ad_count)),
+            "campaigns": (("by", _campaign_by), ("kpis", _campaign_kpis)),
+        }
+        if v.name in checks:  # so are a KPI, a grouping and a number that are not ones
+            for name, check in checks[v.name]:
+                try:
+                    check(p)
+                except SocialproofError:
+                    invalid.add(name)
+                    raise
         if request.query_params.get("download"):
             result = cached(request, key, lambda: v.run(ws, p))
         else:
@@ -255,6 +356,8 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         status = exc.http_status
         if v.rated and _RATE_TROUBLE.search(str(exc)):
             invalid.add("rates")
+            if v.name == "ads" and p.get("metric") and "cannot be ranked against" in str(exc):
+                invalid.add("metric")  # a cost chosen to rank by: the other way out
         if (
             "account" in v.fields
             and (p.get("account") or p.get("budget"))  # else budgets.yaml is to fix
@@ -340,6 +443,9 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         table_pending=False,
         invalid=invalid,
         currency=ws.settings.currency,
+        ad_metrics=ad_metrics() if v.name == "ads" else [],
+        campaign_by=CAMPAIGN_BY,
+        ads_shown=ADS_SHOWN,
     )
 
 
