@@ -953,7 +953,9 @@ def test_a_vanishing_srm_p_value_is_not_printed_as_0(ws: Any) -> None:
     stat = (a - expected[0]) ** 2 / expected[0] + (b - expected[1]) ** 2 / expected[1]
     assert float(chi2.sf(stat, 1)) == 0.0  # the p-value underflows
     line = next(x for x in summary_lines(res) if x.startswith("Sample-ratio check"))
-    assert f"chi-square {stat:,.2f}, p < 0.0001 → MISMATCH" in line  # it read 'p = 0'
+    # it read 'p = 0'; B's 0.08 expected posts make the p the exact binomial test's
+    assert f"chi-square {stat:,.2f}, p < 0.0001 (p from the exact binomial test" in line
+    assert "→ MISMATCH" in line
     assert "(p &lt; 0.0001)" in build_report(res).render()
 
 
@@ -1262,3 +1264,19 @@ def test_a_lift_over_a_control_that_cannot_be_told_from_zero_says_its_interval_i
         "The relative lift of B against A has no bounded interval: A's CTR (link "
         "click-through rate) cannot be told from 0 at this level"
     ) in " ".join(res.notes)
+
+
+def test_a_planned_split_with_few_expected_posts_says_its_p_is_exact(ws: Any) -> None:
+    """Against 99 : 1, B's 80 posts expect 0.8: the chi-square's p is too small there, so
+    the line names the exact binomial test its p comes from."""
+    from socialproof.campaigns.pilot_report import summary_lines
+
+    _new(ws, "Rare B", "engagement_rate", ["format=reel", "format=carousel"], split="99,1")
+    res = pilots.analyse(ws, "Rare B")
+    assert res.srm is not None and res.srm.method == "exact"
+    assert res.srm.expected == pytest.approx((79.2, 0.8))
+    # 40 of 80 in A at 0.99: P = C(80, 40) 0.99^40 0.01^40, far below 0.001
+    assert math.comb(80, 40) * 0.99**40 * 0.01**40 < 1e-50
+    assert res.srm.mismatch
+    line = next(x for x in summary_lines(res) if x.startswith("Sample-ratio check"))
+    assert "(p from the exact binomial test: a count expected below 5" in line

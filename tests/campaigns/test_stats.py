@@ -605,6 +605,37 @@ def test_holm_levels_agree_with_adjusted_p_values() -> None:
             assert (p < 1 - level) == (adj < 0.05), (ps, levels)
 
 
+def test_srm_with_a_count_expected_below_five_takes_the_exact_binomial_p() -> None:
+    """10 posts against a 90 : 10 plan, 5 in B (1 expected): the chi-square (17.8, p =
+    0.00002) flagged a mismatch that the exact binomial test (p = 0.0016) does not."""
+    res = stats.srm_check([5, 5], [90, 10])
+    assert res.chi2 == pytest.approx(16 / 9 + 16 / 1)
+    # two-sided exact binomial: every outcome no likelier than 5 of 10 at 0.9
+    pmf = [math.comb(10, k) * 0.9**k * 0.1 ** (10 - k) for k in range(11)]
+    p = sum(x for x in pmf if x <= pmf[5] * (1 + 1e-7))
+    assert p == pytest.approx(0.0016349374, rel=1e-6)
+    assert (res.method, res.p_value, res.mismatch) == ("exact", pytest.approx(p), False)
+
+
+def test_srm_of_three_variants_with_few_counts_simulates_the_multinomial() -> None:
+    """2, 3 and 5 posts against equal thirds: the simulated p is within the draws' error
+    of the exact multinomial p, worked by enumerating every split of 10 posts."""
+    res = stats.srm_check([2, 3, 5])
+    exact = 0.0
+    for a in range(11):
+        for b in range(11 - a):
+            c = 10 - a - b
+            stat = sum((x - 10 / 3) ** 2 / (10 / 3) for x in (a, b, c))
+            if stat >= res.chi2 - 1e-9:
+                exact += (
+                    math.factorial(10)
+                    / (math.factorial(a) * math.factorial(b) * math.factorial(c))
+                    / 3**10
+                )
+    assert res.method == "simulated"
+    assert abs(res.p_value - exact) < 0.01  # 20,000 draws: a standard error of ~0.0035
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_srm_matches_the_chi_square_formula_on_generated_counts(seed: int) -> None:
     import numpy as np

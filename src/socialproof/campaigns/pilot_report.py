@@ -99,9 +99,16 @@ def _srm_line(res: PilotResult) -> str:
     shares = " : ".join(share_text(p) for p in s.planned)
     observed = " : ".join(f"{o:,.0f}" for o in s.observed)
     state = "MISMATCH" if s.mismatch else "ok"
+    how = {
+        "exact": " (p from the exact binomial test: a count expected below 5 makes the "
+        "chi-square's p too small)",
+        "simulated": " (p from 20,000 seeded multinomial draws: a count expected below 5 "
+        "makes the chi-square's p too small)",
+    }.get(s.method, "")
     return (
         f"Sample-ratio check ({res.srm_basis}): {observed} against a planned {shares}; "
-        f"chi-square {s.chi2:,.2f}, {_srm_p(s.p_value)} → {state} (flagged below p = 0.001)."
+        f"chi-square {s.chi2:,.2f}, {_srm_p(s.p_value)}{how} → {state} (flagged below "
+        "p = 0.001)."
     )
 
 

@@ -110,6 +110,9 @@ class SRMResult:
     chi2: float
     p_value: float
     mismatch: bool  # p < SRM_ALPHA
+    #: how p was found: "chi-square"; with an expected count under 5 (few posts), "exact"
+    #: (the binomial test, two variants) or "simulated" (the multinomial, seeded draws)
+    method: str = "chi-square"
 
 
 @dataclass(frozen=True)
@@ -558,9 +561,38 @@ def srm_check(observed: Sequence[float], planned: Sequence[float] | None = None)
         return SRMResult(tuple(obs), tuple(expected), tuple(shares), 0.0, 1.0, False)
     res = stats.chisquare(obs, f_exp=expected)
     p = float(res.pvalue)
+    method = "chi-square"
+    if min(expected) < SRM_MIN_EXPECTED and all(float(v).is_integer() for v in obs):
+        # The chi-square's p is too small where a count is expected below 5 (10 posts
+        # against 90 : 10, 5 in B: p = 0.00003 where the exact binomial p is 0.0016).
+        method, p = _small_count_p(obs, shares, float(res.statistic))
     return SRMResult(
-        tuple(obs), tuple(expected), tuple(shares), float(res.statistic), p, p < SRM_ALPHA
+        tuple(obs), tuple(expected), tuple(shares), float(res.statistic), p, p < SRM_ALPHA, method
     )
+
+
+#: Cochran's rule for the chi-square: every expected count at least 5.
+SRM_MIN_EXPECTED = 5.0
+SRM_DRAWS = 20_000
+
+
+def _small_count_p(obs: list[float], shares: list[float], chi2: float) -> tuple[str, float]:
+    """The p of a sample-ratio check with small expected counts: the exact binomial test
+    for two variants (scipy ``binomtest``), else the share of seeded multinomial draws whose
+    chi-square is at least the observed (Monte Carlo, as R's ``chisq.test(simulate.p.value
+    = TRUE)``: (1 + hits) / (1 + draws))."""
+    import numpy as np
+    from scipy import stats
+
+    n = round(sum(obs))
+    if len(obs) == 2:
+        return "exact", float(stats.binomtest(round(obs[0]), n, shares[0]).pvalue)
+    rng = np.random.default_rng(0)
+    draws = rng.multinomial(n, shares, size=SRM_DRAWS)
+    expected = np.asarray(shares) * n
+    stat = ((draws - expected) ** 2 / expected).sum(axis=1)
+    hits = int(np.sum(stat >= chi2 * (1 - 1e-12)))
+    return "simulated", (1 + hits) / (1 + SRM_DRAWS)
 
 
 def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm") -> list[float]:
