@@ -100,16 +100,22 @@ def _is_followers(frame: Frame) -> bool:
     return A.has(frame, DATE) and sum(A.has(frame, a) for a in FOLLOWERS.values()) >= 2
 
 
-def _post_id(links: list[str | None], titles: list[str | None]) -> list[str | None]:
+def _post_id(
+    links: list[str | None], titles: list[str | None], times: list[str | None]
+) -> list[str | None]:
+    """The post's id in its link; without a link, its time and title (two posts may share
+    a title: the time tells them apart)."""
     out: list[str | None] = []
-    for link, title in zip(links, titles, strict=True):
+    for link, title, when in zip(links, titles, times, strict=True):
         m = re.search(r"urn:li:(?:activity|ugcPost|share):(\d+)", link or "")
         if m:
             out.append(m.group(1))
         elif link and link.strip():
             out.append(link.strip())
+        elif title and title.strip():
+            out.append(f"{when} {title.strip()}" if when else None)
         else:
-            out.append(title.strip() if title and title.strip() else None)
+            out.append(None)
     return out
 
 
@@ -200,18 +206,21 @@ def _read_content(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject
     if title is not None:
         rows.set("text", title)
     n = rows.n
+    published = rows.timestamp("published_at", CREATED)
     rows.set(
         "post_id",
         pa.array(
             _post_id(
                 link.to_pylist() if link is not None else [None] * n,
                 title.to_pylist() if title is not None else [None] * n,
+                pc.strftime(published, format="%Y-%m-%d %H:%M").to_pylist()
+                if published is not None
+                else [None] * n,
             ),
             pa.string(),
         ),
     )
     rows.require("post_id", "post link or title")
-    rows.timestamp("published_at", CREATED)
     rows.require("published_at", "created date")
     if ctx.account:
         rows.const("account", ctx.account)
@@ -396,7 +405,9 @@ def _top_posts(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject]]:
     rows.const("account", ctx.account or "")
     link = rows.text("permalink", ("Post URL",))
     urls = link.to_pylist() if link is not None else []
-    rows.set("post_id", pa.array(_post_id(urls, [None] * len(urls)), pa.string()))
+    rows.set(
+        "post_id", pa.array(_post_id(urls, [None] * len(urls), [None] * len(urls)), pa.string())
+    )
     rows.timestamp("published_at", ("Post publish date",))
     rows.require("published_at", "post publish date")
     rows.number("engagements", ("Engagements",))

@@ -286,16 +286,20 @@ class TikTokContentFormat(Format):
             rows.const("format", "video")
             link = rows.text("permalink", CONTENT_LINK)
             title = rows.text("title", CONTENT_TITLE)
+            published = rows.timestamp("published_at", CONTENT_TIME)
             if link is not None:
                 vid = pc.extract_regex(link, r"/video/(?P<id>\d+)")
                 ids = pc.struct_field(vid, "id")
                 rows.set("post_id", pc.coalesce(ids, link))
-            elif title is not None:
-                rows.set("post_id", title)
-                notes.append("No video links in the file: videos are identified by their titles.")
+            elif title is not None and published is not None:
+                # two videos may share a title (or have none): the post time tells them apart
+                rows.set("post_id", _time_and_title(published, title))
+                notes.append(
+                    "No video links in the file: videos are identified by their post time "
+                    "and title."
+                )
             if title is not None:
                 rows.set("text", title)
-            rows.timestamp("published_at", CONTENT_TIME)
             rows.require("post_id", "video link or title")
             rows.require("published_at", "post time")
             for target, aliases in CONTENT_NUMBERS.items():
@@ -308,6 +312,16 @@ class TikTokContentFormat(Format):
         return ReadResult(
             {"posts": A.concat(tables)} if tables else {}, n, rejects, list(dict.fromkeys(notes))
         )
+
+
+def _time_and_title(published: pa.Array, title: pa.Array) -> pa.Array:
+    """'2026-03-02 18:00 Morning routine' per row (null where the time is unknown)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    minute = pc.strftime(published, format="%Y-%m-%d %H:%M")
+    name = pc.fill_null(pc.utf8_trim_whitespace(title.cast(pa.string())), "")
+    return pc.utf8_trim_whitespace(pc.binary_join_element_wise(minute, name, " "))
 
 
 def _video_ids(frame: Frame) -> list[str | None] | None:
