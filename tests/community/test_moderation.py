@@ -278,6 +278,9 @@ def test_copies_sent_within_a_day_to_one_account_are_a_customer_waiting() -> Non
         repeated(["@acme my account is jo@mail.example, please help"] * 3, list(evening))
         == [False] * 3
     )
+    # without authors, copies are anyone's: not one customer waiting
+    anon = model.flag([plea] * 3, times=list(evening))
+    assert all("repeated text (3 times in this batch)" in f.reasons for f in anon)
     with pytest.raises(ValueError, match="one time per text"):
         model.flag([plea], times=[])
 

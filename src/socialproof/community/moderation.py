@@ -558,7 +558,8 @@ class Moderator:
                 if (authors is not None)
                 else [""] * len(batch)
             )
-            counts = self._repeat_counts(batch, owners, times)
+            # one author's copies can be a customer waiting; copies by no one knows whom not
+            counts = self._repeat_counts(batch, owners, times if authors is not None else None)
             copies = [counts.get((o, repeat_key(t)), 0) for o, t in zip(owners, batch, strict=True)]
             where = " in this batch"
         known = (
