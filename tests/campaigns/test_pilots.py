@@ -1280,3 +1280,43 @@ def test_a_planned_split_with_few_expected_posts_says_its_p_is_exact(ws: Any) ->
     assert res.srm.mismatch
     line = next(x for x in summary_lines(res) if x.startswith("Sample-ratio check"))
     assert "(p from the exact binomial test: a count expected below 5" in line
+
+
+def test_a_z_test_on_a_handful_of_clicks_is_checked_by_fishers_exact_test(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """1 link click in 5,000 impressions against 7: the z-test's p (0.034) called it
+    unlikely by chance where Fisher's exact test gives 0.070; the note gives the exact p
+    and the verdict says the exact test does not confirm it."""
+    rows = []
+    for ad, clicks in (("Few", (1, 0)), ("More", (4, 3))):
+        for day, c in enumerate(clicks, start=1):
+            rows.append(
+                {
+                    "platform": "meta",
+                    "account": "acme ads",
+                    "campaign": "Tiny",
+                    "ad_set": ad,
+                    "ad": ad,
+                    "date_start": f"2026-03-0{day}",
+                    "date_stop": f"2026-03-0{day}",
+                    "breakdown": "",
+                    "impressions": 2500,
+                    "link_clicks": c,
+                }
+            )
+    insert("ad_stats", rows)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-02"}
+    _new(workspace, "Few", "ctr_link", ["ad=Few", "ad=More"], table="ad_stats", **period)
+    res = pilots.analyse(workspace, "Few")
+    # Fisher: 8 clicks in 10,000 impressions, 5,000 a side; P(k in A) hypergeometric, and
+    # the two-sided p sums every table no likelier than the one seen (1 in A)
+    prob = [math.comb(8, k) * math.comb(9992, 5000 - k) / math.comb(10000, 5000) for k in range(9)]
+    fisher = sum(q for q in prob if q <= prob[1] * (1 + 1e-7))
+    assert fisher == pytest.approx(0.0702, abs=5e-4)
+    assert res.comparisons[0].result.p_value < 0.05  # the z-test alone: 'significant'
+    assert f"Fisher's exact test gives B against A p = {fisher:.3f}." in " ".join(res.notes)
+    assert res.verdict.endswith(
+        f"With so few link clicks, Fisher's exact test does not confirm it (p = {fisher:.3f}): "
+        "treat it as a first indication."
+    )
