@@ -51,8 +51,9 @@ def test_range_rows_not_double_counted_with_daily(workspace, insert, meta_rows) 
 
 
 def test_range_rows_of_one_ad_that_share_days_are_noted(workspace, insert, meta_rows) -> None:
-    # Range exports of one ad for 1 Jan - 15 Feb and 1 Feb - 31 Mar are both added (they
-    # cannot be split by day): the report said 180 with no word about 1-15 February.
+    # Range exports of one ad for 1 Jan - 15 Feb and 1 Feb - 31 Mar cannot be split by day:
+    # the report said 180 with no word about 1-15 February, then added both with a note
+    # (1-15 February twice); the longer range counts, the other is said with its spend.
     base = dict(meta_rows[0], breakdown="")
     jan = dict(base, date_start=date(2026, 1, 1), date_stop=date(2026, 2, 15), spend=100.0)
     feb = dict(base, date_start=date(2026, 2, 1), date_stop=date(2026, 3, 31), spend=80.0)
@@ -63,9 +64,9 @@ def test_range_rows_of_one_ad_that_share_days_are_noted(workspace, insert, meta_
     assert not any("share days" in n for n in res.notes)  # next to each other: fine
     insert("ad_stats", [feb])
     res = campaign_report(workspace, by="campaign")
-    assert res.frame.iloc[0]["spend"] == pytest.approx(230.0)
-    [note] = [n for n in res.notes if "share days" in n]
-    assert note.startswith("1 reporting-range row(s) share days with another range")
+    assert res.frame.iloc[0]["spend"] == pytest.approx(130.0)  # 80 + 50, not 100 + 80 + 50
+    [note] = [n for n in res.notes if "shares days" in n]
+    assert note.startswith("1 reporting-range row(s) (spend 100.00 USD) are left out")
     january = campaign_report(workspace, by="campaign", since="2026-01-01", until="2026-02-20")
     assert january.frame.iloc[0]["spend"] == pytest.approx(100.0)  # the others straddle
     assert not any("share days" in n for n in january.notes)

@@ -894,6 +894,56 @@ def test_breakdown_ranges_of_two_kinds_same_on_both_engines(
     )
 
 
+def test_crossing_ranges_of_one_kind_same_on_both_engines(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """Two ranges of one ad that cross (1-15 and 10-31 March), plain or by age: the longer
+    counts, the other is said with its spend, on Spark as on DuckDB."""
+    import pyarrow as pa
+
+    from socialproof.campaigns.report import campaign_report
+    from socialproof.ingest.sameness import with_object_keys
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    duck, spark = _workspaces(tmp_path / "ws", overlaps=False)
+
+    def row(ad: str, start: int, stop: int, breakdown: str, spend: float) -> Any:
+        return {
+            "platform": "meta",
+            "account": "z",
+            "campaign": "Cross",
+            "ad_set": "S",
+            "ad": ad,
+            "date_start": date(2026, 3, start),
+            "date_stop": date(2026, 3, stop),
+            "breakdown": breakdown,
+            "currency": "USD",
+            "spend": spend,
+            "impressions": 100,
+        }
+
+    rows = [
+        row("A", 1, 15, "", 150.0),  # 15 days beside 22: left out
+        row("A", 10, 31, "", 220.0),
+        row("B", 1, 15, "age=18-24", 100.0),  # left out
+        row("B", 1, 15, "age=25-34", 50.0),  # left out
+        row("B", 10, 31, "age=18-24", 120.0),
+        row("B", 10, 31, "age=25-34", 100.0),
+    ]
+    with duck.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
+    d, s = _both((duck, spark), lambda ws: campaign_report(ws, by="campaign,ad"))
+    assert_same(d.frame, s.frame)
+    assert d.notes == s.notes
+    mine = d.frame[d.frame["campaign"] == "Cross"].set_index("ad")
+    assert mine.loc["A", "spend"] == pytest.approx(220.0)
+    assert mine.loc["B", "spend"] == pytest.approx(220.0)
+    assert any(
+        n.startswith("3 reporting-range row(s) (spend 300.00 USD) are left out") for n in d.notes
+    )
+
+
 def test_kind_chains_and_ranges_beside_days_same_on_both_engines(
     tmp_path: Path, spark_session: Any
 ) -> None:

@@ -163,8 +163,17 @@ def _marked_rows(t: ir.Table, mark: ir.BooleanValue) -> tuple[int, str]:
 
 
 def _kind_lost_note(t: ir.Table, notes: list[str]) -> None:
-    """Say how many range breakdown rows gave way to another kind (``views.tidy_ads``)."""
-    n, spent = _marked_rows(t, t._kind_lost)
+    """Say how many range rows gave way to another kind of breakdown, or to a range of
+    their own kind they cross (``views.tidy_ads``), with their spend."""
+    n, spent = _marked_rows(t, t._cross_lost)
+    if n:
+        notes.append(
+            f"{n:,} reporting-range row(s){spent} are left out: their range shares days with "
+            "a longer range of the same ad and breakdown, which counts (say 1-15 March beside "
+            "10-31 March); ranges cannot be split by day, so the days only they cover are in "
+            "no figure. Export by day, or ranges that do not overlap."
+        )
+    n, spent = _marked_rows(t, t._kind_lost & ~t._cross_lost)
     if not n:
         return
     notes.append(
@@ -224,6 +233,30 @@ def split_accounts(con: Any, dims: list[str], notes: list[str]) -> bool:
         "(their figures are not added together)."
     )
     return bool(renamed)
+
+
+def partial_note(
+    n: int, spend: float | None, currency: str, since: date | None, until: date | None
+) -> str:
+    """The note on reporting-range rows a period cuts, with their spend when it is in one
+    currency (``spend`` None otherwise)."""
+    spent = "" if spend is None else f" (spend {spend:,.2f} {currency}".rstrip() + ")"
+    return (
+        f"{n} reporting-range row(s){spent} only partly overlap {since or '…'} to "
+        f"{until or '…'} and are left out (their totals cannot be split by day)."
+    )
+
+
+def no_ad_rows(start: date | None, end: date | None, notes: Sequence[str]) -> NoData:
+    """No ad rows in a period; the ranges it cuts, if any, said with their spend."""
+    cut = next((n for n in notes if "only partly overlap" in n), "")
+    return NoData(
+        f"No ad rows between {start or 'the first day'} and {end or 'the last day'}."
+        + (f" {cut}" if cut else ""),
+        hint="Widen --since/--until"
+        + (" to hold those ranges, " if cut else " ")
+        + "or import more data.",
+    )
 
 
 def _no_ads() -> NoData:
@@ -287,8 +320,12 @@ def ad_rows(
         if until is not None:
             inside &= raw.date_stop <= until
             overlap &= raw.date_start <= until
+        cut = (overlap & ~inside).fill_null(False)
         checks |= {
-            "partial": (overlap & ~inside).fill_null(False).sum(),
+            "partial": cut.sum(),
+            "cut_spend": cut.ifelse(raw.spend, 0).sum(),
+            "cut_cur_min": cut.ifelse(cur, None).min(),
+            "cut_cur_max": cut.ifelse(cur, None).max(),
             "cur_min": inside.ifelse(cur, None).min(),
             "cur_max": inside.ifelse(cur, None).max(),
             "negative": (inside & (raw.spend < 0)).fill_null(False).sum(),
@@ -305,8 +342,9 @@ def ad_rows(
     facts = engine.execute(raw.aggregate(**checks)).iloc[0].to_dict()
     fill = by_type and _flag(facts["rt_blank"]) and _flag(facts["rt_typed"])
     overlaps = views.ad_overlaps(facts)
-    # range breakdown rows of several kinds may meet: mark the ones left out, for a note
-    kinds = overlaps["range_breakdowns"]
+    # ranges may meet (plain, or breakdowns of one kind or two): mark the ones left out,
+    # for a note
+    kinds = overlaps["ranges"] or overlaps["range_breakdowns"]
     t = views.tidy_ads_marked(
         views.fill_result_types(raw) if fill else raw,
         overlaps,
@@ -316,10 +354,15 @@ def ad_rows(
         tag=tag,
     )
     if int(facts["partial"] or 0):
+        one = facts["cut_cur_min"] == facts["cut_cur_max"]
         notes.append(
-            f"{int(facts['partial'])} reporting-range row(s) only partly overlap "
-            f"{since or '…'} to {until or '…'} and are left out (their totals cannot be split "
-            "by day)."
+            partial_note(
+                int(facts["partial"]),
+                float(facts["cut_spend"] or 0) if one else None,
+                str(facts["cut_cur_min"] or ""),
+                since,
+                until,
+            )
         )
     if since is not None or until is not None:
         t = t.filter(
@@ -328,7 +371,7 @@ def ad_rows(
         )
     if kinds:
         _kind_lost_note(t, notes)
-        t = t.filter(~t._kind_lost).drop("_kind_lost")
+        t = t.filter(~t._kind_lost).drop("_kind_lost", "_cross_lost")
     if not _flag(facts.get("_all_daily")):  # some rows cover a range of days
         _range_overlap_note(t, notes)
     if fill:
@@ -486,10 +529,7 @@ def campaign_report(
     frame, left_out = split_details(frame, chosen)
     notes.extend(n for n in left_out if not gone.about(n))  # said once, as unavailable
     if frame.empty:
-        raise NoData(
-            f"No ad rows between {start or 'the first day'} and {end or 'the last day'}.",
-            hint="Widen --since/--until or import more data.",
-        )
+        raise no_ad_rows(start, end, notes)
     frame = _tidy_dates(frame, period)
     return ReportResult(frame, chosen, notes, title="Campaigns")
 

@@ -29,6 +29,8 @@ from socialproof.campaigns.report import (
     POST_KPIS,
     ReportResult,
     ad_rows,
+    no_ad_rows,
+    partial_note,
     spend_notes,
     split_by,
 )
@@ -151,13 +153,12 @@ class AdRollup:
             inside_f = f["date_start"].notna() | f["date_start"].isna()
             inside_r = raw["rows"] >= 0
             overlap_r = inside_r
-        partial = int(raw.loc[overlap_r & ~inside_r, "rows"].sum())
+        cut = raw[overlap_r & ~inside_r]
+        partial = int(cut["rows"].sum())
         if partial:
-            notes.append(
-                f"{partial} reporting-range row(s) only partly overlap "
-                f"{start or '…'} to {end or '…'} and are left out (their totals cannot be split "
-                "by day)."
-            )
+            one = cut["cur_min"].min() == cut["cur_max"].max() and "cut_spend" in cut.columns
+            spend = float(cut["cut_spend"].fillna(0).sum()) if one else None
+            notes.append(partial_note(partial, spend, str(cut["cur_min"].min()), start, end))
         r_in = raw[inside_r]
         rows = f[inside_f & ~held].copy()
         if int(r_in["rows"].sum()):
@@ -203,10 +204,7 @@ class AdRollup:
         frame, left_out = split_details(frame, chosen)
         notes.extend(left_out)
         if frame.empty:
-            raise NoData(
-                f"No ad rows between {start or 'the first day'} and {end or 'the last day'}.",
-                hint="Widen --since/--until or import more data.",
-            )
+            raise no_ad_rows(start, end, notes)
         return ReportResult(frame, chosen, notes, title="Campaigns")
 
 
@@ -262,6 +260,7 @@ def ad_rollup(
                 rows=raw_t.count(),
                 negative=(raw_t.spend < 0).fill_null(False).cast(dt.int64).sum(),
                 no_spend=raw_t.spend.isnull().cast(dt.int64).sum(),
+                cut_spend=raw_t.spend.sum(),
                 cur_min=cur.min(),
                 cur_max=cur.max(),
             )

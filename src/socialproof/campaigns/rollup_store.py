@@ -62,10 +62,11 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 8  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
+VERSION = 9  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
 # range gives way to daily rows only where it shares days with them, chains of kinds; 7: the
 # daily rows a range counts instead of are kept with its days, for periods that cut it; 8:
-# posts count the rows whose reach is a day floor (_rows_floor)
+# posts count the rows whose reach is a day floor (_rows_floor); 9: a range crossing a
+# longer one of its kind gives way (kept tagged with its days), raw keeps cut_spend
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")
@@ -449,7 +450,7 @@ def _update_ads(
 
 _RAW_SQL = """SELECT date_start, date_stop, count(*) AS "rows",
   sum(CAST(coalesce(spend < 0, false) AS BIGINT)) AS negative,
-  sum(CAST(spend IS NULL AS BIGINT)) AS no_spend,
+  sum(CAST(spend IS NULL AS BIGINT)) AS no_spend, sum(spend) AS cut_spend,
   min(coalesce(currency, '')) AS cur_min, max(coalesce(currency, '')) AS cur_max
 FROM ad_stats s {where} GROUP BY date_start, date_stop"""
 

@@ -267,7 +267,8 @@ def _range_overlap_note(con: Any, sha: str) -> str | None:
 
     Reports leave a range row out where the ad has daily rows, but two ranges of one ad
     that overlap ('Jan 1 - Feb 15' and 'Feb 1 - Mar 31', or a month inside a quarter)
-    cannot be told apart by day: both are added and the shared days count twice.
+    cannot be told apart by day: reports count the range covering more days and leave the
+    other out, so the days only it covers are in no figure.
     """
     from socialproof.workspace import engine
 
@@ -292,8 +293,10 @@ def _range_overlap_note(con: Any, sha: str) -> str | None:
         return None
     return (
         f"{count:,} reporting-range row(s) share days with another range of the same ad, e.g. "
-        f"{example}: reports add both, so the shared days count twice. Export by day, or undo "
-        "the import whose range you do not want (Import page of socialproof serve)."
+        f"{example}: ranges cannot be split by day, so reports count the one covering more "
+        "days and leave the other out (the days only it covers are in no figure). Export by "
+        "day, or undo the import whose range you do not want (Import page of socialproof "
+        "serve)."
     )
 
 

@@ -11,7 +11,8 @@
   reporting range: where it has any row without a breakdown); where a day (or range)
   of an ad is broken down in several ways (age; gender), one way is counted (for
   reporting ranges of different lengths, which cannot be split by day: the way whose
-  ranges cover the most days, where its ranges share days with another way's); where
+  ranges cover the most days, where its ranges share days with another way's; of two
+  ranges of one way that share days, the one covering more days); where
   a campaign has rows at ad level for a day, its campaign- and ad-set-level rows of
   that day are left out (for a reporting range, or beside finer range rows: where it
   has any rows at a finer level).
@@ -216,7 +217,8 @@ def ad_overlaps(row: Mapping[Any, Any]) -> dict[str, bool]:
         return bool(value) if value is not None and value == value else False
 
     return {
-        "ranges": flag("_any_daily") and not flag("_all_daily"),
+        # any reporting-range row: beside daily rows, or crossing another range
+        "ranges": not flag("_all_daily"),
         # any breakdown row: beside plain rows, or beside another kind of breakdown
         "breakdowns": not flag("_all_plain"),
         # breakdown rows over reporting ranges, whose kinds are weighed by a join
@@ -279,7 +281,9 @@ def tidy_ads_marked(
     mark_kinds = mark
 
     if not (ranges or breakdowns or levels):
-        return t.mutate(_kind_lost=ibis.literal(False)) if mark_kinds else t
+        if mark_kinds:
+            return t.mutate(_kind_lost=ibis.literal(False), _cross_lost=ibis.literal(False))
+        return t
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
     if ranges:
         # first, so that rows left out here decide nothing below
@@ -324,6 +328,7 @@ def tidy_ads_marked(
         )
         cond &= (m._level == m._max_level) | (m._lv_daily & finest_here)
     lost = ibis.literal(False)
+    crossed = ibis.literal(False)
     if breakdowns:
         # a daily breakdown row counts on a day without a plain row, one kind per day; a
         # range's breakdown row only for an ad without plain rows (ranges of different
@@ -331,17 +336,34 @@ def tidy_ads_marked(
         cond &= m._plain | m._bd_daily.ifelse(
             ~m._plain_here & (m._kind == m._first_kind), ~m._any_plain
         )
-        if range_breakdowns:
-            candidate = cond & ~m._plain & ~m._bd_daily
-            if within[0] is not None:
-                candidate &= m.date_start >= within[0]
-            if within[1] is not None:
-                candidate &= m.date_stop <= within[1]
-            m = _mark_range_kinds(m, candidate, ad_key)
-            lost = m._kind_lost
+    if ranges or (breakdowns and range_breakdowns):
+        # ranges that share days (plain, or breakdowns of one kind or two): one counts
+        if not breakdowns:
+            m = m.mutate(_kind=ibis.literal(""))
+        candidate = cond & (m.date_start != m.date_stop)
+        if within[0] is not None:
+            candidate &= m.date_start >= within[0]
+        if within[1] is not None:
+            candidate &= m.date_stop <= within[1]
+        m = _mark_range_kinds(m, candidate, ad_key)
+        lost, crossed = m._kind_lost, m._cross_lost
+    columns = list(t.columns)
+    if tag and ranges:
+        # kept for a roll-up, tagged with the days of the ranges they gave way to: a
+        # period that holds those leaves them out, one that cuts them counts them
+        import ibis.expr.datatypes as dt
+
+        held_s = m.range_start if "range_start" in m.columns else ibis.null(dt.date)
+        held_e = m.range_stop if "range_stop" in m.columns else ibis.null(dt.date)
+        m = m.mutate(
+            range_start=lost.ifelse(m._lost_s, held_s),
+            range_stop=lost.ifelse(m._lost_e, held_e),
+        )
+        columns += [c for c in ("range_start", "range_stop") if c not in columns]
+        lost = crossed = ibis.literal(False)
     if mark_kinds:
-        return m.filter(cond).select(*t.columns, _kind_lost=lost)
-    return m.filter(cond & ~lost).select(*t.columns)
+        return m.filter(cond).select(*columns, _kind_lost=lost, _cross_lost=crossed)
+    return m.filter(cond & ~lost).select(*columns)
 
 
 def _range_or_days(
@@ -438,51 +460,60 @@ _KIND_ROUNDS = 4
 
 
 def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]) -> ir.Table:
-    """Add ``_kind_lost``: a range breakdown row that shares days with a range of another
-    kind of breakdown of the same ad, when that kind ranks first.
+    """Add ``_kind_lost``: a range row that shares days with a range of the same ad that
+    ranks first, ``_cross_lost`` where that range is of the same kind (plain, or the same
+    breakdown), and the days of the ranges it gave way to (``_lost_s``, ``_lost_e``: the
+    latest start and earliest stop among them) for a roll-up to tag it with.
 
-    Ranges of different lengths (age for 1-31 March, gender for 1-15 March) cannot be
-    split by day, so one kind is counted where they meet: the kind whose ranges cover
-    the most days (their lengths added), then the first by name. Kinds are taken in that
-    order, and a range gives way only to a range that counts: where age (1-10 March)
-    meets gender (8-20 March) and gender meets placement (18-31 March), which covers
-    the most days, gender gives way to placement and age counts.
+    Ranges of different lengths (age for 1-31 March, gender for 1-15 March; or two plain
+    exports of 1-15 and 10-31 March) cannot be split by day, so one is counted where they
+    meet: first the kind whose ranges cover the most days (their lengths added), then the
+    first by name; within one kind the range covering more days, then the earlier. Ranges
+    are taken in that order, and a range gives way only to a range that counts: where age
+    (1-10 March) meets gender (8-20 March) and gender meets placement (18-31 March), which
+    covers the most days, gender gives way to placement and age counts.
     """
-    import ibis
-
     keys = [m[c].fill_null("").name(f"_k{i}") for i, c in enumerate(ad_key)]
     cand = m.filter(candidate)
     ckeys = [cand[c].fill_null("").name(f"_k{i}") for i, c in enumerate(ad_key)]
     periods = cand.select(*ckeys, _bk=cand._kind, _s=cand.date_start, _e=cand.date_stop).distinct()
-    length = (periods._e.delta(periods._s, unit="day") + 1).cast("int64")
+    periods = periods.mutate(_len=(periods._e.delta(periods._s, unit="day") + 1).cast("int64"))
     kcols = [f"_k{i}" for i in range(len(ad_key))]
-    days = (
-        periods.mutate(_len=length)
-        .group_by([*kcols, "_bk"])
-        .aggregate(_days=lambda x: x._len.sum())
-    )
+    days = periods.group_by([*kcols, "_bk"]).aggregate(_days=lambda x: x._len.sum())
     ranked = periods.join(days, [*kcols, "_bk"])
-    other = ranked.rename({f"_o{c}": c for c in [*kcols, "_bk", "_s", "_e", "_days"]})
+    other = ranked.rename({f"_o{c}": c for c in [*kcols, "_bk", "_s", "_e", "_len", "_days"]})
+    same = ranked._bk == other._o_bk
     preds = [ranked[c] == other[f"_o{c}"] for c in kcols] + [
-        ranked._bk != other._o_bk,
+        ~same | (other._o_s != ranked._s) | (other._o_e != ranked._e),
         other._o_s <= ranked._e,
         other._o_e >= ranked._s,
         (other._o_days > ranked._days)
-        | ((other._o_days == ranked._days) & (other._o_bk < ranked._bk)),
+        | ((other._o_days == ranked._days) & (other._o_bk < ranked._bk))
+        | (
+            same
+            & (
+                (other._o_len > ranked._len)
+                | ((other._o_len == ranked._len) & (other._o_s < ranked._s))
+            )
+        ),
     ]
     edges = ranked.join(other, preds).select(*kcols, "_bk", "_s", "_e", "_o_bk", "_o_s", "_o_e")
-    # a range is lost where it meets a range of a higher kind that is not lost itself;
-    # each round settles one more kind from the top (the first gives way to nothing)
-    lost = edges.select(*kcols, "_bk", "_s", "_e").distinct()
+    # a range is lost where it meets a higher range that is not lost itself; each round
+    # settles one more from the top (the first gives way to nothing)
+    live = edges
     for _ in range(_KIND_ROUNDS - 1):
-        prev = lost.rename({f"_l{c}": c for c in [*kcols, "_bk", "_s", "_e"]})
+        prev = live.select(*kcols, "_bk", "_s", "_e").distinct()
+        prev = prev.rename({f"_l{c}": c for c in [*kcols, "_bk", "_s", "_e"]})
         live = edges.anti_join(
             prev,
             [edges[c] == prev[f"_l{c}"] for c in kcols]
             + [edges._o_bk == prev._l_bk, edges._o_s == prev._l_s, edges._o_e == prev._l_e],
         )
-        lost = live.select(*kcols, "_bk", "_s", "_e").distinct()
-    losers = lost.mutate(_lost=ibis.literal(True))
+    losers = live.group_by([*kcols, "_bk", "_s", "_e"]).aggregate(
+        _lost_s=live._o_s.max(),
+        _lost_e=live._o_e.min(),
+        _same=(live._o_bk == live._bk).any(),
+    )
     marked = m.mutate(*keys)
     joined = marked.left_join(
         losers,
@@ -493,7 +524,13 @@ def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]
             marked.date_stop == losers._e,
         ],
     )
-    return joined.select(*m.columns, _kind_lost=joined._lost.fill_null(False))
+    return joined.select(
+        *m.columns,
+        _kind_lost=joined._lost_s.notnull(),
+        _cross_lost=joined._same.fill_null(False),
+        _lost_s=joined._lost_s,
+        _lost_e=joined._lost_e,
+    )
 
 
 def latest_names(t: ir.Table) -> ir.Table:

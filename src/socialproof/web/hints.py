@@ -39,6 +39,12 @@ RULES = Link("Open the moderation rules", "/community/moderation/rules")
 BUDGETS = Link("Open the budgets", "/campaigns/budgets")
 
 _HINTS = (
+    # portfolio.site: a build without a public address
+    _Hint(
+        re.compile(r"pass --base-url https://you\.example/ so"),
+        "fill in Public address (e.g. https://you.example/) when you build so",
+        (Link("Open Site and PDF", "/portfolio/built"),),
+    ),
     # community.decisions: a moderation decision without a name and no owner set
     _Hint(
         re.compile(r"Pass --as NAME or set 'owner' in the settings\."),

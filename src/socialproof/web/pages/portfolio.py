@@ -368,45 +368,137 @@ def add_evidence(
 # -- site and PDF -------------------------------------------------------------------------
 
 
+#: The build form's choices when none is made (the CLI's defaults).
+BUILD_DEFAULTS = {"theme": "classic", "base_url": "", "size": "a4"}
+PAPER_SIZES = {"a4": "A4", "letter": "US Letter"}
+
+
+def _build_choices() -> dict[str, Any]:
+    from socialproof.portfolio.themes import available_themes
+
+    themes = {name: t.label for name, t in sorted(available_themes().items())}
+    return {"themes": themes, "sizes": PAPER_SIZES}
+
+
 @router.get("/portfolio/built")
 def built(request: Request) -> HTMLResponse:
+    return _built_page(request)
+
+
+def _built_page(
+    request: Request,
+    *,
+    status_code: int = 200,
+    messages: list[tuple[str, str]] | None = None,
+    form: dict[str, str] | None = None,
+    invalid: tuple[str, ...] = (),
+) -> HTMLResponse:
     ws = workspace(request)
     site = ws.root / "site" / "index.html"
     pdf = ws.root / "portfolio.pdf"
     return render(
         request,
         "portfolio/built.html",
+        status_code=status_code,
+        messages=messages or [],
         title="Site and PDF",
         subnav=SUBNAV,
         site=site.is_file(),
         pdf=pdf.is_file(),
         pdf_kb=round(pdf.stat().st_size / 1024) if pdf.is_file() else 0,
+        form=form or dict(BUILD_DEFAULTS),
+        invalid=invalid,
+        **_build_choices(),
     )
 
 
+def _refused_build(form: dict[str, str]) -> tuple[str, UsageError] | None:
+    """The field and the error when the build cannot take the form's theme, public address
+    or paper size (checked before any job starts); None when it can."""
+    import re
+
+    from socialproof.portfolio.themes import get_theme
+
+    try:
+        get_theme(form["theme"])
+    except UsageError as exc:
+        return "theme", exc
+    url = form["base_url"]
+    if url and not re.fullmatch(r"https?://[^\s/?#]+(/\S*)?", url):
+        return "base_url", UsageError(
+            f"The public address {url[:80]!r} is not a web address.",
+            hint="Type it whole, e.g. https://you.example/, or leave it blank.",
+        )
+    if form["size"] not in PAPER_SIZES:
+        return "size", UsageError(
+            f"Unknown paper size {form['size'][:20]!r}.", hint="Choose A4 or US Letter."
+        )
+    return None
+
+
 def _build_portfolio(
-    ws: Workspace, staging: Path, *, progress: Callable[[int, int, str], None]
+    ws: Workspace,
+    staging: Path,
+    form: dict[str, str],
+    *,
+    progress: Callable[[int, int, str], None],
 ) -> tuple[int, list[str], str | None]:
     """Build the site and the PDF into ``staging`` (in the job's worker process, so a Stop
-    ends it where it is): pages built, the build's warnings, why there is no PDF (or None)."""
+    ends it where it is) with the form's theme, public address and paper size: pages
+    built, the build's warnings, why there is no PDF (or None)."""
     from socialproof.errors import MissingExtra
     from socialproof.portfolio.pdf import build_pdf
     from socialproof.portfolio.site import build_site
 
     progress(0, 2, "building the site")
     staging.mkdir()
-    result = build_site(ws, out=staging / "site")
+    result = build_site(
+        ws, out=staging / "site", theme=form["theme"], base_url=form["base_url"] or None
+    )
     progress(1, 2, f"{len(result.pages)} pages built; making the PDF")
     try:
-        build_pdf(ws, out=staging / "portfolio.pdf")
+        build_pdf(ws, out=staging / "portfolio.pdf", size=form["size"])  # type: ignore[arg-type]
     except MissingExtra as exc:
         return len(result.pages), list(result.warnings), str(exc)
     return len(result.pages), list(result.warnings), None
 
 
 @router.post("/portfolio/build", response_model=None)
-def build(request: Request) -> Response:
+def build(
+    request: Request,
+    theme: str | None = Form(None),
+    base_url: str = Form(""),
+    size: str = Form(BUILD_DEFAULTS["size"]),
+) -> Response:
     ws = workspace(request)
+    with_fields = theme is not None  # the Site and PDF page's form (the list's has none)
+    form = {
+        "theme": (theme or BUILD_DEFAULTS["theme"]).strip(),
+        "base_url": base_url.strip(),
+        "size": size.strip().lower(),
+    }
+    refused = _refused_build(form)
+    if refused is not None:
+        invalid, exc = (refused[0],), refused[1]
+        if is_htmx(request):
+            return render(
+                request,
+                "portfolio/_build_answer.html",
+                status_code=exc.http_status,
+                status=exc.http_status,
+                text=str(exc),
+                form=form,
+                invalid=invalid,
+                with_fields=with_fields,
+                **_build_choices(),
+            )
+        return _built_page(
+            request,
+            status_code=exc.http_status,
+            messages=[("error", str(exc))],
+            form=form,
+            invalid=invalid,
+        )
 
     def work(job: Job) -> None:
         import secrets
@@ -419,7 +511,7 @@ def build(request: Request) -> Response:
         # a Stop (or a failure) on the way leaves them as they were
         staging = ws.root / f".portfolio-build-{secrets.token_hex(6)}"
         try:
-            pages, warnings, pdf = run_stoppable(job, ws, _build_portfolio, staging)
+            pages, warnings, pdf = run_stoppable(job, ws, _build_portfolio, staging, form)
             job.data["warnings"] = warnings
             replace_site(staging / "site", ws.root / "site")
             if pdf is None:
@@ -434,7 +526,15 @@ def build(request: Request) -> Response:
     job = runner(request).submit("Build the portfolio site and PDF", work)
     job.data["stoppable"] = stoppable(ws)
     if is_htmx(request):
-        return render(request, "_job.html", j=job)
+        return render(
+            request,
+            "portfolio/_build_answer.html",
+            j=job,
+            form=form,
+            invalid=(),
+            with_fields=with_fields,
+            **_build_choices(),
+        )
     return redirect(f"/jobs/{job.id}", message="Building the portfolio.")
 
 
