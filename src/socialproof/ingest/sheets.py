@@ -7,6 +7,7 @@ numbers without '.0').
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadExport
@@ -63,6 +64,7 @@ def read_xlsx(path: Path, name: str) -> Source:
                 (k, [_sheet_cell(v) for v in row])
                 for k, row in enumerate(ws.iter_rows(values_only=True), start=1)
             ]
+            rows = _fold_merged_header(rows, _merged_ranges(path, ws))
             rows = _trim_rows(rows)
             if not any(count_nonempty(r) for _, r in rows):
                 continue
@@ -109,6 +111,104 @@ def read_xls(path: Path, name: str) -> Source:
     if not frames:
         raise BadExport(f"{name} has no data in any sheet.", hint="Export the data again.")
     return Source(path=path, display_name=name, frames=frames, kind="xls")
+
+
+#: a row of merged group labels this far down is a header's; below, the data's
+HEADER_ZONE = 20
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(path: Path, ws: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged cells as (row1, col1, row2, col2), 1-based; openpyxl's
+    read-only sheets do not give them, so they are read from the sheet's XML. None
+    found (or unreadable): an empty list."""
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    member = getattr(ws, "_worksheet_path", None)
+    if not isinstance(member, str):
+        return []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read(member)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    out = []
+    for c1, r1, c2, r2 in _MERGE.findall(data):
+        out.append(
+            (
+                int(r1),
+                column_index_from_string(c1.decode()),
+                int(r2),
+                column_index_from_string(c2.decode()),
+            )
+        )
+    return out
+
+
+def _fold_merged_header(
+    rows: list[tuple[int, list[str]]], merges: list[tuple[int, int, int, int]]
+) -> list[tuple[int, list[str]]]:
+    """A header written over two rows with merged cells, as one header row.
+
+    Excel keeps a merged cell's text in its top-left cell only. A cell merged down
+    over several rows gets its text in each (a header cell over rows 1-2 ('Post ID' over rows 1-2, beside 'Views' under a 'Delivery'
+    group) gets its text in each row; a row of group labels merged across the columns
+    under them ('Delivery' over Views and Reach), with the columns' names in the row
+    below, is left out, so the row of names is the header. Before, the group row was
+    read as the header and every figure was lost.
+    """
+    if not merges:
+        return rows
+    index = {line: k for k, (line, _) in enumerate(rows)}
+    cells = [list(r) for _, r in rows]
+
+    def put(line: int, col: int, value: str) -> None:
+        k = index.get(line)
+        if k is None:
+            return
+        row = cells[k]
+        if len(row) < col:
+            row.extend([""] * (col - len(row)))
+        if not row[col - 1].strip():
+            row[col - 1] = value
+
+    for r1, c1, r2, c2 in merges:
+        k = index.get(r1)
+        if k is None or r2 == r1 or c1 > len(cells[k]):
+            continue
+        value = cells[k][c1 - 1]
+        for line in range(r1 + 1, r2 + 1):
+            for col in range(c1, c2 + 1):
+                put(line, col, value)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r1, c1, r2, c2 in merges:
+        if r2 == r1 and c2 > c1 and r1 <= HEADER_ZONE:
+            groups.setdefault(r1, []).append((c1, c2))
+    drop = set()
+    for line, spans in groups.items():
+        k = index.get(line)
+        if k is None or k + 1 >= len(cells) or count_nonempty(cells[k]) < 2:
+            continue  # a title merged across the sheet stays a title line
+        if any(_numeric(v) for v in cells[k] if v.strip()):
+            continue  # a data row with merged cells
+        below = cells[k + 1]
+        if all(
+            col <= len(below) and below[col - 1].strip()
+            for c1, c2 in spans
+            for col in range(c1, c2 + 1)
+        ):
+            drop.add(k)
+    return [(line, cells[k]) for k, (line, _) in enumerate(rows) if k not in drop]
+
+
+def _numeric(value: str) -> bool:
+    try:
+        float(value.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _trim_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
