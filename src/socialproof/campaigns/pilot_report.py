@@ -141,7 +141,7 @@ def plan_lines(plan: Plan) -> list[str]:
     lines = [
         "",
         f"To move {plan.kpi_label} from {level_text_plain(plan, s.baseline)} to "
-        f"{level_text_plain(plan, s.target)} with {share_text(s.power)} power at alpha {s.alpha:g}: "
+        f"{level_text_plain(plan, s.target)} with {share_text(s.power)} power at alpha {s.alpha:g} (two-sided): "
         f"~{s.per_variant:,} {plan.unit} per variant ({s.total:,} in total).",
     ]
     if plan.days is not None and plan.daily:
