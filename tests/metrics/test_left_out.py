@@ -171,3 +171,29 @@ def test_top_posts_leave_out_rates_on_a_tiny_base(workspace: Any, insert: Any) -
     assert not any("not ranked" in n for n in every.notes)
     # the full list (the workbench's table) keeps every post
     assert len(post_report(workspace, top=None).frame) == 4
+
+
+def test_top_posts_say_how_many_posts_have_no_rate(workspace: Any, insert: Any) -> None:
+    # 4 posts, 1 without reach: the list of 3 said nothing of the fourth
+    from datetime import datetime
+
+    from socialproof.campaigns.report import post_report
+
+    base = {"platform": "instagram", "account": "acme", "format": "image", "text": "t"}
+    rows = [("a", 2000, 160), ("b", 1000, 50), ("c", None, 90), ("d", 500, 10)]
+    insert(
+        "posts",
+        [
+            {**base, "post_id": pid, "published_at": datetime(2026, 3, 1 + i), "reach": reach}
+            | {"reactions": inter}
+            for i, (pid, reach, inter) in enumerate(rows)
+        ],
+    )
+    res = post_report(workspace, top=10)
+    assert res.frame["post_id"].tolist() == ["a", "b", "d"]
+    assert (
+        "1 post without reach or interactions has no Engagement rate (by reach) and is not "
+        "ranked (--min-base 0 lists it after the ranked posts)."
+    ) in res.notes
+    every = post_report(workspace, top=10, min_base=0)
+    assert every.frame["post_id"].tolist() == ["a", "b", "d", "c"]

@@ -750,8 +750,14 @@ def post_report(
             lower = ascending
             order = ibis.asc(rank.name) if lower else ibis.desc(rank.name)
             if base_of is not None:
-                small = per.filter(per[rank.name].notnull() & (per._base < min_base))
-                n_small = int(small.count().execute())
+                counts = engine.execute(
+                    per.aggregate(
+                        small=(per[rank.name].notnull() & (per._base < min_base)).sum(),
+                        unrated=per[rank.name].isnull().sum(),
+                    )
+                )
+                n_small = int(counts["small"].fillna(0).iloc[0])
+                n_unrated = int(counts["unrated"].fillna(0).iloc[0])
                 per = per.filter(per._base >= min_base)
                 if n_small:
                     left_out.append(
@@ -759,6 +765,14 @@ def post_report(
                         f"{base_of.denominator_label} under {min_base:,g} "
                         f"{'is' if n_small == 1 else 'are'} not ranked: a rate on so small a "
                         "base says little (--min-base 0 ranks every post)."
+                    )
+                if n_unrated:  # before, left out of the list without a word
+                    left_out.append(
+                        f"{n_unrated:,} post{'' if n_unrated == 1 else 's'} without "
+                        f"{base_of.denominator_label} or {base_of.numerator_label} "
+                        f"{'has' if n_unrated == 1 else 'have'} no {rank.label} and "
+                        f"{'is' if n_unrated == 1 else 'are'} not ranked (--min-base 0 lists "
+                        f"{'it' if n_unrated == 1 else 'them'} after the ranked posts)."
                     )
             per = per.order_by([order, ibis.asc("published")])
             if top is not None:
