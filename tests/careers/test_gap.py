@@ -245,6 +245,7 @@ def test_an_open_ended_salary_does_not_top_out_at_its_start(workspace: Any, tmp_
             "EUR 36,000 a year (read as monthly pay; the posting names no period: guessed from the amount).",
         ),
         ("up to £35k", "GBP up to 35,000 a year."),
+        ("$2,000 bi-weekly", "USD 52,000 a year (read as fortnightly pay)."),  # 2,000 x 26
     ],
 )
 def test_the_salary_note_says_how_a_figure_became_a_year(

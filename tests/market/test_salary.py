@@ -303,3 +303,21 @@ def test_rupees_rand_and_won_are_named(text: str, currency: str) -> None:
     """'Rs.' (rupees), 'R' (rand) and the code KRW named no currency, so the salary was
     compared and guessed at the dollar's scale and left out of every currency's figures."""
     assert parse_salary(text).currency == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "annual"),
+    [
+        ("$2,000 bi-weekly", "fortnight", 2_000 * 26),  # read as weekly: 104,000
+        ("£1,000 fortnightly", "fortnight", 1_000 * 26),  # guessed a day rate: 260,000
+        ("AUD 2,500 per fortnight", "fortnight", 2_500 * 26),
+        ("$3,000 every two weeks", "fortnight", 3_000 * 26),
+        ("$2,000 semi-monthly", "semimonth", 2_000 * 24),  # read as monthly: 24,000
+        ("$1,000 weekly", "week", 1_000 * 52),
+    ],
+)
+def test_pay_every_two_weeks_or_twice_a_month_is_annualised_as_such(
+    text: str, period: str, annual: float
+) -> None:
+    sal = parse_salary(text)
+    assert (sal.period, sal.period_inferred, sal.min_annual) == (period, False, annual)

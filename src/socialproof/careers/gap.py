@@ -323,6 +323,7 @@ def _salary_note(facts: PostingFacts, posting: dict[str, Any]) -> str:
     why = []
     if facts.salary_period and facts.salary_period != "year":
         pay = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}
+        pay |= {"fortnight": "fortnightly", "semimonth": "twice-monthly"}
         why.append(f"read as {pay.get(facts.salary_period, facts.salary_period)} pay")
     if facts.salary_period_inferred:
         why.append("the posting names no period: guessed from the amount")

@@ -24,6 +24,9 @@ from typing import Any
 
 HOURS_PER_YEAR = 2080
 _PER_YEAR = {"hour": HOURS_PER_YEAR, "day": 260, "week": 52, "month": 12, "year": 1}
+# paid every two weeks (26 a year) or twice a month (24): read as weekly or monthly pay,
+# '$2,000 bi-weekly' was 104,000 a year and '$2,000 semi-monthly' 24,000
+_PER_YEAR |= {"fortnight": 26, "semimonth": 24}
 
 _CURRENCY_SYMBOLS = (
     ("C$", "CAD"), ("CA$", "CAD"), ("A$", "AUD"), ("AU$", "AUD"), ("NZ$", "NZD"),
@@ -60,8 +63,11 @@ _PERIODS = (
              r"/\s*h\b|\bstunde\b|/\s*std\b|stundenlohn|\bheure\b|\bhora\b|\bora\b|\buur\b"),
     ("day", r"(?:/\s*|per\s+|a\s+)day\b|daily|day\s+rate|/\s*d\b|p/?d\b|"
             r"\btag\b|tagessatz|\bjour\b|journalier|\bd[ií]a\b|\bgiorno\b|\bdag\b"),
+    ("fortnight", r"\bbi-?weekly\b|\bfortnight(?:ly)?\b|\bevery\s+(?:two|2)\s+weeks\b|"
+                  r"\b(?:every|per)\s+other\s+week\b"),
     ("week", r"(?:/\s*|per\s+|a\s+)w(?:ee)?k\b|weekly|p/?w\b|"
              r"\bwoche\b|\bsemaine\b|\bsemana\b|\bsettimana\b"),
+    ("semimonth", r"\bsemi-?monthly\b|\btwice\s+(?:a|per)\s+month\b"),
     ("month", r"(?:/\s*|per\s+|a\s+)mo(?:nth)?\b|monthly|\bpcm\b|p/?m\b|"
               r"\bmonat(?:lich)?\b|\bmois\b|mensuel|\bmes\b|\bm[eê]s\b|mensual|\bmese\b|"
               r"mensile|\bmaand\b|\bmån(?:ad|aden)?\b|\bmåned(?:en)?\b"),
