@@ -321,3 +321,14 @@ def test_pay_every_two_weeks_or_twice_a_month_is_annualised_as_such(
 ) -> None:
     sal = parse_salary(text)
     assert (sal.period, sal.period_inferred, sal.min_annual) == (period, False, annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [("£14,000 pro rata (£28,000 FTE)", 14_000), ("£9,000 pro-rata", 9_000)],
+)
+def test_a_pro_rata_salary_is_a_year(text: str, annual: float) -> None:
+    """'£14,000 pro rata' (a part-time year) named no period it knew, so its size made it
+    a month's pay: 168,000 a year."""
+    sal = parse_salary(text)
+    assert (sal.period, sal.period_inferred, sal.min_annual) == ("year", False, annual)

@@ -72,7 +72,7 @@ _PERIODS = (
               r"\bmonat(?:lich)?\b|\bmois\b|mensuel|\bmes\b|\bm[eê]s\b|mensual|\bmese\b|"
               r"mensile|\bmaand\b|\bmån(?:ad|aden)?\b|\bmåned(?:en)?\b"),
     ("year", r"(?:/\s*|per\s+|an?\s+)(?:y(?:ea)?r|annum)\b|annual(?:ly)?|yearly|\bp\.?\s?a\.?(?=\W|$)|"
-             r"\bpa\b|\blpa\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b|"
+             r"\bpa\b|\blpa\b|\bpro[\s-]?rata\b|\bfte\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b|"
              r"\bjahr\b|j[äa]hrlich|\bpar an\b|annuel|\ba[ñn]o\b|\banual\b|\banno\b|\bannuo\b|"
              r"\bjaar\b"),
 )  # fmt: skip
