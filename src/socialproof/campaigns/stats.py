@@ -25,7 +25,8 @@ workspace, so it can be checked against textbook cases:
   never disagree.
 - :func:`choose_mean_test`: which of the two applies, and why (Cochran's rule).
 - :func:`srm_check`: sample-ratio mismatch, a chi-square goodness-of-fit test
-  of the observed allocation against the planned split.
+  of the observed allocation against the planned split (its p exact, or simulated,
+  where a count is expected below 5).
 - :func:`adjust_pvalues`: Holm's step-down correction for several comparisons
   against the control (statsmodels ``multipletests``); :func:`holm_levels`:
   the confidence level of each comparison's interval that matches Holm's
