@@ -1339,3 +1339,42 @@ def test_the_plan_says_its_alpha_is_two_sided() -> None:
         "with 80 % power at alpha 0.05 (two-sided): ~135,549 impressions per variant"
         in plan_lines(plan)[1]
     )
+
+
+def test_not_enough_data_says_the_power_its_figure_is_for(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """'need ~150,000 more impressions per variant to detect a 10 % relative change' did
+    not say for what power: the figure is for 80 % (the plan's default), at the pilot's
+    two-sided alpha. Worked by hand: Cohen's h of 1 % -> 1.1 %, n = 2 ((z 0.975 + z 0.8)
+    / h)^2, less the 10,000 impressions each variant has, up to two figures."""
+    from statistics import NormalDist
+
+    rows = [
+        {
+            "platform": "meta",
+            "account": "acme ads",
+            "campaign": "Power",
+            "ad_set": ad,
+            "ad": ad,
+            "date_start": "2026-03-02",
+            "date_stop": "2026-03-02",
+            "breakdown": "",
+            "impressions": 10_000,
+            "link_clicks": clicks,
+        }
+        for ad, clicks in (("Control", 100), ("Test", 110))
+    ]
+    insert("ad_stats", rows)
+    period = {"date_from": "2026-03-02", "date_to": "2026-03-02"}
+    _new(workspace, "Power", "ctr_link", ["ad=Control", "ad=Test"], table="ad_stats", **period)
+    res = pilots.analyse(workspace, "Power")
+    h = 2 * math.asin(math.sqrt(0.011)) - 2 * math.asin(math.sqrt(0.01))
+    z = NormalDist().inv_cdf
+    more = math.ceil(2 * ((z(0.975) + z(0.8)) / h) ** 2) - 10_000
+    step = 10 ** (len(str(more)) - 2)
+    shown = math.ceil(more / step) * step
+    assert res.verdict.endswith(
+        f"need ~{shown:,} more impressions per variant to detect a 10 % relative change "
+        "with 80 % power."
+    )

@@ -917,7 +917,8 @@ def _verdict(
         more = need - n_now
         return (
             f"Not enough data: {diff}. The difference could be chance; need ~{_round_up(more):,} "
-            f"more {unit} per variant to detect a {share_text(pilot.mde)} relative change."
+            f"more {unit} per variant to detect a {share_text(pilot.mde)} relative change "
+            "with 80 % power."
         )
     if need is not None:
         # Enough data by the plan's arithmetic is not evidence of no effect (a power figure
