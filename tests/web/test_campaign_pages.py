@@ -442,6 +442,50 @@ def test_ads_and_campaign_choices_with_the_keyboard(
         assert any("account" in h.lower() for h in headers)
         assert not any("campaign" in h.lower() for h in headers)
         assert axe_violations(page) == []
+
+        page.goto(server.url + "/campaigns?view=fatigue")
+        page.locator("#min_days").fill("2")
+        page.locator("#min_days").press("Enter")
+        page.get_by_text("Days of delivery must be at least 3, not 2.").wait_for()
+        assert page.locator("#min_days").get_attribute("aria-invalid") == "true"
+        assert axe_violations(page) == []
     finally:
         page.context.close()
         server.stop()
+
+
+_TIRED = (
+    "Account name,Campaign name,Ad set name,Ad name,Ad ID,Day,Amount spent (USD),Impressions,"
+    "Reach,Link clicks\n"
+    + "".join(
+        f"Acme US,Spring,Set A,Tired,930000000000000001,2026-03-0{d},10.00,1000,{reach},{clicks}\n"
+        for d, reach, clicks in ((1, 900, 30), (2, 700, 20), (3, 500, 10), (4, 400, 5))
+    )
+)
+
+
+def test_fatigue_judges_ads_with_the_days_of_delivery_chosen(
+    workspace: Any, tmp_path: Path
+) -> None:
+    """'report fatigue --min-days' had no field: an ad delivered on fewer than 6 days was
+    never judged on the page."""
+    from socialproof.ingest.importer import import_paths, read_context
+
+    (tmp_path / "tired.csv").write_text(_TIRED, encoding="utf-8")
+    (s,) = import_paths(workspace, [tmp_path / "tired.csv"], ctx=read_context(workspace))
+    assert s.status == "imported", s.error
+    with make_client(workspace) as c:
+        default = c.get("/campaigns", params={"view": "fatigue"})
+        assert default.status_code in (200, 404) and "Tired" not in default.text  # 4 days < 6
+        four = c.get("/campaigns", params={"view": "fatigue", "min_days": "4"})
+        assert four.status_code == 200, four.text
+        assert "Tired" in four.text and 'value="4"' in four.text
+        assert "aria-invalid" not in four.text
+        for typed, says in (
+            ("2", "Days of delivery must be at least 3, not 2."),
+            ("six", "Days of delivery must be a whole number, not 'six'."),
+        ):
+            r = c.get("/campaigns", params={"view": "fatigue", "min_days": typed})
+            assert r.status_code == 422 and says in html.unescape(r.text)
+            field = _ad_field(r.text, "min_days")
+            assert 'aria-invalid="true"' in field and f'value="{typed}"' in field

@@ -128,23 +128,30 @@ def _ad_metric(p: dict[str, str]) -> str | None:
 
 def _ad_count(p: dict[str, str]) -> int:
     """The How many field (the CLI's --n): a whole number of at least 1."""
+    return _whole(p.get("n", ""), "How many ads", least=1, blank=ADS_SHOWN)
+
+
+def _fatigue_days(p: dict[str, str]) -> int:
+    """The Days of delivery field (the CLI's --min-days): a whole number of at least 3."""
+    from socialproof.campaigns.paid import FATIGUE_MIN_DAYS
+
+    return _whole(p.get("min_days", ""), "Days of delivery", least=3, blank=FATIGUE_MIN_DAYS)
+
+
+def _whole(raw: str, field: str, *, least: int, blank: int) -> int:
+    """A whole-number field: ``blank`` when empty; refused below ``least``."""
     from socialproof.errors import UsageError
 
-    raw = p.get("n", "").replace(",", "")
+    raw = raw.replace(",", "")
     if not raw:
-        return ADS_SHOWN
+        return blank
+    hint = f"Type {least} or more, or leave it blank for {blank}."
     try:
         n = int(raw)
     except ValueError:
-        raise UsageError(
-            f"How many ads must be a whole number, not {raw[:20]!r}.",
-            hint=f"Type 1 or more, or leave it blank for {ADS_SHOWN}.",
-        ) from None
-    if n < 1:
-        raise UsageError(
-            f"How many ads must be at least 1, not {n}.",
-            hint=f"Type 1 or more, or leave it blank for {ADS_SHOWN}.",
-        )
+        raise UsageError(f"{field} must be a whole number, not {raw[:20]!r}.", hint=hint) from None
+    if n < least:
+        raise UsageError(f"{field} must be at least {least}, not {n}.", hint=hint)
     return n
 
 
@@ -189,7 +196,9 @@ def _pacing(ws: Workspace, p: dict[str, str]) -> Any:
 def _fatigue(ws: Workspace, p: dict[str, str]) -> Any:
     from socialproof.campaigns.paid import fatigue
 
-    return fatigue(ws, since=p.get("since"), until=p.get("until"), all_ads=True)
+    return fatigue(
+        ws, since=p.get("since"), until=p.get("until"), min_days=_fatigue_days(p), all_ads=True
+    )
 
 
 def _creators(ws: Workspace, p: dict[str, str]) -> Any:
@@ -214,7 +223,7 @@ CAMPAIGN_VIEWS = (
     View("campaigns", "By campaign", _campaigns, rated=True, fields=("kpis",)),
     View("ads", "Best and worst ads", _ads, rated=True, fields=("metric", "n")),
     View("pacing", "Budget pacing", _pacing, filters=(), dated=False, fields=_PACING_FIELDS),
-    View("fatigue", "Creative fatigue", _fatigue),
+    View("fatigue", "Creative fatigue", _fatigue, fields=("min_days",)),
     View("creators", "Creators", _creators, filters=("platform",)),
 )
 POSTS_VIEW = View("posts", "Posts", _posts, filters=("platform", "account", "format"))
@@ -326,6 +335,7 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         checks: dict[str, tuple[tuple[str, Callable[[dict[str, str]], object]], ...]] = {
             "ads": (("metric", _ad_metric), ("n", _ad_count)),
             "campaigns": (("by", _campaign_by), ("kpis", _campaign_kpis)),
+            "fatigue": (("min_days", _fatigue_days),),
         }
         if v.name in checks:  # so are a KPI, a grouping and a number that are not ones
             for name, check in checks[v.name]:
@@ -445,6 +455,7 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         currency=ws.settings.currency,
         ad_metrics=ad_metrics() if v.name == "ads" else [],
         campaign_by=CAMPAIGN_BY,
+        fatigue_days=_fatigue_days({}),  # blank: the CLI's default
         ads_shown=ADS_SHOWN,
     )
 
