@@ -450,8 +450,19 @@ _LEVELS: tuple[tuple[str, A.Aliases], ...] = (
 )
 
 
-#: counts Ads Manager leaves blank (or writes '-') on a row that got none: read as 0
-ZERO_WHEN_BLANK = ("results", "purchases", "purchase_value", "leads")
+#: counts of actions Ads Manager leaves blank (or writes '-') on a row that got none: read
+#: as 0 (delivery counts, impressions and reach, it always writes)
+ZERO_WHEN_BLANK = (
+    "results",
+    "purchases",
+    "purchase_value",
+    "leads",
+    "link_clicks",
+    "landing_page_views",
+    "adds_to_cart",
+    "checkouts",
+    "messaging_conversations",
+)
 
 
 #: currency signs that name one currency ('$' and '¥' name several: not read)
@@ -493,10 +504,11 @@ def _currency_symbols(rows: A.Rows, column: pa.Array | None, suffix: str | None)
 
 
 def _blank_counts_are_zero(rows: A.Rows) -> None:
-    """A blank Results, Purchases, Purchases conversion value or Leads cell is 0: Ads
-    Manager leaves it empty on the rows (days, ads) that spent without one (and shows a
-    dash on screen, which copies carry), and its cost per result, cost per purchase, cost
-    per lead and ROAS count their spend. Other markers ('#N/A') stay unknown."""
+    """A blank Results, Purchases, Purchases conversion value, Leads, Link clicks (or
+    another action count of :data:`ZERO_WHEN_BLANK`) cell is 0: Ads Manager leaves it
+    empty on the rows (days, ads) that got none (and shows a dash on screen, which copies
+    carry), and its cost per result, CPC, CTR, cost per lead and ROAS count their spend
+    and impressions. Other markers ('#N/A') stay unknown."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
