@@ -332,3 +332,24 @@ def test_a_pro_rata_salary_is_a_year(text: str, annual: float) -> None:
     a month's pay: 168,000 a year."""
     sal = parse_salary(text)
     assert (sal.period, sal.period_inferred, sal.min_annual) == ("year", False, annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "inferred", "annual"),
+    [
+        ("Salary: ¥300,000", "month", True, 3_600_000),  # read as 300,000 a year
+        ("Salary: $5,000", "month", True, 60_000),  # read as 5,000 a year
+        ("£2.5k", "month", True, 30_000),  # 'k' read as a year: 2,500
+        ("JPY 300k", "month", True, 3_600_000),
+        ("Salary: $60,000", "year", False, 60_000),
+        ("£30k–£35k", "year", False, 30_000),
+    ],
+)
+def test_salary_base_and_k_lean_to_a_year_but_a_months_size_wins(
+    text: str, period: str, inferred: bool, annual: float
+) -> None:
+    """'salary', 'base' and a 'k' suffix named a year outright, so 'Salary: ¥300,000' (a
+    month's pay in Japan) and '£2.5k' were a year's pay; they confirm a year-sized amount
+    and give way to a month-sized one, which is then said to be guessed."""
+    sal = parse_salary(text)
+    assert (sal.period, sal.period_inferred, sal.min_annual) == (period, inferred, annual)

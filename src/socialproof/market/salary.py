@@ -72,11 +72,14 @@ _PERIODS = (
               r"\bmonat(?:lich)?\b|\bmois\b|mensuel|\bmes\b|\bm[eê]s\b|mensual|\bmese\b|"
               r"mensile|\bmaand\b|\bmån(?:ad|aden)?\b|\bmåned(?:en)?\b"),
     ("year", r"(?:/\s*|per\s+|an?\s+)(?:y(?:ea)?r|annum)\b|annual(?:ly)?|yearly|\bp\.?\s?a\.?(?=\W|$)|"
-             r"\bpa\b|\blpa\b|\bpro[\s-]?rata\b|\bfte\b|\bsalary\b|\bbase\b|\bote\b|/\s*yr\b|\d\s?k\b|"
+             r"\bpa\b|\blpa\b|\bpro[\s-]?rata\b|\bfte\b|\bote\b|/\s*yr\b|"
              r"\bjahr\b|j[äa]hrlich|\bpar an\b|annuel|\ba[ñn]o\b|\banual\b|\banno\b|\bannuo\b|"
              r"\bjaar\b"),
 )  # fmt: skip
 _PERIOD_RES = [(name, re.compile(pat, re.IGNORECASE)) for name, pat in _PERIODS]
+# Words that lean to a year without naming it: 'Salary: ¥300,000' and 'Base: $5,000' are a
+# month's pay, '£2.5k' too; a year only where the amount's size does not say otherwise.
+_WEAK_YEAR = re.compile(r"\bsalary\b|\bbase\b|\d\s?k\b", re.IGNORECASE)
 
 # Stated working time: "20-30 hours per month", "16 hours a week", "2 days per week"
 _SPAN_UNITS = {"week": 52, "wk": 52, "month": 12, "mo": 12, "day": 260, "year": 1, "yr": 1}
@@ -291,11 +294,16 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
         re.search(r"\b(from|starting at|starting from|starts at|min(?:imum)?|at least)\b", lower)
         or re.search(r"\d\s?[kKmM]?\s?\+", clean)
     )
-    period = _period(_WORKTIME.sub(" ", clean))  # "10 hours per week" names no pay period
+    without_worktime = _WORKTIME.sub(" ", clean)  # "10 hours per week" names no pay period
+    period = _period(without_worktime)
     currency = _currency(clean)
     inferred = False
     if period is None:
         guessed = _infer_period(hi, currency)
+        # 'salary', 'base' or '55k' with a year-sized amount: a year, not a guess
+        inferred = guessed is not None and not (
+            guessed == "year" and _WEAK_YEAR.search(without_worktime)
+        )
         if guessed is None:  # '25,000 INR': a month's pay there, a day's at the dollar's scale
             return Salary(
                 original,
@@ -304,7 +312,7 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
                 note=f"no pay period stated, and the size of an amount in {currency} does not "
                 "tell it: not annualised",
             )
-        period, inferred = guessed, True
+        period = guessed
     notes = [] if currency else ["no currency named"]
     factor_lo = factor_hi = float(_PER_YEAR[period])
     if period in ("hour", "day"):
