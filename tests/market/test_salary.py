@@ -353,3 +353,24 @@ def test_salary_base_and_k_lean_to_a_year_but_a_months_size_wins(
     and give way to a month-sized one, which is then said to be guessed."""
     sal = parse_salary(text)
     assert (sal.period, sal.period_inferred, sal.min_annual) == (period, inferred, annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("$50,000 + up to 10% bonus", 50_000, 50_000),  # read 'up to 50,000'
+        ("$50,000 + bonus", 50_000, 50_000),  # read 'from 50,000'
+        ("$25/hr, up to 40 hours per week", 52_000, 52_000),  # 25 x 40 x 52
+        ("$60,000 with a minimum of 2 years experience", 60_000, 60_000),
+        ("Up to £40,000 + benefits", None, 40_000),
+        ("From $25/hr", 52_000, None),
+        ("$80k+", 80_000, None),
+    ],
+)
+def test_up_to_and_from_bound_a_salary_only_when_they_lead_its_amount(
+    text: str, low: float | None, high: float | None
+) -> None:
+    """'up to' a bonus or hours, 'a minimum of' years and '+ bonus' made a fixed salary
+    open-ended, so gap said it 'starts at' or the market counted it at one end only."""
+    sal = parse_salary(text)
+    assert (sal.min_annual, sal.max_annual) == (low, high)

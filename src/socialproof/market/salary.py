@@ -288,11 +288,15 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
         lo, hi = hi, lo
     if hi <= 0:  # "£0 - £0", "$0": a placeholder a board filled in, not a salary
         return Salary(original, "unknown", note="an amount of 0 is not a salary")
-    lower = clean.lower()
-    upto = bool(re.search(r"\b(up to|upto|max(?:imum)?|no more than)\b", lower))
+    # 'up to' and 'from' bound the amount only when they lead it: '$50,000 + up to 10 %
+    # bonus', '$25/hr, up to 40 hours a week' and 'a minimum of 2 years' experience' are
+    # fixed pay (they read 'up to 50,000' and 'from 60,000'); '80k+' is open above, while
+    # '$50,000 + bonus' is not
+    lead = clean[max(0, numbers[0][1] - 24) : numbers[0][1]].lower()
+    upto = bool(re.search(r"\b(up to|upto|max(?:imum)?|no more than)\b\D*$", lead))
     start = bool(
-        re.search(r"\b(from|starting at|starting from|starts at|min(?:imum)?|at least)\b", lower)
-        or re.search(r"\d\s?[kKmM]?\s?\+", clean)
+        re.search(r"\b(from|starting at|starting from|starts at|min(?:imum)?|at least)\b\D*$", lead)
+        or re.search(r"\d[kKmM]?\+", clean)
     )
     without_worktime = _WORKTIME.sub(" ", clean)  # "10 hours per week" names no pay period
     period = _period(without_worktime)
