@@ -171,3 +171,35 @@ def test_explain_refuses_a_campaign_over_two_accounts_without_account(two_accoun
     assert "--account brand-uk" in (caught.value.hint or "")
     one = explain_kpi(two_accounts, "spend", campaign="Spring", account="brand-uk")
     assert one.to_dict()["value"] == pytest.approx(120.0)
+
+
+def test_each_budget_is_judged_on_its_own_rows_last_day(workspace: Any, insert: Any) -> None:
+    # brand-uk's export ends on 10 March (10 a day); brand-us runs to 5 April (30 a day)
+    uk = [_ad("brand-uk", date(2026, 3, 1) + timedelta(days=i), 10.0) for i in range(10)]
+    us = [_ad("brand-us", date(2026, 3, 1) + timedelta(days=i), 30.0) for i in range(36)]
+    insert("ad_stats", uk + us)
+    (workspace.root / "budgets.yaml").write_text(
+        "budgets:\n"
+        "  - {account: brand-uk, amount: 310, start: 2026-03-01, end: 2026-03-31}\n"
+        "  - {account: brand-us, amount: 930, start: 2026-03-01, end: 2026-03-31}\n",
+        encoding="utf-8",
+    )
+    result = pacing(workspace)
+    uk_row, us_row = result.frame.to_dict("records")
+    # judged on 5 April (the other account's last day), brand-uk read under-pacing:
+    # 100 spent against 310 expected; on its own 10 March it is 100 against 100
+    assert uk_row["judged_on"] == date(2026, 3, 10)
+    assert (uk_row["expected_by_now"], uk_row["status"]) == (pytest.approx(100.0), "on track")
+    assert uk_row["projected"] == pytest.approx(310.0)
+    assert us_row["judged_on"] == date(2026, 4, 5)
+    assert (us_row["spent"], us_row["status"]) == (pytest.approx(930.0), "on track")
+    assert any(n.startswith("Each budget is judged on the last day") for n in result.notes)
+    # --budget for a month took the month of the workspace's last day (April: nothing spent)
+    [one] = pacing(workspace, budget=310.0, account="brand-uk").frame.to_dict("records")
+    assert (one["start"], one["end"]) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert (one["spent"], one["status"]) == (pytest.approx(100.0), "on track")
+    assert "judged_on" not in one
+    # --as-of still judges every budget on the day given
+    fixed = pacing(workspace, as_of="2026-03-20").frame
+    assert "judged_on" not in fixed.columns
+    assert fixed["days_elapsed"].tolist() == [20, 20]

@@ -306,14 +306,36 @@ def pacing(
         t = ad_rows(ws, con, None, None, row_notes, days=True)
         raw = engine.table(con, "ad_stats")  # a range's last day is data too
         last = engine.execute(raw.aggregate(d=raw.date_stop.max())).iloc[0]["d"]
+        asked = day
         if day is None:
             if last is None or pd.isna(last):
                 raise NoData("The ad rows have no dates.", hint="Re-import the ads export.")
             day = pd.Timestamp(last).date()
+
+        def judged(plan_campaign: str, plan_platform: str, plan_account: str) -> date:
+            """--as-of, else the last day with data of the rows a budget covers (an account
+            whose export ends on 10 March is not under-pacing on another's 31 March)."""
+            if asked is not None:
+                return asked
+            sel = raw
+            if plan_campaign:
+                sel = sel.filter(sel.campaign == plan_campaign)
+            if plan_platform:
+                sel = sel.filter(sel.platform == plan_platform.lower())
+            if plan_account and plan_account != ALL_ACCOUNTS:
+                sel = sel.filter(sel.account == plan_account)
+            found = engine.execute(sel.aggregate(d=sel.date_stop.max())).iloc[0]["d"]
+            return day if found is None or pd.isna(found) else pd.Timestamp(found).date()
+
         if budget is not None:
             plans = [
                 budget_for_period(
-                    budget, period, day, campaign=campaign, platform=platform, account=account
+                    budget,
+                    period,
+                    judged(campaign, platform, account),
+                    campaign=campaign,
+                    platform=platform,
+                    account=account,
                 )
             ]
         else:
@@ -331,7 +353,8 @@ def pacing(
         known = sorted({str(a) for a in accounts["account"] if a is not None and str(a)})
         rows = []
         for plan in plans:
-            until = min(plan.end, day)
+            plan_day = judged(plan.campaign, plan.platform, plan.account)
+            until = min(plan.end, plan_day)
             # the plan's own period decides between a range and the days inside it (a
             # month's range counts for the month, its days for a week inside it)
             said: list[str] = []  # the notes on all rows are in row_notes already
@@ -377,19 +400,30 @@ def pacing(
             rows.append(
                 _pace_row(
                     plan,
-                    day,
+                    plan_day,
                     0.0 if pd.isna(facts["spend"]) else float(facts["spend"]),  # no rows: 0
                     int(facts["rows"]),
                     currencies[0] if currencies else ws.settings.currency,
                 )
             )
+    frame = pd.DataFrame(rows)
+    days = sorted({r["judged_on"] for r in rows})
+    when = (
+        f"Judged on {days[0]} (the last day with ad data"
+        + (" of the budget's rows" if days[0] != day else "")
+        + " unless --as-of is given)"
+        if len(days) <= 1
+        else "Each budget is judged on the last day with ad data of its rows (judged_on) "
+        "unless --as-of is given"
+    )
     notes = [
         *lacking,
         *dict.fromkeys(row_notes),
-        f"Judged on {day} (the last day with ad data unless --as-of is given); on track means "
-        f"within {PACE_TOLERANCE:.0%} of the spend expected by then at an even daily rate.",
+        f"{when}; on track means within {PACE_TOLERANCE:.0%} of the spend expected by then at "
+        "an even daily rate.",
     ]
-    frame = pd.DataFrame(rows)
+    if len(days) <= 1:
+        frame = frame.drop(columns="judged_on", errors="ignore")
     if frame.empty or not frame["account"].astype(bool).any():
         frame = frame.drop(columns="account", errors="ignore")  # no budget names an account
     else:
@@ -476,6 +510,7 @@ def _pace_row(plan: Budget, day: date, spent: float, n_rows: int, currency: str)
         "projected": projected,
         "remaining": plan.amount - spent,
         "status": status,
+        "judged_on": day,
     }
 
 
