@@ -374,3 +374,14 @@ def test_up_to_and_from_bound_a_salary_only_when_they_lead_its_amount(
     open-ended, so gap said it 'starts at' or the market counted it at one end only."""
     sal = parse_salary(text)
     assert (sal.min_annual, sal.max_annual) == (low, high)
+
+
+def test_pm_attached_to_an_amount_is_a_month_and_a_time_of_day_is_no_period() -> None:
+    """'£2,000pm' read as 2 a month (24 a year): 'pm' glued to the amount broke it; and
+    '9am-5pm' beside an amount named a month (its 'pm')."""
+    sal = parse_salary("£2,000pm")
+    assert (sal.period, sal.min_annual) == ("month", 24_000)
+    hours = parse_salary("£120, 9am-5pm")
+    assert hours.period != "month" and hours.period_inferred  # the size, not the 'pm'
+    monthly = parse_salary("$3,000, Mon-Fri 9am to 5pm")
+    assert (monthly.period, monthly.period_inferred, monthly.min_annual) == ("month", True, 36_000)

@@ -134,8 +134,11 @@ def _work_time(text: str, unit: str) -> _WorkTime | None:
 # '4 million', '45 thousand', '400万' (Japan's man, 10,000), read as 6 and 4.5 before
 _NUM = (
     r"(\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.\s'’]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)"
-    r"\s*([kKmM]|(?i:lakhs?|lacs?|lpa|crores?|cr|million|mio|mn|thousand)|万)?(?![\w])"
+    r"\s*([kKmM]|(?i:lakhs?|lacs?|lpa|crores?|cr|million|mio|mn|thousand)|万)?"
+    r"(?=$|\W|[pP](?i:cm|[amwhd])\b)"  # '2,000pm' (per month) too: it read 2 a month
 )
+# A time of day ('9am-5pm') is no amount, and its 'pm' no month
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s?[ap]\.?m\.?(?!\w)", re.IGNORECASE)
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "lakh": 1e5, "lac": 1e5, "lpa": 1e5, "crore": 1e7, "cr": 1e7}
 _MULTIPLIERS |= {"million": 1e6, "mio": 1e6, "mn": 1e6, "thousand": 1e3, "万": 1e4}
 _NUM_RE = re.compile(_NUM)
@@ -247,6 +250,8 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
     clean = original.strip()
     if not clean:
         return Salary(original, "none")
+    # times of day blanked out, the text's positions kept
+    clean = _TIME_OF_DAY.sub(lambda m: " " * len(m.group()), clean)
     stated_spans = [m.span() for m in _WORKTIME.finditer(clean)]
     numbers: list[tuple[float, int, int, float]] = []
     for m in _NUM_RE.finditer(clean):
