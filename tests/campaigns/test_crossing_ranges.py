@@ -95,6 +95,9 @@ def test_two_plain_ranges_that_cross_count_each_day_once(workspace: Any, tmp_pat
     assert (
         "2 reporting-range row(s) (spend 370.00 USD) only partly overlap 2026-03-10 to 2026-03-15"
     ) in str(caught.value)
+    with pytest.raises(NoData) as caught:
+        explain_kpi(workspace, "spend", since="2026-03-10", until="2026-03-15")
+    assert "2 reporting-range row(s) (spend 370.00 USD) only partly overlap" in str(caught.value)
     # 1-15 March: the later range is cut, the earlier counts on its own
     cut = campaign_report(workspace, by="campaign", since="2026-03-01", until="2026-03-15")
     assert cut.frame["spend"].tolist() == [pytest.approx(150.0)]

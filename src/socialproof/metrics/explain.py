@@ -448,10 +448,13 @@ def explain_table(
     value_frame = engine.execute(value_expr)
     value = _num(value_frame.iloc[0][item.name]) if len(value_frame) else None
     if not int(facts["_in_scope"] or 0):
+        # reporting ranges the dates cut hold the spend of those days: said, with it
+        cut = next((n for n in notes or [] if "only partly overlap" in n), "")
         raise NoData(
             f"No {table} rows match "
             + (", ".join(f"{k} {v}" for k, v in (filters or {}).items()) or "these filters")
-            + ".",
+            + "."
+            + (f" {cut}" if cut else ""),
             hint="Widen the dates or check --platform/--account/--campaign.",
         )
     rows_expr = t.select(**row_cols)
