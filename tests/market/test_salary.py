@@ -385,3 +385,17 @@ def test_pm_attached_to_an_amount_is_a_month_and_a_time_of_day_is_no_period() ->
     assert hours.period != "month" and hours.period_inferred  # the size, not the 'pm'
     monthly = parse_salary("$3,000, Mon-Fri 9am to 5pm")
     assert (monthly.period, monthly.period_inferred, monthly.min_annual) == ("month", True, 36_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("€2,5k/Monat", 2_500 * 12),  # read as 2 a month: 24 a year
+        ("2,5 k€", 2_500 * 12),  # read as 2 an hour
+        ("R$ 4.500,00 por mês", 4_500 * 12),
+        ("1.234,56 € pro Monat", 1_234.56 * 12),
+    ],
+)
+def test_a_decimal_comma_is_read_as_a_decimal(text: str, annual: float) -> None:
+    sal = parse_salary(text)
+    assert (sal.period, sal.min_annual) == ("month", pytest.approx(annual))

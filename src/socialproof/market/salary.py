@@ -133,7 +133,8 @@ def _work_time(text: str, unit: str) -> _WorkTime | None:
 # word: '6 LPA' and '4.5 lakh' (India's lakh, 100,000), '1.2 crore' (10,000,000),
 # '4 million', '45 thousand', '400万' (Japan's man, 10,000), read as 6 and 4.5 before
 _NUM = (
-    r"(\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.\s'’]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?)"
+    r"(\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.\s'’]\d{3})+(?:[.,]\d{1,2}(?!\d))?|"
+    r"\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)"  # '2,5k' and '4.500,00': a decimal comma
     r"\s*([kKmM]|(?i:lakhs?|lacs?|lpa|crores?|cr|million|mio|mn|thousand)|万)?"
     r"(?=$|\W|[pP](?i:cm|[amwhd])\b)"  # '2,000pm' (per month) too: it read 2 a month
 )
@@ -163,7 +164,11 @@ class Salary:
 def _to_number(raw: str, suffix: str | None) -> float | None:
     s = raw.strip().replace("'", ",").replace("’", ",")
     groups = re.split(r"[,.\s]", s)
-    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+    if re.fullmatch(r"\d+,\d{1,2}", s):
+        value = float(s.replace(",", "."))  # 2,5 (k): a decimal comma
+    elif re.fullmatch(r"\d{1,3}(?:[.\s]\d{3})+,\d{1,2}", s):
+        value = float(re.sub(r"[.\s]", "", s).replace(",", "."))  # 4.500,00
+    elif len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
         value = float("".join(groups))  # 55,000 / 45.000 / 45 000
     elif re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+\.\d{1,2}", s):
         value = float(re.sub(r"[,\s]", "", s))  # 55,000.00
