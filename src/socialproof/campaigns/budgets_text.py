@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 MAX_CHARS = 200_000
 EXAMPLE = """\
 # Planned budgets for budget pacing: one item a flight. amount, start and end (YYYY-MM-DD)
-# are needed; campaign, platform, account (the ad account, when two use one campaign name)
-# and currency narrow it (no campaign: every campaign together). This is an example:
-# replace it with your own flights.
+# are needed; campaign, platform, account (the ad account, needed when the spend comes
+# from several; 'all' adds them up, in one currency) and currency narrow it (no campaign:
+# every campaign together). This is an example: replace it with your own flights.
 budgets:
   - campaign: Spring Launch
     platform: facebook

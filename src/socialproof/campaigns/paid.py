@@ -180,7 +180,8 @@ def _reason(label: str, unit: str, value: float, median: float, diff: float | No
 @dataclass(frozen=True)
 class Budget:
     """A planned budget for a flight; ``campaign`` '' means every campaign together,
-    ``account`` '' every ad account (a campaign name two accounts use is then refused)."""
+    ``account`` '' the only ad account of the spend (refused when there are several),
+    :data:`ALL_ACCOUNTS` every account added together."""
 
     amount: float
     start: date
