@@ -90,3 +90,31 @@ def test_an_unknown_account_is_kept_and_marked(two_accounts: Any) -> None:
     assert "which no imported ad rows have" in html.unescape(r.text)
     field = _field(r.text)
     assert 'value="brand-&lt;de&gt;"' in field and 'aria-invalid="true"' in field
+
+
+def test_the_account_field_with_the_keyboard_in_chromium(
+    browser: Any, workspace: Any, insert: Any
+) -> None:
+    from tests.web.conftest import LiveServer
+    from tests.web.test_browser import _axe, _page
+
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(4)]
+    insert("ad_stats", [_ad(a, "Spring", d, s) for d in days for a, s in (("us", 100), ("uk", 30))])
+    server = LiveServer(workspace).start()
+    page = _page(browser, server.url + "/campaigns?view=pacing", for_axe=True)
+    try:
+        page.locator("#budget").fill("1000")
+        page.get_by_role("button", name="Apply").focus()
+        page.keyboard.press("Enter")
+        page.get_by_text("Spend comes from 2 ad accounts").first.wait_for()
+        assert page.locator("#paccount").get_attribute("aria-invalid") == "true"
+        assert _axe(page) == []
+        page.locator("#paccount").fill("uk")
+        page.get_by_role("button", name="Apply").focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("cell", name="120.00").wait_for()  # 4 days x 30
+        assert page.locator("#paccount").get_attribute("aria-invalid") is None
+        assert _axe(page) == []
+    finally:
+        page.context.close()
+        server.stop()
