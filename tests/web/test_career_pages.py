@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -142,6 +143,7 @@ def test_paste_a_posting_and_see_the_gap_with_the_keyboard(
         "/career/plan",
         "/career/plan?limit=abc",
         "/career/market",
+        "/career/market?location=Austin&industry=mining",
     ],
 )
 def test_career_pages_pass_axe(browser: Any, sample_server: Any, path: str, width: int) -> None:
@@ -308,3 +310,57 @@ def test_learning_plan_in_the_browser(browser: Any, plan_ws: Any, width: int) ->
     finally:
         page.context.close()
         server.stop()
+
+
+def _analysed(c: Any) -> None:
+    if "Analyse postings" in c.get("/career/market").text:
+        r = _post(c, "/career/market/analyse")
+        job = c.app_state.jobs.wait(r.headers["location"].rsplit("/", 1)[1], 120)
+        assert job.state == "done", job.error
+
+
+def _said(page: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_market_filters_as_market_report_takes_them(career_client: Any) -> None:
+    """'market report --location --role --seniority --industry' had no field: the page
+    always described every posting. The sample postings are in Remote (US), Austin TX,
+    New York NY (hybrid), Denver CO and Portland OR."""
+    c = career_client
+    _analysed(c)
+    r = c.get("/career/market", params={"location": "Austin"})
+    assert r.status_code == 200
+    said = _said(r.text)
+    assert "1 analysed postings (location = Austin)" in said
+    assert "share of 1 analysed postings" in said  # the shares are of the postings kept
+    assert 'value="Austin"' in r.text
+    r = c.get("/career/market", params={"role": "Community Manager"})  # a title, as the CLI
+    assert "(role = community-manager)" in _said(r.text)
+    assert re.search(r'<option value="community-manager" selected>', r.text) or (
+        'value="Community Manager" selected' in r.text
+    )
+    none = _said(c.get("/career/market", params={"location": "Mars"}).text)
+    assert "No analysed postings match (location = Mars)" in none
+    assert "Loosen the filters (Location, Role, Seniority, Industry)." in none
+    assert "socialproof jobs analyze" not in none
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "says"),
+    [
+        ("seniority", "guru", "Unknown seniority 'guru'."),
+        ("role", "astronaut", "No role called 'astronaut' in the catalogue."),
+        ("industry", "<i>mining</i>", "Unknown industry '<i>mining</i>'."),
+    ],
+)
+def test_a_refused_market_filter_is_kept_and_marked(
+    career_client: Any, field: str, typed: str, says: str
+) -> None:
+    r = career_client.get("/career/market", params={field: typed, "location": "Austin"})
+    assert r.status_code == 422
+    assert says in html.unescape(r.text) and "<i>mining</i>" not in r.text
+    marked = re.search(rf'<select id="m-{field}"[^>]*>', r.text)
+    assert marked is not None and 'aria-invalid="true"' in marked.group(0)
+    assert re.search(rf'<option value="{re.escape(html.escape(typed))}" selected>', r.text)
+    assert r.text.count('aria-invalid="true"') == 1 and 'value="Austin"' in r.text

@@ -39,6 +39,11 @@ RULES = Link("Open the moderation rules", "/community/moderation/rules")
 BUDGETS = Link("Open the budgets", "/campaigns/budgets")
 
 _HINTS = (
+    # market.aggregate: a Market filter that keeps no posting
+    _Hint(
+        re.compile(r"Loosen the filter, or check 'socialproof jobs analyze'\."),
+        "Loosen the filters (Location, Role, Seniority, Industry).",
+    ),
     # portfolio.site: a build without a public address
     _Hint(
         re.compile(r"pass --base-url https://you\.example/ so"),

@@ -23,15 +23,11 @@ from socialproof.web.templating import (
     runner,
     workspace,
 )
-from socialproof.web.worker import stoppable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from fastapi.responses import HTMLResponse, Response
 
     from socialproof.web.jobs import Job
-    from socialproof.workspace import Workspace
 
 router = APIRouter()
 NAV = NavEntry("/career", "Career", order=70, description="Profile, postings, roles, market")
@@ -69,16 +65,50 @@ def _profile_check(ws: Any, text: str) -> tuple[dict[str, Any] | None, str | Non
         return None, str(exc)
 
 
-def _market(ws: Any) -> tuple[Any, str | None, bool]:
-    from socialproof.market.aggregate import market_data
+def _market(ws: Any, flt: dict[str, str] | None = None) -> tuple[Any, str | None, bool]:
+    from socialproof.market.aggregate import MarketFilter, market_data
     from socialproof.market.store import is_stale
 
     try:
         if is_stale(ws):
             return None, None, True
-        return market_data(ws), None, False
+        return market_data(ws, MarketFilter(**(flt or {}))), None, False
     except NoData as exc:
         return None, str(exc), False
+
+
+#: The Market page's filters (the CLI's 'market report --location --role --seniority
+#: --industry').
+MARKET_FILTERS = ("location", "role", "seniority", "industry")
+
+
+def _market_filter(asked: dict[str, str]) -> dict[str, str]:
+    """The filters given, each checked as 'market report' checks it (a role by id or title,
+    as its id); a refused one raises the catalogue's error with ``field`` naming it."""
+    from socialproof.errors import UsageError
+    from socialproof.market.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    flt = {k: v for k, v in asked.items() if v}
+    levels = [str(level["id"]) for level in cat.seniority_levels]
+    field = ""
+    try:
+        if "role" in flt:
+            field = "role"
+            flt["role"] = cat.role(flt["role"]).id
+        if "industry" in flt:
+            field = "industry"
+            cat.industry_group(flt["industry"])
+        if flt.get("seniority", levels[0]) not in levels:
+            field = "seniority"
+            raise UsageError(
+                f"Unknown seniority {flt['seniority']!r}.",
+                hint=f"Use one of: {', '.join(levels)}.",
+            )
+    except SocialproofError as exc:
+        exc.field = field  # type: ignore[attr-defined]
+        raise
+    return flt
 
 
 def warm(ws: Any, cache: Any) -> None:
@@ -399,17 +429,51 @@ def learning_plan_download(
 
 
 @router.get("/career/market")
-def market(request: Request) -> HTMLResponse:
+def market(
+    request: Request,
+    location: str = "",
+    role: str = "",
+    seniority: str = "",
+    industry: str = "",
+) -> HTMLResponse:
     from socialproof.market.aggregate import as_records
+    from socialproof.market.catalogue import load_catalogue
 
     ws = workspace(request)
-    data, problem, stale = cached(request, ("career-market",), lambda: _market(ws))
+    asked = {"location": location, "role": role, "seniority": seniority, "industry": industry}
+    asked = {k: v.strip()[:200] for k, v in asked.items()}
+    cat = load_catalogue()
+    choices: dict[str, Any] = {
+        "roles": sorted(((r.id, r.title) for r in cat.roles.values()), key=lambda r: r[1]),
+        "levels": [str(level["id"]) for level in cat.seniority_levels],
+        "industries": sorted({*cat.industries, *cat.industry_groups}),
+    }
+    try:
+        flt = _market_filter(asked)
+    except SocialproofError as exc:
+        return render(
+            request,
+            "career/market.html",
+            status_code=422,
+            title="Job market",
+            subnav=SUBNAV,
+            messages=[("error", str(exc))],
+            data=None,
+            tables=[],
+            problem=None,
+            stale=False,
+            form=asked,
+            invalid=(getattr(exc, "field", ""),),
+            **choices,
+        )
+    key = ("career-market", *sorted(flt.items())) if flt else ("career-market",)
+    data, problem, stale = cached(request, key, lambda: _market(ws, flt))
     tables = []
     if data is not None:
         for kind, df in data.demand.items():
             tables.append(
                 (
-                    f"Demand for {kind}s (share of {data.analysed} analysed postings)",
+                    f"Demand for {kind}s (share of {data.postings} analysed postings)",
                     [
                         {
                             "item": r["label"],
@@ -432,18 +496,10 @@ def market(request: Request) -> HTMLResponse:
         tables=tables,
         problem=problem,
         stale=stale,
+        form=asked,
+        invalid=(),
+        **choices,
     )
-
-
-def _analyse_postings(
-    ws: Workspace, *, progress: Callable[[int, int, str], None]
-) -> tuple[int, int]:
-    """Analyse every posting (in the job's worker process: a Stop ends it before it
-    commits); postings analysed, and in all."""
-    from socialproof.market.store import analyze_workspace
-
-    summary = analyze_workspace(ws, progress=lambda k, n: progress(k, n, f"{k} of {n} postings"))
-    return summary.analysed, summary.postings
 
 
 @router.post("/career/market/analyse", response_model=None)
@@ -451,14 +507,23 @@ def analyse(request: Request) -> Response:
     ws = workspace(request)
 
     def work(job: Job) -> None:
-        from socialproof.web.worker import run_stoppable
+        from socialproof.market.store import analyze_workspace
+        from socialproof.web.worker import STOPPED, Stopped
 
-        analysed, postings = run_stoppable(job, ws, _analyse_postings)
-        job.update(1, 1, f"analysed {analysed} of {postings} postings")
+        def step(k: int, n: int) -> None:
+            # here, not in the worker process: the facts carry the extractor's version,
+            # which the page compares with its own (store.is_stale); the analysis writes
+            # once, after every posting is read, so a Stop before then writes nothing
+            if job.stop.is_set():
+                raise Stopped(STOPPED)
+            job.update(k, n, f"{k} of {n} postings")
+
+        summary = analyze_workspace(ws, progress=step)
+        job.update(1, 1, f"analysed {summary.analysed} of {summary.postings} postings")
         job.link = "/career/market"
 
     job = runner(request).submit("Analyse job postings", work)
-    job.data["stoppable"] = stoppable(ws)
+    job.data["stoppable"] = True
     if is_htmx(request):
         return render(request, "_job.html", j=job)
     return redirect(f"/jobs/{job.id}", message="Analysing postings.")
