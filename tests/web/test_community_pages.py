@@ -799,3 +799,21 @@ def test_filter_the_moderation_queue_in_the_browser(browser: Any, sample_server:
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_the_community_report_downloads_as_an_html_file(scored_client: Any) -> None:
+    """'community report --html' had no browser equivalent."""
+    r = _report(scored_client)
+    where = r.headers["location"]
+    job = scored_client.app_state.jobs.wait(where.rsplit("/", 1)[1], 120)
+    assert job.state == "done", job.error
+    page = scored_client.get(where).text
+    assert f'href="{where}/community-report.html" download' in page
+    got = scored_client.get(where + "/community-report.html")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/html")
+    assert 'filename="community-report.html"' in got.headers["content-disposition"]
+    assert got.text.startswith("<!DOCTYPE html>") and "<h1>Community report</h1>" in got.text
+    assert "First response" in got.text or "first response" in got.text
+    assert "<script" not in got.text  # self-contained, charts as SVG
+    missing = scored_client.get("/community/report/jobs/nope/community-report.html")
+    assert missing.status_code == 404

@@ -448,3 +448,34 @@ def test_a_pilot_named_with_a_slash_has_its_page(posts_client: Any) -> None:
     )
     assert link and posts_client.get(unescape(link.group(1))).status_code == 200
     assert "Plan a pilot" in posts_client.get("/pilots/plan").text  # still the plan page
+
+
+def _without_stamp(text: str) -> str:
+    """The report without its time stamp and with its charts' ids (a counter) as one."""
+    return re.sub(r"chart-([td])\d+", r"chart-\1", re.sub(r"<footer>.*?</footer>", "", text))
+
+
+def test_the_audit_downloads_as_the_html_file_the_cli_writes(
+    posts_client: Any, cli: Any, tmp_path: Path
+) -> None:
+    """'socialproof audit --html' had no browser equivalent: a finished audit's page gave
+    no file to send a client."""
+    ws = posts_client.app_state.ws
+    r = posts_client.post(
+        "/audit",
+        data={"csrf_token": posts_client.csrf, "platform": "instagram"},
+        follow_redirects=False,
+    )
+    where = r.headers["location"]
+    job = posts_client.app_state.jobs.wait(where.rsplit("/", 1)[1], 120)
+    assert job.state == "done", job.error
+    assert f'href="{where}/audit.html" download' in posts_client.get(where).text
+    got = posts_client.get(where + "/audit.html")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/html")
+    assert got.headers["content-disposition"] == 'attachment; filename="audit.html"'
+    out = tmp_path / "audit.html"
+    done = cli("audit", "--platform", "instagram", "--html", str(out), "--workspace", str(ws.root))
+    assert done.exit_code == 0, done
+    assert _without_stamp(got.text) == _without_stamp(out.read_text(encoding="utf-8"))
+    assert "Instagram · acme.home" in got.text
+    assert posts_client.get("/audit/jobs/nope/audit.html").status_code == 404

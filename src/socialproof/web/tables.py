@@ -118,6 +118,18 @@ def download_response(
     )
 
 
+def html_report_response(report: Any, filename: str) -> Response:
+    """A library report (``render.html.Report``) as the self-contained HTML file the CLI's
+    ``--html`` writes, downloaded as ``filename``."""
+    from fastapi.responses import Response
+
+    return Response(
+        report.render(),
+        media_type="text/html; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def to_csv(shown: TableView, labels: dict[str, str] | None = None) -> str:
     import csv
 

@@ -112,6 +112,18 @@ def audit_result(request: Request, job_id: str) -> HTMLResponse:
     return render(request, "audit/result.html", title=job.title, j=job, report=job.result)
 
 
+@router.get("/audit/jobs/{job_id}/audit.html", response_model=None)
+def audit_html(request: Request, job_id: str) -> Response:
+    """The audit as the self-contained HTML file 'socialproof audit --html' writes."""
+    from socialproof.errors import NotFound
+    from socialproof.web.tables import html_report_response
+
+    job = runner(request).seen(job_id)
+    if job.data.get("kind") != "audit" or job.running or job.result is None:
+        raise NotFound(f"There is no finished audit {job_id!r}.", hint="Run the audit again.")
+    return html_report_response(job.result, "audit.html")
+
+
 # -- pilots --------------------------------------------------------------------------------
 def _metrics() -> list[tuple[str, str]]:
     from socialproof.metrics.registry import all_kpis

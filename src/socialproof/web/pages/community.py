@@ -842,6 +842,18 @@ def report_result(request: Request, job_id: str) -> HTMLResponse:
     )
 
 
+@router.get("/community/report/jobs/{job_id}/community-report.html", response_model=None)
+def report_html(request: Request, job_id: str) -> Response:
+    """The report as the self-contained HTML file 'community report --html' writes."""
+    from socialproof.errors import NotFound
+    from socialproof.web.tables import html_report_response
+
+    job = _report_job(request, job_id)
+    if job.running or job.result is None:
+        raise NotFound("This report is not ready.", hint="Wait for it to finish.")
+    return html_report_response(job.result, "community-report.html")
+
+
 @router.get("/community/report/jobs/{job_id}/{which}.{kind}", response_model=None)
 def report_threads(request: Request, job_id: str, which: str, kind: str) -> Response:
     """The report's threads (``threads``: every one, with first response and resolution
