@@ -364,3 +364,21 @@ def test_a_refused_market_filter_is_kept_and_marked(
     assert marked is not None and 'aria-invalid="true"' in marked.group(0)
     assert re.search(rf'<option value="{re.escape(html.escape(typed))}" selected>', r.text)
     assert r.text.count('aria-invalid="true"') == 1 and 'value="Austin"' in r.text
+
+
+def test_the_market_report_downloads_as_an_html_file(career_client: Any) -> None:
+    """'market report --html' had no browser equivalent; the file keeps the page's filters."""
+    c = career_client
+    _analysed(c)
+    page = c.get("/career/market", params={"location": "Austin"}).text
+    link = re.search(r'href="(/career/market/report\.html[^"]*)" download', page)
+    assert link is not None and link.group(1) == "/career/market/report.html?location=Austin"
+    got = c.get(link.group(1))
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/html")
+    assert 'filename="market-report.html"' in got.headers["content-disposition"]
+    assert got.text.startswith("<!DOCTYPE html>") and "<h1>Job market report</h1>" in got.text
+    assert "1 analysed postings: location = Austin" in html.unescape(got.text)
+    every = c.get("/career/market/report.html")
+    assert "5 analysed postings: all postings" in html.unescape(every.text)
+    refused = c.get("/career/market/report.html", params={"seniority": "guru"})
+    assert refused.status_code == 422 and "Unknown seniority 'guru'." in html.unescape(refused.text)

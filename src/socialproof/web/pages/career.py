@@ -502,6 +502,33 @@ def market(
     )
 
 
+@router.get("/career/market/report.html", response_model=None)
+def market_html(
+    request: Request,
+    location: str = "",
+    role: str = "",
+    seniority: str = "",
+    industry: str = "",
+) -> Response:
+    """The market report for the filters shown, as the self-contained HTML file 'market
+    report --html' writes."""
+    from socialproof.errors import NotFound
+    from socialproof.market.report import market_report_html
+    from socialproof.web.tables import html_report_response
+
+    ws = workspace(request)
+    asked = {"location": location, "role": role, "seniority": seniority, "industry": industry}
+    flt = _market_filter({k: v.strip()[:200] for k, v in asked.items()})
+    key = ("career-market", *sorted(flt.items())) if flt else ("career-market",)
+    data, problem, stale = cached(request, key, lambda: _market(ws, flt))
+    if data is None:
+        raise NotFound(
+            problem or "Imported postings changed since they were last analysed.",
+            hint="Analyse the postings on the Market page first.",
+        )
+    return html_report_response(market_report_html(data), "market-report.html")
+
+
 @router.post("/career/market/analyse", response_model=None)
 def analyse(request: Request) -> Response:
     ws = workspace(request)
