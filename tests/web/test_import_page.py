@@ -263,3 +263,30 @@ def test_an_imports_notes_are_in_browser_words(client: Any) -> None:
         and "under the Import page&#39;s Options" in text
     )
     assert "--year" not in text
+
+
+def test_the_history_shows_one_formats_imports(client: Any, workspace: Any) -> None:
+    """'socialproof imports --only FORMAT' had no browser equivalent."""
+    import html
+    import re
+
+    from socialproof.ingest.importer import import_paths, read_context
+
+    data = SMALL.parent
+    ctx = read_context(workspace, account="acme")
+    for name in ("meta_ads_two_weeks.csv", "instagram_posts_small.csv"):
+        (s,) = import_paths(workspace, [data / name], ctx=ctx)
+        assert s.status == "imported", s.error
+    every = client.get("/import").text.split('id="history"', 1)[1]
+    assert "meta_ads_two_weeks.csv" in every and "instagram_posts_small.csv" in every
+    ads = client.get("/import", params={"only": "meta-ads"})
+    assert ads.status_code == 200
+    history = ads.text.split('id="history"', 1)[1]
+    assert "meta_ads_two_weeks.csv" in history and "instagram_posts_small.csv" not in history
+    assert re.search(r'<option value="meta-ads" selected>', ads.text)
+    refused = client.get("/import", params={"only": "<b>tiktok</b>"})
+    assert refused.status_code == 422 and "<b>tiktok</b>" not in refused.text
+    assert "There is no export format '<b>tiktok</b>'" in html.unescape(refused.text)
+    field = re.search(r'<select id="only"[^>]*>', refused.text)
+    assert field is not None and 'aria-invalid="true"' in field.group(0)
+    assert "meta_ads_two_weeks.csv" not in refused.text.split('id="history"', 1)[1]

@@ -153,7 +153,11 @@ def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResp
         title="Import",
         formats=formats(),
         mappings=saved_mappings(ws),
-        history=cached(request, ("imports-history",), lambda: _history(ws)),
+        history=[
+            r
+            for r in cached(request, ("imports-history",), lambda: _history(ws))
+            if not extra.get("only") or r.get("format") == extra["only"]
+        ],
         undos=cached(request, ("import-undos",), lambda: list_undos(ws)[:20]),
         jobs=jobs,
         **extra,
@@ -162,8 +166,24 @@ def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResp
 
 # -- routes --------------------------------------------------------------------------------
 @router.get("/import")
-def import_page(request: Request) -> HTMLResponse:
-    return _page(request)
+def import_page(request: Request, only: str = "") -> HTMLResponse:
+    """The Import page; ``only`` keeps the history's imports of one export format, as
+    'socialproof imports --only FORMAT' does."""
+    only = only.strip()[:80]
+    if only and only not in {name for name, _ in formats()}:
+        return _page(
+            request,
+            status_code=422,
+            messages=[
+                (
+                    "error",
+                    f"There is no export format {only!r}: choose one of the list under "
+                    "Imports history.",
+                )
+            ],
+            only=only,
+        )
+    return _page(request, only=only)
 
 
 @router.post("/import")
