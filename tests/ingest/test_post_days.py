@@ -95,12 +95,39 @@ def test_a_post_with_one_day_in_a_file_by_day_is_a_day_too(workspace: Any, tmp_p
     assert _posts(workspace)["2"] == (15, 4, None, "acme")  # days 7, 8 and 9: 5 views each
 
 
-def test_a_file_of_one_dated_row_per_post_is_read_as_before(workspace: Any, tmp_path: Path) -> None:
-    # no post has two days: the date may be the export's own (lifetime figures up to
-    # it), so two such files are not added up; the newer export's figures are kept
+def test_a_file_of_one_post_with_one_dated_row_is_read_as_before(
+    workspace: Any, tmp_path: Path
+) -> None:
+    # one row cannot tell a day from the export's own date (lifetime figures up to it),
+    # so two such files are not added up; the newer export's figures are kept
     days = [_window(tmp_path, f"d{d}.csv", range(d, d + 1), exported=d + 1) for d in (3, 6)]
-    _import(workspace, *days)
+    s1, _ = _import(workspace, *days)
     assert _posts(workspace) == {"1": (60, 106, 6, "acme")}
+    assert any(n.startswith("The file's one post has one dated row (2026-03-03)") for n in s1.notes)
+
+
+def test_exports_of_one_day_with_several_posts_add_up(workspace: Any, tmp_path: Path) -> None:
+    # each file is one day of two posts (one row each, several posts on one date): days,
+    # not lifetime figures. Before, the second day replaced the first (views 60 and 5)
+    days = [
+        _window(tmp_path, f"d{d}.csv", range(d, d + 1), exported=d + 1, post2=range(d, d + 1))
+        for d in (9, 10)
+    ]
+    _import(workspace, *days)
+    # post 1: days 9 and 10, views 90 + 100, likes 9 + 10, reach the larger day's 110
+    assert _posts(workspace) == {"1": (190, 110, 19, "acme"), "2": (10, 4, None, "acme")}
+
+
+def test_a_file_whose_posts_have_one_row_on_different_dates_is_by_day(
+    workspace: Any, tmp_path: Path
+) -> None:
+    # post 1 on 6 March, post 2 on 9 March: the file's dates span days, so they are days
+    # (an export's own date would be one date for every row); a later day adds to them
+    first = _window(tmp_path, "w1.csv", range(6, 7), exported=10, post2=range(9, 10))
+    second = _window(tmp_path, "w2.csv", range(10, 11), exported=11, post2=range(10, 11))
+    _import(workspace, first, second)
+    # post 1: days 6 and 10 (60 + 100 views, 6 + 10 likes, reach 110); post 2: 5 + 5
+    assert _posts(workspace) == {"1": (160, 110, 16, "acme"), "2": (10, 4, None, "acme")}
 
 
 def test_a_day_with_revised_figures_counts_the_newer_export(workspace: Any, tmp_path: Path) -> None:

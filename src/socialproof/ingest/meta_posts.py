@@ -235,6 +235,10 @@ def _add_up_days(
     dated ('Lifetime'), or two different rows for one day, is left as it is: the import
     reports its repeats as usual. The days are stored too, so an export of other days
     of the same posts adds its new days to these (``post_days.py``).
+
+    The file as a whole says whether its dates are days: a post on two days, several
+    posts on one date or dates spanning days (an export's own date would be one date for
+    every post). A file of one post with one dated row is read as the post's figures.
     """
     import pandas as pd
     import pyarrow as pa
@@ -251,9 +255,19 @@ def _add_up_days(
     n_days = groups["_day"].transform("nunique")
     n_rows = groups["_day"].transform("size")
     add = (dated.astype(bool) & (n_days == n_rows)).to_numpy()
-    # a file by day shows it: a post with two days or more. With one dated row per post,
-    # the date may be the export's own (figures up to that day), not one day's figures
-    if not add.any() or not (n_days[add] >= 2).any():
+    # the file as a whole says whether its dates are days: a post with two days, several
+    # posts on one date (one day's rows) or dates spanning days (an export's own date,
+    # figures up to it, would be one date for every post). One post with one dated row
+    # says nothing: it is read as the post's figures, with a note
+    if not add.any():
+        return table, None
+    if int(add.sum()) < 2:
+        day = pd.Timestamp(frame[~repeat][add]["_day"].iloc[0]).date()
+        notes.append(
+            f"The file's one post has one dated row ({day}): read as the post's figures, "
+            "not one day's (one row cannot tell a day from the export's date). An export "
+            "of two days or more is read by day; 'Lifetime' in place of days gives totals."
+        )
         return table, None
     rows = frame[~repeat]["_row"].to_numpy()
     summed_rows = rows[add]
