@@ -307,7 +307,7 @@ def test_campaign_pilot_and_community_hints_get_browser_words(workspace: Any) ->
             "No post has impressions of 100 or more to rank by engagement rate. Pass --min-base "
             "0 to rank every post, or widen --since/--until.",
             "No post has impressions of 100 or more to rank by engagement rate. Widen the date "
-            "range (From, To), or see every post on the Posts page.",
+            "range (From, To), or leave Minimum base blank to list every post.",
             [],
         ),
         (  # campaigns.report: a rate missing for a currency

@@ -145,7 +145,15 @@ _HINTS = (
     # campaigns.report: a ranking left empty by its minimum base, mixed currencies
     _Hint(
         re.compile(r"Pass --min-base 0 to rank every post, or widen --since/--until\."),
-        "Widen the date range (From, To), or see every post on the Posts page.",
+        "Widen the date range (From, To), or leave Minimum base blank to list every post.",
+    ),
+    # campaigns.report: the Posts page's Minimum base (the CLI's --min-base)
+    _Hint(
+        re.compile(r"\(--min-base 0 ranks every post\)"), "(a blank Minimum base lists every post)"
+    ),
+    _Hint(
+        re.compile(r"\(--min-base 0 lists (it|them) after the ranked posts\)"),
+        r"(a blank Minimum base lists \1 after the ranked posts)",
     ),
     _Hint(
         re.compile(r"Add --rate (\S+)=<value in (\S+)> for each currency\."),

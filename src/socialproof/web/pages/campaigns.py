@@ -210,7 +210,98 @@ def _creators(ws: Workspace, p: dict[str, str]) -> Any:
 def _posts(ws: Workspace, p: dict[str, str]) -> Any:
     from socialproof.campaigns.report import post_report
 
-    return post_report(ws, top=None, since=p.get("since"), until=p.get("until"))
+    group_by = _post_group_by(p)
+    min_base = _post_min_base(p)
+    return post_report(
+        ws,
+        # every post is listed (the page shows them in pages); a minimum base needs a
+        # ranking, which leaves out the posts under it and counts them in a note
+        top=_EVERY_POST if min_base > 0 else None,
+        sort_by=_post_rank(p),
+        bottom=bool(p.get("bottom")),
+        group_by=group_by or None,
+        period=p.get("period") or None,
+        since=p.get("since"),
+        until=p.get("until"),
+        kpis=_post_kpis(p),
+        min_base=min_base,
+    )
+
+
+#: ``top`` that keeps every post when the Posts page ranks with a minimum base.
+_EVERY_POST = 2**31 - 1
+
+
+def _post_group_by(p: dict[str, str]) -> list[str]:
+    """The Posts page's Group by field (the CLI's --group-by): post dimensions and perhaps a
+    period, commas between ('is paid' read as is_paid); blank lists each post."""
+    from socialproof.campaigns.report import PERIODS
+    from socialproof.errors import UsageError
+    from socialproof.metrics import views
+
+    dims = views.get_view("posts").dimensions
+    items = [
+        re.sub(r"[\s-]+", "_", i.strip().lower()) for i in re.split(r"[,;]", p.get("group_by", ""))
+    ]
+    items = [i for i in items if i]
+    bad = [i for i in items if i not in dims and i not in PERIODS]
+    if bad:
+        raise UsageError(
+            f"Group by cannot group posts by {', '.join(repr(b) for b in bad)}.",
+            hint=f"Choose from {', '.join(dims)} (commas between), or a period "
+            f"({', '.join(PERIODS)}); blank: each post.",
+        )
+    periods = {i for i in items if i in PERIODS} | ({p["period"]} if p.get("period") else set())
+    if len(periods) > 1:
+        raise UsageError(
+            f"Group by and Per name different periods ({', '.join(sorted(periods))}).",
+            hint="Choose the period under Per only.",
+        )
+    return items
+
+
+def _post_kpis(p: dict[str, str]) -> list[str] | None:
+    """The Posts page's KPIs field (the CLI's --kpis): KPIs of posts, commas between."""
+    from socialproof.metrics import registry
+
+    names = [n.strip() for n in re.split(r"[,;\s]+", p.get("kpis", "")) if n.strip()]
+    return [k.name for k in registry.resolve(names, table="posts")] if names else None
+
+
+def _post_rank(p: dict[str, str]) -> str | None:
+    """The Posts page's Rank by field (the CLI's --by): a KPI of posts, None for the
+    default (engagement rate on the first base the posts carry)."""
+    from socialproof.metrics import registry
+
+    name = p.get("rank", "")
+    return registry.get(name, table="posts").name if name else None
+
+
+def _post_min_base(p: dict[str, str]) -> float:
+    """The Posts page's Minimum base field (the CLI's --min-base): 0 or more; blank 0,
+    every post listed (the command, which lists the top 10, ranks from 100)."""
+    import math
+
+    from socialproof.errors import UsageError
+
+    raw = p.get("min_base", "").replace(",", "")
+    if not raw:
+        return 0.0
+    hint = "Type a number of 0 or more (e.g. 100), or leave it blank to list every post."
+    try:
+        base = float(raw)
+    except ValueError:
+        raise UsageError(f"Minimum base must be a number, not {raw[:20]!r}.", hint=hint) from None
+    if not math.isfinite(base) or base < 0:
+        raise UsageError(f"Minimum base must be 0 or more, not {raw[:20]}.", hint=hint)
+    return base
+
+
+def post_metrics() -> list[tuple[str, str]]:
+    """The KPIs posts can be ranked by: (name, label)."""
+    from socialproof.metrics import registry
+
+    return [(k.name, k.label) for k in registry.all_kpis("posts")]
 
 
 #: The pacing page's Campaign and Account (the CLI's --campaign and --account).
@@ -226,7 +317,13 @@ CAMPAIGN_VIEWS = (
     View("fatigue", "Creative fatigue", _fatigue, fields=("min_days",)),
     View("creators", "Creators", _creators, filters=("platform",)),
 )
-POSTS_VIEW = View("posts", "Posts", _posts, filters=("platform", "account", "format"))
+POSTS_VIEW = View(
+    "posts",
+    "Posts",
+    _posts,
+    filters=("platform", "account", "format"),
+    fields=("group_by", "kpis", "rank", "bottom", "min_base"),
+)
 PARAMS = (
     "since",
     "until",
@@ -336,6 +433,12 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
             "ads": (("metric", _ad_metric), ("n", _ad_count)),
             "campaigns": (("by", _campaign_by), ("kpis", _campaign_kpis)),
             "fatigue": (("min_days", _fatigue_days),),
+            "posts": (
+                ("group_by", _post_group_by),
+                ("kpis", _post_kpis),
+                ("rank", _post_rank),
+                ("min_base", _post_min_base),
+            ),
         }
         if v.name in checks:  # so are a KPI, a grouping and a number that are not ones
             for name, check in checks[v.name]:
@@ -454,6 +557,7 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         invalid=invalid,
         currency=ws.settings.currency,
         ad_metrics=ad_metrics() if v.name == "ads" else [],
+        post_metrics=post_metrics() if v.name == "posts" else [],
         campaign_by=CAMPAIGN_BY,
         fatigue_days=_fatigue_days({}),  # blank: the CLI's default
         ads_shown=ADS_SHOWN,
