@@ -498,3 +498,123 @@ def test_files_without_reply_links_are_read_as_standalone_messages(tmp_path: Pat
         ("comment", None, "b"),
     ]
     assert got["a"]["created_at"] == datetime(2023, 11, 14, 22, 13, 20)
+
+
+def _care_workspace(tmp_path: Path, name: str = "ws") -> Any:
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    settings = settings_from_dict({"owner": "T", "timezone": "UTC", "brand": {"handles": ["acme"]}})
+    return Workspace.init(tmp_path / name, settings=settings)
+
+
+def test_one_network_written_several_ways_is_one_platform(tmp_path: Path) -> None:
+    """'Twitter', 'twitter', 'X' and 'x.com' were four platforms in the report, and the
+    brand's answer on 'X' to a message on 'twitter' answered nothing (0 of 3 answered)."""
+    from socialproof.community.threads import response_times
+    from socialproof.ingest.importer import import_paths, read_context
+
+    path = tmp_path / "care.csv"
+    path.write_text(
+        "tweet_id,author_id,inbound,created_at,text,in_response_to_tweet_id,platform\n"
+        "1,ann,True,2026-03-02 10:00,my order is late,,Twitter\n"
+        "2,acme,False,2026-03-02 11:00,sorry! looking,1,Twitter\n"
+        "3,bob,True,2026-03-02 10:00,help please,,twitter\n"
+        "4,acme,False,2026-03-02 12:00,on it,3,X\n"
+        "5,cy,True,2026-03-02 10:00,still waiting,,x.com\n"
+        "6,dee,True,2026-03-02 10:00,hello,,Mastodon\n",
+        encoding="utf-8",
+    )
+    ws = _care_workspace(tmp_path)
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert s.status == "imported"
+    with ws.connect(read_only=True) as con:
+        stored = con.execute("SELECT DISTINCT platform FROM messages ORDER BY 1").fetchall()
+    assert stored == [("mastodon",), ("x",)]
+    r = response_times(ws)
+    assert (r.overall["threads"], r.overall["answered"]) == (4, 2)
+    assert r.threads.set_index("thread_key").loc["3", "first_response_s"] == 2 * 3600
+
+
+def test_platform_names_are_the_same_on_the_sql_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.ingest.test_sqlpath import CARE_HEADER, care_lines, import_both, write
+
+    names = ("Twitter", "X", "x.com", "twitter", "X (formerly Twitter)", "")
+    lines = [ln.rstrip("\n") + f",{names[i % 6]}\n" for i, ln in enumerate(care_lines(2100))]
+    lines[7] = lines[7].rstrip("\n").rsplit(",", 1)[0] + ",Mastodon\n"
+    path = write(tmp_path / "care.csv", lines, CARE_HEADER.rstrip("\n") + ",platform\n")
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert taken and sql_s.inserted == 2100
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "ws1" / "workspace.duckdb"), read_only=True) as con:
+        got = con.execute("SELECT platform, count(*) FROM messages GROUP BY 1 ORDER BY 1")
+        assert got.fetchall() == [("mastodon", 1), ("x", 2099)]
+
+
+def test_a_snake_case_export_with_thread_ids_is_read(tmp_path: Path) -> None:
+    """message_id, thread_id, created_at, author, text: no reply column, so no format
+    recognised it; the export's thread ids make the threads."""
+    from socialproof.community.threads import response_times
+    from socialproof.ingest.importer import import_paths, read_context
+
+    path = tmp_path / "inbox.csv"
+    path.write_text(
+        "message_id,thread_id,created_at,author,text,platform\n"
+        "m1,t1,2026-03-02 10:00:00,ann,my order is late,instagram\n"
+        "m2,t1,2026-03-02 11:30:00,acme,sorry! looking into it,instagram\n"
+        "m3,t1,2026-03-02 12:00:00,ann,it came today,instagram\n"
+        "m4,t2,2026-03-02 10:00:00,bob,help please,instagram\n"
+        "m5,,2026-03-02 10:30:00,cy,a message without a thread,instagram\n",
+        encoding="utf-8",
+    )
+    src = open_source(path)
+    best, score = registry().detect(src)[0]
+    assert best.name == "conversations" and score >= 0.8
+    ws = _care_workspace(tmp_path)
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert (s.status, s.inserted, s.rejected) == ("imported", 5, 0)
+    with ws.connect(read_only=True) as con:
+        got = con.execute("SELECT message_id, thread_id FROM messages ORDER BY 1").fetchall()
+    assert got == [("m1", "t1"), ("m2", "t1"), ("m3", "t1"), ("m4", "t2"), ("m5", "m5")]
+    r = response_times(ws)
+    assert (r.overall["threads"], r.overall["answered"]) == (3, 1)
+    assert r.threads.set_index("thread_key").loc["t1", "first_response_s"] == 90 * 60
+
+
+CARE_WITHOUT_IDS = (
+    "author_id,created_at,text,in_reply_to_id\n"
+    "ann,2026-03-02 10:00:00,is anyone there?,\n"
+    "ann,2026-03-02 10:00:00,is anyone there?,\n"  # sent twice: two messages
+    "bob,2026-03-02 10:05:00,is anyone there?,\n"
+    "cy,2026-03-02 10:06:00,my card was charged twice,88\n"
+)
+
+
+def test_a_file_without_message_ids_gets_stable_ids(tmp_path: Path) -> None:
+    """Refused before ('missing: tweet_id'). Ids come from thread, author, time and text:
+    the same message gets the same id in a later export, two alike are not merged."""
+    from socialproof.ingest.importer import import_paths, read_context
+
+    first = tmp_path / "week1.csv"
+    first.write_text(CARE_WITHOUT_IDS, encoding="utf-8")
+    later = tmp_path / "week1-again.csv"  # the same export with one more message
+    later.write_text(CARE_WITHOUT_IDS + "dee,2026-03-03 09:00:00,hello,\n", encoding="utf-8")
+    ws = _care_workspace(tmp_path)
+    [a] = import_paths(ws, [first], ctx=read_context(ws))
+    assert (a.status, a.inserted, a.rejected) == ("imported", 4, 0)
+    assert any("no message id column" in n for n in a.notes)
+    [b] = import_paths(ws, [later], ctx=read_context(ws))
+    assert (b.status, b.inserted, b.updated) == ("imported", 1, 0)
+    with ws.connect(read_only=True) as con:
+        rows = con.execute(
+            "SELECT author_id, message_id, thread_id FROM messages ORDER BY author_id, message_id"
+        ).fetchall()
+    assert len(rows) == 5
+    ann = [r for r in rows if r[0] == "ann"]
+    assert len({r[1] for r in ann}) == 2  # the two alike messages are two
+    assert ann[1][1] == ann[0][1] + "-2"
+    assert len({r[1] for r in rows}) == 5
+    assert [r[2] for r in rows if r[0] == "cy"] == ["88"]  # answers a message outside

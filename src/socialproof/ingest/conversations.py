@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialproof.ingest._aliases import Rows, find
 from socialproof.ingest.base import LINE_COLUMN, Format, Frame, ReadContext, ReadResult, Source
+from socialproof.ingest.platform_names import platform_id
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,6 +34,8 @@ _PARENT = (
     "parent_id",
     "parent_message_id",
 )
+#: The export's own thread (conversation, ticket) of each message, where it gives one.
+_THREAD = ("thread_id", "conversation_id", "ticket_id")
 _INBOUND = ("inbound", "is_inbound", "direction")
 #: A direction column's words (any case) besides yes/no: the customer's messages come in,
 #: the brand's go out.
@@ -74,8 +77,13 @@ class CustomerCareFormat(Format):
     def detect(self, source: Source) -> float:
         frame, found = _best_frame(source, self.required)
         if frame is None or found < len(self.required):
-            return 0.4 * found / len(self.required) if found >= 3 else 0.0
-        score = 0.8
+            linked = _linked_frame(source)
+            if linked is None:
+                return 0.4 * found / len(self.required) if found >= 3 else 0.0
+            # a thread id column instead of reply links, or no message ids
+            frame, score = linked, 0.8 if find(linked, _ID) is not None else 0.7
+        else:
+            score = 0.8
         if find(frame, _INBOUND) is not None:
             score += 0.1
         if find(frame, ("response_tweet_id",)) is not None:
@@ -85,7 +93,9 @@ class CustomerCareFormat(Format):
         return score
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
-        frame, _ = _best_frame(source, self.required)
+        frame, found = _best_frame(source, self.required)
+        if found < len(self.required):
+            frame = _linked_frame(source) or frame
         if frame is None:
             return ReadResult(tables={}, rows_read=0)
         rows = Rows(frame, "messages", ctx)
@@ -95,6 +105,7 @@ class CustomerCareFormat(Format):
         _fill(rows, "platform", platform_col, default_platform)
         ids = _ids(rows, "message_id", _ID)
         parents = _ids(rows, "parent_id", _PARENT)
+        threads = _clean_ids(rows.raw(_THREAD))
         # Excel wrote long ids as '9.19901E+17': they collide, and replies would join the
         # wrong messages
         rows.reject_mangled_ids("message_id")
@@ -103,6 +114,8 @@ class CustomerCareFormat(Format):
         rows.text("text", _TEXT)
         _inbound(rows)
         _timestamps(rows, _CREATED, ids, parents)
+        if ids is None:
+            ids = _derived_ids(rows, parents if threads is None else threads)
         rows.require("message_id", "message id")
         rows.require("created_at", "date")
         group = rows.text("group_id", _GROUP)
@@ -111,7 +124,12 @@ class CustomerCareFormat(Format):
         channel = rows.text("channel", _CHANNEL)
         if channel is None:
             rows.set("channel", _channel_from_parent(parents, "reply", "mention", rows.n))
-        rows.set("thread_id", thread_roots(ids, parents))
+        roots = thread_roots(ids, parents)
+        if threads is not None:  # the export's own thread, where it names one
+            import pyarrow.compute as pc
+
+            roots = pc.if_else(pc.is_valid(threads), threads, roots)
+        rows.set("thread_id", roots)
         table, rejects = rows.finish()
         table = _with_lines(table, frame, rows)
         return ReadResult(
@@ -136,12 +154,17 @@ class CustomerCareFormat(Format):
         frame = layout.frame
         if _best_frame(layout.sample, self.required)[1] < len(self.required):
             return None
+        if find(frame, _THREAD) is not None:
+            return None  # the export's own threads: read by :meth:`read`
         tweets = find(frame, ("tweet_id", "in_response_to_tweet_id")) is not None
         rows = SqlRows(layout, "messages", ctx)
         platform = rows.text("platform", _PLATFORM)
-        default = lit(ctx.platform or ("x" if tweets else "other"))
-        if platform is not None:
-            default = f"CASE WHEN {platform} = '' THEN {default} ELSE {platform} END"
+        default = lit(platform_id(ctx.platform) if ctx.platform else ("x" if tweets else "other"))
+        if platform is not None:  # each name as socialproof names it ('Twitter' -> 'x')
+            rows.before.append(_platform_names(platform))
+            rows.after.append(_drop_platform_names)
+            rows.join += f" LEFT JOIN _sp_platforms ON _sp_platforms._sp_name = {platform}"
+            default = f"CASE WHEN {platform} = '' THEN {default} ELSE _sp_platform END"
         rows.set("platform", default)
         ids = rows.ids("message_id", _ID, _NULL_IDS)
         parents = rows.ids("parent_id", _PARENT, _NULL_IDS)
@@ -236,7 +259,7 @@ class CustomerCareFormat(Format):
 
         rows.before.append(roots)
         rows.after.extend((drop_roots, brand_notes))
-        rows.join = " LEFT JOIN _sp_roots ON _sp_roots._sp_row = s.rowid"
+        rows.join += " LEFT JOIN _sp_roots ON _sp_roots._sp_row = s.rowid"
         rows.set("thread_id", f"coalesce(_sp_root, {parents}, {ids})")
         return rows
 
@@ -297,18 +320,100 @@ class RedditFormat(Format):
 # -- helpers ---------------------------------------------------------------------
 
 
+def _platform_names(platform: str) -> Any:
+    """A hook of the SQL path: the file's platform names and their ids
+    (:func:`platform_id`) as a temporary table ``_sp_platforms`` to join."""
+
+    def names(con: Any, parsed: str) -> None:
+        import pyarrow as pa
+
+        found = [
+            str(r[0]) for r in con.execute(f"SELECT DISTINCT {platform} FROM {parsed}").fetchall()
+        ]
+        pairs = pa.table(
+            {
+                "_sp_name": pa.array(found, pa.string()),
+                "_sp_platform": pa.array([platform_id(n) for n in found], pa.string()),
+            }
+        )
+        con.register("_sp_platform_pairs", pairs)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _sp_platforms AS SELECT * FROM _sp_platform_pairs"
+        )
+        con.unregister("_sp_platform_pairs")
+
+    return names
+
+
+def _drop_platform_names(con: Any, notes: list[str]) -> None:
+    con.execute("DROP TABLE IF EXISTS _sp_platforms")
+
+
 _NULL_IDS = ("nan", "NaN", "NAN", "null", "NULL", "Null", "none", "None", "NONE")
+
+
+def _linked_frame(source: Source) -> Frame | None:
+    """The frame of a care export that links its messages otherwise than by message id
+    and reply id: authors, times and texts with a thread id column (snake_case exports:
+    message_id, thread_id, created_at, author, text), or with reply links but no message
+    ids (:func:`_derived_ids`). None when no frame is one."""
+    frame, found = _best_frame(source, (_AUTHOR, _CREATED, _TEXT))
+    if frame is None or found < 3:
+        return None
+    if find(frame, _THREAD) is None and find(frame, _PARENT) is None:
+        return None
+    return frame
+
+
+def _derived_ids(rows: Rows, links: pa.Array | None) -> pa.Array:
+    """Message ids for a file without them: a hash of each message's thread (or the
+    message it answers), author, time and text, so importing the file again finds the
+    same messages; a second message alike in all four (a customer sending the same
+    words twice in a second) is the hash with '-2', and so on, not the first again."""
+    import hashlib
+
+    import pyarrow as pa
+
+    n = rows.n
+    columns = [rows.values.get(c) for c in ("author_id", "created_at", "text")]
+    cells = [links.to_pylist() if links is not None else [None] * n]
+    cells += [c.to_pylist() if c is not None else [None] * n for c in columns]
+    seen: dict[str, int] = {}
+    out: list[str | None] = []
+    for link, author, created, text in zip(*cells, strict=True):
+        if created is None:
+            out.append(None)  # rejected for its date
+            continue
+        key = "\x1f".join(str(v) if v is not None else "" for v in (link, author, created, text))
+        digest = "h" + hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()
+        k = seen[digest] = seen.get(digest, 0) + 1
+        out.append(digest if k == 1 else f"{digest}-{k}")
+    rows.notes.append(
+        "The file has no message id column: each message's id is made from its thread, "
+        "author, time and text (the same when the file is imported again)."
+    )
+    ids = pa.array(out, pa.string())
+    rows.set("message_id", ids)
+    return ids
 
 
 def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
     """An id column: trimmed, '' and 'nan' as null, '123.0' (a spreadsheet float) as '123'."""
+    vals = _clean_ids(rows.raw(aliases))
+    if vals is not None:
+        rows.set(target, vals)
+    return vals
+
+
+def _clean_ids(raw: pa.Array | None) -> pa.Array | None:
+    """An id column's cells: trimmed, '' and 'nan' as null, '123.0' as '123', the first
+    of several ('a,b')."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    raw = rows.raw(aliases)
     if raw is None:
         return None
-    vals = raw
+    vals = raw.cast(pa.string())
     if pc.any(pc.match_substring_regex(vals, r"^\s|\s$")).as_py():
         vals = pc.utf8_trim_whitespace(vals)
     if pc.any(pc.ends_with(vals, ".0")).as_py():
@@ -320,7 +425,6 @@ def _ids(rows: Rows, target: str, aliases: tuple[str, ...]) -> pa.Array | None:
     if pc.any(several).as_py():
         first = pc.utf8_trim_whitespace(pc.list_element(pc.split_pattern(vals, ","), 0))
         vals = pc.if_else(several, first, vals)
-    rows.set(target, vals)
     return vals
 
 

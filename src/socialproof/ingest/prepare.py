@@ -4,8 +4,8 @@
 :func:`check_forced` refuse what a format should not have read; :func:`prepare` turns
 what the format read into the tables to write: rows dated in the future or before 2004
 become rejects, every row of the account tables names its account (``identity.py``),
-rows with one key are settled (``sameness.py``), messages get ``is_brand`` and every
-table its ``import_id``.
+rows with one key are settled (``sameness.py``), messages get ``is_brand`` and their
+platform's id (``platform_names.py``) and every table its ``import_id``.
 """
 
 from __future__ import annotations
@@ -160,6 +160,7 @@ def prepare(
             table = table.filter(pa.array(~bad))
         if name == "messages":
             table = _mark_brand(table, ctx, result)
+            table = _platform_ids(table)
         out[name] = table
     out = _with_accounts(out, source, ws, ctx, result, use_workspace_account)
     conflicts: list[Reject] = []
@@ -232,6 +233,17 @@ def _with_import_id(table: pa.Table, sha256: str) -> pa.Table:
 
 def _handle_key(text: str) -> str:
     return text.strip().lstrip("@").casefold()
+
+
+def _platform_ids(table: pa.Table) -> pa.Table:
+    """Each message's platform as socialproof names it ('Twitter', 'x.com' -> 'x'):
+    one network is one platform in the report, and a reply joins the message it answers."""
+    from socialproof.ingest.platform_names import platform_ids
+
+    if "platform" not in table.column_names:
+        return table
+    at = table.column_names.index("platform")
+    return table.set_column(at, "platform", platform_ids(table["platform"].combine_chunks()))
 
 
 def _mark_brand(table: pa.Table, ctx: ReadContext, result: ReadResult) -> pa.Table:
