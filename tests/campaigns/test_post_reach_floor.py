@@ -190,3 +190,44 @@ def test_the_dashboard_card_marks_the_rate(workspace, tmp_path) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.text))
     assert "Engagement rate (by reach) ≤ 60.00 %" in text
     assert "holds posts whose reach is the largest day" in text
+
+
+def test_the_dashboard_trend_marks_weeks_over_a_floor(workspace, tmp_path) -> None:
+    # post 1 (days, reach a floor) was published on Sunday 1 March, in the week of 23
+    # February: 160 / 100, at most 160 %; post 2 (lifetime) in the week of 2 March: 10 %
+    import json
+    import re
+
+    from tests.web.conftest import make_client
+
+    _import_reel(workspace, tmp_path)
+    with make_client(workspace) as c:
+        r = c.get("/dashboard?range=custom&start=2026-02-23&end=2026-03-31")
+    assert r.status_code == 200
+    trends = r.text.split('id="trend-h"', 1)[1]
+    assert "Weeks marked ≤ hold posts whose reach is the largest day" in trends
+    spec = json.loads(
+        re.search(
+            r'<script type="application/json" id="chart-organic-spec">(.*?)</script>', r.text, re.S
+        ).group(1)
+    )
+    weeks = {
+        str(v["week"])[:10]: (v["engagement_rate_reach"], v["bound"])
+        for v in spec["data"]["values"]
+    }
+    assert weeks == {"2026-02-23": (1.6, "≤"), "2026-03-02": (0.1, "")}
+    assert {"field": "bound", "type": "nominal", "title": "bound"} in spec["encoding"]["tooltip"]
+    table = trends.split("as a table", 1)[1].split("</table>", 1)[0]
+    assert "≤" in table
+
+
+def test_the_dashboard_trend_has_no_mark_without_a_floor(workspace, tmp_path) -> None:
+    from tests.web.conftest import make_client
+
+    _import_reel(workspace, tmp_path)
+    with make_client(workspace) as c:  # post 2 alone: its week is exact
+        r = c.get("/dashboard?range=custom&start=2026-03-02&end=2026-03-31")
+    assert r.status_code == 200
+    trends = r.text.split('id="trend-h"', 1)[1]
+    assert "Weeks marked ≤" not in r.text
+    assert "≤" not in trends

@@ -240,7 +240,10 @@ def trend(
     r: Range,
     platform: str,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    """A weekly Vega-Lite line chart (and its rows) of spend (paid) or engagement rate."""
+    """A weekly Vega-Lite line chart (and its rows) of spend (paid) or engagement rate; a
+    week whose rate is an upper bound (posts with a day floor of reach) has '≤' in its
+    ``bound`` column, shown on hover and in the table (:func:`trend_note` says why)."""
+    from socialproof.metrics.notes import SIGN
     from socialproof.metrics.registry import get
     from socialproof.render.charts import line_spec
 
@@ -256,19 +259,40 @@ def trend(
             if several
             else row["platform"],
             name: row.get(name),
+            # a week holding posts whose reach is a day floor: its rate is at most this
+            BOUND: SIGN.get(str(row.get(name + "_bound") or ""), ""),
         }
         for row in rows
         if row.get(name) is not None
     ]
     if not rows:
         return None
+    bounded = any(r[BOUND] for r in rows)
+    if not bounded:
+        rows = [{c: v for c, v in r.items() if c != BOUND} for r in rows]
     fmt_ = ".2%" if k.unit == "percent" else ",.0f"
     money = "per currency" if several else (currencies[0] if currencies else ws.settings.currency)
     title = f"{k.label} by week" + (f" ({money})" if k.unit == "currency" and money else "")
     spec = line_spec(
         rows, x="week", y=name, series="platform", title=title, y_title=k.label, y_format=fmt_
     )
+    if bounded:  # the bound on hover (and in the table and the note under the chart)
+        spec["encoding"]["tooltip"].append({"field": BOUND, "type": "nominal", "title": BOUND})
     return spec, rows
+
+
+#: the trend rows' column marking a week whose rate by reach is an upper bound
+BOUND = "bound"
+
+
+def trend_note(rows: list[dict[str, Any]]) -> str:
+    """What a mark in the trend's rows means ('' when no week is marked)."""
+    if not any(r.get(BOUND) for r in rows):
+        return ""
+    return (
+        "Weeks marked ≤ hold posts whose reach is the largest day of an export by day, a "
+        "floor: their engagement rate by reach is at most the one drawn."
+    )
 
 
 def frames(
@@ -458,7 +482,15 @@ def dashboard(
         made = trend(kind, ws, frame, current, platform)
         if made is not None:
             spec, rows = made
-            charts.append({"id": chart_id, "spec": spec, "rows": rows, "title": spec["title"]})
+            charts.append(
+                {
+                    "id": chart_id,
+                    "spec": spec,
+                    "rows": rows,
+                    "title": spec["title"],
+                    "note": trend_note(rows),
+                }
+            )
     response = render(
         request,
         "dashboard/index.html",
