@@ -7,7 +7,7 @@ The audit runs as a background job (it reads every post); the pilot pages call
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 
@@ -433,15 +433,34 @@ def _settings_key(ws: Workspace) -> str:
     return hashlib.sha256(ws.settings.model_dump_json().encode()).hexdigest()[:16]
 
 
-def pilot_result(ws: Workspace, cache: ResultCache, name: str) -> tuple[Any, Any]:
+def pilot_result(ws: Workspace, cache: ResultCache, name: str, *, seed: int = 0) -> tuple[Any, Any]:
     """(definition, report) of pilot ``name``, kept in ``cache`` while the database (where
-    pilots, posts and ad rows live) and the settings are unchanged."""
+    pilots, posts and ad rows live) and the settings are unchanged; ``seed`` is the
+    bootstrap's (the CLI's 'pilot report --seed')."""
     from socialproof.campaigns.pilot_report import build_report
     from socialproof.campaigns.pilots import analyse, get
 
     pilot = cache.get(ws, ("pilot-definition", name), lambda: get(ws, name))
-    key = ("pilot", pilot.name, _settings_key(ws))
-    return pilot, cache.get(ws, key, lambda: build_report(analyse(ws, pilot)))
+    key = ("pilot", pilot.name, _settings_key(ws), *((seed,) if seed else ()))
+    return pilot, cache.get(ws, key, lambda: build_report(analyse(ws, pilot, seed=seed)))
+
+
+def _seed(raw: str) -> int:
+    """The pilot page's Seed field (the CLI's --seed): a whole number of 0 or more (numpy's
+    generator takes no other), blank 0."""
+    from socialproof.errors import UsageError
+
+    raw = raw.strip().replace(",", "")
+    if not raw:
+        return 0
+    hint = "Type a whole number of 0 or more, or leave it blank for 0."
+    try:
+        seed = int(raw)
+    except ValueError:
+        raise UsageError(f"The seed must be a whole number, not {raw[:20]!r}.", hint=hint) from None
+    if seed < 0 or seed >= 2**63:
+        raise UsageError(f"The seed must be 0 or more and below 2**63, not {raw[:20]}.", hint=hint)
+    return seed
 
 
 def warm(ws: Workspace, cache: ResultCache) -> None:
@@ -493,11 +512,39 @@ def delete_pilot(request: Request, name: Annotated[str, Form()] = "") -> Respons
     )
 
 
-@router.get("/pilots/{name:path}")  # a name may hold a slash ("A/B test")
-def pilot_report(request: Request, name: str) -> HTMLResponse:
-    from socialproof.campaigns.pilots import describe
+@router.get("/pilots/{name:path}", response_model=None)  # a name may hold a slash ("A/B test")
+def pilot_report(request: Request, name: str, seed: str = "", download: str = "") -> Response:
+    """A pilot's report, its bootstrap seeded as asked ('pilot report --seed'); with
+    ``download=html`` the self-contained HTML file 'pilot report --html' writes."""
+    from socialproof.campaigns.pilots import describe, get
+    from socialproof.errors import UsageError
 
-    pilot, report = pilot_result(workspace(request), request.app.state.cache, name)
+    ws = workspace(request)
+    try:
+        chosen = _seed(seed)
+    except UsageError as exc:
+        pilot = request.app.state.cache.get(ws, ("pilot-definition", name), lambda: get(ws, name))
+        return render(
+            request,
+            "audit/pilot.html",
+            status_code=exc.http_status,
+            messages=[("error", str(exc))],
+            title=f"Pilot: {pilot.name}",
+            pilot=describe(pilot),
+            pilot_name=pilot.name,
+            report=None,
+            seed=seed,
+            seed_invalid=True,
+            download_url="",
+        )
+    if download and download != "html":
+        raise UsageError(f"Cannot download a pilot as {download[:20]!r}.", hint="Choose html.")
+    pilot, report = pilot_result(ws, request.app.state.cache, name, seed=chosen)
+    if download:
+        from socialproof.web.tables import html_report_response
+
+        return html_report_response(report, "pilot.html")
+    query = urlencode({**({"seed": str(chosen)} if chosen else {}), "download": "html"})
     return render(
         request,
         "audit/pilot.html",
@@ -505,4 +552,7 @@ def pilot_report(request: Request, name: str) -> HTMLResponse:
         pilot=describe(pilot),
         pilot_name=pilot.name,
         report=report,
+        seed=seed,
+        seed_invalid=False,
+        download_url=f"/pilots/{quote(pilot.name, safe='')}?{query}",
     )
