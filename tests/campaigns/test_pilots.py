@@ -808,7 +808,11 @@ def test_ctr_of_0_against_100_percent_on_six_impressions_is_not_certain(
     assert got.diff_low == pytest.approx(0.6 - 1.959964 * se, rel=1e-6)
     assert got.diff_high == 1.0
     assert "p < 0.001" not in res.verdict
-    assert "+10 to +100 points" in res.verdict
+    # with 3 clicks in all, Fisher's exact test decides: the tables with all 3 clicks in
+    # one variant, C(3, 3) C(3, 0) / C(6, 3) each, give p = 2 / 20
+    assert "p = 0.100 by Fisher's exact test" in res.verdict
+    assert not res.comparisons[0].significant
+    assert "+10 to +100 points" not in res.verdict  # the z interval leaves out 0
     assert any("Agresti-Caffo" in n for n in res.notes)
 
 
@@ -1223,7 +1227,10 @@ def test_a_variant_at_zero_is_not_said_to_have_one_unit(
     z = (pb - pa) / math.sqrt(pa * (1 - pa) / 2002 + pb * (1 - pb) / 2002)
     p = math.erfc(z / math.sqrt(2))
     assert res.comparisons[0].result.p_value == pytest.approx(p, rel=1e-9)
-    assert f"p = {p:.3f}" in res.verdict
+    # the verdict follows Fisher's exact test (5 clicks in all): all 5 in one variant or
+    # the other, C(1000, 5) / C(2000, 5) each
+    fisher = 2 * math.comb(1000, 5) / math.comb(2000, 5)
+    assert f"p = {fisher:.3f} by Fisher's exact test" in res.verdict
 
 
 def test_a_lift_over_a_control_that_cannot_be_told_from_zero_says_its_interval_is_unbounded(
@@ -1282,15 +1289,12 @@ def test_a_planned_split_with_few_expected_posts_says_its_p_is_exact(ws: Any) ->
     assert "(p from the exact binomial test: a count expected below 5" in line
 
 
-def test_a_z_test_on_a_handful_of_clicks_is_checked_by_fishers_exact_test(
-    workspace: Any, insert: Callable[..., None]
+def _tiny_ads(
+    insert: Callable[..., None], clicks: dict[str, tuple[int, ...]], impressions: int = 2500
 ) -> None:
-    """1 link click in 5,000 impressions against 7: the z-test's p (0.034) called it
-    unlikely by chance where Fisher's exact test gives 0.070; the note gives the exact p
-    and the verdict says the exact test does not confirm it."""
     rows = []
-    for ad, clicks in (("Few", (1, 0)), ("More", (4, 3))):
-        for day, c in enumerate(clicks, start=1):
+    for ad, per_day in clicks.items():
+        for day, c in enumerate(per_day, start=1):
             rows.append(
                 {
                     "platform": "meta",
@@ -1301,25 +1305,106 @@ def test_a_z_test_on_a_handful_of_clicks_is_checked_by_fishers_exact_test(
                     "date_start": f"2026-03-0{day}",
                     "date_stop": f"2026-03-0{day}",
                     "breakdown": "",
-                    "impressions": 2500,
+                    "impressions": impressions,
                     "link_clicks": c,
                 }
             )
     insert("ad_stats", rows)
+
+
+def _fisher_by_hand(x_a: int, n_a: int, x_b: int, n_b: int) -> float:
+    """Two-sided Fisher p for x_a of n_a against x_b of n_b: every table with the same
+    margins no likelier than the one seen, from the hypergeometric law of the count in A."""
+    k = x_a + x_b
+    total = math.comb(n_a + n_b, n_a)
+    prob = [math.comb(k, i) * math.comb(n_a + n_b - k, n_a - i) / total for i in range(k + 1)]
+    return sum(q for q in prob if q <= prob[x_a] * (1 + 1e-7))
+
+
+def test_a_z_test_on_a_handful_of_clicks_is_decided_by_fishers_exact_test(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """1 link click in 5,000 impressions against 7: the z-test's p (0.034) called it
+    unlikely by chance where Fisher's exact test gives 0.070. The note recommended the exact
+    test while the verdict, 'significant' and the JSON still followed the z-test; now the
+    exact test decides everywhere and the output names it."""
+    from socialproof.campaigns.pilot_report import display_rows
+
+    _tiny_ads(insert, {"Few": (1, 0), "More": (4, 3)})
     period = {"date_from": "2026-03-01", "date_to": "2026-03-02"}
     _new(workspace, "Few", "ctr_link", ["ad=Few", "ad=More"], table="ad_stats", **period)
     res = pilots.analyse(workspace, "Few")
-    # Fisher: 8 clicks in 10,000 impressions, 5,000 a side; P(k in A) hypergeometric, and
-    # the two-sided p sums every table no likelier than the one seen (1 in A)
-    prob = [math.comb(8, k) * math.comb(9992, 5000 - k) / math.comb(10000, 5000) for k in range(9)]
-    fisher = sum(q for q in prob if q <= prob[1] * (1 + 1e-7))
+    fisher = _fisher_by_hand(1, 5000, 7, 5000)
     assert fisher == pytest.approx(0.0702, abs=5e-4)
-    assert res.comparisons[0].result.p_value < 0.05  # the z-test alone: 'significant'
-    assert f"Fisher's exact test gives B against A p = {fisher:.3f}." in " ".join(res.notes)
-    assert res.verdict.endswith(
-        f"With so few link clicks, Fisher's exact test does not confirm it (p = {fisher:.3f}): "
-        "treat it as a first indication."
+    c = res.comparisons[0]
+    assert c.result.p_value < 0.05  # the z-test alone: 'significant'
+    assert c.p_exact == pytest.approx(fisher)
+    assert not c.significant
+    assert c.decided_by == "Fisher's exact test"
+    assert (
+        f"Fisher's exact test gives B against A p = {fisher:.3f}, and the verdicts follow it."
+        in " ".join(res.notes)
     )
+    assert c.verdict.startswith("Not enough data: B vs A: +0.12 points")
+    assert f"p = {fisher:.3f} by Fisher's exact test, the test for so few link clicks" in (
+        c.verdict
+    )
+    assert "unlikely by chance" not in c.verdict
+    assert "95 % CI" not in c.verdict  # the z interval leaves out 0: not shown as support
+    assert display_rows(res)[1]["p"] == f"{fisher:.3f} (Fisher)"
+    row = pilot_analysis.result_rows(res)[1]
+    assert row["significant"] is False
+    assert row["decided_by"] == "Fisher's exact test"
+    assert row["p_exact"] == pytest.approx(fisher)
+
+
+def test_fishers_exact_test_finds_what_the_z_test_misses(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """4 link clicks in 2,000 impressions against 1 in 10,000: the z-test's p is 0.058,
+    Fisher's exact test (the test for so few clicks) gives 0.0033 by hand, so the
+    difference counts and the output names the test that decided."""
+    from scipy.stats import fisher_exact
+
+    _tiny_ads(insert, {"Four": (2, 2)}, impressions=1000)
+    _tiny_ads(insert, {"One": (1,)}, impressions=10000)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-02"}
+    _new(workspace, "Rare", "ctr_link", ["ad=Four", "ad=One"], table="ad_stats", **period)
+    res = pilots.analyse(workspace, "Rare")
+    fisher = _fisher_by_hand(4, 2000, 1, 10000)
+    assert fisher == pytest.approx(float(fisher_exact([[4, 1996], [1, 9999]])[1]))
+    assert fisher < 0.05
+    c = res.comparisons[0]
+    assert c.result.p_value > 0.05  # the z-test alone: no difference
+    assert c.significant
+    assert c.decided_by == "Fisher's exact test"
+    assert c.verdict.startswith("B had a lower CTR (link click-through rate) than A")
+    assert f"p = {fisher:.3f} by Fisher's exact test" in c.verdict
+    assert "95 % CI" not in c.verdict  # the z interval holds 0: not shown as support
+    assert pilot_analysis.result_rows(res)[1]["significant"] is True
+
+
+def test_with_a_spread_between_ad_days_fisher_alone_does_not_decide(
+    workspace: Any, insert: Callable[..., None]
+) -> None:
+    """The same 4 clicks in 2,000 against 1 in 10,000, but A's clicks all on one day (4 and
+    0 in 1,000 each): the z-test is scaled for that spread (phi > 1), which Fisher's test
+    does not see, so the difference counts only if both find it; the z-test's p is over
+    0.05, so it does not."""
+    _tiny_ads(insert, {"Four": (4, 0)}, impressions=1000)
+    _tiny_ads(insert, {"One": (1, 0)}, impressions=5000)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-02"}
+    _new(workspace, "Rare", "ctr_link", ["ad=Four", "ad=One"], table="ad_stats", **period)
+    res = pilots.analyse(workspace, "Rare")
+    c = res.comparisons[0]
+    assert res.dispersion > 1
+    assert c.p_exact is not None and c.p_exact < 0.05 < c.result.p_value
+    assert not c.significant
+    assert c.decided_by == (
+        "Fisher's exact test and the z-test scaled for the spread between units"
+    )
+    assert "Fisher" not in c.verdict  # the z-test's p is the one that refuses
+    assert "only when both tests find it" in " ".join(res.notes)
 
 
 def test_the_plan_says_its_alpha_is_two_sided() -> None:

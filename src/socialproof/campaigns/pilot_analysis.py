@@ -73,6 +73,10 @@ class VariantComparison:
     significant: bool
     needed_per_variant: int | None  # to detect the pilot's MDE at A's level
     verdict: str
+    # Fisher's exact p (Holm-adjusted like p_adjusted) where counts are too small for the
+    # z-test; ``significant`` then follows the test named in ``decided_by``
+    p_exact: float | None = None
+    decided_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -310,10 +314,12 @@ def analyse(ws: Workspace, name: str | Pilot, *, seed: int = 0) -> PilotResult:
                 sig,
                 need,
                 _verdict(pilot.display(i + 1), kpi, r, p_adj, sig, need, unit, pilot),
+                decided_by=test,
             )
         )
     if kpi.name in PROPORTIONS:
-        comparisons = _exact_check(comparisons, variants, pilot, kpi, alpha, notes)
+        scaled = phi > 1 and phi_df > 0
+        comparisons = _exact_check(comparisons, variants, pilot, kpi, alpha, notes, scaled)
     unbounded = [
         pilot.display(i + 1)
         for i, c in enumerate(comparisons)
@@ -400,11 +406,14 @@ def _exact_check(
     kpi: KPI,
     alpha: float,
     notes: list[str],
+    scaled: bool = False,
 ) -> list[VariantComparison]:
-    """Fisher's exact test beside the z-test where a variant has fewer than 5 successes or
-    failures: the z-test's p is then too small (1 link click of 5,000 against 7: p = 0.034,
-    Fisher's 0.070). A note gives the exact p-values (Holm-adjusted like the z-test's), and
-    a verdict the exact test does not confirm says so."""
+    """Fisher's exact test where a variant has fewer than 5 successes or failures: the
+    z-test's p is then too small (1 link click of 5,000 against 7: p = 0.034, Fisher's
+    0.070). The exact test decides (``significant``, the verdict and the machine formats
+    follow it and name it); where the z-test was scaled for the spread between units, which
+    Fisher's test knows nothing of, a difference is significant only when both tests find
+    it. A note gives the exact p-values, Holm-adjusted like the z-test's."""
     from scipy.stats import fisher_exact
 
     counts = [(v.successes or 0.0, v.n) for v in variants]
@@ -421,23 +430,45 @@ def _exact_check(
     ]
     exact = stats.adjust_pvalues(raw, method="holm")
     what = PROPORTIONS[kpi.name][0].replace("_", " ")
+    decider = (
+        "Fisher's exact test and the z-test scaled for the spread between units"
+        if scaled
+        else "Fisher's exact test"
+    )
     notes.append(
         f"{', '.join(small)} {'has' if len(small) == 1 else 'have'} fewer than "
         f"{MIN_EXPECTED_COUNT} {what} (or {MIN_EXPECTED_COUNT} {PROPORTIONS[kpi.name][1]} "
         "without one), where the z-test's normal approximation gives too small a p; Fisher's "
         "exact test gives "
         + ", ".join(f"{pilot.display(i + 1)} against A {_p(p, alpha)}" for i, p in enumerate(exact))
-        + (" (Holm-adjusted)." if len(exact) > 1 else ".")
+        + (" (Holm-adjusted)" if len(exact) > 1 else "")
+        + (
+            ", and the verdicts follow it."
+            if not scaled
+            else ". It knows nothing of the spread between units the z-test is scaled for, so "
+            "a difference counts as significant only when both tests find it."
+        )
     )
+    unit = PROPORTIONS[kpi.name][1].replace("_", " ")
     out = []
-    for c, p in zip(comparisons, exact, strict=True):
-        if c.significant and not p < alpha:
-            c = replace(
-                c,
-                verdict=c.verdict + f" With so few {what}, Fisher's exact test does not confirm it "
-                f"({_p(p, alpha)}): treat it as a first indication.",
-            )
-        out.append(c)
+    for i, (c, p) in enumerate(zip(comparisons, exact, strict=True)):
+        sig = p < alpha and (c.significant or not scaled)
+        # the p shown is the deciding test's: Fisher's, or with a scaled z-test the one
+        # that finds no difference where the two disagree (the z-test's where they agree)
+        by_fisher = not scaled or (c.significant and not p < alpha)
+        verdict = _verdict(
+            pilot.display(i + 1),
+            kpi,
+            c.result,
+            p if by_fisher else c.p_adjusted,
+            sig,
+            c.needed_per_variant,
+            unit,
+            pilot,
+            exact="Fisher's exact test" if by_fisher else "",
+            what=what,
+        )
+        out.append(replace(c, significant=sig, verdict=verdict, p_exact=p, decided_by=decider))
     return out
 
 
@@ -873,7 +904,13 @@ def _verdict(
     need: int | None,
     unit: str,
     pilot: Pilot,
+    *,
+    exact: str = "",
+    what: str = "",
 ) -> str:
+    """The verdict of one comparison; ``exact`` names the test that decided when it is
+    not the one that drew the interval (Fisher's exact test on few ``what``): its p is
+    shown, and the interval only where it agrees with the decision."""
     scale = 100 if kpi.unit == "percent" else 1
     d = _decimals((r.diff_high - r.diff_low) * scale)
     if r.diff:  # a wide interval must not round the difference itself away ('−0')
@@ -889,28 +926,34 @@ def _verdict(
     shown_p = _p(p_adj, 1 - pilot.confidence)  # never '0.050' for a p below 0.05
     if len(pilot.variants) > 2:  # the adjusted p, as the table's 'p (Holm)' column
         shown_p = "Holm-adjusted " + shown_p
+    if exact:
+        shown_p += f" by {exact}, the test for so few {what}"
     control = pilot.display(0)
     levels = (
         f"{level_text(kpi, r.value_a, d)} in {control} → {level_text(kpi, r.value_b, d)} in {label}"
     )
+    ci = (
+        f"{conf} CI {effect_text(kpi, r.diff_low, d, signed=True)} to "
+        f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}"
+    )
+    aside = bool(exact) and (r.diff_low > 0 or r.diff_high < 0) != sig
+    if aside:
+        # the z-test's interval says the opposite of the test that decides: not shown as if
+        # it backed the verdict
+        ci = f"the z-test's {conf} interval left aside (unreliable with so few {what})"
     if sig:
         # A comparison, not a cause: posts were not randomised, ads were delivered to
         # different people (see the design note). The interval keeps its signs.
         word = "higher" if r.diff > 0 else "lower"
         return (
             f"{label} had a {word} {name} than {control}, by "
-            f"{effect_text(kpi, abs(r.diff), d)}{pts} ({levels}), {conf} CI "
-            f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
-            f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}; "
+            f"{effect_text(kpi, abs(r.diff), d)}{pts} ({levels}), {ci}; "
             f"a difference this large would be unlikely by chance alone ({shown_p}), though "
             "not impossible."
         )
     diff = (
         f"{label} vs {control}: {effect_text(kpi, r.diff, d, signed=True)}{pts} "
-        f"({mean}{levels}), "
-        f"{conf} CI "
-        f"{effect_text(kpi, r.diff_low, d, signed=True)} to "
-        f"{effect_text(kpi, r.diff_high, d, signed=True)}{pts}, {shown_p}"
+        f"({mean}{levels}), {ci}, {shown_p}"
     )
     n_now = min(r.n_a, r.n_b)
     if need is not None and n_now < need:
@@ -920,6 +963,8 @@ def _verdict(
             f"more {unit} per variant to detect a {share_text(pilot.mde)} relative change "
             "with 80 % power."
         )
+    if aside:
+        return f"No clear difference: {diff}; treat the difference as a first indication."
     if need is not None:
         # Enough data by the plan's arithmetic is not evidence of no effect (a power figure
         # after the fact says nothing about this sample): only the interval can rule the
@@ -965,6 +1010,9 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
             "lift": None,
             "p_value": None,
             "p_holm": None,
+            "p_exact": None,
+            "significant": None,
+            "decided_by": None,
             "verdict": "control",
         }
         if c is not None:
@@ -976,6 +1024,9 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
                 lift=c.result.lift,
                 p_value=c.result.p_value,
                 p_holm=c.p_adjusted,
+                p_exact=c.p_exact,
+                significant=c.significant,
+                decided_by=c.decided_by,
                 verdict=c.verdict,
             )
         rows.append(row)

@@ -79,10 +79,16 @@ def display_rows(res: PilotResult) -> list[dict[str, Any]]:
                 if r.lift is not None and not r.degenerate
                 else ""
             )
-            p = c.p_adjusted
-            row["p (Holm)" if len(res.comparisons) > 1 else "p"] = p_text(
-                p, 1 - res.pilot.confidence
-            )
+            alpha = 1 - res.pilot.confidence
+            p = p_text(c.p_adjusted, alpha)
+            if c.p_exact is not None:  # Fisher's exact test decides (see the notes)
+                exact = p_text(c.p_exact, alpha)
+                p = (
+                    f"{exact} (Fisher)"
+                    if c.decided_by == "Fisher's exact test"
+                    else (f"{p}; Fisher {exact}")
+                )
+            row["p (Holm)" if len(res.comparisons) > 1 else "p"] = p
         rows.append(row)
     return rows
 
