@@ -110,3 +110,32 @@ def test_cli_broken_mapping_is_one_clear_error(cli: Any, workspace: Any, tmp_pat
     )
     assert result.exit_code == 1
     assert result.stderr.count("Error:") == 1 and "mapping file" in result.stderr
+
+
+def test_a_mapping_without_a_platform_asks_for_one(
+    cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """Mapped messages without a platform column or constant were stored with platform ''
+    (a platform of its own in the report); the import asks for one, --platform gives it."""
+    data = tmp_path / "inbox.csv"
+    data.write_text("Msg,Who,When,Body\n1,ann,2026-03-02 10:00,hello\n", encoding="utf-8")
+    mapping = tmp_path / "inbox.yaml"
+    mapping.write_text(
+        "table: messages\ncolumns:\n  message_id: Msg\n  author_id: Who\n"
+        "  created_at: When\n  text: Body\n",
+        encoding="utf-8",
+    )
+    refused = cli("import", str(data), "--mapping", str(mapping), cwd=workspace.root)
+    assert refused.exit_code == 1
+    assert refused.stderr.count("Error:") == 1 and "Traceback" not in refused.stderr
+    assert "does not give platform" in refused.stderr and "--platform" in refused.stderr
+    with workspace.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM messages").fetchall() == [(0,)]
+    given = cli(
+        "import", str(data), "--mapping", str(mapping), "--platform", "Twitter",
+        cwd=workspace.root,
+    )  # fmt: skip
+    assert given.exit_code == 0, given
+    with workspace.connect(read_only=True) as con:
+        got = con.execute("SELECT platform, message_id FROM messages").fetchall()
+    assert got == [("x", "1")]

@@ -99,7 +99,9 @@ def test_an_ad_stats_draft_asks_for_every_date_of_the_key(tmp_path: Path) -> Non
     assert "date_stop" in draft.todo
     out = tmp_path / "ads.yaml"
     out.write_text(draft.yaml, encoding="utf-8")
-    assert unmapped_keys(load_mapping(out), ReadContext()) == ["date_stop"]
+    # and a platform, or --platform (left out, the rows were stored with platform '')
+    assert unmapped_keys(load_mapping(out), ReadContext()) == ["platform", "date_stop"]
+    assert unmapped_keys(load_mapping(out), ReadContext(platform="google")) == ["date_stop"]
 
 
 def test_draft_for_a_google_ads_report(tmp_path: Path) -> None:

@@ -287,7 +287,8 @@ def read_mapped(frame: Frame, mapping: Mapping, ctx: ReadContext) -> ReadResult:
         raise BadInput(
             f"The mapping does not give {', '.join(missing_keys)}, part of the key of "
             f"{mapping.table} ({', '.join(spec.key)}).",
-            hint="Map a column to it or set it under 'constants'.",
+            hint="Map a column to it or set it under 'constants'"
+            + (" (platform: mastodon), or pass --platform." if "platform" in missing_keys else "."),
         )
     for key in spec.key:
         if spec.columns[key] != "VARCHAR" and key in rows.values:
@@ -448,10 +449,13 @@ def unmapped_keys(mapping: Mapping, ctx: ReadContext) -> list[str]:
 
     spec = CANONICAL[mapping.table]
     constants = _constants(mapping, ctx)
+    # a platform left out was stored as '' (a platform of its own in every report)
     return [
         k
         for k in spec.key
-        if k not in mapping.columns and k not in constants and spec.columns[k] != "VARCHAR"
+        if k not in mapping.columns
+        and k not in constants
+        and (spec.columns[k] != "VARCHAR" or k == "platform")
     ]
 
 
