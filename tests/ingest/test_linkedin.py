@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,72 @@ def test_creator_export_sheets() -> None:
     assert got[(dt.date(2026, 3, 2), "follower_change")] == 5
     assert got[(dt.date(2026, 3, 31), "followers")] == 1234
     assert any("DEMOGRAPHICS" in n for n in result.notes)
+
+
+def _page_export(path: Path, title: list[str], impressions: int, post: str) -> None:
+    """A LinkedIn page content export (invented): title rows, then the header and a post."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "All posts"
+    for line in title:
+        ws.append([line])
+    header = ["Post title", "Post link", "Post type", "Posted by", "Created date"]
+    ws.append([*header, "Impressions", "Clicks", "Likes", "Engagement rate", "Content Type"])
+    ws.append(
+        [
+            "Spring news",
+            f"https://www.linkedin.com/feed/update/urn:li:activity:{post}",
+            "Organic",
+            "Dana",
+            "03/02/2026",
+            impressions,
+            10,
+            5,
+            0.03,
+            "Image",
+        ]
+    )
+    wb.save(path)
+
+
+DESCRIPTION = "Aggregated post metrics for the selected date range. Learn more: https://x.y/z"
+
+
+@pytest.mark.parametrize(
+    ("title", "account"),
+    [
+        (["Acme Corp", DESCRIPTION], "Acme Corp"),
+        (["Organization: Acme Corp"], "Acme Corp"),
+        ([DESCRIPTION], ""),  # a description names no one
+        (["All posts"], ""),  # nor a title repeating the sheet's name
+    ],
+)
+def test_a_page_export_s_title_row_names_its_account(
+    tmp_path: Path, title: list[str], account: str
+) -> None:
+    path = tmp_path / "content.xlsx"
+    _page_export(path, title, 1000, "7171000000000000009")
+    result = read(path, "linkedin")
+    assert [p["account"] for p in rows(result, "posts")] == [account]
+    assert any("title row names" in n for n in result.notes) == bool(account)
+
+
+def test_two_company_pages_exports_stay_two_accounts(workspace: Any, tmp_path: Path) -> None:
+    # before, neither file named its account: the first was refused without --account,
+    # and the second, imported after it, went to the first page's account
+    from socialproof.ingest.importer import import_paths
+    from socialproof.workspace import engine
+
+    acme, globex = tmp_path / "acme.xlsx", tmp_path / "globex.xlsx"
+    _page_export(acme, ["Acme Corp", DESCRIPTION], 1000, "7171000000000000011")
+    _page_export(globex, ["Globex Ltd", DESCRIPTION], 700, "7171000000000000012")
+    for path in (acme, globex):
+        [s] = import_paths(workspace, [path])
+        assert s.status == "imported", s.error
+    with workspace.connect(read_only=True) as con:
+        found = engine.query_rows(
+            con, "SELECT account, sum(impressions) FROM posts GROUP BY 1 ORDER BY 1"
+        )
+    assert found == [("Acme Corp", 1000), ("Globex Ltd", 700)]

@@ -100,6 +100,51 @@ def _is_followers(frame: Frame) -> bool:
     return A.has(frame, DATE) and sum(A.has(frame, a) for a in FOLLOWERS.values()) >= 2
 
 
+#: 'Organization: Acme Corp' (or Company, Page, ... name) in a title row
+_NAMED = re.compile(
+    r"(?i)^\s*(?:organi[sz]ation|company(?: page)?|page|organizaci[oó]n|empresa|p[aá]gina)"
+    r"(?: name| de la empresa)?\s*[:\-\u2013\u2014]\s*(?P<name>\S.*?)\s*$"
+)
+#: title rows that name the sheet, not the organisation
+_NOT_NAMES = frozenset(
+    {"all posts", "content", "posts", "updates", "metrics", "visitors", "followers"}
+    | {"new followers", "page analytics", "linkedin", "linkedin page analytics"}
+)
+
+
+def organisation(frames: list[Frame]) -> str:
+    """The organisation a page export names in its title rows ('Acme Corp', or
+    'Organization: Acme Corp' above the header), or '' when they name none or several.
+
+    A description (a sentence, a link, a 'Name: value' line of another kind) is not a
+    name; neither is a title repeating the sheet's name ('All posts').
+    """
+    found: dict[str, str] = {}
+    for frame in frames:
+        for line in frame.title_lines:
+            text = " ".join(line.replace("\u00a0", " ").split()).strip(' ,;"')
+            named = _NAMED.match(text)
+            if named:
+                name = named.group("name").strip(' ,;"')
+            elif (
+                ":" in text
+                or "://" in text
+                or "www." in text.lower()
+                or text.endswith((".", "!", "?", ")"))
+                or len(text) > 80
+                or len(text.split()) > 6
+                or not re.search(r"[^\W\d_]", text)
+                or text.casefold() in _NOT_NAMES
+                or text.casefold() == (frame.sheet or "").strip().casefold()
+            ):
+                continue
+            else:
+                name = text
+            if name:
+                found.setdefault(name.casefold(), name)
+    return next(iter(found.values())) if len(found) == 1 else ""
+
+
 def _post_id(
     links: list[str | None], titles: list[str | None], times: list[str | None]
 ) -> list[str | None]:
@@ -155,9 +200,17 @@ class LinkedInContentFormat(Format):
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
         parts = A.Parts()
         skipped: list[str] = []
+        # the file has no account column: its title rows may name the organisation
+        # (two pages' exports are then two accounts); --account names it otherwise
+        account = ctx.account or organisation(source.frames)
+        if account and not ctx.account:
+            parts.notes.append(
+                f"The account is the organisation the file's title row names ({account!r}); "
+                "to name it otherwise, import again with --account NAME."
+            )
         for frame in source.frames:
             if _is_content(frame):
-                parts.add(frame, "posts", _read_content(frame, ctx))
+                parts.add(frame, "posts", _read_content(frame, ctx, account))
             elif (cols := _metric_columns(frame)) and len(cols) >= 3:
                 metrics: dict[str, A.Aliases] = {m: (h,) for h, m in cols.items()}
                 parts.add(
@@ -169,7 +222,7 @@ class LinkedInContentFormat(Format):
                         platform="linkedin",
                         date_aliases=DATE,
                         metrics=metrics,
-                        account=ctx.account or "",
+                        account=account,
                     ),
                 )
             elif _is_followers(frame):
@@ -182,7 +235,7 @@ class LinkedInContentFormat(Format):
                         platform="linkedin",
                         date_aliases=DATE,
                         metrics=FOLLOWERS,
-                        account=ctx.account or "",
+                        account=account,
                         counts=True,
                     ),
                 )
@@ -195,7 +248,9 @@ class LinkedInContentFormat(Format):
         return parts.result()
 
 
-def _read_content(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
+def _read_content(
+    frame: Frame, ctx: ReadContext, account: str
+) -> tuple[pa.Table, list[Reject], list[str]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -222,10 +277,7 @@ def _read_content(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject
     )
     rows.require("post_id", "post link or title")
     rows.require("published_at", "created date")
-    if ctx.account:
-        rows.const("account", ctx.account)
-    else:
-        rows.const("account", "")
+    rows.const("account", account)
     ctype = rows.raw(POST_TYPE)
     if ctype is not None:
         from socialproof.ingest.meta_posts import post_format
