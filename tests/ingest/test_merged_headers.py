@@ -89,3 +89,24 @@ def test_a_title_merged_across_the_sheet_stays_a_title(tmp_path: Path) -> None:
     [frame] = read_xlsx(tmp_path / "t.xlsx", "t.xlsx").frames
     assert frame.title_lines == ["All posts data for Acme"]
     assert frame.header[:2] == ["Post ID", "Account username"]
+
+
+@pytest.mark.parametrize("name", ["posts_groups.xls", "posts_two_rows.xls"])
+def test_an_old_xls_with_a_merged_header_gives_every_figure(
+    workspace: Any, tmp_path: Path, name: str
+) -> None:
+    # the same layouts saved as old binary .xls (tests/data/ingest/make_fixtures.py):
+    # before, the group row was the header (refused) and the two rows' figures were lost
+    from socialproof.ingest.importer import import_paths
+    from socialproof.workspace import engine
+
+    from ._formats import DATA
+
+    [s] = import_paths(workspace, [DATA / "merged" / name])
+    assert s.status == "imported", s.error
+    assert (s.inserted, s.rejected) == (3, 0)
+    with workspace.connect(read_only=True) as con:
+        [row] = engine.query_rows(
+            con, "SELECT count(*), sum(views), sum(reach), sum(reactions) FROM posts"
+        )
+    assert tuple(row) == (3, 4500, 3750, 220)

@@ -82,12 +82,16 @@ def read_xls(path: Path, name: str) -> Source:
     except ImportError:  # pragma: no cover - core dependency
         raise BadExport("xlrd is needed to read .xls files.", hint="pip install xlrd") from None
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-    except Exception as exc:  # xlrd raises its own XLRDError and assorted builtins
-        raise BadExport(
-            f"{name} is not a readable .xls workbook ({exc}).",
-            hint="Open it in Excel or LibreOffice and save it as .xlsx, then import that.",
-        ) from None
+        # formatting_info gives the merged cells (a header over two rows, group labels)
+        book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+    except Exception:  # xlrd raises its own XLRDError and assorted builtins
+        try:  # some writers' formatting records xlrd cannot read: the cells alone
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except Exception as exc:
+            raise BadExport(
+                f"{name} is not a readable .xls workbook ({exc}).",
+                hint="Open it in Excel or LibreOffice and save it as .xlsx, then import that.",
+            ) from None
     frames: list[Frame] = []
     for sheet in book.sheets():
         rows: list[tuple[int, list[str]]] = []
@@ -105,6 +109,9 @@ def read_xls(path: Path, name: str) -> Source:
                 else:
                     cells.append(cell_text(cell.value))
             rows.append((r + 1, cells))
+        # xlrd's merged cells are (row_lo, row_hi, col_lo, col_hi), 0-based, hi exclusive
+        merges = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in sheet.merged_cells]
+        rows = _fold_merged_header(rows, merges)
         rows = _trim_rows(rows)
         if any(count_nonempty(r) for _, r in rows):
             frames.extend(frames_from_rows(rows, name, sheet=sheet.name))

@@ -198,6 +198,57 @@ def _xls(path: Path, sheets: dict[str, list[list[str]]]) -> None:
     book.save(str(path))
 
 
+MERGED_HEADER = [
+    "Post ID",
+    "Account username",
+    "Description",
+    "Publish time",
+    "Permalink",
+    "Post type",
+    "Date",
+    "Views",
+    "Reach",
+    "Likes",
+    "Comments",
+    "Shares",
+]
+MERGED_ROWS = [
+    ["101", "acme", "a", "03/02/2026 09:15", "https://www.instagram.com/p/A1/", "IG image"],
+    ["102", "acme", "b", "03/03/2026 09:15", "https://www.instagram.com/p/A2/", "IG reel"],
+    ["103", "acme", "c", "03/04/2026 09:15", "https://www.instagram.com/p/A3/", "IG image"],
+]
+MERGED_FIGURES = [[1000, 800, 50, 5, 2], [3000, 2500, 150, 15, 6], [500, 450, 20, 1, 0]]
+
+
+def _merged_xls(path: Path, layout: str) -> None:
+    """Old binary .xls posts exports whose header uses merged cells (the .xlsx twins are
+    built in tests/ingest/test_merged_headers.py): a group row ('Post' over A:G,
+    'Performance' over H:L) above the names, or the ids merged down over two rows with
+    the figures named under their groups ('Delivery', 'Engagement')."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("Posts")
+    if layout == "groups":
+        ws.write_merge(0, 0, 0, 6, "Post")
+        ws.write_merge(0, 0, 7, 11, "Performance")
+        for c, h in enumerate(MERGED_HEADER):
+            ws.write(1, c, h)
+        first = 2
+    else:
+        for c, h in enumerate(MERGED_HEADER[:7]):
+            ws.write_merge(0, 1, c, c, h)
+        ws.write_merge(0, 0, 7, 8, "Delivery")
+        ws.write_merge(0, 0, 9, 11, "Engagement")
+        for c, h in enumerate(MERGED_HEADER[7:], start=7):
+            ws.write(1, c, h)
+        first = 2
+    for r, (row, figures) in enumerate(zip(MERGED_ROWS, MERGED_FIGURES, strict=True)):
+        for c, v in enumerate([*row, "Lifetime", *figures]):
+            ws.write(first + r, c, v)
+    book.save(str(path))
+
+
 def _num(v: str) -> object:
     try:
         return int(v)
@@ -363,6 +414,9 @@ def main() -> None:
     _xls(out / "acme_content.xls", {"Metrics": METRICS, "All posts": CONTENT})
     _xlsx(out / "acme_followers.xlsx", {"New followers": FOLLOWERS, "Location": LOCATION})
     _creator(out / "Content_2026-03-01_2026-03-31_SampleOwner.xlsx")
+    (HERE / "merged").mkdir(exist_ok=True)
+    _merged_xls(HERE / "merged" / "posts_groups.xls", "groups")
+    _merged_xls(HERE / "merged" / "posts_two_rows.xls", "two rows")
     import datetime as dt
 
     import openpyxl
