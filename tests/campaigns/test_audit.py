@@ -282,3 +282,34 @@ def test_rate_charts_show_each_bar_s_post_count(workspace, insert, make_post, tm
     html = write(audit(workspace), tmp_path / "audit.html").read_text(encoding="utf-8")
     assert "09:00 (1 post)" in html and "12:00 (11 posts)" in html
     assert "reel (1 post)" in html and "image (11 posts)" in html
+
+
+def test_top_posts_leave_out_rates_on_a_tiny_base(workspace, insert, cli, make_post) -> None:
+    """3 interactions on a reach of 4 (75 %) topped the audit's best posts above posts
+    with a reach of thousands; top and bottom posts are ranked on a reach of 100 or more
+    (as 'report posts' ranks them), the posts left out are counted, and --min-base 0
+    ranks every post."""
+    rows = [
+        make_post(f"p{i}", datetime(2026, 3, 1, 9) + timedelta(days=i), reach=2000, inter=40 + i)
+        for i in range(10)
+    ]
+    rows.append(make_post("tiny", datetime(2026, 3, 12, 9), reach=4, inter=3))
+    rows.append(make_post("small", datetime(2026, 3, 13, 9), reach=99, inter=0))
+    insert("posts", rows)
+    [acc] = audit(workspace).accounts
+    # by hand: p9 has 49 of 2,000 (2.45 %), then p8, p7 ...; p0 has 40 (2.00 %)
+    assert [p["post_id"] for p in acc.top] == ["p9", "p8", "p7", "p6", "p5"]
+    assert [p["post_id"] for p in acc.bottom] == ["p0", "p1", "p2", "p3", "p4"]
+    assert acc.unranked_small == 2
+    assert "2 posts with reach under 100 are left out of the top and bottom posts" in " ".join(
+        acc.caveats
+    )
+    [every] = audit(workspace, min_base=0).accounts
+    assert every.top[0]["post_id"] == "tiny" and every.top[0]["rate"] == pytest.approx(0.75)
+    assert every.bottom[0]["post_id"] == "small"
+    assert every.unranked_small == 0
+    r = cli("audit", "--min-base", "-1", cwd=workspace.root)
+    assert r.exit_code == 2 and "--min-base must be 0 or more" in r.stderr, r
+    r = cli("audit", "--min-base", "0", "-f", "json", cwd=workspace.root)
+    assert r.exit_code == 0, r
+    assert '"post_id": "tiny"' in r.stdout

@@ -15,7 +15,11 @@ Claims need data. Thresholds (documented, used everywhere in this module):
   compared with the rest;
 - a format or time must beat the account's rate by :data:`LIFT` (20 %) to be
   recommended, and the text says it is an observation to test with a pilot;
-- cadence is judged only over :data:`MIN_SPAN_DAYS` days or more.
+- cadence is judged only over :data:`MIN_SPAN_DAYS` days or more;
+- top and bottom posts are ranked among posts whose rate's base (reach, impressions,
+  views or followers) is at least ``min_base`` (:data:`MIN_POST_BASE`, 100, as
+  ``report posts`` ranks them): 3 interactions on a reach of 4 is 75 %, and would top
+  the list for good. ``min_base=0`` ranks every post; the posts left out are counted.
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ from socialproof.campaigns.audit_model import (
     to_float,
     to_int,
 )
-from socialproof.errors import NoData
+from socialproof.campaigns.report import MIN_POST_BASE
+from socialproof.errors import NoData, UsageError
 from socialproof.metrics.notes import SIGN
 from socialproof.metrics.registry import ROWS_FLOOR, ROWS_USED
 
@@ -83,14 +88,20 @@ def audit(
     platform: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    min_base: float = MIN_POST_BASE,
 ) -> Audit:
-    """Audit every platform and account in the workspace (or one platform)."""
+    """Audit every platform and account in the workspace (or one platform); top and bottom
+    posts are ranked among posts whose rate's base is at least ``min_base``."""
+    import math
+
     import ibis
     import ibis.expr.datatypes as dt
 
     from socialproof.metrics import ops, registry, views
     from socialproof.workspace import engine
 
+    if not math.isfinite(min_base) or min_base < 0:
+        raise UsageError(f"--min-base must be 0 or more, got {min_base:g}.")
     start, end = date_range(since, until)
     tz = ws.settings.timezone
     industry = ws.settings.industry
@@ -199,7 +210,9 @@ def audit(
             *[(rated._base == code, rated[col]) for col, code in codes.items()],
             else_=ibis.null("int64"),
         )
-        rated = rated.mutate(_rate=ops.safe_div(rated._inter, den))
+        rated = rated.mutate(_rate=ops.safe_div(rated._inter, den), _den=den)
+        # only a rate on a base of min_base or more is ranked among top and bottom posts
+        rankable = rated._rate.notnull() & (rated._den >= min_base).fill_null(False)
         p = facts
         kpis = registry.resolve(list(FACET_KPIS), table="posts")
         overall = _rows(
@@ -234,11 +247,12 @@ def audit(
                     )
                     .cast("int64")
                     .sum(),
-                    _q=rated._rate.quantile(list(_LEVELS)),
+                    _ranked=rankable.cast("int64").sum(),
+                    _q=rankable.ifelse(rated._rate, ibis.null("float64")).quantile(list(_LEVELS)),
                 )
             )
         )
-        extremes = engine.execute(_extremes(rated, medians))
+        extremes = engine.execute(_extremes(rated, medians, min_base))
         growth, series = _growth(con, start, end)
         audiences = audience_rows(con)
     for r in summary.itertuples():
@@ -254,6 +268,7 @@ def audit(
         ext = extremes[(extremes["platform"] == r.platform) & (extremes["account"] == r.account)]
         acc.top = _posts(ext[ext["_top"] < TOP_N].sort_values("_top"))
         acc.bottom = _posts(ext[ext["_bottom"] < TOP_N].sort_values("_bottom"))
+        _small_base_caveat(acc, medians.get(key, [{}])[0], min_base)
         acc.growth = growth.get(key)
         acc.growth_series = series.get(key, [])
         acc.audience = audiences.get(key, [])
@@ -317,8 +332,26 @@ def _materialize(con: Any, expr: ir.Table, stack: ExitStack) -> ir.Table:
 _LEVELS = (0.0001, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999)
 
 
-def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]]) -> ir.Table:
+def _small_base_caveat(acc: AccountAudit, med: dict[str, Any], min_base: float) -> None:
+    """Count the rated posts left out of the top and bottom posts for their small base."""
+    acc.min_base = min_base
+    small = acc.median_posts - (to_int(med.get("_ranked")) or 0)
+    acc.unranked_small = max(small, 0)
+    if acc.unranked_small:
+        n = acc.unranked_small
+        acc.caveats.append(
+            f"{n:,} post{'' if n == 1 else 's'} with {acc.base} under {min_base:,g} "
+            f"{'is' if n == 1 else 'are'} left out of the top and bottom posts: a rate on so "
+            "small a base says little (--min-base 0 ranks every post)."
+        )
+
+
+def _extremes(
+    p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]], min_base: float = 0.0
+) -> ir.Table:
     """Top and bottom TOP_N posts per account, ranking only a few candidates per account.
+
+    Only posts whose rate's base is ``min_base`` or more are ranked.
 
     Each account's per-post rate quantiles bound where its top and bottom posts lie; only
     posts beyond those bounds (at least 3 × TOP_N of them) are ranked, so no window sorts
@@ -335,7 +368,7 @@ def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]])
     lows: list[float] = []
     for (pl, ac), recs in medians.items():
         rec = recs[0]
-        n = int(to_float(rec.get("_rated")) or 0)
+        n = int(to_float(rec.get("_ranked")) or 0)
         raw_q = rec.get("_q")
         qs = [float(q) for q in raw_q] if raw_q is not None else []
         top = [q for lvl, q in zip(_LEVELS, qs, strict=False) if (1 - lvl) * n >= want]
@@ -348,7 +381,9 @@ def _extremes(p: ir.Table, medians: dict[tuple[str, str], list[dict[str, Any]]])
     bounds = ibis.memtable({"_bpl": pls, "_bac": acs, "_high": highs, "_low": lows})
     joined = p.inner_join(bounds, [p.platform == bounds._bpl, p.account == bounds._bac])
     ranked = joined.filter(
-        joined._rate.notnull() & ((joined._rate >= joined._high) | (joined._rate <= joined._low))
+        joined._rate.notnull()
+        & (joined._den >= min_base).fill_null(False)
+        & ((joined._rate >= joined._high) | (joined._rate <= joined._low))
     )
     w_desc = ibis.window(
         group_by=[ranked.platform, ranked.account],

@@ -81,6 +81,8 @@ class AccountAudit:
     recommendations: list[Recommendation] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     untimed: int = 0  # posts whose export gave a date without a time of day
+    min_base: float = 0.0  # top and bottom posts are ranked only on a base this large
+    unranked_small: int = 0  # rated posts left out of them for a smaller base
     audience: list[dict[str, Any]] = field(default_factory=list)  # see audit_audience.py
 
     @property

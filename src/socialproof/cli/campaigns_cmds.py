@@ -33,6 +33,14 @@ def audit(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    min_base: Annotated[
+        float,
+        typer.Option(
+            "--min-base",
+            help="Rank a post among the top and bottom posts only when its rate's base "
+            "(reach, impressions, views or followers) is at least this; 0 ranks every post.",
+        ),
+    ] = 100,
     html: Annotated[
         Path | None,
         typer.Option("--html", help="Also write the audit as an accessible HTML page."),
@@ -54,7 +62,7 @@ def audit(
     from socialproof.campaigns.audit import recommendations_frame, summary_for_people
 
     ws = open_workspace(workspace)
-    result = run(ws, platform=platform, since=since, until=until)
+    result = run(ws, platform=platform, since=since, until=until, min_base=min_base)
     if html is not None:
         audit_report.write(result, html, owner=ws.settings.owner)
         info(f"Wrote {html}")
