@@ -32,6 +32,19 @@ def test_every_kpi_or_one_tables(client: Any) -> None:
     assert "follower_growth_rate" in daily and "cpm" not in daily
 
 
+def test_the_messages_kpis_are_their_threads(client: Any, cli: Any, workspace: Any) -> None:
+    """'socialproof metrics --table messages', named in its help, failed ('No KPIs for
+    table messages') and the page had no such choice: the response KPIs are over the
+    messages' threads."""
+    listed = cli("metrics", "--table", "messages", "--format", "csv", cwd=workspace.root)
+    assert listed.exit_code == 0, listed
+    names = [row["name"] for row in csv.DictReader(io.StringIO(listed.stdout))]
+    assert {"threads", "response_rate", "first_response_time", "resolution_rate"} <= set(names)
+    assert "cpm" not in names and "reach" not in names
+    page = client.get("/metrics", params={"table": "messages"})
+    assert page.status_code == 200 and _names(page.text) == names
+
+
 def test_download_as_the_command_lists_them(client: Any) -> None:
     r = client.get("/metrics", params={"table": "ad_stats", "download": "csv"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")

@@ -87,7 +87,7 @@ def metrics(
     output: OutputOption = None,
 ) -> None:
     """List every KPI: name, formula, unit, base, which direction is better, source."""
-    from socialproof.metrics.registry import all_kpis
+    from socialproof.metrics.registry import listed_kpis
 
     rows = [
         {
@@ -100,7 +100,7 @@ def metrics(
             "tables": ", ".join(k.tables),
             "source": k.source,
         }
-        for k in all_kpis(table)
+        for k in listed_kpis(table)
     ]
     if not rows:
         from socialproof.errors import UsageError

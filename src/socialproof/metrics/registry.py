@@ -337,6 +337,11 @@ def _load() -> None:
                         register(item, replace=True)
 
 
+#: Tables whose KPIs are computed over a view of them: the response KPIs are over the
+#: threads of the messages (``community.threads.threads_view``).
+VIEWS_OF = {"messages": ("threads",)}
+
+
 def all_kpis(table: str | None = None) -> list[KPI]:
     """Every registered KPI (for one table, if given), in registration order."""
     _load()
@@ -344,6 +349,15 @@ def all_kpis(table: str | None = None) -> list[KPI]:
     if table is not None:
         items = [k for k in items if k.applies_to(table)]
     return items
+
+
+def listed_kpis(table: str | None = None) -> list[KPI]:
+    """The KPIs 'socialproof metrics --table' lists: those over the table and over the
+    views of it (the messages' response KPIs are over their threads)."""
+    if table is None:
+        return all_kpis()
+    over = (table, *VIEWS_OF.get(table, ()))
+    return [k for k in all_kpis() if any(k.applies_to(t) for t in over)]
 
 
 def get(name: str, *, table: str | None = None) -> KPI:

@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 
 router = APIRouter()
 
-#: The tables KPIs are computed over, as 'socialproof metrics --table' names them (its
-#: help names messages too, which no KPI is computed over: left out here).
-TABLES = {"posts": "Posts", "ad_stats": "Ad rows", "account_daily": "Account days"}
+#: The tables KPIs are computed over, as 'socialproof metrics --table' names them (the
+#: messages' KPIs are over their threads).
+TABLES = {
+    "posts": "Posts",
+    "ad_stats": "Ad rows",
+    "account_daily": "Account days",
+    "messages": "Messages (threads)",
+}
 COLUMNS = ["name", "label", "formula", "unit", "base", "better", "tables", "source"]
 LABELS = {
     "name": "Name",
@@ -36,7 +41,7 @@ LABELS = {
 
 def kpi_rows(table: str | None) -> list[dict[str, Any]]:
     """Each KPI (of ``table``, if given) as 'socialproof metrics' lists it."""
-    from socialproof.metrics.registry import all_kpis
+    from socialproof.metrics.registry import listed_kpis
 
     return [
         {
@@ -49,7 +54,7 @@ def kpi_rows(table: str | None) -> list[dict[str, Any]]:
             "tables": ", ".join(k.tables),
             "source": k.source,
         }
-        for k in all_kpis(table)
+        for k in listed_kpis(table)
     ]
 
 
