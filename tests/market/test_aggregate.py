@@ -240,3 +240,25 @@ def test_salaries_with_no_currency_are_said_to_be_left_out(
         "1 salary(ies) name no currency ('45,000'): left out of the salary figures, which "
         "never mix currencies."
     ) in data.notes
+
+
+def test_the_duplicate_note_counts_the_copies_the_filters_keep(
+    workspace: Any, insert: Insert
+) -> None:
+    """Two copies of a London ad, the Berlin posting unique: the report for Berlin said
+    '1 duplicate posting(s) ... counted once' about postings it does not describe."""
+    body = "Requirements:\n- Paid social campaigns in Meta Ads Manager"
+    day = {"posted_at": "2026-02-10"}
+    rows = [
+        _posting(1, body=body, url="https://a.example/1", **day),
+        _posting(2, body=body, company="Brand 1", url="https://b.example/2", **day),
+        _posting(3, body=body, location="Berlin, Germany", **day),
+    ]
+    insert("job_postings", rows)
+    analyze_workspace(workspace)
+    berlin = market_data(workspace, MarketFilter(location="berlin"))
+    assert berlin.postings == 1
+    assert not any("duplicate" in n for n in berlin.notes)
+    london = market_data(workspace, MarketFilter(location="london"))
+    assert london.postings == 1
+    assert any(n.startswith("1 duplicate posting(s)") for n in london.notes)

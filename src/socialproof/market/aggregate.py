@@ -52,12 +52,13 @@ class MarketData:
     notes: list[str] = field(default_factory=list)
 
 
-def _facts(con: ibis.BaseBackend, flt: MarketFilter) -> ir.Table:
+def _facts(con: ibis.BaseBackend, flt: MarketFilter, *, distinct: bool = True) -> ir.Table:
     from socialproof.workspace import engine
 
     f = engine.table(con, "posting_facts")
     f = f.filter(f.status == "ok")
-    f = _distinct_postings(con, f)
+    if distinct:
+        f = _distinct_postings(con, f)
     # group "New York, NY (hybrid)" with "New York, NY": drop bracketed notes and edge spaces
     f = f.mutate(location=f.location.re_replace(r"\s*[(\[].*?[)\]]", "").strip())
     if flt.location:
@@ -100,13 +101,11 @@ def _distinct_postings(con: ibis.BaseBackend, facts: ir.Table) -> ir.Table:
     return facts.semi_join(first, facts.posting_id == first._keep)
 
 
-def duplicate_count(con: ibis.BaseBackend) -> int:
-    """Analysed postings left out of the market figures as copies of another posting."""
-    from socialproof.workspace import engine
-
-    f = engine.table(con, "posting_facts")
-    f = f.filter(f.status == "ok")
-    return _count(f) - _count(_distinct_postings(con, f))
+def duplicate_count(con: ibis.BaseBackend, flt: MarketFilter | None = None) -> int:
+    """Analysed postings that pass the filter left out of the market figures as copies of
+    another posting."""
+    flt = flt or MarketFilter()
+    return max(_count(_facts(con, flt, distinct=False)) - _count(_facts(con, flt)), 0)
 
 
 def demand(
@@ -318,7 +317,7 @@ def market_data(ws: Workspace, flt: MarketFilter | None = None) -> MarketData:
         over = engine.execute(
             month.group_by("month").aggregate(postings=month.posting_id.nunique()).order_by("month")
         )
-        copies = duplicate_count(con)
+        copies = duplicate_count(con, flt)
         no_currency = _count(
             facts.filter((facts.salary_status == "stated") & facts.salary_currency.isnull())
         )
