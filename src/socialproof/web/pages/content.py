@@ -235,14 +235,35 @@ def _parse_day(value: str | None, what: str) -> date | None:
     return day
 
 
+def _platform_of(platform: str) -> str:
+    """The Platform field of the calendar (the CLI's 'calendar --platform'): "" for every
+    platform, else the platform's id (a name or alias, as the command reads it)."""
+    from socialproof.content.posts import resolve_platform
+
+    return resolve_platform(platform, where="Platform") if platform.strip() else ""
+
+
 @router.get("/content/calendar")
-def calendar(request: Request, view: str = "week", start: str | None = None) -> HTMLResponse:
+def calendar(
+    request: Request, view: str = "week", start: str | None = None, platform: str = ""
+) -> HTMLResponse:
+    from urllib.parse import urlencode
+
     from socialproof.content.calendar import build_calendar
 
     ws = workspace(request)
     if view not in ("week", "month"):
         raise UsageError(f"Unknown view {view!r}.", hint="Use week or month.")
     rows, problems = _rows(ws)
+    platforms = sorted({r["post"].platform for r in rows if r["post"].platform})
+    refused: list[tuple[str, str]] = []
+    try:
+        pid = _platform_of(platform)
+    except SocialproofError as exc:  # kept and marked; the calendar of every platform below
+        pid = ""
+        refused.append(("error", f"{exc} Showing every platform."))
+    if pid:
+        rows = [r for r in rows if r["post"].platform == pid]
     posts = [r["post"] for r in rows]
     cal = build_calendar(
         posts,
@@ -281,7 +302,14 @@ def calendar(request: Request, view: str = "week", start: str | None = None) -> 
         next_start=(cal.end if view == "month" else cal.start + step).isoformat(),
         unscheduled=[r for r in rows if not r["day"]],
         tz=ws.settings.tz.key,
-        messages=[("warning", p) for p in problems],
+        messages=[*refused, *(("warning", p) for p in problems)],
+        status_code=422 if refused else 200,
+        platforms=platforms,
+        platform=platform.strip(),
+        platform_invalid=bool(refused),
+        chosen_platform=pid,
+        # the platform chosen, kept in the period links (none when refused)
+        keep="&" + urlencode({"platform": pid}) if pid else "",
     )
 
 
@@ -292,13 +320,21 @@ def move(
     day: str = Form(""),
     view: str = Form("week"),
     start: str = Form(""),
+    platform: str = Form(""),
 ) -> Response:
+    from urllib.parse import urlencode
+
     from socialproof.content.calendar import reschedule
     from socialproof.content.editing import post_path
 
     ws = workspace(request)
     view = view if view in ("week", "month") else "week"
     back = f"/content/calendar?view={view}" + (f"&start={start}" if _safe_day(start) else "")
+    if platform.strip():  # back to the platform shown
+        try:
+            back += "&" + urlencode({"platform": _platform_of(platform)})
+        except SocialproofError:
+            pass
     try:
         new_day = _parse_day(day, "The new date")
         if new_day is None:
@@ -423,10 +459,17 @@ EXPORT_LABELS = {
 }
 
 
-def _export(ws: Workspace, kind: str, view: str, start: str | None, platform: str = "") -> Any:
+def _export(
+    ws: Workspace,
+    kind: str,
+    view: str,
+    start: str | None,
+    platform: str = "",
+    uncleared: bool = False,
+) -> Any:
     """The export, what it holds in words, and the platforms of the planned posts (Buffer
     and Hootsuite publish a file on one channel: ``platform`` keeps one, as the CLI's
-    --platform does)."""
+    --platform does; ``uncleared`` is its --include-uncleared)."""
     from socialproof.content.calendar import EXPORT_KINDS, build_calendar, export_posts
     from socialproof.content.editing import load_all
     from socialproof.content.posts import resolve_platform
@@ -449,7 +492,7 @@ def _export(ws: Workspace, kind: str, view: str, start: str | None, platform: st
             posts, tz=ws.settings.tz, view=view, start=_parse_day(start, "start"), industry=None
         )
         chosen, label = cal.posts, cal.title.split(": ", 1)[1]
-    return export_posts(ws, kind, chosen), label, found
+    return export_posts(ws, kind, chosen, include_uncleared=uncleared), label, found
 
 
 @router.get("/content/exports")
@@ -459,12 +502,15 @@ def exports(
     view: str = "all",
     start: str | None = None,
     platform: str = "",
+    uncleared: str = "",
 ) -> HTMLResponse:
     from urllib.parse import urlencode
 
     ws = workspace(request)
-    result, label, found = _export(ws, kind, view, start, platform)
+    result, label, found = _export(ws, kind, view, start, platform, bool(uncleared))
     asked = {"kind": kind, "view": view, "start": start or "", "platform": platform.strip()}
+    if uncleared:
+        asked["uncleared"] = "1"
     return render(
         request,
         "content/exports.html",
@@ -481,6 +527,7 @@ def exports(
         result=result,
         names={s: s.rsplit("/", 1)[-1] for s in result.left_out},
         tz=ws.settings.tz.key,
+        uncleared=bool(uncleared),
     )
 
 
@@ -491,10 +538,11 @@ def download(
     view: str = "all",
     start: str | None = None,
     platform: str = "",
+    uncleared: str = "",
 ) -> Response:
     from fastapi.responses import Response as Plain
 
-    result, _, _ = _export(workspace(request), kind, view, start, platform)
+    result, _, _ = _export(workspace(request), kind, view, start, platform, bool(uncleared))
     data = result.data.encode("utf-8") if isinstance(result.data, str) else result.data
     return Plain(
         data,
