@@ -231,3 +231,38 @@ def test_the_dashboard_trend_has_no_mark_without_a_floor(workspace, tmp_path) ->
     trends = r.text.split('id="trend-h"', 1)[1]
     assert "Weeks marked ≤" not in r.text
     assert "≤" not in trends
+
+
+def test_explain_shows_counts_as_whole_numbers(workspace, tmp_path, cli) -> None:
+    # reach 100 (post 1's largest day) + 200 (post 2) read '300.00' and '≥ 100.00' before
+    import json
+    import re
+
+    from tests.web.conftest import make_client
+
+    _import_reel(workspace, tmp_path)
+    r = cli("explain", "reach", cwd=workspace.root)
+    assert r.exit_code == 0, r.stderr
+    assert "Reach (reach) over posts, all rows: 300\n" in r.stdout
+    assert "= sum of 300 over the rows used" in r.stdout
+    one = cli(
+        "explain", "reach", "--since", "2026-03-01", "--until", "2026-03-01", cwd=workspace.root
+    )
+    assert "all rows" not in one.stdout and ": ≥ 100 (lower bound)" in one.stdout
+    data = json.loads(cli("explain", "reach", "--format", "json", cwd=workspace.root).stdout)
+    assert (data["value"], data["numerator"]) == (300, 300)
+    assert isinstance(data["value"], int)
+    with make_client(workspace) as c:
+        page = c.get(
+            "/dashboard/explain",
+            params={
+                "kpi": "reach",
+                "kind": "organic",
+                "since": "2026-03-01",
+                "until": "2026-03-31",
+            },
+        )
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "300.00" not in text and "all rows: 300" not in text
+    assert ": 300 " in text

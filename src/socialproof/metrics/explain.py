@@ -84,11 +84,11 @@ class Explanation:
         if k.ratio is not None:
             scale = f" × {k.ratio.scale:g}" if k.ratio.scale != 1.0 else ""
             out.append(
-                f"= {_sum_text(self.numerator)} {k.ratio.numerator_label} / "
-                f"{_sum_text(self.denominator)} {k.ratio.denominator_label}{scale}"
+                f"= {sum_text(self.numerator)} {k.ratio.numerator_label} / "
+                f"{sum_text(self.denominator)} {k.ratio.denominator_label}{scale}"
             )
         elif self.numerator is not None:
-            out.append(f"= sum of {_sum_text(self.numerator)} over the rows used")
+            out.append(f"= sum of {sum_text(self.numerator)} over the rows used")
         out.append(f"Rows used: {self.rows_used:,} of {self.rows_in_scope:,} in scope.")
         for reason, n in self.left_out.items():
             out.append(f"Left out: {n:,} row{'s' if n != 1 else ''} {reason}.")
@@ -112,9 +112,11 @@ class Explanation:
             "base": k.base,
             "table": self.table,
             "filters": self.filters,
-            "value": plain(self.value),
+            "value": _count(plain(self.value), k),
             "bound": self.bound or None,
-            "numerator": plain(self.numerator),
+            "numerator": _count(plain(self.numerator), k)
+            if k.ratio is None
+            else plain(self.numerator),
             "numerator_label": k.ratio.numerator_label if k.ratio else None,
             "denominator": plain(self.denominator),
             "denominator_label": k.ratio.denominator_label if k.ratio else None,
@@ -136,7 +138,16 @@ def _shown(value: float | None, k: KPI) -> str:
         return "— (no rows with both parts, or a zero denominator)"
     if k.unit == "percent":
         return f"{value * 100:.4g} %"
+    if k.unit == "count":  # whole numbers: reach 300, not 300.00
+        return sum_text(value)
     return format_number(value)
+
+
+def _count(value: Any, k: KPI) -> Any:
+    """A count KPI's whole value as an int (JSON's 300, not 300.0)."""
+    if k.unit == "count" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _pick_table(item: KPI, table: str | None) -> str:
@@ -238,7 +249,7 @@ def explain_kpi(
         return explain_table(t, item, chosen, filters=filters, limit=limit, notes=notes)
 
 
-def _sum_text(value: Any) -> str:
+def sum_text(value: Any) -> str:
     """A sum as someone checking it by hand needs it: cents kept above 1,000 (2,000.50
     spend read '2,000'), whole counts without decimals (900 clicks read '900.00')."""
     import math

@@ -45,18 +45,16 @@ def explain_url(kind: str, kpi: str, platform: str, account: str, start: date, e
 
 def _view(explanation: Any) -> dict[str, Any]:
     """What the template shows, as plain values."""
-    from socialproof.render.tables import format_number
+    from socialproof.metrics.explain import sum_text
 
     data = explanation.to_dict()
     rows = data["rows"]
     columns = list(rows[0].keys()) if rows else []
     return {
         "lines": explanation.lines(),
-        "numerator": format_number(data["numerator"]),
+        "numerator": sum_text(data["numerator"]),
         "numerator_label": data["numerator_label"] or "sum",
-        "denominator": format_number(data["denominator"])
-        if data["denominator"] is not None
-        else "",
+        "denominator": sum_text(data["denominator"]) if data["denominator"] is not None else "",
         "denominator_label": data["denominator_label"] or "",
         "rows_used": data["rows_used"],
         "rows_in_scope": data["rows_in_scope"],
