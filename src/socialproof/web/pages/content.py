@@ -30,6 +30,7 @@ SUBNAV = (
     ("/content/calendar", "Calendar"),
     ("/content/approvals", "Approvals"),
     ("/content/exports", "Exports"),
+    ("/content/rules", "Lint rules"),
 )
 
 
