@@ -7,7 +7,6 @@ import csv
 import html
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
