@@ -265,7 +265,7 @@ def test_an_amount_whose_size_does_not_tell_its_period_is_not_annualised(text: s
         ("₹6 LPA", "INR", 600_000, 600_000, "year"),
         ("INR 8-10 LPA", "INR", 800_000, 1_000_000, "year"),
         ("₹4.5 lakh p.a.", "INR", 450_000, 450_000, "year"),
-        ("12 lakhs per annum", None, 1_200_000, 1_200_000, "year"),
+        ("12 lakhs per annum", "INR", 1_200_000, 1_200_000, "year"),  # lakhs: rupees
         ("JPY 4 million", "JPY", 4_000_000, 4_000_000, "year"),
         ("¥400万", "JPY", 4_000_000, 4_000_000, "year"),  # 400 x man (10,000)
         ("SEK 45 000/mån", "SEK", 540_000, 540_000, "month"),  # Swedish 'per month'
@@ -382,7 +382,7 @@ def test_pm_attached_to_an_amount_is_a_month_and_a_time_of_day_is_no_period() ->
     sal = parse_salary("£2,000pm")
     assert (sal.period, sal.min_annual) == ("month", 24_000)
     hours = parse_salary("£120, 9am-5pm")
-    assert hours.period != "month" and hours.period_inferred  # the size, not the 'pm'
+    assert hours.period != "month"  # the size, not the 'pm' (and £120 is an hour's or a day's)
     monthly = parse_salary("$3,000, Mon-Fri 9am to 5pm")
     assert (monthly.period, monthly.period_inferred, monthly.min_annual) == ("month", True, 36_000)
 
@@ -399,3 +399,62 @@ def test_pm_attached_to_an_amount_is_a_month_and_a_time_of_day_is_no_period() ->
 def test_a_decimal_comma_is_read_as_a_decimal(text: str, annual: float) -> None:
     sal = parse_salary(text)
     assert (sal.period, sal.min_annual) == ("month", pytest.approx(annual))
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        # £120 is a high hourly rate or a low day rate: it read as 249,600 a year
+        ("£120", "no pay period stated, and the amount fits an hour's or a day's pay in GBP"),
+        # a day rate or a week's pay: it read as a day rate, 130,000 to 260,000 a year
+        ("£500-£1k", "no pay period stated, and the amount fits a day's or a week's pay in GBP"),
+        ("$1-2k", "no pay period stated, and the amount fits a day's or a week's pay in USD"),
+        # ends of different sizes: a month's at one end and a year's at the other
+        (
+            "$5,000-$20,000",
+            "no pay period stated, and the amount fits a month's or a year's pay in USD",
+        ),
+        # 'kr' is Swedish, Norwegian, Danish or Icelandic: 35 000 kr, a month's pay in
+        # Sweden, read as 35,000 a year at the dollar's scale
+        (
+            "35 000 kr",
+            "no currency named ('kr' is the krona or krone of several countries) and "
+            "no pay period stated",
+        ),
+        ("500-1k", "no currency named and no pay period stated"),
+    ],
+)
+def test_an_amount_whose_period_its_size_cannot_choose_is_not_annualised(
+    text: str, note: str
+) -> None:
+    sal = parse_salary(text)
+    assert sal.status == "stated"
+    assert (sal.period, sal.min_annual, sal.max_annual) == (None, None, None)
+    assert sal.note == note + ": not annualised"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "annual", "period"),
+    [
+        ("£500 - £1k per week", "GBP", (26_000, 52_000), "week"),  # a period stated: read
+        ("£120 per day", "GBP", (31_200, 31_200), "day"),
+        ("40 000 kr per month", None, (480_000, 480_000), "month"),
+        # LPA and CTC are Indian usage: rupees without the ₹
+        ("CTC 12 LPA", "INR", (1_200_000, 1_200_000), "year"),
+        ("CTC: 8-10 lakhs per annum", "INR", (800_000, 1_000_000), "year"),
+    ],
+)
+def test_an_amount_with_its_period_or_currency_in_words_is_read(
+    text: str, currency: str | None, annual: tuple[float, float], period: str
+) -> None:
+    sal = parse_salary(text)
+    assert (sal.currency, (sal.min_annual, sal.max_annual), sal.period) == (
+        currency,
+        annual,
+        period,
+    )
+
+
+def test_lakhs_beside_another_currency_code_are_not_taken_for_rupees() -> None:
+    sal = parse_salary("PKR 12 lakh")
+    assert sal.currency is None and sal.min_annual is None

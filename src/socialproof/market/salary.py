@@ -188,6 +188,15 @@ def _multiplier(suffix: str | None) -> float:
     return _MULTIPLIERS.get(word, _MULTIPLIERS.get(word.rstrip("s"), 1.0))
 
 
+# Lakh, crore, LPA (lakhs per annum) and CTC (cost to company) are how Indian postings
+# state pay: 'CTC 12 LPA' with no ₹ is rupees. Another currency's code beside them
+# ('PKR 12 lakh') is not taken for the rupee.
+_INDIAN_UNITS = re.compile(r"\d\s?(?:lakhs?|lacs?|lpa|crores?)\b|\bCTC\b", re.IGNORECASE)
+_OTHER_CODE = re.compile(r"\b(?!CTC\b|LPA\b)[A-Z]{3}\b")
+# 'kr' is the krona or krone of Sweden, Norway, Denmark and Iceland: no one currency
+_KRONA = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
+
+
 def _currency(text: str) -> str | None:
     m = _CODE_RE.search(text)
     if m:
@@ -198,6 +207,8 @@ def _currency(text: str) -> str | None:
     for pattern, code in _WORD_CURRENCY:
         if pattern.search(text):
             return code
+    if _INDIAN_UNITS.search(text) and not _OTHER_CODE.search(text):
+        return "INR"
     return None
 
 
@@ -217,6 +228,10 @@ def _period(text: str) -> str | None:
 #: period of an amount that names none; other currencies scale them by their factor in
 #: ``data/careers/salary_scale.yaml`` (purchasing power, with its source).
 _GUESS_BOUNDS = (("hour", 200.0), ("day", 1_500.0), ("month", 15_000.0))
+#: Sizes (in US dollars, scaled likewise) that two periods share, where the size cannot
+#: choose: 100 to 200 is a high hourly rate or a low day rate ('£120'), 500 to 1,500 a day
+#: rate or a week's pay ('£500-£1k'). An amount there is not annualised.
+_OVERLAPS = ((100.0, 200.0, "an hour's or a day's"), (500.0, 1_500.0, "a day's or a week's"))
 
 
 @cache
@@ -233,10 +248,23 @@ def _scales() -> dict[str, tuple[float, str]]:
     }
 
 
+def _overlap(value: float, currency: str | None) -> str:
+    """'an hour's or a day's' when the amount's size fits two periods at its currency's
+    scale ('' when it fits one, or the currency is not guessed)."""
+    factor, guess = _scales().get(currency or "", (0.0, "none"))
+    if guess != "all":
+        return ""
+    for low, high, words in _OVERLAPS:
+        if low * factor <= value < high * factor:
+            return words
+    return ""
+
+
 def _infer_period(value: float, currency: str | None) -> str | None:
     """The period an amount's size suggests at its currency's scale, or None when it
-    does not tell (a currency with no scale, or a size whose periods overlap there)."""
-    factor, guess = _scales().get(currency or "USD", (0.0, "none"))
+    does not tell (no currency, a currency with no scale, or a size whose periods
+    overlap there)."""
+    factor, guess = _scales().get(currency or "", (0.0, "none"))
     if guess == "none":
         return None
     for name, bound in _GUESS_BOUNDS:
@@ -312,6 +340,29 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
     period = _period(without_worktime)
     currency = _currency(clean)
     inferred = False
+    if period is None and currency is None:
+        # the size of an amount tells its period only at its currency's scale: '35 000 kr'
+        # is a month's pay in Sweden and read as a year's at the dollar's
+        kr = " ('kr' is the krona or krone of several countries)" if _KRONA.search(clean) else ""
+        return Salary(
+            original,
+            "stated",
+            note=f"no currency named{kr} and no pay period stated: not annualised",
+        )
+    shared = ""
+    if period is None:
+        shared = _overlap(lo, currency) or _overlap(hi, currency)
+        ends = (_infer_period(lo, currency), _infer_period(hi, currency))
+        if not shared and None not in ends and ends[0] != ends[1]:  # '$1-20k'
+            shared = " or ".join(("an " if e == "hour" else "a ") + f"{e}'s" for e in ends)
+    if shared:
+        return Salary(
+            original,
+            "stated",
+            currency,
+            note=f"no pay period stated, and the amount fits {shared} pay in {currency}: "
+            "not annualised",
+        )
     if period is None:
         guessed = _infer_period(hi, currency)
         # 'salary', 'base' or '55k' with a year-sized amount: a year, not a guess
@@ -328,6 +379,8 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
             )
         period = guessed
     notes = [] if currency else ["no currency named"]
+    if not currency and _KRONA.search(clean):
+        notes = ["no currency named ('kr' is the krona or krone of several countries)"]
     factor_lo = factor_hi = float(_PER_YEAR[period])
     if period in ("hour", "day"):
         worktime = _work_time(clean, period) or (_work_time(context, period) if context else None)
