@@ -411,6 +411,11 @@ _HINTS = (
         "Roles and paths lists them all.",
         (ROLES,),
     ),
+    # careers.paths.shortest_path: no route between two roles (a role page's Route to)
+    _Hint(
+        re.compile(r"'socialproof paths (\S+)' lists where \1 leads\."),
+        r"Where it leads, on the page of \1, lists the moves from it (more with Steps ahead).",
+    ),
 )
 
 

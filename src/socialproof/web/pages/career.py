@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
-from socialproof.errors import NoData, SocialproofError
+from socialproof.errors import NoData, SocialproofError, UsageError
 from socialproof.web.templating import (
     NavEntry,
     cached,
@@ -265,16 +265,64 @@ def _profile_state(ws: Any) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
+#: Steps ahead a role page shows when the field is blank (the CLI's 'paths --depth' default).
+PATH_DEPTH = 2
+
+
+def _path_depth(text: str) -> int:
+    """The Steps ahead field (the CLI's 'paths --depth'): a whole number from 1 to 5."""
+    text = text.strip()
+    if not text:
+        return PATH_DEPTH
+    hint = f"Type a whole number from 1 to 5, or leave it blank for {PATH_DEPTH}."
+    try:
+        depth = int(text)
+    except ValueError:
+        raise UsageError(
+            f"Steps ahead must be a whole number, not {text[:20]!r}.", hint=hint
+        ) from None
+    if not 1 <= depth <= 5:
+        raise UsageError(f"Steps ahead must be from 1 to 5, not {depth}.", hint=hint)
+    return depth
+
+
 @router.get("/career/roles/{role_id}")
-def role(request: Request, role_id: str) -> HTMLResponse:
+def role(
+    request: Request, role_id: str, industry: str = "", depth: str = "", to: str = ""
+) -> HTMLResponse:
+    """A role with its skills, your match and where it leads; Industry, Steps ahead and
+    Route to are 'roles show --industry', 'gap --role --industry' and 'paths --depth --to'."""
     from socialproof.careers.catalogue import load_catalogue
     from socialproof.careers.gap import gap_for_role
-    from socialproof.careers.paths import next_steps
+    from socialproof.careers.paths import next_steps, shortest_path
     from socialproof.market.store import is_stale
 
     cat = load_catalogue()
     r = cat.role(role_id)
     ws = workspace(request)
+    asked = {"industry": industry.strip(), "depth": depth.strip(), "to": to.strip()}
+    invalid: set[str] = set()
+    messages: list[tuple[str, str]] = []
+    variant = None
+    steps_ahead = PATH_DEPTH
+    route: list[Any] | None = None
+    route_to = None
+    for name in ("industry", "depth", "to"):
+        if not asked[name]:
+            continue
+        try:
+            if name == "industry":
+                variant = cat.industry_group(asked[name])
+            elif name == "depth":
+                steps_ahead = _path_depth(asked[name])
+            else:
+                route_to = cat.role(asked[name])
+                route = shortest_path(r.id, route_to.id, cat=cat)
+        except SocialproofError as exc:
+            if not (name == "to" and route_to is not None):  # no route: not the field's fault
+                invalid.add(name)
+            messages.append(("error", f"{exc}"))
+    gap_industry = asked["industry"] if variant else None
     gap_result, gap_error = None, None
     try:
         # the match would analyse the postings first, which a GET must not do
@@ -284,8 +332,8 @@ def role(request: Request, role_id: str) -> HTMLResponse:
                 "Market page, then come back for your match (it weighs gaps by demand)."
             )
         else:
-            key = ("career-gap-role", r.id, _profile_state(ws))
-            gap_result = cached(request, key, lambda: gap_for_role(ws, r.id))
+            key = ("career-gap-role", r.id, _profile_state(ws), gap_industry)
+            gap_result = cached(request, key, lambda: gap_for_role(ws, r.id, industry=gap_industry))
     except SocialproofError as exc:
         gap_error = str(exc)
     return render(
@@ -295,9 +343,19 @@ def role(request: Request, role_id: str) -> HTMLResponse:
         subnav=SUBNAV,
         role=r,
         cat=cat,
-        steps=next_steps(r.id, depth=2, cat=cat),
+        steps=next_steps(r.id, depth=steps_ahead, cat=cat),
+        steps_ahead=steps_ahead,
         gap=gap_result,
         gap_error=gap_error,
+        asked=asked,
+        invalid=invalid,
+        messages=messages,
+        status_code=422 if invalid else 200,
+        variant=variant,
+        industries=sorted({*cat.industries, *cat.industry_groups}),
+        route=route,
+        route_to=route_to,
+        path_depth=PATH_DEPTH,
     )
 
 
