@@ -188,6 +188,16 @@ _HINTS = (
         "the Campaigns page.",
         (CAMPAIGNS,),
     ),
+    # metrics.explain: a campaign name in several ad accounts
+    _Hint(
+        re.compile(
+            r"Choose one, e\.g\. (?:--platform \S+ )?--account (.+?), or see each with: "
+            r"socialproof report campaigns --by account,campaign"
+        ),
+        r"Choose one under Account (e.g. \1), or see each on the Campaigns page grouped by "
+        "account and campaign.",
+        (CAMPAIGNS,),
+    ),
     # report notes: the page converts no currency and groups by no result type
     _Hint(re.compile(r" ?Pass --rate CUR=VALUE to convert\."), ""),
     _Hint(re.compile(r"; add result_type to --by to separate them\."), "."),

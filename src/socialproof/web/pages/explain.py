@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 
-from socialproof.errors import UsageError
+from socialproof.errors import SocialproofError, UsageError
 from socialproof.web.templating import cached, is_htmx, render, workspace
 
 if TYPE_CHECKING:
@@ -64,6 +64,28 @@ def _view(explanation: Any) -> dict[str, Any]:
     }
 
 
+#: The tables a KPI can be explained over (the CLI's --table).
+SOURCES = ("posts", "ad_stats", "account_daily")
+
+
+def _rows_listed(text: str) -> int | None:
+    """The Rows to list field (the CLI's --rows): a whole number, 0 for every row (None);
+    blank lists ROWS_SHOWN."""
+    text = text.strip().replace(",", "")
+    if not text:
+        return ROWS_SHOWN
+    hint = f"Type 0 to list every row, or a whole number; blank lists {ROWS_SHOWN}."
+    try:
+        n = int(text)
+    except ValueError:
+        raise UsageError(
+            f"Rows to list must be a whole number, not {text[:20]!r}.", hint=hint
+        ) from None
+    if n < 0:
+        raise UsageError(f"Rows to list must be 0 or more, not {n}.", hint=hint)
+    return n or None
+
+
 @router.get("/dashboard/explain")
 def explain(
     request: Request,
@@ -73,38 +95,125 @@ def explain(
     account: str = "",
     since: str = "",
     until: str = "",
+    campaign: str = "",
+    table: str = "",
+    rows: str = "",
 ) -> HTMLResponse:
+    """A dashboard figure's rows and sums (htmx: the fragment); as a page, a form over
+    every option of 'socialproof explain' (--table, --campaign, --rows too)."""
+    from socialproof.metrics.days import parse_day
     from socialproof.metrics.explain import explain_kpi
-    from socialproof.metrics.registry import get
+    from socialproof.metrics.registry import all_kpis, get
 
     if kind not in TABLES:
         raise UsageError(f"kind must be one of {', '.join(TABLES)}, not {kind!r}.")
-    if not kpi:
-        raise UsageError("Name the KPI to explain (kpi=...).")
-    k = get(kpi)  # a clear error for an unknown KPI
-    ws = workspace(request)
-    key = ("explain", kind, kpi, platform, account, since, until)
-    explanation = cached(
-        request,
-        key,
-        lambda: explain_kpi(
-            ws,
-            kpi,
-            table=TABLES[kind],
-            platform=platform or None,
-            account=account or None,
-            since=since or None,
-            until=until or None,
-            limit=ROWS_SHOWN,
-        ),
+    htmx = is_htmx(request)
+    asked = {
+        "kpi": kpi.strip(),
+        "table": table.strip(),
+        "platform": platform.strip(),
+        "account": account.strip(),
+        "campaign": campaign.strip(),
+        "since": since.strip(),
+        "until": until.strip(),
+        "rows": rows.strip(),
+    }
+    invalid: set[str] = set()
+    messages: list[tuple[str, str]] = []
+    k = None
+    x = None
+    filters: dict[str, str] = {}
+    source: str | None = TABLES[kind] if "kind" in request.query_params else None
+    limit: int | None = ROWS_SHOWN
+    checks = (
+        ("kpi", lambda: get(asked["kpi"]) if asked["kpi"] else None),
+        ("table", lambda: _source(asked["table"])),
+        ("since", lambda: parse_day(asked["since"], option="From")),
+        ("until", lambda: parse_day(asked["until"], option="To")),
+        ("rows", lambda: _rows_listed(asked["rows"])),
     )
+    got: dict[str, Any] = {}
+    status = 200
+    for name, check in checks:
+        try:
+            got[name] = check()
+        except SocialproofError as exc:
+            invalid.add(name)
+            messages.append(("error", str(exc)))
+    if not invalid and got["since"] and got["until"] and got["since"] > got["until"]:
+        invalid |= {"since", "until"}
+        messages.append(("error", f"From {got['since']} is after To {got['until']}. Swap them."))
+    if not asked["kpi"] and request.query_params and "kpi" not in invalid:
+        invalid.add("kpi")
+        messages.insert(0, ("error", "Name the KPI to explain: choose it under KPI."))
+    if htmx and invalid:
+        raise UsageError(messages[0][1])
+    k = got.get("kpi")
+    if not invalid and k is not None:
+        source = got["table"] or source
+        limit = got["rows"]
+        ws = workspace(request)
+        key = ("explain", kind if source else "", source, tuple(sorted(asked.items())))
+        try:
+            explanation = cached(
+                request,
+                key,
+                lambda: explain_kpi(
+                    ws,
+                    k.name,
+                    table=source,
+                    platform=asked["platform"] or None,
+                    account=asked["account"] or None,
+                    campaign=asked["campaign"] or None,
+                    since=asked["since"] or None,
+                    until=asked["until"] or None,
+                    limit=limit,
+                ),
+            )
+        except SocialproofError as exc:
+            if htmx:
+                raise
+            messages.append(("error", str(exc)))
+            status = exc.http_status
+            if "ad accounts (" in str(exc):  # a campaign in several accounts
+                invalid.add("account")
+            elif "does not apply to" in str(exc) and asked["table"]:
+                invalid.add("table")
+        else:
+            filters = explanation.filters
+            x = _view(explanation)
     context: dict[str, Any] = {
-        "title": f"{k.label}: the rows behind the figure",
+        "title": f"{k.label}: the rows behind the figure" if k is not None else "Explain a figure",
         "kpi": k,
         "kind": kind,
-        "filters": explanation.filters,
-        "x": _view(explanation),
+        "filters": filters,
+        "x": x,
     }
-    if is_htmx(request):
+    if htmx:
         return render(request, "explain/_explain.html", **context)
-    return render(request, "explain/index.html", **context)
+    if invalid and status == 200:
+        status = 422
+    return render(
+        request,
+        "explain/index.html",
+        **context,
+        asked=asked,
+        invalid=invalid,
+        messages=messages,
+        status_code=status,
+        kpis=[(item.name, item.label) for item in all_kpis()],
+        sources=SOURCES,
+        rows_shown=ROWS_SHOWN,
+    )
+
+
+def _source(text: str) -> str | None:
+    """The Rows from field (the CLI's --table): blank for the first table with rows."""
+    if not text:
+        return None
+    if text not in SOURCES:
+        raise UsageError(
+            f"Rows from must be one of {', '.join(SOURCES)}, not {text[:30]!r}.",
+            hint="Or leave it on Automatic: the first table holding rows the filters select.",
+        )
+    return text
