@@ -285,3 +285,34 @@ def test_a_wall_time_the_clocks_repeat_names_its_zone():
     assert "1: 01:30 EDT X first; 01:20 EST X second; 12:00 X noon" in month[0].values()
     (clash,) = cal.clashes
     assert clash["at"] == "Sun 1 Nov 01:30 EDT" and clash["minutes_apart"] == 50
+
+
+def test_clashes_and_gaps_count_the_time_that_passes_when_the_clocks_change():
+    """Two times in one zone were subtracted by their wall clocks: on the spring night in
+    Berlin 01:30 CET and 03:45 CEST (00:30 and 01:45 UTC, 75 minutes) read 135 minutes
+    apart, no clash; on the autumn night 01:45 CEST and 03:30 CET (23:45 and 02:30 UTC,
+    165 minutes) read 105 apart, a clash."""
+    spring = build_calendar(
+        [_at("2026-03-29 01:30", "a"), _at("2026-03-29 03:45", "b")],
+        tz=BERLIN,
+        start=date(2026, 3, 23),
+        benchmarks={},
+    )
+    assert [(c["first"], c["minutes_apart"]) for c in spring.clashes] == [("a", 75)]
+    autumn = build_calendar(
+        [_at("2026-10-25 01:45", "c"), _at("2026-10-25 03:30", "d")],
+        tz=BERLIN,
+        start=date(2026, 10, 19),
+        benchmarks={},
+    )
+    assert autumn.clashes == []
+    # Sat 28 Mar 12:00 CET to Sun 29 Mar 12:00 CEST is 23 hours (0.958 days), not a day:
+    # under a threshold of 0.97 days, no gap (the wall clocks said 1.0)
+    gap = build_calendar(
+        [_at("2026-03-28 12:00", "sat"), _at("2026-03-29 12:00", "sun")],
+        tz=BERLIN,
+        start=date(2026, 3, 23),
+        benchmarks={},
+        gap_days=0.97,
+    )
+    assert not [g for g in gap.gaps if g["from"] == "Sat 28 Mar 12:00"]
