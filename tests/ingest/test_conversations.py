@@ -618,3 +618,44 @@ def test_a_file_without_message_ids_gets_stable_ids(tmp_path: Path) -> None:
     assert ann[1][1] == ann[0][1] + "-2"
     assert len({r[1] for r in rows}) == 5
     assert [r[2] for r in rows if r[0] == "cy"] == ["88"]  # answers a message outside
+
+
+# An inbox tool's export (Sprout- or Hootsuite-like), written for this test: spaced
+# headers, the direction only in 'Message Type', the tool's own 'Response Time'.
+INBOX_EXPORT = (
+    "Date,Network,Profile,Message Type,From,Message,Message ID,Conversation ID,"
+    "Response Time,Responded By\n"
+    "03/02/2026 9:00 AM,Twitter,@acme,Incoming Mention,@ann,@acme my order is late,m1,c1,,\n"
+    "03/02/2026 10:30 AM,Twitter,@acme,Sent Reply,@acme,@ann sorry! on it,m2,c1,1h 30m,Dana\n"
+    "03/02/2026 9:15 AM,Facebook,Acme Page,Incoming Comment,Bo Li,Open on Sunday?,m3,c2,,\n"
+    "03/02/2026 1:15 PM,Facebook,Acme Page,Sent Reply,Acme Page,Yes 10-4!,m4,c2,4h 0m,Lee\n"
+    "03/03/2026 8:00 AM,Instagram,acme,Incoming Direct Message,cy_z,where is my refund??,m5,c3,,\n"
+    "03/04/2026 9:00 AM,Instagram,acme,Sent Direct Message,acme,Refund sent,m6,c3,25h 0m,Dana\n"
+    "03/05/2026 4:00 PM,X,@acme,Incoming Mention,@dee,@acme app crashes,m7,c4,,\n"
+)
+
+
+def test_an_inbox_tools_export_gives_its_response_times(tmp_path: Path) -> None:
+    """Spaced headers ('Message ID', 'Conversation ID') were not recognised, and the
+    direction in 'Message Type' was not read: a page answering as 'Acme Page' (no brand
+    handle) left its thread unanswered. The times agree with the tool's Response Time."""
+    from socialproof.community.threads import response_times
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.workspace import Workspace
+    from socialproof.workspace.settings import settings_from_dict
+
+    path = tmp_path / "inbox.csv"
+    path.write_text(INBOX_EXPORT, encoding="utf-8")
+    best, _ = registry().detect(open_source(path))[0]
+    assert best.name == "conversations"
+    ws = Workspace.init(tmp_path / "ws", settings=settings_from_dict({"owner": "T"}))
+    [s] = import_paths(ws, [path], ctx=read_context(ws))
+    assert (s.status, s.inserted, s.rejected) == ("imported", 7, 0)
+    assert any("Message Type" in n for n in s.notes)
+    r = response_times(ws)
+    assert (r.overall["threads"], r.overall["answered"]) == (4, 3)
+    got = r.threads.set_index("thread_key")
+    assert got.loc["c1", "first_response_s"] == 90 * 60
+    assert got.loc["c2", "first_response_s"] == 4 * 3600
+    assert got.loc["c3", "first_response_s"] == 25 * 3600
+    assert got.loc["c2", "platform"] == "facebook" and got.loc["c4", "platform"] == "x"

@@ -22,11 +22,18 @@ if TYPE_CHECKING:
 
     from socialproof.ingest.sqlpath import Layout, SqlRows
 
-_ID = ("tweet_id", "message_id", "comment_id", "id")
-_AUTHOR = ("author_id", "author", "user_id", "user", "from", "username", "screen_name")
-_CREATED = ("created_at", "timestamp", "date", "time", "sent_at", "created_time")
+
+def _spaced(*names: str) -> tuple[str, ...]:
+    """Aliases as written with underscores and, after them, with spaces: inbox tools
+    export 'Message ID', 'Conversation ID', 'Message Type'."""
+    return (*names, *(n.replace("_", " ") for n in names if "_" in n))
+
+
+_ID = _spaced("tweet_id", "message_id", "comment_id", "id")
+_AUTHOR = _spaced("author_id", "author", "user_id", "user", "from", "username", "screen_name")
+_CREATED = _spaced("created_at", "timestamp", "date", "time", "sent_at", "created_time")
 _TEXT = ("text", "body", "message", "content", "comment")
-_PARENT = (
+_PARENT = _spaced(
     "in_response_to_tweet_id",
     "in_reply_to_id",
     "in_reply_to_status_id",
@@ -35,15 +42,15 @@ _PARENT = (
     "parent_message_id",
 )
 #: The export's own thread (conversation, ticket) of each message, where it gives one.
-_THREAD = ("thread_id", "conversation_id", "ticket_id")
-_INBOUND = ("inbound", "is_inbound", "direction")
+_THREAD = _spaced("thread_id", "conversation_id", "ticket_id")
+_INBOUND = _spaced("inbound", "is_inbound", "direction")
 #: A direction column's words (any case) besides yes/no: the customer's messages come in,
 #: the brand's go out.
 _DIRECTION_IN = ("in", "inbound", "incoming", "received")
 _DIRECTION_OUT = ("out", "outbound", "outgoing", "sent")
-_CHANNEL = ("channel", "type", "message_type")
-_GROUP = ("group_id", "group", "community", "subreddit", "page", "page_name")
-_POST = ("post_id", "link_id")
+_CHANNEL = _spaced("channel", "type", "message_type")
+_GROUP = _spaced("group_id", "group", "community", "subreddit", "page", "page_name")
+_POST = _spaced("post_id", "link_id")
 _PLATFORM = ("platform", "network", "source")
 
 _R_ID = ("id", "name")
@@ -113,6 +120,7 @@ class CustomerCareFormat(Format):
         rows.text("author_id", _AUTHOR)
         rows.text("text", _TEXT)
         _inbound(rows)
+        _direction_from_type(rows)
         _timestamps(rows, _CREATED, ids, parents)
         if ids is None:
             ids = _derived_ids(rows, parents if threads is None else threads)
@@ -156,6 +164,8 @@ class CustomerCareFormat(Format):
             return None
         if find(frame, _THREAD) is not None:
             return None  # the export's own threads: read by :meth:`read`
+        if find(frame, _INBOUND) is None and find(frame, _CHANNEL) is not None:
+            return None  # a message type may say the direction: read by :meth:`read`
         tweets = find(frame, ("tweet_id", "in_response_to_tweet_id")) is not None
         rows = SqlRows(layout, "messages", ctx)
         platform = rows.text("platform", _PLATFORM)
@@ -430,6 +440,38 @@ def _clean_ids(raw: pa.Array | None) -> pa.Array | None:
 
 def _inbound(rows: Rows) -> None:
     read_inbound(rows, _INBOUND)
+
+
+#: Words of an inbox export's message type ('Sent Reply', 'Incoming Direct Message') that
+#: say which way the message went.
+_TYPE_OUT = r"(?i)\b(?:sent|outgoing|outbound|published)\b"
+_TYPE_IN = r"(?i)\b(?:incoming|received|inbound)\b"
+
+
+def _direction_from_type(rows: Rows) -> None:
+    """inbound from the message type of an export without a direction column ('Sent
+    Reply' goes out, 'Incoming Mention' comes in; Sprout- and Hootsuite-like inbox
+    exports), so the brand's answers are seen without brand handles (a page replying
+    under its display name)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "inbound" in rows.values:
+        return
+    raw = rows.raw(_CHANNEL)
+    if raw is None:
+        return
+    words = raw.cast(pa.string())
+    out = pc.match_substring_regex(words, _TYPE_OUT).fill_null(False)
+    inn = pc.match_substring_regex(words, _TYPE_IN).fill_null(False)
+    if not pc.any(out).as_py():
+        return
+    unknown = pa.scalar(None, pa.bool_())
+    rows.set("inbound", pc.if_else(out, False, pc.if_else(inn, True, unknown)))
+    rows.notes.append(
+        f"The brand's messages were read from '{rows.header(_CHANNEL)}' (a 'Sent …' message "
+        "is the brand's, an 'Incoming …' one a customer's)."
+    )
 
 
 def read_inbound(rows: Rows, aliases: tuple[str, ...], target: str = "inbound") -> None:
