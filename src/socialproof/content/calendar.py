@@ -214,7 +214,7 @@ def _clashes(pid: str, items: list[Post], minutes: int, tz: ZoneInfo) -> list[di
                     "platform": pid,
                     "first": a.title or a.source,
                     "second": b.title or b.source,
-                    "at": wall_clock(a.publish_at.astimezone(tz), "%a %-d %b %H:%M"),
+                    "at": wall_clock(_when(a).astimezone(tz), "%a %-d %b %H:%M"),
                     "minutes_apart": int(apart),
                 }
             )
