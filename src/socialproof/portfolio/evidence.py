@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialproof.errors import BadInput, SocialproofError
+from socialproof.metrics.notes import SIGN
 
 if TYPE_CHECKING:
     from datetime import date
 
     import ibis.expr.types as ir
+    import pandas as pd
 
     from socialproof.metrics.registry import KPI
     from socialproof.portfolio.casestudy import Chart, LoadedCaseStudy, Outcome
@@ -45,12 +47,17 @@ class Figure:
     note: str | None = None
     better: str | None = None  # higher | lower | neutral (the KPI's), None: not known
     currency: str | None = None  # of an amount computed from rows in one currency
+    #: 'upper' or 'lower' where the figure is a bound, as the reports mark it (reach
+    #: summed over several posts or days counts a person once per row: ≤)
+    bound: str | None = None
 
     @property
     def display(self) -> str:
         shown = format_value(self.value, self.unit)
         if self.unit == "currency" and self.currency and shown != "n/a":
-            return f"{shown} {self.currency}"
+            shown = f"{shown} {self.currency}"
+        if self.bound in SIGN and shown != "n/a":
+            shown = f"{SIGN[self.bound]} {shown}"
         return shown
 
     @property
@@ -116,6 +123,13 @@ def _change(value: Any, baseline: float, unit: str) -> str:
     return f"{text} vs baseline" if text else ""
 
 
+def _sums_reach(name: str) -> bool:
+    """Whether the KPI is a sum of reach (its bound is then over people counted twice)."""
+    from socialproof.metrics import registry
+
+    return bool(registry.get(name).summed_reach)
+
+
 def _better(name: str) -> str | None:
     from socialproof.metrics import registry
 
@@ -159,17 +173,28 @@ def format_value(value: Any, unit: str) -> str:
 
 
 def _aggregate(t: ir.Table, kpi: KPI, table: str, by: list[str]) -> ir.Table:
-    """``kpi`` per group of ``by`` (one row with none) as the column ``value``. A KPI of a
-    series (follower growth: one account's counts) is taken per account and then added
-    up, as the reports take it (:func:`socialproof.metrics.registry.compute`); its formula
-    over a platform with two accounts would mix one account's count with both's changes."""
-    if not kpi.series or not set(kpi.series) <= set(t.columns):
-        value = kpi.formula(t)
-        return t.group_by(by).aggregate(value=value) if by else t.aggregate(value=value)
+    """``kpi`` per group of ``by`` (one row with none) as the column ``value``, with the
+    row counts the reports mark bounds by (see :func:`bounds`). Computed as the reports
+    compute it (:func:`socialproof.metrics.registry.compute`): a KPI of a series (follower
+    growth: one account's counts) is taken per account and then added up; its formula over
+    a platform with two accounts would mix one account's count with both's changes."""
     from socialproof.metrics import registry
 
-    out = registry.compute(t, [kpi], table=table, by=by)
-    return out.select(*by, value=out[kpi.name])
+    out = registry.compute(t, [kpi], table=table, by=by, details=True)
+    return out.mutate(value=out[kpi.name])
+
+
+def bounds(frame: pd.DataFrame, kpi: KPI) -> list[str | None]:
+    """Per row of an executed :func:`_aggregate`, 'upper' or 'lower' where the figure is a
+    bound, as ``socialproof report`` marks it (≤ reach summed over several posts; a rate
+    over a post whose reach is a day's floor), else None."""
+    from socialproof.metrics.notes import BOUND, split_details
+
+    marked, _notes = split_details(frame, [kpi])
+    column = kpi.name + BOUND
+    if column not in marked.columns:
+        return [None] * len(frame)
+    return [b if isinstance(b, str) else None for b in marked[column].tolist()]
 
 
 class EvidenceResolver:
@@ -286,6 +311,17 @@ class EvidenceResolver:
             since, until = self._period(o.since, o.until, loaded)
             value, unit, text = self.kpi_value(o.kpi, o.where, since, until)
             currency = self._cache.get(("currency", *self._kpi_key(o.kpi, o.where, since, until)))
+            bound = self._cache.get(("bound", *self._kpi_key(o.kpi, o.where, since, until)))
+            if bound in SIGN:
+                text += (
+                    f"; {'an upper' if bound == 'upper' else 'a lower'} bound "
+                    f"({SIGN[bound]}), as 'socialproof report' marks it: reach summed over "
+                    "several days, ads or posts, and a person reached in more than one of them counts each time"
+                    if _sums_reach(o.kpi)
+                    else f"; {'an upper' if bound == 'upper' else 'a lower'} bound "
+                    f"({SIGN[bound]}), as 'socialproof report' marks it: some posts' reach is "
+                    "their largest day's (an export by day)"
+                )
             return Figure(
                 o.label,
                 value,
@@ -297,6 +333,7 @@ class EvidenceResolver:
                 o.note,
                 _better(o.kpi),
                 currency,
+                bound,
             )
         if o.pilot:
             return self.pilot_figure(o, loaded)
@@ -450,10 +487,12 @@ class EvidenceResolver:
         t, _ = self._filtered(con, kpi, where, since, until)
         currency = self._one_currency(t, kpi, where)
         table = self._table_for(kpi.tables, where)
-        raw = _aggregate(t, kpi, table, []).execute()["value"].iloc[0]
+        frame = _aggregate(t, kpi, table, []).execute()
+        raw = frame["value"].iloc[0]
         result = (_clean(raw), kpi.unit, self._describe(kpi, where, since, until))
         self._cache[key] = result
         self._cache[("currency", *key)] = currency
+        self._cache[("bound", *key)] = bounds(frame, kpi)[0]
         return result
 
     def series(
@@ -540,6 +579,7 @@ class EvidenceResolver:
                 if kind == "kpi":
                     df = _aggregate(t, kpi, table, [key]).execute()
                     got = dict(zip(df[key].astype(str), df["value"], strict=True))
+                    bound = dict(zip(df[key].astype(str), bounds(df, kpi), strict=True))
                     for v in wanted:
                         where = {**dict(extra), key: v}
                         self._cache[self._kpi_key(name, where, since, until)] = (
@@ -549,6 +589,9 @@ class EvidenceResolver:
                         )
                         self._cache[("currency", *self._kpi_key(name, where, since, until))] = (
                             one.get(v)
+                        )
+                        self._cache[("bound", *self._kpi_key(name, where, since, until))] = (
+                            bound.get(v)
                         )
                 elif time_col is not None:
                     from socialproof.metrics.ops import bucket
