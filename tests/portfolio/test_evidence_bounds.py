@@ -78,3 +78,23 @@ def test_reach_summed_over_posts_is_marked_as_the_report_marks_it(
     assert "an upper bound (≤), as 'socialproof report' marks it" in text
     assert " 200 Reach of the solo post" in text
     assert "≤ 200" not in text
+
+
+def test_a_target_judged_on_a_bound_says_when_the_exact_figure_may_differ() -> None:
+    """'≤ 1,000 people reached; target 900; target met': the exact reach is at most 1,000
+    and may be under 900, so the target is not known to be met."""
+    from socialproof.portfolio.evidence import Figure
+
+    def versus(value: float, bound: str | None, better: str = "higher") -> str:
+        return Figure("Reach", value, "count", True, "", target=900, better=better,
+                      bound=bound).versus  # fmt: skip
+
+    assert versus(1000, "upper") == (
+        "target 900; target met by this upper bound; the exact figure may fall short"
+    )
+    assert versus(800, "upper") == "target 900; target not met"  # at most 800: not met
+    assert versus(800, "lower") == (
+        "target 900; target not met by this lower bound; the exact figure may meet it"
+    )
+    assert versus(1000, "lower") == "target 900; target met"
+    assert versus(1000, None) == "target 900; target met"

@@ -77,6 +77,16 @@ class Figure:
                     self.target, self.unit
                 ):  # '12.0 % (target 12.0 %; target not met)' read as a contradiction
                     verdict += f" ({_finer(self.value, self.unit)} against {_finer(self.target, self.unit)})"
+                if self.bound in SIGN:
+                    # the exact figure lies below an upper bound (above a lower one): where
+                    # it could fall on the target's other side, the verdict is not known
+                    far = -math.inf if self.bound == "upper" else math.inf
+                    if _meets(far, self.target, self.baseline, self.better, self.label) != met:
+                        verdict = (
+                            f"target {'met' if met else 'not met'} by this "
+                            f"{'upper' if self.bound == 'upper' else 'lower'} bound; the exact "
+                            f"figure may {'fall short' if met else 'meet it'}"
+                        )
                 bits.append(verdict)
         return "; ".join(bits)
 
