@@ -313,3 +313,14 @@ def test_top_posts_leave_out_rates_on_a_tiny_base(workspace, insert, cli, make_p
     r = cli("audit", "--min-base", "0", "-f", "json", cwd=workspace.root)
     assert r.exit_code == 0, r
     assert '"post_id": "tiny"' in r.stdout
+
+
+def test_posts_per_week_is_shown_to_the_benchmarks_precision(workspace, insert, make_post) -> None:
+    """4 posts over 9 days are 4 / 9 x 7 = 3.11 a week; the table rounded it to 3.1 and
+    printed '3.10' beside a benchmark of '4.69', a precision it did not have."""
+    from socialproof.campaigns.audit import summary_for_people
+
+    rows = [make_post(f"w{i}", datetime(2026, 3, 1 + d, 9)) for i, d in enumerate((0, 3, 6, 8))]
+    insert("posts", rows)
+    [row] = summary_for_people(audit(workspace))
+    assert row["posts/week"] == 3.11
