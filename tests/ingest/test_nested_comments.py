@@ -121,3 +121,74 @@ def test_a_discord_channel_export_links_replies_by_reference() -> None:
     assert {r["platform"] for r in rows.values()} == {"discord"}
     assert rows["900001"]["channel"] == "message" and rows["900002"]["channel"] == "reply"
     assert not any("nested" in n for n in result.notes)  # referenced, not nested
+
+
+def _yt_comment(cid: str, author: str, text: str, at: str, parent: str | None = None) -> Any:
+    snippet = {"videoId": "vid9", "authorDisplayName": author, "textOriginal": text}
+    snippet |= {"textDisplay": text, "publishedAt": at, "authorChannelId": {"value": "UC" + cid}}
+    if parent:
+        snippet["parentId"] = parent
+    return {"kind": "youtube#comment", "id": cid, "snippet": snippet}
+
+
+def test_youtube_comment_threads_bring_their_replies(tmp_path: Path, cli: Any) -> None:
+    """YouTube comment threads (Data API JSON: the comment inside 'snippet', replies in
+    'replies') were refused, and could not be mapped: the channel's answers were lost."""
+    from socialproof.community.threads import response_times
+    from socialproof.workspace.core import Workspace
+
+    items = [
+        {
+            "kind": "youtube#commentThread",
+            "id": "Ug1",
+            "snippet": {
+                "videoId": "vid9",
+                "topLevelComment": _yt_comment(
+                    "Ug1", "@pia", "Where can I buy it?", "2026-03-02T10:00:00Z"
+                ),
+                "totalReplyCount": 2,
+            },
+            "replies": {
+                "comments": [
+                    _yt_comment("Ug1.a", "@AcmeTV", "Link below!", "2026-03-02T12:30:00Z", "Ug1"),
+                    _yt_comment("Ug1.b", "@pia", "found it, thanks", "2026-03-02T13:00:00Z", "Ug1"),
+                ]
+            },
+        },
+        {
+            "kind": "youtube#commentThread",
+            "id": "Ug2",
+            "snippet": {
+                "videoId": "vid9",
+                "topLevelComment": _yt_comment(
+                    "Ug2", "@rui", "Sound is off at 2:10", "2026-03-02T11:00:00Z"
+                ),
+                "totalReplyCount": 0,
+            },
+        },
+    ]
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps({"kind": "youtube#commentThreadListResponse", "items": items}))
+    best, _ = registry().detect(open_source(path))[0]
+    assert best.name == "nested_comments"
+    rows = _rows(path)
+    assert sorted(rows) == ["Ug1", "Ug1.a", "Ug1.b", "Ug2"]
+    assert {k: (r["parent_id"], r["thread_id"]) for k, r in rows.items()} == {
+        "Ug1": (None, "Ug1"), "Ug1.a": ("Ug1", "Ug1"), "Ug1.b": ("Ug1", "Ug1"), "Ug2": (None, "Ug2"),
+    }  # fmt: skip
+    assert {r["platform"] for r in rows.values()} == {"youtube"}
+    assert {r["post_id"] for r in rows.values()} == {"vid9"}
+    assert rows["Ug1.a"]["author_id"] == "@AcmeTV" and rows["Ug1"]["text"] == "Where can I buy it?"
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    toml = ws / "socialproof.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("handles = []", 'handles = ["AcmeTV"]', 1),
+        encoding="utf-8",
+    )
+    res = cli("import", str(path), "--workspace", str(ws))
+    assert res.exit_code == 0, res.stderr
+    times = response_times(Workspace.open(ws))
+    assert (times.overall["threads"], times.overall["answered"]) == (2, 1)
+    first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
+    assert first["Ug1"] == 2.5 * 3600

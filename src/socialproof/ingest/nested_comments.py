@@ -10,7 +10,10 @@ in, so a comment and its replies are one thread. A flat export whose rows name t
 ``parent`` (``{"id": ...}``) is read the same way, and so is a Discord channel as
 DiscordChatExporter writes it (``{"messages": [{"id", "timestamp", "content", "author":
 {"name"}, "reference": {"messageId"}}]}``): a reply's parent is the message it
-references.
+references. YouTube comment threads as the Data API exports them (``{"items": [{"id",
+"snippet": {"videoId", "topLevelComment": {"id", "snippet": {"authorDisplayName",
+"textOriginal", "publishedAt"}}}, "replies": {"comments": [...]}}]}``) are read the same
+way: each reply's parent is its thread's comment, the video is the post.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def _frame(source: Source) -> tuple[Frame | None, float]:
     best: Frame | None = None
     sure = 0.0
     for frame in source.frames:
+        if _is_youtube(frame) and sure < 0.95:
+            best, sure = frame, 0.95
+            continue
         if not all(find(frame, g) is not None for g in (_ID, _AUTHOR, _TEXT, _CREATED)):
             continue
         nested = find(frame, _REPLIES) is not None or find(frame, ("parent",)) is not None
@@ -167,17 +173,20 @@ class NestedCommentsFormat(Format):
         frame, _ = _frame(source)
         if frame is None:
             return ReadResult(tables={}, rows_read=0)
-        flat, lines, replies = _flatten(frame)
-        table = pa.table({c: pa.array([r[c] for r in flat], pa.string()) for c in _COLUMNS})
+        youtube = _is_youtube(frame)
+        flat, lines, replies = _youtube_flatten(frame) if youtube else _flatten(frame)
+        columns = (*_COLUMNS, "post_id")
+        table = pa.table({c: pa.array([r.get(c) for r in flat], pa.string()) for c in columns})
         known = [x for x in lines if x is not None]
         flat_frame = Frame(
-            header=list(_COLUMNS),
+            header=list(columns),
             data=table,
             line_numbers=None if len(known) != len(lines) else known,
         )
         discord = _is_discord(frame)
         instagram = find(frame, ("username",)) is not None and find(frame, ("from",)) is None
         platform = "discord" if discord else "instagram" if instagram else "facebook"
+        platform = "youtube" if youtube else platform
         rows = Rows(flat_frame, "messages", ctx)
         rows.const("platform", ctx.platform or platform)
         ids = rows.text("message_id", ("message_id",))
@@ -185,6 +194,8 @@ class NestedCommentsFormat(Format):
         rows.text("author_id", ("author_id",))
         rows.text("text", ("text",))
         rows.timestamp("created_at", ("created_at",))
+        if youtube:
+            rows.text("post_id", ("post_id",))  # the video commented on
         rows.require("message_id", "comment id")
         rows.require("created_at", "date")
         rows.const("group_id", "")
@@ -214,6 +225,65 @@ def _channels(parents: pa.Array | None, n: int, root: str) -> pa.Array:
     if parents is None:
         return pa.array([root] * n, pa.string())
     return pc.if_else(pc.is_valid(parents), "reply", root)
+
+
+def _is_youtube(frame: Frame) -> bool:
+    """YouTube comment threads as the Data API (and the tools built on it) export them:
+    items with an id, a ``snippet`` holding the ``topLevelComment`` and, when answered,
+    ``replies`` {"comments": [...]}."""
+    if find(frame, ("snippet",)) is None or find(frame, _ID) is None or not frame.data.num_rows:
+        return False
+    first = frame.data.column(find(frame, ("snippet",)) or "snippet")[0].as_py()
+    snippet = _json(first) if isinstance(first, str) else first
+    return isinstance(snippet, dict) and isinstance(snippet.get("topLevelComment"), dict)
+
+
+def _youtube_flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[int | None], int]:
+    """One row per top-level comment and per reply of YouTube comment threads (as
+    :func:`_flatten`): a reply's parent is its thread's comment, its video the post."""
+    data = frame.data.to_pydict()
+    snippet_col = find(frame, ("snippet",)) or "snippet"
+    replies_col = find(frame, ("replies",))
+    lines = frame.line_numbers
+    out: list[dict[str, str | None]] = []
+    where: list[int | None] = []
+    nested = 0
+
+    def add(comment: Any, parent: str | None, line: int | None) -> None:
+        if not isinstance(comment, dict):
+            return
+        found = comment.get("snippet")
+        own: dict[str, Any] = found if isinstance(found, dict) else {}
+        author = own.get("authorDisplayName") or (own.get("authorChannelId") or {}).get("value")
+        text = own.get("textOriginal", own.get("textDisplay"))
+        cid = comment.get("id")
+        out.append(
+            {
+                "message_id": None if cid in (None, "") else str(cid),
+                "parent_id": parent,
+                "author_id": None if author is None else str(author),
+                "text": None if text is None else str(text),
+                "created_at": None if own.get("publishedAt") is None else str(own["publishedAt"]),
+                "post_id": None if own.get("videoId") is None else str(own["videoId"]),
+            }
+        )
+        where.append(line)
+
+    for i in range(frame.data.num_rows):
+        cell = data[snippet_col][i]
+        snippet = _json(cell) if isinstance(cell, str) else cell
+        top = snippet.get("topLevelComment") if isinstance(snippet, dict) else None
+        line = None if lines is None else lines[i]
+        if not isinstance(top, dict):
+            continue
+        add(top, None, line)
+        raw = data[replies_col][i] if replies_col is not None else None
+        replies = _json(raw) if isinstance(raw, str) else raw
+        comments = replies.get("comments") if isinstance(replies, dict) else None
+        for reply in comments if isinstance(comments, list) else []:
+            nested += 1
+            add(reply, None if top.get("id") in (None, "") else str(top["id"]), line)
+    return out, where, nested
 
 
 def _is_discord(frame: Frame) -> bool:
