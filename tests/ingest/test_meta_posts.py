@@ -106,6 +106,57 @@ def test_a_sum_row_without_a_label_is_skipped_not_rejected(tmp_path: Path) -> No
     assert len(rows(result, "posts")) == 3
 
 
+def test_a_total_label_after_empty_label_cells_is_skipped_not_rejected(tmp_path: Path) -> None:
+    # Business Suite's summary row writes 'Total' under Date, the cells before it empty:
+    # it was rejected ('no post id'): its first cell is not 'Total', and its text keeps it
+    # from the rule for rows of sums (its figures here are an export's totals over more
+    # posts than the file lists, 1,155 likes for 61 + 842). Other text stays a reject.
+    head = "Post ID,Account username,Publish time,Permalink,Post type,Date,Views,Reach,Likes\n"
+    body = (
+        "1,acme,03/02/2026 09:15,https://www.instagram.com/p/A/,IG image,Lifetime,"
+        '"1,204",980,61\n'
+        "2,acme,03/05/2026 18:40,https://www.instagram.com/reel/B/,IG reel,Lifetime,"
+        '"15,870","11,230",842\n'
+    )
+    path = tmp_path / "posts.csv"
+    path.write_text(head + body + ',,,,,Total,"20,996","15,295","1,155"\n', encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert [p["post_id"] for p in rows(result, "posts")] == ["1", "2"]
+    assert not result.rejects
+    assert "Skipped 1 'Total' row (a sum of the rows above)." in result.notes
+    path.write_text(head + body + ",,,,,Totals of March,5,5,5\n", encoding="utf-8")
+    result = read(path, "meta-posts")  # not a label the sum rule knows: still a reject
+    assert [(r.line, r.reason) for r in result.rejects] == [(4, "no post id")]
+
+
+def test_a_row_describing_the_columns_is_skipped_not_rejected(tmp_path: Path) -> None:
+    # Facebook writes a sentence under each figure's name: that second header row was
+    # reported as a rejected row ('no post id'). A first row of data stays a row.
+    head = (
+        "Post ID,Page name,Publish time,Permalink,Post type,Date,Views,Reach,"
+        '"Reactions, Comments and Shares"\n'
+    )
+    described = (
+        ",,,,,,The number of times your post was on screen,The number of people who saw "
+        'your post at least once,"The number of reactions, comments and shares"\n'
+    )
+    body = (
+        "100_1,Bakery,03/02/2026 07:30,https://www.facebook.com/100/posts/1,Photos,"
+        'Lifetime,"2,310","1,840",96\n'
+        "100_2,Bakery,03/06/2026 16:00,https://www.facebook.com/100/videos/2,Videos,"
+        'Lifetime,"8,005","5,120",344\n'
+    )
+    path = tmp_path / "posts.csv"
+    path.write_text(head + described + body, encoding="utf-8")
+    result = read(path, "meta-posts")
+    assert [(p["views"], p["reach"]) for p in rows(result, "posts")] == [(2310, 1840), (8005, 5120)]
+    assert not result.rejects
+    assert any(n.startswith("Skipped the row describing the columns") for n in result.notes)
+    path.write_text(head + ",,,,,,no id here,12,3\n" + body, encoding="utf-8")
+    result = read(path, "meta-posts")  # figures, not descriptions: a reject
+    assert [(r.line, r.reason) for r in result.rejects] == [(2, "no post id")]
+
+
 DAILY_HEAD = (
     "Post ID,Account username,Description,Publish time,Permalink,Post type,Date,"
     "Views,Reach,Likes,Comments,Duration (sec)\n"

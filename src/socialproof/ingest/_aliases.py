@@ -406,10 +406,41 @@ class Rows:
         first = pc.utf8_trim_whitespace(to_string_array(self.frame.data.column(0)))
         said = pc.match_substring_regex(first, _TOTAL_LABEL, ignore_case=True).fill_null(False)
         mask = np.asarray(said.to_numpy(zero_copy_only=False), dtype=bool) & self.bad
+        # the label after empty label cells ('Total' under Date, Business Suite's summary)
+        blank = np.asarray(pc.equal(first, "").fill_null(True).to_numpy(zero_copy_only=False))
+        columns = [to_string_array(c) for c in self.frame.data.columns[1:]]
+        for k in np.flatnonzero(self.bad & blank)[:1000].tolist():
+            label = next((t for c in columns if (t := (c[k].as_py() or "").strip())), "")
+            mask[k] = bool(re.match(_TOTAL_LABEL, label, re.IGNORECASE))
         self.skip_rows(mask, "Skipped {n} 'Total' row{s} (a sum of the rows above).")
         self.skip_rows(
             self._unlabelled_sums(), "Skipped {n} row{s} without labels that add up the rows above."
         )
+        self.skip_rows(
+            self._descriptions(),
+            "Skipped the row describing the columns under the header (not a row of data).",
+        )
+
+    def _descriptions(self) -> np.ndarray:
+        """The first row, unreadable, when it describes the columns: a second header row
+        of sentences ('The number of people who saw your post at least once'), as
+        Facebook's exports write under the names. Two such cells at least, every filled
+        cell a phrase of three words or more, none a number."""
+        import numpy as np
+
+        out = np.zeros(self.n, dtype=bool)
+        if not self.n or not self.bad[0] or self.skip[0]:
+            return out
+        data = self.frame.data
+        cells = [(to_string_array(c)[0].as_py() or "").strip() for c in data.columns]
+        filled = [c for c in cells if c]
+        if len(filled) < 2:
+            return out
+        numbers = parse_numbers(filled, default_decimal=self.decimal or ".")
+        if numbers.values.null_count < len(filled):
+            return out
+        out[0] = all(len(c.split()) >= 3 for c in filled)
+        return out
 
     def _unlabelled_sums(self) -> np.ndarray:
         """Unreadable rows of numbers only, most of them the sums of the rows kept.
