@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 from ._formats import DATA, detect, read, rows
 
@@ -193,3 +194,33 @@ def test_a_total_row_under_a_daily_series_is_skipped_not_rejected(tmp_path: Path
     ]
     assert result.rejects == []
     assert any("Skipped 1 'Total' row" in n for n in result.notes)
+
+
+def test_content_under_a_header_block_with_commas(workspace: Any, tmp_path: Path) -> None:
+    # 'Date range: Mar 1, 2026 - Mar 31, 2026' is split at its commas into three cells:
+    # it was read as the table's header and the table's own header as a section of
+    # its own, so 'Exported: Apr 2, 2026' became a rejected row ('row has 2 fields')
+    path = tmp_path / "Content.csv"
+    path.write_text(
+        "TikTok Studio - Content\n"
+        "Account: @acme.bakes\n"
+        "Date range: Mar 1, 2026 - Mar 31, 2026\n"
+        "Exported: Apr 2, 2026\n"
+        "\n"
+        "Video title,Video link,Post time,Total likes,Total comments,Total shares,"
+        "Total views,Total saves\n"
+        "Sourdough,https://www.tiktok.com/@acme.bakes/video/7345000000000000001,"
+        '"Mar 3, 2026 18:00",1.2K,45,30,"18,400",210\n'
+        "Croissants,https://www.tiktok.com/@acme.bakes/video/7345000000000000002,"
+        '"Mar 10, 2026 19:30",860,12,9,"9,750",64\n',
+        encoding="utf-8",
+    )
+    from socialproof.ingest.importer import import_paths
+    from socialproof.workspace import engine
+
+    [s] = import_paths(workspace, [path])
+    assert s.status == "imported", s.error
+    assert (s.inserted, s.rejected) == (2, 0)
+    with workspace.connect(read_only=True) as con:
+        found = engine.query_rows(con, "SELECT sum(views), sum(reactions), min(account) FROM posts")
+    assert found == [(28150, 2060, "acme.bakes")]

@@ -474,14 +474,17 @@ def _label_line(rows: list[tuple[int, list[str]]], i: int, lines: int) -> bool:
     """Is row ``i`` a 'Name: value' line of a header block, with a wider row (the table's
     header) below it within ``lines`` rows of such lines?"""
     fields = [f.strip() for f in rows[i][1] if f.strip()]
-    if not fields or len(fields) > 2 or not _LABEL.fullmatch(fields[0]):
+    if not fields or not _LABEL.fullmatch(fields[0]):
         return False
+    # a value with commas is split over several cells ('Date range: Mar 1, 2026 - Mar 31,
+    # 2026', TikTok Studio's): the table's header is the first wider row not a label line
     j = _next_nonblank(rows, i + 1)
     while j is not None and lines > 1:
         ahead = [f.strip() for f in rows[j][1] if f.strip()]
-        if len(ahead) > 2:
+        label = _LABEL.fullmatch(ahead[0]) is not None
+        if len(ahead) > 2 and not label:
             return True
-        if not (len(ahead) == 1 or _LABEL.fullmatch(ahead[0])):
+        if not (len(ahead) == 1 or label):
             return False
         j = _next_nonblank(rows, j + 1)
         lines -= 1
