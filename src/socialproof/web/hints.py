@@ -188,6 +188,12 @@ _HINTS = (
         "the Campaigns page.",
         (CAMPAIGNS,),
     ),
+    # ingest.audience.parse_window: the Import page's Window (the CLI's --window)
+    _Hint(re.compile(r"--window ('.*?') is not FROM\.\.TO\."), r"The window \1 is not FROM..TO."),
+    _Hint(
+        re.compile(r"--window ('.*?') ends before it starts\."),
+        r"The window \1 ends before it starts.",
+    ),
     # metrics.explain: a campaign name in several ad accounts
     _Hint(
         re.compile(

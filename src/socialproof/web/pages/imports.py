@@ -87,8 +87,63 @@ def uploaded(ws: Workspace, batch: str, file: str) -> Path:
     return path
 
 
-def _options(ws: Workspace, fmt: str, mapping: str, year: str, account: str, platform: str) -> Any:
-    """(format or None, ReadContext) from the form's choices, each checked."""
+#: The upload form's fields a refusal keeps (the files themselves cannot be kept).
+KEPT = ("format", "mapping", "year", "account", "platform", "window")
+
+
+class _Refused(BadInput):
+    """A choice of the upload form refused, naming the field to mark."""
+
+    def __init__(self, field: str, exc: SocialproofError) -> None:
+        super().__init__(str(exc))
+        self.field = field
+
+
+def _options(
+    ws: Workspace,
+    fmt: str,
+    mapping: str,
+    year: str,
+    account: str,
+    platform: str,
+    window: str = "",
+) -> Any:
+    """(format or None, ReadContext) from the form's choices, each checked; ``window``
+    (FROM..TO) is the period an audience file describes (the CLI's --window). A refused
+    choice raises :class:`_Refused` naming its field when the message tells which."""
+    try:
+        return _checked_options(ws, fmt, mapping, year, account, platform, window)
+    except SocialproofError as exc:
+        text = str(exc)
+        field = next(
+            (
+                f
+                for f, needle in (
+                    ("window", "window"),
+                    ("year", "is not a year"),
+                    ("mapping", "mapping"),
+                    ("format", "format"),
+                    ("platform", "platform"),
+                )
+                if needle in text.lower()
+            ),
+            "",
+        )
+        if not field:
+            raise
+        raise _Refused(field, exc) from None
+
+
+def _checked_options(
+    ws: Workspace,
+    fmt: str,
+    mapping: str,
+    year: str,
+    account: str,
+    platform: str,
+    window: str,
+) -> Any:
+    from socialproof.ingest.audience import parse_window
     from socialproof.ingest.importer import read_context
     from socialproof.ingest.registry import registry
 
@@ -111,12 +166,14 @@ def _options(ws: Workspace, fmt: str, mapping: str, year: str, account: str, pla
         if not year.strip().isdigit() or not 2004 <= int(year) <= 2100:
             raise BadInput(f"{year!r} is not a year.", hint="Give a year such as 2026, or none.")
         year_value = int(year)
+    options = {"window": parse_window(window.strip())} if window.strip() else None
     ctx = read_context(
         ws,
         year=year_value,
         account=account.strip() or None,
         platform=platform.strip().lower() or None,
         mapping=mapping_path,
+        options=options,
     )
     return chosen, ctx
 
@@ -145,7 +202,7 @@ def _page(request: Request, *, status_code: int = 200, **extra: Any) -> HTMLResp
     from socialproof.ingest.undo import list_undos
 
     ws = workspace(request)
-    jobs = [j for j in runner(request).all() if j.title.startswith("Import")][:10]
+    jobs = [j for j in runner(request).all() if j.title.startswith(("Import", "Check"))][:10]
     return render(
         request,
         "imports/index.html",
@@ -195,18 +252,30 @@ async def upload(
     year: Annotated[str, Form()] = "",
     account: Annotated[str, Form()] = "",
     platform: Annotated[str, Form()] = "",
+    window: Annotated[str, Form()] = "",
+    dry_run: Annotated[str, Form()] = "",
 ) -> Response:
-    """Store the uploaded files and start their import as a background job."""
+    """Store the uploaded files and start their import as a background job; with
+    ``dry_run`` (the CLI's --dry-run) the job reads and checks them and writes nothing."""
     ws = workspace(request)
     chosen = [f for f in (files or []) if f.filename]
+    asked = {
+        "format": format,
+        "mapping": mapping,
+        "year": year,
+        "account": account,
+        "platform": platform,
+        "window": window,
+        "dry_run": "1" if dry_run else "",
+    }
     try:
         if not chosen:
             raise BadInput("No file was chosen.", hint="Choose or drop one or more export files.")
-        fmt, ctx = _options(ws, format, mapping, year, account, platform)
+        fmt, ctx = _options(ws, format, mapping, year, account, platform, window)
     except SocialproofError as exc:
         for f in files or []:
             await f.close()
-        return _refused(request, str(exc))
+        return _refused(request, str(exc), asked, getattr(exc, "field", ""))
     batch = secrets.token_hex(8)
     folder = batch_dir(ws, batch)
     folder.mkdir(parents=True, exist_ok=True)
@@ -226,16 +295,37 @@ async def upload(
                 out.write(chunk)
         await f.close()
         paths.append(target)
-    job = start_import(request, ws, paths, batch=batch, fmt=fmt, ctx=ctx)
+    job = start_import(
+        request,
+        ws,
+        paths,
+        batch=batch,
+        fmt=fmt,
+        ctx=ctx,
+        dry_run=bool(dry_run),
+        asked={k: asked[k] for k in KEPT},
+    )
     if is_htmx(request):
         return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
     return redirect(f"/import/jobs/{job.id}")
 
 
-def _refused(request: Request, text: str) -> HTMLResponse:
-    if is_htmx(request):
-        return render(request, "_error.html", status_code=422, status=422, text=text)
-    return _page(request, status_code=422, messages=[("error", text)])
+def _refused(
+    request: Request, text: str, asked: dict[str, str] | None = None, field: str = ""
+) -> HTMLResponse:
+    """The form again with what was chosen kept and the field at fault marked."""
+    if is_htmx(request):  # app.js marks the field the header names
+        response = render(request, "_error.html", status_code=422, status=422, text=text)
+        if field:
+            response.headers["X-Invalid-Field"] = field
+        return response
+    return _page(
+        request,
+        status_code=422,
+        messages=[("error", text)],
+        asked=asked or {},
+        invalid={field} if field else set(),
+    )
 
 
 def _choices(ws: Workspace) -> dict[str, Any]:
@@ -243,9 +333,19 @@ def _choices(ws: Workspace) -> dict[str, Any]:
 
 
 def start_import(
-    request: Request, ws: Workspace, paths: list[Path], *, batch: str, fmt: str | None, ctx: Any
+    request: Request,
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    batch: str,
+    fmt: str | None,
+    ctx: Any,
+    dry_run: bool = False,
+    asked: dict[str, str] | None = None,
 ) -> Job:
-    """Run ``import_paths`` on ``paths`` as a background job; tidy the upload folder after."""
+    """Run ``import_paths`` on ``paths`` as a background job; tidy the upload folder after.
+    A ``dry_run`` writes nothing and keeps the files, so the person can import them as
+    checked (``asked``: the form's choices, sent again by 'Import these files now')."""
     from socialproof.ingest.importer import import_paths
     from socialproof.web.gate import GatedWorkspace
     from socialproof.web.worker import child_enabled, run_in_child
@@ -259,10 +359,18 @@ def start_import(
 
         if isinstance(ws, GatedWorkspace):  # the parsing in a child process, at low priority
             summaries: list[ImportSummary] = run_in_child(
-                import_paths, ws, ws.gate, paths, format=fmt, ctx=ctx, progress=step, stop=job.stop
+                import_paths,
+                ws,
+                ws.gate,
+                paths,
+                format=fmt,
+                ctx=ctx,
+                progress=step,
+                stop=job.stop,
+                dry_run=dry_run,
             )
         else:
-            summaries = import_paths(ws, paths, format=fmt, ctx=ctx, progress=step)
+            summaries = import_paths(ws, paths, format=fmt, ctx=ctx, progress=step, dry_run=dry_run)
         for s in summaries:
             s.path = _shown(s.path, folder)
             if s.error:
@@ -275,16 +383,18 @@ def start_import(
             if retryable(s) and (s.failed or fmt is None)
         }
         for p in paths:
-            if p.name not in keep:
+            if p.name not in keep and not dry_run:  # checked only: kept to import as checked
                 p.unlink(missing_ok=True)
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
         job.link = f"/import/jobs/{job.id}"
         return summaries
 
-    job = runner(request).submit(f"Import {names}", work)
+    job = runner(request).submit(f"{'Check' if dry_run else 'Import'} {names}", work)
     job.data["batch"] = batch
     job.data["chosen"] = fmt is not None
+    job.data["dry_run"] = dry_run
+    job.data["asked"] = dict(asked or {})
     # a person may stop it while its parsing runs in the worker process (Stop the import)
     job.data["stoppable"] = isinstance(ws, GatedWorkspace) and child_enabled()
     job.data["page"] = f"/import/jobs/{job.id}"
@@ -364,6 +474,38 @@ def retry(
     except SocialproofError as exc:
         return _refused(request, str(exc))
     job = start_import(request, ws, [path], batch=batch, fmt=fmt, ctx=ctx)
+    if is_htmx(request):
+        return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
+    return redirect(f"/import/jobs/{job.id}")
+
+
+@router.post("/import/confirm")
+def confirm(
+    request: Request,
+    batch: Annotated[str, Form()],
+    format: Annotated[str, Form()] = "auto",
+    mapping: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    account: Annotated[str, Form()] = "",
+    platform: Annotated[str, Form()] = "",
+    window: Annotated[str, Form()] = "",
+) -> Response:
+    """Import the files a check (dry run) read, with the choices it read them with."""
+    ws = workspace(request)
+    try:
+        if not _BATCH.match(batch):
+            raise NotFound(f"There is no checked upload {batch!r}.", hint="Upload the files again.")
+        folder = batch_dir(ws, batch)
+        paths = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        if not paths:
+            raise NotFound(
+                "The checked files are no longer here (imported already, or removed).",
+                hint="Upload them again.",
+            )
+        fmt, ctx = _options(ws, format, mapping, year, account, platform, window)
+    except SocialproofError as exc:
+        return _refused(request, str(exc))
+    job = start_import(request, ws, paths, batch=batch, fmt=fmt, ctx=ctx)
     if is_htmx(request):
         return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
     return redirect(f"/import/jobs/{job.id}")

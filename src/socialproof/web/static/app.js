@@ -90,6 +90,7 @@
 
   /* Import: per-file uploads with progress. The form posts every file at once
      without JavaScript; with it, each file goes as its own request. */
+  var uploads = 0;
   function enhanceDropzones(root) {
     root.querySelectorAll("form[data-upload]").forEach(function (form) {
       if (form.dataset.enhanced) { return; }
@@ -129,7 +130,7 @@
         li.appendChild(label); li.appendChild(bar);
         list.appendChild(li);
         var data = new FormData();
-        form.querySelectorAll("select, input[type=text], input[type=number], input[type=hidden]").forEach(function (el) {
+        form.querySelectorAll("select, input[type=text], input[type=number], input[type=hidden], input[type=checkbox]:checked").forEach(function (el) {
           if (el.name) { data.append(el.name, el.value); }
         });
         data.append("files", file, file.name);
@@ -152,6 +153,24 @@
           }
           li.replaceChildren.apply(li, Array.prototype.slice.call(holder.childNodes));
           if (window.htmx) { window.htmx.process(li); }
+          /* a refused choice: the server names its field; mark it, as the page without
+             JavaScript does, and point it at the message */
+          var field = xhr.getResponseHeader("X-Invalid-Field");
+          form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+            el.removeAttribute("aria-invalid");
+            var said = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+              return id && id.indexOf("upload-msg-") !== 0;
+            });
+            if (said.length) { el.setAttribute("aria-describedby", said.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+          });
+          var bad = field ? form.querySelector('[name="' + field.replace(/[^a-z_]/g, "") + '"]') : null;
+          if (bad) {
+            li.id = "upload-msg-" + (++uploads);
+            bad.setAttribute("aria-invalid", "true");
+            bad.setAttribute("aria-describedby", ((bad.getAttribute("aria-describedby") || "") + " " + li.id).trim());
+            var details = bad.closest("details");
+            if (details) { details.open = true; }
+          }
         });
         xhr.addEventListener("error", function () {
           li.textContent = file.name + ": the upload failed (is the server still running?)";
