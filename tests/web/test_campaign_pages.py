@@ -111,6 +111,21 @@ def test_every_campaign_view_renders(filled: Any, view: str) -> None:
     assert f'href="/campaigns?view={view}" aria-current="page"' in r.text
 
 
+def test_ads_page_says_why_one_ad_is_not_ranked(filled: Any) -> None:
+    """The two-week export holds one ad: the page gave the refusal above an empty table
+    saying 'No rows match these filters.' (no filter was set), read as showing nothing;
+    it names the ad, says two are needed, and shows no table."""
+    r = filled.get("/campaigns", params={"view": "ads"})
+    assert r.status_code == 200
+    text = html.unescape(re.sub(r"<[^>]+>", " ", r.text))
+    assert (
+        "Too few ads with Cost per result and at least 1,000 impressions to rank (1: Video A); "
+        "best and worst need two or more."
+    ) in " ".join(text.split())
+    assert "No rows match these filters." not in text
+    assert "<table" not in r.text
+
+
 def test_long_tables_come_in_pages_and_downloads_hold_every_row(workspace: Any, insert) -> None:
     from datetime import datetime, timedelta
 

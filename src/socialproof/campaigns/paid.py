@@ -102,10 +102,12 @@ def ad_ranking(
         ].sort_values("_num", ascending=False, kind="stable")
         frame = frame.drop(columns=["_num", "_den"])
     if len(ranked) < 2:
+        # one ad has nothing to be ranked against: say which, and that two are needed
+        only = f": {ranked['ad'].iloc[0]}" if len(ranked) == 1 and "ad" in ranked else ""
         raise NoData(
             f"Too few ads with {kpi.label} and at least {MIN_IMPRESSIONS:,} impressions to rank "
-            f"({len(ranked)}).",
-            hint="Widen the period, or pick another --metric.",
+            f"({len(ranked)}{only}); best and worst need two or more.",
+            hint="Import the other ads' rows, widen the period, or pick another --metric.",
         )
     median = float(ranked[kpi.name].median())
     asc = kpi.better == "lower"

@@ -553,6 +553,9 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
         caption=f"{v.label}: {total} rows"
         + (f" ({pages['first']}–{pages['last']} shown)" if total > len(rows) else ""),
         pages=pages,
+        # a view that said why it has no table (no data, a refusal): no empty table
+        # saying the filters keep no row
+        has_result=result is not None,
         table_pending=False,
         invalid=invalid,
         currency=ws.settings.currency,
