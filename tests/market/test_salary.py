@@ -458,3 +458,20 @@ def test_an_amount_with_its_period_or_currency_in_words_is_read(
 def test_lakhs_beside_another_currency_code_are_not_taken_for_rupees() -> None:
     sal = parse_salary("PKR 12 lakh")
     assert sal.currency is None and sal.min_annual is None
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "currency", "annual", "period"),
+    [
+        ("45 000 kr/mån", "Stockholm, Sweden", "SEK", 540_000, "month"),  # 45,000 x 12
+        # no period: at the krone's scale (factor 10, a month under 150,000) a month's pay
+        ("35 000 kr", "Oslo, Norway", "NOK", 420_000, "month"),
+        ("kr. 40.000 pr. måned", "København, Danmark", "DKK", 480_000, "month"),
+        ("35 000 kr", "Sweden or Norway", None, None, None),  # two countries: unread
+    ],
+)
+def test_kr_takes_the_currency_of_the_country_the_location_names(
+    text: str, location: str, currency: str | None, annual: float | None, period: str | None
+) -> None:
+    sal = parse_salary(text, location=location)
+    assert (sal.currency, sal.min_annual, sal.period) == (currency, annual, period)

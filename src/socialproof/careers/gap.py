@@ -308,7 +308,7 @@ def _salary_note(facts: PostingFacts, posting: dict[str, Any]) -> str:
 
     low, high = facts.salary_min_annual, facts.salary_max_annual
     body = str(posting.get("body") or "")
-    how = parse_salary(facts.salary_text, context=body[:5000]).note
+    how = parse_salary(facts.salary_text, context=body[:5000], location=facts.location).note
     if low is None and high is None:  # no period stated, none guessed: no yearly figure
         return f"Salary: {facts.salary_text!r} in {facts.salary_currency or '?'} ({how})."
     if low is not None and high is not None and low != high:

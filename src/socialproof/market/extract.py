@@ -400,7 +400,7 @@ def analyze_posting(row: Mapping[str, Any], *, gaz: Gazetteer | None = None) -> 
     salary_source = str(row.get("salary_text") or "").strip()
     if not salary_source:
         salary_source = find_salary_in_text(body) or ""
-    sal = parse_salary(salary_source, context=body[:5000])
+    sal = parse_salary(salary_source, context=body[:5000], location=location)
     facts.salary_text, facts.salary_status = sal.text, sal.status
     facts.salary_currency, facts.salary_period = sal.currency, sal.period
     facts.salary_min_annual, facts.salary_max_annual = sal.min_annual, sal.max_annual

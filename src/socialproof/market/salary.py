@@ -193,8 +193,21 @@ def _multiplier(suffix: str | None) -> float:
 # ('PKR 12 lakh') is not taken for the rupee.
 _INDIAN_UNITS = re.compile(r"\d\s?(?:lakhs?|lacs?|lpa|crores?)\b|\bCTC\b", re.IGNORECASE)
 _OTHER_CODE = re.compile(r"\b(?!CTC\b|LPA\b)[A-Z]{3}\b")
-# 'kr' is the krona or krone of Sweden, Norway, Denmark and Iceland: no one currency
+# 'kr' is the krona or krone of Sweden, Norway, Denmark and Iceland: no one currency,
+# unless the posting's location names the country
 _KRONA = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
+_KRONA_COUNTRIES = (
+    (re.compile(r"\b(?:sweden|sverige)\b", re.IGNORECASE), "SEK"),
+    (re.compile(r"\b(?:norway|norge|noreg)\b", re.IGNORECASE), "NOK"),
+    (re.compile(r"\b(?:denmark|danmark)\b", re.IGNORECASE), "DKK"),
+    (re.compile(r"\b(?:iceland|[iÍ]sland)\b", re.IGNORECASE), "ISK"),
+)
+
+
+def _krona_of(location: str | None) -> str | None:
+    """The krona or krone of the one country ``location`` names (None: none, or several)."""
+    found = {code for pattern, code in _KRONA_COUNTRIES if location and pattern.search(location)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _currency(text: str) -> str | None:
@@ -273,11 +286,14 @@ def _infer_period(value: float, currency: str | None) -> str | None:
     return "year"
 
 
-def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
+def parse_salary(
+    text: str | None, *, context: str | None = None, location: str | None = None
+) -> Salary:
     """Parse salary text; ``status`` is ``none`` (no text), ``unknown`` or ``stated``.
 
     ``context`` is the rest of the posting: the hours or days it states are used to
-    annualise hourly or daily pay when the salary text itself states none.
+    annualise hourly or daily pay when the salary text itself states none. ``location``
+    is the posting's: a country it names tells which krona or krone 'kr' is.
     """
     original = "" if text is None else str(text)
     clean = original.strip()
@@ -339,6 +355,8 @@ def parse_salary(text: str | None, *, context: str | None = None) -> Salary:
     without_worktime = _WORKTIME.sub(" ", clean)  # "10 hours per week" names no pay period
     period = _period(without_worktime)
     currency = _currency(clean)
+    if currency is None and _KRONA.search(clean):
+        currency = _krona_of(location)
     inferred = False
     if period is None and currency is None:
         # the size of an amount tells its period only at its currency's scale: '35 000 kr'
