@@ -192,3 +192,50 @@ def test_youtube_comment_threads_bring_their_replies(tmp_path: Path, cli: Any) -
     assert (times.overall["threads"], times.overall["answered"]) == (2, 1)
     first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
     assert first["Ug1"] == 2.5 * 3600
+
+
+def test_a_slack_channel_day_threads_its_replies(tmp_path: Path, cli: Any) -> None:
+    """A Slack export's day file was refused; mapped, a join event counted as a member's
+    thread, ids and times lost digits as floats, and names were user ids."""
+    from socialproof.community.threads import response_times
+    from socialproof.workspace.core import Workspace
+
+    day = [
+        {"type": "message", "user": "U1", "text": "how do I export my data?",
+         "ts": "1772445600.000100", "thread_ts": "1772445600.000100", "reply_count": 1,
+         "user_profile": {"real_name": "Ann Lee", "display_name": "ann"}},
+        {"type": "message", "user": "U9", "text": "Settings > Export", "ts": "1772449200.000100",
+         "thread_ts": "1772445600.000100", "parent_user_id": "U1",
+         "user_profile": {"real_name": "Acme Team", "display_name": ""}},
+        {"type": "message", "subtype": "channel_join", "user": "U2",
+         "text": "<@U2> has joined the channel", "ts": "1772450000.000300"},
+        {"type": "message", "user": "U2", "text": "hello all", "ts": "1772452000.000400"},
+    ]  # fmt: skip
+    folder = tmp_path / "export" / "help-desk"
+    folder.mkdir(parents=True)
+    path = folder / "2026-03-02.json"
+    path.write_text(json.dumps(day), encoding="utf-8")
+    best, _ = registry().detect(open_source(path))[0]
+    assert best.name == "nested_comments"
+    rows = _rows(path)
+    assert sorted(rows) == ["1772445600.000100", "1772449200.000100", "1772452000.000400"]
+    reply = rows["1772449200.000100"]
+    assert (reply["parent_id"], reply["thread_id"]) == ("1772445600.000100", "1772445600.000100")
+    assert reply["author_id"] == "Acme Team" and rows["1772445600.000100"]["author_id"] == "ann"
+    assert rows["1772452000.000400"]["author_id"] == "U2"  # no profile: the user id
+    assert str(rows["1772452000.000400"]["created_at"]) == "2026-03-02 11:46:40.000400"
+    assert {(r["platform"], r["group_id"]) for r in rows.values()} == {("slack", "help-desk")}
+    ws = tmp_path / "ws"
+    assert cli("init", str(ws)).exit_code == 0
+    toml = ws / "socialproof.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("handles = []", 'handles = ["Acme Team"]', 1),
+        encoding="utf-8",
+    )
+    res = cli("import", str(path), "--workspace", str(ws))
+    assert res.exit_code == 0, res.stderr
+    assert "1 channel event" in res.stderr
+    times = response_times(Workspace.open(ws))
+    assert (times.overall["threads"], times.overall["answered"]) == (2, 1)
+    first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
+    assert first["1772445600.000100"] == 3600

@@ -13,7 +13,11 @@ DiscordChatExporter writes it (``{"messages": [{"id", "timestamp", "content", "a
 references. YouTube comment threads as the Data API exports them (``{"items": [{"id",
 "snippet": {"videoId", "topLevelComment": {"id", "snippet": {"authorDisplayName",
 "textOriginal", "publishedAt"}}}, "replies": {"comments": [...]}}]}``) are read the same
-way: each reply's parent is its thread's comment, the video is the post.
+way: each reply's parent is its thread's comment, the video is the post. A Slack channel's
+day file (``general/2026-03-02.json``: ``[{"type", "user", "text", "ts", "thread_ts",
+"user_profile"}]``) too: a thread reply's parent is the message that opened the thread,
+the channel (its folder) the group, and the channel's events (joins, topic changes) are
+left out.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def _frame(source: Source) -> tuple[Frame | None, float]:
     best: Frame | None = None
     sure = 0.0
     for frame in source.frames:
-        if _is_youtube(frame) and sure < 0.95:
+        if (_is_youtube(frame) or _is_slack(frame)) and sure < 0.95:
             best, sure = frame, 0.95
             continue
         if not all(find(frame, g) is not None for g in (_ID, _AUTHOR, _TEXT, _CREATED)):
@@ -173,8 +177,14 @@ class NestedCommentsFormat(Format):
         frame, _ = _frame(source)
         if frame is None:
             return ReadResult(tables={}, rows_read=0)
-        youtube = _is_youtube(frame)
-        flat, lines, replies = _youtube_flatten(frame) if youtube else _flatten(frame)
+        youtube, slack = _is_youtube(frame), _is_slack(frame)
+        system = 0
+        if youtube:
+            flat, lines, replies = _youtube_flatten(frame)
+        elif slack:
+            flat, lines, replies, system = _slack_flatten(frame)
+        else:
+            flat, lines, replies = _flatten(frame)
         columns = (*_COLUMNS, "post_id")
         table = pa.table({c: pa.array([r.get(c) for r in flat], pa.string()) for c in columns})
         known = [x for x in lines if x is not None]
@@ -186,7 +196,7 @@ class NestedCommentsFormat(Format):
         discord = _is_discord(frame)
         instagram = find(frame, ("username",)) is not None and find(frame, ("from",)) is None
         platform = "discord" if discord else "instagram" if instagram else "facebook"
-        platform = "youtube" if youtube else platform
+        platform = "youtube" if youtube else "slack" if slack else platform
         rows = Rows(flat_frame, "messages", ctx)
         rows.const("platform", ctx.platform or platform)
         ids = rows.text("message_id", ("message_id",))
@@ -198,12 +208,23 @@ class NestedCommentsFormat(Format):
             rows.text("post_id", ("post_id",))  # the video commented on
         rows.require("message_id", "comment id")
         rows.require("created_at", "date")
-        rows.const("group_id", "")
-        rows.set("channel", _channels(parents, len(flat), "message" if discord else "comment"))
+        rows.const("group_id", _slack_channel(source.display_name) if slack else "")
+        root = "message" if discord or slack else "comment"
+        rows.set("channel", _channels(parents, len(flat), root))
         rows.set("thread_id", thread_roots(ids, parents))
         out, rejects = rows.finish()
         notes = list(dict.fromkeys(rows.notes))
-        if replies:
+        if system:
+            notes.append(
+                f"{system:,} channel event{'' if system == 1 else 's'} (joins, leaves, topic "
+                "changes) left out: no one wrote them."
+            )
+        if replies and slack:
+            notes.append(
+                f"{replies:,} repl{'y' if replies == 1 else 'ies'} in threads read in the "
+                "thread of the message they answer."
+            )
+        elif replies:
             notes.append(
                 f"{replies:,} repl{'y' if replies == 1 else 'ies'} nested in the comments "
                 "read as messages of their own, each in its comment's thread."
@@ -284,6 +305,88 @@ def _youtube_flatten(frame: Frame) -> tuple[list[dict[str, str | None]], list[in
             nested += 1
             add(reply, None if top.get("id") in (None, "") else str(top["id"]), line)
     return out, where, nested
+
+
+#: Slack message subtypes that are the channel's events, not anyone's words.
+_SLACK_EVENTS = frozenset(
+    {
+        "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
+        "channel_archive", "channel_unarchive", "group_join", "group_leave", "group_topic",
+        "group_purpose", "group_name", "pinned_item", "unpinned_item", "bot_add",
+        "bot_remove", "tombstone",
+    }
+)  # fmt: skip
+
+
+def _is_slack(frame: Frame) -> bool:
+    """A Slack channel's day as Slack's workspace export writes it (``channel/YYYY-MM-DD
+    .json``): messages with ``type``, ``ts`` (the id and the time) and ``text``."""
+    return all(find(frame, (c,)) is not None for c in ("type", "ts", "text")) and (
+        find(frame, ("user",)) is not None or find(frame, ("user_profile",)) is not None
+    )
+
+
+def _slack_time(ts: str) -> str | None:
+    """Slack's '1772445600.000100' (seconds since 1970, UTC) as an ISO time, exactly."""
+    from datetime import UTC, datetime, timedelta
+
+    whole, _, frac = ts.strip().partition(".")
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        return None
+    at = datetime.fromtimestamp(int(whole), UTC) + timedelta(
+        microseconds=int((frac + "000000")[:6])
+    )
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _slack_flatten(
+    frame: Frame,
+) -> tuple[list[dict[str, str | None]], list[int | None], int, int]:
+    """One row per message of a Slack channel export (as :func:`_flatten`): its ``ts``
+    the id, a thread reply's parent the thread's ``thread_ts``, the author the profile's
+    display name (else real name, else the user id); channel events left out (counted)."""
+    data = frame.data.to_pydict()
+
+    def column(name: str) -> list[Any]:
+        found = find(frame, (name,))
+        return data[found] if found is not None else [None] * frame.data.num_rows
+
+    lines = frame.line_numbers
+    out: list[dict[str, str | None]] = []
+    where: list[int | None] = []
+    replies = events = 0
+    cells = zip(
+        column("ts"), column("thread_ts"), column("user"), column("user_profile"),
+        column("text"), column("subtype"), strict=True,
+    )  # fmt: skip
+    for i, (ts, thread, user, profile, text, subtype) in enumerate(cells):
+        if subtype in _SLACK_EVENTS:
+            events += 1
+            continue
+        own = None if ts in (None, "") else str(ts).strip()
+        up = None if thread in (None, "") or str(thread).strip() == own else str(thread).strip()
+        replies += up is not None
+        person = _json(profile) if isinstance(profile, str) else profile
+        name = None
+        if isinstance(person, dict):
+            name = person.get("display_name") or person.get("real_name")
+        out.append(
+            {
+                "message_id": own,
+                "parent_id": up,
+                "author_id": str(name or user) if (name or user) else None,
+                "text": None if text is None else str(text),
+                "created_at": None if own is None else _slack_time(own),
+            }
+        )
+        where.append(None if lines is None else lines[i])
+    return out, where, replies, events
+
+
+def _slack_channel(display_name: str) -> str:
+    """The channel of a Slack export's day file: its folder ('general/2026-03-02.json')."""
+    parts = display_name.replace("\\", "/").replace("!", "/").split("/")
+    return parts[-2] if len(parts) >= 2 else ""
 
 
 def _is_discord(frame: Frame) -> bool:
