@@ -72,7 +72,9 @@ def test_totals_are_the_channel_days() -> None:
         dt.date(2026, 3, 9): 61000,
         dt.date(2026, 3, 10): 68588,
     }
-    net = {d["date"]: d["value"] for d in daily if d["metric"] == "subscribers_net"}
+    # 'Subscribers' is the day's net change: the channel's follower change (stored as
+    # subscribers_net before, which no follower KPI read: net followers gained said '—')
+    net = {d["date"]: d["value"] for d in daily if d["metric"] == "follower_change"}
     assert net[dt.date(2026, 3, 9)] == -3
 
 
@@ -149,3 +151,15 @@ def test_two_chart_windows_keep_each_video_day_once(workspace: Any, tmp_path: Pa
             "WHERE metric = 'views' GROUP BY post_id ORDER BY post_id",
         )
     assert [tuple(r) for r in found] == [("vidA", 12, 12, 120.0), ("vidB", 7, 7, 21.0)]
+
+
+def test_the_channel_s_net_subscribers_are_its_followers_gained(workspace: Any) -> None:
+    # Totals.csv: 40 - 3 + 12 = 49 net subscribers over 8-10 March
+    from socialproof.ingest.importer import import_paths, read_context
+    from socialproof.metrics.explain import explain_kpi
+
+    ctx = read_context(workspace, account="bakes")
+    [s] = import_paths(workspace, [HERE / "Totals.csv"], ctx=ctx)
+    assert s.status == "imported", s.error
+    gained = explain_kpi(workspace, "followers_gained")
+    assert gained.value == 49

@@ -185,7 +185,13 @@ def _read_table(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
 def _read_chart(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject], list[str]]:
     import pyarrow as pa
 
-    metrics = {m: a for m, a in DAILY.items() if A.has(frame, a)}
+    # the channel's net subscribers a day are its follower change: the follower KPIs
+    # (net followers gained, growth) read them as they read TikTok's and Instagram's
+    metrics = {
+        ("follower_change" if m == "subscribers_net" else m): a
+        for m, a in DAILY.items()
+        if A.has(frame, a)
+    }
     # Table data grouped by day opens with a 'Total' row in the Date column
     skip = _total_rows(frame, CONTENT if A.has(frame, CONTENT) else DATE).to_numpy(
         zero_copy_only=False
