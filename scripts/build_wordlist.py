@@ -29,6 +29,7 @@ vlog blog blogger emoji selfie unboxing giveaway webinar newsletter startup star
 skincare haircare wellness fintech ecommerce biz smb saas ai roas kpi kpis crm seo
 oat vegan glutenfree latte barista espresso cafe brunch foodie foodies wanderlust
 insta instagood throwback tbt ootd motivation monday tuesday wednesday thursday friday saturday sunday
+collab collabs vlogger vloggers bookstagram fashionista
 """.split()
 ONE_LETTER = {"a", "i"}
 
@@ -59,6 +60,8 @@ def main(argv: list[str]) -> int:
         "# Built by scripts/build_wordlist.py from symspellpy 6.10.1 (MIT licence),\n"
         "# frequency_dictionary_en_82_765.txt (Google Books Ngram, CC BY 3.0, intersected\n"
         f"# with SCOWL), top {KEEP} words plus a curated list of social media terms.\n"
+        # named, so the splitter trusts the short ones ('oat', 'tbt') as it trusts common words
+        f"# curated: {' '.join(CURATED)}\n"
     )
     OUT.write_text(header + "".join(f"{w}\t{c}\n" for w, c in rows), encoding="utf-8")
     print(f"wrote {len(rows)} words to {OUT} ({OUT.stat().st_size / 1e6:.2f} MB)")

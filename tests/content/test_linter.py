@@ -502,3 +502,24 @@ def test_hashtags_keep_their_combining_marks(tag):
     res = lint_targets([], text=f"{body}\n\n{tag} #chai #ad", platform="instagram")[0]
     early = _by_rule(res)["disclosure.early"][0]
     assert early.message.startswith("The disclosure '#ad' is in a run of hashtags")
+
+
+@pytest.mark.parametrize(
+    ("tag", "fixed"),
+    [
+        ("collab", None),  # was 'ColLab': a word the list lacked, split as 'col lab'
+        ("vlogger", None),  # was 'VlogGer'
+        ("bookstagram", None),  # was 'BooksTagRam'
+        ("fashionista", None),  # was 'FashionISta'
+        ("fitfam", None),  # 'fam' is a rare short word: no fix rather than a guess
+        ("collabpost", "CollabPost"),
+        ("oatlatte", "OatLatte"),  # 'oat' is one of the curated social media terms
+        ("teatime", "TeaTime"),  # 'tea' is among the most frequent words
+        ("socialmediatips", "SocialMediaTips"),
+    ],
+)
+def test_camel_case_fixes_only_splits_it_can_stand_behind(tag, fixed):
+    from socialproof.content.words import camel_case
+
+    result = camel_case(tag)
+    assert (result if result is None or sum(c.isupper() for c in result) > 1 else None) == fixed

@@ -3,7 +3,10 @@
 The list (``data/wordlist_en.txt``, built by ``scripts/build_wordlist.py``) holds word
 frequencies; the most probable split wins (a unigram model, as in Norvig's
 "Natural Language Corpus Data", 2009). Words not in the list make a split fail, so
-the linter only offers a CamelCase fix it can stand behind.
+the linter only offers a CamelCase fix it can stand behind; so does a split that needs a
+rare short word (three letters or fewer, outside the :data:`COMMON_SHORT` most frequent
+words): a word the list lacks falls apart into such pieces ('collab' read 'col lab' and
+'bookstagram' 'books tag ram' before the builder listed them).
 """
 
 from __future__ import annotations
@@ -14,6 +17,24 @@ from pathlib import Path
 
 WORDLIST = Path(__file__).resolve().parent.parent / "data" / "wordlist_en.txt"
 _MAX_WORD = 24
+#: A word of three letters or fewer counts in a split only among this many most frequent
+#: words ('new', 'tea', 'lab' are; 'col', 'ger', 'ram', 'fam' are not) or the list's
+#: curated social media terms ('oat', 'tbt')
+COMMON_SHORT = 3000
+
+
+@cache
+def _common_short() -> frozenset[str]:
+    costs = _costs()
+    ranked = sorted(costs, key=costs.__getitem__)
+    common = {w for w in ranked[:COMMON_SHORT] if len(w) <= 3}
+    with WORDLIST.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            if line.startswith("# curated:"):  # the builder's social media terms
+                common.update(w for w in line.split(":", 1)[1].split() if len(w) <= 3)
+    return frozenset(common)
 
 
 @cache
@@ -114,6 +135,10 @@ def camel_case(tag: str) -> str | None:
         if chunk:
             words = split_words(chunk)
             if words is None:
+                return None
+            if len(words) > 1 and any(
+                len(w) <= 3 and w not in _common_short() for w in words
+            ):  # a rare short piece: a word the list lacks, split where it has no seam
                 return None
             out.append("".join(w[:1].upper() + w[1:] for w in words))
             chunk = ""
