@@ -369,7 +369,7 @@ def add_evidence(
 
 
 #: The build form's choices when none is made (the CLI's defaults).
-BUILD_DEFAULTS = {"theme": "classic", "base_url": "", "size": "a4"}
+BUILD_DEFAULTS = {"theme": "classic", "base_url": "", "size": "a4", "one_page": ""}
 PAPER_SIZES = {"a4": "A4", "letter": "US Letter"}
 
 
@@ -444,8 +444,8 @@ def _build_portfolio(
     progress: Callable[[int, int, str], None],
 ) -> tuple[int, list[str], str | None]:
     """Build the site and the PDF into ``staging`` (in the job's worker process, so a Stop
-    ends it where it is) with the form's theme, public address and paper size: pages
-    built, the build's warnings, why there is no PDF (or None)."""
+    ends it where it is) with the form's theme, public address, paper size and one-page
+    choice: pages built, the build's warnings, why there is no PDF (or None)."""
     from socialproof.errors import MissingExtra
     from socialproof.portfolio.pdf import build_pdf
     from socialproof.portfolio.site import build_site
@@ -457,7 +457,12 @@ def _build_portfolio(
     )
     progress(1, 2, f"{len(result.pages)} pages built; making the PDF")
     try:
-        build_pdf(ws, out=staging / "portfolio.pdf", size=form["size"])  # type: ignore[arg-type]
+        build_pdf(
+            ws,
+            out=staging / "portfolio.pdf",
+            size=form["size"],  # type: ignore[arg-type]
+            one_page=bool(form.get("one_page")),
+        )
     except MissingExtra as exc:
         return len(result.pages), list(result.warnings), str(exc)
     return len(result.pages), list(result.warnings), None
@@ -469,6 +474,7 @@ def build(
     theme: str | None = Form(None),
     base_url: str = Form(""),
     size: str = Form(BUILD_DEFAULTS["size"]),
+    one_page: str = Form(""),
 ) -> Response:
     ws = workspace(request)
     with_fields = theme is not None  # the Site and PDF page's form (the list's has none)
@@ -476,6 +482,7 @@ def build(
         "theme": (theme or BUILD_DEFAULTS["theme"]).strip(),
         "base_url": base_url.strip(),
         "size": size.strip().lower(),
+        "one_page": "1" if one_page else "",  # the CLI's 'portfolio pdf --one-page'
     }
     refused = _refused_build(form)
     if refused is not None:
