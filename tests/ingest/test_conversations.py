@@ -659,3 +659,37 @@ def test_an_inbox_tools_export_gives_its_response_times(tmp_path: Path) -> None:
     assert got.loc["c2", "first_response_s"] == 4 * 3600
     assert got.loc["c3", "first_response_s"] == 25 * 3600
     assert got.loc["c2", "platform"] == "facebook" and got.loc["c4", "platform"] == "x"
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        # a page's comments from a comments tool: the parent as 'Parent Comment ID'
+        "Post ID,Comment ID,Parent Comment ID,Author,Comment,Created Time,Likes\n"
+        "p1,c1,,Ann Lee,Do you ship to Canada?,2026-03-02T10:00:00+0000,1\n"
+        "p1,c2,c1,Acme,Yes! 5-7 days,2026-03-02T11:30:00+0000,0\n"
+        "p1,c3,,Bo Chan,Love this,2026-03-02T12:00:00+0000,3\n",
+        # a video's comments: 'Reply To' and 'Published At'
+        "Comment ID,Reply To,Author,Comment,Published At,Like Count,Video ID\n"
+        "c1,,Ann Lee,Do you ship to Canada?,2026-03-02 10:00:00,2,v1\n"
+        "c2,c1,Acme,Yes! 5-7 days,2026-03-02 11:30:00,0,v1\n"
+        "c3,,Bo Chan,Love this,2026-03-02 12:00:00,0,v1\n",
+    ],
+)
+def test_comment_exports_with_spaced_headers_are_threaded(tmp_path: Path, export: str) -> None:
+    """Refused before ('missing: in_response_to_tweet_id' / 'created_at'): the parent and
+    time columns of comment exports were not among the names read."""
+    from socialproof.community.threads import response_times
+    from socialproof.ingest.importer import import_paths, read_context
+
+    path = tmp_path / "comments.csv"
+    path.write_text(export, encoding="utf-8")
+    best, _ = registry().detect(open_source(path))[0]
+    assert best.name == "conversations"
+    ws = _care_workspace(tmp_path)
+    [s] = import_paths(ws, [path], ctx=read_context(ws, platform="Facebook"))
+    assert (s.status, s.inserted, s.rejected) == ("imported", 3, 0)
+    r = response_times(ws)
+    assert (r.overall["threads"], r.overall["answered"]) == (2, 1)
+    got = r.threads.set_index("thread_key")
+    assert got.loc["c1", "first_response_s"] == 90 * 60 and got.loc["c1", "platform"] == "facebook"

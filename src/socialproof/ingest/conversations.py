@@ -31,7 +31,9 @@ def _spaced(*names: str) -> tuple[str, ...]:
 
 _ID = _spaced("tweet_id", "message_id", "comment_id", "id")
 _AUTHOR = _spaced("author_id", "author", "user_id", "user", "from", "username", "screen_name")
-_CREATED = _spaced("created_at", "timestamp", "date", "time", "sent_at", "created_time")
+_CREATED = _spaced(
+    "created_at", "timestamp", "date", "time", "sent_at", "created_time", "published_at"
+)
 _TEXT = ("text", "body", "message", "content", "comment")
 _PARENT = _spaced(
     "in_response_to_tweet_id",
@@ -40,6 +42,10 @@ _PARENT = _spaced(
     "reply_to",
     "parent_id",
     "parent_message_id",
+    "parent_comment_id",
+    "replied_to_comment_id",
+    "in_reply_to",
+    "reply_to_id",
 )
 #: The export's own thread (conversation, ticket) of each message, where it gives one.
 _THREAD = _spaced("thread_id", "conversation_id", "ticket_id")
