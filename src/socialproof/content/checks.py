@@ -22,20 +22,33 @@ _CAPS_WORD = re.compile(r"(?<![\w'’])[^\W\d_a-z]{2,}(?:['’][^\W\d_a-z]+)?(?!
 _MIXED_WORD = re.compile(r"(?<!\w)[^\W\d_]*[^\W\d_A-Z][^\W\d_a-z][^\W\d_]*(?!\w)")
 
 
+def _claims(rule: Rule, key: str, text: str) -> Iterator[re.Match[str]]:
+    """Matches of the rule's ``key`` pattern but those its ``negated`` pattern finds in the
+    text just before them (the same line): 'Returns are not guaranteed' and 'past
+    performance is no guarantee' state a risk, they do not promise."""
+    negated = rule.regex.get("negated")
+    for m in rule.regex[key].finditer(text):
+        before = text[max(0, m.start() - 60) : m.start()].rsplit("\n", 1)[-1]
+        if negated is None or negated.search(before) is None:
+            yield m
+
+
 @register_check("pattern")
 def pattern(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
-    """Every match of ``pattern``, unless ``unless`` matches anywhere in the post."""
+    """Every match of ``pattern`` (but negated ones, see :func:`_claims`), unless ``unless``
+    matches anywhere in the post."""
     unless = rule.regex.get("unless")
     if unless is not None and unless.search(ctx.text):
         return
-    for m in rule.regex["pattern"].finditer(ctx.text):
+    for m in _claims(rule, "pattern", ctx.text):
         yield Hit(m.start(), m.end(), {"match": m.group(0).strip()})
 
 
 @register_check("requires")
 def requires(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
-    """When ``when`` matches and ``requires`` matches nowhere: one hit at the first trigger."""
-    m = rule.regex["when"].search(ctx.text)
+    """When ``when`` matches (not negated) and ``requires`` matches nowhere: one hit at the
+    first trigger."""
+    m = next(_claims(rule, "when", ctx.text), None)
     if m is None or rule.regex["requires"].search(ctx.text):
         return
     yield Hit(m.start(), m.end(), {"match": m.group(0).strip()})

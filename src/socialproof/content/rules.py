@@ -12,6 +12,8 @@ A rule pack is a YAML file (like a Vale style)::
         scope: {platforms: [], industries: []}   # empty = every platform/industry
         source: FTC, Disclosures 101 for Social Media Influencers (2019)
         pattern: '(?i)#(sp|spon|partner)\\b'    # check-specific parameters
+        negated: '(?i)\\bnot\\s+$'            # pattern/requires: a match after this is
+                                       # no claim ('not guaranteed')
 
 Packaged packs live in ``socialproof/data/lint/``; installed plugins add packs through
 the ``socialproof.lint`` entry point group; a workspace adds its own in
@@ -39,7 +41,9 @@ SEVERITIES = ("error", "warning", "info")
 PACK_DIR = Path(__file__).resolve().parent.parent / "data" / "lint"
 _REQUIRED = ("id", "check", "severity", "message", "source")
 # Parameters holding regular expressions; compiled (and checked) when the pack loads.
-_REGEX_PARAMS = ("pattern", "unless", "when", "requires", "tags", "sponsored_tags", "bad_prefix")
+_REGEX_PARAMS = (
+    "pattern", "unless", "when", "requires", "tags", "sponsored_tags", "bad_prefix", "negated",
+)  # fmt: skip
 
 _LEADING_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
 Check = Callable[["Rule", "LintContext"], Iterable["Hit"]]
