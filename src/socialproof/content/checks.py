@@ -339,9 +339,11 @@ def disclosure(rule: Rule, ctx: LintContext) -> Iterator[Hit]:
         return
     runs = ctx.hashtag_runs
     lead = len(ctx.text) - len(ctx.text.lstrip())
+    # the cut counted as the platform counts it (X: weighted)
+    counting = str((fact or {}).get("counting", ""))
     for m in found:
         buried = any(a <= m.start() < b and a > lead for a, b, _ in runs)
-        if m.start() - lead < cut and not buried:
+        if count_characters(ctx.text[lead : m.start()], counting) < cut and not buried:
             return  # one clear, early disclosure is enough
     m = found[0]
     in_run = any(a <= m.start() < b and a > lead for a, b, _ in runs)
