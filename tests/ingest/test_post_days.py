@@ -103,7 +103,7 @@ def test_a_file_of_one_post_with_one_dated_row_is_read_as_before(
     days = [_window(tmp_path, f"d{d}.csv", range(d, d + 1), exported=d + 1) for d in (3, 6)]
     s1, _ = _import(workspace, *days)
     assert _posts(workspace) == {"1": (60, 106, 6, "acme")}
-    assert any(n.startswith("The file's one post has one dated row (2026-03-03)") for n in s1.notes)
+    assert any(n.startswith("One row of the file is dated (2026-03-03)") for n in s1.notes)
 
 
 def test_exports_of_one_day_with_several_posts_add_up(workspace: Any, tmp_path: Path) -> None:

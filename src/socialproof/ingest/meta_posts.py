@@ -264,9 +264,9 @@ def _add_up_days(
     if int(add.sum()) < 2:
         day = pd.Timestamp(frame[~repeat][add]["_day"].iloc[0]).date()
         notes.append(
-            f"The file's one post has one dated row ({day}): read as the post's figures, "
-            "not one day's (one row cannot tell a day from the export's date). An export "
-            "of two days or more is read by day; 'Lifetime' in place of days gives totals."
+            f"One row of the file is dated ({day}): read as its post's figures, not one "
+            "day's (one row cannot tell a day from the export's date). An export of two "
+            "days or more is read by day; 'Lifetime' in place of days gives totals."
         )
         return table, None
     rows = frame[~repeat]["_row"].to_numpy()
