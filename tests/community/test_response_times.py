@@ -210,3 +210,28 @@ def test_registered_kpis_agree_with_the_hand_computation(twcs: Any) -> None:
     assert row["first_response_time"] == pytest.approx(286372 / 26)
     assert row["resolution_rate"] == pytest.approx(23 / 27)
     assert row["resolution_time"] == pytest.approx(447172 / 23)
+
+
+def test_platform_names_stored_before_are_named_in_a_note(workspace: Any, insert: Any) -> None:
+    """Messages imported before names were read ('Twitter', 'x.com') stay platforms of
+    their own in the workspace; the report says so and how to count each network once."""
+    from socialproof.community.threads import response_times
+
+    base = {"thread_id": None, "parent_id": None, "inbound": True, "is_brand": False}
+    base |= {"created_at": datetime(2026, 3, 2, 10), "group_id": "", "channel": "mention"}
+    insert(
+        "messages",
+        [
+            base | {"platform": "Twitter", "message_id": "1", "author_id": "ann", "text": "hi"},
+            base | {"platform": "x", "message_id": "2", "author_id": "bo", "text": "hey"},
+        ],
+    )
+    notes = response_times(workspace).notes
+    said = [n for n in notes if "platforms of their own" in n]
+    assert len(said) == 1 and "'Twitter' (x)" in said[0] and "import the files again" in said[0]
+
+
+def test_no_platform_note_when_the_names_are_socialproofs(twcs: Any) -> None:
+    from socialproof.community.threads import response_times
+
+    assert not any("platforms of their own" in n for n in response_times(twcs).notes)

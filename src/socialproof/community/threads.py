@@ -774,6 +774,7 @@ def _notes(con: ibis.BaseBackend, ws: Workspace, m: ir.Table, scope: Scope) -> l
             + ", ".join("@" + h for h in missing)
             + ". Check brand.handles in socialproof.toml against the export's author ids."
         )
+    notes.extend(_platform_names_note(m))
     n_brand = int(scalar(m.brand.sum()) or 0)
     if n_brand == 0:
         notes.append(
@@ -781,6 +782,24 @@ def _notes(con: ibis.BaseBackend, ws: Workspace, m: ir.Table, scope: Scope) -> l
             "socialproof.toml to the author ids your team replies from."
         )
     return notes
+
+
+def _platform_names_note(m: ir.Table) -> list[str]:
+    """A note when messages stored before imports named platforms as socialproof does
+    ('Twitter', 'x.com' for x) count them as platforms of their own."""
+    from socialproof.ingest.platform_names import platform_id
+    from socialproof.workspace import engine
+
+    names = [str(n) for n in engine.execute(m.select(p=m.platform).distinct())["p"] if n]
+    old = sorted(n for n in names if platform_id(n) != n)
+    if not old:
+        return []
+    said = ", ".join(f"'{n}' ({platform_id(n)})" for n in old)
+    return [
+        f"Messages imported before platform names were read count {said} as platforms of "
+        "their own: undo those imports ('socialproof imports' lists them) and import the "
+        "files again to count each network once."
+    ]
 
 
 def _derive(df: pd.DataFrame, ws: Workspace, sla: float, latest: Any) -> pd.DataFrame:
