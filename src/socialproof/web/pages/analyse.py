@@ -176,6 +176,7 @@ def _choices(ws: Workspace, batch: str, file: str) -> dict[str, Any]:
             "author": guess_column(columns, AUTHOR_COLUMNS) or "",
             "task": "sentiment",
             "k": "",
+            "routing": "",
         },
     }
 
@@ -237,11 +238,15 @@ def run(
     column: str = Form(""),
     author: str = Form(""),
     k: str = Form(""),
+    routing: str = Form(""),
 ) -> Response:
-    """Start the analysis of an uploaded file as a background job."""
+    """Start the analysis of an uploaded file as a background job; ``routing`` is a routing
+    rules YAML of the workspace for themes (the CLI's 'themes --routing')."""
     ws = workspace(request)
     path = uploaded(ws, batch, file)
-    form = {"task": task, "column": column, "author": author, "k": k}
+    form = {"task": task, "column": column, "author": author, "k": k, "routing": routing}
+    invalid: set[str] = set()
+    routing_path: Path | None = None
     try:
         if task not in dict(TASKS):
             raise BadInput(
@@ -260,6 +265,12 @@ def run(
                 hint="Choose one of its columns, or none.",
             )
         themes_k = parse_themes_k(k) if task == "themes" else "auto"
+        if task == "themes" and routing.strip():
+            try:
+                routing_path = _routing_file(ws, routing.strip())
+            except SocialproofError:
+                invalid.add("routing")
+                raise
     except SocialproofError as exc:
         return _choice_page(
             request,
@@ -268,6 +279,7 @@ def run(
             status_code=exc.http_status,
             messages=[("error", str(exc))],
             form=form,
+            invalid=invalid,
         )
     jobs = runner(request)
     csv = bool(columns)
@@ -277,7 +289,7 @@ def run(
 
         chosen = (column if csv else None, (author or None) if csv else None, bool(author))
         result: dict[str, Any] = run_stoppable(
-            job, ws, _analyse, path, file, csv, chosen, task, themes_k
+            job, ws, _analyse, path, file, csv, chosen, task, themes_k, routing_path
         )
         # many texts make a large table: only the latest analyses keep theirs
         older = [j for j in jobs.all() if j.data.get("kind") == KIND and j is not job]
@@ -316,6 +328,7 @@ def _analyse(
     chosen: tuple[str | None, str | None, bool],
     task: str,
     themes_k: str | int,
+    routing: Path | None = None,
     *,
     progress: Callable[[int, int, str], None],
 ) -> dict[str, Any]:
@@ -334,10 +347,30 @@ def _analyse(
         found.authors = None
     if not found.texts:
         raise BadInput(f"{file} holds no texts.", hint="Choose a file with some rows.")
-    result = _TASKS[task](_Steps(progress), found, themes_k, notes, ws.root)
+    steps = _Steps(progress)
+    if task == "themes":
+        result = _themes(steps, found, themes_k, notes, ws.root, routing=routing)
+    else:
+        result = _TASKS[task](steps, found, themes_k, notes, ws.root)
     result["notes"] = notes + result.get("notes", [])
     result["file"] = file
     return result
+
+
+def _routing_file(ws: Workspace, text: str) -> Path:
+    """The Routing rules field: a YAML file inside the workspace, read by the themes' own
+    reader before the job starts (a broken file is refused on the form)."""
+    from socialproof.community import themes as model
+
+    path = ws.path(text)
+    if not path.is_file():
+        raise BadInput(
+            f"Routing rules: there is no file {text!r} in the workspace.",
+            hint="Type the path of a routing YAML inside the workspace, e.g. routing.yaml, "
+            "or leave it blank for the packaged rules.",
+        )
+    model.routing(path)
+    return path
 
 
 def _count(n: int) -> str:
@@ -369,13 +402,19 @@ def _sentiment(job: _Steps, found: Any, _k: Any, _notes: list[str], _root: Path)
 
 
 def _themes(
-    job: _Steps, found: Any, k: str | int, _notes: list[str], _root: Path
+    job: _Steps,
+    found: Any,
+    k: str | int,
+    _notes: list[str],
+    _root: Path,
+    *,
+    routing: Path | None = None,
 ) -> dict[str, Any]:
     from socialproof.community import themes as model
 
     texts = found.texts
     job.update(0, 0, f"grouping {_count(len(texts))}")
-    result = model.cluster(texts, k=k, routing=model.routing(None))
+    result = model.cluster(texts, k=k, routing=model.routing(routing))
     themes = [
         {
             "theme": t.id,
@@ -438,7 +477,11 @@ def _moderate(job: _Steps, found: Any, _k: Any, _notes: list[str], root: Path) -
     }
 
 
-_TASKS = {"sentiment": _sentiment, "themes": _themes, "moderate": _moderate}
+_TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "sentiment": _sentiment,
+    "themes": _themes,
+    "moderate": _moderate,
+}
 
 
 # -- the result ------------------------------------------------------------------------------
@@ -511,6 +554,24 @@ def result(
         messages=messages,
         **context,
     )
+
+
+@router.get("/community/analysis/{job_id}/themes.{kind}", response_model=None)
+def download_themes(request: Request, job_id: str, kind: str) -> Response:
+    """The themes found, one row per theme (the CLI's 'themes --summary'), as a
+    formula-safe CSV or an XLSX file."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from socialproof.web.tables import download_response, view
+
+    job = _job(request, job_id)
+    if not isinstance(job.result, dict) or not job.result.get("themes"):
+        raise NotFound(f"Analysis {job_id!r} found no themes.", hint="Find themes in a file first.")
+    columns = ["theme", "label", "size", "destination", "example"]
+    name = f"{Path(job.result['file']).stem}-themes-summary"
+    return download_response(view(pd.DataFrame(job.result["themes"], columns=columns)), kind, name)
 
 
 @router.get("/community/analysis/{job_id}/result.{kind}", response_model=None)
