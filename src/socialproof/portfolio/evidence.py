@@ -636,6 +636,7 @@ class EvidenceResolver:
     def pilot_figure(self, o: Outcome, loaded: LoadedCaseStudy) -> Figure:
         """The pilot's first comparison: relative lift of B over A, with its interval."""
         from socialproof.campaigns import pilots
+        from socialproof.campaigns.pilot_model import p_text
 
         ws = self._need_ws(f"The pilot {o.pilot!r}")
         result = pilots.analyse(ws, str(o.pilot))
@@ -657,9 +658,21 @@ class EvidenceResolver:
             )
         else:
             value, unit, interval = c.diff, result.kpi.unit, ""
+        # the test that decided (Fisher's exact test on a handful of successes, not the
+        # z-test that drew the interval) and its verdict: a lift shown without them read
+        # as found where the pilot found no clear difference
+        alpha = 1 - result.pilot.confidence
+        p_shown = first.p_exact if first.p_exact is not None else first.p_adjusted
+        verdict = (
+            "a difference unlikely by chance alone"
+            if first.significant
+            else "no clear difference (it could be chance)"
+        )
+        shown = p_text(p_shown, alpha)
         provenance = (
             f"pilot '{result.pilot.name}': {first.label} vs A on {result.kpi.label}, "
-            f"{result.test}{'; ' + interval if interval else ''}"
+            f"{verdict}: p {shown if shown.startswith('<') else '= ' + shown} by "
+            f"{first.decided_by or result.test}{'; ' + interval if interval else ''}"
         )
         return Figure(
             o.label, value, unit, True, provenance, o.baseline, o.target, o.note or result.verdict
