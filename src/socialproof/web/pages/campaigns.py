@@ -204,7 +204,37 @@ def _fatigue(ws: Workspace, p: dict[str, str]) -> Any:
 def _creators(ws: Workspace, p: dict[str, str]) -> Any:
     from socialproof.campaigns.creators import creator_report
 
-    return creator_report(ws, since=p.get("since"), until=p.get("until"))
+    return creator_report(
+        ws, mapping=_creator_mapping(ws, p), since=p.get("since"), until=p.get("until")
+    )
+
+
+def _creator_mapping(ws: Workspace, p: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The Creator mapping field (the CLI's 'report creators --mapping'): a CSV or YAML file
+    inside the workspace, read by the command's reader; blank: 'creator:' labels."""
+    from socialproof.campaigns.creators import load_mapping
+    from socialproof.errors import UsageError
+
+    raw = p.get("mapping", "")
+    if not raw:
+        return None
+    path = ws.path(raw)
+    if not path.is_file():
+        raise UsageError(
+            f"Creator mapping: there is no file {raw!r} in the workspace.",
+            hint="Type the path of a CSV or YAML file inside the workspace (creator, and "
+            "post_id, ad, ad_set or campaign), or leave it blank for 'creator:' labels.",
+        )
+    return load_mapping(path)
+
+
+def _file_state(ws: Workspace, raw: str) -> tuple[int, int]:
+    """A file of the workspace as part of a cache key (it changes apart from the database)."""
+    try:
+        st = ws.path(raw).stat()
+    except (OSError, SocialproofError):
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
 
 
 def _posts(ws: Workspace, p: dict[str, str]) -> Any:
@@ -315,7 +345,7 @@ CAMPAIGN_VIEWS = (
     View("ads", "Best and worst ads", _ads, rated=True, fields=("metric", "n")),
     View("pacing", "Budget pacing", _pacing, filters=(), dated=False, fields=_PACING_FIELDS),
     View("fatigue", "Creative fatigue", _fatigue, fields=("min_days",)),
-    View("creators", "Creators", _creators, filters=("platform",)),
+    View("creators", "Creators", _creators, filters=("platform",), fields=("mapping",)),
 )
 POSTS_VIEW = View(
     "posts",
@@ -383,6 +413,8 @@ def _run_key(ws: Workspace, v: View, p: dict[str, str]) -> tuple[Any, ...]:
         except OSError:
             budgets = (0, 0)
         run_keys = (*sorted(p.items()), ("budgets.yaml", budgets))
+    if v.name == "creators" and p.get("mapping"):  # the mapping file, apart from the database
+        run_keys = (*run_keys, ("mapping-file", _file_state(ws, p["mapping"])))
     settings = hashlib.sha256(ws.settings.model_dump_json().encode()).hexdigest()[:16]
     return (*run_keys, ("settings", settings))
 
@@ -433,6 +465,7 @@ def _table_page(request: Request, v: View, views: tuple[View, ...], path: str) -
             "ads": (("metric", _ad_metric), ("n", _ad_count)),
             "campaigns": (("by", _campaign_by), ("kpis", _campaign_kpis)),
             "fatigue": (("min_days", _fatigue_days),),
+            "creators": (("mapping", lambda q: _creator_mapping(ws, q)),),
             "posts": (
                 ("group_by", _post_group_by),
                 ("kpis", _post_kpis),
