@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 
-from socialproof.errors import BadInput, SocialproofError
+from socialproof.errors import BadInput, SocialproofError, UsageError
 from socialproof.web.templating import NavEntry, redirect, render, runner, workspace
 
 if TYPE_CHECKING:
@@ -63,7 +63,32 @@ def audit_page(request: Request) -> HTMLResponse:
         title="Platform audit",
         platforms=_platforms(request),
         jobs=jobs,
+        form={},
+        invalid=set(),
+        min_base_default=_min_base(""),
     )
+
+
+def _min_base(text: str) -> float:
+    """The audit's Minimum base field (the CLI's 'audit --min-base'): 0 or more; blank
+    is the command's default (100)."""
+    import math
+
+    from socialproof.campaigns.report import MIN_POST_BASE
+
+    raw = text.strip().replace(",", "")
+    if not raw:
+        return float(MIN_POST_BASE)
+    hint = (
+        f"Type a number of 0 or more (0 ranks every post), or leave it blank for {MIN_POST_BASE}."
+    )
+    try:
+        base = float(raw)
+    except ValueError:
+        raise UsageError(f"Minimum base must be a number, not {raw[:20]!r}.", hint=hint) from None
+    if not math.isfinite(base) or base < 0:
+        raise UsageError(f"Minimum base must be 0 or more, not {raw[:20]}.", hint=hint)
+    return base
 
 
 @router.post("/audit")
@@ -72,13 +97,31 @@ def run_audit(
     platform: Annotated[str, Form()] = "",
     since: Annotated[str, Form()] = "",
     until: Annotated[str, Form()] = "",
+    min_base: Annotated[str, Form()] = "",
 ) -> Response:
-    """Start the audit for a platform (or all) and a period as a background job."""
+    """Start the audit for a platform (or all) and a period as a background job; Minimum
+    base is the CLI's --min-base."""
     from socialproof.web.periods import parse_range
 
     ws = workspace(request)
+    form = {"platform": platform, "since": since, "until": until, "min_base": min_base}
+    invalid: set[str] = set()
     try:
-        start, end = parse_range(since, until)
+        try:
+            start, end = parse_range(since, until)
+        except SocialproofError as exc:
+            text = str(exc)
+            invalid |= (
+                {"since", "until"}
+                if "after" in text
+                else ({"since"} if text.startswith("From") else {"until"})
+            )
+            raise
+        try:
+            base = _min_base(min_base)
+        except SocialproofError:
+            invalid.add("min_base")
+            raise
     except SocialproofError as exc:
         return render(
             request,
@@ -88,6 +131,9 @@ def run_audit(
             messages=[("error", str(exc))],
             platforms=_platforms(request),
             jobs=[],
+            form=form,
+            invalid=invalid,
+            min_base_default=_min_base(""),
         )
 
     def work(job: Job) -> Any:
@@ -95,7 +141,7 @@ def run_audit(
         from socialproof.campaigns.audit import audit
 
         job.update(0, 1, "reading posts")
-        result = audit(ws, platform=platform or None, since=start, until=end)
+        result = audit(ws, platform=platform or None, since=start, until=end, min_base=base)
         job.update(1, 1, "done")
         job.link = f"/audit/jobs/{job.id}"
         return audit_report.build(result, owner=ws.settings.owner)
