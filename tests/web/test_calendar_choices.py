@@ -106,6 +106,41 @@ def test_exports_take_posts_not_cleared_when_asked(content_client: Any) -> None:
     assert "0 cleared posts go into the file" in plain and "Posts not cleared are in" not in plain
 
 
+def test_the_calendar_downloads_as_the_html_file_the_cli_writes(
+    content_client: Any, cli: Any, tmp_path: Path
+) -> None:
+    """'calendar --html' had no browser equivalent: the plan could not be sent to a client."""
+    c = content_client
+    ws = c.app_state.ws
+    page = c.get(WEEK + "&platform=instagram").text
+    link = re.search(r'href="(/content/calendar\.html\?[^"]*)" download', page)
+    assert link is not None and "platform=instagram" in link.group(1)
+    got = c.get(html.unescape(link.group(1)))
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/html")
+    assert got.headers["content-disposition"] == 'attachment; filename="calendar.html"'
+    out = tmp_path / "calendar.html"
+    done = cli(
+        "calendar",
+        "--start",
+        "2026-12-07",
+        "--platform",
+        "instagram",
+        "--html",
+        str(out),
+        "--workspace",
+        str(ws.root),
+    )
+    assert done.exit_code == 0, done
+
+    def same(text: str) -> str:
+        return re.sub(r"<footer>.*?</footer>", "", text, flags=re.S)
+
+    assert same(got.text) == same(out.read_text(encoding="utf-8"))
+    assert "Winter menu launch" in got.text and "We are hiring baristas" not in got.text
+    assert c.get("/content/calendar.html?platform=myspace").status_code == 400
+    assert c.get("/content/calendar.html?view=year").status_code == 422
+
+
 @pytest.fixture(scope="module")
 def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     yield from serve(tmp_path_factory, score=False)

@@ -314,6 +314,49 @@ def calendar(
     )
 
 
+@router.get("/content/calendar.html", response_model=None)
+def calendar_html(
+    request: Request, view: str = "week", start: str | None = None, platform: str = ""
+) -> Response:
+    """The week or month shown as the self-contained HTML file 'calendar --html' writes
+    (for the platform chosen, as --platform)."""
+    import tempfile
+    from pathlib import Path
+
+    from fastapi.responses import Response as Plain
+
+    from socialproof.content.approvals import clearance
+    from socialproof.content.calendar import build_calendar
+    from socialproof.content.calendar_report import write_html
+
+    ws = workspace(request)
+    if view not in ("week", "month"):
+        raise UsageError(f"Unknown view {view!r}.", hint="Use week or month.")
+    pid = _platform_of(platform)
+    posts = [r["post"] for r in _rows(ws)[0] if not pid or r["post"].platform == pid]
+    cal = build_calendar(
+        posts,
+        tz=ws.settings.tz,
+        view=view,
+        start=_parse_day(start, "start"),
+        industry=ws.settings.industry,
+    )
+    states = clearance(ws, cal.posts)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_html(
+            cal,
+            Path(tmp) / "calendar.html",
+            cleared={k: v.summary for k, v in states.items()},
+            statuses={k: v.shown_status for k, v in states.items()},
+        )
+        body = path.read_bytes()
+    return Plain(
+        body,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="calendar.html"'},
+    )
+
+
 @router.post("/content/calendar/move", response_model=None)
 def move(
     request: Request,
