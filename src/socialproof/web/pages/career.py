@@ -35,6 +35,7 @@ SUBNAV = (
     ("/career", "Profile"),
     ("/career/posting", "Match a posting"),
     ("/career/roles", "Roles and paths"),
+    ("/career/platforms", "Platforms"),
     ("/career/plan", "Learning plan"),
     ("/career/market", "Market"),
 )
