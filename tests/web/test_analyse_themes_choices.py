@@ -1,4 +1,5 @@
-"""Analyse a file's themes: 'socialproof themes --routing FILE --summary' in the browser."""
+"""Analyse a file's themes and moderation: 'socialproof themes --routing FILE --summary' and
+'socialproof moderate --rules FILE' in the browser."""
 
 from __future__ import annotations
 
@@ -104,6 +105,36 @@ def test_a_refused_routing_file_is_kept_and_marked(client: Any, typed: str, says
     assert field is not None and 'aria-invalid="true"' in field.group(0)
     assert f'value="{typed}"' in field.group(0)
     assert client.app_state.jobs.all() == []  # nothing ran
+
+
+def test_moderation_uses_the_rules_file_chosen(client: Any, workspace: Any) -> None:
+    """'moderate --rules' had no field: Analyse a file flagged under the workspace's
+    moderation.yaml or the packaged rules only."""
+    (workspace.root / "rules").mkdir()
+    (workspace.root / "rules" / "strict.yaml").write_text(
+        "blocked_terms:\n  spam: [refund please]\n", encoding="utf-8"
+    )
+    r = client.post(
+        "/community/analyse",
+        data={"csrf_token": client.csrf, "pasted": "refund please\nthanks a lot\nsee you"},
+        follow_redirects=False,
+    )
+    where = r.headers["location"]
+    plain = _run(client, where, task="moderate")
+    assert client.get(plain + "/result.csv?flagged=1").text.count("\n") == 1  # header only
+    strict = _run(client, where, task="moderate", rules="rules/strict.yaml")
+    rows = list(csv.DictReader(io.StringIO(client.get(strict + "/result.csv?flagged=1").text)))
+    assert [r["text"] for r in rows] == ["refund please"] and rows[0]["spam"] == "True"
+    assert "Flagged under the rules of rules/strict.yaml." in unescape(client.get(strict).text)
+    for typed, says in (
+        ("nope.yaml", "Moderation rules: there is no file 'nope.yaml' in the workspace."),
+        ("../../etc/passwd", "points outside the workspace"),
+    ):
+        r = client.post(where, data={"csrf_token": client.csrf, "task": "moderate", "rules": typed})
+        assert 400 <= r.status_code < 500 and says in unescape(r.text)
+        field = re.search(r'<input [^>]*id="analyse-rules"[^>]*>', r.text)
+        assert field is not None and 'aria-invalid="true"' in field.group(0)
+        assert f'value="{typed}"' in field.group(0)
 
 
 @pytest.mark.browser

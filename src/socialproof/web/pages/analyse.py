@@ -177,6 +177,7 @@ def _choices(ws: Workspace, batch: str, file: str) -> dict[str, Any]:
             "task": "sentiment",
             "k": "",
             "routing": "",
+            "rules": "",
         },
     }
 
@@ -239,14 +240,23 @@ def run(
     author: str = Form(""),
     k: str = Form(""),
     routing: str = Form(""),
+    rules: str = Form(""),
 ) -> Response:
     """Start the analysis of an uploaded file as a background job; ``routing`` is a routing
     rules YAML of the workspace for themes (the CLI's 'themes --routing')."""
     ws = workspace(request)
     path = uploaded(ws, batch, file)
-    form = {"task": task, "column": column, "author": author, "k": k, "routing": routing}
+    form = {
+        "task": task,
+        "column": column,
+        "author": author,
+        "k": k,
+        "routing": routing,
+        "rules": rules,
+    }
     invalid: set[str] = set()
     routing_path: Path | None = None
+    rules_path: Path | None = None
     try:
         if task not in dict(TASKS):
             raise BadInput(
@@ -271,6 +281,12 @@ def run(
             except SocialproofError:
                 invalid.add("routing")
                 raise
+        if task == "moderate" and rules.strip():
+            try:
+                rules_path = _rules_file(ws, rules.strip())
+            except SocialproofError:
+                invalid.add("rules")
+                raise
     except SocialproofError as exc:
         return _choice_page(
             request,
@@ -289,7 +305,7 @@ def run(
 
         chosen = (column if csv else None, (author or None) if csv else None, bool(author))
         result: dict[str, Any] = run_stoppable(
-            job, ws, _analyse, path, file, csv, chosen, task, themes_k, routing_path
+            job, ws, _analyse, path, file, csv, chosen, task, themes_k, routing_path or rules_path
         )
         # many texts make a large table: only the latest analyses keep theirs
         older = [j for j in jobs.all() if j.data.get("kind") == KIND and j is not job]
@@ -328,7 +344,7 @@ def _analyse(
     chosen: tuple[str | None, str | None, bool],
     task: str,
     themes_k: str | int,
-    routing: Path | None = None,
+    rules_file: Path | None = None,
     *,
     progress: Callable[[int, int, str], None],
 ) -> dict[str, Any]:
@@ -348,8 +364,10 @@ def _analyse(
     if not found.texts:
         raise BadInput(f"{file} holds no texts.", hint="Choose a file with some rows.")
     steps = _Steps(progress)
-    if task == "themes":
-        result = _themes(steps, found, themes_k, notes, ws.root, routing=routing)
+    if task == "themes":  # rules_file: the routing rules of themes, moderation's rules
+        result = _themes(steps, found, themes_k, notes, ws.root, routing=rules_file)
+    elif task == "moderate":
+        result = _moderate(steps, found, themes_k, notes, ws.root, rules=rules_file)
     else:
         result = _TASKS[task](steps, found, themes_k, notes, ws.root)
     result["notes"] = notes + result.get("notes", [])
@@ -370,6 +388,22 @@ def _routing_file(ws: Workspace, text: str) -> Path:
             "or leave it blank for the packaged rules.",
         )
     model.routing(path)
+    return path
+
+
+def _rules_file(ws: Workspace, text: str) -> Path:
+    """The Moderation rules field: a guidelines YAML inside the workspace, read by the
+    moderation's own reader before the job starts."""
+    from socialproof.community import moderation as model
+
+    path = ws.path(text)
+    if not path.is_file():
+        raise BadInput(
+            f"Moderation rules: there is no file {text!r} in the workspace.",
+            hint="Type the path of a moderation YAML inside the workspace, or leave it blank "
+            "for the workspace's moderation.yaml (else the packaged rules).",
+        )
+    model.guidelines(path)
     return path
 
 
@@ -439,19 +473,29 @@ def _themes(
     }
 
 
-def _moderate(job: _Steps, found: Any, _k: Any, _notes: list[str], root: Path) -> dict[str, Any]:
-    """Flag the texts under the workspace's moderation.yaml when it has one (the rules its
-    moderation queue uses), else under the packaged rules."""
+def _moderate(
+    job: _Steps,
+    found: Any,
+    _k: Any,
+    _notes: list[str],
+    root: Path,
+    *,
+    rules: Path | None = None,
+) -> dict[str, Any]:
+    """Flag the texts under ``rules`` when given (the CLI's 'moderate --rules'), else the
+    workspace's moderation.yaml when it has one (the rules its moderation queue uses), else
+    under the packaged rules."""
     from socialproof.community import moderation as model
 
     texts, authors = found.texts, found.authors
     job.update(0, 0, f"checking {_count(len(texts))}")
     own = (root / model.WORKSPACE_FILE).is_file()
-    flags = model.load(model.workspace_guidelines(root)).flag(
-        texts, authors=authors, times=found.times
-    )
+    chosen = model.guidelines(rules) if rules is not None else model.workspace_guidelines(root)
+    flags = model.load(chosen).flag(texts, authors=authors, times=found.times)
     notes = [
-        "Flagged under the workspace's moderation rules (moderation.yaml)."
+        f"Flagged under the rules of {rules.relative_to(root)}."
+        if rules is not None
+        else "Flagged under the workspace's moderation rules (moderation.yaml)."
         if own
         else "Flagged under the packaged moderation rules (the workspace has no moderation.yaml)."
     ]
