@@ -523,3 +523,19 @@ def test_camel_case_fixes_only_splits_it_can_stand_behind(tag, fixed):
 
     result = camel_case(tag)
     assert (result if result is None or sum(c.isupper() for c in result) > 1 else None) == fixed
+
+
+@pytest.mark.parametrize(
+    "alt", ["IMG_2043.jpg", "DSC01234", "hero-banner.png", "PXL_20261204_101500"]
+)
+def test_a_file_name_for_alt_text_is_flagged(alt):
+    """'IMG_2043.jpg' as alt text passed as alt text: screen readers read the file name
+    out (WCAG failure F30)."""
+    from socialproof.content.linter import lint_post
+
+    raw = f"---\nplatform: instagram\nassets:\n  - image: a.jpg\n    alt: {alt}\n---\nTea.\n"
+    found = _by_rule([lint_post(parse_post(raw), load_rules())])
+    assert found["a11y.alt-text-filename"][0].line == 4
+    for fine in ("A glass cup of tea on a table, steam rising.", "Menu for 2026.", "Our v2.0 app"):
+        ok = raw.replace(f"alt: {alt}", f"alt: {fine}")
+        assert "a11y.alt-text-filename" not in _by_rule([lint_post(parse_post(ok), load_rules())])
