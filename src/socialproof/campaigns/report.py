@@ -78,6 +78,43 @@ class ReportResult:
     notes: list[str] = field(default_factory=list)
     title: str = ""
 
+    def __post_init__(self) -> None:
+        self.frame = whole_counts(self.frame, self.kpis)
+
+
+def whole_counts(frame: pd.DataFrame, kpis: Sequence[KPI]) -> pd.DataFrame:
+    """Count KPIs (reach, interactions, ...) as whole numbers: a column of counts with a
+    gap (a platform without reach) comes back from the engine as floats, so CSV read
+    '10955.0' and the web table '452.00'. Columns holding a fraction are left as they are."""
+    import numpy as np
+    import pandas as pd
+
+    names = [k.name for k in kpis if k.unit == "count" and k.name in frame.columns]
+    changed = None
+    for name in names:
+        col = frame[name]
+        if pd.api.types.is_integer_dtype(col.dtype) or not (
+            pd.api.types.is_float_dtype(col.dtype) or col.dtype == object
+        ):
+            continue
+        try:  # sums come back as floats, or as Decimals beside None (object columns)
+            values = pd.to_numeric(col, errors="raise").astype("float64")
+        except (TypeError, ValueError):
+            continue
+        known = values.dropna().to_numpy()
+        if not np.isfinite(known).all() or not (known == np.round(known)).all():
+            continue
+        if changed is None:
+            changed = frame.copy()
+        # Python ints beside None, as the engine's Decimal sums come (not pandas' NA,
+        # whose truth value raises where a reader tests a figure)
+        changed[name] = pd.Series(
+            [None if math.isnan(v) else int(round(v)) for v in values.tolist()],
+            index=col.index,
+            dtype=object,
+        )
+    return frame if changed is None else changed
+
 
 def split_by(by: Sequence[str] | str | None, *, period: str | None) -> tuple[list[str], str | None]:
     """Dimensions from ``--by`` (comma separated allowed); a period named there moves out."""
