@@ -693,3 +693,23 @@ def test_comment_exports_with_spaced_headers_are_threaded(tmp_path: Path, export
     assert (r.overall["threads"], r.overall["answered"]) == (2, 1)
     got = r.threads.set_index("thread_key")
     assert got.loc["c1", "first_response_s"] == 90 * 60 and got.loc["c1", "platform"] == "facebook"
+
+
+def test_a_care_file_naming_no_platform_says_where_it_went(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A comment or inbox export without a platform column (and not X's) was stored on the
+    platform 'other' without a word; the import says so and how to name it, on either path."""
+    from tests.ingest.test_sqlpath import CARE_HEADER, care_lines, import_both, write
+
+    header = CARE_HEADER.replace("tweet_id,", "message_id,", 1)
+    header = header.replace("in_response_to_tweet_id", "in_reply_to_id")
+    path = write(tmp_path / "care.csv", care_lines(2100), header)
+    sql_s, _, taken = import_both(tmp_path, path, monkeypatch, caplog, table="messages")
+    assert taken and sql_s.inserted == 2100
+    assert any("names no platform" in n and "--platform" in n for n in sql_s.notes)
+    from socialproof.ingest.importer import import_paths, read_context
+
+    ws = _care_workspace(tmp_path, "named")
+    [named] = import_paths(ws, [path], ctx=read_context(ws, platform="facebook"))
+    assert not any("names no platform" in n for n in named.notes)

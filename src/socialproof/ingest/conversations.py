@@ -59,6 +59,13 @@ _GROUP = _spaced("group_id", "group", "community", "subreddit", "page", "page_na
 _POST = _spaced("post_id", "link_id")
 _PLATFORM = ("platform", "network", "source")
 
+#: What a care file that names no platform (and is not X's) is stored as, said.
+_NO_PLATFORM = (
+    "The file names no platform: its messages are stored on the platform 'other'. "
+    "Undo this import and import it again with --platform (e.g. --platform facebook) to "
+    "count them on their network."
+)
+
 _R_ID = ("id", "name")
 _R_PARENT = ("parent_id",)
 _R_LINK = ("link_id",)
@@ -116,6 +123,8 @@ class CustomerCareFormat(Format):
         platform_col = rows.text("platform", _PLATFORM)
         default_platform = ctx.platform or ("x" if tweets else "other")
         _fill(rows, "platform", platform_col, default_platform)
+        if platform_col is None and default_platform == "other":
+            rows.notes.append(_NO_PLATFORM)
         ids = _ids(rows, "message_id", _ID)
         parents = _ids(rows, "parent_id", _PARENT)
         threads = _clean_ids(rows.raw(_THREAD))
@@ -176,6 +185,8 @@ class CustomerCareFormat(Format):
         rows = SqlRows(layout, "messages", ctx)
         platform = rows.text("platform", _PLATFORM)
         default = lit(platform_id(ctx.platform) if ctx.platform else ("x" if tweets else "other"))
+        if platform is None and default == "'other'":
+            rows.notes.append(_NO_PLATFORM)
         if platform is not None:  # each name as socialproof names it ('Twitter' -> 'x')
             rows.before.append(_platform_names(platform))
             rows.after.append(_drop_platform_names)
