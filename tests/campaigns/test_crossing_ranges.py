@@ -196,3 +196,119 @@ def test_the_dashboard_agrees_with_the_report_over_two_kinds_of_range(
             ("2026-03-16", "2026-03-31"): None,
         },
     )
+
+
+def _days(first: int, last: int, spend: float) -> str:
+    rows = "".join(
+        f"Spring,Set A,Ad 1,2026-03-{d:02},2026-03-{d:02},{spend:.2f},{spend * 10:.0f}\n"
+        for d in range(first, last + 1)
+    )
+    return f"{RANGE},Amount spent (USD),Impressions\n{rows}"
+
+
+def test_daily_rows_inside_a_range_that_gives_way_count(workspace: Any, tmp_path: Path) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        first=_plain(1, 15, 150.0),
+        second=_plain(10, 31, 220.0),
+        days=_days(3, 8, 10.0),
+    )
+    # 10-31 counts (220.00) and 1-15 gives way; 3-8 March lie in 1-15 only, and their
+    # daily rows (60.00) were left out with it: 220.00 for the month, where 5-31 March
+    # (1-15 cut) gave 260.00. Each day once: 3-8 from the days, 10-31 from the range
+    report = campaign_report(workspace, by="campaign", since="2026-03-01", until="2026-03-31")
+    assert report.frame["spend"].tolist() == [pytest.approx(280.0)]
+    assert explain_kpi(workspace, "spend").value == pytest.approx(280.0)
+    (workspace.root / "budgets.yaml").write_text(
+        "budgets:\n  - {amount: 310, start: 2026-03-01, end: 2026-03-31}\n", encoding="utf-8"
+    )
+    [month] = pacing(workspace).frame.to_dict("records")
+    assert month["spent"] == pytest.approx(280.0)
+    _windows(
+        workspace,
+        {
+            (None, None): 280.0,
+            ("2026-03-01", "2026-03-31"): 280.0,
+            ("2026-03-05", "2026-03-31"): 260.0,  # 5-8 March's days and 10-31
+            ("2026-03-01", "2026-03-20"): 150.0,  # 10-31 cut: 1-15 counts, holding 3-8
+            ("2026-03-01", "2026-03-09"): 60.0,
+            ("2026-03-10", "2026-03-20"): None,
+        },
+    )
+
+
+def test_daily_rows_where_two_ranges_cross_count_where_both_are_cut(
+    workspace: Any, tmp_path: Path
+) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        first=_plain(1, 15, 150.0),
+        second=_plain(10, 31, 220.0),
+        days=_days(12, 20, 10.0),
+    )
+    # the daily rows all lie in 10-31, which counts over the month; 1-15 cannot be split
+    # (its 1-9 March are in no row of their own). The roll-up tagged 12-15 March with the
+    # days both ranges share (10-15), so a window of 10-20 March, cutting both ranges,
+    # left those days out: 50.00 where the report counts the nine days, 90.00
+    report = campaign_report(workspace, by="campaign")
+    assert report.frame["spend"].tolist() == [pytest.approx(220.0)]
+    assert any(n.startswith("1 reporting-range row(s) (spend 150.00 USD)") for n in report.notes)
+    _windows(
+        workspace,
+        {
+            (None, None): 220.0,
+            ("2026-03-10", "2026-03-20"): 90.0,
+            ("2026-03-12", "2026-03-20"): 90.0,
+            ("2026-03-01", "2026-03-20"): 200.0,  # 1-15 and 16-20 March's days
+            ("2026-03-16", "2026-03-31"): 50.0,
+            ("2026-03-05", "2026-03-31"): 220.0,
+        },
+    )
+
+
+def test_a_chain_of_ranges_is_settled_in_each_window(workspace: Any, tmp_path: Path) -> None:
+    _import(
+        workspace,
+        tmp_path,
+        first=_plain(1, 10, 100.0),
+        second=_plain(8, 20, 130.0),
+        third=_plain(18, 31, 140.0),
+    )
+    # 18-31 (14 days) beats 8-20 (13), which beats 1-10 (10): over the month 8-20 gives
+    # way and 1-10 counts (240.00). Over 1-20 March 18-31 is cut, so 8-20 counts and 1-10
+    # gives way to it: the report said 130.00 and the roll-up, which had 1-10 counting in
+    # any window, 230.00 (8-10 March twice)
+    _windows(
+        workspace,
+        {
+            (None, None): 240.0,
+            ("2026-03-01", "2026-03-31"): 240.0,
+            ("2026-03-01", "2026-03-20"): 130.0,
+            ("2026-03-01", "2026-03-17"): 100.0,
+            ("2026-03-08", "2026-03-31"): 140.0,
+            ("2026-03-08", "2026-03-20"): 130.0,
+        },
+    )
+
+
+def test_range_breakdowns_give_way_only_to_plain_rows_of_their_days(
+    workspace: Any, tmp_path: Path
+) -> None:
+    april = (
+        f"{RANGE},Amount spent (USD),Impressions\nSpring,Set A,Ad 1,2026-04-01,2026-04-01,5.00,50\n"
+    )
+    _import(
+        workspace, tmp_path, age=_by("Age", 1, 31, **{"18-24": 20.0, "25-34": 11.0}), april=april
+    )
+    # the age rows of March gave way to the ad's plain row of 1 April, which shares no day
+    # with them: the report said 5.00 and March had no ad rows (31.00 lost without a word)
+    _windows(
+        workspace,
+        {
+            (None, None): 36.0,
+            ("2026-03-01", "2026-03-31"): 31.0,
+            ("2026-04-01", "2026-04-30"): 5.0,
+        },
+    )

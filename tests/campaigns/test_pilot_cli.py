@@ -270,3 +270,11 @@ def test_html_escapes_user_text(ws: Any, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page
     assert 'role="img"' in page  # the interval chart is accessible
+
+
+def test_report_negative_seed_is_a_usage_error(ws: Any, cli: Any) -> None:
+    # a negative seed reached numpy's generator and ended as 'unexpected ValueError'
+    assert cli(*REELS, cwd=ws.root).exit_code == 0
+    res = cli("pilot", "report", "Reels vs carousels", "--seed", "-1", cwd=ws.root)
+    assert res.exit_code == 2
+    assert "--seed" in res.stderr and "unexpected" not in res.stderr

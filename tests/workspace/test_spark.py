@@ -1061,3 +1061,59 @@ def test_the_dashboard_rollup_of_a_range_beside_days_same_on_both_engines(
         assert_same(d.frame, s.frame)
         mine = d.frame.set_index("campaign")
         assert mine.loc["Month", "spend"] == pytest.approx(spend)
+
+
+def test_daily_rows_inside_crossing_ranges_same_on_both_engines(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    """Daily rows inside two ranges that cross (1-15 and 10-31 March, days 3-8 and
+    12-20): the days in the range that gives way count, and the roll-up tags each day with
+    every range around it, so a window cutting both counts them: the same on Spark."""
+    import pyarrow as pa
+
+    from socialproof.campaigns.report import campaign_report
+    from socialproof.campaigns.rollup import ad_rollup
+    from socialproof.ingest.sameness import with_object_keys
+    from socialproof.workspace import engine
+    from socialproof.workspace.schema import CANONICAL
+
+    duck, spark = _workspaces(tmp_path / "ws", overlaps=False)
+
+    def row(start: int, stop: int, spend: float) -> Any:
+        return {
+            "platform": "meta",
+            "account": "z",
+            "campaign": "Cross",
+            "ad_set": "S",
+            "ad": "A",
+            "date_start": date(2026, 3, start),
+            "date_stop": date(2026, 3, stop),
+            "breakdown": "",
+            "currency": "USD",
+            "spend": spend,
+            "impressions": 100,
+        }
+
+    days = [*range(3, 9), *range(12, 21)]
+    rows = [row(1, 15, 150.0), row(10, 31, 220.0), *(row(d, d, 10.0) for d in days)]
+    with duck.transaction() as con:
+        engine.upsert(con, CANONICAL["ad_stats"], with_object_keys(pa.Table.from_pylist(rows)))
+    grain = ("platform", "account", "campaign")
+    # the month: 10-31 (220) and 3-8 March's days (60); 10-20: both ranges cut, the days
+    # 12-20 (90); 1-20: 1-15 (150) and 16-20 March's days (50)
+    for period, spend in (
+        ({}, 280.0),
+        ({"since": "2026-03-10", "until": "2026-03-20"}, 90.0),
+        ({"since": "2026-03-01", "until": "2026-03-20"}, 200.0),
+    ):
+        d, s = _both((duck, spark), lambda ws, p=period: campaign_report(ws, by="campaign", **p))
+        assert_same(d.frame, s.frame)
+        rd, rs = (
+            ad_rollup(ws, grain=grain, kpis=["spend"]).report(
+                by="campaign", kpis=["spend"], **period
+            )
+            for ws in (duck, spark)
+        )
+        assert_same(rd.frame, rs.frame)
+        for frame in (d.frame, rd.frame):
+            assert frame.set_index("campaign").loc["Cross", "spend"] == pytest.approx(spend)

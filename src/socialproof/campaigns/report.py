@@ -208,7 +208,8 @@ def _kind_lost_note(t: ir.Table, notes: list[str]) -> None:
             f"{n:,} reporting-range row(s){spent} are left out: their range shares days with "
             "a longer range of the same ad and breakdown, which counts (say 1-15 March beside "
             "10-31 March); ranges cannot be split by day, so the days only they cover are in "
-            "no figure. Export by day, or ranges that do not overlap."
+            "no figure but for the ad's daily rows of those days. Export by day, or ranges "
+            "that do not overlap."
         )
     n, spent = _marked_rows(t, t._kind_lost & ~t._cross_lost)
     if not n:
@@ -321,7 +322,8 @@ def ad_rows(
     With ``renamed`` (from :func:`split_accounts`), each ad's rows take its latest names.
     With ``days``, daily rows win over a range they share days with (for day-by-day
     uses; see ``views.tidy_ads_marked``). With ``tag`` (for a roll-up), the daily rows a
-    range counts instead of are kept, tagged with its days (``range_start``, ``range_stop``).
+    range counts instead of are kept, tagged with the ranges around them (``range_days``),
+    and range rows with the ranges they give way to (``range_over``).
 
     One scan gathers every check: overlapping rows (daily vs range, breakdowns,
     levels), range rows cut by the period, currencies, negative or missing

@@ -12,11 +12,11 @@ database is unchanged, so a new date range costs milliseconds.
 
 Ad rows go through :func:`~socialproof.campaigns.report.ad_rows` first (overlapping
 rows left out as the reports do); a reporting-range row is kept with its start and
-stop day, so a range counts it only when the row fits inside, as the report does. The
-daily rows a range that they cover in part counts instead of are kept too, with that
-range's days (``range_start``, ``range_stop``): a period that holds the range leaves
-them out (the range counts), any other period counts them (the range is cut), as the
-report does.
+stop day, so a range counts it only when the row fits inside, as the report does. A
+range that gives way to others it shares days with is kept with them (``range_over``),
+and so are the daily rows inside ranges, with those ranges (``range_days``): a period
+leaves them out where it holds such a range and that range counts in it, as the report
+does (see :func:`_left_out`).
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ class AdRollup:
     ) -> ReportResult:
         """What ``campaign_report(ws, by=..., period=..., since=..., until=..., kpis=...)``
         gives (without exchange rates), from the roll-up."""
+        import pandas as pd
+
         from socialproof.campaigns._period import date_range
         from socialproof.metrics.notes import split_details
         from socialproof.metrics.rollup import combine
@@ -133,12 +135,13 @@ class AdRollup:
         notes: list[str] = []
         f, raw = self.frame, self.raw
         inside_f = f["date_start"].notna()
-        # a daily row inside a range that counts instead of it: out where the range counts
-        held = f["range_start"].notna()
-        if lo is not None:
-            held &= f["range_start"] >= lo
-        if hi is not None:
-            held &= f["range_stop"] <= hi
+        # a range row out where a range it gives way to counts, a daily row where a range
+        # holding it counts (see _left_out)
+        held = pd.Series(False, index=f.index)
+        for col in ("range_over", "range_days"):
+            if col in f.columns:
+                tags = f[col].dropna().unique()
+                held |= f[col].isin([t for t in tags if _left_out(str(t), lo, hi)])
         inside_r = raw["date_start"].notna()
         overlap_r = raw["date_start"].notna()
         if lo is not None:
@@ -208,6 +211,32 @@ class AdRollup:
         return ReportResult(frame, chosen, notes, title="Campaigns")
 
 
+def _left_out(formula: str, lo: Any, hi: Any) -> bool:
+    """Whether a period (first and last day, either None) leaves out a row tagged
+    ``formula`` (``views``' ``range_over`` or ``range_days``: 'start/stop{...}' terms
+    joined by ';'): it does where it holds a term's range and does not leave that range
+    out by the formula in its braces (the ranges it gives way to)."""
+    import pandas as pd
+
+    def holds(span: str) -> bool:
+        start, stop = (pd.Timestamp(d) for d in span.split("/"))
+        return (lo is None or start >= lo) and (hi is None or stop <= hi)
+
+    depth, begin = 0, 0
+    for i, char in enumerate(formula + ";"):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == ";" and depth == 0:
+            term = formula[begin:i]
+            begin = i + 1
+            span, _, inner = term.partition("{")
+            if span and holds(span) and not _left_out(inner[:-1], lo, hi):
+                return True
+    return False
+
+
 def ad_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str]) -> ir.Table:
     """The roll-up's grouped query over tidied ad rows ``t`` (per ``grain``, currency,
     reporting range and the range a daily row lies in, if tagged: see the module docs)."""
@@ -224,8 +253,8 @@ def ad_parts(t: ir.Table, chosen: Sequence[KPI], grain: Sequence[str]) -> ir.Tab
         t.date_start,
         t.date_stop,
         *(
-            (t[c] if c in t.columns else ibis.null(dt.date)).name(c)
-            for c in ("range_start", "range_stop")
+            (t[c] if c in t.columns else ibis.null(dt.string)).name(c)
+            for c in ("range_over", "range_days")
         ),
     ]
     extra = {
@@ -265,7 +294,7 @@ def ad_rollup(
                 cur_max=cur.max(),
             )
         )
-    for col in ("date_start", "date_stop", "range_start", "range_stop"):
+    for col in ("date_start", "date_stop"):
         frame[col] = as_days(frame[col])
     for col in ("date_start", "date_stop"):
         raw[col] = as_days(raw[col])

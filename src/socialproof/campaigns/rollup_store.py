@@ -62,11 +62,13 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 9  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
+VERSION = 10  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
 # range gives way to daily rows only where it shares days with them, chains of kinds; 7: the
 # daily rows a range counts instead of are kept with its days, for periods that cut it; 8:
 # posts count the rows whose reach is a day floor (_rows_floor); 9: a range crossing a
-# longer one of its kind gives way (kept tagged with its days), raw keeps cut_spend
+# longer one of its kind gives way (kept tagged with its days), raw keeps cut_spend; 10: daily
+# rows inside ranges are tagged with all of them (range_days), out only where one counts, and
+# range rows with the ranges they give way to, chains settled per period (range_over)
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")
@@ -644,7 +646,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     frame = con.execute(sql).df()
-    for col in ("date_start", "date_stop", "range_start", "range_stop"):
+    for col in ("date_start", "date_stop"):
         if col in frame.columns:
             frame[col] = as_days(frame[col])
     return frame

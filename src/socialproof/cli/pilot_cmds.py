@@ -126,7 +126,9 @@ def report(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap, if used.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the bootstrap, if used (0 or more).")
+    ] = 0,
     workspace: WorkspaceOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,

@@ -294,9 +294,9 @@ def _range_overlap_note(con: Any, sha: str) -> str | None:
     return (
         f"{count:,} reporting-range row(s) share days with another range of the same ad, e.g. "
         f"{example}: ranges cannot be split by day, so reports count the one covering more "
-        "days and leave the other out (the days only it covers are in no figure). Export by "
-        "day, or undo the import whose range you do not want (Import page of socialproof "
-        "serve)."
+        "days and leave the other out (the days only it covers are in no figure but for the "
+        "ad's daily rows of those days). Export by day, or undo the import whose range you do "
+        "not want (Import page of socialproof serve)."
     )
 
 

@@ -268,9 +268,10 @@ def tidy_ads_marked(
     so are ranges against daily rows. With ``days`` (for a day-by-day use: fatigue,
     pilots' ad-days) daily rows always win over a range they share days with. With
     ``tag`` (for a roll-up that answers any period later) the daily rows a range counts
-    instead of are kept, with that range's first and last day in ``range_start`` and
-    ``range_stop`` (NULL on every other row): a period that holds the range leaves them
-    out, any other period counts them (see :func:`_range_or_days`).
+    instead of are kept, tagged with the ranges around them (``range_days``), and so are
+    the ranges that give way to others, tagged with those (``range_over``); NULL on every
+    other row: a period leaves them out where it holds such a range and that range counts
+    in it (see :func:`_days_in_counting_ranges` and :func:`_range_formulas`).
     """
     import ibis
 
@@ -287,8 +288,9 @@ def tidy_ads_marked(
     ad_key = ["platform", "account", "campaign", "ad_set", "ad"]
     if ranges:
         # first, so that rows left out here decide nothing below
-        t = _range_or_days(t, ad_key, within, days=days, tag=tag)
-    w_ad = ibis.window(group_by=[t[c] for c in ad_key])
+        t = _range_or_days(t, ad_key, within, days=days)
+    if breakdowns:
+        t = _plain_beside(t, ad_key)
     cond = ibis.literal(True)
     marks: dict[str, ir.Value] = {}
     if breakdowns:
@@ -300,11 +302,7 @@ def tidy_ads_marked(
         kind = bd.re_replace(r"=[^;]*", "")
         marks["_plain"] = plain
         marks["_bd_daily"] = t.date_start == t.date_stop
-        # a daily row tagged with the range it lies in (``tag``) counts only where that
-        # range is cut, and then the range's breakdown rows are out anyway: it does not
-        # make them give way where the range counts
-        untagged = t.range_start.isnull() if "range_start" in t.columns else ibis.literal(True)
-        marks["_any_plain"] = (plain & untagged).max().over(w_ad)
+        marks["_any_plain"] = t._plain_beside
         marks["_plain_here"] = plain.max().over(w_period)
         marks["_kind"] = kind
         marks["_first_kind"] = plain.ifelse(None, kind).min().over(w_period)
@@ -345,25 +343,141 @@ def tidy_ads_marked(
             candidate &= m.date_start >= within[0]
         if within[1] is not None:
             candidate &= m.date_stop <= within[1]
-        m = _mark_range_kinds(m, candidate, ad_key)
+        m = _mark_range_kinds(m, candidate, ad_key, formulas=tag)
         lost, crossed = m._kind_lost, m._cross_lost
-    columns = list(t.columns)
+    columns = [c for c in t.columns if c not in ("_in_part", "_plain_beside")]
+    if ranges and "_in_part" in m.columns:
+        # the daily rows inside ranges that share only some of their days with them: out
+        # where one of those ranges counts (a range that gave way to another, or that
+        # another rule leaves out, does not take them with it); tagged for a roll-up
+        m = m.mutate(_cond=cond, _cand=cond & candidate, _lost=lost, _crossed=crossed)
+        m = _days_in_counting_ranges(m, m._cand, m._lost, ad_key, tag=tag)
+        cond, lost, crossed = m._cond, m._lost, m._crossed
+        if not tag:
+            cond &= ~m._held
     if tag and ranges:
-        # kept for a roll-up, tagged with the days of the ranges they gave way to: a
-        # period that holds those leaves them out, one that cuts them counts them
-        import ibis.expr.datatypes as dt
-
-        held_s = m.range_start if "range_start" in m.columns else ibis.null(dt.date)
-        held_e = m.range_stop if "range_stop" in m.columns else ibis.null(dt.date)
-        m = m.mutate(
-            range_start=lost.ifelse(m._lost_s, held_s),
-            range_stop=lost.ifelse(m._lost_e, held_e),
-        )
-        columns += [c for c in ("range_start", "range_stop") if c not in columns]
+        # kept for a roll-up, each range row with the ranges it gives way to where they
+        # count (range_over): a period leaves it out where one of those counts
+        m = m.mutate(range_over=m._over)
+        columns += [c for c in ("range_over", "range_days") if c not in columns]
         lost = crossed = ibis.literal(False)
     if mark_kinds:
         return m.filter(cond).select(*columns, _kind_lost=lost, _cross_lost=crossed)
     return m.filter(cond & ~lost).select(*columns)
+
+
+def _plain_beside(t: ir.Table, ad_key: list[str]) -> ir.Table:
+    """``t`` with ``_plain_beside``: true on a row whose ad has a row without a breakdown
+    sharing days with it. A range's breakdown rows give way to such rows (ranges of
+    different lengths would overlap), not to plain rows of other days: an age export of
+    March beside a plain export of April counts both. A daily row inside a range that
+    shares only some of its days with daily rows (``_in_part``) counts only where no
+    such range counts, and then the range's breakdown rows are out anyway: it does not
+    make them give way where one counts.
+    """
+    import ibis
+
+    kcols = [f"_k{i}" for i in range(len(ad_key))]
+
+    def keyed(x: ir.Table) -> list[ir.Value]:
+        return [x[c].fill_null("").name(k) for c, k in zip(ad_key, kcols, strict=True)]
+
+    plain = t.breakdown.fill_null("") == ""
+    if "_in_part" in t.columns:
+        plain &= ~t._in_part
+    p = t.filter(plain)
+    spans = p.select(*keyed(p), _s=p.date_start, _e=p.date_stop).distinct()
+    r = t.filter(~plain)
+    rows = r.select(*keyed(r), _rs=r.date_start, _re=r.date_stop).distinct()
+    rows = rows.rename({f"_r{k}": k for k in kcols})
+    met = rows.join(
+        spans,
+        [rows[f"_r{k}"] == spans[k] for k in kcols] + [spans._s <= rows._re, spans._e >= rows._rs],
+    )
+    beside = (
+        met.select(*(f"_r{k}" for k in kcols), "_rs", "_re")
+        .distinct()
+        .mutate(_b=ibis.literal(True))
+    )
+    own = [t[c].fill_null("") for c in ad_key]
+    joined = t.left_join(
+        beside,
+        [a == beside[f"_r{k}"] for a, k in zip(own, kcols, strict=True)]
+        + [t.date_start == beside._rs, t.date_stop == beside._re],
+    )
+    return joined.select(*t.columns, _plain_beside=joined._b.fill_null(False))
+
+
+def _days_in_counting_ranges(
+    m: ir.Table,
+    ranges: ir.BooleanValue,
+    lost: ir.BooleanValue,
+    ad_key: list[str],
+    *,
+    tag: bool,
+) -> ir.Table:
+    """Mark the daily rows (``_in_part``) that a counting range of their ad holds.
+
+    ``ranges`` marks the range rows that count unless ``lost`` (they gave way to a range
+    that shares days with them). Without ``tag``, ``_held`` is true on a daily row that a
+    range holds whose rows do not all give way. With ``tag`` (a roll-up, which answers
+    any period later), each such daily row gets ``range_days``: its ranges as
+    'start/stop{...}' terms joined by ';', in the braces the ranges that range gives way
+    to (``range_over``, see :func:`_range_formulas`). A period leaves the row out where
+    it holds a term's range and that range counts in it (see ``campaigns.rollup``).
+    """
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    kcols = [f"_k{i}" for i in range(len(ad_key))]
+
+    def keyed(x: ir.Table) -> list[ir.Value]:
+        return [x[c].fill_null("").name(k) for c, k in zip(ad_key, kcols, strict=True)]
+
+    r = m.filter(ranges).mutate(_gone=lost)
+    formulas = (
+        # a range row that gives way to nothing makes the span count in any period
+        {"_free": r._over.isnull().any(), "_over": r._over.max()} if tag else {}
+    )
+    spans = r.group_by([*keyed(r), r.date_start.name("_s"), r.date_stop.name("_e")]).aggregate(
+        _counts=(~r._gone).any(), **formulas
+    )
+    d = m.filter(m._in_part)
+    days = d.select(*keyed(d), _d=d.date_start).distinct()
+    days = days.rename({f"_d{k}": k for k in kcols})
+    met = days.join(
+        spans,
+        [days[f"_d{k}"] == spans[k] for k in kcols] + [days._d >= spans._s, days._d <= spans._e],
+    )
+    own = [m[c].fill_null("") for c in ad_key]
+    if tag:
+
+        def day(x: ir.Value) -> ir.StringValue:
+            return x.cast(dt.string)
+
+        inner = met._free.ifelse("", met._over.fill_null(""))
+        term = day(met._s) + "/" + day(met._e) + "{" + inner + "}"
+        tags = met.group_by([*(f"_d{k}" for k in kcols), "_d"]).aggregate(
+            range_days=term.group_concat(";")
+        )
+        joined = m.left_join(
+            tags,
+            [a == tags[f"_d{k}"] for a, k in zip(own, kcols, strict=True)]
+            + [m._in_part, m.date_start == tags._d],
+        )
+        return joined.select(*m.columns, "range_days")
+    held = (
+        met.filter(met._counts)
+        .select(*(f"_d{k}" for k in kcols), "_d")
+        .distinct()
+        .mutate(_h=ibis.literal(True))
+    )
+    joined = m.left_join(
+        held,
+        [a == held[f"_d{k}"] for a, k in zip(own, kcols, strict=True)]
+        + [m._in_part, m.date_start == held._d],
+    )
+    return joined.select(*m.columns, _held=joined._h.fill_null(False))
 
 
 def _range_or_days(
@@ -372,7 +486,6 @@ def _range_or_days(
     within: tuple[date | None, date | None],
     *,
     days: bool,
-    tag: bool = False,
 ) -> ir.Table:
     """Count each day of an ad once where reporting-range rows meet its daily rows.
 
@@ -382,15 +495,14 @@ def _range_or_days(
 
     A range whose every day has a daily row of the ad is left out (the days count). A
     range that shares only some of its days with daily rows counts, and the daily rows
-    inside it are left out (they are part of its total; leaving the range out would lose
-    the other days), but only where the range lies inside ``within``, the period a report
-    keeps: a range the period cuts is left out later and must not take its days' rows
-    with it. Daily rows outside every range count as they are.
-
-    With ``tag`` those daily rows are kept instead, each with the range it lies in as
-    ``range_start`` and ``range_stop`` (where ranges of the ad cross, the days all the
-    ranges around it share), for whoever keeps the period to leave out.
+    inside it are marked ``_in_part`` (they are part of its total; leaving the range out
+    would lose the other days), but only where the range lies inside ``within``, the
+    period a report keeps: a range the period cuts is left out later and must not take
+    its days' rows with it. They are left out later where such a range counts (see
+    :func:`_days_in_counting_ranges`): one that gives way to a range crossing it does
+    not. Daily rows outside every range count as they are.
     """
+    import ibis
 
     kcols = [f"_k{i}" for i in range(len(ad_key))]
 
@@ -424,34 +536,24 @@ def _range_or_days(
         + [t.date_start == full._s, t.date_stop == full._e],
     )
     if days:
-        return kept
+        return kept.mutate(_in_part=ibis.literal(False))
     own = [kept[c].fill_null("") for c in ad_key]
-    if tag:
-        # the day's range (the innermost where ranges nest): one row per daily row
-        inner = dates.join(
+    inside = (
+        dates.join(
             part,
             [dates[f"_d{k}"] == part[k] for k in kcols]
             + [dates._d >= part._s, dates._d <= part._e],
         )
-        inner = inner.group_by([*(f"_d{k}" for k in kcols), "_d"]).aggregate(
-            range_start=inner._s.max(), range_stop=inner._e.min()
-        )
-        daily_row = kept.date_start == kept.date_stop
-        joined = kept.left_join(
-            inner,
-            [a == inner[f"_d{k}"] for a, k in zip(own, kcols, strict=True)]
-            + [daily_row, kept.date_start == inner._d],
-        )
-        return joined.select(*t.columns, "range_start", "range_stop")
-    return kept.anti_join(
-        part,
-        [a == part[k] for a, k in zip(own, kcols, strict=True)]
-        + [
-            kept.date_start == kept.date_stop,
-            kept.date_start >= part._s,
-            kept.date_start <= part._e,
-        ],
-    ).select(*t.columns)
+        .select(*(f"_d{k}" for k in kcols), "_d")
+        .distinct()
+        .mutate(_p=ibis.literal(True))
+    )
+    joined = kept.left_join(
+        inside,
+        [a == inside[f"_d{k}"] for a, k in zip(own, kcols, strict=True)]
+        + [kept.date_start == kept.date_stop, kept.date_start == inside._d],
+    )
+    return joined.select(*t.columns, _in_part=joined._p.fill_null(False))
 
 
 #: Rounds of :func:`_mark_range_kinds`: exact where up to five kinds of an ad's ranges
@@ -459,11 +561,45 @@ def _range_or_days(
 _KIND_ROUNDS = 4
 
 
-def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]) -> ir.Table:
+def _range_formulas(edges: ir.Table, kcols: list[str]) -> ir.Table:
+    """Per range that gives way to others where they count (``edges``: the range in
+    ``_bk``, ``_s``, ``_e``, a higher one in ``_o_bk``, ``_o_s``, ``_o_e``), ``_over``: the
+    higher ranges as 'start/stop{...}' terms joined by ';', each with its own higher ranges
+    in its braces, :data:`_KIND_ROUNDS` deep. A period leaves a range out where it holds
+    a term's range and that range is not left out itself, so a roll-up settles chains in
+    any period: where age (1-10 March) gives way to gender (8-20 March) and gender to
+    placement (18-31 March), age counts over the month and gives way over 1-20 March.
+    """
+    import ibis.expr.datatypes as dt
+
+    me = [*kcols, "_bk", "_s", "_e"]
+    formulas: ir.Table | None = None
+    for _ in range(_KIND_ROUNDS):
+        if formulas is None:
+            joined, inner = edges, None
+        else:
+            f = formulas.rename({f"_f{c}": c for c in [*me, "_over"]})
+            joined = edges.left_join(
+                f,
+                [edges[c] == f[f"_f{c}"] for c in kcols]
+                + [edges._o_bk == f._f_bk, edges._o_s == f._f_s, edges._o_e == f._f_e],
+            )
+            inner = joined._f_over
+        span = joined._o_s.cast(dt.string) + "/" + joined._o_e.cast(dt.string)
+        term = span + "{" + (inner.fill_null("") if inner is not None else "") + "}"
+        formulas = joined.group_by(me).aggregate(_over=term.group_concat(";"))
+    assert formulas is not None
+    return formulas
+
+
+def _mark_range_kinds(
+    m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str], *, formulas: bool = False
+) -> ir.Table:
     """Add ``_kind_lost``: a range row that shares days with a range of the same ad that
     ranks first, ``_cross_lost`` where that range is of the same kind (plain, or the same
     breakdown), and the days of the ranges it gave way to (``_lost_s``, ``_lost_e``: the
-    latest start and earliest stop among them) for a roll-up to tag it with.
+    latest start and earliest stop among them); with ``formulas``, ``_over`` (see
+    :func:`_range_formulas`) for a roll-up to tag it with.
 
     Ranges of different lengths (age for 1-31 March, gender for 1-15 March; or two plain
     exports of 1-15 and 10-31 March) cannot be split by day, so one is counted where they
@@ -514,6 +650,12 @@ def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]
         _lost_e=live._o_e.min(),
         _same=(live._o_bk == live._bk).any(),
     )
+    if formulas:  # every range that loses has higher ones: a formula
+        over = _range_formulas(edges, kcols)
+        me = [*kcols, "_bk", "_s", "_e"]
+        lost = losers.rename({f"_g{c}": c for c in me})
+        both = over.left_join(lost, [over[c] == lost[f"_g{c}"] for c in me])
+        losers = both.select(*me, "_lost_s", "_lost_e", "_same", "_over")
     marked = m.mutate(*keys)
     joined = marked.left_join(
         losers,
@@ -530,6 +672,7 @@ def _mark_range_kinds(m: ir.Table, candidate: ir.BooleanValue, ad_key: list[str]
         _cross_lost=joined._same.fill_null(False),
         _lost_s=joined._lost_s,
         _lost_e=joined._lost_e,
+        **({"_over": joined._over} if formulas else {}),
     )
 
 
