@@ -371,6 +371,11 @@ def ad_rows(
             "no_spend": (inside & raw.spend.isnull()).fill_null(False).sum(),
             "rows": inside.fill_null(False).sum(),
         }
+    if "attribution" in raw.columns:  # results under several settings: said below
+        counted = raw.attribution
+        if since is not None or until is not None:
+            counted = inside.ifelse(raw.attribution, None)
+        checks |= {"attr_min": counted.min(), "attr_max": counted.max()}
     by_type = dims is not None and "result_type" in dims
     if by_type:
         blank = raw.result_type.fill_null("") == ""
@@ -417,6 +422,7 @@ def ad_rows(
         _open_result_type_note(t, notes)
         t = t.drop("_rt_open")
     spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
+    _attribution_note(facts.get("attr_min"), facts.get("attr_max"), notes)
     if dims is None or not int(facts["rows"] or 0):
         return t
     if facts["cur_min"] == facts["cur_max"]:
@@ -425,6 +431,17 @@ def ad_rows(
         found = engine.execute(t.select(c=t.currency.fill_null("")).distinct())["c"]
         currencies = sorted(str(c) for c in found)
     return _currency(t, dims, rates, ws.settings.currency, notes, currencies)
+
+
+def _attribution_note(low: Any, high: Any, notes: list[str]) -> None:
+    """Say that the rows hold results counted under two attribution settings or more."""
+    if not isinstance(low, str) or not isinstance(high, str) or low == high:
+        return
+    notes.append(
+        f"Results, purchases and their value add up rows counted under different attribution "
+        f"settings (from {low!r} to {high!r}): an ad or day exported under one setting is "
+        "not comparable with one under another. Export every ad with one attribution setting."
+    )
 
 
 def parse_rates(items: Iterable[str]) -> dict[str, float] | None:
@@ -594,7 +611,10 @@ def _single_scan(
     if engine.is_empty(con, "ad_stats"):
         raise _no_ads()
     raw = engine.table(con, "ad_stats")
-    sample = engine.execute(raw.select("currency", "result_type", "breakdown").limit(1))
+    attribution = ["attribution"] if "attribution" in raw.columns else []
+    sample = engine.execute(
+        raw.select("currency", "result_type", "breakdown", *attribution).limit(1)
+    )
     if sample.empty:
         return None
     first = sample.iloc[0]
@@ -621,6 +641,8 @@ def _single_scan(
     }
     if check_rt:
         checks["_rt_diff"] = differs("result_type").max()
+    if attribution:  # results under several settings: the careful path says so
+        checks["_attr_diff"] = differs("attribution").max()
     frame: pd.DataFrame = run(raw, checks)
     if frame.empty:
         return frame
@@ -638,6 +660,7 @@ def _single_scan(
         or (anyv("_set_any") and not allv("_set_all"))
         or (anyv("_cur_diff") and "currency" not in dims)
         or (check_rt and anyv("_rt_diff"))
+        or (bool(attribution) and anyv("_attr_diff"))
     )
     if needs_care:
         return None

@@ -156,6 +156,14 @@ RESULT_TYPE = (
     "Ergebnisindikator",
 )
 OBJECTIVE = ("Objective", "Campaign objective")
+ATTRIBUTION = (
+    "Attribution setting",
+    "Attribution settings",
+    "Configuración de atribución",
+    "Paramètre d'attribution",
+    "Configuração de atribuição",
+    "Attributionseinstellung",
+)
 
 _SUMMARY = r"(?i)^(?:totals?|total results|results from \d+ .*|all)$"
 
@@ -304,12 +312,16 @@ class MetaAdsFormat(Format):
             if currency is None
             else f"CASE WHEN {currency} = '' THEN {default} ELSE {currency} END",
         )
-        result_type = rows.text("result_type", RESULT_TYPE)
-        if result_type is not None:
-            rows.set("result_type", f"nullif({result_type}, '')")
+        for target, aliases in (("result_type", RESULT_TYPE), ("attribution", ATTRIBUTION)):
+            cell = rows.text(target, aliases)
+            if cell is not None:
+                rows.set(target, f"nullif({cell}, '')")
         rows.text("objective", OBJECTIVE)
+        other = _other_currency(frame)
         for target, aliases in NUMBERS.items():
-            rows.number(target, aliases)
+            if target not in other:
+                rows.number(target, aliases)
+        rows.notes.extend(_other_currency_note(frame, other))
         for target in ZERO_WHEN_BLANK:  # a blank cell is a row without one (0)
             if target in rows.values:
                 rows.set(target, f"coalesce({rows.values[target]}, 0)")
@@ -317,7 +329,9 @@ class MetaAdsFormat(Format):
             rows.number(target, aliases, percent=True)
         if "spend" in rows.values:  # a negative spend is rejected by read(): its path
             rows.fail_stored('min("spend") < 0')
-        rows.notes.extend(_lacking_note(target for target in NUMBERS if target in rows.values))
+        rows.notes.extend(
+            _lacking_note(target for target in NUMBERS if target in rows.values or target in other)
+        )
         return rows
 
     def read(self, source: Source, ctx: ReadContext) -> ReadResult:
@@ -416,12 +430,16 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     else:
         rows.set("currency", pc.if_else(pc.equal(currency, ""), suffix or ctx.currency, currency))
     _currency_symbols(rows, currency, suffix)
-    result_type = rows.text("result_type", RESULT_TYPE)
-    if result_type is not None:
-        rows.set("result_type", pc.if_else(pc.equal(result_type, ""), None, result_type))
+    for target, aliases in (("result_type", RESULT_TYPE), ("attribution", ATTRIBUTION)):
+        cell = rows.text(target, aliases)
+        if cell is not None:
+            rows.set(target, pc.if_else(pc.equal(cell, ""), None, cell))
     rows.text("objective", OBJECTIVE)
+    other = _other_currency(frame)
     for target, aliases in NUMBERS.items():
-        rows.number(target, aliases)
+        if target not in other:
+            rows.number(target, aliases)
+    rows.notes.extend(_other_currency_note(frame, other))
     _blank_counts_are_zero(rows)
     for target, aliases in PERCENTS.items():
         rows.number(target, aliases, percent=True)
@@ -430,7 +448,7 @@ def _read_frame(frame: Frame, ctx: ReadContext) -> tuple[pa.Table, list[Reject],
     if spend is not None:
         negative = pc.less(spend, 0).fill_null(False).to_numpy(zero_copy_only=False)
         rows.fail(negative, "negative amount spent")
-    rows.notes.extend(_lacking_note(rows.values))
+    rows.notes.extend(_lacking_note([*rows.values, *other]))
     table, rejects = rows.finish()
     if frame.line_numbers is not None and len(frame.line_numbers) == frame.data.num_rows:
         import pyarrow as pa
@@ -521,6 +539,37 @@ def _blank_counts_are_zero(rows: A.Rows) -> None:
         blank = pc.is_in(cell, pa.array(["", "-", "--", "---", "–", "—"])).fill_null(True)
         fill = pc.and_(blank, pc.is_null(values))
         rows.values[target] = pc.if_else(fill, pa.scalar(0, values.type), values)
+
+
+#: columns of amounts of money, in the spend's currency
+MONEY = ("purchase_value", "reported_cost_per_result", "reported_cpm", "reported_cpc")
+
+
+def _other_currency(frame: Frame) -> dict[str, str]:
+    """The amount columns whose header names another currency than the spend's
+    ('Purchases conversion value (USD)' beside 'Amount spent (EUR)'), target -> header:
+    a row has one currency, so they cannot be stored beside the spend."""
+    spend = A.currency_suffix(frame, SPEND)
+    out: dict[str, str] = {}
+    for target in MONEY if spend is not None else ():
+        own = A.currency_suffix(frame, NUMBERS[target])
+        header = A.find(frame, NUMBERS[target])
+        if own is not None and own != spend and header is not None:
+            out[target] = header
+    return out
+
+
+def _other_currency_note(frame: Frame, other: dict[str, str]) -> list[str]:
+    """Say which amount columns were left out for their currency (see _other_currency)."""
+    if not other:
+        return []
+    spend = A.find(frame, SPEND)
+    headers = ", ".join(f"'{h}'" for h in other.values())
+    return [
+        f"{headers} left out: not in the currency of '{spend}', and each row has one "
+        "currency (ROAS would divide one currency by another). Re-export with every amount "
+        "in the ad account's currency."
+    ]
 
 
 def _lacking_note(found: Iterable[str]) -> list[str]:

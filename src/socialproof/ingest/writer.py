@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from socialproof.errors import BadExport
 from socialproof.ingest.base import Reject
 from socialproof.ingest.prepare import has_tables
 from socialproof.ingest.rawcopy import temp_copy
@@ -194,6 +195,8 @@ def _merge_into(
     from socialproof.ingest import post_days
     from socialproof.workspace import engine
 
+    if spec.name == "ad_stats":
+        _refuse_other_attribution(con, table, summary.path)
     parts = [table]
     over_days = None
     if spec.name == "posts" and summary.format in post_days.FORMATS:
@@ -223,6 +226,57 @@ def _merge_into(
         summary.conflicts += counts.conflicts
         rejects.extend(Reject(*row) for row in counts.conflict_rows)
     summary.tables[spec.name] = (done[0], done[1], done[2])
+
+
+def _refuse_other_attribution(con: Any, table: pa.Table, name: str) -> None:
+    """Refuse ad rows that would replace stored rows of the same ad, days and breakdown
+    counted under another attribution setting ('1-day click' over '7-day click or 1-day
+    view'): their results, purchases and value are other figures, not an update. Rows
+    whose setting is unknown (older imports, exports without the column) are not judged.
+    """
+    import pyarrow.compute as pc
+
+    from socialproof.workspace import engine
+
+    if "attribution" not in table.column_names or not table.num_rows:
+        return
+    named = table.filter(pc.is_valid(table["attribution"]))
+    if not named.num_rows or not engine.query_rows(
+        con, "SELECT 1 FROM ad_stats WHERE attribution IS NOT NULL LIMIT 1"
+    ):
+        return
+    keys = ["platform", "account", "object_key", "date_start", "date_stop", "breakdown"]
+    cols = [c for c in (*keys, "ad", "attribution") if c in named.column_names]
+    con.register("_sp_attribution", named.select(cols))
+    try:
+        match = " AND ".join(f"o.{k} IS NOT DISTINCT FROM n.{k}" for k in keys if k in cols)
+        found = engine.query_rows(
+            con,
+            f"""
+            SELECT count(*) OVER (), n.attribution, o.attribution, o.ad, o.date_start,
+                   o.date_stop, i.path
+            FROM _sp_attribution n JOIN ad_stats o ON {match}
+            LEFT JOIN imports i ON i.import_id = o.import_id
+            WHERE o.attribution IS NOT NULL AND o.attribution <> n.attribution
+            ORDER BY o.date_start, o.ad
+            LIMIT 1
+            """,
+        )
+    finally:
+        con.unregister("_sp_attribution")
+    if not found:
+        return
+    n, new, old, ad, start, stop, path = found[0]
+    days = f"{start}" if start == stop else f"{start} to {stop}"
+    source = f", from {Path(str(path)).name}" if path else ""
+    raise BadExport(
+        f"{Path(name).name} counts results under the attribution setting {new!r}, but "
+        f"{n:,} stored row(s) of the same ads and days count them under {old!r} (e.g. "
+        f"{ad}, {days}{source}): results, purchases and their value under two settings are "
+        "different figures, and this import would replace one with the other.",
+        hint=f"Export with the setting the stored rows have ({old!r}), or undo the other "
+        "import first (Import page of socialproof serve) to keep this setting.",
+    )
 
 
 def _refuse_all_rejected(

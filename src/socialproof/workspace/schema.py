@@ -155,6 +155,9 @@ AD_STATS = TableSpec(
         "reported_cpc": "DOUBLE",
         "reported_frequency": "DOUBLE",
         **_PROVENANCE,
+        # the setting results count conversions under ('7-day click or 1-day view'), as
+        # exported; NULL when the export does not say. Last, as migration 0210 adds it
+        "attribution": "VARCHAR",
     },
     ("platform", "account", "object_key", "date_start", "date_stop", "breakdown"),
     "Paid delivery per ad (or campaign / ad set) per day or reporting range.",
