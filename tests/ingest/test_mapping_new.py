@@ -201,3 +201,36 @@ def test_a_help_desk_export_threads_by_ticket_and_knows_its_agents(tmp_path: Pat
     assert times.overall["threads"] == 3 and times.overall["answered"] == 2
     first = dict(zip(times.threads["thread_key"], times.threads["first_response_s"], strict=True))
     assert first["501"] == 3600 and first["502"] == 3 * 3600
+
+
+def test_tiktok_and_snapchat_ads_exports_map_their_money_and_delivery(tmp_path: Path) -> None:
+    """TikTok Ads Manager's 'Total purchase value' and Snapchat's 'Ad Squad Name', 'Start
+    Time' / 'End Time', 'Paid Impressions', 'Swipe Ups' and 'Purchases Value' were left
+    unmapped, so ROAS (and for Snapchat the dates, impressions and clicks) was lost unless
+    the user found the canonical names. Invented headers."""
+    tiktok = tmp_path / "tiktok_ads.csv"
+    tiktok.write_text(
+        "Campaign name,Ad group name,Ad name,By Day,Currency,Cost,Impressions,"
+        "Clicks (destination),Conversions,Total purchase value\n"
+        "Spring,Group 1,Video 1,2026-03-01,USD,50.00,10000,100,5,250.00\n",
+        encoding="utf-8",
+    )
+    assert draft_mapping(tiktok).guesses["purchase_value"] == "Total purchase value"
+    snap = tmp_path / "snap_ads.csv"
+    snap.write_text(
+        "Campaign Name,Ad Squad Name,Ad Name,Start Time,End Time,Paid Impressions,Swipe Ups,"
+        "Spend,Purchases,Purchases Value,Currency\n"
+        "Snap 1,Squad,Ad S,2026-03-01,2026-03-01,5000,50,25.00,1,40.00,USD\n",
+        encoding="utf-8",
+    )
+    guesses = draft_mapping(snap).guesses
+    assert {k: guesses.get(k) for k in ("ad_set", "date_start", "date_stop")} == {
+        "ad_set": "Ad Squad Name",
+        "date_start": "Start Time",
+        "date_stop": "End Time",
+    }
+    assert {k: guesses.get(k) for k in ("impressions", "link_clicks", "purchase_value")} == {
+        "impressions": "Paid Impressions",
+        "link_clicks": "Swipe Ups",
+        "purchase_value": "Purchases Value",
+    }
