@@ -160,3 +160,29 @@ def test_check_first_with_the_keyboard(browser: Any, workspace: Any, width: int)
     finally:
         page.context.close()
         server.stop()
+
+
+def test_a_file_of_a_check_is_checked_again_not_imported(client: Any, workspace: Any) -> None:
+    """The retry under a check read 'Import odd.csv again' and imported for real; it now
+    checks the file again, and that check's 'Import ... now' imports that one file."""
+    lines = SMALL.read_text(encoding="utf-8").splitlines()
+    odd = "\n".join([lines[0].replace("Post ID", "Identifier")] + lines[1:]) + "\n"
+    files = [("odd.csv", odd.encode()), (SMALL.name, SMALL.read_bytes())]
+    page = _finished(client, _post(client, "/import", files, dry_run="1"))
+    retry = re.search(r'<form method="post" action="/import/retry".*?</form>', page)
+    assert retry is not None
+    assert "Check odd.csv again" in retry.group(0) and "Import odd.csv again" not in page
+    fields = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', retry.group(0))
+    )
+    assert fields["dry_run"] == "1" and fields["file"] == "odd.csv"
+    fields.pop("csrf_token", None)
+    checked = _finished(client, _post(client, "/import/retry", **fields, format="meta-posts"))
+    assert "checked: nothing was written" in checked
+    assert _posts(workspace) == 0
+    # a check of one file imports that file alone: confirm the good file by its name
+    batch = fields["batch"]
+    done = _finished(client, _post(client, "/import/confirm", batch=batch, file=SMALL.name))
+    assert "9 rows read, 8 new" in done and "odd.csv" not in done
+    assert _posts(workspace) == 8
+    assert (workspace.root / ".uploads" / batch / "odd.csv").is_file()

@@ -460,12 +460,16 @@ def retry(
     year: Annotated[str, Form()] = "",
     account: Annotated[str, Form()] = "",
     platform: Annotated[str, Form()] = "",
+    window: Annotated[str, Form()] = "",
+    dry_run: Annotated[str, Form()] = "",
 ) -> Response:
-    """Import a file that failed again, with the format or mapping the person chose."""
+    """Import a file that failed again, with the format or mapping the person chose; a
+    file of a check (``dry_run``) is checked again, writing nothing, and its own 'Import
+    ... now' then imports that one file with the choice."""
     ws = workspace(request)
     try:
         path = uploaded(ws, batch, file)
-        fmt, ctx = _options(ws, format, mapping, year, account, platform)
+        fmt, ctx = _options(ws, format, mapping, year, account, platform, window)
         if fmt is None:
             raise UsageError(
                 "Choose a format or a saved mapping to retry with.",
@@ -473,7 +477,19 @@ def retry(
             )
     except SocialproofError as exc:
         return _refused(request, str(exc))
-    job = start_import(request, ws, [path], batch=batch, fmt=fmt, ctx=ctx)
+    asked = {
+        "format": format,
+        "mapping": mapping,
+        "year": year,
+        "account": account,
+        "platform": platform,
+        "window": window,
+    }
+    job = start_import(
+        request, ws, [path], batch=batch, fmt=fmt, ctx=ctx, dry_run=bool(dry_run), asked=asked
+    )
+    if dry_run:
+        job.data["file"] = file
     if is_htmx(request):
         return render(request, "imports/_job.html", j=job, batch=batch, **_choices(ws))
     return redirect(f"/import/jobs/{job.id}")
@@ -489,14 +505,19 @@ def confirm(
     account: Annotated[str, Form()] = "",
     platform: Annotated[str, Form()] = "",
     window: Annotated[str, Form()] = "",
+    file: Annotated[str, Form()] = "",
 ) -> Response:
-    """Import the files a check (dry run) read, with the choices it read them with."""
+    """Import the files a check (dry run) read, with the choices it read them with (only
+    ``file`` when the check was of that one file, checked again with another choice)."""
     ws = workspace(request)
     try:
         if not _BATCH.match(batch):
             raise NotFound(f"There is no checked upload {batch!r}.", hint="Upload the files again.")
         folder = batch_dir(ws, batch)
-        paths = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        if file:
+            paths = [uploaded(ws, batch, file)]
+        else:
+            paths = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
         if not paths:
             raise NotFound(
                 "The checked files are no longer here (imported already, or removed).",
