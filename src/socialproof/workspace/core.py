@@ -180,7 +180,7 @@ class Workspace:
                 con.close()
             return
         try:
-            con = duckdb.connect(str(self.db_path), read_only=read_only)
+            con = _open_duckdb(self.db_path, read_only=read_only)
         except duckdb.IOException as exc:
             text = str(exc)
             if _held_by_another(self.db_path, read_only=read_only, text=text):
@@ -229,6 +229,21 @@ class Workspace:
 
         with engine.backend(self) as backend:
             yield backend
+
+
+def _open_duckdb(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, tried once more when it failed on a lock the other process has
+    let go of by the time the lock is probed: without it, a reader closing between the
+    two read as a damaged file ('Cannot open ...') instead of a moment's wait."""
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" not in text.lower() or _held_by_another(path, read_only=read_only, text=text):
+            raise
+    return duckdb.connect(str(path), read_only=read_only)
 
 
 def _held_by_another(path: Path, *, read_only: bool, text: str) -> bool:
