@@ -179,3 +179,48 @@ def test_the_sums_keep_their_cents(workspace, insert) -> None:
     # '= 2,000 spend / 900.00 link_clicks': a sum to check by hand lost its 50 cents
     assert "= 2,000.50 spend / 900 link_clicks" in told.lines()
     assert told.value == pytest.approx(2000.5 / 900)
+
+
+def _posts_without_reach(n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "platform": "instagram",
+            "account": "acme",
+            "format": "image",
+            "post_id": str(i),
+            "published_at": datetime(2026, 3, i, 12),
+            "reactions": 4,
+            "text": f"Post {i}",
+        }
+        for i in range(1, n + 1)
+    ]
+
+
+def test_no_row_carrying_the_figure_is_not_shown_as_rows_used(workspace, insert) -> None:
+    insert("posts", _posts_without_reach(5))
+    told = explain_kpi(workspace, "reach")
+    lines = told.lines()
+    assert told.value is None and told.rows_used == 0
+    assert lines[0].endswith(": — (no row carries reach)")
+    assert "0 of 5 rows in scope carry reach: no row is used." in lines
+    assert not any(line.startswith("Rows used:") for line in lines)
+    rate = explain_kpi(workspace, "engagement_rate_reach").lines()
+    assert "0 of 5 rows in scope carry both interactions and reach: no row is used." in rate
+    assert "Left out: 5 rows without reach." in rate
+
+
+def test_a_figure_the_rows_do_not_give_uses_no_row(workspace, insert) -> None:
+    # five days of impressions and no follower figure: no net followers gained
+    days = [
+        {"platform": "instagram", "account": "acme", "date": date(2026, 3, i), "impressions": 10}
+        for i in range(1, 6)
+    ]
+    insert("account_daily", days)
+    told = explain_kpi(workspace, "followers_gained")
+    assert told.value is None
+    assert told.rows_used == 0  # was 5: every row in scope presented as used
+    assert "Rows used: none; the 5 rows in scope give no net followers gained figure." in (
+        told.lines()
+    )
+    assert set(told.rows["status"]) == {"not applicable"}
+    assert told.to_dict()["rows_used"] == 0

@@ -115,3 +115,31 @@ def test_empty_workspace_says_there_is_nothing_to_explain(client: Any) -> None:
     r = client.get("/dashboard/explain", params={"kpi": "spend", "kind": "paid"})
     assert 400 <= r.status_code < 500
     assert "no ad_stats rows" in html.unescape(r.text)
+
+
+def test_no_row_carrying_the_figure_is_not_shown_as_used(workspace: Any, insert: Any) -> None:
+    from datetime import datetime
+
+    posts = [
+        {
+            "platform": "instagram",
+            "account": "acme",
+            "post_id": str(i),
+            "published_at": datetime(2026, 3, i, 12),
+            "reactions": 4,
+            "text": f"Post {i}",
+        }
+        for i in range(1, 6)
+    ]
+    insert("posts", posts)
+    with make_client(workspace) as c:
+        r = c.get(
+            "/dashboard/explain",
+            params={"kpi": "reach", "kind": "organic"},
+            headers={"HX-Request": "true"},
+        )
+    assert r.status_code == 200
+    text = _flat(r.text)
+    assert "0 of 5 rows in scope carry reach: no row is used." in text
+    assert "Rows used" not in text and "rows used" not in text
+    assert "No row is used: no sums" in text

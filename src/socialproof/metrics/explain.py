@@ -74,7 +74,7 @@ class Explanation:
 
         k = self.kpi
         scope = ", ".join(f"{key} {value}" for key, value in self.filters.items()) or "all rows"
-        shown = _shown(self.value, k)
+        shown = _shown(self.value, k) if self.value is not None else f"— ({self._missing()})"
         if self.bound:
             shown = f"{'≥' if self.bound == 'lower' else '≤'} {shown} ({self.bound} bound)"
         out = [
@@ -89,15 +89,42 @@ class Explanation:
             )
         elif self.numerator is not None:
             out.append(f"= sum of {sum_text(self.numerator)} over the rows used")
-        out.append(f"Rows used: {self.rows_used:,} of {self.rows_in_scope:,} in scope.")
+        out.append(self._used_line())
         for reason, n in self.left_out.items():
             out.append(f"Left out: {n:,} row{'s' if n != 1 else ''} {reason}.")
-        if self.not_applicable:
+        if self.not_applicable and (self.rows_used or k.ratio is not None):
             n = self.not_applicable
             what = "with neither part" if k.ratio is not None else "without a value"
             out.append(f"Not counted: {n:,} row{'s' if n != 1 else ''} {what}.")
         out.extend(f"Note: {n}" for n in self.notes)
         return out
+
+    def _missing(self) -> str:
+        """Why there is no figure, in words."""
+        k = self.kpi
+        if k.ratio is not None:
+            if self.rows_used:
+                return f"a zero {k.ratio.denominator_label}"
+            return f"no row carries both {k.ratio.numerator_label} and {k.ratio.denominator_label}"
+        if k.summand is not None:
+            return f"no row carries {k.name}"
+        return "the rows in scope do not give one"
+
+    def _used_line(self) -> str:
+        """How many rows the figure uses; none presented as used when none contributed."""
+        k, used, scope = self.kpi, self.rows_used, self.rows_in_scope
+        if used:
+            return f"Rows used: {used:,} of {scope:,} in scope."
+        rows = f"{scope:,} row{'s' if scope != 1 else ''} in scope"
+        if k.ratio is not None:
+            what = f"both {k.ratio.numerator_label} and {k.ratio.denominator_label}"
+        elif k.summand is not None:
+            what = k.name
+        else:
+            give = "gives" if scope == 1 else "give"
+            return f"Rows used: none; the {rows} {give} no {k.label.lower()} figure."
+        carry = "carries" if scope == 1 else "carry"
+        return f"0 of {rows} {carry} {what}: no row is used."
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (rows as records)."""
@@ -135,7 +162,7 @@ def _shown(value: float | None, k: KPI) -> str:
     from socialproof.render.tables import format_number
 
     if value is None:
-        return "— (no rows with both parts, or a zero denominator)"
+        return "—"
     if k.unit == "percent":
         return f"{value * 100:.4g} %"
     if k.unit == "count":  # whole numbers: reach 300, not 300.00
@@ -468,6 +495,10 @@ def explain_table(
             + (f" {cut}" if cut else ""),
             hint="Widen the dates or check --platform/--account/--campaign.",
         )
+    parts_free = item.ratio is None and item.summand is None
+    if parts_free and value is None:  # no figure: no row contributed to one
+        facts["_used"] = 0
+        row_cols["status"] = ibis.literal(NEITHER)
     rows_expr = t.select(**row_cols)
     order = [c for c in ("published_at", "date_start", "date", "post_id", "ad") if c in row_cols]
     if order:
