@@ -9,6 +9,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from socialproof.workspace.schema import POSTS
 
 STUDY = """\
@@ -98,3 +100,103 @@ def test_a_target_judged_on_a_bound_says_when_the_exact_figure_may_differ() -> N
     )
     assert versus(1000, "lower") == "target 900; target met"
     assert versus(1000, None) == "target 900; target met"
+
+
+CHART_STUDY = STUDY.replace(
+    "---\nBody.",
+    "charts:\n  - kpi: reach\n    period: week\n    where: {platform: instagram}\n---\nBody.",
+)
+
+
+def _chart_workspace(workspace: Any, insert: Any) -> None:
+    # week of 2 March: two posts (300 + 500, summed: ≤ 800); week of 9 March: one post (400)
+    insert(
+        "posts",
+        [_post("a", "acme", 2, 300), _post("b", "acme", 4, 500), _post("c", "solo", 10, 400)],
+    )
+    (workspace.root / "case-studies").mkdir(exist_ok=True)
+    (workspace.root / "case-studies" / "reach.md").write_text(CHART_STUDY)
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_chart_point_of_reach_summed_over_posts_is_marked_on_the_site(
+    workspace: Any, insert: Any, cli: Any
+) -> None:
+    _chart_workspace(workspace, insert)
+    built = cli("portfolio", "build", cwd=workspace.root)
+    assert built.exit_code == 0, built
+    page = (workspace.root / "site" / "organic-reach.html").read_text(encoding="utf-8")
+    figure = page[page.index('<figure class="chart"') :]
+    figure = figure[: figure.index("</figure>")]
+    # the SVG draws the sign above the week of two posts only
+    assert len(re.findall(r"<text[^>]*>≤</text>", figure)) == 1
+    # the data table: the bound week carries the sign, the one-post week does not
+    text = _text(figure)
+    assert "2026-03-02 ≤ 800" in text
+    assert "2026-03-09 400" in text and "≤ 400" not in text
+    # the spec shows the bound on hover
+    spec = json.loads(html.unescape(re.search(r'data-spec="([^"]*)"', figure)[1]))  # type: ignore[index]
+    assert sorted((r["x"], r["value"], r["bound"]) for r in spec["data"]["values"]) == [
+        ("2026-03-02", 800, "≤"),
+        ("2026-03-09", 400, ""),
+    ]
+    assert {"field": "bound", "type": "nominal", "title": "bound"} in spec["encoding"]["tooltip"]
+    assert "Points marked ≤ are upper bounds" in _text(page)
+
+
+def test_a_chart_with_no_bound_has_no_mark_and_no_note(
+    workspace: Any, insert: Any, cli: Any
+) -> None:
+    insert("posts", [_post("a", "acme", 2, 300), _post("c", "solo", 10, 400)])
+    (workspace.root / "case-studies").mkdir(exist_ok=True)
+    (workspace.root / "case-studies" / "reach.md").write_text(CHART_STUDY)
+    built = cli("portfolio", "build", cwd=workspace.root)
+    assert built.exit_code == 0, built
+    page = (workspace.root / "site" / "organic-reach.html").read_text(encoding="utf-8")
+    assert "2026-03-02 300" in _text(page)
+    assert "Points marked" not in page and '"bound"' not in html.unescape(page)
+
+
+def test_a_chart_point_of_reach_summed_over_posts_is_marked_in_the_pdf(
+    workspace: Any, insert: Any, cli: Any, tmp_path: Any
+) -> None:
+    from pypdf import PdfReader
+
+    _chart_workspace(workspace, insert)
+    out = tmp_path / "p.pdf"
+    built = cli("portfolio", "pdf", "--out", str(out), cwd=workspace.root)
+    assert built.exit_code == 0, built
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out).pages))
+    assert "Points marked ≤ are upper bounds" in text
+    assert "≤ 800" in text
+
+
+@pytest.mark.browser
+def test_the_marked_chart_reads_in_chromium(
+    workspace: Any, insert: Any, axe: Any, browser: Any
+) -> None:
+    import threading
+
+    from socialproof.portfolio.preview import make_server
+    from socialproof.portfolio.site import build_site
+
+    _chart_workspace(workspace, insert)
+    out = build_site(workspace, out=workspace.root / "site").out
+    server = make_server(out, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/organic-reach.html"
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        marks = page.locator("figure.chart svg text").filter(has_text="≤")
+        assert marks.count() == 1 and marks.first.is_visible()
+        note = page.locator("p.chart-note")
+        assert note.is_visible() and "Points marked ≤ are upper bounds" in note.inner_text()
+        page.close()
+        assert not axe(url)["violations"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -511,9 +511,9 @@ class EvidenceResolver:
         from socialproof.metrics import registry
         from socialproof.metrics.ops import bucket
 
-        since, until = self._period(c.since, c.until, loaded)
+        key = self._series_key(c, loaded)
         self._paid = loaded.study.kind in ("paid", "mock")
-        key = ("series", c.kpi, tuple(sorted(c.where.items())), c.period, since, until, self._paid)
+        since, until = key[4], key[5]
         if key in self._cache:
             return self._cache[key]  # type: ignore[no-any-return]
         kpi = registry.get(c.kpi)
@@ -529,7 +529,20 @@ class EvidenceResolver:
         labels = [str(v)[:10] for v in df["_bucket"].tolist()]
         result = (labels, [_clean(v) for v in df["value"].tolist()], kpi.label, kpi.unit)
         self._cache[key] = result
+        self._cache[("bound", *key)] = bounds(df, kpi)
         return result
+
+    def series_bounds(self, c: Chart, loaded: LoadedCaseStudy) -> list[str | None]:
+        """Per point of :meth:`series`, 'upper' or 'lower' where its figure is a bound as
+        ``socialproof report`` marks it (≤ reach summed over several posts), else None."""
+        labels = self.series(c, loaded)[0]
+        marks = self._cache.get(("bound", *self._series_key(c, loaded)))
+        return list(marks) if marks is not None else [None] * len(labels)
+
+    def _series_key(self, c: Chart, loaded: LoadedCaseStudy) -> tuple[Any, ...]:
+        since, until = self._period(c.since, c.until, loaded)
+        paid = loaded.study.kind in ("paid", "mock")
+        return ("series", c.kpi, tuple(sorted(c.where.items())), c.period, since, until, paid)
 
     # -- batching: one grouped query answers many case studies at once -----------------
     def prefetch(self, studies: list[LoadedCaseStudy]) -> None:
@@ -612,22 +625,22 @@ class EvidenceResolver:
                     for v in wanted:
                         part = df[df[key].astype(str) == v]
                         where = {**dict(extra), key: v}
-                        self._cache[
-                            (
-                                "series",
-                                name,
-                                tuple(sorted(where.items())),
-                                period,
-                                since,
-                                until,
-                                paid,
-                            )
-                        ] = (
+                        series_key = (
+                            "series",
+                            name,
+                            tuple(sorted(where.items())),
+                            period,
+                            since,
+                            until,
+                            paid,
+                        )
+                        self._cache[series_key] = (
                             [str(b)[:10] for b in part["_bucket"].tolist()],
                             [_clean(x) for x in part["value"].tolist()],
                             kpi.label,
                             kpi.unit,
                         )
+                        self._cache[("bound", *series_key)] = bounds(part, kpi)
             except SocialproofError:
                 continue  # the one-by-one path reports the problem
         self._paid = False

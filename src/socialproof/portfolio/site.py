@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from socialproof.errors import BadInput
+from socialproof.metrics.notes import SIGN
 from socialproof.portfolio.casestudy import load_case_studies
 from socialproof.portfolio.evidence import EvidenceResolver, Figure, format_value
 from socialproof.portfolio.person import Person, load_person
@@ -183,13 +184,19 @@ def study_view(
             )
             continue
         shown = [None if v is None else (v * 100 if unit == "percent" else v) for v in values]
+        bounds = resolver.series_bounds(ch, loaded)
         chart = line_chart(
             labels,
             {label: shown},
             title=title,
             y_label=f"{label}{' (%)' if unit == 'percent' else ''}",
+            marks=[SIGN.get(b or "", "") for b in bounds],
         )
-        charts.append(Markup(chart_html(chart)))  # noqa: S704 (chart_html escapes all text)
+        note = _bound_note(label, bounds)
+        charts.append(
+            Markup(chart_html(chart))  # noqa: S704 (chart_html escapes all text)
+            + (Markup('<p class="chart-note">{}</p>').format(note) if note else "")
+        )
     sections = []
     for key, heading in SECTIONS:
         text = getattr(s, key)
@@ -238,6 +245,23 @@ def study_view(
         charts,
         creative,
         body,
+    )
+
+
+def _bound_note(label: str, bounds: list[str | None]) -> str:
+    """What a chart's ≤ or ≥ marks mean, as ``socialproof report`` marks bounds ('' if none)."""
+    said = {
+        "upper": f"{SIGN['upper']} are upper bounds (the exact {label} is at most the figure)",
+        "lower": f"{SIGN['lower']} are lower bounds (the exact {label} is at least the figure)",
+    }
+    kinds = [said[k] for k in ("upper", "lower") if k in bounds]
+    if not kinds:
+        return ""
+    return (
+        f"Points marked {' and '.join(kinds)}, as 'socialproof report' marks them: reach "
+        "summed over several posts or days counts a person reached in more than one of them "
+        "each time, and a post's reach from an export by day is its largest day's, a floor. "
+        "A reach figure for the whole span gives the exact value."
     )
 
 

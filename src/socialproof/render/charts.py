@@ -342,8 +342,12 @@ def line_chart(
     description: str | None = None,
     width: int = 640,
     height: int = 260,
+    marks: Sequence[str] | None = None,
 ) -> Chart:
-    """One or more lines over shared x labels (dates, weeks)."""
+    """One or more lines over shared x labels (dates, weeks). ``marks`` gives a sign per x
+    label ('≤', '≥' or '') for points whose figure is a bound: drawn above the point, put
+    before its figure in the table and shown on hover."""
+    marks = [str(m or "") for m in marks] if marks is not None else [""] * len(x_labels)
     left, right, top, bottom = 56, 16, 16, 48
     pw, ph = width - left - right, height - top - bottom
     values = [v for s in series.values() for v in s if v is not None and not math.isnan(v)]
@@ -373,6 +377,11 @@ def line_chart(
                 continue
             x, y = xy(i, v)
             segs[-1].append(f"{x:.1f},{y:.1f}")
+            if i < len(marks) and marks[i]:
+                parts.append(
+                    f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" fill="{colour}">'
+                    f"{escape(marks[i])}</text>"
+                )
         dash = "" if k == 0 else f' stroke-dasharray="{3 + 2 * k},3"'
         for seg in segs:
             if len(seg) > 1:
@@ -384,7 +393,10 @@ def line_chart(
                 parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
     parts.append(_legend(list(series), left, height - 12))
     rows = [
-        [str(x_labels[i]), *[_fmt(s[i]) if i < len(s) else "—" for s in series.values()]]  # type: ignore[arg-type]
+        [
+            str(x_labels[i]),
+            *[_marked(marks, i, s[i]) if i < len(s) else "—" for s in series.values()],
+        ]
         for i in range(len(x_labels))
     ]
     desc = description or _summarise(series, x_labels, y_label)
@@ -394,8 +406,16 @@ def line_chart(
         desc,
         ["", *series.keys()],
         rows,
-        line_chart_spec(x_labels, series, title=title, y_label=y_label, description=desc),
+        line_chart_spec(
+            x_labels, series, title=title, y_label=y_label, description=desc, marks=marks
+        ),
     )
+
+
+def _marked(marks: Sequence[str], i: int, v: float | None) -> str:
+    """A table cell: the figure, after its bound's sign when it has one."""
+    shown = _fmt(v)  # type: ignore[arg-type]
+    return f"{marks[i]} {shown}" if i < len(marks) and marks[i] and shown != "—" else shown
 
 
 def line_chart_spec(
@@ -405,21 +425,25 @@ def line_chart_spec(
     title: str,
     y_label: str = "",
     description: str | None = None,
+    marks: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The Vega-Lite spec of :func:`line_chart`: the series in long form, on a time axis
-    when every label is a date."""
+    when every label is a date; a point's bound sign (``marks``) shows on hover."""
     temporal = bool(x_labels) and all(_ISO_DAY.match(str(lab)) for lab in x_labels)
+    signs = list(marks or [])
+    signs += [""] * (len(x_labels) - len(signs))
     data = [
         {
             "x": str(lab)[:10] if temporal else str(lab),
             "series": name,
             "value": v,
+            **({"bound": sign} if any(signs) else {}),
         }
         for name, vals in series.items()
-        for lab, raw in zip(x_labels, vals, strict=False)
+        for lab, raw, sign in zip(x_labels, vals, signs, strict=False)
         if (v := _number(raw)) is not None
     ]
-    return line_spec(
+    spec = line_spec(
         data,
         x="x",
         y="value",
@@ -431,6 +455,9 @@ def line_chart_spec(
         series_title="series",
         description=description,
     )
+    if any(signs):
+        spec["encoding"]["tooltip"].append({"field": "bound", "type": "nominal", "title": "bound"})
+    return spec
 
 
 def bar_chart(
