@@ -112,6 +112,54 @@ def test_an_ad_that_spent_without_a_result_is_the_worst(workspace, insert) -> No
     ]  # 3 ranked ads: one best and one worst each (3 // 2), the worst slot taken
 
 
+def test_two_ads_at_one_cost_are_tied_not_best_and_worst(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    # 10.00 for 20 results and 20.00 for 40: 0.50 per result each
+    insert("ad_stats", [_ad("one", d), _ad("two", d, spend=20.0, results=40.0)])
+    res = ad_ranking(workspace, n=3)
+    assert sorted((r["rank"], r["ad"]) for r in res.frame.to_dict("records")) == [
+        ("tied", "one"),
+        ("tied", "two"),
+    ]
+    assert any("All 2 ranked ads have the same Cost per result (0.50)" in n for n in res.notes)
+
+
+def test_ads_tied_with_the_last_one_listed_are_listed_too(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    # cost per result: 0.25, 0.25, 0.25, 0.50, 2.00; n=1 lists every 0.25 ad as best
+    insert(
+        "ad_stats",
+        [
+            _ad("c1", d, results=40.0),
+            _ad("c2", d, results=40.0),
+            _ad("c3", d, results=40.0),
+            _ad("mid", d, results=20.0),
+            _ad("dear", d, results=5.0),
+        ],
+    )
+    res = ad_ranking(workspace, n=1)
+    got = [(r["rank"], r["ad"]) for r in res.frame.to_dict("records")]
+    assert got == [("best", "c1"), ("best", "c2"), ("best", "c3"), ("worst", "dear")]
+
+
+def test_a_cost_at_both_ends_is_neither_best_nor_worst(workspace, insert) -> None:
+    d = date(2026, 3, 1)
+    # 0.25, 0.50, 0.50, 2.00 with n=2: the two 0.50 ads were one best and one worst
+    insert(
+        "ad_stats",
+        [
+            _ad("cheap", d, results=40.0),
+            _ad("m1", d, results=20.0),
+            _ad("m2", d, results=20.0),
+            _ad("dear", d, results=5.0),
+        ],
+    )
+    res = ad_ranking(workspace, n=2)
+    got = [(r["rank"], r["ad"]) for r in res.frame.to_dict("records")]
+    assert got == [("best", "cheap"), ("worst", "dear")]
+    assert any("neither best nor worst" in n for n in res.notes)
+
+
 def test_ranking_needs_two_ads(workspace, insert) -> None:
     insert("ad_stats", [_ad("only", date(2026, 3, 1))])
     with pytest.raises(NoData, match="Too few ads"):

@@ -136,7 +136,28 @@ def ad_ranking(
             reason = _reason(kpi.label, kpi.unit, value, median, diff, len(ranked))
             rows.append(row(label, rec, value, diff, reason))
 
-    ranked_rows("best", ordered.head(take))
+    # equal figures are never split: ads tied with the last one listed are listed too, and
+    # a figure both ends hold (two ads at one cost, ties at the median) is neither best nor worst
+    tie = ordered[kpi.name].map(lambda v: float(f"{float(v):.12g}"))
+    room = max(0, take - len(nothing))
+    best_ties = set(tie.head(take))
+    worst_ties = set(tie.tail(room)) if room else set()
+    both = best_ties & worst_ties
+    tied = len(set(tie)) == 1
+    if tied:
+        value = _fmt(float(ordered[kpi.name].iloc[0]), kpi.unit)
+        notes.append(
+            f"All {len(ordered)} ranked ads have the same {kpi.label} ({value}): none is best "
+            "or worst."
+        )
+        ranked_rows("tied", ordered.head(2 * n))
+    else:
+        ranked_rows("best", ordered[tie.isin(best_ties - both)])
+        if both:
+            notes.append(
+                f"Ads with equal {kpi.label} are listed together; a figure shared by ads at both "
+                "ends is neither best nor worst."
+            )
     if len(nothing) and kpi.ratio is not None:
         spent, what = kpi.ratio.numerator_label, kpi.ratio.denominator_label
         notes.append(
@@ -148,7 +169,8 @@ def ad_ranking(
             rows.append(
                 row("worst", rec, None, None, f"{spent.capitalize()} {amount} with no {what}")
             )
-    ranked_rows("worst", ordered.tail(max(0, take - len(nothing))).iloc[::-1])
+    if not tied:
+        ranked_rows("worst", ordered[tie.isin(worst_ties - both)].iloc[::-1])
     out = pd.DataFrame(rows)
     notes.append(f"{kpi.label} = {kpi.formula_text}; {kpi.better} is better.")
     return ReportResult(out, [kpi], notes, title=f"Best and worst ads by {kpi.label}")
