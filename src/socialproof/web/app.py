@@ -67,6 +67,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from socialproof.web.uploads import remove_old_batches
+
+        remove_old_batches(gated.root)  # uploads untouched for a week (no job runs yet)
         if warm:
             resolve_routes(app)
             from socialproof.web.pages.audit import warm as warm_pilots

@@ -9,7 +9,8 @@ formula-safe CSV (or XLSX) download.
 
 The file is kept under the import page's upload area (``<workspace>/.uploads/<batch>/``,
 names made safe by ``imports.safe_name``) so it can be analysed again with another
-tool, until the person deletes it from its page.
+tool, until the person deletes it from its page or it has gone unused for a week
+(``web.uploads``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from socialproof.errors import BadInput, NotFound, SocialproofError
 from socialproof.web.pages.community import SUBNAV, parse_themes_k
 from socialproof.web.pages.imports import batch_dir, safe_name, uploaded
 from socialproof.web.templating import is_htmx, redirect, render, runner, workspace
+from socialproof.web.uploads import touch
 from socialproof.web.worker import stoppable
 
 if TYPE_CHECKING:
@@ -317,7 +319,9 @@ def run(
         return result
 
     label = dict(TASKS)[task].split(":")[0]
+    touch(path.parent)  # in use: the upload folder's tidying keeps it (web.uploads)
     job = jobs.submit(f"{label} of {file}", work)
+    job.data["batch"] = batch
     job.data["kind"] = KIND
     job.data["stoppable"] = stoppable(ws)
     job.data["page"] = f"/community/analysis/{job.id}"

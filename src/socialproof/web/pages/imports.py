@@ -26,6 +26,7 @@ from socialproof.web.templating import (
     runner,
     workspace,
 )
+from socialproof.web.uploads import FOLDER, remove_old_batches, touch
 
 if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse, Response
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 router = APIRouter()
 NAV = NavEntry("/import", "Import", order=10, description="Bring in the platforms' export files")
 
-UPLOADS = ".uploads"
+UPLOADS = FOLDER
 MAPPINGS = "mappings"
 _BATCH = re.compile(r"^[0-9a-f]{16}$")
 _SHA = re.compile(r"^[0-9a-f]{8,64}$")
@@ -227,6 +228,8 @@ def import_page(request: Request, only: str = "") -> HTMLResponse:
     """The Import page; ``only`` keeps the history's imports of one export format, as
     'socialproof imports --only FORMAT' does."""
     only = only.strip()[:80]
+    in_use = {str(j.data.get("batch")) for j in runner(request).all() if j.running}
+    remove_old_batches(workspace(request).root, in_use)  # a week untouched: see web.uploads
     if only and only not in {name for name, _ in formats()}:
         return _page(
             request,
@@ -390,6 +393,7 @@ def start_import(
         job.link = f"/import/jobs/{job.id}"
         return summaries
 
+    touch(folder)  # in use: the tidying keeps it (web.uploads)
     job = runner(request).submit(f"{'Check' if dry_run else 'Import'} {names}", work)
     job.data["batch"] = batch
     job.data["chosen"] = fmt is not None
