@@ -278,3 +278,43 @@ def test_report_negative_seed_is_a_usage_error(ws: Any, cli: Any) -> None:
     res = cli("pilot", "report", "Reels vs carousels", "--seed", "-1", cwd=ws.root)
     assert res.exit_code == 2
     assert "--seed" in res.stderr and "unexpected" not in res.stderr
+
+
+def test_counts_are_whole_numbers_in_json_and_csv(
+    workspace: Any, insert: Callable[[str, list[dict[str, Any]]], None], cli: Any
+) -> None:
+    from datetime import date
+
+    def ad(name: str, day: int, impressions: int, clicks: int) -> dict[str, Any]:
+        return {
+            "platform": "meta",
+            "account": "acme ads",
+            "campaign": "Trial",
+            "ad_set": "Broad",
+            "ad": name,
+            "date_start": date(2026, 3, day),
+            "date_stop": date(2026, 3, day),
+            "breakdown": "",
+            "currency": "USD",
+            "spend": 5.0,
+            "impressions": impressions,
+            "link_clicks": clicks,
+        }
+
+    # A: 1,000 + 1,800 impressions, 20 + 8 link clicks; B: 1,500 + 1,500, 40 + 5
+    rows = [ad("Red", 1, 1000, 20), ad("Red", 2, 1800, 8)]
+    rows += [ad("Blue", 1, 1500, 40), ad("Blue", 2, 1500, 5)]
+    insert("ad_stats", rows)
+    made = cli(
+        "pilot", "new", "Colours", "--metric", "ctr", "--a", "ad=Red", "--b", "ad=Blue",
+        "--from", "2026-03-01", "--to", "2026-03-02", cwd=workspace.root,
+    )  # fmt: skip
+    assert made.exit_code == 0, made
+    js = cli("pilot", "report", "Colours", "-f", "json", cwd=workspace.root)
+    assert js.exit_code == 0, js
+    got = [(r["impressions"], r["successes"]) for r in json.loads(js.stdout)]
+    assert got == [(2800, 28), (3000, 45)]
+    assert all(type(n) is int for pair in got for n in pair)  # 2800, not 2800.0
+    text = cli("pilot", "report", "Colours", "-f", "csv", cwd=workspace.root).stdout
+    found = list(csv.DictReader(text.splitlines()))
+    assert [(r["impressions"], r["successes"]) for r in found] == [("2800", "28"), ("3000", "45")]

@@ -464,8 +464,8 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "variant": v.label,
             "filter": v.filter,
-            res.unit: v.n,
-            **({"successes": v.successes} if res.method == "proportion" else {}),
+            res.unit: _whole(v.n),
+            **({"successes": _whole(v.successes)} if res.method == "proportion" else {}),
             res.kpi.name: v.value,
             "diff_vs_a": None,
             "ci_low": None,
@@ -495,3 +495,10 @@ def result_rows(res: PilotResult) -> list[dict[str, Any]]:
             )
         rows.append(row)
     return rows
+
+
+def _whole(count: float | None) -> float | int | None:
+    """A count as a whole number where it is one (JSON's 28, CSV's 28, not 28.0)."""
+    if isinstance(count, float) and count.is_integer():
+        return int(count)
+    return count
