@@ -556,8 +556,18 @@ def score(request: Request) -> Response:
 
 
 @router.get("/community/themes")
-def themes(request: Request) -> HTMLResponse:
-    return _themes_page(request)
+def themes(request: Request, top: str = "") -> HTMLResponse:
+    """The stored themes; ``top`` shows the largest N alone ('community themes --top N')."""
+    from socialproof.web.shown import parse_top
+
+    try:
+        shown = parse_top(top, "themes")
+    except SocialproofError as exc:
+        return _themes_page(
+            request, status_code=exc.http_status, messages=[("error", str(exc))],
+            invalid=("top",), top_text=top.strip()[:40],
+        )  # fmt: skip
+    return _themes_page(request, top=shown, top_text=top.strip()[:40])
 
 
 def _themes_page(
@@ -567,6 +577,8 @@ def _themes_page(
     form: dict[str, str] | None = None,
     invalid: tuple[str, ...] = (),
     messages: list[tuple[str, str]] | None = None,
+    top: int | None = None,
+    top_text: str = "",
 ) -> HTMLResponse:
     from socialproof.community.inbox import stored_themes
     from socialproof.community.scoring_themes import ALL_MESSAGES
@@ -580,7 +592,9 @@ def _themes_page(
         messages=messages,
         title="Conversation themes",
         subnav=SUBNAV,
-        themes=stored,
+        themes=stored[:top] if top else stored,
+        stored_count=len(stored),
+        top=top_text,
         # the run's scope, in words (themes stored before it was recorded: every message)
         scope=(stored[0].get("scope") or ALL_MESSAGES) if stored else "",
         form=form or dict.fromkeys(THEMES_FIELDS, ""),
