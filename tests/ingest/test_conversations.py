@@ -250,7 +250,10 @@ def test_day_and_month_order_comes_from_the_reply_links(tmp_path: Path) -> None:
     assert rows["2"]["created_at"] == datetime(2026, 3, 6, 9, 30)
     assert rows["5"]["created_at"] == datetime(2026, 3, 9, 0, 10)
     assert rows["6"]["created_at"] == datetime(2026, 3, 12, 11, 0)
-    assert any(n.startswith("Dates like 03/04/2026 were read day first") for n in result.notes)
+    # the note quotes a date of the file (was a made-up '03/04/2026')
+    assert any(
+        n.startswith("Dates like 05/03/2026 were read day first (05 = day)") for n in result.notes
+    )
     assert not any("month first" in n for n in result.notes)
 
     # the same week written month first (a US re-save) is read month first
@@ -288,7 +291,8 @@ def test_links_that_cannot_tell_leave_the_usual_reading(tmp_path: Path) -> None:
     result = CustomerCareFormat().read(open_source(path), ReadContext())
     rows = by_id(result.tables["messages"])
     assert rows["1"]["created_at"] == datetime(2026, 5, 3, 16, 0)  # '/': month first
-    assert any("read month first (03 = month)." in n for n in result.notes)
+    # the file's own date, not '03/08/2026 ... (03 = month)'
+    assert "Dates like 05/03/2026 were read month first (05 = month)." in result.notes
 
 
 def test_an_excel_week_gives_the_report_its_hand_worked_times(tmp_path: Path) -> None:

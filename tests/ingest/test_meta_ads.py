@@ -221,6 +221,24 @@ def test_decimal_commas_mean_day_first_dates_when_no_day_is_above_12(tmp_path: P
     assert [r["date_start"] for r in rows(result, "ad_stats")] == [dt.date(2026, 5, 1)]
 
 
+def test_the_decimal_comma_date_note_quotes_the_file(tmp_path: Path) -> None:
+    head = "Campaign name;Ad name;Day;Amount spent (EUR);Impressions\n"
+    euro = tmp_path / "euro.csv"
+    euro.write_text(head + "C;A;02/02/2026;12,50;1000\nC;A;09/04/2026;7,25;800\n", "utf-8")
+    result = read(euro, "meta-ads")
+    assert [r["date_start"] for r in rows(result, "ad_stats")] == [
+        dt.date(2026, 2, 2),
+        dt.date(2026, 4, 9),
+    ]
+    notes = [n for n in result.notes if "decimal commas" in n]
+    assert notes == [
+        "Dates like 09/04/2026 were read day first (09 = day), as the file writes decimal commas."
+    ]
+    # 2 February and 1 January read the same either way: no date to warn about
+    euro.write_text(head + "C;A;02/02/2026;12,50;1000\nC;A;01/01/2026;7,25;800\n", "utf-8")
+    assert not [n for n in read(euro, "meta-ads").notes if "Dates like" in n]
+
+
 @pytest.mark.parametrize(
     "head",
     [

@@ -416,10 +416,27 @@ def test_weekdays_settle_the_order_of_day_and_month() -> None:
     friday = parse_dates(["Fri 06/03/2026", "Sat 07/03/2026"])
     assert friday.values.to_pylist() == [date(2026, 3, 6), date(2026, 3, 7)]
     assert friday.notes == [
-        "Dates like 08/03/2026 were read day first (08 = day): the weekdays written with "
+        "Dates like 06/03/2026 were read day first (06 = day): the weekdays written with "
         "them say so."
     ]
     wednesday = parse_timestamps(["Wed 06/03/2026 16:30"], timezone=BERLIN)
     assert wednesday.values.to_pylist() == [datetime(2026, 6, 3, 14, 30)]  # CEST
     # without weekdays, the separator rule as before
     assert parse_dates(["06/03/2026"]).values.to_pylist() == [date(2026, 6, 3)]
+
+
+@pytest.mark.parametrize(
+    ("cells", "note"),
+    [
+        # the note quotes a date of the column that reads both ways
+        (["03/13/2026", "04/07/2026"], None),  # settled by the 13: no note
+        (["05/05/2026", "07/07/2026 10:00"], None),  # day and month equal: one reading
+        (["05/05/2026", "04/07/2026"], "Dates like 04/07/2026 were read month first (04 = month)."),
+        (["1-1-2026", "3-4-2026"], "Dates like 3-4-2026 were read day first (3 = day)."),
+    ],
+)
+def test_the_order_note_quotes_an_ambiguous_date_of_the_file(
+    cells: list[str], note: str | None
+) -> None:
+    got = parse_dates(cells)
+    assert got.notes == ([note] if note else [])

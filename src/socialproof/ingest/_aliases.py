@@ -174,13 +174,26 @@ class Rows:
                 # no day above 12 anywhere, but decimal commas: the locales that write them
                 # write the day first (a re-saved European export's '05/01/2026' is 5 January)
                 self._dayfirst = self._numeric_dates_in(sample) or None
-                if self._dayfirst:
+                example = self._ambiguous_date_in(sample) if self._dayfirst else None
+                if example is not None:  # quoted from the file; none when none was ambiguous
+                    text, lead = example
                     self.notes.append(
-                        "Dates like 05/01/2026 were read day first (05 = day), as the file "
+                        f"Dates like {text} were read day first ({lead} = day), as the file "
                         "writes decimal commas."
                     )
             self._dayfirst_known = True
         return self._dayfirst
+
+    @staticmethod
+    def _ambiguous_date_in(sample: pa.Table) -> tuple[str, str] | None:
+        """The first cell like '05/01/2026' that reads two ways, and its leading number."""
+        from socialproof.ingest.parse_dates import ambiguous_date
+
+        for name in sample.column_names:
+            found = ambiguous_date(to_string_array(sample.column(name)).to_pylist())
+            if found is not None:
+                return found
+        return None
 
     @staticmethod
     def _numeric_dates_in(sample: pa.Table) -> bool:

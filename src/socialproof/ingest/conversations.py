@@ -724,6 +724,7 @@ def _order_by_replies(
     import pyarrow.compute as pc
 
     from socialproof.ingest.parse import parse_timestamps
+    from socialproof.ingest.parse_dates import ambiguous_date
 
     if ids is None or parents is None:
         return None
@@ -745,9 +746,11 @@ def _order_by_replies(
         return None
     chosen = scores[True] < scores[False]
     other = scores[not chosen][0] - scores[chosen][0]
+    # a date of the file that reads both ways (the orders differ, so there is one)
+    text, lead = ambiguous_date(cells.to_pylist()) or ("03/04/2026", "03")
     rows.notes.append(
-        "Dates like 03/04/2026 were read "
-        + ("day first (03 = day)" if chosen else "month first (03 = month)")
+        f"Dates like {text} were read "
+        + (f"day first ({lead} = day)" if chosen else f"month first ({lead} = month)")
         + ": the replies follow the messages they answer that way"
         + (f" ({other:,} would come before them the other way)." if other > 0 else ".")
     )

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from socialproof.ingest.parse_base import Parsed, missing_mask, np_mask, to_string_array, trimmed
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import numpy as np
     import pyarrow as pa
 
@@ -227,6 +229,28 @@ def _numeric_order(s: pa.Array, dayfirst: bool | None) -> tuple[bool, str]:
     dash = int(pc.sum(pc.match_substring_regex(s, r"^\d{1,2}[-.]\d{1,2}[-.]\d{2,4}")).as_py() or 0)
     slash = int(pc.sum(pc.match_substring_regex(s, r"^\d{1,2}/\d{1,2}/\d{2,4}")).as_py() or 0)
     return dash > slash, "separator"
+
+
+def ambiguous_date(
+    texts: Iterable[Any], mask: Iterable[bool] | None = None
+) -> tuple[str, str] | None:
+    """The first date among ``texts`` (those ``mask`` picks) whose day and month could be
+    swapped ('03/04/2026'), with its leading number as written; None when every one reads
+    only one way (13/03/2026, 05/05/2026). Import notes quote it."""
+    import itertools
+    import re
+
+    picked = mask if mask is not None else itertools.repeat(True)
+    for text, chosen in zip(texts, picked, strict=False):
+        if not chosen or not isinstance(text, str):
+            continue
+        found = re.match(r"\s*((\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4})\b", text)
+        if found is None:
+            continue
+        a, b = int(found.group(2)), int(found.group(3))
+        if a != b and 1 <= a <= 12 and 1 <= b <= 12:
+            return found.group(1), found.group(2)
+    return None
 
 
 def _formats(dayfirst: bool) -> list[str]:
@@ -654,19 +678,21 @@ def _parse_stamps(
             if full[m].notna().any():
                 if with_tz:
                     aware |= m & full.notna().to_numpy()
+                parsed_here = m & full.notna().to_numpy()
                 take(m, full)
-                if fmt.startswith(("%d/", "%d-", "%d.")) and how == "separator":
-                    notes.append("Dates like 08-03-2026 were read day first (08 = day).")
-                elif fmt.startswith(("%m/", "%m-", "%m.")) and how == "separator":
-                    notes.append("Dates like 03/08/2026 were read month first (03 = month).")
-                elif fmt.startswith(("%d/", "%d-", "%d.", "%m/", "%m-", "%m.")) and (
-                    how == "weekdays"
-                ):
-                    first = "day first (08 = day)" if df else "month first (03 = month)"
-                    notes.append(
-                        f"Dates like 08/03/2026 were read {first}: the weekdays written "
-                        "with them say so."
-                    )
+                # the note quotes a date of the file whose order it settles; none when no
+                # date read this way could be read the other way (13/03/2026, 05/05/2026)
+                numeric = fmt.startswith(("%d/", "%d-", "%d.", "%m/", "%m-", "%m."))
+                example = (
+                    ambiguous_date(uniq, parsed_here)
+                    if numeric and how in ("separator", "weekdays")
+                    else None
+                )
+                if example is not None:
+                    text, lead = example
+                    first = f"day first ({lead} = day)" if df else f"month first ({lead} = month)"
+                    why = ": the weekdays written with them say so" if how == "weekdays" else ""
+                    notes.append(f"Dates like {text} were read {first}{why}.")
     # dates without a year ('August 31', '8 de marzo')
     if todo.any():
         for fmt in tuple(y + t for y in _YEARLESS for t in _TIMES):
