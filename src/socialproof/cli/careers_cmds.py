@@ -112,35 +112,9 @@ def roles_show(
     r = cat.role(role)
     variant = cat.industry_group(industry) if industry else None
     if as_json:
-        data: dict[str, Any] = {
-            "id": r.id,
-            "title": r.title,
-            "family": r.family,
-            "seniority": r.seniority,
-            "summary": r.summary,
-            "responsibilities": list(r.responsibilities),
-            "skills": [
-                {
-                    "id": s.skill,
-                    "label": cat.skills[s.skill].label,
-                    "kind": cat.skills[s.skill].kind,
-                    "importance": s.importance,
-                    "must": s.must,
-                    "esco": cat.skills[s.skill].esco_labels,
-                }
-                for s in r.skills
-            ],
-            "tools": list(r.tools),
-            "kpis": list(r.kpis),
-            "platforms": [cat.platform_facts(p) for p in r.platforms],
-            "onet": [cat.onet[c] for c in r.onet],
-            "esco": [cat.esco_occupations[e] for e in r.esco],
-            "industry_variant": variant[1] if variant else None,
-            "certifications": sorted(
-                {c.id for s in r.skills for c in cat.certifications_for(s.skill)}
-            ),
-            "sources": cat.attribution(),
-        }
+        from socialproof.careers.role_data import role_data
+
+        data = role_data(cat, r.id, industry)
         print_lines([json.dumps(data, ensure_ascii=False, indent=1)])
         return
     lines = [

@@ -287,6 +287,24 @@ def _path_depth(text: str) -> int:
     return depth
 
 
+@router.get("/career/roles/{role_id}.json", response_model=None)
+def role_json(request: Request, role_id: str, industry: str = "") -> Response:
+    """The role as 'roles show NAME --json [--industry I]' prints it, as a download."""
+    import json
+
+    from fastapi.responses import Response as Plain
+
+    from socialproof.careers.catalogue import load_catalogue
+    from socialproof.careers.role_data import role_data
+
+    data = role_data(load_catalogue(), role_id, industry.strip() or None)
+    return Plain(
+        json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+        media_type="application/json; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{data["id"]}.json"'},
+    )
+
+
 @router.get("/career/roles/{role_id}")
 def role(
     request: Request, role_id: str, industry: str = "", depth: str = "", to: str = ""
