@@ -85,3 +85,36 @@ def test_ads_under_two_settings_in_one_report_are_said(workspace: Any, tmp_path:
     )
     one = campaign_report(workspace, by="campaign", since="2026-03-02", until="2026-03-02")
     assert not any("attribution" in n for n in one.notes)
+
+
+def test_the_dashboard_roll_up_says_so_too(workspace: Any, tmp_path: Path) -> None:
+    import html
+
+    from tests.web.conftest import make_client
+
+    from socialproof.campaigns.rollup import ad_rollup
+
+    # Ad 1 on 1 March under 7-day click or 1-day view, Ad 2 on 2 March under 1-day click
+    for name, ad, day, setting in (
+        ("a.csv", "Ad 1", "01", SEVEN),
+        ("b.csv", "Ad 2", "02", "1-day click"),
+    ):
+        assert _import(workspace, _file(tmp_path, name, (ad, day, 2, setting))).status == (
+            "imported"
+        )
+    said = (
+        "Results, purchases and their value add up rows counted under different attribution "
+        "settings (from '1-day click' to '7-day click or 1-day view')"
+    )
+    rolled = ad_rollup(workspace)
+    both = rolled.report(by="platform", since="2026-03-01", until="2026-03-02")
+    assert any(n.startswith(said) for n in both.notes)
+    first = rolled.report(by="platform", since="2026-03-01", until="2026-03-01")
+    assert not any("attribution" in n for n in first.notes)  # one setting on 1 March
+    with make_client(workspace) as client:
+        week = {"range": "custom", "start": "2026-03-01", "end": "2026-03-02"}
+        page = client.get("/dashboard", params=week)
+        day = client.get("/dashboard", params={**week, "end": "2026-03-01"})
+    assert page.status_code == 200 and day.status_code == 200
+    assert said in html.unescape(page.text)
+    assert said not in html.unescape(day.text)

@@ -422,7 +422,7 @@ def ad_rows(
         _open_result_type_note(t, notes)
         t = t.drop("_rt_open")
     spend_notes(int(facts["negative"] or 0), int(facts["no_spend"] or 0), notes)
-    _attribution_note(facts.get("attr_min"), facts.get("attr_max"), notes)
+    attribution_note(facts.get("attr_min"), facts.get("attr_max"), notes)
     if dims is None or not int(facts["rows"] or 0):
         return t
     if facts["cur_min"] == facts["cur_max"]:
@@ -433,7 +433,7 @@ def ad_rows(
     return _currency(t, dims, rates, ws.settings.currency, notes, currencies)
 
 
-def _attribution_note(low: Any, high: Any, notes: list[str]) -> None:
+def attribution_note(low: Any, high: Any, notes: list[str]) -> None:
     """Say that the rows hold results counted under two attribution settings or more."""
     if not isinstance(low, str) or not isinstance(high, str) or low == high:
         return

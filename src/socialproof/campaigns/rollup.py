@@ -29,6 +29,7 @@ from socialproof.campaigns.report import (
     POST_KPIS,
     ReportResult,
     ad_rows,
+    attribution_note,
     no_ad_rows,
     partial_note,
     spend_notes,
@@ -166,6 +167,13 @@ class AdRollup:
         rows = f[inside_f & ~held].copy()
         if int(r_in["rows"].sum()):
             spend_notes(int(r_in["negative"].sum()), int(r_in["no_spend"].sum()), notes)
+            if "attr_min" in r_in.columns:  # results under several settings, as the report says
+                low, high = r_in["attr_min"].dropna(), r_in["attr_max"].dropna()
+                attribution_note(
+                    str(low.min()) if len(low) else None,
+                    str(high.max()) if len(high) else None,
+                    notes,
+                )
             if r_in["cur_min"].min() != r_in["cur_max"].max():
                 currencies = sorted(str(c) for c in rows["currency"].unique())
                 if len(currencies) > 1 and "currency" not in dims:
@@ -292,6 +300,8 @@ def ad_rollup(
                 cut_spend=raw_t.spend.sum(),
                 cur_min=cur.min(),
                 cur_max=cur.max(),
+                attr_min=raw_t.attribution.min(),
+                attr_max=raw_t.attribution.max(),
             )
         )
     for col in ("date_start", "date_stop"):

@@ -62,13 +62,14 @@ if TYPE_CHECKING:
     from socialproof.metrics.registry import KPI
     from socialproof.workspace import Workspace
 
-VERSION = 10  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
+VERSION = 11  # 3: rows without results count no result type; 4, 5: overlaps per day; 6: a
 # range gives way to daily rows only where it shares days with them, chains of kinds; 7: the
 # daily rows a range counts instead of are kept with its days, for periods that cut it; 8:
 # posts count the rows whose reach is a day floor (_rows_floor); 9: a range crossing a
 # longer one of its kind gives way (kept tagged with its days), raw keeps cut_spend; 10: daily
 # rows inside ranges are tagged with all of them (range_days), out only where one counts, and
-# range rows with the ranges they give way to, chains settled per period (range_over)
+# range rows with the ranges they give way to, chains settled per period (range_over); 11:
+# raw keeps the attribution settings (attr_min, attr_max) for the several-settings note
 TABLE = ROLLUP_TABLE
 ADS, POSTS, GRAIN = _rollup_sql.ADS, _rollup_sql.POSTS, _rollup_sql.GRAIN
 KEY = ("platform", "account", "date_start", "date_stop")
@@ -453,7 +454,8 @@ def _update_ads(
 _RAW_SQL = """SELECT date_start, date_stop, count(*) AS "rows",
   sum(CAST(coalesce(spend < 0, false) AS BIGINT)) AS negative,
   sum(CAST(spend IS NULL AS BIGINT)) AS no_spend, sum(spend) AS cut_spend,
-  min(coalesce(currency, '')) AS cur_min, max(coalesce(currency, '')) AS cur_max
+  min(coalesce(currency, '')) AS cur_min, max(coalesce(currency, '')) AS cur_max,
+  min(attribution) AS attr_min, max(attribution) AS attr_max
 FROM ad_stats s {where} GROUP BY date_start, date_stop"""
 
 
